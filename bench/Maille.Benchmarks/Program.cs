@@ -1,0 +1,1 @@
+namespace Maille.Benchmarks; internal static class Program { private static void Main() {} }

@@ -1,0 +1,83 @@
+using System.Collections.Frozen;
+using Maille.Model;
+
+namespace Maille.Engine;
+
+/// <summary>
+/// The planned cluster: every object with what the engine decided filled in (node CIDRs and addresses, pods with
+/// node and IP, Services with ClusterIP and node ports, EndpointSlices). Immutable; indexes are built once.
+/// </summary>
+internal sealed class ClusterState
+{
+    public ClusterState(
+        ClusterConfig config,
+        IEnumerable<Node> nodes,
+        IEnumerable<Namespace> namespaces,
+        IEnumerable<Pod> pods,
+        IEnumerable<Service> services,
+        IEnumerable<EndpointSlice> endpointSlices,
+        ManifestSet manifests,
+        IEnumerable<Diagnostic> warnings)
+    {
+        Config = config;
+        Nodes = [.. nodes];
+        Namespaces = [.. namespaces.OrderBy(n => n.Name, StringComparer.Ordinal)];
+        Pods = [.. pods.OrderBy(p => p.QualifiedName, StringComparer.Ordinal)];
+        Services = [.. services.OrderBy(s => s.QualifiedName, StringComparer.Ordinal)];
+        EndpointSlices = [.. endpointSlices.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)];
+        NetworkPolicies = [.. manifests.NetworkPolicies.OrderBy(p => p.QualifiedName, StringComparer.Ordinal)];
+        Ingresses = [.. manifests.Ingresses.OrderBy(i => i.Meta.QualifiedName, StringComparer.Ordinal)];
+        IngressClasses = [.. manifests.IngressClasses.OrderBy(i => i.Name, StringComparer.Ordinal)];
+        Secrets = [.. manifests.Secrets.OrderBy(s => s.Meta.QualifiedName, StringComparer.Ordinal)];
+        Workloads = [.. manifests.Workloads];
+        Skipped = [.. manifests.Skipped];
+        Warnings = [.. warnings];
+        NodesByName = Nodes.ToFrozenDictionary(n => n.Name, StringComparer.Ordinal);
+        NamespacesByName = Namespaces.ToFrozenDictionary(n => n.Name, StringComparer.Ordinal);
+        PodsByName = Pods.ToFrozenDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        ServicesByName = Services.ToFrozenDictionary(s => s.QualifiedName, StringComparer.Ordinal);
+        SlicesByService = EndpointSlices.Where(s => s.ServiceName is not null)
+            .GroupBy(s => $"{s.Namespace}/{s.ServiceName}", StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<EndpointSlice>)[.. g], StringComparer.Ordinal);
+    }
+
+    public ClusterConfig Config { get; }
+
+    public IReadOnlyList<Node> Nodes { get; }
+
+    public IReadOnlyList<Namespace> Namespaces { get; }
+
+    public IReadOnlyList<Pod> Pods { get; }
+
+    public IReadOnlyList<Service> Services { get; }
+
+    public IReadOnlyList<EndpointSlice> EndpointSlices { get; }
+
+    public IReadOnlyList<NetworkPolicy> NetworkPolicies { get; }
+
+    public IReadOnlyList<Ingress> Ingresses { get; }
+
+    public IReadOnlyList<IngressClass> IngressClasses { get; }
+
+    public IReadOnlyList<Secret> Secrets { get; }
+
+    public IReadOnlyList<Workload> Workloads { get; }
+
+    public IReadOnlyList<SkippedObject> Skipped { get; }
+
+    /// <summary>Non-fatal findings of planning (implicit namespaces, unschedulable pods, …).</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; }
+
+    public FrozenDictionary<string, Node> NodesByName { get; }
+
+    public FrozenDictionary<string, Namespace> NamespacesByName { get; }
+
+    public FrozenDictionary<string, Pod> PodsByName { get; }
+
+    public FrozenDictionary<string, Service> ServicesByName { get; }
+
+    public FrozenDictionary<string, IReadOnlyList<EndpointSlice>> SlicesByService { get; }
+
+    public IReadOnlyList<EndpointSlice> SlicesFor(Service service) =>
+        SlicesByService.TryGetValue(service.QualifiedName, out var slices) ? slices : [];
+}

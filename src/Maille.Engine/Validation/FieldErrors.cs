@@ -1,0 +1,43 @@
+using System.Globalization;
+using Maille.Model;
+
+namespace Maille.Engine.Validation;
+
+/// <summary>
+/// Collects field errors for one object, worded as the Kubernetes API server words them, so that every error of
+/// the whole input can be reported at once.
+/// </summary>
+internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Diagnostic> sink)
+{
+    public ObjectRef Object => obj;
+
+    public SourceLocation Source => source;
+
+    public void Invalid(string field, object? value, string detail) => Add(FieldErrorType.Invalid, field, Render(value), detail);
+
+    public void Required(string field, string detail = "") => Add(FieldErrorType.Required, field, null, detail);
+
+    public void Duplicate(string field, object value, string detail = "") => Add(FieldErrorType.Duplicate, field, Render(value), detail);
+
+    public void Forbidden(string field, string detail) => Add(FieldErrorType.Forbidden, field, null, detail);
+
+    public void TooLong(string field, string detail) => Add(FieldErrorType.TooLong, field, null, detail);
+
+    public void NotSupported(string field, object? value, IEnumerable<string> supported) =>
+        Add(FieldErrorType.NotSupported, field, Render(value), "supported values: " + string.Join(", ", supported.Order(StringComparer.Ordinal).Select(Diagnostic.Quote)));
+
+    public void Warning(string field, string detail) => Add(FieldErrorType.Warning, field, null, detail);
+
+    public static string? Render(object? value) => value switch
+    {
+        null => "null",
+        string text => Diagnostic.Quote(text),
+        int number => number.ToString(CultureInfo.InvariantCulture),
+        long number => number.ToString(CultureInfo.InvariantCulture),
+        PortRef port => port.IsNamed ? Diagnostic.Quote(port.Name!) : port.Number!.Value.ToString(CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private void Add(FieldErrorType type, string field, string? value, string detail) =>
+        sink.Add(Diagnostic.For(type, obj, source, field, value, detail));
+}

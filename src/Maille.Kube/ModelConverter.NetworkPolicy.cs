@@ -1,0 +1,142 @@
+using k8s.Models;
+using Maille.Engine.Validation;
+using Maille.Model;
+
+namespace Maille.Kube;
+
+internal sealed partial class ModelConverter
+{
+    private static readonly string[] PolicyTypes = ["Egress", "Ingress"];
+
+    public NetworkPolicy ConvertNetworkPolicy(V1NetworkPolicy policy, string ns, SourceLocation source)
+    {
+        var errors = Errors("NetworkPolicy", ns, policy.Metadata?.Name ?? "", source);
+        CheckMeta(errors, policy.Metadata, NameRules.Dns1123Subdomain);
+        var spec = policy.Spec ?? new V1NetworkPolicySpec();
+        var podSelector = Selector(errors, spec.PodSelector, "spec.podSelector") ?? LabelSelector.Everything;
+
+        PolicyDirection? declared = null;
+        if (spec.PolicyTypes is { } types)
+        {
+            declared = PolicyDirection.None;
+            if (types.Count > 2)
+            {
+                errors.Invalid("spec.policyTypes", string.Join(", ", types), "may not specify more than two policyTypes");
+            }
+
+            for (var i = 0; i < types.Count; i++)
+            {
+                declared |= types[i] switch
+                {
+                    "Ingress" => PolicyDirection.Ingress,
+                    "Egress" => PolicyDirection.Egress,
+                    _ => Unsupported(errors, $"spec.policyTypes[{i}]", types[i], PolicyTypes, PolicyDirection.None),
+                };
+            }
+        }
+
+        var ingress = (spec.Ingress ?? []).Select((rule, i) =>
+            ConvertRule(errors, rule.FromProperty, rule.Ports, $"spec.ingress[{i}]", "from")).ToList();
+        var egress = (spec.Egress ?? []).Select((rule, i) =>
+            ConvertRule(errors, rule.To, rule.Ports, $"spec.egress[{i}]", "to")).ToList();
+
+        return new NetworkPolicy
+        {
+            Meta = Meta(policy.Metadata, ns, source),
+            PodSelector = podSelector,
+            DeclaredPolicyTypes = declared,
+            Ingress = new(ingress),
+            Egress = new(egress),
+        };
+    }
+
+    private static NetworkPolicyRule ConvertRule(FieldErrors errors, IList<V1NetworkPolicyPeer>? peers, IList<V1NetworkPolicyPort>? ports, string path, string peersField)
+    {
+        var modelPeers = new List<NetworkPolicyPeer>();
+        for (var i = 0; i < (peers?.Count ?? 0); i++)
+        {
+            var peer = peers![i];
+            var at = $"{path}.{peersField}[{i}]";
+            var count = (peer.PodSelector is null ? 0 : 1) + (peer.NamespaceSelector is null ? 0 : 1) + (peer.IpBlock is null ? 0 : 1);
+            if (count == 0)
+            {
+                errors.Required(at, "must specify a peer");
+            }
+            else if (count > 1 && peer.IpBlock is not null)
+            {
+                errors.Forbidden(at, "may not specify both ipBlock and another peer");
+            }
+
+            modelPeers.Add(new NetworkPolicyPeer
+            {
+                PodSelector = Selector(errors, peer.PodSelector, $"{at}.podSelector"),
+                NamespaceSelector = Selector(errors, peer.NamespaceSelector, $"{at}.namespaceSelector"),
+                IpBlock = peer.IpBlock is null ? null : ConvertIpBlock(errors, peer.IpBlock, $"{at}.ipBlock"),
+            });
+        }
+
+        var modelPorts = new List<NetworkPolicyPort>();
+        for (var i = 0; i < (ports?.Count ?? 0); i++)
+        {
+            var port = ports![i];
+            var at = $"{path}.ports[{i}]";
+            var protocol = ProtocolOf(errors, port.Protocol, $"{at}.protocol");
+            var number = PortRefOf(errors, port.Port, $"{at}.port");
+            if (port.EndPort is { } end)
+            {
+                if (number is null)
+                {
+                    errors.Required($"{at}.port", "must be specified when endPort is specified");
+                }
+                else if (number.Value.IsNamed)
+                {
+                    errors.Forbidden($"{at}.endPort", "may not be specified when `port` is non-numeric");
+                }
+                else if (end < number.Value.Number)
+                {
+                    errors.Invalid($"{at}.endPort", end, "must be greater than or equal to `port`");
+                }
+
+                CheckPortNumber(errors, end, $"{at}.endPort");
+            }
+
+            modelPorts.Add(new NetworkPolicyPort(protocol, number, port.EndPort));
+        }
+
+        return new NetworkPolicyRule { Peers = new(modelPeers), Ports = new(modelPorts) };
+    }
+
+    private static IpBlock ConvertIpBlock(FieldErrors errors, V1IPBlock block, string path)
+    {
+        var cidr = block.Cidr ?? "";
+        var except = block.Except ?? [];
+        System.Net.IPNetwork? network = null;
+        if (cidr.Length == 0)
+        {
+            errors.Required($"{path}.cidr");
+        }
+        else
+        {
+            network = IpBlock.TryParse(cidr);
+            if (network is null)
+            {
+                errors.Invalid($"{path}.cidr", cidr, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+            }
+        }
+
+        for (var i = 0; i < except.Count; i++)
+        {
+            var entry = IpBlock.TryParse(except[i] ?? "");
+            if (entry is null)
+            {
+                errors.Invalid($"{path}.except[{i}]", except[i], "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+            }
+            else if (network is { } outer && (!IpMath.IsSubsetOf(entry.Value, outer) || entry.Value.PrefixLength <= outer.PrefixLength))
+            {
+                errors.Invalid($"{path}.except[{i}]", except[i], "must be a strict subset of `cidr`");
+            }
+        }
+
+        return new IpBlock(cidr, new(except));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+
+namespace Maille.Model;
+
+/// <summary>
+/// The shape of the cluster (kind <c>ClusterConfig</c>, apiVersion <c>maille.dev/v1alpha1</c>). Every default sits
+/// inside 198.18.0.0/15, the range reserved for network testing.
+/// </summary>
+internal sealed record ClusterConfig
+{
+    public const string ApiVersion = "maille.dev/v1alpha1";
+
+    public const string KindName = "ClusterConfig";
+
+    public static ClusterConfig Default { get; } = new();
+
+    /// <summary>Explicit nodes; when empty, <see cref="NodeCount"/> nodes named <c>node-1</c>… are made (unless Node objects are given).</summary>
+    public EquatableArray<NodeConfig> Nodes { get; init; } = EquatableArray<NodeConfig>.Empty;
+
+    public int NodeCount { get; init; } = 3;
+
+    /// <summary>The underlay shared by nodes; node N gets host N+1 (.1 is kept for the lab's gateway side).</summary>
+    public IPNetwork NodeNetwork { get; init; } = IPNetwork.Parse("198.18.0.0/24");
+
+    /// <summary>Pod CIDRs are carved from here, one <see cref="PodCidrPrefix"/> per node in node order.</summary>
+    public IPNetwork ClusterCidr { get; init; } = IPNetwork.Parse("198.19.0.0/16");
+
+    public int PodCidrPrefix { get; init; } = 24;
+
+    public IPNetwork ServiceCidr { get; init; } = IPNetwork.Parse("198.18.128.0/17");
+
+    public int NodePortMin { get; init; } = 30000;
+
+    public int NodePortMax { get; init; } = 32767;
+
+    public EquatableArray<AddressPoolConfig> LoadBalancerPools { get; init; } =
+        new[] { new AddressPoolConfig("default", new[] { "198.18.0.200-198.18.0.250" }) };
+
+    public string DnsDomain { get; init; } = "cluster.local";
+
+    /// <summary>The cluster DNS Service IP; by Kubernetes' convention the tenth address of the Service CIDR.</summary>
+    public IPAddress? DnsServiceIP { get; init; }
+
+    public IPAddress EffectiveDnsServiceIP => DnsServiceIP ?? IpMath.Offset(ServiceCidr, 10);
+
+    /// <summary>Where this configuration came from, for messages.</summary>
+    public string Source { get; init; } = "defaults";
+}

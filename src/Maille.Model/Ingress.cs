@@ -1,0 +1,22 @@
+namespace Maille.Model;
+
+/// <summary>An Ingress (networking.k8s.io/v1).</summary>
+internal sealed record Ingress
+{
+    public const string LegacyClassAnnotation = "kubernetes.io/ingress.class";
+
+    public required ObjectMeta Meta { get; init; }
+
+    public string? IngressClassName { get; init; }
+
+    public IngressBackend? DefaultBackend { get; init; }
+
+    public EquatableArray<IngressRule> Rules { get; init; } = EquatableArray<IngressRule>.Empty;
+
+    public EquatableArray<IngressTls> Tls { get; init; } = EquatableArray<IngressTls>.Empty;
+
+    /// <summary><c>spec.ingressClassName</c>, else the legacy annotation.</summary>
+    public string? ClassName => IngressClassName ?? Meta.Annotations.Get(LegacyClassAnnotation);
+
+    public string Namespace => Meta.Namespace!;
+}

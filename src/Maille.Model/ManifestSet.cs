@@ -1,0 +1,29 @@
+namespace Maille.Model;
+
+/// <summary>Everything read from the input, converted but not yet validated or planned.</summary>
+internal sealed record ManifestSet
+{
+    public static ManifestSet Empty { get; } = new();
+
+    public EquatableArray<Namespace> Namespaces { get; init; } = EquatableArray<Namespace>.Empty;
+
+    public EquatableArray<Node> Nodes { get; init; } = EquatableArray<Node>.Empty;
+
+    public EquatableArray<Pod> Pods { get; init; } = EquatableArray<Pod>.Empty;
+
+    public EquatableArray<Workload> Workloads { get; init; } = EquatableArray<Workload>.Empty;
+
+    public EquatableArray<Service> Services { get; init; } = EquatableArray<Service>.Empty;
+
+    public EquatableArray<EndpointSlice> EndpointSlices { get; init; } = EquatableArray<EndpointSlice>.Empty;
+
+    public EquatableArray<NetworkPolicy> NetworkPolicies { get; init; } = EquatableArray<NetworkPolicy>.Empty;
+
+    public EquatableArray<Ingress> Ingresses { get; init; } = EquatableArray<Ingress>.Empty;
+
+    public EquatableArray<IngressClass> IngressClasses { get; init; } = EquatableArray<IngressClass>.Empty;
+
+    public EquatableArray<Secret> Secrets { get; init; } = EquatableArray<Secret>.Empty;
+
+    public EquatableArray<SkippedObject> Skipped { get; init; } = EquatableArray<SkippedObject>.Empty;
+}

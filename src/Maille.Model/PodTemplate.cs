@@ -1,0 +1,11 @@
+namespace Maille.Model;
+
+/// <summary>A workload's pod template: labels, annotations and spec.</summary>
+internal sealed record PodTemplate
+{
+    public Labels Labels { get; init; } = Labels.Empty;
+
+    public Labels Annotations { get; init; } = Labels.Empty;
+
+    public required PodSpec Spec { get; init; }
+}

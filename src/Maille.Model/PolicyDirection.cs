@@ -1,0 +1,10 @@
+namespace Maille.Model;
+
+/// <summary>A NetworkPolicy direction, as written in <c>policyTypes</c>.</summary>
+[Flags]
+internal enum PolicyDirection
+{
+    None = 0,
+    Ingress = 1,
+    Egress = 2,
+}

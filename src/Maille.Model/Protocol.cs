@@ -1,0 +1,9 @@
+namespace Maille.Model;
+
+/// <summary>The transport protocols a Service, a container port or a policy port may name.</summary>
+internal enum Protocol
+{
+    TCP,
+    UDP,
+    SCTP,
+}

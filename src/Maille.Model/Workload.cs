@@ -1,0 +1,21 @@
+namespace Maille.Model;
+
+/// <summary>A Deployment, ReplicaSet, StatefulSet or DaemonSet: a pod template with a count (or a node set).</summary>
+internal sealed record Workload
+{
+    public required WorkloadKind Kind { get; init; }
+
+    public required ObjectMeta Meta { get; init; }
+
+    /// <summary><c>spec.replicas</c>, defaulting to 1; ignored by DaemonSets.</summary>
+    public int Replicas { get; init; } = 1;
+
+    public LabelSelector? Selector { get; init; }
+
+    public required PodTemplate Template { get; init; }
+
+    /// <summary>A StatefulSet's governing headless Service.</summary>
+    public string? ServiceName { get; init; }
+
+    public ObjectRef Ref => new(Kind.ToString(), Meta.Namespace, Meta.Name);
+}
