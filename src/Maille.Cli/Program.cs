@@ -1,1 +1,6 @@
-class Program { static void Main() {} }
+namespace Maille.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => CliApp.Run(args, Console.In, Console.Out, Console.Error);
+}

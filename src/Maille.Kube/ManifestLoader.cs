@@ -197,9 +197,22 @@ internal sealed class ManifestLoader
     private static T Read<T>(ManifestSource source, YamlNode node)
     {
         var start = (int)node.Start.Index;
-        var end = Math.Min((int)node.End.Index, source.Text.Length);
+        var end = Math.Min((int)EndOf(node), source.Text.Length);
         var text = new string(' ', (int)node.Start.Column - 1) + source.Text[start..end];
         return KubernetesYaml.Deserialize<T>(text);
+    }
+
+    /// <summary>YamlDotNet leaves a block collection's end mark at its start; the end of its last descendant is the real end.</summary>
+    private static long EndOf(YamlNode node)
+    {
+        var end = node.End.Index;
+        var last = node switch
+        {
+            YamlMappingNode { Children.Count: > 0 } mapping => mapping.Children.Last().Value,
+            YamlSequenceNode { Children.Count: > 0 } sequence => sequence.Children[^1],
+            _ => null,
+        };
+        return last is null ? end : Math.Max(end, EndOf(last));
     }
 
     private static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Maille.Cli.Commands;
+
+namespace Maille.Cli;
+
+/// <summary>Builds the <c>maille</c> command tree and runs one invocation.</summary>
+internal static class CliApp
+{
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdin, stdout, stderr);
+        var root = new RootCommand("""
+            Maille: Kubernetes networking, computed exactly. Plan Services, EndpointSlices and addresses from
+            ordinary Kubernetes YAML, and explain who can reach whom.
+
+            Examples:
+              maille get svc -A -f examples/shop
+              maille analyze -f examples/shop
+            """)
+        {
+            GetCommand.Create(context),
+            AnalyzeCommand.Create(context),
+        };
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Maille.Cli.Input;
+using Maille.Cli.Output;
+
+namespace Maille.Cli.Commands;
+
+/// <summary><c>maille analyze -f PATH</c>: a readable report of the planned cluster and what a reviewer should look at.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("analyze", """
+            Plan the cluster from manifests and report nodes, pods per node, Services with their endpoints,
+            and warnings a reviewer would want. Exit code 1 when the input is invalid.
+
+            Example:
+              maille analyze -f examples/shop
+            """)
+        {
+            CommonOptions.Files,
+            CommonOptions.Config,
+        };
+        command.SetAction(parse =>
+        {
+            var cluster = ClusterInput.Load(parse.GetValue(CommonOptions.Files) ?? [], parse.GetValue(CommonOptions.Config), context);
+            if (cluster is null)
+            {
+                return 1;
+            }
+
+            AnalyzeReport.Write(cluster, context.Stdout);
+            return 0;
+        });
+        return command;
+    }
+}

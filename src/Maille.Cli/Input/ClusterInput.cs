@@ -1,0 +1,68 @@
+using Maille.Engine;
+using Maille.Kube;
+using Maille.Model;
+
+namespace Maille.Cli.Input;
+
+/// <summary>
+/// Reads <c>-f</c> inputs and <c>--config</c>, plans the cluster and prints every diagnostic (warnings too) to
+/// standard error. Returns null when anything was wrong: nothing is computed from an invalid set.
+/// </summary>
+internal static class ClusterInput
+{
+    public static ClusterState? Load(IReadOnlyList<string> paths, string? configPath, CliContext context)
+    {
+        var sources = ManifestFiles.Read(paths, context.Stdin, out var fileErrors);
+        foreach (var error in fileErrors)
+        {
+            context.Stderr.WriteLine($"error: {error}");
+        }
+
+        var config = ClusterConfig.Default;
+        var diagnostics = new List<Diagnostic>();
+        if (configPath is not null)
+        {
+            if (!File.Exists(configPath))
+            {
+                context.Stderr.WriteLine($"error: {configPath}: no such file");
+                return null;
+            }
+
+            var (loaded, configDiagnostics) = ClusterConfigLoader.Load(configPath, File.ReadAllText(configPath));
+            diagnostics.AddRange(configDiagnostics);
+            config = loaded ?? config;
+        }
+
+        var (manifests, loadDiagnostics) = ManifestLoader.Load(sources);
+        diagnostics.AddRange(loadDiagnostics);
+        var result = ClusterPlanner.Plan(manifests, config, diagnostics);
+        Report(result.Diagnostics, manifests.Skipped, context);
+        if (fileErrors.Count > 0 || !result.Succeeded)
+        {
+            var count = result.Errors.Count() + fileErrors.Count;
+            context.Stderr.WriteLine($"error: {count} problem{(count == 1 ? "" : "s")} found; nothing was computed");
+            return null;
+        }
+
+        return result.Cluster;
+    }
+
+    private static void Report(IEnumerable<Diagnostic> diagnostics, IEnumerable<SkippedObject> skipped, CliContext context)
+    {
+        foreach (var diagnostic in diagnostics.Where(d => d.IsError))
+        {
+            context.Stderr.WriteLine($"error: {diagnostic}");
+        }
+
+        foreach (var diagnostic in diagnostics.Where(d => !d.IsError))
+        {
+            context.Stderr.WriteLine($"warning: {diagnostic}");
+        }
+
+        foreach (var item in skipped)
+        {
+            var name = item.Name is null ? "" : " " + (item.Namespace is null ? item.Name : $"{item.Namespace}/{item.Name}");
+            context.Stderr.WriteLine($"skipped: {item.Source}: {item.Kind}{name} ({item.ApiVersion}): not a kind Maille models");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Maille.Engine;
+using Maille.Engine.Analysis;
+using Maille.Model;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Maille.Cli.Output;
+
+/// <summary>Renders <c>maille analyze</c> with Spectre.Console tables, plain text when the output is not a terminal.</summary>
+internal static class AnalyzeReport
+{
+    public static void Write(ClusterState cluster, TextWriter writer)
+    {
+        var console = PlainConsole.Create(writer);
+        console.Write(new Rule("[bold]Nodes[/]").LeftJustified());
+        var nodes = Table("NODE", "ADDRESS", "POD CIDR", "PODS");
+        var podsByNode = cluster.Pods.ToLookup(p => p.Spec.NodeName ?? "", StringComparer.Ordinal);
+        foreach (var node in cluster.Nodes)
+        {
+            nodes.AddRow(Cells(node.Name, node.InternalIP?.ToString() ?? "", node.PodCidr?.ToString() ?? "", podsByNode[node.Name].Count().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        console.Write(nodes);
+
+        console.Write(new Rule("[bold]Pods per node[/]").LeftJustified());
+        var pods = Table("NODE", "POD", "IP", "READY");
+        foreach (var node in cluster.Nodes)
+        {
+            foreach (var pod in podsByNode[node.Name].OrderBy(p => p.QualifiedName, StringComparer.Ordinal))
+            {
+                pods.AddRow(Cells(node.Name, pod.QualifiedName + (pod.Spec.HostNetwork ? " (hostNetwork)" : ""), pod.Status.PodIP?.ToString() ?? "<none>", pod.Status.Ready == true ? "yes" : "no"));
+            }
+        }
+
+        foreach (var pod in podsByNode[""])
+        {
+            pods.AddRow(Cells("<pending>", pod.QualifiedName, "<none>", "no"));
+        }
+
+        console.Write(pods);
+
+        console.Write(new Rule("[bold]Services[/]").LeftJustified());
+        var services = Table("SERVICE", "TYPE", "CLUSTER-IP", "PORT(S)", "ENDPOINTS");
+        foreach (var service in cluster.Services)
+        {
+            services.AddRow(Cells(
+                service.QualifiedName,
+                service.Type.ToString() + (service.Headless ? " (headless)" : ""),
+                service.Headless ? "None" : service.ClusterIP?.ToString() ?? "<none>",
+                service.Ports.IsEmpty ? "<none>" : string.Join(",", service.Ports.Select(p => p.ToString())),
+                Endpoints(cluster, service)));
+        }
+
+        console.Write(services);
+
+        var findings = ServiceFindings.For(cluster).ToList();
+        console.Write(new Rule($"[bold]Warnings ({findings.Count + cluster.Warnings.Count})[/]").LeftJustified());
+        if (findings.Count == 0 && cluster.Warnings.Count == 0)
+        {
+            console.WriteLine("none");
+        }
+
+        foreach (var warning in cluster.Warnings)
+        {
+            console.Write(new Text($"- {warning}\n"));
+        }
+
+        foreach (var finding in findings)
+        {
+            console.Write(new Text($"- {finding.Source}: {finding}\n"));
+        }
+    }
+
+    /// <summary><c>ip:port</c> of each endpoint, ready ones first; not-ready ones marked.</summary>
+    private static string Endpoints(ClusterState cluster, Service service)
+    {
+        if (service.Type == ServiceType.ExternalName)
+        {
+            return $"CNAME {service.ExternalName}";
+        }
+
+        var entries = cluster.SlicesFor(service)
+            .SelectMany(s => s.Endpoints.SelectMany(e => e.Addresses.Select(a => (Address: a, e.Conditions.Ready, Ports: s.Ports))))
+            .Select(e => $"{e.Address}:{string.Join("/", e.Ports.Select(p => p.Port))}{(e.Ready ? "" : " (not ready)")}")
+            .ToList();
+        return entries.Count == 0 ? "<none>" : string.Join("\n", entries);
+    }
+
+    private static Table Table(params string[] headers)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in headers)
+        {
+            table.AddColumn(new TableColumn(header).NoWrap());
+        }
+
+        return table;
+    }
+
+    private static IRenderable[] Cells(params string[] cells) => [.. cells.Select(c => (IRenderable)new Text(c))];
+}

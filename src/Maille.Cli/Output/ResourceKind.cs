@@ -1,0 +1,13 @@
+namespace Maille.Cli.Output;
+
+/// <summary>The kinds <c>maille get</c> lists, with kubectl's names, plurals and short names.</summary>
+internal enum ResourceKind
+{
+    Nodes,
+    Namespaces,
+    Pods,
+    Services,
+    EndpointSlices,
+    NetworkPolicies,
+    Ingresses,
+}

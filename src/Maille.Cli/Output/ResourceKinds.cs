@@ -1,0 +1,32 @@
+namespace Maille.Cli.Output;
+
+/// <summary>Parses kubectl's spellings of a kind (<c>svc</c>, <c>service</c>, <c>services</c>, <c>Service</c>…).</summary>
+internal static class ResourceKinds
+{
+    private static readonly Dictionary<string, ResourceKind> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["nodes"] = ResourceKind.Nodes, ["node"] = ResourceKind.Nodes, ["no"] = ResourceKind.Nodes,
+        ["namespaces"] = ResourceKind.Namespaces, ["namespace"] = ResourceKind.Namespaces, ["ns"] = ResourceKind.Namespaces,
+        ["pods"] = ResourceKind.Pods, ["pod"] = ResourceKind.Pods, ["po"] = ResourceKind.Pods,
+        ["services"] = ResourceKind.Services, ["service"] = ResourceKind.Services, ["svc"] = ResourceKind.Services,
+        ["endpointslices"] = ResourceKind.EndpointSlices, ["endpointslice"] = ResourceKind.EndpointSlices,
+        ["endpointslices.discovery.k8s.io"] = ResourceKind.EndpointSlices,
+        ["networkpolicies"] = ResourceKind.NetworkPolicies, ["networkpolicy"] = ResourceKind.NetworkPolicies, ["netpol"] = ResourceKind.NetworkPolicies,
+        ["ingresses"] = ResourceKind.Ingresses, ["ingress"] = ResourceKind.Ingresses, ["ing"] = ResourceKind.Ingresses,
+    };
+
+    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)"];
+
+    public static bool TryParse(string text, out ResourceKind kind) => Aliases.TryGetValue(text, out kind);
+
+    public static bool IsNamespaced(ResourceKind kind) => kind is not (ResourceKind.Nodes or ResourceKind.Namespaces);
+
+    /// <summary>kubectl's resource name, as in <c>services "web" not found</c>.</summary>
+    public static string Plural(ResourceKind kind) => kind switch
+    {
+        ResourceKind.EndpointSlices => "endpointslices.discovery.k8s.io",
+        ResourceKind.NetworkPolicies => "networkpolicies.networking.k8s.io",
+        ResourceKind.Ingresses => "ingresses.networking.k8s.io",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,165 @@
+using Maille.Engine;
+using Maille.Model;
+
+namespace Maille.Cli.Output;
+
+/// <summary>The rows of <c>maille get</c>, column for column as <c>kubectl get</c> prints them.</summary>
+internal sealed class ResourceTables(ClusterState cluster, TimeProvider clock)
+{
+    public KubectlTable Nodes(IEnumerable<Node> nodes, bool wide)
+    {
+        var headers = new List<string> { "NAME", "STATUS", "ROLES", "AGE", "VERSION" };
+        if (wide)
+        {
+            headers.AddRange(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME", "POD-CIDR"]);
+        }
+
+        var table = new KubectlTable(headers);
+        foreach (var node in nodes)
+        {
+            var roles = node.Meta.Labels.Keys.Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal)).Select(k => k["node-role.kubernetes.io/".Length..]).ToList();
+            var row = new List<string> { node.Name, node.Unschedulable ? "Ready,SchedulingDisabled" : "Ready", roles.Count == 0 ? "<none>" : string.Join(",", roles), Age(node.Meta), "maille" };
+            if (wide)
+            {
+                row.AddRange([node.InternalIP?.ToString() ?? "<none>", "<none>", "<unknown>", "<unknown>", "<unknown>", node.PodCidr?.ToString() ?? "<none>"]);
+            }
+
+            table.Add([.. row]);
+        }
+
+        return table;
+    }
+
+    public KubectlTable Namespaces(IEnumerable<Namespace> namespaces)
+    {
+        var table = new KubectlTable(["NAME", "STATUS", "AGE"]);
+        foreach (var ns in namespaces)
+        {
+            table.Add(ns.Name, "Active", Age(ns.Meta));
+        }
+
+        return table;
+    }
+
+    public KubectlTable Pods(IEnumerable<Pod> pods, bool wide, bool allNamespaces)
+    {
+        var headers = new List<string> { "NAME", "READY", "STATUS", "RESTARTS", "AGE" };
+        if (wide)
+        {
+            headers.AddRange(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
+        }
+
+        var table = new KubectlTable(WithNamespace(headers, allNamespaces));
+        foreach (var pod in pods)
+        {
+            var total = pod.Spec.Containers.Count;
+            var ready = pod.Status.Ready == true ? total : 0;
+            var row = new List<string> { pod.Name, $"{ready}/{total}", pod.IsTerminating ? "Terminating" : pod.Status.Phase ?? "Pending", "0", Age(pod.Meta) };
+            if (wide)
+            {
+                row.AddRange([pod.Status.PodIP?.ToString() ?? "<none>", pod.Spec.NodeName ?? "<none>", "<none>", "<none>"]);
+            }
+
+            table.Add(WithNamespace(row, allNamespaces, pod.Namespace));
+        }
+
+        return table;
+    }
+
+    public KubectlTable Services(IEnumerable<Service> services, bool wide, bool allNamespaces)
+    {
+        var headers = new List<string> { "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE" };
+        if (wide)
+        {
+            headers.Add("SELECTOR");
+        }
+
+        var table = new KubectlTable(WithNamespace(headers, allNamespaces));
+        foreach (var service in services)
+        {
+            var row = new List<string>
+            {
+                service.Name,
+                service.Type.ToString(),
+                service.Headless ? "None" : service.ClusterIP?.ToString() ?? "<none>",
+                ExternalIP(service),
+                service.Ports.IsEmpty ? "<none>" : string.Join(",", service.Ports.Select(p => p.ToString())),
+                Age(service.Meta),
+            };
+            if (wide)
+            {
+                row.Add(service.Selector?.ToString() ?? "<none>");
+            }
+
+            table.Add(WithNamespace(row, allNamespaces, service.Namespace));
+        }
+
+        return table;
+    }
+
+    /// <summary>kubectl's EXTERNAL-IP: the LoadBalancer ingress (or <c>&lt;pending&gt;</c>), external IPs, or the ExternalName.</summary>
+    public static string ExternalIP(Service service)
+    {
+        var addresses = new List<string>();
+        switch (service.Type)
+        {
+            case ServiceType.ExternalName:
+                return service.ExternalName ?? "<none>";
+            case ServiceType.LoadBalancer:
+                addresses.AddRange(service.LoadBalancerIngress);
+                addresses.AddRange(service.ExternalIPs);
+                return addresses.Count == 0 ? "<pending>" : string.Join(",", addresses);
+            default:
+                return service.ExternalIPs.IsEmpty ? "<none>" : string.Join(",", service.ExternalIPs);
+        }
+    }
+
+    public KubectlTable EndpointSlices(IEnumerable<EndpointSlice> slices, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], allNamespaces));
+        foreach (var slice in slices)
+        {
+            var ports = slice.Ports.Where(p => p.Port is not null).Select(p => p.Port!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var addresses = slice.Endpoints.SelectMany(e => e.Addresses).ToList();
+            var endpoints = addresses.Count == 0
+                ? "<unset>"
+                : string.Join(",", addresses.Take(3)) + (addresses.Count > 3 ? $" + {addresses.Count - 3} more..." : "");
+            table.Add(WithNamespace([slice.Meta.Name, slice.AddressType, ports.Count == 0 ? "<unset>" : string.Join(",", ports), endpoints, Age(slice.Meta)], allNamespaces, slice.Namespace));
+        }
+
+        return table;
+    }
+
+    public KubectlTable NetworkPolicies(IEnumerable<NetworkPolicy> policies, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "POD-SELECTOR", "AGE"], allNamespaces));
+        foreach (var policy in policies)
+        {
+            table.Add(WithNamespace([policy.Meta.Name, policy.PodSelector.ToString(), Age(policy.Meta)], allNamespaces, policy.Namespace));
+        }
+
+        return table;
+    }
+
+    public KubectlTable Ingresses(IEnumerable<Ingress> ingresses, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], allNamespaces));
+        foreach (var ingress in ingresses)
+        {
+            var hosts = ingress.Rules.Select(r => r.Host).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            table.Add(WithNamespace(
+                [ingress.Meta.Name, ingress.ClassName ?? "<none>", hosts.Count == 0 ? "*" : string.Join(",", hosts), "", ingress.Tls.IsEmpty ? "80" : "80, 443", Age(ingress.Meta)],
+                allNamespaces,
+                ingress.Namespace));
+        }
+
+        return table;
+    }
+
+    public ClusterState Cluster => cluster;
+
+    private string Age(ObjectMeta meta) => HumanDuration.Age(meta.CreationTimestamp, clock);
+
+    private static string[] WithNamespace(IEnumerable<string> cells, bool allNamespaces, string ns = "NAMESPACE") =>
+        allNamespaces ? [ns, .. cells] : [.. cells];
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using k8s.Models;
+using Maille.Model;
+
+namespace Maille.Kube;
+
+/// <summary>
+/// Turns planned model objects back into Kubernetes API objects (KubernetesClient's <c>V1*</c>) for
+/// <c>-o json|yaml</c>, with every allocated field filled in.
+/// </summary>
+internal static class KubeObjectWriter
+{
+    public static V1Node Write(Node node) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Node",
+        Metadata = Meta(node.Meta),
+        Spec = new V1NodeSpec
+        {
+            PodCIDR = node.PodCidr?.ToString(),
+            PodCIDRs = node.PodCidr is { } cidr ? [cidr.ToString()] : null,
+            Unschedulable = node.Unschedulable ? true : null,
+        },
+        Status = new V1NodeStatus
+        {
+            Addresses = [new V1NodeAddress { Address = node.InternalIP?.ToString(), Type = "InternalIP" }, new V1NodeAddress { Address = node.Name, Type = "Hostname" }],
+            Conditions = [new V1NodeCondition { Status = "True", Type = "Ready" }],
+        },
+    };
+
+    public static V1Namespace Write(Namespace ns) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Namespace",
+        Metadata = Meta(ns.Meta),
+        Status = new V1NamespaceStatus { Phase = "Active" },
+    };
+
+    public static V1Pod Write(Pod pod) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Pod",
+        Metadata = Meta(pod.Meta, pod.Owner),
+        Spec = new V1PodSpec
+        {
+            NodeName = pod.Spec.NodeName,
+            NodeSelector = pod.Spec.NodeSelector.Count == 0 ? null : pod.Spec.NodeSelector.ToDictionary(),
+            HostNetwork = pod.Spec.HostNetwork ? true : null,
+            Hostname = pod.Spec.Hostname,
+            Subdomain = pod.Spec.Subdomain,
+            Containers = [.. pod.Spec.Containers.Select(c => Write(c))],
+        },
+        Status = new V1PodStatus
+        {
+            Phase = pod.Status.Phase,
+            PodIP = pod.Status.PodIP?.ToString(),
+            PodIPs = pod.Status.PodIPs.IsEmpty ? null : [.. pod.Status.PodIPs.Select(ip => new V1PodIP { Ip = ip.ToString() })],
+            HostIP = pod.Status.HostIP?.ToString(),
+            Conditions = pod.Status.Ready is { } ready ? [new V1PodCondition { Status = ready ? "True" : "False", Type = "Ready" }] : null,
+        },
+    };
+
+    public static V1Service Write(Service service) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = Meta(service.Meta),
+        Spec = new V1ServiceSpec
+        {
+            Type = service.Type.ToString(),
+            Selector = service.Selector?.ToDictionary(),
+            ClusterIP = service.Headless ? "None" : service.ClusterIP?.ToString(),
+            ClusterIPs = service.Headless ? ["None"] : service.ClusterIP is { } ip ? [ip.ToString()] : null,
+            ExternalName = service.ExternalName,
+            ExternalIPs = service.ExternalIPs.IsEmpty ? null : [.. service.ExternalIPs],
+            LoadBalancerIP = service.LoadBalancerIP,
+            LoadBalancerSourceRanges = service.LoadBalancerSourceRanges.IsEmpty ? null : [.. service.LoadBalancerSourceRanges],
+            LoadBalancerClass = service.LoadBalancerClass,
+            ExternalTrafficPolicy = service.Type is ServiceType.NodePort or ServiceType.LoadBalancer ? service.ExternalTrafficPolicy.ToString() : null,
+            InternalTrafficPolicy = service.Type == ServiceType.ExternalName ? null : service.InternalTrafficPolicy.ToString(),
+            SessionAffinity = service.SessionAffinityClientIP ? "ClientIP" : "None",
+            SessionAffinityConfig = service.SessionAffinityClientIP
+                ? new V1SessionAffinityConfig { ClientIP = new V1ClientIPConfig { TimeoutSeconds = service.SessionAffinityTimeoutSeconds } }
+                : null,
+            PublishNotReadyAddresses = service.PublishNotReadyAddresses ? true : null,
+            AllocateLoadBalancerNodePorts = service.Type == ServiceType.LoadBalancer ? service.AllocateLoadBalancerNodePorts : null,
+            HealthCheckNodePort = service.HealthCheckNodePort,
+            Ports = service.Ports.IsEmpty ? null : [.. service.Ports.Select(p => new V1ServicePort
+            {
+                Name = p.Name,
+                Protocol = p.Protocol.ToString(),
+                Port = p.Port,
+                TargetPort = p.TargetPort.IsNamed ? (IntOrString)p.TargetPort.Name! : (IntOrString)p.TargetPort.Number!.Value,
+                NodePort = p.NodePort,
+                AppProtocol = p.AppProtocol,
+            })],
+        },
+        Status = new V1ServiceStatus
+        {
+            LoadBalancer = new V1LoadBalancerStatus
+            {
+                Ingress = service.LoadBalancerIngress.IsEmpty ? null : [.. service.LoadBalancerIngress.Select(ip => new V1LoadBalancerIngress { Ip = ip })],
+            },
+        },
+    };
+
+    public static V1EndpointSlice Write(EndpointSlice slice) => new()
+    {
+        ApiVersion = "discovery.k8s.io/v1",
+        Kind = "EndpointSlice",
+        Metadata = Meta(slice.Meta),
+        AddressType = slice.AddressType,
+        Ports = slice.Ports.IsEmpty ? null : [.. slice.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol.ToString(), AppProtocol = p.AppProtocol })],
+        Endpoints = [.. slice.Endpoints.Select(e => new V1Endpoint
+        {
+            Addresses = [.. e.Addresses],
+            Conditions = new V1EndpointConditions { Ready = e.Conditions.Ready, Serving = e.Conditions.Serving, Terminating = e.Conditions.Terminating },
+            NodeName = e.NodeName,
+            Hostname = e.Hostname,
+            Zone = e.Zone,
+            TargetRef = e.TargetPod is { } pod ? new V1ObjectReference { Kind = "Pod", NamespaceProperty = pod.Split('/')[0], Name = pod.Split('/')[1] } : null,
+        })],
+    };
+
+    public static V1NetworkPolicy Write(NetworkPolicy policy) => new()
+    {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "NetworkPolicy",
+        Metadata = Meta(policy.Meta),
+        Spec = new V1NetworkPolicySpec
+        {
+            PodSelector = Write(policy.PodSelector),
+            PolicyTypes = [.. new[] { PolicyDirection.Ingress, PolicyDirection.Egress }.Where(d => policy.EffectivePolicyTypes.HasFlag(d)).Select(d => d.ToString())],
+            Ingress = policy.Ingress.IsEmpty ? null : [.. policy.Ingress.Select(r => new V1NetworkPolicyIngressRule { FromProperty = Peers(r), Ports = Ports(r) })],
+            Egress = policy.Egress.IsEmpty ? null : [.. policy.Egress.Select(r => new V1NetworkPolicyEgressRule { To = Peers(r), Ports = Ports(r) })],
+        },
+    };
+
+    public static V1Ingress Write(Ingress ingress) => new()
+    {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "Ingress",
+        Metadata = Meta(ingress.Meta),
+        Spec = new V1IngressSpec
+        {
+            IngressClassName = ingress.IngressClassName,
+            DefaultBackend = ingress.DefaultBackend is { } backend ? Write(backend) : null,
+            Rules = ingress.Rules.IsEmpty ? null : [.. ingress.Rules.Select(r => new V1IngressRule
+            {
+                Host = r.Host,
+                Http = r.Paths.IsEmpty ? null : new V1HTTPIngressRuleValue { Paths = [.. r.Paths.Select(p => new V1HTTPIngressPath { Backend = Write(p.Backend), PathType = p.PathType, Path = p.Path })] },
+            })],
+            Tls = ingress.Tls.IsEmpty ? null : [.. ingress.Tls.Select(t => new V1IngressTLS { Hosts = [.. t.Hosts], SecretName = t.SecretName })],
+        },
+    };
+
+    private static V1IngressBackend Write(IngressBackend backend) => new()
+    {
+        Service = backend.Service is { } s
+            ? new V1IngressServiceBackend { Name = s.Name, Port = s.Port is { } port ? (port.IsNamed ? new V1ServiceBackendPort { Name = port.Name } : new V1ServiceBackendPort { Number = port.Number }) : null }
+            : null,
+        Resource = backend.Resource is { } r ? new V1TypedLocalObjectReference { Kind = r.Split('/')[0], Name = r.Split('/')[^1] } : null,
+    };
+
+    private static List<V1NetworkPolicyPeer>? Peers(NetworkPolicyRule rule) => rule.Peers.IsEmpty ? null : [.. rule.Peers.Select(p => new V1NetworkPolicyPeer
+    {
+        PodSelector = p.PodSelector is null ? null : Write(p.PodSelector),
+        NamespaceSelector = p.NamespaceSelector is null ? null : Write(p.NamespaceSelector),
+        IpBlock = p.IpBlock is null ? null : new V1IPBlock { Cidr = p.IpBlock.Cidr, Except = p.IpBlock.Except.IsEmpty ? null : [.. p.IpBlock.Except] },
+    })];
+
+    private static List<V1NetworkPolicyPort>? Ports(NetworkPolicyRule rule) => rule.Ports.IsEmpty ? null : [.. rule.Ports.Select(p => new V1NetworkPolicyPort
+    {
+        Protocol = p.Protocol.ToString(),
+        Port = p.Port is { } port ? (port.IsNamed ? (IntOrString)port.Name! : (IntOrString)port.Number!.Value) : null,
+        EndPort = p.EndPort,
+    })];
+
+    private static V1LabelSelector Write(LabelSelector selector) => new()
+    {
+        MatchLabels = selector.MatchLabels.Count == 0 ? null : selector.MatchLabels.ToDictionary(),
+        MatchExpressions = selector.MatchExpressions.IsEmpty ? null : [.. selector.MatchExpressions.Select(e => new V1LabelSelectorRequirement { Key = e.Key, OperatorProperty = e.RawOperator, Values = e.Values.IsEmpty ? null : [.. e.Values] })],
+    };
+
+    private static V1Container Write(Container container) => new()
+    {
+        Name = container.Name,
+        Image = container.Image,
+        Command = container.Command.IsEmpty ? null : [.. container.Command],
+        Args = container.Args.IsEmpty ? null : [.. container.Args],
+        Ports = container.Ports.IsEmpty ? null : [.. container.Ports.Select(p => new V1ContainerPort { ContainerPort = p.Port, HostPort = p.HostPort, Name = p.Name, Protocol = p.Protocol.ToString() })],
+    };
+
+    private static V1ObjectMeta Meta(ObjectMeta meta, OwnerRef? owner = null) => new()
+    {
+        Name = meta.Name,
+        NamespaceProperty = meta.Namespace,
+        Labels = meta.Labels.Count == 0 ? null : meta.Labels.ToDictionary(),
+        Annotations = meta.Annotations.Count == 0 ? null : meta.Annotations.ToDictionary(),
+        DeletionTimestamp = meta.DeletionTimestamp?.UtcDateTime,
+        CreationTimestamp = meta.CreationTimestamp?.UtcDateTime,
+        OwnerReferences = owner is null ? null : [new V1OwnerReference { ApiVersion = "apps/v1", Kind = owner.Kind, Name = owner.Name, Uid = "", Controller = true }],
+    };
+
+    private static Dictionary<string, string> ToDictionary(this Labels labels) => labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+
+    internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
