@@ -61,9 +61,10 @@ internal sealed class ManifestLoader
             return;
         }
 
-        foreach (var document in stream.Documents)
+        for (var i = 0; i < stream.Documents.Count; i++)
         {
-            AddNode(source, document.RootNode, null);
+            var end = i + 1 < stream.Documents.Count ? (int)stream.Documents[i + 1].RootNode.Start.Index : source.Text.Length;
+            AddNode(source, stream.Documents[i].RootNode, null, end);
         }
     }
 
@@ -82,7 +83,7 @@ internal sealed class ManifestLoader
         Skipped = new(_skipped),
     };
 
-    private void AddNode(ManifestSource source, YamlNode? node, string? listPath)
+    private void AddNode(ManifestSource source, YamlNode? node, string? listPath, int? textEnd)
     {
         if (node is null || (node is YamlScalarNode scalar && string.IsNullOrEmpty(scalar.Value)))
         {
@@ -110,7 +111,7 @@ internal sealed class ManifestLoader
             {
                 foreach (var item in sequence.Children)
                 {
-                    AddNode(source, item, "items");
+                    AddNode(source, item, "items", null);
                 }
             }
 
@@ -129,47 +130,47 @@ internal sealed class ManifestLoader
             switch ((group, kind))
             {
                 case ("", "Namespace"):
-                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(source, node), location));
+                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(source, node, textEnd), location));
                     break;
                 case ("", "Node"):
-                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(source, node), location));
+                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(source, node, textEnd), location));
                     break;
                 case ("", "Pod"):
-                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(source, node), nsOrDefault, location));
+                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(source, node, textEnd), nsOrDefault, location));
                     break;
                 case ("", "Service"):
-                    _services.Add(_converter.ConvertService(Read<V1Service>(source, node), nsOrDefault, location));
+                    _services.Add(_converter.ConvertService(Read<V1Service>(source, node, textEnd), nsOrDefault, location));
                     break;
                 case ("", "Secret"):
-                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(source, node), nsOrDefault, location));
+                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(source, node, textEnd), nsOrDefault, location));
                     break;
                 case ("apps", "Deployment"):
-                    var deployment = Read<V1Deployment>(source, node);
+                    var deployment = Read<V1Deployment>(source, node, textEnd);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("apps", "ReplicaSet"):
-                    var replicaSet = Read<V1ReplicaSet>(source, node);
+                    var replicaSet = Read<V1ReplicaSet>(source, node, textEnd);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("apps", "StatefulSet"):
-                    var statefulSet = Read<V1StatefulSet>(source, node);
+                    var statefulSet = Read<V1StatefulSet>(source, node, textEnd);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName, nsOrDefault, location));
                     break;
                 case ("apps", "DaemonSet"):
-                    var daemonSet = Read<V1DaemonSet>(source, node);
+                    var daemonSet = Read<V1DaemonSet>(source, node, textEnd);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.DaemonSet, daemonSet.Metadata, null, daemonSet.Spec?.Selector, daemonSet.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("discovery.k8s.io", "EndpointSlice"):
-                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(source, node), nsOrDefault, location));
+                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(source, node, textEnd), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "NetworkPolicy"):
-                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(source, node), nsOrDefault, location));
+                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(source, node, textEnd), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "Ingress"):
-                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(source, node), nsOrDefault, location));
+                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(source, node, textEnd), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "IngressClass"):
-                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(source, node), location));
+                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(source, node, textEnd), location));
                     break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));
@@ -178,7 +179,7 @@ internal sealed class ManifestLoader
         }
         catch (YamlException e)
         {
-            var errorLine = line + (int)e.Start.Line - 1;
+            var errorLine = textEnd is null ? line : line + (int)e.Start.Line - 1;
             _diagnostics.Add(new Diagnostic
             {
                 Type = FieldErrorType.Invalid,
@@ -191,28 +192,31 @@ internal sealed class ManifestLoader
     }
 
     /// <summary>
-    /// Deserializes one object with KubernetesClient's YAML support, from the exact text of its node so that the
-    /// client's own parser sees what the user wrote (indentation restored for items inside a List).
+    /// Deserializes one object with KubernetesClient's YAML support. A top-level document is read from its own text
+    /// (so the client's parser reports lines of the user's file); an item of a List is re-emitted on its own first,
+    /// because YamlDotNet does not record where a block collection ends.
     /// </summary>
-    private static T Read<T>(ManifestSource source, YamlNode node)
+    private static T Read<T>(ManifestSource source, YamlNode node, int? textEnd)
     {
-        var start = (int)node.Start.Index;
-        var end = Math.Min((int)EndOf(node), source.Text.Length);
-        var text = new string(' ', (int)node.Start.Column - 1) + source.Text[start..end];
-        return KubernetesYaml.Deserialize<T>(text);
-    }
-
-    /// <summary>YamlDotNet leaves a block collection's end mark at its start; the end of its last descendant is the real end.</summary>
-    private static long EndOf(YamlNode node)
-    {
-        var end = node.End.Index;
-        var last = node switch
+        string text;
+        if (textEnd is { } end)
         {
-            YamlMappingNode { Children.Count: > 0 } mapping => mapping.Children.Last().Value,
-            YamlSequenceNode { Children.Count: > 0 } sequence => sequence.Children[^1],
-            _ => null,
-        };
-        return last is null ? end : Math.Max(end, EndOf(last));
+            var start = (int)node.Start.Index;
+            text = new string(' ', (int)node.Start.Column - 1) + source.Text[start..end];
+            var separator = text.LastIndexOf("\n---", StringComparison.Ordinal);
+            if (separator >= 0)
+            {
+                text = text[..separator];
+            }
+        }
+        else
+        {
+            var writer = new StringWriter();
+            new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+            text = writer.ToString();
+        }
+
+        return KubernetesYaml.Deserialize<T>(text);
     }
 
     private static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";
