@@ -63,7 +63,7 @@ internal sealed class ManifestLoader
 
         for (var i = 0; i < stream.Documents.Count; i++)
         {
-            var end = i + 1 < stream.Documents.Count ? (int)stream.Documents[i + 1].RootNode.Start.Index : source.Text.Length;
+            var end = Math.Min(i + 1 < stream.Documents.Count ? (int)stream.Documents[i + 1].RootNode.Start.Index : int.MaxValue, source.Text.Length);
             AddNode(source, stream.Documents[i].RootNode, null, end);
         }
     }
@@ -199,7 +199,7 @@ internal sealed class ManifestLoader
     private static T Read<T>(ManifestSource source, YamlNode node, int? textEnd)
     {
         string text;
-        if (textEnd is { } end)
+        if (textEnd is { } end && end > node.Start.Index)
         {
             var start = (int)node.Start.Index;
             text = new string(' ', (int)node.Start.Column - 1) + source.Text[start..end];

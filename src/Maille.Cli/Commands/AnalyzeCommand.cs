@@ -9,6 +9,8 @@ internal static class AnalyzeCommand
 {
     public static Command Create(CliContext context)
     {
+        var filesOption = CommonOptions.Files();
+        var configOption = CommonOptions.Config();
         var command = new Command("analyze", """
             Plan the cluster from manifests and report nodes, pods per node, Services with their endpoints,
             and warnings a reviewer would want. Exit code 1 when the input is invalid.
@@ -17,12 +19,12 @@ internal static class AnalyzeCommand
               maille analyze -f examples/shop
             """)
         {
-            CommonOptions.Files,
-            CommonOptions.Config,
+            filesOption,
+            configOption,
         };
         command.SetAction(parse =>
         {
-            var cluster = ClusterInput.Load(parse.GetValue(CommonOptions.Files) ?? [], parse.GetValue(CommonOptions.Config), context);
+            var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], parse.GetValue(configOption), context);
             if (cluster is null)
             {
                 return 1;

@@ -12,6 +12,11 @@ internal static class GetCommand
 {
     public static Command Create(CliContext context)
     {
+        var filesOption = CommonOptions.Files();
+        var configOption = CommonOptions.Config();
+        var namespaceOption = CommonOptions.Namespace();
+        var allNamespacesOption = CommonOptions.AllNamespaces();
+        var getOutputOption = CommonOptions.GetOutput();
         var kind = new Argument<string>("KIND") { Description = "What to list: " + string.Join(", ", ResourceKinds.Names) };
         var name = new Argument<string?>("NAME") { Description = "One object by name", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("get", """
@@ -25,11 +30,11 @@ internal static class GetCommand
         {
             kind,
             name,
-            CommonOptions.Files,
-            CommonOptions.Config,
-            CommonOptions.Namespace,
-            CommonOptions.AllNamespaces,
-            CommonOptions.GetOutput,
+            filesOption,
+            configOption,
+            namespaceOption,
+            allNamespacesOption,
+            getOutputOption,
         };
         command.SetAction(parse =>
         {
@@ -39,15 +44,15 @@ internal static class GetCommand
                 return 1;
             }
 
-            var output = parse.GetValue(CommonOptions.GetOutput) ?? "";
-            var cluster = ClusterInput.Load(parse.GetValue(CommonOptions.Files) ?? [], parse.GetValue(CommonOptions.Config), context);
+            var output = parse.GetValue(getOutputOption) ?? "";
+            var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], parse.GetValue(configOption), context);
             if (cluster is null)
             {
                 return 1;
             }
 
-            var all = parse.GetValue(CommonOptions.AllNamespaces);
-            var ns = parse.GetValue(CommonOptions.Namespace) ?? "default";
+            var all = parse.GetValue(allNamespacesOption);
+            var ns = parse.GetValue(namespaceOption) ?? "default";
             var objectName = parse.GetValue(name);
             return Run(context, cluster, resource, objectName, ResourceKinds.IsNamespaced(resource) && all && objectName is null, ns, output);
         });

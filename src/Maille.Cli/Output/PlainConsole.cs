@@ -15,7 +15,7 @@ internal static class PlainConsole
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = terminal ? Math.Max(Console.WindowWidth, 120) : 200;
+        console.Profile.Width = terminal ? Math.Max(Console.WindowWidth, 100) : 120;
         return console;
     }
 }

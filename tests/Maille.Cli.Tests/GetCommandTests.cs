@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Maille.TestKit;
+
+namespace Maille.Cli.Tests;
+
+public sealed class GetCommandTests
+{
+    private static string Shop => Path.Combine(Cluster.RepositoryRoot, "examples", "shop");
+
+    [Fact]
+    public void Get_svc_prints_kubectl_columns_and_node_port_format()
+    {
+        var (code, stdout, _) = CliRunner.Run("get", "svc", "-n", "shop-api", "-f", Shop);
+        Assert.Equal(0, code);
+        var lines = stdout.TrimEnd().Split('\n');
+        Assert.Matches(@"^NAME\s{3,}TYPE\s{3,}CLUSTER-IP\s{3,}EXTERNAL-IP\s{3,}PORT\(S\)\s{3,}AGE$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^api-debug\s+NodePort\s+198\.18\.\d+\.\d+\s+<none>\s+8080:30080/TCP\s+<unknown>$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^payments\s+ExternalName\s+<none>\s+payments\.example\.com\s+<none>\s+<unknown>$"));
+    }
+
+    [Fact]
+    public void Get_svc_all_namespaces_adds_the_namespace_column_and_shows_pending_load_balancers()
+    {
+        var (code, stdout, _) = CliRunner.Run("get", "svc", "-A", "-f", Shop);
+        Assert.Equal(0, code);
+        Assert.StartsWith("NAMESPACE   NAME", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\nshop-web\s+frontend\s+LoadBalancer\s+198\.18\.\S+\s+<pending>\s+80:3\d{4}/TCP", stdout);
+    }
+
+    [Fact]
+    public void Get_json_without_a_name_is_a_list_with_allocated_fields()
+    {
+        var (code, stdout, _) = CliRunner.Run("get", "pods", "-n", "shop-db", "-o", "json", "-f", Shop);
+        Assert.Equal(0, code);
+        var list = JsonNode.Parse(stdout)!;
+        Assert.Equal("List", (string?)list["kind"]);
+        var items = list["items"]!.AsArray();
+        Assert.Equal(3, items.Count);
+        Assert.All(items, pod =>
+        {
+            Assert.StartsWith("198.19.", (string?)pod!["status"]!["podIP"], StringComparison.Ordinal);
+            Assert.StartsWith("node-", (string?)pod["spec"]!["nodeName"], StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Get_by_name_prints_the_object_itself()
+    {
+        var (code, stdout, _) = CliRunner.Run("get", "node", "node-2", "-o", "json", "-f", Shop);
+        Assert.Equal(0, code);
+        var node = JsonNode.Parse(stdout)!;
+        Assert.Equal("Node", (string?)node["kind"]);
+        Assert.Equal("198.19.2.0/24", (string?)node["spec"]!["podCIDR"]);
+        Assert.Equal("198.18.0.12", (string?)node["status"]!["addresses"]!.AsArray().First(a => (string?)a!["type"] == "InternalIP")!["address"]);
+    }
+
+    [Fact]
+    public void Get_yaml_prints_kubernetes_yaml()
+    {
+        var (code, stdout, _) = CliRunner.Run("get", "svc", "api-debug", "-n", "shop-api", "-o", "yaml", "-f", Shop);
+        Assert.Equal(0, code);
+        Assert.Contains("kind: Service", stdout, StringComparison.Ordinal);
+        Assert.Contains("nodePort: 30080", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_name_is_not_found_with_kubectl_wording()
+    {
+        var (code, _, stderr) = CliRunner.Run("get", "svc", "nope", "-f", Shop);
+        Assert.Equal(1, code);
+        Assert.Contains("Error from server (NotFound): services \"nope\" not found", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_input_exits_with_one_and_names_file_line_object_and_field()
+    {
+        const string yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 40000\n";
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(yaml, "get", "svc", "-f", "-");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("error: -:8: Service default/web: spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range 30000-32767", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_kinds_are_reported_as_skipped_not_fatal()
+    {
+        const string yaml = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n";
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(yaml, "get", "ns", "-f", "-");
+        Assert.Equal(0, code);
+        Assert.Contains("skipped: -:1: Certificate c (cert-manager.io/v1): not a kind Maille models", stderr, StringComparison.Ordinal);
+        Assert.Contains("\nx ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_every_command_with_an_example()
+    {
+        var (code, stdout, _) = CliRunner.Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("get", stdout, StringComparison.Ordinal);
+        Assert.Contains("analyze", stdout, StringComparison.Ordinal);
+        Assert.Contains("maille get svc -A -f examples/shop", stdout, StringComparison.Ordinal);
+    }
+}
