@@ -100,7 +100,14 @@ internal sealed class ManifestLoader
         var apiVersion = Scalar(mapping, "apiVersion");
         if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion))
         {
-            Error(source, line, string.IsNullOrEmpty(kind) ? "kind" : "apiVersion", "Required value: every object needs apiVersion and kind");
+            _diagnostics.Add(new Diagnostic
+            {
+                Type = FieldErrorType.Required,
+                File = source.Name,
+                Line = line,
+                Field = string.IsNullOrEmpty(kind) ? "kind" : "apiVersion",
+                Detail = "every object needs apiVersion and kind",
+            });
             return;
         }
 
@@ -197,13 +204,17 @@ internal sealed class ManifestLoader
     private static T Read<T>(ManifestSource source, YamlNode node)
     {
         var start = (int)node.Start.Index;
-        var end = Math.Min((int)EndOf(node), source.Text.Length);
+        var end = Math.Min((int)EndOf(node, source.Text), source.Text.Length);
         var text = new string(' ', (int)node.Start.Column - 1) + source.Text[start..end];
         return KubernetesYaml.Deserialize<T>(text);
     }
 
-    /// <summary>YamlDotNet leaves a block collection's end mark at its start; the end of its last descendant is the real end.</summary>
-    private static long EndOf(YamlNode node)
+    /// <summary>
+    /// The index just past a node's text. YamlDotNet ends a collection where it starts (at its first token), so the
+    /// real end is that of its last descendant, plus the closing bracket of a flow collection (<c>[a, b]</c>,
+    /// <c>{}</c>): without it an object ending in <c>values: [db]</c> would be cut short and fail to parse.
+    /// </summary>
+    private static long EndOf(YamlNode node, string text)
     {
         var end = node.End.Index;
         var last = node switch
@@ -212,7 +223,31 @@ internal sealed class ManifestLoader
             YamlSequenceNode { Children.Count: > 0 } sequence => sequence.Children[^1],
             _ => null,
         };
-        return last is null ? end : Math.Max(end, EndOf(last));
+        if (last is not null)
+        {
+            end = Math.Max(end, EndOf(last, text));
+        }
+
+        var close = node switch
+        {
+            YamlSequenceNode { Style: YamlDotNet.Core.Events.SequenceStyle.Flow } => ']',
+            YamlMappingNode { Style: YamlDotNet.Core.Events.MappingStyle.Flow } => '}',
+            _ => '\0',
+        };
+        if (close != '\0')
+        {
+            // Only separators may stand between the last item and the bracket; stop at anything else, so an end
+            // that already includes the bracket is left alone.
+            var at = (int)end;
+            while (at < text.Length && (char.IsWhiteSpace(text[at]) || text[at] == ','))
+            {
+                at++;
+            }
+
+            end = at < text.Length && text[at] == close ? at + 1 : end;
+        }
+
+        return end;
     }
 
     private static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";
