@@ -156,7 +156,7 @@ internal static class ClusterValidator
                 {
                     if (protocol == service.Ports[i].Protocol)
                     {
-                        errors.Duplicate(field, nodePort.ToString(CultureInfo.InvariantCulture));
+                        errors.Duplicate(field, nodePort);
                     }
                 }
                 else if (owners.TryGetValue(nodePort, out var other))

@@ -124,7 +124,8 @@ internal static partial class NameRules
             problems.Add("name part must be no more than 63 characters");
         }
 
-        if (name.Length > 0 && !QualifiedNameRegex().IsMatch(name))
+        // apimachinery runs the regex even on an empty name part, so "example.com/" gets both messages.
+        if (!QualifiedNameRegex().IsMatch(name))
         {
             problems.Add("name part " + RegexError(QualifiedNameMessage, QualifiedNameFormat, "MyName", "my.name", "123-abc"));
         }
