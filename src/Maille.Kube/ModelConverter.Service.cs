@@ -29,21 +29,23 @@ internal sealed partial class ModelConverter
         System.Net.IPAddress? clusterIP = null;
         if (type == ServiceType.ExternalName)
         {
-            if (string.IsNullOrEmpty(spec.ExternalName))
+            // The API server checks the cluster IP first, then the name without its optional trailing dot.
+            if (!string.IsNullOrEmpty(clusterIPText))
+            {
+                errors.Forbidden("spec.clusterIP", "may not be set for ExternalName services");
+            }
+
+            var cname = (spec.ExternalName ?? "").TrimEnd('.');
+            if (cname.Length == 0)
             {
                 errors.Required("spec.externalName");
             }
             else
             {
-                foreach (var problem in NameRules.Dns1123Subdomain(spec.ExternalName.TrimEnd('.')))
+                foreach (var problem in NameRules.Dns1123Subdomain(cname))
                 {
-                    errors.Invalid("spec.externalName", spec.ExternalName, problem);
+                    errors.Invalid("spec.externalName", cname, problem);
                 }
-            }
-
-            if (!string.IsNullOrEmpty(clusterIPText))
-            {
-                errors.Forbidden("spec.clusterIP", "may not be set for ExternalName services");
             }
         }
         else if (headless)
@@ -69,10 +71,18 @@ internal sealed partial class ModelConverter
             CheckLabels(errors, spec.Selector, "spec.selector");
         }
 
-        var externalPolicy = TrafficPolicyOf(errors, spec.ExternalTrafficPolicy, "spec.externalTrafficPolicy");
-        if (spec.ExternalTrafficPolicy is not null and not "" && type is not (ServiceType.NodePort or ServiceType.LoadBalancer) && externalPolicy == TrafficPolicy.Local)
+        // validateServiceExternalTrafficPolicy: any value (Cluster too) is refused on a Service that is not reachable from
+        // outside: neither NodePort nor LoadBalancer, and no externalIPs.
+        var externallyAccessible = type is ServiceType.NodePort or ServiceType.LoadBalancer
+            || (type == ServiceType.ClusterIP && spec.ExternalIPs is { Count: > 0 });
+        var externalPolicy = TrafficPolicy.Cluster;
+        if (!string.IsNullOrEmpty(spec.ExternalTrafficPolicy) && !externallyAccessible)
         {
-            errors.Invalid("spec.externalTrafficPolicy", spec.ExternalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'");
+            errors.Invalid("spec.externalTrafficPolicy", spec.ExternalTrafficPolicy, "may only be set for externally-accessible services");
+        }
+        else
+        {
+            externalPolicy = TrafficPolicyOf(errors, spec.ExternalTrafficPolicy, "spec.externalTrafficPolicy");
         }
 
         var affinity = spec.SessionAffinity switch
