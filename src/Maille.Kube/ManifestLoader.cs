@@ -212,7 +212,8 @@ internal sealed class ManifestLoader
     /// <summary>
     /// The index just past a node's text. YamlDotNet ends a collection where it starts (at its first token), so the
     /// real end is that of its last descendant, plus the closing bracket of a flow collection (<c>[a, b]</c>,
-    /// <c>{}</c>): without it an object ending in <c>values: [db]</c> would be cut short and fail to parse.
+    /// <c>{}</c>): without it an object ending in <c>values: [db]</c> would be cut short and fail to parse, and one
+    /// ending in <c>- {}</c> (an allow-all NetworkPolicy rule) would read that item as null.
     /// </summary>
     private static long EndOf(YamlNode node, string text)
     {
@@ -238,7 +239,8 @@ internal sealed class ManifestLoader
         {
             // Only separators may stand between the last item and the bracket; stop at anything else, so an end
             // that already includes the bracket is left alone.
-            var at = (int)end;
+            // An empty one ({} or []) ends at its own opening bracket: look just past it.
+            var at = last is null ? (int)node.Start.Index + 1 : (int)end;
             while (at < text.Length && (char.IsWhiteSpace(text[at]) || text[at] == ','))
             {
                 at++;
