@@ -56,9 +56,16 @@ internal sealed partial class ModelConverter
             }
         }
 
+        // An invalid selector cannot be turned into one (LabelSelectorAsSelector fails): Deployment and ReplicaSet say
+        // "invalid label selector", StatefulSet says nothing more, DaemonSet stays silent; none compares it with the
+        // template.
+        if (!selectorIsValid && kind is not WorkloadKind.DaemonSet)
+        {
+            errors.Invalid("spec.selector", SelectorLiteral(selector!), kind == WorkloadKind.StatefulSet ? "" : "invalid label selector");
+        }
+
         // An absent selector selects nothing, so it never matches the template (the API server reports both that and
-        // the missing selector); an empty one matches everything. An invalid selector cannot be compared at all (the
-        // API server stops at "invalid label selector"), so a mismatch is only reported for one that is sound.
+        // the missing selector); an empty one matches everything.
         var templateLabels = Labels.From(template?.Metadata?.Labels);
         if (selectorIsValid && (modelSelector is null || (!modelSelector.IsEmpty && !modelSelector.Matches(templateLabels))))
         {
@@ -97,9 +104,19 @@ internal sealed partial class ModelConverter
             WorkloadKind.DaemonSet => "daemonset",
             _ => "deployment",
         };
-        var shown = new GoLiteral("v1.LabelSelector{MatchLabels:" + GoLiteral.Map(selector.MatchLabels).Text
-            + ", MatchExpressions:" + GoLiteral.EmptySlice("v1.LabelSelectorRequirement", selector.MatchExpressions is null).Text + "}");
-        errors.Invalid("spec.selector", shown, $"empty selector is invalid for {what}");
+        errors.Invalid("spec.selector", SelectorLiteral(selector), $"empty selector is invalid for {what}");
+    }
+
+    /// <summary>A label selector as Go's %#v prints the API server's <c>v1.LabelSelector</c>.</summary>
+    private static GoLiteral SelectorLiteral(V1LabelSelector selector)
+    {
+        var expressions = selector.MatchExpressions is not { Count: > 0 } list
+            ? GoLiteral.EmptySlice("v1.LabelSelectorRequirement", selector.MatchExpressions is null).Text
+            : "[]v1.LabelSelectorRequirement{" + string.Join(", ", list.Select(r =>
+                $"v1.LabelSelectorRequirement{{Key:{Diagnostic.Quote(r.Key ?? "")}, Operator:{Diagnostic.Quote(r.OperatorProperty ?? "")}, Values:"
+                + (r.Values is null ? "[]string(nil)" : "[]string{" + string.Join(", ", r.Values.Select(v => Diagnostic.Quote(v ?? ""))) + "}")
+                + "}")) + "}";
+        return new GoLiteral($"v1.LabelSelector{{MatchLabels:{GoLiteral.Map(selector.MatchLabels).Text}, MatchExpressions:{expressions}}}");
     }
 
     private static PodSpec ConvertPodSpec(FieldErrors errors, V1PodSpec? spec, string path)

@@ -40,9 +40,14 @@ public sealed class GoldenValidationTests
 
         var result = Cluster.Plan(sources);
         var actual = result.Errors.Select(e => e.ToString()).ToList();
-        if (!expected.SequenceEqual(actual, StringComparer.Ordinal))
+        var actualFile = Path.Combine(dir, "actual.txt");
+        if (expected.SequenceEqual(actual, StringComparer.Ordinal))
         {
-            File.WriteAllLines(Path.Combine(dir, "actual.txt"), actual);
+            File.Delete(actualFile);
+        }
+        else
+        {
+            File.WriteAllLines(actualFile, actual);
         }
 
         Assert.Equal(expected, actual);
