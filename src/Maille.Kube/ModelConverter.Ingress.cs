@@ -68,6 +68,14 @@ internal sealed partial class ModelConverter
                 CheckIngressHost(errors, hosts[h], $"spec.tls[{t}].hosts[{h}]");
             }
 
+            if (!string.IsNullOrEmpty(entry.SecretName))
+            {
+                foreach (var problem in NameRules.Dns1123Subdomain(entry.SecretName))
+                {
+                    errors.Invalid($"spec.tls[{t}].secretName", entry.SecretName, problem);
+                }
+            }
+
             tls.Add(new IngressTls(new(hosts), entry.SecretName));
         }
 
@@ -170,10 +178,13 @@ internal sealed partial class ModelConverter
             return;
         }
 
-        if (backend.Service is not { } service)
+        if (backend.Resource is { } resource)
         {
+            CheckResourceBackend(errors, resource, $"{at}.resource");
             return;
         }
+
+        var service = backend.Service!;
 
         if (string.IsNullOrEmpty(service.Name))
         {
@@ -208,6 +219,32 @@ internal sealed partial class ModelConverter
         else
         {
             errors.Required(at, "port name or number is required");
+        }
+    }
+
+    /// <summary>validateIngressTypedLocalObjectReference: a DNS apiGroup, and a kind and name usable in a URL path.</summary>
+    private static void CheckResourceBackend(FieldErrors errors, V1TypedLocalObjectReference resource, string at)
+    {
+        if (resource.ApiGroup is { } group)
+        {
+            foreach (var problem in NameRules.Dns1123Subdomain(group))
+            {
+                errors.Invalid($"{at}.apiGroup", group, problem);
+            }
+        }
+
+        foreach (var (field, value) in new[] { ("kind", resource.Kind), ("name", resource.Name) })
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                errors.Required($"{at}.{field}", $"{field} is required");
+                continue;
+            }
+
+            foreach (var problem in NameRules.PathSegmentName(value))
+            {
+                errors.Invalid($"{at}.{field}", value, problem);
+            }
         }
     }
 

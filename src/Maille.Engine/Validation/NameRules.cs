@@ -183,6 +183,17 @@ internal static partial class NameRules
         return problems;
     }
 
+    /// <summary>apimachinery's IsValidPathSegmentName: a name that can stand as one segment of a URL path.</summary>
+    public static IReadOnlyList<string> PathSegmentName(string value)
+    {
+        if (value is "." or "..")
+        {
+            return [$"may not be '{value}'"];
+        }
+
+        return [.. new[] { "/", "%" }.Where(c => value.Contains(c, StringComparison.Ordinal)).Select(c => $"may not contain '{c}'")];
+    }
+
     public const string PortRangeMessage = "must be between 1 and 65535, inclusive";
 
     public static bool IsValidPortNumber(int port) => port is >= 1 and <= 65535;
