@@ -86,11 +86,20 @@ internal sealed partial class ModelConverter
 
     /// <summary>
     /// validateEndpoints: the address must be of the slice's family (IsValidIPv4Address / IsValidIPv6Address), then
-    /// ValidateEndpointIP refuses addresses no Service should send to. FQDN slices are checked as domain names
-    /// elsewhere in Kubernetes; Maille does not route to them, so it leaves them alone.
+    /// ValidateEndpointIP refuses addresses no Service should send to; an FQDN slice holds fully qualified names.
     /// </summary>
     private static void CheckEndpointAddress(FieldErrors errors, string? addressType, string text, string path)
     {
+        if (addressType == "FQDN")
+        {
+            foreach (var (value, problem) in NameRules.FullyQualifiedDomainName(text))
+            {
+                errors.Invalid(path, value, problem);
+            }
+
+            return;
+        }
+
         var family = addressType switch
         {
             "IPv4" => System.Net.Sockets.AddressFamily.InterNetwork,

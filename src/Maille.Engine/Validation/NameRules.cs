@@ -183,6 +183,37 @@ internal static partial class NameRules
         return problems;
     }
 
+    /// <summary>
+    /// apimachinery's IsFullyQualifiedDomainName: a DNS subdomain (trailing dot allowed) of at least two labels. Each
+    /// problem comes with the value it is about, which is the offending label when one label is at fault.
+    /// </summary>
+    public static IReadOnlyList<(string Value, string Problem)> FullyQualifiedDomainName(string value)
+    {
+        var name = value.EndsWith('.') ? value[..^1] : value;
+        var problems = Dns1123Subdomain(name);
+        if (problems.Count > 0)
+        {
+            return [.. problems.Select(p => (name, p))];
+        }
+
+        var labels = name.Split('.');
+        if (labels.Length < 2)
+        {
+            return [(name, "should be a domain with at least two segments separated by dots")];
+        }
+
+        foreach (var label in labels)
+        {
+            var labelProblems = Dns1123Label(label);
+            if (labelProblems.Count > 0)
+            {
+                return [.. labelProblems.Select(p => (label, p))];
+            }
+        }
+
+        return [];
+    }
+
     /// <summary>apimachinery's IsValidPathSegmentName: a name that can stand as one segment of a URL path.</summary>
     public static IReadOnlyList<string> PathSegmentName(string value)
     {
