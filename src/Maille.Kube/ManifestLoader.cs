@@ -101,7 +101,14 @@ internal sealed class ManifestLoader
         var apiVersion = Scalar(mapping, "apiVersion");
         if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion))
         {
-            Error(source, line, string.IsNullOrEmpty(kind) ? "kind" : "apiVersion", "Required value: every object needs apiVersion and kind");
+            _diagnostics.Add(new Diagnostic
+            {
+                Type = FieldErrorType.Required,
+                File = source.Name,
+                Line = line,
+                Field = string.IsNullOrEmpty(kind) ? "kind" : "apiVersion",
+                Detail = "every object needs apiVersion and kind",
+            });
             return;
         }
 

@@ -54,15 +54,12 @@ internal sealed partial class ModelConverter
             var endpoint = slice.Endpoints![i];
             if ((endpoint.Addresses?.Count ?? 0) == 0)
             {
-                errors.Required($"endpoints[{i}].addresses");
+                errors.Required($"endpoints[{i}].addresses", "must contain at least 1 address");
             }
 
             foreach (var (address, a) in (endpoint.Addresses ?? []).Select((x, a) => (x, a)))
             {
-                if (slice.AddressType != "FQDN" && Address(address) is null)
-                {
-                    errors.Invalid($"endpoints[{i}].addresses[{a}]", address, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
-                }
+                CheckEndpointAddress(errors, slice.AddressType, address ?? "", $"endpoints[{i}].addresses[{a}]");
             }
 
             var ready = endpoint.Conditions?.Ready ?? true;
@@ -85,6 +82,67 @@ internal sealed partial class ModelConverter
             Endpoints = new(endpoints),
             UserProvided = true,
         };
+    }
+
+    /// <summary>
+    /// validateEndpoints: the address must be of the slice's family (IsValidIPv4Address / IsValidIPv6Address), then
+    /// ValidateEndpointIP refuses addresses no Service should send to; an FQDN slice holds fully qualified names.
+    /// </summary>
+    private static void CheckEndpointAddress(FieldErrors errors, string? addressType, string text, string path)
+    {
+        if (addressType == "FQDN")
+        {
+            foreach (var (value, problem) in NameRules.FullyQualifiedDomainName(text))
+            {
+                errors.Invalid(path, value, problem);
+            }
+
+            return;
+        }
+
+        var family = addressType switch
+        {
+            "IPv4" => System.Net.Sockets.AddressFamily.InterNetwork,
+            "IPv6" => System.Net.Sockets.AddressFamily.InterNetworkV6,
+            _ => (System.Net.Sockets.AddressFamily?)null,
+        };
+        if (family is null)
+        {
+            return;
+        }
+
+        var address = Address(text);
+        if (address?.AddressFamily != family)
+        {
+            errors.Invalid(path, text, $"must be a valid {addressType} address");
+        }
+
+        if (address is null)
+        {
+            errors.Invalid(path, text, "must be a valid IP address");
+            return;
+        }
+
+        var bytes = address.GetAddressBytes();
+        if (address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any))
+        {
+            errors.Invalid(path, text, $"may not be unspecified ({text})");
+        }
+
+        if (System.Net.IPAddress.IsLoopback(address))
+        {
+            errors.Invalid(path, text, "may not be in the loopback range (127.0.0.0/8, ::1/128)");
+        }
+
+        if (address.IsIPv6LinkLocal || (bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254))
+        {
+            errors.Invalid(path, text, "may not be in the link-local range (169.254.0.0/16, fe80::/10)");
+        }
+
+        if ((bytes.Length == 4 && bytes[0] == 224 && bytes[1] == 0 && bytes[2] == 0) || (bytes.Length == 16 && bytes[0] == 0xff && (bytes[1] & 0x0f) == 2))
+        {
+            errors.Invalid(path, text, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)");
+        }
     }
 
     public IngressClass ConvertIngressClass(V1IngressClass ingressClass, SourceLocation source)

@@ -15,10 +15,17 @@ internal sealed partial class ModelConverter
         var spec = ingress.Spec ?? new V1IngressSpec();
         if ((spec.Rules?.Count ?? 0) == 0 && spec.DefaultBackend is null)
         {
-            errors.Invalid("spec.rules", "", "either `defaultBackend` or `rules` must be specified");
+            // Reported on spec with the (empty) rules as Go prints them, as ValidateIngressSpec does.
+            errors.Invalid("spec", GoLiteral.EmptySlice("networking.IngressRule", spec.Rules is null), "either `defaultBackend` or `rules` must be specified");
         }
 
-        var defaultBackend = spec.DefaultBackend is null ? null : ConvertBackend(errors, spec.DefaultBackend, "spec.defaultBackend");
+        IngressBackend? defaultBackend = null;
+        if (spec.DefaultBackend is not null)
+        {
+            CheckBackend(errors, spec.DefaultBackend, "spec.defaultBackend");
+            defaultBackend = BackendOf(spec.DefaultBackend);
+        }
+
         var rules = new List<IngressRule>();
         for (var r = 0; r < (spec.Rules?.Count ?? 0); r++)
         {
@@ -26,6 +33,11 @@ internal sealed partial class ModelConverter
             var at = $"spec.rules[{r}]";
             if (!string.IsNullOrEmpty(rule.Host))
             {
+                if (Address(rule.Host) is not null)
+                {
+                    errors.Invalid($"{at}.host", rule.Host, "must be a DNS name, not an IP address");
+                }
+
                 CheckIngressHost(errors, rule.Host, $"{at}.host");
             }
 
@@ -56,6 +68,14 @@ internal sealed partial class ModelConverter
                 CheckIngressHost(errors, hosts[h], $"spec.tls[{t}].hosts[{h}]");
             }
 
+            if (!string.IsNullOrEmpty(entry.SecretName))
+            {
+                foreach (var problem in NameRules.Dns1123Subdomain(entry.SecretName))
+                {
+                    errors.Invalid($"spec.tls[{t}].secretName", entry.SecretName, problem);
+                }
+            }
+
             tls.Add(new IngressTls(new(hosts), entry.SecretName));
         }
 
@@ -77,14 +97,9 @@ internal sealed partial class ModelConverter
         };
     }
 
+    /// <summary>The DNS checks shared by rule hosts and TLS hosts (only rule hosts also refuse IP addresses).</summary>
     private static void CheckIngressHost(FieldErrors errors, string host, string path)
     {
-        if (System.Net.IPAddress.TryParse(host, out _))
-        {
-            errors.Invalid(path, host, "must be a DNS name, not an IP address");
-            return;
-        }
-
         var problems = host.Contains('*', StringComparison.Ordinal) ? NameRules.WildcardDns1123Subdomain(host) : NameRules.Dns1123Subdomain(host);
         foreach (var problem in problems)
         {
@@ -95,95 +110,157 @@ internal sealed partial class ModelConverter
     private static IngressPath ConvertIngressPath(FieldErrors errors, V1HTTPIngressPath path, string at)
     {
         var pathType = path.PathType;
+        var text = path.Path;
+        var model = new IngressPath
+        {
+            Path = text,
+            PathType = pathType,
+            Backend = path.Backend is null ? new IngressBackend() : BackendOf(path.Backend),
+        };
+
+        // validateHTTPIngressPath stops at a missing pathType, before the path and the backend.
         if (string.IsNullOrEmpty(pathType))
         {
             errors.Required($"{at}.pathType", "pathType must be specified");
-        }
-        else if (!PathTypes.Contains(pathType, StringComparer.Ordinal))
-        {
-            errors.NotSupported($"{at}.pathType", pathType, PathTypes);
+            return model;
         }
 
-        var text = path.Path;
-        if (pathType is "Exact" or "Prefix" || !string.IsNullOrEmpty(text))
+        switch (pathType)
         {
-            if (string.IsNullOrEmpty(text) || text[0] != '/')
-            {
-                errors.Invalid($"{at}.path", text ?? "", "must be an absolute path");
-            }
-            else if (pathType is "Exact" or "Prefix")
-            {
-                foreach (var invalid in new[] { "//", "/./", "/../", "%2f", "%2F" })
+            case "Exact" or "Prefix":
+                if (text is null || !text.StartsWith('/'))
                 {
-                    if (text.Contains(invalid, StringComparison.Ordinal))
+                    errors.Invalid($"{at}.path", text ?? "", "must be an absolute path");
+                }
+
+                if (!string.IsNullOrEmpty(text))
+                {
+                    foreach (var invalid in new[] { "//", "/./", "/../", "%2f", "%2F" }.Where(s => text.Contains(s, StringComparison.Ordinal)))
                     {
                         errors.Invalid($"{at}.path", text, $"must not contain '{invalid}'");
                     }
-                }
 
-                foreach (var suffix in new[] { "/..", "/." })
-                {
-                    if (text.EndsWith(suffix, StringComparison.Ordinal))
+                    foreach (var suffix in new[] { "/..", "/." }.Where(s => text.EndsWith(s, StringComparison.Ordinal)))
                     {
                         errors.Invalid($"{at}.path", text, $"cannot end with '{suffix}'");
                     }
                 }
-            }
+
+                break;
+            case "ImplementationSpecific":
+                if (!string.IsNullOrEmpty(text) && !text.StartsWith('/'))
+                {
+                    errors.Invalid($"{at}.path", text, "must be an absolute path");
+                }
+
+                break;
+            default:
+                errors.NotSupported($"{at}.pathType", pathType, PathTypes);
+                break;
         }
 
-        return new IngressPath
-        {
-            Path = text,
-            PathType = pathType,
-            Backend = path.Backend is null ? new IngressBackend() : ConvertBackend(errors, path.Backend, $"{at}.backend"),
-        };
+        CheckBackend(errors, path.Backend ?? new V1IngressBackend(), $"{at}.backend");
+        return model;
     }
 
-    private static IngressBackend ConvertBackend(FieldErrors errors, V1IngressBackend backend, string at)
+    /// <summary>validateIngressBackend: exactly one of service and resource, and a service port by name or by number.</summary>
+    private static void CheckBackend(FieldErrors errors, V1IngressBackend backend, string at)
     {
         if (backend.Service is not null && backend.Resource is not null)
         {
             errors.Invalid(at, "", "cannot set both resource and service backends");
-        }
-        else if (backend.Service is null && backend.Resource is null)
-        {
-            errors.Invalid(at, "", "resource or service backend is required");
+            return;
         }
 
+        if (backend.Service is null && backend.Resource is null)
+        {
+            errors.Invalid(at, "", "resource or service backend is required");
+            return;
+        }
+
+        if (backend.Resource is { } resource)
+        {
+            CheckResourceBackend(errors, resource, $"{at}.resource");
+            return;
+        }
+
+        var service = backend.Service!;
+
+        if (string.IsNullOrEmpty(service.Name))
+        {
+            errors.Required($"{at}.service.name");
+        }
+        else
+        {
+            foreach (var problem in NameRules.Dns1035Label(service.Name))
+            {
+                errors.Invalid($"{at}.service.name", service.Name, problem);
+            }
+        }
+
+        var name = service.Port?.Name;
+        var number = service.Port?.Number ?? 0;
+        if (!string.IsNullOrEmpty(name) && number != 0)
+        {
+            // Kubernetes reports this one on the backend itself, with an empty value.
+            errors.Invalid(at, "", "cannot set both port name & port number");
+        }
+        else if (!string.IsNullOrEmpty(name))
+        {
+            foreach (var problem in NameRules.PortName(name))
+            {
+                errors.Invalid($"{at}.service.port.name", name, problem);
+            }
+        }
+        else if (number != 0)
+        {
+            CheckPortNumber(errors, number, $"{at}.service.port.number");
+        }
+        else
+        {
+            errors.Required(at, "port name or number is required");
+        }
+    }
+
+    /// <summary>validateIngressTypedLocalObjectReference: a DNS apiGroup, and a kind and name usable in a URL path.</summary>
+    private static void CheckResourceBackend(FieldErrors errors, V1TypedLocalObjectReference resource, string at)
+    {
+        if (resource.ApiGroup is { } group)
+        {
+            foreach (var problem in NameRules.Dns1123Subdomain(group))
+            {
+                errors.Invalid($"{at}.apiGroup", group, problem);
+            }
+        }
+
+        foreach (var (field, value) in new[] { ("kind", resource.Kind), ("name", resource.Name) })
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                errors.Required($"{at}.{field}", $"{field} is required");
+                continue;
+            }
+
+            foreach (var problem in NameRules.PathSegmentName(value))
+            {
+                errors.Invalid($"{at}.{field}", value, problem);
+            }
+        }
+    }
+
+    private static IngressBackend BackendOf(V1IngressBackend backend)
+    {
         IngressServiceBackend? service = null;
         if (backend.Service is { } s)
         {
-            foreach (var problem in NameRules.Dns1035Label(s.Name ?? ""))
-            {
-                errors.Invalid($"{at}.service.name", s.Name ?? "", problem);
-            }
-
-            PortRef? port = null;
             var hasName = !string.IsNullOrEmpty(s.Port?.Name);
-            var hasNumber = s.Port?.Number is { } n && n != 0;
-            if (hasName && hasNumber)
+            var number = s.Port?.Number ?? 0;
+            PortRef? port = (hasName, number != 0) switch
             {
-                errors.Invalid($"{at}.service.port", $"{s.Port!.Name}/{s.Port.Number}", "cannot set both port name & port number");
-            }
-            else if (hasName)
-            {
-                foreach (var problem in NameRules.PortName(s.Port!.Name))
-                {
-                    errors.Invalid($"{at}.service.port.name", s.Port.Name, problem);
-                }
-
-                port = PortRef.FromName(s.Port.Name);
-            }
-            else if (hasNumber)
-            {
-                CheckPortNumber(errors, s.Port!.Number!.Value, $"{at}.service.port.number");
-                port = PortRef.FromNumber(s.Port.Number.Value);
-            }
-            else
-            {
-                errors.Invalid($"{at}.service.port", "", "port name or number is required");
-            }
-
+                (true, false) => PortRef.FromName(s.Port!.Name),
+                (false, true) => PortRef.FromNumber(number),
+                _ => null,
+            };
             service = new IngressServiceBackend(s.Name ?? "", port);
         }
 

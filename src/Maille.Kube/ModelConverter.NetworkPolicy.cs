@@ -6,7 +6,9 @@ namespace Maille.Kube;
 
 internal sealed partial class ModelConverter
 {
-    private static readonly string[] PolicyTypes = ["Egress", "Ingress"];
+    // NetworkPolicy validation lists these in its own order, not sorted.
+    private static readonly string[] PolicyTypes = ["Ingress", "Egress"];
+    private static readonly string[] NetworkPolicyProtocols = ["TCP", "UDP", "SCTP"];
 
     public NetworkPolicy ConvertNetworkPolicy(V1NetworkPolicy policy, string ns, SourceLocation source)
     {
@@ -15,30 +17,34 @@ internal sealed partial class ModelConverter
         var spec = policy.Spec ?? new V1NetworkPolicySpec();
         var podSelector = Selector(errors, spec.PodSelector, "spec.podSelector") ?? LabelSelector.Everything;
 
+        // Same order as ValidateNetworkPolicySpec: rules first (ports, then peers), policyTypes last.
+        var ingress = (spec.Ingress ?? []).Select((rule, i) =>
+            ConvertRule(errors, rule.FromProperty, rule.Ports, $"spec.ingress[{i}]", "from")).ToList();
+        var egress = (spec.Egress ?? []).Select((rule, i) =>
+            ConvertRule(errors, rule.To, rule.Ports, $"spec.egress[{i}]", "to")).ToList();
+
         PolicyDirection? declared = null;
         if (spec.PolicyTypes is { } types)
         {
             declared = PolicyDirection.None;
             if (types.Count > 2)
             {
-                errors.Invalid("spec.policyTypes", string.Join(", ", types), "may not specify more than two policyTypes");
+                var shown = new GoLiteral("[]networking.PolicyType{" + string.Join(", ", types.Select(t => Diagnostic.Quote(t ?? ""))) + "}");
+                errors.Invalid("spec.policyTypes", shown, "may not specify more than two policyTypes");
             }
-
-            for (var i = 0; i < types.Count; i++)
+            else
             {
-                declared |= types[i] switch
+                for (var i = 0; i < types.Count; i++)
                 {
-                    "Ingress" => PolicyDirection.Ingress,
-                    "Egress" => PolicyDirection.Egress,
-                    _ => Unsupported(errors, $"spec.policyTypes[{i}]", types[i], PolicyTypes, PolicyDirection.None),
-                };
+                    declared |= types[i] switch
+                    {
+                        "Ingress" => PolicyDirection.Ingress,
+                        "Egress" => PolicyDirection.Egress,
+                        _ => Unsupported(errors, $"spec.policyTypes[{i}]", types[i], PolicyTypes, PolicyDirection.None),
+                    };
+                }
             }
         }
-
-        var ingress = (spec.Ingress ?? []).Select((rule, i) =>
-            ConvertRule(errors, rule.FromProperty, rule.Ports, $"spec.ingress[{i}]", "from")).ToList();
-        var egress = (spec.Egress ?? []).Select((rule, i) =>
-            ConvertRule(errors, rule.To, rule.Ports, $"spec.egress[{i}]", "to")).ToList();
 
         return new NetworkPolicy
         {
@@ -52,11 +58,51 @@ internal sealed partial class ModelConverter
 
     private static NetworkPolicyRule ConvertRule(FieldErrors errors, IList<V1NetworkPolicyPeer>? peers, IList<V1NetworkPolicyPort>? ports, string path, string peersField)
     {
+        var modelPorts = new List<NetworkPolicyPort>();
+        for (var i = 0; i < (ports?.Count ?? 0); i++)
+        {
+            var port = ports![i];
+            var at = $"{path}.ports[{i}]";
+            var protocol = ProtocolOf(errors, port.Protocol, $"{at}.protocol", NetworkPolicyProtocols);
+            var number = PortRefOf(errors, port.Port, $"{at}.port");
+            if (port.EndPort is { } end)
+            {
+                // ValidateNetworkPolicyPort's wording, including its habit of showing `port` (not endPort) when
+                // endPort is too small.
+                if (number is null)
+                {
+                    errors.Invalid($"{at}.endPort", end, "may not be specified when `port` is not specified");
+                }
+                else if (number.Value.IsNamed)
+                {
+                    errors.Invalid($"{at}.endPort", end, "may not be specified when `port` is non-numeric");
+                }
+                else
+                {
+                    if (end < number.Value.Number)
+                    {
+                        errors.Invalid($"{at}.endPort", number.Value.Number!.Value, "must be greater than or equal to `port`");
+                    }
+
+                    CheckPortNumber(errors, end, $"{at}.endPort");
+                }
+            }
+
+            modelPorts.Add(new NetworkPolicyPort(protocol, number, port.EndPort));
+        }
+
         var modelPeers = new List<NetworkPolicyPeer>();
         for (var i = 0; i < (peers?.Count ?? 0); i++)
         {
             var peer = peers![i];
             var at = $"{path}.{peersField}[{i}]";
+            modelPeers.Add(new NetworkPolicyPeer
+            {
+                PodSelector = Selector(errors, peer.PodSelector, $"{at}.podSelector"),
+                NamespaceSelector = Selector(errors, peer.NamespaceSelector, $"{at}.namespaceSelector"),
+                IpBlock = peer.IpBlock is null ? null : ConvertIpBlock(errors, peer.IpBlock, $"{at}.ipBlock"),
+            });
+
             var count = (peer.PodSelector is null ? 0 : 1) + (peer.NamespaceSelector is null ? 0 : 1) + (peer.IpBlock is null ? 0 : 1);
             if (count == 0)
             {
@@ -66,41 +112,6 @@ internal sealed partial class ModelConverter
             {
                 errors.Forbidden(at, "may not specify both ipBlock and another peer");
             }
-
-            modelPeers.Add(new NetworkPolicyPeer
-            {
-                PodSelector = Selector(errors, peer.PodSelector, $"{at}.podSelector"),
-                NamespaceSelector = Selector(errors, peer.NamespaceSelector, $"{at}.namespaceSelector"),
-                IpBlock = peer.IpBlock is null ? null : ConvertIpBlock(errors, peer.IpBlock, $"{at}.ipBlock"),
-            });
-        }
-
-        var modelPorts = new List<NetworkPolicyPort>();
-        for (var i = 0; i < (ports?.Count ?? 0); i++)
-        {
-            var port = ports![i];
-            var at = $"{path}.ports[{i}]";
-            var protocol = ProtocolOf(errors, port.Protocol, $"{at}.protocol");
-            var number = PortRefOf(errors, port.Port, $"{at}.port");
-            if (port.EndPort is { } end)
-            {
-                if (number is null)
-                {
-                    errors.Required($"{at}.port", "must be specified when endPort is specified");
-                }
-                else if (number.Value.IsNamed)
-                {
-                    errors.Forbidden($"{at}.endPort", "may not be specified when `port` is non-numeric");
-                }
-                else if (end < number.Value.Number)
-                {
-                    errors.Invalid($"{at}.endPort", end, "must be greater than or equal to `port`");
-                }
-
-                CheckPortNumber(errors, end, $"{at}.endPort");
-            }
-
-            modelPorts.Add(new NetworkPolicyPort(protocol, number, port.EndPort));
         }
 
         return new NetworkPolicyRule { Peers = new(modelPeers), Ports = new(modelPorts) };
@@ -124,7 +135,8 @@ internal sealed partial class ModelConverter
             }
         }
 
-        for (var i = 0; i < except.Count; i++)
+        // Like ValidateIPBlock, the except list is only looked at once cidr itself is sound.
+        for (var i = 0; network is not null && i < except.Count; i++)
         {
             var entry = IpBlock.TryParse(except[i] ?? "");
             if (entry is null)

@@ -10,69 +10,84 @@ internal sealed partial class ModelConverter
     private static readonly string[] TrafficPolicies = ["Cluster", "Local"];
     private static readonly string[] AffinityValues = ["ClientIP", "None"];
 
+    /// <summary>Kubelet's port, which a LoadBalancer may not expose (a guard against over-open cloud firewalls).</summary>
+    private const int KubeletPort = 10250;
+
+    /// <summary>
+    /// Converts and validates a Service, in the order of the API server's ValidateService so that several errors on one
+    /// Service come out as kubectl would list them: ports, type-specific rules, each port, selector, session affinity,
+    /// externalIPs, type, nodePorts, duplicates, load-balancer fields, traffic policies, and the cluster IP last.
+    /// </summary>
     public Service ConvertService(V1Service service, string ns, SourceLocation source)
     {
         var errors = Errors("Service", ns, service.Metadata?.Name ?? "", source);
         CheckMeta(errors, service.Metadata, NameRules.Dns1035Label);
         var spec = service.Spec ?? new V1ServiceSpec();
-        var type = spec.Type switch
+        ServiceType? known = spec.Type switch
         {
             null or "" or "ClusterIP" => ServiceType.ClusterIP,
             "NodePort" => ServiceType.NodePort,
             "LoadBalancer" => ServiceType.LoadBalancer,
             "ExternalName" => ServiceType.ExternalName,
-            _ => Unsupported(errors, "spec.type", spec.Type, ServiceTypes, ServiceType.ClusterIP),
+            _ => null,
         };
-
+        var type = known ?? ServiceType.ClusterIP;
+        var declared = spec.Ports ?? [];
         var clusterIPText = spec.ClusterIP ?? spec.ClusterIPs?.FirstOrDefault();
         var headless = clusterIPText == "None";
-        System.Net.IPAddress? clusterIP = null;
-        if (type == ServiceType.ExternalName)
+
+        if (declared.Count == 0 && !headless && type != ServiceType.ExternalName)
         {
-            if (string.IsNullOrEmpty(spec.ExternalName))
-            {
-                errors.Required("spec.externalName");
-            }
-            else
-            {
-                foreach (var problem in NameRules.Dns1123Subdomain(spec.ExternalName.TrimEnd('.')))
+            errors.Required("spec.ports");
+        }
+
+        switch (known)
+        {
+            case ServiceType.LoadBalancer or ServiceType.NodePort:
+                for (var i = 0; known == ServiceType.LoadBalancer && i < declared.Count; i++)
                 {
-                    errors.Invalid("spec.externalName", spec.ExternalName, problem);
+                    if (declared[i].Port == KubeletPort)
+                    {
+                        errors.Invalid($"spec.ports[{i}]", KubeletPort, $"may not expose port {KubeletPort} externally since it is used by kubelet");
+                    }
                 }
-            }
 
-            if (!string.IsNullOrEmpty(clusterIPText))
-            {
-                errors.Forbidden("spec.clusterIP", "may not be set for ExternalName services");
-            }
-        }
-        else if (headless)
-        {
-            if (type is ServiceType.NodePort or ServiceType.LoadBalancer)
-            {
-                errors.Invalid("spec.clusterIP", "None", $"may not be set to 'None' for {type} services");
-            }
-        }
-        else if (!string.IsNullOrEmpty(clusterIPText))
-        {
-            clusterIP = Address(clusterIPText);
-            if (clusterIP is null)
-            {
-                errors.Invalid("spec.clusterIP", clusterIPText, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
-            }
+                if (headless)
+                {
+                    errors.Invalid("spec.clusterIP", "None", $"may not be set to 'None' for {known} services");
+                }
+
+                break;
+            case ServiceType.ExternalName:
+                // The cluster IP first, then the name without its optional trailing dot.
+                if (!string.IsNullOrEmpty(clusterIPText))
+                {
+                    errors.Forbidden("spec.clusterIP", "may not be set for ExternalName services");
+                }
+
+                var cname = (spec.ExternalName ?? "").TrimEnd('.');
+                if (cname.Length == 0)
+                {
+                    errors.Required("spec.externalName");
+                }
+                else
+                {
+                    foreach (var problem in NameRules.Dns1123Subdomain(cname))
+                    {
+                        errors.Invalid("spec.externalName", cname, problem);
+                    }
+                }
+
+                break;
+            default:
+                break;
         }
 
-        var ports = ConvertServicePorts(errors, spec, type, headless);
+        var ports = ConvertServicePorts(errors, declared, type);
 
         if (spec.Selector is { Count: > 0 })
         {
             CheckLabels(errors, spec.Selector, "spec.selector");
-        }
-
-        var externalPolicy = TrafficPolicyOf(errors, spec.ExternalTrafficPolicy, "spec.externalTrafficPolicy");
-        if (spec.ExternalTrafficPolicy is not null and not "" && type is not (ServiceType.NodePort or ServiceType.LoadBalancer) && externalPolicy == TrafficPolicy.Local)
-        {
-            errors.Invalid("spec.externalTrafficPolicy", spec.ExternalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'");
         }
 
         var affinity = spec.SessionAffinity switch
@@ -85,6 +100,43 @@ internal sealed partial class ModelConverter
         if (affinity && timeout is <= 0 or > 86400)
         {
             errors.Invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout, "must be greater than 0 and less than 86400");
+        }
+        else if (spec.SessionAffinity == "None" && spec.SessionAffinityConfig is not null)
+        {
+            errors.Forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None");
+        }
+
+        var externalIPs = spec.ExternalIPs ?? [];
+        for (var i = 0; i < externalIPs.Count; i++)
+        {
+            if (Address(externalIPs[i]) is null)
+            {
+                errors.Invalid($"spec.externalIPs[{i}]", externalIPs[i], "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+            }
+        }
+
+        if (known is null)
+        {
+            errors.NotSupported("spec.type", spec.Type, ServiceTypes);
+        }
+
+        // Kubernetes only forbids nodePort on a ClusterIP Service; an ExternalName one has no node ports either.
+        for (var i = 0; known is ServiceType.ClusterIP or ServiceType.ExternalName && i < declared.Count; i++)
+        {
+            if (declared[i].NodePort is { } nodePort && nodePort != 0)
+            {
+                errors.Forbidden($"spec.ports[{i}].nodePort", $"may not be used when `type` is '{known}'");
+            }
+        }
+
+        // Duplicate node ports within the Service are found with the cross-Service ones (ClusterValidator).
+        var keys = new HashSet<(int, Protocol)>();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            if (!keys.Add((ports[i].Port, ports[i].Protocol)))
+            {
+                errors.Duplicate($"spec.ports[{i}]", $"{ports[i].Port}/{ports[i].Protocol}");
+            }
         }
 
         var sourceRanges = spec.LoadBalancerSourceRanges ?? [];
@@ -106,12 +158,30 @@ internal sealed partial class ModelConverter
             errors.Forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'");
         }
 
-        var externalIPs = spec.ExternalIPs ?? [];
-        for (var i = 0; i < externalIPs.Count; i++)
+        // validateServiceExternalTrafficPolicy: any value (Cluster too) is refused on a Service that is not reachable from
+        // outside: neither NodePort nor LoadBalancer, and no externalIPs.
+        var externallyAccessible = type is ServiceType.NodePort or ServiceType.LoadBalancer
+            || (type == ServiceType.ClusterIP && externalIPs.Count > 0);
+        var externalPolicy = TrafficPolicy.Cluster;
+        if (!string.IsNullOrEmpty(spec.ExternalTrafficPolicy) && !externallyAccessible)
         {
-            if (Address(externalIPs[i]) is null)
+            errors.Invalid("spec.externalTrafficPolicy", spec.ExternalTrafficPolicy, "may only be set for externally-accessible services");
+        }
+        else
+        {
+            externalPolicy = TrafficPolicyOf(errors, spec.ExternalTrafficPolicy, "spec.externalTrafficPolicy");
+        }
+
+        var internalPolicy = TrafficPolicyOf(errors, spec.InternalTrafficPolicy, "spec.internalTrafficPolicy");
+
+        // The cluster IP's own form is checked last, as validateServiceClusterIPs comes last upstream.
+        System.Net.IPAddress? clusterIP = null;
+        if (!headless && type != ServiceType.ExternalName && !string.IsNullOrEmpty(clusterIPText))
+        {
+            clusterIP = Address(clusterIPText);
+            if (clusterIP is null)
             {
-                errors.Invalid($"spec.externalIPs[{i}]", externalIPs[i], "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+                errors.Invalid("spec.clusterIP", clusterIPText, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
             }
         }
 
@@ -130,7 +200,7 @@ internal sealed partial class ModelConverter
             LoadBalancerClass = spec.LoadBalancerClass,
             LoadBalancerIngress = new((service.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>()),
             ExternalTrafficPolicy = externalPolicy,
-            InternalTrafficPolicy = TrafficPolicyOf(errors, spec.InternalTrafficPolicy, "spec.internalTrafficPolicy"),
+            InternalTrafficPolicy = internalPolicy,
             SessionAffinityClientIP = affinity,
             SessionAffinityTimeoutSeconds = timeout,
             PublishNotReadyAddresses = spec.PublishNotReadyAddresses ?? false,
@@ -139,17 +209,11 @@ internal sealed partial class ModelConverter
         };
     }
 
-    private static List<ServicePort> ConvertServicePorts(FieldErrors errors, V1ServiceSpec spec, ServiceType type, bool headless)
+    /// <summary>validateServicePort for each port: name (required when several, a DNS label, unique), port, protocol, targetPort.</summary>
+    private static List<ServicePort> ConvertServicePorts(FieldErrors errors, IList<V1ServicePort> declared, ServiceType type)
     {
-        var declared = spec.Ports ?? [];
-        if (declared.Count == 0 && !headless && type != ServiceType.ExternalName)
-        {
-            errors.Required("spec.ports");
-        }
-
         var ports = new List<ServicePort>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var keys = new HashSet<(int, Protocol)>();
         for (var i = 0; i < declared.Count; i++)
         {
             var port = declared[i];
@@ -173,22 +237,10 @@ internal sealed partial class ModelConverter
 
             CheckPortNumber(errors, port.Port, $"{at}.port");
             var protocol = ProtocolOf(errors, port.Protocol, $"{at}.protocol");
-            if (!keys.Add((port.Port, protocol)))
-            {
-                errors.Duplicate(at, $"{port.Port}/{protocol}");
-            }
-
             var target = PortRefOf(errors, port.TargetPort, $"{at}.targetPort") ?? PortRef.FromNumber(port.Port);
-            if (port.NodePort is { } nodePort && nodePort != 0)
+            if (port.NodePort is { } nodePort && nodePort != 0 && type is not (ServiceType.ClusterIP or ServiceType.ExternalName))
             {
-                if (type is ServiceType.ClusterIP or ServiceType.ExternalName)
-                {
-                    errors.Forbidden($"{at}.nodePort", $"may not be used when `type` is '{type}'");
-                }
-                else
-                {
-                    CheckPortNumber(errors, nodePort, $"{at}.nodePort");
-                }
+                CheckPortNumber(errors, nodePort, $"{at}.nodePort");
             }
 
             ports.Add(new ServicePort

@@ -38,23 +38,46 @@ internal sealed partial class ModelConverter
             errors.Invalid("spec.replicas", replicas.Value, "must be greater than or equal to 0");
         }
 
+        var before = diagnostics.Count;
         var modelSelector = Selector(errors, selector, "spec.selector");
-        if (modelSelector is null)
+        var selectorIsValid = diagnostics.Count == before;
+
+        // Deployment, ReplicaSet and StatefulSet require a selector and refuse an empty one before looking at the
+        // template; DaemonSet does neither up front, compares first and refuses an empty selector after.
+        if (kind != WorkloadKind.DaemonSet)
         {
-            errors.Required("spec.selector");
+            if (modelSelector is null)
+            {
+                errors.Required("spec.selector");
+            }
+            else if (modelSelector.IsEmpty)
+            {
+                EmptySelector(errors, kind, selector!);
+            }
         }
-        else if (modelSelector.IsEmpty)
+
+        // An invalid selector cannot be turned into one (LabelSelectorAsSelector fails): Deployment and ReplicaSet say
+        // "invalid label selector", StatefulSet says nothing more, DaemonSet stays silent; none compares it with the
+        // template.
+        if (!selectorIsValid && kind is not WorkloadKind.DaemonSet)
         {
-            errors.Invalid("spec.selector", "", "empty selector is invalid for deployment");
+            errors.Invalid("spec.selector", SelectorLiteral(selector!), kind == WorkloadKind.StatefulSet ? "" : "invalid label selector");
+        }
+
+        // An absent selector selects nothing, so it never matches the template (the API server reports both that and
+        // the missing selector); an empty one matches everything.
+        var templateLabels = Labels.From(template?.Metadata?.Labels);
+        if (selectorIsValid && (modelSelector is null || (!modelSelector.IsEmpty && !modelSelector.Matches(templateLabels))))
+        {
+            errors.Invalid("spec.template.metadata.labels", GoLiteral.Map(template?.Metadata?.Labels), "`selector` does not match template `labels`");
+        }
+
+        if (kind == WorkloadKind.DaemonSet && modelSelector is { IsEmpty: true })
+        {
+            EmptySelector(errors, kind, selector!);
         }
 
         CheckLabels(errors, template?.Metadata?.Labels, "spec.template.metadata.labels");
-        var templateLabels = Labels.From(template?.Metadata?.Labels);
-        if (modelSelector is { IsEmpty: false } && !modelSelector.Matches(templateLabels))
-        {
-            errors.Invalid("spec.template.metadata.labels", templateLabels.ToString(), "`selector` does not match template `labels`");
-        }
-
         return new Workload
         {
             Kind = kind,
@@ -71,11 +94,35 @@ internal sealed partial class ModelConverter
         };
     }
 
+    /// <summary>"empty selector is invalid for …", with the selector as the API server prints it (%#v).</summary>
+    private static void EmptySelector(FieldErrors errors, WorkloadKind kind, V1LabelSelector selector)
+    {
+        // ReplicaSet's check says "deployment" too: upstream copied the message.
+        var what = kind switch
+        {
+            WorkloadKind.StatefulSet => "statefulset",
+            WorkloadKind.DaemonSet => "daemonset",
+            _ => "deployment",
+        };
+        errors.Invalid("spec.selector", SelectorLiteral(selector), $"empty selector is invalid for {what}");
+    }
+
+    /// <summary>A label selector as Go's %#v prints the API server's <c>v1.LabelSelector</c>.</summary>
+    private static GoLiteral SelectorLiteral(V1LabelSelector selector)
+    {
+        var expressions = selector.MatchExpressions is not { Count: > 0 } list
+            ? GoLiteral.EmptySlice("v1.LabelSelectorRequirement", selector.MatchExpressions is null).Text
+            : "[]v1.LabelSelectorRequirement{" + string.Join(", ", list.Select(r =>
+                $"v1.LabelSelectorRequirement{{Key:{Diagnostic.Quote(r.Key ?? "")}, Operator:{Diagnostic.Quote(r.OperatorProperty ?? "")}, Values:"
+                + (r.Values is null ? "[]string(nil)" : "[]string{" + string.Join(", ", r.Values.Select(v => Diagnostic.Quote(v ?? ""))) + "}")
+                + "}")) + "}";
+        return new GoLiteral($"v1.LabelSelector{{MatchLabels:{GoLiteral.Map(selector.MatchLabels).Text}, MatchExpressions:{expressions}}}");
+    }
+
     private static PodSpec ConvertPodSpec(FieldErrors errors, V1PodSpec? spec, string path)
     {
         var containers = new List<Container>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var portNames = new HashSet<string>(StringComparer.Ordinal);
         var list = spec?.Containers ?? [];
         if (list.Count == 0)
         {
@@ -105,22 +152,36 @@ internal sealed partial class ModelConverter
 
             var ports = new List<ContainerPort>();
             var declared = container.Ports ?? [];
+
+            // Port names are unique per container, as in validateContainerPorts; the same name in two containers is
+            // allowed (the API server only warns, and named target ports then use the first).
+            var portNames = new HashSet<string>(StringComparer.Ordinal);
             for (var p = 0; p < declared.Count; p++)
             {
                 var port = declared[p];
                 var portPath = $"{at}.ports[{p}]";
-                CheckPortNumber(errors, port.ContainerPort, $"{portPath}.containerPort");
-                if (port.Name is { } name)
+                if (!string.IsNullOrEmpty(port.Name))
                 {
-                    foreach (var problem in NameRules.PortName(name))
+                    var problems = NameRules.PortName(port.Name);
+                    foreach (var problem in problems)
                     {
-                        errors.Invalid($"{portPath}.name", name, problem);
+                        errors.Invalid($"{portPath}.name", port.Name, problem);
                     }
 
-                    if (!portNames.Add(name))
+                    if (problems.Count == 0 && !portNames.Add(port.Name))
                     {
-                        errors.Duplicate($"{portPath}.name", name);
+                        errors.Duplicate($"{portPath}.name", port.Name);
                     }
+                }
+
+                // An absent containerPort reads as 0, which the API server reports as missing, not out of range.
+                if (port.ContainerPort == 0)
+                {
+                    errors.Required($"{portPath}.containerPort");
+                }
+                else
+                {
+                    CheckPortNumber(errors, port.ContainerPort, $"{portPath}.containerPort");
                 }
 
                 if (port.HostPort is { } hostPort && hostPort != 0)
@@ -157,6 +218,10 @@ internal sealed partial class ModelConverter
         };
     }
 
+    /// <summary>
+    /// validateHandler: the first handler (in the order exec, httpGet, tcpSocket, grpc) is the probe; each further one
+    /// is refused on its own field, and only the first one's port is checked.
+    /// </summary>
     private static Probe? ConvertProbe(FieldErrors errors, V1Probe? probe, string path)
     {
         if (probe is null)
@@ -164,34 +229,46 @@ internal sealed partial class ModelConverter
             return null;
         }
 
-        var handlers = new List<Probe>();
-        if (probe.HttpGet is { } http)
+        Probe? chosen = null;
+        void Offer(string field, Func<Probe> read)
         {
-            handlers.Add(new Probe { Kind = ProbeKind.HttpGet, Port = PortRefOf(errors, http.Port, $"{path}.httpGet.port"), Path = http.Path ?? "/" });
-        }
-
-        if (probe.TcpSocket is { } tcp)
-        {
-            handlers.Add(new Probe { Kind = ProbeKind.TcpSocket, Port = PortRefOf(errors, tcp.Port, $"{path}.tcpSocket.port") });
+            if (chosen is null)
+            {
+                chosen = read();
+            }
+            else
+            {
+                errors.Forbidden($"{path}.{field}", "may not specify more than 1 handler type");
+            }
         }
 
         if (probe.Exec is { } exec)
         {
-            handlers.Add(new Probe { Kind = ProbeKind.Exec, Command = new((exec.Command ?? []).Where(s => s is not null)) });
+            Offer("exec", () => new Probe { Kind = ProbeKind.Exec, Command = new((exec.Command ?? []).Where(s => s is not null)) });
+        }
+
+        if (probe.HttpGet is { } http)
+        {
+            Offer("httpGet", () => new Probe { Kind = ProbeKind.HttpGet, Port = PortRefOf(errors, http.Port, $"{path}.httpGet.port"), Path = http.Path ?? "/" });
+        }
+
+        if (probe.TcpSocket is { } tcp)
+        {
+            Offer("tcpSocket", () => new Probe { Kind = ProbeKind.TcpSocket, Port = PortRefOf(errors, tcp.Port, $"{path}.tcpSocket.port") });
         }
 
         if (probe.Grpc is { } grpc)
         {
-            handlers.Add(new Probe { Kind = ProbeKind.Grpc, Port = PortRef.FromNumber(grpc.Port) });
+            Offer("grpc", () => new Probe { Kind = ProbeKind.Grpc, Port = PortRef.FromNumber(grpc.Port) });
         }
 
-        if (handlers.Count != 1)
+        if (chosen is null)
         {
-            errors.Required(path, handlers.Count == 0 ? "must specify a handler type" : "may not specify more than 1 handler type");
+            errors.Required(path, "must specify a handler type");
             return null;
         }
 
-        return handlers[0] with
+        return chosen with
         {
             InitialDelaySeconds = probe.InitialDelaySeconds ?? 0,
             PeriodSeconds = probe.PeriodSeconds ?? 10,

@@ -11,6 +11,7 @@ namespace Maille.Kube;
 /// </summary>
 internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
 {
+    /// <summary>Core's list (<c>sets.List</c>, so sorted); NetworkPolicy spells its own, see <see cref="NetworkPolicyProtocols"/>.</summary>
     private static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
 
     private FieldErrors Errors(string kind, string? ns, string name, SourceLocation source) =>
@@ -48,9 +49,10 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
         CheckLabels(errors, meta?.Labels, $"{path}.labels");
         foreach (var key in meta?.Annotations?.Keys ?? [])
         {
-            foreach (var problem in NameRules.QualifiedName(key))
+            // Annotation keys are qualified names where case does not matter: the API server lowercases before checking.
+            foreach (var problem in NameRules.QualifiedName(key.ToLowerInvariant()))
             {
-                errors.Invalid($"{path}.annotations", key, problem);
+                errors.InvalidAt($"{path}.annotations", $"{path}.annotations[{key}]", key, problem);
             }
         }
     }
@@ -59,14 +61,15 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
     {
         foreach (var (key, value) in labels ?? new Dictionary<string, string>())
         {
+            // Kubernetes names only the map (metadata.labels); the line is the offending key's.
             foreach (var problem in NameRules.QualifiedName(key))
             {
-                errors.Invalid(path, key, problem);
+                errors.InvalidAt(path, $"{path}[{key}]", key, problem);
             }
 
             foreach (var problem in NameRules.LabelValue(value ?? ""))
             {
-                errors.Invalid(path, value, problem);
+                errors.InvalidAt(path, $"{path}[{key}]", value ?? "", problem);
             }
         }
     }
@@ -85,11 +88,6 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
         {
             var expression = expressions[i];
             var at = $"{path}.matchExpressions[{i}]";
-            foreach (var problem in NameRules.QualifiedName(expression.Key ?? ""))
-            {
-                errors.Invalid($"{at}.key", expression.Key ?? "", problem);
-            }
-
             SelectorOperator? op = expression.OperatorProperty switch
             {
                 "In" => SelectorOperator.In,
@@ -114,6 +112,12 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
                     break;
             }
 
+            // After the operator, as apimachinery's ValidateLabelSelectorRequirement orders its errors.
+            foreach (var problem in NameRules.QualifiedName(expression.Key ?? ""))
+            {
+                errors.Invalid($"{at}.key", expression.Key ?? "", problem);
+            }
+
             for (var v = 0; v < values.Count; v++)
             {
                 foreach (var problem in NameRules.LabelValue(values[v] ?? ""))
@@ -128,7 +132,7 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
         return new LabelSelector { MatchLabels = Labels.From(selector.MatchLabels), MatchExpressions = new(requirements) };
     }
 
-    private static Protocol ProtocolOf(FieldErrors errors, string? protocol, string path)
+    private static Protocol ProtocolOf(FieldErrors errors, string? protocol, string path, string[]? supported = null)
     {
         switch (protocol)
         {
@@ -139,7 +143,7 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
             case "SCTP":
                 return Protocol.SCTP;
             default:
-                errors.NotSupported(path, protocol, Protocols);
+                errors.NotSupported(path, protocol, supported ?? Protocols);
                 return Protocol.TCP;
         }
     }
@@ -174,6 +178,20 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
         return PortRef.FromName(text);
     }
 
-    private static System.Net.IPAddress? Address(string? text) =>
-        text is not null && System.Net.IPAddress.TryParse(text, out var address) ? address : null;
+    /// <summary>
+    /// Parses an IP address the way Go's net.ParseIP does: four dotted parts for IPv4. .NET alone would also take
+    /// "10.1" or "7" as IPv4 shorthand, which Kubernetes rejects (and which, as an Ingress host, is a DNS name).
+    /// </summary>
+    private static System.Net.IPAddress? Address(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !System.Net.IPAddress.TryParse(text, out var address))
+        {
+            return null;
+        }
+
+        return text.Contains(':', StringComparison.Ordinal) || DottedQuad().IsMatch(text) ? address : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")]
+    private static partial System.Text.RegularExpressions.Regex DottedQuad();
 }

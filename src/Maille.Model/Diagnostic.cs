@@ -27,11 +27,13 @@ internal sealed record Diagnostic
 
     public static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
 
-    public static Diagnostic For(FieldErrorType type, ObjectRef obj, SourceLocation source, string field, string? value, string detail) => new()
+    /// <param name="lineOf">The path whose line to report when it is more precise than <paramref name="field"/>: Kubernetes
+    /// names a bad label only as <c>metadata.labels</c>, but the reader wants the line of that one key.</param>
+    public static Diagnostic For(FieldErrorType type, ObjectRef obj, SourceLocation source, string field, string? value, string detail, string? lineOf = null) => new()
     {
         Type = type,
         File = source.File,
-        Line = source.LineOf(field),
+        Line = source.LineOf(lineOf ?? field),
         Object = obj,
         Field = field,
         Value = value,

@@ -51,6 +51,7 @@ internal static class PodAddressAllocator
                 {
                     Type = FieldErrorType.Warning,
                     File = pod.Meta.Source.File,
+                    Line = pod.Meta.Source.LineOf("metadata.name"),
                     Object = new ObjectRef("Pod", pod.Namespace, pod.Name),
                     Detail = $"node {nodeName} has no free address left in its pod CIDR {cidr}; the pod stays Pending",
                 });

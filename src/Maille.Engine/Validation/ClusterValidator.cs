@@ -148,6 +148,12 @@ internal static class ClusterValidator
                 }
 
                 var field = $"spec.ports[{i}].nodePort";
+                if (!NameRules.IsValidPortNumber(nodePort))
+                {
+                    // Not a port number at all: already reported where the Service was read.
+                    continue;
+                }
+
                 if (nodePort < config.NodePortMin || nodePort > config.NodePortMax)
                 {
                     errors.Invalid(field, nodePort, $"provided port is not in the valid range {range}");
@@ -156,7 +162,7 @@ internal static class ClusterValidator
                 {
                     if (protocol == service.Ports[i].Protocol)
                     {
-                        errors.Duplicate(field, nodePort.ToString(CultureInfo.InvariantCulture));
+                        errors.Duplicate(field, nodePort);
                     }
                 }
                 else if (owners.TryGetValue(nodePort, out var other))

@@ -15,6 +15,10 @@ internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Dia
 
     public void Invalid(string field, object? value, string detail) => Add(FieldErrorType.Invalid, field, Render(value), detail);
 
+    /// <summary>An invalid value reported on <paramref name="field"/> but located at the more precise <paramref name="lineOf"/>.</summary>
+    public void InvalidAt(string field, string lineOf, object? value, string detail) =>
+        sink.Add(Diagnostic.For(FieldErrorType.Invalid, obj, source, field, Render(value), detail, lineOf));
+
     public void Required(string field, string detail = "") => Add(FieldErrorType.Required, field, null, detail);
 
     public void Duplicate(string field, object value, string detail = "") => Add(FieldErrorType.Duplicate, field, Render(value), detail);
@@ -23,8 +27,12 @@ internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Dia
 
     public void TooLong(string field, string detail) => Add(FieldErrorType.TooLong, field, null, detail);
 
+    /// <summary>
+    /// The supported values are listed in the order given: Kubernetes sorts most lists (<c>sets.List</c>) but not all
+    /// (NetworkPolicy says "TCP", "UDP", "SCTP"), so each caller passes the API server's own order.
+    /// </summary>
     public void NotSupported(string field, object? value, IEnumerable<string> supported) =>
-        Add(FieldErrorType.NotSupported, field, Render(value), "supported values: " + string.Join(", ", supported.Order(StringComparer.Ordinal).Select(Diagnostic.Quote)));
+        Add(FieldErrorType.NotSupported, field, Render(value), "supported values: " + string.Join(", ", supported.Select(Diagnostic.Quote)));
 
     public void Warning(string field, string detail) => Add(FieldErrorType.Warning, field, null, detail);
 
@@ -34,6 +42,7 @@ internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Dia
         string text => Diagnostic.Quote(text),
         int number => number.ToString(CultureInfo.InvariantCulture),
         long number => number.ToString(CultureInfo.InvariantCulture),
+        GoLiteral literal => literal.Text,
         PortRef port => port.IsNamed ? Diagnostic.Quote(port.Name!) : port.Number!.Value.ToString(CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };

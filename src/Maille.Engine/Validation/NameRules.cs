@@ -124,7 +124,8 @@ internal static partial class NameRules
             problems.Add("name part must be no more than 63 characters");
         }
 
-        if (name.Length > 0 && !QualifiedNameRegex().IsMatch(name))
+        // apimachinery runs the regex even on an empty name part, so "example.com/" gets both messages.
+        if (!QualifiedNameRegex().IsMatch(name))
         {
             problems.Add("name part " + RegexError(QualifiedNameMessage, QualifiedNameFormat, "MyName", "my.name", "123-abc"));
         }
@@ -180,6 +181,48 @@ internal static partial class NameRules
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// apimachinery's IsFullyQualifiedDomainName: a DNS subdomain (trailing dot allowed) of at least two labels. Each
+    /// problem comes with the value it is about, which is the offending label when one label is at fault.
+    /// </summary>
+    public static IReadOnlyList<(string Value, string Problem)> FullyQualifiedDomainName(string value)
+    {
+        var name = value.EndsWith('.') ? value[..^1] : value;
+        var problems = Dns1123Subdomain(name);
+        if (problems.Count > 0)
+        {
+            return [.. problems.Select(p => (name, p))];
+        }
+
+        var labels = name.Split('.');
+        if (labels.Length < 2)
+        {
+            return [(name, "should be a domain with at least two segments separated by dots")];
+        }
+
+        foreach (var label in labels)
+        {
+            var labelProblems = Dns1123Label(label);
+            if (labelProblems.Count > 0)
+            {
+                return [.. labelProblems.Select(p => (label, p))];
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>apimachinery's IsValidPathSegmentName: a name that can stand as one segment of a URL path.</summary>
+    public static IReadOnlyList<string> PathSegmentName(string value)
+    {
+        if (value is "." or "..")
+        {
+            return [$"may not be '{value}'"];
+        }
+
+        return [.. new[] { "/", "%" }.Where(c => value.Contains(c, StringComparison.Ordinal)).Select(c => $"may not contain '{c}'")];
     }
 
     public const string PortRangeMessage = "must be between 1 and 65535, inclusive";

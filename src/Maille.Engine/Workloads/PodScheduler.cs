@@ -32,7 +32,8 @@ internal static class PodScheduler
                     {
                         Type = FieldErrorType.Warning,
                         File = pod.Meta.Source.File,
-                        Line = pod.Meta.Source.LineOf("spec.template.spec.nodeSelector"),
+                        // A generated pod's source is its workload's manifest, where the selector sits in the template.
+                        Line = pod.Meta.Source.LineOf(pod.Owner is null ? "spec.nodeSelector" : "spec.template.spec.nodeSelector"),
                         Object = new ObjectRef("Pod", pod.Namespace, pod.Name),
                         Field = "spec.nodeSelector",
                         Detail = $"no schedulable node matches {pod.Spec.NodeSelector}; the pod stays Pending",

@@ -1,0 +1,134 @@
+using System.Net;
+using Maille.Kube;
+using Maille.Model;
+using Maille.TestKit;
+
+namespace Maille.Kube.Tests.Validation;
+
+/// <summary>The ClusterConfig file: a valid one changes the cluster; every problem names file, line and field.</summary>
+public sealed class ClusterConfigLoaderTests
+{
+    private static (ClusterConfig? Config, IReadOnlyList<string> Lines) Load(string text, string path = "cluster.yaml")
+    {
+        var (config, diagnostics) = ClusterConfigLoader.Load(path, text);
+        return (config, [.. diagnostics.Select(d => d.ToString())]);
+    }
+
+    [Fact]
+    public void A_valid_file_changes_the_service_CIDR_and_the_node_count()
+    {
+        var (config, lines) = Load("""
+            apiVersion: maille.dev/v1alpha1
+            kind: ClusterConfig
+            nodeCount: 5
+            serviceCIDR: 10.96.0.0/16
+            nodePortRange: 31000-31999
+            dnsDomain: lab.example
+            """);
+
+        Assert.Empty(lines);
+        Assert.NotNull(config);
+        Assert.Equal(5, config.NodeCount);
+        Assert.Equal(IPNetwork.Parse("10.96.0.0/16"), config.ServiceCidr);
+        Assert.Equal((31000, 31999), (config.NodePortMin, config.NodePortMax));
+        Assert.Equal("lab.example", config.DnsDomain);
+        Assert.Equal(IPAddress.Parse("10.96.0.10"), config.EffectiveDnsServiceIP);
+        Assert.Equal("cluster.yaml", config.Source);
+        Assert.Equal(ClusterConfig.Default.ClusterCidr, config.ClusterCidr);
+    }
+
+    [Fact]
+    public void The_loaded_configuration_drives_planning_and_validation()
+    {
+        var (config, _) = Load("""
+            apiVersion: maille.dev/v1alpha1
+            kind: ClusterConfig
+            nodeCount: 5
+            serviceCIDR: 10.96.0.0/16
+            """);
+        const string Yaml = """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              clusterIP: 198.18.130.5
+              ports:
+                - port: 80
+            """;
+
+        Assert.Empty(Cluster.Errors(Yaml));
+        Assert.Equal(
+            ["test.yaml:6: Service default/web: spec.clusterIP: Invalid value: \"198.18.130.5\": provided IP is not in the valid range 10.96.0.0/16"],
+            Cluster.Errors(Yaml, config));
+        Assert.Equal(5, Cluster.Valid("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", config).Nodes.Count);
+    }
+
+    [Fact]
+    public void A_bad_service_CIDR_reports_file_line_and_field_and_gives_no_configuration()
+    {
+        var (config, lines) = Load("""
+            apiVersion: maille.dev/v1alpha1
+            kind: ClusterConfig
+            nodeCount: 3
+            serviceCIDR: 10.96.0.0/33
+            """, "lab/cluster.yaml");
+
+        Assert.Null(config);
+        Assert.Equal(
+            ["lab/cluster.yaml:4: ClusterConfig cluster.yaml: serviceCIDR: Invalid value: \"10.96.0.0/33\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"],
+            lines);
+    }
+
+    [Fact]
+    public void Every_problem_in_the_file_is_reported_at_once()
+    {
+        var (config, lines) = Load("""
+            apiVersion: maille.dev/v1
+            kind: Cluster
+            nodeCount: 0
+            clusterCIDR: 10.244.0.0/16
+            podCIDRPrefix: 12
+            nodeNetwork: not-a-cidr
+            nodePortRange: 32767-30000
+            dnsServiceIP: 10.0.0.10
+            nodes:
+              - name: Node_1
+                podCIDR: 10.244.1.0/24
+                address: 10.0.0.300
+              - labels:
+                  zone: a
+            """);
+
+        Assert.Null(config);
+        Assert.Equal(
+            [
+                "cluster.yaml:2: ClusterConfig cluster.yaml: kind: Invalid value: \"Cluster\": must be ClusterConfig",
+                "cluster.yaml:1: ClusterConfig cluster.yaml: apiVersion: Invalid value: \"maille.dev/v1\": must be maille.dev/v1alpha1",
+                "cluster.yaml:6: ClusterConfig cluster.yaml: nodeNetwork: Invalid value: \"not-a-cidr\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                "cluster.yaml:3: ClusterConfig cluster.yaml: nodeCount: Invalid value: 0: must be between 1 and 250, inclusive",
+                "cluster.yaml:5: ClusterConfig cluster.yaml: podCIDRPrefix: Invalid value: 12: must be between 16 and 30",
+                "cluster.yaml:7: ClusterConfig cluster.yaml: nodePortRange: Invalid value: \"32767-30000\": must be FIRST-LAST, e.g. 30000-32767",
+                "cluster.yaml:8: ClusterConfig cluster.yaml: dnsServiceIP: Invalid value: \"10.0.0.10\": must be inside serviceCIDR 198.18.128.0/17",
+                "cluster.yaml:10: ClusterConfig cluster.yaml: nodes[0].name: Invalid value: \"Node_1\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "cluster.yaml:12: ClusterConfig cluster.yaml: nodes[0].address: Invalid value: \"10.0.0.300\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                "cluster.yaml:13: ClusterConfig cluster.yaml: nodes[1].name: Required value",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void A_YAML_syntax_error_is_reported_with_its_line()
+    {
+        var (config, lines) = Load("""
+            apiVersion: maille.dev/v1alpha1
+            kind: ClusterConfig
+            nodeCount: 3
+              serviceCIDR: 10.96.0.0/16
+            """);
+
+        Assert.Null(config);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("cluster.yaml:4: Invalid value: not a valid ClusterConfig: ", line, StringComparison.Ordinal);
+    }
+}
