@@ -36,9 +36,9 @@ internal sealed partial class ModelConverter
         }
 
         var ingress = (spec.Ingress ?? []).Select((rule, i) =>
-            ConvertRule(errors, rule.FromProperty, rule.Ports, $"spec.ingress[{i}]", "from")).ToList();
+            ConvertRule(errors, rule?.FromProperty, rule?.Ports, $"spec.ingress[{i}]", "from")).ToList();
         var egress = (spec.Egress ?? []).Select((rule, i) =>
-            ConvertRule(errors, rule.To, rule.Ports, $"spec.egress[{i}]", "to")).ToList();
+            ConvertRule(errors, rule?.To, rule?.Ports, $"spec.egress[{i}]", "to")).ToList();
 
         return new NetworkPolicy
         {
@@ -55,7 +55,7 @@ internal sealed partial class ModelConverter
         var modelPeers = new List<NetworkPolicyPeer>();
         for (var i = 0; i < (peers?.Count ?? 0); i++)
         {
-            var peer = peers![i];
+            var peer = peers![i] ?? new V1NetworkPolicyPeer();
             var at = $"{path}.{peersField}[{i}]";
             var count = (peer.PodSelector is null ? 0 : 1) + (peer.NamespaceSelector is null ? 0 : 1) + (peer.IpBlock is null ? 0 : 1);
             if (count == 0)
@@ -78,7 +78,7 @@ internal sealed partial class ModelConverter
         var modelPorts = new List<NetworkPolicyPort>();
         for (var i = 0; i < (ports?.Count ?? 0); i++)
         {
-            var port = ports![i];
+            var port = ports![i] ?? new V1NetworkPolicyPort();
             var at = $"{path}.ports[{i}]";
             var protocol = ProtocolOf(errors, port.Protocol, $"{at}.protocol");
             var number = PortRefOf(errors, port.Port, $"{at}.port");
