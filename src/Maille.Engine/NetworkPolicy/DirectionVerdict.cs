@@ -10,7 +10,18 @@ namespace Maille.Engine.NetworkPolicies;
 /// </summary>
 internal sealed record DirectionVerdict(PolicyDirection Direction, bool Applies, ImmutableArray<string> IsolatedBy, RuleRef? AllowedBy)
 {
-    public static DirectionVerdict NotApplicable(PolicyDirection direction) => new(direction, false, [], null);
+    private static readonly DirectionVerdict IngressNotApplicable = new(PolicyDirection.Ingress, false, [], null);
+    private static readonly DirectionVerdict EgressNotApplicable = new(PolicyDirection.Egress, false, [], null);
+    private static readonly DirectionVerdict IngressNotIsolated = new(PolicyDirection.Ingress, true, [], null);
+    private static readonly DirectionVerdict EgressNotIsolated = new(PolicyDirection.Egress, true, [], null);
+
+    /// <summary>The side of an external endpoint: there is none.</summary>
+    public static DirectionVerdict NotApplicable(PolicyDirection direction) =>
+        direction == PolicyDirection.Ingress ? IngressNotApplicable : EgressNotApplicable;
+
+    /// <summary>A pod no policy isolates in this direction.</summary>
+    public static DirectionVerdict NotIsolated(PolicyDirection direction) =>
+        direction == PolicyDirection.Ingress ? IngressNotIsolated : EgressNotIsolated;
 
     public bool IsIsolated => Applies && !IsolatedBy.IsEmpty;
 

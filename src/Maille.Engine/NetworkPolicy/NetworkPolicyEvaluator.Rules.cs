@@ -27,7 +27,7 @@ internal sealed partial class NetworkPolicyEvaluator
         var policies = direction == PolicyDirection.Ingress ? subject.IngressPolicies : subject.EgressPolicies;
         if (policies.IsEmpty)
         {
-            return new DirectionVerdict(direction, true, [], null);
+            return DirectionVerdict.NotIsolated(direction);
         }
 
         // Named ports resolve on the destination: the subject for ingress, the peer for egress (none if external).
@@ -43,7 +43,7 @@ internal sealed partial class NetworkPolicyEvaluator
             }
         }
 
-        return new DirectionVerdict(direction, true, [.. policies.Select(p => p.QualifiedName)], allowedBy);
+        return new DirectionVerdict(direction, true, direction == PolicyDirection.Ingress ? subject.IngressIsolatedBy : subject.EgressIsolatedBy, allowedBy);
     }
 
     private static RuleRef? FirstMatch(NetworkPolicy policy, PolicyDirection direction, PodClass? peer, IPAddress? address, Pod? destination, int port, Protocol protocol)

@@ -78,6 +78,12 @@ internal sealed partial class NetworkPolicyEvaluator
         return Decide(fromClass, from.Address, toClass, to.Address, port, protocol);
     }
 
+    /// <summary>
+    /// The verdict between two distinct pods of the given classes, computed without the memo (for callers that
+    /// enumerate each class pair once, such as <see cref="ReachabilityMatrix"/>).
+    /// </summary>
+    public Verdict EvaluateClasses(PodClass from, PodClass to, int port, Protocol protocol) => Decide(from, null, to, null, port, protocol);
+
     /// <summary>The policies that isolate a pod, per direction, in policy name order (none for a hostNetwork pod).</summary>
     public (ImmutableArray<string> Ingress, ImmutableArray<string> Egress) IsolationOf(Pod pod)
     {

@@ -15,6 +15,12 @@ internal sealed record PodClass(
     ImmutableArray<NetworkPolicy> IngressPolicies,
     ImmutableArray<NetworkPolicy> EgressPolicies)
 {
+    /// <summary>The names of <see cref="IngressPolicies"/>, computed once.</summary>
+    public ImmutableArray<string> IngressIsolatedBy { get; } = [.. IngressPolicies.Select(p => p.QualifiedName)];
+
+    /// <summary>The names of <see cref="EgressPolicies"/>, computed once.</summary>
+    public ImmutableArray<string> EgressIsolatedBy { get; } = [.. EgressPolicies.Select(p => p.QualifiedName)];
+
     public bool Equals(PodClass? other) => other is not null && Id == other.Id;
 
     public override int GetHashCode() => Id;

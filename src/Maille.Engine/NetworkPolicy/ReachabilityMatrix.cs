@@ -32,14 +32,21 @@ internal sealed class ReachabilityMatrix
     {
         ImmutableArray<Pod> rows = [.. pods.Where(p => !p.Spec.HostNetwork).OrderBy(p => p.QualifiedName, StringComparer.Ordinal)];
         ImmutableArray<PortProtocol> columns = [.. ports.Distinct().Order()];
+        // Between two distinct pods the verdict depends only on their classes: decide each class pair once per port.
+        var classes = rows.Select(evaluator.ClassOf).ToArray();
+        var classIds = new Dictionary<int, int>();
+        var classOf = classes.Select(c => classIds.TryGetValue(c.Id, out var index) ? index : classIds[c.Id] = classIds.Count).ToArray();
         var cells = new Verdict[columns.Length, rows.Length, rows.Length];
         for (var port = 0; port < columns.Length; port++)
         {
+            var perClass = new Verdict?[classIds.Count, classIds.Count];
             for (var from = 0; from < rows.Length; from++)
             {
                 for (var to = 0; to < rows.Length; to++)
                 {
-                    cells[port, from, to] = evaluator.Evaluate(rows[from], rows[to], columns[port].Port, columns[port].Protocol);
+                    cells[port, from, to] = from == to
+                        ? Verdict.Loopback
+                        : perClass[classOf[from], classOf[to]] ??= evaluator.EvaluateClasses(classes[from], classes[to], columns[port].Port, columns[port].Protocol);
                 }
             }
         }
