@@ -61,6 +61,25 @@ public sealed class NetworkPolicyPropertyTests
                 }
             }
         }
+
+        // The matrix takes its own per-class shortcut; hold it to the reference too.
+        var matrix = ReachabilityMatrix.Compute(evaluator, world.Pods, PolicyWorldGen.Questions.Select(q => new PortProtocol(q.Port, q.Protocol)));
+        for (var port = 0; port < matrix.Ports.Length; port++)
+        {
+            for (var from = 0; from < matrix.Pods.Length; from++)
+            {
+                for (var to = 0; to < matrix.Pods.Length; to++)
+                {
+                    var (a, b) = (matrix.Pods[from], matrix.Pods[to]);
+                    var expected = ReferenceEvaluator.Allowed(world, new WorldEndpoint(a, a.Status.PodIP), new WorldEndpoint(b, b.Status.PodIP), matrix.Ports[port].Port, matrix.Ports[port].Protocol);
+                    if (matrix[port, from, to].Allowed != expected)
+                    {
+                        throw new Xunit.Sdk.XunitException(
+                            $"matrix {a.QualifiedName} -> {b.QualifiedName} on {matrix.Ports[port]}: reference says {(expected ? "allowed" : "denied")}, matrix says {matrix[port, from, to]}");
+                    }
+                }
+            }
+        }
     }
 
     private static PolicyEndpoint ToEngine(NetworkPolicyEvaluator evaluator, WorldEndpoint endpoint) =>
