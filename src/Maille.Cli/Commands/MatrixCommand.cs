@@ -33,7 +33,7 @@ internal static class MatrixCommand
 
             Examples:
               maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-and.yaml --port 80
-              maille matrix -f examples/netpol-playground -n x -o json
+              maille matrix -f examples/netpol-playground/pods.yaml -n x -o json
             """)
         {
             CommonOptions.Files,

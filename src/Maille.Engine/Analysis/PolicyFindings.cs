@@ -17,6 +17,10 @@ internal static class PolicyFindings
     {
         var pods = cluster.Pods.Where(p => !p.Spec.HostNetwork).ToList();
         var podsByNamespace = pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);
+        var dns = DnsPods(pods);
+
+        // Peers and named ports are judged as if the cluster DNS existed, so a rule written for it is not "empty".
+        var peerTargets = dns.Assumed ? [.. pods, StandInDnsPod] : pods;
         var selected = cluster.NetworkPolicies.ToDictionary(
             p => p,
             p => podsByNamespace[p.Namespace].Where(pod => p.PodSelector.Matches(pod.Labels)).ToList());
@@ -30,15 +34,15 @@ internal static class PolicyFindings
             }
 
             foreach (var finding in IgnoredRules(policy, at)
-                .Concat(EmptyPeers(policy, at, pods, evaluator))
-                .Concat(UndeclaredNamedPorts(policy, at, selected[policy], pods, evaluator))
+                .Concat(EmptyPeers(policy, at, peerTargets, evaluator))
+                .Concat(UndeclaredNamedPorts(policy, at, selected[policy], peerTargets, evaluator))
                 .Concat(Shadowing(policy, at, cluster.NetworkPolicies, selected)))
             {
                 yield return finding;
             }
         }
 
-        foreach (var finding in DnsBlocked(cluster, pods, evaluator))
+        foreach (var finding in DnsBlocked(cluster, pods, dns.Pods, dns.Assumed, evaluator))
         {
             yield return finding;
         }
@@ -116,7 +120,8 @@ internal static class PolicyFindings
     /// <summary>
     /// <paramref name="policy"/> is redundant when another policy of its namespace selects the same pods, isolates every
     /// direction it isolates, and has, for each of its rules, a rule whose peers and ports include that rule's (an empty
-    /// list including everything). Syntactic, so sound: removing the policy changes no verdict in this cluster.
+    /// list including everything). Syntactic, so sound: removing the policy changes no verdict in this cluster. A
+    /// namespace-wide policy is only compared with other namespace-wide ones (it is a baseline for future pods).
     /// </summary>
     private static IEnumerable<Finding> Shadowing(NetworkPolicy policy, ObjectRef at, IReadOnlyList<NetworkPolicy> all, Dictionary<NetworkPolicy, List<Pod>> selected)
     {
@@ -128,7 +133,10 @@ internal static class PolicyFindings
 
         foreach (var other in all.Where(o => !ReferenceEquals(o, policy) && o.Namespace == policy.Namespace))
         {
-            if (!mine.SetEquals(selected[other].Select(p => p.QualifiedName)) || !Covers(other, policy))
+            // A namespace-wide policy (podSelector {}) also guards pods created later: it is redundant only beside
+            // another namespace-wide one, not beside a narrower selector that happens to select the same pods today.
+            if (!mine.SetEquals(selected[other].Select(p => p.QualifiedName)) || !Covers(other, policy)
+                || (policy.PodSelector.IsEmpty && !other.PodSelector.IsEmpty))
             {
                 continue;
             }
@@ -175,18 +183,11 @@ internal static class PolicyFindings
 
     /// <summary>
     /// Egress-isolated pods that may not reach the cluster DNS on UDP 53 or TCP 53: pods labelled k8s-app=kube-dns in
-    /// kube-system, or when there are none a stand-in pod there (with that label, ports dns 53/UDP and dns-tcp 53/TCP
-    /// and no address, so ipBlock peers are not credited). One finding per set of isolating policies.
+    /// kube-system, or when there are none a stand-in pod there (see <see cref="StandInDnsPod"/>). One finding per set
+    /// of isolating policies.
     /// </summary>
-    private static IEnumerable<Finding> DnsBlocked(ClusterState cluster, IReadOnlyList<Pod> pods, NetworkPolicyEvaluator evaluator)
+    private static IEnumerable<Finding> DnsBlocked(ClusterState cluster, IReadOnlyList<Pod> pods, IReadOnlyList<Pod> dns, bool assumed, NetworkPolicyEvaluator evaluator)
     {
-        var dns = pods.Where(p => p.Namespace == DnsNamespace && p.Labels.Get("k8s-app") == "kube-dns").ToList();
-        var assumed = dns.Count == 0;
-        if (assumed)
-        {
-            dns.Add(StandInDnsPod);
-        }
-
         var blocked = new List<(Pod Pod, string Policies, string Protocols)>();
         foreach (var pod in pods.Where(p => !dns.Contains(p)))
         {
@@ -220,6 +221,17 @@ internal static class PolicyFindings
         }
     }
 
+    /// <summary>The kube-dns pods, or the stand-in when the input has none.</summary>
+    private static (IReadOnlyList<Pod> Pods, bool Assumed) DnsPods(IReadOnlyList<Pod> pods)
+    {
+        var dns = pods.Where(p => p.Namespace == DnsNamespace && p.Labels.Get("k8s-app") == "kube-dns").ToList();
+        return dns.Count == 0 ? ([StandInDnsPod], true) : (dns, false);
+    }
+
+    /// <summary>
+    /// Judged against when the input has no kube-dns pod: in kube-system, labelled k8s-app=kube-dns, with ports dns
+    /// 53/UDP and dns-tcp 53/TCP, and no address (so ipBlock peers are not credited with reaching it).
+    /// </summary>
     private static Pod StandInDnsPod { get; } = new()
     {
         Meta = new ObjectMeta { Name = "kube-dns (assumed)", Namespace = DnsNamespace, Labels = Labels.Of(("k8s-app", "kube-dns")) },

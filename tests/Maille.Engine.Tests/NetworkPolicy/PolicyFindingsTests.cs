@@ -39,6 +39,19 @@ public sealed class PolicyFindingsTests
     }
 
     [Fact]
+    public void APeerForTheClusterDnsIsNotEmptyWhenTheInputHasNoDnsPods()
+    {
+        Assert.Empty(Findings(
+            Policy("x", "dns", """
+                podSelector: {}
+                policyTypes: [Egress]
+                egress:
+                  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]
+                    ports: [{port: dns, protocol: UDP}, {port: dns-tcp}]
+                """)));
+    }
+
+    [Fact]
     public void EgressIsolationWithoutPort53ToTheClusterDnsIsReported()
     {
         Assert.Equal(
@@ -128,6 +141,22 @@ public sealed class PolicyFindingsTests
         Assert.Equal(
             ["PolicyShadowed: NetworkPolicy x/twin-b: is redundant: x/twin-a selects the same 1 pod and allows everything this policy allows; removing it changes nothing"],
             Findings(Policy("x", "twin-a", allow80) + Policy("x", "twin-b", allow80), "PolicyShadowed"));
+    }
+
+    [Fact]
+    public void ANamespaceWideDefaultDenyIsNotRedundantBesideANarrowerSelectorThatSelectsTheSamePodsToday()
+    {
+        Assert.Empty(Findings(
+            Policy("x", "default-deny", """
+                podSelector: {}
+                policyTypes: [Ingress]
+                """) +
+            Policy("x", "allow-from-y", """
+                podSelector: {matchExpressions: [{key: pod, operator: Exists}]}
+                ingress:
+                  - from: [{namespaceSelector: {matchLabels: {ns: y}}}]
+                """),
+            "PolicyShadowed"));
     }
 
     [Fact]
