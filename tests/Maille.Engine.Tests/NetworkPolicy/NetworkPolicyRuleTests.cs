@@ -5,9 +5,8 @@ namespace Maille.Engine.Tests.NetworkPolicies;
 
 /// <summary>
 /// One test per rule of /work/shared/reference/networkpolicy.md (a), over the e2e playground (see <see cref="Playground"/>).
-/// Rule 21 (established connections) and rule 23 (ICMP and other protocols) have no offline behaviour to test; they
-/// are documented choices in docs/networkpolicy.md. Rule 22 (changes re-evaluate) is the two-step scenario in
-/// <see cref="PlaygroundScenarioTests"/>.
+/// Rule 21 (established connections) has no offline behaviour to test; it is a documented choice in
+/// docs/networkpolicy.md. Rule 22 (changes re-evaluate) is the two-step scenario in <see cref="PlaygroundScenarioTests"/>.
 /// </summary>
 public sealed class NetworkPolicyRuleTests
 {
@@ -462,6 +461,15 @@ public sealed class NetworkPolicyRuleTests
         Assert.Equal(VerdictReason.Loopback, world.Check("x/a", "x/a").Reason);
         Assert.True(world.Allowed("x/a", "x/a", "12345/UDP"));
         Assert.False(world.Allowed("x/a", "x/b"));
+    }
+
+    [Fact]
+    public void Rule23_OnlyTcpUdpAndSctpCanBeAskedAbout()
+    {
+        Assert.Equal([Model.Protocol.TCP, Model.Protocol.UDP, Model.Protocol.SCTP], Enum.GetValues<Model.Protocol>());
+        Assert.False(PortProtocol.TryParse("0/ICMP", out _));
+        Assert.True(PortProtocol.TryParse("53/udp", out var dns));
+        Assert.Equal(new PortProtocol(53, Model.Protocol.UDP), dns);
     }
 
     [Fact]
