@@ -16,10 +16,12 @@ internal static class CliApp
             Examples:
               maille get svc -A -f examples/shop
               maille analyze -f examples/shop
+              maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-or.yaml
             """)
         {
             GetCommand.Create(context),
             AnalyzeCommand.Create(context),
+            MatrixCommand.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

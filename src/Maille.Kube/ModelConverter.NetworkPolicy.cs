@@ -19,9 +19,9 @@ internal sealed partial class ModelConverter
 
         // Same order as ValidateNetworkPolicySpec: rules first (ports, then peers), policyTypes last.
         var ingress = (spec.Ingress ?? []).Select((rule, i) =>
-            ConvertRule(errors, rule.FromProperty, rule.Ports, $"spec.ingress[{i}]", "from")).ToList();
+            ConvertRule(errors, rule?.FromProperty, rule?.Ports, $"spec.ingress[{i}]", "from")).ToList();
         var egress = (spec.Egress ?? []).Select((rule, i) =>
-            ConvertRule(errors, rule.To, rule.Ports, $"spec.egress[{i}]", "to")).ToList();
+            ConvertRule(errors, rule?.To, rule?.Ports, $"spec.egress[{i}]", "to")).ToList();
 
         PolicyDirection? declared = null;
         if (spec.PolicyTypes is { } types)
@@ -61,7 +61,7 @@ internal sealed partial class ModelConverter
         var modelPorts = new List<NetworkPolicyPort>();
         for (var i = 0; i < (ports?.Count ?? 0); i++)
         {
-            var port = ports![i];
+            var port = ports![i] ?? new V1NetworkPolicyPort();
             var at = $"{path}.ports[{i}]";
             var protocol = ProtocolOf(errors, port.Protocol, $"{at}.protocol", NetworkPolicyProtocols);
             var number = PortRefOf(errors, port.Port, $"{at}.port");
@@ -94,7 +94,7 @@ internal sealed partial class ModelConverter
         var modelPeers = new List<NetworkPolicyPeer>();
         for (var i = 0; i < (peers?.Count ?? 0); i++)
         {
-            var peer = peers![i];
+            var peer = peers![i] ?? new V1NetworkPolicyPeer();
             var at = $"{path}.{peersField}[{i}]";
             modelPeers.Add(new NetworkPolicyPeer
             {

@@ -1,5 +1,6 @@
 using Maille.Engine;
 using Maille.Engine.Analysis;
+using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -53,7 +54,10 @@ internal static class AnalyzeReport
 
         console.Write(services);
 
-        var findings = ServiceFindings.For(cluster).ToList();
+        var evaluator = NetworkPolicyEvaluator.For(cluster);
+        WritePolicies(cluster, evaluator, console);
+
+        var findings = ServiceFindings.For(cluster).Concat(PolicyFindings.For(cluster, evaluator)).ToList();
         console.Write(new Rule($"[bold]Warnings ({findings.Count + cluster.Warnings.Count})[/]").LeftJustified());
         if (findings.Count == 0 && cluster.Warnings.Count == 0)
         {
@@ -70,6 +74,35 @@ internal static class AnalyzeReport
             console.Write(new Text($"- {finding.Source}: {finding}\n"));
         }
     }
+
+    /// <summary>Per pod, whether its ingress and egress are isolated and by which policies.</summary>
+    private static void WritePolicies(ClusterState cluster, NetworkPolicyEvaluator evaluator, IAnsiConsole console)
+    {
+        console.Write(new Rule($"[bold]Network policies ({cluster.NetworkPolicies.Count})[/]").LeftJustified());
+        if (cluster.NetworkPolicies.Count == 0)
+        {
+            console.WriteLine("none: no pod is isolated; every pod accepts and opens any connection");
+            return;
+        }
+
+        var table = Table("POD", "INGRESS", "EGRESS");
+        foreach (var pod in cluster.Pods)
+        {
+            if (pod.Spec.HostNetwork)
+            {
+                table.AddRow(Cells(pod.QualifiedName, "hostNetwork: never selected", "hostNetwork: never selected"));
+                continue;
+            }
+
+            var (ingress, egress) = evaluator.IsolationOf(pod);
+            table.AddRow(Cells(pod.QualifiedName, Isolation(ingress), Isolation(egress)));
+        }
+
+        console.Write(table);
+    }
+
+    private static string Isolation(IReadOnlyList<string> policies) =>
+        policies.Count == 0 ? "open (not isolated)" : "isolated by " + string.Join(", ", policies);
 
     /// <summary><c>ip:port</c> of each endpoint, ready ones first; not-ready ones marked.</summary>
     private static string Endpoints(ClusterState cluster, Service service)

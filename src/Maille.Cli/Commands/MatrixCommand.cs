@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Maille.Cli.Input;
+using Maille.Cli.Output;
+using Maille.Engine.NetworkPolicies;
+
+namespace Maille.Cli.Commands;
+
+/// <summary>
+/// <c>maille matrix -f PATH [--port PORT/PROTO]... [-n NS] [-o table|json|csv|md]</c>: who can reach whom under the
+/// NetworkPolicies, for every ordered pair of pods on every port.
+/// </summary>
+internal static class MatrixCommand
+{
+    private static readonly Option<string[]> Ports = new("--port")
+    {
+        Description = "A destination port as PORT or PORT/PROTO (TCP, UDP, SCTP; default TCP); repeatable. Default: every containerPort the pods declare",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private static readonly Option<string?> Namespace = new("--namespace", "-n")
+    {
+        Description = "Only this namespace's pods, as sources and destinations (default: every namespace)",
+    };
+
+    private static readonly Option<string?> Output = CommonOptions.CreateOutput("table", "json", "csv", "md");
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("matrix", """
+            Compute the NetworkPolicy reachability matrix: for each port, whether each pod may open a connection to
+            each pod (self included), with the source's egress and the destination's ingress both applied.
+            hostNetwork pods are left out. Exit code 1 when the input is invalid.
+
+            Examples:
+              maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-and.yaml --port 80
+              maille matrix -f examples/netpol-playground/pods.yaml -n x -o json
+            """)
+        {
+            CommonOptions.Files,
+            CommonOptions.Config,
+            Ports,
+            Namespace,
+            Output,
+        };
+        command.SetAction(parse =>
+        {
+            var ports = new List<PortProtocol>();
+            foreach (var text in parse.GetValue(Ports) ?? [])
+            {
+                if (!PortProtocol.TryParse(text, out var port))
+                {
+                    context.Stderr.WriteLine($"error: --port {text}: expected PORT or PORT/PROTO with PORT in 1-65535 and PROTO one of TCP, UDP, SCTP");
+                    return 1;
+                }
+
+                ports.Add(port);
+            }
+
+            var cluster = ClusterInput.Load(parse.GetValue(CommonOptions.Files) ?? [], parse.GetValue(CommonOptions.Config), context);
+            if (cluster is null)
+            {
+                return 1;
+            }
+
+            var ns = parse.GetValue(Namespace);
+            var pods = cluster.Pods.Where(p => !p.Spec.HostNetwork && (ns is null || p.Namespace == ns)).ToList();
+            var matrix = ReachabilityMatrix.Compute(
+                NetworkPolicyEvaluator.For(cluster),
+                pods,
+                ports.Count > 0 ? ports : ReachabilityMatrix.DeclaredPorts(pods));
+            MatrixOutput.Write(matrix, parse.GetValue(Output) ?? "table", context.Stdout);
+            return 0;
+        });
+        return command;
+    }
+}
