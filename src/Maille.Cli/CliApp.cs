@@ -17,11 +17,13 @@ internal static class CliApp
               maille get svc -A -f examples/shop
               maille analyze -f examples/shop
               maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-or.yaml
+              maille trace -f examples/shop --from external --to 198.18.0.11:30080
             """)
         {
             GetCommand.Create(context),
             AnalyzeCommand.Create(context),
             MatrixCommand.Create(context),
+            TraceCommand.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

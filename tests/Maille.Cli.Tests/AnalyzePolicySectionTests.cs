@@ -41,7 +41,7 @@ public sealed class AnalyzePolicySectionTests
         Assert.Equal(0, code);
         var text = stdout.ToString();
         Assert.Contains("Network policies (1)", text, StringComparison.Ordinal);
-        Assert.Matches(@"x/a\s+open \(not isolated\)\s+isolated by x/deny-egress", text);
+        Assert.Matches(@"x/a\s+- \(not isolated\)\s+deny-egress", text);
         var flowed = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");   // warnings wrap at the console width
         Assert.Contains("NetworkPolicy x/deny-egress: egress of x/a (isolated by x/deny-egress) blocks UDP 53 and TCP 53", flowed, StringComparison.Ordinal);
     }

@@ -11,21 +11,20 @@ namespace Maille.Cli.Commands;
 /// </summary>
 internal static class MatrixCommand
 {
-    private static readonly Option<string[]> Ports = new("--port")
-    {
-        Description = "A destination port as PORT or PORT/PROTO (TCP, UDP, SCTP; default TCP); repeatable. Default: every containerPort the pods declare",
-        AllowMultipleArgumentsPerToken = false,
-    };
-
-    private static readonly Option<string?> Namespace = new("--namespace", "-n")
-    {
-        Description = "Only this namespace's pods, as sources and destinations (default: every namespace)",
-    };
-
-    private static readonly Option<string?> Output = CommonOptions.CreateOutput("table", "json", "csv", "md");
-
     public static Command Create(CliContext context)
     {
+        var portsOption = new Option<string[]>("--port")
+        {
+            Description = "A destination port as PORT or PORT/PROTO (TCP, UDP, SCTP; default TCP); repeatable. Default: every containerPort the pods declare",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var namespaceOption = new Option<string?>("--namespace", "-n")
+        {
+            Description = "Only this namespace's pods, as sources and destinations (default: every namespace)",
+        };
+        var outputOption = CommonOptions.CreateOutput("table", "json", "csv", "md");
+        var filesOption = CommonOptions.Files();
+        var configOption = CommonOptions.Config();
         var command = new Command("matrix", """
             Compute the NetworkPolicy reachability matrix: for each port, whether each pod may open a connection to
             each pod (self included), with the source's egress and the destination's ingress both applied.
@@ -36,16 +35,16 @@ internal static class MatrixCommand
               maille matrix -f examples/netpol-playground/pods.yaml -n x -o json
             """)
         {
-            CommonOptions.Files,
-            CommonOptions.Config,
-            Ports,
-            Namespace,
-            Output,
+            filesOption,
+            configOption,
+            portsOption,
+            namespaceOption,
+            outputOption,
         };
         command.SetAction(parse =>
         {
             var ports = new List<PortProtocol>();
-            foreach (var text in parse.GetValue(Ports) ?? [])
+            foreach (var text in parse.GetValue(portsOption) ?? [])
             {
                 if (!PortProtocol.TryParse(text, out var port))
                 {
@@ -56,19 +55,19 @@ internal static class MatrixCommand
                 ports.Add(port);
             }
 
-            var cluster = ClusterInput.Load(parse.GetValue(CommonOptions.Files) ?? [], parse.GetValue(CommonOptions.Config), context);
+            var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], parse.GetValue(configOption), context);
             if (cluster is null)
             {
                 return 1;
             }
 
-            var ns = parse.GetValue(Namespace);
+            var ns = parse.GetValue(namespaceOption);
             var pods = cluster.Pods.Where(p => !p.Spec.HostNetwork && (ns is null || p.Namespace == ns)).ToList();
             var matrix = ReachabilityMatrix.Compute(
                 NetworkPolicyEvaluator.For(cluster),
                 pods,
                 ports.Count > 0 ? ports : ReachabilityMatrix.DeclaredPorts(pods));
-            MatrixOutput.Write(matrix, parse.GetValue(Output) ?? "table", context.Stdout);
+            MatrixOutput.Write(matrix, parse.GetValue(outputOption) ?? "table", context.Stdout);
             return 0;
         });
         return command;

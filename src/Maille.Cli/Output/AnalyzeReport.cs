@@ -85,12 +85,12 @@ internal static class AnalyzeReport
             return;
         }
 
-        var table = Table("POD", "INGRESS", "EGRESS");
+        var table = Table("POD", "INGRESS ISOLATED BY", "EGRESS ISOLATED BY");
         foreach (var pod in cluster.Pods)
         {
             if (pod.Spec.HostNetwork)
             {
-                table.AddRow(Cells(pod.QualifiedName, "hostNetwork: never selected", "hostNetwork: never selected"));
+                table.AddRow(Cells(pod.QualifiedName, "(hostNetwork: never selected)", "(hostNetwork: never selected)"));
                 continue;
             }
 
@@ -101,8 +101,9 @@ internal static class AnalyzeReport
         console.Write(table);
     }
 
+    /// <summary>The isolating policies by name: they always live in the pod's own namespace.</summary>
     private static string Isolation(IReadOnlyList<string> policies) =>
-        policies.Count == 0 ? "open (not isolated)" : "isolated by " + string.Join(", ", policies);
+        policies.Count == 0 ? "- (not isolated)" : string.Join(", ", policies.Select(p => p[(p.IndexOf('/', StringComparison.Ordinal) + 1)..]));
 
     /// <summary><c>ip:port</c> of each endpoint, ready ones first; not-ready ones marked.</summary>
     private static string Endpoints(ClusterState cluster, Service service)

@@ -15,7 +15,7 @@ internal static class PlainConsole
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = terminal ? Math.Max(Console.WindowWidth, 100) : 120;
+        console.Profile.Width = terminal ? Math.Max(Console.WindowWidth, 100) : 160;
         return console;
     }
 }

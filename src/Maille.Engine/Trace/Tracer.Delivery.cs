@@ -1,0 +1,183 @@
+using System.Net;
+using Maille.Engine.NetworkPolicies;
+using Maille.Model;
+
+namespace Maille.Engine.Trace;
+
+internal sealed partial class Tracer
+{
+    private enum ServiceEntry
+    {
+        ClusterIP,
+        NodePort,
+        External,
+    }
+
+    private enum Masquerade
+    {
+        None,
+        ToReceivingNode,
+        ReceivingNodeUnknown,
+    }
+
+    /// <summary>A candidate endpoint: address and port after DNAT, with its node, pod and conditions.</summary>
+    private sealed record Candidate(string Address, int Port, string? NodeName, string? PodName, bool Ready, bool Serving, bool Terminating)
+    {
+        public static Candidate ForPod(Pod pod, int port) =>
+            new(pod.Status.PodIP!.ToString(), port, pod.Spec.NodeName, pod.QualifiedName, pod.Status.Ready ?? true, pod.Status.Ready ?? true, pod.IsTerminating);
+    }
+
+    private List<Candidate> EndpointsOf(Service service, ServicePort? port)
+    {
+        var candidates = new List<Candidate>();
+        foreach (var slice in cluster.SlicesFor(service))
+        {
+            int? number = null;
+            if (port is not null)
+            {
+                var slicePort = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol);
+                number = slicePort?.Port ?? (port.TargetPort.Number is { } n && slice.Ports.IsEmpty ? n : null);
+                if (number is null)
+                {
+                    continue;
+                }
+            }
+
+            foreach (var endpoint in slice.Endpoints)
+            {
+                foreach (var address in endpoint.Addresses)
+                {
+                    candidates.Add(new Candidate(address, number ?? 0, endpoint.NodeName, endpoint.TargetPod, endpoint.Conditions.Ready, endpoint.Conditions.Serving, endpoint.Conditions.Terminating));
+                }
+            }
+        }
+
+        return candidates;
+    }
+
+    private TraceResult Deliver(TraceSource source, List<TraceHop> hops, IReadOnlyList<Candidate> candidates, Protocol protocol, Masquerade masquerade, Node? receivingNode = null)
+    {
+        var endpoints = new List<TracedEndpoint>();
+        var sourceNode = source.Pod?.Spec.NodeName;
+        foreach (var candidate in candidates)
+        {
+            var pod = candidate.PodName is not null && cluster.PodsByName.TryGetValue(candidate.PodName, out var named)
+                ? named
+                : cluster.Pods.FirstOrDefault(p => p.Status.PodIP?.ToString() == candidate.Address && !p.Spec.HostNetwork);
+            var destinationNode = pod?.Spec.NodeName ?? candidate.NodeName;
+            var label = pod?.QualifiedName ?? candidate.Address;
+            var at = $"{candidate.Address}:{candidate.Port}/{protocol}";
+
+            hops.Add(new TraceHop("node", destinationNode, NodeHopResult(source, sourceNode, destinationNode, receivingNode), $"to {label} at {at}", null, label));
+
+            var from = PolicySource(source, masquerade, receivingNode, destinationNode);
+            var to = pod is not null ? policy.EndpointOf(pod) : PolicyEndpoint.External(IPAddress.Parse(candidate.Address));
+            var verdict = policy.Evaluate(from, to, candidate.Port, protocol);
+            hops.Add(new TraceHop("egress-policy", sourceNode, verdict.Reason == VerdictReason.Policy ? (verdict.Egress.Allowed ? "allowed" : "denied") : "allowed",
+                verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Egress}" : verdict.ToString(), verdict.Egress.AllowedBy?.ToString(), label));
+            hops.Add(new TraceHop("ingress-policy", destinationNode, verdict.Reason == VerdictReason.Policy ? (verdict.Ingress.Allowed ? "allowed" : "denied") : "allowed",
+                verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Ingress}" : verdict.ToString(), verdict.Ingress.AllowedBy?.ToString(), label));
+
+            string endpointVerdict;
+            if (!verdict.Allowed)
+            {
+                endpointVerdict = TraceResult.Denied;
+                hops.Add(new TraceHop("delivery", destinationNode, "dropped", $"NetworkPolicy does not allow {from} → {label} on {candidate.Port}/{protocol}", null, label));
+            }
+            else if (pod is null)
+            {
+                endpointVerdict = TraceResult.Allowed;
+                hops.Add(new TraceHop("delivery", destinationNode, "sent", $"{candidate.Address} is not a pod of this cluster: the packet leaves for it", null, label));
+            }
+            else if (pod.Spec.AllPorts.FirstOrDefault(p => p.Port == candidate.Port && p.Protocol == protocol) is { } declared)
+            {
+                endpointVerdict = TraceResult.Allowed;
+                hops.Add(new TraceHop("delivery", destinationNode, "delivered", $"{label} listens on {candidate.Port}/{protocol}{(declared.Name is null ? "" : $" ({declared.Name})")}", null, label));
+            }
+            else
+            {
+                endpointVerdict = TraceResult.Unreachable;
+                hops.Add(new TraceHop("delivery", destinationNode, "refused", $"{label} declares no container port {candidate.Port}/{protocol}: nothing listens there", null, label));
+            }
+
+            endpoints.Add(new TracedEndpoint(pod?.QualifiedName, candidate.Address, candidate.Port, protocol, endpointVerdict, DecidedBy(verdict)));
+        }
+
+        return Summarize(endpoints, hops);
+    }
+
+    private static TraceResult Summarize(List<TracedEndpoint> endpoints, List<TraceHop> hops)
+    {
+        var allowed = endpoints.Count(e => e.Verdict == TraceResult.Allowed);
+        var denied = endpoints.Count(e => e.Verdict == TraceResult.Denied);
+        var unreachable = endpoints.Count - allowed - denied;
+        if (allowed + denied == 0)
+        {
+            var target = endpoints.Count == 1 ? endpoints[0].Pod ?? endpoints[0].Ip : $"{endpoints.Count} endpoints";
+            return new TraceResult(TraceResult.Unreachable, $"nothing listens on {target} at {endpoints[0].Port}/{endpoints[0].Protocol}", hops, endpoints);
+        }
+
+        if (denied == 0 && unreachable == 0)
+        {
+            return new TraceResult(TraceResult.Allowed, endpoints.Count == 1 ? "the connection is allowed" : $"all {endpoints.Count} endpoints are allowed", hops, endpoints);
+        }
+
+        if (allowed == 0 && unreachable == 0)
+        {
+            return new TraceResult(TraceResult.Denied, endpoints.Count == 1 ? "NetworkPolicy denies the connection" : $"NetworkPolicy denies all {endpoints.Count} endpoints", hops, endpoints);
+        }
+
+        return new TraceResult(TraceResult.Mixed, $"{allowed} of {endpoints.Count} endpoints are allowed, {denied} denied, {unreachable} not listening: the outcome depends on which endpoint is chosen", hops, endpoints);
+    }
+
+    private PolicyEndpoint PolicySource(TraceSource source, Masquerade masquerade, Node? receivingNode, string? destinationNode)
+    {
+        if (source.Pod is { } pod)
+        {
+            return policy.EndpointOf(pod);
+        }
+
+        // Ingress policy runs on the destination's node before masquerade: the endpoint sees the client's own address
+        // when it sits on the receiving node, and the receiving node's address when the packet was forwarded to it.
+        if (masquerade == Masquerade.ToReceivingNode && receivingNode?.InternalIP is { } nodeAddress && receivingNode.Name != destinationNode)
+        {
+            return PolicyEndpoint.External(nodeAddress);
+        }
+
+        return PolicyEndpoint.External(source.Address);
+    }
+
+    private static string NodeHopResult(TraceSource source, string? sourceNode, string? destinationNode, Node? receivingNode)
+    {
+        var from = sourceNode ?? receivingNode?.Name ?? (source.IsExternal ? "the node network" : "?");
+        if (destinationNode is null)
+        {
+            return $"{from} → outside the cluster";
+        }
+
+        return from == destinationNode ? $"within {destinationNode}" : $"{from} → {destinationNode}";
+    }
+
+    private static string[] DecidedBy(Verdict verdict)
+    {
+        if (verdict.Reason != VerdictReason.Policy)
+        {
+            return [verdict.Reason == VerdictReason.Loopback ? "a pod reaching its own IP (always allowed)" : "a pod and its own node (always allowed)"];
+        }
+
+        var reasons = new List<string>();
+        foreach (var side in new[] { verdict.Egress, verdict.Ingress })
+        {
+            if (side.AllowedBy is { } rule)
+            {
+                reasons.Add(rule.ToString());
+            }
+            else if (side.IsIsolated)
+            {
+                reasons.Add($"{string.Join(", ", side.IsolatedBy)} {(side.Direction == PolicyDirection.Ingress ? "ingress" : "egress")}: no rule allows it");
+            }
+        }
+
+        return [.. reasons];
+    }
+}
