@@ -10,13 +10,17 @@ namespace Maille.Engine.NetworkPolicies;
 /// </summary>
 internal sealed class ReachabilityMatrix
 {
-    private readonly Verdict[,,] _cells;
+    // Verdicts are stored per class pair, not per pod pair: 5,000 pods would need 25 million cells per port, while
+    // their classes number in the hundreds. A cell is looked up through the row's and the column's class.
+    private readonly Verdict[][,] _perClass;
+    private readonly int[] _classOfRow;
 
-    private ReachabilityMatrix(ImmutableArray<Pod> pods, ImmutableArray<PortProtocol> ports, Verdict[,,] cells)
+    private ReachabilityMatrix(ImmutableArray<Pod> pods, ImmutableArray<PortProtocol> ports, Verdict[][,] perClass, int[] classOfRow)
     {
         Pods = pods;
         Ports = ports;
-        _cells = cells;
+        _perClass = perClass;
+        _classOfRow = classOfRow;
     }
 
     /// <summary>Rows and columns, sorted by <c>namespace/name</c>.</summary>
@@ -25,7 +29,10 @@ internal sealed class ReachabilityMatrix
     public ImmutableArray<PortProtocol> Ports { get; }
 
     /// <summary>The verdict for port <paramref name="port"/> (index into <see cref="Ports"/>) from row to column.</summary>
-    public Verdict this[int port, int from, int to] => _cells[port, from, to];
+    public Verdict this[int port, int from, int to] => from == to ? Verdict.Loopback : _perClass[port][_classOfRow[from], _classOfRow[to]];
+
+    /// <summary>How many distinct classes the rows fall into.</summary>
+    public int ClassCount => _perClass.Length == 0 ? 0 : _perClass[0].GetLength(0);
 
     /// <summary>The matrix over the non-hostNetwork pods among <paramref name="pods"/>.</summary>
     public static ReachabilityMatrix Compute(NetworkPolicyEvaluator evaluator, IEnumerable<Pod> pods, IEnumerable<PortProtocol> ports)
@@ -36,22 +43,28 @@ internal sealed class ReachabilityMatrix
         var classes = rows.Select(evaluator.ClassOf).ToArray();
         var classIds = new Dictionary<int, int>();
         var classOf = classes.Select(c => classIds.TryGetValue(c.Id, out var index) ? index : classIds[c.Id] = classIds.Count).ToArray();
-        var cells = new Verdict[columns.Length, rows.Length, rows.Length];
-        for (var port = 0; port < columns.Length; port++)
+        var representatives = new PodClass[classIds.Count];
+        for (var row = 0; row < rows.Length; row++)
         {
-            var perClass = new Verdict?[classIds.Count, classIds.Count];
-            for (var from = 0; from < rows.Length; from++)
-            {
-                for (var to = 0; to < rows.Length; to++)
-                {
-                    cells[port, from, to] = from == to
-                        ? Verdict.Loopback
-                        : perClass[classOf[from], classOf[to]] ??= evaluator.EvaluateClasses(classes[from], classes[to], columns[port].Port, columns[port].Protocol);
-                }
-            }
+            representatives[classOf[row]] = classes[row];
         }
 
-        return new ReachabilityMatrix(rows, columns, cells);
+        var perClass = new Verdict[columns.Length][,];
+        for (var port = 0; port < columns.Length; port++)
+        {
+            var grid = new Verdict[representatives.Length, representatives.Length];
+            for (var from = 0; from < representatives.Length; from++)
+            {
+                for (var to = 0; to < representatives.Length; to++)
+                {
+                    grid[from, to] = evaluator.EvaluateClasses(representatives[from], representatives[to], columns[port].Port, columns[port].Protocol);
+                }
+            }
+
+            perClass[port] = grid;
+        }
+
+        return new ReachabilityMatrix(rows, columns, perClass, classOf);
     }
 
     /// <summary>Every distinct containerPort/protocol the non-hostNetwork pods declare, sorted by number then protocol.</summary>
