@@ -1,0 +1,17 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Workloads;
+
+internal sealed partial class UdpResponder
+{
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Answering for {Port} on {LocalEndPoint}")]
+    private partial void LogAdded(PodPort port, EndPoint? localEndPoint);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Stopped answering for {Port}")]
+    private partial void LogRemoved(PodPort port);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "A datagram on {Port} failed with {Error}")]
+    private partial void LogDatagramFailed(PodPort port, SocketError error);
+}
