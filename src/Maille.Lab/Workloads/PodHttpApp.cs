@@ -43,7 +43,7 @@ internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> 
         {
             "/hostname" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, port.Pod.ToString()),
             "/clientip" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, ClientAddress(context.Connection)),
-            "/echo" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, request.Query["msg"].ToString()),
+            "/echo" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, request.Query["msg"] is [var msg, ..] ? msg ?? "" : ""),
             "/healthz" => pods.IsReady(port.Pod)
                 ? WriteAsync(context, StatusCodes.Status200OK, TextPlain, "ok")
                 : WriteAsync(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "not ready"),

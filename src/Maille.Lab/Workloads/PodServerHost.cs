@@ -23,6 +23,7 @@ internal sealed partial class PodServerHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly HashSet<PodPort> _ports = [];
+    private readonly TimeSpan _shutdownTimeout;
     private int _state; // 0 created, 1 started, 2 stopped
 
     public PodServerHost(PodServerOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
@@ -34,6 +35,7 @@ internal sealed partial class PodServerHost : IAsyncDisposable
         }
 
         _logger = loggerFactory.CreateLogger<PodServerHost>();
+        _shutdownTimeout = options.ShutdownTimeout;
         _services = new ServiceCollection()
             .AddSingleton(loggerFactory)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
@@ -89,7 +91,11 @@ internal sealed partial class PodServerHost : IAsyncDisposable
     /// <summary>Adds a pod or changes its readiness, which <c>/healthz</c> reports.</summary>
     public void SetPod(PodId pod, bool ready)
     {
-        _pods.Set(pod, ready);
+        lock (_gate)
+        {
+            _pods.Set(pod, ready);
+        }
+
         LogPodSet(pod, ready);
     }
 
@@ -97,18 +103,17 @@ internal sealed partial class PodServerHost : IAsyncDisposable
     /// <returns>False when the pod was not served.</returns>
     public bool RemovePod(PodId pod)
     {
-        PodPort[] ports;
+        bool removed;
         lock (_gate)
         {
-            ports = [.. _ports.Where(port => port.Pod == pod)];
+            foreach (var port in _ports.Where(port => port.Pod == pod).ToArray())
+            {
+                RemovePortLocked(port);
+            }
+
+            removed = _pods.Remove(pod);
         }
 
-        foreach (var port in ports)
-        {
-            RemovePort(port);
-        }
-
-        var removed = _pods.Remove(pod);
         if (removed)
         {
             LogPodRemoved(pod);
@@ -159,18 +164,17 @@ internal sealed partial class PodServerHost : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (!_ports.Remove(port))
-            {
-                return false;
-            }
-
-            return port.Protocol == Protocol.TCP ? _transport.RemoveListener(port) : _udp.Remove(port);
+            return RemovePortLocked(port);
         }
     }
 
+    private bool RemovePortLocked(PodPort port) =>
+        _ports.Remove(port) && (port.Protocol == Protocol.TCP ? _transport.RemoveListener(port) : _udp.Remove(port));
+
+    /// <summary>Stops (waiting at most <see cref="PodServerOptions.ShutdownTimeout"/> for open connections) and releases everything.</summary>
     public async ValueTask DisposeAsync()
     {
-        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        using (var stop = new CancellationTokenSource(_shutdownTimeout))
         {
             await StopAsync(stop.Token);
         }

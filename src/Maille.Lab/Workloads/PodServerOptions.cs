@@ -30,6 +30,9 @@ internal sealed class PodServerOptions
     /// <summary>Pause after an accept fails for a reason other than the peer (out of descriptors, say).</summary>
     public TimeSpan AcceptRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long <see cref="PodServerHost.DisposeAsync"/> lets open connections finish before aborting them.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Every problem with these settings, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -77,6 +80,11 @@ internal sealed class PodServerOptions
         if (AcceptRetryDelay < TimeSpan.Zero)
         {
             errors.Add($"{nameof(AcceptRetryDelay)} must not be negative, not {AcceptRetryDelay}.");
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(ShutdownTimeout)} must not be negative, not {ShutdownTimeout}.");
         }
 
         return errors;

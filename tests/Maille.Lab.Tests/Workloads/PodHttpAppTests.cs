@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Maille.Lab.Workloads;
+using Maille.Model;
 
 namespace Maille.Lab.Tests.Workloads;
 
@@ -38,14 +40,35 @@ public sealed class PodHttpAppTests
     }
 
     [Fact]
+    public async Task Clientip_of_an_ipv6_client_is_bracketed_as_go_prints_it()
+    {
+        await using var server = await TestPodServer.StartAsync();
+        var pod = new PodId("shop", "web-6");
+        server.Host.SetPod(pod, ready: true);
+        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        socket.Listen(16);
+        var address = Loopback.EndPointOf(socket);
+        server.Host.AddPort(new PodPort(pod, Protocol.TCP, 8080), socket);
+
+        var answer = await HttpProbe.GetAsync(address, "/clientip");
+
+        Assert.Equal($"[::1]:{answer.Client.Port}", answer.Body);
+    }
+
+    [Fact]
     public async Task Echo_returns_the_msg_parameter_decoded()
     {
         await using var server = await TestPodServer.StartAsync();
         var web = server.AddTcpPod("shop", "web-0");
 
         var answer = await HttpProbe.GetAsync(web, "/echo?msg=hello%20lab");
+        var repeated = await HttpProbe.GetAsync(web, "/echo?msg=first&msg=second");
+        var missing = await HttpProbe.GetAsync(web, "/echo");
 
         Assert.Equal((200, "hello lab"), (answer.Status, answer.Body));
+        Assert.Equal("first", repeated.Body); // as Go's FormValue: the first value
+        Assert.Equal((200, ""), (missing.Status, missing.Body));
     }
 
     [Fact]

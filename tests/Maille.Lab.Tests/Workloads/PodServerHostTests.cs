@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Maille.Lab.Workloads;
 using Maille.Model;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Maille.Lab.Tests.Workloads;
@@ -56,6 +57,52 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
         Assert.Empty(server.Host.Ports);
         Assert.Equal(503, (await HttpProbe.SendAsync(open, "/healthz", keepAlive: true)).Status);
         await Assert.ThrowsAsync<SocketException>(() => HttpProbe.GetAsync(web, "/hostname"));
+    }
+
+    [Fact]
+    public async Task A_port_removed_and_added_again_with_a_new_socket_answers_again()
+    {
+        await using var server = await TestPodServer.StartAsync();
+        var pod = new PodId("shop", "web-0");
+        var key = new PodPort(pod, Protocol.TCP, 8080);
+        server.AddTcpPod("shop", "web-0");
+        server.Host.RemovePort(key);
+
+        var socket = Loopback.ListenTcp(); // the pod's container restarted and listens again
+        var address = Loopback.EndPointOf(socket);
+        server.Host.AddPort(key, socket);
+
+        Assert.Equal("shop/web-0", (await HttpProbe.GetAsync(address, "/hostname")).Body);
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_closes_every_pod_socket()
+    {
+        var server = await TestPodServer.StartAsync();
+        var web = server.AddTcpPod("shop", "web-0");
+        Assert.Equal("shop/web-0", (await HttpProbe.GetAsync(web, "/hostname")).Body);
+
+        await server.DisposeAsync();
+
+        var refused = await Assert.ThrowsAsync<SocketException>(() => HttpProbe.GetAsync(web, "/hostname"));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task Ports_added_before_the_server_starts_are_answered_once_it_has_started()
+    {
+        await using var host = new PodServerHost(new PodServerOptions(), NullLoggerFactory.Instance, TimeProvider.System);
+        var pod = new PodId("shop", "early-0");
+        host.SetPod(pod, ready: true);
+        var socket = Loopback.ListenTcp();
+        var address = Loopback.EndPointOf(socket);
+        host.AddPort(new PodPort(pod, Protocol.TCP, 8080), socket);
+
+        var answer = HttpProbe.GetAsync(address, "/hostname"); // connects now, is answered after the start
+        await Task.Delay(100);
+        await host.StartAsync(CancellationToken.None);
+
+        Assert.Equal("shop/early-0", (await answer).Body);
     }
 
     [Fact]
