@@ -58,9 +58,6 @@ internal sealed partial class DynamicSocketTransport : IConnectionListenerFactor
 
     public DynamicSocketEndPoint EndPoint { get; }
 
-    /// <summary>The pod ports being accepted on.</summary>
-    public ICollection<PodPort> Listeners => _loops.Keys;
-
     public bool CanBind(EndPoint endpoint) => ReferenceEquals(endpoint, EndPoint);
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)

@@ -6,10 +6,10 @@ namespace Maille.Lab.Workloads;
 
 internal sealed partial class UdpResponder
 {
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Answering for {Port} on {LocalEndPoint}")]
+    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Answering for {Port} on {LocalEndPoint}")]
     private partial void LogAdded(PodPort port, EndPoint? localEndPoint);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Stopped answering for {Port}")]
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Stopped answering for {Port}")]
     private partial void LogRemoved(PodPort port);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "A datagram on {Port} failed with {Error}")]

@@ -25,8 +25,6 @@ internal sealed partial class UdpResponder : IAsyncDisposable
         _logger = logger;
     }
 
-    public ICollection<PodPort> Ports => _ports.Keys;
-
     /// <summary>Starts answering on <paramref name="bound"/>, a bound UDP socket, which the responder owns from here on.</summary>
     /// <exception cref="ArgumentException">The socket is not a bound datagram socket, or the key is already served.</exception>
     public void Add(PodPort key, Socket bound)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Maille.Lab.Workloads;
 using Maille.Model;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -57,6 +58,27 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
         Assert.Empty(server.Host.Ports);
         Assert.Equal(503, (await HttpProbe.SendAsync(open, "/healthz", keepAlive: true)).Status);
         await Assert.ThrowsAsync<SocketException>(() => HttpProbe.GetAsync(web, "/hostname"));
+    }
+
+    [Fact]
+    public async Task A_pod_coming_and_going_is_logged_without_warnings()
+    {
+        var server = await TestPodServer.StartAsync();
+        var web = server.AddTcpPod("shop", "web-0");
+        server.AddUdpPort(new PodId("shop", "web-0"), 53);
+        await HttpProbe.GetAsync(web, "/hostname");
+        await HttpProbe.GetAsync(web, "/healthz");
+        server.Host.RemovePod(new PodId("shop", "web-0"));
+        await server.DisposeAsync();
+
+        foreach (var entry in server.Log.Entries)
+        {
+            output.WriteLine(entry.ToString());
+        }
+
+        Assert.DoesNotContain(server.Log.Entries, entry => entry.Level >= LogLevel.Warning);
+        Assert.Contains(server.Log.Entries, entry => entry.EventId.Id == 102); // accepting for the pod port
+        Assert.Contains(server.Log.Entries, entry => entry.EventId.Id == 103); // stopped accepting
     }
 
     [Fact]
