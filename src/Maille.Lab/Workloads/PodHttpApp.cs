@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,9 @@ internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> 
 {
     private const string TextPlain = "text/plain; charset=utf-8";
     private const string ApplicationJson = "application/json; charset=utf-8";
+
+    // Relaxed escaping keeps '&', '<', '+' readable; the body is served as application/json, never embedded in HTML.
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ILogger _logger = logger;
 
@@ -73,7 +77,7 @@ internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> 
     {
         var request = context.Request;
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteString("pod", port.Pod.ToString());

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Maille.Lab.Workloads;
 using Maille.Model;
+using Xunit.Abstractions;
 
 namespace Maille.Lab.Tests.Workloads;
 
@@ -10,7 +11,7 @@ namespace Maille.Lab.Tests.Workloads;
 /// The endpoints a pod's TCP port answers, through a running <see cref="PodServerHost"/>. IP plan: every pod listens
 /// on its own socket on 127.0.0.1 with a kernel-chosen port; the client connects from 127.0.0.1.
 /// </summary>
-public sealed class PodHttpAppTests
+public sealed class PodHttpAppTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Two_pods_on_two_sockets_each_answer_hostname_with_their_own_name()
@@ -84,6 +85,7 @@ public sealed class PodHttpAppTests
             ("X-Forwarded-For", "203.0.113.9"),
             ("X-Maille-Test", "through the proxy"));
 
+        output.WriteLine(answer.Body);
         Assert.Equal(200, answer.Status);
         Assert.StartsWith("application/json", answer.ContentType, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(answer.Body);
