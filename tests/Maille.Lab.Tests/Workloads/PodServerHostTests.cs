@@ -189,6 +189,7 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
         const int podCount = 200;
         await using var server = await TestPodServer.StartAsync();
 
+        var threadsBefore = Process.GetCurrentProcess().Threads.Count;
         var adding = Stopwatch.StartNew();
         var addresses = Enumerable.Range(0, podCount)
             .Select(i => server.AddTcpPod("load", $"pod-{i:D3}"))
@@ -211,7 +212,7 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
             $"{podCount} pods: added in {adding.Elapsed.TotalMilliseconds:F1} ms; first request {cold.Elapsed.TotalMilliseconds:F1} ms; " +
             $"{podCount} concurrent /hostname answers in {answering.Elapsed.TotalMilliseconds:F1} ms (first round), " +
             $"{again.Elapsed.TotalMilliseconds:F1} ms (second round); " +
-            $"threads in process: {Process.GetCurrentProcess().Threads.Count}");
+            $"threads in process: {threadsBefore} before adding the pods, {Process.GetCurrentProcess().Threads.Count} after answering");
         Assert.Equal(
             Enumerable.Range(0, podCount).Select(i => $"load/pod-{i:D3}"),
             answers.Select(answer => answer.Body));
