@@ -11,4 +11,7 @@ internal sealed partial class PodAcceptLoop
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Accept failed on {Port} with {Error}; retrying")]
     private partial void LogAcceptFailed(PodPort port, SocketError error, Exception exception);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "Stopped accepting on {Port} after an unexpected failure")]
+    private partial void LogLoopFailed(PodPort port, Exception exception);
 }

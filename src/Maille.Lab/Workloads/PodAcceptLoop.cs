@@ -92,6 +92,10 @@ internal sealed partial class PodAcceptLoop
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            LogLoopFailed(Port, e); // a bug: the port stops accepting, the others go on
+        }
     }
 
     private async ValueTask<bool> QueueAsync(Socket socket, CancellationToken token)

@@ -14,4 +14,7 @@ internal sealed partial class UdpResponder
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "A datagram on {Port} failed with {Error}")]
     private partial void LogDatagramFailed(PodPort port, SocketError error);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "Stopped answering on {Port} after an unexpected failure")]
+    private partial void LogLoopFailed(PodPort port, Exception exception);
 }

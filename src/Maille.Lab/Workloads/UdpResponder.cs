@@ -110,6 +110,11 @@ internal sealed partial class UdpResponder : IAsyncDisposable
                 // ICMP errors from an earlier reply, a truncated datagram: this datagram is lost, the port goes on.
                 LogDatagramFailed(key, e.SocketErrorCode);
             }
+            catch (Exception e)
+            {
+                LogLoopFailed(key, e); // a bug: this port stops answering, the others go on
+                return;
+            }
         }
     }
 }
