@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Workloads;
+
+/// <summary>
+/// The HTTP endpoints every pod's TCP ports answer, in the spirit of agnhost, each for the pod the connection was
+/// accepted for (its <see cref="PodPortFeature"/>):
+/// <c>/hostname</c> the pod's <c>namespace/name</c>; <c>/clientip</c> the peer as seen, <c>ip:port</c>;
+/// <c>/echo?msg=X</c> X; <c>/healthz</c> 200 <c>ok</c> when the pod is ready, else 503;
+/// any other path a JSON description of the request as it arrived, to show what a proxy or NAT did to it.
+/// Every method is answered the same way.
+/// </summary>
+internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> logger) : IHttpApplication<HttpContext>
+{
+    private const string TextPlain = "text/plain; charset=utf-8";
+    private const string ApplicationJson = "application/json; charset=utf-8";
+
+    // Relaxed escaping keeps '&', '<', '+' readable; the body is served as application/json, never embedded in HTML.
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly ILogger _logger = logger;
+
+    public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+    public void DisposeContext(HttpContext context, Exception? exception)
+    {
+        if (exception is not null)
+        {
+            LogRequestFailed(context.Request.Path, exception);
+        }
+    }
+
+    public Task ProcessRequestAsync(HttpContext context)
+    {
+        var port = context.Features.Get<PodPortFeature>()?.Port
+            ?? throw new InvalidOperationException("The connection carries no pod port; it did not come from the pod transport.");
+        var request = context.Request;
+        return request.Path.Value switch
+        {
+            "/hostname" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, port.Pod.ToString()),
+            "/clientip" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, ClientAddress(context.Connection)),
+            "/echo" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, request.Query["msg"] is [var msg, ..] ? msg ?? "" : ""),
+            "/healthz" => pods.IsReady(port.Pod)
+                ? WriteAsync(context, StatusCodes.Status200OK, TextPlain, "ok")
+                : WriteAsync(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "not ready"),
+            _ => WriteAsync(context, StatusCodes.Status200OK, ApplicationJson, Describe(context, port)),
+        };
+    }
+
+    /// <summary>The peer as Go's <c>RemoteAddr</c> shows it: <c>ip:port</c>, <c>[ip6]:port</c>.</summary>
+    internal static string ClientAddress(ConnectionInfo connection) => FormatEndPoint(connection.RemoteIpAddress, connection.RemotePort);
+
+    private static string FormatEndPoint(IPAddress? address, int port)
+    {
+        if (address is null)
+        {
+            return "";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return new IPEndPoint(address, port).ToString();
+    }
+
+    private static byte[] Describe(HttpContext context, PodPort port)
+    {
+        var request = context.Request;
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("pod", port.Pod.ToString());
+            json.WriteString("method", request.Method);
+            json.WriteString("path", request.Path.Value);
+            json.WriteString("query", request.QueryString.HasValue ? request.QueryString.Value![1..] : "");
+            json.WriteString("host", request.Host.Value);
+            json.WriteStartObject("headers");
+            foreach (var header in request.Headers)
+            {
+                json.WriteString(header.Key, header.Value.ToString());
+            }
+
+            json.WriteEndObject();
+            json.WriteString("clientIP", ClientAddress(context.Connection));
+            json.WriteString("serverAddress", FormatEndPoint(context.Connection.LocalIpAddress, context.Connection.LocalPort));
+            json.WriteString("target", context.Features.Get<IHttpRequestFeature>()?.RawTarget);
+            json.WriteString("protocol", request.Protocol);
+            json.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string contentType, string body) =>
+        WriteAsync(context, status, contentType, Encoding.UTF8.GetBytes(body));
+
+    private static Task WriteAsync(HttpContext context, int status, string contentType, byte[] body)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+}

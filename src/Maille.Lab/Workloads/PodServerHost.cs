@@ -1,0 +1,206 @@
+using System.Net.Sockets;
+using Maille.Model;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Maille.Lab.Workloads;
+
+/// <summary>
+/// The built-in server of every pod on a lab: one Kestrel server in this process, on a
+/// <see cref="DynamicSocketTransport"/>, answers all pods' TCP ports with <see cref="PodHttpApp"/>, and one
+/// <see cref="UdpResponder"/> answers their UDP ports. Pods and their sockets come and go while it runs; the sockets
+/// are created in each pod's network namespace by the caller and owned by the host once added.
+/// </summary>
+internal sealed partial class PodServerHost : IAsyncDisposable
+{
+    private readonly PodDirectory _pods = new();
+    private readonly DynamicSocketTransport _transport;
+    private readonly UdpResponder _udp;
+    private readonly KestrelServer _server;
+    private readonly ServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly HashSet<PodPort> _ports = [];
+    private readonly TimeSpan _shutdownTimeout;
+    private int _state; // 0 created, 1 started, 2 stopped
+
+    public PodServerHost(PodServerOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid pod server options: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        _logger = loggerFactory.CreateLogger<PodServerHost>();
+        _shutdownTimeout = options.ShutdownTimeout;
+        _services = new ServiceCollection()
+            .AddSingleton(loggerFactory)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .BuildServiceProvider();
+        var endPoint = new DynamicSocketEndPoint("maille");
+        _transport = new DynamicSocketTransport(endPoint, options, loggerFactory, timeProvider);
+        _udp = new UdpResponder(options, loggerFactory.CreateLogger<UdpResponder>());
+        _server = new KestrelServer(Options.Create(KestrelOptions(options, endPoint, _services)), _transport, loggerFactory);
+        App = new PodHttpApp(_pods, loggerFactory.CreateLogger<PodHttpApp>());
+    }
+
+    internal PodHttpApp App { get; }
+
+    /// <summary>Every TCP and UDP pod port being served.</summary>
+    public IReadOnlyCollection<PodPort> Ports
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _ports];
+            }
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The pod server starts once.");
+        }
+
+        await _server.StartAsync(App, cancellationToken);
+        LogStarted(_transport.EndPoint);
+    }
+
+    /// <summary>
+    /// Closes every pod socket, then lets open HTTP connections finish until <paramref name="cancellationToken"/>
+    /// fires, when Kestrel aborts the rest.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+
+        await _server.StopAsync(cancellationToken);
+        await _udp.DisposeAsync();
+        LogStopped(_transport.EndPoint);
+    }
+
+    /// <summary>Adds a pod or changes its readiness, which <c>/healthz</c> reports.</summary>
+    public void SetPod(PodId pod, bool ready)
+    {
+        lock (_gate)
+        {
+            _pods.Set(pod, ready);
+        }
+
+        LogPodSet(pod, ready);
+    }
+
+    /// <summary>Stops serving a pod: its ports are removed and their sockets closed.</summary>
+    /// <returns>False when the pod was not served.</returns>
+    public bool RemovePod(PodId pod)
+    {
+        bool removed;
+        lock (_gate)
+        {
+            foreach (var port in _ports.Where(port => port.Pod == pod).ToArray())
+            {
+                RemovePortLocked(port);
+            }
+
+            removed = _pods.Remove(pod);
+        }
+
+        if (removed)
+        {
+            LogPodRemoved(pod);
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Serves <paramref name="port"/> on <paramref name="socket"/>: for TCP a listening socket, answered with HTTP; for
+    /// UDP a bound socket, answered with the pod's name. The host owns the socket once this returns.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pod was not added with <see cref="SetPod"/>.</exception>
+    /// <exception cref="ArgumentException">The port is already served, the socket does not fit, or the protocol is SCTP.</exception>
+    public void AddPort(PodPort port, Socket socket)
+    {
+        lock (_gate)
+        {
+            if (!_pods.Contains(port.Pod))
+            {
+                throw new InvalidOperationException($"Pod {port.Pod} is not served; add it before its ports.");
+            }
+
+            if (_ports.Contains(port))
+            {
+                throw new ArgumentException($"{port} is already served.", nameof(port));
+            }
+
+            switch (port.Protocol)
+            {
+                case Protocol.TCP:
+                    _transport.AddListener(port, socket);
+                    break;
+                case Protocol.UDP:
+                    _udp.Add(port, socket);
+                    break;
+                default:
+                    throw new ArgumentException($"{port}: the built-in server does not serve {port.Protocol}.", nameof(port));
+            }
+
+            _ports.Add(port);
+        }
+    }
+
+    /// <summary>Stops serving one port and closes its socket; open TCP connections on it finish normally.</summary>
+    /// <returns>False when the port was not served.</returns>
+    public bool RemovePort(PodPort port)
+    {
+        lock (_gate)
+        {
+            return RemovePortLocked(port);
+        }
+    }
+
+    private bool RemovePortLocked(PodPort port) =>
+        _ports.Remove(port) && (port.Protocol == Protocol.TCP ? _transport.RemoveListener(port) : _udp.Remove(port));
+
+    /// <summary>Stops (waiting at most <see cref="PodServerOptions.ShutdownTimeout"/> for open connections) and releases everything.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using (var stop = new CancellationTokenSource(_shutdownTimeout))
+        {
+            await StopAsync(stop.Token);
+        }
+
+        _server.Dispose();
+        await _udp.DisposeAsync();
+        await _transport.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+
+    private static KestrelServerOptions KestrelOptions(PodServerOptions options, DynamicSocketEndPoint endPoint, IServiceProvider services)
+    {
+        var kestrel = new KestrelServerOptions
+        {
+            ApplicationServices = services,
+            AddServerHeader = false,
+            AllowSynchronousIO = false,
+        };
+        kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+        kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
+        kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+        kestrel.Limits.MaxRequestBufferSize = options.MaxReadBufferSize;
+        kestrel.Listen(endPoint, listen => listen.Protocols = HttpProtocols.Http1);
+        return kestrel;
+    }
+}
