@@ -1,0 +1,173 @@
+using System.Net;
+using Maille.Dataplane.Linux.Netlink;
+using Maille.Dataplane.Linux.Netns;
+
+namespace Maille.Dataplane.Linux.Lab;
+
+/// <summary>
+/// Carries out a <see cref="LabNetworkPlan"/> with syscalls and batched rtnetlink, and tears a lab down by name.
+/// </summary>
+/// <remarks>
+/// Interface indexes are chosen here, not looked up: a fresh namespace holds only <c>lo</c> (index 1), so
+/// the underlay's bridge is 2 and its ports 3.., a node's <c>eth0</c> is 2 and its pod veths 3.., and a pod's
+/// <c>eth0</c> is 2. One netlink socket per namespace, one batch per socket, namespaces opened once.
+/// Nothing is added to the calling process's own network namespace.
+/// </remarks>
+internal static class LabNetworkBuilder
+{
+    private const int LoopbackIndex = 1;
+    private const int FirstIndex = 2;
+    private const int FirstPortIndex = 3;
+    private static readonly IPNetwork DefaultRoute = IPNetwork.Parse("0.0.0.0/0");
+
+    public static LabNetwork Build(string lab, LabTopology topology) => Build(LabNetworkPlanner.Plan(lab, topology));
+
+    /// <summary>Builds the lab; on any failure removes whatever it made and rethrows.</summary>
+    /// <exception cref="InvalidOperationException">Namespaces of this lab already exist.</exception>
+    public static LabNetwork Build(LabNetworkPlan plan)
+    {
+        var existing = NetworkNamespace.List(LabNames.Prefix(plan.Lab));
+        if (existing.Count > 0)
+        {
+            throw new InvalidOperationException($"lab '{plan.Lab}' already has {existing.Count} namespaces (first: {existing[0]}); tear it down first");
+        }
+
+        var created = new List<NetworkNamespace>();
+        try
+        {
+            created.AddRange(NetworkNamespace.CreateMany([.. plan.NamespaceNames]));
+            var network = new LabNetwork(plan, created);
+            BuildUnderlay(network);
+            BuildExternal(network);
+            BuildNodes(network);
+            BuildPods(network);
+            return network;
+        }
+        catch
+        {
+            foreach (var handle in created)
+            {
+                handle.Dispose();
+            }
+
+            Teardown(plan.Lab);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes every namespace of <paramref name="lab"/> (their veths go with them); returns how many.</summary>
+    public static int Teardown(string lab)
+    {
+        if (!LabNames.IsValidLab(lab))
+        {
+            throw new ArgumentException($"'{lab}' is not a lab name", nameof(lab));
+        }
+
+        var names = NetworkNamespace.List(LabNames.Prefix(lab));
+        foreach (var name in names)
+        {
+            NetworkNamespace.Delete(name);
+        }
+
+        return names.Count;
+    }
+
+    /// <summary>The underlay: bridge <c>br0</c> holding the gateway address, one port per node and one for the external client.</summary>
+    private static void BuildUnderlay(LabNetwork network)
+    {
+        var plan = network.Plan;
+        using var netlink = RtNetlink.OpenIn(network.Underlay);
+        netlink.SetLink(LoopbackIndex, up: true);
+        netlink.CreateBridge(LabNames.BridgeInterface, FirstIndex, up: true);
+        netlink.AddAddress(FirstIndex, plan.UnderlayGateway, plan.UnderlayPrefixLength);
+        var port = FirstPortIndex;
+        foreach (var node in plan.Nodes)
+        {
+            netlink.CreateVeth(node.UnderlayInterface, LabNames.NodeInterface, network.Node(node.Name), port++, FirstIndex,
+                masterIndex: FirstIndex, up: true);
+        }
+
+        netlink.CreateVeth(LabNames.ExternalUnderlayInterface, LabNames.NodeInterface, network.External, port, FirstIndex,
+            masterIndex: FirstIndex, up: true);
+        netlink.Flush();
+    }
+
+    private static void BuildExternal(LabNetwork network)
+    {
+        using var netlink = RtNetlink.OpenIn(network.External);
+        netlink.SetLink(LoopbackIndex, up: true);
+        netlink.SetLink(FirstIndex, up: true);
+        netlink.AddAddress(FirstIndex, network.Plan.ExternalAddress, network.Plan.UnderlayPrefixLength);
+        netlink.Flush();
+    }
+
+    /// <summary>
+    /// Each node: forwarding on, <c>eth0</c> up with the node IP, a default route to the underlay gateway, routes
+    /// to the other nodes' pod CIDRs, and per pod a veth whose node end has proxy ARP and a /32 route to the pod.
+    /// The default route matters: proxy ARP answers for 169.254.1.1 only when the node has a route to it.
+    /// </summary>
+    private static void BuildNodes(LabNetwork network)
+    {
+        var plan = network.Plan;
+        var podsByNode = plan.Pods.ToLookup(pod => pod.Node, StringComparer.Ordinal);
+        var nodeNamespaces = plan.Nodes.Select(node => network.Node(node.Name)).ToList();
+        NetworkNamespace.RunInEach(nodeNamespaces, current =>
+        {
+            var node = plan.Nodes.Single(candidate => candidate.Namespace == current.Name);
+            Sysctl.Write("net/ipv4/ip_forward", "1");
+            using var netlink = RtNetlink.OpenHere(current);
+            netlink.SetLink(LoopbackIndex, up: true);
+            netlink.SetLink(FirstIndex, up: true);
+            netlink.AddAddress(FirstIndex, node.Address, node.PrefixLength);
+            netlink.AddRoute(DefaultRoute, FirstIndex, plan.UnderlayGateway);
+            foreach (var route in node.Routes)
+            {
+                netlink.AddRoute(route.Destination, FirstIndex, route.Gateway);
+            }
+
+            var index = FirstPortIndex;
+            foreach (var pod in podsByNode[node.Name])
+            {
+                netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true);
+                netlink.AddRoute(new IPNetwork(pod.Address, 32), index, scope: RouteScope.Link);
+                index++;
+            }
+
+            netlink.Flush();
+            foreach (var pod in podsByNode[node.Name])
+            {
+                Sysctl.Write($"net/ipv4/conf/{pod.HostInterface}/proxy_arp", "1");
+            }
+
+            return true;
+        });
+    }
+
+    /// <summary>Each pod: <c>lo</c> and <c>eth0</c> up, the pod IP /32, default via 169.254.1.1 onlink. Two threads, one per core.</summary>
+    private static void BuildPods(LabNetwork network)
+    {
+        var pods = network.Plan.Pods.AsImmutableArray();
+        if (pods.Length == 0)
+        {
+            return;
+        }
+
+        var byNamespace = pods.ToDictionary(pod => pod.Namespace, StringComparer.Ordinal);
+        var workers = pods.Length < 64 ? 1 : Math.Min(2, Environment.ProcessorCount);
+        var slices = Enumerable.Range(0, workers)
+            .Select(worker => pods.Where((_, position) => position % workers == worker).Select(pod => network.Pod(pod.Key)).ToList())
+            .ToList();
+        Parallel.ForEach(slices, new ParallelOptions { MaxDegreeOfParallelism = workers }, slice =>
+            NetworkNamespace.RunInEach(slice, current =>
+            {
+                var pod = byNamespace[current.Name];
+                using var netlink = RtNetlink.OpenHere(current);
+                netlink.SetLink(LoopbackIndex, up: true);
+                netlink.SetLink(FirstIndex, up: true);
+                netlink.AddAddress(FirstIndex, pod.Address, 32);
+                netlink.AddRoute(DefaultRoute, FirstIndex, LabNetworkPlan.PodGateway, onLink: true);
+                netlink.Flush();
+                return true;
+            }));
+    }
+}
