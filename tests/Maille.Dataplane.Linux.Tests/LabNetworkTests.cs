@@ -115,26 +115,34 @@ public sealed class LabNetworkTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Prints how long a 3 x 34 lab takes to build and tear down (no assertion on time). For larger runs set
+    /// MAILLE_LAB_NODES and MAILLE_LAB_PODS_PER_NODE (at most 250 pods per node).
+    /// </summary>
     [SkippableFact]
     public async Task Building_3_nodes_with_34_pods_each_is_timed()
     {
         Privileged.Require();
+        var nodes = int.TryParse(Environment.GetEnvironmentVariable("MAILLE_LAB_NODES"), out var n) ? n : 3;
+        var podsPerNode = int.TryParse(Environment.GetEnvironmentVariable("MAILLE_LAB_PODS_PER_NODE"), out var p) ? p : 34;
         var lab = TestNames.NewLab();
         try
         {
-            var topology = TestTopologies.Make(3, 34);
             var watch = Stopwatch.StartNew();
-            using var network = LabNetworkBuilder.Build(lab, topology);
+            using var network = LabNetworkBuilder.Build(lab, TestTopologies.Make(nodes, podsPerNode));
             var built = watch.Elapsed;
 
-            var seen = await SocketProbe.TcpAsync(network.Pod("default/pod-1-33"), network.Pod("default/pod-3-17"), IPAddress.Parse("198.19.3.27"));
-            Assert.Equal(IPAddress.Parse("198.19.1.43"), seen.Address);
+            var last = podsPerNode - 1;
+            var seen = await SocketProbe.TcpAsync(network.Pod($"default/pod-1-{last}"), network.Pod($"default/pod-{nodes}-{last / 2}"),
+                IPAddress.Parse($"198.19.{nodes}.{10 + (last / 2)}"));
+            Assert.Equal(IPAddress.Parse($"198.19.1.{10 + last}"), seen.Address);
 
             watch.Restart();
             var removed = LabNetworkBuilder.Teardown(lab);
             var tornDown = watch.Elapsed;
-            Assert.Equal(3 + 102 + 2, removed);
-            var line = $"lab of 3 nodes x 34 pods ({removed} namespaces): built in {built.TotalMilliseconds:F0} ms, torn down in {tornDown.TotalMilliseconds:F0} ms";
+            Assert.Equal(2 + nodes + (nodes * podsPerNode), removed);
+            var line = $"lab of {nodes} nodes x {podsPerNode} pods ({removed} namespaces): built in {built.TotalMilliseconds:F0} ms "
+                + $"({network.Timings}), torn down in {tornDown.TotalMilliseconds:F0} ms";
             output.WriteLine(line);
             Console.WriteLine(line);
         }

@@ -11,6 +11,8 @@ internal static partial class Libc
     internal const int SolSocket = 1;
     internal const int SoSndBuf = 7;
     internal const int SoRcvBuf = 8;
+    internal const int SoSndBufForce = 32;
+    internal const int SoRcvBufForce = 33;
     internal const int SolNetlink = 270;
     internal const int NetlinkCapAck = 10;
     internal const int NetlinkExtAck = 11;

@@ -22,6 +22,9 @@ internal sealed class LabNetwork : IDisposable
 
     public LabNetworkPlan Plan { get; }
 
+    /// <summary>How long building took, phase by phase.</summary>
+    public LabBuildTimings? Timings { get; internal set; }
+
     public NetworkNamespace Underlay => namespaces[Plan.UnderlayNamespace];
 
     public NetworkNamespace External => namespaces[Plan.ExternalNamespace];

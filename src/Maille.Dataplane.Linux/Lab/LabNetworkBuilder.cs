@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Maille.Dataplane.Linux.Netlink;
 using Maille.Dataplane.Linux.Netns;
@@ -35,12 +36,21 @@ internal static class LabNetworkBuilder
         var created = new List<NetworkNamespace>();
         try
         {
+            var started = Stopwatch.GetTimestamp();
             created.AddRange(NetworkNamespace.CreateMany([.. plan.NamespaceNames]));
             var network = new LabNetwork(plan, created);
+            var namespacesDone = Stopwatch.GetTimestamp();
             BuildUnderlay(network);
             BuildExternal(network);
+            var underlayDone = Stopwatch.GetTimestamp();
             BuildNodes(network);
+            var nodesDone = Stopwatch.GetTimestamp();
             BuildPods(network);
+            network.Timings = new LabBuildTimings(
+                Stopwatch.GetElapsedTime(started, namespacesDone),
+                Stopwatch.GetElapsedTime(namespacesDone, underlayDone),
+                Stopwatch.GetElapsedTime(underlayDone, nodesDone),
+                Stopwatch.GetElapsedTime(nodesDone));
             return network;
         }
         catch
@@ -143,31 +153,25 @@ internal static class LabNetworkBuilder
         });
     }
 
-    /// <summary>Each pod: <c>lo</c> and <c>eth0</c> up, the pod IP /32, default via 169.254.1.1 onlink. Two threads, one per core.</summary>
+    /// <summary>
+    /// Each pod: <c>lo</c> and <c>eth0</c> up, the pod IP /32, default via 169.254.1.1 onlink. One thread that
+    /// setns's from pod to pod: the kernel serialises these requests on the RTNL lock, and a second thread
+    /// measured no faster on 2 cores (docs/lab-network.md).
+    /// </summary>
     private static void BuildPods(LabNetwork network)
     {
-        var pods = network.Plan.Pods.AsImmutableArray();
-        if (pods.Length == 0)
+        var byNamespace = network.Plan.Pods.ToDictionary(pod => pod.Namespace, StringComparer.Ordinal);
+        var podNamespaces = network.Plan.Pods.Select(pod => network.Pod(pod.Key)).ToList();
+        NetworkNamespace.RunInEach(podNamespaces, current =>
         {
-            return;
-        }
-
-        var byNamespace = pods.ToDictionary(pod => pod.Namespace, StringComparer.Ordinal);
-        var workers = pods.Length < 64 ? 1 : Math.Min(2, Environment.ProcessorCount);
-        var slices = Enumerable.Range(0, workers)
-            .Select(worker => pods.Where((_, position) => position % workers == worker).Select(pod => network.Pod(pod.Key)).ToList())
-            .ToList();
-        Parallel.ForEach(slices, new ParallelOptions { MaxDegreeOfParallelism = workers }, slice =>
-            NetworkNamespace.RunInEach(slice, current =>
-            {
-                var pod = byNamespace[current.Name];
-                using var netlink = RtNetlink.OpenHere(current);
-                netlink.SetLink(LoopbackIndex, up: true);
-                netlink.SetLink(FirstIndex, up: true);
-                netlink.AddAddress(FirstIndex, pod.Address, 32);
-                netlink.AddRoute(DefaultRoute, FirstIndex, LabNetworkPlan.PodGateway, onLink: true);
-                netlink.Flush();
-                return true;
-            }));
+            var pod = byNamespace[current.Name];
+            using var netlink = RtNetlink.OpenHere(current);
+            netlink.SetLink(LoopbackIndex, up: true);
+            netlink.SetLink(FirstIndex, up: true);
+            netlink.AddAddress(FirstIndex, pod.Address, 32);
+            netlink.AddRoute(DefaultRoute, FirstIndex, LabNetworkPlan.PodGateway, onLink: true);
+            netlink.Flush();
+            return true;
+        });
     }
 }

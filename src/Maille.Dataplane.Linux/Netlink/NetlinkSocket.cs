@@ -25,8 +25,18 @@ internal sealed class NetlinkSocket : IDisposable
         var handle = new FileDescriptorHandle(fd);
         try
         {
-            SetOption(handle, Libc.SolSocket, Libc.SoSndBuf, BufferBytes);
-            SetOption(handle, Libc.SolSocket, Libc.SoRcvBuf, BufferBytes);
+            // A batch of 256 requests brings 256 acks at once: above net.core.rmem_max where privileged (FORCE),
+            // else as large as the host allows.
+            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoSndBufForce, BufferBytes))
+            {
+                SetOption(handle, Libc.SolSocket, Libc.SoSndBuf, BufferBytes);
+            }
+
+            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoRcvBufForce, BufferBytes))
+            {
+                SetOption(handle, Libc.SolSocket, Libc.SoRcvBuf, BufferBytes);
+            }
+
             SetOption(handle, Libc.SolNetlink, Libc.NetlinkCapAck, 1);
             SetOption(handle, Libc.SolNetlink, Libc.NetlinkExtAck, 1);
             var address = new Libc.SockAddrNetlink { Family = Libc.AfNetlink };
@@ -81,6 +91,9 @@ internal sealed class NetlinkSocket : IDisposable
     }
 
     public void Dispose() => handle.Dispose();
+
+    private static bool TrySetOption(FileDescriptorHandle handle, int level, int name, int value) =>
+        Libc.SetSockOpt(handle, level, name, value, sizeof(int)) == 0;
 
     private static void SetOption(FileDescriptorHandle handle, int level, int name, int value)
     {
