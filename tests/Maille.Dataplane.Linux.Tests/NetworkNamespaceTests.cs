@@ -88,6 +88,37 @@ public sealed class NetworkNamespaceTests
         }
     }
 
+    [SkippableFact]
+    public void Creating_many_on_two_threads_when_one_name_exists_fails_and_leaves_none_of_the_new_ones()
+    {
+        Privileged.Require();
+        var lab = TestNames.NewLab();
+        var taken = $"maille-{lab}-x-05";
+        try
+        {
+            using var existing = NetworkNamespace.Create(taken);
+            var names = Enumerable.Range(0, 10).Select(i => $"maille-{lab}-x-{i:00}").ToList();
+
+            Assert.ThrowsAny<IOException>(() => NetworkNamespace.CreateMany(names, threads: 2));
+
+            Assert.Equal([taken], NetworkNamespace.List($"maille-{lab}-"));
+            var created = NetworkNamespace.CreateMany(names.Where(name => name != taken).ToList(), threads: 2);
+            Assert.Equal(9, created.Count);
+            Assert.Equal(names, NetworkNamespace.List($"maille-{lab}-"));
+            foreach (var handle in created)
+            {
+                handle.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var name in NetworkNamespace.List($"maille-{lab}-"))
+            {
+                NetworkNamespace.Delete(name);
+            }
+        }
+    }
+
     [Fact]
     public void Names_without_the_maille_prefix_are_refused_before_any_syscall()
     {

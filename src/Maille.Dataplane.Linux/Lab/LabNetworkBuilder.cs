@@ -37,7 +37,7 @@ internal static class LabNetworkBuilder
         try
         {
             var started = Stopwatch.GetTimestamp();
-            created.AddRange(NetworkNamespace.CreateMany([.. plan.NamespaceNames]));
+            created.AddRange(NetworkNamespace.CreateMany([.. plan.NamespaceNames], threads: Math.Min(2, Environment.ProcessorCount)));
             var network = new LabNetwork(plan, created);
             var namespacesDone = Stopwatch.GetTimestamp();
             BuildUnderlay(network);
