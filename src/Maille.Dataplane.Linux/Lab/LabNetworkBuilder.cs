@@ -113,7 +113,7 @@ internal static class LabNetworkBuilder
 
     /// <summary>
     /// Each node: forwarding on, <c>eth0</c> up with the node IP, a default route to the underlay gateway, routes
-    /// to the other nodes' pod CIDRs, and per pod a veth whose node end has proxy ARP and a /32 route to the pod.
+    /// to the other nodes' pod CIDRs, and per pod a veth whose node end has proxy ARP (without delay) and a /32 route to the pod.
     /// The default route matters: proxy ARP answers for 169.254.1.1 only when the node has a route to it.
     /// </summary>
     private static void BuildNodes(LabNetwork network)
@@ -147,6 +147,9 @@ internal static class LabNetworkBuilder
             foreach (var pod in podsByNode[node.Name])
             {
                 Sysctl.Write($"net/ipv4/conf/{pod.HostInterface}/proxy_arp", "1");
+
+                // Proxy ARP replies wait a random 0-0.8 s by default (neigh proxy_delay); Calico sets 0 too.
+                Sysctl.Write($"net/ipv4/neigh/{pod.HostInterface}/proxy_delay", "0");
             }
 
             return true;
