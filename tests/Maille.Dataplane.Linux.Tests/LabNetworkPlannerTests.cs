@@ -47,6 +47,32 @@ public sealed class LabNetworkPlannerTests
     }
 
     [Fact]
+    public void In_vxlan_mode_nodes_route_pod_cidrs_via_each_others_vxlan_address_and_flood_to_each_other()
+    {
+        var plan = LabNetworkPlanner.Plan("demo", TestTopologies.Make(3, 1) with { Mode = LabNetworkMode.Vxlan });
+
+        var node2 = plan.Nodes[1];
+        Assert.Equal(IPAddress.Parse("198.19.2.0"), node2.VxlanAddress);
+        Assert.Equal([IPAddress.Parse("198.18.0.11"), IPAddress.Parse("198.18.0.13")], node2.VxlanPeers.ToArray());
+        Assert.Equal(
+            [
+                new NodeRoute(IPNetwork.Parse("198.19.1.0/24"), IPAddress.Parse("198.19.1.0")),
+                new NodeRoute(IPNetwork.Parse("198.19.3.0/24"), IPAddress.Parse("198.19.3.0")),
+            ],
+            node2.Routes.ToArray());
+        Assert.Null(LabNetworkPlanner.Plan("demo", TestTopologies.Make(3, 1)).Nodes[1].VxlanAddress);
+    }
+
+    [Fact]
+    public void In_vxlan_mode_a_pod_cannot_take_its_nodes_vxlan_address()
+    {
+        var topology = TestTopologies.Make(1, 1) with { Mode = LabNetworkMode.Vxlan };
+        topology = topology with { Pods = new([topology.Pods[0] with { Address = IPAddress.Parse("198.19.1.0") }]) };
+
+        Assert.Contains(LabNetworkPlanner.Validate("demo", topology), error => error.Contains("VXLAN address", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var topology = new LabTopology

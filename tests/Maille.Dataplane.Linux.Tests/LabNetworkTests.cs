@@ -53,6 +53,32 @@ public sealed class LabNetworkTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task In_vxlan_mode_pods_on_different_nodes_reach_each_other_through_vxlan0_without_nat()
+    {
+        Privileged.Require();
+        var lab = TestNames.NewLab();
+        try
+        {
+            using var network = LabNetworkBuilder.Build(lab, TestTopologies.Make(2, 2) with { Mode = LabNetworkMode.Vxlan });
+            var client = network.Pod("default/pod-1-0");
+            var server = network.Pod("default/pod-2-1");
+
+            var tcp = await SocketProbe.TcpAsync(client, server, IPAddress.Parse("198.19.2.11"));
+            var udp = await SocketProbe.UdpAsync(client, server, IPAddress.Parse("198.19.2.11"));
+
+            Assert.Equal(IPAddress.Parse("198.19.1.10"), tcp.Address);
+            Assert.Equal(IPAddress.Parse("198.19.1.10"), udp.Address);
+            var node1 = network.Node("node1").Name;
+            Assert.Contains("198.19.2.0/24 via 198.19.2.0 dev vxlan0 onlink", HostNetworkSnapshot.Run("-n", node1, "route"), StringComparison.Ordinal);
+            Assert.Contains("vxlan id 1 ", HostNetworkSnapshot.Run("-n", node1, "-d", "link", "show", "vxlan0"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            LabNetworkBuilder.Teardown(lab);
+        }
+    }
+
+    [SkippableFact]
     public async Task The_external_client_reaches_a_node_ip_and_a_node_reaches_its_pods()
     {
         Privileged.Require();

@@ -18,6 +18,7 @@ internal static partial class LabNames
     public const string ExternalUnderlayInterface = "ext0";
     public const string PodInterface = "eth0";
     public const string NodeInterface = "eth0";
+    public const string VxlanInterface = "vxlan0";
 
     public static string Prefix(string lab) => $"{NetworkNamespace.NamePrefix}{lab}-";
 

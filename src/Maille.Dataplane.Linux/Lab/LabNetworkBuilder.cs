@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.NetworkInformation;
 using Maille.Dataplane.Linux.Netlink;
 using Maille.Dataplane.Linux.Netns;
 
@@ -20,6 +21,7 @@ internal static class LabNetworkBuilder
     private const int FirstIndex = 2;
     private const int FirstPortIndex = 3;
     private static readonly IPNetwork DefaultRoute = IPNetwork.Parse("0.0.0.0/0");
+    private static readonly PhysicalAddress FloodAddress = new(new byte[6]);
 
     public static LabNetwork Build(string lab, LabTopology topology) => Build(LabNetworkPlanner.Plan(lab, topology));
 
@@ -113,7 +115,8 @@ internal static class LabNetworkBuilder
 
     /// <summary>
     /// Each node: forwarding on, <c>eth0</c> up with the node IP, a default route to the underlay gateway, routes
-    /// to the other nodes' pod CIDRs, and per pod a veth whose node end has proxy ARP (without delay) and a /32 route to the pod.
+    /// to the other nodes' pod CIDRs (over <c>eth0</c>, or over <c>vxlan0</c> in VXLAN mode), and per pod a veth
+    /// whose node end has proxy ARP (without delay) and a /32 route to the pod.
     /// The default route matters: proxy ARP answers for 169.254.1.1 only when the node has a route to it.
     /// </summary>
     private static void BuildNodes(LabNetwork network)
@@ -121,24 +124,46 @@ internal static class LabNetworkBuilder
         var plan = network.Plan;
         var podsByNode = plan.Pods.ToLookup(pod => pod.Node, StringComparer.Ordinal);
         var nodeNamespaces = plan.Nodes.Select(node => network.Node(node.Name)).ToList();
+        var nodesByNamespace = plan.Nodes.ToDictionary(node => node.Namespace, StringComparer.Ordinal);
+        var vxlan = plan.Mode == LabNetworkMode.Vxlan;
+        var podMtu = vxlan ? LabNetworkPlan.VxlanMtu : 0;
         NetworkNamespace.RunInEach(nodeNamespaces, current =>
         {
-            var node = plan.Nodes.Single(candidate => candidate.Namespace == current.Name);
+            var node = nodesByNamespace[current.Name];
             Sysctl.Write("net/ipv4/ip_forward", "1");
             using var netlink = RtNetlink.OpenHere(current);
             netlink.SetLink(LoopbackIndex, up: true);
             netlink.SetLink(FirstIndex, up: true);
             netlink.AddAddress(FirstIndex, node.Address, node.PrefixLength);
             netlink.AddRoute(DefaultRoute, FirstIndex, plan.UnderlayGateway);
-            foreach (var route in node.Routes)
+            var index = FirstPortIndex;
+            if (vxlan)
             {
-                netlink.AddRoute(route.Destination, FirstIndex, route.Gateway);
+                var vxlanIndex = index++;
+                netlink.CreateVxlan(LabNames.VxlanInterface, LabNetworkPlan.VxlanId, node.Address, LabNetworkPlan.VxlanPort, FirstIndex,
+                    vxlanIndex, up: true, learning: true, mtu: LabNetworkPlan.VxlanMtu);
+                netlink.AddAddress(vxlanIndex, node.VxlanAddress!, 32);
+                foreach (var peer in node.VxlanPeers)
+                {
+                    netlink.AppendFdb(vxlanIndex, FloodAddress, peer);
+                }
+
+                foreach (var route in node.Routes)
+                {
+                    netlink.AddRoute(route.Destination, vxlanIndex, route.Gateway, onLink: true);
+                }
+            }
+            else
+            {
+                foreach (var route in node.Routes)
+                {
+                    netlink.AddRoute(route.Destination, FirstIndex, route.Gateway);
+                }
             }
 
-            var index = FirstPortIndex;
             foreach (var pod in podsByNode[node.Name])
             {
-                netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true);
+                netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true, mtu: podMtu);
                 netlink.AddRoute(new IPNetwork(pod.Address, 32), index, scope: RouteScope.Link);
                 index++;
             }

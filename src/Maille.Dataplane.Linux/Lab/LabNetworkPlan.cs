@@ -12,7 +12,14 @@ internal sealed record LabNetworkPlan
     /// <summary>The pods' default gateway: link-local, answered by proxy ARP on the node's end of the veth.</summary>
     public static readonly IPAddress PodGateway = IPAddress.Parse("169.254.1.1");
 
+    /// <summary>VXLAN mode: network identifier, UDP port (IANA's), and the MTU left for pods on a 1500-byte underlay.</summary>
+    public const uint VxlanId = 1;
+    public const ushort VxlanPort = 4789;
+    public const int VxlanMtu = 1450;
+
     public required string Lab { get; init; }
+
+    public required LabNetworkMode Mode { get; init; }
 
     public required string UnderlayNamespace { get; init; }
 

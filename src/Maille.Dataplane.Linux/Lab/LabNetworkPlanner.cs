@@ -101,6 +101,10 @@ internal static class LabNetworkPlanner
             {
                 errors.Add($"pod '{pod.Key}': {pod.Address} is outside node {node.Name}'s pod CIDR {node.PodCidr}");
             }
+            else if (topology.Mode == LabNetworkMode.Vxlan && pod.Address.Equals(node.PodCidr.BaseAddress))
+            {
+                errors.Add($"pod '{pod.Key}': {pod.Address} is node {node.Name}'s VXLAN address (the pod CIDR's first address)");
+            }
 
             if (!addresses.Add(pod.Address))
             {
@@ -120,6 +124,7 @@ internal static class LabNetworkPlanner
             throw new ArgumentException("the lab topology is invalid:\n  " + string.Join("\n  ", errors), nameof(topology));
         }
 
+        var vxlan = topology.Mode == LabNetworkMode.Vxlan;
         var nodes = topology.Nodes.Select(node => new NodeNetworkPlan
         {
             Name = node.Name,
@@ -130,7 +135,11 @@ internal static class LabNetworkPlanner
             PodCidr = node.PodCidr,
             Routes = new(topology.Nodes
                 .Where(other => other.Name != node.Name)
-                .Select(other => new NodeRoute(other.PodCidr, other.Address))),
+                .Select(other => new NodeRoute(other.PodCidr, vxlan ? other.PodCidr.BaseAddress : other.Address))),
+            VxlanAddress = vxlan ? node.PodCidr.BaseAddress : null,
+            VxlanPeers = vxlan
+                ? new(topology.Nodes.Where(other => other.Name != node.Name).Select(other => other.Address))
+                : EquatableArray<IPAddress>.Empty,
         });
         var pods = topology.Pods.Select(pod => new PodNetworkPlan
         {
@@ -143,6 +152,7 @@ internal static class LabNetworkPlanner
         return new LabNetworkPlan
         {
             Lab = lab,
+            Mode = topology.Mode,
             UnderlayNamespace = LabNames.Underlay(lab),
             ExternalNamespace = LabNames.External(lab),
             UnderlayGateway = topology.UnderlayGateway,

@@ -15,4 +15,6 @@ internal sealed record LabTopology
 
     /// <summary>The underlay bridge's own address: the nodes' default gateway, as a real node network has one.</summary>
     public IPAddress UnderlayGateway { get; init; } = IPAddress.Parse("198.18.0.1");
+
+    public LabNetworkMode Mode { get; init; } = LabNetworkMode.Routed;
 }

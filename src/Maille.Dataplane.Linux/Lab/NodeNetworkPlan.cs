@@ -19,6 +19,15 @@ internal sealed record NodeNetworkPlan
 
     public required IPNetwork PodCidr { get; init; }
 
-    /// <summary><c>podCIDR via nodeIP</c> for every other node (routed mode).</summary>
+    /// <summary>
+    /// For every other node: <c>podCIDR via nodeIP dev eth0</c> (routed mode), or
+    /// <c>podCIDR via vxlanAddress dev vxlan0 onlink</c> (VXLAN mode).
+    /// </summary>
     public required EquatableArray<NodeRoute> Routes { get; init; }
+
+    /// <summary>VXLAN mode: this node's address on <c>vxlan0</c> (its pod CIDR's first address); null when routed.</summary>
+    public IPAddress? VxlanAddress { get; init; }
+
+    /// <summary>VXLAN mode: the other nodes' IPs, each a flooding FDB entry on <c>vxlan0</c>.</summary>
+    public EquatableArray<IPAddress> VxlanPeers { get; init; } = EquatableArray<IPAddress>.Empty;
 }
