@@ -177,7 +177,10 @@ internal sealed class RtNetlink : IDisposable
     }
 
     /// <summary>Sends every queued request, in order, in batches, and waits for each ack.</summary>
-    /// <exception cref="NetlinkException">The first request the kernel refused; later batches are not sent.</exception>
+    /// <exception cref="NetlinkException">
+    /// The first request the kernel refused. The kernel still carried out the requests after it in the same batch
+    /// (it answers each message of a datagram); later batches are not sent.
+    /// </exception>
     public void Flush()
     {
         try
