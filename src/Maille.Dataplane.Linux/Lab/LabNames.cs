@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Maille.Dataplane.Linux.Netns;
+
+namespace Maille.Dataplane.Linux.Lab;
+
+/// <summary>
+/// How a lab's namespaces and interfaces are named. Every namespace starts with <c>maille-&lt;lab&gt;-</c>, so a
+/// lab is torn down by prefix; lab names have no hyphen, so no lab's prefix is a prefix of another's.
+/// Pods are named by a hash of their key: namespace names stay short and interface names fit in 15 characters.
+/// </summary>
+internal static partial class LabNames
+{
+    public const int MaxLabNameLength = 32;
+    public const int MaxInterfaceNameLength = 15;
+    public const string BridgeInterface = "br0";
+    public const string ExternalUnderlayInterface = "ext0";
+    public const string PodInterface = "eth0";
+    public const string NodeInterface = "eth0";
+    public const string VxlanInterface = "vxlan0";
+
+    public static string Prefix(string lab) => $"{NetworkNamespace.NamePrefix}{lab}-";
+
+    public static string Underlay(string lab) => Prefix(lab) + "underlay";
+
+    public static string External(string lab) => Prefix(lab) + "external";
+
+    public static string Node(string lab, string node) => Prefix(lab) + "node-" + node;
+
+    public static string Pod(string lab, string podKey) => Prefix(lab) + "pod-" + Hash(podKey, 12);
+
+    /// <summary>The node's end of a pod's veth, in the node namespace (Calico's <c>cali</c> + hash, here <c>mai</c>).</summary>
+    public static string PodHostInterface(string podKey) => "mai" + Hash(podKey, 11);
+
+    /// <summary>The underlay bridge's port for a node, in the underlay namespace.</summary>
+    public static string NodeUnderlayInterface(string node) => "nd" + Hash(node, 12);
+
+    public static bool IsValidLab(string lab) => lab.Length is > 0 and <= MaxLabNameLength && LabName().IsMatch(lab);
+
+    public static bool IsValidNode(string node) => node.Length is > 0 and <= 63 && NodeName().IsMatch(node);
+
+    private static string Hash(string text, int characters) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..characters];
+
+    [GeneratedRegex("^[a-z0-9]+$")]
+    private static partial Regex LabName();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
+    private static partial Regex NodeName();
+}

@@ -1,0 +1,105 @@
+using Maille.Dataplane.Linux.Interop;
+
+namespace Maille.Dataplane.Linux.Netlink;
+
+/// <summary>
+/// A NETLINK_ROUTE socket of the calling thread's network namespace (System.Net.Sockets has no AF_NETLINK on
+/// Linux: <c>new Socket((AddressFamily)16, ...)</c> fails with EAFNOSUPPORT, so this goes through libc).
+/// Extended acks are on, and acks do not echo the request, so a large batch's acks stay small.
+/// </summary>
+internal sealed class NetlinkSocket : IDisposable
+{
+    private const int BufferBytes = 4 << 20;
+    private readonly FileDescriptorHandle handle;
+
+    private NetlinkSocket(FileDescriptorHandle handle) => this.handle = handle;
+
+    public static NetlinkSocket OpenRoute()
+    {
+        var fd = Libc.Socket(Libc.AfNetlink, Libc.SockRaw | Libc.SockCloExec, Libc.NetlinkRoute);
+        if (fd < 0)
+        {
+            throw Libc.LastError("socket AF_NETLINK");
+        }
+
+        var handle = new FileDescriptorHandle(fd);
+        try
+        {
+            // A batch of 256 requests brings 256 acks at once: above net.core.rmem_max where privileged (FORCE),
+            // else as large as the host allows.
+            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoSndBufForce, BufferBytes))
+            {
+                SetOption(handle, Libc.SolSocket, Libc.SoSndBuf, BufferBytes);
+            }
+
+            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoRcvBufForce, BufferBytes))
+            {
+                SetOption(handle, Libc.SolSocket, Libc.SoRcvBuf, BufferBytes);
+            }
+
+            SetOption(handle, Libc.SolNetlink, Libc.NetlinkCapAck, 1);
+            SetOption(handle, Libc.SolNetlink, Libc.NetlinkExtAck, 1);
+            var address = new Libc.SockAddrNetlink { Family = Libc.AfNetlink };
+            if (Libc.Bind(handle, address, 12) != 0)
+            {
+                throw Libc.LastError("bind AF_NETLINK");
+            }
+
+            return new NetlinkSocket(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one datagram (one or more netlink messages) to the kernel.</summary>
+    public unsafe void Send(ReadOnlySpan<byte> messages)
+    {
+        var kernel = new Libc.SockAddrNetlink { Family = Libc.AfNetlink };
+        fixed (byte* buffer = messages)
+        {
+            var sent = Libc.SendTo(handle, buffer, (nuint)messages.Length, 0, kernel, 12);
+            if (sent != messages.Length)
+            {
+                throw sent < 0 ? Libc.LastError("sendto netlink") : new IOException($"sendto netlink: sent {sent} of {messages.Length} bytes");
+            }
+        }
+    }
+
+    /// <summary>Receives one datagram; blocks until the kernel answers.</summary>
+    public unsafe int Receive(Span<byte> buffer)
+    {
+        fixed (byte* pointer = buffer)
+        {
+            while (true)
+            {
+                var received = Libc.RecvFrom(handle, pointer, (nuint)buffer.Length, 0, 0, 0);
+                if (received >= 0)
+                {
+                    return (int)received;
+                }
+
+                var error = Libc.LastError("recvfrom netlink");
+                if (error.HResult != 4)
+                {
+                    throw error;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => handle.Dispose();
+
+    private static bool TrySetOption(FileDescriptorHandle handle, int level, int name, int value) =>
+        Libc.SetSockOpt(handle, level, name, value, sizeof(int)) == 0;
+
+    private static void SetOption(FileDescriptorHandle handle, int level, int name, int value)
+    {
+        if (Libc.SetSockOpt(handle, level, name, value, sizeof(int)) != 0)
+        {
+            throw Libc.LastError($"setsockopt {level}/{name}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Maille.Dataplane.Linux.Netlink;
+
+/// <summary>rtm_scope values (linux/rtnetlink.h).</summary>
+internal enum RouteScope : byte
+{
+    Universe = 0,
+    Link = 253,
+    Host = 254,
+}

@@ -1,0 +1,409 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Text;
+using Maille.Dataplane.Linux.Netns;
+using static Maille.Dataplane.Linux.Netlink.RtNetlinkConstants;
+
+namespace Maille.Dataplane.Linux.Netlink;
+
+/// <summary>
+/// A minimal rtnetlink client bound to one network namespace. Requests are queued and sent by
+/// <see cref="Flush"/> in batches (many messages per sendmsg); every request asks for an ack, and the first
+/// refusal is thrown as a <see cref="NetlinkException"/> naming the request in <c>ip</c> syntax.
+/// Devices are named by index: the builder picks the indexes of the devices it creates
+/// (a fresh namespace has only <c>lo</c> = 1), so a whole batch needs no lookups.
+/// </summary>
+internal sealed class RtNetlink : IDisposable
+{
+    private const int MaxBatchMessages = 256;
+    private const int MaxBatchBytes = 96 * 1024;
+
+    private readonly NetlinkSocket socket;
+    private readonly string label;
+    private readonly NetlinkMessageWriter writer = new();
+    private readonly List<(int Start, string Request)> queued = [];
+    private readonly List<NetworkNamespace> referenced = [];
+    private readonly byte[] receiveBuffer = new byte[256 * 1024];
+    private uint sequence;
+
+    private RtNetlink(NetlinkSocket socket, string label)
+    {
+        this.socket = socket;
+        this.label = label;
+    }
+
+    /// <summary>Opens a client for the calling thread's namespace.</summary>
+    public static RtNetlink OpenCurrent() => new(NetlinkSocket.OpenRoute(), "current namespace");
+
+    /// <summary>Opens a client for <paramref name="target"/>: the socket is created inside it and stays bound to it.</summary>
+    public static RtNetlink OpenIn(NetworkNamespace target) => new(target.RunInside(NetlinkSocket.OpenRoute), target.Name);
+
+    /// <summary>Opens a client on the calling thread, which must already be inside <paramref name="target"/>.</summary>
+    internal static RtNetlink OpenHere(NetworkNamespace target) => new(NetlinkSocket.OpenRoute(), target.Name);
+
+    public int QueuedCount => queued.Count;
+
+    /// <summary>
+    /// <c>ip link add NAME type veth peer name PEER netns PEERNS</c>: the peer is created directly in
+    /// <paramref name="peerNamespace"/> (IFLA_NET_NS_FD), already named there. <paramref name="up"/> brings this
+    /// side up; the peer stays down (the kernel applies no flags to it).
+    /// </summary>
+    public void CreateVeth(string name, string peerName, NetworkNamespace? peerNamespace, int index = 0, int peerIndex = 0,
+        int masterIndex = 0, bool up = false, int mtu = 0)
+    {
+        var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
+        writer.AttributeString(IflaIfName, name);
+        WriteCommonLink(mtu, masterIndex);
+        var linkInfo = writer.BeginNested(IflaLinkInfo);
+        writer.AttributeString(IflaInfoKind, "veth");
+        var data = writer.BeginNested(IflaInfoData);
+        var peer = writer.BeginNested(VethInfoPeer);
+        WriteIfInfo(peerIndex, up: false);
+        writer.AttributeString(IflaIfName, peerName);
+        if (mtu > 0)
+        {
+            writer.AttributeU32(IflaMtu, (uint)mtu);
+        }
+
+        if (peerNamespace is not null)
+        {
+            Reference(peerNamespace);
+            writer.AttributeU32(IflaNetNsFd, (uint)peerNamespace.Handle.Number);
+        }
+
+        writer.EndNested(peer);
+        writer.EndNested(data);
+        writer.EndNested(linkInfo);
+        End(start, $"ip link add {name}{IndexText(index)} type veth peer name {peerName}{IndexText(peerIndex)}"
+            + (peerNamespace is null ? "" : $" netns {peerNamespace.Name}"));
+    }
+
+    /// <summary><c>ip link add NAME type bridge</c>.</summary>
+    public void CreateBridge(string name, int index = 0, bool up = false, int mtu = 0)
+    {
+        var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
+        writer.AttributeString(IflaIfName, name);
+        WriteCommonLink(mtu, masterIndex: 0);
+        var linkInfo = writer.BeginNested(IflaLinkInfo);
+        writer.AttributeString(IflaInfoKind, "bridge");
+        writer.EndNested(linkInfo);
+        End(start, $"ip link add {name}{IndexText(index)} type bridge");
+    }
+
+    /// <summary><c>ip link add NAME type vxlan id VNI local LOCAL dstport PORT dev LINK nolearning</c>.</summary>
+    public void CreateVxlan(string name, uint vni, IPAddress local, ushort destinationPort, int linkIndex, int index = 0,
+        bool up = false, bool learning = false, int mtu = 0)
+    {
+        var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
+        writer.AttributeString(IflaIfName, name);
+        WriteCommonLink(mtu, masterIndex: 0);
+        var linkInfo = writer.BeginNested(IflaLinkInfo);
+        writer.AttributeString(IflaInfoKind, "vxlan");
+        var data = writer.BeginNested(IflaInfoData);
+        writer.AttributeU32(IflaVxlanId, vni);
+        writer.AttributeAddress(IflaVxlanLocal, local);
+        writer.AttributeU32(IflaVxlanLink, (uint)linkIndex);
+        writer.AttributeU16BigEndian(IflaVxlanPort, destinationPort);
+        writer.AttributeU8(IflaVxlanLearning, learning ? (byte)1 : (byte)0);
+        writer.EndNested(data);
+        writer.EndNested(linkInfo);
+        End(start, $"ip link add {name}{IndexText(index)} type vxlan id {vni} local {local} dstport {destinationPort} dev #{linkIndex}"
+            + (learning ? "" : " nolearning"));
+    }
+
+    /// <summary><c>ip link set dev #INDEX [up] [mtu MTU] [master #MASTER]</c>.</summary>
+    public void SetLink(int index, bool up = false, int mtu = 0, int masterIndex = 0)
+    {
+        var start = BeginLink(NewLink, 0, index, up);
+        WriteCommonLink(mtu, masterIndex);
+        End(start, $"ip link set dev #{index}" + (up ? " up" : "") + (mtu > 0 ? $" mtu {mtu}" : "")
+            + (masterIndex > 0 ? $" master #{masterIndex}" : ""));
+    }
+
+    /// <summary><c>ip addr add ADDRESS/PREFIX dev #INDEX</c>.</summary>
+    public void AddAddress(int index, IPAddress address, int prefixLength)
+    {
+        var start = writer.BeginMessage(NewAddress, FlagRequest | FlagAck | FlagCreate | FlagExclusive, ++sequence);
+        var header = writer.Reserve(8);
+        header[0] = FamilyOf(address);
+        header[1] = (byte)prefixLength;
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
+        writer.AttributeAddress(IfaLocal, address);
+        writer.AttributeAddress(IfaAddress, address);
+        End(start, $"ip addr add {address}/{prefixLength} dev #{index}");
+    }
+
+    /// <summary><c>ip route add DESTINATION [via GATEWAY] dev #INDEX [onlink] [scope SCOPE]</c> in the main table.</summary>
+    public void AddRoute(IPNetwork destination, int outputIndex, IPAddress? gateway = null, bool onLink = false,
+        RouteScope scope = RouteScope.Universe)
+    {
+        var start = writer.BeginMessage(NewRoute, FlagRequest | FlagAck | FlagCreate | FlagExclusive, ++sequence);
+        var header = writer.Reserve(12);
+        header[0] = FamilyOf(destination.BaseAddress);
+        header[1] = (byte)destination.PrefixLength;
+        header[4] = RtTableMain;
+        header[5] = RtProtocolBoot;
+        header[6] = (byte)scope;
+        header[7] = RtnUnicast;
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], onLink ? RtnhFlagOnLink : 0);
+        if (destination.PrefixLength > 0)
+        {
+            writer.AttributeAddress(RtaDst, destination.BaseAddress);
+        }
+
+        if (gateway is not null)
+        {
+            writer.AttributeAddress(RtaGateway, gateway);
+        }
+
+        writer.AttributeU32(RtaOif, (uint)outputIndex);
+        End(start, $"ip route add {destination}" + (gateway is null ? "" : $" via {gateway}") + $" dev #{outputIndex}"
+            + (onLink ? " onlink" : "") + (scope == RouteScope.Universe ? "" : $" scope {scope.ToString().ToLowerInvariant()}"));
+    }
+
+    /// <summary><c>bridge fdb append MAC dev #INDEX dst DESTINATION</c> (self, permanent): flood or forward a VXLAN's traffic to a remote VTEP.</summary>
+    public void AppendFdb(int index, PhysicalAddress linkLayerAddress, IPAddress destination)
+    {
+        var start = writer.BeginMessage(NewNeighbour, FlagRequest | FlagAck | FlagCreate | FlagAppend, ++sequence);
+        var header = writer.Reserve(12);
+        header[0] = AfBridge;
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], NudNoArp | NudPermanent);
+        header[10] = NtfSelf;
+        writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
+        writer.AttributeAddress(NdaDst, destination);
+        End(start, $"bridge fdb append {FormatMac(linkLayerAddress)} dev #{index} dst {destination}");
+    }
+
+    /// <summary>Sends every queued request, in order, in batches, and waits for each ack.</summary>
+    /// <exception cref="NetlinkException">
+    /// The first request the kernel refused. The kernel still carried out the requests after it in the same batch
+    /// (it answers each message of a datagram); later batches are not sent.
+    /// </exception>
+    public void Flush()
+    {
+        try
+        {
+            var first = 0;
+            while (first < queued.Count)
+            {
+                var last = first;
+                var end = EndOf(first);
+                while (last + 1 < queued.Count && last + 1 - first < MaxBatchMessages && EndOf(last + 1) - queued[first].Start <= MaxBatchBytes)
+                {
+                    last++;
+                    end = EndOf(last);
+                }
+
+                socket.Send(writer.Slice(queued[first].Start, end - queued[first].Start));
+                AwaitAcks(first, last);
+                first = last + 1;
+            }
+        }
+        finally
+        {
+            queued.Clear();
+            writer.Clear();
+            foreach (var target in referenced)
+            {
+                target.Handle.DangerousRelease();
+            }
+
+            referenced.Clear();
+        }
+    }
+
+    /// <summary><c>ip link show NAME</c>: the index of a device in this client's namespace (sent at once, not queued).</summary>
+    /// <exception cref="NetlinkException">ENODEV when there is no such device.</exception>
+    public int GetIndex(string name)
+    {
+        if (queued.Count > 0)
+        {
+            throw new InvalidOperationException("Flush the queued requests before a lookup.");
+        }
+
+        var start = writer.BeginMessage(GetLink, FlagRequest, ++sequence);
+        WriteIfInfo(0, up: false);
+        writer.AttributeString(IflaIfName, name);
+        writer.EndMessage(start);
+        var request = $"ip link show {name}";
+        try
+        {
+            socket.Send(writer.Written);
+        }
+        finally
+        {
+            writer.Clear();
+        }
+
+        while (true)
+        {
+            var received = socket.Receive(receiveBuffer);
+            for (var offset = 0; offset + 16 <= received;)
+            {
+                var message = receiveBuffer.AsSpan(offset, (int)BinaryPrimitives.ReadUInt32LittleEndian(receiveBuffer.AsSpan(offset)));
+                offset += (message.Length + 3) & ~3;
+                if (BinaryPrimitives.ReadUInt32LittleEndian(message[8..]) != sequence)
+                {
+                    continue;
+                }
+
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(message[4..]);
+                if (type == NlmsgError)
+                {
+                    ThrowIfError(message, request);
+                }
+                else if (type == NewLink)
+                {
+                    return BinaryPrimitives.ReadInt32LittleEndian(message[20..]);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var target in referenced)
+        {
+            target.Handle.DangerousRelease();
+        }
+
+        referenced.Clear();
+        socket.Dispose();
+    }
+
+    private int EndOf(int message) => message + 1 < queued.Count ? queued[message + 1].Start : writer.Length;
+
+    private void AwaitAcks(int first, int last)
+    {
+        var firstSequence = SequenceOf(first);
+        var lastSequence = SequenceOf(last);
+        var outstanding = last - first + 1;
+        NetlinkException? failure = null;
+        while (outstanding > 0)
+        {
+            var received = socket.Receive(receiveBuffer);
+            for (var offset = 0; offset + 16 <= received;)
+            {
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(receiveBuffer.AsSpan(offset));
+                if (length < 16 || offset + length > received)
+                {
+                    break;
+                }
+
+                var message = receiveBuffer.AsSpan(offset, length);
+                offset += (length + 3) & ~3;
+                var messageSequence = BinaryPrimitives.ReadUInt32LittleEndian(message[8..]);
+                if (BinaryPrimitives.ReadUInt16LittleEndian(message[4..]) != NlmsgError
+                    || messageSequence < firstSequence || messageSequence > lastSequence)
+                {
+                    continue;
+                }
+
+                outstanding--;
+                try
+                {
+                    ThrowIfError(message, queued[first + (int)(messageSequence - firstSequence)].Request);
+                }
+                catch (NetlinkException exception) when (failure is null)
+                {
+                    failure = exception;
+                }
+            }
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    private uint SequenceOf(int message) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(writer.Slice(queued[message].Start + 8, 4));
+
+    private void ThrowIfError(ReadOnlySpan<byte> message, string request)
+    {
+        var errno = -BinaryPrimitives.ReadInt32LittleEndian(message[16..]);
+        if (errno == 0)
+        {
+            return;
+        }
+
+        string? kernelMessage = null;
+        var flags = BinaryPrimitives.ReadUInt16LittleEndian(message[6..]);
+        if ((flags & FlagAckTlvs) != 0)
+        {
+            // nlmsgerr: error (4) + the request's header (16, capped); then the extended-ack attributes.
+            for (var offset = 16 + 4 + 16; offset + 4 <= message.Length;)
+            {
+                var attributeLength = BinaryPrimitives.ReadUInt16LittleEndian(message[offset..]);
+                var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(message[(offset + 2)..]) & ~NestedFlag);
+                if (attributeLength < 4 || offset + attributeLength > message.Length)
+                {
+                    break;
+                }
+
+                if (attributeType == NlmsgerrAttrMessage)
+                {
+                    kernelMessage = Encoding.UTF8.GetString(message.Slice(offset + 4, attributeLength - 4)).TrimEnd('\0');
+                }
+
+                offset += (attributeLength + 3) & ~3;
+            }
+        }
+
+        throw new NetlinkException(errno, $"[{label}] {request}", kernelMessage);
+    }
+
+    private int BeginLink(ushort type, ushort extraFlags, int index, bool up)
+    {
+        var start = writer.BeginMessage(type, (ushort)(FlagRequest | FlagAck | extraFlags), ++sequence);
+        WriteIfInfo(index, up);
+        return start;
+    }
+
+    private void WriteIfInfo(int index, bool up)
+    {
+        var info = writer.Reserve(16);
+        info[0] = AfUnspec;
+        BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
+        BinaryPrimitives.WriteUInt32LittleEndian(info[8..], up ? IffUp : 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(info[12..], up ? IffUp : 0);
+    }
+
+    private void WriteCommonLink(int mtu, int masterIndex)
+    {
+        if (mtu > 0)
+        {
+            writer.AttributeU32(IflaMtu, (uint)mtu);
+        }
+
+        if (masterIndex > 0)
+        {
+            writer.AttributeU32(IflaMaster, (uint)masterIndex);
+        }
+    }
+
+    private void End(int start, string request)
+    {
+        writer.EndMessage(start);
+        queued.Add((start, request));
+    }
+
+    private void Reference(NetworkNamespace target)
+    {
+        // The descriptor number goes into the message: keep it from being closed and reused before the flush.
+        var added = false;
+        target.Handle.DangerousAddRef(ref added);
+        referenced.Add(target);
+    }
+
+    private static byte FamilyOf(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? AfInet : (byte)10;
+
+    private static string IndexText(int index) => index > 0 ? $" index {index}" : "";
+
+    private static string FormatMac(PhysicalAddress address) =>
+        string.Join(':', address.GetAddressBytes().Select(part => part.ToString("x2")));
+}

@@ -1,0 +1,296 @@
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Maille.Dataplane.Linux.Interop;
+
+namespace Maille.Dataplane.Linux.Netns;
+
+/// <summary>
+/// A named network namespace, kept alive as iproute2 keeps it: a bind mount of the namespace onto
+/// <c>/run/netns/&lt;name&gt;</c>, so <c>ip netns</c> sees and can enter it. An instance holds an open descriptor
+/// on the namespace; disposing it closes the descriptor, <see cref="Delete"/> removes the namespace.
+/// </summary>
+/// <remarks>
+/// Only names starting with <see cref="NamePrefix"/> can be created or deleted: whatever Maille makes carries
+/// its name, and nothing else on the machine is ever removed by it.
+/// </remarks>
+internal sealed partial class NetworkNamespace : IDisposable
+{
+    public const string RunDirectory = "/run/netns";
+    public const string NamePrefix = "maille-";
+
+    private static readonly Lock RunDirectoryLock = new();
+    private static bool runDirectoryReady;
+
+    private NetworkNamespace(string name, FileDescriptorHandle handle)
+    {
+        Name = name;
+        Handle = handle;
+    }
+
+    public string Name { get; }
+
+    public string Path => System.IO.Path.Combine(RunDirectory, Name);
+
+    /// <summary>The open namespace descriptor, for setns and IFLA_NET_NS_FD.</summary>
+    internal FileDescriptorHandle Handle { get; }
+
+    /// <summary>Creates one named namespace, failing if the name exists.</summary>
+    public static NetworkNamespace Create(string name) => CreateMany([name])[0];
+
+    /// <summary>
+    /// Creates namespaces on <paramref name="threads"/> dedicated threads, each unsharing a fresh namespace per
+    /// name and bind-mounting it, then exiting. Nothing is left behind when it fails part way: namespaces already
+    /// made are deleted. Two threads halve the time on a 2-core machine (file creation in /run/netns and
+    /// namespace setup overlap); see docs/lab-network.md.
+    /// </summary>
+    public static IReadOnlyList<NetworkNamespace> CreateMany(IReadOnlyList<string> names, int threads = 1)
+    {
+        foreach (var name in names)
+        {
+            ValidateName(name);
+        }
+
+        EnsureRunDirectory();
+        threads = Math.Clamp(threads, 1, Math.Max(1, names.Count));
+        if (threads == 1)
+        {
+            return CreateOnDedicatedThread(names);
+        }
+
+        var chunks = names.Chunk((names.Count + threads - 1) / threads).ToArray();
+        var made = new IReadOnlyList<NetworkNamespace>?[chunks.Length];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
+        {
+            try
+            {
+                made[chunk] = CreateOnDedicatedThread(chunks[chunk]);
+            }
+            catch (Exception exception)
+            {
+                failures.Enqueue(exception);
+            }
+        });
+        if (failures.TryPeek(out var failure))
+        {
+            foreach (var created in made.OfType<IReadOnlyList<NetworkNamespace>>().SelectMany(list => list))
+            {
+                created.Dispose();
+                DeleteQuietly(created.Name);
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return [.. made.SelectMany(list => list!)];
+    }
+
+    private static List<NetworkNamespace> CreateOnDedicatedThread(IReadOnlyList<string> names) =>
+        NamespaceThread.Run("maille-netns-create", () =>
+        {
+            var created = new List<NetworkNamespace>(names.Count);
+            try
+            {
+                var selfPath = $"/proc/self/task/{Libc.GetTid()}/ns/net";
+                foreach (var name in names)
+                {
+                    created.Add(CreateOnThisThread(name, selfPath));
+                }
+
+                return created;
+            }
+            catch
+            {
+                foreach (var namespaceCreated in created)
+                {
+                    namespaceCreated.Dispose();
+                    DeleteQuietly(namespaceCreated.Name);
+                }
+
+                throw;
+            }
+        });
+
+    /// <summary>Opens an existing namespace by name.</summary>
+    public static NetworkNamespace Open(string name)
+    {
+        ValidateName(name, requirePrefix: false);
+        return new NetworkNamespace(name, Libc.OpenOrThrow(System.IO.Path.Combine(RunDirectory, name), Libc.ORdOnly));
+    }
+
+    public static bool Exists(string name) => File.Exists(System.IO.Path.Combine(RunDirectory, name));
+
+    /// <summary>Removes a namespace as <c>ip netns delete</c> does: detach the bind mount, unlink the file.
+    /// The kernel destroys the namespace, and the veths in it, once nothing holds it open.</summary>
+    public static void Delete(string name)
+    {
+        ValidateName(name);
+        var path = System.IO.Path.Combine(RunDirectory, name);
+        if (Libc.Umount2(path, Libc.MntDetach) != 0)
+        {
+            // Not mounted (a half-made namespace) is fine: the file still has to go.
+            var error = Libc.LastError($"umount2 {path}");
+            if (error.HResult != 22 && error.HResult != 2)
+            {
+                throw error;
+            }
+        }
+
+        File.Delete(path);
+    }
+
+    /// <summary>Names under <see cref="RunDirectory"/> starting with <paramref name="prefix"/>, sorted.</summary>
+    public static IReadOnlyList<string> List(string prefix)
+    {
+        if (!Directory.Exists(RunDirectory))
+        {
+            return [];
+        }
+
+        var names = Directory.EnumerateFiles(RunDirectory, "*")
+            .Select(System.IO.Path.GetFileName)
+            .OfType<string>()
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .ToList();
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a dedicated thread switched into this namespace; the thread then exits.</summary>
+    public T RunInside<T>(Func<T> work) => RunInEach([this], _ => work())[0];
+
+    public void RunInside(Action work) => RunInside(() =>
+    {
+        work();
+        return true;
+    });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> once per namespace on one dedicated thread that setns's from one to the next:
+    /// one thread for many namespaces, as the lab builder needs.
+    /// </summary>
+    public static IReadOnlyList<T> RunInEach<T>(IReadOnlyList<NetworkNamespace> namespaces, Func<NetworkNamespace, T> work) =>
+        NamespaceThread.Run("maille-netns-run", () =>
+        {
+            var results = new List<T>(namespaces.Count);
+            foreach (var target in namespaces)
+            {
+                target.Enter();
+                results.Add(work(target));
+            }
+
+            return (IReadOnlyList<T>)results;
+        });
+
+    /// <summary>
+    /// Creates a socket that lives in this namespace. A socket keeps the namespace it was created in, so one
+    /// process can listen and connect on behalf of many pods from ordinary pool threads.
+    /// </summary>
+    public Socket CreateSocket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) =>
+        RunInside(() => new Socket(addressFamily, socketType, protocolType));
+
+    /// <summary>Switches the calling thread into this namespace. Only for threads that will never run other work.</summary>
+    internal void Enter()
+    {
+        if (Libc.SetNs(Handle, Libc.CloneNewNet) != 0)
+        {
+            throw Libc.LastError($"setns {Name}");
+        }
+    }
+
+    public void Dispose() => Handle.Dispose();
+
+    public override string ToString() => Name;
+
+    private static NetworkNamespace CreateOnThisThread(string name, string selfPath)
+    {
+        var path = System.IO.Path.Combine(RunDirectory, name);
+        using (Libc.OpenOrThrow(path, Libc.ORdOnly | Libc.OCreat | Libc.OExcl))
+        {
+        }
+
+        try
+        {
+            if (Libc.Unshare(Libc.CloneNewNet) != 0)
+            {
+                throw Libc.LastError("unshare CLONE_NEWNET");
+            }
+
+            if (Libc.Mount(selfPath, path, "none", Libc.MsBind, 0) != 0)
+            {
+                throw Libc.LastError($"mount --bind {selfPath} {path}");
+            }
+
+            return new NetworkNamespace(name, Libc.OpenOrThrow(path, Libc.ORdOnly));
+        }
+        catch
+        {
+            DeleteQuietly(name);
+            throw;
+        }
+    }
+
+    private static void DeleteQuietly(string name)
+    {
+        try
+        {
+            Delete(name);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Makes <see cref="RunDirectory"/> exist and be a shared mount, as iproute2's netns_add does, so the bind
+    /// mounts made in it propagate to other mount namespaces (and do not pin them).
+    /// </summary>
+    private static void EnsureRunDirectory()
+    {
+        lock (RunDirectoryLock)
+        {
+            if (runDirectoryReady)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(RunDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            var madeMountPoint = false;
+            while (Libc.Mount("", RunDirectory, "none", Libc.MsShared | Libc.MsRec, 0) != 0)
+            {
+                var error = Libc.LastError($"mount --make-rshared {RunDirectory}");
+                if (error.HResult != 22 || madeMountPoint)
+                {
+                    throw error;
+                }
+
+                // EINVAL: not a mount point yet. Bind it onto itself, then try again.
+                if (Libc.Mount(RunDirectory, RunDirectory, "none", Libc.MsBind | Libc.MsRec, 0) != 0)
+                {
+                    throw Libc.LastError($"mount --rbind {RunDirectory} {RunDirectory}");
+                }
+
+                madeMountPoint = true;
+            }
+
+            runDirectoryReady = true;
+        }
+    }
+
+    private static void ValidateName(string name, bool requirePrefix = true)
+    {
+        if (name.Length > 200 || !ValidName().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid namespace name: [A-Za-z0-9._-], at most 200 characters", nameof(name));
+        }
+
+        if (requirePrefix && !name.StartsWith(NamePrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{name}' does not start with '{NamePrefix}': Maille only creates and deletes its own namespaces", nameof(name));
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex ValidName();
+}
