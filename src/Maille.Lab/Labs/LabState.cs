@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace Maille.Lab.Labs;
+
+/// <summary>
+/// Where a lab keeps its state: <c>/run/maille/&lt;lab&gt;/</c> (tmpfs, like <c>/run/netns</c>: both vanish on reboot,
+/// so state never outlives the namespaces it describes). It holds the manifests the lab was brought up with, the
+/// cluster configuration, the daemon's pid, log and status.
+/// </summary>
+internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
+{
+    public const string DefaultRoot = "/run/maille";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string Lab => lab;
+
+    public string Directory => Path.Combine(root, lab);
+
+    public string ManifestsFile => Path.Combine(Directory, "manifests.yaml");
+
+    public string ConfigFile => Path.Combine(Directory, "config.yaml");
+
+    public string StatusFile => Path.Combine(Directory, "status.json");
+
+    public string PidFile => Path.Combine(Directory, "daemon.pid");
+
+    public string LogFile => Path.Combine(Directory, "daemon.log");
+
+    public bool Exists => System.IO.Directory.Exists(Directory);
+
+    public static IReadOnlyList<LabState> All(string root = DefaultRoot) => System.IO.Directory.Exists(root)
+        ? [.. System.IO.Directory.EnumerateDirectories(root).Select(d => new LabState(Path.GetFileName(d), root)).OrderBy(s => s.Lab, StringComparer.Ordinal)]
+        : [];
+
+    public LabStatus? ReadStatus()
+    {
+        try
+        {
+            return File.Exists(StatusFile) ? JsonSerializer.Deserialize<LabStatus>(File.ReadAllText(StatusFile), Json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the status atomically (write then rename), so a reader never sees half a file.</summary>
+    public void WriteStatus(LabStatus status)
+    {
+        var temporary = StatusFile + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(status, Json));
+        File.Move(temporary, StatusFile, overwrite: true);
+    }
+
+    public int? ReadPid() =>
+        File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+
+    /// <summary>Whether the daemon recorded in the pid file is still running (and is a maille daemon for this lab).</summary>
+    public bool DaemonAlive()
+    {
+        if (ReadPid() is not { } pid)
+        {
+            return false;
+        }
+
+        var cmdline = $"/proc/{pid}/cmdline";
+        try
+        {
+            return File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("lab-daemon", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public void Delete()
+    {
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Maille.Lab.Labs;
+
+/// <summary>What the daemon reports about its lab: <c>Starting</c>, <c>Ready</c> or <c>Failed</c> (with a message).</summary>
+internal sealed record LabStatus
+{
+    public const string Starting = "Starting";
+    public const string Ready = "Ready";
+    public const string Failed = "Failed";
+
+    public required string Phase { get; init; }
+
+    public string Message { get; init; } = "";
+
+    public string Mode { get; init; } = "routed";
+
+    public int Nodes { get; init; }
+
+    public int Pods { get; init; }
+
+    public int Ports { get; init; }
+
+    public double NetworkMilliseconds { get; init; }
+
+    public double ServingMilliseconds { get; init; }
+
+    public DateTimeOffset Since { get; init; }
+}
