@@ -24,6 +24,12 @@ internal static class CliApp
             AnalyzeCommand.Create(context),
             MatrixCommand.Create(context),
             TraceCommand.Create(context),
+            Lab.UpCommand.Create(context),
+            Lab.DownCommand.Create(context),
+            Lab.LsCommand.Create(context),
+            Lab.ExecCommand.Create(context),
+            Lab.ProbeCommand.Create(context),
+            Lab.LabDaemonCommand.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

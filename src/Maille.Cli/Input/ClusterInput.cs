@@ -10,9 +10,13 @@ namespace Maille.Cli.Input;
 /// </summary>
 internal static class ClusterInput
 {
-    public static ClusterState? Load(IReadOnlyList<string> paths, string? configPath, CliContext context)
+    public static ClusterState? Load(IReadOnlyList<string> paths, string? configPath, CliContext context) =>
+        Load(paths, configPath, context, out _);
+
+    /// <summary>As <see cref="Load(IReadOnlyList{string}, string?, CliContext)"/>, also giving the texts read (standard input can be read once only).</summary>
+    public static ClusterState? Load(IReadOnlyList<string> paths, string? configPath, CliContext context, out IReadOnlyList<ManifestSource> sources)
     {
-        var sources = ManifestFiles.Read(paths, context.Stdin, out var fileErrors);
+        sources = ManifestFiles.Read(paths, context.Stdin, out var fileErrors);
         foreach (var error in fileErrors)
         {
             context.Stderr.WriteLine($"error: {error}");

@@ -120,7 +120,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
             server.SetPod(id, ready: true);
             foreach (var container in pod.Spec.Containers)
             {
-                if (!container.Command.IsEmpty)
+                if (RunsOwnProgram(container))
                 {
                     StartProgram(ns, pod, container);
                     continue;
@@ -137,6 +137,13 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
 
         return count;
     }
+
+    /// <summary>
+    /// A container runs its own <c>command</c>, except agnhost's (the Kubernetes e2e test server): the built-in server
+    /// answers in its place, since it speaks the same endpoints, and upstream-style manifests then work unchanged.
+    /// </summary>
+    public static bool RunsOwnProgram(Container container) =>
+        !container.Command.IsEmpty && Path.GetFileName(container.Command[0]) != "agnhost";
 
     private static Socket OpenSocket(NetworkNamespace ns, IPAddress address, ContainerPort port) => ns.RunInside(() =>
     {

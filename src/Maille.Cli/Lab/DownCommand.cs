@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace Maille.Cli.Lab;
+
+/// <summary><c>maille down [--lab NAME | --all]</c>: removes every namespace, link, route and process of a lab, also after a crash.</summary>
+internal static class DownCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var lab = LabCommon.LabOption();
+        var all = new Option<bool>("--all") { Description = "Every lab on this machine, including what crashed labs left behind" };
+        var command = new Command("down", """
+            Take a lab down: stop its daemon and pod programs, delete its network namespaces (and with them every veth
+            and route), and remove its state. Safe to run again, and after a crash.
+
+            Examples:
+              sudo maille down --lab play
+              sudo maille down --all
+            """)
+        {
+            lab,
+            all,
+        };
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(lab)!;
+            if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux())
+            {
+                return 1;
+            }
+
+            var labs = parse.GetValue(all) ? LabCommon.KnownLabs() : [name];
+            if (labs.Count == 0)
+            {
+                context.Stdout.WriteLine("No lab is up.");
+            }
+
+            foreach (var each in labs)
+            {
+                var removed = LabCommon.TakeDown(each);
+                context.Stdout.WriteLine($"Lab {each} is down ({removed} network namespace{(removed == 1 ? "" : "s")} removed).");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Runtime.Versioning;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Lab.Labs;
+
+namespace Maille.Cli.Lab;
+
+/// <summary>What every live-lab command shares: the <c>--lab</c> option, the root check, and taking a lab down.</summary>
+internal static class LabCommon
+{
+    public const string DefaultLab = "default";
+
+    public static Option<string> LabOption() => new("--lab")
+    {
+        Description = "The lab's name (lower-case letters and digits)",
+        DefaultValueFactory = _ => DefaultLab,
+    };
+
+    /// <summary>Refuses to go on unless this is Linux, as root, with a valid lab name; says why otherwise.</summary>
+    public static bool CanRunLab(CliContext context, string lab)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            context.Stderr.WriteLine("error: the live lab needs Linux (network namespaces); the offline commands work anywhere");
+            return false;
+        }
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            context.Stderr.WriteLine("error: the live lab needs root to create network namespaces; run it with sudo");
+            return false;
+        }
+
+        if (!LabNames.IsValidLab(lab))
+        {
+            context.Stderr.WriteLine($"error: --lab {lab}: a lab name is 1 to {LabNames.MaxLabNameLength} lower-case letters and digits");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Stops the lab's daemon (SIGTERM, then SIGKILL after 5 s), removes every namespace of the lab (and with them
+    /// every veth and route), and deletes its state. Works after a crash: it needs nothing but the lab's name.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    public static int TakeDown(string lab)
+    {
+        var state = new LabState(lab);
+        if (state.ReadPid() is { } pid && state.DaemonAlive())
+        {
+            try
+            {
+                using var daemon = System.Diagnostics.Process.GetProcessById(pid);
+                _ = Maille.Dataplane.Linux.Interop.Libc.Kill(pid, Maille.Dataplane.Linux.Interop.Libc.SigTerm);
+                if (!daemon.WaitForExit(TimeSpan.FromSeconds(5)))
+                {
+                    daemon.Kill(entireProcessTree: true);
+                    daemon.WaitForExit(TimeSpan.FromSeconds(5));
+                }
+            }
+            catch (ArgumentException)
+            {
+                // It exited in the meantime.
+            }
+        }
+
+        var removed = LabNetworkBuilder.Teardown(lab);
+        state.Delete();
+        return removed;
+    }
+
+    /// <summary>Labs that have state or namespaces, even if their daemon or state is gone.</summary>
+    [SupportedOSPlatform("linux")]
+    public static IReadOnlyList<string> KnownLabs()
+    {
+        var fromNamespaces = NetworkNamespace.List(NetworkNamespace.NamePrefix)
+            .Select(n => n[NetworkNamespace.NamePrefix.Length..])
+            .Select(n => n.Split('-')[0]);
+        return [.. LabState.All().Select(s => s.Lab).Concat(fromNamespaces).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+}

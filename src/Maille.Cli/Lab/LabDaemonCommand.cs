@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Lab.Labs;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Cli.Lab;
+
+/// <summary>
+/// <c>maille lab-daemon --lab NAME --mode MODE</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
+/// in its own session, with its output in the lab's log, so it outlives the terminal and can be stopped as a group.
+/// </summary>
+internal static class LabDaemonCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var lab = LabCommon.LabOption();
+        var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "routed" };
+        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(lab)!;
+            if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux())
+            {
+                return 1;
+            }
+
+            return Run(name, parse.GetValue(mode) == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed);
+        });
+        return command;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static int Run(string lab, LabNetworkMode mode)
+    {
+        using var stopping = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        });
+        using var loggers = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ")
+            .SetMinimumLevel(LogLevel.Information));
+        var daemon = new LabDaemon(new LabState(lab), mode, loggers);
+        return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
+    [SupportedOSPlatform("linux")]
+    public static Process Launch(LabState state, string mode)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
+            ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : null)
+            ?? "dotnet";
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var argument in new[] { "sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["MAILLE_LOG"] = state.LogFile;
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the lab daemon");
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Maille.Lab.Probing;
+
+namespace Maille.Cli.Lab;
+
+/// <summary>Prints a probe report as truth tables (observed; mismatches marked) or as matrix-shaped JSON.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class ProbeOutput
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static void Write(ProbeReport report, bool json, TextWriter writer)
+    {
+        if (json)
+        {
+            WriteJson(report, writer);
+            return;
+        }
+
+        var cells = report.Cells.ToDictionary(c => (c.From, c.To, c.Port));
+        var width = report.Pods.Max(p => p.Length);
+        foreach (var port in report.Ports)
+        {
+            writer.WriteLine($"Observed {port} (. connected/answered, X not; ! marks a difference from the engine):");
+            var header = new StringBuilder(new string(' ', width + 1));
+            foreach (var to in report.Pods)
+            {
+                header.Append(to.PadRight(width + 1));
+            }
+
+            writer.WriteLine(header.ToString().TrimEnd());
+            foreach (var from in report.Pods)
+            {
+                var row = new StringBuilder(from.PadRight(width + 1));
+                foreach (var to in report.Pods)
+                {
+                    var cell = cells[(from, to, port)];
+                    row.Append(((cell.Observed ? "." : "X") + (cell.IsMismatch ? "!" : "")).PadRight(width + 1));
+                }
+
+                writer.WriteLine(row.ToString().TrimEnd());
+            }
+
+            writer.WriteLine();
+        }
+
+        foreach (var cell in report.Mismatches)
+        {
+            writer.WriteLine($"mismatch: {cell.From} → {cell.To} {cell.Port}: observed {(cell.Observed ? "allowed" : "denied")} ({cell.Outcome}), engine expects {(cell.Expected ? "allowed" : "denied")}");
+        }
+    }
+
+    private static void WriteJson(ProbeReport report, TextWriter writer)
+    {
+        var json = new JsonObject
+        {
+            ["pods"] = new JsonArray([.. report.Pods.Select(p => (JsonNode)JsonValue.Create(p)!)]),
+            ["ports"] = new JsonArray([.. report.Ports.Select(p => (JsonNode)JsonValue.Create(p.ToString())!)]),
+            ["connections"] = new JsonArray([.. report.Cells.Select(c => (JsonNode)new JsonObject
+            {
+                ["from"] = c.From,
+                ["to"] = c.To,
+                ["port"] = c.Port.ToString(),
+                ["allowed"] = c.Observed,
+                ["expected"] = c.Expected,
+                ["outcome"] = c.Outcome,
+            })]),
+            ["mismatches"] = new JsonArray([.. report.Mismatches.Select(c => (JsonNode)new JsonObject
+            {
+                ["from"] = c.From,
+                ["to"] = c.To,
+                ["port"] = c.Port.ToString(),
+                ["observed"] = c.Observed,
+                ["expected"] = c.Expected,
+                ["outcome"] = c.Outcome,
+            })]),
+        };
+        writer.WriteLine(json.ToJsonString(Indented));
+    }
+}

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using Maille.Cli.Commands;
+using Maille.Cli.Input;
+using Maille.Lab.Labs;
+
+namespace Maille.Cli.Lab;
+
+/// <summary>
+/// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS]</c>: validates and plans
+/// the input exactly as the offline commands do, then starts the lab's daemon, which builds the network and serves the
+/// pods, and returns when every pod is served. A failed <c>up</c> leaves nothing behind.
+/// </summary>
+internal static class UpCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = CommonOptions.Files();
+        var config = CommonOptions.Config();
+        var lab = LabCommon.LabOption();
+        var mode = new Option<string>("--mode") { Description = "How nodes carry pod traffic: routed (host-gw routes) or vxlan (an overlay)", DefaultValueFactory = _ => "routed" };
+        mode.AcceptOnlyFromAmong("routed", "vxlan");
+        var wait = new Option<int>("--wait") { Description = "Seconds to wait for every pod to be served", DefaultValueFactory = _ => 120 };
+        var command = new Command("up", """
+            Build the planned cluster as a live lab on this machine (root): one network namespace per node and per pod,
+            veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
+            and a JSON description of any other request; UDP: answers with the pod's name). Same addresses as the
+            offline commands print. Nothing is added to the host's own network namespace.
+
+            Examples:
+              sudo maille up -f examples/netpol-playground/pods.yaml --lab play
+              sudo maille up -f examples/shop --mode vxlan
+            """)
+        {
+            files,
+            config,
+            lab,
+            mode,
+            wait,
+        };
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(lab)!;
+            if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux())
+            {
+                return 1;
+            }
+
+            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)));
+        });
+        return command;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait)
+    {
+        var clock = Stopwatch.StartNew();
+        var cluster = ClusterInput.Load(files, configPath, context, out var sources);
+        if (cluster is null)
+        {
+            return 1;
+        }
+
+        var state = new LabState(lab);
+        if (state.DaemonAlive())
+        {
+            context.Stderr.WriteLine($"error: lab {lab} is already up; `maille down --lab {lab}` first, or choose another --lab");
+            return 1;
+        }
+
+        if (LabCommon.TakeDown(lab) > 0)
+        {
+            context.Stderr.WriteLine($"note: removed what a previous run of lab {lab} left behind");
+        }
+
+        Directory.CreateDirectory(state.Directory);
+        File.WriteAllText(state.ManifestsFile, string.Join("\n---\n", sources.Select(s => $"# from {s.Name}\n{s.Text}")));
+        if (configPath is not null)
+        {
+            File.Copy(configPath, state.ConfigFile, overwrite: true);
+        }
+
+        var daemon = LabDaemonCommand.Launch(state, mode);
+        File.WriteAllText(state.PidFile, daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode})…");
+
+        LabStatus? status = null;
+        while (clock.Elapsed < wait)
+        {
+            status = state.ReadStatus();
+            if (status?.Phase is LabStatus.Ready or LabStatus.Failed || daemon.HasExited)
+            {
+                break;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        if (status?.Phase != LabStatus.Ready)
+        {
+            var reason = status?.Phase == LabStatus.Failed ? status.Message
+                : daemon.HasExited ? $"the lab daemon exited with code {daemon.ExitCode}"
+                : $"not ready after {wait.TotalSeconds:F0} s (--wait)";
+            context.Stderr.WriteLine($"error: lab {lab} did not come up: {reason}");
+            if (File.Exists(state.LogFile))
+            {
+                foreach (var line in File.ReadLines(state.LogFile).TakeLast(10))
+                {
+                    context.Stderr.WriteLine($"  daemon: {line}");
+                }
+            }
+
+            LabCommon.TakeDown(lab);
+            context.Stderr.WriteLine($"Removed everything lab {lab} had created.");
+            return 1;
+        }
+
+        context.Stdout.WriteLine($"Lab {lab} is up in {clock.Elapsed.TotalSeconds:F1} s: {status.Nodes} nodes, {status.Pods} pods, {status.Ports} ports served ({status.Mode}; network built in {status.NetworkMilliseconds:F0} ms).");
+        context.Stdout.WriteLine();
+        context.Stdout.WriteLine("Explore it:");
+        var first = cluster.Pods.FirstOrDefault(p => !p.Spec.HostNetwork && p.Status.PodIP is not null);
+        var other = cluster.Pods.LastOrDefault(p => !p.Spec.HostNetwork && p.Status.PodIP is not null && p.Spec.AllPorts.Any(c => c.Protocol == Model.Protocol.TCP));
+        if (first is not null && other is not null)
+        {
+            var port = other.Spec.AllPorts.First(p => p.Protocol == Model.Protocol.TCP).Port;
+            context.Stdout.WriteLine($"  maille exec --lab {lab} {first.QualifiedName} -- ip -4 addr show eth0");
+            context.Stdout.WriteLine($"  maille exec --lab {lab} {first.QualifiedName} -- curl -s {other.Status.PodIP}:{port}/clientip");
+        }
+
+        context.Stdout.WriteLine($"  maille probe --lab {lab}");
+        context.Stdout.WriteLine($"  maille ls");
+        context.Stdout.WriteLine($"Take it down: maille down --lab {lab}");
+        return 0;
+    }
+}

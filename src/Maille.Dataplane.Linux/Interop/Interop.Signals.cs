@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace Maille.Dataplane.Linux.Interop;
+
+internal static partial class Libc
+{
+    /// <summary>SIGTERM: ask a lab daemon to stop cleanly (.NET's Process.Kill only sends SIGKILL).</summary>
+    internal const int SigTerm = 15;
+
+    [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
+    internal static partial int Kill(int pid, int signal);
+}

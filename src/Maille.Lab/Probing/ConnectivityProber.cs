@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Engine;
+using Maille.Engine.NetworkPolicies;
+using Maille.Lab.Labs;
+using Maille.Model;
+
+namespace Maille.Lab.Probing;
+
+/// <summary>
+/// Sends real connections from every pod to every pod of a running lab: a TCP connect, or a UDP datagram and its
+/// answer, each from a socket opened inside the source pod's namespace, at most <see cref="Parallelism"/> at a time and
+/// each bounded by <see cref="Timeout"/>. Compares what happened with what the engine expects.
+/// </summary>
+internal sealed class ConnectivityProber(ClusterState cluster, string lab)
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    public int Parallelism { get; init; } = 64;
+
+    public async Task<ProbeReport> ProbeAsync(IReadOnlyList<PortProtocol> ports, string? onlyNamespace, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var pods = LabTopologyMapper.LabPods(cluster)
+            .Where(p => onlyNamespace is null || p.Namespace == onlyNamespace)
+            .OrderBy(p => p.QualifiedName, StringComparer.Ordinal)
+            .ToList();
+        var evaluator = NetworkPolicyEvaluator.For(cluster);
+        var attempts = new List<(Pod From, Pod To, PortProtocol Port, Socket Socket)>();
+        foreach (var from in pods)
+        {
+            using var ns = NetworkNamespace.Open(LabNames.Pod(lab, from.QualifiedName));
+            // A socket belongs to the namespace it was created in: open all of this source's sockets in one visit.
+            var batch = ns.RunInside(() => ports.SelectMany(port => pods.Select(to => (to, port, NewSocket(port.Protocol)))).ToList());
+            attempts.AddRange(batch.Select(b => (from, b.to, b.port, b.Item3)));
+        }
+
+        using var gate = new SemaphoreSlim(Parallelism);
+        var outcomes = await Task.WhenAll(attempts.Select(async attempt =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                using var socket = attempt.Socket;
+                return await AttemptAsync(socket, attempt.To.Status.PodIP!, attempt.Port, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        var cells = attempts.Select((a, i) => new ProbeCell(
+            a.From.QualifiedName,
+            a.To.QualifiedName,
+            a.Port,
+            outcomes[i].Succeeded,
+            Expected(evaluator, a.From, a.To, a.Port),
+            outcomes[i].Outcome));
+        var order = ports.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
+        return new ProbeReport(
+            [.. pods.Select(p => p.QualifiedName)],
+            [.. ports],
+            [.. cells.OrderBy(c => order[c.Port]).ThenBy(c => c.From, StringComparer.Ordinal).ThenBy(c => c.To, StringComparer.Ordinal)],
+            clock.Elapsed);
+    }
+
+    private static Socket NewSocket(Protocol protocol) => protocol == Protocol.TCP
+        ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+        : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+    /// <summary>The engine's prediction: NetworkPolicy allows the connection and the destination serves the port.</summary>
+    private static bool Expected(NetworkPolicyEvaluator evaluator, Pod from, Pod to, PortProtocol port) =>
+        evaluator.Evaluate(from, to, port.Port, port.Protocol).Allowed
+        && to.Spec.Containers.Any(c => !LabDaemon.RunsOwnProgram(c) && c.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol));
+
+    private async Task<(bool Succeeded, string Outcome)> AttemptAsync(Socket socket, IPAddress address, PortProtocol port, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        var endPoint = new IPEndPoint(address, port.Port);
+        try
+        {
+            if (port.Protocol == Protocol.TCP)
+            {
+                await socket.ConnectAsync(endPoint, timeout.Token);
+                return (true, "connected");
+            }
+
+            await socket.SendToAsync(Encoding.ASCII.GetBytes("maille-probe"), endPoint, timeout.Token);
+            var buffer = new byte[512];
+            var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+            return (true, $"answered {Encoding.UTF8.GetString(buffer, 0, received.ReceivedBytes)}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, "timeout");
+        }
+        catch (SocketException e)
+        {
+            return (false, e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "refused",
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable => "unreachable",
+                _ => e.SocketErrorCode.ToString(),
+            });
+        }
+    }
+}
