@@ -4,6 +4,8 @@ using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Xunit.Abstractions;
 
+using Maille.TestKit;
+
 namespace Maille.Dataplane.Linux.Tests;
 
 // IP plan (TestTopologies.Make(2, 2)): underlay bridge 198.18.0.1/24, external 198.18.0.2, node1 198.18.0.11

@@ -1,5 +1,7 @@
 using Maille.Dataplane.Linux.Netns;
 
+using Maille.TestKit;
+
 namespace Maille.Dataplane.Linux.Tests;
 
 public sealed class NetworkNamespaceTests

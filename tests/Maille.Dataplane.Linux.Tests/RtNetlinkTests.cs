@@ -4,6 +4,8 @@ using Maille.Dataplane.Linux.Interop;
 using Maille.Dataplane.Linux.Netlink;
 using Maille.Dataplane.Linux.Netns;
 
+using Maille.TestKit;
+
 namespace Maille.Dataplane.Linux.Tests;
 
 // IP plan: 198.18.5.0/24 on a veth between namespaces a (.1) and b (.2); 198.18.6.0/24 on vxlan0 over it.

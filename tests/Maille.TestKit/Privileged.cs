@@ -1,4 +1,4 @@
-namespace Maille.Dataplane.Linux.Tests;
+namespace Maille.TestKit;
 
 /// <summary>
 /// Gate for tests that create namespaces. Without root they skip and say why, except under CI (CI=true),

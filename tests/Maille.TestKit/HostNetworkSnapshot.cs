@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Maille.Dataplane.Linux.Tests;
+namespace Maille.TestKit;
 
 /// <summary>
 /// The host namespace's links, addresses and routes as <c>ip -j</c> prints them, minus the address lifetimes

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Lab.Labs;
+using Maille.TestKit;
+
+namespace Maille.Lab.Tests.Labs;
+
+// Privileged: each test brings up a real lab with `./maille up` (its own lab name), and always takes it down.
+// IP plan (defaults): nodes 198.18.0.11-13, pods of node k in 198.19.k.0/24, outside client 198.18.0.2.
+// Playground: x/a 198.19.1.2, y/b 198.19.2.3 (pods placed and addressed by the engine as `maille get pods -o wide` prints).
+public sealed class LabLifecycleTests
+{
+    private static readonly string Pods = MailleProcess.Example("netpol-playground", "pods.yaml");
+
+    [SkippableFact]
+    public void The_playground_without_policies_is_all_allowed_with_real_packets_and_leaves_nothing_behind()
+    {
+        Privileged.Require();
+        var before = HostNetworkSnapshot.Take();
+        var lab = NewLabName();
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+            Assert.Contains($"Lab {lab} is up", up.Stdout, StringComparison.Ordinal);
+
+            var probe = MailleProcess.Run("probe", "--lab", lab, "-o", "json");
+            Assert.True(probe.ExitCode == 0, probe.Stderr + probe.Stdout);
+            var json = JsonNode.Parse(probe.Stdout)!;
+            Assert.Equal(9, json["pods"]!.AsArray().Count);
+            Assert.Equal(["80/TCP", "80/UDP", "81/TCP", "81/UDP"], json["ports"]!.AsArray().Select(p => (string?)p));
+            var connections = json["connections"]!.AsArray();
+            Assert.Equal(9 * 9 * 4, connections.Count);
+            Assert.All(connections, c => Assert.True((bool)c!["allowed"]! && (bool)c["expected"]!, c.ToJsonString()));
+            Assert.Empty(json["mismatches"]!.AsArray());
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+        }
+
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+        Assert.False(new LabState(lab).Exists);
+        Assert.Equal(before, HostNetworkSnapshot.Take());
+    }
+
+    [SkippableFact]
+    public void Pods_see_the_true_source_pod_address_across_nodes_in_both_modes()
+    {
+        Privileged.Require();
+        foreach (var mode in new[] { "routed", "vxlan" })
+        {
+            var lab = NewLabName();
+            try
+            {
+                var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab, "--mode", mode);
+                Assert.True(up.ExitCode == 0, up.Stderr);
+
+                // y/b (node-2) asks x/a (node-1) who is calling: no NAT between pods.
+                var answer = HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
+                Assert.StartsWith("198.19.2.3:", answer, StringComparison.Ordinal);
+                Assert.Equal("x/a", HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
+
+                var exec = MailleProcess.Run("exec", "--lab", lab, "x/a", "--", "ip", "-4", "-o", "addr", "show", "eth0");
+                Assert.True(exec.ExitCode == 0, exec.Stderr);
+                Assert.Contains("198.19.1.2/32", exec.Stdout, StringComparison.Ordinal);
+            }
+            finally
+            {
+                MailleProcess.Run("down", "--lab", lab);
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void Until_policy_is_enforced_probe_shows_exactly_the_pairs_the_engine_denies()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", Pods, "-f", MailleProcess.Example("netpol-playground", "scenarios", "deny-all-ingress.yaml"), "--lab", lab);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+            var probe = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
+            Assert.Equal(3, probe.ExitCode);
+            var mismatches = JsonNode.Parse(probe.Stdout)!["mismatches"]!.AsArray();
+
+            // Every pod outside x, and x's other pods, reach x's pods (8 sources × 3 destinations), which the engine denies.
+            Assert.Equal(24, mismatches.Count);
+            Assert.All(mismatches, m =>
+            {
+                Assert.StartsWith("x/", (string?)m!["to"], StringComparison.Ordinal);
+                Assert.True((bool)m["observed"]!);
+                Assert.False((bool)m["expected"]!);
+            });
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+        }
+    }
+
+    [SkippableFact]
+    public void Two_labs_run_side_by_side_without_interfering()
+    {
+        Privileged.Require();
+        var first = NewLabName();
+        var second = NewLabName();
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", first).ExitCode);
+            Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", second).ExitCode);
+            Assert.Equal(0, MailleProcess.Run("probe", "--lab", first, "--port", "80/TCP").ExitCode);
+            Assert.Equal(0, MailleProcess.Run("down", "--lab", first).ExitCode);
+            Assert.Empty(NetworkNamespace.List(LabNames.Prefix(first)));
+            Assert.Equal(0, MailleProcess.Run("probe", "--lab", second, "--port", "80/TCP").ExitCode);
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", first);
+            MailleProcess.Run("down", "--lab", second);
+        }
+    }
+
+    [SkippableFact]
+    public void After_kill_9_of_the_daemon_down_still_removes_everything()
+    {
+        Privileged.Require();
+        var before = HostNetworkSnapshot.Take();
+        var lab = NewLabName();
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
+            var pid = new LabState(lab).ReadPid()!.Value;
+            using (var daemon = System.Diagnostics.Process.GetProcessById(pid))
+            {
+                daemon.Kill(entireProcessTree: true);
+                daemon.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+
+            Assert.NotEmpty(NetworkNamespace.List(LabNames.Prefix(lab)));
+            var ls = MailleProcess.Run("ls");
+            Assert.Matches($@"(?m)^{lab}\s+Stopped", ls.Stdout);
+        }
+        finally
+        {
+            Assert.Equal(0, MailleProcess.Run("down", "--lab", lab).ExitCode);
+        }
+
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+        Assert.False(new LabState(lab).Exists);
+        Assert.Equal(before, HostNetworkSnapshot.Take());
+    }
+
+    [SkippableFact]
+    public void A_failed_up_leaves_nothing_behind()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var invalidFile = Path.Combine(Path.GetTempPath(), $"{lab}-invalid.yaml");
+        try
+        {
+            var timedOut = MailleProcess.Run("up", "-f", Pods, "--lab", lab, "--wait", "0");
+            Assert.Equal(1, timedOut.ExitCode);
+            Assert.Contains("did not come up", timedOut.Stderr, StringComparison.Ordinal);
+            Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+            Assert.False(new LabState(lab).Exists);
+
+            File.WriteAllText(invalidFile, "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 40000}]\n");
+            var invalid = MailleProcess.Run("up", "-f", invalidFile, "--lab", lab);
+            Assert.Equal(1, invalid.ExitCode);
+            Assert.Contains("provided port is not in the valid range 30000-32767", invalid.Stderr, StringComparison.Ordinal);
+            Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+            Assert.False(new LabState(lab).Exists);
+        }
+        finally
+        {
+            File.Delete(invalidFile);
+            MailleProcess.Run("down", "--lab", lab);
+        }
+    }
+
+    private static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>An HTTP/1.0 GET sent from a socket opened inside the source pod's namespace.</summary>
+    private static string HttpGet(string lab, string from, IPAddress to, int port, string path)
+    {
+        using var ns = NetworkNamespace.Open(LabNames.Pod(lab, from));
+        using var socket = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.ReceiveTimeout = 5000;
+        socket.Connect(new IPEndPoint(to, port));
+        socket.Send(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\nHost: {to}\r\n\r\n"));
+        var response = new StringBuilder();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = socket.Receive(buffer)) > 0)
+        {
+            response.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        var text = response.ToString();
+        Assert.StartsWith("HTTP/1.", text, StringComparison.Ordinal);
+        return text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..].Trim();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Maille.TestKit;
+
+namespace Maille.Lab.Tests.Labs;
+
+/// <summary>Runs the repository's <c>./maille</c> script as a user would, bounded in time.</summary>
+internal static class MailleProcess
+{
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(Cluster.RepositoryRoot, "maille"))
+        {
+            WorkingDirectory = Cluster.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"maille {string.Join(' ', arguments)} did not finish within 5 minutes");
+        }
+
+        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    public static string Example(params string[] parts) => Path.Combine([Cluster.RepositoryRoot, "examples", .. parts]);
+}
