@@ -24,6 +24,7 @@ internal static class CliApp
             AnalyzeCommand.Create(context),
             MatrixCommand.Create(context),
             TraceCommand.Create(context),
+            Lab.DemoCommand.Create(context),
             Lab.UpCommand.Create(context),
             Lab.DownCommand.Create(context),
             Lab.LsCommand.Create(context),

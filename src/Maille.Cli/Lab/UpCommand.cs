@@ -47,16 +47,17 @@ internal static class UpCommand
                 return 1;
             }
 
-            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)));
+            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _);
         });
         return command;
     }
 
+    /// <summary>Brings a lab up; <paramref name="cluster"/> is the planned cluster when it succeeded.</summary>
     [SupportedOSPlatform("linux")]
-    private static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true)
     {
         var clock = Stopwatch.StartNew();
-        var cluster = ClusterInput.Load(files, configPath, context, out var sources);
+        cluster = ClusterInput.Load(files, configPath, context, out var sources);
         if (cluster is null)
         {
             return 1;
@@ -113,10 +114,16 @@ internal static class UpCommand
 
             LabCommon.TakeDown(lab);
             context.Stderr.WriteLine($"Removed everything lab {lab} had created.");
+            cluster = null;
             return 1;
         }
 
         context.Stdout.WriteLine($"Lab {lab} is up in {clock.Elapsed.TotalSeconds:F1} s: {status.Nodes} nodes, {status.Pods} pods, {status.Ports} ports served ({status.Mode}; network built in {status.NetworkMilliseconds:F0} ms).");
+        if (!printHints)
+        {
+            return 0;
+        }
+
         context.Stdout.WriteLine();
         context.Stdout.WriteLine("Explore it:");
         var first = cluster.Pods.FirstOrDefault(p => !p.Spec.HostNetwork && p.Status.PodIP is not null);

@@ -1,10 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Lab.Labs;
+using Maille.Lab.Probing;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Labs;
@@ -184,26 +183,34 @@ public sealed class LabLifecycleTests
         }
     }
 
+    [SkippableFact]
+    public void The_demo_shows_real_traffic_and_leaves_its_lab_up()
+    {
+        Privileged.Require();
+        try
+        {
+            var demo = MailleProcess.Run("demo");
+            Assert.True(demo.ExitCode == 0, demo.Stderr + demo.Stdout);
+            Assert.Matches(@"→ shop-api/api-\S+ \(198\.19\.\d+\.\d+:8080, node-\d\): 200 OK, it saw the caller as 198\.19\.", demo.Stdout);
+            Assert.Matches(@"answered by shop-web/node-exporter-", demo.Stdout);
+            Assert.Contains("NetworkPolicy is not enforced in the lab yet", demo.Stdout, StringComparison.Ordinal);
+            Assert.True(new LabState("demo").DaemonAlive());
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", "demo");
+        }
+
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix("demo")));
+    }
+
     private static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>An HTTP/1.0 GET sent from a socket opened inside the source pod's namespace.</summary>
     private static string HttpGet(string lab, string from, IPAddress to, int port, string path)
     {
         using var ns = NetworkNamespace.Open(LabNames.Pod(lab, from));
-        using var socket = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.ReceiveTimeout = 5000;
-        socket.Connect(new IPEndPoint(to, port));
-        socket.Send(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\nHost: {to}\r\n\r\n"));
-        var response = new StringBuilder();
-        var buffer = new byte[4096];
-        int read;
-        while ((read = socket.Receive(buffer)) > 0)
-        {
-            response.Append(Encoding.UTF8.GetString(buffer, 0, read));
-        }
-
-        var text = response.ToString();
-        Assert.StartsWith("HTTP/1.", text, StringComparison.Ordinal);
-        return text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..].Trim();
+        var (status, body) = LabHttp.Get(ns, to, port, path, TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
+        return body;
     }
 }
