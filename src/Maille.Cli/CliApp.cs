@@ -30,6 +30,7 @@ internal static class CliApp
             Lab.LsCommand.Create(context),
             Lab.ExecCommand.Create(context),
             Lab.ProbeCommand.Create(context),
+            Lab.NodeCommand.Create(context),
             Lab.LabDaemonCommand.Create(context),
         };
         var parse = root.Parse(args);

@@ -81,7 +81,7 @@ internal static class ProbeCommand
             ports.AddRange(ReachabilityMatrix.DeclaredPorts(LabTopologyMapper.LabPods(cluster).Where(p => ns is null || p.Namespace == ns)).Where(p => p.Protocol != Protocol.SCTP));
         }
 
-        var report = await new ConnectivityProber(cluster, lab) { Timeout = timeout }.ProbeAsync(ports, ns, cancellationToken);
+        var report = await new ConnectivityProber(cluster, lab) { Timeout = timeout, StoppedNodes = state.ReadStoppedNodes().ToHashSet(StringComparer.Ordinal) }.ProbeAsync(ports, ns, cancellationToken);
         ProbeOutput.Write(report, json, context.Stdout);
         var mismatches = report.Mismatches.Count();
         context.Stderr.WriteLine($"{report.Cells.Length} connections probed in {report.Elapsed.TotalSeconds:F1} s: {(mismatches == 0 ? "all as the engine expects" : $"{mismatches} differ from what the engine expects")}");

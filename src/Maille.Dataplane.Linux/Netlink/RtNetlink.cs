@@ -121,6 +121,18 @@ internal sealed class RtNetlink : IDisposable
             + (masterIndex > 0 ? $" master #{masterIndex}" : ""));
     }
 
+    /// <summary><c>ip link set dev #INDEX up|down</c>: unlike <see cref="SetLink"/>, this can also take a link down.</summary>
+    public void SetLinkState(int index, bool up)
+    {
+        var start = writer.BeginMessage(NewLink, (ushort)(FlagRequest | FlagAck), ++sequence);
+        var info = writer.Reserve(16);
+        info[0] = AfUnspec;
+        BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
+        BinaryPrimitives.WriteUInt32LittleEndian(info[8..], up ? IffUp : 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(info[12..], IffUp);
+        End(start, $"ip link set dev #{index} {(up ? "up" : "down")}");
+    }
+
     /// <summary><c>ip addr add ADDRESS/PREFIX dev #INDEX</c>.</summary>
     public void AddAddress(int index, IPAddress address, int prefixLength)
     {

@@ -27,7 +27,15 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
 
     public string LogFile => Path.Combine(Directory, "daemon.log");
 
+    /// <summary>Nodes taken off the node network with <c>maille node stop</c>, one name per line.</summary>
+    public string StoppedNodesFile => Path.Combine(Directory, "stopped-nodes");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
+
+    public IReadOnlyList<string> ReadStoppedNodes() =>
+        File.Exists(StoppedNodesFile) ? [.. File.ReadAllLines(StoppedNodesFile).Where(l => l.Length > 0)] : [];
+
+    public void WriteStoppedNodes(IEnumerable<string> nodes) => File.WriteAllLines(StoppedNodesFile, nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     public static IReadOnlyList<LabState> All(string root = DefaultRoot) => System.IO.Directory.Exists(root)
         ? [.. System.IO.Directory.EnumerateDirectories(root).Select(d => new LabState(Path.GetFileName(d), root)).OrderBy(s => s.Lab, StringComparer.Ordinal)]

@@ -23,6 +23,9 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
 
     public int Parallelism { get; init; } = 64;
 
+    /// <summary>Nodes cut off the node network (<c>maille node stop</c>): their pods reach only pods on the same node.</summary>
+    public IReadOnlySet<string> StoppedNodes { get; init; } = new HashSet<string>();
+
     public async Task<ProbeReport> ProbeAsync(IReadOnlyList<PortProtocol> ports, string? onlyNamespace, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -74,9 +77,13 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
         ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
         : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
-    /// <summary>The engine's prediction: NetworkPolicy allows the connection and the destination serves the port.</summary>
-    private static bool Expected(NetworkPolicyEvaluator evaluator, Pod from, Pod to, PortProtocol port) =>
-        evaluator.Evaluate(from, to, port.Port, port.Protocol).Allowed
+    /// <summary>
+    /// The engine's prediction: NetworkPolicy allows the connection, the destination serves the port, and no stopped
+    /// node lies between them.
+    /// </summary>
+    private bool Expected(NetworkPolicyEvaluator evaluator, Pod from, Pod to, PortProtocol port) =>
+        (from.Spec.NodeName == to.Spec.NodeName || (!StoppedNodes.Contains(from.Spec.NodeName!) && !StoppedNodes.Contains(to.Spec.NodeName!)))
+        && evaluator.Evaluate(from, to, port.Port, port.Protocol).Allowed
         && to.Spec.Containers.Any(c => !LabDaemon.RunsOwnProgram(c) && c.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol));
 
     private async Task<(bool Succeeded, string Outcome)> AttemptAsync(Socket socket, IPAddress address, PortProtocol port, CancellationToken cancellationToken)

@@ -14,9 +14,16 @@ internal static class LabHttp
         using var socket = from.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.ReceiveTimeout = socket.SendTimeout = (int)timeout.TotalMilliseconds;
         var connect = socket.ConnectAsync(new IPEndPoint(to, port));
-        if (!connect.Wait(timeout))
+        try
         {
-            throw new TimeoutException($"no connection to {to}:{port} within {timeout.TotalSeconds:F1} s");
+            if (!connect.Wait(timeout))
+            {
+                throw new TimeoutException($"no connection to {to}:{port} within {timeout.TotalSeconds:F1} s");
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is SocketException refused)
+        {
+            throw refused;
         }
 
         socket.Send(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\nHost: {to}:{port}\r\nUser-Agent: maille\r\n\r\n"));

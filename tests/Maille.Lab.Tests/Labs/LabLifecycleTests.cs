@@ -104,6 +104,37 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public void A_stopped_node_cuts_its_pods_off_and_starting_it_brings_them_back()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
+            Assert.Equal(0, MailleProcess.Run("node", "stop", "node-2", "--lab", lab).ExitCode);
+
+            // The prober knows node-2 is stopped: pods there are expected to reach only each other, and do.
+            var stopped = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "--timeout", "300", "-o", "json");
+            Assert.True(stopped.ExitCode == 0, stopped.Stdout);
+            var cut = JsonNode.Parse(stopped.Stdout)!["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
+            Assert.NotEmpty(cut);
+            Assert.All(cut, c => Assert.Equal("timeout", (string?)c!["outcome"]));
+            var failure = Record.Exception(() => HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+            Assert.True(failure is TimeoutException or System.Net.Sockets.SocketException, $"expected no connection, got {failure}");
+
+            Assert.Equal(0, MailleProcess.Run("node", "start", "node-2", "--lab", lab).ExitCode);
+            Assert.Equal("y/b", HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+            var started = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
+            Assert.True(started.ExitCode == 0, started.Stdout);
+            Assert.All(JsonNode.Parse(started.Stdout)!["connections"]!.AsArray(), c => Assert.True((bool)c!["allowed"]!));
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+        }
+    }
+
+    [SkippableFact]
     public void Two_labs_run_side_by_side_without_interfering()
     {
         Privileged.Require();
@@ -209,7 +240,7 @@ public sealed class LabLifecycleTests
     private static string HttpGet(string lab, string from, IPAddress to, int port, string path)
     {
         using var ns = NetworkNamespace.Open(LabNames.Pod(lab, from));
-        var (status, body) = LabHttp.Get(ns, to, port, path, TimeSpan.FromSeconds(5));
+        var (status, body) = LabHttp.Get(ns, to, port, path, TimeSpan.FromSeconds(2));
         Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
         return body;
     }
