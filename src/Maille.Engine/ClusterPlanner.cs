@@ -13,7 +13,11 @@ namespace Maille.Engine;
 /// </summary>
 internal static class ClusterPlanner
 {
-    public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null)
+    /// <param name="observedReadiness">
+    /// Readiness observed by a running lab (<c>namespace/name</c> → ready), which overrides the input's for those pods,
+    /// so that EndpointSlices follow readiness probes. Null offline.
+    /// </param>
+    public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null)
     {
         var diagnostics = new List<Diagnostic>(earlier ?? []);
         ClusterValidator.Validate(manifests, config, diagnostics);
@@ -30,6 +34,11 @@ internal static class ClusterPlanner
         var scheduled = PodScheduler.Schedule(manifests.Pods.Concat(generated), nodes, diagnostics);
         var nodesByName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var pods = PodAddressAllocator.Assign(scheduled, nodesByName, diagnostics);
+        if (observedReadiness is not null)
+        {
+            pods = [.. pods.Select(p => observedReadiness.TryGetValue(p.QualifiedName, out var ready) ? p with { Status = p.Status with { Ready = ready } } : p)];
+        }
+
         var services = ServiceAllocator.Assign(manifests.Services, config, diagnostics);
 
         var podsByNamespace = pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);

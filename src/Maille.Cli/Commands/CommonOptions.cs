@@ -8,10 +8,10 @@ namespace Maille.Cli.Commands;
 /// </summary>
 internal static class CommonOptions
 {
-    public static Option<string[]> Files() => new("--filename", "-f")
+    public static Option<string[]> Files(bool required = true) => new("--filename", "-f")
     {
         Description = "Manifest file, folder (recursive) or - for stdin; repeatable",
-        Required = true,
+        Required = required,
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -12,7 +12,8 @@ internal static class GetCommand
 {
     public static Command Create(CliContext context)
     {
-        var filesOption = CommonOptions.Files();
+        var filesOption = CommonOptions.Files(required: false);
+        var labOption = new Option<string?>("--lab") { Description = "Read a running lab instead of -f: the objects it was brought up with, with live readiness" };
         var configOption = CommonOptions.Config();
         var namespaceOption = CommonOptions.Namespace();
         var allNamespacesOption = CommonOptions.AllNamespaces();
@@ -26,6 +27,7 @@ internal static class GetCommand
               maille get svc -A -f examples/shop
               maille get pods -n shop-web -o wide -f examples/shop
               maille get svc frontend -n shop-web -o yaml -f examples/shop
+              sudo maille get pods -A -o wide --lab play
             """)
         {
             kind,
@@ -35,6 +37,7 @@ internal static class GetCommand
             namespaceOption,
             allNamespacesOption,
             getOutputOption,
+            labOption,
         };
         command.SetAction(parse =>
         {
@@ -45,7 +48,15 @@ internal static class GetCommand
             }
 
             var output = parse.GetValue(getOutputOption) ?? "";
-            var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], parse.GetValue(configOption), context);
+            var files = parse.GetValue(filesOption) ?? [];
+            var lab = parse.GetValue(labOption);
+            if (files.Length > 0 == (lab is not null))
+            {
+                context.Stderr.WriteLine("error: give manifests with -f, or a running lab with --lab (one of the two)");
+                return 1;
+            }
+
+            var cluster = lab is null ? ClusterInput.Load(files, parse.GetValue(configOption), context) : LiveCluster(context, lab);
             if (cluster is null)
             {
                 return 1;
@@ -57,6 +68,24 @@ internal static class GetCommand
             return Run(context, cluster, resource, objectName, ResourceKinds.IsNamespaced(resource) && all && objectName is null, ns, output);
         });
         return command;
+    }
+
+    /// <summary>A running lab's cluster, with the readiness its daemon's probes observe.</summary>
+    private static ClusterState? LiveCluster(CliContext context, string lab)
+    {
+        if (!Lab.LabCommon.CanRunLab(context, lab) || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var state = new Maille.Lab.Labs.LabState(lab);
+        if (!state.DaemonAlive())
+        {
+            context.Stderr.WriteLine($"error: lab {lab} is not up (`maille ls` lists labs)");
+            return null;
+        }
+
+        return Maille.Lab.Labs.LabDaemon.LoadCluster(state, live: true);
     }
 
     private static int Run(CliContext context, ClusterState cluster, ResourceKind resource, string? objectName, bool all, string ns, string output)

@@ -90,7 +90,7 @@ internal static class UpCommand
         while (clock.Elapsed < wait)
         {
             status = state.ReadStatus();
-            if (status?.Phase is LabStatus.Ready or LabStatus.Failed || daemon.HasExited)
+            if ((status?.Phase == LabStatus.Ready && state.ReadReadiness().Values.All(ready => ready)) || status?.Phase == LabStatus.Failed || daemon.HasExited)
             {
                 break;
             }
@@ -98,10 +98,12 @@ internal static class UpCommand
             Thread.Sleep(50);
         }
 
-        if (status?.Phase != LabStatus.Ready)
+        var notReady = state.ReadReadiness().Where(r => !r.Value).Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
+        if (status?.Phase != LabStatus.Ready || notReady.Count > 0)
         {
             var reason = status?.Phase == LabStatus.Failed ? status.Message
                 : daemon.HasExited ? $"the lab daemon exited with code {daemon.ExitCode}"
+                : notReady.Count > 0 && status?.Phase == LabStatus.Ready ? $"after {wait.TotalSeconds:F0} s (--wait), readiness probes still fail for {string.Join(", ", notReady.Take(10))}{(notReady.Count > 10 ? $" and {notReady.Count - 10} more" : "")}"
                 : $"not ready after {wait.TotalSeconds:F0} s (--wait)";
             context.Stderr.WriteLine($"error: lab {lab} did not come up: {reason}");
             if (File.Exists(state.LogFile))

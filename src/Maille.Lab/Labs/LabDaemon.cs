@@ -64,9 +64,14 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
             return 1;
         }
 
+        var readiness = new ReadinessProber(cluster, network, state, _logger, TimeProvider.System);
+        await readiness.ProbeDueAsync(stopping);
+        state.WriteReadiness(readiness.Readiness);
+        var probing = readiness.RunAsync(stopping);
         state.WriteStatus(new LabStatus
         {
             Phase = LabStatus.Ready,
+            NotReady = [.. readiness.NotReady],
             Mode = ModeName(mode),
             Nodes = cluster.Nodes.Count,
             Pods = cluster.Pods.Count(p => p.Status.PodIP is not null),
@@ -86,6 +91,15 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
             LogStopping();
         }
 
+        try
+        {
+            await probing;
+        }
+        catch (OperationCanceledException)
+        {
+            // The probe loop ends with the daemon.
+        }
+
         StopPrograms();
         await server.StopAsync(CancellationToken.None);
         network.Dispose();
@@ -94,8 +108,11 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
 
     public static string ModeName(LabNetworkMode mode) => mode == LabNetworkMode.Vxlan ? "vxlan" : "routed";
 
-    /// <summary>Plans the cluster from the lab's saved input exactly as <c>maille up</c> validated it.</summary>
-    public static ClusterState LoadCluster(LabState state)
+    /// <summary>
+    /// Plans the cluster from the lab's saved input exactly as <c>maille up</c> validated it; with
+    /// <paramref name="live"/>, pod readiness is what the daemon's probes last observed.
+    /// </summary>
+    public static ClusterState LoadCluster(LabState state, bool live = false)
     {
         var config = ClusterConfig.Default;
         if (File.Exists(state.ConfigFile))
@@ -105,7 +122,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
         }
 
         var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource(state.ManifestsFile, File.ReadAllText(state.ManifestsFile))]);
-        var result = ClusterPlanner.Plan(manifests, config, diagnostics);
+        var result = ClusterPlanner.Plan(manifests, config, diagnostics, live ? state.ReadReadiness() : null);
         return result.Cluster ?? throw new InvalidOperationException("the lab's manifests no longer plan: " + string.Join("; ", result.Errors));
     }
 
@@ -117,6 +134,8 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
         {
             var id = PodId.From(pod);
             var ns = pod.Spec.HostNetwork ? network.Node(pod.Spec.NodeName!) : network.Pod(pod.QualifiedName);
+            // The server's own /healthz says the server is up; readiness is what the probes observe, kept apart so a
+            // probe on /healthz does not wait for itself.
             server.SetPod(id, ready: true);
             foreach (var container in pod.Spec.Containers)
             {

@@ -30,7 +30,31 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>Nodes taken off the node network with <c>maille node stop</c>, one name per line.</summary>
     public string StoppedNodesFile => Path.Combine(Directory, "stopped-nodes");
 
+    /// <summary>Pod readiness as the daemon's probes last saw it (<c>namespace/name</c> → ready).</summary>
+    public string ReadinessFile => Path.Combine(Directory, "readiness.json");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
+
+    public IReadOnlyDictionary<string, bool> ReadReadiness()
+    {
+        try
+        {
+            return File.Exists(ReadinessFile)
+                ? JsonSerializer.Deserialize<Dictionary<string, bool>>(File.ReadAllText(ReadinessFile), Json) ?? []
+                : new Dictionary<string, bool>();
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return new Dictionary<string, bool>();
+        }
+    }
+
+    public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness)
+    {
+        var temporary = ReadinessFile + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(readiness, Json));
+        File.Move(temporary, ReadinessFile, overwrite: true);
+    }
 
     public IReadOnlyList<string> ReadStoppedNodes() =>
         File.Exists(StoppedNodesFile) ? [.. File.ReadAllLines(StoppedNodesFile).Where(l => l.Length > 0)] : [];

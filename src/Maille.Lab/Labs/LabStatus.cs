@@ -24,4 +24,7 @@ internal sealed record LabStatus
     public double ServingMilliseconds { get; init; }
 
     public DateTimeOffset Since { get; init; }
+
+    /// <summary>Pods whose readiness probes have not passed (yet).</summary>
+    public IReadOnlyList<string> NotReady { get; init; } = [];
 }

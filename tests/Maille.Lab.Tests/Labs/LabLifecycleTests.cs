@@ -135,6 +135,84 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public void Readiness_follows_probes_and_shows_in_get_and_endpoint_slices()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(flag, "");
+        File.WriteAllText(manifest, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, labels: {app: web}}
+            spec:
+              nodeName: node-1
+              containers:
+              - name: c
+                ports: [{name: http, containerPort: 8080}]
+                readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: flag, labels: {app: web}}
+            spec:
+              nodeName: node-2
+              containers:
+              - name: c
+                ports: [{containerPort: 8080}]
+                readinessProbe: {exec: {command: [test, -e, {{{flag}}}]}, periodSeconds: 1, failureThreshold: 1}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+            """);
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab, "--wait", "30");
+            Assert.True(up.ExitCode == 0, up.Stderr);
+            Assert.Matches(@"(?m)^flag\s+1/1\s+Running", MailleProcess.Run("get", "pods", "--lab", lab).Stdout);
+
+            File.Delete(flag);
+            Assert.True(WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1")), "flag never became not ready");
+            var slices = JsonNode.Parse(MailleProcess.Run("get", "endpointslices", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray();
+            var conditions = slices.SelectMany(s => s!["endpoints"]!.AsArray()).ToDictionary(e => (string)e!["targetRef"]!["name"]!, e => (bool)e!["conditions"]!["ready"]!);
+            Assert.Equal(new Dictionary<string, bool> { ["flag"] = false, ["web"] = true }, conditions);
+
+            File.WriteAllText(flag, "");
+            Assert.True(WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+1/1")), "flag never became ready again");
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(flag);
+            File.Delete(manifest);
+        }
+    }
+
+    [SkippableFact]
+    public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: never}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1}\n");
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab, "--wait", "4");
+            Assert.Equal(1, up.ExitCode);
+            Assert.Contains("readiness probes still fail for default/never", up.Stderr, StringComparison.Ordinal);
+            Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(manifest);
+        }
+    }
+
+    [SkippableFact]
     public void Two_labs_run_side_by_side_without_interfering()
     {
         Privileged.Require();
@@ -233,6 +311,23 @@ public sealed class LabLifecycleTests
         }
 
         Assert.Empty(NetworkNamespace.List(LabNames.Prefix("demo")));
+    }
+
+    /// <summary>Polls a condition for up to 15 s (probes run every second).</summary>
+    private static bool WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            Thread.Sleep(300);
+        }
+
+        return false;
     }
 
     private static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];
