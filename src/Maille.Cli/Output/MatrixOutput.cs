@@ -69,14 +69,15 @@ internal static class MatrixOutput
 
             json.WriteEndArray();
             json.WriteStartArray("connections");
-            foreach (var (port, from, to, verdict) in Cells(matrix))
+            foreach (var (port, from, to, cell) in Cells(matrix))
             {
                 json.WriteStartObject();
                 json.WriteString("from", from);
                 json.WriteString("to", to);
                 json.WriteString("port", port);
-                json.WriteBoolean("allowed", verdict.Allowed);
-                json.WriteString("decidedBy", verdict.ToString());
+                json.WriteBoolean("allowed", matrix.IsAllowed(cell.Port, cell.From, cell.To));
+                // The only output that prints a reason, so the only one that computes each cell's verdict.
+                json.WriteString("decidedBy", matrix[cell.Port, cell.From, cell.To].ToString());
                 json.WriteEndObject();
             }
 
@@ -90,9 +91,9 @@ internal static class MatrixOutput
     private static void WriteCsv(ReachabilityMatrix matrix, TextWriter writer)
     {
         writer.WriteLine("from,to,port,allowed");
-        foreach (var (port, from, to, verdict) in Cells(matrix))
+        foreach (var (port, from, to, cell) in Cells(matrix))
         {
-            writer.WriteLine($"{from},{to},{port},{(verdict.Allowed ? "true" : "false")}");
+            writer.WriteLine($"{from},{to},{port},{(matrix.IsAllowed(cell.Port, cell.From, cell.To) ? "true" : "false")}");
         }
     }
 
@@ -114,13 +115,14 @@ internal static class MatrixOutput
             writer.WriteLine($"|---|{string.Concat(names.Select(_ => ":-:|"))}");
             for (var from = 0; from < names.Count; from++)
             {
-                var cells = Enumerable.Range(0, names.Count).Select(to => matrix[port, from, to].Allowed ? "." : "X");
+                var cells = Enumerable.Range(0, names.Count).Select(to => matrix.IsAllowed(port, from, to) ? "." : "X");
                 writer.WriteLine($"| {names[from]} | {string.Join(" | ", cells)} |");
             }
         }
     }
 
-    private static IEnumerable<(string Port, string From, string To, Verdict Verdict)> Cells(ReachabilityMatrix matrix)
+    /// <summary>Every cell in output order: the names to print and the cell's indexes.</summary>
+    private static IEnumerable<(string Port, string From, string To, (int Port, int From, int To) Cell)> Cells(ReachabilityMatrix matrix)
     {
         for (var port = 0; port < matrix.Ports.Length; port++)
         {
@@ -128,7 +130,7 @@ internal static class MatrixOutput
             {
                 for (var to = 0; to < matrix.Pods.Length; to++)
                 {
-                    yield return (matrix.Ports[port].ToString(), matrix.Pods[from].QualifiedName, matrix.Pods[to].QualifiedName, matrix[port, from, to]);
+                    yield return (matrix.Ports[port].ToString(), matrix.Pods[from].QualifiedName, matrix.Pods[to].QualifiedName, (port, from, to));
                 }
             }
         }

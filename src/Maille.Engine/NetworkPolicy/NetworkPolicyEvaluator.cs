@@ -11,9 +11,10 @@ namespace Maille.Engine.NetworkPolicies;
 /// Exact NetworkPolicy v1 semantics over one snapshot of namespaces, pods, policies and nodes (see
 /// docs/networkpolicy.md for every implementation-defined choice).
 /// <para>
-/// Scale: pods are grouped into <see cref="PodClass"/>es once, each class knowing the policies that isolate it (found
-/// through an index of policies by namespace). A pod-to-pod question is answered per pair of classes and memoised, so
-/// a full matrix costs classes² evaluations, each touching only the policies that select one of the two sides.
+/// Scale: pods are grouped into <see cref="PodClass"/>es lazily, on first use, each class knowing the policies that
+/// isolate it (found through an index of policies by namespace). Construction only indexes the policies, so one
+/// question (a trace) pays for the classes of its two endpoints only. A pod-to-pod question is answered per pair of
+/// classes and memoised. The full matrix does not go through classes: <see cref="ReachabilityMatrix"/> uses bitsets.
 /// </para>
 /// </summary>
 internal sealed partial class NetworkPolicyEvaluator
@@ -36,16 +37,18 @@ internal sealed partial class NetworkPolicyEvaluator
         _nodeAddresses = nodes.Where(n => n.InternalIP is not null).ToFrozenDictionary(n => n.Name, n => n.InternalIP!, StringComparer.Ordinal);
         _ipBlocks = [.. ordered.SelectMany(p => p.Ingress.Concat(p.Egress)).SelectMany(r => r.Peers)
             .Select(peer => peer.IpBlock).OfType<IpBlock>().Distinct()];
-        foreach (var pod in pods.Where(p => !p.Spec.HostNetwork))
-        {
-            _ = ClassOf(pod);
-        }
+
+        // Classes are computed on first use (ClassOf), not here: a single question should not pay for every pod.
+        _ = pods;
     }
 
     public static NetworkPolicyEvaluator For(ClusterState cluster) =>
         new(cluster.Namespaces, cluster.Pods, cluster.NetworkPolicies, cluster.Nodes);
 
-    /// <summary>The classes found so far (every non-hostNetwork pod given at construction has one).</summary>
+    /// <summary>
+    /// The classes computed so far. Classes are made lazily, by <see cref="ClassOf"/> (and so by every question about a
+    /// pod), so right after construction this is 0.
+    /// </summary>
     public int ClassCount => _classes.Count;
 
     /// <summary>The endpoint policy sees for a pod: the pod itself, or for a hostNetwork pod its node's address.</summary>
@@ -80,7 +83,7 @@ internal sealed partial class NetworkPolicyEvaluator
 
     /// <summary>
     /// The verdict between two distinct pods of the given classes, computed without the memo (for callers that
-    /// enumerate each class pair once, such as <see cref="ReachabilityMatrix"/>).
+    /// would fill it with many one-off pairs, such as the per-cell verdicts of <see cref="ReachabilityMatrix"/>).
     /// </summary>
     public Verdict EvaluateClasses(PodClass from, PodClass to, int port, Protocol protocol) => Decide(from, null, to, null, port, protocol);
 
@@ -128,7 +131,11 @@ internal sealed partial class NetworkPolicyEvaluator
         return new PodClassKey(pod.Namespace, pod.Labels, ports, membership.ToString());
     }
 
-    private Labels NamespaceLabelsOf(string name) =>
+    /// <summary>The policies of a namespace, in <c>namespace/name</c> order.</summary>
+    internal ImmutableArray<NetworkPolicy> PoliciesIn(string ns) => _policiesByNamespace.GetValueOrDefault(ns, []);
+
+    /// <summary>The labels namespace selectors see for a namespace: its own plus <c>kubernetes.io/metadata.name</c>.</summary>
+    internal Labels NamespaceLabelsOf(string name) =>
         _namespaceLabels.TryGetValue(name, out var labels) ? labels.With(Namespace.NameLabel, name) : Labels.Of((Namespace.NameLabel, name));
 
     private IPAddress? NodeAddressOf(Pod pod) =>

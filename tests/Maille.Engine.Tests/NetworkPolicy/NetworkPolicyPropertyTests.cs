@@ -42,6 +42,20 @@ public sealed class NetworkPolicyPropertyTests
         }, iter: Cases / 10, seed: Environment.GetEnvironmentVariable("CsCheck_Seed"));
     }
 
+    /// <summary>
+    /// Worlds of 60 to 130 pods, so that the matrix's bitsets span more than one 64-bit word: fewer cases, since the
+    /// reference is quadratic in pods.
+    /// </summary>
+    [Fact]
+    public void MatrixAgreesWithTheNaiveReferenceAcrossBitsetWords()
+    {
+        PolicyWorldGen.LargeWorld.Sample(world =>
+        {
+            var evaluator = new NetworkPolicyEvaluator(world.Namespaces, world.Pods, world.Policies, world.Nodes);
+            MatrixAgreesWithReference(world, evaluator, world.Pods);
+        }, iter: 50, seed: Environment.GetEnvironmentVariable("CsCheck_Seed"));
+    }
+
     private static void AgreesWithReference(PolicyWorld world)
     {
         var evaluator = new NetworkPolicyEvaluator(world.Namespaces, world.Pods, world.Policies, world.Nodes);
@@ -62,8 +76,14 @@ public sealed class NetworkPolicyPropertyTests
             }
         }
 
-        // The matrix takes its own per-class shortcut; hold it to the reference too.
-        var matrix = ReachabilityMatrix.Compute(evaluator, world.Pods, PolicyWorldGen.Questions.Select(q => new PortProtocol(q.Port, q.Protocol)));
+        // The matrix takes its own bitset path; hold it to the reference too, with every pod and with one namespace's.
+        MatrixAgreesWithReference(world, evaluator, world.Pods);
+        MatrixAgreesWithReference(world, evaluator, world.Pods.Where(p => p.Namespace == "x"));
+    }
+
+    private static void MatrixAgreesWithReference(PolicyWorld world, NetworkPolicyEvaluator evaluator, IEnumerable<Model.Pod> pods)
+    {
+        var matrix = ReachabilityMatrix.Compute(evaluator, pods, PolicyWorldGen.Questions.Select(q => new PortProtocol(q.Port, q.Protocol)));
         for (var port = 0; port < matrix.Ports.Length; port++)
         {
             for (var from = 0; from < matrix.Pods.Length; from++)
@@ -72,10 +92,10 @@ public sealed class NetworkPolicyPropertyTests
                 {
                     var (a, b) = (matrix.Pods[from], matrix.Pods[to]);
                     var expected = ReferenceEvaluator.Allowed(world, new WorldEndpoint(a, a.Status.PodIP), new WorldEndpoint(b, b.Status.PodIP), matrix.Ports[port].Port, matrix.Ports[port].Protocol);
-                    if (matrix[port, from, to].Allowed != expected)
+                    if (matrix.IsAllowed(port, from, to) != expected || matrix[port, from, to].Allowed != expected)
                     {
                         throw new Xunit.Sdk.XunitException(
-                            $"matrix {a.QualifiedName} -> {b.QualifiedName} on {matrix.Ports[port]}: reference says {(expected ? "allowed" : "denied")}, matrix says {matrix[port, from, to]}");
+                            $"matrix {a.QualifiedName} -> {b.QualifiedName} on {matrix.Ports[port]}: reference says {(expected ? "allowed" : "denied")}, IsAllowed says {matrix.IsAllowed(port, from, to)}, verdict {matrix[port, from, to]}");
                     }
                 }
             }

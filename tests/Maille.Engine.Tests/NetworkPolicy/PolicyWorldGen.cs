@@ -134,6 +134,16 @@ internal static class PolicyWorldGen
             [.. pods.Select((make, i) => make(i))],
             [.. policies.Select((make, i) => make(i))]);
 
+    /// <summary>Like <see cref="World"/> with 60 to 130 pods and up to 12 policies (the matrix's multi-word bitsets).</summary>
+    public static Gen<PolicyWorld> LargeWorld { get; } =
+        from namespaceLabels in LabelSet.Array[3]
+        from pods in PodGen.Array[60, 130]
+        from policies in Policy.Array[0, 12]
+        select new PolicyWorld(
+            [.. NamespaceNames.Select((name, i) => new Namespace { Meta = new ObjectMeta { Name = name, Labels = namespaceLabels[i].With(Namespace.NameLabel, name) } })],
+            [.. pods.Select((make, i) => make(i))],
+            [.. policies.Select((make, i) => make(i))]);
+
     /// <summary>The ports every generated case is asked about.</summary>
     public static ImmutableArray<(int Port, Protocol Protocol)> Questions { get; } =
         [(53, Protocol.UDP), (53, Protocol.TCP), (80, Protocol.TCP), (81, Protocol.TCP), (82, Protocol.TCP), (8080, Protocol.TCP), (80, Protocol.SCTP), (81, Protocol.UDP)];
