@@ -173,9 +173,11 @@ if [ "$SKIP_NET" != 1 ]; then
   ip -n "$BA" addr add "$BASE_A/30" dev veth0; ip -n "$BB" addr add "$BASE_B/30" dev veth0
   ip -n "$BA" link set lo up; ip -n "$BB" link set lo up
   ip -n "$BA" link set veth0 up; ip -n "$BB" link set veth0 up
-  # python3's http.server, but with a listen backlog of 128 instead of its 5: with 5, sequential connects that
-  # close at once overflow the accept queue on a busy machine and some SYNs wait for the 1 s retransmission
-  # (seen: p90 of 1.0 s). The lab's built-in server listens with the .NET default backlog.
+  # python3's http.server (ThreadingHTTPServer, as `python3 -m http.server`), with a listen backlog of 128
+  # instead of its 5: with 5, 20 sequential connects already showed a p90 of 1.0 s on this busy machine.
+  # Even so about 1 connect in 150-200 takes ~1.02 s here: the server leaves accepted sockets in CLOSE-WAIT
+  # (17 seen after 600 connects), and a plain accept-and-close server on the same pair had none of 600 slow.
+  # That is the server's doing, not the veth's: read the median and p90, and the "≥ 200 ms" count.
   cat >"$TMP/httpd.py" <<'EOF2'
 import http.server, sys
 http.server.ThreadingHTTPServer.request_queue_size = 128
