@@ -5,6 +5,7 @@
 #   sudo bench/lab/run.sh                 # everything, 10 s iperf3 runs
 #   DUR=5 sudo bench/lab/run.sh           # shorter iperf3 runs
 #   SKIP_SCALE=1 / SKIP_NET=1             # only one half
+#   REPS=3 N=200 UDP_DUR=5                # iperf3 runs per path, sequential connects per path, UDP seconds
 #
 # Safety: only namespaces maille-* (the labs, via ./maille) and maille-bench-a/-b (the baseline pair, created
 # here with the veth made directly inside maille-bench-a, its peer moved at creation into maille-bench-b);
@@ -46,6 +47,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap "exit 130" INT
+trap "exit 143" TERM HUP
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 for ns in "$BA" "$BB"; do
