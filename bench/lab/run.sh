@@ -3,7 +3,7 @@
 # vxlan mode against a plain veth pair, plus `up`/`down` time and memory at 3×34 and 4×250 pods.
 #
 #   sudo bench/lab/run.sh                 # everything, 10 s iperf3 runs
-#   DUR=5 sudo bench/lab/run.sh           # shorter iperf3 runs
+#   sudo DUR=5 bench/lab/run.sh           # shorter iperf3 runs (variables go after sudo)
 #   SKIP_SCALE=1 / SKIP_NET=1             # only one half
 #   REPS=3 N=200 UDP_DUR=5                # iperf3 runs per path, sequential connects per path, UDP seconds
 #
