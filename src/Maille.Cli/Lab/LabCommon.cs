@@ -7,7 +7,7 @@ using Maille.Lab.Labs;
 namespace Maille.Cli.Lab;
 
 /// <summary>What every live-lab command shares: the <c>--lab</c> option, the root check, and taking a lab down.</summary>
-internal static class LabCommon
+internal static partial class LabCommon
 {
     public const string DefaultLab = "default";
 
@@ -72,13 +72,21 @@ internal static class LabCommon
         return removed;
     }
 
-    /// <summary>Labs that have state or namespaces, even if their daemon or state is gone.</summary>
+    /// <summary>
+    /// Labs that have state or namespaces, even if their daemon or state is gone. Only names shaped like a lab's
+    /// (<c>maille-LAB-underlay</c>, <c>-external</c>, <c>-node-…</c>, <c>-pod-HASH</c>) count, so other tools' namespaces
+    /// that merely start with <c>maille-</c> (a benchmark's baseline pair, say) are left alone.
+    /// </summary>
     [SupportedOSPlatform("linux")]
     public static IReadOnlyList<string> KnownLabs()
     {
         var fromNamespaces = NetworkNamespace.List(NetworkNamespace.NamePrefix)
-            .Select(n => n[NetworkNamespace.NamePrefix.Length..])
-            .Select(n => n.Split('-')[0]);
+            .Select(n => LabNamespace().Match(n))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value);
         return [.. LabState.All().Select(s => s.Lab).Concat(fromNamespaces).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^maille-([a-z0-9]+)-(underlay|external|node-.+|pod-[0-9a-f]{12})$")]
+    private static partial System.Text.RegularExpressions.Regex LabNamespace();
 }
