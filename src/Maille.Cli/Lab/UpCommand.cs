@@ -16,7 +16,7 @@ internal static class UpCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = CommonOptions.Files();
+        var files = CommonOptions.Files(required: false);
         var config = CommonOptions.Config();
         var lab = LabCommon.LabOption();
         var mode = new Option<string>("--mode") { Description = "How nodes carry pod traffic: routed (host-gw routes) or vxlan (an overlay)", DefaultValueFactory = _ => "routed" };
@@ -27,10 +27,13 @@ internal static class UpCommand
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
             and a JSON description of any other request; UDP: answers with the pod's name). Same addresses as the
             offline commands print. Nothing is added to the host's own network namespace.
+            Without -f, restarts a lab whose daemon died (kill -9, crash) from its saved state: the new daemon
+            reconciles the lab's network to what the saved manifests say.
 
             Examples:
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play
               sudo maille up -f examples/shop --mode vxlan
+              sudo maille up --lab play
             """)
         {
             files,
@@ -57,29 +60,52 @@ internal static class UpCommand
     internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true)
     {
         var clock = Stopwatch.StartNew();
+        var state = new LabState(lab);
+        var resume = files.Count == 0;
+        if (resume)
+        {
+            if (!File.Exists(state.ManifestsFile))
+            {
+                context.Stderr.WriteLine($"error: lab {lab} has no saved state to restart from; give manifests with -f");
+                cluster = null;
+                return 1;
+            }
+
+            files = [state.ManifestsFile];
+            configPath = File.Exists(state.ConfigFile) ? state.ConfigFile : null;
+            mode = state.ReadStatus()?.Mode ?? mode;
+        }
+
         cluster = ClusterInput.Load(files, configPath, context, out var sources);
         if (cluster is null)
         {
             return 1;
         }
 
-        var state = new LabState(lab);
         if (state.DaemonAlive())
         {
             context.Stderr.WriteLine($"error: lab {lab} is already up; `maille down --lab {lab}` first, or choose another --lab");
             return 1;
         }
 
-        if (LabCommon.TakeDown(lab) > 0)
+        if (resume)
         {
-            context.Stderr.WriteLine($"note: removed what a previous run of lab {lab} left behind");
+            context.Stderr.WriteLine($"Restarting lab {lab} from its saved state; the new daemon reconciles the network to it.");
+            state.ClearStatus();
         }
-
-        Directory.CreateDirectory(state.Directory);
-        File.WriteAllText(state.ManifestsFile, string.Join("\n---\n", sources.Select(s => $"# from {s.Name}\n{s.Text}")));
-        if (configPath is not null)
+        else
         {
-            File.Copy(configPath, state.ConfigFile, overwrite: true);
+            if (LabCommon.TakeDown(lab) > 0)
+            {
+                context.Stderr.WriteLine($"note: removed what a previous run of lab {lab} left behind");
+            }
+
+            Directory.CreateDirectory(state.Directory);
+            File.WriteAllText(state.ManifestsFile, string.Join("\n---\n", sources.Select(s => $"# from {s.Name}\n{s.Text}")));
+            if (configPath is not null)
+            {
+                File.Copy(configPath, state.ConfigFile, overwrite: true);
+            }
         }
 
         var daemon = LabDaemonCommand.Launch(state, mode);

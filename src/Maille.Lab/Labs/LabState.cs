@@ -89,6 +89,13 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
         File.Move(temporary, StatusFile, overwrite: true);
     }
 
+    /// <summary>Forgets what the last daemon reported, so that only a new daemon's status counts.</summary>
+    public void ClearStatus()
+    {
+        File.Delete(StatusFile);
+        File.Delete(ReadinessFile);
+    }
+
     public int? ReadPid() =>
         File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
 

@@ -235,7 +235,7 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
-    public void After_kill_9_of_the_daemon_down_still_removes_everything()
+    public void After_kill_9_of_the_daemon_up_restarts_it_and_down_still_removes_everything()
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
@@ -253,6 +253,17 @@ public sealed class LabLifecycleTests
             Assert.NotEmpty(NetworkNamespace.List(LabNames.Prefix(lab)));
             var ls = MailleProcess.Run("ls");
             Assert.Matches($@"(?m)^{lab}\s+Stopped", ls.Stdout);
+
+            // `up` without -f restarts the daemon from the saved state, and the lab answers again.
+            var restart = MailleProcess.Run("up", "--lab", lab);
+            Assert.True(restart.ExitCode == 0, restart.Stderr);
+            Assert.Contains("Restarting lab", restart.Stderr, StringComparison.Ordinal);
+            Assert.Equal(0, MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP").ExitCode);
+            using (var again = System.Diagnostics.Process.GetProcessById(new LabState(lab).ReadPid()!.Value))
+            {
+                again.Kill(entireProcessTree: true);
+                again.WaitForExit(TimeSpan.FromSeconds(10));
+            }
         }
         finally
         {
