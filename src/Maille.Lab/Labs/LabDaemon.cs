@@ -67,6 +67,10 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
         var readiness = new ReadinessProber(cluster, network, state, _logger, TimeProvider.System);
         await readiness.ProbeDueAsync(stopping);
         state.WriteReadiness(readiness.Readiness);
+        var store = new Api.LabStore(LoadCluster(state, live: true));
+        readiness.Changed += () => store.Update(LoadCluster(state, live: true));
+        await using var api = new Api.LabApiServer(store, state.ApiSocket);
+        await api.StartAsync(stopping);
         var probing = readiness.RunAsync(stopping);
         state.WriteStatus(new LabStatus
         {

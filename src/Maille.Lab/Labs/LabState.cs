@@ -30,6 +30,9 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>Nodes taken off the node network with <c>maille node stop</c>, one name per line.</summary>
     public string StoppedNodesFile => Path.Combine(Directory, "stopped-nodes");
 
+    /// <summary>The daemon's Kubernetes-shaped API (HTTP on a Unix socket).</summary>
+    public string ApiSocket => Path.Combine(Directory, "api.sock");
+
     /// <summary>Pod readiness as the daemon's probes last saw it (<c>namespace/name</c> → ready).</summary>
     public string ReadinessFile => Path.Combine(Directory, "readiness.json");
 

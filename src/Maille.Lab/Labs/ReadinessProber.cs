@@ -44,6 +44,9 @@ internal sealed partial class ReadinessProber
         }
     }
 
+    /// <summary>Raised after a pod's readiness changed and the lab's state was written.</summary>
+    public event Action? Changed;
+
     /// <summary><c>namespace/name</c> → ready, as last observed.</summary>
     public IReadOnlyDictionary<string, bool> Readiness => _ready;
 
@@ -83,6 +86,7 @@ internal sealed partial class ReadinessProber
         if (changed)
         {
             _state.WriteReadiness(_ready);
+            Changed?.Invoke();
         }
 
         return changed;

@@ -192,6 +192,53 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public async Task The_daemon_answers_a_kubernetes_shaped_api_and_watch_streams_changes()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(flag, "");
+        File.WriteAllText(manifest, $"apiVersion: v1\nkind: Pod\nmetadata: {{name: flag, namespace: default}}\nspec:\n  containers:\n  - name: c\n    readinessProbe: {{exec: {{command: [test, -e, {flag}]}}, periodSeconds: 1, failureThreshold: 1}}\n");
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", manifest, "--lab", lab).ExitCode);
+            using var client = new HttpClient(new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, cancel) =>
+                {
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab).ApiSocket), cancel);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                },
+            }) { BaseAddress = new Uri("http://lab") };
+
+            var list = JsonNode.Parse(await client.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+            Assert.Equal("PodList", (string?)list["kind"]);
+            Assert.Equal("flag", (string?)list["items"]![0]!["metadata"]!["name"]);
+            var missing = await client.GetAsync("/api/v1/namespaces/default/pods/nope");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("pods \"nope\" not found", (string?)JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["message"]);
+
+            using var watch = await client.GetStreamAsync("/api/v1/namespaces/default/pods?watch=true");
+            using var reader = new StreamReader(watch);
+            var added = JsonNode.Parse((await reader.ReadLineAsync())!)!;
+            Assert.Equal("ADDED", (string?)added["type"]);
+            File.Delete(flag);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var modified = JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
+            Assert.Equal("MODIFIED", (string?)modified["type"]);
+            Assert.Equal("False", (string?)modified["object"]!["status"]!["conditions"]![0]!["status"]);
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(flag);
+            File.Delete(manifest);
+        }
+    }
+
+    [SkippableFact]
     public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
     {
         Privileged.Require();

@@ -1,0 +1,21 @@
+using Maille.Kube;
+
+namespace Maille.Lab.Api;
+
+/// <summary>The kinds a lab serves, as the Kubernetes API names them, with Kubernetes objects from the planned cluster.</summary>
+internal static class ApiResources
+{
+    public static IReadOnlyList<ApiResource> All { get; } =
+    [
+        new("", "v1", "nodes", "Node", false, c => c.Nodes.Select(n => (n.Meta, (object)KubeObjectWriter.Write(n)))),
+        new("", "v1", "namespaces", "Namespace", false, c => c.Namespaces.Select(n => (n.Meta, (object)KubeObjectWriter.Write(n)))),
+        new("", "v1", "pods", "Pod", true, c => c.Pods.Select(p => (p.Meta, (object)KubeObjectWriter.Write(p)))),
+        new("", "v1", "services", "Service", true, c => c.Services.Select(s => (s.Meta, (object)KubeObjectWriter.Write(s)))),
+        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => (s.Meta, (object)KubeObjectWriter.Write(s)))),
+        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => (p.Meta, (object)KubeObjectWriter.Write(p)))),
+        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => (i.Meta, (object)KubeObjectWriter.Write(i)))),
+    ];
+
+    public static ApiResource? Find(string group, string version, string plural) =>
+        All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using Maille.Engine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// The lab's API, shaped like the Kubernetes API so that its clients can later talk to it unchanged: paths such as
+/// <c>/api/v1/namespaces/{ns}/pods</c> and <c>/apis/discovery.k8s.io/v1/endpointslices</c>, Kubernetes objects as JSON,
+/// <c>*List</c> kinds with a resource version, a <c>Status</c> object for errors, and <c>?watch=true</c> streams of
+/// <c>ADDED</c>/<c>MODIFIED</c>/<c>DELETED</c> events. Read-only for now. Served on a Unix socket in the lab's state folder.
+/// </summary>
+internal sealed class LabApiServer(LabStore store, string socketPath) : IAsyncDisposable
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private WebApplication? _app;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        File.Delete(socketPath);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socketPath));
+        var app = builder.Build();
+        app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
+        app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
+        app.MapGet("/api/{version}/namespaces/{ns}/{plural}", (HttpContext http, string version, string ns, string plural) => Serve(http, "", version, plural, ns, null));
+        app.MapGet("/api/{version}/namespaces/{ns}/{plural}/{name}", (HttpContext http, string version, string ns, string plural, string name) => Serve(http, "", version, plural, ns, name));
+        app.MapGet("/apis/{group}/{version}/{plural}", (HttpContext http, string group, string version, string plural) => Serve(http, group, version, plural, null, null));
+        app.MapGet("/apis/{group}/{version}/namespaces/{ns}/{plural}", (HttpContext http, string group, string version, string ns, string plural) => Serve(http, group, version, plural, ns, null));
+        app.MapGet("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}", (HttpContext http, string group, string version, string ns, string plural, string name) => Serve(http, group, version, plural, ns, name));
+        _app = app;
+        await app.StartAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        File.Delete(socketPath);
+    }
+
+    private async Task Serve(HttpContext http, string group, string version, string plural, string? ns, string? name)
+    {
+        // "namespaces/{name}" under /api/v1 is the Namespace object itself, not a namespaced list.
+        if (group.Length == 0 && ns is not null && name is null && plural.Length > 0 && ApiResources.Find("", version, plural) is null)
+        {
+            (ns, name, plural) = (null, ns, "namespaces");
+        }
+
+        var resource = ApiResources.Find(group, version, plural);
+        if (resource is null || (ns is not null && !resource.Namespaced))
+        {
+            await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
+            return;
+        }
+
+        if (IsWatch(http.Request))
+        {
+            await Watch(http, resource, ns, name);
+            return;
+        }
+
+        var (cluster, resourceVersion) = store.Current;
+        var items = Select(resource, cluster, ns, name).ToList();
+        if (name is not null)
+        {
+            if (items.Count == 0)
+            {
+                await Status(http, 404, "NotFound", $"{resource.Plural} \"{name}\" not found");
+                return;
+            }
+
+            await Json(http, 200, items[0].Json);
+            return;
+        }
+
+        var list = new JsonObject
+        {
+            ["kind"] = resource.Kind + "List",
+            ["apiVersion"] = resource.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture) },
+            ["items"] = new JsonArray([.. items.Select(i => i.Json)]),
+        };
+        await Json(http, 200, list);
+    }
+
+    private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "true" or "1";
+
+    private static IEnumerable<(string Key, JsonNode Json)> Select(ApiResource resource, ClusterState cluster, string? ns, string? name) =>
+        resource.Objects(cluster)
+            .Where(o => (ns is null || o.Meta.Namespace == ns) && (name is null || o.Meta.Name == name))
+            .Select(o => (o.Meta.QualifiedName, JsonNode.Parse(KubernetesJson.Serialize(o.Object))!));
+
+    /// <summary>Streams one JSON event per line: every current object as ADDED, then the differences at each change.</summary>
+    private async Task Watch(HttpContext http, ApiResource resource, string? ns, string? name)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/json";
+        var changes = store.Watch();
+        try
+        {
+            var known = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+            var cancel = http.RequestAborted;
+            while (!cancel.IsCancellationRequested)
+            {
+                var now = Select(resource, store.Current.Cluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
+                foreach (var (key, json) in now)
+                {
+                    if (!known.TryGetValue(key, out var before))
+                    {
+                        await Event(http, "ADDED", json, cancel);
+                    }
+                    else if (!JsonNode.DeepEquals(before, json))
+                    {
+                        await Event(http, "MODIFIED", json, cancel);
+                    }
+                }
+
+                foreach (var (key, json) in known.Where(k => !now.ContainsKey(k.Key)))
+                {
+                    await Event(http, "DELETED", json, cancel);
+                }
+
+                known = now;
+                await changes.ReadAsync(cancel);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away, or the daemon is stopping.
+        }
+        finally
+        {
+            store.Unwatch(changes);
+        }
+    }
+
+    private static async Task Event(HttpContext http, string type, JsonNode json, CancellationToken cancel)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = json.DeepClone() }.ToJsonString(Compact) + "\n";
+        await http.Response.WriteAsync(line, cancel);
+        await http.Response.Body.FlushAsync(cancel);
+    }
+
+    private static Task Json(HttpContext http, int status, JsonNode json)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(json.ToJsonString(Compact));
+    }
+
+    private static Task Status(HttpContext http, int code, string reason, string message) => Json(http, code, new JsonObject
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["code"] = code,
+    });
+}
