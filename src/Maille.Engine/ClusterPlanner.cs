@@ -20,6 +20,7 @@ internal static class ClusterPlanner
     public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null)
     {
         var diagnostics = new List<Diagnostic>(earlier ?? []);
+        config = ServiceCidrInference.Apply(manifests, config, diagnostics);
         ClusterValidator.Validate(manifests, config, diagnostics);
         var namespaces = ClusterValidator.ResolveNamespaces(manifests, diagnostics);
         var nodes = NodeTopology.Build(manifests, config, diagnostics);
@@ -28,9 +29,15 @@ internal static class ClusterPlanner
             return new PlanResult(null, diagnostics);
         }
 
-        var generated = manifests.Workloads
+        var generated = WorkloadsToExpand(manifests)
             .OrderBy(w => w.Meta.QualifiedName, StringComparer.Ordinal)
-            .SelectMany(w => WorkloadExpander.Expand(w, nodes));
+            .SelectMany(w => WorkloadExpander.Expand(w, nodes))
+            .ToList();
+        if (!CheckGeneratedNames(manifests.Pods, generated, diagnostics))
+        {
+            return new PlanResult(null, diagnostics);
+        }
+
         var scheduled = PodScheduler.Schedule(manifests.Pods.Concat(generated), nodes, diagnostics);
         var nodesByName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var pods = PodAddressAllocator.Assign(scheduled, nodesByName, diagnostics);
@@ -53,5 +60,50 @@ internal static class ClusterPlanner
 
         var cluster = new ClusterState(config, nodes, namespaces, pods, services, generatedSlices.Concat(givenSlices), manifests, diagnostics);
         return new PlanResult(cluster, diagnostics);
+    }
+
+    /// <summary>
+    /// The workloads whose pods Maille generates. A dump already holds the pods a controller made (their
+    /// <c>ownerReferences</c> name it), and a Deployment's ReplicaSet: expanding those again would double every endpoint.
+    /// </summary>
+    private static IEnumerable<Workload> WorkloadsToExpand(ManifestSet manifests)
+    {
+        var controlled = manifests.Pods.Where(p => p.Owner is not null)
+            .Select(p => (p.Namespace, p.Owner!.Kind, p.Owner.Name)).ToHashSet();
+        var controlledDeployments = manifests.Workloads.Where(w => w.Kind == WorkloadKind.ReplicaSet && w.Owner?.Kind == "Deployment")
+            .Select(w => (w.Meta.Namespace!, w.Owner!.Name)).ToHashSet();
+        return manifests.Workloads.Where(w =>
+            !controlled.Contains((w.Meta.Namespace!, w.Kind.ToString(), w.Meta.Name))
+            && !(w.Kind == WorkloadKind.Deployment && controlledDeployments.Contains((w.Meta.Namespace!, w.Meta.Name))));
+    }
+
+    /// <summary>A generated pod may not take the name of a declared one (a StatefulSet's <c>db-0</c> beside a Pod <c>db-0</c>).</summary>
+    private static bool CheckGeneratedNames(IEnumerable<Pod> declared, IEnumerable<Pod> generated, List<Diagnostic> diagnostics)
+    {
+        var names = declared.ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        var ok = true;
+        foreach (var pod in generated)
+        {
+            if (names.TryGetValue(pod.QualifiedName, out var other))
+            {
+                diagnostics.Add(new Diagnostic
+                {
+                    Type = FieldErrorType.Duplicate,
+                    File = other.Meta.Source.File,
+                    Line = other.Meta.Source.LineOf("metadata.name"),
+                    Object = new ObjectRef("Pod", pod.Namespace, pod.Name),
+                    Field = "metadata.name",
+                    Value = Diagnostic.Quote(pod.Name),
+                    Detail = $"{pod.Owner?.Kind} {pod.Namespace}/{pod.Owner?.Name} would create a pod of the same name",
+                });
+                ok = false;
+            }
+            else
+            {
+                names[pod.QualifiedName] = pod;
+            }
+        }
+
+        return ok;
     }
 }

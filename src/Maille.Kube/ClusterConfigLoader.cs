@@ -139,7 +139,12 @@ internal static class ClusterConfigLoader
         var network = IpBlock.TryParse(text);
         if (network is null)
         {
-            errors.Invalid(field, text, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+            errors.Invalid(field, text, "must be a valid IPv4 CIDR value, (e.g. 198.18.0.0/24)");
+        }
+        else if (network.Value.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            errors.Invalid(field, text, "must be an IPv4 CIDR: IPv6 is not supported yet");
+            return null;
         }
 
         return network;

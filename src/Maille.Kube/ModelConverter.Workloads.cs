@@ -17,6 +17,7 @@ internal sealed partial class ModelConverter
         return new Pod
         {
             Meta = Meta(pod.Metadata, ns, source),
+            Owner = ControllerOf(pod.Metadata),
             Spec = spec,
             Status = new PodStatus
             {
@@ -82,6 +83,7 @@ internal sealed partial class ModelConverter
         {
             Kind = kind,
             Meta = Meta(meta, ns, source),
+            Owner = ControllerOf(meta),
             Replicas = replicas ?? 1,
             Selector = modelSelector,
             ServiceName = serviceName,
@@ -118,6 +120,11 @@ internal sealed partial class ModelConverter
                 + "}")) + "}";
         return new GoLiteral($"v1.LabelSelector{{MatchLabels:{GoLiteral.Map(selector.MatchLabels).Text}, MatchExpressions:{expressions}}}");
     }
+
+    /// <summary>The controlling owner a dump records (<c>ownerReferences</c> with <c>controller: true</c>, else the first).</summary>
+    private static OwnerRef? ControllerOf(V1ObjectMeta? meta) =>
+        (meta?.OwnerReferences ?? []).Where(o => o is not null).OrderByDescending(o => o.Controller == true)
+            .Select(o => new OwnerRef(o.Kind ?? "", o.Name ?? "")).FirstOrDefault();
 
     private static PodSpec ConvertPodSpec(FieldErrors errors, V1PodSpec? spec, string path)
     {

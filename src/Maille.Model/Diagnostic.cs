@@ -64,6 +64,12 @@ internal sealed record Diagnostic
             text.Append(Field).Append(": ");
         }
 
+        if (Type == FieldErrorType.Warning)
+        {
+            // Printed after "warning: ", so the kind of finding is already said.
+            return text.Append(Detail).ToString();
+        }
+
         text.Append(Type switch
         {
             FieldErrorType.Invalid => "Invalid value",

@@ -9,6 +9,11 @@ internal static class IpMath
 {
     public static uint ToUInt32(IPAddress address)
     {
+        if (address.AddressFamily != AddressFamily.InterNetwork && !address.IsIPv4MappedToIPv6)
+        {
+            throw new ArgumentException($"{address} is not an IPv4 address: Maille's allocation is IPv4 only", nameof(address));
+        }
+
         Span<byte> bytes = stackalloc byte[4];
         address.MapToIPv4().TryWriteBytes(bytes, out _);
         return BinaryPrimitives.ReadUInt32BigEndian(bytes);

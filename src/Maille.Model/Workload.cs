@@ -14,6 +14,9 @@ internal sealed record Workload
 
     public required PodTemplate Template { get; init; }
 
+    /// <summary>The controller of this workload in a dump (a ReplicaSet's Deployment), from <c>ownerReferences</c>.</summary>
+    public OwnerRef? Owner { get; init; }
+
     /// <summary>A StatefulSet's governing headless Service.</summary>
     public string? ServiceName { get; init; }
 

@@ -5,7 +5,7 @@ namespace Maille.Cli.Tests;
 /// <summary>
 /// Golden cases: each folder under <c>testassets/golden</c> holds <c>input.yaml</c> and any number of
 /// <c>*.expected</c> files whose first line is <c># maille ARGS</c> and whose rest is the exact standard output of
-/// <c>maille ARGS -f input.yaml</c>. Run with <c>UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change.
+/// <c>maille ARGS -f input.yaml</c>. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change.
 /// </summary>
 public sealed class GoldenTests
 {
@@ -32,13 +32,13 @@ public sealed class GoldenTests
         var args = lines[0]["# maille ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["-f", Path.Combine(Path.GetDirectoryName(path)!, "input.yaml")]).ToArray();
         var (code, stdout, stderr) = CliRunner.Run(args);
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(path, lines[0] + "\n" + stdout);
             return;
         }
 
-        Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.Equal(lines.Length > 1 ? lines[1] : "", stdout);
     }
 

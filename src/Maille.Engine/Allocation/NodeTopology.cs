@@ -70,6 +70,16 @@ internal static class NodeTopology
                 errors.Invalid("status.addresses", address.ToString(), $"InternalIP already used by node {addresses[address]}");
             }
 
+            if (node.InternalIP is null && (!config.NodeNetwork.Contains(address) || IpMath.ToUInt32(address) >= IpMath.ToUInt32(config.NodeNetwork.BaseAddress) + (uint)IpMath.Size(config.NodeNetwork) - 1))
+            {
+                errors.Invalid("status.addresses", address.ToString(), $"node {k} has no address left in the node network {config.NodeNetwork} (nodes take hosts 11 and up); widen nodeNetwork or use fewer nodes");
+            }
+
+            if (node.PodCidr is null && !IpMath.IsSubsetOf(podCidr, config.ClusterCidr))
+            {
+                errors.Invalid("spec.podCIDR", podCidr.ToString(), $"node {k} has no /{config.PodCidrPrefix} left in the cluster CIDR {config.ClusterCidr}; widen clusterCIDR or lengthen podCIDRPrefix");
+            }
+
             cidrs.TryAdd(podCidr, node.Name);
             nodes.Add(node with
             {

@@ -38,6 +38,19 @@ internal static class PodAddressAllocator
             }
 
             var cidr = node.PodCidr!.Value;
+            if (cidr.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                diagnostics.Add(new Diagnostic
+                {
+                    Type = FieldErrorType.Warning,
+                    File = pod.Meta.Source.File,
+                    Object = new ObjectRef("Pod", pod.Namespace, pod.Name),
+                    Detail = $"node {nodeName}'s pod CIDR {cidr} is IPv6, and Maille allocates IPv4 only; give the pod a status.podIP, or it stays Pending",
+                });
+                result.Add(pod with { Status = status with { Phase = "Pending", Ready = false } });
+                continue;
+            }
+
             var size = IpMath.Size(cidr);
             var next = cursor.GetValueOrDefault(nodeName, 2ul);
             while (next < size - 1 && used.Contains(IpMath.Offset(cidr, next)))

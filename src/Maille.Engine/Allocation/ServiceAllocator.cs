@@ -62,6 +62,13 @@ internal static class ServiceAllocator
 
             if (service.NeedsNodePorts)
             {
+                // As Kubernetes does, ports with the same number (53/TCP and 53/UDP) share one node port.
+                var byNumber = new Dictionary<int, int>();
+                foreach (var port in service.Ports.Where(p => p.NodePort is not null))
+                {
+                    byNumber.TryAdd(port.Port, port.NodePort!.Value);
+                }
+
                 var assigned = new List<ServicePort>();
                 foreach (var port in service.Ports)
                 {
@@ -71,10 +78,20 @@ internal static class ServiceAllocator
                         continue;
                     }
 
+                    if (byNumber.TryGetValue(port.Port, out var shared))
+                    {
+                        assigned.Add(port with { NodePort = shared });
+                        continue;
+                    }
+
                     var value = ports.Allocate($"{service.QualifiedName}/{port.Name}/{port.Port}/{port.Protocol}");
                     if (value is null)
                     {
                         diagnostics.Add(Exhausted(service, "spec.ports", $"the NodePort range {config.NodePortMin}-{config.NodePortMax} is full"));
+                    }
+                    else
+                    {
+                        byNumber[port.Port] = (int)value.Value;
                     }
 
                     assigned.Add(port with { NodePort = (int?)value });

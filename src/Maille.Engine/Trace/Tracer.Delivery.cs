@@ -30,7 +30,9 @@ internal sealed partial class Tracer
     private List<Candidate> EndpointsOf(Service service, ServicePort? port)
     {
         var candidates = new List<Candidate>();
-        foreach (var slice in cluster.SlicesFor(service))
+        // Only slices of the Service's address family carry its traffic (FQDN slices are ignored, as kube-proxy does).
+        var family = service.ClusterIP?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+        foreach (var slice in cluster.SlicesFor(service).Where(s => s.AddressType == family))
         {
             int? number = null;
             if (port is not null)
@@ -71,6 +73,13 @@ internal sealed partial class Tracer
             hops.Add(new TraceHop("node", destinationNode, NodeHopResult(source, sourceNode, destinationNode, receivingNode), $"to {label} at {at}", null, label));
 
             var from = PolicySource(source, masquerade, receivingNode, destinationNode);
+            if (pod is null && !IPAddress.TryParse(candidate.Address, out _))
+            {
+                hops.Add(new TraceHop("delivery", destinationNode, "unusable", $"endpoint address {candidate.Address} is not an IP address", null, label));
+                endpoints.Add(new TracedEndpoint(null, candidate.Address, candidate.Port, protocol, TraceResult.Unreachable, []));
+                continue;
+            }
+
             var to = pod is not null ? policy.EndpointOf(pod) : PolicyEndpoint.External(IPAddress.Parse(candidate.Address));
             var verdict = policy.Evaluate(from, to, candidate.Port, protocol);
             hops.Add(new TraceHop("egress-policy", sourceNode, verdict.Reason == VerdictReason.Policy ? (verdict.Egress.Allowed ? "allowed" : "denied") : "allowed",

@@ -167,17 +167,20 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
         }
 
         var all = EndpointsOf(service, port);
-        var usable = all.Where(e => e.Ready).ToList();
-        if (usable.Count == 0 && all.Any(e => e.Serving && e.Terminating))
+        var localNode = internalTraffic ? SourceNode(source) : receivingNode?.Name;
+
+        // kube-proxy's CategorizeEndpoints: with a Local policy the fallback to serving, terminating endpoints is
+        // decided among the local endpoints only; with Cluster, among all of them.
+        var pool = local && localNode is not null ? [.. all.Where(e => e.NodeName == localNode)] : all;
+        var usable = pool.Where(e => e.Ready).ToList();
+        if (usable.Count == 0 && pool.Any(e => e.Serving && e.Terminating))
         {
-            usable = [.. all.Where(e => e.Serving && e.Terminating)];
+            usable = [.. pool.Where(e => e.Serving && e.Terminating)];
             notes.Add("no ready endpoint: falling back to serving, terminating endpoints");
         }
 
-        var localNode = internalTraffic ? SourceNode(source) : receivingNode?.Name;
         if (local && localNode is not null)
         {
-            usable = [.. usable.Where(e => e.NodeName == localNode)];
             notes.Add($"only endpoints on {localNode} are used");
         }
         else if (local)

@@ -61,6 +61,6 @@ public sealed class NodeTopologyTests
             """);
         Assert.True(result.Succeeded);
         Assert.Contains(result.Cluster!.Nodes, n => n.Name == "kind-worker");
-        Assert.Contains(result.Warnings, w => w.ToString().Contains("Node kind-worker: Warning: not declared, but named by spec.nodeName of default/p", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.ToString().Contains("Node kind-worker: not declared, but named by spec.nodeName of default/p", StringComparison.Ordinal));
     }
 }

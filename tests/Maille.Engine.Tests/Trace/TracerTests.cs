@@ -160,6 +160,45 @@ public sealed class TracerTests
     }
 
     [Fact]
+    public void With_a_local_policy_the_terminating_fallback_is_decided_per_node()
+    {
+        // web-a (node-1) terminating but serving, web-b (node-2) ready: a NodePort with Local policy on node-1 uses
+        // web-a, as kube-proxy on node-1 would, instead of dropping.
+        var yaml = Base.Replace("metadata: {name: web-a, namespace: app, labels: {app: web}}", "metadata: {name: web-a, namespace: app, labels: {app: web}, deletionTimestamp: \"2026-01-01T00:00:00Z\"}", StringComparison.Ordinal)
+            + "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
+        var result = Trace(yaml, "external", "198.18.0.11:30080");
+        Assert.Equal("app/web-a", Assert.Single(result.Endpoints).Pod);
+    }
+
+    [Fact]
+    public void Endpoint_slices_of_another_address_type_are_not_candidates()
+    {
+        var yaml = Base + """
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: legacy, namespace: app}
+            spec: {ports: [{name: https, port: 443}]}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: legacy-fqdn, namespace: app, labels: {kubernetes.io/service-name: legacy}}
+            addressType: FQDN
+            ports: [{name: https, port: 443}]
+            endpoints: [{addresses: [billing.example.com]}]
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: legacy-v4, namespace: app, labels: {kubernetes.io/service-name: legacy}}
+            addressType: IPv4
+            ports: [{name: https, port: 443}]
+            endpoints: [{addresses: [198.18.0.99]}]
+            """;
+        var result = Trace(yaml, "app/client", "legacy.app:443");
+        Assert.Equal("198.18.0.99", Assert.Single(result.Endpoints).Ip);
+    }
+
+    [Fact]
     public void A_load_balancer_ip_from_status_is_captured()
     {
         var yaml = Base + "---\napiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: app}\nspec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}\nstatus: {loadBalancer: {ingress: [{ip: 198.18.0.200}]}}\n";

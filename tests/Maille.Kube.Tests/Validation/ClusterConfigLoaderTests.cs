@@ -76,7 +76,7 @@ public sealed class ClusterConfigLoaderTests
 
         Assert.Null(config);
         Assert.Equal(
-            ["lab/cluster.yaml:4: ClusterConfig cluster.yaml: serviceCIDR: Invalid value: \"10.96.0.0/33\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"],
+            ["lab/cluster.yaml:4: ClusterConfig cluster.yaml: serviceCIDR: Invalid value: \"10.96.0.0/33\": must be a valid IPv4 CIDR value, (e.g. 198.18.0.0/24)"],
             lines);
     }
 
@@ -105,7 +105,7 @@ public sealed class ClusterConfigLoaderTests
             [
                 "cluster.yaml:2: ClusterConfig cluster.yaml: kind: Invalid value: \"Cluster\": must be ClusterConfig",
                 "cluster.yaml:1: ClusterConfig cluster.yaml: apiVersion: Invalid value: \"maille.dev/v1\": must be maille.dev/v1alpha1",
-                "cluster.yaml:6: ClusterConfig cluster.yaml: nodeNetwork: Invalid value: \"not-a-cidr\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                "cluster.yaml:6: ClusterConfig cluster.yaml: nodeNetwork: Invalid value: \"not-a-cidr\": must be a valid IPv4 CIDR value, (e.g. 198.18.0.0/24)",
                 "cluster.yaml:3: ClusterConfig cluster.yaml: nodeCount: Invalid value: 0: must be between 1 and 250, inclusive",
                 "cluster.yaml:5: ClusterConfig cluster.yaml: podCIDRPrefix: Invalid value: 12: must be between 16 and 30",
                 "cluster.yaml:7: ClusterConfig cluster.yaml: nodePortRange: Invalid value: \"32767-30000\": must be FIRST-LAST, e.g. 30000-32767",
@@ -130,5 +130,13 @@ public sealed class ClusterConfigLoaderTests
         Assert.Null(config);
         var line = Assert.Single(lines);
         Assert.StartsWith("cluster.yaml:4: Invalid value: not a valid ClusterConfig: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_IPv6_CIDR_is_refused_until_IPv6_is_supported()
+    {
+        var (config, diagnostics) = ClusterConfigLoader.Load("cluster.yaml", "apiVersion: maille.dev/v1alpha1\nkind: ClusterConfig\nserviceCIDR: fd00::/108\n");
+        Assert.Null(config);
+        Assert.Equal(["cluster.yaml:3: ClusterConfig cluster.yaml: serviceCIDR: Invalid value: \"fd00::/108\": must be an IPv4 CIDR: IPv6 is not supported yet"], diagnostics.Select(d => d.ToString()));
     }
 }

@@ -105,7 +105,7 @@ public sealed class ManifestLoadingTests
         Assert.Empty(result.Errors);
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(
-            "shop.yaml:5: Namespace shop: Warning: not declared by any manifest (first used by Service shop/web); created it, where kubectl apply would refuse with: namespaces \"shop\" not found",
+            "shop.yaml:5: Namespace shop: not declared by any manifest (first used by Service shop/web); created it, where kubectl apply would refuse with: namespaces \"shop\" not found",
             warning.ToString());
         var shop = result.Cluster!.NamespacesByName["shop"];
         Assert.True(shop.Implicit);

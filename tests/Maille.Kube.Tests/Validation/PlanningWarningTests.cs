@@ -33,7 +33,7 @@ public sealed class PlanningWarningTests
                   image: job
             """);
 
-        Assert.Equal(["test.yaml:6: Pod default/gpu-job: spec.nodeSelector: Warning: no schedulable node matches gpu=true; the pod stays Pending"], warnings);
+        Assert.Equal(["test.yaml:6: Pod default/gpu-job: spec.nodeSelector: no schedulable node matches gpu=true; the pod stays Pending"], warnings);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class PlanningWarningTests
                   image: nginx
             """);
 
-        Assert.Equal(["test.yaml:6: Node edge-7: Warning: not declared, but named by spec.nodeName of default/pinned; created it"], warnings);
+        Assert.Equal(["test.yaml:6: Node edge-7: not declared, but named by spec.nodeName of default/pinned; created it"], warnings);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class PlanningWarningTests
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(FieldErrorType.Warning, warning.Type);
         Assert.Equal("spec.clusterIP", warning.Field);
-        Assert.EndsWith("spec.clusterIP: Warning: the Service CIDR 198.18.128.0/30 is full; left unallocated", warning.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("spec.clusterIP: the Service CIDR 198.18.128.0/30 is full; left unallocated", warning.ToString(), StringComparison.Ordinal);
         Assert.Single(result.Cluster!.Services, s => s.ClusterIP is null);
     }
 
@@ -133,7 +133,7 @@ public sealed class PlanningWarningTests
                   port: 443
             """, config);
 
-        Assert.Equal(["test.yaml:7: Service default/web: spec.ports: Warning: the NodePort range 30000-30000 is full; left unallocated"], warnings);
+        Assert.Equal(["test.yaml:7: Service default/web: spec.ports: the NodePort range 30000-30000 is full; left unallocated"], warnings);
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class PlanningWarningTests
 
         Assert.True(result.Succeeded);
         Assert.Equal(
-            ["test.yaml:13: Pod default/b: Warning: node node-1 has no free address left in its pod CIDR 198.19.0.4/30; the pod stays Pending"],
+            ["test.yaml:13: Pod default/b: node node-1 has no free address left in its pod CIDR 198.19.0.4/30; the pod stays Pending"],
             result.Warnings.Select(w => w.ToString()).ToList());
         Assert.Equal(IPAddress.Parse("198.19.0.6"), result.Cluster!.PodsByName["default/a"].Status.PodIP);
         Assert.Equal("Pending", result.Cluster.PodsByName["default/b"].Status.Phase);
