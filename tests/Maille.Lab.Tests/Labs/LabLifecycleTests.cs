@@ -323,6 +323,41 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public void After_kill_9_of_the_daemon_down_kills_the_programs_it_left_in_the_lab()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: sleeper}\nspec:\n  containers:\n  - name: sleep\n    command: [sleep, \"3600\"]\n  - name: web\n    ports: [{containerPort: 8080}]\n");
+        List<int> left;
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+
+            // A crash: only the daemon dies (no process-tree kill), so its program lives on in the pod's namespace.
+            var pid = new LabState(lab).ReadPid()!.Value;
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(WaitFor(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0));
+            left = [.. NetworkNamespace.List(LabNames.Prefix(lab)).SelectMany(NetnsPids)];
+            Assert.Contains(left, p => CommandLine(p) == "sleep 3600");
+        }
+        finally
+        {
+            Assert.Equal(0, MailleProcess.Run("down", "--lab", lab).ExitCode);
+            File.Delete(manifest);
+        }
+
+        Assert.All(left, p => Assert.True(CommandLine(p) is null or "", $"pid {p} ({CommandLine(p)}) outlived down"));
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+        Assert.False(new LabState(lab).Exists);
+    }
+
+    [SkippableFact]
     public void A_failed_up_leaves_nothing_behind()
     {
         Privileged.Require();
@@ -386,6 +421,27 @@ public sealed class LabLifecycleTests
         }
 
         return false;
+    }
+
+    private static IEnumerable<int> NetnsPids(string ns)
+    {
+        using var ip = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ip", ["netns", "pids", ns]) { RedirectStandardOutput = true })!;
+        var output = ip.StandardOutput.ReadToEnd();
+        ip.WaitForExit();
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>A process's arguments joined by spaces; null once it is gone (a zombie's is empty).</summary>
+    private static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];
