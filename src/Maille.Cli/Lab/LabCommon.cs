@@ -67,7 +67,7 @@ internal static partial class LabCommon
             }
         }
 
-        KillProcessesIn(NetworkNamespace.List(LabNames.Prefix(lab)));
+        KillProcessesIn(LabNetworkBuilder.Namespaces(lab));
         var removed = LabNetworkBuilder.Teardown(lab);
         state.Delete();
         return removed;
@@ -149,12 +149,8 @@ internal static partial class LabCommon
     public static IReadOnlyList<string> KnownLabs()
     {
         var fromNamespaces = NetworkNamespace.List(NetworkNamespace.NamePrefix)
-            .Select(n => LabNamespace().Match(n))
-            .Where(m => m.Success)
-            .Select(m => m.Groups[1].Value);
+            .Select(LabNames.LabOf)
+            .OfType<string>();
         return [.. LabState.All().Select(s => s.Lab).Concat(fromNamespaces).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^maille-([a-z0-9]+)-(underlay|external|node-.+|pod-[0-9a-f]{12})$")]
-    private static partial System.Text.RegularExpressions.Regex LabNamespace();
 }
