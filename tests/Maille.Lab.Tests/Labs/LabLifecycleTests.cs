@@ -239,6 +239,35 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public async Task Down_stops_the_daemon_with_sigterm_while_a_watch_is_attached()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n");
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", manifest, "--lab", lab).ExitCode);
+            using var client = ApiClient(lab);
+            using var watch = await client.GetStreamAsync("/api/v1/pods?watch=true");
+            using var reader = new StreamReader(watch);
+            Assert.Equal("ADDED", (string?)JsonNode.Parse((await reader.ReadLineAsync())!)!["type"]);
+
+            // down sends SIGTERM and waits 5 s before SIGKILL: the attached watch must not hold the daemon that long.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Equal(0, MailleProcess.Run("down", "--lab", lab).ExitCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4.5), $"down took {clock.Elapsed.TotalSeconds:F1} s");
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(manifest);
+        }
+
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+    }
+
+    [SkippableFact]
     public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
     {
         Privileged.Require();
@@ -422,6 +451,16 @@ public sealed class LabLifecycleTests
 
         return false;
     }
+
+    private static HttpClient ApiClient(string lab) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancel) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab).ApiSocket), cancel);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = new Uri("http://lab") };
 
     private static IEnumerable<int> NetnsPids(string ns)
     {
