@@ -112,7 +112,7 @@ internal static class DemoCommand
     [SupportedOSPlatform("linux")]
     private static int Up(CliContext context, string[] files, out ClusterState? cluster)
     {
-        if (new LabState(Lab).Exists || NetworkNamespace.List(LabNames.Prefix(Lab)).Count > 0)
+        if (new LabState(Lab).Exists || LabNetworkBuilder.Namespaces(Lab).Count > 0)
         {
             context.Stdout.WriteLine($"   (taking down the previous demo lab first: {LabCommon.TakeDown(Lab)} namespaces removed)");
         }

@@ -67,9 +67,77 @@ internal static partial class LabCommon
             }
         }
 
+        KillProcessesIn(LabNetworkBuilder.Namespaces(lab));
         var removed = LabNetworkBuilder.Teardown(lab);
         state.Delete();
         return removed;
+    }
+
+    /// <summary>
+    /// SIGKILLs every process living in one of <paramref name="namespaces"/>: the programs a crashed daemon started with
+    /// <c>ip netns exec</c> outlive it, run as root and keep the namespaces alive. <c>ip netns pids</c> finds them (it
+    /// compares each <c>/proc/PID/ns/net</c> with the namespace file); a few rounds catch what they forked meanwhile.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private static void KillProcessesIn(IReadOnlyList<string> namespaces)
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var pids = namespaces.SelectMany(PidsIn).Where(pid => pid != Environment.ProcessId).Distinct().ToList();
+            if (pids.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var pid in pids)
+            {
+                _ = Maille.Dataplane.Linux.Interop.Libc.Kill(pid, Maille.Dataplane.Linux.Interop.Libc.SigKill);
+            }
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+            while (DateTime.UtcNow < deadline && pids.Any(Running))
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static IEnumerable<int> PidsIn(string ns)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "netns", "pids", ns })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ip = System.Diagnostics.Process.Start(start);
+        if (ip is null)
+        {
+            return [];
+        }
+
+        var errors = ip.StandardError.ReadToEndAsync();
+        var output = ip.StandardOutput.ReadToEnd();
+        ip.WaitForExit();
+        _ = errors.Result;
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => int.TryParse(line, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0)];
+    }
+
+    /// <summary>Alive and not a zombie (a zombie holds no namespace and goes when its parent reaps it).</summary>
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var afterName = stat.LastIndexOf(')');
+            return afterName > 0 && afterName + 2 < stat.Length && stat[afterName + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -81,12 +149,8 @@ internal static partial class LabCommon
     public static IReadOnlyList<string> KnownLabs()
     {
         var fromNamespaces = NetworkNamespace.List(NetworkNamespace.NamePrefix)
-            .Select(n => LabNamespace().Match(n))
-            .Where(m => m.Success)
-            .Select(m => m.Groups[1].Value);
+            .Select(LabNames.LabOf)
+            .OfType<string>();
         return [.. LabState.All().Select(s => s.Lab).Concat(fromNamespaces).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^maille-([a-z0-9]+)-(underlay|external|node-.+|pod-[0-9a-f]{12})$")]
-    private static partial System.Text.RegularExpressions.Regex LabNamespace();
 }

@@ -45,7 +45,7 @@ internal static class LsCommand
                     status?.Mode ?? "-",
                     status is null ? "-" : status.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     status is null ? "-" : status.Pods.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    NetworkNamespace.List(LabNames.Prefix(lab)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    LabNetworkBuilder.Namespaces(lab).Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     status is null ? "<unknown>" : HumanDuration.Age(status.Since, TimeProvider.System));
             }
 

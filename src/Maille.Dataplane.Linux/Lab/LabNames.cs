@@ -7,7 +7,8 @@ namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>
 /// How a lab's namespaces and interfaces are named. Every namespace starts with <c>maille-&lt;lab&gt;-</c>, so a
-/// lab is torn down by prefix; lab names have no hyphen, so no lab's prefix is a prefix of another's.
+/// lab's namespaces are found by prefix and shape (<see cref="IsLabNamespace"/>); lab names have no hyphen, so no
+/// lab's prefix is a prefix of another's.
 /// Pods are named by a hash of their key: namespace names stay short and interface names fit in 15 characters.
 /// </summary>
 internal static partial class LabNames
@@ -38,10 +39,27 @@ internal static partial class LabNames
 
     public static bool IsValidLab(string lab) => lab.Length is > 0 and <= MaxLabNameLength && LabName().IsMatch(lab);
 
+    /// <summary>
+    /// Whether <paramref name="name"/> is one of <paramref name="lab"/>'s namespaces: <c>maille-LAB-underlay</c>,
+    /// <c>-external</c>, <c>-node-NODE</c> or <c>-pod-HASH</c>. Other namespaces that merely share the prefix
+    /// (<c>maille-bench-a</c> for lab <c>bench</c>, a benchmark's baseline pair) are not the lab's.
+    /// </summary>
+    public static bool IsLabNamespace(string lab, string name) => LabOf(name) == lab;
+
+    /// <summary>The lab a namespace belongs to, or null when the name is not shaped like a lab's namespace.</summary>
+    public static string? LabOf(string namespaceName)
+    {
+        var match = LabNamespace().Match(namespaceName);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
     public static bool IsValidNode(string node) => node.Length is > 0 and <= 63 && NodeName().IsMatch(node);
 
     private static string Hash(string text, int characters) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..characters];
+
+    [GeneratedRegex("^maille-([a-z0-9]+)-(underlay|external|node-.+|pod-[0-9a-f]{12})$")]
+    private static partial Regex LabNamespace();
 
     [GeneratedRegex("^[a-z0-9]+$")]
     private static partial Regex LabName();

@@ -29,7 +29,7 @@ internal static class LabNetworkBuilder
     /// <exception cref="InvalidOperationException">Namespaces of this lab already exist.</exception>
     public static LabNetwork Build(LabNetworkPlan plan)
     {
-        var existing = NetworkNamespace.List(LabNames.Prefix(plan.Lab));
+        var existing = Namespaces(plan.Lab);
         if (existing.Count > 0)
         {
             throw new InvalidOperationException($"lab '{plan.Lab}' already has {existing.Count} namespaces (first: {existing[0]}); tear it down first");
@@ -75,7 +75,7 @@ internal static class LabNetworkBuilder
             throw new ArgumentException($"'{lab}' is not a lab name", nameof(lab));
         }
 
-        var names = NetworkNamespace.List(LabNames.Prefix(lab));
+        var names = Namespaces(lab);
         foreach (var name in names)
         {
             NetworkNamespace.Delete(name);
@@ -83,6 +83,10 @@ internal static class LabNetworkBuilder
 
         return names.Count;
     }
+
+    /// <summary>The lab's namespaces that exist now: its prefix and one of its shapes (<see cref="LabNames.IsLabNamespace"/>).</summary>
+    public static IReadOnlyList<string> Namespaces(string lab) =>
+        [.. NetworkNamespace.List(LabNames.Prefix(lab)).Where(name => LabNames.IsLabNamespace(lab, name))];
 
     /// <summary>The underlay: bridge <c>br0</c> holding the gateway address, one port per node and one for the external client.</summary>
     private static void BuildUnderlay(LabNetwork network)

@@ -5,6 +5,8 @@ using Maille.Engine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Api;
@@ -19,7 +21,11 @@ internal sealed class LabApiServer(LabStore store, string socketPath) : IAsyncDi
 {
     private static readonly System.Text.Json.JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>How long stopping waits for requests in flight before it cuts them.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
+
     private WebApplication? _app;
+    private CancellationToken _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +33,11 @@ internal sealed class LabApiServer(LabStore store, string socketPath) : IAsyncDi
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socketPath));
+
+        // Watches end when the app stops (see Watch); whatever still hangs is cut after this, so SIGTERM is enough.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         var app = builder.Build();
+        _stopping = app.Lifetime.ApplicationStopping;
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
         app.MapGet("/api/{version}/namespaces/{ns}/{plural}", (HttpContext http, string version, string ns, string plural) => Serve(http, "", version, plural, ns, null));
@@ -111,7 +121,9 @@ internal sealed class LabApiServer(LabStore store, string socketPath) : IAsyncDi
         try
         {
             var known = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-            var cancel = http.RequestAborted;
+            // A watch never ends by itself: it ends when the client goes away or the daemon stops.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
+            var cancel = ended.Token;
             while (!cancel.IsCancellationRequested)
             {
                 var now = Select(resource, store.Current.Cluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);

@@ -50,6 +50,22 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
 
         var networkTime = started.Elapsed;
         await using var server = new PodServerHost(new PodServerOptions(), loggers, TimeProvider.System);
+        try
+        {
+            return await ServeUntilStoppedAsync(cluster, network, server, started, networkTime, stopping);
+        }
+        finally
+        {
+            // Whatever happened once programs may have started: they stop, the ports close, the handles go.
+            StopPrograms();
+            await server.StopAsync(CancellationToken.None);
+            network.Dispose();
+        }
+    }
+
+    /// <summary>Serves the pods, probes readiness, answers the API and waits for SIGTERM; the caller cleans up.</summary>
+    private async Task<int> ServeUntilStoppedAsync(ClusterState cluster, LabNetwork network, PodServerHost server, Stopwatch started, TimeSpan networkTime, CancellationToken stopping)
+    {
         int ports;
         try
         {
@@ -60,13 +76,15 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
         {
             LogFailed(e.Message);
             state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), Since = DateTimeOffset.UtcNow });
-            StopPrograms();
             return 1;
         }
 
         var readiness = new ReadinessProber(cluster, network, state, _logger, TimeProvider.System);
         await readiness.ProbeDueAsync(stopping);
         state.WriteReadiness(readiness.Readiness);
+
+        // Read before the probe loop starts: from then on the loop owns the prober's state.
+        string[] notReady = [.. readiness.NotReady];
         var store = new Api.LabStore(LoadCluster(state, live: true));
         readiness.Changed += () => store.Update(LoadCluster(state, live: true));
         await using var api = new Api.LabApiServer(store, state.ApiSocket);
@@ -75,7 +93,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
         state.WriteStatus(new LabStatus
         {
             Phase = LabStatus.Ready,
-            NotReady = [.. readiness.NotReady],
+            NotReady = notReady,
             Mode = ModeName(mode),
             Nodes = cluster.Nodes.Count,
             Pods = cluster.Pods.Count(p => p.Status.PodIP is not null),
@@ -104,9 +122,6 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
             // The probe loop ends with the daemon.
         }
 
-        StopPrograms();
-        await server.StopAsync(CancellationToken.None);
-        network.Dispose();
         return 0;
     }
 

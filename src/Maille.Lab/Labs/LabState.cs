@@ -113,12 +113,35 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
         var cmdline = $"/proc/{pid}/cmdline";
         try
         {
-            return File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("lab-daemon", StringComparison.Ordinal);
+            return File.Exists(cmdline) && IsDaemonCommandLine(File.ReadAllText(cmdline), Lab);
         }
         catch (IOException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether a <c>/proc/PID/cmdline</c> (arguments ending in <c>\0</c>) is <c>maille lab-daemon --lab LAB</c> for
+    /// this <paramref name="lab"/>: a recycled pid, or another lab's daemon, is not this lab's daemon.
+    /// </summary>
+    public static bool IsDaemonCommandLine(string cmdline, string lab)
+    {
+        var arguments = cmdline.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        if (!arguments.Contains("lab-daemon", StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if ((arguments[i] == "--lab" && i + 1 < arguments.Length && arguments[i + 1] == lab) || arguments[i] == "--lab=" + lab)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Delete()

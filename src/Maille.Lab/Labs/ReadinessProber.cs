@@ -97,7 +97,15 @@ internal sealed partial class ReadinessProber
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), _time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            await ProbeDueAsync(cancellationToken);
+            try
+            {
+                await ProbeDueAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One bad tick (a state file that could not be written, say) must not end readiness for good.
+                LogTickFailed(e);
+            }
         }
     }
 
@@ -125,8 +133,9 @@ internal sealed partial class ReadinessProber
                     return true;
             }
         }
-        catch (Exception e) when (e is SocketException or AggregateException or TimeoutException or IOException or FormatException or IndexOutOfRangeException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A failed probe is a failed probe, whatever threw.
             return false;
         }
     }
@@ -169,6 +178,9 @@ internal sealed partial class ReadinessProber
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "Pod {Pod} is now {Ready}")]
     private partial void LogReadinessChangedCore(string pod, string ready);
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "A readiness probe round failed; probing goes on")]
+    private partial void LogTickFailed(Exception exception);
 
     private void LogReadinessChanged(string pod, bool ready) => LogReadinessChangedCore(pod, ready ? "ready" : "not ready");
 }

@@ -15,13 +15,19 @@ namespace Maille.Lab.Probing;
 /// <summary>
 /// Sends real connections from every pod to every pod of a running lab: a TCP connect, or a UDP datagram and its
 /// answer, each from a socket opened inside the source pod's namespace, at most <see cref="Parallelism"/> at a time and
-/// each bounded by <see cref="Timeout"/>. Compares what happened with what the engine expects.
+/// each bounded by <see cref="Timeout"/>; sockets are opened one source pod at a time (a few sources at once). Compares what happened with what the engine expects.
 /// </summary>
 internal sealed class ConnectivityProber(ClusterState cluster, string lab)
 {
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 
     public int Parallelism { get; init; } = 64;
+
+    /// <summary>
+    /// Source pods whose sockets are open at once (each holds one per destination and port): enough to keep
+    /// <see cref="Parallelism"/> attempts busy without opening pods² × ports sockets, which runs out of descriptors at scale.
+    /// </summary>
+    public int SourcesAtOnce { get; init; } = 4;
 
     /// <summary>Nodes cut off the node network (<c>maille node stop</c>): their pods reach only pods on the same node.</summary>
     public IReadOnlySet<string> StoppedNodes { get; init; } = new HashSet<string>();
@@ -34,43 +40,101 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
             .OrderBy(p => p.QualifiedName, StringComparer.Ordinal)
             .ToList();
         var evaluator = NetworkPolicyEvaluator.For(cluster);
-        var attempts = new List<(Pod From, Pod To, PortProtocol Port, Socket Socket)>();
-        foreach (var from in pods)
-        {
-            using var ns = NetworkNamespace.Open(LabNames.Pod(lab, from.QualifiedName));
-            // A socket belongs to the namespace it was created in: open all of this source's sockets in one visit.
-            var batch = ns.RunInside(() => ports.SelectMany(port => pods.Select(to => (to, port, NewSocket(port.Protocol)))).ToList());
-            attempts.AddRange(batch.Select(b => (from, b.to, b.port, b.Item3)));
-        }
-
         using var gate = new SemaphoreSlim(Parallelism);
-        var outcomes = await Task.WhenAll(attempts.Select(async attempt =>
+        using var sources = new SemaphoreSlim(SourcesAtOnce);
+        var perSource = await Task.WhenAll(pods.Select(async from =>
         {
-            await gate.WaitAsync(cancellationToken);
+            await sources.WaitAsync(cancellationToken);
             try
             {
-                using var socket = attempt.Socket;
-                return await AttemptAsync(socket, attempt.To.Status.PodIP!, attempt.Port, cancellationToken);
+                return await ProbeFromAsync(from, pods, ports, evaluator, gate, cancellationToken);
             }
             finally
             {
-                gate.Release();
+                sources.Release();
             }
         }));
 
-        var cells = attempts.Select((a, i) => new ProbeCell(
-            a.From.QualifiedName,
-            a.To.QualifiedName,
-            a.Port,
-            outcomes[i].Succeeded,
-            Expected(evaluator, a.From, a.To, a.Port),
-            outcomes[i].Outcome));
+        var cells = perSource.SelectMany(c => c);
         var order = ports.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
         return new ProbeReport(
             [.. pods.Select(p => p.QualifiedName)],
             [.. ports],
             [.. cells.OrderBy(c => order[c.Port]).ThenBy(c => c.From, StringComparer.Ordinal).ThenBy(c => c.To, StringComparer.Ordinal)],
             clock.Elapsed);
+    }
+
+    /// <summary>
+    /// One source pod's wave: its sockets are opened in one visit to its namespace (a socket belongs to the namespace
+    /// it was created in), its attempts run through the shared <paramref name="gate"/>, and its sockets are closed
+    /// before the wave ends, whatever happened; only <see cref="SourcesAtOnce"/> waves hold sockets at a time.
+    /// </summary>
+    private async Task<List<ProbeCell>> ProbeFromAsync(
+        Pod from, IReadOnlyList<Pod> pods, IReadOnlyList<PortProtocol> ports, NetworkPolicyEvaluator evaluator, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        List<(Pod To, PortProtocol Port, Socket Socket)> batch;
+        using (var ns = NetworkNamespace.Open(LabNames.Pod(lab, from.QualifiedName)))
+        {
+            batch = ns.RunInside(() => OpenSockets(pods, ports));
+        }
+
+        try
+        {
+            var outcomes = await Task.WhenAll(batch.Select(async attempt =>
+            {
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    return await AttemptAsync(attempt.Socket, attempt.To.Status.PodIP!, attempt.Port, cancellationToken);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+
+            return [.. batch.Select((a, i) => new ProbeCell(
+                from.QualifiedName,
+                a.To.QualifiedName,
+                a.Port,
+                outcomes[i].Succeeded,
+                Expected(evaluator, from, a.To, a.Port),
+                outcomes[i].Outcome))];
+        }
+        finally
+        {
+            foreach (var attempt in batch)
+            {
+                attempt.Socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One socket per destination and port, opened on the calling thread; on failure none stays open.</summary>
+    private static List<(Pod To, PortProtocol Port, Socket Socket)> OpenSockets(IReadOnlyList<Pod> pods, IReadOnlyList<PortProtocol> ports)
+    {
+        var opened = new List<(Pod To, PortProtocol Port, Socket Socket)>(pods.Count * ports.Count);
+        try
+        {
+            foreach (var port in ports)
+            {
+                foreach (var to in pods)
+                {
+                    opened.Add((to, port, NewSocket(port.Protocol)));
+                }
+            }
+
+            return opened;
+        }
+        catch
+        {
+            foreach (var attempt in opened)
+            {
+                attempt.Socket.Dispose();
+            }
+
+            throw;
+        }
     }
 
     private static Socket NewSocket(Protocol protocol) => protocol == Protocol.TCP

@@ -239,6 +239,35 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public async Task Down_stops_the_daemon_with_sigterm_while_a_watch_is_attached()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n");
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", manifest, "--lab", lab).ExitCode);
+            using var client = ApiClient(lab);
+            using var watch = await client.GetStreamAsync("/api/v1/pods?watch=true");
+            using var reader = new StreamReader(watch);
+            Assert.Equal("ADDED", (string?)JsonNode.Parse((await reader.ReadLineAsync())!)!["type"]);
+
+            // down sends SIGTERM and waits 5 s before SIGKILL: the attached watch must not hold the daemon that long.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Equal(0, MailleProcess.Run("down", "--lab", lab).ExitCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4.5), $"down took {clock.Elapsed.TotalSeconds:F1} s");
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(manifest);
+        }
+
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+    }
+
+    [SkippableFact]
     public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
     {
         Privileged.Require();
@@ -323,6 +352,41 @@ public sealed class LabLifecycleTests
     }
 
     [SkippableFact]
+    public void After_kill_9_of_the_daemon_down_kills_the_programs_it_left_in_the_lab()
+    {
+        Privileged.Require();
+        var lab = NewLabName();
+        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: sleeper}\nspec:\n  containers:\n  - name: sleep\n    command: [sleep, \"3600\"]\n  - name: web\n    ports: [{containerPort: 8080}]\n");
+        List<int> left;
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+
+            // A crash: only the daemon dies (no process-tree kill), so its program lives on in the pod's namespace.
+            var pid = new LabState(lab).ReadPid()!.Value;
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(WaitFor(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0));
+            left = [.. NetworkNamespace.List(LabNames.Prefix(lab)).SelectMany(NetnsPids)];
+            Assert.Contains(left, p => CommandLine(p) == "sleep 3600");
+        }
+        finally
+        {
+            Assert.Equal(0, MailleProcess.Run("down", "--lab", lab).ExitCode);
+            File.Delete(manifest);
+        }
+
+        Assert.All(left, p => Assert.True(CommandLine(p) is null or "", $"pid {p} ({CommandLine(p)}) outlived down"));
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
+        Assert.False(new LabState(lab).Exists);
+    }
+
+    [SkippableFact]
     public void A_failed_up_leaves_nothing_behind()
     {
         Privileged.Require();
@@ -386,6 +450,37 @@ public sealed class LabLifecycleTests
         }
 
         return false;
+    }
+
+    private static HttpClient ApiClient(string lab) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancel) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab).ApiSocket), cancel);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = new Uri("http://lab") };
+
+    private static IEnumerable<int> NetnsPids(string ns)
+    {
+        using var ip = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ip", ["netns", "pids", ns]) { RedirectStandardOutput = true })!;
+        var output = ip.StandardOutput.ReadToEnd();
+        ip.WaitForExit();
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>A process's arguments joined by spaces; null once it is gone (a zombie's is empty).</summary>
+    private static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];

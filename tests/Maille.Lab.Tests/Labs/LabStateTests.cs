@@ -1,0 +1,28 @@
+using Maille.Lab.Labs;
+
+namespace Maille.Lab.Tests.Labs;
+
+public sealed class LabStateTests
+{
+    private const string Daemon = "/bin/sh\0-c\0exec \"$@\"\0sh\0/usr/bin/dotnet\0/opt/maille/maille.dll\0lab-daemon\0--lab\0bench\0--mode\0routed\0";
+
+    [Fact]
+    public void The_labs_own_daemon_command_line_counts_as_its_daemon()
+    {
+        Assert.True(LabState.IsDaemonCommandLine(Daemon, "bench"));
+        Assert.True(LabState.IsDaemonCommandLine("dotnet\0maille.dll\0lab-daemon\0--lab=bench\0", "bench"));
+    }
+
+    [Theory]
+    [InlineData("dotnet\0maille.dll\0lab-daemon\0--lab\0benchx\0--mode\0routed\0")]
+    [InlineData("dotnet\0maille.dll\0lab-daemon\0--lab\0")]
+    [InlineData("dotnet\0maille.dll\0lab-daemon\0--mode\0routed\0")]
+    [InlineData("dotnet\0maille.dll\0up\0--lab\0bench\0")]
+    [InlineData("vim\0notes-on-lab-daemon--lab-bench.txt\0")]
+    [InlineData("sleep\0lab-daemon\0x--lab\0bench\0")]
+    [InlineData("")]
+    public void Another_labs_daemon_or_another_program_is_not_the_labs_daemon(string cmdline)
+    {
+        Assert.False(LabState.IsDaemonCommandLine(cmdline, "bench"));
+    }
+}
