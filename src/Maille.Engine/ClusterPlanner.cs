@@ -17,8 +17,10 @@ internal static class ClusterPlanner
     /// Readiness observed by a running lab (<c>namespace/name</c> → ready), which overrides the input's for those pods,
     /// so that EndpointSlices follow readiness probes. Null offline.
     /// </param>
-    public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null)
+    /// <param name="prior">What an earlier plan of the same cluster allocated, kept where it still fits (a running lab).</param>
+    public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null, PriorAllocations? prior = null)
     {
+        prior ??= PriorAllocations.None;
         var diagnostics = new List<Diagnostic>(earlier ?? []);
         config = ServiceCidrInference.Apply(manifests, config, diagnostics);
         ClusterValidator.Validate(manifests, config, diagnostics);
@@ -38,15 +40,19 @@ internal static class ClusterPlanner
             return new PlanResult(null, diagnostics);
         }
 
-        var scheduled = PodScheduler.Schedule(manifests.Pods.Concat(generated), nodes, diagnostics);
         var nodesByName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var scheduled = PodScheduler.Schedule(prior.Pin(manifests.Pods.Concat(generated), nodesByName), nodes, diagnostics);
         var pods = PodAddressAllocator.Assign(scheduled, nodesByName, diagnostics);
         if (observedReadiness is not null)
         {
             pods = [.. pods.Select(p => observedReadiness.TryGetValue(p.QualifiedName, out var ready) ? p with { Status = p.Status with { Ready = ready } } : p)];
         }
 
-        var services = ServiceAllocator.Assign(manifests.Services, config, diagnostics);
+        var services = ServiceAllocator.Assign(prior.Pin(manifests.Services, config, diagnostics), config, diagnostics);
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return new PlanResult(null, diagnostics);
+        }
 
         var podsByNamespace = pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);
         var generatedSlices = services.SelectMany(s => EndpointSliceBuilder.Build(s, podsByNamespace[s.Namespace]));

@@ -11,11 +11,15 @@ public static class Cluster
     internal static PlanResult Plan(string yaml, ClusterConfig? config = null, string file = "test.yaml") =>
         Plan([new ManifestSource(file, yaml)], config);
 
-    internal static PlanResult Plan(IEnumerable<ManifestSource> sources, ClusterConfig? config = null)
+    internal static PlanResult Plan(IEnumerable<ManifestSource> sources, ClusterConfig? config = null, Engine.Allocation.PriorAllocations? prior = null)
     {
         var (manifests, diagnostics) = ManifestLoader.Load(sources);
-        return ClusterPlanner.Plan(manifests, config ?? ClusterConfig.Default, diagnostics);
+        return ClusterPlanner.Plan(manifests, config ?? ClusterConfig.Default, diagnostics, prior: prior);
     }
+
+    /// <summary>Plans YAML again on top of an earlier plan, as a running lab does after a change.</summary>
+    internal static PlanResult Replan(string yaml, ClusterState earlier, ClusterConfig? config = null) =>
+        Plan([new ManifestSource("test.yaml", yaml)], config, Engine.Allocation.PriorAllocations.From(earlier));
 
     /// <summary>Plans YAML that must be valid; fails with every diagnostic otherwise.</summary>
     internal static ClusterState Valid(string yaml, ClusterConfig? config = null)
