@@ -226,7 +226,7 @@ internal sealed class ManifestLoader
         return KubernetesYaml.Deserialize<T>(text);
     }
 
-    private static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";
+    internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";
 
     private static YamlNode? Child(YamlMappingNode mapping, string key) =>
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

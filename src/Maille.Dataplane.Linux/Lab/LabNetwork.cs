@@ -4,13 +4,16 @@ namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>
 /// A built lab network: its plan and an open handle on each of its namespaces, for creating sockets in them
-/// and entering them. Disposing closes the handles; <see cref="Teardown"/> removes the lab.
+/// and entering them. Pods come and go (<see cref="LabNetworkBuilder.AddPods"/>, <see cref="LabNetworkBuilder.RemovePods"/>);
+/// <see cref="Plan"/> always describes what exists now. Disposing closes the handles; <see cref="Teardown"/> removes the lab.
+/// Not thread-safe: one owner changes it.
 /// </summary>
 internal sealed class LabNetwork : IDisposable
 {
     private readonly Dictionary<string, NetworkNamespace> namespaces;
     private readonly Dictionary<string, PodNetworkPlan> podsByKey;
     private readonly Dictionary<string, NodeNetworkPlan> nodesByName;
+    private readonly Dictionary<string, int> nextInterfaceIndex = new(StringComparer.Ordinal);
 
     public LabNetwork(LabNetworkPlan plan, IEnumerable<NetworkNamespace> namespaces)
     {
@@ -20,7 +23,7 @@ internal sealed class LabNetwork : IDisposable
         nodesByName = plan.Nodes.ToDictionary(node => node.Name, StringComparer.Ordinal);
     }
 
-    public LabNetworkPlan Plan { get; }
+    public LabNetworkPlan Plan { get; private set; }
 
     /// <summary>How long building took, phase by phase.</summary>
     public LabBuildTimings? Timings { get; internal set; }
@@ -32,6 +35,8 @@ internal sealed class LabNetwork : IDisposable
     public NetworkNamespace Node(string name) => namespaces[nodesByName[name].Namespace];
 
     public NetworkNamespace Pod(string key) => namespaces[podsByKey[key].Namespace];
+
+    public bool HasPod(string key) => podsByKey.ContainsKey(key);
 
     public PodNetworkPlan PodPlan(string key) => podsByKey[key];
 
@@ -50,5 +55,35 @@ internal sealed class LabNetwork : IDisposable
         {
             handle.Dispose();
         }
+    }
+
+    /// <summary>The interface index the next pod veth on <paramref name="node"/> gets (indexes are never reused).</summary>
+    internal int TakeInterfaceIndex(string node)
+    {
+        var index = nextInterfaceIndex[node];
+        nextInterfaceIndex[node] = index + 1;
+        return index;
+    }
+
+    internal void SetNextInterfaceIndex(string node, int index) => nextInterfaceIndex[node] = index;
+
+    internal void AddPod(PodNetworkPlan pod, NetworkNamespace handle)
+    {
+        namespaces[handle.Name] = handle;
+        podsByKey[pod.Key] = pod;
+        Plan = Plan with { Pods = new(Plan.Pods.Append(pod)) };
+    }
+
+    /// <summary>Forgets a pod and closes its handle; the caller deletes its namespace.</summary>
+    internal void ForgetPod(string key)
+    {
+        var pod = podsByKey[key];
+        podsByKey.Remove(key);
+        if (namespaces.Remove(pod.Namespace, out var handle))
+        {
+            handle.Dispose();
+        }
+
+        Plan = Plan with { Pods = new(Plan.Pods.Where(p => p.Key != key)) };
     }
 }

@@ -131,7 +131,7 @@ internal static class LabNetworkBuilder
         var nodesByNamespace = plan.Nodes.ToDictionary(node => node.Namespace, StringComparer.Ordinal);
         var vxlan = plan.Mode == LabNetworkMode.Vxlan;
         var podMtu = vxlan ? LabNetworkPlan.VxlanMtu : 0;
-        NetworkNamespace.RunInEach(nodeNamespaces, current =>
+        var nextIndexes = NetworkNamespace.RunInEach(nodeNamespaces, current =>
         {
             var node = nodesByNamespace[current.Name];
             Sysctl.Write("net/ipv4/ip_forward", "1");
@@ -167,22 +167,124 @@ internal static class LabNetworkBuilder
 
             foreach (var pod in podsByNode[node.Name])
             {
-                netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true, mtu: podMtu);
-                netlink.AddRoute(new IPNetwork(pod.Address, 32), index, scope: RouteScope.Link);
-                index++;
+                AddPodLink(netlink, network, pod, index++, podMtu);
             }
 
             netlink.Flush();
             foreach (var pod in podsByNode[node.Name])
             {
-                Sysctl.Write($"net/ipv4/conf/{pod.HostInterface}/proxy_arp", "1");
-
-                // Proxy ARP replies wait a random 0-0.8 s by default (neigh proxy_delay); Calico sets 0 too.
-                Sysctl.Write($"net/ipv4/neigh/{pod.HostInterface}/proxy_delay", "0");
+                EnableProxyArp(pod);
             }
 
-            return true;
+            return index;
         });
+        for (var i = 0; i < plan.Nodes.Count; i++)
+        {
+            network.SetNextInterfaceIndex(plan.Nodes[i].Name, nextIndexes[i]);
+        }
+    }
+
+    /// <summary>The node end of a pod's veth (the pod end moved into the pod's namespace) and the /32 route to the pod.</summary>
+    private static void AddPodLink(RtNetlink netlink, LabNetwork network, PodNetworkPlan pod, int index, int mtu)
+    {
+        netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true, mtu: mtu);
+        netlink.AddRoute(new IPNetwork(pod.Address, 32), index, scope: RouteScope.Link);
+    }
+
+    /// <summary>Run inside the pod's node.</summary>
+    private static void EnableProxyArp(PodNetworkPlan pod)
+    {
+        Sysctl.Write($"net/ipv4/conf/{pod.HostInterface}/proxy_arp", "1");
+
+        // Proxy ARP replies wait a random 0-0.8 s by default (neigh proxy_delay); Calico sets 0 too.
+        Sysctl.Write($"net/ipv4/neigh/{pod.HostInterface}/proxy_delay", "0");
+    }
+
+    /// <summary>
+    /// Adds pods to a running lab: their namespaces, veths to their nodes, routes. On any failure the pods added by this
+    /// call are removed again and the exception rethrown. The caller has checked the new topology with
+    /// <see cref="LabNetworkPlanner.Validate"/>.
+    /// </summary>
+    public static void AddPods(LabNetwork network, IReadOnlyList<LabPod> pods)
+    {
+        if (pods.Count == 0)
+        {
+            return;
+        }
+
+        var plans = pods.Select(pod => LabNetworkPlanner.PlanPod(network.Plan.Lab, pod)).ToList();
+        var handles = NetworkNamespace.CreateMany([.. plans.Select(p => p.Namespace)], threads: 1);
+        for (var i = 0; i < plans.Count; i++)
+        {
+            network.AddPod(plans[i], handles[i]);
+        }
+
+        try
+        {
+            var podMtu = network.Plan.Mode == LabNetworkMode.Vxlan ? LabNetworkPlan.VxlanMtu : 0;
+            foreach (var group in plans.GroupBy(p => p.Node, StringComparer.Ordinal))
+            {
+                var node = network.Node(group.Key);
+                var indexes = group.Select(_ => network.TakeInterfaceIndex(group.Key)).ToList();
+                node.RunInside(() =>
+                {
+                    using var netlink = RtNetlink.OpenHere(node);
+                    var i = 0;
+                    foreach (var pod in group)
+                    {
+                        AddPodLink(netlink, network, pod, indexes[i++], podMtu);
+                    }
+
+                    netlink.Flush();
+                    foreach (var pod in group)
+                    {
+                        EnableProxyArp(pod);
+                    }
+                });
+            }
+
+            ConfigurePods(network, plans);
+        }
+        catch
+        {
+            RemovePods(network, [.. plans.Select(p => p.Key)]);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes pods from a running lab: their node-side veth (which takes the pod end with it) and their namespace.
+    /// The caller has closed the pod's sockets and stopped its programs first, since those keep a namespace alive.
+    /// </summary>
+    public static void RemovePods(LabNetwork network, IReadOnlyList<string> keys)
+    {
+        var plans = keys.Where(network.HasPod).Select(network.PodPlan).ToList();
+        foreach (var group in plans.GroupBy(p => p.Node, StringComparer.Ordinal))
+        {
+            var node = network.Node(group.Key);
+            node.RunInside(() =>
+            {
+                using var netlink = RtNetlink.OpenHere(node);
+                foreach (var pod in group)
+                {
+                    try
+                    {
+                        netlink.DeleteLink(netlink.GetIndex(pod.HostInterface));
+                        netlink.Flush();
+                    }
+                    catch (NetlinkException)
+                    {
+                        // Already gone (the pod's namespace went first, or a half-built add).
+                    }
+                }
+            });
+        }
+
+        foreach (var pod in plans)
+        {
+            network.ForgetPod(pod.Key);
+            NetworkNamespace.Delete(pod.Namespace);
+        }
     }
 
     /// <summary>
@@ -190,10 +292,12 @@ internal static class LabNetworkBuilder
     /// setns's from pod to pod: the kernel serialises these requests on the RTNL lock, and a second thread
     /// measured no faster on 2 cores (docs/lab-network.md).
     /// </summary>
-    private static void BuildPods(LabNetwork network)
+    private static void BuildPods(LabNetwork network) => ConfigurePods(network, network.Plan.Pods);
+
+    private static void ConfigurePods(LabNetwork network, IReadOnlyList<PodNetworkPlan> pods)
     {
-        var byNamespace = network.Plan.Pods.ToDictionary(pod => pod.Namespace, StringComparer.Ordinal);
-        var podNamespaces = network.Plan.Pods.Select(pod => network.Pod(pod.Key)).ToList();
+        var byNamespace = pods.ToDictionary(pod => pod.Namespace, StringComparer.Ordinal);
+        var podNamespaces = pods.Select(pod => network.Pod(pod.Key)).ToList();
         NetworkNamespace.RunInEach(podNamespaces, current =>
         {
             var pod = byNamespace[current.Name];

@@ -141,14 +141,7 @@ internal static class LabNetworkPlanner
                 ? new(topology.Nodes.Where(other => other.Name != node.Name).Select(other => other.Address))
                 : EquatableArray<IPAddress>.Empty,
         });
-        var pods = topology.Pods.Select(pod => new PodNetworkPlan
-        {
-            Key = pod.Key,
-            Node = pod.Node,
-            Namespace = LabNames.Pod(lab, pod.Key),
-            HostInterface = LabNames.PodHostInterface(pod.Key),
-            Address = pod.Address,
-        });
+        var pods = topology.Pods.Select(pod => PlanPod(lab, pod));
         return new LabNetworkPlan
         {
             Lab = lab,
@@ -162,6 +155,15 @@ internal static class LabNetworkPlanner
             Pods = new(pods),
         };
     }
+
+    public static PodNetworkPlan PlanPod(string lab, LabPod pod) => new()
+    {
+        Key = pod.Key,
+        Node = pod.Node,
+        Namespace = LabNames.Pod(lab, pod.Key),
+        HostInterface = LabNames.PodHostInterface(pod.Key),
+        Address = pod.Address,
+    };
 
     private static void CheckAddress(List<string> errors, string what, IPAddress address)
     {

@@ -133,6 +133,16 @@ internal sealed class RtNetlink : IDisposable
         End(start, $"ip link set dev #{index} {(up ? "up" : "down")}");
     }
 
+    /// <summary><c>ip link delete dev #INDEX</c> (a veth takes its peer with it).</summary>
+    public void DeleteLink(int index)
+    {
+        var start = writer.BeginMessage(DeleteLinkMessage, (ushort)(FlagRequest | FlagAck), ++sequence);
+        var info = writer.Reserve(16);
+        info[0] = AfUnspec;
+        BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
+        End(start, $"ip link delete dev #{index}");
+    }
+
     /// <summary><c>ip addr add ADDRESS/PREFIX dev #INDEX</c>.</summary>
     public void AddAddress(int index, IPAddress address, int prefixLength)
     {

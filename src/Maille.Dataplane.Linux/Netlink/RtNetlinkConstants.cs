@@ -14,6 +14,7 @@ internal static class RtNetlinkConstants
     public const ushort FlagAppend = 0x800;
 
     public const ushort NewLink = 16;
+    public const ushort DeleteLinkMessage = 17;
     public const ushort GetLink = 18;
     public const ushort NewAddress = 20;
     public const ushort NewRoute = 24;

@@ -1,0 +1,155 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Maille.Kube;
+
+/// <summary>
+/// One Kubernetes object as the user wrote it (a YAML mapping, kept as a tree so that every scalar keeps its exact
+/// spelling), with its key. A running lab stores its desired state as these: applying replaces documents by key,
+/// deleting removes them, labelling edits <c>metadata.labels</c> in place.
+/// </summary>
+internal sealed class ManifestDocument
+{
+    private ManifestDocument(ObjectKey key, YamlMappingNode root)
+    {
+        Key = key;
+        Root = root;
+    }
+
+    public ObjectKey Key { get; }
+
+    public YamlMappingNode Root { get; }
+
+    /// <summary>
+    /// Every object in <paramref name="text"/> (multi-document YAML or JSON; <c>List</c> kinds give their items).
+    /// </summary>
+    /// <exception cref="FormatException">Not YAML, or an object without apiVersion, kind or metadata.name; the message names the file and line.</exception>
+    public static IReadOnlyList<ManifestDocument> Parse(string file, string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new FormatException($"{file}:{e.Start.Line}: not valid YAML: {e.Message}", e);
+        }
+
+        var documents = new List<ManifestDocument>();
+        foreach (var document in stream.Documents)
+        {
+            Collect(file, document.RootNode, documents);
+        }
+
+        return documents;
+    }
+
+    /// <summary>The documents as one multi-document YAML text, in key order.</summary>
+    public static string Render(IEnumerable<ManifestDocument> documents)
+    {
+        var writer = new StringWriter();
+        foreach (var document in documents.OrderBy(d => d.Key))
+        {
+            writer.Write("---\n");
+            writer.Write(document.ToYaml());
+        }
+
+        return writer.ToString();
+    }
+
+    public string ToYaml()
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        new YamlStream(new YamlDocument(Root)).Save(writer, assignAnchors: false);
+        var text = writer.ToString();
+
+        // The serializer closes each document with "...", which a multi-document stream does not need.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    /// <summary>A copy whose <c>metadata.labels</c> are changed: a null value removes the label.</summary>
+    public ManifestDocument WithLabels(IReadOnlyDictionary<string, string?> changes)
+    {
+        var copy = (YamlMappingNode)Parse("", ToYaml())[0].Root;
+        var metadata = (YamlMappingNode)copy.Children[new YamlScalarNode("metadata")];
+        if (!metadata.Children.TryGetValue(new YamlScalarNode("labels"), out var node) || node is not YamlMappingNode labels)
+        {
+            labels = [];
+            metadata.Children[new YamlScalarNode("labels")] = labels;
+        }
+
+        foreach (var (name, value) in changes)
+        {
+            if (value is null)
+            {
+                labels.Children.Remove(new YamlScalarNode(name));
+            }
+            else
+            {
+                labels.Children[new YamlScalarNode(name)] = new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted };
+            }
+        }
+
+        return new ManifestDocument(Key, copy);
+    }
+
+    /// <summary>The object's labels as written.</summary>
+    public IReadOnlyDictionary<string, string> Labels =>
+        Root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta
+        && meta.Children.TryGetValue(new YamlScalarNode("labels"), out var node) && node is YamlMappingNode labels
+            ? labels.Children.Where(p => p.Key is YamlScalarNode && p.Value is YamlScalarNode)
+                .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Whether two documents say the same thing (compared as rendered YAML).</summary>
+    public bool SameAs(ManifestDocument other) => Key == other.Key && ToYaml() == other.ToYaml();
+
+    private static void Collect(string file, YamlNode node, List<ManifestDocument> documents)
+    {
+        if (node is YamlScalarNode { Value: null or "" })
+        {
+            return;
+        }
+
+        var line = node.Start.Line;
+        if (node is not YamlMappingNode mapping)
+        {
+            throw new FormatException($"{file}:{line}: expected a Kubernetes object (a mapping with apiVersion and kind)");
+        }
+
+        var kind = Scalar(mapping, "kind");
+        var apiVersion = Scalar(mapping, "apiVersion");
+        if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion))
+        {
+            throw new FormatException($"{file}:{line}: every object needs apiVersion and kind");
+        }
+
+        if (kind.EndsWith("List", StringComparison.Ordinal) && Child(mapping, "items") is YamlSequenceNode items)
+        {
+            foreach (var item in items.Children)
+            {
+                Collect(file, item, documents);
+            }
+
+            return;
+        }
+
+        var metadata = Child(mapping, "metadata") as YamlMappingNode;
+        var name = metadata is null ? null : Scalar(metadata, "name");
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new FormatException($"{file}:{line}: {kind}: metadata.name: Required value");
+        }
+
+        var ns = metadata is null ? null : Scalar(metadata, "namespace");
+        var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+        var scope = ManifestLoader.IsClusterScoped(kind) ? "" : string.IsNullOrEmpty(ns) ? "default" : ns;
+        documents.Add(new ManifestDocument(new ObjectKey(group, kind, scope, name), mapping));
+    }
+
+    private static YamlNode? Child(YamlMappingNode mapping, string key) =>
+        mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlMappingNode mapping, string key) => (Child(mapping, key) as YamlScalarNode)?.Value;
+}
