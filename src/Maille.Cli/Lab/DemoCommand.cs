@@ -132,7 +132,7 @@ internal static class DemoCommand
     [SupportedOSPlatform("linux")]
     private static IEnumerable<(Pod From, Pod To)> CrossNodePairs(List<Pod> pods)
     {
-        var servers = pods.Where(p => p.Spec.Containers.Any(c => !LabDaemon.RunsOwnProgram(c) && c.Ports.Any(port => port.Protocol == Protocol.TCP))).ToList();
+        var servers = pods.Where(p => p.Spec.Containers.Any(c => !Maille.Lab.Workloads.PodWorkloads.RunsOwnProgram(c) && c.Ports.Any(port => port.Protocol == Protocol.TCP))).ToList();
         foreach (var to in servers.DistinctBy(p => p.Namespace))
         {
             var from = pods.FirstOrDefault(p => p.Spec.NodeName != to.Spec.NodeName && p.Namespace != to.Namespace);

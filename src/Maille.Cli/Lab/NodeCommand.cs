@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
 using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netlink;
 using Maille.Dataplane.Linux.Netns;
-using Maille.Lab.Labs;
+using Maille.Lab.Api;
 
 namespace Maille.Cli.Lab;
 
@@ -50,6 +49,10 @@ internal static class NodeCommand
         return command;
     }
 
+    /// <summary>
+    /// The daemon takes the node's link down or up and stops or starts its agent (which then stops programming the
+    /// node, as a failed node's kube-proxy does); it remembers stopped nodes across its own restarts.
+    /// </summary>
     [SupportedOSPlatform("linux")]
     private static int SetNode(CliContext context, string lab, string node, bool up)
     {
@@ -59,49 +62,19 @@ internal static class NodeCommand
             return 1;
         }
 
-        using (var underlay = NetworkNamespace.Open(LabNames.Underlay(lab)))
-        using (var netlink = RtNetlink.OpenIn(underlay))
+        using var client = LabApi.Connect(context, lab);
+        if (client is null)
         {
-            netlink.SetLinkState(netlink.GetIndex(LabNames.NodeUnderlayInterface(node)), up);
-            netlink.Flush();
+            return 1;
         }
 
-        if (up)
+        var (status, answer) = client.SendAsync(HttpMethod.Post, $"/apis/{LabApiServer.MailleGroup}/nodes/{node}/{(up ? "start" : "stop")}", "").GetAwaiter().GetResult();
+        if (status is < 200 or >= 300)
         {
-            ForgetFailedNeighbours(lab);
+            return LabApi.Print(context, status, answer);
         }
 
-        var state = new LabState(lab);
-        var stopped = state.ReadStoppedNodes().Where(n => n != node).ToList();
-        if (!up)
-        {
-            stopped.Add(node);
-        }
-
-        state.WriteStoppedNodes(stopped);
         context.Stdout.WriteLine(up ? $"Node {node} of lab {lab} is back on the node network." : $"Node {node} of lab {lab} is stopped: disconnected from the node network.");
         return 0;
-    }
-
-    /// <summary>
-    /// While a node was away its neighbours marked its address unreachable (ARP failed) and would answer "no route to
-    /// host" for a while; a returning host announces itself, here by clearing the neighbour caches of every node
-    /// (entries still being resolved when it left fail later, so failed ones alone are not enough).
-    /// </summary>
-    [SupportedOSPlatform("linux")]
-    private static void ForgetFailedNeighbours(string lab)
-    {
-        foreach (var ns in NetworkNamespace.List(LabNames.Prefix(lab)).Where(n => n.StartsWith(LabNames.Prefix(lab) + "node-", StringComparison.Ordinal) || n == LabNames.External(lab)))
-        {
-            var start = new System.Diagnostics.ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true };
-            foreach (var argument in new[] { "-n", ns, "neigh", "flush", "all" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = System.Diagnostics.Process.Start(start)!;
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-        }
     }
 }

@@ -15,9 +15,13 @@ namespace Maille.Lab.Api;
 /// The lab's API, shaped like the Kubernetes API so that its clients can later talk to it unchanged: paths such as
 /// <c>/api/v1/namespaces/{ns}/pods</c> and <c>/apis/discovery.k8s.io/v1/endpointslices</c>, Kubernetes objects as JSON,
 /// <c>*List</c> kinds with a resource version, a <c>Status</c> object for errors, and <c>?watch=true</c> streams of
-/// <c>ADDED</c>/<c>MODIFIED</c>/<c>DELETED</c> events. Read-only for now. Served on a Unix socket in the lab's state folder.
+/// <c>ADDED</c>/<c>MODIFIED</c>/<c>DELETED</c> events, discovery (<c>/api</c>, <c>/apis</c>, resource lists). Writes go
+/// through the lab's controller, so each is planned whole before anything changes: <c>POST</c> (create), <c>PUT</c>
+/// (replace), <c>DELETE</c> and <c>PATCH</c> (JSON merge patch of <c>metadata.labels</c>) on the Kubernetes paths, and
+/// the batch verbs <c>maille apply/delete/label</c> use under <c>/apis/maille.dev/v1alpha1/</c> (one transaction for
+/// a whole file set). Served on a Unix socket in the lab's state folder.
 /// </summary>
-internal sealed class LabApiServer(LabStore store, string socketPath) : IAsyncDisposable
+internal sealed partial class LabApiServer(LabStore store, string socketPath, Labs.LabController? controller = null) : IAsyncDisposable
 {
     private static readonly System.Text.Json.JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -38,6 +42,11 @@ internal sealed class LabApiServer(LabStore store, string socketPath) : IAsyncDi
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         var app = builder.Build();
         _stopping = app.Lifetime.ApplicationStopping;
+        app.MapGet("/api", Discovery.Versions);
+        app.MapGet("/apis", Discovery.Groups);
+        app.MapGet("/api/{version}", (HttpContext http, string version) => Discovery.Resources(http, "", version));
+        app.MapGet("/apis/{group}/{version}", (HttpContext http, string group, string version) => Discovery.Resources(http, group, version));
+        MapWrites(app);
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
         app.MapGet("/api/{version}/namespaces/{ns}/{plural}", (HttpContext http, string version, string ns, string plural) => Serve(http, "", version, plural, ns, null));

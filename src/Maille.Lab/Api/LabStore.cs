@@ -7,20 +7,21 @@ namespace Maille.Lab.Api;
 /// The daemon's current view of its lab, with a resource version that grows on every change, and a channel per
 /// watcher that is told when the view changes (level-triggered: a watcher reads the new view and diffs it).
 /// </summary>
-internal sealed class LabStore(ClusterState initial)
+internal sealed class LabStore(ClusterState? initial)
 {
     private readonly Lock _gate = new();
     private readonly List<Channel<long>> _watchers = [];
-    private ClusterState _cluster = initial;
+    private ClusterState? _cluster = initial;
     private long _version = 1;
 
+    /// <exception cref="InvalidOperationException">Nothing was published yet.</exception>
     public (ClusterState Cluster, long Version) Current
     {
         get
         {
             lock (_gate)
             {
-                return (_cluster, _version);
+                return (_cluster ?? throw new InvalidOperationException("the lab has published no state yet"), _version);
             }
         }
     }

@@ -36,7 +36,37 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>Pod readiness as the daemon's probes last saw it (<c>namespace/name</c> → ready).</summary>
     public string ReadinessFile => Path.Combine(Directory, "readiness.json");
 
+    /// <summary>What the running lab allocated (pod node and IP, ClusterIPs, node ports), kept across daemon restarts.</summary>
+    public string AllocationsFile => Path.Combine(Directory, "allocations.json");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
+
+    public Maille.Engine.Allocation.PriorAllocations ReadAllocations()
+    {
+        try
+        {
+            return File.Exists(AllocationsFile)
+                ? JsonSerializer.Deserialize<Labs.AllocationsFile>(File.ReadAllText(AllocationsFile), Json)?.ToAllocations() ?? Maille.Engine.Allocation.PriorAllocations.None
+                : Maille.Engine.Allocation.PriorAllocations.None;
+        }
+        catch (Exception e) when (e is JsonException or IOException or FormatException or ArgumentException)
+        {
+            return Maille.Engine.Allocation.PriorAllocations.None;
+        }
+    }
+
+    public void WriteAllocations(Maille.Engine.Allocation.PriorAllocations allocations) =>
+        WriteAtomically(AllocationsFile, JsonSerializer.Serialize(Labs.AllocationsFile.From(allocations), Json));
+
+    /// <summary>Replaces the desired state (the manifests file) in one rename.</summary>
+    public void WriteManifests(string yaml) => WriteAtomically(ManifestsFile, yaml);
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
 
     public IReadOnlyDictionary<string, bool> ReadReadiness()
     {

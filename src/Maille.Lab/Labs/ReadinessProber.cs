@@ -20,72 +20,134 @@ namespace Maille.Lab.Labs;
 internal sealed partial class ReadinessProber
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
-    private readonly List<Target> _targets;
+    private readonly Lock _gate = new();
     private readonly LabState _state;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, bool> _ready = new(StringComparer.Ordinal);
+    private List<Target> _targets = [];
 
-    public ReadinessProber(ClusterState cluster, LabNetwork network, LabState state, ILogger logger, TimeProvider time)
+    public ReadinessProber(LabState state, ILogger logger, TimeProvider time)
     {
         _state = state;
         _logger = logger;
         _time = time;
-        var start = time.GetUtcNow();
-        _targets = [.. cluster.Pods
-            .Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null)
-            .SelectMany(p => p.Spec.Containers.Where(c => c.ReadinessProbe is not null).Select(c => new Target(p, c, c.ReadinessProbe!, network.Node(p.Spec.NodeName!), p.Spec.HostNetwork ? null : network.Pod(p.QualifiedName))
-            {
-                Due = start + TimeSpan.FromSeconds(c.ReadinessProbe!.InitialDelaySeconds),
-            }))];
-        foreach (var pod in cluster.Pods.Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null))
-        {
-            _ready[pod.QualifiedName] = !_targets.Any(t => t.Pod == pod);
-        }
     }
 
     /// <summary>Raised after a pod's readiness changed and the lab's state was written.</summary>
     public event Action? Changed;
 
-    /// <summary><c>namespace/name</c> → ready, as last observed.</summary>
-    public IReadOnlyDictionary<string, bool> Readiness => _ready;
+    /// <summary><c>namespace/name</c> → ready, as last observed (a copy).</summary>
+    public IReadOnlyDictionary<string, bool> Readiness
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, bool>(_ready, StringComparer.Ordinal);
+            }
+        }
+    }
 
-    public IEnumerable<string> NotReady => _ready.Where(r => !r.Value).Select(r => r.Key).Order(StringComparer.Ordinal);
+    public IEnumerable<string> NotReady => Readiness.Where(r => !r.Value).Select(r => r.Key).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Takes the pods the lab runs now. A pod whose probes, address and node are unchanged keeps its state; a new or
+    /// changed pod starts as the kubelet starts it: not ready when it has probes, ready otherwise.
+    /// </summary>
+    public void Update(ClusterState cluster, LabNetwork network)
+    {
+        var start = _time.GetUtcNow();
+        var pods = cluster.Pods.Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null && (p.Spec.HostNetwork || network.HasPod(p.QualifiedName))).ToList();
+        lock (_gate)
+        {
+            var kept = _targets.ToDictionary(t => (t.Pod.QualifiedName, t.Container.Name), t => t);
+            var targets = new List<Target>();
+            foreach (var pod in pods)
+            {
+                foreach (var container in pod.Spec.Containers.Where(c => c.ReadinessProbe is not null))
+                {
+                    var podNamespace = pod.Spec.HostNetwork ? null : network.Pod(pod.QualifiedName);
+                    if (kept.TryGetValue((pod.QualifiedName, container.Name), out var existing) && existing.Pod.Spec == pod.Spec
+                        && Equals(existing.Pod.Status.PodIP, pod.Status.PodIP) && ReferenceEquals(existing.PodNamespace, podNamespace))
+                    {
+                        targets.Add(existing);
+                        continue;
+                    }
+
+                    targets.Add(new Target(pod, container, container.ReadinessProbe!, network.Node(pod.Spec.NodeName!), podNamespace)
+                    {
+                        Due = start + TimeSpan.FromSeconds(container.ReadinessProbe!.InitialDelaySeconds),
+                    });
+                }
+            }
+
+            _targets = targets;
+            var keys = pods.Select(p => p.QualifiedName).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in _ready.Keys.Where(k => !keys.Contains(k)).ToList())
+            {
+                _ready.Remove(gone);
+            }
+
+            foreach (var pod in pods)
+            {
+                var podTargets = targets.Where(t => t.Pod.QualifiedName == pod.QualifiedName).ToList();
+                _ready[pod.QualifiedName] = podTargets.All(t => t.Ready);
+            }
+        }
+    }
 
     /// <summary>Runs every probe that is due, then publishes any change. Returns whether something changed.</summary>
     public async Task<bool> ProbeDueAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var due = _targets.Where(t => t.Due <= now).ToList();
+        List<Target> due;
+        lock (_gate)
+        {
+            due = [.. _targets.Where(t => t.Due <= now)];
+        }
+
         if (due.Count == 0)
         {
             return false;
         }
 
         var results = await Task.WhenAll(due.Select(t => Task.Run(() => Attempt(t), cancellationToken)));
-        for (var i = 0; i < due.Count; i++)
-        {
-            var target = due[i];
-            target.Due = now + TimeSpan.FromSeconds(Math.Max(1, target.Probe.PeriodSeconds));
-            target.Failures = results[i] ? 0 : target.Failures + 1;
-            target.Ready = results[i] || (target.Ready && target.Failures < target.Probe.FailureThreshold);
-        }
-
         var changed = false;
-        foreach (var pod in due.Select(t => t.Pod).Distinct())
+        Dictionary<string, bool> snapshot;
+        lock (_gate)
         {
-            var ready = _targets.Where(t => t.Pod == pod).All(t => t.Ready);
-            if (_ready[pod.QualifiedName] != ready)
+            for (var i = 0; i < due.Count; i++)
             {
-                _ready[pod.QualifiedName] = ready;
-                LogReadinessChanged(pod.QualifiedName, ready);
-                changed = true;
+                var target = due[i];
+                target.Due = now + TimeSpan.FromSeconds(Math.Max(1, target.Probe.PeriodSeconds));
+                target.Failures = results[i] ? 0 : target.Failures + 1;
+                target.Ready = results[i] || (target.Ready && target.Failures < target.Probe.FailureThreshold);
             }
+
+            foreach (var pod in due.Select(t => t.Pod.QualifiedName).Distinct())
+            {
+                var current = _targets.Where(t => t.Pod.QualifiedName == pod).ToList();
+                if (current.Count == 0 || !_ready.ContainsKey(pod))
+                {
+                    continue;
+                }
+
+                var ready = current.All(t => t.Ready);
+                if (_ready[pod] != ready)
+                {
+                    _ready[pod] = ready;
+                    LogReadinessChanged(pod, ready);
+                    changed = true;
+                }
+            }
+
+            snapshot = new Dictionary<string, bool>(_ready, StringComparer.Ordinal);
         }
 
         if (changed)
         {
-            _state.WriteReadiness(_ready);
+            _state.WriteReadiness(snapshot);
             Changed?.Invoke();
         }
 

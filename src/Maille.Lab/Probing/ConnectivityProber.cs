@@ -148,7 +148,7 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
     private bool Expected(NetworkPolicyEvaluator evaluator, Pod from, Pod to, PortProtocol port) =>
         (from.Spec.NodeName == to.Spec.NodeName || (!StoppedNodes.Contains(from.Spec.NodeName!) && !StoppedNodes.Contains(to.Spec.NodeName!)))
         && evaluator.Evaluate(from, to, port.Port, port.Protocol).Allowed
-        && to.Spec.Containers.Any(c => !LabDaemon.RunsOwnProgram(c) && c.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol));
+        && to.Spec.Containers.Any(c => !Maille.Lab.Workloads.PodWorkloads.RunsOwnProgram(c) && c.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol));
 
     private async Task<(bool Succeeded, string Outcome)> AttemptAsync(Socket socket, IPAddress address, PortProtocol port, CancellationToken cancellationToken)
     {

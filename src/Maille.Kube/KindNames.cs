@@ -1,0 +1,29 @@
+namespace Maille.Kube;
+
+/// <summary>The kinds Maille reads, named as the API server and kubectl name them.</summary>
+internal static class KindNames
+{
+    public static IReadOnlyList<KindName> All { get; } =
+    [
+        new("", "v1", "Namespace", "namespaces", false, "ns"),
+        new("", "v1", "Node", "nodes", false, "no"),
+        new("", "v1", "Pod", "pods", true, "po"),
+        new("", "v1", "Service", "services", true, "svc"),
+        new("", "v1", "Secret", "secrets", true),
+        new("apps", "v1", "Deployment", "deployments", true, "deploy"),
+        new("apps", "v1", "ReplicaSet", "replicasets", true, "rs"),
+        new("apps", "v1", "StatefulSet", "statefulsets", true, "sts"),
+        new("apps", "v1", "DaemonSet", "daemonsets", true, "ds"),
+        new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true),
+        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, "netpol"),
+        new("networking.k8s.io", "v1", "Ingress", "ingresses", true, "ing"),
+        new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false),
+        new("metallb.io", "v1beta1", "IPAddressPool", "ipaddresspools", true),
+        new("metallb.io", "v1beta1", "L2Advertisement", "l2advertisements", true),
+    ];
+
+    /// <summary>The kind kubectl would understand by <paramref name="name"/> (<c>po</c>, <c>pods</c>, <c>deployment.apps</c>).</summary>
+    public static KindName? Find(string name) => All.FirstOrDefault(k => k.Matches(name));
+
+    public static KindName? ByPlural(string group, string plural) => All.FirstOrDefault(k => k.Group == group && k.Plural == plural);
+}

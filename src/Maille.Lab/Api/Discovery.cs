@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Maille.Kube;
+using Microsoft.AspNetCore.Http;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// The API's discovery documents, as kubectl and the official clients read them first: <c>/api</c> (core versions),
+/// <c>/apis</c> (groups) and one resource list per group version, listing every kind Maille reads, with its verbs.
+/// </summary>
+internal static class Discovery
+{
+    private static readonly string[] ReadVerbs = ["get", "list", "watch"];
+    private static readonly string[] WriteVerbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
+
+    public static IResult Versions() => Results.Json(new JsonObject
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(),
+    });
+
+    public static IResult Groups() => Results.Json(new JsonObject
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray([.. KindNames.All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).Select(g =>
+        {
+            var version = g.First().ApiVersion;
+            return (JsonNode)new JsonObject
+            {
+                ["name"] = g.Key,
+                ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = version, ["version"] = g.First().Version }),
+                ["preferredVersion"] = new JsonObject { ["groupVersion"] = version, ["version"] = g.First().Version },
+            };
+        })]),
+    });
+
+    public static async Task Resources(HttpContext http, string group, string version)
+    {
+        var kinds = KindNames.All.Where(k => k.Group == group && k.Version == version).ToList();
+        if (kinds.Count == 0)
+        {
+            http.Response.StatusCode = 404;
+            await http.Response.WriteAsJsonAsync(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404 });
+            return;
+        }
+
+        await http.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
+            ["resources"] = new JsonArray([.. kinds.Select(k => (JsonNode)new JsonObject
+            {
+                ["name"] = k.Plural,
+                ["singularName"] = k.Singular,
+                ["namespaced"] = k.Namespaced,
+                ["kind"] = k.Kind,
+                ["verbs"] = new JsonArray([.. (ApiResources.Find(k.Group, k.Version, k.Plural) is null ? WriteVerbs.Except(ReadVerbs) : WriteVerbs).Select(v => (JsonNode)JsonValue.Create(v))]),
+                ["shortNames"] = new JsonArray([.. k.ShortNames.Select(n => (JsonNode)JsonValue.Create(n))]),
+            })]),
+        });
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Maille.Lab.Api;
+
+/// <summary>Talks to a lab daemon's API over its Unix socket (what <c>maille apply/delete/label</c> and <c>node</c> use).</summary>
+internal sealed class LabApiClient(string socketPath) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    {
+        BaseAddress = new Uri("http://lab"),
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+
+    /// <summary>Sends a request and returns the status code and the JSON answer.</summary>
+    /// <exception cref="HttpRequestException">The daemon could not be reached.</exception>
+    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? body, string contentType = "application/yaml", string? source = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        if (source is not null)
+        {
+            request.Headers.Add("X-Maille-Source", source);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    public void Dispose() => _http.Dispose();
+}

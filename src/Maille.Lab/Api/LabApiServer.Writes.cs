@@ -1,0 +1,214 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Maille.Kube;
+using Maille.Lab.Labs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Maille.Lab.Api;
+
+internal sealed partial class LabApiServer
+{
+    /// <summary>The group of Maille's own verbs (batch apply, delete, label; node stop and start).</summary>
+    public const string MailleGroup = "maille.dev/v1alpha1";
+
+    private void MapWrites(WebApplication app)
+    {
+        app.MapPost($"/apis/{MailleGroup}/apply", async (HttpContext http) =>
+        {
+            if (await Documents(http) is { } documents)
+            {
+                await Change(http, m => m.Apply(documents));
+            }
+        });
+        app.MapPost($"/apis/{MailleGroup}/delete", async (HttpContext http) =>
+        {
+            if (await Documents(http) is { } documents)
+            {
+                await Change(http, m => m.Delete(documents.Select(d => d.Key)));
+            }
+        });
+        app.MapPost($"/apis/{MailleGroup}/label", async (HttpContext http) =>
+        {
+            var request = JsonNode.Parse(await Body(http))!.AsObject();
+            var kind = KindNames.Find((string?)request["kind"] ?? "");
+            if (kind is null)
+            {
+                await Status(http, 400, "BadRequest", $"the server doesn't have a resource type \"{(string?)request["kind"]}\"");
+                return;
+            }
+
+            var key = kind.Key((string?)request["namespace"], (string?)request["name"] ?? "");
+            var labels = request["labels"]!.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+            await Change(http, m => m.Label(key, labels, (bool?)request["overwrite"] ?? false));
+        });
+        app.MapPost($"/apis/{MailleGroup}/nodes/{{node}}/{{verb}}", async (HttpContext http, string node, string verb) =>
+        {
+            if (verb is not ("stop" or "start"))
+            {
+                await Status(http, 404, "NotFound", $"unknown node verb {verb}");
+                return;
+            }
+
+            try
+            {
+                await Controller.SetNodeAsync(node, verb == "start", http.RequestAborted);
+                await Json(http, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Success", ["message"] = $"node {node} {verb}" });
+            }
+            catch (KeyNotFoundException e)
+            {
+                await Status(http, 404, "NotFound", e.Message);
+            }
+        });
+
+        // The Kubernetes verbs, one object each.
+        foreach (var prefix in new[] { "/api/{version}", "/apis/{group}/{version}" })
+        {
+            app.MapDelete(prefix + "/namespaces/{ns}/{plural}/{name}", (HttpContext http, string? group, string version, string ns, string plural, string name) => DeleteOne(http, group ?? "", plural, ns, name));
+            app.MapDelete(prefix + "/{plural}/{name}", (HttpContext http, string? group, string version, string plural, string name) => DeleteOne(http, group ?? "", plural, null, name));
+            app.MapPost(prefix + "/namespaces/{ns}/{plural}", (HttpContext http, string? group, string version, string ns, string plural) => Write(http, group ?? "", plural, ns, null, create: true));
+            app.MapPost(prefix + "/{plural}", (HttpContext http, string? group, string version, string plural) => Write(http, group ?? "", plural, null, null, create: true));
+            app.MapPut(prefix + "/namespaces/{ns}/{plural}/{name}", (HttpContext http, string? group, string version, string ns, string plural, string name) => Write(http, group ?? "", plural, ns, name, create: false));
+            app.MapPut(prefix + "/{plural}/{name}", (HttpContext http, string? group, string version, string plural, string name) => Write(http, group ?? "", plural, null, name, create: false));
+            app.MapPatch(prefix + "/namespaces/{ns}/{plural}/{name}", (HttpContext http, string? group, string version, string ns, string plural, string name) => PatchLabels(http, group ?? "", plural, ns, name));
+            app.MapPatch(prefix + "/{plural}/{name}", (HttpContext http, string? group, string version, string plural, string name) => PatchLabels(http, group ?? "", plural, null, name));
+        }
+    }
+
+    private LabController Controller => controller ?? throw new InvalidOperationException("this API server is read-only");
+
+    private static string Source(HttpContext http) => http.Request.Headers["X-Maille-Source"].FirstOrDefault() is { Length: > 0 } name ? name : "request";
+
+    private static async Task<string> Body(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(http.RequestAborted);
+    }
+
+    /// <summary>The request body's objects, or null after answering 400 when it cannot be read.</summary>
+    private static async Task<IReadOnlyList<ManifestDocument>?> Documents(HttpContext http)
+    {
+        try
+        {
+            return ManifestDocument.Parse(Source(http), await Body(http));
+        }
+        catch (FormatException e)
+        {
+            await Status(http, 400, "BadRequest", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Runs a change through the controller and answers with kubectl-style outcomes, or the errors (422).</summary>
+    private async Task Change(HttpContext http, Func<LabManifests, LabChange> change)
+    {
+        var result = await Controller.ChangeAsync(change, http.RequestAborted);
+        await Json(http, result.Succeeded ? 200 : 422, Render(result));
+    }
+
+    private static JsonObject Render(LabChangeResult result) => new()
+    {
+        ["kind"] = "ChangeResult",
+        ["apiVersion"] = MailleGroup,
+        ["outcomes"] = new JsonArray([.. result.Outcomes.Select(o => (JsonNode)new JsonObject
+        {
+            ["group"] = o.Key.Group,
+            ["kind"] = o.Key.Kind,
+            ["namespace"] = o.Key.Namespace,
+            ["name"] = o.Key.Name,
+            ["action"] = o.Action,
+            ["text"] = o.ToString(),
+        })]),
+        ["notFound"] = new JsonArray([.. result.NotFound.Select(k => (JsonNode)new JsonObject
+        {
+            ["group"] = k.Group,
+            ["kind"] = k.Kind,
+            ["namespace"] = k.Namespace,
+            ["name"] = k.Name,
+            ["text"] = NotFoundText(k),
+        })]),
+        ["errors"] = new JsonArray([.. result.Errors.Select(e => (JsonNode)JsonValue.Create(e))]),
+    };
+
+    private static string NotFoundText(ObjectKey key) =>
+        $"{KindNames.All.FirstOrDefault(k => k.Kind == key.Kind && k.Group == key.Group)?.Plural ?? key.Kind.ToLowerInvariant()}{(key.Group.Length > 0 ? "." + key.Group : "")} \"{key.Name}\" not found";
+
+    private async Task DeleteOne(HttpContext http, string group, string plural, string? ns, string name)
+    {
+        if (KindNames.ByPlural(group, plural) is not { } kind)
+        {
+            await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
+            return;
+        }
+
+        var key = kind.Key(ns, name);
+        var result = await Controller.ChangeAsync(m => m.Delete([key]), http.RequestAborted);
+        await Answer(http, result, key, "deleted");
+    }
+
+    private async Task Write(HttpContext http, string group, string plural, string? ns, string? name, bool create)
+    {
+        if (KindNames.ByPlural(group, plural) is not { } kind)
+        {
+            await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
+            return;
+        }
+
+        if (await Documents(http) is not { } documents)
+        {
+            return;
+        }
+
+        if (documents.Count != 1 || documents[0].Key.Kind != kind.Kind || (name is not null && documents[0].Key.Name != name)
+            || (kind.Namespaced && ns is not null && documents[0].Key.Namespace != ns))
+        {
+            await Status(http, 400, "BadRequest", $"the body must be one {kind.Kind} named as the path says");
+            return;
+        }
+
+        var key = documents[0].Key;
+        var result = await Controller.ChangeAsync(
+            m => create && m.TryGet(key, out _) ? throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists") : m.Apply(documents),
+            http.RequestAborted);
+        await Answer(http, result, key, create ? "created" : "replaced");
+    }
+
+    private async Task PatchLabels(HttpContext http, string group, string plural, string? ns, string name)
+    {
+        if (KindNames.ByPlural(group, plural) is not { } kind)
+        {
+            await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
+            return;
+        }
+
+        var patch = JsonNode.Parse(await Body(http)) as JsonObject;
+        var labels = patch?["metadata"]?["labels"] as JsonObject;
+        if (labels is null || patch!.Count != 1 || patch["metadata"]!.AsObject().Count != 1)
+        {
+            await Status(http, 422, "Invalid", "only a merge patch of metadata.labels is supported");
+            return;
+        }
+
+        var key = kind.Key(ns, name);
+        var changes = labels.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+        var result = await Controller.ChangeAsync(m => m.Label(key, changes, overwrite: true), http.RequestAborted);
+        await Answer(http, result, key, "patched");
+    }
+
+    private static Task Answer(HttpContext http, LabChangeResult result, ObjectKey key, string verb)
+    {
+        if (result.NotFound.Count > 0)
+        {
+            return Status(http, 404, "NotFound", NotFoundText(key));
+        }
+
+        if (!result.Succeeded)
+        {
+            var conflict = result.Errors.Any(e => e.EndsWith("already exists", StringComparison.Ordinal));
+            return Status(http, conflict ? 409 : 422, conflict ? "AlreadyExists" : "Invalid", string.Join("\n", result.Errors));
+        }
+
+        return Json(http, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = $"{key.Display} {verb}" });
+    }
+}

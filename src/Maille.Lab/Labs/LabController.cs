@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Engine;
+using Maille.Engine.Allocation;
+using Maille.Kube;
+using Maille.Lab.Workloads;
+using Maille.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Labs;
+
+/// <summary>
+/// The heart of a lab's daemon: it holds the desired state (the applied manifests), plans it with the engine, and makes
+/// the lab match the plan: pod namespaces and veths added and removed, pod ports and programs started and stopped,
+/// readiness probed, the API's view and the node agents updated. Level-triggered: every change, whether an apply, a
+/// delete, a label, a readiness flip or a node coming back, ends in the same "make it so" step, and a daemon starting
+/// after a crash takes the same path from nothing. One change at a time (a gate), so a plan is never applied twice
+/// concurrently.
+/// </summary>
+internal sealed partial class LabController : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LabState _state;
+    private readonly LabNetworkMode _mode;
+    private readonly ILogger _logger;
+    private readonly PodServerHost _server;
+    private readonly PodWorkloads _workloads;
+    private readonly ReadinessProber _readiness;
+    private readonly Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>> _nodeDataplane;
+    private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedNodes = new(StringComparer.Ordinal);
+    private ClusterConfig _config = ClusterConfig.Default;
+    private LabManifests _desired = LabManifests.Empty;
+    private ClusterState? _published;
+    private LabNetwork? _network;
+
+    public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>>? nodeDataplane = null)
+    {
+        _state = state;
+        _mode = mode;
+        _logger = loggers.CreateLogger<LabController>();
+        _server = new PodServerHost(new PodServerOptions(), loggers, TimeProvider.System);
+        _workloads = new PodWorkloads(_server, _logger);
+        _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
+        _nodeDataplane = nodeDataplane ?? ((_, _) => []);
+        Store = new Api.LabStore(null);
+    }
+
+    /// <summary>What the API serves: the last published plan.</summary>
+    public Api.LabStore Store { get; }
+
+    public ClusterState Published => _published ?? throw new InvalidOperationException("the lab has not started");
+
+    public LabNetwork Network => _network ?? throw new InvalidOperationException("the lab has not started");
+
+    public ReadinessProber Readiness => _readiness;
+
+    public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
+
+    public int PortCount => _workloads.PortCount;
+
+    /// <summary>
+    /// Builds the lab from its state folder: whatever a crashed predecessor left is removed first, then the network,
+    /// the pods' ports and programs, a first round of readiness probes, the node agents and stopped nodes.
+    /// </summary>
+    /// <returns>How long building the network took.</returns>
+    public async Task<TimeSpan> StartAsync(CancellationToken cancellationToken)
+    {
+        _config = LoadConfig(_state);
+        _desired = LabManifests.Parse(_state.ManifestsFile, File.ReadAllText(_state.ManifestsFile));
+        var planned = PlanOrThrow(_desired, null, _state.ReadAllocations());
+        var removed = LabNetworkBuilder.Teardown(_state.Lab);
+        if (removed > 0)
+        {
+            LogRemovedLeftovers(removed);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        _network = LabNetworkBuilder.Build(_state.Lab, LabTopologyMapper.Map(planned, _mode));
+        var networkTime = Stopwatch.GetElapsedTime(started);
+        await _server.StartAsync(cancellationToken);
+        StartWorkloads(planned);
+        _readiness.Update(planned, _network);
+        await _readiness.ProbeDueAsync(cancellationToken);
+        foreach (var node in planned.Nodes)
+        {
+            _agents[node.Name] = new NodeAgent(node.Name, _nodeDataplane(node.Name, _network.Node(node.Name)), _logger);
+        }
+
+        foreach (var node in _state.ReadStoppedNodes().Where(_agents.ContainsKey))
+        {
+            LabNodeLinks.Set(_state.Lab, node, up: false);
+            _agents[node].Stop();
+            _stoppedNodes.Add(node);
+        }
+
+        Publish(PriorAllocations.From(planned));
+        _readiness.Changed += OnReadinessChanged;
+        return networkTime;
+    }
+
+    /// <summary>
+    /// Applies a change to the desired state: plans the result and, only when it plans without errors and keeps the
+    /// lab's nodes, stores it and makes the lab match. Otherwise nothing changes and the errors are returned.
+    /// </summary>
+    public async Task<LabChangeResult> ChangeAsync(Func<LabManifests, LabChange> change, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            LabChange proposed;
+            try
+            {
+                proposed = change(_desired);
+            }
+            catch (InvalidOperationException e)
+            {
+                return LabChangeResult.Refused(e.Message);
+            }
+
+            if (proposed.Outcomes.All(o => o.Action is "unchanged" or "not labeled"))
+            {
+                return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
+            }
+
+            var result = Plan(proposed.Manifests, _readiness.Readiness, PriorAllocations.From(Published));
+            if (!result.Succeeded)
+            {
+                return new LabChangeResult([], proposed.NotFound, [.. result.Errors.Select(e => e.ToString())]);
+            }
+
+            var planned = result.Cluster!;
+            var nodes = string.Join(", ", planned.Nodes.Select(n => n.Name));
+            var had = string.Join(", ", Published.Nodes.Select(n => n.Name));
+            if (nodes != had)
+            {
+                return LabChangeResult.Refused($"the nodes of a running lab cannot change (it has {had}; the change asks for {nodes}): take it down and up again");
+            }
+
+            _state.WriteManifests(proposed.Manifests.Render());
+            _desired = proposed.Manifests;
+            Reconcile(planned);
+            Publish(PriorAllocations.From(planned));
+            LogChanged(proposed.Outcomes);
+            return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops or starts a node: its link to the node network and its agent.</summary>
+    public async Task SetNodeAsync(string node, bool up, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_agents.TryGetValue(node, out var agent))
+            {
+                throw new KeyNotFoundException($"lab {_state.Lab} has no node {node}");
+            }
+
+            LabNodeLinks.Set(_state.Lab, node, up);
+            if (up)
+            {
+                _stoppedNodes.Remove(node);
+                agent.Start();
+            }
+            else
+            {
+                _stoppedNodes.Add(node);
+                agent.Stop();
+            }
+
+            _state.WriteStoppedNodes(_stoppedNodes);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public IReadOnlySet<string> StoppedNodes => _stoppedNodes;
+
+    public async ValueTask DisposeAsync()
+    {
+        _readiness.Changed -= OnReadinessChanged;
+        foreach (var agent in _agents.Values)
+        {
+            agent.Dispose();
+        }
+
+        // Whatever happened once programs may have started: they stop, the ports close, the handles go.
+        _workloads.StopAll();
+        await _server.StopAsync(CancellationToken.None);
+        await _server.DisposeAsync();
+        _network?.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>
+    /// Plans the lab's input as the daemon does; the CLI calls this with the state folder's files to show the same
+    /// addresses and readiness the daemon serves.
+    /// </summary>
+    public static PlanResult Plan(LabState state, IReadOnlyDictionary<string, bool>? readiness)
+    {
+        var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource(state.ManifestsFile, File.ReadAllText(state.ManifestsFile))]);
+        return ClusterPlanner.Plan(manifests, LoadConfig(state), diagnostics, readiness, state.ReadAllocations());
+    }
+
+    public static ClusterConfig LoadConfig(LabState state)
+    {
+        if (!File.Exists(state.ConfigFile))
+        {
+            return ClusterConfig.Default;
+        }
+
+        var (loaded, configErrors) = ClusterConfigLoader.Load(state.ConfigFile, File.ReadAllText(state.ConfigFile));
+        return loaded ?? throw new InvalidOperationException(string.Join("; ", configErrors.Where(d => d.IsError)));
+    }
+
+    private PlanResult Plan(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
+    {
+        var (loaded, diagnostics) = ManifestLoader.Load([new ManifestSource(_state.ManifestsFile, manifests.Render())]);
+        return ClusterPlanner.Plan(loaded, _config, diagnostics, readiness, prior);
+    }
+
+    private ClusterState PlanOrThrow(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
+    {
+        var result = Plan(manifests, readiness, prior);
+        return result.Cluster ?? throw new InvalidOperationException("the lab's manifests no longer plan: " + string.Join("; ", result.Errors));
+    }
+
+    /// <summary>Makes the network and the workloads match <paramref name="planned"/>.</summary>
+    private void Reconcile(ClusterState planned)
+    {
+        var network = Network;
+        var topology = LabTopologyMapper.Map(planned, _mode);
+        var problems = LabNetworkPlanner.Validate(_state.Lab, topology);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("the lab's network cannot hold the plan: " + string.Join("; ", problems));
+        }
+
+        var wanted = topology.Pods.ToDictionary(p => p.Key, StringComparer.Ordinal);
+        var moved = network.Plan.Pods
+            .Where(p => !wanted.TryGetValue(p.Key, out var want) || want.Node != p.Node || !want.Address.Equals(p.Address))
+            .Select(p => p.Key)
+            .ToList();
+        var runnable = Runnable(planned).ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        foreach (var key in _workloads.Pods.Where(k => moved.Contains(k) || !runnable.TryGetValue(k, out var pod) || !_workloads.RunsAsDescribed(pod)).ToList())
+        {
+            _workloads.Stop(key);
+        }
+
+        LabNetworkBuilder.RemovePods(network, moved);
+        LabNetworkBuilder.AddPods(network, [.. topology.Pods.Where(p => !network.HasPod(p.Key))]);
+        StartWorkloads(planned);
+        _readiness.Update(planned, network);
+    }
+
+    /// <summary>Starts every runnable pod that does not run yet as described.</summary>
+    private void StartWorkloads(ClusterState planned)
+    {
+        var network = Network;
+        foreach (var pod in Runnable(planned).Where(p => !_workloads.RunsAsDescribed(p)))
+        {
+            _workloads.Stop(pod.QualifiedName);
+            _workloads.Start(pod, pod.Spec.HostNetwork ? network.Node(pod.Spec.NodeName!) : network.Pod(pod.QualifiedName));
+        }
+    }
+
+    /// <summary>The pods that run something: scheduled, addressed, and with a namespace (or their node's).</summary>
+    private IEnumerable<Pod> Runnable(ClusterState planned) =>
+        planned.Pods.Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null && (p.Spec.HostNetwork || Network.HasPod(p.QualifiedName)));
+
+    /// <summary>Plans with the readiness observed now and hands the result to the API, the state folder and the agents.</summary>
+    private void Publish(PriorAllocations prior)
+    {
+        var readiness = _readiness.Readiness;
+        var cluster = PlanOrThrow(_desired, readiness, prior);
+        _published = cluster;
+        _state.WriteAllocations(PriorAllocations.From(cluster));
+        _state.WriteReadiness(readiness);
+        Store.Update(cluster);
+        foreach (var agent in _agents.Values)
+        {
+            agent.Sync(cluster);
+        }
+    }
+
+    private void OnReadinessChanged() => _ = Task.Run(async () =>
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            Publish(PriorAllocations.From(Published));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException)
+        {
+            LogPublishFailed(e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    });
+
+    [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]
+    private partial void LogRemovedLeftovers(int count);
+
+    [LoggerMessage(EventId = 541, Level = LogLevel.Information, Message = "Changed: {Outcomes}")]
+    private partial void LogChangedCore(string outcomes);
+
+    private void LogChanged(IEnumerable<ObjectOutcome> outcomes)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var text = string.Join(", ", outcomes.Where(o => o.Action is not "unchanged"));
+            LogChangedCore(text);
+        }
+    }
+
+    [LoggerMessage(EventId = 542, Level = LogLevel.Warning, Message = "Publishing a readiness change failed: {Reason}")]
+    private partial void LogPublishFailed(string reason);
+}

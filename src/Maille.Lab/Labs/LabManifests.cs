@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using Maille.Kube;
+
+namespace Maille.Lab.Labs;
+
+/// <summary>
+/// A lab's desired state: the objects the user applied, by key, as written. Immutable; each change gives a new value
+/// and says, per object, what happened to it, in kubectl's words (<c>created</c>, <c>configured</c>, <c>unchanged</c>,
+/// <c>deleted</c>, <c>labeled</c>). The daemon plans the new value and keeps it only if it plans without errors.
+/// </summary>
+internal sealed class LabManifests
+{
+    private readonly ImmutableSortedDictionary<ObjectKey, ManifestDocument> _documents;
+
+    private LabManifests(ImmutableSortedDictionary<ObjectKey, ManifestDocument> documents) => _documents = documents;
+
+    public static LabManifests Empty { get; } = new(ImmutableSortedDictionary<ObjectKey, ManifestDocument>.Empty);
+
+    public IEnumerable<ManifestDocument> Documents => _documents.Values;
+
+    public int Count => _documents.Count;
+
+    public static LabManifests Parse(string file, string text) =>
+        Empty.Apply(ManifestDocument.Parse(file, text)).Manifests;
+
+    /// <summary>The desired state as one multi-document YAML text, in key order, for the lab's state folder.</summary>
+    public string Render() => ManifestDocument.Render(_documents.Values);
+
+    public bool TryGet(ObjectKey key, out ManifestDocument document) => _documents.TryGetValue(key, out document!);
+
+    /// <summary>Creates or replaces each document (the last one wins when the input names an object twice).</summary>
+    public LabChange Apply(IEnumerable<ManifestDocument> documents)
+    {
+        var builder = _documents.ToBuilder();
+        var outcomes = new Dictionary<ObjectKey, string>();
+        foreach (var document in documents)
+        {
+            var outcome = !_documents.TryGetValue(document.Key, out var existing) ? "created" : existing.SameAs(document) ? "unchanged" : "configured";
+            outcomes[document.Key] = outcomes.TryGetValue(document.Key, out var earlier) && earlier == "created" ? "created" : outcome;
+            builder[document.Key] = document;
+        }
+
+        return new LabChange(new LabManifests(builder.ToImmutable()), [.. outcomes.Select(o => new ObjectOutcome(o.Key, o.Value))], []);
+    }
+
+    /// <summary>
+    /// Removes each object; deleting a Namespace deletes every object in it, as the namespace controller does.
+    /// Objects that do not exist are reported as not found and the rest still go.
+    /// </summary>
+    public LabChange Delete(IEnumerable<ObjectKey> keys)
+    {
+        var builder = _documents.ToBuilder();
+        var outcomes = new List<ObjectOutcome>();
+        var missing = new List<ObjectKey>();
+        foreach (var key in keys.Distinct())
+        {
+            if (!builder.Remove(key))
+            {
+                missing.Add(key);
+                continue;
+            }
+
+            outcomes.Add(new ObjectOutcome(key, "deleted"));
+            if (key is { Group: "", Kind: "Namespace" })
+            {
+                foreach (var inside in builder.Keys.Where(k => k.Namespace == key.Name).ToList())
+                {
+                    builder.Remove(inside);
+                    outcomes.Add(new ObjectOutcome(inside, "deleted"));
+                }
+            }
+        }
+
+        return new LabChange(new LabManifests(builder.ToImmutable()), outcomes, missing);
+    }
+
+    /// <summary>
+    /// Sets (<c>value</c>) or removes (<c>null</c>) labels on one object. Changing an existing label's value needs
+    /// <paramref name="overwrite"/>, as with <c>kubectl label --overwrite</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A label would change without <paramref name="overwrite"/>; the message is kubectl's.</exception>
+    public LabChange Label(ObjectKey key, IReadOnlyDictionary<string, string?> changes, bool overwrite)
+    {
+        if (!_documents.TryGetValue(key, out var document))
+        {
+            return new LabChange(this, [], [key]);
+        }
+
+        var current = document.Labels;
+        foreach (var (name, value) in changes)
+        {
+            if (value is not null && !overwrite && current.TryGetValue(name, out var had) && had != value)
+            {
+                throw new InvalidOperationException($"'{name}' already has a value ({had}), and --overwrite is false");
+            }
+        }
+
+        var labeled = document.WithLabels(changes);
+        var outcome = labeled.SameAs(document) ? "not labeled" : "labeled";
+        return new LabChange(new LabManifests(_documents.SetItem(key, labeled)), [new ObjectOutcome(key, outcome)], []);
+    }
+}
