@@ -20,7 +20,7 @@ public sealed class LabLifecycleTests
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         try
         {
             var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab);
@@ -53,16 +53,16 @@ public sealed class LabLifecycleTests
         Privileged.Require();
         foreach (var mode in new[] { "routed", "vxlan" })
         {
-            var lab = NewLabName();
+            var lab = LiveLab.NewLabName();
             try
             {
                 var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab, "--mode", mode);
                 Assert.True(up.ExitCode == 0, up.Stderr);
 
                 // y/b (node-2) asks x/a (node-1) who is calling: no NAT between pods.
-                var answer = HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
+                var answer = LiveLab.HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
                 Assert.StartsWith("198.19.2.3:", answer, StringComparison.Ordinal);
-                Assert.Equal("x/a", HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
+                Assert.Equal("x/a", LiveLab.HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
 
                 var exec = MailleProcess.Run("exec", "--lab", lab, "x/a", "--", "ip", "-4", "-o", "addr", "show", "eth0");
                 Assert.True(exec.ExitCode == 0, exec.Stderr);
@@ -79,7 +79,7 @@ public sealed class LabLifecycleTests
     public void Until_policy_is_enforced_probe_shows_exactly_the_pairs_the_engine_denies()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         try
         {
             var up = MailleProcess.Run("up", "-f", Pods, "-f", MailleProcess.Example("netpol-playground", "scenarios", "deny-all-ingress.yaml"), "--lab", lab);
@@ -107,7 +107,7 @@ public sealed class LabLifecycleTests
     public void A_stopped_node_cuts_its_pods_off_and_starting_it_brings_them_back()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
@@ -119,11 +119,11 @@ public sealed class LabLifecycleTests
             var cut = JsonNode.Parse(stopped.Stdout)!["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
             Assert.NotEmpty(cut);
             Assert.All(cut, c => Assert.Equal("timeout", (string?)c!["outcome"]));
-            var failure = Record.Exception(() => HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+            var failure = Record.Exception(() => LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
             Assert.True(failure is TimeoutException or System.Net.Sockets.SocketException, $"expected no connection, got {failure}");
 
             Assert.Equal(0, MailleProcess.Run("node", "start", "node-2", "--lab", lab).ExitCode);
-            Assert.Equal("y/b", HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+            Assert.Equal("y/b", LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
             var started = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
             Assert.True(started.ExitCode == 0, started.Stdout);
             Assert.All(JsonNode.Parse(started.Stdout)!["connections"]!.AsArray(), c => Assert.True((bool)c!["allowed"]!));
@@ -138,7 +138,7 @@ public sealed class LabLifecycleTests
     public void Readiness_follows_probes_and_shows_in_get_and_endpoint_slices()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(flag, "");
@@ -175,13 +175,13 @@ public sealed class LabLifecycleTests
             Assert.Matches(@"(?m)^flag\s+1/1\s+Running", MailleProcess.Run("get", "pods", "--lab", lab).Stdout);
 
             File.Delete(flag);
-            Assert.True(WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1")), "flag never became not ready");
+            Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1")), "flag never became not ready");
             var slices = JsonNode.Parse(MailleProcess.Run("get", "endpointslices", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray();
             var conditions = slices.SelectMany(s => s!["endpoints"]!.AsArray()).ToDictionary(e => (string)e!["targetRef"]!["name"]!, e => (bool)e!["conditions"]!["ready"]!);
             Assert.Equal(new Dictionary<string, bool> { ["flag"] = false, ["web"] = true }, conditions);
 
             File.WriteAllText(flag, "");
-            Assert.True(WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+1/1")), "flag never became ready again");
+            Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+1/1")), "flag never became ready again");
         }
         finally
         {
@@ -195,7 +195,7 @@ public sealed class LabLifecycleTests
     public async Task The_daemon_answers_a_kubernetes_shaped_api_and_watch_streams_changes()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(flag, "");
@@ -242,7 +242,7 @@ public sealed class LabLifecycleTests
     public async Task Down_stops_the_daemon_with_sigterm_while_a_watch_is_attached()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n");
         try
@@ -271,7 +271,7 @@ public sealed class LabLifecycleTests
     public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: never}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1}\n");
         try
@@ -292,8 +292,8 @@ public sealed class LabLifecycleTests
     public void Two_labs_run_side_by_side_without_interfering()
     {
         Privileged.Require();
-        var first = NewLabName();
-        var second = NewLabName();
+        var first = LiveLab.NewLabName();
+        var second = LiveLab.NewLabName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", first).ExitCode);
@@ -315,7 +315,7 @@ public sealed class LabLifecycleTests
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
@@ -355,7 +355,7 @@ public sealed class LabLifecycleTests
     public void After_kill_9_of_the_daemon_down_kills_the_programs_it_left_in_the_lab()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: sleeper}\nspec:\n  containers:\n  - name: sleep\n    command: [sleep, \"3600\"]\n  - name: web\n    ports: [{containerPort: 8080}]\n");
         List<int> left;
@@ -371,7 +371,7 @@ public sealed class LabLifecycleTests
                 kill.WaitForExit();
             }
 
-            Assert.True(WaitFor(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0));
+            Assert.True(LiveLab.WaitFor(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0));
             left = [.. NetworkNamespace.List(LabNames.Prefix(lab)).SelectMany(NetnsPids)];
             Assert.Contains(left, p => CommandLine(p) == "sleep 3600");
         }
@@ -390,7 +390,7 @@ public sealed class LabLifecycleTests
     public void A_failed_up_leaves_nothing_behind()
     {
         Privileged.Require();
-        var lab = NewLabName();
+        var lab = LiveLab.NewLabName();
         var invalidFile = Path.Combine(Path.GetTempPath(), $"{lab}-invalid.yaml");
         try
         {
@@ -436,22 +436,6 @@ public sealed class LabLifecycleTests
     }
 
     /// <summary>Polls a condition for up to 15 s (probes run every second).</summary>
-    private static bool WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            Thread.Sleep(300);
-        }
-
-        return false;
-    }
-
     private static HttpClient ApiClient(string lab) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (_, cancel) =>
@@ -481,15 +465,5 @@ public sealed class LabLifecycleTests
         {
             return null;
         }
-    }
-
-    private static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];
-
-    private static string HttpGet(string lab, string from, IPAddress to, int port, string path)
-    {
-        using var ns = NetworkNamespace.Open(LabNames.Pod(lab, from));
-        var (status, body) = LabHttp.Get(ns, to, port, path, TimeSpan.FromSeconds(2));
-        Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
-        return body;
     }
 }

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Lab.Labs;
+using Maille.Lab.Probing;
+using Maille.TestKit;
+
+namespace Maille.Lab.Tests.Labs;
+
+// Privileged: a running lab changed with `maille apply`, `label` and `delete`, and through its API.
+// Two pods web-1 (node-1) and web-2 (node-2) behind Service web, and a client on node-1.
+public sealed class LabChangeTests
+{
+    private const string Base = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-1, labels: {app: web}}
+        spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-2, labels: {app: web}}
+        spec: {nodeName: node-2, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client}
+        spec: {nodeName: node-1, containers: [{name: c}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+        """;
+
+    // Sorts before every other pod: a fresh plan would hand it the first address and renumber the rest.
+    private const string Added = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: aaa, labels: {app: web}}
+        spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+        """;
+
+    [SkippableFact]
+    public void Apply_label_and_delete_change_the_live_network_and_existing_pods_keep_their_addresses()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var files = new TempFiles(lab);
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
+            var before = PodIPs(lab);
+
+            var apply = MailleProcess.Run("apply", "-f", files.Write("added.yaml", Added), "--lab", lab);
+            Assert.True(apply.ExitCode == 0, apply.Stderr);
+            Assert.Equal("pod/aaa created", apply.Stdout.Trim());
+            var after = PodIPs(lab);
+            Assert.All(before, pod => Assert.Equal(pod.Value, after[pod.Key]));
+            var added = IPAddress.Parse(after["aaa"]);
+            Assert.Equal("default/aaa", LiveLab.HttpGet(lab, "default/client", added, 8080, "/hostname"));
+            Assert.Contains("aaa", EndpointNames(lab));
+
+            var refused = MailleProcess.Run("label", "pod", "aaa", "app=other", "--lab", lab);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("'app' already has a value (web), and --overwrite is false", refused.Stderr, StringComparison.Ordinal);
+            var label = MailleProcess.Run("label", "pod", "aaa", "app=other", "--overwrite", "--lab", lab);
+            Assert.True(label.ExitCode == 0, label.Stderr);
+            Assert.Equal("pod/aaa labeled", label.Stdout.Trim());
+            Assert.DoesNotContain("aaa", EndpointNames(lab));
+            Assert.Contains("app=other", MailleProcess.Run("get", "pods", "aaa", "--lab", lab, "-o", "json").Stdout.Replace("\"app\": \"other\"", "app=other", StringComparison.Ordinal), StringComparison.Ordinal);
+
+            var namespaceName = LabNames.Pod(lab, "default/aaa");
+            var delete = MailleProcess.Run("delete", "pod", "aaa", "--lab", lab);
+            Assert.True(delete.ExitCode == 0, delete.Stderr);
+            Assert.Equal("pod \"aaa\" deleted", delete.Stdout.Trim());
+            Assert.False(NetworkNamespace.Exists(namespaceName));
+            using (var client = NetworkNamespace.Open(LabNames.Pod(lab, "default/client")))
+            {
+                Assert.ThrowsAny<Exception>(() => LabHttp.Get(client, added, 8080, "/hostname", TimeSpan.FromMilliseconds(500)));
+            }
+
+            var missing = MailleProcess.Run("delete", "pod", "aaa", "--lab", lab);
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("Error from server (NotFound): pods \"aaa\" not found", missing.Stderr, StringComparison.Ordinal);
+            Assert.Equal(before, PodIPs(lab));
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            files.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public void A_change_that_does_not_plan_is_refused_whole_and_a_restarted_daemon_keeps_every_address()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var files = new TempFiles(lab);
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
+            Assert.Equal(0, MailleProcess.Run("apply", "-f", files.Write("added.yaml", Added), "--lab", lab).ExitCode);
+            var before = PodIPs(lab);
+
+            // A good pod and a Service asking for web's ClusterIP: the daemon refuses both.
+            var clusterIP = (string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!;
+            var bad = files.Write("bad.yaml", Added.Replace("name: aaa", "name: bbb", StringComparison.Ordinal) + $$"""
+
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: copy}
+                spec: {clusterIP: {{clusterIP}}, ports: [{port: 80}]}
+                """);
+            var refused = MailleProcess.Run("apply", "-f", bad, "--lab", lab);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains($"provided IP is already allocated (to Service default/web)", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed", refused.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("bbb", PodIPs(lab).Keys);
+
+            var state = new LabState(lab);
+            System.Diagnostics.Process.GetProcessById(state.ReadPid()!.Value).Kill();
+            Assert.True(LiveLab.WaitFor(() => !state.DaemonAlive()));
+            var restart = MailleProcess.Run("up", "--lab", lab);
+            Assert.True(restart.ExitCode == 0, restart.Stderr);
+
+            Assert.Equal(before, PodIPs(lab));
+            Assert.Equal("default/aaa", LiveLab.HttpGet(lab, "default/client", IPAddress.Parse(before["aaa"]), 8080, "/hostname"));
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            files.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_api_serves_discovery_and_takes_kubernetes_writes()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var files = new TempFiles(lab);
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
+            using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab).ApiSocket);
+
+            var (_, versions) = await api.SendAsync(HttpMethod.Get, "/api", null);
+            Assert.Equal("v1", (string)versions!["versions"]![0]!);
+            var (_, groups) = await api.SendAsync(HttpMethod.Get, "/apis", null);
+            Assert.Contains(groups!["groups"]!.AsArray(), g => (string)g!["name"]! == "networking.k8s.io");
+            var (_, core) = await api.SendAsync(HttpMethod.Get, "/api/v1", null);
+            Assert.Contains(core!["resources"]!.AsArray(), r => (string)r!["name"]! == "pods" && (bool)r["namespaced"]! && r["verbs"]!.AsArray().Any(v => (string)v! == "patch"));
+
+            var (patched, _) = await api.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/pods/web-2", """{"metadata":{"labels":{"app":null,"tier":"gone"}}}""", "application/merge-patch+json");
+            Assert.Equal(200, patched);
+            var (_, slices) = await api.SendAsync(HttpMethod.Get, "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", null);
+            var names = slices!["items"]!.AsArray().SelectMany(s => s!["endpoints"]!.AsArray()).Select(e => (string)e!["targetRef"]!["name"]!).ToList();
+            Assert.Equal(["web-1"], names);
+
+            var (created, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
+            Assert.Equal(200, created);
+            var (again, conflict) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
+            Assert.Equal(409, again);
+            Assert.Equal("AlreadyExists", (string)conflict!["reason"]!);
+            var (deleted, _) = await api.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/pods/posted", null);
+            Assert.Equal(200, deleted);
+            var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null);
+            Assert.Equal(404, gone);
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            files.Dispose();
+        }
+    }
+
+    private static Dictionary<string, string> PodIPs(string lab) =>
+        JsonNode.Parse(MailleProcess.Run("get", "pods", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray()
+            .ToDictionary(p => (string)p!["metadata"]!["name"]!, p => (string)p!["status"]!["podIP"]!);
+
+    private static List<string> EndpointNames(string lab) =>
+        [.. JsonNode.Parse(MailleProcess.Run("get", "endpointslices", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray()
+            .SelectMany(s => s!["endpoints"]?.AsArray() ?? [])
+            .Select(e => (string)e!["targetRef"]!["name"]!)];
+
+    /// <summary>Manifest files for one test, in a folder of their own, removed at the end.</summary>
+    private sealed class TempFiles(string lab) : IDisposable
+    {
+        private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "maille-" + lab)).FullName;
+
+        public string Write(string name, string text)
+        {
+            var path = Path.Combine(_folder, name);
+            File.WriteAllText(path, text);
+            return path;
+        }
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
+    }
+}

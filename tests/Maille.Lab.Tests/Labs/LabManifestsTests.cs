@@ -1,0 +1,90 @@
+using Maille.Kube;
+using Maille.Lab.Labs;
+
+namespace Maille.Lab.Tests.Labs;
+
+public sealed class LabManifestsTests
+{
+    private const string Two = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop, labels: {app: web}}
+        spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
+        """;
+
+    [Fact]
+    public void Applying_says_created_configured_or_unchanged_per_object_as_kubectl_does()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two);
+        var change = lab.Apply(ManifestDocument.Parse("new.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
+            spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api}
+            spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            """));
+
+        Assert.Equal(["pod/web configured", "deployment.apps/api unchanged", "service/web created"], change.Outcomes.Select(o => o.ToString()));
+        Assert.Equal(4, change.Manifests.Count);
+        Assert.Equal(3, lab.Count);
+    }
+
+    [Fact]
+    public void Deleting_a_namespace_deletes_what_is_in_it_and_unknown_objects_are_not_found()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two);
+
+        var change = lab.Delete([new ObjectKey("", "Namespace", "", "shop"), new ObjectKey("", "Pod", "default", "ghost")]);
+
+        Assert.Equal(["namespace \"shop\" deleted", "pod \"web\" deleted"], change.Outcomes.Select(o => o.ToString()));
+        Assert.Equal([new ObjectKey("", "Pod", "default", "ghost")], change.NotFound);
+        Assert.Equal([new ObjectKey("apps", "Deployment", "default", "api")], change.Manifests.Documents.Select(d => d.Key));
+    }
+
+    [Fact]
+    public void Labels_are_added_and_removed_and_changing_a_value_needs_overwrite()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two);
+        var web = new ObjectKey("", "Pod", "shop", "web");
+
+        var error = Assert.Throws<InvalidOperationException>(() => lab.Label(web, new Dictionary<string, string?> { ["app"] = "api" }, overwrite: false));
+        var change = lab.Label(web, new Dictionary<string, string?> { ["app"] = null, ["tier"] = "front" }, overwrite: false);
+
+        Assert.Equal("'app' already has a value (web), and --overwrite is false", error.Message);
+        Assert.True(change.Manifests.TryGet(web, out var labeled));
+        Assert.Equal(new Dictionary<string, string> { ["tier"] = "front" }, labeled.Labels);
+        Assert.Equal("pod/web labeled", change.Outcomes.Single().ToString());
+    }
+
+    [Fact]
+    public void The_rendered_state_loads_back_into_the_same_objects()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two).Label(new ObjectKey("", "Pod", "shop", "web"), new Dictionary<string, string?> { ["n"] = "0123" }, overwrite: false).Manifests;
+
+        var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource("state.yaml", lab.Render())]);
+
+        Assert.DoesNotContain(diagnostics, d => d.IsError);
+        var pod = Assert.Single(manifests.Pods);
+        Assert.Equal("0123", pod.Meta.Labels.Get("n"));
+        Assert.Equal(80, pod.Spec.Containers[0].Ports[0].Port);
+        Assert.Equal(2, Assert.Single(manifests.Workloads).Replicas);
+    }
+}
