@@ -35,6 +35,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private LabManifests _desired = LabManifests.Empty;
     private ClusterState? _published;
     private LabNetwork? _network;
+    private (LabManifests Manifests, (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Set)? _loaded;
 
     public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>>? nodeDataplane = null)
     {
@@ -224,8 +225,11 @@ internal sealed partial class LabController : IAsyncDisposable
 
     private PlanResult Plan(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
     {
-        var (loaded, diagnostics) = ManifestLoader.Load([new ManifestSource(_state.ManifestsFile, manifests.Render())]);
-        return ClusterPlanner.Plan(loaded, _config, diagnostics, readiness, prior);
+        // Readiness flips plan the same manifests again and again: read them once per desired state.
+        var loaded = _loaded is { } cached && ReferenceEquals(cached.Manifests, manifests)
+            ? cached
+            : (_loaded = (manifests, ManifestLoader.Load([new ManifestSource(_state.ManifestsFile, manifests.Render())]))).Value;
+        return ClusterPlanner.Plan(loaded.Set.Manifests, _config, loaded.Set.Diagnostics, readiness, prior);
     }
 
     private ClusterState PlanOrThrow(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
