@@ -33,6 +33,7 @@ internal static class CliApp
             Lab.DeleteCommand.Create(context),
             Lab.LabelCommand.Create(context),
             Lab.ProbeCommand.Create(context),
+            Lab.StatusCommand.Create(context),
             Lab.NodeCommand.Create(context),
             Lab.LabDaemonCommand.Create(context),
         };

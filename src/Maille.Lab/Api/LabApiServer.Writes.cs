@@ -62,6 +62,8 @@ internal sealed partial class LabApiServer
             }
         });
 
+        app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) => Json(http, 200, NodeAgentsResource.Render(Controller.Agents.Values)));
+
         // The Kubernetes verbs, one object each.
         foreach (var prefix in new[] { "/api/{version}", "/apis/{group}/{version}" })
         {

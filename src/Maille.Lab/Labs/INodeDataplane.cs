@@ -11,5 +11,8 @@ internal interface INodeDataplane : IDisposable
 {
     string Name { get; }
 
+    /// <summary>What the part reports (sync counts, latency, rule counts), as a value the API serialises to JSON.</summary>
+    object Status { get; }
+
     void Sync(ClusterState cluster);
 }

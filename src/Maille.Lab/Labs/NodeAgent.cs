@@ -18,6 +18,8 @@ internal sealed partial class NodeAgent(string node, IReadOnlyList<INodeDataplan
 
     public bool Running { get; private set; } = true;
 
+    public IReadOnlyList<INodeDataplane> Parts => parts;
+
     /// <summary>How many syncs ran, how long the last took, and what failed last (empty when the last sync worked).</summary>
     public NodeAgentStatus Status { get; private set; } = new();
 

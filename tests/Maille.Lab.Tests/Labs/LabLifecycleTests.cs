@@ -112,6 +112,9 @@ public sealed class LabLifecycleTests
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
             Assert.Equal(0, MailleProcess.Run("node", "stop", "node-2", "--lab", lab).ExitCode);
+            var agents = MailleProcess.Run("status", "--lab", lab).Stdout;
+            Assert.Matches(@"(?m)^node-2\s+Stopped\s", agents);
+            Assert.Matches(@"(?m)^node-1\s+Running\s+[1-9]", agents);
 
             // The prober knows node-2 is stopped: pods there are expected to reach only each other, and do.
             var stopped = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "--timeout", "300", "-o", "json");
@@ -123,6 +126,7 @@ public sealed class LabLifecycleTests
             Assert.True(failure is TimeoutException or System.Net.Sockets.SocketException, $"expected no connection, got {failure}");
 
             Assert.Equal(0, MailleProcess.Run("node", "start", "node-2", "--lab", lab).ExitCode);
+            Assert.Matches(@"(?m)^node-2\s+Running\s", MailleProcess.Run("status", "--lab", lab).Stdout);
             Assert.Equal("y/b", LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
             var started = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
             Assert.True(started.ExitCode == 0, started.Stdout);
