@@ -106,7 +106,15 @@ internal sealed partial class ClusterDnsServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _state, 2) == 1)
         {
-            _server.Stop(); // cancels the accept loops and open TCP reads, closes the transports
+            try
+            {
+                _server.Stop(); // cancels the accept loops and open TCP reads, closes the transports
+            }
+            catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OperationCanceledException))
+            {
+                // ARSoft waits for its accept loops, which end cancelled when they had not started yet.
+            }
+
             LogStopped();
         }
 
