@@ -16,7 +16,7 @@ namespace Maille.Lab.Tests.Dns;
 // default cluster DNS address). The server's UDP and TCP sockets are created inside that namespace on
 // 198.18.128.10:53, as the lab creates a DNS pod's; dig and getent run inside it through `ip netns exec`, the latter
 // with the pod resolv.conf that `ip netns exec` mounts from /etc/netns/<name>/. Nothing leaves the namespace.
-public sealed class ClusterDnsNamespaceTests
+public sealed class ClusterDnsNamespaceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Shop = """
         apiVersion: apps/v1
@@ -96,6 +96,11 @@ public sealed class ClusterDnsNamespaceTests
                 await DigAsync(name, dnsAddress, "db-1.db.shop.svc.cluster.local", "+tcp"));
             Assert.Equal(["api.shop.svc.cluster.local."], await DigAsync(name, dnsAddress, "-x", apiIP));
             Assert.Contains("status: NXDOMAIN", string.Join("\n", await RunAsync("ip", "netns", "exec", name, "dig", $"@{dnsAddress}", "+tries=1", "+time=2", "web.shop.svc.cluster.local")), StringComparison.Ordinal);
+            foreach (var line in await RunAsync("ip", "netns", "exec", name, "dig", $"@{dnsAddress}", "+tries=1", "+time=2", "SRV", "_pg._tcp.db.shop.svc.cluster.local"))
+            {
+                output.WriteLine(line); // the whole answer, as a person reads it
+            }
+
 
             // A pod of shop resolves short names through its search path, as curl http://api and http://db-0.db would.
             Directory.CreateDirectory(etc);
