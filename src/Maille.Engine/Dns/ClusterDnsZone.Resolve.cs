@@ -33,12 +33,14 @@ internal sealed partial class ClusterDnsZone
 
         var answers = new List<DnsRecord>();
         var code = DnsResponseCode.NoError;
+        var negative = false; // NXDOMAIN, or a name in the zone without records of the type: the SOA goes along
         for (var hop = 0; ; hop++)
         {
             var records = RecordsAt(owner, name);
             if (records is null)
             {
                 code = DnsResponseCode.NameError;
+                negative = true;
                 break;
             }
 
@@ -55,7 +57,9 @@ internal sealed partial class ClusterDnsZone
                 continue;
             }
 
-            answers.AddRange(records.Where(r => question.Type == DnsRecordType.ANY || r.Type == question.Type));
+            var matching = records.Where(r => question.Type == DnsRecordType.ANY || r.Type == question.Type).ToList();
+            answers.AddRange(matching);
+            negative = matching.Count == 0;
             break;
         }
 
@@ -64,7 +68,7 @@ internal sealed partial class ClusterDnsZone
             Code = code,
             Authoritative = true,
             Answers = new(answers),
-            Authority = answers.Count == 0 ? new([Soa()]) : EquatableArray<DnsRecord>.Empty,
+            Authority = negative ? new([Soa()]) : EquatableArray<DnsRecord>.Empty,
             Additional = new(AdditionalFor(answers)),
         };
     }

@@ -5,12 +5,19 @@ using ARSoft.Tools.Net.Dns;
 
 namespace Maille.Lab.Dns;
 
-/// <summary>One accepted DNS-over-TCP connection: queries and answers, each behind a two-byte length.</summary>
+/// <summary>
+/// One accepted DNS-over-TCP connection: queries and answers, each behind a two-byte length. Once the server reads
+/// from it, the connection closes its socket itself, when reading has ended and every query read has been answered:
+/// ARSoft 3.6.1's server counts a reference for the read that ends a connection and never releases it (so it would
+/// never dispose it), and may count down to zero between two reads of a live connection (so it would dispose it early).
+/// </summary>
 internal sealed class DnsTcpConnection(IServerTransport transport, Socket socket, ClusterDnsServerOptions options, TimeProvider timeProvider) : IServerConnection
 {
     private readonly IPEndPoint _remote = (IPEndPoint)socket.RemoteEndPoint!;
     private readonly IPEndPoint _local = (IPEndPoint)socket.LocalEndPoint!;
-    private bool _closed;
+    private int _unanswered;
+    private volatile bool _reading;
+    private volatile bool _closed;
 
     public IServerTransport Transport => transport;
 
@@ -25,6 +32,7 @@ internal sealed class DnsTcpConnection(IServerTransport transport, Socket socket
     /// <summary>The next query, or null when the client closed the connection, sent nothing for the idle timeout, or the server stops.</summary>
     public async Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token)
     {
+        _reading = true;
         try
         {
             var header = new byte[DnsRawPackage.LENGTH_HEADER_LENGTH];
@@ -36,12 +44,18 @@ internal sealed class DnsTcpConnection(IServerTransport transport, Socket socket
             var length = BinaryPrimitives.ReadUInt16BigEndian(header);
             var package = new byte[DnsRawPackage.LENGTH_HEADER_LENGTH + length];
             header.CopyTo(package, 0);
-            return length > 0 && await ReadAsync(package.AsMemory(DnsRawPackage.LENGTH_HEADER_LENGTH), options.TcpReadTimeout, token)
-                ? new DnsReceivedRawPackage(package, _remote, _local)
-                : Closed();
+            if (length == 0 || !await ReadAsync(package.AsMemory(DnsRawPackage.LENGTH_HEADER_LENGTH), options.TcpReadTimeout, token))
+            {
+                return Closed();
+            }
+
+            var query = new DnsReceivedRawPackage(package, _remote, _local); // reads the header and question: throws on garbage
+            Interlocked.Increment(ref _unanswered);
+            return query;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception)
         {
+            // The peer reset, a timeout, the server stopping, or bytes that are not DNS: the connection ends here.
             return Closed();
         }
     }
@@ -59,18 +73,47 @@ internal sealed class DnsTcpConnection(IServerTransport transport, Socket socket
             Closed();
             return false;
         }
+        finally
+        {
+            // One send per query read (zone transfers, which take several, are not served).
+            if (Interlocked.Decrement(ref _unanswered) <= 0 && _closed)
+            {
+                socket.Dispose();
+            }
+        }
     }
 
+    /// <summary>Closes a connection the server never read from (queued when it stopped); one being read closes itself.</summary>
     public void Dispose()
     {
-        _closed = true;
-        socket.Dispose();
+        if (!_reading)
+        {
+            _closed = true;
+            socket.Dispose();
+        }
     }
 
+    /// <summary>Reading has ended: closes the socket now, or after the last answer when queries are still being answered.</summary>
     private DnsReceivedRawPackage? Closed()
     {
         _closed = true;
+        if (Volatile.Read(ref _unanswered) <= 0)
+        {
+            socket.Dispose();
+        }
+        else
+        {
+            _ = CloseLaterAsync();
+        }
+
         return null;
+    }
+
+    /// <summary>A query that fails before its answer (an exception in the server) never sends: the socket still closes, after the read timeout.</summary>
+    private async Task CloseLaterAsync()
+    {
+        await Task.Delay(options.TcpReadTimeout, timeProvider);
+        socket.Dispose();
     }
 
     /// <summary>Fills <paramref name="buffer"/>; false when the peer closed first. Throws when <paramref name="timeout"/> passes.</summary>

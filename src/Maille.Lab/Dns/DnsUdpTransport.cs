@@ -47,8 +47,18 @@ internal sealed partial class DnsUdpTransport(ClusterDnsServerOptions options, I
             var package = new byte[DnsRawPackage.LENGTH_HEADER_LENGTH + received.ReceivedBytes];
             BinaryPrimitives.WriteUInt16BigEndian(package, (ushort)received.ReceivedBytes);
             buffer.AsSpan(0, received.ReceivedBytes).CopyTo(package.AsSpan(DnsRawPackage.LENGTH_HEADER_LENGTH));
-            var query = new DnsUdpConnection(this, socket, new DnsReceivedRawPackage(package, (IPEndPoint)received.RemoteEndPoint, local));
-            if (!await QueueAsync(query, wait: false, token))
+            DnsReceivedRawPackage raw;
+            try
+            {
+                raw = new DnsReceivedRawPackage(package, (IPEndPoint)received.RemoteEndPoint, local); // reads the header and question
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDatagramMalformed(key, received.RemoteEndPoint, e);
+                continue; // not DNS: nothing to answer, as a server does with a datagram it cannot parse
+            }
+
+            if (!await QueueAsync(new DnsUdpConnection(this, socket, raw), wait: false, token))
             {
                 LogQueryDropped(key); // the queue is full: the client asks again, as it would after a lost datagram
             }
@@ -57,6 +67,9 @@ internal sealed partial class DnsUdpTransport(ClusterDnsServerOptions options, I
 
     [LoggerMessage(EventId = 611, Level = LogLevel.Debug, Message = "A DNS datagram on {Port} failed with {Error}")]
     private partial void LogDatagramFailed(PodPort port, SocketError error);
+
+    [LoggerMessage(EventId = 613, Level = LogLevel.Debug, Message = "Dropped a datagram on {Port} from {Remote} that is not a DNS query")]
+    private partial void LogDatagramMalformed(PodPort port, EndPoint remote, Exception exception);
 
     [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Dropped a DNS query on {Port}: too many queries waiting")]
     private partial void LogQueryDropped(PodPort port);

@@ -272,6 +272,41 @@ public sealed class ClusterDnsZoneTests
     }
 
     [Fact]
+    public void External_names_that_point_at_each_other_are_followed_a_bounded_number_of_times()
+    {
+        const string Loop = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ping, namespace: shop}
+            spec: {type: ExternalName, externalName: pong.shop.svc.cluster.local}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: pong, namespace: shop}
+            spec: {type: ExternalName, externalName: ping.shop.svc.cluster.local}
+            """;
+        var zone = ClusterDnsZone.Build(Maille.TestKit.Cluster.Valid(Loop));
+
+        var answer = zone.Resolve(new DnsQuestion("ping.shop.svc.cluster.local", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NoError, answer.Code);
+        Assert.Equal(9, answer.Answers.Count);
+        Assert.All(answer.Answers, r => Assert.Equal(DnsRecordType.CNAME, r.Type));
+    }
+
+    [Fact]
+    public void An_external_name_to_a_missing_name_in_the_zone_is_nxdomain_after_the_cname()
+    {
+        var cluster = Maille.TestKit.Cluster.Valid("apiVersion: v1\nkind: Service\nmetadata: {name: gone, namespace: shop}\nspec: {type: ExternalName, externalName: nothing.shop.svc.cluster.local}\n");
+
+        var answer = ClusterDnsZone.Build(cluster).Resolve(new DnsQuestion("gone.shop.svc.cluster.local", DnsRecordType.A));
+
+        Assert.Equal(DnsResponseCode.NameError, answer.Code);
+        Assert.Equal(["gone.shop.svc.cluster.local. 5 IN CNAME nothing.shop.svc.cluster.local."], answer.Answers.Select(r => r.ToString()));
+        Assert.Equal(DnsRecordType.SOA, Assert.Single(answer.Authority).Type);
+    }
+
+    [Fact]
     public void The_reverse_name_of_a_cluster_ip_points_to_the_service()
     {
         var reverse = DnsNames.Reverse(ClusterIP("shop/api"));

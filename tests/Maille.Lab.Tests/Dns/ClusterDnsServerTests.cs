@@ -72,6 +72,16 @@ public sealed class ClusterDnsServerTests(ITestOutputHelper output)
 
     private static IPAddress ClusterIP(ClusterState cluster, string service) => cluster.ServicesByName[service].ClusterIP!;
 
+    private static async Task ReceiveExactlyAsync(Socket socket, byte[] buffer, CancellationToken token)
+    {
+        for (var read = 0; read < buffer.Length;)
+        {
+            var received = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, token);
+            Assert.NotEqual(0, received);
+            read += received;
+        }
+    }
+
     [Fact]
     public async Task A_query_over_udp_gets_the_service_address_authoritatively()
     {
@@ -150,6 +160,36 @@ public sealed class ClusterDnsServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_tcp_connection_answers_several_queries_and_is_closed_once_idle()
+    {
+        await using var dns = TestDnsServer.Start(Cluster, new Maille.Lab.Dns.ClusterDnsServerOptions { TcpIdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(dns.Tcp, timeout.Token);
+
+        var answers = new List<DnsMessage>();
+        foreach (var name in new[] { "api.shop.svc.cluster.local", "db-0.db.shop.svc.cluster.local" })
+        {
+            var query = await TestDnsServer.QueryBytesAsync(name, RecordType.A, edns: false);
+            await client.SendAsync((byte[])[(byte)(query.Length >> 8), (byte)query.Length, .. query], SocketFlags.None, timeout.Token);
+            var length = new byte[2];
+            await ReceiveExactlyAsync(client, length, timeout.Token);
+            var response = new byte[(length[0] << 8) | length[1]];
+            await ReceiveExactlyAsync(client, response, timeout.Token);
+            answers.Add(DnsMessage.Parse(new ArraySegment<byte>(response)));
+        }
+
+        var idle = System.Diagnostics.Stopwatch.StartNew();
+        var closed = await client.ReceiveAsync(new byte[16], SocketFlags.None, timeout.Token);
+        idle.Stop();
+
+        Assert.Equal(ClusterIP(Cluster, "shop/api"), Assert.IsType<ARecord>(Assert.Single(answers[0].AnswerRecords)).Address);
+        Assert.Equal(Cluster.PodsByName["shop/db-0"].Status.PodIP, Assert.IsType<ARecord>(Assert.Single(answers[1].AnswerRecords)).Address);
+        Assert.Equal(0, closed); // the server closed the idle connection
+        Assert.InRange(idle.Elapsed, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Names_match_whatever_their_case()
     {
         await using var dns = TestDnsServer.Start(Cluster);
@@ -190,6 +230,31 @@ public sealed class ClusterDnsServerTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => dns.Server.AddPort(new PodPort(pod, Protocol.UDP, 53), stream));
         Assert.Throws<ArgumentException>(() => dns.Server.AddPort(new PodPort(TestDnsServer.DnsPod, Protocol.UDP, 53), datagram));
         Assert.Throws<ArgumentException>(() => dns.Server.AddPort(new PodPort(pod, Protocol.SCTP, 53), datagram));
+    }
+
+    [Fact]
+    public async Task Garbage_over_udp_and_tcp_leaves_the_server_answering()
+    {
+        await using var dns = TestDnsServer.Start(Cluster);
+        using var udp = Workloads.Loopback.BindUdp();
+        await udp.SendToAsync("not a dns message at all"u8.ToArray(), SocketFlags.None, dns.Udp);
+        using (var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await tcp.ConnectAsync(dns.Tcp);
+            await tcp.SendAsync(new byte[] { 0, 5, 1, 2, 3, 4, 5 }, SocketFlags.None);
+        }
+
+        var afterUdp = await TestDnsServer.AskUdpAsync(dns.Udp, "api.shop.svc.cluster.local", RecordType.A);
+        var afterTcp = await TestDnsServer.AskTcpAsync(dns.Tcp, "api.shop.svc.cluster.local", RecordType.A);
+
+        foreach (var entry in dns.Log.Entries)
+        {
+            output.WriteLine(entry.ToString());
+        }
+
+        Assert.Equal(ReturnCode.NoError, afterUdp?.ReturnCode);
+        Assert.Equal(ReturnCode.NoError, afterTcp?.ReturnCode);
+        Assert.DoesNotContain(dns.Log.Entries, entry => entry.Level >= LogLevel.Warning);
     }
 
     [Fact]

@@ -68,24 +68,19 @@ internal sealed class TestDnsServer : IAsyncDisposable
         AskAsync(server, new TcpClientTransport(server.Port), name, type, edns: true);
 
     /// <summary>
-    /// Sends one query over UDP and returns the response exactly as it came, without a client's retry over TCP. The
-    /// query's bytes are ARSoft's: its client is pointed at a loopback socket of the test's, which keeps them.
+    /// The bytes of a query as ARSoft's client sends it: the client is pointed at a loopback socket of the test's,
+    /// which keeps the first datagram (no wire format is written by hand).
     /// </summary>
-    public static async Task<DnsMessage> ExchangeUdpAsync(IPEndPoint server, string name, RecordType type, bool edns)
+    public static async Task<byte[]> QueryBytesAsync(string name, RecordType type, bool edns)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var spy = Workloads.Loopback.BindUdp();
-        var port = Workloads.Loopback.EndPointOf(spy).Port;
-        var client = new DnsClient([IPAddress.Loopback], [new UdpClientTransport(port)], true, 1000);
+        var client = new DnsClient([IPAddress.Loopback], [new UdpClientTransport(Workloads.Loopback.EndPointOf(spy).Port)], true, 1000);
         using var stopClient = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var unanswered = client.ResolveAsync(DomainName.Parse(name), type, RecordClass.INet, new DnsQueryOptions { IsEDnsEnabled = edns }, stopClient.Token);
         var buffer = new byte[4096];
         var query = await spy.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
         await stopClient.CancelAsync();
-
-        using var asker = Workloads.Loopback.BindUdp();
-        await asker.SendToAsync(buffer.AsMemory(0, query.ReceivedBytes), SocketFlags.None, server, timeout.Token);
-        var response = await asker.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
         try
         {
             await unanswered;
@@ -94,6 +89,17 @@ internal sealed class TestDnsServer : IAsyncDisposable
         {
         }
 
+        return buffer[..query.ReceivedBytes];
+    }
+
+    /// <summary>Sends one query over UDP and returns the response exactly as it came, without a client's retry over TCP.</summary>
+    public static async Task<DnsMessage> ExchangeUdpAsync(IPEndPoint server, string name, RecordType type, bool edns)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var asker = Workloads.Loopback.BindUdp();
+        await asker.SendToAsync(await QueryBytesAsync(name, type, edns), SocketFlags.None, server, timeout.Token);
+        var buffer = new byte[65535];
+        var response = await asker.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
         return DnsMessage.Parse(new ArraySegment<byte>(buffer, 0, response.ReceivedBytes));
     }
 
