@@ -78,7 +78,7 @@ internal static class ProbeCommand
         var cluster = LabDaemon.LoadCluster(state);
         if (ports.Count == 0)
         {
-            ports.AddRange(ReachabilityMatrix.DeclaredPorts(LabTopologyMapper.LabPods(cluster).Where(p => ns is null || p.Namespace == ns)).Where(p => p.Protocol != Protocol.SCTP));
+            ports.AddRange(ReachabilityMatrix.DeclaredPorts(LabTopologyMapper.LabPods(cluster).Where(p => !LabPlanner.IsSystem(p) && (ns is null || p.Namespace == ns))).Where(p => p.Protocol != Protocol.SCTP));
         }
 
         var report = await new ConnectivityProber(cluster, lab) { Timeout = timeout, StoppedNodes = state.ReadStoppedNodes().ToHashSet(StringComparer.Ordinal) }.ProbeAsync(ports, ns, cancellationToken);

@@ -120,11 +120,21 @@ internal sealed partial class NetworkNamespace : IDisposable
 
     public static bool Exists(string name) => File.Exists(System.IO.Path.Combine(RunDirectory, name));
 
+    /// <summary>iproute2's per-namespace configuration folder: <c>ip netns exec</c> bind-mounts its files over <c>/etc</c>.</summary>
+    public const string EtcDirectory = "/etc/netns";
+
     /// <summary>Removes a namespace as <c>ip netns delete</c> does: detach the bind mount, unlink the file.
-    /// The kernel destroys the namespace, and the veths in it, once nothing holds it open.</summary>
+    /// The kernel destroys the namespace, and the veths in it, once nothing holds it open. Its
+    /// <c>/etc/netns/NAME</c> folder (a <c>resolv.conf</c> the lab wrote) goes too.</summary>
     public static void Delete(string name)
     {
         ValidateName(name);
+        var etc = System.IO.Path.Combine(EtcDirectory, name);
+        if (Directory.Exists(etc))
+        {
+            Directory.Delete(etc, recursive: true);
+        }
+
         var path = System.IO.Path.Combine(RunDirectory, name);
         if (Libc.Umount2(path, Libc.MntDetach) != 0)
         {
@@ -137,6 +147,17 @@ internal sealed partial class NetworkNamespace : IDisposable
         }
 
         File.Delete(path);
+    }
+
+    /// <summary>
+    /// Writes <c>/etc/netns/NAME/FILE</c>, which programs started with <c>ip netns exec NAME</c> see as <c>/etc/FILE</c>
+    /// (how a pod gets its own <c>resolv.conf</c>).
+    /// </summary>
+    public static void WriteEtcFile(string name, string file, string text)
+    {
+        ValidateName(name);
+        var folder = Directory.CreateDirectory(System.IO.Path.Combine(EtcDirectory, name)).FullName;
+        File.WriteAllText(System.IO.Path.Combine(folder, file), text);
     }
 
     /// <summary>Names under <see cref="RunDirectory"/> starting with <paramref name="prefix"/>, sorted.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private readonly LabNetworkMode _mode;
     private readonly ILogger _logger;
     private readonly PodServerHost _server;
+    private readonly Dns.ClusterDnsServer _dns;
     private readonly PodWorkloads _workloads;
     private readonly ReadinessProber _readiness;
     private readonly Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>> _nodeDataplane;
@@ -43,7 +44,8 @@ internal sealed partial class LabController : IAsyncDisposable
         _mode = mode;
         _logger = loggers.CreateLogger<LabController>();
         _server = new PodServerHost(new PodServerOptions(), loggers, TimeProvider.System);
-        _workloads = new PodWorkloads(_server, _logger);
+        _dns = new Dns.ClusterDnsServer(() => Published, new Dns.ClusterDnsServerOptions(), loggers, TimeProvider.System);
+        _workloads = new PodWorkloads(_server, _dns, _logger);
         _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
         _nodeDataplane = nodeDataplane ?? ((_, _) => []);
         Store = new Api.LabStore(null);
@@ -82,6 +84,9 @@ internal sealed partial class LabController : IAsyncDisposable
         _network = LabNetworkBuilder.Build(_state.Lab, LabTopologyMapper.Map(planned, _mode));
         var networkTime = Stopwatch.GetElapsedTime(started);
         await _server.StartAsync(cancellationToken);
+        _published = planned;
+        _dns.Start();
+        WriteResolvConf(planned, _network.Plan.Pods);
         StartWorkloads(planned);
         _readiness.Update(planned, _network);
         await _readiness.ProbeDueAsync(cancellationToken);
@@ -198,6 +203,7 @@ internal sealed partial class LabController : IAsyncDisposable
         _workloads.StopAll();
         await _server.StopAsync(CancellationToken.None);
         await _server.DisposeAsync();
+        await _dns.DisposeAsync();
         _network?.Dispose();
         _gate.Dispose();
     }
@@ -208,8 +214,7 @@ internal sealed partial class LabController : IAsyncDisposable
     /// </summary>
     public static PlanResult Plan(LabState state, IReadOnlyDictionary<string, bool>? readiness)
     {
-        var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource(state.ManifestsFile, File.ReadAllText(state.ManifestsFile))]);
-        return ClusterPlanner.Plan(manifests, LoadConfig(state), diagnostics, readiness, state.ReadAllocations());
+        return LabPlanner.Plan(state.ManifestsFile, File.ReadAllText(state.ManifestsFile), LoadConfig(state), readiness, state.ReadAllocations());
     }
 
     public static ClusterConfig LoadConfig(LabState state)
@@ -229,7 +234,7 @@ internal sealed partial class LabController : IAsyncDisposable
         var loaded = _loaded is { } cached && ReferenceEquals(cached.Manifests, manifests)
             ? cached
             : (_loaded = (manifests, ManifestLoader.Load([new ManifestSource(_state.ManifestsFile, manifests.Render())]))).Value;
-        return ClusterPlanner.Plan(loaded.Set.Manifests, _config, loaded.Set.Diagnostics, readiness, prior);
+        return LabPlanner.Plan(loaded.Set.Manifests, loaded.Set.Diagnostics, _config, readiness, prior);
     }
 
     private ClusterState PlanOrThrow(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
@@ -261,9 +266,23 @@ internal sealed partial class LabController : IAsyncDisposable
         }
 
         LabNetworkBuilder.RemovePods(network, moved);
-        LabNetworkBuilder.AddPods(network, [.. topology.Pods.Where(p => !network.HasPod(p.Key))]);
+        var added = topology.Pods.Where(p => !network.HasPod(p.Key)).ToList();
+        LabNetworkBuilder.AddPods(network, added);
+        WriteResolvConf(planned, [.. added.Select(p => network.PodPlan(p.Key))]);
         StartWorkloads(planned);
         _readiness.Update(planned, network);
+    }
+
+    /// <summary>Each pod's <c>resolv.conf</c> (cluster DNS first, the pod's namespace in the search path), which programs run with <c>maille exec</c> see.</summary>
+    private void WriteResolvConf(ClusterState planned, IEnumerable<PodNetworkPlan> pods)
+    {
+        foreach (var pod in pods)
+        {
+            if (planned.PodsByName.TryGetValue(pod.Key, out var described) && Engine.Dns.PodResolvConf.For(described, _config) is { } text)
+            {
+                NetworkNamespace.WriteEtcFile(pod.Namespace, "resolv.conf", text);
+            }
+        }
     }
 
     /// <summary>Starts every runnable pod that does not run yet as described.</summary>

@@ -35,8 +35,9 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
     public async Task<ProbeReport> ProbeAsync(IReadOnlyList<PortProtocol> ports, string? onlyNamespace, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        // The lab's own pods (cluster DNS) are not the user's: probe compares with `maille matrix` over the user's pods.
         var pods = LabTopologyMapper.LabPods(cluster)
-            .Where(p => onlyNamespace is null || p.Namespace == onlyNamespace)
+            .Where(p => !LabPlanner.IsSystem(p) && (onlyNamespace is null || p.Namespace == onlyNamespace))
             .OrderBy(p => p.QualifiedName, StringComparer.Ordinal)
             .ToList();
         var evaluator = NetworkPolicyEvaluator.For(cluster);

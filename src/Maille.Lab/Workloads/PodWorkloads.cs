@@ -11,9 +11,10 @@ namespace Maille.Lab.Workloads;
 /// What runs in each pod of a lab: its declared ports, served by the one in-process <see cref="PodServerHost"/> on
 /// sockets opened inside the pod's namespace (hostNetwork pods: their node's), or the container's own program started
 /// inside that namespace. Pods are started and stopped one by one as the lab changes; a pod whose containers, address
-/// or node change is stopped and started again. Not thread-safe: the lab's controller is its only caller.
+/// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="ClusterDnsServer"/>
+/// instead. Not thread-safe: the lab's controller is its only caller.
 /// </summary>
-internal sealed partial class PodWorkloads(PodServerHost server, ILogger logger)
+internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, ILogger logger)
 {
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
 
@@ -34,6 +35,17 @@ internal sealed partial class PodWorkloads(PodServerHost server, ILogger logger)
         server.SetPod(id, ready: true);
         var running = new Running(Signature(pod));
         _running[pod.QualifiedName] = running;
+        if (Engine.Dns.SystemManifests.IsClusterDnsPod(pod))
+        {
+            foreach (var port in pod.Spec.AllPorts.Where(p => p.Protocol != Protocol.SCTP))
+            {
+                dns.AddPort(new PodPort(id, port.Protocol, port.Port), OpenSocket(ns, pod.Status.PodIP!, port));
+                running.Ports++;
+            }
+
+            return;
+        }
+
         foreach (var container in pod.Spec.Containers)
         {
             if (RunsOwnProgram(container))
@@ -59,7 +71,9 @@ internal sealed partial class PodWorkloads(PodServerHost server, ILogger logger)
         }
 
         var slash = key.IndexOf('/', StringComparison.Ordinal);
-        server.RemovePod(new PodId(key[..slash], key[(slash + 1)..]));
+        var id = new PodId(key[..slash], key[(slash + 1)..]);
+        server.RemovePod(id);
+        dns.RemovePod(id);
         foreach (var process in running.Programs)
         {
             Kill(process);
