@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Maille.Engine.ServiceProxy;
+using Maille.Model;
+
+namespace Maille.Dataplane.Linux.Nftables;
+
+/// <summary>
+/// Turns a <see cref="NodeServicePlan"/> into the node's <c>table ip maille-svc</c>. Pure. The layout, and why it is
+/// shared typed maps rather than kube-proxy's anonymous verdict map per Service, is in docs/services-dataplane.md:
+/// <list type="bullet">
+/// <item><c>service-ips</c> maps every captured (address, protocol, port) to a chain shared by all Services of the
+/// same kind and endpoint count (<c>internal-3</c>, <c>external-3</c>, <c>external-local-1</c>), or to reject/drop;</item>
+/// <item>that chain marks for masquerade as the policy says, then translates with one lookup in the typed map
+/// <c>endpoints-N</c> keyed by (address, protocol, port, <c>numgen random mod N</c>).</item>
+/// </list>
+/// </summary>
+internal static class ServiceRulesetBuilder
+{
+    public const string Family = "ip";
+    public const string Table = "maille-svc";
+
+    /// <summary>The packet mark bit that asks <c>masquerading</c> to masquerade (kube-proxy's default bit, 0x4000).</summary>
+    public const uint MasqueradeBit = 0x4000;
+
+    public const string ServiceIps = "service-ips";
+    public const string ClusterServiceIps = "cluster-service-ips";
+    public const string AffinityIps = "affinity-ips";
+    public const string LocalAffinityIps = "local-affinity-ips";
+    public const string ClusterIps = "cluster-ips";
+    public const string FirewallIps = "firewall-ips";
+    public const string FirewallAllow = "firewall-allow";
+    public const string Hairpin = "hairpin";
+
+    public const string NatPrerouting = "nat-prerouting";
+    public const string NatOutput = "nat-output";
+    public const string NatPostrouting = "nat-postrouting";
+    public const string Services = "services";
+    public const string MarkForMasquerade = "mark-for-masquerade";
+    public const string Masquerading = "masquerading";
+    public const string RejectChain = "reject-chain";
+
+    private const string ServiceKeyType = "ipv4_addr . inet_proto . inet_service";
+
+    /// <summary>The node's whole table for <paramref name="plan"/>.</summary>
+    public static NftRuleset Build(NodeServicePlan plan)
+    {
+        var state = new ServiceRulesetState();
+        state.Commit(state.Prepare(plan));
+        return state.Ruleset();
+    }
+
+    /// <summary>The sets and maps every table has, empty (elements come from the ports).</summary>
+    public static IReadOnlyList<NftSet> FixedSets() =>
+    [
+        Declare(ServiceIps, $"type {ServiceKeyType} : verdict"),
+        Declare(ClusterServiceIps, $"type {ServiceKeyType} : verdict"),
+        Declare(AffinityIps, $"type {ServiceKeyType} : verdict"),
+        Declare(LocalAffinityIps, $"type {ServiceKeyType} : verdict"),
+        Declare(ClusterIps, "type ipv4_addr"),
+        Declare(FirewallIps, $"type {ServiceKeyType}"),
+        Declare(FirewallAllow, $"type {ServiceKeyType} . ipv4_addr; flags interval"),
+        Declare(Hairpin, "type ipv4_addr . ipv4_addr"),
+    ];
+
+    /// <summary>The chains every table has: the hooks, dispatch, masquerading and rejecting.</summary>
+    public static IReadOnlyList<NftChain> FixedChains(NodeServicePlan context)
+    {
+        var key = NftFields.ServiceKey;
+        return
+        [
+            new NftChain(NatPrerouting, new NftHook("nat", "prerouting", NftHook.DestinationNatPriority), Rules(NftRule.Of(Jump(Services)))),
+            new NftChain(NatOutput, new NftHook("nat", "output", NftHook.DestinationNatPriority), Rules(NftRule.Of(Jump(Services)))),
+            new NftChain(NatPostrouting, new NftHook("nat", "postrouting", NftHook.SourceNatPriority), Rules(NftRule.Of(Jump(Masquerading)))),
+            new NftChain(Services, null, Rules(
+                NftRule.Of(
+                    new NftSetMatch(key, FirewallIps),
+                    new NftSetMatch(new[] { NftField.DestinationAddress, NftField.Protocol, NftField.DestinationPort, NftField.SourceAddress }, FirewallAllow, Negated: true),
+                    new NftVerdictStatement(NftVerdict.Drop),
+                    "loadBalancerSourceRanges"),
+                NftRule.Of(new NftVerdictMapStatement(key, ServiceIps)),
+                NftRule.Of(new NftSetMatch(new[] { NftField.DestinationAddress }, ClusterIps), Goto(RejectChain), "no such port on this ClusterIP"),
+                NftRule.Of(new NftValueMatch(NftField.DestinationAddress, context.ServiceCidr.ToString()), new NftVerdictStatement(NftVerdict.Drop), "no Service has this address"))),
+            new NftChain(MarkForMasquerade, null, Rules(NftRule.Of(new NftMarkStatement(MasqueradeBit, Set: true)))),
+            new NftChain(Masquerading, null, Rules(
+                NftRule.Of(
+                    new NftValueMatch(NftField.ConntrackStatus, "dnat"),
+                    new NftSetMatch(new[] { NftField.SourceAddress, NftField.DestinationAddress }, Hairpin),
+                    new NftMasqueradeStatement(),
+                    "hairpin: a pod reached itself through a Service"),
+                NftRule.Of(new NftMarkMatch(MasqueradeBit, IsSet: false), new NftVerdictStatement(NftVerdict.Return)),
+                NftRule.Of(new NftMarkStatement(MasqueradeBit, Set: false)),
+                NftRule.Of(new NftMasqueradeStatement()))),
+            new NftChain(RejectChain, null, Rules(
+                NftRule.Of(new NftValueMatch(NftField.Protocol, "tcp"), new NftRejectStatement(TcpReset: true)),
+                NftRule.Of(new NftRejectStatement(TcpReset: false)))),
+        ];
+    }
+
+    /// <summary>The chain or map a shared object name (<c>chain:internal-3</c>, <c>map:endpoints-3</c>) stands for.</summary>
+    public static (NftChain? Chain, NftSet? Set) SharedObject(string name, NodeServicePlan context)
+    {
+        var separator = name.IndexOf(':', StringComparison.Ordinal);
+        var kind = name[..separator];
+        var objectName = name[(separator + 1)..];
+        if (kind == "map")
+        {
+            var count = int.Parse(objectName[(objectName.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
+            return (null, Declare(objectName,
+                string.Create(CultureInfo.InvariantCulture, $"typeof ip daddr . meta l4proto . th dport . numgen random mod {count} : ip daddr . th dport")));
+        }
+
+        return (KindChain(objectName, context), null);
+    }
+
+    /// <summary>What <paramref name="port"/> adds to the table of the node <paramref name="context"/> plans.</summary>
+    public static ServicePortRules PortRules(NodeServicePlan context, ServicePortPlan port)
+    {
+        if (!port.KernelSupported)
+        {
+            return ServicePortRules.Empty(port.Id);
+        }
+
+        var rules = new PortRulesWriter(port);
+        rules.Hairpins();
+        var protocol = port.Protocol.ToString().ToLowerInvariant();
+        var clusterEntry = Key(port.ClusterIP, protocol, port.Port);
+        rules.Element(ClusterIps, NftElement.Member(port.ClusterIP.ToString()));
+        var internalList = port.InternalEndpoints;
+        if (internalList.IsEmpty)
+        {
+            rules.Element(ServiceIps, new NftElement(clusterEntry, EquatableArray<string>.Empty, EmptyVerdict(port)));
+        }
+        else
+        {
+            rules.Element(ServiceIps, new NftElement(clusterEntry, EquatableArray<string>.Empty, NftVerdict.Goto(rules.Pick("internal", clusterEntry, localList: port.InternalTrafficLocal))));
+        }
+
+        foreach (var (address, number, isLoadBalancer) in ExternalEntries(context, port))
+        {
+            var entry = Key(address, protocol, number);
+            if (isLoadBalancer && !port.SourceRanges.IsEmpty)
+            {
+                rules.Element(FirewallIps, new NftElement(entry, EquatableArray<string>.Empty));
+                foreach (var range in port.SourceRanges)
+                {
+                    rules.Element(FirewallAllow, new NftElement(new([.. entry, range.ToString()]), EquatableArray<string>.Empty));
+                }
+            }
+
+            if (!port.HasEndpoints)
+            {
+                rules.Element(ServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(RejectChain)));
+            }
+            else if (!port.ExternalTrafficLocal)
+            {
+                rules.Element(ServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(rules.Pick("external", entry, localList: false))));
+            }
+            else
+            {
+                var localChain = port.LocalEndpoints.IsEmpty ? rules.Shared("chain:external-local-0") : rules.Pick("external-local", entry, localList: true);
+                rules.Element(ServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(localChain)));
+                var clusterTarget = port.ClusterEndpoints.IsEmpty ? RejectChain : rules.Pick("internal", entry, localList: false);
+                rules.Element(ClusterServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(clusterTarget)));
+            }
+        }
+
+        return rules.Result();
+    }
+
+    private static NftVerdict EmptyVerdict(ServicePortPlan port) =>
+        port.WhenEmpty == EmptyServiceVerdict.Reject ? NftVerdict.Goto(RejectChain) : NftVerdict.Drop;
+
+    /// <summary>The NodePort on the node's address, then LoadBalancer IPs, then externalIPs.</summary>
+    private static IEnumerable<(IPAddress Address, int Port, bool IsLoadBalancer)> ExternalEntries(NodeServicePlan context, ServicePortPlan port)
+    {
+        if (port.NodePort is { } nodePort && context.NodeAddress is { } nodeAddress)
+        {
+            yield return (nodeAddress, nodePort, false);
+        }
+
+        foreach (var address in port.LoadBalancerIPs)
+        {
+            yield return (address, port.Port, true);
+        }
+
+        foreach (var address in port.ExternalIPs.Where(a => !port.LoadBalancerIPs.Contains(a)))
+        {
+            yield return (address, port.Port, false);
+        }
+    }
+
+    /// <summary>
+    /// A shared chain by name: <c>internal-N</c> (ClusterIP), <c>external-N</c> (external, Cluster policy),
+    /// <c>external-local-N</c> (external, Local policy, N endpoints on this node), or the <c>-affinity</c> forms.
+    /// </summary>
+    private static NftChain KindChain(string name, NodeServicePlan context)
+    {
+        var key = NftFields.ServiceKey;
+        var pods = context.ClusterCidr.ToString();
+        var (kind, pick) = name.StartsWith("external-local-", StringComparison.Ordinal) ? ("external-local", name["external-local-".Length..])
+            : name.StartsWith("external-", StringComparison.Ordinal) ? ("external", name["external-".Length..])
+            : ("internal", name["internal-".Length..]);
+        var local = kind == "external-local";
+        NftRule Select() => pick == "affinity"
+            ? NftRule.Of(new NftVerdictMapStatement(key, local ? LocalAffinityIps : AffinityIps))
+            : pick == "0"
+                ? NftRule.Of(new NftVerdictStatement(NftVerdict.Drop), "externalTrafficPolicy Local and no endpoint on this node")
+                : NftRule.Of(new NftDnatMapStatement(key, int.Parse(pick, CultureInfo.InvariantCulture), $"{(local ? "local-" : "")}endpoints-{pick}"));
+        return kind switch
+        {
+            "internal" => new NftChain(name, null, Rules(
+                NftRule.Of(new NftValueMatch(NftField.SourceAddress, pods, Negated: true), Jump(MarkForMasquerade), "ClusterIP traffic from outside the pod network is masqueraded"),
+                Select())),
+            "external" => new NftChain(name, null, Rules(
+                NftRule.Of(Jump(MarkForMasquerade), "externalTrafficPolicy Cluster masquerades"),
+                Select())),
+            _ => new NftChain(name, null, Rules(
+                NftRule.Of(new NftValueMatch(NftField.SourceAddress, pods), new NftVerdictMapStatement(key, ClusterServiceIps), "pods reach external addresses with the Cluster policy"),
+                NftRule.Of(new NftValueMatch(NftField.SourceAddressType, "local"), Jump(MarkForMasquerade)),
+                NftRule.Of(new NftValueMatch(NftField.SourceAddressType, "local"), new NftVerdictMapStatement(key, ClusterServiceIps), "so does the node itself, masqueraded"),
+                Select())),
+        };
+    }
+
+    internal static EquatableArray<string> Key(IPAddress address, string protocol, int port) =>
+        new[] { address.ToString(), protocol, port.ToString(CultureInfo.InvariantCulture) };
+
+    internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+
+    private static NftSet Declare(string name, string declaration) => new(name, declaration, EquatableArray<NftElement>.Empty);
+
+    private static EquatableArray<NftRule> Rules(params NftRule[] rules) => rules;
+
+    private static NftVerdictStatement Jump(string chain) => new(NftVerdict.Jump(chain));
+
+    private static NftVerdictStatement Goto(string chain) => new(NftVerdict.Goto(chain));
+}
