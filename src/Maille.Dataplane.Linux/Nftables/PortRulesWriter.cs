@@ -31,8 +31,8 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
     /// <summary>
     /// Sends <paramref name="entry"/> through the shared chain of <paramref name="kind"/> (internal, external,
     /// external-local) to one endpoint of the cluster or local list, and returns that chain's name. Without affinity
-    /// the endpoints become elements of <c>endpoints-N</c> (<c>local-endpoints-N</c> for external-local), keyed by the
-    /// entry and an index below N; with affinity the entry goes to this port's affinity chain for that list.
+    /// the endpoints become elements of the chain's own map (<c>internal-endpoints-N</c>), keyed by the entry and an
+    /// index below N; with affinity the entry goes to this port's affinity chain for that list.
     /// </summary>
     public string Pick(string kind, EquatableArray<string> entry, bool localList)
     {
@@ -46,7 +46,7 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
         }
 
         var count = list.Count.ToString(CultureInfo.InvariantCulture);
-        var map = Shared($"map:{(kind == "external-local" ? "local-" : "")}endpoints-{count}");
+        var map = ServiceRulesetBuilder.EndpointMap($"{kind}-{count}");
         for (var i = 0; i < list.Count; i++)
         {
             Element(map, new NftElement(new([.. entry, i.ToString(CultureInfo.InvariantCulture)]), new[] { list[i].Address.ToString(), list[i].Port.ToString(CultureInfo.InvariantCulture) }));

@@ -5,7 +5,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 
 /// <summary>
 /// What one Service port adds to the node's table: elements of the shared sets and maps, the shared chains and
-/// maps it needs (<c>chain:internal-3</c>, <c>map:endpoints-3</c>: created while anything needs them), and its own
+/// their maps it needs (<c>chain:internal-3</c> with map <c>internal-endpoints-3</c>: kept while any port needs them), and its own
 /// chains and dynamic sets (session affinity only). Syncing compares these per port, so a change costs what the
 /// changed ports own, not what the table holds.
 /// </summary>

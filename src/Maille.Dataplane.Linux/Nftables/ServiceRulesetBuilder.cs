@@ -13,8 +13,8 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// <list type="bullet">
 /// <item><c>service-ips</c> maps every captured (address, protocol, port) to a chain shared by all Services of the
 /// same kind and endpoint count (<c>internal-3</c>, <c>external-3</c>, <c>external-local-1</c>), or to reject/drop;</item>
-/// <item>that chain marks for masquerade as the policy says, then translates with one lookup in the typed map
-/// <c>endpoints-N</c> keyed by (address, protocol, port, <c>numgen random mod N</c>).</item>
+/// <item>that chain marks for masquerade as the policy says, then translates with one lookup in its typed map
+/// <c>internal-endpoints-N</c> keyed by (address, protocol, port, <c>numgen random mod N</c>).</item>
 /// </list>
 /// </summary>
 internal static class ServiceRulesetBuilder
@@ -99,20 +99,27 @@ internal static class ServiceRulesetBuilder
         ];
     }
 
-    /// <summary>The chain or map a shared object name (<c>chain:internal-3</c>, <c>map:endpoints-3</c>) stands for.</summary>
-    public static (NftChain? Chain, NftSet? Set) SharedObject(string name, NodeServicePlan context)
+    /// <summary>
+    /// The chain a shared object name (<c>chain:internal-3</c>) stands for, with the typed map it translates through
+    /// (<c>internal-endpoints-3</c>; none for <c>-0</c> and <c>-affinity</c> chains). A chain and its map are always
+    /// created in one transaction: nftables 1.0.6 cannot add a rule that uses a <c>typeof</c> map with <c>th dport</c>
+    /// in its key once that map is in the kernel ("conflicting protocols specified: ip vs. th").
+    /// </summary>
+    public static (NftChain Chain, NftSet? Map) SharedObject(string name, NodeServicePlan context)
     {
-        var separator = name.IndexOf(':', StringComparison.Ordinal);
-        var kind = name[..separator];
-        var objectName = name[(separator + 1)..];
-        if (kind == "map")
-        {
-            var count = int.Parse(objectName[(objectName.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
-            return (null, Declare(objectName,
-                string.Create(CultureInfo.InvariantCulture, $"typeof ip daddr . meta l4proto . th dport . numgen random mod {count} : ip daddr . th dport")));
-        }
+        var chain = name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var pick = chain[(chain.LastIndexOf('-') + 1)..];
+        var map = int.TryParse(pick, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? Declare(EndpointMap(chain), string.Create(CultureInfo.InvariantCulture, $"typeof ip daddr . meta l4proto . th dport . numgen random mod {count} : ip daddr . th dport"))
+            : null;
+        return (KindChain(chain, context), map);
+    }
 
-        return (KindChain(objectName, context), null);
+    /// <summary>The typed map of a shared chain: <c>internal-3</c> → <c>internal-endpoints-3</c>.</summary>
+    public static string EndpointMap(string chain)
+    {
+        var dash = chain.LastIndexOf('-');
+        return $"{chain[..dash]}-endpoints-{chain[(dash + 1)..]}";
     }
 
     /// <summary>What <paramref name="port"/> adds to the table of the node <paramref name="context"/> plans.</summary>
@@ -208,7 +215,7 @@ internal static class ServiceRulesetBuilder
             ? NftRule.Of(new NftVerdictMapStatement(key, local ? LocalAffinityIps : AffinityIps))
             : pick == "0"
                 ? NftRule.Of(new NftVerdictStatement(NftVerdict.Drop), "externalTrafficPolicy Local and no endpoint on this node")
-                : NftRule.Of(new NftDnatMapStatement(key, int.Parse(pick, CultureInfo.InvariantCulture), $"{(local ? "local-" : "")}endpoints-{pick}"));
+                : NftRule.Of(new NftDnatMapStatement(key, int.Parse(pick, CultureInfo.InvariantCulture), EndpointMap(name)));
         return kind switch
         {
             "internal" => new NftChain(name, null, Rules(

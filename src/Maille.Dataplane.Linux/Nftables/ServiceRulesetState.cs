@@ -130,7 +130,7 @@ internal sealed class ServiceRulesetState
         }
 
         var sets = ServiceRulesetBuilder.FixedSets()
-            .Concat(SharedNames("map:").Select(n => ServiceRulesetBuilder.SharedObject(n, context).Set!))
+            .Concat(SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, context).Map).OfType<NftSet>())
             .Select(s => s with { Elements = new(elements.TryGetValue(s.Name, out var e) ? e.Values.Select(v => v.Element) : []) })
             .Concat(ports.Values.SelectMany(p => p.Rules.Sets));
         var chains = ServiceRulesetBuilder.FixedChains(context)
@@ -190,8 +190,9 @@ internal sealed class ServiceRulesetState
 
         var sharedAdded = sharedDelta.Where(d => d.Value > 0 && shared.GetValueOrDefault(d.Key) == 0).Select(d => d.Key).Order(SharedNameComparer.Instance).ToList();
         var sharedRemoved = sharedDelta.Where(d => d.Value < 0 && shared.GetValueOrDefault(d.Key) + d.Value == 0).Select(d => d.Key).Order(SharedNameComparer.Instance).ToList();
-        var removedMaps = sharedRemoved.Where(n => n.StartsWith("map:", StringComparison.Ordinal)).Select(n => n[4..]).ToHashSet(StringComparer.Ordinal);
-        var removedSharedChains = sharedRemoved.Where(n => n.StartsWith("chain:", StringComparison.Ordinal)).Select(n => n[6..]).ToList();
+        var removedShared = sharedRemoved.Select(n => ServiceRulesetBuilder.SharedObject(n, desiredContext)).ToList();
+        var removedMaps = removedShared.Select(o => o.Map?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var removedSharedChains = removedShared.Select(o => o.Chain.Name).ToList();
         var changedChains = newChains.Values.Where(c => oldChains.TryGetValue(c.Name, out var o) && o != c).ToList();
         var removedChains = oldChains.Keys.Where(n => !newChains.ContainsKey(n)).ToList();
         var addedChains = newChains.Values.Where(c => !oldChains.ContainsKey(c.Name)).ToList();
@@ -231,9 +232,9 @@ internal sealed class ServiceRulesetState
             script.DeleteSet(set);
         }
 
-        foreach (var map in sharedRemoved.Where(n => n.StartsWith("map:", StringComparison.Ordinal)))
+        foreach (var map in removedShared.Select(o => o.Map).OfType<NftSet>())
         {
-            script.DeleteSet(ServiceRulesetBuilder.SharedObject(map, desiredContext).Set!);
+            script.DeleteSet(map);
         }
 
         // 5-6. New sets and maps, new chains, then the rules of new and changed chains.
@@ -243,12 +244,12 @@ internal sealed class ServiceRulesetState
         }
 
         var sharedObjects = sharedAdded.Select(n => ServiceRulesetBuilder.SharedObject(n, desiredContext)).ToList();
-        foreach (var (_, set) in sharedObjects.Where(o => o.Set is not null))
+        foreach (var map in sharedObjects.Select(o => o.Map).OfType<NftSet>())
         {
-            script.AddSet(set!);
+            script.AddSet(map);
         }
 
-        var chainsToFill = addedChains.Concat(sharedObjects.Select(o => o.Chain).OfType<NftChain>()).ToList();
+        var chainsToFill = addedChains.Concat(sharedObjects.Select(o => o.Chain)).ToList();
         foreach (var chain in chainsToFill)
         {
             script.AddChain(chain);
@@ -335,7 +336,7 @@ internal sealed class ServiceRulesetState
         shared.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(SharedNameComparer.Instance);
 
     private IEnumerable<NftChain> SharedChains() =>
-        context is null ? [] : SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, context).Chain!);
+        context is null ? [] : SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, context).Chain);
 
     /// <summary>UDP flows of changed or removed ports whose endpoint the port no longer uses, per captured address.</summary>
     private List<StaleUdpFlow> StaleFlows(NodeServicePlan flowContext, IEnumerable<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)> updates)
