@@ -1,18 +1,22 @@
-using Maille.Model;
-
 namespace Maille.Dataplane.Linux.Nftables;
 
 /// <summary>
-/// One element of a named set or map: its key parts (<c>198.18.128.10 . tcp . 80</c>), and for a map either the data
-/// parts (<c>198.19.1.10 . 8080</c>) or a verdict. Key parts that hold a <c>/</c> are networks of an interval set.
+/// One element of a named set or map, in nftables' own text: its key (<c>198.18.128.10 . tcp . 80</c>), and for a map
+/// either its data (<c>198.19.1.10 . 8080</c>) or a verdict. Key parts that hold a <c>/</c> are networks of an
+/// interval set. Kept as text: a table of 100,000 elements is rendered, diffed by key and written without splitting
+/// them into parts (only the tracer does, <see cref="KeyParts"/>).
 /// </summary>
-internal sealed record NftElement(EquatableArray<string> Key, EquatableArray<string> Data, NftVerdict? Verdict = null)
+internal sealed record NftElement(string Key, string? Data = null, NftVerdict? Verdict = null)
 {
-    public static NftElement Member(params string[] key) => new(key, EquatableArray<string>.Empty);
+    public const string Separator = " . ";
 
-    public string KeyText => string.Join(" . ", Key);
+    public static NftElement Member(params string[] key) => new(string.Join(Separator, key));
 
-    public string Text => Verdict is not null ? $"{KeyText} : {Verdict}" : Data.IsEmpty ? KeyText : $"{KeyText} : {string.Join(" . ", Data)}";
+    public string[] KeyParts => Key.Split(Separator);
+
+    public string[] DataParts => Data?.Split(Separator) ?? [];
+
+    public string Text => Verdict is not null ? $"{Key} : {Verdict}" : Data is null ? Key : $"{Key} : {Data}";
 
     public override string ToString() => Text;
 }

@@ -142,7 +142,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
                 var found = Enumerable.Range(0, dnat.Modulus)
                     .Select(i => Lookup(dnat.Map, [.. key, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                     .OfType<NftElement>()
-                    .Select(e => new Candidate(IPAddress.Parse(e.Data[0]), int.Parse(e.Data[1], System.Globalization.CultureInfo.InvariantCulture), state.Mark))
+                    .Select(e => new Candidate(IPAddress.Parse(e.DataParts[0]), int.Parse(e.DataParts[1], System.Globalization.CultureInfo.InvariantCulture), state.Mark))
                     .ToList();
                 if (found.Count == 0)
                 {
@@ -234,7 +234,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
     /// <summary>The element whose key matches; key parts holding a '/' are networks (interval sets).</summary>
     private NftElement? Lookup(string set, string[] key) =>
         sets.TryGetValue(set, out var found)
-            ? found.Elements.FirstOrDefault(e => e.Key.Count == key.Length && e.Key.Select((part, i) => PartMatches(part, key[i])).All(m => m))
+            ? found.Elements.FirstOrDefault(e => e.KeyParts is var parts && parts.Length == key.Length && parts.Select((part, i) => PartMatches(part, key[i])).All(m => m))
             : throw new InvalidOperationException($"no set {set}");
 
     private static bool PartMatches(string part, string value) =>

@@ -73,12 +73,12 @@ internal sealed class NftScript(string family, string table)
         }
     }
 
-    public void AddElements(string set, IEnumerable<NftElement> elements) => Elements("add", set, elements, e => e.Text);
+    public void AddElements(string set, IEnumerable<NftElement> elements) => Elements("add", set, elements, withValue: true);
 
     /// <summary>Deletes by key: nftables matches elements on their key alone.</summary>
-    public void DeleteElements(string set, IEnumerable<NftElement> elements) => Elements("delete", set, elements, e => e.KeyText);
+    public void DeleteElements(string set, IEnumerable<NftElement> elements) => Elements("delete", set, elements, withValue: false);
 
-    private void Elements(string verb, string set, IEnumerable<NftElement> elements, Func<NftElement, string> render)
+    private void Elements(string verb, string set, IEnumerable<NftElement> elements, bool withValue)
     {
         foreach (var chunk in elements.Chunk(ElementsPerCommand))
         {
@@ -90,7 +90,12 @@ internal sealed class NftScript(string family, string table)
                     text.Append(", ");
                 }
 
-                text.Append(render(chunk[i]));
+                var element = chunk[i];
+                text.Append(element.Key);
+                if (withValue && (element.Verdict is not null || element.Data is not null))
+                {
+                    text.Append(" : ").Append(element.Verdict?.ToString() ?? element.Data);
+                }
             }
 
             text.Append(" }\n");

@@ -34,14 +34,14 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
     /// the endpoints become elements of the chain's own map (<c>internal-endpoints-N</c>), keyed by the entry and an
     /// index below N; with affinity the entry goes to this port's affinity chain for that list.
     /// </summary>
-    public string Pick(string kind, EquatableArray<string> entry, bool localList)
+    public string Pick(string kind, string entry, bool localList)
     {
         var list = localList ? port.LocalEndpoints : port.ClusterEndpoints;
         if (port.AffinityTimeoutSeconds is { } timeout)
         {
             var listChain = AffinityChain(list, localList, timeout);
             Element(kind == "external-local" ? ServiceRulesetBuilder.LocalAffinityIps : ServiceRulesetBuilder.AffinityIps,
-                new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(listChain)));
+                new NftElement(entry, Verdict: NftVerdict.Goto(listChain)));
             return Shared($"chain:{kind}-affinity");
         }
 
@@ -49,7 +49,7 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
         var map = ServiceRulesetBuilder.EndpointMap($"{kind}-{count}");
         for (var i = 0; i < list.Count; i++)
         {
-            Element(map, new NftElement(new([.. entry, i.ToString(CultureInfo.InvariantCulture)]), new[] { list[i].Address.ToString(), list[i].Port.ToString(CultureInfo.InvariantCulture) }));
+            Element(map, new NftElement(string.Create(CultureInfo.InvariantCulture, $"{entry} . {i}"), string.Create(CultureInfo.InvariantCulture, $"{list[i].Address} . {list[i].Port}")));
         }
 
         return Shared($"chain:{kind}-{count}");

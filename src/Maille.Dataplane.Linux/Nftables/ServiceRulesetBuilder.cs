@@ -138,11 +138,11 @@ internal static class ServiceRulesetBuilder
         var internalList = port.InternalEndpoints;
         if (internalList.IsEmpty)
         {
-            rules.Element(ServiceIps, new NftElement(clusterEntry, EquatableArray<string>.Empty, EmptyVerdict(port)));
+            rules.Element(ServiceIps, new NftElement(clusterEntry, Verdict: EmptyVerdict(port)));
         }
         else
         {
-            rules.Element(ServiceIps, new NftElement(clusterEntry, EquatableArray<string>.Empty, NftVerdict.Goto(rules.Pick("internal", clusterEntry, localList: port.InternalTrafficLocal))));
+            rules.Element(ServiceIps, new NftElement(clusterEntry, Verdict: NftVerdict.Goto(rules.Pick("internal", clusterEntry, localList: port.InternalTrafficLocal))));
         }
 
         foreach (var (address, number, isLoadBalancer) in ExternalEntries(context, port))
@@ -150,27 +150,27 @@ internal static class ServiceRulesetBuilder
             var entry = Key(address, protocol, number);
             if (isLoadBalancer && !port.SourceRanges.IsEmpty)
             {
-                rules.Element(FirewallIps, new NftElement(entry, EquatableArray<string>.Empty));
+                rules.Element(FirewallIps, new NftElement(entry));
                 foreach (var range in port.SourceRanges)
                 {
-                    rules.Element(FirewallAllow, new NftElement(new([.. entry, range.ToString()]), EquatableArray<string>.Empty));
+                    rules.Element(FirewallAllow, new NftElement(entry + NftElement.Separator + range));
                 }
             }
 
             if (!port.HasEndpoints)
             {
-                rules.Element(ServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(RejectChain)));
+                rules.Element(ServiceIps, new NftElement(entry, Verdict: NftVerdict.Goto(RejectChain)));
             }
             else if (!port.ExternalTrafficLocal)
             {
-                rules.Element(ServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(rules.Pick("external", entry, localList: false))));
+                rules.Element(ServiceIps, new NftElement(entry, Verdict: NftVerdict.Goto(rules.Pick("external", entry, localList: false))));
             }
             else
             {
                 var localChain = port.LocalEndpoints.IsEmpty ? rules.Shared("chain:external-local-0") : rules.Pick("external-local", entry, localList: true);
-                rules.Element(ServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(localChain)));
+                rules.Element(ServiceIps, new NftElement(entry, Verdict: NftVerdict.Goto(localChain)));
                 var clusterTarget = port.ClusterEndpoints.IsEmpty ? RejectChain : rules.Pick("internal", entry, localList: false);
-                rules.Element(ClusterServiceIps, new NftElement(entry, EquatableArray<string>.Empty, NftVerdict.Goto(clusterTarget)));
+                rules.Element(ClusterServiceIps, new NftElement(entry, Verdict: NftVerdict.Goto(clusterTarget)));
             }
         }
 
@@ -232,8 +232,8 @@ internal static class ServiceRulesetBuilder
         };
     }
 
-    internal static EquatableArray<string> Key(IPAddress address, string protocol, int port) =>
-        new[] { address.ToString(), protocol, port.ToString(CultureInfo.InvariantCulture) };
+    internal static string Key(IPAddress address, string protocol, int port) =>
+        string.Create(CultureInfo.InvariantCulture, $"{address} . {protocol} . {port}");
 
     internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
 

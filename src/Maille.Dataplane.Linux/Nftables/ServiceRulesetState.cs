@@ -15,6 +15,8 @@ internal sealed class ServiceRulesetState
     private readonly Dictionary<ServicePortId, (ServicePortPlan Plan, ServicePortRules Rules)> ports = [];
     private readonly Dictionary<string, Dictionary<string, (NftElement Element, int Count)>> elements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> shared = new(StringComparer.Ordinal);
+    private EquatableArray<ServicePortPlan> committed = EquatableArray<ServicePortPlan>.Empty;
+    private int privateRuleCount;
     private NodeServicePlan? context;
 
     /// <summary>Whether nothing was ever committed (or the state was <see cref="Reset"/>): the next sync is full.</summary>
@@ -24,7 +26,7 @@ internal sealed class ServiceRulesetState
 
     public int ElementCount => elements.Values.Sum(e => e.Count);
 
-    public int RuleCount => FixedRuleCount + SharedChains().Sum(c => c.Rules.Count) + ports.Values.Sum(p => p.Rules.Chains.Sum(c => c.Rules.Count));
+    public int RuleCount => FixedRuleCount + SharedChains().Sum(c => c.Rules.Count) + privateRuleCount;
 
     private int FixedRuleCount => context is null ? 0 : ServiceRulesetBuilder.FixedChains(context).Sum(c => c.Rules.Count);
 
@@ -34,6 +36,8 @@ internal sealed class ServiceRulesetState
         ports.Clear();
         elements.Clear();
         shared.Clear();
+        committed = EquatableArray<ServicePortPlan>.Empty;
+        privateRuleCount = 0;
         context = null;
     }
 
@@ -50,22 +54,9 @@ internal sealed class ServiceRulesetState
         }
 
         var updates = new List<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)>();
-        var seen = new HashSet<ServicePortId>();
-        foreach (var port in desired.Ports)
+        foreach (var (old, now) in Pair(committed, desired.Ports))
         {
-            seen.Add(port.Id);
-            if (!ports.TryGetValue(port.Id, out var existing) || existing.Plan != port)
-            {
-                updates.Add((port.Id, port, ServiceRulesetBuilder.PortRules(desiredContext, port)));
-            }
-        }
-
-        foreach (var id in ports.Keys)
-        {
-            if (!seen.Contains(id))
-            {
-                updates.Add((id, null, null));
-            }
+            updates.Add(now is null ? (old!.Id, null, null) : (now.Id, now, ServiceRulesetBuilder.PortRules(desiredContext, now)));
         }
 
         var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
@@ -103,6 +94,8 @@ internal sealed class ServiceRulesetState
             }
 
             context = replacement.context;
+            committed = change.Desired.Ports;
+            privateRuleCount = replacement.privateRuleCount;
             return;
         }
 
@@ -119,6 +112,8 @@ internal sealed class ServiceRulesetState
                 Count(rules, +1);
             }
         }
+
+        committed = change.Desired.Ports;
     }
 
     /// <summary>The table as it stands: fixed sets and chains, the shared ones in use, then each port's own.</summary>
@@ -271,7 +266,7 @@ internal sealed class ServiceRulesetState
     {
         foreach (var (set, element) in rules.Elements)
         {
-            var key = (set, element.KeyText);
+            var key = (set, element.Key);
             var (delta, value) = elementDelta.GetValueOrDefault(key);
             elementDelta[key] = (delta + sign, sign > 0 ? value ?? element : value);
         }
@@ -297,6 +292,7 @@ internal sealed class ServiceRulesetState
 
     private void Count(ServicePortRules rules, int sign)
     {
+        privateRuleCount += sign * rules.Chains.Sum(c => c.Rules.Count);
         foreach (var (set, element) in rules.Elements)
         {
             if (!elements.TryGetValue(set, out var entries))
@@ -305,7 +301,7 @@ internal sealed class ServiceRulesetState
                 elements[set] = entries;
             }
 
-            var key = element.KeyText;
+            var key = element.Key;
             var current = entries.GetValueOrDefault(key);
             var count = current.Count + sign;
             if (count <= 0)
@@ -367,6 +363,39 @@ internal sealed class ServiceRulesetState
         }
 
         return stale;
+    }
+
+    /// <summary>
+    /// The ports that differ between two plans, both ordered by id text as <see cref="ServiceProxyPlanner"/> orders them:
+    /// (old, null) removed, (null, new) added, (old, new) changed. A merge of the two lists, so a port the caller did not
+    /// rebuild (the same instance) costs one reference comparison, and no id is hashed.
+    /// </summary>
+    private static IEnumerable<(ServicePortPlan? Old, ServicePortPlan? New)> Pair(EquatableArray<ServicePortPlan> before, EquatableArray<ServicePortPlan> after)
+    {
+        int i = 0, j = 0;
+        while (i < before.Count || j < after.Count)
+        {
+            if (i < before.Count && j < after.Count && before[i] == after[j])
+            {
+                i++;
+                j++;
+                continue;
+            }
+
+            var order = i == before.Count ? 1 : j == after.Count ? -1 : string.CompareOrdinal(before[i].Id.ToString(), after[j].Id.ToString());
+            if (order == 0)
+            {
+                yield return (before[i++], after[j++]);
+            }
+            else if (order < 0)
+            {
+                yield return (before[i++], null);
+            }
+            else
+            {
+                yield return (null, after[j++]);
+            }
+        }
     }
 
     /// <summary>Orders <c>endpoints-2</c> before <c>endpoints-10</c>.</summary>
