@@ -12,12 +12,14 @@ namespace Maille.Dataplane.Linux.Tests.Nftables;
 
 /// <summary>
 /// A live two-node lab for a planned cluster, with a <see cref="NodeServiceProxy"/> per node and, in every pod, a TCP
-/// server on <see cref="ServerPort"/> that answers each connection with one line, "POD CLIENT-IP", then closes.
+/// server on <see cref="ServerPort"/> that answers each connection with one line, "POD CLIENT-IP", then closes, and a
+/// UDP responder on <see cref="UdpPort"/> that answers each datagram with the pod's name.
 /// Dispose stops everything and removes the lab's namespaces.
 /// </summary>
 internal sealed class ServiceLab : IAsyncDisposable
 {
     public const int ServerPort = 8080;
+    public const int UdpPort = 5353;
 
     private readonly List<Socket> listeners = [];
     private readonly List<Task> acceptLoops = [];
@@ -124,6 +126,23 @@ internal sealed class ServiceLab : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends one datagram from <paramref name="socket"/> (bound in a pod) and returns the answering pod, or null after 1 s.</summary>
+    public static async Task<string?> AskUdpAsync(Socket socket, IPAddress address, int port)
+    {
+        await socket.SendToAsync("who"u8.ToArray(), new IPEndPoint(address, port));
+        var buffer = new byte[256];
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            var read = await socket.ReceiveAsync(buffer, cancel.Token);
+            return Encoding.ASCII.GetString(buffer, 0, read);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var proxy in Proxies.Values)
@@ -172,6 +191,18 @@ internal sealed class ServiceLab : IAsyncDisposable
                 var seen = ((IPEndPoint)connection.RemoteEndPoint!).Address;
                 await connection.SendAsync(Encoding.ASCII.GetBytes($"{pod} {seen}\n"), stop.Token);
                 connection.Shutdown(SocketShutdown.Both);
+            }
+        }));
+        var responder = Network.Pod(pod).CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        responder.Bind(new IPEndPoint(IPAddress.Any, UdpPort));
+        listeners.Add(responder);
+        acceptLoops.Add(Task.Run(async () =>
+        {
+            var buffer = new byte[64];
+            while (!stop.IsCancellationRequested)
+            {
+                var received = await responder.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop.Token);
+                await responder.SendToAsync(Encoding.ASCII.GetBytes(pod), received.RemoteEndPoint, stop.Token);
             }
         }));
     }

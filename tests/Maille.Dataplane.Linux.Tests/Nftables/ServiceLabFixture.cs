@@ -73,6 +73,13 @@ public sealed class ServiceLabFixture : IAsyncLifetime
         ---
         apiVersion: v1
         kind: Service
+        metadata: {name: dns, namespace: app}
+        spec:
+          selector: {app: web}
+          ports: [{name: dns, port: 53, targetPort: 5353, protocol: UDP}]
+        ---
+        apiVersion: v1
+        kind: Service
         metadata: {name: empty, namespace: app}
         spec:
           selector: {app: nobody}

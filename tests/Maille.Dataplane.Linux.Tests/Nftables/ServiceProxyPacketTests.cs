@@ -139,4 +139,40 @@ public sealed class ServiceProxyPacketTests(ServiceLabFixture fixture) : IClassF
             await Lab.SyncAsync(before);
         }
     }
+
+    [SkippableFact]
+    public async Task A_UDP_flow_to_an_endpoint_that_goes_away_moves_to_another_one_at_once()
+    {
+        Privileged.Require();
+        using var socket = Lab.Pod("app/client").CreateSocket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Any, 40053));
+        var first = await ServiceLab.AskUdpAsync(socket, Lab.ClusterIP("app/dns"), 53);
+        Assert.Contains(first, WebPods);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(first, await ServiceLab.AskUdpAsync(socket, Lab.ClusterIP("app/dns"), 53));
+        }
+
+        var before = Lab.Cluster;
+        var name = first![4..];
+        var labels = name == "web-c" ? "{app: web}" : $"{{app: web, solo: {name[^1]}}}";
+        var without = Cluster.Valid(ServiceLabFixture.Yaml.Replace(
+            $"metadata: {{name: {name}, namespace: app, labels: {labels}}}",
+            $"metadata: {{name: {name}, namespace: app, labels: {labels}, deletionTimestamp: \"2024-01-01T00:00:00Z\"}}",
+            StringComparison.Ordinal), ServiceRulesetGoldenTests.TwoNodes);
+        Assert.NotEqual(before.EndpointSlices, without.EndpointSlices);
+        try
+        {
+            await Lab.SyncAsync(without);
+            Assert.True(Lab.Proxies["node-1"].Status.StaleUdpFlowFlushCount > 0);
+
+            var after = await ServiceLab.AskUdpAsync(socket, Lab.ClusterIP("app/dns"), 53);
+            Assert.NotNull(after);
+            Assert.NotEqual(first, after);
+        }
+        finally
+        {
+            await Lab.SyncAsync(before);
+        }
+    }
 }
