@@ -1,0 +1,111 @@
+using System.Text;
+
+namespace Maille.Dataplane.Linux.Nftables;
+
+/// <summary>
+/// Writes nftables commands for one table (<c>nft -f</c> syntax). The whole table is one transaction
+/// (<see cref="WriteTable"/>: add, delete and declare it again, so nothing old survives); changes are single commands.
+/// Large element lists are split into commands of <see cref="ElementsPerCommand"/>, so an error names a short line.
+/// </summary>
+internal sealed class NftScript(string family, string table)
+{
+    public const int ElementsPerCommand = 500;
+
+    private readonly StringBuilder text = new();
+
+    public int CommandCount { get; private set; }
+
+    public bool IsEmpty => CommandCount == 0;
+
+    public override string ToString() => text.ToString();
+
+    /// <summary>Replaces the whole table atomically: everything it held before is gone, dynamic sets included.</summary>
+    public void WriteTable(NftRuleset ruleset)
+    {
+        Line($"add table {family} {table}");
+        Line($"delete table {family} {table}");
+        text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
+        foreach (var set in ruleset.Sets)
+        {
+            text.Append('\t').Append(set.IsMap ? "map " : "set ").Append(set.Name).Append(" { ").Append(set.Declaration).Append("; }\n");
+        }
+
+        foreach (var chain in ruleset.Chains)
+        {
+            text.Append("\tchain ").Append(chain.Name).Append(" {\n");
+            if (chain.Hook is not null)
+            {
+                text.Append("\t\t").Append(chain.Hook.Text).Append('\n');
+            }
+
+            foreach (var rule in chain.Rules)
+            {
+                text.Append("\t\t").Append(rule.Text).Append('\n');
+            }
+
+            text.Append("\t}\n");
+        }
+
+        text.Append("}\n");
+        CommandCount++;
+        foreach (var set in ruleset.Sets.Where(s => !s.Dynamic))
+        {
+            AddElements(set.Name, set.Elements);
+        }
+    }
+
+    public void AddSet(NftSet set) => Line($"add {(set.IsMap ? "map" : "set")} {family} {table} {set.Name} {{ {set.Declaration}; }}");
+
+    public void DeleteSet(NftSet set) => Line($"delete {(set.IsMap ? "map" : "set")} {family} {table} {set.Name}");
+
+    public void AddChain(NftChain chain) =>
+        Line(chain.Hook is null ? $"add chain {family} {table} {chain.Name}" : $"add chain {family} {table} {chain.Name} {{ {chain.Hook.Text} }}");
+
+    public void FlushChain(string chain) => Line($"flush chain {family} {table} {chain}");
+
+    public void DeleteChain(string chain) => Line($"delete chain {family} {table} {chain}");
+
+    public void AddRules(NftChain chain)
+    {
+        foreach (var rule in chain.Rules)
+        {
+            Line($"add rule {family} {table} {chain.Name} {rule.Text}");
+        }
+    }
+
+    public void AddElements(string set, IEnumerable<NftElement> elements) => Elements("add", set, elements, withValue: true);
+
+    /// <summary>Deletes by key: nftables matches elements on their key alone.</summary>
+    public void DeleteElements(string set, IEnumerable<NftElement> elements) => Elements("delete", set, elements, withValue: false);
+
+    private void Elements(string verb, string set, IEnumerable<NftElement> elements, bool withValue)
+    {
+        foreach (var chunk in elements.Chunk(ElementsPerCommand))
+        {
+            text.Append(verb).Append(" element ").Append(family).Append(' ').Append(table).Append(' ').Append(set).Append(" { ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(", ");
+                }
+
+                var element = chunk[i];
+                text.Append(element.Key);
+                if (withValue && (element.Verdict is not null || element.Data is not null))
+                {
+                    text.Append(" : ").Append(element.Verdict?.ToString() ?? element.Data);
+                }
+            }
+
+            text.Append(" }\n");
+            CommandCount++;
+        }
+    }
+
+    private void Line(string command)
+    {
+        text.Append(command).Append('\n');
+        CommandCount++;
+    }
+}

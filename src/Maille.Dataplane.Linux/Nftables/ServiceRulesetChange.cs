@@ -1,0 +1,29 @@
+using Maille.Engine.ServiceProxy;
+
+namespace Maille.Dataplane.Linux.Nftables;
+
+/// <summary>
+/// A prepared sync: the nftables transaction that takes the table from what <see cref="ServiceRulesetState"/> holds to
+/// <see cref="Desired"/>, and the per-port updates to record once the kernel has accepted it.
+/// </summary>
+internal sealed class ServiceRulesetChange
+{
+    public required NodeServicePlan Desired { get; init; }
+
+    /// <summary>True when the transaction rewrites the whole table.</summary>
+    public required bool Full { get; init; }
+
+    public required string Script { get; init; }
+
+    /// <summary>Commands in <see cref="Script"/>; zero when nothing changed.</summary>
+    public required int CommandCount { get; init; }
+
+    /// <summary>Ports added, changed or removed: (id, new plan and rules, or null when removed).</summary>
+    public required IReadOnlyList<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)> Updates { get; init; }
+
+    /// <summary>Endpoints (address, port) of UDP ports that are no longer used by the port that had them, for conntrack.</summary>
+    public required IReadOnlyList<StaleUdpFlow> StaleUdpFlows { get; init; }
+
+    /// <summary>For a full sync: the state to adopt.</summary>
+    internal ServiceRulesetState? Replacement { get; init; }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Maille.Model;
+
+namespace Maille.Engine.ServiceProxy;
+
+/// <summary>
+/// Computes a node's <see cref="NodeServicePlan"/> from the planned cluster, as kube-proxy decides it: which Services
+/// get rules (not headless, not ExternalName, not one left to another proxy by the
+/// <c>service.kubernetes.io/service-proxy-name</c> label), which addresses each port captures on this node, and which
+/// endpoints each kind of traffic uses. Pure: the same cluster and node give an equal plan.
+/// </summary>
+internal static class ServiceProxyPlanner
+{
+    /// <summary>Services carrying this label are left to the proxy it names, as kube-proxy does.</summary>
+    public const string ServiceProxyNameLabel = "service.kubernetes.io/service-proxy-name";
+
+    public static NodeServicePlan Plan(ClusterState cluster, string nodeName)
+    {
+        if (!cluster.NodesByName.TryGetValue(nodeName, out var node))
+        {
+            throw new ArgumentException($"the cluster has no node {nodeName}", nameof(nodeName));
+        }
+
+        var nodeAddress = node.InternalIP is { AddressFamily: AddressFamily.InterNetwork } address ? address : null;
+        var ports = new List<ServicePortPlan>();
+        foreach (var service in cluster.Services)
+        {
+            if (!GetsRules(service))
+            {
+                continue;
+            }
+
+            var slices = cluster.SlicesFor(service);
+            foreach (var port in service.Ports)
+            {
+                ports.Add(PlanPort(service, port, slices, nodeName, nodeAddress));
+            }
+        }
+
+        ports.Sort((a, b) => string.CompareOrdinal(a.Id.ToString(), b.Id.ToString()));
+        return new NodeServicePlan
+        {
+            NodeName = nodeName,
+            NodeAddress = nodeAddress,
+            ClusterCidr = cluster.Config.ClusterCidr,
+            ServiceCidr = cluster.Config.ServiceCidr,
+            Ports = new(ports),
+        };
+    }
+
+    /// <summary>Headless and ExternalName Services are DNS only; a Service without an IPv4 ClusterIP has nothing to capture.</summary>
+    public static bool GetsRules(Service service) =>
+        service.NeedsClusterIP
+        && service.ClusterIP is { AddressFamily: AddressFamily.InterNetwork }
+        && service.Meta.Labels.Get(ServiceProxyNameLabel) is null;
+
+    private static ServicePortPlan PlanPort(Service service, ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName, IPAddress? nodeAddress)
+    {
+        var candidates = Candidates(port, slices, nodeName);
+        var loadBalancerIPs = service.Type == ServiceType.LoadBalancer ? Addresses(service.LoadBalancerIngress) : [];
+        return new ServicePortPlan
+        {
+            Id = new ServicePortId(service.Namespace, service.Name, port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture), port.Protocol),
+            ClusterIP = service.ClusterIP!,
+            Port = port.Port,
+            NodePort = service.Type is ServiceType.NodePort or ServiceType.LoadBalancer ? port.NodePort : null,
+            LoadBalancerIPs = new(loadBalancerIPs),
+            ExternalIPs = new(Addresses(service.ExternalIPs)),
+            SourceRanges = new(SourceRanges(service, loadBalancerIPs, nodeAddress)),
+            InternalTrafficLocal = service.InternalTrafficPolicy == TrafficPolicy.Local,
+            ExternalTrafficLocal = service.ExternalTrafficPolicy == TrafficPolicy.Local,
+            AffinityTimeoutSeconds = service.SessionAffinityClientIP ? service.SessionAffinityTimeoutSeconds : null,
+            ClusterEndpoints = new(Usable(candidates)),
+            LocalEndpoints = new(Usable(candidates.Where(c => c.Endpoint.IsLocal))),
+        };
+    }
+
+    /// <summary>
+    /// Every endpoint of the port's slices with the number that slice resolved for the port (named targetPorts differ
+    /// per pod), once per address and port. Endpoints that are neither ready nor serving are never used.
+    /// </summary>
+    private static List<(ProxyEndpoint Endpoint, bool Ready)> Candidates(ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName)
+    {
+        var found = new Dictionary<(IPAddress, int), (ProxyEndpoint, bool)>();
+        var portName = port.Name ?? "";
+        foreach (var slice in slices)
+        {
+            if (slice.AddressType != "IPv4")
+            {
+                continue;
+            }
+
+            var sliceNumber = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == portName && p.Protocol == port.Protocol)?.Port;
+            if (sliceNumber is not { } number)
+            {
+                continue;
+            }
+
+            foreach (var endpoint in slice.Endpoints)
+            {
+                if (endpoint.Addresses.IsEmpty || !IPAddress.TryParse(endpoint.Addresses[0], out var address) || address.AddressFamily != AddressFamily.InterNetwork)
+                {
+                    continue;
+                }
+
+                var conditions = endpoint.Conditions;
+                if (!conditions.Ready && !(conditions.Serving && conditions.Terminating))
+                {
+                    continue;
+                }
+
+                var candidate = new ProxyEndpoint(address, number, endpoint.NodeName, endpoint.NodeName == nodeName, !conditions.Ready);
+                found.TryAdd((address, number), (candidate, conditions.Ready));
+            }
+        }
+
+        return [.. found.Values];
+    }
+
+    /// <summary>The ready endpoints, or when none is ready the serving terminating ones (KEP-1669), sorted.</summary>
+    private static IEnumerable<ProxyEndpoint> Usable(IEnumerable<(ProxyEndpoint Endpoint, bool Ready)> candidates)
+    {
+        var list = candidates.ToList();
+        var chosen = list.Any(c => c.Ready) ? list.Where(c => c.Ready) : list;
+        return chosen.Select(c => c.Endpoint).OrderBy(e => IpMath.ToUInt32(e.Address)).ThenBy(e => e.Port);
+    }
+
+    private static List<IPAddress> Addresses(IEnumerable<string> texts) =>
+        [.. texts.Select(t => IPAddress.TryParse(t, out var a) && a.AddressFamily == AddressFamily.InterNetwork ? a : null)
+            .OfType<IPAddress>().Distinct().OrderBy(IpMath.ToUInt32)];
+
+    private static List<IPNetwork> SourceRanges(Service service, List<IPAddress> loadBalancerIPs, IPAddress? nodeAddress)
+    {
+        var ranges = service.LoadBalancerSourceRanges
+            .Select(t => IPNetwork.TryParse(t.Trim(), out var n) && n.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? IpMath.Network(n.BaseAddress, n.PrefixLength) : (IPNetwork?)null)
+            .OfType<IPNetwork>()
+            .ToList();
+        if (ranges.Count > 0 && nodeAddress is not null && ranges.Any(r => r.Contains(nodeAddress)))
+        {
+            ranges.AddRange(loadBalancerIPs.Select(ip => new IPNetwork(ip, 32)));
+        }
+
+        return [.. ranges.Distinct().OrderBy(r => IpMath.ToUInt32(r.BaseAddress)).ThenBy(r => r.PrefixLength)];
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Linux.Nftables;
+using Maille.Engine;
+using Maille.TestKit;
+
+namespace Maille.Dataplane.Linux.Tests.Nftables;
+
+// Kernel checks of the proxy alone, each in its own scratch namespace (maille-tXXXXXX-svc, no interfaces, no traffic).
+public sealed class NodeServiceProxyTests
+{
+    private static readonly string EveryKindYaml = EveryKindCase.Yaml;
+
+    private static readonly string WithoutWebB = EveryKindCase.WithoutWebB;
+
+    private static ClusterState Plan(string yaml) => EveryKindCase.Plan(yaml);
+
+    [SkippableFact]
+    public async Task Partial_syncs_leave_the_kernel_with_the_table_a_full_sync_makes()
+    {
+        Privileged.Require();
+        await WithNamespaces(2, async namespaces =>
+        {
+            using var partial = new NodeServiceProxy(namespaces[0], "node-1");
+            using var full = new NodeServiceProxy(namespaces[1], "node-1");
+
+            var first = await partial.SyncAsync(Plan(EveryKindYaml));
+            var second = await partial.SyncAsync(Plan(WithoutWebB));
+            var reference = await full.SyncAsync(Plan(WithoutWebB));
+
+            Assert.True(first.LastSyncWasFull, $"{first}\n{second}");
+            Assert.False(second.LastSyncWasFull, $"{first}\n{second}");
+            Assert.All(new[] { first, second, reference }, s => Assert.Null(s.LastError));
+            Assert.Equal(KernelTable(namespaces[1]), KernelTable(namespaces[0]));
+            Assert.Equal(reference.ElementCount, second.ElementCount);
+            Assert.Equal(reference.RuleCount, second.RuleCount);
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_failed_transaction_reports_nfts_message_and_a_full_resync_repairs_the_table()
+    {
+        Privileged.Require();
+        await WithNamespaces(1, async namespaces =>
+        {
+            using var proxy = new NodeServiceProxy(namespaces[0], "node-1", new NodeServiceProxyOptions { RetryInterval = TimeSpan.FromMilliseconds(100) });
+            await proxy.SyncAsync(Plan(EveryKindYaml));
+            Nft(namespaces[0], "delete table ip maille-svc");
+
+            var failed = await proxy.SyncAsync(Plan(WithoutWebB));
+            Assert.Equal(1, failed.FailedSyncCount);
+            Assert.Contains("No such file or directory", failed.LastError, StringComparison.Ordinal);
+
+            var deadline = Stopwatch.StartNew();
+            while (proxy.Status.LastError is not null && deadline.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Null(proxy.Status.LastError);
+            Assert.True(proxy.Status.LastSyncWasFull);
+            Assert.Contains("table ip maille-svc", Nft(namespaces[0], "list tables"), StringComparison.Ordinal);
+        });
+    }
+
+    [SkippableFact]
+    public async Task Bursts_of_requests_are_coalesced_and_dispose_deletes_the_table()
+    {
+        Privileged.Require();
+        await WithNamespaces(1, async namespaces =>
+        {
+            var proxy = new NodeServiceProxy(namespaces[0], "node-1", new NodeServiceProxyOptions { MinSyncInterval = TimeSpan.FromMilliseconds(200) });
+            try
+            {
+                await proxy.SyncAsync(Plan(EveryKindYaml));
+                var a = Plan(WithoutWebB);
+                var b = Plan(EveryKindYaml);
+                long last = 0;
+                for (var i = 0; i < 10; i++)
+                {
+                    last = proxy.Sync(i % 2 == 0 ? a : b);
+                }
+
+                var status = await proxy.WaitAsync(last);
+                Assert.InRange(status.SyncCount, 2, 4);
+                Assert.True(status.CoalescedRequestCount >= 7, $"coalesced {status.CoalescedRequestCount}");
+            }
+            finally
+            {
+                proxy.Dispose();
+            }
+
+            Assert.DoesNotContain("maille-svc", Nft(namespaces[0], "list tables"), StringComparison.Ordinal);
+        });
+    }
+
+    /// <summary>The table as the kernel lists it, with elements and lines sorted (their order is the kernel's hash order).</summary>
+    private static string KernelTable(NetworkNamespace ns)
+    {
+        var text = Nft(ns, "list table ip maille-svc");
+        var parts = text.Split(['\n', ',', '{', '}'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join("\n", parts.Where(p => p.Length > 0).Order(StringComparer.Ordinal));
+    }
+
+    private static string Nft(NetworkNamespace ns, string command)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "netns", "exec", ns.Name, "nft" }.Concat(command.Split(' ')))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    private static async Task WithNamespaces(int count, Func<IReadOnlyList<NetworkNamespace>, Task> test)
+    {
+        var names = Enumerable.Range(0, count).Select(i => $"maille-{TestNames.NewLab()}-svc{i}").ToList();
+        var namespaces = NetworkNamespace.CreateMany(names);
+        try
+        {
+            await test(namespaces);
+        }
+        finally
+        {
+            foreach (var ns in namespaces)
+            {
+                ns.Dispose();
+                NetworkNamespace.Delete(ns.Name);
+            }
+        }
+    }
+}
