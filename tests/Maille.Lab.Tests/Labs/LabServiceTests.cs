@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Lab.Probing;
+using Maille.TestKit;
+
+namespace Maille.Lab.Tests.Labs;
+
+// Privileged: Services and cluster DNS in a running lab, end to end through `maille up` (node agents program
+// nftables, the daemon serves DNS from kube-system pods). web-1 on node-1 and web-2 on node-2 behind Service web
+// (ClusterIP, port 80 → 8080) and NodePort web-np (30080); a client pod on node-3 in namespace "other".
+public sealed class LabServiceTests
+{
+    private const string Manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: other}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-1, labels: {app: web}}
+        spec: {nodeName: node-1, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-2, labels: {app: web}}
+        spec: {nodeName: node-2, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client, namespace: other}
+        spec: {nodeName: node-3, containers: [{name: c}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web-np}
+        spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: empty}
+        spec: {selector: {app: nothing}, ports: [{port: 80}]}
+        """;
+
+    [SkippableFact]
+    public void Pods_reach_services_by_cluster_ip_and_dns_name_and_the_outside_reaches_node_ports_on_every_node()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(file, Manifests);
+        try
+        {
+            var up = MailleProcess.Run("up", "-f", file, "--lab", lab);
+            Assert.True(up.ExitCode == 0, up.Stderr);
+            var clusterIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+
+            // Both endpoints answer through the ClusterIP, and they see the client's own address (no NAT inside the cluster).
+            var answers = Enumerable.Range(0, 30).Select(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname")).ToHashSet();
+            Assert.Equal(["default/web-1", "default/web-2"], answers.Order());
+            var client = (string)JsonNode.Parse(MailleProcess.Run("get", "pods", "client", "-n", "other", "--lab", lab, "-o", "json").Stdout)!["status"]!["podIP"]!;
+            Assert.StartsWith(client + ":", LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/clientip"), StringComparison.Ordinal);
+
+            // Cluster DNS: full name, the search path from another namespace, SRV for the named port.
+            var full = MailleProcess.Run("exec", "--lab", lab, "other/client", "--", "getent", "hosts", "web.default.svc.cluster.local");
+            Assert.StartsWith(clusterIP.ToString(), full.Stdout, StringComparison.Ordinal);
+            var viaSearch = MailleProcess.Run("exec", "--lab", lab, "other/client", "--", "getent", "hosts", "web.default");
+            Assert.StartsWith(clusterIP.ToString(), viaSearch.Stdout, StringComparison.Ordinal);
+            var srv = MailleProcess.Run("exec", "--lab", lab, "other/client", "--", "dig", "+short", "SRV", "_http._tcp.web.default.svc.cluster.local");
+            Assert.Equal("0 100 80 web.default.svc.cluster.local.", srv.Stdout.Trim());
+
+            // A Service without endpoints refuses at once rather than hanging.
+            using (var ns = NetworkNamespace.Open(LabNames.Pod(lab, "other/client")))
+            {
+                var emptyIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "empty", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+                var refused = Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(ns, emptyIP, 80, "/", TimeSpan.FromSeconds(3)));
+                Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+            }
+
+            // NodePort on every node's address, from outside the cluster, masqueraded (Cluster policy).
+            using var external = NetworkNamespace.Open(LabNames.External(lab));
+            foreach (var node in new[] { "198.18.0.11", "198.18.0.12", "198.18.0.13" })
+            {
+                var (status, seen) = LabHttp.Get(external, IPAddress.Parse(node), 30080, "/clientip", TimeSpan.FromSeconds(3));
+                Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
+                Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
+    public void A_deleted_endpoint_pod_leaves_the_service_and_the_agents_report_their_rules()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        File.WriteAllText(file, Manifests);
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", file, "--lab", lab).ExitCode);
+            var clusterIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+
+            Assert.Equal(0, MailleProcess.Run("delete", "pod", "web-2", "--lab", lab).ExitCode);
+
+            Assert.True(LiveLab.WaitFor(() => Enumerable.Range(0, 20).All(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname") == "default/web-1")));
+            var agents = JsonNode.Parse(MailleProcess.Run("status", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray();
+            Assert.Equal(3, agents.Count);
+            Assert.All(agents, a =>
+            {
+                var services = a!["parts"]!["services"]!;
+                Assert.True((int)services["ruleCount"]! > 0);
+                Assert.Null((string?)services["lastError"]);
+                Assert.True((int)services["syncCount"]! >= 2, "the delete reached every node");
+            });
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(file);
+        }
+    }
+}
