@@ -71,7 +71,7 @@ internal static class GetCommand
     }
 
     /// <summary>A running lab's cluster, with the readiness its daemon's probes observe.</summary>
-    private static ClusterState? LiveCluster(CliContext context, string lab)
+    internal static ClusterState? LiveCluster(CliContext context, string lab)
     {
         if (!Lab.LabCommon.CanRunLab(context, lab) || !OperatingSystem.IsLinux())
         {

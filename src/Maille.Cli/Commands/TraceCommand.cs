@@ -11,7 +11,8 @@ internal static class TraceCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = CommonOptions.Files();
+        var files = CommonOptions.Files(required: false);
+        var lab = new Option<string?>("--lab") { Description = "Trace in a running lab instead of -f: its live state, and the nftables chain and rule that decide on the entry node" };
         var config = CommonOptions.Config();
         var from = new Option<string>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network)", Required = true };
         var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], or IP:PORT[/PROTO]", Required = true };
@@ -24,9 +25,11 @@ internal static class TraceCommand
             Examples:
               maille trace -f examples/shop --from shop-web/frontend-497dph9tpv-bccbx --to api.shop-api:80
               maille trace -f examples/shop --from external --to 198.18.0.11:30080 -o json
+              sudo maille trace --lab demo --from external --to 198.18.0.11:30080
             """)
         {
             files,
+            lab,
             config,
             from,
             to,
@@ -34,7 +37,15 @@ internal static class TraceCommand
         };
         command.SetAction(parse =>
         {
-            var cluster = ClusterInput.Load(parse.GetValue(files) ?? [], parse.GetValue(config), context);
+            var labName = parse.GetValue(lab);
+            var paths = parse.GetValue(files) ?? [];
+            if ((labName is null) == (paths.Length == 0))
+            {
+                context.Stderr.WriteLine("error: give -f FILE... (offline) or --lab NAME (a running lab), not both");
+                return 1;
+            }
+
+            var cluster = labName is null ? ClusterInput.Load(paths, parse.GetValue(config), context) : GetCommand.LiveCluster(context, labName);
             if (cluster is null)
             {
                 return 1;
@@ -71,13 +82,18 @@ internal static class TraceCommand
             }
 
             var result = Tracer.For(cluster).Trace(source, target);
+            var nftables = labName is not null && OperatingSystem.IsLinux() ? Lab.LiveTrace.Query(context, labName, cluster, source, target) : null;
             if (parse.GetValue(output) == "json")
             {
-                TraceOutput.WriteJson(context.Stdout, result);
+                TraceOutput.WriteJson(context.Stdout, result, nftables);
             }
             else
             {
                 TraceOutput.WriteText(context.Stdout, source, target, result);
+                if (nftables is not null)
+                {
+                    Lab.LiveTrace.WriteText(context.Stdout, nftables);
+                }
             }
 
             return 0;

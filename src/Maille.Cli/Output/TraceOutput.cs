@@ -37,7 +37,8 @@ internal static class TraceOutput
         }
     }
 
-    public static void WriteJson(TextWriter writer, TraceResult result)
+    /// <param name="nftables">On a running lab, what the entry node's nftables rules did (added as <c>nftables</c>).</param>
+    public static void WriteJson(TextWriter writer, TraceResult result, JsonNode? nftables = null)
     {
         var json = new JsonObject
         {
@@ -62,6 +63,11 @@ internal static class TraceOutput
                 ["decidedBy"] = new JsonArray([.. e.DecidedBy.Select(d => (JsonNode)JsonValue.Create(d)!)]),
             })]),
         };
+        if (nftables is not null)
+        {
+            json["nftables"] = nftables.DeepClone();
+        }
+
         writer.WriteLine(json.ToJsonString(Indented));
     }
 

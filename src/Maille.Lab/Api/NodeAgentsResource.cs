@@ -1,6 +1,9 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Maille.Dataplane.Linux.Nftables;
 using Maille.Lab.Labs;
+using Microsoft.AspNetCore.Http;
 
 namespace Maille.Lab.Api;
 
@@ -26,4 +29,36 @@ internal static class NodeAgentsResource
             ["parts"] = new JsonObject(a.Parts.Select(p => KeyValuePair.Create(p.Name, JsonSerializer.SerializeToNode(p.Status, p.Status.GetType(), Options)))),
         })]),
     };
+
+    /// <summary>
+    /// <c>GET …/nodeagents/{node}/trace?source=IP&amp;destination=IP&amp;protocol=tcp&amp;port=N&amp;ingress=pod|node|underlay</c>:
+    /// a connection's first packet walked through the rules the node's Service proxy last applied (the chain and rule
+    /// that decided, every possible endpoint and its masquerade).
+    /// </summary>
+    public static JsonObject Trace(NodeAgent agent, IQueryCollection query)
+    {
+        var proxy = agent.Parts.OfType<ServiceProxy.ServiceProxyPart>().FirstOrDefault()?.Proxy;
+        if (proxy is null || !IPAddress.TryParse(query["source"], out var source) || !IPAddress.TryParse(query["destination"], out var destination)
+            || !int.TryParse(query["port"], System.Globalization.CultureInfo.InvariantCulture, out var port))
+        {
+            return new JsonObject { ["error"] = "needs source, destination, protocol and port, on a node with a Service proxy" };
+        }
+
+        var ingress = query["ingress"].ToString() switch
+        {
+            "node" => NftIngress.NodeLocal,
+            "underlay" => NftIngress.Underlay,
+            _ => NftIngress.Pod,
+        };
+        var result = new NftPacketTracer(proxy.Ruleset()).Trace(new NftTracePacket(source, destination, query["protocol"].ToString() is { Length: > 0 } p ? p : "tcp", port, ingress));
+        return new JsonObject
+        {
+            ["node"] = agent.Node,
+            ["table"] = "ip maille-svc",
+            ["verdict"] = result.Verdict.ToString().ToLowerInvariant(),
+            ["decision"] = result.Decision?.ToString(),
+            ["steps"] = new JsonArray([.. result.Steps.Select(s => (JsonNode)JsonValue.Create(s.ToString()))]),
+            ["targets"] = new JsonArray([.. result.Targets.Select(t => (JsonNode)JsonValue.Create(t.ToString()))]),
+        };
+    }
 }

@@ -91,6 +91,13 @@ public sealed class LabServiceTests
                 Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
                 Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal);
             }
+
+            // trace on the running lab names the nftables rule that translated the packet on the node it entered.
+            var trace = JsonNode.Parse(MailleProcess.Run("trace", "--lab", lab, "--from", "external", "--to", "198.18.0.12:30080", "-o", "json").Stdout)!["nftables"]!;
+            Assert.Equal("node-2", (string)trace["node"]!);
+            Assert.Equal("translated", (string)trace["verdict"]!);
+            Assert.Contains("dnat to", (string)trace["decision"]!, StringComparison.Ordinal);
+            Assert.Equal(2, trace["targets"]!.AsArray().Count);
         }
         finally
         {
