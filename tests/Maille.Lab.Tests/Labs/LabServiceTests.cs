@@ -137,4 +137,36 @@ public sealed class LabServiceTests
             File.Delete(file);
         }
     }
+
+    [SkippableFact]
+    public void A_pod_turning_unready_stops_receiving_new_connections_and_comes_back_when_ready()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
+        File.WriteAllText(flag, "");
+        File.WriteAllText(file, Manifests.Replace(
+            "metadata: {name: web-1, labels: {app: web}}\nspec: {nodeName: node-1, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}",
+            $"metadata: {{name: web-1, labels: {{app: web}}}}\nspec: {{nodeName: node-1, containers: [{{name: c, ports: [{{name: http, containerPort: 8080}}], readinessProbe: {{exec: {{command: [test, -e, {flag}]}}, periodSeconds: 1, failureThreshold: 1}}}}]}}",
+            StringComparison.Ordinal));
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", file, "--lab", lab).ExitCode);
+            var clusterIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+            Assert.Contains("default/web-1", Enumerable.Range(0, 30).Select(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname")));
+
+            File.Delete(flag);
+            Assert.True(LiveLab.WaitFor(() => Enumerable.Range(0, 30).All(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname") == "default/web-2")), "web-1 kept receiving connections while unready");
+
+            File.WriteAllText(flag, "");
+            Assert.True(LiveLab.WaitFor(() => Enumerable.Range(0, 30).Any(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname") == "default/web-1")), "web-1 never came back");
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            File.Delete(file);
+            File.Delete(flag);
+        }
+    }
 }
