@@ -23,7 +23,7 @@ internal static class DemoCommand
     {
         var files = new Option<string[]>("--filename", "-f") { Description = "Manifests to run (default: examples/shop)", DefaultValueFactory = _ => ["examples/shop"] };
         var command = new Command("demo", """
-            The guided tour (Linux, root): installs iproute2 if it is missing, brings up examples/shop as lab "demo",
+            The guided tour (Linux, root): installs iproute2, nftables and conntrack if missing, brings up examples/shop as lab "demo",
             shows pods on different nodes reaching each other with real packets, hostNetwork pods on their node's
             address, every pod probed against the engine's prediction, and leaves the lab up to explore.
 
@@ -49,7 +49,7 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(CliContext context, string[] files, CancellationToken cancellationToken)
     {
         var output = context.Stdout;
-        if (!EnsureIproute2(context))
+        if (!EnsurePackages(context))
         {
             return 1;
         }
@@ -95,18 +95,77 @@ internal static class DemoCommand
             ? "   The lab agrees with the engine on every one."
             : $"   {gap} differ: NetworkPolicy is not enforced in the lab yet, so those connections get through (maille probe --lab {Lab} lists them).");
 
+        ShowServices(context, cluster);
+
         output.WriteLine();
-        output.WriteLine("What is not in the lab yet: Service ClusterIPs/NodePorts, LoadBalancer IPs, Ingress and DNS (planned offline:");
-        output.WriteLine("maille get svc -A -f examples/shop, maille trace -f examples/shop --from external --to 198.18.0.11:30080).");
+        output.WriteLine("Not in the lab yet: NetworkPolicy enforcement, LoadBalancer IPs and Ingress (planned offline:");
+        output.WriteLine("maille trace -f examples/shop --from external --to 198.18.0.11:30080).");
         output.WriteLine();
         output.WriteLine($"The lab is still up. Explore it:");
         var sample = pods.First();
         output.WriteLine($"  ./maille exec --lab {Lab} {sample.QualifiedName} -- ip route");
         output.WriteLine($"  ./maille exec --lab {Lab} node/{cluster.Nodes[0].Name} -- ip route");
         output.WriteLine($"  ./maille probe --lab {Lab} -n shop-api");
+        output.WriteLine($"  ./maille exec --lab {Lab} {sample.QualifiedName} -- getent hosts api.shop-api");
+        output.WriteLine($"  ./maille trace --lab {Lab} --from external --to {cluster.Nodes[0].InternalIP}:30080");
+        output.WriteLine($"  ./maille status --lab {Lab}");
         output.WriteLine($"  ./maille ls");
         output.WriteLine($"Take it down: ./maille down --lab {Lab}");
         return 0;
+    }
+
+    /// <summary>
+    /// Cluster DNS, a ClusterIP spread over its endpoints, and a NodePort on every node, with real requests through the
+    /// nftables rules each node's agent programmed.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private static void ShowServices(CliContext context, ClusterState cluster)
+    {
+        var output = context.Stdout;
+        var service = cluster.Services.FirstOrDefault(s => s.Type == ServiceType.ClusterIP && s.ClusterIP is not null && !s.Headless
+            && s.Ports.Any(p => p.Protocol == Protocol.TCP) && cluster.SlicesByService.TryGetValue(s.QualifiedName, out var slices) && slices.Sum(x => x.Endpoints.Count) > 1);
+        var client = LabTopologyMapper.LabPods(cluster).FirstOrDefault(p => service is not null && p.Namespace != service.Namespace);
+        if (service is null || client is null)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine("5. Services: cluster DNS, a ClusterIP spread over its endpoints, NodePorts on every node (nftables on each node)");
+        var name = $"{service.Name}.{service.Namespace}";
+        var resolved = Resolve(client, name);
+        output.WriteLine($"   {client.QualifiedName} looks up {name}: {resolved} (cluster DNS at {cluster.Config.EffectiveDnsServiceIP}, served by the kube-system coredns pods)");
+        var port = service.Ports.First(p => p.Protocol == Protocol.TCP).Port;
+        using (var ns = NetworkNamespace.Open(LabNames.Pod(Lab, client.QualifiedName)))
+        {
+            var answers = Enumerable.Range(0, 8).Select(_ => LabHttp.Get(ns, service.ClusterIP!, port, "/hostname", TimeSpan.FromSeconds(3)).Body).ToList();
+            output.WriteLine($"   8 requests to {service.ClusterIP}:{port} ({name}) were answered by: {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} ×{g.Count()}"))}");
+        }
+
+        var nodePort = cluster.Services.SelectMany(s => s.Ports.Where(p => p.NodePort is not null && p.Protocol == Protocol.TCP).Select(p => (Service: s, Port: p)))
+            .FirstOrDefault(x => x.Service.Type == ServiceType.NodePort);
+        if (nodePort.Service is null)
+        {
+            return;
+        }
+
+        using var external = NetworkNamespace.Open(LabNames.External(Lab));
+        foreach (var node in cluster.Nodes)
+        {
+            var (status, body) = LabHttp.Get(external, node.InternalIP!, nodePort.Port.NodePort!.Value, "/hostname", TimeSpan.FromSeconds(3));
+            output.WriteLine($"   external → {node.InternalIP}:{nodePort.Port.NodePort} (NodePort of {nodePort.Service.QualifiedName}, on {node.Name}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, answered by {body}");
+        }
+    }
+
+    /// <summary>Resolves a name inside a pod as its programs do (getent: the pod's resolv.conf, search path and all).</summary>
+    [SupportedOSPlatform("linux")]
+    private static string Resolve(Pod pod, string name)
+    {
+        var start = new ProcessStartInfo("ip", ["netns", "exec", LabNames.Pod(Lab, pod.QualifiedName), "getent", "hosts", name]) { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return text.Length == 0 ? "(no answer)" : text.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
     }
 
     [SupportedOSPlatform("linux")]
@@ -143,26 +202,46 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>The lab drives iproute2 for <c>exec</c> and programs; install it when missing, saying so.</summary>
-    private static bool EnsureIproute2(CliContext context)
+    /// <summary>The Debian packages the lab needs: iproute2 (exec, programs), nftables (libnftables for the Service proxy), conntrack (stale UDP flows).</summary>
+    private static readonly string[] Packages = ["iproute2", "nftables", "conntrack"];
+
+    /// <summary>Installs the packages the lab needs when missing, saying so.</summary>
+    private static bool EnsurePackages(CliContext context)
     {
-        if (File.Exists("/usr/sbin/ip") || File.Exists("/sbin/ip") || File.Exists("/usr/bin/ip"))
+        var missing = Packages.Where(p => !Installed(p)).ToList();
+        if (missing.Count == 0)
         {
             return true;
         }
 
-        context.Stdout.WriteLine("0. Installing iproute2 (apt-get install iproute2)…");
-        foreach (var arguments in new[] { "update -qq", "install -y -qq --no-install-recommends iproute2" })
+        context.Stdout.WriteLine($"0. Installing {string.Join(", ", missing)} (apt-get install)…");
+        foreach (var arguments in new[] { "update -qq", "install -y -qq --no-install-recommends " + string.Join(' ', missing) })
         {
             using var process = Process.Start(new ProcessStartInfo("apt-get", arguments) { UseShellExecute = false })!;
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                context.Stderr.WriteLine($"error: apt-get {arguments} failed (exit {process.ExitCode}); install iproute2 and run the demo again");
+                context.Stderr.WriteLine($"error: apt-get {arguments} failed (exit {process.ExitCode}); install {string.Join(", ", missing)} and run the demo again");
                 return false;
             }
         }
 
         return true;
+    }
+
+    private static bool Installed(string package)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("dpkg-query", ["-W", "-f=${Status}", package]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+            var status = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return status.Contains("install ok installed", StringComparison.Ordinal);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No dpkg: not a Debian-like system; let the lab say what is missing when it needs it.
+            return true;
+        }
     }
 }

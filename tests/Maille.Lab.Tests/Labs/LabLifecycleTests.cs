@@ -429,6 +429,9 @@ public sealed class LabLifecycleTests
             Assert.Matches(@"→ shop-api/api-\S+ \(198\.19\.\d+\.\d+:8080, node-\d\): 200 OK, it saw the caller as 198\.19\.", demo.Stdout);
             Assert.Matches(@"answered by shop-web/node-exporter-", demo.Stdout);
             Assert.Contains("NetworkPolicy is not enforced in the lab yet", demo.Stdout, StringComparison.Ordinal);
+            Assert.Matches(@"looks up api\.shop-api: 198\.18\.\d+\.\d+ \(cluster DNS", demo.Stdout);
+            Assert.Matches(@"8 requests to 198\.18\.\d+\.\d+:80 \(api\.shop-api\) were answered by: shop-api/api-", demo.Stdout);
+            Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(demo.Stdout, @"external → 198\.18\.0\.1\d:30080 \(NodePort of shop-api/api-debug, on node-\d\): 200 OK"));
             Assert.True(new LabState("demo").DaemonAlive());
         }
         finally
