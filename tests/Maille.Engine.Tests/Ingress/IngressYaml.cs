@@ -10,7 +10,8 @@ namespace Maille.Engine.Tests.Ingress;
 /// </summary>
 internal static class IngressYaml
 {
-    public const string Base = """
+    /// <summary>Namespace "app" and the default IngressClass "maille" of Maille's controller.</summary>
+    public const string DefaultClass = """
         apiVersion: v1
         kind: Namespace
         metadata: {name: app}
@@ -22,6 +23,10 @@ internal static class IngressYaml
           annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
         spec: {controller: maille.dev/ingress-controller}
         ---
+
+        """;
+
+    public const string Base = DefaultClass + """
         apiVersion: v1
         kind: Pod
         metadata: {name: web-a, namespace: app, labels: {app: web}}
