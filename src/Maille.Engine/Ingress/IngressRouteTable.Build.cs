@@ -4,6 +4,9 @@ namespace Maille.Engine.Ingresses;
 
 internal sealed partial class IngressRouteTable
 {
+    /// <summary>No Ingress at all: every request gets 404.</summary>
+    public static IngressRouteTable Empty { get; } = new(new IngressSelection([], [], []), new HostIndex<IngressHostRoutes>([]), null, null, IngressTlsTable.Empty, [], []);
+
     /// <summary>Compiles the routing of every Ingress Maille serves in <paramref name="cluster"/>.</summary>
     public static IngressRouteTable Build(ClusterState cluster)
     {

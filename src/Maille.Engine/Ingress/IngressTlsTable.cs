@@ -20,6 +20,9 @@ internal sealed class IngressTlsTable
         _hosts = new HostIndex<IngressCertificate>(entries.Select(e => KeyValuePair.Create(e.Host, e)));
     }
 
+    /// <summary>No certificate entry: every server name gets the default certificate.</summary>
+    public static IngressTlsTable Empty { get; } = new([]);
+
     /// <summary>Every host with a certificate entry, one entry per host.</summary>
     public IReadOnlyList<IngressCertificate> Entries { get; }
 
