@@ -15,16 +15,19 @@ internal static class TraceCommand
         var lab = new Option<string?>("--lab") { Description = "Trace in a running lab instead of -f: its live state, and the nftables chain and rule that decide on the entry node" };
         var config = CommonOptions.Config();
         var from = new Option<string>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network)", Required = true };
-        var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], or IP:PORT[/PROTO]", Required = true };
+        var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], IP:PORT[/PROTO], or http(s)://HOST[:PORT]/PATH (through the Ingress controller)", Required = true };
         var output = CommonOptions.CreateOutput("text", "json");
         var command = new Command("trace", """
             Follow one connection as the data plane will carry it: DNS, the Service and its traffic policies, each
             candidate endpoint, egress policy on the source, ingress policy on the destination, and delivery.
+            An http:// or https:// destination goes through the Ingress controller: TLS certificate, the Ingress
+            rule that matches Host and path (or 404/503), then from a controller pod to the backend's endpoints.
             Exit code 0 whatever the verdict; 1 on invalid input or an unknown source.
 
             Examples:
               maille trace -f examples/shop --from shop-web/frontend-497dph9tpv-bccbx --to api.shop-api:80
               maille trace -f examples/shop --from external --to 198.18.0.11:30080 -o json
+              maille trace -f examples/shop --from external --to http://shop.example/api/items -o json
               sudo maille trace --lab demo --from external --to 198.18.0.11:30080
             """)
         {

@@ -44,25 +44,40 @@ internal static class TraceOutput
         {
             ["verdict"] = result.Verdict,
             ["reason"] = result.Reason,
-            ["hops"] = new JsonArray([.. result.Hops.Select(h => (JsonNode)new JsonObject
-            {
-                ["stage"] = h.Stage,
-                ["node"] = h.Node,
-                ["result"] = h.Result,
-                ["detail"] = h.Detail,
-                ["rule"] = h.Rule,
-                ["endpoint"] = h.Endpoint,
-            })]),
-            ["endpoints"] = new JsonArray([.. result.Endpoints.Select(e => (JsonNode)new JsonObject
-            {
-                ["pod"] = e.Pod,
-                ["ip"] = e.Ip,
-                ["port"] = e.Port,
-                ["protocol"] = e.Protocol.ToString(),
-                ["verdict"] = e.Verdict,
-                ["decidedBy"] = new JsonArray([.. e.DecidedBy.Select(d => (JsonNode)JsonValue.Create(d)!)]),
-            })]),
         };
+        if (result.ThroughIngress)
+        {
+            json["ingress"] = result.Ingress is { } ingress
+                ? new JsonObject
+                {
+                    ["ingress"] = ingress.Ingress,
+                    ["host"] = ingress.Host,
+                    ["path"] = ingress.Path,
+                    ["pathType"] = ingress.PathType,
+                    ["service"] = ingress.Service,
+                    ["port"] = ingress.Port,
+                }
+                : null;
+        }
+
+        json["hops"] = new JsonArray([.. result.Hops.Select(h => (JsonNode)new JsonObject
+        {
+            ["stage"] = h.Stage,
+            ["node"] = h.Node,
+            ["result"] = h.Result,
+            ["detail"] = h.Detail,
+            ["rule"] = h.Rule,
+            ["endpoint"] = h.Endpoint,
+        })]);
+        json["endpoints"] = new JsonArray([.. result.Endpoints.Select(e => (JsonNode)new JsonObject
+        {
+            ["pod"] = e.Pod,
+            ["ip"] = e.Ip,
+            ["port"] = e.Port,
+            ["protocol"] = e.Protocol.ToString(),
+            ["verdict"] = e.Verdict,
+            ["decidedBy"] = new JsonArray([.. e.DecidedBy.Select(d => (JsonNode)JsonValue.Create(d)!)]),
+        })]);
         if (nftables is not null)
         {
             json["nftables"] = nftables.DeepClone();
@@ -74,6 +89,9 @@ internal static class TraceOutput
     private static string Title(string stage) => stage switch
     {
         "dns" => "DNS",
+        "controller" => "Ingress controller",
+        "tls" => "TLS",
+        "ingress" => "Ingress",
         "service" => "Service",
         "node" => "Path",
         "egress-policy" => "Egress policy (source side)",

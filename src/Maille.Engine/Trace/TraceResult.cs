@@ -12,4 +12,10 @@ internal sealed record TraceResult(string Verdict, string Reason, IReadOnlyList<
     public const string Unreachable = "unreachable";
 
     public static TraceResult NotReachable(string reason, IReadOnlyList<TraceHop> hops) => new(Unreachable, reason, hops, []);
+
+    /// <summary>True when the destination was an HTTP(S) URL answered by the Ingress controller.</summary>
+    public bool ThroughIngress { get; init; }
+
+    /// <summary>The Ingress path that matched, when <see cref="ThroughIngress"/>; null when nothing matched (404).</summary>
+    public TracedIngress? Ingress { get; init; }
 }

@@ -5,19 +5,22 @@ using Maille.Model;
 namespace Maille.Engine.Trace;
 
 /// <summary>
-/// A parsed <c>--to</c>: <c>NS/POD:PORT[/PROTO]</c>, a Service DNS name <c>NAME.NS[.svc[.DOMAIN]]:PORT[/PROTO]</c>, or
-/// <c>IP:PORT[/PROTO]</c>. Protocol defaults to TCP.
+/// A parsed <c>--to</c>: <c>NS/POD:PORT[/PROTO]</c>, a Service DNS name <c>NAME.NS[.svc[.DOMAIN]]:PORT[/PROTO]</c>,
+/// <c>IP:PORT[/PROTO]</c>, or an HTTP request <c>http(s)://HOST[:PORT]/PATH</c> for the Ingress controller
+/// (<see cref="Http"/>). Protocol defaults to TCP.
 /// </summary>
 internal sealed record TraceTarget(string Text, string? PodName, string? ServiceName, string? Namespace, IPAddress? Address, int Port, Protocol Protocol)
 {
+    /// <summary>The HTTP request, for an <c>http://</c> or <c>https://</c> destination.</summary>
+    public TraceHttpRequest? Http { get; init; }
+
     public static TraceTarget? TryParse(string text, string dnsDomain, out string? error)
     {
         error = null;
         var colon = text.LastIndexOf(':');
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            error = $"\"{text}\": HTTP destinations are answered by the Ingress router, which is not part of this build yet; trace a Service or pod instead";
-            return null;
+            return TryParseUrl(text, out error);
         }
 
         if (colon <= 0 || colon == text.Length - 1)
@@ -90,4 +93,19 @@ internal sealed record TraceTarget(string Text, string? PodName, string? Service
     }
 
     public string PortText => $"{Port}/{Protocol}";
+
+    private static TraceTarget? TryParseUrl(string text, out string? error)
+    {
+        error = null;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            error = $"\"{text}\": expected http://HOST[:PORT]/PATH or https://HOST[:PORT]/PATH, e.g. http://shop.example/api";
+            return null;
+        }
+
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host;
+        var address = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 ? IPAddress.Parse(host) : null;
+        var request = new TraceHttpRequest(uri.Scheme, uri.Host, uri.Port, uri.AbsolutePath);
+        return new TraceTarget(text, null, null, null, address, uri.Port, Protocol.TCP) { Http = request };
+    }
 }

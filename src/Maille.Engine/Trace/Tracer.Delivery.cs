@@ -158,7 +158,7 @@ internal sealed partial class Tracer
 
     private static string NodeHopResult(TraceSource source, string? sourceNode, string? destinationNode, Node? receivingNode)
     {
-        var from = sourceNode ?? receivingNode?.Name ?? (source.IsExternal ? "the node network" : "?");
+        var from = sourceNode ?? receivingNode?.Name ?? (source.IsExternal ? "the node network" : source.Name);
         if (destinationNode is null)
         {
             return $"{from} → outside the cluster";

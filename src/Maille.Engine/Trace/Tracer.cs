@@ -21,6 +21,11 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
     public TraceResult Trace(TraceSource source, TraceTarget target)
     {
         var hops = new List<TraceHop>();
+        if (target.Http is { } request)
+        {
+            return TraceHttp(source, target, request, hops);
+        }
+
         if (target.PodName is not null)
         {
             if (!cluster.PodsByName.TryGetValue($"{target.Namespace}/{target.PodName}", out var pod))

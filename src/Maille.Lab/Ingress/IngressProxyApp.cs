@@ -1,0 +1,185 @@
+using System.Net;
+using Maille.Engine.Ingresses;
+using Maille.Lab.Workloads;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Maille.Lab.Ingresses;
+
+/// <summary>
+/// Answers every request of the proxy, without a middleware pipeline: the engine's router decides (Host and path,
+/// from the state current when the request starts), and YARP's <see cref="IHttpForwarder"/> only forwards. A routed
+/// request goes to the route's ready endpoints in turn (one counter across all requests spreads them); when a
+/// connection to an endpoint cannot be made, and nothing has been sent to it yet, the next endpoint is tried, up to
+/// <see cref="IngressProxyOptions.MaxConnectAttempts"/>. The metrics listener answers <c>/metrics</c> and <c>/healthz</c>.
+/// </summary>
+internal sealed partial class IngressProxyApp(
+    Func<IngressProxyState> state,
+    IHttpForwarder forwarder,
+    UpstreamClients clients,
+    IngressProxyMetrics metrics,
+    IngressProxyOptions options,
+    TimeProvider timeProvider,
+    ILogger logger,
+    ILogger accessLog) : IHttpApplication<HttpContext>
+{
+    private const string TextPlain = "text/plain; charset=utf-8";
+
+    private readonly ForwarderRequestConfig _http11 = new()
+    {
+        ActivityTimeout = options.UpstreamActivityTimeout,
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
+
+    // h2c: HTTP/2 by prior knowledge, since without TLS there is no ALPN to agree on it.
+    private readonly ForwarderRequestConfig _h2c = new()
+    {
+        ActivityTimeout = options.UpstreamActivityTimeout,
+        Version = HttpVersion.Version20,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
+    private long _next;
+
+    public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+    public void DisposeContext(HttpContext context, Exception? exception)
+    {
+        if (exception is not null)
+        {
+            LogRequestFailed(logger, context.Request.Host.Value, context.Request.Path.Value, exception);
+        }
+    }
+
+    public async Task ProcessRequestAsync(HttpContext context)
+    {
+        if (context.Features.Get<IngressListenerFeature>()?.Role == IngressListenerRole.Metrics)
+        {
+            await ServeOwnAsync(context);
+            return;
+        }
+
+        var started = timeProvider.GetTimestamp();
+        var request = context.Request;
+        var decision = state().Table.Route(request.Host.Value, request.Path.Value);
+        IngressEndpoint? upstream = null;
+        if (decision.Outcome == IngressOutcome.Routed)
+        {
+            upstream = await ForwardAsync(context, decision.Route!);
+        }
+        else
+        {
+            await RefuseAsync(context, decision);
+        }
+
+        var elapsed = timeProvider.GetElapsedTime(started);
+        var route = decision.Route;
+        var status = context.Response.StatusCode;
+        metrics.Observe(route?.IngressName ?? "", route?.ServiceName ?? "", status, elapsed);
+        if (options.AccessLog && accessLog.IsEnabled(LogLevel.Information))
+        {
+            var via = context.Features.Get<PodPortFeature>()?.Port.Pod.ToString() ?? "-";
+            var target = request.Path.Value + request.QueryString.Value;
+            var ingress = route?.IngressName ?? "-";
+            var service = route?.ServiceName ?? "-";
+            var endpoint = upstream?.ToString() ?? "-";
+            var milliseconds = elapsed.TotalMilliseconds;
+            LogAccess(accessLog, context.Connection.RemoteIpAddress, via, request.Method, request.Scheme, request.Host.Value, target, request.Protocol, status,
+                milliseconds, ingress, service, endpoint);
+        }
+    }
+
+    private async Task<IngressEndpoint> ForwardAsync(HttpContext context, IngressRoute route)
+    {
+        var endpoints = route.Endpoints;
+        var attempts = Math.Min(endpoints.Length, options.MaxConnectAttempts);
+        var first = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)endpoints.Length);
+        var client = clients.For(context.Features.Get<PodPortFeature>()?.Port.Pod);
+        var config = route.Protocol == BackendProtocol.Http ? _http11 : _h2c;
+        for (var attempt = 0; ; attempt++)
+        {
+            var endpoint = endpoints[(first + attempt) % endpoints.Length];
+            var error = await forwarder.SendAsync(context, endpoint.Origin, client, config, ForwardedHeadersTransformer.Instance);
+            if (error == ForwarderError.None)
+            {
+                return endpoint;
+            }
+
+            var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+            if (!IsConnectFailure(error, failure))
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    var at = endpoint.ToString();
+                    LogForwardFailed(logger, route.ServiceName, at, error, failure);
+                }
+
+                return endpoint;
+            }
+
+            metrics.ConnectFailed(route.ServiceName!);
+            var retry = attempt + 1 < attempts && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested;
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                var at = endpoint.ToString();
+                var reason = failure?.InnerException?.Message ?? failure?.Message;
+                LogConnectFailed(logger, route.ServiceName, at, retry, reason);
+            }
+            if (!retry)
+            {
+                return endpoint;
+            }
+
+            // The forwarder answered 502 without sending anything; start the next attempt from a clean response.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Features.Set<IForwarderErrorFeature>(null);
+        }
+    }
+
+    /// <summary>A connection that could not be made: nothing reached the endpoint, so another one may take the request.</summary>
+    private static bool IsConnectFailure(ForwarderError error, Exception? failure) =>
+        error == ForwarderError.Request && failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+
+    private static Task RefuseAsync(HttpContext context, IngressDecision decision)
+    {
+        context.Response.StatusCode = decision.StatusCode;
+        context.Response.ContentType = TextPlain;
+        return context.Response.WriteAsync($"{decision.StatusCode} {ReasonPhrases.GetReasonPhrase(decision.StatusCode)}: {decision.Reason}\n", context.RequestAborted);
+    }
+
+    private Task ServeOwnAsync(HttpContext context)
+    {
+        var response = context.Response;
+        switch (context.Request.Path.Value)
+        {
+            case "/metrics":
+                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                return metrics.WriteAsync(response.Body, context.RequestAborted);
+            case "/healthz":
+                response.ContentType = TextPlain;
+                return response.WriteAsync("ok\n", context.RequestAborted);
+            default:
+                response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+        }
+    }
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information,
+        Message = "{Client} via {Via} \"{Method} {Scheme}://{Host}{Target} {Protocol}\" {Status} {DurationMs:F1}ms ingress={Ingress} service={Service} upstream={Upstream}")]
+    private static partial void LogAccess(ILogger logger, IPAddress? client, string via, string method, string scheme, string? host, string target, string protocol,
+        int status, double durationMs, string ingress, string service, string upstream);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Cannot connect to {Endpoint} of {Service} (trying another endpoint: {Retry}): {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string? service, string endpoint, bool retry, string? reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Forwarding to {Endpoint} of {Service} ended with {Error}")]
+    private static partial void LogForwardFailed(ILogger logger, string? service, string endpoint, ForwarderError error, Exception? exception);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Request for {Host}{Path} failed")]
+    private static partial void LogRequestFailed(ILogger logger, string? host, string? path, Exception exception);
+}
