@@ -49,7 +49,9 @@ internal static class LabDaemonCommand
         });
         using var loggers = LoggerFactory.Create(builder => builder
             .AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ")
-            .SetMinimumLevel(LogLevel.Information));
+            .SetMinimumLevel(LogLevel.Information)
+            // YARP logs every proxied request at Information; the Ingress proxy writes its own access log.
+            .AddFilter("Yarp", LogLevel.Warning));
         var daemon = new LabDaemon(new LabState(lab), mode, loggers);
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }

@@ -27,6 +27,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PodServerHost _server;
     private readonly Dns.ClusterDnsServer _dns;
+    private readonly Ingresses.IngressProxy _ingress;
     private readonly PodWorkloads _workloads;
     private readonly ReadinessProber _readiness;
     private readonly Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>> _nodeDataplane;
@@ -45,7 +46,8 @@ internal sealed partial class LabController : IAsyncDisposable
         _logger = loggers.CreateLogger<LabController>();
         _server = new PodServerHost(new PodServerOptions(), loggers, TimeProvider.System);
         _dns = new Dns.ClusterDnsServer(() => Published, new Dns.ClusterDnsServerOptions(), loggers, TimeProvider.System);
-        _workloads = new PodWorkloads(_server, _dns, _logger);
+        _ingress = new Ingresses.IngressProxy(new Ingresses.IngressProxyOptions(), new Ingresses.PodNamespaceUpstreamConnector(IngressPodNamespace), loggers, TimeProvider.System);
+        _workloads = new PodWorkloads(_server, _dns, _ingress, _logger);
         _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
         _nodeDataplane = nodeDataplane ?? ((_, _) => []);
         Store = new Api.LabStore(null);
@@ -86,6 +88,8 @@ internal sealed partial class LabController : IAsyncDisposable
         await _server.StartAsync(cancellationToken);
         _published = planned;
         _dns.Start();
+        _ingress.Update(planned);
+        await _ingress.StartAsync(cancellationToken);
         WriteResolvConf(planned, _network.Plan.Pods);
         StartWorkloads(planned);
         _readiness.Update(planned, _network);
@@ -204,6 +208,8 @@ internal sealed partial class LabController : IAsyncDisposable
         await _server.StopAsync(CancellationToken.None);
         await _server.DisposeAsync();
         await _dns.DisposeAsync();
+        await _ingress.StopAsync(CancellationToken.None);
+        await _ingress.DisposeAsync();
         _network?.Dispose();
         _gate.Dispose();
     }
@@ -273,6 +279,10 @@ internal sealed partial class LabController : IAsyncDisposable
         _readiness.Update(planned, network);
     }
 
+    /// <summary>The namespace of an Ingress controller pod, where the proxy opens its connections to backends.</summary>
+    private NetworkNamespace? IngressPodNamespace(PodId pod) =>
+        _network is { } network && network.HasPod($"{pod.Namespace}/{pod.Name}") ? network.Pod($"{pod.Namespace}/{pod.Name}") : null;
+
     /// <summary>Each pod's <c>resolv.conf</c> (cluster DNS first, the pod's namespace in the search path), which programs run with <c>maille exec</c> see.</summary>
     private void WriteResolvConf(ClusterState planned, IEnumerable<PodNetworkPlan> pods)
     {
@@ -306,6 +316,7 @@ internal sealed partial class LabController : IAsyncDisposable
         var readiness = _readiness.Readiness;
         var cluster = PlanOrThrow(_desired, readiness, prior);
         _published = cluster;
+        _ingress.Update(cluster);
         _state.WriteAllocations(PriorAllocations.From(cluster));
         _state.WriteReadiness(readiness);
         Store.Update(cluster);

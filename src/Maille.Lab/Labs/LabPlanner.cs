@@ -8,7 +8,8 @@ namespace Maille.Lab.Labs;
 
 /// <summary>
 /// Plans a lab: the user's manifests exactly as the offline commands plan them, plus what the lab itself runs (the
-/// cluster DNS: <c>kube-system</c>, the <c>coredns</c> pods, the <c>kube-dns</c> Service). The system objects must not
+/// cluster DNS: <c>kube-system</c>, the <c>coredns</c> pods, the <c>kube-dns</c> Service; with Ingresses, the Ingress
+/// controller: <c>maille-system</c>, its pods and its LoadBalancer Service). The system objects must not
 /// move the user's pods: they are planned in a second pass in which every user pod is pinned where the first pass put
 /// it, so <c>maille get pods -o wide -f FILES</c> and the running lab show the same nodes and addresses.
 /// </summary>
@@ -22,7 +23,7 @@ internal static class LabPlanner
             return user;
         }
 
-        var withSystem = SystemManifests.WithClusterDns(manifests, config);
+        var withSystem = Engine.Ingresses.IngressControllerManifests.WithIngressController(SystemManifests.WithClusterDns(manifests, config));
         if (ReferenceEquals(withSystem, manifests))
         {
             return user;
@@ -42,7 +43,7 @@ internal static class LabPlanner
     }
 
     /// <summary>Whether the lab added this pod (the cluster DNS), rather than the user.</summary>
-    public static bool IsSystem(Pod pod) => pod.Meta.Source == SystemManifests.Source;
+    public static bool IsSystem(Pod pod) => pod.Meta.Source == SystemManifests.Source || pod.Meta.Source == Engine.Ingresses.IngressControllerManifests.Source;
 
     public static PlanResult Plan(string file, string yaml, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
     {

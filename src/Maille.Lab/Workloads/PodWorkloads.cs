@@ -11,10 +11,10 @@ namespace Maille.Lab.Workloads;
 /// What runs in each pod of a lab: its declared ports, served by the one in-process <see cref="PodServerHost"/> on
 /// sockets opened inside the pod's namespace (hostNetwork pods: their node's), or the container's own program started
 /// inside that namespace. Pods are started and stopped one by one as the lab changes; a pod whose containers, address
-/// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="ClusterDnsServer"/>
-/// instead. Not thread-safe: the lab's controller is its only caller.
+/// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="Dns.ClusterDnsServer"/>
+/// instead, and the Ingress controller pods' ports to the <see cref="Ingresses.IngressProxy"/>. Not thread-safe: the lab's controller is its only caller.
 /// </summary>
-internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, ILogger logger)
+internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, Ingresses.IngressProxy ingress, ILogger logger)
 {
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
 
@@ -40,6 +40,25 @@ internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsS
             foreach (var port in pod.Spec.AllPorts.Where(p => p.Protocol != Protocol.SCTP))
             {
                 dns.AddPort(new PodPort(id, port.Protocol, port.Port), OpenSocket(ns, pod.Status.PodIP!, port));
+                running.Ports++;
+            }
+
+            return;
+        }
+
+        if (Engine.Ingresses.IngressControllerManifests.IsControllerPod(pod))
+        {
+            foreach (var port in pod.Spec.AllPorts.Where(p => p.Protocol == Protocol.TCP))
+            {
+                var role = port.Port switch
+                {
+                    Engine.Ingresses.MailleIngressController.HttpPort => Ingresses.IngressListenerRole.Http,
+                    Engine.Ingresses.MailleIngressController.HttpsPort => Ingresses.IngressListenerRole.Https,
+                    _ => Ingresses.IngressListenerRole.Metrics,
+                };
+                var key = new PodPort(id, Protocol.TCP, port.Port);
+                ingress.AddListener(role, key, OpenSocket(ns, pod.Status.PodIP!, port));
+                running.Listeners.Add((role, key));
                 running.Ports++;
             }
 
@@ -74,6 +93,10 @@ internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsS
         var id = new PodId(key[..slash], key[(slash + 1)..]);
         server.RemovePod(id);
         dns.RemovePod(id);
+        foreach (var (role, port) in running.Listeners)
+        {
+            ingress.RemoveListener(role, port);
+        }
         foreach (var process in running.Programs)
         {
             Kill(process);
@@ -154,6 +177,8 @@ internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsS
         public (PodSpec Spec, IPAddress? Address) Signature { get; } = signature;
 
         public List<Process> Programs { get; } = [];
+
+        public List<(Ingresses.IngressListenerRole Role, PodPort Port)> Listeners { get; } = [];
 
         public int Ports { get; set; }
     }
