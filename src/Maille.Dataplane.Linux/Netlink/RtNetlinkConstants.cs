@@ -16,6 +16,7 @@ internal static class RtNetlinkConstants
     public const ushort NewLink = 16;
     public const ushort GetLink = 18;
     public const ushort NewAddress = 20;
+    public const ushort DelAddress = 21;
     public const ushort NewRoute = 24;
     public const ushort NewNeighbour = 28;
 
