@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.NetworkInformation;
-using System.Text.Json.Nodes;
 using Maille.Dataplane.Linux.L2;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netlink;
@@ -16,20 +14,6 @@ public sealed class L2AnnouncerTests(ITestOutputHelper output)
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.200");
 
-    private static PhysicalAddress MacOf(Netns.NetworkNamespace node)
-    {
-        using var socket = PacketSocket.Open(node, LabNames.NodeInterface);
-        return socket.HardwareAddress;
-    }
-
-    /// <summary>The link-layer address <paramref name="namespaceName"/> has cached for <paramref name="address"/>, or null.</summary>
-    private static PhysicalAddress? Neighbour(string namespaceName, IPAddress address)
-    {
-        var entries = JsonNode.Parse(HostNetworkSnapshot.Run("-j", "-n", namespaceName, "neigh", "show", address.ToString()))!.AsArray();
-        var lladdr = entries.Select(e => (string?)e!["lladdr"]).FirstOrDefault(l => l is not null);
-        return lladdr is null ? null : PhysicalAddress.Parse(lladdr.Replace(':', '-').ToUpperInvariant());
-    }
-
     [SkippableFact]
     public async Task An_announced_address_answers_arp_from_its_node_and_gratuitous_arp_moves_it_to_the_next()
     {
@@ -40,26 +24,25 @@ public sealed class L2AnnouncerTests(ITestOutputHelper output)
             using var network = LabNetworkBuilder.Build(lab, TestTopologies.Make(2, 0));
             var node1 = network.Node("node1");
             var node2 = network.Node("node2");
-            var (mac1, mac2) = (MacOf(node1), MacOf(node2));
+            var (mac1, mac2) = (LinkLayer.MacOf(node1.Name, LabNames.NodeInterface), LinkLayer.MacOf(node2.Name, LabNames.NodeInterface));
             Assert.NotEqual(mac1, mac2);
+            using (var socket = PacketSocket.Open(node1, LabNames.NodeInterface))
+            {
+                Assert.Equal(mac1, socket.HardwareAddress);
+            }
 
             Assert.True(L2Announcer.Announce(node1, LabNames.NodeInterface, Vip));
             Assert.False(L2Announcer.Announce(node1, LabNames.NodeInterface, Vip));
             var seen = await SocketProbe.TcpAsync(network.External, node1, Vip);
             Assert.Equal(IPAddress.Parse("198.18.0.2"), seen.Address);
-            Assert.Equal(mac1, Neighbour(network.Plan.ExternalNamespace, Vip));
+            Assert.Equal(mac1, LinkLayer.Neighbour(network.Plan.ExternalNamespace, Vip));
 
             Assert.True(L2Announcer.Withdraw(node1, LabNames.NodeInterface, Vip));
             var moved = Stopwatch.StartNew();
             Assert.True(L2Announcer.Announce(node2, LabNames.NodeInterface, Vip));
 
             // The external client sends nothing meanwhile: only node2's gratuitous ARP can change its entry.
-            var entry = Neighbour(network.Plan.ExternalNamespace, Vip);
-            for (var i = 0; i < 40 && !Equals(entry, mac2); i++)
-            {
-                await Task.Delay(50);
-                entry = Neighbour(network.Plan.ExternalNamespace, Vip);
-            }
+            var entry = await LinkLayer.WaitForNeighbourAsync(network.Plan.ExternalNamespace, Vip, mac2, TimeSpan.FromSeconds(2));
 
             output.WriteLine($"external's neighbour entry for {Vip} switched to node2 after {moved.Elapsed.TotalMilliseconds:F1} ms");
             Assert.Equal(mac2, entry);
