@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Maille.Model;
@@ -27,35 +28,20 @@ internal static class LoadBalancerAllocator
         IReadOnlyList<Namespace> namespaces,
         List<Diagnostic> diagnostics)
     {
-        var spaces = pools.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new PoolAddresses(p)).ToList();
-        var namespacesByName = namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
-        var usage = new AddressUsage();
-        var outcome = new Dictionary<string, LoadBalancerAllocation>(StringComparer.Ordinal);
+        var context = new Context(
+            [.. pools.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new PoolAddresses(p))],
+            namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal),
+            new AddressUsage(),
+            new Dictionary<string, LoadBalancerAllocation>(StringComparer.Ordinal));
         var ordered = services.Where(s => s.Type == ServiceType.LoadBalancer)
             .OrderBy(s => s.Meta.CreationTimestamp ?? DateTimeOffset.MaxValue)
             .ThenBy(s => s.QualifiedName, StringComparer.Ordinal)
             .ToList();
 
-        foreach (var service in ordered.Where(s => !s.LoadBalancerIngress.IsEmpty))
-        {
-            var address = service.LoadBalancerIngress.Select(ParseIPv4).FirstOrDefault(a => a is not null);
-            foreach (var ip in service.LoadBalancerIngress.Select(ParseIPv4).OfType<IPAddress>())
-            {
-                usage.Add(IpMath.ToUInt32(ip), AddressClaim.For(service));
-            }
-
-            outcome[service.QualifiedName] = new LoadBalancerAllocation
-            {
-                Service = service.QualifiedName,
-                Kind = LoadBalancerAllocationKind.Kept,
-                Address = address,
-                Pool = address is null ? null : spaces.FirstOrDefault(s => s.Owns(IpMath.ToUInt32(address)))?.Name,
-            };
-        }
-
+        KeepStatus(ordered.Where(s => !s.LoadBalancerIngress.IsEmpty), context);
         foreach (var service in ordered.Where(s => s.LoadBalancerIngress.IsEmpty && !LoadBalancerAnnotations.IsHandled(s)))
         {
-            outcome[service.QualifiedName] = new LoadBalancerAllocation
+            context.Outcome[service.QualifiedName] = new LoadBalancerAllocation
             {
                 Service = service.QualifiedName,
                 Kind = LoadBalancerAllocationKind.OtherClass,
@@ -64,42 +50,81 @@ internal static class LoadBalancerAllocator
         }
 
         var open = ordered.Where(s => s.LoadBalancerIngress.IsEmpty && LoadBalancerAnnotations.IsHandled(s)).ToList();
-        var context = new Context(spaces, namespacesByName, usage, outcome);
         foreach (var service in open.Where(HasRequest))
         {
-            outcome[service.QualifiedName] = AssignRequested(service, context);
+            context.Outcome[service.QualifiedName] = AssignRequested(service, context);
         }
 
-        var dynamic = open.Where(s => !HasRequest(s)).Select(s => (Service: s, Candidates: CandidatePools(s, context))).ToList();
+        AssignDynamic(open.Where(s => !HasRequest(s)), context);
+        return (Apply(services, context.Outcome, diagnostics), new LoadBalancerPlan(pools, advertisements, context.Outcome.Values));
+    }
+
+    private sealed record Context(
+        IReadOnlyList<PoolAddresses> Spaces,
+        IReadOnlyDictionary<string, Namespace> Namespaces,
+        AddressUsage Usage,
+        Dictionary<string, LoadBalancerAllocation> Outcome);
+
+    /// <summary>Addresses the input carries in <c>status.loadBalancer.ingress</c> stay, and count as used.</summary>
+    private static void KeepStatus(IEnumerable<Service> services, Context context)
+    {
+        foreach (var service in services)
+        {
+            var addresses = service.LoadBalancerIngress.Select(ParseIPv4).OfType<IPAddress>().ToList();
+            foreach (var ip in addresses)
+            {
+                context.Usage.Add(IpMath.ToUInt32(ip), AddressClaim.For(service));
+            }
+
+            var address = addresses.FirstOrDefault();
+            context.Outcome[service.QualifiedName] = new LoadBalancerAllocation
+            {
+                Service = service.QualifiedName,
+                Kind = LoadBalancerAllocationKind.Kept,
+                Address = address,
+                Pool = address is null ? null : context.Spaces.FirstOrDefault(s => s.Owns(IpMath.ToUInt32(address)))?.Name,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Services that ask for no address: a first pass gives each the hashed address of its first pool when free (so
+    /// an uncontested Service always lands there), a second pass lets those that lost it probe upward, pool by pool.
+    /// </summary>
+    private static void AssignDynamic(IEnumerable<Service> services, Context context)
+    {
+        var usage = context.Usage;
+        var dynamic = services.Select(s => (Service: s, Candidates: CandidatePools(s, context))).ToList();
         foreach (var (service, candidates) in dynamic.Where(d => d.Candidates.Pools.Count == 0))
         {
-            outcome[service.QualifiedName] = Pending(service, candidates.Reason!);
+            context.Outcome[service.QualifiedName] = Pending(service, candidates.Reason!);
         }
 
-        // First pass: the hashed address of the first pool only, so an uncontested Service always lands there.
         foreach (var (service, candidates) in dynamic.Where(d => d.Candidates.Pools.Count > 0))
         {
             var first = candidates.Pools[0];
             var claim = AddressClaim.For(service);
-            var address = Join(first, claim, usage) ?? Preferred(first, service, usage);
-            if (address is { } ip)
+            if ((Join(first, claim, usage) ?? Preferred(first, service, usage)) is { } ip)
             {
-                outcome[service.QualifiedName] = Allocate(service, first, ip, claim, usage);
+                context.Outcome[service.QualifiedName] = Allocate(service, first, ip, claim, usage);
             }
         }
 
-        // Second pass: those that lost their address probe upward from it, pool after pool.
-        foreach (var (service, candidates) in dynamic.Where(d => d.Candidates.Pools.Count > 0 && !outcome.ContainsKey(d.Service.QualifiedName)))
+        foreach (var (service, candidates) in dynamic.Where(d => d.Candidates.Pools.Count > 0 && !context.Outcome.ContainsKey(d.Service.QualifiedName)))
         {
             var claim = AddressClaim.For(service);
             var found = candidates.Pools
                 .Select(pool => (Pool: pool, Address: Join(pool, claim, usage) ?? Probe(pool, service, claim, usage)))
                 .FirstOrDefault(x => x.Address is not null);
-            outcome[service.QualifiedName] = found.Address is { } ip
+            context.Outcome[service.QualifiedName] = found.Address is { } ip
                 ? Allocate(service, found.Pool, ip, claim, usage)
                 : Pending(service, Exhausted(candidates.Pools, usage));
         }
+    }
 
+    /// <summary>Writes each given address into the Service's status (and the pool into its annotation); warns for each pending one.</summary>
+    private static List<Service> Apply(IReadOnlyList<Service> services, Dictionary<string, LoadBalancerAllocation> outcome, List<Diagnostic> diagnostics)
+    {
         var result = new List<Service>(services.Count);
         foreach (var service in services)
         {
@@ -122,14 +147,8 @@ internal static class LoadBalancerAllocator
             result.Add(service);
         }
 
-        return (result, new LoadBalancerPlan(pools, advertisements, outcome.Values));
+        return result;
     }
-
-    private sealed record Context(
-        IReadOnlyList<PoolAddresses> Spaces,
-        IReadOnlyDictionary<string, Namespace> Namespaces,
-        AddressUsage Usage,
-        Dictionary<string, LoadBalancerAllocation> Outcome);
 
     private sealed record Candidates(IReadOnlyList<PoolAddresses> Pools, string? Reason);
 
@@ -312,8 +331,10 @@ internal static class LoadBalancerAllocator
 
     private static string Exhausted(IReadOnlyList<PoolAddresses> pools, AddressUsage usage)
     {
-        var detail = pools.Select(p => $"\"{p.Name}\" {LoadBalancerPools.Count(p.Usable)} address{(p.Usable == 1 ? "" : "es")}, {LoadBalancerPools.Count((ulong)usage.Addresses.Count(p.Owns))} in use");
-        return $"no available IPs in {LoadBalancerPools.Names(pools)} ({string.Join("; ", detail)})";
+        var detail = pools.Select(p => string.Create(CultureInfo.InvariantCulture,
+            $"\"{p.Name}\" {p.Usable} address{(p.Usable == 1 ? "" : "es")}, {usage.Addresses.Count(p.Owns)} in use"));
+        var names = string.Join(", ", pools.Select(p => $"\"{p.Name}\""));
+        return $"no available IPs in {(pools.Count == 1 ? "pool" : "pools")} {names} ({string.Join("; ", detail)})";
     }
 
     private static LoadBalancerAllocation Pending(Service service, string reason) => new()

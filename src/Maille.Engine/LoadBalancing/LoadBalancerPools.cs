@@ -1,4 +1,3 @@
-using System.Globalization;
 using Maille.Engine.Validation;
 using Maille.Model;
 
@@ -104,13 +103,4 @@ internal static class LoadBalancerPools
         pool.FromClusterConfig
             ? new FieldErrors(new ObjectRef(ClusterConfig.KindName, null, Path.GetFileName(config.Source)), pool.Meta.Source, diagnostics)
             : new FieldErrors(new ObjectRef(IPAddressPool.KindName, pool.Meta.Namespace, pool.Name), pool.Meta.Source, diagnostics);
-
-    /// <summary>Used in messages: "pool "a"" or "pools "a", "b"".</summary>
-    public static string Names(IEnumerable<PoolAddresses> pools)
-    {
-        var names = pools.Select(p => $"\"{p.Name}\"").ToList();
-        return (names.Count == 1 ? "pool " : "pools ") + string.Join(", ", names);
-    }
-
-    public static string Count(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }
