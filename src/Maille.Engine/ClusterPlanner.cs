@@ -1,5 +1,6 @@
 using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
+using Maille.Engine.LoadBalancing;
 using Maille.Engine.Validation;
 using Maille.Engine.Workloads;
 using Maille.Model;
@@ -26,6 +27,7 @@ internal static class ClusterPlanner
         ClusterValidator.Validate(manifests, config, diagnostics);
         var namespaces = ClusterValidator.ResolveNamespaces(manifests, diagnostics);
         var nodes = NodeTopology.Build(manifests, config, diagnostics);
+        LoadBalancerPools.Validate(manifests, config, nodes, diagnostics);
         if (diagnostics.Any(d => d.IsError))
         {
             return new PlanResult(null, diagnostics);
@@ -48,11 +50,14 @@ internal static class ClusterPlanner
             pods = [.. pods.Select(p => observedReadiness.TryGetValue(p.QualifiedName, out var ready) ? p with { Status = p.Status with { Ready = ready } } : p)];
         }
 
-        var services = ServiceAllocator.Assign(prior.Pin(manifests.Services, config, diagnostics), config, diagnostics);
+        var assigned = ServiceAllocator.Assign(prior.Pin(manifests.Services, config, diagnostics), config, diagnostics);
         if (diagnostics.Any(d => d.IsError))
         {
             return new PlanResult(null, diagnostics);
         }
+
+        var (pools, advertisements) = LoadBalancerPools.Effective(manifests, config);
+        var (services, loadBalancing) = LoadBalancerAllocator.Assign(assigned, pools, advertisements, namespaces, diagnostics);
 
         var podsByNamespace = pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);
         var generatedSlices = services.SelectMany(s => EndpointSliceBuilder.Build(s, podsByNamespace[s.Namespace]));
@@ -64,7 +69,10 @@ internal static class ClusterPlanner
             !(s.Meta.Labels.Get(EndpointSlice.ManagedByLabel) == EndpointSliceBuilder.ControllerName
               && selectorServices.Contains($"{s.Namespace}/{s.ServiceName}")));
 
-        var cluster = new ClusterState(config, nodes, namespaces, pods, services, generatedSlices.Concat(givenSlices), manifests, diagnostics);
+        var cluster = new ClusterState(config, nodes, namespaces, pods, services, generatedSlices.Concat(givenSlices), manifests, diagnostics)
+        {
+            LoadBalancing = loadBalancing,
+        };
         return new PlanResult(cluster, diagnostics);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Maille.Engine.LoadBalancing;
 using Maille.Model;
 
 namespace Maille.Engine;
@@ -67,6 +68,9 @@ internal sealed class ClusterState
 
     /// <summary>Non-fatal findings of planning (implicit namespaces, unschedulable pods, …).</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; }
+
+    /// <summary>LoadBalancer addresses: the pools and L2 advertisements in force and each Service's allocation.</summary>
+    public LoadBalancerPlan LoadBalancing { get; init; } = LoadBalancerPlan.Empty;
 
     public FrozenDictionary<string, Node> NodesByName { get; }
 

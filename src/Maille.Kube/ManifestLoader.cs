@@ -25,6 +25,8 @@ internal sealed class ManifestLoader
     private readonly List<Ingress> _ingresses = [];
     private readonly List<IngressClass> _ingressClasses = [];
     private readonly List<Secret> _secrets = [];
+    private readonly List<IPAddressPool> _addressPools = [];
+    private readonly List<L2Advertisement> _l2Advertisements = [];
     private readonly List<SkippedObject> _skipped = [];
 
     public ManifestLoader() => _converter = new ModelConverter(_diagnostics);
@@ -80,6 +82,8 @@ internal sealed class ManifestLoader
         Ingresses = new(_ingresses),
         IngressClasses = new(_ingressClasses),
         Secrets = new(_secrets),
+        IPAddressPools = new(_addressPools),
+        L2Advertisements = new(_l2Advertisements),
         Skipped = new(_skipped),
     };
 
@@ -178,6 +182,12 @@ internal sealed class ManifestLoader
                     break;
                 case ("networking.k8s.io", "IngressClass"):
                     _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(source, node, textEnd), location));
+                    break;
+                case (IPAddressPool.Group, IPAddressPool.KindName):
+                    _addressPools.Add(_converter.ConvertIPAddressPool(Read<MetalLb.IPAddressPoolDocument>(source, node, textEnd), nsOrDefault, location));
+                    break;
+                case (IPAddressPool.Group, L2Advertisement.KindName):
+                    _l2Advertisements.Add(_converter.ConvertL2Advertisement(Read<MetalLb.L2AdvertisementDocument>(source, node, textEnd), nsOrDefault, location));
                     break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));

@@ -25,5 +25,9 @@ internal sealed record ManifestSet
 
     public EquatableArray<Secret> Secrets { get; init; } = EquatableArray<Secret>.Empty;
 
+    public EquatableArray<IPAddressPool> IPAddressPools { get; init; } = EquatableArray<IPAddressPool>.Empty;
+
+    public EquatableArray<L2Advertisement> L2Advertisements { get; init; } = EquatableArray<L2Advertisement>.Empty;
+
     public EquatableArray<SkippedObject> Skipped { get; init; } = EquatableArray<SkippedObject>.Empty;
 }

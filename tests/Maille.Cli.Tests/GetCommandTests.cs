@@ -19,12 +19,38 @@ public sealed class GetCommandTests
     }
 
     [Fact]
-    public void Get_svc_all_namespaces_adds_the_namespace_column_and_shows_pending_load_balancers()
+    public void Get_svc_all_namespaces_adds_the_namespace_column_and_shows_the_load_balancer_address()
     {
         var (code, stdout, _) = CliRunner.Run("get", "svc", "-A", "-f", Shop);
         Assert.Equal(0, code);
         Assert.StartsWith("NAMESPACE   NAME", stdout, StringComparison.Ordinal);
-        Assert.Matches(@"\nshop-web\s+frontend\s+LoadBalancer\s+198\.18\.\S+\s+<pending>\s+80:3\d{4}/TCP", stdout);
+        Assert.Matches(@"\nshop-web\s+frontend\s+LoadBalancer\s+198\.18\.\S+\s+198\.18\.0\.(2[0-4]\d|250)\s+80:3\d{4}/TCP", stdout);
+    }
+
+    [Fact]
+    public void Get_svc_shows_pending_with_the_reason_on_stderr_when_no_address_can_be_given()
+    {
+        const string Yaml = """
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: one, namespace: metallb-system}
+            spec: {addresses: [198.18.0.200/32]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: first}
+            spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: second}
+            spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+            """;
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, "get", "svc", "-f", "-");
+        Assert.Equal(0, code);
+        Assert.Matches(@"\nfirst\s+LoadBalancer\s+\S+\s+198\.18\.0\.200\s", stdout);
+        Assert.Matches(@"\nsecond\s+LoadBalancer\s+\S+\s+<pending>\s", stdout);
+        Assert.Contains("warning: -:14: Service default/second: status.loadBalancer: no available IPs in pool \"one\" (\"one\" 1 address, 1 in use); EXTERNAL-IP stays <pending>", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

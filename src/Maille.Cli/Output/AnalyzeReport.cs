@@ -1,5 +1,6 @@
 using Maille.Engine;
 using Maille.Engine.Analysis;
+using Maille.Engine.LoadBalancing;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using Spectre.Console;
@@ -53,11 +54,12 @@ internal static class AnalyzeReport
         }
 
         console.Write(services);
+        WriteLoadBalancers(cluster, console);
 
         var evaluator = NetworkPolicyEvaluator.For(cluster);
         WritePolicies(cluster, evaluator, console);
 
-        var findings = ServiceFindings.For(cluster).Concat(PolicyFindings.For(cluster, evaluator)).ToList();
+        var findings = ServiceFindings.For(cluster).Concat(LoadBalancerFindings.For(cluster)).Concat(PolicyFindings.For(cluster, evaluator)).ToList();
         console.Write(new Rule($"[bold]Warnings ({findings.Count + cluster.Warnings.Count})[/]").LeftJustified());
         if (findings.Count == 0 && cluster.Warnings.Count == 0)
         {
@@ -73,6 +75,31 @@ internal static class AnalyzeReport
         {
             console.Write(new Text($"- {finding.Source}: {finding}\n"));
         }
+    }
+
+    /// <summary>Each LoadBalancer Service's address, its pool and the node that answers ARP for it (or why none does).</summary>
+    private static void WriteLoadBalancers(ClusterState cluster, IAnsiConsole console)
+    {
+        if (cluster.LoadBalancing.Allocations.Count == 0)
+        {
+            return;
+        }
+
+        console.Write(new Rule("[bold]Load balancers[/]").LeftJustified());
+        var announcers = L2AnnouncerElection.Elect(cluster).SelectMany(a => a.Services.Select(s => (Service: s, Announcement: a)))
+            .ToDictionary(x => x.Service, x => x.Announcement, StringComparer.Ordinal);
+        var table = Table("SERVICE", "EXTERNAL-IP", "POOL", "ANNOUNCED BY");
+        foreach (var allocation in cluster.LoadBalancing.Allocations)
+        {
+            var announcedBy = allocation.Address is null
+                ? $"- ({allocation.Reason})"
+                : announcers.TryGetValue(allocation.Service, out var announcement)
+                    ? announcement.Node ?? $"- ({announcement.Reason})"
+                    : "-";
+            table.AddRow(Cells(allocation.Service, allocation.Address?.ToString() ?? "<pending>", allocation.Pool ?? "-", announcedBy));
+        }
+
+        console.Write(table);
     }
 
     /// <summary>Per pod, whether its ingress and egress are isolated and by which policies.</summary>

@@ -144,17 +144,12 @@ internal sealed class RtNetlink : IDisposable
     }
 
     /// <summary><c>ip addr add ADDRESS/PREFIX dev #INDEX</c>.</summary>
-    public void AddAddress(int index, IPAddress address, int prefixLength)
-    {
-        var start = writer.BeginMessage(NewAddress, FlagRequest | FlagAck | FlagCreate | FlagExclusive, ++sequence);
-        var header = writer.Reserve(8);
-        header[0] = FamilyOf(address);
-        header[1] = (byte)prefixLength;
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
-        writer.AttributeAddress(IfaLocal, address);
-        writer.AttributeAddress(IfaAddress, address);
-        End(start, $"ip addr add {address}/{prefixLength} dev #{index}");
-    }
+    public void AddAddress(int index, IPAddress address, int prefixLength) =>
+        AddressRequest(NewAddress, FlagRequest | FlagAck | FlagCreate | FlagExclusive, index, address, prefixLength, "add");
+
+    /// <summary><c>ip addr del ADDRESS/PREFIX dev #INDEX</c>.</summary>
+    public void RemoveAddress(int index, IPAddress address, int prefixLength) =>
+        AddressRequest(DelAddress, FlagRequest | FlagAck, index, address, prefixLength, "del");
 
     /// <summary><c>ip route add DESTINATION [via GATEWAY] dev #INDEX [onlink] [scope SCOPE]</c> in the main table.</summary>
     public void AddRoute(IPNetwork destination, int outputIndex, IPAddress? gateway = null, bool onLink = false,
@@ -376,6 +371,18 @@ internal sealed class RtNetlink : IDisposable
         }
 
         throw new NetlinkException(errno, $"[{label}] {request}", kernelMessage);
+    }
+
+    private void AddressRequest(ushort type, int flags, int index, IPAddress address, int prefixLength, string verb)
+    {
+        var start = writer.BeginMessage(type, (ushort)flags, ++sequence);
+        var header = writer.Reserve(8);
+        header[0] = FamilyOf(address);
+        header[1] = (byte)prefixLength;
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
+        writer.AttributeAddress(IfaLocal, address);
+        writer.AttributeAddress(IfaAddress, address);
+        End(start, $"ip addr {verb} {address}/{prefixLength} dev #{index}");
     }
 
     private int BeginLink(ushort type, ushort extraFlags, int index, bool up)

@@ -17,6 +17,7 @@ internal static class RtNetlinkConstants
     public const ushort DeleteLinkMessage = 17;
     public const ushort GetLink = 18;
     public const ushort NewAddress = 20;
+    public const ushort DelAddress = 21;
     public const ushort NewRoute = 24;
     public const ushort NewNeighbour = 28;
 

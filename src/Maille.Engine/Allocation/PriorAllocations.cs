@@ -27,7 +27,7 @@ internal sealed record PriorAllocations
             .ToDictionary(p => p.QualifiedName, p => new PriorPod(p.Spec.NodeName!, p.Spec.HostNetwork ? null : p.Status.PodIP), StringComparer.Ordinal),
         Services = cluster.Services.ToDictionary(
             s => s.QualifiedName,
-            s => new PriorService(s.ClusterIP, new(s.Ports.Where(p => p.NodePort is not null).Select(p => new PriorNodePort(p.Port, p.Protocol, p.NodePort!.Value))), s.HealthCheckNodePort),
+            s => new PriorService(s.ClusterIP, new(s.Ports.Where(p => p.NodePort is not null).Select(p => new PriorNodePort(p.Port, p.Protocol, p.NodePort!.Value))), s.HealthCheckNodePort, s.LoadBalancerIngress),
             StringComparer.Ordinal),
     };
 
@@ -127,6 +127,13 @@ internal sealed record PriorAllocations
             if (service.Type == ServiceType.LoadBalancer && service.ExternalTrafficPolicy == TrafficPolicy.Local && service.HealthCheckNodePort is null)
             {
                 pinned = pinned with { HealthCheckNodePort = prior.HealthCheckNodePort };
+            }
+
+            // A LoadBalancer address is kept like a dump's status, unless the Service now asks for particular ones.
+            if (service.Type == ServiceType.LoadBalancer && service.LoadBalancerIngress.IsEmpty && !prior.LoadBalancerIngress.IsEmpty
+                && service.LoadBalancerIP is null && LoadBalancing.LoadBalancerAnnotations.Get(service, LoadBalancing.LoadBalancerAnnotations.LoadBalancerIPs).Value is null)
+            {
+                pinned = pinned with { LoadBalancerIngress = prior.LoadBalancerIngress };
             }
 
             yield return pinned;

@@ -3,5 +3,5 @@ using Maille.Model;
 
 namespace Maille.Engine.Allocation;
 
-/// <summary>A Service's earlier ClusterIP, node ports and health-check node port.</summary>
-internal sealed record PriorService(IPAddress? ClusterIP, EquatableArray<PriorNodePort> NodePorts, int? HealthCheckNodePort);
+/// <summary>A Service's earlier ClusterIP, node ports, health-check node port and LoadBalancer addresses.</summary>
+internal sealed record PriorService(IPAddress? ClusterIP, EquatableArray<PriorNodePort> NodePorts, int? HealthCheckNodePort, EquatableArray<string> LoadBalancerIngress = default);

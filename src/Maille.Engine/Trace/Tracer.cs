@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Maille.Engine.LoadBalancing;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 
@@ -118,7 +119,17 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
             && (s.LoadBalancerIngress.Contains(address.ToString()) || s.ExternalIPs.Contains(address.ToString())));
         if (byExternal is not null)
         {
-            return TraceServicePort(source, target, byExternal, ServiceEntry.External, null, hops);
+            // From outside, a LoadBalancer address of Maille's pools reaches the node that announces it, or nobody.
+            var announcement = source.IsExternal && byExternal.LoadBalancerIngress.Contains(address.ToString())
+                ? L2AnnouncerElection.Elect(cluster).FirstOrDefault(a => a.Address.Equals(address) && a.Pool is not null)
+                : null;
+            if (announcement is { Node: null })
+            {
+                return TraceResult.NotReachable($"LoadBalancer IP {address} is not announced on the node network ({announcement.Reason}): nothing answers ARP for it", hops);
+            }
+
+            var receiving = announcement?.Node is { } announcer ? cluster.NodesByName[announcer] : null;
+            return TraceServicePort(source, target, byExternal, ServiceEntry.External, receiving, hops);
         }
 
         if (cluster.Config.ServiceCidr.Contains(address))

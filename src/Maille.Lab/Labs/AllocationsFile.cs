@@ -19,7 +19,7 @@ internal sealed record AllocationsFile
         Pods = allocations.Pods.ToDictionary(p => p.Key, p => new PodEntry(p.Value.Node, p.Value.Address?.ToString()), StringComparer.Ordinal),
         Services = allocations.Services.ToDictionary(
             s => s.Key,
-            s => new ServiceEntry(s.Value.ClusterIP?.ToString(), [.. s.Value.NodePorts.Select(p => new NodePortEntry(p.Port, p.Protocol.ToString(), p.NodePort))], s.Value.HealthCheckNodePort),
+            s => new ServiceEntry(s.Value.ClusterIP?.ToString(), [.. s.Value.NodePorts.Select(p => new NodePortEntry(p.Port, p.Protocol.ToString(), p.NodePort))], s.Value.HealthCheckNodePort, [.. s.Value.LoadBalancerIngress]),
             StringComparer.Ordinal),
     };
 
@@ -31,13 +31,14 @@ internal sealed record AllocationsFile
             s => new PriorService(
                 s.Value.ClusterIP is null ? null : IPAddress.Parse(s.Value.ClusterIP),
                 new(s.Value.NodePorts.Select(p => new PriorNodePort(p.Port, Enum.Parse<Protocol>(p.Protocol), p.NodePort))),
-                s.Value.HealthCheckNodePort),
+                s.Value.HealthCheckNodePort,
+                new(s.Value.LoadBalancerIngress ?? [])),
             StringComparer.Ordinal),
     };
 
     internal sealed record PodEntry(string Node, string? Address);
 
-    internal sealed record ServiceEntry(string? ClusterIP, List<NodePortEntry> NodePorts, int? HealthCheckNodePort);
+    internal sealed record ServiceEntry(string? ClusterIP, List<NodePortEntry> NodePorts, int? HealthCheckNodePort, List<string>? LoadBalancerIngress);
 
     internal sealed record NodePortEntry(int Port, string Protocol, int NodePort);
 }

@@ -25,6 +25,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private readonly LabState _state;
     private readonly LabNetworkMode _mode;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggers;
     private readonly PodServerHost _server;
     private readonly Dns.ClusterDnsServer _dns;
     private readonly Ingresses.IngressProxy _ingress;
@@ -37,12 +38,15 @@ internal sealed partial class LabController : IAsyncDisposable
     private LabManifests _desired = LabManifests.Empty;
     private ClusterState? _published;
     private LabNetwork? _network;
+    private LoadBalancing.LoadBalancerSpeaker? _speaker;
+    private Dataplane.Linux.L2.NodeHealthMonitor? _health;
     private (LabManifests Manifests, (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Set)? _loaded;
 
     public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>>? nodeDataplane = null)
     {
         _state = state;
         _mode = mode;
+        _loggers = loggers;
         _logger = loggers.CreateLogger<LabController>();
         _server = new PodServerHost(new PodServerOptions(), loggers, TimeProvider.System);
         _dns = new Dns.ClusterDnsServer(() => Published, new Dns.ClusterDnsServerOptions(), loggers, TimeProvider.System);
@@ -85,6 +89,9 @@ internal sealed partial class LabController : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         _network = LabNetworkBuilder.Build(_state.Lab, LabTopologyMapper.Map(planned, _mode));
         var networkTime = Stopwatch.GetElapsedTime(started);
+        _speaker = new LoadBalancing.LoadBalancerSpeaker(_network, _loggers.CreateLogger<LoadBalancing.LoadBalancerSpeaker>());
+        _speaker.OwnershipChanged += LogOwnershipChanged;
+        _health = new Dataplane.Linux.L2.NodeHealthMonitor(_network.Underlay, _network.Plan.Nodes.ToDictionary(n => n.Name, n => n.Address, StringComparer.Ordinal));
         await _server.StartAsync(cancellationToken);
         _published = planned;
         _dns.Start();
@@ -108,6 +115,8 @@ internal sealed partial class LabController : IAsyncDisposable
 
         Publish(PriorAllocations.From(planned));
         _readiness.Changed += OnReadinessChanged;
+        _health.Changed += _ => OnHealthChanged();
+        _health.Start();
         return networkTime;
     }
 
@@ -198,6 +207,12 @@ internal sealed partial class LabController : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _readiness.Changed -= OnReadinessChanged;
+        if (_health is not null)
+        {
+            await _health.DisposeAsync();
+        }
+
+        _speaker?.WithdrawAll();
         foreach (var agent in _agents.Values)
         {
             agent.Dispose();
@@ -313,10 +328,11 @@ internal sealed partial class LabController : IAsyncDisposable
     /// <summary>Plans with the readiness observed now and hands the result to the API, the state folder and the agents.</summary>
     private void Publish(PriorAllocations prior)
     {
-        var readiness = _readiness.Readiness;
+        var readiness = OnDownNodesNotReady(_readiness.Readiness, prior);
         var cluster = PlanOrThrow(_desired, readiness, prior);
         _published = cluster;
         _ingress.Update(cluster);
+        _speaker?.Sync(cluster, _health?.DownNodes);
         _state.WriteAllocations(PriorAllocations.From(cluster));
         _state.WriteReadiness(readiness);
         Store.Update(cluster);
@@ -325,6 +341,49 @@ internal sealed partial class LabController : IAsyncDisposable
             agent.Sync(cluster);
         }
     }
+
+    /// <summary>
+    /// Pods on a node the health monitor finds down are not ready, as the node lifecycle controller marks them once a node
+    /// stops reporting (Kubernetes waits about 40 s; the lab acts on detection, within a second), so that Services stop
+    /// sending them traffic. Probes keep their own view, which is what comes back when the node does.
+    /// </summary>
+    private IReadOnlyDictionary<string, bool> OnDownNodesNotReady(IReadOnlyDictionary<string, bool> readiness, PriorAllocations prior)
+    {
+        var down = _health?.DownNodes;
+        if (down is null || down.Count == 0)
+        {
+            return readiness;
+        }
+
+        var result = new Dictionary<string, bool>(readiness, StringComparer.Ordinal);
+        foreach (var pod in prior.Pods.Where(p => down.Contains(p.Value.Node)).Select(p => p.Key))
+        {
+            result[pod] = false;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A node stopped or started answering (the detection needs no goodbye): its pods' endpoints leave or rejoin their
+    /// Services and its LoadBalancer addresses move.
+    /// </summary>
+    private void OnHealthChanged() => _ = Task.Run(async () =>
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            Publish(PriorAllocations.From(Published));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException)
+        {
+            LogPublishFailed(e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    });
 
     private void OnReadinessChanged() => _ = Task.Run(async () =>
     {
@@ -355,6 +414,18 @@ internal sealed partial class LabController : IAsyncDisposable
         {
             var text = string.Join(", ", outcomes.Where(o => o.Action is not "unchanged"));
             LogChangedCore(text);
+        }
+    }
+
+    [LoggerMessage(EventId = 543, Level = LogLevel.Information, Message = "LoadBalancer: {Change}")]
+    private partial void LogOwnershipChangedCore(string change);
+
+    private void LogOwnershipChanged(LoadBalancing.LoadBalancerOwnershipChange change)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var text = change.ToString();
+            LogOwnershipChangedCore(text);
         }
     }
 

@@ -1,0 +1,41 @@
+using System.Collections.Frozen;
+using System.Net;
+using Maille.Model;
+
+namespace Maille.Engine.LoadBalancing;
+
+/// <summary>
+/// The load balancer's part of a planned cluster: the pools and L2 advertisements in force (the input's, or the ones
+/// made from the cluster configuration) and one allocation per LoadBalancer Service.
+/// </summary>
+internal sealed class LoadBalancerPlan
+{
+    public LoadBalancerPlan(IEnumerable<IPAddressPool> pools, IEnumerable<L2Advertisement> advertisements, IEnumerable<LoadBalancerAllocation> allocations)
+    {
+        Pools = [.. pools.OrderBy(p => p.Name, StringComparer.Ordinal)];
+        Advertisements = [.. advertisements.OrderBy(a => a.Meta.QualifiedName, StringComparer.Ordinal)];
+        Allocations = [.. allocations.OrderBy(a => a.Service, StringComparer.Ordinal)];
+        ByService = Allocations.ToFrozenDictionary(a => a.Service, StringComparer.Ordinal);
+        Spaces = [.. Pools.Select(p => new PoolAddresses(p))];
+    }
+
+    public static LoadBalancerPlan Empty { get; } = new([], [], []);
+
+    public IReadOnlyList<IPAddressPool> Pools { get; }
+
+    public IReadOnlyList<L2Advertisement> Advertisements { get; }
+
+    public IReadOnlyList<LoadBalancerAllocation> Allocations { get; }
+
+    public FrozenDictionary<string, LoadBalancerAllocation> ByService { get; }
+
+    internal IReadOnlyList<PoolAddresses> Spaces { get; }
+
+    public LoadBalancerAllocation? For(Service service) => ByService.GetValueOrDefault(service.QualifiedName);
+
+    /// <summary>The pool that can give <paramref name="address"/> (pools never overlap), or null.</summary>
+    public IPAddressPool? PoolOf(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? Spaces.FirstOrDefault(s => s.Owns(IpMath.ToUInt32(address)))?.Pool
+            : null;
+}
