@@ -109,4 +109,22 @@ public sealed class PriorAllocationsTests
 
         Assert.Equal("n1", after.PodsByName["default/a"].Spec.NodeName);
     }
+
+    [Fact]
+    public void Load_balancer_addresses_are_kept_when_other_load_balancers_are_added()
+    {
+        static string Lb(string name) => "\n" + $$"""
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: {{name}}, namespace: default}
+            spec: {type: LoadBalancer, ports: [{port: 80}]}
+            """;
+        var names = Enumerable.Range(0, 12).Select(i => $"svc{i:00}").ToList();
+        var before = Cluster.Valid(Nodes + Lb("web"));
+        var after = Cluster.Replan(Nodes + string.Concat(names.Select(Lb)) + Lb("web"), before).Cluster!;
+
+        Assert.Equal(before.ServicesByName["default/web"].LoadBalancerIngress, after.ServicesByName["default/web"].LoadBalancerIngress);
+        Assert.Equal(13, after.Services.Select(s => s.LoadBalancerIngress[0]).Distinct().Count());
+    }
 }
