@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Net;
 using System.Runtime.Versioning;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
@@ -23,7 +24,7 @@ internal static class DemoCommand
     {
         var files = new Option<string[]>("--filename", "-f") { Description = "Manifests to run (default: examples/shop)", DefaultValueFactory = _ => ["examples/shop"] };
         var command = new Command("demo", """
-            The guided tour (Linux, root): installs iproute2, nftables and conntrack if missing, brings up examples/shop as lab "demo",
+            The guided tour (Linux, root): installs iproute2, nftables, conntrack and curl if missing, brings up examples/shop as lab "demo",
             shows pods on different nodes reaching each other with real packets, hostNetwork pods on their node's
             address, every pod probed against the engine's prediction, and leaves the lab up to explore.
 
@@ -97,9 +98,10 @@ internal static class DemoCommand
 
         ShowServices(context, cluster);
 
+        ShowLoadBalancerAndIngress(context);
+
         output.WriteLine();
-        output.WriteLine("Not in the lab yet: NetworkPolicy enforcement, LoadBalancer IPs and Ingress (planned offline:");
-        output.WriteLine("maille trace -f examples/shop --from external --to 198.18.0.11:30080).");
+        output.WriteLine("Not in the lab yet: NetworkPolicy enforcement (the differences listed in step 4).");
         output.WriteLine();
         output.WriteLine($"The lab is still up. Explore it:");
         var sample = pods.First();
@@ -157,6 +159,100 @@ internal static class DemoCommand
         }
     }
 
+    /// <summary>
+    /// LoadBalancer addresses reached from outside, the Ingress routing by host and path behind its own LoadBalancer
+    /// address, and that address surviving its announcing node's failure.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private static void ShowLoadBalancerAndIngress(CliContext context)
+    {
+        var output = context.Stdout;
+        var live = LabDaemon.LoadCluster(new LabState(Lab), live: true);
+        var controller = live.Services.FirstOrDefault(s => s.Namespace == Engine.Ingresses.MailleIngressController.Namespace && s.Name == Engine.Ingresses.MailleIngressController.ServiceName);
+        var balanced = live.Services.Where(s => s.Type == ServiceType.LoadBalancer && !s.LoadBalancerIngress.IsEmpty && s != controller).ToList();
+        if (balanced.Count == 0 && controller is null)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine("6. LoadBalancer addresses (announced by one node with ARP) and the Ingress controller, from outside");
+        using (var external = NetworkNamespace.Open(LabNames.External(Lab)))
+        {
+            foreach (var service in balanced)
+            {
+                var port = service.Ports.First(p => p.Protocol == Protocol.TCP).Port;
+                var (status, body) = LabHttp.Get(external, IPAddress.Parse(service.LoadBalancerIngress[0]), port, "/clientip", TimeSpan.FromSeconds(3));
+                output.WriteLine($"   external → {service.LoadBalancerIngress[0]}:{port} ({service.QualifiedName}, externalTrafficPolicy {service.ExternalTrafficPolicy}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, the pod saw the caller as {body}");
+            }
+        }
+
+        if (controller is null || controller.LoadBalancerIngress.IsEmpty)
+        {
+            return;
+        }
+
+        var address = controller.LoadBalancerIngress[0];
+        var routes = live.Ingresses.SelectMany(i => i.Rules.Where(r => r.Host is not null && !r.Host.StartsWith('*')).SelectMany(r => r.Paths.Select(p => (Host: r.Host!, Path: p.Path ?? "/")))).Distinct().Take(3).ToList();
+        foreach (var (host, path) in routes)
+        {
+            var (status, body) = Curl(address, host, path);
+            var pod = body.Contains("\"pod\"", StringComparison.Ordinal) ? System.Text.Json.Nodes.JsonNode.Parse(body)?["pod"]?.ToString() : body.Trim();
+            output.WriteLine($"   curl -H 'Host: {host}' http://{address}{path} (through {controller.QualifiedName}): HTTP {status}, {pod}");
+        }
+
+        var owner = AnnouncingNode(live, IPAddress.Parse(address));
+        if (owner is null || routes.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine($"   {address} is announced by {owner}; stopping {owner} (maille node stop)…");
+        using var client = LabApi.Connect(context, Lab);
+        client?.SendAsync(HttpMethod.Post, $"/apis/{Maille.Lab.Api.LabApiServer.MailleGroup}/nodes/{owner}/stop", "").GetAwaiter().GetResult();
+        var clock = Stopwatch.StartNew();
+        var answered = false;
+        while (clock.Elapsed < TimeSpan.FromSeconds(10) && !answered)
+        {
+            answered = Curl(address, routes[0].Host, routes[0].Path, timeoutSeconds: 1).Status == "200";
+        }
+
+        var now = AnnouncingNode(live, IPAddress.Parse(address));
+        output.WriteLine(answered
+            ? $"   {address} answered again {clock.ElapsedMilliseconds} ms later, now announced by {now}"
+            : $"   {address} did not answer within 10 s of {owner}'s failure");
+        client?.SendAsync(HttpMethod.Post, $"/apis/{Maille.Lab.Api.LabApiServer.MailleGroup}/nodes/{owner}/start", "").GetAwaiter().GetResult();
+        output.WriteLine($"   {owner} is back (maille node start).");
+    }
+
+    /// <summary>The node whose node-network interface holds <paramref name="address"/>.</summary>
+    [SupportedOSPlatform("linux")]
+    private static string? AnnouncingNode(ClusterState cluster, IPAddress address) =>
+        cluster.Nodes.Select(n => n.Name).FirstOrDefault(node =>
+        {
+            var start = new ProcessStartInfo("ip", ["-n", LabNames.Node(Lab, node), "-4", "-o", "addr", "show", "eth0"]) { RedirectStandardOutput = true, UseShellExecute = false };
+            using var process = Process.Start(start)!;
+            var text = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return text.Contains($"inet {address}/32", StringComparison.Ordinal);
+        });
+
+    /// <summary>An HTTP request from the outside client with curl: the status code and the body.</summary>
+    [SupportedOSPlatform("linux")]
+    private static (string Status, string Body) Curl(string address, string host, string path, int timeoutSeconds = 3)
+    {
+        var start = new ProcessStartInfo("ip", ["netns", "exec", LabNames.External(Lab), "curl", "-s", "-m", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-H", $"Host: {host}", "-w", "\n%{http_code}", $"http://{address}{path}"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var cut = text.LastIndexOf('\n');
+        return cut < 0 ? (text.Trim(), "") : (text[(cut + 1)..].Trim(), text[..cut]);
+    }
+
     /// <summary>Resolves a name inside a pod as its programs do (getent: the pod's resolv.conf, search path and all).</summary>
     [SupportedOSPlatform("linux")]
     private static string Resolve(Pod pod, string name)
@@ -202,8 +298,8 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>The Debian packages the lab needs: iproute2 (exec, programs), nftables (libnftables for the Service proxy), conntrack (stale UDP flows).</summary>
-    private static readonly string[] Packages = ["iproute2", "nftables", "conntrack"];
+    /// <summary>The Debian packages the lab needs: iproute2 (exec, programs), nftables (libnftables for the Service proxy), conntrack (stale UDP flows), curl (requests through the Ingress).</summary>
+    private static readonly string[] Packages = ["iproute2", "nftables", "conntrack", "curl"];
 
     /// <summary>Installs the packages the lab needs when missing, saying so.</summary>
     private static bool EnsurePackages(CliContext context)
