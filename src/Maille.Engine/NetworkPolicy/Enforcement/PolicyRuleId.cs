@@ -1,0 +1,27 @@
+using System.Globalization;
+using Maille.Model;
+
+namespace Maille.Engine.NetworkPolicies;
+
+/// <summary>
+/// One rule of one policy in one direction: the unit a data plane counts packets for (one named counter each), and
+/// what <see cref="RuleRef"/> reduces to once peers and ports are compiled into sets and matches.
+/// </summary>
+internal sealed record PolicyRuleId(string PolicyNamespace, string PolicyName, PolicyDirection Direction, int Rule)
+{
+    public string Policy => $"{PolicyNamespace}/{PolicyName}";
+
+    public string DirectionName => Direction == PolicyDirection.Ingress ? "ingress" : "egress";
+
+    /// <summary>
+    /// A name usable as an nftables object name: <c>ingress/x/allow-80/0</c>. It starts with a letter (nftables
+    /// refuses a leading digit, which namespace and policy names may have) and holds only characters of Kubernetes
+    /// names plus <c>/</c>.
+    /// </summary>
+    public string CounterName => string.Create(CultureInfo.InvariantCulture, $"{DirectionName}/{PolicyNamespace}/{PolicyName}/{Rule}");
+
+    public static PolicyRuleId Of(RuleRef rule) => new(rule.PolicyNamespace, rule.PolicyName, rule.Direction, rule.Rule);
+
+    /// <summary><c>x/allow-80 ingress rule 0</c>, the beginning of <see cref="RuleRef.ToString"/>.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Policy} {DirectionName} rule {Rule}");
+}
