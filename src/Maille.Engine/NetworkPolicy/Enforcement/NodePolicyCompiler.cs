@@ -19,6 +19,7 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     private readonly Dictionary<string, NamedPortSet> namedPortSets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PolicyChain> chains = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> definitionOfName = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Class, PolicyDirection Direction), string> chainOfClass = [];
 
     public IEnumerable<PolicyChain> Chains => chains.Values;
 
@@ -32,8 +33,23 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         return new LocalPodPolicy(
             pod.QualifiedName,
             NodePolicyPlanner.AddressOf(pod),
-            podClass.IngressPolicies.IsEmpty ? null : ChainFor(PolicyDirection.Ingress, podClass.IngressPolicies, pod),
-            podClass.EgressPolicies.IsEmpty ? null : ChainFor(PolicyDirection.Egress, podClass.EgressPolicies, pod));
+            podClass.IngressPolicies.IsEmpty ? null : ChainOf(podClass, PolicyDirection.Ingress, pod),
+            podClass.EgressPolicies.IsEmpty ? null : ChainOf(podClass, PolicyDirection.Egress, pod));
+    }
+
+    /// <summary>
+    /// Pods of one class get the same chain: the class fixes the isolating policies and the named ports an ingress
+    /// rule resolves on the pod.
+    /// </summary>
+    private string ChainOf(PodClass podClass, PolicyDirection direction, Pod pod)
+    {
+        if (!chainOfClass.TryGetValue((podClass.Id, direction), out var name))
+        {
+            name = ChainFor(direction, direction == PolicyDirection.Ingress ? podClass.IngressPolicies : podClass.EgressPolicies, pod);
+            chainOfClass.Add((podClass.Id, direction), name);
+        }
+
+        return name;
     }
 
     /// <summary>
