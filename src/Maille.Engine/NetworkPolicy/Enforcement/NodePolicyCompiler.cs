@@ -85,17 +85,19 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     /// </summary>
     private IEnumerable<CompiledRule> CompileRule(PolicyRuleId id, NetworkPolicy policy, NetworkPolicyRule rule, Pod pod)
     {
-        var peers = rule.Peers.IsEmpty ? null : PeerSetFor(policy, rule.Peers);
+        // Made on first use: an egress rule whose ports are all named needs no peer set (the named-port sets hold the peers).
+        string? Peers() => rule.Peers.IsEmpty ? null : PeerSetFor(policy, rule.Peers);
         if (rule.Ports.IsEmpty)
         {
-            yield return new CompiledRule { Rule = id, PeerSet = peers };
+            yield return new CompiledRule { Rule = id, PeerSet = Peers() };
             yield break;
         }
 
         for (var index = 0; index < rule.Ports.Count; index++)
         {
             var entry = rule.Ports[index];
-            var compiled = new CompiledRule { Rule = id, PortIndex = index, PeerSet = peers, Protocol = entry.Protocol };
+            var named = entry.Port is { IsNamed: true };
+            var compiled = new CompiledRule { Rule = id, PortIndex = index, PeerSet = named && id.Direction == PolicyDirection.Egress ? null : Peers(), Protocol = entry.Protocol };
             if (entry.Port is not { } port)
             {
                 yield return compiled;
@@ -113,7 +115,7 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
             }
             else
             {
-                yield return compiled with { PeerSet = null, Protocol = null, NamedPortSet = NamedPortSetFor(policy, rule.Peers, port.Name!, entry.Protocol) };
+                yield return compiled with { Protocol = null, NamedPortSet = NamedPortSetFor(policy, rule.Peers, port.Name!, entry.Protocol) };
             }
         }
     }

@@ -89,8 +89,9 @@ public sealed class NodePolicyPlanDifferentialTests
     private static void AssertAgree(
         string context, NetworkPolicyEvaluator evaluator, EnforcedCluster enforced, Pod? fromPod, IPAddress from, Pod? toPod, IPAddress to, int port, Protocol protocol)
     {
-        var verdict = evaluator.Evaluate(Endpoint(evaluator, fromPod, from), Endpoint(evaluator, toPod, to), port, protocol);
-        var path = enforced.Path(fromPod, from, toPod, to, port, protocol);
+        var (fromEndpoint, toEndpoint) = (Endpoint(evaluator, fromPod, from), Endpoint(evaluator, toPod, to));
+        var verdict = evaluator.Evaluate(fromEndpoint, toEndpoint, port, protocol);
+        var path = enforced.Path(fromEndpoint, toEndpoint, port, protocol);
         var planned = path.All(hop => hop.Decision.Allowed);
         if (planned != verdict.Allowed)
         {
