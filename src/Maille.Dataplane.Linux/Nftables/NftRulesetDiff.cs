@@ -81,10 +81,10 @@ internal static class NftRulesetDiff
     /// <summary>Deletes elements whose key is gone or whose data or verdict changed, then adds the new ones.</summary>
     private static void WriteElements(NftScript script, NftSet from, NftSet to)
     {
-        var wanted = to.Elements.ToDictionary(e => e.KeyText, StringComparer.Ordinal);
-        var present = from.Elements.ToDictionary(e => e.KeyText, StringComparer.Ordinal);
-        var stale = from.Elements.Where(e => !wanted.TryGetValue(e.KeyText, out var now) || now != e).ToList();
-        var missing = to.Elements.Where(e => !present.TryGetValue(e.KeyText, out var before) || before != e).ToList();
+        var wanted = to.Elements.ToDictionary(e => e.Key, StringComparer.Ordinal);
+        var present = from.Elements.ToDictionary(e => e.Key, StringComparer.Ordinal);
+        var stale = from.Elements.Where(e => !wanted.TryGetValue(e.Key, out var now) || now != e).ToList();
+        var missing = to.Elements.Where(e => !present.TryGetValue(e.Key, out var before) || before != e).ToList();
         if (stale.Count > 0)
         {
             script.DeleteElements(to.Name, stale);

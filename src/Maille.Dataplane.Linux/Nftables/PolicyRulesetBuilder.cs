@@ -96,7 +96,7 @@ internal static class PolicyRulesetBuilder
     }
 
     private static EquatableArray<NftElement> PodMap(NodePolicyPlan plan, Func<LocalPodPolicy, string?> chain) =>
-        new(plan.Pods.Where(p => chain(p) is not null).Select(p => new NftElement(new[] { p.Address.ToString() }, EquatableArray<string>.Empty, NftVerdict.Jump(chain(p)!))));
+        new(plan.Pods.Where(p => chain(p) is not null).Select(p => new NftElement(p.Address.ToString(), Verdict: NftVerdict.Jump(chain(p)!))));
 
     private static NftElement Element(NamedPortTarget target) =>
         NftElement.Member(target.Address.ToString(), ProtocolName(target.Protocol), target.Port.ToString(CultureInfo.InvariantCulture));
