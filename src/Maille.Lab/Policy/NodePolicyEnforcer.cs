@@ -101,6 +101,17 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
         }
     }
 
+    /// <summary>
+    /// A connection's first packet from <paramref name="source"/> to <paramref name="destination"/> (after any Service
+    /// DNAT) walked through the forward hook of the table last applied: the verdict and the chain and rule that decided
+    /// (for <c>maille trace</c> on a running lab). Null before the first sync.
+    /// </summary>
+    public NftTraceResult? Trace(System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port)
+    {
+        var table = Ruleset;
+        return table is null ? null : new NftPacketTracer(table).TraceFilter("forward", new NftTracePacket(source, destination, protocol, port, NftIngress.Pod));
+    }
+
     public void Sync(ClusterState cluster)
     {
         var started = Stopwatch.GetTimestamp();
