@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
 
 namespace Maille.Dataplane.Linux.Nftables;
 
@@ -7,7 +9,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// Lists and deletes connections with the <c>conntrack</c> command (Debian package <c>conntrack</c>), in the network
 /// namespace of the calling thread (a child process starts in its parent thread's namespace).
 /// </summary>
-internal static class ConntrackTable
+internal static partial class ConntrackTable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
 
@@ -23,18 +25,24 @@ internal static class ConntrackTable
         return [.. output.Split('\n').Select(ConntrackEntry.TryParse).OfType<ConntrackEntry>()];
     }
 
-    /// <summary>Deletes one connection by its original tuple; false when it was already gone.</summary>
-    public static bool Delete(ConntrackEntry entry)
+    /// <summary>
+    /// Deletes every connection from <paramref name="source"/> to <paramref name="destination"/>:<paramref name="destinationPort"/>
+    /// whose reply comes from <paramref name="replySource"/>:<paramref name="replySourcePort"/> (the endpoint after DNAT),
+    /// whatever its source port: one command for the many flows a client opens to one endpoint. Returns how many
+    /// entries went.
+    /// </summary>
+    public static int Delete(string protocol, IPAddress source, IPAddress destination, int destinationPort, IPAddress replySource, int replySourcePort)
     {
         var (code, _, error) = Run(
-            "-D", "-p", entry.Protocol, "-s", entry.Source.ToString(), "-d", entry.Destination.ToString(),
-            "--sport", entry.SourcePort.ToString(CultureInfo.InvariantCulture), "--dport", entry.DestinationPort.ToString(CultureInfo.InvariantCulture));
-        if (code != 0 && !error.Contains("0 flow entries", StringComparison.Ordinal))
+            "-D", "-p", protocol, "-s", source.ToString(), "-d", destination.ToString(), "--dport", destinationPort.ToString(CultureInfo.InvariantCulture),
+            "-r", replySource.ToString(), "--reply-port-src", replySourcePort.ToString(CultureInfo.InvariantCulture));
+        var deleted = DeletedCount().Match(error);
+        if (code != 0 && !(deleted.Success && deleted.Groups[1].Value == "0"))
         {
-            throw new InvalidOperationException($"conntrack -D {entry}: {error.Trim()}");
+            throw new InvalidOperationException($"conntrack -D {protocol} {source} -> {destination}:{destinationPort}: {error.Trim()}");
         }
 
-        return code == 0;
+        return deleted.Success ? int.Parse(deleted.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
     private static (int Code, string Output, string Error) Run(params string[] arguments)
@@ -63,4 +71,7 @@ internal static class ConntrackTable
             throw new InvalidOperationException($"cannot run {ConntrackFlusher.Command} (install the conntrack package): {exception.Message}", exception);
         }
     }
+
+    [GeneratedRegex(@"(\d+) flow entries have been deleted")]
+    private static partial Regex DeletedCount();
 }

@@ -223,29 +223,30 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
     }
 
     /// <summary>
-    /// Deletes every tracked connection that crosses this node's forward hook (a pod of this node at either end, the
-    /// node itself at neither) and that <paramref name="current"/> now denies. Runs inside the node's namespace.
+    /// Deletes every live tracked connection that crosses this node's forward hook (a pod of this node at either end,
+    /// the node itself at neither) and that <paramref name="current"/> now denies. Flows from one client address to one
+    /// endpoint share a verdict, so they go in one command. Runs inside the node's namespace.
     /// </summary>
     private static int FlushDenied(NodePolicyPlan current)
     {
         var judge = new NodePolicyJudge(current);
-        var flushed = 0;
+        var denied = new HashSet<(string Protocol, System.Net.IPAddress Source, System.Net.IPAddress Destination, int DestinationPort, System.Net.IPAddress ReplySource, int ReplySourcePort)>();
         foreach (var entry in ConntrackTable.List())
         {
-            var destination = entry.ReplySource;
-            if (!Enum.TryParse<Model.Protocol>(entry.Protocol, ignoreCase: true, out var protocol)
-                || (!judge.IsLocalPod(entry.Source) && !judge.IsLocalPod(destination))
-                || entry.Source.Equals(current.NodeAddress) || destination.Equals(current.NodeAddress))
+            if (!entry.IsLive
+                || !Enum.TryParse<Model.Protocol>(entry.Protocol, ignoreCase: true, out var protocol)
+                || (!judge.IsLocalPod(entry.Source) && !judge.IsLocalPod(entry.ReplySource))
+                || entry.Source.Equals(current.NodeAddress) || entry.ReplySource.Equals(current.NodeAddress))
             {
                 continue;
             }
 
-            if (!judge.Forward(entry.Source, destination, entry.ReplySourcePort, protocol).Allowed && ConntrackTable.Delete(entry))
+            if (!judge.Forward(entry.Source, entry.ReplySource, entry.ReplySourcePort, protocol).Allowed)
             {
-                flushed++;
+                denied.Add((entry.Protocol, entry.Source, entry.Destination, entry.DestinationPort, entry.ReplySource, entry.ReplySourcePort));
             }
         }
 
-        return flushed;
+        return denied.Sum(flow => ConntrackTable.Delete(flow.Protocol, flow.Source, flow.Destination, flow.DestinationPort, flow.ReplySource, flow.ReplySourcePort));
     }
 }

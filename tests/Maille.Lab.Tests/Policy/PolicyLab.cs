@@ -146,7 +146,7 @@ internal sealed class PolicyLab : IDisposable
         }
     }
 
-    /// <summary>Accepts and keeps each connection open until the lab stops (tests hold connections across policy changes).</summary>
+    /// <summary>Accepts and echoes each connection until its client closes it or the lab stops (tests hold connections across policy changes).</summary>
     private async Task AcceptLoop(Socket listener)
     {
         var accepted = new List<Socket>();
@@ -181,6 +181,7 @@ internal sealed class PolicyLab : IDisposable
                 var read = await connection.ReceiveAsync(buffer, stopping.Token);
                 if (read == 0)
                 {
+                    connection.Dispose();   // the client closed: close too, so the connection ends (conntrack TIME_WAIT)
                     return;
                 }
 
