@@ -12,6 +12,13 @@ namespace Maille.Engine.NetworkPolicies;
 /// </summary>
 internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IReadOnlyList<Pod> pods)
 {
+    /// <summary>
+    /// Every enforceable pod grouped by class: peers match a class or not (the class fixes the namespace, the labels and
+    /// the membership in every ipBlock), so each peer is tested once per class, not once per pod.
+    /// </summary>
+    private readonly (PodClass Class, Pod[] Members)[] classes =
+        [.. pods.GroupBy(evaluator.ClassOf).Select(g => (g.Key, g.ToArray()))];
+
     /// <summary>Hex digits of SHA-256 in a generated name: 48 bits, so a clash needs millions of distinct sets.</summary>
     private const int NameHashLength = 12;
 
@@ -128,9 +135,26 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
             return existing.Name;
         }
 
-        var members = pods.Where(pod => peers.Any(peer => peer.IpBlock is null && Matches(policy, peer, pod)))
-            .Select(pod => AddressRange.Single(NodePolicyPlanner.AddressOf(pod)))
-            .Concat(peers.Select(p => p.IpBlock).OfType<IpBlock>().SelectMany(AddressRanges.Of));
+        var members = new List<AddressRange>();
+        foreach (var (podClass, classPods) in classes)
+        {
+            if (AnySelectorMatches(policy, peers, podClass))
+            {
+                foreach (var pod in classPods)
+                {
+                    members.Add(AddressRange.Single(NodePolicyPlanner.AddressOf(pod)));
+                }
+            }
+        }
+
+        foreach (var peer in peers)
+        {
+            if (peer.IpBlock is { } block)
+            {
+                members.AddRange(AddressRanges.Of(block));
+            }
+        }
+
         var set = new PeerSet(Name("peers", definition), definition, AddressRanges.Normalize(members));
         peerSets.Add(definition, set);
         return set.Name;
@@ -145,11 +169,15 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         }
 
         var members = new List<NamedPortTarget>();
-        foreach (var pod in pods)
+        foreach (var (podClass, classPods) in classes)
         {
-            if ((peers.IsEmpty || peers.Any(peer => Matches(policy, peer, pod))) && pod.Spec.FindPort(portName, protocol) is { } declared)
+            // The class fixes the named ports too, and its ipBlock membership stands for every member's address.
+            if ((peers.IsEmpty || AnyPeerMatches(policy, peers, podClass)) && podClass.Representative.Spec.FindPort(portName, protocol) is { } declared)
             {
-                members.Add(new NamedPortTarget(NodePolicyPlanner.AddressOf(pod), protocol, declared.Port));
+                foreach (var pod in classPods)
+                {
+                    members.Add(new NamedPortTarget(NodePolicyPlanner.AddressOf(pod), protocol, declared.Port));
+                }
             }
         }
 
@@ -158,9 +186,33 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         return set.Name;
     }
 
-    /// <summary>The evaluator's own peer test, for one pod (ipBlocks included, matched against the pod's address).</summary>
-    private bool Matches(NetworkPolicy policy, NetworkPolicyPeer peer, Pod pod) =>
-        NetworkPolicyEvaluator.PeerMatches(policy, peer, evaluator.ClassOf(pod), NodePolicyPlanner.AddressOf(pod));
+    /// <summary>Whether a selector peer (ipBlocks left out: they become ranges) matches the class.</summary>
+    private static bool AnySelectorMatches(NetworkPolicy policy, EquatableArray<NetworkPolicyPeer> peers, PodClass podClass)
+    {
+        foreach (var peer in peers)
+        {
+            if (peer.IpBlock is null && NetworkPolicyEvaluator.PeerMatches(policy, peer, podClass, null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The evaluator's own peer test for a class, ipBlocks matched against its representative's address.</summary>
+    private static bool AnyPeerMatches(NetworkPolicy policy, EquatableArray<NetworkPolicyPeer> peers, PodClass podClass)
+    {
+        foreach (var peer in peers)
+        {
+            if (NetworkPolicyEvaluator.PeerMatches(policy, peer, podClass, podClass.Representative.Status.PodIP))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The peers as written, normalised where meaning allows (CIDRs to their network), plus the policy's namespace
