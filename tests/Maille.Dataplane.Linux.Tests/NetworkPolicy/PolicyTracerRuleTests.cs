@@ -8,7 +8,8 @@ namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 // IP plan (examples/netpol-playground with the default ClusterConfig): node-N 198.18.0.(10+N), pod CIDR 198.19.N.0/24;
 // pods a on node-1 (x/a 198.19.1.2, y/a .3, z/a .4), b on node-2 (198.19.2.x), c on node-3 (198.19.3.x).
 // Each test renders every node's policy table and follows packets with the tracer through the forward hook of each
-// node on the path; the names are those of the reference rules (/work/shared/reference/networkpolicy.md, (a)).
+// node on the path; the names are those of the reference rules (/work/shared/reference/networkpolicy.md, (a)). Rule 21
+// (established connections across a change) needs a kernel: NodePolicyEnforcerTests.AnEstablishedConnectionOutlivesADeny_….
 public sealed class PolicyTracerRuleTests
 {
     private const string DenyAllIngress = "podSelector: {}\npolicyTypes: [Ingress]";
