@@ -20,4 +20,7 @@ internal enum NftField
 
     /// <summary><c>ct status</c>: "dnat" once the connection's destination was translated.</summary>
     ConntrackStatus,
+
+    /// <summary><c>ct state</c>: new, established, related (several as <c>established,related</c>).</summary>
+    ConntrackState,
 }

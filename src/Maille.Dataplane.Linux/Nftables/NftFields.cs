@@ -15,6 +15,7 @@ internal static class NftFields
         NftField.DestinationPort => "th dport",
         NftField.SourceAddressType => "fib saddr type",
         NftField.ConntrackStatus => "ct status",
+        NftField.ConntrackState => "ct state",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 

@@ -56,8 +56,35 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
         }
     }
 
-    private IEnumerable<NftChain> BaseChains(string hook) =>
-        ruleset.Chains.Where(c => c.Hook is { Type: "nat" } h && h.Hook == hook).OrderBy(c => c.Hook!.Priority);
+    /// <summary>
+    /// Follows a packet through the filter chains of <paramref name="hook"/> (for example <c>forward</c>, where
+    /// NetworkPolicy is enforced after DNAT), in priority order: the verdict is drop or reject when a chain ends it
+    /// there, otherwise the packet passes (<see cref="NftTraceVerdict.NotTranslated"/>). Steps list every matching
+    /// rule, the chains jumped to included.
+    /// </summary>
+    public NftTraceResult TraceFilter(string hook, NftTracePacket packet)
+    {
+        var steps = new List<NftTraceStep>();
+        var state = new PacketState(packet, Mark: 0, Translated: false);
+        foreach (var chain in BaseChains(hook, "filter"))
+        {
+            var outcome = Run(chain, state, steps, 0);
+            switch (outcome.Kind)
+            {
+                case OutcomeKind.Drop:
+                    return new NftTraceResult(NftTraceVerdict.Dropped, EquatableArray<NftTraceTarget>.Empty, new(steps), outcome.Decision);
+                case OutcomeKind.Reject:
+                    return new NftTraceResult(NftTraceVerdict.Rejected, EquatableArray<NftTraceTarget>.Empty, new(steps), outcome.Decision);
+            }
+
+            state = outcome.State;
+        }
+
+        return new NftTraceResult(NftTraceVerdict.NotTranslated, EquatableArray<NftTraceTarget>.Empty, new(steps), null);
+    }
+
+    private IEnumerable<NftChain> BaseChains(string hook, string type = "nat") =>
+        ruleset.Chains.Where(c => c.Hook is { } h && h.Type == type && h.Hook == hook).OrderBy(c => c.Hook!.Priority);
 
     private bool Masquerades(PacketState state, List<NftTraceStep> steps)
     {
@@ -162,6 +189,9 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
                 return Outcome.Final(OutcomeKind.Masquerade, state, step);
             case NftSetUpdateStatement:
                 return Outcome.Continue(state);
+            case NftCounterStatement:
+                Record(steps, step, ref recorded);
+                return Outcome.Continue(state);
             case NftNumgenVmapStatement numgen:
                 Record(steps, step, ref recorded);
                 var branches = numgen.Targets.Select(t => Follow(t, state, steps, depth)).ToList();
@@ -214,6 +244,8 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
         NftField.DestinationAddress => AddressMatches(match.Value, state.Packet.Destination),
         NftField.SourceAddressType => match.Value == "local" && state.Packet.Ingress == NftIngress.NodeLocal,
         NftField.ConntrackStatus => match.Value == "dnat" && state.Translated,
+        NftField.ConntrackState => match.Value.Split(',').Contains(state.Packet.ConntrackState),
+        NftField.DestinationPort when match.Value.Contains('-', StringComparison.Ordinal) => PartMatches(match.Value, Field(match.Field, state.Packet)),
         _ => Field(match.Field, state.Packet) == match.Value,
     };
 
@@ -237,8 +269,39 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
             ? found.Elements.FirstOrDefault(e => e.KeyParts is var parts && parts.Length == key.Length && parts.Select((part, i) => PartMatches(part, key[i])).All(m => m))
             : throw new InvalidOperationException($"no set {set}");
 
-    private static bool PartMatches(string part, string value) =>
-        part == value || (part.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(value, out var address) && IPNetwork.Parse(part).Contains(address));
+    /// <summary>
+    /// A key part against a packet's value: equal, a network holding the address, or an inclusive range
+    /// (<c>198.19.3.3-198.19.255.255</c>, <c>32000-32768</c>) holding the address or number.
+    /// </summary>
+    private static bool PartMatches(string part, string value)
+    {
+        if (part == value)
+        {
+            return true;
+        }
+
+        if (part.Contains('/', StringComparison.Ordinal))
+        {
+            return IPAddress.TryParse(value, out var address) && IPNetwork.Parse(part).Contains(address);
+        }
+
+        var dash = part.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0)
+        {
+            return false;
+        }
+
+        if (IPAddress.TryParse(value, out var ip) && IPAddress.TryParse(part.AsSpan(0, dash), out var first) && IPAddress.TryParse(part.AsSpan(dash + 1), out var last))
+        {
+            var number = IpMath.ToUInt32(ip);
+            return IpMath.ToUInt32(first) <= number && number <= IpMath.ToUInt32(last);
+        }
+
+        return int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && int.TryParse(part.AsSpan(0, dash), System.Globalization.CultureInfo.InvariantCulture, out var low)
+            && int.TryParse(part.AsSpan(dash + 1), System.Globalization.CultureInfo.InvariantCulture, out var high)
+            && low <= port && port <= high;
+    }
 
     private enum OutcomeKind
     {

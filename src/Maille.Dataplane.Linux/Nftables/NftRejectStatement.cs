@@ -1,7 +1,10 @@
 namespace Maille.Dataplane.Linux.Nftables;
 
-/// <summary><c>reject with tcp reset</c> (<see cref="TcpReset"/>) or <c>reject</c> (ICMP port unreachable).</summary>
-internal sealed record NftRejectStatement(bool TcpReset) : NftStatement
+/// <summary>
+/// <c>reject with tcp reset</c> (<see cref="TcpReset"/>), <c>reject</c> (ICMP port unreachable), or with
+/// <see cref="IcmpType"/> an ICMP error of that type (<c>reject with icmp admin-prohibited</c>).
+/// </summary>
+internal sealed record NftRejectStatement(bool TcpReset, string? IcmpType = null) : NftStatement
 {
-    public override string Text => TcpReset ? "reject with tcp reset" : "reject";
+    public override string Text => TcpReset ? "reject with tcp reset" : IcmpType is { } type ? $"reject with icmp {type}" : "reject";
 }

@@ -25,6 +25,11 @@ internal sealed class NftScript(string family, string table)
         Line($"add table {family} {table}");
         Line($"delete table {family} {table}");
         text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
+        foreach (var counter in ruleset.Counters)
+        {
+            text.Append("\tcounter ").Append(counter).Append(" { }\n");
+        }
+
         foreach (var set in ruleset.Sets)
         {
             text.Append('\t').Append(set.IsMap ? "map " : "set ").Append(set.Name).Append(" { ").Append(set.Declaration).Append("; }\n");
@@ -57,6 +62,10 @@ internal sealed class NftScript(string family, string table)
     public void AddSet(NftSet set) => Line($"add {(set.IsMap ? "map" : "set")} {family} {table} {set.Name} {{ {set.Declaration}; }}");
 
     public void DeleteSet(NftSet set) => Line($"delete {(set.IsMap ? "map" : "set")} {family} {table} {set.Name}");
+
+    public void AddCounter(string name) => Line($"add counter {family} {table} {name}");
+
+    public void DeleteCounter(string name) => Line($"delete counter {family} {table} {name}");
 
     public void AddChain(NftChain chain) =>
         Line(chain.Hook is null ? $"add chain {family} {table} {chain.Name}" : $"add chain {family} {table} {chain.Name} {{ {chain.Hook.Text} }}");

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+
+namespace Maille.Dataplane.Linux.Netns;
+
+/// <summary>
+/// One long-lived thread inside a network namespace that runs work items one at a time, for state that belongs to the
+/// namespace of the thread that made it (a libnftables context's netlink socket) and for child processes that must
+/// start there (a process inherits its parent thread's namespace). <see cref="Invoke{T}"/> blocks until the item ran
+/// and rethrows its exception. Disposing runs the queued items, then ends the thread.
+/// </summary>
+internal sealed class NamespaceWorker : IDisposable
+{
+    private readonly BlockingCollection<Action> queue = [];
+    private readonly Thread thread;
+
+    public NamespaceWorker(NetworkNamespace target, string name)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        thread = new Thread(() =>
+        {
+            try
+            {
+                target.Enter();
+            }
+            catch (Exception exception)
+            {
+                entered.SetException(exception);
+                return;
+            }
+
+            entered.SetResult();
+            foreach (var item in queue.GetConsumingEnumerable())
+            {
+                item();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        entered.Task.GetAwaiter().GetResult();
+    }
+
+    public T Invoke<T>(Func<T> work)
+    {
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        using var done = new ManualResetEventSlim();
+        queue.Add(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception exception)
+            {
+                failure = ExceptionDispatchInfo.Capture(exception);
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait();
+        failure?.Throw();
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (!queue.IsAddingCompleted)
+        {
+            queue.CompleteAdding();
+            thread.Join(TimeSpan.FromSeconds(30));
+            queue.Dispose();
+        }
+    }
+}

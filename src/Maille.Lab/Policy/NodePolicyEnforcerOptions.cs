@@ -1,0 +1,23 @@
+using Maille.Dataplane.Linux.Nftables;
+
+namespace Maille.Lab.Policy;
+
+/// <summary>Settings of a <see cref="NodePolicyEnforcer"/> (docs/networkpolicy-dataplane.md).</summary>
+internal sealed record NodePolicyEnforcerOptions
+{
+    /// <summary>What a connection no rule allows meets: rejected with ICMP admin-prohibited (default) or dropped.</summary>
+    public PolicyDeniedAction DeniedAction { get; init; } = PolicyDeniedAction.Reject;
+
+    /// <summary>
+    /// After a change, delete the conntrack entries of connections the new policy denies, so that they stop at once
+    /// instead of living on as established (kube-network-policies' strict mode). Needs the <c>conntrack</c> command.
+    /// </summary>
+    public bool FlushDeniedConnections { get; init; }
+
+    /// <summary>
+    /// Lift the kernel's ICMP rate limit (<c>net.ipv4.icmp_ratelimit = 0</c>) in the node's namespace, so that every
+    /// rejected connection gets its answer: by default Linux sends about one destination-unreachable per second to
+    /// a source after a burst of six, and further denied attempts would wait for their own timeout.
+    /// </summary>
+    public bool LiftIcmpRateLimit { get; init; } = true;
+}

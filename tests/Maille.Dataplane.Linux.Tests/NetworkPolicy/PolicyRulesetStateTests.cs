@@ -1,0 +1,84 @@
+using Maille.Dataplane.Linux.Nftables;
+using Maille.Engine.NetworkPolicies;
+using static Maille.Dataplane.Linux.Tests.NetworkPolicies.TracedCluster;
+
+namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
+
+/// <summary>
+/// The transactions the policy table's state writes between two plans of node-1 of the playground (see
+/// <see cref="PolicyTracerRuleTests"/> for the IP plan); the kernel's view of them is in the Lab tests.
+/// </summary>
+public sealed class PolicyRulesetStateTests
+{
+    private const string FromB = "podSelector: {}\ningress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {pod: b}}}]}]";
+
+    [Fact]
+    public void TheFirstSyncWritesTheWholeTable_AnUnchangedPlanWritesNothing()
+    {
+        var state = new PolicyRulesetState();
+
+        var first = state.Prepare(Table(Policy("x", "from-b", FromB)));
+        state.Commit(first);
+        var again = state.Prepare(Table(Policy("x", "from-b", FromB)));
+
+        Assert.True(first.Full);
+        Assert.StartsWith("add table ip maille-policy\ndelete table ip maille-policy\ntable ip maille-policy {", first.Script, StringComparison.Ordinal);
+        Assert.Equal(0, again.CommandCount);
+        Assert.Equal("", again.Script);
+    }
+
+    [Fact]
+    public void ARelabelledPeer_IsOnlyElementCommands()
+    {
+        var state = Committed(Table(Policy("x", "from-b", FromB)));
+        var relabelled = PlaygroundPods.Replace("  name: c\n  namespace: y\n  labels:\n    pod: c", "  name: c\n  namespace: y\n  labels:\n    pod: b", StringComparison.Ordinal);
+
+        var change = state.Prepare(Table(Policy("x", "from-b", FromB), relabelled));
+
+        Assert.False(change.Full);
+        var peers = Assert.Single(Table(Policy("x", "from-b", FromB)).Sets, s => s.Name.StartsWith("peers-", StringComparison.Ordinal)).Name;
+        Assert.Equal([$"add element ip maille-policy {peers} {{ 198.19.3.3 }}"], change.Script.TrimEnd('\n').Split('\n'));   // y/c joins y/b and z/b
+    }
+
+    [Fact]
+    public void AMergedRange_IsDeletedAndWrittenAgain()
+    {
+        var state = Committed(Table(Policy("x", "from-b", FromB)));
+        var withoutZb = PlaygroundPods.Replace("  name: b\n  namespace: z\n  labels:\n    pod: b", "  name: b\n  namespace: z\n  labels:\n    pod: q", StringComparison.Ordinal);
+
+        var change = state.Prepare(Table(Policy("x", "from-b", FromB), withoutZb));
+
+        var peers = state.Applied!.Sets.Single(s => s.Name.StartsWith("peers-", StringComparison.Ordinal)).Name;
+        Assert.Equal(
+            [$"delete element ip maille-policy {peers} {{ 198.19.2.2-198.19.2.4 }}", $"add element ip maille-policy {peers} {{ 198.19.2.2/31 }}"],   // x/b, y/b stay; z/b goes
+            change.Script.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void AChangedPolicy_AddsItsChainAndCounterFirst_AndRemovesTheOldOnesLast()
+    {
+        var state = Committed(Table(Policy("x", "from-b", FromB)));
+        var old = state.Applied!.Chains.Single(c => c.Name.StartsWith("ingress-", StringComparison.Ordinal)).Name;
+
+        var change = state.Prepare(Table(Policy("x", "from-b-on-80", FromB + "\n") + Policy("x", "ports", "podSelector: {}\ningress: [{ports: [{port: 80}]}]")));
+
+        var lines = change.Script.TrimEnd('\n').Split('\n');
+        Assert.False(change.Full);
+        Assert.StartsWith("add counter ip maille-policy ingress/x/from-b-on-80/0", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("add chain ip maille-policy ingress-", StringComparison.Ordinal));
+        var repoint = Array.FindIndex(lines, l => l.StartsWith("add element ip maille-policy ingress-pods", StringComparison.Ordinal));
+        var deleteChain = Array.IndexOf(lines, $"delete chain ip maille-policy {old}");
+        Assert.InRange(repoint, 1, deleteChain - 1);
+        Assert.Equal("delete counter ip maille-policy ingress/x/from-b/0", lines[^1]);
+    }
+
+    private static NftRuleset Table(string policies, string? pods = null) =>
+        PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(Playground(policies, pods).Cluster, "node-1"));
+
+    private static PolicyRulesetState Committed(NftRuleset table)
+    {
+        var state = new PolicyRulesetState();
+        state.Commit(state.Prepare(table));
+        return state;
+    }
+}

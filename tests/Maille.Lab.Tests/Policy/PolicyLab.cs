@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Engine;
+using Maille.Lab.Labs;
+using Maille.Lab.Policy;
+using Maille.Model;
+
+namespace Maille.Lab.Tests.Policy;
+
+/// <summary>
+/// A real lab network for a planned cluster (<see cref="LabNetworkBuilder"/>), a <see cref="NodePolicyEnforcer"/> per
+/// node, and in every pod a TCP listener and a UDP answerer on each of <see cref="Ports"/>, all made with sockets
+/// inside the pods' namespaces. Disposing stops everything and removes the lab's namespaces, even after a failure.
+/// </summary>
+internal sealed class PolicyLab : IDisposable
+{
+    public static readonly int[] Ports = [80, 81];
+
+    private readonly List<Socket> sockets = [];
+    private readonly CancellationTokenSource stopping = new();
+    private readonly List<Task> loops = [];
+    private LabNetwork? network;
+
+    private PolicyLab(string name) => Name = name;
+
+    public string Name { get; }
+
+    public LabNetwork Network => network!;
+
+    public IReadOnlyDictionary<string, NodePolicyEnforcer> Enforcers { get; private set; } = new Dictionary<string, NodePolicyEnforcer>();
+
+    public ClusterState Cluster { get; private set; } = null!;
+
+    /// <summary>Builds the lab for <paramref name="cluster"/>, starts the servers and the enforcers (not yet synced).</summary>
+    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null)
+    {
+        var lab = new PolicyLab("t" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            lab.Cluster = cluster;
+            lab.network = LabNetworkBuilder.Build(lab.Name, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
+            foreach (var pod in LabTopologyMapper.LabPods(cluster))
+            {
+                lab.Serve(pod);
+            }
+
+            lab.Enforcers = cluster.Nodes.ToDictionary(n => n.Name, n => new NodePolicyEnforcer(lab.Network.Node(n.Name), n.Name, options), StringComparer.Ordinal);
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every node's enforcer syncs to <paramref name="cluster"/>.</summary>
+    public void Sync(ClusterState cluster)
+    {
+        Cluster = cluster;
+        foreach (var enforcer in Enforcers.Values)
+        {
+            enforcer.Sync(cluster);
+        }
+    }
+
+    /// <summary>A TCP connect from one pod to another's address: connected, refused, unreachable (rejected by policy) or timeout.</summary>
+    public async Task<string> TcpAsync(string from, string to, int port, TimeSpan? timeout = null)
+    {
+        using var socket = Network.Pod(from).CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        return await Attempt(() => socket.ConnectAsync(new IPEndPoint(AddressOf(to), port)), "connected", timeout);
+    }
+
+    /// <summary>A UDP datagram and the answer: answered, or timeout (and unreachable when the kernel reports it).</summary>
+    public async Task<string> UdpAsync(string from, string to, int port, TimeSpan? timeout = null)
+    {
+        using var socket = Network.Pod(from).CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        return await Attempt(async () =>
+        {
+            await socket.ConnectAsync(new IPEndPoint(AddressOf(to), port));
+            await socket.SendAsync(Encoding.ASCII.GetBytes("probe"));
+            var buffer = new byte[64];
+            await socket.ReceiveAsync(buffer);
+        }, "answered", timeout);
+    }
+
+    public IPAddress AddressOf(string pod) => Cluster.PodsByName[pod].Status.PodIP!;
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        foreach (var enforcer in Enforcers.Values)
+        {
+            enforcer.Dispose();
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.Dispose();
+        }
+
+        Task.WaitAll([.. loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default))], TimeSpan.FromSeconds(10));
+        network?.Dispose();
+        LabNetworkBuilder.Teardown(Name);
+        stopping.Dispose();
+    }
+
+    private static async Task<string> Attempt(Func<Task> attempt, string success, TimeSpan? timeout)
+    {
+        try
+        {
+            await attempt().WaitAsync(timeout ?? TimeSpan.FromSeconds(2));
+            return success;
+        }
+        catch (TimeoutException)
+        {
+            return "timeout";
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "refused",
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable => "unreachable",
+                _ => e.SocketErrorCode.ToString(),
+            };
+        }
+    }
+
+    private void Serve(Pod pod)
+    {
+        var ns = Network.Pod(pod.QualifiedName);
+        foreach (var port in Ports)
+        {
+            var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            sockets.Add(listener);
+            listener.Bind(new IPEndPoint(IPAddress.Any, port));
+            listener.Listen(64);
+            loops.Add(AcceptLoop(listener));
+            var udp = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            sockets.Add(udp);
+            udp.Bind(new IPEndPoint(IPAddress.Any, port));
+            loops.Add(AnswerLoop(udp, pod.QualifiedName));
+        }
+    }
+
+    /// <summary>Accepts and echoes each connection until its client closes it or the lab stops (tests hold connections across policy changes).</summary>
+    private async Task AcceptLoop(Socket listener)
+    {
+        var accepted = new List<Socket>();
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var connection = await listener.AcceptAsync(stopping.Token);
+                accepted.Add(connection);
+                _ = Echo(connection);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            foreach (var connection in accepted)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    private async Task Echo(Socket connection)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var read = await connection.ReceiveAsync(buffer, stopping.Token);
+                if (read == 0)
+                {
+                    connection.Dispose();   // the client closed: close too, so the connection ends (conntrack TIME_WAIT)
+                    return;
+                }
+
+                await connection.SendAsync(buffer.AsMemory(0, read), stopping.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task AnswerLoop(Socket udp, string name)
+    {
+        var buffer = new byte[256];
+        var answer = Encoding.ASCII.GetBytes(name);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var received = await udp.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stopping.Token);
+                await udp.SendToAsync(answer, received.RemoteEndPoint, stopping.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}

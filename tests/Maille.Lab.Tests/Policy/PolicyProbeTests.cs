@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Maille.Engine;
+using Maille.Engine.NetworkPolicies;
+using Maille.Lab.Policy;
+using Maille.Model;
+using Maille.TestKit;
+using Xunit.Abstractions;
+
+namespace Maille.Lab.Tests.Policy;
+
+// IP plan: the playground (examples/netpol-playground: x, y, z × a, b, c) plus a pod d in each namespace, 12 pods on
+// nodes node-1..3 (198.18.0.11-13, pods in 198.19.N.0/24). Every pod serves TCP and UDP 80 and 81 (PolicyLab); each
+// node's table is written by its NodePolicyEnforcer. Probes are real connections from inside the pods' namespaces.
+public sealed class PolicyProbeTests(ITestOutputHelper output)
+{
+    private static readonly string PlaygroundPods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+
+    /// <summary>The playground with pod d (a copy of x/a's spec labelled pod=d) in x, y and z.</summary>
+    private static readonly string Pods = PlaygroundPods + string.Concat(new[] { "x", "y", "z" }.Select(ns => "\n---\n" + PodD(ns)));
+
+    private static readonly PortProtocol[] Ports = [new(80, Protocol.TCP), new(81, Protocol.TCP), new(80, Protocol.UDP)];
+
+    [SkippableFact]
+    public async Task TwentyRandomPolicySets_RealPacketsAgreeWithTheEngineOnEveryPair()
+    {
+        Privileged.Require();
+        var open = Cluster.Valid(Pods);
+        Assert.Equal(12, open.Pods.Count);
+        Assert.Equal(3, open.Pods.Select(p => p.Spec.NodeName).Distinct().Count());
+        // Strict mode: a UDP probe may reuse a source port, and so the 5-tuple of a flow an earlier policy set allowed,
+        // which conntrack still holds as established (up to 120 s); only with its entry flushed is it judged again.
+        using var lab = PolicyLab.Start(open, new NodePolicyEnforcerOptions { FlushDeniedConnections = true });
+        var mismatches = new List<string>();
+        var (allowed, denied) = (0, 0);
+        for (var seed = 1; seed <= 20; seed++)
+        {
+            var planned = Cluster.Replan(Pods + "\n---\n" + RandomPolicies.Yaml(seed), open);
+            Assert.True(planned.Succeeded, $"seed {seed}: {string.Join("\n", planned.Errors)}");
+            var cluster = planned.Cluster!;
+            lab.Sync(cluster);
+            var evaluator = NetworkPolicyEvaluator.For(cluster);
+            foreach (var (from, to, port, observed) in await ProbeAllAsync(lab, cluster))
+            {
+                var expected = evaluator.Evaluate(cluster.PodsByName[from], cluster.PodsByName[to], port.Port, port.Protocol);
+                (allowed, denied) = expected.Allowed ? (allowed + 1, denied) : (allowed, denied + 1);
+                if (IsSuccess(observed) != expected.Allowed)
+                {
+                    mismatches.Add($"seed {seed}: {from} -> {to} {port}: observed {observed}, engine says {expected}");
+                }
+            }
+        }
+
+        output.WriteLine($"{allowed} allowed and {denied} denied connections probed; {mismatches.Count} disagreements; "
+            + string.Join(", ", lab.Enforcers.Select(e => $"{e.Key}: {e.Value.CurrentStatus.FlushedConnections} flushed, last sync {e.Value.CurrentStatus.LastSyncMilliseconds:F0} ms")));
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
+        Assert.True(allowed > 500 && denied > 500, $"{allowed} allowed, {denied} denied: the sets should exercise both");
+    }
+
+    [SkippableFact]
+    public async Task WhileRulesAreRewritten200Times_NoAllowedConnectionFailsAndNoDeniedOneConnects()
+    {
+        Privileged.Require();
+        const string Deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n---\n";
+        string AllowY(string name) => $"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: x}}\nspec:\n  podSelector: {{}}\n  ingress:\n  - from: [{{namespaceSelector: {{matchLabels: {{ns: y}}}}}}]\n    ports: [{{port: 80}}]\n---\n";
+        const string ZToB = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: z-to-b, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: b}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {ns: z}}}]\n    ports: [{port: 81}]\n---\n";
+        var first = Cluster.Valid(Pods + "\n---\n" + Deny + AllowY("allow-y-one"));
+        var secondPlan = Cluster.Replan(Pods.Replace("  name: d\n  namespace: z\n  labels:\n    pod: d", "  name: d\n  namespace: z\n  labels:\n    pod: e", StringComparison.Ordinal) + "\n---\n" + Deny + AllowY("allow-y-two") + ZToB, first);
+        Assert.True(secondPlan.Succeeded, string.Join("\n", secondPlan.Errors));
+        var second = secondPlan.Cluster!;
+
+        // Pairs whose verdict is the same under both states: every moment of every rewrite must give that verdict.
+        (string From, string To, int Port, bool Allowed)[] pairs =
+        [
+            ("y/b", "x/a", 80, true), ("y/c", "x/b", 80, true), ("y/a", "x/d", 80, true), ("x/a", "z/b", 81, true),
+            ("z/b", "x/a", 80, false), ("y/b", "x/a", 81, false), ("z/c", "x/c", 81, false), ("x/b", "x/d", 80, false),
+        ];
+        foreach (var state in new[] { first, second })
+        {
+            var evaluator = NetworkPolicyEvaluator.For(state);
+            Assert.All(pairs, p => Assert.Equal(p.Allowed, evaluator.Evaluate(state.PodsByName[p.From], state.PodsByName[p.To], p.Port, Protocol.TCP).Allowed));
+        }
+
+        using var lab = PolicyLab.Start(first);
+        lab.Sync(first);
+        var violations = new ConcurrentQueue<string>();
+        var probes = 0;
+        using var done = new CancellationTokenSource();
+        var prober = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                var results = await Task.WhenAll(pairs.Select(async p => (p, Outcome: await lab.TcpAsync(p.From, p.To, p.Port, TimeSpan.FromSeconds(1)))));
+                foreach (var (p, outcome) in results)
+                {
+                    Interlocked.Increment(ref probes);
+                    if ((outcome == "connected") != p.Allowed)
+                    {
+                        violations.Enqueue($"{p.From} -> {p.To}:{p.Port}: {outcome}");
+                    }
+                }
+            }
+        });
+
+        var syncs = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 200; i++)
+        {
+            lab.Sync(i % 2 == 0 ? second : first);
+        }
+
+        var rewriting = syncs.Elapsed;
+        await Task.Delay(200);
+        await done.CancelAsync();
+        await prober;
+
+        output.WriteLine($"200 rewrites in {rewriting.TotalMilliseconds:F0} ms, {probes} probes, {violations.Count} violations");
+        Assert.Empty(violations);
+        Assert.True(probes >= 200, $"only {probes} probes ran while the rules were rewritten");
+        Assert.All(lab.Enforcers.Values, e => Assert.False(e.CurrentStatus.LastSyncWasFull));
+    }
+
+    private static bool IsSuccess(string outcome) => outcome is "connected" or "answered";
+
+    /// <summary>Every ordered pair of pods on every port, at most 48 attempts at a time.</summary>
+    private static async Task<IReadOnlyList<(string From, string To, PortProtocol Port, string Outcome)>> ProbeAllAsync(PolicyLab lab, ClusterState cluster)
+    {
+        using var gate = new SemaphoreSlim(48);
+        var names = cluster.Pods.Select(p => p.QualifiedName).ToList();
+        return await Task.WhenAll(
+            from port in Ports
+            from source in names
+            from target in names
+            select Attempt(source, target, port));
+
+        async Task<(string, string, PortProtocol, string)> Attempt(string from, string to, PortProtocol port)
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var outcome = port.Protocol == Protocol.TCP
+                    ? await lab.TcpAsync(from, to, port.Port, TimeSpan.FromSeconds(1))
+                    : await lab.UdpAsync(from, to, port.Port, TimeSpan.FromSeconds(1));
+                return (from, to, port, outcome);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private static string PodD(string ns)
+    {
+        var start = PlaygroundPods.IndexOf("kind: Pod\nmetadata:\n  name: a\n  namespace: x\n", StringComparison.Ordinal);
+        var end = PlaygroundPods.IndexOf("\n---", start, StringComparison.Ordinal);
+        return "apiVersion: v1\n" + PlaygroundPods[start..end]
+            .Replace("  name: a\n  namespace: x\n  labels:\n    pod: a", $"  name: d\n  namespace: {ns}\n  labels:\n    pod: d", StringComparison.Ordinal);
+    }
+}
