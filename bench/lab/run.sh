@@ -27,7 +27,8 @@ TMP="$(mktemp -d /tmp/maille-labbench.XXXXXX)"
 HTTP_PID=""
 LABS_UP=()
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+# shellcheck source=../lib.sh
+. "$ROOT/bench/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -41,16 +42,11 @@ cleanup() {
   for ns in "$BA" "$BB"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; done
   ip netns del "$BA" 2>/dev/null; ip netns del "$BB" 2>/dev/null
   rm -rf "$TMP"
-  local left
-  left="$(ip netns list | grep -E "^($BA|$BB|maille-($LAB_R|$LAB_V|$LAB_S|$LAB_L)-)" || true)"
-  [ -n "$left" ] && log "cleanup: namespaces left: $left"
+  bench_report_left "^($BA|$BB|maille-($LAB_R|$LAB_V|$LAB_S|$LAB_L)-)"
   exit "$rc"
 }
-trap cleanup EXIT
-trap "exit 130" INT
-trap "exit 143" TERM HUP
-
-[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+bench_on_exit cleanup
+bench_require_root
 for ns in "$BA" "$BB"; do
   if ip netns list | grep -qE "^$ns( |$)"; then echo "$ns already exists; remove it first" >&2; exit 1; fi
 done

@@ -90,18 +90,16 @@ internal static class DemoCommand
         var connected = report.Cells.Count(c => c.Observed);
         var engineDenies = report.Cells.Count(c => !c.Expected);
         output.WriteLine($"   {report.Cells.Length} connections in {report.Elapsed.TotalSeconds:F1} s: {connected} got through.");
-        output.WriteLine($"   The engine expects {report.Cells.Length - engineDenies} to get through; the other {engineDenies} are denied by the shop's NetworkPolicies or reach a port nothing listens on.");
+        output.WriteLine($"   The engine expects {report.Cells.Length - engineDenies} to get through; the other {engineDenies} are denied by the shop's NetworkPolicies (enforced in nftables on each node) or reach a port nothing listens on.");
         var gap = report.Mismatches.Count();
         output.WriteLine(gap == 0
             ? "   The lab agrees with the engine on every one."
-            : $"   {gap} differ: NetworkPolicy is not enforced in the lab yet, so those connections get through (maille probe --lab {Lab} lists them).");
+            : $"   {gap} differ from the engine: maille probe --lab {Lab} lists them (a bug in the lab or the engine).");
 
         ShowServices(context, cluster);
 
         ShowLoadBalancerAndIngress(context);
 
-        output.WriteLine();
-        output.WriteLine("Not in the lab yet: NetworkPolicy enforcement (the differences listed in step 4).");
         output.WriteLine();
         output.WriteLine($"The lab is still up. Explore it:");
         var sample = pods.First();

@@ -27,7 +27,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
     {
         var started = Stopwatch.StartNew();
         state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), Since = DateTimeOffset.UtcNow });
-        await using var controller = new LabController(state, mode, loggers, (node, ns) => [new ServiceProxy.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node))]);
+        await using var controller = new LabController(state, mode, loggers, (node, ns) => [new ServiceProxy.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)), new Policy.NodePolicyEnforcer(ns, node)]);
         TimeSpan networkTime;
         try
         {

@@ -3,6 +3,8 @@ using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using static Maille.Engine.Tests.NetworkPolicies.Playground;
 
+using AddressRange = Maille.Engine.NetworkPolicies.AddressRange;
+
 namespace Maille.Engine.Tests.NetworkPolicies;
 
 /// <summary>
