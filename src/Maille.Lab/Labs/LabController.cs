@@ -114,6 +114,13 @@ internal sealed partial class LabController : IAsyncDisposable
         }
 
         Publish(PriorAllocations.From(planned));
+
+        // `up` returns when the lab is Ready: the Service rules must be in the kernel by then, not merely asked for.
+        foreach (var proxy in _agents.Values.Where(a => a.Running).SelectMany(a => a.Parts).OfType<ServiceProxy.ServiceProxyPart>())
+        {
+            await proxy.Proxy.SyncAsync(Published, cancellationToken);
+        }
+
         _readiness.Changed += OnReadinessChanged;
         _health.Changed += _ => OnHealthChanged();
         _health.Start();
