@@ -16,6 +16,11 @@ internal static class Program
             return PolicyApplyMeasurement.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "policy-traffic" && OperatingSystem.IsLinux())
+        {
+            return PolicyTrafficMeasurement.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

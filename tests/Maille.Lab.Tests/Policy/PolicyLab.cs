@@ -67,10 +67,13 @@ internal sealed class PolicyLab : IDisposable
     }
 
     /// <summary>A TCP connect from one pod to another's address: connected, refused, unreachable (rejected by policy) or timeout.</summary>
-    public async Task<string> TcpAsync(string from, string to, int port, TimeSpan? timeout = null)
+    public Task<string> TcpAsync(string from, string to, int port, TimeSpan? timeout = null) => TcpAsync(from, AddressOf(to), port, timeout);
+
+    /// <summary>A TCP connect from a pod to any address (a Service's ClusterIP, for one).</summary>
+    public async Task<string> TcpAsync(string from, IPAddress to, int port, TimeSpan? timeout = null)
     {
         using var socket = Network.Pod(from).CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        return await Attempt(() => socket.ConnectAsync(new IPEndPoint(AddressOf(to), port)), "connected", timeout);
+        return await Attempt(() => socket.ConnectAsync(new IPEndPoint(to, port)), "connected", timeout);
     }
 
     /// <summary>A UDP datagram and the answer: answered, or timeout (and unreachable when the kernel reports it).</summary>
