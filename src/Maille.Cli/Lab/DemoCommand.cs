@@ -64,7 +64,7 @@ internal static class DemoCommand
         output.WriteLine();
         output.WriteLine("2. Pods on different nodes reach each other directly, without NAT (HTTP to the pod's /clientip)");
         var pods = LabTopologyMapper.LabPods(cluster).ToList();
-        foreach (var (from, to) in CrossNodePairs(pods).Take(3))
+        foreach (var (from, to) in CrossNodePairs(pods, NetworkPolicyEvaluator.For(cluster)).Take(3))
         {
             var port = to.Spec.AllPorts.First(p => p.Protocol == Protocol.TCP).Port;
             using var ns = NetworkNamespace.Open(LabNames.Pod(Lab, from.QualifiedName));
@@ -124,7 +124,11 @@ internal static class DemoCommand
         var output = context.Stdout;
         var service = cluster.Services.FirstOrDefault(s => s.Type == ServiceType.ClusterIP && s.ClusterIP is not null && !s.Headless
             && s.Ports.Any(p => p.Protocol == Protocol.TCP) && cluster.SlicesByService.TryGetValue(s.QualifiedName, out var slices) && slices.Sum(x => x.Endpoints.Count) > 1);
-        var client = LabTopologyMapper.LabPods(cluster).FirstOrDefault(p => service is not null && p.Namespace != service.Namespace);
+        var policy = NetworkPolicyEvaluator.For(cluster);
+        var endpoints = service is null ? [] : cluster.SlicesByService[service.QualifiedName].SelectMany(s => s.Endpoints)
+            .Select(e => e.TargetPod is { } name && cluster.PodsByName.TryGetValue(name, out var pod) ? pod : null).OfType<Pod>().ToList();
+        var client = LabTopologyMapper.LabPods(cluster).FirstOrDefault(p => service is not null && p.Namespace != service.Namespace
+            && endpoints.All(e => policy.Evaluate(p, e, e.Spec.AllPorts.First(x => x.Protocol == Protocol.TCP).Port, Protocol.TCP).Allowed));
         if (service is null || client is null)
         {
             return;
@@ -152,8 +156,15 @@ internal static class DemoCommand
         using var external = NetworkNamespace.Open(LabNames.External(Lab));
         foreach (var node in cluster.Nodes)
         {
-            var (status, body) = LabHttp.Get(external, node.InternalIP!, nodePort.Port.NodePort!.Value, "/hostname", TimeSpan.FromSeconds(3));
-            output.WriteLine($"   external → {node.InternalIP}:{nodePort.Port.NodePort} (NodePort of {nodePort.Service.QualifiedName}, on {node.Name}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, answered by {body}");
+            try
+            {
+                var (status, body) = LabHttp.Get(external, node.InternalIP!, nodePort.Port.NodePort!.Value, "/hostname", TimeSpan.FromSeconds(3));
+                output.WriteLine($"   external → {node.InternalIP}:{nodePort.Port.NodePort} (NodePort of {nodePort.Service.QualifiedName}, on {node.Name}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, answered by {body}");
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                output.WriteLine($"   external → {node.InternalIP}:{nodePort.Port.NodePort} (NodePort of {nodePort.Service.QualifiedName}, on {node.Name}): refused ({e.SocketErrorCode}: the endpoint's NetworkPolicy does not admit it)");
+            }
         }
     }
 
@@ -192,18 +203,26 @@ internal static class DemoCommand
 
         var address = controller.LoadBalancerIngress[0];
         var routes = live.Ingresses.SelectMany(i => i.Rules.Where(r => r.Host is not null && !r.Host.StartsWith('*')).SelectMany(r => r.Paths.Select(p => (Host: r.Host!, Path: p.Path ?? "/")))).Distinct().Take(3).ToList();
+        var working = new List<(string Host, string Path)>();
         foreach (var (host, path) in routes)
         {
             var (status, body) = Curl(address, host, path);
-            var pod = body.Contains("\"pod\"", StringComparison.Ordinal) ? System.Text.Json.Nodes.JsonNode.Parse(body)?["pod"]?.ToString() : body.Trim();
+            var pod = body.Contains("\"pod\"", StringComparison.Ordinal) ? System.Text.Json.Nodes.JsonNode.Parse(body)?["pod"]?.ToString()
+                : status == "502" ? "the backend's NetworkPolicy refuses the controller pods (see maille trace --to http://" + host + path + ")" : body.Trim();
             output.WriteLine($"   curl -H 'Host: {host}' http://{address}{path} (through {controller.QualifiedName}): HTTP {status}, {pod}");
+            if (status == "200")
+            {
+                working.Add((host, path));
+            }
         }
 
         var owner = AnnouncingNode(live, IPAddress.Parse(address));
-        if (owner is null || routes.Count == 0)
+        if (owner is null || working.Count == 0)
         {
             return;
         }
+
+        routes = working;
 
         output.WriteLine($"   {address} is announced by {owner}; stopping {owner} (maille node stop)…");
         using var client = LabApi.Connect(context, Lab);
@@ -283,12 +302,14 @@ internal static class DemoCommand
 
     /// <summary>Pairs of pods on different nodes, the destination serving TCP, spread over the namespaces.</summary>
     [SupportedOSPlatform("linux")]
-    private static IEnumerable<(Pod From, Pod To)> CrossNodePairs(List<Pod> pods)
+    private static IEnumerable<(Pod From, Pod To)> CrossNodePairs(List<Pod> pods, NetworkPolicyEvaluator policy)
     {
         var servers = pods.Where(p => p.Spec.Containers.Any(c => !Maille.Lab.Workloads.PodWorkloads.RunsOwnProgram(c) && c.Ports.Any(port => port.Protocol == Protocol.TCP))).ToList();
         foreach (var to in servers.DistinctBy(p => p.Namespace))
         {
-            var from = pods.FirstOrDefault(p => p.Spec.NodeName != to.Spec.NodeName && p.Namespace != to.Namespace);
+            // Only pairs NetworkPolicy allows: the lab enforces the shop's policies, and this step shows plain pod networking.
+            var port = to.Spec.AllPorts.First(p => p.Protocol == Protocol.TCP).Port;
+            var from = pods.FirstOrDefault(p => p.Spec.NodeName != to.Spec.NodeName && p.Namespace != to.Namespace && policy.Evaluate(p, to, port, Protocol.TCP).Allowed);
             if (from is not null)
             {
                 yield return (from, to);

@@ -428,9 +428,10 @@ public sealed class LabLifecycleTests
             Assert.Contains("The lab agrees with the engine on every one.", demo.Stdout, StringComparison.Ordinal);
             Assert.Matches(@"looks up api\.shop-api: 198\.18\.\d+\.\d+ \(cluster DNS", demo.Stdout);
             Assert.Matches(@"8 requests to 198\.18\.\d+\.\d+:80 \(api\.shop-api\) were answered by: shop-api/api-", demo.Stdout);
-            Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(demo.Stdout, @"external → 198\.18\.0\.1\d:30080 \(NodePort of shop-api/api-debug, on node-\d\): 200 OK"));
+            Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(demo.Stdout, @"external → 198\.18\.0\.1\d:30080 \(NodePort of shop-api/api-debug, on node-\d\): refused \(HostUnreachable: the endpoint's NetworkPolicy does not admit it\)"));
             Assert.Matches(@"external → 198\.18\.0\.2\d\d:80 \(shop-web/frontend, externalTrafficPolicy Local\): 200 OK, the pod saw the caller as 198\.18\.0\.2:", demo.Stdout);
-            Assert.Matches(@"curl -H 'Host: shop\.example' http://198\.18\.0\.2\d\d/api \(through maille-system/maille-ingress\): HTTP 200, shop-api/api-", demo.Stdout);
+            Assert.Matches(@"curl -H 'Host: shop\.example' http://198\.18\.0\.2\d\d/api \(through maille-system/maille-ingress\): HTTP 502, the backend's NetworkPolicy refuses the controller pods", demo.Stdout);
+            Assert.Matches(@"curl -H 'Host: shop\.example' http://198\.18\.0\.2\d\d/ \(through maille-system/maille-ingress\): HTTP 200, shop-web/frontend-", demo.Stdout);
             Assert.Matches(@"answered again \d+ ms later, now announced by node-\d", demo.Stdout);
             Assert.True(new LabState("demo").DaemonAlive());
         }

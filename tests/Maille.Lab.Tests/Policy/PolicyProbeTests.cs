@@ -43,9 +43,18 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
             {
                 var expected = evaluator.Evaluate(cluster.PodsByName[from], cluster.PodsByName[to], port.Port, port.Protocol);
                 (allowed, denied) = expected.Allowed ? (allowed + 1, denied) : (allowed, denied + 1);
-                if (IsSuccess(observed) != expected.Allowed)
+                var outcome = observed;
+                if (IsSuccess(outcome) != expected.Allowed && outcome == "timeout")
                 {
-                    mismatches.Add($"seed {seed}: {from} -> {to} {port}: observed {observed}, engine says {expected}");
+                    // A denial here is an ICMP reject, never a timeout: a timeout on this loaded 2-core machine is asked again once.
+                    outcome = port.Protocol == Protocol.TCP
+                        ? await lab.TcpAsync(from, to, port.Port, TimeSpan.FromSeconds(2))
+                        : await lab.UdpAsync(from, to, port.Port, TimeSpan.FromSeconds(2));
+                }
+
+                if (IsSuccess(outcome) != expected.Allowed)
+                {
+                    mismatches.Add($"seed {seed}: {from} -> {to} {port}: observed {outcome} (first {observed}), engine says {expected}");
                 }
             }
         }
