@@ -8,6 +8,8 @@ internal static partial class Libc
     internal const int SockRaw = 3;
     internal const int SockCloExec = 0x80000;
     internal const int NetlinkRoute = 0;
+    internal const int NetlinkNetfilter = 12;
+    internal const int MsgDontWait = 0x40;
     internal const int SolSocket = 1;
     internal const int SoSndBuf = 7;
     internal const int SoRcvBuf = 8;

@@ -3,7 +3,7 @@ using Maille.Dataplane.Linux.Interop;
 namespace Maille.Dataplane.Linux.Netlink;
 
 /// <summary>
-/// A NETLINK_ROUTE socket of the calling thread's network namespace (System.Net.Sockets has no AF_NETLINK on
+/// A NETLINK_ROUTE (or NETLINK_NETFILTER) socket of the calling thread's network namespace (System.Net.Sockets has no AF_NETLINK on
 /// Linux: <c>new Socket((AddressFamily)16, ...)</c> fails with EAFNOSUPPORT, so this goes through libc).
 /// Extended acks are on, and acks do not echo the request, so a large batch's acks stay small.
 /// </summary>
@@ -14,9 +14,17 @@ internal sealed class NetlinkSocket : IDisposable
 
     private NetlinkSocket(FileDescriptorHandle handle) => this.handle = handle;
 
-    public static NetlinkSocket OpenRoute()
+    public static NetlinkSocket OpenRoute() => Open(Libc.NetlinkRoute, BufferBytes);
+
+    /// <summary>
+    /// A NETLINK_NETFILTER socket whose send buffer takes <paramref name="sendBufferBytes"/> at once: an nftables
+    /// batch must reach the kernel in one datagram.
+    /// </summary>
+    public static NetlinkSocket OpenNetfilter(int sendBufferBytes) => Open(Libc.NetlinkNetfilter, Math.Max(BufferBytes, sendBufferBytes));
+
+    private static NetlinkSocket Open(int protocol, int sendBufferBytes)
     {
-        var fd = Libc.Socket(Libc.AfNetlink, Libc.SockRaw | Libc.SockCloExec, Libc.NetlinkRoute);
+        var fd = Libc.Socket(Libc.AfNetlink, Libc.SockRaw | Libc.SockCloExec, protocol);
         if (fd < 0)
         {
             throw Libc.LastError("socket AF_NETLINK");
@@ -27,9 +35,9 @@ internal sealed class NetlinkSocket : IDisposable
         {
             // A batch of 256 requests brings 256 acks at once: above net.core.rmem_max where privileged (FORCE),
             // else as large as the host allows.
-            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoSndBufForce, BufferBytes))
+            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoSndBufForce, sendBufferBytes))
             {
-                SetOption(handle, Libc.SolSocket, Libc.SoSndBuf, BufferBytes);
+                SetOption(handle, Libc.SolSocket, Libc.SoSndBuf, sendBufferBytes);
             }
 
             if (!TrySetOption(handle, Libc.SolSocket, Libc.SoRcvBufForce, BufferBytes))
@@ -69,13 +77,28 @@ internal sealed class NetlinkSocket : IDisposable
     }
 
     /// <summary>Receives one datagram; blocks until the kernel answers.</summary>
-    public unsafe int Receive(Span<byte> buffer)
+    public int Receive(Span<byte> buffer) => Receive(buffer, 0);
+
+    /// <summary>Receives one datagram if one is waiting; -1 when none is.</summary>
+    public int TryReceive(Span<byte> buffer)
+    {
+        try
+        {
+            return Receive(buffer, Libc.MsgDontWait);
+        }
+        catch (IOException error) when (error.HResult == 11)
+        {
+            return -1;
+        }
+    }
+
+    private unsafe int Receive(Span<byte> buffer, int flags)
     {
         fixed (byte* pointer = buffer)
         {
             while (true)
             {
-                var received = Libc.RecvFrom(handle, pointer, (nuint)buffer.Length, 0, 0, 0);
+                var received = Libc.RecvFrom(handle, pointer, (nuint)buffer.Length, flags, 0, 0);
                 if (received >= 0)
                 {
                     return (int)received;

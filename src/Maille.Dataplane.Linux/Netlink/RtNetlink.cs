@@ -301,33 +301,16 @@ internal sealed class RtNetlink : IDisposable
         while (outstanding > 0)
         {
             var received = socket.Receive(receiveBuffer);
-            for (var offset = 0; offset + 16 <= received;)
+            NetlinkErrors.ForEachAnswer(receiveBuffer.AsSpan(0, received), (messageSequence, message) =>
             {
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(receiveBuffer.AsSpan(offset));
-                if (length < 16 || offset + length > received)
+                if (messageSequence < firstSequence || messageSequence > lastSequence)
                 {
-                    break;
-                }
-
-                var message = receiveBuffer.AsSpan(offset, length);
-                offset += (length + 3) & ~3;
-                var messageSequence = BinaryPrimitives.ReadUInt32LittleEndian(message[8..]);
-                if (BinaryPrimitives.ReadUInt16LittleEndian(message[4..]) != NlmsgError
-                    || messageSequence < firstSequence || messageSequence > lastSequence)
-                {
-                    continue;
+                    return;
                 }
 
                 outstanding--;
-                try
-                {
-                    ThrowIfError(message, queued[first + (int)(messageSequence - firstSequence)].Request);
-                }
-                catch (NetlinkException exception) when (failure is null)
-                {
-                    failure = exception;
-                }
-            }
+                failure ??= NetlinkErrors.Of(message, $"[{label}] {queued[first + (int)(messageSequence - firstSequence)].Request}");
+            });
         }
 
         if (failure is not null)
@@ -341,36 +324,10 @@ internal sealed class RtNetlink : IDisposable
 
     private void ThrowIfError(ReadOnlySpan<byte> message, string request)
     {
-        var errno = -BinaryPrimitives.ReadInt32LittleEndian(message[16..]);
-        if (errno == 0)
+        if (NetlinkErrors.Of(message, $"[{label}] {request}") is { } error)
         {
-            return;
+            throw error;
         }
-
-        string? kernelMessage = null;
-        var flags = BinaryPrimitives.ReadUInt16LittleEndian(message[6..]);
-        if ((flags & FlagAckTlvs) != 0)
-        {
-            // nlmsgerr: error (4) + the request's header (16, capped); then the extended-ack attributes.
-            for (var offset = 16 + 4 + 16; offset + 4 <= message.Length;)
-            {
-                var attributeLength = BinaryPrimitives.ReadUInt16LittleEndian(message[offset..]);
-                var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(message[(offset + 2)..]) & ~NestedFlag);
-                if (attributeLength < 4 || offset + attributeLength > message.Length)
-                {
-                    break;
-                }
-
-                if (attributeType == NlmsgerrAttrMessage)
-                {
-                    kernelMessage = Encoding.UTF8.GetString(message.Slice(offset + 4, attributeLength - 4)).TrimEnd('\0');
-                }
-
-                offset += (attributeLength + 3) & ~3;
-            }
-        }
-
-        throw new NetlinkException(errno, $"[{label}] {request}", kernelMessage);
     }
 
     private void AddressRequest(ushort type, int flags, int index, IPAddress address, int prefixLength, string verb)

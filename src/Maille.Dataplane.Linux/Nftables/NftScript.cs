@@ -20,11 +20,22 @@ internal sealed class NftScript(string family, string table)
     public override string ToString() => text.ToString();
 
     /// <summary>Replaces the whole table atomically: everything it held before is gone, dynamic sets included.</summary>
-    public void WriteTable(NftRuleset ruleset)
+    public void WriteTable(NftRuleset ruleset) => WriteTable(ruleset, dormant: false, withElements: _ => true);
+
+    /// <summary>
+    /// <see cref="WriteTable(NftRuleset)"/>, optionally <c>flags dormant</c> (the table's hooks see no packet until it is
+    /// woken) and with only the elements of the sets <paramref name="withElements"/> chooses.
+    /// </summary>
+    public void WriteTable(NftRuleset ruleset, bool dormant, Func<NftSet, bool> withElements)
     {
         Line($"add table {family} {table}");
         Line($"delete table {family} {table}");
         text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
+        if (dormant)
+        {
+            text.Append("\tflags dormant\n");
+        }
+
         foreach (var counter in ruleset.Counters)
         {
             text.Append("\tcounter ").Append(counter).Append(" { }\n");
@@ -53,11 +64,15 @@ internal sealed class NftScript(string family, string table)
 
         text.Append("}\n");
         CommandCount++;
-        foreach (var set in ruleset.Sets.Where(s => !s.Dynamic))
+        foreach (var set in ruleset.Sets.Where(s => !s.Dynamic && withElements(s)))
         {
             AddElements(set.Name, set.Elements);
         }
     }
+
+    /// <summary>The commands <see cref="WriteTable(NftRuleset)"/> writes for <paramref name="ruleset"/>, without writing them.</summary>
+    public static int TableCommandCount(NftRuleset ruleset) =>
+        3 + ruleset.Sets.Where(s => !s.Dynamic).Sum(s => (s.Elements.Count + ElementsPerCommand - 1) / ElementsPerCommand);
 
     public void AddSet(NftSet set) => Line($"add {(set.IsMap ? "map" : "set")} {family} {table} {set.Name} {{ {set.Declaration}; }}");
 

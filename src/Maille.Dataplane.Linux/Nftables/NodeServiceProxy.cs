@@ -232,7 +232,9 @@ internal sealed class NodeServiceProxy : IDisposable
             if (change.CommandCount > 0)
             {
                 var applying = time.GetTimestamp();
-                var result = context.Run(change.Script);
+                var result = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
+                    ? NftTableLoader.Load(context, table)
+                    : context.Run(change.Script);
                 applied = time.GetElapsedTime(applying);
                 if (!result.Succeeded)
                 {

@@ -13,7 +13,15 @@ internal sealed class ServiceRulesetChange
     /// <summary>True when the transaction rewrites the whole table.</summary>
     public required bool Full { get; init; }
 
-    public required string Script { get; init; }
+    private string? script;
+
+    /// <summary>The transaction as <c>nft -f</c> text, written on first use (a full sync of a large table need not be).</summary>
+    public string Script => script ??= WriteScript();
+
+    public required Func<string> WriteScript { private get; init; }
+
+    /// <summary>For a full sync: the whole table, for a loader that does not go through text (<see cref="NftTableLoader"/>).</summary>
+    public NftRuleset? Table { get; init; }
 
     /// <summary>Commands in <see cref="Script"/>; zero when nothing changed.</summary>
     public required int CommandCount { get; init; }

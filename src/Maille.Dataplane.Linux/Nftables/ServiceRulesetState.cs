@@ -65,7 +65,7 @@ internal sealed class ServiceRulesetState
         {
             Desired = desired,
             Full = false,
-            Script = script.ToString(),
+            WriteScript = script.ToString,
             CommandCount = script.CommandCount,
             Updates = updates,
             StaleUdpFlows = StaleFlows(desiredContext, updates),
@@ -144,16 +144,21 @@ internal sealed class ServiceRulesetState
             replacement.Count(rules, +1);
         }
 
-        var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
-        script.WriteTable(replacement.Ruleset());
+        var table = replacement.Ruleset();
         var removed = ports.Keys.Where(id => !replacement.ports.ContainsKey(id)).Select(id => (id, (ServicePortPlan?)null, (ServicePortRules?)null));
         var changed = desired.Ports.Where(p => ports.TryGetValue(p.Id, out var old) && old.Plan != p).Select(p => (p.Id, (ServicePortPlan?)p, (ServicePortRules?)null));
         return new ServiceRulesetChange
         {
             Desired = desired,
             Full = true,
-            Script = script.ToString(),
-            CommandCount = script.CommandCount,
+            WriteScript = () =>
+            {
+                var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
+                script.WriteTable(table);
+                return script.ToString();
+            },
+            Table = table,
+            CommandCount = NftScript.TableCommandCount(table),
             Updates = [.. replacement.ports.Select(p => (p.Key, (ServicePortPlan?)p.Value.Plan, (ServicePortRules?)p.Value.Rules))],
             StaleUdpFlows = context is null ? [] : StaleFlows(context, [.. removed, .. changed]),
             Replacement = replacement,

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Net;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
 using Maille.Engine;
+using Maille.Engine.ServiceProxy;
+using Maille.Model;
 using Maille.TestKit;
 
 namespace Maille.Dataplane.Linux.Tests.Nftables;
@@ -34,6 +37,64 @@ public sealed class NodeServiceProxyTests
             Assert.Equal(KernelTable(namespaces[1]), KernelTable(namespaces[0]));
             Assert.Equal(reference.ElementCount, second.ElementCount);
             Assert.Equal(reference.RuleCount, second.RuleCount);
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_table_loaded_dormant_with_netlink_elements_is_the_table_its_text_makes()
+    {
+        Privileged.Require();
+        await WithNamespaces(2, async namespaces =>
+        {
+            // Every kind of set and map, and 2,000 more ports, so the elements span many netlink messages.
+            var plan = WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000);
+            var change = new ServiceRulesetState().Prepare(plan);
+            Assert.True(change.Full);
+
+            NftResult loaded = default!, parsed = default!;
+            await Task.Run(() => namespaces[0].RunInside(() =>
+            {
+                using var context = NftContext.Create();
+                Assert.False(NftTableLoader.Exists(context, "ip", "maille-svc"));
+                loaded = NftTableLoader.Load(context, change.Table!);
+                Assert.True(NftTableLoader.Exists(context, "ip", "maille-svc"));
+            }));
+            await Task.Run(() => namespaces[1].RunInside(() =>
+            {
+                using var context = NftContext.Create();
+                parsed = context.Run(change.Script);
+            }));
+
+            Assert.True(loaded.Succeeded, loaded.Error);
+            Assert.True(parsed.Succeeded, parsed.Error);
+            var table = KernelTable(namespaces[0]);
+            Assert.DoesNotContain("dormant", table, StringComparison.Ordinal);
+            Assert.Contains("198.18.255.250 . tcp . 80 . 1 : 198.19.", table, StringComparison.Ordinal);
+            Assert.Equal(KernelTable(namespaces[1]), table);
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_netlink_load_the_kernel_refuses_leaves_no_table_and_names_the_element()
+    {
+        Privileged.Require();
+        await WithNamespaces(1, async namespaces =>
+        {
+            var table = new NftRuleset("ip", "maille-svc",
+                new([new NftSet("service-ips", "type ipv4_addr . inet_proto . inet_service : verdict", new([new NftElement("198.18.128.1 . tcp . 80", Verdict: NftVerdict.Goto("no-such-chain"))]))]),
+                EquatableArray<NftChain>.Empty);
+            NftResult result = default!;
+            var exists = true;
+            await Task.Run(() => namespaces[0].RunInside(() =>
+            {
+                using var context = NftContext.Create();
+                result = NftTableLoader.Load(context, table);
+                exists = NftTableLoader.Exists(context, "ip", "maille-svc");
+            }));
+
+            Assert.False(result.Succeeded);
+            Assert.Contains("add element maille-svc service-ips { 198.18.128.1 . tcp . 80 : goto no-such-chain", result.Error, StringComparison.Ordinal);
+            Assert.False(exists);
         });
     }
 
@@ -92,6 +153,20 @@ public sealed class NodeServiceProxyTests
 
             Assert.DoesNotContain("maille-svc", Nft(namespaces[0], "list tables"), StringComparison.Ordinal);
         });
+    }
+
+    /// <summary><paramref name="plan"/> plus <paramref name="count"/> copies of its first multi-endpoint ClusterIP port, each on its own address.</summary>
+    private static NodeServicePlan WithBulkPorts(NodeServicePlan plan, int count)
+    {
+        var template = plan.Ports.First(p => p.ClusterEndpoints.Count > 1 && p.NodePort is null && p.AffinityTimeoutSeconds is null
+            && p.LoadBalancerIPs.Count == 0 && p.ExternalIPs.Count == 0 && !p.InternalTrafficLocal);
+        var bulk = Enumerable.Range(0, count).Select(i => template with
+        {
+            Id = new ServicePortId("zz-bulk", $"svc-{i:D4}", "http", Protocol.TCP),
+            ClusterIP = IPAddress.Parse($"198.18.{248 + (i / 250)}.{(i % 250) + 1}"),
+            Port = 80,
+        });
+        return plan with { Ports = new(plan.Ports.Concat(bulk)) };
     }
 
     /// <summary>The table as the kernel lists it, with elements and lines sorted (their order is the kernel's hash order).</summary>

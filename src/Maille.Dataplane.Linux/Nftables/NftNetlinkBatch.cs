@@ -1,0 +1,206 @@
+using System.Buffers.Binary;
+using Maille.Dataplane.Linux.Netlink;
+using static Maille.Dataplane.Linux.Netlink.RtNetlinkConstants;
+
+namespace Maille.Dataplane.Linux.Nftables;
+
+/// <summary>
+/// One nftables transaction written as netlink messages, without libnftables' text parser: element additions to
+/// named sets and maps whose <see cref="NftElementLayout"/> is known, and waking a dormant table. libnftables spends
+/// most of a 100,000-element load parsing and evaluating text (docs/services-dataplane.md); these messages carry the
+/// same elements straight to the kernel. Like an <c>nft -f</c> file, the batch is applied whole or not at all.
+/// Use on a thread inside the target namespace; not thread-safe.
+/// </summary>
+internal sealed class NftNetlinkBatch
+{
+    private const ushort SubsystemNftables = 10;
+    private const ushort BatchBegin = 16;
+    private const ushort BatchEnd = 17;
+    private const ushort NewTable = 0;
+    private const ushort NewSetElement = 12;
+    private const ushort TableName = 1;
+    private const ushort TableFlags = 2;
+    private const ushort ListTable = 1;
+    private const ushort ListSet = 2;
+    private const ushort ListElements = 3;
+    private const ushort ListElement = 1;
+    private const ushort ElementKey = 1;
+    private const ushort ElementData = 2;
+    private const ushort DataValue = 1;
+    private const ushort DataVerdict = 2;
+    private const ushort VerdictCode = 1;
+    private const ushort VerdictChain = 2;
+
+    // The elements of one message are one nested attribute, whose length is 16 bits.
+    private const int MaxElementBytes = 60_000;
+
+    private readonly NetlinkMessageWriter writer = new();
+    private readonly List<(uint Sequence, string Request)> requests = [];
+    private readonly byte family;
+    private readonly string table;
+    private uint sequence;
+
+    public NftNetlinkBatch(string family, string table)
+    {
+        this.family = family switch
+        {
+            "ip" => 2,
+            "ip6" => 10,
+            "inet" => 1,
+            _ => throw new ArgumentException($"nftables family '{family}' is not supported here", nameof(family)),
+        };
+        this.table = table;
+        Message(BatchBegin, FlagRequest, familyOverride: 0, resourceId: SubsystemNftables);
+    }
+
+    public int ElementCount { get; private set; }
+
+    /// <summary>Adds <paramref name="elements"/> to <paramref name="set"/>, which must have a layout.</summary>
+    public void AddElements(NftSet set, IEnumerable<NftElement> elements)
+    {
+        var layout = NftElementLayout.Of(set) ?? throw new ArgumentException($"set {set.Name} ({set.Declaration}) has no netlink layout", nameof(set));
+        Span<byte> key = stackalloc byte[layout.KeyLength];
+        Span<byte> data = stackalloc byte[Math.Max(4, layout.DataLength)];
+        Span<byte> code = stackalloc byte[4];
+        int message = -1, list = -1;
+        foreach (var element in elements)
+        {
+            if (message < 0 || writer.Length - list > MaxElementBytes)
+            {
+                if (message >= 0)
+                {
+                    writer.EndNested(list);
+                    writer.EndMessage(message);
+                }
+
+                message = Message((ushort)((SubsystemNftables << 8) | NewSetElement), FlagRequest | FlagCreate | FlagAck);
+                writer.AttributeString(ListTable, table);
+                writer.AttributeString(ListSet, set.Name);
+                list = writer.BeginNested(ListElements | NestedFlag);
+                requests.Add((sequence, $"add element {table} {set.Name} {{ {element.Text}, … }}"));
+            }
+
+            var item = writer.BeginNested(ListElement | NestedFlag);
+            NftElementLayout.Write(layout.Key, element.Key, key);
+            Value(ElementKey, key);
+            if (layout.IsVerdictMap)
+            {
+                var verdict = element.Verdict ?? throw new ArgumentException($"element {element.Text} of verdict map {set.Name} has no verdict");
+                var outer = writer.BeginNested(ElementData | NestedFlag);
+                var inner = writer.BeginNested(DataVerdict | NestedFlag);
+                BinaryPrimitives.WriteInt32BigEndian(code, Code(verdict.Kind));
+                writer.Attribute(VerdictCode, code);
+                if (verdict.Chain is { } chain)
+                {
+                    writer.AttributeString(VerdictChain, chain);
+                }
+
+                writer.EndNested(inner);
+                writer.EndNested(outer);
+            }
+            else if (layout.Data is { } fields)
+            {
+                NftElementLayout.Write(fields, element.Data ?? throw new ArgumentException($"element {element.Text} of map {set.Name} has no value"), data);
+                Value(ElementData, data[..layout.DataLength]);
+            }
+
+            writer.EndNested(item);
+            ElementCount++;
+        }
+
+        if (message >= 0)
+        {
+            writer.EndNested(list);
+            writer.EndMessage(message);
+        }
+    }
+
+    /// <summary>Clears the table's flags, so a table loaded with <c>flags dormant</c> starts seeing packets.</summary>
+    public void WakeTable()
+    {
+        var message = Message((ushort)((SubsystemNftables << 8) | NewTable), FlagRequest | FlagAck);
+        writer.AttributeString(TableName, table);
+        writer.AttributeU32(TableFlags, 0);
+        writer.EndMessage(message);
+        requests.Add((sequence, $"wake table {table}"));
+    }
+
+    /// <summary>Sends the batch as one transaction; throws the kernel's first error (nothing is then applied).</summary>
+    public void Commit()
+    {
+        var end = Message(BatchEnd, FlagRequest, familyOverride: 0, resourceId: SubsystemNftables);
+        writer.EndMessage(end);
+        using var socket = NetlinkSocket.OpenNetfilter(writer.Length + (1 << 20));
+        socket.Send(writer.Written);
+        AwaitAnswers(socket);
+    }
+
+    private void AwaitAnswers(NetlinkSocket socket)
+    {
+        var buffer = new byte[256 * 1024];
+        var answered = new HashSet<uint>();
+        NetlinkException? failure = null;
+        var last = requests.Count == 0 ? 0 : requests[^1].Sequence;
+        var first = requests.Count == 0 ? 0 : requests[0].Sequence;
+        var blocking = true;
+        while (requests.Count > 0 && !answered.Contains(last) && (failure is null || blocking))
+        {
+            var received = blocking ? socket.Receive(buffer) : socket.TryReceive(buffer);
+            if (received < 0)
+            {
+                break;
+            }
+
+            NetlinkErrors.ForEachAnswer(buffer.AsSpan(0, received), (answerSequence, answer) =>
+            {
+                if (answerSequence < first || answerSequence > last)
+                {
+                    return;
+                }
+
+                answered.Add(answerSequence);
+                failure ??= NetlinkErrors.Of(answer, requests.Find(r => r.Sequence == answerSequence).Request ?? "");
+            });
+
+            // The kernel answers a batch all at once: after an error, read what is already queued, then stop.
+            blocking = failure is null;
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    private void Value(ushort type, ReadOnlySpan<byte> bytes)
+    {
+        var nested = writer.BeginNested((ushort)(type | NestedFlag));
+        writer.Attribute(DataValue, bytes);
+        writer.EndNested(nested);
+    }
+
+    private int Message(ushort type, ushort flags, byte? familyOverride = null, ushort resourceId = 0)
+    {
+        var start = writer.BeginMessage(type, flags, ++sequence);
+        var header = writer.Reserve(4);
+        header[0] = familyOverride ?? family;
+        header[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], resourceId);
+        if (type is BatchBegin)
+        {
+            writer.EndMessage(start);
+        }
+
+        return start;
+    }
+
+    private static int Code(NftVerdictKind kind) => kind switch
+    {
+        NftVerdictKind.Accept => 1,
+        NftVerdictKind.Drop => 0,
+        NftVerdictKind.Return => -5,
+        NftVerdictKind.Jump => -3,
+        NftVerdictKind.Goto => -4,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

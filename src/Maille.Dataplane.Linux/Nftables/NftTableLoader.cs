@@ -1,0 +1,49 @@
+using Maille.Dataplane.Linux.Netlink;
+
+namespace Maille.Dataplane.Linux.Nftables;
+
+/// <summary>
+/// Loads a whole table that is not in the kernel yet without sending its large element lists through libnftables'
+/// text parser: first the table as text with <c>flags dormant</c> (its hooks see no packet) and the elements of sets
+/// without a <see cref="NftElementLayout"/>, then one netlink batch that adds every other element and wakes the table.
+/// Packets meet either no table or the whole one, as with a single transaction. On a failure the dormant table is
+/// deleted again.
+/// </summary>
+internal static class NftTableLoader
+{
+    /// <summary>Whether the kernel holds <paramref name="family"/> <paramref name="table"/> (in the context's namespace).</summary>
+    public static bool Exists(NftContext context, string family, string table)
+    {
+        var result = context.Run($"list tables {family}");
+        return result.Succeeded && result.Output.Split('\n').Any(line => line.Trim() == $"table {family} {table}");
+    }
+
+    public static NftResult Load(NftContext context, NftRuleset ruleset)
+    {
+        var script = new NftScript(ruleset.Family, ruleset.Table);
+        script.WriteTable(ruleset, dormant: true, withElements: s => NftElementLayout.Of(s) is null);
+        var structure = context.Run(script.ToString());
+        if (!structure.Succeeded)
+        {
+            return structure;
+        }
+
+        try
+        {
+            var batch = new NftNetlinkBatch(ruleset.Family, ruleset.Table);
+            foreach (var set in ruleset.Sets.Where(s => !s.Dynamic && s.Elements.Count > 0 && NftElementLayout.Of(s) is not null))
+            {
+                batch.AddElements(set, set.Elements);
+            }
+
+            batch.WakeTable();
+            batch.Commit();
+            return structure;
+        }
+        catch (Exception error) when (error is NetlinkException or IOException or ArgumentException or FormatException or OverflowException)
+        {
+            context.Run($"delete table {ruleset.Family} {ruleset.Table}");
+            return new NftResult(false, "", $"loading the elements of table {ruleset.Family} {ruleset.Table} by netlink: {error.Message}");
+        }
+    }
+}
