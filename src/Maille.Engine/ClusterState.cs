@@ -42,6 +42,34 @@ internal sealed class ClusterState
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<EndpointSlice>)[.. g], StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// A copy of <paramref name="source"/> with pods and slices replaced, reusing every other list and index (so a
+    /// consumer can tell an unchanged Service's slices by reference). <paramref name="slicesByService"/> must index
+    /// <paramref name="endpointSlices"/>; both lists keep the source's order.
+    /// </summary>
+    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<EndpointSlice> endpointSlices, FrozenDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService)
+    {
+        Config = source.Config;
+        Nodes = source.Nodes;
+        Namespaces = source.Namespaces;
+        Pods = pods;
+        Services = source.Services;
+        EndpointSlices = endpointSlices;
+        NetworkPolicies = source.NetworkPolicies;
+        Ingresses = source.Ingresses;
+        IngressClasses = source.IngressClasses;
+        Secrets = source.Secrets;
+        Workloads = source.Workloads;
+        Skipped = source.Skipped;
+        Warnings = source.Warnings;
+        LoadBalancing = source.LoadBalancing;
+        NodesByName = source.NodesByName;
+        NamespacesByName = source.NamespacesByName;
+        PodsByName = pods.ToFrozenDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        ServicesByName = source.ServicesByName;
+        SlicesByService = slicesByService;
+    }
+
     public ClusterConfig Config { get; }
 
     public IReadOnlyList<Node> Nodes { get; }
@@ -84,4 +112,17 @@ internal sealed class ClusterState
 
     public IReadOnlyList<EndpointSlice> SlicesFor(Service service) =>
         SlicesByService.TryGetValue(service.QualifiedName, out var slices) ? slices : [];
+
+    /// <summary>This cluster with <paramref name="pods"/> (same names, same order) and the slices of some Services replaced.</summary>
+    internal ClusterState WithPodsAndSlices(IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> replacedSlices)
+    {
+        var slicesByService = SlicesByService.ToFrozenDictionary(
+            s => s.Key, s => replacedSlices.TryGetValue(s.Key, out var replaced) ? replaced : s.Value, StringComparer.Ordinal);
+        var slices = EndpointSlices
+            .Where(s => s.ServiceName is null || !replacedSlices.ContainsKey($"{s.Namespace}/{s.ServiceName}"))
+            .Concat(replacedSlices.Values.SelectMany(v => v))
+            .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)
+            .ToList();
+        return new ClusterState(this, pods, slices, slicesByService);
+    }
 }

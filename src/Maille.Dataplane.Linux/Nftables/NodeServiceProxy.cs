@@ -39,6 +39,10 @@ internal sealed class NodeServiceProxy : IDisposable
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(long Generation, TaskCompletionSource<NodeServiceProxyStatus> Done)> waiters = [];
     private ClusterState? wanted;
+
+    // Touched by the proxy thread only: the last plan and the cluster it came from, so a readiness change re-plans the
+    // Services it touches, not all of them.
+    private (ClusterState Cluster, Engine.ServiceProxy.NodeServicePlan Plan)? lastPlan;
     private long wantedGeneration;
     private bool stopping;
     private NodeServiceProxyStatus status = new();
@@ -223,7 +227,8 @@ internal sealed class NodeServiceProxy : IDisposable
         var applied = TimeSpan.Zero;
         try
         {
-            var plan = ServiceProxyPlanner.Plan(cluster, NodeName);
+            var plan = ServiceProxyPlanner.Plan(cluster, NodeName, lastPlan);
+            lastPlan = (cluster, plan);
             lock (gate)
             {
                 change = state.Prepare(plan);

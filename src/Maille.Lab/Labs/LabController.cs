@@ -4,6 +4,7 @@ using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.Allocation;
+using Maille.Engine.EndpointSlices;
 using Maille.Kube;
 using Maille.Lab.Workloads;
 using Maille.Model;
@@ -37,6 +38,8 @@ internal sealed partial class LabController : IAsyncDisposable
     private ClusterConfig _config = ClusterConfig.Default;
     private LabManifests _desired = LabManifests.Empty;
     private ClusterState? _published;
+    private LabManifests? _publishedFrom;
+    private IReadOnlyDictionary<string, bool>? _publishedReadiness;
     private LabNetwork? _network;
     private LoadBalancing.LoadBalancerSpeaker? _speaker;
     private Dataplane.Linux.L2.NodeHealthMonitor? _health;
@@ -113,13 +116,10 @@ internal sealed partial class LabController : IAsyncDisposable
             _stoppedNodes.Add(node);
         }
 
-        Publish(PriorAllocations.From(planned));
+        Publish(PriorAllocations.From(planned), planned, new Dictionary<string, bool>());
 
         // `up` returns when the lab is Ready: the Service rules must be in the kernel by then, not merely asked for.
-        foreach (var proxy in _agents.Values.Where(a => a.Running).SelectMany(a => a.Parts).OfType<ServiceProxy.ServiceProxyPart>())
-        {
-            await proxy.Proxy.SyncAsync(Published, cancellationToken);
-        }
+        await ServiceRulesSyncedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
         _readiness.Changed += OnReadinessChanged;
         _health.Changed += _ => OnHealthChanged();
@@ -151,7 +151,8 @@ internal sealed partial class LabController : IAsyncDisposable
                 return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
             }
 
-            var result = Plan(proposed.Manifests, _readiness.Readiness, PriorAllocations.From(Published));
+            var readiness = _readiness.Readiness;
+            var result = Plan(proposed.Manifests, readiness, PriorAllocations.From(Published));
             if (!result.Succeeded)
             {
                 return new LabChangeResult([], proposed.NotFound, [.. result.Errors.Select(e => e.ToString())]);
@@ -167,8 +168,18 @@ internal sealed partial class LabController : IAsyncDisposable
 
             _state.WriteManifests(proposed.Manifests.Render());
             _desired = proposed.Manifests;
-            Reconcile(planned);
-            Publish(PriorAllocations.From(planned));
+            var departed = Reconcile(planned);
+            Publish(PriorAllocations.From(planned), planned, readiness);
+
+            // As Kubernetes does, a pod that goes leaves its Services before it stops: its network and programs are
+            // removed once every node's Service rules no longer send it new connections (bounded, so a stuck proxy
+            // cannot hold the change).
+            if (departed.Count > 0)
+            {
+                await ServiceRulesSyncedAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                RemoveDeparted(departed);
+            }
+
             LogChanged(proposed.Outcomes);
             return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
         }
@@ -271,8 +282,11 @@ internal sealed partial class LabController : IAsyncDisposable
         return result.Cluster ?? throw new InvalidOperationException("the lab's manifests no longer plan: " + string.Join("; ", result.Errors));
     }
 
-    /// <summary>Makes the network and the workloads match <paramref name="planned"/>.</summary>
-    private void Reconcile(ClusterState planned)
+    /// <summary>
+    /// Makes the network and the workloads match <paramref name="planned"/>, except that pods which are gone keep
+    /// running (returned, for <see cref="RemoveDeparted"/> once the Service rules no longer use them).
+    /// </summary>
+    private List<string> Reconcile(ClusterState planned)
     {
         var network = Network;
         var topology = LabTopologyMapper.Map(planned, _mode);
@@ -283,22 +297,55 @@ internal sealed partial class LabController : IAsyncDisposable
         }
 
         var wanted = topology.Pods.ToDictionary(p => p.Key, StringComparer.Ordinal);
+        // A departed pod whose address a new pod takes cannot wait: two pods may not hold one address.
+        var wantedAddresses = topology.Pods.Select(p => p.Address).ToHashSet();
+        var departed = network.Plan.Pods.Where(p => !wanted.ContainsKey(p.Key) && !wantedAddresses.Contains(p.Address)).Select(p => p.Key).ToList();
         var moved = network.Plan.Pods
-            .Where(p => !wanted.TryGetValue(p.Key, out var want) || want.Node != p.Node || !want.Address.Equals(p.Address))
+            .Where(p => wanted.TryGetValue(p.Key, out var want) ? want.Node != p.Node || !want.Address.Equals(p.Address) : wantedAddresses.Contains(p.Address))
             .Select(p => p.Key)
-            .ToList();
+            .ToHashSet(StringComparer.Ordinal);
         var runnable = Runnable(planned).ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
-        foreach (var key in _workloads.Pods.Where(k => moved.Contains(k) || !runnable.TryGetValue(k, out var pod) || !_workloads.RunsAsDescribed(pod)).ToList())
+        var keepRunning = departed.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _workloads.Pods.Where(k => !keepRunning.Contains(k) && (moved.Contains(k) || !runnable.TryGetValue(k, out var pod) || !_workloads.RunsAsDescribed(pod))).ToList())
         {
             _workloads.Stop(key);
         }
 
-        LabNetworkBuilder.RemovePods(network, moved);
+        LabNetworkBuilder.RemovePods(network, [.. moved]);
         var added = topology.Pods.Where(p => !network.HasPod(p.Key)).ToList();
         LabNetworkBuilder.AddPods(network, added);
         WriteResolvConf(planned, [.. added.Select(p => network.PodPlan(p.Key))]);
         StartWorkloads(planned);
         _readiness.Update(planned, network);
+        return departed;
+    }
+
+    /// <summary>Stops the programs of pods that left the plan and removes their network.</summary>
+    private void RemoveDeparted(IReadOnlyList<string> departed)
+    {
+        foreach (var key in departed)
+        {
+            _workloads.Stop(key);
+        }
+
+        LabNetworkBuilder.RemovePods(Network, departed);
+    }
+
+    /// <summary>Waits until every running node's Service proxy has synced what was last published (or the time is up).</summary>
+    private async Task ServiceRulesSyncedAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(limit);
+        var cluster = Published;
+        try
+        {
+            await Task.WhenAll(_agents.Values.Where(a => a.Running).SelectMany(a => a.Parts).OfType<ServiceProxy.ServiceProxyPart>()
+                .Select(p => p.Proxy.SyncAsync(cluster, bounded.Token)));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogSyncWaitTimedOut(limit.TotalSeconds);
+        }
     }
 
     /// <summary>The namespace of an Ingress controller pod, where the proxy opens its connections to backends.</summary>
@@ -332,15 +379,32 @@ internal sealed partial class LabController : IAsyncDisposable
     private IEnumerable<Pod> Runnable(ClusterState planned) =>
         planned.Pods.Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null && (p.Spec.HostNetwork || Network.HasPod(p.QualifiedName)));
 
-    /// <summary>Plans with the readiness observed now and hands the result to the API, the state folder and the agents.</summary>
-    private void Publish(PriorAllocations prior)
+    /// <summary>
+    /// Plans with the readiness observed now and hands the result to the API, the state folder and the agents. When the
+    /// desired state is the one already planned (<paramref name="planned"/>, with <paramref name="plannedWith"/> as
+    /// readiness, or else the last published plan) only readiness can differ, and <see cref="ReadinessUpdate"/> makes
+    /// the new state from it without planning every Service again: a probe failing in a lab of 10,000 Services costs
+    /// the Services that select the pod.
+    /// </summary>
+    private void Publish(PriorAllocations prior, ClusterState? planned = null, IReadOnlyDictionary<string, bool>? plannedWith = null)
     {
         var readiness = OnDownNodesNotReady(_readiness.Readiness, prior);
-        var cluster = PlanOrThrow(_desired, readiness, prior);
+        var (basis, basisReadiness) = planned is not null
+            ? (planned, plannedWith)
+            : ReferenceEquals(_publishedFrom, _desired) ? (_published, _publishedReadiness) : (null, null);
+        var updated = basis is not null && basisReadiness is not null ? ReadinessUpdate.Apply(basis, basisReadiness, readiness) : null;
+        var cluster = updated ?? PlanOrThrow(_desired, readiness, prior);
+        var allocationsKept = updated is not null && ReferenceEquals(basis, _published);
         _published = cluster;
+        _publishedFrom = _desired;
+        _publishedReadiness = readiness;
         _ingress.Update(cluster);
         _speaker?.Sync(cluster, _health?.DownNodes);
-        _state.WriteAllocations(PriorAllocations.From(cluster));
+        if (!allocationsKept)
+        {
+            _state.WriteAllocations(PriorAllocations.From(cluster));
+        }
+
         _state.WriteReadiness(readiness);
         Store.Update(cluster);
         foreach (var agent in _agents.Values)
@@ -438,4 +502,7 @@ internal sealed partial class LabController : IAsyncDisposable
 
     [LoggerMessage(EventId = 542, Level = LogLevel.Warning, Message = "Publishing a readiness change failed: {Reason}")]
     private partial void LogPublishFailed(string reason);
+
+    [LoggerMessage(EventId = 544, Level = LogLevel.Warning, Message = "Service proxies did not sync within {Seconds} s; removing departed pods anyway")]
+    private partial void LogSyncWaitTimedOut(double seconds);
 }
