@@ -48,14 +48,17 @@ public sealed class ReadinessUpdateTests
         return result.Cluster!;
     }
 
-    private static Dictionary<string, bool> AllReady(ClusterState cluster) =>
-        cluster.Pods.ToDictionary(p => p.QualifiedName, _ => true, StringComparer.Ordinal);
+    /// <summary>Every pod observed ready, and the cluster planned with that.</summary>
+    private static (Dictionary<string, bool> Before, ClusterState Planned) PlannedAllReady()
+    {
+        var before = PlanWith(new Dictionary<string, bool>()).Pods.ToDictionary(p => p.QualifiedName, _ => true, StringComparer.Ordinal);
+        return (before, PlanWith(before));
+    }
 
     [Fact]
     public void Each_pod_turning_unready_and_back_gives_what_planning_again_gives()
     {
-        var before = AllReady(PlanWith(new Dictionary<string, bool>()));
-        var planned = PlanWith(before);
+        var (before, planned) = PlannedAllReady();
         foreach (var pod in planned.Pods)
         {
             var after = new Dictionary<string, bool>(before) { [pod.QualifiedName] = false };
@@ -71,8 +74,7 @@ public sealed class ReadinessUpdateTests
     [Fact]
     public void Several_pods_at_once_and_a_not_ready_pod_kept_by_publishNotReadyAddresses()
     {
-        var before = AllReady(PlanWith(new Dictionary<string, bool>()));
-        var planned = PlanWith(before);
+        var (before, planned) = PlannedAllReady();
         var api = planned.Pods.Where(p => p.Labels.Get("app") == "api").Select(p => p.QualifiedName).ToList();
         Assert.True(api.Count >= 2);
         var after = new Dictionary<string, bool>(before);
@@ -89,8 +91,7 @@ public sealed class ReadinessUpdateTests
     [Fact]
     public void Services_that_do_not_select_a_changed_pod_keep_their_very_slices()
     {
-        var before = AllReady(PlanWith(new Dictionary<string, bool>()));
-        var planned = PlanWith(before);
+        var (before, planned) = PlannedAllReady();
         var pod = planned.Pods.First(p => p.Labels.Get("app") == "api");
         var after = new Dictionary<string, bool>(before) { [pod.QualifiedName] = false };
 
@@ -108,8 +109,7 @@ public sealed class ReadinessUpdateTests
     [Fact]
     public void A_nodes_service_plan_made_from_the_previous_one_equals_a_full_plan_and_reuses_untouched_ports()
     {
-        var before = AllReady(PlanWith(new Dictionary<string, bool>()));
-        var planned = PlanWith(before);
+        var (before, planned) = PlannedAllReady();
         var pod = planned.Pods.First(p => p.Labels.Get("app") == "api");
         var after = new Dictionary<string, bool>(before) { [pod.QualifiedName] = false };
         var updated = ReadinessUpdate.Apply(planned, before, after)!;
@@ -131,8 +131,7 @@ public sealed class ReadinessUpdateTests
     [Fact]
     public void Nothing_changed_is_the_same_state_and_a_pod_losing_its_observed_readiness_asks_for_a_full_plan()
     {
-        var before = AllReady(PlanWith(new Dictionary<string, bool>()));
-        var planned = PlanWith(before);
+        var (before, planned) = PlannedAllReady();
         var fewer = new Dictionary<string, bool>(before);
         fewer.Remove(planned.Pods[0].QualifiedName);
 
