@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille lab-daemon --lab NAME --mode MODE</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
+/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
 /// in its own session, with its output in the lab's log, so it outlives the terminal and can be stopped as a group.
 /// </summary>
 internal static class LabDaemonCommand
@@ -18,7 +18,8 @@ internal static class LabDaemonCommand
     {
         var lab = LabCommon.LabOption();
         var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "routed" };
-        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode };
+        var flush = new Option<bool>("--flush-denied-connections");
+        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -28,13 +29,13 @@ internal static class LabDaemonCommand
                 return 1;
             }
 
-            return Run(name, parse.GetValue(mode) == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed);
+            return Run(name, parse.GetValue(mode) == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, parse.GetValue(flush));
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(string lab, LabNetworkMode mode)
+    private static int Run(string lab, LabNetworkMode mode, bool flushDeniedConnections)
     {
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -52,19 +53,20 @@ internal static class LabDaemonCommand
             .SetMinimumLevel(LogLevel.Information)
             // YARP logs every proxied request at Information; the Ingress proxy writes its own access log.
             .AddFilter("Yarp", LogLevel.Warning));
-        var daemon = new LabDaemon(new LabState(lab), mode, loggers);
+        var daemon = new LabDaemon(new LabState(lab), mode, loggers) { FlushDeniedConnections = flushDeniedConnections };
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
     [SupportedOSPlatform("linux")]
-    public static Process Launch(LabState state, string mode)
+    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
             ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : null)
             ?? "dotnet";
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
-        foreach (var argument in new[] { "sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode })
+        string[] flush = flushDeniedConnections ? ["--flush-denied-connections"] : [];
+        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, .. flush])
         {
             start.ArgumentList.Add(argument);
         }

@@ -8,7 +8,7 @@ using Maille.Lab.Labs;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS]</c>: validates and plans
+/// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS] [--flush-denied-connections]</c>: validates and plans
 /// the input exactly as the offline commands do, then starts the lab's daemon, which builds the network and serves the
 /// pods, and returns when every pod is served. A failed <c>up</c> leaves nothing behind.
 /// </summary>
@@ -22,6 +22,10 @@ internal static class UpCommand
         var mode = new Option<string>("--mode") { Description = "How nodes carry pod traffic: routed (host-gw routes) or vxlan (an overlay)", DefaultValueFactory = _ => "routed" };
         mode.AcceptOnlyFromAmong("routed", "vxlan");
         var wait = new Option<int>("--wait") { Description = "Seconds to wait for every pod to be served", DefaultValueFactory = _ => 120 };
+        var flush = new Option<bool>("--flush-denied-connections")
+        {
+            Description = "After each policy change, cut the connections and UDP flows it now denies (delete their conntrack entries), instead of letting established ones live on",
+        };
         var command = new Command("up", """
             Build the planned cluster as a live lab on this machine (root): one network namespace per node and per pod,
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
@@ -33,6 +37,7 @@ internal static class UpCommand
             Examples:
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play
               sudo maille up -f examples/shop --mode vxlan
+              sudo maille up -f examples/netpol-playground/pods.yaml --lab play --flush-denied-connections
               sudo maille up --lab play
             """)
         {
@@ -41,6 +46,7 @@ internal static class UpCommand
             lab,
             mode,
             wait,
+            flush,
         };
         command.SetAction(parse =>
         {
@@ -50,14 +56,17 @@ internal static class UpCommand
                 return 1;
             }
 
-            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _);
+            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _, flushDeniedConnections: parse.GetValue(flush));
         });
         return command;
     }
 
-    /// <summary>Brings a lab up; <paramref name="cluster"/> is the planned cluster when it succeeded.</summary>
+    /// <summary>
+    /// Brings a lab up; <paramref name="cluster"/> is the planned cluster when it succeeded. A restart keeps the mode and
+    /// <paramref name="flushDeniedConnections"/> the lab was first brought up with.
+    /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false)
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -73,7 +82,9 @@ internal static class UpCommand
 
             files = [state.ManifestsFile];
             configPath = File.Exists(state.ConfigFile) ? state.ConfigFile : null;
-            mode = state.ReadStatus()?.Mode ?? mode;
+            var saved = state.ReadStatus();
+            mode = saved?.Mode ?? mode;
+            flushDeniedConnections = saved?.FlushDeniedConnections ?? flushDeniedConnections;
         }
 
         cluster = ClusterInput.Load(files, configPath, context, out var sources);
@@ -108,7 +119,7 @@ internal static class UpCommand
             }
         }
 
-        var daemon = LabDaemonCommand.Launch(state, mode);
+        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections);
         File.WriteAllText(state.PidFile, daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode})…");
 

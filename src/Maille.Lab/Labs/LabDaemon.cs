@@ -23,11 +23,17 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
 {
     private readonly ILogger _logger = loggers.CreateLogger<LabDaemon>();
 
+    /// <summary>
+    /// Each node's policy enforcer cuts the connections a policy change now denies (<c>maille up
+    /// --flush-denied-connections</c>; docs/networkpolicy-dataplane.md#established-connections).
+    /// </summary>
+    public bool FlushDeniedConnections { get; init; }
+
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var started = Stopwatch.StartNew();
-        state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), Since = DateTimeOffset.UtcNow });
-        await using var controller = new LabController(state, mode, loggers, (node, ns) => [new ServiceProxy.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)), new Policy.NodePolicyEnforcer(ns, node)]);
+        state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
+        await using var controller = new LabController(state, mode, loggers, (node, ns) => [new ServiceProxy.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)), new Policy.NodePolicyEnforcer(ns, node, new Policy.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections })]);
         TimeSpan networkTime;
         try
         {
@@ -36,7 +42,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
         catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException or ArgumentException or UnauthorizedAccessException or SocketException or FormatException)
         {
             LogFailed(e.Message);
-            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), Since = DateTimeOffset.UtcNow });
+            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
             return 1;
         }
 
@@ -51,6 +57,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
             Phase = LabStatus.Ready,
             NotReady = notReady,
             Mode = ModeName(mode),
+            FlushDeniedConnections = FlushDeniedConnections,
             Nodes = cluster.Nodes.Count,
             Pods = cluster.Pods.Count(p => p.Status.PodIP is not null),
             Ports = controller.PortCount,

@@ -13,6 +13,9 @@ internal sealed record LabStatus
 
     public string Mode { get; init; } = "routed";
 
+    /// <summary>Whether policy changes cut the connections they deny (<c>maille up --flush-denied-connections</c>).</summary>
+    public bool FlushDeniedConnections { get; init; }
+
     public int Nodes { get; init; }
 
     public int Pods { get; init; }

@@ -7,8 +7,9 @@ namespace Maille.Engine.Tests.NetworkPolicies;
 /// <summary>
 /// Every scenario of examples/netpol-playground, combined with its pods.yaml, against a golden truth table
 /// (golden/&lt;scenario&gt;.txt: 80/TCP, 80/UDP and 81/TCP, rows from, columns to, <c>.</c> allowed, <c>X</c> denied; the
-/// same text <c>maille matrix --port 80 --port 81 --port 80/UDP</c> prints). Set MAILLE_UPDATE_GOLDEN=1 to rewrite them,
-/// then review the diff against the scenario's comment.
+/// same text <c>maille matrix --port 80 --port 81 --port 80/UDP</c> prints). A two-step scenario (two-step/&lt;name&gt;/:
+/// a policy updated or deleted, a pod or a namespace relabelled) has one table per step, golden/&lt;name&gt;.step1.txt and
+/// .step2.txt. Set MAILLE_UPDATE_GOLDEN=1 to rewrite them, then review the diff against the scenario's comment.
 /// </summary>
 public sealed class PlaygroundScenarioTests
 {
@@ -18,16 +19,9 @@ public sealed class PlaygroundScenarioTests
 
     private static readonly PortProtocol[] Ports = [new(80, Model.Protocol.TCP), new(81, Model.Protocol.TCP), new(80, Model.Protocol.UDP)];
 
-    public static TheoryData<string> Scenarios()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Examples, "scenarios"), "*.yaml").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
+    public static TheoryData<string> Scenarios() => new(PlaygroundScenario.OneStepNames());
 
-        return data;
-    }
+    public static TheoryData<string> TwoStepScenarios() => new(PlaygroundScenario.TwoStepNames());
 
     [Theory]
     [MemberData(nameof(Scenarios))]
@@ -37,6 +31,42 @@ public sealed class PlaygroundScenarioTests
         var actual = TruthTables(Playground.PodsYaml, File.ReadAllText(scenarioFile));
 
         AssertGolden(scenario, actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(TwoStepScenarios))]
+    public void TwoStepScenario_EachStepMatchesItsGoldenTruthTable_AndTheChangeChangesReachability(string name)
+    {
+        var scenario = PlaygroundScenario.Load(name);
+        Assert.Equal(2, scenario.Steps);
+        var before = TruthTables(scenario.Plan(1));
+        var after = TruthTables(scenario.Plan(2));
+
+        AssertGolden(name + ".step1", before);
+        AssertGolden(name + ".step2", after);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void TwoStepScenarios_AreTheFourKindsOfLiveChange()
+    {
+        var changes = PlaygroundScenario.TwoStepNames().Select(n => string.Join(' ', PlaygroundScenario.Load(n).Change!.Take(2))).ToList();
+
+        Assert.Contains("apply -f", changes);
+        Assert.Contains("label pod", changes);
+        Assert.Contains("label ns", changes);
+        Assert.Contains("delete networkpolicy", changes);
+    }
+
+    [Fact]
+    public void ASecondStepIsRefusedWhereTheLabWouldRefuseIt()
+    {
+        var manifests = PlaygroundScenario.Load("peers-and").Manifests(1);
+
+        var overwrite = Assert.Throws<InvalidOperationException>(() => PlaygroundChange.Apply(manifests, ["label", "ns", "y", "ns=q"]));
+        Assert.Contains("'ns' already has a value (y), and --overwrite is false", overwrite.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => PlaygroundChange.Apply(manifests, ["delete", "networkpolicy", "no-such-policy", "-n", "x"]));
+        Assert.Equal("q", PlaygroundChange.Apply(manifests, ["label", "ns", "y", "ns=q", "--overwrite"]).Namespaces.Single(n => n.Name == "y").Meta.Labels["ns"]);
     }
 
     [Fact]
@@ -95,7 +125,11 @@ public sealed class PlaygroundScenarioTests
     {
         var result = Cluster.Plan([new ManifestSource("pods.yaml", pods), new ManifestSource("policies.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        var cluster = result.Cluster!;
+        return TruthTables(result.Cluster!, ports);
+    }
+
+    private static string TruthTables(ClusterState cluster, IReadOnlyList<PortProtocol>? ports = null)
+    {
         var matrix = ReachabilityMatrix.Compute(NetworkPolicyEvaluator.For(cluster), cluster.Pods, ports ?? Ports);
         return string.Join("\n", Enumerable.Range(0, matrix.Ports.Length).Select(matrix.TruthTable));
     }

@@ -101,7 +101,7 @@ public sealed class LabChangeTests
         var files = new TempFiles(lab);
         try
         {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
+            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab, "--flush-denied-connections").ExitCode);
             Assert.Equal(0, MailleProcess.Run("apply", "-f", files.Write("added.yaml", Added), "--lab", lab).ExitCode);
             var before = PodIPs(lab);
 
@@ -129,6 +129,7 @@ public sealed class LabChangeTests
 
             Assert.Equal(before, PodIPs(lab));
             Assert.Equal("default/aaa", LiveLab.HttpGet(lab, "default/client", IPAddress.Parse(before["aaa"]), 8080, "/hostname"));
+            Assert.True(state.ReadStatus()!.FlushDeniedConnections, "the restarted daemon forgot --flush-denied-connections");
         }
         finally
         {
