@@ -18,6 +18,7 @@ internal sealed class NftNetlinkBatch
     private const ushort BatchEnd = 17;
     private const ushort NewTable = 0;
     private const ushort NewSetElement = 12;
+    private const ushort DeleteSetElement = 14;
     private const ushort TableName = 1;
     private const ushort TableFlags = 2;
     private const ushort ListTable = 1;
@@ -56,7 +57,12 @@ internal sealed class NftNetlinkBatch
     public int ElementCount { get; private set; }
 
     /// <summary>Adds <paramref name="elements"/> to <paramref name="set"/>, which must have a layout.</summary>
-    public void AddElements(NftSet set, IEnumerable<NftElement> elements)
+    public void AddElements(NftSet set, IEnumerable<NftElement> elements) => Elements(NewSetElement, set, elements, withValue: true);
+
+    /// <summary>Deletes <paramref name="elements"/> (by key, as nftables matches them) from <paramref name="set"/>.</summary>
+    public void DeleteElements(NftSet set, IEnumerable<NftElement> elements) => Elements(DeleteSetElement, set, elements, withValue: false);
+
+    private void Elements(ushort type, NftSet set, IEnumerable<NftElement> elements, bool withValue)
     {
         var layout = NftElementLayout.Of(set) ?? throw new ArgumentException($"set {set.Name} ({set.Declaration}) has no netlink layout", nameof(set));
         Span<byte> key = stackalloc byte[layout.KeyLength];
@@ -73,17 +79,17 @@ internal sealed class NftNetlinkBatch
                     writer.EndMessage(message);
                 }
 
-                message = Message((ushort)((SubsystemNftables << 8) | NewSetElement), FlagRequest | FlagCreate | FlagAck);
+                message = Message((ushort)((SubsystemNftables << 8) | type), (ushort)(FlagRequest | FlagAck | (withValue ? FlagCreate : 0)));
                 writer.AttributeString(ListTable, table);
                 writer.AttributeString(ListSet, set.Name);
                 list = writer.BeginNested(ListElements | NestedFlag);
-                requests.Add((sequence, $"add element {table} {set.Name} {{ {element.Text}, … }}"));
+                requests.Add((sequence, $"{(withValue ? "add" : "delete")} element {table} {set.Name} {{ {(withValue ? element.Text : element.Key)}, … }}"));
             }
 
             var item = writer.BeginNested(ListElement | NestedFlag);
             NftElementLayout.Write(layout.Key, element.Key, key);
             Value(ElementKey, key);
-            if (layout.IsVerdictMap)
+            if (withValue && layout.IsVerdictMap)
             {
                 var verdict = element.Verdict ?? throw new ArgumentException($"element {element.Text} of verdict map {set.Name} has no verdict");
                 var outer = writer.BeginNested(ElementData | NestedFlag);
@@ -98,7 +104,7 @@ internal sealed class NftNetlinkBatch
                 writer.EndNested(inner);
                 writer.EndNested(outer);
             }
-            else if (layout.Data is { } fields)
+            else if (withValue && layout.Data is { } fields)
             {
                 NftElementLayout.Write(fields, element.Data ?? throw new ArgumentException($"element {element.Text} of map {set.Name} has no value"), data);
                 Value(ElementData, data[..layout.DataLength]);

@@ -12,10 +12,18 @@ internal sealed class NftScript(string family, string table)
     public const int ElementsPerCommand = 500;
 
     private readonly StringBuilder text = new();
+    private readonly List<NftElementOperation> elementOperations = [];
+    private bool otherCommands;
 
     public int CommandCount { get; private set; }
 
     public bool IsEmpty => CommandCount == 0;
+
+    /// <summary>Whether every command is an element addition or deletion (so the transaction can go by netlink).</summary>
+    public bool OnlyElements => !otherCommands;
+
+    /// <summary>The element commands, in order, with their elements (kept as written).</summary>
+    public IReadOnlyList<NftElementOperation> ElementOperations => elementOperations;
 
     public override string ToString() => text.ToString();
 
@@ -28,6 +36,7 @@ internal sealed class NftScript(string family, string table)
     /// </summary>
     public void WriteTable(NftRuleset ruleset, bool dormant, Func<NftSet, bool> withElements)
     {
+        otherCommands = true;
         Line($"add table {family} {table}");
         Line($"delete table {family} {table}");
         text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
@@ -106,6 +115,7 @@ internal sealed class NftScript(string family, string table)
     {
         foreach (var chunk in elements.Chunk(ElementsPerCommand))
         {
+            elementOperations.Add(new NftElementOperation(withValue, set, chunk));
             text.Append(verb).Append(" element ").Append(family).Append(' ').Append(table).Append(' ').Append(set).Append(" { ");
             for (var i = 0; i < chunk.Length; i++)
             {
@@ -129,6 +139,7 @@ internal sealed class NftScript(string family, string table)
 
     private void Line(string command)
     {
+        otherCommands = true;
         text.Append(command).Append('\n');
         CommandCount++;
     }

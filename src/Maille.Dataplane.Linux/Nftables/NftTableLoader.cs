@@ -46,4 +46,41 @@ internal static class NftTableLoader
             return new NftResult(false, "", $"loading the elements of table {ruleset.Family} {ruleset.Table} by netlink: {error.Message}");
         }
     }
+
+    /// <summary>
+    /// Applies a script made only of element commands (<see cref="NftScript.OnlyElements"/>) as one netlink batch, for
+    /// large partial syncs (a pod backing thousands of Services turning unready). Null when some set has no
+    /// <see cref="NftElementLayout"/> (<paramref name="declared"/> names each set's declaration): use the text.
+    /// </summary>
+    public static NftResult? TryApplyElements(string family, string table, IReadOnlyList<NftElementOperation> operations, Func<string, NftSet?> declared)
+    {
+        var sets = operations.Select(o => o.Set).Distinct(StringComparer.Ordinal).ToDictionary(n => n, declared, StringComparer.Ordinal);
+        if (sets.Values.Any(s => s is null || NftElementLayout.Of(s) is null))
+        {
+            return null;
+        }
+
+        try
+        {
+            var batch = new NftNetlinkBatch(family, table);
+            foreach (var operation in operations)
+            {
+                if (operation.Add)
+                {
+                    batch.AddElements(sets[operation.Set]!, operation.Elements);
+                }
+                else
+                {
+                    batch.DeleteElements(sets[operation.Set]!, operation.Elements);
+                }
+            }
+
+            batch.Commit();
+            return new NftResult(true, "", "");
+        }
+        catch (Exception error) when (error is NetlinkException or IOException or ArgumentException or FormatException or OverflowException)
+        {
+            return new NftResult(false, "", $"element changes by netlink: {error.Message}");
+        }
+    }
 }

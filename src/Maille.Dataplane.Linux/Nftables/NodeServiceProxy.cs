@@ -239,7 +239,9 @@ internal sealed class NodeServiceProxy : IDisposable
                 var applying = time.GetTimestamp();
                 var result = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
                     ? NftTableLoader.Load(context, table)
-                    : context.Run(change.Script);
+                    : (change.ElementOnlyOperations.Sum(o => o.Elements.Count) >= options.NetlinkElementThreshold
+                        ? NftTableLoader.TryApplyElements(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, change.ElementOnlyOperations, ServiceRulesetBuilder.DeclaredSet)
+                        : null) ?? context.Run(change.Script);
                 applied = time.GetElapsedTime(applying);
                 if (!result.Succeeded)
                 {

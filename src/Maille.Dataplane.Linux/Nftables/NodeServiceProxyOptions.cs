@@ -15,6 +15,13 @@ internal sealed record NodeServiceProxyOptions
     /// <summary>Flush UDP conntrack entries of endpoints that went away (needs the <c>conntrack</c> command).</summary>
     public bool FlushStaleUdpFlows { get; init; } = true;
 
+    /// <summary>
+    /// A partial sync made only of element changes, with at least this many elements, goes to the kernel as one netlink
+    /// batch instead of through libnftables' text parser (a pod behind thousands of Services turning unready); smaller
+    /// ones, and any sync that changes chains or sets, go as text.
+    /// </summary>
+    public int NetlinkElementThreshold { get; init; } = 1000;
+
     public void Validate()
     {
         if (MinSyncInterval < TimeSpan.Zero || RetryInterval <= TimeSpan.Zero)

@@ -110,9 +110,24 @@ internal static class ServiceRulesetBuilder
         var chain = name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
         var pick = chain[(chain.LastIndexOf('-') + 1)..];
         var map = int.TryParse(pick, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
-            ? Declare(EndpointMap(chain), string.Create(CultureInfo.InvariantCulture, $"typeof ip daddr . meta l4proto . th dport . numgen random mod {count} : ip daddr . th dport"))
+            ? DeclaredSet(EndpointMap(chain))
             : null;
         return (KindChain(chain, context), map);
+    }
+
+    /// <summary>The declaration of a fixed set or a shared endpoint map, by name; null for a Service's own sets.</summary>
+    public static NftSet? DeclaredSet(string name)
+    {
+        if (FixedSets().FirstOrDefault(s => s.Name == name) is { } set)
+        {
+            return set;
+        }
+
+        var dash = name.LastIndexOf('-');
+        return name.Contains("-endpoints-", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? Declare(name, string.Create(CultureInfo.InvariantCulture, $"typeof ip daddr . meta l4proto . th dport . numgen random mod {count} : ip daddr . th dport"))
+            : null;
     }
 
     /// <summary>The typed map of a shared chain: <c>internal-3</c> → <c>internal-endpoints-3</c>.</summary>

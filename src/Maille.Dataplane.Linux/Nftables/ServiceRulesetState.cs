@@ -67,6 +67,7 @@ internal sealed class ServiceRulesetState
             Full = false,
             WriteScript = script.ToString,
             CommandCount = script.CommandCount,
+            ElementOnlyOperations = script.OnlyElements ? script.ElementOperations : [],
             Updates = updates,
             StaleUdpFlows = StaleFlows(desiredContext, updates),
         };

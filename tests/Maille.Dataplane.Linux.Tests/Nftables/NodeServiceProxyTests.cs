@@ -69,8 +69,45 @@ public sealed class NodeServiceProxyTests
             Assert.True(parsed.Succeeded, parsed.Error);
             var table = KernelTable(namespaces[0]);
             Assert.DoesNotContain("dormant", table, StringComparison.Ordinal);
-            Assert.Contains("198.18.255.250 . tcp . 80 . 1 : 198.19.", table, StringComparison.Ordinal);
+            Assert.Contains("198.19.207.250 . tcp . 80 . 1 : 198.19.", table, StringComparison.Ordinal);
             Assert.Equal(KernelTable(namespaces[1]), table);
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_large_element_only_partial_sync_by_netlink_leaves_the_table_a_full_sync_makes()
+    {
+        Privileged.Require();
+        await WithNamespaces(2, async namespaces =>
+        {
+            // 2,000 ports lose one of their two endpoints: elements leave internal-endpoints-2, join internal-endpoints-1,
+            // and each port's service-ips element now points at internal-1 (a chain the table already has).
+            var plan = WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000);
+            var shrunk = plan with { Ports = new(plan.Ports.Select(p => p.Id.Namespace == "zz-bulk" ? p with { ClusterEndpoints = new(p.ClusterEndpoints.Take(1)) } : p)) };
+            var state = new ServiceRulesetState();
+            var full = state.Prepare(plan);
+            NftResult loaded = default!, partial = default!, reference = default!;
+            ServiceRulesetChange change = default!;
+            await Task.Run(() => namespaces[0].RunInside(() =>
+            {
+                using var context = NftContext.Create();
+                loaded = NftTableLoader.Load(context, full.Table!);
+                state.Commit(full);
+                change = state.Prepare(shrunk);
+                partial = NftTableLoader.TryApplyElements("ip", "maille-svc", change.ElementOnlyOperations, ServiceRulesetBuilder.DeclaredSet)
+                    ?? new NftResult(false, "", "no netlink layout");
+            }));
+            await Task.Run(() => namespaces[1].RunInside(() =>
+            {
+                using var context = NftContext.Create();
+                reference = NftTableLoader.Load(context, new ServiceRulesetState().Prepare(shrunk).Table!);
+            }));
+
+            Assert.True(loaded.Succeeded && reference.Succeeded, loaded.Error + reference.Error);
+            Assert.False(change.Full);
+            Assert.True(change.ElementOnlyOperations.Sum(o => o.Elements.Count) > 6000, $"{change.ElementOnlyOperations.Count} operations");
+            Assert.True(partial.Succeeded, partial.Error);
+            Assert.Equal(KernelTable(namespaces[1]), KernelTable(namespaces[0]));
         });
     }
 
@@ -155,15 +192,18 @@ public sealed class NodeServiceProxyTests
         });
     }
 
-    /// <summary><paramref name="plan"/> plus <paramref name="count"/> copies of its first multi-endpoint ClusterIP port, each on its own address.</summary>
+    /// <summary>
+    /// <paramref name="plan"/> plus <paramref name="count"/> copies of its first multi-endpoint TCP ClusterIP port, each on
+    /// its own address (from 198.19.200.1 on: outside the plan's Service addresses, which are spread over the CIDR).
+    /// </summary>
     private static NodeServicePlan WithBulkPorts(NodeServicePlan plan, int count)
     {
-        var template = plan.Ports.First(p => p.ClusterEndpoints.Count > 1 && p.NodePort is null && p.AffinityTimeoutSeconds is null
+        var template = plan.Ports.First(p => p.Protocol == Protocol.TCP && p.ClusterEndpoints.Count > 1 && p.NodePort is null && p.AffinityTimeoutSeconds is null
             && p.LoadBalancerIPs.Count == 0 && p.ExternalIPs.Count == 0 && !p.InternalTrafficLocal);
         var bulk = Enumerable.Range(0, count).Select(i => template with
         {
             Id = new ServicePortId("zz-bulk", $"svc-{i:D4}", "http", Protocol.TCP),
-            ClusterIP = IPAddress.Parse($"198.18.{248 + (i / 250)}.{(i % 250) + 1}"),
+            ClusterIP = IPAddress.Parse($"198.19.{200 + (i / 250)}.{(i % 250) + 1}"),
             Port = 80,
         });
         return plan with { Ports = new(plan.Ports.Concat(bulk)) };
