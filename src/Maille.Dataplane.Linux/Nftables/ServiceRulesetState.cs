@@ -351,8 +351,8 @@ internal sealed class ServiceRulesetState
                 continue;
             }
 
-            var kept = plan is null ? [] : plan.ClusterEndpoints.Concat(plan.LocalEndpoints).Select(e => e.Address).ToHashSet();
-            var gone = old.Plan.ClusterEndpoints.Concat(old.Plan.LocalEndpoints).Select(e => e.Address).Where(a => !kept.Contains(a)).Distinct().ToList();
+            var kept = plan is null ? [] : Used(plan).Select(e => e.Address).ToHashSet();
+            var gone = Used(old.Plan).Select(e => e.Address).Where(a => !kept.Contains(a)).Distinct().ToList();
             if (gone.Count == 0)
             {
                 continue;
@@ -370,6 +370,13 @@ internal sealed class ServiceRulesetState
 
         return stale;
     }
+
+    /// <summary>
+    /// The endpoints a port's rules can send to: the local list only counts under a Local traffic policy (otherwise it
+    /// may still hold a terminating endpoint the rules no longer use, whose flows must be flushed).
+    /// </summary>
+    private static IEnumerable<Engine.ServiceProxy.ProxyEndpoint> Used(ServicePortPlan plan) =>
+        plan.InternalTrafficLocal || plan.ExternalTrafficLocal ? plan.ClusterEndpoints.Concat(plan.LocalEndpoints) : plan.ClusterEndpoints;
 
     /// <summary>
     /// The ports that differ between two plans, both ordered by id text as <see cref="ServiceProxyPlanner"/> orders them:

@@ -164,16 +164,11 @@ public sealed class ServiceProxyPacketTests(ServiceLabFixture fixture) : IClassF
         try
         {
             await Lab.SyncAsync(without);
-            Assert.True(Lab.Proxies["node-1"].Status.StaleUdpFlowFlushCount > 0);
+            Assert.True(Lab.Proxies["node-1"].Status.StaleUdpFlowFlushCount > 0, Lab.Proxies["node-1"].Status.ToString());
 
+            // Once a flake, whenever the endpoint that went was node-1's only local one: its terminating entry in the
+            // node's local list hid it from the stale-flow check (ServiceRulesetState.Used). No retry now.
             var after = await ServiceLab.AskUdpAsync(socket, Lab.ClusterIP("app/dns"), 53);
-            if (after == first)
-            {
-                // Seen once in a loaded CI run (cause not found yet): the flow must have moved 200 ms later at the latest.
-                await Task.Delay(200);
-                after = await ServiceLab.AskUdpAsync(socket, Lab.ClusterIP("app/dns"), 53);
-            }
-
             Assert.NotNull(after);
             Assert.NotEqual(first, after);
         }
