@@ -63,6 +63,7 @@ internal sealed partial class LabApiServer
         });
 
         app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) => Json(http, 200, NodeAgentsResource.Render(Controller.Agents.Values)));
+        app.MapGet($"/apis/{MailleGroup}/policycounters", (HttpContext http) => Json(http, 200, PolicyCountersResource.Render(Controller.Agents.Values)));
         app.MapGet($"/apis/{MailleGroup}/nodeagents/{{node}}/trace", (HttpContext http, string node) =>
             Controller.Agents.TryGetValue(node, out var agent)
                 ? Json(http, 200, NodeAgentsResource.Trace(agent, Controller.Agents, http.Request.Query))

@@ -96,4 +96,36 @@ public sealed class LabPolicyTests
         Assert.Matches(@"node-2 \(table ip maille-policy, 198\.19\.3\.\d+ → 198\.19\.2\.\d+:8080/tcp\): rejected\n", text);
         Assert.Matches(@"ingress of default/web-2: denied at ingress-[0-9a-f]+#\d+: no rule of default/allow-other, default/deny-all allows it\n    live: denied, as the engine predicts", text);
     }
+
+    [SkippableFact]
+    public void After_real_traffic_the_rule_that_allowed_it_counts_it_on_every_node_and_an_unused_rule_stays_at_zero()
+    {
+        Privileged.Require();
+        using var lab = PolicyLabProcess.Up(Manifests);
+        const int Requests = 6;
+        var web = lab.ClusterIP("web");
+        for (var i = 0; i < Requests; i++)
+        {
+            Assert.StartsWith("default/web-", LiveLab.HttpGet(lab.Name, "other/client", web, 80, "/hostname"), StringComparison.Ordinal);
+        }
+
+        // Each connection's first packet meets rule 0 once, on its endpoint's node (a lost SYN sent again would count twice).
+        var items = lab.Api("policycounters")["items"]!.AsArray();
+        var rule0 = items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/0")!;
+        Assert.InRange((long)rule0["packets"]!, Requests, Requests + 2);
+        Assert.True((long)rule0["bytes"]! > 0);
+        Assert.Subset(new HashSet<string> { "node-1", "node-2" }, rule0["nodes"]!.AsArray().Select(n => (string)n!["node"]!).ToHashSet());
+        Assert.Equal(0, (long)items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/1")!["packets"]!);
+
+        var wide = MailleProcess.Run("get", "netpol", "--lab", lab.Name, "-o", "wide");
+        Assert.True(wide.ExitCode == 0, wide.Stderr);
+        Assert.Matches(@"^NAME\s+POD-SELECTOR\s+AGE\s+INGRESS-PACKETS\s+EGRESS-PACKETS\n", wide.Stdout);
+        Assert.Matches($@"\nallow-other\s+app=web\s+\S+\s+{rule0["packets"]},0\s+<none>\n", wide.Stdout);
+        Assert.Matches(@"\ndeny-all\s+<none>\s+\S+\s+<none>\s+<none>\n", wide.Stdout);
+
+        var described = MailleProcess.Run("describe", "netpol", "allow-other", "--lab", lab.Name);
+        Assert.True(described.ExitCode == 0, described.Stderr);
+        Assert.Contains($"    To Port: http/TCP\n    From:\n      NamespaceSelector: kubernetes.io/metadata.name=other\n    Matched: {rule0["packets"]} packets, {rule0["bytes"]} bytes (", described.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"    To Port: 9999/TCP\n    From:\n      IPBlock:\n        CIDR: 198\.18\.0\.0/24\n        Except: \n    Matched: 0 packets, 0 bytes \(node-1: 0, node-2: 0\)\n", described.Stdout);
+    }
 }

@@ -48,6 +48,15 @@ internal sealed class PolicyLabProcess : IDisposable
         return JsonNode.Parse(trace.Stdout)!;
     }
 
+    /// <summary>A GET of Maille's own API group (<c>/apis/maille.dev/v1alpha1/PATH</c>) on the lab's socket.</summary>
+    public JsonNode Api(string path)
+    {
+        using var client = new Lab.Api.LabApiClient(new Lab.Labs.LabState(Name).ApiSocket);
+        var (status, body) = client.SendAsync(HttpMethod.Get, $"/apis/{Lab.Api.LabApiServer.MailleGroup}/{path}", null).GetAwaiter().GetResult();
+        Assert.Equal(200, status);
+        return body!;
+    }
+
     public void Dispose()
     {
         MailleProcess.Run("down", "--lab", Name);
