@@ -53,6 +53,18 @@ internal static class NodeAgentsResource
         };
         var protocol = query["protocol"].ToString() is { Length: > 0 } p ? p : "tcp";
         var result = new NftPacketTracer(proxy.Ruleset()).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
+        JsonArray policy;
+        string? policyError = null;
+        try
+        {
+            policy = PolicyWalkJson.Render(agents, agent.Node, ingress, source, destination, protocol, port, result);
+        }
+        catch (ArgumentException e)
+        {
+            // A protocol the policy tables do not judge (NetworkPolicy v1 knows TCP, UDP and SCTP): the Service walk still stands.
+            (policy, policyError) = ([], e.Message);
+        }
+
         return new JsonObject
         {
             ["node"] = agent.Node,
@@ -61,7 +73,8 @@ internal static class NodeAgentsResource
             ["decision"] = result.Decision?.ToString(),
             ["steps"] = new JsonArray([.. result.Steps.Select(s => (JsonNode)JsonValue.Create(s.ToString()))]),
             ["targets"] = new JsonArray([.. result.Targets.Select(t => (JsonNode)JsonValue.Create(t.ToString()))]),
-            ["policy"] = PolicyWalkJson.Render(agents, agent.Node, ingress, source, destination, protocol, port, result),
+            ["policy"] = policy,
+            ["policyError"] = policyError,
         };
     }
 }
