@@ -21,6 +21,7 @@ internal static class CliApp
             """)
         {
             GetCommand.Create(context),
+            DescribeCommand.Create(context),
             AnalyzeCommand.Create(context),
             MatrixCommand.Create(context),
             TraceCommand.Create(context),

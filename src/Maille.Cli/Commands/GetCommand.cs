@@ -28,6 +28,7 @@ internal static class GetCommand
               maille get pods -n shop-web -o wide -f examples/shop
               maille get svc frontend -n shop-web -o yaml -f examples/shop
               sudo maille get pods -A -o wide --lab play
+              sudo maille get netpol -A -o wide --lab play      # each policy rule's packets (connections allowed)
             """)
         {
             kind,
@@ -62,10 +63,20 @@ internal static class GetCommand
                 return 1;
             }
 
+            RuleCounters? counters = null;
+            if (lab is not null && output == "wide" && resource == ResourceKind.NetworkPolicies && OperatingSystem.IsLinux())
+            {
+                counters = Lab.PolicyCounterQuery.Fetch(context, lab);
+                if (counters is null)
+                {
+                    return 1;
+                }
+            }
+
             var all = parse.GetValue(allNamespacesOption);
             var ns = parse.GetValue(namespaceOption) ?? "default";
             var objectName = parse.GetValue(name);
-            return Run(context, cluster, resource, objectName, ResourceKinds.IsNamespaced(resource) && all && objectName is null, ns, output);
+            return Run(context, cluster, resource, objectName, ResourceKinds.IsNamespaced(resource) && all && objectName is null, ns, output, counters);
         });
         return command;
     }
@@ -88,7 +99,7 @@ internal static class GetCommand
         return Maille.Lab.Labs.LabDaemon.LoadCluster(state, live: true);
     }
 
-    private static int Run(CliContext context, ClusterState cluster, ResourceKind resource, string? objectName, bool all, string ns, string output)
+    private static int Run(CliContext context, ClusterState cluster, ResourceKind resource, string? objectName, bool all, string ns, string output, RuleCounters? counters)
     {
         bool InScope(ObjectMeta meta) => (all || meta.Namespace is null || meta.Namespace == ns) && (objectName is null || meta.Name == objectName);
 
@@ -101,7 +112,7 @@ internal static class GetCommand
             ResourceKind.Pods => Pick(cluster.Pods, p => p.Meta, InScope, x => tables.Pods(x, wide, all), KubeObjectWriter.Write),
             ResourceKind.Services => Pick(cluster.Services, s => s.Meta, InScope, x => tables.Services(x, wide, all), KubeObjectWriter.Write),
             ResourceKind.EndpointSlices => Pick(cluster.EndpointSlices, s => s.Meta, InScope, x => tables.EndpointSlices(x, all), KubeObjectWriter.Write),
-            ResourceKind.NetworkPolicies => Pick(cluster.NetworkPolicies, p => p.Meta, InScope, x => tables.NetworkPolicies(x, all), KubeObjectWriter.Write),
+            ResourceKind.NetworkPolicies => Pick(cluster.NetworkPolicies, p => p.Meta, InScope, x => tables.NetworkPolicies(x, all, counters), KubeObjectWriter.Write),
             ResourceKind.Ingresses => Pick(cluster.Ingresses, i => i.Meta, InScope, x => tables.Ingresses(x, all), KubeObjectWriter.Write),
             _ => throw new InvalidOperationException($"unhandled kind {resource}"),
         };

@@ -12,7 +12,7 @@ internal static class TraceCommand
     public static Command Create(CliContext context)
     {
         var files = CommonOptions.Files(required: false);
-        var lab = new Option<string?>("--lab") { Description = "Trace in a running lab instead of -f: its live state, and the nftables chain and rule that decide on the entry node" };
+        var lab = new Option<string?>("--lab") { Description = "Trace in a running lab instead of -f: its live state, the nftables chain and rule that decide on the entry node, and the NetworkPolicy rules each endpoint meets" };
         var config = CommonOptions.Config();
         var from = new Option<string>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network)", Required = true };
         var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], IP:PORT[/PROTO], or http(s)://HOST[:PORT]/PATH (through the Ingress controller)", Required = true };
@@ -29,6 +29,7 @@ internal static class TraceCommand
               maille trace -f examples/shop --from external --to 198.18.0.11:30080 -o json
               maille trace -f examples/shop --from external --to http://shop.example/api/items -o json
               sudo maille trace --lab demo --from external --to 198.18.0.11:30080
+              sudo maille trace --lab play --from y/b --to x/a:80
             """)
         {
             files,
@@ -85,7 +86,7 @@ internal static class TraceCommand
             }
 
             var result = Tracer.For(cluster).Trace(source, target);
-            var nftables = labName is not null && OperatingSystem.IsLinux() ? Lab.LiveTrace.Query(context, labName, cluster, source, target) : null;
+            var nftables = labName is not null && OperatingSystem.IsLinux() ? Lab.LiveTrace.Query(context, labName, cluster, source, target, result) : null;
             if (parse.GetValue(output) == "json")
             {
                 TraceOutput.WriteJson(context.Stdout, result, nftables);

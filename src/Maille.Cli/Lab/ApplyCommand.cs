@@ -36,14 +36,24 @@ internal static class ApplyCommand
                 return 1;
             }
 
-            if (ChangeInput.ReadDocuments(context, parse.GetValue(files) ?? [], validate: true) is not { } documents)
-            {
-                return 1;
-            }
-
-            using var client = LabApi.Connect(context, name);
-            return client is null ? 1 : LabApi.Send(context, client, HttpMethod.Post, $"/apis/{LabApiServer.MailleGroup}/apply", ManifestDocument.Render(documents));
+            return Apply(context, name, parse.GetValue(files) ?? []);
         });
         return command;
+    }
+
+    /// <summary>
+    /// What <c>maille apply -f PATHS --lab LAB</c> does (the demo uses it too): checks the files, sends them to the
+    /// daemon as one change, prints each object's outcome; the exit code.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public static int Apply(CliContext context, string lab, IReadOnlyList<string> paths)
+    {
+        if (ChangeInput.ReadDocuments(context, paths, validate: true) is not { } documents)
+        {
+            return 1;
+        }
+
+        using var client = LabApi.Connect(context, lab);
+        return client is null ? 1 : LabApi.Send(context, client, HttpMethod.Post, $"/apis/{LabApiServer.MailleGroup}/apply", ManifestDocument.Render(documents));
     }
 }

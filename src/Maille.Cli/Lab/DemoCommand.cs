@@ -26,7 +26,8 @@ internal static class DemoCommand
         var command = new Command("demo", """
             The guided tour (Linux, root): installs iproute2, nftables, conntrack and curl if missing, brings up examples/shop as lab "demo",
             shows pods on different nodes reaching each other with real packets, hostNetwork pods on their node's
-            address, every pod probed against the engine's prediction, and leaves the lab up to explore.
+            address, every pod probed against the engine's prediction, Services, LoadBalancers and the Ingress, a
+            NetworkPolicy refusing a connection until a policy applied live allows it, and leaves the lab up to explore.
 
             Example:
               sudo ./maille demo
@@ -100,6 +101,8 @@ internal static class DemoCommand
 
         ShowLoadBalancerAndIngress(context);
 
+        ShowPolicyChange(context);
+
         output.WriteLine();
         output.WriteLine($"The lab is still up. Explore it:");
         var sample = pods.First();
@@ -109,6 +112,7 @@ internal static class DemoCommand
         output.WriteLine($"  ./maille exec --lab {Lab} {sample.QualifiedName} -- getent hosts api.shop-api");
         output.WriteLine($"  ./maille trace --lab {Lab} --from external --to {cluster.Nodes[0].InternalIP}:30080");
         output.WriteLine($"  ./maille status --lab {Lab}");
+        output.WriteLine($"  ./maille get netpol -A -o wide --lab {Lab}");
         output.WriteLine($"  ./maille ls");
         output.WriteLine($"Take it down: ./maille down --lab {Lab}");
         return 0;
@@ -242,6 +246,106 @@ internal static class DemoCommand
         output.WriteLine($"   {owner} is back (maille node start).");
     }
 
+    /// <summary>
+    /// NetworkPolicy on real packets, changed live: a connection from an Ingress controller pod to an api pod is refused
+    /// (the shop admits only frontend pods), <c>maille trace</c> names the rule that rejected it, then
+    /// <see cref="PolicyChange"/> is applied exactly as <c>maille apply</c> applies it, the same connection succeeds,
+    /// the Ingress route that answered 502 answers 200, and the new rule's counter shows the connections it allowed.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private static void ShowPolicyChange(CliContext context)
+    {
+        var output = context.Stdout;
+        var before = LabDaemon.LoadCluster(new LabState(Lab), live: true);
+        var controller = before.Pods.FirstOrDefault(p => Engine.Ingresses.IngressControllerManifests.IsControllerPod(p) && p.Status.Ready == true && p.Status.PodIP is not null);
+        var api = before.Pods.Where(p => p.Namespace == "shop-api" && p.Labels.Get("app") == "api" && p.Status.PodIP is not null && p.Spec.NodeName != controller?.Spec.NodeName)
+            .Concat(before.Pods.Where(p => p.Namespace == "shop-api" && p.Labels.Get("app") == "api" && p.Status.PodIP is not null)).FirstOrDefault();
+        var port = api?.Spec.AllPorts.FirstOrDefault(p => p.Name == "http")?.Port;
+        if (controller is null || api is null || port is null || !File.Exists(PolicyChange) || before.NetworkPolicies.Any(p => p.Namespace == "shop-api" && p.Meta.Name == PolicyChangeName))
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine("7. NetworkPolicy on real packets, changed live: refused, a policy applied (maille apply), then allowed");
+        var pair = $"{controller.QualifiedName} ({controller.Status.PodIP}) → {api.QualifiedName} ({api.Status.PodIP}:{port})";
+        output.WriteLine($"   {pair}: {Attempt(controller, api, port.Value)}");
+        output.WriteLine($"   maille trace --lab {Lab} --from {controller.QualifiedName} --to {api.QualifiedName}:{port}: {IngressWalk(context, before, controller, api, port.Value)}");
+
+        output.WriteLine($"   $ maille apply -f {PolicyChange} --lab {Lab}");
+        var applied = new StringWriter();
+        var code = ApplyCommand.Apply(context with { Stdout = applied }, Lab, [PolicyChange]);
+        foreach (var line in applied.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            output.WriteLine($"   {line}");
+        }
+
+        if (code != 0)
+        {
+            return;
+        }
+
+        // The daemon answers once every node agent has applied the change, so the first attempt should already pass;
+        // a few more (bounded) show it if it does not.
+        var clock = Stopwatch.StartNew();
+        var after = Attempt(controller, api, port.Value);
+        for (var attempt = 1; attempt < 10 && !after.StartsWith("200", StringComparison.Ordinal); attempt++)
+        {
+            Thread.Sleep(200);
+            after = Attempt(controller, api, port.Value);
+        }
+
+        output.WriteLine($"   {pair}: {after} ({clock.ElapsedMilliseconds} ms after apply returned)");
+        var now = LabDaemon.LoadCluster(new LabState(Lab), live: true);
+        output.WriteLine($"   maille trace: {IngressWalk(context, now, controller, api, port.Value)}");
+
+        var ingressAddress = now.Services.FirstOrDefault(s => s.Namespace == Engine.Ingresses.MailleIngressController.Namespace && s.Name == Engine.Ingresses.MailleIngressController.ServiceName)?.LoadBalancerIngress is [var first, ..] ? first : null;
+        var route = now.Ingresses.Where(i => i.Namespace == "shop-api").SelectMany(i => i.Rules.Where(r => r.Host is not null && !r.Host.StartsWith('*')).SelectMany(r => r.Paths.Select(p => (Host: r.Host!, Path: p.Path ?? "/")))).FirstOrDefault();
+        if (ingressAddress is not null && route.Host is not null)
+        {
+            var (status, body) = Curl(ingressAddress, route.Host, route.Path);
+            var pod = body.Contains("\"pod\"", StringComparison.Ordinal) ? System.Text.Json.Nodes.JsonNode.Parse(body)?["pod"]?.ToString() : body.Trim();
+            output.WriteLine($"   curl -H 'Host: {route.Host}' http://{ingressAddress}{route.Path} (through the Ingress controller): HTTP {status}, {pod}");
+        }
+
+        var policy = now.NetworkPolicies.FirstOrDefault(p => p.Namespace == "shop-api" && p.Meta.Name == PolicyChangeName);
+        if (policy is not null && PolicyCounterQuery.Fetch(context, Lab)?.Of(policy, PolicyDirection.Ingress, 0) is { } count)
+        {
+            output.WriteLine($"   shop-api/{PolicyChangeName} ingress rule 0 has allowed {count.Packets} connections so far (maille describe netpol {PolicyChangeName} -n shop-api --lab {Lab})");
+        }
+    }
+
+    /// <summary>An HTTP request from <paramref name="from"/>'s namespace: <c>200 OK, answered by …</c> or <c>refused (…)</c>.</summary>
+    [SupportedOSPlatform("linux")]
+    private static string Attempt(Pod from, Pod to, int port)
+    {
+        using var ns = NetworkNamespace.Open(LabNames.Pod(Lab, from.QualifiedName));
+        try
+        {
+            var (status, body) = LabHttp.Get(ns, to.Status.PodIP!, port, "/hostname", TimeSpan.FromSeconds(2));
+            return $"{status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, answered by {body}";
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return $"refused ({e.SocketErrorCode})";
+        }
+        catch (TimeoutException)
+        {
+            return "no answer within 2 s";
+        }
+    }
+
+    /// <summary>What the destination's node's policy table did, in the words of <c>maille trace --lab</c>.</summary>
+    [SupportedOSPlatform("linux")]
+    private static string IngressWalk(CliContext context, ClusterState cluster, Pod from, Pod to, int port)
+    {
+        var target = Engine.Trace.TraceTarget.TryParse($"{to.QualifiedName}:{port}", cluster.Config.DnsDomain, out _)!;
+        var source = new Engine.Trace.TraceSource(from, from.Status.PodIP!);
+        var live = LiveTrace.Query(context, Lab, cluster, source, target, Engine.Trace.Tracer.For(cluster).Trace(source, target));
+        var walk = live?["policy"]?.AsArray().FirstOrDefault()?["walks"]?.AsArray().LastOrDefault();
+        return walk is null ? "(no policy walk)" : $"{walk["node"]} {walk["verdict"]} it; {walk["ingress"]?["text"]}";
+    }
+
     /// <summary>The node whose node-network interface holds <paramref name="address"/>.</summary>
     [SupportedOSPlatform("linux")]
     private static string? AnnouncingNode(ClusterState cluster, IPAddress address) =>
@@ -316,6 +420,11 @@ internal static class DemoCommand
             }
         }
     }
+
+    /// <summary>The policy change step 7 applies (relative to the repository root, where the demo runs).</summary>
+    private const string PolicyChange = "examples/shop-changes/allow-api-from-ingress.yaml";
+
+    private const string PolicyChangeName = "allow-api-from-ingress";
 
     /// <summary>The Debian packages the lab needs: iproute2 (exec, programs), nftables (libnftables for the Service proxy), conntrack (stale UDP flows), curl (requests through the Ingress).</summary>
     private static readonly string[] Packages = ["iproute2", "nftables", "conntrack", "curl"];

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Maille.Engine;
+using Maille.Engine.LoadBalancing;
 using Maille.Engine.Trace;
 using Maille.Lab.Api;
 
@@ -10,13 +11,19 @@ namespace Maille.Cli.Lab;
 
 /// <summary>
 /// <c>maille trace --lab NAME</c>: besides the engine's hops, asks the lab's daemon to walk the connection's first packet
-/// through the nftables rules the entry node's Service proxy applied, naming the chain and rule that decided.
+/// through the nftables rules the entry node's Service proxy applied, naming the chain and rule that decided, then,
+/// for each endpoint, through the NetworkPolicy tables of the nodes that judge it; and says where that walk and the
+/// engine's prediction disagree.
 /// </summary>
 internal static class LiveTrace
 {
-    /// <summary>The daemon's answer (<c>node</c>, <c>verdict</c>, <c>decision</c>, <c>steps</c>, <c>targets</c>), or null when there is nothing to walk.</summary>
+    /// <summary>
+    /// The daemon's answer (<c>node</c>, <c>verdict</c>, <c>decision</c>, <c>steps</c>, <c>targets</c>, <c>policy</c>)
+    /// with the engine's verdict set beside each endpoint's policy walk (<see cref="Compare"/>), or null when there is
+    /// nothing to walk.
+    /// </summary>
     [SupportedOSPlatform("linux")]
-    public static JsonNode? Query(CliContext context, string lab, ClusterState cluster, TraceSource source, TraceTarget target)
+    public static JsonNode? Query(CliContext context, string lab, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted)
     {
         var destination = Destination(cluster, target);
         var (node, ingress) = EntryNode(cluster, source, destination);
@@ -33,7 +40,64 @@ internal static class LiveTrace
 
         var query = $"source={source.Address}&destination={destination}&protocol={target.Protocol.ToString().ToLowerInvariant()}&port={target.Port.ToString(CultureInfo.InvariantCulture)}&ingress={ingress}";
         var (status, answer) = client.SendAsync(HttpMethod.Get, $"/apis/{LabApiServer.MailleGroup}/nodeagents/{node}/trace?{query}", null).GetAwaiter().GetResult();
-        return status == 200 && answer?["error"] is null ? answer : null;
+        if (status != 200 || answer?["error"] is not null)
+        {
+            return null;
+        }
+
+        Compare(answer!, predicted);
+        return answer;
+    }
+
+    /// <summary>
+    /// Sets, beside each endpoint's live policy walk, the engine's verdict for the same endpoint (<c>engine</c>:
+    /// <c>allowed</c>/<c>denied</c>, <c>engineDecidedBy</c>), whether the two agree (<c>agreesWithEngine</c>), and a
+    /// sentence when they do not (<c>disagreement</c>); and lists under <c>disagreements</c> every disagreement, with the
+    /// endpoints the engine expects that the live Service rules never choose, and the other way round.
+    /// </summary>
+    public static void Compare(JsonNode nftables, TraceResult predicted)
+    {
+        var disagreements = new JsonArray();
+        var policy = nftables["policy"]?.AsArray() ?? [];
+        foreach (var entry in policy.OfType<JsonObject>())
+        {
+            var endpoint = (string)entry["endpoint"]!;
+            var live = (string)entry["verdict"]!;
+            var expected = predicted.Endpoints.FirstOrDefault(e => $"{e.Ip}:{e.Port}" == endpoint);
+            if (expected is null)
+            {
+                entry["engine"] = null;
+                entry["agreesWithEngine"] = false;
+                var text = $"the live Service rules may send the connection to {endpoint}, an endpoint the engine does not expect";
+                entry["disagreement"] = text;
+                disagreements.Add((JsonNode)text);
+                continue;
+            }
+
+            var engine = expected.Verdict == TraceResult.Denied ? TraceResult.Denied : TraceResult.Allowed;
+            entry["engine"] = engine;
+            entry["engineDecidedBy"] = new JsonArray([.. expected.DecidedBy.Select(d => (JsonNode)JsonValue.Create(d))]);
+            entry["agreesWithEngine"] = engine == live;
+            if (engine != live)
+            {
+                var why = expected.DecidedBy.Count == 0 ? "no NetworkPolicy applies" : string.Join("; ", expected.DecidedBy);
+                var where = entry["walks"]!.AsArray().OfType<JsonObject>().Where(w => (string)w["verdict"]! != "accepted").Select(w => (string)w["node"]!).ToList();
+                var text = $"{Name(entry)}: the engine predicts {engine} ({why}), but the live rules {(live == TraceResult.Denied ? $"deny it on {string.Join(", ", where)}" : "let it through")}";
+                entry["disagreement"] = text;
+                disagreements.Add((JsonNode)text);
+            }
+        }
+
+        if (policy.Count > 0 || (string?)nftables["verdict"] == "translated")
+        {
+            var walked = policy.OfType<JsonObject>().Select(e => (string)e["endpoint"]!).ToHashSet(StringComparer.Ordinal);
+            foreach (var missing in predicted.Endpoints.Where(e => !walked.Contains($"{e.Ip}:{e.Port}")))
+            {
+                disagreements.Add((JsonNode)$"the engine expects endpoint {missing.Pod ?? missing.Ip} {missing.Ip}:{missing.Port}, which the live Service rules never choose");
+            }
+        }
+
+        nftables["disagreements"] = disagreements;
     }
 
     public static void WriteText(TextWriter writer, JsonNode nftables)
@@ -54,7 +118,67 @@ internal static class LiveTrace
         {
             writer.WriteLine($"    → {endpoint}");
         }
+
+        WritePolicy(writer, nftables);
     }
+
+    /// <summary>Each endpoint's policy walk, node by node: the rules that matched, then each direction in one sentence.</summary>
+    private static void WritePolicy(TextWriter writer, JsonNode nftables)
+    {
+        foreach (var entry in (nftables["policy"]?.AsArray() ?? []).OfType<JsonObject>())
+        {
+            writer.WriteLine();
+            writer.WriteLine($"  NetworkPolicy to {Name(entry)}:");
+            var walks = entry["walks"]!.AsArray().OfType<JsonObject>().ToList();
+            if (walks.Count == 0)
+            {
+                writer.WriteLine("    no node judges it (no pod of the lab at either end, or a pod and its own node): allowed");
+            }
+
+            foreach (var walk in walks)
+            {
+                writer.WriteLine($"    {walk["node"]} (table {walk["table"]}, {walk["source"]} → {walk["destination"]}:{walk["port"]}/{walk["protocol"]}): {walk["verdict"]}");
+                foreach (var step in walk["steps"]!.AsArray())
+                {
+                    writer.WriteLine($"      {step}");
+                }
+
+                if ((bool)walk["hairpin"]!)
+                {
+                    writer.WriteLine("      a pod reaching itself: allowed before any policy");
+                }
+
+                foreach (var side in new[] { walk["egress"], walk["ingress"] }.OfType<JsonObject>())
+                {
+                    writer.WriteLine($"      {side["text"]}");
+                }
+
+                if (!(bool)walk["agrees"]!)
+                {
+                    writer.WriteLine($"      DISAGREEMENT on {walk["node"]}: the table {walk["verdict"]} it, but the plan it was rendered from says {walk["plan"]}");
+                }
+            }
+
+            if (entry["disagreement"] is { } disagreement)
+            {
+                writer.WriteLine($"    DISAGREEMENT: {disagreement}");
+            }
+            else if (entry["engine"] is not null)
+            {
+                writer.WriteLine($"    live: {entry["verdict"]}, as the engine predicts");
+            }
+        }
+
+        var others = (nftables["disagreements"]?.AsArray() ?? []).Select(d => (string)d!)
+            .Where(d => !(nftables["policy"]?.AsArray() ?? []).Any(e => (string?)e?["disagreement"] == d)).ToList();
+        foreach (var other in others)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"  DISAGREEMENT: {other}");
+        }
+    }
+
+    private static string Name(JsonNode entry) => entry["pod"] is { } pod ? $"{pod} {entry["endpoint"]}" : (string)entry["endpoint"]!;
 
     private static IPAddress? Destination(ClusterState cluster, TraceTarget target) =>
         target.Address
@@ -63,7 +187,7 @@ internal static class LiveTrace
 
     /// <summary>
     /// The node whose rules the packet meets first: a pod's own node; from outside, the node that owns the destination
-    /// address (a node IP) or, for any other address, the first node.
+    /// address (a node IP), the node announcing it (a LoadBalancer IP), or, for any other address, the first node.
     /// </summary>
     private static (string? Node, string Ingress) EntryNode(ClusterState cluster, TraceSource source, IPAddress? destination)
     {
@@ -72,7 +196,9 @@ internal static class LiveTrace
             return (pod.Spec.NodeName, pod.Spec.HostNetwork ? "node" : "pod");
         }
 
-        var owner = cluster.Nodes.FirstOrDefault(n => n.InternalIP is { } ip && ip.Equals(destination)) ?? (cluster.Nodes.Count > 0 ? cluster.Nodes[0] : null);
-        return (owner?.Name, "underlay");
+        var owner = cluster.Nodes.FirstOrDefault(n => n.InternalIP is { } ip && ip.Equals(destination))?.Name
+            ?? L2AnnouncerElection.Elect(cluster).FirstOrDefault(a => a.Address.Equals(destination) && a.Node is not null)?.Node
+            ?? (cluster.Nodes.Count > 0 ? cluster.Nodes[0].Name : null);
+        return (owner, "underlay");
     }
 }

@@ -130,12 +130,28 @@ internal sealed class ResourceTables(ClusterState cluster, TimeProvider clock)
         return table;
     }
 
-    public KubectlTable NetworkPolicies(IEnumerable<NetworkPolicy> policies, bool allNamespaces)
+    /// <param name="counters">
+    /// A running lab's rule counters (<c>-o wide --lab</c>): adds <c>INGRESS-PACKETS</c> and <c>EGRESS-PACKETS</c>, the
+    /// connections each rule allowed, summed over the nodes, one number per rule in rule order.
+    /// </param>
+    public KubectlTable NetworkPolicies(IEnumerable<NetworkPolicy> policies, bool allNamespaces, RuleCounters? counters = null)
     {
-        var table = new KubectlTable(WithNamespace(["NAME", "POD-SELECTOR", "AGE"], allNamespaces));
+        List<string> headers = ["NAME", "POD-SELECTOR", "AGE"];
+        if (counters is not null)
+        {
+            headers.AddRange(["INGRESS-PACKETS", "EGRESS-PACKETS"]);
+        }
+
+        var table = new KubectlTable(WithNamespace(headers, allNamespaces));
         foreach (var policy in policies)
         {
-            table.Add(WithNamespace([policy.Meta.Name, policy.PodSelector.ToString(), Age(policy.Meta)], allNamespaces, policy.Namespace));
+            List<string> row = [policy.Meta.Name, policy.PodSelector.ToString(), Age(policy.Meta)];
+            if (counters is not null)
+            {
+                row.AddRange([counters.Cell(policy, PolicyDirection.Ingress), counters.Cell(policy, PolicyDirection.Egress)]);
+            }
+
+            table.Add(WithNamespace(row, allNamespaces, policy.Namespace));
         }
 
         return table;

@@ -63,9 +63,10 @@ internal sealed partial class LabApiServer
         });
 
         app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) => Json(http, 200, NodeAgentsResource.Render(Controller.Agents.Values)));
+        app.MapGet($"/apis/{MailleGroup}/policycounters", (HttpContext http) => Json(http, 200, PolicyCountersResource.Render(Controller.Agents.Values)));
         app.MapGet($"/apis/{MailleGroup}/nodeagents/{{node}}/trace", (HttpContext http, string node) =>
             Controller.Agents.TryGetValue(node, out var agent)
-                ? Json(http, 200, NodeAgentsResource.Trace(agent, http.Request.Query))
+                ? Json(http, 200, NodeAgentsResource.Trace(agent, Controller.Agents, http.Request.Query))
                 : Status(http, 404, "NotFound", $"lab has no node {node}"));
 
         // The Kubernetes verbs, one object each.

@@ -33,9 +33,10 @@ internal static class NodeAgentsResource
     /// <summary>
     /// <c>GET …/nodeagents/{node}/trace?source=IP&amp;destination=IP&amp;protocol=tcp&amp;port=N&amp;ingress=pod|node|underlay</c>:
     /// a connection's first packet walked through the rules the node's Service proxy last applied (the chain and rule
-    /// that decided, every possible endpoint and its masquerade).
+    /// that decided, every possible endpoint and its masquerade), then, for each endpoint, through the policy tables of
+    /// the nodes that judge it (<c>policy</c>, see <see cref="PolicyWalkJson"/>).
     /// </summary>
-    public static JsonObject Trace(NodeAgent agent, IQueryCollection query)
+    public static JsonObject Trace(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IQueryCollection query)
     {
         var proxy = agent.Parts.OfType<ServiceProxy.ServiceProxyPart>().FirstOrDefault()?.Proxy;
         if (proxy is null || !IPAddress.TryParse(query["source"], out var source) || !IPAddress.TryParse(query["destination"], out var destination)
@@ -50,7 +51,20 @@ internal static class NodeAgentsResource
             "underlay" => NftIngress.Underlay,
             _ => NftIngress.Pod,
         };
-        var result = new NftPacketTracer(proxy.Ruleset()).Trace(new NftTracePacket(source, destination, query["protocol"].ToString() is { Length: > 0 } p ? p : "tcp", port, ingress));
+        var protocol = query["protocol"].ToString() is { Length: > 0 } p ? p : "tcp";
+        var result = new NftPacketTracer(proxy.Ruleset()).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
+        JsonArray policy;
+        string? policyError = null;
+        try
+        {
+            policy = PolicyWalkJson.Render(agents, agent.Node, ingress, source, destination, protocol, port, result);
+        }
+        catch (ArgumentException e)
+        {
+            // A protocol the policy tables do not judge (NetworkPolicy v1 knows TCP, UDP and SCTP): the Service walk still stands.
+            (policy, policyError) = ([], e.Message);
+        }
+
         return new JsonObject
         {
             ["node"] = agent.Node,
@@ -59,6 +73,8 @@ internal static class NodeAgentsResource
             ["decision"] = result.Decision?.ToString(),
             ["steps"] = new JsonArray([.. result.Steps.Select(s => (JsonNode)JsonValue.Create(s.ToString()))]),
             ["targets"] = new JsonArray([.. result.Targets.Select(t => (JsonNode)JsonValue.Create(t.ToString()))]),
+            ["policy"] = policy,
+            ["policyError"] = policyError,
         };
     }
 }

@@ -12,7 +12,7 @@ namespace Maille.Lab.Tests.Labs;
 // (ClusterIP, port 80 → 8080) and NodePort web-np (30080); a client pod on node-3 in namespace "other".
 public sealed class LabServiceTests
 {
-    private const string Manifests = """
+    internal const string Manifests = """
         apiVersion: v1
         kind: Namespace
         metadata: {name: other}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Maille.Cli.Input;
+using Maille.Cli.Output;
+
+namespace Maille.Cli.Commands;
+
+/// <summary>
+/// <c>maille describe netpol [NAME] (-f PATH… | --lab NAME) [-n NS | -A]</c>: kubectl's description of NetworkPolicies,
+/// with each rule's counter on a running lab.
+/// </summary>
+internal static class DescribeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = CommonOptions.Files(required: false);
+        var lab = new Option<string?>("--lab") { Description = "Describe a running lab's policies, with the connections each rule allowed (summed over the nodes)" };
+        var config = CommonOptions.Config();
+        var namespaceOption = CommonOptions.Namespace();
+        var allNamespaces = CommonOptions.AllNamespaces();
+        var kind = new Argument<string>("KIND") { Description = "networkpolicies (netpol)" };
+        var name = new Argument<string?>("NAME") { Description = "One policy by name (default: every policy of the namespace)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("describe", """
+            Describe NetworkPolicies as kubectl describe does: the pods they select, each ingress and egress rule's
+            ports and peers, the policy types. On a running lab, each rule also shows what it matched: the
+            connections it allowed (packets: only a connection's first packet meets a policy rule) and their
+            bytes, summed over every node, with each node's share.
+
+            Examples:
+              maille describe netpol allow-api-from-frontend -n shop-api -f examples/shop
+              sudo maille describe netpol allow-api-from-frontend -n shop-api --lab demo
+              sudo maille describe netpol -A --lab demo
+            """)
+        {
+            kind,
+            name,
+            files,
+            config,
+            namespaceOption,
+            allNamespaces,
+            lab,
+        };
+        command.SetAction(parse =>
+        {
+            if (!ResourceKinds.TryParse(parse.GetValue(kind)!, out var resource) || resource != ResourceKind.NetworkPolicies)
+            {
+                context.Stderr.WriteLine($"error: maille describe knows networkpolicies (netpol) only; `maille get {parse.GetValue(kind)} NAME -o yaml` shows any object");
+                return 1;
+            }
+
+            var paths = parse.GetValue(files) ?? [];
+            var labName = parse.GetValue(lab);
+            if (paths.Length > 0 == (labName is not null))
+            {
+                context.Stderr.WriteLine("error: give manifests with -f, or a running lab with --lab (one of the two)");
+                return 1;
+            }
+
+            var cluster = labName is null ? ClusterInput.Load(paths, parse.GetValue(config), context) : GetCommand.LiveCluster(context, labName);
+            if (cluster is null)
+            {
+                return 1;
+            }
+
+            var objectName = parse.GetValue(name);
+            var all = parse.GetValue(allNamespaces) && objectName is null;
+            var ns = parse.GetValue(namespaceOption) ?? "default";
+            var policies = cluster.NetworkPolicies
+                .Where(p => (all || p.Namespace == ns) && (objectName is null || p.Meta.Name == objectName))
+                .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Meta.Name, StringComparer.Ordinal)
+                .ToList();
+            if (policies.Count == 0)
+            {
+                if (objectName is not null)
+                {
+                    context.Stderr.WriteLine($"Error from server (NotFound): {ResourceKinds.Plural(resource)} \"{objectName}\" not found");
+                    return 1;
+                }
+
+                context.Stderr.WriteLine(all ? "No resources found" : $"No resources found in {ns} namespace.");
+                return 0;
+            }
+
+            var counters = labName is not null && OperatingSystem.IsLinux() ? Lab.PolicyCounterQuery.Fetch(context, labName) : null;
+            if (labName is not null && counters is null)
+            {
+                return 1;
+            }
+
+            for (var i = 0; i < policies.Count; i++)
+            {
+                if (i > 0)
+                {
+                    context.Stdout.WriteLine();
+                }
+
+                NetworkPolicyDescription.Write(context.Stdout, policies[i], counters);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Maille.Engine.NetworkPolicies;
+using Maille.Lab.Labs;
+using Maille.Lab.Policy;
+using Maille.Model;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// <c>GET /apis/maille.dev/v1alpha1/policycounters</c>: every NetworkPolicy rule's counter summed over the node agents
+/// (packets are connections the rule allowed: only a connection's first packet reaches a policy rule), with each
+/// node's share. A node whose counters cannot be read is listed in <c>errors</c>; the others still count.
+/// </summary>
+internal static class PolicyCountersResource
+{
+    public static JsonObject Render(IEnumerable<NodeAgent> agents)
+    {
+        var errors = new JsonArray();
+        var perNode = new List<(string, IReadOnlyList<PolicyRuleCount>)>();
+        foreach (var agent in agents.OrderBy(a => a.Node, StringComparer.Ordinal))
+        {
+            foreach (var enforcer in agent.Parts.OfType<NodePolicyEnforcer>())
+            {
+                try
+                {
+                    perNode.Add((agent.Node, enforcer.ReadCounters()));
+                }
+                catch (InvalidOperationException e)
+                {
+                    errors.Add((JsonNode)$"{agent.Node}: {e.Message}");
+                }
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "PolicyRuleCounterList",
+            ["apiVersion"] = LabApiServer.MailleGroup,
+            ["items"] = new JsonArray([.. PolicyRuleTotal.Sum(perNode).Select(t => (JsonNode)new JsonObject
+            {
+                ["namespace"] = t.Rule.PolicyNamespace,
+                ["name"] = t.Rule.PolicyName,
+                ["direction"] = t.Rule.DirectionName,
+                ["rule"] = t.Rule.Rule,
+                ["counter"] = t.Rule.CounterName,
+                ["packets"] = t.Packets,
+                ["bytes"] = t.Bytes,
+                ["nodes"] = new JsonArray([.. t.Nodes.Select(n => (JsonNode)new JsonObject { ["node"] = n.Node, ["packets"] = n.Packets, ["bytes"] = n.Bytes })]),
+            })]),
+            ["errors"] = errors,
+        };
+    }
+
+    /// <summary>The totals of a <see cref="Render"/>ed answer, as the CLI reads them back.</summary>
+    public static IReadOnlyList<PolicyRuleTotal> Parse(JsonNode answer) =>
+        [.. (answer["items"]?.AsArray() ?? []).OfType<JsonObject>().Select(item => new PolicyRuleTotal(
+            new PolicyRuleId(
+                (string)item["namespace"]!,
+                (string)item["name"]!,
+                (string?)item["direction"] == "egress" ? PolicyDirection.Egress : PolicyDirection.Ingress,
+                (int)item["rule"]!),
+            [.. (item["nodes"]?.AsArray() ?? []).OfType<JsonObject>().Select(n => new NodeRuleCount((string)n["node"]!, (long)n["packets"]!, (long)n["bytes"]!))]))];
+}

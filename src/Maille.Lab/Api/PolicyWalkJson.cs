@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Maille.Dataplane.Linux.Nftables;
+using Maille.Lab.Labs;
+using Maille.Lab.Policy;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// The NetworkPolicy part of <c>GET …/nodeagents/{node}/trace</c>: for each endpoint the entry node's Service rules may
+/// send the connection to (or the destination itself when they leave it alone), the walk of every node's policy table
+/// that judges it (docs/trace.md, "On a running lab").
+/// </summary>
+internal static class PolicyWalkJson
+{
+    public static string Table => $"{Dataplane.Linux.Nftables.PolicyRulesetBuilder.Family} {Dataplane.Linux.Nftables.PolicyRulesetBuilder.Table}";
+
+    /// <summary>One entry per target; empty when the Service rules ended the packet (nothing reaches the forward hook).</summary>
+    public static JsonArray Render(IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port, NftTraceResult services)
+    {
+        var enforcers = agents.Values
+            .Select(a => (a.Node, Enforcer: a.Parts.OfType<NodePolicyEnforcer>().FirstOrDefault()))
+            .Where(e => e.Enforcer?.Plan is not null)
+            .ToDictionary(e => e.Node, e => e.Enforcer!, StringComparer.Ordinal);
+        var plans = enforcers.ToDictionary(e => e.Key, e => e.Value.Plan!, StringComparer.Ordinal);
+        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(enforcers[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services);
+    }
+
+    /// <summary>
+    /// The same from the nodes' <paramref name="plans"/> and a way to <paramref name="walk"/> one node's table for a
+    /// crossing and the target's port (null: that node has no table yet).
+    /// </summary>
+    public static JsonArray Render(IReadOnlyDictionary<string, Engine.NetworkPolicies.NodePolicyPlan> plans, Func<PolicyCrossing, int, PolicyWalk?> walk, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, int port, NftTraceResult services)
+    {
+        var targets = services.Verdict switch
+        {
+            NftTraceVerdict.Translated => [.. services.Targets],
+            NftTraceVerdict.NotTranslated => [new NftTraceTarget(destination, port, services.Targets.Any(t => t.Masqueraded))],
+            _ => new List<NftTraceTarget>(),
+        };
+
+        var entries = new JsonArray();
+        foreach (var target in targets)
+        {
+            var walks = PolicyCrossings.For(plans, entryNode, ingress, source, target.Address, target.Masqueraded)
+                .Select(c => walk(c, target.Port))
+                .OfType<PolicyWalk>()
+                .ToList();
+            var pod = plans.Values.SelectMany(p => p.Pods).FirstOrDefault(p => p.Address.Equals(target.Address))?.Pod;
+            entries.Add(new JsonObject
+            {
+                ["endpoint"] = $"{target.Address}:{target.Port}",
+                ["pod"] = pod,
+                ["verdict"] = walks.All(w => w.Allowed) ? "allowed" : "denied",
+                ["agrees"] = walks.All(w => w.Agrees),
+                ["walks"] = new JsonArray([.. walks.Select(w => (JsonNode)Walk(w))]),
+            });
+        }
+
+        return entries;
+    }
+
+    private static JsonObject Walk(PolicyWalk walk) => new()
+    {
+        ["node"] = walk.Node,
+        ["table"] = Table,
+        ["source"] = walk.Source.ToString(),
+        ["destination"] = walk.Destination.ToString(),
+        ["protocol"] = walk.Protocol,
+        ["port"] = walk.Port,
+        ["verdict"] = walk.Verdict,
+        ["hairpin"] = walk.Hairpin,
+        ["decision"] = walk.Trace.Decision?.ToString(),
+        ["steps"] = new JsonArray([.. walk.Trace.Steps.Select(s => (JsonNode)JsonValue.Create(s.ToString()))]),
+        ["plan"] = walk.PlanAllows ? "allowed" : "denied",
+        ["agrees"] = walk.Agrees,
+        ["egress"] = Side(walk.Egress),
+        ["ingress"] = Side(walk.Ingress),
+    };
+
+    private static JsonObject? Side(PolicyWalkSide? side) => side is null ? null : new JsonObject
+    {
+        ["pod"] = side.Pod,
+        ["isolated"] = side.Chain is not null,
+        ["chain"] = side.Chain,
+        ["isolatedBy"] = new JsonArray([.. side.IsolatedBy.Select(p => (JsonNode)JsonValue.Create(p))]),
+        ["verdict"] = side.Live switch
+        {
+            PolicyWalkOutcome.NotIsolated => "not isolated",
+            PolicyWalkOutcome.Allowed => "allowed",
+            PolicyWalkOutcome.Denied => "denied",
+            PolicyWalkOutcome.NotReached => "not reached",
+            _ => "not entered",
+        },
+        ["nftables"] = side.DecidedAt?.ToString(),
+        ["policy"] = side.Live == PolicyWalkOutcome.Allowed ? side.AllowedBy?.Rule.Policy : null,
+        ["ruleIndex"] = side.Live == PolicyWalkOutcome.Allowed ? side.AllowedBy?.Rule.Rule : null,
+        ["portIndex"] = side.Live == PolicyWalkOutcome.Allowed ? side.AllowedBy?.PortIndex : null,
+        ["plan"] = side.PlanAllows ? "allowed" : "denied",
+        ["agrees"] = side.Agrees,
+        ["text"] = side.ToString(),
+    };
+}

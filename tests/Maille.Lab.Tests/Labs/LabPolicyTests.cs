@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Maille.Dataplane.Linux.Lab;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Lab.Probing;
+using Maille.TestKit;
+
+namespace Maille.Lab.Tests.Labs;
+
+// Privileged: NetworkPolicy observed in a running lab, end to end through `maille up`. LabServiceTests' cluster (web-1 on
+// node-1 and web-2 on node-2 behind Service web, ClusterIP 80 → http 8080; a client in namespace "other" on node-3)
+// plus an intruder in namespace "outside" on node-3. default/deny-all isolates every pod of default for ingress;
+// default/allow-other admits namespace other on http (rule 0) and the node network on 9999 (rule 1, which no traffic
+// uses).
+public sealed class LabPolicyTests
+{
+    private const string Manifests = LabServiceTests.Manifests + """
+
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: intruder, namespace: outside}
+        spec: {nodeName: node-3, containers: [{name: c}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-all}
+        spec: {podSelector: {}, policyTypes: [Ingress]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: allow-other}
+        spec:
+          podSelector: {matchLabels: {app: web}}
+          ingress:
+          - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}}]
+            ports: [{port: http}]
+          - from: [{ipBlock: {cidr: 198.18.0.0/24}}]
+            ports: [{port: 9999}]
+        """;
+
+    [SkippableFact]
+    public void Trace_on_a_running_lab_names_the_policy_rule_and_the_nftables_rule_that_allowed_or_rejected_each_endpoint()
+    {
+        Privileged.Require();
+        using var lab = PolicyLabProcess.Up(Manifests);
+
+        // Allowed: both endpoints of the Service, each judged on node-3 (the client's egress, not isolated) and then
+        // on its own node by allow-other's rule 0.
+        var allowed = lab.TraceJson("other/client", "web.default:80");
+        Assert.Equal("allowed", (string?)allowed["verdict"]);
+        var endpoints = allowed["nftables"]!["policy"]!.AsArray();
+        Assert.Equal(2, endpoints.Count);
+        foreach (var endpoint in endpoints)
+        {
+            Assert.Equal("allowed", (string?)endpoint!["verdict"]);
+            Assert.True((bool)endpoint["agreesWithEngine"]!, endpoint.ToJsonString());
+            var walks = endpoint["walks"]!.AsArray();
+            Assert.Equal(["node-3", (string)endpoint["pod"]! == "default/web-1" ? "node-1" : "node-2"], walks.Select(w => (string)w!["node"]!));
+            Assert.Equal("not isolated", (string?)walks[0]!["egress"]!["verdict"]);
+            var ingress = walks[1]!["ingress"]!;
+            Assert.Equal("allowed", (string?)ingress["verdict"]);
+            Assert.Equal("default/allow-other", (string?)ingress["policy"]);
+            Assert.Equal(0, (int)ingress["ruleIndex"]!);
+            Assert.StartsWith((string)ingress["chain"]! + "#", (string?)ingress["nftables"], StringComparison.Ordinal);
+        }
+
+        Assert.Empty(allowed["nftables"]!["disagreements"]!.AsArray());
+
+        // Rejected: the intruder reaches no endpoint; the rule that rejected it is the one the table's walk ended on.
+        var denied = lab.TraceJson("outside/intruder", "web.default:80");
+        Assert.Equal("denied", (string?)denied["verdict"]);
+        foreach (var endpoint in denied["nftables"]!["policy"]!.AsArray())
+        {
+            Assert.Equal("denied", (string?)endpoint!["verdict"]);
+            Assert.True((bool)endpoint["agreesWithEngine"]!);
+            var walk = endpoint["walks"]!.AsArray()[^1]!;
+            Assert.Equal("rejected", (string?)walk["verdict"]);
+            Assert.Equal("denied", (string?)walk["ingress"]!["verdict"]);
+            Assert.Equal((string?)walk["decision"], (string?)walk["ingress"]!["nftables"]);
+            Assert.Equal(["default/allow-other", "default/deny-all"], walk["ingress"]!["isolatedBy"]!.AsArray().Select(p => (string)p!));
+        }
+
+        // The kernel agrees with the walk.
+        using (var intruder = NetworkNamespace.Open(LabNames.Pod(lab.Name, "outside/intruder")))
+        {
+            Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(intruder, lab.ClusterIP("web"), 80, "/hostname", TimeSpan.FromSeconds(2)));
+        }
+
+        Assert.StartsWith("default/web-", LiveLab.HttpGet(lab.Name, "other/client", lab.ClusterIP("web"), 80, "/hostname"), StringComparison.Ordinal);
+
+        // The text form says the same in sentences.
+        var text = MailleProcess.Run("trace", "--lab", lab.Name, "--from", "other/client", "--to", "default/web-1:8080").Stdout;
+        Assert.Matches(@"ingress of default/web-1: allowed by default/allow-other ingress rule 0 port 0 at ingress-[0-9a-f]+#\d+\n    live: allowed, as the engine predicts", text);
+        text = MailleProcess.Run("trace", "--lab", lab.Name, "--from", "outside/intruder", "--to", "default/web-2:8080").Stdout;
+        Assert.Matches(@"node-2 \(table ip maille-policy, 198\.19\.3\.\d+ → 198\.19\.2\.\d+:8080/tcp\): rejected\n", text);
+        Assert.Matches(@"ingress of default/web-2: denied at ingress-[0-9a-f]+#\d+: no rule of default/allow-other, default/deny-all allows it\n    live: denied, as the engine predicts", text);
+    }
+
+    [SkippableFact]
+    public void After_real_traffic_the_rule_that_allowed_it_counts_it_on_every_node_and_an_unused_rule_stays_at_zero()
+    {
+        Privileged.Require();
+        using var lab = PolicyLabProcess.Up(Manifests);
+        const int Requests = 6;
+        var web = lab.ClusterIP("web");
+        for (var i = 0; i < Requests; i++)
+        {
+            Assert.StartsWith("default/web-", LiveLab.HttpGet(lab.Name, "other/client", web, 80, "/hostname"), StringComparison.Ordinal);
+        }
+
+        // Each connection's first packet meets rule 0 once, on its endpoint's node (a lost SYN sent again would count twice).
+        var items = lab.Api("policycounters")["items"]!.AsArray();
+        var rule0 = items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/0")!;
+        Assert.InRange((long)rule0["packets"]!, Requests, Requests + 2);
+        Assert.True((long)rule0["bytes"]! > 0);
+        Assert.Subset(new HashSet<string> { "node-1", "node-2" }, rule0["nodes"]!.AsArray().Select(n => (string)n!["node"]!).ToHashSet());
+        Assert.Equal(0, (long)items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/1")!["packets"]!);
+
+        var wide = MailleProcess.Run("get", "netpol", "--lab", lab.Name, "-o", "wide");
+        Assert.True(wide.ExitCode == 0, wide.Stderr);
+        Assert.Matches(@"^NAME\s+POD-SELECTOR\s+AGE\s+INGRESS-PACKETS\s+EGRESS-PACKETS\n", wide.Stdout);
+        Assert.Matches($@"\nallow-other\s+app=web\s+\S+\s+{rule0["packets"]},0\s+<none>\n", wide.Stdout);
+        Assert.Matches(@"\ndeny-all\s+<none>\s+\S+\s+<none>\s+<none>\n", wide.Stdout);
+
+        var described = MailleProcess.Run("describe", "netpol", "allow-other", "--lab", lab.Name);
+        Assert.True(described.ExitCode == 0, described.Stderr);
+        Assert.Contains($"    To Port: http/TCP\n    From:\n      NamespaceSelector: kubernetes.io/metadata.name=other\n    Matched: {rule0["packets"]} packets, {rule0["bytes"]} bytes (", described.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"    To Port: 9999/TCP\n    From:\n      IPBlock:\n        CIDR: 198\.18\.0\.0/24\n        Except: \n    Matched: 0 packets, 0 bytes \(node-1: 0, node-2: 0\)\n", described.Stdout);
+    }
+}
