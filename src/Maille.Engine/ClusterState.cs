@@ -47,7 +47,7 @@ internal sealed class ClusterState
     /// consumer can tell an unchanged Service's slices by reference). <paramref name="slicesByService"/> must index
     /// <paramref name="endpointSlices"/>; both lists keep the source's order.
     /// </summary>
-    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<EndpointSlice> endpointSlices, FrozenDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService)
+    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService)
     {
         Config = source.Config;
         Nodes = source.Nodes;
@@ -108,7 +108,7 @@ internal sealed class ClusterState
 
     public FrozenDictionary<string, Service> ServicesByName { get; }
 
-    public FrozenDictionary<string, IReadOnlyList<EndpointSlice>> SlicesByService { get; }
+    public IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> SlicesByService { get; }
 
     public IReadOnlyList<EndpointSlice> SlicesFor(Service service) =>
         SlicesByService.TryGetValue(service.QualifiedName, out var slices) ? slices : [];
@@ -116,13 +116,28 @@ internal sealed class ClusterState
     /// <summary>This cluster with <paramref name="pods"/> (same names, same order) and the slices of some Services replaced.</summary>
     internal ClusterState WithPodsAndSlices(IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> replacedSlices)
     {
-        var slicesByService = SlicesByService.ToFrozenDictionary(
-            s => s.Key, s => replacedSlices.TryGetValue(s.Key, out var replaced) ? replaced : s.Value, StringComparer.Ordinal);
-        var slices = EndpointSlices
-            .Where(s => s.ServiceName is null || !replacedSlices.ContainsKey($"{s.Namespace}/{s.ServiceName}"))
-            .Concat(replacedSlices.Values.SelectMany(v => v))
-            .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)
-            .ToList();
-        return new ClusterState(this, pods, slices, slicesByService);
+        // A plain copy of the index: building a frozen one again costs more than the whole update at 10,000 Services.
+        var slicesByService = new Dictionary<string, IReadOnlyList<EndpointSlice>>(SlicesByService, StringComparer.Ordinal);
+        var renamed = false;
+        var byName = new Dictionary<(string, string), EndpointSlice>();
+        foreach (var (service, slices) in replacedSlices)
+        {
+            var old = SlicesByService.TryGetValue(service, out var before) ? before : [];
+            renamed |= old.Count != slices.Count || old.Zip(slices).Any(p => p.First.Meta.Name != p.Second.Meta.Name);
+            slicesByService[service] = slices;
+            foreach (var slice in slices)
+            {
+                byName[(slice.Namespace ?? "", slice.Meta.Name)] = slice;
+            }
+        }
+
+        // Readiness keeps slice names, so each new slice takes its old one's place; otherwise sort as the constructor does.
+        IReadOnlyList<EndpointSlice> all = !renamed
+            ? [.. EndpointSlices.Select(s => byName.GetValueOrDefault((s.Namespace ?? "", s.Meta.Name), s))]
+            : [.. EndpointSlices
+                .Where(s => s.ServiceName is null || !replacedSlices.ContainsKey($"{s.Namespace}/{s.ServiceName}"))
+                .Concat(replacedSlices.Values.SelectMany(v => v))
+                .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)];
+        return new ClusterState(this, pods, all, slicesByService);
     }
 }

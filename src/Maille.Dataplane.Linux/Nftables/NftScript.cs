@@ -13,14 +13,10 @@ internal sealed class NftScript(string family, string table)
 
     private readonly StringBuilder text = new();
     private readonly List<NftElementOperation> elementOperations = [];
-    private bool otherCommands;
 
     public int CommandCount { get; private set; }
 
     public bool IsEmpty => CommandCount == 0;
-
-    /// <summary>Whether every command is an element addition or deletion (so the transaction can go by netlink).</summary>
-    public bool OnlyElements => !otherCommands;
 
     /// <summary>The element commands, in order, with their elements (kept as written).</summary>
     public IReadOnlyList<NftElementOperation> ElementOperations => elementOperations;
@@ -36,7 +32,6 @@ internal sealed class NftScript(string family, string table)
     /// </summary>
     public void WriteTable(NftRuleset ruleset, bool dormant, Func<NftSet, bool> withElements)
     {
-        otherCommands = true;
         Line($"add table {family} {table}");
         Line($"delete table {family} {table}");
         text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
@@ -139,7 +134,6 @@ internal sealed class NftScript(string family, string table)
 
     private void Line(string command)
     {
-        otherCommands = true;
         text.Append(command).Append('\n');
         CommandCount++;
     }

@@ -48,9 +48,9 @@ internal static class NftTableLoader
     }
 
     /// <summary>
-    /// Applies a script made only of element commands (<see cref="NftScript.OnlyElements"/>) as one netlink batch, for
-    /// large partial syncs (a pod backing thousands of Services turning unready). Null when some set has no
-    /// <see cref="NftElementLayout"/> (<paramref name="declared"/> names each set's declaration): use the text.
+    /// Applies element changes as one netlink batch, for large partial syncs (a pod backing thousands of Services
+    /// turning unready). Null when some set has no <see cref="NftElementLayout"/> (<paramref name="declared"/> names
+    /// each set's declaration): use the text.
     /// </summary>
     public static NftResult? TryApplyElements(string family, string table, IReadOnlyList<NftElementOperation> operations, Func<string, NftSet?> declared)
     {
@@ -82,5 +82,25 @@ internal static class NftTableLoader
         {
             return new NftResult(false, "", $"element changes by netlink: {error.Message}");
         }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> step by step: its new objects as text, its elements by netlink, what is no
+    /// longer used as text. Null (nothing done) when the elements cannot go by netlink.
+    /// </summary>
+    public static NftResult? TryApplyStaged(NftContext context, string family, string table, StagedChange change, Func<string, NftSet?> declared)
+    {
+        if (change.Elements.Select(o => o.Set).Distinct(StringComparer.Ordinal).Any(n => declared(n) is not { } set || NftElementLayout.Of(set) is null))
+        {
+            return null;
+        }
+
+        if (change.Before.Length > 0 && context.Run(change.Before) is { Succeeded: false } before)
+        {
+            return before;
+        }
+
+        var elements = TryApplyElements(family, table, change.Elements, declared)!;
+        return !elements.Succeeded || change.After.Length == 0 ? elements : context.Run(change.After);
     }
 }

@@ -239,8 +239,8 @@ internal sealed class NodeServiceProxy : IDisposable
                 var applying = time.GetTimestamp();
                 var result = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
                     ? NftTableLoader.Load(context, table)
-                    : (change.ElementOnlyOperations.Sum(o => o.Elements.Count) >= options.NetlinkElementThreshold
-                        ? NftTableLoader.TryApplyElements(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, change.ElementOnlyOperations, ServiceRulesetBuilder.DeclaredSet)
+                    : (change.Staged is { } staged && staged.ElementCount >= options.NetlinkElementThreshold
+                        ? NftTableLoader.TryApplyStaged(context, ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, staged, ServiceRulesetBuilder.DeclaredSet)
                         : null) ?? context.Run(change.Script);
                 applied = time.GetElapsedTime(applying);
                 if (!result.Succeeded)

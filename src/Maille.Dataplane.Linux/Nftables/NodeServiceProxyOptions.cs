@@ -16,9 +16,9 @@ internal sealed record NodeServiceProxyOptions
     public bool FlushStaleUdpFlows { get; init; } = true;
 
     /// <summary>
-    /// A partial sync made only of element changes, with at least this many elements, goes to the kernel as one netlink
-    /// batch instead of through libnftables' text parser (a pod behind thousands of Services turning unready); smaller
-    /// ones, and any sync that changes chains or sets, go as text.
+    /// A partial sync that rewrites no chain and changes at least this many elements is applied in steps: new chains
+    /// and maps as text, the elements as one netlink batch instead of through libnftables' text parser, then what is no
+    /// longer used (a pod behind thousands of Services turning unready). Smaller ones go as one text transaction.
     /// </summary>
     public int NetlinkElementThreshold { get; init; } = 1000;
 

@@ -20,8 +20,8 @@ internal sealed class ServiceRulesetChange
 
     public required Func<string> WriteScript { private get; init; }
 
-    /// <summary>For a partial sync made only of element commands: those commands (else empty).</summary>
-    public IReadOnlyList<NftElementOperation> ElementOnlyOperations { get; init; } = [];
+    /// <summary>For a partial sync that rewrites no chain: the same change in steps (<see cref="StagedChange"/>), else null.</summary>
+    public StagedChange? Staged { get; init; }
 
     /// <summary>For a full sync: the whole table, for a loader that does not go through text (<see cref="NftTableLoader"/>).</summary>
     public NftRuleset? Table { get; init; }

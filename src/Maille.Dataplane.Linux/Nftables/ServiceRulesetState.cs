@@ -59,15 +59,15 @@ internal sealed class ServiceRulesetState
             updates.Add(now is null ? (old!.Id, null, null) : (now.Id, now, ServiceRulesetBuilder.PortRules(desiredContext, now)));
         }
 
-        var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
-        WriteDifference(script, desiredContext, updates);
+        var stages = new DifferenceStages();
+        WriteDifference(stages, desiredContext, updates);
         return new ServiceRulesetChange
         {
             Desired = desired,
             Full = false,
-            WriteScript = script.ToString,
-            CommandCount = script.CommandCount,
-            ElementOnlyOperations = script.OnlyElements ? script.ElementOperations : [],
+            WriteScript = stages.Text,
+            CommandCount = stages.CommandCount,
+            Staged = stages.Split(),
             Updates = updates,
             StaleUdpFlows = StaleFlows(desiredContext, updates),
         };
@@ -166,7 +166,7 @@ internal sealed class ServiceRulesetState
         };
     }
 
-    private void WriteDifference(NftScript script, NodeServicePlan desiredContext, List<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)> updates)
+    private void WriteDifference(DifferenceStages stages, NodeServicePlan desiredContext, List<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)> updates)
     {
         var elementDelta = new Dictionary<(string Set, string Key), (int Delta, NftElement? Value)>();
         var sharedDelta = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -198,10 +198,13 @@ internal sealed class ServiceRulesetState
         var removedChains = oldChains.Keys.Where(n => !newChains.ContainsKey(n)).ToList();
         var addedChains = newChains.Values.Where(c => !oldChains.ContainsKey(c.Name)).ToList();
 
-        // 1. Flush what will be rewritten or deleted, so nothing still points at what goes.
-        foreach (var chain in changedChains.Select(c => c.Name).Concat(removedChains).Concat(removedSharedChains))
+        // The stages, in the order of the one transaction: (1) chains to rewrite are flushed; (2) new sets, maps and
+        // chains are made, with their rules; (3) rewritten chains get their rules; (4) elements go, then come; (5) what
+        // nothing uses any more is flushed and deleted. New objects are unused until (4) and old ones after it, so
+        // when (1) and (3) are empty the change can also be applied stage by stage (DifferenceStages.Split).
+        foreach (var chain in changedChains.Select(c => c.Name))
         {
-            script.FlushChain(chain);
+            stages.Flush.FlushChain(chain);
         }
 
         // 2. Elements that go or change value (a verdict map element may point at a chain about to go).
@@ -213,7 +216,7 @@ internal sealed class ServiceRulesetState
             var removeOld = current.Count > 0 && (count == 0 || (value is not null && value != current.Element));
             if (removeOld && !removedMaps.Contains(set))
             {
-                script.DeleteElements(set, [current.Element]);
+                stages.Elements.DeleteElements(set, [current.Element]);
             }
 
             if (count > 0 && value is not null && (current.Count == 0 || value != current.Element))
@@ -222,49 +225,59 @@ internal sealed class ServiceRulesetState
             }
         }
 
-        // 3-4. Chains, then sets and maps, no longer used.
+        // (5) Chains, then sets and maps, no longer used.
         foreach (var chain in removedChains.Concat(removedSharedChains))
         {
-            script.DeleteChain(chain);
+            stages.Remove.FlushChain(chain);
+        }
+
+        foreach (var chain in removedChains.Concat(removedSharedChains))
+        {
+            stages.Remove.DeleteChain(chain);
         }
 
         foreach (var set in oldSets.Values.Where(s => !newSets.ContainsKey(s.Name)))
         {
-            script.DeleteSet(set);
+            stages.Remove.DeleteSet(set);
         }
 
         foreach (var map in removedShared.Select(o => o.Map).OfType<NftSet>())
         {
-            script.DeleteSet(map);
+            stages.Remove.DeleteSet(map);
         }
 
-        // 5-6. New sets and maps, new chains, then the rules of new and changed chains.
+        // (2) New sets and maps, new chains with their rules; (3) the rules of changed chains.
         foreach (var set in newSets.Values.Where(s => !oldSets.ContainsKey(s.Name)))
         {
-            script.AddSet(set);
+            stages.Create.AddSet(set);
         }
 
         var sharedObjects = sharedAdded.Select(n => ServiceRulesetBuilder.SharedObject(n, desiredContext)).ToList();
         foreach (var map in sharedObjects.Select(o => o.Map).OfType<NftSet>())
         {
-            script.AddSet(map);
+            stages.Create.AddSet(map);
         }
 
         var chainsToFill = addedChains.Concat(sharedObjects.Select(o => o.Chain)).ToList();
         foreach (var chain in chainsToFill)
         {
-            script.AddChain(chain);
+            stages.Create.AddChain(chain);
         }
 
-        foreach (var chain in chainsToFill.Concat(changedChains))
+        foreach (var chain in chainsToFill)
         {
-            script.AddRules(chain);
+            stages.Create.AddRules(chain);
         }
 
-        // 7. New elements, last: they may point at the chains just made.
+        foreach (var chain in changedChains)
+        {
+            stages.Rewrite.AddRules(chain);
+        }
+
+        // (4) New elements after the deleted ones: they may point at the chains just made.
         foreach (var group in adds.GroupBy(a => a.Set, StringComparer.Ordinal))
         {
-            script.AddElements(group.Key, group.Select(a => a.Element));
+            stages.Elements.AddElements(group.Key, group.Select(a => a.Element));
         }
     }
 

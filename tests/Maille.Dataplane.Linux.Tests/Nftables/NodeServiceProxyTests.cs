@@ -75,15 +75,16 @@ public sealed class NodeServiceProxyTests
     }
 
     [SkippableFact]
-    public async Task A_large_element_only_partial_sync_by_netlink_leaves_the_table_a_full_sync_makes()
+    public async Task A_large_partial_sync_applied_in_steps_leaves_the_table_a_full_sync_makes()
     {
         Privileged.Require();
         await WithNamespaces(2, async namespaces =>
         {
-            // 2,000 ports lose one of their two endpoints: elements leave internal-endpoints-2, join internal-endpoints-1,
-            // and each port's service-ips element now points at internal-1 (a chain the table already has).
-            var plan = WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000);
-            var shrunk = plan with { Ports = new(plan.Ports.Select(p => p.Id.Namespace == "zz-bulk" ? p with { ClusterEndpoints = new(p.ClusterEndpoints.Take(1)) } : p)) };
+            // 2,000 ports go from five endpoints to four: a new shared chain and map (internal-4) come first, then 12,000
+            // element changes go by netlink (8,000 endpoints, 2,000 service-ips values changed), then internal-5 and
+            // its map, which nothing uses any more, go.
+            var plan = WithEndpoints(WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000), 5);
+            var shrunk = WithEndpoints(plan, 4);
             var state = new ServiceRulesetState();
             var full = state.Prepare(plan);
             NftResult loaded = default!, partial = default!, reference = default!;
@@ -94,7 +95,7 @@ public sealed class NodeServiceProxyTests
                 loaded = NftTableLoader.Load(context, full.Table!);
                 state.Commit(full);
                 change = state.Prepare(shrunk);
-                partial = NftTableLoader.TryApplyElements("ip", "maille-svc", change.ElementOnlyOperations, ServiceRulesetBuilder.DeclaredSet)
+                partial = NftTableLoader.TryApplyStaged(context, "ip", "maille-svc", change.Staged!, ServiceRulesetBuilder.DeclaredSet)
                     ?? new NftResult(false, "", "no netlink layout");
             }));
             await Task.Run(() => namespaces[1].RunInside(() =>
@@ -105,7 +106,9 @@ public sealed class NodeServiceProxyTests
 
             Assert.True(loaded.Succeeded && reference.Succeeded, loaded.Error + reference.Error);
             Assert.False(change.Full);
-            Assert.True(change.ElementOnlyOperations.Sum(o => o.Elements.Count) > 6000, $"{change.ElementOnlyOperations.Count} operations");
+            Assert.True(change.Staged!.ElementCount >= 12000, $"{change.Staged.Elements.Count} operations");
+            Assert.Contains("add chain ip maille-svc internal-4", change.Staged.Before, StringComparison.Ordinal);
+            Assert.Contains("delete chain ip maille-svc internal-5", change.Staged.After, StringComparison.Ordinal);
             Assert.True(partial.Succeeded, partial.Error);
             Assert.Equal(KernelTable(namespaces[1]), KernelTable(namespaces[0]));
         });
@@ -208,6 +211,13 @@ public sealed class NodeServiceProxyTests
         });
         return plan with { Ports = new(plan.Ports.Concat(bulk)) };
     }
+
+    /// <summary>The bulk ports of <paramref name="plan"/> with <paramref name="count"/> endpoints (their first on ports 8080 and up).</summary>
+    private static NodeServicePlan WithEndpoints(NodeServicePlan plan, int count) => plan with
+    {
+        Ports = new(plan.Ports.Select(p => p.Id.Namespace != "zz-bulk" ? p
+            : p with { ClusterEndpoints = new(Enumerable.Range(0, count).Select(k => p.ClusterEndpoints[0] with { Port = 8080 + k })) })),
+    };
 
     /// <summary>The table as the kernel lists it, with elements and lines sorted (their order is the kernel's hash order).</summary>
     private static string KernelTable(NetworkNamespace ns)
