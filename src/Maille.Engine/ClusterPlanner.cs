@@ -1,5 +1,6 @@
 using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
+using Maille.Engine.Ingresses;
 using Maille.Engine.LoadBalancing;
 using Maille.Engine.Validation;
 using Maille.Engine.Workloads;
@@ -58,6 +59,7 @@ internal static class ClusterPlanner
 
         var (pools, advertisements) = LoadBalancerPools.Effective(manifests, config);
         var (services, loadBalancing) = LoadBalancerAllocator.Assign(assigned, pools, advertisements, namespaces, diagnostics);
+        manifests = manifests with { Ingresses = IngressStatusPublisher.Publish(manifests, services) };
 
         var podsByNamespace = pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);
         var generatedSlices = services.SelectMany(s => EndpointSliceBuilder.Build(s, podsByNamespace[s.Namespace]));

@@ -152,6 +152,15 @@ internal static class KubeObjectWriter
             })],
             Tls = ingress.Tls.IsEmpty ? null : [.. ingress.Tls.Select(t => new V1IngressTLS { Hosts = [.. t.Hosts], SecretName = t.SecretName })],
         },
+        Status = new V1IngressStatus
+        {
+            LoadBalancer = new V1IngressLoadBalancerStatus
+            {
+                Ingress = ingress.LoadBalancerIngress.IsEmpty ? null : [.. ingress.LoadBalancerIngress.Select(a => System.Net.IPAddress.TryParse(a, out _)
+                    ? new V1IngressLoadBalancerIngress { Ip = a }
+                    : new V1IngressLoadBalancerIngress { Hostname = a })],
+            },
+        },
     };
 
     private static V1IngressBackend Write(IngressBackend backend) => new()

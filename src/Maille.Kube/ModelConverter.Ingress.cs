@@ -94,6 +94,7 @@ internal sealed partial class ModelConverter
             DefaultBackend = defaultBackend,
             Rules = new(rules),
             Tls = new(tls),
+            LoadBalancerIngress = new((ingress.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>()),
         };
     }
 

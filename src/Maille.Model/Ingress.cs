@@ -15,6 +15,12 @@ internal sealed record Ingress
 
     public EquatableArray<IngressTls> Tls { get; init; } = EquatableArray<IngressTls>.Empty;
 
+    /// <summary>
+    /// Addresses (IP or hostname) in <c>status.loadBalancer.ingress</c>: as the input gave them, or, for an Ingress
+    /// Maille's controller serves, the controller Service's LoadBalancer addresses as planning published them.
+    /// </summary>
+    public EquatableArray<string> LoadBalancerIngress { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary><c>spec.ingressClassName</c>, else the legacy annotation.</summary>
     public string? ClassName => IngressClassName ?? Meta.Annotations.Get(LegacyClassAnnotation);
 

@@ -54,6 +54,49 @@ public sealed class GetCommandTests
     }
 
     [Fact]
+    public void Get_ingress_shows_the_controller_s_load_balancer_address_as_kubectl_does_when_the_controller_Service_is_planned()
+    {
+        const string Yaml = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: maille-ingress, namespace: maille-system}
+            spec: {type: LoadBalancer, selector: {app.kubernetes.io/name: maille-ingress}, ports: [{name: http, port: 80}, {name: https, port: 443}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: site, annotations: {kubernetes.io/ingress.class: maille}}
+            spec:
+              tls: [{hosts: [shop.example], secretName: shop-tls}]
+              rules: [{host: shop.example, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: elsewhere}
+            spec:
+              ingressClassName: nginx
+              defaultBackend: {service: {name: web, port: {number: 80}}}
+            status: {loadBalancer: {ingress: [{hostname: lb.example.net}]}}
+            """;
+        var (_, services, _) = CliRunner.RunWithStdin(Yaml, "get", "svc", "maille-ingress", "-n", "maille-system", "-o", "json", "-f", "-");
+        var address = (string)JsonNode.Parse(services)!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!;
+
+        var (code, stdout, _) = CliRunner.RunWithStdin(Yaml, "get", "ingress", "-f", "-");
+        Assert.Equal(0, code);
+        var lines = stdout.TrimEnd().Split('\n');
+        Assert.Matches(@"^NAME\s{3,}CLASS\s{3,}HOSTS\s{3,}ADDRESS\s{3,}PORTS\s{3,}AGE$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^site\s+maille\s+shop\.example\s+{System.Text.RegularExpressions.Regex.Escape(address)}\s+80, 443\s+<unknown>$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^elsewhere\s+nginx\s+\*\s+lb\.example\.net\s+80\s+<unknown>$"));
+
+        var (_, json, _) = CliRunner.RunWithStdin(Yaml, "get", "ingress", "site", "-o", "json", "-f", "-");
+        Assert.Equal(address, (string?)JsonNode.Parse(json)!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]);
+    }
+
+    [Fact]
     public void Get_json_without_a_name_is_a_list_with_allocated_fields()
     {
         var (code, stdout, _) = CliRunner.Run("get", "pods", "-n", "shop-db", "-o", "json", "-f", Shop);

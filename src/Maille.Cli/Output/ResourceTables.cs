@@ -164,7 +164,7 @@ internal sealed class ResourceTables(ClusterState cluster, TimeProvider clock)
         {
             var hosts = ingress.Rules.Select(r => r.Host).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             table.Add(WithNamespace(
-                [ingress.Meta.Name, ingress.ClassName ?? "<none>", hosts.Count == 0 ? "*" : string.Join(",", hosts), "", ingress.Tls.IsEmpty ? "80" : "80, 443", Age(ingress.Meta)],
+                [ingress.Meta.Name, ingress.ClassName ?? "<none>", hosts.Count == 0 ? "*" : string.Join(",", hosts), string.Join(",", ingress.LoadBalancerIngress), ingress.Tls.IsEmpty ? "80" : "80, 443", Age(ingress.Meta)],
                 allNamespaces,
                 ingress.Namespace));
         }

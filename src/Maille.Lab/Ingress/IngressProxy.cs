@@ -39,6 +39,7 @@ internal sealed partial class IngressProxy : IAsyncDisposable
     private readonly IngressCertificateStore _certificates;
     private readonly DynamicSocketTransport _http2Only;
     private readonly PriorKnowledgeSniffer _sniffer;
+    private readonly IngressAccessLog _accessLog;
     private readonly List<(IngressListenerRole Role, ListenOptions Listen)> _addressListeners = [];
     private readonly ILogger _logger;
     private readonly Lock _updateGate = new();
@@ -80,8 +81,9 @@ internal sealed partial class IngressProxy : IAsyncDisposable
         builder.Services.AddSingleton<IConnectionListenerFactory>(new IngressTransportSelector([.. _transports.Values, _http2Only], sockets));
         _host = builder.Build();
         _server = _host.Services.GetRequiredService<IServer>();
+        _accessLog = new IngressAccessLog(loggerFactory.CreateLogger(AccessLogCategory), options, timeProvider);
         App = new IngressProxyApp(() => Volatile.Read(ref _state), _host.Services.GetRequiredService<IHttpForwarder>(), _clients, Metrics, options,
-            timeProvider, loggerFactory.CreateLogger<IngressProxyApp>(), loggerFactory.CreateLogger(AccessLogCategory));
+            timeProvider, loggerFactory.CreateLogger<IngressProxyApp>(), _accessLog);
     }
 
     internal IngressProxyApp App { get; }
@@ -172,6 +174,7 @@ internal sealed partial class IngressProxy : IAsyncDisposable
         }
 
         _clients.Dispose();
+        await _accessLog.DisposeAsync();
     }
 
     private void ConfigureKestrel(KestrelServerOptions kestrel)

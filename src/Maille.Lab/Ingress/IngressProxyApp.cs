@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Maille.Engine.Ingresses;
 using Maille.Lab.Workloads;
@@ -25,7 +26,7 @@ internal sealed partial class IngressProxyApp(
     IngressProxyOptions options,
     TimeProvider timeProvider,
     ILogger logger,
-    ILogger accessLog) : IHttpApplication<HttpContext>
+    IngressAccessLog accessLog) : IHttpApplication<HttpContext>
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
@@ -81,16 +82,11 @@ internal sealed partial class IngressProxyApp(
         var route = decision.Route;
         var status = context.Response.StatusCode;
         metrics.Observe(route?.IngressName ?? "", route?.ServiceName ?? "", status, elapsed);
-        if (options.AccessLog && accessLog.IsEnabled(LogLevel.Information))
+        if (options.AccessLog && accessLog.IsEnabled)
         {
             var via = context.Features.Get<PodPortFeature>()?.Port.Pod.ToString() ?? "-";
-            var target = request.Path.Value + request.QueryString.Value;
-            var ingress = route?.IngressName ?? "-";
-            var service = route?.ServiceName ?? "-";
-            var endpoint = upstream?.ToString() ?? "-";
-            var milliseconds = elapsed.TotalMilliseconds;
-            LogAccess(accessLog, context.Connection.RemoteIpAddress, via, request.Method, request.Scheme, request.Host.Value, target, request.Protocol, status,
-                milliseconds, ingress, service, endpoint);
+            accessLog.Write(string.Create(CultureInfo.InvariantCulture,
+                $"{context.Connection.RemoteIpAddress?.ToString() ?? "-"} via {via} \"{request.Method} {request.Scheme}://{request.Host.Value}{request.Path.Value}{request.QueryString.Value} {request.Protocol}\" {status} {elapsed.TotalMilliseconds:F1}ms ingress={route?.IngressName ?? "-"} service={route?.ServiceName ?? "-"} upstream={upstream?.ToString() ?? "-"}"));
         }
     }
 
@@ -168,11 +164,6 @@ internal sealed partial class IngressProxyApp(
                 return Task.CompletedTask;
         }
     }
-
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information,
-        Message = "{Client} via {Via} \"{Method} {Scheme}://{Host}{Target} {Protocol}\" {Status} {DurationMs:F1}ms ingress={Ingress} service={Service} upstream={Upstream}")]
-    private static partial void LogAccess(ILogger logger, IPAddress? client, string via, string method, string scheme, string? host, string target, string protocol,
-        int status, double durationMs, string ingress, string service, string upstream);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Cannot connect to {Endpoint} of {Service} (trying another endpoint: {Retry}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string? service, string endpoint, bool retry, string? reason);

@@ -45,6 +45,12 @@ internal sealed class IngressProxyOptions
     /// <summary>Write one access-log line per request (category <see cref="IngressProxy.AccessLogCategory"/>).</summary>
     public bool AccessLog { get; set; } = true;
 
+    /// <summary>How long access-log lines gather before they go to the logger as one entry (see <see cref="IngressAccessLog"/>).</summary>
+    public TimeSpan AccessLogFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Access-log lines waiting for the logger at most; beyond, lines are dropped and counted.</summary>
+    public int AccessLogBufferLines { get; set; } = 16_384;
+
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long <see cref="IngressProxy.DisposeAsync"/> lets open requests finish before aborting them.</summary>
@@ -65,6 +71,7 @@ internal sealed class IngressProxyOptions
             (nameof(UpstreamIdleTimeout), UpstreamIdleTimeout),
             (nameof(UpstreamActivityTimeout), UpstreamActivityTimeout),
             (nameof(TlsHandshakeTimeout), TlsHandshakeTimeout),
+            (nameof(AccessLogFlushInterval), AccessLogFlushInterval),
         })
         {
             if (value <= TimeSpan.Zero)
@@ -81,6 +88,11 @@ internal sealed class IngressProxyOptions
         if (MaxRequestBodySize is < 0)
         {
             errors.Add($"{nameof(MaxRequestBodySize)} must not be negative, not {MaxRequestBodySize}.");
+        }
+
+        if (AccessLogBufferLines < 1)
+        {
+            errors.Add($"{nameof(AccessLogBufferLines)} must be at least 1, not {AccessLogBufferLines}.");
         }
 
         if (MaxConnectAttempts < 1)

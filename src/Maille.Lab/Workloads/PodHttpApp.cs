@@ -1,12 +1,16 @@
 using System.Buffers;
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Maille.Lab.Workloads;
 
@@ -15,10 +19,11 @@ namespace Maille.Lab.Workloads;
 /// accepted for (its <see cref="PodPortFeature"/>):
 /// <c>/hostname</c> the pod's <c>namespace/name</c>; <c>/clientip</c> the peer as seen, <c>ip:port</c>;
 /// <c>/echo?msg=X</c> X; <c>/healthz</c> 200 <c>ok</c> when the pod is ready, else 503;
+/// <c>/ws</c> a WebSocket that sends back every message it receives (426 without an Upgrade);
 /// any other path a JSON description of the request as it arrived, to show what a proxy or NAT did to it.
 /// Every method is answered the same way.
 /// </summary>
-internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> logger) : IHttpApplication<HttpContext>
+internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
 {
     private const string TextPlain = "text/plain; charset=utf-8";
     private const string ApplicationJson = "application/json; charset=utf-8";
@@ -26,7 +31,21 @@ internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> 
     // Relaxed escaping keeps '&', '<', '+' readable; the body is served as application/json, never embedded in HTML.
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly ILogger _logger = logger;
+    /// <summary>Largest WebSocket frame read at once; a longer message is echoed in pieces, each as received.</summary>
+    private const int WebSocketBufferSize = 4096;
+
+    private readonly PodDirectory _pods;
+    private readonly ILogger _logger;
+
+    // ASP.NET Core's own WebSocket handshake (the middleware adds the WebSocket feature to Upgrade requests).
+    private readonly RequestDelegate _webSocket;
+
+    public PodHttpApp(PodDirectory pods, ILoggerFactory loggerFactory)
+    {
+        _pods = pods;
+        _logger = loggerFactory.CreateLogger<PodHttpApp>();
+        _webSocket = new WebSocketMiddleware(EchoAsync, Options.Create(new WebSocketOptions()), loggerFactory).Invoke;
+    }
 
     public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
@@ -48,11 +67,37 @@ internal sealed partial class PodHttpApp(PodDirectory pods, ILogger<PodHttpApp> 
             "/hostname" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, port.Pod.ToString()),
             "/clientip" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, ClientAddress(context.Connection)),
             "/echo" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, request.Query["msg"] is [var msg, ..] ? msg ?? "" : ""),
-            "/healthz" => pods.IsReady(port.Pod)
+            "/ws" => _webSocket(context),
+            "/healthz" => _pods.IsReady(port.Pod)
                 ? WriteAsync(context, StatusCodes.Status200OK, TextPlain, "ok")
                 : WriteAsync(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "not ready"),
             _ => WriteAsync(context, StatusCodes.Status200OK, ApplicationJson, Describe(context, port)),
         };
+    }
+
+    /// <summary>Sends back each message received, frame by frame, until the client closes.</summary>
+    private static async Task EchoAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await WriteAsync(context, StatusCodes.Status426UpgradeRequired, TextPlain, "/ws answers WebSocket upgrades only");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[WebSocketBufferSize];
+        var aborted = context.RequestAborted;
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, aborted);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, aborted);
+        }
     }
 
     /// <summary>The peer as Go's <c>RemoteAddr</c> shows it: <c>ip:port</c>, <c>[ip6]:port</c>.</summary>

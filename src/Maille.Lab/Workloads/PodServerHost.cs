@@ -44,7 +44,7 @@ internal sealed partial class PodServerHost : IAsyncDisposable
         _transport = new DynamicSocketTransport(endPoint, options, loggerFactory, timeProvider);
         _udp = new UdpResponder(options, loggerFactory.CreateLogger<UdpResponder>());
         _server = new KestrelServer(Options.Create(KestrelOptions(options, endPoint, _services)), _transport, loggerFactory);
-        App = new PodHttpApp(_pods, loggerFactory.CreateLogger<PodHttpApp>());
+        App = new PodHttpApp(_pods, loggerFactory);
     }
 
     internal PodHttpApp App { get; }
@@ -194,7 +194,7 @@ internal sealed partial class PodServerHost : IAsyncDisposable
             AllowSynchronousIO = false,
         };
         kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
-        kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
+        kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentConnections; // /ws
         kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
         kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
         kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;

@@ -107,7 +107,7 @@ public sealed class IngressProxyLifecycleTests
         Assert.Equal("app/api-0", ProxyHarness.Fields(await response.Content.ReadAsStringAsync())["pod"]);
         Assert.Contains(harness.Connector.Connects, c => c.Via == Controller);
         Assert.Contains("maille_ingress_requests_total", await client.GetStringAsync($"http://{metricsAddress}/metrics"), StringComparison.Ordinal);
-        Assert.Contains(harness.Log.Entries, e => e.Category == IngressProxy.AccessLogCategory && e.Message.Contains("via maille-system/ingress-0", StringComparison.Ordinal));
+        Assert.Contains(await harness.AccessLogLinesAsync(), l => l.Contains("via maille-system/ingress-0", StringComparison.Ordinal));
 
         Assert.True(harness.Proxy.RemoveListener(IngressListenerRole.Http, new PodPort(Controller, Protocol.TCP, 80)));
         var refused = await Assert.ThrowsAsync<SocketException>(() => HttpProbe.ConnectAsync(httpAddress));

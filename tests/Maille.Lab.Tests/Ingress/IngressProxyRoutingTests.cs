@@ -98,7 +98,7 @@ public sealed class IngressProxyRoutingTests
     {
         await using var harness = await ProxyHarness.StartAsync(ProxyCluster.All());
         await harness.GetAsync("http://shop.example/api/items?page=2");
-        var line = Assert.Single(harness.Log.Entries, e => e.Category == Maille.Lab.Ingresses.IngressProxy.AccessLogCategory);
-        Assert.Matches(@"^127\.0\.0\.1 via - ""GET http://shop\.example/api/items\?page=2 HTTP/1\.1"" 200 [0-9.]+ms ingress=app/site service=app/api upstream=app/api-0 \(198\.19\.[0-9.]+:8080\)$", line.Message);
+        var line = Assert.Single(await harness.AccessLogLinesAsync());
+        Assert.Matches(@"^127\.0\.0\.1 via - ""GET http://shop\.example/api/items\?page=2 HTTP/1\.1"" 200 [0-9.]+ms ingress=app/site service=app/api upstream=app/api-0 \(198\.19\.[0-9.]+:8080\)$", line);
     }
 }

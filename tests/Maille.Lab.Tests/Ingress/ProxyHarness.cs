@@ -129,6 +129,25 @@ internal sealed class ProxyHarness : IAsyncDisposable
     }
 
     /// <summary>The body of a GET as <c>name=value</c> pairs (see <see cref="TestBackend"/>), with the status.</summary>
+    /// <summary>
+    /// The access-log lines written so far, once at least <paramref name="atLeast"/> are there (they reach the logger in
+    /// batches, see <c>IngressAccessLog</c>; bounded: 5 s).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AccessLogLinesAsync(int atLeast = 1)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var lines = Log.Entries.Where(e => e.Category == IngressProxy.AccessLogCategory).SelectMany(e => e.Message.Split('\n')).ToList();
+            if (lines.Count >= atLeast || DateTime.UtcNow > deadline)
+            {
+                return lines;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public async Task<(HttpStatusCode Status, IReadOnlyDictionary<string, string> Fields)> GetAsync(string url, HttpClient? client = null)
     {
         using var response = await (client ?? Client).GetAsync(url);

@@ -34,4 +34,21 @@ internal static class LiveLab
 
         return false;
     }
+
+    /// <summary>Polls <paramref name="condition"/> for at most 15 s.</summary>
+    public static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(300);
+        }
+
+        return false;
+    }
 }

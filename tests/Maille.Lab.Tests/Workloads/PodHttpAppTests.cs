@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using Maille.Lab.Workloads;
 using Maille.Model;
@@ -147,5 +149,27 @@ public sealed class PodHttpAppTests(ITestOutputHelper output)
         Assert.Equal(("one", "two"), (first.Body, second.Body));
         Assert.Equal(first.Client, second.Client);
         connection.Shutdown(SocketShutdown.Both);
+    }
+
+    [Fact]
+    public async Task Ws_echoes_every_WebSocket_message_and_closes_when_asked()
+    {
+        await using var server = await TestPodServer.StartAsync();
+        var web = server.AddTcpPod("shop", "web-0");
+
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await socket.ConnectAsync(new Uri($"ws://{web}/ws"), timeout.Token);
+        var buffer = new byte[64];
+        foreach (var message in new[] { "hello", "second message" })
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal((WebSocketMessageType.Text, true, message), (received.MessageType, received.EndOfMessage, Encoding.UTF8.GetString(buffer, 0, received.Count)));
+        }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+        Assert.Equal(426, (await HttpProbe.GetAsync(web, "/ws")).Status);
     }
 }
