@@ -44,7 +44,7 @@ internal static class PolicyRulesetBuilder
             new(IngressPods, "type ipv4_addr : verdict", PodMap(plan, p => p.IngressChain)),
             new(EgressPods, "type ipv4_addr : verdict", PodMap(plan, p => p.EgressChain)),
         };
-        sets.AddRange(plan.PeerSets.Select(s => new NftSet(s.Name, "type ipv4_addr; flags interval", new(s.Members.Select(m => NftElement.Member(m.ToString()))))));
+        sets.AddRange(plan.PeerSets.Select(s => new NftSet(s.Name, "type ipv4_addr; flags interval", new(s.Members.Select(m => NftElement.Member(AddressRanges.Text(m)))))));
         sets.AddRange(plan.NamedPortSets.Select(s => new NftSet(s.Name, "type ipv4_addr . inet_proto . inet_service", new(s.Members.Select(Element)))));
 
         var chains = new List<NftChain> { ForwardChain() };
