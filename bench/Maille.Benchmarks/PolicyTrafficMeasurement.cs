@@ -19,9 +19,10 @@ namespace Maille.Benchmarks;
 /// <c>policy-traffic</c>: what enforcement costs the packets. A two-node lab (lab name <c>polbenchPID</c>) with a client
 /// pod on node-1 and a server pod on node-2, first without policy tables, then with each node's table for
 /// <c>policies</c> NetworkPolicies that all select both pods (ingress and egress isolated; the one rule that allows the
-/// traffic sorts last, so a first packet walks every other rule). For each: iperf3 TCP throughput client → server
-/// (<c>reps</c> runs of <c>seconds</c>, median), and <c>connects</c> sequential TCP connects (median and p90). Needs
-/// root and iperf3; the lab is torn down at the end, whatever happens.
+/// traffic sorts last, so a listed chain makes a first packet walk every other rule), once with every chain listed
+/// and once folded as the enforcer does by default. For each: iperf3 TCP throughput client → server (<c>reps</c> runs
+/// of <c>seconds</c>, median), and <c>connects</c> sequential TCP connects (median and p90). Needs root and iperf3;
+/// the lab is torn down at the end, whatever happens.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal static class PolicyTrafficMeasurement
@@ -42,25 +43,38 @@ internal static class PolicyTrafficMeasurement
             var server = network.Pod("bench/server");
             var serverAddress = open.PodsByName["bench/server"].Status.PodIP!;
             Console.WriteLine($"# policy-traffic: lab {lab}, client on node-1, server on node-2, iperf3 {reps} × {seconds} s, {connects} sequential connects");
-            Console.WriteLine("| policies selecting both pods | node-2 table rules | throughput (median of runs) | connect (median / p90) |");
-            Console.WriteLine("|---:|---:|---:|---:|");
-            foreach (var (count, cluster) in new[] { (0, (ClusterState?)null), (policies, enforced) })
+            Console.WriteLine("| policies selecting both pods | policy chains | node-2 table rules | rules a first packet meets (node-1 / node-2) | throughput (median of runs) | connect (median / p90) |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|");
+            var clientAddress = open.PodsByName["bench/client"].Status.PodIP!;
+            var runs = new (int Count, string Shape, ClusterState? Cluster, int FoldAbove)[]
+            {
+                (0, "none", null, 0),
+                (policies, "listed (every rule walked)", enforced, int.MaxValue),
+                (policies, $"folded (chains of more than {PolicyRulesetBuilder.DefaultFoldAbove} rules)", enforced, PolicyRulesetBuilder.DefaultFoldAbove),
+            };
+            foreach (var (count, shape, cluster, foldAbove) in runs)
             {
                 var rules = 0;
-                if (cluster is not null)
+                var met = new List<int>();
+                foreach (var node in open.Nodes)
                 {
-                    foreach (var node in cluster.Nodes)
+                    if (cluster is null)
                     {
-                        var table = PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, node.Name));
-                        Apply(network.Node(node.Name), NftScriptFor(table));
-                        rules = node.Name == "node-2" ? table.RuleCount : rules;
+                        Apply(network.Node(node.Name), $"add table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\ndelete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\n");
+                        met.Add(0);
+                        continue;
                     }
+
+                    var table = PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, node.Name), foldAbove: foldAbove);
+                    Apply(network.Node(node.Name), NftScriptFor(table));
+                    rules = node.Name == "node-2" ? table.RuleCount : rules;
+                    met.Add(RulesMet(table, clientAddress, serverAddress));
                 }
 
                 var throughput = Enumerable.Range(0, reps).Select(_ => Iperf(client.Name, server.Name, serverAddress, seconds)).Order().ToList();
                 var latencies = Connects(client, server, serverAddress, connects);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {count:N0} | {rules:N0} | {throughput[throughput.Count / 2] / 1e9:F2} Gbit/s ({string.Join(", ", throughput.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies, 0.5):F0} / {P(latencies, 0.9):F0} µs |"));
+                    $"| {count:N0} | {shape} | {rules:N0} | {string.Join(" / ", met)} | {throughput[throughput.Count / 2] / 1e9:F2} Gbit/s ({string.Join(", ", throughput.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies, 0.5):F0} / {P(latencies, 0.9):F0} µs |"));
             }
         }
         finally
@@ -69,6 +83,21 @@ internal static class PolicyTrafficMeasurement
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The rules the first packet of client → server meets in a node's forward hook, as the tracer walks them: the
+    /// four rules of <c>forward</c>, plus in each policy chain entered the rules up to the one that returned.
+    /// </summary>
+    private static int RulesMet(NftRuleset table, IPAddress client, IPAddress server)
+    {
+        var trace = new NftPacketTracer(table).TraceFilter("forward", new NftTracePacket(client, server, "tcp", 5201, NftIngress.Pod));
+        if (trace.Verdict != NftTraceVerdict.NotTranslated)
+        {
+            throw new InvalidOperationException($"the benchmark's policies deny client -> server: {trace.Decision}");
+        }
+
+        return table.Chain(PolicyRulesetBuilder.Forward)!.Rules.Count + trace.Steps.Where(s => s.Chain != PolicyRulesetBuilder.Forward).Sum(s => s.Rule);
     }
 
     /// <summary>Namespace bench with the client on node-1 and the server on node-2, and <paramref name="count"/> policies.</summary>
