@@ -20,9 +20,11 @@ namespace Maille.Benchmarks;
 /// pod on node-1 and a server pod on node-2, first without policy tables, then with each node's table for
 /// <c>policies</c> NetworkPolicies that all select both pods (ingress and egress isolated; the one rule that allows the
 /// traffic sorts last, so a listed chain makes a first packet walk every other rule), once with every chain listed
-/// and once folded as the enforcer does by default. For each: iperf3 TCP throughput client → server (<c>reps</c> runs
-/// of <c>seconds</c>, median), and <c>connects</c> sequential TCP connects (median and p90). Needs root and iperf3;
-/// the lab is torn down at the end, whatever happens.
+/// and once folded as the enforcer does by default. In <c>reps</c> rounds, each configuration in turn (so that the
+/// machine's drifting load falls on all alike): one iperf3 TCP run client → server of <c>seconds</c>, and
+/// <c>connects</c>/<c>reps</c> sequential TCP connects. Printed: throughput (median of the rounds, and each round in
+/// order) and connect time (median and p90 of all), and the ratios to no policy. Needs root and iperf3; the lab is
+/// torn down at the end, whatever happens.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal static class PolicyTrafficMeasurement
@@ -52,30 +54,37 @@ internal static class PolicyTrafficMeasurement
                 (policies, "listed (every rule walked)", enforced, int.MaxValue),
                 (policies, $"folded (chains of more than {PolicyRulesetBuilder.DefaultFoldAbove} rules)", enforced, PolicyRulesetBuilder.DefaultFoldAbove),
             };
-            foreach (var (count, shape, cluster, foldAbove) in runs)
+            // Rounds: each configuration in turn, once per round, so that the machine's drifting load falls on all alike.
+            var tables = runs.Select(run => open.Nodes.Select(node => run.Cluster is null ? null
+                : PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(run.Cluster, node.Name), foldAbove: run.FoldAbove)).ToList()).ToList();
+            var throughput = runs.Select(_ => new List<double>()).ToList();
+            var latencies = runs.Select(_ => new List<double>()).ToList();
+            for (var round = 0; round < reps; round++)
             {
-                var rules = 0;
-                var met = new List<int>();
-                foreach (var node in open.Nodes)
+                for (var r = 0; r < runs.Length; r++)
                 {
-                    if (cluster is null)
+                    for (var n = 0; n < open.Nodes.Count; n++)
                     {
-                        Apply(network.Node(node.Name), $"add table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\ndelete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\n");
-                        met.Add(0);
-                        continue;
+                        Apply(network.Node(open.Nodes[n].Name), tables[r][n] is { } table ? NftScriptFor(table)
+                            : $"add table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\ndelete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\n");
                     }
 
-                    var table = PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, node.Name), foldAbove: foldAbove);
-                    Apply(network.Node(node.Name), NftScriptFor(table));
-                    rules = node.Name == "node-2" ? table.RuleCount : rules;
-                    met.Add(RulesMet(table, clientAddress, serverAddress));
+                    throughput[r].Add(Iperf(client.Name, server.Name, serverAddress, seconds));
+                    latencies[r].AddRange(Connects(client, server, serverAddress, connects / reps));
                 }
-
-                var throughput = Enumerable.Range(0, reps).Select(_ => Iperf(client.Name, server.Name, serverAddress, seconds)).Order().ToList();
-                var latencies = Connects(client, server, serverAddress, connects);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {count:N0} | {shape} | {rules:N0} | {string.Join(" / ", met)} | {throughput[throughput.Count / 2] / 1e9:F2} Gbit/s ({string.Join(", ", throughput.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies, 0.5):F0} / {P(latencies, 0.9):F0} µs |"));
             }
+
+            for (var r = 0; r < runs.Length; r++)
+            {
+                var node2 = tables[r][open.Nodes.Select(n => n.Name).ToList().IndexOf("node-2")];
+                var met = tables[r].Select(t => t is null ? 0 : RulesMet(t, clientAddress, serverAddress));
+                var rounds = throughput[r];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {runs[r].Count:N0} | {runs[r].Shape} | {node2?.RuleCount ?? 0:N0} | {string.Join(" / ", met)} | {Median(rounds) / 1e9:F2} Gbit/s ({string.Join(", ", rounds.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies[r], 0.5):F0} / {P(latencies[r], 0.9):F0} µs |"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"# medians ÷ no policy: listed throughput {Median(throughput[1]) / Median(throughput[0]):F3}, connect {P(latencies[1], 0.5) / P(latencies[0], 0.5):F2}×; folded throughput {Median(throughput[2]) / Median(throughput[0]):F3}, connect {P(latencies[2], 0.5) / P(latencies[0], 0.5):F2}×"));
         }
         finally
         {
@@ -206,6 +215,8 @@ internal static class PolicyTrafficMeasurement
 
         return Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command[0]}");
     }
+
+    private static double Median(List<double> values) => P(values, 0.5);
 
     private static double P(List<double> values, double p)
     {

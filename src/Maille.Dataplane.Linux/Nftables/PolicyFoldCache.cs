@@ -14,8 +14,8 @@ internal sealed class PolicyFoldCache
     private readonly Lock gate = new();
     private Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    /// <summary>The map folded from <paramref name="chain"/> and the sets it names, from the cache or from <paramref name="fold"/>.</summary>
-    public NftSet Get(PolicyChain chain, IReadOnlyDictionary<string, PeerSet> peerSets, IReadOnlyDictionary<string, NamedPortSet> namedPortSets, Func<NftSet> fold)
+    /// <summary>The maps folded from <paramref name="chain"/> and the sets it names, from the cache or from <paramref name="fold"/>.</summary>
+    public IReadOnlyList<NftSet> Get(PolicyChain chain, IReadOnlyDictionary<string, PeerSet> peerSets, IReadOnlyDictionary<string, NamedPortSet> namedPortSets, Func<IReadOnlyList<NftSet>> fold)
     {
         var inputs = chain.Rules.Select(r => r.PeerSet).OfType<string>().Distinct(StringComparer.Ordinal).Select(n => (object)peerSets[n])
             .Concat(chain.Rules.Select(r => r.NamedPortSet).OfType<string>().Distinct(StringComparer.Ordinal).Select(n => namedPortSets[n]))
@@ -24,17 +24,17 @@ internal sealed class PolicyFoldCache
         {
             if (entries.TryGetValue(chain.Name, out var entry) && entry.Chain.Equals(chain) && entry.Inputs.SequenceEqual(inputs))
             {
-                return entry.Map;
+                return entry.Maps;
             }
         }
 
-        var map = fold();
+        var maps = fold();
         lock (gate)
         {
-            entries[chain.Name] = new Entry(chain, inputs, map);
+            entries[chain.Name] = new Entry(chain, inputs, maps);
         }
 
-        return map;
+        return maps;
     }
 
     /// <summary>Drops every entry but those of <paramref name="chains"/> (the chains folded by the build just made).</summary>
@@ -55,5 +55,5 @@ internal sealed class PolicyFoldCache
         }
     }
 
-    private sealed record Entry(PolicyChain Chain, object[] Inputs, NftSet Map);
+    private sealed record Entry(PolicyChain Chain, object[] Inputs, IReadOnlyList<NftSet> Maps);
 }

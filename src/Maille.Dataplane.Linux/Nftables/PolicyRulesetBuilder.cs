@@ -16,8 +16,9 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// most <c>foldAbove</c> compiled rules lists them: each counts into its policy rule's named counter and returns, using
 /// the interval sets <c>peers-HASH</c> of peer addresses and the sets <c>ports-HASH</c> of (address, protocol, port)
 /// for egress named ports. A longer chain is folded (<see cref="ChainFold"/>): one lookup of (peer address,
-/// protocol, destination port) in the object map of the chain's own name, whose disjoint elements name the counter
-/// of the first rule that allows each box, so a first packet meets two rules however many the policies have;</item>
+/// protocol, destination port) in the object map of the chain's own name for its rules with ports, then one of the
+/// peer address in the map <c>NAME-any</c> for its rules without ports; their disjoint elements name the counter of
+/// the first rule that allows each box, so a first packet meets at most three rules however many the policies have;</item>
 /// <item>in both shapes what no rule allows meets the chain's last rule, which denies.</item>
 /// </list>
 /// Sets are named by definition and maps after their chains, which are named by content, so a relabelled or new pod
@@ -37,8 +38,14 @@ internal static class PolicyRulesetBuilder
     /// <summary>nftables refuses longer rule comments.</summary>
     public const int MaxCommentLength = 128;
 
-    /// <summary>The type of a folded chain's map: peer address, protocol and destination port ranges to a counter.</summary>
-    public const string FoldedMapDeclaration = "type ipv4_addr . inet_proto . inet_service : counter; flags interval";
+    /// <summary>The type of a folded chain's map of rules with ports: peer address, protocol and destination port ranges to a counter.</summary>
+    public const string PortMapDeclaration = "type ipv4_addr . inet_proto . inet_service : counter; flags interval";
+
+    /// <summary>The type of a folded chain's map of rules without ports: peer address ranges to a counter.</summary>
+    public const string PeerMapDeclaration = "type ipv4_addr : counter; flags interval";
+
+    /// <summary>Appended to a folded chain's name, the name of its map of rules without ports.</summary>
+    public const string PeerMapSuffix = "-any";
 
     private static readonly EquatableArray<NftField> Source = new[] { NftField.SourceAddress };
     private static readonly EquatableArray<NftField> Destination = new[] { NftField.DestinationAddress };
@@ -77,8 +84,8 @@ internal static class PolicyRulesetBuilder
         {
             if (chain.Rules.Count > foldAbove)
             {
-                NftSet Fold() => new(chain.Name, FoldedMapDeclaration, new(ChainFold.Fold(chain, peerSets, namedPortSets).Select(Element)));
-                sets.Add(cache is null ? Fold() : cache.Get(chain, peerSets, namedPortSets, Fold));
+                IReadOnlyList<NftSet> Fold() => FoldedMaps(chain, ChainFold.Fold(chain, peerSets, namedPortSets));
+                sets.AddRange(cache is null ? Fold() : cache.Get(chain, peerSets, namedPortSets, Fold));
                 chains.Add(FoldedChain(chain, denied));
             }
             else
@@ -113,14 +120,51 @@ internal static class PolicyRulesetBuilder
         return new NftChain(chain.Name, null, new(rules));
     }
 
-    /// <summary>The map of the chain's name gives the policy rule that allows the packet (it counts there and returns); what it lacks is denied.</summary>
+    /// <summary>
+    /// Up to three rules: the rules with ports as one lookup in the map of the chain's name, then the rules without ports
+    /// as one lookup in its <c>-any</c> map (each gives the rule that allows the packet, which counts it and returns);
+    /// what neither holds is denied. A map exists when the chain has rules of its kind, whatever the pods.
+    /// </summary>
     private static NftChain FoldedChain(PolicyChain chain, PolicyDeniedAction denied)
     {
-        var key = chain.Direction == PolicyDirection.Ingress ? IngressKey : EgressKey;
-        var lookup = new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterMapStatement(key, chain.Name), Verdict(NftVerdict.Return) },
-            Comment($"the first rule of {string.Join(", ", chain.Policies)} that allows it counts it"));
-        return new NftChain(chain.Name, null, new[] { lookup, Deny(chain, denied) });
+        var policies = string.Join(", ", chain.Policies);
+        var ingress = chain.Direction == PolicyDirection.Ingress;
+        var rules = new List<NftRule>();
+        if (chain.Rules.Any(HasPorts))
+        {
+            rules.Add(new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterMapStatement(ingress ? IngressKey : EgressKey, chain.Name), Verdict(NftVerdict.Return) },
+                Comment($"rules with ports of {policies}: the first that allows it counts it")));
+        }
+
+        if (!chain.Rules.All(HasPorts))
+        {
+            rules.Add(new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterMapStatement(ingress ? Source : Destination, chain.Name + PeerMapSuffix), Verdict(NftVerdict.Return) },
+                Comment($"rules without ports of {policies}: the first that allows the peer counts it")));
+        }
+
+        rules.Add(Deny(chain, denied));
+        return new NftChain(chain.Name, null, new(rules));
     }
+
+    /// <summary>The maps of a folded chain, as <see cref="FoldedChain(PolicyChain, PolicyDeniedAction)"/> looks them up.</summary>
+    private static List<NftSet> FoldedMaps(PolicyChain chain, FoldedChain folded)
+    {
+        var maps = new List<NftSet>(2);
+        if (chain.Rules.Any(HasPorts))
+        {
+            maps.Add(new NftSet(chain.Name, PortMapDeclaration, new(folded.PortBoxes.Select(Element))));
+        }
+
+        if (!chain.Rules.All(HasPorts))
+        {
+            maps.Add(new NftSet(chain.Name + PeerMapSuffix, PeerMapDeclaration, new(folded.PeerRanges.Select(r => new NftElement(AddressRanges.Text(r.Peers), Data: Quoted(r.Rule))))));
+        }
+
+        return maps;
+    }
+
+    /// <summary>A rule with a protocol or a named port; the others match every protocol and port.</summary>
+    private static bool HasPorts(CompiledRule rule) => rule.Protocol is not null || rule.NamedPortSet is not null;
 
     private static NftRule Deny(PolicyChain chain, PolicyDeniedAction denied)
     {
@@ -159,7 +203,10 @@ internal static class PolicyRulesetBuilder
 
     /// <summary>A folded box as a map element: <c>198.19.1.0/24 . tcp . 80 : "ingress/x/allow/0"</c>.</summary>
     private static NftElement Element(FoldedElement box) =>
-        new(string.Join(NftElement.Separator, AddressRanges.Text(box.Peers), box.ProtocolText, box.Ports.ToString()), Data: $"\"{box.Rule.CounterName}\"");
+        new(string.Join(NftElement.Separator, AddressRanges.Text(box.Peers), box.ProtocolText, box.Ports.ToString()), Data: Quoted(box.Rule));
+
+    /// <summary>An object map's data: the quoted name of the rule's counter.</summary>
+    private static string Quoted(PolicyRuleId rule) => $"\"{rule.CounterName}\"";
 
     private static EquatableArray<NftElement> PodMap(NodePolicyPlan plan, Func<LocalPodPolicy, string?> chain) =>
         new(plan.Pods.Where(p => chain(p) is not null).Select(p => new NftElement(p.Address.ToString(), Verdict: NftVerdict.Jump(chain(p)!))));

@@ -73,7 +73,7 @@ public sealed class PolicyRulesetStateTests
     }
 
     [Fact]
-    public void AFoldedChain_ARelabelledPeer_IsOnlyElementCommandsOnTheChainsMap()
+    public void AFoldedChain_ARelabelledPeer_IsOnlyElementCommandsOnTheChainsMaps()
     {
         var state = Committed(Table(Policy("x", "from-b", FromB), foldAbove: 0));
         var relabelled = PlaygroundPods.Replace("  name: c\n  namespace: y\n  labels:\n    pod: c", "  name: c\n  namespace: y\n  labels:\n    pod: b", StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class PolicyRulesetStateTests
 
         var chain = state.Applied!.Chains.Single(c => c.Name.StartsWith("ingress-", StringComparison.Ordinal)).Name;
         Assert.False(change.Full);
-        Assert.Equal([$"add element ip maille-policy {chain} {{ 198.19.3.3 . 0-255 . 0-65535 : \"ingress/x/from-b/0\" }}"], change.Script.TrimEnd('\n').Split('\n'));
+        Assert.Equal([$"add element ip maille-policy {chain}-any {{ 198.19.3.3 : \"ingress/x/from-b/0\" }}"], change.Script.TrimEnd('\n').Split('\n'));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class PolicyRulesetStateTests
         var fromY = before.Chains.Single(c => c.Rules.Any(r => r.Text.Contains("y/from-y", StringComparison.Ordinal))).Name;
         var fromB = before.Chains.Single(c => c.Rules.Any(r => r.Text.Contains("x/from-b", StringComparison.Ordinal))).Name;
         Assert.Same(before.Set(fromY), after.Set(fromY));          // y's members did not change: the map is reused
-        Assert.NotEqual(before.Set(fromB), after.Set(fromB));      // y/c joined the pods b: folded again
+        Assert.NotEqual(before.Set(fromB + "-any"), after.Set(fromB + "-any"));      // y/c joined the pods b: folded again
     }
 
     private static NftRuleset Table(string policies, string? pods = null, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove) =>

@@ -6,26 +6,29 @@ namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>
 /// Folds the compiled rules of a <see cref="PolicyChain"/>, which a packet would otherwise try one after the other,
-/// into disjoint boxes of (peer address, IP protocol, destination port), each naming the first rule in chain order
-/// that matches all of it. One lookup of a packet in the boxes (an nftables interval map) then decides the chain and
-/// names the rule to count, however many rules the chain has.
+/// into two lookups whatever the number of rules (<see cref="FoldedChain"/>): disjoint (peer address, protocol, port)
+/// boxes for the rules with ports, tried first, then disjoint peer address ranges for the rules without ports. Each
+/// box and range names the first rule in chain order that matches all of it, so the lookups decide the chain and name
+/// the rule to count.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The boxes must not overlap: nftables refuses overlapping elements in a set of concatenated ranges, and where two
-/// rules overlap only the first may count. So the peer addresses are cut at every boundary of a rule's peers; within
-/// each address interval the rules whose peers hold it paint the (protocol, port) plane in chain order, each taking
-/// only what the rules before it left. Equal pieces of adjacent address intervals are joined again, so a run of
-/// addresses one rule decides alike stays one box. Cutting addresses first (rather than ports) keeps a rule without
-/// ports one box per address range, whatever ports the other rules name.
+/// Boxes must not overlap: nftables refuses overlapping elements in a set of concatenated ranges, and where two rules
+/// overlap only the first may count. So the peer addresses are cut at every edge of a rule's peers. Within each
+/// address interval, the first rule without ports that holds it (if any) takes every protocol and port there: it is
+/// that interval's range in <see cref="FoldedChain.PeerRanges"/>. The rules with ports before it (all of them when
+/// there is none) paint the ports of their protocols in chain order, each taking what the rules before it left: the
+/// interval's boxes in <see cref="FoldedChain.PortBoxes"/>. A packet is allowed by a box if one holds it, and otherwise
+/// by the range holding its peer: the box's rule comes before the range's rule, and no rule before the range's rule
+/// matches a packet no box holds. Equal pieces of adjacent address intervals are joined again.
 /// </para>
 /// <para>
-/// Protocols no rule names (ICMP and the rest) are matched only by rules without ports, as NetworkPolicy has it; their
-/// boxes cover every port value, since <c>th dport</c> reads two bytes of any transport header.
+/// Rules without ports match every protocol (ICMP and the rest, as NetworkPolicy has it) and packets too short to hold
+/// a port, since their ranges are looked up by address alone.
 /// </para>
 /// <para>
-/// The boxes are a function of the chain and of its sets' members, so a relabelled pod changes boxes (elements of the
-/// chain's map), never the chain itself. Pure and deterministic: boxes come sorted by address, protocol, port.
+/// The result is a function of the chain and of its sets' members, so a relabelled pod changes elements of the
+/// chain's maps, never the chain itself. Pure and deterministic: sorted by address, protocol, port.
 /// </para>
 /// </remarks>
 internal static class ChainFold
@@ -36,7 +39,7 @@ internal static class ChainFold
 
     private static readonly AddressRange Everywhere = new(0, uint.MaxValue);
 
-    public static ImmutableArray<FoldedElement> Fold(PolicyChain chain, IReadOnlyDictionary<string, PeerSet> peerSets, IReadOnlyDictionary<string, NamedPortSet> namedPortSets)
+    public static FoldedChain Fold(PolicyChain chain, IReadOnlyDictionary<string, PeerSet> peerSets, IReadOnlyDictionary<string, NamedPortSet> namedPortSets)
     {
         var shapes = new List<Shape>();
         for (var rule = 0; rule < chain.Rules.Count; rule++)
@@ -57,8 +60,10 @@ internal static class ChainFold
 
         events.Sort((a, b) => a.Address.CompareTo(b.Address));
         var boxes = new List<FoldedElement>();
-        var open = new Dictionary<(int FirstProtocol, int LastProtocol, PortRange Ports, int Rule), AddressRange>();
-        var paintings = new Dictionary<string, List<Piece>>(StringComparer.Ordinal);
+        var ranges = new List<FoldedElement>();
+        var openBoxes = new Dictionary<(int Protocol, PortRange Ports, int Rule), AddressRange>();
+        var openRanges = new Dictionary<int, AddressRange>();
+        var paintings = new Dictionary<string, (List<Piece> Pieces, int AnyPort)>(StringComparer.Ordinal);
         var active = new SortedSet<int>();
         var signature = new StringBuilder();
         for (var e = 0; e < events.Count;)
@@ -91,99 +96,84 @@ internal static class ChainFold
                 paintings.Add(key, painting);
             }
 
-            foreach (var piece in painting)
+            foreach (var piece in painting.Pieces)
             {
-                var box = (piece.FirstProtocol, piece.LastProtocol, piece.Ports, piece.Rule);
-                if (open.TryGetValue(box, out var addresses))
-                {
-                    if ((ulong)addresses.Last + 1 == interval.First)
-                    {
-                        open[box] = addresses with { Last = interval.Last };
-                        continue;
-                    }
+                Extend(openBoxes, (piece.Protocol, piece.Ports, piece.Rule), interval,
+                    done => boxes.Add(new FoldedElement(done, piece.Protocol, piece.Protocol, piece.Ports, chain.Rules[piece.Rule].Rule)));
+            }
 
-                    boxes.Add(new FoldedElement(addresses, piece.FirstProtocol, piece.LastProtocol, piece.Ports, chain.Rules[piece.Rule].Rule));
-                }
-
-                open[box] = interval;
+            if (painting.AnyPort >= 0)
+            {
+                Extend(openRanges, painting.AnyPort, interval, done => ranges.Add(AnyPortElement(done, chain.Rules[painting.AnyPort].Rule)));
             }
         }
 
-        boxes.AddRange(open.Select(o => new FoldedElement(o.Value, o.Key.FirstProtocol, o.Key.LastProtocol, o.Key.Ports, chain.Rules[o.Key.Rule].Rule)));
+        boxes.AddRange(openBoxes.Select(o => new FoldedElement(o.Value, o.Key.Protocol, o.Key.Protocol, o.Key.Ports, chain.Rules[o.Key.Rule].Rule)));
+        ranges.AddRange(openRanges.Select(o => AnyPortElement(o.Value, chain.Rules[o.Key].Rule)));
         boxes.Sort((a, b) => (a.Peers.First, a.FirstProtocol, a.Ports.First).CompareTo((b.Peers.First, b.FirstProtocol, b.Ports.First)));
-        return [.. boxes];
+        ranges.Sort((a, b) => a.Peers.First.CompareTo(b.Peers.First));
+        return new FoldedChain(new(boxes), new(ranges));
+    }
+
+    private static FoldedElement AnyPortElement(AddressRange peers, PolicyRuleId rule) => new(peers, 0, IpProtocols.Last, AnyPort, rule);
+
+    /// <summary>
+    /// Grows the open piece <paramref name="key"/> by <paramref name="interval"/> when it ends just before it; otherwise
+    /// closes it (<paramref name="close"/>) and opens it again at the interval.
+    /// </summary>
+    private static void Extend<TKey>(Dictionary<TKey, AddressRange> open, TKey key, AddressRange interval, Action<AddressRange> close)
+        where TKey : notnull
+    {
+        if (open.TryGetValue(key, out var addresses))
+        {
+            if ((ulong)addresses.Last + 1 == interval.First)
+            {
+                open[key] = addresses with { Last = interval.Last };
+                return;
+            }
+
+            close(addresses);
+        }
+
+        open[key] = interval;
     }
 
     /// <summary>
-    /// The (protocol, port) plane of one address interval painted by the shapes that hold it, in chain order: each
-    /// takes the ports the shapes before it left. Protocols no active shape names go to the first shape without ports;
-    /// adjacent protocols painted alike are joined.
+    /// One address interval: the first shape without ports that holds it (-1 when none), and the ports of each
+    /// protocol painted by the shapes with ports before it, in chain order: each takes the ports those before it left.
     /// </summary>
-    private static List<Piece> Paint(List<Shape> shapes, SortedSet<int> active)
+    private static (List<Piece> Pieces, int AnyPort) Paint(List<Shape> shapes, SortedSet<int> active)
     {
-        var named = new SortedSet<int>();
-        var anyProtocol = -1;
+        var before = new List<Shape>();
+        var anyPort = -1;
         foreach (var s in active)
         {
-            if (shapes[s].Protocol is { } protocol)
+            if (shapes[s].Protocol is null)
             {
-                named.Add(protocol);
-            }
-            else if (anyProtocol < 0)
-            {
-                anyProtocol = s;
-            }
-        }
-
-        var rows = new List<(int First, int Last, List<(PortRange Ports, int Rule)> Ports)>();
-        var others = anyProtocol < 0 ? [] : new List<(PortRange, int)> { (AnyPort, shapes[anyProtocol].Rule) };
-        var next = 0;
-        foreach (var protocol in named.Append(IpProtocols.Last + 1))
-        {
-            if (protocol > next)
-            {
-                rows.Add((next, protocol - 1, others));
+                anyPort = shapes[s].Rule;
+                break;
             }
 
-            if (protocol <= IpProtocols.Last)
-            {
-                rows.Add((protocol, protocol, PaintPorts(shapes, active, protocol)));
-            }
-
-            next = protocol + 1;
+            before.Add(shapes[s]);
         }
 
         var pieces = new List<Piece>();
-        var joined = new Dictionary<(PortRange Ports, int Rule), int>();
-        foreach (var (first, last, ports) in rows)
+        foreach (var protocol in before.Select(s => s.Protocol!.Value).Distinct().Order())
         {
-            foreach (var (range, rule) in ports)
-            {
-                // A piece equal to one of the row just before (protocols adjacent) extends it.
-                if (joined.TryGetValue((range, rule), out var index) && pieces[index].LastProtocol + 1 == first)
-                {
-                    pieces[index] = pieces[index] with { LastProtocol = last };
-                }
-                else
-                {
-                    joined[(range, rule)] = pieces.Count;
-                    pieces.Add(new Piece(first, last, range, rule));
-                }
-            }
+            pieces.AddRange(PaintPorts(before, protocol).Select(p => new Piece(protocol, p.Ports, p.Rule)));
         }
 
-        return pieces;
+        return (pieces, anyPort);
     }
 
-    /// <summary>The ports of one protocol painted by the active shapes that apply to it, in chain order.</summary>
-    private static List<(PortRange Ports, int Rule)> PaintPorts(List<Shape> shapes, SortedSet<int> active, int protocol)
+    /// <summary>The ports of one protocol painted by the shapes (with ports, in chain order) that apply to it.</summary>
+    private static List<(PortRange Ports, int Rule)> PaintPorts(List<Shape> shapes, int protocol)
     {
         var painted = new List<(PortRange Ports, int Rule)>();
         var covered = new List<PortRange>();
-        foreach (var s in active)
+        foreach (var shape in shapes)
         {
-            var shape = shapes[s];
-            if (shape.Protocol is { } own && own != protocol)
+            if (shape.Protocol != protocol)
             {
                 continue;
             }
@@ -242,8 +232,8 @@ internal static class ChainFold
         return joined;
     }
 
-    /// <summary>Protocols <see cref="FirstProtocol"/>–<see cref="LastProtocol"/>, <see cref="Ports"/>: the rule at index <see cref="Rule"/> of the chain.</summary>
-    private readonly record struct Piece(int FirstProtocol, int LastProtocol, PortRange Ports, int Rule);
+    /// <summary><see cref="Protocol"/> on <see cref="Ports"/>: the rule at index <see cref="Rule"/> of the chain.</summary>
+    private readonly record struct Piece(int Protocol, PortRange Ports, int Rule);
 
     /// <summary>
     /// A compiled rule, or one destination port of an egress named port, as a region: peer addresses × a protocol

@@ -4,9 +4,10 @@ using Maille.Model;
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>
-/// One box of a folded policy chain (<see cref="ChainFold"/>): every packet whose peer address (the source for
-/// ingress, the destination for egress), IP protocol number and destination port fall in it is allowed by
-/// <see cref="Rule"/>, the first rule of the chain that matches it. Boxes of one chain never overlap.
+/// One box of a folded policy chain (<see cref="FoldedChain"/>): a packet whose peer address (the source for ingress,
+/// the destination for egress), IP protocol number and destination port fall in it, and that no box tried before
+/// holds, is allowed by <see cref="Rule"/>, the first rule of the chain that matches it. Boxes of one list never
+/// overlap.
 /// </summary>
 internal readonly record struct FoldedElement(AddressRange Peers, int FirstProtocol, int LastProtocol, PortRange Ports, PolicyRuleId Rule)
 {
