@@ -17,7 +17,8 @@ namespace Maille.Benchmarks;
 
 /// <summary>
 /// <c>policy-traffic</c>: what enforcement costs the packets. A two-node lab (lab name <c>polbenchPID</c>) with a client
-/// pod on node-1 and a server pod on node-2, first without policy tables, then with each node's table for
+/// pod on node-1 and a server pod on node-2: without policy tables, with each node's table for no policy (conntrack
+/// and the forward chain's rules, as an enforcer without policies has them), then with each node's table for
 /// <c>policies</c> NetworkPolicies that all select both pods (ingress and egress isolated; the one rule that allows the
 /// traffic sorts last, so a listed chain makes a first packet walk every other rule), once with every chain listed
 /// and once folded as the enforcer does by default. In <c>reps</c> rounds, each configuration in turn (so that the
@@ -50,7 +51,8 @@ internal static class PolicyTrafficMeasurement
             var clientAddress = open.PodsByName["bench/client"].Status.PodIP!;
             var runs = new (int Count, string Shape, ClusterState? Cluster, int FoldAbove)[]
             {
-                (0, "none", null, 0),
+                (0, "none (no table)", null, 0),
+                (0, "none (the table with no policy: conntrack and forward's four rules)", open, PolicyRulesetBuilder.DefaultFoldAbove),
                 (policies, "listed (every rule walked)", enforced, int.MaxValue),
                 (policies, $"folded (chains of more than {PolicyRulesetBuilder.DefaultFoldAbove} rules)", enforced, PolicyRulesetBuilder.DefaultFoldAbove),
             };
@@ -83,8 +85,11 @@ internal static class PolicyTrafficMeasurement
                     $"| {runs[r].Count:N0} | {runs[r].Shape} | {node2?.RuleCount ?? 0:N0} | {string.Join(" / ", met)} | {Median(rounds) / 1e9:F2} Gbit/s ({string.Join(", ", rounds.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies[r], 0.5):F0} / {P(latencies[r], 0.9):F0} µs |"));
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"# medians ÷ no policy: listed throughput {Median(throughput[1]) / Median(throughput[0]):F3}, connect {P(latencies[1], 0.5) / P(latencies[0], 0.5):F2}×; folded throughput {Median(throughput[2]) / Median(throughput[0]):F3}, connect {P(latencies[2], 0.5) / P(latencies[0], 0.5):F2}×"));
+            foreach (var baseline in new[] { 0, 1 })
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"# medians ÷ row {baseline + 1}: listed throughput {Median(throughput[2]) / Median(throughput[baseline]):F3}, connect {P(latencies[2], 0.5) / P(latencies[baseline], 0.5):F2}×; folded throughput {Median(throughput[3]) / Median(throughput[baseline]):F3}, connect {P(latencies[3], 0.5) / P(latencies[baseline], 0.5):F2}×"));
+            }
         }
         finally
         {
