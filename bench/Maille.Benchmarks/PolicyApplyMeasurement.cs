@@ -13,9 +13,10 @@ namespace Maille.Benchmarks;
 /// <summary>
 /// <c>policy-apply</c>: one node's NetworkPolicy table for <see cref="SyntheticPolicies"/> (1,000 policies over 1,000
 /// pods in 20 namespaces, 3 nodes by default), planned, rendered and applied through in-process libnftables in a
-/// scratch network namespace, as a node's <c>NodePolicyEnforcer</c> does: the full sync, then <c>changes</c> partial
+/// scratch network namespace, as a node's <c>NodePolicyEnforcer</c> does (with its cache of folded maps): the full sync, then <c>changes</c> partial
 /// syncs of two kinds (a pod relabelled, a policy's port changed), each timed from the new cluster state to the
-/// kernel's answer (plan + render + apply), median and 90th percentile. Needs root; the namespace is
+/// kernel's answer (plan + render + apply), median and 90th percentile. <c>--fold-above N</c> folds chains of more
+/// than N compiled rules (default as the enforcer). Needs root; the namespace is
 /// <c>maille-polbench-PID</c> and is deleted at the end, whatever happens.
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -26,6 +27,7 @@ internal static class PolicyApplyMeasurement
         var pods = int.Parse(Argument(args, "--pods", "1000"), CultureInfo.InvariantCulture);
         var policies = int.Parse(Argument(args, "--policies", "1000"), CultureInfo.InvariantCulture);
         var changes = int.Parse(Argument(args, "--changes", "50"), CultureInfo.InvariantCulture);
+        var foldAbove = int.Parse(Argument(args, "--fold-above", PolicyRulesetBuilder.DefaultFoldAbove.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource("policies.yaml", SyntheticPolicies.Yaml(namespaces: 20, pods: pods, policies: policies))]);
         var config = ClusterConfig.Default with { NodeCount = 3 };
         var planned = ClusterPlanner.Plan(manifests, config, diagnostics);
@@ -42,21 +44,22 @@ internal static class PolicyApplyMeasurement
                 var plan = NodePolicyPlanner.Plan(cluster, "node-1");
                 var planTime = watch.Elapsed;
                 watch.Restart();
-                var full = state.Prepare(PolicyRulesetBuilder.Build(plan));
+                var folds = new PolicyFoldCache();
+                var full = state.Prepare(PolicyRulesetBuilder.Build(plan, foldAbove: foldAbove, cache: folds));
                 var renderTime = watch.Elapsed;
                 watch.Restart();
                 Check(context.Run(full.Script));
                 var applyTime = watch.Elapsed;
                 state.Commit(full);
-                Console.WriteLine($"# policy-apply: {policies:N0} policies over {pods:N0} pods, node-1 of 3; libnftables in-process, namespace {name}");
+                Console.WriteLine($"# policy-apply: {policies:N0} policies over {pods:N0} pods, node-1 of 3; chains of more than {foldAbove} rules folded; libnftables in-process, namespace {name}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"# node-1 table: {plan.Pods.Count} pods ({plan.Pods.Count(p => p.IngressChain is not null)} ingress-isolated), {plan.Chains.Count} chains, {full.Desired.RuleCount:N0} rules, {full.Desired.Sets.Count} sets, {full.Desired.ElementCount:N0} elements, {full.Desired.Counters.Count:N0} counters, {full.CommandCount} commands"));
+                    $"# node-1 table: {plan.Pods.Count} pods ({plan.Pods.Count(p => p.IngressChain is not null)} ingress-isolated), {plan.Chains.Count} chains ({plan.Chains.Count(c => c.Rules.Count > foldAbove)} folded), {full.Desired.RuleCount:N0} rules, {full.Desired.Sets.Count} sets, {full.Desired.ElementCount:N0} elements, {full.Desired.Counters.Count:N0} counters, {full.CommandCount} commands"));
                 Console.WriteLine("| step | plan | render | apply | total | commands |");
                 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| full sync | {planTime.TotalMilliseconds:F0} ms | {renderTime.TotalMilliseconds:F0} ms | {applyTime.TotalMilliseconds:F0} ms | {(planTime + renderTime + applyTime).TotalMilliseconds:F0} ms | {full.CommandCount} |"));
-                Partial(context, state, "a pod relabelled (median / p90)", changes, i => Relabelled(cluster, manifests, config, i));
-                Partial(context, state, "a policy's port changed (median / p90)", changes, i => PortChanged(cluster, manifests, config, i));
+                Partial(context, state, foldAbove, folds, "a pod relabelled (median / p90)", changes, i => Relabelled(cluster, manifests, config, i));
+                Partial(context, state, foldAbove, folds, "a policy's port changed (median / p90)", changes, i => PortChanged(cluster, manifests, config, i));
                 Check(context.Run($"delete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
             });
         }
@@ -68,7 +71,7 @@ internal static class PolicyApplyMeasurement
         return 0;
     }
 
-    private static void Partial(NftContext context, PolicyRulesetState state, string label, int changes, Func<int, ClusterState> variant)
+    private static void Partial(NftContext context, PolicyRulesetState state, int foldAbove, PolicyFoldCache folds, string label, int changes, Func<int, ClusterState> variant)
     {
         var (plans, renders, applies, totals) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         var commands = new List<double>();
@@ -79,7 +82,7 @@ internal static class PolicyApplyMeasurement
             var plan = NodePolicyPlanner.Plan(cluster, "node-1");
             var planned = watch.Elapsed;
             watch.Restart();
-            var change = state.Prepare(PolicyRulesetBuilder.Build(plan));
+            var change = state.Prepare(PolicyRulesetBuilder.Build(plan, foldAbove: foldAbove, cache: folds));
             var rendered = watch.Elapsed;
             watch.Restart();
             if (change.CommandCount > 0)

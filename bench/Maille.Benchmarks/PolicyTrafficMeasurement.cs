@@ -17,11 +17,15 @@ namespace Maille.Benchmarks;
 
 /// <summary>
 /// <c>policy-traffic</c>: what enforcement costs the packets. A two-node lab (lab name <c>polbenchPID</c>) with a client
-/// pod on node-1 and a server pod on node-2, first without policy tables, then with each node's table for
+/// pod on node-1 and a server pod on node-2: without policy tables, with each node's table for no policy (conntrack
+/// and the forward chain's rules, as an enforcer without policies has them), then with each node's table for
 /// <c>policies</c> NetworkPolicies that all select both pods (ingress and egress isolated; the one rule that allows the
-/// traffic sorts last, so a first packet walks every other rule). For each: iperf3 TCP throughput client → server
-/// (<c>reps</c> runs of <c>seconds</c>, median), and <c>connects</c> sequential TCP connects (median and p90). Needs
-/// root and iperf3; the lab is torn down at the end, whatever happens.
+/// traffic sorts last, so a listed chain makes a first packet walk every other rule), once with every chain listed
+/// and once folded as the enforcer does by default. In <c>reps</c> rounds, each configuration in turn (so that the
+/// machine's drifting load falls on all alike): one iperf3 TCP run client → server of <c>seconds</c>, and
+/// <c>connects</c>/<c>reps</c> sequential TCP connects. Printed: throughput (median of the rounds, and each round in
+/// order) and connect time (median and p90 of all), and the ratios to no policy. Needs root and iperf3; the lab is
+/// torn down at the end, whatever happens.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal static class PolicyTrafficMeasurement
@@ -42,25 +46,49 @@ internal static class PolicyTrafficMeasurement
             var server = network.Pod("bench/server");
             var serverAddress = open.PodsByName["bench/server"].Status.PodIP!;
             Console.WriteLine($"# policy-traffic: lab {lab}, client on node-1, server on node-2, iperf3 {reps} × {seconds} s, {connects} sequential connects");
-            Console.WriteLine("| policies selecting both pods | node-2 table rules | throughput (median of runs) | connect (median / p90) |");
-            Console.WriteLine("|---:|---:|---:|---:|");
-            foreach (var (count, cluster) in new[] { (0, (ClusterState?)null), (policies, enforced) })
+            Console.WriteLine("| policies selecting both pods | policy chains | node-2 table rules | rules a first packet meets (node-1 / node-2) | throughput (median of runs) | connect (median / p90) |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|");
+            var clientAddress = open.PodsByName["bench/client"].Status.PodIP!;
+            var runs = new (int Count, string Shape, ClusterState? Cluster, int FoldAbove)[]
             {
-                var rules = 0;
-                if (cluster is not null)
+                (0, "none (no table)", null, 0),
+                (0, "none (the table with no policy: conntrack and forward's four rules)", open, PolicyRulesetBuilder.DefaultFoldAbove),
+                (policies, "listed (every rule walked)", enforced, int.MaxValue),
+                (policies, $"folded (chains of more than {PolicyRulesetBuilder.DefaultFoldAbove} rules)", enforced, PolicyRulesetBuilder.DefaultFoldAbove),
+            };
+            // Rounds: each configuration in turn, once per round, so that the machine's drifting load falls on all alike.
+            var tables = runs.Select(run => open.Nodes.Select(node => run.Cluster is null ? null
+                : PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(run.Cluster, node.Name), foldAbove: run.FoldAbove)).ToList()).ToList();
+            var throughput = runs.Select(_ => new List<double>()).ToList();
+            var latencies = runs.Select(_ => new List<double>()).ToList();
+            for (var round = 0; round < reps; round++)
+            {
+                for (var r = 0; r < runs.Length; r++)
                 {
-                    foreach (var node in cluster.Nodes)
+                    for (var n = 0; n < open.Nodes.Count; n++)
                     {
-                        var table = PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, node.Name));
-                        Apply(network.Node(node.Name), NftScriptFor(table));
-                        rules = node.Name == "node-2" ? table.RuleCount : rules;
+                        Apply(network.Node(open.Nodes[n].Name), tables[r][n] is { } table ? NftScriptFor(table)
+                            : $"add table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\ndelete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}\n");
                     }
-                }
 
-                var throughput = Enumerable.Range(0, reps).Select(_ => Iperf(client.Name, server.Name, serverAddress, seconds)).Order().ToList();
-                var latencies = Connects(client, server, serverAddress, connects);
+                    throughput[r].Add(Iperf(client.Name, server.Name, serverAddress, seconds));
+                    latencies[r].AddRange(Connects(client, server, serverAddress, connects / reps));
+                }
+            }
+
+            for (var r = 0; r < runs.Length; r++)
+            {
+                var node2 = tables[r][open.Nodes.Select(n => n.Name).ToList().IndexOf("node-2")];
+                var met = tables[r].Select(t => t is null ? 0 : RulesMet(t, clientAddress, serverAddress));
+                var rounds = throughput[r];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {count:N0} | {rules:N0} | {throughput[throughput.Count / 2] / 1e9:F2} Gbit/s ({string.Join(", ", throughput.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies, 0.5):F0} / {P(latencies, 0.9):F0} µs |"));
+                    $"| {runs[r].Count:N0} | {runs[r].Shape} | {node2?.RuleCount ?? 0:N0} | {string.Join(" / ", met)} | {Median(rounds) / 1e9:F2} Gbit/s ({string.Join(", ", rounds.Select(t => (t / 1e9).ToString("F2", CultureInfo.InvariantCulture)))}) | {P(latencies[r], 0.5):F0} / {P(latencies[r], 0.9):F0} µs |"));
+            }
+
+            foreach (var baseline in new[] { 0, 1 })
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"# medians ÷ row {baseline + 1}: listed throughput {Median(throughput[2]) / Median(throughput[baseline]):F3}, connect {P(latencies[2], 0.5) / P(latencies[baseline], 0.5):F2}×; folded throughput {Median(throughput[3]) / Median(throughput[baseline]):F3}, connect {P(latencies[3], 0.5) / P(latencies[baseline], 0.5):F2}×"));
             }
         }
         finally
@@ -69,6 +97,21 @@ internal static class PolicyTrafficMeasurement
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The rules the first packet of client → server meets in a node's forward hook, as the tracer walks them: the
+    /// four rules of <c>forward</c>, plus in each policy chain entered the rules up to the one that returned.
+    /// </summary>
+    private static int RulesMet(NftRuleset table, IPAddress client, IPAddress server)
+    {
+        var trace = new NftPacketTracer(table).TraceFilter("forward", new NftTracePacket(client, server, "tcp", 5201, NftIngress.Pod));
+        if (trace.Verdict != NftTraceVerdict.NotTranslated)
+        {
+            throw new InvalidOperationException($"the benchmark's policies deny client -> server: {trace.Decision}");
+        }
+
+        return table.Chain(PolicyRulesetBuilder.Forward)!.Rules.Count + trace.Steps.Where(s => s.Chain != PolicyRulesetBuilder.Forward).Sum(s => s.Rule);
     }
 
     /// <summary>Namespace bench with the client on node-1 and the server on node-2, and <paramref name="count"/> policies.</summary>
@@ -177,6 +220,8 @@ internal static class PolicyTrafficMeasurement
 
         return Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command[0]}");
     }
+
+    private static double Median(List<double> values) => P(values, 0.5);
 
     private static double P(List<double> values, double p)
     {

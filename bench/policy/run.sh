@@ -2,7 +2,7 @@
 # NetworkPolicy data plane apply benchmark: one node's table for 1,000 policies over 1,000 pods, planned, rendered and
 # applied through in-process libnftables inside a scratch network namespace (maille-polbench-PID, deleted at the end),
 # then partial syncs (a pod relabelled, a policy changed). Needs root and the nftables package.
-# Usage: bench/policy/run.sh [--pods 1000] [--policies 1000] [--changes 50]
+# Usage: bench/policy/run.sh [--pods 1000] [--policies 1000] [--changes 50] [--fold-above 32]  (chains of more compiled rules are folded)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

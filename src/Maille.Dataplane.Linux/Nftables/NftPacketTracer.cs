@@ -117,11 +117,11 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
                 continue;
             }
 
-            var step = new NftTraceStep(chain.Name, index + 1, rule.Text);
+            var step = new NftTraceStep(chain.Name, index + 1, rule.Text, Counter: rule.Statements.OfType<NftCounterStatement>().FirstOrDefault(c => c.Name is not null)?.Name);
             var ruleRecorded = false;
             foreach (var statement in rule.Statements)
             {
-                var outcome = Execute(statement, state, steps, depth, step, ref ruleRecorded);
+                var outcome = Execute(statement, state, steps, depth, ref step, ref ruleRecorded);
                 if (outcome is null)
                 {
                     break; // a map lookup without an entry: the rest of the rule does not run
@@ -145,7 +145,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
     }
 
     /// <summary>Runs one statement; null when a lookup misses (the rule stops there, as nftables' NFT_BREAK).</summary>
-    private Outcome? Execute(NftStatement statement, PacketState state, List<NftTraceStep> steps, int depth, NftTraceStep step, ref bool recorded)
+    private Outcome? Execute(NftStatement statement, PacketState state, List<NftTraceStep> steps, int depth, ref NftTraceStep step, ref bool recorded)
     {
         NftVerdict? verdict = null;
         switch (statement)
@@ -154,7 +154,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
                 verdict = v.Verdict;
                 break;
             case NftVerdictMapStatement vmap:
-                verdict = Lookup(vmap.Map, Key(vmap.Key, state.Packet))?.Verdict;
+                verdict = Lookup(vmap.Map, vmap.Key, Key(vmap.Key, state.Packet))?.Verdict;
                 if (verdict is null)
                 {
                     return null;
@@ -167,7 +167,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
             case NftDnatMapStatement dnat:
                 var key = Key(dnat.Key, state.Packet);
                 var found = Enumerable.Range(0, dnat.Modulus)
-                    .Select(i => Lookup(dnat.Map, [.. key, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                    .Select(i => Lookup(dnat.Map, dnat.Key, [.. key, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                     .OfType<NftElement>()
                     .Select(e => new Candidate(IPAddress.Parse(e.DataParts[0]), int.Parse(e.DataParts[1], System.Globalization.CultureInfo.InvariantCulture), state.Mark))
                     .ToList();
@@ -190,6 +190,15 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
             case NftSetUpdateStatement:
                 return Outcome.Continue(state);
             case NftCounterStatement:
+                Record(steps, step, ref recorded);
+                return Outcome.Continue(state);
+            case NftCounterMapStatement counterMap:
+                if (Lookup(counterMap.Map, counterMap.Key, Key(counterMap.Key, state.Packet)) is not { } counted)
+                {
+                    return null;
+                }
+
+                step = step with { Element = counted.Text, Counter = counted.Data?.Trim('"') };
                 Record(steps, step, ref recorded);
                 return Outcome.Continue(state);
             case NftNumgenVmapStatement numgen:
@@ -233,7 +242,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
     private bool Holds(NftMatch match, PacketState state) => match switch
     {
         NftValueMatch value => Compare(value, state) != value.Negated,
-        NftSetMatch set => (Lookup(set.Set, Key(set.Key, state.Packet)) is not null) != set.Negated,
+        NftSetMatch set => (Lookup(set.Set, set.Key, Key(set.Key, state.Packet)) is not null) != set.Negated,
         NftMarkMatch mark => ((state.Mark & mark.Mask) != 0) == mark.IsSet,
         _ => throw new NotSupportedException($"the tracer does not know {match.GetType().Name}"),
     };
@@ -245,7 +254,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
         NftField.SourceAddressType => match.Value == "local" && state.Packet.Ingress == NftIngress.NodeLocal,
         NftField.ConntrackStatus => match.Value == "dnat" && state.Translated,
         NftField.ConntrackState => match.Value.Split(',').Contains(state.Packet.ConntrackState),
-        NftField.DestinationPort when match.Value.Contains('-', StringComparison.Ordinal) => PartMatches(match.Value, Field(match.Field, state.Packet)),
+        NftField.DestinationPort when match.Value.Contains('-', StringComparison.Ordinal) => PartMatches(match.Field, match.Value, Field(match.Field, state.Packet)),
         _ => Field(match.Field, state.Packet) == match.Value,
     };
 
@@ -263,21 +272,31 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
         _ => throw new NotSupportedException($"{field} is not a key field"),
     };
 
-    /// <summary>The element whose key matches; key parts holding a '/' are networks (interval sets).</summary>
-    private NftElement? Lookup(string set, string[] key) =>
+    /// <summary>
+    /// The element whose key matches; key parts holding a '/' are networks and parts holding a '-' ranges (interval
+    /// sets). <paramref name="fields"/> name the key's parts (a key may end with parts no field names, as numgen's).
+    /// </summary>
+    private NftElement? Lookup(string set, EquatableArray<NftField> fields, string[] key) =>
         sets.TryGetValue(set, out var found)
-            ? found.Elements.FirstOrDefault(e => e.KeyParts is var parts && parts.Length == key.Length && parts.Select((part, i) => PartMatches(part, key[i])).All(m => m))
+            ? found.Elements.FirstOrDefault(e => e.KeyParts is var parts && parts.Length == key.Length
+                && parts.Select((part, i) => PartMatches(i < fields.Count ? fields[i] : null, part, key[i])).All(m => m))
             : throw new InvalidOperationException($"no set {set}");
 
     /// <summary>
     /// A key part against a packet's value: equal, a network holding the address, or an inclusive range
-    /// (<c>198.19.3.3-198.19.255.255</c>, <c>32000-32768</c>) holding the address or number.
+    /// (<c>198.19.3.3-198.19.255.255</c>, <c>32000-32768</c>) holding the address or number. Protocols compare by
+    /// number, so that <c>icmp</c> falls in <c>0-5</c>.
     /// </summary>
-    private static bool PartMatches(string part, string value)
+    private static bool PartMatches(NftField? field, string part, string value)
     {
         if (part == value)
         {
             return true;
+        }
+
+        if (field == NftField.Protocol)
+        {
+            return ProtocolMatches(part, value);
         }
 
         if (part.Contains('/', StringComparison.Ordinal))
@@ -301,6 +320,19 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
             && int.TryParse(part.AsSpan(0, dash), System.Globalization.CultureInfo.InvariantCulture, out var low)
             && int.TryParse(part.AsSpan(dash + 1), System.Globalization.CultureInfo.InvariantCulture, out var high)
             && low <= port && port <= high;
+    }
+
+    private static bool ProtocolMatches(string part, string value)
+    {
+        if (Maille.Engine.NetworkPolicies.IpProtocols.Parse(value) is not { } number)
+        {
+            return false;
+        }
+
+        var dash = part.IndexOf('-', StringComparison.Ordinal);
+        return dash < 0
+            ? Maille.Engine.NetworkPolicies.IpProtocols.Parse(part) == number
+            : Maille.Engine.NetworkPolicies.IpProtocols.Parse(part[..dash]) <= number && number <= Maille.Engine.NetworkPolicies.IpProtocols.Parse(part[(dash + 1)..]);
     }
 
     private enum OutcomeKind

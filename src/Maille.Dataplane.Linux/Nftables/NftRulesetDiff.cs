@@ -51,9 +51,13 @@ internal static class NftRulesetDiff
             script.AddElements(set.Name, set.Elements);
         }
 
-        foreach (var set in to.Sets.Where(s => !s.Dynamic && from.Set(s.Name) is not null))
+        foreach (var set in to.Sets.Where(s => !s.Dynamic))
         {
-            WriteElements(script, from.Set(set.Name)!, set);
+            // Equal sets (often the same object, a folded map reused) need no command and no comparison by key.
+            if (from.Set(set.Name) is { } old && !old.Elements.Equals(set.Elements))
+            {
+                WriteElements(script, old, set);
+            }
         }
 
         var removedChains = from.Chains.Where(c => to.Chain(c.Name) is null).ToList();

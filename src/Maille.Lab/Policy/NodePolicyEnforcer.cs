@@ -33,6 +33,7 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
     private readonly NamespaceWorker worker;
     private readonly NftContext context;
     private readonly PolicyRulesetState state = new();
+    private readonly PolicyFoldCache folds = new();
     private readonly Lock gate = new();
     private NodePolicyEnforcerStatus status = new();
     private NodePolicyPlan? plan;
@@ -42,6 +43,7 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
     {
         this.nodeName = nodeName;
         this.options = options ?? new NodePolicyEnforcerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(this.options.FoldChainsAbove, nameof(options));
         worker = new NamespaceWorker(node, $"maille-policy-{nodeName}");
         try
         {
@@ -116,7 +118,7 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
     {
         var started = Stopwatch.GetTimestamp();
         var desiredPlan = NodePolicyPlanner.Plan(cluster, nodeName);
-        var desired = PolicyRulesetBuilder.Build(desiredPlan, options.DeniedAction);
+        var desired = PolicyRulesetBuilder.Build(desiredPlan, options.DeniedAction, options.FoldChainsAbove, folds);
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);

@@ -9,6 +9,12 @@ internal sealed record NodePolicyEnforcerOptions
     public PolicyDeniedAction DeniedAction { get; init; } = PolicyDeniedAction.Reject;
 
     /// <summary>
+    /// A policy chain with more compiled rules than this is folded into one map lookup (a first packet meets two
+    /// rules, not one per rule); shorter chains list their rules over shared peer sets. 0 folds every chain with rules.
+    /// </summary>
+    public int FoldChainsAbove { get; init; } = PolicyRulesetBuilder.DefaultFoldAbove;
+
+    /// <summary>
     /// After a change, delete the conntrack entries of connections the new policy denies, so that they stop at once
     /// instead of living on as established (kube-network-policies' strict mode). Needs the <c>conntrack</c> command.
     /// </summary>

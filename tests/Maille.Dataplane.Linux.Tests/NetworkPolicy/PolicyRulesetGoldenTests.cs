@@ -8,8 +8,9 @@ namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 /// <summary>
 /// Golden policy tables. Each folder under <c>testassets/netpol</c> holds <c>input.yaml</c> (policies and extra
 /// objects, planned together with examples/netpol-playground/pods.yaml on three nodes) and one <c>NODE.nft</c> per
-/// node: the exact full-sync transaction that node applies. <c>testassets/netpol/playground</c> holds node-1's table
-/// for each playground scenario. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change,
+/// node: the exact full-sync transaction that node applies, with chains folded as the enforcer does by default; in the
+/// <c>folded</c> folder every chain is folded. <c>testassets/netpol/playground</c> holds node-1's table for each
+/// playground scenario. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change,
 /// and read the diff.
 /// </summary>
 public sealed class PolicyRulesetGoldenTests
@@ -40,7 +41,8 @@ public sealed class PolicyRulesetGoldenTests
         var result = Cluster.Plan([new ManifestSource("pods.yaml", TracedCluster.PlaygroundPods), new ManifestSource("input.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
-        script.WriteTable(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(result.Cluster!, node)));
+        var foldAbove = folder == "folded" ? 0 : PolicyRulesetBuilder.DefaultFoldAbove;
+        script.WriteTable(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(result.Cluster!, node), foldAbove: foldAbove));
         return script.ToString();
     }
 
@@ -63,7 +65,7 @@ public sealed class PolicyRulesetGoldenTests
     public void EveryPlaygroundScenarioAndNodeHasAGoldenTable()
     {
         var expected = Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.Combine("playground", Path.GetFileNameWithoutExtension(f) + ".nft"))
-            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft"])
+            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft"])
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, Directory.EnumerateFiles(GoldenRoot, "*.nft", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(GoldenRoot, f)).Order(StringComparer.Ordinal));

@@ -72,8 +72,38 @@ public sealed class PolicyRulesetStateTests
         Assert.Equal("delete counter ip maille-policy ingress/x/from-b/0", lines[^1]);
     }
 
-    private static NftRuleset Table(string policies, string? pods = null) =>
-        PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(Playground(policies, pods).Cluster, "node-1"));
+    [Fact]
+    public void AFoldedChain_ARelabelledPeer_IsOnlyElementCommandsOnTheChainsMaps()
+    {
+        var state = Committed(Table(Policy("x", "from-b", FromB), foldAbove: 0));
+        var relabelled = PlaygroundPods.Replace("  name: c\n  namespace: y\n  labels:\n    pod: c", "  name: c\n  namespace: y\n  labels:\n    pod: b", StringComparison.Ordinal);
+
+        var change = state.Prepare(Table(Policy("x", "from-b", FromB), relabelled, foldAbove: 0));
+
+        var chain = state.Applied!.Chains.Single(c => c.Name.StartsWith("ingress-", StringComparison.Ordinal)).Name;
+        Assert.False(change.Full);
+        Assert.Equal([$"add element ip maille-policy {chain}-any {{ 198.19.3.3 : \"ingress/x/from-b/0\" }}"], change.Script.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void TheFoldCache_ReusesUnchangedMaps_AndBuildsTheTableABuildWithoutItWould()
+    {
+        var policies = Policy("x", "from-b", FromB) + Policy("y", "from-y", "podSelector: {}\ningress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 80}]}]");
+        var relabelled = PlaygroundPods.Replace("  name: c\n  namespace: y\n  labels:\n    pod: c", "  name: c\n  namespace: y\n  labels:\n    pod: b", StringComparison.Ordinal);
+        var cache = new PolicyFoldCache();
+        var before = PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(Playground(policies).Cluster, "node-1"), foldAbove: 0, cache: cache);
+
+        var after = PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(Playground(policies, relabelled).Cluster, "node-1"), foldAbove: 0, cache: cache);
+
+        Assert.Equal(Table(policies, relabelled, foldAbove: 0), after);
+        var fromY = before.Chains.Single(c => c.Rules.Any(r => r.Text.Contains("y/from-y", StringComparison.Ordinal))).Name;
+        var fromB = before.Chains.Single(c => c.Rules.Any(r => r.Text.Contains("x/from-b", StringComparison.Ordinal))).Name;
+        Assert.Same(before.Set(fromY), after.Set(fromY));          // y's members did not change: the map is reused
+        Assert.NotEqual(before.Set(fromB + "-any"), after.Set(fromB + "-any"));      // y/c joined the pods b: folded again
+    }
+
+    private static NftRuleset Table(string policies, string? pods = null, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove) =>
+        PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(Playground(policies, pods).Cluster, "node-1"), foldAbove: foldAbove);
 
     private static PolicyRulesetState Committed(NftRuleset table)
     {

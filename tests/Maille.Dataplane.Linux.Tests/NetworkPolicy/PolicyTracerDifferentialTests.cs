@@ -8,8 +8,8 @@ namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 /// The rendered tables, walked by the packet tracer along each connection's path, against
 /// <see cref="NetworkPolicyEvaluator"/>: every ordered pair of endpoints (the playground's 9 pods, the 3 nodes, one
 /// outside address) on 80 and 81 over TCP and UDP, for each playground scenario and for seeded random policy sets
-/// (<see cref="RandomPolicies"/>). A disagreement prints the seed, the pair and both answers with the rules that
-/// decided; replay a seed with <c>RandomPolicies.Yaml(seed)</c>.
+/// (<see cref="RandomPolicies"/>), each with every chain listed and with every chain folded. A disagreement prints the
+/// seed, the pair and both answers with the rules that decided; replay a seed with <c>RandomPolicies.Yaml(seed)</c>.
 /// </summary>
 public sealed class PolicyTracerDifferentialTests
 {
@@ -17,22 +17,39 @@ public sealed class PolicyTracerDifferentialTests
 
     private static readonly (int Port, Protocol Protocol)[] Ports = [(80, Protocol.TCP), (81, Protocol.TCP), (80, Protocol.UDP), (81, Protocol.UDP)];
 
-    public static TheoryData<string> ScenarioFiles() => [.. Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
-
-    [Theory]
-    [MemberData(nameof(ScenarioFiles))]
-    public void PlaygroundScenario_TracedRulesDecideAsTheEvaluator(string scenario)
+    /// <summary>Every scenario with every chain listed (rules walked one by one), then with every chain folded (one lookup).</summary>
+    public static TheoryData<string, int> ScenarioFilesAndShapes()
     {
-        Agree(scenario, TracedCluster.Playground(File.ReadAllText(Path.Combine(Scenarios, scenario))));
+        var data = new TheoryData<string, int>();
+        foreach (var file in Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal))
+        {
+            data.Add(file, Listed);
+            data.Add(file, Folded);
+        }
+
+        return data;
     }
 
-    [Fact]
-    public void RandomPolicySets_TracedRulesDecideAsTheEvaluator()
+    /// <summary><c>foldAbove</c> for tables whose chains all list their rules, and for tables whose chains are all folded.</summary>
+    private const int Listed = int.MaxValue;
+    private const int Folded = 0;
+
+    [Theory]
+    [MemberData(nameof(ScenarioFilesAndShapes))]
+    public void PlaygroundScenario_TracedRulesDecideAsTheEvaluator(string scenario, int foldAbove)
+    {
+        Agree(scenario, TracedCluster.Playground(File.ReadAllText(Path.Combine(Scenarios, scenario)), foldAbove: foldAbove));
+    }
+
+    [Theory]
+    [InlineData(Listed)]
+    [InlineData(Folded)]
+    public void RandomPolicySets_TracedRulesDecideAsTheEvaluator(int foldAbove)
     {
         var (allowed, denied) = (0, 0);
         for (var seed = 1; seed <= 60; seed++)
         {
-            var (a, d) = Agree($"seed {seed}", TracedCluster.Playground(RandomPolicies.Yaml(seed)));
+            var (a, d) = Agree($"seed {seed}, chains folded above {foldAbove} rules", TracedCluster.Playground(RandomPolicies.Yaml(seed), foldAbove: foldAbove));
             (allowed, denied) = (allowed + a, denied + d);
         }
 

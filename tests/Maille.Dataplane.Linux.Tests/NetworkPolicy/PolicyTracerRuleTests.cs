@@ -10,9 +10,14 @@ namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 // Each test renders every node's policy table and follows packets with the tracer through the forward hook of each
 // node on the path; the names are those of the reference rules (/work/shared/reference/networkpolicy.md, (a)). Rule 21
 // (established connections across a change) needs a kernel: NodePolicyEnforcerTests.AnEstablishedConnectionOutlivesADeny_….
-public sealed class PolicyTracerRuleTests
+// Every test runs twice: with every policy chain listing its rules (ListedChainsTracerRuleTests) and with every chain
+// folded into one map lookup (FoldedChainsTracerRuleTests).
+public abstract class PolicyTracerRuleTests(int foldAbove)
 {
     private const string DenyAllIngress = "podSelector: {}\npolicyTypes: [Ingress]";
+
+    /// <summary>The playground with <paramref name="policies"/>, its chains in this class's shape.</summary>
+    private TracedCluster Playground(string policies, string? pods = null) => TracedCluster.Playground(policies, pods, foldAbove);
 
     [Fact]
     public void Rule01_APolicySelectsOnlyPodsOfItsNamespace()
@@ -191,7 +196,14 @@ public sealed class PolicyTracerRuleTests
 
         Assert.True(lab.Allowed("y/a", "x/b", "80/UDP"));
         Assert.False(lab.Allowed("y/a", "x/b", "81/UDP"));
-        Assert.Contains(lab.Rulesets["node-2"].Chains.SelectMany(c => c.Rules), r => r.Text.Contains("th dport 79-80", StringComparison.Ordinal));
+        if (foldAbove == 0)
+        {
+            Assert.Contains(lab.Rulesets["node-2"].Sets.SelectMany(s => s.Elements), e => e.Text == "0.0.0.0/0 . udp . 79-80 : \"ingress/x/range/0\"");
+        }
+        else
+        {
+            Assert.Contains(lab.Rulesets["node-2"].Chains.SelectMany(c => c.Rules), r => r.Text.Contains("th dport 79-80", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -18,11 +18,14 @@ internal sealed class TracedCluster
 {
     private readonly FrozenDictionary<string, NftPacketTracer> tracers;
 
-    public TracedCluster(ClusterState cluster, PolicyDeniedAction denied = PolicyDeniedAction.Reject)
+    /// <param name="cluster">The planned cluster.</param>
+    /// <param name="denied">What the tables do with a denied connection.</param>
+    /// <param name="foldAbove">Chains of more compiled rules than this are folded (0: every chain, <see cref="int.MaxValue"/>: none).</param>
+    public TracedCluster(ClusterState cluster, PolicyDeniedAction denied = PolicyDeniedAction.Reject, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove)
     {
         Cluster = cluster;
         Evaluator = NetworkPolicyEvaluator.For(cluster);
-        Rulesets = cluster.Nodes.ToFrozenDictionary(n => n.Name, n => PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, n.Name), denied), StringComparer.Ordinal);
+        Rulesets = cluster.Nodes.ToFrozenDictionary(n => n.Name, n => PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, n.Name), denied, foldAbove), StringComparer.Ordinal);
         tracers = Rulesets.ToFrozenDictionary(r => r.Key, r => new NftPacketTracer(r.Value), StringComparer.Ordinal);
     }
 
@@ -32,12 +35,12 @@ internal sealed class TracedCluster
 
     public FrozenDictionary<string, NftRuleset> Rulesets { get; }
 
-    /// <summary>The playground (examples/netpol-playground/pods.yaml) with <paramref name="policies"/>.</summary>
-    public static TracedCluster Playground(string policies, string? pods = null)
+    /// <summary>The playground (examples/netpol-playground/pods.yaml) with <paramref name="policies"/>, chains folded as <paramref name="foldAbove"/> says.</summary>
+    public static TracedCluster Playground(string policies, string? pods = null, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove)
     {
         var result = TestKit.Cluster.Plan([new ManifestSource("pods.yaml", pods ?? PlaygroundPods), new ManifestSource("policies.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        return new TracedCluster(result.Cluster!);
+        return new TracedCluster(result.Cluster!, foldAbove: foldAbove);
     }
 
     /// <summary>A NetworkPolicy manifest; <paramref name="spec"/> is the YAML under <c>spec:</c>, written flush left.</summary>
@@ -73,16 +76,9 @@ internal sealed class TracedCluster
 
     /// <summary>The counters of the policy rules that allowed it along the path (<c>ingress/x/allow/0</c>), in path order.</summary>
     public IReadOnlyList<string> AllowedBy(string from, string to, string port = "80/TCP") =>
-        [.. Trace(from, to, port).SelectMany(hop => hop.Result.Steps).Select(step => CounterIn(step.Text)).OfType<string>()];
+        [.. Trace(from, to, port).SelectMany(hop => hop.Result.Steps).Select(step => step.Counter).OfType<string>()];
 
     /// <summary>The rule that denied it: <c>NODE CHAIN#N: TEXT</c>, or null when it passes.</summary>
     public string? DeniedBy(string from, string to, string port = "80/TCP") =>
         Trace(from, to, port).Where(hop => hop.Result.Verdict != NftTraceVerdict.NotTranslated).Select(hop => $"{hop.Node} {hop.Result.Decision}").FirstOrDefault();
-
-    private static string? CounterIn(string ruleText)
-    {
-        const string Marker = "counter name \"";
-        var start = ruleText.IndexOf(Marker, StringComparison.Ordinal);
-        return start < 0 ? null : ruleText[(start + Marker.Length)..ruleText.IndexOf('"', start + Marker.Length)];
-    }
 }

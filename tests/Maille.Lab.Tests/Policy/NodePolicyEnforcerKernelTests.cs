@@ -1,4 +1,5 @@
 using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Linux.Nftables;
 using Maille.Engine;
 using Maille.Lab.Policy;
 using Maille.TestKit;
@@ -13,13 +14,20 @@ public sealed class NodePolicyEnforcerKernelTests
 
     private static readonly string Scenarios = Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios");
 
-    [SkippableFact]
-    public void APartialSyncLeavesTheKernelTableAFullSyncWouldWrite()
+    /// <summary><c>FoldChainsAbove</c> values: the default (the playground's chains are short, so listed), and 0 (every chain folded).</summary>
+    public const int Default = PolicyRulesetBuilder.DefaultFoldAbove;
+    public const int Folded = 0;
+
+    [SkippableTheory]
+    [InlineData(Default)]
+    [InlineData(Folded)]
+    public void APartialSyncLeavesTheKernelTableAFullSyncWouldWrite(int foldAbove)
     {
         Privileged.Require();
+        var options = new NodePolicyEnforcerOptions { FoldChainsAbove = foldAbove };
         WithNamespaces(2, namespaces =>
         {
-            using var partial = new NodePolicyEnforcer(namespaces[0], "node-1");
+            using var partial = new NodePolicyEnforcer(namespaces[0], "node-1", options);
             var steps = new[] { "deny-all-ingress", "peers-and", "named-port", "ipblock-except", "egress-to-y-only", "deny-all-egress" };
 
             // Scenarios one after another, then pod b of z relabelled away and back (a merged range split and joined).
@@ -33,7 +41,7 @@ public sealed class NodePolicyEnforcerKernelTests
             foreach (var (step, cluster) in clusters)
             {
                 partial.Sync(cluster);
-                using var reference = new NodePolicyEnforcer(namespaces[1], "node-1");
+                using var reference = new NodePolicyEnforcer(namespaces[1], "node-1", options);
                 reference.Sync(cluster);
 
                 Assert.False(partial.CurrentStatus.LastSyncWasFull, step);

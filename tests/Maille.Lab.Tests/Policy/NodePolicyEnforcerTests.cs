@@ -19,12 +19,14 @@ public sealed class NodePolicyEnforcerTests
 
     private const string AllowPodB = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-b, namespace: x}\nspec:\n  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {}, podSelector: {matchLabels: {pod: b}}}]\n---\n";
 
-    [SkippableFact]
-    public async Task ADenyAllRejects_AnAllowRuleAllows_AndItsCounterCountsTheConnection()
+    [SkippableTheory]
+    [InlineData(NodePolicyEnforcerKernelTests.Default)]
+    [InlineData(NodePolicyEnforcerKernelTests.Folded)]
+    public async Task ADenyAllRejects_AnAllowRuleAllows_AndItsCounterCountsTheConnection(int foldAbove)
     {
         Privileged.Require();
         var open = Plan("");
-        using var lab = PolicyLab.Start(open);
+        using var lab = PolicyLab.Start(open, new NodePolicyEnforcerOptions { FoldChainsAbove = foldAbove });
         lab.Sync(open);
         Assert.Equal("connected", await lab.TcpAsync("y/b", "x/a", 80));
 
@@ -43,17 +45,24 @@ public sealed class NodePolicyEnforcerTests
         var counter = Assert.Single(lab.Enforcers["node-1"].ReadCounters(), c => c.Rule.CounterName == "ingress/x/allow-y/0");
         Assert.Equal(2, counter.Packets);   // two connections: each is counted once, by its first packet
         Assert.Null(lab.Enforcers["node-1"].CurrentStatus.LastError);
+        var trace = lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 80)!;
+        Assert.Equal(Dataplane.Linux.Nftables.NftTraceVerdict.NotTranslated, trace.Verdict);
+        Assert.Contains(trace.Steps, s => s.Counter == "ingress/x/allow-y/0");
+        Assert.Equal(Dataplane.Linux.Nftables.NftTraceVerdict.Rejected, lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 81)!.Verdict);
     }
 
-    [SkippableFact]
-    public async Task RelabellingAPod_ChangesTheVerdict_ThroughSetElementsOnly()
+    [SkippableTheory]
+    [InlineData(NodePolicyEnforcerKernelTests.Default)]
+    [InlineData(NodePolicyEnforcerKernelTests.Folded)]
+    public async Task RelabellingAPod_ChangesTheVerdict_ThroughSetElementsOnly(int foldAbove)
     {
         Privileged.Require();
         var before = Plan(AllowPodB);
-        using var lab = PolicyLab.Start(before);
+        using var lab = PolicyLab.Start(before, new NodePolicyEnforcerOptions { FoldChainsAbove = foldAbove });
         lab.Sync(before);
         Assert.Equal("unreachable", await lab.TcpAsync("y/c", "x/a", 80));
         Assert.Equal("connected", await lab.TcpAsync("z/b", "x/a", 80));
+        var chainsBefore = lab.Enforcers["node-1"].Ruleset!.Chains;
 
         var relabelled = Cluster.Replan(
             Pods.Replace("  name: c\n  namespace: y\n  labels:\n    pod: c", "  name: c\n  namespace: y\n  labels:\n    pod: b", StringComparison.Ordinal) + "\n---\n" + AllowPodB,
@@ -64,7 +73,8 @@ public sealed class NodePolicyEnforcerTests
         Assert.Equal("connected", await lab.TcpAsync("y/c", "x/a", 80));
         var node1 = lab.Enforcers["node-1"].CurrentStatus;
         Assert.False(node1.LastSyncWasFull);
-        Assert.InRange(node1.LastCommandCount, 1, 2);   // one peer set: delete the old ranges, add the new ones
+        Assert.InRange(node1.LastCommandCount, 1, 2);   // one peer set or folded map: delete the old ranges, add the new ones
+        Assert.Equal(chainsBefore, lab.Enforcers["node-1"].Ruleset!.Chains);   // no chain rewritten
     }
 
     [SkippableFact]

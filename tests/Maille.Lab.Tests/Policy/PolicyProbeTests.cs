@@ -20,8 +20,10 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
 
     private static readonly PortProtocol[] Ports = [new(80, Protocol.TCP), new(81, Protocol.TCP), new(80, Protocol.UDP)];
 
-    [SkippableFact]
-    public async Task TwentyRandomPolicySets_RealPacketsAgreeWithTheEngineOnEveryPair()
+    [SkippableTheory]
+    [InlineData(NodePolicyEnforcerKernelTests.Default)]
+    [InlineData(NodePolicyEnforcerKernelTests.Folded)]
+    public async Task TwentyRandomPolicySets_RealPacketsAgreeWithTheEngineOnEveryPair(int foldAbove)
     {
         Privileged.Require();
         var open = Cluster.Valid(Pods);
@@ -29,7 +31,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
         Assert.Equal(3, open.Pods.Select(p => p.Spec.NodeName).Distinct().Count());
         // Strict mode: a UDP probe may reuse a source port, and so the 5-tuple of a flow an earlier policy set allowed,
         // which conntrack still holds as established (up to 120 s); only with its entry flushed is it judged again.
-        using var lab = PolicyLab.Start(open, new NodePolicyEnforcerOptions { FlushDeniedConnections = true });
+        using var lab = PolicyLab.Start(open, new NodePolicyEnforcerOptions { FlushDeniedConnections = true, FoldChainsAbove = foldAbove });
         var mismatches = new List<string>();
         var (allowed, denied) = (0, 0);
         for (var seed = 1; seed <= 20; seed++)
@@ -54,7 +56,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
 
                 if (IsSuccess(outcome) != expected.Allowed)
                 {
-                    mismatches.Add($"seed {seed}: {from} -> {to} {port}: observed {outcome} (first {observed}), engine says {expected}");
+                    mismatches.Add($"seed {seed} (chains folded above {foldAbove} rules): {from} -> {to} {port}: observed {outcome} (first {observed}), engine says {expected}");
                 }
             }
         }
@@ -65,8 +67,10 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
         Assert.True(allowed > 500 && denied > 500, $"{allowed} allowed, {denied} denied: the sets should exercise both");
     }
 
-    [SkippableFact]
-    public async Task WhileRulesAreRewritten200Times_NoAllowedConnectionFailsAndNoDeniedOneConnects()
+    [SkippableTheory]
+    [InlineData(NodePolicyEnforcerKernelTests.Default)]
+    [InlineData(NodePolicyEnforcerKernelTests.Folded)]
+    public async Task WhileRulesAreRewritten200Times_NoAllowedConnectionFailsAndNoDeniedOneConnects(int foldAbove)
     {
         Privileged.Require();
         const string Deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n---\n";
@@ -89,7 +93,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
             Assert.All(pairs, p => Assert.Equal(p.Allowed, evaluator.Evaluate(state.PodsByName[p.From], state.PodsByName[p.To], p.Port, Protocol.TCP).Allowed));
         }
 
-        using var lab = PolicyLab.Start(first);
+        using var lab = PolicyLab.Start(first, new NodePolicyEnforcerOptions { FoldChainsAbove = foldAbove });
         lab.Sync(first);
         var violations = new ConcurrentQueue<string>();
         var probes = 0;

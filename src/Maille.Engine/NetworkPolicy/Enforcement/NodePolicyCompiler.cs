@@ -142,7 +142,7 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
             {
                 foreach (var pod in classPods)
                 {
-                    members.Add(AddressRange.Single(NodePolicyPlanner.AddressOf(pod)));
+                    members.Add(AddressRanges.Single(NodePolicyPlanner.AddressOf(pod)));
                 }
             }
         }
