@@ -390,7 +390,7 @@ internal static class DemoCommand
     {
         if (new LabState(Lab).Exists || LabNetworkBuilder.Namespaces(Lab).Count > 0)
         {
-            context.Stdout.WriteLine($"   (taking down the previous demo lab first: {LabCommon.TakeDown(Lab)} namespaces removed)");
+            context.Stdout.WriteLine($"   (taking down the previous demo lab first: {LabTeardown.TakeDown(Lab)} namespaces removed)");
         }
 
         var missing = files.Where(f => !File.Exists(f) && !Directory.Exists(f)).ToList();

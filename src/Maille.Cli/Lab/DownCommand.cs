@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Maille.Lab.Labs;
 
 namespace Maille.Cli.Lab;
 
@@ -37,7 +38,7 @@ internal static class DownCommand
 
             foreach (var each in labs)
             {
-                var removed = LabCommon.TakeDown(each);
+                var removed = LabTeardown.TakeDown(each);
                 context.Stdout.WriteLine($"Lab {each} is down ({removed} network namespace{(removed == 1 ? "" : "s")} removed).");
             }
 

@@ -106,7 +106,7 @@ internal static class UpCommand
         }
         else
         {
-            if (LabCommon.TakeDown(lab) > 0)
+            if (LabTeardown.TakeDown(lab) > 0)
             {
                 context.Stderr.WriteLine($"note: removed what a previous run of lab {lab} left behind");
             }
@@ -151,7 +151,7 @@ internal static class UpCommand
                 }
             }
 
-            LabCommon.TakeDown(lab);
+            LabTeardown.TakeDown(lab);
             context.Stderr.WriteLine($"Removed everything lab {lab} had created.");
             cluster = null;
             return 1;

@@ -4,6 +4,9 @@ namespace Maille.Dataplane.Linux.Interop;
 
 internal static partial class Libc
 {
+    internal const ulong MsNoSuid = 2;
+    internal const ulong MsNoDev = 4;
+    internal const ulong MsNoExec = 8;
     internal const ulong MsBind = 4096;
     internal const ulong MsRec = 16384;
     internal const ulong MsShared = 1 << 20;

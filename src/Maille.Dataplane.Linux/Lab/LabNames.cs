@@ -46,6 +46,9 @@ internal static partial class LabNames
     /// </summary>
     public static bool IsLabNamespace(string lab, string name) => LabOf(name) == lab;
 
+    /// <summary>Where the lab's namespaces are mounted (<see cref="Netns.NetworkNamespace.CreateHome"/>); <c>/run/netns</c> links to them.</summary>
+    public static string NamespaceHome(string lab) => "/run/maille-netns/" + lab;
+
     /// <summary>The lab a namespace belongs to, or null when the name is not shaped like a lab's namespace.</summary>
     public static string? LabOf(string namespaceName)
     {

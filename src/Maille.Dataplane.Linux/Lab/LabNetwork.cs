@@ -57,6 +57,15 @@ internal sealed class LabNetwork : IDisposable
         }
     }
 
+    /// <summary>Parks every pod's namespace (<see cref="NetworkNamespace.Park"/>): nodes and the underlay keep theirs.</summary>
+    internal void ParkPods()
+    {
+        foreach (var pod in podsByKey.Values)
+        {
+            namespaces[pod.Namespace].Park();
+        }
+    }
+
     /// <summary>The interface index the next pod veth on <paramref name="node"/> gets (indexes are never reused).</summary>
     internal int TakeInterfaceIndex(string node)
     {

@@ -39,7 +39,8 @@ internal static class LabNetworkBuilder
         try
         {
             var started = Stopwatch.GetTimestamp();
-            created.AddRange(NetworkNamespace.CreateMany([.. plan.NamespaceNames], threads: Math.Min(2, Environment.ProcessorCount)));
+            NetworkNamespace.CreateHome(LabNames.NamespaceHome(plan.Lab));
+            created.AddRange(NetworkNamespace.CreateMany([.. plan.NamespaceNames], threads: SetupThreads, home: LabNames.NamespaceHome(plan.Lab)));
             var network = new LabNetwork(plan, created);
             var namespacesDone = Stopwatch.GetTimestamp();
             BuildUnderlay(network);
@@ -48,6 +49,7 @@ internal static class LabNetworkBuilder
             BuildNodes(network);
             var nodesDone = Stopwatch.GetTimestamp();
             BuildPods(network);
+            network.ParkPods();
             network.Timings = new LabBuildTimings(
                 Stopwatch.GetElapsedTime(started, namespacesDone),
                 Stopwatch.GetElapsedTime(namespacesDone, underlayDone),
@@ -67,7 +69,13 @@ internal static class LabNetworkBuilder
         }
     }
 
-    /// <summary>Deletes every namespace of <paramref name="lab"/> (their veths go with them); returns how many.</summary>
+    /// <summary>Threads that create and set up namespaces: one per core, at most two (measured in docs/lab-network.md).</summary>
+    private static int SetupThreads => Math.Min(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Deletes every namespace of <paramref name="lab"/> (their veths go with them) with one unmount of their home
+    /// (<see cref="NetworkNamespace.CreateHome"/>); returns how many.
+    /// </summary>
     public static int Teardown(string lab)
     {
         if (!LabNames.IsValidLab(lab))
@@ -78,9 +86,10 @@ internal static class LabNetworkBuilder
         var names = Namespaces(lab);
         foreach (var name in names)
         {
-            NetworkNamespace.Delete(name);
+            NetworkNamespace.DeleteLink(name);
         }
 
+        NetworkNamespace.DeleteHome(LabNames.NamespaceHome(lab));
         return names.Count;
     }
 
@@ -177,7 +186,7 @@ internal static class LabNetworkBuilder
             }
 
             return index;
-        });
+        }, SetupThreads);
         for (var i = 0; i < plan.Nodes.Count; i++)
         {
             network.SetNextInterfaceIndex(plan.Nodes[i].Name, nextIndexes[i]);
@@ -213,7 +222,7 @@ internal static class LabNetworkBuilder
         }
 
         var plans = pods.Select(pod => LabNetworkPlanner.PlanPod(network.Plan.Lab, pod)).ToList();
-        var handles = NetworkNamespace.CreateMany([.. plans.Select(p => p.Namespace)], threads: 1);
+        var handles = NetworkNamespace.CreateMany([.. plans.Select(p => p.Namespace)], threads: 1, home: LabNames.NamespaceHome(network.Plan.Lab));
         for (var i = 0; i < plans.Count; i++)
         {
             network.AddPod(plans[i], handles[i]);
@@ -244,6 +253,10 @@ internal static class LabNetworkBuilder
             }
 
             ConfigurePods(network, plans);
+            foreach (var plan in plans)
+            {
+                network.Pod(plan.Key).Park();
+            }
         }
         catch
         {
@@ -308,6 +321,6 @@ internal static class LabNetworkBuilder
             netlink.AddRoute(DefaultRoute, FirstIndex, LabNetworkPlan.PodGateway, onLink: true);
             netlink.Flush();
             return true;
-        });
+        }, SetupThreads);
     }
 }

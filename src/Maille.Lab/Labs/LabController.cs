@@ -80,9 +80,13 @@ internal sealed partial class LabController : IAsyncDisposable
     /// <returns>How long building the network took.</returns>
     public async Task<TimeSpan> StartAsync(CancellationToken cancellationToken)
     {
+        var reading = Stopwatch.GetTimestamp();
         _config = LoadConfig(_state);
         _desired = LabManifests.Parse(_state.ManifestsFile, File.ReadAllText(_state.ManifestsFile));
+        var planning = Stopwatch.GetTimestamp();
         var planned = PlanOrThrow(_desired, null, _state.ReadAllocations());
+        var planDone = Stopwatch.GetTimestamp();
+        LogPlanned(planned.Pods.Count, (planning - reading) * 1000.0 / Stopwatch.Frequency, (planDone - planning) * 1000.0 / Stopwatch.Frequency);
         var removed = LabNetworkBuilder.Teardown(_state.Lab);
         if (removed > 0)
         {
@@ -92,6 +96,7 @@ internal sealed partial class LabController : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         _network = LabNetworkBuilder.Build(_state.Lab, LabTopologyMapper.Map(planned, _mode));
         var networkTime = Stopwatch.GetElapsedTime(started);
+        LogNetworkBuilt(_network.Plan.Pods.Count, _network.Timings);
         _speaker = new LoadBalancing.LoadBalancerSpeaker(_network, _loggers.CreateLogger<LoadBalancing.LoadBalancerSpeaker>());
         _speaker.OwnershipChanged += LogOwnershipChanged;
         _health = new Dataplane.Linux.L2.NodeHealthMonitor(_network.Underlay, _network.Plan.Nodes.ToDictionary(n => n.Name, n => n.Address, StringComparer.Ordinal));
@@ -475,6 +480,12 @@ internal sealed partial class LabController : IAsyncDisposable
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]
     private partial void LogRemovedLeftovers(int count);
+
+    [LoggerMessage(EventId = 546, Level = LogLevel.Information, Message = "Planned {Pods} pods: manifests read in {ReadMilliseconds:F0} ms, planned in {PlanMilliseconds:F0} ms")]
+    private partial void LogPlanned(int pods, double readMilliseconds, double planMilliseconds);
+
+    [LoggerMessage(EventId = 545, Level = LogLevel.Information, Message = "Network of {Pods} pods built: {Timings}")]
+    private partial void LogNetworkBuilt(int pods, LabBuildTimings? timings);
 
     [LoggerMessage(EventId = 541, Level = LogLevel.Information, Message = "Changed: {Outcomes}")]
     private partial void LogChangedCore(string outcomes);
