@@ -51,6 +51,9 @@ internal static class ClusterInput
         return result.Cluster;
     }
 
+    /// <summary>How many warnings are printed before the rest are counted.</summary>
+    public const int MaxWarningsShown = 50;
+
     private static void Report(IEnumerable<Diagnostic> diagnostics, IEnumerable<SkippedObject> skipped, CliContext context)
     {
         foreach (var diagnostic in diagnostics.Where(d => d.IsError))
@@ -58,9 +61,17 @@ internal static class ClusterInput
             context.Stderr.WriteLine($"error: {diagnostic}");
         }
 
-        foreach (var diagnostic in diagnostics.Where(d => !d.IsError))
+        // Errors are all shown (each must be fixed); warnings stop after a screenful: a lab of 10,000 pods that
+        // outgrew its pod CIDRs would otherwise print one per pending pod.
+        var warnings = diagnostics.Where(d => !d.IsError).ToList();
+        foreach (var diagnostic in warnings.Take(MaxWarningsShown))
         {
             context.Stderr.WriteLine($"warning: {diagnostic}");
+        }
+
+        if (warnings.Count > MaxWarningsShown)
+        {
+            context.Stderr.WriteLine($"warning: … and {warnings.Count - MaxWarningsShown} more warnings");
         }
 
         foreach (var item in skipped)

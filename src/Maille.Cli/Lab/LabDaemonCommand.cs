@@ -53,6 +53,8 @@ internal static class LabDaemonCommand
             .SetMinimumLevel(LogLevel.Information)
             // YARP logs every proxied request at Information; the Ingress proxy writes its own access log.
             .AddFilter("Yarp", LogLevel.Warning));
+        // One descriptor per served port: a lab of 10,000 pods needs more than the usual soft limit of 1,024.
+        MachineLimits.RaiseDescriptorLimit();
         var daemon = new LabDaemon(new LabState(lab), mode, loggers) { FlushDeniedConnections = flushDeniedConnections };
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }

@@ -93,6 +93,19 @@ internal static class UpCommand
             return 1;
         }
 
+        var tooBig = LabCapacity.Check(cluster, MachineLimits.Read());
+        if (tooBig.Count > 0)
+        {
+            foreach (var problem in tooBig)
+            {
+                context.Stderr.WriteLine($"error: lab {lab}: {problem}");
+            }
+
+            context.Stderr.WriteLine($"error: lab {lab} is too big for its address plan or this machine; nothing was built");
+            cluster = null;
+            return 1;
+        }
+
         if (state.DaemonAlive())
         {
             context.Stderr.WriteLine($"error: lab {lab} is already up; `maille down --lab {lab}` first, or choose another --lab");

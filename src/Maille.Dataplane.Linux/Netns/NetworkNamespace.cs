@@ -356,7 +356,13 @@ internal sealed partial class NetworkNamespace : IDisposable
     /// process can listen and connect on behalf of many pods from ordinary pool threads.
     /// </summary>
     public Socket CreateSocket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) =>
-        RunInside(() => new Socket(addressFamily, socketType, protocolType));
+        RunBriefly(() => new Socket(addressFamily, socketType, protocolType));
+
+    /// <summary>
+    /// Runs short <paramref name="work"/> (opening a socket) inside this namespace on a shared thread
+    /// (<see cref="NamespaceHopper"/>); work that blocks or takes long belongs in <see cref="RunInside{T}"/>.
+    /// </summary>
+    public T RunBriefly<T>(Func<T> work) => NamespaceHopper.Run(this, work);
 
     /// <summary>Switches the calling thread into this namespace. Only for threads that will never run other work.</summary>
     internal void Enter()

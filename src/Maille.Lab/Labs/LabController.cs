@@ -85,8 +85,8 @@ internal sealed partial class LabController : IAsyncDisposable
         _desired = LabManifests.Parse(_state.ManifestsFile, File.ReadAllText(_state.ManifestsFile));
         var planning = Stopwatch.GetTimestamp();
         var planned = PlanOrThrow(_desired, null, _state.ReadAllocations());
-        var planDone = Stopwatch.GetTimestamp();
-        LogPlanned(planned.Pods.Count, (planning - reading) * 1000.0 / Stopwatch.Frequency, (planDone - planning) * 1000.0 / Stopwatch.Frequency);
+        double readTime = Milliseconds(reading, planning), planTime = Milliseconds(planning, Stopwatch.GetTimestamp());
+        LogPlanned(planned.Pods.Count, readTime, planTime);
         var removed = LabNetworkBuilder.Teardown(_state.Lab);
         if (removed > 0)
         {
@@ -105,10 +105,13 @@ internal sealed partial class LabController : IAsyncDisposable
         _dns.Start();
         _ingress.Update(planned);
         await _ingress.StartAsync(cancellationToken);
+        var serving = Stopwatch.GetTimestamp();
         WriteResolvConf(planned, _network.Plan.Pods);
         StartWorkloads(planned);
+        var probing = Stopwatch.GetTimestamp();
         _readiness.Update(planned, _network);
         await _readiness.ProbeDueAsync(cancellationToken);
+        var syncing = Stopwatch.GetTimestamp();
         foreach (var node in planned.Nodes)
         {
             _agents[node.Name] = new NodeAgent(node.Name, _nodeDataplane(node.Name, _network.Node(node.Name)), _logger);
@@ -125,6 +128,8 @@ internal sealed partial class LabController : IAsyncDisposable
 
         // `up` returns when the lab is Ready: the Service rules must be in the kernel by then, not merely asked for.
         await ServiceRulesSyncedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+        double workloadTime = Milliseconds(serving, probing), probeTime = Milliseconds(probing, syncing), syncTime = Milliseconds(syncing, Stopwatch.GetTimestamp());
+        LogStarted(workloadTime, probeTime, syncTime);
 
         _readiness.Changed += OnReadinessChanged;
         _health.Changed += _ => OnHealthChanged();
@@ -480,6 +485,11 @@ internal sealed partial class LabController : IAsyncDisposable
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]
     private partial void LogRemovedLeftovers(int count);
+
+    private static double Milliseconds(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+
+    [LoggerMessage(EventId = 547, Level = LogLevel.Information, Message = "Serving: pods' ports and programs started in {WorkloadMilliseconds:F0} ms, first readiness probes in {ProbeMilliseconds:F0} ms, node agents synced in {SyncMilliseconds:F0} ms")]
+    private partial void LogStarted(double workloadMilliseconds, double probeMilliseconds, double syncMilliseconds);
 
     [LoggerMessage(EventId = 546, Level = LogLevel.Information, Message = "Planned {Pods} pods: manifests read in {ReadMilliseconds:F0} ms, planned in {PlanMilliseconds:F0} ms")]
     private partial void LogPlanned(int pods, double readMilliseconds, double planMilliseconds);

@@ -121,7 +121,7 @@ internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsS
     /// <summary>What a pod's workload depends on: not its labels, readiness or where its manifest sits in a file.</summary>
     private static (PodSpec Spec, IPAddress? Address) Signature(Pod pod) => (pod.Spec, pod.Status.PodIP);
 
-    private static Socket OpenSocket(NetworkNamespace ns, IPAddress address, ContainerPort port) => ns.RunInside(() =>
+    private static Socket OpenSocket(NetworkNamespace ns, IPAddress address, ContainerPort port) => ns.RunBriefly(() =>
     {
         var tcp = port.Protocol == Protocol.TCP;
         var socket = new Socket(AddressFamily.InterNetwork, tcp ? SocketType.Stream : SocketType.Dgram, tcp ? ProtocolType.Tcp : ProtocolType.Udp);
