@@ -9,12 +9,15 @@ using Maille.Model;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille probe [--lab NAME] [--port PORT/PROTO]… [-n NS] [-o table|json]</c>: real connections from every pod to
-/// every pod, compared with the engine. Exit code 0 when observed equals expected, 3 otherwise.
+/// <c>maille probe [--lab NAME] [--port PORT/PROTO]… [-n NS] [--sample N [--seed S]] [-o table|json]</c>: real
+/// connections from every pod to every pod (or a seeded sample of the pairs), compared with the engine. Exit code 0 when observed equals expected, 3 otherwise.
 /// </summary>
 internal static class ProbeCommand
 {
     public const int MismatchExitCode = 3;
+
+    /// <summary>Connections above which a full probe says how many it is about to make.</summary>
+    private const long LargeProbe = 100_000;
 
     public static Command Create(CliContext context)
     {
@@ -22,6 +25,8 @@ internal static class ProbeCommand
         var ports = new Option<string[]>("--port") { Description = "PORT or PORT/PROTO (TCP, UDP); repeatable. Default: every TCP/UDP containerPort the pods declare", AllowMultipleArgumentsPerToken = false };
         var ns = new Option<string?>("--namespace", "-n") { Description = "Only this namespace's pods" };
         var timeout = new Option<int>("--timeout") { Description = "Milliseconds each attempt may take", DefaultValueFactory = _ => 1000 };
+        var sample = new Option<int?>("--sample") { Description = "Probe N random ordered pairs of pods per port instead of every pair (a lab of 1,000 pods has a million)" };
+        var seed = new Option<int?>("--seed") { Description = "The seed --sample draws its pairs with (printed; default: a new one each run)" };
         var output = CommonOptions.CreateOutput("table", "json");
         var command = new Command("probe", """
             Send real connections from every pod to every pod of a running lab (a TCP connect; a UDP datagram and its
@@ -29,15 +34,22 @@ internal static class ProbeCommand
             destination serves the port). JSON has the same fields as `maille matrix` (allowed = observed) plus
             expected per connection and a mismatches list. Exit code 0 when everything matches, 3 otherwise.
 
+            Every ordered pair is pods² connections per port: a lab of 1,000 pods has a million. --sample N probes N
+            pairs per port drawn at random from them (seeded; the seed is printed, and --seed repeats a draw). Labs of
+            more than 50 pods, and samples, print a summary per port and the mismatches instead of truth tables.
+
             Examples:
               sudo maille probe --lab play
               sudo maille probe --lab play --port 80/TCP --port 80/UDP -o json
+              sudo maille probe --lab big --sample 20000 --seed 7
             """)
         {
             lab,
             ports,
             ns,
             timeout,
+            sample,
+            seed,
             output,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -60,13 +72,30 @@ internal static class ProbeCommand
                 chosen.Add(port);
             }
 
-            return await ProbeAsync(context, name, chosen, parse.GetValue(ns), TimeSpan.FromMilliseconds(parse.GetValue(timeout)), parse.GetValue(output) == "json", cancellationToken);
+            ProbeSample? drawn = null;
+            if (parse.GetValue(sample) is { } pairs)
+            {
+                if (pairs < 1)
+                {
+                    context.Stderr.WriteLine($"error: --sample {pairs}: expected a number of pairs of at least 1");
+                    return 1;
+                }
+
+                drawn = new ProbeSample(pairs, parse.GetValue(seed) ?? Random.Shared.Next());
+            }
+            else if (parse.GetValue(seed) is not null)
+            {
+                context.Stderr.WriteLine("error: --seed goes with --sample");
+                return 1;
+            }
+
+            return await ProbeAsync(context, name, chosen, parse.GetValue(ns), TimeSpan.FromMilliseconds(parse.GetValue(timeout)), parse.GetValue(output) == "json", drawn, cancellationToken);
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static async Task<int> ProbeAsync(CliContext context, string lab, List<PortProtocol> ports, string? ns, TimeSpan timeout, bool json, CancellationToken cancellationToken)
+    private static async Task<int> ProbeAsync(CliContext context, string lab, List<PortProtocol> ports, string? ns, TimeSpan timeout, bool json, ProbeSample? sample, CancellationToken cancellationToken)
     {
         var state = new LabState(lab);
         if (!state.DaemonAlive() || state.ReadStatus()?.Phase != LabStatus.Ready)
@@ -81,10 +110,21 @@ internal static class ProbeCommand
             ports.AddRange(ReachabilityMatrix.DeclaredPorts(LabTopologyMapper.LabPods(cluster).Where(p => !LabPlanner.IsSystem(p) && (ns is null || p.Namespace == ns))).Where(p => p.Protocol != Protocol.SCTP));
         }
 
-        var report = await new ConnectivityProber(cluster, lab) { Timeout = timeout, StoppedNodes = state.ReadStoppedNodes().ToHashSet(StringComparer.Ordinal) }.ProbeAsync(ports, ns, cancellationToken);
+        var prober = new ConnectivityProber(cluster, lab) { Timeout = timeout, StoppedNodes = state.ReadStoppedNodes().ToHashSet(StringComparer.Ordinal) };
+        if (sample is not null)
+        {
+            context.Stderr.WriteLine($"Sampling {sample.Pairs} ordered pairs per port with seed {sample.Seed} (repeat with --seed {sample.Seed})");
+        }
+        else if ((long)prober.Pods(ns).Count * prober.Pods(ns).Count * ports.Count > LargeProbe)
+        {
+            var count = prober.Pods(ns).Count;
+            context.Stderr.WriteLine($"note: probing every ordered pair of {count} pods on {ports.Count} port(s): {(long)count * count * ports.Count} connections; --sample N probes N of them");
+        }
+
+        var report = await prober.ProbeAsync(ports, ns, cancellationToken, sample);
         ProbeOutput.Write(report, json, context.Stdout);
         var mismatches = report.Mismatches.Count();
-        context.Stderr.WriteLine($"{report.Cells.Length} connections probed in {report.Elapsed.TotalSeconds:F1} s: {(mismatches == 0 ? "all as the engine expects" : $"{mismatches} differ from what the engine expects")}");
+        context.Stderr.WriteLine($"{report.Cells.Length} connections probed in {report.Elapsed.TotalSeconds:F1} s: {(mismatches == 0 ? "all as the engine expects" : $"{mismatches} differ from what the engine expects")}{(sample is null ? "" : $" (seed {sample.Seed})")}");
         return mismatches == 0 ? 0 : MismatchExitCode;
     }
 }

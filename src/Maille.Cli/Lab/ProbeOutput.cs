@@ -19,6 +19,12 @@ internal static class ProbeOutput
             return;
         }
 
+        if (report.Sample is not null || report.Pods.Length > MaxPodsInTable)
+        {
+            WriteSummary(report, writer);
+            return;
+        }
+
         var cells = report.Cells.ToDictionary(c => (c.From, c.To, c.Port));
         var width = report.Pods.Max(p => p.Length);
         foreach (var port in report.Ports)
@@ -52,11 +58,34 @@ internal static class ProbeOutput
         }
     }
 
+    /// <summary>Labs with more pods than this get a summary per port instead of truth tables no screen holds.</summary>
+    public const int MaxPodsInTable = 50;
+
+    private static void WriteSummary(ProbeReport report, TextWriter writer)
+    {
+        var what = report.Sample is { } sample
+            ? $"{report.Cells.Length / Math.Max(1, report.Ports.Length)} sampled pairs of {report.Pods.Length} pods per port (seed {sample.Seed})"
+            : $"every pair of {report.Pods.Length} pods";
+        writer.WriteLine($"Observed {what}:");
+        writer.WriteLine("PORT        PROBED     ALLOWED    DENIED     MISMATCHES");
+        foreach (var port in report.Ports)
+        {
+            var cells = report.Cells.Where(c => c.Port == port).ToList();
+            writer.WriteLine($"{port,-11} {cells.Count,-10} {cells.Count(c => c.Observed),-10} {cells.Count(c => !c.Observed),-10} {cells.Count(c => c.IsMismatch)}");
+        }
+
+        foreach (var cell in report.Mismatches)
+        {
+            writer.WriteLine($"mismatch: {cell.From} → {cell.To} {cell.Port}: observed {(cell.Observed ? "allowed" : "denied")} ({cell.Outcome}), engine expects {(cell.Expected ? "allowed" : "denied")}");
+        }
+    }
+
     private static void WriteJson(ProbeReport report, TextWriter writer)
     {
         var json = new JsonObject
         {
             ["pods"] = new JsonArray([.. report.Pods.Select(p => (JsonNode)JsonValue.Create(p)!)]),
+            ["sample"] = report.Sample is { } sample ? new JsonObject { ["pairs"] = sample.Pairs, ["seed"] = sample.Seed } : null,
             ["ports"] = new JsonArray([.. report.Ports.Select(p => (JsonNode)JsonValue.Create(p.ToString())!)]),
             ["connections"] = new JsonArray([.. report.Cells.Select(c => (JsonNode)new JsonObject
             {

@@ -34,6 +34,17 @@ internal static partial class LabNames
     /// <summary>The node's end of a pod's veth, in the node namespace (Calico's <c>cali</c> + hash, here <c>mai</c>).</summary>
     public static string PodHostInterface(string podKey) => "mai" + Hash(podKey, 11);
 
+    /// <summary>
+    /// The MAC of a pod's <c>eth0</c> (<paramref name="hostSide"/> false) or of its veth on the node: locally administered
+    /// (02:…), from a hash of the pod's key, so that both ends are known before the link exists and each side's
+    /// permanent neighbour entry for the other can be written with it (docs/lab-network.md).
+    /// </summary>
+    public static System.Net.NetworkInformation.PhysicalAddress PodMac(string podKey, bool hostSide)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(podKey));
+        return new([0x02, hostSide ? (byte)0x6e : (byte)0x70, bytes[0], bytes[1], bytes[2], bytes[3]]);
+    }
+
     /// <summary>The underlay bridge's port for a node, in the underlay namespace.</summary>
     public static string NodeUnderlayInterface(string node) => "nd" + Hash(node, 12);
 

@@ -196,8 +196,13 @@ internal static class LabNetworkBuilder
     /// <summary>The node end of a pod's veth (the pod end moved into the pod's namespace) and the /32 route to the pod.</summary>
     private static void AddPodLink(RtNetlink netlink, LabNetwork network, PodNetworkPlan pod, int index, int mtu)
     {
-        netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true, mtu: mtu);
+        netlink.CreateVeth(pod.HostInterface, LabNames.PodInterface, network.Pod(pod.Key), index, FirstIndex, up: true, mtu: mtu,
+            address: LabNames.PodMac(pod.Key, hostSide: true), peerAddress: LabNames.PodMac(pod.Key, hostSide: false));
         netlink.AddRoute(new IPNetwork(pod.Address, 32), index, scope: RouteScope.Link);
+
+        // Both ends of a pod's link are known, so neither resolves the other: permanent entries stay out of the
+        // machine-wide neighbour table limit that a lab of a few hundred pods' resolved entries overflows.
+        netlink.AddNeighbour(index, pod.Address, LabNames.PodMac(pod.Key, hostSide: false));
     }
 
     /// <summary>Run inside the pod's node.</summary>
@@ -319,6 +324,7 @@ internal static class LabNetworkBuilder
             netlink.SetLink(FirstIndex, up: true);
             netlink.AddAddress(FirstIndex, pod.Address, 32);
             netlink.AddRoute(DefaultRoute, FirstIndex, LabNetworkPlan.PodGateway, onLink: true);
+            netlink.AddNeighbour(FirstIndex, LabNetworkPlan.PodGateway, LabNames.PodMac(pod.Key, hostSide: true));
             netlink.Flush();
             return true;
         }, SetupThreads);

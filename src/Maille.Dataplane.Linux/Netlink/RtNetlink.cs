@@ -50,10 +50,15 @@ internal sealed class RtNetlink : IDisposable
     /// side up; the peer stays down (the kernel applies no flags to it).
     /// </summary>
     public void CreateVeth(string name, string peerName, NetworkNamespace? peerNamespace, int index = 0, int peerIndex = 0,
-        int masterIndex = 0, bool up = false, int mtu = 0)
+        int masterIndex = 0, bool up = false, int mtu = 0, PhysicalAddress? address = null, PhysicalAddress? peerAddress = null)
     {
         var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
         writer.AttributeString(IflaIfName, name);
+        if (address is not null)
+        {
+            writer.Attribute(IflaAddress, address.GetAddressBytes());
+        }
+
         WriteCommonLink(mtu, masterIndex);
         var linkInfo = writer.BeginNested(IflaLinkInfo);
         writer.AttributeString(IflaInfoKind, "veth");
@@ -61,6 +66,11 @@ internal sealed class RtNetlink : IDisposable
         var peer = writer.BeginNested(VethInfoPeer);
         WriteIfInfo(peerIndex, up: false);
         writer.AttributeString(IflaIfName, peerName);
+        if (peerAddress is not null)
+        {
+            writer.Attribute(IflaAddress, peerAddress.GetAddressBytes());
+        }
+
         if (mtu > 0)
         {
             writer.AttributeU32(IflaMtu, (uint)mtu);
@@ -191,6 +201,23 @@ internal sealed class RtNetlink : IDisposable
         writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
         writer.AttributeAddress(NdaDst, destination);
         End(start, $"bridge fdb append {FormatMac(linkLayerAddress)} dev #{index} dst {destination}");
+    }
+
+    /// <summary>
+    /// <c>ip neigh replace ADDRESS lladdr MAC dev #INDEX nud permanent</c>. Permanent entries are outside the neighbour
+    /// table's garbage collection and do not count toward its limit (<c>gc_thresh3</c>, 1,024 by default and shared by
+    /// every namespace of the machine), which a lab of a few hundred pods' resolved entries overflows.
+    /// </summary>
+    public void AddNeighbour(int index, IPAddress address, PhysicalAddress linkLayerAddress)
+    {
+        var start = writer.BeginMessage(NewNeighbour, FlagRequest | FlagAck | FlagCreate | FlagReplace, ++sequence);
+        var header = writer.Reserve(12);
+        header[0] = FamilyOf(address);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], NudPermanent);
+        writer.AttributeAddress(NdaDst, address);
+        writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
+        End(start, $"ip neigh replace {address} lladdr {FormatMac(linkLayerAddress)} dev #{index} nud permanent");
     }
 
     /// <summary>Sends every queued request, in order, in batches, and waits for each ack.</summary>

@@ -9,6 +9,7 @@ internal static class RtNetlinkConstants
     public const ushort FlagRequest = 0x1;
     public const ushort FlagAck = 0x4;
     public const ushort FlagAckTlvs = 0x200;
+    public const ushort FlagReplace = 0x100;
     public const ushort FlagExclusive = 0x200;
     public const ushort FlagCreate = 0x400;
     public const ushort FlagAppend = 0x800;

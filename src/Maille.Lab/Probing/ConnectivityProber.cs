@@ -13,7 +13,8 @@ using Maille.Model;
 namespace Maille.Lab.Probing;
 
 /// <summary>
-/// Sends real connections from every pod to every pod of a running lab: a TCP connect, or a UDP datagram and its
+/// Sends real connections from every pod to every pod of a running lab (or to a seeded sample of the pairs,
+/// <see cref="ProbeSample"/>): a TCP connect, or a UDP datagram and its
 /// answer, each from a socket opened inside the source pod's namespace, at most <see cref="Parallelism"/> at a time and
 /// each bounded by <see cref="Timeout"/>; sockets are opened one source pod at a time (a few sources at once). Compares what happened with what the engine expects.
 /// </summary>
@@ -32,23 +33,38 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
     /// <summary>Nodes cut off the node network (<c>maille node stop</c>): their pods reach only pods on the same node.</summary>
     public IReadOnlySet<string> StoppedNodes { get; init; } = new HashSet<string>();
 
-    public async Task<ProbeReport> ProbeAsync(IReadOnlyList<PortProtocol> ports, string? onlyNamespace, CancellationToken cancellationToken)
+    /// <summary>The pods a probe of <paramref name="onlyNamespace"/> (or of every namespace) connects, in matrix order.</summary>
+    public IReadOnlyList<Pod> Pods(string? onlyNamespace) =>
+        // The lab's own pods (cluster DNS) are not the user's: probe compares with `maille matrix` over the user's pods.
+        [.. LabTopologyMapper.LabPods(cluster)
+            .Where(p => !LabPlanner.IsSystem(p) && (onlyNamespace is null || p.Namespace == onlyNamespace))
+            .OrderBy(p => p.QualifiedName, StringComparer.Ordinal)];
+
+    /// <summary>Probes every ordered pair of pods on each port, or with <paramref name="sample"/> only the pairs it draws.</summary>
+    public async Task<ProbeReport> ProbeAsync(IReadOnlyList<PortProtocol> ports, string? onlyNamespace, CancellationToken cancellationToken, ProbeSample? sample = null)
     {
         var clock = Stopwatch.StartNew();
-        // The lab's own pods (cluster DNS) are not the user's: probe compares with `maille matrix` over the user's pods.
-        var pods = LabTopologyMapper.LabPods(cluster)
-            .Where(p => !LabPlanner.IsSystem(p) && (onlyNamespace is null || p.Namespace == onlyNamespace))
-            .OrderBy(p => p.QualifiedName, StringComparer.Ordinal)
-            .ToList();
+        var pods = Pods(onlyNamespace);
+        var destinations = sample is null
+            ? pods.Select(_ => pods).ToList()
+            : Destinations(pods, sample.Draw(pods.Count));
         var evaluator = NetworkPolicyEvaluator.For(cluster);
         using var gate = new SemaphoreSlim(Parallelism);
-        using var sources = new SemaphoreSlim(SourcesAtOnce);
-        var perSource = await Task.WhenAll(pods.Select(async from =>
+
+        // Enough sources at once to keep the gate busy: a sampled source may have only a few destinations.
+        var perSourceAttempts = Math.Max(1, destinations.Sum(d => d.Count) * ports.Count / Math.Max(1, pods.Count));
+        using var sources = new SemaphoreSlim(Math.Max(SourcesAtOnce, 2 * Parallelism / perSourceAttempts));
+        var perSource = await Task.WhenAll(pods.Select(async (from, i) =>
         {
+            if (destinations[i].Count == 0)
+            {
+                return [];
+            }
+
             await sources.WaitAsync(cancellationToken);
             try
             {
-                return await ProbeFromAsync(from, pods, ports, evaluator, gate, cancellationToken);
+                return await ProbeFromAsync(from, destinations[i], ports, evaluator, gate, cancellationToken);
             }
             finally
             {
@@ -62,7 +78,21 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
             [.. pods.Select(p => p.QualifiedName)],
             [.. ports],
             [.. cells.OrderBy(c => order[c.Port]).ThenBy(c => c.From, StringComparer.Ordinal).ThenBy(c => c.To, StringComparer.Ordinal)],
-            clock.Elapsed);
+            clock.Elapsed)
+        {
+            Sample = sample,
+        };
+    }
+
+    private static List<IReadOnlyList<Pod>> Destinations(IReadOnlyList<Pod> pods, IReadOnlyList<(int From, int To)> pairs)
+    {
+        var lists = pods.Select(_ => new List<Pod>()).ToList();
+        foreach (var (from, to) in pairs)
+        {
+            lists[from].Add(pods[to]);
+        }
+
+        return [.. lists];
     }
 
     /// <summary>
