@@ -1,4 +1,4 @@
-# Shell helpers shared by the live-lab benchmarks (bench/lab/run.sh, bench/svc-lab/run.sh); sourced, not run.
+# Shell helpers shared by the live-lab benchmarks (bench/lab, svc-lab, ingress, policy); sourced, not run.
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -12,6 +12,20 @@ bench_on_exit() {
   trap "$1" EXIT
   trap "exit 130" INT
   trap "exit 143" TERM HUP
+}
+
+# bench_need_pkg COMMAND PACKAGE: installs Debian's PACKAGE when COMMAND is missing; on a fresh machine the package
+# lists are empty, so a failed install is retried after `apt-get update`. Services the package would start are held
+# back (policy-rc.d), since they would run in the host namespace. Exits when COMMAND is still missing.
+bench_need_pkg() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  log "installing $2 (for $1)"
+  local guard=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; guard=1; fi
+  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1; } || true
+  [ "$guard" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  command -v "$1" >/dev/null 2>&1 || { echo "$1 is needed (Debian package $2)" >&2; exit 1; }
 }
 
 # bench_report_left REGEX: after cleanup, say which namespaces matching REGEX are still there (there should be none)

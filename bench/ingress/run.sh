@@ -54,20 +54,9 @@ if ip netns list | grep -qE "^maille-$LAB-" || [ -e "/run/maille/$LAB" ]; then
 fi
 
 # ---------------------------------------------------------------- tools
-need_pkg() { # command package
-  command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing $2 (for $1)"
-  # Debian's nginx package would start the service in the host namespace: forbid service starts while installing.
-  local guard=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; guard=1; fi
-  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1; } || true
-  [ "$guard" = 1 ] && rm -f /usr/sbin/policy-rc.d
-  command -v "$1" >/dev/null 2>&1 || { echo "$1 is needed (Debian package $2)" >&2; exit 1; }
-}
-need_pkg wrk wrk
-need_pkg nginx nginx-light
-need_pkg curl curl
+bench_need_pkg wrk wrk
+bench_need_pkg nginx nginx-light
+bench_need_pkg curl curl
 log "building maille if needed"
 timeout 900 "$MAILLE" --help >/dev/null 2>&1 || true
 START_UTC="$(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -4,5 +4,8 @@
 # Details and safety notes: bench/policy/apply_to_enforce.py. The markdown report goes to stdout, progress to stderr.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-command -v nft >/dev/null || { echo "nft is needed (Debian package nftables)" >&2; exit 1; }
+# shellcheck source=../lib.sh
+. "$ROOT/bench/lib.sh"
+bench_require_root
+bench_need_pkg nft nftables
 exec python3 "$ROOT/bench/policy/apply_to_enforce.py" "$@"

@@ -61,15 +61,9 @@ for lab in $LAB_S $LAB_B; do
 done
 
 # ---------------------------------------------------------------- tools
-need_pkg() { # command package
-  command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing $2 (for $1)"
-  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y "$2" >/dev/null 2>&1 || true
-  command -v "$1" >/dev/null 2>&1 || { echo "$1 is needed (Debian package $2)" >&2; exit 1; }
-}
-need_pkg iperf3 iperf3
-need_pkg nft nftables
-need_pkg stdbuf coreutils
+bench_need_pkg iperf3 iperf3
+bench_need_pkg nft nftables
+bench_need_pkg stdbuf coreutils
 PY="$(python3 -c 'import sys; print(sys.executable)')"   # the real interpreter, not a pyenv shim
 log "building maille if needed"
 timeout 900 "$MAILLE" --help >/dev/null 2>&1 || true

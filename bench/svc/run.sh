@@ -9,5 +9,8 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "bench/svc/run.sh: needs root (network namespaces); try: sudo -E $0 $*" >&2
   exit 1
 fi
+# shellcheck source=../lib.sh
+. "$root/bench/lib.sh"
+bench_need_pkg nft nftables
 dotnet build bench/Maille.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/null
 exec dotnet bench/Maille.Benchmarks/bin/Release/net10.0/Maille.Benchmarks.dll svc-apply "$@"

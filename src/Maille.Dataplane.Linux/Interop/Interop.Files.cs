@@ -23,6 +23,18 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     internal static unsafe partial nint Write(SafeHandle fd, byte* buffer, nuint count);
 
+    /// <summary>stat(2) into a buffer large enough for <c>struct stat</c> on 64-bit Linux (144 bytes on x86-64, 128 on arm64).</summary>
+    [LibraryImport(Library, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Stat(string path, byte* buffer);
+
+    /// <summary>The inode number of <paramref name="path"/> (after links), or null when it cannot be read.</summary>
+    internal static unsafe ulong? InodeOf(string path)
+    {
+        // st_ino follows st_dev (8 bytes) in the 64-bit layouts of both x86-64 and arm64.
+        var buffer = stackalloc byte[256];
+        return Stat(path, buffer) == 0 ? *(ulong*)(buffer + 8) : null;
+    }
+
     /// <summary>Opens <paramref name="path"/> with O_CLOEXEC added, throwing on failure.</summary>
     internal static FileDescriptorHandle OpenOrThrow(string path, int flags, uint mode = 0)
     {

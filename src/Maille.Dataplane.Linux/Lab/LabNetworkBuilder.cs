@@ -69,7 +69,10 @@ internal static class LabNetworkBuilder
         }
     }
 
-    /// <summary>Threads that create and set up namespaces: one per core, at most two (measured in docs/lab-network.md).</summary>
+    /// <summary>
+    /// Threads that create namespaces and set up nodes: one per core, at most two (measured in docs/lab-network.md). Pods
+    /// are set up on one: their requests wait for the kernel's RTNL lock, and a second thread brought nothing.
+    /// </summary>
     private static int SetupThreads => Math.Min(2, Environment.ProcessorCount);
 
     /// <summary>
@@ -327,6 +330,6 @@ internal static class LabNetworkBuilder
             netlink.AddNeighbour(FirstIndex, LabNetworkPlan.PodGateway, LabNames.PodMac(pod.Key, hostSide: true));
             netlink.Flush();
             return true;
-        }, SetupThreads);
+        });
     }
 }

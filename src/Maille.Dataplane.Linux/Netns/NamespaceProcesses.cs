@@ -36,19 +36,18 @@ internal static class NamespaceProcesses
         return found;
     }
 
-    /// <summary>A namespace's identity as <c>/proc/PID/ns/net</c> shows it (<c>net:[INODE]</c>), or null when the name is not a mounted namespace.</summary>
-    private static string? Identity(string name)
-    {
-        try
-        {
-            using var handle = Libc.OpenOrThrow(Path.Combine(NetworkNamespace.RunDirectory, name), Libc.ORdOnly);
-            return LinkOf($"/proc/self/fd/{handle.Number}") is { } link && link.StartsWith("net:[", StringComparison.Ordinal) ? link : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    /// <summary>
+    /// A namespace's identity as <c>/proc/PID/ns/net</c> shows it (<c>net:[INODE]</c>), or null when the name is not
+    /// mounted. The inode is the mounted file's: reading the link of a descriptor opened on it would give the mount's
+    /// path instead.
+    /// </summary>
+    private static string? Identity(string name) =>
+        Libc.InodeOf(Path.Combine(NetworkNamespace.RunDirectory, name)) is { } inode && IsNamespaceFile(inode)
+            ? $"net:[{inode}]"
+            : null;
+
+    /// <summary>Namespace inodes live on nsfs, numbered from 0xF0000000 up; a plain file left by a half-made namespace is not one.</summary>
+    private static bool IsNamespaceFile(ulong inode) => inode >= 0xF0000000;
 
     private static string? LinkOf(string path)
     {

@@ -22,7 +22,8 @@ namespace Maille.Dataplane.Linux.Netns;
 /// The rule that comes with it: a descriptor made on a detached thread is known only there. It must be used and
 /// closed on that thread (a <c>using</c>, never a finalizer, which would close that number in the shared table), and
 /// a descriptor opened elsewhere after the detach cannot be used there. A child process started there inherits the
-/// thread's small table. The table goes, closing whatever is left in it, when the thread ends.
+/// thread's small table (and its blocked signals: conntrack and nft do not care). The table goes, closing whatever
+/// is left in it, when the thread ends.
 /// </para>
 /// </remarks>
 internal static class ThreadDescriptorTable
@@ -32,9 +33,19 @@ internal static class ThreadDescriptorTable
 
     private const int CloneFiles = 0x400;
 
+    /// <summary>
+    /// The asynchronous signals the .NET runtime handles by writing to a pipe it may open after the detach (SIGCHLD
+    /// when a first child process ends, SIGTERM, terminal signals): blocked on a detached thread, so the kernel delivers
+    /// them to a thread that sees that pipe. A SIGCHLD handled on a detached thread whose table lacked the pipe made
+    /// the runtime abort. Synchronous faults (SIGSEGV for null references) and the runtime's thread-directed
+    /// activation signal stay unblocked.
+    /// </summary>
+    private static readonly int[] ProcessSignals = [1, 2, 3, 10, 12, 13, 14, 15, 17, 18, 20, 21, 22, 23, 28];
+
     /// <summary>Unshares the calling thread's descriptor table and closes in it what the runtime does not need.</summary>
     public static void Detach()
     {
+        Libc.BlockOnThisThread(ProcessSignals);
         if (Libc.Unshare(CloneFiles) != 0)
         {
             throw Libc.LastError("unshare(CLONE_FILES)");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Maille.Dataplane.Linux.Nftables;
@@ -16,36 +15,21 @@ internal static class ConntrackFlusher
     {
         foreach (var flow in flows)
         {
-            var start = new ProcessStartInfo(Command) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[]
-            {
-                "-D", "-p", "udp", "--orig-dst", flow.ServiceAddress.ToString(), "--orig-port-dst",
-                flow.ServicePort.ToString(CultureInfo.InvariantCulture), "--reply-src", flow.Endpoint.ToString(),
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
             try
             {
-                using var process = Process.Start(start)!;
-                process.StandardOutput.ReadToEnd();
-                var error = process.StandardError.ReadToEnd();
-                if (!process.WaitForExit(5000))
-                {
-                    process.Kill();
-                    return $"conntrack for {flow} did not finish in 5 s";
-                }
+                var (code, _, error) = ConntrackTable.Run(
+                    "-D", "-p", "udp", "--orig-dst", flow.ServiceAddress.ToString(), "--orig-port-dst",
+                    flow.ServicePort.ToString(CultureInfo.InvariantCulture), "--reply-src", flow.Endpoint.ToString());
 
                 // Exit 1 with "0 flow entries have been deleted" is the ordinary case of nothing to forget.
-                if (process.ExitCode != 0 && !error.Contains("0 flow entries", StringComparison.Ordinal))
+                if (code != 0 && !error.Contains("0 flow entries", StringComparison.Ordinal))
                 {
                     return $"conntrack for {flow}: {error.Trim()}";
                 }
             }
-            catch (System.ComponentModel.Win32Exception exception)
+            catch (InvalidOperationException exception)
             {
-                return $"cannot run {Command} (install the conntrack package): {exception.Message}";
+                return $"{flow}: {exception.Message}";
             }
         }
 

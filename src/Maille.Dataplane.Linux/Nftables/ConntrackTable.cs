@@ -45,7 +45,8 @@ internal static partial class ConntrackTable
         return deleted.Success ? int.Parse(deleted.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] arguments)
+    /// <summary>Runs <c>conntrack</c> with <paramref name="arguments"/> on this thread; throws when it cannot run or does not finish.</summary>
+    internal static (int Code, string Output, string Error) Run(params string[] arguments)
     {
         var start = new ProcessStartInfo(ConntrackFlusher.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -55,16 +56,23 @@ internal static partial class ConntrackTable
 
         try
         {
+            // Read on this thread, not asynchronously: it may be a thread with a descriptor table of its own (the policy
+            // enforcer's, see ThreadDescriptorTable), whose pipes the runtime's I/O threads cannot see. stderr is read
+            // after stdout: conntrack writes at most a line there, far below a pipe's buffer.
+            // The pipes are closed here too: Process.Dispose leaves streams read synchronously to their finalizers, which
+            // would close those numbers in the process's shared table instead of this thread's.
             using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
+            using var stdout = process.StandardOutput;
+            using var stderr = process.StandardError;
+            var output = stdout.ReadToEnd();
+            var error = stderr.ReadToEnd();
             if (!process.WaitForExit(CommandTimeout))
             {
                 process.Kill();
                 throw new InvalidOperationException($"conntrack {string.Join(' ', arguments)} did not finish in {CommandTimeout.TotalSeconds} s");
             }
 
-            return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+            return (process.ExitCode, output, error);
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
