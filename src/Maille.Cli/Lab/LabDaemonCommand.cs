@@ -55,6 +55,9 @@ internal static class LabDaemonCommand
             .AddFilter("Yarp", LogLevel.Warning));
         // One descriptor per served port: a lab of 10,000 pods needs more than the usual soft limit of 1,024.
         MachineLimits.RaiseDescriptorLimit();
+
+        // Numbers below 1,024 for libnftables' sockets, taken now while the daemon's numbers are small (LowDescriptors).
+        Dataplane.Linux.Nftables.LowDescriptors.Reserve();
         var daemon = new LabDaemon(new LabState(lab), mode, loggers) { FlushDeniedConnections = flushDeniedConnections };
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }

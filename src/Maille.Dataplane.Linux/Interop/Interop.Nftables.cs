@@ -32,6 +32,10 @@ internal static partial class LibNftables
     [LibraryImport(Library, EntryPoint = "nft_ctx_get_error_buffer")]
     internal static partial nint GetErrorBuffer(NftContextHandle context);
 
+    /// <summary>libmnl's <c>mnl_socket_get_fd</c>: the descriptor of a <c>struct mnl_socket *</c>.</summary>
+    [LibraryImport("libmnl.so.0", EntryPoint = "mnl_socket_get_fd")]
+    internal static partial int MnlSocketDescriptor(nint socket);
+
     /// <summary>Runs the commands in <paramref name="buffer"/> as one transaction; 0 on success.</summary>
     [LibraryImport(Library, EntryPoint = "nft_run_cmd_from_buffer", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int RunCommandFromBuffer(NftContextHandle context, string buffer);

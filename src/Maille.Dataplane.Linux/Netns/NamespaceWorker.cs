@@ -14,13 +14,7 @@ internal sealed class NamespaceWorker : IDisposable
     private readonly BlockingCollection<Action> queue = [];
     private readonly Thread thread;
 
-    /// <param name="target">The namespace the thread enters.</param>
-    /// <param name="name">The thread's name.</param>
-    /// <param name="ownDescriptors">
-    /// Whether the thread gets a descriptor table of its own (<see cref="ThreadDescriptorTable"/>): for work that
-    /// calls libnftables. Every descriptor its items open must then be closed by the items themselves.
-    /// </param>
-    public NamespaceWorker(NetworkNamespace target, string name, bool ownDescriptors = false)
+    public NamespaceWorker(NetworkNamespace target, string name)
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         thread = new Thread(() =>
@@ -28,10 +22,6 @@ internal sealed class NamespaceWorker : IDisposable
             try
             {
                 target.Enter();
-                if (ownDescriptors)
-                {
-                    ThreadDescriptorTable.Detach();
-                }
             }
             catch (Exception exception)
             {

@@ -56,11 +56,8 @@ internal static partial class ConntrackTable
 
         try
         {
-            // Read on this thread, not asynchronously: it may be a thread with a descriptor table of its own (the policy
-            // enforcer's, see ThreadDescriptorTable), whose pipes the runtime's I/O threads cannot see. stderr is read
-            // after stdout: conntrack writes at most a line there, far below a pipe's buffer.
-            // The pipes are closed here too: Process.Dispose leaves streams read synchronously to their finalizers, which
-            // would close those numbers in the process's shared table instead of this thread's.
+            // stderr is read after stdout: conntrack writes at most a line there, far below a pipe's buffer. The pipes
+            // are closed here: Process.Dispose leaves streams read synchronously to their finalizers.
             using var process = Process.Start(start)!;
             using var stdout = process.StandardOutput;
             using var stderr = process.StandardError;

@@ -17,8 +17,8 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// after the last one started, are folded into one sync of the latest state (level-triggered: only the latest
 /// state matters, never the sequence).</item>
 /// <item>Each sync is one atomic libnftables transaction, applied in-process on a dedicated thread that entered the node's
-/// namespace once and stays there until <see cref="Dispose"/>. That thread has a descriptor table of its own
-/// (<see cref="ThreadDescriptorTable"/>), so libnftables' socket keeps a small number in a lab of any size. The first sync, and the first after a failed
+/// namespace once and stays there until <see cref="Dispose"/>. Its context's socket keeps a number below 1,024
+/// in a lab of any size (<see cref="LowDescriptors"/>). The first sync, and the first after a failed
 /// transaction, rewrites the whole table; the others write only the Service ports whose plan changed.</item>
 /// <item>A failed transaction leaves the kernel's table as it was (nftables transactions are all or nothing); the error
 /// is nft's own message in <see cref="NodeServiceProxyStatus.LastError"/>, and a full resync is retried after
@@ -143,7 +143,6 @@ internal sealed class NodeServiceProxy : IDisposable
         try
         {
             node.Enter();
-            ThreadDescriptorTable.Detach();
             context = NftContext.Create();
         }
         catch (Exception exception)

@@ -44,7 +44,7 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
         this.nodeName = nodeName;
         this.options = options ?? new NodePolicyEnforcerOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(this.options.FoldChainsAbove, nameof(options));
-        worker = new NamespaceWorker(node, $"maille-policy-{nodeName}", ownDescriptors: true);
+        worker = new NamespaceWorker(node, $"maille-policy-{nodeName}");
         try
         {
             context = worker.Invoke(() =>
