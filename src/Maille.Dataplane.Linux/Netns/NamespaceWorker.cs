@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 
 namespace Maille.Dataplane.Linux.Netns;
 
@@ -43,30 +42,7 @@ internal sealed class NamespaceWorker : IDisposable
         entered.Task.GetAwaiter().GetResult();
     }
 
-    public T Invoke<T>(Func<T> work)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
-        using var done = new ManualResetEventSlim();
-        queue.Add(() =>
-        {
-            try
-            {
-                result = work();
-            }
-            catch (Exception exception)
-            {
-                failure = ExceptionDispatchInfo.Capture(exception);
-            }
-            finally
-            {
-                done.Set();
-            }
-        });
-        done.Wait();
-        failure?.Throw();
-        return result;
-    }
+    public T Invoke<T>(Func<T> work) => QueuedWork.Run(queue, work);
 
     public void Dispose()
     {

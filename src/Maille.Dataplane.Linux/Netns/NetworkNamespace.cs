@@ -356,7 +356,7 @@ internal sealed partial class NetworkNamespace : IDisposable
     /// process can listen and connect on behalf of many pods from ordinary pool threads.
     /// </summary>
     public Socket CreateSocket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) =>
-        RunBriefly(() => new Socket(addressFamily, socketType, protocolType));
+        RunInside(() => new Socket(addressFamily, socketType, protocolType));
 
     /// <summary>
     /// Runs short <paramref name="work"/> (opening a socket) inside this namespace on a shared thread
