@@ -47,7 +47,7 @@ internal sealed class ClusterState
     /// consumer can tell an unchanged Service's slices by reference). <paramref name="slicesByService"/> must index
     /// <paramref name="endpointSlices"/>; both lists keep the source's order.
     /// </summary>
-    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService)
+    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService, IReadOnlyList<Diagnostic> warnings)
     {
         Config = source.Config;
         Nodes = source.Nodes;
@@ -61,7 +61,7 @@ internal sealed class ClusterState
         Secrets = source.Secrets;
         Workloads = source.Workloads;
         Skipped = source.Skipped;
-        Warnings = source.Warnings;
+        Warnings = warnings;
         LoadBalancing = source.LoadBalancing;
         NodesByName = source.NodesByName;
         NamespacesByName = source.NamespacesByName;
@@ -113,8 +113,11 @@ internal sealed class ClusterState
     public IReadOnlyList<EndpointSlice> SlicesFor(Service service) =>
         SlicesByService.TryGetValue(service.QualifiedName, out var slices) ? slices : [];
 
-    /// <summary>This cluster with <paramref name="pods"/> (same names, same order) and the slices of some Services replaced.</summary>
-    internal ClusterState WithPodsAndSlices(IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> replacedSlices)
+    /// <summary>
+    /// This cluster with <paramref name="pods"/> (in the same order; some may be gone) and the slices of some Services
+    /// replaced, and <paramref name="warnings"/> when given.
+    /// </summary>
+    internal ClusterState WithPodsAndSlices(IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> replacedSlices, IReadOnlyList<Diagnostic>? warnings = null)
     {
         // A plain copy of the index: building a frozen one again costs more than the whole update at 10,000 Services.
         var slicesByService = new Dictionary<string, IReadOnlyList<EndpointSlice>>(SlicesByService, StringComparer.Ordinal);
@@ -138,6 +141,6 @@ internal sealed class ClusterState
                 .Where(s => s.ServiceName is null || !replacedSlices.ContainsKey($"{s.Namespace}/{s.ServiceName}"))
                 .Concat(replacedSlices.Values.SelectMany(v => v))
                 .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)];
-        return new ClusterState(this, pods, all, slicesByService);
+        return new ClusterState(this, pods, all, slicesByService, warnings ?? Warnings);
     }
 }

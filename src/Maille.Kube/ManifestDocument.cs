@@ -10,15 +10,22 @@ namespace Maille.Kube;
 /// </summary>
 internal sealed class ManifestDocument
 {
-    private ManifestDocument(ObjectKey key, YamlMappingNode root)
+    private string? _yaml;
+
+    private ManifestDocument(ObjectKey key, YamlMappingNode root, string source)
     {
         Key = key;
         Root = root;
+        Source = source;
     }
 
     public ObjectKey Key { get; }
 
+    /// <summary>The object's tree. Never changed once the document exists (edits make a new document), which is what lets its text and its loaded objects be kept.</summary>
     public YamlMappingNode Root { get; }
+
+    /// <summary>The file (or request) the object was read from; lines of <see cref="Root"/> are lines there.</summary>
+    public string Source { get; }
 
     /// <summary>
     /// Every object in <paramref name="text"/> (multi-document YAML or JSON; <c>List</c> kinds give their items).
@@ -46,10 +53,13 @@ internal sealed class ManifestDocument
     }
 
     /// <summary>The documents as one multi-document YAML text, in key order.</summary>
-    public static string Render(IEnumerable<ManifestDocument> documents)
+    public static string Render(IEnumerable<ManifestDocument> documents) => RenderInOrder(documents.OrderBy(d => d.Key));
+
+    /// <summary>The documents as one multi-document YAML text, in the order given (a lab's state is kept sorted already).</summary>
+    public static string RenderInOrder(IEnumerable<ManifestDocument> documents)
     {
         var writer = new StringWriter();
-        foreach (var document in documents.OrderBy(d => d.Key))
+        foreach (var document in documents)
         {
             writer.Write("---\n");
             writer.Write(document.ToYaml());
@@ -58,7 +68,10 @@ internal sealed class ManifestDocument
         return writer.ToString();
     }
 
-    public string ToYaml()
+    /// <summary>The object as YAML on its own (made once: a lab of 10,000 objects renders its state on every change).</summary>
+    public string ToYaml() => _yaml ??= Emit();
+
+    private string Emit()
     {
         var writer = new StringWriter { NewLine = "\n" };
         new YamlStream(new YamlDocument(Root)).Save(writer, assignAnchors: false);
@@ -91,7 +104,7 @@ internal sealed class ManifestDocument
             }
         }
 
-        return new ManifestDocument(Key, copy);
+        return new ManifestDocument(Key, copy, Source);
     }
 
     /// <summary>The object's labels as written.</summary>
@@ -145,7 +158,7 @@ internal sealed class ManifestDocument
         var ns = metadata is null ? null : Scalar(metadata, "namespace");
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
         var scope = ManifestLoader.IsClusterScoped(kind) ? "" : string.IsNullOrEmpty(ns) ? "default" : ns;
-        documents.Add(new ManifestDocument(new ObjectKey(group, kind, scope, name), mapping));
+        documents.Add(new ManifestDocument(new ObjectKey(group, kind, scope, name), mapping, file));
     }
 
     private static YamlNode? Child(YamlMappingNode mapping, string key) =>

@@ -29,6 +29,9 @@ internal sealed class ManifestLoader
     private readonly List<L2Advertisement> _l2Advertisements = [];
     private readonly List<SkippedObject> _skipped = [];
 
+    /// <summary>Below this many documents in one source, converting them one by one is cheaper than starting parallel work.</summary>
+    private const int ParallelThreshold = 64;
+
     public ManifestLoader() => _converter = new ModelConverter(_diagnostics);
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
@@ -63,11 +66,57 @@ internal sealed class ManifestLoader
             return;
         }
 
-        for (var i = 0; i < stream.Documents.Count; i++)
+        var documents = stream.Documents;
+        int End(int i) => Math.Min(i + 1 < documents.Count ? (int)documents[i + 1].RootNode.Start.Index : int.MaxValue, source.Text.Length);
+        if (documents.Count < ParallelThreshold)
         {
-            var end = Math.Min(i + 1 < stream.Documents.Count ? (int)stream.Documents[i + 1].RootNode.Start.Index : int.MaxValue, source.Text.Length);
-            AddNode(source, stream.Documents[i].RootNode, null, end);
+            for (var i = 0; i < documents.Count; i++)
+            {
+                AddNode(source, documents[i].RootNode, null, End(i), null);
+            }
+
+            return;
         }
+
+        // Converting an object (KubernetesClient's typed deserializer) costs several times parsing its text, and objects
+        // are independent: large inputs are converted on every core, each document into its own part, and the parts
+        // are joined in document order so that the result and its diagnostics are the same as one by one.
+        var parts = new ManifestLoader[documents.Count];
+        Parallel.For(0, documents.Count, i =>
+        {
+            var part = new ManifestLoader();
+            part.AddNode(source, documents[i].RootNode, null, End(i), null);
+            parts[i] = part;
+        });
+        foreach (var part in parts)
+        {
+            Append(part);
+        }
+    }
+
+    /// <summary>
+    /// Adds one object already parsed (a running lab's stored document), read from <paramref name="text"/>, its YAML on
+    /// its own; lines in diagnostics are those of <paramref name="root"/> in <paramref name="file"/>.
+    /// </summary>
+    public void AddDocument(string file, YamlMappingNode root, string text) => AddNode(new ManifestSource(file, ""), root, null, null, text);
+
+    /// <summary>Adds what another loader read, after what this one holds.</summary>
+    public void Append(ManifestLoader other)
+    {
+        _diagnostics.AddRange(other._diagnostics);
+        _namespaces.AddRange(other._namespaces);
+        _nodes.AddRange(other._nodes);
+        _pods.AddRange(other._pods);
+        _workloads.AddRange(other._workloads);
+        _services.AddRange(other._services);
+        _slices.AddRange(other._slices);
+        _policies.AddRange(other._policies);
+        _ingresses.AddRange(other._ingresses);
+        _ingressClasses.AddRange(other._ingressClasses);
+        _secrets.AddRange(other._secrets);
+        _addressPools.AddRange(other._addressPools);
+        _l2Advertisements.AddRange(other._l2Advertisements);
+        _skipped.AddRange(other._skipped);
     }
 
     public ManifestSet Build() => new()
@@ -87,7 +136,7 @@ internal sealed class ManifestLoader
         Skipped = new(_skipped),
     };
 
-    private void AddNode(ManifestSource source, YamlNode? node, string? listPath, int? textEnd)
+    private void AddNode(ManifestSource source, YamlNode? node, string? listPath, int? textEnd, string? objectText)
     {
         if (node is null || (node is YamlScalarNode scalar && string.IsNullOrEmpty(scalar.Value)))
         {
@@ -122,7 +171,7 @@ internal sealed class ManifestLoader
             {
                 foreach (var item in sequence.Children)
                 {
-                    AddNode(source, item, "items", null);
+                    AddNode(source, item, "items", null, null);
                 }
             }
 
@@ -141,53 +190,53 @@ internal sealed class ManifestLoader
             switch ((group, kind))
             {
                 case ("", "Namespace"):
-                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(source, node, textEnd), location));
+                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(source, node, textEnd, objectText), location));
                     break;
                 case ("", "Node"):
-                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(source, node, textEnd), location));
+                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(source, node, textEnd, objectText), location));
                     break;
                 case ("", "Pod"):
-                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(source, node, textEnd), nsOrDefault, location));
+                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case ("", "Service"):
-                    _services.Add(_converter.ConvertService(Read<V1Service>(source, node, textEnd), nsOrDefault, location));
+                    _services.Add(_converter.ConvertService(Read<V1Service>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case ("", "Secret"):
-                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(source, node, textEnd), nsOrDefault, location));
+                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case ("apps", "Deployment"):
-                    var deployment = Read<V1Deployment>(source, node, textEnd);
+                    var deployment = Read<V1Deployment>(source, node, textEnd, objectText);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("apps", "ReplicaSet"):
-                    var replicaSet = Read<V1ReplicaSet>(source, node, textEnd);
+                    var replicaSet = Read<V1ReplicaSet>(source, node, textEnd, objectText);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("apps", "StatefulSet"):
-                    var statefulSet = Read<V1StatefulSet>(source, node, textEnd);
+                    var statefulSet = Read<V1StatefulSet>(source, node, textEnd, objectText);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName, nsOrDefault, location));
                     break;
                 case ("apps", "DaemonSet"):
-                    var daemonSet = Read<V1DaemonSet>(source, node, textEnd);
+                    var daemonSet = Read<V1DaemonSet>(source, node, textEnd, objectText);
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.DaemonSet, daemonSet.Metadata, null, daemonSet.Spec?.Selector, daemonSet.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("discovery.k8s.io", "EndpointSlice"):
-                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(source, node, textEnd), nsOrDefault, location));
+                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "NetworkPolicy"):
-                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(source, node, textEnd), nsOrDefault, location));
+                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "Ingress"):
-                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(source, node, textEnd), nsOrDefault, location));
+                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "IngressClass"):
-                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(source, node, textEnd), location));
+                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(source, node, textEnd, objectText), location));
                     break;
                 case (IPAddressPool.Group, IPAddressPool.KindName):
-                    _addressPools.Add(_converter.ConvertIPAddressPool(Read<MetalLb.IPAddressPoolDocument>(source, node, textEnd), nsOrDefault, location));
+                    _addressPools.Add(_converter.ConvertIPAddressPool(Read<MetalLb.IPAddressPoolDocument>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 case (IPAddressPool.Group, L2Advertisement.KindName):
-                    _l2Advertisements.Add(_converter.ConvertL2Advertisement(Read<MetalLb.L2AdvertisementDocument>(source, node, textEnd), nsOrDefault, location));
+                    _l2Advertisements.Add(_converter.ConvertL2Advertisement(Read<MetalLb.L2AdvertisementDocument>(source, node, textEnd, objectText), nsOrDefault, location));
                     break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));
@@ -213,10 +262,14 @@ internal sealed class ManifestLoader
     /// (so the client's parser reports lines of the user's file); an item of a List is re-emitted on its own first,
     /// because YamlDotNet does not record where a block collection ends.
     /// </summary>
-    private static T Read<T>(ManifestSource source, YamlNode node, int? textEnd)
+    private static T Read<T>(ManifestSource source, YamlNode node, int? textEnd, string? objectText)
     {
         string text;
-        if (textEnd is { } end && end > node.Start.Index)
+        if (objectText is not null)
+        {
+            text = objectText;
+        }
+        else if (textEnd is { } end && end > node.Start.Index)
         {
             var start = (int)node.Start.Index;
             text = new string(' ', (int)node.Start.Column - 1) + source.Text[start..end];
@@ -233,7 +286,7 @@ internal sealed class ManifestLoader
             text = writer.ToString();
         }
 
-        return KubernetesYaml.Deserialize<T>(text);
+        return KubeYamlDeserializer.Deserialize<T>(text);
     }
 
     internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Maille.Model;
 
 namespace Maille.Engine.Allocation;
@@ -12,6 +13,11 @@ namespace Maille.Engine.Allocation;
 /// </summary>
 internal sealed record PriorAllocations
 {
+    // A state made from another by an incremental update shares its unchanged lists (a pod deleted keeps every
+    // Service), and a running lab asks for the allocations of each state it publishes: each list is read once.
+    private static readonly ConditionalWeakTable<IReadOnlyList<Pod>, IReadOnlyDictionary<string, PriorPod>> PodsOf = new();
+    private static readonly ConditionalWeakTable<IReadOnlyList<Service>, IReadOnlyDictionary<string, PriorService>> ServicesOf = new();
+
     public static PriorAllocations None { get; } = new();
 
     /// <summary><c>namespace/name</c> → where the pod ran and its IP.</summary>
@@ -22,13 +28,13 @@ internal sealed record PriorAllocations
 
     public static PriorAllocations From(ClusterState cluster) => new()
     {
-        Pods = cluster.Pods
+        Pods = PodsOf.GetValue(cluster.Pods, pods => pods
             .Where(p => p.Spec.NodeName is not null)
-            .ToDictionary(p => p.QualifiedName, p => new PriorPod(p.Spec.NodeName!, p.Spec.HostNetwork ? null : p.Status.PodIP), StringComparer.Ordinal),
-        Services = cluster.Services.ToDictionary(
+            .ToDictionary(p => p.QualifiedName, p => new PriorPod(p.Spec.NodeName!, p.Spec.HostNetwork ? null : p.Status.PodIP), StringComparer.Ordinal)),
+        Services = ServicesOf.GetValue(cluster.Services, services => services.ToDictionary(
             s => s.QualifiedName,
             s => new PriorService(s.ClusterIP, new(s.Ports.Where(p => p.NodePort is not null).Select(p => new PriorNodePort(p.Port, p.Protocol, p.NodePort!.Value))), s.HealthCheckNodePort, s.LoadBalancerIngress),
-            StringComparer.Ordinal),
+            StringComparer.Ordinal)),
     };
 
     /// <summary>Pods without a node or an IP of their own get the ones they had, when these still fit.</summary>

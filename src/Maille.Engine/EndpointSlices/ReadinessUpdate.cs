@@ -37,22 +37,7 @@ internal static class ReadinessUpdate
         }
 
         var pods = cluster.Pods.Select(p => changed.GetValueOrDefault(p.QualifiedName, p)).ToList();
-        var namespaces = changed.Values.Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
-        var podsOfNamespace = pods.Where(p => namespaces.Contains(p.Namespace)).ToLookup(p => p.Namespace, StringComparer.Ordinal);
-        var replaced = new Dictionary<string, IReadOnlyList<EndpointSlice>>(StringComparer.Ordinal);
-        foreach (var service in cluster.Services.Where(s => s.Selector is not null && namespaces.Contains(s.Namespace)))
-        {
-            if (!changed.Values.Any(p => p.Namespace == service.Namespace && EndpointSliceBuilder.Selects(service.Selector!, p.Labels)))
-            {
-                continue;
-            }
-
-            // Slices someone else manages for this Service are kept as they are, as the planner keeps them.
-            var others = cluster.SlicesFor(service).Where(s => s.Meta.Labels.Get(EndpointSlice.ManagedByLabel) != EndpointSliceBuilder.ControllerName);
-            replaced[service.QualifiedName] = [.. EndpointSliceBuilder.Build(service, podsOfNamespace[service.Namespace]).Concat(others)
-                .OrderBy(s => s.Meta.Name, StringComparer.Ordinal)];
-        }
-
+        var replaced = SliceRecompute.For(cluster, pods, changed.Values);
         return cluster.WithPodsAndSlices(pods, replaced);
     }
 }

@@ -43,6 +43,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private LabNetwork? _network;
     private LoadBalancing.LoadBalancerSpeaker? _speaker;
     private Dataplane.Linux.L2.NodeHealthMonitor? _health;
+    private readonly DocumentLoadCache _documentLoads = new();
     private (LabManifests Manifests, (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Set)? _loaded;
 
     public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>>? nodeDataplane = null)
@@ -162,7 +163,14 @@ internal sealed partial class LabController : IAsyncDisposable
             }
 
             var readiness = _readiness.Readiness;
-            var result = Plan(proposed.Manifests, readiness, PriorAllocations.From(Published));
+            var quick = IncrementalPlan(proposed);
+            if (quick is not null)
+            {
+                // Planned from the published state, so with the readiness that state was published with.
+                readiness = _publishedReadiness ?? readiness;
+            }
+
+            var result = quick is not null ? new PlanResult(quick, quick.Warnings) : Plan(proposed.Manifests, readiness, PriorAllocations.From(Published));
             if (!result.Succeeded)
             {
                 return new LabChangeResult([], proposed.NotFound, [.. result.Errors.Select(e => e.ToString())]);
@@ -176,10 +184,19 @@ internal sealed partial class LabController : IAsyncDisposable
                 return LabChangeResult.Refused($"the nodes of a running lab cannot change (it has {had}; the change asks for {nodes}): take it down and up again");
             }
 
-            _state.WriteManifests(proposed.Manifests.Render());
+            // The desired state is recorded before the change is answered, but after the agents have it: the file
+            // is for a daemon that starts again, and rendering 10,000 objects should not delay the rules.
             _desired = proposed.Manifests;
-            var departed = Reconcile(planned);
-            Publish(PriorAllocations.From(planned), planned, readiness);
+            List<string> departed;
+            try
+            {
+                departed = Reconcile(planned);
+                Publish(PriorAllocations.From(planned), planned, readiness);
+            }
+            finally
+            {
+                _state.WriteManifests(proposed.Manifests.Render());
+            }
 
             // As Kubernetes does, a pod that goes leaves its Services before it stops: its network and programs are
             // removed once every node's Service rules no longer send it new connections (bounded, so a stuck proxy
@@ -279,11 +296,40 @@ internal sealed partial class LabController : IAsyncDisposable
 
     private PlanResult Plan(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
     {
-        // Readiness flips plan the same manifests again and again: read them once per desired state.
+        // Readiness flips plan the same manifests again and again: read them once per desired state (and each document
+        // once per lab: a change converts only the documents it replaced).
         var loaded = _loaded is { } cached && ReferenceEquals(cached.Manifests, manifests)
             ? cached
-            : (_loaded = (manifests, ManifestLoader.Load([new ManifestSource(_state.ManifestsFile, manifests.Render())]))).Value;
+            : (_loaded = (manifests, _documentLoads.Load(manifests.Documents))).Value;
         return LabPlanner.Plan(loaded.Set.Manifests, loaded.Set.Diagnostics, _config, readiness, prior);
+    }
+
+    /// <summary>
+    /// The new state without planning the lab again, when the change is only pods deleted or relabeled
+    /// (<see cref="Engine.EndpointSlices.PodChangeUpdate"/>); null for any other change, which is planned in full.
+    /// </summary>
+    private ClusterState? IncrementalPlan(LabChange proposed)
+    {
+        var changed = proposed.Outcomes.Where(o => o.Action is not ("unchanged" or "not labeled")).ToList();
+        if (changed.Count == 0 || changed.Any(o => o.Key is not { Group: "", Kind: "Pod" } || o.Action is not ("deleted" or "labeled")))
+        {
+            return null;
+        }
+
+        var removed = changed.Where(o => o.Action == "deleted").Select(o => $"{o.Key.Namespace}/{o.Key.Name}").ToList();
+        var relabeled = new List<ManifestDocument>();
+        foreach (var outcome in changed.Where(o => o.Action == "labeled"))
+        {
+            if (!proposed.Manifests.TryGet(outcome.Key, out var document))
+            {
+                return null;
+            }
+
+            relabeled.Add(document);
+        }
+
+        var (loaded, diagnostics) = _documentLoads.Load(relabeled);
+        return diagnostics.Any(d => d.IsError) ? null : Engine.EndpointSlices.PodChangeUpdate.Apply(Published, removed, loaded.Pods);
     }
 
     private ClusterState PlanOrThrow(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
@@ -408,6 +454,12 @@ internal sealed partial class LabController : IAsyncDisposable
         _published = cluster;
         _publishedFrom = _desired;
         _publishedReadiness = readiness;
+        // The node agents first: their rules are what a change is waiting for, and the files below only record it.
+        foreach (var agent in _agents.Values)
+        {
+            agent.Sync(cluster);
+        }
+
         _ingress.Update(cluster);
         _speaker?.Sync(cluster, _health?.DownNodes);
         if (!allocationsKept)
@@ -417,10 +469,6 @@ internal sealed partial class LabController : IAsyncDisposable
 
         _state.WriteReadiness(readiness);
         Store.Update(cluster);
-        foreach (var agent in _agents.Values)
-        {
-            agent.Sync(cluster);
-        }
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ internal sealed class LabManifests
         Empty.Apply(ManifestDocument.Parse(file, text)).Manifests;
 
     /// <summary>The desired state as one multi-document YAML text, in key order, for the lab's state folder.</summary>
-    public string Render() => ManifestDocument.Render(_documents.Values);
+    public string Render() => ManifestDocument.RenderInOrder(_documents.Values);
 
     public bool TryGet(ObjectKey key, out ManifestDocument document) => _documents.TryGetValue(key, out document!);
 

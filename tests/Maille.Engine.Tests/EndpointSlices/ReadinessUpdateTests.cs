@@ -66,8 +66,8 @@ public sealed class ReadinessUpdateTests
             var updated = ReadinessUpdate.Apply(planned, before, after);
             var back = ReadinessUpdate.Apply(updated!, after, before);
 
-            AssertSameCluster(PlanWith(after), updated!, pod.QualifiedName);
-            AssertSameCluster(planned, back!, pod.QualifiedName);
+            ClusterAssert.Same(PlanWith(after), updated!, pod.QualifiedName);
+            ClusterAssert.Same(planned, back!, pod.QualifiedName);
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class ReadinessUpdateTests
 
         var updated = ReadinessUpdate.Apply(planned, before, after)!;
 
-        AssertSameCluster(PlanWith(after), updated, "every api pod");
+        ClusterAssert.Same(PlanWith(after), updated, "every api pod");
         var peers = updated.SlicesFor(updated.ServicesByName["shop/api-peers"]).SelectMany(s => s.Endpoints).ToList();
         Assert.All(peers, e => Assert.True(e.Conditions.Ready && !e.Conditions.Serving));
         Assert.Contains(updated.SlicesFor(updated.ServicesByName["shop/api-mixed"]), s => s.Meta.Name == "api-mixed-external");
@@ -137,14 +137,5 @@ public sealed class ReadinessUpdateTests
 
         Assert.Same(planned, ReadinessUpdate.Apply(planned, before, new Dictionary<string, bool>(before)));
         Assert.Null(ReadinessUpdate.Apply(planned, before, fewer));
-    }
-
-    private static void AssertSameCluster(ClusterState expected, ClusterState actual, string because)
-    {
-        Assert.True(expected.Pods.SequenceEqual(actual.Pods), $"pods differ after {because}");
-        Assert.True(expected.EndpointSlices.SequenceEqual(actual.EndpointSlices), $"slices differ after {because}");
-        Assert.Equal(expected.SlicesByService.Keys.Order(StringComparer.Ordinal), actual.SlicesByService.Keys.Order(StringComparer.Ordinal));
-        Assert.All(expected.SlicesByService, s => Assert.True(s.Value.SequenceEqual(actual.SlicesByService[s.Key]), $"{s.Key} differs after {because}"));
-        Assert.All(expected.Pods, p => Assert.Equal(p, actual.PodsByName[p.QualifiedName]));
     }
 }
