@@ -237,7 +237,7 @@ def round_line(kind, lab, pod, probe_dir, log, monitor_file, sock, sent_ns=None)
     """One line: KIND LAB POD T0 DECIDED NODE:COMMIT:SYNC_START:SYNC_DURATION:APPLY_DURATION:COMMANDS... (ns, 0 when
     unknown; the sync figures are the node's sync that removed the endpoint, as its status reports it).
     KIND unready: T0 = the failing probe run's own timestamp, DECIDED = the daemon's log line.
-    KIND delete: T0 = the DELETE request sent to the lab's API, DECIDED = its answer."""
+    KIND delete, add-service, label: T0 = the request sent to the lab's API, DECIDED = its answer."""
     if kind == "unready":
         t0 = failing_probe_ns(os.path.join(probe_dir, f"probe-{pod}")) or 0
         decided = decision_ns(log, pod) or 0
@@ -256,7 +256,7 @@ def round_line(kind, lab, pod, probe_dir, log, monitor_file, sock, sent_ns=None)
 
 
 def rounds(path, kind, lab, pod):
-    """Row: rounds | t0→removed on every node (the slower node) median | min–max | t0→decided median | decided→first
+    """Row: rounds | t0→removed on every node (the slower node) median | p90 | min–max | t0→decided median | decided→first
     node's sync start median | sync duration median (both nodes) | nft apply median (commands) | rounds without a
     figure. Milliseconds."""
     rows = [l.split() for l in open(path) if l.split()[:3] == [kind, lab, pod]]
@@ -279,7 +279,8 @@ def rounds(path, kind, lab, pod):
         return f"{f(xs) / 1e6:.1f}" if xs else "-"
 
     cmds = f"{min(commands)}–{max(commands)}" if commands else "-"
-    print(f"{len(total)} | {ms(total)} | {ms(total, min)}–{ms(total, max)} | {ms(decided)} | {ms(to_sync)} | {ms(sync_len)} | "
+    p90 = f"{percentile(sorted(total), 90) / 1e6:.1f}" if total else "-"
+    print(f"{len(total)} | {ms(total)} | {p90} | {ms(total, min)}–{ms(total, max)} | {ms(decided)} | {ms(to_sync)} | {ms(sync_len)} | "
           f"{ms(apply_len)} ({cmds}) | {missing}")
 
 

@@ -20,7 +20,46 @@ internal static class ClusterPlanner
     /// so that EndpointSlices follow readiness probes. Null offline.
     /// </param>
     /// <param name="prior">What an earlier plan of the same cluster allocated, kept where it still fits (a running lab).</param>
-    public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null, PriorAllocations? prior = null)
+    /// <param name="sliceCache">A running lab's slices of its earlier plans, reused where nothing they depend on changed.</param>
+    public static PlanResult Plan(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null, PriorAllocations? prior = null, EndpointSliceCache? sliceCache = null)
+    {
+        var (allocated, diagnostics) = Allocate(manifests, config, earlier, observedReadiness, prior);
+        if (allocated is not { } a)
+        {
+            return new PlanResult(null, diagnostics);
+        }
+
+        var candidates = new EndpointCandidates(a.Pods);
+        var generatedSlices = a.Services.SelectMany(s => sliceCache is null
+            ? EndpointSliceBuilder.FromSelected(s, candidates.Of(s))
+            : sliceCache.Slices(s, candidates.Of(s)));
+        var selectorServices = a.Services.Where(s => s.Selector is not null).Select(s => s.QualifiedName).ToHashSet(StringComparer.Ordinal);
+
+        // Slices given for a selector Service that the Kubernetes controller manages are recomputed; any other given
+        // slice (a selector-less Service's, or one managed by someone else) is taken as it is.
+        var givenSlices = a.Manifests.EndpointSlices.Where(s =>
+            !(s.Meta.Labels.Get(EndpointSlice.ManagedByLabel) == EndpointSliceBuilder.ControllerName
+              && selectorServices.Contains($"{s.Namespace}/{s.ServiceName}")));
+
+        var cluster = new ClusterState(a.Config, a.Nodes, a.Namespaces, a.Pods, a.Services, generatedSlices.Concat(givenSlices), a.Manifests, diagnostics)
+        {
+            LoadBalancing = a.LoadBalancing,
+        };
+        return new PlanResult(cluster, diagnostics);
+    }
+
+    /// <summary>
+    /// What <see cref="Plan"/> decides before it builds EndpointSlices and the state's indexes: every pod's node and
+    /// address, every Service's IPs and ports; null with the errors when the input is not valid. A lab pinning its own
+    /// objects around the user's needs only these.
+    /// </summary>
+    public static (PriorAllocations? Allocations, IReadOnlyList<Diagnostic> Diagnostics) Allocations(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier = null, IReadOnlyDictionary<string, bool>? observedReadiness = null, PriorAllocations? prior = null)
+    {
+        var (allocated, diagnostics) = Allocate(manifests, config, earlier, observedReadiness, prior);
+        return (allocated is { } a ? PriorAllocations.From(a.Pods, a.Services) : null, diagnostics);
+    }
+
+    private static (Allocated? Allocated, List<Diagnostic> Diagnostics) Allocate(ManifestSet manifests, ClusterConfig config, IEnumerable<Diagnostic>? earlier, IReadOnlyDictionary<string, bool>? observedReadiness, PriorAllocations? prior)
     {
         prior ??= PriorAllocations.None;
         var diagnostics = new List<Diagnostic>(earlier ?? []);
@@ -31,7 +70,7 @@ internal static class ClusterPlanner
         LoadBalancerPools.Validate(manifests, config, nodes, diagnostics);
         if (diagnostics.Any(d => d.IsError))
         {
-            return new PlanResult(null, diagnostics);
+            return (null, diagnostics);
         }
 
         var generated = WorkloadsToExpand(manifests)
@@ -40,7 +79,7 @@ internal static class ClusterPlanner
             .ToList();
         if (!CheckGeneratedNames(manifests.Pods, generated, diagnostics))
         {
-            return new PlanResult(null, diagnostics);
+            return (null, diagnostics);
         }
 
         var nodesByName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
@@ -54,28 +93,13 @@ internal static class ClusterPlanner
         var assigned = ServiceAllocator.Assign(prior.Pin(manifests.Services, config, diagnostics), config, diagnostics);
         if (diagnostics.Any(d => d.IsError))
         {
-            return new PlanResult(null, diagnostics);
+            return (null, diagnostics);
         }
 
         var (pools, advertisements) = LoadBalancerPools.Effective(manifests, config);
         var (services, loadBalancing) = LoadBalancerAllocator.Assign(assigned, pools, advertisements, namespaces, diagnostics);
         manifests = manifests with { Ingresses = IngressStatusPublisher.Publish(manifests, services) };
-
-        var podsByNamespace = pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);
-        var generatedSlices = services.SelectMany(s => EndpointSliceBuilder.Build(s, podsByNamespace[s.Namespace]));
-        var selectorServices = services.Where(s => s.Selector is not null).Select(s => s.QualifiedName).ToHashSet(StringComparer.Ordinal);
-
-        // Slices given for a selector Service that the Kubernetes controller manages are recomputed; any other given
-        // slice (a selector-less Service's, or one managed by someone else) is taken as it is.
-        var givenSlices = manifests.EndpointSlices.Where(s =>
-            !(s.Meta.Labels.Get(EndpointSlice.ManagedByLabel) == EndpointSliceBuilder.ControllerName
-              && selectorServices.Contains($"{s.Namespace}/{s.ServiceName}")));
-
-        var cluster = new ClusterState(config, nodes, namespaces, pods, services, generatedSlices.Concat(givenSlices), manifests, diagnostics)
-        {
-            LoadBalancing = loadBalancing,
-        };
-        return new PlanResult(cluster, diagnostics);
+        return (new Allocated(config, nodes, namespaces, pods, services, loadBalancing, manifests), diagnostics);
     }
 
     /// <summary>
@@ -122,4 +146,7 @@ internal static class ClusterPlanner
 
         return ok;
     }
+
+    /// <summary>The planned objects before slices: the configuration as inferred, and the input with Ingress status.</summary>
+    private readonly record struct Allocated(ClusterConfig Config, IReadOnlyList<Node> Nodes, IReadOnlyList<Namespace> Namespaces, IReadOnlyList<Pod> Pods, IReadOnlyList<Service> Services, LoadBalancerPlan LoadBalancing, ManifestSet Manifests);
 }

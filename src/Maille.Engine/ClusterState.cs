@@ -22,14 +22,14 @@ internal sealed class ClusterState
     {
         Config = config;
         Nodes = [.. nodes];
-        Namespaces = [.. namespaces.OrderBy(n => n.Name, StringComparer.Ordinal)];
-        Pods = [.. pods.OrderBy(p => p.QualifiedName, StringComparer.Ordinal)];
-        Services = [.. services.OrderBy(s => s.QualifiedName, StringComparer.Ordinal)];
-        EndpointSlices = [.. endpointSlices.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)];
-        NetworkPolicies = [.. manifests.NetworkPolicies.OrderBy(p => p.QualifiedName, StringComparer.Ordinal)];
-        Ingresses = [.. manifests.Ingresses.OrderBy(i => i.Meta.QualifiedName, StringComparer.Ordinal)];
-        IngressClasses = [.. manifests.IngressClasses.OrderBy(i => i.Name, StringComparer.Ordinal)];
-        Secrets = [.. manifests.Secrets.OrderBy(s => s.Meta.QualifiedName, StringComparer.Ordinal)];
+        Namespaces = InOrder(namespaces, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        Pods = InOrder(pods, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
+        Services = InOrder(services, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
+        EndpointSlices = InOrder(endpointSlices, (a, b) => string.CompareOrdinal(a.Namespace, b.Namespace) is var byNamespace and not 0 ? byNamespace : string.CompareOrdinal(a.Meta.Name, b.Meta.Name));
+        NetworkPolicies = InOrder(manifests.NetworkPolicies, (a, b) => string.CompareOrdinal(a.QualifiedName, b.QualifiedName));
+        Ingresses = InOrder(manifests.Ingresses, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
+        IngressClasses = InOrder(manifests.IngressClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        Secrets = InOrder(manifests.Secrets, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         Workloads = [.. manifests.Workloads];
         Skipped = [.. manifests.Skipped];
         Warnings = [.. warnings];
@@ -40,6 +40,42 @@ internal sealed class ClusterState
         SlicesByService = EndpointSlices.Where(s => s.ServiceName is not null)
             .GroupBy(s => $"{s.Namespace}/{s.ServiceName}", StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<EndpointSlice>)[.. g], StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The items sorted by <paramref name="compare"/>, stably. A lab's input arrives sorted already (its objects are
+    /// stored by key), so the common case is one pass that finds nothing out of place.
+    /// </summary>
+    private static T[] InOrder<T>(IEnumerable<T> items, Comparison<T> compare)
+    {
+        T[] array = [.. items];
+        for (var i = 1; i < array.Length; i++)
+        {
+            if (compare(array[i - 1], array[i]) > 0)
+            {
+                return [.. array.Order(Comparer<T>.Create(compare))];
+            }
+        }
+
+        return array;
+    }
+
+    /// <summary>Orders <c>namespace/name</c> as the ordinal order of that string would, without making it.</summary>
+    private static int CompareQualified(string ns1, string name1, string ns2, string name2)
+    {
+        var prefix = string.CompareOrdinal(ns1, 0, ns2, 0, Math.Min(ns1.Length, ns2.Length));
+        if (prefix != 0)
+        {
+            return prefix;
+        }
+
+        if (ns1.Length == ns2.Length)
+        {
+            return string.CompareOrdinal(name1, name2);
+        }
+
+        // One namespace is a prefix of the other: compare the '/' that follows the shorter with the longer's next character.
+        return ns1.Length < ns2.Length ? '/' - ns2[ns1.Length] : ns1[ns2.Length] - '/';
     }
 
     /// <summary>

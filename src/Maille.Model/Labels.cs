@@ -37,6 +37,20 @@ internal sealed class Labels : IEquatable<Labels>, IReadOnlyDictionary<string, s
 
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _entries.GetEnumerator();
 
+    /// <summary>Whether <paramref name="other"/> has every label of this set with the same value (a selector's test).</summary>
+    public bool IsSubsetOf(Labels other)
+    {
+        foreach (var (key, value) in _entries)
+        {
+            if (!other._entries.TryGetValue(key, out var theirs) || theirs != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public bool Equals(Labels? other) =>

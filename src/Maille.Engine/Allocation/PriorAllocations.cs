@@ -26,12 +26,14 @@ internal sealed record PriorAllocations
     /// <summary><c>namespace/name</c> → the Service's ClusterIP and node ports.</summary>
     public IReadOnlyDictionary<string, PriorService> Services { get; init; } = new Dictionary<string, PriorService>(StringComparer.Ordinal);
 
-    public static PriorAllocations From(ClusterState cluster) => new()
+    public static PriorAllocations From(ClusterState cluster) => From(cluster.Pods, cluster.Services);
+
+    public static PriorAllocations From(IReadOnlyList<Pod> pods, IReadOnlyList<Service> services) => new()
     {
-        Pods = PodsOf.GetValue(cluster.Pods, pods => pods
+        Pods = PodsOf.GetValue(pods, pods => pods
             .Where(p => p.Spec.NodeName is not null)
             .ToDictionary(p => p.QualifiedName, p => new PriorPod(p.Spec.NodeName!, p.Spec.HostNetwork ? null : p.Status.PodIP), StringComparer.Ordinal)),
-        Services = ServicesOf.GetValue(cluster.Services, services => services.ToDictionary(
+        Services = ServicesOf.GetValue(services, services => services.ToDictionary(
             s => s.QualifiedName,
             s => new PriorService(s.ClusterIP, new(s.Ports.Where(p => p.NodePort is not null).Select(p => new PriorNodePort(p.Port, p.Protocol, p.NodePort!.Value))), s.HealthCheckNodePort, s.LoadBalancerIngress),
             StringComparer.Ordinal)),
@@ -76,9 +78,13 @@ internal sealed record PriorAllocations
                 heldIPs[ip] = pinned[i].QualifiedName;
             }
 
-            foreach (var port in pinned[i].Ports.Where(p => p.NodePort is not null).Except(input[i].Ports))
+            // Node ports the Service holds from before (not the ones it asks for itself), without a set per Service.
+            foreach (var port in pinned[i].Ports)
             {
-                heldPorts[port.NodePort!.Value] = pinned[i].QualifiedName;
+                if (port.NodePort is { } held && !input[i].Ports.Contains(port))
+                {
+                    heldPorts[held] = pinned[i].QualifiedName;
+                }
             }
         }
 

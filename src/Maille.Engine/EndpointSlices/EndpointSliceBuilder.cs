@@ -13,7 +13,12 @@ internal static class EndpointSliceBuilder
 {
     public const string ControllerName = "endpointslice-controller.k8s.io";
 
-    public static IEnumerable<EndpointSlice> Build(Service service, IEnumerable<Pod> podsOfNamespace)
+    /// <summary>Whether the controller makes an endpoint of <paramref name="pod"/> for <paramref name="service"/>: in its namespace, selected, addressed, not finished.</summary>
+    public static bool IsEndpointOf(Service service, Pod pod) =>
+        service.Selector is { } selector && pod.Namespace == service.Namespace && pod.Status.PodIP is not null && pod.Status.Phase is not ("Succeeded" or "Failed") && Selects(selector, pod.Labels);
+
+    /// <summary>The slices of <paramref name="service"/> from the pods it selects (each <see cref="IsEndpointOf"/> it), in name order.</summary>
+    public static IEnumerable<EndpointSlice> FromSelected(Service service, IEnumerable<Pod> selected)
     {
         if (service.Selector is null || service.Type == ServiceType.ExternalName)
         {
@@ -21,13 +26,8 @@ internal static class EndpointSliceBuilder
         }
 
         var groups = new SortedDictionary<string, (List<EndpointPort> Ports, List<Endpoint> Endpoints)>(StringComparer.Ordinal);
-        foreach (var pod in podsOfNamespace.OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var pod in selected)
         {
-            if (pod.Status.PodIP is null || pod.Status.Phase is "Succeeded" or "Failed" || !Selects(service.Selector, pod.Labels))
-            {
-                continue;
-            }
-
             var ports = ResolvePorts(service, pod);
             if (ports.Count == 0 && !service.Ports.IsEmpty)
             {
@@ -45,7 +45,7 @@ internal static class EndpointSliceBuilder
             var terminating = pod.IsTerminating;
             group.Endpoints.Add(new Endpoint
             {
-                Addresses = new[] { pod.Status.PodIP.ToString() },
+                Addresses = new[] { pod.Status.PodIP!.ToString() },
                 Conditions = new EndpointConditions(service.PublishNotReadyAddresses || (serving && !terminating), serving, terminating),
                 NodeName = pod.Spec.NodeName,
                 Hostname = pod.Spec.Hostname is { } host && pod.Spec.Subdomain == service.Name ? host : null,
@@ -69,8 +69,7 @@ internal static class EndpointSliceBuilder
     }
 
     /// <summary>A Service's selector selects a pod when every selector label is on the pod (an empty selector selects nothing: such a Service has no managed endpoints).</summary>
-    public static bool Selects(Labels selector, Labels podLabels) =>
-        selector.Count > 0 && selector.All(s => podLabels.TryGetValue(s.Key, out var value) && value == s.Value);
+    public static bool Selects(Labels selector, Labels podLabels) => selector.Count > 0 && selector.IsSubsetOf(podLabels);
 
     public static List<EndpointPort> ResolvePorts(Service service, Pod pod)
     {

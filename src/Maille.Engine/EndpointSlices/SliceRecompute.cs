@@ -19,7 +19,7 @@ internal static class SliceRecompute
             return replaced;
         }
 
-        var podsOfNamespace = pods.Where(p => namespaces.Contains(p.Namespace)).ToLookup(p => p.Namespace, StringComparer.Ordinal);
+        var candidates = new EndpointCandidates(pods.Where(p => namespaces.Contains(p.Namespace)));
         foreach (var service in cluster.Services.Where(s => s.Selector is not null && namespaces.Contains(s.Namespace)))
         {
             if (!touched.Any(p => p.Namespace == service.Namespace && EndpointSliceBuilder.Selects(service.Selector!, p.Labels)))
@@ -28,7 +28,7 @@ internal static class SliceRecompute
             }
 
             var others = cluster.SlicesFor(service).Where(s => s.Meta.Labels.Get(EndpointSlice.ManagedByLabel) != EndpointSliceBuilder.ControllerName);
-            replaced[service.QualifiedName] = [.. EndpointSliceBuilder.Build(service, podsOfNamespace[service.Namespace]).Concat(others)
+            replaced[service.QualifiedName] = [.. EndpointSliceBuilder.FromSelected(service, candidates.Of(service)).Concat(others)
                 .OrderBy(s => s.Meta.Name, StringComparer.Ordinal)];
         }
 

@@ -20,9 +20,10 @@ internal static class ServiceProxyPlanner
 
     /// <summary>
     /// <see cref="Plan(ClusterState, string)"/>, reusing <paramref name="previous"/> (a plan of this node and the cluster
-    /// it came from) where it must be the same: when both clusters share their Services (a readiness change,
-    /// <see cref="EndpointSlices.ReadinessUpdate"/>), only the Services whose slices are new instances are planned
-    /// again, so a flip costs the Services it touches rather than all of them. The result equals a full plan.
+    /// it came from) where it must be the same: only the Services that are new, changed, or whose slices are new
+    /// instances are planned again (a readiness flip, <see cref="EndpointSlices.ReadinessUpdate"/>; a lab's plan, which
+    /// keeps unchanged Services' slices, <see cref="EndpointSlices.EndpointSliceCache"/>), so a change costs the
+    /// Services it touches rather than all of them. The result equals a full plan.
     /// </summary>
     public static NodeServicePlan Plan(ClusterState cluster, string nodeName, (ClusterState Cluster, NodeServicePlan Plan)? previous)
     {
@@ -32,8 +33,9 @@ internal static class ServiceProxyPlanner
         }
 
         var nodeAddress = node.InternalIP is { AddressFamily: AddressFamily.InterNetwork } address ? address : null;
-        if (previous is { } before && ReferenceEquals(before.Cluster.ServicesByName, cluster.ServicesByName)
-            && ReferenceEquals(before.Cluster.NodesByName, cluster.NodesByName) && before.Plan.NodeName == nodeName)
+        if (previous is { } before && before.Plan.NodeName == nodeName
+            && (ReferenceEquals(before.Cluster.Nodes, cluster.Nodes) || before.Cluster.Nodes.SequenceEqual(cluster.Nodes))
+            && before.Cluster.Config.ClusterCidr == cluster.Config.ClusterCidr && before.Cluster.Config.ServiceCidr == cluster.Config.ServiceCidr)
         {
             return Replan(cluster, before.Cluster, before.Plan, nodeName, nodeAddress);
         }
@@ -68,14 +70,24 @@ internal static class ServiceProxyPlanner
         };
     }
 
-    /// <summary>The previous plan with the ports of Services whose slices changed planned again, in the same order.</summary>
+    /// <summary>
+    /// The previous plan with the ports of Services that changed (the Service itself, or its slices as instances)
+    /// planned again in place, those of Services that are gone dropped, and those of new Services inserted in order.
+    /// </summary>
     private static NodeServicePlan Replan(ClusterState cluster, ClusterState before, NodeServicePlan plan, string nodeName, IPAddress? nodeAddress)
     {
         var replanned = new Dictionary<ServicePortId, ServicePortPlan>();
+        var kept = new HashSet<(string Namespace, string Name)>();
         foreach (var service in cluster.Services)
         {
             var slices = cluster.SlicesFor(service);
-            if (!GetsRules(service) || ReferenceEquals(slices, before.SlicesFor(service)))
+            if (before.ServicesByName.TryGetValue(service.QualifiedName, out var old) && old.Equals(service) && SameInstances(slices, before.SlicesFor(old)))
+            {
+                kept.Add((service.Namespace, service.Name));
+                continue;
+            }
+
+            if (!GetsRules(service))
             {
                 continue;
             }
@@ -87,9 +99,69 @@ internal static class ServiceProxyPlanner
             }
         }
 
-        return replanned.Count == 0
-            ? plan
-            : plan with { Ports = new(plan.Ports.Select(p => replanned.GetValueOrDefault(p.Id, p))) };
+        var ports = new List<ServicePortPlan>(plan.Ports.Count + replanned.Count);
+        foreach (var port in plan.Ports)
+        {
+            if (replanned.Remove(port.Id, out var again))
+            {
+                ports.Add(again);
+            }
+            else if (kept.Contains((port.Id.Namespace, port.Id.Service)))
+            {
+                ports.Add(port);
+            }
+        }
+
+        if (replanned.Count == 0 && ports.Count == plan.Ports.Count && ports.Zip(plan.Ports).All(p => ReferenceEquals(p.First, p.Second)))
+        {
+            return plan;
+        }
+
+        // New ports go where a full plan's sort puts them: few, so each is placed by a binary search.
+        foreach (var (key, port) in replanned.Values.Select(p => (p.Id.ToString(), p)).OrderBy(p => p.Item1, StringComparer.Ordinal))
+        {
+            int low = 0, high = ports.Count;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (string.CompareOrdinal(ports[middle].Id.ToString(), key) < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            ports.Insert(low, port);
+        }
+
+        return plan with { Ports = new(ports) };
+    }
+
+    /// <summary>Whether two slice lists hold the very same slices (a rebuilt slice is a new instance, even when equal).</summary>
+    private static bool SameInstances(IReadOnlyList<EndpointSlice> a, IReadOnlyList<EndpointSlice> b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!ReferenceEquals(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Headless and ExternalName Services are DNS only; a Service without an IPv4 ClusterIP has nothing to capture.</summary>

@@ -44,6 +44,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private LoadBalancing.LoadBalancerSpeaker? _speaker;
     private Dataplane.Linux.L2.NodeHealthMonitor? _health;
     private readonly DocumentLoadCache _documentLoads = new();
+    private readonly EndpointSliceCache _slices = new();
     private (LabManifests Manifests, (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Set)? _loaded;
 
     public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>>? nodeDataplane = null)
@@ -301,7 +302,7 @@ internal sealed partial class LabController : IAsyncDisposable
         var loaded = _loaded is { } cached && ReferenceEquals(cached.Manifests, manifests)
             ? cached
             : (_loaded = (manifests, _documentLoads.Load(manifests.Documents))).Value;
-        return LabPlanner.Plan(loaded.Set.Manifests, loaded.Set.Diagnostics, _config, readiness, prior);
+        return LabPlanner.Plan(loaded.Set.Manifests, loaded.Set.Diagnostics, _config, readiness, prior, _slices);
     }
 
     /// <summary>

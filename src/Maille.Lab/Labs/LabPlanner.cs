@@ -15,23 +15,24 @@ namespace Maille.Lab.Labs;
 /// </summary>
 internal static class LabPlanner
 {
-    public static PlanResult Plan(ManifestSet manifests, IReadOnlyList<Diagnostic> diagnostics, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
+    /// <param name="sliceCache">The running lab's slices, reused by both passes where nothing they depend on changed.</param>
+    public static PlanResult Plan(ManifestSet manifests, IReadOnlyList<Diagnostic> diagnostics, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior, Engine.EndpointSlices.EndpointSliceCache? sliceCache = null)
     {
-        var user = ClusterPlanner.Plan(manifests, config, diagnostics, readiness, prior);
-        if (!user.Succeeded)
-        {
-            return user;
-        }
-
         var withSystem = Engine.Ingresses.IngressControllerManifests.WithIngressController(SystemManifests.WithClusterDns(manifests, config));
         if (ReferenceEquals(withSystem, manifests))
         {
-            return user;
+            return ClusterPlanner.Plan(manifests, config, diagnostics, readiness, prior, sliceCache);
+        }
+
+        // The first pass only decides where the user's objects go: its slices and indexes would be thrown away.
+        var (pinned, userDiagnostics) = ClusterPlanner.Allocations(manifests, config, diagnostics, readiness, prior);
+        if (pinned is null)
+        {
+            return new PlanResult(null, userDiagnostics);
         }
 
         // The user's pods and Services keep what the first pass gave them; system objects keep what they had before,
         // unless a user pod now holds that address.
-        var pinned = PriorAllocations.From(user.Cluster!);
         var taken = pinned.Pods.Values.Select(p => p.Address).OfType<System.Net.IPAddress>().ToHashSet();
         var system = prior.Pods.Where(p => !pinned.Pods.ContainsKey(p.Key) && (p.Value.Address is null || !taken.Contains(p.Value.Address)));
         var both = pinned with
@@ -39,7 +40,7 @@ internal static class LabPlanner
             Pods = pinned.Pods.Concat(system).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             Services = pinned.Services.Concat(prior.Services.Where(s => !pinned.Services.ContainsKey(s.Key))).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal),
         };
-        return ClusterPlanner.Plan(withSystem, config, diagnostics, readiness, both);
+        return ClusterPlanner.Plan(withSystem, config, diagnostics, readiness, both, sliceCache);
     }
 
     /// <summary>Whether the lab added this pod (the cluster DNS), rather than the user.</summary>
