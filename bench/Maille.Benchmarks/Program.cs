@@ -21,6 +21,11 @@ internal static class Program
             return PolicyTrafficMeasurement.Run(args[1..]);
         }
 
+        if (args.Length > 1 && args[0] == "lab-change-loop" && OperatingSystem.IsLinux())
+        {
+            return LabChangeBenchmarks.Loop(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -8,6 +8,10 @@ internal sealed class Labels : IEquatable<Labels>, IReadOnlyDictionary<string, s
 {
     private readonly ImmutableSortedDictionary<string, string> _entries;
 
+    // The entries in key order, made once: walking an ImmutableSortedDictionary rents an enumerator stack each time,
+    // and selectors are matched against labels hundreds of thousands of times when a large lab is planned.
+    private KeyValuePair<string, string>[]? _pairs;
+
     private Labels(ImmutableSortedDictionary<string, string> entries) => _entries = entries;
 
     public static Labels Empty { get; } = new(ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal));
@@ -37,10 +41,13 @@ internal sealed class Labels : IEquatable<Labels>, IReadOnlyDictionary<string, s
 
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _entries.GetEnumerator();
 
+    /// <summary>The labels in key order.</summary>
+    public ReadOnlySpan<KeyValuePair<string, string>> Pairs => _pairs ??= [.. _entries];
+
     /// <summary>Whether <paramref name="other"/> has every label of this set with the same value (a selector's test).</summary>
     public bool IsSubsetOf(Labels other)
     {
-        foreach (var (key, value) in _entries)
+        foreach (var (key, value) in Pairs)
         {
             if (!other._entries.TryGetValue(key, out var theirs) || theirs != value)
             {

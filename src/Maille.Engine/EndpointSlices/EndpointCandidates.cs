@@ -16,7 +16,7 @@ internal sealed class EndpointCandidates
     {
         foreach (var pod in pods.OrderBy(p => p.QualifiedName, StringComparer.Ordinal))
         {
-            foreach (var (key, value) in pod.Labels)
+            foreach (var (key, value) in pod.Labels.Pairs)
             {
                 if (!_byLabel.TryGetValue((pod.Namespace, key, value), out var list))
                 {
@@ -38,7 +38,7 @@ internal sealed class EndpointCandidates
 
         // The rarest of the selector's labels gives the fewest pods to test.
         List<Pod>? fewest = null;
-        foreach (var (key, value) in selector)
+        foreach (var (key, value) in selector.Pairs)
         {
             if (!_byLabel.TryGetValue((service.Namespace, key, value), out var list))
             {

@@ -163,6 +163,7 @@ internal sealed partial class LabController : IAsyncDisposable
                 return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
             }
 
+            var started = Stopwatch.GetTimestamp();
             var readiness = _readiness.Readiness;
             var quick = IncrementalPlan(proposed);
             if (quick is not null)
@@ -189,15 +190,19 @@ internal sealed partial class LabController : IAsyncDisposable
             // is for a daemon that starts again, and rendering 10,000 objects should not delay the rules.
             _desired = proposed.Manifests;
             List<string> departed;
+            long reconciling = Stopwatch.GetTimestamp(), publishing;
             try
             {
                 departed = Reconcile(planned);
+                publishing = Stopwatch.GetTimestamp();
                 Publish(PriorAllocations.From(planned), planned, readiness);
             }
             finally
             {
                 _state.WriteManifests(proposed.Manifests.Render());
             }
+
+            var recorded = Stopwatch.GetTimestamp();
 
             // As Kubernetes does, a pod that goes leaves its Services before it stops: its network and programs are
             // removed once every node's Service rules no longer send it new connections (bounded, so a stuck proxy
@@ -208,7 +213,7 @@ internal sealed partial class LabController : IAsyncDisposable
                 RemoveDeparted(departed);
             }
 
-            LogChanged(proposed.Outcomes);
+            LogChanged(proposed.Outcomes, quick is not null, Milliseconds(started, reconciling), Milliseconds(reconciling, publishing), Milliseconds(publishing, recorded));
             return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
         }
         finally
@@ -546,15 +551,15 @@ internal sealed partial class LabController : IAsyncDisposable
     [LoggerMessage(EventId = 545, Level = LogLevel.Information, Message = "Network of {Pods} pods built: {Timings}")]
     private partial void LogNetworkBuilt(int pods, LabBuildTimings? timings);
 
-    [LoggerMessage(EventId = 541, Level = LogLevel.Information, Message = "Changed: {Outcomes}")]
-    private partial void LogChangedCore(string outcomes);
+    [LoggerMessage(EventId = 541, Level = LogLevel.Information, Message = "Changed: {Outcomes} ({How} in {PlanMilliseconds:F1} ms, network in {NetworkMilliseconds:F1} ms, published and recorded in {PublishMilliseconds:F1} ms)")]
+    private partial void LogChangedCore(string outcomes, string how, double planMilliseconds, double networkMilliseconds, double publishMilliseconds);
 
-    private void LogChanged(IEnumerable<ObjectOutcome> outcomes)
+    private void LogChanged(IEnumerable<ObjectOutcome> outcomes, bool incremental, double plan, double network, double publish)
     {
         if (_logger.IsEnabled(LogLevel.Information))
         {
             var text = string.Join(", ", outcomes.Where(o => o.Action is not "unchanged"));
-            LogChangedCore(text);
+            LogChangedCore(text, incremental ? "updated without planning" : "planned", plan, network, publish);
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
         try
         {
             return File.Exists(AllocationsFile)
-                ? JsonSerializer.Deserialize<Labs.AllocationsFile>(File.ReadAllText(AllocationsFile), Json)?.ToAllocations() ?? Maille.Engine.Allocation.PriorAllocations.None
+                ? JsonSerializer.Deserialize(File.ReadAllText(AllocationsFile), AllocationsJson.Default.AllocationsFile)?.ToAllocations() ?? Maille.Engine.Allocation.PriorAllocations.None
                 : Maille.Engine.Allocation.PriorAllocations.None;
         }
         catch (Exception e) when (e is JsonException or IOException or FormatException or ArgumentException)
@@ -56,7 +56,7 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     }
 
     public void WriteAllocations(Maille.Engine.Allocation.PriorAllocations allocations) =>
-        WriteAtomically(AllocationsFile, JsonSerializer.Serialize(Labs.AllocationsFile.From(allocations), Json));
+        WriteAtomically(AllocationsFile, JsonSerializer.Serialize(Labs.AllocationsFile.From(allocations), AllocationsJson.Default.AllocationsFile));
 
     /// <summary>Replaces the desired state (the manifests file) in one rename.</summary>
     public void WriteManifests(string yaml) => WriteAtomically(ManifestsFile, yaml);
