@@ -24,7 +24,7 @@ internal sealed class ClusterState
         Namespaces = InOrder(namespaces, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         Pods = InOrder(pods, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
         Services = InOrder(services, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
-        EndpointSlices = InOrder(endpointSlices, (a, b) => string.CompareOrdinal(a.Namespace, b.Namespace) is var byNamespace and not 0 ? byNamespace : string.CompareOrdinal(a.Meta.Name, b.Meta.Name));
+        EndpointSlices = InOrder(endpointSlices, CompareSlices);
         NetworkPolicies = InOrder(manifests.NetworkPolicies, (a, b) => string.CompareOrdinal(a.QualifiedName, b.QualifiedName));
         Ingresses = InOrder(manifests.Ingresses, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         IngressClasses = InOrder(manifests.IngressClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -94,6 +94,9 @@ internal sealed class ClusterState
         return result;
     }
 
+    private static int CompareSlices(EndpointSlice a, EndpointSlice b) =>
+        string.CompareOrdinal(a.Namespace, b.Namespace) is var byNamespace and not 0 ? byNamespace : string.CompareOrdinal(a.Meta.Name, b.Meta.Name);
+
     /// <summary>Orders <c>namespace/name</c> as the ordinal order of that string would, without making it.</summary>
     private static int CompareQualified(string ns1, string name1, string ns2, string name2)
     {
@@ -113,17 +116,18 @@ internal sealed class ClusterState
     }
 
     /// <summary>
-    /// A copy of <paramref name="source"/> with pods and slices replaced, reusing every other list and index (so a
-    /// consumer can tell an unchanged Service's slices by reference). <paramref name="slicesByService"/> must index
-    /// <paramref name="endpointSlices"/>; both lists keep the source's order.
+    /// A copy of <paramref name="source"/> with pods, Services and slices replaced, reusing every other list and index
+    /// (so a consumer can tell an unchanged Service's slices by reference), and the name indexes of pods and Services
+    /// when those lists are the source's. <paramref name="slicesByService"/> must index <paramref name="endpointSlices"/>;
+    /// every list keeps the constructor's order.
     /// </summary>
-    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService, IReadOnlyList<Diagnostic> warnings)
+    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<Service> services, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService, IReadOnlyList<Diagnostic> warnings)
     {
         Config = source.Config;
         Nodes = source.Nodes;
         Namespaces = source.Namespaces;
         Pods = pods;
-        Services = source.Services;
+        Services = services;
         EndpointSlices = endpointSlices;
         NetworkPolicies = source.NetworkPolicies;
         Ingresses = source.Ingresses;
@@ -135,8 +139,8 @@ internal sealed class ClusterState
         LoadBalancing = source.LoadBalancing;
         NodesByName = source.NodesByName;
         NamespacesByName = source.NamespacesByName;
-        PodsByName = pods.ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
-        ServicesByName = source.ServicesByName;
+        PodsByName = ReferenceEquals(pods, source.Pods) ? source.PodsByName : pods.ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        ServicesByName = ReferenceEquals(services, source.Services) ? source.ServicesByName : services.ToDictionary(s => s.QualifiedName, StringComparer.Ordinal);
         SlicesByService = slicesByService;
     }
 
@@ -184,6 +188,33 @@ internal sealed class ClusterState
         SlicesByService.TryGetValue(service.QualifiedName, out var slices) ? slices : [];
 
     /// <summary>
+    /// This cluster without the Services named in <paramref name="removed"/> (and the slices made for them) and with
+    /// <paramref name="added"/> and their <paramref name="addedSlices"/>; the other Services keep their very slices.
+    /// </summary>
+    internal ClusterState WithServices(IReadOnlyCollection<string> removed, IReadOnlyList<Service> added, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> addedSlices, IReadOnlyList<Diagnostic> warnings)
+    {
+        var gone = removed.ToHashSet(StringComparer.Ordinal);
+        var slicesByService = new Dictionary<string, IReadOnlyList<EndpointSlice>>(SlicesByService, StringComparer.Ordinal);
+        var goneSlices = new HashSet<EndpointSlice>(ReferenceEqualityComparer.Instance);
+        foreach (var name in gone)
+        {
+            if (slicesByService.Remove(name, out var slices))
+            {
+                goneSlices.UnionWith(slices);
+            }
+        }
+
+        foreach (var (name, slices) in addedSlices)
+        {
+            slicesByService[name] = slices;
+        }
+
+        var services = InOrder(Services.Where(s => !gone.Contains(s.QualifiedName)).Concat(added), (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
+        var endpointSlices = InOrder(EndpointSlices.Where(s => !goneSlices.Contains(s)).Concat(addedSlices.Values.SelectMany(v => v)), CompareSlices);
+        return new ClusterState(this, Pods, services, endpointSlices, slicesByService, warnings);
+    }
+
+    /// <summary>
     /// This cluster with <paramref name="pods"/> (in the same order; some may be gone) and the slices of some Services
     /// replaced, and <paramref name="warnings"/> when given.
     /// </summary>
@@ -211,6 +242,6 @@ internal sealed class ClusterState
                 .Where(s => s.ServiceName is null || !replacedSlices.ContainsKey($"{s.Namespace}/{s.ServiceName}"))
                 .Concat(replacedSlices.Values.SelectMany(v => v))
                 .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Meta.Name, StringComparer.Ordinal)];
-        return new ClusterState(this, pods, all, slicesByService, warnings ?? Warnings);
+        return new ClusterState(this, pods, Services, all, slicesByService, warnings ?? Warnings);
     }
 }

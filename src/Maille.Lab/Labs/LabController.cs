@@ -312,30 +312,52 @@ internal sealed partial class LabController : IAsyncDisposable
 
     /// <summary>
     /// The new state without planning the lab again, when the change is only pods deleted or relabeled
-    /// (<see cref="Engine.EndpointSlices.PodChangeUpdate"/>); null for any other change, which is planned in full.
+    /// (<see cref="Engine.EndpointSlices.PodChangeUpdate"/>), or only plain Services created or deleted
+    /// (<see cref="Engine.EndpointSlices.ServiceChangeUpdate"/>); null for any other change, which is planned in full.
     /// </summary>
     private ClusterState? IncrementalPlan(LabChange proposed)
     {
         var changed = proposed.Outcomes.Where(o => o.Action is not ("unchanged" or "not labeled")).ToList();
-        if (changed.Count == 0 || changed.Any(o => o.Key is not { Group: "", Kind: "Pod" } || o.Action is not ("deleted" or "labeled")))
+        if (changed.Count == 0)
         {
             return null;
         }
 
-        var removed = changed.Where(o => o.Action == "deleted").Select(o => $"{o.Key.Namespace}/{o.Key.Name}").ToList();
-        var relabeled = new List<ManifestDocument>();
-        foreach (var outcome in changed.Where(o => o.Action == "labeled"))
+        if (changed.All(o => o.Key is { Group: "", Kind: "Pod" } && o.Action is "deleted" or "labeled"))
+        {
+            var (relabeled, errors) = Load(proposed, changed.Where(o => o.Action == "labeled"));
+            return errors ? null : Engine.EndpointSlices.PodChangeUpdate.Apply(Published, Removed(changed), relabeled.Pods);
+        }
+
+        if (changed.All(o => o.Key is { Group: "", Kind: "Service" } && o.Action is "deleted" or "created"))
+        {
+            var (created, errors) = Load(proposed, changed.Where(o => o.Action == "created"));
+            var hasSlices = proposed.Manifests.Documents.Any(d => d.Key is { Group: "discovery.k8s.io", Kind: "EndpointSlice" });
+            return errors ? null : Engine.EndpointSlices.ServiceChangeUpdate.Apply(Published, Removed(changed), created.Services, hasSlices);
+        }
+
+        return null;
+
+        static List<string> Removed(IEnumerable<ObjectOutcome> changed) =>
+            [.. changed.Where(o => o.Action == "deleted").Select(o => $"{o.Key.Namespace}/{o.Key.Name}")];
+    }
+
+    /// <summary>The objects of the outcomes' documents in the proposed state, and whether reading them found errors.</summary>
+    private (ManifestSet Objects, bool Errors) Load(LabChange proposed, IEnumerable<ObjectOutcome> outcomes)
+    {
+        var documents = new List<ManifestDocument>();
+        foreach (var outcome in outcomes)
         {
             if (!proposed.Manifests.TryGet(outcome.Key, out var document))
             {
-                return null;
+                return (ManifestSet.Empty, true);
             }
 
-            relabeled.Add(document);
+            documents.Add(document);
         }
 
-        var (loaded, diagnostics) = _documentLoads.Load(relabeled);
-        return diagnostics.Any(d => d.IsError) ? null : Engine.EndpointSlices.PodChangeUpdate.Apply(Published, removed, loaded.Pods);
+        var (loaded, diagnostics) = _documentLoads.Load(documents);
+        return (loaded, diagnostics.Any(d => d.IsError));
     }
 
     private ClusterState PlanOrThrow(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)

@@ -76,16 +76,10 @@ public sealed class PodChangeUpdateTests
         spec: {selector: {app: web}, ports: [{port: 80}]}
         """;
 
-    private readonly DocumentLoadCache _loads = new();
-    private readonly IReadOnlyList<ManifestDocument> _documents = ManifestDocument.Parse("lab.yaml", Yaml);
+    private readonly LabLikePlanning _lab = new();
+    private readonly IReadOnlyList<ManifestDocument> _documents = LabLikePlanning.Documents(Yaml);
 
-    private ClusterState Plan(IEnumerable<ManifestDocument> documents, PriorAllocations? prior = null)
-    {
-        var (manifests, diagnostics) = _loads.Load(documents);
-        var result = ClusterPlanner.Plan(manifests, ClusterConfig.Default, diagnostics, prior: prior);
-        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        return result.Cluster!;
-    }
+    private ClusterState Plan(IEnumerable<ManifestDocument> documents, PriorAllocations? prior = null) => _lab.Plan(documents, prior);
 
     private static readonly string[] StandalonePods = ["shop/web-1", "shop/web-2", "shop/api-1", "default/web-3"];
 
@@ -111,7 +105,7 @@ public sealed class PodChangeUpdateTests
         foreach (var labels in new Dictionary<string, string?>[] { new() { ["app"] = "api" }, new() { ["app"] = null, ["tier"] = "front" }, new() { ["extra"] = "1" } })
         {
             var changed = _documents.Select(d => d.Key.Kind == "Pod" && $"{d.Key.Namespace}/{d.Key.Name}" == pod ? d.WithLabels(labels) : d).ToList();
-            var newPod = _loads.Load(changed.Where(d => d.Key.Kind == "Pod" && $"{d.Key.Namespace}/{d.Key.Name}" == pod)).Manifests.Pods.Single();
+            var newPod = _lab.Load(changed.Where(d => d.Key.Kind == "Pod" && $"{d.Key.Namespace}/{d.Key.Name}" == pod)).Pods.Single();
 
             var updated = PodChangeUpdate.Apply(planned, [], [newPod]);
 

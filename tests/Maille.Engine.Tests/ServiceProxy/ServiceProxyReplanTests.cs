@@ -11,15 +11,9 @@ namespace Maille.Engine.Tests.ServiceProxy;
 // plan. Seeded random Services (RandomServices) with one removed, one changed, and two added around the others.
 public sealed class ServiceProxyReplanTests
 {
-    private readonly DocumentLoadCache _loads = new();
+    private readonly LabLikePlanning _lab = new();
 
-    private ClusterState Plan(IEnumerable<ManifestDocument> documents, EndpointSliceCache cache, PriorAllocations? prior)
-    {
-        var (manifests, diagnostics) = _loads.Load(documents);
-        var result = ClusterPlanner.Plan(manifests, ClusterConfig.Default, diagnostics, prior: prior, sliceCache: cache);
-        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        return result.Cluster!;
-    }
+    private ClusterState Plan(IEnumerable<ManifestDocument> documents, EndpointSliceCache cache, PriorAllocations? prior) => _lab.Plan(documents, prior, cache);
 
     /// <summary>As a lab's apply and delete do: s3 gone, s5 replaced (port 81), two new Services; the rest the same documents.</summary>
     private static List<ManifestDocument> Changed(IReadOnlyList<ManifestDocument> documents)
@@ -37,7 +31,7 @@ public sealed class ServiceProxyReplanTests
     public void A_plan_made_from_the_previous_one_after_Services_were_added_changed_and_removed_equals_a_full_plan(int seed)
     {
         var cache = new EndpointSliceCache();
-        var documents = ManifestDocument.Parse("random.yaml", RandomServices.Yaml(seed));
+        var documents = LabLikePlanning.Documents(RandomServices.Yaml(seed));
         var before = Plan(documents, cache, null);
         var after = Plan(Changed(documents), cache, PriorAllocations.From(before));
 
@@ -61,7 +55,7 @@ public sealed class ServiceProxyReplanTests
     public void Nothing_changed_gives_the_previous_plan_itself()
     {
         var cache = new EndpointSliceCache();
-        var documents = ManifestDocument.Parse("random.yaml", RandomServices.Yaml(4));
+        var documents = LabLikePlanning.Documents(RandomServices.Yaml(4));
         var before = Plan(documents, cache, null);
         var again = Plan(documents, cache, PriorAllocations.From(before));
         var node = before.Nodes[0].Name;
