@@ -28,6 +28,7 @@ public class LabChangeBenchmarks
     private EndpointSliceCache _slices = new();
     private ClusterState _published = null!;
     private NodeServicePlan _node1 = null!;
+    private EquatableArray<Service> _added;
 
     [GlobalSetup]
     public void Setup()
@@ -35,10 +36,11 @@ public class LabChangeBenchmarks
         _lab = LabManifests.Parse("lab.yaml", SyntheticLab.Yaml(10_000));
         _withService = _lab.Apply(ManifestDocument.Parse("added.yaml", SyntheticLab.AddedService("added-1"))).Manifests;
         _withoutPod = _lab.Delete([new ObjectKey("", "Pod", "default", "flip-2")]).Manifests;
+        _added = _loads.Load(_withService.Documents.Where(d => d.Key.Name == "added-1")).Manifests.Services;
         _published = Plan(_lab, PriorAllocations.None);
         _node1 = ServiceProxyPlanner.Plan(_published, "node-1");
         var added = Plan(_withService, PriorAllocations.From(_published));
-        if (_published.Services.Count != 10_001 || added.Services.Count != 10_002 || Incremental() is null)
+        if (_published.Services.Count != 10_001 || added.Services.Count != 10_002 || Incremental() is null || ServiceAdded() != 10_002)
         {
             throw new InvalidOperationException("the synthetic lab did not plan as expected");
         }
@@ -56,6 +58,9 @@ public class LabChangeBenchmarks
         var (set, diagnostics) = new DocumentLoadCache().Load(_withService.Documents);
         return LabPlanner.Plan(set, diagnostics, _config, null, PriorAllocations.From(_published)).Cluster!.Services.Count;
     }
+
+    [Benchmark(Description = "Service added: update without planning (ServiceChangeUpdate)")]
+    public int ServiceAdded() => ServiceChangeUpdate.Apply(_published, [], _added, inputHasEndpointSlices: false)!.Services.Count;
 
     [Benchmark(Description = "Service added: plan with the lab's caches")]
     public int WarmPlan() => Plan(_withService, PriorAllocations.From(_published)).Services.Count;
