@@ -115,7 +115,12 @@ wait_rule() {
     for i in $(seq 1 300); do
       ip netns exec "$(node_ns "$lab" "$node")" nft get element ip maille-svc internal-endpoints-2 \
         "{ $cip . tcp . 80 . 0, $cip . tcp . 80 . 1 }" 2>/dev/null | grep -F ": $ip . 80" >/dev/null && break
-      [ "$i" = 300 ] && { log "lab $lab: endpoint $ip not back in the rules of $node after 30 s"; exit 1; }
+      if [ "$i" = 300 ]; then
+        log "lab $lab: endpoint $ip not back in the rules of $node after 30 s; the node agents and the daemon's last lines:"
+        "$PY" "$HELPER" api-get "$(sock "$lab")" /apis/maille.dev/v1alpha1/nodeagents >&2 || true
+        tail -40 "/run/maille/$lab/daemon.log" >&2 || true
+        exit 1
+      fi
       sleep 0.1
     done
   done
