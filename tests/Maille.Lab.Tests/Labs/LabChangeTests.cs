@@ -179,6 +179,46 @@ public sealed class LabChangeTests
         }
     }
 
+    [SkippableFact]
+    public async Task A_Service_created_and_deleted_through_the_api_is_served_then_gone_without_planning_the_lab()
+    {
+        Privileged.Require();
+        var lab = LiveLab.NewLabName();
+        var files = new TempFiles(lab);
+        try
+        {
+            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
+            using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab).ApiSocket);
+
+            var (created, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/services", """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: extra}
+                spec: {selector: {app: web}, ports: [{port: 81, targetPort: 8080}]}
+                """);
+            Assert.Equal(200, created);
+            var (_, service) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
+            var clusterIP = IPAddress.Parse((string)service!["spec"]!["clusterIP"]!);
+            Assert.Contains(LiveLab.HttpGet(lab, "default/client", clusterIP, 81, "/hostname"), new[] { "default/web-1", "default/web-2" });
+            Assert.Equal(2, EndpointNames(lab).Count(n => n == "web-1"));   // in web's slices and in extra's
+
+            var (deleted, _) = await api.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/services/extra", null);
+            Assert.Equal(200, deleted);
+            var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
+            Assert.Equal(404, gone);
+
+            // Both changes took the incremental path, as the daemon's log says.
+            var log = File.ReadAllText(new LabState(lab).LogFile);
+            Assert.Contains("service/extra created (updated without planning", log, StringComparison.Ordinal);
+            Assert.Contains("service \"extra\" deleted (updated without planning", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            MailleProcess.Run("down", "--lab", lab);
+            files.Dispose();
+        }
+    }
+
     private static Dictionary<string, string> PodIPs(string lab) =>
         JsonNode.Parse(MailleProcess.Run("get", "pods", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray()
             .ToDictionary(p => (string)p!["metadata"]!["name"]!, p => (string)p!["status"]!["podIP"]!);
