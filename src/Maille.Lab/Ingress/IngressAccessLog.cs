@@ -97,6 +97,6 @@ internal sealed partial class IngressAccessLog : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "{Lines}")]
+    [LoggerMessage(EventId = 415, Level = LogLevel.Information, Message = "{Lines}")]
     private static partial void LogLines(ILogger logger, string lines);
 }

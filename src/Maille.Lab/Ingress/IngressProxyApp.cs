@@ -165,12 +165,12 @@ internal sealed partial class IngressProxyApp(
         }
     }
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Cannot connect to {Endpoint} of {Service} (trying another endpoint: {Retry}): {Reason}")]
+    [LoggerMessage(EventId = 416, Level = LogLevel.Warning, Message = "Cannot connect to {Endpoint} of {Service} (trying another endpoint: {Retry}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string? service, string endpoint, bool retry, string? reason);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Forwarding to {Endpoint} of {Service} ended with {Error}")]
+    [LoggerMessage(EventId = 417, Level = LogLevel.Information, Message = "Forwarding to {Endpoint} of {Service} ended with {Error}")]
     private static partial void LogForwardFailed(ILogger logger, string? service, string endpoint, ForwarderError error, Exception? exception);
 
-    [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Request for {Host}{Path} failed")]
+    [LoggerMessage(EventId = 418, Level = LogLevel.Error, Message = "Request for {Host}{Path} failed")]
     private static partial void LogRequestFailed(ILogger logger, string? host, string? path, Exception exception);
 }

@@ -19,7 +19,7 @@ public sealed class IngressAccessLogTests
         }
 
         var entry = Assert.Single(log.Entries);
-        Assert.Equal((IngressProxy.AccessLogCategory, 401), (entry.Category, entry.EventId.Id));
+        Assert.Equal((IngressProxy.AccessLogCategory, 415), (entry.Category, entry.EventId.Id));
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"request {i}"), entry.Message.Split('\n'));
     }
 

@@ -69,7 +69,7 @@ public sealed class IngressProxyRoutingTests
         using var post = await harness.Client.PostAsync("http://shop.example/orders", new StringContent("order-1", Encoding.UTF8));
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
         Assert.Equal("order-1", ProxyHarness.Fields(await post.Content.ReadAsStringAsync())["body"]);
-        Assert.Contains(harness.Log.Entries, e => e.EventId.Id == 402 && e.Message.Contains("(trying another endpoint: True)", StringComparison.Ordinal));
+        Assert.Contains(harness.Log.Entries, e => e.EventId.Id == 416 && e.Message.Contains("(trying another endpoint: True)", StringComparison.Ordinal));
     }
 
     [Fact]
