@@ -32,9 +32,13 @@ public sealed class IngressProxyLifecycleTests
         var deadline = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<string>();
         var clients = Enumerable.Range(0, Clients).Select(_ => harness.NewClient()).ToList();
+        var updates = 0;
+
+        // Each client sends its requests and goes on until at least 10 updates have happened meanwhile (bounded at
+        // 60 s): on a busy machine the updates' 2 ms pauses can last far longer than the requests.
         var load = clients.Select(client => Task.Run(async () =>
         {
-            for (var i = 0; i < RequestsPerClient && deadline.Elapsed < TimeSpan.FromSeconds(60); i++)
+            for (var i = 0; (i < RequestsPerClient || Volatile.Read(ref updates) < 10) && deadline.Elapsed < TimeSpan.FromSeconds(60); i++)
             {
                 var url = i % 2 == 0 ? "http://shop.example/" : "https://a.example/";
                 try
@@ -53,11 +57,10 @@ public sealed class IngressProxyLifecycleTests
             }
         })).ToList();
 
-        var updates = 0;
         while (!load.All(t => t.IsCompleted) && updates < 2000)
         {
             harness.Proxy.Update(updates % 2 == 0 ? stateB : stateA);
-            updates++;
+            Interlocked.Increment(ref updates);
             await Task.Delay(2);
         }
 
