@@ -85,9 +85,9 @@ internal static class PolicyApplyMeasurement
             var change = state.Prepare(PolicyRulesetBuilder.Build(plan, foldAbove: foldAbove, cache: folds));
             var rendered = watch.Elapsed;
             watch.Restart();
-            if (change.CommandCount > 0)
+            if (change.Apply(context) is { } refused)
             {
-                Check(context.Run(change.Script));
+                Check(refused.Result);
             }
 
             var applied = watch.Elapsed;

@@ -1,11 +1,11 @@
 namespace Maille.Dataplane.Linux.Nftables;
 
 /// <summary>
-/// Writes the commands that turn one table (as last applied) into another, in an order the kernel accepts within one
-/// transaction: what is new is declared before anything refers to it, elements change next (verdict maps stop
-/// pointing at chains about to go), and what is gone is removed last, chains before the sets and counters they used.
-/// Chains whose rules changed are flushed and refilled; a changed set declaration or base-chain hook cannot be
-/// changed in place, so <see cref="CanWrite"/> says to rewrite the whole table instead.
+/// Writes the commands that turn one table (as last applied) into another, as two transactions
+/// (<see cref="NftRulesetSteps"/>): what is new is declared, whole, in the first, before anything refers to it; in the
+/// second, chains whose rules changed are flushed and refilled, elements change (verdict maps stop pointing at chains
+/// about to go), and what is gone is removed last, chains before the sets and counters they used. A changed set declaration or base-chain
+/// hook cannot be changed in place, so <see cref="CanWrite"/> says to rewrite the whole table instead.
 /// </summary>
 internal static class NftRulesetDiff
 {
@@ -14,41 +14,42 @@ internal static class NftRulesetDiff
         to.Sets.All(s => from.Set(s.Name) is not { } old || (old.Declaration == s.Declaration && old.Dynamic == s.Dynamic))
         && to.Chains.All(c => from.Chain(c.Name) is not { } old || old.Hook == c.Hook);
 
-    public static void Write(NftScript script, NftRuleset from, NftRuleset to)
+    public static void Write(NftRulesetSteps steps, NftRuleset from, NftRuleset to)
     {
+        var (create, change) = (steps.Create, steps.Change);
         var oldCounters = from.Counters.ToHashSet(StringComparer.Ordinal);
         var newCounters = to.Counters.ToHashSet(StringComparer.Ordinal);
         foreach (var counter in to.Counters.Where(c => !oldCounters.Contains(c)))
         {
-            script.AddCounter(counter);
+            create.AddCounter(counter);
         }
 
         var addedSets = to.Sets.Where(s => from.Set(s.Name) is null).ToList();
         foreach (var set in addedSets)
         {
-            script.AddSet(set);
+            create.AddSet(set);
         }
 
         var addedChains = to.Chains.Where(c => from.Chain(c.Name) is null).ToList();
         foreach (var chain in addedChains)
         {
-            script.AddChain(chain);
-        }
-
-        foreach (var chain in addedChains)
-        {
-            script.AddRules(chain);
-        }
-
-        foreach (var chain in to.Chains.Where(c => from.Chain(c.Name) is { } old && old.Rules != c.Rules))
-        {
-            script.FlushChain(chain.Name);
-            script.AddRules(chain);
+            create.AddChain(chain);
         }
 
         foreach (var set in addedSets.Where(s => !s.Dynamic))
         {
-            script.AddElements(set.Name, set.Elements);
+            create.AddElements(set.Name, set.Elements);
+        }
+
+        foreach (var chain in addedChains)
+        {
+            create.AddRules(chain);
+        }
+
+        foreach (var chain in to.Chains.Where(c => from.Chain(c.Name) is { } old && old.Rules != c.Rules))
+        {
+            change.FlushChain(chain.Name);
+            change.AddRules(chain);
         }
 
         foreach (var set in to.Sets.Where(s => !s.Dynamic))
@@ -56,29 +57,29 @@ internal static class NftRulesetDiff
             // Equal sets (often the same object, a folded map reused) need no command and no comparison by key.
             if (from.Set(set.Name) is { } old && !old.Elements.Equals(set.Elements))
             {
-                WriteElements(script, old, set);
+                WriteElements(change, old, set);
             }
         }
 
         var removedChains = from.Chains.Where(c => to.Chain(c.Name) is null).ToList();
         foreach (var chain in removedChains)
         {
-            script.FlushChain(chain.Name);
+            change.FlushChain(chain.Name);
         }
 
         foreach (var chain in removedChains)
         {
-            script.DeleteChain(chain.Name);
+            change.DeleteChain(chain.Name);
         }
 
         foreach (var set in from.Sets.Where(s => to.Set(s.Name) is null))
         {
-            script.DeleteSet(set);
+            change.DeleteSet(set);
         }
 
         foreach (var counter in from.Counters.Where(c => !newCounters.Contains(c)))
         {
-            script.DeleteCounter(counter);
+            change.DeleteCounter(counter);
         }
     }
 

@@ -1,4 +1,29 @@
 namespace Maille.Dataplane.Linux.Nftables;
 
-/// <summary>One transaction for the policy table: the table it leads to, whether it rewrites everything, and its commands.</summary>
-internal sealed record PolicyRulesetChange(NftRuleset Desired, bool Full, string Script, int CommandCount);
+/// <summary>
+/// A sync of the policy table: the table it leads to, whether it rewrites everything, and its transactions in the
+/// order they must be applied (one for a whole table, up to two for a difference: <see cref="NftRulesetSteps"/>).
+/// </summary>
+internal sealed record PolicyRulesetChange(NftRuleset Desired, bool Full, IReadOnlyList<string> Steps, int CommandCount)
+{
+    /// <summary>Every step's commands, in order.</summary>
+    public string Script => string.Concat(Steps);
+
+    /// <summary>
+    /// Runs the steps in order in <paramref name="context"/>'s namespace, stopping at the first the kernel refuses:
+    /// null when all were accepted, else the refused step (from 1) and nft's answer.
+    /// </summary>
+    public (int Step, NftResult Result)? Apply(NftContext context)
+    {
+        for (var step = 0; step < Steps.Count; step++)
+        {
+            var result = context.Run(Steps[step]);
+            if (!result.Succeeded)
+            {
+                return (step + 1, result);
+            }
+        }
+
+        return null;
+    }
+}

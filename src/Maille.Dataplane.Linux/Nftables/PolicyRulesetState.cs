@@ -3,8 +3,9 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// <summary>
 /// The policy table as the kernel last accepted it, so that a sync writes only the difference
 /// (<see cref="NftRulesetDiff"/>): with chains named by content and sets by definition, a relabelled pod or a new pod
-/// is a few element commands, and a changed policy adds and deletes whole chains. The first sync, one after
-/// <see cref="Reset"/> (a failed transaction) and a forced one rewrite the whole table. Not thread-safe.
+/// is a few element commands, and a changed policy adds and deletes whole chains, in up to two transactions
+/// (<see cref="NftRulesetSteps"/>). The first sync, one after <see cref="Reset"/> (a failed transaction) and a forced
+/// one rewrite the whole table in one. Not thread-safe.
 /// </summary>
 internal sealed class PolicyRulesetState
 {
@@ -15,23 +16,25 @@ internal sealed class PolicyRulesetState
 
     public void Reset() => Applied = null;
 
-    /// <summary>The transaction from the committed table to <paramref name="desired"/>; empty when nothing changed.</summary>
+    /// <summary>The transactions from the committed table to <paramref name="desired"/>; none when nothing changed.</summary>
     public PolicyRulesetChange Prepare(NftRuleset desired, bool full = false)
     {
-        var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
-        var whole = full || Applied is null || !NftRulesetDiff.CanWrite(Applied, desired);
-        if (whole)
+        if (full || Applied is null || !NftRulesetDiff.CanWrite(Applied, desired))
         {
+            var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
             script.WriteTable(desired);
-        }
-        else if (Applied != desired)
-        {
-            NftRulesetDiff.Write(script, Applied!, desired);
+            return new PolicyRulesetChange(desired, true, [script.ToString()], script.CommandCount);
         }
 
-        return new PolicyRulesetChange(desired, whole, script.ToString(), script.CommandCount);
+        var steps = new NftRulesetSteps(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
+        if (Applied != desired)
+        {
+            NftRulesetDiff.Write(steps, Applied, desired);
+        }
+
+        return new PolicyRulesetChange(desired, false, steps.Scripts, steps.CommandCount);
     }
 
-    /// <summary>Records a transaction the kernel accepted.</summary>
+    /// <summary>Records a change whose every step the kernel accepted.</summary>
     public void Commit(PolicyRulesetChange change) => Applied = change.Desired;
 }

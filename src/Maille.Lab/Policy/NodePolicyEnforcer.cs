@@ -15,8 +15,9 @@ namespace Maille.Lab.Policy;
 /// <remarks>
 /// <list type="bullet">
 /// <item><see cref="Sync"/> returns once the kernel holds the new rules (or throws <see cref="InvalidOperationException"/>
-/// with nft's message): each sync is one atomic libnftables transaction, run on a thread that lives in the node's
-/// namespace.</item>
+/// with nft's message), applied by libnftables on a thread that lives in the node's namespace. A whole table is one
+/// transaction; a difference is up to two (<see cref="NftRulesetSteps"/>: create; point at and remove), so that no
+/// packet crossing a commit meets a chain or map that its generation sees half-made.</item>
 /// <item>The first sync, and the first after a failed one, rewrite the whole table; the others write the difference
 /// (<see cref="NftRulesetDiff"/>): element commands for relabelled or new pods, whole chains for changed policies.
 /// Named counters of unchanged policy rules keep counting across syncs.</item>
@@ -127,15 +128,16 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
             if (change.CommandCount > 0)
             {
                 var applying = Stopwatch.GetTimestamp();
-                var result = worker.Invoke(() => context.Run(change.Script));
-                applied = Stopwatch.GetElapsedTime(applying);
-                if (!result.Succeeded)
+                if (worker.Invoke(() => change.Apply(context)) is var (step, result))
                 {
+                    // Earlier steps left a working table, but not the one recorded: the next sync rewrites it whole.
                     state.Reset();
-                    var error = $"nft transaction failed ({(change.Full ? "full" : "partial")} sync, {change.CommandCount} commands): {result.Error.Trim()}";
+                    var error = $"nft transaction failed ({(change.Full ? "full" : $"partial, step {step} of {change.Steps.Count}")} sync, {change.CommandCount} commands): {result.Error.Trim()}";
                     status = status with { FailedSyncs = status.FailedSyncs + 1, LastError = error };
                     throw new InvalidOperationException(error);
                 }
+
+                applied = Stopwatch.GetElapsedTime(applying);
             }
 
             state.Commit(change);

@@ -54,22 +54,34 @@ public sealed class PolicyRulesetStateTests
             change.Script.TrimEnd('\n').Split('\n'));
     }
 
-    [Fact]
-    public void AChangedPolicy_AddsItsChainAndCounterFirst_AndRemovesTheOldOnesLast()
+    [Theory]
+    [InlineData(PolicyRulesetBuilder.DefaultFoldAbove)]
+    [InlineData(0)]
+    public void AChangedPolicy_CreatesItsChainInOneTransaction_ThenPointsThePodsAtItAndRemovesTheOld(int foldAbove)
     {
-        var state = Committed(Table(Policy("x", "from-b", FromB)));
+        var state = Committed(Table(Policy("x", "from-b", FromB), foldAbove: foldAbove));
         var old = state.Applied!.Chains.Single(c => c.Name.StartsWith("ingress-", StringComparison.Ordinal)).Name;
 
-        var change = state.Prepare(Table(Policy("x", "from-b-on-80", FromB + "\n") + Policy("x", "ports", "podSelector: {}\ningress: [{ports: [{port: 80}]}]")));
+        var change = state.Prepare(Table(Policy("x", "from-b-on-80", FromB + "\n") + Policy("x", "ports", "podSelector: {}\ningress: [{ports: [{port: 80}]}]"), foldAbove: foldAbove));
 
-        var lines = change.Script.TrimEnd('\n').Split('\n');
         Assert.False(change.Full);
-        Assert.StartsWith("add counter ip maille-policy ingress/x/from-b-on-80/0", lines[0], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.StartsWith("add chain ip maille-policy ingress-", StringComparison.Ordinal));
-        var repoint = Array.FindIndex(lines, l => l.StartsWith("add element ip maille-policy ingress-pods", StringComparison.Ordinal));
-        var deleteChain = Array.IndexOf(lines, $"delete chain ip maille-policy {old}");
-        Assert.InRange(repoint, 1, deleteChain - 1);
-        Assert.Equal("delete counter ip maille-policy ingress/x/from-b/0", lines[^1]);
+        Assert.Equal(2, change.Steps.Count);
+        var (create, point) = (Lines(change.Steps[0]), Lines(change.Steps[1]));
+        var created = change.Desired.Chains.Single(c => c.Name.StartsWith("ingress-", StringComparison.Ordinal)).Name;
+        Assert.StartsWith("add counter ip maille-policy ingress/x/from-b-on-80/0", create[0], StringComparison.Ordinal);
+        Assert.Contains($"add chain ip maille-policy {created}", create);
+        Assert.All(create, l => Assert.Matches("^add ", l));
+        Assert.All(create, l => Assert.DoesNotContain("ingress-pods", l, StringComparison.Ordinal));   // nothing points at the new chain yet
+        var repointed = Array.FindIndex(point, l => l.StartsWith("add element ip maille-policy ingress-pods ", StringComparison.Ordinal) && l.Contains($"jump {created}", StringComparison.Ordinal));
+        var flushed = Array.IndexOf(point, $"flush chain ip maille-policy {old}");
+        Assert.InRange(repointed, 0, flushed - 1);
+        Assert.Equal($"delete chain ip maille-policy {old}", point[flushed + 1]);
+        Assert.Equal("delete counter ip maille-policy ingress/x/from-b/0", point[^1]);
+        if (foldAbove == 0)
+        {
+            Assert.Contains(create, l => l.StartsWith($"add map ip maille-policy {created} ", StringComparison.Ordinal));   // its map is whole before any packet looks it up
+            Assert.Contains(create, l => l.StartsWith($"add element ip maille-policy {created} ", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -104,6 +116,8 @@ public sealed class PolicyRulesetStateTests
 
     private static NftRuleset Table(string policies, string? pods = null, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove) =>
         PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(Playground(policies, pods).Cluster, "node-1"), foldAbove: foldAbove);
+
+    private static string[] Lines(string script) => script.TrimEnd('\n').Split('\n');
 
     private static PolicyRulesetState Committed(NftRuleset table)
     {
