@@ -28,6 +28,7 @@ internal static class CliApp
             Lab.DemoCommand.Create(context),
             Lab.UpCommand.Create(context),
             Lab.DownCommand.Create(context),
+            Lab.KubeconfigCommand.Create(context),
             Lab.LsCommand.Create(context),
             Lab.ExecCommand.Create(context),
             Lab.ApplyCommand.Create(context),

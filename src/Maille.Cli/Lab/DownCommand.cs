@@ -3,16 +3,17 @@ using Maille.Lab.Labs;
 
 namespace Maille.Cli.Lab;
 
-/// <summary><c>maille down [--lab NAME | --all]</c>: removes every namespace, link, route and process of a lab, also after a crash.</summary>
+/// <summary><c>maille down [--lab NAME | --all] [--kubeconfig FILE]</c>: removes every namespace, link, route and process of a lab, also after a crash, and its kubectl context.</summary>
 internal static class DownCommand
 {
     public static Command Create(CliContext context)
     {
         var lab = LabCommon.LabOption();
         var all = new Option<bool>("--all") { Description = "Every lab on this machine, including what crashed labs left behind" };
+        var kubeconfig = LabCommon.KubeconfigOption();
         var command = new Command("down", """
             Take a lab down: stop its daemon and pod programs, delete its network namespaces (and with them every veth
-            and route), and remove its state. Safe to run again, and after a crash.
+            and route), and remove its state and its kubectl context (maille-LAB). Safe to run again, and after a crash.
 
             Examples:
               sudo maille down --lab play
@@ -21,6 +22,7 @@ internal static class DownCommand
         {
             lab,
             all,
+            kubeconfig,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +42,7 @@ internal static class DownCommand
             {
                 var removed = LabTeardown.TakeDown(each);
                 context.Stdout.WriteLine($"Lab {each} is down ({removed} network namespace{(removed == 1 ? "" : "s")} removed).");
+                LabCommon.ForgetKubeconfig(context, each, parse.GetValue(kubeconfig));
             }
 
             return 0;

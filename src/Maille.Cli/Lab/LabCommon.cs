@@ -17,6 +17,60 @@ internal static partial class LabCommon
         DefaultValueFactory = _ => DefaultLab,
     };
 
+    /// <summary><c>--kubeconfig FILE</c> of <c>up</c> and <c>down</c>, as kind's: the file whose context they set and remove.</summary>
+    public static Option<string?> KubeconfigOption() => new("--kubeconfig")
+    {
+        Description = "The kubeconfig to add the lab's context to, or remove it from (default: the first file in KUBECONFIG, else ~/.kube/config; under sudo, the invoking user's)",
+    };
+
+    /// <summary>Merges the lab's cluster, user and context into the user's kubeconfig and makes it current; says where.</summary>
+    [SupportedOSPlatform("linux")]
+    public static void RememberKubeconfig(CliContext context, LabState state, string? explicitPath)
+    {
+        var target = Maille.Lab.Api.KubeconfigTarget.Resolve(explicitPath);
+        var name = Maille.Lab.Api.LabKubeconfig.ContextName(state.Lab);
+        try
+        {
+            Maille.Lab.Api.LabKubeconfig.Merge(target.Path, Kubeconfig(state), target.Owner);
+            context.Stdout.WriteLine($"Set kubectl context to \"{name}\" (in {target.Path}).");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        {
+            context.Stderr.WriteLine($"warning: the lab is up, but its kubectl context could not be added to {target.Path}: {e.Message}; `maille kubeconfig --lab {state.Lab}` prints one");
+        }
+    }
+
+    /// <summary>Removes the lab's context from the user's kubeconfig, if it is there; says so.</summary>
+    [SupportedOSPlatform("linux")]
+    public static void ForgetKubeconfig(CliContext context, string lab, string? explicitPath)
+    {
+        var target = Maille.Lab.Api.KubeconfigTarget.Resolve(explicitPath);
+        var name = Maille.Lab.Api.LabKubeconfig.ContextName(lab);
+        try
+        {
+            if (Maille.Lab.Api.LabKubeconfig.Remove(target.Path, name))
+            {
+                context.Stdout.WriteLine($"Deleted kubectl context \"{name}\" (from {target.Path}).");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            context.Stderr.WriteLine($"warning: kubectl context {name} could not be removed from {target.Path}: {e.Message}");
+        }
+    }
+
+    /// <summary>The running lab's standalone kubeconfig; throws <see cref="InvalidOperationException"/> when it has no API yet.</summary>
+    [SupportedOSPlatform("linux")]
+    public static string Kubeconfig(LabState state)
+    {
+        if (state.ReadStatus() is not { Phase: LabStatus.Ready, ApiPort: { } port })
+        {
+            throw new InvalidOperationException($"lab {state.Lab} is not up (or its daemon predates the HTTPS API)");
+        }
+
+        return Maille.Lab.Api.LabKubeconfig.Standalone(state.Lab, port, Maille.Lab.Api.LabCredentials.LoadOrCreate(state.PkiDirectory));
+    }
+
     /// <summary>Refuses to go on unless this is Linux, as root, with a valid lab name; says why otherwise.</summary>
     public static bool CanRunLab(CliContext context, string lab)
     {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
+/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections] [--api-port PORT]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
 /// in its own session, with its output in the lab's log, so it outlives the terminal and can be stopped as a group.
 /// </summary>
 internal static class LabDaemonCommand
@@ -19,7 +19,8 @@ internal static class LabDaemonCommand
         var lab = LabCommon.LabOption();
         var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "routed" };
         var flush = new Option<bool>("--flush-denied-connections");
-        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush };
+        var apiPort = new Option<int>("--api-port");
+        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -29,13 +30,13 @@ internal static class LabDaemonCommand
                 return 1;
             }
 
-            return Run(name, parse.GetValue(mode) == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, parse.GetValue(flush));
+            return Run(name, parse.GetValue(mode) == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, parse.GetValue(flush), parse.GetValue(apiPort));
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(string lab, LabNetworkMode mode, bool flushDeniedConnections)
+    private static int Run(string lab, LabNetworkMode mode, bool flushDeniedConnections, int apiPort)
     {
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -58,20 +59,20 @@ internal static class LabDaemonCommand
 
         // Numbers below 1,024 for libnftables' sockets, taken now while the daemon's numbers are small (LowDescriptors).
         Dataplane.Linux.Nftables.LowDescriptors.Reserve();
-        var daemon = new LabDaemon(new LabState(lab), mode, loggers) { FlushDeniedConnections = flushDeniedConnections };
+        var daemon = new LabDaemon(new LabState(lab), mode, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort };
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
     [SupportedOSPlatform("linux")]
-    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false)
+    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
             ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : null)
             ?? "dotnet";
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         string[] flush = flushDeniedConnections ? ["--flush-denied-connections"] : [];
-        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, .. flush])
+        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flush])
         {
             start.ArgumentList.Add(argument);
         }

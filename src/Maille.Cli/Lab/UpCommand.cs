@@ -8,7 +8,8 @@ using Maille.Lab.Labs;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS] [--flush-denied-connections]</c>: validates and plans
+/// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS] [--flush-denied-connections]
+/// [--api-port PORT] [--kubeconfig FILE]</c>: validates and plans
 /// the input exactly as the offline commands do, then starts the lab's daemon, which builds the network and serves the
 /// pods, and returns when every pod is served. A failed <c>up</c> leaves nothing behind.
 /// </summary>
@@ -22,6 +23,18 @@ internal static class UpCommand
         var mode = new Option<string>("--mode") { Description = "How nodes carry pod traffic: routed (host-gw routes) or vxlan (an overlay)", DefaultValueFactory = _ => "routed" };
         mode.AcceptOnlyFromAmong("routed", "vxlan");
         var wait = new Option<int>("--wait") { Description = "Seconds to wait for every pod to be served", DefaultValueFactory = _ => 120 };
+        var apiPort = new Option<int>("--api-port")
+        {
+            Description = "The API's HTTPS port on 127.0.0.1 (default: one the system chooses; a restart keeps the lab's)",
+        };
+        apiPort.Validators.Add(result =>
+        {
+            if (result.GetValue(apiPort) is < 0 or > 65535)
+            {
+                result.AddError($"--api-port {result.GetValue(apiPort)}: a port is 1 to 65535 (0: the system chooses)");
+            }
+        });
+        var kubeconfig = LabCommon.KubeconfigOption();
         var flush = new Option<bool>("--flush-denied-connections")
         {
             Description = "After each policy change, cut the connections and UDP flows it now denies (delete their conntrack entries), instead of letting established ones live on",
@@ -31,6 +44,8 @@ internal static class UpCommand
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
             and a JSON description of any other request; UDP: answers with the pod's name). Same addresses as the
             offline commands print. Nothing is added to the host's own network namespace.
+            The lab's API listens over HTTPS on 127.0.0.1 (client certificates only), and the lab becomes kubectl's
+            current context, maille-LAB, in your kubeconfig (see docs/kubectl.md).
             Without -f, restarts a lab whose daemon died (kill -9, crash) from its saved state: the new daemon
             reconciles the lab's network to what the saved manifests say.
 
@@ -47,6 +62,8 @@ internal static class UpCommand
             mode,
             wait,
             flush,
+            apiPort,
+            kubeconfig,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +73,8 @@ internal static class UpCommand
                 return 1;
             }
 
-            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _, flushDeniedConnections: parse.GetValue(flush));
+            return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _,
+                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig));
         });
         return command;
     }
@@ -66,7 +84,7 @@ internal static class UpCommand
     /// <paramref name="flushDeniedConnections"/> the lab was first brought up with.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null)
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -85,6 +103,7 @@ internal static class UpCommand
             var saved = state.ReadStatus();
             mode = saved?.Mode ?? mode;
             flushDeniedConnections = saved?.FlushDeniedConnections ?? flushDeniedConnections;
+            apiPort = apiPort == 0 ? saved?.ApiPort ?? 0 : apiPort;   // kubeconfigs name the port: a restart keeps it
         }
 
         cluster = ClusterInput.Load(files, configPath, context, out var sources);
@@ -124,16 +143,13 @@ internal static class UpCommand
                 context.Stderr.WriteLine($"note: removed what a previous run of lab {lab} left behind");
             }
 
-            Directory.CreateDirectory(state.Directory);
-            File.WriteAllText(state.ManifestsFile, string.Join("\n---\n", sources.Select(s => $"# from {s.Name}\n{s.Text}")));
-            if (configPath is not null)
-            {
-                File.Copy(configPath, state.ConfigFile, overwrite: true);
-            }
+            state.Create(string.Join("\n---\n", sources.Select(s => $"# from {s.Name}\n{s.Text}")), configPath);
         }
 
-        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections);
-        File.WriteAllText(state.PidFile, daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        PrivateFiles.Touch(state.LogFile);
+
+        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort);
+        state.WritePid(daemon.Id);
         context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode})…");
 
         LabStatus? status = null;
@@ -171,6 +187,7 @@ internal static class UpCommand
         }
 
         context.Stdout.WriteLine($"Lab {lab} is up in {clock.Elapsed.TotalSeconds:F1} s: {status.Nodes} nodes, {status.Pods} pods, {status.Ports} ports served ({status.Mode}; network built in {status.NetworkMilliseconds:F0} ms).");
+        LabCommon.RememberKubeconfig(context, state, kubeconfig);
         if (!printHints)
         {
             return 0;
@@ -187,6 +204,7 @@ internal static class UpCommand
             context.Stdout.WriteLine($"  maille exec --lab {lab} {first.QualifiedName} -- curl -s {other.Status.PodIP}:{port}/clientip");
         }
 
+        context.Stdout.WriteLine($"  kubectl get pods -A -o wide");
         context.Stdout.WriteLine($"  maille probe --lab {lab}");
         context.Stdout.WriteLine($"  maille ls");
         context.Stdout.WriteLine($"Take it down: maille down --lab {lab}");

@@ -14,6 +14,10 @@ internal static partial class Libc
     [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Open(string path, int flags, uint mode);
 
+    /// <summary>chown(2): .NET sets modes but not owners.</summary>
+    [LibraryImport(Library, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Chown(string path, uint owner, uint group);
+
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 

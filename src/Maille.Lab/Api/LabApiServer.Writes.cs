@@ -94,11 +94,12 @@ internal sealed partial class LabApiServer
     }
 
     /// <summary>The request body's objects, or null after answering 400 when it cannot be read.</summary>
-    private static async Task<IReadOnlyList<ManifestDocument>?> Documents(HttpContext http)
+    private static async Task<IReadOnlyList<ManifestDocument>?> Documents(HttpContext http, Func<string, string>? complete = null)
     {
         try
         {
-            return ManifestDocument.Parse(Source(http), await Body(http));
+            var body = await Body(http);
+            return ManifestDocument.Parse(Source(http), complete is null ? body : complete(body));
         }
         catch (FormatException e)
         {
@@ -162,7 +163,7 @@ internal sealed partial class LabApiServer
             return;
         }
 
-        if (await Documents(http) is not { } documents)
+        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name)) is not { } documents)
         {
             return;
         }
@@ -178,7 +179,37 @@ internal sealed partial class LabApiServer
         var result = await Controller.ChangeAsync(
             m => create && m.TryGet(key, out _) ? throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists") : m.Apply(documents),
             http.RequestAborted);
-        await Answer(http, result, key, create ? "created" : "replaced");
+        await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
+    }
+
+    /// <summary>
+    /// A JSON body completed from its path, as the API server decodes it: typed clients (KubernetesClient, client-go)
+    /// may leave out <c>apiVersion</c> and <c>kind</c>, and <c>metadata.namespace</c>, which the path already says.
+    /// Anything else (YAML, a list) is left as it is.
+    /// </summary>
+    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name)
+    {
+        if (!body.TrimStart().StartsWith('{') || JsonNode.Parse(body) is not JsonObject root)
+        {
+            return body;
+        }
+
+        root["apiVersion"] ??= kind.ApiVersion;
+        root["kind"] ??= kind.Kind;
+        if (root["metadata"] is JsonObject metadata)
+        {
+            if (kind.Namespaced && ns is not null)
+            {
+                metadata["namespace"] ??= ns;
+            }
+
+            if (name is not null)
+            {
+                metadata["name"] ??= name;
+            }
+        }
+
+        return root.ToJsonString();
     }
 
     private async Task PatchLabels(HttpContext http, string group, string plural, string? ns, string name)
@@ -200,7 +231,7 @@ internal sealed partial class LabApiServer
         var key = kind.Key(ns, name);
         var changes = labels.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
         var result = await Controller.ChangeAsync(m => m.Label(key, changes, overwrite: true), http.RequestAborted);
-        await Answer(http, result, key, "patched");
+        await AnswerWithObject(http, result, kind, key, "patched", create: false);
     }
 
     private static Task Answer(HttpContext http, LabChangeResult result, ObjectKey key, string verb)
@@ -217,5 +248,21 @@ internal sealed partial class LabApiServer
         }
 
         return Json(http, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = $"{key.Display} {verb}" });
+    }
+
+    /// <summary>
+    /// After a create, replace or patch, the object as the lab now serves it (201 for a create), as the API server
+    /// answers and typed clients expect; a kind the lab takes but does not serve gets a success Status instead.
+    /// </summary>
+    private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create)
+    {
+        if (result.Succeeded && result.NotFound.Count == 0
+            && ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } resource
+            && Select(resource, store.Current.Cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { Json: { } json })
+        {
+            return Json(http, create ? 201 : 200, json);
+        }
+
+        return Answer(http, result, key, verb);
     }
 }

@@ -19,10 +19,18 @@ namespace Maille.Lab.Api;
 /// through the lab's controller, so each is planned whole before anything changes: <c>POST</c> (create), <c>PUT</c>
 /// (replace), <c>DELETE</c> and <c>PATCH</c> (JSON merge patch of <c>metadata.labels</c>) on the Kubernetes paths, and
 /// the batch verbs <c>maille apply/delete/label</c> use under <c>/apis/maille.dev/v1alpha1/</c> (one transaction for
-/// a whole file set). Served on a Unix socket in the lab's state folder.
+/// a whole file set). Served on a Unix socket in the lab's state folder (0600, for root), and, given
+/// <paramref name="https"/>, over HTTPS on 127.0.0.1, where every request must present a client certificate that the
+/// lab's authority issued (<see cref="LabCredentials"/>) or gets 401.
 /// </summary>
-internal sealed partial class LabApiServer(LabStore store, string socketPath, Labs.LabController? controller = null) : IAsyncDisposable
+internal sealed partial class LabApiServer(LabStore store, string socketPath, Labs.LabController? controller = null, LabApiHttps? https = null) : IAsyncDisposable
 {
+    /// <summary>The largest request body over HTTPS, the API server's own limit (3 MiB); the socket takes whole labs.</summary>
+    public const long MaxHttpsBodyBytes = 3 * 1024 * 1024;
+
+    /// <summary>The largest request body on the Unix socket: <c>maille apply</c> of a 10,000-object lab is about 4 MiB.</summary>
+    public const long MaxSocketBodyBytes = 256 * 1024 * 1024;
+
     private static readonly System.Text.Json.JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>How long stopping waits for requests in flight before it cuts them.</summary>
@@ -36,12 +44,29 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         File.Delete(socketPath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socketPath));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxHttpsBodyBytes;
+            k.ListenUnixSocket(socketPath);
+            if (https is not null)
+            {
+                k.Listen(System.Net.IPAddress.Loopback, https.Port, listen => listen.UseHttps(tls =>
+                {
+                    tls.ServerCertificate = https.Credentials.Server;
+
+                    // Asked for, and judged per request below, so that a missing or foreign certificate gets a 401
+                    // Status as from the API server rather than a failed handshake.
+                    tls.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    tls.AllowAnyClientCertificate();
+                }));
+            }
+        });
 
         // Watches end when the app stops (see Watch); whatever still hangs is cut after this, so SIGTERM is enough.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         var app = builder.Build();
         _stopping = app.Lifetime.ApplicationStopping;
+        app.Use(Authenticate);
         app.MapGet("/api", Discovery.Versions);
         app.MapGet("/apis", Discovery.Groups);
         app.MapGet("/api/{version}", (HttpContext http, string version) => Discovery.Resources(http, "", version));
@@ -56,6 +81,51 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         app.MapGet("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}", (HttpContext http, string group, string version, string ns, string plural, string name) => Serve(http, group, version, plural, ns, name));
         _app = app;
         await app.StartAsync(cancellationToken);
+        File.SetUnixFileMode(socketPath, Labs.PrivateFiles.FileMode);
+        if (https is not null)
+        {
+            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            HttpsPort = addresses.Select(a => new Uri(a)).First(u => u.Scheme == "https").Port;
+        }
+    }
+
+    /// <summary>The HTTPS listener's port once started (the one chosen when <see cref="LabApiHttps.Port"/> was 0).</summary>
+    public int? HttpsPort { get; private set; }
+
+    /// <summary>
+    /// HTTPS requests must carry a client certificate of the lab's authority (401 otherwise); the Unix socket, which
+    /// only root can open, may send whole labs. A body too large or not JSON ends in a 4xx Status.
+    /// </summary>
+    private async Task Authenticate(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.IsHttps)
+        {
+            var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
+            if (https!.Credentials.Authenticate(certificate) is not { } identity)
+            {
+                await Status(http, 401, "Unauthorized", "Unauthorized");
+                return;
+            }
+
+            http.Items[typeof(LabIdentity)] = identity;
+        }
+        else if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxSocketBodyBytes;
+        }
+
+        try
+        {
+            await next(http);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            await Status(http, e.StatusCode, e.StatusCode == 413 ? "RequestEntityTooLarge" : "BadRequest", e.Message);
+        }
+        catch (System.Text.Json.JsonException e) when (!http.Response.HasStarted)
+        {
+            await Status(http, 400, "BadRequest", $"the request body is not valid JSON: {e.Message}");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,9 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
     /// </summary>
     public bool FlushDeniedConnections { get; init; }
 
+    /// <summary>The API's HTTPS port on 127.0.0.1 (<c>maille up --api-port</c>); 0 lets the system choose one.</summary>
+    public int ApiPort { get; init; }
+
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var started = Stopwatch.StartNew();
@@ -48,8 +51,19 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
 
         // Read before the probe loop starts: from then on the loop owns the prober's state.
         string[] notReady = [.. controller.Readiness.NotReady];
-        await using var api = new Api.LabApiServer(controller.Store, state.ApiSocket, controller);
-        await api.StartAsync(stopping);
+        await using var api = new Api.LabApiServer(controller.Store, state.ApiSocket, controller, new Api.LabApiHttps(ApiPort, Api.LabCredentials.LoadOrCreate(state.PkiDirectory)));
+        try
+        {
+            await api.StartAsync(stopping);
+        }
+        catch (IOException e)
+        {
+            var message = $"the API cannot listen on 127.0.0.1:{ApiPort}: {e.Message}";
+            LogFailed(message);
+            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
+            return 1;
+        }
+
         var probing = controller.Readiness.RunAsync(stopping);
         var cluster = controller.Published;
         state.WriteStatus(new LabStatus
@@ -58,6 +72,7 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
             NotReady = notReady,
             Mode = ModeName(mode),
             FlushDeniedConnections = FlushDeniedConnections,
+            ApiPort = api.HttpsPort,
             Nodes = cluster.Nodes.Count,
             Pods = cluster.Pods.Count(p => p.Status.PodIP is not null),
             Ports = controller.PortCount,

@@ -5,7 +5,8 @@ namespace Maille.Lab.Labs;
 /// <summary>
 /// Where a lab keeps its state: <c>/run/maille/&lt;lab&gt;/</c> (tmpfs, like <c>/run/netns</c>: both vanish on reboot,
 /// so state never outlives the namespaces it describes). It holds the manifests the lab was brought up with, the
-/// cluster configuration, the daemon's pid, log and status.
+/// cluster configuration, the daemon's pid, log and status, the API's keys. The folder is 0700 and its files 0600
+/// (<see cref="PrivateFiles"/>): the manifests hold applied Secrets.
 /// </summary>
 internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
 {
@@ -18,6 +19,9 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     public string Directory => Path.Combine(root, lab);
 
     public string ManifestsFile => Path.Combine(Directory, "manifests.yaml");
+
+    /// <summary>The lab's certificate authority and the API's keys (<see cref="Api.LabCredentials"/>).</summary>
+    public string PkiDirectory => Path.Combine(Directory, "pki");
 
     public string ConfigFile => Path.Combine(Directory, "config.yaml");
 
@@ -41,6 +45,20 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
 
     public bool Exists => System.IO.Directory.Exists(Directory);
 
+    /// <summary>Creates the folder (0700) and writes the manifests and cluster configuration a new lab starts from.</summary>
+    public void Create(string manifests, string? configPath)
+    {
+        System.IO.Directory.CreateDirectory(root);
+        PrivateFiles.CreateDirectory(Directory);
+        WriteManifests(manifests);
+        if (configPath is not null)
+        {
+            WriteAtomically(ConfigFile, File.ReadAllText(configPath));
+        }
+    }
+
+    public void WritePid(int pid) => WriteAtomically(PidFile, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public Maille.Engine.Allocation.PriorAllocations ReadAllocations()
     {
         try
@@ -61,12 +79,7 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>Replaces the desired state (the manifests file) in one rename.</summary>
     public void WriteManifests(string yaml) => WriteAtomically(ManifestsFile, yaml);
 
-    private static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string text) => PrivateFiles.Write(path, text);
 
     public IReadOnlyDictionary<string, bool> ReadReadiness()
     {
@@ -82,17 +95,13 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
         }
     }
 
-    public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness)
-    {
-        var temporary = ReadinessFile + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(readiness, Json));
-        File.Move(temporary, ReadinessFile, overwrite: true);
-    }
+    public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness) => WriteAtomically(ReadinessFile, JsonSerializer.Serialize(readiness, Json));
 
     public IReadOnlyList<string> ReadStoppedNodes() =>
         File.Exists(StoppedNodesFile) ? [.. File.ReadAllLines(StoppedNodesFile).Where(l => l.Length > 0)] : [];
 
-    public void WriteStoppedNodes(IEnumerable<string> nodes) => File.WriteAllLines(StoppedNodesFile, nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    public void WriteStoppedNodes(IEnumerable<string> nodes) =>
+        WriteAtomically(StoppedNodesFile, string.Concat(nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(n => n + "\n")));
 
     public static IReadOnlyList<LabState> All(string root = DefaultRoot) => System.IO.Directory.Exists(root)
         ? [.. System.IO.Directory.EnumerateDirectories(root).Select(d => new LabState(Path.GetFileName(d), root)).OrderBy(s => s.Lab, StringComparer.Ordinal)]
@@ -115,12 +124,7 @@ internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
     }
 
     /// <summary>Writes the status atomically (write then rename), so a reader never sees half a file.</summary>
-    public void WriteStatus(LabStatus status)
-    {
-        var temporary = StatusFile + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(status, Json));
-        File.Move(temporary, StatusFile, overwrite: true);
-    }
+    public void WriteStatus(LabStatus status) => WriteAtomically(StatusFile, JsonSerializer.Serialize(status, Json));
 
     /// <summary>Forgets what the last daemon reported, so that only a new daemon's status counts.</summary>
     public void ClearStatus()

@@ -16,6 +16,9 @@ internal sealed record LabStatus
     /// <summary>Whether policy changes cut the connections they deny (<c>maille up --flush-denied-connections</c>).</summary>
     public bool FlushDeniedConnections { get; init; }
 
+    /// <summary>The API's HTTPS port on 127.0.0.1 (the kubeconfig's server), once ready.</summary>
+    public int? ApiPort { get; init; }
+
     public int Nodes { get; init; }
 
     public int Pods { get; init; }

@@ -163,7 +163,7 @@ public sealed class LabChangeTests
             Assert.Equal(["web-1"], names);
 
             var (created, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
-            Assert.Equal(200, created);
+            Assert.Equal(201, created);
             var (again, conflict) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
             Assert.Equal(409, again);
             Assert.Equal("AlreadyExists", (string)conflict!["reason"]!);
@@ -190,15 +190,16 @@ public sealed class LabChangeTests
             Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
             using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab).ApiSocket);
 
-            var (created, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/services", """
+            var (created, answer) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/services", """
                 apiVersion: v1
                 kind: Service
                 metadata: {name: extra}
                 spec: {selector: {app: web}, ports: [{port: 81, targetPort: 8080}]}
                 """);
-            Assert.Equal(200, created);
+            Assert.Equal(201, created);
             var (_, service) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
             var clusterIP = IPAddress.Parse((string)service!["spec"]!["clusterIP"]!);
+            Assert.Equal(clusterIP.ToString(), (string?)answer!["spec"]!["clusterIP"]);   // the create answers the object as served
             Assert.Contains(LiveLab.HttpGet(lab, "default/client", clusterIP, 81, "/hostname"), new[] { "default/web-1", "default/web-2" });
             Assert.Equal(2, EndpointNames(lab).Count(n => n == "web-1"));   // in web's slices and in extra's
 

@@ -3,9 +3,14 @@ using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Labs;
 
-/// <summary>Runs the repository's <c>./maille</c> script as a user would, bounded in time.</summary>
+/// <summary>
+/// Runs the repository's <c>./maille</c> script as a user would, bounded in time. <c>KUBECONFIG</c> points at a file of
+/// the test run's own, so that the labs tests bring up never become the machine user's kubectl context.
+/// </summary>
 internal static class MailleProcess
 {
+    public static readonly string Kubeconfig = Path.Combine(Path.GetTempPath(), $"maille-tests-{Environment.ProcessId}", "kubeconfig");
+
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments)
     {
         var start = new ProcessStartInfo(Path.Combine(Cluster.RepositoryRoot, "maille"))
@@ -13,6 +18,7 @@ internal static class MailleProcess
             WorkingDirectory = Cluster.RepositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment = { ["KUBECONFIG"] = Kubeconfig },
         };
         foreach (var argument in arguments)
         {

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Maille.Lab.Labs;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// A lab's own certificate authority and the certificates its API uses, kept in the lab's <c>pki/</c> folder (0700,
+/// files 0600) so that a restarted daemon serves with the same ones and kubeconfigs stay valid:
+/// <list type="bullet">
+/// <item><c>ca.crt</c>, <c>ca.key</c>: the authority (ECDSA P-256), which signs the others;</item>
+/// <item><c>server.crt</c>, <c>server.key</c>: the HTTPS listener's, for <c>127.0.0.1</c> and <c>localhost</c>;</item>
+/// <item><c>admin.crt</c>, <c>admin.key</c>: the user's client certificate, <c>CN=maille-admin, O=system:masters</c>
+/// (the API server's convention: the common name is the user, each organization a group).</item>
+/// </list>
+/// Made with .NET's <see cref="CertificateRequest"/>; nothing leaves the machine.
+/// </summary>
+internal sealed class LabCredentials
+{
+    public const string AdminUser = "maille-admin";
+    public const string AdminGroup = "system:masters";
+
+    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+
+    private LabCredentials(string authorityPem, string serverPem, string serverKeyPem, string adminPem, string adminKeyPem)
+    {
+        AuthorityPem = authorityPem;
+        Authority = X509Certificate2.CreateFromPem(authorityPem);
+        Server = X509Certificate2.CreateFromPem(serverPem, serverKeyPem);
+        AdminCertificatePem = adminPem;
+        AdminKeyPem = adminKeyPem;
+    }
+
+    public string AuthorityPem { get; }
+
+    public X509Certificate2 Authority { get; }
+
+    /// <summary>The listener's certificate, with its key.</summary>
+    public X509Certificate2 Server { get; }
+
+    public string AdminCertificatePem { get; }
+
+    public string AdminKeyPem { get; }
+
+    /// <summary>Reads the lab's credentials, making any that are missing (all of them, the first time).</summary>
+    public static LabCredentials LoadOrCreate(string directory)
+    {
+        PrivateFiles.CreateDirectory(directory);
+        string Path(string name) => System.IO.Path.Combine(directory, name);
+        if (!File.Exists(Path("ca.crt")) || !File.Exists(Path("ca.key")))
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=maille-lab-ca", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+            using var authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(10));
+            PrivateFiles.Write(Path("ca.key"), key.ExportPkcs8PrivateKeyPem());
+            PrivateFiles.Write(Path("ca.crt"), authority.ExportCertificatePem());
+            File.Delete(Path("server.crt"));
+            File.Delete(Path("admin.crt"));
+        }
+
+        var authorityPem = File.ReadAllText(Path("ca.crt"));
+        if (!File.Exists(Path("server.crt")) || !File.Exists(Path("server.key")))
+        {
+            Issue(directory, "server", "CN=maille-api", ServerAuthentication, san =>
+            {
+                san.AddIpAddress(IPAddress.Loopback);
+                san.AddDnsName("localhost");
+            });
+        }
+
+        if (!File.Exists(Path("admin.crt")) || !File.Exists(Path("admin.key")))
+        {
+            Issue(directory, "admin", $"CN={AdminUser}, O={AdminGroup}", ClientAuthentication, null);
+        }
+
+        return new LabCredentials(authorityPem, File.ReadAllText(Path("server.crt")), File.ReadAllText(Path("server.key")), File.ReadAllText(Path("admin.crt")), File.ReadAllText(Path("admin.key")));
+    }
+
+    /// <summary>
+    /// The user a client certificate names when this lab's authority issued it for client authentication and it is
+    /// in its validity period; null otherwise.
+    /// </summary>
+    public LabIdentity? Authenticate(X509Certificate2? certificate)
+    {
+        if (certificate is null)
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
+        if (!chain.Build(certificate))
+        {
+            return null;
+        }
+
+        var name = certificate.SubjectName;
+        var user = name.EnumerateRelativeDistinguishedNames().Where(r => r.GetSingleElementType().Value == "2.5.4.3").Select(r => r.GetSingleElementValue()).FirstOrDefault();
+        var groups = name.EnumerateRelativeDistinguishedNames().Where(r => r.GetSingleElementType().Value == "2.5.4.10").Select(r => r.GetSingleElementValue()).OfType<string>().ToList();
+        return string.IsNullOrEmpty(user) ? null : new LabIdentity(user, groups);
+    }
+
+    private static void Issue(string directory, string name, string subject, Oid usage, Action<SubjectAlternativeNameBuilder>? alternativeNames)
+    {
+        using var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(directory, "ca.crt")), File.ReadAllText(Path.Combine(directory, "ca.key")));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        if (alternativeNames is not null)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            alternativeNames(san);
+            request.CertificateExtensions.Add(san.Build());
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        var notAfter = DateTimeOffset.UtcNow.AddYears(1);
+        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), notAfter < authority.NotAfter ? notAfter : authority.NotAfter, serial);
+        PrivateFiles.Write(Path.Combine(directory, name + ".key"), key.ExportPkcs8PrivateKeyPem());
+        PrivateFiles.Write(Path.Combine(directory, name + ".crt"), issued.ExportCertificatePem());
+    }
+}

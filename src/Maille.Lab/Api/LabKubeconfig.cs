@@ -1,0 +1,189 @@
+using System.Text;
+using Maille.Lab.Labs;
+using YamlDotNet.RepresentationModel;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// The lab in kubeconfig terms: a cluster, a user and a context all named <c>maille-LAB</c>, as kind names its
+/// <c>kind-NAME</c>. <see cref="Standalone"/> is a whole file; <see cref="Merge"/> and <see cref="Remove"/> edit a
+/// user's file in place, touching only those three entries and <c>current-context</c>, and keeping everything else in
+/// it (fields Maille does not know included: the file is edited as YAML, not through a model that would drop them).
+/// </summary>
+internal static class LabKubeconfig
+{
+    private static readonly string[] Sections = ["clusters", "users", "contexts"];
+
+    public static string ContextName(string lab) => "maille-" + lab;
+
+    /// <summary>A complete kubeconfig for the lab: one cluster, one user (the admin certificate), one context, current.</summary>
+    public static string Standalone(string lab, int port, LabCredentials credentials)
+    {
+        var name = ContextName(lab);
+        return $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: {{name}}
+              cluster:
+                server: https://127.0.0.1:{{port}}
+                certificate-authority-data: {{Base64(credentials.AuthorityPem)}}
+            users:
+            - name: {{name}}
+              user:
+                client-certificate-data: {{Base64(credentials.AdminCertificatePem)}}
+                client-key-data: {{Base64(credentials.AdminKeyPem)}}
+            contexts:
+            - name: {{name}}
+              context:
+                cluster: {{name}}
+                user: {{name}}
+            current-context: {{name}}
+            preferences: {}
+
+            """;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="standalone"/>'s cluster, user and context into the kubeconfig at <paramref name="path"/>
+    /// (created if missing), replacing entries of the same names, and makes its context current. The file is
+    /// replaced in one rename, 0600, owned by <paramref name="owner"/> when given (the user who ran sudo).
+    /// </summary>
+    public static void Merge(string path, string standalone, (uint User, uint Group)? owner = null)
+    {
+        var target = Read(path);
+        var source = Parse(standalone);
+        foreach (var section in Sections)
+        {
+            var entries = Section(target, section);
+            foreach (var entry in Section(source, section).Children.OfType<YamlMappingNode>())
+            {
+                RemoveNamed(entries, NameOf(entry));
+                entries.Add(entry);
+            }
+        }
+
+        target.Children[new YamlScalarNode("current-context")] = new YamlScalarNode(((YamlScalarNode)source.Children[new YamlScalarNode("current-context")]).Value);
+        Write(path, target, owner);
+    }
+
+    /// <summary>
+    /// Takes the cluster, user and context named <paramref name="name"/> out of the kubeconfig at <paramref name="path"/>
+    /// (and <c>current-context</c> when it was that one). False when the file held none of them.
+    /// </summary>
+    public static bool Remove(string path, string name)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var target = Read(path);
+        var removed = false;
+        foreach (var section in Sections)
+        {
+            if (target.Children.TryGetValue(new YamlScalarNode(section), out var node) && node is YamlSequenceNode entries)
+            {
+                removed |= RemoveNamed(entries, name);
+            }
+        }
+
+        if (target.Children.TryGetValue(new YamlScalarNode("current-context"), out var current) && current is YamlScalarNode { Value: var value } && value == name)
+        {
+            target.Children[new YamlScalarNode("current-context")] = new YamlScalarNode("");
+            removed = true;
+        }
+
+        if (removed)
+        {
+            var status = new FileInfo(path);
+            Write(path, target, null);
+            File.SetUnixFileMode(path, status.UnixFileMode);
+        }
+
+        return removed;
+    }
+
+    private static string Base64(string pem) => Convert.ToBase64String(Encoding.ASCII.GetBytes(pem));
+
+    private static YamlMappingNode Read(string path)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path) : "";
+        try
+        {
+            return string.IsNullOrWhiteSpace(text) ? Empty() : Parse(text);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new FormatException($"{path}: not a kubeconfig Maille can edit (line {e.Start.Line}: {e.Message})", e);
+        }
+    }
+
+    private static YamlMappingNode Parse(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return stream.Documents.Count == 0 ? Empty() : stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new YamlDotNet.Core.YamlException("the document is not a mapping");
+    }
+
+    private static YamlMappingNode Empty() => new()
+    {
+        { "apiVersion", "v1" },
+        { "kind", "Config" },
+        { "preferences", new YamlMappingNode() },
+    };
+
+    private static YamlSequenceNode Section(YamlMappingNode root, string name)
+    {
+        if (root.Children.TryGetValue(new YamlScalarNode(name), out var node) && node is YamlSequenceNode sequence)
+        {
+            return sequence;
+        }
+
+        var created = new YamlSequenceNode();
+        root.Children[new YamlScalarNode(name)] = created;   // a missing or null section ("clusters: null") becomes a list
+        return created;
+    }
+
+    private static string? NameOf(YamlNode entry) =>
+        entry is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode("name"), out var name) ? (name as YamlScalarNode)?.Value : null;
+
+    private static bool RemoveNamed(YamlSequenceNode entries, string? name)
+    {
+        var gone = entries.Children.Where(e => NameOf(e) == name).ToList();
+        foreach (var entry in gone)
+        {
+            entries.Children.Remove(entry);
+        }
+
+        return gone.Count > 0;
+    }
+
+    private static void Write(string path, YamlMappingNode root, (uint User, uint Group)? owner)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            Chown(directory, owner);
+        }
+
+        var text = new StringWriter();
+        new YamlStream(new YamlDocument(root)).Save(text, assignAnchors: false);
+        var yaml = text.ToString();
+
+        // YamlDotNet ends a saved stream with the document-end marker "...", which kubectl reads but does not write.
+        yaml = yaml.EndsWith("...\n", StringComparison.Ordinal) ? yaml[..^4] : yaml;
+        PrivateFiles.Write(path, yaml);
+        Chown(path, owner);
+    }
+
+    private static void Chown(string path, (uint User, uint Group)? owner)
+    {
+        if (owner is { } o && Dataplane.Linux.Interop.Libc.Chown(path, o.User, o.Group) != 0)
+        {
+            throw new IOException($"cannot give {path} to uid {o.User}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Maille.Lab.Api;
+
+namespace Maille.Lab.Tests.Api;
+
+/// <summary>A lab's own authority: what it issues, what it accepts as a client, and where it keeps them.</summary>
+public sealed class LabCredentialsTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "maille-pki-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public void TheAdminCertificate_IsAuthenticatedAsTheAdminUserInSystemMasters()
+    {
+        var credentials = LabCredentials.LoadOrCreate(directory);
+
+        var identity = credentials.Authenticate(X509Certificate2.CreateFromPem(credentials.AdminCertificatePem));
+
+        Assert.NotNull(identity);
+        Assert.Equal("maille-admin", identity.User);
+        Assert.Equal(["system:masters"], identity.Groups);
+    }
+
+    [Fact]
+    public void AnotherLabsCertificate_TheServersOwn_AndNone_AreNotAuthenticated()
+    {
+        var credentials = LabCredentials.LoadOrCreate(directory);
+        var other = LabCredentials.LoadOrCreate(directory + "-other");
+        try
+        {
+            Assert.Null(credentials.Authenticate(X509Certificate2.CreateFromPem(other.AdminCertificatePem)));   // same names, another authority
+            Assert.Null(credentials.Authenticate(credentials.Server));                                          // issued for servers, not clients
+            Assert.Null(credentials.Authenticate(null));
+        }
+        finally
+        {
+            Directory.Delete(directory + "-other", recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TheServerCertificate_Names127001AndLocalhost_AndChainsToTheLabsAuthority()
+    {
+        var credentials = LabCredentials.LoadOrCreate(directory);
+
+        var names = credentials.Server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(credentials.Authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        Assert.Equal([IPAddress.Loopback], names.EnumerateIPAddresses());
+        Assert.Equal(["localhost"], names.EnumerateDnsNames());
+        Assert.True(credentials.Server.HasPrivateKey);
+        Assert.True(chain.Build(credentials.Server), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+    }
+
+    [Fact]
+    public void TheKeysAreOnlyTheOwners_AndARestartReadsTheSameCredentials()
+    {
+        var first = LabCredentials.LoadOrCreate(directory);
+
+        var again = LabCredentials.LoadOrCreate(directory);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        Assert.All(Directory.GetFiles(directory), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        Assert.Equal(["admin.crt", "admin.key", "ca.crt", "ca.key", "server.crt", "server.key"], Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(first.Authority.Thumbprint, again.Authority.Thumbprint);
+        Assert.Equal(first.Server.Thumbprint, again.Server.Thumbprint);
+        Assert.Equal(first.AdminCertificatePem, again.AdminCertificatePem);
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}

@@ -1,0 +1,157 @@
+using k8s;
+using Maille.Lab.Api;
+
+namespace Maille.Lab.Tests.Api;
+
+/// <summary>
+/// The kubeconfig contract of issue 15: <c>maille up</c> merges a cluster, a user and a context named maille-LAB and
+/// makes the context current; <c>maille down</c> removes them; everything else in the user's file stays as it was.
+/// </summary>
+public sealed class LabKubeconfigTests : IDisposable
+{
+    private const string Theirs = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: prod
+          cluster:
+            server: https://prod.example:6443
+            proxy-url: http://proxy.example:3128
+        users:
+        - name: prod-admin
+          user:
+            exec:
+              apiVersion: client.authentication.k8s.io/v1
+              command: get-token
+              args: [--cluster, prod]
+        contexts:
+        - name: prod
+          context: {cluster: prod, user: prod-admin, namespace: shop}
+        current-context: prod
+        preferences: {}
+        """;
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "maille-kubeconfig-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private LabCredentials Credentials => field ??= LabCredentials.LoadOrCreate(Path.Combine(directory, "pki"));
+
+    [Fact]
+    public void TheStandaloneFile_HasOneClusterUserAndContext_CurrentAndLoadableByTheClientLibrary()
+    {
+        var path = Write("standalone", LabKubeconfig.Standalone("play", 43210, Credentials));
+
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+        var client = KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(path));
+
+        Assert.Equal("maille-play", config.CurrentContext);
+        Assert.Equal("maille-play", Assert.Single(config.Clusters).Name);
+        Assert.Equal("maille-play", Assert.Single(config.Users).Name);
+        Assert.Equal("maille-play", Assert.Single(config.Contexts).Name);
+        Assert.Equal("https://127.0.0.1:43210/", client.Host.TrimEnd('/') + "/");
+        Assert.NotNull(client.ClientCertificateData);
+        Assert.Equal(Credentials.Authority.Thumbprint, Assert.Single(client.SslCaCerts!).Thumbprint);
+    }
+
+    [Fact]
+    public void Merging_AddsTheLabBesideTheUsersEntries_KeepsFieldsMailleDoesNotKnow_AndMakesTheLabCurrent()
+    {
+        var path = Write("config", Theirs);
+
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials));
+
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+        Assert.Equal("maille-play", config.CurrentContext);
+        Assert.Equal(["prod", "maille-play"], config.Clusters.Select(c => c.Name));
+        Assert.Equal(["prod-admin", "maille-play"], config.Users.Select(u => u.Name));
+        Assert.Equal(["prod", "maille-play"], config.Contexts.Select(c => c.Name));
+        var text = File.ReadAllText(path);
+        Assert.Contains("proxy-url: http://proxy.example:3128", text, StringComparison.Ordinal);
+        Assert.Contains("command: get-token", text, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void MergingAgain_ReplacesTheLabsEntries_NeverDuplicatesThem()
+    {
+        var path = Write("config", Theirs);
+
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials));
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43211, Credentials));
+
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+        Assert.Equal(2, config.Clusters.Count());
+        Assert.Equal("https://127.0.0.1:43211", config.Clusters.Single(c => c.Name == "maille-play").ClusterEndpoint.Server);
+    }
+
+    [Fact]
+    public void Removing_TakesOutOnlyTheLab_AndClearsTheCurrentContextWhenItWasTheLabs()
+    {
+        var path = Write("config", Theirs);
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials));
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("other", 43220, Credentials));
+
+        Assert.True(LabKubeconfig.Remove(path, "maille-play"));        // not current: maille-other is
+        var afterPlay = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+        Assert.True(LabKubeconfig.Remove(path, "maille-other"));       // current
+        var afterOther = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+
+        Assert.Equal("maille-other", afterPlay.CurrentContext);
+        Assert.Equal(["prod", "maille-other"], afterPlay.Contexts.Select(c => c.Name));
+        Assert.True(string.IsNullOrEmpty(afterOther.CurrentContext));
+        Assert.Equal(["prod"], afterOther.Contexts.Select(c => c.Name));
+        Assert.Equal(["prod-admin"], afterOther.Users.Select(u => u.Name));
+        Assert.False(LabKubeconfig.Remove(path, "maille-other"));
+        Assert.False(LabKubeconfig.Remove(Path.Combine(directory, "missing"), "maille-other"));
+    }
+
+    [Fact]
+    public void Merging_IntoAMissingFile_CreatesItAndItsFolder()
+    {
+        var path = Path.Combine(directory, "new", ".kube", "config");
+
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials));
+
+        Assert.Equal("maille-play", KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path)).CurrentContext);
+    }
+
+    [Fact]
+    public void AFileThatIsNotYaml_IsNamedAndLeftAsItWas()
+    {
+        var path = Write("broken", "clusters: [\n  - name: {oops\n");
+
+        var error = Assert.Throws<FormatException>(() => LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials)));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Equal("clusters: [\n  - name: {oops\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void TheTarget_IsTheFlag_ElseTheFirstKubeconfigFile_ElseHome_AndUnderSudoTheInvokingUsersHomeAndOwnership()
+    {
+        static Func<string, string?> Env(params (string Name, string Value)[] variables) => name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+        Assert.Equal(new KubeconfigTarget("/tmp/k", null), KubeconfigTarget.Resolve("/tmp/k", Env(("KUBECONFIG", "/a:/b"))));
+        Assert.Equal(new KubeconfigTarget("/a", null), KubeconfigTarget.Resolve(null, Env(("KUBECONFIG", ":/a:/b"), ("HOME", "/root"))));
+        Assert.Equal(new KubeconfigTarget("/root/.kube/config", null), KubeconfigTarget.Resolve(null, Env(("HOME", "/root"))));
+        var nobody = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).First(f => f[0] == "nobody");
+        Assert.Equal(
+            new KubeconfigTarget(Path.Combine(nobody[5], ".kube", "config"), (uint.Parse(nobody[2], System.Globalization.CultureInfo.InvariantCulture), 4242u)),
+            KubeconfigTarget.Resolve(null, Env(("HOME", "/root"), ("SUDO_USER", "nobody"), ("SUDO_UID", nobody[2]), ("SUDO_GID", "4242"))));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private string Write(string name, string text)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Maille.Lab.Api;
+using Maille.TestKit;
+
+namespace Maille.Lab.Tests.Labs;
+
+/// <summary>
+/// The lab as a Kubernetes API to the tools people use (issue 15): HTTPS on 127.0.0.1 with client certificates, the
+/// kubeconfig <c>maille up</c> writes and <c>maille down</c> cleans, and the state folder only root can read.
+/// Each test brings up the playground with its own kubeconfig file and takes it down, whatever happens.
+/// </summary>
+public sealed class LabKubernetesApiTests : IDisposable
+{
+    private readonly string lab = LiveLab.NewLabName();
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "maille-kubeapi-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private string KubeconfigPath => Path.Combine(folder, "config");
+
+    private string StateFolder => Path.Combine("/run/maille", lab);
+
+    [SkippableFact]
+    public async Task TheClientLibrary_ListsWatchesAndCreatesPodsOverTls_WithTheContextUpWrote_WhichDownRemoves()
+    {
+        Privileged.Require();
+        Up();
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
+        Assert.Equal($"maille-{lab}", config.CurrentContext);
+        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(KubeconfigPath)));
+
+        var pods = await client.CoreV1.ListPodForAllNamespacesAsync();
+        var seen = new ConcurrentQueue<(WatchEventType Type, string Name)>();
+        using var watcher = client.CoreV1.WatchListNamespacedPod("x", onEvent: (type, pod) => seen.Enqueue((type, pod.Metadata.Name)));
+        var created = await client.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = "d", Labels = new Dictionary<string, string> { ["pod"] = "d" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "serve", Image = "maille/agnhost", Ports = [new V1ContainerPort { ContainerPort = 80 }] }] },
+            },
+            "x");
+
+        Assert.Equal(
+            ["x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c"],
+            pods.Items.Where(p => p.Metadata.NamespaceProperty != "kube-system").Select(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Order(StringComparer.Ordinal));
+        Assert.Equal("d", created.Metadata.Name);
+        Assert.True(await LiveLab.WaitForAsync(() => Task.FromResult(seen.Contains((WatchEventType.Added, "d")))), "the watch never reported x/d: " + string.Join(", ", seen));
+        Assert.Contains("d", (await client.CoreV1.ListNamespacedPodAsync("x")).Items.Select(p => p.Metadata.Name));
+
+        Down();
+        var after = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
+        Assert.DoesNotContain($"maille-{lab}", after.Contexts.Select(c => c.Name));
+        Assert.True(string.IsNullOrEmpty(after.CurrentContext));
+    }
+
+    [SkippableFact]
+    public async Task OnlyTheLabsClientCertificates_AreServed_OnLoopbackOnly_AndTheStateIsRootsAlone()
+    {
+        Privileged.Require();
+        Up();
+        var port = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(StateFolder, "status.json")))!["apiPort"]!;
+        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "ca.crt")));
+        var admin = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.crt")), File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.key")));
+        var stranger = LabCredentials.LoadOrCreate(Path.Combine(folder, "stranger"));
+        var strangersAdmin = X509Certificate2.CreateFromPem(stranger.AdminCertificatePem, stranger.AdminKeyPem);
+
+        var (anonymous, anonymousBody) = await Get(port, authority, null, "/api/v1/pods");
+        var (foreign, _) = await Get(port, authority, strangersAdmin, "/api/v1/pods");
+        var (allowed, _) = await Get(port, authority, admin, "/api/v1/pods");
+        var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
+        var standalone = MailleProcess.Run("kubeconfig", "--lab", lab);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+        Assert.Equal("Status", (string?)JsonNode.Parse(anonymousBody)!["kind"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, foreign);
+        Assert.Equal(HttpStatusCode.OK, allowed);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
+        Assert.Equal(["127.0.0.1"], ListeningAddresses(port));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(StateFolder));
+        Assert.All(
+            Directory.EnumerateFileSystemEntries(StateFolder, "*", SearchOption.AllDirectories),
+            path => Assert.Equal(Directory.Exists(path) ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
+        Assert.Equal(0, standalone.ExitCode);
+        var printed = Path.Combine(folder, "standalone");
+        File.WriteAllText(printed, standalone.Stdout);
+        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(printed)));
+        Assert.Equal(3, (await client.CoreV1.ListNodeAsync()).Items.Count);
+    }
+
+    public void Dispose()
+    {
+        Down();
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private void Up()
+    {
+        var up = MailleProcess.Run("up", "-f", PlaygroundScenario.PodsFile, "--lab", lab, "--kubeconfig", KubeconfigPath);
+        Assert.True(up.ExitCode == 0, $"maille up failed ({up.ExitCode}): {up.Stderr}");
+        Assert.Contains($"Set kubectl context to \"maille-{lab}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
+    }
+
+    private void Down() => MailleProcess.Run("down", "--lab", lab, "--kubeconfig", KubeconfigPath);
+
+    private static HttpClient Client(X509Certificate2 authority, X509Certificate2? certificate)
+    {
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, server, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(authority);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return server is not null && chain.Build(server);
+            },
+        };
+        if (certificate is not null)
+        {
+            handler.ClientCertificates.Add(certificate);
+        }
+
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private static async Task<(HttpStatusCode, string)> Get(int port, X509Certificate2 authority, X509Certificate2? certificate, string path)
+    {
+        using var client = Client(authority, certificate);
+        using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{port}{path}"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<HttpStatusCode> Post(int port, X509Certificate2 authority, X509Certificate2 certificate, string path, string body)
+    {
+        using var client = Client(authority, certificate);
+        using var content = new StringContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(new Uri($"https://127.0.0.1:{port}{path}"), content);
+        return response.StatusCode;
+    }
+
+    /// <summary>The local addresses of the host's listening TCP sockets on <paramref name="port"/> (/proc/net/tcp and tcp6).</summary>
+    private static IReadOnlyList<string> ListeningAddresses(int port)
+    {
+        var hexPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        return [.. new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+            .SelectMany(File.ReadLines)
+            .Skip(0)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 3 && f[3] == "0A" && f[1].EndsWith(":" + hexPort, StringComparison.Ordinal))
+            .Select(f => f[1][..f[1].IndexOf(':', StringComparison.Ordinal)])
+            .Select(hex => hex.Length == 8 ? new IPAddress(BitConverter.GetBytes(uint.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture))).ToString() : "ipv6:" + hex)
+            .Distinct()];
+    }
+}
