@@ -34,7 +34,8 @@ internal sealed class LabApiClient(string socketPath) : IDisposable
     /// <exception cref="HttpRequestException">The daemon could not be reached.</exception>
     public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? body, string contentType = "application/yaml", string? source = null, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(method, path);
+        // Sent as written: System.Uri would otherwise resolve "..", "%2E%2E" and "." segments into another path.
+        using var request = new HttpRequestMessage(method, new Uri("http://lab" + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);

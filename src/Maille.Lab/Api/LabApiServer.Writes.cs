@@ -31,7 +31,14 @@ internal sealed partial class LabApiServer
         });
         app.MapPost($"/apis/{MailleGroup}/label", async (HttpContext http) =>
         {
-            var request = JsonNode.Parse(await Body(http))!.AsObject();
+            if (JsonNode.Parse(await Body(http)) is not JsonObject request || !IsLabelChange(request["labels"])
+                || !IsString(request["kind"]) || !IsString(request["name"]) || !(request["namespace"] is null || IsString(request["namespace"]))
+                || request["overwrite"]?.GetValueKind() is not (null or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+            {
+                await Status(http, 400, "BadRequest", "a label request is {\"kind\", \"namespace\", \"name\", \"labels\": {\"key\": \"value\" or null}, \"overwrite\"}");
+                return;
+            }
+
             var kind = KindNames.Find((string?)request["kind"] ?? "");
             if (kind is null)
             {
@@ -99,6 +106,7 @@ internal sealed partial class LabApiServer
         try
         {
             var body = await Body(http);
+            YamlDepthGuard.Check(Source(http), body);
             return ManifestDocument.Parse(Source(http), complete is null ? body : complete(body));
         }
         catch (FormatException e)
@@ -176,11 +184,32 @@ internal sealed partial class LabApiServer
         }
 
         var key = documents[0].Key;
+        if (PathSegmentNameProblem(key.Name) is { } problem)
+        {
+            await Status(http, 422, "Invalid", $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} is invalid: metadata.name: Invalid value: \"{key.Name}\": {problem}");
+            return;
+        }
+
+        // As the API server: a create of an existing object conflicts, a replace of a missing one is not found.
         var result = await Controller.ChangeAsync(
-            m => create && m.TryGet(key, out _) ? throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists") : m.Apply(documents),
+            m => m.TryGet(key, out _) == create
+                ? throw new InvalidOperationException(create ? $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists" : NotFoundText(key))
+                : m.Apply(documents),
             http.RequestAborted);
         await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
     }
+
+    /// <summary>The API server's rule for any name that appears in a path: not "." or "..", no "/" or "%".</summary>
+    private static string? PathSegmentNameProblem(string name) =>
+        name is "." or ".." ? $"may not be '{name}'"
+        : name.Contains('/', StringComparison.Ordinal) ? "may not contain '/'"
+        : name.Contains('%', StringComparison.Ordinal) ? "may not contain '%'"
+        : null;
+
+    private static bool IsString(JsonNode? node) => node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String;
+
+    /// <summary>Labels to set (strings) or remove (null), as a merge patch or a label request holds them.</summary>
+    private static bool IsLabelChange(JsonNode? node) => node is JsonObject labels && labels.All(l => l.Value is null || IsString(l.Value));
 
     /// <summary>
     /// A JSON body completed from its path, as the API server decodes it: typed clients (KubernetesClient, client-go)
@@ -221,8 +250,8 @@ internal sealed partial class LabApiServer
         }
 
         var patch = JsonNode.Parse(await Body(http)) as JsonObject;
-        var labels = patch?["metadata"]?["labels"] as JsonObject;
-        if (labels is null || patch!.Count != 1 || patch["metadata"]!.AsObject().Count != 1)
+        var labels = (patch?["metadata"] as JsonObject)?["labels"] as JsonObject;
+        if (labels is null || !IsLabelChange(labels) || patch!.Count != 1 || patch["metadata"]!.AsObject().Count != 1)
         {
             await Status(http, 422, "Invalid", "only a merge patch of metadata.labels is supported");
             return;
@@ -243,6 +272,11 @@ internal sealed partial class LabApiServer
 
         if (!result.Succeeded)
         {
+            if (result.Errors is [var only] && only == NotFoundText(key))
+            {
+                return Status(http, 404, "NotFound", only);
+            }
+
             var conflict = result.Errors.Any(e => e.EndsWith("already exists", StringComparison.Ordinal));
             return Status(http, conflict ? 409 : 422, conflict ? "AlreadyExists" : "Invalid", string.Join("\n", result.Errors));
         }

@@ -89,6 +89,16 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         }
     }
 
+    private static bool HasDotSegment(string rawTarget)
+    {
+        var path = rawTarget.Split('?', 2)[0];
+        return path.Split('/').Any(segment =>
+        {
+            var decoded = Uri.UnescapeDataString(segment);
+            return decoded is "." or "..";
+        });
+    }
+
     /// <summary>The HTTPS listener's port once started (the one chosen when <see cref="LabApiHttps.Port"/> was 0).</summary>
     public int? HttpsPort { get; private set; }
 
@@ -98,6 +108,14 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
     /// </summary>
     private async Task Authenticate(HttpContext http, RequestDelegate next)
     {
+        // Kestrel resolves "..", "%2E%2E" and "." segments before routing, so /api/v1/namespaces/x/pods/%2E%2E would
+        // reach the Namespace x: as the API server does, names and paths with dot segments are refused outright.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { } raw && HasDotSegment(raw))
+        {
+            await Status(http, 400, "BadRequest", "a path may not contain the segments '.' or '..'");
+            return;
+        }
+
         if (http.Request.IsHttps)
         {
             var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
@@ -117,6 +135,11 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         try
         {
             await next(http);
+            if (http.Response.StatusCode >= 400 && !http.Response.HasStarted)
+            {
+                // Routing's own refusals (no route: 404, wrong method: 405) have no body; clients expect a Status.
+                await Status(http, http.Response.StatusCode, http.Response.StatusCode == 405 ? "MethodNotAllowed" : "NotFound", $"the server does not allow this method on the requested resource ({http.Request.Method} {http.Request.Path})");
+            }
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!http.Response.HasStarted)
         {
