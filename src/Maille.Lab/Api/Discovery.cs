@@ -13,6 +13,30 @@ internal static class Discovery
     private static readonly string[] ReadVerbs = ["get", "list", "watch"];
     private static readonly string[] WriteVerbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
 
+    /// <summary>The Kubernetes minor version whose API semantics Maille follows (as kubectl's own version here, 1.32).</summary>
+    public const string KubernetesMinor = "32";
+
+    /// <summary>
+    /// <c>GET /version</c>, what <c>kubectl version</c> prints as the server's: the Kubernetes version followed, with
+    /// Maille's own version as build metadata (<c>v1.32.0+maille.1.0.0</c>).
+    /// </summary>
+    public static IResult ServerVersion()
+    {
+        var maille = typeof(Discovery).Assembly.GetName().Version ?? new Version(0, 0, 0);
+        return Results.Json(new JsonObject
+        {
+            ["major"] = "1",
+            ["minor"] = KubernetesMinor,
+            ["gitVersion"] = $"v1.{KubernetesMinor}.0+maille.{maille.Major}.{maille.Minor}.{maille.Build}",
+            ["gitCommit"] = "",
+            ["gitTreeState"] = "",
+            ["buildDate"] = "",
+            ["goVersion"] = "",
+            ["compiler"] = "dotnet",
+            ["platform"] = $"linux/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() switch { "x64" => "amd64", "arm64" => "arm64", var other => other }}",
+        });
+    }
+
     public static IResult Versions() => Results.Json(new JsonObject
     {
         ["kind"] = "APIVersions",

@@ -67,6 +67,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         var app = builder.Build();
         _stopping = app.Lifetime.ApplicationStopping;
         app.Use(Authenticate);
+        app.MapGet("/version", Discovery.ServerVersion);
         app.MapGet("/api", Discovery.Versions);
         app.MapGet("/apis", Discovery.Groups);
         app.MapGet("/api/{version}", (HttpContext http, string version) => Discovery.Resources(http, "", version));

@@ -34,6 +34,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.Equal($"maille-{lab}", config.CurrentContext);
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(KubeconfigPath)));
 
+        var version = await client.Version.GetCodeAsync();
         var pods = await client.CoreV1.ListPodForAllNamespacesAsync();
         var seen = new ConcurrentQueue<(WatchEventType Type, string Name)>();
         using var watcher = client.CoreV1.WatchListNamespacedPod("x", onEvent: (type, pod) => seen.Enqueue((type, pod.Metadata.Name)));
@@ -49,6 +50,8 @@ public sealed class LabKubernetesApiTests : IDisposable
             ["x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c"],
             pods.Items.Where(p => p.Metadata.NamespaceProperty != "kube-system").Select(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Order(StringComparer.Ordinal));
         Assert.Equal("d", created.Metadata.Name);
+        Assert.Equal(("1", "32"), (version.Major, version.Minor));
+        Assert.StartsWith("v1.32.0+maille.", version.GitVersion, StringComparison.Ordinal);
         Assert.True(await LiveLab.WaitForAsync(() => Task.FromResult(seen.Contains((WatchEventType.Added, "d")))), "the watch never reported x/d: " + string.Join(", ", seen));
         Assert.Contains("d", (await client.CoreV1.ListNamespacedPodAsync("x")).Items.Select(p => p.Metadata.Name));
 
