@@ -20,7 +20,7 @@ internal static class ClusterConfigLoader
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new DepthLimitedParser(text));
             if (stream.Documents.Count > 0)
             {
                 lines = new YamlFieldLineMap(stream.Documents[0].RootNode);

@@ -36,7 +36,7 @@ internal sealed class ManifestDocument
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new DepthLimitedParser(text));
         }
         catch (YamlException e)
         {

@@ -52,7 +52,7 @@ internal sealed class ManifestLoader
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(source.Text));
+            stream.Load(new DepthLimitedParser(source.Text));
         }
         catch (YamlException e)
         {

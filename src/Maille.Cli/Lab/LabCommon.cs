@@ -48,7 +48,7 @@ internal static partial class LabCommon
         var name = Maille.Lab.Api.LabKubeconfig.ContextName(lab);
         try
         {
-            if (Maille.Lab.Api.LabKubeconfig.Remove(target.Path, name))
+            if (Maille.Lab.Api.LabKubeconfig.Remove(target.Path, name, target.Owner))
             {
                 context.Stdout.WriteLine($"Deleted kubectl context \"{name}\" (from {target.Path}).");
             }

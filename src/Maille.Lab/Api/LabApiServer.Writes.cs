@@ -106,7 +106,6 @@ internal sealed partial class LabApiServer
         try
         {
             var body = await Body(http);
-            YamlDepthGuard.Check(Source(http), body);
             return ManifestDocument.Parse(Source(http), complete is null ? body : complete(body));
         }
         catch (FormatException e)
@@ -192,9 +191,12 @@ internal sealed partial class LabApiServer
 
         // As the API server: a create of an existing object conflicts, a replace of a missing one is not found.
         var result = await Controller.ChangeAsync(
-            m => m.TryGet(key, out _) == create
-                ? throw new InvalidOperationException(create ? $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists" : NotFoundText(key))
-                : m.Apply(documents),
+            m => m.TryGet(key, out _) switch
+            {
+                true when create => throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists"),
+                false when !create => new LabChange(m, [], [key]),
+                _ => m.Apply(documents),
+            },
             http.RequestAborted);
         await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
     }
@@ -272,11 +274,6 @@ internal sealed partial class LabApiServer
 
         if (!result.Succeeded)
         {
-            if (result.Errors is [var only] && only == NotFoundText(key))
-            {
-                return Status(http, 404, "NotFound", only);
-            }
-
             var conflict = result.Errors.Any(e => e.EndsWith("already exists", StringComparison.Ordinal));
             return Status(http, conflict ? 409 : 422, conflict ? "AlreadyExists" : "Invalid", string.Join("\n", result.Errors));
         }

@@ -66,7 +66,9 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         var app = builder.Build();
         _stopping = app.Lifetime.ApplicationStopping;
+        app.Use(RefuseDotSegments);
         app.Use(Authenticate);
+        app.Use(AnswerRefusalsWithStatus);
         app.MapGet("/version", Discovery.ServerVersion);
         app.MapGet("/api", Discovery.Versions);
         app.MapGet("/apis", Discovery.Groups);
@@ -104,19 +106,26 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
     public int? HttpsPort { get; private set; }
 
     /// <summary>
-    /// HTTPS requests must carry a client certificate of the lab's authority (401 otherwise); the Unix socket, which
-    /// only root can open, may send whole labs. A body too large or not JSON ends in a 4xx Status.
+    /// Kestrel resolves "..", "%2E%2E" and "." segments before routing, so <c>/api/v1/namespaces/x/pods/%2E%2E</c>
+    /// would reach the Namespace x: as the API server does, paths with dot segments are refused outright.
     /// </summary>
-    private async Task Authenticate(HttpContext http, RequestDelegate next)
+    private static async Task RefuseDotSegments(HttpContext http, RequestDelegate next)
     {
-        // Kestrel resolves "..", "%2E%2E" and "." segments before routing, so /api/v1/namespaces/x/pods/%2E%2E would
-        // reach the Namespace x: as the API server does, names and paths with dot segments are refused outright.
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { } raw && HasDotSegment(raw))
         {
             await Status(http, 400, "BadRequest", "a path may not contain the segments '.' or '..'");
             return;
         }
 
+        await next(http);
+    }
+
+    /// <summary>
+    /// HTTPS requests must carry a client certificate of the lab's authority (401 otherwise); the Unix socket, which
+    /// only root can open, may send whole labs.
+    /// </summary>
+    private async Task Authenticate(HttpContext http, RequestDelegate next)
+    {
         if (http.Request.IsHttps)
         {
             var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
@@ -133,13 +142,24 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
             limit.MaxRequestBodySize = MaxSocketBodyBytes;
         }
 
+        await next(http);
+    }
+
+    /// <summary>
+    /// Every refusal is a <c>Status</c>, as clients expect: routing's own (no route 404, wrong method 405) have no
+    /// body, and a body too large or not JSON surfaces as an exception from the handler that read it.
+    /// </summary>
+    private static async Task AnswerRefusalsWithStatus(HttpContext http, RequestDelegate next)
+    {
         try
         {
             await next(http);
             if (http.Response.StatusCode >= 400 && !http.Response.HasStarted)
             {
-                // Routing's own refusals (no route: 404, wrong method: 405) have no body; clients expect a Status.
-                await Status(http, http.Response.StatusCode, http.Response.StatusCode == 405 ? "MethodNotAllowed" : "NotFound", $"the server does not allow this method on the requested resource ({http.Request.Method} {http.Request.Path})");
+                var code = http.Response.StatusCode;
+                await Status(http, code, code == 405 ? "MethodNotAllowed" : code == 404 ? "NotFound" : "BadRequest", code == 405
+                    ? $"the server does not allow this method on the requested resource ({http.Request.Method} {http.Request.Path})"
+                    : $"the server could not find the requested resource ({http.Request.Path})");
             }
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!http.Response.HasStarted)

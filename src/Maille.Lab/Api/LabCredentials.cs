@@ -92,12 +92,7 @@ internal sealed class LabCredentials
             return null;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
-        if (!chain.Build(certificate))
+        if (!ChainsTo(Authority, certificate, ClientAuthentication))
         {
             return null;
         }
@@ -106,6 +101,24 @@ internal sealed class LabCredentials
         var user = name.EnumerateRelativeDistinguishedNames().Where(r => r.GetSingleElementType().Value == "2.5.4.3").Select(r => r.GetSingleElementValue()).FirstOrDefault();
         var groups = name.EnumerateRelativeDistinguishedNames().Where(r => r.GetSingleElementType().Value == "2.5.4.10").Select(r => r.GetSingleElementValue()).OfType<string>().ToList();
         return string.IsNullOrEmpty(user) ? null : new LabIdentity(user, groups);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="authority"/> (trusted as the only root, nothing revoked) issued
+    /// <paramref name="certificate"/>, in its validity period and, given <paramref name="usage"/>, for that use.
+    /// </summary>
+    public static bool ChainsTo(X509Certificate2 authority, X509Certificate2 certificate, Oid? usage = null)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (usage is not null)
+        {
+            chain.ChainPolicy.ApplicationPolicy.Add(usage);
+        }
+
+        return chain.Build(certificate);
     }
 
     private static void Issue(string directory, string name, string subject, Oid usage, Action<SubjectAlternativeNameBuilder>? alternativeNames)

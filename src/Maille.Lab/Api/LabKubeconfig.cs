@@ -69,9 +69,11 @@ internal static class LabKubeconfig
 
     /// <summary>
     /// Takes the cluster, user and context named <paramref name="name"/> out of the kubeconfig at <paramref name="path"/>
-    /// (and <c>current-context</c> when it was that one). False when the file held none of them.
+    /// (and <c>current-context</c> when it was that one), writing it back 0600 and owned by <paramref name="owner"/>
+    /// when given (the user who ran sudo: the file is replaced, so it would otherwise become root's). False when the
+    /// file held none of them.
     /// </summary>
-    public static bool Remove(string path, string name)
+    public static bool Remove(string path, string name, (uint User, uint Group)? owner = null)
     {
         if (!File.Exists(path))
         {
@@ -96,9 +98,7 @@ internal static class LabKubeconfig
 
         if (removed)
         {
-            var status = new FileInfo(path);
-            Write(path, target, null);
-            File.SetUnixFileMode(path, status.UnixFileMode);
+            Write(path, target, owner);
         }
 
         return removed;
@@ -122,7 +122,7 @@ internal static class LabKubeconfig
     private static YamlMappingNode Parse(string text)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        stream.Load(new Maille.Kube.DepthLimitedParser(text));
         return stream.Documents.Count == 0 ? Empty() : stream.Documents[0].RootNode as YamlMappingNode
             ?? throw new YamlDotNet.Core.YamlException("the document is not a mapping");
     }

@@ -46,7 +46,8 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
                         var bareRefusal = code == 400 && body is null && r.Path.Contains("%00", StringComparison.Ordinal);
                         if (!bareRefusal && (code is < 400 or >= 500 || (string?)body?["kind"] != "Status"))
                         {
-                            failures.Add($"#{i} {r.Method} {r.Path} ({r.Body?.Length ?? 0} bytes of {r.ContentType}): {code} {body?.ToJsonString()[..Math.Min(200, body.ToJsonString().Length)]}");
+                            var answer = body?.ToJsonString() ?? "(no body)";
+                            failures.Add($"#{i} {r.Method} {r.Path} ({r.Body?.Length ?? 0} bytes of {r.ContentType}): {code} {answer[..Math.Min(200, answer.Length)]}");
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 using k8s;
 using Maille.Lab.Api;
+using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Api;
 
@@ -104,6 +105,22 @@ public sealed class LabKubeconfigTests : IDisposable
         Assert.False(LabKubeconfig.Remove(Path.Combine(directory, "missing"), "maille-other"));
     }
 
+    [SkippableFact]
+    public void UnderSudo_MergingAndRemoving_LeaveTheFileTheInvokingUsers()
+    {
+        Privileged.Require();   // only root can give a file away
+        var path = Write("config", Theirs);
+        (uint, uint) nobody = (65534, 65534);
+
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials), nobody);
+        var afterMerge = Owner(path);
+        LabKubeconfig.Remove(path, "maille-play", nobody);
+
+        Assert.Equal("65534:65534", afterMerge);
+        Assert.Equal("65534:65534", Owner(path));   // the file was replaced: without the owner it would be root's
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
     [Fact]
     public void Merging_IntoAMissingFile_CreatesItAndItsFolder()
     {
@@ -145,6 +162,16 @@ public sealed class LabKubeconfigTests : IDisposable
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>uid:gid of a file (.NET reads modes but not owners).</summary>
+    private static string Owner(string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u:%g", path]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var owner = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return owner;
     }
 
     private string Write(string name, string text)

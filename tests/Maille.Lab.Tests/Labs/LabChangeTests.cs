@@ -171,6 +171,10 @@ public sealed class LabChangeTests
             Assert.Equal(200, deleted);
             var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null);
             Assert.Equal(404, gone);
+            var (replaced, missing) = await api.SendAsync(HttpMethod.Put, "/api/v1/namespaces/default/pods/posted", Added.Replace("aaa", "posted", StringComparison.Ordinal));
+            Assert.Equal(404, replaced);   // a replace does not create
+            Assert.Equal("NotFound", (string)missing!["reason"]!);
+            Assert.Equal(404, (await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null)).Status);
         }
         finally
         {

@@ -117,14 +117,7 @@ public sealed class LabKubernetesApiTests : IDisposable
     {
         var handler = new HttpClientHandler
         {
-            ServerCertificateCustomValidationCallback = (_, server, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(authority);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return server is not null && chain.Build(server);
-            },
+            ServerCertificateCustomValidationCallback = (_, server, _, _) => server is not null && LabCredentials.ChainsTo(authority, server),
         };
         if (certificate is not null)
         {
