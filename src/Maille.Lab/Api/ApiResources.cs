@@ -7,13 +7,13 @@ internal static class ApiResources
 {
     public static IReadOnlyList<ApiResource> All { get; } =
     [
-        new("", "v1", "nodes", "Node", false, c => c.Nodes.Select(n => (n.Meta, (object)KubeObjectWriter.Write(n)))),
-        new("", "v1", "namespaces", "Namespace", false, c => c.Namespaces.Select(n => (n.Meta, (object)KubeObjectWriter.Write(n)))),
-        new("", "v1", "pods", "Pod", true, c => c.Pods.Select(p => (p.Meta, (object)KubeObjectWriter.Write(p)))),
-        new("", "v1", "services", "Service", true, c => c.Services.Select(s => (s.Meta, (object)KubeObjectWriter.Write(s)))),
-        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => (s.Meta, (object)KubeObjectWriter.Write(s)))),
-        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => (p.Meta, (object)KubeObjectWriter.Write(p)))),
-        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => (i.Meta, (object)KubeObjectWriter.Write(i)))),
+        new("", "v1", "nodes", "Node", false, c => c.Nodes.Select(n => (n.Meta, (Func<object>)(() => KubeObjectWriter.Write(n))))),
+        new("", "v1", "namespaces", "Namespace", false, c => c.Namespaces.Select(n => (n.Meta, (Func<object>)(() => KubeObjectWriter.Write(n))))),
+        new("", "v1", "pods", "Pod", true, c => c.Pods.Select(p => (p.Meta, (Func<object>)(() => KubeObjectWriter.Write(p))))),
+        new("", "v1", "services", "Service", true, c => c.Services.Select(s => (s.Meta, (Func<object>)(() => KubeObjectWriter.Write(s))))),
+        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => (s.Meta, (Func<object>)(() => KubeObjectWriter.Write(s))))),
+        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => (p.Meta, (Func<object>)(() => KubeObjectWriter.Write(p))))),
+        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => (i.Meta, (Func<object>)(() => KubeObjectWriter.Write(i))))),
     ];
 
     public static ApiResource? Find(string group, string version, string plural) =>

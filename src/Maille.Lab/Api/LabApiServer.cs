@@ -233,7 +233,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
     private static IEnumerable<(string Key, JsonNode Json)> Select(ApiResource resource, ClusterState cluster, string? ns, string? name) =>
         resource.Objects(cluster)
             .Where(o => (ns is null || o.Meta.Namespace == ns) && (name is null || o.Meta.Name == name))
-            .Select(o => (o.Meta.QualifiedName, JsonNode.Parse(KubernetesJson.Serialize(o.Object))!));
+            .Select(o => (o.Meta.QualifiedName, JsonNode.Parse(KubernetesJson.Serialize(o.Write()))!));
 
     /// <summary>Streams one JSON event per line: every current object as ADDED, then the differences at each change.</summary>
     private async Task Watch(HttpContext http, ApiResource resource, string? ns, string? name)
