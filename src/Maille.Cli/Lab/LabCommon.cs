@@ -68,7 +68,7 @@ internal static partial class LabCommon
             throw new InvalidOperationException($"lab {state.Lab} is not up (or its daemon predates the HTTPS API)");
         }
 
-        return Maille.Lab.Api.LabKubeconfig.Standalone(state.Lab, port, Maille.Lab.Api.LabCredentials.LoadOrCreate(state.PkiDirectory));
+        return Maille.Lab.Api.LabKubeconfig.Standalone(state.Lab, port, Maille.Lab.Api.LabCredentials.Load(state.PkiDirectory));
     }
 
     /// <summary>Refuses to go on unless this is Linux, as root, with a valid lab name; says why otherwise.</summary>

@@ -63,7 +63,6 @@ internal sealed class LabCredentials
             File.Delete(Path("admin.crt"));
         }
 
-        var authorityPem = File.ReadAllText(Path("ca.crt"));
         if (!File.Exists(Path("server.crt")) || !File.Exists(Path("server.key")))
         {
             Issue(directory, "server", "CN=maille-api", ServerAuthentication, san =>
@@ -78,7 +77,24 @@ internal sealed class LabCredentials
             Issue(directory, "admin", $"CN={AdminUser}, O={AdminGroup}", ClientAuthentication, null);
         }
 
-        return new LabCredentials(authorityPem, File.ReadAllText(Path("server.crt")), File.ReadAllText(Path("server.key")), File.ReadAllText(Path("admin.crt")), File.ReadAllText(Path("admin.key")));
+        return Load(directory);
+    }
+
+    /// <summary>
+    /// Reads the credentials a lab's daemon made (for a client such as <c>maille kubeconfig</c>, which must never make
+    /// new ones that the running server would not know).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Some are missing.</exception>
+    public static LabCredentials Load(string directory)
+    {
+        string[] names = ["ca.crt", "server.crt", "server.key", "admin.crt", "admin.key"];
+        if (names.FirstOrDefault(n => !File.Exists(System.IO.Path.Combine(directory, n))) is { } missing)
+        {
+            throw new InvalidOperationException($"{System.IO.Path.Combine(directory, missing)} is missing: the lab's daemon makes its credentials when it starts");
+        }
+
+        string Read(string name) => File.ReadAllText(System.IO.Path.Combine(directory, name));
+        return new LabCredentials(Read("ca.crt"), Read("server.crt"), Read("server.key"), Read("admin.crt"), Read("admin.key"));
     }
 
     /// <summary>

@@ -67,5 +67,18 @@ public sealed class LabCredentialsTests : IDisposable
         Assert.Equal(first.AdminCertificatePem, again.AdminCertificatePem);
     }
 
+    [Fact]
+    public void AClientReadsWhatTheDaemonMade_AndNeverMakesItsOwn()
+    {
+        var made = LabCredentials.LoadOrCreate(directory);
+        File.Delete(Path.Combine(directory, "admin.key"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => LabCredentials.Load(directory));
+
+        Assert.Contains("admin.key is missing", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(directory, "admin.key")));
+        Assert.Equal(made.Authority.Thumbprint, LabCredentials.LoadOrCreate(directory).Authority.Thumbprint);   // the daemon remakes only the missing one
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 }
