@@ -28,4 +28,11 @@ public sealed class ScriptTests
         Assert.True(process.ExitCode == 0, await stderr);
         Assert.Matches(@"^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nnode-1\s+Ready", await stdout);
     }
+
+    [Fact]
+    public void The_root_script_gives_the_cli_the_same_young_generation_budget_as_the_daemon()
+    {
+        var script = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "maille"));
+        Assert.Contains($"export {Lab.YoungGenerationBudget.Variable}=\"${{{Lab.YoungGenerationBudget.Variable}:-{Lab.YoungGenerationBudget.Value}}}\"", script, StringComparison.Ordinal);
+    }
 }

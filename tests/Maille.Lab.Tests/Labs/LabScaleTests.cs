@@ -29,6 +29,11 @@ public sealed class LabScaleTests
             var daemon = new LabState(lab).ReadPid()!.Value;
             Assert.True(Directory.GetFiles($"/proc/{daemon}/fd").Length > 2000, "the daemon should hold a descriptor per pod port");
 
+            // The daemon runs with the young-generation budget the `maille` script gives the CLI (memory, docs/benchmarks.md).
+            var budget = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "maille")), @"DOTNET_GCgen0size:-(0x[0-9a-f]+)").Groups[1].Value;
+            Assert.NotEmpty(budget);
+            Assert.Contains($"DOTNET_GCgen0size={budget}", File.ReadAllText($"/proc/{daemon}/environ").Split('\0'));
+
             var probe = MailleProcess.Run("probe", "--lab", lab, "--sample", $"{Sample}", "--seed", "20261205", "-o", "json");
             Assert.True(probe.ExitCode == 0, probe.Stderr + probe.Stdout[..Math.Min(2000, probe.Stdout.Length)]);
             var json = JsonNode.Parse(probe.Stdout)!;
