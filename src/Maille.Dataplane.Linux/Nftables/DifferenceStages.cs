@@ -1,8 +1,8 @@
 namespace Maille.Dataplane.Linux.Nftables;
 
 /// <summary>
-/// A partial sync of the Service table, written in the stages of its one transaction (see
-/// <c>ServiceRulesetState.WriteDifference</c>): flush the chains to rewrite, create, rewrite, elements, remove.
+/// A partial sync of the Service table, written in stages (see <c>ServiceRulesetState.WriteDifference</c>): create;
+/// then flush the chains to rewrite, rewrite, elements, remove. <see cref="Steps"/> makes them transactions.
 /// </summary>
 internal sealed class DifferenceStages
 {
@@ -20,8 +20,16 @@ internal sealed class DifferenceStages
 
     private IEnumerable<NftScript> All => [Flush, Create, Rewrite, Elements, Remove];
 
-    /// <summary>The whole change as one transaction.</summary>
-    public string Text() => string.Concat(All.Select(s => s.ToString()));
+    /// <summary>
+    /// The change as transactions to run in order: what is new first, alone, when anything else changes too; then the
+    /// rest (<see cref="NftRulesetSteps"/> says why: a packet crossing the commit of one transaction that both makes a
+    /// chain and points a map at it can walk that chain empty, and a new Service's first packet would miss its DNAT).
+    /// </summary>
+    public IReadOnlyList<string> Steps()
+    {
+        var rest = string.Concat(new[] { Flush, Rewrite, Elements, Remove }.Select(s => s.ToString()));
+        return Create.IsEmpty || rest.Length == 0 ? [Create.ToString() + rest] : [Create.ToString(), rest];
+    }
 
     /// <summary>
     /// When no chain is rewritten, the change as three steps that each leave a working table: the new objects (text),

@@ -88,6 +88,24 @@ internal sealed class NftContext : IDisposable
         return new NftResult(code == 0, output, error);
     }
 
+    /// <summary>
+    /// Runs <paramref name="transactions"/> one after the other (<see cref="NftRulesetSteps"/>), stopping at the first
+    /// the kernel refuses: null when all were accepted, else the refused one (from 1) and nft's answer.
+    /// </summary>
+    public (int Step, NftResult Result)? RunInOrder(IReadOnlyList<string> transactions)
+    {
+        for (var step = 0; step < transactions.Count; step++)
+        {
+            var result = Run(transactions[step]);
+            if (!result.Succeeded)
+            {
+                return (step + 1, result);
+            }
+        }
+
+        return null;
+    }
+
     public void Dispose()
     {
         if (movedTo is { } slot && !handle.IsClosed)

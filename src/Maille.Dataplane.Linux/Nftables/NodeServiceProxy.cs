@@ -238,15 +238,19 @@ internal sealed class NodeServiceProxy : IDisposable
             if (change.CommandCount > 0)
             {
                 var applying = time.GetTimestamp();
-                var result = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
+                var loaded = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
                     ? NftTableLoader.Load(context, table)
                     : (change.Staged is { } staged && staged.ElementCount >= options.NetlinkElementThreshold
                         ? NftTableLoader.TryApplyStaged(context, ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, staged, ServiceRulesetBuilder.DeclaredSet)
-                        : null) ?? context.Run(change.Script);
+                        : null);
+                var refused = loaded is null ? context.RunInOrder(change.Steps) : loaded.Succeeded ? null : (1, loaded);
                 applied = time.GetElapsedTime(applying);
-                if (!result.Succeeded)
+                if (refused is var (step, result))
                 {
-                    error = $"nft transaction failed ({(change.Full ? "full" : "partial")} sync, {change.CommandCount} commands): {result.Error.Trim()}";
+                    // Earlier steps left a working table, but not the one recorded: the state is reset below, so the
+                    // next sync rewrites it whole.
+                    var sync = change.Full ? "full" : loaded is null && change.Steps.Count > 1 ? $"partial, step {step} of {change.Steps.Count}" : "partial";
+                    error = $"nft transaction failed ({sync} sync, {change.CommandCount} commands): {result.Error.Trim()}";
                 }
             }
         }

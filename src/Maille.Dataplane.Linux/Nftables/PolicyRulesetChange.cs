@@ -9,21 +9,6 @@ internal sealed record PolicyRulesetChange(NftRuleset Desired, bool Full, IReadO
     /// <summary>Every step's commands, in order.</summary>
     public string Script => string.Concat(Steps);
 
-    /// <summary>
-    /// Runs the steps in order in <paramref name="context"/>'s namespace, stopping at the first the kernel refuses:
-    /// null when all were accepted, else the refused step (from 1) and nft's answer.
-    /// </summary>
-    public (int Step, NftResult Result)? Apply(NftContext context)
-    {
-        for (var step = 0; step < Steps.Count; step++)
-        {
-            var result = context.Run(Steps[step]);
-            if (!result.Succeeded)
-            {
-                return (step + 1, result);
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Runs the steps in order in <paramref name="context"/>'s namespace (<see cref="NftContext.RunInOrder"/>).</summary>
+    public (int Step, NftResult Result)? Apply(NftContext context) => context.RunInOrder(Steps);
 }

@@ -13,12 +13,19 @@ internal sealed class ServiceRulesetChange
     /// <summary>True when the transaction rewrites the whole table.</summary>
     public required bool Full { get; init; }
 
-    private string? script;
+    private IReadOnlyList<string>? steps;
 
-    /// <summary>The transaction as <c>nft -f</c> text, written on first use (a full sync of a large table need not be).</summary>
-    public string Script => script ??= WriteScript();
+    /// <summary>
+    /// The transactions as <c>nft -f</c> text, to run in order (<see cref="NftContext.RunInOrder"/>): one for a full
+    /// sync, up to two for a partial one (<see cref="DifferenceStages.Steps"/>). Written on first use (a full sync of a
+    /// large table need not be).
+    /// </summary>
+    public IReadOnlyList<string> Steps => steps ??= WriteSteps();
 
-    public required Func<string> WriteScript { private get; init; }
+    /// <summary>Every step's commands, in order.</summary>
+    public string Script => string.Concat(Steps);
+
+    public required Func<IReadOnlyList<string>> WriteSteps { private get; init; }
 
     /// <summary>For a partial sync that rewrites no chain: the same change in steps (<see cref="StagedChange"/>), else null.</summary>
     public StagedChange? Staged { get; init; }

@@ -65,7 +65,7 @@ internal sealed class ServiceRulesetState
         {
             Desired = desired,
             Full = false,
-            WriteScript = stages.Text,
+            WriteSteps = stages.Steps,
             CommandCount = stages.CommandCount,
             Staged = stages.Split(),
             Updates = updates,
@@ -152,11 +152,11 @@ internal sealed class ServiceRulesetState
         {
             Desired = desired,
             Full = true,
-            WriteScript = () =>
+            WriteSteps = () =>
             {
                 var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
                 script.WriteTable(table);
-                return script.ToString();
+                return [script.ToString()];
             },
             Table = table,
             CommandCount = NftScript.TableCommandCount(table),
@@ -198,10 +198,11 @@ internal sealed class ServiceRulesetState
         var removedChains = oldChains.Keys.Where(n => !newChains.ContainsKey(n)).ToList();
         var addedChains = newChains.Values.Where(c => !oldChains.ContainsKey(c.Name)).ToList();
 
-        // The stages, in the order of the one transaction: (1) chains to rewrite are flushed; (2) new sets, maps and
-        // chains are made, with their rules; (3) rewritten chains get their rules; (4) elements go, then come; (5) what
-        // nothing uses any more is flushed and deleted. New objects are unused until (4) and old ones after it, so
-        // when (1) and (3) are empty the change can also be applied stage by stage (DifferenceStages.Split).
+        // The stages: (2) new sets, maps and chains are made, with their rules, in a transaction of their own
+        // (DifferenceStages.Steps); then, in one more, (1) chains to rewrite are flushed, (3) get their rules, (4)
+        // elements go, then come, and (5) what nothing uses any more is flushed and deleted. New objects are unused
+        // until (4) and old ones after it, so when (1) and (3) are empty the change can also be applied with (4) as a
+        // netlink batch (DifferenceStages.Split).
         foreach (var chain in changedChains.Select(c => c.Name))
         {
             stages.Flush.FlushChain(chain);

@@ -47,7 +47,7 @@ public sealed class NodeServiceProxyTests
         await WithNamespaces(2, async namespaces =>
         {
             // Every kind of set and map, and 2,000 more ports, so the elements span many netlink messages.
-            var plan = WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000);
+            var plan = EveryKindCase.WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000);
             var change = new ServiceRulesetState().Prepare(plan);
             Assert.True(change.Full);
 
@@ -83,8 +83,8 @@ public sealed class NodeServiceProxyTests
             // 2,000 ports go from five endpoints to four: a new shared chain and map (internal-4) come first, then 12,000
             // element changes go by netlink (8,000 endpoints, 2,000 service-ips values changed), then internal-5 and
             // its map, which nothing uses any more, go.
-            var plan = WithEndpoints(WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000), 5);
-            var shrunk = WithEndpoints(plan, 4);
+            var plan = EveryKindCase.WithEndpoints(EveryKindCase.WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2000), 5);
+            var shrunk = EveryKindCase.WithEndpoints(plan, 4);
             var state = new ServiceRulesetState();
             var full = state.Prepare(plan);
             NftResult loaded = default!, partial = default!, reference = default!;
@@ -194,30 +194,6 @@ public sealed class NodeServiceProxyTests
             Assert.DoesNotContain("maille-svc", Nft(namespaces[0], "list tables"), StringComparison.Ordinal);
         });
     }
-
-    /// <summary>
-    /// <paramref name="plan"/> plus <paramref name="count"/> copies of its first multi-endpoint TCP ClusterIP port, each on
-    /// its own address (from 198.19.200.1 on: outside the plan's Service addresses, which are spread over the CIDR).
-    /// </summary>
-    private static NodeServicePlan WithBulkPorts(NodeServicePlan plan, int count)
-    {
-        var template = plan.Ports.First(p => p.Protocol == Protocol.TCP && p.ClusterEndpoints.Count > 1 && p.NodePort is null && p.AffinityTimeoutSeconds is null
-            && p.LoadBalancerIPs.Count == 0 && p.ExternalIPs.Count == 0 && !p.InternalTrafficLocal);
-        var bulk = Enumerable.Range(0, count).Select(i => template with
-        {
-            Id = new ServicePortId("zz-bulk", $"svc-{i:D4}", "http", Protocol.TCP),
-            ClusterIP = IPAddress.Parse($"198.19.{200 + (i / 250)}.{(i % 250) + 1}"),
-            Port = 80,
-        });
-        return plan with { Ports = new(plan.Ports.Concat(bulk)) };
-    }
-
-    /// <summary>The bulk ports of <paramref name="plan"/> with <paramref name="count"/> endpoints (their first on ports 8080 and up).</summary>
-    private static NodeServicePlan WithEndpoints(NodeServicePlan plan, int count) => plan with
-    {
-        Ports = new(plan.Ports.Select(p => p.Id.Namespace != "zz-bulk" ? p
-            : p with { ClusterEndpoints = new(Enumerable.Range(0, count).Select(k => p.ClusterEndpoints[0] with { Port = 8080 + k })) })),
-    };
 
     /// <summary>The table as the kernel lists it, with elements and lines sorted (their order is the kernel's hash order).</summary>
     private static string KernelTable(NetworkNamespace ns)

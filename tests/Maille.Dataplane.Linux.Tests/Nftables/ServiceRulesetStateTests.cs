@@ -72,6 +72,44 @@ public sealed class ServiceRulesetStateTests
     }
 
     [Fact]
+    public void A_port_that_needs_a_new_chain_gets_it_whole_in_a_transaction_before_anything_points_at_it()
+    {
+        var before = EveryKindCase.WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 1);
+        var after = EveryKindCase.WithEndpoints(before, 7);   // no port has 7 endpoints: a new shared chain and its map
+        var state = new ServiceRulesetState();
+        state.Commit(state.Prepare(before));
+
+        var change = state.Prepare(after);
+
+        Assert.False(change.Full);
+        Assert.Equal(2, change.Steps.Count);
+        var create = change.Steps[0].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var point = change.Steps[1].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("add chain ip maille-svc internal-7", create);
+        Assert.Contains(create, line => line.StartsWith("add rule ip maille-svc internal-7 ", StringComparison.Ordinal));
+        Assert.All(create, line => Assert.DoesNotContain("goto internal-7", line, StringComparison.Ordinal));
+        Assert.Contains(point, line => line.StartsWith("add element ip maille-svc service-ips ", StringComparison.Ordinal) && line.Contains("goto internal-7", StringComparison.Ordinal));
+        Assert.DoesNotContain(point, line => line.StartsWith("add chain", StringComparison.Ordinal));
+        Assert.Equal(change.Script, string.Concat(change.Steps));
+
+        state.Commit(change);
+        Assert.Equal(Normalise(ServiceRulesetBuilder.Build(after)), Normalise(state.Ruleset()));
+    }
+
+    [Fact]
+    public void A_change_of_elements_only_is_one_transaction()
+    {
+        var before = EveryKindCase.WithBulkPorts(ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1"), 2);
+        var state = new ServiceRulesetState();
+        state.Commit(state.Prepare(before));
+
+        var change = state.Prepare(before with { Ports = new(before.Ports.Where(p => p.Id.Service != "svc-0001")) });
+
+        Assert.Single(change.Steps);
+        Assert.All(change.Steps[0].Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("delete element", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Endpoints_leaving_a_UDP_port_are_reported_for_every_address_that_captured_them()
     {
         var state = new ServiceRulesetState();
