@@ -42,6 +42,31 @@ public sealed class TraceCommandTests
     }
 
     [Fact]
+    public void A_short_service_name_resolves_through_the_source_pods_search_path_as_in_the_pod()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("trace", "-f", Shop, "--from", "shop-api/api-bf5krq2pvl-4kczt", "--to", "legacy-billing:443", "-o", "json");
+        Assert.True(code == 0, stderr);
+        var dns = JsonNode.Parse(stdout)!["hops"]!.AsArray()[0]!;
+        Assert.Equal("dns", (string?)dns["stage"]);
+        Assert.StartsWith("legacy-billing (searched as legacy-billing.shop-api.svc.cluster.local, the first domain of the pod's search path) resolves to the ClusterIP of shop-api/legacy-billing", (string?)dns["detail"], StringComparison.Ordinal);
+
+        // From another namespace the same short name is that namespace's: there is no legacy-billing in shop-web.
+        (code, stdout, stderr) = CliRunner.Run("trace", "-f", Shop, "--from", "shop-web/frontend-497dph9tpv-bccbx", "--to", "legacy-billing:443", "-o", "json");
+        Assert.True(code == 0, stderr);
+        var json = JsonNode.Parse(stdout)!;
+        Assert.Equal("unreachable", (string?)json["verdict"]);
+        Assert.Equal("NXDOMAIN", (string?)json["hops"]!.AsArray()[0]!["result"]);
+    }
+
+    [Fact]
+    public void A_short_service_name_from_outside_the_cluster_is_refused_with_the_forms_that_work()
+    {
+        var (code, _, stderr) = CliRunner.Run("trace", "-f", Shop, "--from", "external", "--to", "legacy-billing:443");
+        Assert.Equal(1, code);
+        Assert.Contains("a Service is NAME.NAMESPACE[.svc[.cluster.local]]:PORT; a short NAME:PORT needs --from a pod, whose search path resolves it", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_source_pod_is_an_error()
     {
         var (code, _, stderr) = CliRunner.Run("trace", "-f", Shop, "--from", "shop-web/nope", "--to", "api.shop-api:80");

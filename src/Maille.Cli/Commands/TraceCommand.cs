@@ -78,7 +78,7 @@ internal static class TraceCommand
                 return 1;
             }
 
-            var target = TraceTarget.TryParse(parse.GetValue(to)!, cluster.Config.DnsDomain, out var error);
+            var target = TraceTarget.TryParse(parse.GetValue(to)!, cluster.Config.DnsDomain, out var error, source.Pod?.Namespace);
             if (target is null)
             {
                 context.Stderr.WriteLine($"error: --to {error}");

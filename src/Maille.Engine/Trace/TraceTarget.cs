@@ -7,14 +7,20 @@ namespace Maille.Engine.Trace;
 /// <summary>
 /// A parsed <c>--to</c>: <c>NS/POD:PORT[/PROTO]</c>, a Service DNS name <c>NAME.NS[.svc[.DOMAIN]]:PORT[/PROTO]</c>,
 /// <c>IP:PORT[/PROTO]</c>, or an HTTP request <c>http(s)://HOST[:PORT]/PATH</c> for the Ingress controller
-/// (<see cref="Http"/>). Protocol defaults to TCP.
+/// (<see cref="Http"/>). Protocol defaults to TCP. A short Service name (<c>cartservice:7070</c>) is looked up as a pod
+/// would, through the first entry of its search path, <c>NS.svc.DOMAIN</c>, when the trace starts at a pod.
 /// </summary>
 internal sealed record TraceTarget(string Text, string? PodName, string? ServiceName, string? Namespace, IPAddress? Address, int Port, Protocol Protocol)
 {
     /// <summary>The HTTP request, for an <c>http://</c> or <c>https://</c> destination.</summary>
     public TraceHttpRequest? Http { get; init; }
 
-    public static TraceTarget? TryParse(string text, string dnsDomain, out string? error)
+    /// <summary>Whether <see cref="Namespace"/> came from the source pod's search path (a short name), not from the text.</summary>
+    public bool FromSearchPath { get; init; }
+
+    /// <param name="searchNamespace">The source pod's namespace, whose search path resolves short names; null when
+    /// the trace does not start at a pod.</param>
+    public static TraceTarget? TryParse(string text, string dnsDomain, out string? error, string? searchNamespace = null)
     {
         error = null;
         var colon = text.LastIndexOf(':');
@@ -83,9 +89,14 @@ internal sealed record TraceTarget(string Text, string? PodName, string? Service
         }
 
         var labels = name.Split('.');
+        if (labels.Length == 1 && labels[0].Length > 0 && searchNamespace is not null)
+        {
+            return new TraceTarget(text, null, labels[0], searchNamespace, null, port, protocol) { FromSearchPath = true };
+        }
+
         if (labels.Length != 2)
         {
-            error = $"\"{text}\": a Service is NAME.NAMESPACE[.svc[.{dnsDomain}]]:PORT";
+            error = $"\"{text}\": a Service is NAME.NAMESPACE[.svc[.{dnsDomain}]]:PORT; a short NAME:PORT needs --from a pod, whose search path resolves it";
             return null;
         }
 

@@ -54,15 +54,18 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
     {
         var fqdn = $"{target.ServiceName}.{target.Namespace}.svc.{cluster.Config.DnsDomain}";
         var dnsNode = source.Pod?.Spec.NodeName;
+
+        // A short name is what the pod's resolver asks first: the name under its namespace's search domain (ndots 5).
+        var asked = target.FromSearchPath ? $"{target.ServiceName} (searched as {fqdn}, the first domain of the pod's search path)" : fqdn;
         if (!cluster.ServicesByName.TryGetValue($"{target.Namespace}/{target.ServiceName}", out var service))
         {
-            hops.Add(new TraceHop("dns", dnsNode, "NXDOMAIN", $"{fqdn}: no Service {target.ServiceName} in namespace {target.Namespace}"));
+            hops.Add(new TraceHop("dns", dnsNode, "NXDOMAIN", $"{asked}: no Service {target.ServiceName} in namespace {target.Namespace}"));
             return TraceResult.NotReachable($"name {fqdn} does not exist (no Service {target.Namespace}/{target.ServiceName})", hops);
         }
 
         if (service.Type == ServiceType.ExternalName)
         {
-            hops.Add(new TraceHop("dns", dnsNode, $"CNAME {service.ExternalName}", $"{fqdn} is an ExternalName Service: cluster DNS answers with a CNAME to {service.ExternalName}, a name outside the cluster"));
+            hops.Add(new TraceHop("dns", dnsNode, $"CNAME {service.ExternalName}", $"{asked} is an ExternalName Service: cluster DNS answers with a CNAME to {service.ExternalName}, a name outside the cluster"));
             return TraceResult.NotReachable($"{service.QualifiedName} is an ExternalName Service (CNAME {service.ExternalName}): the connection leaves the cluster, where Maille cannot follow it", hops);
         }
 
@@ -70,7 +73,7 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
         {
             var ready = EndpointsOf(service, null).Where(e => e.Ready).Select(e => e with { Port = target.Port }).DistinctBy(e => e.Address).ToList();
             hops.Add(new TraceHop("dns", dnsNode, ready.Count == 0 ? "no addresses" : string.Join(", ", ready.Select(e => e.Address)),
-                $"{fqdn} is a headless Service: cluster DNS answers with the addresses of its ready endpoints; the client connects to one of them directly on port {target.Port}"));
+                $"{asked} is a headless Service: cluster DNS answers with the addresses of its ready endpoints; the client connects to one of them directly on port {target.Port}"));
             if (ready.Count == 0)
             {
                 return TraceResult.NotReachable($"headless Service {service.QualifiedName} has no ready endpoint, so its name has no address", hops);
@@ -79,7 +82,7 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
             return Deliver(source, hops, ready, target.Protocol, Masquerade.None);
         }
 
-        hops.Add(new TraceHop("dns", dnsNode, service.ClusterIP?.ToString() ?? "no address", $"{fqdn} resolves to the ClusterIP of {service.QualifiedName}"));
+        hops.Add(new TraceHop("dns", dnsNode, service.ClusterIP?.ToString() ?? "no address", $"{asked} resolves to the ClusterIP of {service.QualifiedName}"));
         return TraceServicePort(source, target, service, ServiceEntry.ClusterIP, null, hops);
     }
 
