@@ -88,7 +88,7 @@ internal static partial class LabCommon
 
         if (!LabNames.IsValidLab(lab))
         {
-            context.Stderr.WriteLine($"error: --lab {lab}: a lab name is 1 to {LabNames.MaxLabNameLength} lower-case letters and digits");
+            context.Stderr.WriteLine($"error: --lab {lab}: {LabNames.LabNameRule}");
             return false;
         }
 

@@ -6,9 +6,10 @@ using Maille.Dataplane.Linux.Netns;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>
-/// How a lab's namespaces and interfaces are named. Every namespace starts with <c>maille-&lt;lab&gt;-</c>, so a
-/// lab's namespaces are found by prefix and shape (<see cref="IsLabNamespace"/>); lab names have no hyphen, so no
-/// lab's prefix is a prefix of another's.
+/// How a lab's namespaces and interfaces are named. A lab name is a DNS label (<c>hold-49</c>); in namespace names its
+/// hyphens become underscores (<see cref="Token"/>), so every namespace starts with <c>maille-&lt;token&gt;-</c>, a
+/// lab's namespaces are found by prefix and shape (<see cref="IsLabNamespace"/>), and no lab's prefix is a prefix of
+/// another's.
 /// Pods are named by a hash of their key: namespace names stay short and interface names fit in 15 characters.
 /// </summary>
 internal static partial class LabNames
@@ -21,7 +22,10 @@ internal static partial class LabNames
     public const string NodeInterface = "eth0";
     public const string VxlanInterface = "vxlan0";
 
-    public static string Prefix(string lab) => $"{NetworkNamespace.NamePrefix}{lab}-";
+    public static string Prefix(string lab) => $"{NetworkNamespace.NamePrefix}{Token(lab)}-";
+
+    /// <summary>The lab's name in namespace names: hyphens, which end the lab's part of a name, become underscores.</summary>
+    public static string Token(string lab) => lab.Replace('-', '_');
 
     public static string Underlay(string lab) => Prefix(lab) + "underlay";
 
@@ -58,13 +62,13 @@ internal static partial class LabNames
     public static bool IsLabNamespace(string lab, string name) => LabOf(name) == lab;
 
     /// <summary>Where the lab's namespaces are mounted (<see cref="Netns.NetworkNamespace.CreateHome"/>); <c>/run/netns</c> links to them.</summary>
-    public static string NamespaceHome(string lab) => "/run/maille-netns/" + lab;
+    public static string NamespaceHome(string lab) => "/run/maille-netns/" + Token(lab);
 
     /// <summary>The lab a namespace belongs to, or null when the name is not shaped like a lab's namespace.</summary>
     public static string? LabOf(string namespaceName)
     {
         var match = LabNamespace().Match(namespaceName);
-        return match.Success ? match.Groups[1].Value : null;
+        return match.Success ? match.Groups[1].Value.Replace('_', '-') : null;
     }
 
     public static bool IsValidNode(string node) => node.Length is > 0 and <= 63 && NodeName().IsMatch(node);
@@ -72,11 +76,15 @@ internal static partial class LabNames
     private static string Hash(string text, int characters) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..characters];
 
-    [GeneratedRegex("^maille-([a-z0-9]+)-(underlay|external|node-.+|pod-[0-9a-f]{12})$")]
+    [GeneratedRegex("^maille-([a-z0-9](?:[a-z0-9_]*[a-z0-9])?)-(underlay|external|node-.+|pod-[0-9a-f]{12})$")]
     private static partial Regex LabNamespace();
 
-    [GeneratedRegex("^[a-z0-9]+$")]
+    /// <summary>A DNS label (RFC 1123), as Kubernetes names namespaces.</summary>
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex LabName();
+
+    /// <summary>What a lab name must be, for errors.</summary>
+    public static string LabNameRule => $"a lab name is 1 to {MaxLabNameLength} lower-case letters, digits and '-', starting and ending with a letter or digit";
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
     private static partial Regex NodeName();

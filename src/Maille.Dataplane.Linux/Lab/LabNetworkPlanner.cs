@@ -19,7 +19,7 @@ internal static class LabNetworkPlanner
         var errors = new List<string>();
         if (!LabNames.IsValidLab(lab))
         {
-            errors.Add($"lab name '{lab}' must be 1-{LabNames.MaxLabNameLength} characters of [a-z0-9]");
+            errors.Add($"lab name '{lab}': {LabNames.LabNameRule}");
         }
 
         CheckAddress(errors, "underlay gateway", topology.UnderlayGateway);

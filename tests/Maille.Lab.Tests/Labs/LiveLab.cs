@@ -8,7 +8,8 @@ namespace Maille.Lab.Tests.Labs;
 /// <summary>What the privileged lab tests share: lab names, HTTP from a pod, bounded waiting.</summary>
 internal static class LiveLab
 {
-    public static string NewLabName() => "t" + Guid.NewGuid().ToString("N")[..8];
+    /// <summary>A fresh lab name, with a hyphen: every live test also checks that such names work end to end.</summary>
+    public static string NewLabName() => "t-" + Guid.NewGuid().ToString("N")[..8];
 
     public static string HttpGet(string lab, string from, IPAddress to, int port, string path)
     {
