@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using Maille.Engine.Workloads;
 using Maille.Model;
 
 namespace Maille.Kube;
@@ -41,15 +42,7 @@ internal static class KubeObjectWriter
         ApiVersion = "v1",
         Kind = "Pod",
         Metadata = Meta(pod.Meta, pod.Owner),
-        Spec = new V1PodSpec
-        {
-            NodeName = pod.Spec.NodeName,
-            NodeSelector = pod.Spec.NodeSelector.Count == 0 ? null : pod.Spec.NodeSelector.ToDictionary(),
-            HostNetwork = pod.Spec.HostNetwork ? true : null,
-            Hostname = pod.Spec.Hostname,
-            Subdomain = pod.Spec.Subdomain,
-            Containers = [.. pod.Spec.Containers.Select(c => Write(c))],
-        },
+        Spec = Write(pod.Spec),
         Status = new V1PodStatus
         {
             Phase = pod.Status.Phase,
@@ -161,6 +154,61 @@ internal static class KubeObjectWriter
                     : new V1IngressLoadBalancerIngress { Hostname = a })],
             },
         },
+    };
+
+    /// <summary>A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1), with the counts its controller would report.</summary>
+    public static object Write(Workload workload, WorkloadStatus counts)
+    {
+        var meta = Meta(workload.Meta, workload.Owner);
+        var selector = Write(workload.Selector ?? LabelSelector.Everything);
+        var template = new V1PodTemplateSpec
+        {
+            Metadata = new V1ObjectMeta { Labels = Dictionary(workload.Template.Labels), Annotations = Dictionary(workload.Template.Annotations) },
+            Spec = Write(workload.Template.Spec),
+        };
+        return workload.Kind switch
+        {
+            WorkloadKind.Deployment => new V1Deployment
+            {
+                ApiVersion = "apps/v1", Kind = "Deployment", Metadata = meta,
+                Spec = new V1DeploymentSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
+                Status = new V1DeploymentStatus { Replicas = counts.Current, UpdatedReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
+            },
+            WorkloadKind.ReplicaSet => new V1ReplicaSet
+            {
+                ApiVersion = "apps/v1", Kind = "ReplicaSet", Metadata = meta,
+                Spec = new V1ReplicaSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
+                Status = new V1ReplicaSetStatus { Replicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
+            },
+            WorkloadKind.StatefulSet => new V1StatefulSet
+            {
+                ApiVersion = "apps/v1", Kind = "StatefulSet", Metadata = meta,
+                Spec = new V1StatefulSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template, ServiceName = workload.ServiceName },
+                Status = new V1StatefulSetStatus { Replicas = counts.Current, CurrentReplicas = counts.Current, UpdatedReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
+            },
+            _ => new V1DaemonSet
+            {
+                ApiVersion = "apps/v1", Kind = "DaemonSet", Metadata = meta,
+                Spec = new V1DaemonSetSpec { Selector = selector, Template = template },
+                Status = new V1DaemonSetStatus
+                {
+                    DesiredNumberScheduled = counts.Desired, CurrentNumberScheduled = counts.Current, UpdatedNumberScheduled = counts.Current,
+                    NumberReady = counts.Ready, NumberAvailable = counts.Ready, NumberMisscheduled = 0,
+                },
+            },
+        };
+    }
+
+    private static Dictionary<string, string>? Dictionary(Labels labels) => labels.Count == 0 ? null : labels.ToDictionary();
+
+    private static V1PodSpec Write(PodSpec spec) => new()
+    {
+        NodeName = spec.NodeName,
+        NodeSelector = spec.NodeSelector.Count == 0 ? null : spec.NodeSelector.ToDictionary(),
+        HostNetwork = spec.HostNetwork ? true : null,
+        Hostname = spec.Hostname,
+        Subdomain = spec.Subdomain,
+        Containers = [.. spec.Containers.Select(c => Write(c))],
     };
 
     private static V1IngressBackend Write(IngressBackend backend) => new()

@@ -169,4 +169,46 @@ public sealed class GetCommandTests
         Assert.Contains("analyze", stdout, StringComparison.Ordinal);
         Assert.Contains("maille get svc -A -f examples/shop", stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("deploy", @"^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nshop-api\s+api\s+2/2\s+2\s+2\s+<unknown>\nshop-web\s+frontend\s+3/3\s+3\s+3\s+<unknown>$")]
+    [InlineData("replicasets.apps", @"^NAMESPACE\s+NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nshop-api\s+api-bf5krq2pvl\s+2\s+2\s+2\s+<unknown>\nshop-web\s+frontend-497dph9tpv\s+3\s+3\s+3\s+<unknown>$")]
+    [InlineData("sts", @"^NAMESPACE\s+NAME\s+READY\s+AGE\nshop-db\s+postgres\s+3/3\s+<unknown>$")]
+    [InlineData("ds", @"^NAMESPACE\s+NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE\nshop-web\s+node-exporter\s+3\s+3\s+3\s+3\s+3\s+<none>\s+<unknown>$")]
+    public void Get_lists_every_workload_kind_with_kubectl_s_columns_and_counts_from_the_planned_pods(string kind, string table)
+    {
+        var (code, stdout, stderr) = CliRunner.Run("get", kind, "-A", "-f", Shop);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(table, stdout.TrimEnd());
+    }
+
+    [Fact]
+    public void Get_deploy_counts_only_the_pods_that_are_ready_and_lists_the_replica_set_its_controller_makes()
+    {
+        const string Yaml = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {nodeSelector: {disk: ssd}, containers: [{name: web, image: nginx}]}
+            """;
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, "get", "deploy", "-o", "wide", "-f", "-");
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"\nweb\s+0/2\s+2\s+0\s+<unknown>\s+web\s+nginx\s+app=web$", stdout.TrimEnd());
+
+        (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, "get", "rs", "-o", "json", "-f", "-");
+        Assert.True(code == 0, stderr);
+        var rs = JsonNode.Parse(stdout)!["items"]!.AsArray().Single()!;
+        var hash = (string?)rs["metadata"]!["labels"]!["pod-template-hash"];
+        Assert.Equal($"web-{hash}", (string?)rs["metadata"]!["name"]);
+        Assert.Equal("Deployment", (string?)rs["metadata"]!["ownerReferences"]!.AsArray().Single()!["kind"]);
+        Assert.Equal(hash, (string?)rs["spec"]!["selector"]!["matchLabels"]!["pod-template-hash"]);
+        Assert.Equal(2, (int)rs["spec"]!["replicas"]!);
+        Assert.Equal(0, (int?)rs["status"]!["readyReplicas"] ?? 0);
+        Assert.Equal(2, (int)rs["status"]!["replicas"]!);
+    }
 }

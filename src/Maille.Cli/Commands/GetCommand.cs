@@ -2,6 +2,7 @@ using System.CommandLine;
 using Maille.Cli.Input;
 using Maille.Cli.Output;
 using Maille.Engine;
+using Maille.Engine.Workloads;
 using Maille.Kube;
 using Maille.Model;
 
@@ -114,6 +115,10 @@ internal static class GetCommand
             ResourceKind.EndpointSlices => Pick(cluster.EndpointSlices, s => s.Meta, InScope, x => tables.EndpointSlices(x, all), KubeObjectWriter.Write),
             ResourceKind.NetworkPolicies => Pick(cluster.NetworkPolicies, p => p.Meta, InScope, x => tables.NetworkPolicies(x, all, counters), KubeObjectWriter.Write),
             ResourceKind.Ingresses => Pick(cluster.Ingresses, i => i.Meta, InScope, x => tables.Ingresses(x, all), KubeObjectWriter.Write),
+            ResourceKind.Deployments => Pick(Workloads(cluster, WorkloadKind.Deployment), w => w.Meta, InScope, x => tables.Deployments(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            ResourceKind.ReplicaSets => Pick(WorkloadStatus.ReplicaSets(cluster), w => w.Meta, InScope, x => tables.ReplicaSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            ResourceKind.StatefulSets => Pick(Workloads(cluster, WorkloadKind.StatefulSet), w => w.Meta, InScope, x => tables.StatefulSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            ResourceKind.DaemonSets => Pick(Workloads(cluster, WorkloadKind.DaemonSet), w => w.Meta, InScope, x => tables.DaemonSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
             _ => throw new InvalidOperationException($"unhandled kind {resource}"),
         };
 
@@ -144,6 +149,9 @@ internal static class GetCommand
 
         return 0;
     }
+
+    private static IEnumerable<Workload> Workloads(ClusterState cluster, WorkloadKind kind) =>
+        cluster.Workloads.Where(w => w.Kind == kind).OrderBy(w => w.Meta.Namespace, StringComparer.Ordinal).ThenBy(w => w.Meta.Name, StringComparer.Ordinal);
 
     private static (KubectlTable, List<object>) Pick<T>(IEnumerable<T> items, Func<T, ObjectMeta> meta, Func<ObjectMeta, bool> inScope, Func<IEnumerable<T>, KubectlTable> table, Func<T, object> write)
     {

@@ -10,4 +10,8 @@ internal enum ResourceKind
     EndpointSlices,
     NetworkPolicies,
     Ingresses,
+    Deployments,
+    ReplicaSets,
+    StatefulSets,
+    DaemonSets,
 }

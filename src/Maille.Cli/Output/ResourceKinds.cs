@@ -13,9 +13,18 @@ internal static class ResourceKinds
         ["endpointslices.discovery.k8s.io"] = ResourceKind.EndpointSlices,
         ["networkpolicies"] = ResourceKind.NetworkPolicies, ["networkpolicy"] = ResourceKind.NetworkPolicies, ["netpol"] = ResourceKind.NetworkPolicies,
         ["ingresses"] = ResourceKind.Ingresses, ["ingress"] = ResourceKind.Ingresses, ["ing"] = ResourceKind.Ingresses,
+        ["ingresses.networking.k8s.io"] = ResourceKind.Ingresses, ["networkpolicies.networking.k8s.io"] = ResourceKind.NetworkPolicies,
+        ["deployments"] = ResourceKind.Deployments, ["deployment"] = ResourceKind.Deployments, ["deploy"] = ResourceKind.Deployments,
+        ["deployments.apps"] = ResourceKind.Deployments,
+        ["replicasets"] = ResourceKind.ReplicaSets, ["replicaset"] = ResourceKind.ReplicaSets, ["rs"] = ResourceKind.ReplicaSets,
+        ["replicasets.apps"] = ResourceKind.ReplicaSets,
+        ["statefulsets"] = ResourceKind.StatefulSets, ["statefulset"] = ResourceKind.StatefulSets, ["sts"] = ResourceKind.StatefulSets,
+        ["statefulsets.apps"] = ResourceKind.StatefulSets,
+        ["daemonsets"] = ResourceKind.DaemonSets, ["daemonset"] = ResourceKind.DaemonSets, ["ds"] = ResourceKind.DaemonSets,
+        ["daemonsets.apps"] = ResourceKind.DaemonSets,
     };
 
-    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)"];
+    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)", "deployments (deploy)", "replicasets (rs)", "statefulsets (sts)", "daemonsets (ds)"];
 
     public static bool TryParse(string text, out ResourceKind kind) => Aliases.TryGetValue(text, out kind);
 
@@ -27,6 +36,7 @@ internal static class ResourceKinds
         ResourceKind.EndpointSlices => "endpointslices.discovery.k8s.io",
         ResourceKind.NetworkPolicies => "networkpolicies.networking.k8s.io",
         ResourceKind.Ingresses => "ingresses.networking.k8s.io",
+        ResourceKind.Deployments or ResourceKind.ReplicaSets or ResourceKind.StatefulSets or ResourceKind.DaemonSets => kind.ToString().ToLowerInvariant() + ".apps",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

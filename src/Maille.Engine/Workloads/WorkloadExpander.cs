@@ -17,7 +17,7 @@ internal static class WorkloadExpander
         switch (workload.Kind)
         {
             case WorkloadKind.Deployment:
-                var hash = StableHash.Suffix($"{ns}/{workload.Meta.Name}/{workload.Template}", 10);
+                var hash = TemplateHash(workload);
                 var replicaSet = $"{workload.Meta.Name}-{hash}";
                 return Enumerable.Range(0, workload.Replicas).Select(i => MakePod(
                     workload,
@@ -56,7 +56,30 @@ internal static class WorkloadExpander
         }
     }
 
+    /// <summary>
+    /// The ReplicaSet a Deployment's controller would make for its template: <c>name-{pod-template-hash}</c>, the hash
+    /// added to its labels, selector and template, owned by the Deployment. Its pods are the ones <see cref="Expand"/>
+    /// makes for the Deployment.
+    /// </summary>
+    public static Workload ReplicaSetOf(Workload deployment)
+    {
+        var hash = TemplateHash(deployment);
+        var selector = deployment.Selector ?? LabelSelector.Everything;
+        return new Workload
+        {
+            Kind = WorkloadKind.ReplicaSet,
+            Meta = deployment.Meta with { Name = $"{deployment.Meta.Name}-{hash}", Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash), Annotations = Labels.Empty },
+            Replicas = deployment.Replicas,
+            Selector = selector with { MatchLabels = selector.MatchLabels.With(PodTemplateHashLabel, hash) },
+            Template = deployment.Template with { Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash) },
+            Owner = new OwnerRef("Deployment", deployment.Meta.Name),
+        };
+    }
+
     public static bool Matches(Labels selector, Node node) => selector.All(s => node.Meta.Labels.Get(s.Key) == s.Value);
+
+    private static string TemplateHash(Workload deployment) =>
+        StableHash.Suffix($"{deployment.Meta.Namespace}/{deployment.Meta.Name}/{deployment.Template}", 10);
 
     private static Pod MakePod(Workload workload, string name, Labels labels, OwnerRef owner) => new()
     {
