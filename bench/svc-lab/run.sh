@@ -190,9 +190,24 @@ start_monitors() {
     "$PY" "$HELPER" monitor "$(node_ns "$lab" "$node")" "$node" "$out" "$verb" "$ip" 10 &
     MON_RUN+=($!); MON_PIDS+=($!)
   done
-  sleep 0.5     # nft is subscribed well before the change (the probe that fails runs 0-1.25 s after the file appears)
+  # Each monitor says when it sees events (it needs the node's whole ruleset first, seconds at 10,000 Services).
+  local waited=0
+  until [ -e "$out.ready-node-1" ] && [ -e "$out.ready-node-2" ]; do
+    sleep 0.05; waited=$((waited + 1))
+    [ "$waited" -lt 400 ] || { log "a monitor was not ready within 20 s"; break; }
+  done
+  rm -f "$out.ready-node-1" "$out.ready-node-2"
 }
 wait_monitors() { local p; for p in "${MON_RUN[@]}"; do wait "$p" || log "a monitor timed out (see the round's line)"; done; }
+# After a round whose monitor timed out: whether the endpoint $2 is still in each node's rules of lab $1 (a rule left
+# behind is a bug; an endpoint gone means the monitor missed the event).
+report_left() { # lab ip
+  local node n
+  for node in node-1 node-2; do
+    n="$(ip netns exec "$(node_ns "$1" "$node")" nft list table ip maille-svc 2>/dev/null | grep -c ": $2 \\." || true)"
+    log "  after the round, $2 is in $n map elements of $node's Service rules"
+  done
+}
 
 # one readiness round: the pod's probe starts failing; the rules of both nodes are watched for its endpoint leaving
 unready_round() { # lab pod round service
@@ -216,7 +231,8 @@ delete_round() { # lab pod round
   alive "$(node_ns "$lab" node-1)" "$(node_ns "$lab" node-2)"
   start_monitors "$lab" delete "$ip" "$mon"
   res="$("$PY" "$HELPER" api "$(sock "$lab")" DELETE "/api/v1/namespaces/default/pods/$pod")"
-  wait_monitors
+  wait_monitors || true
+  grep -q " timeout waiting" "$mon" && report_left "$lab" "$ip"
   read -r sent answered code <<<"$res"
   [ "$code" = 200 ] || log "  DELETE answered $code"
   "$PY" "$HELPER" round delete "$lab" "$pod" "$dir/probes" "/run/maille/$lab/daemon.log" "$mon" "$(sock "$lab")" "$sent:$answered" >>"$TMP/rounds"

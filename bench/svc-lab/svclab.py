@@ -5,7 +5,8 @@
   api-get SOCKET PATH                    GET, the body on stdout
   addresses SOCKET OUT_DIR               pods.txt ("name ip ready") and services.txt ("name clusterIP nodePort")
   monitor NETNS NODE OUT VERB ADDRESS TIMEOUT_S
-                                         runs `nft monitor` in NETNS and appends "NS NODE LINE" for the first
+                                         runs `nft monitor` in NETNS, creates OUT.ready-NODE once it sees events (a
+                                         marker table), and appends "NS NODE LINE" for the first
                                          "VERB element ... : ADDRESS . PORT" event, then stops (exit 1 on timeout)
   connect TARGETS N OUT                  N sequential TCP connects, round robin over TARGETS ("ip port" lines), after 5
                                          warm-up connects; appends each connect() time in ns to OUT
@@ -116,8 +117,26 @@ def monitor(netns, node, out, verb, address, timeout_s):
                             stdout=subprocess.PIPE, text=True, bufsize=1)
     timer = threading.Timer(timeout_s, proc.kill)
     timer.start()
+    # `nft monitor` reads the node's whole ruleset before it reports anything: at 10,000 Services on a busy machine
+    # that can take longer than any fixed wait, and a change made meanwhile is never seen. So a marker table is made
+    # (and removed) in the node's namespace until the monitor reports it, and only then is the monitor declared ready
+    # (OUT.ready-NODE). Not often: each table event makes the monitor read the ruleset again.
+    marker = f"maille_bench_ready_{node.replace('-', '_')}"
+    def mark():
+        ready.wait(0.2)
+        while not ready.is_set():
+            subprocess.run(["ip", "netns", "exec", netns, "nft", f"add table ip {marker}; delete table ip {marker}"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ready.wait(3)
+    ready = threading.Event()
+    threading.Thread(target=mark, daemon=True).start()
     found = None
     for line in proc.stdout:
+        if not ready.is_set():
+            if line.startswith(f"add table ip {marker}"):
+                ready.set()
+                open(f"{out}.ready-{node}", "w").close()
+            continue
         now = time.time_ns()            # read from a line-buffered pipe: at or just after the commit's notification
         if line.startswith(needle_verb) and needle_addr in line:
             found = f"{now} {node} {line.strip()}\n"
