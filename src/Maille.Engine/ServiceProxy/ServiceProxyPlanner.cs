@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Maille.Engine.Services;
 using Maille.Model;
 
 namespace Maille.Engine.ServiceProxy;
@@ -172,7 +173,7 @@ internal static class ServiceProxyPlanner
 
     private static ServicePortPlan PlanPort(Service service, ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName, IPAddress? nodeAddress)
     {
-        var candidates = Candidates(port, slices, nodeName);
+        var endpoints = EndpointCategorization.Of(ServicePortEndpoints.Of(service, port, slices), nodeName);
         var loadBalancerIPs = service.Type == ServiceType.LoadBalancer ? Addresses(service.LoadBalancerIngress) : [];
         return new ServicePortPlan
         {
@@ -186,60 +187,13 @@ internal static class ServiceProxyPlanner
             InternalTrafficLocal = service.InternalTrafficPolicy == TrafficPolicy.Local,
             ExternalTrafficLocal = service.ExternalTrafficPolicy == TrafficPolicy.Local,
             AffinityTimeoutSeconds = service.SessionAffinityClientIP ? service.SessionAffinityTimeoutSeconds : null,
-            ClusterEndpoints = new(Usable(candidates)),
-            LocalEndpoints = new(Usable(candidates.Where(c => c.Endpoint.IsLocal))),
+            ClusterEndpoints = Proxied(endpoints.Cluster, nodeName),
+            LocalEndpoints = Proxied(endpoints.Local, nodeName),
         };
     }
 
-    /// <summary>
-    /// Every endpoint of the port's slices with the number that slice resolved for the port (named targetPorts differ
-    /// per pod), once per address and port. Endpoints that are neither ready nor serving are never used.
-    /// </summary>
-    private static List<(ProxyEndpoint Endpoint, bool Ready)> Candidates(ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName)
-    {
-        var found = new Dictionary<(IPAddress, int), (ProxyEndpoint, bool)>();
-        var portName = port.Name ?? "";
-        foreach (var slice in slices)
-        {
-            if (slice.AddressType != "IPv4")
-            {
-                continue;
-            }
-
-            var sliceNumber = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == portName && p.Protocol == port.Protocol)?.Port;
-            if (sliceNumber is not { } number)
-            {
-                continue;
-            }
-
-            foreach (var endpoint in slice.Endpoints)
-            {
-                if (endpoint.Addresses.IsEmpty || !IPAddress.TryParse(endpoint.Addresses[0], out var address) || address.AddressFamily != AddressFamily.InterNetwork)
-                {
-                    continue;
-                }
-
-                var conditions = endpoint.Conditions;
-                if (!conditions.Ready && !(conditions.Serving && conditions.Terminating))
-                {
-                    continue;
-                }
-
-                var candidate = new ProxyEndpoint(address, number, endpoint.NodeName, endpoint.NodeName == nodeName, !conditions.Ready);
-                found.TryAdd((address, number), (candidate, conditions.Ready));
-            }
-        }
-
-        return [.. found.Values];
-    }
-
-    /// <summary>The ready endpoints, or when none is ready the serving terminating ones (KEP-1669), sorted.</summary>
-    private static IEnumerable<ProxyEndpoint> Usable(IEnumerable<(ProxyEndpoint Endpoint, bool Ready)> candidates)
-    {
-        var list = candidates.ToList();
-        var chosen = list.Any(c => c.Ready) ? list.Where(c => c.Ready) : list;
-        return chosen.Select(c => c.Endpoint).OrderBy(e => IpMath.ToUInt32(e.Address)).ThenBy(e => e.Port);
-    }
+    private static EquatableArray<ProxyEndpoint> Proxied(EquatableArray<ServiceEndpoint> endpoints, string nodeName) =>
+        new(endpoints.Select(e => new ProxyEndpoint(e.Address, e.Port, e.NodeName, e.NodeName == nodeName, !e.Ready)));
 
     private static List<IPAddress> Addresses(IEnumerable<string> texts) =>
         [.. texts.Select(t => IPAddress.TryParse(t, out var a) && a.AddressFamily == AddressFamily.InterNetwork ? a : null)
