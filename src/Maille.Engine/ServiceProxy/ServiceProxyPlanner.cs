@@ -171,13 +171,22 @@ internal static class ServiceProxyPlanner
         && service.ClusterIP is { AddressFamily: AddressFamily.InterNetwork }
         && service.Meta.Labels.Get(ServiceProxyNameLabel) is null;
 
-    private static ServicePortPlan PlanPort(Service service, ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName, IPAddress? nodeAddress)
+    /// <summary>The id of a Service's port in a node's plan.</summary>
+    public static ServicePortId PortId(Service service, ServicePort port) =>
+        new(service.Namespace, service.Name, port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture), port.Protocol);
+
+    /// <summary>
+    /// One port's plan as the node <paramref name="nodeName"/> would have it. A node's plan is made of these; <c>trace</c>
+    /// calls it alone only for what no node's plan holds (a Service that <see cref="GetsRules"/> refuses, traffic
+    /// whose entry node is unknown: then <paramref name="nodeName"/> is null and no endpoint is local).
+    /// </summary>
+    public static ServicePortPlan PlanPort(Service service, ServicePort port, IReadOnlyList<EndpointSlice> slices, string? nodeName, IPAddress? nodeAddress)
     {
         var endpoints = EndpointCategorization.Of(ServicePortEndpoints.Of(service, port, slices), nodeName);
         var loadBalancerIPs = service.Type == ServiceType.LoadBalancer ? Addresses(service.LoadBalancerIngress) : [];
         return new ServicePortPlan
         {
-            Id = new ServicePortId(service.Namespace, service.Name, port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture), port.Protocol),
+            Id = PortId(service, port),
             ClusterIP = service.ClusterIP!,
             Port = port.Port,
             NodePort = service.Type is ServiceType.NodePort or ServiceType.LoadBalancer ? port.NodePort : null,
@@ -192,8 +201,8 @@ internal static class ServiceProxyPlanner
         };
     }
 
-    private static EquatableArray<ProxyEndpoint> Proxied(EquatableArray<ServiceEndpoint> endpoints, string nodeName) =>
-        new(endpoints.Select(e => new ProxyEndpoint(e.Address, e.Port, e.NodeName, e.NodeName == nodeName, !e.Ready)));
+    private static EquatableArray<ProxyEndpoint> Proxied(EquatableArray<ServiceEndpoint> endpoints, string? nodeName) =>
+        new(endpoints.Select(e => new ProxyEndpoint(e.Address, e.Port, e.NodeName, nodeName is not null && e.NodeName == nodeName, !e.Ready, e.Pod)));
 
     private static List<IPAddress> Addresses(IEnumerable<string> texts) =>
         [.. texts.Select(t => IPAddress.TryParse(t, out var a) && a.AddressFamily == AddressFamily.InterNetwork ? a : null)
