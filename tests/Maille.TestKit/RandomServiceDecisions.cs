@@ -9,7 +9,7 @@ namespace Maille.TestKit;
 /// app=web on random nodes, each ready, not ready, terminating while serving, or terminating and no longer serving.
 /// The Service <c>web</c> is ClusterIP, NodePort (30080) or LoadBalancer (30080, an address from the default pool),
 /// with internalTrafficPolicy and (when external) externalTrafficPolicy each Local or Cluster, sometimes
-/// <c>sessionAffinity: ClientIP</c> or <c>publishNotReadyAddresses</c>, port 80 over TCP or UDP to the named
+/// <c>loadBalancerSourceRanges</c>, <c>sessionAffinity: ClientIP</c> or <c>publishNotReadyAddresses</c>, port 80 over TCP or UDP to the named
 /// targetPort http (8080). The same seed always gives the same YAML.
 /// </summary>
 public static class RandomServiceDecisions
@@ -19,6 +19,9 @@ public static class RandomServiceDecisions
     public const int NodePort = 30080;
 
     private static readonly string[] States = ["ready", "not-ready", "terminating", "terminated"];
+
+    /// <summary>The outside client and the nodes; neither; only the pods.</summary>
+    private static readonly string[] SourceRanges = ["198.18.0.0/28", "198.18.0.128/25", "198.19.0.0/16"];
 
     public static string Yaml(int seed)
     {
@@ -48,6 +51,11 @@ public static class RandomServiceDecisions
         if (type != "ClusterIP")
         {
             spec.Add($"externalTrafficPolicy: {(random.Next(2) == 0 ? "Local" : "Cluster")}");
+        }
+
+        if (type == "LoadBalancer" && random.Next(3) == 0)
+        {
+            spec.Add($"loadBalancerSourceRanges: [{SourceRanges[random.Next(SourceRanges.Length)]}]");
         }
 
         if (random.Next(3) == 0)

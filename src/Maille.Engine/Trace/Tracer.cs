@@ -184,6 +184,15 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
         // arrives there from that node's address, like any client outside.
         var shortCircuit = !internalTraffic && source.Pod is { } client && (!client.Spec.HostNetwork || client.Spec.NodeName == entryNode);
         var plan = PortPlan(service, port, entryNode);
+        if (entry == ServiceEntry.External && target.Address is { } address && plan.LoadBalancerIPs.Contains(address)
+            && !plan.SourceRanges.IsEmpty && !plan.SourceRanges.Any(r => r.Contains(source.Address)))
+        {
+            // Checked before any endpoint is chosen, for pods too, as kube-proxy's firewall check.
+            hops.Add(new TraceHop("service", receivingNode?.Name ?? SourceNode(source), "dropped",
+                $"{entryText}: {source.Address} is outside loadBalancerSourceRanges ({string.Join(", ", plan.SourceRanges)})", $"{service.QualifiedName} {port}"));
+            return TraceResult.NotReachable($"loadBalancerSourceRanges of {service.QualifiedName} do not include {source.Address}: the packet is dropped", hops);
+        }
+
         var local = internalTraffic ? plan.InternalTrafficLocal : !shortCircuit && plan.ExternalTrafficLocal;
         var policyName = internalTraffic ? "internalTrafficPolicy" : "externalTrafficPolicy";
         var notes = new List<string> { $"{entryText} → {service.QualifiedName} port {port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture)} → targetPort {port.TargetPort}" };

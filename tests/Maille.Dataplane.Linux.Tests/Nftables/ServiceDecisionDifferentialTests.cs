@@ -19,7 +19,8 @@ namespace Maille.Dataplane.Linux.Tests.Nftables;
 /// and kube-proxy's rules (CategorizeEndpoints and the nftables proxier's choice of list) → the entry node's
 /// <see cref="NodeServicePlan"/> → <c>maille trace</c> (<see cref="Tracer"/>) → the node's rendered table walked by
 /// <see cref="NftPacketTracer"/>. Every world is traced from each client pod to the ClusterIP, from outside and from
-/// each client pod to every node's NodePort, and from outside and from each client pod to the LoadBalancer address.
+/// each client pod to every node's NodePort, and from outside and from each client pod to the LoadBalancer address
+/// (loadBalancerSourceRanges included).
 /// A disagreement prints the seed; replay it with <c>RandomServiceDecisions.Yaml(seed)</c>.
 /// </summary>
 public sealed class ServiceDecisionDifferentialTests
@@ -41,7 +42,10 @@ public sealed class ServiceDecisionDifferentialTests
         ExternalFromOutside,
     }
 
-    private sealed record Connection(string Text, string EntryNode, TraceSource Source, IPAddress Destination, int Port, NftIngress Ingress, Traffic Traffic);
+    private sealed record Connection(string Text, string EntryNode, TraceSource Source, IPAddress Destination, int Port, NftIngress Ingress, Traffic Traffic)
+    {
+        public bool ToLoadBalancerIP { get; init; }
+    }
 
     [Fact]
     public void RandomServices_ReferencePlanTraceAndRulesChooseTheSameEndpoints()
@@ -59,7 +63,7 @@ public sealed class ServiceDecisionDifferentialTests
             foreach (var connection in Connections(cluster, service))
             {
                 var reference = Reference(cluster, service, connection);
-                var planned = Planned(plans[connection.EntryNode].Ports.Single(), connection.Traffic);
+                var planned = Planned(plans[connection.EntryNode].Ports.Single(), connection);
                 var traced = Traced(tracer.Trace(connection.Source, new TraceTarget(connection.Text, null, null, null, connection.Destination, connection.Port, protocol)));
                 var packet = new NftTracePacket(connection.Source.Address, connection.Destination, protocol.ToString().ToLowerInvariant(), connection.Port, connection.Ingress);
                 var walked = Walked(new NftPacketTracer(rulesets[connection.EntryNode]).Trace(packet));
@@ -113,13 +117,13 @@ public sealed class ServiceDecisionDifferentialTests
             foreach (var client in clients)
             {
                 yield return new Connection($"{client.Name} to the LoadBalancer IP", client.Spec.NodeName!, new TraceSource(client, client.Status.PodIP!),
-                    address, port.Port, NftIngress.Pod, Traffic.ExternalFromPod);
+                    address, port.Port, NftIngress.Pod, Traffic.ExternalFromPod) { ToLoadBalancerIP = true };
             }
 
             // From outside the address enters at the node announcing it; one nobody announces is not a Service decision.
             if (L2AnnouncerElection.Elect(cluster).FirstOrDefault(a => a.Address.Equals(address))?.Node is { } announcer)
             {
-                yield return new Connection($"outside to the LoadBalancer IP", announcer, outside, address, port.Port, NftIngress.Underlay, Traffic.ExternalFromOutside);
+                yield return new Connection("outside to the LoadBalancer IP", announcer, outside, address, port.Port, NftIngress.Underlay, Traffic.ExternalFromOutside) { ToLoadBalancerIP = true };
             }
         }
     }
@@ -128,10 +132,17 @@ public sealed class ServiceDecisionDifferentialTests
     /// The naive rung, from the pods rather than their slices: an endpoint is ready when it serves and is not
     /// terminating (or the Service publishes not-ready addresses); a list holds its ready endpoints, else those serving
     /// while terminating; Local lists only the entry node's. An empty list rejects when the Service has no usable
-    /// endpoint anywhere, and drops otherwise.
+    /// endpoint anywhere, and drops otherwise. Before all that, a LoadBalancer IP drops sources outside
+    /// loadBalancerSourceRanges.
     /// </summary>
     private static string Reference(ClusterState cluster, Service service, Connection connection)
     {
+        if (connection.ToLoadBalancerIP && service.LoadBalancerSourceRanges.Count > 0
+            && !service.LoadBalancerSourceRanges.Any(r => IPNetwork.Parse(r).Contains(connection.Source.Address)))
+        {
+            return Drop;
+        }
+
         var endpoints = cluster.Pods.Where(p => p.Meta.Labels.Get("app") == "web" && p.Status.PodIP is not null)
             .Select(p => (Pod: p, Serving: p.Status.Ready ?? true, p.IsTerminating))
             .Select(e => (e.Pod, Ready: service.PublishNotReadyAddresses || (e.Serving && !e.IsTerminating), ServingTerminating: e.Serving && e.IsTerminating))
@@ -158,8 +169,14 @@ public sealed class ServiceDecisionDifferentialTests
     }
 
     /// <summary>The entry node's plan, read as the renderer reads it.</summary>
-    private static string Planned(ServicePortPlan port, Traffic traffic)
+    private static string Planned(ServicePortPlan port, Connection connection)
     {
+        if (connection.ToLoadBalancerIP && !port.SourceRanges.IsEmpty && !port.SourceRanges.Any(r => r.Contains(connection.Source.Address)))
+        {
+            return Drop;
+        }
+
+        var traffic = connection.Traffic;
         var list = traffic switch
         {
             Traffic.Internal => port.InternalEndpoints,
