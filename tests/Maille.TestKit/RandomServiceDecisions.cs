@@ -5,7 +5,7 @@ namespace Maille.TestKit;
 
 /// <summary>
 /// Seeded random worlds for the Service decision ladder, one Service each, in namespace <c>app</c> on three nodes: a
-/// client pod on every node (<c>client-1</c>..<c>client-3</c>), and zero to six endpoint pods <c>e0</c>.. labelled
+/// client pod and a hostNetwork client on every node (<c>client-1</c>..<c>client-3</c>, <c>host-1</c>..<c>host-3</c>), and zero to six endpoint pods <c>e0</c>.. labelled
 /// app=web on random nodes, each ready, not ready, terminating while serving, or terminating and no longer serving.
 /// The Service <c>web</c> is ClusterIP, NodePort (30080) or LoadBalancer (30080, an address from the default pool),
 /// with internalTrafficPolicy and (when external) externalTrafficPolicy each Local or Cluster, sometimes
@@ -30,7 +30,9 @@ public static class RandomServiceDecisions
         for (var node = 1; node <= NodeCount; node++)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"apiVersion: v1\nkind: Pod\nmetadata: {{name: client-{node}, namespace: app, labels: {{role: client}}}}\n")
-                .Append(CultureInfo.InvariantCulture, $"spec: {{nodeName: node-{node}, containers: [{{name: c}}]}}\n---\n");
+                .Append(CultureInfo.InvariantCulture, $"spec: {{nodeName: node-{node}, containers: [{{name: c}}]}}\n---\n")
+                .Append(CultureInfo.InvariantCulture, $"apiVersion: v1\nkind: Pod\nmetadata: {{name: host-{node}, namespace: app, labels: {{role: client}}}}\n")
+                .Append(CultureInfo.InvariantCulture, $"spec: {{nodeName: node-{node}, hostNetwork: true, containers: [{{name: c}}]}}\n---\n");
         }
 
         var protocol = random.Next(3) == 0 ? "UDP" : "TCP";

@@ -10,18 +10,19 @@ using Maille.TestKit;
 namespace Maille.Dataplane.Linux.Tests.Nftables;
 
 // IP plan: node-1..3 198.18.0.11-13 with pods in 198.19.N.0/24; the external client 198.18.0.2; LoadBalancer addresses
-// from the default pool 198.18.0.200-250. Each world (RandomServiceDecisions) has one client pod per node and one
-// Service app/web whose endpoint pods are ready, not ready, terminating or terminated on random nodes.
+// from the default pool 198.18.0.200-250. Each world (RandomServiceDecisions) has a client pod and a hostNetwork client
+// (the node's own address) per node, and one Service app/web whose endpoint pods are ready, not ready, terminating or
+// terminated on random nodes.
 
 /// <summary>
 /// One Service decision, four readers, one answer: which endpoints a connection's first packet may reach, or whether
 /// it is rejected or dropped. The rungs, as the NetworkPolicy ladder has them: a naive reference written from the pods
 /// and kube-proxy's rules (CategorizeEndpoints and the nftables proxier's choice of list) → the entry node's
 /// <see cref="NodeServicePlan"/> → <c>maille trace</c> (<see cref="Tracer"/>) → the node's rendered table walked by
-/// <see cref="NftPacketTracer"/>. Every world is traced from each client pod to the ClusterIP, from outside and from
-/// each client pod to every node's NodePort, and from outside and from each client pod to the LoadBalancer address
-/// (loadBalancerSourceRanges included).
-/// A disagreement prints the seed; replay it with <c>RandomServiceDecisions.Yaml(seed)</c>.
+/// <see cref="NftPacketTracer"/>. Every world is traced from each client (pod or hostNetwork) to the ClusterIP, from
+/// outside and from each client to every node's NodePort, and from outside and from each client to the LoadBalancer
+/// address (loadBalancerSourceRanges included). A disagreement prints the seed; replay it with
+/// <c>RandomServiceDecisions.Yaml(seed)</c>.
 /// </summary>
 public sealed class ServiceDecisionDifferentialTests
 {
@@ -35,16 +36,26 @@ public sealed class ServiceDecisionDifferentialTests
         /// <summary>A pod to the ClusterIP: internalTrafficPolicy.</summary>
         Internal,
 
-        /// <summary>A pod to a NodePort or the LoadBalancer address: short-circuited to the Cluster endpoints.</summary>
+        /// <summary>A pod (or a node, to its own addresses) to a NodePort or the LoadBalancer address: the Cluster endpoints.</summary>
         ExternalFromPod,
 
-        /// <summary>A client outside the cluster to a NodePort or the LoadBalancer address: externalTrafficPolicy.</summary>
+        /// <summary>A client outside the cluster (or on another node) to a NodePort or the LoadBalancer address: externalTrafficPolicy.</summary>
         ExternalFromOutside,
     }
 
     private sealed record Connection(string Text, string EntryNode, TraceSource Source, IPAddress Destination, int Port, NftIngress Ingress, Traffic Traffic)
     {
         public bool ToLoadBalancerIP { get; init; }
+
+        /// <summary>
+        /// From a client pod: the packet meets the entry node's rules from the pod's veth, from the node itself (a
+        /// hostNetwork pod on the entry node) or from the node network (from another node, its address kept).
+        /// </summary>
+        public static Connection From(Pod client, string to, string entryNode, IPAddress destination, int port, Traffic traffic)
+        {
+            var ingress = client.Spec.NodeName != entryNode ? NftIngress.Underlay : client.Spec.HostNetwork ? NftIngress.NodeLocal : NftIngress.Pod;
+            return new($"{client.Name} to {to}", entryNode, new TraceSource(client, client.Status.PodIP!), destination, port, ingress, traffic);
+        }
     }
 
     [Fact]
@@ -92,8 +103,7 @@ public sealed class ServiceDecisionDifferentialTests
         var outside = new TraceSource(null, Tracer.DefaultExternalAddress(cluster.Config));
         foreach (var client in clients)
         {
-            var from = new TraceSource(client, client.Status.PodIP!);
-            yield return new Connection($"{client.Name} to the ClusterIP", client.Spec.NodeName!, from, service.ClusterIP!, port.Port, NftIngress.Pod, Traffic.Internal);
+            yield return Connection.From(client, "the ClusterIP", client.Spec.NodeName!, service.ClusterIP!, port.Port, Traffic.Internal);
         }
 
         if (port.NodePort is { } nodePort)
@@ -103,10 +113,10 @@ public sealed class ServiceDecisionDifferentialTests
                 yield return new Connection($"outside to {node.Name}'s NodePort", node.Name, outside, node.InternalIP!, nodePort, NftIngress.Underlay, Traffic.ExternalFromOutside);
                 foreach (var client in clients)
                 {
-                    // A pod on another node reaches this node's address over the node network, its own address kept.
-                    var ingress = client.Spec.NodeName == node.Name ? NftIngress.Pod : NftIngress.Underlay;
-                    yield return new Connection($"{client.Name} to {node.Name}'s NodePort", node.Name, new TraceSource(client, client.Status.PodIP!),
-                        node.InternalIP!, nodePort, ingress, Traffic.ExternalFromPod);
+                    // A hostNetwork pod reaching another node's NodePort arrives there from its node's address, as a
+                    // client outside does; a pod arrives with its own address and is short-circuited.
+                    var traffic = client.Spec.HostNetwork && client.Spec.NodeName != node.Name ? Traffic.ExternalFromOutside : Traffic.ExternalFromPod;
+                    yield return Connection.From(client, $"{node.Name}'s NodePort", node.Name, node.InternalIP!, nodePort, traffic);
                 }
             }
         }
@@ -116,8 +126,7 @@ public sealed class ServiceDecisionDifferentialTests
             var address = IPAddress.Parse(text);
             foreach (var client in clients)
             {
-                yield return new Connection($"{client.Name} to the LoadBalancer IP", client.Spec.NodeName!, new TraceSource(client, client.Status.PodIP!),
-                    address, port.Port, NftIngress.Pod, Traffic.ExternalFromPod) { ToLoadBalancerIP = true };
+                yield return Connection.From(client, "the LoadBalancer IP", client.Spec.NodeName!, address, port.Port, Traffic.ExternalFromPod) with { ToLoadBalancerIP = true };
             }
 
             // From outside the address enters at the node announcing it; one nobody announces is not a Service decision.

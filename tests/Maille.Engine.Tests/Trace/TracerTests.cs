@@ -143,6 +143,17 @@ public sealed class TracerTests
     }
 
     [Fact]
+    public void A_host_network_pod_skips_local_policy_only_at_its_own_node_s_node_port()
+    {
+        // host (node-1's address) is the node itself at node-1, and a client from the node network at node-2.
+        var yaml = Base
+            + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: host, namespace: app}\nspec: {nodeName: node-1, hostNetwork: true, containers: [{name: c}]}\n"
+            + "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
+        Assert.Equal(["app/web-a", "app/web-b"], Trace(yaml, "app/host", "198.18.0.11:30080").Endpoints.Select(e => e.Pod).Order());
+        Assert.Equal("app/web-b", Assert.Single(Trace(yaml, "app/host", "198.18.0.12:30080").Endpoints).Pod);
+    }
+
+    [Fact]
     public void A_local_policy_with_no_usable_endpoint_anywhere_rejects_rather_than_drops()
     {
         // Endpoints that are not ready (and not terminating) count as none: kube-proxy rejects, whatever the policy.
