@@ -10,9 +10,9 @@ namespace Maille.Engine.ServiceProxy;
 /// </summary>
 /// <remarks>
 /// Internal traffic is traffic to the ClusterIP; external traffic is traffic to the NodePort, a LoadBalancer IP or an
-/// externalIP. Endpoint choice follows kube-proxy's CategorizeEndpoints: ready endpoints, or when none is ready the
-/// serving terminating ones (decided cluster-wide for <see cref="ClusterEndpoints"/>, on this node for
-/// <see cref="LocalEndpoints"/>).
+/// externalIP. The two endpoint lists are <see cref="Services.EndpointCategorization"/>'s (kube-proxy's
+/// CategorizeEndpoints): ready endpoints, or when none is ready the serving terminating ones (decided cluster-wide for
+/// <see cref="ClusterEndpoints"/>, on this node for <see cref="LocalEndpoints"/>).
 /// </remarks>
 internal sealed record ServicePortPlan
 {

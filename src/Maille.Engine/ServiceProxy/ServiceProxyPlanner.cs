@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Maille.Engine.Services;
 using Maille.Model;
 
 namespace Maille.Engine.ServiceProxy;
@@ -170,13 +171,22 @@ internal static class ServiceProxyPlanner
         && service.ClusterIP is { AddressFamily: AddressFamily.InterNetwork }
         && service.Meta.Labels.Get(ServiceProxyNameLabel) is null;
 
-    private static ServicePortPlan PlanPort(Service service, ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName, IPAddress? nodeAddress)
+    /// <summary>The id of a Service's port in a node's plan.</summary>
+    public static ServicePortId PortId(Service service, ServicePort port) =>
+        new(service.Namespace, service.Name, port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture), port.Protocol);
+
+    /// <summary>
+    /// One port's plan as the node <paramref name="nodeName"/> would have it. A node's plan is made of these; <c>trace</c>
+    /// calls it alone only for what no node's plan holds (a Service that <see cref="GetsRules"/> refuses, traffic
+    /// whose entry node is unknown: then <paramref name="nodeName"/> is null and no endpoint is local).
+    /// </summary>
+    public static ServicePortPlan PlanPort(Service service, ServicePort port, IReadOnlyList<EndpointSlice> slices, string? nodeName, IPAddress? nodeAddress)
     {
-        var candidates = Candidates(port, slices, nodeName);
+        var endpoints = EndpointCategorization.Of(ServicePortEndpoints.Of(service, port, slices), nodeName);
         var loadBalancerIPs = service.Type == ServiceType.LoadBalancer ? Addresses(service.LoadBalancerIngress) : [];
         return new ServicePortPlan
         {
-            Id = new ServicePortId(service.Namespace, service.Name, port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture), port.Protocol),
+            Id = PortId(service, port),
             ClusterIP = service.ClusterIP!,
             Port = port.Port,
             NodePort = service.Type is ServiceType.NodePort or ServiceType.LoadBalancer ? port.NodePort : null,
@@ -186,60 +196,13 @@ internal static class ServiceProxyPlanner
             InternalTrafficLocal = service.InternalTrafficPolicy == TrafficPolicy.Local,
             ExternalTrafficLocal = service.ExternalTrafficPolicy == TrafficPolicy.Local,
             AffinityTimeoutSeconds = service.SessionAffinityClientIP ? service.SessionAffinityTimeoutSeconds : null,
-            ClusterEndpoints = new(Usable(candidates)),
-            LocalEndpoints = new(Usable(candidates.Where(c => c.Endpoint.IsLocal))),
+            ClusterEndpoints = Proxied(endpoints.Cluster, nodeName),
+            LocalEndpoints = Proxied(endpoints.Local, nodeName),
         };
     }
 
-    /// <summary>
-    /// Every endpoint of the port's slices with the number that slice resolved for the port (named targetPorts differ
-    /// per pod), once per address and port. Endpoints that are neither ready nor serving are never used.
-    /// </summary>
-    private static List<(ProxyEndpoint Endpoint, bool Ready)> Candidates(ServicePort port, IReadOnlyList<EndpointSlice> slices, string nodeName)
-    {
-        var found = new Dictionary<(IPAddress, int), (ProxyEndpoint, bool)>();
-        var portName = port.Name ?? "";
-        foreach (var slice in slices)
-        {
-            if (slice.AddressType != "IPv4")
-            {
-                continue;
-            }
-
-            var sliceNumber = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == portName && p.Protocol == port.Protocol)?.Port;
-            if (sliceNumber is not { } number)
-            {
-                continue;
-            }
-
-            foreach (var endpoint in slice.Endpoints)
-            {
-                if (endpoint.Addresses.IsEmpty || !IPAddress.TryParse(endpoint.Addresses[0], out var address) || address.AddressFamily != AddressFamily.InterNetwork)
-                {
-                    continue;
-                }
-
-                var conditions = endpoint.Conditions;
-                if (!conditions.Ready && !(conditions.Serving && conditions.Terminating))
-                {
-                    continue;
-                }
-
-                var candidate = new ProxyEndpoint(address, number, endpoint.NodeName, endpoint.NodeName == nodeName, !conditions.Ready);
-                found.TryAdd((address, number), (candidate, conditions.Ready));
-            }
-        }
-
-        return [.. found.Values];
-    }
-
-    /// <summary>The ready endpoints, or when none is ready the serving terminating ones (KEP-1669), sorted.</summary>
-    private static IEnumerable<ProxyEndpoint> Usable(IEnumerable<(ProxyEndpoint Endpoint, bool Ready)> candidates)
-    {
-        var list = candidates.ToList();
-        var chosen = list.Any(c => c.Ready) ? list.Where(c => c.Ready) : list;
-        return chosen.Select(c => c.Endpoint).OrderBy(e => IpMath.ToUInt32(e.Address)).ThenBy(e => e.Port);
-    }
+    private static EquatableArray<ProxyEndpoint> Proxied(EquatableArray<ServiceEndpoint> endpoints, string? nodeName) =>
+        new(endpoints.Select(e => new ProxyEndpoint(e.Address, e.Port, e.NodeName, nodeName is not null && e.NodeName == nodeName, !e.Ready, e.Pod)));
 
     private static List<IPAddress> Addresses(IEnumerable<string> texts) =>
         [.. texts.Select(t => IPAddress.TryParse(t, out var a) && a.AddressFamily == AddressFamily.InterNetwork ? a : null)

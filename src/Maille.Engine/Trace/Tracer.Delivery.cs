@@ -25,36 +25,20 @@ internal sealed partial class Tracer
     {
         public static Candidate ForPod(Pod pod, int port) =>
             new(pod.Status.PodIP!.ToString(), port, pod.Spec.NodeName, pod.QualifiedName, pod.Status.Ready ?? true, pod.Status.Ready ?? true, pod.IsTerminating);
+
+        /// <summary>An endpoint the Service's rules may choose (its conditions are the plan's: ready, or serving while terminating).</summary>
+        public static Candidate ForEndpoint(ServiceProxy.ProxyEndpoint endpoint) =>
+            new(endpoint.Address.ToString(), endpoint.Port, endpoint.NodeName, endpoint.Pod, !endpoint.Terminating, true, endpoint.Terminating);
     }
 
-    private List<Candidate> EndpointsOf(Service service, ServicePort? port)
+    /// <summary>What cluster DNS answers for a headless Service: every address of its endpoints, with their conditions.</summary>
+    private List<Candidate> HeadlessEndpointsOf(Service service)
     {
-        var candidates = new List<Candidate>();
-        // Only slices of the Service's address family carry its traffic (FQDN slices are ignored, as kube-proxy does).
+        // Only slices of the Service's address family are read (FQDN slices are ignored, as kube-proxy does).
         var family = service.ClusterIP?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
-        foreach (var slice in cluster.SlicesFor(service).Where(s => s.AddressType == family))
-        {
-            int? number = null;
-            if (port is not null)
-            {
-                var slicePort = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol);
-                number = slicePort?.Port ?? (port.TargetPort.Number is { } n && slice.Ports.IsEmpty ? n : null);
-                if (number is null)
-                {
-                    continue;
-                }
-            }
-
-            foreach (var endpoint in slice.Endpoints)
-            {
-                foreach (var address in endpoint.Addresses)
-                {
-                    candidates.Add(new Candidate(address, number ?? 0, endpoint.NodeName, endpoint.TargetPod, endpoint.Conditions.Ready, endpoint.Conditions.Serving, endpoint.Conditions.Terminating));
-                }
-            }
-        }
-
-        return candidates;
+        return [.. cluster.SlicesFor(service).Where(s => s.AddressType == family)
+            .SelectMany(s => s.Endpoints)
+            .SelectMany(e => e.Addresses.Select(address => new Candidate(address, 0, e.NodeName, e.TargetPod, e.Conditions.Ready, e.Conditions.Serving, e.Conditions.Terminating)))];
     }
 
     private TraceResult Deliver(TraceSource source, List<TraceHop> hops, IReadOnlyList<Candidate> candidates, Protocol protocol, Masquerade masquerade, Node? receivingNode = null)

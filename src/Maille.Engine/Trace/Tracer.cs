@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Maille.Engine.LoadBalancing;
 using Maille.Engine.NetworkPolicies;
+using Maille.Engine.ServiceProxy;
 using Maille.Model;
 
 namespace Maille.Engine.Trace;
@@ -14,6 +15,9 @@ namespace Maille.Engine.Trace;
 /// </summary>
 internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluator policy)
 {
+    /// <summary>The Service plans of the nodes traced through so far, each made once.</summary>
+    private readonly Dictionary<string, NodeServicePlan> nodePlans = new(StringComparer.Ordinal);
+
     public static Tracer For(ClusterState cluster) => new(cluster, NetworkPolicyEvaluator.For(cluster));
 
     /// <summary>The default address of the <c>external</c> client: the second host of the node network.</summary>
@@ -71,7 +75,7 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
 
         if (service.Headless)
         {
-            var ready = EndpointsOf(service, null).Where(e => e.Ready).Select(e => e with { Port = target.Port }).DistinctBy(e => e.Address).ToList();
+            var ready = HeadlessEndpointsOf(service).Where(e => e.Ready).Select(e => e with { Port = target.Port }).DistinctBy(e => e.Address).ToList();
             hops.Add(new TraceHop("dns", dnsNode, ready.Count == 0 ? "no addresses" : string.Join(", ", ready.Select(e => e.Address)),
                 $"{asked} is a headless Service: cluster DNS answers with the addresses of its ready endpoints; the client connects to one of them directly on port {target.Port}"));
             if (ready.Count == 0)
@@ -172,9 +176,27 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
         }
 
         var internalTraffic = entry == ServiceEntry.ClusterIP;
-        var shortCircuit = entry == ServiceEntry.External && !source.IsExternal;
-        var local = internalTraffic ? service.InternalTrafficPolicy == TrafficPolicy.Local
-            : !shortCircuit && service.ExternalTrafficPolicy == TrafficPolicy.Local;
+
+        // The node whose rules decide: the client's for a ClusterIP and for an external address a pod reaches (its own
+        // node captures it), the receiving node for a NodePort and for traffic from outside (unknown for an address
+        // outside Maille's pools).
+        var entryNode = internalTraffic || (entry == ServiceEntry.External && !source.IsExternal) ? SourceNode(source) : receivingNode?.Name;
+
+        // Pods reaching an external address of a Service, and a node reaching its own, skip the external traffic
+        // policy (kube-proxy's "short-circuit pod traffic"): a hostNetwork pod reaching another node's NodePort
+        // arrives there from that node's address, like any client outside.
+        var shortCircuit = !internalTraffic && source.Pod is { } client && (!client.Spec.HostNetwork || client.Spec.NodeName == entryNode);
+        var plan = PortPlan(service, port, entryNode);
+        if (entry == ServiceEntry.External && target.Address is { } address && plan.LoadBalancerIPs.Contains(address)
+            && !plan.SourceRanges.IsEmpty && !plan.SourceRanges.Any(r => r.Contains(source.Address)))
+        {
+            // Checked before any endpoint is chosen, for pods too, as kube-proxy's firewall check.
+            hops.Add(new TraceHop("service", receivingNode?.Name ?? SourceNode(source), "dropped",
+                $"{entryText}: {source.Address} is outside loadBalancerSourceRanges ({string.Join(", ", plan.SourceRanges)})", $"{service.QualifiedName} {port}"));
+            return TraceResult.NotReachable($"loadBalancerSourceRanges of {service.QualifiedName} do not include {source.Address}: the packet is dropped", hops);
+        }
+
+        var local = internalTraffic ? plan.InternalTrafficLocal : !shortCircuit && plan.ExternalTrafficLocal;
         var policyName = internalTraffic ? "internalTrafficPolicy" : "externalTrafficPolicy";
         var notes = new List<string> { $"{entryText} → {service.QualifiedName} port {port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture)} → targetPort {port.TargetPort}" };
         notes.Add(shortCircuit
@@ -185,22 +207,17 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
             notes.Add($"sessionAffinity: ClientIP for {service.SessionAffinityTimeoutSeconds}s (one client IP keeps its endpoint)");
         }
 
-        var all = EndpointsOf(service, port);
-        var localNode = internalTraffic ? SourceNode(source) : receivingNode?.Name;
-
-        // kube-proxy's CategorizeEndpoints: with a Local policy the fallback to serving, terminating endpoints is
-        // decided among the local endpoints only; with Cluster, among all of them.
-        var pool = local && localNode is not null ? [.. all.Where(e => e.NodeName == localNode)] : all;
-        var usable = pool.Where(e => e.Ready).ToList();
-        if (usable.Count == 0 && pool.Any(e => e.Serving && e.Terminating))
+        // The plan's lists are EndpointCategorization's; with a Local policy and no known entry node, every node with
+        // a local endpoint may receive the traffic, so the candidates are all the usable endpoints.
+        var chosen = local && entryNode is not null ? plan.LocalEndpoints : plan.ClusterEndpoints;
+        if (!chosen.IsEmpty && chosen.All(e => e.Terminating))
         {
-            usable = [.. pool.Where(e => e.Serving && e.Terminating)];
             notes.Add("no ready endpoint: falling back to serving, terminating endpoints");
         }
 
-        if (local && localNode is not null)
+        if (local && entryNode is not null)
         {
-            notes.Add($"only endpoints on {localNode} are used");
+            notes.Add($"only endpoints on {entryNode} are used");
         }
         else if (local)
         {
@@ -214,17 +231,40 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
             notes.Add("the client's address is masqueraded to the receiving node's address");
         }
 
-        var result = usable.Count == 0 ? (all.Count == 0 ? "rejected" : "dropped") : $"{usable.Count} endpoint{(usable.Count == 1 ? "" : "s")}";
+        var rejected = plan.WhenEmpty == EmptyServiceVerdict.Reject;
+        var result = chosen.IsEmpty ? (rejected ? "rejected" : "dropped") : $"{chosen.Count} endpoint{(chosen.Count == 1 ? "" : "s")}";
         hops.Add(new TraceHop("service", receivingNode?.Name ?? SourceNode(source), result, string.Join("; ", notes),
             $"{service.QualifiedName} {port}"));
-        if (usable.Count == 0)
+        if (chosen.IsEmpty)
         {
-            return TraceResult.NotReachable(all.Count == 0 || !local
+            return TraceResult.NotReachable(rejected
                 ? $"Service {service.QualifiedName} has no ready endpoint for port {port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture)}: the connection is rejected"
-                : $"{policyName}: Local and no ready endpoint on {localNode ?? "the receiving node"}: the packet is dropped", hops);
+                : $"{policyName}: Local and no ready endpoint on {entryNode ?? "the receiving node"}: the packet is dropped", hops);
         }
 
-        return Deliver(source, hops, usable, target.Protocol, masquerade, receivingNode);
+        return Deliver(source, hops, [.. chosen.Select(Candidate.ForEndpoint)], target.Protocol, masquerade, receivingNode);
+    }
+
+    /// <summary>
+    /// The Service port as the entry node's service proxy programs it: that node's <see cref="NodeServicePlan"/>, so
+    /// the trace explains the rules rather than deciding again. A port no node's plan holds (a Service left to another
+    /// proxy or without an IPv4 ClusterIP, traffic whose entry node is unknown) is planned alone the same way.
+    /// </summary>
+    private ServicePortPlan PortPlan(Service service, ServicePort port, string? entryNode)
+    {
+        if (entryNode is not null && ServiceProxyPlanner.GetsRules(service) && cluster.NodesByName.ContainsKey(entryNode))
+        {
+            if (!nodePlans.TryGetValue(entryNode, out var nodePlan))
+            {
+                nodePlan = ServiceProxyPlanner.Plan(cluster, entryNode);
+                nodePlans[entryNode] = nodePlan;
+            }
+
+            var id = ServiceProxyPlanner.PortId(service, port);
+            return nodePlan.Ports.First(p => p.Id == id);
+        }
+
+        return ServiceProxyPlanner.PlanPort(service, port, cluster.SlicesFor(service), entryNode, nodeAddress: null);
     }
 
     private static string? SourceNode(TraceSource source) => source.Pod?.Spec.NodeName;

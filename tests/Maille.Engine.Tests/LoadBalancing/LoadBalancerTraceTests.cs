@@ -56,6 +56,17 @@ public sealed class LoadBalancerTraceTests
     }
 
     [Fact]
+    public void A_client_outside_the_source_ranges_is_dropped_before_any_endpoint_is_chosen()
+    {
+        var (result, _) = TraceFromOutside(Pods + Service("web", ports: "[{port: 80, targetPort: 8080}]", extra: "loadBalancerSourceRanges: [203.0.113.0/24]"), "default/web");
+
+        Assert.Equal(TraceResult.Unreachable, result.Verdict);
+        Assert.Equal("dropped", result.Hops.Single(h => h.Stage == "service").Result);
+        Assert.Contains("loadBalancerSourceRanges", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(TraceResult.Allowed, TraceFromOutside(Pods + Service("web", ports: "[{port: 80, targetPort: 8080}]", extra: "loadBalancerSourceRanges: [198.18.0.0/28]"), "default/web").Result.Verdict);
+    }
+
+    [Fact]
     public void An_address_nobody_announces_is_unreachable_from_outside()
     {
         var (result, _) = TraceFromOutside(Pods + Pool("silent", "[198.18.0.208/29]") + Service("web", ports: "[{port: 80, targetPort: 8080}]"), "default/web");

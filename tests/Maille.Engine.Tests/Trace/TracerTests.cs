@@ -131,6 +131,41 @@ public sealed class TracerTests
     }
 
     [Fact]
+    public void A_pod_reaching_a_node_port_with_local_policy_is_short_circuited_to_every_endpoint()
+    {
+        // kube-proxy's "short-circuit pod traffic": pods skip externalTrafficPolicy, so node-1 (no local endpoint since
+        // web-a moved away) still sends the client's connection to web-b, as the rendered rules do.
+        var yaml = Base.Replace("nodeName: node-1, containers: [{name: c, ports", "nodeName: node-2, containers: [{name: c, ports", StringComparison.Ordinal)
+            + "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
+        var result = Trace(yaml, "app/client", "198.18.0.11:30080");
+        Assert.Equal(["app/web-a", "app/web-b"], result.Endpoints.Select(e => e.Pod).Order());
+        Assert.Contains("short-circuited", result.Hops.Single(h => h.Stage == "service").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_network_pod_skips_local_policy_only_at_its_own_node_s_node_port()
+    {
+        // host (node-1's address) is the node itself at node-1, and a client from the node network at node-2.
+        var yaml = Base
+            + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: host, namespace: app}\nspec: {nodeName: node-1, hostNetwork: true, containers: [{name: c}]}\n"
+            + "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
+        Assert.Equal(["app/web-a", "app/web-b"], Trace(yaml, "app/host", "198.18.0.11:30080").Endpoints.Select(e => e.Pod).Order());
+        Assert.Equal("app/web-b", Assert.Single(Trace(yaml, "app/host", "198.18.0.12:30080").Endpoints).Pod);
+    }
+
+    [Fact]
+    public void A_local_policy_with_no_usable_endpoint_anywhere_rejects_rather_than_drops()
+    {
+        // Endpoints that are not ready (and not terminating) count as none: kube-proxy rejects, whatever the policy.
+        var notReady = "containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\nstatus: {conditions: [{type: Ready, status: \"False\"}]}";
+        var yaml = Base.Replace("containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}", notReady, StringComparison.Ordinal)
+            .Replace("ports: [{name: http, port: 80, targetPort: http}]", "internalTrafficPolicy: Local\n  ports: [{name: http, port: 80, targetPort: http}]", StringComparison.Ordinal);
+        var result = Trace(yaml, "app/client", "web.app:80");
+        Assert.Equal("rejected", result.Hops.Single(h => h.Stage == "service").Result);
+        Assert.Contains("the connection is rejected", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Node_port_with_cluster_policy_masquerades_traffic_forwarded_to_another_node()
     {
         var yaml = Base + "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
