@@ -91,7 +91,15 @@ internal sealed record FieldTypeError(string Field, string? Value, string Detail
 
     private static FieldTypeError? Describe(YamlNode node, Type? type, string path)
     {
-        if (type is null)
+        // A list or map of the shape the field takes failed for another reason: an alias inside it (*p) is converted
+        // where the collection is set, so the error has the collection's position. Not a field of the wrong type.
+        var rightShape = node switch
+        {
+            YamlSequenceNode => !WrittenAsOneValue(type) && ElementType(type) is not null,
+            YamlMappingNode => !WrittenAsOneValue(type) && ElementType(type) is null,
+            _ => false,
+        };
+        if (type is null || rightShape)
         {
             return null;
         }
@@ -161,7 +169,7 @@ internal sealed record FieldTypeError(string Field, string? Value, string Detail
         type is null ? null : Generic(type, typeof(IDictionary<,>))?.GetGenericArguments()[1];
 
     private static Type? ElementType(Type? type) =>
-        type is null || type == typeof(string) || DictionaryValueType(type) is not null ? null
+        type is null || type == typeof(string) || type == typeof(byte[]) || DictionaryValueType(type) is not null ? null
         : type.IsArray ? type.GetElementType()
         : Generic(type, typeof(IEnumerable<>))?.GetGenericArguments()[0];
 
@@ -170,10 +178,20 @@ internal sealed record FieldTypeError(string Field, string? Value, string Detail
             ? type
             : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == definition);
 
+    /// <summary>
+    /// Types read from one YAML scalar: <see cref="IsScalar"/>'s, and KubernetesClient's own (an int-or-string, a quantity,
+    /// base64 bytes), whose type converters refuse a list or map themselves.
+    /// </summary>
+    private static bool WrittenAsOneValue(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type is not null && (IsScalar(type) || type == typeof(IntOrString) || type == typeof(ResourceQuantity) || type == typeof(byte[]));
+    }
+
     /// <summary>Types written as one YAML scalar; <see cref="ScalarFieldGuard"/> refuses a list or map for them.</summary>
     internal static bool IsScalar(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal);
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset);
     }
 }

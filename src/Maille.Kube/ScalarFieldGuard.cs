@@ -5,7 +5,7 @@ using YamlDotNet.Serialization;
 namespace Maille.Kube;
 
 /// <summary>
-/// Refuses a list or a map where a number, boolean or string belongs. Left alone, YamlDotNet reads <c>port: {a: 1}</c>
+/// Refuses a list or a map where a number, boolean, string or time belongs. Left alone, YamlDotNet reads <c>port: {a: 1}</c>
 /// as an object of type <see cref="int"/> with no properties set, that is 0, and the error the user then sees is about
 /// a port 0 they never wrote. Thrown at the collection's start, so <see cref="FieldTypeError"/> finds the field. It
 /// only looks at the current event, so reading valid input costs one type test per list or map.
