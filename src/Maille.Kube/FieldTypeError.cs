@@ -26,8 +26,9 @@ internal sealed record FieldTypeError(string Field, string? Value, string Detail
 
     /// <summary>
     /// The field of <paramref name="root"/> (read into <paramref name="type"/>) whose value starts at <paramref name="at"/>,
-    /// or null when no field's value starts there or the field is not one the type has (a merge key replays its anchor's
-    /// nodes, which may sit under a key the type ignores): the caller then reports what YamlDotNet said.
+    /// or null when no field's value starts there, the field is not one the type has (a merge key replays its anchor's
+    /// nodes, which may sit under a key the type ignores), or the value has the shape its field takes (something inside
+    /// it failed, such as an alias): the caller then reports what YamlDotNet said.
     /// </summary>
     public static FieldTypeError? Find(YamlNode root, Mark at, Type type) => Walk(root, type, "", at.Index);
 
