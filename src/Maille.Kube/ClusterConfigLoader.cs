@@ -16,29 +16,29 @@ internal static class ClusterConfigLoader
     {
         var diagnostics = new List<Diagnostic>();
         ClusterConfigFile file;
-        IFieldLineMap? lines = null;
+        YamlNode? root = null;
+        var configRef = new ObjectRef(ClusterConfig.KindName, null, Path.GetFileName(path));
         try
         {
             var stream = new YamlStream();
             stream.Load(new DepthLimitedParser(text));
-            if (stream.Documents.Count > 0)
-            {
-                lines = new YamlFieldLineMap(stream.Documents[0].RootNode);
-            }
-
+            root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
             file = new DeserializerBuilder()
                 .WithNamingConvention(CamelCaseNamingConvention.Instance)
+                .WithNodeDeserializer(new ScalarFieldGuard(), where => where.OnTop())
                 .Build()
                 .Deserialize<ClusterConfigFile?>(text) ?? new ClusterConfigFile();
         }
         catch (YamlException e)
         {
-            diagnostics.Add(new Diagnostic { Type = FieldErrorType.Invalid, File = path, Line = (int)e.Start.Line, Detail = $"not a valid ClusterConfig: {(e.InnerException ?? e).Message}" });
+            diagnostics.Add(root is not null && FieldTypeError.Find(root, e.Start, typeof(ClusterConfigFile)) is { } field
+                ? Diagnostic.For(FieldErrorType.Invalid, configRef, new SourceLocation(path, 1, new YamlFieldLineMap(root)), field.Field, field.Value, field.Detail)
+                : new Diagnostic { Type = FieldErrorType.Invalid, File = path, Line = (int)e.Start.Line, Detail = $"not a valid ClusterConfig: {(e.InnerException ?? e).Message}" });
             return (null, diagnostics);
         }
 
-        var source = new SourceLocation(path, 1, lines);
-        var errors = new FieldErrors(new ObjectRef(ClusterConfig.KindName, null, Path.GetFileName(path)), source, diagnostics);
+        var source = new SourceLocation(path, 1, root is null ? null : new YamlFieldLineMap(root));
+        var errors = new FieldErrors(configRef, source, diagnostics);
         if (file.Kind != ClusterConfig.KindName)
         {
             errors.Invalid("kind", file.Kind ?? "", $"must be {ClusterConfig.KindName}");

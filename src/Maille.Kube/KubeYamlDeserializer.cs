@@ -14,7 +14,8 @@ namespace Maille.Kube;
 /// <see cref="KubernetesYaml"/> (its non-strict deserializer), but one deserializer per thread. KubernetesYaml
 /// serializes every call behind one lock, because YamlDotNet's deserializers are not thread-safe
 /// (kubernetes-client/csharp#1544); converting a 10,000-object lab on every core needs deserializers that no two
-/// threads share. <c>LargeInputLoadingTests</c> checks that both read the same objects.
+/// threads share. <c>LargeInputLoadingTests</c> checks that both read the same objects. The one deliberate difference:
+/// a list or map where a number, boolean or string belongs is refused (<see cref="ScalarFieldGuard"/>), not read as 0.
 /// </summary>
 internal static class KubeYamlDeserializer
 {
@@ -43,6 +44,7 @@ internal static class KubeYamlDeserializer
             .WithTypeConverter(new ResourceQuantityYamlConverter())
             .WithTypeConverter(new KubernetesDateTimeYamlConverter())
             .WithTypeConverter(new KubernetesDateTimeOffsetYamlConverter())
+            .WithNodeDeserializer(new ScalarFieldGuard(), where => where.OnTop())
             .WithAttemptingUnquotedStringTypeDeserialization()
             .IgnoreUnmatchedProperties();
         foreach (var (type, property, name) in JsonNames.Value)

@@ -185,58 +185,59 @@ internal sealed class ManifestLoader
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
         var nsOrDefault = string.IsNullOrEmpty(ns) ? "default" : ns;
 
+        (Type Type, string Text)? reading = null;
         try
         {
             switch ((group, kind))
             {
                 case ("", "Namespace"):
-                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(source, node, textEnd, objectText), location));
+                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(), location));
                     break;
                 case ("", "Node"):
-                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(source, node, textEnd, objectText), location));
+                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(), location));
                     break;
                 case ("", "Pod"):
-                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(), nsOrDefault, location));
                     break;
                 case ("", "Service"):
-                    _services.Add(_converter.ConvertService(Read<V1Service>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _services.Add(_converter.ConvertService(Read<V1Service>(), nsOrDefault, location));
                     break;
                 case ("", "Secret"):
-                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(), nsOrDefault, location));
                     break;
                 case ("apps", "Deployment"):
-                    var deployment = Read<V1Deployment>(source, node, textEnd, objectText);
+                    var deployment = Read<V1Deployment>();
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("apps", "ReplicaSet"):
-                    var replicaSet = Read<V1ReplicaSet>(source, node, textEnd, objectText);
+                    var replicaSet = Read<V1ReplicaSet>();
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("apps", "StatefulSet"):
-                    var statefulSet = Read<V1StatefulSet>(source, node, textEnd, objectText);
+                    var statefulSet = Read<V1StatefulSet>();
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName, nsOrDefault, location));
                     break;
                 case ("apps", "DaemonSet"):
-                    var daemonSet = Read<V1DaemonSet>(source, node, textEnd, objectText);
+                    var daemonSet = Read<V1DaemonSet>();
                     _workloads.Add(_converter.ConvertWorkload(WorkloadKind.DaemonSet, daemonSet.Metadata, null, daemonSet.Spec?.Selector, daemonSet.Spec?.Template, null, nsOrDefault, location));
                     break;
                 case ("discovery.k8s.io", "EndpointSlice"):
-                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "NetworkPolicy"):
-                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "Ingress"):
-                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(), nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "IngressClass"):
-                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(source, node, textEnd, objectText), location));
+                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(), location));
                     break;
                 case (IPAddressPool.Group, IPAddressPool.KindName):
-                    _addressPools.Add(_converter.ConvertIPAddressPool(Read<MetalLb.IPAddressPoolDocument>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _addressPools.Add(_converter.ConvertIPAddressPool(Read<MetalLb.IPAddressPoolDocument>(), nsOrDefault, location));
                     break;
                 case (IPAddressPool.Group, L2Advertisement.KindName):
-                    _l2Advertisements.Add(_converter.ConvertL2Advertisement(Read<MetalLb.L2AdvertisementDocument>(source, node, textEnd, objectText), nsOrDefault, location));
+                    _l2Advertisements.Add(_converter.ConvertL2Advertisement(Read<MetalLb.L2AdvertisementDocument>(), nsOrDefault, location));
                     break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));
@@ -245,24 +246,35 @@ internal sealed class ManifestLoader
         }
         catch (YamlException e)
         {
-            var errorLine = textEnd is null ? line : line + (int)e.Start.Line - 1;
-            _diagnostics.Add(new Diagnostic
-            {
-                Type = FieldErrorType.Invalid,
-                File = source.Name,
-                Line = errorLine,
-                Object = new ObjectRef(kind, IsClusterScoped(kind) ? null : nsOrDefault, name ?? ""),
-                Detail = $"cannot be read as {apiVersion} {kind}: {InnermostMessage(e)}",
-            });
+            var obj = new ObjectRef(kind, IsClusterScoped(kind) ? null : nsOrDefault, name ?? "");
+            _diagnostics.Add(reading is var (type, text) && Root(text) is { } root && FieldTypeError.Find(root, e.Start, type) is { } field
+                ? Diagnostic.For(FieldErrorType.Invalid, obj, location, field.Field, field.Value, field.Detail)
+                : new Diagnostic
+                {
+                    Type = FieldErrorType.Invalid,
+                    File = source.Name,
+                    Line = textEnd is null ? line : line + (int)e.Start.Line - 1,
+                    Object = obj,
+                    Detail = $"cannot be read as {apiVersion} {kind}: {InnermostMessage(e)}",
+                });
+        }
+
+        // Reads the object into KubernetesClient's typed model, keeping what it read: a value of the wrong type is then
+        // reported on its field, found from the position YamlDotNet's error gives in that text (FieldTypeError).
+        T Read<T>()
+        {
+            var text = ObjectText(source, node, textEnd, objectText);
+            reading = (typeof(T), text);
+            return KubeYamlDeserializer.Deserialize<T>(text);
         }
     }
 
     /// <summary>
-    /// Deserializes one object with KubernetesClient's YAML support. A top-level document is read from its own text
-    /// (so the client's parser reports lines of the user's file); an item of a List is re-emitted on its own first,
-    /// because YamlDotNet does not record where a block collection ends.
+    /// The text one object is deserialized from with KubernetesClient's YAML support. A top-level document is read from
+    /// its own text (so the client's parser reports lines of the user's file); an item of a List is re-emitted on its
+    /// own first, because YamlDotNet does not record where a block collection ends.
     /// </summary>
-    private static T Read<T>(ManifestSource source, YamlNode node, int? textEnd, string? objectText)
+    private static string ObjectText(ManifestSource source, YamlNode node, int? textEnd, string? objectText)
     {
         string text;
         if (objectText is not null)
@@ -286,7 +298,23 @@ internal sealed class ManifestLoader
             text = writer.ToString();
         }
 
-        return KubeYamlDeserializer.Deserialize<T>(text);
+        return text;
+    }
+
+    /// <summary>The tree of an object's text as it was deserialized, so that positions in YamlDotNet's errors are positions in it.</summary>
+    private static YamlNode? Root(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new DepthLimitedParser(text));
+        }
+        catch (YamlException)
+        {
+            return null;
+        }
+
+        return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
     }
 
     internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";

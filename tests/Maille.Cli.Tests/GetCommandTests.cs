@@ -150,6 +150,18 @@ public sealed class GetCommandTests
         Assert.Contains("error: -:8: Service default/web: spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range 30000-32767", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("get svc")]
+    [InlineData("analyze")]
+    public void A_value_of_the_wrong_type_names_file_line_object_and_field_like_any_other_error(string command)
+    {
+        const string yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  ports:\n  - port: eighty\n";
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(yaml, [.. command.Split(' '), "-f", "-"]);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("error: -:6: Service default/web: spec.ports[0].port: Invalid value: \"eighty\": must be an integer\n", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Unknown_kinds_are_reported_as_skipped_not_fatal()
     {

@@ -81,6 +81,29 @@ public sealed class ClusterConfigLoaderTests
     }
 
     [Fact]
+    public void A_value_of_the_wrong_type_names_its_field_with_list_indices_and_gives_no_configuration()
+    {
+        var (count, countLines) = Load("""
+            apiVersion: maille.dev/v1alpha1
+            kind: ClusterConfig
+            nodeCount: three
+            """);
+        var (labels, labelLines) = Load("""
+            apiVersion: maille.dev/v1alpha1
+            kind: ClusterConfig
+            nodes:
+            - name: node-1
+            - name: node-2
+              labels: [edge]
+            """);
+
+        Assert.Null(count);
+        Assert.Equal(["cluster.yaml:3: ClusterConfig cluster.yaml: nodeCount: Invalid value: \"three\": must be an integer"], countLines);
+        Assert.Null(labels);
+        Assert.Equal(["cluster.yaml:6: ClusterConfig cluster.yaml: nodes[1].labels: Invalid value: must be a map, not a list"], labelLines);
+    }
+
+    [Fact]
     public void Every_problem_in_the_file_is_reported_at_once()
     {
         var (config, lines) = Load("""

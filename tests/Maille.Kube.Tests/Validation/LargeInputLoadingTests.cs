@@ -134,6 +134,13 @@ public sealed class LargeInputLoadingTests
             .MakeGenericMethod(type).Invoke(null, [yaml, false]));
         var (actual, actualError) = Read(() => typeof(KubeYamlDeserializer).GetMethod(nameof(KubeYamlDeserializer.Deserialize))!
             .MakeGenericMethod(type).Invoke(null, [yaml]));
+        if (actualError?.Contains(ScalarFieldGuard.Refusal, StringComparison.Ordinal) == true)
+        {
+            // The one deliberate difference (the wrong-type golden cases): a list or map where a number, boolean or
+            // string belongs is refused, where KubernetesClient reads a map as 0 or fails in its own words.
+            return true;
+        }
+
         Assert.Equal(expectedError, actualError);
         return expected is null ? actual is null : k8s.KubernetesJson.Serialize(expected) == k8s.KubernetesJson.Serialize(actual);
     }
