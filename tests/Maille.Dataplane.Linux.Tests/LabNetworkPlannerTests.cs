@@ -98,11 +98,14 @@ public sealed class LabNetworkPlannerTests
     }
 
     [Fact]
-    public void Lab_names_cannot_hold_a_hyphen_so_one_labs_prefix_never_covers_another()
+    public void A_hyphenated_lab_name_is_planned_with_underscores_so_one_labs_prefix_never_covers_another()
     {
-        Assert.False(LabNames.IsValidLab("a-node-x"));
-        Assert.True(LabNames.IsValidLab("a1"));
-        Assert.Throws<ArgumentException>(() => LabNetworkBuilder.Teardown("a-b"));
+        var plan = LabNetworkPlanner.Plan("a-node-x", new LabTopology { Nodes = EquatableArray<LabNode>.Empty, Pods = EquatableArray<LabPod>.Empty });
+
+        Assert.Equal(["maille-a_node_x-underlay", "maille-a_node_x-external"], plan.NamespaceNames);
+        Assert.All(plan.NamespaceNames, name => Assert.Equal("a-node-x", LabNames.LabOf(name)));
+        Assert.Throws<ArgumentException>(() => LabNetworkBuilder.Teardown("a_b"));
+        Assert.Throws<ArgumentException>(() => LabNetworkBuilder.Teardown("-a"));
     }
 
     [Fact]
