@@ -30,11 +30,14 @@ public class LabChangeBenchmarks
     private NodeServicePlan _node1 = null!;
     private EquatableArray<Service> _added;
 
+    /// <summary>A fixed creation time: the lab stamps objects as it accepts them.</summary>
+    private static readonly DateTimeOffset UpAt = new(2026, 12, 5, 18, 0, 0, TimeSpan.Zero);
+
     [GlobalSetup]
     public void Setup()
     {
-        _lab = LabManifests.Parse("lab.yaml", SyntheticLab.Yaml(10_000));
-        _withService = _lab.Apply(ManifestDocument.Parse("added.yaml", SyntheticLab.AddedService("added-1"))).Manifests;
+        _lab = LabManifests.Parse("lab.yaml", SyntheticLab.Yaml(10_000), UpAt);
+        _withService = _lab.Apply(ManifestDocument.Parse("added.yaml", SyntheticLab.AddedService("added-1")), UpAt.AddMinutes(1)).Manifests;
         _withoutPod = _lab.Delete([new ObjectKey("", "Pod", "default", "flip-2")]).Manifests;
         _added = _loads.Load(_withService.Documents.Where(d => d.Key.Name == "added-1")).Manifests.Services;
         _published = Plan(_lab, PriorAllocations.None);

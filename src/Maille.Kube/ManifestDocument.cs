@@ -21,7 +21,10 @@ internal sealed class ManifestDocument
 
     public ObjectKey Key { get; }
 
-    /// <summary>The object's tree. Never changed once the document exists (edits make a new document), which is what lets its text and its loaded objects be kept.</summary>
+    /// <summary>
+    /// The object's tree. Never changed once the document is read (edits make a new document; <see cref="StampCreation"/>
+    /// comes before any read), which is what lets its text and its loaded objects be kept.
+    /// </summary>
     public YamlMappingNode Root { get; }
 
     /// <summary>The file (or request) the object was read from; lines of <see cref="Root"/> are lines there.</summary>
@@ -105,6 +108,30 @@ internal sealed class ManifestDocument
         }
 
         return new ManifestDocument(Key, copy, Source);
+    }
+
+    /// <summary><c>metadata.creationTimestamp</c> as written, or null.</summary>
+    public string? CreationTimestamp =>
+        Root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta
+        && meta.Children.TryGetValue(new YamlScalarNode("creationTimestamp"), out var node) && node is YamlScalarNode { Value: { Length: > 0 } value }
+            ? value
+            : null;
+
+    /// <summary>
+    /// Sets <c>metadata.creationTimestamp</c> (RFC 3339) as the API server stamps an object it creates. Only for a
+    /// document that was just parsed and that nothing has read yet (a lab stamps what it accepts before it compares or
+    /// loads it): the tree is changed in place, so every node keeps its position and errors keep their lines.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The document was already read (its text exists).</exception>
+    public void StampCreation(string timestamp)
+    {
+        if (_yaml is not null)
+        {
+            throw new InvalidOperationException($"{Key} is stamped after it was read");
+        }
+
+        var metadata = (YamlMappingNode)Root.Children[new YamlScalarNode("metadata")];
+        metadata.Children[new YamlScalarNode("creationTimestamp")] = new YamlScalarNode(timestamp) { Style = ScalarStyle.DoubleQuoted };
     }
 
     /// <summary>The object's labels as written.</summary>

@@ -93,6 +93,8 @@ internal static class EndpointSliceBuilder
             Name = $"{service.Name}-{StableHash.Suffix($"{service.QualifiedName}/{portKey}/{chunk}", 5)}",
             Namespace = service.Namespace,
             Labels = Labels.Of((EndpointSlice.ServiceNameLabel, service.Name), (EndpointSlice.ManagedByLabel, ControllerName)),
+            // The EndpointSlice controller makes a Service's slices as soon as the Service exists.
+            CreationTimestamp = service.Meta.CreationTimestamp,
             Source = service.Meta.Source,
         },
         Ports = new(ports),

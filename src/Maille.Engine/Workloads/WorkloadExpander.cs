@@ -89,6 +89,8 @@ internal static class WorkloadExpander
             Namespace = workload.Meta.Namespace,
             Labels = labels,
             Annotations = workload.Template.Annotations,
+            // Made by the workload's controller as soon as the workload exists: its creation time is theirs.
+            CreationTimestamp = workload.Meta.CreationTimestamp,
             Source = workload.Meta.Source,
         },
         Spec = workload.Template.Spec,

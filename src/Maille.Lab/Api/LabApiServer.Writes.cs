@@ -19,7 +19,7 @@ internal sealed partial class LabApiServer
         {
             if (await Documents(http) is { } documents)
             {
-                await Change(http, m => m.Apply(documents));
+                await Change(http, m => m.Apply(documents, TimeProvider.System.GetUtcNow()));
             }
         });
         app.MapPost($"/apis/{MailleGroup}/delete", async (HttpContext http) =>
@@ -195,7 +195,7 @@ internal sealed partial class LabApiServer
             {
                 true when create => throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists"),
                 false when !create => new LabChange(m, [], [key]),
-                _ => m.Apply(documents),
+                _ => m.Apply(documents, TimeProvider.System.GetUtcNow()),
             },
             http.RequestAborted);
         await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);

@@ -84,9 +84,16 @@ internal sealed partial class LabController : IAsyncDisposable
     {
         var reading = Stopwatch.GetTimestamp();
         _config = LoadConfig(_state);
-        _desired = LabManifests.Parse(_state.ManifestsFile, File.ReadAllText(_state.ManifestsFile));
+        var written = File.ReadAllText(_state.ManifestsFile);
+        _desired = LabManifests.Parse(_state.ManifestsFile, written, TimeProvider.System.GetUtcNow());
         var planning = Stopwatch.GetTimestamp();
         var planned = PlanOrThrow(_desired, null, _state.ReadAllocations());
+        if (_desired.Render() is var stamped && stamped != written)
+        {
+            // The objects got their creation time (a first start): the state says so too, for every reader of it.
+            _state.WriteManifests(stamped);
+        }
+
         double readTime = Milliseconds(reading, planning), planTime = Milliseconds(planning, Stopwatch.GetTimestamp());
         LogPlanned(planned.Pods.Count, readTime, planTime);
         var removed = LabNetworkBuilder.Teardown(_state.Lab);

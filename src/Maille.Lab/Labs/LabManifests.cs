@@ -20,21 +20,33 @@ internal sealed class LabManifests
 
     public int Count => _documents.Count;
 
-    public static LabManifests Parse(string file, string text) =>
-        Empty.Apply(ManifestDocument.Parse(file, text)).Manifests;
+    /// <param name="now">The creation time of objects that do not have one (a lab brought up).</param>
+    public static LabManifests Parse(string file, string text, DateTimeOffset now) =>
+        Empty.Apply(ManifestDocument.Parse(file, text), now).Manifests;
 
     /// <summary>The desired state as one multi-document YAML text, in key order, for the lab's state folder.</summary>
     public string Render() => ManifestDocument.RenderInOrder(_documents.Values);
 
     public bool TryGet(ObjectKey key, out ManifestDocument document) => _documents.TryGetValue(key, out document!);
 
-    /// <summary>Creates or replaces each document (the last one wins when the input names an object twice).</summary>
-    public LabChange Apply(IEnumerable<ManifestDocument> documents)
+    /// <summary>
+    /// Creates or replaces each document (the last one wins when the input names an object twice). As the API server
+    /// does, a created object without <c>metadata.creationTimestamp</c> gets <paramref name="now"/>, and a replaced one
+    /// keeps the time it was created at.
+    /// </summary>
+    /// <param name="documents">Documents just parsed, not read yet (<see cref="ManifestDocument.StampCreation"/>).</param>
+    public LabChange Apply(IEnumerable<ManifestDocument> documents, DateTimeOffset now)
     {
         var builder = _documents.ToBuilder();
         var outcomes = new Dictionary<ObjectKey, string>();
+        var created = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var document in documents)
         {
+            if (document.CreationTimestamp is null)
+            {
+                document.StampCreation(builder.TryGetValue(document.Key, out var stored) ? stored.CreationTimestamp ?? created : created);
+            }
+
             var outcome = !_documents.TryGetValue(document.Key, out var existing) ? "created" : existing.SameAs(document) ? "unchanged" : "configured";
             outcomes[document.Key] = outcomes.TryGetValue(document.Key, out var earlier) && earlier == "created" ? "created" : outcome;
             builder[document.Key] = document;

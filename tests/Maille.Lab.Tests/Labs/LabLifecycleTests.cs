@@ -173,7 +173,8 @@ public sealed class LabLifecycleTests
         {
             var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab, "--wait", "30");
             Assert.True(up.ExitCode == 0, up.Stderr);
-            Assert.Matches(@"(?m)^flag\s+1/1\s+Running", MailleProcess.Run("get", "pods", "--lab", lab).Stdout);
+            // AGE: the lab stamped the pod's creation time at up (seconds ago).
+            Assert.Matches(@"(?m)^flag\s+1/1\s+Running\s+0\s+\d+s$", MailleProcess.Run("get", "pods", "--lab", lab).Stdout);
 
             File.Delete(flag);
             Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1")), "flag never became not ready");

@@ -5,6 +5,10 @@ namespace Maille.Lab.Tests.Labs;
 
 public sealed class LabManifestsTests
 {
+    private static readonly DateTimeOffset UpAt = new(2026, 12, 5, 18, 0, 0, TimeSpan.Zero);
+
+    private static readonly DateTimeOffset AppliedAt = UpAt.AddMinutes(90);
+
     private const string Two = """
         apiVersion: v1
         kind: Namespace
@@ -24,7 +28,7 @@ public sealed class LabManifestsTests
     [Fact]
     public void Applying_says_created_configured_or_unchanged_per_object_as_kubectl_does()
     {
-        var lab = LabManifests.Parse("lab.yaml", Two);
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
         var change = lab.Apply(ManifestDocument.Parse("new.yaml", """
             apiVersion: v1
             kind: Pod
@@ -40,7 +44,7 @@ public sealed class LabManifestsTests
             kind: Service
             metadata: {name: web, namespace: shop}
             spec: {selector: {app: web}, ports: [{port: 80}]}
-            """));
+            """), AppliedAt);
 
         Assert.Equal(["pod/web configured", "deployment.apps/api unchanged", "service/web created"], change.Outcomes.Select(o => o.ToString()));
         Assert.Equal(4, change.Manifests.Count);
@@ -50,7 +54,7 @@ public sealed class LabManifestsTests
     [Fact]
     public void Deleting_a_namespace_deletes_what_is_in_it_and_unknown_objects_are_not_found()
     {
-        var lab = LabManifests.Parse("lab.yaml", Two);
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
 
         var change = lab.Delete([new ObjectKey("", "Namespace", "", "shop"), new ObjectKey("", "Pod", "default", "ghost")]);
 
@@ -62,7 +66,7 @@ public sealed class LabManifestsTests
     [Fact]
     public void Labels_are_added_and_removed_and_changing_a_value_needs_overwrite()
     {
-        var lab = LabManifests.Parse("lab.yaml", Two);
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
         var web = new ObjectKey("", "Pod", "shop", "web");
 
         var error = Assert.Throws<InvalidOperationException>(() => lab.Label(web, new Dictionary<string, string?> { ["app"] = "api" }, overwrite: false));
@@ -77,7 +81,7 @@ public sealed class LabManifestsTests
     [Fact]
     public void The_rendered_state_loads_back_into_the_same_objects()
     {
-        var lab = LabManifests.Parse("lab.yaml", Two).Label(new ObjectKey("", "Pod", "shop", "web"), new Dictionary<string, string?> { ["n"] = "0123" }, overwrite: false).Manifests;
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt).Label(new ObjectKey("", "Pod", "shop", "web"), new Dictionary<string, string?> { ["n"] = "0123" }, overwrite: false).Manifests;
 
         var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource("state.yaml", lab.Render())]);
 
@@ -86,5 +90,49 @@ public sealed class LabManifestsTests
         Assert.Equal("0123", pod.Meta.Labels.Get("n"));
         Assert.Equal(80, pod.Spec.Containers[0].Ports[0].Port);
         Assert.Equal(2, Assert.Single(manifests.Workloads).Replicas);
+    }
+
+    [Fact]
+    public void Objects_are_stamped_with_their_creation_time_as_the_api_server_does_and_keep_it_when_replaced()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
+        var change = lab.Apply(ManifestDocument.Parse("new.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
+            spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: old, namespace: shop, creationTimestamp: "2020-01-02T03:04:05Z"}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            """), AppliedAt);
+
+        string? Created(string kind, string ns, string name) => change.Manifests.TryGet(new ObjectKey("", kind, ns, name), out var d) ? d.CreationTimestamp : null;
+        Assert.Equal("2026-12-05T18:00:00Z", Created("Namespace", "", "shop"));  // brought up with the lab
+        Assert.Equal("2026-12-05T18:00:00Z", Created("Pod", "shop", "web"));      // replaced: keeps the time it was created at
+        Assert.Equal("2026-12-05T19:30:00Z", Created("Service", "shop", "web"));  // created now
+        Assert.Equal("2020-01-02T03:04:05Z", Created("Service", "shop", "old"));  // as given
+        Assert.Equal("pod/web configured", change.Outcomes[0].ToString());
+
+        var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource("state.yaml", change.Manifests.Render())]);
+        Assert.DoesNotContain(diagnostics, d => d.IsError);
+        Assert.Equal(AppliedAt, manifests.Services.Single(s => s.Name == "web").Meta.CreationTimestamp);
+    }
+
+    [Fact]
+    public void Applying_the_same_object_again_is_unchanged_though_the_stored_one_carries_its_creation_time()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
+
+        var change = lab.Apply(ManifestDocument.Parse("again.yaml", Two), AppliedAt);
+
+        Assert.All(change.Outcomes, o => Assert.EndsWith(" unchanged", o.ToString(), StringComparison.Ordinal));
+        Assert.All(change.Manifests.Documents, d => Assert.Equal("2026-12-05T18:00:00Z", d.CreationTimestamp));
     }
 }
