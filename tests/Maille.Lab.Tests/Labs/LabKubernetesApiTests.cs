@@ -50,10 +50,35 @@ public sealed class LabKubernetesApiTests : IDisposable
             ["x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c"],
             pods.Items.Where(p => p.Metadata.NamespaceProperty != "kube-system").Select(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Order(StringComparer.Ordinal));
         Assert.Equal("d", created.Metadata.Name);
+        Assert.InRange(created.Metadata.CreationTimestamp!.Value, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
         Assert.Equal(("1", "32"), (version.Major, version.Minor));
         Assert.StartsWith("v1.32.0+maille.", version.GitVersion, StringComparison.Ordinal);
         Assert.True(await LiveLab.WaitForAsync(() => Task.FromResult(seen.Contains((WatchEventType.Added, "d")))), "the watch never reported x/d: " + string.Join(", ", seen));
         Assert.Contains("d", (await client.CoreV1.ListNamespacedPodAsync("x")).Items.Select(p => p.Metadata.Name));
+
+        // Workloads are served too, with the counts their controllers would report and the ReplicaSet a Deployment makes.
+        await client.AppsV1.CreateNamespacedDeploymentAsync(
+            new V1Deployment
+            {
+                Metadata = new V1ObjectMeta { Name = "web" },
+                Spec = new V1DeploymentSpec
+                {
+                    Replicas = 2,
+                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+                    Template = new V1PodTemplateSpec
+                    {
+                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                        Spec = new V1PodSpec { Containers = [new V1Container { Name = "serve", Image = "maille/agnhost", Ports = [new V1ContainerPort { ContainerPort = 80 }] }] },
+                    },
+                },
+            },
+            "x");
+        var deployment = Assert.Single((await client.AppsV1.ListNamespacedDeploymentAsync("x")).Items);
+        var replicaSet = Assert.Single((await client.AppsV1.ListNamespacedReplicaSetAsync("x")).Items);
+        Assert.Equal((2, 2), (deployment.Spec.Replicas, deployment.Status.Replicas));
+        Assert.Equal("Deployment", Assert.Single(replicaSet.Metadata.OwnerReferences).Kind);
+        Assert.StartsWith("web-", replicaSet.Metadata.Name, StringComparison.Ordinal);
+        Assert.Equal(2, (await client.CoreV1.ListNamespacedPodAsync("x")).Items.Count(p => p.Metadata.Name.StartsWith(replicaSet.Metadata.Name + "-", StringComparison.Ordinal)));
 
         Down();
         var after = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
