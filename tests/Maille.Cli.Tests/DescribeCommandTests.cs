@@ -1,5 +1,6 @@
 using Maille.Cli.Output;
 using Maille.Engine.NetworkPolicies;
+using Maille.Kube.Tables;
 using Maille.Model;
 using Maille.TestKit;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Maille.Cli.Input;
 using Maille.Cli.Output;
-using Maille.Engine;
 using Maille.Engine.Workloads;
+using Maille.Engine;
+using Maille.Kube.Tables;
 using Maille.Kube;
 using Maille.Model;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Maille.Cli.Output;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
+using Maille.Kube.Tables;
 using Maille.Lab.Labs;
 
 namespace Maille.Cli.Lab;

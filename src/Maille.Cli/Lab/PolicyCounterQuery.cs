@@ -1,7 +1,8 @@
 using System.Runtime.Versioning;
-using Maille.Engine.NetworkPolicies;
-using Maille.Lab.Api;
 using Maille.Cli.Output;
+using Maille.Engine.NetworkPolicies;
+using Maille.Kube.Tables;
+using Maille.Lab.Api;
 
 namespace Maille.Cli.Lab;
 

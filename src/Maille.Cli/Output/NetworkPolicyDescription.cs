@@ -1,4 +1,5 @@
 using System.Globalization;
+using Maille.Kube.Tables;
 using Maille.Model;
 
 namespace Maille.Cli.Output;

@@ -1,4 +1,5 @@
 using Maille.Engine;
+using Maille.Kube.Tables;
 using Maille.Model;
 
 namespace Maille.Lab.Api;
@@ -8,7 +9,18 @@ namespace Maille.Lab.Api;
 /// with how to write it as a Kubernetes object (only the ones a request selects are written: a GET of one Service
 /// among 10,000 writes one).
 /// </summary>
-internal sealed record ApiResource(string Group, string Version, string Plural, string Kind, bool Namespaced, Func<ClusterState, IEnumerable<(ObjectMeta Meta, Func<object> Write)>> Objects)
+/// <param name="Table">
+/// kubectl's table of the objects that pass the filter, in <paramref name="Objects"/>' order (a row per object), with
+/// the <c>-o wide</c> columns when asked; for <c>as=Table</c> requests (<see cref="TableResponse"/>).
+/// </param>
+internal sealed record ApiResource(
+    string Group,
+    string Version,
+    string Plural,
+    string Kind,
+    bool Namespaced,
+    Func<ClusterState, IEnumerable<(ObjectMeta Meta, Func<object> Write)>> Objects,
+    Func<ResourceTables, Func<ObjectMeta, bool>, bool, KubectlTable> Table)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 }

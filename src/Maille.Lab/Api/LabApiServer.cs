@@ -200,11 +200,25 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
 
         if (IsWatch(http.Request))
         {
-            await Watch(http, resource, ns, name);
+            await Watch(http, resource, ns, name, TableResponse.IsWanted(http.Request.Headers) ? http.Request.Query["includeObject"].ToString() : null);
             return;
         }
 
         var (cluster, resourceVersion) = store.Current;
+        if (TableResponse.IsWanted(http.Request.Headers))
+        {
+            bool Selected(Maille.Model.ObjectMeta meta) => (ns is null || meta.Namespace == ns) && (name is null || meta.Name == name);
+            var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System);
+            if (name is not null && table["rows"]!.AsArray().Count == 0)
+            {
+                await Status(http, 404, "NotFound", $"{resource.Plural} \"{name}\" not found");
+                return;
+            }
+
+            await Json(http, 200, table);
+            return;
+        }
+
         var items = Select(resource, cluster, ns, name).ToList();
         if (name is not null)
         {
@@ -235,8 +249,12 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
             .Where(o => (ns is null || o.Meta.Namespace == ns) && (name is null || o.Meta.Name == name))
             .Select(o => (o.Meta.QualifiedName, JsonNode.Parse(KubernetesJson.Serialize(o.Write()))!));
 
-    /// <summary>Streams one JSON event per line: every current object as ADDED, then the differences at each change.</summary>
-    private async Task Watch(HttpContext http, ApiResource resource, string? ns, string? name)
+    /// <summary>
+    /// Streams one JSON event per line: every current object as ADDED, then the differences at each change. With
+    /// <paramref name="tableObjects"/> (kubectl get -w asked for tables; the value of includeObject), each event's
+    /// object is a Table of that object's one row.
+    /// </summary>
+    private async Task Watch(HttpContext http, ApiResource resource, string? ns, string? name, string? tableObjects)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
@@ -244,30 +262,39 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         try
         {
             var known = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+            var knownRows = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
             // A watch never ends by itself: it ends when the client goes away or the daemon stops.
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
             var cancel = ended.Token;
             while (!cancel.IsCancellationRequested)
             {
-                var now = Select(resource, store.Current.Cluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
+                // Changes are found on the objects themselves (a Table row's AGE changes by itself); a watch that asked
+                // for tables then gets each changed object's row, or for a deleted one the row it had.
+                var (cluster, version) = store.Current;
+                var now = Select(resource, cluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
+                var events = new List<(string Type, string Key, JsonNode Json)>();
                 foreach (var (key, json) in now)
                 {
                     if (!known.TryGetValue(key, out var before))
                     {
-                        await Event(http, "ADDED", json, cancel);
+                        events.Add(("ADDED", key, json));
                     }
                     else if (!JsonNode.DeepEquals(before, json))
                     {
-                        await Event(http, "MODIFIED", json, cancel);
+                        events.Add(("MODIFIED", key, json));
                     }
                 }
 
-                foreach (var (key, json) in known.Where(k => !now.ContainsKey(k.Key)))
+                events.AddRange(known.Where(k => !now.ContainsKey(k.Key)).Select(k => ("DELETED", k.Key, k.Value)));
+                var rows = tableObjects is not null && events.Count > 0 ? TableRows(resource, cluster, version, ns, name, tableObjects) : null;
+                foreach (var (type, key, json) in events)
                 {
-                    await Event(http, "DELETED", json, cancel);
+                    var shown = rows is null ? json : rows.TryGetValue(key, out var row) ? row : knownRows[key];
+                    await Event(http, type, shown, cancel);
                 }
 
                 known = now;
+                knownRows = rows ?? knownRows;
                 await changes.ReadAsync(cancel);
             }
         }
@@ -279,6 +306,13 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         {
             store.Unwatch(changes);
         }
+    }
+
+    /// <summary>Each selected object's one-row Table, by key; rows compare equal when nothing kubectl shows changed.</summary>
+    private static Dictionary<string, JsonNode> TableRows(ApiResource resource, ClusterState cluster, long version, string? ns, string? name, string includeObject)
+    {
+        var (columns, rows) = TableResponse.Rows(resource, cluster, m => (ns is null || m.Namespace == ns) && (name is null || m.Name == name), includeObject, TimeProvider.System);
+        return rows.ToDictionary(r => r.Key, r => (JsonNode)TableResponse.Table((JsonArray)columns.DeepClone(), [r.Row], version), StringComparer.Ordinal);
     }
 
     private static async Task Event(HttpContext http, string type, JsonNode json, CancellationToken cancel)

@@ -100,6 +100,10 @@ public sealed class LabKubernetesApiTests : IDisposable
         var (anonymous, anonymousBody) = await Get(port, authority, null, "/api/v1/pods");
         var (foreign, _) = await Get(port, authority, strangersAdmin, "/api/v1/pods");
         var (allowed, _) = await Get(port, authority, admin, "/api/v1/pods");
+        var (tabled, table) = await Get(port, authority, admin, "/api/v1/namespaces/x/pods", KubectlAccept);
+        var (oneTabled, oneTable) = await Get(port, authority, admin, "/api/v1/namespaces/x/pods/a?includeObject=None", KubectlAccept);
+        var (missingTabled, _) = await Get(port, authority, admin, "/api/v1/namespaces/x/pods/nobody", KubectlAccept);
+        var watched = await FirstWatchEvent(port, authority, admin, "/api/v1/namespaces/x/pods?watch=true", KubectlAccept);
         var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
         var standalone = MailleProcess.Run("kubeconfig", "--lab", lab);
 
@@ -107,6 +111,22 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.Equal("Status", (string?)JsonNode.Parse(anonymousBody)!["kind"]);
         Assert.Equal(HttpStatusCode.Unauthorized, foreign);
         Assert.Equal(HttpStatusCode.OK, allowed);
+
+        // What kubectl get asks for: a Table with maille get's columns (wide ones at priority 1) and each row's metadata.
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound), (tabled, oneTabled, missingTabled));
+        var pods = JsonNode.Parse(table)!;
+        Assert.Equal(("Table", "meta.k8s.io/v1"), ((string?)pods["kind"], (string?)pods["apiVersion"]));
+        Assert.Equal(
+            ["NAME:0", "READY:0", "STATUS:0", "RESTARTS:0", "AGE:0", "IP:1", "NODE:1", "NOMINATED NODE:1", "READINESS GATES:1"],
+            pods["columnDefinitions"]!.AsArray().Select(c => $"{c!["name"]}:{c["priority"]}"));
+        var rows = pods["rows"]!.AsArray();
+        Assert.Equal(["a", "b", "c"], rows.Select(r => (string?)r!["cells"]![0]));
+        Assert.All(rows, r => Assert.Matches(@"^(\d)/\1 Running 0 \d+s 198\.19\.\d+\.\d+ node-\d <none> <none>$", string.Join(" ", r!["cells"]!.AsArray().Skip(1).Select(c => (string?)c))));
+        Assert.All(rows, r => Assert.Equal(("PartialObjectMetadata", "x"), ((string?)r!["object"]!["kind"], (string?)r["object"]!["metadata"]!["namespace"])));
+        var one = Assert.Single(JsonNode.Parse(oneTable)!["rows"]!.AsArray())!;
+        Assert.Equal("a", (string?)one["cells"]![0]);
+        Assert.Null(one["object"]);
+        Assert.Equal(("ADDED", "Table", "a"), ((string?)watched["type"], (string?)watched["object"]!["kind"], (string?)Assert.Single(watched["object"]!["rows"]!.AsArray())!["cells"]![0]));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
         Assert.Equal(["127.0.0.1"], ListeningAddresses(port));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(StateFolder));
@@ -152,10 +172,31 @@ public sealed class LabKubernetesApiTests : IDisposable
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    private static async Task<(HttpStatusCode, string)> Get(int port, X509Certificate2 authority, X509Certificate2? certificate, string path)
+    /// <summary>The first line of a watch (kubectl get -w asks for tables).</summary>
+    private static async Task<JsonNode> FirstWatchEvent(int port, X509Certificate2 authority, X509Certificate2 certificate, string path, string accept)
     {
         using var client = Client(authority, certificate);
-        using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{port}{path}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://127.0.0.1:{port}{path}"));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
+    }
+
+    /// <summary>The Accept header kubectl 1.32 sends for <c>get</c>.</summary>
+    private const string KubectlAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    private static async Task<(HttpStatusCode, string)> Get(int port, X509Certificate2 authority, X509Certificate2? certificate, string path, string? accept = null)
+    {
+        using var client = Client(authority, certificate);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://127.0.0.1:{port}{path}"));
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -164,7 +205,11 @@ public sealed class LabKubernetesApiTests : IDisposable
         using var client = Client(authority, certificate);
         using var content = new StringContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await client.PostAsync(new Uri($"https://127.0.0.1:{port}{path}"), content);
+        // Expect: 100-continue, as kubectl's client sends large bodies: a body over the limit is refused (413) before
+        // it is sent. Without it the server's answer races the upload, and the client can see a broken pipe instead.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"https://127.0.0.1:{port}{path}")) { Content = content };
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
 

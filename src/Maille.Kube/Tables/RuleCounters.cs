@@ -2,7 +2,7 @@ using System.Globalization;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Tables;
 
 /// <summary>A running lab's NetworkPolicy rule counters (summed over its nodes), looked up by policy, direction and rule.</summary>
 internal sealed class RuleCounters(IReadOnlyDictionary<PolicyRuleId, RuleCount> totals)

@@ -1,7 +1,7 @@
 using Maille.Engine;
 using Maille.Model;
 
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Tables;
 
 /// <summary>The rows of <c>maille get</c>, column for column as <c>kubectl get</c> prints them.</summary>
 internal sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock)

@@ -1,7 +1,7 @@
 using Maille.Engine.Workloads;
 using Maille.Model;
 
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Tables;
 
 /// <summary>
 /// The workload tables, columns as kubectl prints them (its printers for apps/v1), with the counts of

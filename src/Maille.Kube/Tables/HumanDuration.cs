@@ -1,4 +1,4 @@
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Tables;
 
 /// <summary>kubectl's AGE format (apimachinery's <c>duration.HumanDuration</c>).</summary>
 internal static class HumanDuration

@@ -1,4 +1,4 @@
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Tables;
 
 /// <summary>
 /// kubectl's plain table: upper-case headers, columns left-aligned and separated by three spaces, no borders
@@ -11,6 +11,11 @@ internal sealed class KubectlTable(IReadOnlyList<string> headers)
     public void Add(params string[] cells) => _rows.Add(cells);
 
     public int Count => _rows.Count;
+
+    public IReadOnlyList<string> Headers => headers;
+
+    /// <summary>The rows, each a cell per header, in the order they were added.</summary>
+    public IReadOnlyList<string[]> Rows => _rows;
 
     public void Write(TextWriter writer)
     {

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using Maille.Engine;
+using Maille.Kube.Tables;
+using Maille.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// The server-side printing kubectl asks for (<c>Accept: application/json;as=Table;v=v1;g=meta.k8s.io</c>): a
+/// <c>meta.k8s.io/v1</c> Table with the columns <c>maille get</c> prints, so <c>kubectl get pods</c> shows READY,
+/// STATUS, RESTARTS and AGE. Columns only <c>-o wide</c> shows have priority 1; NAMESPACE is not a column, kubectl adds
+/// it for <c>-A</c> from each row's object metadata (<c>includeObject=Metadata</c>, the default).
+/// </summary>
+internal static class TableResponse
+{
+    /// <summary>Whether the client asked for a Table (it also accepts plain JSON, which is what it gets otherwise).</summary>
+    public static bool IsWanted(IHeaderDictionary headers) =>
+        headers.Accept.Any(a => a is { } value && value.Contains("as=Table", StringComparison.Ordinal) && value.Contains("g=meta.k8s.io", StringComparison.Ordinal));
+
+    public static JsonObject Write(ApiResource resource, ClusterState cluster, long resourceVersion, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock)
+    {
+        var (columns, rows) = Rows(resource, cluster, selected, includeObject, clock);
+        return Table(columns, new JsonArray([.. rows.Select(r => r.Row)]), resourceVersion);
+    }
+
+    /// <summary>A Table of the given rows (each event of a watch carries one).</summary>
+    public static JsonObject Table(JsonArray columns, JsonArray rows, long resourceVersion) => new()
+    {
+        ["kind"] = "Table",
+        ["apiVersion"] = "meta.k8s.io/v1",
+        ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture) },
+        ["columnDefinitions"] = columns,
+        ["rows"] = rows,
+    };
+
+    /// <summary>The column definitions and each selected object's row, by the object's key (namespace/name).</summary>
+    public static (JsonArray Columns, List<(string Key, JsonObject Row)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock)
+    {
+        var tables = new ResourceTables(cluster, clock);
+        var table = resource.Table(tables, selected, true);
+        var plain = resource.Table(tables, _ => false, false).Headers.ToHashSet(StringComparer.Ordinal);
+        var objects = resource.Objects(cluster).Where(o => selected(o.Meta)).ToList();
+        if (objects.Count != table.Rows.Count)
+        {
+            throw new InvalidOperationException($"{resource.Plural}: {table.Rows.Count} rows for {objects.Count} objects");
+        }
+
+        var columns = new JsonArray([.. table.Headers.Select((header, i) => (JsonNode)new JsonObject
+        {
+            ["name"] = header,
+            ["type"] = "string",
+            ["format"] = i == 0 ? "name" : "",
+            ["description"] = "",
+            ["priority"] = plain.Contains(header) ? 0 : 1,
+        })]);
+        return (columns, [.. table.Rows.Select((cells, i) => (objects[i].Meta.QualifiedName, Row(cells, objects[i].Write, includeObject)))]);
+    }
+
+    /// <summary>A row: its cells and, as asked, nothing, the object's metadata (PartialObjectMetadata) or the object.</summary>
+    private static JsonObject Row(string[] cells, Func<object> write, string? includeObject)
+    {
+        var row = new JsonObject { ["cells"] = new JsonArray([.. cells.Select(c => (JsonNode?)JsonValue.Create(c))]) };
+        if (includeObject is "None")
+        {
+            return row;
+        }
+
+        var json = JsonNode.Parse(KubernetesJson.Serialize(write()))!.AsObject();
+        row["object"] = includeObject is "Object"
+            ? json
+            : new JsonObject { ["kind"] = "PartialObjectMetadata", ["apiVersion"] = "meta.k8s.io/v1", ["metadata"] = json["metadata"]?.DeepClone() };
+        return row;
+    }
+}
