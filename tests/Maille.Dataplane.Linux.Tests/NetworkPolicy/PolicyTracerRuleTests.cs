@@ -1,5 +1,5 @@
 using System.Globalization;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine.ServiceProxy;
 using static Maille.Dataplane.Linux.Tests.NetworkPolicies.TracedCluster;
 

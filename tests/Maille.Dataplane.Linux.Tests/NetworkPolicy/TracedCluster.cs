@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;

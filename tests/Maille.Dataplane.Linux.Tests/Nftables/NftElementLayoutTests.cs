@@ -1,4 +1,4 @@
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Model;
 
 namespace Maille.Dataplane.Linux.Tests.Nftables;

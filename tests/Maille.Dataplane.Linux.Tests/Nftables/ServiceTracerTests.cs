@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.ServiceProxy;
 using Maille.TestKit;
