@@ -1,9 +1,8 @@
-using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.ServiceProxy;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.Nftables;
+namespace Maille.Dataplane.Nftables.Tests.Services;
 
 // Incremental sync, no kernel: a partial change followed by the state's own view of the table must equal a full
 // render of the new plan, and must write only what the changed Service ports own.

@@ -1,7 +1,6 @@
-using Maille.Dataplane.Nftables;
 using Maille.Model;
 
-namespace Maille.Dataplane.Linux.Tests.Nftables;
+namespace Maille.Dataplane.Nftables.Tests;
 
 public sealed class NftElementLayoutTests
 {

@@ -1,8 +1,7 @@
-using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
-using static Maille.Dataplane.Linux.Tests.NetworkPolicies.TracedCluster;
+using static Maille.Dataplane.Nftables.Tests.NetworkPolicies.TracedCluster;
 
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
+namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 
 /// <summary>
 /// The transactions the policy table's state writes between two plans of node-1 of the playground (see

@@ -1,10 +1,8 @@
-using Maille.Dataplane.Nftables;
 using Maille.Engine.ServiceProxy;
 using Maille.Kube;
-using Maille.Model;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.Nftables;
+namespace Maille.Dataplane.Nftables.Tests.Services;
 
 /// <summary>
 /// Golden rulesets: each folder under <c>testassets/nftables</c> holds <c>input.yaml</c> (planned on two nodes) and
@@ -13,26 +11,15 @@ namespace Maille.Dataplane.Linux.Tests.Nftables;
 /// </summary>
 public sealed class ServiceRulesetGoldenTests
 {
-    internal static string GoldenRoot => Path.Combine(Cluster.RepositoryRoot, "tests", "Maille.Dataplane.Linux.Tests", "testassets", "nftables");
+    private static string GoldenRoot => NftablesGoldens.ServiceTables;
 
-    internal static readonly ClusterConfig TwoNodes = ClusterConfig.Default with { NodeCount = 2 };
-
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(GoldenRoot, "*.nft", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(GoldenRoot, file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(GoldenRoot)];
 
     /// <summary>The full-sync transaction of <paramref name="node"/> for the case folder's input.</summary>
     internal static string Render(string caseFolder, string node)
     {
         var yaml = File.ReadAllText(Path.Combine(GoldenRoot, caseFolder, "input.yaml"));
-        var cluster = Cluster.Valid(yaml, TwoNodes);
+        var cluster = Cluster.Valid(yaml, NftablesGoldens.TwoNodes);
         var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
         script.WriteTable(ServiceRulesetBuilder.Build(ServiceProxyPlanner.Plan(cluster, node)));
         return script.ToString();

@@ -1,5 +1,4 @@
 using System.Net;
-using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.LoadBalancing;
 using Maille.Engine.ServiceProxy;
@@ -7,7 +6,7 @@ using Maille.Engine.Trace;
 using Maille.Model;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.Nftables;
+namespace Maille.Dataplane.Nftables.Tests.Services;
 
 // IP plan: node-1..3 198.18.0.11-13 with pods in 198.19.N.0/24; the external client 198.18.0.2; LoadBalancer addresses
 // from the default pool 198.18.0.200-250. Each world (RandomServiceDecisions) has a client pod and a hostNetwork client

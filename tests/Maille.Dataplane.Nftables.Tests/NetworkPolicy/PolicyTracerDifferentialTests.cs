@@ -2,7 +2,7 @@ using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
+namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 
 /// <summary>
 /// The rendered tables, walked by the packet tracer along each connection's path, against

@@ -1,9 +1,8 @@
 using System.Globalization;
-using Maille.Dataplane.Nftables;
 using Maille.Engine.ServiceProxy;
-using static Maille.Dataplane.Linux.Tests.NetworkPolicies.TracedCluster;
+using static Maille.Dataplane.Nftables.Tests.NetworkPolicies.TracedCluster;
 
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
+namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 
 // IP plan (examples/netpol-playground with the default ClusterConfig): node-N 198.18.0.(10+N), pod CIDR 198.19.N.0/24;
 // pods a on node-1 (x/a 198.19.1.2, y/a .3, z/a .4), b on node-2 (198.19.2.x), c on node-3 (198.19.3.x).

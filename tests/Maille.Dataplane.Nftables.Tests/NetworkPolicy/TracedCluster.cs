@@ -1,13 +1,12 @@
 using System.Collections.Frozen;
 using System.Net;
-using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;
 using Maille.Model;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
+namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 
 /// <summary>
 /// A planned cluster with every node's rendered <c>maille-policy</c> table, and a connection's first packet followed

@@ -1,9 +1,8 @@
-using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
+namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 
 /// <summary>
 /// Golden policy tables. Each folder under <c>testassets/netpol</c> holds <c>input.yaml</c> (policies and extra
@@ -15,20 +14,11 @@ namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 /// </summary>
 public sealed class PolicyRulesetGoldenTests
 {
-    private static string GoldenRoot => Path.Combine(Cluster.RepositoryRoot, "tests", "Maille.Dataplane.Linux.Tests", "testassets", "netpol");
+    private static string GoldenRoot => NftablesGoldens.PolicyTables;
 
     private static string Scenarios => Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios");
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(GoldenRoot, "*.nft", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(GoldenRoot, file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(GoldenRoot)];
 
     /// <summary>The full-sync transaction of the golden file's node: <c>CASE/NODE.nft</c> or <c>playground/SCENARIO.nft</c> (node-1).</summary>
     internal static string Render(string goldenFile)

@@ -1,21 +1,19 @@
 using System.Globalization;
 using System.Net;
-using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.ServiceProxy;
 using Maille.TestKit;
 
-namespace Maille.Dataplane.Linux.Tests.Nftables;
+namespace Maille.Dataplane.Nftables.Tests.Services;
 
-// IP plan (testassets/nftables/every-kind): node-1 198.18.0.11, pods 198.19.1.0/24 (web-a .3, old-a .2);
+// IP plan (testassets/services/every-kind): node-1 198.18.0.11, pods 198.19.1.0/24 (web-a .3, old-a .2);
 // node-2 198.18.0.12, pods 198.19.2.0/24 (sick-b .2, web-b .3, web-c .4); external client 198.18.0.2;
 // LoadBalancer IPs 198.18.0.200 (source ranges 198.18.0.0/28) and 198.18.0.201 (Local, endpoint on node-2 only),
 // externalIP 198.18.0.210.
 // Each row walks the rendered table of one node with the packet tracer; endpoints print as pod:port.
 public sealed class ServiceTracerTests
 {
-    private static readonly ClusterState EveryKind = Cluster.Valid(
-        File.ReadAllText(Path.Combine(ServiceRulesetGoldenTests.GoldenRoot, "every-kind", "input.yaml")), ServiceRulesetGoldenTests.TwoNodes);
+    private static readonly ClusterState EveryKind = EveryKindCase.Plan(EveryKindCase.Yaml);
 
     private static readonly Dictionary<string, NftRuleset> Rulesets = EveryKind.Nodes.ToDictionary(
         n => n.Name, n => ServiceRulesetBuilder.Build(ServiceProxyPlanner.Plan(EveryKind, n.Name)), StringComparer.Ordinal);
