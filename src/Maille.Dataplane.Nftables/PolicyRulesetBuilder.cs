@@ -101,7 +101,7 @@ internal static class PolicyRulesetBuilder
         var used = listed.SelectMany(c => c.Rules).SelectMany(r => new[] { r.PeerSet, r.NamedPortSet }).OfType<string>().ToHashSet(StringComparer.Ordinal);
         sets.AddRange(plan.PeerSets.Where(s => used.Contains(s.Name)).Select(s => new NftSet(s.Name, "type ipv4_addr; flags interval", new(s.Members.Select(m => NftElement.Member(AddressRanges.Text(m)))))));
         sets.AddRange(plan.NamedPortSets.Where(s => used.Contains(s.Name)).Select(s => new NftSet(s.Name, "type ipv4_addr . inet_proto . inet_service", new(s.Members.Select(Element)))));
-        return new NftRuleset(Family, Table, new(sets), new(chains)) { Counters = new(plan.CountedRules.Select(r => r.CounterName)) };
+        return new NftRuleset(Family, Table, new(sets), new(chains)) { Counters = new(plan.CountedRules.Select(r => r.CounterName).Order(StringComparer.Ordinal)) };
     }
 
     private static NftChain ForwardChain() => new(Forward, new NftHook("filter", "forward", 0), new[]

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Lab.Policy;
 using Maille.TestKit;
