@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;
@@ -85,7 +86,7 @@ internal static class PolicyApplyMeasurement
             var change = state.Prepare(PolicyRulesetBuilder.Build(plan, foldAbove: foldAbove, cache: folds));
             var rendered = watch.Elapsed;
             watch.Restart();
-            if (change.Apply(context) is { } refused)
+            if (context.RunInOrder(change.Steps) is { } refused)
             {
                 Check(refused.Result);
             }

@@ -8,6 +8,7 @@ using System.Text.Json;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;

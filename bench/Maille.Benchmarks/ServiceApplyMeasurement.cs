@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 
 namespace Maille.Benchmarks;
 

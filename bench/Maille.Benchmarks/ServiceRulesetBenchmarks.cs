@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine.ServiceProxy;
 
 namespace Maille.Benchmarks;

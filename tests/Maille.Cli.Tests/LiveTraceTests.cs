@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Maille.Cli.Lab;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Engine.Trace;

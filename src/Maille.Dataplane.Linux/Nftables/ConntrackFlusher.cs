@@ -1,4 +1,5 @@
 using System.Globalization;
+using Maille.Dataplane.Nftables;
 
 namespace Maille.Dataplane.Linux.Nftables;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Maille.Dataplane.Linux.Interop;
+using Maille.Dataplane.Nftables;
 
 namespace Maille.Dataplane.Linux.Nftables;
 

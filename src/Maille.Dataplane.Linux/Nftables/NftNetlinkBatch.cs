@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Maille.Dataplane.Linux.Netlink;
+using Maille.Dataplane.Nftables;
 using static Maille.Dataplane.Linux.Netlink.RtNetlinkConstants;
 
 namespace Maille.Dataplane.Linux.Nftables;

@@ -1,4 +1,5 @@
 using Maille.Dataplane.Linux.Netlink;
+using Maille.Dataplane.Nftables;
 
 namespace Maille.Dataplane.Linux.Nftables;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.ServiceProxy;
 

@@ -5,7 +5,9 @@ namespace Maille.Engine.ServiceProxy;
 
 /// <summary>
 /// The desired service data plane of one node, as a value: equal plans program equal rules, so "nothing changed" is
-/// one <see cref="object.Equals(object)"/>. Made by <see cref="ServiceProxyPlanner"/>.
+/// one <see cref="object.Equals(object)"/>. Made by <see cref="ServiceProxyPlanner"/>. Backend-neutral: kube-proxy's
+/// decisions per Service port, with no name, chain, map or limit of a data plane (the nftables table is made from it
+/// by Maille.Dataplane.Nftables' <c>ServiceRulesetBuilder</c>).
 /// </summary>
 internal sealed record NodeServicePlan
 {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
 using Maille.Lab.Policy;

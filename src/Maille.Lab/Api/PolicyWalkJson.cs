@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Lab.Labs;
 using Maille.Lab.Policy;
 
@@ -12,7 +12,7 @@ namespace Maille.Lab.Api;
 /// </summary>
 internal static class PolicyWalkJson
 {
-    public static string Table => $"{Dataplane.Linux.Nftables.PolicyRulesetBuilder.Family} {Dataplane.Linux.Nftables.PolicyRulesetBuilder.Table}";
+    public static string Table => $"{Dataplane.Nftables.PolicyRulesetBuilder.Family} {Dataplane.Nftables.PolicyRulesetBuilder.Table}";
 
     /// <summary>One entry per target; empty when the Service rules ended the packet (nothing reaches the forward hook).</summary>
     public static JsonArray Render(IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port, NftTraceResult services)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
@@ -128,7 +129,7 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
             if (change.CommandCount > 0)
             {
                 var applying = Stopwatch.GetTimestamp();
-                if (worker.Invoke(() => change.Apply(context)) is var (step, result))
+                if (worker.Invoke(() => context.RunInOrder(change.Steps)) is var (step, result))
                 {
                     // Earlier steps left a working table, but not the one recorded: the next sync rewrites it whole.
                     state.Reset();

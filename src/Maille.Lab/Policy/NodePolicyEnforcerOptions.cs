@@ -1,4 +1,4 @@
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 
 namespace Maille.Lab.Policy;
 

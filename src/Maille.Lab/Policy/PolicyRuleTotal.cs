@@ -1,3 +1,4 @@
+using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
 
 namespace Maille.Lab.Policy;

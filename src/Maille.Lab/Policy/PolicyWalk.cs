@@ -1,5 +1,5 @@
 using System.Net;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 
 namespace Maille.Lab.Policy;
 

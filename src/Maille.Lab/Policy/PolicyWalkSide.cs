@@ -1,4 +1,4 @@
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 

@@ -4,11 +4,16 @@ using Maille.TestKit;
 
 namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 
-/// <summary>The kernel accepts every golden policy table, applied with libnftables in a scratch namespace.</summary>
+/// <summary>
+/// The kernel accepts every golden policy table, applied with libnftables in a scratch namespace. The tables are the
+/// golden files themselves (tests/Maille.Dataplane.Nftables.Tests checks that the renderer writes exactly them).
+/// </summary>
 public sealed class PolicyRulesetKernelTests
 {
+    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(NftablesGoldens.PolicyTables)];
+
     [SkippableTheory]
-    [MemberData(nameof(PolicyRulesetGoldenTests.Cases), MemberType = typeof(PolicyRulesetGoldenTests))]
+    [MemberData(nameof(Cases))]
     public void TheKernelAcceptsTheGoldenTable(string goldenFile)
     {
         Privileged.Require();
@@ -20,7 +25,7 @@ public sealed class PolicyRulesetKernelTests
             var result = worker.Invoke(() =>
             {
                 using var context = NftContext.Create();
-                var applied = context.Run(PolicyRulesetGoldenTests.Render(goldenFile));
+                var applied = context.Run(File.ReadAllText(Path.Combine(NftablesGoldens.PolicyTables, goldenFile)));
                 return applied.Succeeded ? context.Run("list table ip maille-policy") : applied;
             });
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.ServiceProxy;
 using Maille.Model;

@@ -1,5 +1,5 @@
 using Maille.Dataplane.Linux.Netns;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Lab.Policy;
 using Maille.TestKit;

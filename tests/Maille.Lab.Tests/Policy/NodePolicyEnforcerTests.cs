@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Lab.Policy;
 using Maille.TestKit;
@@ -46,9 +47,9 @@ public sealed class NodePolicyEnforcerTests
         Assert.Equal(2, counter.Packets);   // two connections: each is counted once, by its first packet
         Assert.Null(lab.Enforcers["node-1"].CurrentStatus.LastError);
         var trace = lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 80)!;
-        Assert.Equal(Dataplane.Linux.Nftables.NftTraceVerdict.NotTranslated, trace.Verdict);
+        Assert.Equal(Dataplane.Nftables.NftTraceVerdict.NotTranslated, trace.Verdict);
         Assert.Contains(trace.Steps, s => s.Counter == "ingress/x/allow-y/0");
-        Assert.Equal(Dataplane.Linux.Nftables.NftTraceVerdict.Rejected, lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 81)!.Verdict);
+        Assert.Equal(Dataplane.Nftables.NftTraceVerdict.Rejected, lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 81)!.Verdict);
     }
 
     [SkippableTheory]

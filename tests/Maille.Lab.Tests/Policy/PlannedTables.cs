@@ -1,5 +1,5 @@
 using System.Net;
-using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Policy;

@@ -38,7 +38,7 @@ internal sealed record CompiledRule
     {
         get
         {
-            var text = new StringBuilder(Rule.CounterName);
+            var text = new StringBuilder(Rule.Key);
             text.Append(" port=").Append(PortIndex?.ToString(CultureInfo.InvariantCulture) ?? "any")
                 .Append(" peers=").Append(PeerSet ?? "any")
                 .Append(" protocol=").Append(Protocol?.ToString() ?? "any")

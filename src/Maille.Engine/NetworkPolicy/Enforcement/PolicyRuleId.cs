@@ -13,25 +13,12 @@ internal sealed record PolicyRuleId(string PolicyNamespace, string PolicyName, P
 
     public string DirectionName => Direction == PolicyDirection.Ingress ? "ingress" : "egress";
 
-    /// <summary>nftables object names are at most 255 bytes.</summary>
-    public const int MaxCounterNameLength = 255;
-
     /// <summary>
-    /// A name usable as an nftables object name: <c>ingress/x/allow-80/0</c>. It starts with a letter (nftables
-    /// refuses a leading digit, which namespace and policy names may have) and holds only characters of Kubernetes
-    /// names plus <c>/</c>. The rare name longer than nftables allows (a 253-character policy name) becomes
-    /// <c>ingress/HASH</c>.
+    /// The rule's name, one per rule: <c>ingress/x/allow-80/0</c> (direction, policy namespace and name, rule index). It
+    /// has no length limit; a data plane whose names have one derives its own from it (nftables: Maille.Dataplane.Nftables'
+    /// <c>PolicyCounterNames</c>).
     /// </summary>
-    public string CounterName
-    {
-        get
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"{DirectionName}/{PolicyNamespace}/{PolicyName}/{Rule}");
-            return name.Length <= MaxCounterNameLength
-                ? name
-                : $"{DirectionName}/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))}";
-        }
-    }
+    public string Key => string.Create(CultureInfo.InvariantCulture, $"{DirectionName}/{PolicyNamespace}/{PolicyName}/{Rule}");
 
     public static PolicyRuleId Of(RuleRef rule) => new(rule.PolicyNamespace, rule.PolicyName, rule.Direction, rule.Rule);
 

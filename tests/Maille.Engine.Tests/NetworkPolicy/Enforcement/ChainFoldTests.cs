@@ -98,8 +98,8 @@ public sealed class ChainFoldTests
     private static List<string> Boxes(NodePolicyPlan plan, PolicyChain chain)
     {
         var folded = Fold(plan, chain);
-        return [.. folded.PortBoxes.Select(b => $"box {AddressRanges.Text(b.Peers)} {b.ProtocolText} {b.Ports} {b.Rule.CounterName}"),
-            .. folded.PeerRanges.Select(r => $"range {AddressRanges.Text(r.Peers)} {r.Rule.CounterName}")];
+        return [.. folded.PortBoxes.Select(b => $"box {AddressRanges.Text(b.Peers)} {b.ProtocolText} {b.Ports} {b.Rule.Key}"),
+            .. folded.PeerRanges.Select(r => $"range {AddressRanges.Text(r.Peers)} {r.Rule.Key}")];
     }
 
     private static FoldedChain Fold(NodePolicyPlan plan, PolicyChain chain) =>

@@ -97,8 +97,8 @@ public sealed class NodePolicyPlanTests
         var chain = Assert.Single(plan.Chains);
         Assert.Equal(
             ["ingress/x/allow-b-80/0 port 80 from " + set.Name, "ingress/x/allow-b-81/0 port 81 from " + set.Name],
-            chain.Rules.Select(r => $"{r.Rule.CounterName} port {r.Ports} from {r.PeerSet}"));
-        Assert.Equal(["ingress/x/allow-b-80/0", "ingress/x/allow-b-81/0"], plan.CountedRules.Select(r => r.CounterName));
+            chain.Rules.Select(r => $"{r.Rule.Key} port {r.Ports} from {r.PeerSet}"));
+        Assert.Equal(["ingress/x/allow-b-80/0", "ingress/x/allow-b-81/0"], plan.CountedRules.Select(r => r.Key));
     }
 
     [Fact]

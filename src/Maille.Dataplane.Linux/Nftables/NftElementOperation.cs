@@ -1,4 +1,0 @@
-namespace Maille.Dataplane.Linux.Nftables;
-
-/// <summary>One element command of a script: elements added to (with their values) or deleted from (by key) a named set.</summary>
-internal sealed record NftElementOperation(bool Add, string Set, IReadOnlyList<NftElement> Elements);

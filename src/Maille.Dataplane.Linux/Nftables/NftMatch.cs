@@ -1,7 +1,0 @@
-namespace Maille.Dataplane.Linux.Nftables;
-
-/// <summary>One condition of a rule. Rendered by <see cref="Text"/>, evaluated by <see cref="NftPacketTracer"/>.</summary>
-internal abstract record NftMatch
-{
-    public abstract string Text { get; }
-}

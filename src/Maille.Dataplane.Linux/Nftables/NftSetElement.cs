@@ -1,4 +1,0 @@
-namespace Maille.Dataplane.Linux.Nftables;
-
-/// <summary>An element together with the name of the set or map it belongs to.</summary>
-internal sealed record NftSetElement(string Set, NftElement Element);

@@ -1,0 +1,11 @@
+namespace Maille.Dataplane.Nftables;
+
+/// <summary>nftables verdicts the service rules use.</summary>
+internal enum NftVerdictKind
+{
+    Accept,
+    Drop,
+    Return,
+    Jump,
+    Goto,
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using Maille.Engine.NetworkPolicies;
+using Maille.Model;
+
+namespace Maille.Dataplane.Nftables;
+
+/// <summary>
+/// Turns a node's <see cref="NodePolicyPlan"/> into its <c>table ip maille-policy</c>. Pure. Layout (see
+/// docs/networkpolicy-dataplane.md):
+/// <list type="bullet">
+/// <item><c>forward</c>, a filter chain on the forward hook at priority 0 (after prerouting's DNAT at -100, before
+/// postrouting's masquerade at 100): established and related packets pass; a pod reaching itself through a Service
+/// passes (<c>self</c>); the source pod's egress chain, then the destination pod's ingress chain, through the verdict
+/// maps <c>egress-pods</c> and <c>ingress-pods</c> (pod IP : jump chain), which hold only isolated pods;</item>
+/// <item>one chain per isolation group (<c>ingress-HASH</c>, <c>egress-HASH</c>), in one of two shapes. A chain of at
+/// most <c>foldAbove</c> compiled rules lists them: each counts into its policy rule's named counter and returns, using
+/// the interval sets <c>peers-HASH</c> of peer addresses and the sets <c>ports-HASH</c> of (address, protocol, port)
+/// for egress named ports. A longer chain is folded (<see cref="ChainFold"/>): one lookup of (peer address,
+/// protocol, destination port) in the object map of the chain's own name for its rules with ports, then one of the
+/// peer address in the map <c>NAME-any</c> for its rules without ports; their disjoint elements name the counter of
+/// the first rule that allows each box, so a first packet meets at most three rules however many the policies have;</item>
+/// <item>in both shapes what no rule allows meets the chain's last rule, which denies.</item>
+/// </list>
+/// Sets are named by definition and maps after their chains, which are named by content, so a relabelled or new pod
+/// changes elements only, never a chain. Traffic between a node and its own pods never crosses the forward hook (it
+/// is the node's input and output), so it is always allowed without a rule.
+/// </summary>
+internal static class PolicyRulesetBuilder
+{
+    public const string Family = "ip";
+    public const string Table = "maille-policy";
+
+    public const string Forward = "forward";
+    public const string IngressPods = "ingress-pods";
+    public const string EgressPods = "egress-pods";
+    public const string Self = "self";
+
+    /// <summary>nftables refuses longer rule comments.</summary>
+    public const int MaxCommentLength = 128;
+
+    /// <summary>The type of a folded chain's map of rules with ports: peer address, protocol and destination port ranges to a counter.</summary>
+    public const string PortMapDeclaration = "type ipv4_addr . inet_proto . inet_service : counter; flags interval";
+
+    /// <summary>The type of a folded chain's map of rules without ports: peer address ranges to a counter.</summary>
+    public const string PeerMapDeclaration = "type ipv4_addr : counter; flags interval";
+
+    /// <summary>Appended to a folded chain's name, the name of its map of rules without ports.</summary>
+    public const string PeerMapSuffix = "-any";
+
+    private static readonly EquatableArray<NftField> Source = new[] { NftField.SourceAddress };
+    private static readonly EquatableArray<NftField> Destination = new[] { NftField.DestinationAddress };
+
+    /// <summary>What an ingress chain looks up: the source (the peer), protocol and port.</summary>
+    private static readonly EquatableArray<NftField> IngressKey = new[] { NftField.SourceAddress, NftField.Protocol, NftField.DestinationPort };
+
+    /// <summary>What an egress chain looks up: the destination (the peer), protocol and port.</summary>
+    private static readonly EquatableArray<NftField> EgressKey = NftFields.ServiceKey;
+
+    /// <summary>
+    /// Chains of more compiled rules than this are folded into one lookup by default. Below it the rules are walked,
+    /// which costs a first packet about 0.14 µs a rule on this machine (docs/benchmarks.md), while folding copies the
+    /// chain's peers into its own map (sets are shared between chains).
+    /// </summary>
+    public const int DefaultFoldAbove = 32;
+
+    /// <summary>
+    /// The table for <paramref name="plan"/>. With a <paramref name="cache"/> (one per node, kept between builds) a
+    /// folded map is folded again only when its chain or the members of its sets changed; the table is the same.
+    /// </summary>
+    public static NftRuleset Build(NodePolicyPlan plan, PolicyDeniedAction denied = PolicyDeniedAction.Reject, int foldAbove = DefaultFoldAbove, PolicyFoldCache? cache = null)
+    {
+        var sets = new List<NftSet>
+        {
+            new(Self, "type ipv4_addr . ipv4_addr", new(plan.Pods.Select(p => NftElement.Member(p.Address.ToString(), p.Address.ToString())))),
+            new(IngressPods, "type ipv4_addr : verdict", PodMap(plan, p => p.IngressChain)),
+            new(EgressPods, "type ipv4_addr : verdict", PodMap(plan, p => p.EgressChain)),
+        };
+
+        var peerSets = plan.PeerSets.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var namedPortSets = plan.NamedPortSets.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var chains = new List<NftChain> { ForwardChain() };
+        var listed = new List<PolicyChain>();
+        foreach (var chain in plan.Chains)
+        {
+            if (chain.Rules.Count > foldAbove)
+            {
+                IReadOnlyList<NftSet> Fold() => FoldedMaps(chain, ChainFold.Fold(chain, peerSets, namedPortSets));
+                sets.AddRange(cache is null ? Fold() : cache.Get(chain, peerSets, namedPortSets, Fold));
+                chains.Add(FoldedChain(chain, denied));
+            }
+            else
+            {
+                listed.Add(chain);
+                chains.Add(ListedChain(chain, denied));
+            }
+        }
+
+        cache?.Retain(plan.Chains.Where(c => c.Rules.Count > foldAbove).Select(c => c.Name));
+
+        // Only the sets a listed chain names: a folded chain holds its peers in its own map.
+        var used = listed.SelectMany(c => c.Rules).SelectMany(r => new[] { r.PeerSet, r.NamedPortSet }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        sets.AddRange(plan.PeerSets.Where(s => used.Contains(s.Name)).Select(s => new NftSet(s.Name, "type ipv4_addr; flags interval", new(s.Members.Select(m => NftElement.Member(AddressRanges.Text(m)))))));
+        sets.AddRange(plan.NamedPortSets.Where(s => used.Contains(s.Name)).Select(s => new NftSet(s.Name, "type ipv4_addr . inet_proto . inet_service", new(s.Members.Select(Element)))));
+        return new NftRuleset(Family, Table, new(sets), new(chains)) { Counters = new(plan.CountedRules.Select(r => r.CounterName).Order(StringComparer.Ordinal)) };
+    }
+
+    private static NftChain ForwardChain() => new(Forward, new NftHook("filter", "forward", 0), new[]
+    {
+        NftRule.Of(new NftValueMatch(NftField.ConntrackState, "established,related"), Verdict(NftVerdict.Accept), "replies and related packets of allowed connections"),
+        NftRule.Of(new NftSetMatch(new[] { NftField.SourceAddress, NftField.DestinationAddress }, Self), Verdict(NftVerdict.Accept), "a pod reaching itself through a Service"),
+        NftRule.Of(new NftVerdictMapStatement(Source, EgressPods), "egress of the source pod, if isolated"),
+        NftRule.Of(new NftVerdictMapStatement(Destination, IngressPods), "ingress of the destination pod, if isolated"),
+    });
+
+    /// <summary>Each compiled rule allows (counts and returns to <c>forward</c>); what none allows is denied.</summary>
+    private static NftChain ListedChain(PolicyChain chain, PolicyDeniedAction denied)
+    {
+        var rules = chain.Rules.Select(r => Rule(chain.Direction, r)).ToList();
+        rules.Add(Deny(chain, denied));
+        return new NftChain(chain.Name, null, new(rules));
+    }
+
+    /// <summary>
+    /// Up to three rules: the rules with ports as one lookup in the map of the chain's name, then the rules without ports
+    /// as one lookup in its <c>-any</c> map (each gives the rule that allows the packet, which counts it and returns);
+    /// what neither holds is denied. A map exists when the chain has rules of its kind, whatever the pods.
+    /// </summary>
+    private static NftChain FoldedChain(PolicyChain chain, PolicyDeniedAction denied)
+    {
+        var policies = string.Join(", ", chain.Policies);
+        var ingress = chain.Direction == PolicyDirection.Ingress;
+        var rules = new List<NftRule>();
+        if (chain.Rules.Any(HasPorts))
+        {
+            rules.Add(new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterMapStatement(ingress ? IngressKey : EgressKey, chain.Name), Verdict(NftVerdict.Return) },
+                Comment($"rules with ports of {policies}: the first that allows it counts it")));
+        }
+
+        if (!chain.Rules.All(HasPorts))
+        {
+            rules.Add(new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterMapStatement(ingress ? Source : Destination, chain.Name + PeerMapSuffix), Verdict(NftVerdict.Return) },
+                Comment($"rules without ports of {policies}: the first that allows the peer counts it")));
+        }
+
+        rules.Add(Deny(chain, denied));
+        return new NftChain(chain.Name, null, new(rules));
+    }
+
+    /// <summary>The maps of a folded chain, as <see cref="FoldedChain(PolicyChain, PolicyDeniedAction)"/> looks them up.</summary>
+    private static List<NftSet> FoldedMaps(PolicyChain chain, FoldedChain folded)
+    {
+        var maps = new List<NftSet>(2);
+        if (chain.Rules.Any(HasPorts))
+        {
+            maps.Add(new NftSet(chain.Name, PortMapDeclaration, new(folded.PortBoxes.Select(Element))));
+        }
+
+        if (!chain.Rules.All(HasPorts))
+        {
+            maps.Add(new NftSet(chain.Name + PeerMapSuffix, PeerMapDeclaration, new(folded.PeerRanges.Select(r => new NftElement(AddressRanges.Text(r.Peers), Data: Quoted(r.Rule))))));
+        }
+
+        return maps;
+    }
+
+    /// <summary>A rule with a protocol or a named port; the others match every protocol and port.</summary>
+    private static bool HasPorts(CompiledRule rule) => rule.Protocol is not null || rule.NamedPortSet is not null;
+
+    private static NftRule Deny(PolicyChain chain, PolicyDeniedAction denied)
+    {
+        var deny = denied == PolicyDeniedAction.Reject ? (NftStatement)new NftRejectStatement(false, "admin-prohibited") : Verdict(NftVerdict.Drop);
+        return new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterStatement(), deny }, Comment($"no rule of {string.Join(", ", chain.Policies)} allows it"));
+    }
+
+    private static NftRule Rule(PolicyDirection direction, CompiledRule rule)
+    {
+        var matches = new List<NftMatch>();
+        if (rule.PeerSet is { } peers)
+        {
+            matches.Add(new NftSetMatch(direction == PolicyDirection.Ingress ? Source : Destination, peers));
+        }
+
+        if (rule.Protocol is { } protocol)
+        {
+            matches.Add(new NftValueMatch(NftField.Protocol, ProtocolName(protocol)));
+        }
+
+        if (rule.Ports is { } ports)
+        {
+            matches.Add(new NftValueMatch(NftField.DestinationPort, ports.ToString()));
+        }
+
+        if (rule.NamedPortSet is { } named)
+        {
+            matches.Add(new NftSetMatch(NftFields.ServiceKey, named));
+        }
+
+        return new NftRule(new(matches), new NftStatement[] { new NftCounterStatement(rule.Rule.CounterName), Verdict(NftVerdict.Return) }, Comment(rule.Description));
+    }
+
+    private static NftElement Element(NamedPortTarget target) =>
+        NftElement.Member(target.Address.ToString(), ProtocolName(target.Protocol), target.Port.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A folded box as a map element: <c>198.19.1.0/24 . tcp . 80 : "ingress/x/allow/0"</c>.</summary>
+    private static NftElement Element(FoldedElement box) =>
+        new(string.Join(NftElement.Separator, AddressRanges.Text(box.Peers), box.ProtocolText, box.Ports.ToString()), Data: Quoted(box.Rule));
+
+    /// <summary>An object map's data: the quoted name of the rule's counter.</summary>
+    private static string Quoted(PolicyRuleId rule) => $"\"{rule.CounterName}\"";
+
+    private static EquatableArray<NftElement> PodMap(NodePolicyPlan plan, Func<LocalPodPolicy, string?> chain) =>
+        new(plan.Pods.Where(p => chain(p) is not null).Select(p => new NftElement(p.Address.ToString(), Verdict: NftVerdict.Jump(chain(p)!))));
+
+    internal static string ProtocolName(Protocol protocol) => protocol.ToString().ToLowerInvariant();
+
+    private static string Comment(string text) => text.Length <= MaxCommentLength ? text : text[..(MaxCommentLength - 3)] + "...";
+
+    private static NftVerdictStatement Verdict(NftVerdict verdict) => new(verdict);
+}

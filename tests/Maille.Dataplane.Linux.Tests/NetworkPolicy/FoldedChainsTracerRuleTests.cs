@@ -1,4 +1,0 @@
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
-
-/// <summary>The reference rules traced through tables whose policy chains are all folded into one map lookup.</summary>
-public sealed class FoldedChainsTracerRuleTests() : PolicyTracerRuleTests(0);

@@ -1,4 +1,0 @@
-namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
-
-/// <summary>The reference rules traced through tables whose policy chains all list their rules, walked one by one.</summary>
-public sealed class ListedChainsTracerRuleTests() : PolicyTracerRuleTests(int.MaxValue);

@@ -1,0 +1,63 @@
+using Maille.Engine.NetworkPolicies;
+using Maille.Kube;
+using Maille.TestKit;
+
+namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
+
+/// <summary>
+/// Golden policy tables. Each folder under <c>testassets/netpol</c> holds <c>input.yaml</c> (policies and extra
+/// objects, planned together with examples/netpol-playground/pods.yaml on three nodes) and one <c>NODE.nft</c> per
+/// node: the exact full-sync transaction that node applies, with chains folded as the enforcer does by default; in the
+/// <c>folded</c> folder every chain is folded. <c>testassets/netpol/playground</c> holds node-1's table for each
+/// playground scenario. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change,
+/// and read the diff.
+/// </summary>
+public sealed class PolicyRulesetGoldenTests
+{
+    private static string GoldenRoot => NftablesGoldens.PolicyTables;
+
+    private static string Scenarios => Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios");
+
+    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(GoldenRoot)];
+
+    /// <summary>The full-sync transaction of the golden file's node: <c>CASE/NODE.nft</c> or <c>playground/SCENARIO.nft</c> (node-1).</summary>
+    internal static string Render(string goldenFile)
+    {
+        var folder = Path.GetDirectoryName(goldenFile)!;
+        var name = Path.GetFileNameWithoutExtension(goldenFile);
+        var (policies, node) = folder == "playground"
+            ? (File.ReadAllText(Path.Combine(Scenarios, name + ".yaml")), "node-1")
+            : (File.ReadAllText(Path.Combine(GoldenRoot, folder, "input.yaml")), name);
+        var result = Cluster.Plan([new ManifestSource("pods.yaml", TracedCluster.PlaygroundPods), new ManifestSource("input.yaml", policies)]);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
+        var foldAbove = folder == "folded" ? 0 : PolicyRulesetBuilder.DefaultFoldAbove;
+        script.WriteTable(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(result.Cluster!, node), foldAbove: foldAbove));
+        return script.ToString();
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TheRenderedTableMatchesTheGoldenFile(string goldenFile)
+    {
+        var path = Path.Combine(GoldenRoot, goldenFile);
+        var actual = Render(goldenFile);
+        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, actual);
+            return;
+        }
+
+        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+    }
+
+    [Fact]
+    public void EveryPlaygroundScenarioAndNodeHasAGoldenTable()
+    {
+        var expected = Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.Combine("playground", Path.GetFileNameWithoutExtension(f) + ".nft"))
+            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft"])
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, Directory.EnumerateFiles(GoldenRoot, "*.nft", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(GoldenRoot, f)).Order(StringComparer.Ordinal));
+    }
+}

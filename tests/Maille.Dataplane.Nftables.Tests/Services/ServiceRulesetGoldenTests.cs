@@ -1,0 +1,48 @@
+using Maille.Engine.ServiceProxy;
+using Maille.Kube;
+using Maille.TestKit;
+
+namespace Maille.Dataplane.Nftables.Tests.Services;
+
+/// <summary>
+/// Golden rulesets: each folder under <c>testassets/nftables</c> holds <c>input.yaml</c> (planned on two nodes) and
+/// one <c>NODE.nft</c> per node with the exact full-sync transaction that node applies. Run with
+/// <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change, and read the diff.
+/// </summary>
+public sealed class ServiceRulesetGoldenTests
+{
+    private static string GoldenRoot => NftablesGoldens.ServiceTables;
+
+    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(GoldenRoot)];
+
+    /// <summary>The full-sync transaction of <paramref name="node"/> for the case folder's input.</summary>
+    internal static string Render(string caseFolder, string node)
+    {
+        var yaml = File.ReadAllText(Path.Combine(GoldenRoot, caseFolder, "input.yaml"));
+        var cluster = Cluster.Valid(yaml, NftablesGoldens.TwoNodes);
+        var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
+        script.WriteTable(ServiceRulesetBuilder.Build(ServiceProxyPlanner.Plan(cluster, node)));
+        return script.ToString();
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_rendered_ruleset_matches_the_golden_file(string goldenFile)
+    {
+        var path = Path.Combine(GoldenRoot, goldenFile);
+        var actual = Render(Path.GetDirectoryName(goldenFile)!, Path.GetFileNameWithoutExtension(goldenFile));
+        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, actual);
+            return;
+        }
+
+        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+    }
+
+    [Fact]
+    public void There_are_golden_rulesets()
+    {
+        Assert.NotEmpty(Cases());
+    }
+}
