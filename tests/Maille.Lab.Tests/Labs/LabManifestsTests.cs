@@ -25,26 +25,29 @@ public sealed class LabManifestsTests
         spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
         """;
 
+    /// <summary>Against <see cref="Two"/>: the pod relabeled, the Deployment as it was, a Service new.</summary>
+    private const string Changes = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
+        spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec: {selector: {app: web}, ports: [{port: 80}]}
+        """;
+
     [Fact]
     public void Applying_says_created_configured_or_unchanged_per_object_as_kubectl_does()
     {
         var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
-        var change = lab.Apply(ManifestDocument.Parse("new.yaml", """
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
-            spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: api}
-            spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: web, namespace: shop}
-            spec: {selector: {app: web}, ports: [{port: 80}]}
-            """), AppliedAt);
+        var change = lab.Apply(ManifestDocument.Parse("new.yaml", Changes), AppliedAt);
 
         Assert.Equal(["pod/web configured", "deployment.apps/api unchanged", "service/web created"], change.Outcomes.Select(o => o.ToString()));
         Assert.Equal(4, change.Manifests.Count);
@@ -96,16 +99,7 @@ public sealed class LabManifestsTests
     public void Objects_are_stamped_with_their_creation_time_as_the_api_server_does_and_keep_it_when_replaced()
     {
         var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
-        var change = lab.Apply(ManifestDocument.Parse("new.yaml", """
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
-            spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: web, namespace: shop}
-            spec: {selector: {app: web}, ports: [{port: 80}]}
+        var change = lab.Apply(ManifestDocument.Parse("new.yaml", Changes + "\n" + """
             ---
             apiVersion: v1
             kind: Service
