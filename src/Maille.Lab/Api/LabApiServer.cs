@@ -263,6 +263,16 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         {
             var known = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
             var knownRows = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+            var (startCluster, startVersion) = store.Current;
+            if (long.TryParse(http.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) && from == startVersion)
+            {
+                // A watch from the version the client just listed (kubectl get -w, an informer) starts from that state,
+                // so its objects are not sent again. From any other version every current object comes as ADDED: the
+                // lab keeps no history to replay, and informers take that as a resync.
+                known = Select(resource, startCluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
+                knownRows = tableObjects is null ? knownRows : TableRows(resource, startCluster, startVersion, ns, name, tableObjects);
+            }
+
             // A watch never ends by itself: it ends when the client goes away or the daemon stops.
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
             var cancel = ended.Token;

@@ -104,6 +104,13 @@ public sealed class LabKubernetesApiTests : IDisposable
         var (oneTabled, oneTable) = await Get(port, authority, admin, "/api/v1/namespaces/x/pods/a?includeObject=None", KubectlAccept);
         var (missingTabled, _) = await Get(port, authority, admin, "/api/v1/namespaces/x/pods/nobody", KubectlAccept);
         var watched = await FirstWatchEvent(port, authority, admin, "/api/v1/namespaces/x/pods?watch=true", KubectlAccept);
+
+        // A watch from the version just listed starts there: its first event is the next change, not the pods again.
+        var listed = JsonNode.Parse((await Get(port, authority, admin, "/api/v1/namespaces/x/pods")).Item2)!["metadata"]!["resourceVersion"]!.ToString();
+        var next = FirstWatchEvent(port, authority, admin, $"/api/v1/namespaces/x/pods?watch=true&resourceVersion={listed}", "application/json");
+        await Task.Delay(1000);   // the watch is connected and has read its starting state by then
+        var podE = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"e\"},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}");
+        var afterList = await next;
         var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
         var standalone = MailleProcess.Run("kubeconfig", "--lab", lab);
 
@@ -127,6 +134,8 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.Equal("a", (string?)one["cells"]![0]);
         Assert.Null(one["object"]);
         Assert.Equal(("ADDED", "Table", "a"), ((string?)watched["type"], (string?)watched["object"]!["kind"], (string?)Assert.Single(watched["object"]!["rows"]!.AsArray())!["cells"]![0]));
+        Assert.Equal(HttpStatusCode.Created, podE);
+        Assert.Equal(("ADDED", "e"), ((string?)afterList["type"], (string?)afterList["object"]!["metadata"]!["name"]));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
         Assert.Equal(["127.0.0.1"], ListeningAddresses(port));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(StateFolder));
