@@ -15,7 +15,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Node",
-        Metadata = Meta(node.Meta),
+        Metadata = Meta("Node", node.Meta),
         Spec = new V1NodeSpec
         {
             PodCIDR = node.PodCidr?.ToString(),
@@ -33,7 +33,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Namespace",
-        Metadata = Meta(ns.Meta),
+        Metadata = Meta("Namespace", ns.Meta),
         Status = new V1NamespaceStatus { Phase = "Active" },
     };
 
@@ -41,7 +41,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Pod",
-        Metadata = Meta(pod.Meta, pod.Owner),
+        Metadata = Meta("Pod", pod.Meta, pod.Owner),
         Spec = Write(pod.Spec),
         Status = new V1PodStatus
         {
@@ -57,7 +57,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = Meta(service.Meta),
+        Metadata = Meta("Service", service.Meta),
         Spec = new V1ServiceSpec
         {
             Type = service.Type.ToString(),
@@ -101,7 +101,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "discovery.k8s.io/v1",
         Kind = "EndpointSlice",
-        Metadata = Meta(slice.Meta),
+        Metadata = Meta("EndpointSlice", slice.Meta),
         AddressType = slice.AddressType,
         Ports = slice.Ports.IsEmpty ? null : [.. slice.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol.ToString(), AppProtocol = p.AppProtocol })],
         Endpoints = [.. slice.Endpoints.Select(e => new V1Endpoint
@@ -119,7 +119,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "NetworkPolicy",
-        Metadata = Meta(policy.Meta),
+        Metadata = Meta("NetworkPolicy", policy.Meta),
         Spec = new V1NetworkPolicySpec
         {
             PodSelector = Write(policy.PodSelector),
@@ -133,7 +133,7 @@ internal static class KubeObjectWriter
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "Ingress",
-        Metadata = Meta(ingress.Meta),
+        Metadata = Meta("Ingress", ingress.Meta),
         Spec = new V1IngressSpec
         {
             IngressClassName = ingress.IngressClassName,
@@ -159,7 +159,7 @@ internal static class KubeObjectWriter
     /// <summary>A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1), with the counts its controller would report.</summary>
     public static object Write(Workload workload, WorkloadStatus counts)
     {
-        var meta = Meta(workload.Meta, workload.Owner);
+        var meta = Meta(workload.Kind.ToString(), workload.Meta, workload.Owner);
         var selector = Write(workload.Selector ?? LabelSelector.Everything);
         var template = new V1PodTemplateSpec
         {
@@ -248,15 +248,18 @@ internal static class KubeObjectWriter
         Ports = container.Ports.IsEmpty ? null : [.. container.Ports.Select(p => new V1ContainerPort { ContainerPort = p.Port, HostPort = p.HostPort, Name = p.Name, Protocol = p.Protocol.ToString() })],
     };
 
-    private static V1ObjectMeta Meta(ObjectMeta meta, OwnerRef? owner = null) => new()
+    /// <param name="owner">The controller that made the object; it was created at the same time (its pods and
+    /// ReplicaSets take a workload's creation time), which its uid is derived from.</param>
+    private static V1ObjectMeta Meta(string kind, ObjectMeta meta, OwnerRef? owner = null) => new()
     {
         Name = meta.Name,
         NamespaceProperty = meta.Namespace,
+        Uid = meta.Uid ?? ObjectUid.Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp),
         Labels = meta.Labels.Count == 0 ? null : meta.Labels.ToDictionary(),
         Annotations = meta.Annotations.Count == 0 ? null : meta.Annotations.ToDictionary(),
         DeletionTimestamp = meta.DeletionTimestamp?.UtcDateTime,
         CreationTimestamp = meta.CreationTimestamp?.UtcDateTime,
-        OwnerReferences = owner is null ? null : [new V1OwnerReference { ApiVersion = "apps/v1", Kind = owner.Kind, Name = owner.Name, Uid = "", Controller = true }],
+        OwnerReferences = owner is null ? null : [new V1OwnerReference { ApiVersion = "apps/v1", Kind = owner.Kind, Name = owner.Name, Uid = ObjectUid.Of(owner.Kind, meta.Namespace, owner.Name, meta.CreationTimestamp), Controller = true }],
     };
 
     private static Dictionary<string, string> ToDictionary(this Labels labels) => labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);

@@ -25,6 +25,7 @@ internal sealed partial class ModelConverter(List<Diagnostic> diagnostics)
         Annotations = Labels.From(meta?.Annotations),
         DeletionTimestamp = meta?.DeletionTimestamp is { } deleted ? new DateTimeOffset(DateTime.SpecifyKind(deleted, DateTimeKind.Utc)) : null,
         CreationTimestamp = meta?.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+        Uid = string.IsNullOrEmpty(meta?.Uid) ? null : meta.Uid,
         Source = source,
     };
 

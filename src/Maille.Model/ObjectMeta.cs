@@ -37,6 +37,9 @@ internal sealed record ObjectMeta
 
     public DateTimeOffset? CreationTimestamp { get; init; }
 
+    /// <summary><c>metadata.uid</c> as given (a dump of a cluster); null for objects written by hand, whose uid is derived when written.</summary>
+    public string? Uid { get; init; }
+
     public SourceLocation Source { get; init; } = SourceLocation.None;
 
     public string QualifiedName => _qualifiedName ??= Namespace is null ? Name : $"{Namespace}/{Name}";
@@ -50,7 +53,8 @@ internal sealed record ObjectMeta
             && Annotations.Equals(other.Annotations)
             && DeletionTimestamp == other.DeletionTimestamp
             && CreationTimestamp == other.CreationTimestamp
+            && Uid == other.Uid
             && Source.Equals(other.Source));
 
-    public override int GetHashCode() => HashCode.Combine(Name, Namespace, Labels, Annotations, DeletionTimestamp, CreationTimestamp, Source);
+    public override int GetHashCode() => HashCode.Combine(Name, Namespace, Labels, Annotations, DeletionTimestamp, CreationTimestamp, Uid, Source);
 }

@@ -218,6 +218,10 @@ public sealed class GetCommandTests
         var hash = (string?)rs["metadata"]!["labels"]!["pod-template-hash"];
         Assert.Equal($"web-{hash}", (string?)rs["metadata"]!["name"]);
         Assert.Equal("Deployment", (string?)rs["metadata"]!["ownerReferences"]!.AsArray().Single()!["kind"]);
+        (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, "get", "deploy", "web", "-o", "json", "-f", "-");
+        Assert.True(code == 0, stderr);
+        Assert.Equal((string?)JsonNode.Parse(stdout)!["metadata"]!["uid"], (string?)rs["metadata"]!["ownerReferences"]!.AsArray().Single()!["uid"]);
+        Assert.NotEqual((string?)rs["metadata"]!["uid"], (string?)rs["metadata"]!["ownerReferences"]!.AsArray().Single()!["uid"]);
         Assert.Equal(hash, (string?)rs["spec"]!["selector"]!["matchLabels"]!["pod-template-hash"]);
         Assert.Equal(2, (int)rs["spec"]!["replicas"]!);
         Assert.Equal(0, (int?)rs["status"]!["readyReplicas"] ?? 0);

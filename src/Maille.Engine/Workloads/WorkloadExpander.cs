@@ -68,7 +68,7 @@ internal static class WorkloadExpander
         return new Workload
         {
             Kind = WorkloadKind.ReplicaSet,
-            Meta = deployment.Meta with { Name = $"{deployment.Meta.Name}-{hash}", Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash), Annotations = Labels.Empty },
+            Meta = deployment.Meta with { Name = $"{deployment.Meta.Name}-{hash}", Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash), Annotations = Labels.Empty, Uid = null },
             Replicas = deployment.Replicas,
             Selector = selector with { MatchLabels = selector.MatchLabels.With(PodTemplateHashLabel, hash) },
             Template = deployment.Template with { Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash) },

@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Maille.Kube;
+
+/// <summary>
+/// <c>metadata.uid</c> for the objects Maille writes: an RFC 9562 UUID (version 8) from a hash of the object's kind,
+/// namespace, name and creation time. The API server draws a random one at creation; a planned object has no stored
+/// identity, so it is derived from what makes it the same object: the same object keeps its uid across plans,
+/// answers and restarts, and one deleted and created again at another second gets a new one. Owner references name
+/// their owner's uid the same way.
+/// </summary>
+internal static class ObjectUid
+{
+    public static string Of(string kind, string? ns, string name, DateTimeOffset? created)
+    {
+        var text = $"{kind}/{ns}/{name}/{created?.ToUnixTimeSeconds()}";
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);   // version 8: custom
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);   // variant 10
+        var hex = Convert.ToHexStringLower(hash[..16]);
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..32]}";
+    }
+}
