@@ -22,7 +22,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
         var steps = new List<NftTraceStep>();
         var hook = packet.Ingress == NftIngress.NodeLocal ? "output" : "prerouting";
         var state = new PacketState(packet, Mark: 0, Translated: false);
-        Outcome outcome = Outcome.Continue(state);
+        var outcome = Outcome.Continue(state);
         foreach (var chain in BaseChains(hook))
         {
             outcome = Run(chain, state, steps, 0);

@@ -8,7 +8,7 @@ internal sealed class YamlFieldLineMap(YamlNode root) : IFieldLineMap
 {
     public int? LineOf(string fieldPath)
     {
-        YamlNode node = root;
+        var node = root;
         var line = (int)root.Start.Line;
         foreach (var step in Steps(fieldPath))
         {

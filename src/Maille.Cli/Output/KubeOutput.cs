@@ -11,7 +11,7 @@ internal static class KubeOutput
 
     public static void WriteJson(TextWriter writer, IReadOnlyList<object> items, bool single)
     {
-        JsonNode node = single ? ToNode(items[0]) : List(items);
+        var node = single ? ToNode(items[0]) : List(items);
         writer.WriteLine(node.ToJsonString(Indented));
     }
 

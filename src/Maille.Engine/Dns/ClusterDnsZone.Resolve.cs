@@ -78,7 +78,7 @@ internal sealed partial class ClusterDnsZone
     /// <summary>Every record owned by <paramref name="name"/> (lower case, in the zone); empty when the name exists without records; null when it does not exist.</summary>
     private IReadOnlyList<DnsRecord>? RecordsAt(string owner, string name)
     {
-        string[] labels = name == Zone ? [] : name[..^(Zone.Length + 1)].Split('.');
+        var labels = name == Zone ? [] : name[..^(Zone.Length + 1)].Split('.');
         return labels switch
         {
             [] => [Soa(owner), Record(owner, DnsRecordType.NS, new DnsNameData($"ns.dns.{Zone}"))],

@@ -76,7 +76,7 @@ internal static class EndpointSliceBuilder
         var ports = new List<EndpointPort>();
         foreach (var port in service.Ports)
         {
-            int? number = port.TargetPort.IsNamed ? pod.Spec.FindPort(port.TargetPort.Name!, port.Protocol)?.Port : port.TargetPort.Number;
+            var number = port.TargetPort.IsNamed ? pod.Spec.FindPort(port.TargetPort.Name!, port.Protocol)?.Port : port.TargetPort.Number;
             if (number is not null)
             {
                 ports.Add(new EndpointPort(port.Name ?? "", number, port.Protocol, port.AppProtocol));
