@@ -262,15 +262,13 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         try
         {
             var known = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-            var knownRows = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-            var (startCluster, startVersion) = store.Current;
+            var (knownCluster, startVersion) = store.Current;
             if (long.TryParse(http.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) && from == startVersion)
             {
                 // A watch from the version the client just listed (kubectl get -w, an informer) starts from that state,
                 // so its objects are not sent again. From any other version every current object comes as ADDED: the
                 // lab keeps no history to replay, and informers take that as a resync.
-                known = Select(resource, startCluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
-                knownRows = tableObjects is null ? knownRows : TableRows(resource, startCluster, startVersion, ns, name, tableObjects);
+                known = Select(resource, knownCluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
             }
 
             // A watch never ends by itself: it ends when the client goes away or the daemon stops.
@@ -279,7 +277,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
             while (!cancel.IsCancellationRequested)
             {
                 // Changes are found on the objects themselves (a Table row's AGE changes by itself); a watch that asked
-                // for tables then gets each changed object's row, or for a deleted one the row it had.
+                // for tables then gets the row of each changed object, or of a deleted one in the state it was seen in.
                 var (cluster, version) = store.Current;
                 var now = Select(resource, cluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
                 var events = new List<(string Type, string Key, JsonNode Json)>();
@@ -296,15 +294,17 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
                 }
 
                 events.AddRange(known.Where(k => !now.ContainsKey(k.Key)).Select(k => ("DELETED", k.Key, k.Value)));
-                var rows = tableObjects is not null && events.Count > 0 ? TableRows(resource, cluster, version, ns, name, tableObjects) : null;
+                var rows = tableObjects is null || events.Count == 0
+                    ? null
+                    : TableRows(resource, cluster, version, now, events.Where(e => e.Type != "DELETED").Select(e => e.Key), tableObjects)
+                        .Concat(TableRows(resource, knownCluster, version, known, events.Where(e => e.Type == "DELETED").Select(e => e.Key), tableObjects))
+                        .ToDictionary(r => r.Key, r => r.Table, StringComparer.Ordinal);
                 foreach (var (type, key, json) in events)
                 {
-                    var shown = rows is null ? json : rows.TryGetValue(key, out var row) ? row : knownRows[key];
-                    await Event(http, type, shown, cancel);
+                    await Event(http, type, rows is null ? json : rows[key], cancel);
                 }
 
-                known = now;
-                knownRows = rows ?? knownRows;
+                (known, knownCluster) = (now, cluster);
                 await changes.ReadAsync(cancel);
             }
         }
@@ -318,11 +318,23 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         }
     }
 
-    /// <summary>Each selected object's one-row Table, by key; rows compare equal when nothing kubectl shows changed.</summary>
-    private static Dictionary<string, JsonNode> TableRows(ApiResource resource, ClusterState cluster, long version, string? ns, string? name, string includeObject)
+    /// <summary>
+    /// A one-row Table for each of <paramref name="keys"/> in <paramref name="cluster"/>, with the object as the watch
+    /// already wrote it (<paramref name="written"/>).
+    /// </summary>
+    private static IEnumerable<(string Key, JsonNode Table)> TableRows(ApiResource resource, ClusterState cluster, long version, Dictionary<string, JsonNode> written, IEnumerable<string> keys, string includeObject)
     {
-        var (columns, rows) = TableResponse.Rows(resource, cluster, m => (ns is null || m.Namespace == ns) && (name is null || m.Name == name), includeObject, TimeProvider.System);
-        return rows.ToDictionary(r => r.Key, r => (JsonNode)TableResponse.Table((JsonArray)columns.DeepClone(), [r.Row], version), StringComparer.Ordinal);
+        var wanted = keys.ToHashSet(StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        var (columns, rows) = TableResponse.Rows(resource, cluster, m => wanted.Contains(m.QualifiedName), TimeProvider.System);
+        return rows.Select(r => (r.Meta.QualifiedName, (JsonNode)TableResponse.Table(
+            (JsonArray)columns.DeepClone(),
+            [TableResponse.Row(r.Cells, () => written[r.Meta.QualifiedName].AsObject(), includeObject)],
+            version)));
     }
 
     private static async Task Event(HttpContext http, string type, JsonNode json, CancellationToken cancel)

@@ -22,8 +22,8 @@ internal static class TableResponse
 
     public static JsonObject Write(ApiResource resource, ClusterState cluster, long resourceVersion, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock)
     {
-        var (columns, rows) = Rows(resource, cluster, selected, includeObject, clock);
-        return Table(columns, new JsonArray([.. rows.Select(r => r.Row)]), resourceVersion);
+        var (columns, rows) = Rows(resource, cluster, selected, clock);
+        return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => Serialize(r.Write), includeObject))]), resourceVersion);
     }
 
     /// <summary>A Table of the given rows (each event of a watch carries one).</summary>
@@ -36,8 +36,8 @@ internal static class TableResponse
         ["rows"] = rows,
     };
 
-    /// <summary>The column definitions and each selected object's row, by the object's key (namespace/name).</summary>
-    public static (JsonArray Columns, List<(string Key, JsonObject Row)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock)
+    /// <summary>The column definitions, and the cells of each selected object with the object, in the resource's order.</summary>
+    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, Func<object> Write)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock)
     {
         var tables = new ResourceTables(cluster, clock);
         var table = resource.Table(tables, selected, true);
@@ -56,11 +56,15 @@ internal static class TableResponse
             ["description"] = "",
             ["priority"] = plain.Contains(header) ? 0 : 1,
         })]);
-        return (columns, [.. table.Rows.Select((cells, i) => (objects[i].Meta.QualifiedName, Row(cells, objects[i].Write, includeObject)))]);
+        return (columns, [.. table.Rows.Select((cells, i) => (objects[i].Meta, cells, objects[i].Write))]);
     }
 
-    /// <summary>A row: its cells and, as asked, nothing, the object's metadata (PartialObjectMetadata) or the object.</summary>
-    private static JsonObject Row(string[] cells, Func<object> write, string? includeObject)
+    /// <summary>
+    /// A row: its cells and, as <paramref name="includeObject"/> asks, nothing, the object's metadata
+    /// (PartialObjectMetadata, the default) or the object, taken from <paramref name="json"/> (only read when needed:
+    /// a watch passes the object it already wrote).
+    /// </summary>
+    public static JsonObject Row(string[] cells, Func<JsonObject> json, string? includeObject)
     {
         var row = new JsonObject { ["cells"] = new JsonArray([.. cells.Select(c => (JsonNode?)JsonValue.Create(c))]) };
         if (includeObject is "None")
@@ -68,10 +72,12 @@ internal static class TableResponse
             return row;
         }
 
-        var json = JsonNode.Parse(KubernetesJson.Serialize(write()))!.AsObject();
+        var written = json();
         row["object"] = includeObject is "Object"
-            ? json
-            : new JsonObject { ["kind"] = "PartialObjectMetadata", ["apiVersion"] = "meta.k8s.io/v1", ["metadata"] = json["metadata"]?.DeepClone() };
+            ? written.DeepClone()
+            : new JsonObject { ["kind"] = "PartialObjectMetadata", ["apiVersion"] = "meta.k8s.io/v1", ["metadata"] = written["metadata"]?.DeepClone() };
         return row;
     }
+
+    private static JsonObject Serialize(Func<object> write) => JsonNode.Parse(KubernetesJson.Serialize(write()))!.AsObject();
 }
