@@ -1,4 +1,4 @@
-using Maille.Cli.Output;
+using Maille.Kube.Views;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube.Tables;
 using Maille.Model;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Maille.Cli.Input;
-using Maille.Cli.Output;
+using Maille.Kube.Views;
 
 namespace Maille.Cli.Commands;
 
@@ -55,48 +55,17 @@ internal static class DescribeCommand
                 return 1;
             }
 
-            var cluster = labName is null ? ClusterInput.Load(paths, parse.GetValue(config), context) : GetCommand.LiveCluster(context, labName);
-            if (cluster is null)
-            {
-                return 1;
-            }
-
             var objectName = parse.GetValue(name);
-            var all = parse.GetValue(allNamespaces) && objectName is null;
             var ns = parse.GetValue(namespaceOption) ?? "default";
-            var policies = cluster.NetworkPolicies
-                .Where(p => (all || p.Namespace == ns) && (objectName is null || p.Meta.Name == objectName))
-                .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Meta.Name, StringComparer.Ordinal)
-                .ToList();
-            if (policies.Count == 0)
+            var all = parse.GetValue(allNamespaces);
+            if (labName is not null)
             {
-                if (objectName is not null)
-                {
-                    context.Stderr.WriteLine($"Error from server (NotFound): {ResourceKinds.Plural(resource)} \"{objectName}\" not found");
-                    return 1;
-                }
-
-                context.Stderr.WriteLine(all ? "No resources found" : $"No resources found in {ns} namespace.");
-                return 0;
+                return Lab.LabViews.Show(context, labName, "describe", [
+                    ("resource", ResourceKinds.Plural(resource)), ("name", objectName), ("namespace", ns), ("allNamespaces", all ? "true" : null)]);
             }
 
-            var counters = labName is not null && OperatingSystem.IsLinux() ? Lab.PolicyCounterQuery.Fetch(context, labName) : null;
-            if (labName is not null && counters is null)
-            {
-                return 1;
-            }
-
-            for (var i = 0; i < policies.Count; i++)
-            {
-                if (i > 0)
-                {
-                    context.Stdout.WriteLine();
-                }
-
-                NetworkPolicyDescription.Write(context.Stdout, policies[i], counters);
-            }
-
-            return 0;
+            var cluster = ClusterInput.Load(paths, parse.GetValue(config), context);
+            return cluster is null ? 1 : DescribeView.Write(cluster, objectName, ns, all, counters: null, context.Stdout, context.Stderr);
         });
         return command;
     }

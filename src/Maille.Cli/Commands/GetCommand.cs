@@ -1,11 +1,6 @@
 using System.CommandLine;
 using Maille.Cli.Input;
-using Maille.Cli.Output;
-using Maille.Engine.Workloads;
-using Maille.Engine;
-using Maille.Kube.Tables;
-using Maille.Kube;
-using Maille.Model;
+using Maille.Kube.Views;
 
 namespace Maille.Cli.Commands;
 
@@ -59,104 +54,17 @@ internal static class GetCommand
                 return 1;
             }
 
-            var cluster = lab is null ? ClusterInput.Load(files, parse.GetValue(configOption), context) : LiveCluster(context, lab);
-            if (cluster is null)
+            var request = new GetRequest(resource, parse.GetValue(name), parse.GetValue(namespaceOption) ?? "default", parse.GetValue(allNamespacesOption), output);
+            if (lab is not null)
             {
-                return 1;
+                return Lab.LabViews.Show(context, lab, "get", [
+                    ("resource", ResourceKinds.Plural(resource)), ("name", request.Name), ("namespace", request.Namespace),
+                    ("allNamespaces", request.AllNamespaces ? "true" : null), ("output", output)]);
             }
 
-            RuleCounters? counters = null;
-            if (lab is not null && output == "wide" && resource == ResourceKind.NetworkPolicies && OperatingSystem.IsLinux())
-            {
-                counters = Lab.PolicyCounterQuery.Fetch(context, lab);
-                if (counters is null)
-                {
-                    return 1;
-                }
-            }
-
-            var all = parse.GetValue(allNamespacesOption);
-            var ns = parse.GetValue(namespaceOption) ?? "default";
-            var objectName = parse.GetValue(name);
-            return Run(context, cluster, resource, objectName, ResourceKinds.IsNamespaced(resource) && all && objectName is null, ns, output, counters);
+            var cluster = ClusterInput.Load(files, parse.GetValue(configOption), context);
+            return cluster is null ? 1 : GetView.Write(cluster, request, counters: null, TimeProvider.System, context.Stdout, context.Stderr);
         });
         return command;
-    }
-
-    /// <summary>A running lab's cluster, with the readiness its daemon's probes observe.</summary>
-    internal static ClusterState? LiveCluster(CliContext context, string lab)
-    {
-        if (!Lab.LabCommon.CanRunLab(context, lab) || !OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        var state = new Maille.Lab.Labs.LabState(lab);
-        if (!state.DaemonAlive())
-        {
-            context.Stderr.WriteLine($"error: lab {lab} is not up (`maille ls` lists labs)");
-            return null;
-        }
-
-        return Maille.Lab.Labs.LabDaemon.LoadCluster(state, live: true);
-    }
-
-    private static int Run(CliContext context, ClusterState cluster, ResourceKind resource, string? objectName, bool all, string ns, string output, RuleCounters? counters)
-    {
-        bool InScope(ObjectMeta meta) => (all || meta.Namespace is null || meta.Namespace == ns) && (objectName is null || meta.Name == objectName);
-
-        var tables = new ResourceTables(cluster, TimeProvider.System);
-        var wide = output == "wide";
-        (KubectlTable Table, List<object> Objects) selected = resource switch
-        {
-            ResourceKind.Nodes => Pick(cluster.Nodes, n => n.Meta, InScope, x => tables.Nodes(x, wide), KubeObjectWriter.Write),
-            ResourceKind.Namespaces => Pick(cluster.Namespaces, n => n.Meta, InScope, tables.Namespaces, KubeObjectWriter.Write),
-            ResourceKind.Pods => Pick(cluster.Pods, p => p.Meta, InScope, x => tables.Pods(x, wide, all), KubeObjectWriter.Write),
-            ResourceKind.Services => Pick(cluster.Services, s => s.Meta, InScope, x => tables.Services(x, wide, all), KubeObjectWriter.Write),
-            ResourceKind.EndpointSlices => Pick(cluster.EndpointSlices, s => s.Meta, InScope, x => tables.EndpointSlices(x, all), KubeObjectWriter.Write),
-            ResourceKind.NetworkPolicies => Pick(cluster.NetworkPolicies, p => p.Meta, InScope, x => tables.NetworkPolicies(x, all, counters), KubeObjectWriter.Write),
-            ResourceKind.Ingresses => Pick(cluster.Ingresses, i => i.Meta, InScope, x => tables.Ingresses(x, all), KubeObjectWriter.Write),
-            ResourceKind.Deployments => Pick(Workloads(cluster, WorkloadKind.Deployment), w => w.Meta, InScope, x => tables.Deployments(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
-            ResourceKind.ReplicaSets => Pick(WorkloadStatus.ReplicaSets(cluster), w => w.Meta, InScope, x => tables.ReplicaSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
-            ResourceKind.StatefulSets => Pick(Workloads(cluster, WorkloadKind.StatefulSet), w => w.Meta, InScope, x => tables.StatefulSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
-            ResourceKind.DaemonSets => Pick(Workloads(cluster, WorkloadKind.DaemonSet), w => w.Meta, InScope, x => tables.DaemonSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
-            _ => throw new InvalidOperationException($"unhandled kind {resource}"),
-        };
-
-        if (objectName is not null && selected.Objects.Count == 0)
-        {
-            context.Stderr.WriteLine($"Error from server (NotFound): {ResourceKinds.Plural(resource)} \"{objectName}\" not found");
-            return 1;
-        }
-
-        switch (output)
-        {
-            case "json":
-                KubeOutput.WriteJson(context.Stdout, selected.Objects, objectName is not null);
-                break;
-            case "yaml":
-                KubeOutput.WriteYaml(context.Stdout, selected.Objects, objectName is not null);
-                break;
-            default:
-                if (selected.Table.Count == 0)
-                {
-                    context.Stderr.WriteLine(ResourceKinds.IsNamespaced(resource) && !all ? $"No resources found in {ns} namespace." : "No resources found");
-                    return 0;
-                }
-
-                selected.Table.Write(context.Stdout);
-                break;
-        }
-
-        return 0;
-    }
-
-    private static IEnumerable<Workload> Workloads(ClusterState cluster, WorkloadKind kind) =>
-        cluster.Workloads.Where(w => w.Kind == kind).OrderBy(w => w.Meta.Namespace, StringComparer.Ordinal).ThenBy(w => w.Meta.Name, StringComparer.Ordinal);
-
-    private static (KubectlTable, List<object>) Pick<T>(IEnumerable<T> items, Func<T, ObjectMeta> meta, Func<ObjectMeta, bool> inScope, Func<IEnumerable<T>, KubectlTable> table, Func<T, object> write)
-    {
-        var chosen = items.Where(i => inScope(meta(i))).ToList();
-        return (table(chosen), chosen.Select(write).ToList());
     }
 }

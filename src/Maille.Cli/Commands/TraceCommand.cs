@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Net;
 using Maille.Cli.Input;
-using Maille.Cli.Output;
-using Maille.Engine.Trace;
+using Maille.Kube.Views;
 
 namespace Maille.Cli.Commands;
 
@@ -49,58 +47,14 @@ internal static class TraceCommand
                 return 1;
             }
 
-            var cluster = labName is null ? ClusterInput.Load(paths, parse.GetValue(config), context) : GetCommand.LiveCluster(context, labName);
-            if (cluster is null)
+            var json = parse.GetValue(output) == "json";
+            if (labName is not null)
             {
-                return 1;
+                return Lab.LabViews.Show(context, labName, "trace", [("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("output", json ? "json" : null)]);
             }
 
-            var sourceText = parse.GetValue(from)!;
-            TraceSource source;
-            if (sourceText == "external" || sourceText.StartsWith("external:", StringComparison.Ordinal))
-            {
-                var address = Tracer.DefaultExternalAddress(cluster.Config);
-                if (sourceText.Length > "external".Length && !IPAddress.TryParse(sourceText["external:".Length..], out address))
-                {
-                    context.Stderr.WriteLine($"error: --from {sourceText}: expected external:IP, e.g. external:198.18.0.2");
-                    return 1;
-                }
-
-                source = new TraceSource(null, address);
-            }
-            else if (cluster.PodsByName.TryGetValue(sourceText, out var pod) && pod.Status.PodIP is { } podIP)
-            {
-                source = new TraceSource(pod, podIP);
-            }
-            else
-            {
-                context.Stderr.WriteLine($"error: --from {sourceText}: no such pod with an address (expected NS/POD, external or external:IP; `maille get pods -A -f …` lists pods)");
-                return 1;
-            }
-
-            var target = TraceTarget.TryParse(parse.GetValue(to)!, cluster.Config.DnsDomain, out var error, source.Pod?.Namespace);
-            if (target is null)
-            {
-                context.Stderr.WriteLine($"error: --to {error}");
-                return 1;
-            }
-
-            var result = Tracer.For(cluster).Trace(source, target);
-            var nftables = labName is not null && OperatingSystem.IsLinux() ? Lab.LiveTrace.Query(context, labName, cluster, source, target, result) : null;
-            if (parse.GetValue(output) == "json")
-            {
-                TraceOutput.WriteJson(context.Stdout, result, nftables);
-            }
-            else
-            {
-                TraceOutput.WriteText(context.Stdout, source, target, result);
-                if (nftables is not null)
-                {
-                    Lab.LiveTrace.WriteText(context.Stdout, nftables);
-                }
-            }
-
-            return 0;
+            var cluster = ClusterInput.Load(paths, parse.GetValue(config), context);
+            return cluster is null ? 1 : TraceView.Write(cluster, parse.GetValue(from)!, parse.GetValue(to)!, json, live: null, context.Stdout, context.Stderr);
         });
         return command;
     }

@@ -8,6 +8,7 @@ using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
 using Maille.Lab.Probing;
+using Maille.Kube.Views;
 using Maille.Model;
 
 namespace Maille.Cli.Lab;
@@ -99,7 +100,7 @@ internal static class DemoCommand
 
         ShowServices(context, cluster);
 
-        ShowLoadBalancerAndIngress(context);
+        ShowLoadBalancerAndIngress(context, [.. cluster.Nodes.Select(n => n.Name)]);
 
         ShowPolicyChange(context);
 
@@ -177,10 +178,15 @@ internal static class DemoCommand
     /// address, and that address surviving its announcing node's failure.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    private static void ShowLoadBalancerAndIngress(CliContext context)
+    private static void ShowLoadBalancerAndIngress(CliContext context, IReadOnlyList<string> nodes)
     {
         var output = context.Stdout;
-        var live = LabDaemon.LoadCluster(new LabState(Lab), live: true);
+        var live = LabObjects.Read(context, Lab, ResourceKind.Services, ResourceKind.Ingresses);
+        if (live is null)
+        {
+            return;
+        }
+
         var controller = live.Services.FirstOrDefault(s => s.Namespace == Engine.Ingresses.MailleIngressController.Namespace && s.Name == Engine.Ingresses.MailleIngressController.ServiceName);
         var balanced = live.Services.Where(s => s.Type == ServiceType.LoadBalancer && !s.LoadBalancerIngress.IsEmpty && s != controller).ToList();
         if (balanced.Count == 0 && controller is null)
@@ -220,7 +226,7 @@ internal static class DemoCommand
             }
         }
 
-        var owner = AnnouncingNode(live, IPAddress.Parse(address));
+        var owner = AnnouncingNode(nodes, IPAddress.Parse(address));
         if (owner is null || working.Count == 0)
         {
             return;
@@ -240,7 +246,7 @@ internal static class DemoCommand
             answered = Curl(address, routes[0].Host, routes[0].Path, timeoutSeconds: 1).Status == "200";
         }
 
-        var now = AnnouncingNode(live, IPAddress.Parse(address));
+        var now = AnnouncingNode(nodes, IPAddress.Parse(address));
         output.WriteLine(answered
             ? $"   {address} answered again {clock.ElapsedMilliseconds} ms later (request {requests}; each waits up to 1 s), now announced by {now}"
             : $"   {address} did not answer within 10 s of {owner}'s failure ({requests} requests)");
@@ -258,7 +264,12 @@ internal static class DemoCommand
     private static void ShowPolicyChange(CliContext context)
     {
         var output = context.Stdout;
-        var before = LabDaemon.LoadCluster(new LabState(Lab), live: true);
+        var before = LabObjects.Read(context, Lab, ResourceKind.Pods, ResourceKind.NetworkPolicies);
+        if (before is null)
+        {
+            return;
+        }
+
         var controller = before.Pods.FirstOrDefault(p => Engine.Ingresses.IngressControllerManifests.IsControllerPod(p) && p.Status.Ready == true && p.Status.PodIP is not null);
         var api = before.Pods.Where(p => p.Namespace == "shop-api" && p.Labels.Get("app") == "api" && p.Status.PodIP is not null && p.Spec.NodeName != controller?.Spec.NodeName)
             .Concat(before.Pods.Where(p => p.Namespace == "shop-api" && p.Labels.Get("app") == "api" && p.Status.PodIP is not null)).FirstOrDefault();
@@ -272,7 +283,7 @@ internal static class DemoCommand
         output.WriteLine("7. NetworkPolicy on real packets, changed live: refused, a policy applied (maille apply), then allowed");
         var pair = $"{controller.QualifiedName} ({controller.Status.PodIP}) → {api.QualifiedName} ({api.Status.PodIP}:{port})";
         output.WriteLine($"   {pair}: {Attempt(controller, api, port.Value)}");
-        output.WriteLine($"   maille trace --lab {Lab} --from {controller.QualifiedName} --to {api.QualifiedName}:{port}: {IngressWalk(context, before, controller, api, port.Value)}");
+        output.WriteLine($"   maille trace --lab {Lab} --from {controller.QualifiedName} --to {api.QualifiedName}:{port}: {IngressWalk(context, controller, api, port.Value)}");
 
         output.WriteLine($"   $ maille apply -f {PolicyChange} --lab {Lab}");
         var applied = new StringWriter();
@@ -301,8 +312,13 @@ internal static class DemoCommand
         // A retry here would mean the change reached the rules after apply returned: say so, it is not expected.
         var retried = attempts == 1 ? "first attempt" : $"attempt {attempts}: the {attempts - 1} before it failed, though apply returns only once every node has the change";
         output.WriteLine($"   {pair}: {after} ({clock.ElapsedMilliseconds} ms after apply returned, {retried})");
-        var now = LabDaemon.LoadCluster(new LabState(Lab), live: true);
-        output.WriteLine($"   maille trace: {IngressWalk(context, now, controller, api, port.Value)}");
+        var now = LabObjects.Read(context, Lab, ResourceKind.Services, ResourceKind.Ingresses, ResourceKind.NetworkPolicies);
+        if (now is null)
+        {
+            return;
+        }
+
+        output.WriteLine($"   maille trace: {IngressWalk(context, controller, api, port.Value)}");
 
         var ingressAddress = now.Services.FirstOrDefault(s => s.Namespace == Engine.Ingresses.MailleIngressController.Namespace && s.Name == Engine.Ingresses.MailleIngressController.ServiceName)?.LoadBalancerIngress is [var first, ..] ? first : null;
         var route = now.Ingresses.Where(i => i.Namespace == "shop-api").SelectMany(i => i.Rules.Where(r => r.Host is not null && !r.Host.StartsWith('*')).SelectMany(r => r.Paths.Select(p => (Host: r.Host!, Path: p.Path ?? "/")))).FirstOrDefault();
@@ -340,21 +356,19 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>What the destination's node's policy table did, in the words of <c>maille trace --lab</c>.</summary>
-    [SupportedOSPlatform("linux")]
-    private static string IngressWalk(CliContext context, ClusterState cluster, Pod from, Pod to, int port)
+    /// <summary>What the destination's node's policy table did, in the words of <c>maille trace --lab</c> (asked of the daemon, as that command does).</summary>
+    private static string IngressWalk(CliContext context, Pod from, Pod to, int port)
     {
-        var target = Engine.Trace.TraceTarget.TryParse($"{to.QualifiedName}:{port}", cluster.Config.DnsDomain, out _)!;
-        var source = new Engine.Trace.TraceSource(from, from.Status.PodIP!);
-        var live = LiveTrace.Query(context, Lab, cluster, source, target, Engine.Trace.Tracer.For(cluster).Trace(source, target));
-        var walk = live?["policy"]?.AsArray().FirstOrDefault()?["walks"]?.AsArray().LastOrDefault();
+        var answer = LabViews.Ask(context, Lab, "trace", [("from", from.QualifiedName), ("to", $"{to.QualifiedName}:{port}"), ("output", "json")]);
+        var json = answer is { ExitCode: 0 } ? System.Text.Json.Nodes.JsonNode.Parse(answer.Stdout) : null;
+        var walk = json?["nftables"]?["policy"]?.AsArray().FirstOrDefault()?["walks"]?.AsArray().LastOrDefault();
         return walk is null ? "(no policy walk)" : $"{walk["node"]} {walk["verdict"]} it; {walk["ingress"]?["text"]}";
     }
 
     /// <summary>The node whose node-network interface holds <paramref name="address"/>.</summary>
     [SupportedOSPlatform("linux")]
-    private static string? AnnouncingNode(ClusterState cluster, IPAddress address) =>
-        cluster.Nodes.Select(n => n.Name).FirstOrDefault(node =>
+    private static string? AnnouncingNode(IEnumerable<string> nodes, IPAddress address) =>
+        nodes.FirstOrDefault(node =>
         {
             var start = new ProcessStartInfo("ip", ["-n", LabNames.Node(Lab, node), "-4", "-o", "addr", "show", "eth0"]) { RedirectStandardOutput = true, UseShellExecute = false };
             using var process = Process.Start(start)!;

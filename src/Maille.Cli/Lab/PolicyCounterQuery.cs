@@ -33,7 +33,7 @@ internal static class PolicyCounterQuery
                 context.Stderr.WriteLine($"warning: policy counters of {error} are left out");
             }
 
-            return new RuleCounters(PolicyCountersResource.Parse(answer).ToDictionary(t => t.Rule, t => new RuleCount(t.Packets, t.Bytes, [.. t.Nodes.Select(n => (n.Node, n.Packets))])));
+            return PolicyCountersResource.Counters(PolicyCountersResource.Parse(answer));
         }
         catch (HttpRequestException e)
         {

@@ -14,11 +14,6 @@ namespace Maille.Cli.Lab;
 /// </summary>
 internal static class ProbeCommand
 {
-    public const int MismatchExitCode = 3;
-
-    /// <summary>Connections above which a full probe says how many it is about to make.</summary>
-    private const long LargeProbe = 100_000;
-
     public static Command Create(CliContext context)
     {
         var lab = LabCommon.LabOption();
@@ -89,42 +84,11 @@ internal static class ProbeCommand
                 return 1;
             }
 
-            return await ProbeAsync(context, name, chosen, parse.GetValue(ns), TimeSpan.FromMilliseconds(parse.GetValue(timeout)), parse.GetValue(output) == "json", drawn, cancellationToken);
+            var body = ProbeRequestJson.Write(new ProbeRequest(chosen, parse.GetValue(ns), TimeSpan.FromMilliseconds(parse.GetValue(timeout)), drawn, parse.GetValue(output) == "json"));
+
+            // The daemon probes from the plan it runs and answers when done: as long as it takes, or until Ctrl-C.
+            return await Task.Run(() => LabViews.Show(context, name, "probe", [], body, Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken);
         });
         return command;
-    }
-
-    [SupportedOSPlatform("linux")]
-    private static async Task<int> ProbeAsync(CliContext context, string lab, List<PortProtocol> ports, string? ns, TimeSpan timeout, bool json, ProbeSample? sample, CancellationToken cancellationToken)
-    {
-        var state = new LabState(lab);
-        if (!state.DaemonAlive() || state.ReadStatus()?.Phase != LabStatus.Ready)
-        {
-            context.Stderr.WriteLine($"error: lab {lab} is not up (`maille ls` lists labs; `maille up -f … --lab {lab}` starts one)");
-            return 1;
-        }
-
-        var cluster = LabDaemon.LoadCluster(state);
-        if (ports.Count == 0)
-        {
-            ports.AddRange(ReachabilityMatrix.DeclaredPorts(LabTopologyMapper.LabPods(cluster).Where(p => !LabPlanner.IsSystem(p) && (ns is null || p.Namespace == ns))).Where(p => p.Protocol != Protocol.SCTP));
-        }
-
-        var prober = new ConnectivityProber(cluster, lab) { Timeout = timeout, StoppedNodes = state.ReadStoppedNodes().ToHashSet(StringComparer.Ordinal) };
-        if (sample is not null)
-        {
-            context.Stderr.WriteLine($"Sampling {sample.Pairs} ordered pairs per port with seed {sample.Seed} (repeat with --seed {sample.Seed})");
-        }
-        else if ((long)prober.Pods(ns).Count * prober.Pods(ns).Count * ports.Count > LargeProbe)
-        {
-            var count = prober.Pods(ns).Count;
-            context.Stderr.WriteLine($"note: probing every ordered pair of {count} pods on {ports.Count} port(s): {(long)count * count * ports.Count} connections; --sample N probes N of them");
-        }
-
-        var report = await prober.ProbeAsync(ports, ns, cancellationToken, sample);
-        ProbeOutput.Write(report, json, context.Stdout);
-        var mismatches = report.Mismatches.Count();
-        context.Stderr.WriteLine($"{report.Cells.Length} connections probed in {report.Elapsed.TotalSeconds:F1} s: {(mismatches == 0 ? "all as the engine expects" : $"{mismatches} differ from what the engine expects")}{(sample is null ? "" : $" (seed {sample.Seed})")}");
-        return mismatches == 0 ? 0 : MismatchExitCode;
     }
 }

@@ -27,13 +27,20 @@ internal sealed class LabApiClient(string socketPath) : IDisposable
     })
     {
         BaseAddress = new Uri("http://lab"),
-        Timeout = TimeSpan.FromMinutes(2),
+        Timeout = Timeout.InfiniteTimeSpan,
     };
+
+    /// <summary>How long a request may take unless its caller says otherwise (a probe of a big lab takes longer).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Sends a request and returns the status code and the JSON answer.</summary>
     /// <exception cref="HttpRequestException">The daemon could not be reached.</exception>
-    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? body, string contentType = "application/yaml", string? source = null, CancellationToken cancellationToken = default)
+    /// <param name="timeout">How long the request may take: <see cref="DefaultTimeout"/> unless given; <see cref="Timeout.InfiniteTimeSpan"/> for no limit but <paramref name="cancellationToken"/>.</param>
+    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? body, string contentType = "application/yaml", string? source = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? DefaultTimeout);
+        cancellationToken = limit.Token;
         // Sent as written: System.Uri would otherwise resolve "..", "%2E%2E" and "." segments into another path.
         using var request = new HttpRequestMessage(method, new Uri("http://lab" + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
         if (body is not null)

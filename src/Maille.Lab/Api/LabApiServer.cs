@@ -75,6 +75,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         app.MapGet("/api/{version}", (HttpContext http, string version) => Discovery.Resources(http, "", version));
         app.MapGet("/apis/{group}/{version}", (HttpContext http, string group, string version) => Discovery.Resources(http, group, version));
         MapWrites(app);
+        MapViews(app);
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
         app.MapGet("/api/{version}/namespaces/{ns}/{plural}", (HttpContext http, string version, string ns, string plural) => Serve(http, "", version, plural, ns, null));

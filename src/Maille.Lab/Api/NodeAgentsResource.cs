@@ -38,20 +38,30 @@ internal static class NodeAgentsResource
     /// </summary>
     public static JsonObject Trace(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IQueryCollection query)
     {
-        var proxy = agent.Parts.OfType<ServiceProxy.ServiceProxyPart>().FirstOrDefault()?.Proxy;
-        if (proxy is null || !IPAddress.TryParse(query["source"], out var source) || !IPAddress.TryParse(query["destination"], out var destination)
+        if (!IPAddress.TryParse(query["source"], out var source) || !IPAddress.TryParse(query["destination"], out var destination)
             || !int.TryParse(query["port"], System.Globalization.CultureInfo.InvariantCulture, out var port))
         {
             return new JsonObject { ["error"] = "needs source, destination, protocol and port, on a node with a Service proxy" };
         }
 
-        var ingress = query["ingress"].ToString() switch
+        return Trace(agent, agents, source, destination, query["protocol"].ToString() is { Length: > 0 } p ? p : "tcp", port, query["ingress"].ToString());
+    }
+
+    /// <param name="entry">How the packet reaches the node: <c>pod</c> (from a pod), <c>node</c> (from the node itself) or <c>underlay</c> (from outside).</param>
+    public static JsonObject Trace(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IPAddress source, IPAddress destination, string protocol, int port, string entry)
+    {
+        var proxy = agent.Parts.OfType<ServiceProxy.ServiceProxyPart>().FirstOrDefault()?.Proxy;
+        if (proxy is null)
+        {
+            return new JsonObject { ["error"] = "needs source, destination, protocol and port, on a node with a Service proxy" };
+        }
+
+        var ingress = entry switch
         {
             "node" => NftIngress.NodeLocal,
             "underlay" => NftIngress.Underlay,
             _ => NftIngress.Pod,
         };
-        var protocol = query["protocol"].ToString() is { Length: > 0 } p ? p : "tcp";
         var result = new NftPacketTracer(proxy.Ruleset()).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
         JsonArray policy;
         string? policyError = null;

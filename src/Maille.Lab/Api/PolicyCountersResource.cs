@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
+using Maille.Kube.Tables;
 using Maille.Lab.Labs;
 using Maille.Lab.Policy;
 using Maille.Model;
@@ -16,7 +17,30 @@ internal static class PolicyCountersResource
 {
     public static JsonObject Render(IEnumerable<NodeAgent> agents)
     {
-        var errors = new JsonArray();
+        var (totals, errors) = Totals(agents);
+        return new JsonObject
+        {
+            ["kind"] = "PolicyRuleCounterList",
+            ["apiVersion"] = LabApiServer.MailleGroup,
+            ["items"] = new JsonArray([.. totals.Select(t => (JsonNode)new JsonObject
+            {
+                ["namespace"] = t.Rule.PolicyNamespace,
+                ["name"] = t.Rule.PolicyName,
+                ["direction"] = t.Rule.DirectionName,
+                ["rule"] = t.Rule.Rule,
+                ["counter"] = t.Rule.CounterName,
+                ["packets"] = t.Packets,
+                ["bytes"] = t.Bytes,
+                ["nodes"] = new JsonArray([.. t.Nodes.Select(n => (JsonNode)new JsonObject { ["node"] = n.Node, ["packets"] = n.Packets, ["bytes"] = n.Bytes })]),
+            })]),
+            ["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e)]),
+        };
+    }
+
+    /// <summary>Every rule's counter summed over the node agents, and the nodes whose counters could not be read.</summary>
+    public static (IReadOnlyList<PolicyRuleTotal> Totals, IReadOnlyList<string> Errors) Totals(IEnumerable<NodeAgent> agents)
+    {
+        var errors = new List<string>();
         var perNode = new List<(string, IReadOnlyList<PolicyRuleCount>)>();
         foreach (var agent in agents.OrderBy(a => a.Node, StringComparer.Ordinal))
         {
@@ -28,29 +52,17 @@ internal static class PolicyCountersResource
                 }
                 catch (InvalidOperationException e)
                 {
-                    errors.Add((JsonNode)$"{agent.Node}: {e.Message}");
+                    errors.Add($"{agent.Node}: {e.Message}");
                 }
             }
         }
 
-        return new JsonObject
-        {
-            ["kind"] = "PolicyRuleCounterList",
-            ["apiVersion"] = LabApiServer.MailleGroup,
-            ["items"] = new JsonArray([.. PolicyRuleTotal.Sum(perNode).Select(t => (JsonNode)new JsonObject
-            {
-                ["namespace"] = t.Rule.PolicyNamespace,
-                ["name"] = t.Rule.PolicyName,
-                ["direction"] = t.Rule.DirectionName,
-                ["rule"] = t.Rule.Rule,
-                ["counter"] = t.Rule.CounterName,
-                ["packets"] = t.Packets,
-                ["bytes"] = t.Bytes,
-                ["nodes"] = new JsonArray([.. t.Nodes.Select(n => (JsonNode)new JsonObject { ["node"] = n.Node, ["packets"] = n.Packets, ["bytes"] = n.Bytes })]),
-            })]),
-            ["errors"] = errors,
-        };
+        return (PolicyRuleTotal.Sum(perNode), errors);
     }
+
+    /// <summary>The totals as the tables and descriptions show them.</summary>
+    public static RuleCounters Counters(IEnumerable<PolicyRuleTotal> totals) =>
+        new(totals.ToDictionary(t => t.Rule, t => new RuleCount(t.Packets, t.Bytes, [.. t.Nodes.Select(n => (n.Node, n.Packets))])));
 
     /// <summary>The totals of a <see cref="Render"/>ed answer, as the CLI reads them back.</summary>
     public static IReadOnlyList<PolicyRuleTotal> Parse(JsonNode answer) =>

@@ -62,6 +62,9 @@ internal sealed partial class LabController : IAsyncDisposable
         Store = new Api.LabStore(null);
     }
 
+    /// <summary>The lab's name.</summary>
+    public string Lab => _state.Lab;
+
     /// <summary>What the API serves: the last published plan.</summary>
     public Api.LabStore Store { get; }
 
@@ -285,15 +288,6 @@ internal sealed partial class LabController : IAsyncDisposable
         await _ingress.DisposeAsync();
         _network?.Dispose();
         _gate.Dispose();
-    }
-
-    /// <summary>
-    /// Plans the lab's input as the daemon does; the CLI calls this with the state folder's files to show the same
-    /// addresses and readiness the daemon serves.
-    /// </summary>
-    public static PlanResult Plan(LabState state, IReadOnlyDictionary<string, bool>? readiness)
-    {
-        return LabPlanner.Plan(state.ManifestsFile, File.ReadAllText(state.ManifestsFile), LoadConfig(state), readiness, state.ReadAllocations());
     }
 
     public static ClusterConfig LoadConfig(LabState state)

@@ -104,14 +104,4 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
     }
 
     public static string ModeName(LabNetworkMode mode) => mode == LabNetworkMode.Vxlan ? "vxlan" : "routed";
-
-    /// <summary>
-    /// Plans the cluster from the lab's state folder exactly as its daemon does (same manifests, same allocations);
-    /// with <paramref name="live"/>, pod readiness is what the daemon's probes last observed.
-    /// </summary>
-    public static ClusterState LoadCluster(LabState state, bool live = false)
-    {
-        var result = LabController.Plan(state, live ? state.ReadReadiness() : null);
-        return result.Cluster ?? throw new InvalidOperationException("the lab's manifests no longer plan: " + string.Join("; ", result.Errors));
-    }
 }

@@ -29,7 +29,7 @@ internal sealed class ApiFuzzCorpus(int seed)
             0 => $"{prefix}/namespaces/{name}/{plural}",
             1 => $"{prefix}/namespaces/{name}/{plural}/{name}",
             2 => $"{prefix}/{plural}/{name}",
-            3 => random.Next(2) == 0 ? "/apis/maille.dev/v1alpha1/" + new[] { "apply", "delete", "label", "nodes/node-9/stop", "nodes/node-1/explode" }[random.Next(5)] : $"{prefix}/{plural}",
+            3 => random.Next(2) == 0 ? "/apis/maille.dev/v1alpha1/" + new[] { "apply", "delete", "label", "nodes/node-9/stop", "nodes/node-1/explode", "views/probe", "views/get", "views/trace" }[random.Next(8)] : $"{prefix}/{plural}",
             4 => $"/{name}/{plural}/../../{name}",
             _ => $"{prefix}/namespaces/x/{plural}/{name}",
         };

@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Maille.Lab.Probing;
 
-namespace Maille.Cli.Lab;
+namespace Maille.Lab.Probing;
 
 /// <summary>Prints a probe report as truth tables (observed; mismatches marked) or as matrix-shaped JSON.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -5,13 +5,12 @@ using System.Text.Json.Nodes;
 using Maille.Engine;
 using Maille.Engine.LoadBalancing;
 using Maille.Engine.Trace;
-using Maille.Lab.Api;
 
-namespace Maille.Cli.Lab;
+namespace Maille.Lab.Api;
 
 /// <summary>
-/// <c>maille trace --lab NAME</c>: besides the engine's hops, asks the lab's daemon to walk the connection's first packet
-/// through the nftables rules the entry node's Service proxy applied, naming the chain and rule that decided, then,
+/// <c>maille trace --lab NAME</c>, on the lab's daemon: besides the engine's hops over the plan the daemon runs, walks the
+/// connection's first packet through the nftables rules the entry node's Service proxy applied, naming the chain and rule that decided, then,
 /// for each endpoint, through the NetworkPolicy tables of the nodes that judge it; and says where that walk and the
 /// engine's prediction disagree.
 /// </summary>
@@ -23,29 +22,22 @@ internal static class LiveTrace
     /// nothing to walk.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    public static JsonNode? Query(CliContext context, string lab, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted)
+    public static JsonNode? Query(IReadOnlyDictionary<string, Labs.NodeAgent> agents, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted)
     {
         var destination = Destination(cluster, target);
         var (node, ingress) = EntryNode(cluster, source, destination);
-        if (destination is null || node is null)
+        if (destination is null || node is null || !agents.TryGetValue(node, out var agent))
         {
             return null;
         }
 
-        using var client = LabApi.Connect(context, lab);
-        if (client is null)
+        var answer = NodeAgentsResource.Trace(agent, agents, source.Address, destination, target.Protocol.ToString().ToLowerInvariant(), target.Port, ingress);
+        if (answer["error"] is not null)
         {
             return null;
         }
 
-        var query = $"source={source.Address}&destination={destination}&protocol={target.Protocol.ToString().ToLowerInvariant()}&port={target.Port.ToString(CultureInfo.InvariantCulture)}&ingress={ingress}";
-        var (status, answer) = client.SendAsync(HttpMethod.Get, $"/apis/{LabApiServer.MailleGroup}/nodeagents/{node}/trace?{query}", null).GetAwaiter().GetResult();
-        if (status != 200 || answer?["error"] is not null)
-        {
-            return null;
-        }
-
-        Compare(answer!, predicted);
+        Compare(answer, predicted);
         return answer;
     }
 

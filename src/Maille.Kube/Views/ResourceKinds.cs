@@ -1,4 +1,4 @@
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Views;
 
 /// <summary>Parses kubectl's spellings of a kind (<c>svc</c>, <c>service</c>, <c>services</c>, <c>Service</c>…).</summary>
 internal static class ResourceKinds

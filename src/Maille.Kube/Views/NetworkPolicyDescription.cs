@@ -2,7 +2,7 @@ using System.Globalization;
 using Maille.Kube.Tables;
 using Maille.Model;
 
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Views;
 
 /// <summary>
 /// <c>maille describe netpol</c>: kubectl's description of a NetworkPolicy, line for line, and on a running lab each

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Maille.Engine.Trace;
 
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Views;
 
 /// <summary>Prints a trace as plain sentences, one hop per line, or as the JSON the issue specifies.</summary>
 internal static class TraceOutput

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Views;
 
 /// <summary>Prints Kubernetes objects as kubectl does: one object, or a <c>List</c> with <c>items</c>; JSON indented by four spaces.</summary>
 internal static class KubeOutput

@@ -1,4 +1,4 @@
-namespace Maille.Cli.Output;
+namespace Maille.Kube.Views;
 
 /// <summary>The kinds <c>maille get</c> lists, with kubectl's names, plurals and short names.</summary>
 internal enum ResourceKind

@@ -1,0 +1,72 @@
+using Maille.Engine;
+using Maille.Engine.Workloads;
+using Maille.Kube.Tables;
+using Maille.Model;
+
+namespace Maille.Kube.Views;
+
+/// <summary><c>maille get</c> over a planned cluster: kubectl's table, or the objects as JSON or YAML.</summary>
+internal static class GetView
+{
+    /// <param name="counters">A running lab's policy rule counters, for <c>get netpol -o wide</c>.</param>
+    public static int Write(ClusterState cluster, GetRequest request, RuleCounters? counters, TimeProvider clock, TextWriter stdout, TextWriter stderr)
+    {
+        var (resource, objectName, ns, output) = (request.Resource, request.Name, request.Namespace, request.Output);
+        var all = ResourceKinds.IsNamespaced(resource) && request.AllNamespaces && objectName is null;
+        bool InScope(ObjectMeta meta) => (all || meta.Namespace is null || meta.Namespace == ns) && (objectName is null || meta.Name == objectName);
+
+        var tables = new ResourceTables(cluster, clock);
+        var wide = output == "wide";
+        (KubectlTable Table, List<object> Objects) selected = resource switch
+        {
+            ResourceKind.Nodes => Pick(cluster.Nodes, n => n.Meta, InScope, x => tables.Nodes(x, wide), KubeObjectWriter.Write),
+            ResourceKind.Namespaces => Pick(cluster.Namespaces, n => n.Meta, InScope, tables.Namespaces, KubeObjectWriter.Write),
+            ResourceKind.Pods => Pick(cluster.Pods, p => p.Meta, InScope, x => tables.Pods(x, wide, all), KubeObjectWriter.Write),
+            ResourceKind.Services => Pick(cluster.Services, s => s.Meta, InScope, x => tables.Services(x, wide, all), KubeObjectWriter.Write),
+            ResourceKind.EndpointSlices => Pick(cluster.EndpointSlices, s => s.Meta, InScope, x => tables.EndpointSlices(x, all), KubeObjectWriter.Write),
+            ResourceKind.NetworkPolicies => Pick(cluster.NetworkPolicies, p => p.Meta, InScope, x => tables.NetworkPolicies(x, all, counters), KubeObjectWriter.Write),
+            ResourceKind.Ingresses => Pick(cluster.Ingresses, i => i.Meta, InScope, x => tables.Ingresses(x, all), KubeObjectWriter.Write),
+            ResourceKind.Deployments => Pick(Workloads(cluster, WorkloadKind.Deployment), w => w.Meta, InScope, x => tables.Deployments(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            ResourceKind.ReplicaSets => Pick(WorkloadStatus.ReplicaSets(cluster), w => w.Meta, InScope, x => tables.ReplicaSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            ResourceKind.StatefulSets => Pick(Workloads(cluster, WorkloadKind.StatefulSet), w => w.Meta, InScope, x => tables.StatefulSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            ResourceKind.DaemonSets => Pick(Workloads(cluster, WorkloadKind.DaemonSet), w => w.Meta, InScope, x => tables.DaemonSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
+            _ => throw new InvalidOperationException($"unhandled kind {resource}"),
+        };
+
+        if (objectName is not null && selected.Objects.Count == 0)
+        {
+            stderr.WriteLine($"Error from server (NotFound): {ResourceKinds.Plural(resource)} \"{objectName}\" not found");
+            return 1;
+        }
+
+        switch (output)
+        {
+            case "json":
+                KubeOutput.WriteJson(stdout, selected.Objects, objectName is not null);
+                break;
+            case "yaml":
+                KubeOutput.WriteYaml(stdout, selected.Objects, objectName is not null);
+                break;
+            default:
+                if (selected.Table.Count == 0)
+                {
+                    stderr.WriteLine(ResourceKinds.IsNamespaced(resource) && !all ? $"No resources found in {ns} namespace." : "No resources found");
+                    return 0;
+                }
+
+                selected.Table.Write(stdout);
+                break;
+        }
+
+        return 0;
+    }
+
+    private static IEnumerable<Workload> Workloads(ClusterState cluster, WorkloadKind kind) =>
+        cluster.Workloads.Where(w => w.Kind == kind).OrderBy(w => w.Meta.Namespace, StringComparer.Ordinal).ThenBy(w => w.Meta.Name, StringComparer.Ordinal);
+
+    private static (KubectlTable, List<object>) Pick<T>(IEnumerable<T> items, Func<T, ObjectMeta> meta, Func<ObjectMeta, bool> inScope, Func<IEnumerable<T>, KubectlTable> table, Func<T, object> write)
+    {
+        var chosen = items.Where(i => inScope(meta(i))).ToList();
+        return (table(chosen), chosen.Select(write).ToList());
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Maille.Engine.NetworkPolicies;
+using Maille.Kube.Tables;
+using Maille.Kube.Views;
+using Maille.Lab.Probing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Maille.Lab.Api;
+
+internal sealed partial class LabApiServer
+{
+    /// <summary>
+    /// The reads <c>maille get/describe/trace/probe --lab</c> make, computed here from the one plan the daemon runs
+    /// (the one its API serves and its node agents applied), never planned again by the CLI: the CLI prints what comes
+    /// back, a <c>View</c> (<c>stdout</c>, <c>stderr</c>, <c>exitCode</c>), exactly as it prints the same read offline.
+    /// </summary>
+    private void MapViews(WebApplication app)
+    {
+        app.MapGet($"/apis/{MailleGroup}/views/get", (HttpContext http) =>
+        {
+            var query = http.Request.Query;
+            if (!ResourceKinds.TryParse(query["resource"].ToString(), out var resource) || !TryOutput(query, ["", "wide", "json", "yaml"], out var output))
+            {
+                return Status(http, 400, "BadRequest", "a get view is ?resource=KIND[&name=NAME][&namespace=NS][&allNamespaces=true][&output=wide|json|yaml]");
+            }
+
+            var request = new GetRequest(resource, Name(query), Namespace(query), AllNamespaces(query), output);
+            var (cluster, _) = store.Current;
+            var counters = resource == ResourceKind.NetworkPolicies && output == "wide";
+            return View(http, ViewText.Capture((stdout, stderr) => GetView.Write(cluster, request, counters ? Counters(stderr) : null, TimeProvider.System, stdout, stderr)));
+        });
+        app.MapGet($"/apis/{MailleGroup}/views/describe", (HttpContext http) =>
+        {
+            var query = http.Request.Query;
+            if (!ResourceKinds.TryParse(query["resource"].ToString(), out var resource) || resource != ResourceKind.NetworkPolicies)
+            {
+                return Status(http, 400, "BadRequest", "a describe view is ?resource=networkpolicies[&name=NAME][&namespace=NS][&allNamespaces=true]");
+            }
+
+            var (cluster, _) = store.Current;
+            return View(http, ViewText.Capture((stdout, stderr) => DescribeView.Write(cluster, Name(query), Namespace(query), AllNamespaces(query), () => Counters(stderr), stdout, stderr)));
+        });
+        app.MapGet($"/apis/{MailleGroup}/views/trace", (HttpContext http) =>
+        {
+            var query = http.Request.Query;
+            if (query["from"].ToString() is not { Length: > 0 } from || query["to"].ToString() is not { Length: > 0 } to || !TryOutput(query, ["", "json"], out var output))
+            {
+                return Status(http, 400, "BadRequest", "a trace view is ?from=SOURCE&to=TARGET[&output=json]");
+            }
+
+            var (cluster, _) = store.Current;
+            var live = new LiveWalk((source, target, predicted) => LiveTrace.Query(Controller.Agents, cluster, source, target, predicted), LiveTrace.WriteText);
+            return View(http, ViewText.Capture((stdout, stderr) => TraceView.Write(cluster, from, to, output == "json", live, stdout, stderr)));
+        });
+        app.MapPost($"/apis/{MailleGroup}/views/probe", async (HttpContext http) =>
+        {
+            var request = ProbeRequestJson.Parse(await Body(http));
+            if (request is null)
+            {
+                await Status(http, 400, "BadRequest", ProbeRequestJson.Shape);
+                return;
+            }
+
+            var (cluster, _) = store.Current;
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var code = await ProbeView.WriteAsync(cluster, Controller.Lab, Controller.StoppedNodes, request, stdout, stderr, http.RequestAborted);
+            await View(http, new ViewText(stdout.ToString(), stderr.ToString(), code));
+        });
+    }
+
+    private static Task View(HttpContext http, ViewText view) => Json(http, 200, new JsonObject
+    {
+        ["kind"] = "View",
+        ["apiVersion"] = MailleGroup,
+        ["stdout"] = view.Stdout,
+        ["stderr"] = view.Stderr,
+        ["exitCode"] = view.ExitCode,
+    });
+
+    /// <summary>Every policy rule's counter summed over the node agents; a node that cannot be read is said on stderr and left out.</summary>
+    private RuleCounters Counters(TextWriter stderr)
+    {
+        var (totals, errors) = PolicyCountersResource.Totals(Controller.Agents.Values);
+        foreach (var error in errors)
+        {
+            stderr.WriteLine($"warning: policy counters of {error} are left out");
+        }
+
+        return PolicyCountersResource.Counters(totals);
+    }
+
+    private static string? Name(IQueryCollection query) => query["name"].ToString() is { Length: > 0 } name ? name : null;
+
+    private static string Namespace(IQueryCollection query) => query["namespace"].ToString() is { Length: > 0 } ns ? ns : "default";
+
+    private static bool AllNamespaces(IQueryCollection query) => query["allNamespaces"].ToString() == "true";
+
+    private static bool TryOutput(IQueryCollection query, string[] allowed, out string output)
+    {
+        output = query["output"].ToString();
+        return allowed.Contains(output, StringComparer.Ordinal);
+    }
+}
