@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.Versioning;
-using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
@@ -69,8 +67,8 @@ internal static class DemoCommand
         foreach (var (from, to) in CrossNodePairs(pods, NetworkPolicyEvaluator.For(cluster)).Take(3))
         {
             var port = to.Spec.AllPorts.First(p => p.Protocol == Protocol.TCP).Port;
-            using var ns = NetworkNamespace.Open(LabNames.Pod(Lab, from.QualifiedName));
-            var (status, body) = LabHttp.Get(ns, to.Status.PodIP!, port, "/clientip", TimeSpan.FromSeconds(3));
+            var ns = LabNamespaces.Pod(Lab, from.QualifiedName);
+            var (status, body) = LabNamespaces.HttpGet(ns, to.Status.PodIP!, port, "/clientip", TimeSpan.FromSeconds(3));
             output.WriteLine($"   {from.QualifiedName} ({from.Status.PodIP}, {from.Spec.NodeName}) → {to.QualifiedName} ({to.Status.PodIP}:{port}, {to.Spec.NodeName}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, it saw the caller as {body}");
         }
 
@@ -80,20 +78,29 @@ internal static class DemoCommand
             output.WriteLine();
             output.WriteLine("3. hostNetwork pods answer on their node's address (HTTP from the outside client to /hostname)");
             var port = hostPod.Spec.AllPorts.First(p => p.Protocol == Protocol.TCP).Port;
-            using var external = NetworkNamespace.Open(LabNames.External(Lab));
-            var (_, body) = LabHttp.Get(external, hostPod.Status.PodIP!, port, "/hostname", TimeSpan.FromSeconds(3));
+            var external = LabNamespaces.External(Lab);
+            var (_, body) = LabNamespaces.HttpGet(external, hostPod.Status.PodIP!, port, "/hostname", TimeSpan.FromSeconds(3));
             output.WriteLine($"   external (198.18.0.2) → {hostPod.Status.PodIP}:{port} on {hostPod.Spec.NodeName}: answered by {body}");
         }
 
         output.WriteLine();
         output.WriteLine("4. Every pod to every pod, real TCP and UDP, compared with the engine (maille probe)");
         var ports = ReachabilityMatrix.DeclaredPorts(pods).Where(p => p.Protocol != Protocol.SCTP).ToList();
-        var report = await new ConnectivityProber(cluster, Lab).ProbeAsync(ports, null, cancellationToken);
-        var connected = report.Cells.Count(c => c.Observed);
-        var engineDenies = report.Cells.Count(c => !c.Expected);
-        output.WriteLine($"   {report.Cells.Length} connections in {report.Elapsed.TotalSeconds:F1} s: {connected} got through.");
-        output.WriteLine($"   The engine expects {report.Cells.Length - engineDenies} to get through; the other {engineDenies} are denied by the shop's NetworkPolicies (enforced in nftables on each node) or reach a port nothing listens on.");
-        var gap = report.Mismatches.Count();
+        // As `maille probe --lab demo -o json` does: the daemon probes, from the plan it runs.
+        var clock = Stopwatch.StartNew();
+        var probed = await Task.Run(() => LabViews.Ask(context, Lab, "probe", [], ProbeRequestJson.Write(new ProbeRequest(ports, null, TimeSpan.FromSeconds(1), null, Json: true)), Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken);
+        var report = probed is null ? null : System.Text.Json.Nodes.JsonNode.Parse(probed.Stdout);
+        if (report is null)
+        {
+            return 1;
+        }
+
+        var cells = report["connections"]!.AsArray();
+        var connected = cells.Count(c => (bool)c!["allowed"]!);
+        var engineDenies = cells.Count(c => !(bool)c!["expected"]!);
+        output.WriteLine($"   {cells.Count} connections in {clock.Elapsed.TotalSeconds:F1} s: {connected} got through.");
+        output.WriteLine($"   The engine expects {cells.Count - engineDenies} to get through; the other {engineDenies} are denied by the shop's NetworkPolicies (enforced in nftables on each node) or reach a port nothing listens on.");
+        var gap = report["mismatches"]!.AsArray().Count;
         output.WriteLine(gap == 0
             ? "   The lab agrees with the engine on every one."
             : $"   {gap} differ from the engine: maille probe --lab {Lab} lists them (a bug in the lab or the engine).");
@@ -145,11 +152,9 @@ internal static class DemoCommand
         var resolved = Resolve(client, name);
         output.WriteLine($"   {client.QualifiedName} looks up {name}: {resolved} (cluster DNS at {cluster.Config.EffectiveDnsServiceIP}, served by the kube-system coredns pods)");
         var port = service.Ports.First(p => p.Protocol == Protocol.TCP).Port;
-        using (var ns = NetworkNamespace.Open(LabNames.Pod(Lab, client.QualifiedName)))
-        {
-            var answers = Enumerable.Range(0, 8).Select(_ => LabHttp.Get(ns, service.ClusterIP!, port, "/hostname", TimeSpan.FromSeconds(3)).Body).ToList();
-            output.WriteLine($"   8 requests to {service.ClusterIP}:{port} ({name}) were answered by: {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} ×{g.Count()}"))}");
-        }
+        var ns = LabNamespaces.Pod(Lab, client.QualifiedName);
+        var answers = Enumerable.Range(0, 8).Select(_ => LabNamespaces.HttpGet(ns, service.ClusterIP!, port, "/hostname", TimeSpan.FromSeconds(3)).Body).ToList();
+        output.WriteLine($"   8 requests to {service.ClusterIP}:{port} ({name}) were answered by: {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} ×{g.Count()}"))}");
 
         var nodePort = cluster.Services.SelectMany(s => s.Ports.Where(p => p.NodePort is not null && p.Protocol == Protocol.TCP).Select(p => (Service: s, Port: p)))
             .FirstOrDefault(x => x.Service.Type == ServiceType.NodePort);
@@ -158,12 +163,12 @@ internal static class DemoCommand
             return;
         }
 
-        using var external = NetworkNamespace.Open(LabNames.External(Lab));
+        var external = LabNamespaces.External(Lab);
         foreach (var node in cluster.Nodes)
         {
             try
             {
-                var (status, body) = LabHttp.Get(external, node.InternalIP!, nodePort.Port.NodePort!.Value, "/hostname", TimeSpan.FromSeconds(3));
+                var (status, body) = LabNamespaces.HttpGet(external, node.InternalIP!, nodePort.Port.NodePort!.Value, "/hostname", TimeSpan.FromSeconds(3));
                 output.WriteLine($"   external → {node.InternalIP}:{nodePort.Port.NodePort} (NodePort of {nodePort.Service.QualifiedName}, on {node.Name}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, answered by {body}");
             }
             catch (System.Net.Sockets.SocketException e)
@@ -196,14 +201,12 @@ internal static class DemoCommand
 
         output.WriteLine();
         output.WriteLine("6. LoadBalancer addresses (announced by one node with ARP) and the Ingress controller, from outside");
-        using (var external = NetworkNamespace.Open(LabNames.External(Lab)))
+        var external = LabNamespaces.External(Lab);
+        foreach (var service in balanced)
         {
-            foreach (var service in balanced)
-            {
-                var port = service.Ports.First(p => p.Protocol == Protocol.TCP).Port;
-                var (status, body) = LabHttp.Get(external, IPAddress.Parse(service.LoadBalancerIngress[0]), port, "/clientip", TimeSpan.FromSeconds(3));
-                output.WriteLine($"   external → {service.LoadBalancerIngress[0]}:{port} ({service.QualifiedName}, externalTrafficPolicy {service.ExternalTrafficPolicy}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, the pod saw the caller as {body}");
-            }
+            var port = service.Ports.First(p => p.Protocol == Protocol.TCP).Port;
+            var (status, body) = LabNamespaces.HttpGet(external, IPAddress.Parse(service.LoadBalancerIngress[0]), port, "/clientip", TimeSpan.FromSeconds(3));
+            output.WriteLine($"   external → {service.LoadBalancerIngress[0]}:{port} ({service.QualifiedName}, externalTrafficPolicy {service.ExternalTrafficPolicy}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, the pod saw the caller as {body}");
         }
 
         if (controller is null || controller.LoadBalancerIngress.IsEmpty)
@@ -340,10 +343,10 @@ internal static class DemoCommand
     [SupportedOSPlatform("linux")]
     private static string Attempt(Pod from, Pod to, int port)
     {
-        using var ns = NetworkNamespace.Open(LabNames.Pod(Lab, from.QualifiedName));
+        var ns = LabNamespaces.Pod(Lab, from.QualifiedName);
         try
         {
-            var (status, body) = LabHttp.Get(ns, to.Status.PodIP!, port, "/hostname", TimeSpan.FromSeconds(2));
+            var (status, body) = LabNamespaces.HttpGet(ns, to.Status.PodIP!, port, "/hostname", TimeSpan.FromSeconds(2));
             return $"{status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, answered by {body}";
         }
         catch (System.Net.Sockets.SocketException e)
@@ -370,7 +373,7 @@ internal static class DemoCommand
     private static string? AnnouncingNode(IEnumerable<string> nodes, IPAddress address) =>
         nodes.FirstOrDefault(node =>
         {
-            var start = new ProcessStartInfo("ip", ["-n", LabNames.Node(Lab, node), "-4", "-o", "addr", "show", "eth0"]) { RedirectStandardOutput = true, UseShellExecute = false };
+            var start = new ProcessStartInfo("ip", ["-n", LabNamespaces.Node(Lab, node), "-4", "-o", "addr", "show", "eth0"]) { RedirectStandardOutput = true, UseShellExecute = false };
             using var process = Process.Start(start)!;
             var text = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
@@ -381,7 +384,7 @@ internal static class DemoCommand
     [SupportedOSPlatform("linux")]
     private static (string Status, string Body) Curl(string address, string host, string path, int timeoutSeconds = 3)
     {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", LabNames.External(Lab), "curl", "-s", "-m", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-H", $"Host: {host}", "-w", "\n%{http_code}", $"http://{address}{path}"])
+        var start = new ProcessStartInfo("ip", ["netns", "exec", LabNamespaces.External(Lab), "curl", "-s", "-m", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-H", $"Host: {host}", "-w", "\n%{http_code}", $"http://{address}{path}"])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -397,7 +400,7 @@ internal static class DemoCommand
     [SupportedOSPlatform("linux")]
     private static string Resolve(Pod pod, string name)
     {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", LabNames.Pod(Lab, pod.QualifiedName), "getent", "hosts", name]) { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("ip", ["netns", "exec", LabNamespaces.Pod(Lab, pod.QualifiedName), "getent", "hosts", name]) { RedirectStandardOutput = true, UseShellExecute = false };
         using var process = Process.Start(start)!;
         var text = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
@@ -407,7 +410,7 @@ internal static class DemoCommand
     [SupportedOSPlatform("linux")]
     private static int Up(CliContext context, string[] files, out ClusterState? cluster)
     {
-        if (new LabState(Lab).Exists || LabNetworkBuilder.Namespaces(Lab).Count > 0)
+        if (new LabState(Lab).Exists || LabNamespaces.Count(Lab) > 0)
         {
             context.Stdout.WriteLine($"   (taking down the previous demo lab first: {LabTeardown.TakeDown(Lab)} namespaces removed)");
         }

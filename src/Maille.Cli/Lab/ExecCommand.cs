@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netns;
+using Maille.Lab.Labs;
 
 namespace Maille.Cli.Lab;
 
@@ -42,9 +41,9 @@ internal static class ExecCommand
             var what = parse.GetValue(target)!;
             var ns = what switch
             {
-                "external" => LabNames.External(name),
-                _ when what.StartsWith("node/", StringComparison.Ordinal) => LabNames.Node(name, what["node/".Length..]),
-                _ when what.Contains('/', StringComparison.Ordinal) => LabNames.Pod(name, what),
+                "external" => LabNamespaces.External(name),
+                _ when what.StartsWith("node/", StringComparison.Ordinal) => LabNamespaces.Node(name, what["node/".Length..]),
+                _ when what.Contains('/', StringComparison.Ordinal) => LabNamespaces.Pod(name, what),
                 _ => null,
             };
             if (ns is null)
@@ -53,7 +52,7 @@ internal static class ExecCommand
                 return 1;
             }
 
-            if (!NetworkNamespace.Exists(ns))
+            if (!LabNamespaces.Exists(ns))
             {
                 context.Stderr.WriteLine($"error: {what} is not part of lab {name} (is the lab up? `maille ls`; hostNetwork pods run in their node: node/NODE)");
                 return 1;

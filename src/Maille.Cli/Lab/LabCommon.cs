@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
-using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netns;
 using Maille.Lab.Labs;
 
 namespace Maille.Cli.Lab;
@@ -86,9 +84,9 @@ internal static partial class LabCommon
             return false;
         }
 
-        if (!LabNames.IsValidLab(lab))
+        if (!LabNamespaces.IsValidLab(lab))
         {
-            context.Stderr.WriteLine($"error: --lab {lab}: {LabNames.LabNameRule}");
+            context.Stderr.WriteLine($"error: --lab {lab}: {LabNamespaces.LabNameRule}");
             return false;
         }
 
@@ -103,9 +101,6 @@ internal static partial class LabCommon
     [SupportedOSPlatform("linux")]
     public static IReadOnlyList<string> KnownLabs()
     {
-        var fromNamespaces = NetworkNamespace.List(NetworkNamespace.NamePrefix)
-            .Select(LabNames.LabOf)
-            .OfType<string>();
-        return [.. LabState.All().Select(s => s.Lab).Concat(fromNamespaces).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return [.. LabState.All().Select(s => s.Lab).Concat(LabNamespaces.Labs()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 }

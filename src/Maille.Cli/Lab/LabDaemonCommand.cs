@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using Maille.Dataplane.Linux.Lab;
 using Maille.Lab.Labs;
 using Microsoft.Extensions.Logging;
 
@@ -30,13 +29,13 @@ internal static class LabDaemonCommand
                 return 1;
             }
 
-            return Run(name, parse.GetValue(mode) == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, parse.GetValue(flush), parse.GetValue(apiPort));
+            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort));
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(string lab, LabNetworkMode mode, bool flushDeniedConnections, int apiPort)
+    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort)
     {
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -58,8 +57,8 @@ internal static class LabDaemonCommand
         MachineLimits.RaiseDescriptorLimit();
 
         // Numbers below 1,024 for libnftables' sockets, taken now while the daemon's numbers are small (LowDescriptors).
-        Dataplane.Linux.Nftables.LowDescriptors.Reserve();
-        var daemon = new LabDaemon(new LabState(lab), mode, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort };
+        LabNamespaces.ReserveLowDescriptors();
+        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort);
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Maille.Cli.Output;
-using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netns;
 using Maille.Kube.Tables;
 using Maille.Lab.Labs;
 
@@ -46,7 +44,7 @@ internal static class LsCommand
                     status?.Mode ?? "-",
                     status is null ? "-" : status.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     status is null ? "-" : status.Pods.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    LabNetworkBuilder.Namespaces(lab).Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    LabNamespaces.Count(lab).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     status is null ? "<unknown>" : HumanDuration.Age(status.Since, TimeProvider.System));
             }
 

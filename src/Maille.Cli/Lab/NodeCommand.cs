@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
-using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netns;
 using Maille.Lab.Api;
+using Maille.Lab.Labs;
 
 namespace Maille.Cli.Lab;
 
@@ -56,7 +55,7 @@ internal static class NodeCommand
     [SupportedOSPlatform("linux")]
     private static int SetNode(CliContext context, string lab, string node, bool up)
     {
-        if (!NetworkNamespace.Exists(LabNames.Node(lab, node)))
+        if (!LabNamespaces.Exists(LabNamespaces.Node(lab, node)))
         {
             context.Stderr.WriteLine($"error: lab {lab} has no node {node} (is the lab up? `maille ls`)");
             return 1;
