@@ -239,11 +239,13 @@ internal static class ServiceRulesetBuilder
             "external" => new NftChain(name, null, Rules(
                 NftRule.Of(Jump(MarkForMasquerade), "externalTrafficPolicy Cluster masquerades"),
                 Select())),
-            _ => new NftChain(name, null, Rules(
-                NftRule.Of(new NftValueMatch(NftField.SourceAddress, pods), new NftVerdictMapStatement(key, ClusterServiceIps), "pods reach external addresses with the Cluster policy"),
+            _ => new NftChain(name, null, Rules([
+                .. context.LocalPodCidr is { } localPods
+                    ? [NftRule.Of(new NftValueMatch(NftField.SourceAddress, localPods.ToString()), new NftVerdictMapStatement(key, ClusterServiceIps), "this node's pods reach external addresses with the Cluster policy")]
+                    : Array.Empty<NftRule>(),
                 NftRule.Of(new NftValueMatch(NftField.SourceAddressType, "local"), Jump(MarkForMasquerade)),
                 NftRule.Of(new NftValueMatch(NftField.SourceAddressType, "local"), new NftVerdictMapStatement(key, ClusterServiceIps), "so does the node itself, masqueraded"),
-                Select())),
+                Select()])),
         };
     }
 

@@ -16,8 +16,17 @@ internal sealed record NodeServicePlan
     /// <summary>The node's address on the node network, where its NodePorts are captured; null when it has none.</summary>
     public IPAddress? NodeAddress { get; init; }
 
-    /// <summary>The pods' network: sources inside it are pods (no masquerade for ClusterIP traffic, short-circuit for external).</summary>
+    /// <summary>The pods' network: ClusterIP traffic from a source inside it (a pod) is not masqueraded.</summary>
     public required IPNetwork ClusterCidr { get; init; }
+
+    /// <summary>
+    /// This node's pods (its pod CIDR; null when it has none): they reach an external address of a Service with the
+    /// Cluster policy whatever its externalTrafficPolicy (kube-proxy's "short-circuit pod traffic", with
+    /// <c>--detect-local-mode=NodeCIDR</c>). A pod of another node arrives as any client from outside does: with its
+    /// own node's rules not capturing a NodePort of this node, the reply of an endpoint it were sent to unmasqueraded
+    /// would bypass this node and never reach it.
+    /// </summary>
+    public IPNetwork? LocalPodCidr { get; init; }
 
     /// <summary>The Service CIDR: an address inside it that no Service has is dropped.</summary>
     public required IPNetwork ServiceCidr { get; init; }

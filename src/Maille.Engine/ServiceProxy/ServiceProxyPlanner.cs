@@ -66,6 +66,7 @@ internal static class ServiceProxyPlanner
             NodeName = nodeName,
             NodeAddress = nodeAddress,
             ClusterCidr = cluster.Config.ClusterCidr,
+            LocalPodCidr = node.PodCidr,
             ServiceCidr = cluster.Config.ServiceCidr,
             Ports = new(ports),
         };

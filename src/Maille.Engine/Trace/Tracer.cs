@@ -182,10 +182,10 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
         // outside Maille's pools).
         var entryNode = internalTraffic || (entry == ServiceEntry.External && !source.IsExternal) ? SourceNode(source) : receivingNode?.Name;
 
-        // Pods reaching an external address of a Service, and a node reaching its own, skip the external traffic
-        // policy (kube-proxy's "short-circuit pod traffic"): a hostNetwork pod reaching another node's NodePort
-        // arrives there from that node's address, like any client outside.
-        var shortCircuit = !internalTraffic && source.Pod is { } client && (!client.Spec.HostNetwork || client.Spec.NodeName == entryNode);
+        // The entry node's own pods reaching an external address of a Service, and a node reaching its own, skip the
+        // external traffic policy (kube-proxy's "short-circuit pod traffic", detecting local pods by the node's pod
+        // CIDR): a pod of another node reaching this node's NodePort arrives as any client outside does.
+        var shortCircuit = !internalTraffic && source.Pod is { } client && client.Spec.NodeName == entryNode;
         var plan = PortPlan(service, port, entryNode);
         if (entry == ServiceEntry.External && target.Address is { } address && plan.LoadBalancerIPs.Contains(address)
             && !plan.SourceRanges.IsEmpty && !plan.SourceRanges.Any(r => r.Contains(source.Address)))
@@ -224,8 +224,10 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
             notes.Add("only nodes with a local ready endpoint accept the traffic; the client's address is kept");
         }
 
+        // Whoever is not short-circuited (outside, or a pod or node of another node) is masqueraded by the Cluster
+        // policy: the endpoint, and its NetworkPolicy, see the receiving node's address.
         var masquerade = Masquerade.None;
-        if (!internalTraffic && !shortCircuit && !local && source.IsExternal)
+        if (!internalTraffic && !shortCircuit && !local)
         {
             masquerade = receivingNode is null ? Masquerade.ReceivingNodeUnknown : Masquerade.ToReceivingNode;
             notes.Add("the client's address is masqueraded to the receiving node's address");

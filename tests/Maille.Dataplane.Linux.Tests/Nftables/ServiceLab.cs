@@ -40,16 +40,17 @@ internal sealed class ServiceLab : IAsyncDisposable
 
     public Dictionary<string, NodeServiceProxy> Proxies { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<ServiceLab> StartAsync(string yaml, NodeServiceProxyOptions? options = null)
+    /// <param name="config">The cluster's configuration (default: two nodes, as the golden tables have).</param>
+    public static async Task<ServiceLab> StartAsync(string yaml, NodeServiceProxyOptions? options = null, ClusterConfig? config = null)
     {
-        var cluster = Maille.TestKit.Cluster.Valid(yaml, NftablesGoldens.TwoNodes);
+        var cluster = Maille.TestKit.Cluster.Valid(yaml, config ?? NftablesGoldens.TwoNodes);
         var name = TestNames.NewLab();
         LabNetwork? network = null;
         try
         {
             network = LabNetworkBuilder.Build(name, Topology(cluster));
             var lab = new ServiceLab(name, cluster, network);
-            foreach (var pod in cluster.Pods.Where(p => p.Status.PodIP is not null))
+            foreach (var pod in cluster.Pods.Where(p => p.Status.PodIP is not null && !p.Spec.HostNetwork))
             {
                 lab.Serve(pod.QualifiedName);
             }
@@ -171,7 +172,8 @@ internal sealed class ServiceLab : IAsyncDisposable
             PrefixLength = cluster.Config.NodeNetwork.PrefixLength,
             PodCidr = n.PodCidr!.Value,
         })),
-        Pods = new(cluster.Pods.Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null)
+        // A hostNetwork pod has no namespace of its own: it is its node.
+        Pods = new(cluster.Pods.Where(p => p.Status.PodIP is not null && p.Spec.NodeName is not null && !p.Spec.HostNetwork)
             .Select(p => new LabPod { Key = p.QualifiedName, Node = p.Spec.NodeName!, Address = p.Status.PodIP! })),
         ExternalAddress = IpMath.Offset(cluster.Config.NodeNetwork, 2),
         UnderlayGateway = IpMath.Offset(cluster.Config.NodeNetwork, 1),

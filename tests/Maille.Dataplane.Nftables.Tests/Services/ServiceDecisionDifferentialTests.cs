@@ -30,33 +30,6 @@ public sealed class ServiceDecisionDifferentialTests
     private const string Reject = "reject";
     private const string Drop = "drop";
 
-    private enum Traffic
-    {
-        /// <summary>A pod to the ClusterIP: internalTrafficPolicy.</summary>
-        Internal,
-
-        /// <summary>A pod (or a node, to its own addresses) to a NodePort or the LoadBalancer address: the Cluster endpoints.</summary>
-        ExternalFromPod,
-
-        /// <summary>A client outside the cluster (or on another node) to a NodePort or the LoadBalancer address: externalTrafficPolicy.</summary>
-        ExternalFromOutside,
-    }
-
-    private sealed record Connection(string Text, string EntryNode, TraceSource Source, IPAddress Destination, int Port, NftIngress Ingress, Traffic Traffic)
-    {
-        public bool ToLoadBalancerIP { get; init; }
-
-        /// <summary>
-        /// From a client pod: the packet meets the entry node's rules from the pod's veth, from the node itself (a
-        /// hostNetwork pod on the entry node) or from the node network (from another node, its address kept).
-        /// </summary>
-        public static Connection From(Pod client, string to, string entryNode, IPAddress destination, int port, Traffic traffic)
-        {
-            var ingress = client.Spec.NodeName != entryNode ? NftIngress.Underlay : client.Spec.HostNetwork ? NftIngress.NodeLocal : NftIngress.Pod;
-            return new($"{client.Name} to {to}", entryNode, new TraceSource(client, client.Status.PodIP!), destination, port, ingress, traffic);
-        }
-    }
-
     [Fact]
     public void RandomServices_ReferencePlanTraceAndRulesChooseTheSameEndpoints()
     {
@@ -70,12 +43,12 @@ public sealed class ServiceDecisionDifferentialTests
             var plans = cluster.Nodes.ToDictionary(n => n.Name, n => ServiceProxyPlanner.Plan(cluster, n.Name), StringComparer.Ordinal);
             var rulesets = plans.ToDictionary(p => p.Key, p => ServiceRulesetBuilder.Build(p.Value), StringComparer.Ordinal);
             var tracer = Tracer.For(cluster);
-            foreach (var connection in Connections(cluster, service))
+            foreach (var connection in ServiceConnections.Of(cluster, service))
             {
                 var reference = Reference(cluster, service, connection);
                 var planned = Planned(plans[connection.EntryNode].Ports.Single(), connection);
                 var traced = Traced(tracer.Trace(connection.Source, new TraceTarget(connection.Text, null, null, null, connection.Destination, connection.Port, protocol)));
-                var packet = new NftTracePacket(connection.Source.Address, connection.Destination, protocol.ToString().ToLowerInvariant(), connection.Port, connection.Ingress);
+                var packet = new NftTracePacket(connection.Source.Address, connection.Destination, protocol.ToString().ToLowerInvariant(), connection.Port, Ingress(connection.Entry));
                 var walked = Walked(new NftPacketTracer(rulesets[connection.EntryNode]).Trace(packet));
                 if (planned != reference || traced != reference || walked != reference)
                 {
@@ -95,47 +68,6 @@ public sealed class ServiceDecisionDifferentialTests
         Assert.All([Reject, Drop, "endpoints", "terminating fallback"], kind => Assert.True(tally.GetValueOrDefault(kind) >= connections / 50, summary));
     }
 
-    private static IEnumerable<Connection> Connections(ClusterState cluster, Service service)
-    {
-        var port = service.Ports[0];
-        var clients = cluster.Pods.Where(p => p.Meta.Labels.Get("role") == "client").ToList();
-        var outside = new TraceSource(null, Tracer.DefaultExternalAddress(cluster.Config));
-        foreach (var client in clients)
-        {
-            yield return Connection.From(client, "the ClusterIP", client.Spec.NodeName!, service.ClusterIP!, port.Port, Traffic.Internal);
-        }
-
-        if (port.NodePort is { } nodePort)
-        {
-            foreach (var node in cluster.Nodes)
-            {
-                yield return new Connection($"outside to {node.Name}'s NodePort", node.Name, outside, node.InternalIP!, nodePort, NftIngress.Underlay, Traffic.ExternalFromOutside);
-                foreach (var client in clients)
-                {
-                    // A hostNetwork pod reaching another node's NodePort arrives there from its node's address, as a
-                    // client outside does; a pod arrives with its own address and is short-circuited.
-                    var traffic = client.Spec.HostNetwork && client.Spec.NodeName != node.Name ? Traffic.ExternalFromOutside : Traffic.ExternalFromPod;
-                    yield return Connection.From(client, $"{node.Name}'s NodePort", node.Name, node.InternalIP!, nodePort, traffic);
-                }
-            }
-        }
-
-        if (service.LoadBalancerIngress is [var text, ..])
-        {
-            var address = IPAddress.Parse(text);
-            foreach (var client in clients)
-            {
-                yield return Connection.From(client, "the LoadBalancer IP", client.Spec.NodeName!, address, port.Port, Traffic.ExternalFromPod) with { ToLoadBalancerIP = true };
-            }
-
-            // From outside the address enters at the node announcing it; one nobody announces is not a Service decision.
-            if (L2AnnouncerElection.Elect(cluster).FirstOrDefault(a => a.Address.Equals(address))?.Node is { } announcer)
-            {
-                yield return new Connection("outside to the LoadBalancer IP", announcer, outside, address, port.Port, NftIngress.Underlay, Traffic.ExternalFromOutside) { ToLoadBalancerIP = true };
-            }
-        }
-    }
-
     /// <summary>
     /// The naive rung, from the pods rather than their slices: an endpoint is ready when it serves and is not
     /// terminating (or the Service publishes not-ready addresses); a list holds its ready endpoints, else those serving
@@ -143,7 +75,7 @@ public sealed class ServiceDecisionDifferentialTests
     /// endpoint anywhere, and drops otherwise. Before all that, a LoadBalancer IP drops sources outside
     /// loadBalancerSourceRanges.
     /// </summary>
-    private static string Reference(ClusterState cluster, Service service, Connection connection)
+    private static string Reference(ClusterState cluster, Service service, ServiceConnection connection)
     {
         if (connection.ToLoadBalancerIP && service.LoadBalancerSourceRanges.Count > 0
             && !service.LoadBalancerSourceRanges.Any(r => IPNetwork.Parse(r).Contains(connection.Source.Address)))
@@ -163,8 +95,8 @@ public sealed class ServiceDecisionDifferentialTests
 
         var local = connection.Traffic switch
         {
-            Traffic.Internal => service.InternalTrafficPolicy == TrafficPolicy.Local,
-            Traffic.ExternalFromOutside => service.ExternalTrafficPolicy == TrafficPolicy.Local,
+            ServiceTraffic.Internal => service.InternalTrafficPolicy == TrafficPolicy.Local,
+            ServiceTraffic.ExternalFromOutside => service.ExternalTrafficPolicy == TrafficPolicy.Local,
             _ => false,
         };
         var chosen = Usable(local);
@@ -177,7 +109,7 @@ public sealed class ServiceDecisionDifferentialTests
     }
 
     /// <summary>The entry node's plan, read as the renderer reads it.</summary>
-    private static string Planned(ServicePortPlan port, Connection connection)
+    private static string Planned(ServicePortPlan port, ServiceConnection connection)
     {
         if (connection.ToLoadBalancerIP && !port.SourceRanges.IsEmpty && !port.SourceRanges.Any(r => r.Contains(connection.Source.Address)))
         {
@@ -187,8 +119,8 @@ public sealed class ServiceDecisionDifferentialTests
         var traffic = connection.Traffic;
         var list = traffic switch
         {
-            Traffic.Internal => port.InternalEndpoints,
-            Traffic.ExternalFromPod => port.ClusterEndpoints,
+            ServiceTraffic.Internal => port.InternalEndpoints,
+            ServiceTraffic.ExternalFromPod => port.ClusterEndpoints,
             _ => port.ExternalEndpoints,
         };
         if (list.IsEmpty)
@@ -213,6 +145,13 @@ public sealed class ServiceDecisionDifferentialTests
             _ => $"unreachable ({result.Reason})",
         };
     }
+
+    private static NftIngress Ingress(ServiceEntry entry) => entry switch
+    {
+        ServiceEntry.Pod => NftIngress.Pod,
+        ServiceEntry.Node => NftIngress.NodeLocal,
+        _ => NftIngress.Underlay,
+    };
 
     private static string Walked(NftTraceResult result) => result.Verdict switch
     {
