@@ -192,7 +192,7 @@ internal sealed class ManifestLoader
             {
                 case ("", "Namespace"):
                     var namespaceObject = Read<V1Namespace>();
-                    NamespaceValidator.Validate(namespaceObject, location, _diagnostics);
+                    MetadataOnlyValidator.ValidateNamespace(namespaceObject, location, _diagnostics);
                     _namespaces.Add(ModelConverter.ConvertNamespace(namespaceObject, location));
                     break;
                 case ("", "Node"):
@@ -244,7 +244,7 @@ internal sealed class ManifestLoader
                     break;
                 case ("networking.k8s.io", "IngressClass"):
                     var ingressClass = Read<V1IngressClass>();
-                    IngressClassValidator.Validate(ingressClass, location, _diagnostics);
+                    MetadataOnlyValidator.ValidateIngressClass(ingressClass, location, _diagnostics);
                     _ingressClasses.Add(ModelConverter.ConvertIngressClass(ingressClass, location));
                     break;
                 case (IPAddressPool.Group, IPAddressPool.KindName):
