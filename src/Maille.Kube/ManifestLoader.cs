@@ -187,7 +187,7 @@ internal sealed class ManifestLoader
         try
         {
             // Each kind is validated first (every field error, in the API server's words and order), then converted;
-            // an invalid object is converted too, so that later checks and the counts of what was read still see it.
+            // an invalid object is converted too, so that the checks across objects still see it and one run reports every error.
             switch ((group, kind))
             {
                 case ("", "Namespace"):
