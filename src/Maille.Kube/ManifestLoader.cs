@@ -186,8 +186,8 @@ internal sealed class ManifestLoader
         (Type Type, string Text)? reading = null;
         try
         {
-            // Each kind is validated first (every field error, in the API server's words and order), then converted;
-            // an invalid object is converted too, so that the checks across objects still see it and one run reports every error.
+            // Each kind is validated first (every field error, in the API server's words and order), then converted. An
+            // invalid object is converted too: the checks across objects still see it, and one run reports every error.
             switch ((group, kind))
             {
                 case ("", "Namespace"):

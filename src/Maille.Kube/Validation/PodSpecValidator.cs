@@ -103,30 +103,39 @@ internal static class PodSpecValidator
             return;
         }
 
-        var handlers = new (string Field, bool Present, Action Check)[]
+        // The handlers given, in validateHandler's order, with the port to check: exec names none, and Maille does not
+        // check a gRPC port (it never has; kept so that no input changes its errors).
+        var handlers = new List<(string Field, IntOrString? Port)>();
+        if (probe.Exec is not null)
         {
-            ("exec", probe.Exec is not null, () => { }),
-            ("httpGet", probe.HttpGet is not null, () => PortFieldValidator.ValidateReference(errors, probe.HttpGet!.Port, $"{path}.httpGet.port")),
-            ("tcpSocket", probe.TcpSocket is not null, () => PortFieldValidator.ValidateReference(errors, probe.TcpSocket!.Port, $"{path}.tcpSocket.port")),
-            ("grpc", probe.Grpc is not null, () => { }),
-        };
-        var chosen = false;
-        foreach (var (field, present, check) in handlers.Where(h => h.Present))
-        {
-            if (!chosen)
-            {
-                chosen = true;
-                check();
-            }
-            else
-            {
-                errors.Forbidden($"{path}.{field}", "may not specify more than 1 handler type");
-            }
+            handlers.Add(("exec", null));
         }
 
-        if (!chosen)
+        if (probe.HttpGet is { } http)
+        {
+            handlers.Add(("httpGet", http.Port));
+        }
+
+        if (probe.TcpSocket is { } tcp)
+        {
+            handlers.Add(("tcpSocket", tcp.Port));
+        }
+
+        if (probe.Grpc is not null)
+        {
+            handlers.Add(("grpc", null));
+        }
+
+        if (handlers.Count == 0)
         {
             errors.Required(path, "must specify a handler type");
+            return;
+        }
+
+        PortFieldValidator.ValidateReference(errors, handlers[0].Port, $"{path}.{handlers[0].Field}.port");
+        foreach (var (field, _) in handlers.Skip(1))
+        {
+            errors.Forbidden($"{path}.{field}", "may not specify more than 1 handler type");
         }
     }
 }
