@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s;
 using k8s.Models;
+using Maille.Kube.Validation;
 using Maille.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -14,7 +15,6 @@ namespace Maille.Kube;
 internal sealed class ManifestLoader
 {
     private readonly List<Diagnostic> _diagnostics = [];
-    private readonly ModelConverter _converter;
     private readonly List<Namespace> _namespaces = [];
     private readonly List<Node> _nodes = [];
     private readonly List<Pod> _pods = [];
@@ -31,8 +31,6 @@ internal sealed class ManifestLoader
 
     /// <summary>Below this many documents in one source, converting them one by one is cheaper than starting parallel work.</summary>
     private const int ParallelThreshold = 64;
-
-    public ManifestLoader() => _converter = new ModelConverter(_diagnostics);
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
@@ -188,56 +186,76 @@ internal sealed class ManifestLoader
         (Type Type, string Text)? reading = null;
         try
         {
+            // Each kind is validated first (every field error, in the API server's words and order), then converted. An
+            // invalid object is converted too: the checks across objects still see it, and one run reports every error.
             switch ((group, kind))
             {
                 case ("", "Namespace"):
-                    _namespaces.Add(_converter.ConvertNamespace(Read<V1Namespace>(), location));
+                    var namespaceObject = Read<V1Namespace>();
+                    MetadataOnlyValidator.ValidateNamespace(namespaceObject, location, _diagnostics);
+                    _namespaces.Add(ModelConverter.ConvertNamespace(namespaceObject, location));
                     break;
                 case ("", "Node"):
-                    _nodes.Add(_converter.ConvertNode(Read<V1Node>(), location));
+                    var nodeObject = Read<V1Node>();
+                    NodeValidator.Validate(nodeObject, location, _diagnostics);
+                    _nodes.Add(ModelConverter.ConvertNode(nodeObject, location));
                     break;
                 case ("", "Pod"):
-                    _pods.Add(_converter.ConvertPod(Read<V1Pod>(), nsOrDefault, location));
+                    var pod = Read<V1Pod>();
+                    PodValidator.Validate(pod, nsOrDefault, location, _diagnostics);
+                    _pods.Add(ModelConverter.ConvertPod(pod, nsOrDefault, location));
                     break;
                 case ("", "Service"):
-                    _services.Add(_converter.ConvertService(Read<V1Service>(), nsOrDefault, location));
+                    var service = Read<V1Service>();
+                    ServiceValidator.Validate(service, nsOrDefault, location, _diagnostics);
+                    _services.Add(ModelConverter.ConvertService(service, nsOrDefault, location));
                     break;
                 case ("", "Secret"):
-                    _secrets.Add(_converter.ConvertSecret(Read<V1Secret>(), nsOrDefault, location));
+                    var secret = Read<V1Secret>();
+                    SecretValidator.Validate(secret, nsOrDefault, location, _diagnostics);
+                    _secrets.Add(ModelConverter.ConvertSecret(secret, nsOrDefault, location));
                     break;
                 case ("apps", "Deployment"):
-                    var deployment = Read<V1Deployment>();
-                    _workloads.Add(_converter.ConvertWorkload(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null, nsOrDefault, location));
+                    AddWorkload(WorkloadManifest.Of(Read<V1Deployment>()));
                     break;
                 case ("apps", "ReplicaSet"):
-                    var replicaSet = Read<V1ReplicaSet>();
-                    _workloads.Add(_converter.ConvertWorkload(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null, nsOrDefault, location));
+                    AddWorkload(WorkloadManifest.Of(Read<V1ReplicaSet>()));
                     break;
                 case ("apps", "StatefulSet"):
-                    var statefulSet = Read<V1StatefulSet>();
-                    _workloads.Add(_converter.ConvertWorkload(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName, nsOrDefault, location));
+                    AddWorkload(WorkloadManifest.Of(Read<V1StatefulSet>()));
                     break;
                 case ("apps", "DaemonSet"):
-                    var daemonSet = Read<V1DaemonSet>();
-                    _workloads.Add(_converter.ConvertWorkload(WorkloadKind.DaemonSet, daemonSet.Metadata, null, daemonSet.Spec?.Selector, daemonSet.Spec?.Template, null, nsOrDefault, location));
+                    AddWorkload(WorkloadManifest.Of(Read<V1DaemonSet>()));
                     break;
                 case ("discovery.k8s.io", "EndpointSlice"):
-                    _slices.Add(_converter.ConvertEndpointSlice(Read<V1EndpointSlice>(), nsOrDefault, location));
+                    var slice = Read<V1EndpointSlice>();
+                    EndpointSliceValidator.Validate(slice, nsOrDefault, location, _diagnostics);
+                    _slices.Add(ModelConverter.ConvertEndpointSlice(slice, nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "NetworkPolicy"):
-                    _policies.Add(_converter.ConvertNetworkPolicy(Read<V1NetworkPolicy>(), nsOrDefault, location));
+                    var policy = Read<V1NetworkPolicy>();
+                    NetworkPolicyValidator.Validate(policy, nsOrDefault, location, _diagnostics);
+                    _policies.Add(ModelConverter.ConvertNetworkPolicy(policy, nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "Ingress"):
-                    _ingresses.Add(_converter.ConvertIngress(Read<V1Ingress>(), nsOrDefault, location));
+                    var ingress = Read<V1Ingress>();
+                    IngressValidator.Validate(ingress, nsOrDefault, location, _diagnostics);
+                    _ingresses.Add(ModelConverter.ConvertIngress(ingress, nsOrDefault, location));
                     break;
                 case ("networking.k8s.io", "IngressClass"):
-                    _ingressClasses.Add(_converter.ConvertIngressClass(Read<V1IngressClass>(), location));
+                    var ingressClass = Read<V1IngressClass>();
+                    MetadataOnlyValidator.ValidateIngressClass(ingressClass, location, _diagnostics);
+                    _ingressClasses.Add(ModelConverter.ConvertIngressClass(ingressClass, location));
                     break;
                 case (IPAddressPool.Group, IPAddressPool.KindName):
-                    _addressPools.Add(_converter.ConvertIPAddressPool(Read<MetalLb.IPAddressPoolDocument>(), nsOrDefault, location));
+                    var pool = Read<MetalLb.IPAddressPoolDocument>();
+                    IPAddressPoolValidator.Validate(pool, nsOrDefault, location, _diagnostics);
+                    _addressPools.Add(ModelConverter.ConvertIPAddressPool(pool, nsOrDefault, location));
                     break;
                 case (IPAddressPool.Group, L2Advertisement.KindName):
-                    _l2Advertisements.Add(_converter.ConvertL2Advertisement(Read<MetalLb.L2AdvertisementDocument>(), nsOrDefault, location));
+                    var advertisement = Read<MetalLb.L2AdvertisementDocument>();
+                    L2AdvertisementValidator.Validate(advertisement, nsOrDefault, location, _diagnostics);
+                    _l2Advertisements.Add(ModelConverter.ConvertL2Advertisement(advertisement, nsOrDefault, location));
                     break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));
@@ -257,6 +275,12 @@ internal sealed class ManifestLoader
                     Object = obj,
                     Detail = $"cannot be read as {apiVersion} {kind}: {InnermostMessage(e)}",
                 });
+        }
+
+        void AddWorkload(WorkloadManifest workload)
+        {
+            WorkloadValidator.Validate(workload, nsOrDefault, location, _diagnostics);
+            _workloads.Add(ModelConverter.ConvertWorkload(workload, nsOrDefault, location));
         }
 
         // Reads the object into KubernetesClient's typed model, keeping what it read: a value of the wrong type is then

@@ -13,11 +13,17 @@ internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Dia
 
     public SourceLocation Source => source;
 
+    /// <summary>How many errors and warnings this object has had so far: a check compares it before and after itself.</summary>
+    public int Count { get; private set; }
+
     public void Invalid(string field, object? value, string detail) => Add(FieldErrorType.Invalid, field, Render(value), detail);
 
     /// <summary>An invalid value reported on <paramref name="field"/> but located at the more precise <paramref name="lineOf"/>.</summary>
-    public void InvalidAt(string field, string lineOf, object? value, string detail) =>
+    public void InvalidAt(string field, string lineOf, object? value, string detail)
+    {
         sink.Add(Diagnostic.For(FieldErrorType.Invalid, obj, source, field, Render(value), detail, lineOf));
+        Count++;
+    }
 
     public void Required(string field, string detail = "") => Add(FieldErrorType.Required, field, null, detail);
 
@@ -47,6 +53,9 @@ internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Dia
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    private void Add(FieldErrorType type, string field, string? value, string detail) =>
+    private void Add(FieldErrorType type, string field, string? value, string detail)
+    {
         sink.Add(Diagnostic.For(type, obj, source, field, value, detail));
+        Count++;
+    }
 }

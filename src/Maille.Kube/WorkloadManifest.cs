@@ -1,0 +1,25 @@
+using k8s.Models;
+using Maille.Model;
+
+namespace Maille.Kube;
+
+/// <summary>
+/// What Maille reads of a Deployment, ReplicaSet, StatefulSet or DaemonSet: KubernetesClient has one type per kind, and
+/// their validation and conversion differ only where <see cref="Kind"/> says so.
+/// </summary>
+internal sealed record WorkloadManifest(
+    WorkloadKind Kind, V1ObjectMeta? Metadata, int? Replicas, V1LabelSelector? Selector, V1PodTemplateSpec? Template, string? ServiceName)
+{
+    public static WorkloadManifest Of(V1Deployment deployment) =>
+        new(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null);
+
+    public static WorkloadManifest Of(V1ReplicaSet replicaSet) =>
+        new(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null);
+
+    public static WorkloadManifest Of(V1StatefulSet statefulSet) =>
+        new(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName);
+
+    /// <summary>A DaemonSet has no replica count: one pod per eligible node.</summary>
+    public static WorkloadManifest Of(V1DaemonSet daemonSet) =>
+        new(WorkloadKind.DaemonSet, daemonSet.Metadata, null, daemonSet.Spec?.Selector, daemonSet.Spec?.Template, null);
+}
