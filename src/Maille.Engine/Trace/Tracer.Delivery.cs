@@ -41,7 +41,12 @@ internal sealed partial class Tracer
             .SelectMany(e => e.Addresses.Select(address => new Candidate(address, 0, e.NodeName, e.TargetPod, e.Conditions.Ready, e.Conditions.Serving, e.Conditions.Terminating)))];
     }
 
-    private TraceResult Deliver(TraceSource source, List<TraceHop> hops, IReadOnlyList<Candidate> candidates, Protocol protocol, Masquerade masquerade, Node? receivingNode = null)
+    /// <param name="sentTo">
+    /// For a pod whose packet crossed to a node's address untranslated (another node's NodePort): the address and port
+    /// it carried there, which its egress policy judges on its own node; the endpoint's ingress then judges the packet
+    /// as the receiving node forwards it (its address when it masqueraded the packet to another node).
+    /// </param>
+    private TraceResult Deliver(TraceSource source, List<TraceHop> hops, IReadOnlyList<Candidate> candidates, Protocol protocol, Masquerade masquerade, Node? receivingNode = null, (IPAddress Address, int Port)? sentTo = null)
     {
         var endpoints = new List<TracedEndpoint>();
         var sourceNode = source.Pod?.Spec.NodeName;
@@ -65,9 +70,12 @@ internal sealed partial class Tracer
             }
 
             var to = pod is not null ? policy.EndpointOf(pod) : PolicyEndpoint.External(IPAddress.Parse(candidate.Address));
-            var verdict = policy.Evaluate(from, to, candidate.Port, protocol);
+            var verdict = sentTo is { } sent
+                ? Crossing(policy.EndpointOf(source.Pod!), sent, from, to, candidate.Port, protocol)
+                : policy.Evaluate(from, to, candidate.Port, protocol);
+            var egressText = sentTo is { } carried ? $"{policy.EndpointOf(source.Pod!)} → {carried.Address}:{carried.Port}" : $"{from} → {label}";
             hops.Add(new TraceHop("egress-policy", sourceNode, verdict.Reason == VerdictReason.Policy ? (verdict.Egress.Allowed ? "allowed" : "denied") : "allowed",
-                verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Egress}" : verdict.ToString(), verdict.Egress.AllowedBy?.ToString(), label));
+                verdict.Reason == VerdictReason.Policy ? $"{egressText}: {verdict.Egress}" : verdict.ToString(), verdict.Egress.AllowedBy?.ToString(), label));
             hops.Add(new TraceHop("ingress-policy", destinationNode, verdict.Reason == VerdictReason.Policy ? (verdict.Ingress.Allowed ? "allowed" : "denied") : "allowed",
                 verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Ingress}" : verdict.ToString(), verdict.Ingress.AllowedBy?.ToString(), label));
 
@@ -123,21 +131,32 @@ internal sealed partial class Tracer
         return new TraceResult(TraceResult.Mixed, $"{allowed} of {endpoints.Count} endpoints are allowed, {denied} denied, {unreachable} not listening: the outcome depends on which endpoint is chosen", hops, endpoints);
     }
 
+    /// <summary>Who the endpoint's ingress policy sees the connection from.</summary>
     private PolicyEndpoint PolicySource(TraceSource source, Masquerade masquerade, Node? receivingNode, string? destinationNode)
     {
-        if (source.Pod is { } pod)
-        {
-            return policy.EndpointOf(pod);
-        }
-
         // Ingress policy runs on the destination's node before masquerade: the endpoint sees the client's own address
-        // when it sits on the receiving node, and the receiving node's address when the packet was forwarded to it.
+        // (or pod) when it sits on the receiving node, and the receiving node's address when the packet was forwarded.
         if (masquerade == Masquerade.ToReceivingNode && receivingNode?.InternalIP is { } nodeAddress && receivingNode.Name != destinationNode)
         {
             return PolicyEndpoint.External(nodeAddress);
         }
 
-        return PolicyEndpoint.External(source.Address);
+        return source.Pod is { } pod ? policy.EndpointOf(pod) : PolicyEndpoint.External(source.Address);
+    }
+
+    /// <summary>
+    /// A connection judged in two places: the client's egress on its own node, towards the node address it sent to;
+    /// the endpoint's ingress where it lives, from <paramref name="ingressFrom"/>. Either leg that a built-in exception
+    /// covers (a pod and its own node) is not judged.
+    /// </summary>
+    private Verdict Crossing(PolicyEndpoint client, (IPAddress Address, int Port) sentTo, PolicyEndpoint ingressFrom, PolicyEndpoint to, int port, Protocol protocol)
+    {
+        var egress = policy.Evaluate(client, PolicyEndpoint.External(sentTo.Address), sentTo.Port, protocol);
+        var ingress = policy.Evaluate(ingressFrom, to, port, protocol);
+        return new Verdict(
+            VerdictReason.Policy,
+            egress.Reason == VerdictReason.Policy ? egress.Egress : DirectionVerdict.NotApplicable(PolicyDirection.Egress),
+            ingress.Reason == VerdictReason.Policy ? ingress.Ingress : DirectionVerdict.NotApplicable(PolicyDirection.Ingress));
     }
 
     private static string NodeHopResult(TraceSource source, string? sourceNode, string? destinationNode, Node? receivingNode)

@@ -244,7 +244,12 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
                 : $"{policyName}: Local and no ready endpoint on {entryNode ?? "the receiving node"}: the packet is dropped", hops);
         }
 
-        return Deliver(source, hops, [.. chosen.Select(Candidate.ForEndpoint)], target.Protocol, masquerade, receivingNode);
+        // A pod of another node sent its packet to this node's address: its own node did not translate it, so its
+        // egress policy judges that address and port; the endpoint's ingress judges it as masqueraded (see Deliver).
+        (IPAddress, int)? sentTo = masquerade == Masquerade.ToReceivingNode && source.Pod is not null && receivingNode?.InternalIP is { } received
+            ? (target.Address ?? received, target.Port)
+            : null;
+        return Deliver(source, hops, [.. chosen.Select(Candidate.ForEndpoint)], target.Protocol, masquerade, receivingNode, sentTo);
     }
 
     /// <summary>

@@ -178,14 +178,17 @@ internal static class LiveTrace
         ?? (target.PodName is not null && cluster.PodsByName.TryGetValue($"{target.Namespace}/{target.PodName}", out var pod) ? pod.Status.PodIP : null);
 
     /// <summary>
-    /// The node whose rules the packet meets first: a pod's own node; from outside, the node that owns the destination
+    /// The node whose rules decide the Service: a pod's own node, or the node whose address it reaches; from outside, the node that owns the destination
     /// address (a node IP), the node announcing it (a LoadBalancer IP), or, for any other address, the first node.
     /// </summary>
     private static (string? Node, string Ingress) EntryNode(ClusterState cluster, TraceSource source, IPAddress? destination)
     {
         if (source.Pod is { } pod)
         {
-            return (pod.Spec.NodeName, pod.Spec.HostNetwork ? "node" : "pod");
+            // Another node's address (its NodePort) is not captured by the pod's own node: that node's rules decide,
+            // the packet arriving from the node network.
+            var addressed = cluster.Nodes.FirstOrDefault(n => n.InternalIP is { } ip && ip.Equals(destination) && n.Name != pod.Spec.NodeName);
+            return addressed is not null ? (addressed.Name, "underlay") : (pod.Spec.NodeName, pod.Spec.HostNetwork ? "node" : "pod");
         }
 
         var owner = cluster.Nodes.FirstOrDefault(n => n.InternalIP is { } ip && ip.Equals(destination))?.Name

@@ -154,6 +154,40 @@ public sealed class TracerTests
     }
 
     [Fact]
+    public void A_pod_reaching_another_node_s_node_port_with_local_policy_is_not_short_circuited()
+    {
+        // The client (node-1) sends to node-2's address: node-1's rules do not capture it, and node-2 sees a client
+        // from the node network (the kernel rung of the Service ladder found the unmasqueraded short-circuit broken).
+        var yaml = Base.Replace("nodeName: node-2, containers: [{name: c, ports", "nodeName: node-1, containers: [{name: c, ports", StringComparison.Ordinal)
+            + "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
+        var result = Trace(yaml, "app/client", "198.18.0.12:30080");
+        Assert.Equal("dropped", result.Hops.Single(h => h.Stage == "service").Result);
+    }
+
+    [Fact]
+    public void A_pod_reaching_another_node_s_node_port_is_judged_at_that_node_s_address_and_seen_masqueraded()
+    {
+        // Egress: the client's packet leaves node-1 for 198.18.0.12:30080 untranslated, so a policy allowing only web
+        // pods on 8080 denies it. Ingress: web-a (node-1) gets it from node-2's address, forwarded back; web-b (on
+        // node-2 itself) before the masquerade, from the client.
+        const string OnlyToWeb = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: only-web, namespace: app}\n"
+            + "spec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]}\n";
+        const string FromClients = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-clients, namespace: app}\n"
+            + "spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]}\n";
+        const string NodePort = "---\napiVersion: v1\nkind: Service\nmetadata: {name: np, namespace: app}\nspec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}\n";
+
+        var egress = Trace(Base + NodePort + OnlyToWeb, "app/client", "198.18.0.12:30080");
+        Assert.Equal(TraceResult.Denied, egress.Verdict);
+        Assert.Contains(egress.Hops, h => h.Stage == "egress-policy" && h.Result == "denied" && h.Detail.Contains("→ 198.18.0.12:30080", StringComparison.Ordinal));
+        Assert.Equal(TraceResult.Allowed, Trace(Base + NodePort + OnlyToWeb, "app/client", "web.app:80").Verdict);
+
+        var ingress = Trace(Base + NodePort + FromClients, "app/client", "198.18.0.12:30080");
+        Assert.Equal(TraceResult.Denied, ingress.Endpoints.Single(e => e.Pod == "app/web-a").Verdict);
+        Assert.Equal(TraceResult.Allowed, ingress.Endpoints.Single(e => e.Pod == "app/web-b").Verdict);
+        Assert.Contains(ingress.Hops, h => h.Stage == "ingress-policy" && h.Endpoint == "app/web-a" && h.Detail.StartsWith("198.18.0.12 →", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_local_policy_with_no_usable_endpoint_anywhere_rejects_rather_than_drops()
     {
         // Endpoints that are not ready (and not terminating) count as none: kube-proxy rejects, whatever the policy.
