@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Maille.Model;
 
 namespace Maille.Engine.Workloads;
@@ -14,10 +15,14 @@ internal sealed record WorkloadStatus(int Desired, int Current, int Ready)
 
     public int Available => Ready;
 
+    /// <summary>Each cluster's pods that are not terminating, by namespace and owner, made once per (immutable) cluster.</summary>
+    private static readonly ConditionalWeakTable<ClusterState, Dictionary<(string Namespace, OwnerRef Owner), List<Pod>>> PodsByOwner = new();
+
     public static WorkloadStatus Of(Workload workload, ClusterState cluster)
     {
-        var owners = Owners(workload, cluster);
-        var pods = cluster.Pods.Where(p => p.Namespace == workload.Meta.Namespace && p.Owner is { } owner && owners.Contains(owner) && !p.IsTerminating).ToList();
+        var byOwner = PodsByOwner.GetValue(cluster, c => c.Pods.Where(p => p.Owner is not null && !p.IsTerminating)
+            .GroupBy(p => (p.Namespace, p.Owner!)).ToDictionary(g => g.Key, g => g.ToList()));
+        var pods = Owners(workload, cluster).SelectMany(owner => byOwner.GetValueOrDefault((workload.Meta.Namespace!, owner)) ?? []).ToList();
         var ready = pods.Count(p => p.Status.Ready == true);
         return new WorkloadStatus(workload.Kind == WorkloadKind.DaemonSet ? pods.Count : workload.Replicas, pods.Count, ready);
     }

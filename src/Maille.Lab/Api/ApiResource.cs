@@ -19,7 +19,7 @@ internal sealed record ApiResource(
     string Plural,
     string Kind,
     bool Namespaced,
-    Func<ClusterState, IEnumerable<(ObjectMeta Meta, Func<object> Write)>> Objects,
+    Func<ClusterState, IEnumerable<ApiObject>> Objects,
     Func<ResourceTables, Func<ObjectMeta, bool>, bool, KubectlTable> Table)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

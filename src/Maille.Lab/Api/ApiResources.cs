@@ -10,13 +10,13 @@ internal static class ApiResources
 {
     public static IReadOnlyList<ApiResource> All { get; } =
     [
-        new("", "v1", "nodes", "Node", false, c => c.Nodes.Select(n => (n.Meta, (Func<object>)(() => KubeObjectWriter.Write(n)))), (t, f, wide) => t.Nodes(t.Cluster.Nodes.Where(n => f(n.Meta)), wide)),
-        new("", "v1", "namespaces", "Namespace", false, c => c.Namespaces.Select(n => (n.Meta, (Func<object>)(() => KubeObjectWriter.Write(n)))), (t, f, _) => t.Namespaces(t.Cluster.Namespaces.Where(n => f(n.Meta)))),
-        new("", "v1", "pods", "Pod", true, c => c.Pods.Select(p => (p.Meta, (Func<object>)(() => KubeObjectWriter.Write(p)))), (t, f, wide) => t.Pods(t.Cluster.Pods.Where(p => f(p.Meta)), wide, allNamespaces: false)),
-        new("", "v1", "services", "Service", true, c => c.Services.Select(s => (s.Meta, (Func<object>)(() => KubeObjectWriter.Write(s)))), (t, f, wide) => t.Services(t.Cluster.Services.Where(s => f(s.Meta)), wide, allNamespaces: false)),
-        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => (s.Meta, (Func<object>)(() => KubeObjectWriter.Write(s)))), (t, f, _) => t.EndpointSlices(t.Cluster.EndpointSlices.Where(s => f(s.Meta)), allNamespaces: false)),
-        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => (p.Meta, (Func<object>)(() => KubeObjectWriter.Write(p)))), (t, f, _) => t.NetworkPolicies(t.Cluster.NetworkPolicies.Where(p => f(p.Meta)), allNamespaces: false)),
-        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => (i.Meta, (Func<object>)(() => KubeObjectWriter.Write(i)))), (t, f, _) => t.Ingresses(t.Cluster.Ingresses.Where(i => f(i.Meta)), allNamespaces: false)),
+        new("", "v1", "nodes", "Node", false, c => c.Nodes.Select(n => new ApiObject(n.Meta, n, () => KubeObjectWriter.Write(n))), (t, f, wide) => t.Nodes(t.Cluster.Nodes.Where(n => f(n.Meta)), wide)),
+        new("", "v1", "namespaces", "Namespace", false, c => c.Namespaces.Select(n => new ApiObject(n.Meta, n, () => KubeObjectWriter.Write(n))), (t, f, _) => t.Namespaces(t.Cluster.Namespaces.Where(n => f(n.Meta)))),
+        new("", "v1", "pods", "Pod", true, c => c.Pods.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, wide) => t.Pods(t.Cluster.Pods.Where(p => f(p.Meta)), wide, allNamespaces: false)),
+        new("", "v1", "services", "Service", true, c => c.Services.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, wide) => t.Services(t.Cluster.Services.Where(s => f(s.Meta)), wide, allNamespaces: false)),
+        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.EndpointSlices(t.Cluster.EndpointSlices.Where(s => f(s.Meta)), allNamespaces: false)),
+        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.NetworkPolicies(t.Cluster.NetworkPolicies.Where(p => f(p.Meta)), allNamespaces: false)),
+        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.Ingresses(t.Cluster.Ingresses.Where(i => f(i.Meta)), allNamespaces: false)),
         new("apps", "v1", "deployments", "Deployment", true, c => Workloads(c, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
@@ -25,9 +25,13 @@ internal static class ApiResources
 
     private static IEnumerable<Workload> Of(ClusterState cluster, WorkloadKind kind) => cluster.Workloads.Where(w => w.Kind == kind);
 
-    /// <summary>Workloads with the counts their controllers would report (<see cref="WorkloadStatus"/>), counted only for those written.</summary>
-    private static IEnumerable<(ObjectMeta Meta, Func<object> Write)> Workloads(ClusterState cluster, IEnumerable<Workload> workloads) =>
-        workloads.Select(w => (w.Meta, (Func<object>)(() => KubeObjectWriter.Write(w, WorkloadStatus.Of(w, cluster)))));
+    /// <summary>Workloads with the counts their controllers would report (<see cref="WorkloadStatus"/>), part of what a change of the object is.</summary>
+    private static IEnumerable<ApiObject> Workloads(ClusterState cluster, IEnumerable<Workload> workloads) =>
+        workloads.Select(w =>
+        {
+            var status = WorkloadStatus.Of(w, cluster);
+            return new ApiObject(w.Meta, (w, status), () => KubeObjectWriter.Write(w, status));
+        });
 
     public static ApiResource? Find(string group, string version, string plural) =>
         All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);

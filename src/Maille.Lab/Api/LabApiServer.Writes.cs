@@ -287,11 +287,12 @@ internal sealed partial class LabApiServer
     /// </summary>
     private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create)
     {
+        var (cluster, _, versionOf) = store.Snapshot;
         if (result.Succeeded && result.NotFound.Count == 0
             && ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } resource
-            && Select(resource, store.Current.Cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { Json: { } json })
+            && Select(resource, cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { } served)
         {
-            return Json(http, create ? 201 : 200, json);
+            return Json(http, create ? 201 : 200, ApiJson.Write(served, versionOf(resource, served.Meta.QualifiedName)));
         }
 
         return Answer(http, result, key, verb);

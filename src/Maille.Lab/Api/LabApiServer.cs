@@ -205,11 +205,11 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
             return;
         }
 
-        var (cluster, resourceVersion) = store.Current;
+        var (cluster, resourceVersion, versionOf) = store.Snapshot;
         if (TableResponse.IsWanted(http.Request.Headers))
         {
             bool Selected(Maille.Model.ObjectMeta meta) => (ns is null || meta.Namespace == ns) && (name is null || meta.Name == name);
-            var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System);
+            var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System, o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)));
             if (name is not null && table["rows"]!.AsArray().Count == 0)
             {
                 await Status(http, 404, "NotFound", $"{resource.Plural} \"{name}\" not found");
@@ -220,7 +220,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
             return;
         }
 
-        var items = Select(resource, cluster, ns, name).ToList();
+        var items = Select(resource, cluster, ns, name).Select(o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName))).ToList();
         if (name is not null)
         {
             if (items.Count == 0)
@@ -229,7 +229,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
                 return;
             }
 
-            await Json(http, 200, items[0].Json);
+            await Json(http, 200, items[0]);
             return;
         }
 
@@ -238,84 +238,137 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
             ["kind"] = resource.Kind + "List",
             ["apiVersion"] = resource.ApiVersion,
             ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture) },
-            ["items"] = new JsonArray([.. items.Select(i => i.Json)]),
+            ["items"] = new JsonArray([.. items]),
         };
         await Json(http, 200, list);
     }
 
     private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "true" or "1";
 
-    private static IEnumerable<(string Key, JsonNode Json)> Select(ApiResource resource, ClusterState cluster, string? ns, string? name) =>
-        resource.Objects(cluster)
-            .Where(o => (ns is null || o.Meta.Namespace == ns) && (name is null || o.Meta.Name == name))
-            .Select(o => (o.Meta.QualifiedName, JsonNode.Parse(KubernetesJson.Serialize(o.Write()))!));
+    private static IEnumerable<ApiObject> Select(ApiResource resource, ClusterState cluster, string? ns, string? name) =>
+        resource.Objects(cluster).Where(o => Selects(o.Meta, ns, name));
+
+    private static bool Selects(Maille.Model.ObjectMeta meta, string? ns, string? name) => (ns is null || meta.Namespace == ns) && (name is null || meta.Name == name);
+
+    /// <summary>How long a quiet watch that allows bookmarks waits before it sends one (the API server: about a minute).</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Streams one JSON event per line: every current object as ADDED, then the differences at each change. With
-    /// <paramref name="tableObjects"/> (kubectl get -w asked for tables; the value of includeObject), each event's
-    /// object is a Table of that object's one row.
+    /// Streams one JSON event per line, as the API server does. Without <c>resourceVersion</c> (or with 0), every
+    /// current object first as ADDED; from a resource version, the changes after it, replayed from the store's recent
+    /// changes, or a 410 Expired ERROR event when they are no longer kept (the client lists again). Then each change as
+    /// it happens. <c>allowWatchBookmarks=true</c> adds a BOOKMARK with the current version when the watch is quiet;
+    /// <c>timeoutSeconds</c> ends it. With <paramref name="tableObjects"/> (kubectl get -w asked for tables; the value
+    /// of includeObject), each event's object is a Table of that object's one row.
     /// </summary>
     private async Task Watch(HttpContext http, ApiResource resource, string? ns, string? name, string? tableObjects)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
+        var query = http.Request.Query;
+        var bookmarks = query["allowWatchBookmarks"].ToString() is "true" or "1";
         var changes = store.Watch();
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
+        if (int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var timeoutSeconds) && timeoutSeconds > 0)
+        {
+            ended.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        }
+
+        var cancel = ended.Token;
         try
         {
-            var known = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-            var (knownCluster, startVersion) = store.Current;
-            if (long.TryParse(http.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) && from == startVersion)
+            var (cluster, cursor, versionOf) = store.Snapshot;
+            if (!long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from == 0)
             {
-                // A watch from the version the client just listed (kubectl get -w, an informer) starts from that state,
-                // so its objects are not sent again. From any other version every current object comes as ADDED: the
-                // lab keeps no history to replay, and informers take that as a resync.
-                known = Select(resource, knownCluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
+                var current = Select(resource, cluster, ns, name).Select(o => (Type: "ADDED", o.Meta, Json: ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))).ToList();
+                await Events(http, resource, cluster, cluster, cursor, current, tableObjects, cancel);
+            }
+            else
+            {
+                cursor = Math.Min(from, cursor);
             }
 
-            // A watch never ends by itself: it ends when the client goes away or the daemon stops.
-            using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
-            var cancel = ended.Token;
+            // A watch never ends by itself: it ends when the client goes away, its timeout passes or the daemon stops.
+            var previous = cluster;
+            Task<long>? next = null;
             while (!cancel.IsCancellationRequested)
             {
-                // Changes are found on the objects themselves (a Table row's AGE changes by itself); a watch that asked
-                // for tables then gets the row of each changed object, or of a deleted one in the state it was seen in.
-                var (cluster, version) = store.Current;
-                var now = Select(resource, cluster, ns, name).ToDictionary(i => i.Key, i => i.Json, StringComparer.Ordinal);
-                var events = new List<(string Type, string Key, JsonNode Json)>();
-                foreach (var (key, json) in now)
+                if (store.ChangesSince(resource, cursor) is not { } since)
                 {
-                    if (!known.TryGetValue(key, out var before))
-                    {
-                        events.Add(("ADDED", key, json));
-                    }
-                    else if (!JsonNode.DeepEquals(before, json))
-                    {
-                        events.Add(("MODIFIED", key, json));
-                    }
+                    await Event(http, "ERROR", StatusObject(410, "Expired", $"too old resource version: {cursor} ({store.Current.Version})"), cancel);
+                    return;
                 }
 
-                events.AddRange(known.Where(k => !now.ContainsKey(k.Key)).Select(k => ("DELETED", k.Key, k.Value)));
-                var rows = tableObjects is null || events.Count == 0
-                    ? null
-                    : TableRows(resource, cluster, version, now, events.Where(e => e.Type != "DELETED").Select(e => e.Key), tableObjects)
-                        .Concat(TableRows(resource, knownCluster, version, known, events.Where(e => e.Type == "DELETED").Select(e => e.Key), tableObjects))
-                        .ToDictionary(r => r.Key, r => r.Table, StringComparer.Ordinal);
-                foreach (var (type, key, json) in events)
+                var selected = since.Changes.Where(c => Selects(c.Meta, ns, name)).Select(c => (c.Type, c.Meta, Json: c.Object())).ToList();
+                await Events(http, resource, since.Cluster, previous, since.Version, selected, tableObjects, cancel);
+                (cursor, previous) = (since.Version, since.Cluster);
+
+                next ??= changes.ReadAsync(cancel).AsTask();
+                if (!bookmarks)
                 {
-                    await Event(http, type, rows is null ? json : rows[key], cancel);
+                    await next;
+                    next = null;
+                    continue;
                 }
 
-                (known, knownCluster) = (now, cluster);
-                await changes.ReadAsync(cancel);
+                if (await Task.WhenAny(next, Task.Delay(BookmarkInterval, cancel)) == next)
+                {
+                    await next;
+                    next = null;
+                }
+                else if (!cancel.IsCancellationRequested)
+                {
+                    await Event(http, "BOOKMARK", new JsonObject
+                    {
+                        ["kind"] = resource.Kind,
+                        ["apiVersion"] = resource.ApiVersion,
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = cursor.ToString(CultureInfo.InvariantCulture) },
+                    }, cancel);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-            // The client went away, or the daemon is stopping.
+            // The client went away, its timeout passed, or the daemon is stopping.
         }
         finally
         {
             store.Unwatch(changes);
+        }
+    }
+
+    /// <summary>
+    /// Sends the events, each object as written or, for a table watch, as a Table of its one row: cells from
+    /// <paramref name="cluster"/>, or for a deleted object from <paramref name="before"/>, the state it was last seen in.
+    /// </summary>
+    private static async Task Events(HttpContext http, ApiResource resource, ClusterState cluster, ClusterState before, long version, List<(string Type, Maille.Model.ObjectMeta Meta, JsonObject Json)> events, string? tableObjects, CancellationToken cancel)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        Dictionary<string, JsonNode>? rows = null;
+        if (tableObjects is not null)
+        {
+            var written = events.GroupBy(e => e.Meta.QualifiedName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (JsonNode)g.Last().Json, StringComparer.Ordinal);
+            rows = TableRows(resource, cluster, version, written, events.Where(e => e.Type != "DELETED").Select(e => e.Meta.QualifiedName), tableObjects)
+                .Concat(TableRows(resource, before, version, written, events.Where(e => e.Type == "DELETED").Select(e => e.Meta.QualifiedName), tableObjects))
+                .GroupBy(r => r.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Last().Table, StringComparer.Ordinal);
+        }
+
+        foreach (var (type, meta, json) in events)
+        {
+            // A table watch has no row for an object its cells can no longer be computed for (replayed from long ago).
+            if (rows is null)
+            {
+                await Event(http, type, json, cancel);
+            }
+            else if (rows.TryGetValue(meta.QualifiedName, out var row))
+            {
+                await Event(http, type, row, cancel);
+            }
         }
     }
 
@@ -352,7 +405,9 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         return http.Response.WriteAsync(json.ToJsonString(Compact));
     }
 
-    private static Task Status(HttpContext http, int code, string reason, string message) => Json(http, code, new JsonObject
+    private static Task Status(HttpContext http, int code, string reason, string message) => Json(http, code, StatusObject(code, reason, message));
+
+    private static JsonObject StatusObject(int code, string reason, string message) => new()
     {
         ["kind"] = "Status",
         ["apiVersion"] = "v1",
@@ -361,5 +416,5 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         ["message"] = message,
         ["reason"] = reason,
         ["code"] = code,
-    });
+    };
 }

@@ -4,15 +4,36 @@ using Maille.Engine;
 namespace Maille.Lab.Api;
 
 /// <summary>
-/// The daemon's current view of its lab, with a resource version that grows on every change, and a channel per
-/// watcher that is told when the view changes (level-triggered: a watcher reads the new view and diffs it).
+/// The daemon's current view of its lab, with a resource version that grows on every change, each object's own
+/// version (<see cref="ObjectVersions"/>), the recent changes a watch can resume from, and a channel per watcher that
+/// is told when the view changes.
 /// </summary>
-internal sealed class LabStore(ClusterState? initial)
+internal sealed class LabStore
 {
+    /// <summary>How many recent object changes are kept by default for watches that resume (older versions get 410 Gone).</summary>
+    public const int DefaultRetainedChanges = 50_000;
+
+    private readonly int _retainedChanges;
+
     private readonly Lock _gate = new();
     private readonly List<Channel<long>> _watchers = [];
-    private ClusterState? _cluster = initial;
+    private readonly ObjectVersions _versions = new();
+    private readonly LinkedList<ApiChange> _changes = [];
+    private ClusterState? _cluster;
     private long _version = 1;
+
+    /// <summary>The oldest version a watch may resume from: every change after it is still kept.</summary>
+    private long _oldestResumable = 1;
+
+    public LabStore(ClusterState? initial, int retainedChanges = DefaultRetainedChanges)
+    {
+        _retainedChanges = retainedChanges;
+        _cluster = initial;
+        if (initial is not null)
+        {
+            _versions.Advance(initial, _version);
+        }
+    }
 
     /// <exception cref="InvalidOperationException">Nothing was published yet.</exception>
     public (ClusterState Cluster, long Version) Current
@@ -30,12 +51,74 @@ internal sealed class LabStore(ClusterState? initial)
     {
         lock (_gate)
         {
+            var first = _cluster is null;
             _cluster = cluster;
             _version++;
+            var changes = _versions.Advance(cluster, _version);
+            if (first)
+            {
+                // The first state is where every watch starts: nothing before it to replay.
+                _oldestResumable = _version;
+            }
+            else
+            {
+                foreach (var (resource, type, item) in changes)
+                {
+                    _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, ApiJson.Write(item, _version).ToJsonString()));
+                }
+
+                while (_changes.Count > _retainedChanges)
+                {
+                    _oldestResumable = _changes.First!.Value.Version;
+                    _changes.RemoveFirst();
+                }
+            }
+
             foreach (var watcher in _watchers)
             {
                 watcher.Writer.TryWrite(_version);
             }
+        }
+    }
+
+    /// <summary>The current view with each object's own resource version (the store version at its last change), read together.</summary>
+    public (ClusterState Cluster, long Version, Func<ApiResource, string, long> VersionOf) Snapshot
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var version = _version;
+                var versions = _versions.Now;
+                return (_cluster ?? throw new InvalidOperationException("the lab has published no state yet"), version, (resource, key) => versions(resource, key) ?? version);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The changes of <paramref name="resource"/> after <paramref name="from"/> up to the current version, and that
+    /// version; null when changes after <paramref name="from"/> are no longer kept (the client must list again: 410).
+    /// </summary>
+    public (List<ApiChange> Changes, ClusterState Cluster, long Version)? ChangesSince(ApiResource resource, long from)
+    {
+        lock (_gate)
+        {
+            if (from < _oldestResumable || _cluster is null)
+            {
+                return null;
+            }
+
+            var changes = new List<ApiChange>();
+            for (var node = _changes.Last; node is not null && node.Value.Version > from; node = node.Previous)
+            {
+                if (node.Value.Resource == resource)
+                {
+                    changes.Add(node.Value);
+                }
+            }
+
+            changes.Reverse();
+            return (changes, _cluster, _version);
         }
     }
 

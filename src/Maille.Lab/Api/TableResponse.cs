@@ -20,10 +20,11 @@ internal static class TableResponse
     public static bool IsWanted(IHeaderDictionary headers) =>
         headers.Accept.Any(a => a is { } value && value.Contains("as=Table", StringComparison.Ordinal) && value.Contains("g=meta.k8s.io", StringComparison.Ordinal));
 
-    public static JsonObject Write(ApiResource resource, ClusterState cluster, long resourceVersion, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock)
+    /// <param name="write">How the API writes an object (with its own resource version).</param>
+    public static JsonObject Write(ApiResource resource, ClusterState cluster, long resourceVersion, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock, Func<ApiObject, JsonObject> write)
     {
         var (columns, rows) = Rows(resource, cluster, selected, clock);
-        return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => Serialize(r.Write), includeObject))]), resourceVersion);
+        return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => write(r.Object), includeObject))]), resourceVersion);
     }
 
     /// <summary>A Table of the given rows (each event of a watch carries one).</summary>
@@ -37,7 +38,7 @@ internal static class TableResponse
     };
 
     /// <summary>The column definitions, and the cells of each selected object with the object, in the resource's order.</summary>
-    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, Func<object> Write)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock)
+    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, ApiObject Object)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock)
     {
         var tables = new ResourceTables(cluster, clock);
         var table = resource.Table(tables, selected, true);
@@ -56,7 +57,7 @@ internal static class TableResponse
             ["description"] = "",
             ["priority"] = plain.Contains(header) ? 0 : 1,
         })]);
-        return (columns, [.. table.Rows.Select((cells, i) => (objects[i].Meta, cells, objects[i].Write))]);
+        return (columns, [.. table.Rows.Select((cells, i) => (objects[i].Meta, cells, objects[i]))]);
     }
 
     /// <summary>
@@ -78,6 +79,4 @@ internal static class TableResponse
             : new JsonObject { ["kind"] = "PartialObjectMetadata", ["apiVersion"] = "meta.k8s.io/v1", ["metadata"] = written["metadata"]?.DeepClone() };
         return row;
     }
-
-    private static JsonObject Serialize(Func<object> write) => JsonNode.Parse(KubernetesJson.Serialize(write()))!.AsObject();
 }
