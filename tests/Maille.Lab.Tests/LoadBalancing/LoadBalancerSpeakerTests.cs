@@ -7,12 +7,13 @@ using Maille.Lab.LoadBalancing;
 using Maille.Lab.Labs;
 using Maille.Model;
 using Maille.TestKit;
+using Xunit.Abstractions;
 
 namespace Maille.Lab.Tests.LoadBalancing;
 
 // IP plan: two nodes, node-1 198.18.0.11 and node-2 198.18.0.12, the external client 198.18.0.2; pods web-1 on node-1
 // and web-2 on node-2 (198.19.1.x, 198.19.2.x); the LoadBalancer Service web asks for 198.18.0.210.
-public sealed class LoadBalancerSpeakerTests
+public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.210");
 
@@ -63,7 +64,8 @@ public sealed class LoadBalancerSpeakerTests
             var moved = Assert.Single(speaker.Sync(cluster, down));
             Assert.Equal((owner, other, $"node {owner} is down"), (moved.From, moved.To, moved.Reason));
             var otherMac = LinkLayer.MacOf(network.Node(other).Name, LabNames.NodeInterface);
-            Assert.Equal(otherMac, await LinkLayer.WaitForNeighbourAsync(external, Vip, otherMac, TimeSpan.FromSeconds(2)));
+            var entry = await LinkLayer.WaitForNeighbourAsync(external, Vip, otherMac, TimeSpan.FromSeconds(2), output);
+            Assert.Equal(otherMac, entry.Last);
             Assert.Equal(IPAddress.Parse("198.18.0.2"), await ConnectAsync(network.External, network.Node(other)));
             Assert.DoesNotContain(Vip.ToString(), HostNetworkSnapshot.Run("-n", network.Node(owner).Name, "addr", "show"), StringComparison.Ordinal);
 
