@@ -42,7 +42,7 @@ internal sealed class ServiceLab : IAsyncDisposable
 
     public static async Task<ServiceLab> StartAsync(string yaml, NodeServiceProxyOptions? options = null)
     {
-        var cluster = Maille.TestKit.Cluster.Valid(yaml, NftablesGoldens.TwoNodes);
+        var cluster = Maille.TestKit.Cluster.Valid(yaml, Goldens.TwoNodes);
         var name = TestNames.NewLab();
         LabNetwork? network = null;
         try
