@@ -11,7 +11,7 @@ namespace Maille.Lab.Tests.Labs;
 // Privileged: each test brings up a real lab with `./maille up` (its own lab name), and always takes it down.
 // IP plan (defaults): nodes 198.18.0.11-13, pods of node k in 198.19.k.0/24, outside client 198.18.0.2.
 // Playground: x/a 198.19.1.2, y/b 198.19.2.3 (pods placed and addressed by the engine as `maille get pods -o wide` prints).
-public sealed class LabLifecycleTests
+public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly string Pods = MailleProcess.Example("netpol-playground", "pods.yaml");
 
@@ -20,7 +20,7 @@ public sealed class LabLifecycleTests
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         try
         {
             var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab);
@@ -53,16 +53,16 @@ public sealed class LabLifecycleTests
         Privileged.Require();
         foreach (var mode in new[] { "routed", "vxlan" })
         {
-            var lab = LiveLab.NewLabName();
+            var lab = LiveLab.NewName();
             try
             {
                 var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab, "--mode", mode);
                 Assert.True(up.ExitCode == 0, up.Stderr);
 
                 // y/b (node-2) asks x/a (node-1) who is calling: no NAT between pods.
-                var answer = LiveLab.HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
+                var answer = PodHttp.Get(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
                 Assert.StartsWith("198.19.2.3:", answer, StringComparison.Ordinal);
-                Assert.Equal("x/a", LiveLab.HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
+                Assert.Equal("x/a", PodHttp.Get(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
 
                 var exec = MailleProcess.Run("exec", "--lab", lab, "x/a", "--", "ip", "-4", "-o", "addr", "show", "eth0");
                 Assert.True(exec.ExitCode == 0, exec.Stderr);
@@ -79,7 +79,7 @@ public sealed class LabLifecycleTests
     public void With_policies_enforced_probe_observes_exactly_the_engine_s_matrix()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         try
         {
             var up = MailleProcess.Run("up", "-f", Pods, "-f", MailleProcess.Example("netpol-playground", "scenarios", "deny-all-ingress.yaml"), "--lab", lab);
@@ -104,7 +104,7 @@ public sealed class LabLifecycleTests
     public void A_stopped_node_cuts_its_pods_off_and_starting_it_brings_them_back()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
@@ -119,12 +119,12 @@ public sealed class LabLifecycleTests
             var cut = JsonNode.Parse(stopped.Stdout)!["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
             Assert.NotEmpty(cut);
             Assert.All(cut, c => Assert.Equal("timeout", (string?)c!["outcome"]));
-            var failure = Record.Exception(() => LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+            var failure = Record.Exception(() => PodHttp.Get(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
             Assert.True(failure is TimeoutException or System.Net.Sockets.SocketException, $"expected no connection, got {failure}");
 
             Assert.Equal(0, MailleProcess.Run("node", "start", "node-2", "--lab", lab).ExitCode);
             Assert.Matches(@"(?m)^node-2\s+Running\s", MailleProcess.Run("status", "--lab", lab).Stdout);
-            Assert.Equal("y/b", LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+            Assert.Equal("y/b", PodHttp.Get(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
             var started = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
             Assert.True(started.ExitCode == 0, started.Stdout);
             Assert.All(JsonNode.Parse(started.Stdout)!["connections"]!.AsArray(), c => Assert.True((bool)c!["allowed"]!));
@@ -139,7 +139,7 @@ public sealed class LabLifecycleTests
     public void Readiness_follows_probes_and_shows_in_get_and_endpoint_slices()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(flag, "");
@@ -177,13 +177,15 @@ public sealed class LabLifecycleTests
             Assert.Matches(@"(?m)^flag\s+1/1\s+Running\s+0\s+\d+s$", MailleProcess.Run("get", "pods", "--lab", lab).Stdout);
 
             File.Delete(flag);
-            Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1")), "flag never became not ready");
+            var notReady = Poll.Until("get pods shows flag 0/1", () => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1"), output);
+            Assert.True(notReady.Met, "flag never became not ready: " + notReady);
             var slices = JsonNode.Parse(MailleProcess.Run("get", "endpointslices", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray();
             var conditions = slices.SelectMany(s => s!["endpoints"]!.AsArray()).ToDictionary(e => (string)e!["targetRef"]!["name"]!, e => (bool)e!["conditions"]!["ready"]!);
             Assert.Equal(new Dictionary<string, bool> { ["flag"] = false, ["web"] = true }, conditions);
 
             File.WriteAllText(flag, "");
-            Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+1/1")), "flag never became ready again");
+            var readyAgain = Poll.Until("get pods shows flag 1/1", () => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+1/1"), output);
+            Assert.True(readyAgain.Met, "flag never became ready again: " + readyAgain);
         }
         finally
         {
@@ -197,7 +199,7 @@ public sealed class LabLifecycleTests
     public async Task The_daemon_answers_a_kubernetes_shaped_api_and_watch_streams_changes()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(flag, "");
@@ -244,7 +246,7 @@ public sealed class LabLifecycleTests
     public async Task Down_stops_the_daemon_with_sigterm_while_a_watch_is_attached()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n");
         try
@@ -273,7 +275,7 @@ public sealed class LabLifecycleTests
     public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: never}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1}\n");
         try
@@ -294,8 +296,8 @@ public sealed class LabLifecycleTests
     public void Two_labs_run_side_by_side_without_interfering()
     {
         Privileged.Require();
-        var first = LiveLab.NewLabName();
-        var second = LiveLab.NewLabName();
+        var first = LiveLab.NewName();
+        var second = LiveLab.NewName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", first).ExitCode);
@@ -317,7 +319,7 @@ public sealed class LabLifecycleTests
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
@@ -357,7 +359,7 @@ public sealed class LabLifecycleTests
     public void After_kill_9_of_the_daemon_down_kills_the_programs_it_left_in_the_lab()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: sleeper}\nspec:\n  containers:\n  - name: sleep\n    command: [sleep, \"3600\"]\n  - name: web\n    ports: [{containerPort: 8080}]\n");
         List<int> left;
@@ -373,7 +375,8 @@ public sealed class LabLifecycleTests
                 kill.WaitForExit();
             }
 
-            Assert.True(LiveLab.WaitFor(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0));
+            var exited = Poll.Until($"process {pid} has exited", () => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0, output);
+            Assert.True(exited.Met, exited.ToString());
             left = [.. NetworkNamespace.List(LabNames.Prefix(lab)).SelectMany(NetnsPids)];
             Assert.Contains(left, p => CommandLine(p) == "sleep 3600");
         }
@@ -392,7 +395,7 @@ public sealed class LabLifecycleTests
     public void A_failed_up_leaves_nothing_behind()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var invalidFile = Path.Combine(Path.GetTempPath(), $"{lab}-invalid.yaml");
         try
         {

@@ -17,16 +17,7 @@ public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.210");
 
-    private const string Yaml = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-1, labels: {app: web}}
-        spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-2, labels: {app: web}}
-        spec: {nodeName: node-2, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+    private static readonly string Yaml = Fixtures.WebPair + """
         ---
         apiVersion: v1
         kind: Service

@@ -13,7 +13,7 @@ namespace Maille.Lab.Tests.Policy;
 // node's table is written by its NodePolicyEnforcer. Probes are real connections from inside the pods' namespaces.
 public sealed class PolicyProbeTests(ITestOutputHelper output)
 {
-    private static readonly string PlaygroundPods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    private static readonly string PlaygroundPods = Fixtures.PlaygroundPods;
 
     /// <summary>The playground with pod d (a copy of x/a's spec labelled pod=d) in x, y and z.</summary>
     private static readonly string Pods = PlaygroundPods + string.Concat(new[] { "x", "y", "z" }.Select(ns => "\n---\n" + PodD(ns)));
