@@ -133,8 +133,8 @@ public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
             var before = answers.Last(a => a.At < failedAt!.Value);
             var after = answers.First(a => a.At > failedAt!.Value);
             var failover = after.At - before.At;
-            Console.WriteLine($"LoadBalancer failover: last reply {before.At.TotalMilliseconds:F0} ms ({before.Node}), first reply after {after.At.TotalMilliseconds:F0} ms ({after.Node}): {failover.TotalMilliseconds:F0} ms (links down at {failedAt!.Value.TotalMilliseconds:F0} ms)");
-            Console.WriteLine(string.Join("\n", moves));
+            output.WriteLine($"LoadBalancer failover: last reply {before.At.TotalMilliseconds:F0} ms ({before.Node}), first reply after {after.At.TotalMilliseconds:F0} ms ({after.Node}): {failover.TotalMilliseconds:F0} ms (links down at {failedAt!.Value.TotalMilliseconds:F0} ms)");
+            output.WriteLine(string.Join("\n", moves));
             Assert.Equal(owner, before.Node);
             Assert.NotEqual(owner, after.Node);
             Assert.True(failover < TimeSpan.FromSeconds(2), $"failover took {failover.TotalMilliseconds:F0} ms");
