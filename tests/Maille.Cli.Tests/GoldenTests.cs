@@ -9,37 +9,20 @@ namespace Maille.Cli.Tests;
 /// </summary>
 public sealed class GoldenTests
 {
-    private static string GoldenRoot => Path.Combine(Cluster.RepositoryRoot, "tests", "Maille.Cli.Tests", "testassets", "golden");
-
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(GoldenRoot, "*.expected", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(GoldenRoot, file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Cases() => [.. Goldens.CliOutput.Files("*.expected")];
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Output_matches_the_golden_file(string expectedFile)
     {
-        var path = Path.Combine(GoldenRoot, expectedFile);
-        var lines = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', 2);
-        Assert.StartsWith("# maille ", lines[0], StringComparison.Ordinal);
-        var args = lines[0]["# maille ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["-f", Path.Combine(Path.GetDirectoryName(path)!, "input.yaml")]).ToArray();
+        var command = Goldens.CliOutput.Read(expectedFile).Split('\n', 2)[0];
+        Assert.StartsWith("# maille ", command, StringComparison.Ordinal);
+        var args = command["# maille ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["-f", Path.Combine(Path.GetDirectoryName(Goldens.CliOutput.PathOf(expectedFile))!, "input.yaml")]).ToArray();
         var (code, stdout, stderr) = CliRunner.Run(args);
         Assert.True(code == 0, $"exit {code}: {stderr}");
-        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(path, lines[0] + "\n" + stdout);
-            return;
-        }
 
-        Assert.Equal(lines.Length > 1 ? lines[1] : "", stdout);
+        Goldens.CliOutput.AssertMatches(expectedFile, stdout, header: command);
     }
 
     [Fact]

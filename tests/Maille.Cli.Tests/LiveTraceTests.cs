@@ -18,7 +18,7 @@ namespace Maille.Cli.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LiveTraceTests
 {
-    private static readonly string Pods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    private static readonly string Pods = Fixtures.PlaygroundPods;
 
     private const string DenyAllInX = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n---\n";
 

@@ -42,10 +42,10 @@ public sealed class L2AnnouncerTests(ITestOutputHelper output)
             Assert.True(L2Announcer.Announce(node2, LabNames.NodeInterface, Vip));
 
             // The external client sends nothing meanwhile: only node2's gratuitous ARP can change its entry.
-            var entry = await LinkLayer.WaitForNeighbourAsync(network.Plan.ExternalNamespace, Vip, mac2, TimeSpan.FromSeconds(2));
+            var entry = await LinkLayer.WaitForNeighbourAsync(network.Plan.ExternalNamespace, Vip, mac2, TimeSpan.FromSeconds(2), output);
 
-            output.WriteLine($"external's neighbour entry for {Vip} switched to node2 after {moved.Elapsed.TotalMilliseconds:F1} ms");
-            Assert.Equal(mac2, entry);
+            output.WriteLine($"external's neighbour entry for {Vip} switched to node2 after {moved.Elapsed.TotalMilliseconds:F1} ms ({entry})");
+            Assert.Equal(mac2, entry.Last);
             var again = await SocketProbe.TcpAsync(network.External, node2, Vip, port: 8081);
             Assert.Equal(IPAddress.Parse("198.18.0.2"), again.Address);
             Assert.False(L2Announcer.Withdraw(node1, LabNames.NodeInterface, Vip));
@@ -81,24 +81,17 @@ public sealed class L2AnnouncerTests(ITestOutputHelper output)
             // node1 says no goodbye: its eth0 and its port on the underlay bridge simply go down.
             var failedAt = clock.Elapsed;
             SetLinks(network, "node1", up: false);
-            var wait = Stopwatch.StartNew();
-            while (!monitor.DownNodes.Contains("node1") && wait.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await Task.Delay(10);
-            }
+            var declaredDown = Poll.Until("the monitor declares node1 down", () => monitor.DownNodes.Contains("node1"), output, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
 
             var detected = changes.Single(c => c.Change.Node == "node1" && !c.Change.Up).At - failedAt;
-            output.WriteLine($"node1 declared down {detected.TotalMilliseconds:F0} ms after its links went down (interval 100 ms, 3 misses)");
+            output.WriteLine($"node1 declared down {detected.TotalMilliseconds:F0} ms after its links went down (interval 100 ms, 3 misses); {declaredDown}");
             Assert.Equal(["node1"], monitor.DownNodes);
             Assert.InRange(detected, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
 
             SetLinks(network, "node1", up: true);
-            wait.Restart();
-            while (monitor.DownNodes.Count > 0 && wait.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await Task.Delay(10);
-            }
+            var declaredUp = Poll.Until("the monitor declares node1 up again", () => monitor.DownNodes.Count == 0, output, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
 
+            output.WriteLine(declaredUp.ToString());
             Assert.Empty(monitor.DownNodes);
             Assert.Contains(changes, c => c.Change is { Node: "node1", Up: true });
             Assert.DoesNotContain(changes, c => c.Change.Node == "node2");

@@ -6,12 +6,12 @@ using Maille.Model;
 namespace Maille.TestKit;
 
 /// <summary>
-/// The golden Service case every-kind (in <see cref="NftablesGoldens.ServiceTables"/>), the same cluster once web-b is
+/// The golden Service case every-kind (in <see cref="Goldens.ServiceTables"/>), the same cluster once web-b is
 /// terminating, and its node plans grown by bulk ports.
 /// </summary>
 internal static class EveryKindCase
 {
-    public static readonly string Yaml = File.ReadAllText(Path.Combine(NftablesGoldens.ServiceTables, "every-kind", "input.yaml"));
+    public static readonly string Yaml = Goldens.ServiceTables.Read("every-kind/input.yaml");
 
     /// <summary>web-b terminating: it leaves every Service it served, as each has ready peers.</summary>
     public static readonly string WithoutWebB = Yaml.Replace(
@@ -19,7 +19,7 @@ internal static class EveryKindCase
         "metadata: {name: web-b, namespace: app, labels: {app: web, tier: front, only: b}, deletionTimestamp: \"2024-01-01T00:00:00Z\"}",
         StringComparison.Ordinal);
 
-    public static ClusterState Plan(string yaml) => Cluster.Valid(yaml, NftablesGoldens.TwoNodes);
+    public static ClusterState Plan(string yaml) => Cluster.Valid(yaml, Goldens.TwoNodes);
 
     /// <summary>
     /// <paramref name="plan"/> plus <paramref name="count"/> copies of its first multi-endpoint TCP ClusterIP port, each on

@@ -21,19 +21,13 @@ internal static class LinkLayer
         return lladdr is null ? null : Parse(lladdr);
     }
 
-    /// <summary>Polls <see cref="Neighbour"/> every 20 ms, at most <paramref name="timeout"/>, until it is <paramref name="expected"/>.</summary>
-    public static async Task<PhysicalAddress?> WaitForNeighbourAsync(string namespaceName, IPAddress address, PhysicalAddress expected, TimeSpan timeout)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        var entry = Neighbour(namespaceName, address);
-        while (!Equals(entry, expected) && waited.Elapsed < timeout)
-        {
-            await Task.Delay(20);
-            entry = Neighbour(namespaceName, address);
-        }
-
-        return entry;
-    }
+    /// <summary>
+    /// Polls <see cref="Neighbour"/> every 20 ms, at most <paramref name="timeout"/>, until it is <paramref name="expected"/>;
+    /// <see cref="PollResult{T}.Last"/> is the entry last seen.
+    /// </summary>
+    public static Task<PollResult<PhysicalAddress?>> WaitForNeighbourAsync(string namespaceName, IPAddress address, PhysicalAddress expected, TimeSpan timeout, Xunit.Abstractions.ITestOutputHelper? output = null) =>
+        Poll.UntilAsync($"{namespaceName}'s neighbour entry for {address} is {expected}", () => Task.FromResult(Neighbour(namespaceName, address)),
+            entry => Equals(entry, expected), output, timeout, TimeSpan.FromMilliseconds(20));
 
     private static PhysicalAddress Parse(string text) => PhysicalAddress.Parse(text.Replace(':', '-').ToUpperInvariant());
 }

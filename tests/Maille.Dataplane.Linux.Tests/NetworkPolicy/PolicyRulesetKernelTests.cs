@@ -10,7 +10,7 @@ namespace Maille.Dataplane.Linux.Tests.NetworkPolicies;
 /// </summary>
 public sealed class PolicyRulesetKernelTests
 {
-    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(NftablesGoldens.PolicyTables)];
+    public static TheoryData<string> Cases() => [.. Goldens.PolicyTables.Files("*.nft")];
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
@@ -25,7 +25,7 @@ public sealed class PolicyRulesetKernelTests
             var result = worker.Invoke(() =>
             {
                 using var context = NftContext.Create();
-                var applied = context.Run(File.ReadAllText(Path.Combine(NftablesGoldens.PolicyTables, goldenFile)));
+                var applied = context.Run(Goldens.PolicyTables.Read(goldenFile));
                 return applied.Succeeded ? context.Run("list table ip maille-policy") : applied;
             });
 

@@ -7,11 +7,12 @@ using Maille.Engine;
 using Maille.Engine.ServiceProxy;
 using Maille.Model;
 using Maille.TestKit;
+using Xunit.Abstractions;
 
 namespace Maille.Dataplane.Linux.Tests.Nftables;
 
 // Kernel checks of the proxy alone, each in its own scratch namespace (maille-tXXXXXX-svc, no interfaces, no traffic).
-public sealed class NodeServiceProxyTests
+public sealed class NodeServiceProxyTests(ITestOutputHelper output)
 {
     private static readonly string EveryKindYaml = EveryKindCase.Yaml;
 
@@ -153,12 +154,9 @@ public sealed class NodeServiceProxyTests
             Assert.Equal(1, failed.FailedSyncCount);
             Assert.Contains("No such file or directory", failed.LastError, StringComparison.Ordinal);
 
-            var deadline = Stopwatch.StartNew();
-            while (proxy.Status.LastError is not null && deadline.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await Task.Delay(50);
-            }
+            var repaired = Poll.Until("the proxy's retry repairs the table", () => proxy.Status.LastError is null, output, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
 
+            output.WriteLine(repaired.ToString());
             Assert.Null(proxy.Status.LastError);
             Assert.True(proxy.Status.LastSyncWasFull);
             Assert.Contains("table ip maille-svc", Nft(namespaces[0], "list tables"), StringComparison.Ordinal);

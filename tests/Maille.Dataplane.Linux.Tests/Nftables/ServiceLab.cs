@@ -43,7 +43,7 @@ internal sealed class ServiceLab : IAsyncDisposable
     /// <param name="config">The cluster's configuration (default: two nodes, as the golden tables have).</param>
     public static async Task<ServiceLab> StartAsync(string yaml, NodeServiceProxyOptions? options = null, ClusterConfig? config = null)
     {
-        var cluster = Maille.TestKit.Cluster.Valid(yaml, config ?? NftablesGoldens.TwoNodes);
+        var cluster = Maille.TestKit.Cluster.Valid(yaml, config ?? Goldens.TwoNodes);
         var name = TestNames.NewLab();
         LabNetwork? network = null;
         try

@@ -117,7 +117,7 @@ public sealed class ServiceProxyPacketTests(ServiceLabFixture fixture) : IClassF
         var without = Cluster.Valid(ServiceLabFixture.Yaml.Replace(
             "metadata: {name: web-c, namespace: app, labels: {app: web}}",
             "metadata: {name: web-c, namespace: app, labels: {app: web}, deletionTimestamp: \"2024-01-01T00:00:00Z\"}",
-            StringComparison.Ordinal), NftablesGoldens.TwoNodes);
+            StringComparison.Ordinal), Goldens.TwoNodes);
         Assert.Equal(Lab.PodIP("app/web-c"), without.PodsByName["app/web-c"].Status.PodIP);
         try
         {
@@ -159,7 +159,7 @@ public sealed class ServiceProxyPacketTests(ServiceLabFixture fixture) : IClassF
         var without = Cluster.Valid(ServiceLabFixture.Yaml.Replace(
             $"metadata: {{name: {name}, namespace: app, labels: {labels}}}",
             $"metadata: {{name: {name}, namespace: app, labels: {labels}, deletionTimestamp: \"2024-01-01T00:00:00Z\"}}",
-            StringComparison.Ordinal), NftablesGoldens.TwoNodes);
+            StringComparison.Ordinal), Goldens.TwoNodes);
         Assert.NotEqual(before.EndpointSlices, without.EndpointSlices);
         try
         {

@@ -14,11 +14,11 @@ namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 /// </summary>
 public sealed class PolicyRulesetGoldenTests
 {
-    private static string GoldenRoot => NftablesGoldens.PolicyTables;
+    private static GoldenRoot Tables => Goldens.PolicyTables;
 
     private static string Scenarios => Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios");
 
-    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(GoldenRoot)];
+    public static TheoryData<string> Cases() => [.. Tables.Files("*.nft")];
 
     /// <summary>The full-sync transaction of the golden file's node: <c>CASE/NODE.nft</c> or <c>playground/SCENARIO.nft</c> (node-1).</summary>
     internal static string Render(string goldenFile)
@@ -27,7 +27,7 @@ public sealed class PolicyRulesetGoldenTests
         var name = Path.GetFileNameWithoutExtension(goldenFile);
         var (policies, node) = folder == "playground"
             ? (File.ReadAllText(Path.Combine(Scenarios, name + ".yaml")), "node-1")
-            : (File.ReadAllText(Path.Combine(GoldenRoot, folder, "input.yaml")), name);
+            : (Tables.Read(Path.Combine(folder, "input.yaml")), name);
         var result = Cluster.Plan([new ManifestSource("pods.yaml", TracedCluster.PlaygroundPods), new ManifestSource("input.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
@@ -40,15 +40,9 @@ public sealed class PolicyRulesetGoldenTests
     [MemberData(nameof(Cases))]
     public void TheRenderedTableMatchesTheGoldenFile(string goldenFile)
     {
-        var path = Path.Combine(GoldenRoot, goldenFile);
         var actual = Render(goldenFile);
-        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(path, actual);
-            return;
-        }
 
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+        Tables.AssertMatches(goldenFile, actual);
     }
 
     [Fact]
@@ -58,6 +52,6 @@ public sealed class PolicyRulesetGoldenTests
             .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft"])
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(expected, Directory.EnumerateFiles(GoldenRoot, "*.nft", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(GoldenRoot, f)).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, Tables.Files("*.nft"));
     }
 }

@@ -46,7 +46,7 @@ internal sealed class TracedCluster
     public static string Policy(string ns, string name, string spec) =>
         $"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n{string.Join("\n", spec.Split('\n').Select(l => "  " + l))}\n---\n";
 
-    public static string PlaygroundPods { get; } = File.ReadAllText(Path.Combine(TestKit.Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    public static string PlaygroundPods { get; } = TestKit.Fixtures.PlaygroundPods;
 
     /// <summary>A pod (<c>x/a</c>, hostNetwork pods as their node's address) or an address.</summary>
     public PolicyEndpoint Endpoint(string name) => IPAddress.TryParse(name, out var address)

@@ -11,15 +11,13 @@ namespace Maille.Dataplane.Nftables.Tests.Services;
 /// </summary>
 public sealed class ServiceRulesetGoldenTests
 {
-    private static string GoldenRoot => NftablesGoldens.ServiceTables;
-
-    public static TheoryData<string> Cases() => [.. NftablesGoldens.Files(GoldenRoot)];
+    public static TheoryData<string> Cases() => [.. Goldens.ServiceTables.Files("*.nft")];
 
     /// <summary>The full-sync transaction of <paramref name="node"/> for the case folder's input.</summary>
     internal static string Render(string caseFolder, string node)
     {
-        var yaml = File.ReadAllText(Path.Combine(GoldenRoot, caseFolder, "input.yaml"));
-        var cluster = Cluster.Valid(yaml, NftablesGoldens.TwoNodes);
+        var yaml = Goldens.ServiceTables.Read(Path.Combine(caseFolder, "input.yaml"));
+        var cluster = Cluster.Valid(yaml, Goldens.TwoNodes);
         var script = new NftScript(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table);
         script.WriteTable(ServiceRulesetBuilder.Build(ServiceProxyPlanner.Plan(cluster, node)));
         return script.ToString();
@@ -29,15 +27,9 @@ public sealed class ServiceRulesetGoldenTests
     [MemberData(nameof(Cases))]
     public void The_rendered_ruleset_matches_the_golden_file(string goldenFile)
     {
-        var path = Path.Combine(GoldenRoot, goldenFile);
         var actual = Render(Path.GetDirectoryName(goldenFile)!, Path.GetFileNameWithoutExtension(goldenFile));
-        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(path, actual);
-            return;
-        }
 
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+        Goldens.ServiceTables.AssertMatches(goldenFile, actual);
     }
 
     [Fact]

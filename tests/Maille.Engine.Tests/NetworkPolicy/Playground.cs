@@ -24,7 +24,7 @@ internal sealed class Playground
 
     public NetworkPolicyEvaluator Evaluator { get; }
 
-    public static string PodsYaml { get; } = File.ReadAllText(Path.Combine(TestKit.Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    public static string PodsYaml { get; } = TestKit.Fixtures.PlaygroundPods;
 
     /// <summary>The playground plus <paramref name="yaml"/> (policies, extra objects), planned.</summary>
     public static Playground With(string yaml = "", string? pods = null) =>

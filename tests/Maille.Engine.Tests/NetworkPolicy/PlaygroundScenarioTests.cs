@@ -15,8 +15,6 @@ public sealed class PlaygroundScenarioTests
 {
     private static readonly string Examples = Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground");
 
-    private static readonly string GoldenFolder = Path.Combine(Cluster.RepositoryRoot, "tests", "Maille.Engine.Tests", "NetworkPolicy", "golden");
-
     private static readonly PortProtocol[] Ports = [new(80, Model.Protocol.TCP), new(81, Model.Protocol.TCP), new(80, Model.Protocol.UDP)];
 
     public static TheoryData<string> Scenarios() => new(PlaygroundScenario.OneStepNames());
@@ -134,15 +132,5 @@ public sealed class PlaygroundScenarioTests
         return string.Join("\n", Enumerable.Range(0, matrix.Ports.Length).Select(matrix.TruthTable));
     }
 
-    private static void AssertGolden(string name, string actual)
-    {
-        var path = Path.Combine(GoldenFolder, name + ".txt");
-        if (Environment.GetEnvironmentVariable("MAILLE_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(path, actual);
-        }
-
-        Assert.True(File.Exists(path), $"no golden file {path}; run with MAILLE_UPDATE_GOLDEN=1 and review it");
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
-    }
+    private static void AssertGolden(string name, string actual) => Goldens.TruthTables.AssertMatches(name + ".txt", actual);
 }

@@ -1,4 +1,5 @@
 using Maille.Kube;
+using Maille.TestKit;
 
 namespace Maille.Kube.Tests.Validation;
 
@@ -19,13 +20,12 @@ public sealed class WrongTypeFieldTests
     [InlineData("yaml-read-error")]
     public void Objects_applied_to_a_lab_get_the_field_errors_a_file_gets_with_lines_of_the_request(string name)
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "testassets", "validation", name);
-        var documents = ManifestDocument.Parse("input.yaml", File.ReadAllText(Path.Combine(dir, "input.yaml")));
+        var documents = ManifestDocument.Parse("input.yaml", Goldens.ValidationErrors.Read(Path.Combine(name, "input.yaml")));
 
         var (_, diagnostics) = new DocumentLoadCache().Load(documents);
 
         Assert.Equal(
-            File.ReadAllLines(Path.Combine(dir, "expected.txt")).Where(l => l.Length > 0),
+            Goldens.ValidationErrors.ReadLines(Path.Combine(name, "expected.txt")),
             diagnostics.Where(d => d.IsError).Select(d => d.ToString()));
     }
 }

@@ -18,38 +18,7 @@ namespace Maille.Lab.Tests.Dns;
 // with the pod resolv.conf that `ip netns exec` mounts from /etc/netns/<name>/. Nothing leaves the namespace.
 public sealed class ClusterDnsNamespaceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const string Shop = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: api, namespace: shop}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: api}}
-          template:
-            metadata: {labels: {app: api}}
-            spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: api, namespace: shop}
-        spec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: http}]}
-        ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: db, namespace: shop}
-        spec:
-          replicas: 2
-          serviceName: db
-          selector: {matchLabels: {app: db}}
-          template:
-            metadata: {labels: {app: db}}
-            spec: {containers: [{name: c, ports: [{name: pg, containerPort: 5432}]}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: db, namespace: shop}
-        spec: {clusterIP: None, selector: {app: db}, ports: [{name: pg, port: 5432}]}
-        """;
+    private static readonly string Shop = Fixtures.DnsShop(dbReplicas: 2);
 
     [SkippableFact]
     public async Task Dig_and_the_pod_resolver_inside_a_namespace_get_cluster_answers_over_udp_and_tcp()

@@ -15,39 +15,7 @@ namespace Maille.Lab.Tests.Dns;
 // addresses are read from the plan. Nothing is sent anywhere but loopback.
 public sealed class ClusterDnsServerTests(ITestOutputHelper output)
 {
-    private const string Shop = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: api, namespace: shop}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: api}}
-          template:
-            metadata: {labels: {app: api}}
-            spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: api, namespace: shop}
-        spec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: http}]}
-        ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: db, namespace: shop}
-        spec:
-          replicas: 3
-          serviceName: db
-          selector: {matchLabels: {app: db}}
-          template:
-            metadata: {labels: {app: db}}
-            spec: {containers: [{name: c, ports: [{name: pg, containerPort: 5432}]}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: db, namespace: shop}
-        spec: {clusterIP: None, selector: {app: db}, ports: [{name: pg, port: 5432}]}
-
-        """;
+    private static readonly string Shop = Fixtures.DnsShop(dbReplicas: 3);
 
     private static string Headless(int replicas) => $$$"""
         ---

@@ -10,7 +10,7 @@ using Maille.Model;
 namespace Maille.Lab.Tests.Ingress;
 
 /// <summary>The proxy on loopback: hot reload under load, metrics, and listening sockets handed over at run time.</summary>
-public sealed class IngressProxyLifecycleTests
+public sealed class IngressProxyLifecycleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly PodId Controller = new("maille-system", "ingress-0");
 
@@ -110,7 +110,7 @@ public sealed class IngressProxyLifecycleTests
         Assert.Equal("app/api-0", ProxyHarness.Fields(await response.Content.ReadAsStringAsync())["pod"]);
         Assert.Contains(harness.Connector.Connects, c => c.Via == Controller);
         Assert.Contains("maille_ingress_requests_total", await client.GetStringAsync($"http://{metricsAddress}/metrics"), StringComparison.Ordinal);
-        Assert.Contains(await harness.AccessLogLinesAsync(), l => l.Contains("via maille-system/ingress-0", StringComparison.Ordinal));
+        Assert.Contains(await harness.AccessLogLinesAsync(output), l => l.Contains("via maille-system/ingress-0", StringComparison.Ordinal));
 
         Assert.True(harness.Proxy.RemoveListener(IngressListenerRole.Http, new PodPort(Controller, Protocol.TCP, 80)));
         var refused = await Assert.ThrowsAsync<SocketException>(() => HttpProbe.ConnectAsync(httpAddress));

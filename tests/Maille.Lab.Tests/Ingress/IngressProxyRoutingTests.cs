@@ -4,7 +4,7 @@ using System.Text;
 namespace Maille.Lab.Tests.Ingress;
 
 /// <summary>The proxy on loopback: routing by host and path, forwarded headers, spreading, failover, 404 and 503.</summary>
-public sealed class IngressProxyRoutingTests
+public sealed class IngressProxyRoutingTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Requests_are_routed_by_host_and_path_with_the_upstream_path_unchanged()
@@ -98,7 +98,7 @@ public sealed class IngressProxyRoutingTests
     {
         await using var harness = await ProxyHarness.StartAsync(ProxyCluster.All());
         await harness.GetAsync("http://shop.example/api/items?page=2");
-        var line = Assert.Single(await harness.AccessLogLinesAsync());
+        var line = Assert.Single(await harness.AccessLogLinesAsync(output));
         Assert.Matches(@"^127\.0\.0\.1 via - ""GET http://shop\.example/api/items\?page=2 HTTP/1\.1"" 200 [0-9.]+ms ingress=app/site service=app/api upstream=app/api-0 \(198\.19\.[0-9.]+:8080\)$", line);
     }
 }

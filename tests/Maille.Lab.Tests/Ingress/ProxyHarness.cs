@@ -133,19 +133,12 @@ internal sealed class ProxyHarness : IAsyncDisposable
     /// The access-log lines written so far, once at least <paramref name="atLeast"/> are there (they reach the logger in
     /// batches, see <c>IngressAccessLog</c>; bounded: 5 s).
     /// </summary>
-    public async Task<IReadOnlyList<string>> AccessLogLinesAsync(int atLeast = 1)
+    public async Task<IReadOnlyList<string>> AccessLogLinesAsync(Xunit.Abstractions.ITestOutputHelper output, int atLeast = 1)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            var lines = Log.Entries.Where(e => e.Category == IngressProxy.AccessLogCategory).SelectMany(e => e.Message.Split('\n')).ToList();
-            if (lines.Count >= atLeast || DateTime.UtcNow > deadline)
-            {
-                return lines;
-            }
-
-            await Task.Delay(20);
-        }
+        var waited = await Poll.UntilAsync($"at least {atLeast} access-log lines",
+            () => Task.FromResult<IReadOnlyList<string>>([.. Log.Entries.Where(e => e.Category == IngressProxy.AccessLogCategory).SelectMany(e => e.Message.Split('\n'))]),
+            lines => lines.Count >= atLeast, output, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+        return waited.Last;
     }
 
     public async Task<(HttpStatusCode Status, IReadOnlyDictionary<string, string> Fields)> GetAsync(string url, HttpClient? client = null)

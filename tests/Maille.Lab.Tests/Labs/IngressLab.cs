@@ -7,8 +7,8 @@ using Maille.TestKit;
 namespace Maille.Lab.Tests.Labs;
 
 /// <summary>
-/// One running lab for the Ingress tests, brought up with <c>./maille up</c> as a user would and taken down with
-/// <c>./maille down</c>. Namespace <c>shop</c>: pods web (node-1), api (node-2), guarded (node-3) serving http/8080 and
+/// One running lab for the Ingress tests (a <see cref="LiveLab"/>), brought up with <c>./maille up</c> as a user would
+/// and taken down with <c>./maille down</c>. Namespace <c>shop</c>: pods web (node-1), api (node-2), guarded (node-3) serving http/8080 and
 /// a client pod (node-3); Services web, api, guarded and gone (selects nothing). Ingresses of the default class
 /// <c>maille</c>: <c>site</c> (shop.example: <c>/</c> → web, <c>/api</c> → api by port name, Exact <c>/gone</c> →
 /// gone; TLS shop-tls), <c>blog</c> (blog.example → api; TLS blog-tls), <c>guarded</c> (guarded.example → guarded) and
@@ -20,15 +20,11 @@ internal sealed class IngressLab : IDisposable
 {
     public const string Namespace = "shop";
 
-    private readonly string _folder;
+    private readonly LiveLab _lab;
 
-    private IngressLab(string name, string folder)
-    {
-        Name = name;
-        _folder = folder;
-    }
+    private IngressLab(LiveLab lab) => _lab = lab;
 
-    public string Name { get; }
+    public string Name => _lab.Name;
 
     /// <summary>The controller Service's LoadBalancer address, which the outside reaches.</summary>
     public IPAddress Address { get; private set; } = IPAddress.None;
@@ -45,7 +41,7 @@ internal sealed class IngressLab : IDisposable
     /// <summary>Brings the lab up; on any failure takes down whatever was made, then throws.</summary>
     public static IngressLab Up()
     {
-        var lab = new IngressLab(LiveLab.NewLabName(), Directory.CreateTempSubdirectory("maille-ingress-lab-").FullName);
+        var lab = new IngressLab(LiveLab.Create());
         try
         {
             lab.Start();
@@ -64,33 +60,21 @@ internal sealed class IngressLab : IDisposable
     /// <summary><c>maille apply -f</c> of <paramref name="yaml"/>, which must succeed.</summary>
     public void Apply(string yaml)
     {
-        var file = Path.Combine(_folder, $"apply-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(file, yaml);
-        var run = MailleProcess.Run("apply", "-f", file, "--lab", Name);
-        Assert.True(run.ExitCode == 0, $"maille apply failed: {run.Stderr}{run.Stdout}");
+        _lab.Succeed("apply", "-f", _lab.File($"apply-{Guid.NewGuid():N}.yaml", yaml));
     }
 
     /// <summary><c>maille exec TARGET -- curl</c> to the controller at <paramref name="address"/>: the status code and the body.</summary>
     public (string Status, string Body) Curl(string target, IPAddress address, string host, string path)
     {
-        var run = MailleProcess.Run("exec", "--lab", Name, target, "--", "curl", "-s", "-m", "5", "-H", $"Host: {host}", "-w", "\n%{http_code}", $"http://{address}{path}");
+        var run = _lab.Exec(target, "curl", "-s", "-m", "5", "-H", $"Host: {host}", "-w", "\n%{http_code}", $"http://{address}{path}");
         var cut = run.Stdout.LastIndexOf('\n');
         Assert.True(cut >= 0, $"curl printed nothing: {run.Stderr}");
         return (run.Stdout[(cut + 1)..].Trim(), run.Stdout[..cut]);
     }
 
-    public JsonNode Get(params string[] arguments)
-    {
-        var run = MailleProcess.Run(["get", .. arguments, "--lab", Name, "-o", "json"]);
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        return JsonNode.Parse(run.Stdout)!;
-    }
+    public JsonNode Get(params string[] arguments) => _lab.Get(arguments);
 
-    public void Dispose()
-    {
-        MailleProcess.Run("down", "--lab", Name);
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _lab.Dispose();
 
     /// <summary>A TLS Secret in <see cref="Namespace"/> with a new certificate for <paramref name="host"/>, and its thumbprint.</summary>
     public static (string Yaml, string Thumbprint) TlsSecret(string name, string host)
@@ -105,11 +89,7 @@ internal sealed class IngressLab : IDisposable
         var secrets = new[] { ("shop-tls", "shop.example"), ("blog-tls", "blog.example"), ("live-tls", "live.example") }
             .Select(s => (s.Item1, Secret: TlsSecret(s.Item1, s.Item2))).ToList();
         Thumbprints = secrets.ToDictionary(s => s.Item1, s => s.Secret.Thumbprint);
-        var file = Path.Combine(_folder, "lab.yaml");
-        File.WriteAllText(file, Manifests + LiveIngress() + string.Concat(secrets.Select(s => s.Secret.Yaml)));
-
-        var up = MailleProcess.Run("up", "-f", file, "--lab", Name);
-        Assert.True(up.ExitCode == 0, $"maille up failed: {up.Stderr}");
+        _lab.Succeed("up", "-f", _lab.File("lab.yaml", Manifests + LiveIngress() + string.Concat(secrets.Select(s => s.Secret.Yaml))));
         var controller = Get("svc", "maille-ingress", "-n", "maille-system");
         Address = IPAddress.Parse((string)controller["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!);
         ClusterIP = IPAddress.Parse((string)controller["spec"]!["clusterIP"]!);

@@ -10,18 +10,9 @@ namespace Maille.Lab.Tests.Labs;
 
 // Privileged: a running lab changed with `maille apply`, `label` and `delete`, and through its API.
 // Two pods web-1 (node-1) and web-2 (node-2) behind Service web, and a client on node-1.
-public sealed class LabChangeTests
+public sealed class LabChangeTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const string Base = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-1, labels: {app: web}}
-        spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-2, labels: {app: web}}
-        spec: {nodeName: node-2, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+    private static readonly string Base = Fixtures.WebPair + """
         ---
         apiVersion: v1
         kind: Pod
@@ -46,205 +37,151 @@ public sealed class LabChangeTests
     public void Apply_label_and_delete_change_the_live_network_and_existing_pods_keep_their_addresses()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var files = new TempFiles(lab);
-        try
+        using var lab = LiveLab.Up(Base, output);
+        var before = PodIPs(lab);
+
+        var apply = lab.Run("apply", "-f", lab.File("added.yaml", Added));
+        Assert.True(apply.ExitCode == 0, apply.Stderr);
+        Assert.Equal("pod/aaa created", apply.Stdout.Trim());
+        var after = PodIPs(lab);
+        Assert.All(before, pod => Assert.Equal(pod.Value, after[pod.Key]));
+        var added = IPAddress.Parse(after["aaa"]);
+        Assert.Equal("default/aaa", PodHttp.Get(lab.Name, "default/client", added, 8080, "/hostname"));
+        Assert.Contains("aaa", EndpointNames(lab));
+
+        var refused = lab.Run("label", "pod", "aaa", "app=other");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("'app' already has a value (web), and --overwrite is false", refused.Stderr, StringComparison.Ordinal);
+        var label = lab.Run("label", "pod", "aaa", "app=other", "--overwrite");
+        Assert.True(label.ExitCode == 0, label.Stderr);
+        Assert.Equal("pod/aaa labeled", label.Stdout.Trim());
+        Assert.DoesNotContain("aaa", EndpointNames(lab));
+        Assert.Contains("app=other", lab.Run("get", "pods", "aaa", "-o", "json").Stdout.Replace("\"app\": \"other\"", "app=other", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var namespaceName = LabNames.Pod(lab.Name, "default/aaa");
+        var delete = lab.Run("delete", "pod", "aaa");
+        Assert.True(delete.ExitCode == 0, delete.Stderr);
+        Assert.Equal("pod \"aaa\" deleted", delete.Stdout.Trim());
+        Assert.False(NetworkNamespace.Exists(namespaceName));
+        using (var client = NetworkNamespace.Open(LabNames.Pod(lab.Name, "default/client")))
         {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
-            var before = PodIPs(lab);
-
-            var apply = MailleProcess.Run("apply", "-f", files.Write("added.yaml", Added), "--lab", lab);
-            Assert.True(apply.ExitCode == 0, apply.Stderr);
-            Assert.Equal("pod/aaa created", apply.Stdout.Trim());
-            var after = PodIPs(lab);
-            Assert.All(before, pod => Assert.Equal(pod.Value, after[pod.Key]));
-            var added = IPAddress.Parse(after["aaa"]);
-            Assert.Equal("default/aaa", LiveLab.HttpGet(lab, "default/client", added, 8080, "/hostname"));
-            Assert.Contains("aaa", EndpointNames(lab));
-
-            var refused = MailleProcess.Run("label", "pod", "aaa", "app=other", "--lab", lab);
-            Assert.Equal(1, refused.ExitCode);
-            Assert.Contains("'app' already has a value (web), and --overwrite is false", refused.Stderr, StringComparison.Ordinal);
-            var label = MailleProcess.Run("label", "pod", "aaa", "app=other", "--overwrite", "--lab", lab);
-            Assert.True(label.ExitCode == 0, label.Stderr);
-            Assert.Equal("pod/aaa labeled", label.Stdout.Trim());
-            Assert.DoesNotContain("aaa", EndpointNames(lab));
-            Assert.Contains("app=other", MailleProcess.Run("get", "pods", "aaa", "--lab", lab, "-o", "json").Stdout.Replace("\"app\": \"other\"", "app=other", StringComparison.Ordinal), StringComparison.Ordinal);
-
-            var namespaceName = LabNames.Pod(lab, "default/aaa");
-            var delete = MailleProcess.Run("delete", "pod", "aaa", "--lab", lab);
-            Assert.True(delete.ExitCode == 0, delete.Stderr);
-            Assert.Equal("pod \"aaa\" deleted", delete.Stdout.Trim());
-            Assert.False(NetworkNamespace.Exists(namespaceName));
-            using (var client = NetworkNamespace.Open(LabNames.Pod(lab, "default/client")))
-            {
-                Assert.ThrowsAny<Exception>(() => LabHttp.Get(client, added, 8080, "/hostname", TimeSpan.FromMilliseconds(500)));
-            }
-
-            var missing = MailleProcess.Run("delete", "pod", "aaa", "--lab", lab);
-            Assert.Equal(1, missing.ExitCode);
-            Assert.Contains("Error from server (NotFound): pods \"aaa\" not found", missing.Stderr, StringComparison.Ordinal);
-            Assert.Equal(before, PodIPs(lab));
+            Assert.ThrowsAny<Exception>(() => LabHttp.Get(client, added, 8080, "/hostname", TimeSpan.FromMilliseconds(500)));
         }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            files.Dispose();
-        }
+
+        var missing = lab.Run("delete", "pod", "aaa");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("Error from server (NotFound): pods \"aaa\" not found", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, PodIPs(lab));
     }
 
     [SkippableFact]
     public void A_change_that_does_not_plan_is_refused_whole_and_a_restarted_daemon_keeps_every_address()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var files = new TempFiles(lab);
-        try
-        {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab, "--flush-denied-connections").ExitCode);
-            Assert.Equal(0, MailleProcess.Run("apply", "-f", files.Write("added.yaml", Added), "--lab", lab).ExitCode);
-            var before = PodIPs(lab);
+        using var lab = LiveLab.Up(Base, output, "--flush-denied-connections");
+        Assert.Equal(0, lab.Run("apply", "-f", lab.File("added.yaml", Added)).ExitCode);
+        var before = PodIPs(lab);
 
-            // A good pod and a Service asking for web's ClusterIP: the daemon refuses both.
-            var clusterIP = (string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!;
-            var bad = files.Write("bad.yaml", Added.Replace("name: aaa", "name: bbb", StringComparison.Ordinal) + $$"""
+        // A good pod and a Service asking for web's ClusterIP: the daemon refuses both.
+        var clusterIP = (string)JsonNode.Parse(lab.Run("get", "svc", "web", "-o", "json").Stdout)!["spec"]!["clusterIP"]!;
+        var bad = lab.File("bad.yaml", Added.Replace("name: aaa", "name: bbb", StringComparison.Ordinal) + $$"""
 
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: copy}
-                spec: {clusterIP: {{clusterIP}}, ports: [{port: 80}]}
-                """);
-            var refused = MailleProcess.Run("apply", "-f", bad, "--lab", lab);
-            Assert.Equal(1, refused.ExitCode);
-            Assert.Contains($"provided IP is already allocated (to Service default/web)", refused.Stderr, StringComparison.Ordinal);
-            Assert.Contains("nothing was changed", refused.Stderr, StringComparison.Ordinal);
-            Assert.DoesNotContain("bbb", PodIPs(lab).Keys);
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: copy}
+            spec: {clusterIP: {{clusterIP}}, ports: [{port: 80}]}
+            """);
+        var refused = lab.Run("apply", "-f", bad);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"provided IP is already allocated (to Service default/web)", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("bbb", PodIPs(lab).Keys);
 
-            var state = new LabState(lab);
-            System.Diagnostics.Process.GetProcessById(state.ReadPid()!.Value).Kill();
-            Assert.True(LiveLab.WaitFor(() => !state.DaemonAlive()));
-            var restart = MailleProcess.Run("up", "--lab", lab);
-            Assert.True(restart.ExitCode == 0, restart.Stderr);
+        var state = new LabState(lab.Name);
+        System.Diagnostics.Process.GetProcessById(state.ReadPid()!.Value).Kill();
+        var gone = Poll.Until("the killed daemon is gone", () => !state.DaemonAlive(), output);
+        Assert.True(gone.Met, gone.ToString());
+        var restart = lab.Run("up");
+        Assert.True(restart.ExitCode == 0, restart.Stderr);
 
-            Assert.Equal(before, PodIPs(lab));
-            Assert.Equal("default/aaa", LiveLab.HttpGet(lab, "default/client", IPAddress.Parse(before["aaa"]), 8080, "/hostname"));
-            Assert.True(state.ReadStatus()!.FlushDeniedConnections, "the restarted daemon forgot --flush-denied-connections");
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            files.Dispose();
-        }
+        Assert.Equal(before, PodIPs(lab));
+        Assert.Equal("default/aaa", PodHttp.Get(lab.Name, "default/client", IPAddress.Parse(before["aaa"]), 8080, "/hostname"));
+        Assert.True(state.ReadStatus()!.FlushDeniedConnections, "the restarted daemon forgot --flush-denied-connections");
     }
 
     [SkippableFact]
     public async Task The_api_serves_discovery_and_takes_kubernetes_writes()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var files = new TempFiles(lab);
-        try
-        {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
-            using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab).ApiSocket);
+        using var lab = LiveLab.Up(Base, output);
+        using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab.Name).ApiSocket);
 
-            var (_, versions) = await api.SendAsync(HttpMethod.Get, "/api", null);
-            Assert.Equal("v1", (string)versions!["versions"]![0]!);
-            var (_, groups) = await api.SendAsync(HttpMethod.Get, "/apis", null);
-            Assert.Contains(groups!["groups"]!.AsArray(), g => (string)g!["name"]! == "networking.k8s.io");
-            var (_, core) = await api.SendAsync(HttpMethod.Get, "/api/v1", null);
-            Assert.Contains(core!["resources"]!.AsArray(), r => (string)r!["name"]! == "pods" && (bool)r["namespaced"]! && r["verbs"]!.AsArray().Any(v => (string)v! == "patch"));
+        var (_, versions) = await api.SendAsync(HttpMethod.Get, "/api", null);
+        Assert.Equal("v1", (string)versions!["versions"]![0]!);
+        var (_, groups) = await api.SendAsync(HttpMethod.Get, "/apis", null);
+        Assert.Contains(groups!["groups"]!.AsArray(), g => (string)g!["name"]! == "networking.k8s.io");
+        var (_, core) = await api.SendAsync(HttpMethod.Get, "/api/v1", null);
+        Assert.Contains(core!["resources"]!.AsArray(), r => (string)r!["name"]! == "pods" && (bool)r["namespaced"]! && r["verbs"]!.AsArray().Any(v => (string)v! == "patch"));
 
-            var (patched, _) = await api.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/pods/web-2", """{"metadata":{"labels":{"app":null,"tier":"gone"}}}""", "application/merge-patch+json");
-            Assert.Equal(200, patched);
-            var (_, slices) = await api.SendAsync(HttpMethod.Get, "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", null);
-            var names = slices!["items"]!.AsArray().SelectMany(s => s!["endpoints"]!.AsArray()).Select(e => (string)e!["targetRef"]!["name"]!).ToList();
-            Assert.Equal(["web-1"], names);
+        var (patched, _) = await api.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/pods/web-2", """{"metadata":{"labels":{"app":null,"tier":"gone"}}}""", "application/merge-patch+json");
+        Assert.Equal(200, patched);
+        var (_, slices) = await api.SendAsync(HttpMethod.Get, "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", null);
+        var names = slices!["items"]!.AsArray().SelectMany(s => s!["endpoints"]!.AsArray()).Select(e => (string)e!["targetRef"]!["name"]!).ToList();
+        Assert.Equal(["web-1"], names);
 
-            var (created, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
-            Assert.Equal(201, created);
-            var (again, conflict) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
-            Assert.Equal(409, again);
-            Assert.Equal("AlreadyExists", (string)conflict!["reason"]!);
-            var (deleted, _) = await api.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/pods/posted", null);
-            Assert.Equal(200, deleted);
-            var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null);
-            Assert.Equal(404, gone);
-            var (replaced, missing) = await api.SendAsync(HttpMethod.Put, "/api/v1/namespaces/default/pods/posted", Added.Replace("aaa", "posted", StringComparison.Ordinal));
-            Assert.Equal(404, replaced);   // a replace does not create
-            Assert.Equal("NotFound", (string)missing!["reason"]!);
-            Assert.Equal(404, (await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null)).Status);
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            files.Dispose();
-        }
+        var (created, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
+        Assert.Equal(201, created);
+        var (again, conflict) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", Added.Replace("aaa", "posted", StringComparison.Ordinal));
+        Assert.Equal(409, again);
+        Assert.Equal("AlreadyExists", (string)conflict!["reason"]!);
+        var (deleted, _) = await api.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/pods/posted", null);
+        Assert.Equal(200, deleted);
+        var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null);
+        Assert.Equal(404, gone);
+        var (replaced, missing) = await api.SendAsync(HttpMethod.Put, "/api/v1/namespaces/default/pods/posted", Added.Replace("aaa", "posted", StringComparison.Ordinal));
+        Assert.Equal(404, replaced);   // a replace does not create
+        Assert.Equal("NotFound", (string)missing!["reason"]!);
+        Assert.Equal(404, (await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/posted", null)).Status);
     }
 
     [SkippableFact]
     public async Task A_Service_created_and_deleted_through_the_api_is_served_then_gone_without_planning_the_lab()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var files = new TempFiles(lab);
-        try
-        {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", files.Write("base.yaml", Base), "--lab", lab).ExitCode);
-            using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab).ApiSocket);
+        using var lab = LiveLab.Up(Base, output);
+        using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab.Name).ApiSocket);
 
-            var (created, answer) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/services", """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: extra}
-                spec: {selector: {app: web}, ports: [{port: 81, targetPort: 8080}]}
-                """);
-            Assert.Equal(201, created);
-            var (_, service) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
-            var clusterIP = IPAddress.Parse((string)service!["spec"]!["clusterIP"]!);
-            Assert.Equal(clusterIP.ToString(), (string?)answer!["spec"]!["clusterIP"]);   // the create answers the object as served
-            Assert.Contains(LiveLab.HttpGet(lab, "default/client", clusterIP, 81, "/hostname"), new[] { "default/web-1", "default/web-2" });
-            Assert.Equal(2, EndpointNames(lab).Count(n => n == "web-1"));   // in web's slices and in extra's
+        var (created, answer) = await api.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/services", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: extra}
+            spec: {selector: {app: web}, ports: [{port: 81, targetPort: 8080}]}
+            """);
+        Assert.Equal(201, created);
+        var (_, service) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
+        var clusterIP = IPAddress.Parse((string)service!["spec"]!["clusterIP"]!);
+        Assert.Equal(clusterIP.ToString(), (string?)answer!["spec"]!["clusterIP"]);   // the create answers the object as served
+        Assert.Contains(PodHttp.Get(lab.Name, "default/client", clusterIP, 81, "/hostname"), new[] { "default/web-1", "default/web-2" });
+        Assert.Equal(2, EndpointNames(lab).Count(n => n == "web-1"));   // in web's slices and in extra's
 
-            var (deleted, _) = await api.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/services/extra", null);
-            Assert.Equal(200, deleted);
-            var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
-            Assert.Equal(404, gone);
+        var (deleted, _) = await api.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/services/extra", null);
+        Assert.Equal(200, deleted);
+        var (gone, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/services/extra", null);
+        Assert.Equal(404, gone);
 
-            // Both changes took the incremental path, as the daemon's log says.
-            var log = File.ReadAllText(new LabState(lab).LogFile);
-            Assert.Contains("service/extra created (updated without planning", log, StringComparison.Ordinal);
-            Assert.Contains("service \"extra\" deleted (updated without planning", log, StringComparison.Ordinal);
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            files.Dispose();
-        }
+        // Both changes took the incremental path, as the daemon's log says.
+        var log = File.ReadAllText(new LabState(lab.Name).LogFile);
+        Assert.Contains("service/extra created (updated without planning", log, StringComparison.Ordinal);
+        Assert.Contains("service \"extra\" deleted (updated without planning", log, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string> PodIPs(string lab) =>
-        JsonNode.Parse(MailleProcess.Run("get", "pods", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray()
+    private static Dictionary<string, string> PodIPs(LiveLab lab) =>
+        lab.Get("pods")["items"]!.AsArray()
             .ToDictionary(p => (string)p!["metadata"]!["name"]!, p => (string)p!["status"]!["podIP"]!);
 
-    private static List<string> EndpointNames(string lab) =>
-        [.. JsonNode.Parse(MailleProcess.Run("get", "endpointslices", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray()
+    private static List<string> EndpointNames(LiveLab lab) =>
+        [.. lab.Get("endpointslices")["items"]!.AsArray()
             .SelectMany(s => s!["endpoints"]?.AsArray() ?? [])
             .Select(e => (string)e!["targetRef"]!["name"]!)];
-
-    /// <summary>Manifest files for one test, in a folder of their own, removed at the end.</summary>
-    private sealed class TempFiles(string lab) : IDisposable
-    {
-        private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "maille-" + lab)).FullName;
-
-        public string Write(string name, string text)
-        {
-            var path = Path.Combine(_folder, name);
-            File.WriteAllText(path, text);
-            return path;
-        }
-
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
-    }
 }

@@ -161,13 +161,13 @@ public sealed class LabIngressTests(IngressLabFixture fixture, ITestOutputHelper
             metadata: {name: sleepy, namespace: shop}
             spec: {rules: [{host: sleepy.example, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: sleepy, port: {number: 80}}}}]}}]}
             """);
-        NamespaceHttp.Answer? sleepy = null;
-        Assert.True(await LiveLab.WaitForAsync(async () => (sleepy = await outside.GetAsync("http://sleepy.example/")).Status != 404), "the Ingress sleepy was never served");
+        var sleepy = await Poll.UntilAsync("the Ingress sleepy is served", () => outside.GetAsync("http://sleepy.example/"), a => a.Status != 404, output);
+        Assert.True(sleepy.Met, "the Ingress sleepy was never served: " + sleepy);
 
         Assert.Equal("503", gone.Status);
         Assert.Contains("Service shop/gone has no ready endpoint for port 80", gone.Body, StringComparison.Ordinal);
-        Assert.Equal(503, sleepy!.Status);
-        Assert.Contains("Service shop/sleepy has no ready endpoint", sleepy.Body, StringComparison.Ordinal);
+        Assert.Equal(503, sleepy.Last.Status);
+        Assert.Contains("Service shop/sleepy has no ready endpoint", sleepy.Last.Body, StringComparison.Ordinal);
         Assert.Contains("0/1", MailleProcess.Run("get", "pods", "sleepy", "-n", IngressLab.Namespace, "--lab", lab.Name).Stdout, StringComparison.Ordinal);
     }
 
@@ -211,7 +211,8 @@ public sealed class LabIngressTests(IngressLabFixture fixture, ITestOutputHelper
         }
 
         var load = Enumerable.Range(0, Workers).Select(w => Task.Run(() => Load(w))).ToArray();
-        Assert.True(await LiveLab.WaitForAsync(() => Task.FromResult(counts.All(c => c >= 20))), "the load never got going");
+        var going = await Poll.UntilAsync("every client has made 20 requests", () => Task.FromResult(counts.All(c => c >= 20)), output);
+        Assert.True(going.Met, "the load never got going: " + going);
         var connectionsBefore = outside.Connections;
         var changes = Stopwatch.StartNew();
         var (secret, newThumbprint) = IngressLab.TlsSecret("live-tls", "live.example");
@@ -263,17 +264,15 @@ public sealed class LabIngressTests(IngressLabFixture fixture, ITestOutputHelper
         Assert.Equal(200, (await outside.GetAsync("http://guarded.example/")).Status);
 
         lab.Apply(Isolate);
-        NamespaceHttp.Answer? blocked = null;
-        Assert.True(await LiveLab.WaitForAsync(async () => (blocked = await outside.GetAsync("http://guarded.example/")).Status != 200),
-            "the controller still reached the isolated backend");
-        Assert.Equal(502, blocked!.Status); // no connection to the only endpoint could be made
+        var blocked = await Poll.UntilAsync("guarded.example is no longer served", () => outside.GetAsync("http://guarded.example/"), a => a.Status != 200, output);
+        Assert.True(blocked.Met, "the controller still reached the isolated backend: " + blocked);
+        Assert.Equal(502, blocked.Last.Status); // no connection to the only endpoint could be made
 
         lab.Apply(Isolate + AllowController);
-        NamespaceHttp.Answer? allowed = null;
-        Assert.True(await LiveLab.WaitForAsync(async () => (allowed = await outside.GetAsync("http://guarded.example/")).Status == 200),
-            "the controller never reached the backend once its pods were allowed");
-        Assert.Equal("shop/guarded", Pod(allowed!.Body));
-        Assert.Contains(((string)JsonNode.Parse(allowed.Body)!["clientIP"]!).Split(':')[0], lab.ControllerPods);
+        var allowed = await Poll.UntilAsync("guarded.example is served again", () => outside.GetAsync("http://guarded.example/"), a => a.Status == 200, output);
+        Assert.True(allowed.Met, "the controller never reached the backend once its pods were allowed: " + allowed);
+        Assert.Equal("shop/guarded", Pod(allowed.Last.Body));
+        Assert.Contains(((string)JsonNode.Parse(allowed.Last.Body)!["clientIP"]!).Split(':')[0], lab.ControllerPods);
 
         // The rule allows the controller, not everyone: the client pod still cannot reach the backend directly.
         var guardedIP = IPAddress.Parse((string)lab.Get("pod", "guarded", "-n", IngressLab.Namespace)["status"]!["podIP"]!);

@@ -8,6 +8,7 @@ using k8s;
 using k8s.Models;
 using Maille.Lab.Api;
 using Maille.TestKit;
+using Xunit.Abstractions;
 
 namespace Maille.Lab.Tests.Labs;
 
@@ -18,12 +19,19 @@ namespace Maille.Lab.Tests.Labs;
 /// </summary>
 public sealed class LabKubernetesApiTests : IDisposable
 {
-    private readonly string lab = LiveLab.NewLabName();
     private readonly string folder = Path.Combine(Path.GetTempPath(), "maille-kubeapi-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly LiveLab lab;
+    private readonly ITestOutputHelper output;
+
+    public LabKubernetesApiTests(ITestOutputHelper output)
+    {
+        this.output = output;
+        lab = LiveLab.Create(output, "--kubeconfig", Path.Combine(folder, "config"));
+    }
 
     private string KubeconfigPath => Path.Combine(folder, "config");
 
-    private string StateFolder => Path.Combine("/run/maille", lab);
+    private string StateFolder => Path.Combine("/run/maille", lab.Name);
 
     [SkippableFact]
     public async Task TheClientLibrary_ListsWatchesAndCreatesPodsOverTls_WithTheContextUpWrote_WhichDownRemoves()
@@ -31,7 +39,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         Privileged.Require();
         Up();
         var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
-        Assert.Equal($"maille-{lab}", config.CurrentContext);
+        Assert.Equal($"maille-{lab.Name}", config.CurrentContext);
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(KubeconfigPath)));
 
         var version = await client.Version.GetCodeAsync();
@@ -53,7 +61,8 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.InRange(created.Metadata.CreationTimestamp!.Value, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
         Assert.Equal(("1", "32"), (version.Major, version.Minor));
         Assert.StartsWith("v1.32.0+maille.", version.GitVersion, StringComparison.Ordinal);
-        Assert.True(await LiveLab.WaitForAsync(() => Task.FromResult(seen.Contains((WatchEventType.Added, "d")))), "the watch never reported x/d: " + string.Join(", ", seen));
+        var watched = await Poll.UntilAsync("the watch reports x/d added", () => Task.FromResult(seen.Contains((WatchEventType.Added, "d"))), output);
+        Assert.True(watched.Met, "the watch never reported x/d: " + string.Join(", ", seen) + "; " + watched);
         Assert.Contains("d", (await client.CoreV1.ListNamespacedPodAsync("x")).Items.Select(p => p.Metadata.Name));
 
         // Workloads are served too, with the counts their controllers would report and the ReplicaSet a Deployment makes.
@@ -82,7 +91,7 @@ public sealed class LabKubernetesApiTests : IDisposable
 
         Down();
         var after = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
-        Assert.DoesNotContain($"maille-{lab}", after.Contexts.Select(c => c.Name));
+        Assert.DoesNotContain($"maille-{lab.Name}", after.Contexts.Select(c => c.Name));
         Assert.True(string.IsNullOrEmpty(after.CurrentContext));
     }
 
@@ -112,7 +121,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         var podE = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"e\"},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}");
         var afterList = await next;
         var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
-        var standalone = MailleProcess.Run("kubeconfig", "--lab", lab);
+        var standalone = MailleProcess.Run("kubeconfig", "--lab", lab.Name);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal("Status", (string?)JsonNode.Parse(anonymousBody)!["kind"]);
@@ -151,7 +160,7 @@ public sealed class LabKubernetesApiTests : IDisposable
 
     public void Dispose()
     {
-        Down();
+        lab.Dispose();
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
@@ -160,12 +169,12 @@ public sealed class LabKubernetesApiTests : IDisposable
 
     private void Up()
     {
-        var up = MailleProcess.Run("up", "-f", PlaygroundScenario.PodsFile, "--lab", lab, "--kubeconfig", KubeconfigPath);
+        var up = lab.Run("up", "-f", PlaygroundScenario.PodsFile);
         Assert.True(up.ExitCode == 0, $"maille up failed ({up.ExitCode}): {up.Stderr}");
-        Assert.Contains($"Set kubectl context to \"maille-{lab}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Set kubectl context to \"maille-{lab.Name}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
     }
 
-    private void Down() => MailleProcess.Run("down", "--lab", lab, "--kubeconfig", KubeconfigPath);
+    private void Down() => lab.Run("down");
 
     private static HttpClient Client(X509Certificate2 authority, X509Certificate2? certificate)
     {

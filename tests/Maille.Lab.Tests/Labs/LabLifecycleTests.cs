@@ -8,10 +8,12 @@ using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Labs;
 
-// Privileged: each test brings up a real lab with `./maille up` (its own lab name), and always takes it down.
+// Privileged: each test brings up a real lab with `./maille up` (its own lab name), and always takes it down. Tests
+// that judge `down` itself (its exit code, what is left afterwards, two labs, a killed daemon) run up and down in their
+// own try/finally; the others use the LiveLab harness.
 // IP plan (defaults): nodes 198.18.0.11-13, pods of node k in 198.19.k.0/24, outside client 198.18.0.2.
 // Playground: x/a 198.19.1.2, y/b 198.19.2.3 (pods placed and addressed by the engine as `maille get pods -o wide` prints).
-public sealed class LabLifecycleTests
+public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly string Pods = MailleProcess.Example("netpol-playground", "pods.yaml");
 
@@ -20,7 +22,7 @@ public sealed class LabLifecycleTests
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         try
         {
             var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab);
@@ -53,16 +55,16 @@ public sealed class LabLifecycleTests
         Privileged.Require();
         foreach (var mode in new[] { "routed", "vxlan" })
         {
-            var lab = LiveLab.NewLabName();
+            var lab = LiveLab.NewName();
             try
             {
                 var up = MailleProcess.Run("up", "-f", Pods, "--lab", lab, "--mode", mode);
                 Assert.True(up.ExitCode == 0, up.Stderr);
 
                 // y/b (node-2) asks x/a (node-1) who is calling: no NAT between pods.
-                var answer = LiveLab.HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
+                var answer = PodHttp.Get(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 80, "/clientip");
                 Assert.StartsWith("198.19.2.3:", answer, StringComparison.Ordinal);
-                Assert.Equal("x/a", LiveLab.HttpGet(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
+                Assert.Equal("x/a", PodHttp.Get(lab, from: "y/b", to: IPAddress.Parse("198.19.1.2"), port: 81, "/hostname"));
 
                 var exec = MailleProcess.Run("exec", "--lab", lab, "x/a", "--", "ip", "-4", "-o", "addr", "show", "eth0");
                 Assert.True(exec.ExitCode == 0, exec.Stderr);
@@ -79,69 +81,55 @@ public sealed class LabLifecycleTests
     public void With_policies_enforced_probe_observes_exactly_the_engine_s_matrix()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        try
-        {
-            var up = MailleProcess.Run("up", "-f", Pods, "-f", MailleProcess.Example("netpol-playground", "scenarios", "deny-all-ingress.yaml"), "--lab", lab);
-            Assert.True(up.ExitCode == 0, up.Stderr);
-            var probe = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
-            Assert.True(probe.ExitCode == 0, probe.Stdout);
-            var report = JsonNode.Parse(probe.Stdout)!;
-            Assert.Empty(report["mismatches"]!.AsArray());
+        using var lab = LiveLab.Create(output);
+        var up = lab.Run("up", "-f", Pods, "-f", MailleProcess.Example("netpol-playground", "scenarios", "deny-all-ingress.yaml"));
+        Assert.True(up.ExitCode == 0, up.Stderr);
+        var probe = lab.Run("probe", "--port", "80/TCP", "-o", "json");
+        Assert.True(probe.ExitCode == 0, probe.Stdout);
+        var report = JsonNode.Parse(probe.Stdout)!;
+        Assert.Empty(report["mismatches"]!.AsArray());
 
-            // Every pod outside x, and x's other pods, are refused by x's pods (8 sources × 3 destinations), as the engine says.
-            var denied = report["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
-            Assert.Equal(24, denied.Count);
-            Assert.All(denied, c => Assert.StartsWith("x/", (string?)c!["to"], StringComparison.Ordinal));
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-        }
+        // Every pod outside x, and x's other pods, are refused by x's pods (8 sources × 3 destinations), as the engine says.
+        var denied = report["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
+        Assert.Equal(24, denied.Count);
+        Assert.All(denied, c => Assert.StartsWith("x/", (string?)c!["to"], StringComparison.Ordinal));
     }
 
     [SkippableFact]
     public void A_stopped_node_cuts_its_pods_off_and_starting_it_brings_them_back()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        try
-        {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
-            Assert.Equal(0, MailleProcess.Run("node", "stop", "node-2", "--lab", lab).ExitCode);
-            var agents = MailleProcess.Run("status", "--lab", lab).Stdout;
-            Assert.Matches(@"(?m)^node-2\s+Stopped\s", agents);
-            Assert.Matches(@"(?m)^node-1\s+Running\s+[1-9]", agents);
+        using var lab = LiveLab.Create(output);
+        Assert.Equal(0, lab.Run("up", "-f", Pods).ExitCode);
+        Assert.Equal(0, lab.Run("node", "stop", "node-2").ExitCode);
+        var agents = lab.Run("status").Stdout;
+        Assert.Matches(@"(?m)^node-2\s+Stopped\s", agents);
+        Assert.Matches(@"(?m)^node-1\s+Running\s+[1-9]", agents);
 
-            // The prober knows node-2 is stopped: pods there are expected to reach only each other, and do.
-            var stopped = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "--timeout", "300", "-o", "json");
-            Assert.True(stopped.ExitCode == 0, stopped.Stdout);
-            var cut = JsonNode.Parse(stopped.Stdout)!["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
-            Assert.NotEmpty(cut);
-            Assert.All(cut, c => Assert.Equal("timeout", (string?)c!["outcome"]));
-            var failure = Record.Exception(() => LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
-            Assert.True(failure is TimeoutException or System.Net.Sockets.SocketException, $"expected no connection, got {failure}");
+        // The prober knows node-2 is stopped: pods there are expected to reach only each other, and do.
+        var stopped = lab.Run("probe", "--port", "80/TCP", "--timeout", "300", "-o", "json");
+        Assert.True(stopped.ExitCode == 0, stopped.Stdout);
+        var cut = JsonNode.Parse(stopped.Stdout)!["connections"]!.AsArray().Where(c => !(bool)c!["allowed"]!).ToList();
+        Assert.NotEmpty(cut);
+        Assert.All(cut, c => Assert.Equal("timeout", (string?)c!["outcome"]));
+        var failure = Record.Exception(() => PodHttp.Get(lab.Name, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+        Assert.True(failure is TimeoutException or System.Net.Sockets.SocketException, $"expected no connection, got {failure}");
 
-            Assert.Equal(0, MailleProcess.Run("node", "start", "node-2", "--lab", lab).ExitCode);
-            Assert.Matches(@"(?m)^node-2\s+Running\s", MailleProcess.Run("status", "--lab", lab).Stdout);
-            Assert.Equal("y/b", LiveLab.HttpGet(lab, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
-            var started = MailleProcess.Run("probe", "--lab", lab, "--port", "80/TCP", "-o", "json");
-            Assert.True(started.ExitCode == 0, started.Stdout);
-            Assert.All(JsonNode.Parse(started.Stdout)!["connections"]!.AsArray(), c => Assert.True((bool)c!["allowed"]!));
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-        }
+        Assert.Equal(0, lab.Run("node", "start", "node-2").ExitCode);
+        Assert.Matches(@"(?m)^node-2\s+Running\s", lab.Run("status").Stdout);
+        Assert.Equal("y/b", PodHttp.Get(lab.Name, from: "x/a", to: IPAddress.Parse("198.19.2.3"), port: 80, "/hostname"));
+        var started = lab.Run("probe", "--port", "80/TCP", "-o", "json");
+        Assert.True(started.ExitCode == 0, started.Stdout);
+        Assert.All(JsonNode.Parse(started.Stdout)!["connections"]!.AsArray(), c => Assert.True((bool)c!["allowed"]!));
     }
 
     [SkippableFact]
     public void Readiness_follows_probes_and_shows_in_get_and_endpoint_slices()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
-        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        using var lab = LiveLab.Create(output);
+        var flag = Path.Combine(lab.Folder, "ready");
+        var manifest = Path.Combine(lab.Folder, "lab.yaml");
         File.WriteAllText(flag, "");
         File.WriteAllText(manifest, $$$"""
             apiVersion: v1
@@ -169,82 +157,66 @@ public sealed class LabLifecycleTests
             metadata: {name: web}
             spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
             """);
-        try
-        {
-            var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab, "--wait", "30");
-            Assert.True(up.ExitCode == 0, up.Stderr);
-            // AGE: the lab stamped the pod's creation time at up (seconds ago).
-            Assert.Matches(@"(?m)^flag\s+1/1\s+Running\s+0\s+\d+s$", MailleProcess.Run("get", "pods", "--lab", lab).Stdout);
+        var up = lab.Run("up", "-f", manifest, "--wait", "30");
+        Assert.True(up.ExitCode == 0, up.Stderr);
+        // AGE: the lab stamped the pod's creation time at up (seconds ago).
+        Assert.Matches(@"(?m)^flag\s+1/1\s+Running\s+0\s+\d+s$", lab.Run("get", "pods").Stdout);
 
-            File.Delete(flag);
-            Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+0/1")), "flag never became not ready");
-            var slices = JsonNode.Parse(MailleProcess.Run("get", "endpointslices", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray();
-            var conditions = slices.SelectMany(s => s!["endpoints"]!.AsArray()).ToDictionary(e => (string)e!["targetRef"]!["name"]!, e => (bool)e!["conditions"]!["ready"]!);
-            Assert.Equal(new Dictionary<string, bool> { ["flag"] = false, ["web"] = true }, conditions);
+        File.Delete(flag);
+        var notReady = Poll.Until("get pods shows flag 0/1", () => System.Text.RegularExpressions.Regex.IsMatch(lab.Run("get", "pods").Stdout, @"(?m)^flag\s+0/1"), output);
+        Assert.True(notReady.Met, "flag never became not ready: " + notReady);
+        var slices = JsonNode.Parse(lab.Run("get", "endpointslices", "-o", "json").Stdout)!["items"]!.AsArray();
+        var conditions = slices.SelectMany(s => s!["endpoints"]!.AsArray()).ToDictionary(e => (string)e!["targetRef"]!["name"]!, e => (bool)e!["conditions"]!["ready"]!);
+        Assert.Equal(new Dictionary<string, bool> { ["flag"] = false, ["web"] = true }, conditions);
 
-            File.WriteAllText(flag, "");
-            Assert.True(LiveLab.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(MailleProcess.Run("get", "pods", "--lab", lab).Stdout, @"(?m)^flag\s+1/1")), "flag never became ready again");
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(flag);
-            File.Delete(manifest);
-        }
+        File.WriteAllText(flag, "");
+        var readyAgain = Poll.Until("get pods shows flag 1/1", () => System.Text.RegularExpressions.Regex.IsMatch(lab.Run("get", "pods").Stdout, @"(?m)^flag\s+1/1"), output);
+        Assert.True(readyAgain.Met, "flag never became ready again: " + readyAgain);
     }
 
     [SkippableFact]
     public async Task The_daemon_answers_a_kubernetes_shaped_api_and_watch_streams_changes()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
-        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        using var lab = LiveLab.Create(output);
+        var flag = Path.Combine(lab.Folder, "ready");
+        var manifest = Path.Combine(lab.Folder, "lab.yaml");
         File.WriteAllText(flag, "");
         File.WriteAllText(manifest, $"apiVersion: v1\nkind: Pod\nmetadata: {{name: flag, namespace: default}}\nspec:\n  containers:\n  - name: c\n    readinessProbe: {{exec: {{command: [test, -e, {flag}]}}, periodSeconds: 1, failureThreshold: 1}}\n");
-        try
+        Assert.Equal(0, lab.Run("up", "-f", manifest).ExitCode);
+        using var client = new HttpClient(new SocketsHttpHandler
         {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", manifest, "--lab", lab).ExitCode);
-            using var client = new HttpClient(new SocketsHttpHandler
+            ConnectCallback = async (_, cancel) =>
             {
-                ConnectCallback = async (_, cancel) =>
-                {
-                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-                    await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab).ApiSocket), cancel);
-                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-                },
-            }) { BaseAddress = new Uri("http://lab") };
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab.Name).ApiSocket), cancel);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        }) { BaseAddress = new Uri("http://lab") };
 
-            var list = JsonNode.Parse(await client.GetStringAsync("/api/v1/namespaces/default/pods"))!;
-            Assert.Equal("PodList", (string?)list["kind"]);
-            Assert.Equal("flag", (string?)list["items"]![0]!["metadata"]!["name"]);
-            var missing = await client.GetAsync("/api/v1/namespaces/default/pods/nope");
-            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
-            Assert.Equal("pods \"nope\" not found", (string?)JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["message"]);
+        var list = JsonNode.Parse(await client.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+        Assert.Equal("PodList", (string?)list["kind"]);
+        Assert.Equal("flag", (string?)list["items"]![0]!["metadata"]!["name"]);
+        var missing = await client.GetAsync("/api/v1/namespaces/default/pods/nope");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("pods \"nope\" not found", (string?)JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["message"]);
 
-            using var watch = await client.GetStreamAsync("/api/v1/namespaces/default/pods?watch=true");
-            using var reader = new StreamReader(watch);
-            var added = JsonNode.Parse((await reader.ReadLineAsync())!)!;
-            Assert.Equal("ADDED", (string?)added["type"]);
-            File.Delete(flag);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            var modified = JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
-            Assert.Equal("MODIFIED", (string?)modified["type"]);
-            Assert.Equal("False", (string?)modified["object"]!["status"]!["conditions"]![0]!["status"]);
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(flag);
-            File.Delete(manifest);
-        }
+        using var watch = await client.GetStreamAsync("/api/v1/namespaces/default/pods?watch=true");
+        using var reader = new StreamReader(watch);
+        var added = JsonNode.Parse((await reader.ReadLineAsync())!)!;
+        Assert.Equal("ADDED", (string?)added["type"]);
+        File.Delete(flag);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var modified = JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
+        Assert.Equal("MODIFIED", (string?)modified["type"]);
+        Assert.Equal("False", (string?)modified["object"]!["status"]!["conditions"]![0]!["status"]);
     }
 
     [SkippableFact]
     public async Task Down_stops_the_daemon_with_sigterm_while_a_watch_is_attached()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n");
         try
@@ -273,29 +245,21 @@ public sealed class LabLifecycleTests
     public void A_pod_whose_probe_never_passes_makes_up_fail_clearly_and_leave_nothing()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
+        using var lab = LiveLab.Create(output);
+        var manifest = Path.Combine(lab.Folder, "lab.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: never}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1}\n");
-        try
-        {
-            var up = MailleProcess.Run("up", "-f", manifest, "--lab", lab, "--wait", "4");
-            Assert.Equal(1, up.ExitCode);
-            Assert.Contains("readiness probes still fail for default/never", up.Stderr, StringComparison.Ordinal);
-            Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(manifest);
-        }
+        var up = lab.Run("up", "-f", manifest, "--wait", "4");
+        Assert.Equal(1, up.ExitCode);
+        Assert.Contains("readiness probes still fail for default/never", up.Stderr, StringComparison.Ordinal);
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab.Name)));
     }
 
     [SkippableFact]
     public void Two_labs_run_side_by_side_without_interfering()
     {
         Privileged.Require();
-        var first = LiveLab.NewLabName();
-        var second = LiveLab.NewLabName();
+        var first = LiveLab.NewName();
+        var second = LiveLab.NewName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", first).ExitCode);
@@ -317,7 +281,7 @@ public sealed class LabLifecycleTests
     {
         Privileged.Require();
         var before = HostNetworkSnapshot.Take();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         try
         {
             Assert.Equal(0, MailleProcess.Run("up", "-f", Pods, "--lab", lab).ExitCode);
@@ -357,7 +321,7 @@ public sealed class LabLifecycleTests
     public void After_kill_9_of_the_daemon_down_kills_the_programs_it_left_in_the_lab()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var manifest = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: sleeper}\nspec:\n  containers:\n  - name: sleep\n    command: [sleep, \"3600\"]\n  - name: web\n    ports: [{containerPort: 8080}]\n");
         List<int> left;
@@ -373,7 +337,8 @@ public sealed class LabLifecycleTests
                 kill.WaitForExit();
             }
 
-            Assert.True(LiveLab.WaitFor(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0));
+            var exited = Poll.Until($"process {pid} has exited", () => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0, output);
+            Assert.True(exited.Met, exited.ToString());
             left = [.. NetworkNamespace.List(LabNames.Prefix(lab)).SelectMany(NetnsPids)];
             Assert.Contains(left, p => CommandLine(p) == "sleep 3600");
         }
@@ -392,7 +357,7 @@ public sealed class LabLifecycleTests
     public void A_failed_up_leaves_nothing_behind()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
+        var lab = LiveLab.NewName();
         var invalidFile = Path.Combine(Path.GetTempPath(), $"{lab}-invalid.yaml");
         try
         {

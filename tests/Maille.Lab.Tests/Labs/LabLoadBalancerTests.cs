@@ -13,16 +13,7 @@ namespace Maille.Lab.Tests.Labs;
 // address one node announces. web-1 (node-1) and web-2 (node-2) behind three LoadBalancer Services.
 public sealed class LabLoadBalancerTests(ITestOutputHelper output)
 {
-    private const string Manifests = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-1, labels: {app: web}}
-        spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-2, labels: {app: web}}
-        spec: {nodeName: node-2, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+    private static readonly string Manifests = Fixtures.WebPair + """
         ---
         apiVersion: v1
         kind: Service
@@ -44,47 +35,35 @@ public sealed class LabLoadBalancerTests(ITestOutputHelper output)
     public void The_outside_reaches_load_balancer_addresses_and_they_survive_the_announcing_node_s_failure()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
-        File.WriteAllText(file, Manifests);
-        try
+        using var lab = LiveLab.Up(Manifests, output);
+        var services = JsonNode.Parse(lab.Run("get", "svc", "-o", "json").Stdout)!["items"]!.AsArray()
+            .ToDictionary(s => (string)s!["metadata"]!["name"]!, s => IPAddress.Parse((string)s!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!));
+        using var external = NetworkNamespace.Open(LabNames.External(lab.Name));
+
+        var (status, seen) = LabHttp.Get(external, services["open"], 80, "/clientip", TimeSpan.FromSeconds(3));
+        Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal); // Cluster policy masquerades
+        Assert.StartsWith("198.18.0.2:", LabHttp.Get(external, services["local"], 80, "/clientip", TimeSpan.FromSeconds(3)).Body, StringComparison.Ordinal);
+        Assert.ThrowsAny<Exception>(() => LabHttp.Get(external, services["fenced"], 80, "/hostname", TimeSpan.FromSeconds(1))); // 198.18.0.2 is outside 198.18.0.128/25
+
+        // Fail the node that announces "open": the address answers again from another node.
+        var owner = Owner(lab.Name, services["open"]);
+        Assert.Equal(0, lab.Run("node", "stop", owner).ExitCode);
+        var failed = Stopwatch.StartNew();
+        var back = Poll.Until($"{services["open"]} answers from outside", () =>
         {
-            var up = MailleProcess.Run("up", "-f", file, "--lab", lab);
-            Assert.True(up.ExitCode == 0, up.Stderr);
-            var services = JsonNode.Parse(MailleProcess.Run("get", "svc", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray()
-                .ToDictionary(s => (string)s!["metadata"]!["name"]!, s => IPAddress.Parse((string)s!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!));
-            using var external = NetworkNamespace.Open(LabNames.External(lab));
-
-            var (status, seen) = LabHttp.Get(external, services["open"], 80, "/clientip", TimeSpan.FromSeconds(3));
-            Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
-            Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal); // Cluster policy masquerades
-            Assert.StartsWith("198.18.0.2:", LabHttp.Get(external, services["local"], 80, "/clientip", TimeSpan.FromSeconds(3)).Body, StringComparison.Ordinal);
-            Assert.ThrowsAny<Exception>(() => LabHttp.Get(external, services["fenced"], 80, "/hostname", TimeSpan.FromSeconds(1))); // 198.18.0.2 is outside 198.18.0.128/25
-
-            // Fail the node that announces "open": the address answers again from another node.
-            var owner = Owner(lab, services["open"]);
-            Assert.Equal(0, MailleProcess.Run("node", "stop", owner, "--lab", lab).ExitCode);
-            var failed = Stopwatch.StartNew();
-            var back = LiveLab.WaitFor(() =>
+            try
             {
-                try
-                {
-                    return LabHttp.Get(external, services["open"], 80, "/hostname", TimeSpan.FromMilliseconds(300)).Status.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
-                }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or IOException)
-                {
-                    return false;
-                }
-            });
-            Assert.True(back, $"{services["open"]} never answered after {owner} stopped");
-            output.WriteLine($"{services["open"]} answered again {failed.ElapsedMilliseconds} ms after {owner} stopped");
-            Assert.NotEqual(owner, Owner(lab, services["open"]));
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(file);
-        }
+                return LabHttp.Get(external, services["open"], 80, "/hostname", TimeSpan.FromMilliseconds(300)).Status.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or IOException)
+            {
+                return false;
+            }
+        }, output);
+        Assert.True(back.Met, $"{services["open"]} never answered after {owner} stopped: {back}");
+        output.WriteLine($"{services["open"]} answered again {failed.ElapsedMilliseconds} ms after {owner} stopped");
+        Assert.NotEqual(owner, Owner(lab.Name, services["open"]));
     }
 
     /// <summary>The node whose eth0 holds the address (the announcer).</summary>

@@ -12,7 +12,7 @@ namespace Maille.Lab.Tests.Labs;
 // plus an intruder in namespace "outside" on node-3. default/deny-all isolates every pod of default for ingress;
 // default/allow-other admits namespace other on http (rule 0) and the node network on 9999 (rule 1, which no traffic
 // uses).
-public sealed class LabPolicyTests
+public sealed class LabPolicyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Manifests = LabServiceTests.Manifests + """
 
@@ -43,11 +43,11 @@ public sealed class LabPolicyTests
     public void Trace_on_a_running_lab_names_the_policy_rule_and_the_nftables_rule_that_allowed_or_rejected_each_endpoint()
     {
         Privileged.Require();
-        using var lab = PolicyLabProcess.Up(Manifests);
+        using var lab = LiveLab.Up(Manifests, output);
 
         // Allowed: both endpoints of the Service, each judged on node-3 (the client's egress, not isolated) and then
         // on its own node by allow-other's rule 0.
-        var allowed = lab.TraceJson("other/client", "web.default:80");
+        var allowed = TraceJson(lab, "other/client", "web.default:80");
         Assert.Equal("allowed", (string?)allowed["verdict"]);
         var endpoints = allowed["nftables"]!["policy"]!.AsArray();
         Assert.Equal(2, endpoints.Count);
@@ -68,7 +68,7 @@ public sealed class LabPolicyTests
         Assert.Empty(allowed["nftables"]!["disagreements"]!.AsArray());
 
         // Rejected: the intruder reaches no endpoint; the rule that rejected it is the one the table's walk ended on.
-        var denied = lab.TraceJson("outside/intruder", "web.default:80");
+        var denied = TraceJson(lab, "outside/intruder", "web.default:80");
         Assert.Equal("denied", (string?)denied["verdict"]);
         foreach (var endpoint in denied["nftables"]!["policy"]!.AsArray())
         {
@@ -84,15 +84,15 @@ public sealed class LabPolicyTests
         // The kernel agrees with the walk.
         using (var intruder = NetworkNamespace.Open(LabNames.Pod(lab.Name, "outside/intruder")))
         {
-            Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(intruder, lab.ClusterIP("web"), 80, "/hostname", TimeSpan.FromSeconds(2)));
+            Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(intruder, ClusterIP(lab, "web"), 80, "/hostname", TimeSpan.FromSeconds(2)));
         }
 
-        Assert.StartsWith("default/web-", LiveLab.HttpGet(lab.Name, "other/client", lab.ClusterIP("web"), 80, "/hostname"), StringComparison.Ordinal);
+        Assert.StartsWith("default/web-", PodHttp.Get(lab.Name, "other/client", ClusterIP(lab, "web"), 80, "/hostname"), StringComparison.Ordinal);
 
         // The text form says the same in sentences.
-        var text = MailleProcess.Run("trace", "--lab", lab.Name, "--from", "other/client", "--to", "default/web-1:8080").Stdout;
+        var text = lab.Run("trace", "--from", "other/client", "--to", "default/web-1:8080").Stdout;
         Assert.Matches(@"ingress of default/web-1: allowed by default/allow-other ingress rule 0 port 0 at ingress-[0-9a-f]+#\d+\n    live: allowed, as the engine predicts", text);
-        text = MailleProcess.Run("trace", "--lab", lab.Name, "--from", "outside/intruder", "--to", "default/web-2:8080").Stdout;
+        text = lab.Run("trace", "--from", "outside/intruder", "--to", "default/web-2:8080").Stdout;
         Assert.Matches(@"node-2 \(table ip maille-policy, 198\.19\.3\.\d+ → 198\.19\.2\.\d+:8080/tcp\): rejected\n", text);
         Assert.Matches(@"ingress of default/web-2: denied at ingress-[0-9a-f]+#\d+: no rule of default/allow-other, default/deny-all allows it\n    live: denied, as the engine predicts", text);
     }
@@ -101,31 +101,44 @@ public sealed class LabPolicyTests
     public void After_real_traffic_the_rule_that_allowed_it_counts_it_on_every_node_and_an_unused_rule_stays_at_zero()
     {
         Privileged.Require();
-        using var lab = PolicyLabProcess.Up(Manifests);
+        using var lab = LiveLab.Up(Manifests, output);
         const int Requests = 6;
-        var web = lab.ClusterIP("web");
+        var web = ClusterIP(lab, "web");
         for (var i = 0; i < Requests; i++)
         {
-            Assert.StartsWith("default/web-", LiveLab.HttpGet(lab.Name, "other/client", web, 80, "/hostname"), StringComparison.Ordinal);
+            Assert.StartsWith("default/web-", PodHttp.Get(lab.Name, "other/client", web, 80, "/hostname"), StringComparison.Ordinal);
         }
 
         // Each connection's first packet meets rule 0 once, on its endpoint's node (a lost SYN sent again would count twice).
-        var items = lab.Api("policycounters")["items"]!.AsArray();
+        var items = MailleApi(lab, "policycounters")["items"]!.AsArray();
         var rule0 = items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/0")!;
         Assert.InRange((long)rule0["packets"]!, Requests, Requests + 2);
         Assert.True((long)rule0["bytes"]! > 0);
         Assert.Subset(new HashSet<string> { "node-1", "node-2" }, rule0["nodes"]!.AsArray().Select(n => (string)n!["node"]!).ToHashSet());
         Assert.Equal(0, (long)items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/1")!["packets"]!);
 
-        var wide = MailleProcess.Run("get", "netpol", "--lab", lab.Name, "-o", "wide");
+        var wide = lab.Run("get", "netpol", "-o", "wide");
         Assert.True(wide.ExitCode == 0, wide.Stderr);
         Assert.Matches(@"^NAME\s+POD-SELECTOR\s+AGE\s+INGRESS-PACKETS\s+EGRESS-PACKETS\n", wide.Stdout);
         Assert.Matches($@"\nallow-other\s+app=web\s+\S+\s+{rule0["packets"]},0\s+<none>\n", wide.Stdout);
         Assert.Matches(@"\ndeny-all\s+<none>\s+\S+\s+<none>\s+<none>\n", wide.Stdout);
 
-        var described = MailleProcess.Run("describe", "netpol", "allow-other", "--lab", lab.Name);
+        var described = lab.Run("describe", "netpol", "allow-other");
         Assert.True(described.ExitCode == 0, described.Stderr);
         Assert.Contains($"    To Port: http/TCP\n    From:\n      NamespaceSelector: kubernetes.io/metadata.name=other\n    Matched: {rule0["packets"]} packets, {rule0["bytes"]} bytes (", described.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"    To Port: 9999/TCP\n    From:\n      IPBlock:\n        CIDR: 198\.18\.0\.0/24\n        Except: \n    Matched: 0 packets, 0 bytes \(node-1: 0, node-2: 0\)\n", described.Stdout);
+    }
+
+    private static IPAddress ClusterIP(LiveLab lab, string service) => IPAddress.Parse((string)lab.Get("svc", service)["spec"]!["clusterIP"]!);
+
+    private static JsonNode TraceJson(LiveLab lab, string from, string to) => JsonNode.Parse(lab.Succeed("trace", "--from", from, "--to", to, "-o", "json"))!;
+
+    /// <summary>A GET of Maille's own API group (<c>/apis/maille.dev/v1alpha1/PATH</c>) on the lab's socket.</summary>
+    private static JsonNode MailleApi(LiveLab lab, string path)
+    {
+        using var client = new Lab.Api.LabApiClient(new Lab.Labs.LabState(lab.Name).ApiSocket);
+        var (status, body) = client.SendAsync(HttpMethod.Get, $"/apis/{Lab.Api.LabApiServer.MailleGroup}/{path}", null).GetAwaiter().GetResult();
+        Assert.Equal(200, status);
+        return body!;
     }
 }

@@ -9,7 +9,7 @@ namespace Maille.Lab.Tests.Labs;
 // Privileged: a lab of 2,000 pods (4 nodes × 500, pod CIDRs /22: node k's pods in 198.19.4k.0/22) brought up with
 // `./maille up`, probed on a seeded sample of pairs, and taken down. Past ~450 pods the daemon once aborted in
 // libnftables' select() (a descriptor above FD_SETSIZE); this size keeps such a regression from passing CI.
-public sealed class LabScaleTests
+public sealed class LabScaleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Sample = 3000;
 
@@ -18,15 +18,16 @@ public sealed class LabScaleTests
     {
         Privileged.Require();
         using var manifests = GeneratedLab.Write(nodes: 4, podsPerNode: 500, backOnlyFromFront: true);
-        var lab = LiveLab.NewLabName();
-        try
+        string name;
+        using (var lab = LiveLab.Create(output))
         {
-            var up = MailleProcess.Run("up", "-f", manifests.PodsFile, "--config", manifests.ConfigFile, "--lab", lab);
+            name = lab.Name;
+            var up = lab.Run("up", "-f", manifests.PodsFile, "--config", manifests.ConfigFile);
             Assert.True(up.ExitCode == 0, up.Stderr + up.Stdout);
-            Assert.Contains($"Lab {lab} is up", up.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"Lab {lab.Name} is up", up.Stdout, StringComparison.Ordinal);
 
             // The daemon holds a descriptor per served port: well past the 1,024 that select() can take.
-            var daemon = new LabState(lab).ReadPid()!.Value;
+            var daemon = new LabState(lab.Name).ReadPid()!.Value;
             Assert.True(Directory.GetFiles($"/proc/{daemon}/fd").Length > 2000, "the daemon should hold a descriptor per pod port");
 
             // The daemon runs with the young-generation budget the `maille` script gives the CLI (memory, docs/benchmarks.md).
@@ -34,7 +35,7 @@ public sealed class LabScaleTests
             Assert.NotEmpty(budget);
             Assert.Contains($"DOTNET_GCgen0size={budget}", File.ReadAllText($"/proc/{daemon}/environ").Split('\0'));
 
-            var probe = MailleProcess.Run("probe", "--lab", lab, "--sample", $"{Sample}", "--seed", "20261205", "-o", "json");
+            var probe = lab.Run("probe", "--sample", $"{Sample}", "--seed", "20261205", "-o", "json");
             Assert.True(probe.ExitCode == 0, probe.Stderr + probe.Stdout[..Math.Min(2000, probe.Stdout.Length)]);
             var json = JsonNode.Parse(probe.Stdout)!;
             Assert.Equal(manifests.PodCount, json["pods"]!.AsArray().Count);
@@ -49,13 +50,10 @@ public sealed class LabScaleTests
             Assert.Contains(crossNode, c => (bool)c!["allowed"]!);
             Assert.Contains(crossNode, c => !(bool)c!["allowed"]!);
         }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-        }
 
-        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
-        Assert.False(Directory.Exists(LabNames.NamespaceHome(lab)));
+        // Taken down: nothing of the lab is left.
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(name)));
+        Assert.False(Directory.Exists(LabNames.NamespaceHome(name)));
     }
 
     [SkippableFact]
@@ -64,20 +62,13 @@ public sealed class LabScaleTests
         Privileged.Require();
         using var manifests = GeneratedLab.Write(nodes: 1, podsPerNode: 300);
         File.WriteAllText(manifests.ConfigFile, "apiVersion: maille.dev/v1alpha1\nkind: ClusterConfig\nnodeCount: 1\npodCIDRPrefix: 24\n");
-        var lab = LiveLab.NewLabName();
-        try
-        {
-            var up = MailleProcess.Run("up", "-f", manifests.PodsFile, "--config", manifests.ConfigFile, "--lab", lab);
-            Assert.Equal(1, up.ExitCode);
-            Assert.Contains("node node-1 has 300 pods but its pod CIDR 198.19.1.0/24 holds 253: set podCIDRPrefix: 23", up.Stderr, StringComparison.Ordinal);
-            Assert.Contains("nothing was built", up.Stderr, StringComparison.Ordinal);
-            Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab)));
-            Assert.False(new LabState(lab).Exists);
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-        }
+        using var lab = LiveLab.Create(output);
+        var up = lab.Run("up", "-f", manifests.PodsFile, "--config", manifests.ConfigFile);
+        Assert.Equal(1, up.ExitCode);
+        Assert.Contains("node node-1 has 300 pods but its pod CIDR 198.19.1.0/24 holds 253: set podCIDRPrefix: 23", up.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was built", up.Stderr, StringComparison.Ordinal);
+        Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab.Name)));
+        Assert.False(new LabState(lab.Name).Exists);
     }
 
     /// <summary>The node of a generated pod (<c>default/pK-I</c> runs on <c>node-K</c>).</summary>

@@ -10,7 +10,7 @@ namespace Maille.Lab.Tests.Labs;
 // Privileged: Services and cluster DNS in a running lab, end to end through `maille up` (node agents program
 // nftables, the daemon serves DNS from kube-system pods). web-1 on node-1 and web-2 on node-2 behind Service web
 // (ClusterIP, port 80 → 8080) and NodePort web-np (30080); a client pod on node-3 in namespace "other".
-public sealed class LabServiceTests
+public sealed class LabServiceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     internal const string Manifests = """
         apiVersion: v1
@@ -52,121 +52,91 @@ public sealed class LabServiceTests
     public void Pods_reach_services_by_cluster_ip_and_dns_name_and_the_outside_reaches_node_ports_on_every_node()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
-        File.WriteAllText(file, Manifests);
-        try
+        using var lab = LiveLab.Up(Manifests, output);
+        var clusterIP = IPAddress.Parse((string)JsonNode.Parse(lab.Run("get", "svc", "web", "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+
+        // Both endpoints answer through the ClusterIP, and they see the client's own address (no NAT inside the cluster).
+        var answers = Enumerable.Range(0, 30).Select(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname")).ToHashSet();
+        Assert.Equal(["default/web-1", "default/web-2"], answers.Order());
+        var client = (string)JsonNode.Parse(lab.Run("get", "pods", "client", "-n", "other", "-o", "json").Stdout)!["status"]!["podIP"]!;
+        Assert.StartsWith(client + ":", PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/clientip"), StringComparison.Ordinal);
+
+        // Cluster DNS: full name, the search path from another namespace, SRV for the named port.
+        var full = lab.Exec("other/client", "getent", "hosts", "web.default.svc.cluster.local");
+        Assert.StartsWith(clusterIP.ToString(), full.Stdout, StringComparison.Ordinal);
+        var viaSearch = lab.Exec("other/client", "getent", "hosts", "web.default");
+        Assert.StartsWith(clusterIP.ToString(), viaSearch.Stdout, StringComparison.Ordinal);
+        var srv = lab.Exec("other/client", "dig", "+short", "SRV", "_http._tcp.web.default.svc.cluster.local");
+        Assert.Equal("0 100 80 web.default.svc.cluster.local.", srv.Stdout.Trim());
+
+        // A Service without endpoints refuses at once rather than hanging.
+        using (var ns = NetworkNamespace.Open(LabNames.Pod(lab.Name, "other/client")))
         {
-            var up = MailleProcess.Run("up", "-f", file, "--lab", lab);
-            Assert.True(up.ExitCode == 0, up.Stderr);
-            var clusterIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
-
-            // Both endpoints answer through the ClusterIP, and they see the client's own address (no NAT inside the cluster).
-            var answers = Enumerable.Range(0, 30).Select(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname")).ToHashSet();
-            Assert.Equal(["default/web-1", "default/web-2"], answers.Order());
-            var client = (string)JsonNode.Parse(MailleProcess.Run("get", "pods", "client", "-n", "other", "--lab", lab, "-o", "json").Stdout)!["status"]!["podIP"]!;
-            Assert.StartsWith(client + ":", LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/clientip"), StringComparison.Ordinal);
-
-            // Cluster DNS: full name, the search path from another namespace, SRV for the named port.
-            var full = MailleProcess.Run("exec", "--lab", lab, "other/client", "--", "getent", "hosts", "web.default.svc.cluster.local");
-            Assert.StartsWith(clusterIP.ToString(), full.Stdout, StringComparison.Ordinal);
-            var viaSearch = MailleProcess.Run("exec", "--lab", lab, "other/client", "--", "getent", "hosts", "web.default");
-            Assert.StartsWith(clusterIP.ToString(), viaSearch.Stdout, StringComparison.Ordinal);
-            var srv = MailleProcess.Run("exec", "--lab", lab, "other/client", "--", "dig", "+short", "SRV", "_http._tcp.web.default.svc.cluster.local");
-            Assert.Equal("0 100 80 web.default.svc.cluster.local.", srv.Stdout.Trim());
-
-            // A Service without endpoints refuses at once rather than hanging.
-            using (var ns = NetworkNamespace.Open(LabNames.Pod(lab, "other/client")))
-            {
-                var emptyIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "empty", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
-                var refused = Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(ns, emptyIP, 80, "/", TimeSpan.FromSeconds(3)));
-                Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
-            }
-
-            // NodePort on every node's address, from outside the cluster, masqueraded (Cluster policy).
-            using var external = NetworkNamespace.Open(LabNames.External(lab));
-            foreach (var node in new[] { "198.18.0.11", "198.18.0.12", "198.18.0.13" })
-            {
-                var (status, seen) = LabHttp.Get(external, IPAddress.Parse(node), 30080, "/clientip", TimeSpan.FromSeconds(3));
-                Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
-                Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal);
-            }
-
-            // trace on the running lab names the nftables rule that translated the packet on the node it entered.
-            var trace = JsonNode.Parse(MailleProcess.Run("trace", "--lab", lab, "--from", "external", "--to", "198.18.0.12:30080", "-o", "json").Stdout)!["nftables"]!;
-            Assert.Equal("node-2", (string)trace["node"]!);
-            Assert.Equal("translated", (string)trace["verdict"]!);
-            Assert.Contains("dnat to", (string)trace["decision"]!, StringComparison.Ordinal);
-            Assert.Equal(2, trace["targets"]!.AsArray().Count);
+            var emptyIP = IPAddress.Parse((string)JsonNode.Parse(lab.Run("get", "svc", "empty", "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+            var refused = Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(ns, emptyIP, 80, "/", TimeSpan.FromSeconds(3)));
+            Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
         }
-        finally
+
+        // NodePort on every node's address, from outside the cluster, masqueraded (Cluster policy).
+        using var external = NetworkNamespace.Open(LabNames.External(lab.Name));
+        foreach (var node in new[] { "198.18.0.11", "198.18.0.12", "198.18.0.13" })
         {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(file);
+            var (status, seen) = LabHttp.Get(external, IPAddress.Parse(node), 30080, "/clientip", TimeSpan.FromSeconds(3));
+            Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
+            Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal);
         }
+
+        // trace on the running lab names the nftables rule that translated the packet on the node it entered.
+        var trace = JsonNode.Parse(lab.Run("trace", "--from", "external", "--to", "198.18.0.12:30080", "-o", "json").Stdout)!["nftables"]!;
+        Assert.Equal("node-2", (string)trace["node"]!);
+        Assert.Equal("translated", (string)trace["verdict"]!);
+        Assert.Contains("dnat to", (string)trace["decision"]!, StringComparison.Ordinal);
+        Assert.Equal(2, trace["targets"]!.AsArray().Count);
     }
 
     [SkippableFact]
     public void A_deleted_endpoint_pod_leaves_the_service_and_the_agents_report_their_rules()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
-        File.WriteAllText(file, Manifests);
-        try
-        {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", file, "--lab", lab).ExitCode);
-            var clusterIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+        using var lab = LiveLab.Up(Manifests, output);
+        var clusterIP = IPAddress.Parse((string)JsonNode.Parse(lab.Run("get", "svc", "web", "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
 
-            Assert.Equal(0, MailleProcess.Run("delete", "pod", "web-2", "--lab", lab).ExitCode);
+        Assert.Equal(0, lab.Run("delete", "pod", "web-2").ExitCode);
 
-            Assert.True(LiveLab.WaitFor(() => Enumerable.Range(0, 20).All(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname") == "default/web-1")));
-            var agents = JsonNode.Parse(MailleProcess.Run("status", "--lab", lab, "-o", "json").Stdout)!["items"]!.AsArray();
-            Assert.Equal(3, agents.Count);
-            Assert.All(agents, a =>
-            {
-                var services = a!["parts"]!["services"]!;
-                Assert.True((int)services["ruleCount"]! > 0);
-                Assert.Null((string?)services["lastError"]);
-                Assert.True((int)services["syncCount"]! >= 2, "the delete reached every node");
-            });
-        }
-        finally
+        var onlyWeb1 = Poll.Until("20 connections in a row reach web-1", () => Enumerable.Range(0, 20).All(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname") == "default/web-1"), output);
+        Assert.True(onlyWeb1.Met, onlyWeb1.ToString());
+        var agents = JsonNode.Parse(lab.Run("status", "-o", "json").Stdout)!["items"]!.AsArray();
+        Assert.Equal(3, agents.Count);
+        Assert.All(agents, a =>
         {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(file);
-        }
+            var services = a!["parts"]!["services"]!;
+            Assert.True((int)services["ruleCount"]! > 0);
+            Assert.Null((string?)services["lastError"]);
+            Assert.True((int)services["syncCount"]! >= 2, "the delete reached every node");
+        });
     }
 
     [SkippableFact]
     public void A_pod_turning_unready_stops_receiving_new_connections_and_comes_back_when_ready()
     {
         Privileged.Require();
-        var lab = LiveLab.NewLabName();
-        var file = Path.Combine(Path.GetTempPath(), $"{lab}.yaml");
-        var flag = Path.Combine(Path.GetTempPath(), $"{lab}-ready");
+        using var lab = LiveLab.Create(output);
+        var flag = Path.Combine(lab.Folder, "ready");
         File.WriteAllText(flag, "");
-        File.WriteAllText(file, Manifests.Replace(
+        var file = lab.File("lab.yaml", Manifests.Replace(
             "metadata: {name: web-1, labels: {app: web}}\nspec: {nodeName: node-1, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}",
             $"metadata: {{name: web-1, labels: {{app: web}}}}\nspec: {{nodeName: node-1, containers: [{{name: c, ports: [{{name: http, containerPort: 8080}}], readinessProbe: {{exec: {{command: [test, -e, {flag}]}}, periodSeconds: 1, failureThreshold: 1}}}}]}}",
             StringComparison.Ordinal));
-        try
-        {
-            Assert.Equal(0, MailleProcess.Run("up", "-f", file, "--lab", lab).ExitCode);
-            var clusterIP = IPAddress.Parse((string)JsonNode.Parse(MailleProcess.Run("get", "svc", "web", "--lab", lab, "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
-            Assert.Contains("default/web-1", Enumerable.Range(0, 30).Select(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname")));
+        Assert.Equal(0, lab.Run("up", "-f", file).ExitCode);
+        var clusterIP = IPAddress.Parse((string)JsonNode.Parse(lab.Run("get", "svc", "web", "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
+        Assert.Contains("default/web-1", Enumerable.Range(0, 30).Select(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname")));
 
-            File.Delete(flag);
-            Assert.True(LiveLab.WaitFor(() => Enumerable.Range(0, 30).All(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname") == "default/web-2")), "web-1 kept receiving connections while unready");
+        File.Delete(flag);
+        var onlyWeb2 = Poll.Until("30 connections in a row reach web-2", () => Enumerable.Range(0, 30).All(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname") == "default/web-2"), output);
+        Assert.True(onlyWeb2.Met, "web-1 kept receiving connections while unready: " + onlyWeb2);
 
-            File.WriteAllText(flag, "");
-            Assert.True(LiveLab.WaitFor(() => Enumerable.Range(0, 30).Any(_ => LiveLab.HttpGet(lab, "other/client", clusterIP, 80, "/hostname") == "default/web-1")), "web-1 never came back");
-        }
-        finally
-        {
-            MailleProcess.Run("down", "--lab", lab);
-            File.Delete(file);
-            File.Delete(flag);
-        }
+        File.WriteAllText(flag, "");
+        var web1Back = Poll.Until("one of 30 connections reaches web-1", () => Enumerable.Range(0, 30).Any(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname") == "default/web-1"), output);
+        Assert.True(web1Back.Met, "web-1 never came back: " + web1Back);
     }
 }

@@ -7,14 +7,16 @@ namespace Maille.Lab.Tests.Labs;
 /// The netpol playground (examples/netpol-playground/pods.yaml) as one live lab shared by a test class: brought up by
 /// the first test that needs it with <c>maille up --flush-denied-connections</c> (policy changes cut the connections
 /// and UDP flows they deny, so a probe after a change is judged by the new policy alone), taken down with
-/// <c>maille down</c> when the class ends, whatever happened. Every command goes through <c>./maille</c>, as a user's.
+/// <c>maille down</c> when the class ends, whatever happened (a <see cref="LiveLab"/>, shared). Every command goes
+/// through <c>./maille</c>, as a user's.
 /// </summary>
 public sealed class PlaygroundLab : IDisposable
 {
+    private readonly LiveLab _lab = LiveLab.Create();
     private bool _started;
     private string? _broken;
 
-    public string Name { get; } = LiveLab.NewLabName();
+    public string Name => _lab.Name;
 
     /// <summary>Brings the lab up on first use; fails (every later test too) when it did not come up or a reset failed.</summary>
     public void EnsureUp()
@@ -22,7 +24,7 @@ public sealed class PlaygroundLab : IDisposable
         if (!_started)
         {
             _started = true;
-            var up = MailleProcess.Run("up", "-f", PlaygroundScenario.PodsFile, "--lab", Name, "--flush-denied-connections");
+            var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile, "--flush-denied-connections");
             if (up.ExitCode != 0)
             {
                 _broken = $"maille up failed ({up.ExitCode}): {up.Stderr}";
@@ -33,15 +35,10 @@ public sealed class PlaygroundLab : IDisposable
     }
 
     /// <summary>Runs <c>maille ARGUMENTS --lab NAME</c>.</summary>
-    public (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments) => MailleProcess.Run([.. arguments, "--lab", Name]);
+    public (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments) => _lab.Run(arguments);
 
     /// <summary>Runs a command that must succeed and returns its output.</summary>
-    public string Succeed(params string[] arguments)
-    {
-        var (exitCode, stdout, stderr) = Run(arguments);
-        Assert.True(exitCode == 0, $"maille {string.Join(' ', arguments)} exited with {exitCode}: {stderr}{stdout}");
-        return stdout;
-    }
+    public string Succeed(params string[] arguments) => _lab.Succeed(arguments);
 
     /// <summary>Connections the nodes' policy enforcers have cut since the lab came up (<c>maille status -o json</c>).</summary>
     public long FlushedConnections() =>
@@ -73,11 +70,5 @@ public sealed class PlaygroundLab : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_started)
-        {
-            MailleProcess.Run("down", "--lab", Name);
-        }
-    }
+    public void Dispose() => _lab.Dispose();
 }

@@ -7,25 +7,17 @@ using Maille.Lab.LoadBalancing;
 using Maille.Lab.Labs;
 using Maille.Model;
 using Maille.TestKit;
+using Xunit.Abstractions;
 
 namespace Maille.Lab.Tests.LoadBalancing;
 
 // IP plan: two nodes, node-1 198.18.0.11 and node-2 198.18.0.12, the external client 198.18.0.2; pods web-1 on node-1
 // and web-2 on node-2 (198.19.1.x, 198.19.2.x); the LoadBalancer Service web asks for 198.18.0.210.
-public sealed class LoadBalancerSpeakerTests
+public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.210");
 
-    private const string Yaml = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-1, labels: {app: web}}
-        spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-2, labels: {app: web}}
-        spec: {nodeName: node-2, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+    private static readonly string Yaml = Fixtures.WebPair + """
         ---
         apiVersion: v1
         kind: Service
@@ -63,7 +55,8 @@ public sealed class LoadBalancerSpeakerTests
             var moved = Assert.Single(speaker.Sync(cluster, down));
             Assert.Equal((owner, other, $"node {owner} is down"), (moved.From, moved.To, moved.Reason));
             var otherMac = LinkLayer.MacOf(network.Node(other).Name, LabNames.NodeInterface);
-            Assert.Equal(otherMac, await LinkLayer.WaitForNeighbourAsync(external, Vip, otherMac, TimeSpan.FromSeconds(2)));
+            var entry = await LinkLayer.WaitForNeighbourAsync(external, Vip, otherMac, TimeSpan.FromSeconds(2), output);
+            Assert.Equal(otherMac, entry.Last);
             Assert.Equal(IPAddress.Parse("198.18.0.2"), await ConnectAsync(network.External, network.Node(other)));
             Assert.DoesNotContain(Vip.ToString(), HostNetworkSnapshot.Run("-n", network.Node(owner).Name, "addr", "show"), StringComparison.Ordinal);
 
@@ -140,8 +133,8 @@ public sealed class LoadBalancerSpeakerTests
             var before = answers.Last(a => a.At < failedAt!.Value);
             var after = answers.First(a => a.At > failedAt!.Value);
             var failover = after.At - before.At;
-            Console.WriteLine($"LoadBalancer failover: last reply {before.At.TotalMilliseconds:F0} ms ({before.Node}), first reply after {after.At.TotalMilliseconds:F0} ms ({after.Node}): {failover.TotalMilliseconds:F0} ms (links down at {failedAt!.Value.TotalMilliseconds:F0} ms)");
-            Console.WriteLine(string.Join("\n", moves));
+            output.WriteLine($"LoadBalancer failover: last reply {before.At.TotalMilliseconds:F0} ms ({before.Node}), first reply after {after.At.TotalMilliseconds:F0} ms ({after.Node}): {failover.TotalMilliseconds:F0} ms (links down at {failedAt!.Value.TotalMilliseconds:F0} ms)");
+            output.WriteLine(string.Join("\n", moves));
             Assert.Equal(owner, before.Node);
             Assert.NotEqual(owner, after.Node);
             Assert.True(failover < TimeSpan.FromSeconds(2), $"failover took {failover.TotalMilliseconds:F0} ms");

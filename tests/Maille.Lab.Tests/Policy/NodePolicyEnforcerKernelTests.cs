@@ -10,7 +10,7 @@ namespace Maille.Lab.Tests.Policy;
 // (examples/netpol-playground) with policies, as node-1 sees them.
 public sealed class NodePolicyEnforcerKernelTests
 {
-    private static readonly string Pods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    private static readonly string Pods = Fixtures.PlaygroundPods;
 
     private static readonly string Scenarios = Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios");
 

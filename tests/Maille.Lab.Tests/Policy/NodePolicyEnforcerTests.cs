@@ -12,7 +12,7 @@ namespace Maille.Lab.Tests.Policy;
 // UDP 80 and 81 (PolicyLab). Real packets through a real lab; each node's table is written by its NodePolicyEnforcer.
 public sealed class NodePolicyEnforcerTests
 {
-    private static readonly string Pods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    private static readonly string Pods = Fixtures.PlaygroundPods;
 
     private const string DenyAllInX = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n---\n";
 

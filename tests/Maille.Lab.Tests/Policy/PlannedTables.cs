@@ -13,7 +13,7 @@ namespace Maille.Lab.Tests.Policy;
 /// </summary>
 internal sealed class PlannedTables
 {
-    public static readonly string Pods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    public static readonly string Pods = Fixtures.PlaygroundPods;
 
     public PlannedTables(string policies)
     {

@@ -13,7 +13,7 @@ namespace Maille.Lab.Tests.Policy;
 // node's table is written by its NodePolicyEnforcer. Probes are real connections from inside the pods' namespaces.
 public sealed class PolicyProbeTests(ITestOutputHelper output)
 {
-    private static readonly string PlaygroundPods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    private static readonly string PlaygroundPods = Fixtures.PlaygroundPods;
 
     /// <summary>The playground with pod d (a copy of x/a's spec labelled pod=d) in x, y and z.</summary>
     private static readonly string Pods = PlaygroundPods + string.Concat(new[] { "x", "y", "z" }.Select(ns => "\n---\n" + PodD(ns)));
@@ -33,6 +33,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
         // which conntrack still holds as established (up to 120 s); only with its entry flushed is it judged again.
         using var lab = PolicyLab.Start(open, new NodePolicyEnforcerOptions { FlushDeniedConnections = true, FoldChainsAbove = foldAbove });
         var mismatches = new List<string>();
+        var retries = new RetryLog(output);
         var (allowed, denied) = (0, 0);
         for (var seed = 1; seed <= 20; seed++)
         {
@@ -48,10 +49,12 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
                 var outcome = observed;
                 if (IsSuccess(outcome) != expected.Allowed && outcome == "timeout")
                 {
-                    // A denial here is an ICMP reject, never a timeout: a timeout on this loaded 2-core machine is asked again once.
+                    // A denial here is an ICMP reject, never a timeout: a timeout on this loaded 2-core machine is asked again
+                    // once, and the retry is counted and named in the output and in the failure message.
                     outcome = port.Protocol == Protocol.TCP
                         ? await lab.TcpAsync(from, to, port.Port, TimeSpan.FromSeconds(2))
                         : await lab.UdpAsync(from, to, port.Port, TimeSpan.FromSeconds(2));
+                    retries.Record($"seed {seed}: {from} -> {to} {port} (the engine allows it)", observed, outcome);
                 }
 
                 if (IsSuccess(outcome) != expected.Allowed)
@@ -61,9 +64,9 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{allowed} allowed and {denied} denied connections probed; {mismatches.Count} disagreements; "
+        output.WriteLine($"{allowed} allowed and {denied} denied connections probed; {mismatches.Count} disagreements; {retries}; "
             + string.Join(", ", lab.Enforcers.Select(e => $"{e.Key}: {e.Value.CurrentStatus.FlushedConnections} flushed, last sync {e.Value.CurrentStatus.LastSyncMilliseconds:F0} ms")));
-        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)) + "\n" + retries);
         Assert.True(allowed > 500 && denied > 500, $"{allowed} allowed, {denied} denied: the sets should exercise both");
     }
 

@@ -9,7 +9,7 @@ namespace Maille.Lab.Tests.Policy;
 // proxy's maille-svc (nat, DNAT in prerouting) and the policy's maille-policy (filter, forward), as a node agent does.
 public sealed class PolicyWithServicesTests
 {
-    private static readonly string Pods = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "pods.yaml"));
+    private static readonly string Pods = Fixtures.PlaygroundPods;
 
     private const string Service = "apiVersion: v1\nkind: Service\nmetadata: {name: to-a, namespace: x}\nspec:\n  selector: {pod: a}\n  ports: [{name: p80, port: 80, targetPort: serve-81-tcp}, {name: p8080, port: 8080, targetPort: 80}]\n---\n";
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Maille.TestKit;
 
-namespace Maille.Lab.Tests.Labs;
+namespace Maille.TestKit;
 
 /// <summary>
 /// Runs the repository's <c>./maille</c> script as a user would, bounded in time. <c>KUBECONFIG</c> points at a file of

@@ -1,0 +1,41 @@
+using System.Text.RegularExpressions;
+
+namespace Maille.TestKit;
+
+/// <summary>
+/// Named YAML fixtures that several tests plan or bring up, instead of each pasting its own copy: the files in
+/// <c>tests/Maille.TestKit/fixtures/NAME.yaml</c> (a comment at the top of each says what it holds and its IP plan where
+/// one matters), and the playground's pods. A fixture may leave values open as <c>{{key}}</c>, which the test fills in
+/// by name; every key must be filled, and only keys the fixture has.
+/// </summary>
+internal static partial class Fixtures
+{
+    public static string Folder => Path.Combine(Cluster.RepositoryRoot, "tests", "Maille.TestKit", "fixtures");
+
+    /// <summary>examples/netpol-playground/pods.yaml: namespaces x, y, z with pods a, b, c each, on three nodes.</summary>
+    public static string PlaygroundPods { get; } = File.ReadAllText(PlaygroundScenario.PodsFile);
+
+    /// <summary>Two web pods labelled app=web, serving 8080/TCP: web-1 on node-1, web-2 on node-2 (default namespace).</summary>
+    public static string WebPair => Yaml("web-pair");
+
+    /// <summary>Namespace shop: Deployment and Service api, StatefulSet db of <paramref name="dbReplicas"/> behind the headless Service db.</summary>
+    public static string DnsShop(int dbReplicas) => Yaml("dns-shop", ("dbReplicas", dbReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The fixture <paramref name="name"/>, its <c>{{key}}</c>s filled from <paramref name="values"/>.</summary>
+    public static string Yaml(string name, params (string Key, string Value)[] values)
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, name + ".yaml")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        foreach (var (key, value) in values)
+        {
+            Assert.True(text.Contains("{{" + key + "}}", StringComparison.Ordinal), $"fixture {name} has no {{{{{key}}}}}");
+            text = text.Replace("{{" + key + "}}", value, StringComparison.Ordinal);
+        }
+
+        var open = Placeholder().Match(text);
+        Assert.False(open.Success, $"fixture {name} leaves {open.Value} unfilled");
+        return text;
+    }
+
+    [GeneratedRegex(@"\{\{\w+\}\}")]
+    private static partial Regex Placeholder();
+}
