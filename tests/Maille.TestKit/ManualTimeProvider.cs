@@ -27,18 +27,6 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    /// <summary>Timers waiting to fire (a test can wait for the code under test to arm one).</summary>
-    public int PendingTimers
-    {
-        get
-        {
-            lock (gate)
-            {
-                return timers.Count(t => t.DueAt is not null);
-            }
-        }
-    }
-
     /// <summary>Moves the clock on and fires, in time order, every timer that falls due on the way.</summary>
     public void Advance(TimeSpan by)
     {

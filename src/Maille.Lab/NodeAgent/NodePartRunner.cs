@@ -35,6 +35,7 @@ internal sealed partial class NodePartRunner : IDisposable
     private readonly Thread thread;
     private ClusterState? latest;
     private NodePartStatus status;
+    private bool asleep;
 
     public NodePartRunner(string node, INodeAgentPart part, NodePartRunnerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -63,6 +64,21 @@ internal sealed partial class NodePartRunner : IDisposable
         }
     }
 
+    /// <summary>
+    /// The runner waits for a request or its next due time, with its timer armed. A request clears it at once. Tests that
+    /// move a manual clock wait for it, so that no wait is measured from the wrong moment.
+    /// </summary>
+    internal bool Asleep
+    {
+        get
+        {
+            lock (gate)
+            {
+                return asleep;
+            }
+        }
+    }
+
     /// <summary>Asks for <paramref name="cluster"/> to be synced; returns the request's generation (see <see cref="WaitAsync"/>).</summary>
     public long Request(ClusterState cluster)
     {
@@ -71,6 +87,7 @@ internal sealed partial class NodePartRunner : IDisposable
         {
             ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
             latest = cluster;
+            asleep = false;
             generation = schedule.Request(out var coalesced);
             status = status with
             {
@@ -118,6 +135,7 @@ internal sealed partial class NodePartRunner : IDisposable
         lock (gate)
         {
             schedule.Paused = false;
+            asleep = false;
             if (latest is not null)
             {
                 schedule.ForceFull();
@@ -160,6 +178,7 @@ internal sealed partial class NodePartRunner : IDisposable
             SyncDecision decision;
             ClusterState? cluster;
             long generation;
+            CancellationTokenSource? timeout = null;
             lock (gate)
             {
                 decision = schedule.Next(time.GetUtcNow());
@@ -169,24 +188,36 @@ internal sealed partial class NodePartRunner : IDisposable
                 {
                     schedule.Started(time.GetUtcNow());
                 }
+                else
+                {
+                    // Armed under the lock, from the moment of the decision: a clock read later would wait too long.
+                    timeout = new CancellationTokenSource(decision.Wait, time);
+                    asleep = true;
+                }
             }
 
-            if (decision.Run)
+            if (timeout is null)
             {
                 SyncOnce(cluster!, generation, decision.Full);
+                continue;
             }
-            else
+
+            using (timeout)
             {
-                Sleep(decision.Wait);
+                Sleep(timeout.Token);
+            }
+
+            lock (gate)
+            {
+                asleep = false;
             }
         }
     }
 
-    /// <summary>Waits for a request, the end of <paramref name="wait"/> on the runner's clock, or disposal.</summary>
-    private void Sleep(TimeSpan wait)
+    /// <summary>Waits for a request, the <paramref name="timeout"/> on the runner's clock, or disposal.</summary>
+    private void Sleep(CancellationToken timeout)
     {
-        using var timeout = new CancellationTokenSource(wait, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping.Token);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout, stopping.Token);
         try
         {
             wake.Wait(either.Token);
@@ -196,7 +227,7 @@ internal sealed partial class NodePartRunner : IDisposable
         }
 
         // Requests that came together are one sync of the latest state: one wake-up is enough.
-        while (wake.Wait(0))
+        while (wake.Wait(0, CancellationToken.None))
         {
         }
     }
