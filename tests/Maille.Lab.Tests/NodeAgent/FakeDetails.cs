@@ -1,6 +1,6 @@
 using Maille.Lab.NodeAgents;
 
-namespace Maille.Lab.Tests.NodeAgent;
+namespace Maille.Lab.Tests.NodeAgents;
 
 /// <summary>What a <see cref="FakePart"/> holds.</summary>
 internal sealed record FakeDetails : NodePartDetails

@@ -1,7 +1,7 @@
 using Maille.Engine;
 using Maille.Lab.NodeAgents;
 
-namespace Maille.Lab.Tests.NodeAgent;
+namespace Maille.Lab.Tests.NodeAgents;
 
 /// <summary>
 /// A node agent part without a kernel: its "kernel" is a set of pod names, written whole by a full sync and by

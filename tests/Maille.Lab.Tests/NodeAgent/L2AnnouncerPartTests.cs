@@ -8,7 +8,7 @@ using Maille.Lab.NodeAgents;
 using Maille.Model;
 using Maille.TestKit;
 
-namespace Maille.Lab.Tests.NodeAgent;
+namespace Maille.Lab.Tests.NodeAgents;
 
 // IP plan: two nodes, node-1 198.18.0.11 and node-2 198.18.0.12, the external client 198.18.0.2; pods web-1 on node-1
 // and web-2 on node-2 (198.19.1.x, 198.19.2.x); the LoadBalancer Service web asks for 198.18.0.210.

@@ -2,7 +2,7 @@ using Maille.Engine;
 using Maille.Lab.NodeAgents;
 using Maille.TestKit;
 
-namespace Maille.Lab.Tests.NodeAgent;
+namespace Maille.Lab.Tests.NodeAgents;
 
 // The runner with a fake part and a manual clock: the clock moves only when a test advances it, so every interval is
 // exact. The runner's thread is real, so a test waits (in real time, bounded) for it to react; it advances the clock

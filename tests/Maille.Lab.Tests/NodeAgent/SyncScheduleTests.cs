@@ -1,6 +1,6 @@
 using Maille.Lab.NodeAgents;
 
-namespace Maille.Lab.Tests.NodeAgent;
+namespace Maille.Lab.Tests.NodeAgents;
 
 // The runner's decisions, handed times: minimum interval 50 ms, full sync every 60 s, retry after 1 s doubling to 8 s.
 public sealed class SyncScheduleTests

@@ -101,16 +101,11 @@ public sealed class NodePolicyEnforcerKernelTests
     private static ClusterState Plan(string policies) => Cluster.Valid(Pods + "\n---\n" + policies);
 
     /// <summary>The table as the kernel lists it, counters' values cut and lines sorted (elements come in hash order).</summary>
-    private static string KernelTable(NetworkNamespace ns)
-    {
-        var text = Nft(ns, "list table ip maille-policy");
-        var parts = text.Split(['\n', ',', '{', '}'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return string.Join("\n", parts.Where(p => p.Length > 0 && !p.StartsWith("packets ", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-    }
+    private static string KernelTable(NetworkNamespace ns) => NftKernel.Table(ns.Name, "ip maille-policy");
 
     private static string Sysctl(NetworkNamespace ns) => ns.RunInside(() => Dataplane.Linux.Netns.Sysctl.Read("net/ipv4/icmp_ratelimit"));
 
-    private static string Nft(NetworkNamespace ns, string command) => HostNetworkSnapshot.Run(["netns", "exec", ns.Name, "nft", .. command.Split(' ')]);
+    private static string Nft(NetworkNamespace ns, string command) => NftKernel.Run(ns.Name, command);
 
     private static void WithNamespaces(int count, Action<IReadOnlyList<NetworkNamespace>> test)
     {

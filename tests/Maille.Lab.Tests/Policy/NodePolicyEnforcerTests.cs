@@ -46,6 +46,9 @@ public sealed class NodePolicyEnforcerTests
         Assert.Equal("unreachable", await lab.TcpAsync("y/b", "x/b", 80));
         var counter = Assert.Single(lab.Enforcers["node-1"].ReadCounters(), c => c.Rule.CounterName == "ingress/x/allow-y/0");
         Assert.Equal(2, counter.Packets);   // two connections: each is counted once, by its first packet
+        var repaired = lab.Enforcers["node-1"].Sync(lab.Cluster, full: true);   // a drift repair writes the table whole...
+        Assert.True(repaired.Full && repaired.Succeeded, repaired.Error);
+        Assert.Equal(2, Assert.Single(lab.Enforcers["node-1"].ReadCounters(), c => c.Rule.CounterName == "ingress/x/allow-y/0").Packets);   // ...and counting goes on
         Assert.Null(lab.LastSyncs["node-1"].Warning);
         var trace = NodePolicyEnforcer.Trace(lab.Enforcers["node-1"].Applied!, lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 80);
         Assert.Equal(Dataplane.Nftables.NftTraceVerdict.NotTranslated, trace.Verdict);
