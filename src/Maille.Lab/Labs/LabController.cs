@@ -36,6 +36,7 @@ internal sealed partial class LabController : IAsyncDisposable
     private readonly Func<string, NetworkNamespace, NodeAgentParts> _nodeParts;
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<long>> _requested = new(StringComparer.Ordinal);
+    private readonly L2Ownership _l2Ownership = new();
     private readonly HashSet<string> _stoppedNodes = new(StringComparer.Ordinal);
     private ClusterConfig _config = ClusterConfig.Default;
     private LabManifests _desired = LabManifests.Empty;
@@ -124,7 +125,7 @@ internal sealed partial class LabController : IAsyncDisposable
         foreach (var node in planned.Nodes)
         {
             // Every node announces its LoadBalancer addresses, with or without the other parts (tests of the controller).
-            var announcer = new L2AnnouncerPart(node.Name, _network.Node(node.Name), DownNodes, _loggers.CreateLogger<L2AnnouncerPart>());
+            var announcer = new L2AnnouncerPart(node.Name, _network.Node(node.Name), DownNodes, _l2Ownership, _loggers.CreateLogger<L2AnnouncerPart>());
             _agents[node.Name] = new NodeAgent(node.Name, _nodeParts(node.Name, _network.Node(node.Name)) with { LoadBalancer = announcer }, logger: _logger);
         }
 

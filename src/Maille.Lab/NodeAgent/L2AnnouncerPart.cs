@@ -18,17 +18,20 @@ namespace Maille.Lab.NodeAgents;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Within a node, addresses are withdrawn before any is announced. Across nodes there is no order: when an
-/// address moves between two live nodes, both may answer for the moment between their syncs, and the gratuitous ARP
-/// of the new owner settles the neighbours (MetalLB's behaviour). A node that fails does not answer anyway.</item>
+/// <item>An address is never answered by two nodes: a node withdraws what it lost before it announces anything, and
+/// announces an address another node still holds only once that node has withdrawn it (<see cref="L2Ownership"/>,
+/// shared by the lab's announcers; at most <see cref="ClaimTimeout"/>, then the sync fails and is retried).</item>
 /// <item>A full sync announces every elected address again (an address removed behind the agent's back comes back;
 /// the gratuitous ARP is repeated).</item>
 /// <item><see cref="WithdrawAll"/> is the lab's stand-in for a node losing power: called when its agent stops, so a
 /// node that comes back never answers for an address it no longer owns.</item>
 /// </list>
 /// </remarks>
-internal sealed partial class L2AnnouncerPart(string node, NetworkNamespace nodeNamespace, Func<IReadOnlySet<string>> downNodes, ILogger? logger = null, string nodeInterface = LabNames.NodeInterface) : INodeAgentPart
+internal sealed partial class L2AnnouncerPart(string node, NetworkNamespace nodeNamespace, Func<IReadOnlySet<string>> downNodes, L2Ownership ownership, ILogger? logger = null, string nodeInterface = LabNames.NodeInterface) : INodeAgentPart
 {
+    /// <summary>How long a newly elected node waits for the previous one to withdraw (both sync the same election together).</summary>
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly Lock _gate = new();
     private readonly HashSet<IPAddress> _announced = [];
@@ -99,6 +102,11 @@ internal sealed partial class L2AnnouncerPart(string node, NetworkNamespace node
     /// <returns>Null on success, else what went wrong.</returns>
     private string? Announce(IPAddress address, string reason)
     {
+        if (ownership.Claim(address, node, ClaimTimeout) is { } holder)
+        {
+            return $"{holder} still answers for it";
+        }
+
         try
         {
             L2Announcer.Announce(nodeNamespace, nodeInterface, address);
@@ -108,6 +116,7 @@ internal sealed partial class L2AnnouncerPart(string node, NetworkNamespace node
         }
         catch (IOException exception)
         {
+            ownership.Release(address, node);
             LogFailed(address, node, exception.Message);
             return exception.Message;
         }
@@ -124,6 +133,10 @@ internal sealed partial class L2AnnouncerPart(string node, NetworkNamespace node
         catch (IOException exception)
         {
             LogFailed(address, node, exception.Message);
+        }
+        finally
+        {
+            ownership.Release(address, node);
         }
     }
 }

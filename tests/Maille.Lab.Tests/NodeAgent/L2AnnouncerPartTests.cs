@@ -157,18 +157,25 @@ public sealed class L2AnnouncerPartTests
         }
     }
 
-    private static NodeAnnouncers Announcers(LabNetwork network, Func<IReadOnlySet<string>> down) =>
-        new(network.Plan.Nodes.ToDictionary(n => n.Name, n => new L2AnnouncerPart(n.Name, network.Node(n.Name), down), StringComparer.Ordinal));
+    private static NodeAnnouncers Announcers(LabNetwork network, Func<IReadOnlySet<string>> down)
+    {
+        var ownership = new L2Ownership();
+        return new(network.Plan.Nodes.ToDictionary(n => n.Name, n => new L2AnnouncerPart(n.Name, network.Node(n.Name), down, ownership), StringComparer.Ordinal));
+    }
 
-    /// <summary>Every node's announcer, synced one after the other as their node agents would.</summary>
+    /// <summary>Every node's announcer, synced at the same moment as their node agents would.</summary>
     private sealed class NodeAnnouncers(Dictionary<string, L2AnnouncerPart> parts) : IDisposable
     {
         public IReadOnlyDictionary<string, L2AnnouncerPart> Parts => parts;
 
         public L2AnnouncerPart this[string node] => parts[node];
 
-        public Dictionary<string, NodePartSync> Sync(Engine.ClusterState cluster) =>
-            parts.ToDictionary(p => p.Key, p => p.Value.Sync(cluster, full: false), StringComparer.Ordinal);
+        public Dictionary<string, NodePartSync> Sync(Engine.ClusterState cluster)
+        {
+            var syncs = parts.ToDictionary(p => p.Key, p => Task.Run(() => p.Value.Sync(cluster, full: false)), StringComparer.Ordinal);
+            Task.WaitAll(syncs.Values);
+            return syncs.ToDictionary(s => s.Key, s => s.Value.Result, StringComparer.Ordinal);
+        }
 
         public void WithdrawAll()
         {
