@@ -27,8 +27,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 internal sealed class NodeServiceProxy : IDisposable
 {
     private readonly NodeServiceProxyOptions options;
-    private readonly NamespaceWorker worker;
-    private readonly NftContext context;
+    private readonly NamespaceNftContext nft;
     private readonly Lock gate = new();
     private readonly ServiceRulesetState state = new();
 
@@ -41,16 +40,7 @@ internal sealed class NodeServiceProxy : IDisposable
         NodeName = nodeName;
         this.options = options ?? new NodeServiceProxyOptions();
         this.options.Validate();
-        worker = new NamespaceWorker(node, $"maille-svc-{nodeName}");
-        try
-        {
-            context = worker.Invoke(NftContext.Create);
-        }
-        catch
-        {
-            worker.Dispose();
-            throw;
-        }
+        nft = new NamespaceNftContext(node, $"maille-svc-{nodeName}", $"{ServiceRulesetBuilder.Family} {ServiceRulesetBuilder.Table}");
     }
 
     public string NodeName { get; }
@@ -65,7 +55,7 @@ internal sealed class NodeServiceProxy : IDisposable
             lastPlan = (cluster, plan);
             var change = state.Prepare(plan, full);
             var applying = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (error, conntrackError) = change.CommandCount > 0 ? worker.Invoke(() => Apply(change)) : (null, null);
+            var (error, conntrackError) = change.CommandCount > 0 ? nft.Invoke(context => Apply(context, change)) : (null, null);
             var applyDuration = System.Diagnostics.Stopwatch.GetElapsedTime(applying);
             if (error is not null)
             {
@@ -101,23 +91,11 @@ internal sealed class NodeServiceProxy : IDisposable
             disposed = true;
         }
 
-        try
-        {
-            worker.Invoke(() => context.Run($"delete table {ServiceRulesetBuilder.Family} {ServiceRulesetBuilder.Table}"));
-        }
-        finally
-        {
-            worker.Invoke(() =>
-            {
-                context.Dispose();
-                return true;
-            });
-            worker.Dispose();
-        }
+        nft.Dispose();
     }
 
     /// <summary>Runs inside the node's namespace: the transaction, then the conntrack flush of UDP flows to endpoints that went.</summary>
-    private (string? Error, string? ConntrackError) Apply(ServiceRulesetChange change)
+    private (string? Error, string? ConntrackError) Apply(NftContext context, ServiceRulesetChange change)
     {
         var loaded = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
             ? NftTableLoader.Load(context, table)

@@ -139,7 +139,7 @@ internal sealed partial class LabController : IAsyncDisposable
         Publish(PriorAllocations.From(planned), planned, new Dictionary<string, bool>());
 
         // `up` returns when the lab is Ready: every part's rules and addresses must be in the kernel by then, not merely asked for.
-        await PartsSyncedAsync(_ => true, Timeout.InfiniteTimeSpan, cancellationToken);
+        await PartsSyncedAsync((_, _) => true, Timeout.InfiniteTimeSpan, cancellationToken);
         double workloadTime = Milliseconds(serving, probing), probeTime = Milliseconds(probing, syncing), syncTime = Milliseconds(syncing, Stopwatch.GetTimestamp());
         LogStarted(workloadTime, probeTime, syncTime);
 
@@ -214,7 +214,7 @@ internal sealed partial class LabController : IAsyncDisposable
 
             // A change is answered once its policy and its LoadBalancer addresses are in the kernel (they were synced in
             // line before the parts had runners); the Service rules follow within milliseconds and are not waited for.
-            await PartsSyncedAsync(r => r.Name != "services", TimeSpan.FromSeconds(10), cancellationToken);
+            await PartsSyncedAsync((agent, runner) => runner.Part != agent.Services, TimeSpan.FromSeconds(10), cancellationToken);
             var recorded = Stopwatch.GetTimestamp();
 
             // As Kubernetes does, a pod that goes leaves its Services before it stops: its network and programs are
@@ -222,7 +222,7 @@ internal sealed partial class LabController : IAsyncDisposable
             // cannot hold the change).
             if (departed.Count > 0)
             {
-                await PartsSyncedAsync(r => r.Name == "services", TimeSpan.FromSeconds(5), cancellationToken);
+                await PartsSyncedAsync((agent, runner) => runner.Part == agent.Services, TimeSpan.FromSeconds(5), cancellationToken);
                 RemoveDeparted(departed);
             }
 
@@ -429,13 +429,13 @@ internal sealed partial class LabController : IAsyncDisposable
     }
 
     /// <summary>Waits until the parts <paramref name="which"/> selects, on every running node, have synced what was last published (or the time is up).</summary>
-    private async Task PartsSyncedAsync(Func<NodePartRunner, bool> which, TimeSpan limit, CancellationToken cancellationToken)
+    private async Task PartsSyncedAsync(Func<NodeAgent, NodePartRunner, bool> which, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(limit);
         try
         {
-            await Task.WhenAll(_agents.Values.Where(a => _requested.ContainsKey(a.Node)).Select(a => a.WhenSyncedAsync(_requested[a.Node], which, bounded.Token)));
+            await Task.WhenAll(_agents.Values.Where(a => _requested.ContainsKey(a.Node)).Select(a => a.WhenSyncedAsync(_requested[a.Node], r => which(a, r), bounded.Token)));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -57,14 +57,14 @@ internal sealed class NodeAgent : IDisposable
     {
         get
         {
-            var parts = runners.Select(r => (r.Name, r.Status)).ToList();
+            var statuses = runners.Select(r => (r.Name, r.Status)).ToList();
             lock (gate)
             {
                 return new NodeAgentStatus
                 {
                     Syncs = syncs,
-                    LastSyncMilliseconds = parts.Select(p => p.Status.LastSyncMilliseconds).DefaultIfEmpty(0).Max(),
-                    LastError = string.Join("; ", parts.Where(p => p.Status.LastError is not null).Select(p => $"{p.Name}: {p.Status.LastError}")),
+                    LastSyncMilliseconds = statuses.Select(p => p.Status.LastSyncMilliseconds).DefaultIfEmpty(0).Max(),
+                    LastError = string.Join("; ", statuses.Where(p => p.Status.LastError is not null).Select(p => $"{p.Name}: {p.Status.LastError}")),
                 };
             }
         }

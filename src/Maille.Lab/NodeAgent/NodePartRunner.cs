@@ -53,6 +53,8 @@ internal sealed partial class NodePartRunner : IDisposable
 
     public string Name => part.Name;
 
+    public INodeAgentPart Part => part;
+
     public NodePartStatus Status
     {
         get

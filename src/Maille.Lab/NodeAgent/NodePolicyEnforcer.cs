@@ -35,8 +35,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
 {
     private readonly string nodeName;
     private readonly NodePolicyEnforcerOptions options;
-    private readonly NamespaceWorker worker;
-    private readonly NftContext context;
+    private readonly NamespaceNftContext nft;
     private readonly PolicyRulesetState state = new();
     private readonly PolicyFoldCache folds = new();
     private readonly Lock gate = new();
@@ -49,24 +48,13 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
         this.nodeName = nodeName;
         this.options = options ?? new NodePolicyEnforcerOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(this.options.FoldChainsAbove, nameof(options));
-        worker = new NamespaceWorker(node, $"maille-policy-{nodeName}");
-        try
+        nft = new NamespaceNftContext(node, $"maille-policy-{nodeName}", $"{PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}", () =>
         {
-            context = worker.Invoke(() =>
+            if (this.options.LiftIcmpRateLimit)
             {
-                if (this.options.LiftIcmpRateLimit)
-                {
-                    Sysctl.Write("net/ipv4/icmp_ratelimit", "0");
-                }
-
-                return NftContext.Create();
-            });
-        }
-        catch
-        {
-            worker.Dispose();
-            throw;
-        }
+                Sysctl.Write("net/ipv4/icmp_ratelimit", "0");
+            }
+        });
     }
 
     public string Name => "networkpolicy";
@@ -93,10 +81,10 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
             ObjectDisposedException.ThrowIf(disposed, this);
 
             // A whole table written again keeps its counters: read them first (none before the table exists).
-            var counters = full || state.IsEmpty ? worker.Invoke(ReadCounterValues) : null;
+            var counters = full || state.IsEmpty ? nft.Invoke(ReadCounterValues) : null;
             var change = state.Prepare(desired, full, counters);
             var applying = Stopwatch.GetTimestamp();
-            if (change.CommandCount > 0 && worker.Invoke(() => context.RunInOrder(change.Steps)) is var (step, result))
+            if (change.CommandCount > 0 && nft.Invoke(context => context.RunInOrder(change.Steps)) is var (step, result))
             {
                 // Earlier steps left a working table, but not the one recorded: the next sync rewrites it whole.
                 state.Reset();
@@ -110,7 +98,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
             {
                 try
                 {
-                    flushedConnections += worker.Invoke(() => FlushDenied(desiredPlan));
+                    flushedConnections += nft.Invoke(_ => FlushDenied(desiredPlan));
                 }
                 catch (InvalidOperationException exception)
                 {
@@ -144,7 +132,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
                 return [];
             }
 
-            var result = worker.Invoke(() => context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
+            var result = nft.Invoke(context => context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException($"cannot read the policy counters: {result.Error.Trim()}");
@@ -168,23 +156,11 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
             disposed = true;
         }
 
-        try
-        {
-            worker.Invoke(() => context.Run($"delete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
-        }
-        finally
-        {
-            worker.Invoke(() =>
-            {
-                context.Dispose();
-                return true;
-            });
-            worker.Dispose();
-        }
+        nft.Dispose();
     }
 
     /// <summary>The kernel's named counters of the table, by name; empty when there is no table (yet). Runs inside the node's namespace.</summary>
-    private Dictionary<string, NftCounterValue> ReadCounterValues()
+    private static Dictionary<string, NftCounterValue> ReadCounterValues(NftContext context)
     {
         var result = context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}");
         return result.Succeeded ? NftCounterValue.Parse(result.Output).ToDictionary(c => c.Name, StringComparer.Ordinal) : [];
