@@ -12,7 +12,6 @@ internal sealed class NamespaceNftContext : IDisposable
     private readonly NamespaceWorker worker;
     private readonly NftContext context;
     private readonly string table;
-    private bool disposed;
 
     /// <param name="table">The owned table, <c>FAMILY NAME</c>.</param>
     /// <param name="prepare">Run inside the namespace before the context is made (a sysctl the component needs).</param>
@@ -35,17 +34,19 @@ internal sealed class NamespaceNftContext : IDisposable
         }
     }
 
+    public bool IsDisposed { get; private set; }
+
     /// <summary>Runs <paramref name="work"/> on the namespace's thread (the context is not thread-safe: one item at a time).</summary>
     public T Invoke<T>(Func<NftContext, T> work) => worker.Invoke(() => work(context));
 
     public void Dispose()
     {
-        if (disposed)
+        if (IsDisposed)
         {
             return;
         }
 
-        disposed = true;
+        IsDisposed = true;
         try
         {
             worker.Invoke(() => context.Run($"delete table {table}"));

@@ -33,7 +33,6 @@ internal sealed class NodeServiceProxy : IDisposable
 
     // The last plan and the cluster it came from, so a readiness change re-plans the Services it touches, not all of them.
     private (ClusterState Cluster, NodeServicePlan Plan)? lastPlan;
-    private bool disposed;
 
     public NodeServiceProxy(NetworkNamespace node, string nodeName, NodeServiceProxyOptions? options = null)
     {
@@ -50,7 +49,7 @@ internal sealed class NodeServiceProxy : IDisposable
     {
         lock (gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
+            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
             var plan = ServiceProxyPlanner.Plan(cluster, NodeName, full ? null : lastPlan);
             lastPlan = (cluster, plan);
             var change = state.Prepare(plan, full);
@@ -79,19 +78,13 @@ internal sealed class NodeServiceProxy : IDisposable
         }
     }
 
+    /// <summary>Deletes the table, after the sync under way if any.</summary>
     public void Dispose()
     {
         lock (gate)
         {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
+            nft.Dispose();
         }
-
-        nft.Dispose();
     }
 
     /// <summary>Runs inside the node's namespace: the transaction, then the conntrack flush of UDP flows to endpoints that went.</summary>

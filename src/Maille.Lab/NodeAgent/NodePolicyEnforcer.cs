@@ -41,7 +41,6 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
     private readonly Lock gate = new();
     private PolicySnapshot? applied;
     private long flushedConnections;
-    private bool disposed;
 
     public NodePolicyEnforcer(NetworkNamespace node, string nodeName, NodePolicyEnforcerOptions? options = null)
     {
@@ -78,7 +77,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
         var desired = PolicyRulesetBuilder.Build(desiredPlan, options.DeniedAction, options.FoldChainsAbove, folds);
         lock (gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
+            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
 
             // A whole table written again keeps its counters: read them first (none before the table exists).
             var counters = full || state.IsEmpty ? nft.Invoke(ReadCounterValues) : null;
@@ -126,7 +125,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
     {
         lock (gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
+            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
             if (Applied?.Plan is not { } plan)
             {
                 return [];
@@ -144,19 +143,13 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
         }
     }
 
+    /// <summary>Deletes the table, after the sync under way if any.</summary>
     public void Dispose()
     {
         lock (gate)
         {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
+            nft.Dispose();
         }
-
-        nft.Dispose();
     }
 
     /// <summary>The kernel's named counters of the table, by name; empty when there is no table (yet). Runs inside the node's namespace.</summary>
