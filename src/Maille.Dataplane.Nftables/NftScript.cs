@@ -27,10 +27,17 @@ internal sealed class NftScript(string family, string table)
     public void WriteTable(NftRuleset ruleset) => WriteTable(ruleset, dormant: false, withElements: _ => true);
 
     /// <summary>
+    /// <see cref="WriteTable(NftRuleset)"/>, with the named counters in <paramref name="counters"/> starting from their
+    /// values there instead of zero (a table written again keeps counting).
+    /// </summary>
+    public void WriteTable(NftRuleset ruleset, IReadOnlyDictionary<string, NftCounterValue> counters) =>
+        WriteTable(ruleset, dormant: false, withElements: _ => true, counters);
+
+    /// <summary>
     /// <see cref="WriteTable(NftRuleset)"/>, optionally <c>flags dormant</c> (the table's hooks see no packet until it is
     /// woken) and with only the elements of the sets <paramref name="withElements"/> chooses.
     /// </summary>
-    public void WriteTable(NftRuleset ruleset, bool dormant, Func<NftSet, bool> withElements)
+    public void WriteTable(NftRuleset ruleset, bool dormant, Func<NftSet, bool> withElements, IReadOnlyDictionary<string, NftCounterValue>? counters = null)
     {
         Line($"add table {family} {table}");
         Line($"delete table {family} {table}");
@@ -42,7 +49,9 @@ internal sealed class NftScript(string family, string table)
 
         foreach (var counter in ruleset.Counters)
         {
-            text.Append("\tcounter ").Append(counter).Append(" { }\n");
+            text.Append("\tcounter ").Append(counter).Append(counters is not null && counters.TryGetValue(counter, out var value)
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {{ packets {value.Packets} bytes {value.Bytes} }}\n")
+                : " { }\n");
         }
 
         foreach (var set in ruleset.Sets)

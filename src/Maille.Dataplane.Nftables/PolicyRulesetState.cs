@@ -16,13 +16,16 @@ internal sealed class PolicyRulesetState
 
     public void Reset() => Applied = null;
 
-    /// <summary>The transactions from the committed table to <paramref name="desired"/>; none when nothing changed.</summary>
-    public PolicyRulesetChange Prepare(NftRuleset desired, bool full = false)
+    /// <summary>
+    /// The transactions from the committed table to <paramref name="desired"/>; none when nothing changed. A whole table
+    /// written again starts its named counters from <paramref name="counters"/> (the kernel's values, read just before).
+    /// </summary>
+    public PolicyRulesetChange Prepare(NftRuleset desired, bool full = false, IReadOnlyDictionary<string, NftCounterValue>? counters = null)
     {
         if (full || Applied is null || !NftRulesetDiff.CanWrite(Applied, desired))
         {
             var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
-            script.WriteTable(desired);
+            script.WriteTable(desired, counters ?? new Dictionary<string, NftCounterValue>());
             return new PolicyRulesetChange(desired, true, [script.ToString()], script.CommandCount);
         }
 

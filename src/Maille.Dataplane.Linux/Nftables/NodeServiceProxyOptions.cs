@@ -1,17 +1,8 @@
 namespace Maille.Dataplane.Linux.Nftables;
 
-/// <summary>Settings of a <see cref="NodeServiceProxy"/>.</summary>
+/// <summary>Settings of a <see cref="NodeServiceProxy"/> (when it syncs is its runner's: the lab's <c>NodePartRunnerOptions</c>).</summary>
 internal sealed record NodeServiceProxyOptions
 {
-    /// <summary>
-    /// Syncs start at most this often; requests in between are folded into one sync of the latest state (kube-proxy's
-    /// <c>minSyncPeriod</c>). Zero syncs every request as soon as the previous sync ends.
-    /// </summary>
-    public TimeSpan MinSyncInterval { get; init; } = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>After a failed transaction, a full resync is tried again this long after.</summary>
-    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Flush UDP conntrack entries of endpoints that went away (needs the <c>conntrack</c> command).</summary>
     public bool FlushStaleUdpFlows { get; init; } = true;
 
@@ -24,9 +15,9 @@ internal sealed record NodeServiceProxyOptions
 
     public void Validate()
     {
-        if (MinSyncInterval < TimeSpan.Zero || RetryInterval <= TimeSpan.Zero)
+        if (NetlinkElementThreshold < 0)
         {
-            throw new ArgumentException("MinSyncInterval must be >= 0 and RetryInterval > 0");
+            throw new ArgumentException("NetlinkElementThreshold must be >= 0");
         }
     }
 }

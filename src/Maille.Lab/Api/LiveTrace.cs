@@ -22,7 +22,7 @@ internal static class LiveTrace
     /// nothing to walk.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    public static JsonNode? Query(IReadOnlyDictionary<string, Labs.NodeAgent> agents, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted)
+    public static JsonNode? Query(IReadOnlyDictionary<string, NodeAgents.NodeAgent> agents, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted)
     {
         var destination = Destination(cluster, target);
         var (node, ingress) = EntryNode(cluster, source, destination);

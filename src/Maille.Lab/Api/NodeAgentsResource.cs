@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Maille.Dataplane.Nftables;
-using Maille.Lab.Labs;
+using Maille.Lab.NodeAgents;
 using Microsoft.AspNetCore.Http;
 
 namespace Maille.Lab.Api;
@@ -15,6 +15,9 @@ internal static class NodeAgentsResource
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
+    /// <summary>What a Service proxy that has not synced yet holds.</summary>
+    private static readonly NftRuleset EmptyServiceTable = new(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, Model.EquatableArray<NftSet>.Empty, Model.EquatableArray<NftChain>.Empty);
+
     public static JsonObject Render(IEnumerable<NodeAgent> agents) => new()
     {
         ["kind"] = "NodeAgentList",
@@ -26,9 +29,30 @@ internal static class NodeAgentsResource
             ["syncs"] = a.Status.Syncs,
             ["lastSyncMilliseconds"] = a.Status.LastSyncMilliseconds,
             ["lastError"] = a.Status.LastError,
-            ["parts"] = new JsonObject(a.Parts.Select(p => KeyValuePair.Create(p.Name, JsonSerializer.SerializeToNode(p.Status, p.Status.GetType(), Options)))),
+            ["parts"] = new JsonObject(a.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Part(r.Status)))),
         })]),
     };
+
+    /// <summary>
+    /// One part's status: the runner's fields, the part's own counts beside them, and the names the part used before
+    /// (public JSON: fields are added, never renamed or removed).
+    /// </summary>
+    public static JsonObject Part(NodePartStatus status)
+    {
+        var json = JsonSerializer.SerializeToNode(status, Options)!.AsObject();
+        json.Remove("details");
+        foreach (var (name, value) in JsonSerializer.SerializeToNode(status.Details, status.Details.GetType(), Options)!.AsObject().ToList())
+        {
+            json[name] = value?.DeepClone();
+        }
+
+        foreach (var (name, value) in status.Details.EarlierFields(status))
+        {
+            json[name] = value;
+        }
+
+        return json;
+    }
 
     /// <summary>
     /// <c>GET …/nodeagents/{node}/trace?source=IP&amp;destination=IP&amp;protocol=tcp&amp;port=N&amp;ingress=pod|node|underlay</c>:
@@ -50,8 +74,7 @@ internal static class NodeAgentsResource
     /// <param name="entry">How the packet reaches the node: <c>pod</c> (from a pod), <c>node</c> (from the node itself) or <c>underlay</c> (from outside).</param>
     public static JsonObject Trace(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IPAddress source, IPAddress destination, string protocol, int port, string entry)
     {
-        var proxy = agent.Parts.OfType<ServiceProxy.ServiceProxyPart>().FirstOrDefault()?.Proxy;
-        if (proxy is null)
+        if (agent.Services is null)
         {
             return new JsonObject { ["error"] = "needs source, destination, protocol and port, on a node with a Service proxy" };
         }
@@ -62,7 +85,7 @@ internal static class NodeAgentsResource
             "underlay" => NftIngress.Underlay,
             _ => NftIngress.Pod,
         };
-        var result = new NftPacketTracer(proxy.Ruleset()).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
+        var result = new NftPacketTracer(agent.Services.Applied?.Ruleset ?? EmptyServiceTable).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
         JsonArray policy;
         string? policyError = null;
         try

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Maille.Dataplane.Nftables;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube.Tables;
-using Maille.Lab.Labs;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 using Maille.Model;
 
@@ -44,7 +44,7 @@ internal static class PolicyCountersResource
         var perNode = new List<(string, IReadOnlyList<PolicyRuleCount>)>();
         foreach (var agent in agents.OrderBy(a => a.Node, StringComparer.Ordinal))
         {
-            foreach (var enforcer in agent.Parts.OfType<NodePolicyEnforcer>())
+            if (agent.Policy is { } enforcer)
             {
                 try
                 {

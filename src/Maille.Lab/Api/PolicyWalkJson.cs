@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Maille.Dataplane.Nftables;
-using Maille.Lab.Labs;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 
 namespace Maille.Lab.Api;
@@ -17,12 +17,13 @@ internal static class PolicyWalkJson
     /// <summary>One entry per target; empty when the Service rules ended the packet (nothing reaches the forward hook).</summary>
     public static JsonArray Render(IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port, NftTraceResult services)
     {
-        var enforcers = agents.Values
-            .Select(a => (a.Node, Enforcer: a.Parts.OfType<NodePolicyEnforcer>().FirstOrDefault()))
-            .Where(e => e.Enforcer?.Plan is not null)
-            .ToDictionary(e => e.Node, e => e.Enforcer!, StringComparer.Ordinal);
-        var plans = enforcers.ToDictionary(e => e.Key, e => e.Value.Plan!, StringComparer.Ordinal);
-        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(enforcers[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services);
+        // Each node's snapshot is read once: the plans listed and the tables walked are the same syncs'.
+        var applied = agents.Values
+            .Select(a => (a.Node, Applied: a.Policy?.Applied))
+            .Where(e => e.Applied is not null)
+            .ToDictionary(e => e.Node, e => e.Applied!, StringComparer.Ordinal);
+        var plans = applied.ToDictionary(e => e.Key, e => e.Value.Plan, StringComparer.Ordinal);
+        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Maille.Engine;
 using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
 using Maille.Kube;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Workloads;
 using Maille.Model;
 using Microsoft.Extensions.Logging;
@@ -32,8 +33,10 @@ internal sealed partial class LabController : IAsyncDisposable
     private readonly Ingresses.IngressProxy _ingress;
     private readonly PodWorkloads _workloads;
     private readonly ReadinessProber _readiness;
-    private readonly Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>> _nodeDataplane;
+    private readonly Func<string, NetworkNamespace, NodeAgentParts> _nodeParts;
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<long>> _requested = new(StringComparer.Ordinal);
+    private readonly L2Ownership _l2Ownership = new();
     private readonly HashSet<string> _stoppedNodes = new(StringComparer.Ordinal);
     private ClusterConfig _config = ClusterConfig.Default;
     private LabManifests _desired = LabManifests.Empty;
@@ -41,13 +44,13 @@ internal sealed partial class LabController : IAsyncDisposable
     private LabManifests? _publishedFrom;
     private IReadOnlyDictionary<string, bool>? _publishedReadiness;
     private LabNetwork? _network;
-    private LoadBalancing.LoadBalancerSpeaker? _speaker;
     private Dataplane.Linux.L2.NodeHealthMonitor? _health;
+    private static readonly IReadOnlySet<string> NoNodes = new HashSet<string>();
     private readonly DocumentLoadCache _documentLoads = new();
     private readonly EndpointSliceCache _slices = new();
     private (LabManifests Manifests, (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Set)? _loaded;
 
-    public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, IReadOnlyList<INodeDataplane>>? nodeDataplane = null)
+    public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, NodeAgentParts>? nodeParts = null)
     {
         _state = state;
         _mode = mode;
@@ -58,7 +61,7 @@ internal sealed partial class LabController : IAsyncDisposable
         _ingress = new Ingresses.IngressProxy(new Ingresses.IngressProxyOptions(), new Ingresses.PodNamespaceUpstreamConnector(IngressPodNamespace), loggers, TimeProvider.System);
         _workloads = new PodWorkloads(_server, _dns, _ingress, _logger);
         _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
-        _nodeDataplane = nodeDataplane ?? ((_, _) => []);
+        _nodeParts = nodeParts ?? ((_, _) => NodeAgentParts.None);
         Store = new Api.LabStore(null);
     }
 
@@ -109,8 +112,6 @@ internal sealed partial class LabController : IAsyncDisposable
         _network = LabNetworkBuilder.Build(_state.Lab, LabTopologyMapper.Map(planned, _mode));
         var networkTime = Stopwatch.GetElapsedTime(started);
         LogNetworkBuilt(_network.Plan.Pods.Count, _network.Timings);
-        _speaker = new LoadBalancing.LoadBalancerSpeaker(_network, _loggers.CreateLogger<LoadBalancing.LoadBalancerSpeaker>());
-        _speaker.OwnershipChanged += LogOwnershipChanged;
         _health = new Dataplane.Linux.L2.NodeHealthMonitor(_network.Underlay, _network.Plan.Nodes.ToDictionary(n => n.Name, n => n.Address, StringComparer.Ordinal));
         await _server.StartAsync(cancellationToken);
         _published = planned;
@@ -126,7 +127,9 @@ internal sealed partial class LabController : IAsyncDisposable
         var syncing = Stopwatch.GetTimestamp();
         foreach (var node in planned.Nodes)
         {
-            _agents[node.Name] = new NodeAgent(node.Name, _nodeDataplane(node.Name, _network.Node(node.Name)), _logger);
+            // Every node announces its LoadBalancer addresses, with or without the other parts (tests of the controller).
+            var announcer = new L2AnnouncerPart(node.Name, _network.Node(node.Name), DownNodes, _l2Ownership, _loggers.CreateLogger<L2AnnouncerPart>());
+            _agents[node.Name] = new NodeAgent(node.Name, _nodeParts(node.Name, _network.Node(node.Name)) with { LoadBalancer = announcer }, logger: _logger);
         }
 
         foreach (var node in _state.ReadStoppedNodes().Where(_agents.ContainsKey))
@@ -138,8 +141,8 @@ internal sealed partial class LabController : IAsyncDisposable
 
         Publish(PriorAllocations.From(planned), planned, new Dictionary<string, bool>());
 
-        // `up` returns when the lab is Ready: the Service rules must be in the kernel by then, not merely asked for.
-        await ServiceRulesSyncedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+        // `up` returns when the lab is Ready: every part's rules and addresses must be in the kernel by then, not merely asked for.
+        await PartsSyncedAsync((_, _) => true, Timeout.InfiniteTimeSpan, cancellationToken);
         double workloadTime = Milliseconds(serving, probing), probeTime = Milliseconds(probing, syncing), syncTime = Milliseconds(syncing, Stopwatch.GetTimestamp());
         LogStarted(workloadTime, probeTime, syncTime);
 
@@ -212,6 +215,9 @@ internal sealed partial class LabController : IAsyncDisposable
                 _state.WriteManifests(proposed.Manifests.Render());
             }
 
+            // A change is answered once its policy and its LoadBalancer addresses are in the kernel (they were synced in
+            // line before the parts had runners); the Service rules follow within milliseconds and are not waited for.
+            await PartsSyncedAsync((agent, runner) => runner.Part != agent.Services, TimeSpan.FromSeconds(10), cancellationToken);
             var recorded = Stopwatch.GetTimestamp();
 
             // As Kubernetes does, a pod that goes leaves its Services before it stops: its network and programs are
@@ -219,7 +225,7 @@ internal sealed partial class LabController : IAsyncDisposable
             // cannot hold the change).
             if (departed.Count > 0)
             {
-                await ServiceRulesSyncedAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                await PartsSyncedAsync((agent, runner) => runner.Part == agent.Services, TimeSpan.FromSeconds(5), cancellationToken);
                 RemoveDeparted(departed);
             }
 
@@ -273,7 +279,7 @@ internal sealed partial class LabController : IAsyncDisposable
             await _health.DisposeAsync();
         }
 
-        _speaker?.WithdrawAll();
+        // Each agent's parts go: its tables are deleted, its LoadBalancer addresses withdrawn.
         foreach (var agent in _agents.Values)
         {
             agent.Dispose();
@@ -416,22 +422,22 @@ internal sealed partial class LabController : IAsyncDisposable
         LabNetworkBuilder.RemovePods(Network, departed);
     }
 
-    /// <summary>Waits until every running node's Service proxy has synced what was last published (or the time is up).</summary>
-    private async Task ServiceRulesSyncedAsync(TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>Waits until the parts <paramref name="which"/> selects, on every running node, have synced what was last published (or the time is up).</summary>
+    private async Task PartsSyncedAsync(Func<NodeAgent, NodePartRunner, bool> which, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(limit);
-        var cluster = Published;
         try
         {
-            await Task.WhenAll(_agents.Values.Where(a => a.Running).SelectMany(a => a.Parts).OfType<ServiceProxy.ServiceProxyPart>()
-                .Select(p => p.Proxy.SyncAsync(cluster, bounded.Token)));
+            await Task.WhenAll(_agents.Values.Where(a => _requested.ContainsKey(a.Node)).Select(a => a.WhenSyncedAsync(_requested[a.Node], r => which(a, r), bounded.Token)));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             LogSyncWaitTimedOut(limit.TotalSeconds);
         }
     }
+
+    private IReadOnlySet<string> DownNodes() => _health?.DownNodes ?? NoNodes;
 
     /// <summary>The namespace of an Ingress controller pod, where the proxy opens its connections to backends.</summary>
     private NetworkNamespace? IngressPodNamespace(PodId pod) =>
@@ -486,11 +492,10 @@ internal sealed partial class LabController : IAsyncDisposable
         // The node agents first: their rules are what a change is waiting for, and the files below only record it.
         foreach (var agent in _agents.Values)
         {
-            agent.Sync(cluster);
+            _requested[agent.Node] = agent.Sync(cluster);
         }
 
         _ingress.Update(cluster);
-        _speaker?.Sync(cluster, _health?.DownNodes);
         if (!allocationsKept)
         {
             _state.WriteAllocations(PriorAllocations.From(cluster));
@@ -586,21 +591,9 @@ internal sealed partial class LabController : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 543, Level = LogLevel.Information, Message = "LoadBalancer: {Change}")]
-    private partial void LogOwnershipChangedCore(string change);
-
-    private void LogOwnershipChanged(LoadBalancing.LoadBalancerOwnershipChange change)
-    {
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            var text = change.ToString();
-            LogOwnershipChangedCore(text);
-        }
-    }
-
     [LoggerMessage(EventId = 542, Level = LogLevel.Warning, Message = "Publishing a readiness change failed: {Reason}")]
     private partial void LogPublishFailed(string reason);
 
-    [LoggerMessage(EventId = 544, Level = LogLevel.Warning, Message = "Service proxies did not sync within {Seconds} s; removing departed pods anyway")]
+    [LoggerMessage(EventId = 544, Level = LogLevel.Warning, Message = "Node agents did not sync within {Seconds} s; going on anyway")]
     private partial void LogSyncWaitTimedOut(double seconds);
 }

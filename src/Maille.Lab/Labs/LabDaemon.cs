@@ -36,7 +36,11 @@ internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILo
     {
         var started = Stopwatch.StartNew();
         state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
-        await using var controller = new LabController(state, mode, loggers, (node, ns) => [new ServiceProxy.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)), new Policy.NodePolicyEnforcer(ns, node, new Policy.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections })]);
+        await using var controller = new LabController(state, mode, loggers, (node, ns) => new NodeAgents.NodeAgentParts
+        {
+            Services = new NodeAgents.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)),
+            Policy = new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
+        });
         TimeSpan networkTime;
         try
         {

@@ -1,32 +1,18 @@
+using Maille.Lab.NodeAgents;
+
 namespace Maille.Lab.Policy;
 
-/// <summary>Walks a <see cref="PolicyCrossing"/> through that node's enforcer (<see cref="NodePolicyEnforcer.Trace"/>) and reads the walk with its plan.</summary>
+/// <summary>Walks a <see cref="PolicyCrossing"/> through the table of a node's policy snapshot (<see cref="NodePolicyEnforcer.Trace"/>) and reads the walk with that snapshot's plan.</summary>
 internal static class PolicyWalker
 {
-    /// <summary>The walk, or null before the enforcer's first sync.</summary>
-    public static PolicyWalk? Walk(NodePolicyEnforcer enforcer, PolicyCrossing crossing, string protocol, int port)
+    /// <summary>
+    /// The walk. The plan and the table come from one <see cref="PolicySnapshot"/>, published as one reference, so they
+    /// always belong together: no sync can slip between reading one and the other.
+    /// </summary>
+    public static PolicyWalk Walk(PolicySnapshot applied, PolicyCrossing crossing, string protocol, int port)
     {
-        PolicyWalk? walk = null;
-
-        // A sync between reading the plan and walking the table would pair one plan with another table; ask again then.
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var plan = enforcer.Plan;
-            var table = enforcer.Ruleset;
-            var trace = enforcer.Trace(crossing.Source, crossing.Destination, protocol, port);
-            if (plan is null || table is null || trace is null)
-            {
-                return null;
-            }
-
-            var baseChains = table.Chains.Where(c => c.Hook is not null).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-            walk = PolicyWalkReader.Read(plan, baseChains, trace, crossing.Source, crossing.Destination, protocol, port);
-            if (ReferenceEquals(plan, enforcer.Plan) && ReferenceEquals(table, enforcer.Ruleset))
-            {
-                break;
-            }
-        }
-
-        return walk;
+        var trace = NodePolicyEnforcer.Trace(applied, crossing.Source, crossing.Destination, protocol, port);
+        var baseChains = applied.Ruleset.Chains.Where(c => c.Hook is not null).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return PolicyWalkReader.Read(applied.Plan, baseChains, trace, crossing.Source, crossing.Destination, protocol, port);
     }
 }

@@ -40,6 +40,9 @@ internal sealed class ServiceLab : IAsyncDisposable
 
     public Dictionary<string, NodeServiceProxy> Proxies { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What each node's last <see cref="SyncAsync"/> did.</summary>
+    public Dictionary<string, NodeServiceProxySync> LastSyncs { get; } = new(StringComparer.Ordinal);
+
     /// <param name="config">The cluster's configuration (default: two nodes, as the golden tables have).</param>
     public static async Task<ServiceLab> StartAsync(string yaml, NodeServiceProxyOptions? options = null, ClusterConfig? config = null)
     {
@@ -77,8 +80,9 @@ internal sealed class ServiceLab : IAsyncDisposable
         Cluster = cluster;
         foreach (var proxy in Proxies.Values)
         {
-            var status = await proxy.SyncAsync(cluster).WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.True(status.LastError is null, $"{proxy.NodeName}: {status.LastError}");
+            var sync = await Task.Run(() => proxy.Sync(cluster)).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(sync.Error is null, $"{proxy.NodeName}: {sync.Error}");
+            LastSyncs[proxy.NodeName] = sync;
         }
     }
 

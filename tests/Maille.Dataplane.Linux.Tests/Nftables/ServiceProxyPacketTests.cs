@@ -122,9 +122,9 @@ public sealed class ServiceProxyPacketTests(ServiceLabFixture fixture) : IClassF
         try
         {
             await Lab.SyncAsync(without);
-            var status = Lab.Proxies["node-1"].Status;
-            Assert.False(status.LastSyncWasFull);
-            Assert.InRange(status.LastCommandCount, 1, 40);
+            var status = Lab.LastSyncs["node-1"];
+            Assert.False(status.Full);
+            Assert.InRange(status.CommandCount, 1, 40);
 
             var seen = new HashSet<string?>();
             for (var i = 0; i < 60; i++)
@@ -164,7 +164,7 @@ public sealed class ServiceProxyPacketTests(ServiceLabFixture fixture) : IClassF
         try
         {
             await Lab.SyncAsync(without);
-            Assert.True(Lab.Proxies["node-1"].Status.StaleUdpFlowFlushCount > 0, Lab.Proxies["node-1"].Status.ToString());
+            Assert.True(Lab.LastSyncs["node-1"].StaleUdpFlowCount > 0, Lab.LastSyncs["node-1"].ToString());
 
             // Once a flake, whenever the endpoint that went was node-1's only local one: its terminating entry in the
             // node's local list hid it from the stale-flow check (ServiceRulesetState.Used). No retry now.

@@ -27,6 +27,21 @@ public sealed class PolicyRulesetStateTests
     }
 
     [Fact]
+    public void AForcedFullSync_RewritesTheTable_AndItsCountersStartFromTheValuesReadBefore()
+    {
+        var table = Table(Policy("x", "from-b", FromB));
+        var state = Committed(table);
+        var counted = table.Counters[0];
+
+        var change = state.Prepare(table, full: true, new Dictionary<string, NftCounterValue> { [counted] = new(counted, 7, 700) });
+
+        Assert.True(change.Full);
+        Assert.StartsWith("add table ip maille-policy\ndelete table ip maille-policy\ntable ip maille-policy {", change.Script, StringComparison.Ordinal);
+        Assert.Contains($"\tcounter {counted} {{ packets 7 bytes 700 }}\n", change.Script, StringComparison.Ordinal);
+        Assert.All(table.Counters.Skip(1), other => Assert.Contains($"\tcounter {other} {{ }}\n", change.Script, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ARelabelledPeer_IsOnlyElementCommands()
     {
         var state = Committed(Table(Policy("x", "from-b", FromB)));

@@ -1,6 +1,7 @@
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Nftables;
 using Maille.Engine;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 using Maille.TestKit;
 
@@ -36,37 +37,37 @@ public sealed class NodePolicyEnforcerKernelTests
             var clusters = steps.Select(step => (step, Plan(File.ReadAllText(Path.Combine(Scenarios, step + ".yaml")) + "\n---\n" + File.ReadAllText(Path.Combine(Scenarios, "peers-or.yaml")))))
                 .Concat([("from-b", Plan(fromB)), ("z/b relabelled", zbRelabelled), ("z/b back", Plan(fromB))]);
 
-            partial.Sync(Plan(""));
-            Assert.True(partial.CurrentStatus.LastSyncWasFull);
+            Assert.True(partial.Sync(Plan(""), full: false).Full);
             foreach (var (step, cluster) in clusters)
             {
-                partial.Sync(cluster);
+                var sync = partial.Sync(cluster, full: false);
                 using var reference = new NodePolicyEnforcer(namespaces[1], "node-1", options);
-                reference.Sync(cluster);
+                Assert.True(reference.Sync(cluster, full: false).Succeeded, step);
 
-                Assert.False(partial.CurrentStatus.LastSyncWasFull, step);
+                Assert.True(sync.Succeeded, sync.Error);
+                Assert.False(sync.Full, step);
                 Assert.Equal(KernelTable(namespaces[1]), KernelTable(namespaces[0]));
             }
         });
     }
 
     [SkippableFact]
-    public void AFailedTransactionThrowsNftsMessage_AndTheNextSyncRewritesTheTable()
+    public void AFailedTransactionReportsNftsMessage_AndTheNextSyncRewritesTheTable()
     {
         Privileged.Require();
         WithNamespaces(1, namespaces =>
         {
             using var enforcer = new NodePolicyEnforcer(namespaces[0], "node-1");
-            enforcer.Sync(Plan(""));
+            enforcer.Sync(Plan(""), full: false);
             Nft(namespaces[0], "delete table ip maille-policy");
 
-            var failure = Assert.Throws<InvalidOperationException>(() => enforcer.Sync(Plan(File.ReadAllText(Path.Combine(Scenarios, "deny-all-ingress.yaml")))));
-            Assert.Contains("No such file or directory", failure.Message, StringComparison.Ordinal);
-            Assert.Equal(1, enforcer.CurrentStatus.FailedSyncs);
+            var failure = enforcer.Sync(Plan(File.ReadAllText(Path.Combine(Scenarios, "deny-all-ingress.yaml"))), full: false);
+            Assert.Contains("No such file or directory", failure.Error, StringComparison.Ordinal);
+            Assert.False(failure.Succeeded);
 
-            enforcer.Sync(Plan(File.ReadAllText(Path.Combine(Scenarios, "deny-all-ingress.yaml"))));
-            Assert.True(enforcer.CurrentStatus.LastSyncWasFull);
-            Assert.Null(enforcer.CurrentStatus.LastError);
+            var repaired = enforcer.Sync(Plan(File.ReadAllText(Path.Combine(Scenarios, "deny-all-ingress.yaml"))), full: false);
+            Assert.True(repaired.Full);
+            Assert.Null(repaired.Error);
             Assert.Contains("jump ingress-", Nft(namespaces[0], "list map ip maille-policy ingress-pods"), StringComparison.Ordinal);
         });
     }
@@ -81,10 +82,10 @@ public sealed class NodePolicyEnforcerKernelTests
             try
             {
                 var cluster = Plan(File.ReadAllText(Path.Combine(Scenarios, "peers-and.yaml")));
-                enforcer.Sync(cluster);
-                enforcer.Sync(Plan(File.ReadAllText(Path.Combine(Scenarios, "peers-and.yaml"))));
-                Assert.Equal(0, enforcer.CurrentStatus.LastCommandCount);
-                Assert.Equal(2, enforcer.CurrentStatus.Syncs);
+                var first = enforcer.Sync(cluster, full: false);
+                var second = enforcer.Sync(Plan(File.ReadAllText(Path.Combine(Scenarios, "peers-and.yaml"))), full: false);
+                Assert.Equal(0, second.CommandCount);
+                Assert.Equal([true, true], new[] { first.Succeeded, second.Succeeded });
                 Assert.Contains("table ip maille-policy", Nft(namespaces[0], "list tables"), StringComparison.Ordinal);
                 Assert.Equal("0", Sysctl(namespaces[0]));   // LiftIcmpRateLimit: every rejected connection gets its ICMP error
             }
@@ -100,16 +101,11 @@ public sealed class NodePolicyEnforcerKernelTests
     private static ClusterState Plan(string policies) => Cluster.Valid(Pods + "\n---\n" + policies);
 
     /// <summary>The table as the kernel lists it, counters' values cut and lines sorted (elements come in hash order).</summary>
-    private static string KernelTable(NetworkNamespace ns)
-    {
-        var text = Nft(ns, "list table ip maille-policy");
-        var parts = text.Split(['\n', ',', '{', '}'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return string.Join("\n", parts.Where(p => p.Length > 0 && !p.StartsWith("packets ", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-    }
+    private static string KernelTable(NetworkNamespace ns) => NftKernel.Table(ns.Name, "ip maille-policy");
 
     private static string Sysctl(NetworkNamespace ns) => ns.RunInside(() => Dataplane.Linux.Netns.Sysctl.Read("net/ipv4/icmp_ratelimit"));
 
-    private static string Nft(NetworkNamespace ns, string command) => HostNetworkSnapshot.Run(["netns", "exec", ns.Name, "nft", .. command.Split(' ')]);
+    private static string Nft(NetworkNamespace ns, string command) => NftKernel.Run(ns.Name, command);
 
     private static void WithNamespaces(int count, Action<IReadOnlyList<NetworkNamespace>> test)
     {

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Maille.Dataplane.Nftables;
 using Maille.Engine;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 using Maille.TestKit;
 
@@ -45,11 +46,14 @@ public sealed class NodePolicyEnforcerTests
         Assert.Equal("unreachable", await lab.TcpAsync("y/b", "x/b", 80));
         var counter = Assert.Single(lab.Enforcers["node-1"].ReadCounters(), c => c.Rule.CounterName == "ingress/x/allow-y/0");
         Assert.Equal(2, counter.Packets);   // two connections: each is counted once, by its first packet
-        Assert.Null(lab.Enforcers["node-1"].CurrentStatus.LastError);
-        var trace = lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 80)!;
+        var repaired = lab.Enforcers["node-1"].Sync(lab.Cluster, full: true);   // a drift repair writes the table whole...
+        Assert.True(repaired.Full && repaired.Succeeded, repaired.Error);
+        Assert.Equal(2, Assert.Single(lab.Enforcers["node-1"].ReadCounters(), c => c.Rule.CounterName == "ingress/x/allow-y/0").Packets);   // ...and counting goes on
+        Assert.Null(lab.LastSyncs["node-1"].Warning);
+        var trace = NodePolicyEnforcer.Trace(lab.Enforcers["node-1"].Applied!, lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 80);
         Assert.Equal(Dataplane.Nftables.NftTraceVerdict.NotTranslated, trace.Verdict);
         Assert.Contains(trace.Steps, s => s.Counter == "ingress/x/allow-y/0");
-        Assert.Equal(Dataplane.Nftables.NftTraceVerdict.Rejected, lab.Enforcers["node-1"].Trace(lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 81)!.Verdict);
+        Assert.Equal(Dataplane.Nftables.NftTraceVerdict.Rejected, NodePolicyEnforcer.Trace(lab.Enforcers["node-1"].Applied!, lab.AddressOf("y/b"), lab.AddressOf("x/a"), "tcp", 81).Verdict);
     }
 
     [SkippableTheory]
@@ -63,7 +67,7 @@ public sealed class NodePolicyEnforcerTests
         lab.Sync(before);
         Assert.Equal("unreachable", await lab.TcpAsync("y/c", "x/a", 80));
         Assert.Equal("connected", await lab.TcpAsync("z/b", "x/a", 80));
-        var chainsBefore = lab.Enforcers["node-1"].Ruleset!.Chains;
+        var chainsBefore = lab.Enforcers["node-1"].Applied!.Ruleset.Chains;
 
         var relabelled = Cluster.Replan(
             Pods.Replace("  name: c\n  namespace: y\n  labels:\n    pod: c", "  name: c\n  namespace: y\n  labels:\n    pod: b", StringComparison.Ordinal) + "\n---\n" + AllowPodB,
@@ -72,10 +76,10 @@ public sealed class NodePolicyEnforcerTests
         lab.Sync(relabelled.Cluster!);
 
         Assert.Equal("connected", await lab.TcpAsync("y/c", "x/a", 80));
-        var node1 = lab.Enforcers["node-1"].CurrentStatus;
-        Assert.False(node1.LastSyncWasFull);
-        Assert.InRange(node1.LastCommandCount, 1, 2);   // one peer set or folded map: delete the old ranges, add the new ones
-        Assert.Equal(chainsBefore, lab.Enforcers["node-1"].Ruleset!.Chains);   // no chain rewritten
+        var node1 = lab.LastSyncs["node-1"];
+        Assert.False(node1.Full);
+        Assert.InRange(node1.CommandCount, 1, 2);   // one peer set or folded map: delete the old ranges, add the new ones
+        Assert.Equal(chainsBefore, lab.Enforcers["node-1"].Applied!.Ruleset.Chains);   // no chain rewritten
     }
 
     [SkippableFact]
@@ -89,8 +93,8 @@ public sealed class NodePolicyEnforcerTests
         Assert.Equal("connected", await lab.TcpAsync("x/a", "y/b", 81));
         Assert.Equal("answered", await lab.UdpAsync("x/a", "y/c", 80));
         Assert.Equal("unreachable", await lab.TcpAsync("x/a", "z/b", 80));
-        Assert.Equal(1, lab.Enforcers["node-1"].CurrentStatus.EgressIsolatedPods);
-        Assert.Equal(0, lab.Enforcers["node-2"].CurrentStatus.EgressIsolatedPods);
+        Assert.Equal(1, lab.Details("node-1").EgressIsolatedPods);
+        Assert.Equal(0, lab.Details("node-2").EgressIsolatedPods);
     }
 
     [SkippableFact]
@@ -111,7 +115,7 @@ public sealed class NodePolicyEnforcerTests
 
             Assert.Equal("unreachable", await lab.TcpAsync("y/b", "x/a", 80));
             Assert.Equal(!flush, await EchoesAsync(connection));
-            Assert.Equal(flush ? 1 : 0, lab.Enforcers["node-1"].CurrentStatus.FlushedConnections);
+            Assert.Equal(flush ? 1 : 0, lab.Details("node-1").FlushedConnections);
         }
     }
 

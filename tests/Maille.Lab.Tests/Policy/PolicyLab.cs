@@ -4,6 +4,7 @@ using System.Text;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Engine;
 using Maille.Lab.Labs;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 using Maille.Model;
 
@@ -56,15 +57,23 @@ internal sealed class PolicyLab : IDisposable
         }
     }
 
-    /// <summary>Every node's enforcer syncs to <paramref name="cluster"/>.</summary>
+    /// <summary>What each node's last <see cref="Sync"/> did.</summary>
+    public Dictionary<string, NodePartSync> LastSyncs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every node's enforcer syncs to <paramref name="cluster"/>; a refused sync fails the test with nft's message.</summary>
     public void Sync(ClusterState cluster)
     {
         Cluster = cluster;
-        foreach (var enforcer in Enforcers.Values)
+        foreach (var (node, enforcer) in Enforcers)
         {
-            enforcer.Sync(cluster);
+            var sync = enforcer.Sync(cluster, full: false);
+            Assert.True(sync.Succeeded, $"{node}: {sync.Error}");
+            LastSyncs[node] = sync;
         }
     }
+
+    /// <summary>What a node's table holds after the last sync.</summary>
+    public PolicyEnforcerDetails Details(string node) => Enforcers[node].Applied!.Details;
 
     /// <summary>A TCP connect from one pod to another's address: connected, refused, unreachable (rejected by policy) or timeout.</summary>
     public Task<string> TcpAsync(string from, string to, int port, TimeSpan? timeout = null) => TcpAsync(from, AddressOf(to), port, timeout);

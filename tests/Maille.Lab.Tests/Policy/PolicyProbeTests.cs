@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
+using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 using Maille.Model;
 using Maille.TestKit;
@@ -65,7 +66,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{allowed} allowed and {denied} denied connections probed; {mismatches.Count} disagreements; {retries}; "
-            + string.Join(", ", lab.Enforcers.Select(e => $"{e.Key}: {e.Value.CurrentStatus.FlushedConnections} flushed, last sync {e.Value.CurrentStatus.LastSyncMilliseconds:F0} ms")));
+            + string.Join(", ", lab.Enforcers.Select(e => $"{e.Key}: {lab.Details(e.Key).FlushedConnections} flushed, last apply {lab.LastSyncs[e.Key].ApplyDuration.TotalMilliseconds:F0} ms")));
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)) + "\n" + retries);
         Assert.True(allowed > 500 && denied > 500, $"{allowed} allowed, {denied} denied: the sets should exercise both");
     }
@@ -133,7 +134,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
         output.WriteLine($"rewrites for {rewriting.TotalMilliseconds:F0} ms, {probes} probes, {violations.Count} violations");
         Assert.Empty(violations);
         Assert.True(probes >= 200, $"only {probes} probes ran while the rules were rewritten");
-        Assert.All(lab.Enforcers.Values, e => Assert.False(e.CurrentStatus.LastSyncWasFull));
+        Assert.All(lab.LastSyncs.Values, s => Assert.False(s.Full));
     }
 
     private static bool IsSuccess(string outcome) => outcome is "connected" or "answered";

@@ -25,7 +25,7 @@ public sealed class PolicyWithServicesTests
         {
             foreach (var proxy in proxies)
             {
-                await proxy.SyncAsync(cluster);
+                Assert.Null((await Task.Run(() => proxy.Sync(cluster))).Error);
             }
 
             lab.Sync(cluster);

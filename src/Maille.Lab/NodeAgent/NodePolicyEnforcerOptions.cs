@@ -1,6 +1,6 @@
 using Maille.Dataplane.Nftables;
 
-namespace Maille.Lab.Policy;
+namespace Maille.Lab.NodeAgents;
 
 /// <summary>Settings of a <see cref="NodePolicyEnforcer"/> (docs/networkpolicy-dataplane.md).</summary>
 internal sealed record NodePolicyEnforcerOptions

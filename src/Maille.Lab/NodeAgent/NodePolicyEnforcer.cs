@@ -4,9 +4,9 @@ using Maille.Dataplane.Linux.Nftables;
 using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
-using Maille.Lab.Labs;
+using Maille.Lab.Policy;
 
-namespace Maille.Lab.Policy;
+namespace Maille.Lab.NodeAgents;
 
 /// <summary>
 /// One node's NetworkPolicy enforcement: keeps <c>table ip maille-policy</c> in the node's network namespace equal
@@ -15,141 +15,89 @@ namespace Maille.Lab.Policy;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><see cref="Sync"/> returns once the kernel holds the new rules (or throws <see cref="InvalidOperationException"/>
-/// with nft's message), applied by libnftables on a thread that lives in the node's namespace. A whole table is one
+/// <item><see cref="Sync"/> returns once the kernel holds the new rules (or with nft's message when it refused them),
+/// applied by libnftables on a thread that lives in the node's namespace. What was applied is published as one
+/// <see cref="PolicySnapshot"/>. A whole table is one
 /// transaction; a difference is up to two (<see cref="NftRulesetSteps"/>: create; point at and remove), so that no
 /// packet crossing a commit meets a chain or map that its generation sees half-made.</item>
-/// <item>The first sync, and the first after a failed one, rewrite the whole table; the others write the difference
-/// (<see cref="NftRulesetDiff"/>): element commands for relabelled or new pods, whole chains for changed policies.
-/// Named counters of unchanged policy rules keep counting across syncs.</item>
+/// <item>The first sync, a <c>full</c> one (drift repair) and the first after a failed one rewrite the whole table;
+/// the others write the difference (<see cref="NftRulesetDiff"/>): element commands for relabelled or new pods, whole
+/// chains for changed policies. Named counters of unchanged policy rules keep counting across syncs, and across a
+/// whole rewrite too: their values are read just before and written with the new table (packets counted between the
+/// read and the commit, microseconds, are lost).</item>
 /// <item>Connections already established are left alone unless <see cref="NodePolicyEnforcerOptions.FlushDeniedConnections"/>
 /// is set: then, after each change, every tracked connection of this node's pods that the new rules deny is
 /// deleted from conntrack, so its next packet is judged again (and refused).</item>
 /// <item><see cref="Dispose"/> deletes the table.</item>
 /// </list>
 /// </remarks>
-internal sealed class NodePolicyEnforcer : INodeDataplane
+internal sealed class NodePolicyEnforcer : INodeAgentPart
 {
     private readonly string nodeName;
     private readonly NodePolicyEnforcerOptions options;
-    private readonly NamespaceWorker worker;
-    private readonly NftContext context;
+    private readonly NamespaceNftContext nft;
     private readonly PolicyRulesetState state = new();
     private readonly PolicyFoldCache folds = new();
     private readonly Lock gate = new();
-    private NodePolicyEnforcerStatus status = new();
-    private NodePolicyPlan? plan;
-    private bool disposed;
+    private PolicySnapshot? applied;
+    private long flushedConnections;
 
     public NodePolicyEnforcer(NetworkNamespace node, string nodeName, NodePolicyEnforcerOptions? options = null)
     {
         this.nodeName = nodeName;
         this.options = options ?? new NodePolicyEnforcerOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(this.options.FoldChainsAbove, nameof(options));
-        worker = new NamespaceWorker(node, $"maille-policy-{nodeName}");
-        try
+        nft = new NamespaceNftContext(node, $"maille-policy-{nodeName}", $"{PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}", () =>
         {
-            context = worker.Invoke(() =>
+            if (this.options.LiftIcmpRateLimit)
             {
-                if (this.options.LiftIcmpRateLimit)
-                {
-                    Sysctl.Write("net/ipv4/icmp_ratelimit", "0");
-                }
-
-                return NftContext.Create();
-            });
-        }
-        catch
-        {
-            worker.Dispose();
-            throw;
-        }
+                Sysctl.Write("net/ipv4/icmp_ratelimit", "0");
+            }
+        });
     }
 
     public string Name => "networkpolicy";
 
-    public object Status => CurrentStatus;
+    /// <summary>What the kernel last accepted (null before the first sync): read once, it pairs a plan with its table.</summary>
+    public PolicySnapshot? Applied => Volatile.Read(ref applied);
 
-    public NodePolicyEnforcerStatus CurrentStatus
-    {
-        get
-        {
-            lock (gate)
-            {
-                return status;
-            }
-        }
-    }
-
-    /// <summary>The plan of the last accepted sync (null before the first).</summary>
-    public NodePolicyPlan? Plan
-    {
-        get
-        {
-            lock (gate)
-            {
-                return plan;
-            }
-        }
-    }
-
-    /// <summary>The table as the kernel last accepted it, for tracing (null before the first sync).</summary>
-    public NftRuleset? Ruleset
-    {
-        get
-        {
-            lock (gate)
-            {
-                return state.Applied;
-            }
-        }
-    }
+    public NodePartDetails Details => Applied?.Details ?? new PolicyEnforcerDetails();
 
     /// <summary>
     /// A connection's first packet from <paramref name="source"/> to <paramref name="destination"/> (after any Service
     /// DNAT) walked through the forward hook of the table last applied: the verdict and the chain and rule that decided
-    /// (for <c>maille trace</c> on a running lab). Null before the first sync.
+    /// (for <c>maille trace</c> on a running lab), in the table of <paramref name="applied"/>.
     /// </summary>
-    public NftTraceResult? Trace(System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port)
-    {
-        var table = Ruleset;
-        return table is null ? null : new NftPacketTracer(table).TraceFilter("forward", new NftTracePacket(source, destination, protocol, port, NftIngress.Pod));
-    }
+    public static NftTraceResult Trace(PolicySnapshot applied, System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port) =>
+        new NftPacketTracer(applied.Ruleset).TraceFilter("forward", new NftTracePacket(source, destination, protocol, port, NftIngress.Pod));
 
-    public void Sync(ClusterState cluster)
+    public NodePartSync Sync(ClusterState cluster, bool full)
     {
-        var started = Stopwatch.GetTimestamp();
         var desiredPlan = NodePolicyPlanner.Plan(cluster, nodeName);
         var desired = PolicyRulesetBuilder.Build(desiredPlan, options.DeniedAction, options.FoldChainsAbove, folds);
         lock (gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            var change = state.Prepare(desired);
-            var applied = TimeSpan.Zero;
-            if (change.CommandCount > 0)
-            {
-                var applying = Stopwatch.GetTimestamp();
-                if (worker.Invoke(() => context.RunInOrder(change.Steps)) is var (step, result))
-                {
-                    // Earlier steps left a working table, but not the one recorded: the next sync rewrites it whole.
-                    state.Reset();
-                    var error = $"nft transaction failed ({(change.Full ? "full" : $"partial, step {step} of {change.Steps.Count}")} sync, {change.CommandCount} commands): {result.Error.Trim()}";
-                    status = status with { FailedSyncs = status.FailedSyncs + 1, LastError = error };
-                    throw new InvalidOperationException(error);
-                }
+            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
 
-                applied = Stopwatch.GetElapsedTime(applying);
+            // A whole table written again keeps its counters: read them first (none before the table exists).
+            var counters = full || state.IsEmpty ? nft.Invoke(ReadCounterValues) : null;
+            var change = state.Prepare(desired, full, counters);
+            var applying = Stopwatch.GetTimestamp();
+            if (change.CommandCount > 0 && nft.Invoke(context => context.RunInOrder(change.Steps)) is var (step, result))
+            {
+                // Earlier steps left a working table, but not the one recorded: the next sync rewrites it whole.
+                state.Reset();
+                return NodePartSync.Failed($"nft transaction failed ({(change.Full ? "full" : $"partial, step {step} of {change.Steps.Count}")} sync, {change.CommandCount} commands): {result.Error.Trim()}", change.Full);
             }
 
+            var applyDuration = Stopwatch.GetElapsedTime(applying);
             state.Commit(change);
-            plan = desiredPlan;
-            var flushed = 0;
             string? flushError = null;
             if (options.FlushDeniedConnections && change.CommandCount > 0)
             {
                 try
                 {
-                    flushed = worker.Invoke(() => FlushDenied(desiredPlan));
+                    flushedConnections += nft.Invoke(_ => FlushDenied(desiredPlan));
                 }
                 catch (InvalidOperationException exception)
                 {
@@ -157,13 +105,8 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
                 }
             }
 
-            status = status with
+            Volatile.Write(ref applied, new PolicySnapshot(desiredPlan, desired, new PolicyEnforcerDetails
             {
-                Syncs = status.Syncs + 1,
-                LastSyncMilliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                LastApplyMilliseconds = applied.TotalMilliseconds,
-                LastSyncWasFull = change.Full,
-                LastCommandCount = change.CommandCount,
                 IngressIsolatedPods = desiredPlan.Pods.Count(p => p.IngressChain is not null),
                 EgressIsolatedPods = desiredPlan.Pods.Count(p => p.EgressChain is not null),
                 Chains = desiredPlan.Chains.Count,
@@ -171,9 +114,9 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
                 Sets = desired.Sets.Count,
                 Elements = desired.ElementCount,
                 Counters = desired.Counters.Count,
-                FlushedConnections = status.FlushedConnections + flushed,
-                LastError = flushError,
-            };
+                FlushedConnections = flushedConnections,
+            }));
+            return new NodePartSync { Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = applyDuration, Warning = flushError };
         }
     }
 
@@ -182,13 +125,13 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
     {
         lock (gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (plan is null)
+            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
+            if (Applied?.Plan is not { } plan)
             {
                 return [];
             }
 
-            var result = worker.Invoke(() => context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
+            var result = nft.Invoke(context => context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException($"cannot read the policy counters: {result.Error.Trim()}");
@@ -200,31 +143,20 @@ internal sealed class NodePolicyEnforcer : INodeDataplane
         }
     }
 
+    /// <summary>Deletes the table, after the sync under way if any.</summary>
     public void Dispose()
     {
         lock (gate)
         {
-            if (disposed)
-            {
-                return;
-            }
+            nft.Dispose();
+        }
+    }
 
-            disposed = true;
-        }
-
-        try
-        {
-            worker.Invoke(() => context.Run($"delete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
-        }
-        finally
-        {
-            worker.Invoke(() =>
-            {
-                context.Dispose();
-                return true;
-            });
-            worker.Dispose();
-        }
+    /// <summary>The kernel's named counters of the table, by name; empty when there is no table (yet). Runs inside the node's namespace.</summary>
+    private static Dictionary<string, NftCounterValue> ReadCounterValues(NftContext context)
+    {
+        var result = context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}");
+        return result.Succeeded ? NftCounterValue.Parse(result.Output).ToDictionary(c => c.Name, StringComparer.Ordinal) : [];
     }
 
     /// <summary>

@@ -3,17 +3,17 @@ using System.Net.Sockets;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine.LoadBalancing;
-using Maille.Lab.LoadBalancing;
 using Maille.Lab.Labs;
+using Maille.Lab.NodeAgents;
 using Maille.Model;
 using Maille.TestKit;
 using Xunit.Abstractions;
 
-namespace Maille.Lab.Tests.LoadBalancing;
+namespace Maille.Lab.Tests.NodeAgents;
 
 // IP plan: two nodes, node-1 198.18.0.11 and node-2 198.18.0.12, the external client 198.18.0.2; pods web-1 on node-1
 // and web-2 on node-2 (198.19.1.x, 198.19.2.x); the LoadBalancer Service web asks for 198.18.0.210.
-public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
+public sealed class L2AnnouncerPartTests(ITestOutputHelper output)
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.210");
 
@@ -41,34 +41,38 @@ public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
         {
             using var network = LabNetworkBuilder.Build(lab, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
             var external = network.Plan.ExternalNamespace;
-            var speaker = new LoadBalancerSpeaker(network);
-            var events = new List<LoadBalancerOwnershipChange>();
-            speaker.OwnershipChanged += events.Add;
+            var down = new HashSet<string>(StringComparer.Ordinal);
+            using var announcers = Announcers(network, () => down);
 
-            var first = Assert.Single(speaker.Sync(cluster));
-            Assert.Equal((null, owner, "newly elected"), (first.From, first.To, first.Reason));
-            Assert.Equal(["default/web"], first.Services);
+            var first = announcers.Sync(cluster);
+            Assert.Equal([Vip], announcers[owner].Applied!.Addresses);
+            Assert.Empty(announcers[other].Applied!.Addresses);
+            Assert.Equal(["default/web"], Assert.Single(announcers[owner].Applied!.Election).Services);
             Assert.Equal(IPAddress.Parse("198.18.0.2"), await ConnectAsync(network.External, network.Node(owner)));
             Assert.Equal(LinkLayer.MacOf(network.Node(owner).Name, LabNames.NodeInterface), LinkLayer.Neighbour(external, Vip));
 
-            var down = new HashSet<string>(StringComparer.Ordinal) { owner };
-            var moved = Assert.Single(speaker.Sync(cluster, down));
-            Assert.Equal((owner, other, $"node {owner} is down"), (moved.From, moved.To, moved.Reason));
+            down.Add(owner);
+            var moved = announcers.Sync(cluster);
+            Assert.Equal((1, 1), (moved[owner].CommandCount, moved[other].CommandCount));   // withdrawn here, announced there
+            Assert.Equal([Vip], announcers[other].Applied!.Addresses);
             var otherMac = LinkLayer.MacOf(network.Node(other).Name, LabNames.NodeInterface);
             var entry = await LinkLayer.WaitForNeighbourAsync(external, Vip, otherMac, TimeSpan.FromSeconds(2), output);
             Assert.Equal(otherMac, entry.Last);
             Assert.Equal(IPAddress.Parse("198.18.0.2"), await ConnectAsync(network.External, network.Node(other)));
             Assert.DoesNotContain(Vip.ToString(), HostNetworkSnapshot.Run("-n", network.Node(owner).Name, "addr", "show"), StringComparison.Ordinal);
 
-            Assert.Empty(speaker.Sync(cluster, down));
-            Assert.Equal(new Dictionary<IPAddress, string> { [Vip] = other }, speaker.Owners);
+            Assert.All(announcers.Sync(cluster).Values, s => Assert.Equal(0, s.CommandCount));
+            Assert.Equal([Vip], announcers[other].Applied!.Addresses);
+            Assert.Empty(announcers[owner].Applied!.Addresses);
 
-            var back = Assert.Single(speaker.Sync(cluster));
-            Assert.Equal((other, owner), (back.From, back.To));
-            Assert.Equal([first, moved, back], events);
+            down.Clear();
+            var back = announcers.Sync(cluster);
+            Assert.Equal((1, 1), (back[owner].CommandCount, back[other].CommandCount));
+            Assert.Equal([Vip], announcers[owner].Applied!.Addresses);
+            Assert.All([first, moved, back], sync => Assert.All(sync.Values, s => Assert.Null(s.Error)));
 
-            speaker.WithdrawAll();
-            Assert.Empty(speaker.Owners);
+            announcers.WithdrawAll();
+            Assert.All(announcers.Parts.Values, p => Assert.Empty(p.Applied!.Addresses));
             Assert.All(network.Plan.Nodes, n => Assert.DoesNotContain(Vip.ToString(), HostNetworkSnapshot.Run("-n", n.Namespace, "addr", "show"), StringComparison.Ordinal));
         }
         finally
@@ -94,18 +98,18 @@ public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
             using var network = LabNetworkBuilder.Build(lab, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
             var servers = network.Plan.Nodes.Select(n => ServeNodeNameAsync(network.Node(n.Name), n.Name, stop.Token)).ToList();
             Assert.All(servers, s => Assert.False(s.IsFaulted));
-            var speaker = new LoadBalancerSpeaker(network);
             await using var monitor = new Dataplane.Linux.L2.NodeHealthMonitor(network.Underlay, network.Plan.Nodes.ToDictionary(n => n.Name, n => n.Address));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var moves = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var announcers = Announcers(network, () => monitor.DownNodes);
             monitor.Changed += change =>
             {
-                var synced = speaker.Sync(cluster, monitor.DownNodes);
-                moves.Enqueue($"{change.Node} {(change.Up ? "up" : "down")} reported at {clock.Elapsed.TotalMilliseconds:F0} ms, address moved: {string.Join("; ", synced)}");
+                var synced = announcers.Sync(cluster);
+                moves.Enqueue($"{change.Node} {(change.Up ? "up" : "down")} reported at {clock.Elapsed.TotalMilliseconds:F0} ms, addresses now: {string.Join("; ", announcers.Parts.Select(p => $"{p.Key} [{string.Join(", ", p.Value.Applied!.Addresses)}]"))}");
             };
-            speaker.Sync(cluster, monitor.DownNodes);
+            announcers.Sync(cluster);
             monitor.Start();
-            var owner = speaker.Owners[Vip];
+            var owner = announcers.Parts.Single(p => p.Value.Applied!.Addresses.Contains(Vip)).Key;
 
             // A probe starts every 50 ms whatever the earlier ones are doing; each gives up after 900 ms. Replies are
             // timed when they arrive: a probe sent into the outage may wait in the client's ARP queue and be answered
@@ -144,6 +148,37 @@ public sealed class LoadBalancerSpeakerTests(ITestOutputHelper output)
             await stop.CancelAsync();
             LabNetworkBuilder.Teardown(lab);
         }
+    }
+
+    private static NodeAnnouncers Announcers(LabNetwork network, Func<IReadOnlySet<string>> down)
+    {
+        var ownership = new L2Ownership();
+        return new(network.Plan.Nodes.ToDictionary(n => n.Name, n => new L2AnnouncerPart(n.Name, network.Node(n.Name), down, ownership), StringComparer.Ordinal));
+    }
+
+    /// <summary>Every node's announcer, synced at the same moment as their node agents would.</summary>
+    private sealed class NodeAnnouncers(Dictionary<string, L2AnnouncerPart> parts) : IDisposable
+    {
+        public IReadOnlyDictionary<string, L2AnnouncerPart> Parts => parts;
+
+        public L2AnnouncerPart this[string node] => parts[node];
+
+        public Dictionary<string, NodePartSync> Sync(Engine.ClusterState cluster)
+        {
+            var syncs = parts.ToDictionary(p => p.Key, p => Task.Run(() => p.Value.Sync(cluster, full: false)), StringComparer.Ordinal);
+            Task.WaitAll(syncs.Values);
+            return syncs.ToDictionary(s => s.Key, s => s.Value.Result, StringComparer.Ordinal);
+        }
+
+        public void WithdrawAll()
+        {
+            foreach (var part in parts.Values)
+            {
+                part.WithdrawAll();
+            }
+        }
+
+        public void Dispose() => WithdrawAll();
     }
 
     /// <summary>A node-wide listener (any address, so whichever node holds the LoadBalancer address answers) that writes the node's name.</summary>

@@ -1,0 +1,8 @@
+namespace Maille.Lab.NodeAgents;
+
+/// <summary>What a node's L2 announcer holds.</summary>
+internal sealed record LoadBalancerDetails : NodePartDetails
+{
+    /// <summary>LoadBalancer addresses the node answers ARP for.</summary>
+    public int Addresses { get; init; }
+}

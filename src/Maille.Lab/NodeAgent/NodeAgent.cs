@@ -1,0 +1,132 @@
+using Maille.Engine;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.NodeAgents;
+
+/// <summary>
+/// The per-node agent of a lab, in the role kube-proxy, the CNI's policy agent and MetalLB's speaker play on a real
+/// node: it hands each new plan to its parts (<see cref="Services"/>, <see cref="Policy"/>, <see cref="LoadBalancer"/>),
+/// each run by its own <see cref="NodePartRunner"/>. A stopped agent (its node failed, <c>maille node stop</c>) syncs
+/// nothing until it is started again, when every part syncs the latest plan at once and in full, as a restarted
+/// kube-proxy does.
+/// </summary>
+/// <remarks>
+/// The parts are typed properties rather than a list to search, so that a reader of the Service proxy's rules or of
+/// the policy table never downcasts. Everything the agent does goes through <see cref="Sync"/>, <see cref="Stop"/> and
+/// <see cref="Start"/>: the shape a <c>maille agent</c> process would have.
+/// </remarks>
+internal sealed class NodeAgent : IDisposable
+{
+    private readonly Lock gate = new();
+    private readonly NodeAgentParts parts;
+    private readonly List<NodePartRunner> runners = [];
+    private long syncs;
+
+    public NodeAgent(string node, NodeAgentParts parts, NodeAgentOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        options ??= new NodeAgentOptions();
+        Node = node;
+        this.parts = parts;
+        Add(parts.Services, options.Services);
+        Add(parts.Policy, options.Policy);
+        Add(parts.LoadBalancer, options.LoadBalancer);
+
+        void Add(INodeAgentPart? part, NodePartRunnerOptions partOptions)
+        {
+            if (part is not null)
+            {
+                runners.Add(new NodePartRunner(node, part, partOptions, time, logger));
+            }
+        }
+    }
+
+    public string Node { get; }
+
+    public bool Running { get; private set; } = true;
+
+    public ServiceProxyPart? Services => parts.Services;
+
+    public NodePolicyEnforcer? Policy => parts.Policy;
+
+    public L2AnnouncerPart? LoadBalancer => parts.LoadBalancer;
+
+    /// <summary>One runner per part, in the order services, networkpolicy, loadbalancer.</summary>
+    public IReadOnlyList<NodePartRunner> Runners => runners;
+
+    public NodeAgentStatus Status
+    {
+        get
+        {
+            var statuses = runners.Select(r => (r.Name, r.Status)).ToList();
+            lock (gate)
+            {
+                return new NodeAgentStatus
+                {
+                    Syncs = syncs,
+                    LastSyncMilliseconds = statuses.Select(p => p.Status.LastSyncMilliseconds).DefaultIfEmpty(0).Max(),
+                    LastError = string.Join("; ", statuses.Where(p => p.Status.LastError is not null).Select(p => $"{p.Name}: {p.Status.LastError}")),
+                };
+            }
+        }
+    }
+
+    /// <summary>Hands <paramref name="cluster"/> to every part and returns at once; each part's request generation is returned in runner order.</summary>
+    public IReadOnlyList<long> Sync(ClusterState cluster)
+    {
+        lock (gate)
+        {
+            syncs += Running ? 1 : 0;
+            return [.. runners.Select(r => r.Request(cluster))];
+        }
+    }
+
+    /// <summary>
+    /// Completes when the parts <paramref name="which"/> selects have finished a sync of the requests
+    /// <paramref name="generations"/> (from <see cref="Sync"/>); at once for a stopped agent, whose parts wait for its start.
+    /// </summary>
+    public Task WhenSyncedAsync(IReadOnlyList<long> generations, Func<NodePartRunner, bool> which, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Running
+                ? Task.WhenAll(runners.Select((r, i) => (Runner: r, Generation: generations[i])).Where(p => which(p.Runner)).Select(p => p.Runner.WaitAsync(p.Generation, cancellationToken)))
+                : Task.CompletedTask;
+        }
+    }
+
+    public void Stop()
+    {
+        lock (gate)
+        {
+            Running = false;
+            foreach (var runner in runners)
+            {
+                runner.Pause();
+            }
+
+            // The lab's stand-in for a power cut: a node that stops answers for no LoadBalancer address any more.
+            parts.LoadBalancer?.WithdrawAll();
+        }
+    }
+
+    public void Start()
+    {
+        lock (gate)
+        {
+            Running = true;
+            syncs++;
+            foreach (var runner in runners)
+            {
+                runner.Resume();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var runner in runners)
+        {
+            runner.Dispose();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace Maille.Lab.NodeAgents;
+
+/// <summary>The parts one node agent runs; a lab without a data plane (tests of the controller) has none.</summary>
+internal sealed record NodeAgentParts
+{
+    public ServiceProxyPart? Services { get; init; }
+
+    public NodePolicyEnforcer? Policy { get; init; }
+
+    public L2AnnouncerPart? LoadBalancer { get; init; }
+
+    public static NodeAgentParts None { get; } = new();
+}
