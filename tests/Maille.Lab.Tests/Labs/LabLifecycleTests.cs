@@ -248,7 +248,8 @@ public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var lab = LiveLab.Create(output);
         var manifest = Path.Combine(lab.Folder, "lab.yaml");
         File.WriteAllText(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: never}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1}\n");
-        var up = lab.Run("up", "-f", manifest, "--wait", "4");
+        // Long enough for the daemon to be Ready on a loaded machine, so that what fails is the probe.
+        var up = lab.Run("up", "-f", manifest, "--wait", "10");
         Assert.Equal(1, up.ExitCode);
         Assert.Contains("readiness probes still fail for default/never", up.Stderr, StringComparison.Ordinal);
         Assert.Empty(NetworkNamespace.List(LabNames.Prefix(lab.Name)));
