@@ -7,7 +7,6 @@ using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
 using Maille.Kube;
 using Maille.Lab.NodeAgents;
-using Maille.Lab.Workloads;
 using Maille.Model;
 using Microsoft.Extensions.Logging;
 

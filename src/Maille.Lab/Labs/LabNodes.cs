@@ -3,7 +3,6 @@ using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.Allocation;
 using Maille.Lab.NodeAgents;
-using Maille.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Labs;
