@@ -1,4 +1,3 @@
-using System.Net;
 using BenchmarkDotNet.Attributes;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;

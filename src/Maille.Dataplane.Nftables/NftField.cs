@@ -1,6 +1,6 @@
 namespace Maille.Dataplane.Nftables;
 
-/// <summary>The packet fields the service rules read, each with its nftables spelling (<see cref="NftFields.Text"/>).</summary>
+/// <summary>The packet fields the service rules read, each with its nftables spelling (<see cref="NftFields.Text(NftField)"/>).</summary>
 internal enum NftField
 {
     /// <summary><c>ip saddr</c>.</summary>

@@ -4,7 +4,7 @@ namespace Maille.Dataplane.Nftables;
 
 /// <summary>
 /// Writes nftables commands for one table (<c>nft -f</c> syntax). The whole table is one transaction
-/// (<see cref="WriteTable"/>: add, delete and declare it again, so nothing old survives); changes are single commands.
+/// (<see cref="WriteTable(NftRuleset)"/>: add, delete and declare it again, so nothing old survives); changes are single commands.
 /// Large element lists are split into commands of <see cref="ElementsPerCommand"/>, so an error names a short line.
 /// </summary>
 internal sealed class NftScript(string family, string table)

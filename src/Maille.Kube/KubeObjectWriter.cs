@@ -170,30 +170,42 @@ internal static class KubeObjectWriter
         {
             WorkloadKind.Deployment => new V1Deployment
             {
-                ApiVersion = "apps/v1", Kind = "Deployment", Metadata = meta,
+                ApiVersion = "apps/v1",
+                Kind = "Deployment",
+                Metadata = meta,
                 Spec = new V1DeploymentSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
                 Status = new V1DeploymentStatus { Replicas = counts.Current, UpdatedReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
             },
             WorkloadKind.ReplicaSet => new V1ReplicaSet
             {
-                ApiVersion = "apps/v1", Kind = "ReplicaSet", Metadata = meta,
+                ApiVersion = "apps/v1",
+                Kind = "ReplicaSet",
+                Metadata = meta,
                 Spec = new V1ReplicaSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
                 Status = new V1ReplicaSetStatus { Replicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
             },
             WorkloadKind.StatefulSet => new V1StatefulSet
             {
-                ApiVersion = "apps/v1", Kind = "StatefulSet", Metadata = meta,
+                ApiVersion = "apps/v1",
+                Kind = "StatefulSet",
+                Metadata = meta,
                 Spec = new V1StatefulSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template, ServiceName = workload.ServiceName },
                 Status = new V1StatefulSetStatus { Replicas = counts.Current, CurrentReplicas = counts.Current, UpdatedReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
             },
             _ => new V1DaemonSet
             {
-                ApiVersion = "apps/v1", Kind = "DaemonSet", Metadata = meta,
+                ApiVersion = "apps/v1",
+                Kind = "DaemonSet",
+                Metadata = meta,
                 Spec = new V1DaemonSetSpec { Selector = selector, Template = template },
                 Status = new V1DaemonSetStatus
                 {
-                    DesiredNumberScheduled = counts.Desired, CurrentNumberScheduled = counts.Current, UpdatedNumberScheduled = counts.Current,
-                    NumberReady = counts.Ready, NumberAvailable = counts.Ready, NumberMisscheduled = 0,
+                    DesiredNumberScheduled = counts.Desired,
+                    CurrentNumberScheduled = counts.Current,
+                    UpdatedNumberScheduled = counts.Current,
+                    NumberReady = counts.Ready,
+                    NumberAvailable = counts.Ready,
+                    NumberMisscheduled = 0,
                 },
             },
         };

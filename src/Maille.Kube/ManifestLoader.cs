@@ -1,5 +1,4 @@
 using System.Globalization;
-using k8s;
 using k8s.Models;
 using Maille.Kube.Validation;
 using Maille.Model;

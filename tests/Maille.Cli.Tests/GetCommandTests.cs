@@ -143,8 +143,8 @@ public sealed class GetCommandTests
     [Fact]
     public void Invalid_input_exits_with_one_and_names_file_line_object_and_field()
     {
-        const string yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 40000\n";
-        var (code, stdout, stderr) = CliRunner.RunWithStdin(yaml, "get", "svc", "-f", "-");
+        const string Yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 40000\n";
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, "get", "svc", "-f", "-");
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
         Assert.Contains("error: -:8: Service default/web: spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range 30000-32767", stderr, StringComparison.Ordinal);
@@ -155,8 +155,8 @@ public sealed class GetCommandTests
     [InlineData("analyze")]
     public void A_value_of_the_wrong_type_names_file_line_object_and_field_like_any_other_error(string command)
     {
-        const string yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  ports:\n  - port: eighty\n";
-        var (code, stdout, stderr) = CliRunner.RunWithStdin(yaml, [.. command.Split(' '), "-f", "-"]);
+        const string Yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  ports:\n  - port: eighty\n";
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, [.. command.Split(' '), "-f", "-"]);
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
         Assert.Contains("error: -:6: Service default/web: spec.ports[0].port: Invalid value: \"eighty\": must be an integer\n", stderr, StringComparison.Ordinal);
@@ -165,8 +165,8 @@ public sealed class GetCommandTests
     [Fact]
     public void Unknown_kinds_are_reported_as_skipped_not_fatal()
     {
-        const string yaml = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n";
-        var (code, stdout, stderr) = CliRunner.RunWithStdin(yaml, "get", "ns", "-f", "-");
+        const string Yaml = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n";
+        var (code, stdout, stderr) = CliRunner.RunWithStdin(Yaml, "get", "ns", "-f", "-");
         Assert.Equal(0, code);
         Assert.Contains("skipped: -:1: Certificate c (cert-manager.io/v1): not a kind Maille models", stderr, StringComparison.Ordinal);
         Assert.Contains("\nx ", stdout, StringComparison.Ordinal);

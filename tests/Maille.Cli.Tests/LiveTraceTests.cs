@@ -1,8 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Maille.Cli.Lab;
 using Maille.Dataplane.Nftables;
-using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Engine.Trace;
 using Maille.Lab.Api;

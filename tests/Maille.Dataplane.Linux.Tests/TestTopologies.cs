@@ -1,6 +1,5 @@
 using System.Net;
 using Maille.Dataplane.Linux.Lab;
-using Maille.Model;
 
 namespace Maille.Dataplane.Linux.Tests;
 

@@ -1,5 +1,4 @@
 using Maille.Kube;
-using Maille.Model;
 
 namespace Maille.Cli.Lab;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Maille.Cli.Output;
 using Maille.Kube.Tables;
 using Maille.Lab.Labs;
 

@@ -1,6 +1,4 @@
 using System.Runtime.Versioning;
-using Maille.Cli.Output;
-using Maille.Engine.NetworkPolicies;
 using Maille.Kube.Tables;
 using Maille.Lab.Api;
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Runtime.Versioning;
 using Maille.Cli.Commands;
 using Maille.Engine.NetworkPolicies;
-using Maille.Lab.Labs;
 using Maille.Lab.Probing;
 using Maille.Model;
 

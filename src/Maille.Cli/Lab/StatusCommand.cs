@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Maille.Cli.Output;
 using Maille.Kube.Tables;
 using Maille.Lab.Api;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
-using System.Text;
 using Maille.Dataplane.Linux.Netns;
 using static Maille.Dataplane.Linux.Netlink.RtNetlinkConstants;
 

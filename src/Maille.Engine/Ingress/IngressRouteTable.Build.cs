@@ -1,5 +1,3 @@
-using Maille.Model;
-
 namespace Maille.Engine.Ingresses;
 
 internal sealed partial class IngressRouteTable

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using Maille.Engine.Ingresses;
-using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 
 namespace Maille.Engine.Trace;

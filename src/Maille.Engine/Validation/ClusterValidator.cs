@@ -1,4 +1,3 @@
-using System.Globalization;
 using Maille.Model;
 
 namespace Maille.Engine.Validation;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Maille.Engine;
 using Maille.Engine.Trace;
 
@@ -7,7 +6,7 @@ namespace Maille.Kube.Views;
 
 /// <summary>
 /// <c>maille trace --from SOURCE --to TARGET</c> over a planned cluster: the engine's hops as sentences or JSON. On a
-/// running lab its daemon adds what the live rules say (<paramref name="live"/>), from the same plan.
+/// running lab its daemon adds what the live rules say (a live walk), from the same plan.
 /// </summary>
 internal static class TraceView
 {

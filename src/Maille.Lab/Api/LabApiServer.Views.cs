@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Maille.Engine.NetworkPolicies;
 using Maille.Kube.Tables;
 using Maille.Kube.Views;
 using Maille.Lab.Probing;

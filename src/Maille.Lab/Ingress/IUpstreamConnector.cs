@@ -5,7 +5,7 @@ namespace Maille.Lab.Ingresses;
 
 /// <summary>
 /// Opens the TCP connections from the proxy to backend endpoints. The lab creates them inside the network namespace
-/// of the controller pod <paramref name="via"/> that accepted the client (so NetworkPolicy sees that pod as the
+/// of the controller pod (<c>via</c>) that accepted the client (so NetworkPolicy sees that pod as the
 /// source, as in Kubernetes); tests map endpoint addresses to loopback ports.
 /// </summary>
 internal interface IUpstreamConnector

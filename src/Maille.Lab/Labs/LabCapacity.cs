@@ -1,6 +1,5 @@
 using System.Globalization;
 using Maille.Engine;
-using Maille.Model;
 
 namespace Maille.Lab.Labs;
 

@@ -1,13 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Maille.Dataplane.Linux.Lab;
-using Maille.Dataplane.Linux.Netns;
-using Maille.Engine;
-using Maille.Kube;
-using Maille.Lab.Workloads;
-using Maille.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Labs;

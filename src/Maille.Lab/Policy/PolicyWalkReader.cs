@@ -6,7 +6,7 @@ using Maille.Model;
 namespace Maille.Lab.Policy;
 
 /// <summary>
-/// Reads a walk of a node's policy table (<see cref="NodePolicyEnforcer.Trace"/>) with the plan the table was rendered
+/// Reads a walk of a node's policy table (<see cref="NodeAgents.NodePolicyEnforcer.Trace"/>) with the plan the table was rendered
 /// from: which steps decided the source's egress and which the destination's ingress, and which policy rule that is.
 /// </summary>
 /// <remarks>

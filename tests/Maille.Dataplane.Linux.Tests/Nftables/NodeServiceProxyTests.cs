@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
 using Maille.Dataplane.Nftables;

@@ -1,5 +1,4 @@
 using System.Net;
-using Maille.Engine;
 using Maille.Engine.Trace;
 using Maille.Model;
 using Maille.TestKit;
@@ -13,7 +12,7 @@ namespace Maille.Dataplane.Linux.Tests.Nftables;
 /// <summary>
 /// The Service ladder's kernel rung, as the NetworkPolicy ladder has one: random Services (the worlds of
 /// ServiceDecisionDifferentialTests, where reference, plan, trace and the rules' walk already agree) are applied by a
-/// <see cref="NodeServiceProxy"/> per node of a real lab, and real connections are sent from every client to the
+/// <see cref="Maille.Dataplane.Linux.Nftables.NodeServiceProxy"/> per node of a real lab, and real connections are sent from every client to the
 /// ClusterIP, every NodePort and the LoadBalancer address. Each must end where <c>maille trace</c> says: answered by
 /// one of the endpoints it names, refused when it rejects, unanswered when it drops. TCP worlds only (every pod
 /// answers TCP on the target port; the UDP decisions are the same rules with another protocol).

@@ -4,7 +4,6 @@ using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;
 using Maille.Model;
-using Maille.TestKit;
 
 namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 

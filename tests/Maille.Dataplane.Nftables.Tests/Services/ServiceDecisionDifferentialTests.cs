@@ -1,6 +1,5 @@
 using System.Net;
 using Maille.Engine;
-using Maille.Engine.LoadBalancing;
 using Maille.Engine.ServiceProxy;
 using Maille.Engine.Trace;
 using Maille.Model;

@@ -1,5 +1,4 @@
 using Maille.Engine.ServiceProxy;
-using Maille.Kube;
 using Maille.TestKit;
 
 namespace Maille.Dataplane.Nftables.Tests.Services;

@@ -1,5 +1,4 @@
 using Maille.TestKit;
-using Xunit;
 
 namespace Maille.Engine.Tests.Allocation;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Maille.Engine.Dns;
 using Maille.Model;
-using Maille.TestKit;
 
 namespace Maille.Engine.Tests.Dns;
 

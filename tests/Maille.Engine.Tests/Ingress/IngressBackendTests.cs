@@ -91,7 +91,7 @@ public sealed class IngressBackendTests
     [Fact]
     public void Unmatched_requests_go_to_the_default_backend_of_the_first_Ingress_in_precedence()
     {
-        const string defaults = """
+        const string Defaults = """
             ---
             apiVersion: networking.k8s.io/v1
             kind: Ingress
@@ -104,7 +104,7 @@ public sealed class IngressBackendTests
             spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}
 
             """;
-        var table = Table(Paths("paths", "shop.example", "Prefix /api") + defaults);
+        var table = Table(Paths("paths", "shop.example", "Prefix /api") + Defaults);
         Assert.Equal("default", Matched(table, "shop.example", "/other"));
         Assert.Equal("default", Matched(table, "unknown.example", "/"));
         Assert.Equal("Prefix /api", Matched(table, "shop.example", "/api"));

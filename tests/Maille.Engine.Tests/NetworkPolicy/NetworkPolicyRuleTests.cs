@@ -475,7 +475,7 @@ public sealed class NetworkPolicyRuleTests
     [Fact]
     public void Rule24_EgressIsolationBlocksDnsUnlessPort53IsAllowed()
     {
-        const string dns = """
+        const string Dns = """
             apiVersion: v1
             kind: Namespace
             metadata:
@@ -492,13 +492,13 @@ public sealed class NetworkPolicyRuleTests
             ---
 
             """;
-        var blocked = With(dns + Policy("x", "egress-to-y", """
+        var blocked = With(Dns + Policy("x", "egress-to-y", """
             podSelector: {}
             policyTypes: [Egress]
             egress:
               - to: [{namespaceSelector: {matchLabels: {ns: y}}}]
             """));
-        var open = With(dns + Policy("x", "egress-to-y", """
+        var open = With(Dns + Policy("x", "egress-to-y", """
             podSelector: {}
             policyTypes: [Egress]
             egress:

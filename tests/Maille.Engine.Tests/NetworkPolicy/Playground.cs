@@ -1,8 +1,5 @@
 using System.Net;
-using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
-using Maille.Model;
-using Maille.TestKit;
 
 namespace Maille.Engine.Tests.NetworkPolicies;
 
@@ -43,7 +40,7 @@ internal sealed class Playground
         ? PolicyEndpoint.External(address)
         : Evaluator.EndpointOf(Cluster.PodsByName[name]);
 
-    /// <summary>Pods <paramref name="from"/> may reach <paramref name="to"/>'s port from, as <c>x/a</c> names in order.</summary>
+    /// <summary>The pods that may reach <paramref name="to"/>'s port, as <c>x/a</c> names in order.</summary>
     public IReadOnlyList<string> SourcesOf(string to, string port = "80/TCP") =>
         [.. Cluster.Pods.Select(p => p.QualifiedName).Where(p => p != to && Allowed(p, to, port))];
 

@@ -2,7 +2,6 @@ using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
 using Maille.Engine.ServiceProxy;
 using Maille.Kube;
-using Maille.Model;
 using Maille.TestKit;
 
 namespace Maille.Engine.Tests.ServiceProxy;

@@ -1,4 +1,3 @@
-using System.Net;
 using Maille.Engine.Trace;
 using Maille.TestKit;
 

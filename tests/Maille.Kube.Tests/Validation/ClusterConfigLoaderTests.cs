@@ -1,5 +1,4 @@
 using System.Net;
-using Maille.Kube;
 using Maille.Model;
 using Maille.TestKit;
 

@@ -1,5 +1,3 @@
-using Maille.Kube;
-
 namespace Maille.Kube.Tests.Validation;
 
 /// <summary>YAML nested deeper than any Kubernetes object is refused while it is read, before a tree overflows the stack.</summary>

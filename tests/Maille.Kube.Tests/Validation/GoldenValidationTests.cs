@@ -1,4 +1,3 @@
-using Maille.Kube;
 using Maille.TestKit;
 
 namespace Maille.Kube.Tests.Validation;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Maille.Model;
 
 namespace Maille.Kube.Tests.Validation;
 
@@ -121,11 +120,19 @@ public sealed class LargeInputLoadingTests
 
     private static readonly Dictionary<string, Type> ModelTypes = new(StringComparer.Ordinal)
     {
-        ["Pod"] = typeof(k8s.Models.V1Pod), ["Service"] = typeof(k8s.Models.V1Service), ["Namespace"] = typeof(k8s.Models.V1Namespace),
-        ["Node"] = typeof(k8s.Models.V1Node), ["Secret"] = typeof(k8s.Models.V1Secret), ["Deployment"] = typeof(k8s.Models.V1Deployment),
-        ["StatefulSet"] = typeof(k8s.Models.V1StatefulSet), ["DaemonSet"] = typeof(k8s.Models.V1DaemonSet), ["ReplicaSet"] = typeof(k8s.Models.V1ReplicaSet),
-        ["EndpointSlice"] = typeof(k8s.Models.V1EndpointSlice), ["NetworkPolicy"] = typeof(k8s.Models.V1NetworkPolicy),
-        ["Ingress"] = typeof(k8s.Models.V1Ingress), ["IngressClass"] = typeof(k8s.Models.V1IngressClass),
+        ["Pod"] = typeof(k8s.Models.V1Pod),
+        ["Service"] = typeof(k8s.Models.V1Service),
+        ["Namespace"] = typeof(k8s.Models.V1Namespace),
+        ["Node"] = typeof(k8s.Models.V1Node),
+        ["Secret"] = typeof(k8s.Models.V1Secret),
+        ["Deployment"] = typeof(k8s.Models.V1Deployment),
+        ["StatefulSet"] = typeof(k8s.Models.V1StatefulSet),
+        ["DaemonSet"] = typeof(k8s.Models.V1DaemonSet),
+        ["ReplicaSet"] = typeof(k8s.Models.V1ReplicaSet),
+        ["EndpointSlice"] = typeof(k8s.Models.V1EndpointSlice),
+        ["NetworkPolicy"] = typeof(k8s.Models.V1NetworkPolicy),
+        ["Ingress"] = typeof(k8s.Models.V1Ingress),
+        ["IngressClass"] = typeof(k8s.Models.V1IngressClass),
     };
 
     private static bool Same(Type type, string yaml)

@@ -1,4 +1,3 @@
-using Maille.Kube;
 using Maille.Model;
 using Maille.TestKit;
 

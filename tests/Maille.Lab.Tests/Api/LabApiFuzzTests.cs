@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Maille.Lab.Api;
 using Maille.Lab.Labs;
-using Maille.Lab.Tests.Labs;
 using Maille.TestKit;
 using Xunit.Abstractions;
 

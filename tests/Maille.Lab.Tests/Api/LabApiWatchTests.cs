@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Maille.Engine;
 using Maille.Engine.Allocation;
 using Maille.Lab.Api;
-using Maille.Lab.Labs;
 using Maille.Model;
 
 namespace Maille.Lab.Tests.Api;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Lab.Labs;
-using Maille.Lab.Probing;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Labs;
@@ -192,7 +191,8 @@ public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
                 await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab.Name).ApiSocket), cancel);
                 return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
             },
-        }) { BaseAddress = new Uri("http://lab") };
+        })
+        { BaseAddress = new Uri("http://lab") };
 
         var list = JsonNode.Parse(await client.GetStringAsync("/api/v1/namespaces/default/pods"))!;
         Assert.Equal("PodList", (string?)list["kind"]);
@@ -431,7 +431,8 @@ public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
             await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(new LabState(lab).ApiSocket), cancel);
             return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
         },
-    }) { BaseAddress = new Uri("http://lab") };
+    })
+    { BaseAddress = new Uri("http://lab") };
 
     private static IEnumerable<int> NetnsPids(string ns)
     {

@@ -2,7 +2,6 @@ using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Lab.NodeAgents;
-using Maille.Lab.Policy;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Policy;

@@ -3,7 +3,6 @@ using System.Text;
 using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Lab.NodeAgents;
-using Maille.Lab.Policy;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Policy;

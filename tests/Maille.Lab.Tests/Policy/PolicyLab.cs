@@ -5,7 +5,6 @@ using Maille.Dataplane.Linux.Lab;
 using Maille.Engine;
 using Maille.Lab.Labs;
 using Maille.Lab.NodeAgents;
-using Maille.Lab.Policy;
 using Maille.Model;
 
 namespace Maille.Lab.Tests.Policy;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.NodeAgents;
-using Maille.Lab.Policy;
 using Maille.Model;
 using Maille.TestKit;
 using Xunit.Abstractions;

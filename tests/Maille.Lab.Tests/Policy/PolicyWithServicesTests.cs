@@ -1,5 +1,4 @@
 using Maille.Dataplane.Linux.Nftables;
-using Maille.Engine;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Policy;

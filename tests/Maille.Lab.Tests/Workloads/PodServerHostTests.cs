@@ -186,12 +186,12 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
     [Fact]
     public async Task Two_hundred_pods_with_one_port_each_are_served_by_one_host()
     {
-        const int podCount = 200;
+        const int PodCount = 200;
         await using var server = await TestPodServer.StartAsync();
 
         var threadsBefore = Process.GetCurrentProcess().Threads.Count;
         var adding = Stopwatch.StartNew();
-        var addresses = Enumerable.Range(0, podCount)
+        var addresses = Enumerable.Range(0, PodCount)
             .Select(i => server.AddTcpPod("load", $"pod-{i:D3}"))
             .ToArray();
         adding.Stop();
@@ -209,12 +209,12 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
         again.Stop();
 
         output.WriteLine(
-            $"{podCount} pods: added in {adding.Elapsed.TotalMilliseconds:F1} ms; first request {cold.Elapsed.TotalMilliseconds:F1} ms; " +
-            $"{podCount} concurrent /hostname answers in {answering.Elapsed.TotalMilliseconds:F1} ms (first round), " +
+            $"{PodCount} pods: added in {adding.Elapsed.TotalMilliseconds:F1} ms; first request {cold.Elapsed.TotalMilliseconds:F1} ms; " +
+            $"{PodCount} concurrent /hostname answers in {answering.Elapsed.TotalMilliseconds:F1} ms (first round), " +
             $"{again.Elapsed.TotalMilliseconds:F1} ms (second round); " +
             $"threads in process: {threadsBefore} before adding the pods, {Process.GetCurrentProcess().Threads.Count} after answering");
         Assert.Equal(
-            Enumerable.Range(0, podCount).Select(i => $"load/pod-{i:D3}"),
+            Enumerable.Range(0, PodCount).Select(i => $"load/pod-{i:D3}"),
             answers.Select(answer => answer.Body));
     }
 

@@ -3,7 +3,6 @@ using CsCheck;
 using Maille.Engine.NetworkPolicies;
 using Maille.Kube;
 using Maille.Model;
-using Maille.TestKit;
 
 namespace Maille.Engine.Tests.NetworkPolicies;
 
