@@ -118,8 +118,8 @@ internal sealed partial class LabController : IAsyncDisposable
         double workloadTime = Milliseconds(serving, probing), probeTime = Milliseconds(probing, syncing), syncTime = Milliseconds(syncing, Stopwatch.GetTimestamp());
         LogStarted(workloadTime, probeTime, syncTime);
 
-        _readiness.Changed += OnReadinessChanged;
-        _nodes.StartHealthMonitor(OnHealthChanged);
+        _readiness.Changed += PublishInBackground;
+        _nodes.StartHealthMonitor(PublishInBackground);
         return networkTime;
     }
 
@@ -227,7 +227,7 @@ internal sealed partial class LabController : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _readiness.Changed -= OnReadinessChanged;
+        _readiness.Changed -= PublishInBackground;
         await _nodes.DisposeAsync();
         await _workloadHost.DisposeAsync();
         _network?.Dispose();
@@ -313,24 +313,11 @@ internal sealed partial class LabController : IAsyncDisposable
     /// A node stopped or started answering (the detection needs no goodbye): its pods' endpoints leave or rejoin their
     /// Services and its LoadBalancer addresses move.
     /// </summary>
-    private void OnHealthChanged() => _ = Task.Run(async () =>
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            Publish(PriorAllocations.From(Published));
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException)
-        {
-            LogPublishFailed(e.Message);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    });
-
-    private void OnReadinessChanged() => _ = Task.Run(async () =>
+    /// <summary>
+    /// A node's health or a pod's readiness changed: the state is published again in the background, under the gate,
+    /// with every object keeping its allocations (readiness and down nodes are read inside Publish).
+    /// </summary>
+    private void PublishInBackground() => _ = Task.Run(async () =>
     {
         await _gate.WaitAsync();
         try
