@@ -6,7 +6,7 @@ namespace Maille.Dataplane.Nftables;
 /// <summary>A named counter's value as the kernel reports it.</summary>
 internal sealed partial record NftCounterValue(string Name, long Packets, long Bytes)
 {
-    /// <summary>The counters in the output of <c>list counters table FAMILY TABLE</c>.</summary>
+    /// <summary>The named counters in the output of <c>list table FAMILY TABLE</c> or <c>list counters table FAMILY TABLE</c>.</summary>
     public static IReadOnlyList<NftCounterValue> Parse(string listing) =>
         [.. CounterPattern().Matches(listing).Select(m => new NftCounterValue(
             m.Groups["name"].Value,

@@ -33,6 +33,13 @@ internal sealed class NetlinkMessageWriter
         return start;
     }
 
+    /// <summary>Clears <paramref name="flags"/> in the header of the message that starts at <paramref name="start"/>.</summary>
+    public void ClearFlags(int start, ushort flags)
+    {
+        var header = buffer.AsSpan(start + 6, 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(header, (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(header) & ~flags));
+    }
+
     public void EndMessage(int start) => BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(start), (uint)(Length - start));
 
     /// <summary>Reserves zeroed, 4-byte-padded room for a fixed header (ifinfomsg, rtmsg...) and returns it.</summary>

@@ -131,7 +131,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
                 return [];
             }
 
-            var result = nft.Invoke(context => context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
+            var result = nft.Invoke(ListTable);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException($"cannot read the policy counters: {result.Error.Trim()}");
@@ -155,9 +155,17 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
     /// <summary>The kernel's named counters of the table, by name; empty when there is no table (yet). Runs inside the node's namespace.</summary>
     private static Dictionary<string, NftCounterValue> ReadCounterValues(NftContext context)
     {
-        var result = context.Run($"list counters table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}");
+        var result = ListTable(context);
         return result.Succeeded ? NftCounterValue.Parse(result.Output).ToDictionary(c => c.Name, StringComparer.Ordinal) : [];
     }
+
+    /// <summary>
+    /// The policy table as the kernel lists it, its named counters included. Not <c>list counters table</c>: nft 1.0.6
+    /// fills its cache with every table of the namespace for that command (the Service proxy's too: seconds at 10,000
+    /// Services, so each periodic full sync held up the changes behind it), and with this table only for <c>list table</c>.
+    /// </summary>
+    private static NftResult ListTable(NftContext context) =>
+        context.Run($"list table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}");
 
     /// <summary>
     /// Deletes every live tracked connection that crosses this node's forward hook (a pod of this node at either end,

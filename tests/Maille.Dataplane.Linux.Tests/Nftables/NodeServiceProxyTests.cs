@@ -115,6 +115,37 @@ public sealed class NodeServiceProxyTests
     }
 
     [SkippableFact]
+    public async Task Thirty_thousand_one_element_changes_in_one_batch_are_applied_not_refused_for_want_of_buffer()
+    {
+        Privileged.Require();
+        await WithNamespaces(1, async namespaces =>
+        {
+            // A pod backing 10,000 Services turns unready: one element change per Service map, each its own netlink
+            // message. An ack for each overflowed the socket's receive buffer (ENOBUFS) on the 10,000-Service lab.
+            var set = new NftSet("addresses", "type ipv4_addr", EquatableArray<NftElement>.Empty);
+            var operations = Enumerable.Range(0, 30_000)
+                .Select(i => new NftElementOperation(true, set.Name, [new NftElement($"198.18.{i / 256}.{i % 256}")]))
+                .ToList();
+            NftResult created = default!;
+            NftResult? applied = null;
+            await Task.Run(() => namespaces[0].RunInside(() =>
+            {
+                using var context = NftContext.Create();
+                created = context.Run($"add table ip maille-svc\nadd set ip maille-svc {set.Name} {{ {set.Declaration}; }}");
+                applied = NftTableLoader.TryApplyElements("ip", "maille-svc", operations, name => name == set.Name ? set : null);
+            }));
+
+            Assert.True(created.Succeeded, created.Error);
+            Assert.NotNull(applied);
+            Assert.True(applied.Succeeded, applied.Error);
+            var table = KernelTable(namespaces[0]);
+            Assert.Contains("198.18.0.0", table, StringComparison.Ordinal);
+            Assert.Contains("198.18.117.47", table, StringComparison.Ordinal);
+            Assert.Equal(30_000, table.Split('\n').Count(line => line.StartsWith("198.18.", StringComparison.Ordinal)));
+        });
+    }
+
+    [SkippableFact]
     public async Task A_netlink_load_the_kernel_refuses_leaves_no_table_and_names_the_element()
     {
         Privileged.Require();
