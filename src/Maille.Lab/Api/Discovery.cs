@@ -83,7 +83,17 @@ internal static class Discovery
                 ["kind"] = k.Kind,
                 ["verbs"] = new JsonArray([.. (ApiResources.Find(k.Group, k.Version, k.Plural) is null ? WriteVerbs.Except(ReadVerbs) : WriteVerbs).Select(v => (JsonNode)JsonValue.Create(v))]),
                 ["shortNames"] = new JsonArray([.. k.ShortNames.Select(n => (JsonNode)JsonValue.Create(n))]),
-            })]),
+            }).Concat(kinds.Where(k => k.Plural is "deployments" or "replicasets" or "statefulsets").Select(k => (JsonNode)new JsonObject
+            {
+                // kubectl scale finds the Scale kind of a workload here.
+                ["name"] = $"{k.Plural}/scale",
+                ["singularName"] = "",
+                ["namespaced"] = true,
+                ["group"] = "autoscaling",
+                ["version"] = "v1",
+                ["kind"] = "Scale",
+                ["verbs"] = new JsonArray("get", "patch", "update"),
+            }))]),
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Maille.Kube;
+using Maille.Kube.Schema;
 using Maille.Lab.Labs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -85,8 +86,8 @@ internal sealed partial class LabApiServer
             app.MapPost(prefix + "/{plural}", (HttpContext http, string? group, string version, string plural) => Write(http, group ?? "", plural, null, null, create: true));
             app.MapPut(prefix + "/namespaces/{ns}/{plural}/{name}", (HttpContext http, string? group, string version, string ns, string plural, string name) => Write(http, group ?? "", plural, ns, name, create: false));
             app.MapPut(prefix + "/{plural}/{name}", (HttpContext http, string? group, string version, string plural, string name) => Write(http, group ?? "", plural, null, name, create: false));
-            app.MapPatch(prefix + "/namespaces/{ns}/{plural}/{name}", (HttpContext http, string? group, string version, string ns, string plural, string name) => PatchLabels(http, group ?? "", plural, ns, name));
-            app.MapPatch(prefix + "/{plural}/{name}", (HttpContext http, string? group, string version, string plural, string name) => PatchLabels(http, group ?? "", plural, null, name));
+            app.MapPatch(prefix + "/namespaces/{ns}/{plural}/{name}", (HttpContext http, string? group, string version, string ns, string plural, string name) => Patch(http, group ?? "", plural, ns, name));
+            app.MapPatch(prefix + "/{plural}/{name}", (HttpContext http, string? group, string version, string plural, string name) => Patch(http, group ?? "", plural, null, name));
         }
     }
 
@@ -157,8 +158,26 @@ internal sealed partial class LabApiServer
             return;
         }
 
+        if (await WriteOptions.ReadAsync(http) is not { } options)
+        {
+            return;
+        }
+
+        // kubectl sends its options as a DeleteOptions body ({"dryRun": ["All"], "propagationPolicy": …}), not in the query.
+        JsonObject? deleteOptions;
+        try
+        {
+            deleteOptions = await Body(http) is { Length: > 0 } text ? JsonNode.Parse(text) as JsonObject : null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            await Status(http, 400, "BadRequest", $"the DeleteOptions body is not JSON: {e.Message}");
+            return;
+        }
+
+        var dryRun = options.DryRun || (deleteOptions?["dryRun"] as JsonArray)?.Any(v => (string?)v == "All") == true;
         var key = kind.Key(ns, name);
-        var result = await Controller.ChangeAsync(m => m.Delete([key]), http.RequestAborted);
+        var result = await Controller.ChangeAsync(m => m.Delete([key]), http.RequestAborted, dryRun);
         await Answer(http, result, key, "deleted");
     }
 
@@ -170,7 +189,14 @@ internal sealed partial class LabApiServer
             return;
         }
 
-        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name)) is not { } documents)
+        if (await WriteOptions.ReadAsync(http) is not { } options)
+        {
+            return;
+        }
+
+        string? version = null;
+        IReadOnlyList<string> unknown = [];
+        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name, out version, out unknown)) is not { } documents)
         {
             return;
         }
@@ -189,15 +215,42 @@ internal sealed partial class LabApiServer
             return;
         }
 
-        // As the API server: a create of an existing object conflicts, a replace of a missing one is not found.
-        var result = await Controller.ChangeAsync(
-            m => m.TryGet(key, out _) switch
-            {
-                true when create => throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists"),
-                false when !create => new LabChange(m, [], [key]),
-                _ => m.Apply(documents, TimeProvider.System.GetUtcNow()),
-            },
-            http.RequestAborted);
+        // As the API server: a create of an existing object conflicts, a replace of a missing one is not found, a
+        // replace of another version than the one it names conflicts.
+        LabChangeResult result;
+        try
+        {
+            result = await Controller.ChangeAsync(
+                m =>
+                {
+                    var exists = m.TryGet(key, out _);
+                    if (exists && create)
+                    {
+                        throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists");
+                    }
+
+                    if (!exists && !create)
+                    {
+                        return new LabChange(m, [], [key]);
+                    }
+
+                    if (exists && version is not null)
+                    {
+                        CheckVersion(kind, key, version);
+                    }
+
+                    options.Judge(http, kind, unknown);
+                    return m.Apply(documents, TimeProvider.System.GetUtcNow());
+                },
+                http.RequestAborted,
+                options.DryRun);
+        }
+        catch (RequestRefusedException refused)
+        {
+            await Status(http, refused.Code, refused.Reason, refused.Message);
+            return;
+        }
+
         await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
     }
 
@@ -218,12 +271,18 @@ internal sealed partial class LabApiServer
     /// may leave out <c>apiVersion</c> and <c>kind</c>, and <c>metadata.namespace</c>, which the path already says.
     /// Anything else (YAML, a list) is left as it is.
     /// </summary>
-    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name)
+    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name, out string? version, out IReadOnlyList<string> unknown)
     {
+        version = null;
+        unknown = [];
         if (!body.TrimStart().StartsWith('{') || JsonNode.Parse(body) is not JsonObject root)
         {
             return body;
         }
+
+        version = VersionOf(root);
+        unknown = ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type ? UnknownFields.Of(root, type) : [];
+        WithoutServerFields(root);
 
         root["apiVersion"] ??= kind.ApiVersion;
         root["kind"] ??= kind.Kind;
@@ -241,28 +300,6 @@ internal sealed partial class LabApiServer
         }
 
         return root.ToJsonString();
-    }
-
-    private async Task PatchLabels(HttpContext http, string group, string plural, string? ns, string name)
-    {
-        if (KindNames.ByPlural(group, plural) is not { } kind)
-        {
-            await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
-            return;
-        }
-
-        var patch = JsonNode.Parse(await Body(http)) as JsonObject;
-        var labels = (patch?["metadata"] as JsonObject)?["labels"] as JsonObject;
-        if (labels is null || !IsLabelChange(labels) || patch!.Count != 1 || patch["metadata"]!.AsObject().Count != 1)
-        {
-            await Status(http, 422, "Invalid", "only a merge patch of metadata.labels is supported");
-            return;
-        }
-
-        var key = kind.Key(ns, name);
-        var changes = labels.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
-        var result = await Controller.ChangeAsync(m => m.Label(key, changes, overwrite: true), http.RequestAborted);
-        await AnswerWithObject(http, result, kind, key, "patched", create: false);
     }
 
     private static Task Answer(HttpContext http, LabChangeResult result, ObjectKey key, string verb)
@@ -287,7 +324,8 @@ internal sealed partial class LabApiServer
     /// </summary>
     private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create)
     {
-        var (cluster, _, versionOf) = store.Snapshot;
+        var (published, _, versionOf) = store.Snapshot;
+        var cluster = result.DryRun ?? published;
         if (result.Succeeded && result.NotFound.Count == 0
             && ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } resource
             && Select(resource, cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { } served)

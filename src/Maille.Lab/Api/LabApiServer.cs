@@ -69,11 +69,26 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
         app.Use(Authenticate);
         app.Use(AnswerRefusalsWithStatus);
         app.MapGet("/version", Discovery.ServerVersion);
+        app.MapGet("/openapi/v3", (HttpContext http) => Json(http, 200, OpenApiDocuments.Index()));
+        app.MapGet("/openapi/v3/{**groupVersion}", async (HttpContext http, string groupVersion) =>
+        {
+            if (OpenApiDocuments.Document(groupVersion) is not { } document)
+            {
+                await Status(http, 404, "NotFound", $"the server could not find the requested resource (openapi/v3/{groupVersion})");
+                return;
+            }
+
+            // Immutable for its hash, as the API server says, so clients cache it.
+            http.Response.Headers.CacheControl = http.Request.Query.ContainsKey("hash") ? "public, immutable" : "no-cache, private";
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(document.Json, http.RequestAborted);
+        });
         app.MapGet("/api", Discovery.Versions);
         app.MapGet("/apis", Discovery.Groups);
         app.MapGet("/api/{version}", (HttpContext http, string version) => Discovery.Resources(http, "", version));
         app.MapGet("/apis/{group}/{version}", (HttpContext http, string group, string version) => Discovery.Resources(http, group, version));
         MapWrites(app);
+        MapScale(app);
         MapViews(app);
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
@@ -406,7 +421,7 @@ internal sealed partial class LabApiServer(LabStore store, string socketPath, La
 
     private static Task Status(HttpContext http, int code, string reason, string message) => Json(http, code, StatusObject(code, reason, message));
 
-    private static JsonObject StatusObject(int code, string reason, string message) => new()
+    internal static JsonObject StatusObject(int code, string reason, string message) => new()
     {
         ["kind"] = "Status",
         ["apiVersion"] = "v1",

@@ -127,7 +127,8 @@ internal sealed partial class LabController : IAsyncDisposable
     /// Applies a change to the desired state: plans the result and, only when it plans without errors and keeps the
     /// lab's nodes, stores it and makes the lab match. Otherwise nothing changes and the errors are returned.
     /// </summary>
-    public async Task<LabChangeResult> ChangeAsync(Func<LabManifests, LabChange> change, CancellationToken cancellationToken)
+    /// <param name="dryRun">Plan the change and answer what it would do, keeping and programming nothing (the API's <c>dryRun=All</c>).</param>
+    public async Task<LabChangeResult> ChangeAsync(Func<LabManifests, LabChange> change, CancellationToken cancellationToken, bool dryRun = false)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -144,7 +145,7 @@ internal sealed partial class LabController : IAsyncDisposable
 
             if (proposed.Outcomes.All(o => o.Action is "unchanged" or "not labeled"))
             {
-                return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
+                return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []) { DryRun = dryRun ? Published : null };
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -168,6 +169,11 @@ internal sealed partial class LabController : IAsyncDisposable
             if (nodes != had)
             {
                 return LabChangeResult.Refused($"the nodes of a running lab cannot change (it has {had}; the change asks for {nodes}): take it down and up again");
+            }
+
+            if (dryRun)
+            {
+                return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []) { DryRun = planned };
             }
 
             // The desired state is recorded before the change is answered, but after the agents have it: the file

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Maille.Kube;
+using Maille.Kube.Patching;
+using Maille.Kube.Schema;
+using Maille.Lab.Labs;
+using Microsoft.AspNetCore.Http;
+
+namespace Maille.Lab.Api;
+
+internal sealed partial class LabApiServer
+{
+    /// <summary>
+    /// PATCH of one object, as the API server does it: the patch (<see cref="ObjectPatch.Types"/>) is applied to the
+    /// object as stored, the result is checked (same kind, name and namespace; the resourceVersion it names, if any, is
+    /// the current one) and planned as one change, like any write. Answers the object as now served.
+    /// </summary>
+    private async Task Patch(HttpContext http, string group, string plural, string? ns, string name)
+    {
+        if (KindNames.ByPlural(group, plural) is not { } kind)
+        {
+            await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
+            return;
+        }
+
+        if (await WriteOptions.ReadAsync(http) is not { } options)
+        {
+            return;
+        }
+
+        var contentType = (http.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var body = await Body(http);
+        var key = kind.Key(ns, name);
+        LabChangeResult result;
+        try
+        {
+            result = await Controller.ChangeAsync(
+                m => m.TryGet(key, out var stored) ? m.Apply([Patched(http, options, stored, kind, key, contentType, body)], TimeProvider.System.GetUtcNow()) : new LabChange(m, [], [key]),
+                http.RequestAborted,
+                options.DryRun);
+        }
+        catch (RequestRefusedException refused)
+        {
+            await Status(http, refused.Code, refused.Reason, refused.Message);
+            return;
+        }
+
+        await AnswerWithObject(http, result, kind, key, "patched", create: false);
+    }
+
+    private ManifestDocument Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)
+    {
+        JsonObject patched;
+        try
+        {
+            patched = ObjectPatch.Apply(ManifestJson.Of(stored), contentType, body, ModelTypes.Of(kind.ApiVersion, kind.Kind));
+        }
+        catch (NotSupportedException e)
+        {
+            throw new RequestRefusedException(415, "UnsupportedMediaType", e.Message);
+        }
+        catch (FormatException e)
+        {
+            throw new RequestRefusedException(422, "Invalid", $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} is invalid: {e.Message}");
+        }
+
+        // Only a version the patch itself names is checked (a stored manifest may carry one of its own, from a dump).
+        var metadata = patched["metadata"] as JsonObject;
+        if (VersionOf(patched) is { } version && version != VersionOf(ManifestJson.Of(stored)))
+        {
+            CheckVersion(kind, key, version);
+        }
+
+        if ((string?)patched["apiVersion"] != kind.ApiVersion || (string?)patched["kind"] != kind.Kind || (string?)metadata?["name"] != key.Name
+            || (kind.Namespaced && (string?)metadata?["namespace"] is { } patchedNamespace && patchedNamespace != key.Namespace))
+        {
+            throw new RequestRefusedException(422, "Invalid", $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} is invalid: a patch cannot change apiVersion, kind, metadata.name or metadata.namespace");
+        }
+
+        // Only fields the patch brought are judged: what the lab stored before (from maille apply) is the user's own.
+        if (ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type)
+        {
+            var before = UnknownFields.Of(ManifestJson.Of(stored), type);
+            options.Judge(http, kind, [.. UnknownFields.Of(patched, type).Except(before)]);
+        }
+
+        WithoutServerFields(patched);
+        try
+        {
+            return ManifestDocument.Parse(stored.Source, patched.ToJsonString()) is [var document] ? document
+                : throw new RequestRefusedException(422, "Invalid", "a patch must leave one object");
+        }
+        catch (FormatException e)
+        {
+            throw new RequestRefusedException(422, "Invalid", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Optimistic concurrency: a write that names a resourceVersion applies only to that version of the object, as
+    /// the API server's 409 says (kubectl replace, edit and scale, and client-go's retry-on-conflict, rely on it).
+    /// </summary>
+    private void CheckVersion(KindName kind, ObjectKey key, string given)
+    {
+        if (ApiResources.Find(kind.Group, kind.Version, kind.Plural) is not { } resource)
+        {
+            return;
+        }
+
+        var (_, _, versionOf) = store.Snapshot;
+        var current = versionOf(resource, kind.Namespaced ? $"{key.Namespace}/{key.Name}" : key.Name).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (given != current)
+        {
+            throw new RequestRefusedException(409, "Conflict", $"Operation cannot be fulfilled on {kind.Plural}{(kind.Group.Length > 0 ? "." + kind.Group : "")} \"{key.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+        }
+    }
+
+    private static string? VersionOf(JsonObject written) => (written["metadata"] as JsonObject)?["resourceVersion"] is JsonValue given ? given.ToString() : null;
+
+    /// <summary>
+    /// Fields the server owns, which a client sends back from what it read: the lab keeps only what was written (the
+    /// uid stays: a dump's own uid is kept, and one the lab derived is derived again the same).
+    /// </summary>
+    private static void WithoutServerFields(JsonObject written)
+    {
+        if (written["metadata"] is JsonObject metadata)
+        {
+            foreach (var field in new[] { "resourceVersion", "managedFields", "generation", "selfLink" })
+            {
+                metadata.Remove(field);
+            }
+        }
+    }
+}
