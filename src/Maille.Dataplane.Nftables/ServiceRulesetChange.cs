@@ -13,14 +13,14 @@ internal sealed class ServiceRulesetChange
     /// <summary>True when the transaction rewrites the whole table.</summary>
     public required bool Full { get; init; }
 
-    private IReadOnlyList<string>? steps;
+    private IReadOnlyList<string>? _steps;
 
     /// <summary>
     /// The transactions as <c>nft -f</c> text, to run in order (Maille.Dataplane.Linux's <c>NftContext.RunInOrder</c>): one for a full
     /// sync, up to two for a partial one (<see cref="DifferenceStages.Steps"/>). Written on first use (a full sync of a
     /// large table need not be).
     /// </summary>
-    public IReadOnlyList<string> Steps => steps ??= WriteSteps();
+    public IReadOnlyList<string> Steps => _steps ??= WriteSteps();
 
     /// <summary>Every step's commands, in order.</summary>
     public string Script => string.Concat(Steps);
