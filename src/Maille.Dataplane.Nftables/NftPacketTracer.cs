@@ -10,7 +10,7 @@ namespace Maille.Dataplane.Nftables;
 /// <see cref="NftStatement"/> records), so what it walks is exactly what is applied. Random choices
 /// (<c>numgen</c>) are followed down every branch; dynamic affinity sets are taken as empty (a first connection).
 /// </summary>
-internal sealed class NftPacketTracer(NftRuleset ruleset)
+public sealed class NftPacketTracer(NftRuleset ruleset)
 {
     private const int MaxDepth = 32;
 

@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Nftables;
 /// (<see cref="WriteTable(NftRuleset)"/>: add, delete and declare it again, so nothing old survives); changes are single commands.
 /// Large element lists are split into commands of <see cref="ElementsPerCommand"/>, so an error names a short line.
 /// </summary>
-internal sealed class NftScript(string family, string table)
+public sealed class NftScript(string family, string table)
 {
     public const int ElementsPerCommand = 500;
 

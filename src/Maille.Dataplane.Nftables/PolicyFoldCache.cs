@@ -9,7 +9,7 @@ namespace Maille.Dataplane.Nftables;
 /// folded from, so the table built is the same with or without the cache. Thread-safe; entries a build did not use
 /// are dropped at its end.
 /// </summary>
-internal sealed class PolicyFoldCache
+public sealed class PolicyFoldCache
 {
     private readonly Lock _gate = new();
     private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);

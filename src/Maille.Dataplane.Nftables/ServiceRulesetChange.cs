@@ -6,7 +6,7 @@ namespace Maille.Dataplane.Nftables;
 /// A prepared sync: the nftables transaction that takes the table from what <see cref="ServiceRulesetState"/> holds to
 /// <see cref="Desired"/>, and the per-port updates to record once the kernel has accepted it.
 /// </summary>
-internal sealed class ServiceRulesetChange
+public sealed class ServiceRulesetChange
 {
     public required NodeServicePlan Desired { get; init; }
 

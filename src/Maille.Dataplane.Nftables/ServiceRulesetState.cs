@@ -10,7 +10,7 @@ namespace Maille.Dataplane.Nftables;
 /// element), and shared chains and maps live while a port needs them. <see cref="Prepare"/> computes a change without
 /// touching the state; <see cref="Commit"/> records it once the kernel has accepted it. Not thread-safe.
 /// </summary>
-internal sealed class ServiceRulesetState
+public sealed class ServiceRulesetState
 {
     private readonly Dictionary<ServicePortId, (ServicePortPlan Plan, ServicePortRules Rules)> _ports = [];
     private readonly Dictionary<string, Dictionary<string, (NftElement Element, int Count)>> _elements = new(StringComparer.Ordinal);

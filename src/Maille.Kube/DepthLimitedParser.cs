@@ -10,7 +10,7 @@ namespace Maille.Kube;
 /// are read, stops it at the limit in the same single pass, at no cost to ordinary input. Every YAML text Maille
 /// loads goes through it: <c>new YamlStream().Load(new DepthLimitedParser(text))</c>.
 /// </summary>
-internal sealed class DepthLimitedParser(string text, int maxDepth = DepthLimitedParser.MaxDepth) : IParser
+public sealed class DepthLimitedParser(string text, int maxDepth = DepthLimitedParser.MaxDepth) : IParser
 {
     /// <summary>Deeper than any built-in kind's schema (a Pod's deepest fields are about 15 levels down).</summary>
     public const int MaxDepth = 100;

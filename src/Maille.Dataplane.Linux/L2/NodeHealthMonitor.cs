@@ -15,7 +15,7 @@ namespace Maille.Dataplane.Linux.L2;
 /// Echo replies are not rate-limited by Linux (icmp_ratemask covers unreachable, time-exceeded and parameter-problem
 /// messages only), so probing every 150 ms is safe; a probe to a closed UDP port would be, after a burst of six.
 /// </remarks>
-internal sealed class NodeHealthMonitor : IAsyncDisposable
+public sealed class NodeHealthMonitor : IAsyncDisposable
 {
     private static int _instances;
 

@@ -8,7 +8,7 @@ namespace Maille.Dataplane.Linux.Lab;
 /// <see cref="Plan"/> always describes what exists now. Disposing closes the handles; <see cref="Teardown"/> removes the lab.
 /// Not thread-safe: one owner changes it.
 /// </summary>
-internal sealed class LabNetwork : IDisposable
+public sealed class LabNetwork : IDisposable
 {
     private readonly Dictionary<string, NetworkNamespace> _namespaces;
     private readonly Dictionary<string, PodNetworkPlan> _podsByKey;

@@ -13,7 +13,7 @@ namespace Maille.Dataplane.Linux.Netlink;
 /// Devices are named by index: the builder picks the indexes of the devices it creates
 /// (a fresh namespace has only <c>lo</c> = 1), so a whole batch needs no lookups.
 /// </summary>
-internal sealed class RtNetlink : IDisposable
+public sealed class RtNetlink : IDisposable
 {
     private const int MaxBatchMessages = 256;
     private const int MaxBatchBytes = 96 * 1024;

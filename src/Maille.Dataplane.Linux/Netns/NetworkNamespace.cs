@@ -13,7 +13,7 @@ namespace Maille.Dataplane.Linux.Netns;
 /// Only names starting with <see cref="NamePrefix"/> can be created or deleted: whatever Maille makes carries
 /// its name, and nothing else on the machine is ever removed by it.
 /// </remarks>
-internal sealed partial class NetworkNamespace : IDisposable
+public sealed partial class NetworkNamespace : IDisposable
 {
     public const string RunDirectory = "/run/netns";
     public const string NamePrefix = "maille-";

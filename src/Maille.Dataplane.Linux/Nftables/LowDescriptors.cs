@@ -10,7 +10,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// <see cref="NftContext"/> then moves its socket onto a reserved number. Reserved at the first use, or earlier with
 /// <see cref="Reserve"/>: the lab daemon does so at start, while its numbers are still small.
 /// </summary>
-internal static class LowDescriptors
+public static class LowDescriptors
 {
     /// <summary>FD_SETSIZE: the numbers <c>select()</c> accepts are below this.</summary>
     public const int SelectLimit = 1024;

@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// (the Service proxy's, the policy enforcer's): the context's netlink socket belongs to that namespace, and no pool
 /// thread ever changes namespace. <see cref="Dispose"/> deletes the table, then ends the context and the thread.
 /// </summary>
-internal sealed class NamespaceNftContext : IDisposable
+public sealed class NamespaceNftContext : IDisposable
 {
     private readonly NamespaceWorker _worker;
     private readonly NftContext _context;

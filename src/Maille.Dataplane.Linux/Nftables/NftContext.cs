@@ -9,7 +9,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// namespace of the thread that first uses it, so create and use it on a thread inside the node's namespace
 /// (<see cref="NodeServiceProxy"/> keeps one such thread). Not thread-safe.
 /// </summary>
-internal sealed class NftContext : IDisposable
+public sealed class NftContext : IDisposable
 {
     private const int AfNetlink = 16;
     private const int NetlinkNetfilter = 12;

@@ -24,7 +24,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// <item><see cref="Dispose"/> deletes the table; nothing of the proxy is left in the namespace.</item>
 /// </list>
 /// </remarks>
-internal sealed class NodeServiceProxy : IDisposable
+public sealed class NodeServiceProxy : IDisposable
 {
     private readonly NodeServiceProxyOptions _options;
     private readonly NamespaceNftContext _nft;

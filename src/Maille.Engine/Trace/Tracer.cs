@@ -13,7 +13,7 @@ namespace Maille.Engine.Trace;
 /// the source, ingress policy on the destination, and delivery (is the port declared). Pure: it reads the planned
 /// cluster and asks <see cref="NetworkPolicyEvaluator"/> for policy.
 /// </summary>
-internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluator policy)
+public sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluator policy)
 {
     /// <summary>The Service plans of the nodes traced through so far, each made once.</summary>
     private readonly Dictionary<string, NodeServicePlan> _nodePlans = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using Maille.Kube;
 namespace Maille.Lab.Labs;
 
 /// <summary>What a change to a running lab did: per-object outcomes, objects not found, and errors when it was refused.</summary>
-internal sealed record LabChangeResult(IReadOnlyList<ObjectOutcome> Outcomes, IReadOnlyList<ObjectKey> NotFound, IReadOnlyList<string> Errors)
+public sealed record LabChangeResult(IReadOnlyList<ObjectOutcome> Outcomes, IReadOnlyList<ObjectKey> NotFound, IReadOnlyList<string> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
 

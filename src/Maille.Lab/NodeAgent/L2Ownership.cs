@@ -13,7 +13,7 @@ namespace Maille.Lab.NodeAgents;
 /// The lab's nodes live in one process, so a lock stands in for what a real cluster would need a lease for; a
 /// <c>maille agent</c> process would take that lease instead.
 /// </remarks>
-internal sealed class L2Ownership
+public sealed class L2Ownership
 {
     private readonly object _gate = new();
     private readonly Dictionary<IPAddress, string> _holders = [];

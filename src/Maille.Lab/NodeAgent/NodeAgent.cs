@@ -15,7 +15,7 @@ namespace Maille.Lab.NodeAgents;
 /// the policy table never downcasts. Everything the agent does goes through <see cref="Sync"/>, <see cref="Stop"/> and
 /// <see cref="Start"/>: the shape a <c>maille agent</c> process would have.
 /// </remarks>
-internal sealed class NodeAgent : IDisposable
+public sealed class NodeAgent : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly NodeAgentParts _parts;

@@ -21,7 +21,7 @@ namespace Maille.Lab.NodeAgents;
 /// <item><see cref="Dispose"/> ends the thread after the sync under way, then disposes the part.</item>
 /// </list>
 /// </remarks>
-internal sealed partial class NodePartRunner : IDisposable
+public sealed partial class NodePartRunner : IDisposable
 {
     private readonly string _node;
     private readonly INodeAgentPart _part;

@@ -31,7 +31,7 @@ namespace Maille.Lab.NodeAgents;
 /// <item><see cref="Dispose"/> deletes the table.</item>
 /// </list>
 /// </remarks>
-internal sealed class NodePolicyEnforcer : INodeAgentPart
+public sealed class NodePolicyEnforcer : INodeAgentPart
 {
     private readonly string _nodeName;
     private readonly NodePolicyEnforcerOptions _options;

@@ -8,7 +8,7 @@ namespace Maille.Lab.NodeAgents;
 /// The Service proxy as a part of a node agent (kube-proxy's role): each sync goes to the node's
 /// <see cref="NodeServiceProxy"/>, and what it applied is published as one <see cref="ServiceProxySnapshot"/>.
 /// </summary>
-internal sealed class ServiceProxyPart(NodeServiceProxy proxy) : INodeAgentPart
+public sealed class ServiceProxyPart(NodeServiceProxy proxy) : INodeAgentPart
 {
     private ServiceProxySnapshot? _applied;
     private long _staleUdpFlowFlushes;

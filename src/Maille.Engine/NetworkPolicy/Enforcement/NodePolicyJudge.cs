@@ -9,7 +9,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// direction, then the chain's compiled rules in order against the sets. It answers what the plan (not the
 /// evaluator) decides, so tests can hold the compilation to <see cref="NetworkPolicyEvaluator"/>.
 /// </summary>
-internal sealed class NodePolicyJudge
+public sealed class NodePolicyJudge
 {
     private readonly FrozenDictionary<IPAddress, LocalPodPolicy> _pods;
     private readonly FrozenDictionary<string, PolicyChain> _chains;
