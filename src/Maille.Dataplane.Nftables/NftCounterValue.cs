@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>A named counter's value as the kernel reports it.</summary>
-internal sealed partial record NftCounterValue(string Name, long Packets, long Bytes)
+public sealed partial record NftCounterValue(string Name, long Packets, long Bytes)
 {
     /// <summary>The named counters in the output of <c>list table FAMILY TABLE</c> or <c>list counters table FAMILY TABLE</c>.</summary>
     public static IReadOnlyList<NftCounterValue> Parse(string listing) =>

@@ -6,7 +6,7 @@ namespace Maille.Dataplane.Nftables;
 /// interval set. Kept as text: a table of 100,000 elements is rendered, diffed by key and written without splitting
 /// them into parts (only the tracer does, <see cref="KeyParts"/>).
 /// </summary>
-internal sealed record NftElement(string Key, string? Data = null, NftVerdict? Verdict = null)
+public sealed record NftElement(string Key, string? Data = null, NftVerdict? Verdict = null)
 {
     public const string Separator = " . ";
 

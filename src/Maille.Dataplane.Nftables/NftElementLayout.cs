@@ -11,7 +11,7 @@ namespace Maille.Dataplane.Nftables;
 /// uses), so an element's text can be written as netlink attributes without libnftables' parser. Sets this does not
 /// know (intervals, timeouts, other types) have no layout and stay with the text path.
 /// </summary>
-internal sealed class NftElementLayout
+public sealed class NftElementLayout
 {
     private const int Register = 4;
 

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>The data types a set key or map value can be made of, as the kernel stores them (each in 32-bit registers).</summary>
-internal enum NftFieldKind
+public enum NftFieldKind
 {
     /// <summary><c>ipv4_addr</c>, <c>ip saddr</c>, <c>ip daddr</c>: 4 bytes in network order.</summary>
     Ipv4Address,

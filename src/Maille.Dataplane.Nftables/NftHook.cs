@@ -4,7 +4,7 @@ namespace Maille.Dataplane.Nftables;
 /// A base chain's hook: <c>type nat hook output priority -100</c>. Priorities are numbers: nftables 1.0.6 refuses the
 /// name <c>dstnat</c> on a nat chain hooked to output.
 /// </summary>
-internal sealed record NftHook(string Type, string Hook, int Priority)
+public sealed record NftHook(string Type, string Hook, int Priority)
 {
     public const int DestinationNatPriority = -100;
     public const int SourceNatPriority = 100;

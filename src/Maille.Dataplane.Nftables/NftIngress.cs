@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>Where a traced packet enters the node's stack, which decides the hook it meets first.</summary>
-internal enum NftIngress
+public enum NftIngress
 {
     /// <summary>From one of the node's pods (through its veth): prerouting.</summary>
     Pod,

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>One condition of a rule. Rendered by <see cref="Text"/>, evaluated by <see cref="NftPacketTracer"/>.</summary>
-internal abstract record NftMatch
+public abstract record NftMatch
 {
     public abstract string Text { get; }
 }

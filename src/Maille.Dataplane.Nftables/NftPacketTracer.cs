@@ -10,12 +10,12 @@ namespace Maille.Dataplane.Nftables;
 /// <see cref="NftStatement"/> records), so what it walks is exactly what is applied. Random choices
 /// (<c>numgen</c>) are followed down every branch; dynamic affinity sets are taken as empty (a first connection).
 /// </summary>
-internal sealed class NftPacketTracer(NftRuleset ruleset)
+public sealed class NftPacketTracer(NftRuleset ruleset)
 {
     private const int MaxDepth = 32;
 
-    private readonly Dictionary<string, NftChain> chains = ruleset.Chains.ToDictionary(c => c.Name, StringComparer.Ordinal);
-    private readonly Dictionary<string, NftSet> sets = ruleset.Sets.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, NftChain> _chains = ruleset.Chains.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, NftSet> _sets = ruleset.Sets.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     public NftTraceResult Trace(NftTracePacket packet)
     {
@@ -223,8 +223,8 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
         NftVerdictKind.Return => new Outcome(OutcomeKind.Return, state, [], step),
 
         // After a jump the calling chain goes on; after a goto it ends where the target ends.
-        NftVerdictKind.Jump => Run(chains[verdict.Chain!], state, steps, depth + 1),
-        _ => GotoResult(Run(chains[verdict.Chain!], state, steps, depth + 1)),
+        NftVerdictKind.Jump => Run(_chains[verdict.Chain!], state, steps, depth + 1),
+        _ => GotoResult(Run(_chains[verdict.Chain!], state, steps, depth + 1)),
     };
 
     private static Outcome GotoResult(Outcome outcome) =>
@@ -277,7 +277,7 @@ internal sealed class NftPacketTracer(NftRuleset ruleset)
     /// sets). <paramref name="fields"/> name the key's parts (a key may end with parts no field names, as numgen's).
     /// </summary>
     private NftElement? Lookup(string set, EquatableArray<NftField> fields, string[] key) =>
-        sets.TryGetValue(set, out var found)
+        _sets.TryGetValue(set, out var found)
             ? found.Elements.FirstOrDefault(e => e.KeyParts is var parts && parts.Length == key.Length
                 && parts.Select((part, i) => PartMatches(i < fields.Count ? fields[i] : null, part, key[i])).All(m => m))
             : throw new InvalidOperationException($"no set {set}");

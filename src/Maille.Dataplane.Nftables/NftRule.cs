@@ -3,7 +3,7 @@ using Maille.Model;
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>A rule: every match must hold, then the statements run in order. <see cref="Comment"/> says why it exists.</summary>
-internal sealed record NftRule(EquatableArray<NftMatch> Matches, EquatableArray<NftStatement> Statements, string? Comment = null)
+public sealed record NftRule(EquatableArray<NftMatch> Matches, EquatableArray<NftStatement> Statements, string? Comment = null)
 {
     public static NftRule Of(NftStatement statement, string? comment = null) => new(EquatableArray<NftMatch>.Empty, new[] { statement }, comment);
 

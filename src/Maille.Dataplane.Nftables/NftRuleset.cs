@@ -6,7 +6,7 @@ namespace Maille.Dataplane.Nftables;
 /// One nftables table as a value: its named counters, its sets and maps, then its chains. <see cref="NftScript"/>
 /// writes it as text.
 /// </summary>
-internal sealed record NftRuleset(string Family, string Table, EquatableArray<NftSet> Sets, EquatableArray<NftChain> Chains)
+public sealed record NftRuleset(string Family, string Table, EquatableArray<NftSet> Sets, EquatableArray<NftChain> Chains)
 {
     /// <summary>Named counter objects (<c>counter NAME { }</c>), which rules count into with <see cref="NftCounterStatement"/>.</summary>
     public EquatableArray<string> Counters { get; init; } = EquatableArray<string>.Empty;

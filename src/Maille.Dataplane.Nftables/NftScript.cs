@@ -7,21 +7,21 @@ namespace Maille.Dataplane.Nftables;
 /// (<see cref="WriteTable(NftRuleset)"/>: add, delete and declare it again, so nothing old survives); changes are single commands.
 /// Large element lists are split into commands of <see cref="ElementsPerCommand"/>, so an error names a short line.
 /// </summary>
-internal sealed class NftScript(string family, string table)
+public sealed class NftScript(string family, string table)
 {
     public const int ElementsPerCommand = 500;
 
-    private readonly StringBuilder text = new();
-    private readonly List<NftElementOperation> elementOperations = [];
+    private readonly StringBuilder _text = new();
+    private readonly List<NftElementOperation> _elementOperations = [];
 
     public int CommandCount { get; private set; }
 
     public bool IsEmpty => CommandCount == 0;
 
     /// <summary>The element commands, in order, with their elements (kept as written).</summary>
-    public IReadOnlyList<NftElementOperation> ElementOperations => elementOperations;
+    public IReadOnlyList<NftElementOperation> ElementOperations => _elementOperations;
 
-    public override string ToString() => text.ToString();
+    public override string ToString() => _text.ToString();
 
     /// <summary>Replaces the whole table atomically: everything it held before is gone, dynamic sets included.</summary>
     public void WriteTable(NftRuleset ruleset) => WriteTable(ruleset, dormant: false, withElements: _ => true);
@@ -41,41 +41,41 @@ internal sealed class NftScript(string family, string table)
     {
         Line($"add table {family} {table}");
         Line($"delete table {family} {table}");
-        text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
+        _text.Append("table ").Append(family).Append(' ').Append(table).Append(" {\n");
         if (dormant)
         {
-            text.Append("\tflags dormant\n");
+            _text.Append("\tflags dormant\n");
         }
 
         foreach (var counter in ruleset.Counters)
         {
-            text.Append("\tcounter ").Append(counter).Append(counters is not null && counters.TryGetValue(counter, out var value)
+            _text.Append("\tcounter ").Append(counter).Append(counters is not null && counters.TryGetValue(counter, out var value)
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {{ packets {value.Packets} bytes {value.Bytes} }}\n")
                 : " { }\n");
         }
 
         foreach (var set in ruleset.Sets)
         {
-            text.Append('\t').Append(set.IsMap ? "map " : "set ").Append(set.Name).Append(" { ").Append(set.Declaration).Append("; }\n");
+            _text.Append('\t').Append(set.IsMap ? "map " : "set ").Append(set.Name).Append(" { ").Append(set.Declaration).Append("; }\n");
         }
 
         foreach (var chain in ruleset.Chains)
         {
-            text.Append("\tchain ").Append(chain.Name).Append(" {\n");
+            _text.Append("\tchain ").Append(chain.Name).Append(" {\n");
             if (chain.Hook is not null)
             {
-                text.Append("\t\t").Append(chain.Hook.Text).Append('\n');
+                _text.Append("\t\t").Append(chain.Hook.Text).Append('\n');
             }
 
             foreach (var rule in chain.Rules)
             {
-                text.Append("\t\t").Append(rule.Text).Append('\n');
+                _text.Append("\t\t").Append(rule.Text).Append('\n');
             }
 
-            text.Append("\t}\n");
+            _text.Append("\t}\n");
         }
 
-        text.Append("}\n");
+        _text.Append("}\n");
         CommandCount++;
         foreach (var set in ruleset.Sets.Where(s => !s.Dynamic && withElements(s)))
         {
@@ -119,31 +119,31 @@ internal sealed class NftScript(string family, string table)
     {
         foreach (var chunk in elements.Chunk(ElementsPerCommand))
         {
-            elementOperations.Add(new NftElementOperation(withValue, set, chunk));
-            text.Append(verb).Append(" element ").Append(family).Append(' ').Append(table).Append(' ').Append(set).Append(" { ");
+            _elementOperations.Add(new NftElementOperation(withValue, set, chunk));
+            _text.Append(verb).Append(" element ").Append(family).Append(' ').Append(table).Append(' ').Append(set).Append(" { ");
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (i > 0)
                 {
-                    text.Append(", ");
+                    _text.Append(", ");
                 }
 
                 var element = chunk[i];
-                text.Append(element.Key);
+                _text.Append(element.Key);
                 if (withValue && (element.Verdict is not null || element.Data is not null))
                 {
-                    text.Append(" : ").Append(element.Verdict?.ToString() ?? element.Data);
+                    _text.Append(" : ").Append(element.Verdict?.ToString() ?? element.Data);
                 }
             }
 
-            text.Append(" }\n");
+            _text.Append(" }\n");
             CommandCount++;
         }
     }
 
     private void Line(string command)
     {
-        text.Append(command).Append('\n');
+        _text.Append(command).Append('\n');
         CommandCount++;
     }
 }

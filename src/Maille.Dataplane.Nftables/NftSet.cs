@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Nftables;
 /// or a <c>typeof</c> line), plus flags and timeout. A <see cref="Dynamic"/> set is filled by the packet path
 /// (<c>update @set</c>): its elements are the kernel's, so syncing never rewrites them.
 /// </summary>
-internal sealed record NftSet(string Name, string Declaration, EquatableArray<NftElement> Elements, bool Dynamic = false)
+public sealed record NftSet(string Name, string Declaration, EquatableArray<NftElement> Elements, bool Dynamic = false)
 {
     public bool IsMap => Declaration.Contains(" : ", StringComparison.Ordinal);
 }

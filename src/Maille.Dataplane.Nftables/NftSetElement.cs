@@ -1,4 +1,4 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>An element together with the name of the set or map it belongs to.</summary>
-internal sealed record NftSetElement(string Set, NftElement Element);
+public sealed record NftSetElement(string Set, NftElement Element);

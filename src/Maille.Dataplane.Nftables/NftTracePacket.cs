@@ -7,4 +7,4 @@ namespace Maille.Dataplane.Nftables;
 /// (<c>new</c> for the first packet of a connection, <c>established</c> for a later one or a reply, <c>related</c>
 /// for an ICMP error about one).
 /// </summary>
-internal sealed record NftTracePacket(IPAddress Source, IPAddress Destination, string Protocol, int DestinationPort, NftIngress Ingress, string ConntrackState = "new");
+public sealed record NftTracePacket(IPAddress Source, IPAddress Destination, string Protocol, int DestinationPort, NftIngress Ingress, string ConntrackState = "new");

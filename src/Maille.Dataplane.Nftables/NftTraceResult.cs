@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Nftables;
 /// masquerade), the rules that matched in order (destination NAT hook, then postrouting), and the rule that decided
 /// (the translation, drop or reject; null when nothing applied), for <c>maille trace</c>.
 /// </summary>
-internal sealed record NftTraceResult(NftTraceVerdict Verdict, EquatableArray<NftTraceTarget> Targets, EquatableArray<NftTraceStep> Steps, NftTraceStep? Decision)
+public sealed record NftTraceResult(NftTraceVerdict Verdict, EquatableArray<NftTraceTarget> Targets, EquatableArray<NftTraceStep> Steps, NftTraceStep? Decision)
 {
     public override string ToString() => Verdict switch
     {

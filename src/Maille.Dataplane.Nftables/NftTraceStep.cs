@@ -6,7 +6,7 @@ namespace Maille.Dataplane.Nftables;
 /// (<c>198.19.2.2 . tcp . 80 : "ingress/x/allow/0"</c>). <see cref="Counter"/> is the named counter the rule counted
 /// into (<c>ingress/x/allow/0</c>, from the rule's text or from the element), null when none.
 /// </summary>
-internal sealed record NftTraceStep(string Chain, int Rule, string Text, string? Element = null, string? Counter = null)
+public sealed record NftTraceStep(string Chain, int Rule, string Text, string? Element = null, string? Counter = null)
 {
     public override string ToString() => Element is null ? $"{Chain}#{Rule}: {Text}" : $"{Chain}#{Rule}: {Text} [element {Element}]";
 }

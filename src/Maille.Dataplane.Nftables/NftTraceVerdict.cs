@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>What the Service table does with a connection's first packet.</summary>
-internal enum NftTraceVerdict
+public enum NftTraceVerdict
 {
     /// <summary>No Service rule applies: the packet goes on untouched.</summary>
     NotTranslated,

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>A verdict: <c>drop</c>, <c>accept</c>, <c>return</c>, <c>jump CHAIN</c> or <c>goto CHAIN</c>.</summary>
-internal sealed record NftVerdict(NftVerdictKind Kind, string? Chain = null)
+public sealed record NftVerdict(NftVerdictKind Kind, string? Chain = null)
 {
     public static readonly NftVerdict Drop = new(NftVerdictKind.Drop);
     public static readonly NftVerdict Accept = new(NftVerdictKind.Accept);

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>nftables verdicts the service rules use.</summary>
-internal enum NftVerdictKind
+public enum NftVerdictKind
 {
     Accept,
     Drop,

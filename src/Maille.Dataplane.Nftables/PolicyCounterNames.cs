@@ -8,7 +8,7 @@ namespace Maille.Dataplane.Nftables;
 /// The names of the policy table's named counters, one per policy rule. The engine names a rule without limit
 /// (<see cref="PolicyRuleId.Key"/>); nftables object names are at most 255 bytes, so the limit is applied here.
 /// </summary>
-internal static class PolicyCounterNames
+public static class PolicyCounterNames
 {
     /// <summary>nftables object names are at most 255 bytes.</summary>
     public const int MaxLength = 255;

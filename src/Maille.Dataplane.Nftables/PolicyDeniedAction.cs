@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Nftables;
 
 /// <summary>What the policy table does with a connection no rule allows (docs/networkpolicy-dataplane.md says why Reject is the default).</summary>
-internal enum PolicyDeniedAction
+public enum PolicyDeniedAction
 {
     /// <summary>
     /// <c>reject with icmp admin-prohibited</c>, for every protocol: the client fails at once with "no route to host"

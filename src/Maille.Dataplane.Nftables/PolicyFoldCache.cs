@@ -9,10 +9,10 @@ namespace Maille.Dataplane.Nftables;
 /// folded from, so the table built is the same with or without the cache. Thread-safe; entries a build did not use
 /// are dropped at its end.
 /// </summary>
-internal sealed class PolicyFoldCache
+public sealed class PolicyFoldCache
 {
-    private readonly Lock gate = new();
-    private Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>The maps folded from <paramref name="chain"/> and the sets it names, from the cache or from <paramref name="fold"/>.</summary>
     public IReadOnlyList<NftSet> Get(PolicyChain chain, IReadOnlyDictionary<string, PeerSet> peerSets, IReadOnlyDictionary<string, NamedPortSet> namedPortSets, Func<IReadOnlyList<NftSet>> fold)
@@ -20,18 +20,18 @@ internal sealed class PolicyFoldCache
         var inputs = chain.Rules.Select(r => r.PeerSet).OfType<string>().Distinct(StringComparer.Ordinal).Select(n => (object)peerSets[n])
             .Concat(chain.Rules.Select(r => r.NamedPortSet).OfType<string>().Distinct(StringComparer.Ordinal).Select(n => namedPortSets[n]))
             .ToArray();
-        lock (gate)
+        lock (_gate)
         {
-            if (entries.TryGetValue(chain.Name, out var entry) && entry.Chain.Equals(chain) && entry.Inputs.SequenceEqual(inputs))
+            if (_entries.TryGetValue(chain.Name, out var entry) && entry.Chain.Equals(chain) && entry.Inputs.SequenceEqual(inputs))
             {
                 return entry.Maps;
             }
         }
 
         var maps = fold();
-        lock (gate)
+        lock (_gate)
         {
-            entries[chain.Name] = new Entry(chain, inputs, maps);
+            _entries[chain.Name] = new Entry(chain, inputs, maps);
         }
 
         return maps;
@@ -40,18 +40,18 @@ internal sealed class PolicyFoldCache
     /// <summary>Drops every entry but those of <paramref name="chains"/> (the chains folded by the build just made).</summary>
     public void Retain(IEnumerable<string> chains)
     {
-        lock (gate)
+        lock (_gate)
         {
             var kept = new Dictionary<string, Entry>(StringComparer.Ordinal);
             foreach (var name in chains)
             {
-                if (entries.TryGetValue(name, out var entry))
+                if (_entries.TryGetValue(name, out var entry))
                 {
                     kept[name] = entry;
                 }
             }
 
-            entries = kept;
+            _entries = kept;
         }
     }
 

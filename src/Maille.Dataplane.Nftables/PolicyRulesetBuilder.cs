@@ -25,7 +25,7 @@ namespace Maille.Dataplane.Nftables;
 /// changes elements only, never a chain. Traffic between a node and its own pods never crosses the forward hook (it
 /// is the node's input and output), so it is always allowed without a rule.
 /// </summary>
-internal static class PolicyRulesetBuilder
+public static class PolicyRulesetBuilder
 {
     public const string Family = "ip";
     public const string Table = "maille-policy";

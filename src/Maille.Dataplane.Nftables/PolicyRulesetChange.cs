@@ -5,7 +5,7 @@ namespace Maille.Dataplane.Nftables;
 /// order they must be applied (one for a whole table, up to two for a difference: <see cref="NftRulesetSteps"/>).
 /// Applying them is kernel I/O, done by the caller (Maille.Dataplane.Linux's <c>NftContext.RunInOrder</c>).
 /// </summary>
-internal sealed record PolicyRulesetChange(NftRuleset Desired, bool Full, IReadOnlyList<string> Steps, int CommandCount)
+public sealed record PolicyRulesetChange(NftRuleset Desired, bool Full, IReadOnlyList<string> Steps, int CommandCount)
 {
     /// <summary>Every step's commands, in order.</summary>
     public string Script => string.Concat(Steps);

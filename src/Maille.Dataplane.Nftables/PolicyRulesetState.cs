@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Nftables;
 /// (<see cref="NftRulesetSteps"/>). The first sync, one after <see cref="Reset"/> (a failed transaction) and a forced
 /// one rewrite the whole table in one. Not thread-safe.
 /// </summary>
-internal sealed class PolicyRulesetState
+public sealed class PolicyRulesetState
 {
     /// <summary>The table as last committed; null before the first commit and after <see cref="Reset"/>.</summary>
     public NftRuleset? Applied { get; private set; }

@@ -10,19 +10,19 @@ namespace Maille.Dataplane.Nftables;
 /// </summary>
 internal sealed class PortRulesWriter(ServicePortPlan port)
 {
-    private readonly List<NftSetElement> elements = [];
-    private readonly List<string> shared = [];
-    private readonly List<NftChain> chains = [];
-    private readonly List<NftSet> sets = [];
+    private readonly List<NftSetElement> _elements = [];
+    private readonly List<string> _shared = [];
+    private readonly List<NftChain> _chains = [];
+    private readonly List<NftSet> _sets = [];
 
-    public void Element(string set, NftElement element) => elements.Add(new NftSetElement(set, element));
+    public void Element(string set, NftElement element) => _elements.Add(new NftSetElement(set, element));
 
     /// <summary>Records that the port needs a shared object; returns the object's own name.</summary>
     public string Shared(string name)
     {
-        if (!shared.Contains(name))
+        if (!_shared.Contains(name))
         {
-            shared.Add(name);
+            _shared.Add(name);
         }
 
         return name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
@@ -64,7 +64,7 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
         }
     }
 
-    public ServicePortRules Result() => new(port.Id, new(elements), new(shared), new(chains), new(sets));
+    public ServicePortRules Result() => new(port.Id, new(_elements), new(_shared), new(_chains), new(_sets));
 
     /// <summary>
     /// kube-proxy's shape for session affinity: a chain per list that sends a client seen recently (its address in the
@@ -74,7 +74,7 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
     private string AffinityChain(EquatableArray<ProxyEndpoint> list, bool localList, int timeout)
     {
         var name = $"{(localList ? "local-" : "")}affinity-{port.Id}";
-        if (chains.Any(c => c.Name == name))
+        if (_chains.Any(c => c.Name == name))
         {
             return name;
         }
@@ -89,7 +89,7 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
         }
 
         sticky.Add(NftRule.Of(new NftNumgenVmapStatement(new(targets))));
-        chains.Add(new NftChain(name, null, new(sticky)));
+        _chains.Add(new NftChain(name, null, new(sticky)));
         return name;
     }
 
@@ -97,10 +97,10 @@ internal sealed class PortRulesWriter(ServicePortPlan port)
     {
         var name = $"affinity-endpoint-{port.Id}__{endpoint.Address}/{endpoint.Port}";
         var set = $"affinity-{ServiceRulesetBuilder.Hash(string.Create(CultureInfo.InvariantCulture, $"{name}/{timeout}"))}";
-        if (!chains.Any(c => c.Name == name))
+        if (!_chains.Any(c => c.Name == name))
         {
-            sets.Add(new NftSet(set, string.Create(CultureInfo.InvariantCulture, $"type ipv4_addr; flags dynamic,timeout; timeout {timeout}s"), EquatableArray<NftElement>.Empty, Dynamic: true));
-            chains.Add(new NftChain(name, null, new[]
+            _sets.Add(new NftSet(set, string.Create(CultureInfo.InvariantCulture, $"type ipv4_addr; flags dynamic,timeout; timeout {timeout}s"), EquatableArray<NftElement>.Empty, Dynamic: true));
+            _chains.Add(new NftChain(name, null, new[]
             {
                 NftRule.Of(new NftSetUpdateStatement(NftField.SourceAddress, set)),
                 NftRule.Of(new NftValueMatch(NftField.Protocol, port.Protocol.ToString().ToLowerInvariant()), new NftDnatStatement(endpoint.Address, endpoint.Port)),

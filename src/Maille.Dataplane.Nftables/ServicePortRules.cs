@@ -9,7 +9,7 @@ namespace Maille.Dataplane.Nftables;
 /// chains and dynamic sets (session affinity only). Syncing compares these per port, so a change costs what the
 /// changed ports own, not what the table holds.
 /// </summary>
-internal sealed record ServicePortRules(
+public sealed record ServicePortRules(
     ServicePortId Id,
     EquatableArray<NftSetElement> Elements,
     EquatableArray<string> SharedObjects,

@@ -17,7 +17,7 @@ namespace Maille.Dataplane.Nftables;
 /// <c>internal-endpoints-N</c> keyed by (address, protocol, port, <c>numgen random mod N</c>).</item>
 /// </list>
 /// </summary>
-internal static class ServiceRulesetBuilder
+public static class ServiceRulesetBuilder
 {
     public const string Family = "ip";
     public const string Table = "maille-svc";

@@ -6,21 +6,21 @@ namespace Maille.Dataplane.Nftables;
 /// A prepared sync: the nftables transaction that takes the table from what <see cref="ServiceRulesetState"/> holds to
 /// <see cref="Desired"/>, and the per-port updates to record once the kernel has accepted it.
 /// </summary>
-internal sealed class ServiceRulesetChange
+public sealed class ServiceRulesetChange
 {
     public required NodeServicePlan Desired { get; init; }
 
     /// <summary>True when the transaction rewrites the whole table.</summary>
     public required bool Full { get; init; }
 
-    private IReadOnlyList<string>? steps;
+    private IReadOnlyList<string>? _steps;
 
     /// <summary>
     /// The transactions as <c>nft -f</c> text, to run in order (Maille.Dataplane.Linux's <c>NftContext.RunInOrder</c>): one for a full
     /// sync, up to two for a partial one (<see cref="DifferenceStages.Steps"/>). Written on first use (a full sync of a
     /// large table need not be).
     /// </summary>
-    public IReadOnlyList<string> Steps => steps ??= WriteSteps();
+    public IReadOnlyList<string> Steps => _steps ??= WriteSteps();
 
     /// <summary>Every step's commands, in order.</summary>
     public string Script => string.Concat(Steps);

@@ -10,35 +10,35 @@ namespace Maille.Dataplane.Nftables;
 /// element), and shared chains and maps live while a port needs them. <see cref="Prepare"/> computes a change without
 /// touching the state; <see cref="Commit"/> records it once the kernel has accepted it. Not thread-safe.
 /// </summary>
-internal sealed class ServiceRulesetState
+public sealed class ServiceRulesetState
 {
-    private readonly Dictionary<ServicePortId, (ServicePortPlan Plan, ServicePortRules Rules)> ports = [];
-    private readonly Dictionary<string, Dictionary<string, (NftElement Element, int Count)>> elements = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> shared = new(StringComparer.Ordinal);
-    private EquatableArray<ServicePortPlan> committed = EquatableArray<ServicePortPlan>.Empty;
-    private int privateRuleCount;
-    private NodeServicePlan? context;
+    private readonly Dictionary<ServicePortId, (ServicePortPlan Plan, ServicePortRules Rules)> _ports = [];
+    private readonly Dictionary<string, Dictionary<string, (NftElement Element, int Count)>> _elements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _shared = new(StringComparer.Ordinal);
+    private EquatableArray<ServicePortPlan> _committed = EquatableArray<ServicePortPlan>.Empty;
+    private int _privateRuleCount;
+    private NodeServicePlan? _context;
 
     /// <summary>Whether nothing was ever committed (or the state was <see cref="Reset"/>): the next sync is full.</summary>
-    public bool IsEmpty => context is null;
+    public bool IsEmpty => _context is null;
 
-    public int PortCount => ports.Count;
+    public int PortCount => _ports.Count;
 
-    public int ElementCount => elements.Values.Sum(e => e.Count);
+    public int ElementCount => _elements.Values.Sum(e => e.Count);
 
-    public int RuleCount => FixedRuleCount + SharedChains().Sum(c => c.Rules.Count) + privateRuleCount;
+    public int RuleCount => FixedRuleCount + SharedChains().Sum(c => c.Rules.Count) + _privateRuleCount;
 
-    private int FixedRuleCount => context is null ? 0 : ServiceRulesetBuilder.FixedChains(context).Sum(c => c.Rules.Count);
+    private int FixedRuleCount => _context is null ? 0 : ServiceRulesetBuilder.FixedChains(_context).Sum(c => c.Rules.Count);
 
     /// <summary>Forgets everything, so the next <see cref="Prepare"/> rewrites the whole table (after a failed transaction).</summary>
     public void Reset()
     {
-        ports.Clear();
-        elements.Clear();
-        shared.Clear();
-        committed = EquatableArray<ServicePortPlan>.Empty;
-        privateRuleCount = 0;
-        context = null;
+        _ports.Clear();
+        _elements.Clear();
+        _shared.Clear();
+        _committed = EquatableArray<ServicePortPlan>.Empty;
+        _privateRuleCount = 0;
+        _context = null;
     }
 
     /// <summary>
@@ -48,13 +48,13 @@ internal sealed class ServiceRulesetState
     public ServiceRulesetChange Prepare(NodeServicePlan desired, bool full = false)
     {
         var desiredContext = desired with { Ports = EquatableArray<ServicePortPlan>.Empty };
-        if (full || context is null || context != desiredContext)
+        if (full || _context is null || _context != desiredContext)
         {
             return PrepareFull(desired, desiredContext);
         }
 
         var updates = new List<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)>();
-        foreach (var (old, now) in Pair(committed, desired.Ports))
+        foreach (var (old, now) in Pair(_committed, desired.Ports))
         {
             updates.Add(now is null ? (old!.Id, null, null) : (now.Id, now, ServiceRulesetBuilder.PortRules(desiredContext, now)));
         }
@@ -79,75 +79,75 @@ internal sealed class ServiceRulesetState
         if (change.Replacement is { } replacement)
         {
             Reset();
-            foreach (var (id, entry) in replacement.ports)
+            foreach (var (id, entry) in replacement._ports)
             {
-                ports[id] = entry;
+                _ports[id] = entry;
             }
 
-            foreach (var (set, entries) in replacement.elements)
+            foreach (var (set, entries) in replacement._elements)
             {
-                elements[set] = entries;
+                _elements[set] = entries;
             }
 
-            foreach (var (name, count) in replacement.shared)
+            foreach (var (name, count) in replacement._shared)
             {
-                shared[name] = count;
+                _shared[name] = count;
             }
 
-            context = replacement.context;
-            committed = change.Desired.Ports;
-            privateRuleCount = replacement.privateRuleCount;
+            _context = replacement._context;
+            _committed = change.Desired.Ports;
+            _privateRuleCount = replacement._privateRuleCount;
             return;
         }
 
         foreach (var (id, plan, rules) in change.Updates)
         {
-            if (ports.Remove(id, out var old))
+            if (_ports.Remove(id, out var old))
             {
                 Count(old.Rules, -1);
             }
 
             if (plan is not null && rules is not null)
             {
-                ports[id] = (plan, rules);
+                _ports[id] = (plan, rules);
                 Count(rules, +1);
             }
         }
 
-        committed = change.Desired.Ports;
+        _committed = change.Desired.Ports;
     }
 
     /// <summary>The table as it stands: fixed sets and chains, the shared ones in use, then each port's own.</summary>
     public NftRuleset Ruleset()
     {
-        if (context is null)
+        if (_context is null)
         {
             return new NftRuleset(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, EquatableArray<NftSet>.Empty, EquatableArray<NftChain>.Empty);
         }
 
         var sets = ServiceRulesetBuilder.FixedSets()
-            .Concat(SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, context).Map).OfType<NftSet>())
-            .Select(s => s with { Elements = new(elements.TryGetValue(s.Name, out var e) ? e.Values.Select(v => v.Element) : []) })
-            .Concat(ports.Values.SelectMany(p => p.Rules.Sets));
-        var chains = ServiceRulesetBuilder.FixedChains(context)
+            .Concat(SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, _context).Map).OfType<NftSet>())
+            .Select(s => s with { Elements = new(_elements.TryGetValue(s.Name, out var e) ? e.Values.Select(v => v.Element) : []) })
+            .Concat(_ports.Values.SelectMany(p => p.Rules.Sets));
+        var chains = ServiceRulesetBuilder.FixedChains(_context)
             .Concat(SharedChains())
-            .Concat(ports.Values.SelectMany(p => p.Rules.Chains));
+            .Concat(_ports.Values.SelectMany(p => p.Rules.Chains));
         return new NftRuleset(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, new(sets), new(chains));
     }
 
     private ServiceRulesetChange PrepareFull(NodeServicePlan desired, NodeServicePlan desiredContext)
     {
-        var replacement = new ServiceRulesetState { context = desiredContext };
+        var replacement = new ServiceRulesetState { _context = desiredContext };
         foreach (var port in desired.Ports)
         {
             var rules = ServiceRulesetBuilder.PortRules(desiredContext, port);
-            replacement.ports[port.Id] = (port, rules);
+            replacement._ports[port.Id] = (port, rules);
             replacement.Count(rules, +1);
         }
 
         var table = replacement.Ruleset();
-        var removed = ports.Keys.Where(id => !replacement.ports.ContainsKey(id)).Select(id => (id, (ServicePortPlan?)null, (ServicePortRules?)null));
-        var changed = desired.Ports.Where(p => ports.TryGetValue(p.Id, out var old) && old.Plan != p).Select(p => (p.Id, (ServicePortPlan?)p, (ServicePortRules?)null));
+        var removed = _ports.Keys.Where(id => !replacement._ports.ContainsKey(id)).Select(id => (id, (ServicePortPlan?)null, (ServicePortRules?)null));
+        var changed = desired.Ports.Where(p => _ports.TryGetValue(p.Id, out var old) && old.Plan != p).Select(p => (p.Id, (ServicePortPlan?)p, (ServicePortRules?)null));
         return new ServiceRulesetChange
         {
             Desired = desired,
@@ -160,8 +160,8 @@ internal sealed class ServiceRulesetState
             },
             Table = table,
             CommandCount = NftScript.TableCommandCount(table),
-            Updates = [.. replacement.ports.Select(p => (p.Key, (ServicePortPlan?)p.Value.Plan, (ServicePortRules?)p.Value.Rules))],
-            StaleUdpFlows = context is null ? [] : StaleFlows(context, [.. removed, .. changed]),
+            Updates = [.. replacement._ports.Select(p => (p.Key, (ServicePortPlan?)p.Value.Plan, (ServicePortRules?)p.Value.Rules))],
+            StaleUdpFlows = _context is null ? [] : StaleFlows(_context, [.. removed, .. changed]),
             Replacement = replacement,
         };
     }
@@ -176,7 +176,7 @@ internal sealed class ServiceRulesetState
         var newSets = new Dictionary<string, NftSet>(StringComparer.Ordinal);
         foreach (var (id, _, rules) in updates)
         {
-            if (ports.TryGetValue(id, out var old))
+            if (_ports.TryGetValue(id, out var old))
             {
                 Delta(old.Rules, -1, elementDelta, sharedDelta);
                 Collect(old.Rules, oldChains, oldSets);
@@ -189,8 +189,8 @@ internal sealed class ServiceRulesetState
             }
         }
 
-        var sharedAdded = sharedDelta.Where(d => d.Value > 0 && shared.GetValueOrDefault(d.Key) == 0).Select(d => d.Key).Order(SharedNameComparer.Instance).ToList();
-        var sharedRemoved = sharedDelta.Where(d => d.Value < 0 && shared.GetValueOrDefault(d.Key) + d.Value == 0).Select(d => d.Key).Order(SharedNameComparer.Instance).ToList();
+        var sharedAdded = sharedDelta.Where(d => d.Value > 0 && _shared.GetValueOrDefault(d.Key) == 0).Select(d => d.Key).Order(SharedNameComparer.Instance).ToList();
+        var sharedRemoved = sharedDelta.Where(d => d.Value < 0 && _shared.GetValueOrDefault(d.Key) + d.Value == 0).Select(d => d.Key).Order(SharedNameComparer.Instance).ToList();
         var removedShared = sharedRemoved.Select(n => ServiceRulesetBuilder.SharedObject(n, desiredContext)).ToList();
         var removedMaps = removedShared.Select(o => o.Map?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var removedSharedChains = removedShared.Select(o => o.Chain.Name).ToList();
@@ -212,7 +212,7 @@ internal sealed class ServiceRulesetState
         var adds = new List<NftSetElement>();
         foreach (var ((set, key), (delta, value)) in elementDelta)
         {
-            var current = elements.TryGetValue(set, out var entries) && entries.TryGetValue(key, out var entry) ? entry : default;
+            var current = _elements.TryGetValue(set, out var entries) && entries.TryGetValue(key, out var entry) ? entry : default;
             var count = current.Count + delta;
             var removeOld = current.Count > 0 && (count == 0 || (value is not null && value != current.Element));
             if (removeOld && !removedMaps.Contains(set))
@@ -312,13 +312,13 @@ internal sealed class ServiceRulesetState
 
     private void Count(ServicePortRules rules, int sign)
     {
-        privateRuleCount += sign * rules.Chains.Sum(c => c.Rules.Count);
+        _privateRuleCount += sign * rules.Chains.Sum(c => c.Rules.Count);
         foreach (var (set, element) in rules.Elements)
         {
-            if (!elements.TryGetValue(set, out var entries))
+            if (!_elements.TryGetValue(set, out var entries))
             {
                 entries = new Dictionary<string, (NftElement, int)>(StringComparer.Ordinal);
-                elements[set] = entries;
+                _elements[set] = entries;
             }
 
             var key = element.Key;
@@ -336,23 +336,23 @@ internal sealed class ServiceRulesetState
 
         foreach (var name in rules.SharedObjects)
         {
-            var count = shared.GetValueOrDefault(name) + sign;
+            var count = _shared.GetValueOrDefault(name) + sign;
             if (count <= 0)
             {
-                shared.Remove(name);
+                _shared.Remove(name);
             }
             else
             {
-                shared[name] = count;
+                _shared[name] = count;
             }
         }
     }
 
     private IEnumerable<string> SharedNames(string prefix) =>
-        shared.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(SharedNameComparer.Instance);
+        _shared.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(SharedNameComparer.Instance);
 
     private IEnumerable<NftChain> SharedChains() =>
-        context is null ? [] : SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, context).Chain);
+        _context is null ? [] : SharedNames("chain:").Select(n => ServiceRulesetBuilder.SharedObject(n, _context).Chain);
 
     /// <summary>UDP flows of changed or removed ports whose endpoint the port no longer uses, per captured address.</summary>
     private List<StaleUdpFlow> StaleFlows(NodeServicePlan flowContext, IEnumerable<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)> updates)
@@ -360,7 +360,7 @@ internal sealed class ServiceRulesetState
         var stale = new List<StaleUdpFlow>();
         foreach (var (id, plan, _) in updates)
         {
-            if (id.Protocol != Protocol.UDP || !ports.TryGetValue(id, out var old))
+            if (id.Protocol != Protocol.UDP || !_ports.TryGetValue(id, out var old))
             {
                 continue;
             }

@@ -5,7 +5,7 @@ namespace Maille.Dataplane.Nftables;
 /// maps and chains, which nothing uses yet), <see cref="Elements"/> (element changes, for a netlink batch),
 /// <see cref="After"/> (text: chains, sets and maps nothing uses any more). Either text may be empty.
 /// </summary>
-internal sealed record StagedChange(string Before, IReadOnlyList<NftElementOperation> Elements, string After)
+public sealed record StagedChange(string Before, IReadOnlyList<NftElementOperation> Elements, string After)
 {
     public int ElementCount => Elements.Sum(o => o.Elements.Count);
 }

@@ -8,7 +8,7 @@ namespace Maille.Dataplane.Nftables;
 /// Service port no longer uses. Without the flush, such a flow keeps going to the old endpoint for as long as the
 /// client keeps sending (conntrack refreshes the entry on every datagram).
 /// </summary>
-internal sealed record StaleUdpFlow(IPAddress ServiceAddress, int ServicePort, IPAddress Endpoint)
+public sealed record StaleUdpFlow(IPAddress ServiceAddress, int ServicePort, IPAddress Endpoint)
 {
     public override string ToString() => $"udp {ServiceAddress}:{ServicePort} → {Endpoint}";
 }

@@ -13,7 +13,7 @@ namespace Maille.Engine;
 /// plans the cluster (nodes, pods, addresses, Services, EndpointSlices). Pure and deterministic: the same input, in
 /// any file order, gives the same plan.
 /// </summary>
-internal static class ClusterPlanner
+public static class ClusterPlanner
 {
     /// <param name="observedReadiness">
     /// Readiness observed by a running lab (<c>namespace/name</c> → ready), which overrides the input's for those pods,

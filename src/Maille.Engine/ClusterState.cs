@@ -7,7 +7,7 @@ namespace Maille.Engine;
 /// The planned cluster: every object with what the engine decided filled in (node CIDRs and addresses, pods with
 /// node and IP, Services with ClusterIP and node ports, EndpointSlices). Immutable; indexes are built once.
 /// </summary>
-internal sealed class ClusterState
+public sealed class ClusterState
 {
     public ClusterState(
         ClusterConfig config,

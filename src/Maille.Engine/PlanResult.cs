@@ -3,7 +3,7 @@ using Maille.Model;
 namespace Maille.Engine;
 
 /// <summary>The outcome of planning: a cluster, or (when any error was found) none, with every diagnostic.</summary>
-internal sealed record PlanResult(ClusterState? Cluster, IReadOnlyList<Diagnostic> Diagnostics)
+public sealed record PlanResult(ClusterState? Cluster, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool Succeeded => Cluster is not null;
 

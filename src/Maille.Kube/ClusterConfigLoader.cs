@@ -10,7 +10,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace Maille.Kube;
 
 /// <summary>Reads a <c>ClusterConfig</c> file; every problem is reported with file, line and field.</summary>
-internal static class ClusterConfigLoader
+public static class ClusterConfigLoader
 {
     public static (ClusterConfig? Config, IReadOnlyList<Diagnostic> Diagnostics) Load(string path, string text)
     {

@@ -10,30 +10,30 @@ namespace Maille.Kube;
 /// are read, stops it at the limit in the same single pass, at no cost to ordinary input. Every YAML text Maille
 /// loads goes through it: <c>new YamlStream().Load(new DepthLimitedParser(text))</c>.
 /// </summary>
-internal sealed class DepthLimitedParser(string text, int maxDepth = DepthLimitedParser.MaxDepth) : IParser
+public sealed class DepthLimitedParser(string text, int maxDepth = DepthLimitedParser.MaxDepth) : IParser
 {
     /// <summary>Deeper than any built-in kind's schema (a Pod's deepest fields are about 15 levels down).</summary>
     public const int MaxDepth = 100;
 
-    private readonly Parser inner = new(new StringReader(text));
-    private int depth;
+    private readonly Parser _inner = new(new StringReader(text));
+    private int _depth;
 
-    public ParsingEvent? Current => inner.Current;
+    public ParsingEvent? Current => _inner.Current;
 
     /// <exception cref="YamlException">Not YAML, or nested deeper than the limit (at the line where it goes over).</exception>
     public bool MoveNext()
     {
-        if (!inner.MoveNext())
+        if (!_inner.MoveNext())
         {
             return false;
         }
 
-        switch (inner.Current)
+        switch (_inner.Current)
         {
-            case SequenceStart or MappingStart when ++depth > maxDepth:
-                throw new YamlException(inner.Current.Start, inner.Current.End, $"nested deeper than {maxDepth} levels");
+            case SequenceStart or MappingStart when ++_depth > maxDepth:
+                throw new YamlException(_inner.Current.Start, _inner.Current.End, $"nested deeper than {maxDepth} levels");
             case SequenceEnd or MappingEnd:
-                depth--;
+                _depth--;
                 break;
         }
 

@@ -9,7 +9,7 @@ namespace Maille.Kube;
 /// next load converts those and reuses the rest: deleting one pod of a 10,000-Service lab reads nothing again. The
 /// result is what <see cref="ManifestLoader"/> gives for the same documents in the same order.
 /// </summary>
-internal sealed class DocumentLoadCache
+public sealed class DocumentLoadCache
 {
     private readonly ConditionalWeakTable<ManifestDocument, ManifestLoader> _loaded = new();
 

@@ -1,7 +1,7 @@
 namespace Maille.Kube;
 
 /// <summary>How the API and kubectl name one kind: group, kind, plural, singular and short names, scope.</summary>
-internal sealed record KindName(string Group, string Version, string Kind, string Plural, bool Namespaced, params string[] ShortNames)
+public sealed record KindName(string Group, string Version, string Kind, string Plural, bool Namespaced, params string[] ShortNames)
 {
     public string Singular => Kind.ToLowerInvariant();
 

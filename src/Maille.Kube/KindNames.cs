@@ -1,7 +1,7 @@
 namespace Maille.Kube;
 
 /// <summary>The kinds Maille reads, named as the API server and kubectl name them.</summary>
-internal static class KindNames
+public static class KindNames
 {
     public static IReadOnlyList<KindName> All { get; } =
     [

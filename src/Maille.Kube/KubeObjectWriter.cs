@@ -9,7 +9,7 @@ namespace Maille.Kube;
 /// Turns planned model objects back into Kubernetes API objects (KubernetesClient's <c>V1*</c>) for
 /// <c>-o json|yaml</c>, with every allocated field filled in.
 /// </summary>
-internal static class KubeObjectWriter
+public static class KubeObjectWriter
 {
     public static V1Node Write(Node node) => new()
     {

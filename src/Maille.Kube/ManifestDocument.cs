@@ -8,7 +8,7 @@ namespace Maille.Kube;
 /// spelling), with its key. A running lab stores its desired state as these: applying replaces documents by key,
 /// deleting removes them, labelling edits <c>metadata.labels</c> in place.
 /// </summary>
-internal sealed class ManifestDocument
+public sealed class ManifestDocument
 {
     private string? _yaml;
 

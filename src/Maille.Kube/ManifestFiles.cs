@@ -4,7 +4,7 @@ namespace Maille.Kube;
 /// Expands <c>-f</c> arguments: files as given, folders recursively (<c>.yaml</c>, <c>.yml</c>, <c>.json</c>, in ordinal
 /// order so that output never depends on the file system), and <c>-</c> for standard input.
 /// </summary>
-internal static class ManifestFiles
+public static class ManifestFiles
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 

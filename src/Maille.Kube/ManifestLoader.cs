@@ -11,7 +11,7 @@ namespace Maille.Kube;
 /// Reads manifests (multi-document YAML or JSON, <c>kind: List</c>, <c>kubectl get -o yaml</c> dumps) into a
 /// <see cref="ManifestSet"/>, collecting every problem with its file and line instead of stopping at the first.
 /// </summary>
-internal sealed class ManifestLoader
+public sealed class ManifestLoader
 {
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly List<Namespace> _namespaces = [];

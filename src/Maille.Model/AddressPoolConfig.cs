@@ -1,4 +1,4 @@
 namespace Maille.Model;
 
 /// <summary>A LoadBalancer address pool from the cluster configuration (CIDRs or <c>first-last</c> ranges).</summary>
-internal sealed record AddressPoolConfig(string Name, EquatableArray<string> Addresses);
+public sealed record AddressPoolConfig(string Name, EquatableArray<string> Addresses);

@@ -9,7 +9,7 @@ namespace Maille.Model;
 /// address of it, network and broadcast included, as MetalLB counts them) or <c>FIRST-LAST</c>
 /// (<c>198.18.0.200-198.18.0.250</c>, spaces around the dash allowed).
 /// </summary>
-internal readonly record struct AddressRange(uint First, uint Last)
+public readonly record struct AddressRange(uint First, uint Last)
 {
     public ulong Count => (ulong)Last - First + 1;
 

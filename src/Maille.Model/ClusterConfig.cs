@@ -6,7 +6,7 @@ namespace Maille.Model;
 /// The shape of the cluster (kind <c>ClusterConfig</c>, apiVersion <c>maille.dev/v1alpha1</c>). Every default sits
 /// inside 198.18.0.0/15, the range reserved for network testing.
 /// </summary>
-internal sealed record ClusterConfig
+public sealed record ClusterConfig
 {
     public const string ApiVersion = "maille.dev/v1alpha1";
 

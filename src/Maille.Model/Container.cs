@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A container: its ports, the program it runs (if any) and its readiness probe.</summary>
-internal sealed record Container
+public sealed record Container
 {
     public required string Name { get; init; }
 

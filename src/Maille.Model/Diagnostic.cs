@@ -6,7 +6,7 @@ namespace Maille.Model;
 /// One finding about the input, printed the way the Kubernetes API server words field errors:
 /// <c>shop.yaml:14: Service shop/web: spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range 30000-32767</c>.
 /// </summary>
-internal sealed record Diagnostic
+public sealed record Diagnostic
 {
     public required FieldErrorType Type { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>One endpoint of a slice: its address(es), conditions, node and the pod behind it.</summary>
-internal sealed record Endpoint
+public sealed record Endpoint
 {
     public required EquatableArray<string> Addresses { get; init; }
 

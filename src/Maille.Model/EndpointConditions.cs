@@ -1,4 +1,4 @@
 namespace Maille.Model;
 
 /// <summary>The three EndpointSlice conditions: ready = serving and not terminating (or forced by publishNotReadyAddresses).</summary>
-internal sealed record EndpointConditions(bool Ready, bool Serving, bool Terminating);
+public sealed record EndpointConditions(bool Ready, bool Serving, bool Terminating);

@@ -4,7 +4,7 @@ namespace Maille.Model;
 /// An EndpointSlice. Generated ones are named <c>{service}-{hash}</c> and carry the <c>kubernetes.io/service-name</c>
 /// label; given ones (for selector-less Services) are taken as they are.
 /// </summary>
-internal sealed record EndpointSlice
+public sealed record EndpointSlice
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 

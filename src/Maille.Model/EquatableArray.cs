@@ -7,7 +7,7 @@ namespace Maille.Model;
 /// An immutable array with value equality, so that records holding lists compare by content
 /// and "nothing changed" is a cheap <see cref="Equals(EquatableArray{T})"/>.
 /// </summary>
-internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;
 

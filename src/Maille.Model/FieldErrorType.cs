@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>The error kinds of Kubernetes' field validation, each with the phrase the API server prints.</summary>
-internal enum FieldErrorType
+public enum FieldErrorType
 {
     Invalid,
     Required,

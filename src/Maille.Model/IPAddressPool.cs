@@ -5,7 +5,7 @@ namespace Maille.Model;
 /// <see cref="Addresses"/> keeps the text as written; <see cref="Ranges"/> are its IPv4 entries that parse (IPv6 ones
 /// are accepted with a warning and not used).
 /// </summary>
-internal sealed record IPAddressPool
+public sealed record IPAddressPool
 {
     public const string Group = "metallb.io";
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>An Ingress (networking.k8s.io/v1).</summary>
-internal sealed record Ingress
+public sealed record Ingress
 {
     public const string LegacyClassAnnotation = "kubernetes.io/ingress.class";
 

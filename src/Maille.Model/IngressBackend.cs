@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>An Ingress backend: a Service, or a typed resource reference (which Maille refuses, documented).</summary>
-internal sealed record IngressBackend
+public sealed record IngressBackend
 {
     public IngressServiceBackend? Service { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>An IngressClass: the controller that implements it, and whether it is the cluster default.</summary>
-internal sealed record IngressClass
+public sealed record IngressClass
 {
     public const string DefaultAnnotation = "ingressclass.kubernetes.io/is-default-class";
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>One HTTP path of an Ingress rule. <see cref="PathType"/> keeps the raw text so validation can name bad values.</summary>
-internal sealed record IngressPath
+public sealed record IngressPath
 {
     public string? Path { get; init; }
 

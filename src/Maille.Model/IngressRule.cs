@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>An Ingress rule: an optional host (exact or <c>*.</c> wildcard) and its HTTP paths.</summary>
-internal sealed record IngressRule
+public sealed record IngressRule
 {
     public string? Host { get; init; }
 

@@ -1,4 +1,4 @@
 namespace Maille.Model;
 
 /// <summary>An entry of <c>spec.tls</c>: hosts served with the certificate of <see cref="SecretName"/>.</summary>
-internal sealed record IngressTls(EquatableArray<string> Hosts, string? SecretName);
+public sealed record IngressTls(EquatableArray<string> Hosts, string? SecretName);

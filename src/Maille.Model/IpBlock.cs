@@ -4,7 +4,7 @@ namespace Maille.Model;
 /// A NetworkPolicy <c>ipBlock</c>. The raw strings are kept for validation and messages; the parsed networks are
 /// null when the text is not a valid CIDR (validation reports it). A CIDR with host bits set means its network.
 /// </summary>
-internal sealed record IpBlock(string Cidr, EquatableArray<string> Except)
+public sealed record IpBlock(string Cidr, EquatableArray<string> Except)
 {
     public System.Net.IPNetwork? Network { get; } = TryParse(Cidr);
 
@@ -14,7 +14,7 @@ internal sealed record IpBlock(string Cidr, EquatableArray<string> Except)
     public bool Contains(System.Net.IPAddress address) =>
         Network is { } network && network.Contains(address) && !ExceptNetworks.Any(e => e.Contains(address));
 
-    internal static System.Net.IPNetwork? TryParse(string text)
+    public static System.Net.IPNetwork? TryParse(string text)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0 || !System.Net.IPAddress.TryParse(text.AsSpan(0, slash), out var address)

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Maille.Model;
 
 /// <summary>IPv4 arithmetic the allocators and validators share (IPv6 networks are only parsed and matched).</summary>
-internal static class IpMath
+public static class IpMath
 {
     public static uint ToUInt32(IPAddress address)
     {

@@ -5,7 +5,7 @@ namespace Maille.Model;
 /// and interfaces. No pool names and no pool selectors means every pool; no node selectors means every node; no
 /// interfaces means every interface.
 /// </summary>
-internal sealed record L2Advertisement
+public sealed record L2Advertisement
 {
     public const string KindName = "L2Advertisement";
 

@@ -4,7 +4,7 @@ namespace Maille.Model;
 /// A label selector: <c>matchLabels</c> and <c>matchExpressions</c>, all ANDed. An empty selector
 /// matches everything; whether an absent one means "nothing" or "everything" is the caller's rule.
 /// </summary>
-internal sealed record LabelSelector
+public sealed record LabelSelector
 {
     public static LabelSelector Everything { get; } = new();
 

@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 namespace Maille.Model;
 
 /// <summary>A set of labels (or annotations): ordered by key, compared by content.</summary>
-internal sealed class Labels : IEquatable<Labels>, IReadOnlyDictionary<string, string>
+public sealed class Labels : IEquatable<Labels>, IReadOnlyDictionary<string, string>
 {
     private readonly ImmutableSortedDictionary<string, string> _entries;
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>Everything read from the input, converted but not yet validated or planned.</summary>
-internal sealed record ManifestSet
+public sealed record ManifestSet
 {
     public static ManifestSet Empty { get; } = new();
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A Kubernetes Namespace. Its labels always include <c>kubernetes.io/metadata.name</c>.</summary>
-internal sealed record Namespace
+public sealed record Namespace
 {
     public const string NameLabel = "kubernetes.io/metadata.name";
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A NetworkPolicy with its effective policyTypes already defaulted (see the model README).</summary>
-internal sealed record NetworkPolicy
+public sealed record NetworkPolicy
 {
     public required ObjectMeta Meta { get; init; }
 

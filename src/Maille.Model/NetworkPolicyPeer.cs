@@ -5,7 +5,7 @@ namespace Maille.Model;
 /// pod selector only = pods of the policy's namespace; namespace selector only = every pod of matching namespaces;
 /// both = AND; ipBlock alone.
 /// </summary>
-internal sealed record NetworkPolicyPeer
+public sealed record NetworkPolicyPeer
 {
     public LabelSelector? PodSelector { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>One entry of a rule's <c>ports</c>: protocol (default TCP), a number or name (absent = all ports), and an inclusive <c>endPort</c>.</summary>
-internal sealed record NetworkPolicyPort(Protocol Protocol, PortRef? Port, int? EndPort)
+public sealed record NetworkPolicyPort(Protocol Protocol, PortRef? Port, int? EndPort)
 {
     public override string ToString()
     {

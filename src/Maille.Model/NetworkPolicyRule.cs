@@ -4,7 +4,7 @@ namespace Maille.Model;
 /// An ingress or egress rule. <see cref="Peers"/> empty means any peer (including external addresses);
 /// <see cref="Ports"/> empty means every port and protocol.
 /// </summary>
-internal sealed record NetworkPolicyRule
+public sealed record NetworkPolicyRule
 {
     public EquatableArray<NetworkPolicyPeer> Peers { get; init; } = EquatableArray<NetworkPolicyPeer>.Empty;
 

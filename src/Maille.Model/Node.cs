@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A node. <see cref="PodCidr"/> and <see cref="InternalIP"/> are filled by allocation when the input leaves them out.</summary>
-internal sealed record Node
+public sealed record Node
 {
     public required ObjectMeta Meta { get; init; }
 

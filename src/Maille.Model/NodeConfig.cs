@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A node as the cluster configuration declares it.</summary>
-internal sealed record NodeConfig
+public sealed record NodeConfig
 {
     public required string Name { get; init; }
 

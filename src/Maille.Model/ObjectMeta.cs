@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>The metadata every object carries. <see cref="Namespace"/> is null for cluster-scoped kinds.</summary>
-internal sealed record ObjectMeta
+public sealed record ObjectMeta
 {
     // namespace/name, made once per instance: planning a lab of 10,000 Services looks objects up by it hundreds of
     // thousands of times. Setting Name or Namespace (also through `with`, which copies this field first) clears it,

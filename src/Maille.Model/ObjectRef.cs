@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>Names one object the way error messages and traces do: <c>Service shop/web</c>.</summary>
-internal sealed record ObjectRef(string Kind, string? Namespace, string Name)
+public sealed record ObjectRef(string Kind, string? Namespace, string Name)
 {
     public string QualifiedName => Namespace is null ? Name : $"{Namespace}/{Name}";
 

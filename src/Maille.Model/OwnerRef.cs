@@ -1,4 +1,4 @@
 namespace Maille.Model;
 
 /// <summary>The workload a pod was generated from.</summary>
-internal sealed record OwnerRef(string Kind, string Name);
+public sealed record OwnerRef(string Kind, string Name);

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A pod, declared directly or generated from a workload.</summary>
-internal sealed record Pod
+public sealed record Pod
 {
     public required ObjectMeta Meta { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>The parts of a pod spec that matter to the network.</summary>
-internal sealed record PodSpec
+public sealed record PodSpec
 {
     public EquatableArray<Container> Containers { get; init; } = EquatableArray<Container>.Empty;
 

@@ -4,7 +4,7 @@ namespace Maille.Model;
 /// The observed state of a pod. From a manifest these are what a <c>kubectl get -o yaml</c> dump carried
 /// (null when absent); after planning they hold what the engine decided.
 /// </summary>
-internal sealed record PodStatus
+public sealed record PodStatus
 {
     public System.Net.IPAddress? PodIP { get; init; }
 

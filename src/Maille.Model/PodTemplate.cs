@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A workload's pod template: labels, annotations and spec.</summary>
-internal sealed record PodTemplate
+public sealed record PodTemplate
 {
     public Labels Labels { get; init; } = Labels.Empty;
 

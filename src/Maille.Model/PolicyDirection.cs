@@ -2,7 +2,7 @@ namespace Maille.Model;
 
 /// <summary>A NetworkPolicy direction, as written in <c>policyTypes</c>.</summary>
 [Flags]
-internal enum PolicyDirection
+public enum PolicyDirection
 {
     None = 0,
     Ingress = 1,

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>Kubernetes' IntOrString for ports: a number or a named container port.</summary>
-internal readonly record struct PortRef
+public readonly record struct PortRef
 {
     private PortRef(int? number, string? name)
     {

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A readiness probe: its kind, the port it targets (by number or name), and for HTTP the path.</summary>
-internal sealed record Probe
+public sealed record Probe
 {
     public required ProbeKind Kind { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>How a readiness probe checks a container.</summary>
-internal enum ProbeKind
+public enum ProbeKind
 {
     HttpGet,
     TcpSocket,

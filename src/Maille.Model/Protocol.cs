@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>The transport protocols a Service, a container port or a policy port may name.</summary>
-internal enum Protocol
+public enum Protocol
 {
     TCP,
     UDP,

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A Secret. Only TLS Secrets (<c>kubernetes.io/tls</c>) are used, by the Ingress controller.</summary>
-internal sealed record Secret
+public sealed record Secret
 {
     public const string TlsType = "kubernetes.io/tls";
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>The four operators of a label selector's <c>matchExpressions</c>.</summary>
-internal enum SelectorOperator
+public enum SelectorOperator
 {
     In,
     NotIn,

@@ -3,7 +3,7 @@ using System.Net;
 namespace Maille.Model;
 
 /// <summary>A Service. Allocation fills <see cref="ClusterIP"/> and node ports; headless and ExternalName Services get none.</summary>
-internal sealed record Service
+public sealed record Service
 {
     public required ObjectMeta Meta { get; init; }
 

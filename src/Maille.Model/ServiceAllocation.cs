@@ -5,7 +5,7 @@ namespace Maille.Model;
 /// pools. A Service matches when its namespace is listed (or selected), if any namespaces are given, and one service
 /// selector matches its labels, if any are given.
 /// </summary>
-internal sealed record ServiceAllocation
+public sealed record ServiceAllocation
 {
     /// <summary>Lower first; 0 (unset) after every pool that has a priority.</summary>
     public int Priority { get; init; }

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>One entry of <c>spec.ports</c>. <see cref="NodePort"/> is filled by allocation where the type needs one.</summary>
-internal sealed record ServicePort
+public sealed record ServicePort
 {
     public string? Name { get; init; }
 

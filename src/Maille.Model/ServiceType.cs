@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary><c>spec.type</c> of a Service.</summary>
-internal enum ServiceType
+public enum ServiceType
 {
     ClusterIP,
     NodePort,

@@ -1,4 +1,4 @@
 namespace Maille.Model;
 
 /// <summary>An object of a kind Maille does not model; reported, never fatal.</summary>
-internal sealed record SkippedObject(string ApiVersion, string Kind, string? Namespace, string? Name, SourceLocation Source);
+public sealed record SkippedObject(string ApiVersion, string Kind, string? Namespace, string? Name, SourceLocation Source);

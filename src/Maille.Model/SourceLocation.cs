@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>Where an object came from: a file (or <c>-</c> for stdin, or a generator such as a Deployment).</summary>
-internal sealed record SourceLocation(string File, int? Line, IFieldLineMap? Fields = null)
+public sealed record SourceLocation(string File, int? Line, IFieldLineMap? Fields = null)
 {
     public static SourceLocation None { get; } = new("", null);
 

@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary><c>externalTrafficPolicy</c> / <c>internalTrafficPolicy</c>.</summary>
-internal enum TrafficPolicy
+public enum TrafficPolicy
 {
     Cluster,
     Local,

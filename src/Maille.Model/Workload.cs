@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>A Deployment, ReplicaSet, StatefulSet or DaemonSet: a pod template with a count (or a node set).</summary>
-internal sealed record Workload
+public sealed record Workload
 {
     public required WorkloadKind Kind { get; init; }
 

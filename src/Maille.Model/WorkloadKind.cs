@@ -1,7 +1,7 @@
 namespace Maille.Model;
 
 /// <summary>The controllers that expand into pods.</summary>
-internal enum WorkloadKind
+public enum WorkloadKind
 {
     Deployment,
     ReplicaSet,

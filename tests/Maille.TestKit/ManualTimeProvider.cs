@@ -6,9 +6,9 @@ namespace Maille.TestKit;
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
-    private readonly Lock gate = new();
-    private readonly List<ManualTimer> timers = [];
-    private DateTimeOffset now = start;
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = start;
 
     public ManualTimeProvider()
         : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
@@ -17,9 +17,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return now;
+            return _now;
         }
     }
 
@@ -31,24 +31,24 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     public void Advance(TimeSpan by)
     {
         DateTimeOffset target;
-        lock (gate)
+        lock (_gate)
         {
-            target = now + by;
+            target = _now + by;
         }
 
         while (true)
         {
             ManualTimer? next;
-            lock (gate)
+            lock (_gate)
             {
-                next = timers.Where(t => t.DueAt is { } due && due <= target).MinBy(t => t.DueAt);
+                next = _timers.Where(t => t.DueAt is { } due && due <= target).MinBy(t => t.DueAt);
                 if (next is null)
                 {
-                    now = target;
+                    _now = target;
                     return;
                 }
 
-                now = next.DueAt!.Value;
+                _now = next.DueAt!.Value;
                 next.Fired();
             }
 
@@ -65,7 +65,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     private sealed class ManualTimer(ManualTimeProvider clock, Action callback) : ITimer
     {
-        private TimeSpan period = Timeout.InfiniteTimeSpan;
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
 
         public DateTimeOffset? DueAt { get; private set; }
 
@@ -73,13 +73,13 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (clock.gate)
+            lock (clock._gate)
             {
-                this.period = period;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : clock.now + dueTime;
-                if (!clock.timers.Contains(this))
+                _period = period;
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : clock._now + dueTime;
+                if (!clock._timers.Contains(this))
                 {
-                    clock.timers.Add(this);
+                    clock._timers.Add(this);
                 }
             }
 
@@ -87,14 +87,14 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         }
 
         /// <summary>Called under the clock's lock when the timer fires: due again after its period, or done.</summary>
-        public void Fired() => DueAt = period is { Ticks: > 0 } p && p != Timeout.InfiniteTimeSpan ? DueAt + p : null;
+        public void Fired() => DueAt = _period is { Ticks: > 0 } p && p != Timeout.InfiniteTimeSpan ? DueAt + p : null;
 
         public void Dispose()
         {
-            lock (clock.gate)
+            lock (clock._gate)
             {
                 DueAt = null;
-                clock.timers.Remove(this);
+                clock._timers.Remove(this);
             }
         }
 

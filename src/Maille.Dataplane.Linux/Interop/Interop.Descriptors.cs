@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Maille.Dataplane.Linux.Interop;
 
-internal static partial class Libc
+public static partial class Libc
 {
     /// <summary>RLIMIT_NOFILE from sys/resource.h.</summary>
-    internal const int RlimitNoFile = 7;
+    public const int RlimitNoFile = 7;
 
     /// <summary>F_DUPFD_CLOEXEC from fcntl.h.</summary>
     internal const int FDupFdCloExec = 1030;
@@ -14,10 +14,10 @@ internal static partial class Libc
     internal const int SoDomain = 39;
 
     [LibraryImport(Library, EntryPoint = "getrlimit", SetLastError = true)]
-    internal static partial int GetRLimit(int resource, out ResourceLimit limit);
+    public static partial int GetRLimit(int resource, out ResourceLimit limit);
 
     [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]
-    internal static partial int SetRLimit(int resource, in ResourceLimit limit);
+    public static partial int SetRLimit(int resource, in ResourceLimit limit);
 
     [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
     internal static partial int Fcntl(int fd, int command, int argument);
@@ -30,7 +30,7 @@ internal static partial class Libc
 
     /// <summary><c>struct rlimit</c> on 64-bit Linux.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal struct ResourceLimit
+    public struct ResourceLimit
     {
         public ulong Current;
         public ulong Maximum;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Maille.Dataplane.Linux.Interop;
 
-internal static partial class Libc
+public static partial class Libc
 {
     internal const int ORdOnly = 0;
     internal const int OWrOnly = 1;
@@ -16,7 +16,7 @@ internal static partial class Libc
 
     /// <summary>chown(2): .NET sets modes but not owners.</summary>
     [LibraryImport(Library, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Chown(string path, uint owner, uint group);
+    public static partial int Chown(string path, uint owner, uint group);
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Maille.Dataplane.Linux.Interop;
 
-internal static partial class Libc
+public static partial class Libc
 {
     internal const ulong MsNoSuid = 2;
     internal const ulong MsNoDev = 4;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Maille.Dataplane.Linux.Interop;
 
-internal static partial class Libc
+public static partial class Libc
 {
     /// <summary>CLONE_NEWNET from sched.h.</summary>
     internal const int CloneNewNet = 0x40000000;

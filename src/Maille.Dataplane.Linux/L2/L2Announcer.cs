@@ -15,7 +15,7 @@ namespace Maille.Dataplane.Linux.L2;
 /// the source of what it sends. Both calls are idempotent: announcing an address already there only repeats the
 /// gratuitous ARP, withdrawing one that is gone does nothing.
 /// </remarks>
-internal static class L2Announcer
+public static class L2Announcer
 {
     private const int ErrnoExists = 17;
     private const int ErrnoAddressNotAvailable = 99;

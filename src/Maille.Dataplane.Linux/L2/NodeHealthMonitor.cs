@@ -15,38 +15,38 @@ namespace Maille.Dataplane.Linux.L2;
 /// Echo replies are not rate-limited by Linux (icmp_ratemask covers unreachable, time-exceeded and parameter-problem
 /// messages only), so probing every 150 ms is safe; a probe to a closed UDP port would be, after a burst of six.
 /// </remarks>
-internal sealed class NodeHealthMonitor : IAsyncDisposable
+public sealed class NodeHealthMonitor : IAsyncDisposable
 {
-    private static int instances;
+    private static int _instances;
 
-    private readonly Lock gate = new();
-    private readonly Socket socket;
-    private readonly NodeHealthOptions options;
-    private readonly TimeProvider time;
-    private readonly ushort identifier;
-    private readonly string[] names;
-    private readonly IPAddress[] addresses;
-    private readonly bool[] answered;
-    private readonly int[] misses;
-    private readonly bool[] down;
-    private readonly DateTimeOffset[] lastAnswer;
-    private readonly CancellationTokenSource stopping = new();
-    private Task? running;
-    private ushort sequence;
+    private readonly Lock _gate = new();
+    private readonly Socket _socket;
+    private readonly NodeHealthOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ushort _identifier;
+    private readonly string[] _names;
+    private readonly IPAddress[] _addresses;
+    private readonly bool[] _answered;
+    private readonly int[] _misses;
+    private readonly bool[] _down;
+    private readonly DateTimeOffset[] _lastAnswer;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _running;
+    private ushort _sequence;
 
     public NodeHealthMonitor(NetworkNamespace vantage, IReadOnlyDictionary<string, IPAddress> nodes, NodeHealthOptions? options = null, TimeProvider? time = null)
     {
-        this.options = options ?? new NodeHealthOptions();
-        this.options.Validate();
-        this.time = time ?? TimeProvider.System;
-        names = [.. nodes.Keys.Order(StringComparer.Ordinal)];
-        addresses = [.. names.Select(n => nodes[n])];
-        answered = new bool[names.Length];
-        misses = new int[names.Length];
-        down = new bool[names.Length];
-        lastAnswer = [.. names.Select(_ => this.time.GetUtcNow())];
-        identifier = (ushort)(Environment.ProcessId * 31 + Interlocked.Increment(ref instances));
-        socket = vantage.CreateSocket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
+        _options = options ?? new NodeHealthOptions();
+        _options.Validate();
+        _time = time ?? TimeProvider.System;
+        _names = [.. nodes.Keys.Order(StringComparer.Ordinal)];
+        _addresses = [.. _names.Select(n => nodes[n])];
+        _answered = new bool[_names.Length];
+        _misses = new int[_names.Length];
+        _down = new bool[_names.Length];
+        _lastAnswer = [.. _names.Select(_ => _time.GetUtcNow())];
+        _identifier = (ushort)(Environment.ProcessId * 31 + Interlocked.Increment(ref _instances));
+        _socket = vantage.CreateSocket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
     }
 
     /// <summary>Raised (on the monitor's own task) when a node goes down or comes back.</summary>
@@ -57,9 +57,9 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return names.Where((_, i) => down[i]).ToHashSet(StringComparer.Ordinal);
+                return _names.Where((_, i) => _down[i]).ToHashSet(StringComparer.Ordinal);
             }
         }
     }
@@ -67,30 +67,30 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
     /// <summary>Starts probing; runs until <see cref="DisposeAsync"/>.</summary>
     public void Start()
     {
-        if (running is not null)
+        if (_running is not null)
         {
             throw new InvalidOperationException("the monitor is already running");
         }
 
-        running = Task.Run(() => ProbeAsync(stopping.Token));
+        _running = Task.Run(() => ProbeAsync(_stopping.Token));
     }
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        if (running is not null)
+        await _stopping.CancelAsync();
+        if (_running is not null)
         {
             try
             {
-                await running;
+                await _running;
             }
             catch (OperationCanceledException)
             {
             }
         }
 
-        socket.Dispose();
-        stopping.Dispose();
+        _socket.Dispose();
+        _stopping.Dispose();
     }
 
     /// <summary>
@@ -100,8 +100,8 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
     /// </summary>
     private async Task ProbeAsync(CancellationToken token)
     {
-        using var timer = new PeriodicTimer(options.Interval, time);
-        var endpoints = addresses.Select(a => new IPEndPoint(a, 0)).ToArray();
+        using var timer = new PeriodicTimer(_options.Interval, _time);
+        var endpoints = _addresses.Select(a => new IPEndPoint(a, 0)).ToArray();
         var buffer = new byte[1500];
         var first = true;
         do
@@ -114,12 +114,12 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
                 Changed?.Invoke(change);
             }
 
-            var request = IcmpEcho.Request(identifier, sequence++);
+            var request = IcmpEcho.Request(_identifier, _sequence++);
             foreach (var endpoint in endpoints)
             {
                 try
                 {
-                    socket.SendTo(request, SocketFlags.None, endpoint);
+                    _socket.SendTo(request, SocketFlags.None, endpoint);
                 }
                 catch (SocketException)
                 {
@@ -133,24 +133,24 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
     private void DrainReplies(byte[] buffer)
     {
         EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-        while (socket.Available > 0)
+        while (_socket.Available > 0)
         {
             int received;
             try
             {
-                received = socket.ReceiveFrom(buffer, ref any);
+                received = _socket.ReceiveFrom(buffer, ref any);
             }
             catch (SocketException)
             {
                 return;
             }
 
-            if (IcmpEcho.ReplySource(buffer.AsSpan(0, received), identifier) is { } source && Array.IndexOf(addresses, source) is var index and >= 0)
+            if (IcmpEcho.ReplySource(buffer.AsSpan(0, received), _identifier) is { } source && Array.IndexOf(_addresses, source) is var index and >= 0)
             {
-                lock (gate)
+                lock (_gate)
                 {
-                    answered[index] = true;
-                    lastAnswer[index] = time.GetUtcNow();
+                    _answered[index] = true;
+                    _lastAnswer[index] = _time.GetUtcNow();
                 }
             }
         }
@@ -160,27 +160,27 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
     private List<NodeHealthChange> Tally()
     {
         var changes = new List<NodeHealthChange>();
-        var now = time.GetUtcNow();
-        lock (gate)
+        var now = _time.GetUtcNow();
+        lock (_gate)
         {
-            for (var i = 0; i < names.Length; i++)
+            for (var i = 0; i < _names.Length; i++)
             {
-                if (answered[i])
+                if (_answered[i])
                 {
-                    misses[i] = 0;
-                    if (down[i])
+                    _misses[i] = 0;
+                    if (_down[i])
                     {
-                        down[i] = false;
-                        changes.Add(new NodeHealthChange(names[i], Up: true, now, TimeSpan.Zero));
+                        _down[i] = false;
+                        changes.Add(new NodeHealthChange(_names[i], Up: true, now, TimeSpan.Zero));
                     }
                 }
-                else if (++misses[i] >= options.MissesBeforeDown && !down[i])
+                else if (++_misses[i] >= _options.MissesBeforeDown && !_down[i])
                 {
-                    down[i] = true;
-                    changes.Add(new NodeHealthChange(names[i], Up: false, now, now - lastAnswer[i]));
+                    _down[i] = true;
+                    changes.Add(new NodeHealthChange(_names[i], Up: false, now, now - _lastAnswer[i]));
                 }
 
-                answered[i] = false;
+                _answered[i] = false;
             }
         }
 

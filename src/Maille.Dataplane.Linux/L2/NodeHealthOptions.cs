@@ -5,7 +5,7 @@ namespace Maille.Dataplane.Linux.L2;
 /// node down 450-600 ms after it stops answering (MetalLB's memberlist took about a second in issue #767; Cilium's
 /// tuned leases take 2-4 s).
 /// </summary>
-internal sealed class NodeHealthOptions
+public sealed class NodeHealthOptions
 {
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(150);
 

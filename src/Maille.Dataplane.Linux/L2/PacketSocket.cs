@@ -10,11 +10,11 @@ namespace Maille.Dataplane.Linux.L2;
 /// </summary>
 internal sealed class PacketSocket : IDisposable
 {
-    private readonly FileDescriptorHandle handle;
+    private readonly FileDescriptorHandle _handle;
 
     private PacketSocket(FileDescriptorHandle handle, int interfaceIndex, PhysicalAddress hardwareAddress)
     {
-        this.handle = handle;
+        _handle = handle;
         InterfaceIndex = interfaceIndex;
         HardwareAddress = hardwareAddress;
     }
@@ -72,12 +72,12 @@ internal sealed class PacketSocket : IDisposable
     {
         fixed (byte* buffer = frame)
         {
-            if (Libc.Write(handle, buffer, (nuint)frame.Length) != frame.Length)
+            if (Libc.Write(_handle, buffer, (nuint)frame.Length) != frame.Length)
             {
                 throw Libc.LastError($"send frame on interface #{InterfaceIndex}");
             }
         }
     }
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 }

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>How long each phase of <see cref="LabNetworkBuilder.Build(LabNetworkPlan)"/> took, for benchmarks and <c>--verbose</c> output.</summary>
-internal sealed record LabBuildTimings(TimeSpan Namespaces, TimeSpan Underlay, TimeSpan Nodes, TimeSpan Pods)
+public sealed record LabBuildTimings(TimeSpan Namespaces, TimeSpan Underlay, TimeSpan Nodes, TimeSpan Pods)
 {
     public TimeSpan Total => Namespaces + Underlay + Nodes + Pods;
 

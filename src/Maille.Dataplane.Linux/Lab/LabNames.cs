@@ -12,7 +12,7 @@ namespace Maille.Dataplane.Linux.Lab;
 /// another's.
 /// Pods are named by a hash of their key: namespace names stay short and interface names fit in 15 characters.
 /// </summary>
-internal static partial class LabNames
+public static partial class LabNames
 {
     public const int MaxLabNameLength = 32;
     public const int MaxInterfaceNameLength = 15;

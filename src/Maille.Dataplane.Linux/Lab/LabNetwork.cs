@@ -8,19 +8,19 @@ namespace Maille.Dataplane.Linux.Lab;
 /// <see cref="Plan"/> always describes what exists now. Disposing closes the handles; <see cref="Teardown"/> removes the lab.
 /// Not thread-safe: one owner changes it.
 /// </summary>
-internal sealed class LabNetwork : IDisposable
+public sealed class LabNetwork : IDisposable
 {
-    private readonly Dictionary<string, NetworkNamespace> namespaces;
-    private readonly Dictionary<string, PodNetworkPlan> podsByKey;
-    private readonly Dictionary<string, NodeNetworkPlan> nodesByName;
-    private readonly Dictionary<string, int> nextInterfaceIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NetworkNamespace> _namespaces;
+    private readonly Dictionary<string, PodNetworkPlan> _podsByKey;
+    private readonly Dictionary<string, NodeNetworkPlan> _nodesByName;
+    private readonly Dictionary<string, int> _nextInterfaceIndex = new(StringComparer.Ordinal);
 
     public LabNetwork(LabNetworkPlan plan, IEnumerable<NetworkNamespace> namespaces)
     {
         Plan = plan;
-        this.namespaces = namespaces.ToDictionary(handle => handle.Name, StringComparer.Ordinal);
-        podsByKey = plan.Pods.ToDictionary(pod => pod.Key, StringComparer.Ordinal);
-        nodesByName = plan.Nodes.ToDictionary(node => node.Name, StringComparer.Ordinal);
+        _namespaces = namespaces.ToDictionary(handle => handle.Name, StringComparer.Ordinal);
+        _podsByKey = plan.Pods.ToDictionary(pod => pod.Key, StringComparer.Ordinal);
+        _nodesByName = plan.Nodes.ToDictionary(node => node.Name, StringComparer.Ordinal);
     }
 
     public LabNetworkPlan Plan { get; private set; }
@@ -28,19 +28,19 @@ internal sealed class LabNetwork : IDisposable
     /// <summary>How long building took, phase by phase.</summary>
     public LabBuildTimings? Timings { get; internal set; }
 
-    public NetworkNamespace Underlay => namespaces[Plan.UnderlayNamespace];
+    public NetworkNamespace Underlay => _namespaces[Plan.UnderlayNamespace];
 
-    public NetworkNamespace External => namespaces[Plan.ExternalNamespace];
+    public NetworkNamespace External => _namespaces[Plan.ExternalNamespace];
 
-    public NetworkNamespace Node(string name) => namespaces[nodesByName[name].Namespace];
+    public NetworkNamespace Node(string name) => _namespaces[_nodesByName[name].Namespace];
 
-    public NetworkNamespace Pod(string key) => namespaces[podsByKey[key].Namespace];
+    public NetworkNamespace Pod(string key) => _namespaces[_podsByKey[key].Namespace];
 
-    public bool HasPod(string key) => podsByKey.ContainsKey(key);
+    public bool HasPod(string key) => _podsByKey.ContainsKey(key);
 
-    public PodNetworkPlan PodPlan(string key) => podsByKey[key];
+    public PodNetworkPlan PodPlan(string key) => _podsByKey[key];
 
-    public NodeNetworkPlan NodePlan(string name) => nodesByName[name];
+    public NodeNetworkPlan NodePlan(string name) => _nodesByName[name];
 
     /// <summary>Closes the handles and deletes every namespace of the lab.</summary>
     public int Teardown()
@@ -51,7 +51,7 @@ internal sealed class LabNetwork : IDisposable
 
     public void Dispose()
     {
-        foreach (var handle in namespaces.Values)
+        foreach (var handle in _namespaces.Values)
         {
             handle.Dispose();
         }
@@ -60,35 +60,35 @@ internal sealed class LabNetwork : IDisposable
     /// <summary>Parks every pod's namespace (<see cref="NetworkNamespace.Park"/>): nodes and the underlay keep theirs.</summary>
     internal void ParkPods()
     {
-        foreach (var pod in podsByKey.Values)
+        foreach (var pod in _podsByKey.Values)
         {
-            namespaces[pod.Namespace].Park();
+            _namespaces[pod.Namespace].Park();
         }
     }
 
     /// <summary>The interface index the next pod veth on <paramref name="node"/> gets (indexes are never reused).</summary>
     internal int TakeInterfaceIndex(string node)
     {
-        var index = nextInterfaceIndex[node];
-        nextInterfaceIndex[node] = index + 1;
+        var index = _nextInterfaceIndex[node];
+        _nextInterfaceIndex[node] = index + 1;
         return index;
     }
 
-    internal void SetNextInterfaceIndex(string node, int index) => nextInterfaceIndex[node] = index;
+    internal void SetNextInterfaceIndex(string node, int index) => _nextInterfaceIndex[node] = index;
 
     internal void AddPod(PodNetworkPlan pod, NetworkNamespace handle)
     {
-        namespaces[handle.Name] = handle;
-        podsByKey[pod.Key] = pod;
+        _namespaces[handle.Name] = handle;
+        _podsByKey[pod.Key] = pod;
         Plan = Plan with { Pods = new(Plan.Pods.Append(pod)) };
     }
 
     /// <summary>Forgets a pod and closes its handle; the caller deletes its namespace.</summary>
     internal void ForgetPod(string key)
     {
-        var pod = podsByKey[key];
-        podsByKey.Remove(key);
-        if (namespaces.Remove(pod.Namespace, out var handle))
+        var pod = _podsByKey[key];
+        _podsByKey.Remove(key);
+        if (_namespaces.Remove(pod.Namespace, out var handle))
         {
             handle.Dispose();
         }

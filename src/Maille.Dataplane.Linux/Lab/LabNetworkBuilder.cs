@@ -15,7 +15,7 @@ namespace Maille.Dataplane.Linux.Lab;
 /// <c>eth0</c> is 2. One netlink socket per namespace, one batch per socket, namespaces opened once.
 /// Nothing is added to the calling process's own network namespace.
 /// </remarks>
-internal static class LabNetworkBuilder
+public static class LabNetworkBuilder
 {
     private const int LoopbackIndex = 1;
     private const int FirstIndex = 2;

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>How pod traffic crosses between nodes.</summary>
-internal enum LabNetworkMode
+public enum LabNetworkMode
 {
     /// <summary>Host-gateway routing: each node routes every other node's pod CIDR via that node's IP.</summary>
     Routed,

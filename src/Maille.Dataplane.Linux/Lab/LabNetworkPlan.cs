@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Linux.Lab;
 /// Every namespace, interface, address and route of a lab, decided before any syscall
 /// (<see cref="LabNetworkPlanner"/> makes it, <see cref="LabNetworkBuilder"/> carries it out).
 /// </summary>
-internal sealed record LabNetworkPlan
+public sealed record LabNetworkPlan
 {
     /// <summary>The pods' default gateway: link-local, answered by proxy ARP on the node's end of the veth.</summary>
     public static readonly IPAddress PodGateway = IPAddress.Parse("169.254.1.1");

@@ -9,7 +9,7 @@ namespace Maille.Dataplane.Linux.Lab;
 /// Every address must lie in 198.18.0.0/15 (RFC 2544's benchmarking range), so a lab never collides with a
 /// real network.
 /// </summary>
-internal static class LabNetworkPlanner
+public static class LabNetworkPlanner
 {
     public static readonly IPNetwork AllowedRange = IPNetwork.Parse("198.18.0.0/15");
 

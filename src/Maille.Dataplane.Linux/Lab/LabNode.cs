@@ -3,7 +3,7 @@ using System.Net;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>A node: its address on the node network (with that network's prefix) and the pod CIDR routed to it.</summary>
-internal sealed record LabNode
+public sealed record LabNode
 {
     public required string Name { get; init; }
 

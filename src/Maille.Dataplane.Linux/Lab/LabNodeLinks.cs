@@ -5,7 +5,7 @@ using Maille.Dataplane.Linux.Netns;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>Takes a node off the lab's node network (its underlay port down: a node failure) and puts it back.</summary>
-internal static class LabNodeLinks
+public static class LabNodeLinks
 {
     public static void Set(string lab, string node, bool up)
     {

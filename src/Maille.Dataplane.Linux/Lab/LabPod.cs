@@ -3,7 +3,7 @@ using System.Net;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>A pod: a stable key (e.g. <c>namespace/name</c>), the node it runs on, and its IP.</summary>
-internal sealed record LabPod
+public sealed record LabPod
 {
     public required string Key { get; init; }
 

@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>What a lab's network is made of: nodes on one underlay segment, pods on nodes, one outside client.</summary>
-internal sealed record LabTopology
+public sealed record LabTopology
 {
     public required EquatableArray<LabNode> Nodes { get; init; }
 

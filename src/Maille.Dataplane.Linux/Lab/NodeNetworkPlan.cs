@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>A node's namespace: <c>eth0</c> on the underlay, a default route to the underlay gateway, and routes to the other nodes' pod CIDRs.</summary>
-internal sealed record NodeNetworkPlan
+public sealed record NodeNetworkPlan
 {
     public required string Name { get; init; }
 

@@ -3,4 +3,4 @@ using System.Net;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary><c>Destination via Gateway dev eth0</c> in a node namespace.</summary>
-internal sealed record NodeRoute(IPNetwork Destination, IPAddress Gateway);
+public sealed record NodeRoute(IPNetwork Destination, IPAddress Gateway);

@@ -3,7 +3,7 @@ using System.Net;
 namespace Maille.Dataplane.Linux.Lab;
 
 /// <summary>A pod's namespace (<c>eth0</c> = Address/32) and the node-side veth end that routes to it.</summary>
-internal sealed record PodNetworkPlan
+public sealed record PodNetworkPlan
 {
     public required string Key { get; init; }
 

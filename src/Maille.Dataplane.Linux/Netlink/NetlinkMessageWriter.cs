@@ -12,13 +12,13 @@ namespace Maille.Dataplane.Linux.Netlink;
 internal sealed class NetlinkMessageWriter
 {
     private const int HeaderBytes = 16;
-    private byte[] buffer = new byte[64 * 1024];
+    private byte[] _buffer = new byte[64 * 1024];
 
     public int Length { get; private set; }
 
-    public ReadOnlySpan<byte> Written => buffer.AsSpan(0, Length);
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
 
-    public ReadOnlySpan<byte> Slice(int start, int length) => buffer.AsSpan(start, length);
+    public ReadOnlySpan<byte> Slice(int start, int length) => _buffer.AsSpan(start, length);
 
     public void Clear() => Length = 0;
 
@@ -36,22 +36,22 @@ internal sealed class NetlinkMessageWriter
     /// <summary>Clears <paramref name="flags"/> in the header of the message that starts at <paramref name="start"/>.</summary>
     public void ClearFlags(int start, ushort flags)
     {
-        var header = buffer.AsSpan(start + 6, 2);
+        var header = _buffer.AsSpan(start + 6, 2);
         BinaryPrimitives.WriteUInt16LittleEndian(header, (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(header) & ~flags));
     }
 
-    public void EndMessage(int start) => BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(start), (uint)(Length - start));
+    public void EndMessage(int start) => BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(start), (uint)(Length - start));
 
     /// <summary>Reserves zeroed, 4-byte-padded room for a fixed header (ifinfomsg, rtmsg...) and returns it.</summary>
     public Span<byte> Reserve(int count)
     {
         var padded = Align(count);
-        if (Length + padded > buffer.Length)
+        if (Length + padded > _buffer.Length)
         {
-            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, Length + padded));
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + padded));
         }
 
-        var span = buffer.AsSpan(Length, padded);
+        var span = _buffer.AsSpan(Length, padded);
         span.Clear();
         Length += padded;
         return span[..count];
@@ -106,7 +106,7 @@ internal sealed class NetlinkMessageWriter
         return start;
     }
 
-    public void EndNested(int start) => BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(start), (ushort)(Length - start));
+    public void EndNested(int start) => BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(start), (ushort)(Length - start));
 
     private static int Align(int count) => (count + 3) & ~3;
 }

@@ -10,9 +10,9 @@ namespace Maille.Dataplane.Linux.Netlink;
 internal sealed class NetlinkSocket : IDisposable
 {
     private const int BufferBytes = 4 << 20;
-    private readonly FileDescriptorHandle handle;
+    private readonly FileDescriptorHandle _handle;
 
-    private NetlinkSocket(FileDescriptorHandle handle) => this.handle = handle;
+    private NetlinkSocket(FileDescriptorHandle handle) => _handle = handle;
 
     public static NetlinkSocket OpenRoute() => Open(Libc.NetlinkRoute, BufferBytes);
 
@@ -68,7 +68,7 @@ internal sealed class NetlinkSocket : IDisposable
         var kernel = new Libc.SockAddrNetlink { Family = Libc.AfNetlink };
         fixed (byte* buffer = messages)
         {
-            var sent = Libc.SendTo(handle, buffer, (nuint)messages.Length, 0, kernel, 12);
+            var sent = Libc.SendTo(_handle, buffer, (nuint)messages.Length, 0, kernel, 12);
             if (sent != messages.Length)
             {
                 throw sent < 0 ? Libc.LastError("sendto netlink") : new IOException($"sendto netlink: sent {sent} of {messages.Length} bytes");
@@ -98,7 +98,7 @@ internal sealed class NetlinkSocket : IDisposable
         {
             while (true)
             {
-                var received = Libc.RecvFrom(handle, pointer, (nuint)buffer.Length, flags, 0, 0);
+                var received = Libc.RecvFrom(_handle, pointer, (nuint)buffer.Length, flags, 0, 0);
                 if (received >= 0)
                 {
                     return (int)received;
@@ -113,7 +113,7 @@ internal sealed class NetlinkSocket : IDisposable
         }
     }
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 
     private static bool TrySetOption(FileDescriptorHandle handle, int level, int name, int value) =>
         Libc.SetSockOpt(handle, level, name, value, sizeof(int)) == 0;

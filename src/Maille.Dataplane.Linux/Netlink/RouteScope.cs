@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Linux.Netlink;
 
 /// <summary>rtm_scope values (linux/rtnetlink.h).</summary>
-internal enum RouteScope : byte
+public enum RouteScope : byte
 {
     Universe = 0,
     Link = 253,

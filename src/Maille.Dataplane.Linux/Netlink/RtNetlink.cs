@@ -13,23 +13,23 @@ namespace Maille.Dataplane.Linux.Netlink;
 /// Devices are named by index: the builder picks the indexes of the devices it creates
 /// (a fresh namespace has only <c>lo</c> = 1), so a whole batch needs no lookups.
 /// </summary>
-internal sealed class RtNetlink : IDisposable
+public sealed class RtNetlink : IDisposable
 {
     private const int MaxBatchMessages = 256;
     private const int MaxBatchBytes = 96 * 1024;
 
-    private readonly NetlinkSocket socket;
-    private readonly string label;
-    private readonly NetlinkMessageWriter writer = new();
-    private readonly List<(int Start, string Request)> queued = [];
-    private readonly List<NetworkNamespace> referenced = [];
-    private readonly byte[] receiveBuffer = new byte[256 * 1024];
-    private uint sequence;
+    private readonly NetlinkSocket _socket;
+    private readonly string _label;
+    private readonly NetlinkMessageWriter _writer = new();
+    private readonly List<(int Start, string Request)> _queued = [];
+    private readonly List<NetworkNamespace> _referenced = [];
+    private readonly byte[] _receiveBuffer = new byte[256 * 1024];
+    private uint _sequence;
 
     private RtNetlink(NetlinkSocket socket, string label)
     {
-        this.socket = socket;
-        this.label = label;
+        _socket = socket;
+        _label = label;
     }
 
     /// <summary>Opens a client for the calling thread's namespace.</summary>
@@ -41,7 +41,7 @@ internal sealed class RtNetlink : IDisposable
     /// <summary>Opens a client on the calling thread, which must already be inside <paramref name="target"/>.</summary>
     internal static RtNetlink OpenHere(NetworkNamespace target) => new(NetlinkSocket.OpenRoute(), target.Name);
 
-    public int QueuedCount => queued.Count;
+    public int QueuedCount => _queued.Count;
 
     /// <summary>
     /// <c>ip link add NAME type veth peer name PEER netns PEERNS</c>: the peer is created directly in
@@ -52,38 +52,38 @@ internal sealed class RtNetlink : IDisposable
         int masterIndex = 0, bool up = false, int mtu = 0, PhysicalAddress? address = null, PhysicalAddress? peerAddress = null)
     {
         var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
-        writer.AttributeString(IflaIfName, name);
+        _writer.AttributeString(IflaIfName, name);
         if (address is not null)
         {
-            writer.Attribute(IflaAddress, address.GetAddressBytes());
+            _writer.Attribute(IflaAddress, address.GetAddressBytes());
         }
 
         WriteCommonLink(mtu, masterIndex);
-        var linkInfo = writer.BeginNested(IflaLinkInfo);
-        writer.AttributeString(IflaInfoKind, "veth");
-        var data = writer.BeginNested(IflaInfoData);
-        var peer = writer.BeginNested(VethInfoPeer);
+        var linkInfo = _writer.BeginNested(IflaLinkInfo);
+        _writer.AttributeString(IflaInfoKind, "veth");
+        var data = _writer.BeginNested(IflaInfoData);
+        var peer = _writer.BeginNested(VethInfoPeer);
         WriteIfInfo(peerIndex, up: false);
-        writer.AttributeString(IflaIfName, peerName);
+        _writer.AttributeString(IflaIfName, peerName);
         if (peerAddress is not null)
         {
-            writer.Attribute(IflaAddress, peerAddress.GetAddressBytes());
+            _writer.Attribute(IflaAddress, peerAddress.GetAddressBytes());
         }
 
         if (mtu > 0)
         {
-            writer.AttributeU32(IflaMtu, (uint)mtu);
+            _writer.AttributeU32(IflaMtu, (uint)mtu);
         }
 
         if (peerNamespace is not null)
         {
             Reference(peerNamespace);
-            writer.AttributeU32(IflaNetNsFd, (uint)peerNamespace.Handle.Number);
+            _writer.AttributeU32(IflaNetNsFd, (uint)peerNamespace.Handle.Number);
         }
 
-        writer.EndNested(peer);
-        writer.EndNested(data);
-        writer.EndNested(linkInfo);
+        _writer.EndNested(peer);
+        _writer.EndNested(data);
+        _writer.EndNested(linkInfo);
         End(start, $"ip link add {name}{IndexText(index)} type veth peer name {peerName}{IndexText(peerIndex)}"
             + (peerNamespace is null ? "" : $" netns {peerNamespace.Name}"));
     }
@@ -92,11 +92,11 @@ internal sealed class RtNetlink : IDisposable
     public void CreateBridge(string name, int index = 0, bool up = false, int mtu = 0)
     {
         var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
-        writer.AttributeString(IflaIfName, name);
+        _writer.AttributeString(IflaIfName, name);
         WriteCommonLink(mtu, masterIndex: 0);
-        var linkInfo = writer.BeginNested(IflaLinkInfo);
-        writer.AttributeString(IflaInfoKind, "bridge");
-        writer.EndNested(linkInfo);
+        var linkInfo = _writer.BeginNested(IflaLinkInfo);
+        _writer.AttributeString(IflaInfoKind, "bridge");
+        _writer.EndNested(linkInfo);
         End(start, $"ip link add {name}{IndexText(index)} type bridge");
     }
 
@@ -105,18 +105,18 @@ internal sealed class RtNetlink : IDisposable
         bool up = false, bool learning = false, int mtu = 0)
     {
         var start = BeginLink(NewLink, FlagCreate | FlagExclusive, index, up);
-        writer.AttributeString(IflaIfName, name);
+        _writer.AttributeString(IflaIfName, name);
         WriteCommonLink(mtu, masterIndex: 0);
-        var linkInfo = writer.BeginNested(IflaLinkInfo);
-        writer.AttributeString(IflaInfoKind, "vxlan");
-        var data = writer.BeginNested(IflaInfoData);
-        writer.AttributeU32(IflaVxlanId, vni);
-        writer.AttributeAddress(IflaVxlanLocal, local);
-        writer.AttributeU32(IflaVxlanLink, (uint)linkIndex);
-        writer.AttributeU16BigEndian(IflaVxlanPort, destinationPort);
-        writer.AttributeU8(IflaVxlanLearning, learning ? (byte)1 : (byte)0);
-        writer.EndNested(data);
-        writer.EndNested(linkInfo);
+        var linkInfo = _writer.BeginNested(IflaLinkInfo);
+        _writer.AttributeString(IflaInfoKind, "vxlan");
+        var data = _writer.BeginNested(IflaInfoData);
+        _writer.AttributeU32(IflaVxlanId, vni);
+        _writer.AttributeAddress(IflaVxlanLocal, local);
+        _writer.AttributeU32(IflaVxlanLink, (uint)linkIndex);
+        _writer.AttributeU16BigEndian(IflaVxlanPort, destinationPort);
+        _writer.AttributeU8(IflaVxlanLearning, learning ? (byte)1 : (byte)0);
+        _writer.EndNested(data);
+        _writer.EndNested(linkInfo);
         End(start, $"ip link add {name}{IndexText(index)} type vxlan id {vni} local {local} dstport {destinationPort} dev #{linkIndex}"
             + (learning ? "" : " nolearning"));
     }
@@ -133,8 +133,8 @@ internal sealed class RtNetlink : IDisposable
     /// <summary><c>ip link set dev #INDEX up|down</c>: unlike <see cref="SetLink"/>, this can also take a link down.</summary>
     public void SetLinkState(int index, bool up)
     {
-        var start = writer.BeginMessage(NewLink, (ushort)(FlagRequest | FlagAck), ++sequence);
-        var info = writer.Reserve(16);
+        var start = _writer.BeginMessage(NewLink, (ushort)(FlagRequest | FlagAck), ++_sequence);
+        var info = _writer.Reserve(16);
         info[0] = AfUnspec;
         BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
         BinaryPrimitives.WriteUInt32LittleEndian(info[8..], up ? IffUp : 0);
@@ -145,8 +145,8 @@ internal sealed class RtNetlink : IDisposable
     /// <summary><c>ip link delete dev #INDEX</c> (a veth takes its peer with it).</summary>
     public void DeleteLink(int index)
     {
-        var start = writer.BeginMessage(DeleteLinkMessage, (ushort)(FlagRequest | FlagAck), ++sequence);
-        var info = writer.Reserve(16);
+        var start = _writer.BeginMessage(DeleteLinkMessage, (ushort)(FlagRequest | FlagAck), ++_sequence);
+        var info = _writer.Reserve(16);
         info[0] = AfUnspec;
         BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
         End(start, $"ip link delete dev #{index}");
@@ -164,8 +164,8 @@ internal sealed class RtNetlink : IDisposable
     public void AddRoute(IPNetwork destination, int outputIndex, IPAddress? gateway = null, bool onLink = false,
         RouteScope scope = RouteScope.Universe)
     {
-        var start = writer.BeginMessage(NewRoute, FlagRequest | FlagAck | FlagCreate | FlagExclusive, ++sequence);
-        var header = writer.Reserve(12);
+        var start = _writer.BeginMessage(NewRoute, FlagRequest | FlagAck | FlagCreate | FlagExclusive, ++_sequence);
+        var header = _writer.Reserve(12);
         header[0] = FamilyOf(destination.BaseAddress);
         header[1] = (byte)destination.PrefixLength;
         header[4] = RtTableMain;
@@ -175,15 +175,15 @@ internal sealed class RtNetlink : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], onLink ? RtnhFlagOnLink : 0);
         if (destination.PrefixLength > 0)
         {
-            writer.AttributeAddress(RtaDst, destination.BaseAddress);
+            _writer.AttributeAddress(RtaDst, destination.BaseAddress);
         }
 
         if (gateway is not null)
         {
-            writer.AttributeAddress(RtaGateway, gateway);
+            _writer.AttributeAddress(RtaGateway, gateway);
         }
 
-        writer.AttributeU32(RtaOif, (uint)outputIndex);
+        _writer.AttributeU32(RtaOif, (uint)outputIndex);
         End(start, $"ip route add {destination}" + (gateway is null ? "" : $" via {gateway}") + $" dev #{outputIndex}"
             + (onLink ? " onlink" : "") + (scope == RouteScope.Universe ? "" : $" scope {scope.ToString().ToLowerInvariant()}"));
     }
@@ -191,14 +191,14 @@ internal sealed class RtNetlink : IDisposable
     /// <summary><c>bridge fdb append MAC dev #INDEX dst DESTINATION</c> (self, permanent): flood or forward a VXLAN's traffic to a remote VTEP.</summary>
     public void AppendFdb(int index, PhysicalAddress linkLayerAddress, IPAddress destination)
     {
-        var start = writer.BeginMessage(NewNeighbour, FlagRequest | FlagAck | FlagCreate | FlagAppend, ++sequence);
-        var header = writer.Reserve(12);
+        var start = _writer.BeginMessage(NewNeighbour, FlagRequest | FlagAck | FlagCreate | FlagAppend, ++_sequence);
+        var header = _writer.Reserve(12);
         header[0] = AfBridge;
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
         BinaryPrimitives.WriteUInt16LittleEndian(header[8..], NudNoArp | NudPermanent);
         header[10] = NtfSelf;
-        writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
-        writer.AttributeAddress(NdaDst, destination);
+        _writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
+        _writer.AttributeAddress(NdaDst, destination);
         End(start, $"bridge fdb append {FormatMac(linkLayerAddress)} dev #{index} dst {destination}");
     }
 
@@ -209,13 +209,13 @@ internal sealed class RtNetlink : IDisposable
     /// </summary>
     public void AddNeighbour(int index, IPAddress address, PhysicalAddress linkLayerAddress)
     {
-        var start = writer.BeginMessage(NewNeighbour, FlagRequest | FlagAck | FlagCreate | FlagReplace, ++sequence);
-        var header = writer.Reserve(12);
+        var start = _writer.BeginMessage(NewNeighbour, FlagRequest | FlagAck | FlagCreate | FlagReplace, ++_sequence);
+        var header = _writer.Reserve(12);
         header[0] = FamilyOf(address);
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
         BinaryPrimitives.WriteUInt16LittleEndian(header[8..], NudPermanent);
-        writer.AttributeAddress(NdaDst, address);
-        writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
+        _writer.AttributeAddress(NdaDst, address);
+        _writer.Attribute(NdaLinkLayerAddress, linkLayerAddress.GetAddressBytes());
         End(start, $"ip neigh replace {address} lladdr {FormatMac(linkLayerAddress)} dev #{index} nud permanent");
     }
 
@@ -229,31 +229,31 @@ internal sealed class RtNetlink : IDisposable
         try
         {
             var first = 0;
-            while (first < queued.Count)
+            while (first < _queued.Count)
             {
                 var last = first;
                 var end = EndOf(first);
-                while (last + 1 < queued.Count && last + 1 - first < MaxBatchMessages && EndOf(last + 1) - queued[first].Start <= MaxBatchBytes)
+                while (last + 1 < _queued.Count && last + 1 - first < MaxBatchMessages && EndOf(last + 1) - _queued[first].Start <= MaxBatchBytes)
                 {
                     last++;
                     end = EndOf(last);
                 }
 
-                socket.Send(writer.Slice(queued[first].Start, end - queued[first].Start));
+                _socket.Send(_writer.Slice(_queued[first].Start, end - _queued[first].Start));
                 AwaitAcks(first, last);
                 first = last + 1;
             }
         }
         finally
         {
-            queued.Clear();
-            writer.Clear();
-            foreach (var target in referenced)
+            _queued.Clear();
+            _writer.Clear();
+            foreach (var target in _referenced)
             {
                 target.Handle.DangerousRelease();
             }
 
-            referenced.Clear();
+            _referenced.Clear();
         }
     }
 
@@ -261,33 +261,33 @@ internal sealed class RtNetlink : IDisposable
     /// <exception cref="NetlinkException">ENODEV when there is no such device.</exception>
     public int GetIndex(string name)
     {
-        if (queued.Count > 0)
+        if (_queued.Count > 0)
         {
             throw new InvalidOperationException("Flush the queued requests before a lookup.");
         }
 
-        var start = writer.BeginMessage(GetLink, FlagRequest, ++sequence);
+        var start = _writer.BeginMessage(GetLink, FlagRequest, ++_sequence);
         WriteIfInfo(0, up: false);
-        writer.AttributeString(IflaIfName, name);
-        writer.EndMessage(start);
+        _writer.AttributeString(IflaIfName, name);
+        _writer.EndMessage(start);
         var request = $"ip link show {name}";
         try
         {
-            socket.Send(writer.Written);
+            _socket.Send(_writer.Written);
         }
         finally
         {
-            writer.Clear();
+            _writer.Clear();
         }
 
         while (true)
         {
-            var received = socket.Receive(receiveBuffer);
+            var received = _socket.Receive(_receiveBuffer);
             for (var offset = 0; offset + 16 <= received;)
             {
-                var message = receiveBuffer.AsSpan(offset, (int)BinaryPrimitives.ReadUInt32LittleEndian(receiveBuffer.AsSpan(offset)));
+                var message = _receiveBuffer.AsSpan(offset, (int)BinaryPrimitives.ReadUInt32LittleEndian(_receiveBuffer.AsSpan(offset)));
                 offset += (message.Length + 3) & ~3;
-                if (BinaryPrimitives.ReadUInt32LittleEndian(message[8..]) != sequence)
+                if (BinaryPrimitives.ReadUInt32LittleEndian(message[8..]) != _sequence)
                 {
                     continue;
                 }
@@ -307,16 +307,16 @@ internal sealed class RtNetlink : IDisposable
 
     public void Dispose()
     {
-        foreach (var target in referenced)
+        foreach (var target in _referenced)
         {
             target.Handle.DangerousRelease();
         }
 
-        referenced.Clear();
-        socket.Dispose();
+        _referenced.Clear();
+        _socket.Dispose();
     }
 
-    private int EndOf(int message) => message + 1 < queued.Count ? queued[message + 1].Start : writer.Length;
+    private int EndOf(int message) => message + 1 < _queued.Count ? _queued[message + 1].Start : _writer.Length;
 
     private void AwaitAcks(int first, int last)
     {
@@ -326,8 +326,8 @@ internal sealed class RtNetlink : IDisposable
         NetlinkException? failure = null;
         while (outstanding > 0)
         {
-            var received = socket.Receive(receiveBuffer);
-            NetlinkErrors.ForEachAnswer(receiveBuffer.AsSpan(0, received), (messageSequence, message) =>
+            var received = _socket.Receive(_receiveBuffer);
+            NetlinkErrors.ForEachAnswer(_receiveBuffer.AsSpan(0, received), (messageSequence, message) =>
             {
                 if (messageSequence < firstSequence || messageSequence > lastSequence)
                 {
@@ -335,7 +335,7 @@ internal sealed class RtNetlink : IDisposable
                 }
 
                 outstanding--;
-                failure ??= NetlinkErrors.Of(message, $"[{label}] {queued[first + (int)(messageSequence - firstSequence)].Request}");
+                failure ??= NetlinkErrors.Of(message, $"[{_label}] {_queued[first + (int)(messageSequence - firstSequence)].Request}");
             });
         }
 
@@ -346,11 +346,11 @@ internal sealed class RtNetlink : IDisposable
     }
 
     private uint SequenceOf(int message) =>
-        BinaryPrimitives.ReadUInt32LittleEndian(writer.Slice(queued[message].Start + 8, 4));
+        BinaryPrimitives.ReadUInt32LittleEndian(_writer.Slice(_queued[message].Start + 8, 4));
 
     private void ThrowIfError(ReadOnlySpan<byte> message, string request)
     {
-        if (NetlinkErrors.Of(message, $"[{label}] {request}") is { } error)
+        if (NetlinkErrors.Of(message, $"[{_label}] {request}") is { } error)
         {
             throw error;
         }
@@ -358,26 +358,26 @@ internal sealed class RtNetlink : IDisposable
 
     private void AddressRequest(ushort type, int flags, int index, IPAddress address, int prefixLength, string verb)
     {
-        var start = writer.BeginMessage(type, (ushort)flags, ++sequence);
-        var header = writer.Reserve(8);
+        var start = _writer.BeginMessage(type, (ushort)flags, ++_sequence);
+        var header = _writer.Reserve(8);
         header[0] = FamilyOf(address);
         header[1] = (byte)prefixLength;
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
-        writer.AttributeAddress(IfaLocal, address);
-        writer.AttributeAddress(IfaAddress, address);
+        _writer.AttributeAddress(IfaLocal, address);
+        _writer.AttributeAddress(IfaAddress, address);
         End(start, $"ip addr {verb} {address}/{prefixLength} dev #{index}");
     }
 
     private int BeginLink(ushort type, ushort extraFlags, int index, bool up)
     {
-        var start = writer.BeginMessage(type, (ushort)(FlagRequest | FlagAck | extraFlags), ++sequence);
+        var start = _writer.BeginMessage(type, (ushort)(FlagRequest | FlagAck | extraFlags), ++_sequence);
         WriteIfInfo(index, up);
         return start;
     }
 
     private void WriteIfInfo(int index, bool up)
     {
-        var info = writer.Reserve(16);
+        var info = _writer.Reserve(16);
         info[0] = AfUnspec;
         BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
         BinaryPrimitives.WriteUInt32LittleEndian(info[8..], up ? IffUp : 0);
@@ -388,19 +388,19 @@ internal sealed class RtNetlink : IDisposable
     {
         if (mtu > 0)
         {
-            writer.AttributeU32(IflaMtu, (uint)mtu);
+            _writer.AttributeU32(IflaMtu, (uint)mtu);
         }
 
         if (masterIndex > 0)
         {
-            writer.AttributeU32(IflaMaster, (uint)masterIndex);
+            _writer.AttributeU32(IflaMaster, (uint)masterIndex);
         }
     }
 
     private void End(int start, string request)
     {
-        writer.EndMessage(start);
-        queued.Add((start, request));
+        _writer.EndMessage(start);
+        _queued.Add((start, request));
     }
 
     private void Reference(NetworkNamespace target)
@@ -408,7 +408,7 @@ internal sealed class RtNetlink : IDisposable
         // The descriptor number goes into the message: keep it from being closed and reused before the flush.
         var added = false;
         target.Handle.DangerousAddRef(ref added);
-        referenced.Add(target);
+        _referenced.Add(target);
     }
 
     private static byte FamilyOf(IPAddress address) =>

@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Linux.Netns;
 /// compares each <c>/proc/PID/ns/net</c> with the namespace), but in one pass over <c>/proc</c> for any number of
 /// namespaces, known by identity so that they can be found after their names are gone: a lab of 10,000 pods would otherwise start 10,000 <c>ip</c> processes to be taken down.
 /// </summary>
-internal static class NamespaceProcesses
+public static class NamespaceProcesses
 {
     /// <summary>The identities (<c>net:[INODE]</c>) of the named namespaces that are mounted now.</summary>
     public static IReadOnlySet<string> Identities(IEnumerable<string> names) =>

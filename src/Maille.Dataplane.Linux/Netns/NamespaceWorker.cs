@@ -10,13 +10,13 @@ namespace Maille.Dataplane.Linux.Netns;
 /// </summary>
 internal sealed class NamespaceWorker : IDisposable
 {
-    private readonly BlockingCollection<Action> queue = [];
-    private readonly Thread thread;
+    private readonly BlockingCollection<Action> _queue = [];
+    private readonly Thread _thread;
 
     public NamespaceWorker(NetworkNamespace target, string name)
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        thread = new Thread(() =>
+        _thread = new Thread(() =>
         {
             try
             {
@@ -29,7 +29,7 @@ internal sealed class NamespaceWorker : IDisposable
             }
 
             entered.SetResult();
-            foreach (var item in queue.GetConsumingEnumerable())
+            foreach (var item in _queue.GetConsumingEnumerable())
             {
                 item();
             }
@@ -38,19 +38,19 @@ internal sealed class NamespaceWorker : IDisposable
             IsBackground = true,
             Name = name,
         };
-        thread.Start();
+        _thread.Start();
         entered.Task.GetAwaiter().GetResult();
     }
 
-    public T Invoke<T>(Func<T> work) => QueuedWork.Run(queue, work);
+    public T Invoke<T>(Func<T> work) => QueuedWork.Run(_queue, work);
 
     public void Dispose()
     {
-        if (!queue.IsAddingCompleted)
+        if (!_queue.IsAddingCompleted)
         {
-            queue.CompleteAdding();
-            thread.Join(TimeSpan.FromSeconds(30));
-            queue.Dispose();
+            _queue.CompleteAdding();
+            _thread.Join(TimeSpan.FromSeconds(30));
+            _queue.Dispose();
         }
     }
 }

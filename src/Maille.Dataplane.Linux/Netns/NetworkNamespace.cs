@@ -13,21 +13,21 @@ namespace Maille.Dataplane.Linux.Netns;
 /// Only names starting with <see cref="NamePrefix"/> can be created or deleted: whatever Maille makes carries
 /// its name, and nothing else on the machine is ever removed by it.
 /// </remarks>
-internal sealed partial class NetworkNamespace : IDisposable
+public sealed partial class NetworkNamespace : IDisposable
 {
     public const string RunDirectory = "/run/netns";
     public const string NamePrefix = "maille-";
 
     private static readonly Lock RunDirectoryLock = new();
-    private static bool runDirectoryReady;
+    private static bool _runDirectoryReady;
 
-    private readonly Lock handleLock = new();
-    private FileDescriptorHandle? handle;
+    private readonly Lock _handleLock = new();
+    private FileDescriptorHandle? _handle;
 
     private NetworkNamespace(string name, FileDescriptorHandle handle)
     {
         Name = name;
-        this.handle = handle;
+        _handle = handle;
     }
 
     public string Name { get; }
@@ -42,9 +42,9 @@ internal sealed partial class NetworkNamespace : IDisposable
     {
         get
         {
-            lock (handleLock)
+            lock (_handleLock)
             {
-                return handle ??= Libc.OpenOrThrow(Path, Libc.ORdOnly);
+                return _handle ??= Libc.OpenOrThrow(Path, Libc.ORdOnly);
             }
         }
     }
@@ -54,9 +54,9 @@ internal sealed partial class NetworkNamespace : IDisposable
     {
         get
         {
-            lock (handleLock)
+            lock (_handleLock)
             {
-                return handle is null;
+                return _handle is null;
             }
         }
     }
@@ -69,10 +69,10 @@ internal sealed partial class NetworkNamespace : IDisposable
     /// </summary>
     public void Park()
     {
-        lock (handleLock)
+        lock (_handleLock)
         {
-            handle?.Dispose();
-            handle = null;
+            _handle?.Dispose();
+            _handle = null;
         }
     }
 
@@ -368,9 +368,9 @@ internal sealed partial class NetworkNamespace : IDisposable
     internal void Enter()
     {
         FileDescriptorHandle? held;
-        lock (handleLock)
+        lock (_handleLock)
         {
-            held = handle;
+            held = _handle;
         }
 
         using var opened = held is null ? Libc.OpenOrThrow(Path, Libc.ORdOnly) : null;
@@ -443,7 +443,7 @@ internal sealed partial class NetworkNamespace : IDisposable
     {
         lock (RunDirectoryLock)
         {
-            if (runDirectoryReady)
+            if (_runDirectoryReady)
             {
                 return;
             }
@@ -468,7 +468,7 @@ internal sealed partial class NetworkNamespace : IDisposable
                 madeMountPoint = true;
             }
 
-            runDirectoryReady = true;
+            _runDirectoryReady = true;
         }
     }
 

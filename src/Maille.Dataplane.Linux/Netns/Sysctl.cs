@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Linux.Netns;
 /// Reads and writes <c>/proc/sys</c>. The <c>net.*</c> keys resolve to the network namespace of the calling
 /// thread, so call these through <see cref="NetworkNamespace.RunInside(Action)"/>.
 /// </summary>
-internal static class Sysctl
+public static class Sysctl
 {
     /// <summary>Writes <paramref name="value"/> to a key given as a path, e.g. <c>net/ipv4/conf/eth0/proxy_arp</c>.</summary>
     public static unsafe void Write(string key, string value)

@@ -7,7 +7,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// One connection the kernel tracks: protocol, TCP state (null for other protocols), the original tuple (as the
 /// client sent it) and the reply's source, which after destination NAT is the endpoint the connection really goes to.
 /// </summary>
-internal sealed record ConntrackEntry(string Protocol, string? State, IPAddress Source, IPAddress Destination, int SourcePort, int DestinationPort, IPAddress ReplySource, int ReplySourcePort)
+public sealed record ConntrackEntry(string Protocol, string? State, IPAddress Source, IPAddress Destination, int SourcePort, int DestinationPort, IPAddress ReplySource, int ReplySourcePort)
 {
     /// <summary>
     /// Whether packets may still flow: not a TCP connection in TIME_WAIT or CLOSE, whose next SYN conntrack treats as a

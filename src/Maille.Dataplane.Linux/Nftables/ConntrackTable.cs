@@ -9,7 +9,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// Lists and deletes connections with the <c>conntrack</c> command (Debian package <c>conntrack</c>), in the network
 /// namespace of the calling thread (a child process starts in its parent thread's namespace).
 /// </summary>
-internal static partial class ConntrackTable
+public static partial class ConntrackTable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
 

@@ -10,7 +10,7 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// <see cref="NftContext"/> then moves its socket onto a reserved number. Reserved at the first use, or earlier with
 /// <see cref="Reserve"/>: the lab daemon does so at start, while its numbers are still small.
 /// </summary>
-internal static class LowDescriptors
+public static class LowDescriptors
 {
     /// <summary>FD_SETSIZE: the numbers <c>select()</c> accepts are below this.</summary>
     public const int SelectLimit = 1024;
@@ -20,27 +20,27 @@ internal static class LowDescriptors
 
     private static readonly Lock Gate = new();
     private static readonly Stack<int> Free = new();
-    private static int devNull = -1;
+    private static int _devNull = -1;
 
     /// <summary>Reserves the numbers, once; later calls do nothing.</summary>
     public static void Reserve()
     {
         lock (Gate)
         {
-            if (devNull >= 0)
+            if (_devNull >= 0)
             {
                 return;
             }
 
-            devNull = Libc.Open("/dev/null", Libc.ORdOnly | Libc.OCloExec, 0);
-            if (devNull < 0)
+            _devNull = Libc.Open("/dev/null", Libc.ORdOnly | Libc.OCloExec, 0);
+            if (_devNull < 0)
             {
                 throw Libc.LastError("open /dev/null");
             }
 
             for (var i = 0; i < Size; i++)
             {
-                var copy = Libc.Fcntl(devNull, Libc.FDupFdCloExec, 0);
+                var copy = Libc.Fcntl(_devNull, Libc.FDupFdCloExec, 0);
                 if (copy >= 0 && copy < SelectLimit)
                 {
                     Free.Push(copy);
@@ -81,7 +81,7 @@ internal static class LowDescriptors
     {
         lock (Gate)
         {
-            if (Libc.Dup3(devNull, slot, Libc.OCloExec) < 0)
+            if (Libc.Dup3(_devNull, slot, Libc.OCloExec) < 0)
             {
                 throw Libc.LastError($"dup3 /dev/null {slot}");
             }
@@ -95,7 +95,7 @@ internal static class LowDescriptors
     {
         lock (Gate)
         {
-            var copy = Libc.Fcntl(devNull, Libc.FDupFdCloExec, 0);
+            var copy = Libc.Fcntl(_devNull, Libc.FDupFdCloExec, 0);
             return copy >= 0 ? copy : throw Libc.LastError("dup /dev/null");
         }
     }

@@ -7,21 +7,21 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// (the Service proxy's, the policy enforcer's): the context's netlink socket belongs to that namespace, and no pool
 /// thread ever changes namespace. <see cref="Dispose"/> deletes the table, then ends the context and the thread.
 /// </summary>
-internal sealed class NamespaceNftContext : IDisposable
+public sealed class NamespaceNftContext : IDisposable
 {
-    private readonly NamespaceWorker worker;
-    private readonly NftContext context;
-    private readonly string table;
+    private readonly NamespaceWorker _worker;
+    private readonly NftContext _context;
+    private readonly string _table;
 
     /// <param name="table">The owned table, <c>FAMILY NAME</c>.</param>
     /// <param name="prepare">Run inside the namespace before the context is made (a sysctl the component needs).</param>
     public NamespaceNftContext(NetworkNamespace node, string threadName, string table, Action? prepare = null)
     {
-        this.table = table;
-        worker = new NamespaceWorker(node, threadName);
+        _table = table;
+        _worker = new NamespaceWorker(node, threadName);
         try
         {
-            context = worker.Invoke(() =>
+            _context = _worker.Invoke(() =>
             {
                 prepare?.Invoke();
                 return NftContext.Create();
@@ -29,7 +29,7 @@ internal sealed class NamespaceNftContext : IDisposable
         }
         catch
         {
-            worker.Dispose();
+            _worker.Dispose();
             throw;
         }
     }
@@ -37,7 +37,7 @@ internal sealed class NamespaceNftContext : IDisposable
     public bool IsDisposed { get; private set; }
 
     /// <summary>Runs <paramref name="work"/> on the namespace's thread (the context is not thread-safe: one item at a time).</summary>
-    public T Invoke<T>(Func<NftContext, T> work) => worker.Invoke(() => work(context));
+    public T Invoke<T>(Func<NftContext, T> work) => _worker.Invoke(() => work(_context));
 
     public void Dispose()
     {
@@ -49,16 +49,16 @@ internal sealed class NamespaceNftContext : IDisposable
         IsDisposed = true;
         try
         {
-            worker.Invoke(() => context.Run($"delete table {table}"));
+            _worker.Invoke(() => _context.Run($"delete table {_table}"));
         }
         finally
         {
-            worker.Invoke(() =>
+            _worker.Invoke(() =>
             {
-                context.Dispose();
+                _context.Dispose();
                 return true;
             });
-            worker.Dispose();
+            _worker.Dispose();
         }
     }
 }

@@ -9,26 +9,26 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// namespace of the thread that first uses it, so create and use it on a thread inside the node's namespace
 /// (<see cref="NodeServiceProxy"/> keeps one such thread). Not thread-safe.
 /// </summary>
-internal sealed class NftContext : IDisposable
+public sealed class NftContext : IDisposable
 {
     private const int AfNetlink = 16;
     private const int NetlinkNetfilter = 12;
 
-    private readonly NftContextHandle handle;
+    private readonly NftContextHandle _handle;
 
     /// <summary>The context's <c>struct mnl_socket *</c>, and the reserved number its socket was moved to, if it was.</summary>
-    private readonly nint socket;
-    private readonly int? movedTo;
+    private readonly nint _socket;
+    private readonly int? _movedTo;
 
     private NftContext(NftContextHandle handle, nint socket, int? movedTo)
     {
-        this.handle = handle;
-        this.socket = socket;
-        this.movedTo = movedTo;
+        _handle = handle;
+        _socket = socket;
+        _movedTo = movedTo;
     }
 
     /// <summary>The descriptor of the context's netlink socket: always below <see cref="LowDescriptors.SelectLimit"/>.</summary>
-    public int SocketDescriptor => LibNftables.MnlSocketDescriptor(socket);
+    public int SocketDescriptor => LibNftables.MnlSocketDescriptor(_socket);
 
     /// <summary>Whether libnftables can be loaded here (the nftables package is installed).</summary>
     public static bool IsAvailable => NativeLibrary.TryLoad(LibNftables.Library, out var library) && Free(library);
@@ -83,9 +83,9 @@ internal sealed class NftContext : IDisposable
     /// <summary>Runs <paramref name="commands"/> as one atomic transaction and returns nft's own output and error text.</summary>
     public NftResult Run(string commands)
     {
-        var code = LibNftables.RunCommandFromBuffer(handle, commands);
-        var output = Marshal.PtrToStringUTF8(LibNftables.GetOutputBuffer(handle)) ?? "";
-        var error = Marshal.PtrToStringUTF8(LibNftables.GetErrorBuffer(handle)) ?? "";
+        var code = LibNftables.RunCommandFromBuffer(_handle, commands);
+        var output = Marshal.PtrToStringUTF8(LibNftables.GetOutputBuffer(_handle)) ?? "";
+        var error = Marshal.PtrToStringUTF8(LibNftables.GetErrorBuffer(_handle)) ?? "";
         return new NftResult(code == 0, output, error);
     }
 
@@ -109,15 +109,15 @@ internal sealed class NftContext : IDisposable
 
     public void Dispose()
     {
-        if (movedTo is { } slot && !handle.IsClosed)
+        if (_movedTo is { } slot && !_handle.IsClosed)
         {
             // The library closes its socket's number when freed: hand it a scratch copy to close instead, and close the
             // socket by putting /dev/null back on the reserved number.
-            Marshal.WriteInt32(socket, LowDescriptors.Scratch());
+            Marshal.WriteInt32(_socket, LowDescriptors.Scratch());
             LowDescriptors.Return(slot);
         }
 
-        handle.Dispose();
+        _handle.Dispose();
     }
 
     private static bool IsNetfilterSocket(int descriptor)

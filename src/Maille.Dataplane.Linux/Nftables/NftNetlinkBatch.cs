@@ -36,23 +36,23 @@ internal sealed class NftNetlinkBatch
     // The elements of one message are one nested attribute, whose length is 16 bits.
     private const int MaxElementBytes = 60_000;
 
-    private readonly NetlinkMessageWriter writer = new();
-    private readonly List<(uint Sequence, string Request)> requests = [];
-    private readonly byte family;
-    private readonly string table;
-    private uint sequence;
-    private int lastAcked = -1;
+    private readonly NetlinkMessageWriter _writer = new();
+    private readonly List<(uint Sequence, string Request)> _requests = [];
+    private readonly byte _family;
+    private readonly string _table;
+    private uint _sequence;
+    private int _lastAcked = -1;
 
     public NftNetlinkBatch(string family, string table)
     {
-        this.family = family switch
+        _family = family switch
         {
             "ip" => 2,
             "ip6" => 10,
             "inet" => 1,
             _ => throw new ArgumentException($"nftables family '{family}' is not supported here", nameof(family)),
         };
-        this.table = table;
+        _table = table;
         Message(BatchBegin, FlagRequest, familyOverride: 0, resourceId: SubsystemNftables);
     }
 
@@ -73,38 +73,38 @@ internal sealed class NftNetlinkBatch
         int message = -1, list = -1;
         foreach (var element in elements)
         {
-            if (message < 0 || writer.Length - list > MaxElementBytes)
+            if (message < 0 || _writer.Length - list > MaxElementBytes)
             {
                 if (message >= 0)
                 {
-                    writer.EndNested(list);
-                    writer.EndMessage(message);
+                    _writer.EndNested(list);
+                    _writer.EndMessage(message);
                 }
 
                 message = Message((ushort)((SubsystemNftables << 8) | type), (ushort)(FlagRequest | FlagAck | (withValue ? FlagCreate : 0)));
-                writer.AttributeString(ListTable, table);
-                writer.AttributeString(ListSet, set.Name);
-                list = writer.BeginNested(ListElements | NestedFlag);
-                requests.Add((sequence, $"{(withValue ? "add" : "delete")} element {table} {set.Name} {{ {(withValue ? element.Text : element.Key)}, … }}"));
+                _writer.AttributeString(ListTable, _table);
+                _writer.AttributeString(ListSet, set.Name);
+                list = _writer.BeginNested(ListElements | NestedFlag);
+                _requests.Add((_sequence, $"{(withValue ? "add" : "delete")} element {_table} {set.Name} {{ {(withValue ? element.Text : element.Key)}, … }}"));
             }
 
-            var item = writer.BeginNested(ListElement | NestedFlag);
+            var item = _writer.BeginNested(ListElement | NestedFlag);
             NftElementLayout.Write(layout.Key, element.Key, key);
             Value(ElementKey, key);
             if (withValue && layout.IsVerdictMap)
             {
                 var verdict = element.Verdict ?? throw new ArgumentException($"element {element.Text} of verdict map {set.Name} has no verdict");
-                var outer = writer.BeginNested(ElementData | NestedFlag);
-                var inner = writer.BeginNested(DataVerdict | NestedFlag);
+                var outer = _writer.BeginNested(ElementData | NestedFlag);
+                var inner = _writer.BeginNested(DataVerdict | NestedFlag);
                 BinaryPrimitives.WriteInt32BigEndian(code, Code(verdict.Kind));
-                writer.Attribute(VerdictCode, code);
+                _writer.Attribute(VerdictCode, code);
                 if (verdict.Chain is { } chain)
                 {
-                    writer.AttributeString(VerdictChain, chain);
+                    _writer.AttributeString(VerdictChain, chain);
                 }
 
-                writer.EndNested(inner);
-                writer.EndNested(outer);
+                _writer.EndNested(inner);
+                _writer.EndNested(outer);
             }
             else if (withValue && layout.Data is { } fields)
             {
@@ -112,14 +112,14 @@ internal sealed class NftNetlinkBatch
                 Value(ElementData, data[..layout.DataLength]);
             }
 
-            writer.EndNested(item);
+            _writer.EndNested(item);
             ElementCount++;
         }
 
         if (message >= 0)
         {
-            writer.EndNested(list);
-            writer.EndMessage(message);
+            _writer.EndNested(list);
+            _writer.EndMessage(message);
         }
     }
 
@@ -127,19 +127,19 @@ internal sealed class NftNetlinkBatch
     public void WakeTable()
     {
         var message = Message((ushort)((SubsystemNftables << 8) | NewTable), FlagRequest | FlagAck);
-        writer.AttributeString(TableName, table);
-        writer.AttributeU32(TableFlags, 0);
-        writer.EndMessage(message);
-        requests.Add((sequence, $"wake table {table}"));
+        _writer.AttributeString(TableName, _table);
+        _writer.AttributeU32(TableFlags, 0);
+        _writer.EndMessage(message);
+        _requests.Add((_sequence, $"wake table {_table}"));
     }
 
     /// <summary>Sends the batch as one transaction; throws the kernel's first error (nothing is then applied).</summary>
     public void Commit()
     {
         var end = Message(BatchEnd, FlagRequest, familyOverride: 0, resourceId: SubsystemNftables);
-        writer.EndMessage(end);
-        using var socket = NetlinkSocket.OpenNetfilter(writer.Length + (1 << 20));
-        socket.Send(writer.Written);
+        _writer.EndMessage(end);
+        using var socket = NetlinkSocket.OpenNetfilter(_writer.Length + (1 << 20));
+        socket.Send(_writer.Written);
         AwaitAnswers(socket);
     }
 
@@ -148,10 +148,10 @@ internal sealed class NftNetlinkBatch
         var buffer = new byte[256 * 1024];
         var answered = new HashSet<uint>();
         NetlinkException? failure = null;
-        var last = requests.Count == 0 ? 0 : requests[^1].Sequence;
-        var first = requests.Count == 0 ? 0 : requests[0].Sequence;
+        var last = _requests.Count == 0 ? 0 : _requests[^1].Sequence;
+        var first = _requests.Count == 0 ? 0 : _requests[0].Sequence;
         var blocking = true;
-        while (requests.Count > 0 && !answered.Contains(last) && (failure is null || blocking))
+        while (_requests.Count > 0 && !answered.Contains(last) && (failure is null || blocking))
         {
             var received = blocking ? socket.Receive(buffer) : socket.TryReceive(buffer);
             if (received < 0)
@@ -167,7 +167,7 @@ internal sealed class NftNetlinkBatch
                 }
 
                 answered.Add(answerSequence);
-                failure ??= NetlinkErrors.Of(answer, requests.Find(r => r.Sequence == answerSequence).Request ?? "");
+                failure ??= NetlinkErrors.Of(answer, _requests.Find(r => r.Sequence == answerSequence).Request ?? "");
             });
 
             // The kernel answers a batch all at once: after an error, read what is already queued, then stop.
@@ -182,35 +182,35 @@ internal sealed class NftNetlinkBatch
 
     private void Value(ushort type, ReadOnlySpan<byte> bytes)
     {
-        var nested = writer.BeginNested((ushort)(type | NestedFlag));
-        writer.Attribute(DataValue, bytes);
-        writer.EndNested(nested);
+        var nested = _writer.BeginNested((ushort)(type | NestedFlag));
+        _writer.Attribute(DataValue, bytes);
+        _writer.EndNested(nested);
     }
 
     private int Message(ushort type, ushort flags, byte? familyOverride = null, ushort resourceId = 0)
     {
-        var start = writer.BeginMessage(type, flags, ++sequence);
+        var start = _writer.BeginMessage(type, flags, ++_sequence);
 
         // Only the last request asks for an ack: the kernel answers a failed request whether or not it asked, and the
         // ack of the last one says the whole batch was applied. An ack for each of 30,000 one-element messages (a pod
         // backing 10,000 Services turning unready) overflowed the socket's receive buffer (ENOBUFS) before any was read.
         if ((flags & FlagAck) != 0)
         {
-            if (lastAcked >= 0)
+            if (_lastAcked >= 0)
             {
-                writer.ClearFlags(lastAcked, FlagAck);
+                _writer.ClearFlags(_lastAcked, FlagAck);
             }
 
-            lastAcked = start;
+            _lastAcked = start;
         }
 
-        var header = writer.Reserve(4);
-        header[0] = familyOverride ?? family;
+        var header = _writer.Reserve(4);
+        header[0] = familyOverride ?? _family;
         header[1] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], resourceId);
         if (type is BatchBegin)
         {
-            writer.EndMessage(start);
+            _writer.EndMessage(start);
         }
 
         return start;

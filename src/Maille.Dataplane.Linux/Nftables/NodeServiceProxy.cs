@@ -24,22 +24,22 @@ namespace Maille.Dataplane.Linux.Nftables;
 /// <item><see cref="Dispose"/> deletes the table; nothing of the proxy is left in the namespace.</item>
 /// </list>
 /// </remarks>
-internal sealed class NodeServiceProxy : IDisposable
+public sealed class NodeServiceProxy : IDisposable
 {
-    private readonly NodeServiceProxyOptions options;
-    private readonly NamespaceNftContext nft;
-    private readonly Lock gate = new();
-    private readonly ServiceRulesetState state = new();
+    private readonly NodeServiceProxyOptions _options;
+    private readonly NamespaceNftContext _nft;
+    private readonly Lock _gate = new();
+    private readonly ServiceRulesetState _state = new();
 
     // The last plan and the cluster it came from, so a readiness change re-plans the Services it touches, not all of them.
-    private (ClusterState Cluster, NodeServicePlan Plan)? lastPlan;
+    private (ClusterState Cluster, NodeServicePlan Plan)? _lastPlan;
 
     public NodeServiceProxy(NetworkNamespace node, string nodeName, NodeServiceProxyOptions? options = null)
     {
         NodeName = nodeName;
-        this.options = options ?? new NodeServiceProxyOptions();
-        this.options.Validate();
-        nft = new NamespaceNftContext(node, $"maille-svc-{nodeName}", $"{ServiceRulesetBuilder.Family} {ServiceRulesetBuilder.Table}");
+        _options = options ?? new NodeServiceProxyOptions();
+        _options.Validate();
+        _nft = new NamespaceNftContext(node, $"maille-svc-{nodeName}", $"{ServiceRulesetBuilder.Family} {ServiceRulesetBuilder.Table}");
     }
 
     public string NodeName { get; }
@@ -47,22 +47,22 @@ internal sealed class NodeServiceProxy : IDisposable
     /// <summary>Makes the table hold the rules of <paramref name="cluster"/>; <paramref name="full"/> rewrites it whole.</summary>
     public NodeServiceProxySync Sync(ClusterState cluster, bool full = false)
     {
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
-            var plan = ServiceProxyPlanner.Plan(cluster, NodeName, full ? null : lastPlan);
-            lastPlan = (cluster, plan);
-            var change = state.Prepare(plan, full);
+            ObjectDisposedException.ThrowIf(_nft.IsDisposed, this);
+            var plan = ServiceProxyPlanner.Plan(cluster, NodeName, full ? null : _lastPlan);
+            _lastPlan = (cluster, plan);
+            var change = _state.Prepare(plan, full);
             var applying = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (error, conntrackError) = change.CommandCount > 0 ? nft.Invoke(context => Apply(context, change)) : (null, null);
+            var (error, conntrackError) = change.CommandCount > 0 ? _nft.Invoke(context => Apply(context, change)) : (null, null);
             var applyDuration = System.Diagnostics.Stopwatch.GetElapsedTime(applying);
             if (error is not null)
             {
-                state.Reset();
+                _state.Reset();
                 return new NodeServiceProxySync { Plan = null, Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = applyDuration, Error = error };
             }
 
-            state.Commit(change);
+            _state.Commit(change);
             return new NodeServiceProxySync
             {
                 Plan = plan,
@@ -71,9 +71,9 @@ internal sealed class NodeServiceProxy : IDisposable
                 ApplyDuration = applyDuration,
                 ConntrackError = conntrackError,
                 StaleUdpFlowCount = change.StaleUdpFlows.Count,
-                ServicePortCount = state.PortCount,
-                RuleCount = state.RuleCount,
-                ElementCount = state.ElementCount,
+                ServicePortCount = _state.PortCount,
+                RuleCount = _state.RuleCount,
+                ElementCount = _state.ElementCount,
             };
         }
     }
@@ -81,9 +81,9 @@ internal sealed class NodeServiceProxy : IDisposable
     /// <summary>Deletes the table, after the sync under way if any.</summary>
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            nft.Dispose();
+            _nft.Dispose();
         }
     }
 
@@ -92,7 +92,7 @@ internal sealed class NodeServiceProxy : IDisposable
     {
         var loaded = change.Table is { } table && !NftTableLoader.Exists(context, table.Family, table.Table)
             ? NftTableLoader.Load(context, table)
-            : (change.Staged is { } staged && staged.ElementCount >= options.NetlinkElementThreshold
+            : (change.Staged is { } staged && staged.ElementCount >= _options.NetlinkElementThreshold
                 ? NftTableLoader.TryApplyStaged(context, ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, staged, ServiceRulesetBuilder.DeclaredSet)
                 : null);
         var refused = loaded is null ? context.RunInOrder(change.Steps) : loaded.Succeeded ? null : (1, loaded);
@@ -104,6 +104,6 @@ internal sealed class NodeServiceProxy : IDisposable
             return ($"nft transaction failed ({sync} sync, {change.CommandCount} commands): {result.Error.Trim()}", null);
         }
 
-        return (null, options.FlushStaleUdpFlows && change.StaleUdpFlows.Count > 0 ? ConntrackFlusher.Flush(change.StaleUdpFlows) : null);
+        return (null, _options.FlushStaleUdpFlows && change.StaleUdpFlows.Count > 0 ? ConntrackFlusher.Flush(change.StaleUdpFlows) : null);
     }
 }

@@ -1,7 +1,7 @@
 namespace Maille.Dataplane.Linux.Nftables;
 
 /// <summary>Settings of a <see cref="NodeServiceProxy"/> (when it syncs is its runner's: the lab's <c>NodePartRunnerOptions</c>).</summary>
-internal sealed record NodeServiceProxyOptions
+public sealed record NodeServiceProxyOptions
 {
     /// <summary>Flush UDP conntrack entries of endpoints that went away (needs the <c>conntrack</c> command).</summary>
     public bool FlushStaleUdpFlows { get; init; } = true;

@@ -3,7 +3,7 @@ using Maille.Engine.ServiceProxy;
 namespace Maille.Dataplane.Linux.Nftables;
 
 /// <summary>What one <see cref="NodeServiceProxy.Sync"/> did, and what the table holds after it.</summary>
-internal sealed record NodeServiceProxySync
+public sealed record NodeServiceProxySync
 {
     /// <summary>The plan just applied; null when the kernel refused it.</summary>
     public required NodeServicePlan? Plan { get; init; }

@@ -11,7 +11,7 @@ namespace Maille.Engine.Allocation;
 /// after it. Values that no longer fit (a node that is gone, an IP outside the node's CIDR, a port whose Service no
 /// longer needs node ports) are dropped and allocated afresh.
 /// </summary>
-internal sealed record PriorAllocations
+public sealed record PriorAllocations
 {
     // A state made from another by an incremental update shares its unchanged lists (a pod deleted keeps every
     // Service), and a running lab asks for the allocations of each state it publishes: each list is read once.

@@ -3,4 +3,4 @@ using Maille.Model;
 namespace Maille.Engine.Allocation;
 
 /// <summary>The node port a Service port (number and protocol) had.</summary>
-internal sealed record PriorNodePort(int Port, Protocol Protocol, int NodePort);
+public sealed record PriorNodePort(int Port, Protocol Protocol, int NodePort);

@@ -3,4 +3,4 @@ using System.Net;
 namespace Maille.Engine.Allocation;
 
 /// <summary>Where a pod ran and, unless it used the host network, the IP it had.</summary>
-internal sealed record PriorPod(string Node, IPAddress? Address);
+public sealed record PriorPod(string Node, IPAddress? Address);

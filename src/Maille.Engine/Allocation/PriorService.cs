@@ -4,4 +4,4 @@ using Maille.Model;
 namespace Maille.Engine.Allocation;
 
 /// <summary>A Service's earlier ClusterIP, node ports, health-check node port and LoadBalancer addresses.</summary>
-internal sealed record PriorService(IPAddress? ClusterIP, EquatableArray<PriorNodePort> NodePorts, int? HealthCheckNodePort, EquatableArray<string> LoadBalancerIngress = default);
+public sealed record PriorService(IPAddress? ClusterIP, EquatableArray<PriorNodePort> NodePorts, int? HealthCheckNodePort, EquatableArray<string> LoadBalancerIngress = default);

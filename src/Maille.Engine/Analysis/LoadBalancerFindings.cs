@@ -8,7 +8,7 @@ namespace Maille.Engine.Analysis;
 /// L2Advertisement for the pool, no node selected, no ready endpoint). Pending allocations are planning warnings
 /// already and are not repeated here.
 /// </summary>
-internal static class LoadBalancerFindings
+public static class LoadBalancerFindings
 {
     public static IEnumerable<Finding> For(ClusterState cluster)
     {

@@ -9,7 +9,7 @@ namespace Maille.Engine.Analysis;
 /// that blocks DNS, named ports no destination declares, rules ignored because policyTypes leaves their direction
 /// out, and policies another one makes redundant. hostNetwork pods are never counted (policy never selects them).
 /// </summary>
-internal static class PolicyFindings
+public static class PolicyFindings
 {
     public const string DnsNamespace = "kube-system";
 

@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.Analysis;
 
 /// <summary>Lint for Services: selectors that select nothing, named target ports nobody declares, selector-less Services without endpoints.</summary>
-internal static class ServiceFindings
+public static class ServiceFindings
 {
     public static IEnumerable<Finding> For(ClusterState cluster)
     {

@@ -4,7 +4,7 @@ using Maille.Model;
 
 namespace Maille.Engine.Dns;
 
-internal sealed partial class ClusterDnsZone
+public sealed partial class ClusterDnsZone
 {
     /// <summary>How many CNAMEs are followed inside the zone (an ExternalName naming another Service) before stopping.</summary>
     private const int MaxCnameChain = 8;

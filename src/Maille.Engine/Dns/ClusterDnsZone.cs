@@ -10,7 +10,7 @@ namespace Maille.Engine.Dns;
 /// records, all computed from the <see cref="ClusterState"/> it was built from. Built once per state (indexes by
 /// name and by address), then <see cref="Resolve"/> answers each question without scanning the cluster. Pure.
 /// </summary>
-internal sealed partial class ClusterDnsZone
+public sealed partial class ClusterDnsZone
 {
     /// <summary>The schema version published at <c>dns-version.&lt;zone&gt;</c>.</summary>
     public const string SchemaVersion = "1.1.0";

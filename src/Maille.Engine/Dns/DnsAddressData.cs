@@ -3,7 +3,7 @@ using System.Net;
 namespace Maille.Engine.Dns;
 
 /// <summary>The data of an A (IPv4) or AAAA (IPv6) record.</summary>
-internal sealed record DnsAddressData(IPAddress Address) : DnsRecordData
+public sealed record DnsAddressData(IPAddress Address) : DnsRecordData
 {
     public override string ToString() => Address.ToString();
 }

@@ -6,7 +6,7 @@ namespace Maille.Engine.Dns;
 /// What cluster DNS answers to one question: a response code and the three record sections of a DNS response.
 /// <see cref="Authoritative"/> is true for names in the cluster zone (and the reverse names it knows).
 /// </summary>
-internal sealed record DnsAnswer
+public sealed record DnsAnswer
 {
     public required DnsResponseCode Code { get; init; }
 

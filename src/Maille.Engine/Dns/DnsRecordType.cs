@@ -4,7 +4,7 @@ namespace Maille.Engine.Dns;
 /// The record types cluster DNS answers or is asked about, numbered as on the wire (RFC 1035, 2782, 3596), so a
 /// server can cast a question's type both ways; any other number is a type the zone simply has no records of.
 /// </summary>
-internal enum DnsRecordType : ushort
+public enum DnsRecordType : ushort
 {
     A = 1,
     NS = 2,

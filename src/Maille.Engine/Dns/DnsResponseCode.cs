@@ -1,7 +1,7 @@
 namespace Maille.Engine.Dns;
 
 /// <summary>The response codes the resolver gives, numbered as on the wire (RFC 1035 §4.1.1).</summary>
-internal enum DnsResponseCode
+public enum DnsResponseCode
 {
     /// <summary>The name exists; the answer may still be empty (no records of the asked type).</summary>
     NoError = 0,

@@ -1,7 +1,7 @@
 namespace Maille.Engine.Dns;
 
 /// <summary>The data of a TXT record holding one character string.</summary>
-internal sealed record DnsTextData(string Text) : DnsRecordData
+public sealed record DnsTextData(string Text) : DnsRecordData
 {
     public override string ToString() => $"\"{Text}\"";
 }

@@ -7,7 +7,7 @@ namespace Maille.Engine.Dns;
 /// cluster DNS Service's address, the pod's namespace then the cluster domain as search path, and <c>ndots:5</c>, so
 /// <c>api</c>, <c>api.shop</c> and <c>api.shop.svc</c> all find the Service <c>shop/api</c> from a pod.
 /// </summary>
-internal static class PodResolvConf
+public static class PodResolvConf
 {
     /// <summary>
     /// The text for <paramref name="pod"/>, or null for a hostNetwork pod: under <c>ClusterFirst</c> Kubernetes gives

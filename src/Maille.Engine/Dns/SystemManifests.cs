@@ -10,7 +10,7 @@ namespace Maille.Engine.Dns;
 /// the DNS Service gets the same proxy rules and policy verdicts as any other. Offline analysis does not call this,
 /// so its results do not change.
 /// </summary>
-internal static class SystemManifests
+public static class SystemManifests
 {
     public const string SystemNamespace = "kube-system";
 

@@ -9,7 +9,7 @@ namespace Maille.Engine.EndpointSlices;
 /// one of them changed builds one Service's slices, and a node agent can tell what changed by reference. Offline
 /// planning uses none. Not thread-safe: one planner at a time (a lab plans under its gate).
 /// </summary>
-internal sealed class EndpointSliceCache
+public sealed class EndpointSliceCache
 {
     private readonly Dictionary<string, (Service Service, IReadOnlyList<Pod> Selected, IReadOnlyList<EndpointSlice> Slices)> _entries = new(StringComparer.Ordinal);
 

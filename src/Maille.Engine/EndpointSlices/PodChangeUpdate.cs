@@ -10,7 +10,7 @@ namespace Maille.Engine.EndpointSlices;
 /// recomputed as <see cref="ReadinessUpdate"/> does, so the result equals planning the new desired state again with
 /// the old allocations, at a cost proportional to the change instead of to the lab.
 /// </summary>
-internal static class PodChangeUpdate
+public static class PodChangeUpdate
 {
     /// <summary>
     /// <paramref name="cluster"/> without the pods named in <paramref name="removed"/> and with each pod of

@@ -8,7 +8,7 @@ namespace Maille.Engine.EndpointSlices;
 /// and the slices of the Services that select them, with the same <see cref="EndpointSliceBuilder"/> the planner uses,
 /// so the result equals a full plan with the new readiness. Every other list and index is shared with the old state.
 /// </summary>
-internal static class ReadinessUpdate
+public static class ReadinessUpdate
 {
     /// <summary>
     /// <paramref name="cluster"/>, planned with <paramref name="before"/> as observed readiness, as if planned with

@@ -12,7 +12,7 @@ namespace Maille.Engine.EndpointSlices;
 /// state depends on such a Service: LoadBalancer addresses and Ingress status come from LoadBalancer Services only.
 /// The cost is one pass over the Services to reserve their values, instead of planning the lab.
 /// </summary>
-internal static class ServiceChangeUpdate
+public static class ServiceChangeUpdate
 {
     /// <summary>
     /// <paramref name="cluster"/> without the Services named in <paramref name="removed"/> and with

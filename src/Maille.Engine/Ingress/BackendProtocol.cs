@@ -1,7 +1,7 @@
 namespace Maille.Engine.Ingresses;
 
 /// <summary>How the controller speaks to a backend's endpoints (see <see cref="MailleIngressController.BackendProtocolAnnotation"/>).</summary>
-internal enum BackendProtocol
+public enum BackendProtocol
 {
     /// <summary>HTTP/1.1 without TLS; WebSockets by Upgrade.</summary>
     Http,

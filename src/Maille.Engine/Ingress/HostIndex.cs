@@ -7,7 +7,7 @@ namespace Maille.Engine.Ingresses;
 /// <c>rest</c> follows the looked-up name's first label (an Ingress wildcard covers exactly one label, unlike the
 /// Gateway API's suffix match). Names are normalised by <see cref="HostName.Normalize(ReadOnlySpan{char}, Span{char})"/>.
 /// </summary>
-internal sealed class HostIndex<T>
+public sealed class HostIndex<T>
     where T : class
 {
     private readonly FrozenDictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> _exact;

@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.Ingresses;
 
 /// <summary>A backend resolved against the cluster: what a request for it gets, and what it is forwarded to.</summary>
-internal sealed record IngressBackendResolution(
+public sealed record IngressBackendResolution(
     IngressOutcome Outcome,
     int StatusCode,
     string Reason,

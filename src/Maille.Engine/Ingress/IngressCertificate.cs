@@ -8,7 +8,7 @@ namespace Maille.Engine.Ingresses;
 /// <c>secretName</c>, no such Secret, not <c>kubernetes.io/tls</c>, unreadable PEM) the controller presents its
 /// default certificate instead.
 /// </summary>
-internal sealed record IngressCertificate(string Host, Ingress Ingress, string? SecretName, Secret? Secret, string? Problem)
+public sealed record IngressCertificate(string Host, Ingress Ingress, string? SecretName, Secret? Secret, string? Problem)
 {
     public bool IsUsable => Secret is not null && Problem is null;
 

@@ -8,7 +8,7 @@ namespace Maille.Engine.Ingresses;
 /// <c>http</c> 80, <c>https</c> 443 and <c>metrics</c> 10254) and the LoadBalancer Service <c>maille-ingress</c> in front
 /// of them. Added only when the input has Ingresses and does not bring its own controller.
 /// </summary>
-internal static class IngressControllerManifests
+public static class IngressControllerManifests
 {
     /// <summary>Two controller pods: one may go (its node stopped) while the Service still has an endpoint.</summary>
     public const int Replicas = 2;

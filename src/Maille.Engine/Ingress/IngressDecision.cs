@@ -5,7 +5,7 @@ namespace Maille.Engine.Ingresses;
 /// forward (200 when it does), why, and the route that matched (null when none did). Built once per route when the
 /// table is compiled, so answering a request allocates nothing.
 /// </summary>
-internal sealed record IngressDecision(IngressOutcome Outcome, int StatusCode, string Reason, IngressRoute? Route)
+public sealed record IngressDecision(IngressOutcome Outcome, int StatusCode, string Reason, IngressRoute? Route)
 {
     public static IngressDecision NoRoute { get; } = new(IngressOutcome.NotFound, 404, "no Ingress rule matches and no Ingress has a defaultBackend", null);
 }

@@ -14,7 +14,7 @@ namespace Maille.Engine.Ingresses;
 /// request path's own element boundaries are the only candidates, tried from the longest.</item>
 /// </list>
 /// </summary>
-internal sealed class IngressHostRoutes
+public sealed class IngressHostRoutes
 {
     private readonly FrozenDictionary<string, IngressRoute>.AlternateLookup<ReadOnlySpan<char>> _exact;
     private readonly FrozenDictionary<string, IngressRoute>.AlternateLookup<ReadOnlySpan<char>> _prefix;

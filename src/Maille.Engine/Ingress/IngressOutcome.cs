@@ -1,7 +1,7 @@
 namespace Maille.Engine.Ingresses;
 
 /// <summary>What the controller does with a request, each with the HTTP status it answers when it does not forward.</summary>
-internal enum IngressOutcome
+public enum IngressOutcome
 {
     /// <summary>Forwarded to a ready endpoint of the backend Service.</summary>
     Routed,

@@ -9,7 +9,7 @@ namespace Maille.Engine.Ingresses;
 /// the Service, the Service port, the ready endpoints and the protocol to speak to them. Immutable; compiled once per
 /// cluster state by <see cref="IngressRouteTable"/>.
 /// </summary>
-internal sealed class IngressRoute
+public sealed class IngressRoute
 {
     public IngressRoute(Ingress ingress, int? ruleIndex, int? pathIndex, string? host, IngressPath? path, IngressBackend backend, IngressBackendResolution resolution)
     {

@@ -1,6 +1,6 @@
 namespace Maille.Engine.Ingresses;
 
-internal sealed partial class IngressRouteTable
+public sealed partial class IngressRouteTable
 {
     /// <summary>No Ingress at all: every request gets 404.</summary>
     public static IngressRouteTable Empty { get; } = new(new IngressSelection([], [], []), new HostIndex<IngressHostRoutes>([]), null, null, IngressTlsTable.Empty, [], []);

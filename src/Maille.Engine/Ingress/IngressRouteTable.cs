@@ -14,7 +14,7 @@ namespace Maille.Engine.Ingresses;
 /// first Ingress in precedence that has one, else 404.
 /// </para>
 /// </summary>
-internal sealed partial class IngressRouteTable
+public sealed partial class IngressRouteTable
 {
     private IngressRouteTable(
         IngressSelection selection,

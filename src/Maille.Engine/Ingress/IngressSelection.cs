@@ -7,4 +7,4 @@ namespace Maille.Engine.Ingresses;
 /// without one after those with one, then <c>namespace/name</c>), and why each other Ingress is left to another
 /// controller.
 /// </summary>
-internal sealed record IngressSelection(IReadOnlyList<Ingress> Served, IReadOnlyList<IngressProblem> Ignored, IReadOnlyList<IngressProblem> Problems);
+public sealed record IngressSelection(IReadOnlyList<Ingress> Served, IReadOnlyList<IngressProblem> Ignored, IReadOnlyList<IngressProblem> Problems);

@@ -10,7 +10,7 @@ namespace Maille.Engine.Ingresses;
 /// name with no entry (or no SNI at all) gets the controller's default certificate; SNI only picks the certificate,
 /// the Host header still picks the route.
 /// </summary>
-internal sealed class IngressTlsTable
+public sealed class IngressTlsTable
 {
     private readonly HostIndex<IngressCertificate> _hosts;
 

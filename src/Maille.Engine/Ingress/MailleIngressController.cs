@@ -5,7 +5,7 @@ namespace Maille.Engine.Ingresses;
 /// IngressClasses carry, the legacy class name it answers to, where its pods and its LoadBalancer Service live, and the
 /// annotations it reads. The lab creates the controller under these names; <c>maille trace</c> looks for them.
 /// </summary>
-internal static class MailleIngressController
+public static class MailleIngressController
 {
     /// <summary>The <c>spec.controller</c> of an IngressClass served by Maille.</summary>
     public const string ControllerName = "maille.dev/ingress-controller";

@@ -11,7 +11,7 @@ namespace Maille.Engine.Ingresses;
 /// Used by the router to decide whether a Secret is usable and by the proxy to serve it, so the two never disagree.
 /// Parsing only: validity dates are not judged (a server presents an expired certificate all the same).
 /// </summary>
-internal static class TlsSecretMaterial
+public static class TlsSecretMaterial
 {
     public const string CertificateKey = "tls.crt";
 

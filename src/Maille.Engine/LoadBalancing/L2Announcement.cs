@@ -7,7 +7,7 @@ namespace Maille.Engine.LoadBalancing;
 /// Who answers ARP for one LoadBalancer address: <see cref="Node"/>, chosen among <see cref="EligibleNodes"/>; or
 /// nobody, with the <see cref="Reason"/>.
 /// </summary>
-internal sealed record L2Announcement
+public sealed record L2Announcement
 {
     public required IPAddress Address { get; init; }
 

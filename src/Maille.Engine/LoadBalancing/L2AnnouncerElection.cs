@@ -17,7 +17,7 @@ namespace Maille.Engine.LoadBalancing;
 /// ready endpoint of one of them. An address none of whose Services has a ready endpoint (endpoints on down nodes do
 /// not count) is not announced, as MetalLB does not announce it.
 /// </remarks>
-internal static class L2AnnouncerElection
+public static class L2AnnouncerElection
 {
     /// <summary>The node interface lab nodes announce on.</summary>
     public const string DefaultInterface = "eth0";

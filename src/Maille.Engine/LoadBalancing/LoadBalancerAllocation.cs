@@ -3,7 +3,7 @@ using System.Net;
 namespace Maille.Engine.LoadBalancing;
 
 /// <summary>The outcome for one LoadBalancer Service: its address and pool, or the reason it has none.</summary>
-internal sealed record LoadBalancerAllocation
+public sealed record LoadBalancerAllocation
 {
     /// <summary><c>namespace/name</c>.</summary>
     public required string Service { get; init; }

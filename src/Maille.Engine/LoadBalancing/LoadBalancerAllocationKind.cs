@@ -1,7 +1,7 @@
 namespace Maille.Engine.LoadBalancing;
 
 /// <summary>How a LoadBalancer Service came by its address, or why it has none.</summary>
-internal enum LoadBalancerAllocationKind
+public enum LoadBalancerAllocationKind
 {
     /// <summary>The input already carried <c>status.loadBalancer.ingress</c> (a dump): kept as it is.</summary>
     Kept,

@@ -8,7 +8,7 @@ namespace Maille.Engine.LoadBalancing;
 /// The load balancer's part of a planned cluster: the pools and L2 advertisements in force (the input's, or the ones
 /// made from the cluster configuration) and one allocation per LoadBalancer Service.
 /// </summary>
-internal sealed class LoadBalancerPlan
+public sealed class LoadBalancerPlan
 {
     public LoadBalancerPlan(IEnumerable<IPAddressPool> pools, IEnumerable<L2Advertisement> advertisements, IEnumerable<LoadBalancerAllocation> allocations)
     {

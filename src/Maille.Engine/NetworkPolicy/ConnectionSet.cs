@@ -7,7 +7,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// Everything one endpoint may open to another: per protocol, sorted disjoint port ranges. Printed the way
 /// netpol-analyzer prints it: <c>All Connections</c>, <c>No Connections</c> or <c>TCP 1-8079,8081-65535; UDP 53</c>.
 /// </summary>
-internal sealed record ConnectionSet(ImmutableSortedDictionary<Protocol, ImmutableArray<PortRange>> Ranges)
+public sealed record ConnectionSet(ImmutableSortedDictionary<Protocol, ImmutableArray<PortRange>> Ranges)
 {
     public bool IsAll => Enum.GetValues<Protocol>().All(p =>
         Ranges.TryGetValue(p, out var ranges) && ranges.Length == 1 && ranges[0] == new PortRange(PortRange.MinPort, PortRange.MaxPort));

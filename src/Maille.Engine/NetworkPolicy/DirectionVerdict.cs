@@ -8,7 +8,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// is false for an external endpoint (it has no policy side); <see cref="IsolatedBy"/> lists every policy that
 /// selects the pod for this direction; <see cref="AllowedBy"/> is the first rule (in policy name order) that matched.
 /// </summary>
-internal sealed record DirectionVerdict(PolicyDirection Direction, bool Applies, ImmutableArray<string> IsolatedBy, RuleRef? AllowedBy)
+public sealed record DirectionVerdict(PolicyDirection Direction, bool Applies, ImmutableArray<string> IsolatedBy, RuleRef? AllowedBy)
 {
     private static readonly DirectionVerdict IngressNotApplicable = new(PolicyDirection.Ingress, false, [], null);
     private static readonly DirectionVerdict EgressNotApplicable = new(PolicyDirection.Egress, false, [], null);

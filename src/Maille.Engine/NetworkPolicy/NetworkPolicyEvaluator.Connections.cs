@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>The whole answer for a pair: every protocol and port the source may open to the destination.</summary>
-internal sealed partial class NetworkPolicyEvaluator
+public sealed partial class NetworkPolicyEvaluator
 {
     /// <summary>
     /// Exact: the verdict can only change at a port some relevant rule names (a number, the end of a range, or a

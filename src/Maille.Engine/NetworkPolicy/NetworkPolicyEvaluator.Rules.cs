@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>Rule matching: peers, ports, and the two policy sides of a connection.</summary>
-internal sealed partial class NetworkPolicyEvaluator
+public sealed partial class NetworkPolicyEvaluator
 {
     /// <summary>
     /// Decides a connection between two endpoints, each a pod class or (class null) an external address. For a pod the

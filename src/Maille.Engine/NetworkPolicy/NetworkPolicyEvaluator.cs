@@ -17,7 +17,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// classes and memoised. The full matrix does not go through classes: <see cref="ReachabilityMatrix"/> uses bitsets.
 /// </para>
 /// </summary>
-internal sealed partial class NetworkPolicyEvaluator
+public sealed partial class NetworkPolicyEvaluator
 {
     private readonly FrozenDictionary<string, ImmutableArray<NetworkPolicy>> _policiesByNamespace;
     private readonly FrozenDictionary<string, Labels> _namespaceLabels;

@@ -8,7 +8,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// and the same membership in every ipBlock any policy names. The evaluator decides per pair of classes and applies
 /// the answer to every pair of member pods. <see cref="Representative"/> is the member decisions are computed on.
 /// </summary>
-internal sealed record PodClass(
+public sealed record PodClass(
     int Id,
     Pod Representative,
     Labels NamespaceLabels,

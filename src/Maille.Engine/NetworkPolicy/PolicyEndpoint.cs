@@ -8,7 +8,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// outside every pod network (an external host, a node, a hostNetwork pod), which has none and is matched only by
 /// ipBlock peers and by rules without peers.
 /// </summary>
-internal sealed record PolicyEndpoint
+public sealed record PolicyEndpoint
 {
     private PolicyEndpoint(Pod? pod, IPAddress? address, string? name)
     {

@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>A destination port and its protocol, written <c>80/TCP</c>.</summary>
-internal readonly record struct PortProtocol(int Port, Protocol Protocol) : IComparable<PortProtocol>
+public readonly record struct PortProtocol(int Port, Protocol Protocol) : IComparable<PortProtocol>
 {
     /// <summary>Parses <c>80</c>, <c>80/TCP</c> or <c>53/udp</c>; the protocol defaults to TCP.</summary>
     public static bool TryParse(string text, out PortProtocol value)
@@ -29,6 +29,14 @@ internal readonly record struct PortProtocol(int Port, Protocol Protocol) : ICom
     }
 
     public int CompareTo(PortProtocol other) => Port != other.Port ? Port.CompareTo(other.Port) : Protocol.CompareTo(other.Protocol);
+
+    public static bool operator <(PortProtocol left, PortProtocol right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(PortProtocol left, PortProtocol right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(PortProtocol left, PortProtocol right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(PortProtocol left, PortProtocol right) => left.CompareTo(right) >= 0;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Port}/{Protocol}");
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>An inclusive range of port numbers.</summary>
-internal readonly record struct PortRange(int First, int Last)
+public readonly record struct PortRange(int First, int Last)
 {
     public const int MinPort = 1;
 

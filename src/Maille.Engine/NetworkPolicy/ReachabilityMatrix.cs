@@ -16,7 +16,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// bitset, so computing the matrix costs distinct rows × rules × pods/64 word operations (see
 /// <see cref="MatrixBuilder"/> and docs/networkpolicy.md).
 /// </remarks>
-internal sealed class ReachabilityMatrix
+public sealed class ReachabilityMatrix
 {
     private readonly NetworkPolicyEvaluator _evaluator;
     private readonly ulong[]?[][] _egress;

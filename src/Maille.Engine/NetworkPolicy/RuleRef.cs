@@ -7,7 +7,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// The exact place in a policy that allowed a connection: policy, direction, rule index, and the peer and port
 /// indexes that matched (null when the rule lists no peers or no ports, which matches everything).
 /// </summary>
-internal sealed record RuleRef(string PolicyNamespace, string PolicyName, PolicyDirection Direction, int Rule, int? Peer, int? Port)
+public sealed record RuleRef(string PolicyNamespace, string PolicyName, PolicyDirection Direction, int Rule, int? Peer, int? Port)
 {
     public string Policy => $"{PolicyNamespace}/{PolicyName}";
 

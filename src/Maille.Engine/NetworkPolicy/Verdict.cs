@@ -7,7 +7,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// when the source's egress and the destination's ingress both allow it, unless a built-in exception applies.
 /// Replies of an allowed connection are always allowed, so they are never asked about.
 /// </summary>
-internal sealed record Verdict(VerdictReason Reason, DirectionVerdict Egress, DirectionVerdict Ingress)
+public sealed record Verdict(VerdictReason Reason, DirectionVerdict Egress, DirectionVerdict Ingress)
 {
     public static Verdict Loopback { get; } = new(VerdictReason.Loopback, DirectionVerdict.NotApplicable(PolicyDirection.Egress), DirectionVerdict.NotApplicable(PolicyDirection.Ingress));
 

@@ -1,7 +1,7 @@
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>Why a connection got its verdict.</summary>
-internal enum VerdictReason
+public enum VerdictReason
 {
     /// <summary>Decided by the two policy sides: the source's egress and the destination's ingress.</summary>
     Policy,

@@ -1,7 +1,7 @@
 namespace Maille.Engine.ServiceProxy;
 
 /// <summary>What happens to a connection for which a traffic policy leaves no endpoint.</summary>
-internal enum EmptyServiceVerdict
+public enum EmptyServiceVerdict
 {
     /// <summary>The Service has no usable endpoint anywhere: the client is told at once (TCP reset, ICMP port unreachable).</summary>
     Reject,

@@ -9,7 +9,7 @@ namespace Maille.Engine.ServiceProxy;
 /// decisions per Service port, with no name, chain, map or limit of a data plane (the nftables table is made from it
 /// by Maille.Dataplane.Nftables' <c>ServiceRulesetBuilder</c>).
 /// </summary>
-internal sealed record NodeServicePlan
+public sealed record NodeServicePlan
 {
     public required string NodeName { get; init; }
 

@@ -8,7 +8,7 @@ namespace Maille.Engine.ServiceProxy;
 /// is used only as the fallback for a Service whose endpoints are all terminating. <see cref="Pod"/> (the pod the
 /// endpoint targets, when its slice names one) is not programmed: <c>trace</c> reads it to follow the connection on.
 /// </summary>
-internal sealed record ProxyEndpoint(IPAddress Address, int Port, string? NodeName, bool IsLocal, bool Terminating, string? Pod = null)
+public sealed record ProxyEndpoint(IPAddress Address, int Port, string? NodeName, bool IsLocal, bool Terminating, string? Pod = null)
 {
     public override string ToString() => $"{Address}:{Port}";
 }

@@ -14,7 +14,7 @@ namespace Maille.Engine.ServiceProxy;
 /// CategorizeEndpoints): ready endpoints, or when none is ready the serving terminating ones (decided cluster-wide for
 /// <see cref="ClusterEndpoints"/>, on this node for <see cref="LocalEndpoints"/>).
 /// </remarks>
-internal sealed record ServicePortPlan
+public sealed record ServicePortPlan
 {
     public required ServicePortId Id { get; init; }
 

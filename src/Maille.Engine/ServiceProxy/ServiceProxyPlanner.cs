@@ -12,7 +12,7 @@ namespace Maille.Engine.ServiceProxy;
 /// <c>service.kubernetes.io/service-proxy-name</c> label), which addresses each port captures on this node, and which
 /// endpoints each kind of traffic uses. Pure: the same cluster and node give an equal plan.
 /// </summary>
-internal static class ServiceProxyPlanner
+public static class ServiceProxyPlanner
 {
     /// <summary>Services carrying this label are left to the proxy it names, as kube-proxy does.</summary>
     public const string ServiceProxyNameLabel = "service.kubernetes.io/service-proxy-name";

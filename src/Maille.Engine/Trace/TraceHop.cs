@@ -5,4 +5,4 @@ namespace Maille.Engine.Trace;
 /// <c>ingress-policy</c>, <c>delivery</c>), the node where it happens, what happened, the detail, and the rule that
 /// decided it. The same shape will be filled from the live lab, so prediction and observation can be diffed.
 /// </summary>
-internal sealed record TraceHop(string Stage, string? Node, string Result, string Detail, string? Rule = null, string? Endpoint = null);
+public sealed record TraceHop(string Stage, string? Node, string Result, string Detail, string? Rule = null, string? Endpoint = null);

@@ -1,7 +1,7 @@
 namespace Maille.Engine.Trace;
 
 /// <summary>An HTTP(S) request traced through the Ingress controller: scheme, host as written, port and path (no query).</summary>
-internal sealed record TraceHttpRequest(string Scheme, string Host, int Port, string Path)
+public sealed record TraceHttpRequest(string Scheme, string Host, int Port, string Path)
 {
     public bool IsHttps => Scheme == "https";
 

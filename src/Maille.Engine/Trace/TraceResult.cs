@@ -4,7 +4,7 @@ namespace Maille.Engine.Trace;
 /// The answer of <c>maille trace</c>: <c>allowed</c> when every candidate endpoint is allowed, <c>denied</c> when none
 /// is, <c>mixed</c> otherwise, and <c>unreachable</c> (with <see cref="Reason"/>) when there is nothing to reach.
 /// </summary>
-internal sealed record TraceResult(string Verdict, string Reason, IReadOnlyList<TraceHop> Hops, IReadOnlyList<TracedEndpoint> Endpoints)
+public sealed record TraceResult(string Verdict, string Reason, IReadOnlyList<TraceHop> Hops, IReadOnlyList<TracedEndpoint> Endpoints)
 {
     public const string Allowed = "allowed";
     public const string Denied = "denied";

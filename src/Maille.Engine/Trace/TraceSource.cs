@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.Trace;
 
 /// <summary>Where a traced connection starts: a pod, or a client outside the cluster on the node network.</summary>
-internal sealed record TraceSource(Pod? Pod, IPAddress Address)
+public sealed record TraceSource(Pod? Pod, IPAddress Address)
 {
     public bool IsExternal => Pod is null;
 

@@ -10,7 +10,7 @@ namespace Maille.Engine.Trace;
 /// (<see cref="Http"/>). Protocol defaults to TCP. A short Service name (<c>cartservice:7070</c>) is looked up as a pod
 /// would, through the first entry of its search path, <c>NS.svc.DOMAIN</c>, when the trace starts at a pod.
 /// </summary>
-internal sealed record TraceTarget(string Text, string? PodName, string? ServiceName, string? Namespace, IPAddress? Address, int Port, Protocol Protocol)
+public sealed record TraceTarget(string Text, string? PodName, string? ServiceName, string? Namespace, IPAddress? Address, int Port, Protocol Protocol)
 {
     /// <summary>The HTTP request, for an <c>http://</c> or <c>https://</c> destination.</summary>
     public TraceHttpRequest? Http { get; init; }

@@ -3,4 +3,4 @@ using Maille.Model;
 namespace Maille.Engine.Trace;
 
 /// <summary>One candidate endpoint of a traced connection, with its own verdict and the rules that decided it.</summary>
-internal sealed record TracedEndpoint(string? Pod, string Ip, int Port, Protocol Protocol, string Verdict, IReadOnlyList<string> DecidedBy);
+public sealed record TracedEndpoint(string? Pod, string Ip, int Port, Protocol Protocol, string Verdict, IReadOnlyList<string> DecidedBy);

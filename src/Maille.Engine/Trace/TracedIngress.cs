@@ -5,4 +5,4 @@ namespace Maille.Engine.Trace;
 /// written (null for a rule without host, and both null for a default backend), the backend Service
 /// (<c>namespace/name</c>, null for a resource backend) and its port number (null when the Service lacks the port).
 /// </summary>
-internal sealed record TracedIngress(string Ingress, string? Host, string? Path, string? PathType, string? Service, int? Port);
+public sealed record TracedIngress(string Ingress, string? Host, string? Path, string? PathType, string? Service, int? Port);

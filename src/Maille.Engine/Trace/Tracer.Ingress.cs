@@ -5,7 +5,7 @@ using Maille.Model;
 
 namespace Maille.Engine.Trace;
 
-internal sealed partial class Tracer
+public sealed partial class Tracer
 {
     private IngressRouteTable? _ingress;
 

@@ -13,10 +13,10 @@ namespace Maille.Engine.Trace;
 /// the source, ingress policy on the destination, and delivery (is the port declared). Pure: it reads the planned
 /// cluster and asks <see cref="NetworkPolicyEvaluator"/> for policy.
 /// </summary>
-internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluator policy)
+public sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluator policy)
 {
     /// <summary>The Service plans of the nodes traced through so far, each made once.</summary>
-    private readonly Dictionary<string, NodeServicePlan> nodePlans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeServicePlan> _nodePlans = new(StringComparer.Ordinal);
 
     public static Tracer For(ClusterState cluster) => new(cluster, NetworkPolicyEvaluator.For(cluster));
 
@@ -261,10 +261,10 @@ internal sealed partial class Tracer(ClusterState cluster, NetworkPolicyEvaluato
     {
         if (entryNode is not null && ServiceProxyPlanner.GetsRules(service) && cluster.NodesByName.ContainsKey(entryNode))
         {
-            if (!nodePlans.TryGetValue(entryNode, out var nodePlan))
+            if (!_nodePlans.TryGetValue(entryNode, out var nodePlan))
             {
                 nodePlan = ServiceProxyPlanner.Plan(cluster, entryNode);
-                nodePlans[entryNode] = nodePlan;
+                _nodePlans[entryNode] = nodePlan;
             }
 
             var id = ServiceProxyPlanner.PortId(service, port);

@@ -7,7 +7,7 @@ namespace Maille.Engine.Validation;
 /// Collects field errors for one object, worded as the Kubernetes API server words them, so that every error of
 /// the whole input can be reported at once.
 /// </summary>
-internal sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Diagnostic> sink)
+public sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Diagnostic> sink)
 {
     public ObjectRef Object => obj;
 

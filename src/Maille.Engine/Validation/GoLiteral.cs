@@ -5,7 +5,7 @@ namespace Maille.Engine.Validation;
 /// string or number (<c>map[string]string{"app":"web"}</c>). Printed as it is, unquoted, so that Maille's message is
 /// the one <c>kubectl apply</c> would show.
 /// </summary>
-internal sealed record GoLiteral(string Text)
+public sealed record GoLiteral(string Text)
 {
     /// <summary>A <c>map[string]string</c> as <c>%#v</c> prints it: keys sorted, <c>(nil)</c> when absent.</summary>
     public static GoLiteral Map(IEnumerable<KeyValuePair<string, string>>? entries)

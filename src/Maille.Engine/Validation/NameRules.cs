@@ -6,7 +6,7 @@ namespace Maille.Engine.Validation;
 /// Kubernetes' name, label and port-name rules (apimachinery's <c>validation</c> package), with its messages word for word.
 /// Each check returns the problems it found; none means valid.
 /// </summary>
-internal static partial class NameRules
+public static partial class NameRules
 {
     private const string Dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private const string Dns1123SubdomainFormat = Dns1123LabelFormat + "(\\." + Dns1123LabelFormat + ")*";

@@ -9,7 +9,7 @@ namespace Maille.Engine.Workloads;
 /// pods excluded), and how many of those are Ready. Every pod comes from the one template and minReadySeconds is 0, so
 /// up to date is current and available is ready.
 /// </summary>
-internal sealed record WorkloadStatus(int Desired, int Current, int Ready)
+public sealed record WorkloadStatus(int Desired, int Current, int Ready)
 {
     public int UpToDate => Current;
 

@@ -1,7 +1,7 @@
 namespace Maille.Kube.Tables;
 
 /// <summary>kubectl's AGE format (apimachinery's <c>duration.HumanDuration</c>).</summary>
-internal static class HumanDuration
+public static class HumanDuration
 {
     public static string Age(DateTimeOffset? created, TimeProvider clock)
     {

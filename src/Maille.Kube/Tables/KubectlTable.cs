@@ -4,7 +4,7 @@ namespace Maille.Kube.Tables;
 /// kubectl's plain table: upper-case headers, columns left-aligned and separated by three spaces, no borders
 /// (kubectl prints through a tabwriter with padding 3, which is what scripts that parse it expect).
 /// </summary>
-internal sealed class KubectlTable(IReadOnlyList<string> headers)
+public sealed class KubectlTable(IReadOnlyList<string> headers)
 {
     private readonly List<string[]> _rows = [];
 

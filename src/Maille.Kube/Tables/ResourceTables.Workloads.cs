@@ -7,7 +7,7 @@ namespace Maille.Kube.Tables;
 /// The workload tables, columns as kubectl prints them (its printers for apps/v1), with the counts of
 /// <see cref="WorkloadStatus"/>.
 /// </summary>
-internal sealed partial class ResourceTables
+public sealed partial class ResourceTables
 {
     public KubectlTable Deployments(IEnumerable<Workload> deployments, bool wide, bool allNamespaces) =>
         Workloads(deployments, wide, allNamespaces, ["READY", "UP-TO-DATE", "AVAILABLE"], s => [$"{s.Ready}/{s.Desired}", Count(s.UpToDate), Count(s.Available)], selector: true);

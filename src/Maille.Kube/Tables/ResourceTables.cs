@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Kube.Tables;
 
 /// <summary>The rows of <c>maille get</c>, column for column as <c>kubectl get</c> prints them.</summary>
-internal sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock)
+public sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock)
 {
     public KubectlTable Nodes(IEnumerable<Node> nodes, bool wide)
     {

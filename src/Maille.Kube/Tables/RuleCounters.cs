@@ -5,7 +5,7 @@ using Maille.Model;
 namespace Maille.Kube.Tables;
 
 /// <summary>A running lab's NetworkPolicy rule counters (summed over its nodes), looked up by policy, direction and rule.</summary>
-internal sealed class RuleCounters(IReadOnlyDictionary<PolicyRuleId, RuleCount> totals)
+public sealed class RuleCounters(IReadOnlyDictionary<PolicyRuleId, RuleCount> totals)
 {
     /// <summary>The total of rule <paramref name="index"/>; null when no node counts it (no node's pod is selected).</summary>
     public RuleCount? Of(NetworkPolicy policy, PolicyDirection direction, int index) =>

@@ -4,7 +4,7 @@ using Maille.Kube.Tables;
 namespace Maille.Kube.Views;
 
 /// <summary><c>maille describe netpol</c> over a planned cluster: kubectl's description of each policy, in namespace order.</summary>
-internal static class DescribeView
+public static class DescribeView
 {
     /// <param name="counters">A running lab's rule counters, asked for only when there is a policy to describe.</param>
     public static int Write(ClusterState cluster, string? name, string ns, bool allNamespaces, Func<RuleCounters?>? counters, TextWriter stdout, TextWriter stderr)

@@ -6,7 +6,7 @@ using Maille.Model;
 namespace Maille.Kube.Views;
 
 /// <summary><c>maille get</c> over a planned cluster: kubectl's table, or the objects as JSON or YAML.</summary>
-internal static class GetView
+public static class GetView
 {
     /// <param name="counters">A running lab's policy rule counters, for <c>get netpol -o wide</c>.</param>
     public static int Write(ClusterState cluster, GetRequest request, RuleCounters? counters, TimeProvider clock, TextWriter stdout, TextWriter stderr)

@@ -4,4 +4,4 @@ using Maille.Engine.Trace;
 namespace Maille.Kube.Views;
 
 /// <summary>A running lab's walk of a traced connection through its live rules (null when there is none), and its sentences.</summary>
-internal sealed record LiveWalk(Func<TraceSource, TraceTarget, TraceResult, JsonNode?> Walk, Action<TextWriter, JsonNode> WriteText);
+public sealed record LiveWalk(Func<TraceSource, TraceTarget, TraceResult, JsonNode?> Walk, Action<TextWriter, JsonNode> WriteText);

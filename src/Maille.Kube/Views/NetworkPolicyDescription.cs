@@ -8,7 +8,7 @@ namespace Maille.Kube.Views;
 /// <c>maille describe netpol</c>: kubectl's description of a NetworkPolicy, line for line, and on a running lab each
 /// rule's counter after the rule (<c>Matched: …</c>).
 /// </summary>
-internal static class NetworkPolicyDescription
+public static class NetworkPolicyDescription
 {
     /// <summary>kubectl aligns the header's values after the widest label plus two spaces (a tabwriter).</summary>
     private const int HeaderWidth = 14;

@@ -1,7 +1,7 @@
 namespace Maille.Kube.Views;
 
 /// <summary>The kinds <c>maille get</c> lists, with kubectl's names, plurals and short names.</summary>
-internal enum ResourceKind
+public enum ResourceKind
 {
     Nodes,
     Namespaces,

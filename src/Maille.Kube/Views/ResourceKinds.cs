@@ -1,7 +1,7 @@
 namespace Maille.Kube.Views;
 
 /// <summary>Parses kubectl's spellings of a kind (<c>svc</c>, <c>service</c>, <c>services</c>, <c>Service</c>…).</summary>
-internal static class ResourceKinds
+public static class ResourceKinds
 {
     private static readonly Dictionary<string, ResourceKind> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {

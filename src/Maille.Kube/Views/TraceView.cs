@@ -8,7 +8,7 @@ namespace Maille.Kube.Views;
 /// <c>maille trace --from SOURCE --to TARGET</c> over a planned cluster: the engine's hops as sentences or JSON. On a
 /// running lab its daemon adds what the live rules say (a live walk), from the same plan.
 /// </summary>
-internal static class TraceView
+public static class TraceView
 {
     /// <param name="live">The live walk of the connection and how to print it, or null offline.</param>
     public static int Write(ClusterState cluster, string from, string to, bool json, LiveWalk? live, TextWriter stdout, TextWriter stderr)

@@ -4,7 +4,7 @@ namespace Maille.Kube.Views;
 /// What a read of a cluster prints, and its exit code: the same whether the CLI computed it from manifests or a lab's
 /// daemon computed it from the plan it runs (and sent it back over its API).
 /// </summary>
-internal sealed record ViewText(string Stdout, string Stderr, int ExitCode)
+public sealed record ViewText(string Stdout, string Stderr, int ExitCode)
 {
     /// <summary>Runs <paramref name="view"/> with writers of its own and keeps what it wrote.</summary>
     public static ViewText Capture(Func<TextWriter, TextWriter, int> view)

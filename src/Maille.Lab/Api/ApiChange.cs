@@ -8,7 +8,7 @@ namespace Maille.Lab.Api;
 /// replays to a client resuming from an earlier resource version. The object is kept as written then (compact JSON,
 /// its resource version set; a deleted one as it was last seen), so the log holds no older plan alive.
 /// </summary>
-internal sealed record ApiChange(long Version, ApiResource Resource, string Type, ObjectMeta Meta, string Json)
+public sealed record ApiChange(long Version, ApiResource Resource, string Type, ObjectMeta Meta, string Json)
 {
     public JsonObject Object() => JsonNode.Parse(Json)!.AsObject();
 }

@@ -13,7 +13,7 @@ namespace Maille.Lab.Api;
 /// kubectl's table of the objects that pass the filter, in <paramref name="Objects"/>' order (a row per object), with
 /// the <c>-o wide</c> columns when asked; for <c>as=Table</c> requests (<see cref="TableResponse"/>).
 /// </param>
-internal sealed record ApiResource(
+public sealed record ApiResource(
     string Group,
     string Version,
     string Plural,

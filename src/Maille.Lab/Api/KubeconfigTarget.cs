@@ -8,7 +8,7 @@ namespace Maille.Lab.Api;
 /// else the first file in <c>KUBECONFIG</c>, else <c>~/.kube/config</c>. Under sudo the home and the owner are the
 /// invoking user's (<c>SUDO_USER</c>, <c>SUDO_UID</c>, <c>SUDO_GID</c>), so that their kubectl finds the lab and can read it.
 /// </summary>
-internal sealed record KubeconfigTarget(string Path, (uint User, uint Group)? Owner)
+public sealed record KubeconfigTarget(string Path, (uint User, uint Group)? Owner)
 {
     public static KubeconfigTarget Resolve(string? explicitPath, Func<string, string?>? environment = null)
     {

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Maille.Lab.Api;
 
 /// <summary>Talks to a lab daemon's API over its Unix socket (what <c>maille apply/delete/label</c> and <c>node</c> use).</summary>
-internal sealed class LabApiClient(string socketPath) : IDisposable
+public sealed class LabApiClient(string socketPath) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Maille.Lab.Api;
 
-internal sealed partial class LabApiServer
+public sealed partial class LabApiServer
 {
     /// <summary>
     /// The reads <c>maille get/describe/trace/probe --lab</c> make, computed here from the one plan the daemon runs

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Maille.Lab.Api;
 
-internal sealed partial class LabApiServer
+public sealed partial class LabApiServer
 {
     /// <summary>The group of Maille's own verbs (batch apply, delete, label; node stop and start).</summary>
     public const string MailleGroup = "maille.dev/v1alpha1";

@@ -22,7 +22,7 @@ namespace Maille.Lab.Api;
 /// <paramref name="https"/>, over HTTPS on 127.0.0.1, where every request must present a client certificate that the
 /// lab's authority issued (<see cref="LabCredentials"/>) or gets 401.
 /// </summary>
-internal sealed partial class LabApiServer(LabStore store, string socketPath, Labs.LabController? controller = null, LabApiHttps? https = null) : IAsyncDisposable
+public sealed partial class LabApiServer(LabStore store, string socketPath, Labs.LabController? controller = null, LabApiHttps? https = null) : IAsyncDisposable
 {
     /// <summary>The largest request body over HTTPS, the API server's own limit (3 MiB); the socket takes whole labs.</summary>
     public const long MaxHttpsBodyBytes = 3 * 1024 * 1024;

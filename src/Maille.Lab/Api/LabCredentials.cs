@@ -16,7 +16,7 @@ namespace Maille.Lab.Api;
 /// </list>
 /// Made with .NET's <see cref="CertificateRequest"/>; nothing leaves the machine.
 /// </summary>
-internal sealed class LabCredentials
+public sealed class LabCredentials
 {
     public const string AdminUser = "maille-admin";
     public const string AdminGroup = "system:masters";

@@ -1,4 +1,4 @@
 namespace Maille.Lab.Api;
 
 /// <summary>Who made a request: the user and groups its client certificate names.</summary>
-internal sealed record LabIdentity(string User, IReadOnlyList<string> Groups);
+public sealed record LabIdentity(string User, IReadOnlyList<string> Groups);

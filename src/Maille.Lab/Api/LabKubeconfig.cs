@@ -10,7 +10,7 @@ namespace Maille.Lab.Api;
 /// user's file in place, touching only those three entries and <c>current-context</c>, and keeping everything else in
 /// it (fields Maille does not know included: the file is edited as YAML, not through a model that would drop them).
 /// </summary>
-internal static class LabKubeconfig
+public static class LabKubeconfig
 {
     private static readonly string[] Sections = ["clusters", "users", "contexts"];
 

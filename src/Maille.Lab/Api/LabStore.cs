@@ -8,7 +8,7 @@ namespace Maille.Lab.Api;
 /// version (<see cref="ObjectVersions"/>), the recent changes a watch can resume from, and a channel per watcher that
 /// is told when the view changes.
 /// </summary>
-internal sealed class LabStore
+public sealed class LabStore
 {
     /// <summary>How many recent object changes are kept by default for watches that resume (older versions get 410 Gone).</summary>
     public const int DefaultRetainedChanges = 50_000;

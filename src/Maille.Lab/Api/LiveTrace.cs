@@ -13,7 +13,7 @@ namespace Maille.Lab.Api;
 /// for each endpoint, through the NetworkPolicy tables of the nodes that judge it; and says where that walk and the
 /// engine's prediction disagree.
 /// </summary>
-internal static class LiveTrace
+public static class LiveTrace
 {
     /// <summary>
     /// The daemon's answer (<c>node</c>, <c>verdict</c>, <c>decision</c>, <c>steps</c>, <c>targets</c>, <c>policy</c>)

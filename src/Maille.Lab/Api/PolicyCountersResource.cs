@@ -13,7 +13,7 @@ namespace Maille.Lab.Api;
 /// (packets are connections the rule allowed: only a connection's first packet reaches a policy rule), with each
 /// node's share. A node whose counters cannot be read is listed in <c>errors</c>; the others still count.
 /// </summary>
-internal static class PolicyCountersResource
+public static class PolicyCountersResource
 {
     public static JsonObject Render(IEnumerable<NodeAgent> agents)
     {

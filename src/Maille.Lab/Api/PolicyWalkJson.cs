@@ -10,7 +10,7 @@ namespace Maille.Lab.Api;
 /// send the connection to (or the destination itself when they leave it alone), the walk of every node's policy table
 /// that judges it (docs/trace.md, "On a running lab").
 /// </summary>
-internal static class PolicyWalkJson
+public static class PolicyWalkJson
 {
     public static string Table => $"{Dataplane.Nftables.PolicyRulesetBuilder.Family} {Dataplane.Nftables.PolicyRulesetBuilder.Table}";
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Dns;
 
-internal sealed partial class ClusterDnsServer
+public sealed partial class ClusterDnsServer
 {
     [LoggerMessage(EventId = 631, Level = LogLevel.Information, Message = "Cluster DNS started")]
     private partial void LogStarted();

@@ -17,7 +17,7 @@ namespace Maille.Lab.Dns;
 /// <see cref="ClusterDnsZone"/> for the state that <c>currentState</c> returns at the time of the query, rebuilt
 /// only when that state is a new object, so a Service or pod change is answered by the next query.
 /// </summary>
-internal sealed partial class ClusterDnsServer : IAsyncDisposable
+public sealed partial class ClusterDnsServer : IAsyncDisposable
 {
     private readonly Func<ClusterState> _currentState;
     private readonly ClusterDnsServerOptions _options;

@@ -1,7 +1,7 @@
 namespace Maille.Lab.Dns;
 
 /// <summary>Settings of the cluster DNS server. The defaults follow CoreDNS where it has one.</summary>
-internal sealed class ClusterDnsServerOptions
+public sealed class ClusterDnsServerOptions
 {
     /// <summary>
     /// The largest UDP response sent to a client that advertises EDNS (RFC 6891); beyond it the answer is truncated and

@@ -8,7 +8,7 @@ namespace Maille.Lab.Ingresses;
 /// of the controller pod (<c>via</c>) that accepted the client (so NetworkPolicy sees that pod as the
 /// source, as in Kubernetes); tests map endpoint addresses to loopback ports.
 /// </summary>
-internal interface IUpstreamConnector
+public interface IUpstreamConnector
 {
     /// <param name="via">The controller pod whose socket accepted the client; null for a listener given by address.</param>
     /// <param name="endpoint">The backend endpoint: pod IP and target port.</param>

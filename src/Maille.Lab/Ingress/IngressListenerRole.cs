@@ -1,7 +1,7 @@
 namespace Maille.Lab.Ingresses;
 
 /// <summary>What a listening socket of the Ingress proxy serves.</summary>
-internal enum IngressListenerRole
+public enum IngressListenerRole
 {
     /// <summary>Plain HTTP (port 80): HTTP/1.1, and HTTP/2 by prior knowledge (h2c).</summary>
     Http,

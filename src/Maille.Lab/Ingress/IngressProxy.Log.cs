@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Ingresses;
 
-internal sealed partial class IngressProxy
+public sealed partial class IngressProxy
 {
     [LoggerMessage(EventId = 411, Level = LogLevel.Information, Message = "Ingress proxy started (bound: {Bound})")]
     private partial void LogStarted(string bound);

@@ -26,7 +26,7 @@ namespace Maille.Lab.Ingresses;
 /// Listening sockets are handed over with <see cref="AddListener"/> (made inside the controller pods' network
 /// namespaces by the lab) or bound at start from <see cref="IngressProxyOptions"/> addresses.
 /// </summary>
-internal sealed partial class IngressProxy : IAsyncDisposable
+public sealed partial class IngressProxy : IAsyncDisposable
 {
     /// <summary>The logger category of the access log, one line per request.</summary>
     public const string AccessLogCategory = "Maille.Ingress.Access";

@@ -11,7 +11,7 @@ namespace Maille.Lab.Ingresses;
 /// each followed by another endpoint when one is left). <c>ingress</c> and <c>service</c> are <c>namespace/name</c>,
 /// empty when no rule matched.
 /// </summary>
-internal sealed class IngressProxyMetrics
+public sealed class IngressProxyMetrics
 {
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

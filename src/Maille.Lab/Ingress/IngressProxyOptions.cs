@@ -8,7 +8,7 @@ namespace Maille.Lab.Ingresses;
 /// <see cref="IngressProxy.AddListener"/> (the lab opens them inside the controller pods' network namespaces), or
 /// bound at start from the address lists here (tests, a proxy outside the lab).
 /// </summary>
-internal sealed class IngressProxyOptions
+public sealed class IngressProxyOptions
 {
     /// <summary>Plain HTTP addresses to bind at start (port 0 picks a free port; see <see cref="IngressProxy.BoundEndPoints"/>).</summary>
     public IList<IPEndPoint> HttpEndPoints { get; } = [];

@@ -8,7 +8,7 @@ namespace Maille.Lab.Labs;
 /// big for either is refused with the limit named and how to raise it instead of failing half built. Pure: the
 /// machine's limits are given (<see cref="MachineLimits"/>).
 /// </summary>
-internal static class LabCapacity
+public static class LabCapacity
 {
     /// <summary>Descriptors the daemon keeps for itself and for connections in flight, beyond one per served port.</summary>
     public const int DescriptorHeadroom = 1024;

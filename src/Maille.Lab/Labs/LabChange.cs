@@ -3,4 +3,4 @@ using Maille.Kube;
 namespace Maille.Lab.Labs;
 
 /// <summary>The desired state after a change, what happened to each object, and the objects that were not found.</summary>
-internal sealed record LabChange(LabManifests Manifests, IReadOnlyList<ObjectOutcome> Outcomes, IReadOnlyList<ObjectKey> NotFound);
+public sealed record LabChange(LabManifests Manifests, IReadOnlyList<ObjectOutcome> Outcomes, IReadOnlyList<ObjectKey> NotFound);

@@ -25,7 +25,7 @@ namespace Maille.Lab.Labs;
 /// pods' programs, cluster DNS and Ingress proxy to <see cref="LabWorkloadHost"/>.
 /// </para>
 /// </summary>
-internal sealed partial class LabController : IAsyncDisposable
+public sealed partial class LabController : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LabState _state;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Labs;
 
-internal sealed partial class LabDaemon
+public sealed partial class LabDaemon
 {
     [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Lab ready: {Nodes} nodes, {Ports} pod ports served, in {Milliseconds:F0} ms")]
     private partial void LogReady(int nodes, int ports, double milliseconds);

@@ -13,7 +13,7 @@ namespace Maille.Lab.Labs;
 /// opened inside each pod's namespace), runs the programs of containers that have a <c>command</c> inside their pod's
 /// namespace, reports <c>Ready</c>, and waits for SIGTERM. The network stays until <c>maille down</c> removes it.
 /// </summary>
-internal sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILoggerFactory loggers)
+public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<LabDaemon>();
 

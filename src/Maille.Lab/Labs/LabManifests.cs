@@ -8,7 +8,7 @@ namespace Maille.Lab.Labs;
 /// and says, per object, what happened to it, in kubectl's words (<c>created</c>, <c>configured</c>, <c>unchanged</c>,
 /// <c>deleted</c>, <c>labeled</c>). The daemon plans the new value and keeps it only if it plans without errors.
 /// </summary>
-internal sealed class LabManifests
+public sealed class LabManifests
 {
     private readonly ImmutableSortedDictionary<ObjectKey, ManifestDocument> _documents;
 

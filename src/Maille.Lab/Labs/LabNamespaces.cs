@@ -10,7 +10,7 @@ namespace Maille.Lab.Labs;
 /// <c>ls</c>, the demo). The CLI reaches the kernel only through this and the lab's API; the namespaces themselves,
 /// netlink and nftables stay in <c>Maille.Dataplane.Linux</c>, behind <c>Maille.Lab</c>.
 /// </summary>
-internal static class LabNamespaces
+public static class LabNamespaces
 {
     public static string LabNameRule => LabNames.LabNameRule;
 

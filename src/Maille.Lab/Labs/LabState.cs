@@ -8,7 +8,7 @@ namespace Maille.Lab.Labs;
 /// cluster configuration, the daemon's pid, log and status, the API's keys. The folder is 0700 and its files 0600
 /// (<see cref="PrivateFiles"/>): the manifests hold applied Secrets.
 /// </summary>
-internal sealed class LabState(string lab, string root = LabState.DefaultRoot)
+public sealed class LabState(string lab, string root = LabState.DefaultRoot)
 {
     public const string DefaultRoot = "/run/maille";
 

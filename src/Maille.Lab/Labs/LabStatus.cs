@@ -1,7 +1,7 @@
 namespace Maille.Lab.Labs;
 
 /// <summary>What the daemon reports about its lab: <c>Starting</c>, <c>Ready</c> or <c>Failed</c> (with a message).</summary>
-internal sealed record LabStatus
+public sealed record LabStatus
 {
     public const string Starting = "Starting";
     public const string Ready = "Ready";

@@ -12,7 +12,7 @@ namespace Maille.Lab.Labs;
 /// every veth and route), and deletes the lab's state.
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal static class LabTeardown
+public static class LabTeardown
 {
     /// <summary>Takes <paramref name="lab"/> down; returns how many network namespaces were removed.</summary>
     public static int TakeDown(string lab)

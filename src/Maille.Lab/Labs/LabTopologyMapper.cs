@@ -6,7 +6,7 @@ using Maille.Model;
 namespace Maille.Lab.Labs;
 
 /// <summary>The network a planned cluster needs: its nodes, every addressed non-hostNetwork pod, and the outside client.</summary>
-internal static class LabTopologyMapper
+public static class LabTopologyMapper
 {
     public static LabTopology Map(ClusterState cluster, LabNetworkMode mode) => new()
     {

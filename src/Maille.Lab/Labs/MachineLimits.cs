@@ -6,7 +6,7 @@ namespace Maille.Lab.Labs;
 /// <summary>The limits of this machine that bound a lab's size (<see cref="LabCapacity"/>).</summary>
 /// <param name="DescriptorLimit">The hard limit on open descriptors of a process started from here (RLIMIT_NOFILE): the daemon raises its soft limit to it.</param>
 /// <param name="AvailableMemory">MemAvailable, in bytes, or null when unknown.</param>
-internal sealed record MachineLimits(long DescriptorLimit, long? AvailableMemory)
+public sealed record MachineLimits(long DescriptorLimit, long? AvailableMemory)
 {
     /// <summary>Reads the limits of this process and machine.</summary>
     public static MachineLimits Read() => new(ReadDescriptorLimit(), ReadAvailableMemory());

@@ -5,7 +5,7 @@ namespace Maille.Lab.Labs;
 /// API's keys, so the folder is 0700 and every file in it 0600, from the moment it exists (created with that mode,
 /// never loosened afterwards).
 /// </summary>
-internal static class PrivateFiles
+public static class PrivateFiles
 {
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -17,7 +17,7 @@ namespace Maille.Lab.Labs;
 /// success and not ready after <c>failureThreshold</c> failures in a row. Pods without probes are always ready.
 /// Changes go to the lab's state, where <c>maille get --lab</c> reads them (and EndpointSlices follow).
 /// </summary>
-internal sealed partial class ReadinessProber
+public sealed partial class ReadinessProber
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();

@@ -12,7 +12,7 @@ namespace Maille.Lab.NodeAgents;
 /// snapshot, swapped as one reference once the kernel accepted it, so a reader never pairs one sync's plan with
 /// another's rules.
 /// </remarks>
-internal interface INodeAgentPart : IDisposable
+public interface INodeAgentPart : IDisposable
 {
     /// <summary>The part's key in the node agent's status (<c>services</c>, <c>networkpolicy</c>, <c>loadbalancer</c>).</summary>
     string Name { get; }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.NodeAgents;
 
-internal sealed partial class L2AnnouncerPart
+public sealed partial class L2AnnouncerPart
 {
     [LoggerMessage(EventId = 951, Level = LogLevel.Information, Message = "{Address} now answered by {Node} ({Reason}); gratuitous ARP sent")]
     private partial void LogAnnounced(IPAddress address, string node, string reason);

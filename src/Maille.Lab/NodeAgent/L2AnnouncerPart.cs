@@ -27,7 +27,7 @@ namespace Maille.Lab.NodeAgents;
 /// node that comes back never answers for an address it no longer owns.</item>
 /// </list>
 /// </remarks>
-internal sealed partial class L2AnnouncerPart(string node, NetworkNamespace nodeNamespace, Func<IReadOnlySet<string>> downNodes, L2Ownership ownership, ILogger? logger = null, string nodeInterface = LabNames.NodeInterface) : INodeAgentPart
+public sealed partial class L2AnnouncerPart(string node, NetworkNamespace nodeNamespace, Func<IReadOnlySet<string>> downNodes, L2Ownership ownership, ILogger? logger = null, string nodeInterface = LabNames.NodeInterface) : INodeAgentPart
 {
     /// <summary>How long a newly elected node waits for the previous one to withdraw (both sync the same election together).</summary>
     public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(2);

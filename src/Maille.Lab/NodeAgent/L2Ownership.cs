@@ -13,10 +13,10 @@ namespace Maille.Lab.NodeAgents;
 /// The lab's nodes live in one process, so a lock stands in for what a real cluster would need a lease for; a
 /// <c>maille agent</c> process would take that lease instead.
 /// </remarks>
-internal sealed class L2Ownership
+public sealed class L2Ownership
 {
-    private readonly object gate = new();
-    private readonly Dictionary<IPAddress, string> holders = [];
+    private readonly object _gate = new();
+    private readonly Dictionary<IPAddress, string> _holders = [];
 
     /// <summary>
     /// Makes <paramref name="node"/> the holder of <paramref name="address"/> once no other node holds it, waiting at
@@ -25,21 +25,21 @@ internal sealed class L2Ownership
     public string? Claim(IPAddress address, string node, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        lock (gate)
+        lock (_gate)
         {
-            while (holders.TryGetValue(address, out var holder) && holder != node)
+            while (_holders.TryGetValue(address, out var holder) && holder != node)
             {
                 var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !Monitor.Wait(gate, left))
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
                 {
-                    if (holders.TryGetValue(address, out var still) && still != node)
+                    if (_holders.TryGetValue(address, out var still) && still != node)
                     {
                         return still;
                     }
                 }
             }
 
-            holders[address] = node;
+            _holders[address] = node;
             return null;
         }
     }
@@ -47,12 +47,12 @@ internal sealed class L2Ownership
     /// <summary><paramref name="node"/> no longer answers for <paramref name="address"/>.</summary>
     public void Release(IPAddress address, string node)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (holders.TryGetValue(address, out var holder) && holder == node)
+            if (_holders.TryGetValue(address, out var holder) && holder == node)
             {
-                holders.Remove(address);
-                Monitor.PulseAll(gate);
+                _holders.Remove(address);
+                Monitor.PulseAll(_gate);
             }
         }
     }

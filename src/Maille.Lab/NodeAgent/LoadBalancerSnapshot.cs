@@ -8,4 +8,4 @@ namespace Maille.Lab.NodeAgents;
 /// What a node's L2 announcer last did, as one value: the election it acted on (with the reason for each address
 /// nobody announces) and the addresses this node answers for.
 /// </summary>
-internal sealed record LoadBalancerSnapshot(IReadOnlyList<L2Announcement> Election, EquatableArray<IPAddress> Addresses, LoadBalancerDetails Details);
+public sealed record LoadBalancerSnapshot(IReadOnlyList<L2Announcement> Election, EquatableArray<IPAddress> Addresses, LoadBalancerDetails Details);

@@ -15,18 +15,18 @@ namespace Maille.Lab.NodeAgents;
 /// the policy table never downcasts. Everything the agent does goes through <see cref="Sync"/>, <see cref="Stop"/> and
 /// <see cref="Start"/>: the shape a <c>maille agent</c> process would have.
 /// </remarks>
-internal sealed class NodeAgent : IDisposable
+public sealed class NodeAgent : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly NodeAgentParts parts;
-    private readonly List<NodePartRunner> runners = [];
-    private long syncs;
+    private readonly Lock _gate = new();
+    private readonly NodeAgentParts _parts;
+    private readonly List<NodePartRunner> _runners = [];
+    private long _syncs;
 
     public NodeAgent(string node, NodeAgentParts parts, NodeAgentOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
         options ??= new NodeAgentOptions();
         Node = node;
-        this.parts = parts;
+        _parts = parts;
         Add(parts.Services, options.Services);
         Add(parts.Policy, options.Policy);
         Add(parts.LoadBalancer, options.LoadBalancer);
@@ -35,7 +35,7 @@ internal sealed class NodeAgent : IDisposable
         {
             if (part is not null)
             {
-                runners.Add(new NodePartRunner(node, part, partOptions, time, logger));
+                _runners.Add(new NodePartRunner(node, part, partOptions, time, logger));
             }
         }
     }
@@ -44,25 +44,25 @@ internal sealed class NodeAgent : IDisposable
 
     public bool Running { get; private set; } = true;
 
-    public ServiceProxyPart? Services => parts.Services;
+    public ServiceProxyPart? Services => _parts.Services;
 
-    public NodePolicyEnforcer? Policy => parts.Policy;
+    public NodePolicyEnforcer? Policy => _parts.Policy;
 
-    public L2AnnouncerPart? LoadBalancer => parts.LoadBalancer;
+    public L2AnnouncerPart? LoadBalancer => _parts.LoadBalancer;
 
     /// <summary>One runner per part, in the order services, networkpolicy, loadbalancer.</summary>
-    public IReadOnlyList<NodePartRunner> Runners => runners;
+    public IReadOnlyList<NodePartRunner> Runners => _runners;
 
     public NodeAgentStatus Status
     {
         get
         {
-            var statuses = runners.Select(r => (r.Name, r.Status)).ToList();
-            lock (gate)
+            var statuses = _runners.Select(r => (r.Name, r.Status)).ToList();
+            lock (_gate)
             {
                 return new NodeAgentStatus
                 {
-                    Syncs = syncs,
+                    Syncs = _syncs,
                     LastSyncMilliseconds = statuses.Select(p => p.Status.LastSyncMilliseconds).DefaultIfEmpty(0).Max(),
                     LastError = string.Join("; ", statuses.Where(p => p.Status.LastError is not null).Select(p => $"{p.Name}: {p.Status.LastError}")),
                 };
@@ -73,10 +73,10 @@ internal sealed class NodeAgent : IDisposable
     /// <summary>Hands <paramref name="cluster"/> to every part and returns at once; each part's request generation is returned in runner order.</summary>
     public IReadOnlyList<long> Sync(ClusterState cluster)
     {
-        lock (gate)
+        lock (_gate)
         {
-            syncs += Running ? 1 : 0;
-            return [.. runners.Select(r => r.Request(cluster))];
+            _syncs += Running ? 1 : 0;
+            return [.. _runners.Select(r => r.Request(cluster))];
         }
     }
 
@@ -86,36 +86,36 @@ internal sealed class NodeAgent : IDisposable
     /// </summary>
     public Task WhenSyncedAsync(IReadOnlyList<long> generations, Func<NodePartRunner, bool> which, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             return Running
-                ? Task.WhenAll(runners.Select((r, i) => (Runner: r, Generation: generations[i])).Where(p => which(p.Runner)).Select(p => p.Runner.WaitAsync(p.Generation, cancellationToken)))
+                ? Task.WhenAll(_runners.Select((r, i) => (Runner: r, Generation: generations[i])).Where(p => which(p.Runner)).Select(p => p.Runner.WaitAsync(p.Generation, cancellationToken)))
                 : Task.CompletedTask;
         }
     }
 
     public void Stop()
     {
-        lock (gate)
+        lock (_gate)
         {
             Running = false;
-            foreach (var runner in runners)
+            foreach (var runner in _runners)
             {
                 runner.Pause();
             }
 
             // The lab's stand-in for a power cut: a node that stops answers for no LoadBalancer address any more.
-            parts.LoadBalancer?.WithdrawAll();
+            _parts.LoadBalancer?.WithdrawAll();
         }
     }
 
     public void Start()
     {
-        lock (gate)
+        lock (_gate)
         {
             Running = true;
-            syncs++;
-            foreach (var runner in runners)
+            _syncs++;
+            foreach (var runner in _runners)
             {
                 runner.Resume();
             }
@@ -124,7 +124,7 @@ internal sealed class NodeAgent : IDisposable
 
     public void Dispose()
     {
-        foreach (var runner in runners)
+        foreach (var runner in _runners)
         {
             runner.Dispose();
         }

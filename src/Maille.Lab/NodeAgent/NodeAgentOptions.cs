@@ -1,7 +1,7 @@
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>How a <see cref="NodeAgent"/> runs each of its parts.</summary>
-internal sealed record NodeAgentOptions
+public sealed record NodeAgentOptions
 {
     /// <summary>
     /// The Service proxy coalesces bursts (a readiness flip on many pods) at most every 50 ms, and writes its whole

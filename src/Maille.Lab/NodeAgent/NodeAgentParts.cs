@@ -1,7 +1,7 @@
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>The parts one node agent runs; a lab without a data plane (tests of the controller) has none.</summary>
-internal sealed record NodeAgentParts
+public sealed record NodeAgentParts
 {
     public ServiceProxyPart? Services { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>What a node agent reports about its syncs, summed over its parts (each part's own is a <see cref="NodePartStatus"/>).</summary>
-internal sealed record NodeAgentStatus
+public sealed record NodeAgentStatus
 {
     /// <summary>Plans handed to the running agent (each part syncs them in its own time).</summary>
     public long Syncs { get; init; }

@@ -6,7 +6,7 @@ namespace Maille.Lab.NodeAgents;
 /// What a part holds, in its own terms (rules, elements, isolated pods, announced addresses). Each part has one
 /// sealed record; the lab API writes its properties beside the runner's fields in the part's status.
 /// </summary>
-internal abstract record NodePartDetails
+public abstract record NodePartDetails
 {
     /// <summary>
     /// Fields the part reported under other names before all parts shared one runner (public JSON: kept, never

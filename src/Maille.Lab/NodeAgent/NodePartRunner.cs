@@ -21,47 +21,47 @@ namespace Maille.Lab.NodeAgents;
 /// <item><see cref="Dispose"/> ends the thread after the sync under way, then disposes the part.</item>
 /// </list>
 /// </remarks>
-internal sealed partial class NodePartRunner : IDisposable
+public sealed partial class NodePartRunner : IDisposable
 {
-    private readonly string node;
-    private readonly INodeAgentPart part;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Lock gate = new();
-    private readonly SemaphoreSlim wake = new(0);
-    private readonly CancellationTokenSource stopping = new();
-    private readonly SyncSchedule schedule;
-    private readonly List<(long Generation, TaskCompletionSource<NodePartStatus> Done)> waiters = [];
-    private readonly Thread thread;
-    private ClusterState? latest;
-    private NodePartStatus status;
-    private bool asleep;
+    private readonly string _node;
+    private readonly INodeAgentPart _part;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SyncSchedule _schedule;
+    private readonly List<(long Generation, TaskCompletionSource<NodePartStatus> Done)> _waiters = [];
+    private readonly Thread _thread;
+    private ClusterState? _latest;
+    private NodePartStatus _status;
+    private bool _asleep;
 
     public NodePartRunner(string node, INodeAgentPart part, NodePartRunnerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
         options ??= new NodePartRunnerOptions();
         options.Validate();
-        this.node = node;
-        this.part = part;
-        this.time = time ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger.Instance;
-        schedule = new SyncSchedule(options);
-        status = new NodePartStatus { Details = part.Details };
-        thread = new Thread(Run) { IsBackground = true, Name = $"maille-{part.Name}-{node}" };
-        thread.Start();
+        _node = node;
+        _part = part;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _schedule = new SyncSchedule(options);
+        _status = new NodePartStatus { Details = part.Details };
+        _thread = new Thread(Run) { IsBackground = true, Name = $"maille-{part.Name}-{node}" };
+        _thread.Start();
     }
 
-    public string Name => part.Name;
+    public string Name => _part.Name;
 
-    public INodeAgentPart Part => part;
+    public INodeAgentPart Part => _part;
 
     public NodePartStatus Status
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return status;
+                return _status;
             }
         }
     }
@@ -74,9 +74,9 @@ internal sealed partial class NodePartRunner : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return asleep;
+                return _asleep;
             }
         }
     }
@@ -85,35 +85,35 @@ internal sealed partial class NodePartRunner : IDisposable
     public long Request(ClusterState cluster)
     {
         long generation;
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
-            latest = cluster;
-            asleep = false;
-            generation = schedule.Request(out var coalesced);
-            status = status with
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            _latest = cluster;
+            _asleep = false;
+            generation = _schedule.Request(out var coalesced);
+            _status = _status with
             {
                 RequestedGeneration = generation,
-                CoalescedRequests = status.CoalescedRequests + (coalesced ? 1 : 0),
+                CoalescedRequests = _status.CoalescedRequests + (coalesced ? 1 : 0),
             };
         }
 
-        wake.Release();
+        _wake.Release();
         return generation;
     }
 
     /// <summary>Completes when a sync covering request <paramref name="generation"/> has finished, successful or not.</summary>
     public Task<NodePartStatus> WaitAsync(long generation, CancellationToken cancellationToken = default)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (status.SyncedGeneration >= generation || stopping.IsCancellationRequested)
+            if (_status.SyncedGeneration >= generation || _stopping.IsCancellationRequested)
             {
-                return Task.FromResult(status);
+                return Task.FromResult(_status);
             }
 
             var done = new TaskCompletionSource<NodePartStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiters.Add((generation, done));
+            _waiters.Add((generation, done));
             return done.Task.WaitAsync(cancellationToken);
         }
     }
@@ -125,76 +125,76 @@ internal sealed partial class NodePartRunner : IDisposable
     /// <summary>Syncs nothing until <see cref="Resume"/> (the node is stopped).</summary>
     public void Pause()
     {
-        lock (gate)
+        lock (_gate)
         {
-            schedule.Paused = true;
+            _schedule.Paused = true;
         }
     }
 
     /// <summary>Syncs the latest state at once, in full: whatever happened while paused is repaired.</summary>
     public void Resume()
     {
-        lock (gate)
+        lock (_gate)
         {
-            schedule.Paused = false;
-            asleep = false;
-            if (latest is not null)
+            _schedule.Paused = false;
+            _asleep = false;
+            if (_latest is not null)
             {
-                schedule.ForceFull();
-                status = status with { RequestedGeneration = schedule.Request(out _) };
+                _schedule.ForceFull();
+                _status = _status with { RequestedGeneration = _schedule.Request(out _) };
             }
         }
 
-        wake.Release();
+        _wake.Release();
     }
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (stopping.IsCancellationRequested)
+            if (_stopping.IsCancellationRequested)
             {
                 return;
             }
 
-            stopping.Cancel();
+            _stopping.Cancel();
         }
 
-        thread.Join(TimeSpan.FromSeconds(30));
-        part.Dispose();
-        lock (gate)
+        _thread.Join(TimeSpan.FromSeconds(30));
+        _part.Dispose();
+        lock (_gate)
         {
-            foreach (var (_, done) in waiters)
+            foreach (var (_, done) in _waiters)
             {
-                done.TrySetResult(status);
+                done.TrySetResult(_status);
             }
 
-            waiters.Clear();
+            _waiters.Clear();
         }
     }
 
     private void Run()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             SyncDecision decision;
             ClusterState? cluster;
             long generation;
             CancellationTokenSource? timeout = null;
-            lock (gate)
+            lock (_gate)
             {
-                decision = schedule.Next(time.GetUtcNow());
-                cluster = latest;
-                generation = schedule.RequestedGeneration;
+                decision = _schedule.Next(_time.GetUtcNow());
+                cluster = _latest;
+                generation = _schedule.RequestedGeneration;
                 if (decision.Run)
                 {
-                    schedule.Started(time.GetUtcNow());
+                    _schedule.Started(_time.GetUtcNow());
                 }
                 else
                 {
                     // Armed under the lock, from the moment of the decision: a clock read later would wait too long.
-                    timeout = new CancellationTokenSource(decision.Wait, time);
-                    asleep = true;
+                    timeout = new CancellationTokenSource(decision.Wait, _time);
+                    _asleep = true;
                 }
             }
 
@@ -209,9 +209,9 @@ internal sealed partial class NodePartRunner : IDisposable
                 Sleep(timeout.Token);
             }
 
-            lock (gate)
+            lock (_gate)
             {
-                asleep = false;
+                _asleep = false;
             }
         }
     }
@@ -219,28 +219,28 @@ internal sealed partial class NodePartRunner : IDisposable
     /// <summary>Waits for a request, the <paramref name="timeout"/> on the runner's clock, or disposal.</summary>
     private void Sleep(CancellationToken timeout)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout, stopping.Token);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout, _stopping.Token);
         try
         {
-            wake.Wait(either.Token);
+            _wake.Wait(either.Token);
         }
         catch (OperationCanceledException)
         {
         }
 
         // Requests that came together are one sync of the latest state: one wake-up is enough.
-        while (wake.Wait(0, CancellationToken.None))
+        while (_wake.Wait(0, CancellationToken.None))
         {
         }
     }
 
     private void SyncOnce(ClusterState cluster, long generation, bool full)
     {
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         NodePartSync result;
         try
         {
-            result = part.Sync(cluster, full);
+            result = _part.Sync(cluster, full);
         }
         catch (Exception exception) when (exception is InvalidOperationException or IOException or ArgumentException or ExternalException)
         {
@@ -248,54 +248,54 @@ internal sealed partial class NodePartRunner : IDisposable
             result = NodePartSync.Failed(exception.Message, full);
         }
 
-        var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-        var now = time.GetUtcNow();
+        var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
+        var now = _time.GetUtcNow();
         DateTimeOffset? retryAt;
-        lock (gate)
+        lock (_gate)
         {
-            schedule.Finished(generation, result.Succeeded, result.Full, now);
-            status = result.Succeeded
-                ? status with
+            _schedule.Finished(generation, result.Succeeded, result.Full, now);
+            _status = result.Succeeded
+                ? _status with
                 {
-                    Syncs = status.Syncs + 1,
-                    FullSyncs = status.FullSyncs + (result.Full ? 1 : 0),
+                    Syncs = _status.Syncs + 1,
+                    FullSyncs = _status.FullSyncs + (result.Full ? 1 : 0),
                     ConsecutiveFailures = 0,
                     LastSyncMilliseconds = elapsed,
                     LastApplyMilliseconds = result.ApplyDuration.TotalMilliseconds,
                     LastSyncWasFull = result.Full,
                     LastCommandCount = result.CommandCount,
                     LastSyncAt = now,
-                    LastFullSyncAt = result.Full ? now : status.LastFullSyncAt,
+                    LastFullSyncAt = result.Full ? now : _status.LastFullSyncAt,
                     NextRetryAt = null,
                     LastError = result.Warning,
-                    SyncedGeneration = schedule.SyncedGeneration,
-                    Details = part.Details,
+                    SyncedGeneration = _schedule.SyncedGeneration,
+                    Details = _part.Details,
                 }
-                : status with
+                : _status with
                 {
-                    FailedSyncs = status.FailedSyncs + 1,
-                    ConsecutiveFailures = schedule.ConsecutiveFailures,
+                    FailedSyncs = _status.FailedSyncs + 1,
+                    ConsecutiveFailures = _schedule.ConsecutiveFailures,
                     LastSyncMilliseconds = elapsed,
-                    NextRetryAt = schedule.RetryAt,
+                    NextRetryAt = _schedule.RetryAt,
                     LastError = result.Error,
-                    SyncedGeneration = schedule.SyncedGeneration,
-                    Details = part.Details,
+                    SyncedGeneration = _schedule.SyncedGeneration,
+                    Details = _part.Details,
                 };
-            for (var i = waiters.Count - 1; i >= 0; i--)
+            for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (waiters[i].Generation <= schedule.SyncedGeneration)
+                if (_waiters[i].Generation <= _schedule.SyncedGeneration)
                 {
-                    waiters[i].Done.TrySetResult(status);
-                    waiters.RemoveAt(i);
+                    _waiters[i].Done.TrySetResult(_status);
+                    _waiters.RemoveAt(i);
                 }
             }
 
-            retryAt = schedule.RetryAt;
+            retryAt = _schedule.RetryAt;
         }
 
         if (!result.Succeeded)
         {
-            LogSyncFailed(node, part.Name, result.Error, retryAt);
+            LogSyncFailed(_node, _part.Name, result.Error, retryAt);
         }
     }
 

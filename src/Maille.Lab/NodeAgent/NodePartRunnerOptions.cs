@@ -4,7 +4,7 @@ namespace Maille.Lab.NodeAgents;
 /// When a <see cref="NodePartRunner"/> syncs its part (kube-proxy's <c>BoundedFrequencyRunner</c>: a minimum and a
 /// maximum interval, and retry with backoff). Validated when the runner starts.
 /// </summary>
-internal sealed record NodePartRunnerOptions
+public sealed record NodePartRunnerOptions
 {
     /// <summary>
     /// Syncs start at most this often; requests in between are folded into one sync of the latest state (kube-proxy's

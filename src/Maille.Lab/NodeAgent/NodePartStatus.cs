@@ -5,7 +5,7 @@ namespace Maille.Lab.NodeAgents;
 /// (milliseconds as numbers), and the part's own <see cref="Details"/>. Immutable; a new one is swapped in after each
 /// sync. Served by the lab API under the node agent's <c>parts</c>.
 /// </summary>
-internal sealed record NodePartStatus
+public sealed record NodePartStatus
 {
     /// <summary>Syncs the kernel accepted, including those with nothing to change.</summary>
     public long Syncs { get; init; }

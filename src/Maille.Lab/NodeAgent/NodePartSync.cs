@@ -1,7 +1,7 @@
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>What one sync of an <see cref="INodeAgentPart"/> did.</summary>
-internal sealed record NodePartSync
+public sealed record NodePartSync
 {
     /// <summary>The whole state was written (the first sync, a forced one, or the first after a failure).</summary>
     public required bool Full { get; init; }

@@ -31,25 +31,25 @@ namespace Maille.Lab.NodeAgents;
 /// <item><see cref="Dispose"/> deletes the table.</item>
 /// </list>
 /// </remarks>
-internal sealed class NodePolicyEnforcer : INodeAgentPart
+public sealed class NodePolicyEnforcer : INodeAgentPart
 {
-    private readonly string nodeName;
-    private readonly NodePolicyEnforcerOptions options;
-    private readonly NamespaceNftContext nft;
-    private readonly PolicyRulesetState state = new();
-    private readonly PolicyFoldCache folds = new();
-    private readonly Lock gate = new();
-    private PolicySnapshot? applied;
-    private long flushedConnections;
+    private readonly string _nodeName;
+    private readonly NodePolicyEnforcerOptions _options;
+    private readonly NamespaceNftContext _nft;
+    private readonly PolicyRulesetState _state = new();
+    private readonly PolicyFoldCache _folds = new();
+    private readonly Lock _gate = new();
+    private PolicySnapshot? _applied;
+    private long _flushedConnections;
 
     public NodePolicyEnforcer(NetworkNamespace node, string nodeName, NodePolicyEnforcerOptions? options = null)
     {
-        this.nodeName = nodeName;
-        this.options = options ?? new NodePolicyEnforcerOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(this.options.FoldChainsAbove, nameof(options));
-        nft = new NamespaceNftContext(node, $"maille-policy-{nodeName}", $"{PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}", () =>
+        _nodeName = nodeName;
+        _options = options ?? new NodePolicyEnforcerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.FoldChainsAbove, nameof(options));
+        _nft = new NamespaceNftContext(node, $"maille-policy-{nodeName}", $"{PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}", () =>
         {
-            if (this.options.LiftIcmpRateLimit)
+            if (_options.LiftIcmpRateLimit)
             {
                 Sysctl.Write("net/ipv4/icmp_ratelimit", "0");
             }
@@ -59,7 +59,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
     public string Name => "networkpolicy";
 
     /// <summary>What the kernel last accepted (null before the first sync): read once, it pairs a plan with its table.</summary>
-    public PolicySnapshot? Applied => Volatile.Read(ref applied);
+    public PolicySnapshot? Applied => Volatile.Read(ref _applied);
 
     public NodePartDetails Details => Applied?.Details ?? new PolicyEnforcerDetails();
 
@@ -73,31 +73,31 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
 
     public NodePartSync Sync(ClusterState cluster, bool full)
     {
-        var desiredPlan = NodePolicyPlanner.Plan(cluster, nodeName);
-        var desired = PolicyRulesetBuilder.Build(desiredPlan, options.DeniedAction, options.FoldChainsAbove, folds);
-        lock (gate)
+        var desiredPlan = NodePolicyPlanner.Plan(cluster, _nodeName);
+        var desired = PolicyRulesetBuilder.Build(desiredPlan, _options.DeniedAction, _options.FoldChainsAbove, _folds);
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
+            ObjectDisposedException.ThrowIf(_nft.IsDisposed, this);
 
             // A whole table written again keeps its counters: read them first (none before the table exists).
-            var counters = full || state.IsEmpty ? nft.Invoke(ReadCounterValues) : null;
-            var change = state.Prepare(desired, full, counters);
+            var counters = full || _state.IsEmpty ? _nft.Invoke(ReadCounterValues) : null;
+            var change = _state.Prepare(desired, full, counters);
             var applying = Stopwatch.GetTimestamp();
-            if (change.CommandCount > 0 && nft.Invoke(context => context.RunInOrder(change.Steps)) is var (step, result))
+            if (change.CommandCount > 0 && _nft.Invoke(context => context.RunInOrder(change.Steps)) is var (step, result))
             {
                 // Earlier steps left a working table, but not the one recorded: the next sync rewrites it whole.
-                state.Reset();
+                _state.Reset();
                 return NodePartSync.Failed($"nft transaction failed ({(change.Full ? "full" : $"partial, step {step} of {change.Steps.Count}")} sync, {change.CommandCount} commands): {result.Error.Trim()}", change.Full);
             }
 
             var applyDuration = Stopwatch.GetElapsedTime(applying);
-            state.Commit(change);
+            _state.Commit(change);
             string? flushError = null;
-            if (options.FlushDeniedConnections && change.CommandCount > 0)
+            if (_options.FlushDeniedConnections && change.CommandCount > 0)
             {
                 try
                 {
-                    flushedConnections += nft.Invoke(_ => FlushDenied(desiredPlan));
+                    _flushedConnections += _nft.Invoke(_ => FlushDenied(desiredPlan));
                 }
                 catch (InvalidOperationException exception)
                 {
@@ -105,7 +105,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
                 }
             }
 
-            Volatile.Write(ref applied, new PolicySnapshot(desiredPlan, desired, new PolicyEnforcerDetails
+            Volatile.Write(ref _applied, new PolicySnapshot(desiredPlan, desired, new PolicyEnforcerDetails
             {
                 IngressIsolatedPods = desiredPlan.Pods.Count(p => p.IngressChain is not null),
                 EgressIsolatedPods = desiredPlan.Pods.Count(p => p.EgressChain is not null),
@@ -114,7 +114,7 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
                 Sets = desired.Sets.Count,
                 Elements = desired.ElementCount,
                 Counters = desired.Counters.Count,
-                FlushedConnections = flushedConnections,
+                FlushedConnections = _flushedConnections,
             }));
             return new NodePartSync { Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = applyDuration, Warning = flushError };
         }
@@ -123,15 +123,15 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
     /// <summary>The named counters of the policy rules this node counts, read from the kernel, in counter name order.</summary>
     public IReadOnlyList<PolicyRuleCount> ReadCounters()
     {
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(nft.IsDisposed, this);
+            ObjectDisposedException.ThrowIf(_nft.IsDisposed, this);
             if (Applied?.Plan is not { } plan)
             {
                 return [];
             }
 
-            var result = nft.Invoke(ListTable);
+            var result = _nft.Invoke(ListTable);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException($"cannot read the policy counters: {result.Error.Trim()}");
@@ -146,9 +146,9 @@ internal sealed class NodePolicyEnforcer : INodeAgentPart
     /// <summary>Deletes the table, after the sync under way if any.</summary>
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            nft.Dispose();
+            _nft.Dispose();
         }
     }
 

@@ -3,7 +3,7 @@ using Maille.Dataplane.Nftables;
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>Settings of a <see cref="NodePolicyEnforcer"/> (docs/networkpolicy-dataplane.md).</summary>
-internal sealed record NodePolicyEnforcerOptions
+public sealed record NodePolicyEnforcerOptions
 {
     /// <summary>What a connection no rule allows meets: rejected with ICMP admin-prohibited (default) or dropped.</summary>
     public PolicyDeniedAction DeniedAction { get; init; } = PolicyDeniedAction.Reject;

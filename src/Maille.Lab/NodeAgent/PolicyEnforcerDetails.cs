@@ -1,7 +1,7 @@
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>What a node's NetworkPolicy table holds (<see cref="NodePolicyEnforcer"/>).</summary>
-internal sealed record PolicyEnforcerDetails : NodePartDetails
+public sealed record PolicyEnforcerDetails : NodePartDetails
 {
     public int IngressIsolatedPods { get; init; }
 

@@ -8,4 +8,4 @@ namespace Maille.Lab.NodeAgents;
 /// accepted it, and the counts. A walk of the table read with the plan (<see cref="Policy.PolicyWalker"/>) takes both
 /// from one snapshot, so they always belong together.
 /// </summary>
-internal sealed record PolicySnapshot(NodePolicyPlan Plan, NftRuleset Ruleset, PolicyEnforcerDetails Details);
+public sealed record PolicySnapshot(NodePolicyPlan Plan, NftRuleset Ruleset, PolicyEnforcerDetails Details);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Maille.Lab.NodeAgents;
 
 /// <summary>What a node's Service proxy holds: Service ports, rules and elements (kube-proxy's sync metrics, as a value).</summary>
-internal sealed record ServiceProxyDetails : NodePartDetails
+public sealed record ServiceProxyDetails : NodePartDetails
 {
     public int ServicePortCount { get; init; }
 

@@ -8,15 +8,15 @@ namespace Maille.Lab.NodeAgents;
 /// The Service proxy as a part of a node agent (kube-proxy's role): each sync goes to the node's
 /// <see cref="NodeServiceProxy"/>, and what it applied is published as one <see cref="ServiceProxySnapshot"/>.
 /// </summary>
-internal sealed class ServiceProxyPart(NodeServiceProxy proxy) : INodeAgentPart
+public sealed class ServiceProxyPart(NodeServiceProxy proxy) : INodeAgentPart
 {
-    private ServiceProxySnapshot? applied;
-    private long staleUdpFlowFlushes;
+    private ServiceProxySnapshot? _applied;
+    private long _staleUdpFlowFlushes;
 
     public string Name => "services";
 
     /// <summary>What the kernel last accepted (null before the first sync): read once, it pairs a plan with its table.</summary>
-    public ServiceProxySnapshot? Applied => Volatile.Read(ref applied);
+    public ServiceProxySnapshot? Applied => Volatile.Read(ref _applied);
 
     public NodePartDetails Details => Applied?.Details ?? new ServiceProxyDetails();
 
@@ -25,13 +25,13 @@ internal sealed class ServiceProxyPart(NodeServiceProxy proxy) : INodeAgentPart
         var result = proxy.Sync(cluster, full);
         if (result.Plan is { } plan)
         {
-            staleUdpFlowFlushes += result.StaleUdpFlowCount;
-            Volatile.Write(ref applied, new ServiceProxySnapshot(plan, new Lazy<NftRuleset>(() => ServiceRulesetBuilder.Build(plan)), new ServiceProxyDetails
+            _staleUdpFlowFlushes += result.StaleUdpFlowCount;
+            Volatile.Write(ref _applied, new ServiceProxySnapshot(plan, new Lazy<NftRuleset>(() => ServiceRulesetBuilder.Build(plan)), new ServiceProxyDetails
             {
                 ServicePortCount = result.ServicePortCount,
                 RuleCount = result.RuleCount,
                 ElementCount = result.ElementCount,
-                StaleUdpFlowFlushCount = staleUdpFlowFlushes,
+                StaleUdpFlowFlushCount = _staleUdpFlowFlushes,
             }));
         }
 

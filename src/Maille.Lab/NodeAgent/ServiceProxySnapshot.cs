@@ -7,7 +7,7 @@ namespace Maille.Lab.NodeAgents;
 /// What a node's Service proxy last applied, as one value: the plan, its table (rendered from the plan when first
 /// read, for tracing; dynamic affinity sets without their elements) and the counts.
 /// </summary>
-internal sealed record ServiceProxySnapshot(NodeServicePlan Plan, Lazy<NftRuleset> Table, ServiceProxyDetails Details)
+public sealed record ServiceProxySnapshot(NodeServicePlan Plan, Lazy<NftRuleset> Table, ServiceProxyDetails Details)
 {
     public NftRuleset Ruleset => Table.Value;
 }

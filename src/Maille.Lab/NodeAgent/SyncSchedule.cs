@@ -19,9 +19,9 @@ namespace Maille.Lab.NodeAgents;
 /// </remarks>
 internal sealed class SyncSchedule(NodePartRunnerOptions options)
 {
-    private DateTimeOffset? lastStart;
-    private DateTimeOffset? lastFull;
-    private DateTimeOffset? retryAt;
+    private DateTimeOffset? _lastStart;
+    private DateTimeOffset? _lastFull;
+    private DateTimeOffset? _retryAt;
 
     public long RequestedGeneration { get; private set; }
 
@@ -33,7 +33,7 @@ internal sealed class SyncSchedule(NodePartRunnerOptions options)
     public bool Paused { get; set; }
 
     /// <summary>When a retry is due after a failure (null when the last sync worked).</summary>
-    public DateTimeOffset? RetryAt => retryAt;
+    public DateTimeOffset? RetryAt => _retryAt;
 
     /// <summary>Records a request for the latest state; returns its generation. True in <c>coalesced</c> when an earlier request still waited.</summary>
     public long Request(out bool coalesced)
@@ -49,18 +49,18 @@ internal sealed class SyncSchedule(NodePartRunnerOptions options)
             return SyncDecision.WaitFor(Timeout.InfiniteTimeSpan);
         }
 
-        var fullAt = lastFull is { } full ? full + options.FullSyncInterval : now;
+        var fullAt = _lastFull is { } full ? full + options.FullSyncInterval : now;
         var requested = RequestedGeneration > SyncedGeneration;
-        var earliest = lastStart is { } start ? start + options.MinInterval : now;
-        var dueAt = Min(requested ? earliest : null, retryAt is { } retry ? Max(retry, earliest) : null, Max(fullAt, earliest));
+        var earliest = _lastStart is { } start ? start + options.MinInterval : now;
+        var dueAt = Min(requested ? earliest : null, _retryAt is { } retry ? Max(retry, earliest) : null, Max(fullAt, earliest));
         return dueAt <= now ? SyncDecision.Sync(full: fullAt <= now) : SyncDecision.WaitFor(dueAt - now);
     }
 
     /// <summary>The next sync is full, whenever it comes (a node that comes back: whatever happened meanwhile is repaired).</summary>
-    public void ForceFull() => lastFull = null;
+    public void ForceFull() => _lastFull = null;
 
     /// <summary>A sync starts at <paramref name="now"/>.</summary>
-    public void Started(DateTimeOffset now) => lastStart = now;
+    public void Started(DateTimeOffset now) => _lastStart = now;
 
     /// <summary>The sync that started last covered <paramref name="generation"/> and ended at <paramref name="now"/>.</summary>
     public void Finished(long generation, bool succeeded, bool full, DateTimeOffset now)
@@ -69,10 +69,10 @@ internal sealed class SyncSchedule(NodePartRunnerOptions options)
         if (succeeded)
         {
             ConsecutiveFailures = 0;
-            retryAt = null;
+            _retryAt = null;
             if (full)
             {
-                lastFull = lastStart;
+                _lastFull = _lastStart;
             }
 
             return;
@@ -80,7 +80,7 @@ internal sealed class SyncSchedule(NodePartRunnerOptions options)
 
         ConsecutiveFailures++;
         var backoff = options.RetryInterval * Math.Pow(2, Math.Min(ConsecutiveFailures - 1, 30));
-        retryAt = now + (backoff < options.MaxRetryInterval ? backoff : options.MaxRetryInterval);
+        _retryAt = now + (backoff < options.MaxRetryInterval ? backoff : options.MaxRetryInterval);
     }
 
     private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset? b, DateTimeOffset c) =>

@@ -1,4 +1,4 @@
 namespace Maille.Lab.Policy;
 
 /// <summary>One node's counter of one policy rule: connections it allowed there (first packets) and their bytes.</summary>
-internal sealed record NodeRuleCount(string Node, long Packets, long Bytes);
+public sealed record NodeRuleCount(string Node, long Packets, long Bytes);

@@ -6,4 +6,4 @@ namespace Maille.Lab.Policy;
 /// One node's forward hook that judges a connection's first packet: the node, and the addresses it sees there (after
 /// Service DNAT; before masquerade on that node, after it on the nodes further on).
 /// </summary>
-internal sealed record PolicyCrossing(string Node, IPAddress Source, IPAddress Destination);
+public sealed record PolicyCrossing(string Node, IPAddress Source, IPAddress Destination);

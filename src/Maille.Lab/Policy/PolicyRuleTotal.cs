@@ -4,7 +4,7 @@ using Maille.Engine.NetworkPolicies;
 namespace Maille.Lab.Policy;
 
 /// <summary>One policy rule's counters summed over every node that counts it (<see cref="Nodes"/>, by node name).</summary>
-internal sealed record PolicyRuleTotal(PolicyRuleId Rule, IReadOnlyList<NodeRuleCount> Nodes)
+public sealed record PolicyRuleTotal(PolicyRuleId Rule, IReadOnlyList<NodeRuleCount> Nodes)
 {
     public long Packets => Nodes.Sum(n => n.Packets);
 

@@ -9,7 +9,7 @@ namespace Maille.Lab.Policy;
 /// it), and how that reads per direction for the node's own pods (<see cref="Egress"/> of a local source,
 /// <see cref="Ingress"/> of a local destination). <see cref="Hairpin"/>: a pod reaching itself, allowed before any policy.
 /// </summary>
-internal sealed record PolicyWalk(
+public sealed record PolicyWalk(
     string Node,
     IPAddress Source,
     IPAddress Destination,

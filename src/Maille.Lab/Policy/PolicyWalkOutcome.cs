@@ -1,7 +1,7 @@
 namespace Maille.Lab.Policy;
 
 /// <summary>What the walk of a node's table did with one direction (egress of the source, ingress of the destination).</summary>
-internal enum PolicyWalkOutcome
+public enum PolicyWalkOutcome
 {
     /// <summary>No policy isolates the pod in this direction: no chain is entered, everything passes.</summary>
     NotIsolated,

@@ -17,7 +17,7 @@ namespace Maille.Lab.Policy;
 /// chain the plan names for it, or else by that order. The policy rule is the one the plan's rules allow with
 /// (<see cref="NodePolicyJudge"/>), so a walk that disagrees with the plan shows up as a side that does not agree.
 /// </remarks>
-internal static class PolicyWalkReader
+public static class PolicyWalkReader
 {
     public static PolicyWalk Read(NodePolicyPlan plan, IReadOnlySet<string> baseChains, NftTraceResult trace, IPAddress source, IPAddress destination, string protocol, int port)
     {

@@ -10,7 +10,7 @@ namespace Maille.Lab.Policy;
 /// (<see cref="Live"/>) and the rule where it happened (<see cref="DecidedAt"/>, <c>chain#position</c>); and what the
 /// plan the table was rendered from decides (<see cref="PlanAllows"/>, and the policy rule that allows it).
 /// </summary>
-internal sealed record PolicyWalkSide(
+public sealed record PolicyWalkSide(
     PolicyDirection Direction,
     string Pod,
     string? Chain,

@@ -5,7 +5,7 @@ using Maille.Engine.NetworkPolicies;
 namespace Maille.Lab.Probing;
 
 /// <summary>A <see cref="ProbeRequest"/> as the CLI sends it to the daemon, and read back there.</summary>
-internal static class ProbeRequestJson
+public static class ProbeRequestJson
 {
     public const string Shape = "a probe view is {\"ports\": [\"PORT/PROTO\"...], \"namespace\": NS or null, \"timeoutMilliseconds\": N, \"sample\": {\"pairs\": N, \"seed\": S} or null, \"output\": \"table\" or \"json\"}";
 

@@ -5,7 +5,7 @@ namespace Maille.Lab.Probing;
 /// distinct pairs drawn uniformly from every ordered pair (a pod to itself included, as in the matrix), the same
 /// pairs for each port. The same seed over the same lab draws the same pairs.
 /// </summary>
-internal sealed record ProbeSample(int Pairs, int Seed)
+public sealed record ProbeSample(int Pairs, int Seed)
 {
     /// <summary>The drawn pairs as indexes into <paramref name="podCount"/> pods, sorted; every pair when there are fewer than asked.</summary>
     public IReadOnlyList<(int From, int To)> Draw(int podCount)

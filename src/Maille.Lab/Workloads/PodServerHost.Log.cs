@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Workloads;
 
-internal sealed partial class PodServerHost
+public sealed partial class PodServerHost
 {
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Pod server started on {EndPoint}")]
     private partial void LogStarted(EndPoint endPoint);

@@ -13,7 +13,7 @@ namespace Maille.Lab.Workloads;
 /// <see cref="UdpResponder"/> answers their UDP ports. Pods and their sockets come and go while it runs; the sockets
 /// are created in each pod's network namespace by the caller and owned by the host once added.
 /// </summary>
-internal sealed partial class PodServerHost : IAsyncDisposable
+public sealed partial class PodServerHost : IAsyncDisposable
 {
     private readonly PodDirectory _pods = new();
     private readonly DynamicSocketTransport _transport;

@@ -4,7 +4,7 @@ namespace Maille.Lab.Workloads;
 /// Settings of the built-in pod server. The defaults suit many pods with few, small, short connections each:
 /// small buffers, short idle timeouts, HTTP/1.1 only.
 /// </summary>
-internal sealed class PodServerOptions
+public sealed class PodServerOptions
 {
     /// <summary>Accepted connections waiting for Kestrel; when full, accepting pauses and the kernel backlog fills.</summary>
     public int AcceptQueueCapacity { get; set; } = 512;

@@ -14,7 +14,7 @@ namespace Maille.Lab.Workloads;
 /// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="Dns.ClusterDnsServer"/>
 /// instead, and the Ingress controller pods' ports to the <see cref="Ingresses.IngressProxy"/>. Not thread-safe: the lab's controller is its only caller.
 /// </summary>
-internal sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, Ingresses.IngressProxy ingress, ILogger logger)
+public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, Ingresses.IngressProxy ingress, ILogger logger)
 {
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
 

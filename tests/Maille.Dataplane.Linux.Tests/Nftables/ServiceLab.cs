@@ -21,9 +21,9 @@ internal sealed class ServiceLab : IAsyncDisposable
     public const int ServerPort = 8080;
     public const int UdpPort = 5353;
 
-    private readonly List<Socket> listeners = [];
-    private readonly List<Task> acceptLoops = [];
-    private readonly CancellationTokenSource stop = new();
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private readonly CancellationTokenSource _stop = new();
 
     private ServiceLab(string name, ClusterState cluster, LabNetwork network)
     {
@@ -155,16 +155,16 @@ internal sealed class ServiceLab : IAsyncDisposable
             proxy.Dispose();
         }
 
-        await stop.CancelAsync();
-        foreach (var listener in listeners)
+        await _stop.CancelAsync();
+        foreach (var listener in _listeners)
         {
             listener.Dispose();
         }
 
-        await Task.WhenAll(acceptLoops.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        await Task.WhenAll(_acceptLoops.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         Network.Dispose();
         LabNetworkBuilder.Teardown(Name);
-        stop.Dispose();
+        _stop.Dispose();
     }
 
     private static LabTopology Topology(ClusterState cluster) => new()
@@ -188,27 +188,27 @@ internal sealed class ServiceLab : IAsyncDisposable
         var listener = Network.Pod(pod).CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Any, ServerPort));
         listener.Listen(512);
-        listeners.Add(listener);
-        acceptLoops.Add(Task.Run(async () =>
+        _listeners.Add(listener);
+        _acceptLoops.Add(Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
-                using var connection = await listener.AcceptAsync(stop.Token);
+                using var connection = await listener.AcceptAsync(_stop.Token);
                 var seen = ((IPEndPoint)connection.RemoteEndPoint!).Address;
-                await connection.SendAsync(Encoding.ASCII.GetBytes($"{pod} {seen}\n"), stop.Token);
+                await connection.SendAsync(Encoding.ASCII.GetBytes($"{pod} {seen}\n"), _stop.Token);
                 connection.Shutdown(SocketShutdown.Both);
             }
         }));
         var responder = Network.Pod(pod).CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         responder.Bind(new IPEndPoint(IPAddress.Any, UdpPort));
-        listeners.Add(responder);
-        acceptLoops.Add(Task.Run(async () =>
+        _listeners.Add(responder);
+        _acceptLoops.Add(Task.Run(async () =>
         {
             var buffer = new byte[64];
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
-                var received = await responder.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop.Token);
-                await responder.SendToAsync(Encoding.ASCII.GetBytes(pod), received.RemoteEndPoint, stop.Token);
+                var received = await responder.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                await responder.SendToAsync(Encoding.ASCII.GetBytes(pod), received.RemoteEndPoint, _stop.Token);
             }
         }));
     }

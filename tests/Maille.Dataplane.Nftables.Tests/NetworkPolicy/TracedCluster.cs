@@ -14,7 +14,7 @@ namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 /// </summary>
 internal sealed class TracedCluster
 {
-    private readonly FrozenDictionary<string, NftPacketTracer> tracers;
+    private readonly FrozenDictionary<string, NftPacketTracer> _tracers;
 
     /// <param name="cluster">The planned cluster.</param>
     /// <param name="denied">What the tables do with a denied connection.</param>
@@ -24,7 +24,7 @@ internal sealed class TracedCluster
         Cluster = cluster;
         Evaluator = NetworkPolicyEvaluator.For(cluster);
         Rulesets = cluster.Nodes.ToFrozenDictionary(n => n.Name, n => PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, n.Name), denied, foldAbove), StringComparer.Ordinal);
-        tracers = Rulesets.ToFrozenDictionary(r => r.Key, r => new NftPacketTracer(r.Value), StringComparer.Ordinal);
+        _tracers = Rulesets.ToFrozenDictionary(r => r.Key, r => new NftPacketTracer(r.Value), StringComparer.Ordinal);
     }
 
     public ClusterState Cluster { get; }
@@ -58,7 +58,7 @@ internal sealed class TracedCluster
 
     /// <summary>Each forward hook on the path and what the tracer found there.</summary>
     public IReadOnlyList<(string Node, NftTraceResult Result)> Trace(PolicyEndpoint from, PolicyEndpoint to, int port, Protocol protocol, string state = "new") =>
-        [.. ForwardPath.Nodes(from, to, Cluster.Nodes).Select(node => (node, tracers[node].TraceFilter(
+        [.. ForwardPath.Nodes(from, to, Cluster.Nodes).Select(node => (node, _tracers[node].TraceFilter(
             "forward",
             new NftTracePacket(from.Address!, to.Address!, PolicyRulesetBuilder.ProtocolName(protocol), port, NftIngress.Pod, state))))];
 

@@ -15,63 +15,63 @@ internal sealed class ApiFuzzCorpus(int seed)
     private static readonly string[] Names = ["..", ".", "a%2Fb", "%2E%2E", "%2e", "UPPER", "-lead", "x".PadRight(300, 'x'), "%C3%BCn%C3%AFcode", "a%20b", "%00", "nobody-here", "%27quote", "a..b"];
     private static readonly HttpMethod[] Methods = [HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Delete, HttpMethod.Post, HttpMethod.Put];
 
-    private readonly Random random = new(seed);
+    private readonly Random _random = new(seed);
 
     public (HttpMethod Method, string Path, string? Body, string ContentType) Next()
     {
-        var method = Methods[random.Next(Methods.Length)];
-        var group = Groups[random.Next(Groups.Length)];
+        var method = Methods[_random.Next(Methods.Length)];
+        var group = Groups[_random.Next(Groups.Length)];
         var prefix = group.Length == 0 ? "/api/v1" : "/apis/" + group;
-        var plural = Plurals[random.Next(Plurals.Length)];
-        var name = Names[random.Next(Names.Length)];
-        var path = random.Next(6) switch
+        var plural = Plurals[_random.Next(Plurals.Length)];
+        var name = Names[_random.Next(Names.Length)];
+        var path = _random.Next(6) switch
         {
             0 => $"{prefix}/namespaces/{name}/{plural}",
             1 => $"{prefix}/namespaces/{name}/{plural}/{name}",
             2 => $"{prefix}/{plural}/{name}",
-            3 => random.Next(2) == 0 ? "/apis/maille.dev/v1alpha1/" + new[] { "apply", "delete", "label", "nodes/node-9/stop", "nodes/node-1/explode", "views/probe", "views/get", "views/trace" }[random.Next(8)] : $"{prefix}/{plural}",
+            3 => _random.Next(2) == 0 ? "/apis/maille.dev/v1alpha1/" + new[] { "apply", "delete", "label", "nodes/node-9/stop", "nodes/node-1/explode", "views/probe", "views/get", "views/trace" }[_random.Next(8)] : $"{prefix}/{plural}",
             4 => $"/{name}/{plural}/../../{name}",
             _ => $"{prefix}/namespaces/x/{plural}/{name}",
         };
         // Maille's batch verbs take any kind by design (a folder may hold ConfigMaps): they get bodies that do not parse.
         var (body, type) = path.StartsWith("/apis/maille.dev/", StringComparison.Ordinal) ? Malformed() : Body(plural, name);
-        return (method, path, method == HttpMethod.Delete && random.Next(2) == 0 ? null : body, type);
+        return (method, path, method == HttpMethod.Delete && _random.Next(2) == 0 ? null : body, type);
     }
 
     private (string Body, string ContentType) Body(string plural, string name)
     {
         var kind = plural.TrimEnd('s');
-        return random.Next(11) switch
+        return _random.Next(11) switch
         {
             0 => (Truncated("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"fuzz","namespace":"x"},"spec":{"containers":[{"name":"c","image":"i"}]}}"""), "application/json"),
-            1 => (new string('[', 20_000 + random.Next(80_000)), "application/json"),
-            2 => ("a: " + new string('[', 5_000 + random.Next(50_000)), "application/yaml"),
-            3 => ("a:\n" + string.Concat(Enumerable.Range(1, 200 + random.Next(800)).Select(i => new string(' ', i) + "b:\n")), "application/yaml"),
-            4 => ($"apiVersion: v1\nkind: Bogus{random.Next(100)}\nmetadata: {{name: fuzz}}\n", "application/yaml"),
+            1 => (new string('[', 20_000 + _random.Next(80_000)), "application/json"),
+            2 => ("a: " + new string('[', 5_000 + _random.Next(50_000)), "application/yaml"),
+            3 => ("a:\n" + string.Concat(Enumerable.Range(1, 200 + _random.Next(800)).Select(i => new string(' ', i) + "b:\n")), "application/yaml"),
+            4 => ($"apiVersion: v1\nkind: Bogus{_random.Next(100)}\nmetadata: {{name: fuzz}}\n", "application/yaml"),
             5 => ("apiVersion: v1\nkind: Service\nmetadata: {name: fuzz, namespace: x}\nspec: {ports: [{port: eighty}], selector: {app: [1, 2]}}\n", "application/yaml"),
             6 => ($"apiVersion: v1\nkind: {(kind.Length > 0 ? char.ToUpperInvariant(kind[0]) + kind[1..] : "Pod")}\nmetadata: {{name: \"{Uri.UnescapeDataString(name)}\"}}\n", "application/yaml"),
             7 => (RandomBytes(), "application/json"),
             8 => ("\t- :\n  - : [}{", "application/yaml"),
-            9 => (random.Next(3) switch { 0 => "[1,2,3]", 1 => "\"string\"", _ => "{\"metadata\":{\"labels\":[\"not\",\"a\",\"map\"]}}" }, "application/merge-patch+json"),
+            9 => (_random.Next(3) switch { 0 => "[1,2,3]", 1 => "\"string\"", _ => "{\"metadata\":{\"labels\":[\"not\",\"a\",\"map\"]}}" }, "application/merge-patch+json"),
             _ => ("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"fuzz\",\"namespace\":\"x\"},\"spec\":{\"containers\":\"nope\"}", "application/json"),
         };
     }
 
-    private (string Body, string ContentType) Malformed() => random.Next(5) switch
+    private (string Body, string ContentType) Malformed() => _random.Next(5) switch
     {
         0 => (Truncated("""{"kind":"Pod","namespace":"x","name":"a","labels":{"pod":"z"}}"""), "application/json"),
-        1 => ("a: " + new string('[', 5_000 + random.Next(50_000)), "application/yaml"),
+        1 => ("a: " + new string('[', 5_000 + _random.Next(50_000)), "application/yaml"),
         2 => (RandomBytes(), "application/yaml"),
-        3 => (random.Next(2) == 0 ? "[1,2]" : """{"kind":7,"name":["a"],"labels":{"pod":1}}""", "application/json"),
+        3 => (_random.Next(2) == 0 ? "[1,2]" : """{"kind":7,"name":["a"],"labels":{"pod":1}}""", "application/json"),
         _ => ("\t- :\n  - : [}{", "application/yaml"),
     };
 
-    private string Truncated(string json) => json[..random.Next(1, json.Length - 1)];
+    private string Truncated(string json) => json[.._random.Next(1, json.Length - 1)];
 
     private string RandomBytes()
     {
-        var bytes = new byte[random.Next(1, 2_000)];
-        random.NextBytes(bytes);
+        var bytes = new byte[_random.Next(1, 2_000)];
+        _random.NextBytes(bytes);
         return Encoding.Latin1.GetString(bytes);
     }
 }

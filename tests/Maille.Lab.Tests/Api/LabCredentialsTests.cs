@@ -7,12 +7,12 @@ namespace Maille.Lab.Tests.Api;
 /// <summary>A lab's own authority: what it issues, what it accepts as a client, and where it keeps them.</summary>
 public sealed class LabCredentialsTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "maille-pki-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "maille-pki-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
     public void TheAdminCertificate_IsAuthenticatedAsTheAdminUserInSystemMasters()
     {
-        var credentials = LabCredentials.LoadOrCreate(directory);
+        var credentials = LabCredentials.LoadOrCreate(_directory);
 
         var identity = credentials.Authenticate(X509Certificate2.CreateFromPem(credentials.AdminCertificatePem));
 
@@ -24,8 +24,8 @@ public sealed class LabCredentialsTests : IDisposable
     [Fact]
     public void AnotherLabsCertificate_TheServersOwn_AndNone_AreNotAuthenticated()
     {
-        var credentials = LabCredentials.LoadOrCreate(directory);
-        var other = LabCredentials.LoadOrCreate(directory + "-other");
+        var credentials = LabCredentials.LoadOrCreate(_directory);
+        var other = LabCredentials.LoadOrCreate(_directory + "-other");
         try
         {
             Assert.Null(credentials.Authenticate(X509Certificate2.CreateFromPem(other.AdminCertificatePem)));   // same names, another authority
@@ -34,14 +34,14 @@ public sealed class LabCredentialsTests : IDisposable
         }
         finally
         {
-            Directory.Delete(directory + "-other", recursive: true);
+            Directory.Delete(_directory + "-other", recursive: true);
         }
     }
 
     [Fact]
     public void TheServerCertificate_Names127001AndLocalhost_AndChainsToTheLabsAuthority()
     {
-        var credentials = LabCredentials.LoadOrCreate(directory);
+        var credentials = LabCredentials.LoadOrCreate(_directory);
 
         var names = credentials.Server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
 
@@ -55,13 +55,13 @@ public sealed class LabCredentialsTests : IDisposable
     [Fact]
     public void TheKeysAreOnlyTheOwners_AndARestartReadsTheSameCredentials()
     {
-        var first = LabCredentials.LoadOrCreate(directory);
+        var first = LabCredentials.LoadOrCreate(_directory);
 
-        var again = LabCredentials.LoadOrCreate(directory);
+        var again = LabCredentials.LoadOrCreate(_directory);
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
-        Assert.All(Directory.GetFiles(directory), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
-        Assert.Equal(["admin.crt", "admin.key", "ca.crt", "ca.key", "server.crt", "server.key"], Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
+        Assert.All(Directory.GetFiles(_directory), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        Assert.Equal(["admin.crt", "admin.key", "ca.crt", "ca.key", "server.crt", "server.key"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(first.Authority.Thumbprint, again.Authority.Thumbprint);
         Assert.Equal(first.Server.Thumbprint, again.Server.Thumbprint);
         Assert.Equal(first.AdminCertificatePem, again.AdminCertificatePem);
@@ -70,15 +70,15 @@ public sealed class LabCredentialsTests : IDisposable
     [Fact]
     public void AClientReadsWhatTheDaemonMade_AndNeverMakesItsOwn()
     {
-        var made = LabCredentials.LoadOrCreate(directory);
-        File.Delete(Path.Combine(directory, "admin.key"));
+        var made = LabCredentials.LoadOrCreate(_directory);
+        File.Delete(Path.Combine(_directory, "admin.key"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => LabCredentials.Load(directory));
+        var error = Assert.Throws<InvalidOperationException>(() => LabCredentials.Load(_directory));
 
         Assert.Contains("admin.key is missing", error.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(directory, "admin.key")));
-        Assert.Equal(made.Authority.Thumbprint, LabCredentials.LoadOrCreate(directory).Authority.Thumbprint);   // the daemon remakes only the missing one
+        Assert.False(File.Exists(Path.Combine(_directory, "admin.key")));
+        Assert.Equal(made.Authority.Thumbprint, LabCredentials.LoadOrCreate(_directory).Authority.Thumbprint);   // the daemon remakes only the missing one
     }
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -32,9 +32,9 @@ public sealed class LabKubeconfigTests : IDisposable
         preferences: {}
         """;
 
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "maille-kubeconfig-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "maille-kubeconfig-" + Guid.NewGuid().ToString("N")[..8]);
 
-    private LabCredentials Credentials => field ??= LabCredentials.LoadOrCreate(Path.Combine(directory, "pki"));
+    private LabCredentials Credentials => field ??= LabCredentials.LoadOrCreate(Path.Combine(_directory, "pki"));
 
     [Fact]
     public void TheStandaloneFile_HasOneClusterUserAndContext_CurrentAndLoadableByTheClientLibrary()
@@ -102,7 +102,7 @@ public sealed class LabKubeconfigTests : IDisposable
         Assert.Equal(["prod"], afterOther.Contexts.Select(c => c.Name));
         Assert.Equal(["prod-admin"], afterOther.Users.Select(u => u.Name));
         Assert.False(LabKubeconfig.Remove(path, "maille-other"));
-        Assert.False(LabKubeconfig.Remove(Path.Combine(directory, "missing"), "maille-other"));
+        Assert.False(LabKubeconfig.Remove(Path.Combine(_directory, "missing"), "maille-other"));
     }
 
     [SkippableFact]
@@ -124,7 +124,7 @@ public sealed class LabKubeconfigTests : IDisposable
     [Fact]
     public void Merging_IntoAMissingFile_CreatesItAndItsFolder()
     {
-        var path = Path.Combine(directory, "new", ".kube", "config");
+        var path = Path.Combine(_directory, "new", ".kube", "config");
 
         LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials));
 
@@ -158,9 +158,9 @@ public sealed class LabKubeconfigTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(directory))
+        if (Directory.Exists(_directory))
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
     }
 
@@ -176,8 +176,8 @@ public sealed class LabKubeconfigTests : IDisposable
 
     private string Write(string name, string text)
     {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, name);
         File.WriteAllText(path, text);
         return path;
     }

@@ -19,19 +19,19 @@ namespace Maille.Lab.Tests.Labs;
 /// </summary>
 public sealed class LabKubernetesApiTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "maille-kubeapi-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly LiveLab lab;
-    private readonly ITestOutputHelper output;
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maille-kubeapi-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly LiveLab _lab;
+    private readonly ITestOutputHelper _output;
 
     public LabKubernetesApiTests(ITestOutputHelper output)
     {
-        this.output = output;
-        lab = LiveLab.Create(output, "--kubeconfig", Path.Combine(folder, "config"));
+        _output = output;
+        _lab = LiveLab.Create(output, "--kubeconfig", Path.Combine(_folder, "config"));
     }
 
-    private string KubeconfigPath => Path.Combine(folder, "config");
+    private string KubeconfigPath => Path.Combine(_folder, "config");
 
-    private string StateFolder => Path.Combine("/run/maille", lab.Name);
+    private string StateFolder => Path.Combine("/run/maille", _lab.Name);
 
     [SkippableFact]
     public async Task TheClientLibrary_ListsWatchesAndCreatesPodsOverTls_WithTheContextUpWrote_WhichDownRemoves()
@@ -39,7 +39,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         Privileged.Require();
         Up();
         var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
-        Assert.Equal($"maille-{lab.Name}", config.CurrentContext);
+        Assert.Equal($"maille-{_lab.Name}", config.CurrentContext);
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(KubeconfigPath)));
 
         var version = await client.Version.GetCodeAsync();
@@ -61,7 +61,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.InRange(created.Metadata.CreationTimestamp!.Value, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
         Assert.Equal(("1", "32"), (version.Major, version.Minor));
         Assert.StartsWith("v1.32.0+maille.", version.GitVersion, StringComparison.Ordinal);
-        var watched = await Poll.UntilAsync("the watch reports x/d added", () => Task.FromResult(seen.Contains((WatchEventType.Added, "d"))), output);
+        var watched = await Poll.UntilAsync("the watch reports x/d added", () => Task.FromResult(seen.Contains((WatchEventType.Added, "d"))), _output);
         Assert.True(watched.Met, "the watch never reported x/d: " + string.Join(", ", seen) + "; " + watched);
         Assert.Contains("d", (await client.CoreV1.ListNamespacedPodAsync("x")).Items.Select(p => p.Metadata.Name));
 
@@ -91,7 +91,7 @@ public sealed class LabKubernetesApiTests : IDisposable
 
         Down();
         var after = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(KubeconfigPath));
-        Assert.DoesNotContain($"maille-{lab.Name}", after.Contexts.Select(c => c.Name));
+        Assert.DoesNotContain($"maille-{_lab.Name}", after.Contexts.Select(c => c.Name));
         Assert.True(string.IsNullOrEmpty(after.CurrentContext));
     }
 
@@ -103,7 +103,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         var port = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(StateFolder, "status.json")))!["apiPort"]!;
         var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "ca.crt")));
         var admin = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.crt")), File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.key")));
-        var stranger = LabCredentials.LoadOrCreate(Path.Combine(folder, "stranger"));
+        var stranger = LabCredentials.LoadOrCreate(Path.Combine(_folder, "stranger"));
         var strangersAdmin = X509Certificate2.CreateFromPem(stranger.AdminCertificatePem, stranger.AdminKeyPem);
 
         var (anonymous, anonymousBody) = await Get(port, authority, null, "/api/v1/pods");
@@ -121,7 +121,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         var podE = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"e\"},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}");
         var afterList = await next;
         var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
-        var standalone = MailleProcess.Run("kubeconfig", "--lab", lab.Name);
+        var standalone = MailleProcess.Run("kubeconfig", "--lab", _lab.Name);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal("Status", (string?)JsonNode.Parse(anonymousBody)!["kind"]);
@@ -152,7 +152,7 @@ public sealed class LabKubernetesApiTests : IDisposable
             Directory.EnumerateFileSystemEntries(StateFolder, "*", SearchOption.AllDirectories),
             path => Assert.Equal(Directory.Exists(path) ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
         Assert.Equal(0, standalone.ExitCode);
-        var printed = Path.Combine(folder, "standalone");
+        var printed = Path.Combine(_folder, "standalone");
         File.WriteAllText(printed, standalone.Stdout);
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(printed)));
         Assert.Equal(3, (await client.CoreV1.ListNodeAsync()).Items.Count);
@@ -160,21 +160,21 @@ public sealed class LabKubernetesApiTests : IDisposable
 
     public void Dispose()
     {
-        lab.Dispose();
-        if (Directory.Exists(folder))
+        _lab.Dispose();
+        if (Directory.Exists(_folder))
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
     }
 
     private void Up()
     {
-        var up = lab.Run("up", "-f", PlaygroundScenario.PodsFile);
+        var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile);
         Assert.True(up.ExitCode == 0, $"maille up failed ({up.ExitCode}): {up.Stderr}");
-        Assert.Contains($"Set kubectl context to \"maille-{lab.Name}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Set kubectl context to \"maille-{_lab.Name}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
     }
 
-    private void Down() => lab.Run("down");
+    private void Down() => _lab.Run("down");
 
     private static HttpClient Client(X509Certificate2 authority, X509Certificate2? certificate)
     {

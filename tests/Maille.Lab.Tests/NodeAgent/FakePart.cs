@@ -11,9 +11,9 @@ namespace Maille.Lab.Tests.NodeAgents;
 /// </summary>
 internal sealed class FakePart(TimeProvider time) : INodeAgentPart
 {
-    private readonly Lock gate = new();
-    private readonly List<FakeSync> calls = [];
-    private HashSet<string>? believed;
+    private readonly Lock _gate = new();
+    private readonly List<FakeSync> _calls = [];
+    private HashSet<string>? _believed;
 
     public string Name => "fake";
 
@@ -30,7 +30,7 @@ internal sealed class FakePart(TimeProvider time) : INodeAgentPart
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
                 return new FakeDetails { Entries = Kernel.Count };
             }
@@ -41,16 +41,16 @@ internal sealed class FakePart(TimeProvider time) : INodeAgentPart
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. calls];
+                return [.. _calls];
             }
         }
     }
 
     public string[] KernelNow()
     {
-        lock (gate)
+        lock (_gate)
         {
             return [.. Kernel.Order(StringComparer.Ordinal)];
         }
@@ -59,7 +59,7 @@ internal sealed class FakePart(TimeProvider time) : INodeAgentPart
     /// <summary>Someone else changes the node: an entry the part wrote disappears.</summary>
     public void Tamper(string entry)
     {
-        lock (gate)
+        lock (_gate)
         {
             Kernel.Remove(entry);
         }
@@ -71,17 +71,17 @@ internal sealed class FakePart(TimeProvider time) : INodeAgentPart
         Hold = null;
         hold?.Wait(TimeSpan.FromSeconds(10));
         var desired = cluster.Pods.Select(p => p.QualifiedName).ToHashSet(StringComparer.Ordinal);
-        lock (gate)
+        lock (_gate)
         {
-            calls.Add(new FakeSync(time.GetUtcNow(), full, [.. desired.Order(StringComparer.Ordinal)]));
+            _calls.Add(new FakeSync(time.GetUtcNow(), full, [.. desired.Order(StringComparer.Ordinal)]));
             if (FailuresToCome > 0)
             {
                 FailuresToCome--;
-                believed = null;
+                _believed = null;
                 return NodePartSync.Failed("refused", full);
             }
 
-            var writeAll = full || believed is null;
+            var writeAll = full || _believed is null;
             if (writeAll)
             {
                 Kernel.Clear();
@@ -89,12 +89,12 @@ internal sealed class FakePart(TimeProvider time) : INodeAgentPart
             }
             else
             {
-                Kernel.ExceptWith(believed!.Except(desired));
-                Kernel.UnionWith(desired.Except(believed!));
+                Kernel.ExceptWith(_believed!.Except(desired));
+                Kernel.UnionWith(desired.Except(_believed!));
             }
 
-            var commands = writeAll ? desired.Count : believed!.Except(desired).Count() + desired.Except(believed!).Count();
-            believed = desired;
+            var commands = writeAll ? desired.Count : _believed!.Except(desired).Count() + desired.Except(_believed!).Count();
+            _believed = desired;
             return new NodePartSync { Full = writeAll, CommandCount = commands };
         }
     }

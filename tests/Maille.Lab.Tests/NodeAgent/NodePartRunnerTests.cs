@@ -22,148 +22,148 @@ public sealed class NodePartRunnerTests : IDisposable
         MaxRetryInterval = TimeSpan.FromSeconds(8),
     };
 
-    private readonly ManualTimeProvider clock = new();
-    private readonly FakePart part;
-    private readonly NodePartRunner runner;
-    private readonly DateTimeOffset start;
+    private readonly ManualTimeProvider _clock = new();
+    private readonly FakePart _part;
+    private readonly NodePartRunner _runner;
+    private readonly DateTimeOffset _start;
 
     public NodePartRunnerTests()
     {
-        start = clock.GetUtcNow();
-        part = new FakePart(clock);
-        runner = new NodePartRunner("node-1", part, Options, clock);
+        _start = _clock.GetUtcNow();
+        _part = new FakePart(_clock);
+        _runner = new NodePartRunner("node-1", _part, Options, _clock);
     }
 
-    public void Dispose() => runner.Dispose();
+    public void Dispose() => _runner.Dispose();
 
     [Fact]
     public async Task Requests_during_a_sync_are_coalesced_into_one_more_sync_of_the_latest_state()
     {
         using var hold = new ManualResetEventSlim();
-        part.Hold = hold;
-        runner.Request(AB);
-        Until(() => runner.Status.RequestedGeneration == 1 && part.Hold is null, "the first sync to start");
-        runner.Request(ABC);
-        runner.Request(AB);
-        var last = runner.Request(AC);
+        _part.Hold = hold;
+        _runner.Request(AB);
+        Until(() => _runner.Status.RequestedGeneration == 1 && _part.Hold is null, "the first sync to start");
+        _runner.Request(ABC);
+        _runner.Request(AB);
+        var last = _runner.Request(AC);
         hold.Set();
 
         Sleeping();
-        clock.Advance(Options.MinInterval);
-        var status = await runner.WaitAsync(last).WaitAsync(TimeSpan.FromSeconds(5));
+        _clock.Advance(Options.MinInterval);
+        var status = await _runner.WaitAsync(last).WaitAsync(TimeSpan.FromSeconds(5));
 
-        Assert.Equal([["default/a", "default/b"], ["default/a", "default/c"]], part.Calls.Select(c => c.Desired));
+        Assert.Equal([["default/a", "default/b"], ["default/a", "default/c"]], _part.Calls.Select(c => c.Desired));
         Assert.Equal((2, 4, 3), (status.Syncs, status.SyncedGeneration, status.CoalescedRequests));
-        Assert.Equal(["default/a", "default/c"], part.KernelNow());
+        Assert.Equal(["default/a", "default/c"], _part.KernelNow());
     }
 
     [Fact]
     public async Task The_minimum_interval_bounds_a_burst_but_never_delays_a_change_after_a_quiet_spell()
     {
-        await runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
+        await _runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
         Sleeping();
-        clock.Advance(TimeSpan.FromMilliseconds(10));
-        var second = runner.Request(ABC);
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        var second = _runner.Request(ABC);
         Sleeping();
-        Assert.Single(part.Calls);   // 10 ms after the first: it waits until 50 ms
+        Assert.Single(_part.Calls);   // 10 ms after the first: it waits until 50 ms
 
-        clock.Advance(TimeSpan.FromMilliseconds(40));
-        await runner.WaitAsync(second).WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(start + TimeSpan.FromMilliseconds(50), part.Calls[1].At);
+        _clock.Advance(TimeSpan.FromMilliseconds(40));
+        await _runner.WaitAsync(second).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(_start + TimeSpan.FromMilliseconds(50), _part.Calls[1].At);
 
         // Quiet for a second, then a change: it runs at once, with no clock movement at all.
         Sleeping();
-        clock.Advance(TimeSpan.FromSeconds(1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         Sleeping();
-        await runner.SyncAsync(AC).WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(start + TimeSpan.FromSeconds(1.05), part.Calls[2].At);
-        Assert.Equal([true, false, false], part.Calls.Select(c => c.Full));
+        await _runner.SyncAsync(AC).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(_start + TimeSpan.FromSeconds(1.05), _part.Calls[2].At);
+        Assert.Equal([true, false, false], _part.Calls.Select(c => c.Full));
     }
 
     [Fact]
     public async Task A_periodic_full_sync_repairs_drift_that_partial_syncs_never_see()
     {
-        await runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
-        part.Tamper("default/b");
+        await _runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
+        _part.Tamper("default/b");
 
         // The same state again: the part believes the node holds it, so nothing is written.
         Sleeping();
-        clock.Advance(TimeSpan.FromSeconds(1));
-        var again = await runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var again = await _runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal((false, 0), (again.LastSyncWasFull, again.LastCommandCount));
-        Assert.Equal(["default/a"], part.KernelNow());
+        Assert.Equal(["default/a"], _part.KernelNow());
 
         Sleeping();
-        clock.Advance(TimeSpan.FromSeconds(58.999));
+        _clock.Advance(TimeSpan.FromSeconds(58.999));
         Sleeping();
-        Assert.Equal(2, part.Calls.Count);   // not yet: 60 s after the first (full) sync
-        clock.Advance(TimeSpan.FromMilliseconds(1));
-        Until(() => runner.Status.FullSyncs == 2, "the periodic full sync");
+        Assert.Equal(2, _part.Calls.Count);   // not yet: 60 s after the first (full) sync
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Until(() => _runner.Status.FullSyncs == 2, "the periodic full sync");
 
-        Assert.Equal(["default/a", "default/b"], part.KernelNow());
-        Assert.Equal(start + Options.FullSyncInterval, part.Calls[2].At);
-        Assert.True(part.Calls[2].Full);
-        Assert.Equal(start + Options.FullSyncInterval, runner.Status.LastFullSyncAt);
+        Assert.Equal(["default/a", "default/b"], _part.KernelNow());
+        Assert.Equal(_start + Options.FullSyncInterval, _part.Calls[2].At);
+        Assert.True(_part.Calls[2].Full);
+        Assert.Equal(_start + Options.FullSyncInterval, _runner.Status.LastFullSyncAt);
     }
 
     [Fact]
     public async Task A_failed_sync_is_retried_with_a_doubling_backoff_until_the_part_recovers()
     {
-        part.FailuresToCome = 3;
-        var failed = await runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
+        _part.FailuresToCome = 3;
+        var failed = await _runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(("refused", 1, 1), (failed.LastError, failed.FailedSyncs, failed.ConsecutiveFailures));
-        Assert.Equal(start + TimeSpan.FromSeconds(1), failed.NextRetryAt);
+        Assert.Equal(_start + TimeSpan.FromSeconds(1), failed.NextRetryAt);
 
         foreach (var (wait, attempts) in new[] { (1, 2), (2, 3), (4, 4) })
         {
             Sleeping();
-            clock.Advance(TimeSpan.FromSeconds(wait) - TimeSpan.FromMilliseconds(1));
+            _clock.Advance(TimeSpan.FromSeconds(wait) - TimeSpan.FromMilliseconds(1));
             Sleeping();
-            Assert.Equal(attempts - 1, part.Calls.Count);   // not a millisecond early
-            clock.Advance(TimeSpan.FromMilliseconds(1));
-            Until(() => part.Calls.Count == attempts && runner.Status.Syncs + runner.Status.FailedSyncs == attempts, $"attempt {attempts}");
+            Assert.Equal(attempts - 1, _part.Calls.Count);   // not a millisecond early
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+            Until(() => _part.Calls.Count == attempts && _runner.Status.Syncs + _runner.Status.FailedSyncs == attempts, $"attempt {attempts}");
         }
 
-        var status = runner.Status;
-        Assert.Equal([0, 1, 3, 7], part.Calls.Select(c => (c.At - start).TotalSeconds));
+        var status = _runner.Status;
+        Assert.Equal([0, 1, 3, 7], _part.Calls.Select(c => (c.At - _start).TotalSeconds));
         Assert.Equal((1, 3, 0, null, null), (status.Syncs, status.FailedSyncs, status.ConsecutiveFailures, status.LastError, status.NextRetryAt));
         Assert.True(status.LastSyncWasFull);   // the first sync after a failure writes everything
-        Assert.Equal(["default/a", "default/b"], part.KernelNow());
+        Assert.Equal(["default/a", "default/b"], _part.KernelNow());
     }
 
     [Fact]
     public async Task A_paused_runner_syncs_nothing_and_once_resumed_syncs_the_latest_state_in_full()
     {
-        await runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
-        runner.Pause();
-        var asked = runner.Request(AC);
+        await _runner.SyncAsync(AB).WaitAsync(TimeSpan.FromSeconds(5));
+        _runner.Pause();
+        var asked = _runner.Request(AC);
         Sleeping();
-        clock.Advance(TimeSpan.FromSeconds(120));   // past a full-sync interval too
+        _clock.Advance(TimeSpan.FromSeconds(120));   // past a full-sync interval too
         Sleeping();
-        Assert.Single(part.Calls);
-        Assert.Equal(1, runner.Status.SyncedGeneration);
+        Assert.Single(_part.Calls);
+        Assert.Equal(1, _runner.Status.SyncedGeneration);
 
-        runner.Resume();
-        Until(() => part.Calls.Count == 2, "the sync after resuming");
-        Assert.Equal(new FakeSync(start + TimeSpan.FromSeconds(120), true, ["default/a", "default/c"]), part.Calls[1], FakeSyncComparer.Instance);
-        Assert.True((await runner.WaitAsync(asked)).SyncedGeneration > asked);
+        _runner.Resume();
+        Until(() => _part.Calls.Count == 2, "the sync after resuming");
+        Assert.Equal(new FakeSync(_start + TimeSpan.FromSeconds(120), true, ["default/a", "default/c"]), _part.Calls[1], FakeSyncComparer.Instance);
+        Assert.True((await _runner.WaitAsync(asked)).SyncedGeneration > asked);
     }
 
     [Fact]
     public async Task The_status_carries_the_parts_details_and_a_waiter_gets_the_sync_that_covered_its_request()
     {
-        var generation = runner.Request(ABC);
-        var status = await runner.WaitAsync(generation).WaitAsync(TimeSpan.FromSeconds(5));
+        var generation = _runner.Request(ABC);
+        var status = await _runner.WaitAsync(generation).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(3, Assert.IsType<FakeDetails>(status.Details).Entries);
         Assert.Equal((1, 1, 3), (status.SyncedGeneration, status.FullSyncs, status.LastCommandCount));
-        Assert.Equal(start, status.LastSyncAt);
+        Assert.Equal(_start, status.LastSyncAt);
     }
 
     private static ClusterState Pods(params string[] names) =>
         Cluster.Valid(string.Join("---\n", names.Select(n => $"apiVersion: v1\nkind: Pod\nmetadata: {{name: {n}}}\nspec: {{containers: [{{name: c}}]}}\n")));
 
     /// <summary>Waits until the runner sleeps on the clock (it has armed its timer), so that advancing the clock wakes it.</summary>
-    private void Sleeping() => Until(() => runner.Asleep, "the runner to sleep");
+    private void Sleeping() => Until(() => _runner.Asleep, "the runner to sleep");
 
     /// <summary>Polls <paramref name="condition"/> every 2 ms for at most 5 s; a failure says what was awaited and how many times it was checked.</summary>
     private static void Until(Func<bool> condition, string what)

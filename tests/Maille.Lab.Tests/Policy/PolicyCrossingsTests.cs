@@ -10,39 +10,39 @@ public sealed class PolicyCrossingsTests
 {
     private static readonly IPAddress Client = IPAddress.Parse("198.18.0.2");
 
-    private readonly PlannedTables tables = new("");
+    private readonly PlannedTables _tables = new("");
 
     [Fact]
     public void Between_pods_of_two_nodes_the_source_node_judges_egress_then_the_destination_node_ingress()
     {
-        var crossings = PolicyCrossings.For(tables.Plans, "node-2", NftIngress.Pod, tables.AddressOf("x/b"), tables.AddressOf("y/c"), masqueraded: false);
+        var crossings = PolicyCrossings.For(_tables.Plans, "node-2", NftIngress.Pod, _tables.AddressOf("x/b"), _tables.AddressOf("y/c"), masqueraded: false);
 
         Assert.Equal(
-            [new PolicyCrossing("node-2", tables.AddressOf("x/b"), tables.AddressOf("y/c")), new PolicyCrossing("node-3", tables.AddressOf("x/b"), tables.AddressOf("y/c"))],
+            [new PolicyCrossing("node-2", _tables.AddressOf("x/b"), _tables.AddressOf("y/c")), new PolicyCrossing("node-3", _tables.AddressOf("x/b"), _tables.AddressOf("y/c"))],
             crossings);
     }
 
     [Fact]
     public void Two_pods_of_one_node_share_one_crossing()
     {
-        var crossing = Assert.Single(PolicyCrossings.For(tables.Plans, "node-1", NftIngress.Pod, tables.AddressOf("x/a"), tables.AddressOf("z/a"), masqueraded: false));
+        var crossing = Assert.Single(PolicyCrossings.For(_tables.Plans, "node-1", NftIngress.Pod, _tables.AddressOf("x/a"), _tables.AddressOf("z/a"), masqueraded: false));
         Assert.Equal("node-1", crossing.Node);
     }
 
     [Fact]
     public void From_outside_through_another_node_with_masquerade_the_endpoints_node_sees_the_entry_nodes_address()
     {
-        var crossing = Assert.Single(PolicyCrossings.For(tables.Plans, "node-2", NftIngress.Underlay, Client, tables.AddressOf("x/a"), masqueraded: true));
+        var crossing = Assert.Single(PolicyCrossings.For(_tables.Plans, "node-2", NftIngress.Underlay, Client, _tables.AddressOf("x/a"), masqueraded: true));
 
-        Assert.Equal(new PolicyCrossing("node-1", IPAddress.Parse("198.18.0.12"), tables.AddressOf("x/a")), crossing);
+        Assert.Equal(new PolicyCrossing("node-1", IPAddress.Parse("198.18.0.12"), _tables.AddressOf("x/a")), crossing);
     }
 
     [Fact]
     public void From_outside_to_an_endpoint_on_the_entry_node_the_client_is_seen_before_masquerade()
     {
-        var crossing = Assert.Single(PolicyCrossings.For(tables.Plans, "node-1", NftIngress.Underlay, Client, tables.AddressOf("x/a"), masqueraded: true));
+        var crossing = Assert.Single(PolicyCrossings.For(_tables.Plans, "node-1", NftIngress.Underlay, Client, _tables.AddressOf("x/a"), masqueraded: true));
 
-        Assert.Equal(new PolicyCrossing("node-1", Client, tables.AddressOf("x/a")), crossing);
+        Assert.Equal(new PolicyCrossing("node-1", Client, _tables.AddressOf("x/a")), crossing);
     }
 
     [Fact]
@@ -50,18 +50,18 @@ public sealed class PolicyCrossingsTests
     {
         var node1 = IPAddress.Parse("198.18.0.11");
 
-        Assert.Empty(PolicyCrossings.For(tables.Plans, "node-1", NftIngress.NodeLocal, node1, tables.AddressOf("x/a"), masqueraded: false));
+        Assert.Empty(PolicyCrossings.For(_tables.Plans, "node-1", NftIngress.NodeLocal, node1, _tables.AddressOf("x/a"), masqueraded: false));
         Assert.Equal(
-            [new PolicyCrossing("node-2", node1, tables.AddressOf("x/b"))],
-            PolicyCrossings.For(tables.Plans, "node-1", NftIngress.NodeLocal, node1, tables.AddressOf("x/b"), masqueraded: false));
+            [new PolicyCrossing("node-2", node1, _tables.AddressOf("x/b"))],
+            PolicyCrossings.For(_tables.Plans, "node-1", NftIngress.NodeLocal, node1, _tables.AddressOf("x/b"), masqueraded: false));
     }
 
     [Fact]
     public void A_pod_reaching_its_own_node_or_an_address_outside_the_lab_is_judged_only_on_its_node_if_at_all()
     {
-        Assert.Empty(PolicyCrossings.For(tables.Plans, "node-1", NftIngress.Pod, tables.AddressOf("x/a"), IPAddress.Parse("198.18.0.11"), masqueraded: false));
+        Assert.Empty(PolicyCrossings.For(_tables.Plans, "node-1", NftIngress.Pod, _tables.AddressOf("x/a"), IPAddress.Parse("198.18.0.11"), masqueraded: false));
         Assert.Equal(
-            [new PolicyCrossing("node-1", tables.AddressOf("x/a"), IPAddress.Parse("198.18.0.99"))],
-            PolicyCrossings.For(tables.Plans, "node-1", NftIngress.Pod, tables.AddressOf("x/a"), IPAddress.Parse("198.18.0.99"), masqueraded: false));
+            [new PolicyCrossing("node-1", _tables.AddressOf("x/a"), IPAddress.Parse("198.18.0.99"))],
+            PolicyCrossings.For(_tables.Plans, "node-1", NftIngress.Pod, _tables.AddressOf("x/a"), IPAddress.Parse("198.18.0.99"), masqueraded: false));
     }
 }

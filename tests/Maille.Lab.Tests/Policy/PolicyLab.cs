@@ -18,16 +18,16 @@ internal sealed class PolicyLab : IDisposable
 {
     public static readonly int[] Ports = [80, 81];
 
-    private readonly List<Socket> sockets = [];
-    private readonly CancellationTokenSource stopping = new();
-    private readonly List<Task> loops = [];
-    private LabNetwork? network;
+    private readonly List<Socket> _sockets = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private LabNetwork? _network;
 
     private PolicyLab(string name) => Name = name;
 
     public string Name { get; }
 
-    public LabNetwork Network => network!;
+    public LabNetwork Network => _network!;
 
     public IReadOnlyDictionary<string, NodePolicyEnforcer> Enforcers { get; private set; } = new Dictionary<string, NodePolicyEnforcer>();
 
@@ -40,7 +40,7 @@ internal sealed class PolicyLab : IDisposable
         try
         {
             lab.Cluster = cluster;
-            lab.network = LabNetworkBuilder.Build(lab.Name, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
+            lab._network = LabNetworkBuilder.Build(lab.Name, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
             foreach (var pod in LabTopologyMapper.LabPods(cluster))
             {
                 lab.Serve(pod);
@@ -101,21 +101,21 @@ internal sealed class PolicyLab : IDisposable
 
     public void Dispose()
     {
-        stopping.Cancel();
+        _stopping.Cancel();
         foreach (var enforcer in Enforcers.Values)
         {
             enforcer.Dispose();
         }
 
-        foreach (var socket in sockets)
+        foreach (var socket in _sockets)
         {
             socket.Dispose();
         }
 
-        Task.WaitAll([.. loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default))], TimeSpan.FromSeconds(10));
-        network?.Dispose();
+        Task.WaitAll([.. _loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default))], TimeSpan.FromSeconds(10));
+        _network?.Dispose();
         LabNetworkBuilder.Teardown(Name);
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 
     private static async Task<string> Attempt(Func<Task> attempt, string success, TimeSpan? timeout)
@@ -146,14 +146,14 @@ internal sealed class PolicyLab : IDisposable
         foreach (var port in Ports)
         {
             var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            sockets.Add(listener);
+            _sockets.Add(listener);
             listener.Bind(new IPEndPoint(IPAddress.Any, port));
             listener.Listen(64);
-            loops.Add(AcceptLoop(listener));
+            _loops.Add(AcceptLoop(listener));
             var udp = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            sockets.Add(udp);
+            _sockets.Add(udp);
             udp.Bind(new IPEndPoint(IPAddress.Any, port));
-            loops.Add(AnswerLoop(udp, pod.QualifiedName));
+            _loops.Add(AnswerLoop(udp, pod.QualifiedName));
         }
     }
 
@@ -163,9 +163,9 @@ internal sealed class PolicyLab : IDisposable
         var accepted = new List<Socket>();
         try
         {
-            while (!stopping.IsCancellationRequested)
+            while (!_stopping.IsCancellationRequested)
             {
-                var connection = await listener.AcceptAsync(stopping.Token);
+                var connection = await listener.AcceptAsync(_stopping.Token);
                 accepted.Add(connection);
                 _ = Echo(connection);
             }
@@ -187,16 +187,16 @@ internal sealed class PolicyLab : IDisposable
         var buffer = new byte[256];
         try
         {
-            while (!stopping.IsCancellationRequested)
+            while (!_stopping.IsCancellationRequested)
             {
-                var read = await connection.ReceiveAsync(buffer, stopping.Token);
+                var read = await connection.ReceiveAsync(buffer, _stopping.Token);
                 if (read == 0)
                 {
                     connection.Dispose();   // the client closed: close too, so the connection ends (conntrack TIME_WAIT)
                     return;
                 }
 
-                await connection.SendAsync(buffer.AsMemory(0, read), stopping.Token);
+                await connection.SendAsync(buffer.AsMemory(0, read), _stopping.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -210,10 +210,10 @@ internal sealed class PolicyLab : IDisposable
         var answer = Encoding.ASCII.GetBytes(name);
         try
         {
-            while (!stopping.IsCancellationRequested)
+            while (!_stopping.IsCancellationRequested)
             {
-                var received = await udp.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stopping.Token);
-                await udp.SendToAsync(answer, received.RemoteEndPoint, stopping.Token);
+                var received = await udp.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stopping.Token);
+                await udp.SendToAsync(answer, received.RemoteEndPoint, _stopping.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)

@@ -10,7 +10,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// ranges of its CIDR minus its holes, and a peer list becomes one sorted, disjoint, non-adjacent list (nftables
 /// refuses overlapping elements in an interval set, and a canonical list makes equal sets compare equal).
 /// </summary>
-internal static class AddressRanges
+public static class AddressRanges
 {
     public static AddressRange Single(IPAddress address) => new(IpMath.ToUInt32(address), IpMath.ToUInt32(address));
 

@@ -6,7 +6,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// What a node's plan decides for one direction of a packet: not isolated (<see cref="Chain"/> null, allowed), or the
 /// chain entered and the first compiled rule that allowed it (null: the chain's end denies it).
 /// </summary>
-internal sealed record ChainDecision(PolicyDirection Direction, string? Chain, CompiledRule? AllowedBy)
+public sealed record ChainDecision(PolicyDirection Direction, string? Chain, CompiledRule? AllowedBy)
 {
     public bool Allowed => Chain is null || AllowedBy is not null;
 

@@ -31,7 +31,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// chain's maps, never the chain itself. Pure and deterministic: sorted by address, protocol, port.
 /// </para>
 /// </remarks>
-internal static class ChainFold
+public static class ChainFold
 {
     public const int MaxPort = 65535;
 

@@ -15,7 +15,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// <item><see cref="NamedPortSet"/>: (destination, protocol, destination port) is in that set (egress named ports).</item>
 /// </list>
 /// </summary>
-internal sealed record CompiledRule
+public sealed record CompiledRule
 {
     public required PolicyRuleId Rule { get; init; }
 

@@ -10,7 +10,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// </list>
 /// Each list is disjoint; the first element found names the rule that allows the packet, and none denies it.
 /// </summary>
-internal sealed record FoldedChain(EquatableArray<FoldedElement> PortBoxes, EquatableArray<FoldedElement> PeerRanges)
+public sealed record FoldedChain(EquatableArray<FoldedElement> PortBoxes, EquatableArray<FoldedElement> PeerRanges)
 {
     /// <summary>The rule that allows a packet from (or, for egress, to) <paramref name="peer"/>, as the two lookups find it; null when denied.</summary>
     public PolicyRuleId? Decide(uint peer, int protocol, int port)

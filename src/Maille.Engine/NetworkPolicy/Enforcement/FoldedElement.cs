@@ -9,7 +9,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// holds, is allowed by <see cref="Rule"/>, the first rule of the chain that matches it. Boxes of one list never
 /// overlap.
 /// </summary>
-internal readonly record struct FoldedElement(AddressRange Peers, int FirstProtocol, int LastProtocol, PortRange Ports, PolicyRuleId Rule)
+public readonly record struct FoldedElement(AddressRange Peers, int FirstProtocol, int LastProtocol, PortRange Ports, PolicyRuleId Rule)
 {
     public bool Contains(uint peer, int protocol, int port) =>
         Peers.Contains(peer) && FirstProtocol <= protocol && protocol <= LastProtocol && Ports.First <= port && port <= Ports.Last;

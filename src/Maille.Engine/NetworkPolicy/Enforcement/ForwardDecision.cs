@@ -5,7 +5,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// Service (<see cref="Hairpin"/>, allowed), else the source's egress when the source is a pod of this node, then the
 /// destination's ingress when the destination is one (null: not a pod of this node, so not decided here).
 /// </summary>
-internal sealed record ForwardDecision(bool Hairpin, ChainDecision? Egress, ChainDecision? Ingress)
+public sealed record ForwardDecision(bool Hairpin, ChainDecision? Egress, ChainDecision? Ingress)
 {
     public bool Allowed => Hairpin || ((Egress?.Allowed ?? true) && (Ingress?.Allowed ?? true));
 

@@ -9,7 +9,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// crossing. So egress is decided on the source pod's node and ingress on the destination pod's node, and traffic
 /// between a pod and its own node is never judged (always allowed, as NetworkPolicy requires).
 /// </summary>
-internal static class ForwardPath
+public static class ForwardPath
 {
     /// <summary>In path order: the source's node first. Endpoints as the evaluator sees them (hostNetwork pods are their node's address).</summary>
     public static IReadOnlyList<string> Nodes(PolicyEndpoint from, PolicyEndpoint to, IEnumerable<Node> nodes)

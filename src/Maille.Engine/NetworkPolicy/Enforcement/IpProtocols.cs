@@ -4,7 +4,7 @@ using Maille.Model;
 namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>IP protocol numbers (the IANA registry, as <c>meta l4proto</c> reads them) of the protocols a policy names.</summary>
-internal static class IpProtocols
+public static class IpProtocols
 {
     public const int Tcp = 6;
     public const int Udp = 17;

@@ -6,4 +6,4 @@ namespace Maille.Engine.NetworkPolicies;
 /// A pod of this node and where its two directions are decided: the name of the <see cref="PolicyChain"/>, or null
 /// when no policy isolates it in that direction (then everything is allowed and no chain is entered).
 /// </summary>
-internal sealed record LocalPodPolicy(string Pod, IPAddress Address, string? IngressChain, string? EgressChain);
+public sealed record LocalPodPolicy(string Pod, IPAddress Address, string? IngressChain, string? EgressChain);

@@ -10,7 +10,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// is exactly "the peer matches and the port is the one it names". Pods that lack the name are absent, as are
 /// external addresses (a named port never matches them). Named like <see cref="PeerSet"/>, from the definition only.
 /// </summary>
-internal sealed record NamedPortSet(string Name, string Definition, EquatableArray<NamedPortTarget> Members)
+public sealed record NamedPortSet(string Name, string Definition, EquatableArray<NamedPortTarget> Members)
 {
     public bool Contains(IPAddress address, Protocol protocol, int port) => Members.Contains(new NamedPortTarget(address, protocol, port));
 }

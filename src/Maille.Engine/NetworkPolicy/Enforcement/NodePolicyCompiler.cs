@@ -16,23 +16,23 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     /// Every enforceable pod grouped by class: peers match a class or not (the class fixes the namespace, the labels and
     /// the membership in every ipBlock), so each peer is tested once per class, not once per pod.
     /// </summary>
-    private readonly (PodClass Class, Pod[] Members)[] classes =
+    private readonly (PodClass Class, Pod[] Members)[] _classes =
         [.. pods.GroupBy(evaluator.ClassOf).Select(g => (g.Key, g.ToArray()))];
 
     /// <summary>Hex digits of SHA-256 in a generated name: 48 bits, so a clash needs millions of distinct sets.</summary>
     private const int NameHashLength = 12;
 
-    private readonly Dictionary<string, PeerSet> peerSets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NamedPortSet> namedPortSets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PolicyChain> chains = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> definitionOfName = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int Class, PolicyDirection Direction), string> chainOfClass = [];
+    private readonly Dictionary<string, PeerSet> _peerSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamedPortSet> _namedPortSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PolicyChain> _chains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _definitionOfName = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Class, PolicyDirection Direction), string> _chainOfClass = [];
 
-    public IEnumerable<PolicyChain> Chains => chains.Values;
+    public IEnumerable<PolicyChain> Chains => _chains.Values;
 
-    public IEnumerable<PeerSet> PeerSets => peerSets.Values;
+    public IEnumerable<PeerSet> PeerSets => _peerSets.Values;
 
-    public IEnumerable<NamedPortSet> NamedPortSets => namedPortSets.Values;
+    public IEnumerable<NamedPortSet> NamedPortSets => _namedPortSets.Values;
 
     public LocalPodPolicy Compile(Pod pod)
     {
@@ -50,10 +50,10 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     /// </summary>
     private string ChainOf(PodClass podClass, PolicyDirection direction, Pod pod)
     {
-        if (!chainOfClass.TryGetValue((podClass.Id, direction), out var name))
+        if (!_chainOfClass.TryGetValue((podClass.Id, direction), out var name))
         {
             name = ChainFor(direction, direction == PolicyDirection.Ingress ? podClass.IngressPolicies : podClass.EgressPolicies, pod);
-            chainOfClass.Add((podClass.Id, direction), name);
+            _chainOfClass.Add((podClass.Id, direction), name);
         }
 
         return name;
@@ -80,7 +80,7 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         content.AppendJoin(",", isolating.Select(p => p.QualifiedName)).Append('\n');
         content.AppendJoin("\n", rules.Select(r => r.Canonical));
         var name = Name(direction == PolicyDirection.Ingress ? "ingress" : "egress", content.ToString());
-        chains.TryAdd(name, new PolicyChain(name, direction, new(isolating.Select(p => p.QualifiedName)), new(rules)));
+        _chains.TryAdd(name, new PolicyChain(name, direction, new(isolating.Select(p => p.QualifiedName)), new(rules)));
         return name;
     }
 
@@ -130,13 +130,13 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     private string PeerSetFor(NetworkPolicy policy, EquatableArray<NetworkPolicyPeer> peers)
     {
         var definition = PeerDefinition(policy, peers);
-        if (peerSets.TryGetValue(definition, out var existing))
+        if (_peerSets.TryGetValue(definition, out var existing))
         {
             return existing.Name;
         }
 
         var members = new List<AddressRange>();
-        foreach (var (podClass, classPods) in classes)
+        foreach (var (podClass, classPods) in _classes)
         {
             if (AnySelectorMatches(policy, peers, podClass))
             {
@@ -156,20 +156,20 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         }
 
         var set = new PeerSet(Name("peers", definition), definition, AddressRanges.Normalize(members));
-        peerSets.Add(definition, set);
+        _peerSets.Add(definition, set);
         return set.Name;
     }
 
     private string NamedPortSetFor(NetworkPolicy policy, EquatableArray<NetworkPolicyPeer> peers, string portName, Protocol protocol)
     {
         var definition = $"{(peers.IsEmpty ? "any peer" : PeerDefinition(policy, peers))}; named port {portName}/{protocol}";
-        if (namedPortSets.TryGetValue(definition, out var existing))
+        if (_namedPortSets.TryGetValue(definition, out var existing))
         {
             return existing.Name;
         }
 
         var members = new List<NamedPortTarget>();
-        foreach (var (podClass, classPods) in classes)
+        foreach (var (podClass, classPods) in _classes)
         {
             // The class fixes the named ports too, and its ipBlock membership stands for every member's address.
             if ((peers.IsEmpty || AnyPeerMatches(policy, peers, podClass)) && podClass.Representative.Spec.FindPort(portName, protocol) is { } declared)
@@ -182,7 +182,7 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         }
 
         var set = new NamedPortSet(Name("ports", definition), definition, new(members.OrderBy(m => IpMath.ToUInt32(m.Address))));
-        namedPortSets.Add(definition, set);
+        _namedPortSets.Add(definition, set);
         return set.Name;
     }
 
@@ -251,12 +251,12 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(definition)));
         var name = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{hash[..NameHashLength]}");
-        if (definitionOfName.TryGetValue(name, out var taken) && taken != definition)
+        if (_definitionOfName.TryGetValue(name, out var taken) && taken != definition)
         {
             name = $"{prefix}-{hash}";
         }
 
-        definitionOfName[name] = definition;
+        _definitionOfName[name] = definition;
         return name;
     }
 }

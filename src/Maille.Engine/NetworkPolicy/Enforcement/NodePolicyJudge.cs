@@ -9,26 +9,26 @@ namespace Maille.Engine.NetworkPolicies;
 /// direction, then the chain's compiled rules in order against the sets. It answers what the plan (not the
 /// evaluator) decides, so tests can hold the compilation to <see cref="NetworkPolicyEvaluator"/>.
 /// </summary>
-internal sealed class NodePolicyJudge
+public sealed class NodePolicyJudge
 {
-    private readonly FrozenDictionary<IPAddress, LocalPodPolicy> pods;
-    private readonly FrozenDictionary<string, PolicyChain> chains;
-    private readonly FrozenDictionary<string, PeerSet> peerSets;
-    private readonly FrozenDictionary<string, NamedPortSet> namedPortSets;
+    private readonly FrozenDictionary<IPAddress, LocalPodPolicy> _pods;
+    private readonly FrozenDictionary<string, PolicyChain> _chains;
+    private readonly FrozenDictionary<string, PeerSet> _peerSets;
+    private readonly FrozenDictionary<string, NamedPortSet> _namedPortSets;
 
     public NodePolicyJudge(NodePolicyPlan plan)
     {
         Plan = plan;
-        pods = plan.Pods.ToFrozenDictionary(p => p.Address);
-        chains = plan.Chains.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
-        peerSets = plan.PeerSets.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
-        namedPortSets = plan.NamedPortSets.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
+        _pods = plan.Pods.ToFrozenDictionary(p => p.Address);
+        _chains = plan.Chains.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        _peerSets = plan.PeerSets.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
+        _namedPortSets = plan.NamedPortSets.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
     }
 
     public NodePolicyPlan Plan { get; }
 
     /// <summary>Whether <paramref name="address"/> is a pod of this node (one whose directions this node decides).</summary>
-    public bool IsLocalPod(IPAddress address) => pods.ContainsKey(address);
+    public bool IsLocalPod(IPAddress address) => _pods.ContainsKey(address);
 
     /// <summary>
     /// The forward hook for a new connection from <paramref name="source"/> to <paramref name="destination"/>, after any
@@ -54,20 +54,20 @@ internal sealed class NodePolicyJudge
     /// </summary>
     public ChainDecision Judge(PolicyDirection direction, IPAddress local, IPAddress peer, int port, Protocol protocol)
     {
-        var pod = pods.TryGetValue(local, out var found) ? found : throw new ArgumentException($"{local} is not a pod of node {Plan.NodeName}", nameof(local));
+        var pod = _pods.TryGetValue(local, out var found) ? found : throw new ArgumentException($"{local} is not a pod of node {Plan.NodeName}", nameof(local));
         if ((direction == PolicyDirection.Ingress ? pod.IngressChain : pod.EgressChain) is not { } name)
         {
             return new ChainDecision(direction, null, null);
         }
 
         var destination = direction == PolicyDirection.Ingress ? local : peer;
-        var allowedBy = chains[name].Rules.FirstOrDefault(rule => Matches(rule, peer, destination, port, protocol));
+        var allowedBy = _chains[name].Rules.FirstOrDefault(rule => Matches(rule, peer, destination, port, protocol));
         return new ChainDecision(direction, name, allowedBy);
     }
 
     private bool Matches(CompiledRule rule, IPAddress peer, IPAddress destination, int port, Protocol protocol) =>
-        (rule.PeerSet is not { } peers || peerSets[peers].Contains(peer))
+        (rule.PeerSet is not { } peers || _peerSets[peers].Contains(peer))
         && (rule.Protocol is not { } wanted || wanted == protocol)
         && (rule.Ports is not { } range || (range.First <= port && port <= range.Last))
-        && (rule.NamedPortSet is not { } named || namedPortSets[named].Contains(destination, protocol, port));
+        && (rule.NamedPortSet is not { } named || _namedPortSets[named].Contains(destination, protocol, port));
 }

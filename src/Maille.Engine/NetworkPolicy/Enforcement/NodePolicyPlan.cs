@@ -28,7 +28,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// <see cref="PolicyRuleId.Key"/> in Maille.Dataplane.Nftables' <c>PolicyCounterNames</c>), its table and chain layout, and
 /// its statements. The Service plan (<c>NodeServicePlan</c>) is backend-neutral: kube-proxy's decisions, no names.
 /// </remarks>
-internal sealed record NodePolicyPlan
+public sealed record NodePolicyPlan
 {
     public required string NodeName { get; init; }
 

@@ -9,7 +9,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// that decide them. Pure: the same cluster and node give an equal plan. The compilation is documented in
 /// docs/networkpolicy-dataplane.md and held to <see cref="NetworkPolicyEvaluator"/> by a differential test.
 /// </summary>
-internal static class NodePolicyPlanner
+public static class NodePolicyPlanner
 {
     public static NodePolicyPlan Plan(ClusterState cluster, string nodeName) =>
         Plan(NetworkPolicyEvaluator.For(cluster), cluster.Pods, cluster.Nodes, nodeName);

@@ -12,7 +12,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// changes <see cref="Members"/> while every chain that names the set stays as it is.
 /// </para>
 /// </summary>
-internal sealed record PeerSet(string Name, string Definition, EquatableArray<AddressRange> Members)
+public sealed record PeerSet(string Name, string Definition, EquatableArray<AddressRange> Members)
 {
     public bool Contains(IPAddress address) => Members.Any(m => m.Contains(address));
 }

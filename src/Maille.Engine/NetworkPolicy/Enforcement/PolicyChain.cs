@@ -9,4 +9,4 @@ namespace Maille.Engine.NetworkPolicies;
 /// rules): equal content, one chain; changed content, a new name, so a chain is never rewritten in place, only
 /// created, pointed at and deleted.
 /// </summary>
-internal sealed record PolicyChain(string Name, PolicyDirection Direction, EquatableArray<string> Policies, EquatableArray<CompiledRule> Rules);
+public sealed record PolicyChain(string Name, PolicyDirection Direction, EquatableArray<string> Policies, EquatableArray<CompiledRule> Rules);

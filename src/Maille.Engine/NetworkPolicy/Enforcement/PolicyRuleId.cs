@@ -7,7 +7,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// One rule of one policy in one direction: the unit a data plane counts packets for (one named counter each), and
 /// what <see cref="RuleRef"/> reduces to once peers and ports are compiled into sets and matches.
 /// </summary>
-internal sealed record PolicyRuleId(string PolicyNamespace, string PolicyName, PolicyDirection Direction, int Rule)
+public sealed record PolicyRuleId(string PolicyNamespace, string PolicyName, PolicyDirection Direction, int Rule)
 {
     public string Policy => $"{PolicyNamespace}/{PolicyName}";
 

@@ -11,10 +11,10 @@ namespace Maille.Engine.Tests.NetworkPolicies;
 /// </summary>
 internal sealed class EnforcedCluster(NetworkPolicyEvaluator evaluator, IReadOnlyList<Pod> pods, IReadOnlyList<Node> nodes)
 {
-    private readonly FrozenDictionary<string, NodePolicyJudge> judges =
+    private readonly FrozenDictionary<string, NodePolicyJudge> _judges =
         nodes.ToFrozenDictionary(n => n.Name, n => new NodePolicyJudge(NodePolicyPlanner.Plan(evaluator, pods, nodes, n.Name)), StringComparer.Ordinal);
 
     /// <summary>The decision of every forward hook the first packet crosses, in path order; allowed when all allow.</summary>
     public IReadOnlyList<(string Node, ForwardDecision Decision)> Path(PolicyEndpoint from, PolicyEndpoint to, int port, Protocol protocol) =>
-        [.. ForwardPath.Nodes(from, to, nodes).Select(node => (node, judges[node].Forward(from.Address!, to.Address!, port, protocol)))];
+        [.. ForwardPath.Nodes(from, to, nodes).Select(node => (node, _judges[node].Forward(from.Address!, to.Address!, port, protocol)))];
 }
