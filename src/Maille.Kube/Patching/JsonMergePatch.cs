@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Maille.Kube.Patching;
 
 /// <summary>JSON merge patch (RFC 7386, <c>application/merge-patch+json</c>): objects merge, null removes, anything else replaces.</summary>
-internal static class JsonMergePatch
+public static class JsonMergePatch
 {
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
     {

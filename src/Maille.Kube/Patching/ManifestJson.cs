@@ -11,7 +11,7 @@ namespace Maille.Kube.Patching;
 /// strings. A number keeps its spelling (<c>1.10</c> stays <c>1.10</c>), so a string field written unquoted reads back
 /// the same once the patched object is read as YAML again.
 /// </summary>
-internal static class ManifestJson
+public static class ManifestJson
 {
     public static JsonObject Of(ManifestDocument document) => (JsonObject)Convert(document.Root)!;
 

@@ -9,7 +9,7 @@ namespace Maille.Kube.Patching;
 /// Core's implementation), JSON merge patch (RFC 7386) and strategic merge patch (built-in kinds only, as the API
 /// server refuses it for custom resources).
 /// </summary>
-internal static class ObjectPatch
+public static class ObjectPatch
 {
     public const string JsonPatchType = "application/json-patch+json";
     public const string MergePatchType = "application/merge-patch+json";

@@ -11,7 +11,7 @@ namespace Maille.Kube.Schema;
 /// must know the schema: unknown-field validation, the merge keys of strategic merge patch, and the OpenAPI documents
 /// kubectl downloads.
 /// </summary>
-internal static class ModelTypes
+public static class ModelTypes
 {
     private static readonly Lazy<IReadOnlyDictionary<(string ApiVersion, string Kind), Type>> Kinds = new(() =>
         typeof(V1Pod).Assembly.ExportedTypes

@@ -12,7 +12,7 @@ namespace Maille.Kube.Schema;
 /// KubernetesClient's documentation file (its summaries are the API's own field descriptions) when it is installed
 /// beside the assembly; without it the schemas have types and no descriptions.
 /// </summary>
-internal static partial class OpenApiSchemas
+public static partial class OpenApiSchemas
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Descriptions = new(ReadDescriptions);
 

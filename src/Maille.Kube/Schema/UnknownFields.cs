@@ -6,7 +6,7 @@ namespace Maille.Kube.Schema;
 /// The fields of an object that its kind does not have, as the API server's strict decoding names them
 /// (<c>spec.containers[0].portz</c>): what <c>fieldValidation=Strict</c> refuses and <c>Warn</c> warns about.
 /// </summary>
-internal static class UnknownFields
+public static class UnknownFields
 {
     public static IReadOnlyList<string> Of(JsonObject json, Type type)
     {

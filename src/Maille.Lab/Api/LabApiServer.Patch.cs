@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Maille.Lab.Api;
 
-internal sealed partial class LabApiServer
+public sealed partial class LabApiServer
 {
     /// <summary>
     /// PATCH of one object, as the API server does it: the patch (<see cref="ObjectPatch.Types"/>) is applied to the

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Maille.Lab.Api;
 
-internal sealed partial class LabApiServer
+public sealed partial class LabApiServer
 {
     private static readonly string[] Scalable = ["deployments", "replicasets", "statefulsets"];
 

@@ -1,0 +1,120 @@
+using Maille.TestKit;
+using Xunit.Abstractions;
+
+namespace Maille.Lab.Tests.Labs;
+
+/// <summary>
+/// The machine's kubectl against a running lab (issue 15): apply with the API server's validation, every patch type,
+/// optimistic concurrency, server-side dry runs, scale and explain. Each test has its own lab, taken down whatever
+/// happens.
+/// </summary>
+public sealed class KubectlTests(ITestOutputHelper output)
+{
+    private const string Web = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: web}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: web}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - {name: web, image: maille/agnhost, ports: [{containerPort: 80}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: web}
+        spec:
+          selector: {app: web}
+          ports: [{name: http, port: 80}]
+        """;
+
+    private const string PodWithTypo = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: typo, namespace: web}
+        spec:
+          containers:
+          - {name: c, image: maille/agnhost, portz: [{containerPort: 80}]}
+        """;
+
+    private static string Service(string name, string ports) => $$"""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: {{name}}, namespace: web}
+        spec:
+          selector: {app: web}
+          ports: {{ports}}
+        """;
+
+    [SkippableFact]
+    public void Apply_refuses_unknown_fields_strictly_warns_when_asked_and_creates_configures_and_dry_runs()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web, output);
+        var kubectl = new Kubectl(lab, output);
+
+        var strict = kubectl.RunWithInput(PodWithTypo, "apply", "-f", "-");
+        var absent = kubectl.Run("get", "pod", "typo", "-n", "web");
+        var warned = kubectl.RunWithInput(PodWithTypo, "apply", "--validate=warn", "-f", "-");
+        var created = kubectl.RunWithInput(Service("api", "[{port: 80}]"), "apply", "-f", "-");
+        var unchanged = kubectl.RunWithInput(Service("api", "[{port: 80}]"), "apply", "-f", "-");
+        var configured = kubectl.RunWithInput(Service("api", "[{name: http, port: 80}, {name: tls, port: 443}]"), "apply", "-f", "-");
+        var ports = kubectl.Succeed("get", "svc", "api", "-n", "web", "-o", "jsonpath={.spec.ports[*].port}");
+        var dryRun = kubectl.RunWithInput(Service("dry", "[{port: 80}]"), "apply", "--dry-run=server", "-f", "-", "-o", "jsonpath={.spec.clusterIP}");
+        var notKept = kubectl.Run("get", "svc", "dry", "-n", "web");
+
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("strict decoding error: unknown field \"spec.containers[0].portz\"", strict.Stderr, StringComparison.Ordinal);
+        Assert.Contains("NotFound", absent.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("Warning: unknown field \"spec.containers[0].portz\"", warned.Stderr, StringComparison.Ordinal);
+        Assert.Equal("service/api created", created.Stdout.Trim());
+        Assert.Equal("service/api unchanged", unchanged.Stdout.Trim());
+        Assert.Equal("service/api configured", configured.Stdout.Trim());
+        Assert.Equal("80 443", ports);
+        Assert.Equal(0, dryRun.ExitCode);
+        Assert.StartsWith("198.", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NotFound", notKept.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Patches_of_every_type_conflicts_scale_dry_run_deletes_and_explain_work_as_on_a_cluster()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web, output);
+        var kubectl = new Kubectl(lab, output);
+        var stale = kubectl.Succeed("get", "svc", "web", "-n", "web", "-o", "yaml");
+
+        kubectl.Succeed("patch", "svc", "web", "-n", "web", "--type=json", "-p", """[{"op":"replace","path":"/spec/ports/0/port","value":8080}]""");
+        kubectl.Succeed("patch", "svc", "web", "-n", "web", "--type=merge", "-p", """{"metadata":{"labels":{"tier":"front"}}}""");
+        kubectl.Succeed("patch", "deploy", "web", "-n", "web", "-p", """{"spec":{"template":{"spec":{"containers":[{"name":"web","ports":[{"containerPort":8080}]}]}}}}""");
+        var service = kubectl.Succeed("get", "svc", "web", "-n", "web", "-o", "jsonpath={.spec.ports[0].port} {.metadata.labels.tier}");
+        var containers = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={range .spec.template.spec.containers[*]}{.name}/{.image}/{.ports[*].containerPort}{end}");
+        var conflict = kubectl.RunWithInput(stale.Replace("tier: front", "tier: back", StringComparison.Ordinal), "replace", "-f", "-");
+        kubectl.Succeed("scale", "deploy", "web", "-n", "web", "--replicas=3");
+        kubectl.Succeed("scale", "deploy", "web", "-n", "web", "--replicas=1", "--dry-run=server");
+        var replicas = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.spec.replicas}");
+        var pods = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "name").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var deletedDry = kubectl.Succeed("delete", "svc", "web", "-n", "web", "--dry-run=server");
+        var still = kubectl.Succeed("get", "svc", "web", "-n", "web", "-o", "name");
+        var explained = kubectl.Succeed("explain", "pod.spec.containers.ports");
+
+        Assert.Equal("8080 front", service);
+        Assert.Equal("web/maille/agnhost/80 8080", containers);
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("the object has been modified; please apply your changes to the latest version and try again", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Equal("3", replicas);
+        Assert.Equal(3, pods.Length);
+        Assert.Contains("(server dry run)", deletedDry, StringComparison.Ordinal);
+        Assert.Equal("service/web", still.Trim());
+        Assert.Contains("FIELD: ports <[]ContainerPort>", explained, StringComparison.Ordinal);
+        Assert.Contains("containerPort\t<integer>", explained, StringComparison.Ordinal);
+    }
+}
