@@ -51,6 +51,7 @@ public static class ObjectPatch
 
     private static JsonObject ApplyJsonPatch(JsonObject current, string body)
     {
+        Validate(JsonNode.Parse(body));
         JsonPatchDocument document;
         try
         {
@@ -62,8 +63,54 @@ public static class ObjectPatch
         }
 
         var result = (JsonObject)current.DeepClone();
-        string? failure = null;
-        document.ApplyTo(result, error => failure ??= error.ErrorMessage);
-        return failure is null ? result : throw new FormatException($"the JSON patch cannot be applied: {failure}");
+        try
+        {
+            string? failed = null;
+            document.ApplyTo(result, error => failed ??= error.ErrorMessage);
+            return failed is null ? result : throw new FormatException($"the JSON patch cannot be applied: {failed}");
+        }
+        catch (Exception e) when (e is not FormatException)
+        {
+            // The library throws for what its error callback does not cover; the request is what was wrong.
+            throw new FormatException($"the JSON patch cannot be applied: {e.Message}", e);
+        }
     }
+
+    /// <summary>
+    /// Each operation as RFC 6902 says: an <c>op</c> of the six, a <c>path</c>, a <c>from</c> for move and copy, a
+    /// <c>value</c> for add, replace and test. Checked first: the library passes over an unknown op in silence.
+    /// </summary>
+    private static void Validate(JsonNode? patch)
+    {
+        if (patch is not JsonArray operations)
+        {
+            throw new FormatException("a JSON patch is a list of operations");
+        }
+
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var operation = operations[i] as JsonObject ?? throw new FormatException($"operation {i} is not an object");
+            var op = String(operation, "op", i);
+            String(operation, "path", i);
+            if (op is not ("add" or "remove" or "replace" or "move" or "copy" or "test"))
+            {
+                throw new FormatException($"operation {i}: unknown op \"{op}\" (add, remove, replace, move, copy or test)");
+            }
+
+            if (op is "move" or "copy")
+            {
+                String(operation, "from", i);
+            }
+
+            if (op is "add" or "replace" or "test" && !operation.ContainsKey("value"))
+            {
+                throw new FormatException($"operation {i}: {op} needs a value");
+            }
+        }
+    }
+
+    private static string String(JsonObject operation, string name, int index) =>
+        operation[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? value.GetValue<string>()
+            : throw new FormatException($"operation {index}: {name} must be a string");
 }

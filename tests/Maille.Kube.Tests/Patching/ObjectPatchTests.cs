@@ -31,6 +31,19 @@ public sealed class ObjectPatchTests
         Assert.Equal("1", (string)current["metadata"]!["labels"]!["a"]!);
     }
 
+    [Theory]
+    [InlineData("""[{"op":"bogus","path":"/x"}]""", "unknown op \"bogus\"")]
+    [InlineData("""[{"op":"add"}]""", "operation 0: path must be a string")]
+    [InlineData("""[{"op":"add","path":"/a"}]""", "add needs a value")]
+    [InlineData("""[{"op":"copy","path":"/a"}]""", "from must be a string")]
+    [InlineData("""{"op":"add"}""", "a JSON patch is a list of operations")]
+    public void A_json_patch_that_is_not_rfc_6902_is_refused_with_what_is_wrong(string patch, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => ObjectPatch.Apply(Parse(Service), ObjectPatch.JsonPatchType, patch, typeof(V1Service)));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_merge_patch_replaces_lists_whole()
     {

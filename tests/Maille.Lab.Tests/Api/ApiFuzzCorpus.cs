@@ -5,7 +5,8 @@ namespace Maille.Lab.Tests.Api;
 /// <summary>
 /// Seeded requests that no correct API may accept: malformed JSON and YAML, deep nesting, wrong kinds, kinds that
 /// disagree with their path, fields of the wrong type, names with <c>/</c> and <c>..</c>, unknown verbs and paths,
-/// patches that are not objects. Every one must get a 4xx <c>Status</c> and change nothing. Reproducible by seed.
+/// patches that are not objects, and patches of a real object that no API may apply (unknown ops and directives, a
+/// merge list item without its key, a rename, server-side apply, unknown media types). Every one must get a 4xx <c>Status</c> and change nothing. Reproducible by seed.
 /// </summary>
 internal sealed class ApiFuzzCorpus(int seed)
 {
@@ -33,6 +34,13 @@ internal sealed class ApiFuzzCorpus(int seed)
             4 => $"/{name}/{plural}/../../{name}",
             _ => $"{prefix}/namespaces/x/{plural}/{name}",
         };
+        if (_random.Next(8) == 0)
+        {
+            // Patches of an object that exists (the playground's pod x/a, or a Deployment's scale), each one no API may apply.
+            var (patch, patchType) = Patch();
+            return (HttpMethod.Patch, _random.Next(4) == 0 ? "/apis/apps/v1/namespaces/x/deployments/nobody/scale" : "/api/v1/namespaces/x/pods/a", patch, patchType);
+        }
+
         // Maille's batch verbs take any kind by design (a folder may hold ConfigMaps): they get bodies that do not parse.
         var (body, type) = path.StartsWith("/apis/maille.dev/", StringComparison.Ordinal) ? Malformed() : Body(plural, name);
         return (method, path, method == HttpMethod.Delete && _random.Next(2) == 0 ? null : body, type);
@@ -56,6 +64,22 @@ internal sealed class ApiFuzzCorpus(int seed)
             _ => ("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"fuzz\",\"namespace\":\"x\"},\"spec\":{\"containers\":\"nope\"}", "application/json"),
         };
     }
+
+    private (string Body, string ContentType) Patch() => _random.Next(12) switch
+    {
+        0 => ("""[{"op":"bogus","path":"/x"}]""", "application/json-patch+json"),
+        1 => ("""[{"op":"add"}]""", "application/json-patch+json"),
+        2 => ("""[{"op":"replace","path":"/metadata/name","value":"other"}]""", "application/json-patch+json"),
+        3 => ("""[{"op":"test","path":"/kind","value":"Service"}]""", "application/json-patch+json"),
+        4 => ("""[{"op":"move","from":"/spec","path":"/spec/containers/0"}]""", "application/json-patch+json"),
+        5 => ("""{"spec":{"containers":[{"image":"no-name"}]}}""", "application/strategic-merge-patch+json"),
+        6 => ("""{"$patch":"bogus"}""", "application/strategic-merge-patch+json"),
+        7 => ("""{"spec":{"containers":[1,"two"]}}""", "application/strategic-merge-patch+json"),
+        8 => ("""{"metadata":{"namespace":"elsewhere"}}""", "application/merge-patch+json"),
+        9 => ("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n", "application/apply-patch+yaml"),
+        10 => (Truncated("""{"spec":{"containers":[{"name":"c","ports":[{"containerPort":80}]}]}}"""), "application/strategic-merge-patch+json"),
+        _ => ("""{"spec":{"containers":[{"name":"c","portz":[{"containerPort":80}]}]}}""", "application/bogus+json"),
+    };
 
     private (string Body, string ContentType) Malformed() => _random.Next(5) switch
     {
