@@ -312,7 +312,9 @@ def main(argv):
         sys.stdout.write("---\n".join(docs))
     elif cmd == "api":
         body = open(argv[5], "rb").read() if len(argv) > 5 else None
-        sent, answered, status, _ = request(argv[2], argv[3], argv[4], body)
+        # A PATCH says its patch type, as kubectl label does (merge patch); the API refuses others with 415.
+        kind = "application/merge-patch+json" if argv[3] == "PATCH" else "application/yaml"
+        sent, answered, status, _ = request(argv[2], argv[3], argv[4], body, kind)
         print(f"{sent} {answered} {status}")
     elif cmd == "api-get":
         _, _, status, data = request(argv[2], "GET", argv[3])

@@ -22,7 +22,7 @@ internal sealed class Kubectl(LiveLab lab, ITestOutputHelper? output = null)
             RedirectStandardError = true,
             Environment = { ["KUBECONFIG"] = MailleProcess.Kubeconfig },
         };
-        foreach (var argument in (string[])[.. arguments, "--context", $"maille-{lab.Name}"])
+        foreach (var argument in (string[])["--context", $"maille-{lab.Name}", .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

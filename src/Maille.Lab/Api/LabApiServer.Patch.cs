@@ -16,7 +16,7 @@ public sealed partial class LabApiServer
     /// </summary>
     private async Task Patch(HttpContext http, string group, string plural, string? ns, string name)
     {
-        if (KindNames.ByPlural(group, plural) is not { } kind)
+        if (ScopedKind(group, plural, ns) is not { } kind)
         {
             await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
             return;

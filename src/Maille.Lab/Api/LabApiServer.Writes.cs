@@ -152,7 +152,7 @@ public sealed partial class LabApiServer
 
     private async Task DeleteOne(HttpContext http, string group, string plural, string? ns, string name)
     {
-        if (KindNames.ByPlural(group, plural) is not { } kind)
+        if (ScopedKind(group, plural, ns) is not { } kind)
         {
             await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
             return;
@@ -183,7 +183,7 @@ public sealed partial class LabApiServer
 
     private async Task Write(HttpContext http, string group, string plural, string? ns, string? name, bool create)
     {
-        if (KindNames.ByPlural(group, plural) is not { } kind)
+        if (ScopedKind(group, plural, ns) is not { } kind)
         {
             await Status(http, 404, "NotFound", $"the server could not find the requested resource ({plural})");
             return;
@@ -253,6 +253,13 @@ public sealed partial class LabApiServer
 
         await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
     }
+
+    /// <summary>
+    /// The kind a write's path names, only where it lives: a namespaced kind under <c>namespaces/NS/</c>, a cluster-scoped
+    /// one outside. <c>POST /apis/apps/v1/deployments</c> once created a Deployment in <c>default</c>.
+    /// </summary>
+    private static KindName? ScopedKind(string group, string plural, string? ns) =>
+        KindNames.ByPlural(group, plural) is { } kind && kind.Namespaced == (ns is not null) ? kind : null;
 
     /// <summary>The API server's rule for any name that appears in a path: not "." or "..", no "/" or "%".</summary>
     private static string? PathSegmentNameProblem(string name) =>

@@ -68,6 +68,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         app.Use(RefuseDotSegments);
         app.Use(Authenticate);
         app.Use(AnswerRefusalsWithStatus);
+        app.UseWebSockets();
         app.MapGet("/version", Discovery.ServerVersion);
         app.MapGet("/openapi/v3", (HttpContext http) => Json(http, 200, OpenApiDocuments.Index()));
         app.MapGet("/openapi/v3/{**groupVersion}", async (HttpContext http, string groupVersion) =>
@@ -89,6 +90,8 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         app.MapGet("/apis/{group}/{version}", (HttpContext http, string group, string version) => Discovery.Resources(http, group, version));
         MapWrites(app);
         MapScale(app);
+        MapExec(app);
+        MapLogs(app);
         MapViews(app);
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
@@ -213,16 +216,31 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
+        ObjectFilter filter;
+        try
+        {
+            filter = ObjectFilter.From(http.Request, resource, ns, name);
+        }
+        catch (FormatException e)
+        {
+            await Status(http, 400, "BadRequest", e.Message);
+            return;
+        }
+
         if (IsWatch(http.Request))
         {
-            await Watch(http, resource, ns, name, TableResponse.IsWanted(http.Request.Headers) ? http.Request.Query["includeObject"].ToString() : null);
+            await Watch(http, resource, filter, TableResponse.IsWanted(http.Request.Headers) ? http.Request.Query["includeObject"].ToString() : null);
             return;
         }
 
         var (cluster, resourceVersion, versionOf) = store.Snapshot;
         if (TableResponse.IsWanted(http.Request.Headers))
         {
-            bool Selected(Maille.Model.ObjectMeta meta) => (ns is null || meta.Namespace == ns) && (name is null || meta.Name == name);
+            // Selecting by a field other than the name needs each object written; the table then keeps the ones chosen.
+            var chosen = filter.ReadsObject
+                ? resource.Objects(cluster).Where(o => filter.Matches(o.Meta, () => ApiJson.Write(o, 0))).Select(o => o.Meta.QualifiedName).ToHashSet(StringComparer.Ordinal)
+                : null;
+            bool Selected(Maille.Model.ObjectMeta meta) => chosen?.Contains(meta.QualifiedName) ?? filter.Matches(meta, () => []);
             var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System, o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)));
             if (name is not null && table["rows"]!.AsArray().Count == 0)
             {
@@ -234,7 +252,8 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
-        var items = Select(resource, cluster, ns, name).Select(o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName))).ToList();
+        var items = resource.Objects(cluster).Select(o => (Object: o, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
+            .Where(o => filter.Matches(o.Object.Meta, () => o.Json.Value)).Select(o => o.Json.Value).ToList();
         if (name is not null)
         {
             if (items.Count == 0)
@@ -275,7 +294,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     /// <c>timeoutSeconds</c> ends it. With <paramref name="tableObjects"/> (kubectl get -w asked for tables; the value
     /// of includeObject), each event's object is a Table of that object's one row.
     /// </summary>
-    private async Task Watch(HttpContext http, ApiResource resource, string? ns, string? name, string? tableObjects)
+    private async Task Watch(HttpContext http, ApiResource resource, ObjectFilter filter, string? tableObjects)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
@@ -294,7 +313,8 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             var (cluster, cursor, versionOf) = store.Snapshot;
             if (!long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from == 0)
             {
-                var current = Select(resource, cluster, ns, name).Select(o => (Type: "ADDED", o.Meta, Json: ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))).ToList();
+                var current = resource.Objects(cluster).Select(o => (Type: "ADDED", o.Meta, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
+                    .Where(o => filter.Matches(o.Meta, () => o.Json.Value)).Select(o => (o.Type, o.Meta, Json: o.Json.Value)).ToList();
                 await Events(http, resource, cluster, cluster, cursor, current, tableObjects, cancel);
             }
             else
@@ -313,7 +333,9 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                     return;
                 }
 
-                var selected = since.Changes.Where(c => Selects(c.Meta, ns, name)).Select(c => (c.Type, c.Meta, Json: c.Object())).ToList();
+                // An object is judged as it is in the event (one that stops matching gets no event, not a DELETED).
+                var selected = since.Changes.Where(c => filter.Namespace is null || c.Meta.Namespace == filter.Namespace).Select(c => (c.Type, c.Meta, Json: c.Object()))
+                    .Where(c => filter.Matches(c.Meta, () => c.Json)).ToList();
                 await Events(http, resource, since.Cluster, previous, since.Version, selected, tableObjects, cancel);
                 (cursor, previous) = (since.Version, since.Cluster);
 

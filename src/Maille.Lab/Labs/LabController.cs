@@ -68,6 +68,9 @@ public sealed partial class LabController : IAsyncDisposable
 
     public int PortCount => _workloadHost.PortCount;
 
+    /// <summary>The pods' logs (kubectl logs).</summary>
+    public Workloads.PodLogs PodLogs => _workloadHost.Logs;
+
     /// <summary>
     /// Builds the lab from its state folder: whatever a crashed predecessor left is removed first, then the network,
     /// the pods' ports and programs, a first round of readiness probes, the node agents and stopped nodes.

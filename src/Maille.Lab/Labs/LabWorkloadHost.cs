@@ -33,6 +33,9 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
 
     public int PortCount => _workloads.PortCount;
 
+    /// <summary>The pods' logs (kubectl logs).</summary>
+    public Workloads.PodLogs Logs => _server.Logs;
+
     private LabNetwork Network => _network() ?? throw new InvalidOperationException("the lab has not started");
 
     /// <summary>Starts the pods' server, the cluster DNS, and the Ingress proxy with <paramref name="planned"/>'s Ingresses.</summary>

@@ -35,14 +35,16 @@ internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
     private const int WebSocketBufferSize = 4096;
 
     private readonly PodDirectory _pods;
+    private readonly PodLogs _logs;
     private readonly ILogger _logger;
 
     // ASP.NET Core's own WebSocket handshake (the middleware adds the WebSocket feature to Upgrade requests).
     private readonly RequestDelegate _webSocket;
 
-    public PodHttpApp(PodDirectory pods, ILoggerFactory loggerFactory)
+    public PodHttpApp(PodDirectory pods, PodLogs logs, ILoggerFactory loggerFactory)
     {
         _pods = pods;
+        _logs = logs;
         _logger = loggerFactory.CreateLogger<PodHttpApp>();
         _webSocket = new WebSocketMiddleware(EchoAsync, Options.Create(new WebSocketOptions()), loggerFactory).Invoke;
     }
@@ -54,6 +56,13 @@ internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
         if (exception is not null)
         {
             LogRequestFailed(context.Request.Path, exception);
+        }
+
+        // The pod's log (kubectl logs): one line per request, as a web server's access log.
+        if (context.Features.Get<PodPortFeature>()?.Port is { } port)
+        {
+            var request = context.Request;
+            _logs.Append(port.Pod.ToString(), PodLogs.ServerLog, $"{ClientAddress(context.Connection)} \"{request.Method} {request.Path}{request.QueryString} {request.Protocol}\" {(exception is null ? context.Response.StatusCode : 500)} (port {port.Port})");
         }
     }
 

@@ -44,10 +44,14 @@ public sealed partial class PodServerHost : IAsyncDisposable
         _transport = new DynamicSocketTransport(endPoint, options, loggerFactory, timeProvider);
         _udp = new UdpResponder(options, loggerFactory.CreateLogger<UdpResponder>());
         _server = new KestrelServer(Options.Create(KestrelOptions(options, endPoint, _services)), _transport, loggerFactory);
-        App = new PodHttpApp(_pods, loggerFactory);
+        Logs = new PodLogs(timeProvider);
+        App = new PodHttpApp(_pods, Logs, loggerFactory);
     }
 
     internal PodHttpApp App { get; }
+
+    /// <summary>The pods' logs: the built-in server's request lines, and the programs' output (<see cref="PodWorkloads"/>).</summary>
+    public PodLogs Logs { get; }
 
     /// <summary>Every TCP and UDP pod port being served.</summary>
     public IReadOnlyCollection<PodPort> Ports

@@ -35,6 +35,7 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
         server.SetPod(id, ready: true);
         var running = new Running(Signature(pod));
         _running[pod.QualifiedName] = running;
+        server.Logs.Clear(pod.QualifiedName);
         if (Engine.Dns.SystemManifests.IsClusterDnsPod(pod))
         {
             foreach (var port in pod.Spec.AllPorts.Where(p => p.Protocol != Protocol.SCTP))
@@ -146,13 +147,27 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
     /// <summary>Runs a container's own program inside the pod's namespace (through iproute2's <c>ip netns exec</c>).</summary>
     private Process StartProgram(NetworkNamespace ns, Pod pod, Container container)
     {
-        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = false, RedirectStandardError = false, UseShellExecute = false };
+        // Its output is the container's log (kubectl logs), line by line, standard output and error together as a
+        // container runtime keeps them.
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "netns", "exec", ns.Name }.Concat(container.Command).Concat(container.Args))
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the program of {pod.QualifiedName} container {container.Name}");
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                server.Logs.Append(pod.QualifiedName, container.Name, line);
+            }
+        }
+
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         LogProgramStarted(pod.QualifiedName, container.Name, container.Command[0], process.Id);
         return process;
     }

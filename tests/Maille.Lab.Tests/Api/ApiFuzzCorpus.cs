@@ -34,6 +34,18 @@ internal sealed class ApiFuzzCorpus(int seed)
             4 => $"/{name}/{plural}/../../{name}",
             _ => $"{prefix}/namespaces/x/{plural}/{name}",
         };
+        if (_random.Next(16) == 0)
+        {
+            // The subresources, asked wrongly: exec without a WebSocket or a command, logs with bad parameters.
+            var subresource = new[]
+            {
+                "/api/v1/namespaces/x/pods/a/exec?command=true", "/api/v1/namespaces/x/pods/a/exec", "/api/v1/namespaces/x/pods/nobody/exec?command=ls",
+                "/api/v1/namespaces/x/pods/a/log?tailLines=-1", "/api/v1/namespaces/x/pods/a/log?container=nope", "/api/v1/namespaces/x/pods/a/log?limitBytes=x",
+                "/api/v1/namespaces/x/pods?labelSelector=a%20in%20b", "/api/v1/pods?fieldSelector=spec.bogus%3D1", "/api/v1/services?fieldSelector=spec.nodeName%3Dn",
+            }[_random.Next(9)];
+            return (subresource.Contains("/exec", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, subresource, null, "application/json");
+        }
+
         if (_random.Next(8) == 0)
         {
             // Patches of an object that exists (the playground's pod x/a, or a Deployment's scale), each one no API may apply.

@@ -53,6 +53,46 @@ public sealed class KubectlTests(ITestOutputHelper output)
           ports: {{ports}}
         """;
 
+    private const string Talker = """
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: talker, namespace: web}
+        spec:
+          containers:
+          - {name: talk, image: busybox, command: [sh, -c, "echo started; echo to-stderr >&2; sleep 3600"]}
+        """;
+
+    [SkippableFact]
+    public async Task Exec_runs_in_the_pod_with_its_exit_code_and_stdin_and_logs_show_requests_and_program_output()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web + "\n" + Talker, output);
+        var kubectl = new Kubectl(lab, output);
+        var pods = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").Split(' ');
+        var client = kubectl.Succeed("get", "pod", pods[0], "-n", "web", "-o", "jsonpath={.status.podIP}");
+        var server = kubectl.Succeed("get", "pod", pods[1], "-n", "web", "-o", "jsonpath={.status.podIP}");
+
+        var failing = kubectl.Run("exec", pods[0], "-n", "web", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        var inside = kubectl.Succeed("exec", pods[0], "-n", "web", "--", "ip", "-4", "-o", "addr", "show", "eth0");
+        var echoed = kubectl.RunWithInput("hello from stdin\n", "exec", "-i", pods[0], "-n", "web", "--", "cat");
+        var fetched = kubectl.Succeed("exec", pods[0], "-n", "web", "--", "curl", "-s", $"http://{server}/hostname");
+        var requestLog = kubectl.Succeed("logs", pods[1], "-n", "web");
+        var programLog = await Poll.UntilAsync("the talker's output is in its log", () => Task.FromResult(kubectl.Run("logs", "talker", "-n", "web").Stdout.Contains("to-stderr", StringComparison.Ordinal)), output);
+        var tail = kubectl.Succeed("logs", "talker", "-n", "web", "--tail=1", "--timestamps");
+
+        Assert.Equal(3, failing.ExitCode);
+        Assert.Equal("out\n", failing.Stdout);
+        Assert.Contains("err", failing.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"inet {client}/32", inside, StringComparison.Ordinal);
+        Assert.Equal(0, echoed.ExitCode);
+        Assert.Equal("hello from stdin\n", echoed.Stdout);
+        Assert.Equal($"web/{pods[1]}", fetched);
+        Assert.Contains("\"GET /hostname HTTP/1.1\" 200", requestLog, StringComparison.Ordinal);
+        Assert.True(programLog.Met, programLog.ToString());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z (started|to-stderr)\n$", tail);
+    }
+
     [SkippableFact]
     public void Apply_refuses_unknown_fields_strictly_warns_when_asked_and_creates_configures_and_dry_runs()
     {

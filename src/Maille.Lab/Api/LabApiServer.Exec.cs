@@ -1,0 +1,50 @@
+using Maille.Lab.Labs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Maille.Lab.Api;
+
+public sealed partial class LabApiServer
+{
+    /// <summary>
+    /// <c>pods/exec</c> (<c>kubectl exec</c>): a WebSocket in the <see cref="PodExec.Protocol"/> protocol; the command
+    /// runs in the pod's network namespace (a hostNetwork pod's: its node's). kubectl falls back to SPDY when the
+    /// upgrade is refused; the lab speaks only WebSocket, and says so.
+    /// </summary>
+    private void MapExec(WebApplication app) =>
+        app.MapMethods("/api/v1/namespaces/{ns}/pods/{name}/exec", ["GET", "POST"], async (HttpContext http, string ns, string name) =>
+        {
+            var pod = store.Snapshot.Cluster.Pods.FirstOrDefault(p => p.Namespace == ns && p.Name == name);
+            if (pod is null)
+            {
+                await Status(http, 404, "NotFound", $"pods \"{name}\" not found");
+                return;
+            }
+
+            if (pod.Spec.NodeName is null || pod.Status.PodIP is null)
+            {
+                await Status(http, 400, "BadRequest", $"pod {ns}/{name} is not running (it has no node or address)");
+                return;
+            }
+
+            var command = http.Request.Query["command"].OfType<string>().ToList();
+            if (command.Count == 0)
+            {
+                await Status(http, 400, "BadRequest", "you must specify at least one command for the container");
+                return;
+            }
+
+            if (!http.WebSockets.IsWebSocketRequest || !http.WebSockets.WebSocketRequestedProtocols.Contains(PodExec.Protocol))
+            {
+                await Status(http, 400, "BadRequest", $"exec takes a WebSocket upgrade with protocol {PodExec.Protocol} (kubectl 1.30 and later); SPDY is not served");
+                return;
+            }
+
+            var lab = Controller.Lab;
+            var networkNamespace = pod.Spec.HostNetwork ? LabNamespaces.Node(lab, pod.Spec.NodeName) : LabNamespaces.Pod(lab, pod.QualifiedName);
+            using var socket = await http.WebSockets.AcceptWebSocketAsync(PodExec.Protocol);
+            var query = http.Request.Query;
+            using var exec = new PodExec(socket, networkNamespace, command, query["stdin"] == "true", query["tty"] == "true");
+            await exec.RunAsync(http.RequestAborted);
+        });
+}
