@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.Versioning;
-using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
 using Maille.Lab.Probing;
@@ -56,15 +55,21 @@ internal static class DemoCommand
         }
 
         output.WriteLine("1. Bring up the cluster the engine planned (maille up)");
-        if (Up(context, files, out var cluster) != 0 || cluster is null)
+        if (Up(context, files) != 0)
+        {
+            return 1;
+        }
+
+        // Every step below reads the running lab through its daemon, as `maille get` and `maille trace --lab` do.
+        if (LabObjects.Read(context, Lab, ResourceKind.Nodes, ResourceKind.Pods, ResourceKind.Services, ResourceKind.EndpointSlices) is not { } cluster)
         {
             return 1;
         }
 
         output.WriteLine();
         output.WriteLine("2. Pods on different nodes reach each other directly, without NAT (HTTP to the pod's /clientip)");
-        var pods = LabTopologyMapper.LabPods(cluster).ToList();
-        foreach (var (from, to) in CrossNodePairs(pods, NetworkPolicyEvaluator.For(cluster)).Take(3))
+        var pods = UserPods(cluster).Where(p => !p.Spec.HostNetwork && p.Spec.NodeName is not null && p.Status.PodIP is not null).ToList();
+        foreach (var (from, to) in CrossNodePairs(pods, (from, to, port) => Allowed(context, from, to, port)).Take(3))
         {
             var port = to.Spec.AllPorts.First(p => p.Protocol == Protocol.TCP).Port;
             var ns = LabNamespaces.Pod(Lab, from.QualifiedName);
@@ -72,7 +77,7 @@ internal static class DemoCommand
             output.WriteLine($"   {from.QualifiedName} ({from.Status.PodIP}, {from.Spec.NodeName}) → {to.QualifiedName} ({to.Status.PodIP}:{port}, {to.Spec.NodeName}): {status[(status.IndexOf(' ', StringComparison.Ordinal) + 1)..]}, it saw the caller as {body}");
         }
 
-        var hostPod = cluster.Pods.FirstOrDefault(p => p.Spec.HostNetwork && p.Spec.AllPorts.Any(c => c.Protocol == Protocol.TCP));
+        var hostPod = UserPods(cluster).FirstOrDefault(p => p.Spec.HostNetwork && p.Spec.AllPorts.Any(c => c.Protocol == Protocol.TCP));
         if (hostPod is not null)
         {
             output.WriteLine();
@@ -131,16 +136,18 @@ internal static class DemoCommand
     /// nftables rules each node's agent programmed.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    private static void ShowServices(CliContext context, ClusterState cluster)
+    private static void ShowServices(CliContext context, ManifestSet cluster)
     {
         var output = context.Stdout;
-        var service = cluster.Services.FirstOrDefault(s => s.Type == ServiceType.ClusterIP && s.ClusterIP is not null && !s.Headless
-            && s.Ports.Any(p => p.Protocol == Protocol.TCP) && cluster.SlicesByService.TryGetValue(s.QualifiedName, out var slices) && slices.Sum(x => x.Endpoints.Count) > 1);
-        var policy = NetworkPolicyEvaluator.For(cluster);
-        var endpoints = service is null ? [] : cluster.SlicesByService[service.QualifiedName].SelectMany(s => s.Endpoints)
-            .Select(e => e.TargetPod is { } name && cluster.PodsByName.TryGetValue(name, out var pod) ? pod : null).OfType<Pod>().ToList();
-        var client = LabTopologyMapper.LabPods(cluster).FirstOrDefault(p => service is not null && p.Namespace != service.Namespace
-            && endpoints.All(e => policy.Evaluate(p, e, e.Spec.AllPorts.First(x => x.Protocol == Protocol.TCP).Port, Protocol.TCP).Allowed));
+        var slicesByService = cluster.EndpointSlices.Where(s => s.ServiceName is not null).ToLookup(s => $"{s.Namespace}/{s.ServiceName}", StringComparer.Ordinal);
+        var podsByName = cluster.Pods.ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        var service = cluster.Services.Where(s => !IsSystem(s.Namespace)).FirstOrDefault(s => s.Type == ServiceType.ClusterIP && s.ClusterIP is not null && !s.Headless
+            && s.Ports.Any(p => p.Protocol == Protocol.TCP) && slicesByService[s.QualifiedName].Sum(x => x.Endpoints.Count) > 1);
+        var endpoints = service is null ? [] : slicesByService[service.QualifiedName].SelectMany(s => s.Endpoints)
+            .Select(e => e.TargetPod is { } name && podsByName.TryGetValue(name, out var pod) ? pod : null).OfType<Pod>().ToList();
+        var client = UserPods(cluster).Where(p => !p.Spec.HostNetwork && p.Status.PodIP is not null).FirstOrDefault(p => service is not null && p.Namespace != service.Namespace
+            && endpoints.All(e => Allowed(context, p, e, e.Spec.AllPorts.First(x => x.Protocol == Protocol.TCP).Port)));
+        var dns = cluster.Services.FirstOrDefault(s => s.Namespace == "kube-system" && s.Name == Engine.Dns.SystemManifests.DnsServiceName)?.ClusterIP;
         if (service is null || client is null)
         {
             return;
@@ -150,7 +157,7 @@ internal static class DemoCommand
         output.WriteLine("5. Services: cluster DNS, a ClusterIP spread over its endpoints, NodePorts on every node (nftables on each node)");
         var name = $"{service.Name}.{service.Namespace}";
         var resolved = Resolve(client, name);
-        output.WriteLine($"   {client.QualifiedName} looks up {name}: {resolved} (cluster DNS at {cluster.Config.EffectiveDnsServiceIP}, served by the kube-system coredns pods)");
+        output.WriteLine($"   {client.QualifiedName} looks up {name}: {resolved} (cluster DNS at {dns}, served by the kube-system coredns pods)");
         var port = service.Ports.First(p => p.Protocol == Protocol.TCP).Port;
         var ns = LabNamespaces.Pod(Lab, client.QualifiedName);
         var answers = Enumerable.Range(0, 8).Select(_ => LabNamespaces.HttpGet(ns, service.ClusterIP!, port, "/hostname", TimeSpan.FromSeconds(3)).Body).ToList();
@@ -408,7 +415,7 @@ internal static class DemoCommand
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Up(CliContext context, string[] files, out ClusterState? cluster)
+    private static int Up(CliContext context, string[] files)
     {
         if (new LabState(Lab).Exists || LabNamespaces.Count(Lab) > 0)
         {
@@ -419,23 +426,34 @@ internal static class DemoCommand
         if (missing.Count > 0)
         {
             context.Stderr.WriteLine($"error: {string.Join(", ", missing)} not found: run the demo from the repository root, or give -f");
-            cluster = null;
             return 1;
         }
 
-        return UpCommand.Up(context, Lab, files, null, "routed", TimeSpan.FromSeconds(120), out cluster, printHints: false);
+        return UpCommand.Up(context, Lab, files, null, "routed", TimeSpan.FromSeconds(120), out _, printHints: false);
+    }
+
+    /// <summary>The user's pods (the steps show the shop, not the cluster DNS or the Ingress controller the lab adds).</summary>
+    private static IEnumerable<Pod> UserPods(ManifestSet cluster) => cluster.Pods.Where(p => !IsSystem(p.Namespace));
+
+    private static bool IsSystem(string? ns) => ns is "kube-system" or "maille-system";
+
+    /// <summary>Whether the lab lets <paramref name="from"/> reach <paramref name="to"/>'s TCP port, as <c>maille trace --lab</c> judges it (the daemon's plan).</summary>
+    private static bool Allowed(CliContext context, Pod from, Pod to, int port)
+    {
+        var answer = LabViews.Ask(context, Lab, "trace", [("from", from.QualifiedName), ("to", $"{to.QualifiedName}:{port}"), ("output", "json")]);
+        return answer is { ExitCode: 0 } && System.Text.Json.Nodes.JsonNode.Parse(answer.Stdout)?["verdict"]?.ToString() == Engine.Trace.TraceResult.Allowed;
     }
 
     /// <summary>Pairs of pods on different nodes, the destination serving TCP, spread over the namespaces.</summary>
     [SupportedOSPlatform("linux")]
-    private static IEnumerable<(Pod From, Pod To)> CrossNodePairs(List<Pod> pods, NetworkPolicyEvaluator policy)
+    private static IEnumerable<(Pod From, Pod To)> CrossNodePairs(List<Pod> pods, Func<Pod, Pod, int, bool> allowed)
     {
         var servers = pods.Where(p => p.Spec.Containers.Any(c => !Maille.Lab.Workloads.PodWorkloads.RunsOwnProgram(c) && c.Ports.Any(port => port.Protocol == Protocol.TCP))).ToList();
         foreach (var to in servers.DistinctBy(p => p.Namespace))
         {
             // Only pairs NetworkPolicy allows: the lab enforces the shop's policies, and this step shows plain pod networking.
             var port = to.Spec.AllPorts.First(p => p.Protocol == Protocol.TCP).Port;
-            var from = pods.FirstOrDefault(p => p.Spec.NodeName != to.Spec.NodeName && p.Namespace != to.Namespace && policy.Evaluate(p, to, port, Protocol.TCP).Allowed);
+            var from = pods.FirstOrDefault(p => p.Spec.NodeName != to.Spec.NodeName && p.Namespace != to.Namespace && allowed(p, to, port));
             if (from is not null)
             {
                 yield return (from, to);

@@ -34,7 +34,7 @@ public sealed partial class LabApiServer
         try
         {
             result = await Controller.ChangeAsync(
-                m => m.TryGet(key, out var stored) ? m.Apply([Patched(http, options, stored, kind, key, contentType, body)], TimeProvider.System.GetUtcNow()) : new LabChange(m, [], [key]),
+                m => m.TryGet(key, out var stored) ? Change(m, stored, Patched(http, options, stored, kind, key, contentType, body)) : new LabChange(m, [], [key]),
                 http.RequestAborted,
                 options.DryRun);
         }
@@ -45,6 +45,33 @@ public sealed partial class LabApiServer
         }
 
         await AnswerWithObject(http, result, kind, key, "patched", create: false);
+    }
+
+    /// <summary>
+    /// The change a patch makes: a change of labels alone (<c>kubectl label</c>, a merge patch of
+    /// <c>metadata.labels</c>) is a relabel, which the lab plans without planning the cluster again (a pod leaving its
+    /// Services); anything else replaces the object.
+    /// </summary>
+    private static LabChange Change(LabManifests manifests, ManifestDocument stored, ManifestDocument patched)
+    {
+        var before = ManifestJson.Of(stored);
+        var after = ManifestJson.Of(patched);
+        var labelsBefore = (before["metadata"] as JsonObject)?["labels"] as JsonObject ?? [];
+        var labelsAfter = (after["metadata"] as JsonObject)?["labels"] as JsonObject ?? [];
+        (before["metadata"] as JsonObject)?.Remove("labels");
+        (after["metadata"] as JsonObject)?.Remove("labels");
+        if (!JsonNode.DeepEquals(before, after) || labelsAfter.Any(l => l.Value is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.String))
+        {
+            return manifests.Apply([patched], TimeProvider.System.GetUtcNow());
+        }
+
+        var changes = labelsAfter.Where(l => labelsBefore[l.Key]?.ToString() != l.Value!.ToString()).ToDictionary(l => l.Key, l => (string?)l.Value!.ToString(), StringComparer.Ordinal);
+        foreach (var removed in labelsBefore.Where(l => !labelsAfter.ContainsKey(l.Key)))
+        {
+            changes[removed.Key] = null;
+        }
+
+        return manifests.Label(stored.Key, changes, overwrite: true);
     }
 
     private ManifestDocument Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)

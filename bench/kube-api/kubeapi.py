@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""The lab's Kubernetes API measured as kubectl uses it (bench/kube-api/run.sh drives it).
+
+  kubeapi.py KUBECONFIG list ROUNDS            GET /api/v1/pods as kubectl's Table, and as JSON: ms per request
+  kubeapi.py KUBECONFIG watch ROUNDS WATCHERS  PATCH a pod's label ROUNDS times with WATCHERS idle watches open
+                                               (interleaved with rounds without them): answer times, and the time
+                                               from each PATCH's answer to its event at a watching client
+
+Everything goes over HTTPS to 127.0.0.1 with the lab's admin client certificate, read from the standalone kubeconfig.
+"""
+import base64, http.client, json, os, ssl, statistics, sys, tempfile, threading, time
+
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+
+
+def context_from(kubeconfig):
+    # The standalone kubeconfig `maille kubeconfig` prints: one cluster, one user; read by its keys, no YAML library.
+    fields = {}
+    for line in open(kubeconfig):
+        key, _, value = line.strip().partition(": ")
+        if key in ("server", "certificate-authority-data", "client-certificate-data", "client-key-data"):
+            fields[key] = value.strip().strip('"')
+    cluster = {"server": fields["server"], "certificate-authority-data": fields["certificate-authority-data"]}
+    user = {"client-certificate-data": fields["client-certificate-data"], "client-key-data": fields["client-key-data"]}
+    folder = tempfile.mkdtemp(prefix="kubeapi-")
+    os.chmod(folder, 0o700)
+    paths = {}
+    for name, data in (("ca", cluster["certificate-authority-data"]), ("cert", user["client-certificate-data"]), ("key", user["client-key-data"])):
+        paths[name] = os.path.join(folder, name + ".pem")
+        with open(os.open(paths[name], os.O_WRONLY | os.O_CREAT, 0o600), "wb") as f:
+            f.write(base64.b64decode(data))
+    ctx = ssl.create_default_context(cafile=paths["ca"])
+    ctx.load_cert_chain(paths["cert"], paths["key"])
+    host, port = cluster["server"].removeprefix("https://").rsplit(":", 1)
+    return ctx, host, int(port)
+
+
+def connect(api):
+    ctx, host, port = api
+    conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=60)
+    conn.connect()
+    return conn
+
+
+def request(conn, method, path, body=None, headers=None):
+    sent = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, data, (time.perf_counter() - sent) * 1000
+
+
+def summary(values):
+    values = sorted(values)
+    p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
+    return statistics.median(values), p90, values[0], values[-1]
+
+
+def list_pods(api, rounds):
+    conn = connect(api)
+    request(conn, "GET", "/api/v1/pods", headers={"Accept": TABLE})  # warm up: the first request builds caches
+    table, plain = [], []
+    rows = 0
+    for _ in range(rounds):
+        status, data, ms = request(conn, "GET", "/api/v1/pods", headers={"Accept": TABLE})
+        assert status == 200, status
+        rows = len(json.loads(data)["rows"])
+        table.append(ms)
+        status, data, ms = request(conn, "GET", "/api/v1/pods", headers={"Accept": "application/json"})
+        assert status == 200, status
+        plain.append(ms)
+    print(json.dumps({"rows": rows, "table": summary(table), "json": summary(plain)}))
+
+
+class Watcher(threading.Thread):
+    """One watch of the pods of namespace default; records when each pod's label value arrives."""
+
+    def __init__(self, api, version):
+        super().__init__(daemon=True)
+        self.api, self.version, self.seen, self.ready, self.conn = api, version, {}, threading.Event(), None
+
+    def run(self):
+        ctx, host, port = self.api
+        self.conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=600)
+        self.conn.request("GET", f"/api/v1/namespaces/default/pods?watch=true&resourceVersion={self.version}")
+        response = self.conn.getresponse()
+        self.ready.set()
+        try:
+            while True:
+                line = response.fp.readline()
+                if not line:
+                    return
+                event = json.loads(line)
+                value = (event["object"].get("metadata", {}).get("labels") or {}).get("round")
+                if value is not None and value not in self.seen:
+                    self.seen[value] = time.perf_counter()
+        except (OSError, ValueError, AttributeError):
+            return  # closed by the benchmark
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def watch(api, rounds, watchers):
+    """Three phases of ROUNDS label PATCHes: without other watches, with WATCHERS idle ones, without again."""
+    conn = connect(api)
+    status, data, _ = request(conn, "GET", "/api/v1/namespaces/default/pods", headers={"Accept": "application/json"})
+    listed = json.loads(data)
+    version = listed["metadata"]["resourceVersion"]
+    pod = listed["items"][0]["metadata"]["name"]
+    probe = Watcher(api, version)
+    probe.start()
+    probe.ready.wait(10)
+    answers = {"without": [], "with": []}
+    latency = []
+    crowd = []
+    behind = 0
+    for phase in ("without", "with", "without"):
+        if phase == "with":
+            crowd = [Watcher(api, version) for _ in range(watchers)]
+            for w in crowd:
+                w.start()
+            for w in crowd:
+                w.ready.wait(10)
+        for r in range(rounds):
+            value = f"{phase}{len(answers[phase])}"
+            patch = json.dumps({"metadata": {"labels": {"round": value}}})
+            status, _, ms = request(conn, "PATCH", f"/api/v1/namespaces/default/pods/{pod}", patch, {"Content-Type": "application/merge-patch+json"})
+            answered = time.perf_counter()
+            assert status == 200, status
+            answers[phase].append(ms)
+            deadline = time.perf_counter() + 10
+            while value not in probe.seen and time.perf_counter() < deadline:
+                time.sleep(0.0005)
+            if value in probe.seen:
+                latency.append((probe.seen[value] - answered) * 1000)
+            time.sleep(0.1)
+        if phase == "with":
+            time.sleep(1)
+            behind = sum(1 for w in crowd if f"with{rounds - 1}" not in w.seen)
+            for w in crowd:
+                w.close()
+    print(json.dumps({"pod": pod, "watchers": watchers, "without": summary(answers["without"]), "with": summary(answers["with"]),
+                      "event_after_answer": summary(latency) if latency else None, "events": len(latency), "crowd_missing_last": behind}))
+
+
+def main(argv):
+    api = context_from(argv[1])
+    if argv[2] == "list":
+        list_pods(api, int(argv[3]))
+    elif argv[2] == "watch":
+        watch(api, int(argv[3]), int(argv[4]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
