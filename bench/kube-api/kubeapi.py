@@ -87,7 +87,7 @@ class Watcher(threading.Thread):
         self.ready.set()
         try:
             while True:
-                line = response.fp.readline()
+                line = response.readline()
                 if not line:
                     return
                 event = json.loads(line)

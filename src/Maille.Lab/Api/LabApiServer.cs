@@ -310,6 +310,10 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         var cancel = ended.Token;
         try
         {
+            // The headers go at once, as the API server sends them: a client (client-go, kubectl -w) waits for them
+            // before it reads any event, and a watch from the current version may have none for a long time.
+            await http.Response.StartAsync(cancel);
+            await http.Response.Body.FlushAsync(cancel);
             var (cluster, cursor, versionOf) = store.Snapshot;
             if (!long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from == 0)
             {

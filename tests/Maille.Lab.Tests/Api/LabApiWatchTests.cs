@@ -56,6 +56,19 @@ public sealed class LabApiWatchTests
     }
 
     [Fact]
+    public async Task A_watch_from_the_current_version_answers_its_headers_before_any_change()
+    {
+        // client-go and kubectl -w wait for the headers before they read events; they once came with the first event.
+        var store = new LabStore(Plan(Pods));
+        await using var api = await Serve(store);
+
+        using var watch = await api.WatchAsync("/api/v1/namespaces/x/pods?watch=true&resourceVersion=1").WaitAsync(TimeSpan.FromSeconds(5));
+        store.Update(Plan(Pods + PodC, store.Current.Cluster));
+
+        Assert.Equal(("ADDED", "c", "2"), Describe(await watch.NextAsync()));
+    }
+
+    [Fact]
     public async Task A_watch_from_a_version_whose_changes_are_no_longer_kept_gets_410_Expired()
     {
         var store = new LabStore(Plan(Pods), retainedChanges: 1);
