@@ -8,7 +8,7 @@
 
 Everything goes over HTTPS to 127.0.0.1 with the lab's admin client certificate, read from the standalone kubeconfig.
 """
-import base64, http.client, json, os, ssl, statistics, sys, tempfile, threading, time
+import base64, http.client, json, os, socket, ssl, statistics, sys, tempfile, threading, time
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 
@@ -98,8 +98,12 @@ class Watcher(threading.Thread):
             return  # closed by the benchmark
 
     def close(self):
-        if self.conn is not None:
-            self.conn.close()
+        # Shut the socket down first: closing an SSL socket another thread is reading from can block both.
+        if self.conn is not None and self.conn.sock is not None:
+            try:
+                self.conn.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def watch(api, rounds, watchers):
@@ -134,15 +138,18 @@ def watch(api, rounds, watchers):
             while value not in probe.seen and time.perf_counter() < deadline:
                 time.sleep(0.0005)
             if value in probe.seen:
-                latency.append((probe.seen[value] - answered) * 1000)
+                # From the PATCH sent: the API publishes a change before it answers (the answer waits for the nodes).
+                latency.append((probe.seen[value] - (answered - ms / 1000)) * 1000)
             time.sleep(0.1)
         if phase == "with":
             time.sleep(1)
             behind = sum(1 for w in crowd if f"with{rounds - 1}" not in w.seen)
             for w in crowd:
                 w.close()
+            for w in crowd:
+                w.join(5)
     print(json.dumps({"pod": pod, "watchers": watchers, "without": summary(answers["without"]), "with": summary(answers["with"]),
-                      "event_after_answer": summary(latency) if latency else None, "events": len(latency), "crowd_missing_last": behind}))
+                      "event_after_sent": summary(latency) if latency else None, "events": len(latency), "crowd_missing_last": behind}))
 
 
 def main(argv):

@@ -2,7 +2,8 @@
 # The lab's Kubernetes API under kubectl's load (issue 15), on a lab of 1,000 pods (4 nodes x 250):
 #   1. `kubectl get pods -A`: the server's answer to kubectl's Table request for 1,000 pods, and to a JSON list, ms
 #      (client on loopback: request sent to body read); and kubectl's own wall time for the same command;
-#   2. watch latency: a pod's label PATCHed, from the API's answer to the event at a client watching the namespace;
+#   2. watch latency: a pod's label PATCHed, from the request sent to its event at a client watching the namespace
+#      (the API publishes a change before it answers: the answer waits for the node agents);
 #   3. 100 idle watchers: the PATCH's answer time with 100 watches open against without (phases without, with, without).
 #
 #   sudo bench/kube-api/run.sh            # about 2 minutes; the report goes to stdout, progress to stderr
@@ -64,8 +65,8 @@ print(f"| GET /api/v1/pods, kubectl's Table, {lst['rows']} rows (server answer, 
 print(f"| GET /api/v1/pods, JSON list | {f(lst['json'])} | |")
 k = (statistics.median(kubectl), kubectl[min(len(kubectl) - 1, int(len(kubectl) * 0.9))], kubectl[0], kubectl[-1])
 print(f"| `kubectl get pods -A` wall time (process start to exit) | {f(k)} | |")
-e = watch["event_after_answer"]
-print(f"| watch: PATCH answered → event at the watching client ({watch['events']} events) | {f(e)} | median < 20: {'met' if e[0] < 20 else 'missed'} |")
+e = watch["event_after_sent"]
+print(f"| watch: PATCH sent → its event at a client watching the namespace ({watch['events']} events) | {f(e)} | median < 20: {'met' if e[0] < 20 else 'missed'} |")
 print(f"| PATCH of a label, answer time, no other watch | {f(watch['without'])} | |")
 ratio = watch['with'][0] / watch['without'][0]
 print(f"| PATCH of a label, answer time, {watch['watchers']} idle watches open | {f(watch['with'])} | ratio of medians {ratio:.3f}: < 1.10 {'met' if ratio < 1.10 else 'missed'} |")

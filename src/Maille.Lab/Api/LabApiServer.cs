@@ -338,9 +338,17 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 }
 
                 // An object is judged as it is in the event (one that stops matching gets no event, not a DELETED).
-                var selected = since.Changes.Where(c => filter.Namespace is null || c.Meta.Namespace == filter.Namespace).Select(c => (c.Type, c.Meta, Json: c.Object()))
-                    .Where(c => filter.Matches(c.Meta, () => c.Json)).ToList();
-                await Events(http, resource, since.Cluster, previous, since.Version, selected, tableObjects, cancel);
+                var matching = since.Changes.Where(c => (filter.Namespace is null || c.Meta.Namespace == filter.Namespace) && filter.Matches(c.Meta, c.Object));
+                if (tableObjects is null)
+                {
+                    // Each change was written once, when it happened; every watcher sends that text as it is.
+                    await RawEvents(http, matching, cancel);
+                }
+                else
+                {
+                    await Events(http, resource, since.Cluster, previous, since.Version, [.. matching.Select(c => (c.Type, c.Meta, Json: c.Object()))], tableObjects, cancel);
+                }
+
                 (cursor, previous) = (since.Version, since.Cluster);
 
                 next ??= changes.ReadAsync(cancel).AsTask();
@@ -429,6 +437,21 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             (JsonArray)columns.DeepClone(),
             [TableResponse.Row(r.Cells, () => written[r.Meta.QualifiedName].AsObject(), includeObject)],
             version)));
+    }
+
+    private static async Task RawEvents(HttpContext http, IEnumerable<ApiChange> changes, CancellationToken cancel)
+    {
+        var any = false;
+        foreach (var change in changes)
+        {
+            await http.Response.WriteAsync($"{{\"type\":\"{change.Type}\",\"object\":{change.Json}}}\n", cancel);
+            any = true;
+        }
+
+        if (any)
+        {
+            await http.Response.Body.FlushAsync(cancel);
+        }
     }
 
     private static async Task Event(HttpContext http, string type, JsonNode json, CancellationToken cancel)
