@@ -90,10 +90,13 @@ class Watcher(threading.Thread):
                 line = response.readline()
                 if not line:
                     return
-                event = json.loads(line)
-                value = (event["object"].get("metadata", {}).get("labels") or {}).get("round")
-                if value is not None and value not in self.seen:
-                    self.seen[value] = time.perf_counter()
+                # The label's value is found in the line without parsing it: the crowd of watchers shares the
+                # machine's two cores with the API, and should cost it as little as a real idle client would.
+                at = line.find(b'"round":"')
+                if at >= 0:
+                    value = line[at + 9:line.index(b'"', at + 9)].decode()
+                    if value not in self.seen:
+                        self.seen[value] = time.perf_counter()
         except (OSError, ValueError, AttributeError):
             return  # closed by the benchmark
 
