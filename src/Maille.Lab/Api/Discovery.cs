@@ -48,20 +48,39 @@ internal static class Discovery
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. KindNames.All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).Select(g =>
-        {
-            var version = g.First().ApiVersion;
-            return (JsonNode)new JsonObject
-            {
-                ["name"] = g.Key,
-                ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = version, ["version"] = g.First().Version }),
-                ["preferredVersion"] = new JsonObject { ["groupVersion"] = version, ["version"] = g.First().Version },
-            };
-        })]),
+        ["groups"] = new JsonArray([.. KindNames.All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).Select(g => Group(g.Key, g.First().Version))
+            .Append(Group(LabApiServer.AuthorizationGroup, "v1"))]),
     });
+
+    private static JsonObject Group(string name, string version) => new()
+    {
+        ["name"] = name,
+        ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = $"{name}/{version}", ["version"] = version }),
+        ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{name}/{version}", ["version"] = version },
+    };
 
     public static async Task Resources(HttpContext http, string group, string version)
     {
+        if (group == LabApiServer.AuthorizationGroup && version == "v1")
+        {
+            // Only the review kubectl auth can-i creates; the lab keeps no other authorization objects.
+            await http.Response.WriteAsJsonAsync(new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["apiVersion"] = "v1",
+                ["groupVersion"] = $"{group}/{version}",
+                ["resources"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "selfsubjectaccessreviews",
+                    ["singularName"] = "selfsubjectaccessreview",
+                    ["namespaced"] = false,
+                    ["kind"] = "SelfSubjectAccessReview",
+                    ["verbs"] = new JsonArray("create"),
+                }),
+            });
+            return;
+        }
+
         var kinds = KindNames.All.Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0)
         {

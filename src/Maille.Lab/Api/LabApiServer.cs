@@ -92,6 +92,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         MapScale(app);
         MapExec(app);
         MapLogs(app);
+        MapAccessReviews(app);
         MapViews(app);
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));

@@ -145,6 +145,7 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var deletedDry = kubectl.Succeed("delete", "svc", "web", "-n", "web", "--dry-run=server");
         var still = kubectl.Succeed("get", "svc", "web", "-n", "web", "-o", "name");
         var explained = kubectl.Succeed("explain", "pod.spec.containers.ports");
+        var canI = kubectl.Run("auth", "can-i", "delete", "deployments", "-n", "web");
 
         Assert.Equal("8080 front", service);
         Assert.Equal("web/maille/agnhost/80 8080", containers);
@@ -156,5 +157,6 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Equal("service/web", still.Trim());
         Assert.Contains("FIELD: ports <[]ContainerPort>", explained, StringComparison.Ordinal);
         Assert.Contains("containerPort\t<integer>", explained, StringComparison.Ordinal);
+        Assert.Equal((0, "yes"), (canI.ExitCode, canI.Stdout.Trim()));
     }
 }

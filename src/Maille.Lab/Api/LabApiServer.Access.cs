@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Maille.Lab.Api;
+
+public sealed partial class LabApiServer
+{
+    /// <summary>The group <c>kubectl auth can-i</c> asks, listed in discovery with its one resource.</summary>
+    public const string AuthorizationGroup = "authorization.k8s.io";
+
+    /// <summary>
+    /// <c>SelfSubjectAccessReview</c> (<c>kubectl auth can-i</c>): whether the caller may do what it asks. The lab's
+    /// one role so far is the API server's <c>system:masters</c>, which may do everything (the admin certificate, and
+    /// root on the Unix socket); any other identity may do nothing until node agents get theirs (issue 16).
+    /// </summary>
+    private void MapAccessReviews(WebApplication app) =>
+        app.MapPost($"/apis/{AuthorizationGroup}/v1/selfsubjectaccessreviews", async (HttpContext http) =>
+        {
+            // kubectl sends this review as Kubernetes protobuf (and has no fallback to JSON); other clients send JSON.
+            JsonObject? review;
+            try
+            {
+                using var buffer = new MemoryStream();
+                await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+                review = http.Request.ContentType?.Contains("protobuf", StringComparison.OrdinalIgnoreCase) == true
+                    ? ProtobufReview.Read(buffer.ToArray())
+                    : JsonNode.Parse(buffer.ToArray()) as JsonObject;
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+            {
+                await Status(http, 400, "BadRequest", $"the review cannot be read: {e.Message}");
+                return;
+            }
+
+            if (review?["spec"] is not JsonObject spec || (spec["resourceAttributes"] is null && spec["nonResourceAttributes"] is null))
+            {
+                await Status(http, 422, "Invalid", "SelfSubjectAccessReview.authorization.k8s.io is invalid: spec: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified");
+                return;
+            }
+
+            // Over the Unix socket the caller is root (the socket is 0600); over HTTPS, its certificate's identity.
+            var identity = http.Items.TryGetValue(typeof(LabIdentity), out var item) ? (LabIdentity?)item : null;
+            var allowed = identity is null || identity.Groups.Contains("system:masters");
+            review["apiVersion"] = $"{AuthorizationGroup}/v1";
+            review["kind"] = "SelfSubjectAccessReview";
+            review["status"] = new JsonObject
+            {
+                ["allowed"] = allowed,
+                ["reason"] = allowed ? "the lab's admin (system:masters) may do everything" : $"{identity!.User} has no role in this lab",
+            };
+            await Json(http, 201, review);
+        });
+}
