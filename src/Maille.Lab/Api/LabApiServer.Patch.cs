@@ -76,10 +76,13 @@ public sealed partial class LabApiServer
 
     private ManifestDocument Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)
     {
+        // The stored object as JSON, once: the patch works on its own copy, so this one is also what came before.
+        var current = ManifestJson.Of(stored);
+        var type = ModelTypes.Of(kind.ApiVersion, kind.Kind);
         JsonObject patched;
         try
         {
-            patched = ObjectPatch.Apply(ManifestJson.Of(stored), contentType, body, ModelTypes.Of(kind.ApiVersion, kind.Kind));
+            patched = ObjectPatch.Apply(current, contentType, body, type);
         }
         catch (NotSupportedException e)
         {
@@ -87,12 +90,12 @@ public sealed partial class LabApiServer
         }
         catch (FormatException e)
         {
-            throw new RequestRefusedException(422, "Invalid", $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} is invalid: {e.Message}");
+            throw new RequestRefusedException(422, "Invalid", $"{Named(key)} is invalid: {e.Message}");
         }
 
         // Only a version the patch itself names is checked (a stored manifest may carry one of its own, from a dump).
         var metadata = patched["metadata"] as JsonObject;
-        if (VersionOf(patched) is { } version && version != VersionOf(ManifestJson.Of(stored)))
+        if (VersionOf(patched) is { } version && version != VersionOf(current))
         {
             CheckVersion(kind, key, version);
         }
@@ -100,14 +103,13 @@ public sealed partial class LabApiServer
         if ((string?)patched["apiVersion"] != kind.ApiVersion || (string?)patched["kind"] != kind.Kind || (string?)metadata?["name"] != key.Name
             || (kind.Namespaced && (string?)metadata?["namespace"] is { } patchedNamespace && patchedNamespace != key.Namespace))
         {
-            throw new RequestRefusedException(422, "Invalid", $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} is invalid: a patch cannot change apiVersion, kind, metadata.name or metadata.namespace");
+            throw new RequestRefusedException(422, "Invalid", $"{Named(key)} is invalid: a patch cannot change apiVersion, kind, metadata.name or metadata.namespace");
         }
 
         // Only fields the patch brought are judged: what the lab stored before (from maille apply) is the user's own.
-        if (ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type)
+        if (type is not null)
         {
-            var before = UnknownFields.Of(ManifestJson.Of(stored), type);
-            options.Judge(http, kind, [.. UnknownFields.Of(patched, type).Except(before)]);
+            options.Judge(http, kind, [.. UnknownFields.Of(patched, type).Except(UnknownFields.Of(current, type))]);
         }
 
         WithoutServerFields(patched);

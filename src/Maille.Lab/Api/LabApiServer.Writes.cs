@@ -147,6 +147,9 @@ public sealed partial class LabApiServer
         ["errors"] = new JsonArray([.. result.Errors.Select(e => (JsonNode)JsonValue.Create(e))]),
     };
 
+    /// <summary>The object as the API server names it in a message: <c>services "web"</c>.</summary>
+    private static string Named(ObjectKey key) => NotFoundText(key)[..^" not found".Length];
+
     private static string NotFoundText(ObjectKey key) =>
         $"{KindNames.All.FirstOrDefault(k => k.Kind == key.Kind && k.Group == key.Group)?.Plural ?? key.Kind.ToLowerInvariant()}{(key.Group.Length > 0 ? "." + key.Group : "")} \"{key.Name}\" not found";
 
@@ -211,7 +214,7 @@ public sealed partial class LabApiServer
         var key = documents[0].Key;
         if (PathSegmentNameProblem(key.Name) is { } problem)
         {
-            await Status(http, 422, "Invalid", $"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} is invalid: metadata.name: Invalid value: \"{key.Name}\": {problem}");
+            await Status(http, 422, "Invalid", $"{Named(key)} is invalid: metadata.name: Invalid value: \"{key.Name}\": {problem}");
             return;
         }
 
@@ -226,7 +229,7 @@ public sealed partial class LabApiServer
                     var exists = m.TryGet(key, out _);
                     if (exists && create)
                     {
-                        throw new InvalidOperationException($"{NotFoundText(key).Replace(" not found", "", StringComparison.Ordinal)} already exists");
+                        throw new InvalidOperationException($"{Named(key)} already exists");
                     }
 
                     if (!exists && !create)
