@@ -13,6 +13,9 @@ public sealed class LabelQuery
 
     public static LabelQuery Everything { get; } = new([]);
 
+    /// <summary>Whether the query selects every object (it has no requirement).</summary>
+    public bool SelectsEverything => _requirements.Count == 0;
+
     public bool Matches(IReadOnlyDictionary<string, string> labels) => _requirements.All(r => r(labels));
 
     /// <exception cref="FormatException">Not a selector; the message is the API server's kind of message.</exception>

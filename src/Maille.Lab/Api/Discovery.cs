@@ -37,20 +37,28 @@ internal static class Discovery
         });
     }
 
-    public static IResult Versions() => Results.Json(new JsonObject
-    {
-        ["kind"] = "APIVersions",
-        ["versions"] = new JsonArray("v1"),
-        ["serverAddressByClientCIDRs"] = new JsonArray(),
-    });
+    /// <summary><c>GET /api</c>: the aggregated discovery of the core group when the client asks for it, else the versions.</summary>
+    public static IResult Versions(HttpContext http) => AggregatedDiscovery.Negotiate(http.Request) is { } aggregated
+        ? Aggregated(aggregated, core: true)
+        : Results.Json(new JsonObject
+        {
+            ["kind"] = "APIVersions",
+            ["versions"] = new JsonArray("v1"),
+            ["serverAddressByClientCIDRs"] = new JsonArray(),
+        });
 
-    public static IResult Groups() => Results.Json(new JsonObject
-    {
-        ["kind"] = "APIGroupList",
-        ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. KindNames.All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).Select(g => Group(g.Key, g.First().Version))
-            .Append(Group(LabApiServer.AuthorizationGroup, "v1"))]),
-    });
+    /// <summary><c>GET /apis</c>: the aggregated discovery of every group but the core when the client asks for it, else the groups.</summary>
+    public static IResult Groups(HttpContext http) => AggregatedDiscovery.Negotiate(http.Request) is { } aggregated
+        ? Aggregated(aggregated, core: false)
+        : Results.Json(new JsonObject
+        {
+            ["kind"] = "APIGroupList",
+            ["apiVersion"] = "v1",
+            ["groups"] = new JsonArray([.. GroupVersions().Where(g => g.Group.Length > 0).Select(g => (JsonNode)Group(g.Group, g.Version))]),
+        });
+
+    private static IResult Aggregated(string version, bool core) =>
+        Results.Text(AggregatedDiscovery.List(core, version).ToJsonString(), AggregatedDiscovery.ContentType(version));
 
     private static JsonObject Group(string name, string version) => new()
     {
@@ -59,60 +67,83 @@ internal static class Discovery
         ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{name}/{version}", ["version"] = version },
     };
 
-    public static async Task Resources(HttpContext http, string group, string version)
+    /// <summary>
+    /// The group versions served, core first: each group's one version, and authorization.k8s.io/v1 for the reviews
+    /// kubectl auth can-i creates.
+    /// </summary>
+    public static IEnumerable<(string Group, string Version)> GroupVersions() =>
+        KindNames.All.Select(k => (k.Group, k.Version)).Distinct().OrderBy(g => g.Group.Length > 0).Append((LabApiServer.AuthorizationGroup, "v1"));
+
+    /// <summary>Every resource and subresource of one group version, in the order they are listed; empty when not served.</summary>
+    public static IReadOnlyList<DiscoveredResource> Catalog(string group, string version)
     {
         if (group == LabApiServer.AuthorizationGroup && version == "v1")
         {
             // Only the review kubectl auth can-i creates; the lab keeps no other authorization objects.
-            await http.Response.WriteAsJsonAsync(new JsonObject
-            {
-                ["kind"] = "APIResourceList",
-                ["apiVersion"] = "v1",
-                ["groupVersion"] = $"{group}/{version}",
-                ["resources"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "selfsubjectaccessreviews",
-                    ["singularName"] = "selfsubjectaccessreview",
-                    ["namespaced"] = false,
-                    ["kind"] = "SelfSubjectAccessReview",
-                    ["verbs"] = new JsonArray("create"),
-                }),
-            });
-            return;
+            return [new DiscoveredResource("selfsubjectaccessreviews", null, "selfsubjectaccessreview", false, "SelfSubjectAccessReview", ["create"], [])];
         }
 
         var kinds = KindNames.All.Where(k => k.Group == group && k.Version == version).ToList();
-        if (kinds.Count == 0)
+        var resources = kinds.Select(k => new DiscoveredResource(
+            k.Plural, null, k.Singular, k.Namespaced, k.Kind,
+            [.. ApiResources.Find(k.Group, k.Version, k.Plural) is null ? WriteVerbs.Except(ReadVerbs) : WriteVerbs],
+            k.ShortNames));
+
+        // The subresources served: kubectl scale finds the Scale kind of a workload here; exec and logs are pods'.
+        var subresources = kinds.SelectMany(k => k.Plural switch
+        {
+            "deployments" or "replicasets" or "statefulsets" => [new DiscoveredResource(k.Plural, "scale", "", true, "Scale", ["get", "patch", "update"], [], "autoscaling", "v1")],
+            "pods" =>
+            [
+                new DiscoveredResource(k.Plural, "exec", "", true, "PodExecOptions", ["create", "get"], []),
+                new DiscoveredResource(k.Plural, "log", "", true, "Pod", ["get"], []),
+            ],
+            _ => Array.Empty<DiscoveredResource>(),
+        });
+        return [.. resources, .. subresources];
+    }
+
+    public static async Task Resources(HttpContext http, string group, string version)
+    {
+        var catalog = Catalog(group, version);
+        if (catalog.Count == 0)
         {
             http.Response.StatusCode = 404;
             await http.Response.WriteAsJsonAsync(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404 });
             return;
         }
 
-        await http.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["kind"] = "APIResourceList",
-            ["apiVersion"] = "v1",
-            ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
-            ["resources"] = new JsonArray([.. kinds.Select(k => (JsonNode)new JsonObject
-            {
-                ["name"] = k.Plural,
-                ["singularName"] = k.Singular,
-                ["namespaced"] = k.Namespaced,
-                ["kind"] = k.Kind,
-                ["verbs"] = new JsonArray([.. (ApiResources.Find(k.Group, k.Version, k.Plural) is null ? WriteVerbs.Except(ReadVerbs) : WriteVerbs).Select(v => (JsonNode)JsonValue.Create(v))]),
-                ["shortNames"] = new JsonArray([.. k.ShortNames.Select(n => (JsonNode)JsonValue.Create(n))]),
-            }).Concat(kinds.Where(k => k.Plural is "deployments" or "replicasets" or "statefulsets").Select(k => (JsonNode)new JsonObject
-            {
-                // kubectl scale finds the Scale kind of a workload here.
-                ["name"] = $"{k.Plural}/scale",
-                ["singularName"] = "",
-                ["namespaced"] = true,
-                ["group"] = "autoscaling",
-                ["version"] = "v1",
-                ["kind"] = "Scale",
-                ["verbs"] = new JsonArray("get", "patch", "update"),
-            }))]),
-        });
+        await http.Response.WriteAsJsonAsync(ResourceList(group, version, catalog));
     }
+
+    /// <summary>The legacy <c>APIResourceList</c> of one group version.</summary>
+    public static JsonObject ResourceList(string group, string version, IEnumerable<DiscoveredResource> catalog) => new()
+    {
+        ["kind"] = "APIResourceList",
+        ["apiVersion"] = "v1",
+        ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
+        ["resources"] = new JsonArray([.. catalog.Select(r =>
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = r.LegacyName,
+                ["singularName"] = r.Singular,
+                ["namespaced"] = r.Namespaced,
+            };
+            if (r.ResponseGroup is not null)
+            {
+                entry["group"] = r.ResponseGroup;
+                entry["version"] = r.ResponseVersion;
+            }
+
+            entry["kind"] = r.Kind;
+            entry["verbs"] = new JsonArray([.. r.Verbs.Select(v => (JsonNode)JsonValue.Create(v))]);
+            if (r.Subresource is null)
+            {
+                entry["shortNames"] = new JsonArray([.. r.ShortNames.Select(n => (JsonNode)JsonValue.Create(n))]);
+            }
+
+            return (JsonNode)entry;
+        })]),
+    };
 }

@@ -294,6 +294,13 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     /// it happens. <c>allowWatchBookmarks=true</c> adds a BOOKMARK with the current version when the watch is quiet;
     /// <c>timeoutSeconds</c> ends it. With <paramref name="tableObjects"/> (kubectl get -w asked for tables; the value
     /// of includeObject), each event's object is a Table of that object's one row.
+    /// <para>
+    /// A streaming list (<c>sendInitialEvents=true</c>, client-go's WatchList) gets every current object as ADDED, then
+    /// a BOOKMARK annotated <c>k8s.io/initial-events-end</c>; <c>sendInitialEvents=false</c> starts at the current
+    /// version with no ADDED. With a label or field selector, each change is judged by the object as it is then and
+    /// as the client last had it (<see cref="WatchSelection"/>): an object that enters the selection comes as ADDED, one
+    /// that leaves it as DELETED, as the API server's watch cache sends them.
+    /// </para>
     /// </summary>
     private async Task Watch(HttpContext http, ApiResource resource, ObjectFilter filter, string? tableObjects)
     {
@@ -301,6 +308,14 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         http.Response.ContentType = "application/json";
         var query = http.Request.Query;
         var bookmarks = query["allowWatchBookmarks"].ToString() is "true" or "1";
+        bool? initialEvents = query["sendInitialEvents"].ToString() switch { "true" or "1" => true, "false" or "0" => false, _ => null };
+        if (initialEvents is not null && (!bookmarks || query["resourceVersionMatch"].ToString() != "NotOlderThan"))
+        {
+            // The API server's validation of a streaming list, in its words.
+            await Status(http, 422, "Invalid", "sendInitialEvents is forbidden for watch unless allowWatchBookmarks=true and resourceVersionMatch=NotOlderThan");
+            return;
+        }
+
         var changes = store.Watch();
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
         if (int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var timeoutSeconds) && timeoutSeconds > 0)
@@ -316,15 +331,26 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             await http.Response.StartAsync(cancel);
             await http.Response.Body.FlushAsync(cancel);
             var (cluster, cursor, versionOf) = store.Snapshot;
-            if (!long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from == 0)
+            var selection = filter.CanChangeMembership ? new WatchSelection() : null;
+            var hasFrom = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) && from != 0;
+            if (initialEvents ?? !hasFrom)
             {
                 var current = resource.Objects(cluster).Select(o => (Type: "ADDED", o.Meta, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
                     .Where(o => filter.Matches(o.Meta, () => o.Json.Value)).Select(o => (o.Type, o.Meta, Json: o.Json.Value)).ToList();
+                selection?.AddRange(current.Select(c => c.Meta.QualifiedName));
                 await Events(http, resource, cluster, cluster, cursor, current, tableObjects, cancel);
+                if (initialEvents == true)
+                {
+                    await Event(http, "BOOKMARK", Bookmark(resource, cursor, initialEventsEnd: true), cancel);
+                }
             }
-            else
+            else if (hasFrom && initialEvents is null)
             {
                 cursor = Math.Min(from, cursor);
+
+                // What the client has is not known for a resumed watch: taken as what the selection holds now, so an
+                // object that left it before this watch started gets no DELETED (the client's relist settles it).
+                selection?.AddRange(resource.Objects(cluster).Where(o => filter.Matches(o.Meta, () => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))).Select(o => o.Meta.QualifiedName));
             }
 
             // A watch never ends by itself: it ends when the client goes away, its timeout passes or the daemon stops.
@@ -338,8 +364,10 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                     return;
                 }
 
-                // An object is judged as it is in the event (one that stops matching gets no event, not a DELETED).
-                var matching = since.Changes.Where(c => (filter.Namespace is null || c.Meta.Namespace == filter.Namespace) && filter.Matches(c.Meta, c.Object));
+                var inNamespace = since.Changes.Where(c => filter.Namespace is null || c.Meta.Namespace == filter.Namespace);
+                var matching = selection is null
+                    ? inNamespace.Where(c => filter.Matches(c.Meta, c.Object)).Select(c => (c.Type, Change: c))
+                    : inNamespace.Select(c => (Type: selection.Judge(c, filter.Matches(c.Meta, c.Object)), Change: c)).Where(c => c.Type is not null).Select(c => (c.Type!, c.Change));
                 if (tableObjects is null)
                 {
                     // Each change was written once, when it happened; every watcher sends that text as it is.
@@ -347,7 +375,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 }
                 else
                 {
-                    await Events(http, resource, since.Cluster, previous, since.Version, [.. matching.Select(c => (c.Type, c.Meta, Json: c.Object()))], tableObjects, cancel);
+                    await Events(http, resource, since.Cluster, previous, since.Version, [.. matching.Select(c => (c.Item1, c.Item2.Meta, Json: c.Item2.Object()))], tableObjects, cancel);
                 }
 
                 (cursor, previous) = (since.Version, since.Cluster);
@@ -367,12 +395,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 }
                 else if (!cancel.IsCancellationRequested)
                 {
-                    await Event(http, "BOOKMARK", new JsonObject
-                    {
-                        ["kind"] = resource.Kind,
-                        ["apiVersion"] = resource.ApiVersion,
-                        ["metadata"] = new JsonObject { ["resourceVersion"] = cursor.ToString(CultureInfo.InvariantCulture) },
-                    }, cancel);
+                    await Event(http, "BOOKMARK", Bookmark(resource, cursor, initialEventsEnd: false), cancel);
                 }
             }
         }
@@ -384,6 +407,21 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         {
             store.Unwatch(changes);
         }
+    }
+
+    /// <summary>
+    /// A BOOKMARK's object: the kind and the version the watch has reached; the end of a streaming list's initial events
+    /// says so in the annotation client-go waits for.
+    /// </summary>
+    private static JsonObject Bookmark(ApiResource resource, long version, bool initialEventsEnd)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
+        if (initialEventsEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        return new JsonObject { ["kind"] = resource.Kind, ["apiVersion"] = resource.ApiVersion, ["metadata"] = metadata };
     }
 
     /// <summary>
@@ -440,12 +478,12 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             version)));
     }
 
-    private static async Task RawEvents(HttpContext http, IEnumerable<ApiChange> changes, CancellationToken cancel)
+    private static async Task RawEvents(HttpContext http, IEnumerable<(string Type, ApiChange Change)> changes, CancellationToken cancel)
     {
         var any = false;
-        foreach (var change in changes)
+        foreach (var (type, change) in changes)
         {
-            await http.Response.WriteAsync($"{{\"type\":\"{change.Type}\",\"object\":{change.Json}}}\n", cancel);
+            await http.Response.WriteAsync($"{{\"type\":\"{type}\",\"object\":{change.Json}}}\n", cancel);
             any = true;
         }
 

@@ -17,6 +17,12 @@ internal sealed record ObjectFilter(string? Namespace, string? Name, LabelQuery 
 
     public bool ReadsObject => Fields.ReadsObject;
 
+    /// <summary>
+    /// Whether an object can enter or leave the selection by changing (its labels, or a field other than its name and
+    /// namespace, which never change), so that a watch must track which objects its client has.
+    /// </summary>
+    public bool CanChangeMembership => !Labels.SelectsEverything || Fields.ReadsObject;
+
     public bool Matches(Maille.Model.ObjectMeta meta, Func<JsonObject> written) =>
         (Namespace is null || meta.Namespace == Namespace) && (Name is null || meta.Name == Name) && Labels.Matches(meta.Labels)
         && Fields.Matches(path => path switch

@@ -1,4 +1,8 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Maille.Lab.Api;
 using Maille.Lab.Labs;
 using Maille.TestKit;
@@ -9,6 +13,8 @@ namespace Maille.Lab.Tests.Api;
 /// <summary>
 /// The API survives 10,000 fuzzed requests (<see cref="ApiFuzzCorpus"/>) on a live lab: each gets a 4xx answer with a
 /// <c>Status</c> object, the lab's resource version does not move (nothing changed), and the daemon still answers.
+/// Half go over the HTTPS listener with the admin's client certificate (what kubectl and every other tool reach), half
+/// over root's Unix socket, alternately.
 /// </summary>
 public sealed class LabApiFuzzTests(ITestOutputHelper output)
 {
@@ -22,6 +28,7 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
         var up = lab.Run("up", "-f", PlaygroundScenario.PodsFile);
         Assert.True(up.ExitCode == 0, up.Stderr);
         using var api = new LabApiClient(new LabState(lab.Name).ApiSocket);
+        using var https = Https(lab.Name);
         var before = await Version(api);
         var corpus = new ApiFuzzCorpus(seed: 15);
         var failures = new List<string>();
@@ -33,7 +40,7 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
             await gate.WaitAsync();
             try
             {
-                var (code, body) = await api.SendAsync(r.Method, r.Path, r.Body, r.ContentType);
+                var (code, body) = i % 2 == 0 ? await SendAsync(https, r) : await api.SendAsync(r.Method, r.Path, r.Body, r.ContentType);
                 lock (codes)
                 {
                     codes[code] = codes.GetValueOrDefault(code) + 1;
@@ -43,7 +50,7 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
                     if (!bareRefusal && (code is < 400 or >= 500 || (string?)body?["kind"] != "Status"))
                     {
                         var answer = body?.ToJsonString() ?? "(no body)";
-                        failures.Add($"#{i} {r.Method} {r.Path} ({r.Body?.Length ?? 0} bytes of {r.ContentType}): {code} {answer[..Math.Min(200, answer.Length)]}");
+                        failures.Add($"#{i} {r.Method} {r.Path} ({r.Body?.Length ?? 0} bytes of {r.ContentType}, {(i % 2 == 0 ? "HTTPS" : "socket")}): {code} {answer[..Math.Min(200, answer.Length)]}");
                     }
                 }
             }
@@ -69,6 +76,33 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
             + string.Join("\n", failures.GroupBy(f => f[(f.IndexOf(": ", StringComparison.Ordinal) + 2)..].Split(' ')[0]).SelectMany(g => g.Take(4))));
         Assert.Equal(before, await Version(api));
         Assert.True(new LabState(lab.Name).DaemonAlive());
+    }
+
+    /// <summary>A client of the lab's HTTPS listener with the admin's certificate, trusting only the lab's authority.</summary>
+    private static HttpClient Https(string lab)
+    {
+        var state = Path.Combine("/run/maille", lab);
+        var port = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(state, "status.json")))!["apiPort"]!;
+        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(state, "pki", "ca.crt")));
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 8 };
+        handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(state, "pki", "admin.crt")), File.ReadAllText(Path.Combine(state, "pki", "admin.key")))];
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, server, _, _) => server is X509Certificate2 certificate && LabCredentials.ChainsTo(authority, certificate);
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(1) };
+    }
+
+    /// <summary>Sends one fuzzed request as written (no path canonicalization); the answer's code and JSON body.</summary>
+    private static async Task<(int Status, JsonNode? Body)> SendAsync(HttpClient https, (HttpMethod Method, string Path, string? Body, string ContentType) r)
+    {
+        using var request = new HttpRequestMessage(r.Method, new Uri(https.BaseAddress + r.Path.TrimStart('/'), new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
+        if (r.Body is not null)
+        {
+            request.Content = new StringContent(r.Body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(r.ContentType);
+        }
+
+        using var response = await https.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
     private static async Task<string> Version(LabApiClient api)

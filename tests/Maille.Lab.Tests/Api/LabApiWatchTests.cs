@@ -97,6 +97,47 @@ public sealed class LabApiWatchTests
         Assert.Null(await watch.NextOrEndAsync());
     }
 
+    [Fact]
+    public async Task A_selective_watch_sees_an_object_that_enters_its_selection_as_added_and_one_that_leaves_it_as_deleted()
+    {
+        var store = new LabStore(Plan(Pods));
+        await using var api = await Serve(store);
+
+        using var watch = await api.WatchAsync("/api/v1/namespaces/x/pods?watch=true&labelSelector=tier%3Dweb&timeoutSeconds=3");
+        var tiered = Pods.Replace("{pod: b}", "{pod: b, tier: web}", StringComparison.Ordinal);
+        store.Update(Plan(tiered, store.Current.Cluster));
+        Assert.Equal(("ADDED", "b", "2"), Describe(await watch.NextAsync()));
+        store.Update(Plan(tiered.Replace("{pod: b, tier: web}", "{pod: b2, tier: web}", StringComparison.Ordinal), store.Current.Cluster));
+        Assert.Equal(("MODIFIED", "b", "3"), Describe(await watch.NextAsync()));
+        store.Update(Plan(Pods + PodC, store.Current.Cluster));  // b leaves the selection; c never was in it
+
+        var left = await watch.NextAsync();
+        Assert.Equal(("DELETED", "b", "4"), Describe(left));
+        Assert.Null(left["object"]!["metadata"]!["labels"]!["tier"]);  // the object as it is now, as the API server sends it
+        Assert.Null(await watch.NextOrEndAsync());
+    }
+
+    [Fact]
+    public async Task A_streaming_list_sends_every_object_then_a_bookmark_marking_the_end_of_the_initial_events()
+    {
+        var store = new LabStore(Plan(Pods));
+        await using var api = await Serve(store);
+
+        using var watch = await api.WatchAsync("/api/v1/namespaces/x/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+        Assert.Equal(("ADDED", "a", "1"), Describe(await watch.NextAsync()));
+        Assert.Equal(("ADDED", "b", "1"), Describe(await watch.NextAsync()));
+        var end = await watch.NextAsync();
+        Assert.Equal("BOOKMARK", (string?)end["type"]);
+        Assert.Equal("1", (string?)end["object"]!["metadata"]!["resourceVersion"]);
+        Assert.Equal("true", (string?)end["object"]!["metadata"]!["annotations"]!["k8s.io/initial-events-end"]);
+        store.Update(Plan(Pods + PodC, store.Current.Cluster));
+        Assert.Equal(("ADDED", "c", "2"), Describe(await watch.NextAsync()));
+
+        var (refused, status) = await api.Client.SendAsync(HttpMethod.Get, "/api/v1/namespaces/x/pods?watch=true&sendInitialEvents=true", null);
+        Assert.Equal(422, refused);
+        Assert.Equal("Invalid", (string?)status!["reason"]);
+    }
+
     /// <summary>Planned as the lab plans a change: every object keeps what <paramref name="previous"/> allocated it.</summary>
     private static ClusterState Plan(string yaml, ClusterState? previous = null)
     {
