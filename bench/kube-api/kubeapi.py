@@ -5,11 +5,17 @@
   kubeapi.py KUBECONFIG watch ROUNDS WATCHERS  PATCH a pod's label ROUNDS times with WATCHERS idle watches open
                                                (interleaved with rounds without them): answer times, and the time
                                                from each PATCH's answer to its event at a watching client
+  kubeapi.py KUBECONFIG crowd WATCHERS VERSION  (used by watch) the idle watches, in their own process: prints
+                                               "ready", then, given a label value on stdin, how many never saw it
+
+The crowd runs in a process of its own: as threads of the measuring process, its 100 readers held Python's global
+lock against the thread that times the PATCHes, and the answer times measured the client (CROWD=threads keeps that).
 
 Everything goes over HTTPS to 127.0.0.1 with the lab's admin client certificate, read from the standalone kubeconfig.
 """
-import base64, http.client, json, os, socket, ssl, statistics, sys, tempfile, threading, time
+import atexit, base64, http.client, json, os, shutil, socket, ssl, statistics, subprocess, sys, tempfile, threading, time
 
+KUBECONFIG = None
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 
 
@@ -24,6 +30,7 @@ def context_from(kubeconfig):
     user = {"client-certificate-data": fields["client-certificate-data"], "client-key-data": fields["client-key-data"]}
     folder = tempfile.mkdtemp(prefix="kubeapi-")
     os.chmod(folder, 0o700)
+    atexit.register(shutil.rmtree, folder, True)  # the admin key is not left behind
     paths = {}
     for name, data in (("ca", cluster["certificate-authority-data"]), ("cert", user["client-certificate-data"]), ("key", user["client-key-data"])):
         paths[name] = os.path.join(folder, name + ".pem")
@@ -123,13 +130,19 @@ def watch(api, rounds, watchers):
     latency = []
     crowd = []
     behind = 0
+    separate = os.environ.get("CROWD", "process") == "process"
     for phase in ("without", "with", "without"):
         if phase == "with":
-            crowd = [Watcher(api, version) for _ in range(watchers)]
-            for w in crowd:
-                w.start()
-            for w in crowd:
-                w.ready.wait(10)
+            if separate:
+                crowd = subprocess.Popen([sys.executable, os.path.abspath(__file__), KUBECONFIG, "crowd", str(watchers), version],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                assert crowd.stdout.readline().strip() == "ready"
+            else:
+                crowd = [Watcher(api, version) for _ in range(watchers)]
+                for w in crowd:
+                    w.start()
+                for w in crowd:
+                    w.ready.wait(10)
         for r in range(rounds):
             value = f"{phase}{len(answers[phase])}"
             patch = json.dumps({"metadata": {"labels": {"round": value}}})
@@ -145,22 +158,48 @@ def watch(api, rounds, watchers):
                 latency.append((probe.seen[value] - (answered - ms / 1000)) * 1000)
             time.sleep(0.1)
         if phase == "with":
-            time.sleep(1)
-            behind = sum(1 for w in crowd if f"with{rounds - 1}" not in w.seen)
-            for w in crowd:
-                w.close()
-            for w in crowd:
-                w.join(5)
-    print(json.dumps({"pod": pod, "watchers": watchers, "without": summary(answers["without"]), "with": summary(answers["with"]),
+            if separate:
+                behind = int(crowd.communicate(f"with{rounds - 1}\n", timeout=60)[0].strip())
+            else:
+                time.sleep(1)
+                behind = crowd_behind(crowd, f"with{rounds - 1}")
+    print(json.dumps({"pod": pod, "watchers": watchers, "crowd": "process" if separate else "threads", "without": summary(answers["without"]), "with": summary(answers["with"]),
                       "event_after_sent": summary(latency) if latency else None, "events": len(latency), "crowd_missing_last": behind}))
 
 
+def crowd_behind(crowd, last):
+    """How many of the crowd never saw the label value `last`; closes them all."""
+    behind = sum(1 for w in crowd if last not in w.seen)
+    for w in crowd:
+        w.close()
+    for w in crowd:
+        w.join(5)
+    return behind
+
+
+def crowd(api, watchers, version):
+    """The idle watches of `watch`, run in this process: "ready" once all are open, then the count behind."""
+    members = [Watcher(api, version) for _ in range(watchers)]
+    for w in members:
+        w.start()
+    for w in members:
+        w.ready.wait(10)
+    print("ready", flush=True)
+    last = sys.stdin.readline().strip()
+    time.sleep(1)
+    print(crowd_behind(members, last), flush=True)
+
+
 def main(argv):
+    global KUBECONFIG
+    KUBECONFIG = argv[1]
     api = context_from(argv[1])
     if argv[2] == "list":
         list_pods(api, int(argv[3]))
     elif argv[2] == "watch":
         watch(api, int(argv[3]), int(argv[4]))
+    elif argv[2] == "crowd":
+        crowd(api, int(argv[3]), argv[4])
 
 
 if __name__ == "__main__":

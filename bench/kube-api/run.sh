@@ -70,5 +70,5 @@ print(f"| watch: PATCH sent → its event at a client watching the namespace ({w
 print(f"| PATCH of a label, answer time, no other watch | {f(watch['without'])} | |")
 ratio = watch['with'][0] / watch['without'][0]
 print(f"| PATCH of a label, answer time, {watch['watchers']} idle watches open | {f(watch['with'])} | ratio of medians {ratio:.3f}: < 1.10 {'met' if ratio < 1.10 else 'missed'} |")
-print(f"\nWatchers of the crowd that missed the last round's event: {watch['crowd_missing_last']} of {watch['watchers']}.")
+print(f"\nThe crowd ran as {watch['crowd']} (CROWD). Watchers of the crowd that missed the last round's event: {watch['crowd_missing_last']} of {watch['watchers']}.")
 PY

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Maille.Engine;
@@ -483,13 +484,14 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         var any = false;
         foreach (var (type, change) in changes)
         {
-            await http.Response.WriteAsync($"{{\"type\":\"{type}\",\"object\":{change.Json}}}\n", cancel);
+            // Copied into the response's buffer; one flush sends every event of the change.
+            http.Response.BodyWriter.Write(change.EventLine(type).Span);
             any = true;
         }
 
         if (any)
         {
-            await http.Response.Body.FlushAsync(cancel);
+            await http.Response.BodyWriter.FlushAsync(cancel);
         }
     }
 
