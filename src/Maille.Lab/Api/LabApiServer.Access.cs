@@ -10,9 +10,8 @@ public sealed partial class LabApiServer
     public const string AuthorizationGroup = "authorization.k8s.io";
 
     /// <summary>
-    /// <c>SelfSubjectAccessReview</c> (<c>kubectl auth can-i</c>): whether the caller may do what it asks. The lab's
-    /// one role so far is the API server's <c>system:masters</c>, which may do everything (the admin certificate, and
-    /// root on the Unix socket); any other identity may do nothing until node agents get theirs (issue 16).
+    /// <c>SelfSubjectAccessReview</c> (<c>kubectl auth can-i</c>): whether the caller may do what it asks, decided by
+    /// the same <see cref="LabAuthorizer"/> that judges every request.
     /// </summary>
     private void MapAccessReviews(WebApplication app) =>
         app.MapPost($"/apis/{AuthorizationGroup}/v1/selfsubjectaccessreviews", async (HttpContext http) =>
@@ -41,14 +40,24 @@ public sealed partial class LabApiServer
 
             // Over the Unix socket the caller is root (the socket is 0600); over HTTPS, its certificate's identity.
             var identity = http.Items.TryGetValue(typeof(LabIdentity), out var item) ? (LabIdentity?)item : null;
-            var allowed = identity is null || identity.Groups.Contains("system:masters");
+            var (allowed, reason) = LabAuthorizer.Decide(identity, Asked(spec));
             review["apiVersion"] = $"{AuthorizationGroup}/v1";
             review["kind"] = "SelfSubjectAccessReview";
-            review["status"] = new JsonObject
-            {
-                ["allowed"] = allowed,
-                ["reason"] = allowed ? "the lab's admin (system:masters) may do everything" : $"{identity!.User} has no role in this lab",
-            };
+            review["status"] = new JsonObject { ["allowed"] = allowed, ["reason"] = reason };
             await Json(http, 201, review);
         });
+
+    /// <summary>The request a review asks about, in the terms the authorizer decides on.</summary>
+    private static RequestAttributes Asked(JsonObject spec)
+    {
+        string? Read(string section, string field) => spec[section]?[field] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+        if (spec["resourceAttributes"] is null)
+        {
+            return new RequestAttributes(Read("nonResourceAttributes", "verb") ?? "get", "", "", null, null, null, Read("nonResourceAttributes", "path") ?? "/");
+        }
+
+        const string Section = "resourceAttributes";
+        var resource = Read(Section, "resource") ?? "";
+        return new RequestAttributes(Read(Section, "verb") ?? "get", Read(Section, "group") ?? "", resource, Read(Section, "subresource"), Read(Section, "namespace"), Read(Section, "name"), null);
+    }
 }

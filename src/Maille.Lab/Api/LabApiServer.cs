@@ -156,6 +156,12 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             }
 
             http.Items[typeof(LabIdentity)] = identity;
+            var (allowed, reason) = LabAuthorizer.Decide(identity, RequestAttributes.From(http.Request.Method, http.Request.Path.Value ?? "/", IsWatch(http.Request)));
+            if (!allowed)
+            {
+                await Status(http, 403, "Forbidden", reason);
+                return;
+            }
         }
         else if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

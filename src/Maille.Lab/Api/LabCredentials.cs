@@ -12,7 +12,9 @@ namespace Maille.Lab.Api;
 /// <item><c>ca.crt</c>, <c>ca.key</c>: the authority (ECDSA P-256), which signs the others;</item>
 /// <item><c>server.crt</c>, <c>server.key</c>: the HTTPS listener's, for <c>127.0.0.1</c> and <c>localhost</c>;</item>
 /// <item><c>admin.crt</c>, <c>admin.key</c>: the user's client certificate, <c>CN=maille-admin, O=system:masters</c>
-/// (the API server's convention: the common name is the user, each organization a group).</item>
+/// (the API server's convention: the common name is the user, each organization a group);</item>
+/// <item><c>node-NAME.crt</c>, <c>node-NAME.key</c>: a node agent's, <c>CN=system:node:NAME, O=system:nodes</c>,
+/// issued when first asked for (<see cref="ForNode"/>), with the node role of <see cref="LabAuthorizer"/>.</item>
 /// </list>
 /// Made with .NET's <see cref="CertificateRequest"/>; nothing leaves the machine.
 /// </summary>
@@ -61,6 +63,10 @@ public sealed class LabCredentials
             PrivateFiles.Write(Path("ca.crt"), authority.ExportCertificatePem());
             File.Delete(Path("server.crt"));
             File.Delete(Path("admin.crt"));
+            foreach (var stale in Directory.EnumerateFiles(directory, "node-*.crt"))
+            {
+                File.Delete(stale);
+            }
         }
 
         if (!File.Exists(Path("server.crt")) || !File.Exists(Path("server.key")))
@@ -78,6 +84,29 @@ public sealed class LabCredentials
         }
 
         return Load(directory);
+    }
+
+    /// <summary>
+    /// A node agent's client certificate and key (PEM), issued by the lab's authority the first time they are asked for
+    /// and kept beside the others.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="node"/> is not a node name (a DNS subdomain).</exception>
+    public static (string CertificatePem, string KeyPem) ForNode(string directory, string node)
+    {
+        // The name becomes part of a file name and of the certificate's subject: nothing but a node name gets there.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(node, "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$") || node.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"\"{node}\" is not a node name (lower-case letters, digits, '-' and '.')", nameof(node));
+        }
+
+        var name = $"node-{node}";
+        string Path(string extension) => System.IO.Path.Combine(directory, $"{name}.{extension}");
+        if (!File.Exists(Path("crt")) || !File.Exists(Path("key")))
+        {
+            Issue(directory, name, $"CN={LabAuthorizer.NodeUserPrefix}{node}, O={LabAuthorizer.NodesGroup}", ClientAuthentication, null);
+        }
+
+        return (File.ReadAllText(Path("crt")), File.ReadAllText(Path("key")));
     }
 
     /// <summary>

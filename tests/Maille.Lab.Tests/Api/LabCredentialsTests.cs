@@ -22,6 +22,23 @@ public sealed class LabCredentialsTests : IDisposable
     }
 
     [Fact]
+    public void ANodesCertificate_IsIssuedOnce_AndAuthenticatedAsThatNodeInSystemNodes()
+    {
+        var credentials = LabCredentials.LoadOrCreate(_directory);
+
+        var (certificate, key) = LabCredentials.ForNode(_directory, "node-1");
+        var identity = credentials.Authenticate(X509Certificate2.CreateFromPem(certificate, key));
+
+        Assert.NotNull(identity);
+        Assert.Equal("system:node:node-1", identity.User);
+        Assert.Equal(["system:nodes"], identity.Groups);
+        Assert.Equal(certificate, LabCredentials.ForNode(_directory, "node-1").CertificatePem);   // kept, not issued again
+        Assert.Equal(Maille.Lab.Labs.PrivateFiles.FileMode, File.GetUnixFileMode(Path.Combine(_directory, "node-node-1.key")));
+        Assert.Throws<ArgumentException>(() => LabCredentials.ForNode(_directory, "../admin"));
+        Assert.Throws<ArgumentException>(() => LabCredentials.ForNode(_directory, "Node_1"));
+    }
+
+    [Fact]
     public void AnotherLabsCertificate_TheServersOwn_AndNone_AreNotAuthenticated()
     {
         var credentials = LabCredentials.LoadOrCreate(_directory);
