@@ -20,6 +20,18 @@ internal static class CommonOptions
         Description = "A ClusterConfig file (apiVersion maille.dev/v1alpha1); defaults otherwise",
     };
 
+    /// <summary><c>--kubeconfig</c> for the commands that can read a running cluster instead of files.</summary>
+    public static Option<string?> Kubeconfig() => new("--kubeconfig")
+    {
+        Description = "Read a running cluster through its API instead of files, with this kubeconfig (--context alone uses KUBECONFIG, else ~/.kube/config)",
+    };
+
+    /// <summary><c>--context</c>: the kubeconfig's context to read (its current one when only --kubeconfig is given).</summary>
+    public static Option<string?> Context() => new("--context")
+    {
+        Description = "The kubeconfig context of the running cluster to read (default: the current one)",
+    };
+
     public static Option<string?> Namespace() => new("--namespace", "-n")
     {
         Description = "Only this namespace (default: default)",

@@ -15,6 +15,8 @@ internal static class DescribeCommand
         var files = CommonOptions.Files(required: false);
         var lab = new Option<string?>("--lab") { Description = "Describe a running lab's policies, with the connections each rule allowed (summed over the nodes)" };
         var config = CommonOptions.Config();
+        var kubeconfig = CommonOptions.Kubeconfig();
+        var kubeContext = CommonOptions.Context();
         var namespaceOption = CommonOptions.Namespace();
         var allNamespaces = CommonOptions.AllNamespaces();
         var kind = new Argument<string>("KIND") { Description = "networkpolicies (netpol)" };
@@ -29,6 +31,7 @@ internal static class DescribeCommand
               maille describe netpol allow-api-from-frontend -n shop-api -f examples/shop
               sudo maille describe netpol allow-api-from-frontend -n shop-api --lab demo
               sudo maille describe netpol -A --lab demo
+              maille describe netpol -A --context maille-demo    # a running cluster, read through its API
             """)
         {
             kind,
@@ -38,6 +41,8 @@ internal static class DescribeCommand
             namespaceOption,
             allNamespaces,
             lab,
+            kubeconfig,
+            kubeContext,
         };
         command.SetAction(parse =>
         {
@@ -49,9 +54,10 @@ internal static class DescribeCommand
 
             var paths = parse.GetValue(files) ?? [];
             var labName = parse.GetValue(lab);
-            if (paths.Length > 0 == (labName is not null))
+            var live = ClusterInput.Live(parse.GetValue(kubeconfig), parse.GetValue(kubeContext));
+            if (new[] { paths.Length > 0, labName is not null, live is not null }.Count(given => given) != 1)
             {
-                context.Stderr.WriteLine("error: give manifests with -f, or a running lab with --lab (one of the two)");
+                context.Stderr.WriteLine("error: give manifests with -f, a running lab with --lab, or a running cluster with --kubeconfig/--context (one of them)");
                 return 1;
             }
 
@@ -64,7 +70,7 @@ internal static class DescribeCommand
                     ("resource", ResourceKinds.Plural(resource)), ("name", objectName), ("namespace", ns), ("allNamespaces", all ? "true" : null)]);
             }
 
-            var cluster = ClusterInput.Load(paths, parse.GetValue(config), context);
+            var cluster = ClusterInput.Load(paths, live, parse.GetValue(config), context);
             return cluster is null ? 1 : DescribeView.Write(cluster, objectName, ns, all, counters: null, context.Stdout, context.Stderr);
         });
         return command;

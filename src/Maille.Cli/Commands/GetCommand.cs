@@ -12,6 +12,8 @@ internal static class GetCommand
         var filesOption = CommonOptions.Files(required: false);
         var labOption = new Option<string?>("--lab") { Description = "Read a running lab instead of -f: the objects it was brought up with, with live readiness" };
         var configOption = CommonOptions.Config();
+        var kubeconfigOption = CommonOptions.Kubeconfig();
+        var contextOption = CommonOptions.Context();
         var namespaceOption = CommonOptions.Namespace();
         var allNamespacesOption = CommonOptions.AllNamespaces();
         var getOutputOption = CommonOptions.GetOutput();
@@ -26,6 +28,7 @@ internal static class GetCommand
               maille get svc frontend -n shop-web -o yaml -f examples/shop
               sudo maille get pods -A -o wide --lab play
               sudo maille get netpol -A -o wide --lab play      # each policy rule's packets (connections allowed)
+              maille get svc -A --context maille-play            # a running cluster, read through its API
             """)
         {
             kind,
@@ -36,6 +39,8 @@ internal static class GetCommand
             allNamespacesOption,
             getOutputOption,
             labOption,
+            kubeconfigOption,
+            contextOption,
         };
         command.SetAction(parse =>
         {
@@ -48,9 +53,10 @@ internal static class GetCommand
             var output = parse.GetValue(getOutputOption) ?? "";
             var files = parse.GetValue(filesOption) ?? [];
             var lab = parse.GetValue(labOption);
-            if (files.Length > 0 == (lab is not null))
+            var live = ClusterInput.Live(parse.GetValue(kubeconfigOption), parse.GetValue(contextOption));
+            if (new[] { files.Length > 0, lab is not null, live is not null }.Count(given => given) != 1)
             {
-                context.Stderr.WriteLine("error: give manifests with -f, or a running lab with --lab (one of the two)");
+                context.Stderr.WriteLine("error: give manifests with -f, a running lab with --lab, or a running cluster with --kubeconfig/--context (one of them)");
                 return 1;
             }
 
@@ -62,7 +68,7 @@ internal static class GetCommand
                     ("allNamespaces", request.AllNamespaces ? "true" : null), ("output", output)]);
             }
 
-            var cluster = ClusterInput.Load(files, parse.GetValue(configOption), context);
+            var cluster = ClusterInput.Load(files, live, parse.GetValue(configOption), context);
             return cluster is null ? 1 : GetView.Write(cluster, request, counters: null, TimeProvider.System, context.Stdout, context.Stderr);
         });
         return command;

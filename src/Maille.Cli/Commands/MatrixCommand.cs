@@ -6,7 +6,7 @@ using Maille.Engine.NetworkPolicies;
 namespace Maille.Cli.Commands;
 
 /// <summary>
-/// <c>maille matrix -f PATH [--port PORT/PROTO]... [-n NS] [-o table|json|csv|md]</c>: who can reach whom under the
+/// <c>maille matrix -f PATH | --kubeconfig FILE [--context NAME] [--port PORT/PROTO]... [-n NS] [-o table|json|csv|md]</c>: who can reach whom under the
 /// NetworkPolicies, for every ordered pair of pods on every port.
 /// </summary>
 internal static class MatrixCommand
@@ -23,8 +23,10 @@ internal static class MatrixCommand
             Description = "Only this namespace's pods, as sources and destinations (default: every namespace)",
         };
         var outputOption = CommonOptions.CreateOutput("table", "json", "csv", "md");
-        var filesOption = CommonOptions.Files();
+        var filesOption = CommonOptions.Files(required: false);
         var configOption = CommonOptions.Config();
+        var kubeconfigOption = CommonOptions.Kubeconfig();
+        var contextOption = CommonOptions.Context();
         var command = new Command("matrix", """
             Compute the NetworkPolicy reachability matrix: for each port, whether each pod may open a connection to
             each pod (self included), with the source's egress and the destination's ingress both applied.
@@ -33,10 +35,13 @@ internal static class MatrixCommand
             Examples:
               maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-and.yaml --port 80
               maille matrix -f examples/netpol-playground/pods.yaml -n x -o json
+              maille matrix --context maille-play --port 80   # a running cluster (or lab), read through its API
             """)
         {
             filesOption,
             configOption,
+            kubeconfigOption,
+            contextOption,
             portsOption,
             namespaceOption,
             outputOption,
@@ -55,7 +60,7 @@ internal static class MatrixCommand
                 ports.Add(port);
             }
 
-            var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], parse.GetValue(configOption), context);
+            var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], ClusterInput.Live(parse.GetValue(kubeconfigOption), parse.GetValue(contextOption)), parse.GetValue(configOption), context);
             if (cluster is null)
             {
                 return 1;

@@ -12,6 +12,8 @@ internal static class TraceCommand
         var files = CommonOptions.Files(required: false);
         var lab = new Option<string?>("--lab") { Description = "Trace in a running lab instead of -f: its live state, the nftables chain and rule that decide on the entry node, and the NetworkPolicy rules each endpoint meets" };
         var config = CommonOptions.Config();
+        var kubeconfig = CommonOptions.Kubeconfig();
+        var kubeContext = CommonOptions.Context();
         var from = new Option<string>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network)", Required = true };
         var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], IP:PORT[/PROTO], or http(s)://HOST[:PORT]/PATH (through the Ingress controller)", Required = true };
         var output = CommonOptions.CreateOutput("text", "json");
@@ -28,11 +30,14 @@ internal static class TraceCommand
               maille trace -f examples/shop --from external --to http://shop.example/api/items -o json
               sudo maille trace --lab demo --from external --to 198.18.0.11:30080
               sudo maille trace --lab play --from y/b --to x/a:80
+              maille trace --context maille-play --from y/b --to x/a:80   # a running cluster, read through its API
             """)
         {
             files,
             lab,
             config,
+            kubeconfig,
+            kubeContext,
             from,
             to,
             output,
@@ -41,9 +46,10 @@ internal static class TraceCommand
         {
             var labName = parse.GetValue(lab);
             var paths = parse.GetValue(files) ?? [];
-            if ((labName is null) == (paths.Length == 0))
+            var live = ClusterInput.Live(parse.GetValue(kubeconfig), parse.GetValue(kubeContext));
+            if (new[] { paths.Length > 0, labName is not null, live is not null }.Count(given => given) != 1)
             {
-                context.Stderr.WriteLine("error: give -f FILE... (offline) or --lab NAME (a running lab), not both");
+                context.Stderr.WriteLine("error: give manifests with -f, a running lab with --lab, or a running cluster with --kubeconfig/--context (one of them)");
                 return 1;
             }
 
@@ -53,7 +59,7 @@ internal static class TraceCommand
                 return Lab.LabViews.Show(context, labName, "trace", [("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("output", json ? "json" : null)]);
             }
 
-            var cluster = ClusterInput.Load(paths, parse.GetValue(config), context);
+            var cluster = ClusterInput.Load(paths, live, parse.GetValue(config), context);
             return cluster is null ? 1 : TraceView.Write(cluster, parse.GetValue(from)!, parse.GetValue(to)!, json, live: null, context.Stdout, context.Stderr);
         });
         return command;

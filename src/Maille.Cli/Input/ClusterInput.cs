@@ -22,6 +22,68 @@ internal static class ClusterInput
             context.Stderr.WriteLine($"error: {error}");
         }
 
+        return Plan(sources, fileErrors.Count, configPath, context);
+    }
+
+    /// <summary>
+    /// The cluster from files (<paramref name="paths"/>) or from a running cluster (<paramref name="live"/>), exactly
+    /// one of the two; null, after saying why, otherwise or when it cannot be read or planned.
+    /// </summary>
+    public static ClusterState? Load(IReadOnlyList<string> paths, ClusterSource? live, string? configPath, CliContext context)
+    {
+        if (paths.Count > 0 == live is not null)
+        {
+            context.Stderr.WriteLine("error: give manifests with -f, or a running cluster with --kubeconfig/--context (one of the two)");
+            return null;
+        }
+
+        return live is null ? Load(paths, configPath, context) : LoadLive(live, configPath, context);
+    }
+
+    /// <summary>The running cluster the options name, or null when neither <c>--kubeconfig</c> nor <c>--context</c> was given.</summary>
+    public static ClusterSource? Live(string? kubeconfig, string? contextName) =>
+        kubeconfig is null && contextName is null ? null : new ClusterSource(kubeconfig, contextName);
+
+    /// <summary>
+    /// Reads a running cluster's objects through its API (<see cref="Kube.Live.LiveClusterReader"/>) and plans them as
+    /// a dump, printing what was left out; null, after saying why, when the cluster cannot be read or does not plan.
+    /// </summary>
+    public static ClusterState? LoadLive(ClusterSource live, string? configPath, CliContext context)
+    {
+        Kube.Live.LiveClusterRead read;
+        string name;
+        try
+        {
+            var (client, contextName) = Kube.Live.LiveClusterReader.Connect(live.Kubeconfig, live.Context);
+            name = contextName;
+            using (client)
+            {
+                read = Kube.Live.LiveClusterReader.ReadAsync(client, contextName).GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            context.Stderr.WriteLine($"error: kubeconfig {live.Kubeconfig ?? "(default)"}: {e.Message}");
+            return null;
+        }
+
+        foreach (var note in read.Notes)
+        {
+            context.Stderr.WriteLine($"note: {name}: {note}");
+        }
+
+        if (read.Error is not null)
+        {
+            context.Stderr.WriteLine($"error: {name}: {read.Error}; nothing was computed");
+            return null;
+        }
+
+        return Plan(read.Sources, 0, configPath, context);
+    }
+
+    private static ClusterState? Plan(IReadOnlyList<ManifestSource> sources, int fileErrorCount, string? configPath, CliContext context)
+    {
+
         var config = ClusterConfig.Default;
         var diagnostics = new List<Diagnostic>();
         if (configPath is not null)
@@ -41,9 +103,9 @@ internal static class ClusterInput
         diagnostics.AddRange(loadDiagnostics);
         var result = ClusterPlanner.Plan(manifests, config, diagnostics);
         Report(result.Diagnostics, manifests.Skipped, context);
-        if (fileErrors.Count > 0 || !result.Succeeded)
+        if (fileErrorCount > 0 || !result.Succeeded)
         {
-            var count = result.Errors.Count() + fileErrors.Count;
+            var count = result.Errors.Count() + fileErrorCount;
             context.Stderr.WriteLine($"error: {count} problem{(count == 1 ? "" : "s")} found; nothing was computed");
             return null;
         }

@@ -167,6 +167,34 @@ public sealed class LabKubernetesApiTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void The_analysis_commands_read_a_running_lab_through_its_API_and_find_what_they_find_in_its_files()
+    {
+        Privileged.Require();
+        var policy = Path.Combine(PlaygroundScenario.Folder, "scenarios", "allow-ingress-from-namespace-y-only.yaml");
+        var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile, "-f", policy);
+        Assert.True(up.ExitCode == 0, up.Stderr);
+        string[] cluster = ["--kubeconfig", KubeconfigPath, "--context", $"maille-{_lab.Name}"];
+
+        var live = MailleProcess.Run(["matrix", .. cluster, "-n", "x", "--port", "80", "-o", "json"]);
+        var offline = MailleProcess.Run(["matrix", "-f", PlaygroundScenario.PodsFile, "-f", policy, "-n", "x", "--port", "80", "-o", "json"]);
+
+        Assert.True(live.ExitCode == 0, live.Stderr);
+        var connections = JsonNode.Parse(live.Stdout)!["connections"]!.AsArray();
+        Assert.Contains(connections, c => !(bool)c!["allowed"]!);   // the policy denies x's own pods: not a vacuous comparison
+        Assert.Equal(offline.Stdout, live.Stdout);
+        Assert.Contains("ipaddresspools.metallb.io: not served by this cluster, left out", live.Stderr, StringComparison.Ordinal);
+        var pods = MailleProcess.Run(["get", "pods", "-n", "y", "-o", "wide", .. cluster]);
+        Assert.True(pods.ExitCode == 0, pods.Stderr);
+        Assert.Matches(@"\nb +4/4 +Running +0 +\S+ +198\.19\.\d+\.\d+ +node-\d", pods.Stdout);
+        var both = MailleProcess.Run(["analyze", "-f", PlaygroundScenario.PodsFile, .. cluster]);
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("one of the two", both.Stderr, StringComparison.Ordinal);
+        var unknown = MailleProcess.Run(["analyze", "--kubeconfig", KubeconfigPath, "--context", "no-such-context"]);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no-such-context", unknown.Stderr, StringComparison.Ordinal);
+    }
+
     private void Up()
     {
         var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile);
