@@ -1,0 +1,8 @@
+namespace Maille.Kube.Live;
+
+public enum InformerChangeType
+{
+    Added,
+    Modified,
+    Deleted,
+}

@@ -1,0 +1,198 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Maille.Kube.Live;
+
+/// <summary>
+/// A cache of one resource kept in step with the API server, as client-go's reflector keeps an informer's: list, then
+/// watch from the list's resource version (with bookmarks, so a quiet watch still advances it); a watch that ends is
+/// resumed from the last version seen; <c>410 Gone</c> (the version is too old) makes it list again, and the
+/// difference between the cache and the new list is reported as ordinary changes; any other failure is retried after
+/// a backoff (exponential with jitter, capped), from the last version. The cache is never emptied by a failure: while
+/// the API is unreachable, consumers keep what they had (a node agent keeps its rules). Goes through KubernetesClient
+/// (<paramref name="list"/> and <paramref name="watch"/> are its generated calls, whose HTTP pipeline carries the
+/// credentials).
+/// </summary>
+/// <param name="list">The list call (the current state).</param>
+/// <param name="watch">The watch call from a resource version, with bookmarks; its error callback gets a 410 Status as a <see cref="KubernetesException"/>.</param>
+/// <param name="onChange">Called on the informer's loop for each change, in order; it must not block for long.</param>
+public sealed class ObjectInformer<T, TList>(
+    string resource,
+    Func<CancellationToken, Task<TList>> list,
+    Func<string?, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+    Action<InformerChange<T>> onChange,
+    InformerOptions? options = null) : IAsyncDisposable
+    where T : IKubernetesObject<V1ObjectMeta>
+    where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+{
+    private readonly InformerOptions _options = options ?? new InformerOptions();
+    private readonly Dictionary<string, T> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private string? _resourceVersion;
+
+    /// <summary>The resource's name, for messages (<c>services</c>).</summary>
+    public string Resource => resource;
+
+    /// <summary>Completes when the first list has filled the cache.</summary>
+    public Task Synced => _synced.Task;
+
+    /// <summary>How many times the informer listed (the first time included): a relist follows a 410.</summary>
+    public int Lists { get; private set; }
+
+    /// <summary>How many list or watch calls failed (and were retried after a backoff).</summary>
+    public int Failures { get; private set; }
+
+    /// <summary>The last failure, for a status report; null once a call succeeds again.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>The version the cache is at.</summary>
+    public string? ResourceVersion => _resourceVersion;
+
+    /// <summary>The cached objects by key (<c>namespace/name</c>, or the name of a cluster-scoped object), copied.</summary>
+    public IReadOnlyDictionary<string, T> Snapshot()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, T>(_cache, StringComparer.Ordinal);
+        }
+    }
+
+    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+
+    public static string KeyOf(T item) => item.Metadata.NamespaceProperty is { Length: > 0 } ns ? $"{ns}/{item.Metadata.Name}" : item.Metadata.Name;
+
+    private async Task RunAsync(CancellationToken cancel)
+    {
+        var failures = 0;
+        var mustList = true;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                if (mustList)
+                {
+                    await ListAsync(cancel);
+                    mustList = false;
+                }
+
+                mustList = await WatchAsync(cancel);
+                failures = 0;
+                LastError = null;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or KubernetesException or TimeoutException or OperationCanceledException)
+            {
+                if (e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } || e is KubernetesException { Status.Code: 410 })
+                {
+                    mustList = true;
+                    continue;
+                }
+
+                Failures++;
+                LastError = e.Message;
+                failures++;
+                await Task.Delay(_options.Backoff(failures), _options.Time, cancel).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ListAsync(CancellationToken cancel)
+    {
+        var listed = await list(cancel);
+        Lists++;
+        var fresh = (listed.Items ?? []).ToDictionary(KeyOf, StringComparer.Ordinal);
+        List<InformerChange<T>> changes = [];
+        lock (_gate)
+        {
+            foreach (var (key, old) in _cache.Where(c => !fresh.ContainsKey(c.Key)).ToList())
+            {
+                _cache.Remove(key);
+                changes.Add(new InformerChange<T>(InformerChangeType.Deleted, key, old));
+            }
+
+            foreach (var (key, item) in fresh)
+            {
+                var known = _cache.TryGetValue(key, out var old);
+                if (!known || old!.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
+                {
+                    _cache[key] = item;
+                    changes.Add(new InformerChange<T>(known ? InformerChangeType.Modified : InformerChangeType.Added, key, item));
+                }
+            }
+
+            _resourceVersion = listed.Metadata?.ResourceVersion;
+        }
+
+        foreach (var change in changes)
+        {
+            onChange(change);
+        }
+
+        _synced.TrySetResult();
+    }
+
+    /// <returns>Whether the informer must list again (the watch said 410 Gone).</returns>
+    private async Task<bool> WatchAsync(CancellationToken cancel)
+    {
+        KubernetesException? gone = null;
+        await foreach (var (type, item) in watch(_resourceVersion, e => gone ??= e as KubernetesException is { Status.Code: 410 } k ? k : null, cancel))
+        {
+            if (type == WatchEventType.Error || item?.Metadata is null)
+            {
+                continue;
+            }
+
+            InformerChange<T>? change = null;
+            var key = KeyOf(item);
+            lock (_gate)
+            {
+                switch (type)
+                {
+                    case WatchEventType.Added or WatchEventType.Modified:
+                        var known = _cache.ContainsKey(key);
+                        _cache[key] = item;
+                        change = new InformerChange<T>(known ? InformerChangeType.Modified : InformerChangeType.Added, key, item);
+                        break;
+                    case WatchEventType.Deleted:
+                        change = _cache.Remove(key, out var old) ? new InformerChange<T>(InformerChangeType.Deleted, key, old) : null;
+                        break;
+                }
+
+                _resourceVersion = item.Metadata.ResourceVersion ?? _resourceVersion;
+            }
+
+            if (change is not null)
+            {
+                onChange(change);
+            }
+        }
+
+        return gone is not null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }
+
+        _stop.Dispose();
+    }
+}
