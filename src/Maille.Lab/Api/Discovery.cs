@@ -99,7 +99,7 @@ internal static class Discovery
                 new DiscoveredResource(k.Plural, "log", "", true, "Pod", ["get"], []),
             ],
             _ => Array.Empty<DiscoveredResource>(),
-        });
+        }).Concat(kinds.Where(k => LabApiServer.HasStatus(k.Plural)).Select(k => new DiscoveredResource(k.Plural, "status", "", k.Namespaced, k.Kind, ["get"], [])));
         return [.. resources, .. subresources];
     }
 

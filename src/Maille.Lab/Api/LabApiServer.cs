@@ -91,6 +91,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         app.MapGet("/apis/{group}/{version}", (HttpContext http, string group, string version) => Discovery.Resources(http, group, version));
         MapWrites(app);
         MapScale(app);
+        MapStatus(app);
         MapExec(app);
         MapLogs(app);
         MapAccessReviews(app);
