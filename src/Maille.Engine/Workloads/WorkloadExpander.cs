@@ -78,7 +78,7 @@ internal static class WorkloadExpander
 
     public static bool Matches(Labels selector, Node node) => selector.All(s => node.Meta.Labels.Get(s.Key) == s.Value);
 
-    private static string TemplateHash(Workload deployment) =>
+    internal static string TemplateHash(Workload deployment) =>
         StableHash.Suffix($"{deployment.Meta.Namespace}/{deployment.Meta.Name}/{deployment.Template}", 10);
 
     private static Pod MakePod(Workload workload, string name, Labels labels, OwnerRef owner) => new()
