@@ -339,7 +339,22 @@ public static class KubeObjectWriter
         Command = container.Command.IsEmpty ? null : [.. container.Command],
         Args = container.Args.IsEmpty ? null : [.. container.Args],
         Ports = container.Ports.IsEmpty ? null : [.. container.Ports.Select(p => new V1ContainerPort { ContainerPort = p.Port, HostPort = p.HostPort, Name = p.Name, Protocol = p.Protocol.ToString() })],
+        ReadinessProbe = container.ReadinessProbe is { } probe ? Write(probe) : null,
     };
+
+    /// <summary>A readiness probe as the model keeps it: enough that a template read back (kubectl rollout undo) is the same template.</summary>
+    private static V1Probe Write(Probe probe) => new()
+    {
+        Exec = probe.Kind == ProbeKind.Exec ? new V1ExecAction { Command = [.. probe.Command] } : null,
+        HttpGet = probe.Kind == ProbeKind.HttpGet && probe.Port is { } httpPort ? new V1HTTPGetAction { Port = Write(httpPort), Path = probe.Path } : null,
+        TcpSocket = probe.Kind == ProbeKind.TcpSocket && probe.Port is { } tcpPort ? new V1TCPSocketAction { Port = Write(tcpPort) } : null,
+        Grpc = probe.Kind == ProbeKind.Grpc && probe.Port?.Number is { } grpcPort ? new V1GRPCAction { Port = grpcPort } : null,
+        InitialDelaySeconds = probe.InitialDelaySeconds,
+        PeriodSeconds = probe.PeriodSeconds,
+        FailureThreshold = probe.FailureThreshold,
+    };
+
+    private static IntOrString Write(PortRef port) => port.IsNamed ? (IntOrString)port.Name! : (IntOrString)port.Number!.Value;
 
     /// <param name="owner">The controller that made the object; it was created at the same time (its pods and
     /// ReplicaSets take a workload's creation time), which its uid is derived from unless <paramref name="ownerUid"/> says.</param>
