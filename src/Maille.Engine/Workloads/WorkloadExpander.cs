@@ -25,9 +25,9 @@ internal static class WorkloadExpander
                     workload.Template.Labels.With(PodTemplateHashLabel, hash),
                     new OwnerRef("ReplicaSet", replicaSet)));
             case WorkloadKind.ReplicaSet:
-                return Enumerable.Range(0, workload.Replicas).Select(i => MakePod(
+                return ReplicaSetPodNames.Of(workload).Select(name => MakePod(
                     workload,
-                    $"{workload.Meta.Name}-{StableHash.Suffix($"{ns}/{workload.Meta.Name}/{i}", 5)}",
+                    name,
                     workload.Template.Labels,
                     new OwnerRef("ReplicaSet", workload.Meta.Name)));
             case WorkloadKind.StatefulSet:

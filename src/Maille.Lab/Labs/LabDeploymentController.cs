@@ -126,7 +126,8 @@ internal static class LabDeploymentController
         return WithAnnotations(ManifestDocument.Parse(stored.Source, json.ToJsonString())[0], Annotations(rs).ToDictionary(a => a.Key, a => (string)a.Value!, StringComparer.Ordinal));
     }
 
-    private static ManifestDocument WithAnnotations(ManifestDocument stored, Dictionary<string, string> annotations)
+    /// <summary>A stored object with some of its annotations set.</summary>
+    internal static ManifestDocument WithAnnotations(ManifestDocument stored, Dictionary<string, string> annotations)
     {
         var json = ManifestJson.Of(stored);
         var metadata = (JsonObject)json["metadata"]!;

@@ -223,6 +223,21 @@ public sealed class DeploymentRolloutTests
         Assert.Equal("NewReplicaSetAvailable", DeploymentRollout.Conditions(deployment, status)[1].Reason);
     }
 
+    [Fact]
+    public void A_deleted_replicaset_pod_is_replaced_by_one_of_a_new_name_and_the_others_keep_theirs()
+    {
+        var replicaSet = WorkloadStatus.ReplicaSets(Cluster.Valid(DeploymentYaml(3))).Single();
+        var before = ReplicaSetPodNames.Of(replicaSet).ToList();
+        var replaced = ReplicaSetPodNames.AfterDeleting(replicaSet, before[1])!;
+        var after = ReplicaSetPodNames.Of(replicaSet with { Meta = replicaSet.Meta with { Annotations = replicaSet.Meta.Annotations.With(ReplicaSetPodNames.ReplacedPodsAnnotation, replaced) } }).ToList();
+
+        Assert.Equal("1", replaced);
+        Assert.Equal(3, after.Count);
+        Assert.Equal([before[0], before[2]], after.Intersect(before));
+        Assert.DoesNotContain(before[1], after);
+        Assert.Null(ReplicaSetPodNames.AfterDeleting(replicaSet, "web-other"));
+    }
+
     private static string DeploymentYaml(int replicas) => $$$"""
         apiVersion: apps/v1
         kind: Deployment

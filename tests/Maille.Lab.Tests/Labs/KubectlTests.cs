@@ -319,8 +319,15 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var statefulSet = kubectl.Run("rollout", "status", "sts/db", "-n", "web", "--timeout=30s");
         var daemonSet = kubectl.Run("rollout", "status", "ds/agent", "-n", "web", "--timeout=30s");
         var history = kubectl.Succeed("rollout", "history", "deploy/web", "-n", "web");
+        var victim = after.Split(' ')[0];
+        kubectl.Succeed("delete", "pod", victim, "-n", "web");
+        var replaced = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").Split(' ');
 
         Assert.Equal("1", generation);
+        // As the ReplicaSet controller does: the deleted pod goes and one of a new name takes its place.
+        Assert.Equal(2, replaced.Length);
+        Assert.DoesNotContain(victim, replaced);
+        Assert.Single(replaced.Except(after.Split(' ')));
         Assert.Equal(0, restarted.ExitCode);
         Assert.Empty(before.Split(' ').Intersect(after.Split(' ')));
         Assert.Equal("2/2/MinimumReplicasAvailable NewReplicaSetAvailable", observed);
