@@ -370,13 +370,23 @@ public sealed partial class LabController : IAsyncDisposable
             {
                 _rolloutKicks.Reader.TryRead(out _);
                 IReadOnlyList<string> actions = [];
-                var result = await ChangeAsync(
-                    manifests =>
-                    {
-                        (var change, actions) = LabDeploymentController.Step(manifests, Published, TimeProvider.System.GetUtcNow());
-                        return change;
-                    },
-                    cancellationToken);
+                LabChangeResult result;
+                try
+                {
+                    result = await ChangeAsync(
+                        manifests =>
+                        {
+                            (var change, actions) = LabDeploymentController.Step(manifests, Published, TimeProvider.System.GetUtcNow());
+                            return change;
+                        },
+                        cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException)
+                {
+                    // As a readiness publish that fails: logged, and the next change or readiness flip tries again.
+                    result = LabChangeResult.Refused(e.Message);
+                }
+
                 if (!result.Succeeded)
                 {
                     LogRolloutRefused(actions.Count, result.Errors[0]);

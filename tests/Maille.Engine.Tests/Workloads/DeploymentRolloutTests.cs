@@ -179,28 +179,8 @@ public sealed class DeploymentRolloutTests
     [Fact]
     public void A_deployment_reports_updated_pods_and_conditions_from_its_replicasets()
     {
-        var cluster = Cluster.Valid(DeploymentYaml(3) + "\n" + """
-            ---
-            apiVersion: apps/v1
-            kind: ReplicaSet
-            metadata: {name: web-old, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u, controller: true}]}
-            spec:
-              replicas: 2
-              selector: {matchLabels: {app: web, pod-template-hash: old}}
-              template:
-                metadata: {labels: {app: web, pod-template-hash: old}}
-                spec: {containers: [{name: c, image: "web:1"}]}
-            ---
-            apiVersion: apps/v1
-            kind: ReplicaSet
-            metadata: {name: NEW, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u, controller: true}]}
-            spec:
-              replicas: 1
-              selector: {matchLabels: {app: web, pod-template-hash: new}}
-              template:
-                metadata: {labels: {app: web, pod-template-hash: new}}
-                spec: {containers: [{name: c, image: "web:2"}]}
-            """.Replace("NEW", DeploymentRollout.NewReplicaSetName(Deployment(3, "{type: RollingUpdate}"))));
+        var newName = DeploymentRollout.NewReplicaSetName(Deployment(3, "{type: RollingUpdate}"));
+        var cluster = Cluster.Valid(string.Join("\n---\n", DeploymentYaml(3), OwnedReplicaSet("web-old", 2, "web:1"), OwnedReplicaSet(newName, 1, "web:2")));
         var deployment = cluster.Workloads.Single(w => w.Kind == WorkloadKind.Deployment);
         var status = WorkloadStatus.Of(deployment, cluster);
 
@@ -237,6 +217,19 @@ public sealed class DeploymentRolloutTests
         Assert.DoesNotContain(before[1], after);
         Assert.Null(ReplicaSetPodNames.AfterDeleting(replicaSet, "web-other"));
     }
+
+    /// <summary>A ReplicaSet that Deployment web controls, as a dump of a cluster holds it.</summary>
+    private static string OwnedReplicaSet(string name, int replicas, string image) => $$$"""
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata: {name: {{{name}}}, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u, controller: true}]}
+        spec:
+          replicas: {{{replicas}}}
+          selector: {matchLabels: {app: web, pod-template-hash: {{{name}}}}}
+          template:
+            metadata: {labels: {app: web, pod-template-hash: {{{name}}}}}
+            spec: {containers: [{name: c, image: "{{{image}}}"}]}
+        """;
 
     private static string DeploymentYaml(int replicas) => $$$"""
         apiVersion: apps/v1
