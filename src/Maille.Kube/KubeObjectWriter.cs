@@ -15,7 +15,7 @@ public static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Node",
-        Metadata = Meta("Node", node.Meta),
+        Metadata = Meta("Node", node.Meta, withSpec: true),
         Spec = new V1NodeSpec
         {
             PodCIDR = node.PodCidr?.ToString(),
@@ -41,7 +41,7 @@ public static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Pod",
-        Metadata = Meta("Pod", pod.Meta, pod.Owner),
+        Metadata = Meta("Pod", pod.Meta, pod.Owner, withSpec: true),
         Spec = Write(pod.Spec),
         Status = new V1PodStatus
         {
@@ -57,7 +57,7 @@ public static class KubeObjectWriter
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = Meta("Service", service.Meta),
+        Metadata = Meta("Service", service.Meta, withSpec: true),
         Spec = new V1ServiceSpec
         {
             Type = service.Type.ToString(),
@@ -119,7 +119,7 @@ public static class KubeObjectWriter
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "NetworkPolicy",
-        Metadata = Meta("NetworkPolicy", policy.Meta),
+        Metadata = Meta("NetworkPolicy", policy.Meta, withSpec: true),
         Spec = new V1NetworkPolicySpec
         {
             PodSelector = Write(policy.PodSelector),
@@ -133,7 +133,7 @@ public static class KubeObjectWriter
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "Ingress",
-        Metadata = Meta("Ingress", ingress.Meta),
+        Metadata = Meta("Ingress", ingress.Meta, withSpec: true),
         Spec = new V1IngressSpec
         {
             IngressClassName = ingress.IngressClassName,
@@ -156,16 +156,21 @@ public static class KubeObjectWriter
         },
     };
 
-    /// <summary>A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1), with the counts its controller would report.</summary>
+    /// <summary>
+    /// A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1), with the status its controller would report. The
+    /// lab's controllers act on a change before it is served, so every generation is observed.
+    /// </summary>
     public static object Write(Workload workload, WorkloadStatus counts)
     {
-        var meta = Meta(workload.Kind.ToString(), workload.Meta, workload.Owner);
+        var meta = Meta(workload.Kind.ToString(), workload.Meta, workload.Owner, withSpec: true, workload.OwnerUid);
+        var observed = meta.Generation;
         var selector = Write(workload.Selector ?? LabelSelector.Everything);
         var template = new V1PodTemplateSpec
         {
             Metadata = new V1ObjectMeta { Labels = Dictionary(workload.Template.Labels), Annotations = Dictionary(workload.Template.Annotations) },
             Spec = Write(workload.Template.Spec),
         };
+        var revision = $"{workload.Meta.Name}-{WorkloadRevision(workload)}";
         return workload.Kind switch
         {
             WorkloadKind.Deployment => new V1Deployment
@@ -173,8 +178,33 @@ public static class KubeObjectWriter
                 ApiVersion = "apps/v1",
                 Kind = "Deployment",
                 Metadata = meta,
-                Spec = new V1DeploymentSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
-                Status = new V1DeploymentStatus { Replicas = counts.Current, UpdatedReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
+                Spec = new V1DeploymentSpec
+                {
+                    Replicas = workload.Replicas,
+                    Selector = selector,
+                    Template = template,
+                    Strategy = Write(workload.Strategy),
+                    RevisionHistoryLimit = workload.RevisionHistoryLimit,
+                    ProgressDeadlineSeconds = 600,
+                },
+                Status = new V1DeploymentStatus
+                {
+                    ObservedGeneration = observed,
+                    Replicas = counts.Current,
+                    UpdatedReplicas = counts.Updated,
+                    ReadyReplicas = counts.Ready,
+                    AvailableReplicas = counts.Available,
+                    UnavailableReplicas = counts.Unavailable == 0 ? null : counts.Unavailable,
+                    Conditions = [.. DeploymentRollout.Conditions(workload, counts).Select(c => new V1DeploymentCondition
+                    {
+                        Type = c.Type,
+                        Status = c.Status ? "True" : "False",
+                        Reason = c.Reason,
+                        Message = c.Message,
+                        LastUpdateTime = workload.Meta.CreationTimestamp?.UtcDateTime,
+                        LastTransitionTime = workload.Meta.CreationTimestamp?.UtcDateTime,
+                    })],
+                },
             },
             WorkloadKind.ReplicaSet => new V1ReplicaSet
             {
@@ -182,34 +212,85 @@ public static class KubeObjectWriter
                 Kind = "ReplicaSet",
                 Metadata = meta,
                 Spec = new V1ReplicaSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
-                Status = new V1ReplicaSetStatus { Replicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
+                Status = new V1ReplicaSetStatus
+                {
+                    ObservedGeneration = observed,
+                    Replicas = counts.Current,
+                    // Every pod is made with the template's labels.
+                    FullyLabeledReplicas = counts.Current,
+                    ReadyReplicas = counts.Ready,
+                    AvailableReplicas = counts.Available,
+                },
             },
             WorkloadKind.StatefulSet => new V1StatefulSet
             {
                 ApiVersion = "apps/v1",
                 Kind = "StatefulSet",
                 Metadata = meta,
-                Spec = new V1StatefulSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template, ServiceName = workload.ServiceName },
-                Status = new V1StatefulSetStatus { Replicas = counts.Current, CurrentReplicas = counts.Current, UpdatedReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Ready },
+                Spec = new V1StatefulSetSpec
+                {
+                    Replicas = workload.Replicas,
+                    Selector = selector,
+                    Template = template,
+                    ServiceName = workload.ServiceName,
+                    UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = 0 } },
+                    PodManagementPolicy = "OrderedReady",
+                    RevisionHistoryLimit = 10,
+                },
+                Status = new V1StatefulSetStatus
+                {
+                    ObservedGeneration = observed,
+                    Replicas = counts.Current,
+                    CurrentReplicas = counts.Current,
+                    UpdatedReplicas = counts.Updated,
+                    ReadyReplicas = counts.Ready,
+                    AvailableReplicas = counts.Available,
+                    CurrentRevision = revision,
+                    UpdateRevision = revision,
+                },
             },
             _ => new V1DaemonSet
             {
                 ApiVersion = "apps/v1",
                 Kind = "DaemonSet",
                 Metadata = meta,
-                Spec = new V1DaemonSetSpec { Selector = selector, Template = template },
+                Spec = new V1DaemonSetSpec
+                {
+                    Selector = selector,
+                    Template = template,
+                    UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1, MaxSurge = 0 } },
+                    RevisionHistoryLimit = 10,
+                },
                 Status = new V1DaemonSetStatus
                 {
+                    ObservedGeneration = observed,
                     DesiredNumberScheduled = counts.Desired,
                     CurrentNumberScheduled = counts.Current,
-                    UpdatedNumberScheduled = counts.Current,
+                    UpdatedNumberScheduled = counts.Updated,
                     NumberReady = counts.Ready,
-                    NumberAvailable = counts.Ready,
+                    NumberAvailable = counts.Available,
+                    NumberUnavailable = counts.Unavailable == 0 ? null : counts.Unavailable,
                     NumberMisscheduled = 0,
                 },
             },
         };
     }
+
+    /// <summary>
+    /// The uid an object is served with: its own (a dump's), or the one derived from its kind, name and creation time.
+    /// A controller writing an owner reference names its owner by it.
+    /// </summary>
+    public static string UidOf(string kind, ObjectMeta meta) => meta.Uid ?? ObjectUid.Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp);
+
+    /// <summary>A StatefulSet's or DaemonSet's revision: its template's hash, as a ControllerRevision is named.</summary>
+    private static string WorkloadRevision(Workload workload) => DeploymentRollout.NewReplicaSetName(workload)[(workload.Meta.Name.Length + 1)..];
+
+    private static V1DeploymentStrategy Write(DeploymentStrategy strategy) => strategy.IsRollingUpdate
+        ? new V1DeploymentStrategy { Type = strategy.Type, RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = IntOrPercent(strategy.MaxSurge), MaxUnavailable = IntOrPercent(strategy.MaxUnavailable) } }
+        : new V1DeploymentStrategy { Type = strategy.Type };
+
+    private static IntOrString IntOrPercent(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : value;
 
     private static Dictionary<string, string>? Dictionary(Labels labels) => labels.Count == 0 ? null : labels.ToDictionary();
 
@@ -258,20 +339,48 @@ public static class KubeObjectWriter
         Command = container.Command.IsEmpty ? null : [.. container.Command],
         Args = container.Args.IsEmpty ? null : [.. container.Args],
         Ports = container.Ports.IsEmpty ? null : [.. container.Ports.Select(p => new V1ContainerPort { ContainerPort = p.Port, HostPort = p.HostPort, Name = p.Name, Protocol = p.Protocol.ToString() })],
+        ReadinessProbe = container.ReadinessProbe is { } probe ? Write(probe) : null,
     };
 
+    /// <summary>A readiness probe as the model keeps it: enough that a template read back (kubectl rollout undo) is the same template.</summary>
+    private static V1Probe Write(Probe probe) => new()
+    {
+        Exec = probe.Kind == ProbeKind.Exec ? new V1ExecAction { Command = [.. probe.Command] } : null,
+        HttpGet = probe.Kind == ProbeKind.HttpGet && probe.Port is { } httpPort ? new V1HTTPGetAction { Port = Write(httpPort), Path = probe.Path } : null,
+        TcpSocket = probe.Kind == ProbeKind.TcpSocket && probe.Port is { } tcpPort ? new V1TCPSocketAction { Port = Write(tcpPort) } : null,
+        Grpc = probe.Kind == ProbeKind.Grpc && probe.Port?.Number is { } grpcPort ? new V1GRPCAction { Port = grpcPort } : null,
+        InitialDelaySeconds = probe.InitialDelaySeconds,
+        PeriodSeconds = probe.PeriodSeconds,
+        FailureThreshold = probe.FailureThreshold,
+    };
+
+    private static IntOrString Write(PortRef port) => port.IsNamed ? (IntOrString)port.Name! : (IntOrString)port.Number!.Value;
+
     /// <param name="owner">The controller that made the object; it was created at the same time (its pods and
-    /// ReplicaSets take a workload's creation time), which its uid is derived from.</param>
-    private static V1ObjectMeta Meta(string kind, ObjectMeta meta, OwnerRef? owner = null) => new()
+    /// ReplicaSets take a workload's creation time), which its uid is derived from unless <paramref name="ownerUid"/> says.</param>
+    /// <param name="withSpec">The kind has a spec, so a generation (1 unless the lab counted its spec's changes).</param>
+    private static V1ObjectMeta Meta(string kind, ObjectMeta meta, OwnerRef? owner = null, bool withSpec = false, string? ownerUid = null) => new()
     {
         Name = meta.Name,
         NamespaceProperty = meta.Namespace,
-        Uid = meta.Uid ?? ObjectUid.Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp),
+        Uid = UidOf(kind, meta),
+        Generation = withSpec ? Math.Max(meta.Generation, 1) : null,
         Labels = meta.Labels.Count == 0 ? null : meta.Labels.ToDictionary(),
         Annotations = meta.Annotations.Count == 0 ? null : meta.Annotations.ToDictionary(),
         DeletionTimestamp = meta.DeletionTimestamp?.UtcDateTime,
         CreationTimestamp = meta.CreationTimestamp?.UtcDateTime,
-        OwnerReferences = owner is null ? null : [new V1OwnerReference { ApiVersion = "apps/v1", Kind = owner.Kind, Name = owner.Name, Uid = ObjectUid.Of(owner.Kind, meta.Namespace, owner.Name, meta.CreationTimestamp), Controller = true }],
+        OwnerReferences = owner is null ? null :
+        [
+            new V1OwnerReference
+            {
+                ApiVersion = "apps/v1",
+                Kind = owner.Kind,
+                Name = owner.Name,
+                Uid = ownerUid ?? ObjectUid.Of(owner.Kind, meta.Namespace, owner.Name, meta.CreationTimestamp),
+                Controller = true,
+                BlockOwnerDeletion = true,
+            },
+        ],
     };
 
     private static Dictionary<string, string> ToDictionary(this Labels labels) => labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);

@@ -123,7 +123,48 @@ public sealed class ManifestDocument
     /// loads it): the tree is changed in place, so every node keeps its position and errors keep their lines.
     /// </summary>
     /// <exception cref="InvalidOperationException">The document was already read (its text exists).</exception>
-    public void StampCreation(string timestamp)
+    public void StampCreation(string timestamp) =>
+        StampMetadata("creationTimestamp", new YamlScalarNode(timestamp) { Style = ScalarStyle.DoubleQuoted });
+
+    /// <summary><c>metadata.generation</c> as stored (a lab stamps it), or 0.</summary>
+    public long Generation => long.TryParse(MetadataScalar("generation"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation) ? generation : 0;
+
+    /// <summary>
+    /// Sets <c>metadata.generation</c>, as the API server counts changes of an object's spec; like
+    /// <see cref="StampCreation"/>, only for a document nothing has read yet.
+    /// </summary>
+    public void StampGeneration(long generation) =>
+        StampMetadata("generation", new YamlScalarNode(generation.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>Sets one of <c>metadata.annotations</c>; like <see cref="StampCreation"/>, only for a document nothing has read yet.</summary>
+    public void StampAnnotation(string name, string value)
+    {
+        var metadata = (YamlMappingNode)Root.Children[new YamlScalarNode("metadata")];
+        if (!metadata.Children.TryGetValue(new YamlScalarNode("annotations"), out var node) || node is not YamlMappingNode annotations)
+        {
+            annotations = [];
+            StampMetadata("annotations", annotations);
+        }
+
+        annotations.Children[new YamlScalarNode(name)] = new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted };
+    }
+
+    /// <summary>The object's <c>metadata.annotations</c> as written.</summary>
+    public IReadOnlyDictionary<string, string> Annotations => MetadataMap("annotations");
+
+    /// <summary>
+    /// The object's controller as its <c>ownerReferences</c> name it (the one with <c>controller: true</c>): kind and
+    /// name, or null. The garbage collector deletes an object with its controller.
+    /// </summary>
+    public (string Kind, string Name)? Controller =>
+        Root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta
+        && meta.Children.TryGetValue(new YamlScalarNode("ownerReferences"), out var node) && node is YamlSequenceNode references
+        && references.Children.OfType<YamlMappingNode>().FirstOrDefault(r => Scalar(r, "controller") is "true" or "True") is { } reference
+        && Scalar(reference, "kind") is { Length: > 0 } kind && Scalar(reference, "name") is { Length: > 0 } name
+            ? (kind, name)
+            : null;
+
+    private void StampMetadata(string field, YamlNode value)
     {
         if (_yaml is not null)
         {
@@ -131,16 +172,21 @@ public sealed class ManifestDocument
         }
 
         var metadata = (YamlMappingNode)Root.Children[new YamlScalarNode("metadata")];
-        metadata.Children[new YamlScalarNode("creationTimestamp")] = new YamlScalarNode(timestamp) { Style = ScalarStyle.DoubleQuoted };
+        metadata.Children[new YamlScalarNode(field)] = value;
     }
 
-    /// <summary>The object's labels as written.</summary>
-    public IReadOnlyDictionary<string, string> Labels =>
+    private string? MetadataScalar(string field) =>
+        Root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta ? Scalar(meta, field) : null;
+
+    private Dictionary<string, string> MetadataMap(string field) =>
         Root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta
-        && meta.Children.TryGetValue(new YamlScalarNode("labels"), out var node) && node is YamlMappingNode labels
-            ? labels.Children.Where(p => p.Key is YamlScalarNode && p.Value is YamlScalarNode)
+        && meta.Children.TryGetValue(new YamlScalarNode(field), out var node) && node is YamlMappingNode map
+            ? map.Children.Where(p => p.Key is YamlScalarNode && p.Value is YamlScalarNode)
                 .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value ?? "", StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The object's labels as written.</summary>
+    public IReadOnlyDictionary<string, string> Labels => MetadataMap("labels");
 
     /// <summary>Whether two documents say the same thing (compared as rendered YAML).</summary>
     public bool SameAs(ManifestDocument other) => Key == other.Key && ToYaml() == other.ToYaml();

@@ -31,7 +31,10 @@ internal static partial class ModelConverter
         Kind = workload.Kind,
         Meta = Meta(workload.Metadata, ns, source),
         Owner = ControllerOf(workload.Metadata),
+        OwnerUid = ControllerUidOf(workload.Metadata),
         Replicas = workload.Replicas ?? 1,
+        Strategy = StrategyOf(workload.Strategy),
+        RevisionHistoryLimit = workload.RevisionHistoryLimit ?? 10,
         Selector = Selector(workload.Selector),
         ServiceName = workload.ServiceName,
         Template = new PodTemplate
@@ -41,6 +44,15 @@ internal static partial class ModelConverter
             Spec = ConvertPodSpec(workload.Template?.Spec),
         },
     };
+
+    /// <summary>A Deployment's strategy with the API's defaults: RollingUpdate, 25% surge, 25% unavailable.</summary>
+    private static DeploymentStrategy StrategyOf(V1DeploymentStrategy? strategy) => strategy?.Type == DeploymentStrategy.Recreate
+        ? new DeploymentStrategy { Type = DeploymentStrategy.Recreate }
+        : new DeploymentStrategy
+        {
+            MaxSurge = strategy?.RollingUpdate?.MaxSurge?.Value ?? DeploymentStrategy.Default.MaxSurge,
+            MaxUnavailable = strategy?.RollingUpdate?.MaxUnavailable?.Value ?? DeploymentStrategy.Default.MaxUnavailable,
+        };
 
     private static PodSpec ConvertPodSpec(V1PodSpec? spec) => new()
     {

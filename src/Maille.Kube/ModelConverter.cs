@@ -22,6 +22,7 @@ internal static partial class ModelConverter
         DeletionTimestamp = meta?.DeletionTimestamp is { } deleted ? new DateTimeOffset(DateTime.SpecifyKind(deleted, DateTimeKind.Utc)) : null,
         CreationTimestamp = meta?.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
         Uid = string.IsNullOrEmpty(meta?.Uid) ? null : meta.Uid,
+        Generation = meta?.Generation ?? 0,
         Source = source,
     };
 
@@ -73,4 +74,9 @@ internal static partial class ModelConverter
     private static OwnerRef? ControllerOf(V1ObjectMeta? meta) =>
         (meta?.OwnerReferences ?? []).Where(o => o is not null).OrderByDescending(o => o.Controller == true)
             .Select(o => new OwnerRef(o.Kind ?? "", o.Name ?? "")).FirstOrDefault();
+
+    /// <summary>The uid <see cref="ControllerOf"/>'s owner reference records, if any.</summary>
+    private static string? ControllerUidOf(V1ObjectMeta? meta) =>
+        (meta?.OwnerReferences ?? []).Where(o => o is not null).OrderByDescending(o => o.Controller == true)
+            .Select(o => string.IsNullOrEmpty(o.Uid) ? null : o.Uid).FirstOrDefault();
 }

@@ -10,8 +10,18 @@ namespace Maille.Kube;
 internal sealed record WorkloadManifest(
     WorkloadKind Kind, V1ObjectMeta? Metadata, int? Replicas, V1LabelSelector? Selector, V1PodTemplateSpec? Template, string? ServiceName)
 {
+    /// <summary>A Deployment's <c>spec.strategy</c>.</summary>
+    public V1DeploymentStrategy? Strategy { get; init; }
+
+    /// <summary>A Deployment's <c>spec.revisionHistoryLimit</c>.</summary>
+    public int? RevisionHistoryLimit { get; init; }
+
     public static WorkloadManifest Of(V1Deployment deployment) =>
-        new(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null);
+        new(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null)
+        {
+            Strategy = deployment.Spec?.Strategy,
+            RevisionHistoryLimit = deployment.Spec?.RevisionHistoryLimit,
+        };
 
     public static WorkloadManifest Of(V1ReplicaSet replicaSet) =>
         new(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null);

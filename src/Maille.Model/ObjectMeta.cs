@@ -37,6 +37,12 @@ public sealed record ObjectMeta
 
     public DateTimeOffset? CreationTimestamp { get; init; }
 
+    /// <summary>
+    /// <c>metadata.generation</c>: 1 when the object was created, one more each time its spec changed (a running lab
+    /// stamps it; 0 when the input did not say, which is served as 1).
+    /// </summary>
+    public long Generation { get; init; }
+
     /// <summary><c>metadata.uid</c> as given (a dump of a cluster); null for objects written by hand, whose uid is derived when written.</summary>
     public string? Uid { get; init; }
 
@@ -53,8 +59,9 @@ public sealed record ObjectMeta
             && Annotations.Equals(other.Annotations)
             && DeletionTimestamp == other.DeletionTimestamp
             && CreationTimestamp == other.CreationTimestamp
+            && Generation == other.Generation
             && Uid == other.Uid
             && Source.Equals(other.Source));
 
-    public override int GetHashCode() => HashCode.Combine(Name, Namespace, Labels, Annotations, DeletionTimestamp, CreationTimestamp, Uid, Source);
+    public override int GetHashCode() => HashCode.Combine(Name, Namespace, Labels, Annotations, DeletionTimestamp, CreationTimestamp, HashCode.Combine(Uid, Generation), Source);
 }

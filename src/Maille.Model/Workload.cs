@@ -17,6 +17,15 @@ public sealed record Workload
     /// <summary>The controller of this workload in a dump (a ReplicaSet's Deployment), from <c>ownerReferences</c>.</summary>
     public OwnerRef? Owner { get; init; }
 
+    /// <summary>The owner's uid as <c>ownerReferences</c> recorded it (a ReplicaSet a lab's Deployment controller wrote); null when not given.</summary>
+    public string? OwnerUid { get; init; }
+
+    /// <summary>A Deployment's <c>spec.strategy</c>; RollingUpdate with 25%/25% when absent.</summary>
+    public DeploymentStrategy Strategy { get; init; } = DeploymentStrategy.Default;
+
+    /// <summary>A Deployment's <c>spec.revisionHistoryLimit</c>: how many old ReplicaSets with no pods are kept (10 by default).</summary>
+    public int RevisionHistoryLimit { get; init; } = 10;
+
     /// <summary>A StatefulSet's governing headless Service.</summary>
     public string? ServiceName { get; init; }
 

@@ -25,9 +25,9 @@ internal static class WorkloadExpander
                     workload.Template.Labels.With(PodTemplateHashLabel, hash),
                     new OwnerRef("ReplicaSet", replicaSet)));
             case WorkloadKind.ReplicaSet:
-                return Enumerable.Range(0, workload.Replicas).Select(i => MakePod(
+                return ReplicaSetPodNames.Of(workload).Select(name => MakePod(
                     workload,
-                    $"{workload.Meta.Name}-{StableHash.Suffix($"{ns}/{workload.Meta.Name}/{i}", 5)}",
+                    name,
                     workload.Template.Labels,
                     new OwnerRef("ReplicaSet", workload.Meta.Name)));
             case WorkloadKind.StatefulSet:
@@ -78,7 +78,7 @@ internal static class WorkloadExpander
 
     public static bool Matches(Labels selector, Node node) => selector.All(s => node.Meta.Labels.Get(s.Key) == s.Value);
 
-    private static string TemplateHash(Workload deployment) =>
+    internal static string TemplateHash(Workload deployment) =>
         StableHash.Suffix($"{deployment.Meta.Namespace}/{deployment.Meta.Name}/{deployment.Template}", 10);
 
     private static Pod MakePod(Workload workload, string name, Labels labels, OwnerRef owner) => new()

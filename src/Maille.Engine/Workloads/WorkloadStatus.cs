@@ -6,17 +6,30 @@ namespace Maille.Engine.Workloads;
 /// <summary>
 /// A workload's counts as its controller would report them, from the pods it owns in the planned cluster: how many it
 /// wants (<see cref="Desired"/>: replicas, or a DaemonSet's eligible nodes), has (<see cref="Current"/>, terminating
-/// pods excluded), and how many of those are Ready. Every pod comes from the one template and minReadySeconds is 0, so
-/// up to date is current and available is ready.
+/// pods excluded), and how many of those are Ready. minReadySeconds is 0, so available is ready. A Deployment's pods
+/// are up to date (<see cref="Updated"/>) when its current template's ReplicaSet owns them; any other workload's pods
+/// all come from its one template.
 /// </summary>
 public sealed record WorkloadStatus(int Desired, int Current, int Ready)
 {
-    public int UpToDate => Current;
+    /// <summary>Pods made from the current template: a Deployment's new ReplicaSet's; every pod of another kind.</summary>
+    public int Updated { get; init; } = Current;
+
+    /// <summary>
+    /// A Deployment's <c>unavailableReplicas</c>: the replicas its ReplicaSets ask for that are not available (never
+    /// below 0); for other kinds, the wanted pods that are not ready.
+    /// </summary>
+    public int Unavailable { get; init; } = Math.Max(Desired - Ready, 0);
+
+    public int UpToDate => Updated;
 
     public int Available => Ready;
 
     /// <summary>Each cluster's pods that are not terminating, by namespace and owner, made once per (immutable) cluster.</summary>
     private static readonly ConditionalWeakTable<ClusterState, Dictionary<(string Namespace, OwnerRef Owner), List<Pod>>> PodsByOwner = new();
+
+    /// <summary>Each cluster's ReplicaSets owned by a Deployment, by the Deployment's <c>namespace/name</c>.</summary>
+    private static readonly ConditionalWeakTable<ClusterState, ILookup<string, Workload>> ReplicaSetsByDeployment = new();
 
     public static WorkloadStatus Of(Workload workload, ClusterState cluster)
     {
@@ -24,7 +37,31 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
             .GroupBy(p => (p.Namespace, p.Owner!)).ToDictionary(g => g.Key, g => g.ToList()));
         var pods = Owners(workload, cluster).SelectMany(owner => byOwner.GetValueOrDefault((workload.Meta.Namespace!, owner)) ?? []).ToList();
         var ready = pods.Count(p => p.Status.Ready == true);
-        return new WorkloadStatus(workload.Kind == WorkloadKind.DaemonSet ? pods.Count : workload.Replicas, pods.Count, ready);
+        var status = new WorkloadStatus(workload.Kind == WorkloadKind.DaemonSet ? pods.Count : workload.Replicas, pods.Count, ready);
+        if (workload.Kind != WorkloadKind.Deployment)
+        {
+            return status;
+        }
+
+        var newReplicaSet = new OwnerRef(nameof(WorkloadKind.ReplicaSet), DeploymentRollout.NewReplicaSetName(workload));
+        var owned = OwnedReplicaSets(workload, cluster).ToList();
+        // Without ReplicaSet objects (a plan of files), the one made for the template asks for the replicas.
+        var asked = owned.Count == 0 ? workload.Replicas : owned.Sum(rs => rs.Replicas);
+        return status with
+        {
+            Updated = pods.Count(p => p.Owner == newReplicaSet),
+            Unavailable = Math.Max(asked - ready, 0),
+        };
+    }
+
+    /// <summary>The ReplicaSets in the cluster a Deployment controls (by name, and by uid where the reference records one).</summary>
+    public static IEnumerable<Workload> OwnedReplicaSets(Workload deployment, ClusterState cluster)
+    {
+        var byDeployment = ReplicaSetsByDeployment.GetValue(cluster, c => c.Workloads
+            .Where(w => w.Kind == WorkloadKind.ReplicaSet && w.Owner?.Kind == nameof(WorkloadKind.Deployment))
+            .ToLookup(w => $"{w.Meta.Namespace}/{w.Owner!.Name}", StringComparer.Ordinal));
+        return byDeployment[deployment.Meta.QualifiedName]
+            .Where(w => w.OwnerUid is null || deployment.Meta.Uid is null || w.OwnerUid == deployment.Meta.Uid);
     }
 
     /// <summary>
@@ -38,12 +75,10 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
             return [new OwnerRef(workload.Kind.ToString(), workload.Meta.Name)];
         }
 
-        var owner = new OwnerRef(nameof(WorkloadKind.Deployment), workload.Meta.Name);
         return
         [
-            new OwnerRef(nameof(WorkloadKind.ReplicaSet), WorkloadExpander.ReplicaSetOf(workload).Meta.Name),
-            .. cluster.Workloads.Where(w => w.Kind == WorkloadKind.ReplicaSet && w.Meta.Namespace == workload.Meta.Namespace && w.Owner == owner)
-                .Select(w => new OwnerRef(nameof(WorkloadKind.ReplicaSet), w.Meta.Name)),
+            new OwnerRef(nameof(WorkloadKind.ReplicaSet), DeploymentRollout.NewReplicaSetName(workload)),
+            .. OwnedReplicaSets(workload, cluster).Select(w => new OwnerRef(nameof(WorkloadKind.ReplicaSet), w.Meta.Name)),
         ];
     }
 
@@ -55,7 +90,10 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
     {
         var given = cluster.Workloads.Where(w => w.Kind == WorkloadKind.ReplicaSet).ToList();
         var names = given.Select(w => w.Meta.QualifiedName).ToHashSet(StringComparer.Ordinal);
-        var made = cluster.Workloads.Where(w => w.Kind == WorkloadKind.Deployment).Select(WorkloadExpander.ReplicaSetOf).Where(rs => !names.Contains(rs.Meta.QualifiedName));
+        // A Deployment whose ReplicaSets are objects (a lab's controller wrote them, or a dump holds them) has no other.
+        var withReplicaSets = given.Where(w => w.Owner?.Kind == nameof(WorkloadKind.Deployment)).Select(w => $"{w.Meta.Namespace}/{w.Owner!.Name}").ToHashSet(StringComparer.Ordinal);
+        var made = cluster.Workloads.Where(w => w.Kind == WorkloadKind.Deployment && !withReplicaSets.Contains(w.Meta.QualifiedName))
+            .Select(WorkloadExpander.ReplicaSetOf).Where(rs => !names.Contains(rs.Meta.QualifiedName));
         return given.Concat(made).OrderBy(w => w.Meta.Namespace, StringComparer.Ordinal).ThenBy(w => w.Meta.Name, StringComparer.Ordinal);
     }
 }

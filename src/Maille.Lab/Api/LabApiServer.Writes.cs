@@ -180,7 +180,7 @@ public sealed partial class LabApiServer
 
         var dryRun = options.DryRun || (deleteOptions?["dryRun"] as JsonArray)?.Any(v => (string?)v == "All") == true;
         var key = kind.Key(ns, name);
-        var result = await Controller.ChangeAsync(m => m.Delete([key]), http.RequestAborted, dryRun);
+        var result = await Controller.ChangeAsync(m => LabReplicaSetController.Delete(m, Controller.Published, key, TimeProvider.System.GetUtcNow()), http.RequestAborted, dryRun);
         await Answer(http, result, key, "deleted");
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
@@ -40,6 +41,11 @@ public sealed partial class LabController : IAsyncDisposable
     private LabManifests? _publishedFrom;
     private IReadOnlyDictionary<string, bool>? _publishedReadiness;
     private LabNetwork? _network;
+
+    // The Deployment controller's queue: one pending pass at most, however many changes asked for one.
+    private readonly Channel<bool> _rolloutKicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _rollouts = Task.CompletedTask;
 
     public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, NodeAgentParts>? nodeParts = null)
     {
@@ -123,6 +129,8 @@ public sealed partial class LabController : IAsyncDisposable
 
         _readiness.Changed += PublishInBackground;
         _nodes.StartHealthMonitor(PublishInBackground);
+        _rollouts = RunRolloutsAsync(_stopping.Token);
+        _rolloutKicks.Writer.TryWrite(true);
         return networkTime;
     }
 
@@ -210,6 +218,7 @@ public sealed partial class LabController : IAsyncDisposable
             }
 
             LogChanged(proposed.Outcomes, quick is not null, Milliseconds(started, reconciling), Milliseconds(reconciling, publishing), Milliseconds(publishing, recorded));
+            _rolloutKicks.Writer.TryWrite(true);
             return new LabChangeResult(proposed.Outcomes, proposed.NotFound, []);
         }
         finally
@@ -237,6 +246,9 @@ public sealed partial class LabController : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _readiness.Changed -= PublishInBackground;
+        await _stopping.CancelAsync();
+        await _rollouts.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
         await _nodes.DisposeAsync();
         await _workloadHost.DisposeAsync();
         _network?.Dispose();
@@ -332,6 +344,8 @@ public sealed partial class LabController : IAsyncDisposable
         try
         {
             Publish(PriorAllocations.From(Published));
+            // Pods became ready or not: a rollout may take its next step.
+            _rolloutKicks.Writer.TryWrite(true);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException)
         {
@@ -342,6 +356,61 @@ public sealed partial class LabController : IAsyncDisposable
             _gate.Release();
         }
     });
+
+    /// <summary>
+    /// The Deployment controller's loop (<see cref="LabDeploymentController"/>): after each change and each readiness
+    /// change it takes every Deployment one step further, as a change of its own, until no step is left. Each step is
+    /// decided under the gate from the state just published, so it never works from an older one.
+    /// </summary>
+    private async Task RunRolloutsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _rolloutKicks.Reader.WaitToReadAsync(cancellationToken))
+            {
+                _rolloutKicks.Reader.TryRead(out _);
+                IReadOnlyList<string> actions = [];
+                LabChangeResult result;
+                try
+                {
+                    result = await ChangeAsync(
+                        manifests =>
+                        {
+                            (var change, actions) = LabDeploymentController.Step(manifests, Published, TimeProvider.System.GetUtcNow());
+                            return change;
+                        },
+                        cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException)
+                {
+                    // As a readiness publish that fails: logged, and the next change or readiness flip tries again.
+                    result = LabChangeResult.Refused(e.Message);
+                }
+
+                if (!result.Succeeded)
+                {
+                    LogRolloutRefused(actions.Count, result.Errors[0]);
+                }
+                else if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    foreach (var action in actions)
+                    {
+                        LogRolloutStep(action);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The daemon is stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 548, Level = LogLevel.Information, Message = "Deployment controller: {Action}")]
+    private partial void LogRolloutStep(string action);
+
+    [LoggerMessage(EventId = 549, Level = LogLevel.Warning, Message = "Deployment controller: a step of {Count} Deployments was refused: {Error}")]
+    private partial void LogRolloutRefused(int count, string error);
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]
     private partial void LogRemovedLeftovers(int count);

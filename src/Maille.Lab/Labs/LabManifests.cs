@@ -42,10 +42,13 @@ public sealed class LabManifests
         var created = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var document in documents)
         {
+            var had = builder.TryGetValue(document.Key, out var stored) ? stored : null;
             if (document.CreationTimestamp is null)
             {
-                document.StampCreation(builder.TryGetValue(document.Key, out var stored) ? stored.CreationTimestamp ?? created : created);
+                document.StampCreation(had?.CreationTimestamp ?? created);
             }
+
+            StampServerFields(document, had);
 
             var outcome = !_documents.TryGetValue(document.Key, out var existing) ? "created" : existing.SameAs(document) ? "unchanged" : "configured";
             outcomes[document.Key] = outcomes.TryGetValue(document.Key, out var earlier) && earlier == "created" ? "created" : outcome;
@@ -56,7 +59,30 @@ public sealed class LabManifests
     }
 
     /// <summary>
-    /// Removes each object; deleting a Namespace deletes every object in it, as the namespace controller does.
+    /// What the API server keeps itself on a write: <c>metadata.generation</c>, 1 at creation and one more whenever the
+    /// spec changes (a change of metadata alone keeps it), and a Deployment's revision, which its controller wrote and a
+    /// replacing object does not carry.
+    /// </summary>
+    private static void StampServerFields(ManifestDocument document, ManifestDocument? stored)
+    {
+        var json = Maille.Kube.Patching.ManifestJson.Of(document);
+        if (json.ContainsKey("spec"))
+        {
+            var before = stored is null ? null : Maille.Kube.Patching.ManifestJson.Of(stored);
+            var generation = Math.Max(stored?.Generation ?? 0, 1);
+            document.StampGeneration(before is null ? 1 : System.Text.Json.Nodes.JsonNode.DeepEquals(before["spec"], json["spec"]) ? generation : generation + 1);
+        }
+
+        if (document.Key is { Group: "apps", Kind: "Deployment" } && stored?.Annotations.GetValueOrDefault(Engine.Workloads.DeploymentRollout.RevisionAnnotation) is { } revision
+            && !document.Annotations.ContainsKey(Engine.Workloads.DeploymentRollout.RevisionAnnotation))
+        {
+            document.StampAnnotation(Engine.Workloads.DeploymentRollout.RevisionAnnotation, revision);
+        }
+    }
+
+    /// <summary>
+    /// Removes each object; deleting a Namespace deletes every object in it, as the namespace controller does, and
+    /// deleting an object deletes the objects it controls (a Deployment's ReplicaSets), as the garbage collector does.
     /// Objects that do not exist are reported as not found and the rest still go.
     /// </summary>
     public LabChange Delete(IEnumerable<ObjectKey> keys)
@@ -80,6 +106,19 @@ public sealed class LabManifests
                     builder.Remove(inside);
                     outcomes.Add(new ObjectOutcome(inside, "deleted"));
                 }
+            }
+        }
+
+        // Read once: which remaining objects name a controller, by the controller's namespace, kind and name.
+        var dependents = builder.Values.Where(d => d.Controller is not null)
+            .ToLookup(d => (d.Key.Namespace, d.Controller!.Value.Kind, d.Controller.Value.Name), d => d.Key);
+        var deleted = outcomes.Select(o => o.Key).ToList();
+        for (var i = 0; i < deleted.Count && dependents.Count > 0; i++)
+        {
+            foreach (var dependent in dependents[(deleted[i].Namespace, deleted[i].Kind, deleted[i].Name)].Where(builder.Remove))
+            {
+                outcomes.Add(new ObjectOutcome(dependent, "deleted"));
+                deleted.Add(dependent);
             }
         }
 

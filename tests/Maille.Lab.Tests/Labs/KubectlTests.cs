@@ -140,6 +140,8 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var conflict = kubectl.RunWithInput(stale.Replace("tier: front", "tier: back", StringComparison.Ordinal), "replace", "-f", "-");
         kubectl.Succeed("scale", "deploy", "web", "-n", "web", "--replicas=3");
         kubectl.Succeed("scale", "deploy", "web", "-n", "web", "--replicas=1", "--dry-run=server");
+        // The template patch above rolls the pods: counted once the rollout is done.
+        kubectl.Succeed("rollout", "status", "deploy/web", "-n", "web", "--timeout=60s");
         var replicas = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.spec.replicas}");
         var pods = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "name").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var deletedDry = kubectl.Succeed("delete", "svc", "web", "-n", "web", "--dry-run=server");
@@ -158,5 +160,181 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Contains("FIELD: ports <[]ContainerPort>", explained, StringComparison.Ordinal);
         Assert.Contains("containerPort\t<integer>", explained, StringComparison.Ordinal);
         Assert.Equal((0, "yes"), (canI.ExitCode, canI.Stdout.Trim()));
+    }
+    /// <summary>Four replicas behind a Service, rolled one pod at a time: a readiness probe (a second before its first try) paces each step.</summary>
+    private const string Rolling = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: web}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: web}
+        spec:
+          replicas: 4
+          strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - name: web
+                image: maille/agnhost
+                ports: [{containerPort: 80}]
+                readinessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 1, periodSeconds: 1}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: web}
+        spec:
+          selector: {app: web}
+          ports: [{name: http, port: 80}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client, namespace: web}
+        spec:
+          containers:
+          - {name: c, image: busybox, command: [sleep, "3600"]}
+        """;
+
+    [SkippableFact]
+    public async Task Set_image_rolls_pods_one_at_a_time_within_surge_and_unavailable_and_history_and_undo_work()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Rolling, output);
+        var kubectl = new Kubectl(lab, output);
+        var quiet = new Kubectl(lab);
+        kubectl.Succeed("rollout", "status", "deploy/web", "-n", "web", "--timeout=60s");
+        var clusterIp = kubectl.Succeed("get", "svc", "web", "-n", "web", "-o", "jsonpath={.spec.clusterIP}");
+        var firstTemplate = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.spec.template}");
+
+        // Watched through the API while the Deployment rolls: the pods (ready, and all), and the Service's answers.
+        using var rolled = new CancellationTokenSource();
+        var sampling = new TaskCompletionSource();
+        var samples = Task.Run(() =>
+        {
+            var seen = new List<(int Ready, int All, int Hashes)>();
+            for (var i = 0; i < 600 && !rolled.IsCancellationRequested; i++)
+            {
+                var (exit, json, _) = quiet.Run("get", "pods", "-n", "web", "-l", "app=web", "-o", "json");
+                if (exit == 0)
+                {
+                    var pods = System.Text.Json.Nodes.JsonNode.Parse(json)!["items"]!.AsArray();
+                    var ready = pods.Count(p => p!["status"]?["conditions"]?.AsArray().Any(c => (string?)c!["type"] == "Ready" && (string?)c["status"] == "True") == true);
+                    var hashes = pods.Select(p => (string?)p!["metadata"]!["labels"]!["pod-template-hash"]).Distinct().Count();
+                    seen.Add((ready, pods.Count, hashes));
+                    sampling.TrySetResult();
+                }
+            }
+
+            return seen;
+        });
+        var answers = Task.Run(() =>
+        {
+            var (answered, failed) = (0, new List<string>());
+            for (var i = 0; i < 600 && !rolled.IsCancellationRequested; i++)
+            {
+                var (exit, stdout, stderr) = quiet.Run("exec", "client", "-n", "web", "--", "curl", "-sf", "-m", "2", $"http://{clusterIp}/hostname");
+                if (exit == 0)
+                {
+                    answered++;
+                }
+                else
+                {
+                    failed.Add($"exit {exit}: {stdout}{stderr}");
+                }
+            }
+
+            return (answered, failed);
+        });
+
+        await sampling.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        kubectl.Succeed("set", "image", "deploy/web", "-n", "web", "web=maille/agnhost:2");
+        var status = kubectl.Run("rollout", "status", "deploy/web", "-n", "web", "--timeout=90s");
+        await rolled.CancelAsync();
+        var seen = await samples;
+        var (answered, failed) = await answers;
+        output.WriteLine($"during the roll: {seen.Count} samples (ready/all/template hashes: {string.Join(" ", seen.Distinct())}), the Service answered {answered} times");
+        var history = kubectl.Succeed("rollout", "history", "deploy/web", "-n", "web");
+        var images = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}");
+
+        kubectl.Succeed("rollout", "undo", "deploy/web", "-n", "web");
+        var undone = kubectl.Run("rollout", "status", "deploy/web", "-n", "web", "--timeout=90s");
+        var template = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.spec.template}");
+        var undoneImages = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}");
+        var replicaSets = kubectl.Succeed("get", "rs", "-n", "web", "-o", "jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.replicas} {end}");
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("successfully rolled out", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains(seen, s => s.Hashes == 2);
+        Assert.All(seen, s => Assert.InRange(s.Ready, 4, 5));
+        Assert.All(seen, s => Assert.InRange(s.All, 4, 5));
+        Assert.Empty(failed);
+        Assert.True(answered >= 5, $"the Service was asked only {answered} times");
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\s+1\s+<none>\s+2\s+<none>", history);
+        Assert.Equal(["maille/agnhost:2"], images.Split(' ').Distinct());
+        Assert.Equal(0, undone.ExitCode);
+        Assert.Equal(firstTemplate, template);
+        Assert.Equal(["maille/agnhost"], undoneImages.Split(' ').Distinct());
+        // The first ReplicaSet is back as revision 3 with every pod; the second is kept, scaled to 0.
+        Assert.Equal(["2=0", "3=4"], replicaSets.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
+
+    [SkippableFact]
+    public void Rollout_restart_rolls_a_deployment_and_rollout_status_completes_for_statefulsets_and_daemonsets()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web + """
+
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db, namespace: web}
+            spec:
+              serviceName: db
+              replicas: 2
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: maille/agnhost, ports: [{containerPort: 5432}]}]}
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent, namespace: web}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec: {containers: [{name: agent, image: maille/agnhost, ports: [{containerPort: 9100}]}]}
+            """, output);
+        var kubectl = new Kubectl(lab, output);
+        var before = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}");
+        var generation = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.metadata.generation}");
+
+        kubectl.Succeed("rollout", "restart", "deploy/web", "-n", "web");
+        var restarted = kubectl.Run("rollout", "status", "deploy/web", "-n", "web", "--timeout=60s");
+        var after = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}");
+        var observed = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.metadata.generation}/{.status.observedGeneration}/{.status.conditions[*].reason}");
+        var statefulSet = kubectl.Run("rollout", "status", "sts/db", "-n", "web", "--timeout=30s");
+        var daemonSet = kubectl.Run("rollout", "status", "ds/agent", "-n", "web", "--timeout=30s");
+        var history = kubectl.Succeed("rollout", "history", "deploy/web", "-n", "web");
+        var victim = after.Split(' ')[0];
+        kubectl.Succeed("delete", "pod", victim, "-n", "web");
+        var replaced = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").Split(' ');
+
+        Assert.Equal("1", generation);
+        // As the ReplicaSet controller does: the deleted pod goes and one of a new name takes its place.
+        Assert.Equal(2, replaced.Length);
+        Assert.DoesNotContain(victim, replaced);
+        Assert.Single(replaced.Except(after.Split(' ')));
+        Assert.Equal(0, restarted.ExitCode);
+        Assert.Empty(before.Split(' ').Intersect(after.Split(' ')));
+        Assert.Equal("2/2/MinimumReplicasAvailable NewReplicaSetAvailable", observed);
+        Assert.Equal(0, statefulSet.ExitCode);
+        Assert.Contains("partitioned roll out complete", statefulSet.Stdout + statefulSet.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, daemonSet.ExitCode);
+        Assert.Contains("successfully rolled out", daemonSet.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"1\s+<none>\s+2\s+<none>", history);
     }
 }

@@ -129,4 +129,51 @@ public sealed class LabManifestsTests
         Assert.All(change.Outcomes, o => Assert.EndsWith(" unchanged", o.ToString(), StringComparison.Ordinal));
         Assert.All(change.Manifests.Documents, d => Assert.Equal("2026-12-05T18:00:00Z", d.CreationTimestamp));
     }
+    [Fact]
+    public void Generation_starts_at_1_and_grows_when_the_spec_changes_but_not_for_labels_or_annotations()
+    {
+        var lab = LabManifests.Parse("lab.yaml", Two, UpAt);
+        var key = new ObjectKey("apps", "Deployment", "default", "api");
+        Assert.Equal(1, Generation(lab, key));
+
+        var relabeled = lab.Apply(ManifestDocument.Parse("new.yaml", Two.Replace("metadata: {name: api}", "metadata: {name: api, labels: {tier: back}, annotations: {a: b}}")), AppliedAt).Manifests;
+        Assert.Equal(1, Generation(relabeled, key));
+
+        var scaled = relabeled.Apply(ManifestDocument.Parse("new.yaml", Two.Replace("replicas: 2", "replicas: 3")), AppliedAt).Manifests;
+        Assert.Equal(2, Generation(scaled, key));
+        var again = scaled.Apply(ManifestDocument.Parse("new.yaml", Two.Replace("replicas: 2", "replicas: 3")), AppliedAt);
+        Assert.Equal(2, Generation(again.Manifests, key));
+        Assert.Contains(again.Outcomes, o => o.Key == key && o.Action == "unchanged");
+    }
+
+    [Fact]
+    public void A_replaced_deployment_keeps_the_revision_its_controller_wrote_and_deleting_it_deletes_its_replicasets()
+    {
+        const string Owned = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api, annotations: {deployment.kubernetes.io/revision: "3"}}
+            spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: api-1, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, uid: u, controller: true}]}
+            spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c}]}}}
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: other, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: elsewhere, uid: v, controller: true}]}
+            spec: {replicas: 1, selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c}]}}}
+            """;
+        var lab = LabManifests.Parse("lab.yaml", Owned, UpAt);
+        var replaced = lab.Apply(ManifestDocument.Parse("new.yaml", Two.Split("---")[2]), AppliedAt).Manifests;
+        Assert.True(replaced.TryGet(new ObjectKey("apps", "Deployment", "default", "api"), out var deployment));
+        Assert.Equal("3", deployment.Annotations["deployment.kubernetes.io/revision"]);
+
+        var deleted = replaced.Delete([new ObjectKey("apps", "Deployment", "default", "api")]);
+        Assert.Equal(["Deployment/api", "ReplicaSet/api-1"], deleted.Outcomes.Select(o => $"{o.Key.Kind}/{o.Key.Name}"));
+        Assert.True(deleted.Manifests.TryGet(new ObjectKey("apps", "ReplicaSet", "default", "other"), out _));
+    }
+
+    private static long Generation(LabManifests lab, ObjectKey key) => lab.TryGet(key, out var document) ? document.Generation : -1;
 }

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Maille.Engine;
+using Maille.Engine.Workloads;
+using Maille.Kube;
+using Maille.Kube.Patching;
+using Maille.Model;
+
+namespace Maille.Lab.Labs;
+
+/// <summary>
+/// A lab's Deployment controller: it writes each Deployment's ReplicaSets into the desired state as objects, owned by
+/// the Deployment (<c>ownerReferences</c> with its uid), with their revision and the Deployment's template, and changes
+/// them one <see cref="DeploymentRollout.Step"/> at a time, as an ordinary planned change. The engine plans whatever
+/// ReplicaSets exist, so a rollout's progress is state that the API serves and a restarted daemon reads back; the
+/// controller only decides, from the published plan (whose pods' readiness the prober keeps), what the next step is.
+/// </summary>
+internal static class LabDeploymentController
+{
+    /// <summary>The change that takes every Deployment one step further, and what each step did; an empty change when none can move.</summary>
+    public static (LabChange Change, IReadOnlyList<string> Actions) Step(LabManifests manifests, ClusterState published, DateTimeOffset now)
+    {
+        var deployments = published.Workloads.Where(w => w.Kind == WorkloadKind.Deployment)
+            .ToDictionary(w => w.Meta.QualifiedName, StringComparer.Ordinal);
+        var written = new List<ManifestDocument>();
+        var deleted = new List<ObjectKey>();
+        var actions = new List<string>();
+        foreach (var document in manifests.Documents.Where(d => d.Key is { Group: "apps", Kind: "Deployment" }))
+        {
+            if (!deployments.TryGetValue($"{document.Key.Namespace}/{document.Key.Name}", out var deployment))
+            {
+                continue;
+            }
+
+            var owned = WorkloadStatus.OwnedReplicaSets(deployment, published).Select(rs => ReplicaSetView.Of(rs, published)).ToList();
+            var step = DeploymentRollout.Step(deployment, owned);
+            var replicaSets = step?.ReplicaSets ?? owned;
+            if (step is not null)
+            {
+                actions.Add($"deployment {document.Key.Namespace}/{document.Key.Name}: {step.Action}");
+                var before = owned.ToDictionary(r => r.Name, StringComparer.Ordinal);
+                foreach (var rs in step.ReplicaSets.Where(r => !before.TryGetValue(r.Name, out var had) || had != r))
+                {
+                    var key = new ObjectKey("apps", "ReplicaSet", document.Key.Namespace, rs.Name);
+                    written.Add(manifests.TryGet(key, out var stored)
+                        ? Resized(stored, rs)
+                        : Created(document, deployment, rs, adopted: owned.Count == 0));
+                }
+
+                deleted.AddRange(owned.Where(r => step.ReplicaSets.All(s => s.Name != r.Name))
+                    .Select(r => new ObjectKey("apps", "ReplicaSet", document.Key.Namespace, r.Name)));
+            }
+
+            // The Deployment carries its newest revision, as kubectl rollout undo expects to find it.
+            var newName = DeploymentRollout.NewReplicaSetName(deployment);
+            if (replicaSets.FirstOrDefault(r => r.Name == newName) is { Revision: > 0 } newest
+                && document.Annotations.GetValueOrDefault(DeploymentRollout.RevisionAnnotation) != Text(newest.Revision))
+            {
+                written.Add(WithAnnotations(document, new() { [DeploymentRollout.RevisionAnnotation] = Text(newest.Revision) }));
+            }
+        }
+
+        if (written.Count == 0 && deleted.Count == 0)
+        {
+            return (new LabChange(manifests, [], []), actions);
+        }
+
+        var applied = manifests.Apply(written, now);
+        var removed = applied.Manifests.Delete(deleted);
+        return (new LabChange(removed.Manifests, [.. applied.Outcomes, .. removed.Outcomes], []), actions);
+    }
+
+    /// <summary>
+    /// A new ReplicaSet as the Deployment controller makes it: <c>name-{hash}</c>, the Deployment's template and
+    /// selector with the <c>pod-template-hash</c> label, owned by the Deployment. The first one, adopting the pods a
+    /// Deployment had before it had ReplicaSet objects, is dated from the Deployment, so those pods stay the same.
+    /// </summary>
+    private static ManifestDocument Created(ManifestDocument deploymentDocument, Workload deployment, ReplicaSetView rs, bool adopted)
+    {
+        var source = ManifestJson.Of(deploymentDocument);
+        var hash = rs.Name[(deployment.Meta.Name.Length + 1)..];
+        var template = source["spec"]?["template"]?.DeepClone() as JsonObject ?? [];
+        var templateMetadata = template["metadata"] as JsonObject ?? (JsonObject)(template["metadata"] = new JsonObject());
+        var labels = templateMetadata["labels"] as JsonObject ?? (JsonObject)(templateMetadata["labels"] = new JsonObject());
+        labels[DeploymentRollout.PodTemplateHashLabel] = hash;
+        var selector = source["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
+        var matchLabels = selector["matchLabels"] as JsonObject ?? (JsonObject)(selector["matchLabels"] = new JsonObject());
+        matchLabels[DeploymentRollout.PodTemplateHashLabel] = hash;
+        var metadata = new JsonObject
+        {
+            ["name"] = rs.Name,
+            ["namespace"] = deployment.Meta.Namespace,
+            ["labels"] = labels.DeepClone(),
+            ["annotations"] = Annotations(rs),
+            ["ownerReferences"] = new JsonArray(new JsonObject
+            {
+                ["apiVersion"] = "apps/v1",
+                ["kind"] = "Deployment",
+                ["name"] = deployment.Meta.Name,
+                ["uid"] = KubeObjectWriter.UidOf("Deployment", deployment.Meta),
+                ["controller"] = true,
+                ["blockOwnerDeletion"] = true,
+            }),
+        };
+        if (adopted && deploymentDocument.CreationTimestamp is { } created)
+        {
+            metadata["creationTimestamp"] = created;
+        }
+
+        var replicaSet = new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "ReplicaSet",
+            ["metadata"] = metadata,
+            ["spec"] = new JsonObject { ["replicas"] = rs.Replicas, ["selector"] = selector, ["template"] = template },
+        };
+        return ManifestDocument.Parse(deploymentDocument.Source, replicaSet.ToJsonString())[0];
+    }
+
+    /// <summary>An existing ReplicaSet with the replicas and annotations of the step.</summary>
+    private static ManifestDocument Resized(ManifestDocument stored, ReplicaSetView rs)
+    {
+        var json = ManifestJson.Of(stored);
+        var spec = json["spec"] as JsonObject ?? (JsonObject)(json["spec"] = new JsonObject());
+        spec["replicas"] = rs.Replicas;
+        return WithAnnotations(ManifestDocument.Parse(stored.Source, json.ToJsonString())[0], Annotations(rs).ToDictionary(a => a.Key, a => (string)a.Value!, StringComparer.Ordinal));
+    }
+
+    /// <summary>A stored object with some of its annotations set.</summary>
+    internal static ManifestDocument WithAnnotations(ManifestDocument stored, Dictionary<string, string> annotations)
+    {
+        var json = ManifestJson.Of(stored);
+        var metadata = (JsonObject)json["metadata"]!;
+        var written = metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject());
+        foreach (var (name, value) in annotations)
+        {
+            written[name] = value;
+        }
+
+        return ManifestDocument.Parse(stored.Source, json.ToJsonString())[0];
+    }
+
+    private static JsonObject Annotations(ReplicaSetView rs)
+    {
+        var annotations = new JsonObject { [DeploymentRollout.RevisionAnnotation] = Text(rs.Revision) };
+        if (rs.DesiredReplicas is { } desired)
+        {
+            annotations[DeploymentRollout.DesiredReplicasAnnotation] = Text(desired);
+        }
+
+        if (rs.MaxReplicas is { } max)
+        {
+            annotations[DeploymentRollout.MaxReplicasAnnotation] = Text(max);
+        }
+
+        return annotations;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
