@@ -266,7 +266,7 @@ public static class KubeObjectWriter
     {
         Name = meta.Name,
         NamespaceProperty = meta.Namespace,
-        Uid = meta.Uid ?? ObjectUid.Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp),
+        Uid = ObjectUid.Of(kind, meta),
         Labels = meta.Labels.Count == 0 ? null : meta.Labels.ToDictionary(),
         Annotations = meta.Annotations.Count == 0 ? null : meta.Annotations.ToDictionary(),
         DeletionTimestamp = meta.DeletionTimestamp?.UtcDateTime,

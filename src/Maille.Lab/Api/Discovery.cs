@@ -22,12 +22,11 @@ internal static class Discovery
     /// </summary>
     public static IResult ServerVersion()
     {
-        var maille = typeof(Discovery).Assembly.GetName().Version ?? new Version(0, 0, 0);
         return Results.Json(new JsonObject
         {
             ["major"] = "1",
             ["minor"] = KubernetesMinor,
-            ["gitVersion"] = $"v1.{KubernetesMinor}.0+maille.{maille.Major}.{maille.Minor}.{maille.Build}",
+            ["gitVersion"] = GitVersion,
             ["gitCommit"] = "",
             ["gitTreeState"] = "",
             ["buildDate"] = "",
@@ -35,6 +34,16 @@ internal static class Discovery
             ["compiler"] = "dotnet",
             ["platform"] = $"linux/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() switch { "x64" => "amd64", "arm64" => "arm64", var other => other }}",
         });
+    }
+
+    /// <summary>The Kubernetes version followed, with Maille's as build metadata (also each lab node's kubelet version).</summary>
+    public static string GitVersion
+    {
+        get
+        {
+            var maille = typeof(Discovery).Assembly.GetName().Version ?? new Version(0, 0, 0);
+            return $"v1.{KubernetesMinor}.0+maille.{maille.Major}.{maille.Minor}.{maille.Build}";
+        }
     }
 
     public static IResult Versions() => Results.Json(new JsonObject
@@ -49,6 +58,7 @@ internal static class Discovery
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
         ["groups"] = new JsonArray([.. KindNames.All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).Select(g => Group(g.Key, g.First().Version))
+            .Append(Group(ApiResources.EventsV1.Group, ApiResources.EventsV1.Version))
             .Append(Group(LabApiServer.AuthorizationGroup, "v1"))]),
     });
 
@@ -81,8 +91,18 @@ internal static class Discovery
             return;
         }
 
+        // Events are served (read-only) but are no kind a manifest may hold.
+        var events = new[] { ApiResources.Events, ApiResources.EventsV1 }.Where(r => r.Group == group && r.Version == version).Select(r => (JsonNode)new JsonObject
+        {
+            ["name"] = r.Plural,
+            ["singularName"] = "event",
+            ["namespaced"] = true,
+            ["kind"] = r.Kind,
+            ["verbs"] = new JsonArray([.. ReadVerbs.Select(v => (JsonNode)JsonValue.Create(v))]),
+            ["shortNames"] = new JsonArray("ev"),
+        }).ToList();
         var kinds = KindNames.All.Where(k => k.Group == group && k.Version == version).ToList();
-        if (kinds.Count == 0)
+        if (kinds.Count == 0 && events.Count == 0)
         {
             http.Response.StatusCode = 404;
             await http.Response.WriteAsJsonAsync(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404 });
@@ -102,7 +122,7 @@ internal static class Discovery
                 ["kind"] = k.Kind,
                 ["verbs"] = new JsonArray([.. (ApiResources.Find(k.Group, k.Version, k.Plural) is null ? WriteVerbs.Except(ReadVerbs) : WriteVerbs).Select(v => (JsonNode)JsonValue.Create(v))]),
                 ["shortNames"] = new JsonArray([.. k.ShortNames.Select(n => (JsonNode)JsonValue.Create(n))]),
-            }).Concat(kinds.Where(k => k.Plural is "deployments" or "replicasets" or "statefulsets").Select(k => (JsonNode)new JsonObject
+            }).Concat(events).Concat(kinds.Where(k => k.Plural is "deployments" or "replicasets" or "statefulsets").Select(k => (JsonNode)new JsonObject
             {
                 // kubectl scale finds the Scale kind of a workload here.
                 ["name"] = $"{k.Plural}/scale",
