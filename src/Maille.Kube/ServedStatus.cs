@@ -21,8 +21,8 @@ public static class ServedStatus
         var scheduled = pod.Spec.NodeName is not null;
         var running = status.PodIP is not null && status.Phase is "Running";
         var ready = running && status.Ready != false;
-        var started = times.Started.UtcDateTime;
-        var readyChanged = times.ReadyChanged.UtcDateTime;
+        var started = Timestamp(times.Started);
+        var readyChanged = Timestamp(times.ReadyChanged);
         return new V1PodStatus
         {
             Phase = status.Phase ?? "Pending",
@@ -62,7 +62,7 @@ public static class ServedStatus
     /// <param name="since">When the node's readiness last changed (the lab's start, or its last stop or start).</param>
     public static V1NodeStatus Node(Node node, bool ready, DateTimeOffset since, NodeSystem system)
     {
-        var changed = since.UtcDateTime;
+        var changed = Timestamp(since);
         var resources = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
         {
             ["cpu"] = new(system.Cpus.ToString(CultureInfo.InvariantCulture)),
@@ -99,6 +99,9 @@ public static class ServedStatus
             },
         };
     }
+
+    /// <summary>A time as the API's timestamps hold it: RFC 3339 in whole seconds (<c>metav1.Time</c>), UTC.</summary>
+    public static DateTime Timestamp(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 
     private static V1NodeCondition Pressure(string type, string reason, string message, DateTime since) =>
         new() { Type = type, Status = "False", Reason = reason, Message = message, LastHeartbeatTime = since, LastTransitionTime = since };

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Maille.Engine;
+using Maille.Engine.Workloads;
 using Maille.Kube;
 using Maille.Kube.Patching;
 using Maille.Model;
@@ -31,6 +32,9 @@ public sealed class ApiView
     private readonly NodeSystem _system;
     private readonly IReadOnlyList<(LabEvent Event, long Version)> _events;
 
+    /// <summary>The ReplicaSets the lab made for Deployments, by namespace and name: the Deployment each belongs to.</summary>
+    private readonly Lazy<Dictionary<(string?, string), string>> _madeReplicaSets;
+
     internal ApiView(
         ClusterState cluster,
         long version,
@@ -49,6 +53,8 @@ public sealed class ApiView
         _nodesChanged = nodesChanged;
         _system = system;
         _events = events;
+        _madeReplicaSets = new(() => WorkloadStatus.ReplicaSets(cluster).Where(rs => rs.Owner is { Kind: "Deployment" })
+            .ToDictionary(rs => (rs.Meta.Namespace, rs.Meta.Name), rs => rs.Owner!.Name));
     }
 
     public ClusterState Cluster { get; }
@@ -102,10 +108,10 @@ public sealed class ApiView
             return ServedExtra.None;
         }
 
-        var meta = item.Meta;
-        var document = Facts.Written.GetValueOrDefault(new ObjectKey(resource.Group, resource.Kind, meta.Namespace ?? "", meta.Name));
+        var document = DocumentOf(resource, item);
         return new ServedExtra(
             document?.ToYaml(),
+            document is null ? TemplateOf(item)?.ToYaml() : null,
             item.Model is Node node ? !Facts.DownNodes.Contains(node.Name) : null,
             item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null);
     }
@@ -126,7 +132,7 @@ public sealed class ApiView
                 written.Spec = new V1NamespaceSpec { Finalizers = ["kubernetes"] };
                 if (extra.Terminating is { } deleted)
                 {
-                    written.Metadata.DeletionTimestamp = deleted.UtcDateTime;
+                    written.Metadata.DeletionTimestamp = ServedStatus.Timestamp(deleted);
                     written.Status = new V1NamespaceStatus { Phase = "Terminating" };
                 }
 
@@ -134,10 +140,45 @@ public sealed class ApiView
         }
 
         var served = JsonNode.Parse(KubernetesJson.Serialize(kubernetes))!.AsObject();
-        var meta = item.Meta;
-        return extra.Written is not null && Facts.Written.TryGetValue(new ObjectKey(resource.Group, resource.Kind, meta.Namespace ?? "", meta.Name), out var document)
-            ? WrittenObject.Merge(ManifestJson.Of(document), served)
-            : served;
+        if (DocumentOf(resource, item) is { } document)
+        {
+            return WrittenObject.Merge(ManifestJson.Of(document), served);
+        }
+
+        // An object the lab made shows its workload's template as written: a pod its spec and metadata, a ReplicaSet
+        // the template itself.
+        if (TemplateOf(item) is { } workload && ManifestJson.Of(workload)["spec"]?["template"] is JsonObject template)
+        {
+            var shape = item.Model is Pod
+                ? new JsonObject { ["metadata"] = template["metadata"]?.DeepClone(), ["spec"] = template["spec"]?.DeepClone() }
+                : new JsonObject { ["spec"] = new JsonObject { ["template"] = template.DeepClone() } };
+            return WrittenObject.Merge(shape, served);
+        }
+
+        return served;
+    }
+
+    private ManifestDocument? DocumentOf(ApiResource resource, ApiObject item) =>
+        Facts.Written.GetValueOrDefault(new ObjectKey(resource.Group, resource.Kind, item.Meta.Namespace ?? "", item.Meta.Name));
+
+    /// <summary>The document of the workload whose template made <paramref name="item"/> (a pod, or a Deployment's ReplicaSet).</summary>
+    private ManifestDocument? TemplateOf(ApiObject item)
+    {
+        var (ns, owner) = item.Model switch
+        {
+            Pod { Owner: { } pod } => (item.Meta.Namespace, pod),
+            ValueTuple<Workload, WorkloadStatus> { Item1.Owner: { } workload } => (item.Meta.Namespace, workload),
+            _ => (null, null),
+        };
+        if (owner is null)
+        {
+            return null;
+        }
+
+        var (kind, name) = owner.Kind == "ReplicaSet" && _madeReplicaSets.Value.TryGetValue((ns, owner.Name), out var deployment)
+            ? ("Deployment", deployment)
+            : (owner.Kind, owner.Name);
+        return Facts.Written.GetValueOrDefault(new ObjectKey("apps", kind, ns ?? "", name));
     }
 
     private sealed record Written(ServedExtra Extra, PodTimes? Times, string Json);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using Maille.Kube;
 using Maille.Kube.Tables;
 using Maille.Model;
 
@@ -16,7 +17,7 @@ internal static class EventObjects
     {
         ApiVersion = "v1",
         Kind = "Event",
-        Metadata = new V1ObjectMeta { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = e.FirstTimestamp.UtcDateTime },
+        Metadata = new V1ObjectMeta { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = ServedStatus.Timestamp(e.FirstTimestamp) },
         InvolvedObject = new V1ObjectReference
         {
             ApiVersion = e.Subject.ApiVersion,
@@ -30,8 +31,8 @@ internal static class EventObjects
         Message = e.Message,
         Type = e.Type,
         Source = new V1EventSource { Component = e.Component, Host = e.Host },
-        FirstTimestamp = e.FirstTimestamp.UtcDateTime,
-        LastTimestamp = e.LastTimestamp.UtcDateTime,
+        FirstTimestamp = ServedStatus.Timestamp(e.FirstTimestamp),
+        LastTimestamp = ServedStatus.Timestamp(e.LastTimestamp),
         Count = e.Count,
         ReportingComponent = e.Component,
         ReportingInstance = e.Host ?? "",
@@ -41,7 +42,7 @@ internal static class EventObjects
     {
         ApiVersion = "events.k8s.io/v1",
         Kind = "Event",
-        Metadata = new V1ObjectMeta { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = e.FirstTimestamp.UtcDateTime },
+        Metadata = new V1ObjectMeta { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = ServedStatus.Timestamp(e.FirstTimestamp) },
         Regarding = new V1ObjectReference
         {
             ApiVersion = e.Subject.ApiVersion,
@@ -57,8 +58,8 @@ internal static class EventObjects
         ReportingController = e.Component,
         ReportingInstance = e.Host ?? "",
         DeprecatedSource = new V1EventSource { Component = e.Component, Host = e.Host },
-        DeprecatedFirstTimestamp = e.FirstTimestamp.UtcDateTime,
-        DeprecatedLastTimestamp = e.LastTimestamp.UtcDateTime,
+        DeprecatedFirstTimestamp = ServedStatus.Timestamp(e.FirstTimestamp),
+        DeprecatedLastTimestamp = ServedStatus.Timestamp(e.LastTimestamp),
         DeprecatedCount = e.Count,
     });
 

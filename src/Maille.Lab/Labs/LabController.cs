@@ -232,6 +232,9 @@ public sealed partial class LabController : IAsyncDisposable
         try
         {
             _nodes.Set(node, up);
+
+            // Its Node object says so at once (Ready False, or True again), before the health monitor notices.
+            Publish(PriorAllocations.From(Published));
         }
         finally
         {
