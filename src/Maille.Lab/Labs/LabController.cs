@@ -249,7 +249,7 @@ public sealed partial class LabController : IAsyncDisposable
     /// controller of a cluster works from its own queue and waits for pods' grace periods, so clients see the phase;
     /// the lab deletes in one step and so waits this long first.
     /// </summary>
-    public TimeSpan NamespaceTerminationDelay { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan NamespaceTerminationDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Whether <paramref name="ns"/> is being deleted: nothing new may be created in it.</summary>
     public bool IsTerminating(string ns) => _terminating.ContainsKey(ns);

@@ -150,12 +150,12 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         Privileged.Require();
         using var lab = LiveLab.Up(Lab, output);
         var kubectl = new Kubectl(lab, output);
-        var watch = Task.Run(() => kubectl.Run("get", "--raw", "/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Dweb&timeoutSeconds=8"));
+        var watch = Task.Run(() => kubectl.Run("get", "--raw", "/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Dweb&timeoutSeconds=12"));
         await Task.Delay(TimeSpan.FromMilliseconds(500));
 
         var deleting = kubectl.Run("delete", "namespace", "web", "--wait=false");
-        var phase = kubectl.Succeed("get", "namespace", "web", "-o", "jsonpath={.status.phase} {.metadata.deletionTimestamp}");
         var refused = kubectl.RunWithInput(Service, "create", "-f", "-");
+        var phase = kubectl.Succeed("get", "namespace", "web", "-o", "jsonpath={.status.phase} {.metadata.deletionTimestamp}");
         var gone = await Poll.UntilAsync("namespace web is gone", () => Task.FromResult(kubectl.Run("get", "namespace", "web").Stderr.Contains("NotFound", StringComparison.Ordinal)), output);
         var pods = kubectl.Succeed("get", "pods", "-n", "web", "-o", "name");
         var events = (await watch).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
