@@ -61,7 +61,7 @@ public sealed class ApiView
 
     public long Version { get; }
 
-    public ServedFacts Facts { get; }
+    internal ServedFacts Facts { get; }
 
     /// <summary>An object's own resource version: the store version at its last change.</summary>
     public long VersionOf(ApiResource resource, string key) => _versions(resource, key) ?? Version;

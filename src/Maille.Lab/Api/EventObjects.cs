@@ -17,16 +17,8 @@ internal static class EventObjects
     {
         ApiVersion = "v1",
         Kind = "Event",
-        Metadata = new V1ObjectMeta { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = ServedStatus.Timestamp(e.FirstTimestamp) },
-        InvolvedObject = new V1ObjectReference
-        {
-            ApiVersion = e.Subject.ApiVersion,
-            Kind = e.Subject.Kind,
-            NamespaceProperty = e.Subject.Namespace,
-            Name = e.Subject.Name,
-            Uid = e.Subject.Uid,
-            FieldPath = e.Subject.FieldPath,
-        },
+        Metadata = Metadata(e),
+        InvolvedObject = Reference(e),
         Reason = e.Reason,
         Message = e.Message,
         Type = e.Type,
@@ -42,16 +34,8 @@ internal static class EventObjects
     {
         ApiVersion = "events.k8s.io/v1",
         Kind = "Event",
-        Metadata = new V1ObjectMeta { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = ServedStatus.Timestamp(e.FirstTimestamp) },
-        Regarding = new V1ObjectReference
-        {
-            ApiVersion = e.Subject.ApiVersion,
-            Kind = e.Subject.Kind,
-            NamespaceProperty = e.Subject.Namespace,
-            Name = e.Subject.Name,
-            Uid = e.Subject.Uid,
-            FieldPath = e.Subject.FieldPath,
-        },
+        Metadata = Metadata(e),
+        Regarding = Reference(e),
         Reason = e.Reason,
         Note = e.Message,
         Type = e.Type,
@@ -93,6 +77,19 @@ internal static class EventObjects
 
     private static string Age(string? timestamp, TimeProvider clock) =>
         HumanDuration.Age(DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null, clock);
+
+    private static V1ObjectMeta Metadata(LabEvent e) =>
+        new() { Name = e.Name, NamespaceProperty = e.Namespace, Uid = e.Uid, CreationTimestamp = ServedStatus.Timestamp(e.FirstTimestamp) };
+
+    private static V1ObjectReference Reference(LabEvent e) => new()
+    {
+        ApiVersion = e.Subject.ApiVersion,
+        Kind = e.Subject.Kind,
+        NamespaceProperty = e.Subject.Namespace,
+        Name = e.Subject.Name,
+        Uid = e.Subject.Uid,
+        FieldPath = e.Subject.FieldPath,
+    };
 
     private static ObjectMeta Meta(LabEvent e) => new()
     {

@@ -6,7 +6,7 @@ namespace Maille.Lab.Api;
 /// the same event are one event with a count, as the API server's clients aggregate them.
 /// </summary>
 /// <param name="Namespace">Where the event lives: its object's namespace, or <c>default</c> for a cluster-scoped one (a node).</param>
-public sealed record LabEvent(
+internal sealed record LabEvent(
     string Name,
     string Namespace,
     string Uid,

@@ -82,8 +82,11 @@ public sealed class LabStore
         }
     }
 
-    /// <summary>Publishes <paramref name="cluster"/>, with what the lab knows beyond it (none: only the plan is shown).</summary>
-    public void Update(ClusterState cluster, ServedFacts? facts = null)
+    /// <summary>Publishes <paramref name="cluster"/>: only the plan is shown.</summary>
+    public void Update(ClusterState cluster) => Update(cluster, null);
+
+    /// <summary>Publishes <paramref name="cluster"/>, with what the lab knows beyond it.</summary>
+    internal void Update(ClusterState cluster, ServedFacts? facts)
     {
         lock (_gate)
         {
@@ -129,7 +132,7 @@ public sealed class LabStore
     }
 
     /// <summary>Records an event said outside a published change (a readiness probe that failed, say).</summary>
-    public void Record(EventRecord record)
+    internal void Record(EventRecord record)
     {
         lock (_gate)
         {

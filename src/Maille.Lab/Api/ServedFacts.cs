@@ -7,7 +7,7 @@ namespace Maille.Lab.Api;
 /// What the API shows beyond the plan, as of one published state: each user object as it was written (so a GET shows
 /// every field, not only the ones the engine models), the nodes that are down, and the namespaces being deleted.
 /// </summary>
-public sealed record ServedFacts
+internal sealed record ServedFacts
 {
     public static ServedFacts None { get; } = new();
 
