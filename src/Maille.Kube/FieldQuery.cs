@@ -5,11 +5,19 @@ namespace Maille.Kube;
 /// <c>field=value</c>, <c>field==value</c> or <c>field!=value</c>, over the fields the API server lets each kind be
 /// selected by: <c>metadata.name</c> and <c>metadata.namespace</c> for every kind, and for pods also
 /// <c>spec.nodeName</c>, <c>spec.hostNetwork</c>, <c>spec.restartPolicy</c>, <c>spec.schedulerName</c>,
-/// <c>spec.serviceAccountName</c>, <c>status.phase</c> and <c>status.podIP</c>.
+/// <c>spec.serviceAccountName</c>, <c>status.phase</c> and <c>status.podIP</c>; for events the object they are about
+/// (<c>involvedObject.name</c>, <c>.namespace</c>, <c>.uid</c>, <c>.kind</c>: what <c>kubectl describe</c> asks) and
+/// <c>reason</c>, <c>type</c>, <c>source</c> (the component) and <c>reportingComponent</c>.
 /// </summary>
 public sealed class FieldQuery
 {
     private static readonly string[] PodFields = ["spec.nodeName", "spec.hostNetwork", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP"];
+
+    private static readonly string[] EventFields =
+    [
+        "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion",
+        "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type",
+    ];
 
     private readonly IReadOnlyList<(string Field, string Value, bool Negate)> _requirements;
 
@@ -43,7 +51,7 @@ public sealed class FieldQuery
             }
 
             var field = part[..at].Trim();
-            if (field is not ("metadata.name" or "metadata.namespace") && !(kind == "Pod" && PodFields.Contains(field)))
+            if (field is not ("metadata.name" or "metadata.namespace") && !(kind == "Pod" && PodFields.Contains(field)) && !(kind == "Event" && EventFields.Contains(field)))
             {
                 throw new FormatException($"field label not supported: {field}");
             }

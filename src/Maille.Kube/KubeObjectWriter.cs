@@ -276,12 +276,6 @@ public static class KubeObjectWriter
         };
     }
 
-    /// <summary>
-    /// The uid an object is served with: its own (a dump's), or the one derived from its kind, name and creation time.
-    /// A controller writing an owner reference names its owner by it.
-    /// </summary>
-    public static string UidOf(string kind, ObjectMeta meta) => meta.Uid ?? ObjectUid.Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp);
-
     /// <summary>A StatefulSet's or DaemonSet's revision: its template's hash, as a ControllerRevision is named.</summary>
     private static string WorkloadRevision(Workload workload) => DeploymentRollout.NewReplicaSetName(workload)[(workload.Meta.Name.Length + 1)..];
 
@@ -363,7 +357,7 @@ public static class KubeObjectWriter
     {
         Name = meta.Name,
         NamespaceProperty = meta.Namespace,
-        Uid = UidOf(kind, meta),
+        Uid = ObjectUid.Of(kind, meta),
         Generation = withSpec ? Math.Max(meta.Generation, 1) : null,
         Labels = meta.Labels.Count == 0 ? null : meta.Labels.ToDictionary(),
         Annotations = meta.Annotations.Count == 0 ? null : meta.Annotations.ToDictionary(),

@@ -10,8 +10,11 @@ namespace Maille.Kube;
 /// answers and restarts, and one deleted and created again at another second gets a new one. Owner references name
 /// their owner's uid the same way.
 /// </summary>
-internal static class ObjectUid
+public static class ObjectUid
 {
+    /// <summary>The uid an object is served with: its own when it has one, else derived.</summary>
+    public static string Of(string kind, Maille.Model.ObjectMeta meta) => meta.Uid ?? Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp);
+
     public static string Of(string kind, string? ns, string name, DateTimeOffset? created)
     {
         var text = $"{kind}/{ns}/{name}/{created?.ToUnixTimeSeconds()}";

@@ -28,4 +28,22 @@ public sealed class FieldQueryTests
         Assert.False(FieldQuery.Parse("metadata.name=a", "Service").ReadsObject);
         Assert.True(FieldQuery.Parse("status.phase=Running", "Pod").ReadsObject);
     }
+
+    [Fact]
+    public void Events_are_selected_by_the_object_they_are_about_as_kubectl_describe_asks()
+    {
+        var query = FieldQuery.Parse("involvedObject.uid=u-1,involvedObject.name=web,involvedObject.namespace=shop", "Event");
+        string? Event(string path) => path switch
+        {
+            "involvedObject.uid" => "u-1",
+            "involvedObject.name" => "web",
+            "involvedObject.namespace" => "shop",
+            _ => null,
+        };
+
+        Assert.True(query.Matches(Event));
+        Assert.False(query.Matches(path => path == "involvedObject.uid" ? "u-2" : Event(path)));
+        Assert.True(FieldQuery.Parse("reason=Unhealthy,type=Warning,source=kubelet", "Event").ReadsObject);
+        Assert.Throws<FormatException>(() => FieldQuery.Parse("involvedObject.name=web", "Pod"));
+    }
 }

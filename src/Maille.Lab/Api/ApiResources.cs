@@ -23,6 +23,17 @@ internal static class ApiResources
         new("apps", "v1", "daemonsets", "DaemonSet", true, c => Workloads(c, Of(c, WorkloadKind.DaemonSet)), (t, f, wide) => t.DaemonSets(Of(t.Cluster, WorkloadKind.DaemonSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
     ];
 
+    /// <summary>
+    /// core/v1 events, which are not in the plan: a view lists the store's (<see cref="ApiView.Objects"/>), and their
+    /// table is written from each event (<see cref="EventObjects.Cells"/>).
+    /// </summary>
+    public static ApiResource Events { get; } = new("", "v1", "events", "Event", true, _ => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
+
+    /// <summary>The same events in <c>events.k8s.io/v1</c>.</summary>
+    public static ApiResource EventsV1 { get; } = new("events.k8s.io", "v1", "events", "Event", true, _ => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
+
+    public static bool IsEvents(ApiResource resource) => resource == Events || resource == EventsV1;
+
     private static IEnumerable<Workload> Of(ClusterState cluster, WorkloadKind kind) => cluster.Workloads.Where(w => w.Kind == kind);
 
     /// <summary>Workloads with the counts their controllers would report (<see cref="WorkloadStatus"/>), part of what a change of the object is.</summary>
@@ -34,5 +45,5 @@ internal static class ApiResources
         });
 
     public static ApiResource? Find(string group, string version, string plural) =>
-        All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
+        All.Append(Events).Append(EventsV1).FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
 }

@@ -22,12 +22,11 @@ internal static class Discovery
     /// </summary>
     public static IResult ServerVersion()
     {
-        var maille = typeof(Discovery).Assembly.GetName().Version ?? new Version(0, 0, 0);
         return Results.Json(new JsonObject
         {
             ["major"] = "1",
             ["minor"] = KubernetesMinor,
-            ["gitVersion"] = $"v1.{KubernetesMinor}.0+maille.{maille.Major}.{maille.Minor}.{maille.Build}",
+            ["gitVersion"] = GitVersion,
             ["gitCommit"] = "",
             ["gitTreeState"] = "",
             ["buildDate"] = "",
@@ -35,6 +34,16 @@ internal static class Discovery
             ["compiler"] = "dotnet",
             ["platform"] = $"linux/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() switch { "x64" => "amd64", "arm64" => "arm64", var other => other }}",
         });
+    }
+
+    /// <summary>The Kubernetes version followed, with Maille's as build metadata (also each lab node's kubelet version).</summary>
+    public static string GitVersion
+    {
+        get
+        {
+            var maille = typeof(Discovery).Assembly.GetName().Version ?? new Version(0, 0, 0);
+            return $"v1.{KubernetesMinor}.0+maille.{maille.Major}.{maille.Minor}.{maille.Build}";
+        }
     }
 
     /// <summary><c>GET /api</c>: the aggregated discovery of the core group when the client asks for it, else the versions.</summary>
@@ -68,11 +77,12 @@ internal static class Discovery
     };
 
     /// <summary>
-    /// The group versions served, core first: each group's one version, and authorization.k8s.io/v1 for the reviews
-    /// kubectl auth can-i creates.
+    /// The group versions served, core first: each group's one version, events.k8s.io/v1, and authorization.k8s.io/v1
+    /// for the reviews kubectl auth can-i creates.
     /// </summary>
     public static IEnumerable<(string Group, string Version)> GroupVersions() =>
-        KindNames.All.Select(k => (k.Group, k.Version)).Distinct().OrderBy(g => g.Group.Length > 0).Append((LabApiServer.AuthorizationGroup, "v1"));
+        KindNames.All.Select(k => (k.Group, k.Version)).Append((ApiResources.EventsV1.Group, ApiResources.EventsV1.Version)).Distinct().OrderBy(g => g.Group.Length > 0)
+            .Append((LabApiServer.AuthorizationGroup, "v1"));
 
     /// <summary>Every resource and subresource of one group version, in the order they are listed; empty when not served.</summary>
     public static IReadOnlyList<DiscoveredResource> Catalog(string group, string version)
@@ -83,6 +93,9 @@ internal static class Discovery
             return [new DiscoveredResource("selfsubjectaccessreviews", null, "selfsubjectaccessreview", false, "SelfSubjectAccessReview", ["create"], [])];
         }
 
+        // Events are served (read-only) but are no kind a manifest may hold.
+        var events = new[] { ApiResources.Events, ApiResources.EventsV1 }.Where(r => r.Group == group && r.Version == version)
+            .Select(r => new DiscoveredResource(r.Plural, null, "event", true, r.Kind, ReadVerbs, ["ev"]));
         var kinds = KindNames.All.Where(k => k.Group == group && k.Version == version).ToList();
         var resources = kinds.Select(k => new DiscoveredResource(
             k.Plural, null, k.Singular, k.Namespaced, k.Kind,
@@ -100,7 +113,7 @@ internal static class Discovery
             ],
             _ => Array.Empty<DiscoveredResource>(),
         }).Concat(kinds.Where(k => LabApiServer.HasStatus(k.Plural)).Select(k => new DiscoveredResource(k.Plural, "status", "", k.Namespaced, k.Kind, ["get"], [])));
-        return [.. resources, .. subresources];
+        return [.. resources, .. events, .. subresources];
     }
 
     public static async Task Resources(HttpContext http, string group, string version)

@@ -180,9 +180,44 @@ public sealed partial class LabApiServer
 
         var dryRun = options.DryRun || (deleteOptions?["dryRun"] as JsonArray)?.Any(v => (string?)v == "All") == true;
         var key = kind.Key(ns, name);
+        if (PropagationProblem(kind, deleteOptions?["propagationPolicy"]) is { } problem)
+        {
+            await Status(http, problem.Code, problem.Reason, problem.Message);
+            return;
+        }
+
+        if (kind is { Group: "", Kind: "Namespace" } && !dryRun)
+        {
+            // As the API server: the namespace answers Terminating, and goes once everything in it is gone.
+            if (!await Controller.TerminateNamespaceAsync(name, http.RequestAborted))
+            {
+                await Status(http, 404, "NotFound", NotFoundText(key));
+                return;
+            }
+
+            var view = store.Snapshot;
+            var resource = ApiResources.Find("", "v1", "namespaces")!;
+            await Json(http, 200, view.Write(resource, Select(resource, view.Cluster, null, name).First()));
+            return;
+        }
+
         var result = await Controller.ChangeAsync(m => LabReplicaSetController.Delete(m, Controller.Published, key, TimeProvider.System.GetUtcNow()), http.RequestAborted, dryRun);
         await Answer(http, result, key, "deleted");
     }
+
+    /// <summary>
+    /// A delete's <c>propagationPolicy</c>. Background and Foreground are what the lab does anyway: a workload's
+    /// ReplicaSets and pods are planned from it, so they go in the same change as their owner (Foreground's "after the
+    /// dependents" holds trivially). Orphan would leave them ownerless, which a plan cannot express: refused for the
+    /// kinds that own objects, and meaningless (so accepted) for the rest.
+    /// </summary>
+    private static (int Code, string Reason, string Message)? PropagationProblem(KindName kind, JsonNode? policy) => (string?)policy switch
+    {
+        null or "Background" or "Foreground" => null,
+        "Orphan" when kind.Group == "apps" => (422, "Invalid", $"propagationPolicy Orphan is not supported by the lab: a {kind.Kind}'s ReplicaSets and pods are planned from it and cannot outlive it (use Background or Foreground)"),
+        "Orphan" => null,
+        var other => (422, "Invalid", $"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\""),
+    };
 
     private async Task Write(HttpContext http, string group, string plural, string? ns, string? name, bool create)
     {
@@ -235,6 +270,12 @@ public sealed partial class LabApiServer
                     if (!exists && !create)
                     {
                         return new LabChange(m, [], [key]);
+                    }
+
+                    if (create && kind.Namespaced && Controller.IsTerminating(key.Namespace))
+                    {
+                        // The namespace lifecycle admission's words.
+                        throw new RequestRefusedException(403, "Forbidden", $"{Named(key)} is forbidden: unable to create new content in namespace {key.Namespace} because it is being terminated");
                     }
 
                     if (exists && version is not null)
@@ -334,13 +375,14 @@ public sealed partial class LabApiServer
     /// </summary>
     private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create)
     {
-        var (published, _, versionOf) = store.Snapshot;
-        var cluster = result.DryRun ?? published;
+        var view = store.Snapshot;
+        var cluster = result.DryRun ?? view.Cluster;
         if (result.Succeeded && result.NotFound.Count == 0
             && ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } resource
             && Select(resource, cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { } served)
         {
-            return Json(http, create ? 201 : 200, ApiJson.Write(served, versionOf(resource, served.Meta.QualifiedName)));
+            // A dry run's object is in no published state: it is answered as planned.
+            return Json(http, create ? 201 : 200, result.DryRun is null ? view.Write(resource, served) : ApiJson.Write(served, view.VersionOf(resource, served.Meta.QualifiedName)));
         }
 
         return Answer(http, result, key, verb);

@@ -242,15 +242,15 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
-        var (cluster, resourceVersion, versionOf) = store.Snapshot;
+        var view = store.Snapshot;
         if (TableResponse.IsWanted(http.Request.Headers))
         {
             // Selecting by a field other than the name needs each object written; the table then keeps the ones chosen.
             var chosen = filter.ReadsObject
-                ? resource.Objects(cluster).Where(o => filter.Matches(o.Meta, () => ApiJson.Write(o, 0))).Select(o => o.Meta.QualifiedName).ToHashSet(StringComparer.Ordinal)
+                ? view.Objects(resource).Where(o => filter.Matches(o.Meta, () => view.Write(resource, o))).Select(o => o.Meta.QualifiedName).ToHashSet(StringComparer.Ordinal)
                 : null;
             bool Selected(Maille.Model.ObjectMeta meta) => chosen?.Contains(meta.QualifiedName) ?? filter.Matches(meta, () => []);
-            var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System, o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)));
+            var table = TableResponse.Write(resource, view, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System);
             if (name is not null && table["rows"]!.AsArray().Count == 0)
             {
                 await Status(http, 404, "NotFound", $"{resource.Plural} \"{name}\" not found");
@@ -261,7 +261,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
-        var items = resource.Objects(cluster).Select(o => (Object: o, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
+        var items = view.Objects(resource).Select(o => (Object: o, Json: new Lazy<JsonObject>(() => view.Write(resource, o))))
             .Where(o => filter.Matches(o.Object.Meta, () => o.Json.Value)).Select(o => o.Json.Value).ToList();
         if (name is not null)
         {
@@ -279,7 +279,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         {
             ["kind"] = resource.Kind + "List",
             ["apiVersion"] = resource.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture) },
+            ["metadata"] = new JsonObject { ["resourceVersion"] = view.Version.ToString(CultureInfo.InvariantCulture) },
             ["items"] = new JsonArray([.. items]),
         };
         await Json(http, 200, list);
@@ -338,12 +338,13 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             // before it reads any event, and a watch from the current version may have none for a long time.
             await http.Response.StartAsync(cancel);
             await http.Response.Body.FlushAsync(cancel);
-            var (cluster, cursor, versionOf) = store.Snapshot;
+            var view = store.Snapshot;
+            var (cluster, cursor, _) = view;
             var selection = filter.CanChangeMembership ? new WatchSelection() : null;
             var hasFrom = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) && from != 0;
             if (initialEvents ?? !hasFrom)
             {
-                var current = resource.Objects(cluster).Select(o => (Type: "ADDED", o.Meta, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
+                var current = view.Objects(resource).Select(o => (Type: "ADDED", o.Meta, Json: new Lazy<JsonObject>(() => view.Write(resource, o))))
                     .Where(o => filter.Matches(o.Meta, () => o.Json.Value)).Select(o => (o.Type, o.Meta, Json: o.Json.Value)).ToList();
                 selection?.AddRange(current.Select(c => c.Meta.QualifiedName));
                 await Events(http, resource, cluster, cluster, cursor, current, tableObjects, cancel);
@@ -358,7 +359,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
 
                 // What the client has is not known for a resumed watch: taken as what the selection holds now, so an
                 // object that left it before this watch started gets no DELETED (the client's relist settles it).
-                selection?.AddRange(resource.Objects(cluster).Where(o => filter.Matches(o.Meta, () => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))).Select(o => o.Meta.QualifiedName));
+                selection?.AddRange(view.Objects(resource).Where(o => filter.Matches(o.Meta, () => view.Write(resource, o))).Select(o => o.Meta.QualifiedName));
             }
 
             // A watch never ends by itself: it ends when the client goes away, its timeout passes or the daemon stops.
@@ -477,6 +478,15 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         if (wanted.Count == 0)
         {
             return [];
+        }
+
+        if (ApiResources.IsEvents(resource))
+        {
+            // Events are not in the plan: each row is read from the event as the watch wrote it.
+            return wanted.Select(key => (key, (JsonNode)TableResponse.Table(
+                TableResponse.EventColumns(),
+                [TableResponse.Row(EventObjects.Cells(written[key].AsObject(), TimeProvider.System), () => written[key].AsObject(), includeObject)],
+                version)));
         }
 
         var (columns, rows) = TableResponse.Rows(resource, cluster, m => wanted.Contains(m.QualifiedName), TimeProvider.System);

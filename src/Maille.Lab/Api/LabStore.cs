@@ -1,37 +1,72 @@
+using System.Collections.Immutable;
 using System.Threading.Channels;
 using Maille.Engine;
+using Maille.Kube;
+using Maille.Model;
 
 namespace Maille.Lab.Api;
 
 /// <summary>
 /// The daemon's current view of its lab, with a resource version that grows on every change, each object's own
-/// version (<see cref="ObjectVersions"/>), the recent changes a watch can resume from, and a channel per watcher that
-/// is told when the view changes.
+/// version (<see cref="ObjectVersions"/>), the recent changes a watch can resume from, a channel per watcher that
+/// is told when the view changes, and what the API shows beyond the plan: the objects as written, when pods started
+/// and nodes changed, and the events (<see cref="EventLog"/>, bounded).
 /// </summary>
 public sealed class LabStore
 {
     /// <summary>How many recent object changes are kept by default for watches that resume (older versions get 410 Gone).</summary>
     public const int DefaultRetainedChanges = 50_000;
 
+    /// <summary>What a lab node reports when the daemon did not say (tests of the API alone).</summary>
+    internal static readonly NodeSystem UnknownSystem = new()
+    {
+        Cpus = 1,
+        MemoryKibibytes = 1024 * 1024,
+        KernelVersion = "",
+        OsImage = "",
+        Architecture = "amd64",
+        KubeletVersion = "",
+        ContainerRuntimeVersion = "maille://",
+        MachineId = "",
+        BootId = "",
+    };
+
     private readonly int _retainedChanges;
+    private readonly NodeSystem _system;
+    private readonly TimeProvider _clock;
 
     private readonly Lock _gate = new();
     private readonly List<Channel<long>> _watchers = [];
     private readonly ObjectVersions _versions = new();
     private readonly LinkedList<ApiChange> _changes = [];
+    private readonly EventLog _events;
+    private readonly Dictionary<string, bool> _podReady = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _nodeReady = new(StringComparer.Ordinal);
+    private ImmutableDictionary<string, PodTimes> _podTimes = ImmutableDictionary.Create<string, PodTimes>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, DateTimeOffset> _nodesChanged = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, long> _eventVersions = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
+    private IReadOnlyList<(LabEvent Event, long Version)>? _eventList;
+    private ServedFacts _facts = ServedFacts.None;
+    private ApiView? _view;
     private ClusterState? _cluster;
     private long _version = 1;
 
     /// <summary>The oldest version a watch may resume from: every change after it is still kept.</summary>
     private long _oldestResumable = 1;
 
-    public LabStore(ClusterState? initial, int retainedChanges = DefaultRetainedChanges)
+    /// <param name="system">What the lab's nodes report of the machine (<c>status.capacity</c>, <c>nodeInfo</c>).</param>
+    /// <param name="eventCapacity">How many events are kept.</param>
+    public LabStore(ClusterState? initial, int retainedChanges = DefaultRetainedChanges, NodeSystem? system = null, TimeProvider? clock = null, int eventCapacity = EventLog.DefaultCapacity)
     {
         _retainedChanges = retainedChanges;
-        _cluster = initial;
+        _system = system ?? UnknownSystem;
+        _clock = clock ?? TimeProvider.System;
+        _events = new EventLog(eventCapacity, _clock);
         if (initial is not null)
         {
-            _versions.Advance(initial, _version);
+            // The initial state is version 1, as if published by the first update.
+            _version = 0;
+            Update(initial);
         }
     }
 
@@ -47,14 +82,29 @@ public sealed class LabStore
         }
     }
 
-    public void Update(ClusterState cluster)
+    /// <summary>Publishes <paramref name="cluster"/>: only the plan is shown.</summary>
+    public void Update(ClusterState cluster) => Update(cluster, null);
+
+    /// <summary>Publishes <paramref name="cluster"/>, with what the lab knows beyond it.</summary>
+    internal void Update(ClusterState cluster, ServedFacts? facts)
     {
         lock (_gate)
         {
             var first = _cluster is null;
+            var before = _view;
             _cluster = cluster;
+            _facts = facts ?? ServedFacts.None;
             _version++;
-            var changes = _versions.Advance(cluster, _version);
+            var changes = _versions.Advance(cluster, _version, View().Extra);
+            var now = _clock.GetUtcNow();
+            var happened = new List<EventRecord>();
+            foreach (var (resource, type, item, previous) in changes)
+            {
+                Observe(resource, type, item, now, happened);
+                happened.AddRange(ChangeEvents.Of(resource, type, item, previous));
+            }
+
+            var view = _view = View();
             if (first)
             {
                 // The first state is where every watch starts: nothing before it to replay.
@@ -62,35 +112,56 @@ public sealed class LabStore
             }
             else
             {
-                foreach (var (resource, type, item) in changes)
+                foreach (var (resource, type, item, _) in changes)
                 {
-                    _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, ApiJson.Write(item, _version).ToJsonString()));
-                }
-
-                while (_changes.Count > _retainedChanges)
-                {
-                    _oldestResumable = _changes.First!.Value.Version;
-                    _changes.RemoveFirst();
+                    // A deleted object is written as it was last seen, with what was known of it then.
+                    var writer = type == "DELETED" && before is not null ? before : view;
+                    _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, writer.Write(resource, item, _version).ToJsonString()));
                 }
             }
 
-            foreach (var watcher in _watchers)
+            foreach (var record in happened)
             {
-                watcher.Writer.TryWrite(_version);
+                RecordLocked(record, keepChange: !first);
             }
+
+            _view = View();
+            Trim();
+            Notify();
         }
     }
 
-    /// <summary>The current view with each object's own resource version (the store version at its last change), read together.</summary>
-    public (ClusterState Cluster, long Version, Func<ApiResource, string, long> VersionOf) Snapshot
+    /// <summary>Records an event said outside a published change (a readiness probe that failed, say).</summary>
+    internal void Record(EventRecord record)
+    {
+        lock (_gate)
+        {
+            if (_cluster is null)
+            {
+                return;
+            }
+
+            _version++;
+            RecordLocked(record, keepChange: true);
+            _view = View();
+            Trim();
+            Notify();
+        }
+    }
+
+    /// <summary>The current view: the plan, each object's own resource version, the facts and events, read together.</summary>
+    public ApiView Snapshot
     {
         get
         {
             lock (_gate)
             {
-                var version = _version;
-                var versions = _versions.Now;
-                return (_cluster ?? throw new InvalidOperationException("the lab has published no state yet"), version, (resource, key) => versions(resource, key) ?? version);
+                if (_cluster is null)
+                {
+                    throw new InvalidOperationException("the lab has published no state yet");
+                }
+
+                return _view ??= View();
             }
         }
     }
@@ -138,6 +209,110 @@ public sealed class LabStore
         lock (_gate)
         {
             _watchers.RemoveAll(c => c.Reader == reader);
+        }
+    }
+
+    private ApiView View()
+    {
+        var versions = _versions.Now;
+        var eventVersions = _eventVersions;
+        _eventList ??= [.. _events.Events.Select(e => (e, eventVersions.GetValueOrDefault(e.Namespace + "/" + e.Name)))];
+        return new ApiView(
+            _cluster!,
+            _version,
+            (resource, key) => ApiResources.IsEvents(resource) ? eventVersions.TryGetValue(key, out var v) ? v : null : versions(resource, key),
+            _facts,
+            _podTimes,
+            _nodesChanged,
+            _system,
+            _eventList);
+    }
+
+    /// <summary>Keeps when each pod started and last changed readiness, and when each node last changed readiness.</summary>
+    private void Observe(ApiResource resource, string type, ApiObject item, DateTimeOffset now, List<EventRecord> happened)
+    {
+        switch (item.Model)
+        {
+            case Pod pod when type == "DELETED":
+                _podTimes = _podTimes.Remove(pod.QualifiedName);
+                _podReady.Remove(pod.QualifiedName);
+                break;
+            case Pod pod:
+                var ready = pod.Status.Ready != false;
+                if (!_podTimes.TryGetValue(pod.QualifiedName, out var times))
+                {
+                    _podTimes = _podTimes.SetItem(pod.QualifiedName, new PodTimes(now, now));
+                }
+                else if (_podReady.TryGetValue(pod.QualifiedName, out var was) && was != ready)
+                {
+                    _podTimes = _podTimes.SetItem(pod.QualifiedName, times with { ReadyChanged = now });
+                }
+
+                _podReady[pod.QualifiedName] = ready;
+                break;
+            case Node node when type == "DELETED":
+                _nodeReady.Remove(node.Name);
+                _nodesChanged = _nodesChanged.Remove(node.Name);
+                break;
+            case Node node:
+                var up = !_facts.DownNodes.Contains(node.Name);
+                if (!_nodeReady.TryGetValue(node.Name, out var wasUp) || wasUp != up)
+                {
+                    _nodesChanged = _nodesChanged.SetItem(node.Name, now);
+                    if (_nodeReady.ContainsKey(node.Name))
+                    {
+                        happened.Add(ChangeEvents.NodeReadiness(resource, item, up));
+                    }
+                }
+
+                _nodeReady[node.Name] = up;
+                break;
+        }
+    }
+
+    private void RecordLocked(EventRecord record, bool keepChange)
+    {
+        var (recorded, added, evicted) = _events.Record(record);
+        _eventList = null;
+        var key = recorded.Namespace + "/" + recorded.Name;
+        _eventVersions = _eventVersions.SetItem(key, _version);
+        foreach (var gone in evicted)
+        {
+            _eventVersions = _eventVersions.Remove(gone.Namespace + "/" + gone.Name);
+        }
+
+        if (!keepChange)
+        {
+            return;
+        }
+
+        foreach (var (resource, write) in new[] { (ApiResources.Events, (Func<LabEvent, ApiObject>)EventObjects.Core), (ApiResources.EventsV1, EventObjects.EventsV1) })
+        {
+            foreach (var gone in evicted)
+            {
+                var item = write(gone);
+                _changes.AddLast(new ApiChange(_version, resource, "DELETED", item.Meta, ApiJson.Write(item, _version).ToJsonString()));
+            }
+
+            var written = write(recorded);
+            _changes.AddLast(new ApiChange(_version, resource, added ? "ADDED" : "MODIFIED", written.Meta, ApiJson.Write(written, _version).ToJsonString()));
+        }
+    }
+
+    private void Trim()
+    {
+        while (_changes.Count > _retainedChanges)
+        {
+            _oldestResumable = _changes.First!.Value.Version;
+            _changes.RemoveFirst();
+        }
+    }
+
+    private void Notify()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Writer.TryWrite(_version);
         }
     }
 }

@@ -29,6 +29,9 @@ internal sealed record ObjectFilter(string? Namespace, string? Name, LabelQuery 
         {
             "metadata.name" => meta.Name,
             "metadata.namespace" => meta.Namespace,
+            // An event's source is its component; events.k8s.io calls the object an event is about "regarding".
+            "source" => Read(written(), "source.component") ?? Read(written(), "deprecatedSource.component"),
+            _ when path.StartsWith("involvedObject.", StringComparison.Ordinal) => Read(written(), path) ?? Read(written(), "regarding" + path["involvedObject".Length..]),
             _ => Read(written(), path),
         });
 

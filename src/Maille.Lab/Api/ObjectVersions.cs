@@ -6,12 +6,13 @@ namespace Maille.Lab.Api;
 /// <summary>
 /// Each served object's <c>metadata.resourceVersion</c>: the store version at which its model last changed, as the
 /// API server gives each object the revision of its last write. Found by comparing each object's model with the one
-/// it had (the same instance when a plan kept it, so most comparisons are a reference check).
+/// it had (the same instance when a plan kept it, so most comparisons are a reference check), and what else it is
+/// written from (<see cref="ServedExtra"/>: a change of a field the engine does not model, an <c>env</c>, is a change).
 /// </summary>
 internal sealed class ObjectVersions
 {
     /// <summary>Replaced whole at each <see cref="Advance"/>, so that a reader keeps the versions of the state it read.</summary>
-    private Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version)>> _byResource = [];
+    private Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>> _byResource = [];
 
     /// <summary>The versions as they are now, unchanged by later advances.</summary>
     public Func<ApiResource, string, long?> Now
@@ -25,34 +26,37 @@ internal sealed class ObjectVersions
 
     /// <summary>
     /// Takes in the objects of <paramref name="cluster"/> at <paramref name="version"/> and returns what changed, kind
-    /// by kind: the change type, and the object (a deleted one as last seen, written while its plan is still at hand).
+    /// by kind: the change type, the object (a deleted one as last seen, written while its plan is still at hand), and
+    /// what it was before a change.
     /// </summary>
-    public List<(ApiResource Resource, string Type, ApiObject Object)> Advance(ClusterState cluster, long version)
+    /// <param name="extra">What else each object is written from (<see cref="ApiView.Extra"/>).</param>
+    public List<(ApiResource Resource, string Type, ApiObject Object, ApiObject? Before)> Advance(ClusterState cluster, long version, Func<ApiResource, ApiObject, ServedExtra> extra)
     {
-        var changes = new List<(ApiResource, string, ApiObject)>();
-        var next = new Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version)>>(_byResource.Count);
+        var changes = new List<(ApiResource, string, ApiObject, ApiObject?)>();
+        var next = new Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>>(_byResource.Count);
         foreach (var resource in ApiResources.All)
         {
             var before = _byResource.GetValueOrDefault(resource) ?? [];
-            var now = new Dictionary<string, (ApiObject Object, long Version)>(before.Count, StringComparer.Ordinal);
+            var now = new Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>(before.Count, StringComparer.Ordinal);
             foreach (var item in resource.Objects(cluster))
             {
                 var key = item.Meta.QualifiedName;
-                if (before.TryGetValue(key, out var known) && Unchanged(known.Object, item))
+                var written = extra(resource, item);
+                if (before.TryGetValue(key, out var known) && known.Extra == written && Unchanged(known.Object, item))
                 {
-                    now[key] = (item, known.Version);
+                    now[key] = (item, known.Version, written);
                     continue;
                 }
 
-                now[key] = (item, version);
-                changes.Add((resource, before.ContainsKey(key) ? "MODIFIED" : "ADDED", item));
+                now[key] = (item, version, written);
+                changes.Add((resource, before.ContainsKey(key) ? "MODIFIED" : "ADDED", item, before.ContainsKey(key) ? known.Object : null));
             }
 
             foreach (var (key, gone) in before)
             {
                 if (!now.ContainsKey(key))
                 {
-                    changes.Add((resource, "DELETED", gone.Object));
+                    changes.Add((resource, "DELETED", gone.Object, null));
                 }
             }
 

@@ -19,12 +19,21 @@ internal static class TableResponse
     public static bool IsWanted(IHeaderDictionary headers) =>
         headers.Accept.Any(a => a is { } value && value.Contains("as=Table", StringComparison.Ordinal) && value.Contains("g=meta.k8s.io", StringComparison.Ordinal));
 
-    /// <param name="write">How the API writes an object (with its own resource version).</param>
-    public static JsonObject Write(ApiResource resource, ClusterState cluster, long resourceVersion, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock, Func<ApiObject, JsonObject> write)
+    /// <summary>The Table of the objects of <paramref name="view"/> that are <paramref name="selected"/>, each written as the API writes it.</summary>
+    public static JsonObject Write(ApiResource resource, ApiView view, Func<ObjectMeta, bool> selected, string? includeObject, TimeProvider clock)
     {
-        var (columns, rows) = Rows(resource, cluster, selected, clock);
-        return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => write(r.Object), includeObject))]), resourceVersion);
+        if (ApiResources.IsEvents(resource))
+        {
+            var events = view.Objects(resource).Where(o => selected(o.Meta)).Select(o => view.Write(resource, o));
+            return Table(EventColumns(), new JsonArray([.. events.Select(e => (JsonNode)Row(EventObjects.Cells(e, clock), () => e, includeObject))]), view.Version);
+        }
+
+        var (columns, rows) = Rows(resource, view.Cluster, selected, clock);
+        return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => view.Write(resource, r.Object), includeObject))]), view.Version);
     }
+
+    /// <summary>The columns of events, the API server's.</summary>
+    public static JsonArray EventColumns() => Columns(EventObjects.Headers, header => Array.IndexOf(EventObjects.Headers, header) < EventObjects.PlainColumns);
 
     /// <summary>A Table of the given rows (each event of a watch carries one).</summary>
     public static JsonObject Table(JsonArray columns, JsonArray rows, long resourceVersion) => new()
@@ -48,16 +57,18 @@ internal static class TableResponse
             throw new InvalidOperationException($"{resource.Plural}: {table.Rows.Count} rows for {objects.Count} objects");
         }
 
-        var columns = new JsonArray([.. table.Headers.Select((header, i) => (JsonNode)new JsonObject
-        {
-            ["name"] = header,
-            ["type"] = "string",
-            ["format"] = i == 0 ? "name" : "",
-            ["description"] = "",
-            ["priority"] = plain.Contains(header) ? 0 : 1,
-        })]);
-        return (columns, [.. table.Rows.Select((cells, i) => (objects[i].Meta, cells, objects[i]))]);
+        return (Columns(table.Headers, plain.Contains), [.. table.Rows.Select((cells, i) => (objects[i].Meta, cells, objects[i]))]);
     }
+
+    /// <param name="plain">Whether a column shows without <c>-o wide</c> (priority 0).</param>
+    private static JsonArray Columns(IReadOnlyList<string> headers, Func<string, bool> plain) => new([.. headers.Select((header, i) => (JsonNode)new JsonObject
+    {
+        ["name"] = header,
+        ["type"] = "string",
+        ["format"] = i == 0 ? "name" : "",
+        ["description"] = "",
+        ["priority"] = plain(header) ? 0 : 1,
+    })]);
 
     /// <summary>
     /// A row: its cells and, as <paramref name="includeObject"/> asks, nothing, the object's metadata

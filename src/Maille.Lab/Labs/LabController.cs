@@ -29,6 +29,7 @@ namespace Maille.Lab.Labs;
 public sealed partial class LabController : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
     private readonly LabState _state;
     private readonly LabNetworkMode _mode;
     private readonly ILogger _logger;
@@ -44,8 +45,10 @@ public sealed partial class LabController : IAsyncDisposable
 
     // The Deployment controller's queue: one pending pass at most, however many changes asked for one.
     private readonly Channel<bool> _rolloutKicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly CancellationTokenSource _stopping = new();
     private Task _rollouts = Task.CompletedTask;
+
+    /// <summary>Namespaces being deleted (phase Terminating), with when their deletion was asked.</summary>
+    private System.Collections.Immutable.ImmutableDictionary<string, DateTimeOffset> _terminating = System.Collections.Immutable.ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
 
     public LabController(LabState state, LabNetworkMode mode, ILoggerFactory loggers, Func<string, NetworkNamespace, NodeAgentParts>? nodeParts = null)
     {
@@ -55,7 +58,9 @@ public sealed partial class LabController : IAsyncDisposable
         _nodes = new LabNodes(state, _logger, loggers, nodeParts);
         _workloadHost = new LabWorkloadHost(() => Published, () => _network, loggers, _logger);
         _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
-        Store = new Api.LabStore(null);
+        Store = new Api.LabStore(null, system: MachineNodeSystem.Read());
+        _readiness.ProbeFailed += (pod, container, message) => Store.Record(new Api.EventRecord(
+            Api.ChangeEvents.Subject(pod) with { FieldPath = $"spec.containers{{{container.Name}}}" }, "Warning", "Unhealthy", message, "kubelet", pod.Spec.NodeName));
     }
 
     /// <summary>The lab's name.</summary>
@@ -206,6 +211,7 @@ public sealed partial class LabController : IAsyncDisposable
             // A change is answered once its policy and its LoadBalancer addresses are in the kernel (they were synced in
             // line before the parts had runners); the Service rules follow within milliseconds and are not waited for.
             await _nodes.SyncedAsync((agent, runner) => runner.Part != agent.Services, TimeSpan.FromSeconds(10), cancellationToken);
+            await RecordPolicyProgrammedAsync(proposed.Outcomes, planned, cancellationToken);
             var recorded = Stopwatch.GetTimestamp();
 
             // As Kubernetes does, a pod that goes leaves its Services before it stops: its network and programs are
@@ -234,6 +240,9 @@ public sealed partial class LabController : IAsyncDisposable
         try
         {
             _nodes.Set(node, up);
+
+            // Its Node object says so at once (Ready False, or True again), before the health monitor notices.
+            Publish(PriorAllocations.From(Published));
         }
         finally
         {
@@ -243,16 +252,81 @@ public sealed partial class LabController : IAsyncDisposable
 
     public IReadOnlySet<string> StoppedNodes => _nodes.StoppedNodes;
 
+    /// <summary>
+    /// How long a deleted Namespace stays Terminating before its objects, then itself, are deleted. The namespace
+    /// controller of a cluster works from its own queue and waits for pods' grace periods, so clients see the phase;
+    /// the lab deletes in one step and so waits this long first.
+    /// </summary>
+    public TimeSpan NamespaceTerminationDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether <paramref name="ns"/> is being deleted: nothing new may be created in it.</summary>
+    public bool IsTerminating(string ns) => _terminating.ContainsKey(ns);
+
+    /// <summary>
+    /// Deletes a Namespace as the API server does: at once it is Terminating (published, with its deletion time); after
+    /// <see cref="NamespaceTerminationDelay"/> everything in it is deleted, and the namespace with it. False when the
+    /// lab has no such Namespace object.
+    /// </summary>
+    public async Task<bool> TerminateNamespaceAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey("", "Namespace", "", name);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_desired.TryGet(key, out _))
+            {
+                return false;
+            }
+
+            if (!_terminating.ContainsKey(name))
+            {
+                _terminating = _terminating.SetItem(name, TimeProvider.System.GetUtcNow());
+                Publish(PriorAllocations.From(Published));
+                _ = Task.Run(() => FinishTerminationAsync(key), CancellationToken.None);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task FinishTerminationAsync(ObjectKey key)
+    {
+        try
+        {
+            await Task.Delay(NamespaceTerminationDelay, _stopping.Token);
+            var result = await ChangeAsync(
+                m =>
+                {
+                    _terminating = _terminating.Remove(key.Name);
+                    return m.Delete([key]);
+                },
+                _stopping.Token);
+            if (!result.Succeeded)
+            {
+                LogPublishFailed($"deleting namespace {key.Name}: {string.Join("; ", result.Errors)}");
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The daemon is stopping: the namespace stays, and is not Terminating when the lab starts again.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _readiness.Changed -= PublishInBackground;
+        // Stops the Deployment controller's loop and any namespace waiting to terminate.
         await _stopping.CancelAsync();
+        _readiness.Changed -= PublishInBackground;
         await _rollouts.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
         await _nodes.DisposeAsync();
         await _workloadHost.DisposeAsync();
         _network?.Dispose();
         _gate.Dispose();
+        _stopping.Dispose();
     }
 
     public static ClusterConfig LoadConfig(LabState state)
@@ -327,7 +401,37 @@ public sealed partial class LabController : IAsyncDisposable
         }
 
         _state.WriteReadiness(readiness);
-        Store.Update(cluster);
+        Store.Update(cluster, new Api.ServedFacts
+        {
+            Written = _desired.ByKey,
+            DownNodes = _nodes.DownNodes().Union(_nodes.StoppedNodes).ToHashSet(StringComparer.Ordinal),
+            TerminatingNamespaces = _terminating,
+        });
+    }
+
+    /// <summary>
+    /// Each NetworkPolicy the change created or configured gets an event per node whose policy part has programmed it
+    /// (synced the change into its nftables table), the node agent's word that the policy is in force there.
+    /// </summary>
+    private async Task RecordPolicyProgrammedAsync(IReadOnlyList<ObjectOutcome> outcomes, ClusterState planned, CancellationToken cancellationToken)
+    {
+        var policies = outcomes.Where(o => o.Key is { Group: "networking.k8s.io", Kind: "NetworkPolicy" } && o.Action is "created" or "configured")
+            .Select(o => planned.NetworkPolicies.FirstOrDefault(p => p.Meta.Namespace == o.Key.Namespace && p.Meta.Name == o.Key.Name))
+            .OfType<NetworkPolicy>()
+            .ToList();
+        if (policies.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var node in await _nodes.PolicySyncedNodesAsync(TimeSpan.FromSeconds(1), cancellationToken))
+        {
+            foreach (var policy in policies)
+            {
+                var subject = new Api.EventSubject("networking.k8s.io/v1", "NetworkPolicy", policy.Meta.Namespace, policy.Meta.Name, ObjectUid.Of("NetworkPolicy", policy.Meta));
+                Store.Record(new Api.EventRecord(subject, "Normal", "Programmed", $"NetworkPolicy programmed on node {node} (table ip maille-policy)", "maille-policy-agent", node));
+            }
+        }
     }
 
     /// <summary>

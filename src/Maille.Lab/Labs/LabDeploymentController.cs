@@ -97,7 +97,7 @@ internal static class LabDeploymentController
                 ["apiVersion"] = "apps/v1",
                 ["kind"] = "Deployment",
                 ["name"] = deployment.Meta.Name,
-                ["uid"] = KubeObjectWriter.UidOf("Deployment", deployment.Meta),
+                ["uid"] = ObjectUid.Of("Deployment", deployment.Meta),
                 ["controller"] = true,
                 ["blockOwnerDeletion"] = true,
             }),

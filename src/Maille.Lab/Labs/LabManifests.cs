@@ -11,6 +11,7 @@ namespace Maille.Lab.Labs;
 public sealed class LabManifests
 {
     private readonly ImmutableSortedDictionary<ObjectKey, ManifestDocument> _documents;
+    private Dictionary<ObjectKey, ManifestDocument>? _byKey;
 
     private LabManifests(ImmutableSortedDictionary<ObjectKey, ManifestDocument> documents) => _documents = documents;
 
@@ -28,6 +29,9 @@ public sealed class LabManifests
     public string Render() => ManifestDocument.RenderInOrder(_documents.Values);
 
     public bool TryGet(ObjectKey key, out ManifestDocument document) => _documents.TryGetValue(key, out document!);
+
+    /// <summary>The documents by key, hashed (made once per value: the API looks up every object it serves).</summary>
+    public IReadOnlyDictionary<ObjectKey, ManifestDocument> ByKey => _byKey ??= new Dictionary<ObjectKey, ManifestDocument>(_documents);
 
     /// <summary>
     /// Creates or replaces each document (the last one wins when the input names an object twice). As the API server

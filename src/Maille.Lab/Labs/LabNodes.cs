@@ -118,6 +118,27 @@ internal sealed partial class LabNodes : IAsyncDisposable
         }
     }
 
+    /// <summary>The running nodes whose NetworkPolicy part has synced what was last published (waiting at most <paramref name="limit"/>).</summary>
+    public async Task<IReadOnlyList<string>> PolicySyncedNodesAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(limit);
+        var waits = _agents.Values.Where(a => a.Running && a.Policy is not null && _requested.ContainsKey(a.Node))
+            .Select(async a =>
+            {
+                try
+                {
+                    await a.WhenSyncedAsync(_requested[a.Node], r => r.Part == a.Policy, bounded.Token);
+                    return a.Node;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+            });
+        return [.. (await Task.WhenAll(waits)).OfType<string>().Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>
     /// Pods on a node the health monitor finds down are not ready, as the node lifecycle controller marks them once a node
     /// stops reporting (Kubernetes waits about 40 s; the lab acts on detection, within a second), so that Services stop

@@ -37,6 +37,9 @@ public sealed partial class ReadinessProber
     /// <summary>Raised after a pod's readiness changed and the lab's state was written.</summary>
     public event Action? Changed;
 
+    /// <summary>A probe attempt failed: the pod, the container whose probe it is, and the kubelet's words for it.</summary>
+    public event Action<Pod, Container, string>? ProbeFailed;
+
     /// <summary><c>namespace/name</c> → ready, as last observed (a copy).</summary>
     public IReadOnlyDictionary<string, bool> Readiness
     {
@@ -121,8 +124,8 @@ public sealed partial class ReadinessProber
             {
                 var target = due[i];
                 target.Due = now + TimeSpan.FromSeconds(Math.Max(1, target.Probe.PeriodSeconds));
-                target.Failures = results[i] ? 0 : target.Failures + 1;
-                target.Ready = results[i] || (target.Ready && target.Failures < target.Probe.FailureThreshold);
+                target.Failures = results[i].Passed ? 0 : target.Failures + 1;
+                target.Ready = results[i].Passed || (target.Ready && target.Failures < target.Probe.FailureThreshold);
             }
 
             foreach (var pod in due.Select(t => t.Pod.QualifiedName).Distinct())
@@ -143,6 +146,14 @@ public sealed partial class ReadinessProber
             }
 
             snapshot = new Dictionary<string, bool>(_ready, StringComparer.Ordinal);
+        }
+
+        for (var i = 0; i < due.Count; i++)
+        {
+            if (!results[i].Passed)
+            {
+                ProbeFailed?.Invoke(due[i].Pod, due[i].Container, $"Readiness probe failed: {results[i].Why}");
+            }
         }
 
         if (changed)
@@ -171,7 +182,8 @@ public sealed partial class ReadinessProber
         }
     }
 
-    private bool Attempt(Target target)
+    /// <summary>One attempt of a target's probe: whether it passed, and if not why, in the kubelet's words where it has them.</summary>
+    private (bool Passed, string Why) Attempt(Target target)
     {
         var address = target.Pod.Status.PodIP!;
         try
@@ -181,24 +193,24 @@ public sealed partial class ReadinessProber
                 case ProbeKind.HttpGet:
                     var (status, _) = LabHttp.Get(target.Node, address, PortOf(target), target.Probe.Path ?? "/", AttemptTimeout);
                     var code = int.Parse(status.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                    return code is >= 200 and < 400;
+                    return (code is >= 200 and < 400, $"HTTP probe failed with statuscode: {code}");
                 case ProbeKind.TcpSocket:
                     using (var socket = target.Node.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
                     {
-                        return socket.ConnectAsync(new IPEndPoint(address, PortOf(target))).Wait(AttemptTimeout);
+                        return (socket.ConnectAsync(new IPEndPoint(address, PortOf(target))).Wait(AttemptTimeout), $"dial tcp {address}:{PortOf(target)}: i/o timeout");
                     }
 
                 case ProbeKind.Exec:
-                    return RunInPod(target);
+                    return (RunInPod(target), "command exited with a non-zero code or did not finish in time");
                 default:
                     // gRPC probes need a gRPC health server the built-in server does not have: counted as passing.
-                    return true;
+                    return (true, "");
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A failed probe is a failed probe, whatever threw.
-            return false;
+            return (false, e.InnerException?.Message ?? e.Message);
         }
     }
 

@@ -1,0 +1,22 @@
+using System.Collections.Frozen;
+using Maille.Kube;
+
+namespace Maille.Lab.Api;
+
+/// <summary>
+/// What the API shows beyond the plan, as of one published state: each user object as it was written (so a GET shows
+/// every field, not only the ones the engine models), the nodes that are down, and the namespaces being deleted.
+/// </summary>
+internal sealed record ServedFacts
+{
+    public static ServedFacts None { get; } = new();
+
+    /// <summary>The objects as the user wrote them, by key; an object the lab made (a Deployment's pods) has none.</summary>
+    public IReadOnlyDictionary<ObjectKey, ManifestDocument> Written { get; init; } = FrozenDictionary<ObjectKey, ManifestDocument>.Empty;
+
+    /// <summary>Nodes stopped, or that do not answer on the node network: NotReady.</summary>
+    public IReadOnlySet<string> DownNodes { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>Namespaces being deleted, with the time their deletion was asked: phase Terminating.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> TerminatingNamespaces { get; init; } = FrozenDictionary<string, DateTimeOffset>.Empty;
+}

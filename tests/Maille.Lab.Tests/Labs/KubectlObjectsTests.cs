@@ -1,0 +1,179 @@
+using Maille.TestKit;
+using Xunit.Abstractions;
+
+namespace Maille.Lab.Tests.Labs;
+
+/// <summary>
+/// Objects as the API server shows them, through the machine's kubectl on a 3-node lab (issue 15): a user's object with
+/// every field it was written with and the server's status over it, nodes that <c>describe</c> prints, events, and a
+/// Namespace that terminates. Each test has its own lab, taken down whatever happens.
+/// </summary>
+public sealed class KubectlObjectsTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Namespace web: a Deployment web (2 pods) and a pod envy on node-2 written with fields the engine does not model
+    /// (env, resources, a volume).
+    /// </summary>
+    private const string Lab = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: web}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: web}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - name: web
+                image: maille/agnhost
+                ports: [{containerPort: 80}]
+                env: [{name: FROM_TEMPLATE, value: "yes"}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: envy, namespace: web, labels: {app: envy}}
+        spec:
+          nodeName: node-2
+          volumes: [{name: scratch, emptyDir: {}}]
+          containers:
+          - name: envy
+            image: maille/agnhost
+            env: [{name: GREETING, value: hello}]
+            resources: {requests: {cpu: 100m, memory: 64Mi}}
+            volumeMounts: [{name: scratch, mountPath: /scratch}]
+        """;
+
+    /// <summary>A pod on node-3 whose readiness probe asks a port nothing serves (applied after up, which waits for readiness).</summary>
+    private const string Sulky = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: sulky, namespace: web}
+        spec:
+          nodeName: node-3
+          containers:
+          - name: sulky
+            image: maille/agnhost
+            ports: [{containerPort: 80}]
+            readinessProbe: {httpGet: {port: 9999, path: /}, periodSeconds: 1}
+        """;
+
+    private const string Service = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: late, namespace: web}
+        spec:
+          ports: [{port: 80}]
+        """;
+
+    [SkippableFact]
+    public async Task Get_shows_what_was_written_with_the_servers_status_and_describe_and_get_events_show_what_happened()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+        kubectl.RunWithInput(Sulky, "apply", "-f", "-");
+
+        var yaml = kubectl.Succeed("get", "pod", "envy", "-n", "web", "-o", "yaml");
+        var env = kubectl.Succeed("get", "pod", "envy", "-n", "web", "-o", "jsonpath={.spec.containers[0].env[0].name}={.spec.containers[0].env[0].value}");
+        var conditions = kubectl.Succeed("get", "pod", "envy", "-n", "web", "-o", "jsonpath={range .status.conditions[*]}{.type}={.status} {end}");
+        var container = kubectl.Succeed("get", "pod", "envy", "-n", "web", "-o", "jsonpath={.status.containerStatuses[0].name} {.status.containerStatuses[0].started} {.status.containerStatuses[0].state.running.startedAt}");
+        var templateEnv = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[0].spec.containers[0].env[0].value}");
+        var node = kubectl.Succeed("describe", "node", "node-2");
+        var wide = kubectl.Run("get", "nodes", "-o", "wide");
+        var unhealthy = await Poll.UntilAsync("sulky's failing probe is an Unhealthy event", () => Task.FromResult(
+            kubectl.Run("get", "events", "-n", "web", "--field-selector", "reason=Unhealthy", "-o", "jsonpath={.items[*].involvedObject.name}").Stdout.Contains("sulky", StringComparison.Ordinal)), output);
+        var events = kubectl.Succeed("get", "events", "-A");
+        var described = kubectl.Succeed("describe", "pod", "envy", "-n", "web");
+
+        Assert.Contains("GREETING", yaml, StringComparison.Ordinal);
+        Assert.Contains("mountPath: /scratch", yaml, StringComparison.Ordinal);
+        Assert.Contains("memory: 64Mi", yaml, StringComparison.Ordinal);
+        Assert.Matches(@"uid: [0-9a-f-]{36}", yaml);
+        Assert.Contains("creationTimestamp:", yaml, StringComparison.Ordinal);
+        Assert.Matches(@"resourceVersion: ""\d+""", yaml);
+        Assert.Equal("GREETING=hello", env);
+        Assert.Equal("PodScheduled=True Initialized=True ContainersReady=True Ready=True", conditions.Trim());
+        Assert.Matches(@"^envy true \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", container);
+        Assert.Equal("yes", templateEnv);
+        Assert.Contains("KubeletReady", node, StringComparison.Ordinal);
+        Assert.Contains("MemoryPressure", node, StringComparison.Ordinal);
+        Assert.Contains("InternalIP:", node, StringComparison.Ordinal);
+        Assert.Contains("Capacity:", node, StringComparison.Ordinal);
+        Assert.Contains("Kubelet Version:", node, StringComparison.Ordinal);
+        Assert.Matches(@"web\s+envy\s+100m", node);
+        Assert.Equal(0, wide.ExitCode);
+        Assert.Contains("node-3", wide.Stdout, StringComparison.Ordinal);
+        Assert.True(unhealthy.Met, unhealthy.ToString());
+        Assert.Contains("Scheduled", events, StringComparison.Ordinal);
+        Assert.Contains("Started", events, StringComparison.Ordinal);
+        Assert.Contains("pod/envy", events, StringComparison.Ordinal);
+        Assert.Contains("Events:", described, StringComparison.Ordinal);
+        Assert.Contains("Successfully assigned web/envy to node-2", described, StringComparison.Ordinal);
+        Assert.Contains("Started container envy", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("sulky", described, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void A_stopped_node_is_not_ready_and_deleting_a_deployment_takes_its_pods_unless_asked_to_orphan_them()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+
+        Assert.Equal(0, lab.Run("node", "stop", "node-3").ExitCode);
+        var stopped = kubectl.Succeed("get", "node", "node-3", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+        var running = kubectl.Succeed("get", "node", "node-1", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+        var orphan = kubectl.Run("delete", "deployment", "web", "-n", "web", "--cascade=orphan");
+        var kept = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "name");
+        var deleted = kubectl.Run("delete", "deployment", "web", "-n", "web", "--cascade=foreground");
+        var left = kubectl.Succeed("get", "pods,replicasets", "-n", "web", "-l", "app=web", "-o", "name");
+        var killing = kubectl.Succeed("get", "events", "-n", "web", "--field-selector", "reason=Killing", "-o", "jsonpath={.items[*].message}");
+
+        Assert.Equal("False", stopped);
+        Assert.Equal("True", running);
+        Assert.NotEqual(0, orphan.ExitCode);
+        Assert.Contains("propagationPolicy Orphan is not supported", orphan.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, kept.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(0, deleted.ExitCode);
+        Assert.Equal("", left.Trim());
+        Assert.Contains("Stopping container web", killing, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_namespace_shows_it_terminating_refuses_new_objects_in_it_and_then_it_is_gone()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+        var watch = Task.Run(() => kubectl.Run("get", "--raw", "/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Dweb&timeoutSeconds=12"));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        var deleting = kubectl.Run("delete", "namespace", "web", "--wait=false");
+        var refused = kubectl.RunWithInput(Service, "create", "-f", "-");
+        var phase = kubectl.Succeed("get", "namespace", "web", "-o", "jsonpath={.status.phase} {.metadata.deletionTimestamp}");
+        var gone = await Poll.UntilAsync("namespace web is gone", () => Task.FromResult(kubectl.Run("get", "namespace", "web").Stderr.Contains("NotFound", StringComparison.Ordinal)), output);
+        var pods = kubectl.Succeed("get", "pods", "-n", "web", "-o", "name");
+        var events = (await watch).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(0, deleting.ExitCode);
+        Assert.Matches(@"^Terminating \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", phase);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("services \"late\" is forbidden: unable to create new content in namespace web because it is being terminated", refused.Stderr, StringComparison.Ordinal);
+        Assert.True(gone.Met, gone.ToString());
+        Assert.Equal("", pods.Trim());
+        Assert.Collection(
+            events,
+            added => Assert.StartsWith("{\"type\":\"ADDED\"", added, StringComparison.Ordinal),
+            modified =>
+            {
+                Assert.StartsWith("{\"type\":\"MODIFIED\"", modified, StringComparison.Ordinal);
+                Assert.Contains("\"phase\":\"Terminating\"", modified, StringComparison.Ordinal);
+            },
+            deleted => Assert.StartsWith("{\"type\":\"DELETED\"", deleted, StringComparison.Ordinal));
+    }
+}
