@@ -60,6 +60,7 @@ public sealed class ObjectInformerTests
             Assert.Equal((InformerChangeType.Added, "x/c"), await Next(changes));
 
             // The API goes away; meanwhile a and b are deleted and more changes happen than the store keeps.
+            var listsBefore = informer.Lists;
             await server.DisposeAsync();
             store.Update(Plan(PodB + PodC, store.Current.Cluster));
             store.Update(Plan(PodC, store.Current.Cluster));
@@ -71,7 +72,7 @@ public sealed class ObjectInformerTests
             await back.StartAsync(CancellationToken.None);
             Assert.Equal([(InformerChangeType.Deleted, "x/a"), (InformerChangeType.Deleted, "x/b")], [await Next(changes), await Next(changes)]);
             Assert.Equal(["x/c"], informer.Snapshot().Keys);
-            Assert.Equal(2, informer.Lists);   // resumed from a version too old: 410, then one relist
+            Assert.Equal(listsBefore + 1, informer.Lists);   // resumed from a version too old: 410, then one relist
         }
         finally
         {
