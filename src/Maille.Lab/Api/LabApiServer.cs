@@ -92,6 +92,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         MapWrites(app);
         MapScale(app);
         MapExec(app);
+        MapPortForward(app);
         MapLogs(app);
         MapAccessReviews(app);
         MapViews(app);
