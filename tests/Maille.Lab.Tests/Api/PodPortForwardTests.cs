@@ -16,7 +16,7 @@ public sealed class PodPortForwardTests : IAsyncDisposable
 {
     private readonly TcpListener _pod = new(IPAddress.Loopback, 0);
     private readonly Task _podServing;
-    private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(30));
+    private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(120));
 
     public PodPortForwardTests()
     {
@@ -115,6 +115,36 @@ public sealed class PodPortForwardTests : IAsyncDisposable
 
         Assert.True(frames.Count > 0, why);
         Assert.Equal((SpdyFrameType.GoAway, SpdyFrame.GoAwayProtocolError), (frames[^1].Type, frames[^1].Value));
+    }
+
+    [Fact]
+    public async Task SeededGarbageAfterAValidStream_EndsEverySession_WithAGoAwayAndNoCrash()
+    {
+        var random = new Random(15);
+        for (var i = 0; i < 100; i++)
+        {
+            // Frame headers that look right (control bit and version 3, or a data frame for stream 1) with random
+            // types, flags, lengths and payloads, so that the reader gets past the first checks.
+            var garbage = new List<byte>(SpdyFrames.KubectlErrorStream);
+            for (var frame = random.Next(1, 6); frame > 0; frame--)
+            {
+                var payload = new byte[random.Next(0, 40)];
+                random.NextBytes(payload);
+                var length = random.Next(4) == 0 ? random.Next(0, 1 << 24) : payload.Length;
+                garbage.AddRange(random.Next(2) == 0 ? [0x80, 3, 0, (byte)random.Next(0, 12)] : [0, 0, 0, 1]);
+                garbage.AddRange([(byte)random.Next(0, 4), (byte)(length >> 16), (byte)(length >> 8), (byte)length]);
+                garbage.AddRange(payload);
+            }
+
+            await using var session = await Session.StartAsync(_stop.Token);
+            await session.SendRawAndEndAsync([.. garbage]);
+            var read = session.ReadToEndAsync();
+            await Task.WhenAny(Task.WhenAll(read, session.Ended), Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.True(read.IsCompletedSuccessfully && session.Ended.IsCompletedSuccessfully, $"garbage #{i} did not end the session: {Convert.ToHexString([.. garbage])}");
+            var frames = await read;
+
+            Assert.True(frames.Count > 0 && frames[^1].Type == SpdyFrameType.GoAway, $"garbage #{i}: {Convert.ToHexString([.. garbage])}");
+        }
     }
 
     [Fact]

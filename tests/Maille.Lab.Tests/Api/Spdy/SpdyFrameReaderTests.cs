@@ -74,6 +74,7 @@ public sealed class SpdyFrameReaderTests
         { "SETTINGS that count 2 and hold 1", [0x80, 3, 0, 4, 0, 0, 0, 12, 0, 0, 0, 2, 0, 0, 0, 7, 0, 1, 0, 0] },
         { "SYN_STREAM shorter than its fixed fields", [0x80, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 1, 0, 0] },
         { "SYN_STREAM whose header block is not zlib", [0x80, 3, 0, 1, 0, 0, 0, 14, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xDE, 0xAD, 0xBE, 0xEF] },
+        { "a header block with a corrupt Huffman table (SharpZipLib threw IndexOutOfRangeException)", [.. SpdyFrames.KubectlErrorStream, 0x80, 3, 0, 1, 3, 0, 0, 14, 0xF5, 0xF5, 0x2E, 0x92, 0x6B, 0x99, 0x66, 0xE6, 0x57, 0xD9, 0xDC, 0x08, 0x22, 0x06] },
         { "SYN_STREAM for stream 0", [.. SpdyFrames.KubectlErrorStream[..8], 0, 0, 0, 0, .. SpdyFrames.KubectlErrorStream[12..]] },
         { "SYN_REPLY shorter than its stream id", [0x80, 3, 0, 2, 0, 0, 0, 2, 0, 0] },
         { "cut inside a frame header", [0x80, 3, 0] },
