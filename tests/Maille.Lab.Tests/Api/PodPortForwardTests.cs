@@ -68,7 +68,7 @@ public sealed class PodPortForwardTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task StreamsWithAWrongPortOrType_AreRefused_AndTheClientsPingsAnswered()
+    public async Task StreamsWithAWrongPortOrType_OrASecondOfTheSameTypeForARequest_AreRefused_AndTheClientsPingsAnswered()
     {
         await using var session = await Session.StartAsync(_stop.Token);
 
@@ -77,10 +77,16 @@ public sealed class PodPortForwardTests : IAsyncDisposable
         await session.SendAsync(SpdyFrame.SynStream(5, [new("streamtype", "data"), new("port", "http"), new("requestid", "0")]));
         await session.SendAsync(SpdyFrame.SynStream(7, [new("streamtype", "bogus"), new("port", "80"), new("requestid", "0")]));
         await session.SendAsync(SpdyFrame.Ping(9));
-        var frames = await session.ReadAsync(5);
+        await session.OpenAsync(11, "error", PodPort, "1");
+        await session.OpenAsync(13, "error", PodPort, "1");
+        var frames = await session.ReadAsync(7);
 
         Assert.Equal(
-            [(SpdyFrameType.RstStream, 1u, SpdyFrame.RefusedStream), (SpdyFrameType.RstStream, 3u, SpdyFrame.RefusedStream), (SpdyFrameType.RstStream, 5u, SpdyFrame.RefusedStream), (SpdyFrameType.RstStream, 7u, SpdyFrame.RefusedStream), (SpdyFrameType.Ping, 9u, 0u)],
+            [
+                (SpdyFrameType.RstStream, 1u, SpdyFrame.RefusedStream), (SpdyFrameType.RstStream, 3u, SpdyFrame.RefusedStream),
+                (SpdyFrameType.RstStream, 5u, SpdyFrame.RefusedStream), (SpdyFrameType.RstStream, 7u, SpdyFrame.RefusedStream),
+                (SpdyFrameType.Ping, 9u, 0u), (SpdyFrameType.SynReply, 11u, 0u), (SpdyFrameType.RstStream, 13u, SpdyFrame.RefusedStream),
+            ],
             frames.Select(f => (f.Type, f.StreamId, f.Value)));
     }
 
