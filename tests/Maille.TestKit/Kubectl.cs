@@ -12,21 +12,25 @@ internal sealed class Kubectl(LiveLab lab, ITestOutputHelper? output = null)
 {
     public (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments) => RunWithInput(null, arguments);
 
+    /// <summary>Starts kubectl and lets it run (<c>port-forward</c>), with <paramref name="environment"/> added.</summary>
+    public KubectlProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = StartInfo(arguments);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new KubectlProcess(start, output);
+    }
+
     /// <summary>Runs kubectl with <paramref name="input"/> on its standard input (<c>-f -</c>).</summary>
     public (int ExitCode, string Stdout, string Stderr) RunWithInput(string? input, params string[] arguments)
     {
-        var start = new ProcessStartInfo("kubectl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["KUBECONFIG"] = MailleProcess.Kubeconfig },
-        };
-        foreach (var argument in (string[])["--context", $"maille-{lab.Name}", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = StartInfo(arguments);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         Process process;
         try
         {
@@ -61,5 +65,16 @@ internal sealed class Kubectl(LiveLab lab, ITestOutputHelper? output = null)
         var (exitCode, stdout, stderr) = Run(arguments);
         Assert.True(exitCode == 0, $"kubectl {string.Join(' ', arguments)} exited with {exitCode}: {stderr}{stdout}");
         return stdout;
+    }
+
+    private ProcessStartInfo StartInfo(string[] arguments)
+    {
+        var start = new ProcessStartInfo("kubectl") { Environment = { ["KUBECONFIG"] = MailleProcess.Kubeconfig } };
+        foreach (var argument in (string[])["--context", $"maille-{lab.Name}", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 }

@@ -102,7 +102,7 @@ internal static class Discovery
             [.. ApiResources.Find(k.Group, k.Version, k.Plural) is null ? WriteVerbs.Except(ReadVerbs) : WriteVerbs],
             k.ShortNames));
 
-        // The subresources served: kubectl scale finds the Scale kind of a workload here; exec and logs are pods'.
+        // The subresources served: kubectl scale finds the Scale kind of a workload here; exec, logs and port-forward are pods'.
         var subresources = kinds.SelectMany(k => k.Plural switch
         {
             "deployments" or "replicasets" or "statefulsets" => [new DiscoveredResource(k.Plural, "scale", "", true, "Scale", ["get", "patch", "update"], [], "autoscaling", "v1")],
@@ -110,6 +110,7 @@ internal static class Discovery
             [
                 new DiscoveredResource(k.Plural, "exec", "", true, "PodExecOptions", ["create", "get"], []),
                 new DiscoveredResource(k.Plural, "log", "", true, "Pod", ["get"], []),
+                new DiscoveredResource(k.Plural, "portforward", "", true, "PodPortForwardOptions", ["create", "get"], []),
             ],
             _ => Array.Empty<DiscoveredResource>(),
         }).Concat(kinds.Where(k => LabApiServer.HasStatus(k.Plural)).Select(k => new DiscoveredResource(k.Plural, "status", "", k.Namespaced, k.Kind, ["get"], [])));

@@ -14,16 +14,8 @@ public sealed partial class LabApiServer
     private void MapExec(WebApplication app) =>
         app.MapMethods("/api/v1/namespaces/{ns}/pods/{name}/exec", ["GET", "POST"], async (HttpContext http, string ns, string name) =>
         {
-            var pod = store.Snapshot.Cluster.Pods.FirstOrDefault(p => p.Namespace == ns && p.Name == name);
-            if (pod is null)
+            if (await RunningPodAsync(http, ns, name) is not { } pod)
             {
-                await Status(http, 404, "NotFound", $"pods \"{name}\" not found");
-                return;
-            }
-
-            if (pod.Spec.NodeName is null || pod.Status.PodIP is null)
-            {
-                await Status(http, 400, "BadRequest", $"pod {ns}/{name} is not running (it has no node or address)");
                 return;
             }
 
@@ -41,7 +33,7 @@ public sealed partial class LabApiServer
             }
 
             var lab = Controller.Lab;
-            var networkNamespace = pod.Spec.HostNetwork ? LabNamespaces.Node(lab, pod.Spec.NodeName) : LabNamespaces.Pod(lab, pod.QualifiedName);
+            var networkNamespace = pod.Spec.HostNetwork ? LabNamespaces.Node(lab, pod.Spec.NodeName!) : LabNamespaces.Pod(lab, pod.QualifiedName);
             using var socket = await http.WebSockets.AcceptWebSocketAsync(PodExec.Protocol);
             var query = http.Request.Query;
             using var exec = new PodExec(socket, networkNamespace, command, query["stdin"] == "true", query["tty"] == "true");

@@ -93,6 +93,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         MapScale(app);
         MapStatus(app);
         MapExec(app);
+        MapPortForward(app);
         MapLogs(app);
         MapAccessReviews(app);
         MapViews(app);

@@ -37,7 +37,7 @@ public sealed class AggregatedDiscoveryTests
         Assert.Equal("Namespaced", (string?)pods["scope"]);
         Assert.Equal("Pod", (string?)pods["responseKind"]!["kind"]);
         Assert.Contains("po", pods["shortNames"]!.AsArray().Select(n => (string?)n));
-        Assert.Equal(["exec", "log", "status"], pods["subresources"]!.AsArray().Select(s => (string?)s!["subresource"]).Order());
+        Assert.Equal(["exec", "log", "portforward", "status"], pods["subresources"]!.AsArray().Select(s => (string?)s!["subresource"]).Order());
         Assert.Equal("Cluster", (string?)Resource(group, "v1", "nodes")["scope"]);
     }
 

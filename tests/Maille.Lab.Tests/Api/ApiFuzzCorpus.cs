@@ -4,7 +4,8 @@ namespace Maille.Lab.Tests.Api;
 
 /// <summary>
 /// Seeded requests that no correct API may accept: malformed JSON and YAML, deep nesting, wrong kinds, kinds that
-/// disagree with their path, fields of the wrong type, names with <c>/</c> and <c>..</c>, unknown verbs and paths,
+/// disagree with their path, fields of the wrong type, names with <c>/</c> and <c>..</c>, unknown verbs and paths, port-forwards
+/// without an upgrade,
 /// patches that are not objects, and patches of a real object that no API may apply (unknown ops and directives, a
 /// merge list item without its key, a rename, server-side apply, unknown media types). Every one must get a 4xx <c>Status</c> and change nothing. Reproducible by seed.
 /// </summary>
@@ -36,14 +37,18 @@ internal sealed class ApiFuzzCorpus(int seed)
         };
         if (_random.Next(16) == 0)
         {
-            // The subresources, asked wrongly: exec without a WebSocket or a command, logs with bad parameters.
+            // The subresources, asked wrongly: exec without a WebSocket or a command, logs with bad parameters,
+            // port-forward without an upgrade (its body, SPDY frames, is never read as one).
             var subresource = new[]
             {
                 "/api/v1/namespaces/x/pods/a/exec?command=true", "/api/v1/namespaces/x/pods/a/exec", "/api/v1/namespaces/x/pods/nobody/exec?command=ls",
                 "/api/v1/namespaces/x/pods/a/log?tailLines=-1", "/api/v1/namespaces/x/pods/a/log?container=nope", "/api/v1/namespaces/x/pods/a/log?limitBytes=x",
                 "/api/v1/namespaces/x/pods?labelSelector=a%20in%20b", "/api/v1/pods?fieldSelector=spec.bogus%3D1", "/api/v1/services?fieldSelector=spec.nodeName%3Dn",
-            }[_random.Next(9)];
-            return (subresource.Contains("/exec", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, subresource, null, "application/json");
+                "/api/v1/namespaces/x/pods/a/portforward", "/api/v1/namespaces/x/pods/a/portforward?ports=80", "/api/v1/namespaces/x/pods/nobody/portforward",
+            }[_random.Next(12)];
+            var post = subresource.Contains("/exec", StringComparison.Ordinal) || subresource.Contains("/portforward", StringComparison.Ordinal);
+            var frames = subresource.Contains("/portforward", StringComparison.Ordinal) ? RandomBytes() : null;
+            return (post ? HttpMethod.Post : HttpMethod.Get, subresource, frames, "application/octet-stream");
         }
 
         if (_random.Next(8) == 0)

@@ -65,6 +65,7 @@ public sealed class LabAuthorizerTests
     [InlineData("PATCH", "/api/v1/nodes/node-2/status", "nodes \"node-2\" is forbidden: User \"system:node:node-1\" cannot patch resource \"nodes/status\" in API group \"\" at the cluster scope")]
     [InlineData("GET", "/api/v1/namespaces/x/secrets/tls", "secrets \"tls\" is forbidden: User \"system:node:node-1\" cannot get resource \"secrets\" in API group \"\" in the namespace \"x\"")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/exec", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"x\"")]
+    [InlineData("POST", "/api/v1/namespaces/x/pods/a/portforward", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"x\"")]
     [InlineData("DELETE", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/deny", "networkpolicies \"deny\" is forbidden: User \"system:node:node-1\" cannot delete resource \"networkpolicies\" in API group \"networking.k8s.io\" in the namespace \"x\"")]
     public void Anything_else_a_node_agent_asks_is_refused_in_the_API_servers_words(string method, string path, string message)
     {

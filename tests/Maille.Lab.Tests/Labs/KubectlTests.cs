@@ -5,7 +5,7 @@ namespace Maille.Lab.Tests.Labs;
 
 /// <summary>
 /// The machine's kubectl against a running lab (issue 15): apply with the API server's validation, every patch type,
-/// optimistic concurrency, server-side dry runs, scale and explain. Each test has its own lab, taken down whatever
+/// optimistic concurrency, server-side dry runs, scale and explain, exec, logs and port-forward. Each test has its own lab, taken down whatever
 /// happens.
 /// </summary>
 public sealed class KubectlTests(ITestOutputHelper output)
@@ -91,6 +91,63 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Contains("\"GET /hostname HTTP/1.1\" 200", requestLog, StringComparison.Ordinal);
         Assert.True(programLog.Met, programLog.ToString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z (started|to-stderr)\n$", tail);
+    }
+
+    [SkippableFact]
+    public async Task PortForward_reaches_a_pod_a_service_and_a_deployment_two_connections_at_once_over_WebSocket_and_SPDY_and_reports_a_closed_port()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web, output);
+        var kubectl = new Kubectl(lab, output);
+        var pods = kubectl.Succeed("get", "pods", "-n", "web", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").Split(' ');
+        var names = pods.Select(pod => $"web/{pod}").ToHashSet();
+        Dictionary<string, string> spdyOnly = new() { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = "false" };
+
+        string[] byPod, byService, byDeployment;
+        using (var forward = kubectl.Start(new Dictionary<string, string>(), "port-forward", "-n", "web", $"pod/{pods[0]}", ":80", "-v=4"))
+        {
+            var port = await forward.LocalPortAsync();
+            byPod = await Task.WhenAll(HostnameAsync(port), HostnameAsync(port));
+            Assert.Contains("negotiated protocol: portforward.k8s.io", forward.Stderr, StringComparison.Ordinal);
+        }
+
+        using (var forward = kubectl.Start(new Dictionary<string, string>(), "port-forward", "-n", "web", "svc/web", ":80"))
+        {
+            byService = [await HostnameAsync(await forward.LocalPortAsync())];
+        }
+
+        using (var forward = kubectl.Start(spdyOnly, "port-forward", "-n", "web", "deploy/web", ":80", "-v=4"))
+        {
+            var port = await forward.LocalPortAsync();
+            byDeployment = await Task.WhenAll(HostnameAsync(port), HostnameAsync(port));
+            Assert.DoesNotContain("negotiated protocol", forward.Stderr, StringComparison.Ordinal);
+        }
+
+        using var closed = kubectl.Start(new Dictionary<string, string>(), "port-forward", "-n", "web", $"pod/{pods[0]}", ":81");
+        var closedPort = await closed.LocalPortAsync();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => HostnameAsync(closedPort));
+        var exit = await closed.ExitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([$"web/{pods[0]}", $"web/{pods[0]}"], byPod);
+        Assert.Subset(names, byService.ToHashSet());
+        Assert.Subset(names, byDeployment.ToHashSet());
+
+        // kubectl 1.32 prints the error the lab wrote on the error stream, then closes the whole session itself
+        // (client-go's handleConnection: "lost connection to pod"), as it does against a cluster.
+        Assert.Contains($"an error occurred forwarding {closedPort} -> 81: error forwarding port 81 to pod web/{pods[0]}: ", closed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", closed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("lost connection to pod", closed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, exit);
+    }
+
+    /// <summary>GET /hostname through a forwarded local port, on a connection of its own that closes after it.</summary>
+    private static async Task<string> HostnameAsync(int port)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/hostname");
+        request.Headers.ConnectionClose = true;
+        using var response = await client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
     }
 
     [SkippableFact]
