@@ -64,6 +64,16 @@ public static partial class OpenApiSchemas
                 schema["x-kubernetes-patch-strategy"] = tag;
             }
 
+            // Server-side apply's view of the same lists: merged by key (a map), merged as a set, or atomic.
+            if (ModelTypes.ListElement(field.ValueType) is not null && field.ValueType != typeof(string))
+            {
+                schema["x-kubernetes-list-type"] = strategy.MergeKey is not null ? "map" : strategy.Merge ? "set" : "atomic";
+                if (strategy.MergeKey is { } mapKey)
+                {
+                    schema["x-kubernetes-list-map-keys"] = new JsonArray(mapKey);
+                }
+            }
+
             if (Description(type, field.Name) is { } description)
             {
                 // A $ref cannot have siblings in OpenAPI 3.0: the API server wraps it in allOf to describe it.
