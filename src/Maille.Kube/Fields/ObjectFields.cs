@@ -8,7 +8,7 @@ namespace Maille.Kube.Fields;
 /// structured-merge-diff's operations on an object's JSON, by the schema of <see cref="ModelTypes"/>: typed objects
 /// and maps are granular (each field its own path), lists with a merge key are associative (an item per key,
 /// <c>k:</c>), lists merged as values are sets (<c>v:</c>), every other list and a label selector are atomic (one
-/// path for the whole value). A kind without a model type (MetalLB's) is read as structured-merge-diff reads an
+/// path for the whole value), as are the maps the API marks atomic (a Service's selector). A kind without a model type (MetalLB's) is read as structured-merge-diff reads an
 /// unknown type: maps granular, lists atomic.
 /// </summary>
 public static class ObjectFields
@@ -253,7 +253,16 @@ public static class ObjectFields
     }
 
     private static bool IsGranular(Type? type) =>
-        type is null || (ModelTypes.IsObject(type) && type != typeof(V1LabelSelector)) || ModelTypes.MapValue(type) is not null;
+        type is null || (ModelTypes.IsObject(type) && !AtomicTypes.Contains(type)) || ModelTypes.MapValue(type) is not null;
+
+    /// <summary>Types the API marks <c>x-kubernetes-map-type: atomic</c> (a selector is one value, replaced whole).</summary>
+    private static readonly HashSet<Type> AtomicTypes = [typeof(V1LabelSelector), typeof(V1NodeSelector)];
+
+    /// <summary>Map fields the API marks atomic (<c>+mapType=atomic</c>).</summary>
+    private static readonly HashSet<(Type Owner, string Field)> AtomicMaps = [(typeof(V1ServiceSpec), "selector"), (typeof(V1ReplicationControllerSpec), "selector")];
+
+    /// <summary>The type an atomic map field is read as: neither an object nor a map, so one value.</summary>
+    private sealed class AtomicMap;
 
     private static Type? ListElement(Type? type) => type is null ? null : ModelTypes.ListElement(type);
 
@@ -262,7 +271,7 @@ public static class ObjectFields
         if (parent is not null && ModelTypes.IsObject(parent))
         {
             var field = ModelTypes.Fields(parent).GetValueOrDefault(name);
-            return (field?.ValueType, PatchMergeKeys.Of(parent, name), field is not null);
+            return (AtomicMaps.Contains((parent, name)) ? typeof(AtomicMap) : field?.ValueType, PatchMergeKeys.Of(parent, name), field is not null);
         }
 
         return (parent is null ? null : ModelTypes.MapValue(parent), PatchStrategy.Replace, false);

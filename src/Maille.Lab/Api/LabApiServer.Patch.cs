@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Maille.Kube;
+using Maille.Kube.Fields;
 using Maille.Kube.Patching;
 using Maille.Kube.Schema;
 using Maille.Lab.Labs;
@@ -29,30 +31,54 @@ public sealed partial class LabApiServer
 
         var contentType = (http.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         var body = await Body(http);
+        if (contentType == ObjectPatch.ApplyPatchType)
+        {
+            await ServerSideApply(http, kind, ns, name, options, body);
+            return;
+        }
+
+        if (http.Request.Query.ContainsKey("force"))
+        {
+            await Status(http, 422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch");
+            return;
+        }
+
         var key = kind.Key(ns, name);
+        var writer = WriterOf(http, kind, subresource: null);
+        ImmutableArray<ManagedFieldsEntry> managed = [];
         LabChangeResult result;
         try
         {
             result = await Controller.ChangeAsync(
-                m => m.TryGet(key, out var stored) ? Change(m, stored, Patched(http, options, stored, kind, key, contentType, body)) : new LabChange(m, [], [key]),
+                m =>
+                {
+                    if (!m.TryGet(key, out var stored))
+                    {
+                        return new LabChange(m, [], [key]);
+                    }
+
+                    var (patched, before, after) = Patched(http, options, stored, kind, key, contentType, body);
+                    managed = Updated(m, key, before, after, kind, writer);
+                    return Change(m, stored, patched, managed);
+                },
                 http.RequestAborted,
                 options.DryRun);
         }
         catch (RequestRefusedException refused)
         {
-            await Status(http, refused.Code, refused.Reason, refused.Message);
+            await Refused(http, refused);
             return;
         }
 
-        await AnswerWithObject(http, result, kind, key, "patched", create: false);
+        await AnswerWithObject(http, result, kind, key, "patched", create: false, managed);
     }
 
     /// <summary>
     /// The change a patch makes: a change of labels alone (<c>kubectl label</c>, a merge patch of
     /// <c>metadata.labels</c>) is a relabel, which the lab plans without planning the cluster again (a pod leaving its
-    /// Services); anything else replaces the object.
+    /// Services); anything else replaces the object. Either way the object's managed fields become <paramref name="managed"/>.
     /// </summary>
-    private static LabChange Change(LabManifests manifests, ManifestDocument stored, ManifestDocument patched)
+    private static LabChange Change(LabManifests manifests, ManifestDocument stored, ManifestDocument patched, ImmutableArray<ManagedFieldsEntry> managed)
     {
         var before = ManifestJson.Of(stored);
         var after = ManifestJson.Of(patched);
@@ -62,7 +88,7 @@ public sealed partial class LabApiServer
         (after["metadata"] as JsonObject)?.Remove("labels");
         if (!JsonNode.DeepEquals(before, after) || labelsAfter.Any(l => l.Value is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.String))
         {
-            return manifests.Apply([patched], TimeProvider.System.GetUtcNow());
+            return manifests.Apply([patched], TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [stored.Key] = managed });
         }
 
         var changes = labelsAfter.Where(l => labelsBefore[l.Key]?.ToString() != l.Value!.ToString()).ToDictionary(l => l.Key, l => (string?)l.Value!.ToString(), StringComparer.Ordinal);
@@ -71,10 +97,11 @@ public sealed partial class LabApiServer
             changes[removed.Key] = null;
         }
 
-        return manifests.Label(stored.Key, changes, overwrite: true);
+        return manifests.Label(stored.Key, changes, overwrite: true, managed);
     }
 
-    private ManifestDocument Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)
+    /// <returns>The patched object, and it as JSON before and after the patch (without the fields the server owns).</returns>
+    private (ManifestDocument Patched, JsonObject Before, JsonObject After) Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)
     {
         // The stored object as JSON, once: the patch works on its own copy, so this one is also what came before.
         var current = ManifestJson.Of(stored);
@@ -113,15 +140,7 @@ public sealed partial class LabApiServer
         }
 
         WithoutServerFields(patched);
-        try
-        {
-            return ManifestDocument.Parse(stored.Source, patched.ToJsonString()) is [var document] ? document
-                : throw new RequestRefusedException(422, "Invalid", "a patch must leave one object");
-        }
-        catch (FormatException e)
-        {
-            throw new RequestRefusedException(422, "Invalid", e.Message);
-        }
+        return (Document(stored.Source, patched), current, patched);
     }
 
     /// <summary>
@@ -135,7 +154,7 @@ public sealed partial class LabApiServer
             return;
         }
 
-        var (_, _, versionOf) = store.Snapshot;
+        var (_, _, versionOf, _) = store.Snapshot;
         var current = versionOf(resource, kind.Namespaced ? $"{key.Namespace}/{key.Name}" : key.Name).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (given != current)
         {

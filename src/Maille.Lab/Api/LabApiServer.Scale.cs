@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Maille.Engine;
 using Maille.Kube;
+using Maille.Kube.Fields;
 using Maille.Kube.Patching;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -72,6 +74,7 @@ public sealed partial class LabApiServer
 
         var key = kind.Key(ns, name);
         var version = (wanted["metadata"] as JsonObject)?["resourceVersion"]?.ToString();
+        var writer = WriterOf(http, kind, subresource: "scale");
         Labs.LabChangeResult result;
         try
         {
@@ -88,15 +91,17 @@ public sealed partial class LabApiServer
                         CheckVersion(kind, key, version);
                     }
 
-                    var scaled = (JsonObject)JsonMergePatch.Apply(ManifestJson.Of(stored), new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
-                    return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow());
+                    var before = ManifestJson.Of(stored);
+                    var scaled = (JsonObject)JsonMergePatch.Apply(before, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
+                    var managed = Updated(m, key, before, scaled, kind, writer);
+                    return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
                 },
                 http.RequestAborted,
                 options.DryRun);
         }
         catch (RequestRefusedException refused)
         {
-            await Status(http, refused.Code, refused.Reason, refused.Message);
+            await Refused(http, refused);
             return;
         }
 

@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json.Nodes;
 using Maille.Kube;
+using Maille.Kube.Fields;
+using Maille.Kube.Patching;
 using Maille.Kube.Schema;
 using Maille.Lab.Labs;
 using Microsoft.AspNetCore.Builder;
@@ -220,13 +223,15 @@ public sealed partial class LabApiServer
 
         // As the API server: a create of an existing object conflicts, a replace of a missing one is not found, a
         // replace of another version than the one it names conflicts.
+        var writer = WriterOf(http, kind, subresource: null);
+        ImmutableArray<ManagedFieldsEntry> managed = [];
         LabChangeResult result;
         try
         {
             result = await Controller.ChangeAsync(
                 m =>
                 {
-                    var exists = m.TryGet(key, out _);
+                    var exists = m.TryGet(key, out var stored);
                     if (exists && create)
                     {
                         throw new InvalidOperationException($"{Named(key)} already exists");
@@ -243,18 +248,19 @@ public sealed partial class LabApiServer
                     }
 
                     options.Judge(http, kind, unknown);
-                    return m.Apply(documents, TimeProvider.System.GetUtcNow());
+                    managed = Updated(m, key, exists ? ManifestJson.Of(stored) : [], ManifestJson.Of(documents[0]), kind, writer);
+                    return m.Apply(documents, TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
                 },
                 http.RequestAborted,
                 options.DryRun);
         }
         catch (RequestRefusedException refused)
         {
-            await Status(http, refused.Code, refused.Reason, refused.Message);
+            await Refused(http, refused);
             return;
         }
 
-        await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
+        await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create, managed);
     }
 
     /// <summary>
@@ -332,15 +338,16 @@ public sealed partial class LabApiServer
     /// After a create, replace or patch, the object as the lab now serves it (201 for a create), as the API server
     /// answers and typed clients expect; a kind the lab takes but does not serve gets a success Status instead.
     /// </summary>
-    private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create)
+    /// <param name="managed">The object's managed fields after the write (served with a dry run's answer, which the store never sees).</param>
+    private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create, ImmutableArray<ManagedFieldsEntry> managed)
     {
-        var (published, _, versionOf) = store.Snapshot;
+        var (published, _, versionOf, managedOf) = store.Snapshot;
         var cluster = result.DryRun ?? published;
         if (result.Succeeded && result.NotFound.Count == 0
             && ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } resource
             && Select(resource, cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { } served)
         {
-            return Json(http, create ? 201 : 200, ApiJson.Write(served, versionOf(resource, served.Meta.QualifiedName)));
+            return Json(http, create ? 201 : 200, ApiJson.Write(served, versionOf(resource, served.Meta.QualifiedName), result.DryRun is null ? managedOf(resource, served) : managed));
         }
 
         return Answer(http, result, key, verb);

@@ -234,7 +234,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
-        var (cluster, resourceVersion, versionOf) = store.Snapshot;
+        var (cluster, resourceVersion, versionOf, managedOf) = store.Snapshot;
         if (TableResponse.IsWanted(http.Request.Headers))
         {
             // Selecting by a field other than the name needs each object written; the table then keeps the ones chosen.
@@ -242,7 +242,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 ? resource.Objects(cluster).Where(o => filter.Matches(o.Meta, () => ApiJson.Write(o, 0))).Select(o => o.Meta.QualifiedName).ToHashSet(StringComparer.Ordinal)
                 : null;
             bool Selected(Maille.Model.ObjectMeta meta) => chosen?.Contains(meta.QualifiedName) ?? filter.Matches(meta, () => []);
-            var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System, o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)));
+            var table = TableResponse.Write(resource, cluster, resourceVersion, Selected, http.Request.Query["includeObject"].ToString(), TimeProvider.System, o => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName), managedOf(resource, o)));
             if (name is not null && table["rows"]!.AsArray().Count == 0)
             {
                 await Status(http, 404, "NotFound", $"{resource.Plural} \"{name}\" not found");
@@ -253,7 +253,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
-        var items = resource.Objects(cluster).Select(o => (Object: o, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
+        var items = resource.Objects(cluster).Select(o => (Object: o, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName), managedOf(resource, o)))))
             .Where(o => filter.Matches(o.Object.Meta, () => o.Json.Value)).Select(o => o.Json.Value).ToList();
         if (name is not null)
         {
@@ -315,10 +315,10 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             // before it reads any event, and a watch from the current version may have none for a long time.
             await http.Response.StartAsync(cancel);
             await http.Response.Body.FlushAsync(cancel);
-            var (cluster, cursor, versionOf) = store.Snapshot;
+            var (cluster, cursor, versionOf, managedOf) = store.Snapshot;
             if (!long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from == 0)
             {
-                var current = resource.Objects(cluster).Select(o => (Type: "ADDED", o.Meta, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName)))))
+                var current = resource.Objects(cluster).Select(o => (Type: "ADDED", o.Meta, Json: new Lazy<JsonObject>(() => ApiJson.Write(o, versionOf(resource, o.Meta.QualifiedName), managedOf(resource, o)))))
                     .Where(o => filter.Matches(o.Meta, () => o.Json.Value)).Select(o => (o.Type, o.Meta, Json: o.Json.Value)).ToList();
                 await Events(http, resource, cluster, cluster, cursor, current, tableObjects, cancel);
             }
@@ -470,6 +470,17 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     }
 
     private static Task Status(HttpContext http, int code, string reason, string message) => Json(http, code, StatusObject(code, reason, message));
+
+    private static Task Refused(HttpContext http, RequestRefusedException refused)
+    {
+        var status = StatusObject(refused.Code, refused.Reason, refused.Message);
+        if (refused.Details is { } details)
+        {
+            status["details"] = details;
+        }
+
+        return Json(http, refused.Code, status);
+    }
 
     internal static JsonObject StatusObject(int code, string reason, string message) => new()
     {

@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
 using System.Threading.Channels;
 using Maille.Engine;
+using Maille.Kube;
+using Maille.Kube.Fields;
 
 namespace Maille.Lab.Api;
 
@@ -20,6 +23,7 @@ public sealed class LabStore
     private readonly ObjectVersions _versions = new();
     private readonly LinkedList<ApiChange> _changes = [];
     private ClusterState? _cluster;
+    private ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> _managed = ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>.Empty;
     private long _version = 1;
 
     /// <summary>The oldest version a watch may resume from: every change after it is still kept.</summary>
@@ -31,7 +35,7 @@ public sealed class LabStore
         _cluster = initial;
         if (initial is not null)
         {
-            _versions.Advance(initial, _version);
+            _versions.Advance(initial, _managed, _version);
         }
     }
 
@@ -47,14 +51,17 @@ public sealed class LabStore
         }
     }
 
-    public void Update(ClusterState cluster)
+    /// <param name="managed">The managed fields of the objects written through the API (a change of owners alone changes an object).</param>
+    public void Update(ClusterState cluster, ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>? managed = null)
     {
+        managed ??= ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>.Empty;
         lock (_gate)
         {
             var first = _cluster is null;
             _cluster = cluster;
+            _managed = managed;
             _version++;
-            var changes = _versions.Advance(cluster, _version);
+            var changes = _versions.Advance(cluster, managed, _version);
             if (first)
             {
                 // The first state is where every watch starts: nothing before it to replay.
@@ -64,7 +71,7 @@ public sealed class LabStore
             {
                 foreach (var (resource, type, item) in changes)
                 {
-                    _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, ApiJson.Write(item, _version).ToJsonString()));
+                    _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, ApiJson.Write(item, _version, managed.GetValueOrDefault(ApiJson.KeyOf(resource, item))).ToJsonString()));
                 }
 
                 while (_changes.Count > _retainedChanges)
@@ -81,8 +88,11 @@ public sealed class LabStore
         }
     }
 
-    /// <summary>The current view with each object's own resource version (the store version at its last change), read together.</summary>
-    public (ClusterState Cluster, long Version, Func<ApiResource, string, long> VersionOf) Snapshot
+    /// <summary>
+    /// The current view with each object's own resource version (the store version at its last change) and managed
+    /// fields, read together.
+    /// </summary>
+    public (ClusterState Cluster, long Version, Func<ApiResource, string, long> VersionOf, Func<ApiResource, ApiObject, ImmutableArray<ManagedFieldsEntry>> ManagedOf) Snapshot
     {
         get
         {
@@ -90,7 +100,9 @@ public sealed class LabStore
             {
                 var version = _version;
                 var versions = _versions.Now;
-                return (_cluster ?? throw new InvalidOperationException("the lab has published no state yet"), version, (resource, key) => versions(resource, key) ?? version);
+                var managed = _managed;
+                return (_cluster ?? throw new InvalidOperationException("the lab has published no state yet"), version, (resource, key) => versions(resource, key) ?? version,
+                    (resource, item) => managed.GetValueOrDefault(ApiJson.KeyOf(resource, item)));
             }
         }
     }

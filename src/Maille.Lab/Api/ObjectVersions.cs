@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
 using k8s;
 using Maille.Engine;
+using Maille.Kube;
+using Maille.Kube.Fields;
 
 namespace Maille.Lab.Api;
 
@@ -12,6 +15,8 @@ internal sealed class ObjectVersions
 {
     /// <summary>Replaced whole at each <see cref="Advance"/>, so that a reader keeps the versions of the state it read.</summary>
     private Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version)>> _byResource = [];
+
+    private ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> _managed = ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>.Empty;
 
     /// <summary>The versions as they are now, unchanged by later advances.</summary>
     public Func<ApiResource, string, long?> Now
@@ -26,9 +31,13 @@ internal sealed class ObjectVersions
     /// <summary>
     /// Takes in the objects of <paramref name="cluster"/> at <paramref name="version"/> and returns what changed, kind
     /// by kind: the change type, and the object (a deleted one as last seen, written while its plan is still at hand).
+    /// An object whose managed fields changed (a second manager applying the same value) changed too, as on the API
+    /// server, where managed fields are part of the stored object.
     /// </summary>
-    public List<(ApiResource Resource, string Type, ApiObject Object)> Advance(ClusterState cluster, long version)
+    public List<(ApiResource Resource, string Type, ApiObject Object)> Advance(ClusterState cluster, ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> managed, long version)
     {
+        var managedBefore = _managed;
+        _managed = managed;
         var changes = new List<(ApiResource, string, ApiObject)>();
         var next = new Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version)>>(_byResource.Count);
         foreach (var resource in ApiResources.All)
@@ -38,7 +47,8 @@ internal sealed class ObjectVersions
             foreach (var item in resource.Objects(cluster))
             {
                 var key = item.Meta.QualifiedName;
-                if (before.TryGetValue(key, out var known) && Unchanged(known.Object, item))
+                if (before.TryGetValue(key, out var known) && Unchanged(known.Object, item)
+                    && (ReferenceEquals(managedBefore, managed) || SameOwners(managedBefore, managed, ApiJson.KeyOf(resource, item))))
                 {
                     now[key] = (item, known.Version);
                     continue;
@@ -70,4 +80,11 @@ internal sealed class ObjectVersions
     private static bool Unchanged(ApiObject before, ApiObject now) =>
         ReferenceEquals(before.Model, now.Model) || before.Model.Equals(now.Model)
         || KubernetesJson.Serialize(before.Write()) == KubernetesJson.Serialize(now.Write());
+
+    private static bool SameOwners(ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> before, ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> now, ObjectKey key)
+    {
+        var had = before.GetValueOrDefault(key);
+        var has = now.GetValueOrDefault(key);
+        return (had.IsDefaultOrEmpty && has.IsDefaultOrEmpty) || (!had.IsDefault && !has.IsDefault && (had == has || had.SequenceEqual(has)));
+    }
 }

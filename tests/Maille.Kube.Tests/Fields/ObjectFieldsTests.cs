@@ -80,6 +80,19 @@ public sealed class ObjectFieldsTests
     }
 
     [Fact]
+    public void A_Services_selector_and_label_selectors_are_atomic_values_replaced_whole()
+    {
+        var live = Json("""{"spec":{"selector":{"app":"web","tier":"front"}}}""");
+        var config = Json("""{"spec":{"selector":{"app":"api"}}}""");
+
+        var fields = ObjectFields.Of(config, typeof(V1Service));
+        var merged = ObjectFields.Merge(live, config, typeof(V1Service));
+
+        Assert.Equal("""{"f:spec":{"f:selector":{}}}""", fields.ToFieldsV1().ToJsonString(Relaxed));
+        Assert.Equal("""{"spec":{"selector":{"app":"api"}}}""", merged.ToJsonString());
+    }
+
+    [Fact]
     public void An_item_of_a_keyed_list_without_its_key_is_refused()
     {
         var config = Json("""{"spec":{"containers":[{"image":"x"}]}}""");
