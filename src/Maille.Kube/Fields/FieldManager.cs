@@ -43,8 +43,10 @@ public static class FieldManager
         var merged = ObjectFields.Merge(live, config, type);
         if (mine is not null)
         {
-            // What this manager applied before and applies no more goes, unless another manager still owns it.
-            var dropped = others.Aggregate(mine.Fields.Except(applied), (left, other) => left.Except(other.Fields));
+            // What this manager applied before and applies no more goes, unless another manager still owns it or
+            // something under it (a list whose items are still applied is kept, though its own path is no one's now).
+            var kept = others.Aggregate(applied, (all, other) => all.Union(other.Fields));
+            var dropped = mine.Fields.Except(kept).WithoutAncestorsOf(kept);
             merged = ObjectFields.Remove(merged, dropped, type);
         }
 

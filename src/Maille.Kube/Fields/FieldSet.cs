@@ -39,6 +39,17 @@ public sealed class FieldSet : IEquatable<FieldSet>
 
     public FieldSet Except(FieldSet other) => new(_paths.Except(other._paths));
 
+    /// <summary>The paths that have no path of <paramref name="other"/> under them.</summary>
+    public FieldSet WithoutAncestorsOf(FieldSet other) => new(_paths.Where(p => !other.HasUnder(p + Separator)).ToImmutableSortedSet(StringComparer.Ordinal));
+
+    /// <summary>Whether a path starts with <paramref name="prefix"/>: the first path not before it in order, found by binary search.</summary>
+    private bool HasUnder(string prefix)
+    {
+        var index = _paths.IndexOf(prefix);
+        index = index < 0 ? ~index : index;
+        return index < _paths.Count && _paths[index].StartsWith(prefix, StringComparison.Ordinal);
+    }
+
     /// <summary>The paths that do not start with any of <paramref name="prefixes"/> (server-owned fields, say).</summary>
     public FieldSet Without(IEnumerable<IReadOnlyList<string>> prefixes)
     {

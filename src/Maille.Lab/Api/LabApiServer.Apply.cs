@@ -122,19 +122,42 @@ public sealed partial class LabApiServer
     }
 
     /// <summary>
-    /// The managed fields of <paramref name="key"/> after an Update from <paramref name="before"/> (empty: a create) to
-    /// <paramref name="after"/>. An object whose lists cannot be keyed (an item without its merge key, which the lab
-    /// has always stored as written) keeps the owners it had.
+    /// The managed fields after an Update from <paramref name="before"/> (empty: a create) to <paramref name="after"/>,
+    /// starting from <paramref name="entries"/>. An object whose lists cannot be keyed (an item without its merge key,
+    /// which the lab has always stored as written) keeps the owners it had.
     /// </summary>
-    private static ImmutableArray<ManagedFieldsEntry> Updated(LabManifests manifests, ObjectKey key, JsonObject before, JsonObject after, KindName kind, FieldWriter writer)
+    private static ImmutableArray<ManagedFieldsEntry> Updated(ImmutableArray<ManagedFieldsEntry> entries, JsonObject before, JsonObject after, KindName kind, FieldWriter writer)
     {
         try
         {
-            return FieldManager.Update(manifests.ManagedFieldsOf(key), before, after, ModelTypes.Of(kind.ApiVersion, kind.Kind), writer);
+            return FieldManager.Update(entries, before, after, ModelTypes.Of(kind.ApiVersion, kind.Kind), writer);
         }
         catch (FormatException)
         {
-            return manifests.ManagedFieldsOf(key);
+            return entries;
+        }
+    }
+
+    /// <summary>
+    /// The managed fields an Update starts from, as the API server decides: the ones the written object carries when
+    /// it carries some that can be read (a client may set them: kubectl moves a client-side apply's fields to its
+    /// server-side manager so), none when it carries exactly <c>[{}]</c> (the documented reset), else the live ones
+    /// (a client that does not know managed fields cannot drop them by leaving them out).
+    /// </summary>
+    private static ImmutableArray<ManagedFieldsEntry> ManagedBase(JsonNode? written, ImmutableArray<ManagedFieldsEntry> live)
+    {
+        if (written is JsonArray { Count: 1 } reset && reset[0] is JsonObject { Count: 0 })
+        {
+            return [];
+        }
+
+        try
+        {
+            return written is JsonArray { Count: > 0 } ? FieldManager.FromJson(written) : live;
+        }
+        catch (FormatException)
+        {
+            return live;
         }
     }
 

@@ -57,8 +57,8 @@ public sealed partial class LabApiServer
                         return new LabChange(m, [], [key]);
                     }
 
-                    var (patched, before, after) = Patched(http, options, stored, kind, key, contentType, body);
-                    managed = Updated(m, key, before, after, kind, writer);
+                    var (patched, before, after, written) = Patched(http, options, stored, m.ManagedFieldsOf(key), kind, key, contentType, body);
+                    managed = Updated(ManagedBase(written, m.ManagedFieldsOf(key)), before, after, kind, writer);
                     return Change(m, stored, patched, managed);
                 },
                 http.RequestAborted,
@@ -100,11 +100,25 @@ public sealed partial class LabApiServer
         return manifests.Label(stored.Key, changes, overwrite: true, managed);
     }
 
-    /// <returns>The patched object, and it as JSON before and after the patch (without the fields the server owns).</returns>
-    private (ManifestDocument Patched, JsonObject Before, JsonObject After) Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)
+    /// <returns>
+    /// The patched object, it as JSON before and after the patch (without the fields the server owns), and the
+    /// managed fields the patched object carries.
+    /// </returns>
+    private (ManifestDocument Patched, JsonObject Before, JsonObject After, JsonNode? ManagedFields) Patched(HttpContext http, WriteOptions options, ManifestDocument stored, ImmutableArray<ManagedFieldsEntry> managed, KindName kind, ObjectKey key, string contentType, string body)
     {
-        // The stored object as JSON, once: the patch works on its own copy, so this one is also what came before.
+        // The stored object as JSON, once: the patch works on its own copy, so this one is also what came before. It
+        // is patched as served, with its resourceVersion and managed fields, which a JSON patch may test or replace
+        // (kubectl replaces both to move a client-side apply's fields to server-side apply).
         var current = ManifestJson.Of(stored);
+        if (current["metadata"] is JsonObject served)
+        {
+            served["resourceVersion"] = ServedVersion(kind, key);
+            if (!managed.IsEmpty)
+            {
+                served["managedFields"] = FieldManager.ToJson(managed);
+            }
+        }
+
         var type = ModelTypes.Of(kind.ApiVersion, kind.Kind);
         JsonObject patched;
         try
@@ -139,8 +153,10 @@ public sealed partial class LabApiServer
             options.Judge(http, kind, [.. UnknownFields.Of(patched, type).Except(UnknownFields.Of(current, type))]);
         }
 
+        var written = metadata?["managedFields"]?.DeepClone();
         WithoutServerFields(patched);
-        return (Document(stored.Source, patched), current, patched);
+        WithoutServerFields(current);
+        return (Document(stored.Source, patched), current, patched, written);
     }
 
     /// <summary>
@@ -149,17 +165,22 @@ public sealed partial class LabApiServer
     /// </summary>
     private void CheckVersion(KindName kind, ObjectKey key, string given)
     {
-        if (ApiResources.Find(kind.Group, kind.Version, kind.Plural) is not { } resource)
-        {
-            return;
-        }
-
-        var (_, _, versionOf, _) = store.Snapshot;
-        var current = versionOf(resource, kind.Namespaced ? $"{key.Namespace}/{key.Name}" : key.Name).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (given != current)
+        if (ServedVersion(kind, key) is { } current && given != current)
         {
             throw new RequestRefusedException(409, "Conflict", $"Operation cannot be fulfilled on {kind.Plural}{(kind.Group.Length > 0 ? "." + kind.Group : "")} \"{key.Name}\": the object has been modified; please apply your changes to the latest version and try again");
         }
+    }
+
+    /// <summary>The object's resourceVersion as served; null for a kind the lab takes but does not serve.</summary>
+    private string? ServedVersion(KindName kind, ObjectKey key)
+    {
+        if (ApiResources.Find(kind.Group, kind.Version, kind.Plural) is not { } resource)
+        {
+            return null;
+        }
+
+        var (_, _, versionOf, _) = store.Snapshot;
+        return versionOf(resource, kind.Namespaced ? $"{key.Namespace}/{key.Name}" : key.Name).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string? VersionOf(JsonObject written) => (written["metadata"] as JsonObject)?["resourceVersion"] is JsonValue given ? given.ToString() : null;

@@ -93,7 +93,7 @@ public sealed partial class LabApiServer
 
                     var before = ManifestJson.Of(stored);
                     var scaled = (JsonObject)JsonMergePatch.Apply(before, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
-                    var managed = Updated(m, key, before, scaled, kind, writer);
+                    var managed = Updated(m.ManagedFieldsOf(key), before, scaled, kind, writer);
                     return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
                 },
                 http.RequestAborted,

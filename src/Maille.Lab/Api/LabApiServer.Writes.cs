@@ -202,7 +202,8 @@ public sealed partial class LabApiServer
 
         string? version = null;
         IReadOnlyList<string> unknown = [];
-        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name, out version, out unknown)) is not { } documents)
+        JsonNode? writtenManaged = null;
+        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name, out version, out unknown, out writtenManaged)) is not { } documents)
         {
             return;
         }
@@ -248,7 +249,7 @@ public sealed partial class LabApiServer
                     }
 
                     options.Judge(http, kind, unknown);
-                    managed = Updated(m, key, exists ? ManifestJson.Of(stored) : [], ManifestJson.Of(documents[0]), kind, writer);
+                    managed = Updated(ManagedBase(writtenManaged, m.ManagedFieldsOf(key)), exists ? ManifestJson.Of(stored) : [], ManifestJson.Of(documents[0]), kind, writer);
                     return m.Apply(documents, TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
                 },
                 http.RequestAborted,
@@ -287,16 +288,18 @@ public sealed partial class LabApiServer
     /// may leave out <c>apiVersion</c> and <c>kind</c>, and <c>metadata.namespace</c>, which the path already says.
     /// Anything else (YAML, a list) is left as it is.
     /// </summary>
-    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name, out string? version, out IReadOnlyList<string> unknown)
+    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name, out string? version, out IReadOnlyList<string> unknown, out JsonNode? managedFields)
     {
         version = null;
         unknown = [];
+        managedFields = null;
         if (!body.TrimStart().StartsWith('{') || JsonNode.Parse(body) is not JsonObject root)
         {
             return body;
         }
 
         version = VersionOf(root);
+        managedFields = root["metadata"]?["managedFields"]?.DeepClone();
         unknown = ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type ? UnknownFields.Of(root, type) : [];
         WithoutServerFields(root);
 

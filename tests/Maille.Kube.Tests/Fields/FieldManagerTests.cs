@@ -90,6 +90,18 @@ public sealed class FieldManagerTests
     }
 
     [Fact]
+    public void A_list_a_manager_once_owned_whole_stays_while_its_items_are_still_applied()
+    {
+        var created = FieldManager.Update([], [], Deployment(2), typeof(V1Deployment), Writer("kubectl"));
+        var owned = created.Select(e => e with { Operation = "Apply" }).ToList();
+        var withList = owned[0] with { Fields = owned[0].Fields.Union(FieldSet.Of([["f:spec", "f:template", "f:spec", "f:containers"]])) };
+
+        var outcome = FieldManager.Apply([withList], Deployment(2), Deployment(2), typeof(V1Deployment), Writer("kubectl"), force: false);
+
+        Assert.Equal("web", (string?)outcome.Object!["spec"]!["template"]!["spec"]!["containers"]![0]!["name"]);
+    }
+
+    [Fact]
     public void A_conflict_with_a_subresource_manager_names_the_subresource()
     {
         var applied = FieldManager.Apply([], [], Deployment(2), typeof(V1Deployment), Writer("kubectl"), force: false);
