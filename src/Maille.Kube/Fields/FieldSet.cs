@@ -134,7 +134,8 @@ public sealed class FieldSet : IEquatable<FieldSet>
                 continue;
             }
 
-            if (element.Length < 2 || element[1] != ':' || element[0] is not ('f' or 'k' or 'v' or 'i') || value is not JsonObject children)
+            if (element.Length < 2 || element[1] != ':' || element[0] is not ('f' or 'k' or 'v' or 'i') || value is not JsonObject children
+                || (element[0] is 'k' or 'v' && !IsJson(element[2..], key: element[0] == 'k')))
             {
                 throw new FormatException($"fieldsV1: {element} is not a field path element");
             }
@@ -150,6 +151,19 @@ public sealed class FieldSet : IEquatable<FieldSet>
             }
 
             path.RemoveAt(path.Count - 1);
+        }
+    }
+
+    private static bool IsJson(string text, bool key)
+    {
+        try
+        {
+            var node = JsonNode.Parse(text);
+            return !key || node is JsonObject;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

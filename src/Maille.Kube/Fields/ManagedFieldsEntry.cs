@@ -46,14 +46,17 @@ public sealed record ManagedFieldsEntry(string Manager, string Operation, string
     /// <exception cref="FormatException">Not a managed fields entry of type FieldsV1.</exception>
     public static ManagedFieldsEntry FromJson(JsonNode? node)
     {
-        if (node is not JsonObject json || (string?)json["fieldsType"] != "FieldsV1" || json["fieldsV1"] is not JsonObject fields
-            || (string?)json["manager"] is not { } manager || (string?)json["operation"] is not ({ } operation and (Apply or Update))
-            || (string?)json["apiVersion"] is not { } apiVersion || (string?)json["time"] is not { } time
-            || !DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (node is not JsonObject json || Text(json["fieldsType"]) != "FieldsV1" || json["fieldsV1"] is not JsonObject fields
+            || Text(json["manager"]) is not { } manager || Text(json["operation"]) is not ({ } operation and (Apply or Update))
+            || Text(json["apiVersion"]) is not { } apiVersion || Text(json["time"]) is not { } time
+            || !DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            || (json["subresource"] is { } subresource && Text(subresource) is null))
         {
             throw new FormatException($"not a managed fields entry: {node?.ToJsonString()}");
         }
 
-        return new ManagedFieldsEntry(manager, operation, apiVersion, at, (string?)json["subresource"], FieldSet.FromFieldsV1(fields));
+        return new ManagedFieldsEntry(manager, operation, apiVersion, at, Text(json["subresource"]), FieldSet.FromFieldsV1(fields));
     }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

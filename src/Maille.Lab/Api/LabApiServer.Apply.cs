@@ -46,8 +46,9 @@ public sealed partial class LabApiServer
 
         var key = kind.Key(ns, name);
         var metadata = config["metadata"] as JsonObject;
-        if ((string?)config["apiVersion"] != kind.ApiVersion || (string?)config["kind"] != kind.Kind || (string?)metadata?["name"] != name
-            || (kind.Namespaced && (string?)metadata?["namespace"] is { } configNamespace && configNamespace != ns))
+        static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : node?.ToJsonString();
+        if (Text(config["apiVersion"]) != kind.ApiVersion || Text(config["kind"]) != kind.Kind || Text(metadata?["name"]) != name
+            || (kind.Namespaced && metadata?["namespace"] is { } configNamespace && Text(configNamespace) != ns))
         {
             await Status(http, 400, "BadRequest", $"the applied configuration must be one {kind.ApiVersion} {kind.Kind} named as the path says");
             return;

@@ -129,4 +129,26 @@ public sealed class LabManifestsTests
         Assert.All(change.Outcomes, o => Assert.EndsWith(" unchanged", o.ToString(), StringComparison.Ordinal));
         Assert.All(change.Manifests.Documents, d => Assert.Equal("2026-12-05T18:00:00Z", d.CreationTimestamp));
     }
+
+    [Fact]
+    public void A_change_of_owners_alone_configures_the_object_and_a_delete_forgets_its_owners()
+    {
+        var manifests = LabManifests.Parse("two.yaml", Two, UpAt);
+        var key = new ObjectKey("apps", "Deployment", "default", "api");
+        var document = manifests.Documents.Single(d => d.Key == key);
+        var fields = Maille.Kube.Fields.FieldSet.Of([["f:spec", "f:replicas"]]);
+        var owners = new Dictionary<ObjectKey, System.Collections.Immutable.ImmutableArray<Maille.Kube.Fields.ManagedFieldsEntry>>
+        {
+            [key] = [new Maille.Kube.Fields.ManagedFieldsEntry("ci", "Apply", "apps/v1", AppliedAt, null, fields)],
+        };
+
+        var owned = manifests.Apply(ManifestDocument.Parse("again.yaml", document.ToYaml()), AppliedAt, owners);
+        var same = owned.Manifests.Apply(ManifestDocument.Parse("again.yaml", document.ToYaml()), AppliedAt, owners);
+        var deleted = owned.Manifests.Delete([key]);
+
+        Assert.Equal("configured", Assert.Single(owned.Outcomes).Action);
+        Assert.Equal("ci", Assert.Single(owned.Manifests.ManagedFieldsOf(key)).Manager);
+        Assert.Equal("unchanged", Assert.Single(same.Outcomes).Action);
+        Assert.Empty(deleted.Manifests.ManagedFields);
+    }
 }
