@@ -261,6 +261,12 @@ public static class ObjectFields
     /// <summary>Map fields the API marks atomic (<c>+mapType=atomic</c>).</summary>
     private static readonly HashSet<(Type Owner, string Field)> AtomicMaps = [(typeof(V1ServiceSpec), "selector"), (typeof(V1ReplicationControllerSpec), "selector")];
 
+    /// <summary>Whether values of <paramref name="type"/> are one value to server-side apply (<c>x-kubernetes-map-type: atomic</c>).</summary>
+    internal static bool IsAtomicType(Type type) => AtomicTypes.Contains(type);
+
+    /// <summary>Whether map field <paramref name="field"/> of <paramref name="owner"/> is one value to server-side apply.</summary>
+    internal static bool IsAtomicMap(Type owner, string field) => AtomicMaps.Contains((owner, field));
+
     /// <summary>The type an atomic map field is read as: neither an object nor a map, so one value.</summary>
     private sealed class AtomicMap;
 
