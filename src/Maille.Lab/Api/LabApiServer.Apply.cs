@@ -4,7 +4,6 @@ using Maille.Kube;
 using Maille.Kube.Fields;
 using Maille.Kube.Patching;
 using Maille.Kube.Schema;
-using Maille.Lab.Labs;
 using Microsoft.AspNetCore.Http;
 
 namespace Maille.Lab.Api;
@@ -62,48 +61,42 @@ public sealed partial class LabApiServer
         var force = http.Request.Query["force"].FirstOrDefault() == "true";
         var created = false;
         ImmutableArray<ManagedFieldsEntry> managed = [];
-        LabChangeResult result;
-        try
-        {
-            result = await Controller.ChangeAsync(
-                m =>
+        if (await PlannedAsync(
+            m =>
+            {
+                var exists = m.TryGet(key, out var stored);
+                created = !exists;
+                if (exists && version is not null)
                 {
-                    var exists = m.TryGet(key, out var stored);
-                    created = !exists;
-                    if (exists && version is not null)
-                    {
-                        CheckVersion(kind, key, version);
-                    }
+                    CheckVersion(kind, key, version);
+                }
 
-                    options.Judge(http, kind, unknown);
-                    var live = exists ? ManifestJson.Of(stored) : [];
-                    ApplyOutcome outcome;
-                    try
-                    {
-                        outcome = FieldManager.Apply(m.ManagedFieldsOf(key), live, config, type, writer, force);
-                    }
-                    catch (FormatException e)
-                    {
-                        throw new RequestRefusedException(422, "Invalid", $"{Named(key)} is invalid: {e.Message}");
-                    }
+                options.Judge(http, kind, unknown);
+                var live = exists ? ManifestJson.Of(stored) : [];
+                ApplyOutcome outcome;
+                try
+                {
+                    outcome = FieldManager.Apply(m.ManagedFieldsOf(key), live, config, type, writer, force);
+                }
+                catch (FormatException e)
+                {
+                    throw new RequestRefusedException(422, "Invalid", $"{Named(key)} is invalid: {e.Message}");
+                }
 
-                    if (outcome.Conflicts.Count > 0)
-                    {
-                        throw Conflict(outcome.Conflicts);
-                    }
+                if (outcome.Conflicts.Count > 0)
+                {
+                    throw Conflict(outcome.Conflicts);
+                }
 
-                    managed = outcome.ManagedFields;
-                    var applied = Document(exists ? stored.Source : Source(http), outcome.Object!);
-                    return exists
-                        ? Change(m, stored, applied, managed)
-                        : m.Apply([applied], TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
-                },
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
+                managed = outcome.ManagedFields;
+                var applied = Document(exists ? stored.Source : Source(http), outcome.Object!);
+                return exists
+                    ? Change(m, stored, applied, managed)
+                    : m.Apply([applied], TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
+            },
+            options.DryRun,
+            http) is not { } result)
         {
-            await Refused(http, refused);
             return;
         }
 

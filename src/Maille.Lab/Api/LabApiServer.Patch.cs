@@ -46,27 +46,21 @@ public sealed partial class LabApiServer
         var key = kind.Key(ns, name);
         var writer = WriterOf(http, kind, subresource: null);
         ImmutableArray<ManagedFieldsEntry> managed = [];
-        LabChangeResult result;
-        try
-        {
-            result = await Controller.ChangeAsync(
-                m =>
+        if (await PlannedAsync(
+            m =>
+            {
+                if (!m.TryGet(key, out var stored))
                 {
-                    if (!m.TryGet(key, out var stored))
-                    {
-                        return new LabChange(m, [], [key]);
-                    }
+                    return new LabChange(m, [], [key]);
+                }
 
-                    var (patched, before, after, written) = Patched(http, options, stored, m.ManagedFieldsOf(key), kind, key, contentType, body);
-                    managed = Updated(ManagedBase(written, m.ManagedFieldsOf(key)), before, after, kind, writer);
-                    return Change(m, stored, patched, managed);
-                },
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
+                var (patched, before, after, written) = Patched(http, options, stored, m.ManagedFieldsOf(key), kind, key, contentType, body);
+                managed = Updated(ManagedBase(written, m.ManagedFieldsOf(key)), before, after, kind, writer);
+                return Change(m, stored, patched, managed);
+            },
+            options.DryRun,
+            http) is not { } result)
         {
-            await Refused(http, refused);
             return;
         }
 

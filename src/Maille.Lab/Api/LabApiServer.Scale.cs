@@ -75,33 +75,27 @@ public sealed partial class LabApiServer
         var key = kind.Key(ns, name);
         var version = (wanted["metadata"] as JsonObject)?["resourceVersion"]?.ToString();
         var writer = WriterOf(http, kind, subresource: "scale");
-        Labs.LabChangeResult result;
-        try
-        {
-            result = await Controller.ChangeAsync(
-                m =>
+        if (await PlannedAsync(
+            m =>
+            {
+                if (!m.TryGet(key, out var stored))
                 {
-                    if (!m.TryGet(key, out var stored))
-                    {
-                        return new Labs.LabChange(m, [], [key]);
-                    }
+                    return new Labs.LabChange(m, [], [key]);
+                }
 
-                    if (version is not null)
-                    {
-                        CheckVersion(kind, key, version);
-                    }
+                if (version is not null)
+                {
+                    CheckVersion(kind, key, version);
+                }
 
-                    var before = ManifestJson.Of(stored);
-                    var scaled = (JsonObject)JsonMergePatch.Apply(before, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
-                    var managed = Updated(m.ManagedFieldsOf(key), before, scaled, kind, writer);
-                    return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
-                },
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
+                var before = ManifestJson.Of(stored);
+                var scaled = (JsonObject)JsonMergePatch.Apply(before, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
+                var managed = Updated(m.ManagedFieldsOf(key), before, scaled, kind, writer);
+                return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
+            },
+            options.DryRun,
+            http) is not { } result)
         {
-            await Refused(http, refused);
             return;
         }
 

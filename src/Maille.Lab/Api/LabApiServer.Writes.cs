@@ -119,6 +119,23 @@ public sealed partial class LabApiServer
         }
     }
 
+    /// <summary>
+    /// Plans one object's write through the controller; null after answering the refusal (a conflict, a precondition)
+    /// that the change raised while it was planned.
+    /// </summary>
+    private async Task<LabChangeResult?> PlannedAsync(Func<LabManifests, LabChange> change, bool dryRun, HttpContext http)
+    {
+        try
+        {
+            return await Controller.ChangeAsync(change, http.RequestAborted, dryRun);
+        }
+        catch (RequestRefusedException refused)
+        {
+            await Refused(http, refused);
+            return null;
+        }
+    }
+
     /// <summary>Runs a change through the controller and answers with kubectl-style outcomes, or the errors (422).</summary>
     private async Task Change(HttpContext http, Func<LabManifests, LabChange> change)
     {
@@ -226,38 +243,32 @@ public sealed partial class LabApiServer
         // replace of another version than the one it names conflicts.
         var writer = WriterOf(http, kind, subresource: null);
         ImmutableArray<ManagedFieldsEntry> managed = [];
-        LabChangeResult result;
-        try
-        {
-            result = await Controller.ChangeAsync(
-                m =>
+        if (await PlannedAsync(
+            m =>
+            {
+                var exists = m.TryGet(key, out var stored);
+                if (exists && create)
                 {
-                    var exists = m.TryGet(key, out var stored);
-                    if (exists && create)
-                    {
-                        throw new InvalidOperationException($"{Named(key)} already exists");
-                    }
+                    throw new InvalidOperationException($"{Named(key)} already exists");
+                }
 
-                    if (!exists && !create)
-                    {
-                        return new LabChange(m, [], [key]);
-                    }
+                if (!exists && !create)
+                {
+                    return new LabChange(m, [], [key]);
+                }
 
-                    if (exists && version is not null)
-                    {
-                        CheckVersion(kind, key, version);
-                    }
+                if (exists && version is not null)
+                {
+                    CheckVersion(kind, key, version);
+                }
 
-                    options.Judge(http, kind, unknown);
-                    managed = Updated(ManagedBase(writtenManaged, m.ManagedFieldsOf(key)), exists ? ManifestJson.Of(stored) : [], ManifestJson.Of(documents[0]), kind, writer);
-                    return m.Apply(documents, TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
-                },
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
+                options.Judge(http, kind, unknown);
+                managed = Updated(ManagedBase(writtenManaged, m.ManagedFieldsOf(key)), exists ? ManifestJson.Of(stored) : [], ManifestJson.Of(documents[0]), kind, writer);
+                return m.Apply(documents, TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
+            },
+            options.DryRun,
+            http) is not { } result)
         {
-            await Refused(http, refused);
             return;
         }
 

@@ -67,11 +67,7 @@ public sealed class LabServerSideApplyTests(Xunit.Abstractions.ITestOutputHelper
         Assert.Equal("alice", (string?)EntryOf(wouldBe, "alice")?["manager"]);
         Assert.Equal("NotFound", (string?)notKept!["reason"]);
 
-        System.Diagnostics.Process.GetProcessById(state.ReadPid()!.Value).Kill();
-        var gone = Poll.Until("the killed daemon is gone", () => !state.DaemonAlive(), output);
-        Assert.True(gone.Met, gone.ToString());
-        var restart = lab.Run("up");
-        Assert.True(restart.ExitCode == 0, restart.Stderr);
+        Labs.DaemonRestart.KillAndUpAgain(lab, output);
         using var restarted = new LabApiClient(state.ApiSocket);
         var (_, afterRestart) = await restarted.SendAsync(HttpMethod.Get, Path, null);
 
