@@ -15,8 +15,11 @@ public static class ObjectPatch
     public const string MergePatchType = "application/merge-patch+json";
     public const string StrategicMergePatchType = "application/strategic-merge-patch+json";
 
-    /// <summary>The patch types this server applies, in the order of the API server's 415 message.</summary>
-    public static IReadOnlyList<string> Types { get; } = [JsonPatchType, MergePatchType, StrategicMergePatchType];
+    /// <summary>Server-side apply (YAML or JSON body), which the API answers itself (<c>Fields.FieldManager.Apply</c>): it is not applied here.</summary>
+    public const string ApplyPatchType = "application/apply-patch+yaml";
+
+    /// <summary>The PATCH media types the API takes, in the order of the API server's 415 message.</summary>
+    public static IReadOnlyList<string> Types { get; } = [JsonPatchType, MergePatchType, ApplyPatchType, StrategicMergePatchType];
 
     /// <param name="type">The object's model type (<see cref="Schema.ModelTypes.Of"/>); null for a kind without one.</param>
     /// <returns>The patched object.</returns>

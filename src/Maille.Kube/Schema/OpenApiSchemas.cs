@@ -64,6 +64,21 @@ public static partial class OpenApiSchemas
                 schema["x-kubernetes-patch-strategy"] = tag;
             }
 
+            if (Fields.ObjectFields.IsAtomicMap(type, field.Name))
+            {
+                schema["x-kubernetes-map-type"] = "atomic";
+            }
+
+            // Server-side apply's view of the same lists: merged by key (a map), merged as a set, or atomic.
+            if (ModelTypes.ListElement(field.ValueType) is not null && field.ValueType != typeof(string))
+            {
+                schema["x-kubernetes-list-type"] = strategy.MergeKey is not null ? "map" : strategy.Merge ? "set" : "atomic";
+                if (strategy.MergeKey is { } mapKey)
+                {
+                    schema["x-kubernetes-list-map-keys"] = new JsonArray(mapKey);
+                }
+            }
+
             if (Description(type, field.Name) is { } description)
             {
                 // A $ref cannot have siblings in OpenAPI 3.0: the API server wraps it in allOf to describe it.
@@ -75,6 +90,11 @@ public static partial class OpenApiSchemas
         }
 
         var result = new JsonObject { ["type"] = "object", ["properties"] = properties };
+        if (Fields.ObjectFields.IsAtomicType(type))
+        {
+            result["x-kubernetes-map-type"] = "atomic";
+        }
+
         if (TypeDescription(type) is { } summary)
         {
             result["description"] = summary;

@@ -6,6 +6,7 @@ using k8s.Models;
 using Maille.Engine;
 using Maille.Engine.Workloads;
 using Maille.Kube;
+using Maille.Kube.Fields;
 using Maille.Kube.Patching;
 using Maille.Model;
 
@@ -113,7 +114,8 @@ public sealed class ApiView
             document?.ToYaml(),
             document is null ? TemplateOf(item)?.ToYaml() : null,
             item.Model is Node node ? !Facts.DownNodes.Contains(node.Name) : null,
-            item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null);
+            item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null,
+            Facts.Managed.GetValueOrDefault(KeyOf(resource, item)));
     }
 
     private JsonObject Render(ApiResource resource, ApiObject item, ServedExtra extra, PodTimes? times)
@@ -140,6 +142,11 @@ public sealed class ApiView
         }
 
         var served = JsonNode.Parse(KubernetesJson.Serialize(kubernetes))!.AsObject();
+        if (!extra.Managed.IsDefaultOrEmpty && served["metadata"] is JsonObject metadata)
+        {
+            metadata["managedFields"] = FieldManager.ToJson(extra.Managed);
+        }
+
         if (DocumentOf(resource, item) is { } document)
         {
             return WrittenObject.Merge(ManifestJson.Of(document), served);
@@ -158,8 +165,10 @@ public sealed class ApiView
         return served;
     }
 
-    private ManifestDocument? DocumentOf(ApiResource resource, ApiObject item) =>
-        Facts.Written.GetValueOrDefault(new ObjectKey(resource.Group, resource.Kind, item.Meta.Namespace ?? "", item.Meta.Name));
+    private ManifestDocument? DocumentOf(ApiResource resource, ApiObject item) => Facts.Written.GetValueOrDefault(KeyOf(resource, item));
+
+    /// <summary>The key the lab's desired state knows a served object by.</summary>
+    private static ObjectKey KeyOf(ApiResource resource, ApiObject item) => new(resource.Group, resource.Kind, item.Meta.Namespace ?? "", item.Meta.Name);
 
     /// <summary>The document of the workload whose template made <paramref name="item"/> (a pod, or a Deployment's ReplicaSet).</summary>
     private ManifestDocument? TemplateOf(ApiObject item)

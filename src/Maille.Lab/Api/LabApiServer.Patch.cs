@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Maille.Kube;
+using Maille.Kube.Fields;
 using Maille.Kube.Patching;
 using Maille.Kube.Schema;
 using Maille.Lab.Labs;
@@ -29,30 +31,48 @@ public sealed partial class LabApiServer
 
         var contentType = (http.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         var body = await Body(http);
-        var key = kind.Key(ns, name);
-        LabChangeResult result;
-        try
+        if (contentType == ObjectPatch.ApplyPatchType)
         {
-            result = await Controller.ChangeAsync(
-                m => m.TryGet(key, out var stored) ? Change(m, stored, Patched(http, options, stored, kind, key, contentType, body)) : new LabChange(m, [], [key]),
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
-        {
-            await Status(http, refused.Code, refused.Reason, refused.Message);
+            await ServerSideApply(http, kind, ns, name, options, body);
             return;
         }
 
-        await AnswerWithObject(http, result, kind, key, "patched", create: false);
+        if (http.Request.Query.ContainsKey("force"))
+        {
+            await Status(http, 422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch");
+            return;
+        }
+
+        var key = kind.Key(ns, name);
+        var writer = WriterOf(http, kind, subresource: null);
+        ImmutableArray<ManagedFieldsEntry> managed = [];
+        if (await PlannedAsync(
+            m =>
+            {
+                if (!m.TryGet(key, out var stored))
+                {
+                    return new LabChange(m, [], [key]);
+                }
+
+                var (patched, before, after, written) = Patched(http, options, stored, m.ManagedFieldsOf(key), kind, key, contentType, body);
+                managed = Updated(ManagedBase(written, m.ManagedFieldsOf(key)), before, after, kind, writer);
+                return Change(m, stored, patched, managed);
+            },
+            options.DryRun,
+            http) is not { } result)
+        {
+            return;
+        }
+
+        await AnswerWithObject(http, result, kind, key, "patched", create: false, managed);
     }
 
     /// <summary>
     /// The change a patch makes: a change of labels alone (<c>kubectl label</c>, a merge patch of
     /// <c>metadata.labels</c>) is a relabel, which the lab plans without planning the cluster again (a pod leaving its
-    /// Services); anything else replaces the object.
+    /// Services); anything else replaces the object. Either way the object's managed fields become <paramref name="managed"/>.
     /// </summary>
-    private static LabChange Change(LabManifests manifests, ManifestDocument stored, ManifestDocument patched)
+    private static LabChange Change(LabManifests manifests, ManifestDocument stored, ManifestDocument patched, ImmutableArray<ManagedFieldsEntry> managed)
     {
         var before = ManifestJson.Of(stored);
         var after = ManifestJson.Of(patched);
@@ -62,7 +82,7 @@ public sealed partial class LabApiServer
         (after["metadata"] as JsonObject)?.Remove("labels");
         if (!JsonNode.DeepEquals(before, after) || labelsAfter.Any(l => l.Value is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.String))
         {
-            return manifests.Apply([patched], TimeProvider.System.GetUtcNow());
+            return manifests.Apply([patched], TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [stored.Key] = managed });
         }
 
         var changes = labelsAfter.Where(l => labelsBefore[l.Key]?.ToString() != l.Value!.ToString()).ToDictionary(l => l.Key, l => (string?)l.Value!.ToString(), StringComparer.Ordinal);
@@ -71,13 +91,28 @@ public sealed partial class LabApiServer
             changes[removed.Key] = null;
         }
 
-        return manifests.Label(stored.Key, changes, overwrite: true);
+        return manifests.Label(stored.Key, changes, overwrite: true, managed);
     }
 
-    private ManifestDocument Patched(HttpContext http, WriteOptions options, ManifestDocument stored, KindName kind, ObjectKey key, string contentType, string body)
+    /// <returns>
+    /// The patched object, it as JSON before and after the patch (without the fields the server owns), and the
+    /// managed fields the patched object carries.
+    /// </returns>
+    private (ManifestDocument Patched, JsonObject Before, JsonObject After, JsonNode? ManagedFields) Patched(HttpContext http, WriteOptions options, ManifestDocument stored, ImmutableArray<ManagedFieldsEntry> managed, KindName kind, ObjectKey key, string contentType, string body)
     {
-        // The stored object as JSON, once: the patch works on its own copy, so this one is also what came before.
+        // The stored object as JSON, once: the patch works on its own copy, so this one is also what came before. It
+        // is patched as served, with its resourceVersion and managed fields, which a JSON patch may test or replace
+        // (kubectl replaces both to move a client-side apply's fields to server-side apply).
         var current = ManifestJson.Of(stored);
+        if (current["metadata"] is JsonObject served)
+        {
+            served["resourceVersion"] = ServedVersion(kind, key);
+            if (!managed.IsEmpty)
+            {
+                served["managedFields"] = FieldManager.ToJson(managed);
+            }
+        }
+
         var type = ModelTypes.Of(kind.ApiVersion, kind.Kind);
         JsonObject patched;
         try
@@ -112,16 +147,10 @@ public sealed partial class LabApiServer
             options.Judge(http, kind, [.. UnknownFields.Of(patched, type).Except(UnknownFields.Of(current, type))]);
         }
 
+        var written = metadata?["managedFields"]?.DeepClone();
         WithoutServerFields(patched);
-        try
-        {
-            return ManifestDocument.Parse(stored.Source, patched.ToJsonString()) is [var document] ? document
-                : throw new RequestRefusedException(422, "Invalid", "a patch must leave one object");
-        }
-        catch (FormatException e)
-        {
-            throw new RequestRefusedException(422, "Invalid", e.Message);
-        }
+        WithoutServerFields(current);
+        return (Document(stored.Source, patched), current, patched, written);
     }
 
     /// <summary>
@@ -130,17 +159,21 @@ public sealed partial class LabApiServer
     /// </summary>
     private void CheckVersion(KindName kind, ObjectKey key, string given)
     {
-        if (ApiResources.Find(kind.Group, kind.Version, kind.Plural) is not { } resource)
-        {
-            return;
-        }
-
-        var (_, _, versionOf) = store.Snapshot;
-        var current = versionOf(resource, kind.Namespaced ? $"{key.Namespace}/{key.Name}" : key.Name).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (given != current)
+        if (ServedVersion(kind, key) is { } current && given != current)
         {
             throw new RequestRefusedException(409, "Conflict", $"Operation cannot be fulfilled on {kind.Plural}{(kind.Group.Length > 0 ? "." + kind.Group : "")} \"{key.Name}\": the object has been modified; please apply your changes to the latest version and try again");
         }
+    }
+
+    /// <summary>The object's resourceVersion as served; null for a kind the lab takes but does not serve.</summary>
+    private string? ServedVersion(KindName kind, ObjectKey key)
+    {
+        if (ApiResources.Find(kind.Group, kind.Version, kind.Plural) is not { } resource)
+        {
+            return null;
+        }
+
+        return store.Snapshot.VersionOf(resource, kind.Namespaced ? $"{key.Namespace}/{key.Name}" : key.Name).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string? VersionOf(JsonObject written) => (written["metadata"] as JsonObject)?["resourceVersion"] is JsonValue given ? given.ToString() : null;

@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Maille.Engine;
 using Maille.Kube;
+using Maille.Kube.Fields;
 using Maille.Kube.Patching;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -72,31 +74,28 @@ public sealed partial class LabApiServer
 
         var key = kind.Key(ns, name);
         var version = (wanted["metadata"] as JsonObject)?["resourceVersion"]?.ToString();
-        Labs.LabChangeResult result;
-        try
-        {
-            result = await Controller.ChangeAsync(
-                m =>
+        var writer = WriterOf(http, kind, subresource: "scale");
+        if (await PlannedAsync(
+            m =>
+            {
+                if (!m.TryGet(key, out var stored))
                 {
-                    if (!m.TryGet(key, out var stored))
-                    {
-                        return new Labs.LabChange(m, [], [key]);
-                    }
+                    return new Labs.LabChange(m, [], [key]);
+                }
 
-                    if (version is not null)
-                    {
-                        CheckVersion(kind, key, version);
-                    }
+                if (version is not null)
+                {
+                    CheckVersion(kind, key, version);
+                }
 
-                    var scaled = (JsonObject)JsonMergePatch.Apply(ManifestJson.Of(stored), new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
-                    return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow());
-                },
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
+                var before = ManifestJson.Of(stored);
+                var scaled = (JsonObject)JsonMergePatch.Apply(before, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } })!;
+                var managed = Updated(m.ManagedFieldsOf(key), before, scaled, kind, writer);
+                return m.Apply(ManifestDocument.Parse(stored.Source, scaled.ToJsonString()), TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
+            },
+            options.DryRun,
+            http) is not { } result)
         {
-            await Status(http, refused.Code, refused.Reason, refused.Message);
             return;
         }
 

@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json.Nodes;
 using Maille.Kube;
+using Maille.Kube.Fields;
+using Maille.Kube.Patching;
 using Maille.Kube.Schema;
 using Maille.Lab.Labs;
 using Microsoft.AspNetCore.Builder;
@@ -112,6 +115,23 @@ public sealed partial class LabApiServer
         catch (FormatException e)
         {
             await Status(http, 400, "BadRequest", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Plans one object's write through the controller; null after answering the refusal (a conflict, a precondition)
+    /// that the change raised while it was planned.
+    /// </summary>
+    private async Task<LabChangeResult?> PlannedAsync(Func<LabManifests, LabChange> change, bool dryRun, HttpContext http)
+    {
+        try
+        {
+            return await Controller.ChangeAsync(change, http.RequestAborted, dryRun);
+        }
+        catch (RequestRefusedException refused)
+        {
+            await Refused(http, refused);
             return null;
         }
     }
@@ -234,7 +254,8 @@ public sealed partial class LabApiServer
 
         string? version = null;
         IReadOnlyList<string> unknown = [];
-        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name, out version, out unknown)) is not { } documents)
+        JsonNode? writtenManaged = null;
+        if (await Documents(http, body => WithPathDefaults(body, kind, ns, name, out version, out unknown, out writtenManaged)) is not { } documents)
         {
             return;
         }
@@ -255,47 +276,44 @@ public sealed partial class LabApiServer
 
         // As the API server: a create of an existing object conflicts, a replace of a missing one is not found, a
         // replace of another version than the one it names conflicts.
-        LabChangeResult result;
-        try
-        {
-            result = await Controller.ChangeAsync(
-                m =>
+        var writer = WriterOf(http, kind, subresource: null);
+        ImmutableArray<ManagedFieldsEntry> managed = [];
+        if (await PlannedAsync(
+            m =>
+            {
+                var exists = m.TryGet(key, out var stored);
+                if (exists && create)
                 {
-                    var exists = m.TryGet(key, out _);
-                    if (exists && create)
-                    {
-                        throw new InvalidOperationException($"{Named(key)} already exists");
-                    }
+                    throw new InvalidOperationException($"{Named(key)} already exists");
+                }
 
-                    if (!exists && !create)
-                    {
-                        return new LabChange(m, [], [key]);
-                    }
+                if (!exists && !create)
+                {
+                    return new LabChange(m, [], [key]);
+                }
 
-                    if (create && kind.Namespaced && Controller.IsTerminating(key.Namespace))
-                    {
-                        // The namespace lifecycle admission's words.
-                        throw new RequestRefusedException(403, "Forbidden", $"{Named(key)} is forbidden: unable to create new content in namespace {key.Namespace} because it is being terminated");
-                    }
+                if (create && kind.Namespaced && Controller.IsTerminating(key.Namespace))
+                {
+                    // The namespace lifecycle admission's words.
+                    throw new RequestRefusedException(403, "Forbidden", $"{Named(key)} is forbidden: unable to create new content in namespace {key.Namespace} because it is being terminated");
+                }
 
-                    if (exists && version is not null)
-                    {
-                        CheckVersion(kind, key, version);
-                    }
+                if (exists && version is not null)
+                {
+                    CheckVersion(kind, key, version);
+                }
 
-                    options.Judge(http, kind, unknown);
-                    return m.Apply(documents, TimeProvider.System.GetUtcNow());
-                },
-                http.RequestAborted,
-                options.DryRun);
-        }
-        catch (RequestRefusedException refused)
+                options.Judge(http, kind, unknown);
+                managed = Updated(ManagedBase(writtenManaged, m.ManagedFieldsOf(key)), exists ? ManifestJson.Of(stored) : [], ManifestJson.Of(documents[0]), kind, writer);
+                return m.Apply(documents, TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = managed });
+            },
+            options.DryRun,
+            http) is not { } result)
         {
-            await Status(http, refused.Code, refused.Reason, refused.Message);
             return;
         }
 
-        await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create);
+        await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create, managed);
     }
 
     /// <summary>
@@ -322,16 +340,18 @@ public sealed partial class LabApiServer
     /// may leave out <c>apiVersion</c> and <c>kind</c>, and <c>metadata.namespace</c>, which the path already says.
     /// Anything else (YAML, a list) is left as it is.
     /// </summary>
-    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name, out string? version, out IReadOnlyList<string> unknown)
+    private static string WithPathDefaults(string body, KindName kind, string? ns, string? name, out string? version, out IReadOnlyList<string> unknown, out JsonNode? managedFields)
     {
         version = null;
         unknown = [];
+        managedFields = null;
         if (!body.TrimStart().StartsWith('{') || JsonNode.Parse(body) is not JsonObject root)
         {
             return body;
         }
 
         version = VersionOf(root);
+        managedFields = root["metadata"]?["managedFields"]?.DeepClone();
         unknown = ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type ? UnknownFields.Of(root, type) : [];
         WithoutServerFields(root);
 
@@ -373,7 +393,8 @@ public sealed partial class LabApiServer
     /// After a create, replace or patch, the object as the lab now serves it (201 for a create), as the API server
     /// answers and typed clients expect; a kind the lab takes but does not serve gets a success Status instead.
     /// </summary>
-    private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create)
+    /// <param name="managed">The object's managed fields after the write (served with a dry run's answer, which the store never sees).</param>
+    private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create, ImmutableArray<ManagedFieldsEntry> managed)
     {
         var view = store.Snapshot;
         var cluster = result.DryRun ?? view.Cluster;
@@ -381,8 +402,8 @@ public sealed partial class LabApiServer
             && ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } resource
             && Select(resource, cluster, kind.Namespaced ? key.Namespace : null, key.Name).FirstOrDefault() is { } served)
         {
-            // A dry run's object is in no published state: it is answered as planned.
-            return Json(http, create ? 201 : 200, result.DryRun is null ? view.Write(resource, served) : ApiJson.Write(served, view.VersionOf(resource, served.Meta.QualifiedName)));
+            // A dry run's object is in no published state: it is answered as planned, with the managed fields it would have.
+            return Json(http, create ? 201 : 200, result.DryRun is null ? view.Write(resource, served) : ApiJson.Write(served, view.VersionOf(resource, served.Meta.QualifiedName), managed));
         }
 
         return Answer(http, result, key, verb);

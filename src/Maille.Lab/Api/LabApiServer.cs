@@ -529,6 +529,17 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
 
     private static Task Status(HttpContext http, int code, string reason, string message) => Json(http, code, StatusObject(code, reason, message));
 
+    private static Task Refused(HttpContext http, RequestRefusedException refused)
+    {
+        var status = StatusObject(refused.Code, refused.Reason, refused.Message);
+        if (refused.Details is { } details)
+        {
+            status["details"] = details;
+        }
+
+        return Json(http, refused.Code, status);
+    }
+
     internal static JsonObject StatusObject(int code, string reason, string message) => new()
     {
         ["kind"] = "Status",

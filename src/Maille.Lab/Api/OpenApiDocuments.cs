@@ -79,7 +79,7 @@ internal static class OpenApiDocuments
             {
                 ["get"] = Operation(kind, "get", schema, writes: false),
                 ["put"] = Operation(kind, "put", schema, writes: true, bodyTypes: ["application/json", "application/yaml"]),
-                ["patch"] = Operation(kind, "patch", schema, writes: true, bodyTypes: type is null ? [ObjectPatch.JsonPatchType, ObjectPatch.MergePatchType] : ObjectPatch.Types),
+                ["patch"] = Operation(kind, "patch", schema, writes: true, bodyTypes: type is null ? [ObjectPatch.JsonPatchType, ObjectPatch.MergePatchType, ObjectPatch.ApplyPatchType] : ObjectPatch.Types),
                 ["delete"] = Operation(kind, "delete", schema, writes: false),
                 ["parameters"] = PathParameters(kind.Namespaced, named: true),
             };

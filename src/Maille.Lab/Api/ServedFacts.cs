@@ -1,11 +1,14 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using Maille.Kube;
+using Maille.Kube.Fields;
 
 namespace Maille.Lab.Api;
 
 /// <summary>
 /// What the API shows beyond the plan, as of one published state: each user object as it was written (so a GET shows
-/// every field, not only the ones the engine models), the nodes that are down, and the namespaces being deleted.
+/// every field, not only the ones the engine models), their managed fields, the nodes that are down, and the
+/// namespaces being deleted.
 /// </summary>
 internal sealed record ServedFacts
 {
@@ -16,6 +19,9 @@ internal sealed record ServedFacts
 
     /// <summary>Nodes stopped, or that do not answer on the node network: NotReady.</summary>
     public IReadOnlySet<string> DownNodes { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>The managed fields of the objects written through the API, by key (server-side apply's owners).</summary>
+    public ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> Managed { get; init; } = ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>.Empty;
 
     /// <summary>Namespaces being deleted, with the time their deletion was asked: phase Terminating.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> TerminatingNamespaces { get; init; } = FrozenDictionary<string, DateTimeOffset>.Empty;

@@ -7,7 +7,7 @@ namespace Maille.Lab.Api;
 /// <summary>
 /// The query parameters every write takes, as the API server reads them: <c>dryRun=All</c> (plan and answer, keep
 /// nothing), <c>fieldValidation</c> (<c>Ignore</c>, <c>Warn</c>, the default, or <c>Strict</c>) and
-/// <c>fieldManager</c> (accepted; the lab keeps no managed fields yet).
+/// <c>fieldManager</c> (the manager of the fields a write sets: read where managed fields are computed).
 /// </summary>
 internal sealed record WriteOptions(bool DryRun, string FieldValidation)
 {

@@ -92,7 +92,7 @@ public sealed partial class LabController : IAsyncDisposable
         var reading = Stopwatch.GetTimestamp();
         _planning.Config = LoadConfig(_state);
         var written = File.ReadAllText(_state.ManifestsFile);
-        _desired = LabManifests.Parse(_state.ManifestsFile, written, TimeProvider.System.GetUtcNow());
+        _desired = LabManifests.Parse(_state.ManifestsFile, written, TimeProvider.System.GetUtcNow()).WithManagedFields(_state.ReadManagedFields());
         var planning = Stopwatch.GetTimestamp();
         var planned = _planning.PlanOrThrow(_desired, null, _state.ReadAllocations());
         if (_desired.Render() is var stamped && stamped != written)
@@ -194,6 +194,7 @@ public sealed partial class LabController : IAsyncDisposable
 
             // The desired state is recorded before the change is answered, but after the agents have it: the file
             // is for a daemon that starts again, and rendering 10,000 objects should not delay the rules.
+            var previous = _desired;
             _desired = proposed.Manifests;
             List<string> departed;
             long reconciling = Stopwatch.GetTimestamp(), publishing;
@@ -206,6 +207,10 @@ public sealed partial class LabController : IAsyncDisposable
             finally
             {
                 _state.WriteManifests(proposed.Manifests.Render());
+                if (!ReferenceEquals(previous.ManagedFields, proposed.Manifests.ManagedFields))
+                {
+                    _state.WriteManagedFields(proposed.Manifests.ManagedFields);
+                }
             }
 
             // A change is answered once its policy and its LoadBalancer addresses are in the kernel (they were synced in
@@ -406,6 +411,7 @@ public sealed partial class LabController : IAsyncDisposable
             Written = _desired.ByKey,
             DownNodes = _nodes.DownNodes().Union(_nodes.StoppedNodes).ToHashSet(StringComparer.Ordinal),
             TerminatingNamespaces = _terminating,
+            Managed = _desired.ManagedFields,
         });
     }
 

@@ -1,4 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Maille.Kube;
+using Maille.Kube.Fields;
 
 namespace Maille.Lab.Labs;
 
@@ -43,6 +47,12 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>What the running lab allocated (pod node and IP, ClusterIPs, node ports), kept across daemon restarts.</summary>
     public string AllocationsFile => Path.Combine(Directory, "allocations.json");
 
+    /// <summary>
+    /// The managed fields of the objects the Kubernetes API wrote (server-side apply's owners), beside the manifests
+    /// and not in them: the manifests stay what was applied, readable and reusable as they are.
+    /// </summary>
+    public string ManagedFieldsFile => Path.Combine(Directory, "managed-fields.json");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
 
     /// <summary>Creates the folder (0700) and writes the manifests and cluster configuration a new lab starts from.</summary>
@@ -80,6 +90,45 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     public void WriteManifests(string yaml) => WriteAtomically(ManifestsFile, yaml);
 
     private static void WriteAtomically(string path, string text) => PrivateFiles.Write(path, text);
+
+    /// <summary>Replaces the managed fields file: <c>{"items": [{"group", "kind", "namespace", "name", "managedFields": [...]}]}</c>.</summary>
+    public void WriteManagedFields(IReadOnlyDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> managed) =>
+        WriteAtomically(ManagedFieldsFile, new JsonObject
+        {
+            ["items"] = new JsonArray([.. managed.OrderBy(m => m.Key).Select(m => (JsonNode)new JsonObject
+            {
+                ["group"] = m.Key.Group,
+                ["kind"] = m.Key.Kind,
+                ["namespace"] = m.Key.Namespace,
+                ["name"] = m.Key.Name,
+                ["managedFields"] = FieldManager.ToJson(m.Value),
+            })]),
+        }.ToJsonString());
+
+    /// <summary>The managed fields last written; none when the file is missing or unreadable (the objects then have no owners yet).</summary>
+    public IReadOnlyDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> ReadManagedFields()
+    {
+        var managed = new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>();
+        try
+        {
+            if (!File.Exists(ManagedFieldsFile) || JsonNode.Parse(File.ReadAllText(ManagedFieldsFile))?["items"] is not JsonArray items)
+            {
+                return managed;
+            }
+
+            foreach (var item in items.OfType<JsonObject>())
+            {
+                var key = new ObjectKey((string?)item["group"] ?? "", (string?)item["kind"] ?? "", (string?)item["namespace"] ?? "", (string?)item["name"] ?? "");
+                managed[key] = FieldManager.FromJson(item["managedFields"]);
+            }
+
+            return managed;
+        }
+        catch (Exception e) when (e is JsonException or IOException or FormatException or InvalidOperationException)
+        {
+            return managed;
+        }
+    }
 
     public IReadOnlyDictionary<string, bool> ReadReadiness()
     {

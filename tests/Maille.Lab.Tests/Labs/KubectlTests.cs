@@ -394,4 +394,63 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Contains("successfully rolled out", daemonSet.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"1\s+<none>\s+2\s+<none>", history);
     }
+
+    [SkippableFact]
+    public void Server_side_apply_owns_fields_conflicts_with_a_client_side_scale_until_forced_and_shows_its_managers()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web, output);
+        var kubectl = new Kubectl(lab, output);
+        var applied = Web.Split("---")[1];
+
+        var first = kubectl.RunWithInput(applied, "apply", "--server-side", "-f", "-");
+        var version = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.metadata.resourceVersion}");
+        var again = kubectl.RunWithInput(applied, "apply", "--server-side", "-f", "-");
+        var unchangedVersion = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.metadata.resourceVersion}");
+        kubectl.Succeed("scale", "deploy", "web", "-n", "web", "--replicas=3");
+        var conflict = kubectl.RunWithInput(applied, "apply", "--server-side", "-f", "-");
+        var forced = kubectl.RunWithInput(applied, "apply", "--server-side", "--force-conflicts", "-f", "-");
+        var replicas = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.spec.replicas}");
+        var labelled = kubectl.RunWithInput(applied.Replace("metadata: {name: web, namespace: web}", "metadata: {name: web, namespace: web, labels: {team: ci}}", StringComparison.Ordinal),
+            "apply", "--server-side", "--field-manager=ci", "-f", "-");
+        var shown = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "yaml", "--show-managed-fields");
+        var hidden = kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "yaml");
+
+        Assert.Equal((0, "deployment.apps/web serverside-applied"), (first.ExitCode, first.Stdout.Trim()));
+        Assert.Equal((0, "deployment.apps/web serverside-applied"), (again.ExitCode, again.Stdout.Trim()));
+        Assert.Equal(version, unchangedVersion);
+        Assert.NotEqual(0, conflict.ExitCode);
+        // kubectl scale sends no fieldManager: its manager is the program's name, from its User-Agent.
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal("2", replicas);
+        Assert.Equal(0, labelled.ExitCode);
+        Assert.Contains("manager: kubectl\n", shown, StringComparison.Ordinal);
+        Assert.Contains("manager: ci\n", shown, StringComparison.Ordinal);
+        Assert.Contains("operation: Apply", shown, StringComparison.Ordinal);
+        Assert.Contains("fieldsType: FieldsV1", shown, StringComparison.Ordinal);
+        Assert.Contains("f:team: {}", shown, StringComparison.Ordinal);
+        Assert.Contains("k:{\"name\":\"web\"}:", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("managedFields", hidden, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Server_side_apply_over_a_client_side_apply_conflicts_with_its_manager_then_kubectl_migrates_its_fields()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web, output);
+        var kubectl = new Kubectl(lab, output);
+        kubectl.RunWithInput(Service("api", "[{port: 80, targetPort: 8080}]"), "apply", "-f", "-");
+
+        var conflict = kubectl.RunWithInput(Service("api", "[{port: 80, targetPort: 9090}]"), "apply", "--server-side", "-f", "-");
+        var shared = kubectl.RunWithInput(Service("api", "[{port: 80, targetPort: 8080}]"), "apply", "--server-side", "-f", "-");
+        var managers = kubectl.Succeed("get", "svc", "api", "-n", "web", "--show-managed-fields", "-o", "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}");
+
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1: .spec.ports[port=80].targetPort", conflict.Stderr, StringComparison.Ordinal);
+        // Once it applies, kubectl moves the client-side apply's fields to its own manager (a JSON patch of
+        // managedFields), then keeps the last-applied annotation up to date as kubectl-last-applied.
+        Assert.Equal((0, ""), (shared.ExitCode, shared.Stderr));
+        Assert.Equal("kubectl/Apply kubectl-last-applied/Apply", managers.Trim());
+    }
 }

@@ -98,12 +98,8 @@ public sealed class LabChangeTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("nothing was changed", refused.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("bbb", PodIPs(lab).Keys);
 
+        DaemonRestart.KillAndUpAgain(lab, output);
         var state = new LabState(lab.Name);
-        System.Diagnostics.Process.GetProcessById(state.ReadPid()!.Value).Kill();
-        var gone = Poll.Until("the killed daemon is gone", () => !state.DaemonAlive(), output);
-        Assert.True(gone.Met, gone.ToString());
-        var restart = lab.Run("up");
-        Assert.True(restart.ExitCode == 0, restart.Stderr);
 
         Assert.Equal(before, PodIPs(lab));
         Assert.Equal("default/aaa", PodHttp.Get(lab.Name, "default/client", IPAddress.Parse(before["aaa"]), 8080, "/hostname"));

@@ -176,4 +176,26 @@ public sealed class LabManifestsTests
     }
 
     private static long Generation(LabManifests lab, ObjectKey key) => lab.TryGet(key, out var document) ? document.Generation : -1;
+
+    [Fact]
+    public void A_change_of_owners_alone_configures_the_object_and_a_delete_forgets_its_owners()
+    {
+        var manifests = LabManifests.Parse("two.yaml", Two, UpAt);
+        var key = new ObjectKey("apps", "Deployment", "default", "api");
+        var document = manifests.Documents.Single(d => d.Key == key);
+        var fields = Maille.Kube.Fields.FieldSet.Of([["f:spec", "f:replicas"]]);
+        var owners = new Dictionary<ObjectKey, System.Collections.Immutable.ImmutableArray<Maille.Kube.Fields.ManagedFieldsEntry>>
+        {
+            [key] = [new Maille.Kube.Fields.ManagedFieldsEntry("ci", "Apply", "apps/v1", AppliedAt, null, fields)],
+        };
+
+        var owned = manifests.Apply(ManifestDocument.Parse("again.yaml", document.ToYaml()), AppliedAt, owners);
+        var same = owned.Manifests.Apply(ManifestDocument.Parse("again.yaml", document.ToYaml()), AppliedAt, owners);
+        var deleted = owned.Manifests.Delete([key]);
+
+        Assert.Equal("configured", Assert.Single(owned.Outcomes).Action);
+        Assert.Equal("ci", Assert.Single(owned.Manifests.ManagedFieldsOf(key)).Manager);
+        Assert.Equal("unchanged", Assert.Single(same.Outcomes).Action);
+        Assert.Empty(deleted.Manifests.ManagedFields);
+    }
 }
