@@ -209,7 +209,8 @@ public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var modified = JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
         Assert.Equal("MODIFIED", (string?)modified["type"]);
-        Assert.Equal("False", (string?)modified["object"]!["status"]!["conditions"]![0]!["status"]);
+        var ready = modified["object"]!["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
+        Assert.Equal("False", (string?)ready["status"]);
     }
 
     [SkippableFact]
