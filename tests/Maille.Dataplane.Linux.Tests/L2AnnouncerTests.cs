@@ -86,7 +86,9 @@ public sealed class L2AnnouncerTests(ITestOutputHelper output)
             var detected = changes.Single(c => c.Change.Node == "node1" && !c.Change.Up).At - failedAt;
             output.WriteLine($"node1 declared down {detected.TotalMilliseconds:F0} ms after its links went down (interval 100 ms, 3 misses); {declaredDown}");
             Assert.Equal(["node1"], monitor.DownNodes);
-            Assert.InRange(detected, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
+            // Not before three missed probes; the upper bound only says "soon", with room for a loaded CI machine
+            // (1.01 s was seen there once).
+            Assert.InRange(detected, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
 
             SetLinks(network, "node1", up: true);
             var declaredUp = Poll.Until("the monitor declares node1 up again", () => monitor.DownNodes.Count == 0, output, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));

@@ -103,7 +103,7 @@ public sealed class LabApiWatchTests
         var store = new LabStore(Plan(Pods));
         await using var api = await Serve(store);
 
-        using var watch = await api.WatchAsync("/api/v1/namespaces/x/pods?watch=true&labelSelector=tier%3Dweb&timeoutSeconds=3");
+        using var watch = await api.WatchAsync("/api/v1/namespaces/x/pods?watch=true&labelSelector=tier%3Dweb&timeoutSeconds=60");
         var tiered = Pods.Replace("{pod: b}", "{pod: b, tier: web}", StringComparison.Ordinal);
         store.Update(Plan(tiered, store.Current.Cluster));
         Assert.Equal(("ADDED", "b", "2"), Describe(await watch.NextAsync()));
@@ -114,7 +114,11 @@ public sealed class LabApiWatchTests
         var left = await watch.NextAsync();
         Assert.Equal(("DELETED", "b", "4"), Describe(left));
         Assert.Null(left["object"]!["metadata"]!["labels"]!["tier"]);  // the object as it is now, as the API server sends it
-        Assert.Null(await watch.NextOrEndAsync());
+
+        // c changes outside the selection (no event), then a enters it: the next event is a's.
+        store.Update(Plan(Pods + PodC.Replace("namespace: x}", "namespace: x, labels: {tier: db}}", StringComparison.Ordinal), store.Current.Cluster));
+        store.Update(Plan(Pods.Replace("{pod: a}", "{pod: a, tier: web}", StringComparison.Ordinal) + PodC.Replace("namespace: x}", "namespace: x, labels: {tier: db}}", StringComparison.Ordinal), store.Current.Cluster));
+        Assert.Equal(("ADDED", "a", "6"), Describe(await watch.NextAsync()));
     }
 
     [Fact]
