@@ -115,7 +115,7 @@ public sealed class ApiView
             document is null ? TemplateOf(item)?.ToYaml() : null,
             item.Model is Node node ? !Facts.DownNodes.Contains(node.Name) : null,
             item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null,
-            Facts.Managed.GetValueOrDefault(KeyOf(resource, item)));
+            Facts.Managed.GetValueOrDefault(ApiJson.KeyOf(resource, item)));
     }
 
     private JsonObject Render(ApiResource resource, ApiObject item, ServedExtra extra, PodTimes? times)
@@ -165,10 +165,7 @@ public sealed class ApiView
         return served;
     }
 
-    private ManifestDocument? DocumentOf(ApiResource resource, ApiObject item) => Facts.Written.GetValueOrDefault(KeyOf(resource, item));
-
-    /// <summary>The key the lab's desired state knows a served object by.</summary>
-    private static ObjectKey KeyOf(ApiResource resource, ApiObject item) => new(resource.Group, resource.Kind, item.Meta.Namespace ?? "", item.Meta.Name);
+    private ManifestDocument? DocumentOf(ApiResource resource, ApiObject item) => Facts.Written.GetValueOrDefault(ApiJson.KeyOf(resource, item));
 
     /// <summary>The document of the workload whose template made <paramref name="item"/> (a pod, or a Deployment's ReplicaSet).</summary>
     private ManifestDocument? TemplateOf(ApiObject item)

@@ -87,13 +87,8 @@ public sealed class LabApiAuthorizationTests
 
         public (string CertificatePem, string KeyPem) Node(string name) => LabCredentials.ForNode(Path.Combine(Folder.FullName, "pki"), name);
 
-        public HttpClient Client((string CertificatePem, string KeyPem) identity)
-        {
-            var handler = new SocketsHttpHandler();
-            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPem(identity.CertificatePem, identity.KeyPem)];
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, server, _, _) => server is X509Certificate2 certificate && LabCredentials.ChainsTo(Credentials.Authority, certificate);
-            return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{Server.HttpsPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        }
+        public HttpClient Client((string CertificatePem, string KeyPem) identity) =>
+            LabHttpsClient.Create(Credentials.Authority, X509Certificate2.CreateFromPem(identity.CertificatePem, identity.KeyPem), Server.HttpsPort);
 
         public async ValueTask DisposeAsync()
         {

@@ -84,10 +84,8 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
         var state = Path.Combine("/run/maille", lab);
         var port = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(state, "status.json")))!["apiPort"]!;
         var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(state, "pki", "ca.crt")));
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 8 };
-        handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(state, "pki", "admin.crt")), File.ReadAllText(Path.Combine(state, "pki", "admin.key")))];
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, server, _, _) => server is X509Certificate2 certificate && LabCredentials.ChainsTo(authority, certificate);
-        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(1) };
+        var admin = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(state, "pki", "admin.crt")), File.ReadAllText(Path.Combine(state, "pki", "admin.key")));
+        return LabHttpsClient.Create(authority, admin, port, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Sends one fuzzed request as written (no path canonicalization); the answer's code and JSON body.</summary>

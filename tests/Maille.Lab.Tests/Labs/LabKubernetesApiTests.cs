@@ -204,24 +204,10 @@ public sealed class LabKubernetesApiTests : IDisposable
 
     private void Down() => _lab.Run("down");
 
-    private static HttpClient Client(X509Certificate2 authority, X509Certificate2? certificate)
-    {
-        var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, server, _, _) => server is not null && LabCredentials.ChainsTo(authority, server),
-        };
-        if (certificate is not null)
-        {
-            handler.ClientCertificates.Add(certificate);
-        }
-
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
-    }
-
     /// <summary>The first line of a watch (kubectl get -w asks for tables).</summary>
     private static async Task<JsonNode> FirstWatchEvent(int port, X509Certificate2 authority, X509Certificate2 certificate, string path, string accept)
     {
-        using var client = Client(authority, certificate);
+        using var client = Api.LabHttpsClient.Create(authority, certificate);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://127.0.0.1:{port}{path}"));
         request.Headers.TryAddWithoutValidation("Accept", accept);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -235,7 +221,7 @@ public sealed class LabKubernetesApiTests : IDisposable
 
     private static async Task<(HttpStatusCode, string)> Get(int port, X509Certificate2 authority, X509Certificate2? certificate, string path, string? accept = null)
     {
-        using var client = Client(authority, certificate);
+        using var client = Api.LabHttpsClient.Create(authority, certificate);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://127.0.0.1:{port}{path}"));
         if (accept is not null)
         {
@@ -248,7 +234,7 @@ public sealed class LabKubernetesApiTests : IDisposable
 
     private static async Task<HttpStatusCode> Post(int port, X509Certificate2 authority, X509Certificate2 certificate, string path, string body)
     {
-        using var client = Client(authority, certificate);
+        using var client = Api.LabHttpsClient.Create(authority, certificate);
         using var content = new StringContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         // Expect: 100-continue, as kubectl's client sends large bodies: a body over the limit is refused (413) before
