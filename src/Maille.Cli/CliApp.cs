@@ -38,6 +38,7 @@ internal static class CliApp
             Lab.StatusCommand.Create(context),
             Lab.NodeCommand.Create(context),
             Lab.LabDaemonCommand.Create(context),
+            Lab.AgentCommand.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

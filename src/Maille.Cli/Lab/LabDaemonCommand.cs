@@ -19,7 +19,8 @@ internal static class LabDaemonCommand
         var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "routed" };
         var flush = new Option<bool>("--flush-denied-connections");
         var apiPort = new Option<int>("--api-port");
-        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort };
+        var agents = new Option<string>("--agents") { DefaultValueFactory = _ => "inline" };
+        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort, agents };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -29,13 +30,13 @@ internal static class LabDaemonCommand
                 return 1;
             }
 
-            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort));
+            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort), parse.GetValue(agents) == "process");
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort)
+    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses)
     {
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -58,20 +59,20 @@ internal static class LabDaemonCommand
 
         // Numbers below 1,024 for libnftables' sockets, taken now while the daemon's numbers are small (LowDescriptors).
         LabNamespaces.ReserveLowDescriptors();
-        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort);
+        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort, agentsAsProcesses);
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
     [SupportedOSPlatform("linux")]
-    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0)
+    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0, string agents = "inline")
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
             ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : null)
             ?? "dotnet";
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         string[] flush = flushDeniedConnections ? ["--flush-denied-connections"] : [];
-        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flush])
+        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agents", agents, .. flush])
         {
             start.ArgumentList.Add(argument);
         }

@@ -39,6 +39,12 @@ internal static class UpCommand
         {
             Description = "After each policy change, cut the connections and UDP flows it now denies (delete their conntrack entries), instead of letting established ones live on",
         };
+        var agents = new Option<string>("--agents")
+        {
+            Description = "Where each node's Service proxy and policy enforcer run: inline (in the lab's daemon) or process (a maille agent process per node, inside the node's namespace, an API client with the node's certificate)",
+            DefaultValueFactory = _ => "inline",
+        };
+        agents.AcceptOnlyFromAmong("inline", "process");
         var command = new Command("up", """
             Build the planned cluster as a live lab on this machine (root): one network namespace per node and per pod,
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
@@ -53,6 +59,7 @@ internal static class UpCommand
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play
               sudo maille up -f examples/shop --mode vxlan
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play --flush-denied-connections
+              sudo maille up -f examples/shop --lab shop --agents process
               sudo maille up --lab play
             """)
         {
@@ -64,6 +71,7 @@ internal static class UpCommand
             flush,
             apiPort,
             kubeconfig,
+            agents,
         };
         command.SetAction(parse =>
         {
@@ -74,7 +82,7 @@ internal static class UpCommand
             }
 
             return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _,
-                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig));
+                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!);
         });
         return command;
     }
@@ -84,7 +92,7 @@ internal static class UpCommand
     /// <paramref name="flushDeniedConnections"/> the lab was first brought up with.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline")
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -103,6 +111,7 @@ internal static class UpCommand
             var saved = state.ReadStatus();
             mode = saved?.Mode ?? mode;
             flushDeniedConnections = saved?.FlushDeniedConnections ?? flushDeniedConnections;
+            agents = saved?.Agents ?? agents;
             apiPort = apiPort == 0 ? saved?.ApiPort ?? 0 : apiPort;   // kubeconfigs name the port: a restart keeps it
         }
 
@@ -148,7 +157,7 @@ internal static class UpCommand
 
         PrivateFiles.Touch(state.LogFile);
 
-        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort);
+        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort, agents);
         state.WritePid(daemon.Id);
         context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode})…");
 

@@ -24,15 +24,16 @@ public sealed partial class NetworkNamespace : IDisposable
     private readonly Lock _handleLock = new();
     private FileDescriptorHandle? _handle;
 
-    private NetworkNamespace(string name, FileDescriptorHandle handle)
+    private NetworkNamespace(string name, FileDescriptorHandle handle, string? path = null)
     {
         Name = name;
         _handle = handle;
+        Path = path ?? System.IO.Path.Combine(RunDirectory, name);
     }
 
     public string Name { get; }
 
-    public string Path => System.IO.Path.Combine(RunDirectory, Name);
+    public string Path { get; }
 
     /// <summary>
     /// The open namespace descriptor, for setns and IFLA_NET_NS_FD; a parked namespace opens it again and keeps it
@@ -165,6 +166,20 @@ public sealed partial class NetworkNamespace : IDisposable
         ValidateName(name, requirePrefix: false);
         return new NetworkNamespace(name, Libc.OpenOrThrow(System.IO.Path.Combine(RunDirectory, name), Libc.ORdOnly));
     }
+
+    /// <summary>
+    /// The namespace this process was started in (its main thread's), named <paramref name="name"/> in messages: a
+    /// node agent started inside its node's namespace (a lab's <c>ip netns exec</c>, a hostNetwork pod) programs that one.
+    /// </summary>
+    public static NetworkNamespace OfProcess(string name)
+    {
+        const string OwnNamespace = "/proc/self/ns/net";
+        return new NetworkNamespace(name, Libc.OpenOrThrow(OwnNamespace, Libc.ORdOnly), OwnNamespace);
+    }
+
+    /// <summary>Whether this process runs in the namespace of process 1 (the host's own, outside any container or lab namespace).</summary>
+    public static bool ProcessIsInInitialNamespace() =>
+        Libc.InodeOf("/proc/1/ns/net") is { } host && Libc.InodeOf("/proc/self/ns/net") == host;
 
     public static bool Exists(string name) => File.Exists(System.IO.Path.Combine(RunDirectory, name));
 

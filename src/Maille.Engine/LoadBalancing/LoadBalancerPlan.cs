@@ -21,6 +21,18 @@ public sealed class LoadBalancerPlan
 
     public static LoadBalancerPlan Empty { get; } = new([], [], []);
 
+    /// <summary>
+    /// The plan a cluster's objects already hold, for a node agent that announces and never allocates: the pools and
+    /// advertisements in force (<paramref name="manifests"/>', else the configuration's) and the addresses the
+    /// controller wrote into Services' status. A Service still waiting for an address has no allocation here.
+    /// </summary>
+    public static LoadBalancerPlan Observed(ManifestSet manifests, ClusterConfig config, IReadOnlyList<Service> services, IReadOnlyList<Namespace> namespaces)
+    {
+        var (pools, advertisements) = LoadBalancerPools.Effective(manifests, config);
+        var (_, plan) = LoadBalancerAllocator.Assign([.. services.Where(s => !s.LoadBalancerIngress.IsEmpty)], pools, advertisements, namespaces, []);
+        return plan;
+    }
+
     public IReadOnlyList<IPAddressPool> Pools { get; }
 
     public IReadOnlyList<L2Advertisement> Advertisements { get; }

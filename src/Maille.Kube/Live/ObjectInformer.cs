@@ -18,12 +18,17 @@ namespace Maille.Kube.Live;
 /// <param name="list">The list call (the current state).</param>
 /// <param name="watch">The watch call from a resource version, with bookmarks; its error callback gets a 410 Status as a <see cref="KubernetesException"/>.</param>
 /// <param name="onChange">Called on the informer's loop for each change, in order; it must not block for long.</param>
+/// <param name="onVersion">
+/// Called on the informer's loop after <see cref="ResourceVersion"/> moved (a list, an event, a bookmark), after the
+/// change's <paramref name="onChange"/>: a node agent reports how far it has read with it.
+/// </param>
 public sealed class ObjectInformer<T, TList>(
     string resource,
     Func<CancellationToken, Task<TList>> list,
     Func<string?, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
     Action<InformerChange<T>> onChange,
-    InformerOptions? options = null) : IAsyncDisposable
+    InformerOptions? options = null,
+    Action? onVersion = null) : IAsyncDisposable
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IKubernetesObject<V1ListMeta>, IItems<T>
 {
@@ -137,6 +142,7 @@ public sealed class ObjectInformer<T, TList>(
         }
 
         _synced.TrySetResult();
+        onVersion?.Invoke();
     }
 
     /// <returns>Whether the informer must list again (the watch said 410 Gone).</returns>
@@ -173,6 +179,8 @@ public sealed class ObjectInformer<T, TList>(
             {
                 onChange(change);
             }
+
+            onVersion?.Invoke();
         }
 
         return gone is not null;

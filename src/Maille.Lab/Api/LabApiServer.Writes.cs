@@ -73,7 +73,8 @@ public sealed partial class LabApiServer
             }
         });
 
-        app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) => Json(http, 200, NodeAgentsResource.Render(Controller.Agents.Values)));
+        app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) => Json(http, 200, NodeAgentsResource.Render(Controller.Agents.Values, Controller.AgentReports, Controller.AgentProcesses)));
+        app.MapPut($"/apis/{MailleGroup}/nodeagents/{{node}}/status", ReportAgent);
         app.MapGet($"/apis/{MailleGroup}/policycounters", (HttpContext http) => Json(http, 200, PolicyCountersResource.Render(Controller.Agents.Values)));
         app.MapGet($"/apis/{MailleGroup}/nodeagents/{{node}}/trace", (HttpContext http, string node) =>
             Controller.Agents.TryGetValue(node, out var agent)

@@ -50,7 +50,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             k.ListenUnixSocket(socketPath);
             if (https is not null)
             {
-                k.Listen(System.Net.IPAddress.Loopback, https.Port, listen => listen.UseHttps(tls =>
+                void Tls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) => listen.UseHttps(tls =>
                 {
                     tls.ServerCertificate = https.Credentials.Server;
 
@@ -58,7 +58,14 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                     // Status as from the API server rather than a failed handshake.
                     tls.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
                     tls.AllowAnyClientCertificate();
-                }));
+                });
+                k.Listen(System.Net.IPAddress.Loopback, https.Port, Tls);
+
+                // Sockets bound inside the nodes' namespaces: Kestrel accepts on them wherever they were made.
+                foreach (var socket in https.NamespaceListeners)
+                {
+                    k.ListenHandle((ulong)socket.Handle, Tls);
+                }
             }
         });
 
@@ -110,7 +117,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         if (https is not null)
         {
             var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
-            HttpsPort = addresses.Select(a => new Uri(a)).First(u => u.Scheme == "https").Port;
+            HttpsPort = addresses.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>().First(u => u.Scheme == "https" && u.Host == "127.0.0.1").Port;
         }
     }
 
@@ -378,14 +385,22 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 var matching = selection is null
                     ? inNamespace.Where(c => filter.Matches(c.Meta, c.Object)).Select(c => (c.Type, Change: c))
                     : inNamespace.Select(c => (Type: selection.Judge(c, filter.Matches(c.Meta, c.Object)), Change: c)).Where(c => c.Type is not null).Select(c => (c.Type!, c.Change));
+                var selected = matching.ToList();
                 if (tableObjects is null)
                 {
                     // Each change was written once, when it happened; every watcher sends that text as it is.
-                    await RawEvents(http, matching, cancel);
+                    await RawEvents(http, selected, cancel);
                 }
                 else
                 {
-                    await Events(http, resource, since.Cluster, previous, since.Version, [.. matching.Select(c => (c.Item1, c.Item2.Meta, Json: c.Item2.Object()))], tableObjects, cancel);
+                    await Events(http, resource, since.Cluster, previous, since.Version, [.. selected.Select(c => (c.Item1, c.Item2.Meta, Json: c.Item2.Object()))], tableObjects, cancel);
+                }
+
+                // A client that takes bookmarks learns at once that the API moved on without a change for it: a node
+                // agent reports how far it has read, and a lab answers a change once every agent has programmed it.
+                if (bookmarks && selected.Count == 0 && since.Version > cursor)
+                {
+                    await Event(http, "BOOKMARK", Bookmark(resource, since.Version, initialEventsEnd: false), cancel);
                 }
 
                 (cursor, previous) = (since.Version, since.Cluster);

@@ -69,6 +69,12 @@ public static class LabAuthorizer
             return true;
         }
 
+        // Its own agent's status report (maille.dev's NodeAgent), never another node's.
+        if (request is { Group: "maille.dev", Resource: "nodeagents", Subresource: "status" or null, Verb: "get" or "update" } && request.Name == node)
+        {
+            return true;
+        }
+
         // Its own Node's status (conditions such as the agents' readiness), never another node's.
         return request is { Group: "", Resource: "nodes", Subresource: "status", Verb: "get" or "update" or "patch" } && request.Name == node;
     }

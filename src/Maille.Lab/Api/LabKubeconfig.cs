@@ -17,32 +17,38 @@ public static class LabKubeconfig
     public static string ContextName(string lab) => "maille-" + lab;
 
     /// <summary>A complete kubeconfig for the lab: one cluster, one user (the admin certificate), one context, current.</summary>
-    public static string Standalone(string lab, int port, LabCredentials credentials)
-    {
-        var name = ContextName(lab);
-        return $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: {{name}}
-              cluster:
-                server: https://127.0.0.1:{{port}}
-                certificate-authority-data: {{Base64(credentials.AuthorityPem)}}
-            users:
-            - name: {{name}}
-              user:
-                client-certificate-data: {{Base64(credentials.AdminCertificatePem)}}
-                client-key-data: {{Base64(credentials.AdminKeyPem)}}
-            contexts:
-            - name: {{name}}
-              context:
-                cluster: {{name}}
-                user: {{name}}
-            current-context: {{name}}
-            preferences: {}
+    public static string Standalone(string lab, int port, LabCredentials credentials) =>
+        Build(ContextName(lab), ContextName(lab), port, credentials.AuthorityPem, credentials.AdminCertificatePem, credentials.AdminKeyPem);
 
-            """;
-    }
+    /// <summary>
+    /// The kubeconfig of <paramref name="node"/>'s agent: the node's own certificate (<c>system:node:NODE</c>), and the
+    /// API on the node namespace's loopback at <paramref name="port"/>, where the agent process runs.
+    /// </summary>
+    public static string ForNodeAgent(string lab, string node, int port, LabCredentials credentials, string certificatePem, string keyPem) =>
+        Build(ContextName(lab), $"system:node:{node}", port, credentials.AuthorityPem, certificatePem, keyPem);
+
+    private static string Build(string name, string user, int port, string authorityPem, string certificatePem, string keyPem) => $$"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: {{name}}
+          cluster:
+            server: https://127.0.0.1:{{port}}
+            certificate-authority-data: {{Base64(authorityPem)}}
+        users:
+        - name: {{user}}
+          user:
+            client-certificate-data: {{Base64(certificatePem)}}
+            client-key-data: {{Base64(keyPem)}}
+        contexts:
+        - name: {{name}}
+          context:
+            cluster: {{name}}
+            user: {{user}}
+        current-context: {{name}}
+        preferences: {}
+
+        """;
 
     /// <summary>
     /// Puts <paramref name="standalone"/>'s cluster, user and context into the kubeconfig at <paramref name="path"/>

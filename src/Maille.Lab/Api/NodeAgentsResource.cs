@@ -18,20 +18,58 @@ internal static class NodeAgentsResource
     /// <summary>What a Service proxy that has not synced yet holds.</summary>
     private static readonly NftRuleset EmptyServiceTable = new(ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table, Model.EquatableArray<NftSet>.Empty, Model.EquatableArray<NftChain>.Empty);
 
-    public static JsonObject Render(IEnumerable<NodeAgent> agents) => new()
+    /// <summary>
+    /// Every node's agent. Where the agent runs as a process (<paramref name="processes"/>), its parts are what it last
+    /// reported (<paramref name="reports"/>), beside the process id and restarts; the parts the daemon still runs
+    /// (the L2 announcer) come from the daemon.
+    /// </summary>
+    public static JsonObject Render(IEnumerable<NodeAgent> agents, Labs.LabAgentReports? reports = null, Labs.LabAgentProcesses? processes = null)
     {
-        ["kind"] = "NodeAgentList",
-        ["apiVersion"] = LabApiServer.MailleGroup,
-        ["items"] = new JsonArray([.. agents.OrderBy(a => a.Node, StringComparer.Ordinal).Select(a => (JsonNode)new JsonObject
+        var supervised = processes?.Processes();
+        return new JsonObject
         {
-            ["node"] = a.Node,
-            ["running"] = a.Running,
-            ["syncs"] = a.Status.Syncs,
-            ["lastSyncMilliseconds"] = a.Status.LastSyncMilliseconds,
-            ["lastError"] = a.Status.LastError,
-            ["parts"] = new JsonObject(a.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Part(r.Status)))),
-        })]),
-    };
+            ["kind"] = "NodeAgentList",
+            ["apiVersion"] = LabApiServer.MailleGroup,
+            ["items"] = new JsonArray([.. agents.OrderBy(a => a.Node, StringComparer.Ordinal).Select(a => (JsonNode)Item(a, reports?.Latest(a.Node), supervised?.GetValueOrDefault(a.Node)))]),
+        };
+    }
+
+    private static JsonObject Item(NodeAgent agent, JsonObject? report, (int? Pid, int Restarts, string? LastExit)? process)
+    {
+        var parts = new JsonObject(agent.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Part(r.Status))));
+        var item = new JsonObject
+        {
+            ["node"] = agent.Node,
+            ["running"] = agent.Running,
+            ["syncs"] = agent.Status.Syncs,
+            ["lastSyncMilliseconds"] = agent.Status.LastSyncMilliseconds,
+            ["lastError"] = agent.Status.LastError,
+        };
+        if (process is { } p)
+        {
+            foreach (var (name, value) in (report?["parts"] as JsonObject ?? []).ToList())
+            {
+                parts[name] = value?.DeepClone();
+            }
+
+            item["syncs"] = agent.Status.Syncs + (report?["syncs"]?.GetValue<long>() ?? 0);
+            item["lastError"] = string.Join("; ", new[] { agent.Status.LastError, report?["lastError"]?.GetValue<string>() }.Where(e => !string.IsNullOrEmpty(e)));
+            item["process"] = new JsonObject
+            {
+                ["pid"] = p.Pid,
+                ["restarts"] = p.Restarts,
+                ["lastExit"] = p.LastExit,
+                ["reported"] = report is not null,
+                ["observedVersion"] = report?["observedVersion"]?.DeepClone(),
+                ["repairs"] = report?["repairs"]?.DeepClone() ?? 0,
+                ["watches"] = report?["watches"]?.DeepClone(),
+                ["rejected"] = report?["rejected"]?.DeepClone(),
+            };
+        }
+
+        item["parts"] = parts;
+        return item;
+    }
 
     /// <summary>
     /// One part's status: the runner's fields, the part's own counts beside them, and the names the part used before

@@ -77,6 +77,31 @@ public sealed partial class LabController : IAsyncDisposable
 
     public IReadOnlyDictionary<string, NodeAgent> Agents => _nodes.Agents;
 
+    /// <summary>The node agent processes' reports (empty while the agents run in the daemon).</summary>
+    public LabAgentReports AgentReports => _nodes.Reports;
+
+    /// <summary>The node agent processes (null while the agents run in the daemon).</summary>
+    public LabAgentProcesses? AgentProcesses => _nodes.Processes;
+
+    /// <summary>
+    /// Starts <paramref name="processes"/> as the nodes' Service proxies and policy enforcers and waits, at most
+    /// <paramref name="limit"/>, until each has programmed the published state: the lab is Ready only then.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StartAgentProcessesAsync(LabAgentProcesses processes, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _nodes.AttachProcesses(processes);
+            _nodes.Published(Store.Current.Version);
+            return await _nodes.ProcessesSyncedAsync(limit, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public int PortCount => _workloadHost.PortCount;
 
     /// <summary>The pods' logs (kubectl logs).</summary>
@@ -413,6 +438,7 @@ public sealed partial class LabController : IAsyncDisposable
             TerminatingNamespaces = _terminating,
             Managed = _desired.ManagedFields,
         });
+        _nodes.Published(Store.Current.Version);
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public sealed partial class LabDaemon
     [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Lab failed: {Reason}")]
     private partial void LogFailed(string reason);
 
+    [LoggerMessage(EventId = 505, Level = LogLevel.Information, Message = "Node agent processes: {Synced} of {Nodes} have programmed their node")]
+    private partial void LogAgentsStarted(int synced, int nodes);
+
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "Stopping: closing pod ports and programs")]
     private partial void LogStopping();
 }

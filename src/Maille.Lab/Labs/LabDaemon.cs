@@ -26,11 +26,19 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     /// <summary>The API's HTTPS port on 127.0.0.1 (<c>maille up --api-port</c>); 0 lets the system choose one.</summary>
     public int ApiPort { get; init; }
 
+    /// <summary>
+    /// Each node's Service proxy and policy enforcer run as a <c>maille agent</c> process inside the node's namespace, an
+    /// API client with the node's certificate (<c>maille up --agents process</c>); else in the daemon.
+    /// </summary>
+    public bool AgentsAsProcesses { get; init; }
+
+    private string AgentsName => AgentsAsProcesses ? "process" : "inline";
+
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var started = Stopwatch.StartNew();
-        state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
-        await using var controller = new LabController(state, mode, loggers, (node, ns) => new NodeAgents.NodeAgentParts
+        state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Since = DateTimeOffset.UtcNow });
+        await using var controller = new LabController(state, mode, loggers, (node, ns) => AgentsAsProcesses ? NodeAgents.NodeAgentParts.None : new NodeAgents.NodeAgentParts
         {
             Services = new NodeAgents.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)),
             Policy = new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
@@ -43,13 +51,15 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException or ArgumentException or UnauthorizedAccessException or SocketException or FormatException)
         {
             LogFailed(e.Message);
-            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
+            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Since = DateTimeOffset.UtcNow });
             return 1;
         }
 
         // Read before the probe loop starts: from then on the loop owns the prober's state.
         string[] notReady = [.. controller.Readiness.NotReady];
-        await using var api = new Api.LabApiServer(controller.Store, state.ApiSocket, controller, new Api.LabApiHttps(ApiPort, Api.LabCredentials.LoadOrCreate(state.PkiDirectory)));
+        var credentials = Api.LabCredentials.LoadOrCreate(state.PkiDirectory);
+        var agentListeners = AgentsAsProcesses ? ListenInNodes(controller) : [];
+        await using var api = new Api.LabApiServer(controller.Store, state.ApiSocket, controller, new Api.LabApiHttps(ApiPort, credentials) { NamespaceListeners = agentListeners });
         try
         {
             await api.StartAsync(stopping);
@@ -58,8 +68,15 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         {
             var message = $"the API cannot listen on 127.0.0.1:{ApiPort}: {e.Message}";
             LogFailed(message);
-            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Since = DateTimeOffset.UtcNow });
+            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Since = DateTimeOffset.UtcNow });
             return 1;
+        }
+
+        if (AgentsAsProcesses)
+        {
+            var processes = new LabAgentProcesses(state, _logger, node => AgentArguments(state, credentials, controller, node), controller.Published.Nodes.Select(n => n.Name));
+            var synced = await controller.StartAgentProcessesAsync(processes, AgentStartLimit, stopping);
+            LogAgentsStarted(synced.Count, controller.Published.Nodes.Count);
         }
 
         var probing = controller.Readiness.RunAsync(stopping);
@@ -70,6 +87,7 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
             NotReady = notReady,
             Mode = ModeName(mode),
             FlushDeniedConnections = FlushDeniedConnections,
+            Agents = AgentsName,
             ApiPort = api.HttpsPort,
             Nodes = cluster.Nodes.Count,
             Pods = cluster.Pods.Count(p => p.Status.PodIP is not null),
@@ -101,9 +119,40 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         return 0;
     }
 
+    /// <summary>How long <c>up</c> waits for the agent processes' first sync (each starts a .NET process and lists the API).</summary>
+    private static readonly TimeSpan AgentStartLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>A listening socket on 127.0.0.1:<see cref="LabAgentProcesses.NodeApiPort"/> inside each node's namespace.</summary>
+    private static List<Socket> ListenInNodes(LabController controller) =>
+        [.. controller.Published.Nodes.Select(n =>
+        {
+            var socket = controller.Network.Node(n.Name).CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, LabAgentProcesses.NodeApiPort));
+            socket.Listen(512);
+            return socket;
+        })];
+
+    /// <summary>
+    /// The agent's files (its kubeconfig with the node's own certificate, the lab's configuration; 0600 in a 0700
+    /// folder) and its arguments after <c>--node</c>.
+    /// </summary>
+    private IReadOnlyList<string> AgentArguments(LabState state, Api.LabCredentials credentials, LabController controller, string node)
+    {
+        var directory = LabAgentProcesses.Directory(state);
+        PrivateFiles.CreateDirectory(directory);
+        var (certificate, key) = Api.LabCredentials.ForNode(state.PkiDirectory, node);
+        var kubeconfig = Path.Combine(directory, $"{node}.kubeconfig");
+        PrivateFiles.Write(kubeconfig, Api.LabKubeconfig.ForNodeAgent(state.Lab, node, LabAgentProcesses.NodeApiPort, credentials, certificate, key));
+        var config = Path.Combine(directory, "config.yaml");
+        PrivateFiles.Write(config, Kube.ClusterConfigWriter.Render(controller.Published.Config));
+        string[] flush = FlushDeniedConnections ? ["--flush-denied-connections"] : [];
+        return ["--kubeconfig", kubeconfig, "--config", config, "--parts", "service-proxy,network-policy", .. flush];
+    }
+
     public static string ModeName(LabNetworkMode mode) => mode == LabNetworkMode.Vxlan ? "vxlan" : "routed";
 
     /// <summary>A daemon for the mode <c>--mode</c> names (<c>vxlan</c>, else routed).</summary>
-    public static LabDaemon For(LabState state, string mode, ILoggerFactory loggers, bool flushDeniedConnections, int apiPort) =>
-        new(state, mode == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort };
+    public static LabDaemon For(LabState state, string mode, ILoggerFactory loggers, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses = false) =>
+        new(state, mode == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort, AgentsAsProcesses = agentsAsProcesses };
 }

@@ -24,6 +24,8 @@ internal sealed partial class LabNodes : IAsyncDisposable
     private readonly L2Ownership _l2Ownership = new();
     private readonly HashSet<string> _stoppedNodes = new(StringComparer.Ordinal);
     private Dataplane.Linux.L2.NodeHealthMonitor? _health;
+    private LabAgentProcesses? _processes;
+    private long _publishedVersion;
 
     /// <param name="logger">The controller's logger: the agents log under its category, as they did before it was split.</param>
     public LabNodes(LabState state, ILogger logger, ILoggerFactory loggers, Func<string, NetworkNamespace, NodeAgentParts>? nodeParts)
@@ -35,6 +37,29 @@ internal sealed partial class LabNodes : IAsyncDisposable
     }
 
     public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
+
+    /// <summary>What the agent processes report (nothing when the agents run in the daemon).</summary>
+    public LabAgentReports Reports { get; } = new();
+
+    /// <summary>The agent processes, once started (null when the agents run in the daemon).</summary>
+    public LabAgentProcesses? Processes => _processes;
+
+    /// <summary>
+    /// From now on the Service proxy and the policy enforcer of each node run as processes (<paramref name="processes"/>,
+    /// started here): a change waits for their reports instead of in-process runners.
+    /// </summary>
+    public void AttachProcesses(LabAgentProcesses processes)
+    {
+        _processes = processes;
+        processes.Start(_stoppedNodes);
+    }
+
+    /// <summary>The API's version once a plan is published: what the agent processes must have read for a change to be in force.</summary>
+    public void Published(long version) => _publishedVersion = version;
+
+    /// <summary>The running nodes whose agent process has read and programmed the last published version, waiting at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<string>> ProcessesSyncedAsync(TimeSpan limit, CancellationToken cancellationToken) =>
+        Reports.WaitAsync([.. _agents.Keys.Where(n => !_stoppedNodes.Contains(n))], _publishedVersion, limit, cancellationToken);
 
     public IReadOnlySet<string> StoppedNodes => _stoppedNodes;
 
@@ -89,7 +114,10 @@ internal sealed partial class LabNodes : IAsyncDisposable
         {
             _stoppedNodes.Add(node);
             agent.Stop();
+            Reports.Forget(node);
         }
+
+        _processes?.Set(node, up);
 
         _state.WriteStoppedNodes(_stoppedNodes);
     }
@@ -111,6 +139,14 @@ internal sealed partial class LabNodes : IAsyncDisposable
         try
         {
             await Task.WhenAll(_agents.Values.Where(a => _requested.ContainsKey(a.Node)).Select(a => a.WhenSyncedAsync(_requested[a.Node], r => which(a, r), bounded.Token)));
+            if (_processes is not null)
+            {
+                var running = _agents.Keys.Count(n => !_stoppedNodes.Contains(n));
+                if ((await ProcessesSyncedAsync(limit, cancellationToken)).Count < running)
+                {
+                    LogSyncWaitTimedOut(limit.TotalSeconds);
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -121,6 +157,11 @@ internal sealed partial class LabNodes : IAsyncDisposable
     /// <summary>The running nodes whose NetworkPolicy part has synced what was last published (waiting at most <paramref name="limit"/>).</summary>
     public async Task<IReadOnlyList<string>> PolicySyncedNodesAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
+        if (_processes is not null)
+        {
+            return await ProcessesSyncedAsync(limit, cancellationToken);
+        }
+
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(limit);
         var waits = _agents.Values.Where(a => a.Running && a.Policy is not null && _requested.ContainsKey(a.Node))
@@ -163,6 +204,11 @@ internal sealed partial class LabNodes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_processes is not null)
+        {
+            await _processes.DisposeAsync();
+        }
+
         if (_health is not null)
         {
             await _health.DisposeAsync();

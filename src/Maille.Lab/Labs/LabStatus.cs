@@ -16,6 +16,9 @@ public sealed record LabStatus
     /// <summary>Whether policy changes cut the connections they deny (<c>maille up --flush-denied-connections</c>).</summary>
     public bool FlushDeniedConnections { get; init; }
 
+    /// <summary>Where the nodes' Service proxies and policy enforcers run: <c>inline</c> (the daemon) or <c>process</c> (<c>maille agent</c> per node).</summary>
+    public string? Agents { get; init; }
+
     /// <summary>The API's HTTPS port on 127.0.0.1 (the kubeconfig's server), once ready.</summary>
     public int? ApiPort { get; init; }
 

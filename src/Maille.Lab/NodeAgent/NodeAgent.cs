@@ -22,7 +22,8 @@ public sealed class NodeAgent : IDisposable
     private readonly List<NodePartRunner> _runners = [];
     private long _syncs;
 
-    public NodeAgent(string node, NodeAgentParts parts, NodeAgentOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    /// <param name="synced">Called on a part's thread after each of its successful syncs (see <see cref="NodePartRunner"/>).</param>
+    public NodeAgent(string node, NodeAgentParts parts, NodeAgentOptions? options = null, TimeProvider? time = null, ILogger? logger = null, Action? synced = null)
     {
         options ??= new NodeAgentOptions();
         Node = node;
@@ -35,7 +36,7 @@ public sealed class NodeAgent : IDisposable
         {
             if (part is not null)
             {
-                _runners.Add(new NodePartRunner(node, part, partOptions, time, logger));
+                _runners.Add(new NodePartRunner(node, part, partOptions, time, logger, synced));
             }
         }
     }
@@ -91,6 +92,15 @@ public sealed class NodeAgent : IDisposable
             return Running
                 ? Task.WhenAll(_runners.Select((r, i) => (Runner: r, Generation: generations[i])).Where(p => which(p.Runner)).Select(p => p.Runner.WaitAsync(p.Generation, cancellationToken)))
                 : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Every part writes the latest state again in full, now (drift repair).</summary>
+    public void Repair()
+    {
+        foreach (var runner in _runners)
+        {
+            runner.Repair();
         }
     }
 

@@ -35,10 +35,13 @@ public sealed partial class NodePartRunner : IDisposable
     private readonly Thread _thread;
     private ClusterState? _latest;
     private NodePartStatus _status;
+    private readonly Action? _synced;
     private bool _asleep;
 
-    public NodePartRunner(string node, INodeAgentPart part, NodePartRunnerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    /// <param name="synced">Called on the runner's thread after each sync that succeeded (a node agent process notes the nftables generation its own commit left).</param>
+    public NodePartRunner(string node, INodeAgentPart part, NodePartRunnerOptions? options = null, TimeProvider? time = null, ILogger? logger = null, Action? synced = null)
     {
+        _synced = synced;
         options ??= new NodePartRunnerOptions();
         options.Validate();
         _node = node;
@@ -143,6 +146,24 @@ public sealed partial class NodePartRunner : IDisposable
                 _schedule.ForceFull();
                 _status = _status with { RequestedGeneration = _schedule.Request(out _) };
             }
+        }
+
+        _wake.Release();
+    }
+
+    /// <summary>Writes the latest state again in full, now (something changed the node's tables behind the part's back).</summary>
+    public void Repair()
+    {
+        lock (_gate)
+        {
+            if (_latest is null || _schedule.Paused)
+            {
+                return;
+            }
+
+            _asleep = false;
+            _schedule.ForceFull();
+            _status = _status with { RequestedGeneration = _schedule.Request(out _) };
         }
 
         _wake.Release();
@@ -293,7 +314,11 @@ public sealed partial class NodePartRunner : IDisposable
             retryAt = _schedule.RetryAt;
         }
 
-        if (!result.Succeeded)
+        if (result.Succeeded)
+        {
+            _synced?.Invoke();
+        }
+        else
         {
             LogSyncFailed(_node, _part.Name, result.Error, retryAt);
         }

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using k8s;
+using k8s.Exceptions;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Kube;
+using Maille.Kube.Live;
+using Maille.Lab.Agent;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Cli.Lab;
+
+/// <summary>
+/// <c>maille agent --node NAME [--kubeconfig FILE] [--context NAME] [--parts service-proxy,network-policy,l2-announcer]
+/// [--config FILE] [--allow-host-network]</c>: one node's data plane as an API client (<see cref="NodeAgentHost"/>). In a
+/// lab the daemon runs one per node inside the node's namespace; on a real cluster it is the <c>maille-agent</c>
+/// DaemonSet's container (hostNetwork), with the in-cluster service account when no kubeconfig is given.
+/// </summary>
+internal static class AgentCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var node = new Option<string>("--node") { Description = "The node this agent programs (its Node object's name).", Required = true };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig to reach the API with; without it, the in-cluster service account." };
+        var kubeContext = new Option<string?>("--context") { Description = "The kubeconfig's context (else its current one)." };
+        var parts = new Option<string?>("--parts") { Description = "Comma-separated parts to run: service-proxy, network-policy, l2-announcer (default: all)." };
+        var config = new Option<string?>("--config") { Description = "A ClusterConfig file (clusterCIDR, serviceCIDR, nodePortRange, loadBalancerPools)." };
+        var flush = new Option<bool>("--flush-denied-connections") { Description = "Cut established connections that a policy change now denies." };
+        var hostNetwork = new Option<bool>("--allow-host-network")
+        {
+            Description = "Program the machine's own network namespace (a hostNetwork DaemonSet on a real node). Without it the agent refuses to run in the initial namespace.",
+        };
+        var command = new Command("agent", """
+            Run one node's data plane as an API client: the Service proxy (kube-proxy's role), NetworkPolicy
+            enforcement and the LoadBalancer L2 announcer, programming nftables in the network namespace the agent runs
+            in. It lists and watches Services, EndpointSlices, Nodes, Pods, Namespaces, NetworkPolicies and MetalLB's
+            kinds (only what its parts need), keeps its rules while the API is away, repairs tables changed behind its
+            back, and reports its status as the NodeAgent object of its node (maille.dev/v1alpha1).
+
+            Examples:
+              maille agent --node worker-1 --kubeconfig agent.kubeconfig --parts service-proxy,network-policy
+              maille agent --node "$NODE_NAME" --allow-host-network          # in a DaemonSet pod
+            """)
+        {
+            node, kubeconfig, kubeContext, parts, config, flush, hostNetwork,
+        };
+        command.SetAction(parse => OperatingSystem.IsLinux()
+            ? Run(context, parse.GetValue(node)!, parse.GetValue(kubeconfig), parse.GetValue(kubeContext), parse.GetValue(parts), parse.GetValue(config), parse.GetValue(flush), parse.GetValue(hostNetwork))
+            : Fail(context, "maille agent runs on Linux only"));
+        return command;
+    }
+
+    private static int Fail(CliContext context, string message)
+    {
+        context.Stderr.WriteLine($"error: {message}");
+        return 1;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static int Run(CliContext context, string node, string? kubeconfig, string? kubeContext, string? partList, string? configFile, bool flush, bool allowHostNetwork)
+    {
+        var (parts, partsError) = AgentParts.Parse(partList);
+        if (parts is null)
+        {
+            return Fail(context, partsError!);
+        }
+
+        // The network-safety rule of a lab machine: an agent started by hand on the host would rewrite the host's rules.
+        if (!allowHostNetwork && NetworkNamespace.ProcessIsInInitialNamespace())
+        {
+            return Fail(context, "maille agent would program this machine's own network namespace: run it inside a node's namespace (a lab does), or pass --allow-host-network on a real node");
+        }
+
+        var clusterConfig = Model.ClusterConfig.Default;
+        if (configFile is not null)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(configFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Fail(context, $"--config {configFile}: {e.Message}");
+            }
+
+            var (loaded, diagnostics) = ClusterConfigLoader.Load(configFile, text);
+            if (loaded is null)
+            {
+                foreach (var diagnostic in diagnostics)
+                {
+                    context.Stderr.WriteLine(diagnostic.ToString());
+                }
+
+                return 1;
+            }
+
+            clusterConfig = loaded;
+        }
+
+        IKubernetes client;
+        try
+        {
+            client = kubeconfig is null && kubeContext is null && KubernetesClientConfiguration.IsInCluster()
+                ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig())
+                : LiveClusterReader.Connect(kubeconfig, kubeContext).Client;
+        }
+        catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(context, e.Message);
+        }
+
+        using var stopping = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        });
+        using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Information));
+
+        // libnftables' sockets want low descriptor numbers (LowDescriptors), taken before anything else opens files.
+        Maille.Lab.Labs.LabNamespaces.ReserveLowDescriptors();
+        using var host = new NodeAgentHost(client, new AgentOptions { Node = node, Parts = parts, Config = clusterConfig, FlushDeniedConnections = flush }, loggers);
+        using (client as IDisposable)
+        {
+            return host.RunAsync(stopping.Token).GetAwaiter().GetResult();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using Maille.Engine;
+using Maille.Engine.LoadBalancing;
+using Maille.Kube;
+using Maille.Model;
+
+namespace Maille.Lab.Agent;
+
+/// <summary>
+/// What a node agent knows of the cluster: the objects its watches delivered, each converted to the model once (by the
+/// same loader and validation as a manifest), and the <see cref="ClusterState"/> they make. The API server already
+/// allocated everything (pod IPs, ClusterIPs, node ports, LoadBalancer addresses, EndpointSlices), so nothing is
+/// planned again: the state is assembled. An object that did not change keeps its instance, so the Service proxy's
+/// planner re-plans only the Services whose object or slices changed (<c>ServiceProxyPlanner.Replan</c>), and one
+/// EndpointSlice update costs one Service, not the node.
+/// </summary>
+/// <remarks>
+/// <see cref="Changed"/> is called by the informers' threads; <see cref="Build"/> by the agent's one sync loop. An object
+/// the loader refuses (a field error) is left out and counted: the API server accepted it, so this is a difference
+/// between the two validations worth reporting, not a reason to stop.
+/// </remarks>
+internal sealed class AgentObjects
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Kind, string Key), string?> _pending = [];
+    private readonly SortedDictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, Namespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, Pod> _pods = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, Service> _services = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, EndpointSlice> _slices = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, NetworkPolicy> _policies = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, IPAddressPool> _pools = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, L2Advertisement> _advertisements = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _notReadyNodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _rejected = new(StringComparer.Ordinal);
+
+    /// <summary>Object changes received so far (added, modified, deleted).</summary>
+    public long Received { get; private set; }
+
+    /// <summary>Whether changes arrived since the last <see cref="Build"/>.</summary>
+    public bool HasPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Objects the loader refused, by <c>kind namespace/name</c>, with the first error.</summary>
+    public IReadOnlyDictionary<string, string> Rejected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, string>(_rejected, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Nodes whose <c>Ready</c> condition is not True: the L2 announcer's election leaves them out.</summary>
+    public IReadOnlySet<string> NotReadyNodes()
+    {
+        lock (_gate)
+        {
+            return new HashSet<string>(_notReadyNodes, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Records a change: <paramref name="json"/> is the object as the API sent it (with <c>apiVersion</c> and
+    /// <c>kind</c>), or null when it was deleted.
+    /// </summary>
+    public void Changed(string kind, string key, string? json)
+    {
+        lock (_gate)
+        {
+            _pending[(kind, key)] = json;
+            Received++;
+        }
+    }
+
+    /// <summary>Records whether a node is Ready (from its status, which the model does not keep).</summary>
+    public void NodeReadiness(string node, bool? ready)
+    {
+        lock (_gate)
+        {
+            if (ready is false or null)
+            {
+                _notReadyNodes.Add(node);
+            }
+            else
+            {
+                _notReadyNodes.Remove(node);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds the pending changes in and assembles the cluster. <paramref name="withLoadBalancing"/>: the LoadBalancer
+    /// plan (pools, advertisements, and the addresses Services' status already holds) for the L2 announcer.
+    /// </summary>
+    public ClusterState Build(ClusterConfig config, bool withLoadBalancing)
+    {
+        KeyValuePair<(string Kind, string Key), string?>[] changes;
+        lock (_gate)
+        {
+            changes = [.. _pending];
+            _pending.Clear();
+        }
+
+        var sources = changes.Where(c => c.Value is not null).Select(c => new ManifestSource($"{c.Key.Kind} {c.Key.Key}", c.Value!)).ToList();
+        var (loaded, diagnostics) = sources.Count == 0 ? (ManifestSet.Empty, []) : ManifestLoader.Load(sources);
+        lock (_gate)
+        {
+            foreach (var ((kind, key), _) in changes)
+            {
+                Remove(kind, key);
+                _rejected.Remove($"{kind} {key}");
+            }
+
+            Put(_nodes, loaded.Nodes, n => n.Meta);
+            Put(_namespaces, loaded.Namespaces, n => n.Meta);
+            Put(_pods, loaded.Pods, p => p.Meta);
+            Put(_services, loaded.Services, s => s.Meta);
+            Put(_slices, loaded.EndpointSlices, s => s.Meta);
+            Put(_policies, loaded.NetworkPolicies, p => p.Meta);
+            Put(_pools, loaded.IPAddressPools, p => p.Meta);
+            Put(_advertisements, loaded.L2Advertisements, a => a.Meta);
+            foreach (var error in diagnostics.Where(d => d.IsError))
+            {
+                _rejected.TryAdd(error.File ?? "?", error.ToString());
+            }
+
+            var manifests = new ManifestSet
+            {
+                NetworkPolicies = new([.. _policies.Values]),
+                IPAddressPools = new([.. _pools.Values]),
+                L2Advertisements = new([.. _advertisements.Values]),
+            };
+            var services = _services.Values.ToList();
+            var namespaces = _namespaces.Values.ToList();
+            var cluster = new ClusterState(config, _nodes.Values, namespaces, _pods.Values, services, _slices.Values, manifests, [])
+            {
+                LoadBalancing = withLoadBalancing ? LoadBalancerPlan.Observed(manifests, config, services, namespaces) : LoadBalancerPlan.Empty,
+            };
+            return cluster;
+        }
+    }
+
+    private void Remove(string kind, string key)
+    {
+        _ = kind switch
+        {
+            "Node" => _nodes.Remove(key),
+            "Namespace" => _namespaces.Remove(key),
+            "Pod" => _pods.Remove(key),
+            "Service" => _services.Remove(key),
+            "EndpointSlice" => _slices.Remove(key),
+            "NetworkPolicy" => _policies.Remove(key),
+            "IPAddressPool" => _pools.Remove(key),
+            "L2Advertisement" => _advertisements.Remove(key),
+            _ => throw new ArgumentException($"the agent does not keep {kind} objects", nameof(kind)),
+        };
+    }
+
+    private static void Put<T>(SortedDictionary<string, T> into, IEnumerable<T> loaded, Func<T, ObjectMeta> meta)
+    {
+        foreach (var item in loaded)
+        {
+            into[meta(item).QualifiedName] = item;
+        }
+    }
+}

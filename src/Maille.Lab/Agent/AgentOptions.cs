@@ -1,0 +1,24 @@
+using Maille.Model;
+
+namespace Maille.Lab.Agent;
+
+/// <summary>What <c>maille agent</c> runs: its node, its parts, the cluster's configuration, how often it looks for drift.</summary>
+public sealed record AgentOptions
+{
+    public required string Node { get; init; }
+
+    public required IReadOnlySet<string> Parts { get; init; }
+
+    /// <summary>The cluster's CIDRs, node-port range and LoadBalancer pools (what kube-proxy's <c>--cluster-cidr</c> and the ConfigMap give).</summary>
+    public ClusterConfig Config { get; init; } = ClusterConfig.Default;
+
+    /// <summary>The NetworkPolicy part cuts established connections a change now denies.</summary>
+    public bool FlushDeniedConnections { get; init; }
+
+    /// <summary>
+    /// How often the agent reads the namespace's nftables generation. A generation that moved without a commit of the
+    /// agent's, seen on two reads in a row, is drift: every part writes its table again. Two reads 500 ms apart repair
+    /// a hand edit within a second.
+    /// </summary>
+    public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+}

@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Linux.Nftables;
+using Maille.Kube.Live;
+using Maille.Lab.NodeAgents;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Agent;
+
+/// <summary>
+/// <c>maille agent</c>: one node's data plane as an API client, the way kube-proxy and a CNI's agent run on a real
+/// node. It lists and watches what its parts may see (<see cref="AgentParts.Kinds"/>) through KubernetesClient, with
+/// <see cref="ObjectInformer{T, TList}"/> (resume, relist on 410, backoff, a cache that outlives an outage), assembles
+/// the cluster from those objects (<see cref="AgentObjects"/>), and hands it to the same <see cref="NodeAgent"/> the lab's
+/// daemon runs in process: its parts program the network namespace the agent runs in.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Nothing is programmed before every watch has listed once (kube-proxy waits for its caches too): a partial view
+/// would delete rules that are still wanted. Nothing is ever flushed at start or exit: a restarted agent finds its
+/// tables, writes them again in full, and connections carry on meanwhile.</item>
+/// <item>While the API is unreachable the caches keep what they had, so no rule is removed.</item>
+/// <item>Drift: see <see cref="AgentOptions.DriftCheckInterval"/>; each repair is counted in the status.</item>
+/// <item>Status: after each sync, <c>PUT /apis/maille.dev/v1alpha1/nodeagents/NODE/status</c>, with how far the agent
+/// has read (<c>observedVersion</c>: the lowest version its watches reached) so that the lab can answer a change once
+/// every agent has programmed it.</item>
+/// </list>
+/// </remarks>
+public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions options, ILoggerFactory loggers) : IDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<NodeAgentHost>();
+    private readonly AgentObjects _objects = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<Func<long?>> _versions = [];
+    private readonly List<Func<JsonObject>> _informerStatus = [];
+    private readonly List<IAsyncDisposable> _informers = [];
+    private readonly List<Task> _synced = [];
+    private readonly List<string> _notes = [];
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private long _ownGeneration = -1;
+    private long _repairs;
+    private long _reports;
+    private string? _reportError;
+
+    public async Task<int> RunAsync(CancellationToken stopping)
+    {
+        var kinds = AgentParts.Kinds(options.Parts);
+        await StartInformersAsync(kinds, stopping);
+        using var agent = CreateAgent();
+        var (partNames, kindNames) = (string.Join(",", options.Parts.Order(StringComparer.Ordinal)), string.Join(",", kinds.Order(StringComparer.Ordinal)));
+        LogWatching(options.Node, partNames, kindNames);
+        try
+        {
+            await Task.WhenAll(_synced).WaitAsync(stopping);
+            LogSynced(_objects.Received);
+            var drift = WatchDriftAsync(agent, stopping);
+            while (!stopping.IsCancellationRequested)
+            {
+                var observed = ObservedVersion();
+                if (_objects.HasPending || _reports == 0)
+                {
+                    var cluster = _objects.Build(options.Config, options.Parts.Contains(AgentParts.L2Announcer));
+                    if (!cluster.NodesByName.ContainsKey(options.Node))
+                    {
+                        LogNodeMissing(options.Node);
+                    }
+                    else
+                    {
+                        var generations = agent.Sync(cluster);
+                        await agent.WhenSyncedAsync(generations, _ => true, stopping);
+                    }
+                }
+
+                await ReportAsync(agent, observed, stopping);
+                await _wake.WaitAsync(stopping);
+
+                // Changes that came together are one sync of the latest state.
+                while (_wake.Wait(0, CancellationToken.None))
+                {
+                }
+            }
+
+            await drift;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            LogStopping(options.Node);
+        }
+        finally
+        {
+            foreach (var informer in _informers)
+            {
+                await informer.DisposeAsync();
+            }
+        }
+
+        return 0;
+    }
+
+    public void Dispose() => _wake.Dispose();
+
+    /// <summary>The parts, programming the namespace this process runs in; the status of each is reported as the lab's in-process agents' is.</summary>
+    private NodeAgent CreateAgent()
+    {
+        var own = NetworkNamespace.OfProcess(options.Node);
+        var parts = new NodeAgentParts
+        {
+            Services = options.Parts.Contains(AgentParts.ServiceProxy) ? new ServiceProxyPart(new NodeServiceProxy(own, options.Node)) : null,
+            Policy = options.Parts.Contains(AgentParts.NetworkPolicy) ? new NodePolicyEnforcer(own, options.Node, new NodePolicyEnforcerOptions { FlushDeniedConnections = options.FlushDeniedConnections }) : null,
+            LoadBalancer = options.Parts.Contains(AgentParts.L2Announcer)
+                ? new L2AnnouncerPart(options.Node, own, _objects.NotReadyNodes, new L2Ownership(), loggers.CreateLogger<L2AnnouncerPart>(), NodeInterface())
+                : null,
+        };
+        return new NodeAgent(options.Node, parts, logger: _logger, synced: NoteOwnGeneration);
+    }
+
+    /// <summary>The interface the announcer answers ARP on: the lab's node interface, else the one that holds the node's address.</summary>
+    private static string NodeInterface() => Environment.GetEnvironmentVariable("MAILLE_NODE_INTERFACE") is { Length: > 0 } name ? name : Dataplane.Linux.Lab.LabNames.NodeInterface;
+
+    /// <summary>After one of our commits the ruleset's generation is ours: the highest seen, as parts commit from two threads.</summary>
+    private void NoteOwnGeneration()
+    {
+        var generation = (long)NftGeneration.Current();
+        long known;
+        do
+        {
+            known = Interlocked.Read(ref _ownGeneration);
+        }
+        while (generation > known && Interlocked.CompareExchange(ref _ownGeneration, generation, known) != known);
+    }
+
+    private async Task WatchDriftAsync(NodeAgent agent, CancellationToken stopping)
+    {
+        uint? suspect = null;
+        using var timer = new PeriodicTimer(options.DriftCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                var own = Interlocked.Read(ref _ownGeneration);
+                var current = NftGeneration.Current();
+                if (own < 0 || current == own)
+                {
+                    suspect = null;
+                    continue;
+                }
+
+                // Seen twice: not a commit of ours whose note is on its way.
+                if (suspect == current)
+                {
+                    suspect = null;
+                    Interlocked.Increment(ref _repairs);
+                    LogDrift(options.Node, current, own);
+                    agent.Repair();
+                    _wake.Release();
+                }
+                else
+                {
+                    suspect = current;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The lowest version the watches have reached: every change up to it is in the agent's caches.</summary>
+    private long? ObservedVersion()
+    {
+        long? lowest = null;
+        foreach (var version in _versions)
+        {
+            if (version() is not { } v)
+            {
+                return null;
+            }
+
+            lowest = lowest is null ? v : Math.Min(lowest.Value, v);
+        }
+
+        return lowest;
+    }
+
+    private async Task ReportAsync(NodeAgent agent, long? observed, CancellationToken stopping)
+    {
+        var status = new JsonObject
+        {
+            ["node"] = options.Node,
+            ["running"] = agent.Running,
+            ["process"] = Environment.ProcessId,
+            ["startedAt"] = _started.ToString("O", CultureInfo.InvariantCulture),
+            ["observedVersion"] = observed?.ToString(CultureInfo.InvariantCulture),
+            ["syncs"] = agent.Status.Syncs,
+            ["lastSyncMilliseconds"] = agent.Status.LastSyncMilliseconds,
+            ["lastError"] = agent.Status.LastError,
+            ["repairs"] = Interlocked.Read(ref _repairs),
+            ["objectsReceived"] = _objects.Received,
+            ["rejected"] = new JsonObject(_objects.Rejected.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
+            ["watches"] = new JsonArray([.. _informerStatus.Select(s => (JsonNode)s())]),
+            ["notes"] = new JsonArray([.. _notes.Select(n => (JsonNode)n)]),
+            ["parts"] = new JsonObject(agent.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Api.NodeAgentsResource.Part(r.Status)))),
+        };
+        var body = new JsonObject
+        {
+            ["apiVersion"] = Api.LabApiServer.MailleGroup,
+            ["kind"] = "NodeAgent",
+            ["metadata"] = new JsonObject { ["name"] = options.Node },
+            ["status"] = status,
+        };
+        try
+        {
+            var (group, version) = (Api.LabApiServer.MailleGroup.Split('/')[0], Api.LabApiServer.MailleGroup.Split('/')[1]);
+            await client.CustomObjects.ReplaceClusterCustomObjectStatusAsync(body, group, version, "nodeagents", options.Node, cancellationToken: stopping);
+            _reports++;
+            _reportError = null;
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
+        {
+            // The API is away: the rules stay as they are, and the next sync reports again.
+            if (_reportError != e.Message)
+            {
+                LogReportFailed(options.Node, e.Message);
+            }
+
+            _reportError = e.Message;
+        }
+    }
+
+    private async Task StartInformersAsync(IReadOnlySet<string> kinds, CancellationToken stopping)
+    {
+        if (kinds.Contains("Node"))
+        {
+            Watch<V1Node, V1NodeList>("nodes", "v1", "Node", c => client.CoreV1.ListNodeAsync(cancellationToken: c),
+                (v, e, c) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c),
+                node => _objects.NodeReadiness(node.Metadata.Name, node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status is { } ready ? ready == "True" : null));
+        }
+
+        if (kinds.Contains("Service"))
+        {
+            Watch<V1Service, V1ServiceList>("services", "v1", "Service", c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
+                (v, e, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c));
+        }
+
+        if (kinds.Contains("EndpointSlice"))
+        {
+            Watch<V1EndpointSlice, V1EndpointSliceList>("endpointslices", "discovery.k8s.io/v1", "EndpointSlice", c => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: c),
+                (v, e, c) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c));
+        }
+
+        if (kinds.Contains("Pod"))
+        {
+            Watch<V1Pod, V1PodList>("pods", "v1", "Pod", c => client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: c),
+                (v, e, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c));
+        }
+
+        if (kinds.Contains("Namespace"))
+        {
+            Watch<V1Namespace, V1NamespaceList>("namespaces", "v1", "Namespace", c => client.CoreV1.ListNamespaceAsync(cancellationToken: c),
+                (v, e, c) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c));
+        }
+
+        if (kinds.Contains("NetworkPolicy"))
+        {
+            Watch<V1NetworkPolicy, V1NetworkPolicyList>("networkpolicies", "networking.k8s.io/v1", "NetworkPolicy", c => client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(cancellationToken: c),
+                (v, e, c) => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c));
+        }
+
+        foreach (var (plural, kind) in new[] { ("ipaddresspools", "IPAddressPool"), ("l2advertisements", "L2Advertisement") }.Where(k => kinds.Contains(k.Item2)))
+        {
+            // A cluster without MetalLB's kinds announces from the configuration's pools, as the lab does.
+            try
+            {
+                await client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>("metallb.io", "v1beta1", plural, limit: 1, cancellationToken: stopping);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                _notes.Add($"{plural}.metallb.io: not served, the configuration's pools are used");
+                continue;
+            }
+
+            Watch<MetalLbObject, MetalLbObjectList>(plural, "metallb.io/v1beta1", kind, c => client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>("metallb.io", "v1beta1", plural, cancellationToken: c),
+                (v, e, c) => Typed(client.CustomObjects.WatchListClusterCustomObjectAsync("metallb.io", "v1beta1", plural, allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c)));
+        }
+    }
+
+    /// <summary>A custom resource's watch events with their objects read as <see cref="MetalLbObject"/>.</summary>
+    private static async IAsyncEnumerable<(WatchEventType, MetalLbObject)> Typed(IAsyncEnumerable<(WatchEventType, object)> events)
+    {
+        await foreach (var (type, item) in events)
+        {
+            if (KubernetesJson.Deserialize<MetalLbObject>(KubernetesJson.Serialize(item)) is { } typed)
+            {
+                yield return (type, typed);
+            }
+        }
+    }
+
+    private void Watch<T, TList>(string resource, string apiVersion, string kind, Func<CancellationToken, Task<TList>> list, Func<string?, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch, Action<T>? seen = null)
+        where T : IKubernetesObject<V1ObjectMeta>
+        where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+    {
+        ObjectInformer<T, TList>? informer = null;
+        informer = new ObjectInformer<T, TList>(
+            resource,
+            list,
+            watch,
+            change =>
+            {
+                string? json = null;
+                if (change.Type != InformerChangeType.Deleted)
+                {
+                    // A list's items and a watch's objects may come without apiVersion and kind; the loader needs them.
+                    change.Object.ApiVersion = apiVersion;
+                    change.Object.Kind = kind;
+                    json = KubernetesJson.Serialize(change.Object);
+                    seen?.Invoke(change.Object);
+                }
+
+                _objects.Changed(kind, change.Key, json);
+            },
+            new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(5) },
+            () => _wake.Release());
+        _versions.Add(() => long.TryParse(informer.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null);
+        _informerStatus.Add(() => new JsonObject
+        {
+            ["resource"] = resource,
+            ["resourceVersion"] = informer.ResourceVersion,
+            ["lists"] = informer.Lists,
+            ["failures"] = informer.Failures,
+            ["lastError"] = informer.LastError,
+        });
+        _informers.Add(informer);
+        _synced.Add(informer.Synced);
+        informer.Start();
+    }
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Agent of node {Node}: parts {Parts}; watching {Kinds}")]
+    private partial void LogWatching(string node, string parts, string kinds);
+
+    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Every watch has listed ({Objects} objects); programming the node")]
+    private partial void LogSynced(long objects);
+
+    [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Node {Node} is not among the cluster's nodes: nothing is programmed until it is")]
+    private partial void LogNodeMissing(string node);
+
+    [LoggerMessage(EventId = 903, Level = LogLevel.Warning, Message = "Node {Node}: nftables changed behind the agent (generation {Current}, ours {Own}); writing every table again")]
+    private partial void LogDrift(string node, uint current, long own);
+
+    [LoggerMessage(EventId = 904, Level = LogLevel.Warning, Message = "Node {Node}: the status report failed: {Reason}")]
+    private partial void LogReportFailed(string node, string reason);
+
+    [LoggerMessage(EventId = 905, Level = LogLevel.Information, Message = "Agent of node {Node} stopping; its rules stay")]
+    private partial void LogStopping(string node);
+}
