@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using k8s;
 using k8s.Exceptions;
-using Maille.Dataplane.Linux.Netns;
 using Maille.Kube;
 using Maille.Kube.Live;
 using Maille.Lab.Agent;
@@ -67,7 +66,7 @@ internal static class AgentCommand
         }
 
         // The network-safety rule of a lab machine: an agent started by hand on the host would rewrite the host's rules.
-        if (!allowHostNetwork && NetworkNamespace.ProcessIsInInitialNamespace())
+        if (!allowHostNetwork && NodeAgentHost.MayBeOnTheHostsOwnNetwork())
         {
             return Fail(context, "maille agent would program this machine's own network namespace: run it inside a node's namespace (a lab does), or pass --allow-host-network on a real node");
         }

@@ -55,13 +55,18 @@ internal static class StatusCommand
                 return 0;
             }
 
-            var table = new KubectlTable(["NODE", "AGENT", "SYNCS", "LAST SYNC", "PARTS", "LAST ERROR"]);
+            // PID, RESTARTS and REPAIRS are an agent process's (maille up --agents process); "-" for agents in the daemon.
+            var table = new KubectlTable(["NODE", "AGENT", "SYNCS", "PID", "RESTARTS", "REPAIRS", "LAST SYNC", "PARTS", "LAST ERROR"]);
             foreach (var agent in answer["items"]!.AsArray())
             {
+                var process = agent!["process"];
                 table.Add(
-                    (string)agent!["node"]!,
+                    (string)agent["node"]!,
                     (bool)agent["running"]! ? "Running" : "Stopped",
                     ((long)agent["syncs"]!).ToString(CultureInfo.InvariantCulture),
+                    process is null ? "-" : process["pid"]?.ToString() ?? "down",
+                    process?["restarts"]?.ToString() ?? "-",
+                    process?["repairs"]?.ToString() ?? "-",
                     ((double)agent["lastSyncMilliseconds"]!).ToString("0.0", CultureInfo.InvariantCulture) + " ms",
                     Parts(agent["parts"]!.AsObject()),
                     (string?)agent["lastError"] is { Length: > 0 } error ? error : "-");

@@ -177,9 +177,21 @@ public sealed partial class NetworkNamespace : IDisposable
         return new NetworkNamespace(name, Libc.OpenOrThrow(OwnNamespace, Libc.ORdOnly), OwnNamespace);
     }
 
-    /// <summary>Whether this process runs in the namespace of process 1 (the host's own, outside any container or lab namespace).</summary>
-    public static bool ProcessIsInInitialNamespace() =>
-        Libc.InodeOf("/proc/1/ns/net") is { } host && Libc.InodeOf("/proc/self/ns/net") == host;
+    /// <summary>
+    /// Whether this process may be running in the namespace of process 1 (the host's own, outside any container or lab
+    /// namespace): the two links name the same namespace, or process 1's cannot be read, which is taken as yes.
+    /// </summary>
+    public static bool ProcessMayBeInInitialNamespace()
+    {
+        try
+        {
+            return new FileInfo("/proc/1/ns/net").LinkTarget is not { } host || host == new FileInfo("/proc/self/ns/net").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
 
     public static bool Exists(string name) => File.Exists(System.IO.Path.Combine(RunDirectory, name));
 

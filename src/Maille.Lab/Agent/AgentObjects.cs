@@ -129,9 +129,14 @@ internal sealed class AgentObjects
             Put(_policies, loaded.NetworkPolicies, p => p.Meta);
             Put(_pools, loaded.IPAddressPools, p => p.Meta);
             Put(_advertisements, loaded.L2Advertisements, a => a.Meta);
-            foreach (var error in diagnostics.Where(d => d.IsError))
+            // The loader keeps an object it found errors in (a manifest set with errors is refused whole); an agent
+            // drops only that object. Each source is named "Kind key".
+            foreach (var error in diagnostics.Where(d => d.IsError && d.File is not null))
             {
-                _rejected.TryAdd(error.File ?? "?", error.ToString());
+                if (_rejected.TryAdd(error.File!, error.ToString()) && error.File!.Split(' ', 2) is [var kind, var key])
+                {
+                    Remove(kind, key);
+                }
             }
 
             var manifests = new ManifestSet

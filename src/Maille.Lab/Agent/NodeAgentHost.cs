@@ -41,6 +41,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly List<Task> _synced = [];
     private readonly List<string> _notes = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly Lock _commits = new();
     private long _ownGeneration = -1;
     private long _repairs;
     private long _reports;
@@ -50,7 +51,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     {
         var kinds = AgentParts.Kinds(options.Parts);
         await StartInformersAsync(kinds, stopping);
-        using var agent = CreateAgent();
+        // Never disposed: disposing the parts deletes their tables, and an agent that stops (SIGTERM, a node stopped, an
+        // upgrade) leaves its rules in the kernel for the next one, as kube-proxy does. The process's end frees the rest.
+        var agent = CreateAgent();
         var (partNames, kindNames) = (string.Join(",", options.Parts.Order(StringComparer.Ordinal)), string.Join(",", kinds.Order(StringComparer.Ordinal)));
         LogWatching(options.Node, partNames, kindNames);
         try
@@ -103,6 +106,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
     public void Dispose() => _wake.Dispose();
 
+    /// <summary>Whether this process may be in the machine's own network namespace, which an agent programs only when told to (a hostNetwork pod).</summary>
+    public static bool MayBeOnTheHostsOwnNetwork() => NetworkNamespace.ProcessMayBeInInitialNamespace();
+
     /// <summary>The parts, programming the namespace this process runs in; the status of each is reported as the lab's in-process agents' is.</summary>
     private NodeAgent CreateAgent()
     {
@@ -115,52 +121,58 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
                 ? new L2AnnouncerPart(options.Node, own, _objects.NotReadyNodes, new L2Ownership(), loggers.CreateLogger<L2AnnouncerPart>(), NodeInterface())
                 : null,
         };
-        return new NodeAgent(options.Node, parts, logger: _logger, synced: NoteOwnGeneration);
+        NodeAgent? agent = null;
+        agent = new NodeAgent(options.Node, parts, logger: _logger, hooks: Hooks(() => agent!));
+        return agent;
     }
 
     /// <summary>The interface the announcer answers ARP on: the lab's node interface, else the one that holds the node's address.</summary>
     private static string NodeInterface() => Environment.GetEnvironmentVariable("MAILLE_NODE_INTERFACE") is { Length: > 0 } name ? name : Dataplane.Linux.Lab.LabNames.NodeInterface;
 
-    /// <summary>After one of our commits the ruleset's generation is ours: the highest seen, as parts commit from two threads.</summary>
-    private void NoteOwnGeneration()
-    {
-        var generation = (long)NftGeneration.Current();
-        long known;
-        do
+    /// <summary>
+    /// The parts' syncs, one at a time, each bracketed: before it, the namespace's ruleset generation must still be the
+    /// one our last commit left (else someone else committed since: drift, repaired); after it, the generation is ours.
+    /// The drift check reads under the same gate, so a commit of ours is never mistaken for someone else's.
+    /// </summary>
+    private NodePartSyncHooks Hooks(Func<NodeAgent> agent) => new(
+        () =>
         {
-            known = Interlocked.Read(ref _ownGeneration);
-        }
-        while (generation > known && Interlocked.CompareExchange(ref _ownGeneration, generation, known) != known);
+            _commits.Enter();
+            if (_ownGeneration >= 0 && NftGeneration.Current() != _ownGeneration)
+            {
+                Drifted(agent(), NftGeneration.Current());
+            }
+        },
+        () =>
+        {
+            _ownGeneration = NftGeneration.Current();
+            _commits.Exit();
+        });
+
+    private void Drifted(NodeAgent agent, uint current)
+    {
+        Interlocked.Increment(ref _repairs);
+        LogDrift(options.Node, current, _ownGeneration);
+
+        // Noted as ours now: the full rewrite that follows is the repair, and a second look would count it twice.
+        _ownGeneration = current;
+        agent.Repair();
+        _wake.Release();
     }
 
     private async Task WatchDriftAsync(NodeAgent agent, CancellationToken stopping)
     {
-        uint? suspect = null;
         using var timer = new PeriodicTimer(options.DriftCheckInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
             {
-                var own = Interlocked.Read(ref _ownGeneration);
-                var current = NftGeneration.Current();
-                if (own < 0 || current == own)
+                lock (_commits)
                 {
-                    suspect = null;
-                    continue;
-                }
-
-                // Seen twice: not a commit of ours whose note is on its way.
-                if (suspect == current)
-                {
-                    suspect = null;
-                    Interlocked.Increment(ref _repairs);
-                    LogDrift(options.Node, current, own);
-                    agent.Repair();
-                    _wake.Release();
-                }
-                else
-                {
-                    suspect = current;
+                    if (_ownGeneration >= 0 && NftGeneration.Current() is var current && current != _ownGeneration)
+                    {
+                        Drifted(agent, current);
+                    }
                 }
             }
         }

@@ -47,6 +47,8 @@ internal static class NodeAgentsResource
         };
         if (process is { } p)
         {
+            // Only the running process's own report counts: a restarted agent has not reported until it has synced.
+            report = report?["process"]?.GetValue<int>() == p.Pid ? report : null;
             foreach (var (name, value) in (report?["parts"] as JsonObject ?? []).ToList())
             {
                 parts[name] = value?.DeepClone();

@@ -22,8 +22,8 @@ public sealed class NodeAgent : IDisposable
     private readonly List<NodePartRunner> _runners = [];
     private long _syncs;
 
-    /// <param name="synced">Called on a part's thread after each of its successful syncs (see <see cref="NodePartRunner"/>).</param>
-    public NodeAgent(string node, NodeAgentParts parts, NodeAgentOptions? options = null, TimeProvider? time = null, ILogger? logger = null, Action? synced = null)
+    /// <param name="hooks">Called on a part's thread around each of its syncs (see <see cref="NodePartRunner"/>).</param>
+    public NodeAgent(string node, NodeAgentParts parts, NodeAgentOptions? options = null, TimeProvider? time = null, ILogger? logger = null, NodePartSyncHooks? hooks = null)
     {
         options ??= new NodeAgentOptions();
         Node = node;
@@ -36,7 +36,7 @@ public sealed class NodeAgent : IDisposable
         {
             if (part is not null)
             {
-                _runners.Add(new NodePartRunner(node, part, partOptions, time, logger, synced));
+                _runners.Add(new NodePartRunner(node, part, partOptions, time, logger, hooks));
             }
         }
     }

@@ -35,13 +35,13 @@ public sealed partial class NodePartRunner : IDisposable
     private readonly Thread _thread;
     private ClusterState? _latest;
     private NodePartStatus _status;
-    private readonly Action? _synced;
+    private readonly NodePartSyncHooks? _hooks;
     private bool _asleep;
 
-    /// <param name="synced">Called on the runner's thread after each sync that succeeded (a node agent process notes the nftables generation its own commit left).</param>
-    public NodePartRunner(string node, INodeAgentPart part, NodePartRunnerOptions? options = null, TimeProvider? time = null, ILogger? logger = null, Action? synced = null)
+    /// <param name="hooks">Called on the runner's thread around each sync (a node agent process tells its own nftables commits from others').</param>
+    public NodePartRunner(string node, INodeAgentPart part, NodePartRunnerOptions? options = null, TimeProvider? time = null, ILogger? logger = null, NodePartSyncHooks? hooks = null)
     {
-        _synced = synced;
+        _hooks = hooks;
         options ??= new NodePartRunnerOptions();
         options.Validate();
         _node = node;
@@ -259,6 +259,7 @@ public sealed partial class NodePartRunner : IDisposable
     {
         var started = _time.GetTimestamp();
         NodePartSync result;
+        _hooks?.Before();
         try
         {
             result = _part.Sync(cluster, full);
@@ -267,6 +268,10 @@ public sealed partial class NodePartRunner : IDisposable
         {
             // A part that fails unexpectedly is retried like one the kernel refused; the runner must outlive it.
             result = NodePartSync.Failed(exception.Message, full);
+        }
+        finally
+        {
+            _hooks?.After();
         }
 
         var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
@@ -314,11 +319,7 @@ public sealed partial class NodePartRunner : IDisposable
             retryAt = _schedule.RetryAt;
         }
 
-        if (result.Succeeded)
-        {
-            _synced?.Invoke();
-        }
-        else
+        if (!result.Succeeded)
         {
             LogSyncFailed(_node, _part.Name, result.Error, retryAt);
         }

@@ -53,6 +53,7 @@ public sealed class LabAuthorizerTests
     [InlineData("GET", "/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools", true)]
     [InlineData("POST", "/api/v1/namespaces/x/events", false)]
     [InlineData("PATCH", "/api/v1/nodes/node-1/status", false)]
+    [InlineData("PUT", "/apis/maille.dev/v1alpha1/nodeagents/node-1/status", false)]
     public void A_node_agent_reads_what_its_parts_watch_posts_events_and_writes_its_own_nodes_status(string method, string path, bool watch)
     {
         var (allowed, reason) = LabAuthorizer.Decide(Node1, RequestAttributes.From(method, path, watch));
@@ -66,6 +67,7 @@ public sealed class LabAuthorizerTests
     [InlineData("GET", "/api/v1/namespaces/x/secrets/tls", "secrets \"tls\" is forbidden: User \"system:node:node-1\" cannot get resource \"secrets\" in API group \"\" in the namespace \"x\"")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/exec", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"x\"")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/portforward", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"x\"")]
+    [InlineData("PUT", "/apis/maille.dev/v1alpha1/nodeagents/node-2/status", "nodeagents \"node-2\" is forbidden: User \"system:node:node-1\" cannot update resource \"nodeagents/status\" in API group \"maille.dev\" at the cluster scope")]
     [InlineData("DELETE", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/deny", "networkpolicies \"deny\" is forbidden: User \"system:node:node-1\" cannot delete resource \"networkpolicies\" in API group \"networking.k8s.io\" in the namespace \"x\"")]
     public void Anything_else_a_node_agent_asks_is_refused_in_the_API_servers_words(string method, string path, string message)
     {

@@ -1,0 +1,30 @@
+using Maille.TestKit;
+
+namespace Maille.Cli.Tests;
+
+// `maille agent` on the machine's own network namespace would rewrite the host's rules: it refuses unless told it is on
+// a real node, and names what it did not understand before touching anything.
+public sealed class AgentCommandTests
+{
+    [SkippableFact]
+    public void The_agent_refuses_to_program_the_hosts_own_network_namespace_without_allow_host_network()
+    {
+        Privileged.Require();
+
+        // The kubeconfig does not exist: were the guard missing, the agent would stop there, with another message.
+        var (code, _, stderr) = CliRunner.Run("agent", "--node", "node-1", "--kubeconfig", "/nonexistent/kubeconfig");
+
+        Assert.Equal(1, code);
+        Assert.Contains("would program this machine's own network namespace", stderr, StringComparison.Ordinal);
+        Assert.Contains("--allow-host-network", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_part_is_refused_by_name()
+    {
+        var (code, _, stderr) = CliRunner.Run("agent", "--node", "node-1", "--parts", "service-proxy,kube-proxy");
+
+        Assert.Equal(1, code);
+        Assert.Contains("--parts: unknown part \"kube-proxy\"", stderr, StringComparison.Ordinal);
+    }
+}
