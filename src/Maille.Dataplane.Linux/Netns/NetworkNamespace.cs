@@ -178,19 +178,20 @@ public sealed partial class NetworkNamespace : IDisposable
     }
 
     /// <summary>
-    /// Whether this process may be running in the namespace of process 1 (the host's own, outside any container or lab
-    /// namespace): the two links name the same namespace, or process 1's cannot be read, which is taken as yes.
+    /// The name under <see cref="RunDirectory"/> of the namespace this process runs in (as <c>ip netns identify</c>
+    /// finds it: the same namespace inode), or null when it is none of them, as the host's own namespace is not.
     /// </summary>
-    public static bool ProcessMayBeInInitialNamespace()
+    public static string? NameOfProcessNamespace()
     {
-        try
+        var own = new FileInfo("/proc/self/ns/net").LinkTarget;
+        if (own is null || !Directory.Exists(RunDirectory))
         {
-            return new FileInfo("/proc/1/ns/net").LinkTarget is not { } host || host == new FileInfo("/proc/self/ns/net").LinkTarget;
+            return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return true;
-        }
+
+        return Directory.EnumerateFiles(RunDirectory).FirstOrDefault(path => Libc.InodeOf(path) is { } inode && own == $"net:[{inode}]") is { } found
+            ? System.IO.Path.GetFileName(found)
+            : null;
     }
 
     public static bool Exists(string name) => File.Exists(System.IO.Path.Combine(RunDirectory, name));

@@ -106,8 +106,11 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
     public void Dispose() => _wake.Dispose();
 
-    /// <summary>Whether this process may be in the machine's own network namespace, which an agent programs only when told to (a hostNetwork pod).</summary>
-    public static bool MayBeOnTheHostsOwnNetwork() => NetworkNamespace.ProcessMayBeInInitialNamespace();
+    /// <summary>
+    /// Whether this process runs outside every lab namespace (<c>maille-…</c> under /run/netns): most likely the machine's
+    /// own, which an agent programs only when told to (a hostNetwork pod on a real node).
+    /// </summary>
+    public static bool MayBeOnTheHostsOwnNetwork() => NetworkNamespace.NameOfProcessNamespace() is not { } name || !name.StartsWith(NetworkNamespace.NamePrefix, StringComparison.Ordinal);
 
     /// <summary>The parts, programming the namespace this process runs in; the status of each is reported as the lab's in-process agents' is.</summary>
     private NodeAgent CreateAgent()
