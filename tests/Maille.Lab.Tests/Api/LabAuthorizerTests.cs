@@ -64,6 +64,7 @@ public sealed class LabAuthorizerTests
     [InlineData("POST", "/api/v1/namespaces/x/pods", "pods is forbidden: User \"system:node:node-1\" cannot create resource \"pods\" in API group \"\" in the namespace \"x\"")]
     [InlineData("PATCH", "/api/v1/nodes/node-2/status", "nodes \"node-2\" is forbidden: User \"system:node:node-1\" cannot patch resource \"nodes/status\" in API group \"\" at the cluster scope")]
     [InlineData("GET", "/api/v1/namespaces/x/secrets/tls", "secrets \"tls\" is forbidden: User \"system:node:node-1\" cannot get resource \"secrets\" in API group \"\" in the namespace \"x\"")]
+    [InlineData("GET", "/api/v1/secrets", "secrets is forbidden: User \"system:node:node-1\" cannot list resource \"secrets\" in API group \"\" at the cluster scope")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/exec", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"x\"")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/portforward", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"x\"")]
     [InlineData("DELETE", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/deny", "networkpolicies \"deny\" is forbidden: User \"system:node:node-1\" cannot delete resource \"networkpolicies\" in API group \"networking.k8s.io\" in the namespace \"x\"")]
