@@ -71,6 +71,49 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         """;
 
     [SkippableFact]
+    public async Task Secrets_ingress_classes_and_metallb_pools_are_applied_server_side_listed_with_kubectls_columns_watched_and_deleted()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+
+        var shop = kubectl.Run("apply", "--server-side", "-f", Path.Combine(Cluster.RepositoryRoot, "examples", "shop") + "/");
+        var pool = kubectl.RunWithInput(Fixtures.MetalLbEdge, "apply", "--server-side", "-f", "-");
+        var listed = kubectl.Succeed("get", "secrets,ingressclasses,ipaddresspools", "-A");
+        var advertisements = kubectl.Succeed("get", "l2advertisements", "-n", "metallb-system", "-o", "wide");
+        var data = kubectl.Succeed("get", "secret", "shop-tls", "-n", "shop-web", "-o", "jsonpath={.data.tls\\.crt}");
+        var tls = kubectl.Succeed("get", "secrets", "-A", "--field-selector", "type=kubernetes.io/tls", "-o", "name");
+        var explained = kubectl.Succeed("explain", "ipaddresspools.spec.addresses");
+        var watch = Task.Run(() => kubectl.Run("get", "--raw", "/api/v1/namespaces/shop-web/secrets?watch=true&timeoutSeconds=6"));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var labelled = kubectl.Run("label", "secret", "shop-tls", "-n", "shop-web", "tier=edge");
+        var deleted = kubectl.Run("delete", "secret", "shop-tls", "-n", "shop-web");
+        var deletedPool = kubectl.Run("delete", "l2advertisement,ipaddresspool", "edge", "-n", "metallb-system");
+        var deletedClass = kubectl.Run("delete", "ingressclass", "maille");
+        var left = kubectl.Succeed("get", "secrets,ingressclasses,ipaddresspools,l2advertisements", "-A", "-o", "name");
+        var events = (await watch).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.True(shop.ExitCode == 0 && shop.Stderr.Length == 0, shop.Stderr);
+        Assert.Contains("secret/shop-tls serverside-applied", shop.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ingressclass.networking.k8s.io/maille serverside-applied", shop.Stdout, StringComparison.Ordinal);
+        Assert.True(pool.ExitCode == 0, pool.Stderr);
+        Assert.Matches(@"NAMESPACE +NAME +TYPE +DATA +AGE\n+shop-web +secret/shop-tls +kubernetes.io/tls +2 +\S+\n", listed);
+        Assert.Matches(@"NAMESPACE +NAME +CONTROLLER +PARAMETERS +AGE\n +ingressclass.networking.k8s.io/maille +maille.dev/ingress-controller +<none> +\S+\n", listed);
+        Assert.Matches(@"NAMESPACE +NAME +AUTO ASSIGN +AVOID BUGGY IPS +ADDRESSES\nmetallb-system +ipaddresspool.metallb.io/edge +true +false +\[""198.18.200.0/29""\]", listed);
+        Assert.Matches(@"NAME +IPADDRESSPOOLS +IPADDRESSPOOL SELECTORS +INTERFACES +NODE SELECTORS\nedge +\[""edge""\] +<none> +<none> +<none>", advertisements);
+        Assert.Equal("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=", data);
+        Assert.Equal("secret/shop-tls", tls.Trim());
+        Assert.Contains("A list of IP address ranges over which MetalLB has authority.", explained, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0, 0), (labelled.ExitCode, deleted.ExitCode, deletedPool.ExitCode, deletedClass.ExitCode));
+        Assert.Equal("", left.Trim());
+        Assert.Equal(["ADDED", "MODIFIED", "DELETED"], events.Select(e => (string?)System.Text.Json.Nodes.JsonNode.Parse(e)!["type"]));
+        Assert.Contains("\"tier\":\"edge\"", events[1], StringComparison.Ordinal);
+        Assert.All(
+            Directory.EnumerateFiles(Path.Combine("/run/maille", lab.Name), "*", SearchOption.AllDirectories),
+            path => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
+    }
+
+    [SkippableFact]
     public async Task Get_shows_what_was_written_with_the_servers_status_and_describe_and_get_events_show_what_happened()
     {
         Privileged.Require();
