@@ -93,6 +93,8 @@ public sealed partial class LabController : IAsyncDisposable
         _planning.Config = LoadConfig(_state);
         var written = File.ReadAllText(_state.ManifestsFile);
         _desired = LabManifests.Parse(_state.ManifestsFile, written, TimeProvider.System.GetUtcNow()).WithManagedFields(_state.ReadManagedFields());
+        // A namespace whose deletion a previous daemon began is still Terminating, and is finished once started.
+        _terminating = _terminating.SetItems(_state.ReadTerminatingNamespaces().Where(t => _desired.TryGet(new ObjectKey("", "Namespace", "", t.Key), out _)));
         var planning = Stopwatch.GetTimestamp();
         var planned = _planning.PlanOrThrow(_desired, null, _state.ReadAllocations());
         if (_desired.Render() is var stamped && stamped != written)
@@ -134,6 +136,11 @@ public sealed partial class LabController : IAsyncDisposable
 
         _readiness.Changed += PublishInBackground;
         _nodes.StartHealthMonitor(PublishInBackground);
+        foreach (var ns in _terminating.Keys)
+        {
+            _ = Task.Run(() => FinishTerminationAsync(new ObjectKey("", "Namespace", "", ns)), CancellationToken.None);
+        }
+
         _rollouts = RunRolloutsAsync(_stopping.Token);
         _rolloutKicks.Writer.TryWrite(true);
         return networkTime;
@@ -286,6 +293,7 @@ public sealed partial class LabController : IAsyncDisposable
             if (!_terminating.ContainsKey(name))
             {
                 _terminating = _terminating.SetItem(name, TimeProvider.System.GetUtcNow());
+                _state.WriteTerminatingNamespaces(_terminating);
                 Publish(PriorAllocations.From(Published));
                 _ = Task.Run(() => FinishTerminationAsync(key), CancellationToken.None);
             }
@@ -302,7 +310,13 @@ public sealed partial class LabController : IAsyncDisposable
     {
         try
         {
-            await Task.Delay(NamespaceTerminationDelay, _stopping.Token);
+            // Counted from when the deletion was asked: a daemon that starts again after the delay deletes at once.
+            var due = _terminating[key.Name] + NamespaceTerminationDelay - TimeProvider.System.GetUtcNow();
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, _stopping.Token);
+            }
+
             var result = await ChangeAsync(
                 m =>
                 {
@@ -310,6 +324,7 @@ public sealed partial class LabController : IAsyncDisposable
                     return m.Delete([key]);
                 },
                 _stopping.Token);
+            _state.WriteTerminatingNamespaces(_terminating);
             if (!result.Succeeded)
             {
                 LogPublishFailed($"deleting namespace {key.Name}: {string.Join("; ", result.Errors)}");
@@ -317,7 +332,8 @@ public sealed partial class LabController : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
-            // The daemon is stopping: the namespace stays, and is not Terminating when the lab starts again.
+            // The daemon is stopping: the namespace stays Terminating (the state folder says so) and a daemon that
+            // starts again finishes deleting it.
         }
     }
 

@@ -53,6 +53,12 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// </summary>
     public string ManagedFieldsFile => Path.Combine(Directory, "managed-fields.json");
 
+    /// <summary>
+    /// The Namespaces being deleted (phase Terminating) and when each deletion was asked, so that a daemon that starts
+    /// again serves them Terminating and finishes deleting them.
+    /// </summary>
+    public string TerminatingNamespacesFile => Path.Combine(Directory, "terminating-namespaces.json");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
 
     /// <summary>Creates the folder (0700) and writes the manifests and cluster configuration a new lab starts from.</summary>
@@ -127,6 +133,25 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
         catch (Exception e) when (e is JsonException or IOException or FormatException or InvalidOperationException)
         {
             return managed;
+        }
+    }
+
+    /// <summary>Replaces the terminating namespaces file: <c>{"NAME": "deletion time (ISO 8601)"}</c>.</summary>
+    public void WriteTerminatingNamespaces(IReadOnlyDictionary<string, DateTimeOffset> namespaces) =>
+        WriteAtomically(TerminatingNamespacesFile, JsonSerializer.Serialize(new SortedDictionary<string, DateTimeOffset>(namespaces.ToDictionary(), StringComparer.Ordinal), Json));
+
+    /// <summary>The namespaces being deleted when the file was last written; none when it is missing or unreadable.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ReadTerminatingNamespaces()
+    {
+        try
+        {
+            return File.Exists(TerminatingNamespacesFile)
+                ? JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(File.ReadAllText(TerminatingNamespacesFile), Json) ?? []
+                : new Dictionary<string, DateTimeOffset>();
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return new Dictionary<string, DateTimeOffset>();
         }
     }
 

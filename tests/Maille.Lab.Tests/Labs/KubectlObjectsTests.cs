@@ -1,3 +1,4 @@
+using Maille.Lab.Labs;
 using Maille.TestKit;
 using Xunit.Abstractions;
 
@@ -218,5 +219,32 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
                 Assert.Contains("\"phase\":\"Terminating\"", modified, StringComparison.Ordinal);
             },
             deleted => Assert.StartsWith("{\"type\":\"DELETED\"", deleted, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task A_terminating_namespace_refuses_a_batch_apply_into_it_whole_and_is_still_deleted_after_a_daemon_restart()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+        var state = new LabState(lab.Name);
+
+        var deleting = kubectl.Run("delete", "namespace", "web", "--wait=false");
+        var batch = lab.Run("apply", "-f", lab.File("batch.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: calm}\n---\n" + Service));
+        var recorded = File.ReadAllText(state.TerminatingNamespacesFile);
+        var mode = File.GetUnixFileMode(state.TerminatingNamespacesFile);
+        DaemonRestart.KillAndUpAgain(lab, output);
+        var gone = await Poll.UntilAsync("namespace web is gone after the restart", () => Task.FromResult(kubectl.Run("get", "namespace", "web").Stderr.Contains("NotFound", StringComparison.Ordinal)), output);
+        var pods = kubectl.Succeed("get", "pods", "-n", "web", "-o", "name");
+        var calm = kubectl.Run("get", "namespace", "calm");
+
+        Assert.Equal(0, deleting.ExitCode);
+        Assert.NotEqual(0, batch.ExitCode);
+        Assert.Contains("services \"late\" is forbidden: unable to create new content in namespace web because it is being terminated", batch.Stderr, StringComparison.Ordinal);
+        Assert.Contains("\"web\"", recorded, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        Assert.True(gone.Met, gone.ToString());
+        Assert.Equal("", pods.Trim());
+        Assert.Contains("NotFound", calm.Stderr, StringComparison.Ordinal);   // nothing of the refused batch was applied
     }
 }
