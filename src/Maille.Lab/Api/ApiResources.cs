@@ -25,6 +25,7 @@ internal static class ApiResources
         new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "daemonsets", "DaemonSet", true, c => Workloads(c, Of(c, WorkloadKind.DaemonSet)), (t, f, wide) => t.DaemonSets(Of(t.Cluster, WorkloadKind.DaemonSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("coordination.k8s.io", "v1", "leases", "Lease", true, NodeLease.Of, (t, f, _) => t.Leases(t.Cluster.Nodes.Where(n => f(NodeLease.MetaOf(n))))),
     ];
 
     /// <summary>
@@ -37,6 +38,9 @@ internal static class ApiResources
     public static ApiResource EventsV1 { get; } = new("events.k8s.io", "v1", "events", "Event", true, _ => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
 
     public static bool IsEvents(ApiResource resource) => resource == Events || resource == EventsV1;
+
+    /// <summary>The nodes' leases (<see cref="NodeLease"/>), which the store renews between published changes.</summary>
+    public static ApiResource Leases { get; } = All.Single(r => r.Plural == "leases");
 
     /// <summary>The IPAddressPools written to the lab; a pool made from the cluster configuration is no object.</summary>
     private static IEnumerable<IPAddressPool> Pools(ClusterState cluster) => cluster.LoadBalancing.Pools.Where(p => !p.FromClusterConfig);

@@ -46,6 +46,7 @@ public sealed partial class LabController : IAsyncDisposable
     // The Deployment controller's queue: one pending pass at most, however many changes asked for one.
     private readonly Channel<bool> _rolloutKicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _rollouts = Task.CompletedTask;
+    private Task _leases = Task.CompletedTask;
 
     /// <summary>Namespaces being deleted (phase Terminating), with when their deletion was asked.</summary>
     private System.Collections.Immutable.ImmutableDictionary<string, DateTimeOffset> _terminating = System.Collections.Immutable.ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -90,7 +91,7 @@ public sealed partial class LabController : IAsyncDisposable
     public async Task<TimeSpan> StartAsync(CancellationToken cancellationToken)
     {
         var reading = Stopwatch.GetTimestamp();
-        _planning.Config = LoadConfig(_state);
+        _planning.Config = LoadConfig(_state) with { NodesCreated = _state.NodesCreated(TimeProvider.System.GetUtcNow()) };
         var written = File.ReadAllText(_state.ManifestsFile);
         _desired = LabManifests.Parse(_state.ManifestsFile, written, TimeProvider.System.GetUtcNow()).WithManagedFields(_state.ReadManagedFields());
         // A namespace whose deletion a previous daemon began is still Terminating, and is finished once started.
@@ -142,6 +143,7 @@ public sealed partial class LabController : IAsyncDisposable
         }
 
         _rollouts = RunRolloutsAsync(_stopping.Token);
+        _leases = RenewLeasesAsync(_stopping.Token);
         _rolloutKicks.Writer.TryWrite(true);
         return networkTime;
     }
@@ -343,6 +345,7 @@ public sealed partial class LabController : IAsyncDisposable
         await _stopping.CancelAsync();
         _readiness.Changed -= PublishInBackground;
         await _rollouts.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _leases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _nodes.DisposeAsync();
         await _workloadHost.DisposeAsync();
         _network?.Dispose();
@@ -488,6 +491,28 @@ public sealed partial class LabController : IAsyncDisposable
     /// change it takes every Deployment one step further, as a change of its own, until no step is left. Each step is
     /// decided under the gate from the state just published, so it never works from an older one.
     /// </summary>
+    /// <summary>
+    /// Each running node's lease is renewed as its kubelet would renew it: at once, then every
+    /// <see cref="Api.LabStore.LeaseRenewInterval"/>. A node that is stopped or does not answer is not renewed, so its
+    /// lease grows old as a silent kubelet's does.
+    /// </summary>
+    private async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var down = _nodes.DownNodes().Union(_nodes.StoppedNodes).ToHashSet(StringComparer.Ordinal);
+                Store.RenewLeases(Published.Nodes.Select(n => n.Name).Where(n => !down.Contains(n)));
+                await Task.Delay(Api.LabStore.LeaseRenewInterval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The daemon is stopping.
+        }
+    }
+
     private async Task RunRolloutsAsync(CancellationToken cancellationToken)
     {
         try

@@ -59,6 +59,9 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// </summary>
     public string TerminatingNamespacesFile => Path.Combine(Directory, "terminating-namespaces.json");
 
+    /// <summary>When the lab first made its nodes (ISO 8601): their creation time, the same after every daemon restart.</summary>
+    public string NodesCreatedFile => Path.Combine(Directory, "nodes-created");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
 
     /// <summary>Creates the folder (0700) and writes the manifests and cluster configuration a new lab starts from.</summary>
@@ -134,6 +137,21 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
         {
             return managed;
         }
+    }
+
+    /// <summary>When the lab first made its nodes: read from the state folder, or <paramref name="now"/> recorded there at a first start.</summary>
+    public DateTimeOffset NodesCreated(DateTimeOffset now)
+    {
+        if (File.Exists(NodesCreatedFile)
+            && DateTimeOffset.TryParse(File.ReadAllText(NodesCreatedFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created))
+        {
+            return created;
+        }
+
+        // Whole seconds, as the API's timestamps.
+        var stamped = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        WriteAtomically(NodesCreatedFile, stamped.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return stamped;
     }
 
     /// <summary>Replaces the terminating namespaces file: <c>{"NAME": "deletion time (ISO 8601)"}</c>.</summary>

@@ -149,9 +149,12 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         Assert.Contains("InternalIP:", node, StringComparison.Ordinal);
         Assert.Contains("Capacity:", node, StringComparison.Ordinal);
         Assert.Contains("Kubelet Version:", node, StringComparison.Ordinal);
+        Assert.Matches(@"Lease:\s+HolderIdentity:\s+node-2\s+AcquireTime:\s+<unset>\s+RenewTime:\s+\w{3}, \d\d \w{3} \d{4}", node);
+        Assert.DoesNotContain("Failed to get lease", node, StringComparison.Ordinal);
+        Assert.Matches(@"CreationTimestamp:\s+\w{3}, \d\d \w{3} \d{4}", node);
         Assert.Matches(@"web\s+envy\s+100m", node);
         Assert.Equal(0, wide.ExitCode);
-        Assert.Contains("node-3", wide.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\nnode-3 +Ready +<none> +\d+s ", wide.Stdout);
         Assert.True(unhealthy.Met, unhealthy.ToString());
         Assert.Contains("Scheduled", events, StringComparison.Ordinal);
         Assert.Contains("Started", events, StringComparison.Ordinal);
@@ -222,7 +225,7 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task A_terminating_namespace_refuses_a_batch_apply_into_it_whole_and_is_still_deleted_after_a_daemon_restart()
+    public async Task A_terminating_namespace_refuses_a_batch_apply_into_it_whole_and_is_still_deleted_after_a_daemon_restart_which_keeps_the_nodes_creation_time()
     {
         Privileged.Require();
         using var lab = LiveLab.Up(Lab, output);
@@ -233,7 +236,9 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         var batch = lab.Run("apply", "-f", lab.File("batch.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: calm}\n---\n" + Service));
         var recorded = File.ReadAllText(state.TerminatingNamespacesFile);
         var mode = File.GetUnixFileMode(state.TerminatingNamespacesFile);
+        var nodeCreated = kubectl.Succeed("get", "node", "node-1", "-o", "jsonpath={.metadata.creationTimestamp}");
         DaemonRestart.KillAndUpAgain(lab, output);
+        var nodeCreatedAfter = kubectl.Succeed("get", "node", "node-1", "-o", "jsonpath={.metadata.creationTimestamp}");
         var gone = await Poll.UntilAsync("namespace web is gone after the restart", () => Task.FromResult(kubectl.Run("get", "namespace", "web").Stderr.Contains("NotFound", StringComparison.Ordinal)), output);
         var pods = kubectl.Succeed("get", "pods", "-n", "web", "-o", "name");
         var calm = kubectl.Run("get", "namespace", "calm");
@@ -246,5 +251,7 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         Assert.True(gone.Met, gone.ToString());
         Assert.Equal("", pods.Trim());
         Assert.Contains("NotFound", calm.Stderr, StringComparison.Ordinal);   // nothing of the refused batch was applied
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", nodeCreated);
+        Assert.Equal(nodeCreated, nodeCreatedAfter);
     }
 }
