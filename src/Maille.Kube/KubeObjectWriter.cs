@@ -197,22 +197,9 @@ public static class KubeObjectWriter
         if (pool.ServiceAllocation is { } allocation)
         {
             var written = new JsonObject { ["priority"] = allocation.Priority };
-
-            if (!allocation.Namespaces.IsEmpty)
-            {
-                written["namespaces"] = new JsonArray([.. allocation.Namespaces.Select(n => (JsonNode?)JsonValue.Create(n))]);
-            }
-
-            if (!allocation.NamespaceSelectors.IsEmpty)
-            {
-                written["namespaceSelectors"] = new JsonArray([.. allocation.NamespaceSelectors.Select(Json)]);
-            }
-
-            if (!allocation.ServiceSelectors.IsEmpty)
-            {
-                written["serviceSelectors"] = new JsonArray([.. allocation.ServiceSelectors.Select(Json)]);
-            }
-
+            SetList(written, "namespaces", allocation.Namespaces, n => JsonValue.Create(n));
+            SetList(written, "namespaceSelectors", allocation.NamespaceSelectors, Json);
+            SetList(written, "serviceSelectors", allocation.ServiceSelectors, Json);
             spec["serviceAllocation"] = written;
         }
 
@@ -223,26 +210,10 @@ public static class KubeObjectWriter
     public static JsonObject Write(L2Advertisement advertisement)
     {
         var spec = new JsonObject();
-        if (!advertisement.IPAddressPools.IsEmpty)
-        {
-            spec["ipAddressPools"] = new JsonArray([.. advertisement.IPAddressPools.Select(p => (JsonNode?)JsonValue.Create(p))]);
-        }
-
-        if (!advertisement.IPAddressPoolSelectors.IsEmpty)
-        {
-            spec["ipAddressPoolSelectors"] = new JsonArray([.. advertisement.IPAddressPoolSelectors.Select(Json)]);
-        }
-
-        if (!advertisement.NodeSelectors.IsEmpty)
-        {
-            spec["nodeSelectors"] = new JsonArray([.. advertisement.NodeSelectors.Select(Json)]);
-        }
-
-        if (!advertisement.Interfaces.IsEmpty)
-        {
-            spec["interfaces"] = new JsonArray([.. advertisement.Interfaces.Select(i => (JsonNode?)JsonValue.Create(i))]);
-        }
-
+        SetList(spec, "ipAddressPools", advertisement.IPAddressPools, p => JsonValue.Create(p));
+        SetList(spec, "ipAddressPoolSelectors", advertisement.IPAddressPoolSelectors, Json);
+        SetList(spec, "nodeSelectors", advertisement.NodeSelectors, Json);
+        SetList(spec, "interfaces", advertisement.Interfaces, i => JsonValue.Create(i));
         return CustomResource(IPAddressPool.Group, L2Advertisement.KindName, advertisement.Meta, spec);
     }
 
@@ -253,6 +224,15 @@ public static class KubeObjectWriter
         ["metadata"] = JsonNode.Parse(k8s.KubernetesJson.Serialize(Meta(kind, meta, withSpec: true))),
         ["spec"] = spec,
     };
+
+    /// <summary>Sets <paramref name="name"/> to the items written as JSON, or leaves it out when there are none (as omitempty does).</summary>
+    private static void SetList<T>(JsonObject target, string name, EquatableArray<T> items, Func<T, JsonNode?> write)
+    {
+        if (!items.IsEmpty)
+        {
+            target[name] = new JsonArray([.. items.Select(write)]);
+        }
+    }
 
     private static JsonNode? Json(LabelSelector selector) => JsonNode.Parse(k8s.KubernetesJson.Serialize(Write(selector)));
 

@@ -406,7 +406,8 @@ public sealed partial class LabApiServer
 
     /// <summary>
     /// After a create, replace or patch, the object as the lab now serves it (201 for a create), as the API server
-    /// answers and typed clients expect; a kind the lab takes but does not serve gets a success Status instead.
+    /// answers and typed clients expect (every kind the lab takes is served); a success Status when the plan does not
+    /// hold the object after all.
     /// </summary>
     /// <param name="managed">The object's managed fields after the write (served with a dry run's answer, which the store never sees).</param>
     private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create, ImmutableArray<ManagedFieldsEntry> managed)

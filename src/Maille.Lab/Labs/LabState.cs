@@ -159,33 +159,23 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
         WriteAtomically(TerminatingNamespacesFile, JsonSerializer.Serialize(new SortedDictionary<string, DateTimeOffset>(namespaces.ToDictionary(), StringComparer.Ordinal), Json));
 
     /// <summary>The namespaces being deleted when the file was last written; none when it is missing or unreadable.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> ReadTerminatingNamespaces()
+    public IReadOnlyDictionary<string, DateTimeOffset> ReadTerminatingNamespaces() => ReadJson<Dictionary<string, DateTimeOffset>>(TerminatingNamespacesFile) ?? [];
+
+    /// <summary>A JSON file of the state folder; null when it is missing or unreadable (as if nothing was recorded).</summary>
+    private static T? ReadJson<T>(string path)
+        where T : class
     {
         try
         {
-            return File.Exists(TerminatingNamespacesFile)
-                ? JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(File.ReadAllText(TerminatingNamespacesFile), Json) ?? []
-                : new Dictionary<string, DateTimeOffset>();
+            return File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) : null;
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
-            return new Dictionary<string, DateTimeOffset>();
+            return null;
         }
     }
 
-    public IReadOnlyDictionary<string, bool> ReadReadiness()
-    {
-        try
-        {
-            return File.Exists(ReadinessFile)
-                ? JsonSerializer.Deserialize<Dictionary<string, bool>>(File.ReadAllText(ReadinessFile), Json) ?? []
-                : new Dictionary<string, bool>();
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            return new Dictionary<string, bool>();
-        }
-    }
+    public IReadOnlyDictionary<string, bool> ReadReadiness() => ReadJson<Dictionary<string, bool>>(ReadinessFile) ?? [];
 
     public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness) => WriteAtomically(ReadinessFile, JsonSerializer.Serialize(readiness, Json));
 

@@ -12,28 +12,11 @@ namespace Maille.Lab.Tests.Labs;
 public sealed class KubectlObjectsTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Namespace web: a Deployment web (2 pods) and a pod envy on node-2 written with fields the engine does not model
-    /// (env, resources, a volume).
+    /// The web app (<see cref="WebApp"/>: Deployment web of 2 pods behind the Service web) with an env in its template,
+    /// and a pod envy on node-2 written with fields the engine does not model (env, resources, a volume).
     /// </summary>
-    private const string Lab = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: web}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: web}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers:
-              - name: web
-                image: maille/agnhost
-                ports: [{containerPort: 80}]
-                env: [{name: FROM_TEMPLATE, value: "yes"}]
+    private static readonly string Lab = new WebApp { ContainerFields = ["env: [{name: FROM_TEMPLATE, value: \"yes\"}]"] }.Yaml + """
+
         ---
         apiVersion: v1
         kind: Pod
@@ -63,13 +46,7 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
             readinessProbe: {httpGet: {port: 9999, path: /}, periodSeconds: 1}
         """;
 
-    private const string Service = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: late, namespace: web}
-        spec:
-          ports: [{port: 80}]
-        """;
+    private static readonly string Service = WebApp.Service("late", "[{port: 80}]");
 
     [SkippableFact]
     public async Task Secrets_ingress_classes_and_metallb_pools_are_applied_server_side_listed_with_kubectls_columns_watched_and_deleted()
