@@ -7,7 +7,7 @@ namespace Maille.Kube;
 /// <c>spec.nodeName</c>, <c>spec.hostNetwork</c>, <c>spec.restartPolicy</c>, <c>spec.schedulerName</c>,
 /// <c>spec.serviceAccountName</c>, <c>status.phase</c> and <c>status.podIP</c>; for events the object they are about
 /// (<c>involvedObject.name</c>, <c>.namespace</c>, <c>.uid</c>, <c>.kind</c>: what <c>kubectl describe</c> asks) and
-/// <c>reason</c>, <c>type</c>, <c>source</c> (the component) and <c>reportingComponent</c>.
+/// <c>reason</c>, <c>type</c>, <c>source</c> (the component) and <c>reportingComponent</c>; for Secrets <c>type</c>.
 /// </summary>
 public sealed class FieldQuery
 {
@@ -51,7 +51,7 @@ public sealed class FieldQuery
             }
 
             var field = part[..at].Trim();
-            if (field is not ("metadata.name" or "metadata.namespace") && !(kind == "Pod" && PodFields.Contains(field)) && !(kind == "Event" && EventFields.Contains(field)))
+            if (field is not ("metadata.name" or "metadata.namespace") && !(kind == "Pod" && PodFields.Contains(field)) && !(kind == "Event" && EventFields.Contains(field)) && !(kind == "Secret" && field == "type"))
             {
                 throw new FormatException($"field label not supported: {field}");
             }

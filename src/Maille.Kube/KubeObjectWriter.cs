@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using k8s.Models;
 using Maille.Engine.Workloads;
 using Maille.Model;
@@ -155,6 +156,85 @@ public static class KubeObjectWriter
             },
         },
     };
+
+    /// <summary>
+    /// A Secret with its data, as the API server serves it to a caller allowed to read Secrets (<c>stringData</c> was
+    /// merged into <c>data</c> when it was read).
+    /// </summary>
+    public static V1Secret Write(Secret secret) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = Meta("Secret", secret.Meta),
+        Type = secret.Type,
+        Data = secret.Data.IsEmpty ? null : secret.Data.ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal),
+    };
+
+    public static V1IngressClass Write(IngressClass ingressClass) => new()
+    {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "IngressClass",
+        Metadata = Meta("IngressClass", ingressClass.Meta, withSpec: true),
+        Spec = new V1IngressClassSpec
+        {
+            Controller = ingressClass.Controller,
+            Parameters = ingressClass.Parameters is { } p ? new V1IngressClassParametersReference { ApiGroup = p.ApiGroup, Kind = p.Kind, Name = p.Name, Scope = p.Scope, NamespaceProperty = p.Namespace } : null,
+        },
+    };
+
+    /// <summary>
+    /// MetalLB's IPAddressPool (<c>metallb.io/v1beta1</c>; KubernetesClient has no type for it), with the defaults its
+    /// CRD's schema gives (<c>autoAssign: true</c>, <c>avoidBuggyIPs: false</c>), as the API server stores it.
+    /// </summary>
+    public static JsonObject Write(IPAddressPool pool)
+    {
+        var spec = new JsonObject
+        {
+            ["addresses"] = new JsonArray([.. pool.Addresses.Select(a => (JsonNode?)JsonValue.Create(a))]),
+            ["autoAssign"] = pool.AutoAssign,
+            ["avoidBuggyIPs"] = pool.AvoidBuggyIPs,
+        };
+        if (pool.ServiceAllocation is { } allocation)
+        {
+            var written = new JsonObject { ["priority"] = allocation.Priority };
+            SetList(written, "namespaces", allocation.Namespaces, n => JsonValue.Create(n));
+            SetList(written, "namespaceSelectors", allocation.NamespaceSelectors, Json);
+            SetList(written, "serviceSelectors", allocation.ServiceSelectors, Json);
+            spec["serviceAllocation"] = written;
+        }
+
+        return CustomResource(IPAddressPool.Group, IPAddressPool.KindName, pool.Meta, spec);
+    }
+
+    /// <summary>MetalLB's L2Advertisement (<c>metallb.io/v1beta1</c>).</summary>
+    public static JsonObject Write(L2Advertisement advertisement)
+    {
+        var spec = new JsonObject();
+        SetList(spec, "ipAddressPools", advertisement.IPAddressPools, p => JsonValue.Create(p));
+        SetList(spec, "ipAddressPoolSelectors", advertisement.IPAddressPoolSelectors, Json);
+        SetList(spec, "nodeSelectors", advertisement.NodeSelectors, Json);
+        SetList(spec, "interfaces", advertisement.Interfaces, i => JsonValue.Create(i));
+        return CustomResource(IPAddressPool.Group, L2Advertisement.KindName, advertisement.Meta, spec);
+    }
+
+    private static JsonObject CustomResource(string group, string kind, ObjectMeta meta, JsonObject spec) => new()
+    {
+        ["apiVersion"] = $"{group}/v1beta1",
+        ["kind"] = kind,
+        ["metadata"] = JsonNode.Parse(k8s.KubernetesJson.Serialize(Meta(kind, meta, withSpec: true))),
+        ["spec"] = spec,
+    };
+
+    /// <summary>Sets <paramref name="name"/> to the items written as JSON, or leaves it out when there are none (as omitempty does).</summary>
+    private static void SetList<T>(JsonObject target, string name, EquatableArray<T> items, Func<T, JsonNode?> write)
+    {
+        if (!items.IsEmpty)
+        {
+            target[name] = new JsonArray([.. items.Select(write)]);
+        }
+    }
+
+    private static JsonNode? Json(LabelSelector selector) => JsonNode.Parse(k8s.KubernetesJson.Serialize(Write(selector)));
 
     /// <summary>
     /// A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1), with the status its controller would report. The

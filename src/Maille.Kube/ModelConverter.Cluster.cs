@@ -50,7 +50,14 @@ internal static partial class ModelConverter
     }
 
     public static IngressClass ConvertIngressClass(V1IngressClass ingressClass, SourceLocation source) =>
-        new() { Meta = Meta(ingressClass.Metadata, null, source), Controller = ingressClass.Spec?.Controller };
+        new()
+        {
+            Meta = Meta(ingressClass.Metadata, null, source),
+            Controller = ingressClass.Spec?.Controller,
+            Parameters = ingressClass.Spec?.Parameters is { Kind: { } kind, Name: { } name } parameters
+                ? new IngressClassParameters(parameters.ApiGroup, kind, name, parameters.Scope, parameters.NamespaceProperty)
+                : null,
+        };
 
     public static Secret ConvertSecret(V1Secret secret, string ns, SourceLocation source) => new()
     {

@@ -43,6 +43,12 @@ public sealed record ClusterConfig
 
     public IPAddress EffectiveDnsServiceIP => DnsServiceIP ?? IpMath.Offset(ServiceCidr, 10);
 
+    /// <summary>
+    /// When a running lab first made its nodes: the creation time of the Nodes it makes itself (from this configuration,
+    /// or named by a pod). A lab's daemon keeps it in its state folder; a plan of files has none.
+    /// </summary>
+    public DateTimeOffset? NodesCreated { get; init; }
+
     /// <summary>Where this configuration came from, for messages.</summary>
     public string Source { get; init; } = "defaults";
 }

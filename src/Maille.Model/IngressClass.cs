@@ -9,6 +9,8 @@ public sealed record IngressClass
 
     public string? Controller { get; init; }
 
+    public IngressClassParameters? Parameters { get; init; }
+
     public bool IsDefault => Meta.Annotations.Get(DefaultAnnotation) == "true";
 
     public string Name => Meta.Name;

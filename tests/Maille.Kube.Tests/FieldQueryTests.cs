@@ -30,6 +30,16 @@ public sealed class FieldQueryTests
     }
 
     [Fact]
+    public void Secrets_are_selected_by_their_type_and_no_other_kind_is()
+    {
+        var query = FieldQuery.Parse("type=kubernetes.io/tls", "Secret");
+
+        Assert.True(query.Matches(path => path == "type" ? "kubernetes.io/tls" : null));
+        Assert.False(query.Matches(path => path == "type" ? "Opaque" : null));
+        Assert.Equal("field label not supported: type", Assert.Throws<FormatException>(() => FieldQuery.Parse("type=Opaque", "ConfigMap")).Message);
+    }
+
+    [Fact]
     public void Events_are_selected_by_the_object_they_are_about_as_kubectl_describe_asks()
     {
         var query = FieldQuery.Parse("involvedObject.uid=u-1,involvedObject.name=web,involvedObject.namespace=shop", "Event");

@@ -20,7 +20,7 @@ internal static class NodeTopology
         {
             declared.AddRange(config.Nodes.Select(n => new Node
             {
-                Meta = new ObjectMeta { Name = n.Name, Labels = n.Labels, Source = new SourceLocation(config.Source, null) },
+                Meta = new ObjectMeta { Name = n.Name, Labels = n.Labels, Source = new SourceLocation(config.Source, null), CreationTimestamp = config.NodesCreated },
                 PodCidr = n.PodCidr,
                 InternalIP = n.Address,
             }));
@@ -28,7 +28,7 @@ internal static class NodeTopology
 
         if (declared.Count == 0)
         {
-            declared.AddRange(Enumerable.Range(1, config.NodeCount).Select(k => new Node { Meta = new ObjectMeta { Name = $"node-{k}" } }));
+            declared.AddRange(Enumerable.Range(1, config.NodeCount).Select(k => new Node { Meta = new ObjectMeta { Name = $"node-{k}", CreationTimestamp = config.NodesCreated } }));
         }
 
         var known = declared.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
@@ -48,7 +48,7 @@ internal static class NodeTopology
                 Object = new ObjectRef("Node", null, group.Key),
                 Detail = $"not declared, but named by spec.nodeName of {first.QualifiedName}; created it",
             });
-            declared.Add(new Node { Meta = new ObjectMeta { Name = group.Key } });
+            declared.Add(new Node { Meta = new ObjectMeta { Name = group.Key, CreationTimestamp = config.NodesCreated } });
         }
 
         var nodes = new List<Node>(declared.Count);

@@ -30,6 +30,18 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
         return table;
     }
 
+    /// <summary>Each node's lease (in kube-node-lease, named after the node), held by the node and as old as it.</summary>
+    public KubectlTable Leases(IEnumerable<Node> nodes)
+    {
+        var table = new KubectlTable(["NAME", "HOLDER", "AGE"]);
+        foreach (var node in nodes)
+        {
+            table.Add(node.Name, node.Name, Age(node.Meta));
+        }
+
+        return table;
+    }
+
     public KubectlTable Namespaces(IEnumerable<Namespace> namespaces)
     {
         var table = new KubectlTable(["NAME", "STATUS", "AGE"]);

@@ -17,10 +17,15 @@ internal static class ApiResources
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.EndpointSlices(t.Cluster.EndpointSlices.Where(s => f(s.Meta)), allNamespaces: false)),
         new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.NetworkPolicies(t.Cluster.NetworkPolicies.Where(p => f(p.Meta)), allNamespaces: false)),
         new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.Ingresses(t.Cluster.Ingresses.Where(i => f(i.Meta)), allNamespaces: false)),
+        new("", "v1", "secrets", "Secret", true, c => c.Secrets.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.Secrets(t.Cluster.Secrets.Where(s => f(s.Meta)), allNamespaces: false)),
+        new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, c => c.IngressClasses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.IngressClasses(t.Cluster.IngressClasses.Where(i => f(i.Meta)))),
+        new(IPAddressPool.Group, "v1beta1", "ipaddresspools", IPAddressPool.KindName, true, c => Pools(c).Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.IPAddressPools(Pools(t.Cluster).Where(p => f(p.Meta)), allNamespaces: false)),
+        new(IPAddressPool.Group, "v1beta1", "l2advertisements", L2Advertisement.KindName, true, c => Advertisements(c).Select(a => new ApiObject(a.Meta, a, () => KubeObjectWriter.Write(a))), (t, f, wide) => t.L2Advertisements(Advertisements(t.Cluster).Where(a => f(a.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "deployments", "Deployment", true, c => Workloads(c, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "daemonsets", "DaemonSet", true, c => Workloads(c, Of(c, WorkloadKind.DaemonSet)), (t, f, wide) => t.DaemonSets(Of(t.Cluster, WorkloadKind.DaemonSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("coordination.k8s.io", "v1", "leases", "Lease", true, NodeLease.Of, (t, f, _) => t.Leases(t.Cluster.Nodes.Where(n => f(NodeLease.MetaOf(n))))),
     ];
 
     /// <summary>
@@ -33,6 +38,15 @@ internal static class ApiResources
     public static ApiResource EventsV1 { get; } = new("events.k8s.io", "v1", "events", "Event", true, _ => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
 
     public static bool IsEvents(ApiResource resource) => resource == Events || resource == EventsV1;
+
+    /// <summary>The nodes' leases (<see cref="NodeLease"/>), which the store renews between published changes.</summary>
+    public static ApiResource Leases { get; } = All.Single(r => r.Plural == "leases");
+
+    /// <summary>The IPAddressPools written to the lab; a pool made from the cluster configuration is no object.</summary>
+    private static IEnumerable<IPAddressPool> Pools(ClusterState cluster) => cluster.LoadBalancing.Pools.Where(p => !p.FromClusterConfig);
+
+    /// <summary>The L2Advertisements written to the lab; the one Maille makes when there is none is no object.</summary>
+    private static IEnumerable<L2Advertisement> Advertisements(ClusterState cluster) => cluster.LoadBalancing.Advertisements.Where(a => !a.Implicit);
 
     private static IEnumerable<Workload> Of(ClusterState cluster, WorkloadKind kind) => cluster.Workloads.Where(w => w.Kind == kind);
 

@@ -30,6 +30,7 @@ public sealed class ApiView
     private readonly Func<ApiResource, string, long?> _versions;
     private readonly IReadOnlyDictionary<string, PodTimes> _pods;
     private readonly IReadOnlyDictionary<string, DateTimeOffset> _nodesChanged;
+    private readonly IReadOnlyDictionary<string, DateTimeOffset> _leasesRenewed;
     private readonly NodeSystem _system;
     private readonly IReadOnlyList<(LabEvent Event, long Version)> _events;
 
@@ -44,7 +45,8 @@ public sealed class ApiView
         IReadOnlyDictionary<string, PodTimes> pods,
         IReadOnlyDictionary<string, DateTimeOffset> nodesChanged,
         NodeSystem system,
-        IReadOnlyList<(LabEvent Event, long Version)> events)
+        IReadOnlyList<(LabEvent Event, long Version)> events,
+        IReadOnlyDictionary<string, DateTimeOffset>? leasesRenewed = null)
     {
         Cluster = cluster;
         Version = version;
@@ -54,6 +56,7 @@ public sealed class ApiView
         _nodesChanged = nodesChanged;
         _system = system;
         _events = events;
+        _leasesRenewed = leasesRenewed ?? System.Collections.Frozen.FrozenDictionary<string, DateTimeOffset>.Empty;
         _madeReplicaSets = new(() => WorkloadStatus.ReplicaSets(cluster).Where(rs => rs.Owner is { Kind: "Deployment" })
             .ToDictionary(rs => (rs.Meta.Namespace, rs.Meta.Name), rs => rs.Owner!.Name));
     }
@@ -115,7 +118,8 @@ public sealed class ApiView
             document is null ? TemplateOf(item)?.ToYaml() : null,
             item.Model is Node node ? !Facts.DownNodes.Contains(node.Name) : null,
             item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null,
-            Facts.Managed.GetValueOrDefault(ApiJson.KeyOf(resource, item)));
+            Facts.Managed.GetValueOrDefault(ApiJson.KeyOf(resource, item)),
+            item.Model is NodeLease lease && _leasesRenewed.TryGetValue(lease.Node, out var renewed) ? renewed : null);
     }
 
     private JsonObject Render(ApiResource resource, ApiObject item, ServedExtra extra, PodTimes? times)
@@ -128,6 +132,9 @@ public sealed class ApiView
                 break;
             case (V1Node written, Node node):
                 written.Status = ServedStatus.Node(node, extra.NodeReady ?? true, _nodesChanged.GetValueOrDefault(node.Name, node.Meta.CreationTimestamp ?? DateTimeOffset.UnixEpoch), _system);
+                break;
+            case (V1Lease written, NodeLease):
+                written.Spec.RenewTime = extra.Renewed?.UtcDateTime;
                 break;
             case (V1Namespace written, Namespace):
                 // The API server's own finalizer: the namespace goes once its objects are gone.

@@ -81,8 +81,11 @@ internal static class Discovery
     /// for the reviews kubectl auth can-i creates.
     /// </summary>
     public static IEnumerable<(string Group, string Version)> GroupVersions() =>
-        KindNames.All.Select(k => (k.Group, k.Version)).Append((ApiResources.EventsV1.Group, ApiResources.EventsV1.Version)).Distinct().OrderBy(g => g.Group.Length > 0)
+        KindNames.All.Select(k => (k.Group, k.Version)).Concat(ServedOnly.Select(r => (r.Group, r.Version))).Append((ApiResources.EventsV1.Group, ApiResources.EventsV1.Version)).Distinct().OrderBy(g => g.Group.Length > 0)
             .Append((LabApiServer.AuthorizationGroup, "v1"));
+
+    /// <summary>The kinds the lab serves (read-only) that no manifest may hold: the nodes' leases.</summary>
+    private static IEnumerable<ApiResource> ServedOnly => ApiResources.All.Where(r => KindNames.ByPlural(r.Group, r.Plural) is null);
 
     /// <summary>Every resource and subresource of one group version, in the order they are listed; empty when not served.</summary>
     public static IReadOnlyList<DiscoveredResource> Catalog(string group, string version)
@@ -96,6 +99,8 @@ internal static class Discovery
         // Events are served (read-only) but are no kind a manifest may hold.
         var events = new[] { ApiResources.Events, ApiResources.EventsV1 }.Where(r => r.Group == group && r.Version == version)
             .Select(r => new DiscoveredResource(r.Plural, null, "event", true, r.Kind, ReadVerbs, ["ev"]));
+        var leases = ServedOnly.Where(r => r.Group == group && r.Version == version)
+            .Select(r => new DiscoveredResource(r.Plural, null, r.Kind.ToLowerInvariant(), r.Namespaced, r.Kind, ReadVerbs, []));
         var kinds = KindNames.All.Where(k => k.Group == group && k.Version == version).ToList();
         var resources = kinds.Select(k => new DiscoveredResource(
             k.Plural, null, k.Singular, k.Namespaced, k.Kind,
@@ -114,7 +119,7 @@ internal static class Discovery
             ],
             _ => Array.Empty<DiscoveredResource>(),
         }).Concat(kinds.Where(k => LabApiServer.HasStatus(k.Plural)).Select(k => new DiscoveredResource(k.Plural, "status", "", k.Namespaced, k.Kind, ["get"], [])));
-        return [.. resources, .. events, .. subresources];
+        return [.. resources, .. events, .. leases, .. subresources];
     }
 
     public static async Task Resources(HttpContext http, string group, string version)

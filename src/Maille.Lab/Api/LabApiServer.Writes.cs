@@ -23,7 +23,7 @@ public sealed partial class LabApiServer
         {
             if (await Documents(http) is { } documents)
             {
-                await Change(http, m => m.Apply(documents, TimeProvider.System.GetUtcNow()));
+                await Change(http, m => m.Apply(RefusingTerminating(m, documents), TimeProvider.System.GetUtcNow()));
             }
         });
         app.MapPost($"/apis/{MailleGroup}/delete", async (HttpContext http) =>
@@ -295,8 +295,7 @@ public sealed partial class LabApiServer
 
                 if (create && kind.Namespaced && Controller.IsTerminating(key.Namespace))
                 {
-                    // The namespace lifecycle admission's words.
-                    throw new RequestRefusedException(403, "Forbidden", $"{Named(key)} is forbidden: unable to create new content in namespace {key.Namespace} because it is being terminated");
+                    throw new RequestRefusedException(403, "Forbidden", TerminatingRefusal(key));
                 }
 
                 if (exists && version is not null)
@@ -315,6 +314,22 @@ public sealed partial class LabApiServer
         }
 
         await AnswerWithObject(http, result, kind, key, create ? "created" : "replaced", create, managed);
+    }
+
+    /// <summary>The namespace lifecycle admission's words for an object created in a namespace being deleted.</summary>
+    private static string TerminatingRefusal(ObjectKey key) =>
+        $"{Named(key)} is forbidden: unable to create new content in namespace {key.Namespace} because it is being terminated";
+
+    /// <summary>
+    /// A batch apply's documents, unless one would create an object in a namespace being deleted: then the whole batch
+    /// is refused (one transaction, as every batch), each such object named in the API server's words.
+    /// </summary>
+    private IReadOnlyList<ManifestDocument> RefusingTerminating(LabManifests manifests, IReadOnlyList<ManifestDocument> documents)
+    {
+        var refused = documents.Where(d => d.Key.Namespace.Length > 0 && Controller.IsTerminating(d.Key.Namespace) && !manifests.TryGet(d.Key, out _)).ToList();
+        return refused.Count == 0
+            ? documents
+            : throw new InvalidOperationException(string.Join("\n", refused.Select(d => TerminatingRefusal(d.Key))) + "\nnothing of this apply was applied");
     }
 
     /// <summary>
@@ -392,7 +407,8 @@ public sealed partial class LabApiServer
 
     /// <summary>
     /// After a create, replace or patch, the object as the lab now serves it (201 for a create), as the API server
-    /// answers and typed clients expect; a kind the lab takes but does not serve gets a success Status instead.
+    /// answers and typed clients expect (every kind the lab takes is served); a success Status when the plan does not
+    /// hold the object after all.
     /// </summary>
     /// <param name="managed">The object's managed fields after the write (served with a dry run's answer, which the store never sees).</param>
     private Task AnswerWithObject(HttpContext http, LabChangeResult result, KindName kind, ObjectKey key, string verb, bool create, ImmutableArray<ManagedFieldsEntry> managed)

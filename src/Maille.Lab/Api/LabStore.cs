@@ -44,6 +44,7 @@ public sealed class LabStore
     private readonly Dictionary<string, bool> _nodeReady = new(StringComparer.Ordinal);
     private ImmutableDictionary<string, PodTimes> _podTimes = ImmutableDictionary.Create<string, PodTimes>(StringComparer.Ordinal);
     private ImmutableDictionary<string, DateTimeOffset> _nodesChanged = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, DateTimeOffset> _leasesRenewed = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
     private ImmutableDictionary<string, long> _eventVersions = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
     private IReadOnlyList<(LabEvent Event, long Version)>? _eventList;
     private ServedFacts _facts = ServedFacts.None;
@@ -123,6 +124,45 @@ public sealed class LabStore
             foreach (var record in happened)
             {
                 RecordLocked(record, keepChange: !first);
+            }
+
+            _view = View();
+            Trim();
+            Notify();
+        }
+    }
+
+    /// <summary>
+    /// The least time between two renewals of a node's lease. A kubelet renews every quarter of its 40 s lease; the
+    /// lab's node agents are the daemon's own, so a renewal says the node is up, and watchers of leases get at most one
+    /// change per node per interval, however often the daemon asks.
+    /// </summary>
+    public static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Renews the leases of <paramref name="nodes"/> (the nodes that run) whose last renewal is at least
+    /// <see cref="LeaseRenewInterval"/> old: one new version for all of them, one MODIFIED per lease for watchers.
+    /// Nothing is published when no lease is due.
+    /// </summary>
+    internal void RenewLeases(IEnumerable<string> nodes)
+    {
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            var due = nodes.Where(n => !_leasesRenewed.TryGetValue(n, out var last) || now - last >= LeaseRenewInterval).ToList();
+            if (_cluster is null || due.Count == 0)
+            {
+                return;
+            }
+
+            // Microseconds, as a MicroTime is written.
+            var renewed = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
+            _leasesRenewed = _leasesRenewed.SetItems(due.Select(n => KeyValuePair.Create(n, renewed)));
+            _version++;
+            var view = View();
+            foreach (var (resource, type, item, _) in _versions.Advance(_cluster, _version, view.Extra, only: ApiResources.Leases))
+            {
+                _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, view.Write(resource, item, _version).ToJsonString()));
             }
 
             _view = View();
@@ -225,7 +265,8 @@ public sealed class LabStore
             _podTimes,
             _nodesChanged,
             _system,
-            _eventList);
+            _eventList,
+            _leasesRenewed);
     }
 
     /// <summary>Keeps when each pod started and last changed readiness, and when each node last changed readiness.</summary>

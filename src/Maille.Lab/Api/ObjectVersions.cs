@@ -30,12 +30,19 @@ internal sealed class ObjectVersions
     /// what it was before a change.
     /// </summary>
     /// <param name="extra">What else each object is written from (<see cref="ApiView.Extra"/>).</param>
-    public List<(ApiResource Resource, string Type, ApiObject Object, ApiObject? Before)> Advance(ClusterState cluster, long version, Func<ApiResource, ApiObject, ServedExtra> extra)
+    /// <param name="only">Only this kind changed (a lease renewed): the others keep what they had, unread.</param>
+    public List<(ApiResource Resource, string Type, ApiObject Object, ApiObject? Before)> Advance(ClusterState cluster, long version, Func<ApiResource, ApiObject, ServedExtra> extra, ApiResource? only = null)
     {
         var changes = new List<(ApiResource, string, ApiObject, ApiObject?)>();
         var next = new Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>>(_byResource.Count);
         foreach (var resource in ApiResources.All)
         {
+            if (only is not null && resource != only && _byResource.TryGetValue(resource, out var kept))
+            {
+                next[resource] = kept;
+                continue;
+            }
+
             var before = _byResource.GetValueOrDefault(resource) ?? [];
             var now = new Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>(before.Count, StringComparer.Ordinal);
             foreach (var item in resource.Objects(cluster))

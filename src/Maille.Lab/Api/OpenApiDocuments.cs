@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Maille.Kube;
+using Maille.Kube.MetalLb;
 using Maille.Kube.Patching;
 using Maille.Kube.Schema;
 
@@ -55,13 +56,11 @@ internal static class OpenApiDocuments
         var schemas = OpenApiSchemas.For(typed.Where(t => t.Type is not null).Select(t => (t.Type!, t.Kind.Group, t.Kind.Version, t.Kind.Kind)));
         foreach (var (kind, _) in typed.Where(t => t.Type is null))
         {
-            // A custom resource's schema is its CRD's; the lab takes these kinds whole and validates them itself.
-            schemas[SchemaName(kind, null)] = new JsonObject
-            {
-                ["type"] = "object",
-                ["x-kubernetes-preserve-unknown-fields"] = true,
-                ["x-kubernetes-group-version-kind"] = new JsonArray(Gvk(kind)),
-            };
+            // A custom resource's schema is its CRD's, as the API server publishes it (MetalLB's own, embedded); the
+            // lab validates these kinds itself.
+            var schema = MetalLbCrds.Schema(kind.Kind) ?? new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+            schema["x-kubernetes-group-version-kind"] = new JsonArray(Gvk(kind));
+            schemas[SchemaName(kind, null)] = schema;
         }
 
         var paths = new JsonObject();

@@ -46,6 +46,7 @@ public sealed partial class LabController : IAsyncDisposable
     // The Deployment controller's queue: one pending pass at most, however many changes asked for one.
     private readonly Channel<bool> _rolloutKicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _rollouts = Task.CompletedTask;
+    private Task _leases = Task.CompletedTask;
 
     /// <summary>Namespaces being deleted (phase Terminating), with when their deletion was asked.</summary>
     private System.Collections.Immutable.ImmutableDictionary<string, DateTimeOffset> _terminating = System.Collections.Immutable.ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -115,9 +116,11 @@ public sealed partial class LabController : IAsyncDisposable
     public async Task<TimeSpan> StartAsync(CancellationToken cancellationToken)
     {
         var reading = Stopwatch.GetTimestamp();
-        _planning.Config = LoadConfig(_state);
+        _planning.Config = LoadConfig(_state) with { NodesCreated = _state.NodesCreated(TimeProvider.System.GetUtcNow()) };
         var written = File.ReadAllText(_state.ManifestsFile);
         _desired = LabManifests.Parse(_state.ManifestsFile, written, TimeProvider.System.GetUtcNow()).WithManagedFields(_state.ReadManagedFields());
+        // A namespace whose deletion a previous daemon began is still Terminating, and is finished once started.
+        _terminating = _terminating.SetItems(_state.ReadTerminatingNamespaces().Where(t => _desired.TryGet(new ObjectKey("", "Namespace", "", t.Key), out _)));
         var planning = Stopwatch.GetTimestamp();
         var planned = _planning.PlanOrThrow(_desired, null, _state.ReadAllocations());
         if (_desired.Render() is var stamped && stamped != written)
@@ -159,7 +162,13 @@ public sealed partial class LabController : IAsyncDisposable
 
         _readiness.Changed += PublishInBackground;
         _nodes.StartHealthMonitor(PublishInBackground);
+        foreach (var ns in _terminating.Keys)
+        {
+            _ = Task.Run(() => FinishTerminationAsync(new ObjectKey("", "Namespace", "", ns)), CancellationToken.None);
+        }
+
         _rollouts = RunRolloutsAsync(_stopping.Token);
+        _leases = RenewLeasesAsync(_stopping.Token);
         _rolloutKicks.Writer.TryWrite(true);
         return networkTime;
     }
@@ -311,6 +320,7 @@ public sealed partial class LabController : IAsyncDisposable
             if (!_terminating.ContainsKey(name))
             {
                 _terminating = _terminating.SetItem(name, TimeProvider.System.GetUtcNow());
+                _state.WriteTerminatingNamespaces(_terminating);
                 Publish(PriorAllocations.From(Published));
                 _ = Task.Run(() => FinishTerminationAsync(key), CancellationToken.None);
             }
@@ -327,7 +337,13 @@ public sealed partial class LabController : IAsyncDisposable
     {
         try
         {
-            await Task.Delay(NamespaceTerminationDelay, _stopping.Token);
+            // Counted from when the deletion was asked: a daemon that starts again after the delay deletes at once.
+            var due = _terminating[key.Name] + NamespaceTerminationDelay - TimeProvider.System.GetUtcNow();
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, _stopping.Token);
+            }
+
             var result = await ChangeAsync(
                 m =>
                 {
@@ -335,6 +351,7 @@ public sealed partial class LabController : IAsyncDisposable
                     return m.Delete([key]);
                 },
                 _stopping.Token);
+            _state.WriteTerminatingNamespaces(_terminating);
             if (!result.Succeeded)
             {
                 LogPublishFailed($"deleting namespace {key.Name}: {string.Join("; ", result.Errors)}");
@@ -342,7 +359,8 @@ public sealed partial class LabController : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
-            // The daemon is stopping: the namespace stays, and is not Terminating when the lab starts again.
+            // The daemon is stopping: the namespace stays Terminating (the state folder says so) and a daemon that
+            // starts again finishes deleting it.
         }
     }
 
@@ -352,6 +370,7 @@ public sealed partial class LabController : IAsyncDisposable
         await _stopping.CancelAsync();
         _readiness.Changed -= PublishInBackground;
         await _rollouts.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _leases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _nodes.DisposeAsync();
         await _workloadHost.DisposeAsync();
         _network?.Dispose();
@@ -498,6 +517,28 @@ public sealed partial class LabController : IAsyncDisposable
     /// change it takes every Deployment one step further, as a change of its own, until no step is left. Each step is
     /// decided under the gate from the state just published, so it never works from an older one.
     /// </summary>
+    /// <summary>
+    /// Each running node's lease is renewed as its kubelet would renew it: at once, then every
+    /// <see cref="Api.LabStore.LeaseRenewInterval"/>. A node that is stopped or does not answer is not renewed, so its
+    /// lease grows old as a silent kubelet's does.
+    /// </summary>
+    private async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var down = _nodes.DownNodes().Union(_nodes.StoppedNodes).ToHashSet(StringComparer.Ordinal);
+                Store.RenewLeases(Published.Nodes.Select(n => n.Name).Where(n => !down.Contains(n)));
+                await Task.Delay(Api.LabStore.LeaseRenewInterval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The daemon is stopping.
+        }
+    }
+
     private async Task RunRolloutsAsync(CancellationToken cancellationToken)
     {
         try

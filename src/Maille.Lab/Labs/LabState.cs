@@ -53,6 +53,15 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// </summary>
     public string ManagedFieldsFile => Path.Combine(Directory, "managed-fields.json");
 
+    /// <summary>
+    /// The Namespaces being deleted (phase Terminating) and when each deletion was asked, so that a daemon that starts
+    /// again serves them Terminating and finishes deleting them.
+    /// </summary>
+    public string TerminatingNamespacesFile => Path.Combine(Directory, "terminating-namespaces.json");
+
+    /// <summary>When the lab first made its nodes (ISO 8601): their creation time, the same after every daemon restart.</summary>
+    public string NodesCreatedFile => Path.Combine(Directory, "nodes-created");
+
     public bool Exists => System.IO.Directory.Exists(Directory);
 
     /// <summary>Creates the folder (0700) and writes the manifests and cluster configuration a new lab starts from.</summary>
@@ -130,19 +139,43 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
         }
     }
 
-    public IReadOnlyDictionary<string, bool> ReadReadiness()
+    /// <summary>When the lab first made its nodes: read from the state folder, or <paramref name="now"/> recorded there at a first start.</summary>
+    public DateTimeOffset NodesCreated(DateTimeOffset now)
+    {
+        if (File.Exists(NodesCreatedFile)
+            && DateTimeOffset.TryParse(File.ReadAllText(NodesCreatedFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created))
+        {
+            return created;
+        }
+
+        // Whole seconds, as the API's timestamps.
+        var stamped = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        WriteAtomically(NodesCreatedFile, stamped.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return stamped;
+    }
+
+    /// <summary>Replaces the terminating namespaces file: <c>{"NAME": "deletion time (ISO 8601)"}</c>.</summary>
+    public void WriteTerminatingNamespaces(IReadOnlyDictionary<string, DateTimeOffset> namespaces) =>
+        WriteAtomically(TerminatingNamespacesFile, JsonSerializer.Serialize(new SortedDictionary<string, DateTimeOffset>(namespaces.ToDictionary(), StringComparer.Ordinal), Json));
+
+    /// <summary>The namespaces being deleted when the file was last written; none when it is missing or unreadable.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ReadTerminatingNamespaces() => ReadJson<Dictionary<string, DateTimeOffset>>(TerminatingNamespacesFile) ?? [];
+
+    /// <summary>A JSON file of the state folder; null when it is missing or unreadable (as if nothing was recorded).</summary>
+    private static T? ReadJson<T>(string path)
+        where T : class
     {
         try
         {
-            return File.Exists(ReadinessFile)
-                ? JsonSerializer.Deserialize<Dictionary<string, bool>>(File.ReadAllText(ReadinessFile), Json) ?? []
-                : new Dictionary<string, bool>();
+            return File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) : null;
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
-            return new Dictionary<string, bool>();
+            return null;
         }
     }
+
+    public IReadOnlyDictionary<string, bool> ReadReadiness() => ReadJson<Dictionary<string, bool>>(ReadinessFile) ?? [];
 
     public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness) => WriteAtomically(ReadinessFile, JsonSerializer.Serialize(readiness, Json));
 

@@ -65,6 +65,7 @@ public sealed class LabAuthorizerTests
     [InlineData("POST", "/api/v1/namespaces/x/pods", "pods is forbidden: User \"system:node:node-1\" cannot create resource \"pods\" in API group \"\" in the namespace \"x\"")]
     [InlineData("PATCH", "/api/v1/nodes/node-2/status", "nodes \"node-2\" is forbidden: User \"system:node:node-1\" cannot patch resource \"nodes/status\" in API group \"\" at the cluster scope")]
     [InlineData("GET", "/api/v1/namespaces/x/secrets/tls", "secrets \"tls\" is forbidden: User \"system:node:node-1\" cannot get resource \"secrets\" in API group \"\" in the namespace \"x\"")]
+    [InlineData("GET", "/api/v1/secrets", "secrets is forbidden: User \"system:node:node-1\" cannot list resource \"secrets\" in API group \"\" at the cluster scope")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/exec", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"x\"")]
     [InlineData("POST", "/api/v1/namespaces/x/pods/a/portforward", "pods \"a\" is forbidden: User \"system:node:node-1\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"x\"")]
     [InlineData("PUT", "/apis/maille.dev/v1alpha1/nodeagents/node-2/status", "nodeagents \"node-2\" is forbidden: User \"system:node:node-1\" cannot update resource \"nodeagents/status\" in API group \"maille.dev\" at the cluster scope")]

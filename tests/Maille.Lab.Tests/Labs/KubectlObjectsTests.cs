@@ -1,3 +1,4 @@
+using Maille.Lab.Labs;
 using Maille.TestKit;
 using Xunit.Abstractions;
 
@@ -11,28 +12,11 @@ namespace Maille.Lab.Tests.Labs;
 public sealed class KubectlObjectsTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Namespace web: a Deployment web (2 pods) and a pod envy on node-2 written with fields the engine does not model
-    /// (env, resources, a volume).
+    /// The web app (<see cref="WebApp"/>: Deployment web of 2 pods behind the Service web) with an env in its template,
+    /// and a pod envy on node-2 written with fields the engine does not model (env, resources, a volume).
     /// </summary>
-    private const string Lab = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: web}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: web}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers:
-              - name: web
-                image: maille/agnhost
-                ports: [{containerPort: 80}]
-                env: [{name: FROM_TEMPLATE, value: "yes"}]
+    private static readonly string Lab = new WebApp { ContainerFields = ["env: [{name: FROM_TEMPLATE, value: \"yes\"}]"] }.Yaml + """
+
         ---
         apiVersion: v1
         kind: Pod
@@ -62,13 +46,50 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
             readinessProbe: {httpGet: {port: 9999, path: /}, periodSeconds: 1}
         """;
 
-    private const string Service = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: late, namespace: web}
-        spec:
-          ports: [{port: 80}]
-        """;
+    private static readonly string Service = WebApp.Service("late", "[{port: 80}]");
+
+    [SkippableFact]
+    public async Task Secrets_ingress_classes_and_metallb_pools_are_applied_server_side_listed_with_kubectls_columns_watched_and_deleted()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+
+        var shop = kubectl.Run("apply", "--server-side", "-f", Path.Combine(Cluster.RepositoryRoot, "examples", "shop") + "/");
+        var pool = kubectl.RunWithInput(Fixtures.MetalLbEdge, "apply", "--server-side", "-f", "-");
+        var listed = kubectl.Succeed("get", "secrets,ingressclasses,ipaddresspools", "-A");
+        var advertisements = kubectl.Succeed("get", "l2advertisements", "-n", "metallb-system", "-o", "wide");
+        var data = kubectl.Succeed("get", "secret", "shop-tls", "-n", "shop-web", "-o", "jsonpath={.data.tls\\.crt}");
+        var tls = kubectl.Succeed("get", "secrets", "-A", "--field-selector", "type=kubernetes.io/tls", "-o", "name");
+        var explained = kubectl.Succeed("explain", "ipaddresspools.spec.addresses");
+        var watch = Task.Run(() => kubectl.Run("get", "--raw", "/api/v1/namespaces/shop-web/secrets?watch=true&timeoutSeconds=6"));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var labelled = kubectl.Run("label", "secret", "shop-tls", "-n", "shop-web", "tier=edge");
+        var deleted = kubectl.Run("delete", "secret", "shop-tls", "-n", "shop-web");
+        var deletedPool = kubectl.Run("delete", "l2advertisement,ipaddresspool", "edge", "-n", "metallb-system");
+        var deletedClass = kubectl.Run("delete", "ingressclass", "maille");
+        var left = kubectl.Succeed("get", "secrets,ingressclasses,ipaddresspools,l2advertisements", "-A", "-o", "name");
+        var events = (await watch).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.True(shop.ExitCode == 0 && shop.Stderr.Length == 0, shop.Stderr);
+        Assert.Contains("secret/shop-tls serverside-applied", shop.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ingressclass.networking.k8s.io/maille serverside-applied", shop.Stdout, StringComparison.Ordinal);
+        Assert.True(pool.ExitCode == 0, pool.Stderr);
+        Assert.Matches(@"NAMESPACE +NAME +TYPE +DATA +AGE\n+shop-web +secret/shop-tls +kubernetes.io/tls +2 +\S+\n", listed);
+        Assert.Matches(@"NAMESPACE +NAME +CONTROLLER +PARAMETERS +AGE\n +ingressclass.networking.k8s.io/maille +maille.dev/ingress-controller +<none> +\S+\n", listed);
+        Assert.Matches(@"NAMESPACE +NAME +AUTO ASSIGN +AVOID BUGGY IPS +ADDRESSES\nmetallb-system +ipaddresspool.metallb.io/edge +true +false +\[""198.18.200.0/29""\]", listed);
+        Assert.Matches(@"NAME +IPADDRESSPOOLS +IPADDRESSPOOL SELECTORS +INTERFACES +NODE SELECTORS\nedge +\[""edge""\] +<none> +<none> +<none>", advertisements);
+        Assert.Equal("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=", data);
+        Assert.Equal("secret/shop-tls", tls.Trim());
+        Assert.Contains("A list of IP address ranges over which MetalLB has authority.", explained, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0, 0), (labelled.ExitCode, deleted.ExitCode, deletedPool.ExitCode, deletedClass.ExitCode));
+        Assert.Equal("", left.Trim());
+        Assert.Equal(["ADDED", "MODIFIED", "DELETED"], events.Select(e => (string?)System.Text.Json.Nodes.JsonNode.Parse(e)!["type"]));
+        Assert.Contains("\"tier\":\"edge\"", events[1], StringComparison.Ordinal);
+        Assert.All(
+            Directory.EnumerateFiles(Path.Combine("/run/maille", lab.Name), "*", SearchOption.AllDirectories),
+            path => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
+    }
 
     [SkippableFact]
     public async Task Get_shows_what_was_written_with_the_servers_status_and_describe_and_get_events_show_what_happened()
@@ -105,9 +126,12 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         Assert.Contains("InternalIP:", node, StringComparison.Ordinal);
         Assert.Contains("Capacity:", node, StringComparison.Ordinal);
         Assert.Contains("Kubelet Version:", node, StringComparison.Ordinal);
+        Assert.Matches(@"Lease:\s+HolderIdentity:\s+node-2\s+AcquireTime:\s+<unset>\s+RenewTime:\s+\w{3}, \d\d \w{3} \d{4}", node);
+        Assert.DoesNotContain("Failed to get lease", node, StringComparison.Ordinal);
+        Assert.Matches(@"CreationTimestamp:\s+\w{3}, \d\d \w{3} \d{4}", node);
         Assert.Matches(@"web\s+envy\s+100m", node);
         Assert.Equal(0, wide.ExitCode);
-        Assert.Contains("node-3", wide.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\nnode-3 +Ready +<none> +\d+s ", wide.Stdout);
         Assert.True(unhealthy.Met, unhealthy.ToString());
         Assert.Contains("Scheduled", events, StringComparison.Ordinal);
         Assert.Contains("Started", events, StringComparison.Ordinal);
@@ -175,5 +199,36 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
                 Assert.Contains("\"phase\":\"Terminating\"", modified, StringComparison.Ordinal);
             },
             deleted => Assert.StartsWith("{\"type\":\"DELETED\"", deleted, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task A_terminating_namespace_refuses_a_batch_apply_into_it_whole_and_is_still_deleted_after_a_daemon_restart_which_keeps_the_nodes_creation_time()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Lab, output);
+        var kubectl = new Kubectl(lab, output);
+        var state = new LabState(lab.Name);
+
+        var deleting = kubectl.Run("delete", "namespace", "web", "--wait=false");
+        var batch = lab.Run("apply", "-f", lab.File("batch.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: calm}\n---\n" + Service));
+        var recorded = File.ReadAllText(state.TerminatingNamespacesFile);
+        var mode = File.GetUnixFileMode(state.TerminatingNamespacesFile);
+        var nodeCreated = kubectl.Succeed("get", "node", "node-1", "-o", "jsonpath={.metadata.creationTimestamp}");
+        DaemonRestart.KillAndUpAgain(lab, output);
+        var nodeCreatedAfter = kubectl.Succeed("get", "node", "node-1", "-o", "jsonpath={.metadata.creationTimestamp}");
+        var gone = await Poll.UntilAsync("namespace web is gone after the restart", () => Task.FromResult(kubectl.Run("get", "namespace", "web").Stderr.Contains("NotFound", StringComparison.Ordinal)), output);
+        var pods = kubectl.Succeed("get", "pods", "-n", "web", "-o", "name");
+        var calm = kubectl.Run("get", "namespace", "calm");
+
+        Assert.Equal(0, deleting.ExitCode);
+        Assert.NotEqual(0, batch.ExitCode);
+        Assert.Contains("services \"late\" is forbidden: unable to create new content in namespace web because it is being terminated", batch.Stderr, StringComparison.Ordinal);
+        Assert.Contains("\"web\"", recorded, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        Assert.True(gone.Met, gone.ToString());
+        Assert.Equal("", pods.Trim());
+        Assert.Contains("NotFound", calm.Stderr, StringComparison.Ordinal);   // nothing of the refused batch was applied
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", nodeCreated);
+        Assert.Equal(nodeCreated, nodeCreatedAfter);
     }
 }

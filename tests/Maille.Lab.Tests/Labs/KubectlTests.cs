@@ -10,30 +10,8 @@ namespace Maille.Lab.Tests.Labs;
 /// </summary>
 public sealed class KubectlTests(ITestOutputHelper output)
 {
-    private const string Web = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: web}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: web}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers:
-              - {name: web, image: maille/agnhost, ports: [{containerPort: 80}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: web}
-        spec:
-          selector: {app: web}
-          ports: [{name: http, port: 80}]
-        """;
+    /// <summary>The web app (<see cref="WebApp"/>): Deployment web of two pods behind the Service web, in namespace web.</summary>
+    private static readonly string Web = new WebApp().Yaml;
 
     private const string PodWithTypo = """
         apiVersion: v1
@@ -42,15 +20,6 @@ public sealed class KubectlTests(ITestOutputHelper output)
         spec:
           containers:
           - {name: c, image: maille/agnhost, portz: [{containerPort: 80}]}
-        """;
-
-    private static string Service(string name, string ports) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: {{name}}, namespace: web}
-        spec:
-          selector: {app: web}
-          ports: {{ports}}
         """;
 
     private const string Talker = """
@@ -160,11 +129,11 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var strict = kubectl.RunWithInput(PodWithTypo, "apply", "-f", "-");
         var absent = kubectl.Run("get", "pod", "typo", "-n", "web");
         var warned = kubectl.RunWithInput(PodWithTypo, "apply", "--validate=warn", "-f", "-");
-        var created = kubectl.RunWithInput(Service("api", "[{port: 80}]"), "apply", "-f", "-");
-        var unchanged = kubectl.RunWithInput(Service("api", "[{port: 80}]"), "apply", "-f", "-");
-        var configured = kubectl.RunWithInput(Service("api", "[{name: http, port: 80}, {name: tls, port: 443}]"), "apply", "-f", "-");
+        var created = kubectl.RunWithInput(WebApp.Service("api", "[{port: 80}]"), "apply", "-f", "-");
+        var unchanged = kubectl.RunWithInput(WebApp.Service("api", "[{port: 80}]"), "apply", "-f", "-");
+        var configured = kubectl.RunWithInput(WebApp.Service("api", "[{name: http, port: 80}, {name: tls, port: 443}]"), "apply", "-f", "-");
         var ports = kubectl.Succeed("get", "svc", "api", "-n", "web", "-o", "jsonpath={.spec.ports[*].port}");
-        var dryRun = kubectl.RunWithInput(Service("dry", "[{port: 80}]"), "apply", "--dry-run=server", "-f", "-", "-o", "jsonpath={.spec.clusterIP}");
+        var dryRun = kubectl.RunWithInput(WebApp.Service("dry", "[{port: 80}]"), "apply", "--dry-run=server", "-f", "-", "-o", "jsonpath={.spec.clusterIP}");
         var notKept = kubectl.Run("get", "svc", "dry", "-n", "web");
 
         Assert.NotEqual(0, strict.ExitCode);
@@ -218,34 +187,15 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Contains("containerPort\t<integer>", explained, StringComparison.Ordinal);
         Assert.Equal((0, "yes"), (canI.ExitCode, canI.Stdout.Trim()));
     }
+
     /// <summary>Four replicas behind a Service, rolled one pod at a time: a readiness probe (a second before its first try) paces each step.</summary>
-    private const string Rolling = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: web}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: web}
-        spec:
-          replicas: 4
-          strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers:
-              - name: web
-                image: maille/agnhost
-                ports: [{containerPort: 80}]
-                readinessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 1, periodSeconds: 1}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: web}
-        spec:
-          selector: {app: web}
-          ports: [{name: http, port: 80}]
+    private static readonly string Rolling = new WebApp
+    {
+        Replicas = 4,
+        Strategy = "{type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}",
+        ContainerFields = ["readinessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 1, periodSeconds: 1}"],
+    }.Yaml + """
+
         ---
         apiVersion: v1
         kind: Pod
@@ -467,10 +417,10 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Privileged.Require();
         using var lab = LiveLab.Up(Web, output);
         var kubectl = new Kubectl(lab, output);
-        kubectl.RunWithInput(Service("api", "[{port: 80, targetPort: 8080}]"), "apply", "-f", "-");
+        kubectl.RunWithInput(WebApp.Service("api", "[{port: 80, targetPort: 8080}]"), "apply", "-f", "-");
 
-        var conflict = kubectl.RunWithInput(Service("api", "[{port: 80, targetPort: 9090}]"), "apply", "--server-side", "-f", "-");
-        var shared = kubectl.RunWithInput(Service("api", "[{port: 80, targetPort: 8080}]"), "apply", "--server-side", "-f", "-");
+        var conflict = kubectl.RunWithInput(WebApp.Service("api", "[{port: 80, targetPort: 9090}]"), "apply", "--server-side", "-f", "-");
+        var shared = kubectl.RunWithInput(WebApp.Service("api", "[{port: 80, targetPort: 8080}]"), "apply", "--server-side", "-f", "-");
         var managers = kubectl.Succeed("get", "svc", "api", "-n", "web", "--show-managed-fields", "-o", "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}");
 
         Assert.NotEqual(0, conflict.ExitCode);
