@@ -15,6 +15,9 @@
 #   FLIPS=5 WORST=2 DELETES=3                        # unready rounds (one-Service pod), worst-case rounds, delete rounds
 #   ADDS=5 LABELS=5                                  # Service-added rounds, relabel rounds
 #   BIG=10000                                        # Services in the large lab
+#   COMPARE_AGENTS=1                                 # only part 3, on two labs of BIG Services side by side: bsvcin
+#                                                    # (node agents in the daemon) and bsvcpr (maille up --agents
+#                                                    # process: one maille agent process per node, an API client)
 #
 # Safety: only the namespaces of labs bsvc10 and bsvc10k (made and removed by ./maille); the one route added
 # (external -> server pod /32 via node-2) lives in lab bsvc10's external namespace and goes with it. Nothing is added
@@ -36,6 +39,8 @@ LABELS="${LABELS:-5}"
 SMALL=10
 BIG="${BIG:-10000}"
 LAB_S=bsvc10 LAB_B=bsvc10k
+COMPARE_AGENTS="${COMPARE_AGENTS:-0}"
+if [ "$COMPARE_AGENTS" = 1 ]; then LAB_S=bsvcin LAB_B=bsvcpr SMALL=$BIG; fi
 TMP="$(mktemp -d /tmp/maille-svclab.XXXXXX)"
 chmod 755 "$TMP"
 LABS_UP=()
@@ -134,7 +139,9 @@ up_lab() { # lab services
   log "lab $lab: up ($services Services, 2 nodes)"
   LABS_UP+=("$lab")
   t0=$(date +%s%N)
-  timeout 420 "$MAILLE" up -f "$dir/lab.yaml" --config "$dir/config.yaml" --lab "$lab" --wait 300 >"$dir/up.out" 2>&1 || { cat "$dir/up.out" >&2; exit 1; }
+  local agents=inline
+  [ "$COMPARE_AGENTS" = 1 ] && [ "$lab" = "$LAB_B" ] && agents=process
+  timeout 420 "$MAILLE" up -f "$dir/lab.yaml" --config "$dir/config.yaml" --lab "$lab" --wait 300 --agents "$agents" >"$dir/up.out" 2>&1 || { cat "$dir/up.out" >&2; exit 1; }
   t1=$(date +%s%N)
   wait_synced "$lab" $((services + 2))    # + kube-dns 53/UDP and 53/TCP
   R[up_$lab]="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') $(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
@@ -286,6 +293,22 @@ declare -A R
 
 # ---------------------------------------------------------------- labs
 up_lab "$LAB_S" "$SMALL"
+if [ "$COMPARE_AGENTS" = 1 ]; then
+  up_lab "$LAB_B" "$BIG"
+  for lab in $LAB_S $LAB_B; do
+    R[ncip_$lab]="$(awk '$1 ~ /^web-/' "$(lab_dir "$lab")/services.txt" | wc -l)"
+  done
+  # The agent processes of $LAB_B: resident memory after up, and CPU used over 20 s of quiet (utime + stime ticks).
+  PIDS="$("$PY" "$HELPER" api-get "$(sock "$LAB_B")" /apis/maille.dev/v1alpha1/nodeagents | "$PY" -c '
+import json, sys
+print(" ".join(str(i["process"]["pid"]) for i in json.load(sys.stdin)["items"]))')"
+  ticks() { for p in $PIDS; do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | paste -sd' '; }
+  sleep 5
+  before="$(ticks)"; sleep 20; after="$(ticks)"
+  R[agent_rss]="$(for p in $PIDS; do awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$p/status"; echo; done | paste -sd' ')"
+  R[agent_idle]="$(paste -d' ' <(echo "$before" | tr ' ' '\n') <(echo "$after" | tr ' ' '\n') | awk -v hz="$(getconf CLK_TCK)" '{ printf "%s%.0f", (NR > 1 ? " " : ""), ($2 - $1) * 1000 / hz }')"
+  log "agent processes of $LAB_B: RSS MB ${R[agent_rss]}; CPU ms over 20 quiet s ${R[agent_idle]}"
+else
 SD="$(lab_dir "$LAB_S")"
 SIP="$(pod_ip "$LAB_S" server)"
 SNS="$(pod_ns "$LAB_S" default/server "$SIP")"
@@ -349,6 +372,8 @@ for r in $(seq 1 "$LAT_ROUNDS"); do
   done
 done
 
+fi
+
 # ---------------------------------------------------------------- 3: endpoint removal
 : >"$TMP/rounds"
 for r in $(seq 1 "$FLIPS"); do
@@ -397,6 +422,7 @@ for spec in "$LAB_S $SMALL" "$LAB_B $BIG"; do
   IFS='|' read -r ports elems rules syncs <<<"${R[st_$lab]}"
   echo "| $lab | $n | $upa / $upb |$ports|$elems|$rules|$syncs |"
 done
+if [ "$COMPARE_AGENTS" != 1 ]; then
 echo
 echo "Throughput, lab $LAB_S, single-stream TCP to iperf3 in the server pod (node-2), $REPS rounds × $DUR s, paths interleaved (order reversed every other round):"
 echo
@@ -434,6 +460,11 @@ for cell in $CELLS; do
   rr="$(sort -g "$TMP/latr-$lab-$t" | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%s–%s", a, b }')"
   echo "| $lab | $n | $tn | $cnt | $p10 | $m | $p90 | $p99 | $mx | $rr | $(ratio "$p10" "$b10") | $(ratio "$m" "$bm") | $(ratio "$p99" "$b99") |"
 done
+fi
+echo
+if [ "$COMPARE_AGENTS" = 1 ]; then
+  echo "Node agents: $LAB_S in the daemon, $LAB_B as one \`maille agent\` process per node (\`up --agents process\`); the same $BIG Services in both. The agent processes of $LAB_B after \`up\`: resident memory ${R[agent_rss]} MB (node-1 node-2; goal < 80), CPU over 20 quiet seconds ${R[agent_idle]} ms (goal: none)."
+fi
 echo
 echo "API changes reaching the rules: from t0 to the endpoint's map element deleted (added, for a Service added) on both nodes (nft monitor in each node's namespace), ms:"
 echo

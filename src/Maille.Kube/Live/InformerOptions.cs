@@ -9,6 +9,14 @@ public sealed record InformerOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether the cache keeps each object, or only its key and version (enough to report a relist's difference): a
+    /// consumer that keeps its own form of every object (a node agent's model) does not hold two copies. Without the
+    /// objects, <see cref="ObjectInformer{T, TList}.Snapshot"/> is refused and a deletion found by a relist reports the
+    /// last object as null.
+    /// </summary>
+    public bool KeepObjects { get; init; } = true;
+
     /// <summary>The wait after the <paramref name="failures"/>th failure in a row (1 for the first).</summary>
     public TimeSpan Backoff(int failures)
     {

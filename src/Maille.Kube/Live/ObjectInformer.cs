@@ -33,7 +33,7 @@ public sealed class ObjectInformer<T, TList>(
     where TList : IKubernetesObject<V1ListMeta>, IItems<T>
 {
     private readonly InformerOptions _options = options ?? new InformerOptions();
-    private readonly Dictionary<string, T> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Version, T? Item)> _cache = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -63,11 +63,15 @@ public sealed class ObjectInformer<T, TList>(
     {
         lock (_gate)
         {
-            return new Dictionary<string, T>(_cache, StringComparer.Ordinal);
+            return _options.KeepObjects
+                ? _cache.ToDictionary(c => c.Key, c => c.Value.Item!, StringComparer.Ordinal)
+                : throw new InvalidOperationException($"the informer of {resource} keeps versions only (InformerOptions.KeepObjects)");
         }
     }
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+
+    private (string? Version, T? Item) Entry(T item) => (item.Metadata.ResourceVersion, _options.KeepObjects ? item : default);
 
     public static string KeyOf(T item) => item.Metadata.NamespaceProperty is { Length: > 0 } ns ? $"{ns}/{item.Metadata.Name}" : item.Metadata.Name;
 
@@ -120,15 +124,15 @@ public sealed class ObjectInformer<T, TList>(
             foreach (var (key, old) in _cache.Where(c => !fresh.ContainsKey(c.Key)).ToList())
             {
                 _cache.Remove(key);
-                changes.Add(new InformerChange<T>(InformerChangeType.Deleted, key, old));
+                changes.Add(new InformerChange<T>(InformerChangeType.Deleted, key, old.Item!));
             }
 
             foreach (var (key, item) in fresh)
             {
                 var known = _cache.TryGetValue(key, out var old);
-                if (!known || old!.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
+                if (!known || old.Version != item.Metadata.ResourceVersion)
                 {
-                    _cache[key] = item;
+                    _cache[key] = Entry(item);
                     changes.Add(new InformerChange<T>(known ? InformerChangeType.Modified : InformerChangeType.Added, key, item));
                 }
             }
@@ -164,11 +168,11 @@ public sealed class ObjectInformer<T, TList>(
                 {
                     case WatchEventType.Added or WatchEventType.Modified:
                         var known = _cache.ContainsKey(key);
-                        _cache[key] = item;
+                        _cache[key] = Entry(item);
                         change = new InformerChange<T>(known ? InformerChangeType.Modified : InformerChangeType.Added, key, item);
                         break;
                     case WatchEventType.Deleted:
-                        change = _cache.Remove(key, out var old) ? new InformerChange<T>(InformerChangeType.Deleted, key, old) : null;
+                        change = _cache.Remove(key, out var old) ? new InformerChange<T>(InformerChangeType.Deleted, key, old.Item ?? item) : null;
                         break;
                 }
 

@@ -338,7 +338,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
                 _objects.Changed(kind, change.Key, json);
             },
-            new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(5) },
+            new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(5), KeepObjects = false },
             () => _wake.Release());
         _versions.Add(() => long.TryParse(informer.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null);
         _informerStatus.Add(() => new JsonObject
