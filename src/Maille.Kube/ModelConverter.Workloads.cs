@@ -35,6 +35,9 @@ internal static partial class ModelConverter
         Replicas = workload.Replicas ?? 1,
         Strategy = StrategyOf(workload.Strategy),
         RevisionHistoryLimit = workload.RevisionHistoryLimit ?? 10,
+        Paused = workload.Paused ?? false,
+        MinReadySeconds = workload.MinReadySeconds ?? 0,
+        ProgressDeadlineSeconds = workload.ProgressDeadlineSeconds ?? 600,
         Selector = Selector(workload.Selector),
         ServiceName = workload.ServiceName,
         Template = new PodTemplate

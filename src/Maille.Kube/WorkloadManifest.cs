@@ -16,15 +16,30 @@ internal sealed record WorkloadManifest(
     /// <summary>A Deployment's <c>spec.revisionHistoryLimit</c>.</summary>
     public int? RevisionHistoryLimit { get; init; }
 
+    /// <summary>A Deployment's <c>spec.paused</c>.</summary>
+    public bool? Paused { get; init; }
+
+    /// <summary><c>spec.minReadySeconds</c> (Deployment, ReplicaSet, StatefulSet, DaemonSet).</summary>
+    public int? MinReadySeconds { get; init; }
+
+    /// <summary>A Deployment's <c>spec.progressDeadlineSeconds</c>.</summary>
+    public int? ProgressDeadlineSeconds { get; init; }
+
     public static WorkloadManifest Of(V1Deployment deployment) =>
         new(WorkloadKind.Deployment, deployment.Metadata, deployment.Spec?.Replicas, deployment.Spec?.Selector, deployment.Spec?.Template, null)
         {
             Strategy = deployment.Spec?.Strategy,
             RevisionHistoryLimit = deployment.Spec?.RevisionHistoryLimit,
+            Paused = deployment.Spec?.Paused,
+            MinReadySeconds = deployment.Spec?.MinReadySeconds,
+            ProgressDeadlineSeconds = deployment.Spec?.ProgressDeadlineSeconds,
         };
 
     public static WorkloadManifest Of(V1ReplicaSet replicaSet) =>
-        new(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null);
+        new(WorkloadKind.ReplicaSet, replicaSet.Metadata, replicaSet.Spec?.Replicas, replicaSet.Spec?.Selector, replicaSet.Spec?.Template, null)
+        {
+            MinReadySeconds = replicaSet.Spec?.MinReadySeconds,
+        };
 
     public static WorkloadManifest Of(V1StatefulSet statefulSet) =>
         new(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName);

@@ -26,6 +26,18 @@ public sealed record Workload
     /// <summary>A Deployment's <c>spec.revisionHistoryLimit</c>: how many old ReplicaSets with no pods are kept (10 by default).</summary>
     public int RevisionHistoryLimit { get; init; } = 10;
 
+    /// <summary>A Deployment's <c>spec.paused</c>: while true its controller starts no rollout (it still scales).</summary>
+    public bool Paused { get; init; }
+
+    /// <summary><c>spec.minReadySeconds</c>: how long a pod must have been Ready before it counts as available (0 by default).</summary>
+    public int MinReadySeconds { get; init; }
+
+    /// <summary>
+    /// A Deployment's <c>spec.progressDeadlineSeconds</c>: how long a rollout may make no progress before its controller
+    /// reports <c>ProgressDeadlineExceeded</c> (600 by default).
+    /// </summary>
+    public int ProgressDeadlineSeconds { get; init; } = 600;
+
     /// <summary>A StatefulSet's governing headless Service.</summary>
     public string? ServiceName { get; init; }
 
