@@ -6,6 +6,7 @@ using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
+using Maille.Engine.Workloads;
 using Maille.Kube;
 using Maille.Lab.NodeAgents;
 using Maille.Model;
@@ -46,6 +47,12 @@ public sealed partial class LabController : IAsyncDisposable
     // The Deployment controller's queue: one pending pass at most, however many changes asked for one.
     private readonly Channel<bool> _rolloutKicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _rollouts = Task.CompletedTask;
+
+    // When each Deployment's rollout last made progress (its deadline); read and written by the rollout loop only.
+    private readonly Dictionary<string, DeploymentProgress> _rolloutProgress = new(StringComparer.Ordinal);
+
+    // Wakes the rollout loop when a deadline passes or a pod has been ready for minReadySeconds.
+    private ITimer? _rolloutTimer;
 
     /// <summary>Namespaces being deleted (phase Terminating), with when their deletion was asked.</summary>
     private System.Collections.Immutable.ImmutableDictionary<string, DateTimeOffset> _terminating = System.Collections.Immutable.ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -325,6 +332,7 @@ public sealed partial class LabController : IAsyncDisposable
     {
         // Stops the Deployment controller's loop and any namespace waiting to terminate.
         await _stopping.CancelAsync();
+        _rolloutTimer?.Dispose();
         _readiness.Changed -= PublishInBackground;
         await _rollouts.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _nodes.DisposeAsync();
@@ -486,7 +494,10 @@ public sealed partial class LabController : IAsyncDisposable
                     result = await ChangeAsync(
                         manifests =>
                         {
-                            (var change, actions) = LabDeploymentController.Step(manifests, Published, TimeProvider.System.GetUtcNow());
+                            var now = TimeProvider.System.GetUtcNow();
+                            var availability = new PodAvailability(Store.PodReadySince(), now);
+                            (var change, actions, var nextLook) = LabDeploymentController.Step(manifests, Published, availability, _rolloutProgress);
+                            LookAgainAt(nextLook, now);
                             return change;
                         },
                         cancellationToken);
@@ -514,6 +525,15 @@ public sealed partial class LabController : IAsyncDisposable
         {
             // The daemon is stopping.
         }
+    }
+
+    /// <summary>Kicks the rollout loop at <paramref name="at"/> (one timer: each pass sets the next look, or none).</summary>
+    private void LookAgainAt(DateTimeOffset? at, DateTimeOffset now)
+    {
+        _rolloutTimer?.Dispose();
+        _rolloutTimer = at is { } when
+            ? TimeProvider.System.CreateTimer(_ => _rolloutKicks.Writer.TryWrite(true), null, TimeSpan.FromTicks(Math.Max(0, (when - now).Ticks)) + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan)
+            : null;
     }
 
     [LoggerMessage(EventId = 548, Level = LogLevel.Information, Message = "Deployment controller: {Action}")]
