@@ -222,21 +222,24 @@ public static class KubeObjectWriter
                     Selector = shape.Selector,
                     Template = shape.Template,
                     ServiceName = workload.ServiceName,
-                    UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = 0 } },
+                    UpdateStrategy = workload.UpdateStrategy.IsRollingUpdate
+                        ? new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type, RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = workload.UpdateStrategy.Partition, MaxUnavailable = IntOrPercent(workload.UpdateStrategy.MaxUnavailable) } }
+                        : new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type },
                     PodManagementPolicy = "OrderedReady",
-                    RevisionHistoryLimit = 10,
+                    RevisionHistoryLimit = workload.RevisionHistoryLimit,
                     MinReadySeconds = minReady,
                 },
                 Status = new V1StatefulSetStatus
                 {
                     ObservedGeneration = observed,
                     Replicas = counts.Current,
-                    CurrentReplicas = counts.Current,
+                    CurrentReplicas = counts.AtCurrentRevision,
                     UpdatedReplicas = counts.Updated,
                     ReadyReplicas = counts.Ready,
                     AvailableReplicas = counts.Available,
-                    CurrentRevision = Revision(workload),
-                    UpdateRevision = Revision(workload),
+                    CurrentRevision = counts.CurrentRevision ?? Revision(workload),
+                    UpdateRevision = counts.UpdateRevision ?? Revision(workload),
+                    CollisionCount = 0,
                 },
             }),
             _ => Apps(shape, new V1DaemonSet
@@ -245,8 +248,10 @@ public static class KubeObjectWriter
                 {
                     Selector = shape.Selector,
                     Template = shape.Template,
-                    UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1, MaxSurge = 0 } },
-                    RevisionHistoryLimit = 10,
+                    UpdateStrategy = workload.UpdateStrategy.IsRollingUpdate
+                        ? new V1DaemonSetUpdateStrategy { Type = workload.UpdateStrategy.Type, RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = IntOrPercent(workload.UpdateStrategy.MaxUnavailable), MaxSurge = IntOrPercent(workload.UpdateStrategy.MaxSurge) } }
+                        : new V1DaemonSetUpdateStrategy { Type = workload.UpdateStrategy.Type },
+                    RevisionHistoryLimit = workload.RevisionHistoryLimit,
                     MinReadySeconds = minReady,
                 },
                 Status = new V1DaemonSetStatus
@@ -263,6 +268,31 @@ public static class KubeObjectWriter
             }),
         };
     }
+
+    /// <summary>
+    /// A ControllerRevision (apps/v1): its revision and the template it records as the StatefulSet and DaemonSet
+    /// controllers store it, a patch that replaces the set's template.
+    /// </summary>
+    public static V1ControllerRevision Write(ControllerRevision revision) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "ControllerRevision",
+        Metadata = Meta("ControllerRevision", revision.Meta, revision.Owner, ownerUid: revision.OwnerUid),
+        Revision = revision.Revision,
+        Data = revision.Template is { } template
+            ? new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["spec"] = new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["template"] = new V1PodTemplateSpec
+                    {
+                        Metadata = new V1ObjectMeta { Labels = Dictionary(template.Labels), Annotations = Dictionary(template.Annotations) },
+                        Spec = Write(template.Spec),
+                    },
+                },
+            }
+            : null,
+    };
 
     /// <summary>What every workload kind is written with: its metadata, selector and template.</summary>
     private sealed record WorkloadShape(V1ObjectMeta Meta, V1LabelSelector Selector, V1PodTemplateSpec Template);

@@ -24,6 +24,15 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
 
     public int UpToDate => Updated;
 
+    /// <summary>A StatefulSet's or DaemonSet's update revision (the ControllerRevision of its template), when recorded.</summary>
+    public string? UpdateRevision { get; init; }
+
+    /// <summary>A StatefulSet's current revision (<see cref="SetRevisions.Current"/>).</summary>
+    public string? CurrentRevision { get; init; }
+
+    /// <summary>A StatefulSet's pods at its current revision (<c>status.currentReplicas</c>).</summary>
+    public int AtCurrentRevision { get; init; } = Current;
+
     /// <summary>Ready pods that have been Ready for <c>minReadySeconds</c>; all the ready ones when that is 0 or no times are known.</summary>
     public int Available { get; init; } = Ready;
 
@@ -42,9 +51,15 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
         var pods = Owners(workload, cluster).SelectMany(owner => byOwner.GetValueOrDefault((workload.Meta.Namespace!, owner)) ?? []).ToList();
         var readyPods = pods.Where(p => p.Status.Ready == true).ToList();
         var minReady = minReadySeconds ?? workload.MinReadySeconds;
-        var desired = workload.Kind == WorkloadKind.DaemonSet ? pods.Count : workload.Replicas;
+        // A DaemonSet wants one pod per node it runs on (two there while a rolling update surges count once).
+        var desired = workload.Kind == WorkloadKind.DaemonSet ? pods.Select(p => p.Spec.NodeName).Distinct(StringComparer.Ordinal).Count() : workload.Replicas;
         var available = availability is null || minReady <= 0 ? readyPods.Count : readyPods.Count(p => availability.IsAvailable(p, minReady));
         var status = new WorkloadStatus(desired, pods.Count, readyPods.Count) { Available = available, Unavailable = Math.Max(desired - available, 0) };
+        if (workload.Kind is WorkloadKind.StatefulSet or WorkloadKind.DaemonSet)
+        {
+            return WithRevisions(status, workload, cluster, pods);
+        }
+
         if (workload.Kind != WorkloadKind.Deployment)
         {
             return status;
@@ -58,6 +73,29 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
         {
             Updated = pods.Count(p => p.Owner == newReplicaSet),
             Unavailable = Math.Max(asked - status.Available, 0),
+        };
+    }
+
+    /// <summary>
+    /// A StatefulSet's or DaemonSet's counts by revision, read from its pods' <c>controller-revision-hash</c>: updated
+    /// are those at the update revision (all of them before any revision is recorded), current a StatefulSet's at its
+    /// current revision.
+    /// </summary>
+    private static WorkloadStatus WithRevisions(WorkloadStatus status, Workload set, ClusterState cluster, List<Pod> pods)
+    {
+        if (SetRevisions.Update(set, SetRevisions.Owned(set, cluster.ControllerRevisions)) is not { } update)
+        {
+            return status;
+        }
+
+        var current = set.Kind == WorkloadKind.StatefulSet ? SetRevisions.Current(set, update.Meta.Name) : null;
+        int At(string revision) => pods.Count(p => p.Meta.Labels.Get(SetRevisions.PodRevisionLabel) == SetRevisions.LabelValue(set, revision));
+        return status with
+        {
+            UpdateRevision = update.Meta.Name,
+            CurrentRevision = current,
+            Updated = At(update.Meta.Name),
+            AtCurrentRevision = current is null ? status.Current : At(current),
         };
     }
 
