@@ -476,8 +476,8 @@ public sealed partial class LabController : IAsyncDisposable
     });
 
     /// <summary>
-    /// The Deployment controller's loop (<see cref="LabDeploymentController"/>): after each change and each readiness
-    /// change it takes every Deployment one step further, as a change of its own, until no step is left. Each step is
+    /// The workload controllers' loop (<see cref="LabDeploymentController"/>, <see cref="LabSetController"/>): after each change and each readiness
+    /// change it takes every Deployment, StatefulSet and DaemonSet one step further, as a change of its own, until no step is left. Each step is
     /// decided under the gate from the state just published, so it never works from an older one.
     /// </summary>
     private async Task RunRolloutsAsync(CancellationToken cancellationToken)
@@ -496,9 +496,11 @@ public sealed partial class LabController : IAsyncDisposable
                         {
                             var now = TimeProvider.System.GetUtcNow();
                             var availability = new PodAvailability(Store.PodReadySince(), now);
-                            (var change, actions, var nextLook) = LabDeploymentController.Step(manifests, Published, availability, _rolloutProgress);
+                            var (deployments, deploymentActions, nextLook) = LabDeploymentController.Step(manifests, Published, availability, _rolloutProgress);
+                            var (sets, setActions) = LabSetController.Step(deployments.Manifests, Published, availability);
+                            actions = [.. deploymentActions, .. setActions];
                             LookAgainAt(nextLook, now);
-                            return change;
+                            return new LabChange(sets.Manifests, [.. deployments.Outcomes, .. sets.Outcomes], []);
                         },
                         cancellationToken);
                 }
@@ -536,10 +538,10 @@ public sealed partial class LabController : IAsyncDisposable
             : null;
     }
 
-    [LoggerMessage(EventId = 548, Level = LogLevel.Information, Message = "Deployment controller: {Action}")]
+    [LoggerMessage(EventId = 548, Level = LogLevel.Information, Message = "Workload controller: {Action}")]
     private partial void LogRolloutStep(string action);
 
-    [LoggerMessage(EventId = 549, Level = LogLevel.Warning, Message = "Deployment controller: a step of {Count} Deployments was refused: {Error}")]
+    [LoggerMessage(EventId = 549, Level = LogLevel.Warning, Message = "Workload controller: a step of {Count} actions was refused: {Error}")]
     private partial void LogRolloutRefused(int count, string error);
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]
