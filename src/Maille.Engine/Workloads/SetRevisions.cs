@@ -13,7 +13,7 @@ public static class SetRevisions
 {
     /// <summary>
     /// The annotation in which a lab's StatefulSet or DaemonSet records its pods' revisions: comma-separated, a
-    /// StatefulSet's by ordinal (<c>web-6d9f7c5b8</c>), a DaemonSet's by node with the pod's generation there
+    /// StatefulSet's by ordinal (<c>web-6d9f7c5b8</c>, with <c>@</c> and the Unix time it was made again when it was), a DaemonSet's by node with the pod's generation there
     /// (<c>lab-1=agent-5c7d9@0</c>; two on one node while it surges).
     /// </summary>
     public const string PodRevisionsAnnotation = "maille.dev/pod-revisions";
@@ -46,7 +46,9 @@ public static class SetRevisions
         var items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (set.Kind != WorkloadKind.DaemonSet)
         {
-            return [.. items.Select(i => new SetPod(i))];
+            return [.. items.Select(i => i.Split('@') is [var revision, var created] && long.TryParse(created, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? new SetPod(revision, Created: DateTimeOffset.FromUnixTimeSeconds(seconds))
+                : new SetPod(i))];
         }
 
         var pods = new List<SetPod>();
@@ -63,9 +65,12 @@ public static class SetRevisions
     }
 
     /// <summary>The annotation's text for <paramref name="pods"/>.</summary>
-    public static string Format(IEnumerable<SetPod> pods) => string.Join(",", pods.Select(p => p.Node is null
-        ? p.Revision
-        : $"{p.Node}={p.Revision}@{p.Generation.ToString(CultureInfo.InvariantCulture)}"));
+    public static string Format(IEnumerable<SetPod> pods) => string.Join(",", pods.Select(p => p switch
+    {
+        { Node: not null } => $"{p.Node}={p.Revision}@{p.Generation.ToString(CultureInfo.InvariantCulture)}",
+        { Created: { } created } => $"{p.Revision}@{created.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}",
+        _ => p.Revision,
+    }));
 
     /// <summary>
     /// A StatefulSet's current revision (<c>status.currentRevision</c>): the one its lowest ordinal runs, which a

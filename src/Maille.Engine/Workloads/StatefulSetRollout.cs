@@ -15,7 +15,8 @@ public static class StatefulSetRollout
 {
     /// <param name="recorded">The pods' revisions as recorded, by ordinal (empty before the first record).</param>
     /// <param name="available">Whether the pod of each ordinal exists and is available.</param>
-    public static RevisionStep? Step(Workload set, string update, string current, IReadOnlyList<SetPod> recorded, Func<int, bool> available)
+    /// <param name="now">When a replaced pod is made again.</param>
+    public static RevisionStep? Step(Workload set, string update, string current, IReadOnlyList<SetPod> recorded, Func<int, bool> available, DateTimeOffset now)
     {
         var pods = Enumerable.Range(0, set.Replicas)
             .Select(i => i < recorded.Count ? recorded[i] : new SetPod(recorded.Count == 0 ? update : NewPodRevision(set, i, update, current)))
@@ -45,7 +46,7 @@ public static class StatefulSetRollout
                 break;
             }
 
-            pods[i] = new SetPod(update);
+            pods[i] = Remade(pods[i], update, now);
             unavailable++;
             replaced.Add(i);
         }
@@ -54,10 +55,22 @@ public static class StatefulSetRollout
     }
 
     /// <summary>The revisions once the pod of <paramref name="ordinal"/> is deleted: it comes back as a new pod would.</summary>
-    public static IReadOnlyList<SetPod> AfterDeleting(Workload set, string update, string current, IReadOnlyList<SetPod> recorded, int ordinal) =>
+    public static IReadOnlyList<SetPod> AfterDeleting(Workload set, string update, string current, IReadOnlyList<SetPod> recorded, int ordinal, DateTimeOffset now) =>
         [.. Enumerable.Range(0, Math.Max(recorded.Count, ordinal + 1)).Select(i => i == ordinal
-            ? new SetPod(NewPodRevision(set, i, update, current))
+            ? Remade(i < recorded.Count ? recorded[i] : null, NewPodRevision(set, i, update, current), now)
             : i < recorded.Count ? recorded[i] : new SetPod(update))];
+
+    /// <summary>A pod deleted and made again under its name: a new creation time (a second later than the old one at least, so a new uid).</summary>
+    private static SetPod Remade(SetPod? old, string revision, DateTimeOffset now)
+    {
+        var seconds = now.ToUnixTimeSeconds();
+        if (old?.Created is { } before && before.ToUnixTimeSeconds() >= seconds)
+        {
+            seconds = before.ToUnixTimeSeconds() + 1;
+        }
+
+        return new SetPod(revision, Created: DateTimeOffset.FromUnixTimeSeconds(seconds));
+    }
 
     /// <summary>
     /// <c>maxUnavailable</c> against the replicas, rounded up, at least 1 (as with the MaxUnavailableStatefulSet gate on;

@@ -52,7 +52,13 @@ internal static class WorkloadExpander
             var (template, revision) = TemplateOf(workload, owned, update, i < recorded.Count ? recorded[i].Revision : null);
             var labels = template.Labels.With("statefulset.kubernetes.io/pod-name", name).With("apps.kubernetes.io/pod-index", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var pod = MakePod(workload, template, name, revision is null ? labels : labels.With(SetRevisions.PodRevisionLabel, revision), new OwnerRef("StatefulSet", workload.Meta.Name));
-            return pod with { Spec = pod.Spec with { Hostname = name, Subdomain = workload.ServiceName ?? pod.Spec.Subdomain } };
+            // A pod made again under its name is a new pod: its own creation time.
+            var created = i < recorded.Count ? recorded[i].Created : null;
+            return pod with
+            {
+                Meta = created is null ? pod.Meta : pod.Meta with { CreationTimestamp = created },
+                Spec = pod.Spec with { Hostname = name, Subdomain = workload.ServiceName ?? pod.Spec.Subdomain },
+            };
         });
     }
 

@@ -78,14 +78,17 @@ public sealed record WorkloadStatus(int Desired, int Current, int Ready)
 
     /// <summary>
     /// A StatefulSet's or DaemonSet's counts by revision, read from its pods' <c>controller-revision-hash</c>: updated
-    /// are those at the update revision (all of them before any revision is recorded), current a StatefulSet's at its
+    /// are those at the update revision (all of them before any revision is recorded, none while a new template waits
+    /// for its revision), current a StatefulSet's at its
     /// current revision.
     /// </summary>
     private static WorkloadStatus WithRevisions(WorkloadStatus status, Workload set, ClusterState cluster, List<Pod> pods)
     {
-        if (SetRevisions.Update(set, SetRevisions.Owned(set, cluster.ControllerRevisions)) is not { } update)
+        var owned = SetRevisions.Owned(set, cluster.ControllerRevisions);
+        if (SetRevisions.Update(set, owned) is not { } update)
         {
-            return status;
+            // A new template whose revision the controller has not recorded yet: no pod runs it.
+            return owned.Count == 0 ? status : status with { Updated = 0 };
         }
 
         var current = set.Kind == WorkloadKind.StatefulSet ? SetRevisions.Current(set, update.Meta.Name) : null;

@@ -47,7 +47,7 @@ internal static class LabSetController
             var update = SetRevisions.Update(set, owned)!.Meta.Name;
             var recorded = SetRevisions.Pods(set);
             var step = set.Kind == WorkloadKind.StatefulSet
-                ? StatefulSetRollout.Step(set, update, SetRevisions.Current(set, update)!, recorded, i => Available(published, availability, set, $"{set.Meta.Name}-{i}"))
+                ? StatefulSetRollout.Step(set, update, SetRevisions.Current(set, update)!, recorded, i => Available(published, availability, set, $"{set.Meta.Name}-{i}"), availability.Now)
                 : DaemonSetRollout.Step(set, update, [.. DaemonSetRollout.EligibleNodes(set, published.Nodes).Select(n => n.Name).Order(StringComparer.Ordinal)], recorded, p => Available(published, availability, set, DaemonSetRollout.PodName(set, p)));
             if (step is not null)
             {
@@ -98,7 +98,7 @@ internal static class LabSetController
         if (set.Kind == WorkloadKind.StatefulSet)
         {
             var ordinal = int.Parse(key.Name[(set.Meta.Name.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
-            pods = StatefulSetRollout.AfterDeleting(set, update, SetRevisions.Current(set, update)!, recorded, ordinal);
+            pods = StatefulSetRollout.AfterDeleting(set, update, SetRevisions.Current(set, update)!, recorded, ordinal, now);
         }
         else if (recorded.FirstOrDefault(p => DaemonSetRollout.PodName(set, p) == key.Name) is { } deleted)
         {
