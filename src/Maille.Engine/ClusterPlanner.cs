@@ -75,7 +75,7 @@ public static class ClusterPlanner
 
         var generated = WorkloadsToExpand(manifests)
             .OrderBy(w => w.Meta.QualifiedName, StringComparer.Ordinal)
-            .SelectMany(w => WorkloadExpander.Expand(w, nodes))
+            .SelectMany(w => WorkloadExpander.Expand(w, nodes, manifests.ControllerRevisions))
             .ToList();
         if (!CheckGeneratedNames(manifests.Pods, generated, diagnostics))
         {

@@ -30,6 +30,7 @@ public sealed class ClusterState
         IngressClasses = InOrder(manifests.IngressClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         Secrets = InOrder(manifests.Secrets, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         Workloads = [.. manifests.Workloads];
+        ControllerRevisions = [.. manifests.ControllerRevisions];
         Skipped = [.. manifests.Skipped];
         Warnings = [.. warnings];
         // Plain dictionaries: a frozen one analyses its keys to hash them faster, which costs more than the lookups
@@ -134,6 +135,7 @@ public sealed class ClusterState
         IngressClasses = source.IngressClasses;
         Secrets = source.Secrets;
         Workloads = source.Workloads;
+        ControllerRevisions = source.ControllerRevisions;
         Skipped = source.Skipped;
         Warnings = warnings;
         LoadBalancing = source.LoadBalancing;
@@ -165,6 +167,9 @@ public sealed class ClusterState
     public IReadOnlyList<Secret> Secrets { get; }
 
     public IReadOnlyList<Workload> Workloads { get; }
+
+    /// <summary>The StatefulSets' and DaemonSets' revisions (apps/v1 ControllerRevisions) in the input.</summary>
+    public IReadOnlyList<ControllerRevision> ControllerRevisions { get; }
 
     public IReadOnlyList<SkippedObject> Skipped { get; }
 

@@ -14,6 +14,7 @@ public static class KindNames
         new("apps", "v1", "ReplicaSet", "replicasets", true, "rs"),
         new("apps", "v1", "StatefulSet", "statefulsets", true, "sts"),
         new("apps", "v1", "DaemonSet", "daemonsets", true, "ds"),
+        new("apps", "v1", "ControllerRevision", "controllerrevisions", true),
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true),
         new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, "netpol"),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, "ing"),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using k8s;
 using k8s.Models;
 using Maille.Engine.Workloads;
 using Maille.Model;
@@ -238,34 +239,35 @@ public static class KubeObjectWriter
 
     /// <summary>
     /// A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1), with the status its controller would report. The
-    /// lab's controllers act on a change before it is served, so every generation is observed.
+    /// four share one shape (metadata, selector, template, observed generation, counts); each kind adds only its own
+    /// fields. The lab's controllers act on a change before it is served, so every generation is observed.
     /// </summary>
     public static object Write(Workload workload, WorkloadStatus counts)
     {
-        var meta = Meta(workload.Kind.ToString(), workload.Meta, workload.Owner, withSpec: true, workload.OwnerUid);
-        var observed = meta.Generation;
-        var selector = Write(workload.Selector ?? LabelSelector.Everything);
-        var template = new V1PodTemplateSpec
-        {
-            Metadata = new V1ObjectMeta { Labels = Dictionary(workload.Template.Labels), Annotations = Dictionary(workload.Template.Annotations) },
-            Spec = Write(workload.Template.Spec),
-        };
-        var revision = $"{workload.Meta.Name}-{WorkloadRevision(workload)}";
+        var shape = new WorkloadShape(
+            Meta(workload.Kind.ToString(), workload.Meta, workload.Owner, withSpec: true, workload.OwnerUid),
+            Write(workload.Selector ?? LabelSelector.Everything),
+            new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = Dictionary(workload.Template.Labels), Annotations = Dictionary(workload.Template.Annotations) },
+                Spec = Write(workload.Template.Spec),
+            });
+        var observed = shape.Meta.Generation;
+        int? minReady = workload.MinReadySeconds == 0 ? null : workload.MinReadySeconds;
         return workload.Kind switch
         {
-            WorkloadKind.Deployment => new V1Deployment
+            WorkloadKind.Deployment => Apps(shape, new V1Deployment
             {
-                ApiVersion = "apps/v1",
-                Kind = "Deployment",
-                Metadata = meta,
                 Spec = new V1DeploymentSpec
                 {
                     Replicas = workload.Replicas,
-                    Selector = selector,
-                    Template = template,
+                    Selector = shape.Selector,
+                    Template = shape.Template,
                     Strategy = Write(workload.Strategy),
                     RevisionHistoryLimit = workload.RevisionHistoryLimit,
-                    ProgressDeadlineSeconds = 600,
+                    ProgressDeadlineSeconds = workload.ProgressDeadlineSeconds,
+                    MinReadySeconds = minReady,
+                    Paused = workload.Paused ? true : null,
                 },
                 Status = new V1DeploymentStatus
                 {
@@ -278,68 +280,59 @@ public static class KubeObjectWriter
                     Conditions = [.. DeploymentRollout.Conditions(workload, counts).Select(c => new V1DeploymentCondition
                     {
                         Type = c.Type,
-                        Status = c.Status ? "True" : "False",
+                        Status = c.StatusText,
                         Reason = c.Reason,
                         Message = c.Message,
-                        LastUpdateTime = workload.Meta.CreationTimestamp?.UtcDateTime,
-                        LastTransitionTime = workload.Meta.CreationTimestamp?.UtcDateTime,
+                        LastUpdateTime = ConditionTime(workload, c),
+                        LastTransitionTime = ConditionTime(workload, c),
                     })],
                 },
-            },
-            WorkloadKind.ReplicaSet => new V1ReplicaSet
+            }),
+            WorkloadKind.ReplicaSet => Apps(shape, new V1ReplicaSet
             {
-                ApiVersion = "apps/v1",
-                Kind = "ReplicaSet",
-                Metadata = meta,
-                Spec = new V1ReplicaSetSpec { Replicas = workload.Replicas, Selector = selector, Template = template },
-                Status = new V1ReplicaSetStatus
-                {
-                    ObservedGeneration = observed,
-                    Replicas = counts.Current,
-                    // Every pod is made with the template's labels.
-                    FullyLabeledReplicas = counts.Current,
-                    ReadyReplicas = counts.Ready,
-                    AvailableReplicas = counts.Available,
-                },
-            },
-            WorkloadKind.StatefulSet => new V1StatefulSet
+                Spec = new V1ReplicaSetSpec { Replicas = workload.Replicas, Selector = shape.Selector, Template = shape.Template, MinReadySeconds = minReady },
+                // Every pod is made with the template's labels: all are fully labeled.
+                Status = new V1ReplicaSetStatus { ObservedGeneration = observed, Replicas = counts.Current, FullyLabeledReplicas = counts.Current, ReadyReplicas = counts.Ready, AvailableReplicas = counts.Available },
+            }),
+            WorkloadKind.StatefulSet => Apps(shape, new V1StatefulSet
             {
-                ApiVersion = "apps/v1",
-                Kind = "StatefulSet",
-                Metadata = meta,
                 Spec = new V1StatefulSetSpec
                 {
                     Replicas = workload.Replicas,
-                    Selector = selector,
-                    Template = template,
+                    Selector = shape.Selector,
+                    Template = shape.Template,
                     ServiceName = workload.ServiceName,
-                    UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = 0 } },
+                    UpdateStrategy = workload.UpdateStrategy.IsRollingUpdate
+                        ? new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type, RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = workload.UpdateStrategy.Partition, MaxUnavailable = IntOrPercent(workload.UpdateStrategy.MaxUnavailable) } }
+                        : new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type },
                     PodManagementPolicy = "OrderedReady",
-                    RevisionHistoryLimit = 10,
+                    RevisionHistoryLimit = workload.RevisionHistoryLimit,
+                    MinReadySeconds = minReady,
                 },
                 Status = new V1StatefulSetStatus
                 {
                     ObservedGeneration = observed,
                     Replicas = counts.Current,
-                    CurrentReplicas = counts.Current,
+                    CurrentReplicas = counts.AtCurrentRevision,
                     UpdatedReplicas = counts.Updated,
                     ReadyReplicas = counts.Ready,
                     AvailableReplicas = counts.Available,
-                    CurrentRevision = revision,
-                    UpdateRevision = revision,
+                    CurrentRevision = counts.CurrentRevision ?? Revision(workload),
+                    UpdateRevision = counts.UpdateRevision ?? Revision(workload),
+                    CollisionCount = 0,
                 },
-            },
-            _ => new V1DaemonSet
+            }),
+            _ => Apps(shape, new V1DaemonSet
             {
-                ApiVersion = "apps/v1",
-                Kind = "DaemonSet",
-                Metadata = meta,
                 Spec = new V1DaemonSetSpec
                 {
-                    Selector = selector,
-                    Template = template,
-                    UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1, MaxSurge = 0 } },
-                    RevisionHistoryLimit = 10,
+                    Selector = shape.Selector,
+                    Template = shape.Template,
+                    UpdateStrategy = workload.UpdateStrategy.IsRollingUpdate
+                        ? new V1DaemonSetUpdateStrategy { Type = workload.UpdateStrategy.Type, RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = IntOrPercent(workload.UpdateStrategy.MaxUnavailable), MaxSurge = IntOrPercent(workload.UpdateStrategy.MaxSurge) } }
+                        : new V1DaemonSetUpdateStrategy { Type = workload.UpdateStrategy.Type },
+                    RevisionHistoryLimit = workload.RevisionHistoryLimit,
+                    MinReadySeconds = minReady,
                 },
                 Status = new V1DaemonSetStatus
                 {
@@ -352,12 +345,59 @@ public static class KubeObjectWriter
                     NumberUnavailable = counts.Unavailable == 0 ? null : counts.Unavailable,
                     NumberMisscheduled = 0,
                 },
-            },
+            }),
         };
     }
 
-    /// <summary>A StatefulSet's or DaemonSet's revision: its template's hash, as a ControllerRevision is named.</summary>
-    private static string WorkloadRevision(Workload workload) => DeploymentRollout.NewReplicaSetName(workload)[(workload.Meta.Name.Length + 1)..];
+    /// <summary>
+    /// A ControllerRevision (apps/v1): its revision and the template it records as the StatefulSet and DaemonSet
+    /// controllers store it, a patch that replaces the set's template.
+    /// </summary>
+    public static V1ControllerRevision Write(ControllerRevision revision) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "ControllerRevision",
+        Metadata = Meta("ControllerRevision", revision.Meta, revision.Owner, ownerUid: revision.OwnerUid),
+        Revision = revision.Revision,
+        Data = revision.Template is { } template
+            ? new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["spec"] = new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["template"] = new V1PodTemplateSpec
+                    {
+                        Metadata = new V1ObjectMeta { Labels = Dictionary(template.Labels), Annotations = Dictionary(template.Annotations) },
+                        Spec = Write(template.Spec),
+                    },
+                },
+            }
+            : null,
+    };
+
+    /// <summary>What every workload kind is written with: its metadata, selector and template.</summary>
+    private sealed record WorkloadShape(V1ObjectMeta Meta, V1LabelSelector Selector, V1PodTemplateSpec Template);
+
+    /// <summary>An apps/v1 object of the workload's kind with the shared metadata (the kind's own fields are already set).</summary>
+    private static T Apps<T>(WorkloadShape shape, T written)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        written.ApiVersion = "apps/v1";
+        written.Kind = typeof(T).Name[2..];
+        written.Metadata = shape.Meta;
+        return written;
+    }
+
+    /// <summary>
+    /// When a Deployment condition last changed: an exceeded deadline when the lab's controller recorded it, else the
+    /// Deployment's creation (the lab keeps no other condition history).
+    /// </summary>
+    private static DateTime? ConditionTime(Workload deployment, DeploymentCondition condition) =>
+        condition.Reason == "ProgressDeadlineExceeded" && DateTimeOffset.TryParse(deployment.Meta.Annotations.Get(DeploymentRollout.ProgressDeadlineExceededAnnotation), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exceeded)
+            ? exceeded.UtcDateTime
+            : deployment.Meta.CreationTimestamp?.UtcDateTime;
+
+    /// <summary>A StatefulSet's revision: <c>name-{template hash}</c>, as a ControllerRevision is named.</summary>
+    private static string Revision(Workload workload) => DeploymentRollout.NewReplicaSetName(workload);
 
     private static V1DeploymentStrategy Write(DeploymentStrategy strategy) => strategy.IsRollingUpdate
         ? new V1DeploymentStrategy { Type = strategy.Type, RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = IntOrPercent(strategy.MaxSurge), MaxUnavailable = IntOrPercent(strategy.MaxUnavailable) } }

@@ -26,6 +26,7 @@ public sealed class ManifestLoader
     private readonly List<Secret> _secrets = [];
     private readonly List<IPAddressPool> _addressPools = [];
     private readonly List<L2Advertisement> _l2Advertisements = [];
+    private readonly List<ControllerRevision> _controllerRevisions = [];
     private readonly List<SkippedObject> _skipped = [];
 
     /// <summary>Below this many documents in one source, converting them one by one is cheaper than starting parallel work.</summary>
@@ -113,6 +114,7 @@ public sealed class ManifestLoader
         _secrets.AddRange(other._secrets);
         _addressPools.AddRange(other._addressPools);
         _l2Advertisements.AddRange(other._l2Advertisements);
+        _controllerRevisions.AddRange(other._controllerRevisions);
         _skipped.AddRange(other._skipped);
     }
 
@@ -122,6 +124,7 @@ public sealed class ManifestLoader
         Nodes = new(_nodes),
         Pods = new(_pods),
         Workloads = new(_workloads),
+        ControllerRevisions = new(_controllerRevisions),
         Services = new(_services),
         EndpointSlices = new(_slices),
         NetworkPolicies = new(_policies),
@@ -225,6 +228,9 @@ public sealed class ManifestLoader
                     break;
                 case ("apps", "DaemonSet"):
                     AddWorkload(WorkloadManifest.Of(Read<V1DaemonSet>()));
+                    break;
+                case ("apps", "ControllerRevision"):
+                    _controllerRevisions.Add(ModelConverter.ConvertControllerRevision(Read<ControllerRevisionDocument>(), nsOrDefault, location));
                     break;
                 case ("discovery.k8s.io", "EndpointSlice"):
                     var slice = Read<V1EndpointSlice>();

@@ -35,14 +35,30 @@ internal static partial class ModelConverter
         Replicas = workload.Replicas ?? 1,
         Strategy = StrategyOf(workload.Strategy),
         RevisionHistoryLimit = workload.RevisionHistoryLimit ?? 10,
+        Paused = workload.Paused ?? false,
+        MinReadySeconds = workload.MinReadySeconds ?? 0,
+        ProgressDeadlineSeconds = workload.ProgressDeadlineSeconds ?? 600,
         Selector = Selector(workload.Selector),
         ServiceName = workload.ServiceName,
-        Template = new PodTemplate
-        {
-            Labels = Labels.From(workload.Template?.Metadata?.Labels),
-            Annotations = Labels.From(workload.Template?.Metadata?.Annotations),
-            Spec = ConvertPodSpec(workload.Template?.Spec),
-        },
+        UpdateStrategy = workload.UpdateStrategy ?? SetUpdateStrategy.Default,
+        Template = ConvertTemplate(workload.Template),
+    };
+
+    public static ControllerRevision ConvertControllerRevision(ControllerRevisionDocument revision, string ns, SourceLocation source) => new()
+    {
+        Meta = Meta(revision.Metadata, ns, source),
+        Owner = ControllerOf(revision.Metadata),
+        OwnerUid = ControllerUidOf(revision.Metadata),
+        Revision = revision.Revision,
+        Template = revision.Data?.Spec?.Template is { } template ? ConvertTemplate(template) : null,
+    };
+
+    /// <summary>A pod template; a workload's and a revision of it read alike, so equal templates are equal values.</summary>
+    private static PodTemplate ConvertTemplate(V1PodTemplateSpec? template) => new()
+    {
+        Labels = Labels.From(template?.Metadata?.Labels),
+        Annotations = Labels.From(template?.Metadata?.Annotations),
+        Spec = ConvertPodSpec(template?.Spec),
     };
 
     /// <summary>A Deployment's strategy with the API's defaults: RollingUpdate, 25% surge, 25% unavailable.</summary>

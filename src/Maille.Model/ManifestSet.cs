@@ -13,6 +13,8 @@ public sealed record ManifestSet
 
     public EquatableArray<Workload> Workloads { get; init; } = EquatableArray<Workload>.Empty;
 
+    public EquatableArray<ControllerRevision> ControllerRevisions { get; init; } = EquatableArray<ControllerRevision>.Empty;
+
     public EquatableArray<Service> Services { get; init; } = EquatableArray<Service>.Empty;
 
     public EquatableArray<EndpointSlice> EndpointSlices { get; init; } = EquatableArray<EndpointSlice>.Empty;

@@ -23,8 +23,26 @@ public sealed record Workload
     /// <summary>A Deployment's <c>spec.strategy</c>; RollingUpdate with 25%/25% when absent.</summary>
     public DeploymentStrategy Strategy { get; init; } = DeploymentStrategy.Default;
 
-    /// <summary>A Deployment's <c>spec.revisionHistoryLimit</c>: how many old ReplicaSets with no pods are kept (10 by default).</summary>
+    /// <summary>
+    /// <c>spec.revisionHistoryLimit</c>: how many old revisions are kept (10 by default): a Deployment's ReplicaSets with
+    /// no pods, a StatefulSet's or DaemonSet's ControllerRevisions no pod uses.
+    /// </summary>
     public int RevisionHistoryLimit { get; init; } = 10;
+
+    /// <summary>A Deployment's <c>spec.paused</c>: while true its controller starts no rollout (it still scales).</summary>
+    public bool Paused { get; init; }
+
+    /// <summary><c>spec.minReadySeconds</c>: how long a pod must have been Ready before it counts as available (0 by default).</summary>
+    public int MinReadySeconds { get; init; }
+
+    /// <summary>
+    /// A Deployment's <c>spec.progressDeadlineSeconds</c>: how long a rollout may make no progress before its controller
+    /// reports <c>ProgressDeadlineExceeded</c> (600 by default).
+    /// </summary>
+    public int ProgressDeadlineSeconds { get; init; } = 600;
+
+    /// <summary>A StatefulSet's or DaemonSet's <c>spec.updateStrategy</c>.</summary>
+    public SetUpdateStrategy UpdateStrategy { get; init; } = SetUpdateStrategy.Default;
 
     /// <summary>A StatefulSet's governing headless Service.</summary>
     public string? ServiceName { get; init; }

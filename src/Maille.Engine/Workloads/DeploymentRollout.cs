@@ -46,6 +46,13 @@ public static class DeploymentRollout
             return scaled;
         }
 
+        // A paused Deployment still scales and keeps its history trimmed, but starts or continues no rollout: no new
+        // ReplicaSet, no step of surge or unavailability (the controller's sync() instead of its rollout).
+        if (deployment.Paused)
+        {
+            return current is null ? null : Cleanup(deployment, current, old, owned);
+        }
+
         return deployment.Strategy.IsRollingUpdate
             ? Rolling(deployment, newName, current, old, owned, fence)
             : Recreate(deployment, newName, current, old, owned, fence);
@@ -56,8 +63,16 @@ public static class DeploymentRollout
         status.Updated == deployment.Replicas && status.Current == deployment.Replicas && status.Available == deployment.Replicas;
 
     /// <summary>
-    /// The Deployment's <c>Available</c> and <c>Progressing</c> conditions as its controller writes them:
-    /// available when no more pods are unavailable than <c>maxUnavailable</c> allows; progressing until complete.
+    /// The annotation in which a lab's Deployment controller records when a rollout exceeded its
+    /// <c>progressDeadlineSeconds</c> (the real controller keeps it in its Progressing condition, which the lab computes).
+    /// </summary>
+    public const string ProgressDeadlineExceededAnnotation = "maille.dev/progress-deadline-exceeded";
+
+    /// <summary>
+    /// The Deployment's <c>Available</c> and <c>Progressing</c> conditions as its controller writes them: available when
+    /// no more pods are unavailable than <c>maxUnavailable</c> allows; progressing until complete, Unknown
+    /// (<c>DeploymentPaused</c>) while paused, False (<c>ProgressDeadlineExceeded</c>) once the lab's controller recorded
+    /// that the rollout made no progress for <c>progressDeadlineSeconds</c>.
     /// </summary>
     public static IReadOnlyList<DeploymentCondition> Conditions(Workload deployment, WorkloadStatus status)
     {
@@ -68,8 +83,12 @@ public static class DeploymentRollout
             available
                 ? new DeploymentCondition("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.")
                 : new DeploymentCondition("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
-            IsComplete(deployment, status)
+            deployment.Paused
+                ? new DeploymentCondition("Progressing", null, "DeploymentPaused", "Deployment is paused")
+                : IsComplete(deployment, status)
                 ? new DeploymentCondition("Progressing", true, "NewReplicaSetAvailable", $"ReplicaSet \"{newName}\" has successfully progressed.")
+                : deployment.Meta.Annotations.Get(ProgressDeadlineExceededAnnotation) is not null
+                ? new DeploymentCondition("Progressing", false, "ProgressDeadlineExceeded", $"ReplicaSet \"{newName}\" has timed out progressing.")
                 : new DeploymentCondition("Progressing", true, "ReplicaSetUpdated", $"ReplicaSet \"{newName}\" is progressing."),
         ];
     }

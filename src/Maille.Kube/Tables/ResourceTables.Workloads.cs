@@ -25,6 +25,19 @@ public sealed partial class ResourceTables
         return Workloads(rows, wide, allNamespaces, ["DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"], (s, w) => [Count(s.Desired), Count(s.Current), Count(s.Ready), Count(s.UpToDate), Count(s.Available), nodeSelectors[w.Meta.QualifiedName]], selector: true);
     }
 
+    /// <summary>NAME, CONTROLLER (<c>statefulset.apps/web</c>), REVISION, AGE, as kubectl prints ControllerRevisions.</summary>
+    public KubectlTable ControllerRevisions(IEnumerable<ControllerRevision> revisions, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "CONTROLLER", "REVISION", "AGE"], allNamespaces));
+        foreach (var revision in revisions)
+        {
+            var controller = revision.Owner is { } owner ? $"{owner.Kind.ToLowerInvariant()}.apps/{owner.Name}" : "<none>";
+            table.Add(WithNamespace([revision.Meta.Name, controller, revision.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), Age(revision.Meta)], allNamespaces, revision.Meta.Namespace!));
+        }
+
+        return table;
+    }
+
     public WorkloadStatus Status(Workload workload) => WorkloadStatus.Of(workload, cluster);
 
     private KubectlTable Workloads(IEnumerable<Workload> workloads, bool wide, bool allNamespaces, string[] countHeaders, Func<WorkloadStatus, string[]> counts, bool selector) =>

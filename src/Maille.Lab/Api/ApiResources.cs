@@ -24,6 +24,7 @@ internal static class ApiResources
         new("apps", "v1", "deployments", "Deployment", true, c => Workloads(c, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("apps", "v1", "controllerrevisions", "ControllerRevision", true, c => c.ControllerRevisions.Select(r => new ApiObject(r.Meta, r, () => KubeObjectWriter.Write(r))), (t, f, _) => t.ControllerRevisions(t.Cluster.ControllerRevisions.Where(r => f(r.Meta)), allNamespaces: false)),
         new("apps", "v1", "daemonsets", "DaemonSet", true, c => Workloads(c, Of(c, WorkloadKind.DaemonSet)), (t, f, wide) => t.DaemonSets(Of(t.Cluster, WorkloadKind.DaemonSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("coordination.k8s.io", "v1", "leases", "Lease", true, NodeLease.Of, (t, f, _) => t.Leases(t.Cluster.Nodes.Where(n => f(NodeLease.MetaOf(n))))),
     ];

@@ -222,8 +222,19 @@ public sealed partial class LabApiServer
             return;
         }
 
+        // The uid of what is deleted goes in the answer's details, as the API server's: kubectl waits for that uid to go,
+        // and a StatefulSet's pod is made again at once under the same name (with a new uid).
+        var deleting = ApiResources.Find(kind.Group, kind.Version, kind.Plural) is { } served
+            ? Select(served, store.Snapshot.Cluster, kind.Namespaced ? ns : null, name).FirstOrDefault()
+            : null;
         var result = await Controller.ChangeAsync(m => LabReplicaSetController.Delete(m, Controller.Published, key, TimeProvider.System.GetUtcNow()), http.RequestAborted, dryRun);
-        await Answer(http, result, key, "deleted");
+        await Answer(http, result, key, "deleted", deleting is null ? null : new JsonObject
+        {
+            ["name"] = name,
+            ["group"] = kind.Group,
+            ["kind"] = kind.Plural,
+            ["uid"] = ObjectUid.Of(kind.Kind, deleting.Meta),
+        });
     }
 
     /// <summary>
@@ -389,7 +400,7 @@ public sealed partial class LabApiServer
         return root.ToJsonString();
     }
 
-    private static Task Answer(HttpContext http, LabChangeResult result, ObjectKey key, string verb)
+    private static Task Answer(HttpContext http, LabChangeResult result, ObjectKey key, string verb, JsonObject? details = null)
     {
         if (result.NotFound.Count > 0)
         {
@@ -402,7 +413,13 @@ public sealed partial class LabApiServer
             return Status(http, conflict ? 409 : 422, conflict ? "AlreadyExists" : "Invalid", string.Join("\n", result.Errors));
         }
 
-        return Json(http, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = $"{key.Display} {verb}" });
+        var status = new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["message"] = $"{key.Display} {verb}" };
+        if (details is not null)
+        {
+            status["details"] = details;
+        }
+
+        return Json(http, 200, status);
     }
 
     /// <summary>

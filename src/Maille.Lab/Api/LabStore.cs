@@ -269,6 +269,13 @@ public sealed class LabStore
             _leasesRenewed);
     }
 
+    /// <summary>When each pod last became ready or not, by <c>namespace/name</c>: what <c>minReadySeconds</c> is counted from.</summary>
+    internal IReadOnlyDictionary<string, DateTimeOffset> PodReadySince()
+    {
+        var times = _podTimes;
+        return times.ToDictionary(t => t.Key, t => t.Value.ReadyChanged, StringComparer.Ordinal);
+    }
+
     /// <summary>Keeps when each pod started and last changed readiness, and when each node last changed readiness.</summary>
     private void Observe(ApiResource resource, string type, ApiObject item, DateTimeOffset now, List<EventRecord> happened)
     {

@@ -6,6 +6,7 @@ using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
+using Maille.Engine.Workloads;
 using Maille.Kube;
 using Maille.Lab.NodeAgents;
 using Maille.Model;
@@ -47,6 +48,12 @@ public sealed partial class LabController : IAsyncDisposable
     private readonly Channel<bool> _rolloutKicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _rollouts = Task.CompletedTask;
     private Task _leases = Task.CompletedTask;
+
+    // When each Deployment's rollout last made progress (its deadline); read and written by the rollout loop only.
+    private readonly Dictionary<string, DeploymentProgress> _rolloutProgress = new(StringComparer.Ordinal);
+
+    // Wakes the rollout loop when a deadline passes or a pod has been ready for minReadySeconds.
+    private ITimer? _rolloutTimer;
 
     /// <summary>Namespaces being deleted (phase Terminating), with when their deletion was asked.</summary>
     private System.Collections.Immutable.ImmutableDictionary<string, DateTimeOffset> _terminating = System.Collections.Immutable.ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -368,6 +375,7 @@ public sealed partial class LabController : IAsyncDisposable
     {
         // Stops the Deployment controller's loop and any namespace waiting to terminate.
         await _stopping.CancelAsync();
+        _rolloutTimer?.Dispose();
         _readiness.Changed -= PublishInBackground;
         await _rollouts.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _leases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -513,8 +521,8 @@ public sealed partial class LabController : IAsyncDisposable
     });
 
     /// <summary>
-    /// The Deployment controller's loop (<see cref="LabDeploymentController"/>): after each change and each readiness
-    /// change it takes every Deployment one step further, as a change of its own, until no step is left. Each step is
+    /// The workload controllers' loop (<see cref="LabDeploymentController"/>, <see cref="LabSetController"/>): after each change and each readiness
+    /// change it takes every Deployment, StatefulSet and DaemonSet one step further, as a change of its own, until no step is left. Each step is
     /// decided under the gate from the state just published, so it never works from an older one.
     /// </summary>
     /// <summary>
@@ -553,8 +561,13 @@ public sealed partial class LabController : IAsyncDisposable
                     result = await ChangeAsync(
                         manifests =>
                         {
-                            (var change, actions) = LabDeploymentController.Step(manifests, Published, TimeProvider.System.GetUtcNow());
-                            return change;
+                            var now = TimeProvider.System.GetUtcNow();
+                            var availability = new PodAvailability(Store.PodReadySince(), now);
+                            var (deployments, deploymentActions, nextLook) = LabDeploymentController.Step(manifests, Published, availability, _rolloutProgress);
+                            var (sets, setActions) = LabSetController.Step(deployments.Manifests, Published, availability);
+                            actions = [.. deploymentActions, .. setActions];
+                            LookAgainAt(nextLook, now);
+                            return new LabChange(sets.Manifests, [.. deployments.Outcomes, .. sets.Outcomes], []);
                         },
                         cancellationToken);
                 }
@@ -583,10 +596,19 @@ public sealed partial class LabController : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 548, Level = LogLevel.Information, Message = "Deployment controller: {Action}")]
+    /// <summary>Kicks the rollout loop at <paramref name="at"/> (one timer: each pass sets the next look, or none).</summary>
+    private void LookAgainAt(DateTimeOffset? at, DateTimeOffset now)
+    {
+        _rolloutTimer?.Dispose();
+        _rolloutTimer = at is { } when
+            ? TimeProvider.System.CreateTimer(_ => _rolloutKicks.Writer.TryWrite(true), null, TimeSpan.FromTicks(Math.Max(0, (when - now).Ticks)) + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan)
+            : null;
+    }
+
+    [LoggerMessage(EventId = 548, Level = LogLevel.Information, Message = "Workload controller: {Action}")]
     private partial void LogRolloutStep(string action);
 
-    [LoggerMessage(EventId = 549, Level = LogLevel.Warning, Message = "Deployment controller: a step of {Count} Deployments was refused: {Error}")]
+    [LoggerMessage(EventId = 549, Level = LogLevel.Warning, Message = "Workload controller: a step of {Count} actions was refused: {Error}")]
     private partial void LogRolloutRefused(int count, string error);
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]

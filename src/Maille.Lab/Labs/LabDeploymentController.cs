@@ -14,17 +14,32 @@ namespace Maille.Lab.Labs;
 /// them one <see cref="DeploymentRollout.Step"/> at a time, as an ordinary planned change. The engine plans whatever
 /// ReplicaSets exist, so a rollout's progress is state that the API serves and a restarted daemon reads back; the
 /// controller only decides, from the published plan (whose pods' readiness the prober keeps), what the next step is.
+/// Time enters in two places: a pod counts as available once Ready for <c>minReadySeconds</c>, and a rollout that makes
+/// no progress for <c>progressDeadlineSeconds</c> is marked on its Deployment
+/// (<see cref="DeploymentRollout.ProgressDeadlineExceededAnnotation"/>); the caller looks again when either can change.
 /// </summary>
 internal static class LabDeploymentController
 {
-    /// <summary>The change that takes every Deployment one step further, and what each step did; an empty change when none can move.</summary>
-    public static (LabChange Change, IReadOnlyList<string> Actions) Step(LabManifests manifests, ClusterState published, DateTimeOffset now)
+    /// <summary>
+    /// The change that takes every Deployment one step further, and what each step did; an empty change when none can
+    /// move. <paramref name="progress"/> is the caller's memory of each rollout's last progress, updated here;
+    /// <c>NextLook</c> is when a pod becomes available or a deadline passes, if nothing else happens first.
+    /// </summary>
+    public static (LabChange Change, IReadOnlyList<string> Actions, DateTimeOffset? NextLook) Step(
+        LabManifests manifests, ClusterState published, PodAvailability availability, Dictionary<string, DeploymentProgress> progress)
     {
+        var now = availability.Now;
         var deployments = published.Workloads.Where(w => w.Kind == WorkloadKind.Deployment)
             .ToDictionary(w => w.Meta.QualifiedName, StringComparer.Ordinal);
         var written = new List<ManifestDocument>();
         var deleted = new List<ObjectKey>();
         var actions = new List<string>();
+        DateTimeOffset? nextLook = null;
+        foreach (var key in progress.Keys.Where(k => !deployments.ContainsKey(k)).ToList())
+        {
+            progress.Remove(key);
+        }
+
         foreach (var document in manifests.Documents.Where(d => d.Key is { Group: "apps", Kind: "Deployment" }))
         {
             if (!deployments.TryGetValue($"{document.Key.Namespace}/{document.Key.Name}", out var deployment))
@@ -32,7 +47,17 @@ internal static class LabDeploymentController
                 continue;
             }
 
-            var owned = WorkloadStatus.OwnedReplicaSets(deployment, published).Select(rs => ReplicaSetView.Of(rs, published)).ToList();
+            var ownedSets = WorkloadStatus.OwnedReplicaSets(deployment, published).ToList();
+            var owned = ownedSets.Select(rs => ReplicaSetView.Of(rs, published, availability, deployment.MinReadySeconds)).ToList();
+            var (marked, look) = Deadline(document, deployment, published, availability, progress);
+            if (marked is not null)
+            {
+                written.Add(marked);
+            }
+
+            var names = ownedSets.Select(rs => rs.Meta.Name).ToHashSet(StringComparer.Ordinal);
+            var becomesAvailable = availability.NextAvailable(published.Pods.Where(p => p.Namespace == deployment.Meta.Namespace && p.Owner is { Kind: nameof(WorkloadKind.ReplicaSet) } o && names.Contains(o.Name)), deployment.MinReadySeconds);
+            nextLook = Earliest(Earliest(nextLook, look), becomesAvailable);
             var step = DeploymentRollout.Step(deployment, owned);
             var replicaSets = step?.ReplicaSets ?? owned;
             if (step is not null)
@@ -56,18 +81,58 @@ internal static class LabDeploymentController
             if (replicaSets.FirstOrDefault(r => r.Name == newName) is { Revision: > 0 } newest
                 && document.Annotations.GetValueOrDefault(DeploymentRollout.RevisionAnnotation) != Text(newest.Revision))
             {
-                written.Add(WithAnnotations(document, new() { [DeploymentRollout.RevisionAnnotation] = Text(newest.Revision) }));
+                var annotated = written.FirstOrDefault(w => w.Key == document.Key) ?? document;
+                written.Remove(annotated);
+                written.Add(WithAnnotations(annotated, new() { [DeploymentRollout.RevisionAnnotation] = Text(newest.Revision) }));
             }
         }
 
         if (written.Count == 0 && deleted.Count == 0)
         {
-            return (new LabChange(manifests, [], []), actions);
+            return (new LabChange(manifests, [], []), actions, nextLook);
         }
 
         var applied = manifests.Apply(written, now);
         var removed = applied.Manifests.Delete(deleted);
-        return (new LabChange(removed.Manifests, [.. applied.Outcomes, .. removed.Outcomes], []), actions);
+        return (new LabChange(removed.Manifests, [.. applied.Outcomes, .. removed.Outcomes], []), actions, nextLook);
+    }
+
+    /// <summary>
+    /// Observes the rollout's progress: the Deployment marked when its deadline has passed, or unmarked once it moves
+    /// again (null when the mark is already right), and when the deadline will pass if nothing moves. A restarted
+    /// daemon's first look takes an existing mark's time as the last progress, so the mark stays.
+    /// </summary>
+    private static (ManifestDocument? Marked, DateTimeOffset? Deadline) Deadline(
+        ManifestDocument document, Workload deployment, ClusterState published, PodAvailability availability, Dictionary<string, DeploymentProgress> progress)
+    {
+        var status = WorkloadStatus.Of(deployment, published, availability);
+        var mark = document.Annotations.GetValueOrDefault(DeploymentRollout.ProgressDeadlineExceededAnnotation);
+        var previous = progress.GetValueOrDefault(deployment.Meta.QualifiedName);
+        if (previous is null && mark is not null && DateTimeOffset.TryParse(mark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exceededAt))
+        {
+            previous = new DeploymentProgress(DeploymentRollout.NewReplicaSetName(deployment), status, exceededAt.AddSeconds(-deployment.ProgressDeadlineSeconds));
+        }
+
+        var observed = DeploymentProgress.Observe(previous, deployment, status, availability.Now);
+        progress[deployment.Meta.QualifiedName] = observed;
+        var exceeded = observed.IsExceeded(deployment, availability.Now);
+        var marked = (exceeded, mark is not null) switch
+        {
+            (true, false) => WithAnnotations(document, new() { [DeploymentRollout.ProgressDeadlineExceededAnnotation] = ServedStatus.Timestamp(observed.Deadline(deployment)!.Value).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }),
+            (false, true) => WithoutAnnotation(document, DeploymentRollout.ProgressDeadlineExceededAnnotation),
+            _ => null,
+        };
+        return (marked, exceeded ? null : observed.Deadline(deployment));
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>A stored object without one of its annotations.</summary>
+    private static ManifestDocument WithoutAnnotation(ManifestDocument stored, string name)
+    {
+        var json = ManifestJson.Of(stored);
+        (json["metadata"]?["annotations"] as JsonObject)?.Remove(name);
+        return ManifestDocument.Parse(stored.Source, json.ToJsonString())[0];
     }
 
     /// <summary>

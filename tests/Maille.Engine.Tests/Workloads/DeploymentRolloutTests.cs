@@ -218,6 +218,108 @@ public sealed class DeploymentRolloutTests
         Assert.Null(ReplicaSetPodNames.AfterDeleting(replicaSet, "web-other"));
     }
 
+    [Fact]
+    public void A_paused_deployment_starts_no_rollout_of_a_new_template()
+    {
+        var paused = Deployment(3, extra: "paused: true");
+        Assert.Null(DeploymentRollout.Step(paused, [Settled("web-old", 3, 1) with { DesiredReplicas = 3 }]));
+
+        // Resumed, the same state rolls: the new ReplicaSet is made.
+        var resumed = DeploymentRollout.Step(Deployment(3), [Settled("web-old", 3, 1) with { DesiredReplicas = 3 }])!;
+        Assert.Contains(resumed.ReplicaSets, r => r.Name == DeploymentRollout.NewReplicaSetName(Deployment(3)));
+    }
+
+    [Fact]
+    public void A_paused_deployment_mid_rollout_stays_where_it_is()
+    {
+        var paused = Deployment(4, extra: "paused: true");
+        var newName = DeploymentRollout.NewReplicaSetName(paused);
+        Assert.Null(DeploymentRollout.Step(paused, [new("web-old", 3, 1, 4, 5, 3, 3), new(newName, 2, 2, 4, 5, 2, 2)]));
+    }
+
+    [Fact]
+    public void A_paused_deployment_still_scales()
+    {
+        var paused = Deployment(6, extra: "paused: true");
+        var step = DeploymentRollout.Step(paused, [Settled("web-old", 4, 1) with { DesiredReplicas = 4 }])!;
+        Assert.Equal(6, Assert.Single(step.ReplicaSets).Replicas);
+    }
+
+    [Fact]
+    public void A_paused_deployment_reports_progressing_unknown_with_reason_deployment_paused()
+    {
+        var paused = Deployment(3, extra: "paused: true");
+        var progressing = DeploymentRollout.Conditions(paused, new WorkloadStatus(3, 3, 3) { Updated = 0 })[1];
+        Assert.Equal(("Progressing", (bool?)null, "Unknown", "DeploymentPaused", "Deployment is paused"), (progressing.Type, progressing.Status, progressing.StatusText, progressing.Reason, progressing.Message));
+    }
+
+    [Fact]
+    public void A_deployment_marked_past_its_deadline_reports_progress_deadline_exceeded_until_complete()
+    {
+        var marked = Deployment(3, extra: "progressDeadlineSeconds: 30") is var d
+            ? d with { Meta = d.Meta with { Annotations = d.Meta.Annotations.With(DeploymentRollout.ProgressDeadlineExceededAnnotation, "2026-01-01T00:00:30Z") } }
+            : null!;
+        var stuck = DeploymentRollout.Conditions(marked, new WorkloadStatus(3, 4, 3) { Updated = 1, Available = 3 })[1];
+        Assert.Equal(("False", "ProgressDeadlineExceeded", $"ReplicaSet \"{DeploymentRollout.NewReplicaSetName(marked)}\" has timed out progressing."), (stuck.StatusText, stuck.Reason, stuck.Message));
+        Assert.Equal("NewReplicaSetAvailable", DeploymentRollout.Conditions(marked, new WorkloadStatus(3, 3, 3))[1].Reason);
+    }
+
+    [Fact]
+    public void A_rollout_that_makes_no_progress_for_its_deadline_is_exceeded_and_not_before()
+    {
+        var deployment = Deployment(3, extra: "progressDeadlineSeconds: 30");
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var stuck = new WorkloadStatus(3, 4, 3) { Updated = 1, Available = 3 };
+        var progress = DeploymentProgress.Observe(null, deployment, stuck, t0);
+        progress = DeploymentProgress.Observe(progress, deployment, stuck, t0.AddSeconds(20));
+
+        Assert.Equal(t0.AddSeconds(30), progress.Deadline(deployment));
+        Assert.False(progress.IsExceeded(deployment, t0.AddSeconds(30)));
+        Assert.True(progress.IsExceeded(deployment, t0.AddSeconds(31)));
+    }
+
+    [Fact]
+    public void More_pods_updated_or_available_restart_the_deadline_clock()
+    {
+        var deployment = Deployment(3, extra: "progressDeadlineSeconds: 30");
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var progress = DeploymentProgress.Observe(null, deployment, new WorkloadStatus(3, 4, 3) { Updated = 1, Available = 3 }, t0);
+        progress = DeploymentProgress.Observe(progress, deployment, new WorkloadStatus(3, 4, 4) { Updated = 1, Available = 4 }, t0.AddSeconds(25));
+        Assert.Equal(t0.AddSeconds(55), progress.Deadline(deployment));
+        progress = DeploymentProgress.Observe(progress, deployment, new WorkloadStatus(3, 4, 4) { Updated = 2, Available = 4 }, t0.AddSeconds(50));
+        Assert.Equal(t0.AddSeconds(80), progress.Deadline(deployment));
+    }
+
+    [Fact]
+    public void A_complete_or_paused_rollout_has_no_deadline()
+    {
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var complete = DeploymentProgress.Observe(null, Deployment(3), new WorkloadStatus(3, 3, 3), t0);
+        Assert.Null(complete.Deadline(Deployment(3)));
+        var paused = Deployment(3, extra: "paused: true");
+        Assert.Null(DeploymentProgress.Observe(null, paused, new WorkloadStatus(3, 4, 3) { Updated = 1 }, t0).Deadline(paused));
+    }
+
+    [Fact]
+    public void A_ready_pod_counts_as_available_only_after_min_ready_seconds()
+    {
+        var cluster = Cluster.Valid(DeploymentYaml(2).Replace("replicas: 2", "replicas: 2\n  minReadySeconds: 10", StringComparison.Ordinal));
+        var deployment = cluster.Workloads.Single();
+        var pods = cluster.Pods.Select(p => p.QualifiedName).ToList();
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var readySince = new Dictionary<string, DateTimeOffset> { [pods[0]] = t0, [pods[1]] = t0.AddSeconds(5) };
+
+        Assert.Equal((2, 0), Counts(new PodAvailability(readySince, t0.AddSeconds(9))));
+        Assert.Equal((2, 1), Counts(new PodAvailability(readySince, t0.AddSeconds(10))));
+        Assert.Equal((2, 2), Counts(new PodAvailability(readySince, t0.AddSeconds(15))));
+        Assert.Equal(t0.AddSeconds(15), new PodAvailability(readySince, t0.AddSeconds(12)).NextAvailable(cluster.Pods, deployment.MinReadySeconds));
+        // Without the pods' times (a plan of files), ready is available.
+        Assert.Equal(2, WorkloadStatus.Of(deployment, cluster).Available);
+
+        (int Ready, int Available) Counts(PodAvailability availability) =>
+            WorkloadStatus.Of(deployment, cluster, availability) is var s ? (s.Ready, s.Available) : default;
+    }
+
     /// <summary>A ReplicaSet that Deployment web controls, as a dump of a cluster holds it.</summary>
     private static string OwnedReplicaSet(string name, int replicas, string image) => $$$"""
         apiVersion: apps/v1
