@@ -29,9 +29,9 @@ public sealed class GatewayWorld
     public static GatewayWorld Conformance()
     {
         var world = new GatewayWorld().Class(ClassName, GatewayApi.ControllerName)
-            .Namespace(Infra)
+            .Namespace(Infra, ("gateway-conformance", "infra"))
             .Namespace(AppBackend, ("gateway-conformance", "backend"))
-            .Namespace(WebBackend, ("gateway-conformance", "web-backend"))
+            .Namespace(WebBackend, ("gateway-conformance", "backend"))
             .Backend(Infra, "infra-backend-v1").Backend(Infra, "infra-backend-v2").Backend(Infra, "infra-backend-v3")
             .Backend(AppBackend, "app-backend-v1").Backend(AppBackend, "app-backend-v2")
             .Backend(WebBackend, "web-backend");

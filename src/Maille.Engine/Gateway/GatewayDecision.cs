@@ -21,6 +21,9 @@ public sealed record GatewayDecision
 
     public IReadOnlyList<GatewayBackend> Backends { get; init; } = [];
 
+    /// <summary>The backend the request was sent to (drawn by weight); null when it was not forwarded.</summary>
+    public GatewayBackend? Backend { get; init; }
+
     public required int Status { get; init; }
 
     public required string Reason { get; init; }

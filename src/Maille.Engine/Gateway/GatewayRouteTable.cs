@@ -111,7 +111,7 @@ public sealed class GatewayRouteTable
             if (pick < backend.Weight)
             {
                 var (path, rewrittenHost) = Rewritten(request, entry);
-                return decision with { Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
+                return decision with { Backend = backend, Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
             }
 
             pick -= backend.Weight;
