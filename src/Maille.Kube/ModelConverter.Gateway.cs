@@ -47,7 +47,7 @@ internal static partial class ModelConverter
 
     public static HttpRoute ConvertHttpRoute(HttpRouteDocument document, string ns, SourceLocation source)
     {
-        var spec = document.Spec ?? new HttpRouteDocument.RouteSpec();
+        var spec = document.Spec ?? new RouteSpec<HttpRouteDocument.Rule>();
         var rules = (spec.Rules ?? []).Select(r => r ?? new HttpRouteDocument.Rule()).Select(rule => new HttpRouteRule
         {
             Name = rule.Name,
@@ -78,7 +78,7 @@ internal static partial class ModelConverter
 
     public static GrpcRoute ConvertGrpcRoute(GrpcRouteDocument document, string ns, SourceLocation source)
     {
-        var spec = document.Spec ?? new GrpcRouteDocument.RouteSpec();
+        var spec = document.Spec ?? new RouteSpec<GrpcRouteDocument.Rule>();
         return new GrpcRoute
         {
             Meta = Meta(document.Metadata, ns, source),

@@ -11,19 +11,7 @@ internal sealed class HttpRouteDocument
     public V1ObjectMeta? Metadata { get; set; }
 
     [YamlMember(Alias = "spec")]
-    public RouteSpec? Spec { get; set; }
-
-    internal sealed class RouteSpec
-    {
-        [YamlMember(Alias = "parentRefs")]
-        public List<ParentRef?>? ParentRefs { get; set; }
-
-        [YamlMember(Alias = "hostnames")]
-        public List<string?>? Hostnames { get; set; }
-
-        [YamlMember(Alias = "rules")]
-        public List<Rule?>? Rules { get; set; }
-    }
+    public RouteSpec<Rule>? Spec { get; set; }
 
     internal sealed class Rule
     {

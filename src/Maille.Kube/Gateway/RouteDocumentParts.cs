@@ -5,6 +5,19 @@ namespace Maille.Kube.Gateway;
 /// <summary>The parts HTTPRoute and GRPCRoute documents share: parentRefs, backendRefs, header matches and filters.</summary>
 internal static class RouteDocumentParts
 {
+    /// <summary>A route's spec: parentRefs, hostnames and the kind's rules.</summary>
+    internal sealed class RouteSpec<TRule>
+    {
+        [YamlMember(Alias = "parentRefs")]
+        public List<ParentRef?>? ParentRefs { get; set; }
+
+        [YamlMember(Alias = "hostnames")]
+        public List<string?>? Hostnames { get; set; }
+
+        [YamlMember(Alias = "rules")]
+        public List<TRule?>? Rules { get; set; }
+    }
+
     internal sealed class ParentRef
     {
         [YamlMember(Alias = "group")]

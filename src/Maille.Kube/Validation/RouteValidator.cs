@@ -18,7 +18,7 @@ internal static partial class RouteValidator
     public static void ValidateHttp(HttpRouteDocument document, string ns, SourceLocation source, List<Diagnostic> diagnostics)
     {
         var errors = ObjectMetaValidator.Validate(GatewayApi.HttpRouteKind, ns, document.Metadata, NameRules.Dns1123Subdomain, source, diagnostics);
-        var spec = document.Spec ?? new HttpRouteDocument.RouteSpec();
+        var spec = document.Spec ?? new RouteSpec<HttpRouteDocument.Rule>();
         Common(errors, spec.ParentRefs, spec.Hostnames);
         var rules = spec.Rules ?? [];
         GatewaySchema.MaxItems(errors, "spec.rules", rules, 16);
@@ -74,7 +74,7 @@ internal static partial class RouteValidator
     public static void ValidateGrpc(GrpcRouteDocument document, string ns, SourceLocation source, List<Diagnostic> diagnostics)
     {
         var errors = ObjectMetaValidator.Validate(GatewayApi.GrpcRouteKind, ns, document.Metadata, NameRules.Dns1123Subdomain, source, diagnostics);
-        var spec = document.Spec ?? new GrpcRouteDocument.RouteSpec();
+        var spec = document.Spec ?? new RouteSpec<GrpcRouteDocument.Rule>();
         Common(errors, spec.ParentRefs, spec.Hostnames);
         var rules = spec.Rules ?? [];
         GatewaySchema.MaxItems(errors, "spec.rules", rules, 16);
