@@ -1,5 +1,6 @@
 using Maille.Engine.Allocation;
 using Maille.Engine.EndpointSlices;
+using Maille.Engine.Gateways;
 using Maille.Engine.Ingresses;
 using Maille.Engine.LoadBalancing;
 using Maille.Engine.Validation;
@@ -90,6 +91,7 @@ public static class ClusterPlanner
             pods = [.. pods.Select(p => observedReadiness.TryGetValue(p.QualifiedName, out var ready) ? p with { Status = p.Status with { Ready = ready } } : p)];
         }
 
+        manifests = GatewayServices.With(manifests);
         var assigned = ServiceAllocator.Assign(prior.Pin(manifests.Services, config, diagnostics), config, diagnostics);
         if (diagnostics.Any(d => d.IsError))
         {

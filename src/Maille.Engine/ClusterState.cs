@@ -29,6 +29,11 @@ public sealed class ClusterState
         Ingresses = InOrder(manifests.Ingresses, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         IngressClasses = InOrder(manifests.IngressClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         Secrets = InOrder(manifests.Secrets, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
+        GatewayClasses = InOrder(manifests.GatewayClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        Gateways = InOrder(manifests.Gateways, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
+        HttpRoutes = InOrder(manifests.HttpRoutes, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
+        GrpcRoutes = InOrder(manifests.GrpcRoutes, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
+        ReferenceGrants = InOrder(manifests.ReferenceGrants, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         Workloads = [.. manifests.Workloads];
         ControllerRevisions = [.. manifests.ControllerRevisions];
         Skipped = [.. manifests.Skipped];
@@ -134,6 +139,11 @@ public sealed class ClusterState
         Ingresses = source.Ingresses;
         IngressClasses = source.IngressClasses;
         Secrets = source.Secrets;
+        GatewayClasses = source.GatewayClasses;
+        Gateways = source.Gateways;
+        HttpRoutes = source.HttpRoutes;
+        GrpcRoutes = source.GrpcRoutes;
+        ReferenceGrants = source.ReferenceGrants;
         Workloads = source.Workloads;
         ControllerRevisions = source.ControllerRevisions;
         Skipped = source.Skipped;
@@ -165,6 +175,16 @@ public sealed class ClusterState
     public IReadOnlyList<IngressClass> IngressClasses { get; }
 
     public IReadOnlyList<Secret> Secrets { get; }
+
+    public IReadOnlyList<GatewayClass> GatewayClasses { get; }
+
+    public IReadOnlyList<Gateway> Gateways { get; }
+
+    public IReadOnlyList<HttpRoute> HttpRoutes { get; }
+
+    public IReadOnlyList<GrpcRoute> GrpcRoutes { get; }
+
+    public IReadOnlyList<ReferenceGrant> ReferenceGrants { get; }
 
     public IReadOnlyList<Workload> Workloads { get; }
 

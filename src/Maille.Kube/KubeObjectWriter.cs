@@ -473,7 +473,7 @@ public static class KubeObjectWriter
     /// <param name="owner">The controller that made the object; it was created at the same time (its pods and
     /// ReplicaSets take a workload's creation time), which its uid is derived from unless <paramref name="ownerUid"/> says.</param>
     /// <param name="withSpec">The kind has a spec, so a generation (1 unless the lab counted its spec's changes).</param>
-    private static V1ObjectMeta Meta(string kind, ObjectMeta meta, OwnerRef? owner = null, bool withSpec = false, string? ownerUid = null) => new()
+    internal static V1ObjectMeta Meta(string kind, ObjectMeta meta, OwnerRef? owner = null, bool withSpec = false, string? ownerUid = null) => new()
     {
         Name = meta.Name,
         NamespaceProperty = meta.Namespace,

@@ -24,6 +24,11 @@ public sealed class ManifestLoader
     private readonly List<Ingress> _ingresses = [];
     private readonly List<IngressClass> _ingressClasses = [];
     private readonly List<Secret> _secrets = [];
+    private readonly List<GatewayClass> _gatewayClasses = [];
+    private readonly List<Model.Gateway> _gateways = [];
+    private readonly List<HttpRoute> _httpRoutes = [];
+    private readonly List<GrpcRoute> _grpcRoutes = [];
+    private readonly List<ReferenceGrant> _referenceGrants = [];
     private readonly List<IPAddressPool> _addressPools = [];
     private readonly List<L2Advertisement> _l2Advertisements = [];
     private readonly List<ControllerRevision> _controllerRevisions = [];
@@ -112,6 +117,11 @@ public sealed class ManifestLoader
         _ingresses.AddRange(other._ingresses);
         _ingressClasses.AddRange(other._ingressClasses);
         _secrets.AddRange(other._secrets);
+        _gatewayClasses.AddRange(other._gatewayClasses);
+        _gateways.AddRange(other._gateways);
+        _httpRoutes.AddRange(other._httpRoutes);
+        _grpcRoutes.AddRange(other._grpcRoutes);
+        _referenceGrants.AddRange(other._referenceGrants);
         _addressPools.AddRange(other._addressPools);
         _l2Advertisements.AddRange(other._l2Advertisements);
         _controllerRevisions.AddRange(other._controllerRevisions);
@@ -131,6 +141,11 @@ public sealed class ManifestLoader
         Ingresses = new(_ingresses),
         IngressClasses = new(_ingressClasses),
         Secrets = new(_secrets),
+        GatewayClasses = new(_gatewayClasses),
+        Gateways = new(_gateways),
+        HttpRoutes = new(_httpRoutes),
+        GrpcRoutes = new(_grpcRoutes),
+        ReferenceGrants = new(_referenceGrants),
         IPAddressPools = new(_addressPools),
         L2Advertisements = new(_l2Advertisements),
         Skipped = new(_skipped),
@@ -262,6 +277,31 @@ public sealed class ManifestLoader
                     L2AdvertisementValidator.Validate(advertisement, nsOrDefault, location, _diagnostics);
                     _l2Advertisements.Add(ModelConverter.ConvertL2Advertisement(advertisement, nsOrDefault, location));
                     break;
+                case (GatewayApi.Group, GatewayApi.GatewayClassKind):
+                    var gatewayClass = Read<Gateway.GatewayClassDocument>();
+                    GatewayClassValidator.Validate(gatewayClass, location, _diagnostics);
+                    _gatewayClasses.Add(ModelConverter.ConvertGatewayClass(gatewayClass, location));
+                    break;
+                case (GatewayApi.Group, GatewayApi.GatewayKind):
+                    var gateway = Read<Gateway.GatewayDocument>();
+                    GatewayValidator.Validate(gateway, nsOrDefault, location, _diagnostics);
+                    _gateways.Add(ModelConverter.ConvertGateway(gateway, nsOrDefault, location));
+                    break;
+                case (GatewayApi.Group, GatewayApi.HttpRouteKind):
+                    var httpRoute = Read<Gateway.HttpRouteDocument>();
+                    RouteValidator.ValidateHttp(httpRoute, nsOrDefault, location, _diagnostics);
+                    _httpRoutes.Add(ModelConverter.ConvertHttpRoute(httpRoute, nsOrDefault, location));
+                    break;
+                case (GatewayApi.Group, GatewayApi.GrpcRouteKind):
+                    var grpcRoute = Read<Gateway.GrpcRouteDocument>();
+                    RouteValidator.ValidateGrpc(grpcRoute, nsOrDefault, location, _diagnostics);
+                    _grpcRoutes.Add(ModelConverter.ConvertGrpcRoute(grpcRoute, nsOrDefault, location));
+                    break;
+                case (GatewayApi.Group, GatewayApi.ReferenceGrantKind):
+                    var grant = Read<Gateway.ReferenceGrantDocument>();
+                    ReferenceGrantValidator.Validate(grant, nsOrDefault, location, _diagnostics);
+                    _referenceGrants.Add(ModelConverter.ConvertReferenceGrant(grant, nsOrDefault, location));
+                    break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));
                     break;
@@ -346,7 +386,7 @@ public sealed class ManifestLoader
         return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
     }
 
-    internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass";
+    internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass" or GatewayApi.GatewayClassKind;
 
     private static YamlNode? Child(YamlMappingNode mapping, string key) =>
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

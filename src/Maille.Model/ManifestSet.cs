@@ -25,6 +25,16 @@ public sealed record ManifestSet
 
     public EquatableArray<IngressClass> IngressClasses { get; init; } = EquatableArray<IngressClass>.Empty;
 
+    public EquatableArray<GatewayClass> GatewayClasses { get; init; } = EquatableArray<GatewayClass>.Empty;
+
+    public EquatableArray<Gateway> Gateways { get; init; } = EquatableArray<Gateway>.Empty;
+
+    public EquatableArray<HttpRoute> HttpRoutes { get; init; } = EquatableArray<HttpRoute>.Empty;
+
+    public EquatableArray<GrpcRoute> GrpcRoutes { get; init; } = EquatableArray<GrpcRoute>.Empty;
+
+    public EquatableArray<ReferenceGrant> ReferenceGrants { get; init; } = EquatableArray<ReferenceGrant>.Empty;
+
     public EquatableArray<Secret> Secrets { get; init; } = EquatableArray<Secret>.Empty;
 
     public EquatableArray<IPAddressPool> IPAddressPools { get; init; } = EquatableArray<IPAddressPool>.Empty;

@@ -29,6 +29,7 @@ internal static class GetCommand
               sudo maille get pods -A -o wide --lab play
               sudo maille get netpol -A -o wide --lab play      # each policy rule's packets (connections allowed)
               maille get svc -A --context maille-play            # a running cluster, read through its API
+              maille get gateways,httproutes -A -o yaml -f examples/gateway   # with the status Maille's Gateway controller computes
             """)
         {
             kind,
@@ -44,11 +45,20 @@ internal static class GetCommand
         };
         command.SetAction(parse =>
         {
-            if (!ResourceKinds.TryParse(parse.GetValue(kind)!, out var resource))
+            // kubectl's KIND,KIND...: every kind must be known; each is listed in turn.
+            var resources = new List<ResourceKind>();
+            foreach (var word in parse.GetValue(kind)!.Split(','))
             {
-                context.Stderr.WriteLine($"error: the server doesn't have a resource type \"{parse.GetValue(kind)}\" (maille knows: {string.Join(", ", ResourceKinds.Names)})");
-                return 1;
+                if (!ResourceKinds.TryParse(word, out var parsed))
+                {
+                    context.Stderr.WriteLine($"error: the server doesn't have a resource type \"{word}\" (maille knows: {string.Join(", ", ResourceKinds.Names)})");
+                    return 1;
+                }
+
+                resources.Add(parsed);
             }
+
+            var resource = resources[0];
 
             var output = parse.GetValue(getOutputOption) ?? "";
             var files = parse.GetValue(filesOption) ?? [];
@@ -61,6 +71,12 @@ internal static class GetCommand
             }
 
             var request = new GetRequest(resource, parse.GetValue(name), parse.GetValue(namespaceOption) ?? "default", parse.GetValue(allNamespacesOption), output);
+            if (resources.Count > 1 && (lab is not null || parse.GetValue(name) is not null))
+            {
+                context.Stderr.WriteLine("error: several kinds at once are listed from -f or a cluster, without NAME (a lab is asked one kind at a time)");
+                return 1;
+            }
+
             if (lab is not null)
             {
                 return Lab.LabViews.Show(context, lab, "get", [
@@ -69,7 +85,7 @@ internal static class GetCommand
             }
 
             var cluster = ClusterInput.Load(files, live, parse.GetValue(configOption), context);
-            return cluster is null ? 1 : GetView.Write(cluster, request, counters: null, TimeProvider.System, context.Stdout, context.Stderr);
+            return cluster is null ? 1 : GetView.Write(cluster, resources, request, counters: null, TimeProvider.System, context.Stdout, context.Stderr);
         });
         return command;
     }

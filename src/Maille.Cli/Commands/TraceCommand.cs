@@ -14,9 +14,12 @@ internal static class TraceCommand
         var config = CommonOptions.Config();
         var kubeconfig = CommonOptions.Kubeconfig();
         var kubeContext = CommonOptions.Context();
-        var from = new Option<string>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network)", Required = true };
+        var from = new Option<string?>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network); required except through a Gateway" };
         var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], IP:PORT[/PROTO], or http(s)://HOST[:PORT]/PATH (through the Ingress controller)", Required = true };
         var output = CommonOptions.CreateOutput("text", "json");
+        var method = new Option<string>("--method") { Description = "The request's method, through a Gateway (GET by default)", DefaultValueFactory = _ => "GET" };
+        var header = new Option<string[]>("--header") { Description = "A request header 'NAME: VALUE', through a Gateway (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var via = new Option<string?>("--via") { Description = "NS/GATEWAY: the Gateway the request goes through, when several could serve it" };
         var command = new Command("trace", """
             Follow one connection as the data plane will carry it: DNS, the Service and its traffic policies, each
             candidate endpoint, egress policy on the source, ingress policy on the destination, and delivery.
@@ -28,6 +31,7 @@ internal static class TraceCommand
               maille trace -f examples/shop --from shop-web/frontend-497dph9tpv-bccbx --to api.shop-api:80
               maille trace -f examples/shop --from external --to 198.18.0.11:30080 -o json
               maille trace -f examples/shop --from external --to http://shop.example/api/items -o json
+              maille trace -f examples/gateway --to http://www.shop.example/api/items --header 'x-user: 1' -o json
               sudo maille trace --lab demo --from external --to 198.18.0.11:30080
               sudo maille trace --lab play --from y/b --to x/a:80
               maille trace --context maille-play --from y/b --to x/a:80   # a running cluster, read through its API
@@ -41,6 +45,9 @@ internal static class TraceCommand
             from,
             to,
             output,
+            method,
+            header,
+            via,
         };
         command.SetAction(parse =>
         {
@@ -54,12 +61,30 @@ internal static class TraceCommand
             }
 
             var json = parse.GetValue(output) == "json";
+            var throughGateway = parse.GetValue(via) is not null || (parse.GetValue(from) is null && parse.GetValue(to)!.Contains("://", StringComparison.Ordinal));
+            if (throughGateway && labName is not null)
+            {
+                context.Stderr.WriteLine("error: tracing through a Gateway reads -f or a cluster; a lab does not serve Gateways yet");
+                return 1;
+            }
+
+            if (!throughGateway && parse.GetValue(from) is null)
+            {
+                context.Stderr.WriteLine("error: --from is required (except for an http(s):// request through a Gateway)");
+                return 1;
+            }
+
             if (labName is not null)
             {
                 return Lab.LabViews.Show(context, labName, "trace", [("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("output", json ? "json" : null)]);
             }
 
             var cluster = ClusterInput.Load(paths, live, parse.GetValue(config), context);
+            if (cluster is not null && throughGateway)
+            {
+                return GatewayTraceView.Write(cluster, parse.GetValue(to)!, parse.GetValue(method)!, parse.GetValue(header) ?? [], parse.GetValue(via), json, context.Stdout, context.Stderr);
+            }
+
             return cluster is null ? 1 : TraceView.Write(cluster, parse.GetValue(from)!, parse.GetValue(to)!, json, live: null, context.Stdout, context.Stderr);
         });
         return command;

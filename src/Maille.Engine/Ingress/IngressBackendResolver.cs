@@ -48,7 +48,7 @@ internal sealed class IngressBackendResolver(ClusterState cluster, List<IngressP
             protocol = BackendProtocol.H2c;
         }
 
-        var endpoints = ReadyEndpoints(service, port);
+        var endpoints = ReadyEndpoints(cluster, service, port);
         var portText = port.Name ?? port.Port.ToString(CultureInfo.InvariantCulture);
         if (endpoints.IsEmpty)
         {
@@ -69,7 +69,8 @@ internal sealed class IngressBackendResolver(ClusterState cluster, List<IngressP
     private static IngressBackendResolution Refuse(IngressOutcome outcome, int status, string reason, Service? service, ServicePort? port, BackendProtocol protocol) =>
         new(outcome, status, reason, service, port, [], protocol);
 
-    private ImmutableArray<IngressEndpoint> ReadyEndpoints(Service service, ServicePort port)
+    /// <summary>The ready endpoints of <paramref name="port"/> of <paramref name="service"/>, from its EndpointSlices (also the Gateway controller's).</summary>
+    internal static ImmutableArray<IngressEndpoint> ReadyEndpoints(ClusterState cluster, Service service, ServicePort port)
     {
         var endpoints = new List<IngressEndpoint>();
         foreach (var slice in cluster.SlicesFor(service).Where(s => s.AddressType is "IPv4" or "IPv6"))

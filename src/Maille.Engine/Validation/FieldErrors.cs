@@ -40,6 +40,10 @@ public sealed class FieldErrors(ObjectRef obj, SourceLocation source, List<Diagn
     public void NotSupported(string field, object? value, IEnumerable<string> supported) =>
         Add(FieldErrorType.NotSupported, field, Render(value), "supported values: " + string.Join(", ", supported.Select(Diagnostic.Quote)));
 
+    /// <summary>A list longer than its schema's <c>maxItems</c>: <c>Too many: 65: must have at most 64 items</c>.</summary>
+    public void TooMany(string field, int actual, int max) =>
+        Add(FieldErrorType.TooMany, field, actual.ToString(CultureInfo.InvariantCulture), $"must have at most {max.ToString(CultureInfo.InvariantCulture)} items");
+
     public void Warning(string field, string detail) => Add(FieldErrorType.Warning, field, null, detail);
 
     public static string? Render(object? value) => value switch

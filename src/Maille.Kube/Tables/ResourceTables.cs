@@ -1,4 +1,5 @@
 using Maille.Engine;
+using Maille.Engine.Gateways;
 using Maille.Model;
 
 namespace Maille.Kube.Tables;
@@ -179,6 +180,59 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
                 [ingress.Meta.Name, ingress.ClassName ?? "<none>", hosts.Count == 0 ? "*" : string.Join(",", hosts), string.Join(",", ingress.LoadBalancerIngress), ingress.Tls.IsEmpty ? "80" : "80, 443", Age(ingress.Meta)],
                 allNamespaces,
                 ingress.Namespace));
+        }
+
+        return table;
+    }
+
+    /// <summary>The GatewayClass CRD's printer columns.</summary>
+    public KubectlTable GatewayClasses(IEnumerable<GatewayClass> classes, GatewayPlan plan)
+    {
+        var table = new KubectlTable(["NAME", "CONTROLLER", "ACCEPTED", "AGE"]);
+        foreach (var gatewayClass in classes)
+        {
+            var accepted = plan.Classes.FirstOrDefault(c => c.Name == gatewayClass.Name)?.Conditions.FirstOrDefault(c => c.Type == "Accepted");
+            table.Add([gatewayClass.Name, gatewayClass.ControllerName, accepted is null ? "Unknown" : accepted.Status ? "True" : "False", Age(gatewayClass.Meta)]);
+        }
+
+        return table;
+    }
+
+    /// <summary>The Gateway CRD's printer columns.</summary>
+    public KubectlTable Gateways(IEnumerable<Model.Gateway> gateways, GatewayPlan plan, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"], allNamespaces));
+        foreach (var gateway in gateways)
+        {
+            var status = plan.GatewayStatusOf(gateway.Meta.QualifiedName);
+            var programmed = status?.Conditions.FirstOrDefault(c => c.Type == "Programmed");
+            table.Add(WithNamespace(
+                [gateway.Meta.Name, gateway.GatewayClassName, status is { Addresses.Count: > 0 } ? status.Addresses[0] : "", programmed is null ? "Unknown" : programmed.Status ? "True" : "False", Age(gateway.Meta)],
+                allNamespaces,
+                gateway.Namespace));
+        }
+
+        return table;
+    }
+
+    /// <summary>The HTTPRoute and GRPCRoute CRDs' printer columns.</summary>
+    public KubectlTable Routes(IEnumerable<(ObjectMeta Meta, EquatableArray<string> Hostnames)> routes, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "HOSTNAMES", "AGE"], allNamespaces));
+        foreach (var (meta, hostnames) in routes)
+        {
+            table.Add(WithNamespace([meta.Name, hostnames.IsEmpty ? "" : $"[\"{string.Join("\",\"", hostnames)}\"]", Age(meta)], allNamespaces, meta.Namespace!));
+        }
+
+        return table;
+    }
+
+    public KubectlTable ReferenceGrants(IEnumerable<ReferenceGrant> grants, bool allNamespaces)
+    {
+        var table = new KubectlTable(WithNamespace(["NAME", "AGE"], allNamespaces));
+        foreach (var grant in grants)
+        {
+            table.Add(WithNamespace([grant.Meta.Name, Age(grant.Meta)], allNamespaces, grant.Namespace));
         }
 
         return table;

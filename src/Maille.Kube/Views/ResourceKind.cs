@@ -14,4 +14,9 @@ public enum ResourceKind
     ReplicaSets,
     StatefulSets,
     DaemonSets,
+    GatewayClasses,
+    Gateways,
+    HttpRoutes,
+    GrpcRoutes,
+    ReferenceGrants,
 }

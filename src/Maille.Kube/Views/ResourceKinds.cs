@@ -44,13 +44,31 @@ public static class ResourceKinds
         ["daemonset"] = ResourceKind.DaemonSets,
         ["ds"] = ResourceKind.DaemonSets,
         ["daemonsets.apps"] = ResourceKind.DaemonSets,
+        ["gatewayclasses"] = ResourceKind.GatewayClasses,
+        ["gatewayclass"] = ResourceKind.GatewayClasses,
+        ["gc"] = ResourceKind.GatewayClasses,
+        ["gatewayclasses.gateway.networking.k8s.io"] = ResourceKind.GatewayClasses,
+        ["gateways"] = ResourceKind.Gateways,
+        ["gateway"] = ResourceKind.Gateways,
+        ["gtw"] = ResourceKind.Gateways,
+        ["gateways.gateway.networking.k8s.io"] = ResourceKind.Gateways,
+        ["httproutes"] = ResourceKind.HttpRoutes,
+        ["httproute"] = ResourceKind.HttpRoutes,
+        ["httproutes.gateway.networking.k8s.io"] = ResourceKind.HttpRoutes,
+        ["grpcroutes"] = ResourceKind.GrpcRoutes,
+        ["grpcroute"] = ResourceKind.GrpcRoutes,
+        ["grpcroutes.gateway.networking.k8s.io"] = ResourceKind.GrpcRoutes,
+        ["referencegrants"] = ResourceKind.ReferenceGrants,
+        ["referencegrant"] = ResourceKind.ReferenceGrants,
+        ["refgrant"] = ResourceKind.ReferenceGrants,
+        ["referencegrants.gateway.networking.k8s.io"] = ResourceKind.ReferenceGrants,
     };
 
-    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)", "deployments (deploy)", "replicasets (rs)", "statefulsets (sts)", "daemonsets (ds)"];
+    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)", "deployments (deploy)", "replicasets (rs)", "statefulsets (sts)", "daemonsets (ds)", "gatewayclasses (gc)", "gateways (gtw)", "httproutes", "grpcroutes", "referencegrants (refgrant)"];
 
     public static bool TryParse(string text, out ResourceKind kind) => Aliases.TryGetValue(text, out kind);
 
-    public static bool IsNamespaced(ResourceKind kind) => kind is not (ResourceKind.Nodes or ResourceKind.Namespaces);
+    public static bool IsNamespaced(ResourceKind kind) => kind is not (ResourceKind.Nodes or ResourceKind.Namespaces or ResourceKind.GatewayClasses);
 
     /// <summary>kubectl's resource name, as in <c>services "web" not found</c>.</summary>
     public static string Plural(ResourceKind kind) => kind switch
@@ -58,6 +76,8 @@ public static class ResourceKinds
         ResourceKind.EndpointSlices => "endpointslices.discovery.k8s.io",
         ResourceKind.NetworkPolicies => "networkpolicies.networking.k8s.io",
         ResourceKind.Ingresses => "ingresses.networking.k8s.io",
+        ResourceKind.GatewayClasses or ResourceKind.Gateways or ResourceKind.HttpRoutes or ResourceKind.GrpcRoutes or ResourceKind.ReferenceGrants =>
+            kind.ToString().ToLowerInvariant() + ".gateway.networking.k8s.io",
         ResourceKind.Deployments or ResourceKind.ReplicaSets or ResourceKind.StatefulSets or ResourceKind.DaemonSets => kind.ToString().ToLowerInvariant() + ".apps",
         _ => kind.ToString().ToLowerInvariant(),
     };

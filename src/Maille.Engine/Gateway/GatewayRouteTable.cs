@@ -1,0 +1,164 @@
+using System.Globalization;
+using Maille.Engine.Ingresses;
+using Maille.Model;
+
+namespace Maille.Engine.Gateways;
+
+/// <summary>
+/// The compiled routing of one Gateway: built by <see cref="GatewayController"/>, then asked per request by the proxy
+/// and by <c>maille trace</c>. Immutable and safe to share between threads.
+/// <para>
+/// A request is routed in three steps. <b>Listener</b>: among the programmed listeners on the request's port whose
+/// protocol fits its scheme, the one whose hostname matches the Host most specifically (exact, then the longest
+/// wildcard, then none). <b>Match</b>: among the routes attached to that listener, the first match in
+/// <see cref="GatewayPrecedence"/> order that the request meets (gRPC calls try GRPCRoutes, then HTTPRoutes).
+/// <b>Action</b>: the rule's redirect, or its backends: one is drawn by weight (weight 0 is never drawn), and the
+/// request gets 200 from a ready one, 503 from one without a ready endpoint, 500 from an invalid one.
+/// </para>
+/// </summary>
+public sealed class GatewayRouteTable
+{
+    private readonly Dictionary<int, GatewayListenerRoutes[]> _ports;
+
+    internal GatewayRouteTable(string gateway, IEnumerable<GatewayListenerRoutes> listeners)
+    {
+        Gateway = gateway;
+        _ports = listeners.GroupBy(l => l.Listener.Port).ToDictionary(
+            g => g.Key,
+            g => g.OrderBy(l => l.Listener.Hostname is null ? (0, 0) : GatewayHostnames.Specificity(l.Listener.Hostname), Comparer<(int, int)>.Create((a, b) => b.CompareTo(a))).ToArray());
+    }
+
+    /// <summary><c>namespace/name</c> of the Gateway.</summary>
+    public string Gateway { get; }
+
+    /// <summary>How many matches the table holds, over every listener.</summary>
+    public int Count => _ports.Values.Sum(p => p.Sum(l => l.Http.Count + l.Grpc.Count));
+
+    /// <summary>
+    /// What the Gateway does with <paramref name="request"/>. <paramref name="draw"/> in [0, total weight) picks the
+    /// backend as the proxy's random draw would (the first backend with weight for 0).
+    /// </summary>
+    public GatewayDecision Match(GatewayRequest request, int draw = 0)
+    {
+        Span<char> buffer = stackalloc char[256];
+        var host = HostName.Normalize(request.Host.AsSpan(), buffer);
+        if (!_ports.TryGetValue(request.EffectivePort, out var listeners))
+        {
+            return NotFound(null, $"no listener of Gateway {Gateway} on port {request.EffectivePort}");
+        }
+
+        var protocol = request.Scheme == "https" ? "HTTPS" : "HTTP";
+        GatewayListenerRoutes? chosen = null;
+        foreach (var listener in listeners)
+        {
+            if (listener.Listener.Protocol == protocol && GatewayHostnames.Matches(listener.Listener.Hostname, host))
+            {
+                chosen = listener;
+                break;
+            }
+        }
+
+        if (chosen is null)
+        {
+            return NotFound(null, $"no {protocol} listener of Gateway {Gateway} on port {request.EffectivePort} matches host {host}");
+        }
+
+        var entry = (request.IsGrpc ? chosen.Grpc.Find(host, request) : null) ?? chosen.Http.Find(host, request);
+        return entry is null
+            ? NotFound(chosen.Listener.Name, $"no rule of a route attached to listener {chosen.Listener.Name} matches")
+            : Decide(request, chosen.Listener, entry, host.ToString(), draw);
+    }
+
+    private GatewayDecision NotFound(string? listener, string reason) => new() { Gateway = Gateway, Listener = listener, Status = 404, Reason = reason };
+
+    private GatewayDecision Decide(GatewayRequest request, GatewayListener listener, GatewayRouteEntry entry, string host, int draw)
+    {
+        var action = entry.Action;
+        var decision = new GatewayDecision
+        {
+            Gateway = Gateway,
+            Listener = listener.Name,
+            RouteKind = entry.RouteKind,
+            Route = entry.Route,
+            Rule = entry.RuleIndex,
+            Backends = action.Backends,
+            Filters = action.Filters,
+            RequestTimeout = action.RequestTimeout,
+            BackendRequestTimeout = action.BackendRequestTimeout,
+            Status = 0,
+            Reason = "",
+        };
+        var where = $"{entry.RouteKind} {entry.Route} rule {entry.RuleIndex}";
+        if (action.Redirect is { } redirect)
+        {
+            return decision with { Status = redirect.StatusCode, Reason = $"{where}: RequestRedirect", Location = RedirectLocation(request, listener, entry, redirect, host) };
+        }
+
+        if (action.Refusal is var (status, why))
+        {
+            return decision with { Status = status, Reason = $"{where}: {why}" };
+        }
+
+        var total = action.Backends.Sum(b => (long)b.Weight);
+        if (total == 0)
+        {
+            return decision with { Status = 500, Reason = $"{where}: every backendRef has weight 0" };
+        }
+
+        var pick = Math.Clamp(draw, 0, total - 1);
+        foreach (var backend in action.Backends)
+        {
+            if (pick < backend.Weight)
+            {
+                var (path, rewrittenHost) = Rewritten(request, entry);
+                return decision with { Backend = backend, Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
+            }
+
+            pick -= backend.Weight;
+        }
+
+        throw new InvalidOperationException("a draw below the total weight always picks a backend");
+    }
+
+    /// <summary>
+    /// The Location of a RequestRedirect: the scheme, host and path the filter gives, else the request's; the port the
+    /// filter gives, else the well-known port of a changed scheme, else the listener's; left out when it is the
+    /// scheme's well-known port.
+    /// </summary>
+    internal static string RedirectLocation(GatewayRequest request, GatewayListener listener, GatewayRouteEntry entry, HttpRequestRedirect redirect, string host)
+    {
+        var scheme = redirect.Scheme ?? request.Scheme;
+        var port = redirect.Port ?? (redirect.Scheme is not null ? WellKnownPort(scheme) : listener.Port);
+        var path = redirect.Path is { } modifier ? RewritePath(request.Path, entry, modifier) : request.Path;
+        var authority = redirect.Hostname ?? host;
+        if (port != WellKnownPort(scheme))
+        {
+            authority += ":" + port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return $"{scheme}://{authority}{path}{(request.Query.Length > 0 ? "?" + request.Query : "")}";
+    }
+
+    /// <summary>The path after a ReplaceFullPath, or a ReplacePrefixMatch of the matched PathPrefix (on whole path elements).</summary>
+    internal static string RewritePath(string path, GatewayRouteEntry entry, HttpPathModifier modifier)
+    {
+        if (modifier.Type == "ReplaceFullPath")
+        {
+            return modifier.ReplaceFullPath ?? path;
+        }
+
+        var prefix = entry.PathType == "PathPrefix" ? entry.PathValue.TrimEnd('/') : "";
+        var rest = path.Length >= prefix.Length ? path[prefix.Length..] : "";
+        var replacement = (modifier.ReplacePrefixMatch ?? "/").TrimEnd('/');
+        var result = replacement + rest;
+        return result.Length == 0 ? "/" : result.StartsWith('/') ? result : "/" + result;
+    }
+
+    /// <summary>The path and Host the backend receives after the rule's URLRewrite (the request's when there is none).</summary>
+    internal static (string Path, string? Host) Rewritten(GatewayRequest request, GatewayRouteEntry entry) =>
+        entry.Action.Rewrite is { } rewrite
+            ? (rewrite.Path is { } p ? RewritePath(request.Path, entry, p) : request.Path, rewrite.Hostname)
+            : (request.Path, null);
+
+    private static int WellKnownPort(string scheme) => scheme == "https" ? 443 : 80;
+}

@@ -1,0 +1,22 @@
+using Maille.Model;
+
+namespace Maille.Engine.Gateways;
+
+/// <summary>What a matched rule does: its filters, its backends (resolved), its timeouts, or the status it answers itself.</summary>
+internal sealed record GatewayRuleAction
+{
+    public IReadOnlyList<HttpRouteFilter> Filters { get; init; } = [];
+
+    public IReadOnlyList<GatewayBackend> Backends { get; init; } = [];
+
+    /// <summary>Set when the rule cannot forward at all (no backendRefs, a filter Maille does not implement): the status and why.</summary>
+    public (int Status, string Reason)? Refusal { get; init; }
+
+    public TimeSpan? RequestTimeout { get; init; }
+
+    public TimeSpan? BackendRequestTimeout { get; init; }
+
+    public HttpRequestRedirect? Redirect => Filters.FirstOrDefault(f => f.Type == "RequestRedirect")?.RequestRedirect;
+
+    public HttpUrlRewrite? Rewrite => Filters.FirstOrDefault(f => f.Type == "URLRewrite")?.UrlRewrite;
+}

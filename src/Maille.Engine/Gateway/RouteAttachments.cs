@@ -1,0 +1,250 @@
+using System.Text.RegularExpressions;
+using Maille.Model;
+
+namespace Maille.Engine.Gateways;
+
+/// <summary>
+/// Attaches HTTPRoutes and GRPCRoutes to the listeners of Maille's Gateways, as the Gateway API specifies: a parentRef
+/// selects listeners by sectionName and port; a listener takes the route when it is accepted, allows the route's kind
+/// and namespace (From All, Same, or Selector on the namespace's labels) and shares a hostname with it. Collects each
+/// route's parent statuses (Accepted, ResolvedRefs) and the compiled matches of every listener.
+/// </summary>
+internal sealed class RouteAttachments(
+    ClusterState cluster,
+    IReadOnlyDictionary<string, Gateway> gateways,
+    IReadOnlyDictionary<string, List<ListenerCheck>> listeners,
+    GatewayBackendResolver resolver)
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
+
+    private readonly Dictionary<(string Gateway, string Listener), List<GatewayRouteEntry>> _http = [];
+    private readonly Dictionary<(string Gateway, string Listener), List<GatewayRouteEntry>> _grpc = [];
+    private readonly Dictionary<(string Gateway, string Listener), HashSet<string>> _attached = [];
+
+    public List<RouteStatus> Statuses { get; } = [];
+
+    public void AttachAll()
+    {
+        foreach (var route in cluster.HttpRoutes)
+        {
+            var actions = route.Rules.Select(r => HttpAction(route.Namespace, r)).ToList();
+            Attach(GatewayApi.HttpRouteKind, route.Meta, route.ParentRefs, route.Hostnames, actions, hostname => HttpEntries(route, actions, hostname), _http);
+        }
+
+        foreach (var route in cluster.GrpcRoutes)
+        {
+            var actions = route.Rules.Select(r => GrpcAction(route.Namespace, r)).ToList();
+            Attach(GatewayApi.GrpcRouteKind, route.Meta, route.ParentRefs, route.Hostnames, actions, hostname => GrpcEntries(route, actions, hostname), _grpc);
+        }
+    }
+
+    /// <summary>How many routes attached to <paramref name="listener"/> (by allowedRoutes and parentRefs alone, hostnames aside).</summary>
+    public int AttachedRoutes(Gateway gateway, GatewayListener listener) =>
+        _attached.TryGetValue((gateway.Meta.QualifiedName, listener.Name), out var routes) ? routes.Count : 0;
+
+    public GatewayListenerRoutes RoutesOf(Gateway gateway, GatewayListener listener)
+    {
+        var key = (gateway.Meta.QualifiedName, listener.Name);
+        return new GatewayListenerRoutes(listener, new GatewayHostGroups(_http.GetValueOrDefault(key) ?? []), new GatewayHostGroups(_grpc.GetValueOrDefault(key) ?? []));
+    }
+
+    private void Attach(
+        string kind,
+        ObjectMeta meta,
+        EquatableArray<GatewayParentRef> parentRefs,
+        EquatableArray<string> hostnames,
+        IReadOnlyList<GatewayRuleAction> actions,
+        Func<string, IEnumerable<GatewayRouteEntry>> entriesFor,
+        Dictionary<(string, string), List<GatewayRouteEntry>> table)
+    {
+        var parents = new List<RouteParentStatus>();
+        var resolvedRefs = ResolvedRefs(actions);
+        foreach (var parentRef in parentRefs)
+        {
+            var parentNamespace = parentRef.Namespace ?? meta.Namespace!;
+            if (parentRef.Group != GatewayApi.Group || parentRef.Kind != GatewayApi.GatewayKind
+                || !gateways.TryGetValue($"{parentNamespace}/{parentRef.Name}", out var gateway))
+            {
+                continue; // not a Gateway of Maille's: its controller, if any, writes this parent's status
+            }
+
+            var candidates = listeners[gateway.Meta.QualifiedName]
+                .Where(l => (parentRef.SectionName is null || l.Listener.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+                .ToList();
+            GatewayCondition accepted;
+            if (candidates.Count == 0)
+            {
+                accepted = GatewayCondition.False("Accepted", "NoMatchingParent", parentRef.SectionName is not null
+                    ? $"Gateway {gateway.Meta.QualifiedName} has no listener {parentRef.SectionName}{(parentRef.Port is { } p ? $" on port {p}" : "")}"
+                    : $"Gateway {gateway.Meta.QualifiedName} has no listener on port {parentRef.Port}");
+            }
+            else
+            {
+                var allowed = candidates.Where(l => l.Accepted && l.SupportedKinds.Any(k => k.Kind == kind) && NamespaceAllowed(l.Listener, gateway, meta.Namespace!)).ToList();
+                var matched = 0;
+                foreach (var check in allowed)
+                {
+                    var key = (gateway.Meta.QualifiedName, check.Listener.Name);
+                    GetOrAdd(_attached, key).Add($"{kind}/{meta.QualifiedName}");
+                    var shared = hostnames.IsEmpty
+                        ? [check.Listener.Hostname ?? "*"]
+                        : hostnames.Select(h => GatewayHostnames.Intersect(check.Listener.Hostname, h)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                    if (shared.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    matched++;
+                    if (check.Programmed)
+                    {
+                        GetOrAdd(table, key).AddRange(shared.SelectMany(entriesFor));
+                    }
+                }
+
+                accepted = allowed.Count == 0
+                    ? GatewayCondition.False("Accepted", "NotAllowedByListeners", "no listener this parentRef selects allows this route (its kind or namespace)")
+                    : matched == 0
+                        ? GatewayCondition.False("Accepted", "NoMatchingListenerHostname", "no hostname of the route intersects a listener's")
+                        : GatewayCondition.True("Accepted", "Accepted", "Accepted");
+            }
+
+            parents.Add(new RouteParentStatus(parentRef, parentNamespace, [accepted, resolvedRefs]));
+        }
+
+        if (parents.Count > 0)
+        {
+            Statuses.Add(new RouteStatus(kind, meta.QualifiedName, parents));
+        }
+    }
+
+    /// <summary>ResolvedRefs of the whole route: False with the reason of its first backend that does not resolve.</summary>
+    private static GatewayCondition ResolvedRefs(IReadOnlyList<GatewayRuleAction> actions) =>
+        actions.SelectMany(a => a.Backends).FirstOrDefault(b => b.RefProblem is not null) is { } bad
+            ? GatewayCondition.False("ResolvedRefs", bad.RefProblem!, bad.Reason)
+            : GatewayCondition.True("ResolvedRefs", "ResolvedRefs", "All references resolved");
+
+    private bool NamespaceAllowed(GatewayListener listener, Gateway gateway, string routeNamespace) => listener.AllowedRoutes.From switch
+    {
+        "All" => true,
+        "Same" => routeNamespace == gateway.Namespace,
+        "Selector" => listener.AllowedRoutes.Selector is { } selector
+            && cluster.NamespacesByName.TryGetValue(routeNamespace, out var ns) && selector.Matches(ns.Meta.Labels),
+        _ => false,
+    };
+
+    private GatewayRuleAction HttpAction(string ns, HttpRouteRule rule)
+    {
+        var action = Action(ns, GatewayApi.HttpRouteKind, rule.Filters, rule.BackendRefs) with
+        {
+            RequestTimeout = NonZero(GatewayDuration.TryParse(rule.RequestTimeout)),
+            BackendRequestTimeout = NonZero(GatewayDuration.TryParse(rule.BackendRequestTimeout)),
+        };
+        return action.Refusal is null && action.Redirect is null && rule.BackendRefs.IsEmpty
+            ? action with { Refusal = (500, "the rule has no backendRefs") }
+            : action;
+    }
+
+    private GatewayRuleAction GrpcAction(string ns, GrpcRouteRule rule)
+    {
+        var action = Action(ns, GatewayApi.GrpcRouteKind, rule.Filters, rule.BackendRefs);
+        return action.Refusal is null && rule.BackendRefs.IsEmpty ? action with { Refusal = (500, "the rule has no backendRefs") } : action;
+    }
+
+    private GatewayRuleAction Action(string ns, string kind, EquatableArray<HttpRouteFilter> filters, EquatableArray<GatewayBackendRef> backendRefs)
+    {
+        var unsupported = filters.FirstOrDefault(f => f.Type is not ("RequestHeaderModifier" or "ResponseHeaderModifier" or "RequestRedirect" or "URLRewrite" or "RequestMirror"));
+        return new GatewayRuleAction
+        {
+            Filters = [.. filters],
+            Backends = [.. backendRefs.Select(b => resolver.Resolve(kind, ns, b))],
+            Refusal = unsupported is null ? null : (500, $"filter {unsupported.Type} is not supported by Maille's Gateway"),
+        };
+    }
+
+    private static TimeSpan? NonZero(TimeSpan? timeout) => timeout == TimeSpan.Zero ? null : timeout;
+
+    private static IEnumerable<GatewayRouteEntry> HttpEntries(HttpRoute route, List<GatewayRuleAction> actions, string hostname)
+    {
+        for (var r = 0; r < route.Rules.Count; r++)
+        {
+            var rule = route.Rules[r];
+            for (var m = 0; m < rule.Matches.Count; m++)
+            {
+                var match = rule.Matches[m];
+                yield return new GatewayRouteEntry
+                {
+                    RouteKind = GatewayApi.HttpRouteKind,
+                    Route = route.Meta.QualifiedName,
+                    Created = route.Meta.CreationTimestamp,
+                    RuleIndex = r,
+                    MatchIndex = m,
+                    Hostname = hostname,
+                    PathType = match.Path.Type,
+                    PathValue = match.Path.Value,
+                    PathRegex = match.Path.Type == "RegularExpression" ? Compile($"^(?:{match.Path.Value})$") : null,
+                    Method = match.Method,
+                    Headers = ValueMatches(match.Headers),
+                    QueryParams = ValueMatches(match.QueryParams),
+                    Action = actions[r],
+                };
+            }
+        }
+    }
+
+    private static IEnumerable<GatewayRouteEntry> GrpcEntries(GrpcRoute route, List<GatewayRuleAction> actions, string hostname)
+    {
+        for (var r = 0; r < route.Rules.Count; r++)
+        {
+            var rule = route.Rules[r];
+            IReadOnlyList<GrpcRouteMatch> matches = rule.Matches.IsEmpty ? [new GrpcRouteMatch()] : [.. rule.Matches];
+            for (var m = 0; m < matches.Count; m++)
+            {
+                var match = matches[m];
+                var regex = match.MethodType == "RegularExpression";
+                yield return new GatewayRouteEntry
+                {
+                    RouteKind = GatewayApi.GrpcRouteKind,
+                    Route = route.Meta.QualifiedName,
+                    Created = route.Meta.CreationTimestamp,
+                    RuleIndex = r,
+                    MatchIndex = m,
+                    Hostname = hostname,
+                    GrpcService = string.IsNullOrEmpty(match.Service) ? null : match.Service,
+                    GrpcMethod = string.IsNullOrEmpty(match.Method) ? null : match.Method,
+                    GrpcRegex = regex ? Compile($"^(?:{(string.IsNullOrEmpty(match.Service) ? "[^/]+" : match.Service)})/(?:{(string.IsNullOrEmpty(match.Method) ? "[^/]+" : match.Method)})$") : null,
+                    Headers = ValueMatches(match.Headers),
+                    Action = actions[r],
+                };
+            }
+        }
+    }
+
+    /// <summary>Only the first of several matches on one name counts (header names without case), as the spec says.</summary>
+    private static IReadOnlyList<CompiledValueMatch> ValueMatches(EquatableArray<HttpValueMatch> matches) =>
+        [.. matches.DistinctBy(m => m.Name.ToUpperInvariant()).Select(m => new CompiledValueMatch(m.Name, m.Value, m.Type == "RegularExpression" ? Compile($"^(?:{m.Value})$") : null))];
+
+    /// <summary>A regular expression that does not compile never matches.</summary>
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout);
+        }
+        catch (ArgumentException)
+        {
+            return new Regex("(?!)", RegexOptions.None, RegexTimeout);
+        }
+    }
+
+    private static TValue GetOrAdd<TKey, TValue>(Dictionary<TKey, TValue> dictionary, TKey key)
+        where TKey : notnull
+        where TValue : new()
+    {
+        if (!dictionary.TryGetValue(key, out var value))
+        {
+            dictionary[key] = value = new TValue();
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,4 @@
+namespace Maille.Model;
+
+/// <summary>A header name and value.</summary>
+public sealed record HttpHeader(string Name, string Value);
