@@ -21,4 +21,10 @@ public sealed record AgentOptions
     /// a hand edit within a second.
     /// </summary>
     public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// After a change wakes the agent, how long it waits for the rest of the same API change (a pod's readiness comes
+    /// as the Pod on one watch and its EndpointSlice on another, a few milliseconds apart) before it syncs once.
+    /// </summary>
+    public TimeSpan ChangeBatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
 }

@@ -42,9 +42,10 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly List<string> _notes = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly Lock _commits = new();
+    private readonly System.Threading.Channels.Channel<(long? Observed, IReadOnlyList<long> Generations)> _synceds =
+        System.Threading.Channels.Channel.CreateUnbounded<(long? Observed, IReadOnlyList<long> Generations)>(new() { SingleReader = true, SingleWriter = true });
     private long _ownGeneration = -1;
     private long _repairs;
-    private long _reports;
     private string? _reportError;
 
     public async Task<int> RunAsync(CancellationToken stopping)
@@ -61,33 +62,38 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
             await Task.WhenAll(_synced).WaitAsync(stopping);
             LogSynced(_objects.Received);
             var drift = WatchDriftAsync(agent, stopping);
+            var reporting = ReportLoopAsync(agent, stopping);
+            IReadOnlyList<long> generations = [];
+            var first = true;
             while (!stopping.IsCancellationRequested)
             {
                 var observed = ObservedVersion();
-                if (_objects.HasPending || _reports == 0)
+                if (_objects.HasPending || first)
                 {
+                    first = false;
                     var cluster = _objects.Build(options.Config, options.Parts.Contains(AgentParts.L2Announcer));
-                    if (!cluster.NodesByName.ContainsKey(options.Node))
+                    if (cluster.NodesByName.ContainsKey(options.Node))
                     {
-                        LogNodeMissing(options.Node);
+                        generations = agent.Sync(cluster);
                     }
                     else
                     {
-                        var generations = agent.Sync(cluster);
-                        await agent.WhenSyncedAsync(generations, _ => true, stopping);
+                        LogNodeMissing(options.Node);
                     }
                 }
 
-                await ReportAsync(agent, observed, stopping);
+                // Reported once the parts have synced what was read up to `observed`; the next change is read meanwhile.
+                _synceds.Writer.TryWrite((observed, generations));
                 await _wake.WaitAsync(stopping);
 
-                // Changes that came together are one sync of the latest state.
+                // The events of one API change come on several watches within a few milliseconds: one sync for all.
+                await Task.Delay(options.ChangeBatchWindow, stopping);
                 while (_wake.Wait(0, CancellationToken.None))
                 {
                 }
             }
 
-            await drift;
+            await Task.WhenAll(drift, reporting);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -184,6 +190,31 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         }
     }
 
+    /// <summary>
+    /// Reports in order: each entry once its parts' syncs are done, entries already synced by then folded into one
+    /// report of the latest version read.
+    /// </summary>
+    private async Task ReportLoopAsync(NodeAgent agent, CancellationToken stopping)
+    {
+        try
+        {
+            while (await _synceds.Reader.WaitToReadAsync(stopping))
+            {
+                long? observed = null;
+                while (_synceds.Reader.TryRead(out var entry))
+                {
+                    await agent.WhenSyncedAsync(entry.Generations, _ => true, stopping);
+                    observed = entry.Observed ?? observed;
+                }
+
+                await ReportAsync(agent, observed, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>The lowest version the watches have reached: every change up to it is in the agent's caches.</summary>
     private long? ObservedVersion()
     {
@@ -231,7 +262,6 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         {
             var (group, version) = (Api.LabApiServer.MailleGroup.Split('/')[0], Api.LabApiServer.MailleGroup.Split('/')[1]);
             await client.CustomObjects.ReplaceClusterCustomObjectStatusAsync(body, group, version, "nodeagents", options.Node, cancellationToken: stopping);
-            _reports++;
             _reportError = null;
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
