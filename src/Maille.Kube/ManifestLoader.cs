@@ -39,9 +39,16 @@ public sealed class ManifestLoader
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
-    public static (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Load(IEnumerable<ManifestSource> sources)
+    /// <summary>
+    /// Whether each model object keeps the line of every field (its document's YAML tree, for diagnostics found later:
+    /// the planner's checks across objects). A node agent, whose objects come from the API and are checked here only,
+    /// leaves them out: the tree costs more than the object.
+    /// </summary>
+    public bool KeepFieldLines { get; init; } = true;
+
+    public static (ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics) Load(IEnumerable<ManifestSource> sources, bool keepFieldLines = true)
     {
-        var loader = new ManifestLoader();
+        var loader = new ManifestLoader { KeepFieldLines = keepFieldLines };
         foreach (var source in sources)
         {
             loader.Add(source);
@@ -197,6 +204,9 @@ public sealed class ManifestLoader
         var name = metadata is null ? null : Scalar(metadata, "name");
         var ns = metadata is null ? null : Scalar(metadata, "namespace");
         var location = new SourceLocation(source.Name, line, new YamlFieldLineMap(node));
+
+        // Validation names fields' lines from the document; a model kept without them does not hold its YAML tree.
+        var kept = KeepFieldLines ? location : location with { Fields = null };
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
         var nsOrDefault = string.IsNullOrEmpty(ns) ? "default" : ns;
 
@@ -210,27 +220,27 @@ public sealed class ManifestLoader
                 case ("", "Namespace"):
                     var namespaceObject = Read<V1Namespace>();
                     MetadataOnlyValidator.ValidateNamespace(namespaceObject, location, _diagnostics);
-                    _namespaces.Add(ModelConverter.ConvertNamespace(namespaceObject, location));
+                    _namespaces.Add(ModelConverter.ConvertNamespace(namespaceObject, kept));
                     break;
                 case ("", "Node"):
                     var nodeObject = Read<V1Node>();
                     NodeValidator.Validate(nodeObject, location, _diagnostics);
-                    _nodes.Add(ModelConverter.ConvertNode(nodeObject, location));
+                    _nodes.Add(ModelConverter.ConvertNode(nodeObject, kept));
                     break;
                 case ("", "Pod"):
                     var pod = Read<V1Pod>();
                     PodValidator.Validate(pod, nsOrDefault, location, _diagnostics);
-                    _pods.Add(ModelConverter.ConvertPod(pod, nsOrDefault, location));
+                    _pods.Add(ModelConverter.ConvertPod(pod, nsOrDefault, kept));
                     break;
                 case ("", "Service"):
                     var service = Read<V1Service>();
                     ServiceValidator.Validate(service, nsOrDefault, location, _diagnostics);
-                    _services.Add(ModelConverter.ConvertService(service, nsOrDefault, location));
+                    _services.Add(ModelConverter.ConvertService(service, nsOrDefault, kept));
                     break;
                 case ("", "Secret"):
                     var secret = Read<V1Secret>();
                     SecretValidator.Validate(secret, nsOrDefault, location, _diagnostics);
-                    _secrets.Add(ModelConverter.ConvertSecret(secret, nsOrDefault, location));
+                    _secrets.Add(ModelConverter.ConvertSecret(secret, nsOrDefault, kept));
                     break;
                 case ("apps", "Deployment"):
                     AddWorkload(WorkloadManifest.Of(Read<V1Deployment>()));
@@ -245,62 +255,62 @@ public sealed class ManifestLoader
                     AddWorkload(WorkloadManifest.Of(Read<V1DaemonSet>()));
                     break;
                 case ("apps", "ControllerRevision"):
-                    _controllerRevisions.Add(ModelConverter.ConvertControllerRevision(Read<ControllerRevisionDocument>(), nsOrDefault, location));
+                    _controllerRevisions.Add(ModelConverter.ConvertControllerRevision(Read<ControllerRevisionDocument>(), nsOrDefault, kept));
                     break;
                 case ("discovery.k8s.io", "EndpointSlice"):
                     var slice = Read<V1EndpointSlice>();
                     EndpointSliceValidator.Validate(slice, nsOrDefault, location, _diagnostics);
-                    _slices.Add(ModelConverter.ConvertEndpointSlice(slice, nsOrDefault, location));
+                    _slices.Add(ModelConverter.ConvertEndpointSlice(slice, nsOrDefault, kept));
                     break;
                 case ("networking.k8s.io", "NetworkPolicy"):
                     var policy = Read<V1NetworkPolicy>();
                     NetworkPolicyValidator.Validate(policy, nsOrDefault, location, _diagnostics);
-                    _policies.Add(ModelConverter.ConvertNetworkPolicy(policy, nsOrDefault, location));
+                    _policies.Add(ModelConverter.ConvertNetworkPolicy(policy, nsOrDefault, kept));
                     break;
                 case ("networking.k8s.io", "Ingress"):
                     var ingress = Read<V1Ingress>();
                     IngressValidator.Validate(ingress, nsOrDefault, location, _diagnostics);
-                    _ingresses.Add(ModelConverter.ConvertIngress(ingress, nsOrDefault, location));
+                    _ingresses.Add(ModelConverter.ConvertIngress(ingress, nsOrDefault, kept));
                     break;
                 case ("networking.k8s.io", "IngressClass"):
                     var ingressClass = Read<V1IngressClass>();
                     MetadataOnlyValidator.ValidateIngressClass(ingressClass, location, _diagnostics);
-                    _ingressClasses.Add(ModelConverter.ConvertIngressClass(ingressClass, location));
+                    _ingressClasses.Add(ModelConverter.ConvertIngressClass(ingressClass, kept));
                     break;
                 case (IPAddressPool.Group, IPAddressPool.KindName):
                     var pool = Read<MetalLb.IPAddressPoolDocument>();
                     IPAddressPoolValidator.Validate(pool, nsOrDefault, location, _diagnostics);
-                    _addressPools.Add(ModelConverter.ConvertIPAddressPool(pool, nsOrDefault, location));
+                    _addressPools.Add(ModelConverter.ConvertIPAddressPool(pool, nsOrDefault, kept));
                     break;
                 case (IPAddressPool.Group, L2Advertisement.KindName):
                     var advertisement = Read<MetalLb.L2AdvertisementDocument>();
                     L2AdvertisementValidator.Validate(advertisement, nsOrDefault, location, _diagnostics);
-                    _l2Advertisements.Add(ModelConverter.ConvertL2Advertisement(advertisement, nsOrDefault, location));
+                    _l2Advertisements.Add(ModelConverter.ConvertL2Advertisement(advertisement, nsOrDefault, kept));
                     break;
                 case (GatewayApi.Group, GatewayApi.GatewayClassKind):
                     var gatewayClass = Read<Gateway.GatewayClassDocument>();
                     GatewayClassValidator.Validate(gatewayClass, location, _diagnostics);
-                    _gatewayClasses.Add(ModelConverter.ConvertGatewayClass(gatewayClass, location));
+                    _gatewayClasses.Add(ModelConverter.ConvertGatewayClass(gatewayClass, kept));
                     break;
                 case (GatewayApi.Group, GatewayApi.GatewayKind):
                     var gateway = Read<Gateway.GatewayDocument>();
                     GatewayValidator.Validate(gateway, nsOrDefault, location, _diagnostics);
-                    _gateways.Add(ModelConverter.ConvertGateway(gateway, nsOrDefault, location));
+                    _gateways.Add(ModelConverter.ConvertGateway(gateway, nsOrDefault, kept));
                     break;
                 case (GatewayApi.Group, GatewayApi.HttpRouteKind):
                     var httpRoute = Read<Gateway.HttpRouteDocument>();
                     RouteValidator.ValidateHttp(httpRoute, nsOrDefault, location, _diagnostics);
-                    _httpRoutes.Add(ModelConverter.ConvertHttpRoute(httpRoute, nsOrDefault, location));
+                    _httpRoutes.Add(ModelConverter.ConvertHttpRoute(httpRoute, nsOrDefault, kept));
                     break;
                 case (GatewayApi.Group, GatewayApi.GrpcRouteKind):
                     var grpcRoute = Read<Gateway.GrpcRouteDocument>();
                     RouteValidator.ValidateGrpc(grpcRoute, nsOrDefault, location, _diagnostics);
-                    _grpcRoutes.Add(ModelConverter.ConvertGrpcRoute(grpcRoute, nsOrDefault, location));
+                    _grpcRoutes.Add(ModelConverter.ConvertGrpcRoute(grpcRoute, nsOrDefault, kept));
                     break;
                 case (GatewayApi.Group, GatewayApi.ReferenceGrantKind):
                     var grant = Read<Gateway.ReferenceGrantDocument>();
                     ReferenceGrantValidator.Validate(grant, nsOrDefault, location, _diagnostics);
-                    _referenceGrants.Add(ModelConverter.ConvertReferenceGrant(grant, nsOrDefault, location));
+                    _referenceGrants.Add(ModelConverter.ConvertReferenceGrant(grant, nsOrDefault, kept));
                     break;
                 default:
                     _skipped.Add(new SkippedObject(apiVersion, kind, ns, name, location));
@@ -325,7 +335,7 @@ public sealed class ManifestLoader
         void AddWorkload(WorkloadManifest workload)
         {
             WorkloadValidator.Validate(workload, nsOrDefault, location, _diagnostics);
-            _workloads.Add(ModelConverter.ConvertWorkload(workload, nsOrDefault, location));
+            _workloads.Add(ModelConverter.ConvertWorkload(workload, nsOrDefault, kept));
         }
 
         // Reads the object into KubernetesClient's typed model, keeping what it read: a value of the wrong type is then

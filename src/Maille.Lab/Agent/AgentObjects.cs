@@ -112,7 +112,7 @@ internal sealed class AgentObjects
         }
 
         var sources = changes.Where(c => c.Value is not null).Select(c => new ManifestSource($"{c.Key.Kind} {c.Key.Key}", c.Value!)).ToList();
-        var (loaded, diagnostics) = sources.Count == 0 ? (ManifestSet.Empty, []) : ManifestLoader.Load(sources);
+        var (loaded, diagnostics) = sources.Count == 0 ? (ManifestSet.Empty, []) : ManifestLoader.Load(sources, keepFieldLines: false);
         lock (_gate)
         {
             foreach (var ((kind, key), _) in changes)
