@@ -34,6 +34,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 {
     private readonly ILogger _logger = loggers.CreateLogger<NodeAgentHost>();
     private readonly AgentObjects _objects = new();
+    private readonly NodeAgentStatusWriter _status = new(client, options.Node);
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<Func<long?>> _versions = [];
     private readonly List<Func<JsonObject>> _informerStatus = [];
@@ -251,17 +252,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
             ["notes"] = new JsonArray([.. _notes.Select(n => (JsonNode)n)]),
             ["parts"] = new JsonObject(agent.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Api.NodeAgentsResource.Part(r.Status)))),
         };
-        var body = new JsonObject
-        {
-            ["apiVersion"] = Api.LabApiServer.MailleGroup,
-            ["kind"] = "NodeAgent",
-            ["metadata"] = new JsonObject { ["name"] = options.Node },
-            ["status"] = status,
-        };
         try
         {
-            var (group, version) = (Api.LabApiServer.MailleGroup.Split('/')[0], Api.LabApiServer.MailleGroup.Split('/')[1]);
-            await client.CustomObjects.ReplaceClusterCustomObjectStatusAsync(body, group, version, "nodeagents", options.Node, cancellationToken: stopping);
+            await _status.WriteAsync(status, stopping);
             _reportError = null;
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
