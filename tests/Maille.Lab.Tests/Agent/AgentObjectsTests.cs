@@ -15,42 +15,17 @@ namespace Maille.Lab.Tests.Agent;
 // same cluster, and a change that costs only what it touches.
 public sealed class AgentObjectsTests
 {
-    private const string Manifests = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: other, labels: {team: b}}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-1, labels: {app: web}}
-        spec: {nodeName: node-1, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web-2, labels: {app: web}}
-        spec: {nodeName: node-2, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: client, namespace: other, labels: {app: client}}
-        spec: {nodeName: node-3, containers: [{name: c}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web-np}
-        spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+    // LabServiceTests' cluster (web-1, web-2 behind web and web-np; a client in namespace other) and a policy that
+    // admits namespace other to web.
+    private const string Manifests = Labs.LabServiceTests.Manifests + """
+
         ---
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: from-other}
         spec:
           podSelector: {matchLabels: {app: web}}
-          ingress: [{from: [{namespaceSelector: {matchLabels: {team: b}}}], ports: [{port: http}]}]
+          ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}}], ports: [{port: http}]}]
         """;
 
     [Fact]
