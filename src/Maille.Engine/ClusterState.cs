@@ -7,7 +7,7 @@ namespace Maille.Engine;
 /// The planned cluster: every object with what the engine decided filled in (node CIDRs and addresses, pods with
 /// node and IP, Services with ClusterIP and node ports, EndpointSlices). Immutable; indexes are built once.
 /// </summary>
-public sealed class ClusterState
+public sealed partial class ClusterState
 {
     public ClusterState(
         ClusterConfig config,
@@ -127,7 +127,7 @@ public sealed class ClusterState
     /// when those lists are the source's. <paramref name="slicesByService"/> must index <paramref name="endpointSlices"/>;
     /// every list keeps the constructor's order.
     /// </summary>
-    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<Service> services, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService, IReadOnlyList<Diagnostic> warnings)
+    private ClusterState(ClusterState source, IReadOnlyList<Pod> pods, IReadOnlyList<Service> services, IReadOnlyList<EndpointSlice> endpointSlices, IReadOnlyDictionary<string, IReadOnlyList<EndpointSlice>> slicesByService, IReadOnlyList<Diagnostic> warnings, IReadOnlyDictionary<string, Pod>? podsByName = null, IReadOnlyDictionary<string, Service>? servicesByName = null)
     {
         Config = source.Config;
         Nodes = source.Nodes;
@@ -151,8 +151,8 @@ public sealed class ClusterState
         LoadBalancing = source.LoadBalancing;
         NodesByName = source.NodesByName;
         NamespacesByName = source.NamespacesByName;
-        PodsByName = ReferenceEquals(pods, source.Pods) ? source.PodsByName : pods.ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
-        ServicesByName = ReferenceEquals(services, source.Services) ? source.ServicesByName : services.ToDictionary(s => s.QualifiedName, StringComparer.Ordinal);
+        PodsByName = podsByName ?? (ReferenceEquals(pods, source.Pods) ? source.PodsByName : pods.ToDictionary(p => p.QualifiedName, StringComparer.Ordinal));
+        ServicesByName = servicesByName ?? (ReferenceEquals(services, source.Services) ? source.ServicesByName : services.ToDictionary(s => s.QualifiedName, StringComparer.Ordinal));
         SlicesByService = slicesByService;
     }
 

@@ -33,6 +33,13 @@ internal sealed class AgentObjects
     private readonly HashSet<string> _notReadyNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _rejected = new(StringComparer.Ordinal);
 
+    /// <summary>The kinds a change of which edits the last cluster instead of making a new one: the ones that change often and come by thousands.</summary>
+    private static readonly HashSet<string> EditableKinds = new(["Pod", "Service", "EndpointSlice"], StringComparer.Ordinal);
+
+    private ClusterState? _built;
+    private ClusterConfig? _builtConfig;
+    private bool _builtWithLoadBalancing;
+
     /// <summary>Object changes received so far (added, modified, deleted).</summary>
     public long Received { get; private set; }
 
@@ -139,21 +146,60 @@ internal sealed class AgentObjects
                 }
             }
 
-            var manifests = new ManifestSet
-            {
-                NetworkPolicies = new([.. _policies.Values]),
-                IPAddressPools = new([.. _pools.Values]),
-                L2Advertisements = new([.. _advertisements.Values]),
-            };
-            var services = _services.Values.ToList();
-            var namespaces = _namespaces.Values.ToList();
-            var cluster = new ClusterState(config, _nodes.Values, namespaces, _pods.Values, services, _slices.Values, manifests, [])
-            {
-                LoadBalancing = withLoadBalancing ? LoadBalancerPlan.Observed(manifests, config, services, namespaces) : LoadBalancerPlan.Empty,
-            };
-            return cluster;
+            var kinds = changes.Select(c => c.Key.Kind).ToHashSet(StringComparer.Ordinal);
+            _built = _built is { } built && ReferenceEquals(config, _builtConfig) && withLoadBalancing == _builtWithLoadBalancing && kinds.IsSubsetOf(EditableKinds)
+                ? Edited(built, changes, withLoadBalancing)
+                : Assembled(config, withLoadBalancing);
+            (_builtConfig, _builtWithLoadBalancing) = (config, withLoadBalancing);
+            return _built;
         }
     }
+
+    /// <summary>The cluster made afresh from every object kept.</summary>
+    private ClusterState Assembled(ClusterConfig config, bool withLoadBalancing)
+    {
+        var manifests = Manifests();
+        var services = _services.Values.ToList();
+        var namespaces = _namespaces.Values.ToList();
+        return new ClusterState(config, _nodes.Values, namespaces, _pods.Values, services, _slices.Values, manifests, [])
+        {
+            LoadBalancing = withLoadBalancing ? LoadBalancerPlan.Observed(manifests, config, services, namespaces) : LoadBalancerPlan.Empty,
+        };
+    }
+
+    /// <summary>
+    /// The last cluster with only the pods, Services and slices that changed put or removed: the common change (a pod's
+    /// readiness, its slice) then costs a copy, not a new state of every object (<see cref="ClusterState.WithObjects"/>).
+    /// </summary>
+    private ClusterState Edited(ClusterState built, KeyValuePair<(string Kind, string Key), string?>[] changes, bool withLoadBalancing)
+    {
+        var services = ChangesOf("Service", _services, changes);
+        var loadBalancing = withLoadBalancing && !services.IsEmpty
+            ? LoadBalancerPlan.Observed(Manifests(), built.Config, [.. _services.Values], [.. _namespaces.Values])
+            : null;
+        return built.WithObjects(ChangesOf("Pod", _pods, changes), services, ChangesOf("EndpointSlice", _slices, changes), loadBalancing);
+    }
+
+    /// <summary>The objects of <paramref name="kind"/> that changed: put when kept now, removed when not (deleted or refused).</summary>
+    private static ObjectChanges<T> ChangesOf<T>(string kind, SortedDictionary<string, T> kept, KeyValuePair<(string Kind, string Key), string?>[] changes)
+    {
+        var keys = changes.Where(c => c.Key.Kind == kind).Select(c => c.Key.Key).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0)
+        {
+            return ObjectChanges<T>.None;
+        }
+
+        var put = keys.Where(kept.ContainsKey).Select(k => kept[k]).ToList();
+        var removed = keys.Where(k => !kept.ContainsKey(k)).ToList();
+        return new ObjectChanges<T>(put, removed);
+    }
+
+    private ManifestSet Manifests() => new()
+    {
+        NetworkPolicies = new([.. _policies.Values]),
+        IPAddressPools = new([.. _pools.Values]),
+        L2Advertisements = new([.. _advertisements.Values]),
+    };
 
     private void Remove(string kind, string key)
     {

@@ -396,9 +396,10 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                     await Events(http, resource, since.Cluster, previous, since.Version, [.. selected.Select(c => (c.Item1, c.Item2.Meta, Json: c.Item2.Object()))], tableObjects, cancel);
                 }
 
-                // A client that takes bookmarks learns at once that the API moved on without a change for it: a node
-                // agent reports how far it has read, and a lab answers a change once every agent has programmed it.
-                if (bookmarks && selected.Count == 0 && since.Version > cursor)
+                // A client that takes bookmarks learns at once that the API published a state without a change for it:
+                // a node agent reports how far it has read, and a lab answers a change once every agent has programmed
+                // it. Lease renewals and events alone move the version without a bookmark (an idle agent stays idle).
+                if (bookmarks && selected.Count == 0 && since.Version > cursor && store.PublishedVersion > cursor)
                 {
                     await Event(http, "BOOKMARK", Bookmark(resource, since.Version, initialEventsEnd: false), cancel);
                 }

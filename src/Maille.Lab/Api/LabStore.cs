@@ -48,6 +48,7 @@ public sealed class LabStore
     private ImmutableDictionary<string, long> _eventVersions = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
     private IReadOnlyList<(LabEvent Event, long Version)>? _eventList;
     private ServedFacts _facts = ServedFacts.None;
+    private long _publishedVersion;
     private ApiView? _view;
     private ClusterState? _cluster;
     private long _version = 1;
@@ -83,6 +84,13 @@ public sealed class LabStore
         }
     }
 
+    /// <summary>
+    /// The version of the last published state (<see cref="Update(ClusterState)"/>), not moved by lease renewals or events
+    /// recorded on their own: a watch that takes bookmarks is told at once of a publication without a change for it (a node
+    /// agent reports how far it has read), and left alone by the lab's own housekeeping, so an idle agent stays idle.
+    /// </summary>
+    public long PublishedVersion => Volatile.Read(ref _publishedVersion);
+
     /// <summary>Publishes <paramref name="cluster"/>: only the plan is shown.</summary>
     public void Update(ClusterState cluster) => Update(cluster, null);
 
@@ -94,9 +102,10 @@ public sealed class LabStore
             var first = _cluster is null;
             var before = _view;
             _cluster = cluster;
+            var factsKept = !first && _facts.Unchanged(facts ?? ServedFacts.None);
             _facts = facts ?? ServedFacts.None;
             _version++;
-            var changes = _versions.Advance(cluster, _version, View().Extra);
+            var changes = _versions.Advance(cluster, _version, View().Extra, factsKept: factsKept);
             var now = _clock.GetUtcNow();
             var happened = new List<EventRecord>();
             foreach (var (resource, type, item, previous) in changes)
@@ -105,6 +114,7 @@ public sealed class LabStore
                 happened.AddRange(ChangeEvents.Of(resource, type, item, previous));
             }
 
+            Volatile.Write(ref _publishedVersion, _version);
             var view = _view = View();
             if (first)
             {

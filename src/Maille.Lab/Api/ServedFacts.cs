@@ -25,4 +25,13 @@ internal sealed record ServedFacts
 
     /// <summary>Namespaces being deleted, with the time their deletion was asked: phase Terminating.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> TerminatingNamespaces { get; init; } = FrozenDictionary<string, DateTimeOffset>.Empty;
+
+    /// <summary>
+    /// Whether <paramref name="next"/> says the same as this of every object: the very same collections (the lab makes
+    /// new ones only when something in them changed), and the same nodes down. Then an object whose model did not change
+    /// did not change at all (<see cref="ObjectVersions.Advance"/>).
+    /// </summary>
+    public bool Unchanged(ServedFacts next) =>
+        ReferenceEquals(Written, next.Written) && ReferenceEquals(Managed, next.Managed) && ReferenceEquals(TerminatingNamespaces, next.TerminatingNamespaces)
+        && DownNodes.SetEquals(next.DownNodes);
 }
