@@ -28,7 +28,7 @@ public sealed class ObjectInformer<T, TList>(
     Func<string?, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
     Action<InformerChange<T>> onChange,
     InformerOptions? options = null,
-    Action? onVersion = null) : IAsyncDisposable
+    Action? onVersion = null) : IObjectInformer
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IKubernetesObject<V1ListMeta>, IItems<T>
 {
@@ -40,22 +40,22 @@ public sealed class ObjectInformer<T, TList>(
     private Task? _loop;
     private string? _resourceVersion;
 
-    /// <summary>The resource's name, for messages (<c>services</c>).</summary>
+    /// <inheritdoc/>
     public string Resource => resource;
 
-    /// <summary>Completes when the first list has filled the cache.</summary>
+    /// <inheritdoc/>
     public Task Synced => _synced.Task;
 
-    /// <summary>How many times the informer listed (the first time included): a relist follows a 410.</summary>
+    /// <inheritdoc/>
     public int Lists { get; private set; }
 
-    /// <summary>How many list or watch calls failed (and were retried after a backoff).</summary>
+    /// <inheritdoc/>
     public int Failures { get; private set; }
 
-    /// <summary>The last failure, for a status report; null once a call succeeds again.</summary>
+    /// <inheritdoc/>
     public string? LastError { get; private set; }
 
-    /// <summary>The version the cache is at.</summary>
+    /// <inheritdoc/>
     public string? ResourceVersion => _resourceVersion;
 
     /// <summary>The cached objects by key (<c>namespace/name</c>, or the name of a cluster-scoped object), copied.</summary>

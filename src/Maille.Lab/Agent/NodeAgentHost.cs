@@ -36,10 +36,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly AgentObjects _objects = new();
     private readonly NodeAgentStatusWriter _status = new(client, options.Node);
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly List<Func<long?>> _versions = [];
-    private readonly List<Func<JsonObject>> _informerStatus = [];
-    private readonly List<IAsyncDisposable> _informers = [];
-    private readonly List<Task> _synced = [];
+    private readonly List<IObjectInformer> _informers = [];
     private readonly List<string> _notes = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly Lock _commits = new();
@@ -60,7 +57,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         LogWatching(options.Node, partNames, kindNames);
         try
         {
-            await Task.WhenAll(_synced).WaitAsync(stopping);
+            await Task.WhenAll(_informers.Select(i => i.Synced)).WaitAsync(stopping);
             LogSynced(_objects.Received);
             var drift = WatchDriftAsync(agent, stopping);
             var reporting = ReportLoopAsync(agent, stopping);
@@ -220,9 +217,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private long? ObservedVersion()
     {
         long? lowest = null;
-        foreach (var version in _versions)
+        foreach (var informer in _informers)
         {
-            if (version() is not { } v)
+            if (!long.TryParse(informer.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
             {
                 return null;
             }
@@ -248,7 +245,14 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
             ["repairs"] = Interlocked.Read(ref _repairs),
             ["objectsReceived"] = _objects.Received,
             ["rejected"] = new JsonObject(_objects.Rejected.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
-            ["watches"] = new JsonArray([.. _informerStatus.Select(s => (JsonNode)s())]),
+            ["watches"] = new JsonArray([.. _informers.Select(i => (JsonNode)new JsonObject
+            {
+                ["resource"] = i.Resource,
+                ["resourceVersion"] = i.ResourceVersion,
+                ["lists"] = i.Lists,
+                ["failures"] = i.Failures,
+                ["lastError"] = i.LastError,
+            })]),
             ["notes"] = new JsonArray([.. _notes.Select(n => (JsonNode)n)]),
             ["parts"] = new JsonObject(agent.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Api.NodeAgentsResource.Part(r.Status)))),
         };
@@ -342,8 +346,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         where T : IKubernetesObject<V1ObjectMeta>
         where TList : IKubernetesObject<V1ListMeta>, IItems<T>
     {
-        ObjectInformer<T, TList>? informer = null;
-        informer = new ObjectInformer<T, TList>(
+        var informer = new ObjectInformer<T, TList>(
             resource,
             list,
             watch,
@@ -363,17 +366,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
             },
             new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(5), KeepObjects = false },
             () => _wake.Release());
-        _versions.Add(() => long.TryParse(informer.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null);
-        _informerStatus.Add(() => new JsonObject
-        {
-            ["resource"] = resource,
-            ["resourceVersion"] = informer.ResourceVersion,
-            ["lists"] = informer.Lists,
-            ["failures"] = informer.Failures,
-            ["lastError"] = informer.LastError,
-        });
         _informers.Add(informer);
-        _synced.Add(informer.Synced);
         informer.Start();
     }
 
