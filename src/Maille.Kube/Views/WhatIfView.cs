@@ -70,35 +70,30 @@ public static class WhatIfView
         }
 
         stdout.WriteLine();
-        stdout.WriteLine($"Flows seen: {flows.Window}");
+        stdout.WriteLine($"Flows seen ({flows.Window}):");
         foreach (var error in flows.Errors)
         {
             stdout.WriteLine($"  not read: {error}");
         }
 
+        stdout.WriteLine($"  {Count(flows.Impact.Judged)} between pods; {Count(flows.Impact.NotJudged)} with an end that is no pod (a node, the outside), not judged.");
         if (flows.Impact.Cut.IsEmpty)
         {
-            stdout.WriteLine($"  none of the {Count(flows.Impact.Judged)} between pods would be cut.");
-        }
-        else
-        {
-            stdout.WriteLine($"  the change would cut {Count(flows.Impact.Cut.Sum(c => c.Connections))} of the {Count(flows.Impact.Judged)} between pods:");
-            foreach (var cut in flows.Impact.Cut)
-            {
-                stdout.WriteLine($"  cut     {cut.Port,-9} {cut.From} → {cut.To}  ({Count(cut.Connections)}, seen on {string.Join(", ", cut.Nodes)})");
-                stdout.WriteLine($"      current:   {Decision(cut.Current)}");
-                stdout.WriteLine($"      candidate: {Decision(cut.Candidate)}");
-            }
-
-            stdout.WriteLine(flows.FlushesDenied
-                ? "  This lab deletes the connections a change denies (up --flush-denied-connections): these end when it is applied."
-                : "  This lab leaves established connections alone: these live on until they close, and new ones like them are refused.");
+            stdout.WriteLine("  The change would cut none of them.");
+            return;
         }
 
-        if (flows.Impact.NotJudged > 0)
+        stdout.WriteLine($"  The change would cut {Count(flows.Impact.Cut.Sum(c => c.Connections))}:");
+        foreach (var cut in flows.Impact.Cut)
         {
-            stdout.WriteLine($"  {Count(flows.Impact.NotJudged)} with an end that is no pod (a node, the outside) are not judged.");
+            stdout.WriteLine($"  cut     {cut.Port,-9} {cut.From} → {cut.To}  ({Count(cut.Connections)}, seen on {string.Join(", ", cut.Nodes)})");
+            stdout.WriteLine($"      current:   {Decision(cut.Current)}");
+            stdout.WriteLine($"      candidate: {Decision(cut.Candidate)}");
         }
+
+        stdout.WriteLine(flows.FlushesDenied
+            ? "  This lab deletes the connections a change denies (up --flush-denied-connections): these end when it is applied."
+            : "  This lab leaves established connections alone: these live on until they close, and new ones like them are refused.");
     }
 
     private static string Count(long connections) => connections == 1 ? "1 connection" : string.Create(CultureInfo.InvariantCulture, $"{connections} connections");
