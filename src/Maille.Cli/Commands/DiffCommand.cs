@@ -25,11 +25,7 @@ internal static class DiffCommand
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
-        var portsOption = new Option<string[]>("--port")
-        {
-            Description = "A destination port as PORT or PORT/PROTO (TCP, UDP, SCTP; default TCP); repeatable. Default: every containerPort the pods of either side declare",
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var portsOption = CommonOptions.Ports("every containerPort the pods of either side declare");
         var outputOption = CommonOptions.CreateOutput("table", "json");
         var configOption = CommonOptions.Config();
         var command = new Command("diff", """
@@ -52,16 +48,9 @@ internal static class DiffCommand
         };
         command.SetAction(parse =>
         {
-            var ports = new List<PortProtocol>();
-            foreach (var text in parse.GetValue(portsOption) ?? [])
+            if (CommonOptions.ParsePorts(parse.GetValue(portsOption), context) is not { } ports)
             {
-                if (!PortProtocol.TryParse(text, out var port))
-                {
-                    context.Stderr.WriteLine($"error: --port {text}: expected PORT or PORT/PROTO with PORT in 1-65535 and PROTO one of TCP, UDP, SCTP");
-                    return Trouble;
-                }
-
-                ports.Add(port);
+                return Trouble;
             }
 
             var currentPaths = parse.GetValue(currentOption) ?? [];

@@ -71,25 +71,15 @@ public sealed class ReachabilityDiffTests
     [Fact]
     public void Pods_alike_before_and_after_are_one_group_and_a_new_pod_gains_its_connections_whole()
     {
-        const string Replicas = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web, namespace: x}
-            spec:
-              replicas: 4
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
-            """;
+        var replicas = DeploymentYaml.Of("web", "x", 4, "app=web", "[{containerPort: 80}]");
         const string Newcomer = """
             apiVersion: v1
             kind: Pod
             metadata: {name: new, namespace: y, labels: {pod: new}}
             spec: {containers: [{name: c}]}
             """;
-        var current = Playground.With(Replicas);
-        var candidate = Playground.With(Replicas + "\n---\n" + Newcomer + "\n---\n" + PolicyYaml.Allow("web-from-a", "x", "app=web", "pod=a", "80").Yaml);
+        var current = Playground.With(replicas);
+        var candidate = Playground.With(replicas + "\n---\n" + Newcomer + "\n---\n" + PolicyYaml.Allow("web-from-a", "x", "app=web", "pod=a", "80").Yaml);
 
         var diff = ReachabilityDiff.Compute(current.Cluster, candidate.Cluster, [Tcp80]);
 
@@ -129,21 +119,11 @@ public sealed class ReachabilityDiffTests
     public void Random_policy_sets_differ_in_exactly_the_cells_their_matrices_differ_in()
     {
         // Three replicas labelled pod=d in x, which the random policies also select and admit: groups of several pods.
-        const string Replicas = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: d, namespace: x}
-            spec:
-              replicas: 3
-              selector: {matchLabels: {pod: d}}
-              template:
-                metadata: {labels: {pod: d}}
-                spec: {containers: [{name: c, ports: [{name: serve-80-tcp, containerPort: 80}, {name: serve-81-udp, containerPort: 81, protocol: UDP}]}]}
-            """;
+        var replicas = DeploymentYaml.Of("d", "x", 3, "pod=d", "[{name: serve-80-tcp, containerPort: 80}, {name: serve-81-udp, containerPort: 81, protocol: UDP}]");
         for (var seed = 0; seed < 40; seed++)
         {
-            var current = Playground.With(Replicas + "\n---\n" + RandomPolicies.Yaml(seed));
-            var candidate = Playground.With(Replicas + "\n---\n" + RandomPolicies.Yaml(seed + 1000));
+            var current = Playground.With(replicas + "\n---\n" + RandomPolicies.Yaml(seed));
+            var candidate = Playground.With(replicas + "\n---\n" + RandomPolicies.Yaml(seed + 1000));
             AssertDiffIsTheCellDifference(current.Cluster, candidate.Cluster);
         }
     }
