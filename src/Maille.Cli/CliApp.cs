@@ -18,6 +18,7 @@ internal static class CliApp
               maille analyze -f examples/shop
               maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-or.yaml
               maille trace -f examples/shop --from external --to 198.18.0.11:30080
+              maille diff -f examples/netpol-playground/pods.yaml --with examples/netpol-playground/pods.yaml --with examples/netpol-playground/scenarios/deny-all-ingress.yaml
             """)
         {
             GetCommand.Create(context),
@@ -25,6 +26,7 @@ internal static class CliApp
             AnalyzeCommand.Create(context),
             MatrixCommand.Create(context),
             TraceCommand.Create(context),
+            DiffCommand.Create(context),
             Lab.DemoCommand.Create(context),
             Lab.UpCommand.Create(context),
             Lab.DownCommand.Create(context),
@@ -41,6 +43,14 @@ internal static class CliApp
             Lab.AgentCommand.Create(context),
         };
         var parse = root.Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var code = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+
+        // A what-if's usage error is trouble (2), as diff's: its 1 means "there is a difference".
+        return parse.Errors.Count > 0 && IsWhatIf(parse) ? Commands.DiffCommand.Trouble : code;
     }
+
+    /// <summary><c>maille diff</c>, and <c>maille apply --dry-run…</c>: the commands whose exit code 1 means "they differ".</summary>
+    private static bool IsWhatIf(ParseResult parse) =>
+        parse.CommandResult.Command.Name == "diff"
+        || (parse.CommandResult.Command.Name == "apply" && parse.Tokens.Any(t => t.Value.StartsWith("--dry-run", StringComparison.Ordinal)));
 }

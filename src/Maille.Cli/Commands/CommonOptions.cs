@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Maille.Engine.NetworkPolicies;
 
 namespace Maille.Cli.Commands;
 
@@ -41,6 +42,31 @@ internal static class CommonOptions
     {
         Description = "Every namespace",
     };
+
+    /// <summary><c>--port PORT[/PROTO]</c>, repeatable; <paramref name="otherwise"/> says which ports are used without it.</summary>
+    public static Option<string[]> Ports(string otherwise) => new("--port")
+    {
+        Description = "A destination port as PORT or PORT/PROTO (TCP, UDP, SCTP; default TCP); repeatable. Default: " + otherwise,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The <c>--port</c> values as ports; null after saying which one is not a port.</summary>
+    public static List<PortProtocol>? ParsePorts(IEnumerable<string>? texts, CliContext context)
+    {
+        var ports = new List<PortProtocol>();
+        foreach (var text in texts ?? [])
+        {
+            if (!PortProtocol.TryParse(text, out var port))
+            {
+                context.Stderr.WriteLine($"error: --port {text}: expected PORT or PORT/PROTO with PORT in 1-65535 and PROTO one of TCP, UDP, SCTP");
+                return null;
+            }
+
+            ports.Add(port);
+        }
+
+        return ports;
+    }
 
     public static Option<string?> GetOutput() => CreateOutput("wide", "json", "yaml");
 

@@ -13,11 +13,7 @@ internal static class MatrixCommand
 {
     public static Command Create(CliContext context)
     {
-        var portsOption = new Option<string[]>("--port")
-        {
-            Description = "A destination port as PORT or PORT/PROTO (TCP, UDP, SCTP; default TCP); repeatable. Default: every containerPort the pods declare",
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var portsOption = CommonOptions.Ports("every containerPort the pods declare");
         var namespaceOption = new Option<string?>("--namespace", "-n")
         {
             Description = "Only this namespace's pods, as sources and destinations (default: every namespace)",
@@ -48,16 +44,9 @@ internal static class MatrixCommand
         };
         command.SetAction(parse =>
         {
-            var ports = new List<PortProtocol>();
-            foreach (var text in parse.GetValue(portsOption) ?? [])
+            if (CommonOptions.ParsePorts(parse.GetValue(portsOption), context) is not { } ports)
             {
-                if (!PortProtocol.TryParse(text, out var port))
-                {
-                    context.Stderr.WriteLine($"error: --port {text}: expected PORT or PORT/PROTO with PORT in 1-65535 and PROTO one of TCP, UDP, SCTP");
-                    return 1;
-                }
-
-                ports.Add(port);
+                return 1;
             }
 
             var cluster = ClusterInput.Load(parse.GetValue(filesOption) ?? [], ClusterInput.Live(parse.GetValue(kubeconfigOption), parse.GetValue(contextOption)), parse.GetValue(configOption), context);

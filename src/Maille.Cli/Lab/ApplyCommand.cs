@@ -15,6 +15,13 @@ internal static class ApplyCommand
     {
         var lab = LabCommon.LabOption();
         var files = CommonOptions.Files();
+        var dryRun = new Option<string?>("--dry-run")
+        {
+            Description = "impact: apply nothing; print the connections the change would gain and lose, and the seen flows it would cut (exit 0 none, 1 some, 2 trouble)",
+        };
+        dryRun.AcceptOnlyFromAmong("impact");
+        var output = CommonOptions.CreateOutput("table", "json");
+        output.Description += " (with --dry-run=impact)";
         var command = new Command("apply", """
             Create or update objects in a running lab, as kubectl apply does: new pods get a namespace, an address
             and their ports; changed labels, Services and policies take effect at once. The files are checked first
@@ -22,21 +29,27 @@ internal static class ApplyCommand
 
             Examples:
               sudo maille apply -f examples/shop/extra-pod.yaml --lab demo
+              sudo maille apply --dry-run=impact -f examples/shop-changes/allow-api-from-ingress.yaml --lab demo
               kubectl create deployment web --image=x --dry-run=client -o yaml | sudo maille apply -f -
             """)
         {
             files,
             lab,
+            dryRun,
+            output,
         };
         command.SetAction(parse =>
         {
             var name = parse.GetValue(lab)!;
+            var impact = parse.GetValue(dryRun) == "impact";
             if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux())
             {
-                return 1;
+                return impact ? Commands.DiffCommand.Trouble : 1;
             }
 
-            return Apply(context, name, parse.GetValue(files) ?? []);
+            return impact
+                ? Impact(context, name, parse.GetValue(files) ?? [], parse.GetValue(output) == "json")
+                : Apply(context, name, parse.GetValue(files) ?? []);
         });
         return command;
     }
@@ -55,5 +68,27 @@ internal static class ApplyCommand
 
         using var client = LabApi.Connect(context, lab);
         return client is null ? 1 : LabApi.Send(context, client, HttpMethod.Post, $"/apis/{LabApiServer.MailleGroup}/apply", ManifestDocument.Render(documents));
+    }
+
+    /// <summary>
+    /// <c>maille apply --dry-run=impact</c>: the lab's daemon plans the change as a dry run and prints what it would gain,
+    /// lose and cut (<c>maille diff</c>'s output, plus the flows); nothing is applied. Exit 0, 1 or 2, as <c>diff</c>.
+    /// </summary>
+    private static int Impact(CliContext context, string lab, IReadOnlyList<string> paths, bool json)
+    {
+        if (ChangeInput.ReadDocuments(context, paths, validate: true) is not { } documents)
+        {
+            return Commands.DiffCommand.Trouble;
+        }
+
+        var answer = LabViews.Ask(context, lab, "impact", [("output", json ? "json" : null)], ManifestDocument.Render(documents), contentType: "application/yaml");
+        if (answer is null)
+        {
+            return Commands.DiffCommand.Trouble;
+        }
+
+        context.Stdout.Write(answer.Stdout);
+        context.Stderr.Write(answer.Stderr);
+        return answer.ExitCode;
     }
 }

@@ -93,7 +93,7 @@ internal static class DemoCommand
         var ports = ReachabilityMatrix.DeclaredPorts(pods).Where(p => p.Protocol != Protocol.SCTP).ToList();
         // As `maille probe --lab demo -o json` does: the daemon probes, from the plan it runs.
         var clock = Stopwatch.StartNew();
-        var probed = await Task.Run(() => LabViews.Ask(context, Lab, "probe", [], ProbeRequestJson.Write(new ProbeRequest(ports, null, TimeSpan.FromSeconds(1), null, Json: true)), Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken);
+        var probed = await Task.Run(() => LabViews.Ask(context, Lab, "probe", [], ProbeRequestJson.Write(new ProbeRequest(ports, null, TimeSpan.FromSeconds(1), null, Json: true)), timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken), cancellationToken);
         var report = probed is null ? null : System.Text.Json.Nodes.JsonNode.Parse(probed.Stdout);
         if (report is null)
         {

@@ -13,7 +13,7 @@ internal static class LabViews
     /// <summary>Asks the daemon for a view and prints it; returns its exit code, or 1 when the daemon could not answer.</summary>
     public static int Show(CliContext context, string lab, string view, IEnumerable<(string Name, string? Value)> query, string? body = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var answer = Ask(context, lab, view, query, body, timeout, cancellationToken);
+        var answer = Ask(context, lab, view, query, body, timeout: timeout, cancellationToken: cancellationToken);
         if (answer is null)
         {
             return 1;
@@ -25,7 +25,7 @@ internal static class LabViews
     }
 
     /// <summary>The daemon's view, or null (having said why) when it could not answer.</summary>
-    public static ViewText? Ask(CliContext context, string lab, string view, IEnumerable<(string Name, string? Value)> query, string? body = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static ViewText? Ask(CliContext context, string lab, string view, IEnumerable<(string Name, string? Value)> query, string? body = null, string contentType = "application/json", TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         if (!LabCommon.CanRunLab(context, lab) || !OperatingSystem.IsLinux())
         {
@@ -48,7 +48,7 @@ internal static class LabViews
 
         try
         {
-            var (status, answer) = client.SendAsync(body is null ? HttpMethod.Get : HttpMethod.Post, path.ToString(), body, "application/json", timeout: timeout, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+            var (status, answer) = client.SendAsync(body is null ? HttpMethod.Get : HttpMethod.Post, path.ToString(), body, contentType, timeout: timeout, cancellationToken: cancellationToken).GetAwaiter().GetResult();
             if (status != 200 || answer?["kind"]?.GetValue<string>() != "View")
             {
                 LabApi.Print(context, status, answer);

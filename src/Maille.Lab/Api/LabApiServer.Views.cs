@@ -67,6 +67,50 @@ public sealed partial class LabApiServer
             var code = await ProbeView.WriteAsync(cluster, Controller.Lab, Controller.StoppedNodes, request, stdout, stderr, http.RequestAborted);
             await View(http, new ViewText(stdout.ToString(), stderr.ToString(), code));
         });
+        app.MapPost($"/apis/{MailleGroup}/views/impact", Impact);
+    }
+
+    /// <summary>
+    /// <c>maille apply --dry-run=impact</c>: the body's objects merged into the lab as <c>maille apply</c> would merge them,
+    /// planned as a dry run (nothing kept or programmed), and the difference between the plan the lab runs and that one,
+    /// with the seen flows (each node's conntrack table) the change would cut. Exit code 0 (no difference), 1 (a
+    /// difference) or 2 (the change does not plan: nothing was compared).
+    /// </summary>
+    private async Task Impact(HttpContext http)
+    {
+        if (!TryOutput(http.Request.Query, ["", "json"], out var output))
+        {
+            await Status(http, 400, "BadRequest", "an impact view is a POST of the objects to apply [?output=json]");
+            return;
+        }
+
+        if (await Documents(http) is not { } documents)
+        {
+            return;
+        }
+
+        // The lab's plan is read under the same gate the dry run plans under, so the two are one change apart.
+        Engine.ClusterState? current = null;
+        var result = await Controller.ChangeAsync(
+            m =>
+            {
+                current = Controller.Published;
+                return m.Apply(RefusingTerminating(m, documents), TimeProvider.System.GetUtcNow());
+            },
+            http.RequestAborted,
+            dryRun: true);
+        if (!result.Succeeded || result.DryRun is not { } candidate || current is null)
+        {
+            var errors = string.Concat(result.Errors.Select(e => $"error: {e}\n"));
+            await View(http, new ViewText("", errors + "error: the change does not plan; nothing was compared, nothing was applied\n", 2));
+            return;
+        }
+
+        var source = new Policy.ConntrackRecentFlows(Controller.Network, [.. current.Nodes.Select(n => n.Name)]);
+        var read = source.Read();
+        var flows = new WhatIfFlows(Engine.Flows.FlowImpact.Judge(current, candidate, read.Flows), source.Window, read.Errors, Controller.FlushesDeniedConnections);
+        var diff = Engine.NetworkPolicies.ReachabilityDiff.Compute(current, candidate);
+        await View(http, ViewText.Capture((stdout, _) => WhatIfView.Write(diff, flows, output == "json", stdout)));
     }
 
     private static Task View(HttpContext http, ViewText view) => Json(http, 200, new JsonObject

@@ -298,6 +298,9 @@ public sealed partial class LabController : IAsyncDisposable
 
     public IReadOnlySet<string> StoppedNodes => _nodes.StoppedNodes;
 
+    /// <summary>Whether the node agents delete the connections a change denies (<c>up --flush-denied-connections</c>, as the daemon's status says).</summary>
+    public bool FlushesDeniedConnections => _state.ReadStatus()?.FlushDeniedConnections == true;
+
     /// <summary>
     /// How long a deleted Namespace stays Terminating before its objects, then itself, are deleted. The namespace
     /// controller of a cluster works from its own queue and waits for pods' grace periods, so clients see the phase;

@@ -29,7 +29,7 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
         Assert.True(up.ExitCode == 0, up.Stderr);
         using var api = new LabApiClient(new LabState(lab.Name).ApiSocket);
         using var https = Https(lab.Name);
-        var before = await Objects(api);
+        var before = await LabObjectVersions.ReadAsync(api);
         var corpus = new ApiFuzzCorpus(seed: 15);
         var failures = new List<string>();
         var codes = new SortedDictionary<int, int>();
@@ -74,7 +74,7 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
         output.WriteLine("answers by code: " + string.Join(", ", codes.Select(c => $"{c.Key}: {c.Value}")));
         Assert.True(failures.Count == 0, $"{failures.Count} of {Requests} requests were not refused with a 4xx Status:\n"
             + string.Join("\n", failures.GroupBy(f => f[(f.IndexOf(": ", StringComparison.Ordinal) + 2)..].Split(' ')[0]).SelectMany(g => g.Take(4))));
-        Assert.Equal(before, await Objects(api));
+        Assert.Equal(before, await LabObjectVersions.ReadAsync(api));
         Assert.True(new LabState(lab.Name).DaemonAlive());
     }
 
@@ -101,24 +101,5 @@ public sealed class LabApiFuzzTests(ITestOutputHelper output)
         using var response = await https.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
-    }
-
-    /// <summary>
-    /// What the requests must not change: every object the lab serves, by kind, name and own resource version. Not the
-    /// list's resource version: it moves every 10 s as the nodes' leases are renewed, as on a cluster.
-    /// </summary>
-    private static async Task<string> Objects(LabApiClient api)
-    {
-        var lines = new List<string>();
-        foreach (var resource in ApiResources.All.Where(r => r != ApiResources.Leases))
-        {
-            var path = resource.Group.Length == 0 ? $"/api/{resource.Version}/{resource.Plural}" : $"/apis/{resource.Group}/{resource.Version}/{resource.Plural}";
-            var (code, list) = await api.SendAsync(HttpMethod.Get, path, null);
-            Assert.Equal(200, code);
-            lines.AddRange(list!["items"]!.AsArray().Select(i => $"{resource.Plural} {i!["metadata"]!["namespace"]}/{i["metadata"]!["name"]} {i["metadata"]!["resourceVersion"]}"));
-        }
-
-        Assert.NotEmpty(lines);
-        return string.Join("\n", lines);
     }
 }
