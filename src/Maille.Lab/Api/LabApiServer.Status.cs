@@ -23,6 +23,7 @@ public sealed partial class LabApiServer
             "/api/{version}/namespaces/{ns}/{plural}/{name}/status",
             "/api/{version}/{plural}/{name}/status",
             "/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}/status",
+            "/apis/{group}/{version}/{plural}/{name}/status",
         ];
         foreach (var path in paths)
         {
