@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Maille.Lab.Api;
-using Maille.Lab.Labs;
 using Maille.TestKit;
 using static Maille.TestKit.GatewayWorld;
 
@@ -28,15 +27,9 @@ public sealed class ServedGatewayTests
         .Grant(WebBackend, "nobody", "GRPCRoute", Infra, "Service")
         .Yaml;
 
-    private static ApiView View(string yaml)
-    {
-        var store = new LabStore(null);
-        store.Update(Cluster.Valid(yaml), new ServedFacts { Written = LabManifests.Parse("lab.yaml", yaml, DateTimeOffset.UnixEpoch).ByKey });
-        return store.Snapshot;
-    }
+    private static ApiView View(string yaml) => ServedViews.Of(yaml);
 
-    private static JsonObject Served(ApiView view, ApiResource resource, string name) =>
-        view.Write(resource, view.Objects(resource).Single(o => o.Meta.Name == name));
+    private static JsonObject Served(ApiView view, ApiResource resource, string name) => ServedViews.Served(view, resource, name);
 
     private static JsonNode Condition(JsonNode? conditions, string type) => conditions!.AsArray().Single(c => (string?)c!["type"] == type)!;
 

@@ -218,12 +218,11 @@ public sealed class GatewayProxyTests(Xunit.Abstractions.ITestOutputHelper outpu
         var failures = new ConcurrentQueue<string>();
         var seen = new ConcurrentDictionary<string, int>();
         var deadline = Stopwatch.StartNew();
-        var updates = 0;
 
         // Four clients, 150 requests each, going on until at least 10 updates have happened meanwhile (bounded at 60 s).
         var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            for (var i = 0; (i < 150 || Volatile.Read(ref updates) < 10) && deadline.Elapsed < TimeSpan.FromSeconds(60); i++)
+            for (var i = 0; (i < 150 || harness.Updates < 10) && deadline.Elapsed < TimeSpan.FromSeconds(60); i++)
             {
                 try
                 {
@@ -241,16 +240,9 @@ public sealed class GatewayProxyTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
         })).ToList();
 
-        while (!load.All(t => t.IsCompleted) && updates < 2000)
-        {
-            harness.Proxy.Update(updates % 2 == 0 ? stateB : stateA);
-            Interlocked.Increment(ref updates);
-            await Task.Delay(2);
-        }
-
-        await Task.WhenAll(load);
+        await harness.AlternateWhileAsync(load, stateA, stateB);
         Assert.Empty(failures);
-        Assert.True(updates >= 10, $"only {updates} updates happened during the load");
+        Assert.True(harness.Updates >= 10, $"only {harness.Updates} updates happened during the load");
         Assert.Equal(["infra-backend-v1", "infra-backend-v2"], seen.Keys.Order());
     }
 }

@@ -23,6 +23,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
     private readonly List<TestBackend> _backends;
     private readonly ILoggerFactory _loggerFactory;
     private int _clientConnections;
+    private int _updates;
 
     private ProxyHarness(IngressProxy proxy, LoopbackConnector connector, List<TestBackend> backends, RecordingLoggerProvider log, ILoggerFactory loggerFactory)
     {
@@ -128,6 +129,25 @@ internal sealed class ProxyHarness : IAsyncDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
+    }
+
+    /// <summary>Updates <see cref="AlternateWhileAsync"/> has made so far.</summary>
+    public int Updates => Volatile.Read(ref _updates);
+
+    /// <summary>
+    /// Updates the proxy to <paramref name="b"/> and <paramref name="a"/> in turn, one every 2 ms, until every task of
+    /// <paramref name="load"/> is done (2,000 updates at most), then waits for them.
+    /// </summary>
+    public async Task AlternateWhileAsync(IReadOnlyCollection<Task> load, ClusterState a, ClusterState b)
+    {
+        while (!load.All(t => t.IsCompleted) && Updates < 2000)
+        {
+            Proxy.Update(Updates % 2 == 0 ? b : a);
+            Interlocked.Increment(ref _updates);
+            await Task.Delay(2);
+        }
+
+        await Task.WhenAll(load);
     }
 
     /// <summary>
