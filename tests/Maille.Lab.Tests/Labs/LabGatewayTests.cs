@@ -109,6 +109,62 @@ public sealed class LabGatewayTests(GatewayLabFixture fixture, ITestOutputHelper
         Assert.Equal(lab.ThumbprintB, b.Certificate?.Thumbprint);
     }
 
+    [SkippableFact]
+    public async Task A_route_patched_under_load_fails_no_request_and_drops_no_connection()
+    {
+        var lab = fixture.Lab;
+        using var plain = lab.ToPlain();
+        using var secure = lab.ToSecure();
+        const int Workers = 4;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var counts = new int[Workers];
+        using var stop = new CancellationTokenSource();
+
+        // Keep-alive clients, two on timeout.example (the route patched: infra-backend-v1, then v2) and two on
+        // https://a.example (unchanged: v1), one connection each, while kubectl patches the route.
+        async Task Load(int worker)
+        {
+            var (http, url) = worker < 2 ? (plain, "http://timeout.example/item") : (secure, "https://a.example/item");
+            using var client = new HttpClient(http.Handler()) { Timeout = TimeSpan.FromSeconds(10) };
+            while (!stop.IsCancellationRequested && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var response = await client.GetAsync(url);
+                    var body = await response.Content.ReadAsStringAsync();
+                    var backend = response.StatusCode == HttpStatusCode.OK ? Backend(new Reply(200, JsonNode.Parse(body), null, null)) : body;
+                    if (backend is not "infra-backend-v1" && !(worker < 2 && backend is "infra-backend-v2"))
+                    {
+                        failures.Enqueue($"{url}: {(int)response.StatusCode} {body}");
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    failures.Enqueue($"{url}: {e.Message}");
+                }
+
+                counts[worker]++;
+            }
+        }
+
+        var load = Enumerable.Range(0, Workers).Select(w => Task.Run(() => Load(w))).ToArray();
+        var going = await Poll.UntilAsync("every client has made 20 requests", () => Task.FromResult(counts.All(c => c >= 20)), output);
+        Assert.True(going.Met, "the load never got going: " + going);
+        new Kubectl(lab.Lab, output).Succeed("patch", "httproute", "timeout", "-n", Infra, "--type=merge",
+            "-p", """{"spec":{"rules":[{"backendRefs":[{"name":"infra-backend-v2","port":8080}]}]}}""");
+        var switched = await Poll.UntilAsync("timeout.example goes to infra-backend-v2",
+            async () => Backend(await GetAsync(plain, "http://timeout.example/")) == "infra-backend-v2", output);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        output.WriteLine($"{counts.Sum()} requests by {Workers} keep-alive clients; failures: {failures.Count}; connections {plain.Connections + secure.Connections}");
+
+        Assert.True(switched.Met, switched.ToString());
+        Assert.Empty(failures);
+        Assert.True(DateTime.UtcNow < deadline, "the load ran into its time bound");
+        Assert.Equal(Workers + switched.Attempts.Count, plain.Connections + secure.Connections); // each poll opened one; the load's stayed open
+    }
+
     private sealed record Reply(int Status, JsonNode? Json, string? Location, string? ResponseHeader);
 
     /// <summary>A GET through the Gateway on a connection of its own, with <paramref name="headers"/>.</summary>
