@@ -10,7 +10,7 @@ namespace Maille.Kube;
 /// (<see cref="GatewayPlan"/>). Conditions carry <c>observedGeneration</c>, and <c>lastTransitionTime</c> when the
 /// object has a <c>creationTimestamp</c> (offline there is no clock to take it from).
 /// </summary>
-internal static class GatewayObjectWriter
+public static class GatewayObjectWriter
 {
     private const string ApiVersion = GatewayApi.Group + "/v1";
 

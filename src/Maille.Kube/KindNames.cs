@@ -21,6 +21,11 @@ public static class KindNames
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false),
         new("metallb.io", "v1beta1", "IPAddressPool", "ipaddresspools", true),
         new("metallb.io", "v1beta1", "L2Advertisement", "l2advertisements", true),
+        new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),
+        new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
+        new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true),
+        new("gateway.networking.k8s.io", "v1", "GRPCRoute", "grpcroutes", true),
+        new("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants", true, "refgrant"),
     ];
 
     /// <summary>The kind kubectl would understand by <paramref name="name"/> (<c>po</c>, <c>pods</c>, <c>deployment.apps</c>).</summary>

@@ -48,16 +48,7 @@ public sealed class GatewayRouteTable
         }
 
         var protocol = request.Scheme == "https" ? "HTTPS" : "HTTP";
-        GatewayListenerRoutes? chosen = null;
-        foreach (var listener in listeners)
-        {
-            if (listener.Listener.Protocol == protocol && GatewayHostnames.Matches(listener.Listener.Hostname, host))
-            {
-                chosen = listener;
-                break;
-            }
-        }
-
+        var chosen = Choose(listeners, protocol, host);
         if (chosen is null)
         {
             return NotFound(null, $"no {protocol} listener of Gateway {Gateway} on port {request.EffectivePort} matches host {host}");
@@ -67,6 +58,35 @@ public sealed class GatewayRouteTable
         return entry is null
             ? NotFound(chosen.Listener.Name, $"no rule of a route attached to listener {chosen.Listener.Name} matches")
             : Decide(request, chosen.Listener, entry, host.ToString(), draw);
+    }
+
+    /// <summary>
+    /// The programmed listener on <paramref name="port"/> of <paramref name="protocol"/> (<c>HTTP</c>, <c>HTTPS</c>)
+    /// that takes <paramref name="host"/>, as <see cref="Match"/> chooses it; the proxy asks it for the TLS server name,
+    /// to present that listener's certificate. Null when none does.
+    /// </summary>
+    public GatewayListener? ListenerFor(int port, string protocol, string? host)
+    {
+        if (!_ports.TryGetValue(port, out var listeners))
+        {
+            return null;
+        }
+
+        Span<char> buffer = stackalloc char[256];
+        return Choose(listeners, protocol, HostName.Normalize((host ?? "").AsSpan(), buffer))?.Listener;
+    }
+
+    private static GatewayListenerRoutes? Choose(GatewayListenerRoutes[] listeners, string protocol, ReadOnlySpan<char> host)
+    {
+        foreach (var listener in listeners)
+        {
+            if (listener.Listener.Protocol == protocol && GatewayHostnames.Matches(listener.Listener.Hostname, host))
+            {
+                return listener;
+            }
+        }
+
+        return null;
     }
 
     private GatewayDecision NotFound(string? listener, string reason) => new() { Gateway = Gateway, Listener = listener, Status = 404, Reason = reason };

@@ -1,6 +1,8 @@
 using Maille.Engine;
+using Maille.Engine.Gateways;
 using Maille.Engine.Workloads;
 using Maille.Kube;
+using Maille.Lab.Gateways;
 using Maille.Model;
 
 namespace Maille.Lab.Api;
@@ -21,6 +23,11 @@ internal static class ApiResources
         new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, c => c.IngressClasses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.IngressClasses(t.Cluster.IngressClasses.Where(i => f(i.Meta)))),
         new(IPAddressPool.Group, "v1beta1", "ipaddresspools", IPAddressPool.KindName, true, c => Pools(c).Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.IPAddressPools(Pools(t.Cluster).Where(p => f(p.Meta)), allNamespaces: false)),
         new(IPAddressPool.Group, "v1beta1", "l2advertisements", L2Advertisement.KindName, true, c => Advertisements(c).Select(a => new ApiObject(a.Meta, a, () => KubeObjectWriter.Write(a))), (t, f, wide) => t.L2Advertisements(Advertisements(t.Cluster).Where(a => f(a.Meta)), wide, allNamespaces: false)),
+        new(GatewayApi.Group, "v1", "gatewayclasses", GatewayApi.GatewayClassKind, false, c => c.GatewayClasses.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, _) => t.GatewayClasses(t.Cluster.GatewayClasses.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster))),
+        new(GatewayApi.Group, "v1", "gateways", GatewayApi.GatewayKind, true, c => c.Gateways.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, _) => t.Gateways(t.Cluster.Gateways.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster), allNamespaces: false)),
+        new(GatewayApi.Group, "v1", "httproutes", GatewayApi.HttpRouteKind, true, c => c.HttpRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.HttpRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
+        new(GatewayApi.Group, "v1", "grpcroutes", GatewayApi.GrpcRouteKind, true, c => c.GrpcRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.GrpcRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
+        new(GatewayApi.Group, "v1beta1", "referencegrants", GatewayApi.ReferenceGrantKind, true, c => c.ReferenceGrants.Select(g => new ApiObject(g.Meta, g, () => GatewayObjectWriter.Write(g))), (t, f, _) => t.ReferenceGrants(t.Cluster.ReferenceGrants.Where(g => f(g.Meta)), allNamespaces: false)),
         new("apps", "v1", "deployments", "Deployment", true, c => Workloads(c, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
@@ -48,6 +55,18 @@ internal static class ApiResources
 
     /// <summary>The L2Advertisements written to the lab; the one Maille makes when there is none is no object.</summary>
     private static IEnumerable<L2Advertisement> Advertisements(ClusterState cluster) => cluster.LoadBalancing.Advertisements.Where(a => !a.Implicit);
+
+    /// <summary>
+    /// A Gateway API object with the status Maille's controller computes for this state (<see cref="GatewayPlans"/>):
+    /// a change of another object that changes its status (a Service getting its address, a route attaching) is a
+    /// change of this one: the model pairs the object with the plan (another state's plan is never equal), so two states
+    /// are compared by what is written.
+    /// </summary>
+    private static ApiObject Gateway(ClusterState cluster, ObjectMeta meta, object model, Func<GatewayPlan, object> write)
+    {
+        var plan = GatewayPlans.Of(cluster);
+        return new(meta, (model, plan), () => write(plan));
+    }
 
     private static IEnumerable<Workload> Of(ClusterState cluster, WorkloadKind kind) => cluster.Workloads.Where(w => w.Kind == kind);
 

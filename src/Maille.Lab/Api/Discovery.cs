@@ -63,17 +63,18 @@ internal static class Discovery
         {
             ["kind"] = "APIGroupList",
             ["apiVersion"] = "v1",
-            ["groups"] = new JsonArray([.. GroupVersions().Where(g => g.Group.Length > 0).Select(g => (JsonNode)Group(g.Group, g.Version))]),
+            ["groups"] = new JsonArray([.. GroupVersions().Where(g => g.Group.Length > 0).GroupBy(g => g.Group).Select(g => (JsonNode)Group(g.Key, [.. g.Select(v => v.Version)]))]),
         });
 
     private static IResult Aggregated(string version, bool core) =>
         Results.Text(AggregatedDiscovery.List(core, version).ToJsonString(), AggregatedDiscovery.ContentType(version));
 
-    private static JsonObject Group(string name, string version) => new()
+    /// <summary>One group with its versions, the first preferred (the Gateway API's group serves v1 and ReferenceGrant's v1beta1).</summary>
+    private static JsonObject Group(string name, IReadOnlyList<string> versions) => new()
     {
         ["name"] = name,
-        ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = $"{name}/{version}", ["version"] = version }),
-        ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{name}/{version}", ["version"] = version },
+        ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject { ["groupVersion"] = $"{name}/{v}", ["version"] = v })]),
+        ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{name}/{versions[0]}", ["version"] = versions[0] },
     };
 
     /// <summary>

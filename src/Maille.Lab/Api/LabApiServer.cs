@@ -109,6 +109,10 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         app.MapGet("/api/{version}/namespaces/{ns}/{plural}", (HttpContext http, string version, string ns, string plural) => Serve(http, "", version, plural, ns, null));
         app.MapGet("/api/{version}/namespaces/{ns}/{plural}/{name}", (HttpContext http, string version, string ns, string plural, string name) => Serve(http, "", version, plural, ns, name));
         app.MapGet("/apis/{group}/{version}/{plural}", (HttpContext http, string group, string version, string plural) => Serve(http, group, version, plural, null, null));
+
+        // One cluster-scoped object of a named group (an IngressClass, a GatewayClass); the literal "namespaces" of the
+        // namespaced routes takes precedence over {plural}.
+        app.MapGet("/apis/{group}/{version}/{plural}/{name}", (HttpContext http, string group, string version, string plural, string name) => Serve(http, group, version, plural, null, name));
         app.MapGet("/apis/{group}/{version}/namespaces/{ns}/{plural}", (HttpContext http, string group, string version, string ns, string plural) => Serve(http, group, version, plural, ns, null));
         app.MapGet("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}", (HttpContext http, string group, string version, string ns, string plural, string name) => Serve(http, group, version, plural, ns, name));
         _app = app;

@@ -9,7 +9,7 @@ namespace Maille.Lab.Ingresses;
 
 /// <summary>
 /// The certificates the proxy presents: one <see cref="SslStreamCertificateContext"/> per usable TLS Secret of the
-/// routing table (chain included, built offline: intermediates come from <c>tls.crt</c>, never fetched), and the
+/// routing table and of the Gateways' HTTPS listeners (chain included, built offline: intermediates come from <c>tls.crt</c>, never fetched), and the
 /// default certificate for every other server name. A Secret whose content did not change keeps its context across
 /// updates. The default certificate is self-signed, made when the proxy starts, and names
 /// <see cref="DefaultCertificateName"/>: a client sees at once that no certificate of its own was found.
@@ -29,31 +29,37 @@ internal sealed class IngressCertificateStore
     /// <summary>The self-signed certificate for names without a usable <c>spec.tls</c> entry.</summary>
     public SslStreamCertificateContext Default { get; }
 
-    /// <summary>The contexts of every usable Secret of <paramref name="tls"/>, by <c>namespace/name</c>.</summary>
-    public FrozenDictionary<string, SslStreamCertificateContext> ContextsFor(IngressTlsTable tls)
+    /// <summary>
+    /// The contexts of <paramref name="secrets"/> (the usable Secrets of the Ingresses' <c>spec.tls</c> and of the
+    /// Gateways' HTTPS listeners), by <c>namespace/name</c>. A Secret whose certificate cannot be read gets none: its
+    /// names get the default certificate (the Ingress router has reported it; a Gateway's listener is logged).
+    /// </summary>
+    public FrozenDictionary<string, SslStreamCertificateContext> ContextsFor(IEnumerable<Secret> secrets)
     {
         lock (_gate)
         {
             var contexts = new Dictionary<string, SslStreamCertificateContext>(StringComparer.Ordinal);
-            foreach (var entry in tls.Entries.Where(e => e.IsUsable))
+            foreach (var secret in secrets)
             {
-                var name = entry.SecretQualifiedName!;
+                var name = secret.Meta.QualifiedName;
                 if (contexts.ContainsKey(name))
                 {
                     continue;
                 }
 
-                if (_bySecret.TryGetValue(name, out var known) && SameContent(known.Secret, entry.Secret!))
+                if (_bySecret.TryGetValue(name, out var known) && SameContent(known.Secret, secret))
                 {
                     contexts[name] = known.Context;
                     continue;
                 }
 
-                // The router read the same Secret with the same code, so this succeeds; a failure is a bug.
-                var chain = TlsSecretMaterial.TryRead(entry.Secret!, out var problem)
-                    ?? throw new InvalidOperationException($"The router accepted Secret {name} but it cannot be read: {problem}");
+                if (TlsSecretMaterial.TryRead(secret, out _) is not { } chain)
+                {
+                    continue;
+                }
+
                 var context = SslStreamCertificateContext.Create(chain[0], [.. chain.Skip(1)], offline: true);
-                _bySecret[name] = (entry.Secret!, context);
+                _bySecret[name] = (secret, context);
                 contexts[name] = context;
             }
 

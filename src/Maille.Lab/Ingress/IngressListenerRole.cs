@@ -11,4 +11,10 @@ public enum IngressListenerRole
 
     /// <summary>The controller's own endpoints: <c>/metrics</c> (Prometheus text) and <c>/healthz</c>.</summary>
     Metrics,
+
+    /// <summary>A port of a Gateway's proxy pod whose listeners speak HTTP: HTTP/1.1, and h2c by prior knowledge.</summary>
+    GatewayHttp,
+
+    /// <summary>A port of a Gateway's proxy pod with an HTTPS listener: certificate by SNI from the listener's certificateRefs.</summary>
+    GatewayHttps,
 }

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Maille.Engine;
 using Maille.Engine.Ingresses;
+using Maille.Lab.Gateways;
 using Maille.Lab.Workloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -19,8 +20,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Maille.Lab.Ingresses;
 
 /// <summary>
-/// Maille's Ingress controller data plane: one Kestrel server answering HTTP (80), HTTPS (443, certificate by SNI)
-/// and metrics listeners, routing with the engine's <see cref="IngressRouteTable"/> and forwarding with YARP straight to
+/// Maille's Ingress controller and Gateway data plane: one Kestrel server answering HTTP (80), HTTPS (443, certificate
+/// by SNI) and metrics listeners, routing with the engine's <see cref="IngressRouteTable"/>, and the Gateways' proxy
+/// pods' listeners (plain or TLS per port, see <c>IngressProxyApp.Gateway.cs</c>) routing with the engine's
+/// <c>GatewayRouteTable</c>, and forwarding with YARP straight to
 /// ready endpoint pod addresses. <see cref="Update"/> swaps the routing and certificates for a new cluster state at
 /// once: requests under way finish on the state they started with, and client and backend connections stay open.
 /// Listening sockets are handed over with <see cref="AddListener"/> (made inside the controller pods' network
@@ -58,7 +61,7 @@ public sealed partial class IngressProxy : IAsyncDisposable
         _options = options;
         _logger = loggerFactory.CreateLogger<IngressProxy>();
         _certificates = new IngressCertificateStore(timeProvider);
-        _state = new IngressProxyState(IngressRouteTable.Empty, _certificates.ContextsFor(IngressRouteTable.Empty.Tls), _certificates.Default);
+        _state = new IngressProxyState(IngressRouteTable.Empty, GatewayProxyState.Empty, _certificates.ContextsFor([]), _certificates.Default);
         _clients = new UpstreamClients(connector ?? DirectUpstreamConnector.Instance, options);
         Metrics = new IngressProxyMetrics();
         _transports = Enum.GetValues<IngressListenerRole>().ToDictionary(
@@ -107,9 +110,11 @@ public sealed partial class IngressProxy : IAsyncDisposable
     public void Update(ClusterState cluster)
     {
         var table = IngressRouteTable.Build(cluster);
+        var gateways = GatewayProxyState.Of(cluster);
         lock (_updateGate)
         {
-            var state = new IngressProxyState(table, _certificates.ContextsFor(table.Tls), _certificates.Default);
+            var secrets = table.Tls.Entries.Where(e => e.IsUsable).Select(e => e.Secret!).Concat(gateways.Secrets());
+            var state = new IngressProxyState(table, gateways, _certificates.ContextsFor(secrets), _certificates.Default);
             Volatile.Write(ref _state, state);
             var current = table.Problems.Select(p => p.ToString()).ToHashSet(StringComparer.Ordinal);
             foreach (var problem in current.Where(p => !_reported.Contains(p)))
@@ -226,18 +231,12 @@ public sealed partial class IngressProxy : IAsyncDisposable
         switch (role)
         {
             case IngressListenerRole.Https:
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(new TlsHandshakeCallbackOptions
-                {
-                    HandshakeTimeout = _options.TlsHandshakeTimeout,
-                    OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
-                    {
-                        ServerCertificateContext = Volatile.Read(ref _state).CertificateFor(context.ClientHelloInfo.ServerName),
-                        ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
-                    }),
-                });
+                UseTls(listen, context => Volatile.Read(ref _state).CertificateFor(context.ClientHelloInfo.ServerName));
                 break;
-            case IngressListenerRole.Http:
+            case IngressListenerRole.GatewayHttps:
+                UseTls(listen, context => Volatile.Read(ref _state).GatewayCertificateFor(context.Connection.Features.Get<PodPortFeature>()?.Port, context.ClientHelloInfo.ServerName));
+                break;
+            case IngressListenerRole.Http or IngressListenerRole.GatewayHttp:
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(_sniffer.Route);
                 break;
@@ -245,5 +244,20 @@ public sealed partial class IngressProxy : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 break;
         }
+    }
+
+    /// <summary>TLS with the certificate <paramref name="certificate"/> picks per handshake (by SNI), HTTP/1.1 or HTTP/2 by ALPN.</summary>
+    private void UseTls(ListenOptions listen, Func<TlsHandshakeCallbackContext, SslStreamCertificateContext> certificate)
+    {
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            HandshakeTimeout = _options.TlsHandshakeTimeout,
+            OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = certificate(context),
+                ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+            }),
+        });
     }
 }

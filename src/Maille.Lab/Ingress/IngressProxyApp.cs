@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using Maille.Engine.Ingresses;
@@ -59,9 +60,16 @@ internal sealed partial class IngressProxyApp(
 
     public async Task ProcessRequestAsync(HttpContext context)
     {
-        if (context.Features.Get<IngressListenerFeature>()?.Role == IngressListenerRole.Metrics)
+        var role = context.Features.Get<IngressListenerFeature>()?.Role;
+        if (role == IngressListenerRole.Metrics)
         {
             await ServeOwnAsync(context);
+            return;
+        }
+
+        if (role is IngressListenerRole.GatewayHttp or IngressListenerRole.GatewayHttps)
+        {
+            await ServeGatewayAsync(context, state().Gateways, role == IngressListenerRole.GatewayHttps);
             return;
         }
 
@@ -71,11 +79,11 @@ internal sealed partial class IngressProxyApp(
         IngressEndpoint? upstream = null;
         if (decision.Outcome == IngressOutcome.Routed)
         {
-            upstream = await ForwardAsync(context, decision.Route!);
+            upstream = await ForwardAsync(context, decision.Route!.Endpoints, decision.Route.Protocol, decision.Route.ServiceName, ForwardedHeadersTransformer.Instance);
         }
         else
         {
-            await RefuseAsync(context, decision);
+            await RefuseAsync(context, decision.StatusCode, decision.Reason);
         }
 
         var elapsed = timeProvider.GetElapsedTime(started);
@@ -90,17 +98,17 @@ internal sealed partial class IngressProxyApp(
         }
     }
 
-    private async Task<IngressEndpoint> ForwardAsync(HttpContext context, IngressRoute route)
+    /// <summary>Forwards to one of <paramref name="endpoints"/> (in turn across requests), trying the next when a connection cannot be made.</summary>
+    private async Task<IngressEndpoint> ForwardAsync(HttpContext context, ImmutableArray<IngressEndpoint> endpoints, BackendProtocol protocol, string? serviceName, HttpTransformer transformer)
     {
-        var endpoints = route.Endpoints;
         var attempts = Math.Min(endpoints.Length, options.MaxConnectAttempts);
         var first = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)endpoints.Length);
         var client = clients.For(context.Features.Get<PodPortFeature>()?.Port.Pod);
-        var config = route.Protocol == BackendProtocol.Http ? _http11 : _h2c;
+        var config = protocol == BackendProtocol.Http ? _http11 : _h2c;
         for (var attempt = 0; ; attempt++)
         {
             var endpoint = endpoints[(first + attempt) % endpoints.Length];
-            var error = await forwarder.SendAsync(context, endpoint.Origin, client, config, ForwardedHeadersTransformer.Instance);
+            var error = await forwarder.SendAsync(context, endpoint.Origin, client, config, transformer);
             if (error == ForwarderError.None)
             {
                 return endpoint;
@@ -112,19 +120,19 @@ internal sealed partial class IngressProxyApp(
                 if (logger.IsEnabled(LogLevel.Information))
                 {
                     var at = endpoint.ToString();
-                    LogForwardFailed(logger, route.ServiceName, at, error, failure);
+                    LogForwardFailed(logger, serviceName, at, error, failure);
                 }
 
                 return endpoint;
             }
 
-            metrics.ConnectFailed(route.ServiceName!);
+            metrics.ConnectFailed(serviceName!);
             var retry = attempt + 1 < attempts && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested;
             if (logger.IsEnabled(LogLevel.Warning))
             {
                 var at = endpoint.ToString();
                 var reason = failure?.InnerException?.Message ?? failure?.Message;
-                LogConnectFailed(logger, route.ServiceName, at, retry, reason);
+                LogConnectFailed(logger, serviceName, at, retry, reason);
             }
             if (!retry)
             {
@@ -141,11 +149,12 @@ internal sealed partial class IngressProxyApp(
     private static bool IsConnectFailure(ForwarderError error, Exception? failure) =>
         error == ForwarderError.Request && failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
-    private static Task RefuseAsync(HttpContext context, IngressDecision decision)
+    /// <summary>Answers the request itself: <c>404 Not Found: REASON</c> and so on, as plain text.</summary>
+    private static Task RefuseAsync(HttpContext context, int status, string reason)
     {
-        context.Response.StatusCode = decision.StatusCode;
+        context.Response.StatusCode = status;
         context.Response.ContentType = TextPlain;
-        return context.Response.WriteAsync($"{decision.StatusCode} {ReasonPhrases.GetReasonPhrase(decision.StatusCode)}: {decision.Reason}\n", context.RequestAborted);
+        return context.Response.WriteAsync($"{status} {ReasonPhrases.GetReasonPhrase(status)}: {reason}\n", context.RequestAborted);
     }
 
     private Task ServeOwnAsync(HttpContext context)

@@ -9,7 +9,8 @@ namespace Maille.Lab.Labs;
 /// <summary>
 /// Plans a lab: the user's manifests exactly as the offline commands plan them, plus what the lab itself runs (the
 /// cluster DNS: <c>kube-system</c>, the <c>coredns</c> pods, the <c>kube-dns</c> Service; with Ingresses, the Ingress
-/// controller: <c>maille-system</c>, its pods and its LoadBalancer Service). At <c>up</c> the system objects must not
+/// controller: <c>maille-system</c>, its pods and its LoadBalancer Service; with Gateways of Maille's class, a proxy
+/// Deployment per Gateway, <see cref="Engine.Gateways.GatewayProxyManifests"/>). At <c>up</c> the system objects must not
 /// move the user's pods: they are planned in a second pass in which every user object is pinned where the first pass
 /// put it, so <c>maille get pods -o wide -f FILES</c> and the new lab show the same nodes and addresses. Once the lab
 /// has allocations, every object keeps its own and one pass plans a change.
@@ -19,7 +20,7 @@ internal static class LabPlanner
     /// <param name="sliceCache">The running lab's slices, reused by both passes where nothing they depend on changed.</param>
     public static PlanResult Plan(ManifestSet manifests, IReadOnlyList<Diagnostic> diagnostics, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior, Engine.EndpointSlices.EndpointSliceCache? sliceCache = null)
     {
-        var withSystem = Engine.Ingresses.IngressControllerManifests.WithIngressController(SystemManifests.WithClusterDns(manifests, config));
+        var withSystem = Engine.Gateways.GatewayProxyManifests.With(Engine.Ingresses.IngressControllerManifests.WithIngressController(SystemManifests.WithClusterDns(manifests, config)));
         if (ReferenceEquals(withSystem, manifests) || prior.Pods.Count > 0 || prior.Services.Count > 0)
         {
             // A lab that has allocations (a change, a restart) plans once: its system objects hold what they were
@@ -36,7 +37,8 @@ internal static class LabPlanner
     }
 
     /// <summary>Whether the lab added this pod (the cluster DNS), rather than the user.</summary>
-    public static bool IsSystem(Pod pod) => pod.Meta.Source == SystemManifests.Source || pod.Meta.Source == Engine.Ingresses.IngressControllerManifests.Source;
+    public static bool IsSystem(Pod pod) => pod.Meta.Source == SystemManifests.Source || pod.Meta.Source == Engine.Ingresses.IngressControllerManifests.Source
+        || pod.Meta.Source == Engine.Gateways.GatewayProxyManifests.Source;
 
     public static PlanResult Plan(string file, string yaml, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
     {

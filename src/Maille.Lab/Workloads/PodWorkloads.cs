@@ -12,7 +12,7 @@ namespace Maille.Lab.Workloads;
 /// sockets opened inside the pod's namespace (hostNetwork pods: their node's), or the container's own program started
 /// inside that namespace. Pods are started and stopped one by one as the lab changes; a pod whose containers, address
 /// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="Dns.ClusterDnsServer"/>
-/// instead, and the Ingress controller pods' ports to the <see cref="Ingresses.IngressProxy"/>. Not thread-safe: the lab's controller is its only caller.
+/// instead, and the Ingress controller pods' and the Gateways' proxy pods' ports to the <see cref="Ingresses.IngressProxy"/>. Not thread-safe: the lab's controller is its only caller.
 /// </summary>
 public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, Ingresses.IngressProxy ingress, ILogger logger)
 {
@@ -57,6 +57,20 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
                     Engine.Ingresses.MailleIngressController.HttpsPort => Ingresses.IngressListenerRole.Https,
                     _ => Ingresses.IngressListenerRole.Metrics,
                 };
+                var key = new PodPort(id, Protocol.TCP, port.Port);
+                ingress.AddListener(role, key, OpenSocket(ns, pod.Status.PodIP!, port));
+                running.Listeners.Add((role, key));
+                running.Ports++;
+            }
+
+            return;
+        }
+
+        if (Engine.Gateways.GatewayProxyManifests.IsProxyPod(pod))
+        {
+            foreach (var port in pod.Spec.AllPorts.Where(p => p.Protocol == Protocol.TCP))
+            {
+                var role = Engine.Gateways.GatewayProxyManifests.IsTlsPort(port.Name) ? Ingresses.IngressListenerRole.GatewayHttps : Ingresses.IngressListenerRole.GatewayHttp;
                 var key = new PodPort(id, Protocol.TCP, port.Port);
                 ingress.AddListener(role, key, OpenSocket(ns, pod.Status.PodIP!, port));
                 running.Listeners.Add((role, key));

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Maille.Kube.MetalLb;
 using Maille.Lab.Api;
-using Maille.Lab.Labs;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Api;
@@ -56,15 +55,9 @@ public sealed class ServedConfigurationTests
 
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private static ApiView View(string yaml)
-    {
-        var store = new LabStore(null);
-        store.Update(Cluster.Valid(yaml), new ServedFacts { Written = LabManifests.Parse("lab.yaml", yaml, DateTimeOffset.UnixEpoch).ByKey });
-        return store.Snapshot;
-    }
+    private static ApiView View(string yaml) => ServedViews.Of(yaml);
 
-    private static JsonObject Served(ApiView view, ApiResource resource, string name) =>
-        view.Write(resource, view.Objects(resource).Single(o => o.Meta.Name == name));
+    private static JsonObject Served(ApiView view, ApiResource resource, string name) => ServedViews.Served(view, resource, name);
 
     /// <summary>The table's headers (NAME first) and its one row, as kubectl prints them without and with <c>-o wide</c>.</summary>
     private (string[] Headers, string[] WideHeaders, string[] Row) Table(ApiView view, ApiResource resource)

@@ -32,13 +32,12 @@ public sealed class IngressProxyLifecycleTests(Xunit.Abstractions.ITestOutputHel
         var deadline = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<string>();
         var clients = Enumerable.Range(0, Clients).Select(_ => harness.NewClient()).ToList();
-        var updates = 0;
 
         // Each client sends its requests and goes on until at least 10 updates have happened meanwhile (bounded at
         // 60 s): on a busy machine the updates' 2 ms pauses can last far longer than the requests.
         var load = clients.Select(client => Task.Run(async () =>
         {
-            for (var i = 0; (i < RequestsPerClient || Volatile.Read(ref updates) < 10) && deadline.Elapsed < TimeSpan.FromSeconds(60); i++)
+            for (var i = 0; (i < RequestsPerClient || harness.Updates < 10) && deadline.Elapsed < TimeSpan.FromSeconds(60); i++)
             {
                 var url = i % 2 == 0 ? "http://shop.example/" : "https://a.example/";
                 try
@@ -57,16 +56,9 @@ public sealed class IngressProxyLifecycleTests(Xunit.Abstractions.ITestOutputHel
             }
         })).ToList();
 
-        while (!load.All(t => t.IsCompleted) && updates < 2000)
-        {
-            harness.Proxy.Update(updates % 2 == 0 ? stateB : stateA);
-            Interlocked.Increment(ref updates);
-            await Task.Delay(2);
-        }
-
-        await Task.WhenAll(load);
+        await harness.AlternateWhileAsync(load, stateA, stateB);
         Assert.Empty(failures);
-        Assert.True(updates >= 10, $"only {updates} updates happened during the load");
+        Assert.True(harness.Updates >= 10, $"only {harness.Updates} updates happened during the load");
         Assert.Equal(Clients * 2, harness.ClientConnections); // one kept-alive connection per client and scheme, never re-opened
         foreach (var client in clients)
         {

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Maille.Engine;
 using Maille.Lab.Ingresses;
 using Maille.Lab.Tests.Workloads;
+using Maille.Lab.Workloads;
 using Maille.TestKit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
     private readonly List<TestBackend> _backends;
     private readonly ILoggerFactory _loggerFactory;
     private int _clientConnections;
+    private int _updates;
 
     private ProxyHarness(IngressProxy proxy, LoopbackConnector connector, List<TestBackend> backends, RecordingLoggerProvider log, ILoggerFactory loggerFactory)
     {
@@ -96,7 +98,8 @@ internal sealed class ProxyHarness : IAsyncDisposable
     public static ClusterState Plan(string yaml) => Cluster.Valid(yaml);
 
     /// <summary>A client of its own (its own connection pool) sending every URL to the proxy.</summary>
-    public HttpClient NewClient(Version? version = null)
+    /// <param name="to">Where a connection to a URL's port goes (default: 443 to the HTTPS listener, others to HTTP).</param>
+    public HttpClient NewClient(Version? version = null, Func<int, IPEndPoint>? to = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -107,7 +110,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
             {
                 Interlocked.Increment(ref _clientConnections);
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint.Port == 443 ? Https : Http, cancellationToken);
+                await socket.ConnectAsync(to?.Invoke(context.DnsEndPoint.Port) ?? (context.DnsEndPoint.Port == 443 ? Https : Http), cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             },
             SslOptions = new SslClientAuthenticationOptions
@@ -126,6 +129,38 @@ internal sealed class ProxyHarness : IAsyncDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
+    }
+
+    /// <summary>Updates <see cref="AlternateWhileAsync"/> has made so far.</summary>
+    public int Updates => Volatile.Read(ref _updates);
+
+    /// <summary>
+    /// Updates the proxy to <paramref name="b"/> and <paramref name="a"/> in turn, one every 2 ms, until every task of
+    /// <paramref name="load"/> is done (2,000 updates at most), then waits for them.
+    /// </summary>
+    public async Task AlternateWhileAsync(IReadOnlyCollection<Task> load, ClusterState a, ClusterState b)
+    {
+        while (!load.All(t => t.IsCompleted) && Updates < 2000)
+        {
+            Proxy.Update(Updates % 2 == 0 ? b : a);
+            Interlocked.Increment(ref _updates);
+            await Task.Delay(2);
+        }
+
+        await Task.WhenAll(load);
+    }
+
+    /// <summary>
+    /// Hands the proxy a listening socket on loopback as port <paramref name="port"/> of Gateway proxy pod
+    /// <paramref name="pod"/> (TLS when <paramref name="tls"/>), as the lab hands over a proxy pod's socket; returns
+    /// where clients connect.
+    /// </summary>
+    public IPEndPoint AddGatewayListener(PodId pod, int port, bool tls)
+    {
+        var socket = Loopback.ListenTcp();
+        var endpoint = Loopback.EndPointOf(socket);
+        Proxy.AddListener(tls ? IngressListenerRole.GatewayHttps : IngressListenerRole.GatewayHttp, new PodPort(pod, Model.Protocol.TCP, port), socket);
+        return endpoint;
     }
 
     /// <summary>The body of a GET as <c>name=value</c> pairs (see <see cref="TestBackend"/>), with the status.</summary>

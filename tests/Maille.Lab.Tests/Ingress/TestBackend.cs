@@ -15,13 +15,15 @@ namespace Maille.Lab.Tests.Ingress;
 /// <summary>
 /// A backend pod for proxy tests: a Kestrel server on 127.0.0.1 (a port the kernel picks) that answers as the pod
 /// <see cref="Pod"/>. <c>/ws</c> echoes WebSocket messages; <c>/grpc</c> answers like a gRPC server (content type
-/// <c>application/grpc</c>, trailer <c>grpc-status: 0</c>); any other path describes the request, one
-/// <c>name=value</c> per line: pod, protocol, target, and the headers a proxy sets.
+/// <c>application/grpc</c>, trailer <c>grpc-status: 0</c>), and so does any request of that content type; <c>/slow</c>
+/// answers after 2 s; any other path describes the request, one <c>name=value</c> per line: pod, protocol, target, the
+/// headers a proxy sets, and every <c>X-Test-*</c> header.
 /// </summary>
 internal sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _connections;
+    private int _requests;
 
     private TestBackend(string pod, WebApplication app)
     {
@@ -32,6 +34,9 @@ internal sealed class TestBackend : IAsyncDisposable
     public string Pod { get; }
 
     public IPEndPoint EndPoint { get; private set; } = null!;
+
+    /// <summary>Requests the backend answered (a mirrored request counts too).</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>TCP connections the backend accepted, to show keep-alive reuse.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -84,7 +89,13 @@ internal sealed class TestBackend : IAsyncDisposable
             }
         }
 
-        if (request.Path == "/grpc")
+        Interlocked.Increment(ref _requests);
+        if (request.Path == "/slow")
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), context.RequestAborted);
+        }
+
+        if (request.Path == "/grpc" || request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
         {
             context.Response.ContentType = "application/grpc";
             context.Response.DeclareTrailer("grpc-status");
@@ -101,6 +112,11 @@ internal sealed class TestBackend : IAsyncDisposable
         foreach (var header in new[] { "Host", "X-Forwarded-For", "X-Real-IP", "X-Forwarded-Proto", "X-Forwarded-Host" })
         {
             body.Append(header.ToLowerInvariant()).Append('=').AppendLine(request.Headers[header].ToString());
+        }
+
+        foreach (var (name, values) in request.Headers.Where(h => h.Key.StartsWith("X-Test-", StringComparison.OrdinalIgnoreCase)))
+        {
+            body.Append(name.ToLowerInvariant()).Append('=').AppendLine(values.ToString());
         }
 
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
