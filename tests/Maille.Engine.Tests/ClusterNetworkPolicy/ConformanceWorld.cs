@@ -75,6 +75,8 @@ internal sealed class ConformanceWorld
 
     public NetworkPolicyEvaluator Evaluator() => new(_namespaces, _cluster.Pods, _networkPolicies, _cluster.Nodes, _policies);
 
+    public Verdict Verdict(string from, string to, int port, Protocol protocol) => Evaluator().Evaluate(Pod(from), Pod(to), port, protocol);
+
     /// <summary>Asserts the connection's fate, quoting the subtest and the engine's reason when it differs.</summary>
     public void Expect(string from, string to, int port, Protocol protocol, bool allowed)
     {
