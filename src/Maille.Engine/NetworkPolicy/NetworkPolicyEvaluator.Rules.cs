@@ -51,7 +51,7 @@ public sealed partial class NetworkPolicyEvaluator
             return new DirectionVerdict(direction, true, [], null)
             {
                 DecidedBy = baseline is { Action: not ClusterPolicyAction.Pass } ? baseline : null,
-                PassedBy = admin ?? baseline,
+                PassedBy = admin ?? (baseline is { Action: ClusterPolicyAction.Pass } ? baseline : null),
             };
         }
 

@@ -116,7 +116,9 @@ public sealed class EvaluationOrderTests
         var world = World([], Baseline("default", 0).SubjectNamespaces(Slytherin).Ingress("no-gryffindor", ClusterPolicyAction.Deny, [Namespaces(Gryffindor)]));
 
         world.Expect(Harry, Draco, 80, Protocol.TCP, false);
-        Assert.Equal(DecidingTier.Baseline, world.Verdict(Harry, Draco, 80, Protocol.TCP).Ingress.Tier);
+        Assert.Equal(
+            "ingress: not isolated; denied by Baseline tier priority 0 default ingress rule 0 \"no-gryffindor\" (Deny) peer 0 any port",
+            world.Verdict(Harry, Draco, 80, Protocol.TCP).Ingress.ToString());
         world.Expect("ravenclaw/luna-lovegood-0", Draco, 80, Protocol.TCP, true);
     }
 
