@@ -276,7 +276,7 @@ public sealed class ManifestLoader
                     _clusterPolicies.Add(ModelConverter.ConvertClusterNetworkPolicy(clusterPolicy, kept));
                     break;
                 case (PolicyApi.Group, PolicyApi.AdminNetworkPolicyKind or PolicyApi.BaselineAdminNetworkPolicyKind) when apiVersion == PolicyApi.Group + "/v1alpha1":
-                    var adminPolicy = Read<Policy.AdminNetworkPolicyDocument>();
+                    var adminPolicy = Read<Policy.ClusterNetworkPolicyDocument>();
                     AdminNetworkPolicyValidator.Validate(adminPolicy, kind, location, _diagnostics);
                     _clusterPolicies.Add(ModelConverter.ConvertAdminNetworkPolicy(adminPolicy, kind, kept));
                     break;

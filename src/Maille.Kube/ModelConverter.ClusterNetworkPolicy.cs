@@ -15,15 +15,15 @@ internal static partial class ModelConverter
             Tier = spec.Tier == "Baseline" ? ClusterPolicyTier.Baseline : ClusterPolicyTier.Admin,
             Priority = spec.Priority ?? 0,
             Subject = SubjectOf(spec.Subject),
-            Ingress = new((spec.Ingress ?? []).Select(r => ClusterRule(r, PolicyDirection.Ingress))),
-            Egress = new((spec.Egress ?? []).Select(r => ClusterRule(r, PolicyDirection.Egress))),
+            Ingress = new((spec.Ingress ?? []).Select(r => RuleOf(r, PolicyDirection.Ingress))),
+            Egress = new((spec.Egress ?? []).Select(r => RuleOf(r, PolicyDirection.Egress))),
         };
     }
 
     /// <summary>A v1alpha1 policy: an AdminNetworkPolicy in the Admin tier at its priority, the BaselineAdminNetworkPolicy in the Baseline tier at 0.</summary>
-    public static ClusterNetworkPolicy ConvertAdminNetworkPolicy(AdminNetworkPolicyDocument document, string kind, SourceLocation source)
+    public static ClusterNetworkPolicy ConvertAdminNetworkPolicy(ClusterNetworkPolicyDocument document, string kind, SourceLocation source)
     {
-        var spec = document.Spec ?? new AdminNetworkPolicyDocument.PolicySpec();
+        var spec = document.Spec ?? new ClusterNetworkPolicyDocument.PolicySpec();
         var baseline = kind == PolicyApi.BaselineAdminNetworkPolicyKind;
         return new ClusterNetworkPolicy
         {
@@ -31,8 +31,8 @@ internal static partial class ModelConverter
             Tier = baseline ? ClusterPolicyTier.Baseline : ClusterPolicyTier.Admin,
             Priority = baseline ? 0 : spec.Priority ?? 0,
             Subject = SubjectOf(spec.Subject),
-            Ingress = new((spec.Ingress ?? []).Select(r => AdminRule(r, PolicyDirection.Ingress))),
-            Egress = new((spec.Egress ?? []).Select(r => AdminRule(r, PolicyDirection.Egress))),
+            Ingress = new((spec.Ingress ?? []).Select(r => RuleOf(r, PolicyDirection.Ingress))),
+            Egress = new((spec.Egress ?? []).Select(r => RuleOf(r, PolicyDirection.Egress))),
             SourceKind = kind,
         };
     }
@@ -43,20 +43,16 @@ internal static partial class ModelConverter
         Pods = NamespacedPods(subject?.Pods),
     };
 
-    private static ClusterPolicyRule ClusterRule(ClusterNetworkPolicyDocument.Rule? rule, PolicyDirection direction) => new()
+    private static ClusterPolicyRule RuleOf(ClusterNetworkPolicyDocument.Rule? rule, PolicyDirection direction) => new()
     {
         Name = string.IsNullOrEmpty(rule?.Name) ? null : rule.Name,
         Action = ActionOf(rule?.Action),
         Peers = Peers(direction == PolicyDirection.Ingress ? rule?.From : rule?.To),
-        Ports = new((rule?.Protocols ?? []).OfType<ClusterNetworkPolicyDocument.Protocol>().Select(ClusterPort).OfType<ClusterPolicyPort>()),
-    };
 
-    private static ClusterPolicyRule AdminRule(AdminNetworkPolicyDocument.Rule? rule, PolicyDirection direction) => new()
-    {
-        Name = string.IsNullOrEmpty(rule?.Name) ? null : rule.Name,
-        Action = ActionOf(rule?.Action),
-        Peers = Peers(direction == PolicyDirection.Ingress ? rule?.From : rule?.To),
-        Ports = new((rule?.Ports ?? []).OfType<AdminNetworkPolicyDocument.Port>().Select(AdminPort).OfType<ClusterPolicyPort>()),
+        // v1alpha2 writes protocols, v1alpha1 ports; a document of either version has only its own.
+        Ports = new((rule?.Protocols ?? []).OfType<ClusterNetworkPolicyDocument.Protocol>().Select(ClusterPort)
+            .Concat((rule?.Ports ?? []).OfType<ClusterNetworkPolicyDocument.AdminPort>().Select(AdminPort))
+            .OfType<ClusterPolicyPort>()),
     };
 
     /// <summary>Allow is v1alpha1's Accept; an unknown action (refused by validation) is read as Deny, failing closed.</summary>
@@ -99,7 +95,7 @@ internal static partial class ModelConverter
         };
     }
 
-    private static ClusterPolicyPort? AdminPort(AdminNetworkPolicyDocument.Port entry) => entry switch
+    private static ClusterPolicyPort? AdminPort(ClusterNetworkPolicyDocument.AdminPort entry) => entry switch
     {
         { NamedPort: { } name } => ClusterPolicyPort.Named(name),
         { PortNumber: { Port: { } number } portNumber } => ClusterPolicyPort.Number(ProtocolOf(portNumber.Protocol), number),

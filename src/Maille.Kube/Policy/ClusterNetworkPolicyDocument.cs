@@ -3,7 +3,12 @@ using YamlDotNet.Serialization;
 
 namespace Maille.Kube.Policy;
 
-/// <summary>The on-disk shape of a ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2).</summary>
+/// <summary>
+/// The on-disk shape of a ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2), and of the v1alpha1 kinds it
+/// replaced, AdminNetworkPolicy and BaselineAdminNetworkPolicy, which differ only in having no tier (and the Baseline
+/// one no priority) and in their rules' <c>ports</c> where v1alpha2 has <c>protocols</c>. Which fields a version allows
+/// is its validator's business.
+/// </summary>
 internal sealed class ClusterNetworkPolicyDocument
 {
     [YamlMember(Alias = "metadata")]
@@ -47,6 +52,10 @@ internal sealed class ClusterNetworkPolicyDocument
 
         [YamlMember(Alias = "protocols")]
         public List<Protocol?>? Protocols { get; set; }
+
+        /// <summary>v1alpha1's form of <see cref="Protocols"/>.</summary>
+        [YamlMember(Alias = "ports")]
+        public List<AdminPort?>? Ports { get; set; }
     }
 
     internal sealed class Protocol
@@ -77,5 +86,27 @@ internal sealed class ClusterNetworkPolicyDocument
 
         [YamlMember(Alias = "range")]
         public PortRangeDocument? Range { get; set; }
+    }
+
+    /// <summary>A v1alpha1 <c>ports</c> entry: exactly one of portNumber, namedPort and portRange.</summary>
+    internal sealed class AdminPort
+    {
+        [YamlMember(Alias = "portNumber")]
+        public AdminPortNumber? PortNumber { get; set; }
+
+        [YamlMember(Alias = "namedPort")]
+        public string? NamedPort { get; set; }
+
+        [YamlMember(Alias = "portRange")]
+        public PortRangeDocument? PortRange { get; set; }
+    }
+
+    internal sealed class AdminPortNumber
+    {
+        [YamlMember(Alias = "protocol")]
+        public string? Protocol { get; set; }
+
+        [YamlMember(Alias = "port")]
+        public int? Port { get; set; }
     }
 }

@@ -16,7 +16,7 @@ internal static class AdminNetworkPolicyValidator
     private static readonly string[] BaselineActions = ["Allow", "Deny"];
     private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
 
-    public static void Validate(AdminNetworkPolicyDocument document, string kind, SourceLocation source, List<Diagnostic> diagnostics)
+    public static void Validate(ClusterNetworkPolicyDocument document, string kind, SourceLocation source, List<Diagnostic> diagnostics)
     {
         var baseline = kind == PolicyApi.BaselineAdminNetworkPolicyKind;
         var errors = ObjectMetaValidator.Validate(kind, null, document.Metadata, NameRules.Dns1123Subdomain, source, diagnostics);
@@ -37,42 +37,28 @@ internal static class AdminNetworkPolicyValidator
         }
 
         ClusterNetworkPolicyValidator.ValidateSubject(errors, spec.Subject);
-        ValidateRules(errors, "spec.ingress", spec.Ingress, PolicyDirection.Ingress, baseline ? BaselineActions : AdminActions);
-        ValidateRules(errors, "spec.egress", spec.Egress, PolicyDirection.Egress, baseline ? BaselineActions : AdminActions);
+        var actions = baseline ? BaselineActions : AdminActions;
+        ClusterNetworkPolicyValidator.ValidateRules(errors, "spec.ingress", spec.Ingress, PolicyDirection.Ingress, actions, ValidatePorts);
+        ClusterNetworkPolicyValidator.ValidateRules(errors, "spec.egress", spec.Egress, PolicyDirection.Egress, actions, ValidatePorts);
         errors.Warning("apiVersion", baseline
             ? "policy.networking.k8s.io/v1alpha1 BaselineAdminNetworkPolicy is read as a ClusterNetworkPolicy of the Baseline tier (priority 0, Allow as Accept); v1alpha2 ClusterNetworkPolicy replaces it"
             : $"policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy is read as a ClusterNetworkPolicy of the Admin tier (priority {spec.Priority ?? 0}, Allow as Accept); v1alpha2 ClusterNetworkPolicy replaces it");
     }
 
-    private static void ValidateRules(FieldErrors errors, string path, List<AdminNetworkPolicyDocument.Rule?>? rules, PolicyDirection direction, string[] actions)
+    /// <summary>A rule's v1alpha1 <c>ports</c>; true when one of them is a namedPort.</summary>
+    private static bool ValidatePorts(FieldErrors errors, string rule, ClusterNetworkPolicyDocument.Rule entries)
     {
-        GatewaySchema.MaxItems(errors, path, rules, PolicyApi.MaxRules);
-        for (var i = 0; i < (rules?.Count ?? 0); i++)
+        var ports = entries.Ports ?? [];
+        GatewaySchema.MaxItems(errors, $"{rule}.ports", ports, 100);
+        for (var p = 0; p < ports.Count; p++)
         {
-            var at = $"{path}[{i}]";
-            var rule = rules![i] ?? new AdminNetworkPolicyDocument.Rule();
-            GatewaySchema.MaxLength(errors, $"{at}.name", rule.Name, 100);
-            if (GatewaySchema.Required(errors, $"{at}.action", rule.Action))
-            {
-                GatewaySchema.Enum(errors, $"{at}.action", rule.Action, actions);
-            }
-
-            var peers = ClusterNetworkPolicyValidator.ValidatePeers(errors, at, rule.From, rule.To, direction);
-            var ports = rule.Ports ?? [];
-            GatewaySchema.MaxItems(errors, $"{at}.ports", ports, 100);
-            for (var p = 0; p < ports.Count; p++)
-            {
-                ValidatePort(errors, $"{at}.ports[{p}]", ports[p] ?? new AdminNetworkPolicyDocument.Port());
-            }
-
-            if (direction == PolicyDirection.Egress && ClusterNetworkPolicyValidator.HasAddressPeer(peers) && ports.Any(p => p?.NamedPort is not null))
-            {
-                GatewaySchema.Rule(errors, at, "object", "networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames");
-            }
+            ValidatePort(errors, $"{rule}.ports[{p}]", ports[p] ?? new ClusterNetworkPolicyDocument.AdminPort());
         }
+
+        return ports.Any(p => p?.NamedPort is not null);
     }
 
-    private static void ValidatePort(FieldErrors errors, string at, AdminNetworkPolicyDocument.Port port)
+    private static void ValidatePort(FieldErrors errors, string at, ClusterNetworkPolicyDocument.AdminPort port)
     {
         ClusterNetworkPolicyValidator.ExactlyOne(errors, at, (port.PortNumber is null ? 0 : 1) + (port.NamedPort is null ? 0 : 1) + (port.PortRange is null ? 0 : 1));
         if (port.PortNumber is { } number)

@@ -34,8 +34,8 @@ internal static class ClusterNetworkPolicyValidator
 
         ValidatePriority(errors, spec.Priority);
         ValidateSubject(errors, spec.Subject);
-        ValidateRules(errors, "spec.ingress", spec.Ingress, PolicyDirection.Ingress);
-        ValidateRules(errors, "spec.egress", spec.Egress, PolicyDirection.Egress);
+        ValidateRules(errors, "spec.ingress", spec.Ingress, PolicyDirection.Ingress, Actions, ValidateProtocols);
+        ValidateRules(errors, "spec.egress", spec.Egress, PolicyDirection.Egress, Actions, ValidateProtocols);
     }
 
     public static void ValidatePriority(FieldErrors errors, int? priority)
@@ -67,7 +67,18 @@ internal static class ClusterNetworkPolicyValidator
         ValidateSelectors(errors, "spec.subject", subject);
     }
 
-    private static void ValidateRules(FieldErrors errors, string path, List<ClusterNetworkPolicyDocument.Rule?>? rules, PolicyDirection direction)
+    /// <summary>
+    /// A direction's rules, either version: at most 25, a name of at most 100 characters, an action among
+    /// <paramref name="actions"/>, the peers, the ports (<paramref name="validatePorts"/>: protocols or v1alpha1 ports), and
+    /// the CEL rule against named ports with address peers.
+    /// </summary>
+    public static void ValidateRules(
+        FieldErrors errors,
+        string path,
+        List<ClusterNetworkPolicyDocument.Rule?>? rules,
+        PolicyDirection direction,
+        IReadOnlyList<string> actions,
+        Func<FieldErrors, string, ClusterNetworkPolicyDocument.Rule, bool> validatePorts)
     {
         GatewaySchema.MaxItems(errors, path, rules, PolicyApi.MaxRules);
         for (var i = 0; i < (rules?.Count ?? 0); i++)
@@ -77,12 +88,12 @@ internal static class ClusterNetworkPolicyValidator
             GatewaySchema.MaxLength(errors, $"{at}.name", rule.Name, 100);
             if (GatewaySchema.Required(errors, $"{at}.action", rule.Action))
             {
-                GatewaySchema.Enum(errors, $"{at}.action", rule.Action, Actions);
+                GatewaySchema.Enum(errors, $"{at}.action", rule.Action, actions);
             }
 
             var peers = ValidatePeers(errors, at, rule.From, rule.To, direction);
-            ValidateProtocols(errors, $"{at}.protocols", rule.Protocols);
-            if (direction == PolicyDirection.Egress && HasAddressPeer(peers) && (rule.Protocols ?? []).Any(p => p?.DestinationNamedPort is not null))
+            var namedPort = validatePorts(errors, at, rule);
+            if (direction == PolicyDirection.Egress && HasAddressPeer(peers) && namedPort)
             {
                 GatewaySchema.Rule(errors, at, "object", NamedPortRule);
             }
@@ -93,7 +104,7 @@ internal static class ClusterNetworkPolicyValidator
     /// The peers of a rule, <c>from</c> for ingress and <c>to</c> for egress: 1–25 entries, each exactly one field,
     /// ingress peers namespaces or pods only. Returns the peers that were written.
     /// </summary>
-    public static List<PolicyPeerDocument?> ValidatePeers(FieldErrors errors, string at, List<PolicyPeerDocument?>? from, List<PolicyPeerDocument?>? to, PolicyDirection direction)
+    private static List<PolicyPeerDocument?> ValidatePeers(FieldErrors errors, string at, List<PolicyPeerDocument?>? from, List<PolicyPeerDocument?>? to, PolicyDirection direction)
     {
         var (field, peers, other) = direction == PolicyDirection.Ingress ? ("from", from, "to") : ("to", to, "from");
         if ((direction == PolicyDirection.Ingress ? to : from) is not null)
@@ -136,7 +147,7 @@ internal static class ClusterNetworkPolicyValidator
         return peers;
     }
 
-    public static bool HasAddressPeer(List<PolicyPeerDocument?> peers) =>
+    private static bool HasAddressPeer(List<PolicyPeerDocument?> peers) =>
         peers.Any(p => p is not null && (p.Networks is not null || p.Nodes is not null || p.DomainNames is not null));
 
     private static void ValidateSelectors(FieldErrors errors, string at, PolicyPeerDocument peer)
@@ -193,11 +204,13 @@ internal static class ClusterNetworkPolicyValidator
         errors.Forbidden(at, "domainNames peers are not supported by Maille yet (the lab's DNS server cannot feed the data plane the addresses it answers); use networks peers with the addresses instead");
     }
 
-    private static void ValidateProtocols(FieldErrors errors, string at, List<ClusterNetworkPolicyDocument.Protocol?>? protocols)
+    /// <summary>A rule's <c>protocols</c>; true when one of them is a destinationNamedPort.</summary>
+    private static bool ValidateProtocols(FieldErrors errors, string rule, ClusterNetworkPolicyDocument.Rule entries)
     {
-        if (protocols is null)
+        var at = $"{rule}.protocols";
+        if (entries.Protocols is not { } protocols)
         {
-            return;
+            return false;
         }
 
         MinItems(errors, at, protocols.Count);
@@ -232,6 +245,8 @@ internal static class ClusterNetworkPolicyValidator
                 }
             }
         }
+
+        return protocols.Any(p => p?.DestinationNamedPort is not null);
     }
 
     private static void ValidatePort(FieldErrors errors, string at, ClusterNetworkPolicyDocument.Port port)

@@ -2,6 +2,7 @@ using Maille.Engine.Analysis;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using Maille.TestKit;
+using static Maille.Engine.Tests.ClusterNetworkPolicies.ConformanceWorld;
 using static Maille.TestKit.ClusterNetworkPolicyBuilder;
 
 namespace Maille.Engine.Tests.ClusterNetworkPolicies;
@@ -9,8 +10,6 @@ namespace Maille.Engine.Tests.ClusterNetworkPolicies;
 /// <summary>The analyze lints for ClusterNetworkPolicies, in the conformance world (see <see cref="ConformanceWorld"/>).</summary>
 public sealed class ClusterPolicyFindingsTests
 {
-    private static readonly (string, string)[] Gryffindor = [("conformance-house", "gryffindor")];
-    private static readonly (string, string)[] Slytherin = [("conformance-house", "slytherin")];
     private static readonly (string, string)[] KubeSystem = [(Namespace.NameLabel, "kube-system")];
 
     private static List<string> Findings(string extraYaml, params ClusterNetworkPolicyBuilder[] policies)

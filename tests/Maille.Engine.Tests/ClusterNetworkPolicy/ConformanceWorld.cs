@@ -15,6 +15,12 @@ namespace Maille.Engine.Tests.ClusterNetworkPolicies;
 internal sealed class ConformanceWorld
 {
     private const string Prefix = "network-policy-conformance-";
+
+    /// <summary>The labels that select the gryffindor namespace (or its pods).</summary>
+    public static readonly (string, string)[] Gryffindor = [("conformance-house", "gryffindor")];
+
+    /// <summary>The labels that select the slytherin namespace (or its pods).</summary>
+    public static readonly (string, string)[] Slytherin = [("conformance-house", "slytherin")];
     private readonly ClusterState _cluster;
     private readonly List<ClusterNetworkPolicy> _policies;
     private readonly List<NetworkPolicy> _networkPolicies;

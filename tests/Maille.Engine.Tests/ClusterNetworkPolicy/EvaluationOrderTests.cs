@@ -1,6 +1,7 @@
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using Maille.TestKit;
+using static Maille.Engine.Tests.ClusterNetworkPolicies.ConformanceWorld;
 using static Maille.TestKit.ClusterNetworkPolicyBuilder;
 
 namespace Maille.Engine.Tests.ClusterNetworkPolicies;
@@ -14,8 +15,6 @@ public sealed class EvaluationOrderTests
 {
     private const string Harry = "gryffindor/harry-potter-0";
     private const string Draco = "slytherin/draco-malfoy-0";
-    private static readonly (string, string)[] Gryffindor = [("conformance-house", "gryffindor")];
-    private static readonly (string, string)[] Slytherin = [("conformance-house", "slytherin")];
 
     /// <summary>A NetworkPolicy isolating slytherin's pods for ingress and allowing only <paramref name="from"/> houses.</summary>
     private static string SlytherinIngressFrom(params string[] from) => $$"""
