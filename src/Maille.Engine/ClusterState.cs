@@ -26,6 +26,7 @@ public sealed partial class ClusterState
         Services = InOrder(services, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
         EndpointSlices = InOrder(endpointSlices, CompareSlices);
         NetworkPolicies = InOrder(manifests.NetworkPolicies, (a, b) => string.CompareOrdinal(a.QualifiedName, b.QualifiedName));
+        ClusterNetworkPolicies = InOrder(manifests.ClusterNetworkPolicies, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         Ingresses = InOrder(manifests.Ingresses, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         IngressClasses = InOrder(manifests.IngressClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         Secrets = InOrder(manifests.Secrets, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
@@ -136,6 +137,7 @@ public sealed partial class ClusterState
         Services = services;
         EndpointSlices = endpointSlices;
         NetworkPolicies = source.NetworkPolicies;
+        ClusterNetworkPolicies = source.ClusterNetworkPolicies;
         Ingresses = source.Ingresses;
         IngressClasses = source.IngressClasses;
         Secrets = source.Secrets;
@@ -169,6 +171,9 @@ public sealed partial class ClusterState
     public IReadOnlyList<EndpointSlice> EndpointSlices { get; }
 
     public IReadOnlyList<NetworkPolicy> NetworkPolicies { get; }
+
+    /// <summary>ClusterNetworkPolicies (and v1alpha1 Admin/BaselineAdminNetworkPolicies read as them), by name.</summary>
+    public IReadOnlyList<ClusterNetworkPolicy> ClusterNetworkPolicies { get; }
 
     public IReadOnlyList<Ingress> Ingresses { get; }
 

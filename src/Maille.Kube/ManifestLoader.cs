@@ -21,6 +21,7 @@ public sealed class ManifestLoader
     private readonly List<Service> _services = [];
     private readonly List<EndpointSlice> _slices = [];
     private readonly List<NetworkPolicy> _policies = [];
+    private readonly List<ClusterNetworkPolicy> _clusterPolicies = [];
     private readonly List<Ingress> _ingresses = [];
     private readonly List<IngressClass> _ingressClasses = [];
     private readonly List<Secret> _secrets = [];
@@ -121,6 +122,7 @@ public sealed class ManifestLoader
         _services.AddRange(other._services);
         _slices.AddRange(other._slices);
         _policies.AddRange(other._policies);
+        _clusterPolicies.AddRange(other._clusterPolicies);
         _ingresses.AddRange(other._ingresses);
         _ingressClasses.AddRange(other._ingressClasses);
         _secrets.AddRange(other._secrets);
@@ -145,6 +147,7 @@ public sealed class ManifestLoader
         Services = new(_services),
         EndpointSlices = new(_slices),
         NetworkPolicies = new(_policies),
+        ClusterNetworkPolicies = new(_clusterPolicies),
         Ingresses = new(_ingresses),
         IngressClasses = new(_ingressClasses),
         Secrets = new(_secrets),
@@ -266,6 +269,16 @@ public sealed class ManifestLoader
                     var policy = Read<V1NetworkPolicy>();
                     NetworkPolicyValidator.Validate(policy, nsOrDefault, location, _diagnostics);
                     _policies.Add(ModelConverter.ConvertNetworkPolicy(policy, nsOrDefault, kept));
+                    break;
+                case (PolicyApi.Group, PolicyApi.ClusterNetworkPolicyKind) when apiVersion == PolicyApi.Group + "/v1alpha2":
+                    var clusterPolicy = Read<Policy.ClusterNetworkPolicyDocument>();
+                    ClusterNetworkPolicyValidator.Validate(clusterPolicy, location, _diagnostics);
+                    _clusterPolicies.Add(ModelConverter.ConvertClusterNetworkPolicy(clusterPolicy, kept));
+                    break;
+                case (PolicyApi.Group, PolicyApi.AdminNetworkPolicyKind or PolicyApi.BaselineAdminNetworkPolicyKind) when apiVersion == PolicyApi.Group + "/v1alpha1":
+                    var adminPolicy = Read<Policy.ClusterNetworkPolicyDocument>();
+                    AdminNetworkPolicyValidator.Validate(adminPolicy, kind, location, _diagnostics);
+                    _clusterPolicies.Add(ModelConverter.ConvertAdminNetworkPolicy(adminPolicy, kind, kept));
                     break;
                 case ("networking.k8s.io", "Ingress"):
                     var ingress = Read<V1Ingress>();
@@ -396,7 +409,8 @@ public sealed class ManifestLoader
         return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
     }
 
-    internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass" or GatewayApi.GatewayClassKind;
+    internal static bool IsClusterScoped(string kind) => kind is "Namespace" or "Node" or "IngressClass" or GatewayApi.GatewayClassKind
+        or PolicyApi.ClusterNetworkPolicyKind or PolicyApi.AdminNetworkPolicyKind or PolicyApi.BaselineAdminNetworkPolicyKind;
 
     private static YamlNode? Child(YamlMappingNode mapping, string key) =>
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

@@ -21,6 +21,8 @@ public sealed record ManifestSet
 
     public EquatableArray<NetworkPolicy> NetworkPolicies { get; init; } = EquatableArray<NetworkPolicy>.Empty;
 
+    public EquatableArray<ClusterNetworkPolicy> ClusterNetworkPolicies { get; init; } = EquatableArray<ClusterNetworkPolicy>.Empty;
+
     public EquatableArray<Ingress> Ingresses { get; init; } = EquatableArray<Ingress>.Empty;
 
     public EquatableArray<IngressClass> IngressClasses { get; init; } = EquatableArray<IngressClass>.Empty;

@@ -70,7 +70,17 @@ public sealed class MatrixCommandTests
             var keys = connection!.AsObject().Select(p => p.Key).ToList();
             Assert.Equal(["from", "to", "port", "allowed"], keys.Take(4));
             Assert.IsType<string>(connection["decidedBy"]!.GetValue<string>());
+            Assert.Equal(["decidedBy", "egress", "ingress"], keys.Skip(4));
+            Assert.Equal(["tier", "allowed", "priority", "policy", "rule", "ruleName", "action", "passedBy"], connection["ingress"]!.AsObject().Select(p => p.Key));
+            if (connection["allowed"]!.GetValue<bool>() == false)
+            {
+                // No ClusterNetworkPolicy here: a denied side is one that NetworkPolicy isolates.
+                Assert.Contains("NetworkPolicy", new[] { connection["egress"]!["tier"]!.GetValue<string>(), connection["ingress"]!["tier"]!.GetValue<string>() });
+            }
+
             connection.AsObject().Remove("decidedBy");
+            connection.AsObject().Remove("egress");
+            connection.AsObject().Remove("ingress");
         }
 
         Assert.Equal(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maille.Engine.NetworkPolicies;
+using Maille.Kube.Views;
 
 namespace Maille.Cli.Output;
 
@@ -45,8 +46,9 @@ internal static class MatrixOutput
     }
 
     /// <summary>
-    /// <c>{"pods": [...], "ports": [...], "connections": [{"from", "to", "port", "allowed", "decidedBy"}]}</c>: one
-    /// connection per port, then per source, then per destination, in the order of <c>pods</c> and <c>ports</c>.
+    /// <c>{"pods": [...], "ports": [...], "connections": [{"from", "to", "port", "allowed", "decidedBy", "egress",
+    /// "ingress"}]}</c>: one connection per port, then per source, then per destination, in the order of <c>pods</c> and
+    /// <c>ports</c>; <c>egress</c> and <c>ingress</c> say which tier, priority, policy and rule decided each side.
     /// </summary>
     private static void WriteJson(ReachabilityMatrix matrix, TextWriter writer)
     {
@@ -77,7 +79,12 @@ internal static class MatrixOutput
                 json.WriteString("port", port);
                 json.WriteBoolean("allowed", matrix.IsAllowed(cell.Port, cell.From, cell.To));
                 // The only output that prints a reason, so the only one that computes each cell's verdict.
-                json.WriteString("decidedBy", matrix[cell.Port, cell.From, cell.To].ToString());
+                var verdict = matrix[cell.Port, cell.From, cell.To];
+                json.WriteString("decidedBy", verdict.ToString());
+                json.WritePropertyName("egress");
+                DecisionJson.Of(TierDecision.Of(verdict.Egress)).WriteTo(json);
+                json.WritePropertyName("ingress");
+                DecisionJson.Of(TierDecision.Of(verdict.Ingress)).WriteTo(json);
                 json.WriteEndObject();
             }
 

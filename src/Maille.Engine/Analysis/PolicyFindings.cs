@@ -222,7 +222,7 @@ public static class PolicyFindings
     }
 
     /// <summary>The kube-dns pods, or the stand-in when the input has none.</summary>
-    private static (IReadOnlyList<Pod> Pods, bool Assumed) DnsPods(IReadOnlyList<Pod> pods)
+    internal static (IReadOnlyList<Pod> Pods, bool Assumed) DnsPods(IReadOnlyList<Pod> pods)
     {
         var dns = pods.Where(p => p.Namespace == DnsNamespace && p.Labels.Get("k8s-app") == "kube-dns").ToList();
         return dns.Count == 0 ? ([StandInDnsPod], true) : (dns, false);

@@ -7,7 +7,7 @@ namespace Maille.Engine.NetworkPolicies;
 public sealed partial class NetworkPolicyEvaluator
 {
     /// <summary>
-    /// Exact: the verdict can only change at a port some relevant rule names (a number, the end of a range, or a
+    /// Exact: the verdict can only change at a port some relevant rule (NetworkPolicy or ClusterNetworkPolicy) names (a number, the end of a range, or a
     /// named port resolved on the destination), so one evaluation per interval between those boundaries suffices.
     /// </summary>
     public ConnectionSet AllowedConnections(PolicyEndpoint from, PolicyEndpoint to)
@@ -16,6 +16,10 @@ public sealed partial class NetworkPolicyEvaluator
         var toClass = to.Pod is null ? null : ClassOf(to.Pod);
         var entries = (fromClass?.EgressPolicies.SelectMany(p => p.Egress) ?? [])
             .Concat(toClass?.IngressPolicies.SelectMany(p => p.Ingress) ?? [])
+            .SelectMany(r => r.Ports)
+            .ToList();
+        var clusterEntries = (fromClass is null ? [] : fromClass.AdminPolicies.Concat(fromClass.BaselinePolicies).SelectMany(p => p.Egress))
+            .Concat(toClass is null ? [] : toClass.AdminPolicies.Concat(toClass.BaselinePolicies).SelectMany(p => p.Ingress))
             .SelectMany(r => r.Ports)
             .ToList();
         var ranges = ImmutableSortedDictionary.CreateBuilder<Protocol, ImmutableArray<PortRange>>();
@@ -31,6 +35,18 @@ public sealed partial class NetworkPolicyEvaluator
                 {
                     boundaries.Add(start);
                     boundaries.Add((entry.Port.Value.IsNamed ? start : entry.EndPort ?? start) + 1);
+                }
+            }
+
+            foreach (var entry in clusterEntries)
+            {
+                var (first, last) = entry.NamedPort is { } name
+                    ? to.Pod?.Spec.FindPort(name, protocol) is { } named ? (named.Port, named.Port) : (0, -1)
+                    : entry.Protocol == protocol ? (entry.First, entry.Last) : (0, -1);
+                if (first <= last)
+                {
+                    boundaries.Add(first);
+                    boundaries.Add(last + 1);
                 }
             }
 

@@ -10,7 +10,7 @@ public sealed partial class NetworkPolicyEvaluator
     /// Decides a connection between two endpoints, each a pod class or (class null) an external address. For a pod the
     /// class's representative stands for it; the class key guarantees that any member would give the same answer.
     /// </summary>
-    private static Verdict Decide(PodClass? from, IPAddress? fromAddress, PodClass? to, IPAddress? toAddress, int port, Protocol protocol)
+    private Verdict Decide(PodClass? from, IPAddress? fromAddress, PodClass? to, IPAddress? toAddress, int port, Protocol protocol)
     {
         var egress = from is null
             ? DirectionVerdict.NotApplicable(PolicyDirection.Egress)
@@ -21,18 +21,40 @@ public sealed partial class NetworkPolicyEvaluator
         return new Verdict(VerdictReason.Policy, egress, ingress);
     }
 
-    /// <summary>One side: the subject pod's policies for a direction, matched against the peer at the other end.</summary>
-    private static DirectionVerdict Judge(PodClass subject, PolicyDirection direction, PodClass? peer, IPAddress? peerAddress, int port, Protocol protocol)
+    /// <summary>
+    /// One side, in the evaluation order: the subject's Admin-tier rules (Accept and Deny decide, Pass goes on), its
+    /// NetworkPolicies for the direction (when they isolate it, they decide), its Baseline-tier rules, default allow.
+    /// </summary>
+    private DirectionVerdict Judge(PodClass subject, PolicyDirection direction, PodClass? peer, IPAddress? peerAddress, int port, Protocol protocol)
     {
         var policies = direction == PolicyDirection.Ingress ? subject.IngressPolicies : subject.EgressPolicies;
-        if (policies.IsEmpty)
-        {
-            return DirectionVerdict.NotIsolated(direction);
-        }
+        var isolatedBy = direction == PolicyDirection.Ingress ? subject.IngressIsolatedBy : subject.EgressIsolatedBy;
 
         // Named ports resolve on the destination: the subject for ingress, the peer for egress (none if external).
         var destination = direction == PolicyDirection.Ingress ? subject.Representative : peer?.Representative;
         var address = peer is null ? peerAddress : peer.Representative.Status.PodIP;
+        var admin = FirstClusterMatch(subject.AdminPolicies, direction, peer, address, destination, port, protocol);
+        if (admin is { Action: not ClusterPolicyAction.Pass })
+        {
+            return new DirectionVerdict(direction, true, isolatedBy, null) { DecidedBy = admin };
+        }
+
+        if (policies.IsEmpty)
+        {
+            var baseline = FirstClusterMatch(subject.BaselinePolicies, direction, peer, address, destination, port, protocol);
+            if (admin is null && baseline is null)
+            {
+                return DirectionVerdict.NotIsolated(direction);
+            }
+
+            // A Pass in the Baseline tier leaves the connection to the default, as no match would.
+            return new DirectionVerdict(direction, true, [], null)
+            {
+                DecidedBy = baseline is { Action: not ClusterPolicyAction.Pass } ? baseline : null,
+                PassedBy = admin ?? (baseline is { Action: ClusterPolicyAction.Pass } ? baseline : null),
+            };
+        }
+
         RuleRef? allowedBy = null;
         foreach (var policy in policies)
         {
@@ -43,7 +65,7 @@ public sealed partial class NetworkPolicyEvaluator
             }
         }
 
-        return new DirectionVerdict(direction, true, direction == PolicyDirection.Ingress ? subject.IngressIsolatedBy : subject.EgressIsolatedBy, allowedBy);
+        return new DirectionVerdict(direction, true, isolatedBy, allowedBy) { PassedBy = admin };
     }
 
     private static RuleRef? FirstMatch(NetworkPolicy policy, PolicyDirection direction, PodClass? peer, IPAddress? address, Pod? destination, int port, Protocol protocol)

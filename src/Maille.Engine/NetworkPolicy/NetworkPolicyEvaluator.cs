@@ -9,7 +9,10 @@ namespace Maille.Engine.NetworkPolicies;
 
 /// <summary>
 /// Exact NetworkPolicy v1 semantics over one snapshot of namespaces, pods, policies and nodes (see
-/// docs/networkpolicy.md for every implementation-defined choice).
+/// docs/networkpolicy.md for every implementation-defined choice), with ClusterNetworkPolicies around them: per
+/// direction, the Admin tier (by priority, then name; rules in order, the first match decides; Pass goes on), then
+/// NetworkPolicy v1, then the Baseline tier (only for a pod NetworkPolicy does not isolate), then default allow (see
+/// docs/cluster-network-policy.md).
 /// <para>
 /// Scale: pods are grouped into <see cref="PodClass"/>es lazily, on first use, each class knowing the policies that
 /// isolate it (found through an index of policies by namespace). Construction only indexes the policies, so one
@@ -23,27 +26,47 @@ public sealed partial class NetworkPolicyEvaluator
     private readonly FrozenDictionary<string, Labels> _namespaceLabels;
     private readonly FrozenDictionary<string, IPAddress> _nodeAddresses;
     private readonly ImmutableArray<IpBlock> _ipBlocks;
+    private readonly ImmutableArray<Node> _nodes;
     private readonly ConcurrentDictionary<PodClassKey, PodClass> _classes = new();
     private readonly ConcurrentDictionary<Pod, PodClass> _classOfPod = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<(int From, int To, int Port, Protocol Protocol), Verdict> _verdicts = new();
     private int _nextClassId;
 
-    public NetworkPolicyEvaluator(IEnumerable<Namespace> namespaces, IEnumerable<Pod> pods, IEnumerable<NetworkPolicy> policies, IEnumerable<Node> nodes)
+    public NetworkPolicyEvaluator(
+        IEnumerable<Namespace> namespaces, IEnumerable<Pod> pods, IEnumerable<NetworkPolicy> policies, IEnumerable<Node> nodes, IEnumerable<ClusterNetworkPolicy>? clusterPolicies = null)
     {
         var ordered = policies.OrderBy(p => p.QualifiedName, StringComparer.Ordinal).ToList();
+        var tiers = InEvaluationOrder(clusterPolicies ?? []);
+        AdminTier = [.. tiers.Where(p => p.Tier == ClusterPolicyTier.Admin)];
+        BaselineTier = [.. tiers.Where(p => p.Tier == ClusterPolicyTier.Baseline)];
         _policiesByNamespace = ordered.GroupBy(p => p.Namespace, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
         _namespaceLabels = namespaces.ToFrozenDictionary(n => n.Name, n => n.Meta.Labels, StringComparer.Ordinal);
         _nodeAddresses = nodes.Where(n => n.InternalIP is not null).ToFrozenDictionary(n => n.Name, n => n.InternalIP!, StringComparer.Ordinal);
         _ipBlocks = [.. ordered.SelectMany(p => p.Ingress.Concat(p.Egress)).SelectMany(r => r.Peers)
-            .Select(peer => peer.IpBlock).OfType<IpBlock>().Distinct()];
+            .Select(peer => peer.IpBlock).OfType<IpBlock>()
+            .Concat(tiers.SelectMany(p => p.Egress).SelectMany(r => r.Peers).SelectMany(peer => peer.Networks)).Distinct()];
+        _nodes = [.. nodes];
 
         // Classes are computed on first use (ClassOf), not here: a single question should not pay for every pod.
         _ = pods;
     }
 
     public static NetworkPolicyEvaluator For(ClusterState cluster) =>
-        new(cluster.Namespaces, cluster.Pods, cluster.NetworkPolicies, cluster.Nodes);
+        new(cluster.Namespaces, cluster.Pods, cluster.NetworkPolicies, cluster.Nodes, cluster.ClusterNetworkPolicies);
+
+    /// <summary>The Admin tier's ClusterNetworkPolicies in evaluation order: priority, then name.</summary>
+    public ImmutableArray<ClusterNetworkPolicy> AdminTier { get; }
+
+    /// <summary>The Baseline tier's ClusterNetworkPolicies in evaluation order: priority, then name.</summary>
+    public ImmutableArray<ClusterNetworkPolicy> BaselineTier { get; }
+
+    /// <summary>
+    /// Lower priority first; upstream leaves the order of equal priorities to the implementation, and Maille takes the
+    /// policy name's ordinal order so that the same input always decides the same way (docs/cluster-network-policy.md).
+    /// </summary>
+    public static ImmutableArray<ClusterNetworkPolicy> InEvaluationOrder(IEnumerable<ClusterNetworkPolicy> policies) =>
+        [.. policies.OrderBy(p => p.Tier).ThenBy(p => p.Priority).ThenBy(p => p.Name, StringComparer.Ordinal)];
 
     /// <summary>
     /// The classes computed so far. Classes are made lazily, by <see cref="ClassOf"/> (and so by every question about a
@@ -110,12 +133,17 @@ public sealed partial class NetworkPolicyEvaluator
     {
         var policies = _policiesByNamespace.GetValueOrDefault(pod.Namespace, []);
         var selecting = policies.Where(p => p.PodSelector.Matches(pod.Labels)).ToList();
+        var namespaceLabels = NamespaceLabelsOf(pod.Namespace);
         return new PodClass(
             Interlocked.Increment(ref _nextClassId),
             pod,
-            NamespaceLabelsOf(pod.Namespace),
+            namespaceLabels,
             [.. selecting.Where(p => p.EffectivePolicyTypes.HasFlag(PolicyDirection.Ingress))],
-            [.. selecting.Where(p => p.EffectivePolicyTypes.HasFlag(PolicyDirection.Egress))]);
+            [.. selecting.Where(p => p.EffectivePolicyTypes.HasFlag(PolicyDirection.Egress))])
+        {
+            AdminPolicies = [.. AdminTier.Where(p => p.Subject.Matches(namespaceLabels, pod.Labels))],
+            BaselinePolicies = [.. BaselineTier.Where(p => p.Subject.Matches(namespaceLabels, pod.Labels))],
+        };
     }
 
     private PodClassKey KeyOf(Pod pod)

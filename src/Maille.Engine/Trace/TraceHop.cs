@@ -4,5 +4,9 @@ namespace Maille.Engine.Trace;
 /// One step of a packet's path: the stage (<c>dns</c>, <c>service</c>, <c>node</c>, <c>egress-policy</c>,
 /// <c>ingress-policy</c>, <c>delivery</c>), the node where it happens, what happened, the detail, and the rule that
 /// decided it. The same shape will be filled from the live lab, so prediction and observation can be diffed.
+/// A policy hop also carries <see cref="Decision"/>: the tier, priority, policy and rule that decided that direction.
 /// </summary>
-public sealed record TraceHop(string Stage, string? Node, string Result, string Detail, string? Rule = null, string? Endpoint = null);
+public sealed record TraceHop(string Stage, string? Node, string Result, string Detail, string? Rule = null, string? Endpoint = null)
+{
+    public NetworkPolicies.TierDecision? Decision { get; init; }
+}

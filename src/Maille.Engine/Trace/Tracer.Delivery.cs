@@ -75,9 +75,11 @@ public sealed partial class Tracer
                 : policy.Evaluate(from, to, candidate.Port, protocol);
             var egressText = sentTo is { } carried ? $"{policy.EndpointOf(source.Pod!)} → {carried.Address}:{carried.Port}" : $"{from} → {label}";
             hops.Add(new TraceHop("egress-policy", sourceNode, verdict.Reason == VerdictReason.Policy ? (verdict.Egress.Allowed ? "allowed" : "denied") : "allowed",
-                verdict.Reason == VerdictReason.Policy ? $"{egressText}: {verdict.Egress}" : verdict.ToString(), verdict.Egress.AllowedBy?.ToString(), label));
+                verdict.Reason == VerdictReason.Policy ? $"{egressText}: {verdict.Egress}" : verdict.ToString(), RuleOf(verdict.Egress), label)
+            { Decision = verdict.Reason == VerdictReason.Policy ? TierDecision.Of(verdict.Egress) : null });
             hops.Add(new TraceHop("ingress-policy", destinationNode, verdict.Reason == VerdictReason.Policy ? (verdict.Ingress.Allowed ? "allowed" : "denied") : "allowed",
-                verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Ingress}" : verdict.ToString(), verdict.Ingress.AllowedBy?.ToString(), label));
+                verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Ingress}" : verdict.ToString(), RuleOf(verdict.Ingress), label)
+            { Decision = verdict.Reason == VerdictReason.Policy ? TierDecision.Of(verdict.Ingress) : null });
 
             string endpointVerdict;
             if (!verdict.Allowed)
@@ -170,6 +172,10 @@ public sealed partial class Tracer
         return from == destinationNode ? $"within {destinationNode}" : $"{from} → {destinationNode}";
     }
 
+    /// <summary>The rule that decided a side: the ClusterNetworkPolicy rule when a tier decided, else the NetworkPolicy rule.</summary>
+    private static string? RuleOf(DirectionVerdict side) =>
+        side.Tier is DecidingTier.Admin or DecidingTier.Baseline ? side.DecidedBy!.ToString() : side.AllowedBy?.ToString();
+
     private static string[] DecidedBy(Verdict verdict)
     {
         if (verdict.Reason != VerdictReason.Policy)
@@ -180,7 +186,11 @@ public sealed partial class Tracer
         var reasons = new List<string>();
         foreach (var side in new[] { verdict.Egress, verdict.Ingress })
         {
-            if (side.AllowedBy is { } rule)
+            if (side.Tier is DecidingTier.Admin or DecidingTier.Baseline)
+            {
+                reasons.Add(side.DecidedBy!.ToString());
+            }
+            else if (side.AllowedBy is { } rule)
             {
                 reasons.Add(rule.ToString());
             }

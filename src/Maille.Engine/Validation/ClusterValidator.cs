@@ -76,7 +76,8 @@ internal static class ClusterValidator
         var all = AllNamespaced(m)
             .Concat(m.Namespaces.Select(n => ("Namespace", n.Meta)))
             .Concat(m.Nodes.Select(n => ("Node", n.Meta)))
-            .Concat(m.IngressClasses.Select(c => ("IngressClass", c.Meta)));
+            .Concat(m.IngressClasses.Select(c => ("IngressClass", c.Meta)))
+            .Concat(m.ClusterNetworkPolicies.Select(p => (p.SourceKind, p.Meta)));
         var seen = new Dictionary<(string, string), ObjectMeta>();
         foreach (var (kind, meta) in all)
         {

@@ -9,6 +9,26 @@ internal static class TraceOutput
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>One hop; a policy hop adds <c>decision</c> (tier, priority, policy, rule), other hops keep their fields.</summary>
+    private static JsonNode Hop(TraceHop h)
+    {
+        var hop = new JsonObject
+        {
+            ["stage"] = h.Stage,
+            ["node"] = h.Node,
+            ["result"] = h.Result,
+            ["detail"] = h.Detail,
+            ["rule"] = h.Rule,
+            ["endpoint"] = h.Endpoint,
+        };
+        if (h.Decision is { } decision)
+        {
+            hop["decision"] = DecisionJson.Of(decision);
+        }
+
+        return hop;
+    }
+
     public static void WriteText(TextWriter writer, TraceSource source, TraceTarget target, TraceResult result)
     {
         writer.WriteLine($"Trace from {source.Name} to {target.Text}");
@@ -60,15 +80,7 @@ internal static class TraceOutput
                 : null;
         }
 
-        json["hops"] = new JsonArray([.. result.Hops.Select(h => (JsonNode)new JsonObject
-        {
-            ["stage"] = h.Stage,
-            ["node"] = h.Node,
-            ["result"] = h.Result,
-            ["detail"] = h.Detail,
-            ["rule"] = h.Rule,
-            ["endpoint"] = h.Endpoint,
-        })]);
+        json["hops"] = new JsonArray([.. result.Hops.Select(Hop)]);
         json["endpoints"] = new JsonArray([.. result.Endpoints.Select(e => (JsonNode)new JsonObject
         {
             ["pod"] = e.Pod,

@@ -1,0 +1,6 @@
+using Maille.TestKit;
+
+namespace Maille.Engine.Tests.ClusterNetworkPolicies;
+
+/// <summary>One upstream conformance manifest: its ClusterNetworkPolicies (as builders) and NetworkPolicies (YAML).</summary>
+internal sealed record ConformanceManifests(IReadOnlyList<ClusterNetworkPolicyBuilder> Policies, IReadOnlyList<string> NetworkPolicies);
