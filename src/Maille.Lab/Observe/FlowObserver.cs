@@ -26,6 +26,7 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _resolving;
     private readonly RecentTranslations _translations = new(65_536);
+    private readonly Queue<(RawFlow Flow, long Due)> _awaiting = new();
     private FlowResolver? _resolver;
     private long _queueDropped;
     private long _queueReported;
@@ -143,29 +144,107 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How long a connection reported by the endpoint's node waits for its client's node to report the Service
+    /// translation (both are read within microseconds of each other, on two sockets).
+    /// </summary>
+    private static readonly TimeSpan TranslationWait = TimeSpan.FromMilliseconds(100);
+
     private async Task ResolveAsync()
     {
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            while (true)
             {
-                while (reader.TryRead(out var raw))
+                if (_awaiting.Count == 0)
                 {
-                    ReportQueueLoss();
-                    if (Resolve(raw) is { } record)
+                    if (!await reader.WaitToReadAsync(_stopping.Token))
                     {
-                        Publish(record);
+                        return;
+                    }
+                }
+                else
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                    wait.CancelAfter(TranslationWait / 4);
+                    try
+                    {
+                        await reader.WaitToReadAsync(wait.Token);
+                    }
+                    catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                    {
+                        // Time to look at what awaits a translation.
                     }
                 }
 
+                while (reader.TryRead(out var raw))
+                {
+                    ReportQueueLoss();
+                    Handle(raw);
+                }
+
                 ReportQueueLoss();
+                ResolveAwaiting();
             }
         }
         catch (OperationCanceledException)
         {
             // The daemon is stopping.
         }
+    }
+
+    private void Handle(RawFlow raw)
+    {
+        var resolver = Resolver();
+        if (raw.Connection is { } connection && _awaiting.Count < _options.QueueCapacity && resolver.AwaitsTranslation(raw.Node, connection, _translations))
+        {
+            _awaiting.Enqueue((raw, _time.GetTimestamp() + (long)(TranslationWait.TotalSeconds * _time.TimestampFrequency)));
+            return;
+        }
+
+        Publish(raw, resolver);
+    }
+
+    /// <summary>Resolves, in order, what waited for a translation and has it now or has waited long enough.</summary>
+    private void ResolveAwaiting()
+    {
+        var now = _time.GetTimestamp();
+        while (_awaiting.TryPeek(out var next))
+        {
+            var resolver = Resolver();
+            var c = next.Flow.Connection!;
+            if (next.Due > now && resolver.AwaitsTranslation(next.Flow.Node, c, _translations))
+            {
+                return;
+            }
+
+            _awaiting.Dequeue();
+            Publish(next.Flow, resolver);
+        }
+    }
+
+    private void Publish(RawFlow raw, FlowResolver resolver)
+    {
+        var record = raw.Connection is { } connection
+            ? resolver.Connection(raw.Node, connection, raw.Time, _translations)
+            : resolver.Denial(raw.Node, raw.Denial!, _appliedPlan(raw.Node), raw.Time);
+        if (record is not null)
+        {
+            Publish(record);
+        }
+    }
+
+    /// <summary>The resolver of the lab's current state, made again when the state changed.</summary>
+    private FlowResolver Resolver()
+    {
+        var cluster = _cluster();
+        if (_resolver?.Cluster != cluster)
+        {
+            _resolver = new FlowResolver(cluster);
+        }
+
+        return _resolver;
     }
 
     /// <summary>What the queue could not take since the last report, said once the resolver has room to say it.</summary>
@@ -177,19 +256,6 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
             Publish(new FlowLoss { Time = _time.GetUtcNow(), Source = "queue", Count = dropped - _queueReported, Exact = true });
             _queueReported = dropped;
         }
-    }
-
-    private FlowRecord? Resolve(RawFlow raw)
-    {
-        var cluster = _cluster();
-        if (_resolver?.Cluster != cluster)
-        {
-            _resolver = new FlowResolver(cluster);
-        }
-
-        return raw.Connection is { } connection
-            ? _resolver.Connection(raw.Node, connection, raw.Time, _translations)
-            : _resolver.Denial(raw.Node, raw.Denial!, _appliedPlan(raw.Node), raw.Time);
     }
 
     private void Publish(FlowEvent item)

@@ -89,6 +89,17 @@ internal sealed class FlowResolver
     }
 
     /// <summary>
+    /// Whether <paramref name="node"/> reports this connection but its Service translation, if any, happened on the
+    /// client's own node and has not been read yet: the nodes' events come on separate sockets, so the endpoint's
+    /// node's may be read first.
+    /// </summary>
+    public bool AwaitsTranslation(string node, ConntrackEvent e, RecentTranslations translations) =>
+        !e.Translated
+        && _pods.TryGetValue(e.Source, out var from) && from.Spec.NodeName != node
+        && _pods.TryGetValue(e.ReplySource, out var to) && to.Spec.NodeName == node
+        && !translations.Contains(e.Protocol, e.Source, e.SourcePort, e.ReplySource, e.ReplySourcePort);
+
+    /// <summary>
     /// A first packet <paramref name="node"/>'s policy table denied and logged. The prefix names the chain that denied
     /// it; its policies come from <paramref name="plan"/> (what the node's enforcer applied), or, when the chain is not
     /// there (replaced since, or the enforcer runs in another process), from the engine's isolation of the pod.

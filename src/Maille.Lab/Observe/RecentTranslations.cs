@@ -30,6 +30,9 @@ internal sealed class RecentTranslations(int capacity)
         }
     }
 
+    public bool Contains(byte protocol, IPAddress source, int sourcePort, IPAddress endpoint, int endpointPort) =>
+        _translations.ContainsKey(new Key(protocol, source, sourcePort, endpoint, endpointPort));
+
     /// <summary>The address and port the client addressed, when its node translated this connection.</summary>
     public (IPAddress Address, int Port)? Take(byte protocol, IPAddress source, int sourcePort, IPAddress endpoint, int endpointPort) =>
         _translations.Remove(new Key(protocol, source, sourcePort, endpoint, endpointPort), out var found) ? found : null;
