@@ -69,22 +69,11 @@ internal sealed class FlowResolver
         var rule = protocol is { } p
             ? AllowedBy(Endpoint(from, e.Source), Endpoint(to, e.ReplySource), e.ReplySourcePort, p)
             : "NetworkPolicy does not judge this protocol";
-        return new FlowRecord
+        return Record(node, time, from, e.Source, e.SourcePort, to, e.ReplySource, e.ReplySourcePort, e.Protocol, allowed: true, rule) with
         {
-            Time = time,
-            Node = node,
-            From = from?.QualifiedName,
-            FromAddress = e.Source,
-            FromPort = e.SourcePort,
-            To = to?.QualifiedName,
-            ToAddress = e.ReplySource,
-            Port = e.ReplySourcePort,
-            Protocol = ProtocolName(e.Protocol),
             Service = service?.Meta.QualifiedName,
             ServiceAddress = translated?.Item1,
             ServicePort = translated?.Item2,
-            Allowed = true,
-            Rule = rule,
         };
     }
 
@@ -118,20 +107,8 @@ internal sealed class FlowResolver
         var policies = chain is not null
             ? chain.Policies.AsEnumerable()
             : (ingress ? to : from) is { } isolated ? (ingress ? _evaluator.IsolationOf(isolated).Ingress : _evaluator.IsolationOf(isolated).Egress) : [];
-        return new FlowRecord
-        {
-            Time = time,
-            Node = node,
-            From = from?.QualifiedName,
-            FromAddress = packet.Source,
-            FromPort = packet.SourcePort,
-            To = to?.QualifiedName,
-            ToAddress = packet.Destination,
-            Port = packet.DestinationPort,
-            Protocol = ProtocolName(packet.Protocol),
-            Allowed = false,
-            Rule = $"default deny of {string.Join(", ", policies)} ({(ingress ? "ingress" : "egress")})",
-        };
+        return Record(node, time, from, packet.Source, packet.SourcePort, to, packet.Destination, packet.DestinationPort, packet.Protocol, allowed: false,
+            $"default deny of {string.Join(", ", policies)} ({(ingress ? "ingress" : "egress")})");
     }
 
     /// <summary>The rules the engine says allow it now, or why it needs none; says so when the engine would deny it now.</summary>
@@ -152,6 +129,21 @@ internal sealed class FlowResolver
         var sides = new[] { verdict.Egress, verdict.Ingress }.Where(d => d.IsIsolated).Select(d => d.AllowedBy!.ToString()).ToList();
         return sides.Count == 0 ? "not isolated" : string.Join("; ", sides);
     }
+
+    private static FlowRecord Record(string node, DateTimeOffset time, Pod? from, IPAddress source, int sourcePort, Pod? to, IPAddress destination, int port, byte protocol, bool allowed, string rule) => new()
+    {
+        Time = time,
+        Node = node,
+        From = from?.QualifiedName,
+        FromAddress = source,
+        FromPort = sourcePort,
+        To = to?.QualifiedName,
+        ToAddress = destination,
+        Port = port,
+        Protocol = ProtocolName(protocol),
+        Allowed = allowed,
+        Rule = rule,
+    };
 
     private PolicyEndpoint Endpoint(Pod? pod, IPAddress address) => pod is null ? PolicyEndpoint.External(address) : _evaluator.EndpointOf(pod);
 
