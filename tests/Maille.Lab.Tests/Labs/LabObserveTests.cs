@@ -41,6 +41,11 @@ public sealed class LabObserveTests(Xunit.Abstractions.ITestOutputHelper output)
         var table = lab.Succeed("observe", "--from", "outside/intruder");
         Assert.Contains("default deny of default/allow-other, default/deny-all (ingress)", table, StringComparison.Ordinal);
         Assert.StartsWith("TIME", table, StringComparison.Ordinal);
+
+        // kubectl reads the same lines through the lab's HTTPS API, as the admin.
+        var (code, raw, error) = new Kubectl(lab, output).Run("get", "--raw", "/apis/maille.dev/v1alpha1/flows?verdict=dropped");
+        Assert.True(code == 0, error);
+        Assert.Contains("\"rule\":\"default deny of default/allow-other, default/deny-all (ingress)\"", raw, StringComparison.Ordinal);
     }
 
     [SkippableFact]
