@@ -38,6 +38,7 @@ internal static class CliApp
             Lab.LabelCommand.Create(context),
             Lab.ProbeCommand.Create(context),
             Lab.StatusCommand.Create(context),
+            Lab.ObserveCommand.Create(context),
             Lab.NodeCommand.Create(context),
             Lab.LabDaemonCommand.Create(context),
             Lab.AgentCommand.Create(context),

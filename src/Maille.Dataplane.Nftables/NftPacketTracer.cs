@@ -188,6 +188,7 @@ public sealed class NftPacketTracer(NftRuleset ruleset)
                 Record(steps, step, ref recorded);
                 return Outcome.Final(OutcomeKind.Masquerade, state, step);
             case NftSetUpdateStatement:
+            case NftLogStatement:
                 return Outcome.Continue(state);
             case NftCounterStatement:
                 Record(steps, step, ref recorded);

@@ -67,7 +67,11 @@ public static class PolicyRulesetBuilder
     /// The table for <paramref name="plan"/>. With a <paramref name="cache"/> (one per node, kept between builds) a
     /// folded map is folded again only when its chain or the members of its sets changed; the table is the same.
     /// </summary>
-    public static NftRuleset Build(NodePolicyPlan plan, PolicyDeniedAction denied = PolicyDeniedAction.Reject, int foldAbove = DefaultFoldAbove, PolicyFoldCache? cache = null)
+    /// <remarks>
+    /// With a <paramref name="logGroup"/> each chain's denying rule also logs the denied packet to that nfnetlink_log
+    /// group (<see cref="PolicyDenialLog"/>), which <c>maille observe</c> reads; the verdict is the same.
+    /// </remarks>
+    public static NftRuleset Build(NodePolicyPlan plan, PolicyDeniedAction denied = PolicyDeniedAction.Reject, int foldAbove = DefaultFoldAbove, PolicyFoldCache? cache = null, int? logGroup = null)
     {
         var sets = new List<NftSet>
         {
@@ -86,12 +90,12 @@ public static class PolicyRulesetBuilder
             {
                 IReadOnlyList<NftSet> Fold() => FoldedMaps(chain, ChainFold.Fold(chain, peerSets, namedPortSets));
                 sets.AddRange(cache is null ? Fold() : cache.Get(chain, peerSets, namedPortSets, Fold));
-                chains.Add(FoldedChain(chain, denied));
+                chains.Add(FoldedChain(chain, denied, logGroup));
             }
             else
             {
                 listed.Add(chain);
-                chains.Add(ListedChain(chain, denied));
+                chains.Add(ListedChain(chain, denied, logGroup));
             }
         }
 
@@ -113,10 +117,10 @@ public static class PolicyRulesetBuilder
     });
 
     /// <summary>Each compiled rule allows (counts and returns to <c>forward</c>); what none allows is denied.</summary>
-    private static NftChain ListedChain(PolicyChain chain, PolicyDeniedAction denied)
+    private static NftChain ListedChain(PolicyChain chain, PolicyDeniedAction denied, int? logGroup)
     {
         var rules = chain.Rules.Select(r => Rule(chain.Direction, r)).ToList();
-        rules.Add(Deny(chain, denied));
+        rules.Add(Deny(chain, denied, logGroup));
         return new NftChain(chain.Name, null, new(rules));
     }
 
@@ -125,7 +129,7 @@ public static class PolicyRulesetBuilder
     /// as one lookup in its <c>-any</c> map (each gives the rule that allows the packet, which counts it and returns);
     /// what neither holds is denied. A map exists when the chain has rules of its kind, whatever the pods.
     /// </summary>
-    private static NftChain FoldedChain(PolicyChain chain, PolicyDeniedAction denied)
+    private static NftChain FoldedChain(PolicyChain chain, PolicyDeniedAction denied, int? logGroup)
     {
         var policies = string.Join(", ", chain.Policies);
         var ingress = chain.Direction == PolicyDirection.Ingress;
@@ -142,11 +146,11 @@ public static class PolicyRulesetBuilder
                 Comment($"rules without ports of {policies}: the first that allows the peer counts it")));
         }
 
-        rules.Add(Deny(chain, denied));
+        rules.Add(Deny(chain, denied, logGroup));
         return new NftChain(chain.Name, null, new(rules));
     }
 
-    /// <summary>The maps of a folded chain, as <see cref="FoldedChain(PolicyChain, PolicyDeniedAction)"/> looks them up.</summary>
+    /// <summary>The maps of a folded chain, as <see cref="FoldedChain(PolicyChain, PolicyDeniedAction, int?)"/> looks them up.</summary>
     private static List<NftSet> FoldedMaps(PolicyChain chain, FoldedChain folded)
     {
         var maps = new List<NftSet>(2);
@@ -166,10 +170,14 @@ public static class PolicyRulesetBuilder
     /// <summary>A rule with a protocol or a named port; the others match every protocol and port.</summary>
     private static bool HasPorts(CompiledRule rule) => rule.Protocol is not null || rule.NamedPortSet is not null;
 
-    private static NftRule Deny(PolicyChain chain, PolicyDeniedAction denied)
+    /// <summary>Counts (the chain's denials, not any policy rule's) and, with <paramref name="logGroup"/>, logs before it denies.</summary>
+    private static NftRule Deny(PolicyChain chain, PolicyDeniedAction denied, int? logGroup)
     {
         var deny = denied == PolicyDeniedAction.Reject ? (NftStatement)new NftRejectStatement(false, "admin-prohibited") : Verdict(NftVerdict.Drop);
-        return new NftRule(EquatableArray<NftMatch>.Empty, new NftStatement[] { new NftCounterStatement(), deny }, Comment($"no rule of {string.Join(", ", chain.Policies)} allows it"));
+        NftStatement[] statements = logGroup is { } group
+            ? [new NftCounterStatement(), new NftLogStatement(PolicyDenialLog.Prefix(chain.Name), group), deny]
+            : [new NftCounterStatement(), deny];
+        return new NftRule(EquatableArray<NftMatch>.Empty, statements, Comment($"no rule of {string.Join(", ", chain.Policies)} allows it"));
     }
 
     private static NftRule Rule(PolicyDirection direction, CompiledRule rule)

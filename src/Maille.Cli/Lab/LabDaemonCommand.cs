@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections] [--api-port PORT]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
+/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections] [--api-port PORT] [--flow-queue N]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
 /// in its own session, with its output in the lab's log, so it outlives the terminal and can be stopped as a group.
 /// </summary>
 internal static class LabDaemonCommand
@@ -20,7 +20,8 @@ internal static class LabDaemonCommand
         var flush = new Option<bool>("--flush-denied-connections");
         var apiPort = new Option<int>("--api-port");
         var agents = new Option<string>("--agents") { DefaultValueFactory = _ => "inline" };
-        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort, agents };
+        var flowQueue = new Option<int>("--flow-queue");
+        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort, agents, flowQueue };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -30,13 +31,13 @@ internal static class LabDaemonCommand
                 return 1;
             }
 
-            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort), parse.GetValue(agents) == "process");
+            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort), parse.GetValue(agents) == "process", parse.GetValue(flowQueue));
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses)
+    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses, int flowQueue)
     {
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -59,20 +60,21 @@ internal static class LabDaemonCommand
 
         // Numbers below 1,024 for libnftables' sockets, taken now while the daemon's numbers are small (LowDescriptors).
         LabNamespaces.ReserveLowDescriptors();
-        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort, agentsAsProcesses);
+        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort, agentsAsProcesses, flowQueue);
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
     [SupportedOSPlatform("linux")]
-    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0, string agents = "inline")
+    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0, string agents = "inline", int flowQueue = 0)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
             ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : null)
             ?? "dotnet";
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         string[] flush = flushDeniedConnections ? ["--flush-denied-connections"] : [];
-        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agents", agents, .. flush])
+        string[] queue = flowQueue > 0 ? ["--flow-queue", flowQueue.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agents", agents, .. flush, .. queue])
         {
             start.ArgumentList.Add(argument);
         }

@@ -45,6 +45,17 @@ internal static class UpCommand
             DefaultValueFactory = _ => "inline",
         };
         agents.AcceptOnlyFromAmong("inline", "process");
+        var flowQueue = new Option<int>("--flow-queue")
+        {
+            Description = "How many flow events (maille observe) may wait between the nodes' kernels and the daemon; more are dropped and counted (default 65536)",
+        };
+        flowQueue.Validators.Add(result =>
+        {
+            if (result.GetValue(flowQueue) < 0)
+            {
+                result.AddError($"--flow-queue {result.GetValue(flowQueue)}: a queue holds at least one event (0: the default)");
+            }
+        });
         var command = new Command("up", """
             Build the planned cluster as a live lab on this machine (root): one network namespace per node and per pod,
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
@@ -72,6 +83,7 @@ internal static class UpCommand
             apiPort,
             kubeconfig,
             agents,
+            flowQueue,
         };
         command.SetAction(parse =>
         {
@@ -82,7 +94,7 @@ internal static class UpCommand
             }
 
             return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _,
-                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!);
+                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!, flowQueue: parse.GetValue(flowQueue));
         });
         return command;
     }
@@ -92,7 +104,7 @@ internal static class UpCommand
     /// <paramref name="flushDeniedConnections"/> the lab was first brought up with.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline")
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0)
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -157,7 +169,7 @@ internal static class UpCommand
 
         PrivateFiles.Touch(state.LogFile);
 
-        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort, agents);
+        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort, agents, flowQueue);
         state.WritePid(daemon.Id);
         context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode})…");
 

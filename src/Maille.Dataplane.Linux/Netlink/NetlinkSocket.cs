@@ -22,7 +22,16 @@ internal sealed class NetlinkSocket : IDisposable
     /// </summary>
     public static NetlinkSocket OpenNetfilter(int sendBufferBytes) => Open(Libc.NetlinkNetfilter, Math.Max(BufferBytes, sendBufferBytes));
 
-    private static NetlinkSocket Open(int protocol, int sendBufferBytes)
+    /// <summary>
+    /// A NETLINK_NETFILTER socket that listens: bound to the multicast <paramref name="groups"/> (a bit mask, bit N-1 for
+    /// group N; 0 for none, as an nfnetlink_log listener, which the kernel writes to directly), with a receive buffer of
+    /// <paramref name="receiveBufferBytes"/>. Events the buffer cannot take are lost, and the next receive says so
+    /// (<see cref="ReceiveEvents"/>).
+    /// </summary>
+    public static NetlinkSocket OpenListener(uint groups, int receiveBufferBytes) =>
+        Open(Libc.NetlinkNetfilter, BufferBytes, groups, receiveBufferBytes);
+
+    private static NetlinkSocket Open(int protocol, int sendBufferBytes, uint groups = 0, int receiveBufferBytes = BufferBytes)
     {
         var fd = Libc.Socket(Libc.AfNetlink, Libc.SockRaw | Libc.SockCloExec, protocol);
         if (fd < 0)
@@ -40,14 +49,14 @@ internal sealed class NetlinkSocket : IDisposable
                 SetOption(handle, Libc.SolSocket, Libc.SoSndBuf, sendBufferBytes);
             }
 
-            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoRcvBufForce, BufferBytes))
+            if (!TrySetOption(handle, Libc.SolSocket, Libc.SoRcvBufForce, receiveBufferBytes))
             {
-                SetOption(handle, Libc.SolSocket, Libc.SoRcvBuf, BufferBytes);
+                SetOption(handle, Libc.SolSocket, Libc.SoRcvBuf, receiveBufferBytes);
             }
 
             SetOption(handle, Libc.SolNetlink, Libc.NetlinkCapAck, 1);
             SetOption(handle, Libc.SolNetlink, Libc.NetlinkExtAck, 1);
-            var address = new Libc.SockAddrNetlink { Family = Libc.AfNetlink };
+            var address = new Libc.SockAddrNetlink { Family = Libc.AfNetlink, Groups = groups };
             if (Libc.Bind(handle, address, 12) != 0)
             {
                 throw Libc.LastError("bind AF_NETLINK");
@@ -108,6 +117,62 @@ internal sealed class NetlinkSocket : IDisposable
                 if (error.HResult != 4)
                 {
                     throw error;
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for any of <paramref name="sockets"/> to have a datagram; which ones have.</summary>
+    public static unsafe bool[] Wait(IReadOnlyList<NetlinkSocket> sockets, int timeoutMilliseconds)
+    {
+        var descriptors = stackalloc Libc.PollDescriptor[sockets.Count];
+        for (var i = 0; i < sockets.Count; i++)
+        {
+            descriptors[i] = new Libc.PollDescriptor { Descriptor = sockets[i]._handle.Number, Events = Libc.PollIn };
+        }
+
+        var ready = Libc.Poll(descriptors, (nuint)sockets.Count, timeoutMilliseconds);
+        if (ready < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Libc.ErrorInterrupted)
+        {
+            throw Libc.LastError("poll netlink");
+        }
+
+        var readable = new bool[sockets.Count];
+        for (var i = 0; ready > 0 && i < sockets.Count; i++)
+        {
+            readable[i] = descriptors[i].ReturnedEvents != 0;
+        }
+
+        return readable;
+    }
+
+    /// <summary>
+    /// Receives one datagram of events without blocking: its length, 0 when none is waiting, or -1 when the kernel
+    /// dropped events because the receive buffer was full (ENOBUFS: the socket stays usable; how many is not said).
+    /// </summary>
+    public unsafe int ReceiveEvents(Span<byte> buffer)
+    {
+        fixed (byte* pointer = buffer)
+        {
+            while (true)
+            {
+                var received = Libc.RecvFrom(_handle, pointer, (nuint)buffer.Length, Libc.MsgDontWait, 0, 0);
+                if (received >= 0)
+                {
+                    return (int)received;
+                }
+
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                switch (errno)
+                {
+                    case Libc.ErrorNoBuffers:
+                        return -1;
+                    case Libc.ErrorAgain:
+                        return 0;
+                    case Libc.ErrorInterrupted:
+                        continue;
+                    default:
+                        throw Libc.LastError("recvfrom netlink");
                 }
             }
         }

@@ -59,5 +59,32 @@ public sealed class LabApiClient(string socketPath) : IDisposable
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
+    /// <summary>
+    /// Reads a streamed answer (one JSON object per line, as <c>flows</c> sends) and hands each line to
+    /// <paramref name="line"/> as it comes, until the daemon ends it or <paramref name="cancellationToken"/> does;
+    /// returns the status and, when it is not 200, the Status object the daemon answered.
+    /// </summary>
+    public async Task<(int Status, JsonNode? Refusal)> StreamLinesAsync(string path, Action<string> line, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("http://lab" + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            if (text.Length > 0)
+            {
+                line(text);
+            }
+        }
+
+        return (200, null);
+    }
+
     public void Dispose() => _http.Dispose();
 }

@@ -104,6 +104,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         MapLogs(app);
         MapAccessReviews(app);
         MapViews(app);
+        MapFlows(app);
         app.MapGet("/api/{version}/{plural}", (HttpContext http, string version, string plural) => Serve(http, "", version, plural, null, null));
         app.MapGet("/api/{version}/{plural}/{name}", (HttpContext http, string version, string plural, string name) => Serve(http, "", version, plural, null, name));
         app.MapGet("/api/{version}/namespaces/{ns}/{plural}", (HttpContext http, string version, string ns, string plural) => Serve(http, "", version, plural, ns, null));

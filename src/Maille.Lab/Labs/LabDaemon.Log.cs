@@ -13,6 +13,9 @@ public sealed partial class LabDaemon
     [LoggerMessage(EventId = 505, Level = LogLevel.Information, Message = "Node agent processes: {Synced} of {Nodes} have programmed their node")]
     private partial void LogAgentsStarted(int synced, int nodes);
 
+    [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "maille observe cannot read a node's flows: {Error}")]
+    private partial void LogFlowsUnread(string error);
+
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "Stopping: closing pod ports and programs")]
     private partial void LogStopping();
 }

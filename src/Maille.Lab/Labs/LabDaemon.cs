@@ -32,6 +32,12 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     /// </summary>
     public bool AgentsAsProcesses { get; init; }
 
+    /// <summary>
+    /// The flow observer's queue between the nodes' kernels and the daemon (<c>maille up --flow-queue</c>; 0: the
+    /// default): events beyond it are dropped and counted in <c>maille observe</c>.
+    /// </summary>
+    public int FlowQueue { get; init; }
+
     private string AgentsName => AgentsAsProcesses ? "process" : "inline";
 
     public async Task<int> RunAsync(CancellationToken stopping)
@@ -59,7 +65,8 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         string[] notReady = [.. controller.Readiness.NotReady];
         var credentials = Api.LabCredentials.LoadOrCreate(state.PkiDirectory);
         var agentListeners = AgentsAsProcesses ? ListenInNodes(controller) : [];
-        await using var api = new Api.LabApiServer(controller.Store, state.ApiSocket, controller, new Api.LabApiHttps(ApiPort, credentials) { NamespaceListeners = agentListeners });
+        await using var flows = StartFlows(controller);
+        await using var api = new Api.LabApiServer(controller.Store, state.ApiSocket, controller, new Api.LabApiHttps(ApiPort, credentials) { NamespaceListeners = agentListeners }) { Flows = flows };
         try
         {
             await api.StartAsync(stopping);
@@ -119,6 +126,27 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         return 0;
     }
 
+    /// <summary>
+    /// Reads every node's new connections and logged denials (<c>maille observe</c>), named with the state the API
+    /// serves and, for denials, the plan each node's enforcer applied when it runs here.
+    /// </summary>
+    private Observe.FlowObserver StartFlows(LabController controller)
+    {
+        var options = new Observe.FlowObserverOptions();
+        var flows = new Observe.FlowObserver(
+            () => controller.Store.Current.Cluster,
+            node => controller.Agents.TryGetValue(node, out var agent) ? agent.Policy?.Applied?.Plan : null,
+            TimeProvider.System,
+            FlowQueue > 0 ? options with { QueueCapacity = FlowQueue } : options);
+        flows.Start(controller.Published.Nodes.Select(n => (n.Name, controller.Network.Node(n.Name))), Dataplane.Nftables.PolicyDenialLog.DefaultGroup);
+        foreach (var error in flows.Errors)
+        {
+            LogFlowsUnread(error);
+        }
+
+        return flows;
+    }
+
     /// <summary>How long <c>up</c> waits for the agent processes' first sync (each starts a .NET process and lists the API).</summary>
     private static readonly TimeSpan AgentStartLimit = TimeSpan.FromSeconds(60);
 
@@ -153,6 +181,6 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     public static string ModeName(LabNetworkMode mode) => mode == LabNetworkMode.Vxlan ? "vxlan" : "routed";
 
     /// <summary>A daemon for the mode <c>--mode</c> names (<c>vxlan</c>, else routed).</summary>
-    public static LabDaemon For(LabState state, string mode, ILoggerFactory loggers, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses = false) =>
-        new(state, mode == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort, AgentsAsProcesses = agentsAsProcesses };
+    public static LabDaemon For(LabState state, string mode, ILoggerFactory loggers, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses = false, int flowQueue = 0) =>
+        new(state, mode == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort, AgentsAsProcesses = agentsAsProcesses, FlowQueue = flowQueue };
 }

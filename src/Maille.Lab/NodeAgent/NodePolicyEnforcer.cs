@@ -74,7 +74,7 @@ public sealed class NodePolicyEnforcer : INodeAgentPart
     public NodePartSync Sync(ClusterState cluster, bool full)
     {
         var desiredPlan = NodePolicyPlanner.Plan(cluster, _nodeName);
-        var desired = PolicyRulesetBuilder.Build(desiredPlan, _options.DeniedAction, _options.FoldChainsAbove, _folds);
+        var desired = PolicyRulesetBuilder.Build(desiredPlan, _options.DeniedAction, _options.FoldChainsAbove, _folds, _options.DenialLogGroup);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_nft.IsDisposed, this);

@@ -26,4 +26,11 @@ public sealed record NodePolicyEnforcerOptions
     /// a source after a burst of six, and further denied attempts would wait for their own timeout.
     /// </summary>
     public bool LiftIcmpRateLimit { get; init; } = true;
+
+    /// <summary>
+    /// The nfnetlink_log group each chain's denying rule logs denied packets to, for <c>maille observe</c>
+    /// (<see cref="PolicyDenialLog"/>); null renders no log statement. Logging decides nothing, and costs nothing while
+    /// no one listens.
+    /// </summary>
+    public int? DenialLogGroup { get; init; } = PolicyDenialLog.DefaultGroup;
 }

@@ -8,7 +8,8 @@ namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 /// Golden policy tables. Each folder under <c>testassets/netpol</c> holds <c>input.yaml</c> (policies and extra
 /// objects, planned together with examples/netpol-playground/pods.yaml on three nodes) and one <c>NODE.nft</c> per
 /// node: the exact full-sync transaction that node applies, with chains folded as the enforcer does by default; in the
-/// <c>folded</c> folder every chain is folded. <c>testassets/netpol/playground</c> holds node-1's table for each
+/// <c>folded</c> folder every chain is folded; the <c>logged</c> folder holds the <c>every-rule</c> case's node-2 with its
+/// denials logged for <c>maille observe</c> (<see cref="PolicyDenialLog"/>), as the lab renders it. <c>testassets/netpol/playground</c> holds node-1's table for each
 /// playground scenario. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change,
 /// and read the diff.
 /// </summary>
@@ -27,12 +28,13 @@ public sealed class PolicyRulesetGoldenTests
         var name = Path.GetFileNameWithoutExtension(goldenFile);
         var (policies, node) = folder == "playground"
             ? (File.ReadAllText(Path.Combine(Scenarios, name + ".yaml")), "node-1")
-            : (Tables.Read(Path.Combine(folder, "input.yaml")), name);
+            : (Tables.Read(Path.Combine(folder == "logged" ? "every-rule" : folder, "input.yaml")), name);
         var result = Cluster.Plan([new ManifestSource("pods.yaml", TracedCluster.PlaygroundPods), new ManifestSource("input.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
         var foldAbove = folder == "folded" ? 0 : PolicyRulesetBuilder.DefaultFoldAbove;
-        script.WriteTable(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(result.Cluster!, node), foldAbove: foldAbove));
+        int? logGroup = folder == "logged" ? PolicyDenialLog.DefaultGroup : null;
+        script.WriteTable(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(result.Cluster!, node), foldAbove: foldAbove, logGroup: logGroup));
         return script.ToString();
     }
 
@@ -49,7 +51,7 @@ public sealed class PolicyRulesetGoldenTests
     public void EveryPlaygroundScenarioAndNodeHasAGoldenTable()
     {
         var expected = Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.Combine("playground", Path.GetFileNameWithoutExtension(f) + ".nft"))
-            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft"])
+            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft", "logged/node-2.nft"])
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, Tables.Files("*.nft"));

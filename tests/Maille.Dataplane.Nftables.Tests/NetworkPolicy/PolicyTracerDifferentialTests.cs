@@ -41,6 +41,14 @@ public sealed class PolicyTracerDifferentialTests
         Agree(scenario, TracedCluster.Playground(File.ReadAllText(Path.Combine(Scenarios, scenario)), foldAbove: foldAbove));
     }
 
+    /// <summary>The lab logs every denial to an nfnetlink_log group (<c>maille observe</c>); the log statement must decide nothing.</summary>
+    [Theory]
+    [MemberData(nameof(ScenarioFilesAndShapes))]
+    public void PlaygroundScenario_WithDenialsLogged_TracedRulesStillDecideAsTheEvaluator(string scenario, int foldAbove)
+    {
+        Agree(scenario, TracedCluster.Playground(File.ReadAllText(Path.Combine(Scenarios, scenario)), foldAbove: foldAbove, logGroup: PolicyDenialLog.DefaultGroup));
+    }
+
     [Theory]
     [InlineData(Listed)]
     [InlineData(Folded)]

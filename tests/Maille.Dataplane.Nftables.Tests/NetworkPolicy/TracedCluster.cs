@@ -19,11 +19,12 @@ internal sealed class TracedCluster
     /// <param name="cluster">The planned cluster.</param>
     /// <param name="denied">What the tables do with a denied connection.</param>
     /// <param name="foldAbove">Chains of more compiled rules than this are folded (0: every chain, <see cref="int.MaxValue"/>: none).</param>
-    public TracedCluster(ClusterState cluster, PolicyDeniedAction denied = PolicyDeniedAction.Reject, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove)
+    /// <param name="logGroup">The nfnetlink_log group denials are logged to, as in the lab (null: no log statement).</param>
+    public TracedCluster(ClusterState cluster, PolicyDeniedAction denied = PolicyDeniedAction.Reject, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove, int? logGroup = null)
     {
         Cluster = cluster;
         Evaluator = NetworkPolicyEvaluator.For(cluster);
-        Rulesets = cluster.Nodes.ToFrozenDictionary(n => n.Name, n => PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, n.Name), denied, foldAbove), StringComparer.Ordinal);
+        Rulesets = cluster.Nodes.ToFrozenDictionary(n => n.Name, n => PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(cluster, n.Name), denied, foldAbove, logGroup: logGroup), StringComparer.Ordinal);
         _tracers = Rulesets.ToFrozenDictionary(r => r.Key, r => new NftPacketTracer(r.Value), StringComparer.Ordinal);
     }
 
@@ -34,11 +35,11 @@ internal sealed class TracedCluster
     public FrozenDictionary<string, NftRuleset> Rulesets { get; }
 
     /// <summary>The playground (examples/netpol-playground/pods.yaml) with <paramref name="policies"/>, chains folded as <paramref name="foldAbove"/> says.</summary>
-    public static TracedCluster Playground(string policies, string? pods = null, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove)
+    public static TracedCluster Playground(string policies, string? pods = null, int foldAbove = PolicyRulesetBuilder.DefaultFoldAbove, int? logGroup = null)
     {
         var result = TestKit.Cluster.Plan([new ManifestSource("pods.yaml", pods ?? PlaygroundPods), new ManifestSource("policies.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        return new TracedCluster(result.Cluster!, foldAbove: foldAbove);
+        return new TracedCluster(result.Cluster!, foldAbove: foldAbove, logGroup: logGroup);
     }
 
     /// <summary>A NetworkPolicy manifest; <paramref name="spec"/> is the YAML under <c>spec:</c>, written flush left.</summary>

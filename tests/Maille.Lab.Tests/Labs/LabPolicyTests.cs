@@ -14,7 +14,7 @@ namespace Maille.Lab.Tests.Labs;
 // uses).
 public sealed class LabPolicyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const string Manifests = LabServiceTests.Manifests + """
+    internal const string Manifests = LabServiceTests.Manifests + """
 
         ---
         apiVersion: v1

@@ -1,0 +1,11 @@
+namespace Maille.Dataplane.Linux.Flows;
+
+/// <summary>Which kernel feed an event or a loss comes from.</summary>
+public enum KernelFlowSource
+{
+    /// <summary>ctnetlink's new-connection events.</summary>
+    Conntrack,
+
+    /// <summary>nfnetlink_log: the packets the policy table's denying rules log.</summary>
+    Nflog,
+}
