@@ -17,8 +17,9 @@ public sealed record AgentOptions
 
     /// <summary>
     /// How often the agent reads the namespace's nftables generation. A generation that moved without a commit of the
-    /// agent's, seen on two reads in a row, is drift: every part writes its table again. Two reads 500 ms apart repair
-    /// a hand edit within a second.
+    /// agent's makes it compare the rules of its own tables with what its last commit left (a commit to another table is
+    /// not drift); a difference is: every part writes its table again. Reads 500 ms apart repair a hand edit within a
+    /// second.
     /// </summary>
     public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -5,6 +5,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Dataplane.Linux.Nftables;
+using Maille.Dataplane.Nftables;
 using Maille.Kube.Live;
 using Maille.Lab.NodeAgents;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly System.Threading.Channels.Channel<(long? Observed, IReadOnlyList<long> Generations)> _synceds =
         System.Threading.Channels.Channel.CreateUnbounded<(long? Observed, IReadOnlyList<long> Generations)>(new() { SingleReader = true, SingleWriter = true });
     private long _ownGeneration = -1;
+    private ulong _ownRules;
     private long _repairs;
     private string? _reportError;
 
@@ -137,24 +139,52 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private static string NodeInterface() => Environment.GetEnvironmentVariable("MAILLE_NODE_INTERFACE") is { Length: > 0 } name ? name : Dataplane.Linux.Lab.LabNames.NodeInterface;
 
     /// <summary>
-    /// The parts' syncs, one at a time, each bracketed: before it, the namespace's ruleset generation must still be the
-    /// one our last commit left (else someone else committed since: drift, repaired); after it, the generation is ours.
-    /// The drift check reads under the same gate, so a commit of ours is never mistaken for someone else's.
+    /// The parts' syncs, one at a time, each bracketed: before it, drift is looked for (<see cref="CheckDrift"/>); after
+    /// it, the generation and the rules of the agent's tables are what its commit left. The drift check reads under the
+    /// same gate, so a commit of ours is never mistaken for someone else's.
     /// </summary>
     private NodePartSyncHooks Hooks(Func<NodeAgent> agent) => new(
         () =>
         {
             _commits.Enter();
-            if (_ownGeneration >= 0 && NftGeneration.Current() != _ownGeneration)
-            {
-                Drifted(agent(), NftGeneration.Current());
-            }
+            CheckDrift(agent());
         },
         () =>
         {
             _ownGeneration = NftGeneration.Current();
+            _ownRules = NftRuleFingerprint.Of(OwnTables);
             _commits.Exit();
         });
+
+    /// <summary>The nftables tables the agent's parts write.</summary>
+    private IEnumerable<(string Family, string Table)> OwnTables =>
+        new[]
+        {
+            (AgentParts.ServiceProxy, ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table),
+            (AgentParts.NetworkPolicy, PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table),
+        }.Where(t => options.Parts.Contains(t.Item1)).Select(t => (t.Item2, t.Item3));
+
+    /// <summary>
+    /// Under the commit gate: when someone else committed since the agent's last commit (the generation moved), the rules
+    /// of the agent's tables are compared with what that commit left. Unchanged (another tool's table, a marker table a
+    /// benchmark adds and removes), the commit is only noted; changed (a table flushed, a rule deleted by hand), every
+    /// part writes its table again: a repair, counted. Elements of sets and maps edited by hand are not seen here.
+    /// </summary>
+    private void CheckDrift(NodeAgent agent)
+    {
+        if (_ownGeneration < 0 || NftGeneration.Current() is var current && current == _ownGeneration)
+        {
+            return;
+        }
+
+        if (NftRuleFingerprint.Of(OwnTables) == _ownRules)
+        {
+            _ownGeneration = current;
+            return;
+        }
+
+        Drifted(agent, current);
+    }
 
     private void Drifted(NodeAgent agent, uint current)
     {
@@ -176,10 +206,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
             {
                 lock (_commits)
                 {
-                    if (_ownGeneration >= 0 && NftGeneration.Current() is var current && current != _ownGeneration)
-                    {
-                        Drifted(agent, current);
-                    }
+                    CheckDrift(agent);
                 }
             }
         }

@@ -83,7 +83,11 @@ internal static class Discovery
     /// </summary>
     public static IEnumerable<(string Group, string Version)> GroupVersions() =>
         KindNames.All.Select(k => (k.Group, k.Version)).Concat(ServedOnly.Select(r => (r.Group, r.Version))).Append((ApiResources.EventsV1.Group, ApiResources.EventsV1.Version)).Distinct().OrderBy(g => g.Group.Length > 0)
-            .Append((LabApiServer.AuthorizationGroup, "v1"));
+            .Append((LabApiServer.AuthorizationGroup, "v1")).Append((MailleGroup, MailleVersion));
+
+    private const string MailleGroup = "maille.dev";
+
+    private const string MailleVersion = "v1alpha1";
 
     /// <summary>The kinds the lab serves (read-only) that no manifest may hold: the nodes' leases.</summary>
     private static IEnumerable<ApiResource> ServedOnly => ApiResources.All.Where(r => KindNames.ByPlural(r.Group, r.Plural) is null);
@@ -95,6 +99,16 @@ internal static class Discovery
         {
             // Only the review kubectl auth can-i creates; the lab keeps no other authorization objects.
             return [new DiscoveredResource("selfsubjectaccessreviews", null, "selfsubjectaccessreview", false, "SelfSubjectAccessReview", ["create"], [])];
+        }
+
+        if (group == MailleGroup && version == MailleVersion)
+        {
+            // Maille's own kinds kubectl may read: each node agent's state (its process writes the status).
+            return
+            [
+                new DiscoveredResource("nodeagents", null, "nodeagent", false, "NodeAgent", ["get", "list"], []),
+                new DiscoveredResource("nodeagents", "status", "", false, "NodeAgent", ["get", "update"], []),
+            ];
         }
 
         // Events are served (read-only) but are no kind a manifest may hold.

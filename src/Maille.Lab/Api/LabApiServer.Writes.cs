@@ -73,7 +73,20 @@ public sealed partial class LabApiServer
             }
         });
 
-        app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) => Json(http, 200, NodeAgentsResource.Render(Controller.Agents.Values, Controller.AgentReports, Controller.AgentProcesses)));
+        app.MapGet($"/apis/{MailleGroup}/nodeagents", (HttpContext http) =>
+        {
+            var agents = NodeAgentsResource.Render(Controller.Agents.Values, Controller.AgentReports, Controller.AgentProcesses);
+            return TableResponse.IsWanted(http.Request.Headers)
+                ? Json(http, 200, NodeAgentsResource.Table(agents, store.Current.Version, http.Request.Query["includeObject"]))
+                : Json(http, 200, agents);
+        });
+        app.MapGet($"/apis/{MailleGroup}/nodeagents/{{node}}", (HttpContext http, string node) =>
+        {
+            var agents = NodeAgentsResource.Render(Controller.Agents.Values.Where(a => a.Node == node), Controller.AgentReports, Controller.AgentProcesses);
+            return agents["items"]!.AsArray() is [{ } one]
+                ? TableResponse.IsWanted(http.Request.Headers) ? Json(http, 200, NodeAgentsResource.Table(agents, store.Current.Version, http.Request.Query["includeObject"])) : Json(http, 200, one.DeepClone())
+                : Status(http, 404, "NotFound", $"nodeagents.maille.dev \"{node}\" not found");
+        });
         app.MapPut($"/apis/{MailleGroup}/nodeagents/{{node}}/status", ReportAgent);
         app.MapGet($"/apis/{MailleGroup}/policycounters", (HttpContext http) => Json(http, 200, PolicyCountersResource.Render(Controller.Agents.Values)));
         app.MapGet($"/apis/{MailleGroup}/nodeagents/{{node}}/trace", (HttpContext http, string node) =>

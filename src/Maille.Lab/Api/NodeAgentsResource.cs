@@ -39,6 +39,10 @@ internal static class NodeAgentsResource
         var parts = new JsonObject(agent.Runners.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)Part(r.Status))));
         var item = new JsonObject
         {
+            // The object kubectl reads (`kubectl get nodeagents`): a cluster-scoped NodeAgent named after its node.
+            ["apiVersion"] = LabApiServer.MailleGroup,
+            ["kind"] = "NodeAgent",
+            ["metadata"] = new JsonObject { ["name"] = agent.Node },
             ["node"] = agent.Node,
             ["running"] = agent.Running,
             ["syncs"] = agent.Status.Syncs,
@@ -72,6 +76,42 @@ internal static class NodeAgentsResource
         item["parts"] = parts;
         return item;
     }
+
+    /// <summary>
+    /// <c>kubectl get nodeagents</c>' columns, the printer columns of the CRD a real cluster gets
+    /// (<c>deploy/common/04-nodeagents-crd.yaml</c>) but AGE: NAME, RUNNING, SYNCS, REPAIRS and OBSERVED (the version the
+    /// agent process has read; an agent in the daemon has none); <c>-o wide</c> adds LAST SYNC MS, PID, RESTARTS and
+    /// LAST ERROR. <paramref name="list"/> is <see cref="Render"/>'s.
+    /// </summary>
+    public static JsonObject Table(JsonObject list, long resourceVersion, string? includeObject)
+    {
+        string[] headers = ["NAME", "RUNNING", "SYNCS", "REPAIRS", "OBSERVED", "LAST SYNC MS", "PID", "RESTARTS", "LAST ERROR"];
+        var columns = new JsonArray([.. headers.Select((header, i) => (JsonNode)new JsonObject
+        {
+            ["name"] = header,
+            ["type"] = "string",
+            ["format"] = i == 0 ? "name" : "",
+            ["description"] = "",
+            ["priority"] = i < 5 ? 0 : 1,
+        })]);
+        var rows = list["items"]!.AsArray().Select(item => (JsonNode)TableResponse.Row(
+            [
+                (string)item!["node"]!,
+                (bool)item["running"]! ? "true" : "false",
+                Cell(item["syncs"]),
+                Cell(item["process"]?["repairs"]),
+                Cell(item["process"]?["observedVersion"]),
+                Cell(item["lastSyncMilliseconds"]),
+                Cell(item["process"]?["pid"]),
+                Cell(item["process"]?["restarts"]),
+                item["lastError"]?.GetValue<string>() is { Length: > 0 } error ? error : "<none>",
+            ],
+            () => item.AsObject(),
+            includeObject));
+        return TableResponse.Table(columns, new JsonArray([.. rows]), resourceVersion);
+    }
+
+    private static string Cell(JsonNode? value) => value?.ToJsonString() is { } text && text != "null" ? text.Trim('"') : "<none>";
 
     /// <summary>
     /// One part's status: the runner's fields, the part's own counts beside them, and the names the part used before

@@ -59,4 +59,33 @@ public sealed class NodeAgentsResourceTests
             field => Assert.True(json.ContainsKey(field), field));
         Assert.False(json.ContainsKey("syncCount"));   // the Service proxy's earlier names are its own
     }
+
+    [Fact]
+    public void Kubectl_gets_node_agents_as_a_table_of_named_objects_with_their_process_columns()
+    {
+        var list = new System.Text.Json.Nodes.JsonObject
+        {
+            ["items"] = new System.Text.Json.Nodes.JsonArray(
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "node-1" },
+                    ["node"] = "node-1", ["running"] = true, ["syncs"] = 4, ["lastSyncMilliseconds"] = 12.5, ["lastError"] = "",
+                    ["process"] = new System.Text.Json.Nodes.JsonObject { ["pid"] = 4242, ["restarts"] = 1, ["repairs"] = 2, ["observedVersion"] = "118" },
+                },
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "node-2" },
+                    ["node"] = "node-2", ["running"] = false, ["syncs"] = 0, ["lastSyncMilliseconds"] = null, ["lastError"] = "nft: busy",
+                }),
+        };
+
+        var table = NodeAgentsResource.Table(list, 7, includeObject: null);
+
+        Assert.Equal(("Table", "7"), ((string?)table["kind"], (string?)table["metadata"]!["resourceVersion"]));
+        Assert.Equal(["NAME", "RUNNING", "SYNCS", "REPAIRS", "OBSERVED", "LAST SYNC MS", "PID", "RESTARTS", "LAST ERROR"], table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]));
+        Assert.Equal([0, 0, 0, 0, 0, 1, 1, 1, 1], table["columnDefinitions"]!.AsArray().Select(c => (int)c!["priority"]!));
+        Assert.Equal(["node-1", "true", "4", "2", "118", "12.5", "4242", "1", "<none>"], table["rows"]![0]!["cells"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal(["node-2", "false", "0", "<none>", "<none>", "<none>", "<none>", "<none>", "nft: busy"], table["rows"]![1]!["cells"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal("node-1", (string?)table["rows"]![0]!["object"]!["metadata"]!["name"]);
+    }
 }

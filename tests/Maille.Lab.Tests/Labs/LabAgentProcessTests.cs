@@ -41,6 +41,12 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(probed.ExitCode == 0, probed.Stdout);
         Assert.Equal("200", Get(lab, Client, "web.default:80").Split(' ')[0]);
 
+        // kubectl reads them too, as NodeAgent objects of maille.dev/v1alpha1.
+        var (exit, table, errors) = new Kubectl(lab, output).Run("get", "nodeagents", "-o", "wide");
+        Assert.True(exit == 0, errors);
+        Assert.Matches(@"^NAME\s+RUNNING\s+SYNCS\s+REPAIRS\s+OBSERVED\s+LAST SYNC MS\s+PID\s+RESTARTS\s+LAST ERROR", table);
+        Assert.Matches(@"\nnode-3\s+(true|false)\s+\d+\s+\d+\s+\d+\s+\S+\s+\d+\s+0\s", table);
+
         // A policy is in force on every node once apply answers: the agents read it through their watches, programmed
         // it, and reported so before the lab answered.
         lab.Succeed("apply", "-f", lab.File("deny.yaml", """
@@ -92,6 +98,7 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         // The API unreachable from node-3 for 30 s (its loopback port dropped), while a Service is added: no rule is
         // removed, traffic goes on, and the agent catches up once it can read again.
         var before = Table(nodeNamespace);
+        var repairsBefore = (long)Agent(lab, "node-3")["process"]!["repairs"]!;
         Assert.Equal(0, Run("ip", "netns", "exec", nodeNamespace, "nft", "add table ip maille-test-cut; add chain ip maille-test-cut out { type filter hook output priority 0; }; add rule ip maille-test-cut out tcp dport 6443 drop").ExitCode);
         try
         {
@@ -115,6 +122,11 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         var caughtUp = Poll.Until("node-3 programmed web-two after the cut", () => Table(nodeNamespace),
             table => table.Contains(webTwo, StringComparison.Ordinal), output, TimeSpan.FromSeconds(60));
         Assert.True(caughtUp.Met, caughtUp.ToString());
+
+        // The cut was a table of another owner, added and deleted: commits in the namespace, none to the agent's tables,
+        // so no repair (a rewrite of every rule) was made for them.
+        var reported = Poll.Until("node-3 reported after the cut", () => Agent(lab, "node-3"), a => (bool)a["process"]!["reported"]! && a["process"]!["observedVersion"] is not null, output, TimeSpan.FromSeconds(10));
+        Assert.Equal(repairsBefore, (long)reported.Last!["process"]!["repairs"]!);
 
         var (answers, failures) = await probing.StopAsync();
         output.WriteLine($"steady probing: {answers} answers, failures: {string.Join("; ", failures)}");
