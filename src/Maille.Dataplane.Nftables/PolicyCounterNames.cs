@@ -25,4 +25,13 @@ public static class PolicyCounterNames
             ? rule.Key
             : $"{rule.DirectionName}/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rule.Key)))}";
     }
+
+    /// <summary>
+    /// The counter name of a ClusterNetworkPolicy rule: its key, <c>cnp-POLICY-ingress-0</c> (it starts with a letter;
+    /// policy names are DNS subdomains). A key longer than nftables allows (a policy name over 239 characters) becomes
+    /// <c>cnp-ingress-HASH</c>.
+    /// </summary>
+    public static string Of(ClusterRuleId rule) => rule.Key.Length <= MaxLength
+        ? rule.Key
+        : $"cnp-{rule.DirectionName}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rule.Key)))}";
 }

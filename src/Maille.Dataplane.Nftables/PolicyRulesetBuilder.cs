@@ -100,12 +100,16 @@ public static class PolicyRulesetBuilder
         }
 
         cache?.Retain(plan.Chains.Where(c => c.Rules.Count > foldAbove).Select(c => c.Name));
+        // Baseline before Admin: a chain is written after every chain it goes to, as in one nft script it must be.
+        chains.AddRange(plan.TierChains.OrderBy(c => c.Tier == ClusterPolicyTier.Baseline ? 0 : 1).Select(c => TierChain(c, denied)));
 
-        // Only the sets a listed chain names: a folded chain holds its peers in its own map.
-        var used = listed.SelectMany(c => c.Rules).SelectMany(r => new[] { r.PeerSet, r.NamedPortSet }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        // Only the sets a listed or tier chain names: a folded chain holds its peers in its own map.
+        var used = listed.SelectMany(c => c.Rules).SelectMany(r => new[] { r.PeerSet, r.NamedPortSet })
+            .Concat(plan.TierChains.SelectMany(c => c.Rules).SelectMany(r => new[] { r.PeerSet, r.NamedPortSet }))
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
         sets.AddRange(plan.PeerSets.Where(s => used.Contains(s.Name)).Select(s => new NftSet(s.Name, "type ipv4_addr; flags interval", new(s.Members.Select(m => NftElement.Member(AddressRanges.Text(m)))))));
         sets.AddRange(plan.NamedPortSets.Where(s => used.Contains(s.Name)).Select(s => new NftSet(s.Name, "type ipv4_addr . inet_proto . inet_service", new(s.Members.Select(Element)))));
-        return new NftRuleset(Family, Table, new(sets), new(chains)) { Counters = new(plan.CountedRules.Select(r => r.CounterName).Order(StringComparer.Ordinal)) };
+        return new NftRuleset(Family, Table, new(sets), new(chains)) { Counters = new(plan.CountedRules.Select(r => r.CounterName).Concat(plan.CountedClusterRules.Select(PolicyCounterNames.Of)).Order(StringComparer.Ordinal)) };
     }
 
     private static NftChain ForwardChain() => new(Forward, new NftHook("filter", "forward", 0), new[]
@@ -115,6 +119,37 @@ public static class PolicyRulesetBuilder
         NftRule.Of(new NftVerdictMapStatement(Source, EgressPods), "egress of the source pod, if isolated"),
         NftRule.Of(new NftVerdictMapStatement(Destination, IngressPods), "ingress of the destination pod, if isolated"),
     });
+
+    /// <summary>
+    /// A ClusterNetworkPolicy tier, listed (never folded): each compiled rule counts into its rule's counter, then
+    /// Accept returns to <c>forward</c> (this direction is allowed; the other is still to be decided there), Deny denies
+    /// as a NetworkPolicy chain's end does, and Pass goes (<c>goto</c>, so that a <c>return</c> there lands in
+    /// <c>forward</c>) to the next chain. The last rule goes there too, or returns when there is none: the default allows.
+    /// Denials are not logged for <c>maille observe</c> yet (its reader knows NetworkPolicy chains only). A comment is
+    /// a quoted string in nft's syntax, so the rule's name is quoted with apostrophes there.
+    /// </summary>
+    private static NftChain TierChain(TierChain chain, PolicyDeniedAction denied)
+    {
+        var onward = chain.Next is { } next ? NftVerdict.Goto(next) : NftVerdict.Return;
+        var rules = new List<NftRule>(chain.Rules.Count + 1);
+        foreach (var rule in chain.Rules)
+        {
+            var verdict = rule.Action switch
+            {
+                ClusterPolicyAction.Accept => Verdict(NftVerdict.Return),
+                ClusterPolicyAction.Deny => DenyStatement(denied),
+                _ => Verdict(onward),
+            };
+            rules.Add(new NftRule(new(Matches(chain.Direction, rule.PeerSet, rule.Protocol, rule.Ports, rule.NamedPortSet)), new NftStatement[] { new NftCounterStatement(PolicyCounterNames.Of(rule.Rule)), verdict }, Comment(rule.Description.Replace('"', '\''))));
+        }
+
+        var tier = chain.Tier == ClusterPolicyTier.Admin ? "Admin" : "Baseline";
+        var after = chain.Next is null ? "allowed by default"
+            : chain.Next.StartsWith("baseline-", StringComparison.Ordinal) ? "on to the Baseline tier"
+            : "on to NetworkPolicy";
+        rules.Add(NftRule.Of(Verdict(onward), Comment($"no rule of the {tier} tier ({string.Join(", ", chain.Policies)}) decides: {after}")));
+        return new NftChain(chain.Name, null, new(rules));
+    }
 
     /// <summary>Each compiled rule allows (counts and returns to <c>forward</c>); what none allows is denied.</summary>
     private static NftChain ListedChain(PolicyChain chain, PolicyDeniedAction denied, int? logGroup)
@@ -173,37 +208,44 @@ public static class PolicyRulesetBuilder
     /// <summary>Counts (the chain's denials, not any policy rule's) and, with <paramref name="logGroup"/>, logs before it denies.</summary>
     private static NftRule Deny(PolicyChain chain, PolicyDeniedAction denied, int? logGroup)
     {
-        var deny = denied == PolicyDeniedAction.Reject ? (NftStatement)new NftRejectStatement(false, "admin-prohibited") : Verdict(NftVerdict.Drop);
+        var deny = DenyStatement(denied);
         NftStatement[] statements = logGroup is { } group
             ? [new NftCounterStatement(), new NftLogStatement(PolicyDenialLog.Prefix(chain.Name), group), deny]
             : [new NftCounterStatement(), deny];
         return new NftRule(EquatableArray<NftMatch>.Empty, statements, Comment($"no rule of {string.Join(", ", chain.Policies)} allows it"));
     }
 
-    private static NftRule Rule(PolicyDirection direction, CompiledRule rule)
+    private static NftStatement DenyStatement(PolicyDeniedAction denied) =>
+        denied == PolicyDeniedAction.Reject ? new NftRejectStatement(false, "admin-prohibited") : Verdict(NftVerdict.Drop);
+
+    private static NftRule Rule(PolicyDirection direction, CompiledRule rule) =>
+        new(new(Matches(direction, rule.PeerSet, rule.Protocol, rule.Ports, rule.NamedPortSet)), new NftStatement[] { new NftCounterStatement(rule.Rule.CounterName), Verdict(NftVerdict.Return) }, Comment(rule.Description));
+
+    /// <summary>The matches of a compiled rule of either kind: peers, protocol, port range, egress named port.</summary>
+    private static List<NftMatch> Matches(PolicyDirection direction, string? peerSet, Protocol? protocol, PortRange? portRange, string? namedPortSet)
     {
         var matches = new List<NftMatch>();
-        if (rule.PeerSet is { } peers)
+        if (peerSet is { } peers)
         {
             matches.Add(new NftSetMatch(direction == PolicyDirection.Ingress ? Source : Destination, peers));
         }
 
-        if (rule.Protocol is { } protocol)
+        if (protocol is { } name)
         {
-            matches.Add(new NftValueMatch(NftField.Protocol, ProtocolName(protocol)));
+            matches.Add(new NftValueMatch(NftField.Protocol, ProtocolName(name)));
         }
 
-        if (rule.Ports is { } ports)
+        if (portRange is { } ports)
         {
             matches.Add(new NftValueMatch(NftField.DestinationPort, ports.ToString()));
         }
 
-        if (rule.NamedPortSet is { } named)
+        if (namedPortSet is { } named)
         {
             matches.Add(new NftSetMatch(NftFields.ServiceKey, named));
         }
 
-        return new NftRule(new(matches), new NftStatement[] { new NftCounterStatement(rule.Rule.CounterName), Verdict(NftVerdict.Return) }, Comment(rule.Description));
+        return matches;
     }
 
     private static NftElement Element(NamedPortTarget target) =>

@@ -112,7 +112,7 @@ public static class GatewayObjectWriter
 
     private static SortedDictionary<string, object?> Kind(GatewayRouteKind kind) => Map(("group", kind.Group), ("kind", kind.Kind));
 
-    private static SortedDictionary<string, object?>? Selector(LabelSelector? selector) => selector is null ? null : Map(
+    internal static SortedDictionary<string, object?>? Selector(LabelSelector? selector) => selector is null ? null : Map(
         ("matchLabels", selector.MatchLabels.Count == 0 ? null : new SortedDictionary<string, string>(selector.MatchLabels.ToDictionary(), StringComparer.Ordinal)),
         ("matchExpressions", selector.MatchExpressions.IsEmpty ? null : selector.MatchExpressions.Select(e => Map(("key", e.Key), ("operator", e.Operator.ToString()), ("values", e.Values.ToList()))).ToList()));
 
@@ -143,7 +143,7 @@ public static class GatewayObjectWriter
         ("type", path.Type), ("replaceFullPath", path.ReplaceFullPath), ("replacePrefixMatch", path.ReplacePrefixMatch));
 
     /// <summary>A map with kubectl's key order; null values are left out, as the API server omits empty optional fields.</summary>
-    private static SortedDictionary<string, object?> Map(params (string Key, object? Value)[] entries)
+    internal static SortedDictionary<string, object?> Map(params (string Key, object? Value)[] entries)
     {
         var map = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in entries)

@@ -238,6 +238,18 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
         return table;
     }
 
+    /// <summary>The ClusterNetworkPolicy CRD's printer columns (network-policy-api v0.2.0: tier and priority).</summary>
+    public KubectlTable ClusterNetworkPolicies(IEnumerable<ClusterNetworkPolicy> policies)
+    {
+        var table = new KubectlTable(["NAME", "TIER", "PRIORITY", "AGE"]);
+        foreach (var policy in policies)
+        {
+            table.Add([policy.Name, policy.Tier.ToString(), policy.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture), Age(policy.Meta)]);
+        }
+
+        return table;
+    }
+
     public ClusterState Cluster => cluster;
 
     private string Age(ObjectMeta meta) => HumanDuration.Age(meta.CreationTimestamp, clock);

@@ -28,6 +28,7 @@ internal sealed class AgentObjects
     private readonly SortedDictionary<string, Service> _services = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, EndpointSlice> _slices = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, NetworkPolicy> _policies = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, ClusterNetworkPolicy> _clusterPolicies = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, IPAddressPool> _pools = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, L2Advertisement> _advertisements = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notReadyNodes = new(StringComparer.Ordinal);
@@ -134,6 +135,7 @@ internal sealed class AgentObjects
             Put(_services, loaded.Services, s => s.Meta);
             Put(_slices, loaded.EndpointSlices, s => s.Meta);
             Put(_policies, loaded.NetworkPolicies, p => p.Meta);
+            Put(_clusterPolicies, loaded.ClusterNetworkPolicies, p => p.Meta);
             Put(_pools, loaded.IPAddressPools, p => p.Meta);
             Put(_advertisements, loaded.L2Advertisements, a => a.Meta);
             // The loader keeps an object it found errors in (a manifest set with errors is refused whole); an agent
@@ -197,6 +199,7 @@ internal sealed class AgentObjects
     private ManifestSet Manifests() => new()
     {
         NetworkPolicies = new([.. _policies.Values]),
+        ClusterNetworkPolicies = new([.. _clusterPolicies.Values]),
         IPAddressPools = new([.. _pools.Values]),
         L2Advertisements = new([.. _advertisements.Values]),
     };
@@ -211,6 +214,7 @@ internal sealed class AgentObjects
             "Service" => _services.Remove(key),
             "EndpointSlice" => _slices.Remove(key),
             "NetworkPolicy" => _policies.Remove(key),
+            "ClusterNetworkPolicy" => _clusterPolicies.Remove(key),
             "IPAddressPool" => _pools.Remove(key),
             "L2Advertisement" => _advertisements.Remove(key),
             _ => throw new ArgumentException($"the agent does not keep {kind} objects", nameof(kind)),

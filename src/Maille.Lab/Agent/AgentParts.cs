@@ -38,7 +38,7 @@ public static class AgentParts
 
         if (parts.Contains(NetworkPolicy))
         {
-            kinds.UnionWith(["Pod", "Namespace", "NetworkPolicy"]);
+            kinds.UnionWith(["Pod", "Namespace", "NetworkPolicy", "ClusterNetworkPolicy"]);
         }
 
         if (parts.Contains(L2Announcer))

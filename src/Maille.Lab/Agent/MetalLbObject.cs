@@ -5,7 +5,10 @@ using k8s.Models;
 
 namespace Maille.Lab.Agent;
 
-/// <summary>A MetalLB object as the API sends it (KubernetesClient has no model for them): its metadata, and the rest kept as it came.</summary>
+/// <summary>
+/// A custom resource as the API sends it (KubernetesClient has no model for them: MetalLB's kinds, ClusterNetworkPolicy):
+/// its metadata, and the rest kept as it came.
+/// </summary>
 internal sealed class MetalLbObject : IKubernetesObject<V1ObjectMeta>
 {
     [JsonPropertyName("apiVersion")]

@@ -339,21 +339,29 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
                 (v, e, c) => client.NetworkingV1.WatchListNetworkPolicyForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c));
         }
 
-        foreach (var (plural, kind) in new[] { ("ipaddresspools", "IPAddressPool"), ("l2advertisements", "L2Advertisement") }.Where(k => kinds.Contains(k.Item2)))
+        // Custom resources, watched as untyped objects; a cluster that does not serve one goes without it. Without
+        // MetalLB's kinds the agent announces from the configuration's pools, as the lab does; without
+        // ClusterNetworkPolicy, NetworkPolicy alone decides.
+        var custom = new[]
         {
-            // A cluster without MetalLB's kinds announces from the configuration's pools, as the lab does.
+            ("metallb.io", "v1beta1", "ipaddresspools", "IPAddressPool", "the configuration's pools are used"),
+            ("metallb.io", "v1beta1", "l2advertisements", "L2Advertisement", "the configuration's pools are used"),
+            (Maille.Model.PolicyApi.Group, "v1alpha2", "clusternetworkpolicies", Maille.Model.PolicyApi.ClusterNetworkPolicyKind, "NetworkPolicy alone is enforced"),
+        };
+        foreach (var (group, version, plural, kind, without) in custom.Where(k => kinds.Contains(k.Item4)))
+        {
             try
             {
-                await client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>("metallb.io", "v1beta1", plural, limit: 1, cancellationToken: stopping);
+                await client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>(group, version, plural, limit: 1, cancellationToken: stopping);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
-                _notes.Add($"{plural}.metallb.io: not served, the configuration's pools are used");
+                _notes.Add($"{plural}.{group}: not served, {without}");
                 continue;
             }
 
-            Watch<MetalLbObject, MetalLbObjectList>(plural, "metallb.io/v1beta1", kind, c => client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>("metallb.io", "v1beta1", plural, cancellationToken: c),
-                (v, e, c) => Typed(client.CustomObjects.WatchListClusterCustomObjectAsync("metallb.io", "v1beta1", plural, allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c)));
+            Watch<MetalLbObject, MetalLbObjectList>(plural, $"{group}/{version}", kind, c => client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>(group, version, plural, cancellationToken: c),
+                (v, e, c) => Typed(client.CustomObjects.WatchListClusterCustomObjectAsync(group, version, plural, allowWatchBookmarks: true, resourceVersion: v, timeoutSeconds: 1800, onError: e, cancellationToken: c)));
         }
     }
 

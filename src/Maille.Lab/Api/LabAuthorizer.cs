@@ -6,8 +6,8 @@ namespace Maille.Lab.Api;
 /// <item><c>system:masters</c> (the admin certificate; root on the Unix socket, which is 0600) may do everything.</item>
 /// <item><c>system:nodes</c> (a node agent's certificate, <c>CN=system:node:NAME</c>) may read what a node's network
 /// agents read on a cluster (kube-proxy's <c>system:node-proxier</c>, a CNI agent's and MetalLB's speaker's roles):
-/// get, list and watch Services, EndpointSlices, Nodes, Pods, Namespaces, NetworkPolicies and MetalLB's pools and
-/// advertisements; create Events; and update or patch the status of its own Node only.</item>
+/// get, list and watch Services, EndpointSlices, Nodes, Pods, Namespaces, NetworkPolicies, ClusterNetworkPolicies and
+/// MetalLB's pools and advertisements; create Events; and update or patch the status of its own Node only.</item>
 /// </list>
 /// Anything else is refused with the API server's message. Discovery, <c>/version</c>, OpenAPI and reviewing one's own
 /// access are open to every authenticated caller, as <c>system:discovery</c> and <c>system:basic-user</c> make them on a
@@ -26,6 +26,7 @@ public static class LabAuthorizer
         ("", "services"), ("", "endpoints"), ("", "nodes"), ("", "pods"), ("", "namespaces"),
         ("discovery.k8s.io", "endpointslices"), ("networking.k8s.io", "networkpolicies"),
         ("metallb.io", "ipaddresspools"), ("metallb.io", "l2advertisements"),
+        ("policy.networking.k8s.io", "clusternetworkpolicies"),
     ];
 
     /// <summary>The decision and, when refused, the API server's words for it (a 403 <c>Forbidden</c> Status).</summary>

@@ -9,7 +9,8 @@ namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 /// objects, planned together with examples/netpol-playground/pods.yaml on three nodes) and one <c>NODE.nft</c> per
 /// node: the exact full-sync transaction that node applies, with chains folded as the enforcer does by default; in the
 /// <c>folded</c> folder every chain is folded; the <c>logged</c> folder holds the <c>every-rule</c> case's node-2 with its
-/// denials logged for <c>maille observe</c> (<see cref="PolicyDenialLog"/>), as the lab renders it. <c>testassets/netpol/playground</c> holds node-1's table for each
+/// denials logged for <c>maille observe</c> (<see cref="PolicyDenialLog"/>), as the lab renders it; the <c>tiered</c> folder holds ClusterNetworkPolicy tiers
+/// around NetworkPolicy. <c>testassets/netpol/playground</c> holds node-1's table for each
 /// playground scenario. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change,
 /// and read the diff.
 /// </summary>
@@ -51,7 +52,7 @@ public sealed class PolicyRulesetGoldenTests
     public void EveryPlaygroundScenarioAndNodeHasAGoldenTable()
     {
         var expected = Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.Combine("playground", Path.GetFileNameWithoutExtension(f) + ".nft"))
-            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft", "logged/node-2.nft"])
+            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft", "logged/node-2.nft", "tiered/node-1.nft", "tiered/node-2.nft", "tiered/node-3.nft"])
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, Tables.Files("*.nft"));

@@ -49,6 +49,17 @@ public sealed class PolicyTracerDifferentialTests
         Agree(scenario, TracedCluster.Playground(File.ReadAllText(Path.Combine(Scenarios, scenario)), foldAbove: foldAbove, logGroup: PolicyDenialLog.DefaultGroup));
     }
 
+    /// <summary>ClusterNetworkPolicy tiers of both kinds around NetworkPolicy chains of both shapes (the <c>tiered</c> golden case).</summary>
+    [Theory]
+    [InlineData(Listed)]
+    [InlineData(Folded)]
+    public void TieredClusterNetworkPolicies_TracedRulesDecideAsTheEvaluator(int foldAbove)
+    {
+        var (allowed, denied) = Agree("tiered", TracedCluster.Playground(Goldens.PolicyTables.Read(Path.Combine("tiered", "input.yaml")), foldAbove: foldAbove));
+
+        Assert.True(allowed > 0 && denied > 0, $"{allowed} allowed and {denied} denied cells");
+    }
+
     [Theory]
     [InlineData(Listed)]
     [InlineData(Folded)]

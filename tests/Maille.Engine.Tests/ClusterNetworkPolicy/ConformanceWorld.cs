@@ -10,9 +10,11 @@ namespace Maille.Engine.Tests.ClusterNetworkPolicies;
 /// one manifest's policies. An upstream test changes its policies between subtests and keeps the changes; so does a
 /// world: <see cref="SwapRules"/>, <see cref="SetAction"/> and the others replace the model, and every
 /// <see cref="Expect"/> asks a fresh evaluator, and for two pods also the bitset matrix, which must agree.
-/// Pods are named <c>house/pod</c>, e.g. <c>gryffindor/harry-potter-0</c>.
+/// Pods are named <c>house/pod</c>, e.g. <c>gryffindor/harry-potter-0</c>. Every expectation is also asked of the nodes'
+/// compiled plans along the packet's path (<see cref="NodePolicyJudge"/>), and, where this file is compiled into
+/// Maille.Dataplane.Nftables.Tests, of the rendered tables through the packet tracer (<see cref="CheckDataPlane"/>).
 /// </summary>
-internal sealed class ConformanceWorld
+internal sealed partial class ConformanceWorld
 {
     private const string Prefix = "network-policy-conformance-";
 
@@ -90,6 +92,14 @@ internal sealed class ConformanceWorld
         var (source, destination) = (Pod(from), Pod(to));
         var verdict = evaluator.Evaluate(source, destination, port, protocol);
         Assert.True(verdict.Allowed == allowed, $"{_case}: {from} → {to} {port}/{protocol}: expected {(allowed ? "allowed" : "denied")}, the engine says {verdict}");
+        var (fromEndpoint, toEndpoint) = (evaluator.EndpointOf(source), evaluator.EndpointOf(destination));
+        var path = ForwardPath.Nodes(fromEndpoint, toEndpoint, _cluster.Nodes)
+            .Select(node => (Node: node, Decision: new NodePolicyJudge(NodePolicyPlanner.Plan(evaluator, _cluster.Pods, _cluster.Nodes, node)).Forward(fromEndpoint.Address!, toEndpoint.Address!, port, protocol)))
+            .ToList();
+        Assert.True(
+            path.All(hop => hop.Decision.Allowed) == allowed,
+            $"{_case}: {from} → {to} {port}/{protocol}: the nodes' plans disagree with the engine: {string.Join("; ", path.Select(hop => $"{hop.Node}: {hop.Decision}"))}");
+        CheckDataPlane(evaluator, fromEndpoint, toEndpoint, port, protocol, $"{_case}: {from} → {to} {port}/{protocol}", allowed);
         if (source.Spec.HostNetwork || destination.Spec.HostNetwork)
         {
             return;
@@ -101,6 +111,9 @@ internal sealed class ConformanceWorld
         var column = matrix.Pods.IndexOf(destination);
         Assert.True(matrix.IsAllowed(0, row, column) == allowed, $"{_case}: {from} → {to} {port}/{protocol}: the matrix disagrees with the evaluator");
     }
+
+    /// <summary>Where a data plane's tests compile this file: what its rendered rules decide must be <paramref name="allowed"/>.</summary>
+    partial void CheckDataPlane(NetworkPolicyEvaluator evaluator, PolicyEndpoint from, PolicyEndpoint to, int port, Protocol protocol, string context, bool allowed);
 
     private Pod Pod(string name) => _cluster.PodsByName[Prefix + name];
 

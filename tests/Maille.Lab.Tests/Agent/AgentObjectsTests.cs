@@ -106,7 +106,7 @@ public sealed class AgentObjectsTests
     {
         Assert.Equal("--parts: unknown part \"kube-proxy\" (the parts are service-proxy, network-policy, l2-announcer)", AgentParts.Parse("service-proxy,kube-proxy").Error);
         Assert.Equal(["EndpointSlice", "Node", "Service"], AgentParts.Kinds(new HashSet<string> { AgentParts.ServiceProxy }).Order(StringComparer.Ordinal));
-        Assert.Equal(["Namespace", "NetworkPolicy", "Node", "Pod"], AgentParts.Kinds(new HashSet<string> { AgentParts.NetworkPolicy }).Order(StringComparer.Ordinal));
+        Assert.Equal(["ClusterNetworkPolicy", "Namespace", "NetworkPolicy", "Node", "Pod"], AgentParts.Kinds(new HashSet<string> { AgentParts.NetworkPolicy }).Order(StringComparer.Ordinal));
         Assert.Equal(["EndpointSlice", "IPAddressPool", "L2Advertisement", "Node", "Service"], AgentParts.Kinds(new HashSet<string> { AgentParts.L2Announcer }).Order(StringComparer.Ordinal));
     }
 

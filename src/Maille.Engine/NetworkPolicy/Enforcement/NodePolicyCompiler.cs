@@ -10,7 +10,7 @@ namespace Maille.Engine.NetworkPolicies;
 /// compiles each local pod's directions into chains, and every peer list and egress named port those chains need into
 /// sets, each made once per distinct definition.
 /// </summary>
-internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IReadOnlyList<Pod> pods)
+internal sealed partial class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IReadOnlyList<Pod> pods, IReadOnlyList<Node> nodes)
 {
     /// <summary>
     /// Every enforceable pod grouped by class: peers match a class or not (the class fixes the namespace, the labels and
@@ -27,8 +27,12 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
     private readonly Dictionary<string, PolicyChain> _chains = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _definitionOfName = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Class, PolicyDirection Direction), string> _chainOfClass = [];
+    private readonly Dictionary<string, TierChain> _tierChains = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Class, PolicyDirection Direction, ClusterPolicyTier Tier), string?> _tierChainOfClass = [];
 
     public IEnumerable<PolicyChain> Chains => _chains.Values;
+
+    public IEnumerable<TierChain> TierChains => _tierChains.Values;
 
     public IEnumerable<PeerSet> PeerSets => _peerSets.Values;
 
@@ -40,8 +44,21 @@ internal sealed class NodePolicyCompiler(NetworkPolicyEvaluator evaluator, IRead
         return new LocalPodPolicy(
             pod.QualifiedName,
             NodePolicyPlanner.AddressOf(pod),
-            podClass.IngressPolicies.IsEmpty ? null : ChainOf(podClass, PolicyDirection.Ingress, pod),
-            podClass.EgressPolicies.IsEmpty ? null : ChainOf(podClass, PolicyDirection.Egress, pod));
+            EntryOf(podClass, PolicyDirection.Ingress, pod),
+            EntryOf(podClass, PolicyDirection.Egress, pod));
+    }
+
+    /// <summary>
+    /// The chain a packet of this direction enters first, in the evaluator's order: the Admin tier's chain, which goes on
+    /// to the NetworkPolicy chain when NetworkPolicy isolates the pod, else to the Baseline tier's chain; a tier whose
+    /// policies have no rule in this direction has no chain. Without ClusterNetworkPolicies this is the NetworkPolicy
+    /// chain or nothing, as before they existed.
+    /// </summary>
+    private string? EntryOf(PodClass podClass, PolicyDirection direction, Pod pod)
+    {
+        var networkPolicies = direction == PolicyDirection.Ingress ? podClass.IngressPolicies : podClass.EgressPolicies;
+        var next = networkPolicies.IsEmpty ? TierChainOf(podClass, ClusterPolicyTier.Baseline, direction, pod, null) : ChainOf(podClass, direction, pod);
+        return TierChainOf(podClass, ClusterPolicyTier.Admin, direction, pod, next) ?? next;
     }
 
     /// <summary>

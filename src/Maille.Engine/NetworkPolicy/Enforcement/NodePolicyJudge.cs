@@ -13,6 +13,7 @@ public sealed class NodePolicyJudge
 {
     private readonly FrozenDictionary<IPAddress, LocalPodPolicy> _pods;
     private readonly FrozenDictionary<string, PolicyChain> _chains;
+    private readonly FrozenDictionary<string, TierChain> _tierChains;
     private readonly FrozenDictionary<string, PeerSet> _peerSets;
     private readonly FrozenDictionary<string, NamedPortSet> _namedPortSets;
 
@@ -21,6 +22,7 @@ public sealed class NodePolicyJudge
         Plan = plan;
         _pods = plan.Pods.ToFrozenDictionary(p => p.Address);
         _chains = plan.Chains.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        _tierChains = plan.TierChains.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
         _peerSets = plan.PeerSets.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
         _namedPortSets = plan.NamedPortSets.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
     }
@@ -61,13 +63,38 @@ public sealed class NodePolicyJudge
         }
 
         var destination = direction == PolicyDirection.Ingress ? local : peer;
+        CompiledClusterRule? passedBy = null;
+        while (_tierChains.TryGetValue(name, out var tier))
+        {
+            // The first rule that matches decides; a Pass, or no match, goes on to the next chain (none: allowed).
+            var matched = tier.Rules.FirstOrDefault(rule => Matches(rule, peer, destination, port, protocol));
+            if (matched is { Action: not ClusterPolicyAction.Pass })
+            {
+                return new ChainDecision(direction, name, null) { DecidedBy = matched, PassedBy = passedBy };
+            }
+
+            passedBy = matched ?? passedBy;
+            if (tier.Next is not { } next)
+            {
+                return new ChainDecision(direction, name, null) { ByDefault = true, PassedBy = passedBy };
+            }
+
+            name = next;
+        }
+
         var allowedBy = _chains[name].Rules.FirstOrDefault(rule => Matches(rule, peer, destination, port, protocol));
-        return new ChainDecision(direction, name, allowedBy);
+        return new ChainDecision(direction, name, allowedBy) { PassedBy = passedBy };
     }
 
+    private bool Matches(CompiledClusterRule rule, IPAddress peer, IPAddress destination, int port, Protocol protocol) =>
+        Matches(rule.PeerSet, rule.Protocol, rule.Ports, rule.NamedPortSet, peer, destination, port, protocol);
+
     private bool Matches(CompiledRule rule, IPAddress peer, IPAddress destination, int port, Protocol protocol) =>
-        (rule.PeerSet is not { } peers || _peerSets[peers].Contains(peer))
-        && (rule.Protocol is not { } wanted || wanted == protocol)
-        && (rule.Ports is not { } range || (range.First <= port && port <= range.Last))
-        && (rule.NamedPortSet is not { } named || _namedPortSets[named].Contains(destination, protocol, port));
+        Matches(rule.PeerSet, rule.Protocol, rule.Ports, rule.NamedPortSet, peer, destination, port, protocol);
+
+    private bool Matches(string? peerSet, Protocol? wanted, PortRange? ports, string? namedPortSet, IPAddress peer, IPAddress destination, int port, Protocol protocol) =>
+        (peerSet is not { } peers || _peerSets[peers].Contains(peer))
+        && (wanted is not { } expected || expected == protocol)
+        && (ports is not { } range || (range.First <= port && port <= range.Last))
+        && (namedPortSet is not { } named || _namedPortSets[named].Contains(destination, protocol, port));
 }

@@ -38,8 +38,14 @@ public sealed record NodePolicyPlan
     /// <summary>Every non-hostNetwork pod of this node that has an IPv4 address, isolated or not, by address.</summary>
     public required EquatableArray<LocalPodPolicy> Pods { get; init; }
 
-    /// <summary>The chains the pods point at, by name.</summary>
+    /// <summary>The NetworkPolicy chains the pods (or their tier chains) point at, by name.</summary>
     public required EquatableArray<PolicyChain> Chains { get; init; }
+
+    /// <summary>
+    /// The ClusterNetworkPolicy tier chains the pods point at, by name: empty in a cluster without ClusterNetworkPolicies,
+    /// so such a cluster plans (and renders) exactly as before they existed.
+    /// </summary>
+    public EquatableArray<TierChain> TierChains { get; init; } = EquatableArray<TierChain>.Empty;
 
     /// <summary>The peer sets the chains name, by name.</summary>
     public required EquatableArray<PeerSet> PeerSets { get; init; }
@@ -50,4 +56,8 @@ public sealed record NodePolicyPlan
     /// <summary>Every policy rule some chain counts under, by <see cref="PolicyRuleId.Key"/>.</summary>
     public IEnumerable<PolicyRuleId> CountedRules =>
         Chains.SelectMany(c => c.Rules).Select(r => r.Rule).Distinct().OrderBy(r => r.Key, StringComparer.Ordinal);
+
+    /// <summary>Every ClusterNetworkPolicy rule some tier chain counts under, by <see cref="ClusterRuleId.Key"/>.</summary>
+    public IEnumerable<ClusterRuleId> CountedClusterRules =>
+        TierChains.SelectMany(c => c.Rules).Select(r => r.Rule).Distinct().OrderBy(r => r.Key, StringComparer.Ordinal);
 }

@@ -23,7 +23,7 @@ public static class NodePolicyPlanner
         var node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"the cluster has no node {nodeName}", nameof(nodeName));
         var enforceable = pods.Where(IsEnforceable).ToList();
-        var compiler = new NodePolicyCompiler(evaluator, enforceable);
+        var compiler = new NodePolicyCompiler(evaluator, enforceable, [.. nodes]);
         var local = enforceable.Where(p => p.Spec.NodeName == nodeName)
             .OrderBy(p => IpMath.ToUInt32(p.Status.PodIP!))
             .Select(compiler.Compile)
@@ -34,6 +34,7 @@ public static class NodePolicyPlanner
             NodeAddress = node.InternalIP,
             Pods = new(local),
             Chains = new(compiler.Chains.OrderBy(c => c.Name, StringComparer.Ordinal)),
+            TierChains = new(compiler.TierChains.OrderBy(c => c.Name, StringComparer.Ordinal)),
             PeerSets = new(compiler.PeerSets.OrderBy(s => s.Name, StringComparer.Ordinal)),
             NamedPortSets = new(compiler.NamedPortSets.OrderBy(s => s.Name, StringComparer.Ordinal)),
         };
