@@ -17,6 +17,9 @@ internal static class Goldens
     /// <summary>The validation errors: one folder a case, its manifest files and <c>expected.txt</c>.</summary>
     public static readonly GoldenRoot ValidationErrors = new("tests/Maille.Kube.Tests/testassets/validation", "the error lines of invalid manifests");
 
+    /// <summary>kubectl's protobuf request bodies: one folder a command, its <c>body.bin</c>, <c>kubectl.txt</c> and <c>expected.json</c>.</summary>
+    public static readonly GoldenRoot ProtobufBodies = new("tests/Maille.Kube.Tests/testassets/protobuf", "kubectl's protobuf request bodies and the JSON they read as");
+
     /// <summary>The playground's truth tables: <c>SCENARIO.txt</c>, <c>SCENARIO.stepN.txt</c> for two-step scenarios.</summary>
     public static readonly GoldenRoot TruthTables = new("tests/Maille.Engine.Tests/NetworkPolicy/golden", "the NetworkPolicy playground's truth tables");
 
@@ -26,7 +29,7 @@ internal static class Goldens
     /// <summary>The policy tables: <c>CASE/NODE.nft</c> per case folder, <c>playground/SCENARIO.nft</c> for node-1.</summary>
     public static readonly GoldenRoot PolicyTables = new("tests/Maille.Dataplane.Nftables.Tests/testassets/netpol", "each node's nftables policy table");
 
-    public static IReadOnlyList<GoldenRoot> All { get; } = [CliOutput, ValidationErrors, TruthTables, ServiceTables, PolicyTables];
+    public static IReadOnlyList<GoldenRoot> All { get; } = [CliOutput, ValidationErrors, ProtobufBodies, TruthTables, ServiceTables, PolicyTables];
 
     /// <summary>True when the golden files are to be rewritten from what the tests compute.</summary>
     public static bool Updating => Environment.GetEnvironmentVariable(UpdateVariable) == "1";

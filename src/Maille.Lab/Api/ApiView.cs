@@ -156,7 +156,15 @@ public sealed class ApiView
 
         if (DocumentOf(resource, item) is { } document)
         {
-            return WrittenObject.Merge(ManifestJson.Of(document), served);
+            // The lab's stamp of a spec's generation reads back as text from a document first written as JSON (a
+            // Namespace sent with "spec": {} was served "generation": "1", which kubectl cannot decode): a number.
+            var merged = WrittenObject.Merge(ManifestJson.Of(document), served);
+            if (document.Generation > 0 && merged["metadata"] is JsonObject mergedMetadata)
+            {
+                mergedMetadata["generation"] = document.Generation;
+            }
+
+            return merged;
         }
 
         // An object the lab made shows its workload's template as written: a pod its spec and metadata, a ReplicaSet

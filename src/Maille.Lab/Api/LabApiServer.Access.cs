@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Maille.Kube.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -20,11 +21,8 @@ public sealed partial class LabApiServer
             JsonObject? review;
             try
             {
-                using var buffer = new MemoryStream();
-                await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-                review = http.Request.ContentType?.Contains("protobuf", StringComparison.OrdinalIgnoreCase) == true
-                    ? ProtobufReview.Read(buffer.ToArray())
-                    : JsonNode.Parse(buffer.ToArray()) as JsonObject;
+                var body = await Bytes(http);
+                review = KubeProtobuf.Is(http.Request.ContentType) ? KubeProtobuf.Read(body) : JsonNode.Parse(body) as JsonObject;
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
             {

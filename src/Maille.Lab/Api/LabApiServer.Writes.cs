@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Maille.Kube;
 using Maille.Kube.Fields;
 using Maille.Kube.Patching;
+using Maille.Kube.Protobuf;
 using Maille.Kube.Schema;
 using Maille.Lab.Labs;
 using Microsoft.AspNetCore.Builder;
@@ -118,12 +119,22 @@ public sealed partial class LabApiServer
         return await reader.ReadToEndAsync(http.RequestAborted);
     }
 
-    /// <summary>The request body's objects, or null after answering 400 when it cannot be read.</summary>
+    private static async Task<byte[]> Bytes(HttpContext http)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The request body's objects, or null after answering 400 when it cannot be read. A protobuf body (kubectl's typed
+    /// clients send built-in kinds so) is read into JSON first, and goes on as a JSON body would.
+    /// </summary>
     private static async Task<IReadOnlyList<ManifestDocument>?> Documents(HttpContext http, Func<string, string>? complete = null)
     {
         try
         {
-            var body = await Body(http);
+            var body = KubeProtobuf.Is(http.Request.ContentType) ? KubeProtobuf.Read(await Bytes(http)).ToJsonString() : await Body(http);
             return ManifestDocument.Parse(Source(http), complete is null ? body : complete(body));
         }
         catch (FormatException e)

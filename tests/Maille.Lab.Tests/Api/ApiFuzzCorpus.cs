@@ -1,4 +1,6 @@
 using System.Text;
+using Maille.Kube.Protobuf;
+using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Api;
 
@@ -7,7 +9,8 @@ namespace Maille.Lab.Tests.Api;
 /// disagree with their path, fields of the wrong type, names with <c>/</c> and <c>..</c>, unknown verbs and paths, port-forwards
 /// without an upgrade,
 /// patches that are not objects, and patches of a real object that no API may apply (unknown ops and directives, a
-/// merge list item without its key, a rename, server-side apply, unknown media types). Every one must get a 4xx <c>Status</c> and change nothing. Reproducible by seed.
+/// merge list item without its key, a rename, server-side apply, unknown media types), and Kubernetes protobuf bodies
+/// that are broken or name what no path takes. Every one must get a 4xx <c>Status</c> and change nothing. Reproducible by seed.
 /// </summary>
 internal sealed class ApiFuzzCorpus(int seed)
 {
@@ -66,7 +69,7 @@ internal sealed class ApiFuzzCorpus(int seed)
     private (string Body, string ContentType) Body(string plural, string name)
     {
         var kind = plural.TrimEnd('s');
-        return _random.Next(11) switch
+        return _random.Next(12) switch
         {
             0 => (Truncated("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"fuzz","namespace":"x"},"spec":{"containers":[{"name":"c","image":"i"}]}}"""), "application/json"),
             1 => (new string('[', 20_000 + _random.Next(80_000)), "application/json"),
@@ -78,9 +81,25 @@ internal sealed class ApiFuzzCorpus(int seed)
             7 => (RandomBytes(), "application/json"),
             8 => ("\t- :\n  - : [}{", "application/yaml"),
             9 => (_random.Next(3) switch { 0 => "[1,2,3]", 1 => "\"string\"", _ => "{\"metadata\":{\"labels\":[\"not\",\"a\",\"map\"]}}" }, "application/merge-patch+json"),
+            10 => (Protobuf(Uri.UnescapeDataString(name).ToUpperInvariant()), KubeProtobuf.MediaType),
             _ => ("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"fuzz\",\"namespace\":\"x\"},\"spec\":{\"containers\":\"nope\"}", "application/json"),
         };
     }
+
+    /// <summary>
+    /// A Kubernetes protobuf body (as Latin-1 text, so its bytes below 0x80 go as they are): broken, compressed, of a
+    /// kind not compiled, or a pod whose name no API may take (in upper case, which no pod name has, so none is made).
+    /// </summary>
+    private string Protobuf(string name) => Encoding.Latin1.GetString(_random.Next(7) switch
+    {
+        0 => [.. "k8s\0"u8, .. Encoding.Latin1.GetBytes(RandomBytes())],
+        1 => Truncated(ProtobufBodies.Pod("x", "fuzz")),
+        2 => ProtobufBodies.Envelope("v1", $"Bogus{_random.Next(100)}", Encoding.Latin1.GetBytes(RandomBytes())),
+        3 => ProtobufBodies.Envelope("v1", "Pod", Encoding.Latin1.GetBytes(RandomBytes()), contentEncoding: "gzip"),
+        4 => ProtobufBodies.Envelope("v1", "Namespace", Encoding.Latin1.GetBytes(RandomBytes())),
+        5 => Encoding.Latin1.GetBytes(RandomBytes()),
+        _ => ProtobufBodies.Pod("x", name),
+    });
 
     private (string Body, string ContentType) Patch() => _random.Next(12) switch
     {
@@ -108,6 +127,8 @@ internal sealed class ApiFuzzCorpus(int seed)
     };
 
     private string Truncated(string json) => json[.._random.Next(1, json.Length - 1)];
+
+    private byte[] Truncated(byte[] body) => body[.._random.Next(1, body.Length - 1)];
 
     private string RandomBytes()
     {

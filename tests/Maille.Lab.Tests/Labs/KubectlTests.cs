@@ -151,6 +151,39 @@ public sealed class KubectlTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void Create_sends_protobuf_bodies_and_a_namespace_a_deployment_a_service_a_secret_and_an_ingress_are_made_as_asked()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Web, output);
+        var kubectl = new Kubectl(lab, output);
+
+        // kubectl's typed clients send these bodies as application/vnd.kubernetes.protobuf (KubeProtobufTests has them).
+        var ns = kubectl.Run("create", "namespace", "made");
+        var deployment = kubectl.Run("create", "deployment", "web", "--image=example/server", "--replicas=2", "-n", "made");
+        var service = kubectl.Run("create", "service", "clusterip", "web", "--tcp=80:8080", "-n", "made");
+        var secret = kubectl.Run("create", "secret", "generic", "token", "--from-literal=a=b", "-n", "made");
+        var ingress = kubectl.Run("create", "ingress", "web", "--rule=web.example/=web:80", "-n", "made");
+        var again = kubectl.Run("create", "namespace", "made");
+        var dryRun = kubectl.Run("create", "deployment", "dry", "--image=x", "--dry-run=server", "-n", "made", "-o", "jsonpath={.spec.replicas}");
+        var running = Poll.Until("the created deployment's two pods run", () => kubectl.Run("get", "pods", "-n", "made", "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}").Stdout, phases => phases == "Running Running", output, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(("namespace/made created", ""), (ns.Stdout.Trim(), ns.Stderr));
+        Assert.Equal("deployment.apps/web created", deployment.Stdout.Trim());
+        Assert.Equal("service/web created", service.Stdout.Trim());
+        Assert.Equal("secret/token created", secret.Stdout.Trim());
+        Assert.Equal("ingress.networking.k8s.io/web created", ingress.Stdout.Trim());
+        Assert.Contains("AlreadyExists", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal("1", dryRun.Stdout);
+        Assert.Contains("NotFound", kubectl.Run("get", "deployment", "dry", "-n", "made").Stderr, StringComparison.Ordinal);
+        Assert.Equal("Active", kubectl.Succeed("get", "namespace", "made", "-o", "jsonpath={.status.phase}"));
+        Assert.Equal("2 example/server web", kubectl.Succeed("get", "deployment", "web", "-n", "made", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.selector.matchLabels.app}"));
+        Assert.True(running.Met, running.ToString());
+        Assert.Equal("80 8080 ClusterIP", kubectl.Succeed("get", "service", "web", "-n", "made", "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.type}"));
+        Assert.Equal("Yg==", kubectl.Succeed("get", "secret", "token", "-n", "made", "-o", "jsonpath={.data.a}"));
+        Assert.Equal("web.example web 80", kubectl.Succeed("get", "ingress", "web", "-n", "made", "-o", "jsonpath={.spec.rules[0].host} {.spec.rules[0].http.paths[0].backend.service.name} {.spec.rules[0].http.paths[0].backend.service.port.number}"));
+    }
+
+    [SkippableFact]
     public void Patches_of_every_type_conflicts_scale_dry_run_deletes_and_explain_work_as_on_a_cluster()
     {
         Privileged.Require();
