@@ -10,8 +10,6 @@ namespace Maille.Engine.Tests.Gateway;
 /// </summary>
 public sealed class IngressConversionTests
 {
-    private const string Fixtures = "tests/Maille.Engine.Tests/testassets/ingress-to-gateway/";
-
     [Fact]
     public void The_shop_gets_Maille_s_class_a_Gateway_for_its_IngressClass_and_a_route_per_Ingress_host()
     {
@@ -42,7 +40,7 @@ public sealed class IngressConversionTests
     [Fact]
     public void Shadowed_paths_are_left_out_and_the_defaultBackend_catches_what_a_host_s_rules_miss()
     {
-        var result = new IngressGatewayComparison(Fixtures + "merged-paths.yaml").Result;
+        var result = new IngressGatewayComparison(IngressGatewayComparison.Fixtures + "merged-paths.yaml").Result;
 
         Assert.Equal(
             string.Join("\n", [
@@ -62,7 +60,7 @@ public sealed class IngressConversionTests
     [Fact]
     public void A_named_Gateway_takes_every_Ingress_and_a_named_class_is_not_written()
     {
-        var cluster = new IngressGatewayComparison(Fixtures + "tls-namespaces.yaml").Original;
+        var cluster = new IngressGatewayComparison(IngressGatewayComparison.Fixtures + "tls-namespaces.yaml").Original;
 
         var result = IngressConversion.Convert(cluster, new IngressConversionOptions { GatewayClassName = "edge-class", GatewayNamespace = "front", GatewayName = "edge" });
 

@@ -15,6 +15,9 @@ namespace Maille.Engine.Tests.Gateway;
 /// </summary>
 internal sealed class IngressGatewayComparison
 {
+    /// <summary>The folder of the conversion's own fixtures, from the repository root.</summary>
+    public const string Fixtures = "tests/Maille.Engine.Tests/testassets/ingress-to-gateway/";
+
     private readonly IngressRouteTable _ingresses;
     private readonly GatewayRouteTable _gateway;
 

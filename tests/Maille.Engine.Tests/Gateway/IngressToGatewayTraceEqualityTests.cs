@@ -10,15 +10,13 @@ namespace Maille.Engine.Tests.Gateway;
 /// </summary>
 public sealed class IngressToGatewayTraceEqualityTests
 {
-    private const string Fixtures = "tests/Maille.Engine.Tests/testassets/ingress-to-gateway/";
-
     /// <summary>The example and golden inputs with Ingresses, and the fixtures written after the Ingress engine tests.</summary>
     private static readonly string[] CorpusPaths =
     [
         "examples/shop",
         "tests/Maille.Cli.Tests/testassets/golden/shop/input.yaml",
-        Fixtures + "merged-paths.yaml",
-        Fixtures + "tls-namespaces.yaml",
+        IngressGatewayComparison.Fixtures + "merged-paths.yaml",
+        IngressGatewayComparison.Fixtures + "tls-namespaces.yaml",
     ];
 
     public static TheoryData<string> Corpora => [.. CorpusPaths];
@@ -48,7 +46,7 @@ public sealed class IngressToGatewayTraceEqualityTests
     [Fact]
     public void Where_a_warning_says_the_Gateway_differs_it_does_and_nowhere_else()
     {
-        var comparison = new IngressGatewayComparison(Fixtures + "warnings.yaml");
+        var comparison = new IngressGatewayComparison(IngressGatewayComparison.Fixtures + "warnings.yaml");
 
         Assert.Equal(
             ["spec.rules[0].host", "spec.rules[1].http.paths[0].backend.service.port", "spec.rules[1].host"],
