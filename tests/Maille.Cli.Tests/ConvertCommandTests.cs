@@ -36,7 +36,7 @@ public sealed class ConvertCommandTests : IDisposable
     [Fact]
     public void What_a_Gateway_cannot_express_is_a_warning_naming_file_Ingress_and_field_and_exit_3()
     {
-        var file = Repo("tests/Maille.Engine.Tests/testassets/ingress-to-gateway/warnings.yaml");
+        var file = Repo("tests/Maille.TestKit/fixtures/ingress-to-gateway-warnings.yaml");
 
         var (code, stdout, stderr) = Run("convert", "ingress-to-gateway", "-f", file, "-o", "json");
 
@@ -44,7 +44,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Contains("\"kind\": \"List\"", stdout, StringComparison.Ordinal);
         var lines = stderr.TrimEnd('\n').Split('\n');
         Assert.Equal(3, lines.Length);
-        Assert.All(lines, l => Assert.Matches(@"^warning: .*warnings\.yaml:\d+: Ingress app/mixed: spec\.rules\[\d\]\.", l));
+        Assert.All(lines, l => Assert.Matches(@"^warning: .*ingress-to-gateway-warnings\.yaml:\d+: Ingress app/mixed: spec\.rules\[\d\]\.", l));
         Assert.Contains(lines, l => l.Contains("spec.rules[0].host: *.shop.example matches exactly one label", StringComparison.Ordinal));
     }
 

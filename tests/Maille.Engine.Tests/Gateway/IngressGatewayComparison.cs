@@ -15,8 +15,8 @@ namespace Maille.Engine.Tests.Gateway;
 /// </summary>
 internal sealed class IngressGatewayComparison
 {
-    /// <summary>The folder of the conversion's own fixtures, from the repository root.</summary>
-    public const string Fixtures = "tests/Maille.Engine.Tests/testassets/ingress-to-gateway/";
+    /// <summary>The start of the conversion fixtures' paths (TestKit's named fixtures), from the repository root.</summary>
+    public const string Fixtures = "tests/Maille.TestKit/fixtures/ingress-to-gateway-";
 
     private readonly IngressRouteTable _ingresses;
     private readonly GatewayRouteTable _gateway;
