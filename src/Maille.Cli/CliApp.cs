@@ -19,6 +19,7 @@ internal static class CliApp
               maille matrix -f examples/netpol-playground/pods.yaml -f examples/netpol-playground/scenarios/peers-or.yaml
               maille trace -f examples/shop --from external --to 198.18.0.11:30080
               maille diff -f examples/netpol-playground/pods.yaml --with examples/netpol-playground/pods.yaml --with examples/netpol-playground/scenarios/deny-all-ingress.yaml
+              maille convert ingress-to-gateway -f examples/shop
             """)
         {
             GetCommand.Create(context),
@@ -27,6 +28,7 @@ internal static class CliApp
             MatrixCommand.Create(context),
             TraceCommand.Create(context),
             DiffCommand.Create(context),
+            ConvertCommand.Create(context),
             Lab.DemoCommand.Create(context),
             Lab.UpCommand.Create(context),
             Lab.DownCommand.Create(context),
@@ -46,8 +48,9 @@ internal static class CliApp
         var parse = root.Parse(args);
         var code = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
 
-        // A what-if's usage error is trouble (2), as diff's: its 1 means "there is a difference".
-        return parse.Errors.Count > 0 && IsWhatIf(parse) ? Commands.DiffCommand.Trouble : code;
+        // A what-if's usage error is trouble (2), as diff's: its 1 means "there is a difference". convert's is bad
+        // input (2), as its other refusals.
+        return parse.Errors.Count > 0 && (IsWhatIf(parse) || parse.CommandResult.Command.Name == ConvertCommand.IngressToGateway) ? Commands.DiffCommand.Trouble : code;
     }
 
     /// <summary><c>maille diff</c>, and <c>maille apply --dry-run…</c>: the commands whose exit code 1 means "they differ".</summary>
