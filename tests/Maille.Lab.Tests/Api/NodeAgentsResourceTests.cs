@@ -69,13 +69,21 @@ public sealed class NodeAgentsResourceTests
                 new System.Text.Json.Nodes.JsonObject
                 {
                     ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "node-1" },
-                    ["node"] = "node-1", ["running"] = true, ["syncs"] = 4, ["lastSyncMilliseconds"] = 12.5, ["lastError"] = "",
+                    ["node"] = "node-1",
+                    ["running"] = true,
+                    ["syncs"] = 4,
+                    ["lastSyncMilliseconds"] = 12.5,
+                    ["lastError"] = "",
                     ["process"] = new System.Text.Json.Nodes.JsonObject { ["pid"] = 4242, ["restarts"] = 1, ["repairs"] = 2, ["observedVersion"] = "118" },
                 },
                 new System.Text.Json.Nodes.JsonObject
                 {
                     ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "node-2" },
-                    ["node"] = "node-2", ["running"] = false, ["syncs"] = 0, ["lastSyncMilliseconds"] = null, ["lastError"] = "nft: busy",
+                    ["node"] = "node-2",
+                    ["running"] = false,
+                    ["syncs"] = 0,
+                    ["lastSyncMilliseconds"] = null,
+                    ["lastError"] = "nft: busy",
                 }),
         };
 

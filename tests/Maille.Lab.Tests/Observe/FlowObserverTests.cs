@@ -121,8 +121,20 @@ public sealed class FlowObserverTests
     {
         var allowed = new FlowRecord
         {
-            Time = DateTimeOffset.UnixEpoch, Node = "node-1", From = "other/client", FromAddress = Ip("other/client"), FromPort = 1, To = "default/web-1", ToAddress = Ip("default/web-1"),
-            Port = 8080, Protocol = "TCP", Service = "default/web", ServiceAddress = WebClusterIP, ServicePort = 80, Allowed = true, Rule = "r",
+            Time = DateTimeOffset.UnixEpoch,
+            Node = "node-1",
+            From = "other/client",
+            FromAddress = Ip("other/client"),
+            FromPort = 1,
+            To = "default/web-1",
+            ToAddress = Ip("default/web-1"),
+            Port = 8080,
+            Protocol = "TCP",
+            Service = "default/web",
+            ServiceAddress = WebClusterIP,
+            ServicePort = 80,
+            Allowed = true,
+            Rule = "r",
         };
 
         Assert.True(new FlowFilter("other/", "web").Matches(allowed));
@@ -139,9 +151,20 @@ public sealed class FlowObserverTests
     {
         var flow = new FlowRecord
         {
-            Time = new DateTimeOffset(2026, 12, 6, 8, 0, 1, 234, TimeSpan.Zero), Node = "node-1", From = "other/client", FromAddress = IPAddress.Parse("198.19.3.2"), FromPort = 40000,
-            To = "default/web-1", ToAddress = IPAddress.Parse("198.19.1.2"), Port = 8080, Protocol = "TCP", Service = "default/web", ServiceAddress = IPAddress.Parse("198.18.128.10"),
-            ServicePort = 80, Allowed = true, Rule = "default/allow-other ingress rule 0 peer 0 port 0",
+            Time = new DateTimeOffset(2026, 12, 6, 8, 0, 1, 234, TimeSpan.Zero),
+            Node = "node-1",
+            From = "other/client",
+            FromAddress = IPAddress.Parse("198.19.3.2"),
+            FromPort = 40000,
+            To = "default/web-1",
+            ToAddress = IPAddress.Parse("198.19.1.2"),
+            Port = 8080,
+            Protocol = "TCP",
+            Service = "default/web",
+            ServiceAddress = IPAddress.Parse("198.18.128.10"),
+            ServicePort = 80,
+            Allowed = true,
+            Rule = "default/allow-other ingress rule 0 peer 0 port 0",
         };
         var loss = new FlowLoss { Time = flow.Time, Node = null, Source = "queue", Count = 6, Exact = true };
 
