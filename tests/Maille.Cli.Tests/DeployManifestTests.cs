@@ -190,7 +190,15 @@ public sealed class DeployManifestTests
 
         var entity = typeof(V1Node).Assembly.GetTypes()
             .Select(t => t.GetCustomAttribute<KubernetesEntityAttribute>())
-            .Single(a => a is not null && a.Kind == kind && a.ApiVersion == "v1");
-        return (entity!.Group, entity.PluralName);
+            .SingleOrDefault(a => a is not null && a.Kind == kind && a.ApiVersion == "v1");
+        if (entity is not null)
+        {
+            return (entity.Group, entity.PluralName);
+        }
+
+        // A kind neither KubernetesClient nor deploy/ defines (ClusterNetworkPolicy, network-policy-api's): the group and
+        // plural Maille reads it under.
+        var known = KindNames.All.Single(k => k.Kind == kind);
+        return (known.Group, known.Plural);
     }
 }
