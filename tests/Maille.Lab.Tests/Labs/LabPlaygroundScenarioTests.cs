@@ -68,12 +68,19 @@ public sealed class LabPlaygroundScenarioTests(PlaygroundLab lab, ITestOutputHel
         }
         finally
         {
-            lab.Reset(labels: scenario.Change is ["label", ..]);
+            lab.Reset(labels: scenario.Change is ["label", ..], clusterPolicies: ClusterPolicyNames(scenario.PoliciesFile));
         }
 
         output.WriteLine($"{name}: {scenario.Steps} step(s) in {clock.Elapsed.TotalSeconds:F1} s, {mismatches.Count} mismatches; {retries}");
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches) + "\n" + retries);
     }
+
+    /// <summary>The ClusterNetworkPolicies a scenario's file holds: cluster-scoped, they outlive a reset of the namespaces' policies.</summary>
+    private static List<string> ClusterPolicyNames(string file) =>
+        [.. File.ReadAllText(file).Split("\n---")
+            .Where(document => document.Contains("kind: ClusterNetworkPolicy", StringComparison.Ordinal))
+            .Select(document => System.Text.RegularExpressions.Regex.Match(document, @"metadata:\s*(\{\s*)?\n?\s*name:\s*([\w.-]+)").Groups[2].Value)
+            .Where(name => name.Length > 0)];
 
     /// <summary>
     /// Runs <c>maille probe -o json</c> and compares every connection with the engine's matrix for <paramref name="expected"/>.

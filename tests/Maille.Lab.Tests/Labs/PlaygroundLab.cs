@@ -48,10 +48,15 @@ public sealed class PlaygroundLab : IDisposable
     /// Back to the bare playground: every NetworkPolicy the lab holds deleted and, when <paramref name="labels"/>, pods.yaml
     /// applied again (its namespaces and pods with their own labels). When that fails, the lab is marked broken.
     /// </summary>
-    public void Reset(bool labels)
+    public void Reset(bool labels, IReadOnlyCollection<string>? clusterPolicies = null)
     {
         try
         {
+            foreach (var name in clusterPolicies ?? [])
+            {
+                Succeed("delete", "clusternetworkpolicy", name);
+            }
+
             var policies = JsonNode.Parse(Succeed("get", "networkpolicies", "-A", "-o", "json"))!["items"]!.AsArray()
                 .Select(p => (Namespace: (string)p!["metadata"]!["namespace"]!, Name: (string)p["metadata"]!["name"]!));
             foreach (var inNamespace in policies.GroupBy(p => p.Namespace))
