@@ -123,6 +123,14 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
             table => table.Contains(webTwo, StringComparison.Ordinal), output, TimeSpan.FromSeconds(60));
         Assert.True(caughtUp.Met, caughtUp.ToString());
 
+        // The cut's own criterion is that no rule is removed (asserted above) and that the kept connection lives on. One
+        // new connection that timed out while the other nodes programmed web-two was seen once in CI on a loaded machine
+        // (not reproduced since): a lone one is reported, not failed; two are.
+        var duringCut = probing.TakeFailures();
+        output.WriteLine($"failures during the API cut: {string.Join("; ", duringCut)}");
+        Assert.DoesNotContain(duringCut, f => f.Contains(" kept: ", StringComparison.Ordinal));
+        Assert.True(duringCut.Count <= 1, string.Join("; ", duringCut));
+
         // The cut was a table of another owner, added and deleted: commits in the namespace, none to the agent's tables,
         // so no repair (a rewrite of every rule) was made for them.
         var reported = Poll.Until("node-3 reported after the cut", () => Agent(lab, "node-3"), a => (bool)a["process"]!["reported"]! && a["process"]!["observedVersion"] is not null, output, TimeSpan.FromSeconds(10));
