@@ -57,6 +57,8 @@ public static class LabKubeconfig
     /// </summary>
     public static void Merge(string path, string standalone, (uint User, uint Group)? owner = null)
     {
+        EnsureDirectory(path, owner);
+        using var held = KubeconfigLock.Take(path);
         var target = Read(path);
         var source = Parse(standalone);
         foreach (var section in Sections)
@@ -86,6 +88,7 @@ public static class LabKubeconfig
             return false;
         }
 
+        using var held = KubeconfigLock.Take(path);
         var target = Read(path);
         var removed = false;
         foreach (var section in Sections)
@@ -166,7 +169,7 @@ public static class LabKubeconfig
         return gone.Count > 0;
     }
 
-    private static void Write(string path, YamlMappingNode root, (uint User, uint Group)? owner)
+    private static void EnsureDirectory(string path, (uint User, uint Group)? owner)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(directory))
@@ -174,7 +177,10 @@ public static class LabKubeconfig
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
             Chown(directory, owner);
         }
+    }
 
+    private static void Write(string path, YamlMappingNode root, (uint User, uint Group)? owner)
+    {
         var text = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(text, assignAnchors: false);
         var yaml = text.ToString();

@@ -105,6 +105,43 @@ public sealed class LabKubeconfigTests : IDisposable
         Assert.False(LabKubeconfig.Remove(Path.Combine(_directory, "missing"), "maille-other"));
     }
 
+    [Fact]
+    public void LabsMergedAndRemovedAtTheSameTime_AllLand_BecauseEachEditHoldsKubectlsLockFile()
+    {
+        var path = Write("config", Theirs);
+        var labs = Enumerable.Range(0, 12).Select(i => $"lab{i}").ToList();
+        var credentials = Credentials;
+
+        Parallel.ForEach(labs, new ParallelOptions { MaxDegreeOfParallelism = 12 }, (lab, _, i) =>
+            LabKubeconfig.Merge(path, LabKubeconfig.Standalone(lab, 43000 + (int)i, credentials)));
+        var merged = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+        Parallel.ForEach(labs.Where((_, i) => i % 2 == 0), new ParallelOptions { MaxDegreeOfParallelism = 6 }, lab =>
+            LabKubeconfig.Remove(path, LabKubeconfig.ContextName(lab)));
+        var removed = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
+
+        Assert.Equal(labs.Select(LabKubeconfig.ContextName).Append("prod").Order(), merged.Contexts.Select(c => c.Name).Order());
+        Assert.Equal(labs.Where((_, i) => i % 2 == 1).Select(LabKubeconfig.ContextName).Append("prod").Order(), removed.Contexts.Select(c => c.Name).Order());
+        Assert.False(File.Exists(path + ".lock"));
+    }
+
+    [Fact]
+    public async Task ALockFileLeftByADeadProcess_IsTakenOverOnceStale_AFreshOneIsWaitedFor()
+    {
+        var path = Write("config", Theirs);
+        File.WriteAllText(path + ".lock", "");
+        File.SetLastWriteTimeUtc(path + ".lock", DateTime.UtcNow.AddMinutes(-5));
+
+        LabKubeconfig.Merge(path, LabKubeconfig.Standalone("play", 43210, Credentials));
+        File.WriteAllText(path + ".lock", "");
+        var waiting = Task.Run(() => LabKubeconfig.Merge(path, LabKubeconfig.Standalone("other", 43220, Credentials)));
+        var first = await Task.WhenAny(waiting, Task.Delay(300));
+        File.Delete(path + ".lock");
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.NotSame(waiting, first);
+        Assert.Equal(["prod", "maille-play", "maille-other"], KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path)).Contexts.Select(c => c.Name));
+    }
+
     [SkippableFact]
     public void UnderSudo_MergingAndRemoving_LeaveTheFileTheInvokingUsers()
     {
