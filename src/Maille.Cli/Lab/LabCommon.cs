@@ -94,6 +94,22 @@ internal static partial class LabCommon
     }
 
     /// <summary>
+    /// Whether the packages a lab's data plane loads in-process are here (libnftables, from Debian's nftables): without
+    /// this check the daemon dies deep in its first node agent, and <c>up</c> could only show the end of a stack trace.
+    /// </summary>
+    public static bool HasLabPackages(CliContext context, bool nftablesLoadable)
+    {
+        if (nftablesLoadable)
+        {
+            return true;
+        }
+
+        context.Stderr.WriteLine("error: the live lab needs libnftables (Debian package nftables) for its Service proxy and policy enforcer; "
+            + "install it (apt-get install nftables) — `maille demo` installs what the lab needs; nothing was built");
+        return false;
+    }
+
+    /// <summary>
     /// Labs that have state or namespaces, even if their daemon or state is gone. Only names shaped like a lab's
     /// (<c>maille-LAB-underlay</c>, <c>-external</c>, <c>-node-…</c>, <c>-pod-HASH</c>) count, so other tools' namespaces
     /// that merely start with <c>maille-</c> (a benchmark's baseline pair, say) are left alone.

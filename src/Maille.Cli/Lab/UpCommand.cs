@@ -88,7 +88,8 @@ internal static class UpCommand
         command.SetAction(parse =>
         {
             var name = parse.GetValue(lab)!;
-            if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux())
+            if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux()
+                || !LabCommon.HasLabPackages(context, Dataplane.Linux.Nftables.NftContext.IsAvailable))
             {
                 return 1;
             }
@@ -195,7 +196,7 @@ internal static class UpCommand
             context.Stderr.WriteLine($"error: lab {lab} did not come up: {reason}");
             if (File.Exists(state.LogFile))
             {
-                foreach (var line in File.ReadLines(state.LogFile).TakeLast(10))
+                foreach (var line in DaemonLogExcerpt(File.ReadLines(state.LogFile).ToList()))
                 {
                     context.Stderr.WriteLine($"  daemon: {line}");
                 }
@@ -230,5 +231,25 @@ internal static class UpCommand
         context.Stdout.WriteLine($"  maille ls");
         context.Stdout.WriteLine($"Take it down: maille down --lab {lab}");
         return 0;
+    }
+
+    /// <summary>
+    /// What <c>up</c> shows of a failed daemon's log: from the crash's own message (<c>Unhandled exception.</c> and
+    /// the exception's text) through the first lines of its stack, else the log's last ten lines. The end of a stack
+    /// trace alone says where, not what.
+    /// </summary>
+    internal static IReadOnlyList<string> DaemonLogExcerpt(IReadOnlyList<string> log)
+    {
+        var crash = -1;
+        for (var i = log.Count - 1; i >= 0; i--)
+        {
+            if (log[i].StartsWith("Unhandled exception.", StringComparison.Ordinal))
+            {
+                crash = i;
+                break;
+            }
+        }
+
+        return crash < 0 ? log.TakeLast(10).ToList() : log.Skip(crash).Take(10).ToList();
     }
 }
