@@ -13,9 +13,11 @@ public static class ServedStatus
 {
     /// <summary>
     /// A pod's status: phase, the four conditions with their transition times, addresses, start time and one
-    /// running (or, while pending, waiting) status per container. A lab pod runs no image and never restarts.
+    /// running (or, while pending, waiting) status per container. A lab pod runs no image and never restarts, except
+    /// what the lab supervises itself (its node agents): <paramref name="restarts"/> then says how often and how the last
+    /// one ended, for every container of the pod.
     /// </summary>
-    public static V1PodStatus Pod(Pod pod, PodTimes times)
+    public static V1PodStatus Pod(Pod pod, PodTimes times, ContainerRestarts? restarts = null)
     {
         var status = pod.Status;
         var scheduled = pod.Spec.NodeName is not null;
@@ -47,9 +49,13 @@ public static class ServedStatus
                 ContainerID = running ? $"maille://{ObjectUid.Of("Container", pod.Namespace, $"{pod.Name}/{c.Name}", times.Started)}" : null,
                 Ready = ready,
                 Started = running,
-                RestartCount = 0,
+                RestartCount = restarts?.Count ?? 0,
+                LastState = restarts is null ? null : new V1ContainerState
+                {
+                    Terminated = new V1ContainerStateTerminated { ExitCode = restarts.ExitCode, Reason = restarts.Reason, FinishedAt = Timestamp(restarts.FinishedAt) },
+                },
                 State = running
-                    ? new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = started } }
+                    ? new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = restarts is null ? started : Timestamp(restarts.StartedAt) } }
                     : new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = scheduled ? "ContainerCreating" : "Pending" } },
             })],
         };

@@ -18,6 +18,9 @@ namespace Maille.Cli.Lab;
 /// </summary>
 internal static class AgentCommand
 {
+    /// <summary>As kube-proxy's 0.0.0.0:10256, on the agent's own port so that both can run on one node.</summary>
+    private static readonly string DefaultHealthzBindAddress = $"0.0.0.0:{Engine.Workloads.NodeAgentManifests.HealthzPort}";
+
     public static Command Create(CliContext context)
     {
         var node = new Option<string>("--node") { Description = "The node this agent programs (its Node object's name).", Required = true };
@@ -30,6 +33,11 @@ internal static class AgentCommand
         {
             Description = "Program the machine's own network namespace (a hostNetwork DaemonSet on a real node). Without it the agent refuses to run in the initial namespace.",
         };
+        var healthz = new Option<string>("--healthz-bind-address")
+        {
+            Description = $"Where to serve GET /healthz (200 once every part applied what was read, else 503), as kube-proxy does; \"\" turns it off (default {DefaultHealthzBindAddress}).",
+            DefaultValueFactory = _ => DefaultHealthzBindAddress,
+        };
         var command = new Command("agent", """
             Run one node's data plane as an API client: the Service proxy (kube-proxy's role), NetworkPolicy
             enforcement and the LoadBalancer L2 announcer, programming nftables in the network namespace the agent runs
@@ -40,12 +48,13 @@ internal static class AgentCommand
             Examples:
               maille agent --node worker-1 --kubeconfig agent.kubeconfig --parts service-proxy,network-policy
               maille agent --node "$NODE_NAME" --allow-host-network          # in a DaemonSet pod
+              curl -s http://127.0.0.1:10266/healthz                           # 200 once the node's rules are in place
             """)
         {
-            node, kubeconfig, kubeContext, parts, config, flush, hostNetwork,
+            node, kubeconfig, kubeContext, parts, config, flush, hostNetwork, healthz,
         };
         command.SetAction(parse => OperatingSystem.IsLinux()
-            ? Run(context, parse.GetValue(node)!, parse.GetValue(kubeconfig), parse.GetValue(kubeContext), parse.GetValue(parts), parse.GetValue(config), parse.GetValue(flush), parse.GetValue(hostNetwork))
+            ? Run(context, parse.GetValue(node)!, parse.GetValue(kubeconfig), parse.GetValue(kubeContext), parse.GetValue(parts), parse.GetValue(config), parse.GetValue(flush), parse.GetValue(hostNetwork), parse.GetValue(healthz)!)
             : Fail(context, "maille agent runs on Linux only"));
         return command;
     }
@@ -57,8 +66,14 @@ internal static class AgentCommand
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(CliContext context, string node, string? kubeconfig, string? kubeContext, string? partList, string? configFile, bool flush, bool allowHostNetwork)
+    private static int Run(CliContext context, string node, string? kubeconfig, string? kubeContext, string? partList, string? configFile, bool flush, bool allowHostNetwork, string healthzBindAddress)
     {
+        System.Net.IPEndPoint? healthzBind = null;
+        if (healthzBindAddress.Length > 0 && (healthzBind = AgentHealth.ParseBindAddress(healthzBindAddress, out var bindError)) is null)
+        {
+            return Fail(context, bindError!);
+        }
+
         var (parts, partsError) = AgentParts.Parse(partList);
         if (parts is null)
         {
@@ -125,10 +140,27 @@ internal static class AgentCommand
 
         // libnftables' sockets want low descriptor numbers (LowDescriptors), taken before anything else opens files.
         Maille.Lab.Labs.LabNamespaces.ReserveLowDescriptors();
-        using var host = new NodeAgentHost(client, new AgentOptions { Node = node, Parts = parts, Config = clusterConfig, FlushDeniedConnections = flush }, loggers);
+        AgentHealth? health = null;
+        try
+        {
+            health = healthzBind is null ? null : AgentHealth.StartAsync(healthzBind).GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            return Fail(context, e.Message);
+        }
+
+        using var host = new NodeAgentHost(client, new AgentOptions { Node = node, Parts = parts, Config = clusterConfig, FlushDeniedConnections = flush }, loggers) { Health = health };
         using (client as IDisposable)
         {
-            return host.RunAsync(stopping.Token).GetAwaiter().GetResult();
+            try
+            {
+                return host.RunAsync(stopping.Token).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                health?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
     }
 }

@@ -48,6 +48,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private long _repairs;
     private string? _reportError;
 
+    /// <summary>The health endpoint told of each finished sync (<c>--healthz-bind-address</c>), when the agent serves one.</summary>
+    public AgentHealth? Health { get; init; }
+
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var kinds = AgentParts.Kinds(options.Parts);
@@ -232,6 +235,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
                     observed = entry.Observed ?? observed;
                 }
 
+                Health?.Synced(agent.Status.LastError);
                 await ReportAsync(agent, observed, stopping);
             }
         }

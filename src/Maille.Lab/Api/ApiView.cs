@@ -119,7 +119,8 @@ public sealed class ApiView
             item.Model is Node node ? !Facts.DownNodes.Contains(node.Name) : null,
             item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null,
             Facts.Managed.GetValueOrDefault(ApiJson.KeyOf(resource, item)),
-            item.Model is NodeLease lease && _leasesRenewed.TryGetValue(lease.Node, out var renewed) ? renewed : null);
+            item.Model is NodeLease lease && _leasesRenewed.TryGetValue(lease.Node, out var renewed) ? renewed : null,
+            item.Model is Pod pod && Facts.Restarts.TryGetValue(pod.QualifiedName, out var restarts) ? restarts : null);
     }
 
     private JsonObject Render(ApiResource resource, ApiObject item, ServedExtra extra, PodTimes? times)
@@ -128,7 +129,7 @@ public sealed class ApiView
         switch (kubernetes, item.Model)
         {
             case (V1Pod written, Pod pod) when times is not null:
-                written.Status = ServedStatus.Pod(pod, times);
+                written.Status = ServedStatus.Pod(pod, times, extra.Restarts);
                 break;
             case (V1Node written, Node node):
                 written.Status = ServedStatus.Node(node, extra.NodeReady ?? true, _nodesChanged.GetValueOrDefault(node.Name, node.Meta.CreationTimestamp ?? DateTimeOffset.UnixEpoch), _system);

@@ -8,18 +8,18 @@ namespace Maille.Lab.Api;
 /// the document is unchanged, so comparing is mostly a reference check), or for an object the lab made from a
 /// workload's template, that workload's text; a node's readiness, a namespace's deletion; its managed fields (a change
 /// of owners alone changes the object, as on the API server, where they are part of the stored object); a node lease's
-/// last renewal.
+/// last renewal; a supervised container's restarts.
 /// Two equal values with equal models are the same object, unchanged (<see cref="ObjectVersions"/>).
 /// </summary>
-internal sealed record ServedExtra(string? Written, string? Template, bool? NodeReady, DateTimeOffset? Terminating, ImmutableArray<ManagedFieldsEntry> Managed = default, DateTimeOffset? Renewed = null)
+internal sealed record ServedExtra(string? Written, string? Template, bool? NodeReady, DateTimeOffset? Terminating, ImmutableArray<ManagedFieldsEntry> Managed = default, DateTimeOffset? Renewed = null, Kube.ContainerRestarts? Restarts = null)
 {
     public static ServedExtra None { get; } = new(null, null, null, null);
 
     public bool Equals(ServedExtra? other) =>
         other is not null && Written == other.Written && Template == other.Template && NodeReady == other.NodeReady && Terminating == other.Terminating
-        && Renewed == other.Renewed && SameEntries(Managed, other.Managed);
+        && Renewed == other.Renewed && Restarts == other.Restarts && SameEntries(Managed, other.Managed);
 
-    public override int GetHashCode() => HashCode.Combine(Written, Template, NodeReady, Terminating, Renewed, Managed.IsDefaultOrEmpty ? 0 : Managed.Length);
+    public override int GetHashCode() => HashCode.Combine(Written, Template, NodeReady, Terminating, Renewed, Restarts, Managed.IsDefaultOrEmpty ? 0 : Managed.Length);
 
     private static bool SameEntries(ImmutableArray<ManagedFieldsEntry> a, ImmutableArray<ManagedFieldsEntry> b) =>
         (a.IsDefaultOrEmpty && b.IsDefaultOrEmpty) || (!a.IsDefault && !b.IsDefault && (a == b || a.SequenceEqual(b)));

@@ -26,6 +26,9 @@ internal sealed record ServedFacts
     /// <summary>Namespaces being deleted, with the time their deletion was asked: phase Terminating.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> TerminatingNamespaces { get; init; } = FrozenDictionary<string, DateTimeOffset>.Empty;
 
+    /// <summary>The restarts of the containers the lab supervises (its node agents' pods), by the pod's <c>namespace/name</c>.</summary>
+    public IReadOnlyDictionary<string, ContainerRestarts> Restarts { get; init; } = FrozenDictionary<string, ContainerRestarts>.Empty;
+
     /// <summary>
     /// Whether <paramref name="next"/> says the same as this of every object: the very same collections (the lab makes
     /// new ones only when something in them changed), and the same nodes down. Then an object whose model did not change
@@ -33,5 +36,6 @@ internal sealed record ServedFacts
     /// </summary>
     public bool Unchanged(ServedFacts next) =>
         ReferenceEquals(Written, next.Written) && ReferenceEquals(Managed, next.Managed) && ReferenceEquals(TerminatingNamespaces, next.TerminatingNamespaces)
-        && DownNodes.SetEquals(next.DownNodes);
+        && DownNodes.SetEquals(next.DownNodes) && Restarts.Count == next.Restarts.Count
+        && Restarts.All(r => next.Restarts.TryGetValue(r.Key, out var other) && r.Value == other);
 }

@@ -41,6 +41,7 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, Supervised> _agents = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private IReadOnlyDictionary<string, Kube.ContainerRestarts> _restarts = new Dictionary<string, Kube.ContainerRestarts>(StringComparer.Ordinal);
 
     /// <param name="arguments">The agent's arguments after <c>--node NAME</c> (kubeconfig, config, parts).</param>
     public LabAgentProcesses(LabState state, ILogger logger, Func<string, IReadOnlyList<string>> arguments, IEnumerable<string> nodes)
@@ -62,6 +63,21 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         lock (_agents)
         {
             return _agents.ToDictionary(a => a.Key, a => (a.Value.Process is { HasExited: false } p ? p.Id : (int?)null, a.Value.Restarts, a.Value.LastExit), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>A node's agent was started again after it ended (its node name): the API shows the restart on its pod.</summary>
+    public event Action<string>? Restarted;
+
+    /// <summary>
+    /// The nodes whose agent was started again at least once: how often, and how its last run ended, as the
+    /// <c>maille-agent</c> pod of the node shows it. The same instance while nothing changed.
+    /// </summary>
+    public IReadOnlyDictionary<string, Kube.ContainerRestarts> Restarts()
+    {
+        lock (_agents)
+        {
+            return _restarts;
         }
     }
 
@@ -103,10 +119,25 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
             }
 
             Process process;
+            var restarted = false;
             lock (_agents)
             {
                 process = Launch(agent);
                 agent.Process = process;
+                if (agent.LastEnd is { } end && agent.Restarts > 0)
+                {
+                    // A signal's death is the runtime's exit code 128 + N, as the kubelet reports a killed container (137: SIGKILL).
+                    _restarts = new Dictionary<string, Kube.ContainerRestarts>(_restarts, StringComparer.Ordinal)
+                    {
+                        [agent.Node] = new(agent.Restarts, end.ExitCode, end.ExitCode == 0 ? "Completed" : "Error", end.At, DateTimeOffset.UtcNow),
+                    };
+                    restarted = true;
+                }
+            }
+
+            if (restarted)
+            {
+                Restarted?.Invoke(agent.Node);
             }
 
             var started = Stopwatch.StartNew();
@@ -119,9 +150,11 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
                 return;
             }
 
+            var exitCode = process.ExitCode;
+            var finished = DateTimeOffset.UtcNow;
             lock (_agents)
             {
-                agent.LastExit = process.ExitCode >= 128 ? $"signal {process.ExitCode - 128}" : $"exit code {process.ExitCode}";
+                agent.LastExit = exitCode >= 128 ? $"signal {exitCode - 128}" : $"exit code {exitCode}";
                 agent.Process = null;
             }
 
@@ -132,6 +165,7 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
             }
 
             agent.Restarts++;
+            agent.LastEnd = (exitCode, finished);
             backoff = started.Elapsed >= StableRun ? FirstBackoff : backoff;
             LogRestarting(agent.Node, agent.LastExit, backoff.TotalMilliseconds);
             try
@@ -234,6 +268,9 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         public int Restarts { get; set; }
 
         public string? LastExit { get; set; }
+
+        /// <summary>How the last run that was followed by a restart ended: its exit code (128 + signal) and when.</summary>
+        public (int ExitCode, DateTimeOffset At)? LastEnd { get; set; }
 
         public Task? Loop { get; set; }
     }

@@ -71,6 +71,16 @@ public sealed partial class LabController : IAsyncDisposable
             Api.ChangeEvents.Subject(pod) with { FieldPath = $"spec.containers{{{container.Name}}}" }, "Warning", "Unhealthy", message, "kubelet", pod.Spec.NodeName));
     }
 
+    /// <summary>
+    /// The node agents run as processes (<c>maille up --agents process</c>): the plan then holds the <c>maille-agent</c>
+    /// DaemonSet whose pods show them. Set before <see cref="StartAsync"/>.
+    /// </summary>
+    public bool AgentsAsProcesses
+    {
+        get => _planning.AgentDaemonSet;
+        init => _planning.AgentDaemonSet = value;
+    }
+
     /// <summary>The lab's name.</summary>
     public string Lab => _state.Lab;
 
@@ -101,6 +111,7 @@ public sealed partial class LabController : IAsyncDisposable
         try
         {
             _nodes.AttachProcesses(processes);
+            processes.Restarted += _ => PublishInBackground();
             _nodes.Published(Store.Current.Version);
             return await _nodes.ProcessesSyncedAsync(limit, cancellationToken);
         }
@@ -467,6 +478,7 @@ public sealed partial class LabController : IAsyncDisposable
             DownNodes = _nodes.DownNodes().Union(_nodes.StoppedNodes).ToHashSet(StringComparer.Ordinal),
             TerminatingNamespaces = _terminating,
             Managed = _desired.ManagedFields,
+            Restarts = _nodes.AgentPodRestarts(cluster),
         });
         _nodes.Published(Store.Current.Version);
     }

@@ -48,7 +48,8 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         {
             Services = new NodeAgents.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)),
             Policy = new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
-        });
+        })
+        { AgentsAsProcesses = AgentsAsProcesses };
         TimeSpan networkTime;
         try
         {

@@ -63,6 +63,16 @@ internal sealed partial class LabNodes : IAsyncDisposable
 
     public IReadOnlySet<string> StoppedNodes => _stoppedNodes;
 
+    /// <summary>The restarts of the agent processes, by the <c>namespace/name</c> of their node's <c>maille-agent</c> pod in <paramref name="cluster"/>.</summary>
+    public IReadOnlyDictionary<string, Kube.ContainerRestarts> AgentPodRestarts(ClusterState cluster)
+    {
+        var byNode = _processes?.Restarts();
+        return byNode is null || byNode.Count == 0
+            ? System.Collections.Frozen.FrozenDictionary<string, Kube.ContainerRestarts>.Empty
+            : cluster.Pods.Where(p => Engine.Workloads.NodeAgentManifests.IsAgentPod(p) && p.Spec.NodeName is { } node && byNode.ContainsKey(node))
+                .ToDictionary(p => p.QualifiedName, p => byNode[p.Spec.NodeName!], StringComparer.Ordinal);
+    }
+
     /// <summary>The nodes the health monitor finds down (none before it exists).</summary>
     public IReadOnlySet<string> DownNodes() => _health?.DownNodes ?? NoNodes;
 

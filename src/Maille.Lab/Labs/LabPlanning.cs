@@ -21,6 +21,9 @@ internal sealed class LabPlanning
     /// <summary>The lab's cluster configuration (its file, or the defaults), read when the lab starts.</summary>
     public ClusterConfig Config { get; set; } = ClusterConfig.Default;
 
+    /// <summary>The node agents run as processes, shown as the pods of the <c>maille-agent</c> DaemonSet.</summary>
+    public bool AgentDaemonSet { get; set; }
+
     public PlanResult Plan(LabManifests manifests, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
     {
         // Readiness flips plan the same manifests again and again: read them once per desired state (and each document
@@ -28,7 +31,7 @@ internal sealed class LabPlanning
         var loaded = _loaded is { } cached && ReferenceEquals(cached.Manifests, manifests)
             ? cached
             : (_loaded = (manifests, _documentLoads.Load(manifests.Documents))).Value;
-        return LabPlanner.Plan(loaded.Set.Manifests, loaded.Set.Diagnostics, Config, readiness, prior, _slices);
+        return LabPlanner.Plan(loaded.Set.Manifests, loaded.Set.Diagnostics, Config, readiness, prior, _slices, AgentDaemonSet);
     }
 
     /// <summary>The plan of a desired state that planned before; that it no longer does is a bug, hence the exception.</summary>

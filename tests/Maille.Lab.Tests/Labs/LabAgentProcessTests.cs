@@ -47,6 +47,17 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Matches(@"^NAME\s+RUNNING\s+SYNCS\s+REPAIRS\s+OBSERVED\s+LAST SYNC MS\s+PID\s+RESTARTS\s+LAST ERROR", table);
         Assert.Matches(@"\nnode-3\s+(true|false)\s+\d+\s+\d+\s+\d+\s+\S+\s+\d+\s+0\s", table);
 
+        // And as a cluster shows kube-proxy: the pods of the DaemonSet maille-agent in maille-system, one per node on the
+        // node's own network, Ready when the agent's /healthz says its rules are in place.
+        var ready = Poll.Until("every maille-agent pod Ready", () => AgentPods(lab, output), pods => pods.Count == 3 && pods.All(p => Ready(p)), output, TimeSpan.FromSeconds(20));
+        Assert.True(ready.Met, ready.ToString());
+        Assert.Equal(["node-1", "node-2", "node-3"], ready.Last!.Select(p => (string)p["spec"]!["nodeName"]!).Order());
+        Assert.All(ready.Last!, p => Assert.True((bool)p["spec"]!["hostNetwork"]!));
+        Assert.All(ready.Last!, p => Assert.Equal("DaemonSet", (string)p["metadata"]!["ownerReferences"]![0]!["kind"]!));
+        var healthz = lab.Exec(Client, "curl", "-s", "-m", "3", "-w", " %{http_code}", $"http://{(string)ready.Last![0]["status"]!["hostIP"]!}:10266/healthz");
+        Assert.EndsWith(" 200", healthz.Stdout.Trim(), StringComparison.Ordinal);
+        Assert.Contains("\"healthy\":true", healthz.Stdout, StringComparison.Ordinal);
+
         // A policy is in force on every node once apply answers: the agents read it through their watches, programmed
         // it, and reported so before the lab answered.
         lab.Succeed("apply", "-f", lab.File("deny.yaml", """
@@ -78,6 +89,12 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(back.Met, back.ToString());
         Assert.True((long)back.Last!["parts"]!["services"]!["fullSyncs"]! >= 1);
         Assert.Empty(probing.TakeFailures());
+
+        // kubectl shows the restart as the kubelet would: RESTARTS 1, the last run ended by SIGKILL (137), Ready again.
+        var restarted = Poll.Until("node-3's maille-agent pod shows the restart and is Ready", () => AgentPods(lab, output).Single(p => (string)p["spec"]!["nodeName"]! == "node-3"),
+            p => Ready(p) && (int)p["status"]!["containerStatuses"]![0]!["restartCount"]! == 1, output, TimeSpan.FromSeconds(20));
+        Assert.True(restarted.Met, restarted.ToString());
+        Assert.Equal(137, (int)restarted.Last!["status"]!["containerStatuses"]![0]!["lastState"]!["terminated"]!["exitCode"]!);
 
         // The Service table flushed by hand (its chains emptied): noticed, rewritten as it was, and counted.
         var whole = Table(nodeNamespace);
@@ -141,6 +158,16 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Empty(failures);
         Assert.True(answers > 100, $"{answers} answers");
     }
+
+    private static List<JsonNode> AgentPods(LiveLab lab, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        var (exit, json, errors) = new Kubectl(lab, output).Run("get", "pods", "-n", "maille-system", "-l", "app.kubernetes.io/name=maille-agent", "-o", "json");
+        Assert.True(exit == 0, errors);
+        return [.. JsonNode.Parse(json)!["items"]!.AsArray().OfType<JsonNode>()];
+    }
+
+    private static bool Ready(JsonNode pod) =>
+        pod["status"]!["conditions"]!.AsArray().Any(c => (string)c!["type"]! == "Ready" && (string)c["status"]! == "True");
 
     private static JsonArray Agents(LiveLab lab) => JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
 

@@ -52,4 +52,32 @@ public sealed class LabPlannerTests
         Assert.Equal(nodePorts.Count, nodePorts.Distinct().Count());
         Assert.Equal(20, changed.Services.Count(s => s.Name.StartsWith("added-", StringComparison.Ordinal) && s.ClusterIP is not null));
     }
+
+    [Fact]
+    public void With_agents_as_processes_each_node_has_a_maille_agent_pod_on_its_own_network_probed_on_the_agents_healthz()
+    {
+        var (manifests, diagnostics) = Maille.Kube.ManifestLoader.Load([new Maille.Kube.ManifestSource("lab.yaml", RandomServices.Yaml(3))]);
+
+        var inline = LabPlanner.Plan(manifests, diagnostics, ClusterConfig.Default, null, PriorAllocations.None).Cluster!;
+        var process = LabPlanner.Plan(manifests, diagnostics, ClusterConfig.Default, null, PriorAllocations.None, agentDaemonSet: true).Cluster!;
+
+        Assert.DoesNotContain(inline.Pods, Engine.Workloads.NodeAgentManifests.IsAgentPod);
+        var agents = process.Pods.Where(Engine.Workloads.NodeAgentManifests.IsAgentPod).ToList();
+        Assert.Equal(process.Nodes.Select(n => n.Name).Order(), agents.Select(p => p.Spec.NodeName!).Order());
+        Assert.All(agents, pod =>
+        {
+            Assert.Equal("maille-system", pod.Namespace);
+            Assert.StartsWith("maille-agent-", pod.Name, StringComparison.Ordinal);
+            Assert.Equal(("DaemonSet", "maille-agent"), (pod.Owner!.Kind, pod.Owner.Name));
+            Assert.True(pod.Spec.HostNetwork);
+            Assert.Equal(process.NodesByName[pod.Spec.NodeName!].InternalIP, pod.Status.PodIP);
+            Assert.True(LabPlanner.IsSystem(pod));
+            var probe = Assert.Single(pod.Spec.Containers).ReadinessProbe!;
+            Assert.Equal((ProbeKind.HttpGet, "/healthz", 10266), (probe.Kind, probe.Path, probe.Port!.Value.Number));
+            Assert.True(Assert.Single(pod.Spec.Containers).Command.IsEmpty);   // the daemon runs the agent, not the pod
+        });
+
+        // The user's pods are where they were without the agents.
+        Assert.All(inline.Pods, p => Assert.Equal(p.Status.PodIP, process.PodsByName[p.QualifiedName].Status.PodIP));
+    }
 }
