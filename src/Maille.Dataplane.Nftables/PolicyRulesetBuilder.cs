@@ -101,7 +101,7 @@ public static class PolicyRulesetBuilder
 
         cache?.Retain(plan.Chains.Where(c => c.Rules.Count > foldAbove).Select(c => c.Name));
         // Baseline before Admin: a chain is written after every chain it goes to, as in one nft script it must be.
-        chains.AddRange(plan.TierChains.OrderBy(c => c.Tier == ClusterPolicyTier.Baseline ? 0 : 1).Select(c => TierChain(c, denied)));
+        chains.AddRange(plan.TierChains.OrderBy(c => c.Tier == ClusterPolicyTier.Baseline ? 0 : 1).Select(c => TierChain(c, denied, logGroup)));
 
         // Only the sets a listed or tier chain names: a folded chain holds its peers in its own map.
         var used = listed.SelectMany(c => c.Rules).SelectMany(r => new[] { r.PeerSet, r.NamedPortSet })
@@ -125,10 +125,11 @@ public static class PolicyRulesetBuilder
     /// Accept returns to <c>forward</c> (this direction is allowed; the other is still to be decided there), Deny denies
     /// as a NetworkPolicy chain's end does, and Pass goes (<c>goto</c>, so that a <c>return</c> there lands in
     /// <c>forward</c>) to the next chain. The last rule goes there too, or returns when there is none: the default allows.
-    /// Denials are not logged for <c>maille observe</c> yet (its reader knows NetworkPolicy chains only). A comment is
-    /// a quoted string in nft's syntax, so the rule's name is quoted with apostrophes there.
+    /// With <paramref name="logGroup"/>, a Deny rule logs the first packet it denies for <c>maille observe</c>, its prefix
+    /// naming the rule (<see cref="PolicyDenialLog.Prefix(ClusterRuleId)"/>). A comment is a quoted string in nft's
+    /// syntax, so the rule's name is quoted with apostrophes there.
     /// </summary>
-    private static NftChain TierChain(TierChain chain, PolicyDeniedAction denied)
+    private static NftChain TierChain(TierChain chain, PolicyDeniedAction denied, int? logGroup)
     {
         var onward = chain.Next is { } next ? NftVerdict.Goto(next) : NftVerdict.Return;
         var rules = new List<NftRule>(chain.Rules.Count + 1);
@@ -140,7 +141,10 @@ public static class PolicyRulesetBuilder
                 ClusterPolicyAction.Deny => DenyStatement(denied),
                 _ => Verdict(onward),
             };
-            rules.Add(new NftRule(new(Matches(chain.Direction, rule.PeerSet, rule.Protocol, rule.Ports, rule.NamedPortSet)), new NftStatement[] { new NftCounterStatement(PolicyCounterNames.Of(rule.Rule)), verdict }, Comment(rule.Description.Replace('"', '\''))));
+            NftStatement[] statements = rule.Action == ClusterPolicyAction.Deny && logGroup is { } group
+                ? [new NftCounterStatement(PolicyCounterNames.Of(rule.Rule)), new NftLogStatement(PolicyDenialLog.Prefix(rule.Rule), group), verdict]
+                : [new NftCounterStatement(PolicyCounterNames.Of(rule.Rule)), verdict];
+            rules.Add(new NftRule(new(Matches(chain.Direction, rule.PeerSet, rule.Protocol, rule.Ports, rule.NamedPortSet)), statements, Comment(rule.Description.Replace('"', '\''))));
         }
 
         var tier = chain.Tier == ClusterPolicyTier.Admin ? "Admin" : "Baseline";

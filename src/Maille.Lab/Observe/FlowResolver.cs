@@ -102,6 +102,12 @@ internal sealed class FlowResolver
 
         _pods.TryGetValue(packet.Source, out var from);
         _pods.TryGetValue(packet.Destination, out var to);
+        if (PolicyDenialLog.IsClusterRule(packet.Prefix))
+        {
+            return Record(node, time, from, packet.Source, packet.SourcePort, to, packet.Destination, packet.DestinationPort, packet.Protocol, allowed: false,
+                ClusterRuleDenial(packet, plan, from, to));
+        }
+
         var chain = plan?.Chains.FirstOrDefault(c => c.Name == chainName);
         var ingress = chain?.Direction == PolicyDirection.Ingress || (chain is null && chainName.StartsWith("ingress-", StringComparison.Ordinal));
         var policies = chain is not null
@@ -109,6 +115,24 @@ internal sealed class FlowResolver
             : (ingress ? to : from) is { } isolated ? (ingress ? _evaluator.IsolationOf(isolated).Ingress : _evaluator.IsolationOf(isolated).Egress) : [];
         return Record(node, time, from, packet.Source, packet.SourcePort, to, packet.Destination, packet.DestinationPort, packet.Protocol, allowed: false,
             $"default deny of {string.Join(", ", policies)} ({(ingress ? "ingress" : "egress")})");
+    }
+
+    /// <summary>
+    /// The ClusterNetworkPolicy rule whose prefix the packet carries, from the node's plan, else (the enforcer runs in
+    /// another process, or the rule was replaced since) from the engine's verdict for the same connection.
+    /// </summary>
+    private string ClusterRuleDenial(NflogPacket packet, NodePolicyPlan? plan, Pod? from, Pod? to)
+    {
+        var verdict = ProtocolOf(packet.Protocol) is { } protocol
+            ? _evaluator.Evaluate(Endpoint(from, packet.Source), Endpoint(to, packet.Destination), packet.DestinationPort, protocol)
+            : null;
+        if (verdict is { Allowed: false })
+        {
+            return verdict.ToString()["denied: ".Length..];
+        }
+
+        var rule = plan?.TierChains.SelectMany(c => c.Rules).Select(r => r.Rule).FirstOrDefault(r => PolicyDenialLog.Prefix(r) == packet.Prefix);
+        return rule is not null ? $"{rule} (Deny); the engine allows it now" : $"{packet.Prefix[PolicyDenialLog.PrefixStart.Length..]} (Deny)";
     }
 
     /// <summary>The rules the engine says allow it now, or why it needs none; says so when the engine would deny it now.</summary>

@@ -10,7 +10,7 @@ namespace Maille.Dataplane.Nftables.Tests.NetworkPolicies;
 /// node: the exact full-sync transaction that node applies, with chains folded as the enforcer does by default; in the
 /// <c>folded</c> folder every chain is folded; the <c>logged</c> folder holds the <c>every-rule</c> case's node-2 with its
 /// denials logged for <c>maille observe</c> (<see cref="PolicyDenialLog"/>), as the lab renders it; the <c>tiered</c> folder holds ClusterNetworkPolicy tiers
-/// around NetworkPolicy. <c>testassets/netpol/playground</c> holds node-1's table for each
+/// around NetworkPolicy, and <c>tiered-logged</c> its node-1 with denials logged, the tiers' Deny rules included. <c>testassets/netpol/playground</c> holds node-1's table for each
 /// playground scenario. Run with <c>MAILLE_UPDATE_GOLDEN=1</c> to rewrite them after a deliberate change,
 /// and read the diff.
 /// </summary>
@@ -29,12 +29,12 @@ public sealed class PolicyRulesetGoldenTests
         var name = Path.GetFileNameWithoutExtension(goldenFile);
         var (policies, node) = folder == "playground"
             ? (File.ReadAllText(Path.Combine(Scenarios, name + ".yaml")), "node-1")
-            : (Tables.Read(Path.Combine(folder == "logged" ? "every-rule" : folder, "input.yaml")), name);
+            : (Tables.Read(Path.Combine(folder switch { "logged" => "every-rule", "tiered-logged" => "tiered", _ => folder }, "input.yaml")), name);
         var result = Cluster.Plan([new ManifestSource("pods.yaml", TracedCluster.PlaygroundPods), new ManifestSource("input.yaml", policies)]);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var script = new NftScript(PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table);
         var foldAbove = folder == "folded" ? 0 : PolicyRulesetBuilder.DefaultFoldAbove;
-        int? logGroup = folder == "logged" ? PolicyDenialLog.DefaultGroup : null;
+        int? logGroup = folder is "logged" or "tiered-logged" ? PolicyDenialLog.DefaultGroup : null;
         script.WriteTable(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(result.Cluster!, node), foldAbove: foldAbove, logGroup: logGroup));
         return script.ToString();
     }
@@ -52,7 +52,7 @@ public sealed class PolicyRulesetGoldenTests
     public void EveryPlaygroundScenarioAndNodeHasAGoldenTable()
     {
         var expected = Directory.GetFiles(Scenarios, "*.yaml").Select(f => Path.Combine("playground", Path.GetFileNameWithoutExtension(f) + ".nft"))
-            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft", "logged/node-2.nft", "tiered/node-1.nft", "tiered/node-2.nft", "tiered/node-3.nft"])
+            .Concat(["every-rule/node-1.nft", "every-rule/node-2.nft", "every-rule/node-3.nft", "folded/node-1.nft", "folded/node-2.nft", "folded/node-3.nft", "logged/node-2.nft", "tiered/node-1.nft", "tiered/node-2.nft", "tiered/node-3.nft", "tiered-logged/node-1.nft"])
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, Tables.Files("*.nft"));

@@ -64,6 +64,38 @@ public sealed class FlowObserverTests
     }
 
     [Fact]
+    public void ALoggedClusterPolicyDenial_NamesTheTierPriorityPolicyAndRuleThatDenied()
+    {
+        var guard = ClusterNetworkPolicyBuilder.Admin("guard-default", 5)
+            .SubjectNamespaces(("kubernetes.io/metadata.name", "default"))
+            .Ingress("no-outsiders", Model.ClusterPolicyAction.Deny, [ClusterNetworkPolicyBuilder.Namespaces(("kubernetes.io/metadata.name", "outside"))]);
+        var result = Cluster.Plan(LabPolicyTests.Manifests + "\n---\n" + guard.Yaml());
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var planned = result.Cluster!;
+        var rule = Engine.NetworkPolicies.NodePolicyPlanner.Plan(planned, "node-1").TierChains.SelectMany(c => c.Rules).Single().Rule;
+
+        var flows = Resolve(planned, observer => observer.Denials("node-1", [new NflogPacket(PolicyDenialLog.Prefix(rule), 6, Ip("outside/intruder"), 50000, Ip("default/web-1"), 8080, 7)]));
+
+        Assert.Equal("maille-deny cnp-guard-default-ingress-0", PolicyDenialLog.Prefix(rule));
+        var flow = Assert.IsType<FlowRecord>(Assert.Single(flows));
+        Assert.Equal(("outside/intruder", "default/web-1", "dropped"), (flow.From, flow.To, flow.Verdict));
+        Assert.Contains("denied by Admin tier priority 5 guard-default ingress rule 0 \"no-outsiders\" (Deny)", flow.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AClusterPolicyRuleKeyTooLongForTheKernelsLogPrefix_IsLoggedAsAHashThatStillReadsAsAClusterRule()
+    {
+        var rule = new Engine.NetworkPolicies.ClusterRuleId(Model.ClusterPolicyTier.Admin, 1, new string('p', 200), Model.PolicyDirection.Egress, 3);
+
+        var prefix = PolicyDenialLog.Prefix(rule);
+
+        Assert.True(prefix.Length <= PolicyDenialLog.MaxPrefixLength, prefix);
+        Assert.StartsWith("maille-deny cnp-egress-", prefix, StringComparison.Ordinal);
+        Assert.True(PolicyDenialLog.IsClusterRule(prefix));
+        Assert.False(PolicyDenialLog.IsClusterRule(PolicyDenialLog.Prefix("ingress-0123abcd")));
+    }
+
+    [Fact]
     public void ANodesOwnConnectionAnUnknownLogPrefixAndTheSourceNodesShare_AreNotFlows()
     {
         var node1 = Planned.NodesByName["node-1"].InternalIP!;
@@ -178,9 +210,12 @@ public sealed class FlowObserverTests
         new(6, source, (ushort)sourcePort, destination, (ushort)destinationPort, endpoint, (ushort)endpointPort, source, (ushort)sourcePort);
 
     /// <summary>Feeds an observer before it resolves anything, then waits until it has published <paramref name="expected"/> events (and <paramref name="settle"/> have been resolved).</summary>
-    private static IReadOnlyList<FlowEvent> Resolve(Action<FlowObserver> feed, FlowObserverOptions? options = null, int expected = 1, int settle = 0)
+    private static IReadOnlyList<FlowEvent> Resolve(Action<FlowObserver> feed, FlowObserverOptions? options = null, int expected = 1, int settle = 0) =>
+        Resolve(Planned, feed, options, expected, settle);
+
+    private static IReadOnlyList<FlowEvent> Resolve(ClusterState planned, Action<FlowObserver> feed, FlowObserverOptions? options = null, int expected = 1, int settle = 0)
     {
-        var observer = new FlowObserver(() => Planned, _ => null, TimeProvider.System, options);
+        var observer = new FlowObserver(() => planned, _ => null, TimeProvider.System, options);
         try
         {
             feed(observer);
