@@ -54,7 +54,22 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var kinds = AgentParts.Kinds(options.Parts);
-        await StartInformersAsync(kinds, stopping);
+        try
+        {
+            await StartInformersAsync(kinds, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped while the API could not be reached yet: nothing was programmed, nothing is left to do.
+            LogStopping(options.Node);
+            foreach (var informer in _informers)
+            {
+                await informer.DisposeAsync();
+            }
+
+            return 0;
+        }
+
         // Never disposed: disposing the parts deletes their tables, and an agent that stops (SIGTERM, a node stopped, an
         // upgrade) leaves its rules in the kernel for the next one, as kube-proxy does. The process's end frees the rest.
         var agent = CreateAgent();
@@ -354,11 +369,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         };
         foreach (var (group, version, plural, kind, without) in custom.Where(k => kinds.Contains(k.Item4)))
         {
-            try
-            {
-                await client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>(group, version, plural, limit: 1, cancellationToken: stopping);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            if (!await IsServedAsync(group, version, plural, stopping))
             {
                 _notes.Add($"{plural}.{group}: not served, {without}");
                 continue;
@@ -409,6 +420,34 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         informer.Start();
     }
 
+    /// <summary>
+    /// Whether the API serves a custom resource (a list of one answers; 404 means not). While the API cannot be reached
+    /// (an agent started before its API server, a lab daemon restarting) it asks again with a capped, jittered backoff,
+    /// as the informers do, instead of ending the agent.
+    /// </summary>
+    private async Task<bool> IsServedAsync(string group, string version, string plural, CancellationToken stopping)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                await client.CustomObjects.ListClusterCustomObjectAsync<MetalLbObjectList>(group, version, plural, limit: 1, cancellationToken: stopping);
+                return true;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested && e is HttpRequestException or HttpOperationException or IOException or TaskCanceledException)
+            {
+                LogApiUnreachable(options.Node, $"{plural}.{group}", e.Message, backoff.TotalMilliseconds);
+                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), stopping);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
     [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Agent of node {Node}: parts {Parts}; watching {Kinds}")]
     private partial void LogWatching(string node, string parts, string kinds);
 
@@ -426,4 +465,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
     [LoggerMessage(EventId = 905, Level = LogLevel.Information, Message = "Agent of node {Node} stopping; its rules stay")]
     private partial void LogStopping(string node);
+
+    [LoggerMessage(EventId = 906, Level = LogLevel.Warning, Message = "Agent of node {Node}: cannot ask the API whether it serves {Resource} ({Reason}); asking again in {Milliseconds} ms")]
+    private partial void LogApiUnreachable(string node, string resource, string reason, double milliseconds);
 }
