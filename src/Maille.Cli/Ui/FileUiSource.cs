@@ -29,9 +29,9 @@ internal sealed class FileUiSource : IUiSource
     public string Description { get; }
 
     /// <summary>The files planned, or null when they do not plan (every diagnostic printed to the context's stderr).</summary>
-    public static FileUiSource? Load(IReadOnlyList<string> paths, CliContext context)
+    public static FileUiSource? Load(IReadOnlyList<string> paths, string? configPath, CliContext context)
     {
-        var cluster = ClusterInput.Load(paths, null, context, out var sources);
+        var cluster = ClusterInput.Load(paths, configPath, context, out var sources);
         return cluster is null ? null : new FileUiSource(cluster, sources, string.Join(' ', paths));
     }
 

@@ -14,6 +14,7 @@ internal static class UiCommand
     {
         var files = CommonOptions.Files(required: false);
         var lab = new Option<string?>("--lab") { Description = "Show a running lab, through its API (live flows too)" };
+        var config = CommonOptions.Config();
         var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (default: a free one)", DefaultValueFactory = _ => 0 };
         var command = new Command("ui", """
             Serve a web page of the cluster on 127.0.0.1: the topology (nodes, pods, Services, LoadBalancers,
@@ -29,6 +30,7 @@ internal static class UiCommand
         {
             files,
             lab,
+            config,
             port,
         };
         command.SetAction(parse =>
@@ -38,6 +40,12 @@ internal static class UiCommand
             if (paths.Length > 0 == labName is not null)
             {
                 context.Stderr.WriteLine("error: give manifests with -f, or a running lab with --lab (one of the two)");
+                return 1;
+            }
+
+            if (labName is not null && parse.GetValue(config) is not null)
+            {
+                context.Stderr.WriteLine("error: --config goes with -f; a lab has its own");
                 return 1;
             }
 
@@ -57,7 +65,7 @@ internal static class UiCommand
             try
             {
                 IUiSource? source = labName is null
-                    ? FileUiSource.Load(paths, context)
+                    ? FileUiSource.Load(paths, parse.GetValue(config), context)
                     : OperatingSystem.IsLinux() ? LabUiSource.Connect(labName, kubeconfig, context) : null;
                 return source is null ? 1 : Serve(source, parse.GetValue(port), context);
             }

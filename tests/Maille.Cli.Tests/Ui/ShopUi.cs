@@ -22,7 +22,7 @@ public sealed class ShopUi : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var stderr = new StringWriter();
-        var source = FileUiSource.Load([Folder], new CliContext(TextReader.Null, TextWriter.Null, stderr))
+        var source = FileUiSource.Load([Folder], null, new CliContext(TextReader.Null, TextWriter.Null, stderr))
             ?? throw new InvalidOperationException("examples/shop does not plan: " + stderr);
         var (planned, error) = await source.ClusterAsync(CancellationToken.None);
         Planned = planned ?? throw new InvalidOperationException(error);
