@@ -64,10 +64,10 @@ internal sealed class LabUiSource : IUiSource
     }, cancellationToken);
 
     public Task<ViewText> TraceAsync(string from, string to, CancellationToken cancellationToken) =>
-        Task.Run(() => Ask("trace", [("from", from), ("to", to), ("output", "json")], body: null, cancellationToken), cancellationToken);
+        Task.Run(() => Ask("trace", [("from", from), ("to", to), ("output", "json")], body: null, failed: 1, cancellationToken), cancellationToken);
 
     public Task<ViewText> WhatIfAsync(string yaml, CancellationToken cancellationToken) =>
-        Task.Run(() => Ask("impact", [], yaml, cancellationToken), cancellationToken);
+        Task.Run(() => Ask("impact", [], yaml, failed: Commands.DiffCommand.Trouble, cancellationToken), cancellationToken);
 
     public async Task<string?> FollowFlowsAsync(string query, Func<string, ValueTask> line, CancellationToken cancellationToken)
     {
@@ -95,6 +95,10 @@ internal sealed class LabUiSource : IUiSource
                 }, cancellationToken);
                 return status == 200 ? null : $"the lab's daemon answered {status}: {refusal?["message"]}";
             }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                return $"the lab's daemon did not answer: {e.Message}";
+            }
             finally
             {
                 queue.Writer.TryComplete();
@@ -114,11 +118,12 @@ internal sealed class LabUiSource : IUiSource
         return await reading;
     }
 
-    private ViewText Ask(string view, IEnumerable<(string Name, string? Value)> query, string? body, CancellationToken cancellationToken)
+    /// <summary>The daemon's view; when it could not answer, what went wrong with the exit code <paramref name="failed"/>.</summary>
+    private ViewText Ask(string view, IEnumerable<(string Name, string? Value)> query, string? body, int failed, CancellationToken cancellationToken)
     {
         using var stderr = new StringWriter();
         var context = new CliContext(TextReader.Null, TextWriter.Null, stderr);
         return LabViews.Ask(context, _lab, view, query, body, contentType: "application/yaml", cancellationToken: cancellationToken)
-            ?? new ViewText("", stderr.ToString(), 1);
+            ?? new ViewText("", stderr.ToString(), failed);
     }
 }

@@ -264,6 +264,12 @@ internal sealed class UiServer : IAsyncDisposable
             {
                 await Text(http, 404, $"404: {refusal}\n");
             }
+            else if (refusal is not null)
+            {
+                // The stream ended in trouble: said as observe says it, an Error line.
+                var error = new JsonObject { ["kind"] = "Error", ["message"] = refusal }.ToJsonString();
+                await http.Response.WriteAsync($"data: {error}\n\n", http.RequestAborted);
+            }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
