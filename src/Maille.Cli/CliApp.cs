@@ -29,6 +29,7 @@ internal static class CliApp
             TraceCommand.Create(context),
             DiffCommand.Create(context),
             ConvertCommand.Create(context),
+            Ui.UiCommand.Create(context),
             Lab.DemoCommand.Create(context),
             Lab.UpCommand.Create(context),
             Lab.DownCommand.Create(context),
