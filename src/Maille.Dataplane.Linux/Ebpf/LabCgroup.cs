@@ -39,6 +39,9 @@ public sealed class LabCgroup
         return new LabCgroup(root, System.IO.Path.Combine(root, "maille-" + lab));
     }
 
+    /// <summary><see cref="For"/>, or null on a machine without a cgroup v2 hierarchy (no lab there has a cgroup).</summary>
+    public static LabCgroup? TryFor(string lab) => UnifiedRoot() is { } root ? new LabCgroup(root, System.IO.Path.Combine(root, "maille-" + lab)) : null;
+
     /// <summary>Creates the cgroup, unless it exists.</summary>
     public void Create() => Directory.CreateDirectory(Path);
 
