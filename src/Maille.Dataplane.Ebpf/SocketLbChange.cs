@@ -5,7 +5,8 @@ namespace Maille.Dataplane.Ebpf;
 /// <summary>
 /// The map writes that take a node's socket load balancer from what it holds to a new plan, in an order that never
 /// lets a program read a half-written Service: endpoints before the Service entry that counts them, the entry before
-/// the endpoints it no longer counts. <see cref="Full"/>: the maps are emptied first and written whole.
+/// the endpoints it no longer counts. <see cref="Full"/>: every entry is written, and then whatever else the maps hold
+/// is deleted (never emptied first: a connect during a full sync still finds its Service).
 /// </summary>
 public sealed record SocketLbChange
 {

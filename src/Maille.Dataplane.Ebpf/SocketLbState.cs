@@ -40,17 +40,18 @@ public sealed class SocketLbState
 
     /// <summary>
     /// The writes from what the maps hold to <paramref name="plan"/> with <paramref name="namespaces"/> (the cookies of
-    /// the node's and its pods' network namespaces). <paramref name="full"/>, or a first change, empties the maps and
-    /// writes everything.
+    /// the node's and its pods' network namespaces). <paramref name="full"/>, or a first change, writes everything
+    /// (the kernel side then deletes what it holds beyond it: <see cref="SocketLbChange.Full"/>).
     /// </summary>
     public SocketLbChange Prepare(NodeServicePlan plan, IReadOnlySet<ulong> namespaces, bool full = false)
     {
         full |= _empty;
         var before = full ? new Dictionary<ServicePortId, (uint Id, SocketLbService Service)>() : _ports;
         var namespacesBefore = full ? new HashSet<ulong>() : _namespaces;
-        var nextId = full ? 1 : _nextId;
+        var nextId = _nextId;
         var ports = new Dictionary<ServicePortId, (uint Id, SocketLbService Service)>();
-        var used = new HashSet<uint>(before.Values.Select(p => p.Id));
+        // A full change keeps each known port's id: the kernel's entries are overwritten in place, never missing.
+        var used = new HashSet<uint>(_ports.Values.Select(p => p.Id));
         var adds = new List<SocketLbOperation>();
         var entries = new List<SocketLbOperation>();
         var removals = new List<SocketLbOperation>();
@@ -71,6 +72,11 @@ public sealed class SocketLbState
                 {
                     Write(old.Id, old.Service, service, adds, entries, removals, entryRemovals);
                 }
+            }
+            else if (full && _ports.TryGetValue(port.Id, out var known))
+            {
+                ports[port.Id] = (known.Id, service);
+                Write(known.Id, null, service, adds, entries, removals, entryRemovals);
             }
             else
             {

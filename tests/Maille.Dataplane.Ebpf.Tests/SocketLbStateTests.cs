@@ -142,6 +142,20 @@ public sealed class SocketLbStateTests
     }
 
     [Fact]
+    public void A_full_change_writes_every_entry_again_under_the_same_ids()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var first = state.Prepare(plan, Namespaces);
+        state.Commit(first);
+
+        var again = state.Prepare(plan, Namespaces, full: true);
+
+        Assert.True(again.Full);
+        Assert.Equal(first.Operations.Select(o => o.ToString()), again.Operations.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public void After_a_refusal_the_next_change_is_full()
     {
         var state = new SocketLbState();

@@ -60,7 +60,7 @@ public sealed class NodeSocketLoadBalancer : IDisposable
 
     public IReadOnlyList<string> AttachedPrograms => _object.AttachedPrograms;
 
-    /// <summary>Makes the maps hold <paramref name="cluster"/>'s plan for this node; <paramref name="full"/> empties and writes them whole.</summary>
+    /// <summary>Makes the maps hold <paramref name="cluster"/>'s plan for this node; <paramref name="full"/> writes them whole and deletes what else they hold.</summary>
     public NodeSocketLoadBalancerSync Sync(ClusterState cluster, bool full = false)
     {
         lock (_gate)
@@ -87,14 +87,6 @@ public sealed class NodeSocketLoadBalancer : IDisposable
             var applying = Stopwatch.GetTimestamp();
             try
             {
-                if (change.Full)
-                {
-                    foreach (var map in _maps.Values)
-                    {
-                        map.Clear();
-                    }
-                }
-
                 foreach (var operation in change.Operations)
                 {
                     var map = _maps[operation.Map];
@@ -105,6 +97,19 @@ public sealed class NodeSocketLoadBalancer : IDisposable
                     else
                     {
                         map.Delete(operation.Key);
+                    }
+                }
+
+                if (change.Full)
+                {
+                    // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
+                    foreach (var (kind, map) in _maps)
+                    {
+                        var wanted = change.Operations.Where(o => o.Map == kind && !o.IsDelete).Select(o => Convert.ToHexString(o.Key)).ToHashSet(StringComparer.Ordinal);
+                        foreach (var key in map.Keys().Where(k => !wanted.Contains(Convert.ToHexString(k))))
+                        {
+                            map.Delete(key);
+                        }
                     }
                 }
             }

@@ -49,7 +49,7 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         }
 
         // The status names the programs and counts each map's elements.
-        var agents = lab.Get("status")["items"]!.AsArray();
+        var agents = System.Text.Json.Nodes.JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
         Assert.Equal(3, agents.Count);
         Assert.All(agents, a =>
         {
