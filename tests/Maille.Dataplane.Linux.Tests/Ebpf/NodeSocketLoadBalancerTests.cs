@@ -58,7 +58,7 @@ public sealed class NodeSocketLoadBalancerTests
     }
 
     [SkippableFact]
-    public async Task A_Service_without_endpoints_refuses_and_one_scaled_down_refuses_after_the_next_sync()
+    public async Task A_Service_without_endpoints_refuses_a_full_sync_changes_nothing_and_one_scaled_down_refuses_after_the_next_sync()
     {
         Privileged.Require();
         await WithBalancer(async (balancer, pod, cluster) =>
@@ -67,7 +67,15 @@ public sealed class NodeSocketLoadBalancerTests
             var refused = await Assert.ThrowsAsync<SocketException>(() => ConnectAsync(pod, nobody.ClusterIP, 80));
             Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
 
+            // A full sync (drift repair) writes every entry again in place: the maps hold what they held, and connects go on.
             var web = Port(cluster, "web", 80);
+            var counts = balancer.MapCounts();
+            var repair = balancer.Sync(cluster, full: true);
+            Assert.True(repair.Full);
+            Assert.Null(repair.Error);
+            Assert.Equal(counts, balancer.MapCounts());
+            Assert.Equal(new IPEndPoint(web.ClusterIP, 80), (await ConnectAsync(pod, web.ClusterIP, 80)).Peer);
+
             var scaledDown = SocketLbCase.WebScaledDown;
             var sync = balancer.Sync(scaledDown);
             Assert.Null(sync.Error);
