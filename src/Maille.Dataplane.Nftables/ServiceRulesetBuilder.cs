@@ -151,7 +151,13 @@ public static class ServiceRulesetBuilder
         var clusterEntry = Key(port.ClusterIP, protocol, port.Port);
         rules.Element(ClusterIps, NftElement.Member(port.ClusterIP.ToString()));
         var internalList = port.InternalEndpoints;
-        if (internalList.IsEmpty)
+        if (context.ClusterIPAtSocket)
+        {
+            // The socket hooks translated every ClusterIP connection of the node's processes; what still carries one
+            // was refused there, or left to be dropped (internalTrafficPolicy Local, no endpoint here).
+            rules.Element(ServiceIps, new NftElement(clusterEntry, Verdict: NftVerdict.Drop));
+        }
+        else if (internalList.IsEmpty)
         {
             rules.Element(ServiceIps, new NftElement(clusterEntry, Verdict: EmptyVerdict(port)));
         }

@@ -27,6 +27,8 @@ internal sealed class ClusterConfigFile
 
     public string? DnsServiceIP { get; set; }
 
+    public string? Dataplane { get; set; }
+
     internal sealed class NodeEntry
     {
         public string? Name { get; set; }

@@ -85,6 +85,18 @@ public static class ClusterConfigLoader
             }
         }
 
+        if (file.Dataplane is { } dataplane)
+        {
+            if (DataplaneName(dataplane) is { } kind)
+            {
+                config = config with { Dataplane = kind };
+            }
+            else
+            {
+                errors.NotSupported("dataplane", dataplane, ["nftables", "ebpf"]);
+            }
+        }
+
         if (config.DnsServiceIP is { } dns && !config.ServiceCidr.Contains(dns))
         {
             errors.Invalid("dnsServiceIP", dns.ToString(), $"must be inside serviceCIDR {config.ServiceCidr}");
@@ -128,6 +140,14 @@ public static class ClusterConfigLoader
         };
         return (diagnostics.Any(d => d.IsError) ? null : config, diagnostics);
     }
+
+    /// <summary>The data plane a name (<c>nftables</c>, <c>ebpf</c>) stands for, or null for any other.</summary>
+    public static DataplaneKind? DataplaneName(string name) => name switch
+    {
+        "nftables" => DataplaneKind.Nftables,
+        "ebpf" => DataplaneKind.Ebpf,
+        _ => null,
+    };
 
     private static IPNetwork? Cidr(FieldErrors errors, string field, string? text)
     {

@@ -30,6 +30,11 @@ public static class ClusterConfigWriter
             text.Append(CultureInfo.InvariantCulture, $"dnsServiceIP: {dns}\n");
         }
 
+        if (config.Dataplane != DataplaneKind.Nftables)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"dataplane: {config.Dataplane.ToString().ToLowerInvariant()}\n");
+        }
+
         text.Append("loadBalancerPools:");
         text.Append(config.LoadBalancerPools.IsEmpty ? " []\n" : "\n");
         foreach (var pool in config.LoadBalancerPools)

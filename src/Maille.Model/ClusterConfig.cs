@@ -43,6 +43,9 @@ public sealed record ClusterConfig
 
     public IPAddress EffectiveDnsServiceIP => DnsServiceIP ?? IpMath.Offset(ServiceCidr, 10);
 
+    /// <summary>The lab's data plane (<c>dataplane: nftables|ebpf</c>); <c>maille up --dataplane</c> overrides it.</summary>
+    public DataplaneKind Dataplane { get; init; } = DataplaneKind.Nftables;
+
     /// <summary>
     /// When a running lab first made its nodes: the creation time of the Nodes it makes itself (from this configuration,
     /// or named by a pod). A lab's daemon keeps it in its state folder; a plan of files has none.

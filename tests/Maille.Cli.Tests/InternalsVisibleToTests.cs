@@ -27,7 +27,7 @@ public sealed class InternalsVisibleToTests
     public void Every_source_project_is_checked()
     {
         Assert.Equal(
-            ["Maille.Cli", "Maille.Dataplane.Linux", "Maille.Dataplane.Nftables", "Maille.Engine", "Maille.Kube", "Maille.Lab", "Maille.Model"],
+            ["Maille.Cli", "Maille.Dataplane.Ebpf", "Maille.Dataplane.Linux", "Maille.Dataplane.Nftables", "Maille.Engine", "Maille.Kube", "Maille.Lab", "Maille.Model"],
             ProjectNames());
     }
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Maille.Cli.Lab;
 
 /// <summary>
-/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections] [--api-port PORT] [--flow-queue N]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
+/// <c>maille lab-daemon --lab NAME --mode MODE [--flush-denied-connections] [--api-port PORT] [--flow-queue N] [--dataplane nftables|ebpf]</c> (hidden): the lab's long-running process. <c>maille up</c> starts it
 /// in its own session, with its output in the lab's log, so it outlives the terminal and can be stopped as a group.
 /// </summary>
 internal static class LabDaemonCommand
@@ -21,7 +21,9 @@ internal static class LabDaemonCommand
         var apiPort = new Option<int>("--api-port");
         var agents = new Option<string>("--agents") { DefaultValueFactory = _ => "inline" };
         var flowQueue = new Option<int>("--flow-queue");
-        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort, agents, flowQueue };
+        var dataplane = new Option<string>("--dataplane") { DefaultValueFactory = _ => "nftables" };
+        dataplane.AcceptOnlyFromAmong("nftables", "ebpf");
+        var command = new Command("lab-daemon", "Run a lab's daemon in the foreground (started by maille up).") { lab, mode, flush, apiPort, agents, flowQueue, dataplane };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -31,13 +33,13 @@ internal static class LabDaemonCommand
                 return 1;
             }
 
-            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort), parse.GetValue(agents) == "process", parse.GetValue(flowQueue));
+            return Run(name, parse.GetValue(mode)!, parse.GetValue(flush), parse.GetValue(apiPort), parse.GetValue(agents) == "process", parse.GetValue(flowQueue), parse.GetValue(dataplane) == "ebpf" ? Model.DataplaneKind.Ebpf : Model.DataplaneKind.Nftables);
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses, int flowQueue)
+    private static int Run(string lab, string mode, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses, int flowQueue, Model.DataplaneKind dataplane)
     {
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -60,13 +62,13 @@ internal static class LabDaemonCommand
 
         // Numbers below 1,024 for libnftables' sockets, taken now while the daemon's numbers are small (LowDescriptors).
         LabNamespaces.ReserveLowDescriptors();
-        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort, agentsAsProcesses, flowQueue);
+        var daemon = LabDaemon.For(new LabState(lab), mode, loggers, flushDeniedConnections, apiPort, agentsAsProcesses, flowQueue, dataplane);
         return daemon.RunAsync(stopping.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
     [SupportedOSPlatform("linux")]
-    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0, string agents = "inline", int flowQueue = 0)
+    public static Process Launch(LabState state, string mode, bool flushDeniedConnections = false, int apiPort = 0, string agents = "inline", int flowQueue = 0, string dataplane = "nftables")
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
             ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : null)
@@ -74,7 +76,7 @@ internal static class LabDaemonCommand
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         string[] flush = flushDeniedConnections ? ["--flush-denied-connections"] : [];
         string[] queue = flowQueue > 0 ? ["--flow-queue", flowQueue.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
-        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agents", agents, .. flush, .. queue])
+        foreach (var argument in (string[])["sh", "-c", "exec \"$@\" </dev/null >>\"$MAILLE_LOG\" 2>&1", "sh", dotnet, typeof(CliApp).Assembly.Location, "lab-daemon", "--lab", state.Lab, "--mode", mode, "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agents", agents, "--dataplane", dataplane, .. flush, .. queue])
         {
             start.ArgumentList.Add(argument);
         }

@@ -78,8 +78,35 @@ internal static class StatusCommand
         return command;
     }
 
-    /// <summary>Each part as <c>name(key=value,…)</c> with its counters (the numbers it reports).</summary>
+    /// <summary>
+    /// Each part as <c>name(key=value,…)</c> with its counters (the numbers it reports; a group of numbers, as the ebpf
+    /// part's element count per map, as <c>maps.services=5</c>; a list of names, as its programs, as their number).
+    /// </summary>
     private static string Parts(JsonObject parts) => parts.Count == 0
         ? "-"
-        : string.Join(" ", parts.Select(p => $"{p.Key}({string.Join(",", (p.Value as JsonObject ?? []).Where(f => f.Value is JsonValue v && v.TryGetValue<double>(out _)).Select(f => $"{f.Key}={f.Value}"))})"));
+        : string.Join(" ", parts.Select(p => $"{p.Key}({string.Join(",", Counters(p.Value as JsonObject ?? []))})"));
+
+    private static IEnumerable<string> Counters(JsonObject part)
+    {
+        foreach (var (name, value) in part)
+        {
+            if (IsNumber(value))
+            {
+                yield return $"{name}={value}";
+            }
+            else if (value is JsonObject group)
+            {
+                foreach (var (inner, number) in group.Where(g => IsNumber(g.Value)))
+                {
+                    yield return $"{name}.{inner}={number}";
+                }
+            }
+            else if (value is JsonArray list)
+            {
+                yield return $"{name}={list.Count}";
+            }
+        }
+    }
+
+    private static bool IsNumber(JsonNode? value) => value is JsonValue v && v.TryGetValue<double>(out _);
 }

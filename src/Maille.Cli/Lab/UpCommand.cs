@@ -9,7 +9,7 @@ namespace Maille.Cli.Lab;
 
 /// <summary>
 /// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS] [--flush-denied-connections]
-/// [--api-port PORT] [--kubeconfig FILE]</c>: validates and plans
+/// [--api-port PORT] [--kubeconfig FILE] [--dataplane nftables|ebpf]</c>: validates and plans
 /// the input exactly as the offline commands do, then starts the lab's daemon, which builds the network and serves the
 /// pods, and returns when every pod is served. A failed <c>up</c> leaves nothing behind.
 /// </summary>
@@ -56,6 +56,11 @@ internal static class UpCommand
                 result.AddError($"--flow-queue {result.GetValue(flowQueue)}: a queue holds at least one event (0: the default)");
             }
         });
+        var dataplane = new Option<string>("--dataplane")
+        {
+            Description = "How nodes translate Services: nftables (per packet, the default) or ebpf (ClusterIP at the socket by eBPF programs on the lab's cgroup; the rest by nftables). Default: the ClusterConfig's dataplane, else nftables",
+        };
+        dataplane.AcceptOnlyFromAmong("nftables", "ebpf");
         var command = new Command("up", """
             Build the planned cluster as a live lab on this machine (root): one network namespace per node and per pod,
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
@@ -71,6 +76,7 @@ internal static class UpCommand
               sudo maille up -f examples/shop --mode vxlan
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play --flush-denied-connections
               sudo maille up -f examples/shop --lab shop --agents process
+              sudo maille up -f examples/shop --lab shop --dataplane ebpf
               sudo maille up --lab play
             """)
         {
@@ -84,6 +90,7 @@ internal static class UpCommand
             kubeconfig,
             agents,
             flowQueue,
+            dataplane,
         };
         command.SetAction(parse =>
         {
@@ -95,7 +102,7 @@ internal static class UpCommand
             }
 
             return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _,
-                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!, flowQueue: parse.GetValue(flowQueue));
+                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!, flowQueue: parse.GetValue(flowQueue), dataplane: parse.GetValue(dataplane));
         });
         return command;
     }
@@ -105,7 +112,7 @@ internal static class UpCommand
     /// <paramref name="flushDeniedConnections"/> the lab was first brought up with.
     /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0, string? dataplane = null)
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -125,6 +132,7 @@ internal static class UpCommand
             mode = saved?.Mode ?? mode;
             flushDeniedConnections = saved?.FlushDeniedConnections ?? flushDeniedConnections;
             agents = saved?.Agents ?? agents;
+            dataplane = saved?.Dataplane ?? dataplane;
             apiPort = apiPort == 0 ? saved?.ApiPort ?? 0 : apiPort;   // kubeconfigs name the port: a restart keeps it
         }
 
@@ -134,6 +142,8 @@ internal static class UpCommand
             return 1;
         }
 
+        // The flag wins over the ClusterConfig's dataplane, as --mode would.
+        dataplane ??= cluster.Config.Dataplane == Model.DataplaneKind.Ebpf ? "ebpf" : "nftables";
         var tooBig = LabCapacity.Check(cluster, MachineLimits.Read());
         if (tooBig.Count > 0)
         {
@@ -170,9 +180,9 @@ internal static class UpCommand
 
         PrivateFiles.Touch(state.LogFile);
 
-        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort, agents, flowQueue);
+        var daemon = LabDaemonCommand.Launch(state, mode, flushDeniedConnections, apiPort, agents, flowQueue, dataplane);
         state.WritePid(daemon.Id);
-        context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode})…");
+        context.Stderr.WriteLine($"Building lab {lab}: {cluster.Nodes.Count} nodes, {cluster.Pods.Count} pods ({mode}{(dataplane == "ebpf" ? ", ebpf" : "")})…");
 
         LabStatus? status = null;
         while (clock.Elapsed < wait)

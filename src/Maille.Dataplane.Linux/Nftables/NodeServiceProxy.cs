@@ -51,6 +51,7 @@ public sealed class NodeServiceProxy : IDisposable
         {
             ObjectDisposedException.ThrowIf(_nft.IsDisposed, this);
             var plan = ServiceProxyPlanner.Plan(cluster, NodeName, full ? null : _lastPlan);
+            plan = plan.ClusterIPAtSocket == _options.ClusterIPAtSocket ? plan : plan with { ClusterIPAtSocket = _options.ClusterIPAtSocket };
             _lastPlan = (cluster, plan);
             var change = _state.Prepare(plan, full);
             var applying = System.Diagnostics.Stopwatch.GetTimestamp();

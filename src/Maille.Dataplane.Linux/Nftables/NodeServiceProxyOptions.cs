@@ -13,6 +13,12 @@ public sealed record NodeServiceProxyOptions
     /// </summary>
     public int NetlinkElementThreshold { get; init; } = 1000;
 
+    /// <summary>
+    /// ClusterIP traffic is translated at the socket by the ebpf data plane (<c>NodeSocketLoadBalancer</c>): the table
+    /// translates only external traffic and drops packets that still carry a ClusterIP (<see cref="Engine.ServiceProxy.NodeServicePlan.ClusterIPAtSocket"/>).
+    /// </summary>
+    public bool ClusterIPAtSocket { get; init; }
+
     public void Validate()
     {
         if (NetlinkElementThreshold < 0)

@@ -31,6 +31,14 @@ public sealed record NodeServicePlan
     /// <summary>The Service CIDR: an address inside it that no Service has is dropped.</summary>
     public required IPNetwork ServiceCidr { get; init; }
 
+    /// <summary>
+    /// ClusterIP traffic is translated at the sockets of the node's processes (the ebpf data plane's connect/sendmsg
+    /// hooks), before any packet exists: a per-packet data plane then translates only external traffic (NodePort,
+    /// LoadBalancer IPs, externalIPs) and drops a packet that still carries a ClusterIP. Set by the node's data plane,
+    /// never by the planner: which endpoints a connection may use does not change.
+    /// </summary>
+    public bool ClusterIPAtSocket { get; init; }
+
     /// <summary>Every Service port that gets rules, ordered by <see cref="ServicePortId"/> text.</summary>
     public required EquatableArray<ServicePortPlan> Ports { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Maille.Dataplane.Linux.Ebpf;
 using Maille.Dataplane.Linux.Lab;
+using Maille.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Maille.Lab.Labs;
@@ -38,16 +40,43 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     /// </summary>
     public int FlowQueue { get; init; }
 
+    /// <summary>
+    /// The lab's data plane (<c>maille up --dataplane</c>). With <see cref="DataplaneKind.Ebpf"/> the daemon joins the lab's
+    /// own cgroup before it opens any socket (its pods' sockets and every program it starts belong to it), and each
+    /// node gets a <see cref="NodeAgents.SocketLoadBalancerPart"/> on that cgroup beside an nftables Service proxy that
+    /// leaves ClusterIPs to it (docs/ebpf-dataplane.md).
+    /// </summary>
+    public DataplaneKind SelectedDataplane { get; init; }
+
     private string AgentsName => AgentsAsProcesses ? "process" : "inline";
+
+    private string DataplaneName => SelectedDataplane == DataplaneKind.Ebpf ? "ebpf" : "nftables";
 
     public async Task<int> RunAsync(CancellationToken stopping)
     {
         var started = Stopwatch.StartNew();
-        state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Since = DateTimeOffset.UtcNow });
+        state.WriteStatus(new LabStatus { Phase = LabStatus.Starting, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Dataplane = DataplaneName, Since = DateTimeOffset.UtcNow });
+        LabCgroup? cgroup = null;
+        if (SelectedDataplane == DataplaneKind.Ebpf)
+        {
+            try
+            {
+                cgroup = JoinLabCgroup();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                LogFailed(e.Message);
+                state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Dataplane = DataplaneName, Since = DateTimeOffset.UtcNow });
+                return 1;
+            }
+        }
+
         await using var controller = new LabController(state, mode, loggers, (node, ns) => AgentsAsProcesses ? NodeAgents.NodeAgentParts.None : new NodeAgents.NodeAgentParts
         {
-            Services = new NodeAgents.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node)),
+            Services = new NodeAgents.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node, new Dataplane.Linux.Nftables.NodeServiceProxyOptions { ClusterIPAtSocket = cgroup is not null })),
             Policy = new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
+            SocketLoadBalancer = cgroup is null ? null : new NodeAgents.SocketLoadBalancerPart(
+                new NodeSocketLoadBalancer(ns, node, cgroup, cluster => PodNamespaces(cluster, node)), cgroup.Path),
         })
         { AgentsAsProcesses = AgentsAsProcesses };
         TimeSpan networkTime;
@@ -58,7 +87,7 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         catch (Exception e) when (e is InvalidOperationException or IOException or ExternalException or ArgumentException or UnauthorizedAccessException or SocketException or FormatException)
         {
             LogFailed(e.Message);
-            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Since = DateTimeOffset.UtcNow });
+            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = e.Message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Dataplane = DataplaneName, Since = DateTimeOffset.UtcNow });
             return 1;
         }
 
@@ -76,7 +105,7 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         {
             var message = $"the API cannot listen on 127.0.0.1:{ApiPort}: {e.Message}";
             LogFailed(message);
-            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Since = DateTimeOffset.UtcNow });
+            state.WriteStatus(new LabStatus { Phase = LabStatus.Failed, Message = message, Mode = ModeName(mode), FlushDeniedConnections = FlushDeniedConnections, Agents = AgentsName, Dataplane = DataplaneName, Since = DateTimeOffset.UtcNow });
             return 1;
         }
 
@@ -96,6 +125,7 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
             Mode = ModeName(mode),
             FlushDeniedConnections = FlushDeniedConnections,
             Agents = AgentsName,
+            Dataplane = DataplaneName,
             ApiPort = api.HttpsPort,
             Nodes = cluster.Nodes.Count,
             Pods = cluster.Pods.Count(p => p.Status.PodIP is not null),
@@ -179,9 +209,30 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         return ["--kubeconfig", kubeconfig, "--config", config, "--parts", "service-proxy,network-policy", .. flush];
     }
 
+    /// <summary>
+    /// Moves this process into the lab's cgroup, made for it (a stale one of a crashed daemon is joined as it is: its
+    /// programs left with that daemon). The agents must run here: a <c>maille agent</c> process would need the cgroup
+    /// too, which this slice does not hand it.
+    /// </summary>
+    private LabCgroup JoinLabCgroup()
+    {
+        if (AgentsAsProcesses)
+        {
+            throw new InvalidOperationException("--dataplane ebpf runs the node agents in the daemon: use --agents inline (agent processes with the ebpf data plane are not done yet)");
+        }
+
+        var cgroup = LabCgroup.For(state.Lab);
+        cgroup.Join(Environment.ProcessId);
+        return cgroup;
+    }
+
+    /// <summary>The namespaces of <paramref name="node"/>'s pods in <paramref name="cluster"/>: those its socket hooks act on, with the node's own.</summary>
+    private List<string> PodNamespaces(Engine.ClusterState cluster, string node) =>
+        [.. LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node).Select(p => LabNamespaces.Pod(state.Lab, p.QualifiedName))];
+
     public static string ModeName(LabNetworkMode mode) => mode == LabNetworkMode.Vxlan ? "vxlan" : "routed";
 
     /// <summary>A daemon for the mode <c>--mode</c> names (<c>vxlan</c>, else routed).</summary>
-    public static LabDaemon For(LabState state, string mode, ILoggerFactory loggers, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses = false, int flowQueue = 0) =>
-        new(state, mode == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort, AgentsAsProcesses = agentsAsProcesses, FlowQueue = flowQueue };
+    public static LabDaemon For(LabState state, string mode, ILoggerFactory loggers, bool flushDeniedConnections, int apiPort, bool agentsAsProcesses = false, int flowQueue = 0, DataplaneKind dataplane = DataplaneKind.Nftables) =>
+        new(state, mode == "vxlan" ? LabNetworkMode.Vxlan : LabNetworkMode.Routed, loggers) { FlushDeniedConnections = flushDeniedConnections, ApiPort = apiPort, AgentsAsProcesses = agentsAsProcesses, FlowQueue = flowQueue, SelectedDataplane = dataplane };
 }

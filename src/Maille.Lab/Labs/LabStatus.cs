@@ -19,6 +19,9 @@ public sealed record LabStatus
     /// <summary>Where the nodes' Service proxies and policy enforcers run: <c>inline</c> (the daemon) or <c>process</c> (<c>maille agent</c> per node).</summary>
     public string? Agents { get; init; }
 
+    /// <summary>The data plane: <c>nftables</c> or <c>ebpf</c> (<c>maille up --dataplane</c>); null in a status written before there was a choice.</summary>
+    public string? Dataplane { get; init; }
+
     /// <summary>The API's HTTPS port on 127.0.0.1 (the kubeconfig's server), once ready.</summary>
     public int? ApiPort { get; init; }
 

@@ -31,6 +31,7 @@ public sealed class NodeAgent : IDisposable
         Add(parts.Services, options.Services);
         Add(parts.Policy, options.Policy);
         Add(parts.LoadBalancer, options.LoadBalancer);
+        Add(parts.SocketLoadBalancer, options.Services);
 
         void Add(INodeAgentPart? part, NodePartRunnerOptions partOptions)
         {
@@ -51,7 +52,9 @@ public sealed class NodeAgent : IDisposable
 
     public L2AnnouncerPart? LoadBalancer => _parts.LoadBalancer;
 
-    /// <summary>One runner per part, in the order services, networkpolicy, loadbalancer.</summary>
+    public SocketLoadBalancerPart? SocketLoadBalancer => _parts.SocketLoadBalancer;
+
+    /// <summary>One runner per part, in the order services, networkpolicy, loadbalancer, services-ebpf.</summary>
     public IReadOnlyList<NodePartRunner> Runners => _runners;
 
     public NodeAgentStatus Status

@@ -9,5 +9,8 @@ public sealed record NodeAgentParts
 
     public L2AnnouncerPart? LoadBalancer { get; init; }
 
+    /// <summary>The ebpf data plane's ClusterIP translation at the socket (<c>maille up --dataplane ebpf</c>).</summary>
+    public SocketLoadBalancerPart? SocketLoadBalancer { get; init; }
+
     public static NodeAgentParts None { get; } = new();
 }

@@ -34,6 +34,23 @@ public sealed class ServiceRulesetStateTests
     }
 
     [Fact]
+    public void With_ClusterIPs_translated_at_the_socket_the_table_drops_them_and_still_translates_external_traffic()
+    {
+        var plan = ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1");
+        var atSocket = plan with { ClusterIPAtSocket = true };
+
+        var perPacket = ServiceRulesetBuilder.Build(plan).Sets.Single(s => s.Name == ServiceRulesetBuilder.ServiceIps).Elements;
+        var elements = ServiceRulesetBuilder.Build(atSocket).Sets.Single(s => s.Name == ServiceRulesetBuilder.ServiceIps).Elements;
+
+        var clusterKeys = plan.Ports.Where(p => p.KernelSupported).Select(p => $"{p.ClusterIP} . {p.Protocol.ToString().ToLowerInvariant()} . {p.Port}").ToHashSet();
+        Assert.NotEmpty(clusterKeys);
+        Assert.All(elements.Where(e => clusterKeys.Contains(e.Key)), e => Assert.Equal(NftVerdict.Drop, e.Verdict));
+        Assert.Equal(clusterKeys.Count, elements.Count(e => clusterKeys.Contains(e.Key)));
+        Assert.Equal(perPacket.Where(e => !clusterKeys.Contains(e.Key)), elements.Where(e => !clusterKeys.Contains(e.Key)));
+        Assert.Contains(elements, e => !clusterKeys.Contains(e.Key) && e.Verdict is { } verdict && verdict != NftVerdict.Drop);
+    }
+
+    [Fact]
     public void Nothing_changed_means_an_empty_transaction()
     {
         var plan = ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1");

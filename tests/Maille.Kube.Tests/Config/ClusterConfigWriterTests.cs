@@ -30,4 +30,16 @@ public sealed class ClusterConfigWriterTests
             (config.NodeNetwork, config.ClusterCidr, config.PodCidrPrefix, config.ServiceCidr, config.NodePortMin, config.NodePortMax, config.DnsDomain, config.DnsServiceIP, config.LoadBalancerPools),
             (read.NodeNetwork, read.ClusterCidr, read.PodCidrPrefix, read.ServiceCidr, read.NodePortMin, read.NodePortMax, read.DnsDomain, read.DnsServiceIP, read.LoadBalancerPools));
     }
+
+    [Fact]
+    public void The_ebpf_dataplane_is_written_and_read_back()
+    {
+        var config = ClusterConfig.Default with { Dataplane = DataplaneKind.Ebpf };
+
+        var (read, diagnostics) = ClusterConfigLoader.Load("agents/config.yaml", ClusterConfigWriter.Render(config));
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(DataplaneKind.Ebpf, read!.Dataplane);
+        Assert.DoesNotContain("dataplane", ClusterConfigWriter.Render(ClusterConfig.Default), StringComparison.Ordinal);
+    }
 }

@@ -37,6 +37,18 @@ public sealed class ClusterConfigLoaderTests
     }
 
     [Fact]
+    public void The_dataplane_is_nftables_by_default_ebpf_when_asked_and_anything_else_is_refused_with_its_line()
+    {
+        const string Header = "apiVersion: maille.dev/v1alpha1\nkind: ClusterConfig\n";
+
+        Assert.Equal(DataplaneKind.Nftables, Load(Header).Config!.Dataplane);
+        Assert.Equal(DataplaneKind.Ebpf, Load(Header + "dataplane: ebpf\n").Config!.Dataplane);
+        var (config, lines) = Load(Header + "dataplane: cilium\n");
+        Assert.Null(config);
+        Assert.Equal(["cluster.yaml:3: ClusterConfig cluster.yaml: dataplane: Unsupported value: \"cilium\": supported values: \"nftables\", \"ebpf\""], lines);
+    }
+
+    [Fact]
     public void The_loaded_configuration_drives_planning_and_validation()
     {
         var (config, _) = Load("""

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Maille.Dataplane.Ebpf;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Engine;
+using Maille.Engine.ServiceProxy;
+
+namespace Maille.Dataplane.Linux.Ebpf;
+
+/// <summary>
+/// One node's ClusterIP translation at the socket: loads <c>socket_lb.bpf.o</c> (its own maps), attaches its four
+/// programs (connect4, sendmsg4, recvmsg4, getpeername4) to the lab's cgroup, and keeps its maps equal to what the
+/// engine plans for the node. The programs act only on sockets of the namespaces in the <c>netns</c> map: the node's and
+/// its pods'. <see cref="Dispose"/> detaches them; so does the kernel when the process dies (bpf_link).
+/// </summary>
+public sealed class NodeSocketLoadBalancer : IDisposable
+{
+    public const string ObjectFile = "socket_lb.bpf.o";
+
+    /// <summary>The programs of <see cref="ObjectFile"/>, each attached to the hook its section names.</summary>
+    public static readonly IReadOnlyList<string> Programs = ["maille_connect4", "maille_sendmsg4", "maille_recvmsg4", "maille_getpeername4"];
+
+    private readonly Lock _gate = new();
+    private readonly BpfObject _object;
+    private readonly Func<ClusterState, IReadOnlyList<string>> _podNamespaces;
+    private readonly NamespaceCookies _cookies = new();
+    private readonly ulong _nodeCookie;
+    private readonly SocketLbState _state = new();
+    private readonly Dictionary<SocketLbMap, BpfMap> _maps;
+    private (ClusterState Cluster, NodeServicePlan Plan)? _lastPlan;
+
+    /// <param name="podNamespaces">The names of the namespaces of the node's pods in a cluster (under /run/netns).</param>
+    /// <param name="objectPath">The compiled object; by default <c>bpf/socket_lb.bpf.o</c> beside the assemblies.</param>
+    public NodeSocketLoadBalancer(NetworkNamespace node, string nodeName, LabCgroup cgroup, Func<ClusterState, IReadOnlyList<string>> podNamespaces, string? objectPath = null)
+    {
+        NodeName = nodeName;
+        _podNamespaces = podNamespaces;
+        _nodeCookie = NamespaceCookies.Read(node);
+        _object = BpfObject.Load(objectPath ?? DefaultObjectPath);
+        try
+        {
+            _maps = new()
+            {
+                [SocketLbMap.Namespaces] = _object.Map("netns", SocketLbLayout.NamespaceKeySize),
+                [SocketLbMap.Services] = _object.Map("services", SocketLbLayout.ServiceKeySize),
+                [SocketLbMap.Backends] = _object.Map("backends", SocketLbLayout.BackendKeySize),
+                [SocketLbMap.Members] = _object.Map("members", SocketLbLayout.MemberKeySize),
+            };
+            _object.AttachToCgroup(cgroup, Programs);
+        }
+        catch
+        {
+            _object.Dispose();
+            throw;
+        }
+    }
+
+    public static string DefaultObjectPath => Path.Combine(AppContext.BaseDirectory, "bpf", ObjectFile);
+
+    public string NodeName { get; }
+
+    public IReadOnlyList<string> AttachedPrograms => _object.AttachedPrograms;
+
+    /// <summary>Makes the maps hold <paramref name="cluster"/>'s plan for this node; <paramref name="full"/> writes them whole and deletes what else they hold.</summary>
+    public NodeSocketLoadBalancerSync Sync(ClusterState cluster, bool full = false)
+    {
+        lock (_gate)
+        {
+            var plan = ServiceProxyPlanner.Plan(cluster, NodeName, full ? null : _lastPlan);
+            _lastPlan = (cluster, plan);
+            var names = _podNamespaces(cluster);
+            var cookies = new HashSet<ulong> { _nodeCookie };
+            var missing = new List<string>();
+            foreach (var name in names)
+            {
+                if (_cookies.Of(name) is { } cookie)
+                {
+                    cookies.Add(cookie);
+                }
+                else
+                {
+                    missing.Add(name);
+                }
+            }
+
+            _cookies.Keep(names.ToHashSet(StringComparer.Ordinal));
+            var change = _state.Prepare(plan, cookies, full);
+            var applying = Stopwatch.GetTimestamp();
+            try
+            {
+                foreach (var operation in change.Operations)
+                {
+                    var map = _maps[operation.Map];
+                    if (operation.Value is { } value)
+                    {
+                        map.Update(operation.Key, value);
+                    }
+                    else
+                    {
+                        map.Delete(operation.Key);
+                    }
+                }
+
+                if (change.Full)
+                {
+                    // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
+                    foreach (var (kind, map) in _maps)
+                    {
+                        var wanted = change.Operations.Where(o => o.Map == kind && !o.IsDelete).Select(o => Convert.ToHexString(o.Key)).ToHashSet(StringComparer.Ordinal);
+                        foreach (var key in map.Keys().Where(k => !wanted.Contains(Convert.ToHexString(k))))
+                        {
+                            map.Delete(key);
+                        }
+                    }
+                }
+            }
+            catch (IOException e)
+            {
+                _state.Reset();
+                return new NodeSocketLoadBalancerSync { Plan = null, Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = Stopwatch.GetElapsedTime(applying), Error = e.Message };
+            }
+
+            _state.Commit(change);
+            return new NodeSocketLoadBalancerSync
+            {
+                Plan = plan,
+                Full = change.Full,
+                CommandCount = change.CommandCount,
+                ApplyDuration = Stopwatch.GetElapsedTime(applying),
+                // A pod's namespace is made before its node agent hears of it; one that is missing is retried.
+                Error = missing.Count > 0 ? $"{missing.Count} pod namespaces do not exist (yet), e.g. {missing[0]}" : null,
+                ServicePortCount = _state.ServicePortCount,
+                BackendCount = _state.BackendCount,
+                NamespaceCount = _state.NamespaceCount,
+            };
+        }
+    }
+
+    /// <summary>The element count of every map of the object, the LRU ones (affinity, reverse translations) included.</summary>
+    public IReadOnlyDictionary<string, int> MapCounts()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, int>(StringComparer.Ordinal)
+            {
+                ["netns"] = _maps[SocketLbMap.Namespaces].Count(),
+                ["services"] = _maps[SocketLbMap.Services].Count(),
+                ["backends"] = _maps[SocketLbMap.Backends].Count(),
+                ["members"] = _maps[SocketLbMap.Members].Count(),
+                ["affinity"] = _object.Map("affinity", 16).Count(),
+                ["reverse"] = _object.Map("reverse", 16).Count(),
+            };
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _object.Dispose();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace Maille.Dataplane.Linux.Interop;
+
+/// <summary>
+/// libbpf (<c>libbpf.so.1</c>, Debian's <c>libbpf1</c> 1.1): opens a compiled BPF object (ELF with BTF), creates its
+/// maps, loads its programs through the verifier, attaches them as <c>bpf_link</c>s, and wraps the map syscalls.
+/// libbpf 1.x reports errors as a negative errno from int functions and as NULL with errno set from pointer ones.
+/// </summary>
+internal static partial class LibBpf
+{
+    internal const string Library = "libbpf.so.1";
+
+    [LibraryImport(Library, EntryPoint = "bpf_object__open_file", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ObjectOpenFile(string path, nint options);
+
+    [LibraryImport(Library, EntryPoint = "bpf_object__load")]
+    internal static partial int ObjectLoad(nint bpfObject);
+
+    [LibraryImport(Library, EntryPoint = "bpf_object__close")]
+    internal static partial void ObjectClose(nint bpfObject);
+
+    [LibraryImport(Library, EntryPoint = "bpf_object__find_program_by_name", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint FindProgramByName(nint bpfObject, string name);
+
+    [LibraryImport(Library, EntryPoint = "bpf_object__find_map_by_name", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint FindMapByName(nint bpfObject, string name);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__fd")]
+    internal static partial int MapDescriptor(nint map);
+
+    [LibraryImport(Library, EntryPoint = "bpf_program__fd")]
+    internal static partial int ProgramDescriptor(nint program);
+
+    /// <summary>Attaches to the cgroup open as <paramref name="cgroupFd"/> as a bpf_link (BPF_F_ALLOW_MULTI): it stays attached while the link's descriptor is open.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_program__attach_cgroup", SetLastError = true)]
+    internal static partial nint AttachCgroup(nint program, int cgroupFd);
+
+    [LibraryImport(Library, EntryPoint = "bpf_link__destroy")]
+    internal static partial int LinkDestroy(nint link);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map_update_elem")]
+    internal static unsafe partial int MapUpdate(int fd, byte* key, byte* value, ulong flags);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map_delete_elem")]
+    internal static unsafe partial int MapDelete(int fd, byte* key);
+
+    /// <summary>The key after <paramref name="key"/> (the first one when it is null); -ENOENT after the last.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map_get_next_key")]
+    internal static unsafe partial int MapNextKey(int fd, byte* key, byte* next);
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using Maille.Engine.ServiceProxy;
+using Maille.Model;
+using Maille.TestKit;
+
+namespace Maille.Dataplane.Ebpf.Tests;
+
+// The socket load balancer's maps rendered from node-1's plan of SocketLbCase, and the writes between two plans.
+public sealed class SocketLbStateTests
+{
+    private static readonly HashSet<ulong> Namespaces = [11, 12];
+
+    [Fact]
+    public void A_Service_port_renders_its_ClusterIP_key_its_internal_endpoints_and_its_flags()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = SocketLbState.Render(Port(plan, "web", 80))!;
+        var sticky = SocketLbState.Render(Port(plan, "sticky", 81))!;
+        var local = SocketLbState.Render(Port(plan, "local", 82))!;
+        var nobody = SocketLbState.Render(Port(plan, "nobody", 80))!;
+
+        Assert.Equal(Port(plan, "web", 80).ClusterIP, web.ClusterIP);
+        Assert.Equal(Protocol.TCP, web.Protocol);
+        Assert.Equal(2, web.Backends.Count);
+        Assert.All(web.Backends, b => Assert.Equal(8080, b.Port));
+        Assert.False(web.Reject);
+        Assert.Null(web.AffinitySeconds);
+        Assert.Equal(10800, sticky.AffinitySeconds);
+        Assert.Equal(Port(plan, "local", 82).LocalEndpoints.Select(e => new SocketLbBackend(e.Address, e.Port)), local.Backends);
+        Assert.Single(local.Backends);
+        Assert.True(nobody.Reject);
+        Assert.Empty(nobody.Backends);
+    }
+
+    [Fact]
+    public void A_Local_Service_with_no_endpoint_on_this_node_but_some_elsewhere_does_not_reject()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var local = Port(plan, "local", 82) with { LocalEndpoints = EquatableArray<ProxyEndpoint>.Empty };
+
+        var rendered = SocketLbState.Render(local)!;
+
+        Assert.Empty(rendered.Backends);
+        Assert.False(rendered.Reject);
+    }
+
+    [Fact]
+    public void The_first_change_is_full_and_writes_every_namespace_service_endpoint_and_member()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var change = new SocketLbState().Prepare(plan, Namespaces);
+
+        Assert.True(change.Full);
+        Assert.All(change.Operations, o => Assert.False(o.IsDelete));
+        Assert.Equal(2, Count(change, SocketLbMap.Namespaces));
+        Assert.Equal(plan.Ports.Count, Count(change, SocketLbMap.Services));
+        var endpoints = plan.Ports.Sum(p => p.InternalEndpoints.Count);
+        Assert.Equal(endpoints, Count(change, SocketLbMap.Backends));
+        Assert.Equal(endpoints, Count(change, SocketLbMap.Members));
+    }
+
+    [Fact]
+    public void The_service_entry_holds_the_ClusterIP_port_and_protocol_in_network_order_and_counts_its_endpoints()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = Port(plan, "web", 53);
+        var change = new SocketLbState().Prepare(plan, Namespaces);
+
+        var key = SocketLbLayout.ServiceKey(web.ClusterIP, 53, Protocol.UDP);
+        var entry = Assert.Single(change.Operations, o => o.Map == SocketLbMap.Services && o.Key.AsSpan().SequenceEqual(key));
+
+        Assert.Equal([.. web.ClusterIP.GetAddressBytes(), 0, 53, 17, 0], entry.Key);
+        Assert.Equal(2, BitConverter.ToUInt16(entry.Value!, 4));
+        Assert.Equal(0, entry.Value![6]);
+    }
+
+    [Fact]
+    public void The_same_plan_again_writes_nothing()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(plan, Namespaces));
+
+        var again = state.Prepare(SocketLbCase.Plan(SocketLbCase.Cluster), Namespaces);
+
+        Assert.False(again.Full);
+        Assert.Empty(again.Operations);
+    }
+
+    [Fact]
+    public void An_endpoint_that_goes_changes_only_the_Services_it_served_and_the_entry_shrinks_before_its_slot_goes()
+    {
+        var state = new SocketLbState();
+        var before = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(before, Namespaces));
+        var after = SocketLbCase.Plan(SocketLbCase.WithoutWeb2);
+
+        var change = state.Prepare(after, Namespaces);
+
+        Assert.False(change.Full);
+        // web (2 ports) and sticky lose web-2; local (node-1's endpoint only) and nobody are untouched.
+        var entries = change.Operations.Where(o => o.Map == SocketLbMap.Services).ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.All(entries, e => Assert.Equal(1, BitConverter.ToUInt16(e.Value!, 4)));
+        Assert.Equal(3, change.Operations.Count(o => o.Map == SocketLbMap.Backends && o.IsDelete));
+        Assert.Equal(3, change.Operations.Count(o => o.Map == SocketLbMap.Members && o.IsDelete));
+        var lastEntry = change.Operations.ToList().FindLastIndex(o => o.Map == SocketLbMap.Services);
+        var firstSlotDelete = change.Operations.ToList().FindIndex(o => o.Map == SocketLbMap.Backends && o.IsDelete);
+        Assert.True(lastEntry < firstSlotDelete, string.Join("\n", change.Operations));
+        Assert.DoesNotContain(change.Operations, o => o.Map == SocketLbMap.Namespaces);
+    }
+
+    [Fact]
+    public void A_Service_that_goes_loses_its_entry_before_its_endpoints_and_its_id_is_not_reused_while_known()
+    {
+        var state = new SocketLbState();
+        state.Commit(state.Prepare(SocketLbCase.Plan(SocketLbCase.Cluster), Namespaces));
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var withoutWeb = plan with { Ports = new(plan.Ports.Where(p => p.Id.Service != "web")) };
+
+        var change = state.Prepare(withoutWeb, Namespaces);
+
+        var operations = change.Operations.ToList();
+        Assert.Equal(2, operations.Count(o => o.Map == SocketLbMap.Services && o.IsDelete));
+        Assert.Equal(4, operations.Count(o => o.Map == SocketLbMap.Backends && o.IsDelete));
+        Assert.True(operations.FindLastIndex(o => o.Map == SocketLbMap.Services) < operations.FindIndex(o => o.Map == SocketLbMap.Backends));
+        Assert.All(operations, o => Assert.True(o.IsDelete));
+    }
+
+    [Fact]
+    public void Namespaces_are_added_before_and_removed_after_the_Service_writes()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(plan, Namespaces));
+
+        var change = state.Prepare(plan, new HashSet<ulong> { 12, 13 });
+
+        Assert.Equal(2, change.Operations.Count);
+        Assert.Equal(new SocketLbOperation(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(13), SocketLbLayout.NamespaceValue()).ToString(), change.Operations[0].ToString());
+        Assert.Equal(new SocketLbOperation(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(11), null).ToString(), change.Operations[1].ToString());
+    }
+
+    [Fact]
+    public void A_full_change_writes_every_entry_again_under_the_same_ids()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var first = state.Prepare(plan, Namespaces);
+        state.Commit(first);
+
+        var again = state.Prepare(plan, Namespaces, full: true);
+
+        Assert.True(again.Full);
+        Assert.Equal(first.Operations.Select(o => o.ToString()), again.Operations.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void After_a_refusal_the_next_change_is_full()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(plan, Namespaces));
+
+        state.Reset();
+        var change = state.Prepare(plan, Namespaces);
+
+        Assert.True(change.Full);
+        Assert.Equal(plan.Ports.Count, Count(change, SocketLbMap.Services));
+    }
+
+    [Fact]
+    public void Addresses_that_are_not_IPv4_are_refused_by_the_layout()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SocketLbLayout.ServiceKey(IPAddress.IPv6Loopback, 80, Protocol.TCP));
+        Assert.Contains("::1", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServicePortPlan Port(NodeServicePlan plan, string service, int port) => plan.Ports.Single(p => p.Id.Service == service && p.Port == port);
+
+    private static int Count(SocketLbChange change, SocketLbMap map) => change.Operations.Count(o => o.Map == map);
+}
