@@ -15,6 +15,9 @@ public sealed record PodSpec
 
     public string? Subdomain { get; init; }
 
+    /// <summary><c>serviceAccountName</c> as written; null when absent (the pod then runs as <c>default</c>).</summary>
+    public string? ServiceAccountName { get; init; }
+
     public IEnumerable<ContainerPort> AllPorts => Containers.SelectMany(c => c.Ports);
 
     /// <summary>Resolves a named port the way the kubelet does: the first container port with that name (and protocol).</summary>
