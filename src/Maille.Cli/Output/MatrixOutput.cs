@@ -81,7 +81,7 @@ internal static class MatrixOutput
                 // The only output that prints a reason, so the only one that computes each cell's verdict.
                 var verdict = matrix[cell.Port, cell.From, cell.To];
                 var mesh = matrix.Mesh(cell.Port, cell.From, cell.To);
-                json.WriteString("decidedBy", mesh is null ? verdict.ToString() : $"{verdict}; mesh: {(mesh.Allowed ? "allowed" : "denied")}: {mesh}");
+                json.WriteString("decidedBy", mesh is null ? verdict.ToString() : $"{(mesh.Allowed ? "allowed" : "denied")}: NetworkPolicy {verdict}; mesh: {mesh}");
                 json.WritePropertyName("egress");
                 DecisionJson.Of(TierDecision.Of(verdict.Egress)).WriteTo(json);
                 json.WritePropertyName("ingress");
