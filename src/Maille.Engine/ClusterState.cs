@@ -27,6 +27,8 @@ public sealed partial class ClusterState
         EndpointSlices = InOrder(endpointSlices, CompareSlices);
         NetworkPolicies = InOrder(manifests.NetworkPolicies, (a, b) => string.CompareOrdinal(a.QualifiedName, b.QualifiedName));
         ClusterNetworkPolicies = InOrder(manifests.ClusterNetworkPolicies, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        AuthorizationPolicies = InOrder(manifests.AuthorizationPolicies, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
+        PeerAuthentications = InOrder(manifests.PeerAuthentications, (a, b) => CompareQualified(a.Namespace, a.Name, b.Namespace, b.Name));
         Ingresses = InOrder(manifests.Ingresses, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
         IngressClasses = InOrder(manifests.IngressClasses, (a, b) => string.CompareOrdinal(a.Name, b.Name));
         Secrets = InOrder(manifests.Secrets, (a, b) => string.CompareOrdinal(a.Meta.QualifiedName, b.Meta.QualifiedName));
@@ -138,6 +140,8 @@ public sealed partial class ClusterState
         EndpointSlices = endpointSlices;
         NetworkPolicies = source.NetworkPolicies;
         ClusterNetworkPolicies = source.ClusterNetworkPolicies;
+        AuthorizationPolicies = source.AuthorizationPolicies;
+        PeerAuthentications = source.PeerAuthentications;
         Ingresses = source.Ingresses;
         IngressClasses = source.IngressClasses;
         Secrets = source.Secrets;
@@ -174,6 +178,12 @@ public sealed partial class ClusterState
 
     /// <summary>ClusterNetworkPolicies (and v1alpha1 Admin/BaselineAdminNetworkPolicies read as them), by name.</summary>
     public IReadOnlyList<ClusterNetworkPolicy> ClusterNetworkPolicies { get; }
+
+    /// <summary>Istio AuthorizationPolicies, by namespace then name.</summary>
+    public IReadOnlyList<AuthorizationPolicy> AuthorizationPolicies { get; }
+
+    /// <summary>Istio PeerAuthentications, by namespace then name.</summary>
+    public IReadOnlyList<PeerAuthentication> PeerAuthentications { get; }
 
     public IReadOnlyList<Ingress> Ingresses { get; }
 

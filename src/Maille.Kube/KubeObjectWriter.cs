@@ -415,6 +415,7 @@ public static class KubeObjectWriter
         HostNetwork = spec.HostNetwork ? true : null,
         Hostname = spec.Hostname,
         Subdomain = spec.Subdomain,
+        ServiceAccountName = spec.ServiceAccountName,
         Containers = [.. spec.Containers.Select(c => Write(c))],
     };
 

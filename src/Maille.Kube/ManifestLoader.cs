@@ -22,6 +22,8 @@ public sealed class ManifestLoader
     private readonly List<EndpointSlice> _slices = [];
     private readonly List<NetworkPolicy> _policies = [];
     private readonly List<ClusterNetworkPolicy> _clusterPolicies = [];
+    private readonly List<AuthorizationPolicy> _authorizationPolicies = [];
+    private readonly List<PeerAuthentication> _peerAuthentications = [];
     private readonly List<Ingress> _ingresses = [];
     private readonly List<IngressClass> _ingressClasses = [];
     private readonly List<Secret> _secrets = [];
@@ -123,6 +125,8 @@ public sealed class ManifestLoader
         _slices.AddRange(other._slices);
         _policies.AddRange(other._policies);
         _clusterPolicies.AddRange(other._clusterPolicies);
+        _authorizationPolicies.AddRange(other._authorizationPolicies);
+        _peerAuthentications.AddRange(other._peerAuthentications);
         _ingresses.AddRange(other._ingresses);
         _ingressClasses.AddRange(other._ingressClasses);
         _secrets.AddRange(other._secrets);
@@ -148,6 +152,8 @@ public sealed class ManifestLoader
         EndpointSlices = new(_slices),
         NetworkPolicies = new(_policies),
         ClusterNetworkPolicies = new(_clusterPolicies),
+        AuthorizationPolicies = new(_authorizationPolicies),
+        PeerAuthentications = new(_peerAuthentications),
         Ingresses = new(_ingresses),
         IngressClasses = new(_ingressClasses),
         Secrets = new(_secrets),
@@ -279,6 +285,16 @@ public sealed class ManifestLoader
                     var adminPolicy = Read<Policy.ClusterNetworkPolicyDocument>();
                     AdminNetworkPolicyValidator.Validate(adminPolicy, kind, location, _diagnostics);
                     _clusterPolicies.Add(ModelConverter.ConvertAdminNetworkPolicy(adminPolicy, kind, kept));
+                    break;
+                case (MeshApi.Group, MeshApi.AuthorizationPolicyKind) when apiVersion is MeshApi.Version or MeshApi.Group + "/v1beta1":
+                    var authorization = Read<Mesh.AuthorizationPolicyDocument>();
+                    AuthorizationPolicyValidator.Validate(authorization, nsOrDefault, location, _diagnostics);
+                    _authorizationPolicies.Add(ModelConverter.ConvertAuthorizationPolicy(authorization, nsOrDefault, kept));
+                    break;
+                case (MeshApi.Group, MeshApi.PeerAuthenticationKind) when apiVersion is MeshApi.Version or MeshApi.Group + "/v1beta1":
+                    var peerAuthentication = Read<Mesh.PeerAuthenticationDocument>();
+                    PeerAuthenticationValidator.Validate(peerAuthentication, nsOrDefault, location, _diagnostics);
+                    _peerAuthentications.Add(ModelConverter.ConvertPeerAuthentication(peerAuthentication, nsOrDefault, kept));
                     break;
                 case ("networking.k8s.io", "Ingress"):
                     var ingress = Read<V1Ingress>();

@@ -87,6 +87,7 @@ internal static partial class ModelConverter
         HostNetwork = spec?.HostNetwork ?? false,
         Hostname = spec?.Hostname,
         Subdomain = spec?.Subdomain,
+        ServiceAccountName = string.IsNullOrEmpty(spec?.ServiceAccountName) ? null : spec.ServiceAccountName,
     };
 
     /// <summary>The first handler in the order exec, httpGet, tcpSocket, grpc is the probe (validateHandler refuses the others).</summary>

@@ -23,6 +23,10 @@ public sealed record ManifestSet
 
     public EquatableArray<ClusterNetworkPolicy> ClusterNetworkPolicies { get; init; } = EquatableArray<ClusterNetworkPolicy>.Empty;
 
+    public EquatableArray<AuthorizationPolicy> AuthorizationPolicies { get; init; } = EquatableArray<AuthorizationPolicy>.Empty;
+
+    public EquatableArray<PeerAuthentication> PeerAuthentications { get; init; } = EquatableArray<PeerAuthentication>.Empty;
+
     public EquatableArray<Ingress> Ingresses { get; init; } = EquatableArray<Ingress>.Empty;
 
     public EquatableArray<IngressClass> IngressClasses { get; init; } = EquatableArray<IngressClass>.Empty;

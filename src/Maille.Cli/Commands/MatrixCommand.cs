@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Maille.Cli.Input;
 using Maille.Cli.Output;
+using Maille.Engine.Mesh;
 using Maille.Engine.NetworkPolicies;
 
 namespace Maille.Cli.Commands;
@@ -25,7 +26,8 @@ internal static class MatrixCommand
         var contextOption = CommonOptions.Context();
         var command = new Command("matrix", """
             Compute the NetworkPolicy reachability matrix: for each port, whether each pod may open a connection to
-            each pod (self included), with the source's egress and the destination's ingress both applied.
+            each pod (self included), with the source's egress and the destination's ingress both applied, then the
+            service mesh's authorization for pods in the mesh (M: denied by the mesh; see docs/mesh.md).
             hostNetwork pods are left out. Exit code 1 when the input is invalid.
 
             Examples:
@@ -60,7 +62,8 @@ internal static class MatrixCommand
             var matrix = ReachabilityMatrix.Compute(
                 NetworkPolicyEvaluator.For(cluster),
                 pods,
-                ports.Count > 0 ? ports : ReachabilityMatrix.DeclaredPorts(pods));
+                ports.Count > 0 ? ports : ReachabilityMatrix.DeclaredPorts(pods),
+                MeshAuthorizer.For(cluster));
             MatrixOutput.Write(matrix, parse.GetValue(outputOption) ?? "table", context.Stdout);
             return 0;
         });

@@ -59,7 +59,7 @@ internal static class AnalyzeReport
         var evaluator = NetworkPolicyEvaluator.For(cluster);
         WritePolicies(cluster, evaluator, console);
 
-        var findings = ServiceFindings.For(cluster).Concat(LoadBalancerFindings.For(cluster)).Concat(PolicyFindings.For(cluster, evaluator)).Concat(ClusterPolicyFindings.For(cluster, evaluator)).ToList();
+        var findings = ServiceFindings.For(cluster).Concat(LoadBalancerFindings.For(cluster)).Concat(PolicyFindings.For(cluster, evaluator)).Concat(ClusterPolicyFindings.For(cluster, evaluator)).Concat(MeshFindings.For(cluster, evaluator)).ToList();
         console.Write(new Rule($"[bold]Warnings ({findings.Count + cluster.Warnings.Count})[/]").LeftJustified());
         if (findings.Count == 0 && cluster.Warnings.Count == 0)
         {

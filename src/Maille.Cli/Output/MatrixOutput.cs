@@ -80,11 +80,25 @@ internal static class MatrixOutput
                 json.WriteBoolean("allowed", matrix.IsAllowed(cell.Port, cell.From, cell.To));
                 // The only output that prints a reason, so the only one that computes each cell's verdict.
                 var verdict = matrix[cell.Port, cell.From, cell.To];
-                json.WriteString("decidedBy", verdict.ToString());
+                var mesh = matrix.Mesh(cell.Port, cell.From, cell.To);
+                json.WriteString("decidedBy", mesh is null ? verdict.ToString() : $"{(mesh.Allowed ? "allowed" : "denied")}: NetworkPolicy {verdict}; mesh: {mesh}");
                 json.WritePropertyName("egress");
                 DecisionJson.Of(TierDecision.Of(verdict.Egress)).WriteTo(json);
                 json.WritePropertyName("ingress");
                 DecisionJson.Of(TierDecision.Of(verdict.Ingress)).WriteTo(json);
+                if (matrix.HasMesh)
+                {
+                    json.WriteNumber("networkPolicyPort", matrix.NetworkPolicyPort(cell.Port, cell.From, cell.To).Port);
+                    json.WritePropertyName("mesh");
+                    if (mesh is null)
+                    {
+                        json.WriteNullValue();
+                    }
+                    else
+                    {
+                        MeshJson.Of(mesh).WriteTo(json);
+                    }
+                }
                 json.WriteEndObject();
             }
 
@@ -116,13 +130,13 @@ internal static class MatrixOutput
 
             writer.WriteLine($"### {matrix.Ports[port]}");
             writer.WriteLine();
-            writer.WriteLine("Rows are sources, columns destinations; `.` allowed, `X` denied.");
+            writer.WriteLine(matrix.HasMesh ? "Rows are sources, columns destinations; `.` allowed, `X` denied, `M` denied by the mesh." : "Rows are sources, columns destinations; `.` allowed, `X` denied.");
             writer.WriteLine();
             writer.WriteLine($"| from \\ to | {string.Join(" | ", names)} |");
             writer.WriteLine($"|---|{string.Concat(names.Select(_ => ":-:|"))}");
             for (var from = 0; from < names.Count; from++)
             {
-                var cells = Enumerable.Range(0, names.Count).Select(to => matrix.IsAllowed(port, from, to) ? "." : "X");
+                var cells = Enumerable.Range(0, names.Count).Select(to => matrix.Cell(port, from, to));
                 writer.WriteLine($"| {names[from]} | {string.Join(" | ", cells)} |");
             }
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Maille.Engine.Mesh;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 
@@ -19,6 +20,11 @@ public sealed partial class Tracer
         ToReceivingNode,
         ReceivingNodeUnknown,
     }
+
+    private MeshAuthorizer? _mesh;
+
+    /// <summary>The mesh's decisions (ambient: node proxies, HBONE, AuthorizationPolicy), made on first use.</summary>
+    private MeshAuthorizer Mesh => _mesh ??= MeshAuthorizer.For(cluster);
 
     /// <summary>A candidate endpoint: address and port after DNAT, with its node, pod and conditions.</summary>
     private sealed record Candidate(string Address, int Port, string? NodeName, string? PodName, bool Ready, bool Serving, bool Terminating)
@@ -70,22 +76,55 @@ public sealed partial class Tracer
             }
 
             var to = pod is not null ? policy.EndpointOf(pod) : PolicyEndpoint.External(IPAddress.Parse(candidate.Address));
+
+            // Between two meshed pods the kernel (and so NetworkPolicy) sees HBONE: the source pod's address to the
+            // destination pod's port 15008. The application port is judged by the destination's node proxy.
+            var hbone = sentTo is null && pod is not null && from.Pod is { } sourcePod && Mesh.CarriesOverHbone(sourcePod, pod, protocol);
+            var (judgedPort, judgedProtocol) = hbone ? (MeshApi.HbonePort, Protocol.TCP) : (candidate.Port, protocol);
+            if (hbone)
+            {
+                AddHboneHops(hops, from.Pod!, pod!, sourceNode, destinationNode, candidate, label);
+            }
+            else if (source.Pod is { } client && Mesh.IsMeshed(client) && sentTo is null && masquerade == Masquerade.None)
+            {
+                hops.Add(new TraceHop("mesh-source", sourceNode, "passthrough",
+                    $"{client.QualifiedName} is in the mesh but {(protocol != Protocol.TCP ? $"{protocol} is not carried by the node proxy" : $"{label} is not")}: the node proxy on {sourceNode} passes the connection through as plaintext", null, label));
+            }
+
             var verdict = sentTo is { } sent
                 ? Crossing(policy.EndpointOf(source.Pod!), sent, from, to, candidate.Port, protocol)
-                : policy.Evaluate(from, to, candidate.Port, protocol);
-            var egressText = sentTo is { } carried ? $"{policy.EndpointOf(source.Pod!)} → {carried.Address}:{carried.Port}" : $"{from} → {label}";
+                : policy.Evaluate(from, to, judgedPort, judgedProtocol);
+            var egressText = sentTo is { } carried ? $"{policy.EndpointOf(source.Pod!)} → {carried.Address}:{carried.Port}" : hbone ? $"{from} → {label}:{MeshApi.HbonePort}/TCP (HBONE)" : $"{from} → {label}";
             hops.Add(new TraceHop("egress-policy", sourceNode, verdict.Reason == VerdictReason.Policy ? (verdict.Egress.Allowed ? "allowed" : "denied") : "allowed",
                 verdict.Reason == VerdictReason.Policy ? $"{egressText}: {verdict.Egress}" : verdict.ToString(), RuleOf(verdict.Egress), label)
             { Decision = verdict.Reason == VerdictReason.Policy ? TierDecision.Of(verdict.Egress) : null });
             hops.Add(new TraceHop("ingress-policy", destinationNode, verdict.Reason == VerdictReason.Policy ? (verdict.Ingress.Allowed ? "allowed" : "denied") : "allowed",
-                verdict.Reason == VerdictReason.Policy ? $"{from} → {label}: {verdict.Ingress}" : verdict.ToString(), RuleOf(verdict.Ingress), label)
+                verdict.Reason == VerdictReason.Policy ? $"{(hbone ? egressText : $"{from} → {label}")}: {verdict.Ingress}" : verdict.ToString(), RuleOf(verdict.Ingress), label)
             { Decision = verdict.Reason == VerdictReason.Policy ? TierDecision.Of(verdict.Ingress) : null });
 
+            // The destination's node proxy decides after NetworkPolicy let the packets through (never for a pod reaching itself).
+            var mesh = pod is not null && verdict.Allowed && verdict.Reason != VerdictReason.Loopback
+                ? Mesh.Authorize(from, pod, candidate.Port, protocol)
+                : MeshVerdict.NotInMesh;
+            if (mesh.Applies)
+            {
+                hops.Add(new TraceHop("mesh-destination", destinationNode, mesh.Allowed ? "allowed" : "denied",
+                    $"node proxy on {destinationNode} for {label}:{candidate.Port}: {mesh}", mesh.DecidedBy?.ToString(), label)
+                { Mesh = mesh });
+            }
+
             string endpointVerdict;
+            var deniedByMesh = false;
             if (!verdict.Allowed)
             {
                 endpointVerdict = TraceResult.Denied;
-                hops.Add(new TraceHop("delivery", destinationNode, "dropped", $"NetworkPolicy does not allow {from} → {label} on {candidate.Port}/{protocol}", null, label));
+                hops.Add(new TraceHop("delivery", destinationNode, "dropped", $"NetworkPolicy does not allow {from} → {label} on {judgedPort}/{judgedProtocol}{(hbone ? " (HBONE)" : "")}", null, label));
+            }
+            else if (!mesh.Allowed)
+            {
+                endpointVerdict = TraceResult.Denied;
+                deniedByMesh = true;
+                hops.Add(new TraceHop("delivery", destinationNode, "refused", $"the node proxy on {destinationNode} closes the connection: {(mesh.Outcome == MeshOutcome.PlaintextRefused ? "plaintext refused (STRICT)" : "AuthorizationPolicy denies it")}", null, label));
             }
             else if (pod is null)
             {
@@ -103,7 +142,9 @@ public sealed partial class Tracer
                 hops.Add(new TraceHop("delivery", destinationNode, "refused", $"{label} declares no container port {candidate.Port}/{protocol}: nothing listens there", null, label));
             }
 
-            endpoints.Add(new TracedEndpoint(pod?.QualifiedName, candidate.Address, candidate.Port, protocol, endpointVerdict, DecidedBy(verdict)));
+            endpoints.Add(new TracedEndpoint(pod?.QualifiedName, candidate.Address, candidate.Port, protocol, endpointVerdict,
+                mesh.Applies ? [.. DecidedBy(verdict), $"mesh: {(mesh.Allowed ? "allowed" : "denied")}: {mesh}"] : DecidedBy(verdict))
+            { DeniedByMesh = deniedByMesh });
         }
 
         return Summarize(endpoints, hops);
@@ -127,10 +168,25 @@ public sealed partial class Tracer
 
         if (allowed == 0 && unreachable == 0)
         {
-            return new TraceResult(TraceResult.Denied, endpoints.Count == 1 ? "NetworkPolicy denies the connection" : $"NetworkPolicy denies all {endpoints.Count} endpoints", hops, endpoints);
+            var byMesh = endpoints.Count(e => e.DeniedByMesh);
+            var who = byMesh == 0 ? "NetworkPolicy denies" : byMesh == denied ? "mesh authorization denies" : "NetworkPolicy and mesh authorization deny";
+            return new TraceResult(TraceResult.Denied, endpoints.Count == 1 ? $"{who} the connection" : $"{who} all {endpoints.Count} endpoints", hops, endpoints);
         }
 
         return new TraceResult(TraceResult.Mixed, $"{allowed} of {endpoints.Count} endpoints are allowed, {denied} denied, {unreachable} not listening: the outcome depends on which endpoint is chosen", hops, endpoints);
+    }
+
+    /// <summary>
+    /// The mesh hops before NetworkPolicy judges an HBONE connection: the source node's proxy captures it and opens
+    /// HTTP/2 CONNECT over mTLS with the source's identity to the destination pod's port 15008, where the destination
+    /// node's proxy answers.
+    /// </summary>
+    private void AddHboneHops(List<TraceHop> hops, Pod source, Pod destination, string? sourceNode, string? destinationNode, Candidate candidate, string label)
+    {
+        hops.Add(new TraceHop("mesh-source", sourceNode, "captured",
+            $"node proxy on {sourceNode} captures {source.QualifiedName}'s connection to {candidate.Address}:{candidate.Port} and presents {MeshAuthorizer.IdentityOf(source)}", null, label));
+        hops.Add(new TraceHop("hbone", destinationNode, sourceNode == destinationNode ? $"within {destinationNode}" : $"{sourceNode} → {destinationNode}",
+            $"HTTP/2 CONNECT {candidate.Address}:{candidate.Port} over mTLS to {candidate.Address}:{MeshApi.HbonePort}, the node proxy on {destinationNode} serving {MeshAuthorizer.IdentityOf(destination)}", null, label));
     }
 
     /// <summary>Who the endpoint's ingress policy sees the connection from.</summary>

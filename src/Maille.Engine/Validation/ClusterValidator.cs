@@ -77,7 +77,9 @@ internal static class ClusterValidator
             .Concat(m.Namespaces.Select(n => ("Namespace", n.Meta)))
             .Concat(m.Nodes.Select(n => ("Node", n.Meta)))
             .Concat(m.IngressClasses.Select(c => ("IngressClass", c.Meta)))
-            .Concat(m.ClusterNetworkPolicies.Select(p => (p.SourceKind, p.Meta)));
+            .Concat(m.ClusterNetworkPolicies.Select(p => (p.SourceKind, p.Meta)))
+            .Concat(m.AuthorizationPolicies.Select(p => (MeshApi.AuthorizationPolicyKind, p.Meta)))
+            .Concat(m.PeerAuthentications.Select(p => (MeshApi.PeerAuthenticationKind, p.Meta)));
         var seen = new Dictionary<(string, string), ObjectMeta>();
         foreach (var (kind, meta) in all)
         {

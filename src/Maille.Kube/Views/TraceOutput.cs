@@ -25,6 +25,10 @@ internal static class TraceOutput
         {
             hop["decision"] = DecisionJson.Of(decision);
         }
+        else if (h.Mesh is { } mesh)
+        {
+            hop["decision"] = MeshJson.Of(mesh);
+        }
 
         return hop;
     }
@@ -106,6 +110,9 @@ internal static class TraceOutput
         "ingress" => "Ingress",
         "service" => "Service",
         "node" => "Path",
+        "mesh-source" => "Mesh: source node proxy",
+        "hbone" => "Mesh: HBONE",
+        "mesh-destination" => "Mesh: destination node proxy",
         "egress-policy" => "Egress policy (source side)",
         "ingress-policy" => "Ingress policy (destination side)",
         "delivery" => "Delivery",
