@@ -60,10 +60,7 @@ internal static class ExecCommand
 
             // In the ebpf data plane a pod's ClusterIP connections are translated by hooks on the lab's cgroup, which
             // act on the sockets of its members only: the command joins it (through this process, whose child it is).
-            if (Dataplane.Linux.Ebpf.LabCgroup.TryFor(name) is { Exists: true } cgroup)
-            {
-                cgroup.Join(Environment.ProcessId);
-            }
+            LabNamespaces.JoinLabCgroup(name, Environment.ProcessId);
 
             var start = new ProcessStartInfo("ip") { UseShellExecute = false };
             foreach (var argument in new[] { "netns", "exec", ns }.Concat(parse.GetValue(program)!))

@@ -96,7 +96,7 @@ internal static class UpCommand
         {
             var name = parse.GetValue(lab)!;
             if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux()
-                || !LabCommon.HasLabPackages(context, Dataplane.Linux.Nftables.NftContext.IsAvailable))
+                || !LabCommon.HasLabPackages(context, LabNamespaces.CanLoadNftables))
             {
                 return 1;
             }

@@ -43,4 +43,22 @@ public static class LabNamespaces
     /// (<c>LowDescriptors</c>): called first thing in the daemon's process.
     /// </summary>
     public static void ReserveLowDescriptors() => Dataplane.Linux.Nftables.LowDescriptors.Reserve();
+
+    /// <summary>Whether libnftables (Debian's nftables), which the lab's Service proxy and policy enforcer load, can be loaded here.</summary>
+    public static bool CanLoadNftables => Dataplane.Linux.Nftables.NftContext.IsAvailable;
+
+    /// <summary>
+    /// Makes the process <paramref name="pid"/> a member of the lab's cgroup when the lab has one (the ebpf data plane:
+    /// its socket hooks act on the cgroup's members only); false when it has none.
+    /// </summary>
+    public static bool JoinLabCgroup(string lab, int pid)
+    {
+        if (Dataplane.Linux.Ebpf.LabCgroup.TryFor(lab) is not { Exists: true } cgroup)
+        {
+            return false;
+        }
+
+        cgroup.Join(pid);
+        return true;
+    }
 }
