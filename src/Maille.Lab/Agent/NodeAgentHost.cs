@@ -40,11 +40,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly List<IObjectInformer> _informers = [];
     private readonly List<string> _notes = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-    private readonly Lock _commits = new();
+    private readonly NftDriftTracker _drift = new(NftGeneration.Current, () => NftRuleFingerprint.Of(OwnTables(options)));
     private readonly System.Threading.Channels.Channel<(long? Observed, IReadOnlyList<long> Generations)> _synceds =
         System.Threading.Channels.Channel.CreateUnbounded<(long? Observed, IReadOnlyList<long> Generations)>(new() { SingleReader = true, SingleWriter = true });
-    private long _ownGeneration = -1;
-    private ulong _ownRules;
     private long _repairs;
     private string? _reportError;
 
@@ -157,60 +155,31 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private static string NodeInterface() => Environment.GetEnvironmentVariable("MAILLE_NODE_INTERFACE") is { Length: > 0 } name ? name : Dataplane.Linux.Lab.LabNames.NodeInterface;
 
     /// <summary>
-    /// The parts' syncs, one at a time, each bracketed: before it, drift is looked for (<see cref="CheckDrift"/>); after
-    /// it, the generation and the rules of the agent's tables are what its commit left. The drift check reads under the
-    /// same gate, so a commit of ours is never mistaken for someone else's.
+    /// The parts' syncs, one at a time, each bracketed: before it, drift is looked for; after it, when it wrote to the
+    /// agent's tables, the generation and the rules they hold are noted as the agent's own (<see cref="NftDriftTracker"/>).
     /// </summary>
     private NodePartSyncHooks Hooks(Func<NodeAgent> agent) => new(
         () =>
         {
-            _commits.Enter();
-            CheckDrift(agent());
+            if (_drift.BeginSync() is { } drift)
+            {
+                Drifted(agent(), drift);
+            }
         },
-        () =>
-        {
-            _ownGeneration = NftGeneration.Current();
-            _ownRules = NftRuleFingerprint.Of(OwnTables);
-            _commits.Exit();
-        });
+        (part, result) => _drift.EndSync(committed: part is ServiceProxyPart or NodePolicyEnforcer && result is not { CommandCount: 0 }));
 
     /// <summary>The nftables tables the agent's parts write.</summary>
-    private IEnumerable<(string Family, string Table)> OwnTables =>
+    private static IEnumerable<(string Family, string Table)> OwnTables(AgentOptions options) =>
         new[]
         {
             (AgentParts.ServiceProxy, ServiceRulesetBuilder.Family, ServiceRulesetBuilder.Table),
             (AgentParts.NetworkPolicy, PolicyRulesetBuilder.Family, PolicyRulesetBuilder.Table),
         }.Where(t => options.Parts.Contains(t.Item1)).Select(t => (t.Item2, t.Item3));
 
-    /// <summary>
-    /// Under the commit gate: when someone else committed since the agent's last commit (the generation moved), the rules
-    /// of the agent's tables are compared with what that commit left. Unchanged (another tool's table, a marker table a
-    /// benchmark adds and removes), the commit is only noted; changed (a table flushed, a rule deleted by hand), every
-    /// part writes its table again: a repair, counted. Elements of sets and maps edited by hand are not seen here.
-    /// </summary>
-    private void CheckDrift(NodeAgent agent)
-    {
-        if (_ownGeneration < 0 || NftGeneration.Current() is var current && current == _ownGeneration)
-        {
-            return;
-        }
-
-        if (NftRuleFingerprint.Of(OwnTables) == _ownRules)
-        {
-            _ownGeneration = current;
-            return;
-        }
-
-        Drifted(agent, current);
-    }
-
-    private void Drifted(NodeAgent agent, uint current)
+    private void Drifted(NodeAgent agent, NftDrift drift)
     {
         Interlocked.Increment(ref _repairs);
-        LogDrift(options.Node, current, _ownGeneration);
-
-        // Noted as ours now: the full rewrite that follows is the repair, and a second look would count it twice.
-        _ownGeneration = current;
+        LogDrift(options.Node, drift.Current, drift.Own);
         agent.Repair();
         _wake.Release();
     }
@@ -222,9 +191,9 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         {
             while (await timer.WaitForNextTickAsync(stopping))
             {
-                lock (_commits)
+                if (_drift.Check() is { } drift)
                 {
-                    CheckDrift(agent);
+                    Drifted(agent, drift);
                 }
             }
         }

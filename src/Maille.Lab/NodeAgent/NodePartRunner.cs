@@ -258,7 +258,7 @@ public sealed partial class NodePartRunner : IDisposable
     private void SyncOnce(ClusterState cluster, long generation, bool full)
     {
         var started = _time.GetTimestamp();
-        NodePartSync result;
+        NodePartSync? result = null;
         _hooks?.Before();
         try
         {
@@ -271,7 +271,7 @@ public sealed partial class NodePartRunner : IDisposable
         }
         finally
         {
-            _hooks?.After();
+            _hooks?.After(_part, result);
         }
 
         var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
