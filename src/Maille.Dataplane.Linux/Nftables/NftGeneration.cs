@@ -48,34 +48,11 @@ public static class NftGeneration
                     throw failure;
                 }
 
-                if (type == ((SubsystemNftables << 8) | NewGeneration) && Attribute(current[20..], GenerationIdAttribute) is { } id)
+                if (type == ((SubsystemNftables << 8) | NewGeneration) && NetlinkAttributes.TryFind(current[20..], GenerationIdAttribute, out var id) && id.Length >= 4)
                 {
-                    return id;
+                    return BinaryPrimitives.ReadUInt32BigEndian(id);
                 }
             }
         }
-    }
-
-    /// <summary>The big-endian u32 attribute <paramref name="wanted"/> among <paramref name="attributes"/>, or null.</summary>
-    private static uint? Attribute(ReadOnlySpan<byte> attributes, ushort wanted)
-    {
-        for (var offset = 0; offset + 4 <= attributes.Length;)
-        {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(attributes[offset..]);
-            var type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attributes[(offset + 2)..]) & 0x3fff);
-            if (length < 4 || offset + length > attributes.Length)
-            {
-                return null;
-            }
-
-            if (type == wanted && length >= 8)
-            {
-                return BinaryPrimitives.ReadUInt32BigEndian(attributes[(offset + 4)..]);
-            }
-
-            offset += (length + 3) & ~3;
-        }
-
-        return null;
     }
 }

@@ -102,21 +102,14 @@ public static class NftRuleFingerprint
 
     private static void AppendRule(ReadOnlySpan<byte> attributes, IncrementalHash hash)
     {
-        for (var offset = 0; offset + 4 <= attributes.Length;)
+        foreach (var type in (ReadOnlySpan<ushort>)[RuleChain, RuleHandle])
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(attributes[offset..]);
-            var type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attributes[(offset + 2)..]) & 0x3fff);
-            if (length < 4 || offset + length > attributes.Length)
+            if (NetlinkAttributes.TryFind(attributes, type, out var value))
             {
-                return;
+                hash.AppendData(value);
             }
 
-            if (type is RuleChain or RuleHandle)
-            {
-                hash.AppendData(attributes.Slice(offset, length));
-            }
-
-            offset += (length + 3) & ~3;
+            hash.AppendData("\t"u8);
         }
 
         hash.AppendData("\n"u8);

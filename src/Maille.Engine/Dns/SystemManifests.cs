@@ -36,11 +36,7 @@ public static class SystemManifests
     /// </summary>
     public static ManifestSet WithClusterDns(ManifestSet manifests, ClusterConfig config)
     {
-        var result = manifests;
-        if (!manifests.Namespaces.Any(n => n.Name == SystemNamespace))
-        {
-            result = result with { Namespaces = new([.. manifests.Namespaces, SystemNamespaceObject()]) };
-        }
+        var result = ManifestNamespaces.Ensure(manifests, SystemNamespace, Source);
 
         if (!manifests.Services.Any(s => s.Namespace == SystemNamespace && s.Name == DnsServiceName))
         {
@@ -62,11 +58,6 @@ public static class SystemManifests
     public static bool IsClusterDnsPod(Pod pod) => pod.Namespace == SystemNamespace && pod.Labels.Get(DnsAppLabel) == DnsAppValue;
 
     private static Labels DnsLabels => Labels.Of((DnsAppLabel, DnsAppValue));
-
-    private static Namespace SystemNamespaceObject() => new()
-    {
-        Meta = new ObjectMeta { Name = SystemNamespace, Labels = Labels.Of((Namespace.NameLabel, SystemNamespace)), Source = Source },
-    };
 
     private static Service DnsService(ClusterConfig config) => new()
     {

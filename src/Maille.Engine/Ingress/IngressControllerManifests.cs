@@ -25,17 +25,7 @@ public static class IngressControllerManifests
             return manifests;
         }
 
-        var result = manifests;
-        if (!manifests.Namespaces.Any(n => n.Name == MailleIngressController.Namespace))
-        {
-            result = result with
-            {
-                Namespaces = new([.. manifests.Namespaces, new Namespace
-                {
-                    Meta = new ObjectMeta { Name = MailleIngressController.Namespace, Labels = Labels.Of((Namespace.NameLabel, MailleIngressController.Namespace)), Source = Source },
-                }]),
-            };
-        }
+        var result = ManifestNamespaces.Ensure(manifests, MailleIngressController.Namespace, Source);
 
         if (!manifests.Services.Any(s => s.Namespace == MailleIngressController.Namespace && s.Name == MailleIngressController.ServiceName))
         {

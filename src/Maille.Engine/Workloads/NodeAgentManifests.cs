@@ -24,17 +24,7 @@ public static class NodeAgentManifests
     /// <summary><paramref name="manifests"/> with the namespace (when missing) and the DaemonSet (unless the input has one of that name).</summary>
     public static ManifestSet WithAgentDaemonSet(ManifestSet manifests)
     {
-        var result = manifests;
-        if (!manifests.Namespaces.Any(n => n.Name == MailleIngressController.Namespace))
-        {
-            result = result with
-            {
-                Namespaces = new([.. manifests.Namespaces, new Namespace
-                {
-                    Meta = new ObjectMeta { Name = MailleIngressController.Namespace, Labels = Labels.Of((Namespace.NameLabel, MailleIngressController.Namespace)), Source = Source },
-                }]),
-            };
-        }
+        var result = ManifestNamespaces.Ensure(manifests, MailleIngressController.Namespace, Source);
 
         if (!manifests.Workloads.Any(w => w.Meta.Namespace == MailleIngressController.Namespace && w.Meta.Name == Name))
         {
