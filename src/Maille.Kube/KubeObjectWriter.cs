@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Maille.Engine.LoadBalancing;
 using Maille.Engine.Workloads;
 using Maille.Model;
 
@@ -187,7 +188,8 @@ public static class KubeObjectWriter
     /// MetalLB's IPAddressPool (<c>metallb.io/v1beta1</c>; KubernetesClient has no type for it), with the defaults its
     /// CRD's schema gives (<c>autoAssign: true</c>, <c>avoidBuggyIPs: false</c>), as the API server stores it.
     /// </summary>
-    public static JsonObject Write(IPAddressPool pool)
+    /// <param name="usage">The status its controller writes (MetalLB's counts), when known.</param>
+    public static JsonObject Write(IPAddressPool pool, PoolUsage? usage = null)
     {
         var spec = new JsonObject
         {
@@ -204,7 +206,19 @@ public static class KubeObjectWriter
             spec["serviceAllocation"] = written;
         }
 
-        return CustomResource(IPAddressPool.Group, IPAddressPool.KindName, pool.Meta, spec);
+        var served = CustomResource(IPAddressPool.Group, IPAddressPool.KindName, pool.Meta, spec);
+        if (usage is not null)
+        {
+            served["status"] = new JsonObject
+            {
+                ["assignedIPv4"] = usage.AssignedIPv4,
+                ["assignedIPv6"] = usage.AssignedIPv6,
+                ["availableIPv4"] = usage.AvailableIPv4,
+                ["availableIPv6"] = usage.AvailableIPv6,
+            };
+        }
+
+        return served;
     }
 
     /// <summary>MetalLB's L2Advertisement (<c>metallb.io/v1beta1</c>).</summary>

@@ -45,6 +45,18 @@ public sealed class LoadBalancerPlan
 
     public LoadBalancerAllocation? For(Service service) => ByService.GetValueOrDefault(service.QualifiedName);
 
+    /// <summary>The status MetalLB's controller would write for <paramref name="pool"/> under these allocations.</summary>
+    public PoolUsage UsageOf(IPAddressPool pool)
+    {
+        var assigned = (ulong)Allocations
+            .Where(a => a.Pool == pool.Name && a.Address is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetwork })
+            .Select(a => a.Address!)
+            .Distinct()
+            .Count();
+        var usable = Spaces.FirstOrDefault(s => s.Name == pool.Name)?.Usable ?? 0;
+        return new PoolUsage((long)assigned, (long)Math.Min(usable - Math.Min(assigned, usable), long.MaxValue), 0, 0);
+    }
+
     /// <summary>The pool that can give <paramref name="address"/> (pools never overlap), or null.</summary>
     public IPAddressPool? PoolOf(IPAddress address) =>
         address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork

@@ -1,5 +1,6 @@
 using Maille.Engine;
 using Maille.Engine.Gateways;
+using Maille.Engine.LoadBalancing;
 using Maille.Engine.Workloads;
 using Maille.Kube;
 using Maille.Lab.Gateways;
@@ -21,7 +22,7 @@ internal static class ApiResources
         new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.Ingresses(t.Cluster.Ingresses.Where(i => f(i.Meta)), allNamespaces: false)),
         new("", "v1", "secrets", "Secret", true, c => c.Secrets.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.Secrets(t.Cluster.Secrets.Where(s => f(s.Meta)), allNamespaces: false)),
         new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, c => c.IngressClasses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.IngressClasses(t.Cluster.IngressClasses.Where(i => f(i.Meta)))),
-        new(IPAddressPool.Group, "v1beta1", "ipaddresspools", IPAddressPool.KindName, true, c => Pools(c).Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.IPAddressPools(Pools(t.Cluster).Where(p => f(p.Meta)), allNamespaces: false)),
+        new(IPAddressPool.Group, "v1beta1", "ipaddresspools", IPAddressPool.KindName, true, c => Pools(c).Select(p => Pool(c, p)), (t, f, _) => t.IPAddressPools(Pools(t.Cluster).Where(p => f(p.Meta)), allNamespaces: false)),
         new(IPAddressPool.Group, "v1beta1", "l2advertisements", L2Advertisement.KindName, true, c => Advertisements(c).Select(a => new ApiObject(a.Meta, a, () => KubeObjectWriter.Write(a))), (t, f, wide) => t.L2Advertisements(Advertisements(t.Cluster).Where(a => f(a.Meta)), wide, allNamespaces: false)),
         new(GatewayApi.Group, "v1", "gatewayclasses", GatewayApi.GatewayClassKind, false, c => c.GatewayClasses.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, _) => t.GatewayClasses(t.Cluster.GatewayClasses.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster))),
         new(GatewayApi.Group, "v1", "gateways", GatewayApi.GatewayKind, true, c => c.Gateways.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, _) => t.Gateways(t.Cluster.Gateways.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster), allNamespaces: false)),
@@ -53,6 +54,13 @@ internal static class ApiResources
 
     /// <summary>The IPAddressPools written to the lab; a pool made from the cluster configuration is no object.</summary>
     private static IEnumerable<IPAddressPool> Pools(ClusterState cluster) => cluster.LoadBalancing.Pools.Where(p => !p.FromClusterConfig);
+
+    /// <summary>A pool with the status its controller keeps (<see cref="PoolUsage"/>): an allocation that changes its counts is a change of the pool.</summary>
+    private static ApiObject Pool(ClusterState cluster, IPAddressPool pool)
+    {
+        var usage = cluster.LoadBalancing.UsageOf(pool);
+        return new ApiObject(pool.Meta, (pool, usage), () => KubeObjectWriter.Write(pool, usage));
+    }
 
     /// <summary>
     /// The v1alpha2 ClusterNetworkPolicies: a v1alpha1 AdminNetworkPolicy or BaselineAdminNetworkPolicy is read onto the

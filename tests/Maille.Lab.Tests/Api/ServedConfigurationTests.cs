@@ -119,6 +119,49 @@ public sealed class ServedConfigurationTests
     }
 
     [Fact]
+    public void A_pools_status_counts_its_assigned_addresses_once_each_and_what_it_can_still_give_as_metallbs_controller_does()
+    {
+        // Three LoadBalancer Services: two share one address (MetalLB's allow-shared-ip, different ports), one has its own.
+        var view = View(Written + """
+
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: a, namespace: web, annotations: {metallb.io/allow-shared-ip: edge, metallb.io/loadBalancerIPs: 198.18.200.3}}
+            spec: {type: LoadBalancer, selector: {app: a}, ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: b, namespace: web, annotations: {metallb.io/allow-shared-ip: edge, metallb.io/loadBalancerIPs: 198.18.200.3}}
+            spec: {type: LoadBalancer, selector: {app: a}, ports: [{port: 443}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: c, namespace: web}
+            spec: {type: LoadBalancer, selector: {app: c}, ports: [{port: 80}]}
+            """);
+
+        var status = Served(view, Pools, "edge")["status"]!;
+
+        Assert.Equal(2, (long)status["assignedIPv4"]!);
+        Assert.Equal(10 - 2, (long)status["availableIPv4"]!);
+        Assert.Equal(0, (long)status["assignedIPv6"]!);
+        Assert.Equal(0, (long)status["availableIPv6"]!);
+        Assert.True(LabApiServer.HasStatus("ipaddresspools"));
+    }
+
+    [Fact]
+    public void An_empty_pools_status_offers_every_address_but_the_buggy_ones_it_avoids()
+    {
+        var view = View(Written.Replace("addresses: [198.18.200.0/29, 198.18.201.1-198.18.201.2]", "addresses: [198.18.200.0/29, 198.18.201.1-198.18.201.2]\n  avoidBuggyIPs: true", StringComparison.Ordinal));
+
+        var status = Served(view, Pools, "edge")["status"]!;
+
+        Assert.Equal(0, (long)status["assignedIPv4"]!);
+        Assert.Equal(10 - 1, (long)status["availableIPv4"]!);
+    }
+
+    [Fact]
     public void A_pool_made_from_the_cluster_configuration_and_the_implicit_advertisement_are_no_objects()
     {
         var view = View("""
