@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Engine;
+using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
 using Maille.Lab.NodeAgents;
 using Maille.Model;
@@ -11,8 +12,9 @@ namespace Maille.Lab.Tests.Policy;
 
 /// <summary>
 /// A real lab network for a planned cluster (<see cref="LabNetworkBuilder"/>), a <see cref="NodePolicyEnforcer"/> per
-/// node, and in every pod a TCP listener and a UDP answerer on each of <see cref="Ports"/>, all made with sockets
-/// inside the pods' namespaces. Disposing stops everything and removes the lab's namespaces, even after a failure.
+/// node, and in every pod a TCP listener and a UDP answerer on each of <see cref="Ports"/> (or, when asked, on each TCP
+/// and UDP port its containers declare, hostNetwork pods' in their node's namespace), all made with sockets inside the
+/// lab's namespaces. Disposing stops everything and removes the lab's namespaces, even after a failure.
 /// </summary>
 internal sealed class PolicyLab : IDisposable
 {
@@ -33,17 +35,28 @@ internal sealed class PolicyLab : IDisposable
 
     public ClusterState Cluster { get; private set; } = null!;
 
-    /// <summary>Builds the lab for <paramref name="cluster"/>, starts the servers and the enforcers (not yet synced).</summary>
-    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null)
+    /// <summary>
+    /// Builds the lab for <paramref name="cluster"/>, starts the servers and the enforcers (not yet synced). With
+    /// <paramref name="servesDeclaredPorts"/>, every pod serves the TCP and UDP ports its containers declare instead of
+    /// <see cref="Ports"/> (SCTP is not served: the kernel here cannot open SCTP sockets).
+    /// </summary>
+    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null, bool servesDeclaredPorts = false)
     {
         var lab = new PolicyLab("t" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             lab.Cluster = cluster;
             lab._network = LabNetworkBuilder.Build(lab.Name, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
-            foreach (var pod in LabTopologyMapper.LabPods(cluster))
+            if (servesDeclaredPorts)
             {
-                lab.Serve(pod);
+                lab.ServeDeclaredPorts(cluster);
+            }
+            else
+            {
+                foreach (var pod in LabTopologyMapper.LabPods(cluster))
+                {
+                    lab.Serve(lab.Network.Pod(pod.QualifiedName), pod.QualifiedName, Ports.SelectMany(p => new[] { new PortProtocol(p, Protocol.TCP), new PortProtocol(p, Protocol.UDP) }));
+                }
             }
 
             lab.Enforcers = cluster.Nodes.ToDictionary(n => n.Name, n => new NodePolicyEnforcer(lab.Network.Node(n.Name), n.Name, options), StringComparer.Ordinal);
@@ -140,20 +153,42 @@ internal sealed class PolicyLab : IDisposable
         }
     }
 
-    private void Serve(Pod pod)
+    private void ServeDeclaredPorts(ClusterState cluster)
     {
-        var ns = Network.Pod(pod.QualifiedName);
-        foreach (var port in Ports)
+        foreach (var pod in LabTopologyMapper.LabPods(cluster))
         {
-            var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            _sockets.Add(listener);
-            listener.Bind(new IPEndPoint(IPAddress.Any, port));
-            listener.Listen(64);
-            _loops.Add(AcceptLoop(listener));
-            var udp = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            _sockets.Add(udp);
-            udp.Bind(new IPEndPoint(IPAddress.Any, port));
-            _loops.Add(AnswerLoop(udp, pod.QualifiedName));
+            Serve(Network.Pod(pod.QualifiedName), pod.QualifiedName, DeclaredPorts(pod));
+        }
+
+        // hostNetwork pods share their node's namespace: each node serves the union of its pods' ports once.
+        foreach (var node in cluster.Pods.Where(p => p.Spec.HostNetwork && p.Spec.NodeName is not null).GroupBy(p => p.Spec.NodeName!, StringComparer.Ordinal))
+        {
+            Serve(Network.Node(node.Key), node.Key, node.SelectMany(DeclaredPorts).Distinct());
+        }
+    }
+
+    private static IEnumerable<PortProtocol> DeclaredPorts(Pod pod) =>
+        pod.Spec.Containers.SelectMany(c => c.Ports).Where(p => p.Protocol is Protocol.TCP or Protocol.UDP).Select(p => new PortProtocol(p.Port, p.Protocol));
+
+    private void Serve(Dataplane.Linux.Netns.NetworkNamespace ns, string name, IEnumerable<PortProtocol> ports)
+    {
+        foreach (var port in ports)
+        {
+            if (port.Protocol == Protocol.TCP)
+            {
+                var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                _sockets.Add(listener);
+                listener.Bind(new IPEndPoint(IPAddress.Any, port.Port));
+                listener.Listen(64);
+                _loops.Add(AcceptLoop(listener));
+            }
+            else
+            {
+                var udp = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                _sockets.Add(udp);
+                udp.Bind(new IPEndPoint(IPAddress.Any, port.Port));
+                _loops.Add(AnswerLoop(udp, name));
+            }
         }
     }
 
