@@ -7,8 +7,7 @@ namespace Maille.Lab.Tests.Policy;
 /// The conformance world (<see cref="ConformanceCluster"/>) answered by real packets in one <see cref="PolicyLab"/>
 /// shared by every test: opening a world programs the nodes with its manifest's policies; the expectations are
 /// gathered and probed in parallel when the world changes (before the nodes are programmed again) or is
-/// <see cref="Flush"/>ed; what was seen goes to the <see cref="LiveConformanceRun"/>. SCTP expectations are recorded
-/// as not run: this kernel cannot open SCTP sockets.
+/// <see cref="Flush"/>ed; what was seen goes to the <see cref="LiveConformanceRun"/>.
 /// </summary>
 internal sealed class LiveConformanceWorld : ConformanceCluster
 {
@@ -26,18 +25,8 @@ internal sealed class LiveConformanceWorld : ConformanceCluster
         _lab.Sync(State());
     }
 
-    public override void Expect(string from, string to, int port, Protocol protocol, bool allowed)
-    {
-        var probe = new LiveConformanceProbe(_test, CaseTitle, from, to, new(port, protocol), allowed);
-        if (protocol == Protocol.SCTP)
-        {
-            _run.NotProbed(probe);
-        }
-        else
-        {
-            _pending.Add(probe);
-        }
-    }
+    public override void Expect(string from, string to, int port, Protocol protocol, bool allowed) =>
+        _pending.Add(new LiveConformanceProbe(_test, CaseTitle, from, to, new(port, protocol), allowed));
 
     /// <summary>Probes what is pending against the rules the nodes hold now.</summary>
     public void Flush()
