@@ -12,8 +12,11 @@ namespace Maille.TestKit;
 /// </summary>
 public static class RandomPolicies
 {
-    private static readonly string[] Namespaces = ["x", "y", "z"];
-    private static readonly string[] Pods = ["a", "b", "c", "d"];
+    /// <summary>The playground's namespaces (labelled ns=NAME).</summary>
+    public static readonly string[] Namespaces = ["x", "y", "z"];
+
+    /// <summary>The pods' pod=NAME labels.</summary>
+    public static readonly string[] Pods = ["a", "b", "c", "d"];
 
     private static readonly (string Cidr, string[] Except)[] Blocks =
     [
@@ -112,7 +115,8 @@ public static class RandomPolicies
         return kept.Count == 0 ? $"{{ipBlock: {{cidr: {cidr}}}}}" : $"{{ipBlock: {{cidr: {cidr}, except: [{string.Join(", ", kept)}]}}}}";
     }
 
-    private static string PodSelector(Random random) => random.Next(4) switch
+    /// <summary>A pod selector of one of the forms (empty, matchLabels, In/NotIn, Exists/DoesNotExist), as YAML flow.</summary>
+    public static string PodSelector(Random random) => random.Next(4) switch
     {
         0 => "{}",
         1 => $"{{matchLabels: {{pod: {Pick(random, Pods)}}}}}",
@@ -120,12 +124,13 @@ public static class RandomPolicies
         _ => $"{{matchExpressions: [{{key: {(random.Next(2) == 0 ? "pod" : "missing")}, operator: {(random.Next(2) == 0 ? "Exists" : "DoesNotExist")}}}]}}",
     };
 
-    private static string NamespaceSelector(Random random) => random.Next(3) switch
+    /// <summary>A namespace selector (empty, matchLabels ns, In/NotIn on the name label), as YAML flow.</summary>
+    public static string NamespaceSelector(Random random) => random.Next(3) switch
     {
         0 => "{}",
         1 => $"{{matchLabels: {{ns: {Pick(random, Namespaces)}}}}}",
         _ => $"{{matchExpressions: [{{key: kubernetes.io/metadata.name, operator: {(random.Next(2) == 0 ? "In" : "NotIn")}, values: [{Pick(random, Namespaces)}]}}]}}",
     };
 
-    private static T Pick<T>(Random random, T[] items) => items[random.Next(items.Length)];
+    public static T Pick<T>(Random random, T[] items) => items[random.Next(items.Length)];
 }

@@ -4,6 +4,7 @@ namespace Maille.Dataplane.Linux.Interop;
 
 public static partial class Libc
 {
+    internal const int AfInet = 2;
     internal const int AfNetlink = 16;
     internal const int SockRaw = 3;
     internal const int SockCloExec = 0x80000;

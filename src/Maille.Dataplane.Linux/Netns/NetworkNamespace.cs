@@ -387,6 +387,22 @@ public sealed partial class NetworkNamespace : IDisposable
         RunInside(() => new Socket(addressFamily, socketType, protocolType));
 
     /// <summary>
+    /// A raw IPv4 socket for IP protocol <paramref name="protocol"/> in this namespace: the kernel writes the IP header
+    /// of what is sent, and what is received comes with its IP header. .NET's Socket refuses protocol numbers it has no
+    /// name for (SCTP's 132 among them), so the descriptor is opened with socket(2) and wrapped.
+    /// </summary>
+    public Socket CreateRawSocket(int protocol) => RunInside(() =>
+    {
+        var descriptor = Libc.Socket(Libc.AfInet, Libc.SockRaw | Libc.SockCloExec, protocol);
+        if (descriptor < 0)
+        {
+            throw new SocketException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        }
+
+        return new Socket(new SafeSocketHandle(descriptor, ownsHandle: true));
+    });
+
+    /// <summary>
     /// Runs short <paramref name="work"/> (opening a socket) inside this namespace on a shared thread
     /// (<see cref="NamespaceHopper"/>); work that blocks or takes long belongs in <see cref="RunInside{T}"/>.
     /// </summary>

@@ -14,8 +14,8 @@ internal sealed partial class ConformanceWorld
     partial void CheckDataPlane(NetworkPolicyEvaluator evaluator, PolicyEndpoint from, PolicyEndpoint to, int port, Protocol protocol, string context, bool allowed)
     {
         var packet = new NftTracePacket(from.Address!, to.Address!, PolicyRulesetBuilder.ProtocolName(protocol), port, NftIngress.Pod, "new");
-        var hops = ForwardPath.Nodes(from, to, _cluster.Nodes)
-            .Select(node => (Node: node, Result: new NftPacketTracer(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(evaluator, _cluster.Pods, _cluster.Nodes, node))).TraceFilter("forward", packet)))
+        var hops = ForwardPath.Nodes(from, to, Planned.Nodes)
+            .Select(node => (Node: node, Result: new NftPacketTracer(PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(evaluator, Planned.Pods, Planned.Nodes, node))).TraceFilter("forward", packet)))
             .ToList();
         Assert.True(
             hops.All(hop => hop.Result.Verdict == NftTraceVerdict.NotTranslated) == allowed,

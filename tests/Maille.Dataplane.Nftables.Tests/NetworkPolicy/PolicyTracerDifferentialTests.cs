@@ -76,6 +76,35 @@ public sealed class PolicyTracerDifferentialTests
         Assert.True(denied > (allowed + denied) / 5 && allowed > (allowed + denied) / 5, $"{allowed} allowed and {denied} denied cells");
     }
 
+    /// <summary>
+    /// Random ClusterNetworkPolicy sets mixed with NetworkPolicies (<see cref="RandomClusterPolicies"/>), the rendered
+    /// tiers against the evaluator; the sets must use both tiers, every action, tied priorities and networks peers.
+    /// </summary>
+    [Theory]
+    [InlineData(Listed)]
+    [InlineData(Folded)]
+    public void RandomClusterPolicySets_TracedRulesDecideAsTheEvaluator(int foldAbove)
+    {
+        var (allowed, denied) = (0, 0);
+        var policies = new List<ClusterNetworkPolicy>();
+        var tiedSets = 0;
+        for (var seed = 1; seed <= 60; seed++)
+        {
+            var cluster = TracedCluster.Playground(RandomClusterPolicies.Yaml(seed), foldAbove: foldAbove);
+            var (a, d) = Agree($"seed {seed} of RandomClusterPolicies, chains folded above {foldAbove} rules", cluster);
+            (allowed, denied) = (allowed + a, denied + d);
+            policies.AddRange(cluster.Cluster.ClusterNetworkPolicies);
+            tiedSets += cluster.Cluster.ClusterNetworkPolicies.GroupBy(p => (p.Tier, p.Priority)).Any(g => g.Count() > 1) ? 1 : 0;
+        }
+
+        Assert.True(denied > (allowed + denied) / 5 && allowed > (allowed + denied) / 5, $"{allowed} allowed and {denied} denied cells");
+        var rules = policies.SelectMany(p => p.Ingress.Concat(p.Egress)).ToList();
+        Assert.Equal(2, policies.Select(p => p.Tier).Distinct().Count());
+        Assert.Equal(3, rules.Select(r => r.Action).Distinct().Count());
+        Assert.Contains(rules, r => r.Peers.Any(p => !p.Networks.IsEmpty));
+        Assert.True(tiedSets >= 5, $"only {tiedSets} sets have two policies of one tier at one priority");
+    }
+
     /// <summary>Checks every cell; returns how many were allowed and denied.</summary>
     private static (int Allowed, int Denied) Agree(string context, TracedCluster cluster)
     {

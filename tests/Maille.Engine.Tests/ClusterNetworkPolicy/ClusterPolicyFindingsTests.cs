@@ -2,7 +2,7 @@ using Maille.Engine.Analysis;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 using Maille.TestKit;
-using static Maille.Engine.Tests.ClusterNetworkPolicies.ConformanceWorld;
+using static Maille.TestKit.ConformanceCluster;
 using static Maille.TestKit.ClusterNetworkPolicyBuilder;
 
 namespace Maille.Engine.Tests.ClusterNetworkPolicies;

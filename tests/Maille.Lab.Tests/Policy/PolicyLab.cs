@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Engine;
+using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
 using Maille.Lab.NodeAgents;
 using Maille.Model;
@@ -11,8 +13,9 @@ namespace Maille.Lab.Tests.Policy;
 
 /// <summary>
 /// A real lab network for a planned cluster (<see cref="LabNetworkBuilder"/>), a <see cref="NodePolicyEnforcer"/> per
-/// node, and in every pod a TCP listener and a UDP answerer on each of <see cref="Ports"/>, all made with sockets
-/// inside the pods' namespaces. Disposing stops everything and removes the lab's namespaces, even after a failure.
+/// node, and in every pod a TCP listener, a UDP answerer and an SCTP server on each of <see cref="Ports"/> (or, when
+/// asked, on each port its containers declare, hostNetwork pods' in their node's namespace), all made with sockets
+/// inside the lab's namespaces. The SCTP server is a raw socket that notes the INIT chunks <see cref="SctpAsync"/> sends. Disposing stops everything and removes the lab's namespaces, even after a failure.
 /// </summary>
 internal sealed class PolicyLab : IDisposable
 {
@@ -21,6 +24,10 @@ internal sealed class PolicyLab : IDisposable
     private readonly List<Socket> _sockets = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+
+    /// <summary>The SCTP INITs on their way, by <see cref="SctpKey"/>, completed when a server's raw socket sees them.</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _sctpInits = new(StringComparer.Ordinal);
+    private int _sctpSourcePort = 20000;
     private LabNetwork? _network;
 
     private PolicyLab(string name) => Name = name;
@@ -33,17 +40,28 @@ internal sealed class PolicyLab : IDisposable
 
     public ClusterState Cluster { get; private set; } = null!;
 
-    /// <summary>Builds the lab for <paramref name="cluster"/>, starts the servers and the enforcers (not yet synced).</summary>
-    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null)
+    /// <summary>
+    /// Builds the lab for <paramref name="cluster"/>, starts the servers and the enforcers (not yet synced). With
+    /// <paramref name="servesDeclaredPorts"/>, every pod serves the ports its containers declare instead of
+    /// <see cref="Ports"/> (SCTP ones as <see cref="SctpInit"/> says: this kernel has no SCTP sockets).
+    /// </summary>
+    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null, bool servesDeclaredPorts = false)
     {
         var lab = new PolicyLab("t" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             lab.Cluster = cluster;
             lab._network = LabNetworkBuilder.Build(lab.Name, LabTopologyMapper.Map(cluster, LabNetworkMode.Routed));
-            foreach (var pod in LabTopologyMapper.LabPods(cluster))
+            if (servesDeclaredPorts)
             {
-                lab.Serve(pod);
+                lab.ServeDeclaredPorts(cluster);
+            }
+            else
+            {
+                foreach (var pod in LabTopologyMapper.LabPods(cluster))
+                {
+                    lab.Serve(lab.Network.Pod(pod.QualifiedName), pod.QualifiedName, Ports.SelectMany(p => new[] { new PortProtocol(p, Protocol.TCP), new PortProtocol(p, Protocol.UDP), new PortProtocol(p, Protocol.SCTP) }));
+                }
             }
 
             lab.Enforcers = cluster.Nodes.ToDictionary(n => n.Name, n => new NodePolicyEnforcer(lab.Network.Node(n.Name), n.Name, options), StringComparer.Ordinal);
@@ -97,6 +115,43 @@ internal sealed class PolicyLab : IDisposable
         }, "answered", timeout);
     }
 
+    /// <summary>One probe in <paramref name="port"/>'s protocol: <see cref="TcpAsync(string, string, int, TimeSpan?)"/>, <see cref="UdpAsync"/> or <see cref="SctpAsync"/>.</summary>
+    public Task<string> ProbeAsync(string from, string to, PortProtocol port, TimeSpan? timeout = null) => port.Protocol switch
+    {
+        Protocol.TCP => TcpAsync(from, to, port.Port, timeout),
+        Protocol.UDP => UdpAsync(from, to, port.Port, timeout),
+        _ => SctpAsync(from, to, port.Port, timeout),
+    };
+
+    /// <summary>Whether a probe's outcome is a success: connected (TCP), answered (UDP) or arrived (SCTP).</summary>
+    public static bool Succeeded(string outcome) => outcome is "connected" or "answered" or "arrived";
+
+    /// <summary>
+    /// An SCTP INIT from one pod to another's port (<see cref="SctpInit"/>): arrived when the server's raw socket saw it,
+    /// timeout otherwise (a rejected INIT's ICMP error does not reach a raw socket, so a denial is a timeout here).
+    /// </summary>
+    public async Task<string> SctpAsync(string from, string to, int port, TimeSpan? timeout = null)
+    {
+        var source = Network.PodPlan(from).Address;
+        var sourcePort = 20000 + (Interlocked.Increment(ref _sctpSourcePort) % 40000);
+        var arrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var key = SctpKey(source, sourcePort, port);
+        _sctpInits[key] = arrival;
+        try
+        {
+            using var socket = Network.Pod(from).CreateRawSocket(SctpInit.Protocol);
+            return await Attempt(async () =>
+            {
+                await socket.SendToAsync(SctpInit.Packet(sourcePort, port, (uint)sourcePort), new IPEndPoint(AddressOf(to), 0));
+                await arrival.Task;
+            }, "arrived", timeout);
+        }
+        finally
+        {
+            _sctpInits.TryRemove(key, out _);
+        }
+    }
+
     public IPAddress AddressOf(string pod) => Cluster.PodsByName[pod].Status.PodIP!;
 
     public void Dispose()
@@ -140,20 +195,79 @@ internal sealed class PolicyLab : IDisposable
         }
     }
 
-    private void Serve(Pod pod)
+    private void ServeDeclaredPorts(ClusterState cluster)
     {
-        var ns = Network.Pod(pod.QualifiedName);
-        foreach (var port in Ports)
+        foreach (var pod in LabTopologyMapper.LabPods(cluster))
         {
-            var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            _sockets.Add(listener);
-            listener.Bind(new IPEndPoint(IPAddress.Any, port));
-            listener.Listen(64);
-            _loops.Add(AcceptLoop(listener));
-            var udp = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            _sockets.Add(udp);
-            udp.Bind(new IPEndPoint(IPAddress.Any, port));
-            _loops.Add(AnswerLoop(udp, pod.QualifiedName));
+            Serve(Network.Pod(pod.QualifiedName), pod.QualifiedName, DeclaredPorts(pod));
+        }
+
+        // hostNetwork pods share their node's namespace: each node serves the union of its pods' ports once.
+        foreach (var node in cluster.Pods.Where(p => p.Spec.HostNetwork && p.Spec.NodeName is not null).GroupBy(p => p.Spec.NodeName!, StringComparer.Ordinal))
+        {
+            Serve(Network.Node(node.Key), node.Key, node.SelectMany(DeclaredPorts).Distinct());
+        }
+    }
+
+    private static IEnumerable<PortProtocol> DeclaredPorts(Pod pod) =>
+        pod.Spec.Containers.SelectMany(c => c.Ports).Select(p => new PortProtocol(p.Port, p.Protocol));
+
+    private void Serve(Dataplane.Linux.Netns.NetworkNamespace ns, string name, IEnumerable<PortProtocol> served)
+    {
+        List<PortProtocol> ports = [.. served];
+        foreach (var port in ports)
+        {
+            if (port.Protocol == Protocol.SCTP)
+            {
+                continue;
+            }
+
+            if (port.Protocol == Protocol.TCP)
+            {
+                var listener = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                _sockets.Add(listener);
+                listener.Bind(new IPEndPoint(IPAddress.Any, port.Port));
+                listener.Listen(64);
+                _loops.Add(AcceptLoop(listener));
+            }
+            else
+            {
+                var udp = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                _sockets.Add(udp);
+                udp.Bind(new IPEndPoint(IPAddress.Any, port.Port));
+                _loops.Add(AnswerLoop(udp, name));
+            }
+        }
+
+        var sctp = ports.Where(p => p.Protocol == Protocol.SCTP).Select(p => p.Port).ToHashSet();
+        if (sctp.Count > 0)
+        {
+            var raw = ns.CreateRawSocket(SctpInit.Protocol);
+            _sockets.Add(raw);
+            _loops.Add(SctpLoop(raw, sctp));
+        }
+    }
+
+    private static string SctpKey(IPAddress source, int sourcePort, int destinationPort) => $"{source}:{sourcePort}>{destinationPort}";
+
+    /// <summary>Notes each INIT that reaches one of <paramref name="ports"/> (a raw socket sees every SCTP packet the namespace receives).</summary>
+    private async Task SctpLoop(Socket raw, HashSet<int> ports)
+    {
+        var buffer = new byte[1500];
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                var received = await raw.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stopping.Token);
+                if (SctpInit.TryRead(buffer.AsSpan(0, received.ReceivedBytes), out var source, out var sourcePort, out var port)
+                    && ports.Contains(port) && _sctpInits.TryGetValue(SctpKey(source, sourcePort, port), out var arrival))
+                {
+                    arrival.TrySetResult();
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
         }
     }
 

@@ -1,7 +1,7 @@
 using Maille.Model;
 using static Maille.TestKit.ClusterNetworkPolicyBuilder;
 
-namespace Maille.Engine.Tests.ClusterNetworkPolicies;
+namespace Maille.TestKit;
 
 /// <summary>
 /// The policies of network-policy-api's conformance manifests (conformance/base), written with the TestKit builder:
