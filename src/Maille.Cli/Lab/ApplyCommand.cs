@@ -20,6 +20,10 @@ internal static class ApplyCommand
             Description = "impact: apply nothing; print the connections the change would gain and lose, and the seen flows it would cut (exit 0 none, 1 some, 2 trouble)",
         };
         dryRun.AcceptOnlyFromAmong("impact");
+        var since = new Option<string?>("--since")
+        {
+            Description = "with --dry-run=impact: also the new connections the lab's nodes reported in this window (30s, 10m, 1h30m), not only those tracked now",
+        };
         var output = CommonOptions.CreateOutput("table", "json");
         output.Description += " (with --dry-run=impact)";
         var command = new Command("apply", """
@@ -30,25 +34,46 @@ internal static class ApplyCommand
             Examples:
               sudo maille apply -f examples/shop/extra-pod.yaml --lab demo
               sudo maille apply --dry-run=impact -f examples/shop-changes/allow-api-from-ingress.yaml --lab demo
+              sudo maille apply --dry-run=impact --since 10m -f examples/shop-changes/allow-api-from-ingress.yaml --lab demo
               kubectl create deployment web --image=x --dry-run=client -o yaml | sudo maille apply -f -
             """)
         {
             files,
             lab,
             dryRun,
+            since,
             output,
         };
         command.SetAction(parse =>
         {
             var name = parse.GetValue(lab)!;
             var impact = parse.GetValue(dryRun) == "impact";
+            var window = parse.GetValue(since);
+            TimeSpan? sinceSpan = null;
+            if (window is not null)
+            {
+                if (!impact)
+                {
+                    context.Stderr.WriteLine("error: --since: only with --dry-run=impact (which flows seen in that window the change would cut)");
+                    return 1;
+                }
+
+                if (!DurationText.TryParse(window, out var parsed) || parsed < TimeSpan.FromSeconds(1))
+                {
+                    context.Stderr.WriteLine($"error: --since: '{window}' is not a duration of at least one second (30s, 10m, 1h30m)");
+                    return Commands.DiffCommand.Trouble;
+                }
+
+                sinceSpan = parsed;
+            }
+
             if (!LabCommon.CanRunLab(context, name) || !OperatingSystem.IsLinux())
             {
                 return impact ? Commands.DiffCommand.Trouble : 1;
             }
 
             return impact
-                ? Impact(context, name, parse.GetValue(files) ?? [], parse.GetValue(output) == "json")
+                ? Impact(context, name, parse.GetValue(files) ?? [], parse.GetValue(output) == "json", sinceSpan)
                 : Apply(context, name, parse.GetValue(files) ?? []);
         });
         return command;
@@ -74,14 +99,14 @@ internal static class ApplyCommand
     /// <c>maille apply --dry-run=impact</c>: the lab's daemon plans the change as a dry run and prints what it would gain,
     /// lose and cut (<c>maille diff</c>'s output, plus the flows); nothing is applied. Exit 0, 1 or 2, as <c>diff</c>.
     /// </summary>
-    private static int Impact(CliContext context, string lab, IReadOnlyList<string> paths, bool json)
+    private static int Impact(CliContext context, string lab, IReadOnlyList<string> paths, bool json, TimeSpan? since)
     {
         if (ChangeInput.ReadDocuments(context, paths, validate: true) is not { } documents)
         {
             return Commands.DiffCommand.Trouble;
         }
 
-        var answer = LabViews.Ask(context, lab, "impact", [("output", json ? "json" : null)], ManifestDocument.Render(documents), contentType: "application/yaml");
+        var answer = LabViews.Ask(context, lab, "impact", [("output", json ? "json" : null), ("sinceSeconds", since is { } s ? ((long)s.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) : null)], ManifestDocument.Render(documents), contentType: "application/yaml");
         if (answer is null)
         {
             return Commands.DiffCommand.Trouble;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Maille.Engine.Flows;
 using Maille.Kube.Tables;
 using Maille.Kube.Views;
 using Maille.Lab.Probing;
@@ -73,15 +74,34 @@ public sealed partial class LabApiServer
     /// <summary>
     /// <c>maille apply --dry-run=impact</c>: the body's objects merged into the lab as <c>maille apply</c> would merge them,
     /// planned as a dry run (nothing kept or programmed), and the difference between the plan the lab runs and that one,
-    /// with the seen flows (each node's conntrack table) the change would cut. Exit code 0 (no difference), 1 (a
+    /// with the seen flows (each node's conntrack table; with <c>sinceSeconds</c>, also the new connections the nodes
+    /// reported in that window) the change would cut. Exit code 0 (no difference), 1 (a
     /// difference) or 2 (the change does not plan: nothing was compared).
     /// </summary>
     private async Task Impact(HttpContext http)
     {
         if (!TryOutput(http.Request.Query, ["", "json"], out var output))
         {
-            await Status(http, 400, "BadRequest", "an impact view is a POST of the objects to apply [?output=json]");
+            await Status(http, 400, "BadRequest", "an impact view is a POST of the objects to apply [?output=json][&sinceSeconds=N]");
             return;
+        }
+
+        TimeSpan? since = null;
+        if (http.Request.Query["sinceSeconds"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!int.TryParse(sinceText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1)
+            {
+                await Status(http, 400, "BadRequest", $"sinceSeconds must be a whole number of seconds, at least 1 (not '{sinceText}')");
+                return;
+            }
+
+            if (Flows is null)
+            {
+                await Status(http, 503, "ServiceUnavailable", "this lab does not read its nodes' flows, so it cannot tell which flows it saw lately; ask without sinceSeconds for the connections tracked now");
+                return;
+            }
+
+            since = TimeSpan.FromSeconds(seconds);
         }
 
         if (await Documents(http) is not { } documents)
@@ -106,7 +126,12 @@ public sealed partial class LabApiServer
             return;
         }
 
-        var source = new Policy.ConntrackRecentFlows(Controller.Network, [.. current.Nodes.Select(n => n.Name)]);
+        IRecentFlows source = new Policy.ConntrackRecentFlows(Controller.Network, [.. current.Nodes.Select(n => n.Name)]);
+        if (since is { } window && Flows is { } observed)
+        {
+            source = new Observe.ObservedRecentFlows(source, observed.Recent(), observed.HistoryCapacity, window, TimeProvider.System.GetUtcNow());
+        }
+
         var read = source.Read();
         var flows = new WhatIfFlows(Engine.Flows.FlowImpact.Judge(current, candidate, read.Flows), source.Window, read.Errors, Controller.FlushesDeniedConnections);
         var diff = Engine.NetworkPolicies.ReachabilityDiff.Compute(current, candidate);

@@ -79,6 +79,9 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
     /// <summary>Starts resolving queued events (without reading any kernel: what tests feed through <see cref="IKernelFlowSink"/>).</summary>
     public void StartResolving() => _resolving ??= Task.Run(ResolveAsync);
 
+    /// <summary>How many events <see cref="Recent"/> keeps.</summary>
+    public int HistoryCapacity => _options.HistoryCapacity;
+
     /// <summary>The recent events, oldest first.</summary>
     public IReadOnlyList<FlowEvent> Recent() => _history.Snapshot();
 

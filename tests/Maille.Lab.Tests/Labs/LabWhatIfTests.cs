@@ -66,5 +66,29 @@ public sealed class LabWhatIfTests(Xunit.Abstractions.ITestOutputHelper output)
         var bad = lab.File("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web-1}\nspec: {nodeName: node-9, containers: [{name: c}]}\n");
         Assert.Equal(2, lab.Run("apply", "--dry-run=impact", "-f", bad).ExitCode);
         Assert.Equal(before, await LabObjectVersions.ReadAsync(api));
+
+        // The connection closed and gone from the nodes' conntrack tables (as it would be minutes later): no longer
+        // tracked, so not cut; but the nodes reported it when it opened, so within --since it is a flow seen lately.
+        connection.Close();
+        foreach (var node in new[] { "node-1", "node-3" })
+        {
+            HostNetworkSnapshot.Run("netns", "exec", LabNames.Node(lab.Name, node), "conntrack", "-D", "-p", "tcp", "--orig-dst", web1.ToString(), "--dport", "8080");
+        }
+
+        var tracked = JsonNode.Parse(lab.Run("apply", "--dry-run=impact", "-f", deny, "-o", "json").Stdout)!["flows"]!;
+        Assert.DoesNotContain(tracked["cut"]!.AsArray(), c => (string?)c!["from"] == "other/client");
+        var (sinceCode, sinceOut, sinceErr) = lab.Run("apply", "--dry-run=impact", "--since", "10m", "-f", deny, "-o", "json");
+        Assert.True(sinceCode == 1, $"exit {sinceCode}: {sinceErr}");
+        var seen = JsonNode.Parse(sinceOut)!["flows"]!;
+        Assert.Contains("in the last 10m", (string?)seen["window"], StringComparison.Ordinal);
+        var seenCut = Assert.Single(seen["cut"]!.AsArray(), c => (string?)c!["from"] == "other/client" && (string?)c["to"] == "default/web-1")!;
+        Assert.Equal("8080/TCP", (string?)seenCut["port"]);
+
+        // --since asks of a dry run only, and wants a duration.
+        var notDry = lab.Run("apply", "--since", "10m", "-f", deny);
+        Assert.Equal(1, notDry.ExitCode);
+        Assert.Contains("--since: only with --dry-run=impact", notDry.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, lab.Run("apply", "--dry-run=impact", "--since", "ten", "-f", deny).ExitCode);
+        Assert.Equal(before, await LabObjectVersions.ReadAsync(api));
     }
 }
