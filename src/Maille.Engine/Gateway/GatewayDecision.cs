@@ -33,7 +33,7 @@ public sealed record GatewayDecision
     /// <summary>The redirect's Location when a RequestRedirect filter answers the request.</summary>
     public string? Location { get; init; }
 
-    /// <summary>The path the backend receives (after a URLRewrite); null when the request is not forwarded.</summary>
+    /// <summary>The path the backend receives when a URLRewrite changes it; null otherwise (the request's own path is forwarded).</summary>
     public string? BackendPath { get; init; }
 
     /// <summary>The Host the backend receives when a URLRewrite changes it; null otherwise.</summary>

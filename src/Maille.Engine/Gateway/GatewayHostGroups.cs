@@ -29,6 +29,9 @@ internal sealed class GatewayHostGroups
 
     public int Count { get; }
 
+    /// <summary>Every match of the groups, each once.</summary>
+    public IEnumerable<GatewayRouteEntry> Entries => _exact.Values.SelectMany(g => g).Concat(_wildcards.Values.SelectMany(g => g)).Concat(_any);
+
     /// <summary>The first match, in precedence order, of <paramref name="request"/> whose host is <paramref name="host"/> (normalized).</summary>
     public GatewayRouteEntry? Find(ReadOnlySpan<char> host, GatewayRequest request)
     {

@@ -31,8 +31,10 @@ public sealed record GatewayRequest
     /// <summary>The first value of header <paramref name="name"/>, or null.</summary>
     public string? Header(string name)
     {
-        foreach (var (key, value) in Headers)
+        // By index: a foreach over the interface would box its enumerator on every routed request.
+        for (var i = 0; i < Headers.Count; i++)
         {
+            var (key, value) = Headers[i];
             if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {
                 return value;

@@ -43,6 +43,17 @@ internal sealed class GatewayRouteEntry
 
     public required GatewayRuleAction Action { get; init; }
 
+    /// <summary>
+    /// What this match answers whatever the request that met it (one decision per backend, the draw picking among them;
+    /// one for a refusal or when every weight is 0), made once by the <see cref="GatewayRouteTable"/> that holds it, so a
+    /// routed request allocates nothing. Null when the answer depends on the request: a redirect's Location, a
+    /// URLRewrite's path.
+    /// </summary>
+    internal GatewayDecision[]? Prepared { get; set; }
+
+    /// <summary>The match as a decision's reason names it: <c>HTTPRoute ns/name rule N</c>.</summary>
+    internal string Where => $"{RouteKind} {Route} rule {RuleIndex}";
+
     /// <summary>Prefix length as the precedence counts it: the value's characters (a trailing slash aside).</summary>
     public int PrefixLength => PathType == "PathPrefix" ? PathValue.TrimEnd('/').Length : 0;
 
@@ -63,18 +74,19 @@ internal sealed class GatewayRouteEntry
                 return false;
             }
 
-            foreach (var query in QueryParams)
+            // By index, here and below: a foreach over the interface would box its enumerator on every request tried.
+            for (var i = 0; i < QueryParams.Count; i++)
             {
-                if (!query.Matches(request.QueryParam(query.Name)))
+                if (!QueryParams[i].Matches(request.QueryParam(QueryParams[i].Name)))
                 {
                     return false;
                 }
             }
         }
 
-        foreach (var header in Headers)
+        for (var i = 0; i < Headers.Count; i++)
         {
-            if (!header.Matches(request.Header(header.Name)))
+            if (!Headers[i].Matches(request.Header(Headers[i].Name)))
             {
                 return false;
             }

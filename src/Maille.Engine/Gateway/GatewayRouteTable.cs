@@ -20,12 +20,25 @@ public sealed class GatewayRouteTable
 {
     private readonly Dictionary<int, GatewayListenerRoutes[]> _ports;
 
+    /// <summary>Each listener's answer when no match of its routes takes the request, made once.</summary>
+    private readonly Dictionary<GatewayListenerRoutes, GatewayDecision> _noMatch = new(ReferenceEqualityComparer.Instance);
+
     internal GatewayRouteTable(string gateway, IEnumerable<GatewayListenerRoutes> listeners)
     {
         Gateway = gateway;
         _ports = listeners.GroupBy(l => l.Listener.Port).ToDictionary(
             g => g.Key,
             g => g.OrderBy(l => l.Listener.Hostname is null ? (0, 0) : GatewayHostnames.Specificity(l.Listener.Hostname), Comparer<(int, int)>.Create((a, b) => b.CompareTo(a))).ToArray());
+
+        // Per request, only what depends on it is made: the decisions of plain matches are made here, once.
+        foreach (var routes in _ports.Values.SelectMany(l => l))
+        {
+            _noMatch[routes] = NotFound(routes.Listener.Name, $"no rule of a route attached to listener {routes.Listener.Name} matches");
+            foreach (var entry in routes.Http.Entries.Concat(routes.Grpc.Entries))
+            {
+                entry.Prepared = Prepare(routes.Listener, entry);
+            }
+        }
     }
 
     /// <summary><c>namespace/name</c> of the Gateway.</summary>
@@ -55,8 +68,13 @@ public sealed class GatewayRouteTable
         }
 
         var entry = (request.IsGrpc ? chosen.Grpc.Find(host, request) : null) ?? chosen.Http.Find(host, request);
-        return entry is null
-            ? NotFound(chosen.Listener.Name, $"no rule of a route attached to listener {chosen.Listener.Name} matches")
+        if (entry is null)
+        {
+            return _noMatch[chosen];
+        }
+
+        return entry.Prepared is { } prepared
+            ? prepared[prepared.Length == 1 ? 0 : Pick(entry.Action.Backends, draw)]
             : Decide(request, chosen.Listener, entry, host.ToString(), draw);
     }
 
@@ -91,24 +109,71 @@ public sealed class GatewayRouteTable
 
     private GatewayDecision NotFound(string? listener, string reason) => new() { Gateway = Gateway, Listener = listener, Status = 404, Reason = reason };
 
+    /// <summary>The decisions of <paramref name="entry"/> when they do not depend on the request (see <see cref="GatewayRouteEntry.Prepared"/>).</summary>
+    private GatewayDecision[]? Prepare(GatewayListener listener, GatewayRouteEntry entry)
+    {
+        var action = entry.Action;
+        if (action.Redirect is not null || action.Rewrite is not null)
+        {
+            return null;
+        }
+
+        var decision = Matched(listener, entry);
+        var where = entry.Where;
+        if (action.Refusal is var (status, why))
+        {
+            return [decision with { Status = status, Reason = $"{where}: {why}" }];
+        }
+
+        return action.Backends.Sum(b => (long)b.Weight) == 0
+            ? [decision with { Status = 500, Reason = $"{where}: every backendRef has weight 0" }]
+            : [.. action.Backends.Select(b => decision with { Backend = b, Status = b.Status, Reason = $"{where} → {b.Reason}" })];
+    }
+
+    /// <summary>The index of the backend a draw in [0, total weight) picks (weight 0 is never picked); the total is above 0.</summary>
+    private static int Pick(IReadOnlyList<GatewayBackend> backends, int draw)
+    {
+        long total = 0;
+        for (var i = 0; i < backends.Count; i++)
+        {
+            total += backends[i].Weight;
+        }
+
+        var pick = Math.Clamp(draw, 0, total - 1);
+        for (var i = 0; i < backends.Count; i++)
+        {
+            if (pick < backends[i].Weight)
+            {
+                return i;
+            }
+
+            pick -= backends[i].Weight;
+        }
+
+        throw new InvalidOperationException("a draw below the total weight always picks a backend");
+    }
+
+    private GatewayDecision Matched(GatewayListener listener, GatewayRouteEntry entry) => new()
+    {
+        Gateway = Gateway,
+        Listener = listener.Name,
+        RouteKind = entry.RouteKind,
+        Route = entry.Route,
+        Rule = entry.RuleIndex,
+        Backends = entry.Action.Backends,
+        Filters = entry.Action.Filters,
+        RequestTimeout = entry.Action.RequestTimeout,
+        BackendRequestTimeout = entry.Action.BackendRequestTimeout,
+        Status = 0,
+        Reason = "",
+    };
+
+    /// <summary>The decision of a match whose answer depends on the request: a redirect, or a URLRewrite.</summary>
     private GatewayDecision Decide(GatewayRequest request, GatewayListener listener, GatewayRouteEntry entry, string host, int draw)
     {
         var action = entry.Action;
-        var decision = new GatewayDecision
-        {
-            Gateway = Gateway,
-            Listener = listener.Name,
-            RouteKind = entry.RouteKind,
-            Route = entry.Route,
-            Rule = entry.RuleIndex,
-            Backends = action.Backends,
-            Filters = action.Filters,
-            RequestTimeout = action.RequestTimeout,
-            BackendRequestTimeout = action.BackendRequestTimeout,
-            Status = 0,
-            Reason = "",
-        };
-        var where = $"{entry.RouteKind} {entry.Route} rule {entry.RuleIndex}";
+        var decision = Matched(listener, entry);
+        var where = entry.Where;
         if (action.Redirect is { } redirect)
         {
             return decision with { Status = redirect.StatusCode, Reason = $"{where}: RequestRedirect", Location = RedirectLocation(request, listener, entry, redirect, host) };
@@ -119,25 +184,14 @@ public sealed class GatewayRouteTable
             return decision with { Status = status, Reason = $"{where}: {why}" };
         }
 
-        var total = action.Backends.Sum(b => (long)b.Weight);
-        if (total == 0)
+        if (action.Backends.Sum(b => (long)b.Weight) == 0)
         {
             return decision with { Status = 500, Reason = $"{where}: every backendRef has weight 0" };
         }
 
-        var pick = Math.Clamp(draw, 0, total - 1);
-        foreach (var backend in action.Backends)
-        {
-            if (pick < backend.Weight)
-            {
-                var (path, rewrittenHost) = Rewritten(request, entry);
-                return decision with { Backend = backend, Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
-            }
-
-            pick -= backend.Weight;
-        }
-
-        throw new InvalidOperationException("a draw below the total weight always picks a backend");
+        var backend = action.Backends[Pick(action.Backends, draw)];
+        var (path, rewrittenHost) = Rewritten(request, entry);
+        return decision with { Backend = backend, Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
     }
 
     /// <summary>
