@@ -5,6 +5,15 @@ const deniedColor = "#e53935";
 const gutterLeft = 140;
 const gutterTop = 22;
 
+/** The item at an index the caller knows is in range (a cell's row or column, the port shown). */
+function at<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) {
+    throw new RangeError(`index ${index} out of ${list.length}`);
+  }
+  return item;
+}
+
 /** Decodes one port's bitset: bit (from * pods + to), least significant bit of each byte first. */
 function decode(base64: string): Uint8Array {
   const text = atob(base64);
@@ -73,7 +82,7 @@ export class Heatmap {
   allowed(from: number, to: number): boolean {
     const n = this.matrix!.pods.length;
     const bit = from * n + to;
-    return (this.bits[this.port][bit >> 3] & (1 << (bit & 7))) !== 0;
+    return ((this.bits[this.port]?.[bit >> 3] ?? 0) & (1 << (bit & 7))) !== 0;
   }
 
   /** Selects the cell of two pods by name, scrolls it into view and says its verdict; false when a pod is unknown. */
@@ -106,7 +115,7 @@ export class Heatmap {
     });
     this.info.textContent = this.describe(from, to);
     try {
-      this.info.textContent = `${this.describe(from, to)}: ${await this.explain(matrix.pods[from], matrix.pods[to], matrix.ports[this.port])}`;
+      this.info.textContent = `${this.describe(from, to)}: ${await this.explain(at(matrix.pods, from), at(matrix.pods, to), at(matrix.ports, this.port))}`;
     } catch (e) {
       this.info.textContent = `${this.describe(from, to)} (${String(e)})`;
     }

@@ -1,6 +1,6 @@
 import "./style.css";
 import { getJson, postJson, type Matrix, type Topology, type Trace, type Verdict, type ViewText } from "./api";
-import { TopologyGraph } from "./graph";
+import { foldAbove, TopologyGraph } from "./graph";
 import { Heatmap } from "./heatmap";
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -20,8 +20,7 @@ const heatmap = new Heatmap($("#heatmap"), $("#cell-info"), async (from, to, por
   return (await getJson<Verdict>(`api/verdict?${query}`)).reason;
 });
 
-async function loadTopology(): Promise<Topology> {
-  const started = performance.now();
+async function loadTopology(started: number): Promise<Topology> {
   const topology = await getJson<Topology>("api/topology");
   $("#source").textContent = topology.source;
   await graph.show(topology);
@@ -29,7 +28,9 @@ async function loadTopology(): Promise<Topology> {
   $("#graph").dataset.renderMs = String(Math.round(elapsed));
   $("#graph-summary").textContent =
     `${topology.nodes.length} nodes, ${topology.pods.length} pods, ${topology.services.length} Services, ` +
-    `${topology.ingresses.length} Ingresses, ${topology.gateways.length} Gateways (drawn in ${Math.round(elapsed)} ms)`;
+    `${topology.ingresses.length} Ingresses, ${topology.gateways.length} Gateways (drawn in ${Math.round(elapsed)} ms)` +
+    (topology.pods.length > foldAbove ? `; more than ${foldAbove} pods: each namespace's pods on a node are one box until tapped or found` : "");
+  $("#graph-controls").hidden = topology.pods.length <= foldAbove;
   if (topology.mode === "lab") {
     $("#flows-panel").hidden = false;
     $("#whatif-hint").textContent = "Compared with the lab's running plan; the flows its nodes tracked that the change would cut are listed.";
@@ -65,7 +66,7 @@ $<HTMLFormElement>("#trace-form").addEventListener("submit", async (e) => {
   delete result.dataset.verdict;
   try {
     const trace = await getJson<Trace>(`api/trace?${new URLSearchParams({ from, to: formValue(form, "to") })}`);
-    const marked = graph.showTrace(from, trace);
+    const marked = await graph.showTrace(from, trace);
     result.dataset.verdict = trace.verdict;
     const heading = document.createElement("p");
     heading.className = `verdict ${trace.verdict}`;
@@ -131,15 +132,20 @@ $<HTMLFormElement>("#flows-form").addEventListener("submit", (e) => {
   flows.onerror = () => say("flows: the stream closed; Watch again to reopen it");
 });
 
+$<HTMLFormElement>("#pod-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const pod = formValue(e.target as HTMLFormElement, "pod");
+  say(await graph.reveal(pod) ? "" : `no pod ${pod} in the topology`);
+});
+$("#fold-all").addEventListener("click", () => void graph.foldAll());
+
+// The topology and the matrix are asked for at once: the heatmap does not wait for the graph's layout.
 async function start(): Promise<void> {
   say("loading…");
-  try {
-    await loadTopology();
-    await loadMatrix();
-    say("");
-  } catch (error) {
-    say(String(error));
-  }
+  const started = performance.now();
+  const results = await Promise.allSettled([loadTopology(started), loadMatrix()]);
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+  say(failed.map((r) => String(r.reason)).join("; "));
 }
 
 void start();

@@ -5,12 +5,15 @@ namespace Maille.Cli.Tests.Ui;
 /// <summary>
 /// Debian's chromium (/usr/bin/chromium, which run-tests installs), headless, driven by Playwright: no browser is
 /// downloaded. Without it the browser tests skip and say why, except under CI (CI=true), where that is a failure.
-/// Each test gets a fresh browser context (cookies of its own); screenshots go to <c>screenshots/</c> in the test
-/// output folder.
+/// One browser for every UI test class (<see cref="SharedChromium"/>); each test gets a fresh browser context
+/// (cookies of its own); screenshots go to <c>screenshots/</c> in the test output folder.
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
     public const string Executable = "/usr/bin/chromium";
+
+    /// <summary>The test collection whose classes share one browser (<see cref="SharedChromium"/>).</summary>
+    public const string Collection = "chromium";
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;

@@ -6,7 +6,8 @@ namespace Maille.Cli.Tests.Ui;
 /// <c>maille ui -f examples/shop</c> in a real browser (Debian's chromium, headless): the tests read the page's DOM and
 /// its canvas and compare them with the engine's plan of the same files; each saves a screenshot.
 /// </summary>
-public sealed class UiBrowserTests(ShopUi shop, Chromium chromium) : IClassFixture<ShopUi>, IClassFixture<Chromium>
+[Collection(Chromium.Collection)]
+public sealed class UiBrowserTests(ShopUi shop, Chromium chromium) : IClassFixture<ShopUi>
 {
     /// <summary>The heatmap's colours (ui/src/heatmap.ts) as canvas pixels.</summary>
     private static readonly int[] Allowed = [0x43, 0xa0, 0x47];

@@ -8,12 +8,14 @@ namespace Maille.Cli.Tests.Ui;
 
 /// <summary>
 /// The page at scale, in headless chromium: generated clusters (<see cref="GeneratedLab"/>: pods on 10 or 50 nodes,
-/// only front pods may reach back pods), timed from the address opened to the graph drawn.
+/// only front pods may reach back pods), timed from the address opened to the graph drawn. Past
+/// <c>foldAbove</c> pods (ui/src/graph.ts) the graph starts folded: one box per namespace on each node.
 /// </summary>
-public sealed class UiScaleTests(Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>
+[Collection(Chromium.Collection)]
+public sealed class UiScaleTests(Chromium chromium, ITestOutputHelper output)
 {
     [SkippableFact]
-    public async Task A_1000_pod_cluster_is_drawn_whole_and_its_first_render_is_timed()
+    public async Task A_1000_pod_cluster_is_drawn_folded_and_its_first_render_is_timed()
     {
         using var lab = GeneratedLab.Write(nodes: 10, podsPerNode: 100, backOnlyFromFront: true);
         await using var server = await Serve(lab);
@@ -21,18 +23,33 @@ public sealed class UiScaleTests(Chromium chromium, ITestOutputHelper output) : 
 
         var clock = Stopwatch.StartNew();
         await page.GotoAsync(server.LoginAddress.ToString());
+        var graph = page.Locator("#graph");
         await page.Locator("#graph[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         var firstRender = clock.Elapsed;
         await page.Locator("#heatmap[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         var withMatrix = clock.Elapsed;
 
-        var inPage = await page.Locator("#graph").GetAttributeAsync("data-render-ms");
+        var inPage = await graph.GetAttributeAsync("data-render-ms");
         output.WriteLine($"1,000 pods: graph drawn {firstRender.TotalMilliseconds:F0} ms after the address was opened ({inPage} ms of it in the page: fetch, layout, draw); heatmap ready at {withMatrix.TotalMilliseconds:F0} ms");
-        Assert.Equal("1000", await page.Locator("#graph").GetAttributeAsync("data-pods"));
+        // Every pod is on the graph, in one folded box per node (all pods are in namespace default).
+        Assert.Equal("1000", await graph.GetAttributeAsync("data-pods"));
+        Assert.Equal("10", await graph.GetAttributeAsync("data-groups"));
+        Assert.Equal("0", await graph.GetAttributeAsync("data-drawn-pods"));
         Assert.Equal("1000", await page.Locator("#heatmap").GetAttributeAsync("data-pods"));
         await Chromium.Screenshot(page, "scale-1000-pods");
-        // The goal is 2 s (issue 20); this bound only catches a page that stopped coping, on a shared 2-core machine.
-        Assert.True(firstRender < TimeSpan.FromSeconds(20), $"the first render took {firstRender}");
+
+        // Finding a pod unfolds its node's box: its 100 pods drawn one by one, the other 900 still in 9 boxes.
+        var asked = clock.Elapsed;
+        await page.FillAsync("#pod-form input[name=pod]", "default/p3-7");
+        await page.ClickAsync("#pod-form button[type=submit]");
+        await page.Locator("#graph[data-ready=true][data-drawn-pods='100']").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        output.WriteLine($"default/p3-7 found: its node's 100 pods drawn in {(clock.Elapsed - asked).TotalMilliseconds:F0} ms");
+        Assert.Equal(("1000", "9"), (await graph.GetAttributeAsync("data-pods"), await graph.GetAttributeAsync("data-groups")));
+        await Chromium.Screenshot(page, "scale-1000-pods-one-node-unfolded");
+
+        // The goal is 2 s (issue 20, docs/benchmarks.md has the figures); this bound only catches a page that stopped
+        // coping, on a shared 2-core machine.
+        Assert.True(firstRender < TimeSpan.FromSeconds(10), $"the first render took {firstRender}");
     }
 
     [SkippableFact]
@@ -43,8 +60,11 @@ public sealed class UiScaleTests(Chromium chromium, ITestOutputHelper output) : 
         var page = await chromium.NewPage();
         var clock = Stopwatch.StartNew();
         await page.GotoAsync(server.LoginAddress.ToString());
+        await page.Locator("#graph[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
+        var graphDrawn = clock.Elapsed;
         await page.Locator("#heatmap[data-ready=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
-        output.WriteLine($"5,000 pods: graph and heatmap ready {clock.Elapsed.TotalMilliseconds:F0} ms after the address was opened");
+        output.WriteLine($"5,000 pods: graph drawn at {graphDrawn.TotalMilliseconds:F0} ms, heatmap ready at {clock.Elapsed.TotalMilliseconds:F0} ms after the address was opened");
+        Assert.Equal(("5000", "50"), (await page.Locator("#graph").GetAttributeAsync("data-pods"), await page.Locator("#graph").GetAttributeAsync("data-groups")));
 
         Assert.Equal("5000", await page.Locator("#heatmap").GetAttributeAsync("data-pods"));
         var elements = await page.EvaluateAsync<int>("document.querySelectorAll('*').length");
