@@ -6,22 +6,52 @@ namespace Maille.Kube;
 /// <summary>
 /// A ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) as the API server serves it: KubernetesClient has no type
 /// for it, so maps with sorted keys, as <see cref="GatewayObjectWriter"/> writes the Gateway API's kinds. The spec is the
-/// model's (what was read); there is no status (Maille does not write <c>status.conditions</c> yet).
+/// model's (what was read). <c>status.conditions</c> (network-policy-api v0.2.0 defines the list, <c>metav1.Condition</c>
+/// keyed by <c>type</c>, and no types) are written as OVN-Kubernetes writes them for AdminNetworkPolicy, one per zone
+/// that programs the policy, <c>Ready-In-Zone-ZONE</c>: in a lab each node's agent programs its own table, so one per
+/// node (<see cref="Conditions"/>). Offline nothing is programmed: no status.
 /// </summary>
 public static class ClusterNetworkPolicyObjectWriter
 {
     private const string ApiVersion = PolicyApi.Group + "/v1alpha2";
 
-    public static object Write(ClusterNetworkPolicy policy) => Map(
+    /// <summary>The reason of a node's condition when its agent programmed the lab's plan (OVN-Kubernetes' word).</summary>
+    public const string SetupSucceeded = "SetupSucceeded";
+
+    /// <summary>The condition type of one node: <c>Ready-In-Zone-node-1</c>.</summary>
+    public static string ReadyType(string node) => "Ready-In-Zone-" + node;
+
+    /// <summary>The policy as read, without status (offline: nothing programs it).</summary>
+    public static object Write(ClusterNetworkPolicy policy) => Write(policy, nodes: null);
+
+    /// <summary>
+    /// The policy as a lab serves it: with a condition per node of the lab (<paramref name="nodes"/>), whose agent
+    /// programmed the plan the lab serves (a lab answers a write once every agent has programmed it).
+    /// </summary>
+    public static object Write(ClusterNetworkPolicy policy, IReadOnlyList<string>? nodes) => Map(
         ("apiVersion", ApiVersion),
         ("kind", PolicyApi.ClusterNetworkPolicyKind),
         ("metadata", KubeObjectWriter.Meta(PolicyApi.ClusterNetworkPolicyKind, policy.Meta, withSpec: true)),
+        ("status", nodes is null ? null : Map(("conditions", Conditions(policy, nodes)))),
         ("spec", Map(
             ("tier", policy.Tier.ToString()),
             ("priority", policy.Priority),
             ("subject", Map(("namespaces", Selector(policy.Subject.Namespaces)), ("pods", Pods(policy.Subject.Pods)))),
             ("ingress", policy.Ingress.IsEmpty ? null : policy.Ingress.Select(r => Rule(r, "from")).ToList()),
             ("egress", policy.Egress.IsEmpty ? null : policy.Egress.Select(r => Rule(r, "to")).ToList()))));
+
+    /// <summary>
+    /// One <c>Ready-In-Zone-NODE</c> condition per node, in node order: <c>True</c>, <c>SetupSucceeded</c>, saying which
+    /// table holds the policy; <c>observedGeneration</c> and <c>lastTransitionTime</c> as the Gateway API's conditions.
+    /// </summary>
+    public static List<SortedDictionary<string, object?>> Conditions(ClusterNetworkPolicy policy, IReadOnlyList<string> nodes) =>
+        [.. nodes.Order(StringComparer.Ordinal).Select(node => Map(
+            ("type", ReadyType(node)),
+            ("status", "True"),
+            ("reason", SetupSucceeded),
+            ("message", $"{node}'s agent programmed the lab's plan, this {policy.Tier} tier policy included, in its table ip maille-policy"),
+            ("observedGeneration", Math.Max(policy.Meta.Generation, 1)),
+            ("lastTransitionTime", policy.Meta.CreationTimestamp?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))))];
 
     private static SortedDictionary<string, object?> Rule(ClusterPolicyRule rule, string peers) => Map(
         ("name", rule.Name),

@@ -47,4 +47,41 @@ public sealed class ClusterNetworkPolicyCommandTests
         Assert.False(cell["allowed"]!.GetValue<bool>());
         Assert.Equal(("Default", "Baseline", "default"), (cell["egress"]!["tier"]!.GetValue<string>(), cell["ingress"]!["tier"]!.GetValue<string>(), cell["ingress"]!["policy"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public void Get_cnp_lists_the_policies_in_evaluation_order_with_tier_priority_subject_and_rules()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("get", "cnp", "-f", Pods, "-f", Tiers);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^NAME\s+TIER\s+PRIORITY\s+SUBJECT\s+RULES\s+AGE$", lines[0]);
+        Assert.Matches(@"^guard-z\s+Admin\s+10\s+namespaces: <all>\s+0 ingress, 2 egress\s+<unknown>$", lines[1]);
+        Assert.Matches(@"^default\s+Baseline\s+0\s+namespaces: ns=z\s+1 ingress, 0 egress\s+<unknown>$", lines[2]);
+    }
+
+    [Fact]
+    public void Get_clusternetworkpolicy_by_name_as_yaml_is_the_v1alpha2_object_and_json_lists_every_policy()
+    {
+        var yaml = CliRunner.Run("get", "clusternetworkpolicy", "guard-z", "-o", "yaml", "-f", Pods, "-f", Tiers);
+        var json = CliRunner.Run("get", "clusternetworkpolicies.policy.networking.k8s.io", "-o", "json", "-f", Pods, "-f", Tiers);
+
+        Assert.True(yaml.ExitCode == 0, yaml.Stderr);
+        Assert.StartsWith("apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n", yaml.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  tier: Admin\n", yaml.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  - action: Pass\n    name: x-to-y-is-y-s-business\n", yaml.Stdout, StringComparison.Ordinal);
+        var items = JsonNode.Parse(json.Stdout)!["items"]!.AsArray();
+        Assert.Equal(["default", "guard-z"], items.Select(i => (string)i!["metadata"]!["name"]!).Order(StringComparer.Ordinal));
+        Assert.Equal("Deny", (string?)items.Single(i => (string)i!["metadata"]!["name"]! == "default")!["spec"]!["ingress"]![0]!["action"]);
+    }
+
+    [Fact]
+    public void Get_cnp_of_a_missing_name_is_NotFound_as_kubectl_says_it()
+    {
+        var (code, _, stderr) = CliRunner.Run("get", "cnp", "nope", "-f", Pods, "-f", Tiers);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Error from server (NotFound): clusternetworkpolicies.policy.networking.k8s.io \"nope\" not found", stderr, StringComparison.Ordinal);
+    }
 }

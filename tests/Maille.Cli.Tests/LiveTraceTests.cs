@@ -64,11 +64,54 @@ public sealed class LiveTraceTests
         Assert.Single(json["disagreements"]!.AsArray());
     }
 
+    [Fact]
+    public void A_ClusterNetworkPolicy_Deny_names_the_tier_priority_policy_and_rule_as_offline_trace_does_with_the_rule_s_counter()
+    {
+        var tiers = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios", "cluster-network-policy-tiers.yaml"));
+        var asked = new List<(string Node, string Counter)>();
+        ClusterRuleCount? Counter(string node, ClusterRuleId rule)
+        {
+            asked.Add((node, PolicyCounterNames.Of(rule)));
+            return new ClusterRuleCount(rule, "no-z-81", ClusterPolicyAction.Deny, 7, 420);
+        }
+
+        var (text, json) = Trace(tiers, tiers, "x/a", "z/b:81", Counter);
+
+        Assert.Matches(@"\n      egress of x/a: denied by Admin tier priority 10 guard-z egress rule 0 ""no-z-81"" \(Deny\) port 0 at admin-egress-[0-9a-f]+#\d+\n        counter cnp-guard-z-egress-0 on node-1: 7 packets, 420 bytes\n", text);
+        Assert.Contains("    live: denied, as the engine predicts\n", text, StringComparison.Ordinal);
+        var egress = json["policy"]![0]!["walks"]![0]!["egress"]!;
+        Assert.Equal(
+            """{"tier":"Admin","allowed":false,"priority":10,"policy":"guard-z","rule":0,"ruleName":"no-z-81","action":"Deny","passedBy":null}""",
+            egress["decision"]!.ToJsonString());
+        Assert.Equal("""{"name":"cnp-guard-z-egress-0","node":"node-1","packets":7,"bytes":420}""", egress["counter"]!.ToJsonString());
+        Assert.Equal([("node-1", "cnp-guard-z-egress-0")], asked);
+        Assert.Equal(["guard-z"], egress["isolatedBy"]!.AsArray().Select(p => (string)p!));
+    }
+
+    [Fact]
+    public void A_Baseline_Deny_and_a_Pass_that_reaches_the_default_are_named_per_direction()
+    {
+        var tiers = File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "examples", "netpol-playground", "scenarios", "cluster-network-policy-tiers.yaml"));
+
+        var (baselineText, baseline) = Trace(tiers, tiers, "y/a", "z/b:80");
+        var (passedText, passed) = Trace(tiers, tiers, "x/a", "y/b:80");
+
+        Assert.Matches(@"\n      ingress of z/b: denied by Baseline tier priority 0 default ingress rule 0 ""nothing-from-y"" \(Deny\) any port at baseline-ingress-[0-9a-f]+#\d+\n        counter cnp-default-ingress-0 on node-2: not read\n", baselineText);
+        var ingress = baseline["policy"]![0]!["walks"]!.AsArray().Single(w => (string?)w!["node"] == "node-2")!["ingress"]!;
+        Assert.Equal(("Baseline", "default", "nothing-from-y"), ((string)ingress["decision"]!["tier"]!, (string)ingress["decision"]!["policy"]!, (string)ingress["decision"]!["ruleName"]!));
+        Assert.Matches(@"\n      egress of x/a: passed by Admin tier priority 10 guard-z egress rule 1 ""x-to-y-is-y-s-business"" \(Pass\) any port; no ClusterNetworkPolicy rule decides: allowed by default at admin-egress-[0-9a-f]+#\d+\n", passedText);
+        var egress = passed["policy"]![0]!["walks"]![0]!["egress"]!;
+        Assert.Equal(("Default", true), ((string)egress["decision"]!["tier"]!, (bool)egress["decision"]!["allowed"]!));
+        Assert.Equal("Admin tier priority 10 guard-z egress rule 1 \"x-to-y-is-y-s-business\" (Pass) any port", (string?)egress["decision"]!["passedBy"]);
+        Assert.Null(egress["counter"]);
+        Assert.DoesNotContain("DISAGREEMENT", baselineText + passedText, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Traces <paramref name="from"/> → <paramref name="to"/> with the engine over the playground and
     /// <paramref name="predicted"/>, and walks the tables the nodes would apply for <paramref name="applied"/>.
     /// </summary>
-    private static (string Text, JsonNode Json) Trace(string predicted, string applied, string from, string to)
+    private static (string Text, JsonNode Json) Trace(string predicted, string applied, string from, string to, Func<string, ClusterRuleId, ClusterRuleCount?>? counter = null)
     {
         var engine = Cluster.Valid(Pods + "\n---\n" + predicted);
         var live = Cluster.Valid(Pods + "\n---\n" + applied);
@@ -92,7 +135,7 @@ public sealed class LiveTraceTests
             ["verdict"] = "nottranslated",
             ["steps"] = new JsonArray(),
             ["targets"] = new JsonArray(),
-            ["policy"] = PolicyWalkJson.Render(plans, Walk, source.Spec.NodeName!, NftIngress.Pod, source.Status.PodIP!, destination, target.Port, services),
+            ["policy"] = PolicyWalkJson.Render(plans, Walk, source.Spec.NodeName!, NftIngress.Pod, source.Status.PodIP!, destination, target.Port, services, counter),
         };
         LiveTrace.Compare(nftables, Tracer.For(engine).Trace(new TraceSource(source, source.Status.PodIP!), target));
         var text = new StringWriter();

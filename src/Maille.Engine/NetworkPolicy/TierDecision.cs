@@ -21,4 +21,22 @@ public sealed record TierDecision(
             _ => new(side.Tier, side.Allowed, null, null, null, null, null, passed),
         };
     }
+
+    /// <summary>
+    /// The same fields from what a node's plan decided for one direction (<see cref="NodePolicyJudge"/>), so a walk of a
+    /// running lab's table reads like the engine's trace. <see cref="PassedBy"/> is the Pass rule's description (the
+    /// compiled rule has no peer index).
+    /// </summary>
+    public static TierDecision Of(ChainDecision decision)
+    {
+        var passed = decision.PassedBy?.Description;
+        return decision switch
+        {
+            { DecidedBy: { } rule } => new(
+                rule.Rule.Tier == ClusterPolicyTier.Admin ? DecidingTier.Admin : DecidingTier.Baseline,
+                decision.Allowed, rule.Rule.Priority, rule.Rule.Policy, rule.Rule.Rule, rule.RuleName, rule.Action, passed),
+            { Chain: null } or { ByDefault: true } => new(DecidingTier.Default, true, null, null, null, null, null, passed),
+            _ => new(DecidingTier.NetworkPolicy, decision.Allowed, null, decision.AllowedBy?.Rule.Policy, decision.AllowedBy?.Rule.Rule, null, null, passed),
+        };
+    }
 }

@@ -250,6 +250,38 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
         return table;
     }
 
+    /// <summary>
+    /// <c>maille get clusternetworkpolicies</c>: the printer columns (tier, priority) and what the policy is about, its
+    /// subject and how many rules it has in each direction, in evaluation order (tier, then priority, then name).
+    /// </summary>
+    public KubectlTable ClusterNetworkPolicySummaries(IEnumerable<ClusterNetworkPolicy> policies)
+    {
+        var table = new KubectlTable(["NAME", "TIER", "PRIORITY", "SUBJECT", "RULES", "AGE"]);
+        foreach (var policy in policies.OrderBy(p => p.Tier).ThenBy(p => p.Priority).ThenBy(p => p.Name, StringComparer.Ordinal))
+        {
+            table.Add([
+                policy.Name,
+                policy.Tier.ToString(),
+                policy.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                SubjectText(policy.Subject),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{policy.Ingress.Count} ingress, {policy.Egress.Count} egress"),
+                Age(policy.Meta)]);
+        }
+
+        return table;
+    }
+
+    /// <summary><c>namespaces: ns=z</c>, <c>namespaces: &lt;all&gt;</c> or <c>pods: ns=x / app=web</c> (namespace selector / pod selector).</summary>
+    public static string SubjectText(ClusterPolicySubject subject) => subject switch
+    {
+        { Namespaces: { } namespaces } => $"namespaces: {SelectorText(namespaces)}",
+        { Pods: { } pods } => $"pods: {SelectorText(pods.NamespaceSelector)} / {SelectorText(pods.PodSelector)}",
+        _ => "<none>",
+    };
+
+    /// <summary>An empty selector selects everything: <c>&lt;all&gt;</c> rather than kubectl's <c>&lt;none&gt;</c>.</summary>
+    private static string SelectorText(LabelSelector? selector) => selector is null || selector.IsEmpty ? "<all>" : selector.ToString();
+
     public ClusterState Cluster => cluster;
 
     private string Age(ObjectMeta meta) => HumanDuration.Age(meta.CreationTimestamp, clock);

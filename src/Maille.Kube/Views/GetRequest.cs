@@ -2,4 +2,11 @@ namespace Maille.Kube.Views;
 
 /// <summary>What <c>maille get</c> asks for: a kind, one object or all of a namespace (or of every namespace), and a format.</summary>
 /// <param name="Output">"" (a table), <c>wide</c>, <c>json</c> or <c>yaml</c>.</param>
-public sealed record GetRequest(ResourceKind Resource, string? Name, string Namespace, bool AllNamespaces, string Output);
+public sealed record GetRequest(ResourceKind Resource, string? Name, string Namespace, bool AllNamespaces, string Output)
+{
+    /// <summary>
+    /// Asked of a running lab, whose node agents programmed the cluster: objects get the status only programming gives
+    /// (a ClusterNetworkPolicy's <c>status.conditions</c>).
+    /// </summary>
+    public bool Programmed { get; init; }
+}

@@ -117,6 +117,7 @@ public static class GetView
             ResourceKind.HttpRoutes => Pick(cluster.HttpRoutes, r => r.Meta, InScope, x => tables.Routes(x.Select(r => (r.Meta, r.Hostnames)), all), r => GatewayObjectWriter.Write(r, Gateways())),
             ResourceKind.GrpcRoutes => Pick(cluster.GrpcRoutes, r => r.Meta, InScope, x => tables.Routes(x.Select(r => (r.Meta, r.Hostnames)), all), r => GatewayObjectWriter.Write(r, Gateways())),
             ResourceKind.ReferenceGrants => Pick(cluster.ReferenceGrants, g => g.Meta, InScope, x => tables.ReferenceGrants(x, all), GatewayObjectWriter.Write),
+            ResourceKind.ClusterNetworkPolicies => Pick(cluster.ClusterNetworkPolicies.Where(p => p.SourceKind == PolicyApi.ClusterNetworkPolicyKind), p => p.Meta, InScope, tables.ClusterNetworkPolicySummaries, p => ClusterNetworkPolicyObjectWriter.Write(p, request.Programmed ? [.. cluster.Nodes.Select(n => n.Name)] : null)),
             _ => throw new InvalidOperationException($"unhandled kind {resource}"),
         };
     }

@@ -19,4 +19,5 @@ public enum ResourceKind
     HttpRoutes,
     GrpcRoutes,
     ReferenceGrants,
+    ClusterNetworkPolicies,
 }

@@ -62,13 +62,17 @@ public static class ResourceKinds
         ["referencegrant"] = ResourceKind.ReferenceGrants,
         ["refgrant"] = ResourceKind.ReferenceGrants,
         ["referencegrants.gateway.networking.k8s.io"] = ResourceKind.ReferenceGrants,
+        ["clusternetworkpolicies"] = ResourceKind.ClusterNetworkPolicies,
+        ["clusternetworkpolicy"] = ResourceKind.ClusterNetworkPolicies,
+        ["cnp"] = ResourceKind.ClusterNetworkPolicies,
+        ["clusternetworkpolicies.policy.networking.k8s.io"] = ResourceKind.ClusterNetworkPolicies,
     };
 
-    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)", "deployments (deploy)", "replicasets (rs)", "statefulsets (sts)", "daemonsets (ds)", "gatewayclasses (gc)", "gateways (gtw)", "httproutes", "grpcroutes", "referencegrants (refgrant)"];
+    public static IReadOnlyList<string> Names => ["nodes (no)", "namespaces (ns)", "pods (po)", "services (svc)", "endpointslices", "networkpolicies (netpol)", "ingresses (ing)", "deployments (deploy)", "replicasets (rs)", "statefulsets (sts)", "daemonsets (ds)", "gatewayclasses (gc)", "gateways (gtw)", "httproutes", "grpcroutes", "referencegrants (refgrant)", "clusternetworkpolicies (cnp)"];
 
     public static bool TryParse(string text, out ResourceKind kind) => Aliases.TryGetValue(text, out kind);
 
-    public static bool IsNamespaced(ResourceKind kind) => kind is not (ResourceKind.Nodes or ResourceKind.Namespaces or ResourceKind.GatewayClasses);
+    public static bool IsNamespaced(ResourceKind kind) => kind is not (ResourceKind.Nodes or ResourceKind.Namespaces or ResourceKind.GatewayClasses or ResourceKind.ClusterNetworkPolicies);
 
     /// <summary>kubectl's resource name, as in <c>services "web" not found</c>.</summary>
     public static string Plural(ResourceKind kind) => kind switch
@@ -78,6 +82,7 @@ public static class ResourceKinds
         ResourceKind.Ingresses => "ingresses.networking.k8s.io",
         ResourceKind.GatewayClasses or ResourceKind.Gateways or ResourceKind.HttpRoutes or ResourceKind.GrpcRoutes or ResourceKind.ReferenceGrants =>
             kind.ToString().ToLowerInvariant() + ".gateway.networking.k8s.io",
+        ResourceKind.ClusterNetworkPolicies => "clusternetworkpolicies.policy.networking.k8s.io",
         ResourceKind.Deployments or ResourceKind.ReplicaSets or ResourceKind.StatefulSets or ResourceKind.DaemonSets => kind.ToString().ToLowerInvariant() + ".apps",
         _ => kind.ToString().ToLowerInvariant(),
     };

@@ -29,7 +29,7 @@ internal static class ApiResources
         new(GatewayApi.Group, "v1", "httproutes", GatewayApi.HttpRouteKind, true, c => c.HttpRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.HttpRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
         new(GatewayApi.Group, "v1", "grpcroutes", GatewayApi.GrpcRouteKind, true, c => c.GrpcRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.GrpcRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
         new(GatewayApi.Group, "v1beta1", "referencegrants", GatewayApi.ReferenceGrantKind, true, c => c.ReferenceGrants.Select(g => new ApiObject(g.Meta, g, () => GatewayObjectWriter.Write(g))), (t, f, _) => t.ReferenceGrants(t.Cluster.ReferenceGrants.Where(g => f(g.Meta)), allNamespaces: false)),
-        new(PolicyApi.Group, "v1alpha2", "clusternetworkpolicies", PolicyApi.ClusterNetworkPolicyKind, false, c => ClusterNetworkPolicies(c).Select(p => new ApiObject(p.Meta, p, () => ClusterNetworkPolicyObjectWriter.Write(p))), (t, f, _) => t.ClusterNetworkPolicies(ClusterNetworkPolicies(t.Cluster).Where(p => f(p.Meta)))),
+        new(PolicyApi.Group, "v1alpha2", "clusternetworkpolicies", PolicyApi.ClusterNetworkPolicyKind, false, c => ClusterNetworkPolicies(c).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.ClusterNetworkPolicies(ClusterNetworkPolicies(t.Cluster).Where(p => f(p.Meta)))),
         new("apps", "v1", "deployments", "Deployment", true, c => Workloads(c, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
         new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
@@ -68,6 +68,16 @@ internal static class ApiResources
     /// </summary>
     private static IEnumerable<ClusterNetworkPolicy> ClusterNetworkPolicies(ClusterState cluster) =>
         cluster.ClusterNetworkPolicies.Where(p => p.SourceKind == PolicyApi.ClusterNetworkPolicyKind);
+
+    /// <summary>
+    /// A ClusterNetworkPolicy with its status: a condition per node (<see cref="ClusterNetworkPolicyObjectWriter.Conditions"/>),
+    /// so the model pairs the policy with the lab's node names (a node added or removed changes the object).
+    /// </summary>
+    private static ApiObject ClusterNetworkPolicy(ClusterState cluster, ClusterNetworkPolicy policy)
+    {
+        var nodes = string.Join(",", cluster.Nodes.Select(n => n.Name));
+        return new(policy.Meta, (policy, nodes), () => ClusterNetworkPolicyObjectWriter.Write(policy, [.. cluster.Nodes.Select(n => n.Name)]));
+    }
 
     /// <summary>The L2Advertisements written to the lab; the one Maille makes when there is none is no object.</summary>
     private static IEnumerable<L2Advertisement> Advertisements(ClusterState cluster) => cluster.LoadBalancing.Advertisements.Where(a => !a.Implicit);

@@ -142,6 +142,12 @@ public static class LiveTrace
                 foreach (var side in new[] { walk["egress"], walk["ingress"] }.OfType<JsonObject>())
                 {
                     writer.WriteLine($"      {side["text"]}");
+                    if (side["counter"] is JsonObject counter)
+                    {
+                        writer.WriteLine(counter["packets"] is null
+                            ? $"        counter {counter["name"]} on {counter["node"]}: not read"
+                            : $"        counter {counter["name"]} on {counter["node"]}: {counter["packets"]} packets, {counter["bytes"]} bytes");
+                    }
                 }
 
                 if (!(bool)walk["agrees"]!)

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Maille.Dataplane.Nftables;
+using Maille.Engine.NetworkPolicies;
+using Maille.Kube.Views;
 using Maille.Lab.NodeAgents;
 using Maille.Lab.Policy;
 
@@ -23,14 +25,36 @@ public static class PolicyWalkJson
             .Where(e => e.Applied is not null)
             .ToDictionary(e => e.Node, e => e.Applied!, StringComparer.Ordinal);
         var plans = applied.ToDictionary(e => e.Key, e => e.Value.Plan, StringComparer.Ordinal);
-        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services);
+        // A node's ClusterNetworkPolicy counters are read from its kernel once, and only when a rule of it decided.
+        var counters = new Dictionary<string, IReadOnlyList<ClusterRuleCount>?>(StringComparer.Ordinal);
+        ClusterRuleCount? Counter(string node, ClusterRuleId rule)
+        {
+            if (!counters.TryGetValue(node, out var read))
+            {
+                try
+                {
+                    read = agents.TryGetValue(node, out var agent) ? agent.Policy?.ReadClusterCounters() : null;
+                }
+                catch (InvalidOperationException)
+                {
+                    read = null;
+                }
+
+                counters[node] = read;
+            }
+
+            return read?.FirstOrDefault(c => c.Rule == rule);
+        }
+
+        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services, Counter);
     }
 
     /// <summary>
     /// The same from the nodes' <paramref name="plans"/> and a way to <paramref name="walk"/> one node's table for a
-    /// crossing and the target's port (null: that node has no table yet).
+    /// crossing and the target's port (null: that node has no table yet), and to read a node's counter of a
+    /// ClusterNetworkPolicy rule (<paramref name="counter"/>; null, or an answer of null: not read).
     /// </summary>
-    public static JsonArray Render(IReadOnlyDictionary<string, Engine.NetworkPolicies.NodePolicyPlan> plans, Func<PolicyCrossing, int, PolicyWalk?> walk, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, int port, NftTraceResult services)
+    public static JsonArray Render(IReadOnlyDictionary<string, Engine.NetworkPolicies.NodePolicyPlan> plans, Func<PolicyCrossing, int, PolicyWalk?> walk, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, int port, NftTraceResult services, Func<string, ClusterRuleId, ClusterRuleCount?>? counter = null)
     {
         var targets = services.Verdict switch
         {
@@ -53,14 +77,14 @@ public static class PolicyWalkJson
                 ["pod"] = pod,
                 ["verdict"] = walks.All(w => w.Allowed) ? "allowed" : "denied",
                 ["agrees"] = walks.All(w => w.Agrees),
-                ["walks"] = new JsonArray([.. walks.Select(w => (JsonNode)Walk(w))]),
+                ["walks"] = new JsonArray([.. walks.Select(w => (JsonNode)Walk(w, counter))]),
             });
         }
 
         return entries;
     }
 
-    private static JsonObject Walk(PolicyWalk walk) => new()
+    private static JsonObject Walk(PolicyWalk walk, Func<string, ClusterRuleId, ClusterRuleCount?>? counter) => new()
     {
         ["node"] = walk.Node,
         ["table"] = Table,
@@ -74,11 +98,16 @@ public static class PolicyWalkJson
         ["steps"] = new JsonArray([.. walk.Trace.Steps.Select(s => (JsonNode)JsonValue.Create(s.ToString()))]),
         ["plan"] = walk.PlanAllows ? "allowed" : "denied",
         ["agrees"] = walk.Agrees,
-        ["egress"] = Side(walk.Egress),
-        ["ingress"] = Side(walk.Ingress),
+        ["egress"] = Side(walk.Node, walk.Egress, counter),
+        ["ingress"] = Side(walk.Node, walk.Ingress, counter),
     };
 
-    private static JsonObject? Side(PolicyWalkSide? side) => side is null ? null : new JsonObject
+    /// <summary>
+    /// One direction; besides the NetworkPolicy fields, <c>decision</c> (the same object as offline <c>trace</c>'s: tier,
+    /// allowed, priority, policy, rule, ruleName, action, passedBy) and, when a ClusterNetworkPolicy rule decided,
+    /// <c>counter</c> (its nftables counter on this node: name, packets, bytes).
+    /// </summary>
+    private static JsonObject? Side(string node, PolicyWalkSide? side, Func<string, ClusterRuleId, ClusterRuleCount?>? counter) => side is null ? null : new JsonObject
     {
         ["pod"] = side.Pod,
         ["isolated"] = side.Chain is not null,
@@ -99,5 +128,12 @@ public static class PolicyWalkJson
         ["plan"] = side.PlanAllows ? "allowed" : "denied",
         ["agrees"] = side.Agrees,
         ["text"] = side.ToString(),
+        ["decision"] = side.Decision is { } decision ? DecisionJson.Of(TierDecision.Of(decision)) : null,
+        ["counter"] = side.DecidedBy is { } rule ? Counter(node, rule.Rule, counter) : null,
     };
+
+    private static JsonObject Counter(string node, ClusterRuleId rule, Func<string, ClusterRuleId, ClusterRuleCount?>? counter) =>
+        counter?.Invoke(node, rule) is { } read
+            ? new JsonObject { ["name"] = read.Counter, ["node"] = node, ["packets"] = read.Packets, ["bytes"] = read.Bytes }
+            : new JsonObject { ["name"] = PolicyCounterNames.Of(rule), ["node"] = node, ["packets"] = null, ["bytes"] = null };
 }

@@ -120,15 +120,24 @@ public sealed class NodePolicyEnforcer : INodeAgentPart
         }
     }
 
-    /// <summary>The named counters of the policy rules this node counts, read from the kernel, in counter name order.</summary>
-    public IReadOnlyList<PolicyRuleCount> ReadCounters()
+    /// <summary>The named counters of the NetworkPolicy rules this node counts, read from the kernel, in counter name order.</summary>
+    public IReadOnlyList<PolicyRuleCount> ReadCounters() => ReadAllCounters().Rules;
+
+    /// <summary>The named counters of the ClusterNetworkPolicy rules this node counts, read from the kernel, in key order.</summary>
+    public IReadOnlyList<ClusterRuleCount> ReadClusterCounters() => ReadAllCounters().ClusterRules;
+
+    /// <summary>
+    /// Both kinds of rule counters from one listing of the table (so they are of the same moment): the NetworkPolicy
+    /// rules' and the ClusterNetworkPolicy rules' the applied plan counts.
+    /// </summary>
+    public (IReadOnlyList<PolicyRuleCount> Rules, IReadOnlyList<ClusterRuleCount> ClusterRules) ReadAllCounters()
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_nft.IsDisposed, this);
             if (Applied?.Plan is not { } plan)
             {
-                return [];
+                return ([], []);
             }
 
             var result = _nft.Invoke(ListTable);
@@ -138,8 +147,13 @@ public sealed class NodePolicyEnforcer : INodeAgentPart
             }
 
             var values = NftCounterValue.Parse(result.Output).ToDictionary(c => c.Name, StringComparer.Ordinal);
-            return [.. plan.CountedRules.Where(r => values.ContainsKey(r.CounterName))
+            IReadOnlyList<PolicyRuleCount> rules = [.. plan.CountedRules.Where(r => values.ContainsKey(r.CounterName))
                 .Select(r => new PolicyRuleCount(r, values[r.CounterName].Packets, values[r.CounterName].Bytes))];
+            IReadOnlyList<ClusterRuleCount> clusterRules = [.. plan.TierChains.SelectMany(c => c.Rules).DistinctBy(r => r.Rule).OrderBy(r => r.Rule.Key, StringComparer.Ordinal)
+                .Select(r => (Rule: r, Found: values.TryGetValue(PolicyCounterNames.Of(r.Rule), out var value), Value: value))
+                .Where(x => x.Found)
+                .Select(x => new ClusterRuleCount(x.Rule.Rule, x.Rule.RuleName, x.Rule.Action, x.Value!.Packets, x.Value.Bytes))];
+            return (rules, clusterRules);
         }
     }
 

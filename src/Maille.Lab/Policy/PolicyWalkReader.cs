@@ -73,22 +73,25 @@ public static class PolicyWalkReader
         var pod = plan.Pods.First(p => p.Address.Equals(local)).Pod;
         if (decision.Chain is not { } chain)
         {
-            return new PolicyWalkSide(decision.Direction, pod, null, EquatableArray<string>.Empty, PolicyWalkOutcome.NotIsolated, null, null, PlanAllows: true);
+            return new PolicyWalkSide(decision.Direction, pod, null, EquatableArray<string>.Empty, PolicyWalkOutcome.NotIsolated, null, null, PlanAllows: true) { Decision = decision };
         }
 
-        var isolatedBy = plan.Chains.FirstOrDefault(c => c.Name == chain)?.Policies ?? EquatableArray<string>.Empty;
+        // The chain that decided: a NetworkPolicy chain, or a ClusterNetworkPolicy tier chain (its policies, in order).
+        var isolatedBy = plan.Chains.FirstOrDefault(c => c.Name == chain)?.Policies
+            ?? plan.TierChains.FirstOrDefault(c => c.Name == chain)?.Policies
+            ?? EquatableArray<string>.Empty;
         // The run that starts in the chain the plan names; else, the next one in walk order.
         var index = Enumerable.Range(0, runs.Count).Where(i => !used.Contains(i)).OrderBy(i => runs[i][0].Chain == chain ? 0 : 1).FirstOrDefault(-1);
 
         if (index < 0)
         {
             var missing = earlierDenied ? PolicyWalkOutcome.NotReached : PolicyWalkOutcome.NotEntered;
-            return new PolicyWalkSide(decision.Direction, pod, chain, isolatedBy, missing, null, decision.AllowedBy, decision.Allowed);
+            return new PolicyWalkSide(decision.Direction, pod, chain, isolatedBy, missing, null, decision.AllowedBy, decision.Allowed) { Decision = decision };
         }
 
         used.Add(index);
         var last = runs[index][^1];
         var ended = trace.Verdict is NftTraceVerdict.Rejected or NftTraceVerdict.Dropped && trace.Decision == last;
-        return new PolicyWalkSide(decision.Direction, pod, chain, isolatedBy, ended ? PolicyWalkOutcome.Denied : PolicyWalkOutcome.Allowed, last, decision.AllowedBy, decision.Allowed);
+        return new PolicyWalkSide(decision.Direction, pod, chain, isolatedBy, ended ? PolicyWalkOutcome.Denied : PolicyWalkOutcome.Allowed, last, decision.AllowedBy, decision.Allowed) { Decision = decision };
     }
 }
