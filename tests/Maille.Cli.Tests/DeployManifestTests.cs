@@ -171,6 +171,17 @@ public sealed class DeployManifestTests
             File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "src/Maille.Kube/MetalLb/Crds", file)),
             File.ReadAllText(Path.Combine(Deploy, "metallb", file)));
 
+    [Theory]
+    [InlineData("gateway.networking.k8s.io_gatewayclasses.yaml")]
+    [InlineData("gateway.networking.k8s.io_gateways.yaml")]
+    [InlineData("gateway.networking.k8s.io_httproutes.yaml")]
+    [InlineData("gateway.networking.k8s.io_grpcroutes.yaml")]
+    [InlineData("gateway.networking.k8s.io_referencegrants.yaml")]
+    public void The_Gateway_API_CRDs_in_deploy_are_the_ones_Maille_embeds(string file) =>
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "src/Maille.Kube/Gateway/Crds", file)),
+            File.ReadAllText(Path.Combine(Deploy, "gateway-api", file)));
+
     private static T Single<T>(string file) =>
         Assert.IsType<T>(Assert.Single(KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(Deploy, file)), strict: true)));
 
