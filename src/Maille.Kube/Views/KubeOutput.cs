@@ -19,7 +19,9 @@ internal static class KubeOutput
     {
         if (single)
         {
-            writer.Write(KubernetesYaml.Serialize(items[0]));
+            // An object written from JSON (a custom resource's) serializes without the final newline a typed one has.
+            var yaml = KubernetesYaml.Serialize(items[0]);
+            writer.Write(yaml.EndsWith('\n') ? yaml : yaml + "\n");
             return;
         }
 

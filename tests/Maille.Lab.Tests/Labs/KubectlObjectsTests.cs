@@ -91,19 +91,8 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
             path => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
     }
 
-    /// <summary>A Gateway of the class maille with a field the Gateway API's CRD does not have (spec.listeners[0].colour).</summary>
-    private const string GatewayWithUnknownField = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: painted, namespace: web}
-        spec:
-          gatewayClassName: maille
-          listeners:
-          - {name: http, protocol: HTTP, port: 80, colour: blue}
-        """;
-
     [SkippableFact]
-    public void Kubectl_explains_gateway_api_kinds_from_their_own_crds_and_refuses_a_gateway_with_an_unknown_field()
+    public void Kubectl_explains_gateway_api_kinds_from_their_own_crds()
     {
         Privileged.Require();
         using var lab = LiveLab.Up(Lab, output);
@@ -112,8 +101,6 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         var listeners = kubectl.Succeed("explain", "gateways.spec.listeners");
         var matches = kubectl.Succeed("explain", "httproutes.spec.rules.matches");
         var grant = kubectl.Succeed("explain", "referencegrants.spec.from");
-        var painted = kubectl.RunWithInput(GatewayWithUnknownField, "apply", "-f", "-");
-        var left = kubectl.Succeed("get", "gateways", "-A", "-o", "name");
 
         Assert.Contains("allowedRoutes", listeners, StringComparison.Ordinal);
         Assert.Contains("AllowedRoutes defines the types of routes", listeners, StringComparison.Ordinal);
@@ -121,9 +108,6 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         Assert.Contains("queryParams", matches, StringComparison.Ordinal);
         Assert.Contains("Matches define conditions used for matching the rule", matches, StringComparison.Ordinal);
         Assert.Contains("namespace", grant, StringComparison.Ordinal);
-        Assert.NotEqual(0, painted.ExitCode);
-        Assert.Contains("colour", painted.Stderr, StringComparison.Ordinal);
-        Assert.Equal("", left.Trim());
     }
 
     [SkippableFact]
