@@ -32,9 +32,14 @@ internal sealed class KubeconfigLock : IDisposable
 
                 return new KubeconfigLock(lockPath);
             }
-            catch (IOException) when (File.Exists(lockPath))
+            catch (IOException) when (Directory.Exists(Path.GetDirectoryName(lockPath)))
             {
-                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) > Stale)
+                // Someone else's lock, which may be gone again already: its holder finished between our attempt and now.
+                // A missing file reads as written in 1601, so it is never taken for a stale one and deleted: that could
+                // delete a lock a third process has just made.
+                var written = File.GetLastWriteTimeUtc(lockPath);
+                var gone = written.Year <= 1601;
+                if (!gone && DateTime.UtcNow - written > Stale)
                 {
                     File.Delete(lockPath);   // its holder is gone; a live holder finishes in milliseconds
                     continue;
@@ -43,6 +48,11 @@ internal sealed class KubeconfigLock : IDisposable
                 if (DateTime.UtcNow > deadline)
                 {
                     throw new IOException($"{kubeconfigPath}: another process holds {lockPath}; remove it if no kubectl or maille is editing the file");
+                }
+
+                if (gone)
+                {
+                    continue;
                 }
 
                 Thread.Sleep(pause);
