@@ -27,6 +27,8 @@ public static class KindNames
         new("gateway.networking.k8s.io", "v1", "GRPCRoute", "grpcroutes", true),
         new("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants", true, "refgrant"),
         new("policy.networking.k8s.io", "v1alpha2", "ClusterNetworkPolicy", "clusternetworkpolicies", false, "cnp"),
+        new("policy.networking.k8s.io", "v1alpha1", "AdminNetworkPolicy", "adminnetworkpolicies", false, "anp"),
+        new("policy.networking.k8s.io", "v1alpha1", "BaselineAdminNetworkPolicy", "baselineadminnetworkpolicies", false, "banp"),
     ];
 
     /// <summary>The kind kubectl would understand by <paramref name="name"/> (<c>po</c>, <c>pods</c>, <c>deployment.apps</c>).</summary>

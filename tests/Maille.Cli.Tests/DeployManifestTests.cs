@@ -182,6 +182,16 @@ public sealed class DeployManifestTests
             File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "src/Maille.Kube/Gateway/Crds", file)),
             File.ReadAllText(Path.Combine(Deploy, "gateway-api", file)));
 
+    [Theory]
+    [InlineData("policy.networking.k8s.io_clusternetworkpolicies.yaml")]
+    [InlineData("policy.networking.k8s.io_adminnetworkpolicies.yaml")]
+    [InlineData("policy.networking.k8s.io_baselineadminnetworkpolicies.yaml")]
+    [InlineData("README.md")]
+    public void The_network_policy_api_CRDs_in_deploy_are_the_ones_Maille_embeds(string file) =>
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "src/Maille.Kube/Policy/Crds", file)),
+            File.ReadAllText(Path.Combine(Deploy, "network-policy-api", file)));
+
     private static T Single<T>(string file) =>
         Assert.IsType<T>(Assert.Single(KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(Deploy, file)), strict: true)));
 

@@ -106,6 +106,24 @@ internal static class ClusterValidator
                 seen[(kind, meta.QualifiedName)] = meta;
             }
         }
+
+        // A v1alpha1 AdminNetworkPolicy (or the Baseline one) is another CRD's object, so an API server lets it share its
+        // name with a ClusterNetworkPolicy; Maille reads both onto one model, where a policy's name names its rules (their
+        // counters, the trace's words), so the two would be one. Refused, saying so, rather than counted together.
+        foreach (var clash in m.ClusterNetworkPolicies.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Select(p => p.SourceKind).Distinct().Count() > 1))
+        {
+            var (first, second) = (clash.First(), clash.First(p => p.SourceKind != clash.First().SourceKind));
+            diagnostics.Add(new Diagnostic
+            {
+                Type = FieldErrorType.Duplicate,
+                File = second.Meta.Source.File,
+                Line = second.Meta.Source.LineOf("metadata.name"),
+                Object = new ObjectRef(second.SourceKind, null, second.Name),
+                Field = "metadata.name",
+                Value = Diagnostic.Quote(second.Name),
+                Detail = $"the {first.SourceKind} at {first.Meta.Source} has the same name: Maille reads both kinds as ClusterNetworkPolicies, where a name names one policy's rules and counters; rename one",
+            });
+        }
     }
 
     private static void CheckClusterIPs(ManifestSet m, ClusterConfig config, List<Diagnostic> diagnostics)

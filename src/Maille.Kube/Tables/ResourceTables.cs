@@ -250,6 +250,30 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
         return table;
     }
 
+    /// <summary>The v1alpha1 AdminNetworkPolicy CRD's printer columns (network-policy-api v0.1.x: priority).</summary>
+    public KubectlTable AdminNetworkPolicies(IEnumerable<ClusterNetworkPolicy> policies)
+    {
+        var table = new KubectlTable(["NAME", "PRIORITY", "AGE"]);
+        foreach (var policy in policies)
+        {
+            table.Add([policy.Name, policy.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture), Age(policy.Meta)]);
+        }
+
+        return table;
+    }
+
+    /// <summary>The v1alpha1 BaselineAdminNetworkPolicy CRD's printer column: its age (there is one, named default).</summary>
+    public KubectlTable BaselineAdminNetworkPolicies(IEnumerable<ClusterNetworkPolicy> policies)
+    {
+        var table = new KubectlTable(["NAME", "AGE"]);
+        foreach (var policy in policies)
+        {
+            table.Add([policy.Name, Age(policy.Meta)]);
+        }
+
+        return table;
+    }
+
     /// <summary>
     /// <c>maille get clusternetworkpolicies</c>: the printer columns (tier, priority) and what the policy is about, its
     /// subject and how many rules it has in each direction, in evaluation order (tier, then priority, then name).

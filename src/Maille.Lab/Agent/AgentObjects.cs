@@ -28,6 +28,10 @@ internal sealed class AgentObjects
     private readonly SortedDictionary<string, Service> _services = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, EndpointSlice> _slices = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, NetworkPolicy> _policies = new(StringComparer.Ordinal);
+    /// <summary>
+    /// ClusterNetworkPolicies and the v1alpha1 kinds read onto the same model, keyed by kind and name: an
+    /// AdminNetworkPolicy may share its name with a ClusterNetworkPolicy (they are objects of two CRDs).
+    /// </summary>
     private readonly SortedDictionary<string, ClusterNetworkPolicy> _clusterPolicies = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, IPAddressPool> _pools = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, L2Advertisement> _advertisements = new(StringComparer.Ordinal);
@@ -135,7 +139,11 @@ internal sealed class AgentObjects
             Put(_services, loaded.Services, s => s.Meta);
             Put(_slices, loaded.EndpointSlices, s => s.Meta);
             Put(_policies, loaded.NetworkPolicies, p => p.Meta);
-            Put(_clusterPolicies, loaded.ClusterNetworkPolicies, p => p.Meta);
+            foreach (var policy in loaded.ClusterNetworkPolicies)
+            {
+                _clusterPolicies[ClusterPolicyKey(policy.SourceKind, policy.Meta.QualifiedName)] = policy;
+            }
+
             Put(_pools, loaded.IPAddressPools, p => p.Meta);
             Put(_advertisements, loaded.L2Advertisements, a => a.Meta);
             // The loader keeps an object it found errors in (a manifest set with errors is refused whole); an agent
@@ -214,12 +222,14 @@ internal sealed class AgentObjects
             "Service" => _services.Remove(key),
             "EndpointSlice" => _slices.Remove(key),
             "NetworkPolicy" => _policies.Remove(key),
-            "ClusterNetworkPolicy" => _clusterPolicies.Remove(key),
+            PolicyApi.ClusterNetworkPolicyKind or PolicyApi.AdminNetworkPolicyKind or PolicyApi.BaselineAdminNetworkPolicyKind => _clusterPolicies.Remove(ClusterPolicyKey(kind, key)),
             "IPAddressPool" => _pools.Remove(key),
             "L2Advertisement" => _advertisements.Remove(key),
             _ => throw new ArgumentException($"the agent does not keep {kind} objects", nameof(kind)),
         };
     }
+
+    private static string ClusterPolicyKey(string kind, string name) => kind + " " + name;
 
     private static void Put<T>(SortedDictionary<string, T> into, IEnumerable<T> loaded, Func<T, ObjectMeta> meta)
     {

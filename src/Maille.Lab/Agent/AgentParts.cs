@@ -38,7 +38,7 @@ public static class AgentParts
 
         if (parts.Contains(NetworkPolicy))
         {
-            kinds.UnionWith(["Pod", "Namespace", "NetworkPolicy", "ClusterNetworkPolicy"]);
+            kinds.UnionWith(["Pod", "Namespace", "NetworkPolicy", "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy"]);
         }
 
         if (parts.Contains(L2Announcer))

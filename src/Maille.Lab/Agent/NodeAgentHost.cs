@@ -329,12 +329,15 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
         // Custom resources, watched as untyped objects; a cluster that does not serve one goes without it. Without
         // MetalLB's kinds the agent announces from the configuration's pools, as the lab does; without
-        // ClusterNetworkPolicy, NetworkPolicy alone decides.
+        // ClusterNetworkPolicy, NetworkPolicy alone decides (and the v1alpha1 kinds, on a cluster that still serves
+        // them, are read onto the same model).
         var custom = new[]
         {
             ("metallb.io", "v1beta1", "ipaddresspools", "IPAddressPool", "the configuration's pools are used"),
             ("metallb.io", "v1beta1", "l2advertisements", "L2Advertisement", "the configuration's pools are used"),
             (Maille.Model.PolicyApi.Group, "v1alpha2", "clusternetworkpolicies", Maille.Model.PolicyApi.ClusterNetworkPolicyKind, "NetworkPolicy alone is enforced"),
+            (Maille.Model.PolicyApi.Group, "v1alpha1", "adminnetworkpolicies", Maille.Model.PolicyApi.AdminNetworkPolicyKind, "no v1alpha1 AdminNetworkPolicy is enforced"),
+            (Maille.Model.PolicyApi.Group, "v1alpha1", "baselineadminnetworkpolicies", Maille.Model.PolicyApi.BaselineAdminNetworkPolicyKind, "no v1alpha1 BaselineAdminNetworkPolicy is enforced"),
         };
         foreach (var (group, version, plural, kind, without) in custom.Where(k => kinds.Contains(k.Item4)))
         {

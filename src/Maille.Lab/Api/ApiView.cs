@@ -120,7 +120,8 @@ public sealed class ApiView
             item.Model is Namespace ns && Facts.TerminatingNamespaces.TryGetValue(ns.Name, out var since) ? since : null,
             Facts.Managed.GetValueOrDefault(ApiJson.KeyOf(resource, item)),
             item.Model is NodeLease lease && _leasesRenewed.TryGetValue(lease.Node, out var renewed) ? renewed : null,
-            item.Model is Pod pod && Facts.Restarts.TryGetValue(pod.QualifiedName, out var restarts) ? restarts : null);
+            item.Model is Pod pod && Facts.Restarts.TryGetValue(pod.QualifiedName, out var restarts) ? restarts : null,
+            item.Model is (ClusterNetworkPolicy, string) ? string.Join(",", Facts.DownNodes.Order(StringComparer.Ordinal)) : null);
     }
 
     private JsonObject Render(ApiResource resource, ApiObject item, ServedExtra extra, PodTimes? times)
@@ -133,6 +134,10 @@ public sealed class ApiView
                 break;
             case (V1Node written, Node node):
                 written.Status = ServedStatus.Node(node, extra.NodeReady ?? true, _nodesChanged.GetValueOrDefault(node.Name, node.Meta.CreationTimestamp ?? DateTimeOffset.UnixEpoch), _system);
+                break;
+            case (SortedDictionary<string, object?> written, (ClusterNetworkPolicy policy, string nodes)) when extra.NotReadyNodes is { Length: > 0 } down:
+                // A node that is stopped or does not answer keeps no policy: its agent is not running there.
+                written["status"] = ClusterNetworkPolicyObjectWriter.Status(policy, nodes.Split(','), down.Split(',').ToHashSet(StringComparer.Ordinal));
                 break;
             case (V1Lease written, NodeLease):
                 written.Spec.RenewTime = extra.Renewed?.UtcDateTime;

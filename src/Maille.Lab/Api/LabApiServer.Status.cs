@@ -6,7 +6,7 @@ namespace Maille.Lab.Api;
 public sealed partial class LabApiServer
 {
     /// <summary>The kinds with a <c>status</c> subresource on the API server, among those the lab serves.</summary>
-    private static readonly string[] WithStatus = ["pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets", "daemonsets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes", "ipaddresspools", "clusternetworkpolicies"];
+    private static readonly string[] WithStatus = ["pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets", "daemonsets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes", "ipaddresspools", "clusternetworkpolicies", "adminnetworkpolicies", "baselineadminnetworkpolicies"];
 
     /// <summary>
     /// The <c>status</c> subresource (<c>kubectl get --subresource=status</c>, clients that read <c>…/status</c>): the

@@ -26,7 +26,8 @@ public static class LabAuthorizer
         ("", "services"), ("", "endpoints"), ("", "nodes"), ("", "pods"), ("", "namespaces"),
         ("discovery.k8s.io", "endpointslices"), ("networking.k8s.io", "networkpolicies"),
         ("metallb.io", "ipaddresspools"), ("metallb.io", "l2advertisements"),
-        ("policy.networking.k8s.io", "clusternetworkpolicies"),
+        ("policy.networking.k8s.io", "clusternetworkpolicies"), ("policy.networking.k8s.io", "adminnetworkpolicies"),
+        ("policy.networking.k8s.io", "baselineadminnetworkpolicies"),
     ];
 
     /// <summary>The decision and, when refused, the API server's words for it (a 403 <c>Forbidden</c> Status).</summary>

@@ -6,6 +6,7 @@ using Maille.Kube;
 using Maille.Kube.Gateway;
 using Maille.Kube.MetalLb;
 using Maille.Kube.Patching;
+using Maille.Kube.Policy;
 using Maille.Kube.Schema;
 
 namespace Maille.Lab.Api;
@@ -57,10 +58,11 @@ internal static class OpenApiDocuments
         var schemas = OpenApiSchemas.For(typed.Where(t => t.Type is not null).Select(t => (t.Type!, t.Kind.Group, t.Kind.Version, t.Kind.Kind)));
         foreach (var (kind, _) in typed.Where(t => t.Type is null))
         {
-            // A custom resource's schema is its CRD's, as the API server publishes it (MetalLB's and the Gateway API's
-            // own, embedded); the lab validates these kinds itself.
+            // A custom resource's schema is its CRD's, as the API server publishes it (MetalLB's, the Gateway API's and
+            // network-policy-api's own, embedded); the lab validates these kinds itself.
             var schema = MetalLbCrds.Schema(kind.Kind)
                 ?? GatewayApiCrds.Crds.Schema(kind.Kind, kind.Version)
+                ?? NetworkPolicyApiCrds.Crds.Schema(kind.Kind, kind.Version)
                 ?? new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
             schema["x-kubernetes-group-version-kind"] = new JsonArray(Gvk(kind));
             schemas[SchemaName(kind, null)] = schema;

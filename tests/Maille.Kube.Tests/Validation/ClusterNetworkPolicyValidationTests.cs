@@ -187,4 +187,22 @@ public sealed partial class ClusterNetworkPolicyValidationTests
             ],
             errors);
     }
+
+    [Fact]
+    public void A_v1alpha1_policy_may_not_share_its_name_with_a_ClusterNetworkPolicy()
+    {
+        var errors = Cluster.Errors(Admin("guard", 1).SubjectNamespaces().Yaml() + """
+            ---
+            apiVersion: policy.networking.k8s.io/v1alpha1
+            kind: AdminNetworkPolicy
+            metadata:
+              name: guard
+            spec:
+              priority: 2
+              subject: {namespaces: {}}
+            """);
+
+        var error = Assert.Single(errors);
+        Assert.Matches(@"^test\.yaml:\d+: AdminNetworkPolicy guard: metadata\.name: Duplicate value: ""guard"": the ClusterNetworkPolicy at test\.yaml:\d+ has the same name: Maille reads both kinds as ClusterNetworkPolicies, where a name names one policy's rules and counters; rename one$", error);
+    }
 }

@@ -89,6 +89,45 @@ public sealed class AgentObjectsTests
         Assert.Contains("spec.type: Unsupported value: \"Nonsense\"", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_v1alpha1_AdminNetworkPolicy_beside_a_ClusterNetworkPolicy_is_enforced_and_removed_on_its_own()
+    {
+        var planned = Cluster.Valid(Manifests + """
+
+            ---
+            apiVersion: policy.networking.k8s.io/v1alpha2
+            kind: ClusterNetworkPolicy
+            metadata: {name: guard}
+            spec:
+              tier: Admin
+              priority: 20
+              subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: default}}}
+              ingress: [{name: deny-other, action: Deny, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: other}}}]}]
+            ---
+            apiVersion: policy.networking.k8s.io/v1alpha1
+            kind: AdminNetworkPolicy
+            metadata: {name: old-guard}
+            spec:
+              priority: 10
+              subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: default}}}
+              ingress: [{name: allow-other-http, action: Allow, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: other}}}], ports: [{namedPort: http}]}]
+            """);
+        var objects = new AgentObjects();
+        Deliver(objects, planned);
+
+        var assembled = objects.Build(planned.Config, withLoadBalancing: false);
+
+        Assert.Empty(objects.Rejected);
+        Assert.Equal(2, assembled.ClusterNetworkPolicies.Count);
+        Assert.Equal(
+            PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(planned, "node-1")),
+            PolicyRulesetBuilder.Build(NodePolicyPlanner.Plan(assembled, "node-1")));
+
+        objects.Changed(PolicyApi.AdminNetworkPolicyKind, "old-guard", null);
+        var remaining = Assert.Single(objects.Build(planned.Config, withLoadBalancing: false).ClusterNetworkPolicies);
+        Assert.Equal((PolicyApi.ClusterNetworkPolicyKind, 20), (remaining.SourceKind, remaining.Priority));
+    }
+
     [Theory]
     [InlineData(null, "service-proxy,network-policy,l2-announcer")]
     [InlineData("service-proxy", "service-proxy")]
@@ -106,7 +145,7 @@ public sealed class AgentObjectsTests
     {
         Assert.Equal("--parts: unknown part \"kube-proxy\" (the parts are service-proxy, network-policy, l2-announcer)", AgentParts.Parse("service-proxy,kube-proxy").Error);
         Assert.Equal(["EndpointSlice", "Node", "Service"], AgentParts.Kinds(new HashSet<string> { AgentParts.ServiceProxy }).Order(StringComparer.Ordinal));
-        Assert.Equal(["ClusterNetworkPolicy", "Namespace", "NetworkPolicy", "Node", "Pod"], AgentParts.Kinds(new HashSet<string> { AgentParts.NetworkPolicy }).Order(StringComparer.Ordinal));
+        Assert.Equal(["AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "Namespace", "NetworkPolicy", "Node", "Pod"], AgentParts.Kinds(new HashSet<string> { AgentParts.NetworkPolicy }).Order(StringComparer.Ordinal));
         Assert.Equal(["EndpointSlice", "IPAddressPool", "L2Advertisement", "Node", "Service"], AgentParts.Kinds(new HashSet<string> { AgentParts.L2Announcer }).Order(StringComparer.Ordinal));
     }
 
@@ -143,6 +182,11 @@ public sealed class AgentObjectsTests
         foreach (var policy in cluster.NetworkPolicies)
         {
             objects.Changed("NetworkPolicy", policy.QualifiedName, Json(KubeObjectWriter.Write(policy), "networking.k8s.io/v1", "NetworkPolicy"));
+        }
+
+        foreach (var policy in cluster.ClusterNetworkPolicies)
+        {
+            objects.Changed(policy.SourceKind, policy.Name, System.Text.Json.JsonSerializer.Serialize(ClusterNetworkPolicyObjectWriter.Write(policy)));
         }
     }
 

@@ -116,7 +116,73 @@ public sealed class LabClusterNetworkPolicyTests(Xunit.Abstractions.ITestOutputH
         var served = System.Text.Json.Nodes.JsonNode.Parse(kubectl.Succeed("get", "clusternetworkpolicy", "pass-example", "-o", "json"))!;
         Assert.Equal("policy.networking.k8s.io/v1alpha2", (string?)served["apiVersion"]);
         Assert.Equal("Pass", (string?)served["spec"]!["ingress"]![0]!["action"]);
+        AssertServedConditions(served, lab.Get("nodes")["items"]!.AsArray().Count);
+
+        // The tools name the rule that decided and read its counter from the node's kernel.
+        Assert.Matches(@"\npass-example\s+Admin\s+10\s+namespaces: conformance-house=gryffindor\s+1 ingress, 1 egress\s", lab.Succeed("get", "cnp"));
+        var trace = lab.Run("trace", "--from", "slytherin/draco", "--to", "gryffindor/harry:80").Stdout;
+        output.WriteLine(trace);
+        Assert.Matches(@"ingress of gryffindor/harry: passed by Admin tier priority 10 pass-example ingress rule 0 ""deny-all-ingress-from-slytherin"" \(Pass\) any port; denied by Baseline tier priority 10 default ingress rule 0 ""deny-all-ingress-from-slytherin"" \(Deny\) any port at baseline-ingress-[0-9a-f]+#\d+\n\s+counter cnp-default-ingress-0 on node-1: [1-9]\d* packets, [1-9]\d* bytes\n", trace);
+        var counted = LabMailleApi.Get(lab, "policycounters")["clusterNetworkPolicyRules"]!.AsArray()
+            .Single(r => (string?)r!["policy"] == "default" && (string?)r["direction"] == "ingress")!;
+        Assert.Equal(("Baseline", "Deny", "deny-all-ingress-from-slytherin"), ((string?)counted["tier"], (string?)counted["action"], (string?)counted["ruleName"]));
+        Assert.True((long)counted["packets"]! >= 2, $"the Baseline Deny counted both denied connections (80, 8080): {counted.ToJsonString()}");
+
+        // A v1alpha1 AdminNetworkPolicy is read onto the same model and served as what it was written: Allow (v1alpha1's
+        // Accept) at priority 5 admits what the Baseline tier denies, until it is deleted.
+        lab.Succeed("apply", "-f", lab.File("anp.yaml", AllowSlytherin));
+        AssertFate(lab, "slytherin/draco", harry, true, "v1alpha1 AdminNetworkPolicy Allow before the Baseline Deny (ingress)");
+        Assert.Matches(@"^NAME\s+PRIORITY\s+AGE\nallow-slytherin\s+5\s", kubectl.Succeed("get", "anp"));
+        var admin = System.Text.Json.Nodes.JsonNode.Parse(kubectl.Succeed("get", "adminnetworkpolicy", "allow-slytherin", "-o", "json"))!;
+        Assert.Equal(("policy.networking.k8s.io/v1alpha1", "Allow", 80), ((string?)admin["apiVersion"], (string?)admin["spec"]!["ingress"]![0]!["action"], (int)admin["spec"]!["ingress"]![0]!["ports"]![0]!["portNumber"]!["port"]!));
+        AssertServedConditions(admin, lab.Get("nodes")["items"]!.AsArray().Count);
+        Assert.Contains("AdminNetworkPolicy", kubectl.Succeed("explain", "adminnetworkpolicies"), StringComparison.Ordinal);
+        Assert.Contains("Tier is used as the top-level grouping", kubectl.Succeed("explain", "clusternetworkpolicies.spec.tier"), StringComparison.Ordinal);
+        kubectl.Succeed("delete", "anp", "allow-slytherin");
+        AssertFate(lab, "slytherin/draco", harry, false, "the AdminNetworkPolicy deleted: Baseline Deny again (ingress)");
+
+        // A stopped node's agent keeps no rules: its condition says Unknown, the others stay True, until it is back.
+        lab.Succeed("node", "stop", "node-3");
+        var stopped = kubectl.Succeed("get", "cnp", "default", "-o", "jsonpath={range .status.conditions[*]}{.type}={.status}/{.reason} {end}");
+        Assert.Equal("Ready-In-Zone-node-1=True/SetupSucceeded Ready-In-Zone-node-2=True/SetupSucceeded Ready-In-Zone-node-3=Unknown/NodeNotReady ", stopped);
+        lab.Succeed("node", "start", "node-3");
+
+        // The node is ready again once it answers on the node network (the lab's health check, every second or so).
+        var back = Stopwatch.StartNew();
+        var conditions = "";
+        while (back.Elapsed < TimeSpan.FromSeconds(15) && (conditions = kubectl.Succeed("get", "cnp", "default", "-o", "jsonpath={.status.conditions[*].status}")) != "True True True")
+        {
+            Thread.Sleep(250);
+        }
+
+        Assert.Equal("True True True", conditions);
     }
+
+    /// <summary>A v1alpha1 AdminNetworkPolicy allowing slytherin into gryffindor on port 80 (TCP) and 8080.</summary>
+    private const string AllowSlytherin = """
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: allow-slytherin}
+        spec:
+          priority: 5
+          subject: {namespaces: {matchLabels: {conformance-house: gryffindor}}}
+          ingress:
+          - name: from-slytherin
+            action: Allow
+            from: [{namespaces: {matchLabels: {conformance-house: slytherin}}}]
+            ports: [{portNumber: {protocol: TCP, port: 80}}, {portRange: {protocol: TCP, start: 8000, end: 8080}}]
+
+        """;
+
+    /// <summary>One <c>Ready-In-Zone-NODE</c> condition per node of the lab, each True: every agent programmed the policy.</summary>
+    private static void AssertServedConditions(System.Text.Json.Nodes.JsonNode served, int nodes)
+    {
+        var conditions = served["status"]!["conditions"]!.AsArray();
+        Assert.Equal(nodes, conditions.Count);
+        Assert.All(conditions, c => Assert.Equal(("True", "SetupSucceeded"), ((string?)c!["status"], (string?)c["reason"])));
+        Assert.Equal(Enumerable.Range(1, nodes).Select(i => $"Ready-In-Zone-node-{i}"), conditions.Select(c => (string?)c!["type"]));
+    }
+
 
     /// <summary>Both ports, each asked until the change reached the nodes (apply returns once every agent applied it).</summary>
     private void AssertFate(LiveLab lab, string from, IPAddress to, bool allowed, string what)

@@ -110,7 +110,7 @@ public sealed class LabPolicyTests(Xunit.Abstractions.ITestOutputHelper output)
         }
 
         // Each connection's first packet meets rule 0 once, on its endpoint's node (a lost SYN sent again would count twice).
-        var items = MailleApi(lab, "policycounters")["items"]!.AsArray();
+        var items = LabMailleApi.Get(lab, "policycounters")["items"]!.AsArray();
         var rule0 = items.Single(i => (string?)i!["counter"] == "ingress/default/allow-other/0")!;
         Assert.InRange((long)rule0["packets"]!, Requests, Requests + 2);
         Assert.True((long)rule0["bytes"]! > 0);
@@ -132,13 +132,4 @@ public sealed class LabPolicyTests(Xunit.Abstractions.ITestOutputHelper output)
     private static IPAddress ClusterIP(LiveLab lab, string service) => IPAddress.Parse((string)lab.Get("svc", service)["spec"]!["clusterIP"]!);
 
     private static JsonNode TraceJson(LiveLab lab, string from, string to) => JsonNode.Parse(lab.Succeed("trace", "--from", from, "--to", to, "-o", "json"))!;
-
-    /// <summary>A GET of Maille's own API group (<c>/apis/maille.dev/v1alpha1/PATH</c>) on the lab's socket.</summary>
-    private static JsonNode MailleApi(LiveLab lab, string path)
-    {
-        using var client = new Lab.Api.LabApiClient(new Lab.Labs.LabState(lab.Name).ApiSocket);
-        var (status, body) = client.SendAsync(HttpMethod.Get, $"/apis/{Lab.Api.LabApiServer.MailleGroup}/{path}", null).GetAwaiter().GetResult();
-        Assert.Equal(200, status);
-        return body!;
-    }
 }
