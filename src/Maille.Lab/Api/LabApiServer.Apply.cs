@@ -55,7 +55,7 @@ public sealed partial class LabApiServer
 
         var type = ModelTypes.Of(kind.ApiVersion, kind.Kind);
         var version = VersionOf(config);
-        var unknown = type is null ? [] : UnknownFields.Of(config, type);
+        var unknown = UnknownFields.Of(config, kind);
         WithoutServerFields(config);
         var writer = WriterOf(http, kind, subresource: null);
         var force = http.Request.Query["force"].FirstOrDefault() == "true";

@@ -142,10 +142,7 @@ public sealed partial class LabApiServer
         }
 
         // Only fields the patch brought are judged: what the lab stored before (from maille apply) is the user's own.
-        if (type is not null)
-        {
-            options.Judge(http, kind, [.. UnknownFields.Of(patched, type).Except(UnknownFields.Of(current, type))]);
-        }
+        options.Judge(http, kind, [.. UnknownFields.Of(patched, kind).Except(UnknownFields.Of(current, kind))]);
 
         var written = metadata?["managedFields"]?.DeepClone();
         WithoutServerFields(patched);

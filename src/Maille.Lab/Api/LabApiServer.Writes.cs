@@ -403,7 +403,7 @@ public sealed partial class LabApiServer
 
         version = VersionOf(root);
         managedFields = root["metadata"]?["managedFields"]?.DeepClone();
-        unknown = ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type ? UnknownFields.Of(root, type) : [];
+        unknown = UnknownFields.Of(root, kind);
         WithoutServerFields(root);
 
         root["apiVersion"] ??= kind.ApiVersion;

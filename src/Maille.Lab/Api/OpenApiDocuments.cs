@@ -3,10 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Maille.Kube;
-using Maille.Kube.Gateway;
-using Maille.Kube.MetalLb;
 using Maille.Kube.Patching;
-using Maille.Kube.Policy;
 using Maille.Kube.Schema;
 
 namespace Maille.Lab.Api;
@@ -60,9 +57,7 @@ internal static class OpenApiDocuments
         {
             // A custom resource's schema is its CRD's, as the API server publishes it (MetalLB's, the Gateway API's and
             // network-policy-api's own, embedded); the lab validates these kinds itself.
-            var schema = MetalLbCrds.Schema(kind.Kind)
-                ?? GatewayApiCrds.Crds.Schema(kind.Kind, kind.Version)
-                ?? NetworkPolicyApiCrds.Crds.Schema(kind.Kind, kind.Version)
+            var schema = CustomResourceSchemas.Of(kind.Kind, kind.Version)
                 ?? new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
             schema["x-kubernetes-group-version-kind"] = new JsonArray(Gvk(kind));
             schemas[SchemaName(kind, null)] = schema;

@@ -13,6 +13,13 @@ public sealed class KubectlTests(ITestOutputHelper output)
     /// <summary>The web app (<see cref="WebApp"/>): Deployment web of two pods behind the Service web, in namespace web.</summary>
     private static readonly string Web = new WebApp().Yaml;
 
+    private const string GatewayClassWithTypo = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: typo}
+        spec: {controllerNam: maille.dev/gateway-controller}
+        """;
+
     private const string PodWithTypo = """
         apiVersion: v1
         kind: Pod
@@ -135,6 +142,8 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var ports = kubectl.Succeed("get", "svc", "api", "-n", "web", "-o", "jsonpath={.spec.ports[*].port}");
         var dryRun = kubectl.RunWithInput(WebApp.Service("dry", "[{port: 80}]"), "apply", "--dry-run=server", "-f", "-", "-o", "jsonpath={.spec.clusterIP}");
         var notKept = kubectl.Run("get", "svc", "dry", "-n", "web");
+        var strictCustom = kubectl.RunWithInput(GatewayClassWithTypo, "apply", "-f", "-");
+        var absentCustom = kubectl.Run("get", "gatewayclass", "typo");
 
         Assert.NotEqual(0, strict.ExitCode);
         Assert.Contains("strict decoding error: unknown field \"spec.containers[0].portz\"", strict.Stderr, StringComparison.Ordinal);
@@ -148,6 +157,11 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Equal(0, dryRun.ExitCode);
         Assert.StartsWith("198.", dryRun.Stdout, StringComparison.Ordinal);
         Assert.Contains("NotFound", notKept.Stderr, StringComparison.Ordinal);
+
+        // A custom resource is judged by its own CRD's schema, as the API server does.
+        Assert.NotEqual(0, strictCustom.ExitCode);
+        Assert.Contains("strict decoding error: unknown field \"spec.controllerNam\"", strictCustom.Stderr, StringComparison.Ordinal);
+        Assert.Contains("NotFound", absentCustom.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -148,14 +148,8 @@ public sealed class LabClusterNetworkPolicyTests(Xunit.Abstractions.ITestOutputH
         lab.Succeed("node", "start", "node-3");
 
         // The node is ready again once it answers on the node network (the lab's health check, every second or so).
-        var back = Stopwatch.StartNew();
-        var conditions = "";
-        while (back.Elapsed < TimeSpan.FromSeconds(15) && (conditions = kubectl.Succeed("get", "cnp", "default", "-o", "jsonpath={.status.conditions[*].status}")) != "True True True")
-        {
-            Thread.Sleep(250);
-        }
-
-        Assert.Equal("True True True", conditions);
+        var back = Poll.Until("every condition True again", () => kubectl.Succeed("get", "cnp", "default", "-o", "jsonpath={.status.conditions[*].status}"), c => c == "True True True", output);
+        Assert.True(back.Met, back.ToString());
     }
 
     /// <summary>A v1alpha1 AdminNetworkPolicy allowing slytherin into gryffindor on port 80 (TCP) and 8080.</summary>

@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+using Maille.Kube.Gateway;
+using Maille.Kube.MetalLb;
+using Maille.Kube.Policy;
+
+namespace Maille.Kube;
+
+/// <summary>
+/// The CRD schemas of the custom resources Maille takes, as their projects ship them: MetalLB's, the Gateway API's and
+/// network-policy-api's (embedded unchanged). What the lab's OpenAPI documents serve and what its strict field
+/// validation judges a custom resource by.
+/// </summary>
+public static class CustomResourceSchemas
+{
+    /// <summary>The <c>openAPIV3Schema</c> of <paramref name="kind"/> at <paramref name="version"/> (a copy), or null when no embedded CRD defines it.</summary>
+    public static JsonObject? Of(string kind, string version) =>
+        (version == MetalLbCrds.Version ? MetalLbCrds.Schema(kind) : null)
+        ?? GatewayApiCrds.Crds.Schema(kind, version)
+        ?? NetworkPolicyApiCrds.Crds.Schema(kind, version);
+}
