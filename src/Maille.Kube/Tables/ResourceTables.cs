@@ -186,13 +186,15 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
     }
 
     /// <summary>The GatewayClass CRD's printer columns.</summary>
-    public KubectlTable GatewayClasses(IEnumerable<GatewayClass> classes, GatewayPlan plan)
+    public KubectlTable GatewayClasses(IEnumerable<GatewayClass> classes, GatewayPlan plan, bool wide = false)
     {
-        var table = new KubectlTable(["NAME", "CONTROLLER", "ACCEPTED", "AGE"]);
+        // The CRD's printer columns; DESCRIPTION has priority 1 there, so only -o wide shows it.
+        var table = new KubectlTable(wide ? ["NAME", "CONTROLLER", "ACCEPTED", "AGE", "DESCRIPTION"] : ["NAME", "CONTROLLER", "ACCEPTED", "AGE"]);
         foreach (var gatewayClass in classes)
         {
             var accepted = plan.Classes.FirstOrDefault(c => c.Name == gatewayClass.Name)?.Conditions.FirstOrDefault(c => c.Type == "Accepted");
-            table.Add([gatewayClass.Name, gatewayClass.ControllerName, accepted is null ? "Unknown" : accepted.Status ? "True" : "False", Age(gatewayClass.Meta)]);
+            string[] row = [gatewayClass.Name, gatewayClass.ControllerName, accepted is null ? "Unknown" : accepted.Status ? "True" : "False", Age(gatewayClass.Meta)];
+            table.Add(wide ? [.. row, gatewayClass.Description ?? "<none>"] : row);
         }
 
         return table;

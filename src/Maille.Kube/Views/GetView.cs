@@ -112,7 +112,7 @@ public static class GetView
             ResourceKind.ReplicaSets => Pick(WorkloadStatus.ReplicaSets(cluster), w => w.Meta, InScope, x => tables.ReplicaSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
             ResourceKind.StatefulSets => Pick(Workloads(cluster, WorkloadKind.StatefulSet), w => w.Meta, InScope, x => tables.StatefulSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
             ResourceKind.DaemonSets => Pick(Workloads(cluster, WorkloadKind.DaemonSet), w => w.Meta, InScope, x => tables.DaemonSets(x, wide, all), w => KubeObjectWriter.Write(w, tables.Status(w))),
-            ResourceKind.GatewayClasses => Pick(cluster.GatewayClasses, c => c.Meta, InScope, x => tables.GatewayClasses(x, Gateways()), c => GatewayObjectWriter.Write(c, Gateways())),
+            ResourceKind.GatewayClasses => Pick(cluster.GatewayClasses, c => c.Meta, InScope, x => tables.GatewayClasses(x, Gateways(), wide), c => GatewayObjectWriter.Write(c, Gateways())),
             ResourceKind.Gateways => Pick(cluster.Gateways, g => g.Meta, InScope, x => tables.Gateways(x, Gateways(), all), g => GatewayObjectWriter.Write(g, Gateways())),
             ResourceKind.HttpRoutes => Pick(cluster.HttpRoutes, r => r.Meta, InScope, x => tables.Routes(x.Select(r => (r.Meta, r.Hostnames)), all), r => GatewayObjectWriter.Write(r, Gateways())),
             ResourceKind.GrpcRoutes => Pick(cluster.GrpcRoutes, r => r.Meta, InScope, x => tables.Routes(x.Select(r => (r.Meta, r.Hostnames)), all), r => GatewayObjectWriter.Write(r, Gateways())),

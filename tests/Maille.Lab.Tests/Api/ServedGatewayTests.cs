@@ -78,6 +78,7 @@ public sealed class ServedGatewayTests
 
         Assert.Equal(["NAME", "CONTROLLER", "ACCEPTED", "AGE"], Names(classHeaders));
         Assert.Equal(["maille", "maille.dev/gateway-controller", "True"], Assert.Single(classRows).Cells[..3]);
+        Assert.Equal(("DESCRIPTION", 1, "<none>"), ((string?)classHeaders[4]!["name"], (int)classHeaders[4]!["priority"]!, Assert.Single(classRows).Cells[4]));
         Assert.Equal(["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"], Names(gatewayHeaders));
         Assert.Equal(["same-namespace", "maille", address, "True"], Assert.Single(gatewayRows).Cells[..4]);
         Assert.Equal(["NAME", "HOSTNAMES", "AGE"], Names(routeHeaders));
