@@ -1,0 +1,154 @@
+using Maille.Engine;
+using Maille.TestKit;
+using static Maille.TestKit.AuthorizationPolicyBuilder;
+using static Maille.TestKit.PeerAuthenticationBuilder;
+
+namespace Maille.Lab.Tests.Mesh;
+
+// IP plan: nodes node-1..3 (198.18.0.11-13), pods in 198.19.N.0/24 by node. Namespace `mesh` is in the mesh (Istio's
+// label): mesh/client (service account client) and mesh/other (other) on node-1, mesh/server (server, TCP 8080) on
+// node-2, behind the Service mesh/server (port 80 → 8080). Namespace `plain` is not: plain/legacy on node-1,
+// plain/peer (TCP 8080) on node-2. Each node's MeshNodeProxy serves its meshed pods; every pod answers "POD saw PEER".
+public sealed class MeshProxyLabTests
+{
+    private const string Pods = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: mesh, labels: {istio.io/dataplane-mode: ambient}}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: plain}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client, namespace: mesh, labels: {app: client}}
+        spec: {nodeName: node-1, serviceAccountName: client, containers: [{name: c, image: i}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: other, namespace: mesh, labels: {app: other}}
+        spec: {nodeName: node-1, serviceAccountName: other, containers: [{name: c, image: i}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: server, namespace: mesh, labels: {app: server}}
+        spec: {nodeName: node-2, serviceAccountName: server, containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: server, namespace: mesh}
+        spec: {selector: {app: server}, ports: [{port: 80, targetPort: 8080}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: legacy, namespace: plain}
+        spec: {nodeName: node-1, containers: [{name: c, image: i}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: peer, namespace: plain}
+        spec: {nodeName: node-2, containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}
+        """;
+
+    private static ClusterState With(params object[] manifests) =>
+        Cluster.Valid(Pods + string.Concat(manifests.Select(m => "\n---\n" + m switch
+        {
+            AuthorizationPolicyBuilder a => a.Yaml(),
+            PeerAuthenticationBuilder p => p.Yaml(),
+            _ => m.ToString(),
+        })));
+
+    [SkippableFact]
+    public async Task A_meshed_pod_reaches_a_meshed_pod_on_another_node_over_TLS_to_15008_and_the_server_sees_the_clients_address()
+    {
+        Privileged.Require();
+        await using var lab = await MeshLab.StartAsync(With());
+        lab.CountWire("node-2", "mesh/client", "mesh/server", 8080, "ping");
+
+        var answer = await lab.ExchangeAsync("mesh/client", "mesh/server", 8080);
+
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", answer);
+        var wire = lab.WireCounts("node-2");
+        Assert.True(wire["hbone"] > 0, "nothing crossed to 15008");
+        Assert.True(wire["tls"] > 0, "no TLS record crossed to 15008");
+        Assert.Equal(0, wire["application"]);
+        Assert.Equal(0, wire["plaintext"]);
+    }
+
+    [SkippableFact]
+    public async Task A_ClusterIP_is_resolved_by_the_source_proxy_and_carried_over_HBONE()
+    {
+        Privileged.Require();
+        var cluster = With();
+        await using var lab = await MeshLab.StartAsync(cluster);
+        lab.CountWire("node-2", "mesh/client", "mesh/server", 8080, "ping");
+        var clusterIp = cluster.Services.Single(s => s.Name == "server").ClusterIP!;
+
+        var answer = await lab.ExchangeAsync("mesh/client", clusterIp, 80);
+
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", answer);
+        Assert.True(lab.WireCounts("node-2")["tls"] > 0);
+    }
+
+    [SkippableFact]
+    public async Task A_DENY_policy_refuses_and_the_reason_is_logged()
+    {
+        Privileged.Require();
+        await using var lab = await MeshLab.StartAsync(With(Deny("mesh", "no-client").Rule(from: [Source("principals", "cluster.local/ns/mesh/sa/client")])));
+
+        Assert.Equal("reset", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/other")}", await lab.ExchangeAsync("mesh/other", "mesh/server", 8080));
+        Assert.Contains(lab.Log.Entries, e => e.EventId.Id == 1802 && e.Message.Contains("denied by AuthorizationPolicy mesh/no-client rule 0 (DENY)", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task An_ALLOW_policy_for_one_principal_admits_it_and_refuses_another_service_account()
+    {
+        Privileged.Require();
+        var allow = Allow("mesh", "client-only").Selecting(("app", "server")).Rule(from: [Source("principals", "cluster.local/ns/mesh/sa/client")]);
+        await using var lab = await MeshLab.StartAsync(With(allow));
+
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+        Assert.Equal("reset", await lab.ExchangeAsync("mesh/other", "mesh/server", 8080));
+    }
+
+    [SkippableTheory]
+    [InlineData("STRICT", false)]
+    [InlineData("PERMISSIVE", true)]
+    public async Task Plaintext_from_a_pod_outside_the_mesh_is_refused_by_STRICT_and_accepted_by_PERMISSIVE(string mode, bool accepted)
+    {
+        Privileged.Require();
+        await using var lab = await MeshLab.StartAsync(With(Namespace("mesh", mode)));
+
+        var answer = await lab.ExchangeAsync("plain/legacy", "mesh/server", 8080);
+
+        Assert.Equal(accepted ? $"mesh/server saw {lab.AddressOf("plain/legacy")}" : "reset", answer);
+    }
+
+    [SkippableFact]
+    public async Task An_unmeshed_pair_is_untouched_and_a_meshed_pod_reaches_an_unmeshed_one_in_passthrough()
+    {
+        Privileged.Require();
+        await using var lab = await MeshLab.StartAsync(With(Deny("mesh", "everything").Rule()));
+        lab.CountWire("node-2", "plain/legacy", "plain/peer", 8080, "ping");
+
+        Assert.Equal($"plain/peer saw {lab.AddressOf("plain/legacy")}", await lab.ExchangeAsync("plain/legacy", "plain/peer", 8080));
+        var wire = lab.WireCounts("node-2");
+        Assert.True(wire["application"] > 0 && wire["plaintext"] > 0, "the unmeshed pair should cross as it is");
+        Assert.Equal(0, wire["hbone"]);
+        Assert.Equal($"plain/peer saw {lab.AddressOf("mesh/client")}", await lab.ExchangeAsync("mesh/client", "plain/peer", 8080));
+    }
+
+    [SkippableFact]
+    public async Task A_policy_applied_later_decides_the_next_connection()
+    {
+        Privileged.Require();
+        await using var lab = await MeshLab.StartAsync(With());
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+
+        lab.Update(With(Deny("mesh", "no-client").Rule(from: [Source("principals", "cluster.local/ns/mesh/sa/client")])));
+
+        Assert.Equal("reset", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+    }
+}
