@@ -13,7 +13,8 @@ namespace Maille.Lab.Mesh;
 /// <list type="bullet">
 /// <item>outbound: TCP the pod opens (not to itself, not loopback, not the proxy's own marked sockets) is redirected to
 /// 127.0.0.1:<see cref="MeshPorts.Outbound"/>;</item>
-/// <item>inbound: TCP to the pod's address on any port but 15008 is redirected to <see cref="MeshPorts.InboundPlaintext"/>;</item>
+/// <item>inbound: TCP to the pod's address on any port but 15008 is redirected to <see cref="MeshPorts.InboundPlaintext"/>,
+/// except from the pod's own node (its readiness probes: Istio exempts the kubelet's probes the same way);</item>
 /// <item>replies: connections the proxy opens to the pod from the source's address carry
 /// <see cref="MeshPorts.TransparentMark"/> on their conntrack entry; the pod's replies get the mark back and are
 /// routed by <c>fwmark</c> to table 133, whose only route is <c>local 0.0.0.0/0 dev lo</c>: they reach the proxy's
@@ -24,8 +25,11 @@ internal static class MeshCapture
 {
     public const string Table = "maille_mesh";
 
-    /// <summary>The nftables table for a pod at <paramref name="pod"/>, replacing any earlier one in one transaction.</summary>
-    public static string Ruleset(IPAddress pod)
+    /// <summary>
+    /// The nftables table for a pod at <paramref name="pod"/> on the node at <paramref name="node"/>, replacing any
+    /// earlier one in one transaction.
+    /// </summary>
+    public static string Ruleset(IPAddress pod, IPAddress node)
     {
         var bypass = Hex(MeshPorts.BypassMark);
         var transparent = Hex(MeshPorts.TransparentMark);
@@ -35,6 +39,7 @@ internal static class MeshCapture
             table ip {{Table}} {
               chain prerouting {
                 type nat hook prerouting priority dstnat; policy accept;
+                ip saddr {{node}} return
                 ip daddr {{pod}} tcp dport != {{MeshPorts.Hbone}} redirect to :{{MeshPorts.InboundPlaintext}}
               }
               chain output {
@@ -68,12 +73,12 @@ internal static class MeshCapture
 
     /// <summary>Installs the capture in <paramref name="pod"/>'s namespace (whose address is <paramref name="address"/>).</summary>
     /// <exception cref="InvalidOperationException">nft or ip refused; the message says what and why.</exception>
-    public static void Install(NetworkNamespace pod, IPAddress address)
+    public static void Install(NetworkNamespace pod, IPAddress address, IPAddress node)
     {
         var result = pod.RunInside(() =>
         {
             using var nft = NftContext.Create();
-            return nft.Run(Ruleset(address));
+            return nft.Run(Ruleset(address, node));
         });
         if (!result.Succeeded)
         {
@@ -86,7 +91,28 @@ internal static class MeshCapture
         }
     }
 
-    private static void Ip(string ns, string[] arguments)
+    /// <summary>
+    /// Takes the capture out of a pod that stays but leaves the mesh (a label changed): its table, rule and route.
+    /// A namespace already gone has nothing left to remove.
+    /// </summary>
+    public static void Uninstall(NetworkNamespace pod)
+    {
+        if (!NetworkNamespace.Exists(pod.Name))
+        {
+            return;
+        }
+
+        pod.RunInside(() =>
+        {
+            using var nft = NftContext.Create();
+            nft.Run($"table ip {Table}\ndelete table ip {Table}\n");
+        });
+        var table = MeshPorts.ReplyTable.ToString(CultureInfo.InvariantCulture);
+        Ip(pod.Name, ["-4", "rule", "del", "fwmark", Hex(MeshPorts.TransparentMark), "lookup", table], tolerate: "No such file");
+        Ip(pod.Name, ["-4", "route", "flush", "table", table], tolerate: "No such file");
+    }
+
+    private static void Ip(string ns, string[] arguments, string tolerate = "File exists")
     {
         var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true };
         start.ArgumentList.Add("-n");
@@ -100,8 +126,9 @@ internal static class MeshCapture
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
 
-        // A rule already there (the proxy restarted on a pod that kept its namespace) is what we wanted.
-        if (process.ExitCode != 0 && !error.Contains("File exists", StringComparison.Ordinal))
+        // A rule already there (the proxy restarted on a pod that kept its namespace) is what we wanted; one already
+        // gone is what removing wanted.
+        if (process.ExitCode != 0 && !error.Contains(tolerate, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{ns}: ip {string.Join(' ', arguments)}: {error.Trim()}");
         }

@@ -36,4 +36,7 @@ internal sealed partial class MeshNodeProxy
 
     [LoggerMessage(EventId = 1810, Level = LogLevel.Information, Message = "Mesh: {Node} rotated the certificates of {Count} pods")]
     private partial void LogRotated(string node, int count);
+
+    [LoggerMessage(EventId = 1811, Level = LogLevel.Warning, Message = "Mesh: the capture of {Pod} could not be removed")]
+    private partial void LogUninstallFailed(PodId pod, Exception exception);
 }

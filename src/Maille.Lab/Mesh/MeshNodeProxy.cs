@@ -84,9 +84,12 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
     /// <summary>The lab changed: policies, pods, Services. New connections are decided on the new view.</summary>
     public void Update(ClusterState cluster) => Volatile.Write(ref _view, new MeshView(cluster, _node));
 
-    /// <summary>Starts serving a meshed pod of this node whose namespace is <paramref name="network"/>.</summary>
+    /// <summary>
+    /// Starts serving a meshed pod of this node whose namespace is <paramref name="network"/>; the node's own address
+    /// <paramref name="node"/> is left uncaptured (readiness probes).
+    /// </summary>
     /// <exception cref="ArgumentException">The pod has no address or is served already.</exception>
-    public void AddPod(Pod pod, NetworkNamespace network)
+    public void AddPod(Pod pod, NetworkNamespace network, IPAddress node)
     {
         var id = PodId.From(pod);
         var address = pod.Status.PodIP ?? throw new ArgumentException($"{id} has no address", nameof(pod));
@@ -100,7 +103,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         HttpMessageInvoker? client = null;
         try
         {
-            MeshCapture.Install(network, address);
+            MeshCapture.Install(network, address, node);
             outbound = Listen(network, new IPEndPoint(IPAddress.Loopback, MeshPorts.Outbound));
             inbound = Listen(network, new IPEndPoint(IPAddress.Any, MeshPorts.InboundPlaintext));
             hbone = Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
@@ -132,6 +135,15 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
 
         _transport.RemoveListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone));
         workload.Dispose();
+        try
+        {
+            MeshCapture.Uninstall(workload.Network);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            LogUninstallFailed(id, e);
+        }
+
         return true;
     }
 

@@ -19,12 +19,33 @@ internal static class MeshPipe
         await Task.WhenAll(fromSocket, toSocket).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Copies until the end, flushing after every read: HttpClient's HTTP/2 request stream keeps what it is given until
+    /// a flush (Stream.CopyToAsync flushes only at the end), so an interactive protocol would wait forever.
+    /// </summary>
+    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await to.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop, bool endsAll)
     {
         try
         {
-            await from.CopyToAsync(to, 16 * 1024, stop.Token).ConfigureAwait(false);
-            await to.FlushAsync(stop.Token).ConfigureAwait(false);
+            await PumpAsync(from, to, stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or System.Net.Http.HttpRequestException)
         {
@@ -43,7 +64,7 @@ internal static class MeshPipe
     {
         try
         {
-            await tunnel.CopyToAsync(network, 16 * 1024, stop.Token).ConfigureAwait(false);
+            await PumpAsync(tunnel, network, stop.Token).ConfigureAwait(false);
             socket.Shutdown(SocketShutdown.Send);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or System.Net.Http.HttpRequestException)

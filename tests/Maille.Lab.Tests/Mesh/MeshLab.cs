@@ -16,7 +16,7 @@ namespace Maille.Lab.Tests.Mesh;
 /// <summary>
 /// A real lab network (<see cref="LabNetworkBuilder"/>, routed) for a planned cluster, a <see cref="MeshNodeProxy"/> per
 /// node serving that node's meshed pods, and in every pod, on each TCP port it declares, a server that answers each
-/// connection with <c>POD saw PEER</c> (the peer address it sees) and closes. Counters in the destination node's
+/// connection's first line with <c>POD saw PEER: LINE</c> (the peer address it sees) and closes. Counters in the destination node's
 /// namespace (<see cref="CountWire"/>) see what crosses the node network. Disposing stops everything and removes the
 /// lab's namespaces, also after a failure.
 /// </summary>
@@ -72,7 +72,7 @@ internal sealed class MeshLab : IAsyncDisposable
                 await proxy.StartAsync(CancellationToken.None);
                 foreach (var pod in LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node.Name && mesh.IsMeshed(p)))
                 {
-                    proxy.AddPod(pod, lab.Network.Pod(pod.QualifiedName));
+                    proxy.AddPod(pod, lab.Network.Pod(pod.QualifiedName), lab.Network.NodePlan(node.Name).Address);
                 }
             }
 
@@ -98,7 +98,7 @@ internal sealed class MeshLab : IAsyncDisposable
     public IPAddress AddressOf(string pod) => Cluster.PodsByName[pod].Status.PodIP!;
 
     /// <summary>
-    /// A TCP connection from a pod to an address: sends a line, reads to the end. The answer (<c>POD saw PEER</c>),
+    /// A TCP connection from a pod to an address: sends a line, reads to the end. The answer (<c>POD saw PEER: LINE</c>),
     /// or what happened instead: refused, reset, closed (the end without a byte) or timeout.
     /// </summary>
     public async Task<string> ExchangeAsync(string from, IPAddress to, int port, string message = "ping-maille-mesh\n")
@@ -216,6 +216,18 @@ internal sealed class MeshLab : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    private static async Task<string> ReadLineAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        var one = new byte[1];
+        while (await socket.ReceiveAsync(one, cancellationToken) == 1 && one[0] != '\n')
+        {
+            line.Append((char)one[0]);
+        }
+
+        return line.ToString();
+    }
+
     private void Serve(Pod pod, int port)
     {
         var socket = Network.Pod(pod.QualifiedName).CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -228,16 +240,17 @@ internal sealed class MeshLab : IAsyncDisposable
             {
                 using var accepted = await socket.AcceptAsync(_stopping.Token);
                 var peer = (IPEndPoint)accepted.RemoteEndPoint!;
-                await accepted.SendAsync(Encoding.ASCII.GetBytes($"{pod.QualifiedName} saw {peer.Address}"), _stopping.Token);
-                accepted.Shutdown(SocketShutdown.Send);
 
-                // Read what the client sent until it closes, so that closing never resets unread bytes.
-                var buffer = new byte[256];
-                using var drain = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                drain.CancelAfter(TimeSpan.FromSeconds(2));
+                // The answer waits for the client's line: bytes must cross both ways, as an HTTP exchange needs.
+                using var exchange = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                exchange.CancelAfter(TimeSpan.FromSeconds(3));
                 try
                 {
-                    while (await accepted.ReceiveAsync(buffer, drain.Token) > 0)
+                    var line = await ReadLineAsync(accepted, exchange.Token);
+                    await accepted.SendAsync(Encoding.ASCII.GetBytes($"{pod.QualifiedName} saw {peer.Address}: {line}"), exchange.Token);
+                    accepted.Shutdown(SocketShutdown.Send);
+                    var buffer = new byte[256];
+                    while (await accepted.ReceiveAsync(buffer, exchange.Token) > 0)
                     {
                     }
                 }

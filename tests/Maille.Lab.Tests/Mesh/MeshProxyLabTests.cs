@@ -8,7 +8,7 @@ namespace Maille.Lab.Tests.Mesh;
 // IP plan: nodes node-1..3 (198.18.0.11-13), pods in 198.19.N.0/24 by node. Namespace `mesh` is in the mesh (Istio's
 // label): mesh/client (service account client) and mesh/other (other) on node-1, mesh/server (server, TCP 8080) on
 // node-2, behind the Service mesh/server (port 80 → 8080). Namespace `plain` is not: plain/legacy on node-1,
-// plain/peer (TCP 8080) on node-2. Each node's MeshNodeProxy serves its meshed pods; every pod answers "POD saw PEER".
+// plain/peer (TCP 8080) on node-2. Each node's MeshNodeProxy serves its meshed pods; every pod answers "POD saw PEER: LINE" after reading a line.
 public sealed class MeshProxyLabTests
 {
     private const string Pods = """
@@ -66,9 +66,12 @@ public sealed class MeshProxyLabTests
         await using var lab = await MeshLab.StartAsync(With());
         lab.CountWire("node-2", "mesh/client", "mesh/server", 8080, "ping");
 
-        var answer = await lab.ExchangeAsync("mesh/client", "mesh/server", 8080);
+        // Several in a row: tunnels share the source proxy's HTTP/2 connection to the destination.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}: ping-maille-mesh", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+        }
 
-        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", answer);
         var wire = lab.WireCounts("node-2");
         Assert.True(wire["hbone"] > 0, "nothing crossed to 15008");
         Assert.True(wire["tls"] > 0, "no TLS record crossed to 15008");
@@ -87,7 +90,7 @@ public sealed class MeshProxyLabTests
 
         var answer = await lab.ExchangeAsync("mesh/client", clusterIp, 80);
 
-        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", answer);
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}: ping-maille-mesh", answer);
         Assert.True(lab.WireCounts("node-2")["tls"] > 0);
     }
 
@@ -98,7 +101,7 @@ public sealed class MeshProxyLabTests
         await using var lab = await MeshLab.StartAsync(With(Deny("mesh", "no-client").Rule(from: [Source("principals", "cluster.local/ns/mesh/sa/client")])));
 
         Assert.Equal("reset", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
-        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/other")}", await lab.ExchangeAsync("mesh/other", "mesh/server", 8080));
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/other")}: ping-maille-mesh", await lab.ExchangeAsync("mesh/other", "mesh/server", 8080));
         Assert.Contains(lab.Log.Entries, e => e.EventId.Id == 1802 && e.Message.Contains("denied by AuthorizationPolicy mesh/no-client rule 0 (DENY)", StringComparison.Ordinal));
     }
 
@@ -109,7 +112,7 @@ public sealed class MeshProxyLabTests
         var allow = Allow("mesh", "client-only").Selecting(("app", "server")).Rule(from: [Source("principals", "cluster.local/ns/mesh/sa/client")]);
         await using var lab = await MeshLab.StartAsync(With(allow));
 
-        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}: ping-maille-mesh", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
         Assert.Equal("reset", await lab.ExchangeAsync("mesh/other", "mesh/server", 8080));
     }
 
@@ -123,7 +126,7 @@ public sealed class MeshProxyLabTests
 
         var answer = await lab.ExchangeAsync("plain/legacy", "mesh/server", 8080);
 
-        Assert.Equal(accepted ? $"mesh/server saw {lab.AddressOf("plain/legacy")}" : "reset", answer);
+        Assert.Equal(accepted ? $"mesh/server saw {lab.AddressOf("plain/legacy")}: ping-maille-mesh" : "reset", answer);
     }
 
     [SkippableFact]
@@ -133,11 +136,11 @@ public sealed class MeshProxyLabTests
         await using var lab = await MeshLab.StartAsync(With(Deny("mesh", "everything").Rule()));
         lab.CountWire("node-2", "plain/legacy", "plain/peer", 8080, "ping");
 
-        Assert.Equal($"plain/peer saw {lab.AddressOf("plain/legacy")}", await lab.ExchangeAsync("plain/legacy", "plain/peer", 8080));
+        Assert.Equal($"plain/peer saw {lab.AddressOf("plain/legacy")}: ping-maille-mesh", await lab.ExchangeAsync("plain/legacy", "plain/peer", 8080));
         var wire = lab.WireCounts("node-2");
         Assert.True(wire["application"] > 0 && wire["plaintext"] > 0, "the unmeshed pair should cross as it is");
         Assert.Equal(0, wire["hbone"]);
-        Assert.Equal($"plain/peer saw {lab.AddressOf("mesh/client")}", await lab.ExchangeAsync("mesh/client", "plain/peer", 8080));
+        Assert.Equal($"plain/peer saw {lab.AddressOf("mesh/client")}: ping-maille-mesh", await lab.ExchangeAsync("mesh/client", "plain/peer", 8080));
     }
 
     [SkippableFact]
@@ -145,7 +148,7 @@ public sealed class MeshProxyLabTests
     {
         Privileged.Require();
         await using var lab = await MeshLab.StartAsync(With());
-        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+        Assert.Equal($"mesh/server saw {lab.AddressOf("mesh/client")}: ping-maille-mesh", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
 
         lab.Update(With(Deny("mesh", "no-client").Rule(from: [Source("principals", "cluster.local/ns/mesh/sa/client")])));
 
