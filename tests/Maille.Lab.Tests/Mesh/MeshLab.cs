@@ -49,7 +49,9 @@ internal sealed class MeshLab : IAsyncDisposable
     /// <summary>What the proxies logged, from Debug up.</summary>
     public RecordingLoggerProvider Log { get; } = new();
 
-    public static async Task<MeshLab> StartAsync(ClusterState cluster)
+    /// <param name="proxyTime">The proxies' clock (their certificate rotation timer); the system's by default.</param>
+    /// <param name="rotation">The proxies' certificate rotation period.</param>
+    public static async Task<MeshLab> StartAsync(ClusterState cluster, TimeProvider? proxyTime = null, TimeSpan? rotation = null)
     {
         var lab = new MeshLab("m" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -67,7 +69,7 @@ internal sealed class MeshLab : IAsyncDisposable
             var mesh = MeshAuthorizer.For(cluster);
             foreach (var node in cluster.Nodes)
             {
-                var proxy = new MeshNodeProxy(node.Name, cluster, lab.Authority, TimeSpan.FromHours(1), lab._loggerFactory, TimeProvider.System);
+                var proxy = new MeshNodeProxy(node.Name, cluster, lab.Authority, rotation ?? TimeSpan.FromHours(1), lab._loggerFactory, proxyTime ?? TimeProvider.System);
                 lab.Proxies[node.Name] = proxy;
                 await proxy.StartAsync(CancellationToken.None);
                 foreach (var pod in LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node.Name && mesh.IsMeshed(p)))

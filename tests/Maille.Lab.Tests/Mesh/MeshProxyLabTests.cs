@@ -154,4 +154,40 @@ public sealed class MeshProxyLabTests
 
         Assert.Equal("reset", await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
     }
+
+    [SkippableFact]
+    public async Task Certificates_rotate_every_period_and_no_connection_fails_while_they_do()
+    {
+        Privileged.Require();
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var lab = await MeshLab.StartAsync(With(), clock, TimeSpan.FromMinutes(10));
+        var client = new Maille.Lab.Workloads.PodId("mesh", "client");
+        var first = lab.Proxies["node-1"].CertificateOf(client)!.Thumbprint;
+        var expected = $"mesh/server saw {lab.AddressOf("mesh/client")}: ping-maille-mesh";
+
+        // Bounded load: 8 clients, 5 exchanges each, while the proxies rotate every certificate 5 times.
+        var load = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var answers = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                answers.Add(await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+            }
+
+            return answers;
+        }).ToList();
+        var thumbprints = new HashSet<string>(StringComparer.Ordinal) { first };
+        for (var rotation = 0; rotation < 5; rotation++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(10));
+            thumbprints.Add(lab.Proxies["node-1"].CertificateOf(client)!.Thumbprint);
+            await Task.Delay(20);
+        }
+
+        var answers = (await Task.WhenAll(load)).SelectMany(a => a).ToList();
+        Assert.Equal(6, thumbprints.Count);
+        Assert.All(answers, a => Assert.Equal(expected, a));
+        Assert.Equal(expected, await lab.ExchangeAsync("mesh/client", "mesh/server", 8080));
+        Assert.Contains(lab.Log.Entries, e => e.EventId.Id == 1810);
+    }
 }
