@@ -29,6 +29,8 @@ internal sealed class ClusterConfigFile
 
     public string? Dataplane { get; set; }
 
+    public string? MeshCertificateRotation { get; set; }
+
     internal sealed class NodeEntry
     {
         public string? Name { get; set; }

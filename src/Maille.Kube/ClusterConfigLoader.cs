@@ -97,6 +97,18 @@ public static class ClusterConfigLoader
             }
         }
 
+        if (file.MeshCertificateRotation is { } rotation)
+        {
+            if (MeshCertificateRotation(rotation) is { } period)
+            {
+                config = config with { MeshCertificateRotation = period };
+            }
+            else
+            {
+                errors.Invalid("meshCertificateRotation", rotation, MeshCertificateRotationRule);
+            }
+        }
+
         if (config.DnsServiceIP is { } dns && !config.ServiceCidr.Contains(dns))
         {
             errors.Invalid("dnsServiceIP", dns.ToString(), $"must be inside serviceCIDR {config.ServiceCidr}");
@@ -148,6 +160,13 @@ public static class ClusterConfigLoader
         "ebpf" => DataplaneKind.Ebpf,
         _ => null,
     };
+
+    /// <summary>What <see cref="MeshCertificateRotation"/> accepts, for messages.</summary>
+    public const string MeshCertificateRotationRule = "must be a duration such as 30s, 10m or 12h, at least 10s and at most 8760h";
+
+    /// <summary>A rotation period (<c>30s</c>, <c>10m</c>, <c>12h</c>) within the bounds, or null.</summary>
+    public static TimeSpan? MeshCertificateRotation(string text) =>
+        DurationText.TryParse(text, out var period) && period >= ClusterConfig.MinimumMeshCertificateRotation && period <= TimeSpan.FromHours(8760) ? period : null;
 
     private static IPNetwork? Cidr(FieldErrors errors, string field, string? text)
     {

@@ -35,6 +35,11 @@ public static class ClusterConfigWriter
             text.Append(CultureInfo.InvariantCulture, $"dataplane: {config.Dataplane.ToString().ToLowerInvariant()}\n");
         }
 
+        if (config.MeshCertificateRotation != ClusterConfig.DefaultMeshCertificateRotation)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"meshCertificateRotation: {(long)config.MeshCertificateRotation.TotalSeconds}s\n");
+        }
+
         text.Append("loadBalancerPools:");
         text.Append(config.LoadBalancerPools.IsEmpty ? " []\n" : "\n");
         foreach (var pool in config.LoadBalancerPools)

@@ -47,6 +47,19 @@ public sealed record ClusterConfig
     public DataplaneKind Dataplane { get; init; } = DataplaneKind.Nftables;
 
     /// <summary>
+    /// How often a lab's node proxies replace each meshed pod's workload certificate (<c>meshCertificateRotation</c>,
+    /// <c>maille up --mesh-certificate-rotation</c>). A certificate is valid for twice this, as Istio's are renewed at
+    /// half their lifetime, so one issued just before a rotation still outlives the connections it opened.
+    /// </summary>
+    public TimeSpan MeshCertificateRotation { get; init; } = DefaultMeshCertificateRotation;
+
+    /// <summary>Istio's: certificates valid 24 hours, renewed after 12.</summary>
+    public static TimeSpan DefaultMeshCertificateRotation => TimeSpan.FromHours(12);
+
+    /// <summary>The shortest rotation period accepted: shorter would make the proxies spend their time signing.</summary>
+    public static TimeSpan MinimumMeshCertificateRotation => TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// When a running lab first made its nodes: the creation time of the Nodes it makes itself (from this configuration,
     /// or named by a pod). A lab's daemon keeps it in its state folder; a plan of files has none.
     /// </summary>

@@ -1,4 +1,4 @@
-using Maille.Cli.Commands;
+using Maille.Kube;
 
 namespace Maille.Cli.Tests;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Net;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
 
@@ -82,30 +83,45 @@ public sealed partial class MeshAuthorizer
             return MeshVerdict.NotInMesh;
         }
 
-        var source = from.Pod is { } pod && IsMeshed(pod) ? pod : null;
+        var source = from.Pod is { } pod && IsMeshed(pod) ? new WorkloadIdentity(pod.Namespace, ServiceAccountOf(pod)) : null;
+        return AuthorizePeer(source, from.Address, to, port);
+    }
+
+    /// <summary>
+    /// What a live node proxy asks: the decision for a TCP connection to <paramref name="to"/>'s <paramref name="port"/>
+    /// from a peer whose identity the proxy verified itself (the SPIFFE ID of the client certificate it accepted on
+    /// HBONE), or from plaintext (<paramref name="peer"/> null) with <paramref name="address"/> as its source.
+    /// </summary>
+    public MeshVerdict AuthorizePeer(WorkloadIdentity? peer, IPAddress? address, Pod to, int port)
+    {
+        if (!IsMeshed(to))
+        {
+            return MeshVerdict.NotInMesh;
+        }
+
         var (mode, setBy) = EffectiveMode(to, port);
         var verdict = new MeshVerdict
         {
             Outcome = MeshOutcome.NoAllowPolicy,
-            Mtls = source is not null,
-            SourceIdentity = source is null ? null : IdentityOf(source),
+            Mtls = peer is not null,
+            SourceIdentity = peer?.SpiffeId,
             DestinationIdentity = IdentityOf(to),
             Mode = mode,
             ModeSetBy = setBy,
         };
-        if (source is null && mode == MtlsMode.Strict)
+        if (peer is null && mode == MtlsMode.Strict)
         {
             return verdict with { Outcome = MeshOutcome.PlaintextRefused };
         }
 
-        var peer = new Peer(source is null ? null : MeshApi.Principal(source.Namespace, ServiceAccountOf(source)), source?.Namespace, from.Address);
+        var matched = new Peer(peer?.Principal, peer?.Namespace, address);
         var policies = PoliciesFor(to);
         foreach (var policy in policies.Where(p => p.Action == AuthorizationAction.Deny))
         {
             for (var r = 0; r < policy.Rules.Count; r++)
             {
                 // A DENY rule is enforced without its HTTP attributes: it denies more than written, never less.
-                if (Matches(policy.Rules[r], peer, port))
+                if (Matches(policy.Rules[r], matched, port))
                 {
                     return verdict with { Outcome = MeshOutcome.DeniedByPolicy, DecidedBy = new MeshRuleRef(policy.QualifiedName, r, AuthorizationAction.Deny) };
                 }
@@ -130,7 +146,7 @@ public sealed partial class MeshAuthorizer
                     continue;
                 }
 
-                if (Matches(policy.Rules[r], peer, port))
+                if (Matches(policy.Rules[r], matched, port))
                 {
                     return verdict with
                     {

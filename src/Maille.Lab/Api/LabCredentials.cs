@@ -23,8 +23,8 @@ public sealed class LabCredentials
     public const string AdminUser = "maille-admin";
     public const string AdminGroup = "system:masters";
 
-    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+    private static readonly Oid ServerAuthentication = CertificateMaker.ServerAuthentication;
+    private static readonly Oid ClientAuthentication = CertificateMaker.ClientAuthentication;
 
     private LabCredentials(string authorityPem, string serverPem, string serverKeyPem, string adminPem, string adminKeyPem)
     {
@@ -53,13 +53,12 @@ public sealed class LabCredentials
         string Path(string name) => System.IO.Path.Combine(directory, name);
         if (!File.Exists(Path("ca.crt")) || !File.Exists(Path("ca.key")))
         {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=maille-lab-ca", key, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
-            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-            using var authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(10));
-            PrivateFiles.Write(Path("ca.key"), key.ExportPkcs8PrivateKeyPem());
+            using var authority = CertificateMaker.CreateAuthority("CN=maille-lab-ca", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(10));
+            using (var key = authority.GetECDsaPrivateKey()!)
+            {
+                PrivateFiles.Write(Path("ca.key"), key.ExportPkcs8PrivateKeyPem());
+            }
+
             PrivateFiles.Write(Path("ca.crt"), authority.ExportCertificatePem());
             File.Delete(Path("server.crt"));
             File.Delete(Path("admin.crt"));
@@ -150,11 +149,18 @@ public sealed class LabCredentials
 
     /// <summary>
     /// Whether <paramref name="authority"/> (trusted as the only root, nothing revoked) issued
-    /// <paramref name="certificate"/>, in its validity period and, given <paramref name="usage"/>, for that use.
+    /// <paramref name="certificate"/>, in its validity period (at <paramref name="at"/>, else now) and, given
+    /// <paramref name="usage"/>, for that use.
     /// </summary>
-    public static bool ChainsTo(X509Certificate2 authority, X509Certificate2 certificate, Oid? usage = null)
+    public static bool ChainsTo(X509Certificate2 authority, X509Certificate2 certificate, Oid? usage = null, DateTimeOffset? at = null)
     {
         using var chain = new X509Chain();
+        if (at is { } time)
+        {
+            chain.ChainPolicy.VerificationTime = time.UtcDateTime;
+            chain.ChainPolicy.VerificationTimeIgnored = false;
+        }
+
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(authority);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
@@ -169,23 +175,8 @@ public sealed class LabCredentials
     private static void Issue(string directory, string name, string subject, Oid usage, Action<SubjectAlternativeNameBuilder>? alternativeNames)
     {
         using var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(directory, "ca.crt")), File.ReadAllText(Path.Combine(directory, "ca.key")));
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        if (alternativeNames is not null)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            alternativeNames(san);
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
-        var notAfter = DateTimeOffset.UtcNow.AddYears(1);
-        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), notAfter < authority.NotAfter ? notAfter : authority.NotAfter, serial);
+        using var issued = CertificateMaker.Issue(authority, subject, [usage], alternativeNames, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(1));
+        using var key = issued.GetECDsaPrivateKey()!;
         PrivateFiles.Write(Path.Combine(directory, name + ".key"), key.ExportPkcs8PrivateKeyPem());
         PrivateFiles.Write(Path.Combine(directory, name + ".crt"), issued.ExportCertificatePem());
     }

@@ -64,7 +64,7 @@ public sealed partial class LabController : IAsyncDisposable
         _mode = mode;
         _logger = loggers.CreateLogger<LabController>();
         _nodes = new LabNodes(state, _logger, loggers, nodeParts);
-        _workloadHost = new LabWorkloadHost(() => Published, () => _network, loggers, _logger);
+        _workloadHost = new LabWorkloadHost(() => Published, () => _network, loggers, _logger, state.PkiDirectory);
         _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
         Store = new Api.LabStore(null, system: MachineNodeSystem.Read());
         _readiness.ProbeFailed += (pod, container, message) => Store.Record(new Api.EventRecord(
@@ -162,7 +162,7 @@ public sealed partial class LabController : IAsyncDisposable
         _nodes.MonitorHealth(_network);
         // Published before the cluster DNS starts: it answers from the published state.
         _published = planned;
-        await _workloadHost.StartServicesAsync(planned, cancellationToken);
+        await _workloadHost.StartServicesAsync(planned, _planning.Config, cancellationToken);
         var serving = Stopwatch.GetTimestamp();
         LabWorkloadHost.WriteResolvConf(planned, _network.Plan.Pods, _planning.Config);
         _workloadHost.StartWorkloads(planned);

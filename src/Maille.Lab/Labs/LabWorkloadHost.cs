@@ -18,12 +18,16 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
     private readonly Dns.ClusterDnsServer _dns;
     private readonly Ingresses.IngressProxy _ingress;
     private readonly PodWorkloads _workloads;
+    private readonly Mesh.LabMesh _mesh;
+    private ClusterConfig _config = ClusterConfig.Default;
 
     /// <param name="published">The state the cluster DNS answers from.</param>
     /// <param name="network">The lab's network, once built.</param>
     /// <param name="logger">The controller's logger: the workloads log under its category, as they did before it was split.</param>
-    public LabWorkloadHost(Func<ClusterState> published, Func<LabNetwork?> network, ILoggerFactory loggers, ILogger logger)
+    /// <param name="pkiDirectory">Where the lab keeps its keys: the mesh's authority joins them when a pod first joins the mesh.</param>
+    public LabWorkloadHost(Func<ClusterState> published, Func<LabNetwork?> network, ILoggerFactory loggers, ILogger logger, string pkiDirectory)
     {
+        _mesh = new Mesh.LabMesh(pkiDirectory, loggers);
         _network = network;
         _server = new PodServerHost(new PodServerOptions(), loggers, TimeProvider.System);
         _dns = new Dns.ClusterDnsServer(published, new Dns.ClusterDnsServerOptions(), loggers, TimeProvider.System);
@@ -39,16 +43,27 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
     private LabNetwork Network => _network() ?? throw new InvalidOperationException("the lab has not started");
 
     /// <summary>Starts the pods' server, the cluster DNS, and the Ingress proxy with <paramref name="planned"/>'s Ingresses.</summary>
-    public async Task StartServicesAsync(ClusterState planned, CancellationToken cancellationToken)
+    public async Task StartServicesAsync(ClusterState planned, ClusterConfig config, CancellationToken cancellationToken)
     {
+        _config = config;
         await _server.StartAsync(cancellationToken);
         _dns.Start();
         _ingress.Update(planned);
         await _ingress.StartAsync(cancellationToken);
     }
 
-    /// <summary>Hands the Ingress proxy the routes of a newly published state.</summary>
-    public void Publish(ClusterState cluster) => _ingress.Update(cluster);
+    /// <summary>The pods in the mesh, served by their nodes' proxies.</summary>
+    public IReadOnlyCollection<string> MeshMembers => _mesh.Members;
+
+    /// <summary>Hands the Ingress proxy the routes, and the node proxies of the mesh the pods and policies, of a newly published state.</summary>
+    public void Publish(ClusterState cluster)
+    {
+        _ingress.Update(cluster);
+        if (_network() is { } network)
+        {
+            _mesh.Sync(cluster, network, _config);
+        }
+    }
 
     /// <summary>Each pod's <c>resolv.conf</c> (cluster DNS first, the pod's namespace in the search path), which programs run with <c>maille exec</c> see.</summary>
     public static void WriteResolvConf(ClusterState planned, IEnumerable<PodNetworkPlan> pods, ClusterConfig config)
@@ -69,6 +84,7 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
     public void StopOutdated(ClusterState planned, IReadOnlySet<string> moved, IReadOnlySet<string> departing)
     {
         var runnable = Runnable(planned).ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        _mesh.Remove(moved);
         foreach (var key in _workloads.Pods.Where(k => !departing.Contains(k) && (moved.Contains(k) || !runnable.TryGetValue(k, out var pod) || !_workloads.RunsAsDescribed(pod))).ToList())
         {
             _workloads.Stop(key);
@@ -84,11 +100,14 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
             _workloads.Stop(pod.QualifiedName);
             _workloads.Start(pod, pod.Spec.HostNetwork ? network.Node(pod.Spec.NodeName!) : network.Pod(pod.QualifiedName));
         }
+
+        _mesh.Sync(planned, network, _config);
     }
 
     /// <summary>Stops the programs of pods that left the plan and removes their network.</summary>
     public void RemoveDeparted(IReadOnlyList<string> departed)
     {
+        _mesh.Remove(departed);
         foreach (var key in departed)
         {
             _workloads.Stop(key);
@@ -100,6 +119,7 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
     /// <summary>Whatever happened once programs may have started: they stop, the ports close, the handles go.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _mesh.DisposeAsync();
         _workloads.StopAll();
         await _server.StopAsync(CancellationToken.None);
         await _server.DisposeAsync();

@@ -281,4 +281,17 @@ public sealed class MeshAuthorizationTests
             "plaintext from outside the mesh (STRICT, set by PeerAuthentication istio-system/default): refused, STRICT accepts only mTLS",
             world.Verdict(Client, Api, 8080).ToString());
     }
+
+    [Fact]
+    public void A_live_proxy_asks_with_the_identity_it_verified_and_gets_the_same_verdict_as_for_the_pod_that_holds_it()
+    {
+        var world = MeshWorld.With(MeshWide("STRICT"), Allow("back", "allow-web").Rule(from: [Source("principals", "cluster.local/ns/front/sa/web")]));
+        var web = world.Pod(Web);
+
+        var byIdentity = world.Mesh.AuthorizePeer(new WorkloadIdentity("front", "web"), web.Status.PodIP, world.Pod(Api), 8080);
+
+        Assert.Equal(world.Verdict(Web, Api, 8080), byIdentity);
+        Assert.Equal(MeshOutcome.NoAllowRuleMatched, world.Mesh.AuthorizePeer(new WorkloadIdentity("front", "admin"), web.Status.PodIP, world.Pod(Api), 8080).Outcome);
+        Assert.Equal(MeshOutcome.PlaintextRefused, world.Mesh.AuthorizePeer(null, web.Status.PodIP, world.Pod(Api), 8080).Outcome);
+    }
 }

@@ -32,6 +32,17 @@ public sealed class ClusterConfigWriterTests
     }
 
     [Fact]
+    public void The_mesh_certificate_rotation_is_written_and_read_back()
+    {
+        var config = ClusterConfig.Default with { MeshCertificateRotation = TimeSpan.FromMinutes(90) };
+
+        var (read, diagnostics) = ClusterConfigLoader.Load("agents/config.yaml", ClusterConfigWriter.Render(config));
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(TimeSpan.FromMinutes(90), read!.MeshCertificateRotation);
+    }
+
+    [Fact]
     public void The_ebpf_dataplane_is_written_and_read_back()
     {
         var config = ClusterConfig.Default with { Dataplane = DataplaneKind.Ebpf };

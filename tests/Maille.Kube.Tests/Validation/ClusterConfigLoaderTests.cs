@@ -48,6 +48,31 @@ public sealed class ClusterConfigLoaderTests
         Assert.Equal(["cluster.yaml:3: ClusterConfig cluster.yaml: dataplane: Unsupported value: \"cilium\": supported values: \"nftables\", \"ebpf\""], lines);
     }
 
+    [Theory]
+    [InlineData(null, 12 * 3600)]
+    [InlineData("10s", 10)]
+    [InlineData("1h30m", 5400)]
+    public void The_mesh_certificate_rotation_defaults_to_istios_twelve_hours_and_reads_durations(string? text, int seconds)
+    {
+        var (config, lines) = Load("apiVersion: maille.dev/v1alpha1\nkind: ClusterConfig\n" + (text is null ? "" : $"meshCertificateRotation: {text}\n"));
+
+        Assert.Empty(lines);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), config!.MeshCertificateRotation);
+    }
+
+    [Theory]
+    [InlineData("5s")]
+    [InlineData("12")]
+    [InlineData("1d")]
+    [InlineData("9000h")]
+    public void A_mesh_certificate_rotation_too_short_too_long_or_without_unit_is_refused_with_its_line(string text)
+    {
+        var (config, lines) = Load($"apiVersion: maille.dev/v1alpha1\nkind: ClusterConfig\nmeshCertificateRotation: {text}\n");
+
+        Assert.Null(config);
+        Assert.Equal([$"cluster.yaml:3: ClusterConfig cluster.yaml: meshCertificateRotation: Invalid value: \"{text}\": must be a duration such as 30s, 10m or 12h, at least 10s and at most 8760h"], lines);
+    }
+
     [Fact]
     public void The_loaded_configuration_drives_planning_and_validation()
     {

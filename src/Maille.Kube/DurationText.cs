@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Maille.Cli.Commands;
+namespace Maille.Kube;
 
 /// <summary>
 /// A duration as kubectl's flags write one (Go's <c>time.ParseDuration</c>, whole numbers): one or more of a number and
 /// a unit, <c>h</c>, <c>m</c>, <c>s</c> or <c>ms</c>, largest first or not: <c>30s</c>, <c>10m</c>, <c>1h30m</c>.
 /// </summary>
-internal static partial class DurationText
+public static partial class DurationText
 {
     public static bool TryParse(string text, out TimeSpan duration)
     {

@@ -1,0 +1,129 @@
+using Maille.Dataplane.Linux.Lab;
+using Maille.Engine;
+using Maille.Engine.Mesh;
+using Maille.Lab.Workloads;
+using Maille.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Mesh;
+
+/// <summary>
+/// The mesh of a running lab: a <see cref="MeshNodeProxy"/> per node, in the daemon, made when the first pod of the
+/// mesh needs one, and the lab's mesh authority (<c>pki/mesh-ca.*</c>, made then too). <see cref="Sync"/> is
+/// level-triggered: every pod the engine puts in the mesh, with an address and a namespace, is served by its node's
+/// proxy, and no other; every proxy sees the latest state.
+/// </summary>
+internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<LabMesh>();
+    private readonly Dictionary<string, MeshNodeProxy> _proxies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Node, System.Net.IPAddress Address)> _members = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private MeshCertificateAuthority? _authority;
+
+    /// <summary>The pods in the mesh now, by <c>namespace/name</c>.</summary>
+    public IReadOnlyCollection<string> Members
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _members.Keys];
+            }
+        }
+    }
+
+    public void Sync(ClusterState cluster, LabNetwork network, ClusterConfig config)
+    {
+        lock (_gate)
+        {
+            var mesh = MeshAuthorizer.For(cluster);
+            var wanted = mesh.HasMeshedPods
+                ? cluster.Pods.Where(p => !p.Spec.HostNetwork && p.Status.PodIP is not null && p.Spec.NodeName is not null && network.HasPod(p.QualifiedName) && mesh.IsMeshed(p))
+                    .ToDictionary(p => p.QualifiedName, StringComparer.Ordinal)
+                : [];
+            foreach (var (key, member) in _members.ToList())
+            {
+                if (!wanted.TryGetValue(key, out var pod) || pod.Spec.NodeName != member.Node || !pod.Status.PodIP!.Equals(member.Address))
+                {
+                    RemoveLocked(key);
+                }
+            }
+
+            foreach (var proxy in _proxies.Values)
+            {
+                proxy.Update(cluster);
+            }
+
+            foreach (var pod in wanted.Values.Where(p => !_members.ContainsKey(p.QualifiedName)))
+            {
+                try
+                {
+                    ProxyFor(pod.Spec.NodeName!, cluster, pkiDirectory, config).AddPod(pod, network.Pod(pod.QualifiedName), network.NodePlan(pod.Spec.NodeName!).Address);
+                    _members[pod.QualifiedName] = (pod.Spec.NodeName!, pod.Status.PodIP!);
+                }
+                catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException or ArgumentException or IOException)
+                {
+                    LogJoinFailed(pod.QualifiedName, e.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes pods out of the mesh before their network goes (they move or leave).</summary>
+    public void Remove(IEnumerable<string> pods)
+    {
+        lock (_gate)
+        {
+            foreach (var key in pods)
+            {
+                RemoveLocked(key);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<MeshNodeProxy> proxies;
+        lock (_gate)
+        {
+            proxies = [.. _proxies.Values];
+            _proxies.Clear();
+            _members.Clear();
+        }
+
+        foreach (var proxy in proxies)
+        {
+            await proxy.DisposeAsync();
+        }
+
+        _authority?.Dispose();
+    }
+
+    private void RemoveLocked(string key)
+    {
+        if (_members.Remove(key, out var member) && _proxies.TryGetValue(member.Node, out var proxy))
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            proxy.RemovePod(new PodId(key[..slash], key[(slash + 1)..]));
+        }
+    }
+
+    private MeshNodeProxy ProxyFor(string node, ClusterState cluster, string pki, ClusterConfig config)
+    {
+        if (!_proxies.TryGetValue(node, out var proxy))
+        {
+            _authority ??= MeshCertificateAuthority.LoadOrCreate(pki, TimeProvider.System);
+            proxy = new MeshNodeProxy(node, cluster, _authority, config.MeshCertificateRotation, loggers, TimeProvider.System);
+
+            // Kestrel's start on the pods' transport binds nothing of its own: it returns at once.
+            proxy.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            _proxies[node] = proxy;
+        }
+
+        return proxy;
+    }
+
+    [LoggerMessage(EventId = 1820, Level = LogLevel.Warning, Message = "Mesh: {Pod} could not join the mesh: {Reason}")]
+    private partial void LogJoinFailed(string pod, string reason);
+}

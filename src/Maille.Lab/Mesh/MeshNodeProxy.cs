@@ -1,0 +1,472 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Engine;
+using Maille.Engine.Mesh;
+using Maille.Lab.Api;
+using Maille.Lab.Workloads;
+using Maille.Model;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Maille.Lab.Mesh;
+
+/// <summary>
+/// A node's mesh proxy (ztunnel's role), in the lab's daemon. For each meshed pod of its node it installs the capture
+/// (<see cref="MeshCapture"/>) and opens, inside the pod's namespace, the outbound listener (127.0.0.1:15001), the
+/// inbound plaintext listener (:15006) and the HBONE listener (POD:15008), as ztunnel's in-pod mode does:
+/// <list type="bullet">
+/// <item><b>outbound</b>: the original destination (SO_ORIGINAL_DST; a ClusterIP resolved to an endpoint from the
+/// node's Service plan) is either a meshed pod — then an HTTP/2 extended CONNECT over mTLS to that pod's 15008,
+/// presenting the source pod's certificate — or anything else, connected to as it was (passthrough);</item>
+/// <item><b>HBONE</b>: Kestrel, HTTP/2 over TLS 1.3, the destination pod's certificate, a client certificate required
+/// and proved against the lab's mesh authority; the engine decides with the certificate's SPIFFE identity and the
+/// tunnel's source address (<see cref="MeshAuthorizer.AuthorizePeer"/>); admitted tunnels are connected to the pod
+/// from the source pod's own address (IP_TRANSPARENT);</item>
+/// <item><b>inbound plaintext</b>: decided by the engine without identity (STRICT refuses it), then carried the same way.</item>
+/// </list>
+/// Refusals are logged with the engine's reason. Certificates rotate every <c>rotation</c>.
+/// </summary>
+internal sealed partial class MeshNodeProxy : IAsyncDisposable
+{
+    private readonly string _node;
+    private readonly MeshCertificateAuthority _authority;
+    private readonly TimeSpan _rotation;
+    private readonly ILogger _logger;
+    private readonly DynamicSocketTransport _transport;
+    private readonly WebApplication _server;
+    private readonly ConcurrentDictionary<PodId, MeshWorkload> _workloads = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ITimer _rotationTimer;
+    private MeshView _view;
+
+    public MeshNodeProxy(string node, ClusterState cluster, MeshCertificateAuthority authority, TimeSpan rotation, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _node = node;
+        _authority = authority;
+        _rotation = rotation;
+        _logger = loggerFactory.CreateLogger<MeshNodeProxy>();
+        _view = new MeshView(cluster, node);
+        var endPoint = new DynamicSocketEndPoint($"mesh:{node}");
+        _transport = new DynamicSocketTransport(endPoint, new PodServerOptions(), loggerFactory, time);
+
+        // Kestrel's TLS needs its host's services, so the server is a slim WebApplication whose only transport is the
+        // pods' sockets (the pod server's DynamicSocketTransport, here for port 15008).
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IConnectionListenerFactory>(_transport);
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, endPoint));
+        _server = builder.Build();
+        _server.Run(ProcessRequestAsync);
+        _rotationTimer = time.CreateTimer(_ => RotateCertificates(), null, rotation, rotation);
+    }
+
+    /// <summary>The pods this proxy serves.</summary>
+    public IReadOnlyCollection<PodId> Pods => [.. _workloads.Keys];
+
+    /// <summary>A meshed pod's certificate now (for <c>describe</c>-like views and tests).</summary>
+    public X509Certificate2? CertificateOf(PodId pod) => _workloads.TryGetValue(pod, out var workload) ? workload.Certificate.Current : null;
+
+    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
+
+    /// <summary>The lab changed: policies, pods, Services. New connections are decided on the new view.</summary>
+    public void Update(ClusterState cluster) => Volatile.Write(ref _view, new MeshView(cluster, _node));
+
+    /// <summary>
+    /// Starts serving a meshed pod of this node whose namespace is <paramref name="network"/>; the node's own address
+    /// <paramref name="node"/> is left uncaptured (readiness probes).
+    /// </summary>
+    /// <exception cref="ArgumentException">The pod has no address or is served already.</exception>
+    public void AddPod(Pod pod, NetworkNamespace network, IPAddress node)
+    {
+        var id = PodId.From(pod);
+        var address = pod.Status.PodIP ?? throw new ArgumentException($"{id} has no address", nameof(pod));
+        if (_workloads.ContainsKey(id))
+        {
+            throw new ArgumentException($"{id} is already in the mesh", nameof(pod));
+        }
+
+        var certificate = new WorkloadCertificate(_authority, new WorkloadIdentity(pod.Namespace, MeshAuthorizer.ServiceAccountOf(pod)), _rotation);
+        Socket? outbound = null, inbound = null, hbone = null;
+        HttpMessageInvoker? client = null;
+        try
+        {
+            MeshCapture.Install(network, address, node);
+            outbound = Listen(network, new IPEndPoint(IPAddress.Loopback, MeshPorts.Outbound));
+            inbound = Listen(network, new IPEndPoint(IPAddress.Any, MeshPorts.InboundPlaintext));
+            hbone = Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
+            client = HboneClient(network, certificate);
+            var workload = new MeshWorkload(id, network, address, certificate, client, outbound, inbound);
+            _transport.AddListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone), hbone);
+            _workloads[id] = workload;
+            _ = AcceptAsync(workload, workload.Outbound, OutboundAsync);
+            _ = AcceptAsync(workload, workload.Inbound, InboundPlaintextAsync);
+            LogPodAdded(id, certificate.Identity.SpiffeId, certificate.Current.NotAfter);
+        }
+        catch
+        {
+            outbound?.Dispose();
+            inbound?.Dispose();
+            hbone?.Dispose();
+            client?.Dispose();
+            certificate.Dispose();
+            throw;
+        }
+    }
+
+    public bool RemovePod(PodId id)
+    {
+        if (!_workloads.TryRemove(id, out var workload))
+        {
+            return false;
+        }
+
+        _transport.RemoveListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone));
+        workload.Dispose();
+        try
+        {
+            MeshCapture.Uninstall(workload.Network);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            LogUninstallFailed(id, e);
+        }
+
+        return true;
+    }
+
+    /// <summary>An HBONE tunnel arrived on a pod's 15008: decide, then connect it to the pod.</summary>
+    private async Task ProcessRequestAsync(HttpContext context)
+    {
+        try
+        {
+            await TunnelAsync(context);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogTunnelFailed(context.Request.Host.Value ?? "", e);
+        }
+    }
+
+    private async Task TunnelAsync(HttpContext context)
+    {
+        var pod = context.Features.Get<PodPortFeature>()?.Port.Pod
+            ?? throw new InvalidOperationException("The tunnel carries no pod port; it did not come from the mesh transport.");
+        var connect = context.Features.Get<IHttpExtendedConnectFeature>();
+        if (connect is not { IsExtendedConnect: true } || connect.Protocol != MeshPorts.TunnelProtocol)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var view = Volatile.Read(ref _view);
+        if (!_workloads.TryGetValue(pod, out var workload) || view.PodAt(workload.Address) is not { } destination
+            || !IPEndPoint.TryParse(context.Request.Host.Value ?? "", out var target) || !target.Address.Equals(workload.Address))
+        {
+            // A tunnel for another address than the pod whose port it reached: never carried elsewhere.
+            LogNotForThisPod(pod, context.Request.Host.Value ?? "");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted);
+        var peer = _authority.Authenticate(certificate, CertificateMaker.ClientAuthentication);
+        var source = context.Connection.RemoteIpAddress;
+        if (peer is null || source is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(peer, source, destination, target.Port));
+        if (!admission.Admitted)
+        {
+            LogRefused(pod, target.Port, source, admission.Reason);
+            context.Response.StatusCode = admission.HboneStatus;
+            return;
+        }
+
+        Socket app;
+        try
+        {
+            app = await ConnectAsPeerAsync(workload, source, target.Port, context.RequestAborted);
+        }
+        catch (SocketException e)
+        {
+            LogPodUnreachable(pod, target.Port, e.SocketErrorCode);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        using (app)
+        {
+            LogAdmitted(pod, target.Port, source, admission.Reason);
+            var tunnel = await connect.AcceptAsync();
+            await MeshPipe.RunAsync(app, tunnel, _stopping.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _rotationTimer.DisposeAsync();
+        await _stopping.CancelAsync();
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _server.StopAsync(stop.Token);
+        }
+
+        foreach (var id in _workloads.Keys)
+        {
+            RemovePod(id);
+        }
+
+        await _server.DisposeAsync();
+        await _transport.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private static Socket Listen(NetworkNamespace network, IPEndPoint endPoint)
+    {
+        var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(endPoint);
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A connection to the pod's <paramref name="port"/> from <paramref name="source"/>, made in the pod's namespace.</summary>
+    private static async Task<Socket> ConnectAsPeerAsync(MeshWorkload workload, IPAddress source, int port, CancellationToken cancellationToken)
+    {
+        var socket = workload.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            MeshSockets.SetTransparent(socket);
+            MeshSockets.SetMark(socket, MeshPorts.TransparentMark);
+            socket.NoDelay = true;
+            socket.Bind(new IPEndPoint(source, 0));
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(TimeSpan.FromSeconds(5));
+            await socket.ConnectAsync(new IPEndPoint(workload.Address, port), bounded.Token);
+            return socket;
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task AcceptAsync(MeshWorkload workload, Socket listening, Func<MeshWorkload, Socket, Task> handle)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await listening.AcceptAsync(_stopping.Token);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return; // The pod left the mesh or the proxy stopped.
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await handle(workload, accepted);
+                }
+                catch (Exception e) when (e is SocketException or IOException or HttpRequestException or ObjectDisposedException or OperationCanceledException or AuthenticationException)
+                {
+                    LogConnectionFailed(workload.Id, e.Message);
+                    MeshSockets.Reset(accepted);
+                }
+            });
+        }
+    }
+
+    /// <summary>A connection the pod opened, redirected to 15001.</summary>
+    private async Task OutboundAsync(MeshWorkload source, Socket client)
+    {
+        using (client)
+        {
+            client.NoDelay = true;
+            var original = MeshSockets.OriginalDestination(client);
+            var view = Volatile.Read(ref _view);
+            var target = view.Resolve(original, Random.Shared.Next);
+            if (target is null)
+            {
+                LogNoEndpoint(source.Id, original);
+                MeshSockets.Reset(client);
+                return;
+            }
+
+            if (view.PodAt(target.Address) is { } destination && view.Authorizer.IsMeshed(destination) && !target.Address.Equals(source.Address))
+            {
+                await HboneAsync(source, client, target, destination);
+                return;
+            }
+
+            // Passthrough: the destination is not in the mesh; connect to where the pod was going, as the pod would have.
+            using var upstream = source.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            MeshSockets.SetMark(upstream, MeshPorts.BypassMark);
+            upstream.NoDelay = true;
+            await upstream.ConnectAsync(original, _stopping.Token);
+            await MeshPipe.RunAsync(client, new NetworkStream(upstream, ownsSocket: false), _stopping.Token);
+        }
+    }
+
+    private async Task HboneAsync(MeshWorkload source, Socket client, IPEndPoint target, Pod destination)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Connect, $"https://{destination.Status.PodIP}:{MeshPorts.Hbone}/")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Host = target.ToString();
+        request.Headers.Protocol = MeshPorts.TunnelProtocol;
+        using var response = await source.Hbone.SendAsync(request, _stopping.Token);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            LogTunnelRefused(source.Id, target, (int)response.StatusCode);
+            MeshSockets.Reset(client);
+            return;
+        }
+
+        await using var tunnel = await response.Content.ReadAsStreamAsync(_stopping.Token);
+        await MeshPipe.RunAsync(client, tunnel, _stopping.Token);
+    }
+
+    /// <summary>Plaintext to the pod's address, redirected to 15006: PeerAuthentication and policy without identity.</summary>
+    private async Task InboundPlaintextAsync(MeshWorkload workload, Socket client)
+    {
+        using (client)
+        {
+            var original = MeshSockets.OriginalDestination(client);
+            var source = ((IPEndPoint)client.RemoteEndPoint!).Address;
+            var view = Volatile.Read(ref _view);
+            if (view.PodAt(workload.Address) is not { } destination)
+            {
+                MeshSockets.Reset(client);
+                return;
+            }
+
+            var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(null, source, destination, original.Port));
+            if (!admission.Admitted)
+            {
+                LogRefused(workload.Id, original.Port, source, admission.Reason);
+                MeshSockets.Reset(client);
+                return;
+            }
+
+            using var app = await ConnectAsPeerAsync(workload, source, original.Port, _stopping.Token);
+            LogAdmitted(workload.Id, original.Port, source, admission.Reason);
+            await MeshPipe.RunAsync(client, new NetworkStream(app, ownsSocket: false), _stopping.Token);
+        }
+    }
+
+    /// <summary>
+    /// The HTTP/2 client a pod's tunnels leave from: its sockets are made in the pod's namespace and marked so the
+    /// capture lets them out; it presents the pod's current certificate and accepts only the destination pod's.
+    /// </summary>
+    private HttpMessageInvoker HboneClient(NetworkNamespace network, WorkloadCertificate certificate)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    MeshSockets.SetMark(socket, MeshPorts.BypassMark);
+                    socket.NoDelay = true;
+                    await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+
+            // A connection made with a certificate is not used after that certificate's rotation.
+            PooledConnectionLifetime = _rotation,
+            EnableMultipleHttp2Connections = true,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls13,
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate.Current,
+                RemoteCertificateValidationCallback = (sender, presented, _, _) => IsDestination(sender, presented),
+            },
+        };
+        return new HttpMessageInvoker(handler);
+    }
+
+    /// <summary>The server proved to be the workload of the pod the tunnel was opened to (its address is the TLS target name).</summary>
+    private bool IsDestination(object sender, X509Certificate? presented)
+    {
+        if (sender is not SslStream { TargetHostName: var host } || !IPAddress.TryParse(host, out var address) || presented is not X509Certificate2 certificate)
+        {
+            return false;
+        }
+
+        return Volatile.Read(ref _view).PodAt(address) is { } pod
+            && _authority.Authenticate(certificate, CertificateMaker.ServerAuthentication)?.SpiffeId == MeshAuthorizer.IdentityOf(pod);
+    }
+
+    private void RotateCertificates()
+    {
+        foreach (var workload in _workloads.Values)
+        {
+            workload.Certificate.Rotate();
+        }
+
+        LogRotated(_node, _workloads.Count);
+    }
+
+    private void Configure(KestrelServerOptions kestrel, DynamicSocketEndPoint endPoint)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
+        kestrel.Limits.MaxRequestBodySize = null; // a tunnel's bytes are its request body
+        kestrel.Listen(endPoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                SslProtocols = SslProtocols.Tls13,
+                ServerCertificateSelector = (connection, _) =>
+                    connection?.Features.Get<PodPortFeature>() is { } port && _workloads.TryGetValue(port.Port.Pod, out var workload) ? workload.Certificate.Current : null,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (certificate, _, _) => _authority.Authenticate(certificate, CertificateMaker.ClientAuthentication) is not null,
+            });
+        });
+    }
+}

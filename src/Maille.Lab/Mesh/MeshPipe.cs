@@ -1,0 +1,75 @@
+using System.Net.Sockets;
+
+namespace Maille.Lab.Mesh;
+
+/// <summary>
+/// Carries bytes both ways between a TCP socket and a tunnel stream (or another socket). When the tunnel ends, the
+/// socket is half-closed (its peer reads the end of the stream) and the other direction may finish; when the socket
+/// side ends, the tunnel ends: an HTTP/2 stream cannot be half-closed through .NET's streams, so a client that
+/// half-closes before the answer has come loses it (noted in docs/mesh.md).
+/// </summary>
+internal static class MeshPipe
+{
+    public static async Task RunAsync(Socket socket, Stream tunnel, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var network = new NetworkStream(socket, ownsSocket: false);
+        var fromSocket = CopyAsync(network, tunnel, stop, endsAll: true);
+        var toSocket = CopyThenHalfCloseAsync(tunnel, network, socket, stop);
+        await Task.WhenAll(fromSocket, toSocket).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies until the end, flushing after every read: HttpClient's HTTP/2 request stream keeps what it is given until
+    /// a flush (Stream.CopyToAsync flushes only at the end), so an interactive protocol would wait forever.
+    /// </summary>
+    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await to.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop, bool endsAll)
+    {
+        try
+        {
+            await PumpAsync(from, to, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or System.Net.Http.HttpRequestException)
+        {
+            endsAll = true;
+        }
+        finally
+        {
+            if (endsAll)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task CopyThenHalfCloseAsync(Stream tunnel, Stream network, Socket socket, CancellationTokenSource stop)
+    {
+        try
+        {
+            await PumpAsync(tunnel, network, stop.Token).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or System.Net.Http.HttpRequestException)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}

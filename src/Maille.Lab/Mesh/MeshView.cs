@@ -1,0 +1,62 @@
+using System.Collections.Frozen;
+using System.Net;
+using Maille.Engine;
+using Maille.Engine.Mesh;
+using Maille.Engine.ServiceProxy;
+using Maille.Model;
+
+namespace Maille.Lab.Mesh;
+
+/// <summary>
+/// One node proxy's immutable view of the lab, swapped as one reference when the lab changes: the engine's
+/// <see cref="MeshAuthorizer"/> (membership, identities, PeerAuthentication, AuthorizationPolicy), pods by address, and
+/// the node's Service plan (kube-proxy's, <see cref="ServiceProxyPlanner"/>), from which the proxy picks a
+/// ClusterIP's endpoint itself, as ztunnel does.
+/// </summary>
+internal sealed class MeshView
+{
+    private readonly FrozenDictionary<IPAddress, Pod> _podsByAddress;
+    private readonly FrozenDictionary<(IPAddress, int), ServicePortPlan> _servicePorts;
+
+    public MeshView(ClusterState cluster, string node)
+    {
+        Cluster = cluster;
+        Authorizer = MeshAuthorizer.For(cluster);
+        _podsByAddress = cluster.Pods
+            .Where(p => !p.Spec.HostNetwork && p.Status.PodIP is not null)
+            .GroupBy(p => p.Status.PodIP!)
+            .ToFrozenDictionary(g => g.Key, g => g.First());
+        _servicePorts = ServiceProxyPlanner.Plan(cluster, node).Ports
+            .Where(p => p.Protocol == Protocol.TCP)
+            .GroupBy(p => (p.ClusterIP, p.Port))
+            .ToFrozenDictionary(g => g.Key, g => g.First());
+    }
+
+    public ClusterState Cluster { get; }
+
+    public MeshAuthorizer Authorizer { get; }
+
+    public Pod? PodAt(IPAddress address) => _podsByAddress.GetValueOrDefault(address);
+
+    /// <summary>
+    /// Where a connection to <paramref name="destination"/> goes: a ClusterIP's port is replaced by one of its
+    /// endpoints for traffic from inside the cluster (<paramref name="pick"/> chooses among the ready ones); any other
+    /// address is itself. Null when a ClusterIP's port has no endpoint (kube-proxy rejects those).
+    /// </summary>
+    public IPEndPoint? Resolve(IPEndPoint destination, Func<int, int> pick)
+    {
+        if (!_servicePorts.TryGetValue((destination.Address, destination.Port), out var service))
+        {
+            return destination;
+        }
+
+        var endpoints = service.InternalEndpoints.Where(e => !e.Terminating).ToList();
+        if (endpoints.Count == 0)
+        {
+            return null;
+        }
+
+        var chosen = endpoints[pick(endpoints.Count)];
+        return new IPEndPoint(chosen.Address, chosen.Port);
+    }
+}
