@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 //
-// Maille's NetworkPolicy at tc: two programs on the node side of each pod's veth. `maille_pod_egress` runs on the
-// veth's ingress (a packet leaving the pod: the pod's egress), `maille_pod_ingress` on its egress (a packet to the pod:
+// Maille's NetworkPolicy at tc: two programs on the node side of each pod's veth. `maille_egress` runs on the
+// veth's ingress (a packet leaving the pod: the pod's egress), `maille_ingress` on its egress (a packet to the pod:
 // its ingress). Both judge a connection's first packet with the chains the engine's node plan compiled
 // (NodePolicyPlan, the plan the nftables enforcer renders), and let later packets and replies of an allowed connection
 // through an LRU map of flows of their own.
@@ -301,14 +301,14 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 direction)
 
 // On the node side's ingress: a packet the pod sent.
 SEC("tc")
-int maille_pod_egress(struct __sk_buff *skb)
+int maille_egress(struct __sk_buff *skb)
 {
     return decide(skb, MAILLE_EGRESS);
 }
 
 // On the node side's egress: a packet to the pod.
 SEC("tc")
-int maille_pod_ingress(struct __sk_buff *skb)
+int maille_ingress(struct __sk_buff *skb)
 {
     return decide(skb, MAILLE_INGRESS);
 }
