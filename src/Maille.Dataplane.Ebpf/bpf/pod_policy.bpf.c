@@ -28,6 +28,10 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 // A flow not seen for this long is forgotten, as conntrack forgets an idle UDP flow (120 s once answered).
 #define MAILLE_FLOW_TIMEOUT_NS (120ULL * 1000000000ULL)
+// Set on the ICMP error a program made (reject): the programs on its way let it through.
+#define MAILLE_REJECT_MARK 0x6d61696c
+// ICMP destination unreachable, communication administratively prohibited: what nftables' reject answers.
+#define ICMP_PKT_FILTERED 13
 // Admin → NetworkPolicy → Baseline: a packet walks at most three chains.
 #define MAILLE_MAX_WALK 3
 
@@ -271,8 +275,62 @@ static __always_inline int judge(__u32 chain, struct packet *packet, __be32 peer
     return chain == 0;
 }
 
+static __always_inline __u16 fold(__s64 sum)
+{
+    __u32 folded = (__u32)sum;
+    folded = (folded & 0xffff) + (folded >> 16);
+    folded = (folded & 0xffff) + (folded >> 16);
+    return (__u16)~folded;
+}
+
+// Turns a denied packet into the ICMP admin-prohibited error nftables' reject would send, from the address it was
+// sent to, and sends it back toward its source: out of the pod's veth (a packet the pod sent), or into the node as if
+// the pod had answered (a packet to the pod), whence it is routed to the client like any answer. An ICMP packet, a
+// fragment or a header with options is dropped instead.
+static __always_inline int reject(struct __sk_buff *skb, __u8 direction)
+{
+    struct ethhdr eth;
+    struct {
+        struct iphdr ip;
+        __u8 transport[8];
+    } quoted;
+    if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)) < 0 || bpf_skb_load_bytes(skb, ETH_HLEN, &quoted, sizeof(quoted)) < 0)
+        return TC_ACT_SHOT;
+    if (quoted.ip.ihl != 5 || quoted.ip.protocol == IPPROTO_ICMP || (quoted.ip.frag_off & bpf_htons(0x1fff)) != 0)
+        return TC_ACT_SHOT;
+    struct {
+        struct iphdr ip;
+        struct icmp_header icmp;
+        __u8 quoted[28];
+    } reply = {};
+    reply.ip.version = 4;
+    reply.ip.ihl = 5;
+    reply.ip.tos = 0xc0;
+    reply.ip.tot_len = bpf_htons(sizeof(reply));
+    reply.ip.ttl = 64;
+    reply.ip.protocol = IPPROTO_ICMP;
+    reply.ip.saddr = quoted.ip.daddr;
+    reply.ip.daddr = quoted.ip.saddr;
+    reply.icmp.type = ICMP_DEST_UNREACH;
+    reply.icmp.code = ICMP_PKT_FILTERED;
+    __builtin_memcpy(reply.quoted, &quoted, sizeof(reply.quoted));
+    reply.ip.check = fold(bpf_csum_diff(0, 0, (__be32 *)&reply.ip, sizeof(reply.ip), 0));
+    reply.icmp.checksum = fold(bpf_csum_diff(0, 0, (__be32 *)&reply.icmp, sizeof(reply.icmp) + sizeof(reply.quoted), 0));
+    struct ethhdr back = { .h_proto = eth.h_proto };
+    __builtin_memcpy(back.h_dest, eth.h_source, ETH_ALEN);
+    __builtin_memcpy(back.h_source, eth.h_dest, ETH_ALEN);
+    if (bpf_skb_change_tail(skb, ETH_HLEN + sizeof(reply), 0) < 0
+        || bpf_skb_store_bytes(skb, 0, &back, sizeof(back), 0) < 0
+        || bpf_skb_store_bytes(skb, ETH_HLEN, &reply, sizeof(reply), 0) < 0)
+        return TC_ACT_SHOT;
+    skb->mark = MAILLE_REJECT_MARK;
+    return bpf_redirect(skb->ifindex, direction == MAILLE_EGRESS ? 0 : BPF_F_INGRESS);
+}
+
 static __always_inline int decide(struct __sk_buff *skb, __u8 direction)
 {
+    if (skb->mark == MAILLE_REJECT_MARK)
+        return TC_ACT_OK;
     struct packet packet = {};
     if (parse(skb, &packet) < 0)
         return TC_ACT_OK;
@@ -291,7 +349,7 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 direction)
         return TC_ACT_OK;
     __u32 chain = direction == MAILLE_EGRESS ? pod->egress : pod->ingress;
     if (!judge(chain, &packet, peer, skb->len))
-        return TC_ACT_SHOT;
+        return reject(skb, direction);
     struct maille_flow_key key = packet.flow;
     key.direction = direction;
     struct maille_flow flow = { .last_seen_ns = now };
