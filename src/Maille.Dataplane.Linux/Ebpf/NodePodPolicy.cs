@@ -129,7 +129,14 @@ public sealed class NodePodPolicy : IDisposable
         {
             if (_interfaces.Remove(hostInterface, out var index))
             {
-                _node.RunInside(() => Destroy(hostInterface, index));
+                // Only while the name still has that index: a pod's veth that is gone may have left its index to another.
+                _node.RunInside(() =>
+                {
+                    if ((int)Libc.IfNameToIndex(hostInterface) == index)
+                    {
+                        Destroy(hostInterface, index);
+                    }
+                });
             }
         }
     }
