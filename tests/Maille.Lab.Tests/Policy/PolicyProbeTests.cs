@@ -70,9 +70,10 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(NodePolicyEnforcerKernelTests.Default)]
-    [InlineData(NodePolicyEnforcerKernelTests.Folded)]
-    public async Task WhileRulesAreRewritten200Times_NoAllowedConnectionFailsAndNoDeniedOneConnects(int foldAbove)
+    [InlineData(NodePolicyEnforcerKernelTests.Default, DataplaneKind.Nftables)]
+    [InlineData(NodePolicyEnforcerKernelTests.Folded, DataplaneKind.Nftables)]
+    [InlineData(NodePolicyEnforcerKernelTests.Default, DataplaneKind.Ebpf)]
+    public async Task WhileRulesAreRewritten200Times_NoAllowedConnectionFailsAndNoDeniedOneConnects(int foldAbove, DataplaneKind dataplane)
     {
         Privileged.Require();
         const string Deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n---\n";
@@ -95,7 +96,7 @@ public sealed class PolicyProbeTests(ITestOutputHelper output)
             Assert.All(pairs, p => Assert.Equal(p.Allowed, evaluator.Evaluate(state.PodsByName[p.From], state.PodsByName[p.To], p.Port, Protocol.TCP).Allowed));
         }
 
-        using var lab = PolicyLab.Start(first, new NodePolicyEnforcerOptions { FoldChainsAbove = foldAbove });
+        using var lab = PolicyLab.Start(first, new NodePolicyEnforcerOptions { FoldChainsAbove = foldAbove }, dataplane: dataplane);
         lab.Sync(first);
         var violations = new ConcurrentQueue<string>();
         var probes = 0;
