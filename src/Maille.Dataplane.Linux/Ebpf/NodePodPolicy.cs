@@ -169,29 +169,13 @@ public sealed class NodePodPolicy : IDisposable
             var applying = Stopwatch.GetTimestamp();
             try
             {
-                foreach (var operation in change.Operations)
-                {
-                    var map = _maps[operation.Map];
-                    if (operation.Value is { } value)
-                    {
-                        map.Update(operation.Key, value);
-                    }
-                    else
-                    {
-                        map.Delete(operation.Key);
-                    }
-                }
-
+                BpfMapWrites.Apply(_maps, change.Operations.Select(o => (o.Map, o.Key, o.Value)));
                 if (change.Full)
                 {
                     // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
                     foreach (var (kind, map) in _maps.Where(m => m.Key != PodPolicyMap.Counters))
                     {
-                        var wanted = change.Maps.Of(kind);
-                        foreach (var key in map.Keys().Where(k => !wanted.ContainsKey(Convert.ToHexString(k))))
-                        {
-                            map.Delete(key);
-                        }
+                        BpfMapWrites.DeleteOthers(map, change.Maps.Of(kind).ContainsKey);
                     }
                 }
             }

@@ -38,6 +38,15 @@ public sealed class NodePodPolicyTests
             Assert.Equal(2UL, denials.Value.Packets);   // each rejected SYN (none is sent again)
             Assert.Equal(2, policy.Interfaces.Count);
             Assert.Equal(3, policy.MapCounts()["pods"]);
+
+            // A full sync (drift repair) writes every entry again in place: the maps hold what they held, counts go on.
+            var before = policy.MapCounts();
+            var repair = policy.Sync(pods.Cluster, full: true);
+            Assert.True(repair.Full);
+            Assert.Null(repair.Error);
+            Assert.Equal(before, policy.MapCounts());
+            Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 80));
+            Assert.Equal(3UL, policy.ReadCounters()["ingress/x/from-y/0"].Packets);
         });
     }
 
@@ -174,7 +183,7 @@ public sealed class NodePodPolicyTests
         }
     }
 
-    private sealed record PodNamespaces(NetworkNamespace Xa, IPAddress XaAddress, NetworkNamespace Ya, IPAddress YaAddress, NetworkNamespace Xb);
+    private sealed record PodNamespaces(NetworkNamespace Xa, IPAddress XaAddress, NetworkNamespace Ya, IPAddress YaAddress, NetworkNamespace Xb, Engine.ClusterState Cluster);
 
     private static async Task WithPods(string policies, Func<NodePodPolicy, PodNamespaces, Task> test)
     {
@@ -228,7 +237,7 @@ public sealed class NodePodPolicyTests
             Assert.Contains("maille_egress", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "ingress"), StringComparison.Ordinal);
             Assert.Contains("maille_ingress", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "egress"), StringComparison.Ordinal);
             Assert.DoesNotContain("bpf", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xb", "ingress"), StringComparison.Ordinal);
-            await test(policy, new PodNamespaces(created[1], members[0].Item2, created[2], members[1].Item2, created[3]));
+            await test(policy, new PodNamespaces(created[1], members[0].Item2, created[2], members[1].Item2, created[3], cluster));
             policy.Dispose();
             Assert.DoesNotContain("bpf", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "ingress"), StringComparison.Ordinal);
         }
