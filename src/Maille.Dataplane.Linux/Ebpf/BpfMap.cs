@@ -44,6 +44,17 @@ public sealed class BpfMap
         }
     }
 
+    /// <summary>The value of <paramref name="key"/> (<paramref name="valueSize"/> bytes), or null when the map does not hold it.</summary>
+    public unsafe byte[]? Lookup(ReadOnlySpan<byte> key, int valueSize)
+    {
+        var value = new byte[valueSize];
+        fixed (byte* k = key, v = value)
+        {
+            var code = LibBpf.MapLookup(Descriptor, k, v);
+            return code == 0 ? value : code == -2 ? null : throw BpfError.FromCode($"lookup in map {Name}", code);
+        }
+    }
+
     /// <summary>Every key the map holds now (a hash map's order).</summary>
     public unsafe List<byte[]> Keys()
     {

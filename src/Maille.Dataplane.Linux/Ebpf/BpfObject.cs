@@ -79,6 +79,17 @@ public sealed class BpfObject : IDisposable
         }
     }
 
+    /// <summary>The descriptor of the loaded program <paramref name="name"/> (owned by the object: valid while it is open).</summary>
+    public int ProgramDescriptor(string name)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_object == 0, this);
+            var program = LibBpf.FindProgramByName(_object, name);
+            return program == 0 ? throw new InvalidOperationException($"{Path} has no program {name}") : LibBpf.ProgramDescriptor(program);
+        }
+    }
+
     /// <summary>Attaches each program of <paramref name="programs"/> to the cgroup <paramref name="cgroup"/> (the hook is its section's).</summary>
     public void AttachToCgroup(LabCgroup cgroup, IEnumerable<string> programs)
     {

@@ -87,29 +87,14 @@ public sealed class NodeSocketLoadBalancer : IDisposable
             var applying = Stopwatch.GetTimestamp();
             try
             {
-                foreach (var operation in change.Operations)
-                {
-                    var map = _maps[operation.Map];
-                    if (operation.Value is { } value)
-                    {
-                        map.Update(operation.Key, value);
-                    }
-                    else
-                    {
-                        map.Delete(operation.Key);
-                    }
-                }
-
+                BpfMapWrites.Apply(_maps, change.Operations.Select(o => (o.Map, o.Key, o.Value)));
                 if (change.Full)
                 {
                     // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
                     foreach (var (kind, map) in _maps)
                     {
                         var wanted = change.Operations.Where(o => o.Map == kind && !o.IsDelete).Select(o => Convert.ToHexString(o.Key)).ToHashSet(StringComparer.Ordinal);
-                        foreach (var key in map.Keys().Where(k => !wanted.Contains(Convert.ToHexString(k))))
-                        {
-                            map.Delete(key);
-                        }
+                        BpfMapWrites.DeleteOthers(map, wanted.Contains);
                     }
                 }
             }

@@ -48,4 +48,45 @@ internal static partial class LibBpf
     /// <summary>The key after <paramref name="key"/> (the first one when it is null); -ENOENT after the last.</summary>
     [LibraryImport(Library, EntryPoint = "bpf_map_get_next_key")]
     internal static unsafe partial int MapNextKey(int fd, byte* key, byte* next);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map_lookup_elem")]
+    internal static unsafe partial int MapLookup(int fd, byte* key, byte* value);
+
+    /// <summary>Creates the clsact qdisc of the hook's interface (-EEXIST when it is there already).</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_tc_hook_create")]
+    internal static partial int TcHookCreate(ref TcHook hook);
+
+    /// <summary>With both attach points: deletes the clsact qdisc, and with it every filter on it.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_tc_hook_destroy")]
+    internal static partial int TcHookDestroy(ref TcHook hook);
+
+    [LibraryImport(Library, EntryPoint = "bpf_tc_attach")]
+    internal static partial int TcAttach(ref TcHook hook, ref TcOptions options);
+
+    internal const int TcIngress = 1;
+    internal const int TcEgress = 2;
+
+    /// <summary>libbpf's <c>struct bpf_tc_hook</c> (1.1): sz, ifindex, attach_point, parent.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct TcHook
+    {
+        public nuint Size;
+        public int InterfaceIndex;
+        public int AttachPoint;
+        public uint Parent;
+        private readonly uint _pad;
+    }
+
+    /// <summary>libbpf's <c>struct bpf_tc_opts</c> (1.1): sz, prog_fd, flags, prog_id, handle, priority.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct TcOptions
+    {
+        public nuint Size;
+        public int ProgramDescriptor;
+        public uint Flags;
+        public uint ProgramId;
+        public uint Handle;
+        public uint Priority;
+        private readonly uint _pad;
+    }
 }

@@ -68,11 +68,11 @@ public static class PolicyCountersResource
         var clusterPerNode = new List<(string, IReadOnlyList<ClusterRuleCount>)>();
         foreach (var agent in agents.OrderBy(a => a.Node, StringComparer.Ordinal))
         {
-            if (agent.Policy is { } enforcer)
+            if (agent.Policy is not null || agent.PodPolicy is not null)
             {
                 try
                 {
-                    var (rules, clusterRules) = enforcer.ReadAllCounters();
+                    var (rules, clusterRules) = agent.Policy is { } enforcer ? enforcer.ReadAllCounters() : agent.PodPolicy!.ReadAllCounters();
                     perNode.Add((agent.Node, rules));
                     clusterPerNode.Add((agent.Node, clusterRules));
                 }

@@ -44,7 +44,8 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     /// The lab's data plane (<c>maille up --dataplane</c>). With <see cref="DataplaneKind.Ebpf"/> the daemon joins the lab's
     /// own cgroup before it opens any socket (its pods' sockets and every program it starts belong to it), and each
     /// node gets a <see cref="NodeAgents.SocketLoadBalancerPart"/> on that cgroup beside an nftables Service proxy that
-    /// leaves ClusterIPs to it (docs/ebpf-dataplane.md).
+    /// leaves ClusterIPs to it, and a <see cref="NodeAgents.PodPolicyPart"/> (NetworkPolicy at tc on each pod's veth) in
+    /// place of the nftables <see cref="NodeAgents.NodePolicyEnforcer"/> (docs/ebpf-dataplane.md).
     /// </summary>
     public DataplaneKind SelectedDataplane { get; init; }
 
@@ -74,7 +75,8 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         await using var controller = new LabController(state, mode, loggers, (node, ns) => AgentsAsProcesses ? NodeAgents.NodeAgentParts.None : new NodeAgents.NodeAgentParts
         {
             Services = new NodeAgents.ServiceProxyPart(new Dataplane.Linux.Nftables.NodeServiceProxy(ns, node, new Dataplane.Linux.Nftables.NodeServiceProxyOptions { ClusterIPAtSocket = cgroup is not null })),
-            Policy = new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
+            Policy = cgroup is not null ? null : new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
+            PodPolicy = cgroup is null ? null : new NodeAgents.PodPolicyPart(new NodePodPolicy(ns, node), cluster => PodVeths(cluster, node), FlushDeniedConnections),
             SocketLoadBalancer = cgroup is null ? null : new NodeAgents.SocketLoadBalancerPart(
                 new NodeSocketLoadBalancer(ns, node, cgroup, cluster => PodNamespaces(cluster, node)), cgroup.Path),
         })
@@ -229,6 +231,10 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     /// <summary>The namespaces of <paramref name="node"/>'s pods in <paramref name="cluster"/>: those its socket hooks act on, with the node's own.</summary>
     private List<string> PodNamespaces(Engine.ClusterState cluster, string node) =>
         [.. LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node).Select(p => LabNamespaces.Pod(state.Lab, p.QualifiedName))];
+
+    /// <summary>The node-side veths of the node's pods (the ebpf data plane's NetworkPolicy programs go on each).</summary>
+    private static HashSet<string> PodVeths(Engine.ClusterState cluster, string node) =>
+        [.. LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node).Select(p => Dataplane.Linux.Lab.LabNames.PodHostInterface(p.QualifiedName))];
 
     public static string ModeName(LabNetworkMode mode) => mode == LabNetworkMode.Vxlan ? "vxlan" : "routed";
 

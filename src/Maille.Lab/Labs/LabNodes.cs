@@ -174,12 +174,12 @@ internal sealed partial class LabNodes : IAsyncDisposable
 
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(limit);
-        var waits = _agents.Values.Where(a => a.Running && a.Policy is not null && _requested.ContainsKey(a.Node))
+        var waits = _agents.Values.Where(a => a.Running && a.PolicyPart is not null && _requested.ContainsKey(a.Node))
             .Select(async a =>
             {
                 try
                 {
-                    await a.WhenSyncedAsync(_requested[a.Node], r => r.Part == a.Policy, bounded.Token);
+                    await a.WhenSyncedAsync(_requested[a.Node], r => r.Part == a.PolicyPart, bounded.Token);
                     return a.Node;
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

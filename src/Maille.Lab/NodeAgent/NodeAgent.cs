@@ -32,6 +32,7 @@ public sealed class NodeAgent : IDisposable
         Add(parts.Policy, options.Policy);
         Add(parts.LoadBalancer, options.LoadBalancer);
         Add(parts.SocketLoadBalancer, options.Services);
+        Add(parts.PodPolicy, options.Policy);
 
         void Add(INodeAgentPart? part, NodePartRunnerOptions partOptions)
         {
@@ -54,7 +55,12 @@ public sealed class NodeAgent : IDisposable
 
     public SocketLoadBalancerPart? SocketLoadBalancer => _parts.SocketLoadBalancer;
 
-    /// <summary>One runner per part, in the order services, networkpolicy, loadbalancer, services-ebpf.</summary>
+    public PodPolicyPart? PodPolicy => _parts.PodPolicy;
+
+    /// <summary>The part that enforces NetworkPolicy, whichever data plane does (nftables' <see cref="Policy"/> or the ebpf <see cref="PodPolicy"/>).</summary>
+    public INodeAgentPart? PolicyPart => (INodeAgentPart?)Policy ?? PodPolicy;
+
+    /// <summary>One runner per part, in the order services, networkpolicy, loadbalancer, services-ebpf, networkpolicy-ebpf.</summary>
     public IReadOnlyList<NodePartRunner> Runners => _runners;
 
     public NodeAgentStatus Status

@@ -12,5 +12,8 @@ public sealed record NodeAgentParts
     /// <summary>The ebpf data plane's ClusterIP translation at the socket (<c>maille up --dataplane ebpf</c>).</summary>
     public SocketLoadBalancerPart? SocketLoadBalancer { get; init; }
 
+    /// <summary>The ebpf data plane's NetworkPolicy at tc on each pod's veth, in place of <see cref="Policy"/> (<c>maille up --dataplane ebpf</c>).</summary>
+    public PodPolicyPart? PodPolicy { get; init; }
+
     public static NodeAgentParts None { get; } = new();
 }

@@ -15,6 +15,9 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
     /// <summary>ECONNREFUSED on Linux: what python's connect_ex returns when the hook refuses.</summary>
     private const int Econnrefused = 111;
 
+    /// <summary>EHOSTUNREACH ("No route to host"): what a connection rejected with ICMP admin-prohibited gets.</summary>
+    private const int Ehostunreach = 113;
+
     [SkippableFact]
     public void Pods_reach_a_ClusterIP_and_cluster_DNS_through_the_socket_hooks_and_no_nftables_rule_translates_ClusterIPs()
     {
@@ -57,7 +60,24 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
             Assert.Equal(["maille_connect4", "maille_sendmsg4", "maille_recvmsg4", "maille_getpeername4"], ebpf["programs"]!.AsArray().Select(p => (string)p!));
             Assert.Equal(5, (int)ebpf["maps"]!["services"]!);
             Assert.Null((string?)ebpf["lastError"]);
+
+            // NetworkPolicy is the tc programs' part, on every pod's veth, in place of the nftables one.
+            var policy = a!["parts"]!["networkpolicy-ebpf"]!;
+            Assert.Equal(["maille_egress", "maille_ingress"], policy["programs"]!.AsArray().Select(p => (string)p!));
+            Assert.True((int)policy["interfaces"]! >= 1, policy.ToJsonString());
+            Assert.Null((string?)policy["lastError"]);
+            Assert.Null(a!["parts"]!["networkpolicy"]);
         });
+
+        // A policy applied live: web's pods admit only their own namespace, so the client (namespace other) is rejected at
+        // once through the ClusterIP too (the socket hooks translate, the tc program on the endpoint's veth denies), with
+        // ICMP admin-prohibited as nftables would answer ("No route to host", not a timeout); the rule's counter counts web's own pod reaching it.
+        var path = lab.File("same-namespace.yaml", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: same-namespace, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {}}]}]\n");
+        lab.Succeed("apply", "-f", path);
+        Assert.Equal(Ehostunreach, ConnectError(lab, clusterIP, 80));
+        var web2 = (string)lab.Get("pods", "web-2")["status"]!["podIP"]!;
+        Assert.Equal(0, lab.Exec("default/web-1", "curl", "-sS", "-m", "3", $"{web2}:8080/hostname").ExitCode);
+        Assert.Matches(@"\nsame-namespace +app=web +\S+ +1 +<none>", "\n" + lab.Succeed("get", "netpol", "-o", "wide"));
     }
 
     [SkippableFact]

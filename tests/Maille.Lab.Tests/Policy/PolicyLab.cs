@@ -13,7 +13,7 @@ namespace Maille.Lab.Tests.Policy;
 
 /// <summary>
 /// A real lab network for a planned cluster (<see cref="LabNetworkBuilder"/>), a <see cref="NodePolicyEnforcer"/> per
-/// node, and in every pod a TCP listener, a UDP answerer and an SCTP server on each of <see cref="Ports"/> (or, when
+/// node (or, in the ebpf data plane, a <see cref="PodPolicyPart"/>: tc programs on every pod's veth), and in every pod a TCP listener, a UDP answerer and an SCTP server on each of <see cref="Ports"/> (or, when
 /// asked, on each port its containers declare, hostNetwork pods' in their node's namespace), all made with sockets
 /// inside the lab's namespaces. The SCTP server is a raw socket that notes the INIT chunks <see cref="SctpAsync"/> sends. Disposing stops everything and removes the lab's namespaces, even after a failure.
 /// </summary>
@@ -36,16 +36,28 @@ internal sealed class PolicyLab : IDisposable
 
     public LabNetwork Network => _network!;
 
+    /// <summary>The nftables enforcers, by node (none in the ebpf data plane).</summary>
     public IReadOnlyDictionary<string, NodePolicyEnforcer> Enforcers { get; private set; } = new Dictionary<string, NodePolicyEnforcer>();
+
+    /// <summary>The ebpf data plane's parts, by node (none in the nftables data plane).</summary>
+    public IReadOnlyDictionary<string, PodPolicyPart> PodPolicies { get; private set; } = new Dictionary<string, PodPolicyPart>();
+
+    public DataplaneKind Dataplane { get; private set; }
+
+    /// <summary>Whichever part enforces NetworkPolicy on each node.</summary>
+    public IEnumerable<(string Node, INodeAgentPart Part)> Parts =>
+        Enforcers.Select(e => (e.Key, (INodeAgentPart)e.Value)).Concat(PodPolicies.Select(p => (p.Key, (INodeAgentPart)p.Value)));
 
     public ClusterState Cluster { get; private set; } = null!;
 
     /// <summary>
     /// Builds the lab for <paramref name="cluster"/>, starts the servers and the enforcers (not yet synced). With
     /// <paramref name="servesDeclaredPorts"/>, every pod serves the ports its containers declare instead of
-    /// <see cref="Ports"/> (SCTP ones as <see cref="SctpInit"/> says: this kernel has no SCTP sockets).
+    /// <see cref="Ports"/> (SCTP ones as <see cref="SctpInit"/> says: this kernel has no SCTP sockets). With
+    /// <paramref name="dataplane"/> ebpf, the tc programs enforce instead of nftables (of the options, only
+    /// <see cref="NodePolicyEnforcerOptions.FlushDeniedConnections"/> applies: it forgets the flows a new plan denies).
     /// </summary>
-    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null, bool servesDeclaredPorts = false)
+    public static PolicyLab Start(ClusterState cluster, NodePolicyEnforcerOptions? options = null, bool servesDeclaredPorts = false, DataplaneKind dataplane = DataplaneKind.Nftables)
     {
         var lab = new PolicyLab("t" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -64,7 +76,19 @@ internal sealed class PolicyLab : IDisposable
                 }
             }
 
-            lab.Enforcers = cluster.Nodes.ToDictionary(n => n.Name, n => new NodePolicyEnforcer(lab.Network.Node(n.Name), n.Name, options), StringComparer.Ordinal);
+            lab.Dataplane = dataplane;
+            if (dataplane == DataplaneKind.Ebpf)
+            {
+                lab.PodPolicies = cluster.Nodes.ToDictionary(
+                    n => n.Name,
+                    n => new PodPolicyPart(new Dataplane.Linux.Ebpf.NodePodPolicy(lab.Network.Node(n.Name), n.Name), c => PodVeths(c, n.Name), options?.FlushDeniedConnections ?? false),
+                    StringComparer.Ordinal);
+            }
+            else
+            {
+                lab.Enforcers = cluster.Nodes.ToDictionary(n => n.Name, n => new NodePolicyEnforcer(lab.Network.Node(n.Name), n.Name, options), StringComparer.Ordinal);
+            }
+
             return lab;
         }
         catch
@@ -81,13 +105,19 @@ internal sealed class PolicyLab : IDisposable
     public void Sync(ClusterState cluster)
     {
         Cluster = cluster;
-        foreach (var (node, enforcer) in Enforcers)
+        foreach (var (node, enforcer) in Parts)
         {
             var sync = enforcer.Sync(cluster, full: false);
             Assert.True(sync.Succeeded, $"{node}: {sync.Error}");
             LastSyncs[node] = sync;
         }
     }
+
+    /// <summary>What the ebpf data plane's maps of a node hold after the last sync.</summary>
+    public PodPolicyDetails PodPolicyDetails(string node) => (PodPolicyDetails)PodPolicies[node].Details;
+
+    /// <summary>Flows or connections the last syncs of a node forgot because the new plan denied them, in either data plane.</summary>
+    public long Flushed(string node) => Dataplane == DataplaneKind.Ebpf ? PodPolicyDetails(node).FlushedFlows : Details(node).FlushedConnections;
 
     /// <summary>What a node's table holds after the last sync.</summary>
     public PolicyEnforcerDetails Details(string node) => Enforcers[node].Applied!.Details;
@@ -157,7 +187,7 @@ internal sealed class PolicyLab : IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        foreach (var enforcer in Enforcers.Values)
+        foreach (var (_, enforcer) in Parts)
         {
             enforcer.Dispose();
         }
@@ -172,6 +202,9 @@ internal sealed class PolicyLab : IDisposable
         LabNetworkBuilder.Teardown(Name);
         _stopping.Dispose();
     }
+
+    private static HashSet<string> PodVeths(ClusterState cluster, string node) =>
+        [.. LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node).Select(p => LabNames.PodHostInterface(p.QualifiedName))];
 
     private static async Task<string> Attempt(Func<Task> attempt, string success, TimeSpan? timeout)
     {

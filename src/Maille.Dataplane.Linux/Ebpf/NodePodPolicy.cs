@@ -1,0 +1,301 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using Maille.Dataplane.Ebpf;
+using Maille.Dataplane.Linux.Interop;
+using Maille.Dataplane.Linux.Netns;
+using Maille.Engine;
+using Maille.Engine.NetworkPolicies;
+using Maille.Model;
+
+namespace Maille.Dataplane.Linux.Ebpf;
+
+/// <summary>
+/// One node's NetworkPolicy at tc: loads <c>pod_policy.bpf.o</c> (its own maps), attaches its two programs to the node
+/// side of each pod's veth (<see cref="Attach"/>, clsact through libbpf's <c>bpf_tc_hook_create</c>/<c>bpf_tc_attach</c>,
+/// inside the node's namespace: never the host's), and keeps its maps equal to what the engine plans for the node
+/// (<see cref="NodePolicyPlanner"/>, the plan the nftables enforcer renders).
+/// </summary>
+/// <remarks>
+/// tc filters are not bpf_links: they stay on an interface until it goes or its clsact qdisc is deleted. A pod's veth
+/// goes with the pod (and the filters with it); <see cref="Dispose"/> deletes the qdisc of every veth still there. After
+/// a crash the filters stay on the veths until <c>maille down</c> removes the namespaces.
+/// </remarks>
+public sealed class NodePodPolicy : IDisposable
+{
+    public const string ObjectFile = "pod_policy.bpf.o";
+
+    /// <summary>On the veth's ingress (packets from the pod: its egress).</summary>
+    public const string EgressProgram = "maille_egress";
+
+    /// <summary>On the veth's egress (packets to the pod: its ingress).</summary>
+    public const string IngressProgram = "maille_ingress";
+
+    private static readonly (PodPolicyMap Map, string Name, int KeySize)[] Maps =
+    [
+        (PodPolicyMap.Counters, "counters", PodPolicyLayout.CounterKeySize),
+        (PodPolicyMap.Ports, "ports", PodPolicyLayout.PortKeySize),
+        (PodPolicyMap.Peers, "peers", PodPolicyLayout.PeerKeySize),
+        (PodPolicyMap.Chains, "chains", PodPolicyLayout.ChainKeySize),
+        (PodPolicyMap.Nodes, "nodes", PodPolicyLayout.NodeKeySize),
+        (PodPolicyMap.Pods, "pods", PodPolicyLayout.PodKeySize),
+    ];
+
+    private readonly Lock _gate = new();
+    private readonly NetworkNamespace _node;
+    private readonly BpfObject _object;
+    private readonly Dictionary<PodPolicyMap, BpfMap> _maps;
+    private readonly BpfMap _flows;
+    private readonly PodPolicyState _state = new();
+    private readonly Dictionary<string, int> _interfaces = new(StringComparer.Ordinal);
+    private NodePolicyPlan? _plan;
+
+    public NodePodPolicy(NetworkNamespace node, string nodeName, string? objectPath = null)
+    {
+        _node = node;
+        NodeName = nodeName;
+        _object = BpfObject.Load(objectPath ?? Path.Combine(AppContext.BaseDirectory, "bpf", ObjectFile));
+        try
+        {
+            _maps = Maps.ToDictionary(m => m.Map, m => _object.Map(m.Name, m.KeySize));
+            _flows = _object.Map("flows", PodPolicyLayout.FlowKeySize);
+        }
+        catch
+        {
+            _object.Dispose();
+            throw;
+        }
+    }
+
+    public string NodeName { get; }
+
+    /// <summary>The node-side veths the programs are attached to, by name.</summary>
+    public IReadOnlyCollection<string> Interfaces
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _interfaces.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>The plan the maps hold (null before the first sync, or after a refused one).</summary>
+    public NodePolicyPlan? Plan => Volatile.Read(ref _plan);
+
+    /// <summary>
+    /// Attaches both programs to the node-side veth <paramref name="hostInterface"/> of a pod (in the node's namespace).
+    /// Attaching again is a no-op, unless the interface was made again (a new index).
+    /// </summary>
+    public void Attach(string hostInterface)
+    {
+        lock (_gate)
+        {
+            var egress = _object.ProgramDescriptor(EgressProgram);
+            var ingress = _object.ProgramDescriptor(IngressProgram);
+            var index = _node.RunInside(() =>
+            {
+                var index = (int)Libc.IfNameToIndex(hostInterface);
+                if (index == 0)
+                {
+                    throw Libc.LastError($"if_nametoindex {hostInterface} in {_node.Name}");
+                }
+
+                if (_interfaces.TryGetValue(hostInterface, out var known) && known == index)
+                {
+                    return index;
+                }
+
+                var hook = Hook(index, LibBpf.TcIngress | LibBpf.TcEgress);
+                var code = LibBpf.TcHookCreate(ref hook);
+                if (code < 0 && code != -17)
+                {
+                    throw BpfError.FromCode($"creating the clsact qdisc of {hostInterface} in {_node.Name}", code);
+                }
+
+                AttachOne(index, LibBpf.TcIngress, egress, hostInterface);
+                AttachOne(index, LibBpf.TcEgress, ingress, hostInterface);
+                return index;
+            });
+            _interfaces[hostInterface] = index;
+        }
+    }
+
+    /// <summary>Removes the programs from <paramref name="hostInterface"/> (its clsact qdisc); an interface already gone is forgotten.</summary>
+    public void Detach(string hostInterface)
+    {
+        lock (_gate)
+        {
+            if (_interfaces.Remove(hostInterface, out var index))
+            {
+                // Only while the name still has that index: a pod's veth that is gone may have left its index to another.
+                _node.RunInside(() =>
+                {
+                    if ((int)Libc.IfNameToIndex(hostInterface) == index)
+                    {
+                        Destroy(hostInterface, index);
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>Attaches to each of <paramref name="hostInterfaces"/> not attached yet, and detaches from the others.</summary>
+    public void KeepAttached(IReadOnlySet<string> hostInterfaces)
+    {
+        foreach (var gone in Interfaces.Where(i => !hostInterfaces.Contains(i)).ToList())
+        {
+            Detach(gone);
+        }
+
+        foreach (var name in hostInterfaces.Order(StringComparer.Ordinal))
+        {
+            Attach(name);
+        }
+    }
+
+    /// <summary>
+    /// Makes the maps hold <paramref name="cluster"/>'s plan for this node; <paramref name="full"/> writes them whole and
+    /// deletes what else they hold. <paramref name="flushDenied"/>: then forgets every flow the new plan denies, so that
+    /// its next packet is judged again (nftables' <c>FlushDeniedConnections</c>).
+    /// </summary>
+    public NodePodPolicySync Sync(ClusterState cluster, bool full = false, bool flushDenied = false)
+    {
+        var plan = NodePolicyPlanner.Plan(cluster, NodeName);
+        lock (_gate)
+        {
+            var change = _state.Prepare(plan, full);
+            var applying = Stopwatch.GetTimestamp();
+            try
+            {
+                BpfMapWrites.Apply(_maps, change.Operations.Select(o => (o.Map, o.Key, o.Value)));
+                if (change.Full)
+                {
+                    // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
+                    foreach (var (kind, map) in _maps.Where(m => m.Key != PodPolicyMap.Counters))
+                    {
+                        BpfMapWrites.DeleteOthers(map, change.Maps.Of(kind).ContainsKey);
+                    }
+                }
+            }
+            catch (IOException e)
+            {
+                _state.Reset();
+                Volatile.Write(ref _plan, null);
+                return new NodePodPolicySync { Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = Stopwatch.GetElapsedTime(applying), Error = e.Message };
+            }
+
+            _state.Commit(change);
+            Volatile.Write(ref _plan, plan);
+            var flushed = flushDenied && change.CommandCount > 0 ? FlushDenied(plan) : 0;
+            return new NodePodPolicySync { Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = Stopwatch.GetElapsedTime(applying), FlushedFlows = flushed };
+        }
+    }
+
+    /// <summary>Every counter slot in use, by key (a rule's <c>Key</c>, or <c>deny/CHAIN</c>): the first packets it decided, and their bytes.</summary>
+    public IReadOnlyDictionary<string, (ulong Packets, ulong Bytes)> ReadCounters()
+    {
+        lock (_gate)
+        {
+            var counters = _maps[PodPolicyMap.Counters];
+            return _state.Maps.Slots.ToDictionary(
+                s => s.Key,
+                s => counters.Lookup(PodPolicyLayout.CounterKey(s.Value), PodPolicyLayout.CounterValueSize) is { } value ? PodPolicyLayout.Counter(value) : (0UL, 0UL),
+                StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The element count of every map (counters: the slots in use), the flows LRU map included.</summary>
+    public IReadOnlyDictionary<string, int> MapCounts()
+    {
+        lock (_gate)
+        {
+            var counts = Maps.Where(m => m.Map != PodPolicyMap.Counters).ToDictionary(m => m.Name, m => _maps[m.Map].Count(), StringComparer.Ordinal);
+            counts["counters"] = _state.Maps.Slots.Count;
+            counts["flows"] = _flows.Count();
+            return counts;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var (name, index) in _interfaces)
+            {
+                try
+                {
+                    _node.RunInside(() => Destroy(name, index));
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // The namespace is gone, and the veths with it.
+                }
+            }
+
+            _interfaces.Clear();
+            _object.Dispose();
+        }
+    }
+
+    /// <summary>Forgets the flows <paramref name="plan"/> now denies (TCP, UDP and SCTP: the ones a policy judges by port).</summary>
+    private int FlushDenied(NodePolicyPlan plan)
+    {
+        var judge = new NodePolicyJudge(plan);
+        var flushed = 0;
+        foreach (var key in _flows.Keys())
+        {
+            var source = new IPAddress(key.AsSpan(0, 4));
+            var destination = new IPAddress(key.AsSpan(4, 4));
+            var port = BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(10, 2));
+            Protocol? protocol = key[12] switch { IpProtocols.Tcp => Protocol.TCP, IpProtocols.Udp => Protocol.UDP, IpProtocols.Sctp => Protocol.SCTP, _ => null };
+            var direction = key[13] == 0 ? PolicyDirection.Ingress : PolicyDirection.Egress;
+            var (local, peer) = direction == PolicyDirection.Ingress ? (destination, source) : (source, destination);
+            if (protocol is { } known && judge.IsLocalPod(local) && !judge.Judge(direction, local, peer, port, known).Allowed)
+            {
+                _flows.Delete(key);
+                flushed++;
+            }
+        }
+
+        return flushed;
+    }
+
+    private static LibBpf.TcHook Hook(int index, int attachPoint) => new()
+    {
+        Size = (nuint)System.Runtime.InteropServices.Marshal.SizeOf<LibBpf.TcHook>(),
+        InterfaceIndex = index,
+        AttachPoint = attachPoint,
+    };
+
+    private static void AttachOne(int index, int attachPoint, int program, string hostInterface)
+    {
+        var hook = Hook(index, attachPoint);
+        var options = new LibBpf.TcOptions
+        {
+            Size = (nuint)System.Runtime.InteropServices.Marshal.SizeOf<LibBpf.TcOptions>(),
+            ProgramDescriptor = program,
+            Handle = 1,
+            Priority = 1,
+            // BPF_TC_F_REPLACE: attaching again (after a restart) replaces the filter.
+            Flags = 1,
+        };
+        var code = LibBpf.TcAttach(ref hook, ref options);
+        if (code < 0)
+        {
+            throw BpfError.FromCode($"attaching {(attachPoint == LibBpf.TcIngress ? EgressProgram : IngressProgram)} to {hostInterface}", code);
+        }
+    }
+
+    private static void Destroy(string hostInterface, int index)
+    {
+        var hook = Hook(index, LibBpf.TcIngress | LibBpf.TcEgress);
+        var code = LibBpf.TcHookDestroy(ref hook);
+        // ENODEV/ENOENT/EINVAL: the interface (or its qdisc) is gone already.
+        if (code < 0 && code is not (-19 or -2 or -22))
+        {
+            throw BpfError.FromCode($"removing the clsact qdisc of {hostInterface}", code);
+        }
+    }
+}

@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Maille.Dataplane.Linux.Ebpf;
+using Maille.Dataplane.Linux.Netns;
+using Maille.TestKit;
+
+namespace Maille.Dataplane.Linux.Tests.Ebpf;
+
+// NetworkPolicy at tc on real veths. The test makes a node namespace (maille-tXXXXXX-node) and three pod namespaces
+// joined to it by routed veths, with the playground's addresses (examples/netpol-playground/pods.yaml): x/a and y/a,
+// pods of node-1 whose veths carry the programs, and x/b, a pod of node-2 in the plan, joined here to the same node as
+// its packets would arrive from the other node (no program on its veth: node-1 does not judge its directions). Every
+// pod answers TCP on 80, 81 and 82 and UDP on 80 with what it receives. The namespaces are removed even when a test
+// fails, and nothing is made in the host namespace.
+public sealed class NodePodPolicyTests
+{
+    private static readonly TimeSpan DeniedAfter = TimeSpan.FromSeconds(1);
+
+    [SkippableFact]
+    public async Task Allowed_and_denied_connections_follow_the_policy_and_each_counts_under_its_rule()
+    {
+        Privileged.Require();
+        const string Policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 80, endPort: 81}]}]\n";
+        await WithPods(Policy, async (policy, pods) =>
+        {
+            Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 80));
+            Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 81));
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Ya, pods.XaAddress, 82));   // outside the port range: rejected at once
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Xb, pods.XaAddress, 80));   // not of namespace y
+            Assert.True(await ConnectsAsync(pods.Xa, pods.YaAddress, 80));    // x/a's egress and y/a's ingress are not isolated
+
+            var counters = policy.ReadCounters();
+            Assert.Equal(2UL, counters["ingress/x/from-y/0"].Packets);
+            Assert.Equal(2 * 74UL, counters["ingress/x/from-y/0"].Bytes);   // two SYNs of 74 bytes (Ethernet, IP, TCP with options)
+            var denials = counters.Single(c => c.Key.StartsWith("deny/", StringComparison.Ordinal));
+            Assert.Equal(2UL, denials.Value.Packets);   // each rejected SYN (none is sent again)
+            Assert.Equal(2, policy.Interfaces.Count);
+            Assert.Equal(3, policy.MapCounts()["pods"]);
+
+            // A full sync (drift repair) writes every entry again in place: the maps hold what they held, counts go on.
+            var before = policy.MapCounts();
+            var repair = policy.Sync(pods.Cluster, full: true);
+            Assert.True(repair.Full);
+            Assert.Null(repair.Error);
+            Assert.Equal(before, policy.MapCounts());
+            Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 80));
+            Assert.Equal(3UL, policy.ReadCounters()["ingress/x/from-y/0"].Packets);
+        });
+    }
+
+    [SkippableFact]
+    public async Task An_ipBlock_admits_its_range_but_not_its_except_hole()
+    {
+        Privileged.Require();
+        const string Policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: cidr, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{ipBlock: {cidr: 198.19.0.0/16, except: [198.19.2.0/24]}}]}]\n";
+        await WithPods(Policy, async (policy, pods) =>
+        {
+            Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 82));
+            Assert.True(await EchoesUdpAsync(pods.Ya, pods.XaAddress, 80));
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Xb, pods.XaAddress, 80));
+            Assert.True(await ConnectsAsync(pods.Xb, pods.YaAddress, 80));      // x/b reaches a pod that is not isolated
+            Assert.Equal(2UL, policy.ReadCounters()["ingress/x/cidr/0"].Packets);
+        });
+    }
+
+    [SkippableFact]
+    public async Task Replies_of_an_allowed_connection_cross_an_isolated_direction_and_a_policy_change_does_not_cut_it()
+    {
+        Privileged.Require();
+        const string Isolated = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out-to-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress, Egress]\n  egress: [{to: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 80}, {port: 80, protocol: UDP}]}]\n";
+        const string Closed = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out-to-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress, Egress]\n";
+        await WithPods(Isolated, async (policy, pods) =>
+        {
+            using var open = await OpenAsync(pods.Xa, pods.YaAddress, 80);
+            Assert.NotNull(open);
+            Assert.True(await EchoesAsync(open!, "one"));                        // replies pass x/a's isolated ingress
+            Assert.True(await EchoesUdpAsync(pods.Xa, pods.YaAddress, 80));      // and a UDP answer
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Ya, pods.XaAddress, 80));   // a new connection to x/a does not (its ingress)
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Xa, pods.YaAddress, 81));   // nor one to another port (its egress)
+
+            var sync = policy.Sync(Cluster.Valid(Fixtures.PlaygroundPods + "\n---\n" + Closed));
+            Assert.Null(sync.Error);
+            Assert.False(sync.Full);
+            Assert.True(await EchoesAsync(open!, "two"));                        // the established connection lives on
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Xa, pods.YaAddress, 80));   // a new one meets the new policy
+        });
+    }
+
+    [SkippableFact]
+    public async Task Flushing_denied_flows_cuts_an_established_connection_the_new_policy_denies()
+    {
+        Privileged.Require();
+        const string Open = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}]}]\n";
+        const string Closed = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress]\n";
+        await WithPods(Open, async (policy, pods) =>
+        {
+            using var open = await OpenAsync(pods.Ya, pods.XaAddress, 80);
+            Assert.True(await EchoesAsync(open!, "one"));
+
+            var sync = policy.Sync(Cluster.Valid(Fixtures.PlaygroundPods + "\n---\n" + Closed), flushDenied: true);
+
+            Assert.True(sync.FlushedFlows >= 1, $"{sync.FlushedFlows} flows flushed");
+            Assert.False(await EchoesAsync(open!, "two"));
+        });
+    }
+
+    /// <summary>Connects over TCP and reads back what it sent; false when nothing answers within <see cref="DeniedAfter"/>.</summary>
+    private static async Task<bool> ConnectsAsync(NetworkNamespace from, IPAddress to, int port)
+    {
+        using var socket = await OpenAsync(from, to, port);
+        return socket is not null && await EchoesAsync(socket, "hello");
+    }
+
+    /// <summary>A TCP connect: connected, unreachable (rejected: ICMP admin-prohibited, as nftables answers), refused or timeout.</summary>
+    private static async Task<string> OutcomeAsync(NetworkNamespace from, IPAddress to, int port)
+    {
+        using var socket = from.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(DeniedAfter);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(to, port), timeout.Token);
+            return "connected";
+        }
+        catch (OperationCanceledException)
+        {
+            return "timeout";
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode == SocketError.HostUnreachable ? "unreachable" : e.SocketErrorCode.ToString();
+        }
+    }
+
+    private static async Task<Socket?> OpenAsync(NetworkNamespace from, IPAddress to, int port)
+    {
+        var socket = from.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(DeniedAfter);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(to, port), timeout.Token);
+            return socket;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException)
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    private static async Task<bool> EchoesAsync(Socket socket, string text)
+    {
+        using var timeout = new CancellationTokenSource(DeniedAfter);
+        try
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes(text), timeout.Token);
+            var buffer = new byte[64];
+            var read = await socket.ReceiveAsync(buffer, timeout.Token);
+            return Encoding.ASCII.GetString(buffer, 0, read) == text;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> EchoesUdpAsync(NetworkNamespace from, IPAddress to, int port)
+    {
+        using var socket = from.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+        using var timeout = new CancellationTokenSource(DeniedAfter);
+        try
+        {
+            await socket.SendToAsync(Encoding.ASCII.GetBytes("ping"), new IPEndPoint(to, port), timeout.Token);
+            var buffer = new byte[64];
+            var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+            return Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes) == "ping";
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record PodNamespaces(NetworkNamespace Xa, IPAddress XaAddress, NetworkNamespace Ya, IPAddress YaAddress, NetworkNamespace Xb, Engine.ClusterState Cluster);
+
+    private static async Task WithPods(string policies, Func<NodePodPolicy, PodNamespaces, Task> test)
+    {
+        var lab = TestNames.NewLab();
+        var cluster = Cluster.Valid(Fixtures.PlaygroundPods + "\n---\n" + policies);
+        IPAddress Address(string ns, string name) => cluster.Pods.Single(p => p.Namespace == ns && p.Name == name).Status.PodIP!;
+        var members = new[] { ("xa", Address("x", "a")), ("ya", Address("y", "a")), ("xb", Address("x", "b")) };
+        var created = new List<NetworkNamespace>();
+        using var stop = new CancellationTokenSource();
+        var servers = new List<Task>();
+        var sockets = new List<Socket>();
+        var node = NetworkNamespace.Create($"maille-{lab}-node");
+        created.Add(node);
+        try
+        {
+            Run("ip", "netns", "exec", node.Name, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            foreach (var (name, address) in members)
+            {
+                var pod = NetworkNamespace.Create($"maille-{lab}-{name}");
+                created.Add(pod);
+                var veth = $"h{lab}{name}";
+                Run("ip", "-n", node.Name, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", pod.Name);
+                Run("ip", "-n", node.Name, "addr", "add", "169.254.1.1/32", "dev", veth);
+                Run("ip", "-n", node.Name, "link", "set", veth, "up");
+                Run("ip", "-n", node.Name, "route", "add", $"{address}/32", "dev", veth);
+                Run("ip", "-n", pod.Name, "link", "set", "lo", "up");
+                Run("ip", "-n", pod.Name, "addr", "add", $"{address}/32", "dev", "eth0");
+                Run("ip", "-n", pod.Name, "link", "set", "eth0", "up");
+                Run("ip", "-n", pod.Name, "route", "add", "169.254.1.1", "dev", "eth0", "scope", "link");
+                Run("ip", "-n", pod.Name, "route", "add", "default", "via", "169.254.1.1", "dev", "eth0");
+                foreach (var port in (int[])[80, 81, 82])
+                {
+                    var listener = pod.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    listener.Bind(new IPEndPoint(address, port));
+                    listener.Listen(16);
+                    sockets.Add(listener);
+                    servers.Add(EchoTcpAsync(listener, stop.Token));
+                }
+
+                var udp = pod.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(address, 80));
+                sockets.Add(udp);
+                servers.Add(EchoUdpAsync(udp, stop.Token));
+            }
+
+            using var policy = new NodePodPolicy(node, "node-1");
+            policy.KeepAttached(new HashSet<string>(StringComparer.Ordinal) { $"h{lab}xa", $"h{lab}ya" });
+            var sync = policy.Sync(cluster);
+            Assert.Null(sync.Error);
+            Assert.True(sync.Full);
+            Assert.Contains("maille_egress", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "ingress"), StringComparison.Ordinal);
+            Assert.Contains("maille_ingress", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "egress"), StringComparison.Ordinal);
+            Assert.DoesNotContain("bpf", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xb", "ingress"), StringComparison.Ordinal);
+            await test(policy, new PodNamespaces(created[1], members[0].Item2, created[2], members[1].Item2, created[3], cluster));
+            policy.Dispose();
+            Assert.DoesNotContain("bpf", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "ingress"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+
+            foreach (var space in created)
+            {
+                space.Dispose();
+                NetworkNamespace.Delete(space.Name);
+            }
+        }
+    }
+
+    private static async Task EchoTcpAsync(Socket listener, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var connection = await listener.AcceptAsync(stop);
+                _ = Task.Run(async () =>
+                {
+                    using (connection)
+                    {
+                        var buffer = new byte[64];
+                        try
+                        {
+                            int read;
+                            while ((read = await connection.ReceiveAsync(buffer, stop)) > 0)
+                            {
+                                await connection.SendAsync(buffer.AsMemory(0, read), stop);
+                            }
+                        }
+                        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                        {
+                            // The test is over.
+                        }
+                    }
+                }, stop);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // The test is over.
+        }
+    }
+
+    private static async Task EchoUdpAsync(Socket socket, CancellationToken stop)
+    {
+        var buffer = new byte[64];
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop);
+                await socket.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint, stop);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // The test is over.
+        }
+    }
+
+    private static string Run(string file, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {error.Trim()}");
+    }
+}
