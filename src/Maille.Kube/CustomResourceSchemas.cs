@@ -13,8 +13,11 @@ namespace Maille.Kube;
 public static class CustomResourceSchemas
 {
     /// <summary>The <c>openAPIV3Schema</c> of <paramref name="kind"/> at <paramref name="version"/> (a copy), or null when no embedded CRD defines it.</summary>
-    public static JsonObject? Of(string kind, string version) =>
-        (version == MetalLbCrds.Version ? MetalLbCrds.Schema(kind) : null)
-        ?? GatewayApiCrds.Crds.Schema(kind, version)
-        ?? NetworkPolicyApiCrds.Crds.Schema(kind, version);
+    public static JsonObject? Of(string kind, string version) => Shared(kind, version)?.DeepClone().AsObject();
+
+    /// <summary>The same schema, not copied: for reading only (<see cref="Schema.UnknownFields"/> walks it on every write).</summary>
+    internal static JsonObject? Shared(string kind, string version) =>
+        MetalLbCrds.Crds.SharedSchema(kind, version)
+        ?? GatewayApiCrds.Crds.SharedSchema(kind, version)
+        ?? NetworkPolicyApiCrds.Crds.SharedSchema(kind, version);
 }

@@ -15,8 +15,14 @@ public sealed class EmbeddedCrds(string prefix)
     private readonly Lazy<FrozenDictionary<(string Kind, string Version), JsonObject>> _versions = new(() => Read(prefix));
 
     /// <summary>The <c>openAPIV3Schema</c> of <paramref name="kind"/> at <paramref name="version"/> (a copy), or null when the CRDs do not define it.</summary>
-    public JsonObject? Schema(string kind, string version) =>
-        _versions.Value.GetValueOrDefault((kind, version))?["schema"]?["openAPIV3Schema"]?.DeepClone().AsObject();
+    public JsonObject? Schema(string kind, string version) => SharedSchema(kind, version)?.DeepClone().AsObject();
+
+    /// <summary>
+    /// The same schema without a copy, for reading only (a walk of an object's fields on every write): the HTTPRoute's
+    /// is hundreds of kilobytes, too much to copy per request. Never change it.
+    /// </summary>
+    internal JsonObject? SharedSchema(string kind, string version) =>
+        _versions.Value.GetValueOrDefault((kind, version))?["schema"]?["openAPIV3Schema"] as JsonObject;
 
     /// <summary>
     /// The columns the API server prints for <paramref name="kind"/> at <paramref name="version"/>: NAME, then the

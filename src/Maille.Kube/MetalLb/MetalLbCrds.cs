@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Maille.Kube.MetalLb;
 
 /// <summary>
@@ -11,10 +9,7 @@ public static class MetalLbCrds
 {
     public const string Version = "v1beta1";
 
-    private static readonly EmbeddedCrds Crds = new("metallb");
-
-    /// <summary>The <c>openAPIV3Schema</c> of <paramref name="kind"/> (a copy), or null for a kind MetalLB's CRDs do not define.</summary>
-    public static JsonObject? Schema(string kind) => Crds.Schema(kind, Version);
+    public static EmbeddedCrds Crds { get; } = new("metallb");
 
     /// <summary>
     /// The columns the API server prints for <paramref name="kind"/>: NAME, then the CRD's

@@ -27,7 +27,7 @@ public static class UnknownFields
             return Of(json, type);
         }
 
-        if (CustomResourceSchemas.Of(kind.Kind, kind.Version) is not { } schema)
+        if (CustomResourceSchemas.Shared(kind.Kind, kind.Version) is not { } schema)
         {
             return [];
         }
