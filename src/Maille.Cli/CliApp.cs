@@ -45,13 +45,14 @@ internal static class CliApp
             Lab.NodeCommand.Create(context),
             Lab.LabDaemonCommand.Create(context),
             Lab.AgentCommand.Create(context),
+            Compare.CompareCommand.Create(context),
         };
         var parse = root.Parse(args);
         var code = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
 
         // A what-if's usage error is trouble (2), as diff's: its 1 means "there is a difference". convert's is bad
-        // input (2), as its other refusals.
-        return parse.Errors.Count > 0 && (IsWhatIf(parse) || parse.CommandResult.Command.Name == ConvertCommand.IngressToGateway) ? Commands.DiffCommand.Trouble : code;
+        // input (2), as its other refusals; compare's too, where 1 means a lab or a measure failed.
+        return parse.Errors.Count > 0 && (IsWhatIf(parse) || parse.CommandResult.Command.Name is ConvertCommand.IngressToGateway or "compare") ? Commands.DiffCommand.Trouble : code;
     }
 
     /// <summary><c>maille diff</c>, and <c>maille apply --dry-run…</c>: the commands whose exit code 1 means "they differ".</summary>

@@ -44,7 +44,7 @@ public sealed class DemoPackagesTests
 
         Assert.Equal("0. Installing curl (apt-get install)…\n", stdout.ToString().ReplaceLineEndings("\n"));
         Assert.Equal(
-            AptChatter + "E: Unable to locate package curl\nerror: apt-get install -y -qq --no-install-recommends curl failed (exit 100; its output is above); install curl and run the demo again\n",
+            AptChatter + "E: Unable to locate package curl\nerror: apt-get install -y -qq --no-install-recommends curl failed (exit 100; its output is above); install curl and run the command again\n",
             stderr.ToString().ReplaceLineEndings("\n"));
     }
 

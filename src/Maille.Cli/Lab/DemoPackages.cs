@@ -9,16 +9,20 @@ namespace Maille.Cli.Lab;
 /// </summary>
 /// <param name="installedVersion">The installed version of a package, or null when it is not installed.</param>
 /// <param name="aptGet">Runs apt-get with these arguments: its exit code and its output and errors, interleaved.</param>
-internal sealed class DemoPackages(Func<string, string?> installedVersion, Func<string, (int ExitCode, string Log)> aptGet)
+/// <param name="needed">The packages to have; <see cref="Needed"/> when not given.</param>
+internal sealed class DemoPackages(Func<string, string?> installedVersion, Func<string, (int ExitCode, string Log)> aptGet, IReadOnlyList<string>? needed = null)
 {
     public static readonly IReadOnlyList<string> Needed = ["iproute2", "nftables", "conntrack", "curl"];
 
     public static DemoPackages OnThisMachine { get; } = new(DpkgVersion, RunAptGet);
 
+    /// <summary>What <c>maille compare</c> needs: the lab's packages and iperf3, for its throughput runs.</summary>
+    public static DemoPackages ForCompare { get; } = new(DpkgVersion, RunAptGet, [.. Needed, "iperf3"]);
+
     /// <summary>Installs what is missing, saying so; false (with apt-get's log on stderr) when that fails.</summary>
     public bool Ensure(CliContext context)
     {
-        var missing = Needed.Where(p => installedVersion(p) is null).ToList();
+        var missing = (needed ?? Needed).Where(p => installedVersion(p) is null).ToList();
         if (missing.Count == 0)
         {
             return true;
@@ -31,7 +35,7 @@ internal sealed class DemoPackages(Func<string, string?> installedVersion, Func<
             if (exitCode != 0)
             {
                 context.Stderr.Write(log.EndsWith('\n') || log.Length == 0 ? log : log + "\n");
-                context.Stderr.WriteLine($"error: apt-get {arguments} failed (exit {exitCode}; its output is above); install {string.Join(", ", missing)} and run the demo again");
+                context.Stderr.WriteLine($"error: apt-get {arguments} failed (exit {exitCode}; its output is above); install {string.Join(", ", missing)} and run the command again");
                 return false;
             }
         }

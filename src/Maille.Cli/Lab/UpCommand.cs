@@ -109,10 +109,11 @@ internal static class UpCommand
 
     /// <summary>
     /// Brings a lab up; <paramref name="cluster"/> is the planned cluster when it succeeded. A restart keeps the mode and
-    /// <paramref name="flushDeniedConnections"/> the lab was first brought up with.
+    /// <paramref name="flushDeniedConnections"/> the lab was first brought up with. Without
+    /// <paramref name="rememberKubeconfig"/> the user's kubeconfig is left as it is (labs a command makes for itself).
     /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0, string? dataplane = null)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0, string? dataplane = null, bool rememberKubeconfig = true)
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -219,7 +220,11 @@ internal static class UpCommand
         }
 
         context.Stdout.WriteLine($"Lab {lab} is up in {clock.Elapsed.TotalSeconds:F1} s: {status.Nodes} nodes, {status.Pods} pods, {status.Ports} ports served ({status.Mode}; network built in {status.NetworkMilliseconds:F0} ms).");
-        LabCommon.RememberKubeconfig(context, state, kubeconfig);
+        if (rememberKubeconfig)
+        {
+            LabCommon.RememberKubeconfig(context, state, kubeconfig);
+        }
+
         if (!printHints)
         {
             return 0;

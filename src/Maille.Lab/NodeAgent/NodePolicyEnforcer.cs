@@ -107,6 +107,7 @@ public sealed class NodePolicyEnforcer : INodeAgentPart
 
             Volatile.Write(ref _applied, new PolicySnapshot(desiredPlan, desired, new PolicyEnforcerDetails
             {
+                PolicyCount = cluster.NetworkPolicies.Count,
                 IngressIsolatedPods = desiredPlan.Pods.Count(p => p.IngressChain is not null),
                 EgressIsolatedPods = desiredPlan.Pods.Count(p => p.EgressChain is not null),
                 Chains = desiredPlan.Chains.Count,

@@ -7,6 +7,9 @@ namespace Maille.Lab.NodeAgents;
 /// </summary>
 public sealed record PodPolicyDetails : NodePartDetails
 {
+    /// <summary>The NetworkPolicies of the state the maps were last written from (every namespace's, not only this node's pods').</summary>
+    public int PolicyCount { get; init; }
+
     /// <summary>The programs, each on every pod's veth: <c>maille_egress</c> on its ingress, <c>maille_ingress</c> on its egress.</summary>
     public IReadOnlyList<string> Programs { get; init; } = [];
 

@@ -54,6 +54,7 @@ public sealed class PodPolicyPart(NodePodPolicy policy, Func<ClusterState, IRead
         var plan = policy.Plan;
         Volatile.Write(ref _details, new PodPolicyDetails
         {
+            PolicyCount = cluster.NetworkPolicies.Count,
             Programs = [NodePodPolicy.EgressProgram, NodePodPolicy.IngressProgram],
             Interfaces = policy.Interfaces.Count,
             Maps = policy.MapCounts(),

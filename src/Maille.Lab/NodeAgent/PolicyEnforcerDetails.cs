@@ -3,6 +3,9 @@ namespace Maille.Lab.NodeAgents;
 /// <summary>What a node's NetworkPolicy table holds (<see cref="NodePolicyEnforcer"/>).</summary>
 public sealed record PolicyEnforcerDetails : NodePartDetails
 {
+    /// <summary>The NetworkPolicies of the state this table was last written from (every namespace's, not only this node's pods').</summary>
+    public int PolicyCount { get; init; }
+
     public int IngressIsolatedPods { get; init; }
 
     public int EgressIsolatedPods { get; init; }
