@@ -32,29 +32,43 @@ public sealed partial class MeshAuthorizer
     /// <summary>Whether any pod is in the mesh; without one every verdict is <see cref="MeshVerdict.NotInMesh"/>.</summary>
     public bool HasMeshedPods { get; }
 
-    public bool IsMeshed(Pod pod)
+    public bool IsMeshed(Pod pod) => Membership(pod).Meshed;
+
+    /// <summary>Whether the pod is in the mesh, and what decides it (a label of the pod's, of its namespace, or none), in words.</summary>
+    public (bool Meshed, string Reason) Membership(Pod pod)
     {
         if (pod.Spec.HostNetwork)
         {
-            return false;
+            return (false, "hostNetwork pods are never in the mesh");
         }
 
         if (pod.Labels.TryGetValue(MeshApi.DataplaneModeLabel, out var own))
         {
             if (own == MeshApi.OptOut)
             {
-                return false;
+                return (false, $"the pod's label {MeshApi.DataplaneModeLabel}={MeshApi.OptOut} opts it out");
             }
 
             if (own == MeshApi.Ambient)
             {
-                return true;
+                return (true, $"the pod's label {MeshApi.DataplaneModeLabel}={MeshApi.Ambient}");
             }
         }
 
-        return _cluster.NamespacesByName.TryGetValue(pod.Namespace, out var ns)
-            && ((ns.Meta.Labels.TryGetValue(MeshApi.DataplaneModeLabel, out var mode) && mode == MeshApi.Ambient)
-                || (ns.Meta.Labels.TryGetValue(MeshApi.MailleMeshLabel, out var maille) && maille == MeshApi.Enabled));
+        if (_cluster.NamespacesByName.TryGetValue(pod.Namespace, out var ns))
+        {
+            if (ns.Meta.Labels.TryGetValue(MeshApi.DataplaneModeLabel, out var mode) && mode == MeshApi.Ambient)
+            {
+                return (true, $"namespace {pod.Namespace}'s label {MeshApi.DataplaneModeLabel}={MeshApi.Ambient}");
+            }
+
+            if (ns.Meta.Labels.TryGetValue(MeshApi.MailleMeshLabel, out var maille) && maille == MeshApi.Enabled)
+            {
+                return (true, $"namespace {pod.Namespace}'s label {MeshApi.MailleMeshLabel}={MeshApi.Enabled}");
+            }
+        }
+
+        return (false, $"namespace {pod.Namespace} has neither {MeshApi.DataplaneModeLabel}={MeshApi.Ambient} nor {MeshApi.MailleMeshLabel}={MeshApi.Enabled}");
     }
 
     /// <summary>The pod's service account: <c>serviceAccountName</c>, <c>default</c> when absent.</summary>

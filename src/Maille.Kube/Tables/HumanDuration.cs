@@ -10,7 +10,12 @@ public static class HumanDuration
             return "<unknown>";
         }
 
-        var d = clock.GetUtcNow() - created.Value;
+        return Of(clock.GetUtcNow() - created.Value);
+    }
+
+    /// <summary>A duration in the same words: <c>90s</c>, <c>5m30s</c>, <c>23h</c>, <c>3d4h</c>.</summary>
+    public static string Of(TimeSpan d)
+    {
         var seconds = (long)d.TotalSeconds;
         if (seconds < -1)
         {

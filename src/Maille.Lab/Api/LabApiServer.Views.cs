@@ -33,13 +33,15 @@ public sealed partial class LabApiServer
         app.MapGet($"/apis/{MailleGroup}/views/describe", (HttpContext http) =>
         {
             var query = http.Request.Query;
-            if (!ResourceKinds.TryParse(query["resource"].ToString(), out var resource) || resource != ResourceKind.NetworkPolicies)
+            if (!ResourceKinds.TryParse(query["resource"].ToString(), out var resource) || resource is not (ResourceKind.NetworkPolicies or ResourceKind.Pods))
             {
-                return Status(http, 400, "BadRequest", "a describe view is ?resource=networkpolicies[&name=NAME][&namespace=NS][&allNamespaces=true]");
+                return Status(http, 400, "BadRequest", "a describe view is ?resource=networkpolicies|pods[&name=NAME][&namespace=NS][&allNamespaces=true]");
             }
 
             var (cluster, _) = store.Current;
-            return View(http, ViewText.Capture((stdout, stderr) => DescribeView.Write(cluster, Name(query), Namespace(query), AllNamespaces(query), () => Counters(stderr), stdout, stderr)));
+            return resource == ResourceKind.Pods
+                ? View(http, ViewText.Capture((stdout, stderr) => DescribeView.WritePods(cluster, Name(query), Namespace(query), AllNamespaces(query), pod => controller?.MeshCertificate(pod), TimeProvider.System, stdout, stderr)))
+                : View(http, ViewText.Capture((stdout, stderr) => DescribeView.Write(cluster, Name(query), Namespace(query), AllNamespaces(query), () => Counters(stderr), stdout, stderr)));
         });
         app.MapGet($"/apis/{MailleGroup}/views/trace", (HttpContext http) =>
         {

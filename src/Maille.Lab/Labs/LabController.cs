@@ -126,6 +126,9 @@ public sealed partial class LabController : IAsyncDisposable
     /// <summary>The pods' logs (kubectl logs).</summary>
     public Workloads.PodLogs PodLogs => _workloadHost.Logs;
 
+    /// <summary>The workload certificate a meshed pod's node proxy presents for it now (<c>namespace/name</c>), or null.</summary>
+    public Kube.Views.MeshCertificateFacts? MeshCertificate(string pod) => _workloadHost.MeshCertificate(pod);
+
     /// <summary>
     /// Builds the lab from its state folder: whatever a crashed predecessor left is removed first, then the network,
     /// the pods' ports and programs, a first round of readiness probes, the node agents and stopped nodes.

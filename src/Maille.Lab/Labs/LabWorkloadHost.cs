@@ -55,6 +55,9 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
     /// <summary>The pods in the mesh, served by their nodes' proxies.</summary>
     public IReadOnlyCollection<string> MeshMembers => _mesh.Members;
 
+    /// <summary>The certificate the mesh presents for a pod now (<c>namespace/name</c>), or null when it is not a member.</summary>
+    public Kube.Views.MeshCertificateFacts? MeshCertificate(string pod) => _mesh.CertificateOf(pod);
+
     /// <summary>Hands the Ingress proxy the routes, and the node proxies of the mesh the pods and policies, of a newly published state.</summary>
     public void Publish(ClusterState cluster)
     {

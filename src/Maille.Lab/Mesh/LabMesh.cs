@@ -33,6 +33,21 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
         }
     }
 
+    /// <summary>The certificate a member's node proxy presents for it now (<c>namespace/name</c>), or null when it is not a member.</summary>
+    public Kube.Views.MeshCertificateFacts? CertificateOf(string pod)
+    {
+        lock (_gate)
+        {
+            if (!_members.TryGetValue(pod, out var member) || !_proxies.TryGetValue(member.Node, out var proxy)
+                || proxy.CertificateOf(new PodId(pod[..pod.IndexOf('/', StringComparison.Ordinal)], pod[(pod.IndexOf('/', StringComparison.Ordinal) + 1)..])) is not { } certificate)
+            {
+                return null;
+            }
+
+            return new Kube.Views.MeshCertificateFacts(certificate.SerialNumber, certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime());
+        }
+    }
+
     public void Sync(ClusterState cluster, LabNetwork network, ClusterConfig config)
     {
         lock (_gate)
