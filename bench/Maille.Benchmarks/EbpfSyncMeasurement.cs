@@ -46,8 +46,8 @@ internal static class EbpfSyncMeasurement
         {
             cgroup.Create();
             Console.WriteLine($"# ebpf-sync: namespace {name}, cgroup {cgroup.Path}; load average at the start {LoadAverage()}");
-            Console.WriteLine("| workload | data plane | plan the writes (pure) | write | total | writes |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|");
+            Console.WriteLine("| workload | data plane | plan the writes (pure) | write | total | CPU (process) | writes |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
             scratch.RunInside(() =>
             {
                 using var context = NftContext.Create();
@@ -72,15 +72,19 @@ internal static class EbpfSyncMeasurement
         var plan = SyntheticServicePlan.Make(services, endpoints);
         using var balancer = new NodeSocketLoadBalancer(scratch, "node-1", cgroup, _ => []);
         var namespaces = new HashSet<ulong> { balancer.NodeCookie };
+        var cpu = Cpu();
         var full = Check(balancer.Write(plan, namespaces));
+        var fullCpu = Cpu() - cpu;
 
         var nft = new ServiceRulesetState();
+        cpu = Cpu();
         var rendering = Stopwatch();
         var nftFull = nft.Prepare(plan);
         var nftRender = rendering.Elapsed;
         var loading = Stopwatch();
         Check(NftTableLoader.Load(context, nftFull.Table!));
         var nftLoad = loading.Elapsed;
+        var nftCpu = Cpu() - cpu;
         nft.Commit(nftFull);
 
         var (prepares, writes, totals, counts) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
@@ -110,7 +114,9 @@ internal static class EbpfSyncMeasurement
             plan = changed;
         }
 
+        cpu = Cpu();
         var resync = Check(balancer.Write(plan, namespaces, full: true));
+        var resyncCpu = Cpu() - cpu;
         Check(context.Run($"delete table {ServiceRulesetBuilder.Family} {ServiceRulesetBuilder.Table}"));
         if (!print)
         {
@@ -118,13 +124,13 @@ internal static class EbpfSyncMeasurement
         }
 
         var size = string.Create(CultureInfo.InvariantCulture, $"{services:N0} Services × {endpoints}");
-        Row($"full sync, {size}", "ebpf (socket LB maps)", full.PrepareDuration, full.ApplyDuration, full.CommandCount);
-        Row($"full sync, {size}", "nftables (render; dormant table + netlink elements)", nftRender, nftLoad, nftFull.CommandCount);
+        Row($"full sync, {size}", "ebpf (socket LB maps)", full.PrepareDuration, full.ApplyDuration, full.CommandCount, fullCpu);
+        Row($"full sync, {size}", "nftables (render; dormant table + netlink elements)", nftRender, nftLoad, nftFull.CommandCount, nftCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| one endpoint added or removed, {size} loaded ({changes} changes: median / p90 / p99) | ebpf (socket LB maps) | {Percentiles(prepares)} | {Percentiles(writes)} | {Percentiles(totals)} | {P(counts, 0.5):F0} |"));
+            $"| one endpoint added or removed, {size} loaded ({changes} changes: median / p90 / p99) | ebpf (socket LB maps) | {Percentiles(prepares)} | {Percentiles(writes)} | {Percentiles(totals)} | | {P(counts, 0.5):F0} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| one endpoint added or removed, {size} loaded ({changes} changes: median / p90 / p99) | nftables (render; libnftables) | {Percentiles(nftRenders)} | {Percentiles(nftApplies)} | {Percentiles(nftTotals)} | {P(nftCounts, 0.5):F0} |"));
-        Row($"full resync in place (drift repair), {size}", "ebpf (socket LB maps)", resync.PrepareDuration, resync.ApplyDuration, resync.CommandCount);
+            $"| one endpoint added or removed, {size} loaded ({changes} changes: median / p90 / p99) | nftables (render; libnftables) | {Percentiles(nftRenders)} | {Percentiles(nftApplies)} | {Percentiles(nftTotals)} | | {P(nftCounts, 0.5):F0} |"));
+        Row($"full resync in place (drift repair), {size}", "ebpf (socket LB maps)", resync.PrepareDuration, resync.ApplyDuration, resync.CommandCount, resyncCpu);
     }
 
     private static void Policies(NetworkNamespace scratch, NftContext context, int pods, int policies, bool print)
@@ -137,7 +143,9 @@ internal static class EbpfSyncMeasurement
         var planTime = planning.Elapsed;
 
         using var policy = new NodePodPolicy(scratch, "node-1");
+        var cpu = Cpu();
         var sync = policy.Sync(plan);
+        var syncCpu = Cpu() - cpu;
         if (sync.Error is { } error)
         {
             throw new InvalidOperationException("pod policy maps: " + error);
@@ -146,12 +154,14 @@ internal static class EbpfSyncMeasurement
         var counts = policy.MapCounts();
 
         var nft = new PolicyRulesetState();
+        cpu = Cpu();
         var rendering = Stopwatch();
         var full = nft.Prepare(PolicyRulesetBuilder.Build(plan, cache: new PolicyFoldCache()));
         var rendered = rendering.Elapsed;
         var applying = Stopwatch();
         Check(context.Run(full.Script));
         var applied = applying.Elapsed;
+        var nftCpu = Cpu() - cpu;
         nft.Commit(full);
         Check(context.Run($"delete table {PolicyRulesetBuilder.Family} {PolicyRulesetBuilder.Table}"));
         if (!print)
@@ -161,13 +171,16 @@ internal static class EbpfSyncMeasurement
 
         var workload = string.Create(CultureInfo.InvariantCulture,
             $"{policies:N0} NetworkPolicies over {pods:N0} pods, node-1 of 3 ({plan.Pods.Count} pods, {plan.Chains.Count} chains; node plan {planTime.TotalMilliseconds:F0} ms, shared)");
-        Row(workload, "ebpf (pod policy maps: " + string.Join(", ", counts.Where(c => c.Key != "flows").Select(c => $"{c.Key} {c.Value:N0}")) + ")", sync.PrepareDuration, sync.ApplyDuration, sync.CommandCount);
-        Row(workload, string.Create(CultureInfo.InvariantCulture, $"nftables (render; libnftables; {full.Desired.RuleCount:N0} rules, {full.Desired.ElementCount:N0} elements)"), rendered, applied, full.CommandCount);
+        Row(workload, "ebpf (pod policy maps: " + string.Join(", ", counts.Where(c => c.Key != "flows").Select(c => $"{c.Key} {c.Value:N0}")) + ")", sync.PrepareDuration, sync.ApplyDuration, sync.CommandCount, syncCpu);
+        Row(workload, string.Create(CultureInfo.InvariantCulture, $"nftables (render; libnftables; {full.Desired.RuleCount:N0} rules, {full.Desired.ElementCount:N0} elements)"), rendered, applied, full.CommandCount, nftCpu);
     }
 
-    private static void Row(string workload, string dataplane, TimeSpan prepare, TimeSpan write, int count) =>
+    private static void Row(string workload, string dataplane, TimeSpan prepare, TimeSpan write, int count, TimeSpan cpu) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {workload} | {dataplane} | {prepare.TotalMilliseconds:F1} ms | {write.TotalMilliseconds:F1} ms | {(prepare + write).TotalMilliseconds:F1} ms | {count:N0} |"));
+            $"| {workload} | {dataplane} | {prepare.TotalMilliseconds:F1} ms | {write.TotalMilliseconds:F1} ms | {(prepare + write).TotalMilliseconds:F1} ms | {cpu.TotalMilliseconds:F0} ms | {count:N0} |"));
+
+    /// <summary>The CPU time of the whole process (user and kernel, every thread: the GC's too), which a loaded machine does not stretch as it stretches the wall clock.</summary>
+    private static TimeSpan Cpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
 
     private static string Percentiles(List<double> values) =>
         string.Create(CultureInfo.InvariantCulture, $"{P(values, 0.5):F3} / {P(values, 0.9):F3} / {P(values, 0.99):F3} ms");
