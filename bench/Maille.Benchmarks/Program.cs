@@ -11,6 +11,11 @@ internal static class Program
             return ServiceApplyMeasurement.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "ebpf-sync" && OperatingSystem.IsLinux())
+        {
+            return EbpfSyncMeasurement.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "policy-apply" && OperatingSystem.IsLinux())
         {
             return PolicyApplyMeasurement.Run(args[1..]);

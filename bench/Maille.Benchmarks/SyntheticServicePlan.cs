@@ -37,4 +37,17 @@ internal static class SyntheticServicePlan
         var endpoints = ports[service].ClusterEndpoints.Count;
         return plan with { Ports = ports.SetItem(service, Port(service, endpoints, generation)) };
     }
+
+    /// <summary>
+    /// <paramref name="plan"/> with one endpoint added to Service <paramref name="service"/> (<paramref name="added"/>),
+    /// or that endpoint removed again: the smallest change an EndpointSlice makes. The added endpoint's address is
+    /// outside the ones <see cref="Make"/> hands out.
+    /// </summary>
+    public static NodeServicePlan WithEndpointToggled(NodeServicePlan plan, int service, int endpoints, bool added)
+    {
+        var ports = plan.Ports.AsImmutableArray();
+        var port = Port(service, endpoints, generation: 0);
+        var extra = new ProxyEndpoint(IpMath.Offset(IPNetwork.Parse("198.19.0.0/16"), (ulong)(65001 + (service % 500))), 8080, "node-2", false, false);
+        return plan with { Ports = ports.SetItem(service, added ? port with { ClusterEndpoints = new([.. port.ClusterEndpoints, extra]) } : port) };
+    }
 }

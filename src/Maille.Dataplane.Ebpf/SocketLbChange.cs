@@ -1,4 +1,5 @@
 using Maille.Engine.ServiceProxy;
+using Maille.Model;
 
 namespace Maille.Dataplane.Ebpf;
 
@@ -14,8 +15,14 @@ public sealed record SocketLbChange
 
     public required IReadOnlyList<SocketLbOperation> Operations { get; init; }
 
-    /// <summary>What the maps hold once the operations are applied (for <see cref="SocketLbState.Commit"/>).</summary>
-    internal IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)> Ports { get; init; } = new Dictionary<ServicePortId, (uint, SocketLbService)>();
+    /// <summary>
+    /// The ports the operations write, with their id and rendering once applied (null: gone), for
+    /// <see cref="SocketLbState.Commit"/>; for a full change, every port the maps then hold.
+    /// </summary>
+    internal IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)?> Updates { get; init; } = new Dictionary<ServicePortId, (uint, SocketLbService)?>();
+
+    /// <summary>The plan's ports, which the next change is compared with.</summary>
+    internal EquatableArray<ServicePortPlan> PlanPorts { get; init; } = EquatableArray<ServicePortPlan>.Empty;
 
     internal IReadOnlySet<ulong> Namespaces { get; init; } = new HashSet<ulong>();
 

@@ -12,14 +12,16 @@ namespace Maille.Dataplane.Ebpf;
 /// </summary>
 public sealed class SocketLbState
 {
-    private IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)> _ports = new Dictionary<ServicePortId, (uint, SocketLbService)>();
+    private readonly Dictionary<ServicePortId, (uint Id, SocketLbService Service)> _ports = [];
+    private EquatableArray<ServicePortPlan> _planPorts = EquatableArray<ServicePortPlan>.Empty;
     private IReadOnlySet<ulong> _namespaces = new HashSet<ulong>();
     private uint _nextId = 1;
+    private int _backendCount;
     private bool _empty = true;
 
     public int ServicePortCount => _ports.Count;
 
-    public int BackendCount => _ports.Values.Sum(p => p.Service.Backends.Count);
+    public int BackendCount => _backendCount;
 
     public int NamespaceCount => _namespaces.Count;
 
@@ -41,76 +43,98 @@ public sealed class SocketLbState
     /// <summary>
     /// The writes from what the maps hold to <paramref name="plan"/> with <paramref name="namespaces"/> (the cookies of
     /// the node's and its pods' network namespaces). <paramref name="full"/>, or a first change, writes everything
-    /// (the kernel side then deletes what it holds beyond it: <see cref="SocketLbChange.Full"/>).
+    /// (the kernel side then deletes what it holds beyond it: <see cref="SocketLbChange.Full"/>). Otherwise only the
+    /// ports that differ from the last committed plan are rendered (<see cref="ServicePortPairs"/>: a port the planner
+    /// carried over costs one comparison), so one Service's change costs the same whatever the node holds.
     /// </summary>
     public SocketLbChange Prepare(NodeServicePlan plan, IReadOnlySet<ulong> namespaces, bool full = false)
     {
         full |= _empty;
-        var before = full ? new Dictionary<ServicePortId, (uint Id, SocketLbService Service)>() : _ports;
         var namespacesBefore = full ? new HashSet<ulong>() : _namespaces;
-        var nextId = _nextId;
-        var ports = new Dictionary<ServicePortId, (uint Id, SocketLbService Service)>();
-        // A full change keeps each known port's id: the kernel's entries are overwritten in place, never missing.
-        var used = new HashSet<uint>(_ports.Values.Select(p => p.Id));
-        var adds = new List<SocketLbOperation>();
-        var entries = new List<SocketLbOperation>();
-        var removals = new List<SocketLbOperation>();
-        var entryRemovals = new List<SocketLbOperation>();
+        var ids = new IdAllocator(_ports, _nextId);
+        var updates = new Dictionary<ServicePortId, (uint Id, SocketLbService Service)?>();
+        var writes = new Writes();
 
-        adds.AddRange(namespaces.Where(c => !namespacesBefore.Contains(c)).Order().Select(c => Update(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c), SocketLbLayout.NamespaceValue())));
-        foreach (var port in plan.Ports)
+        writes.NamespaceAdds.AddRange(namespaces.Where(c => !namespacesBefore.Contains(c)).Order().Select(c => Update(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c), SocketLbLayout.NamespaceValue())));
+        if (full)
         {
-            if (Render(port) is not { } service)
+            // A full change keeps each known port's id: the kernel's entries are overwritten in place, never missing.
+            foreach (var port in plan.Ports)
             {
-                continue;
-            }
-
-            if (before.TryGetValue(port.Id, out var old))
-            {
-                ports[port.Id] = (old.Id, service);
-                if (!old.Service.Equals(service))
+                if (Render(port) is not { } service)
                 {
-                    Write(old.Id, old.Service, service, adds, entries, removals, entryRemovals);
-                }
-            }
-            else if (full && _ports.TryGetValue(port.Id, out var known))
-            {
-                ports[port.Id] = (known.Id, service);
-                Write(known.Id, null, service, adds, entries, removals, entryRemovals);
-            }
-            else
-            {
-                while (used.Contains(nextId))
-                {
-                    nextId++;
+                    continue;
                 }
 
-                used.Add(nextId);
-                ports[port.Id] = (nextId, service);
-                Write(nextId, null, service, adds, entries, removals, entryRemovals);
+                var id = _ports.TryGetValue(port.Id, out var known) ? known.Id : ids.Next();
+                updates[port.Id] = (id, service);
+                Write(id, null, service, writes);
+            }
+        }
+        else
+        {
+            foreach (var (old, now) in ServicePortPairs.Changed(_planPorts, plan.Ports))
+            {
+                var portId = (now ?? old)!.Id;
+                var service = now is null ? null : Render(now);
+                if (_ports.TryGetValue(portId, out var known))
+                {
+                    if (service is null)
+                    {
+                        updates[portId] = null;
+                        Write(known.Id, known.Service, null, writes);
+                    }
+                    else if (!known.Service.Equals(service))
+                    {
+                        updates[portId] = (known.Id, service);
+                        Write(known.Id, known.Service, service, writes);
+                    }
+                }
+                else if (service is not null)
+                {
+                    var id = ids.Next();
+                    updates[portId] = (id, service);
+                    Write(id, null, service, writes);
+                }
             }
         }
 
-        foreach (var (number, service) in before.Where(p => !ports.ContainsKey(p.Key)).Select(p => p.Value).OrderBy(p => p.Id))
-        {
-            Write(number, service, null, adds, entries, removals, entryRemovals);
-        }
-
-        removals.AddRange(namespacesBefore.Where(c => !namespaces.Contains(c)).Order().Select(c => Delete(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c))));
+        writes.NamespaceRemovals.AddRange(namespacesBefore.Where(c => !namespaces.Contains(c)).Order().Select(c => Delete(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c))));
         return new SocketLbChange
         {
             Full = full,
-            Operations = [.. adds, .. entryRemovals, .. entries, .. removals],
-            Ports = ports,
+            Operations = writes.InOrder(),
+            Updates = updates,
+            PlanPorts = plan.Ports,
             Namespaces = namespaces.ToHashSet(),
-            NextId = nextId,
+            NextId = ids.NextFree,
         };
     }
 
     /// <summary>The kernel holds what <paramref name="change"/> wrote.</summary>
     public void Commit(SocketLbChange change)
     {
-        _ports = change.Ports;
+        if (change.Full)
+        {
+            _ports.Clear();
+            _backendCount = 0;
+        }
+
+        foreach (var (id, entry) in change.Updates)
+        {
+            if (_ports.Remove(id, out var old))
+            {
+                _backendCount -= old.Service.Backends.Count;
+            }
+
+            if (entry is { } now)
+            {
+                _ports[id] = now;
+                _backendCount += now.Service.Backends.Count;
+            }
+        }
+
+        _planPorts = change.PlanPorts;
         _namespaces = change.Namespaces;
         _nextId = change.NextId;
         _empty = false;
@@ -119,19 +143,20 @@ public sealed class SocketLbState
     /// <summary>The kernel refused a change: what the maps hold is unknown, so the next change is full.</summary>
     public void Reset()
     {
-        _ports = new Dictionary<ServicePortId, (uint, SocketLbService)>();
+        _ports.Clear();
+        _planPorts = EquatableArray<ServicePortPlan>.Empty;
         _namespaces = new HashSet<ulong>();
         _nextId = 1;
+        _backendCount = 0;
         _empty = true;
     }
 
     /// <summary>
     /// One Service port's writes from <paramref name="old"/> to <paramref name="now"/> (either null: added, removed):
-    /// new slots and members in <paramref name="adds"/>, its entry in <paramref name="entries"/> (or, when its key
-    /// changes or it goes, the old key's deletion in <paramref name="entryRemovals"/>), slots and members it no longer
-    /// has in <paramref name="removals"/>.
+    /// new slots and members, its entry (or, when its key changes or it goes, the old key's deletion), slots and
+    /// members it no longer has; each in its group of <paramref name="writes"/>.
     /// </summary>
-    private static void Write(uint id, SocketLbService? old, SocketLbService? now, List<SocketLbOperation> adds, List<SocketLbOperation> entries, List<SocketLbOperation> removals, List<SocketLbOperation> entryRemovals)
+    private static void Write(uint id, SocketLbService? old, SocketLbService? now, Writes writes)
     {
         var oldBackends = old?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
         var newBackends = now?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
@@ -147,12 +172,12 @@ public sealed class SocketLbState
             var backend = newBackends[slot];
             if (slot >= oldBackends.Count || !oldBackends[slot].Equals(backend))
             {
-                adds.Add(Update(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot), SocketLbLayout.BackendValue(backend)));
+                writes.BackendAdds.Add(Update(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot), SocketLbLayout.BackendValue(backend)));
             }
 
             if (newSlots.TryAdd(backend, slot) && (!oldSlots.TryGetValue(backend, out var was) || was != slot))
             {
-                adds.Add(Update(SocketLbMap.Members, SocketLbLayout.MemberKey(id, backend), SocketLbLayout.MemberValue(slot)));
+                writes.MemberAdds.Add(Update(SocketLbMap.Members, SocketLbLayout.MemberKey(id, backend), SocketLbLayout.MemberValue(slot)));
             }
         }
 
@@ -160,21 +185,21 @@ public sealed class SocketLbState
         var newKey = now is null ? null : SocketLbLayout.ServiceKey(now.ClusterIP, now.Port, now.Protocol);
         if (oldKey is not null && (newKey is null || !oldKey.AsSpan().SequenceEqual(newKey)))
         {
-            entryRemovals.Add(Delete(SocketLbMap.Services, oldKey));
+            writes.EntryRemovals.Add(Delete(SocketLbMap.Services, oldKey));
         }
 
         if (now is not null && newKey is not null && (old is null || !SameEntry(old, now) || !oldKey!.AsSpan().SequenceEqual(newKey)))
         {
             var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag));
-            entries.Add(Update(SocketLbMap.Services, newKey, SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0)));
+            writes.Entries.Add(Update(SocketLbMap.Services, newKey, SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0)));
         }
 
         for (var slot = newBackends.Count; slot < oldBackends.Count; slot++)
         {
-            removals.Add(Delete(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot)));
+            writes.BackendRemovals.Add(Delete(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot)));
         }
 
-        removals.AddRange(oldSlots.Keys.Where(b => !newSlots.ContainsKey(b)).Select(b => Delete(SocketLbMap.Members, SocketLbLayout.MemberKey(id, b))));
+        writes.MemberRemovals.AddRange(oldSlots.Keys.Where(b => !newSlots.ContainsKey(b)).Select(b => Delete(SocketLbMap.Members, SocketLbLayout.MemberKey(id, b))));
     }
 
     private static bool SameEntry(SocketLbService old, SocketLbService now) =>
@@ -183,4 +208,51 @@ public sealed class SocketLbState
     private static SocketLbOperation Update(SocketLbMap map, byte[] key, byte[] value) => new(map, key, value);
 
     private static SocketLbOperation Delete(SocketLbMap map, byte[] key) => new(map, key, null);
+
+    /// <summary>
+    /// The writes of one change, grouped by map so that each group is one batch for the kernel, in an order that never
+    /// lets a program read a half-written Service: every new endpoint slot and member before any Service entry, every
+    /// entry before the slots and members no longer counted, namespaces first in and last out.
+    /// </summary>
+    private sealed class Writes
+    {
+        public List<SocketLbOperation> NamespaceAdds { get; } = [];
+
+        public List<SocketLbOperation> BackendAdds { get; } = [];
+
+        public List<SocketLbOperation> MemberAdds { get; } = [];
+
+        public List<SocketLbOperation> EntryRemovals { get; } = [];
+
+        public List<SocketLbOperation> Entries { get; } = [];
+
+        public List<SocketLbOperation> BackendRemovals { get; } = [];
+
+        public List<SocketLbOperation> MemberRemovals { get; } = [];
+
+        public List<SocketLbOperation> NamespaceRemovals { get; } = [];
+
+        public IReadOnlyList<SocketLbOperation> InOrder() =>
+            [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals, .. Entries, .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
+    }
+
+    /// <summary>Service ids: the lowest free one from the last committed next id on; the known ports' ids are looked at only when one is asked for.</summary>
+    private sealed class IdAllocator(IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)> known, uint next)
+    {
+        private HashSet<uint>? _used;
+
+        public uint NextFree => next;
+
+        public uint Next()
+        {
+            _used ??= [.. known.Values.Select(p => p.Id)];
+            while (_used.Contains(next))
+            {
+                next++;
+            }
+
+            _used.Add(next);
+            return next;
+        }
+    }
 }

@@ -54,7 +54,7 @@ public sealed class ServiceRulesetState
         }
 
         var updates = new List<(ServicePortId Id, ServicePortPlan? Plan, ServicePortRules? Rules)>();
-        foreach (var (old, now) in Pair(_committed, desired.Ports))
+        foreach (var (old, now) in ServicePortPairs.Changed(_committed, desired.Ports))
         {
             updates.Add(now is null ? (old!.Id, null, null) : (now.Id, now, ServiceRulesetBuilder.PortRules(desiredContext, now)));
         }
@@ -391,39 +391,6 @@ public sealed class ServiceRulesetState
     /// </summary>
     private static IEnumerable<Engine.ServiceProxy.ProxyEndpoint> Used(ServicePortPlan plan) =>
         plan.InternalTrafficLocal || plan.ExternalTrafficLocal ? plan.ClusterEndpoints.Concat(plan.LocalEndpoints) : plan.ClusterEndpoints;
-
-    /// <summary>
-    /// The ports that differ between two plans, both ordered by id text as <see cref="ServiceProxyPlanner"/> orders them:
-    /// (old, null) removed, (null, new) added, (old, new) changed. A merge of the two lists, so a port the caller did not
-    /// rebuild (the same instance) costs one reference comparison, and no id is hashed.
-    /// </summary>
-    private static IEnumerable<(ServicePortPlan? Old, ServicePortPlan? New)> Pair(EquatableArray<ServicePortPlan> before, EquatableArray<ServicePortPlan> after)
-    {
-        int i = 0, j = 0;
-        while (i < before.Count || j < after.Count)
-        {
-            if (i < before.Count && j < after.Count && before[i] == after[j])
-            {
-                i++;
-                j++;
-                continue;
-            }
-
-            var order = i == before.Count ? 1 : j == after.Count ? -1 : string.CompareOrdinal(before[i].Id.ToString(), after[j].Id.ToString());
-            if (order == 0)
-            {
-                yield return (before[i++], after[j++]);
-            }
-            else if (order < 0)
-            {
-                yield return (before[i++], null);
-            }
-            else
-            {
-                yield return (null, after[j++]);
-            }
-        }
-    }
 
     /// <summary>Orders <c>endpoints-2</c> before <c>endpoints-10</c>.</summary>
     private sealed class SharedNameComparer : IComparer<string>

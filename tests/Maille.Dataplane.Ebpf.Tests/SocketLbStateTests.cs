@@ -111,6 +111,46 @@ public sealed class SocketLbStateTests
     }
 
     [Fact]
+    public void One_endpoint_added_to_one_Service_writes_its_slot_and_member_then_its_entry_and_removed_again_the_reverse()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(plan, Namespaces));
+        var web = Port(plan, "web", 80);
+        var extra = new ProxyEndpoint(IPAddress.Parse("198.19.9.9"), 8080, "node-2", false, false);
+        var grown = plan with { Ports = new(plan.Ports.Select(p => p == web ? p with { ClusterEndpoints = new([.. p.ClusterEndpoints, extra]) } : p)) };
+
+        var added = state.Prepare(grown, Namespaces);
+        state.Commit(added);
+        var removed = state.Prepare(plan, Namespaces);
+
+        Assert.Equal([SocketLbMap.Backends, SocketLbMap.Members, SocketLbMap.Services], added.Operations.Select(o => o.Map));
+        Assert.All(added.Operations, o => Assert.False(o.IsDelete));
+        Assert.Equal(3, BitConverter.ToUInt16(added.Operations[2].Value!, 4));
+        Assert.Equal(SocketLbLayout.BackendValue(new SocketLbBackend(extra.Address, 8080)), added.Operations[0].Value);
+        Assert.Equal([SocketLbMap.Services, SocketLbMap.Backends, SocketLbMap.Members], removed.Operations.Select(o => o.Map));
+        Assert.Equal(2, BitConverter.ToUInt16(removed.Operations[0].Value!, 4));
+        Assert.True(removed.Operations[1].IsDelete && removed.Operations[2].IsDelete);
+    }
+
+    [Fact]
+    public void After_partial_changes_a_full_change_writes_what_a_fresh_state_would_and_the_counts_follow()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(plan, Namespaces));
+        var after = SocketLbCase.Plan(SocketLbCase.WithoutWeb2);
+        state.Commit(state.Prepare(after, Namespaces));
+
+        var full = state.Prepare(after, Namespaces, full: true);
+        var fresh = new SocketLbState().Prepare(after, Namespaces);
+
+        Assert.Equal(fresh.Operations.Select(o => o.ToString()), full.Operations.Select(o => o.ToString()));
+        Assert.Equal(after.Ports.Where(p => p.KernelSupported).Sum(p => p.InternalEndpoints.Count), state.BackendCount);
+        Assert.Equal(after.Ports.Count(p => p.KernelSupported), state.ServicePortCount);
+    }
+
+    [Fact]
     public void A_Service_that_goes_loses_its_entry_before_its_endpoints_and_its_id_is_not_reused_while_known()
     {
         var state = new SocketLbState();

@@ -18,6 +18,9 @@ public sealed class BpfMap
 
     public int KeySize { get; }
 
+    /// <summary>Set when the kernel has no batch operations for this map's type: writes go one by one.</summary>
+    private bool _noBatches;
+
     /// <summary>Creates or replaces <paramref name="key"/>'s value.</summary>
     public unsafe void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
@@ -28,6 +31,91 @@ public sealed class BpfMap
             {
                 throw BpfError.FromCode($"update of map {Name}", code);
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates or replaces each key's value, in order, as one <c>bpf_map_update_batch</c> call (the kernel still writes
+    /// them one by one, as single updates would, so a program never sees them in another order; what the batch saves
+    /// is a system call per element). A map type without batches (the LPM tries) gets single updates.
+    /// </summary>
+    public unsafe void UpdateMany(IReadOnlyList<byte[]> keys, IReadOnlyList<byte[]> values)
+    {
+        if (keys.Count != values.Count)
+        {
+            throw new ArgumentException($"{keys.Count} keys for {values.Count} values", nameof(values));
+        }
+
+        var done = 0;
+        if (keys.Count > 1 && !_noBatches)
+        {
+            var valueSize = values[0].Length;
+            var packedKeys = Pack(keys, KeySize);
+            var packedValues = Pack(values, valueSize);
+            fixed (byte* k = packedKeys, v = packedValues)
+            {
+                var count = (uint)keys.Count;
+                var code = LibBpf.MapUpdateBatch(Descriptor, k, v, ref count, 0);
+                if (code == 0)
+                {
+                    return;
+                }
+
+                if (count > 0 || code is not (-524 or -95 or -22))
+                {
+                    throw BpfError.FromCode($"batch update of map {Name} (element {count} of {keys.Count})", code);
+                }
+
+                // No batches for this map type (or the first element is refused: the single update says why).
+                _noBatches = code != -22;
+            }
+        }
+
+        for (; done < keys.Count; done++)
+        {
+            Update(keys[done], values[done]);
+        }
+    }
+
+    /// <summary>Deletes each key, in order, with <c>bpf_map_delete_batch</c> where the map type has it; keys it does not hold are no error.</summary>
+    public unsafe void DeleteMany(IReadOnlyList<byte[]> keys)
+    {
+        var done = 0;
+        if (keys.Count > 1 && !_noBatches)
+        {
+            var packed = Pack(keys, KeySize);
+            fixed (byte* k = packed)
+            {
+                while (done < keys.Count)
+                {
+                    var count = (uint)(keys.Count - done);
+                    var code = LibBpf.MapDeleteBatch(Descriptor, k + (done * KeySize), ref count, 0);
+                    if (code == 0)
+                    {
+                        return;
+                    }
+
+                    if (code == -2)
+                    {
+                        // The batch stops at a key the map does not hold: skip it and go on after it.
+                        done += (int)count + 1;
+                        continue;
+                    }
+
+                    if (count > 0 || code is not (-524 or -95 or -22))
+                    {
+                        throw BpfError.FromCode($"batch delete from map {Name} (element {done + count} of {keys.Count})", code);
+                    }
+
+                    _noBatches = code != -22;
+                    break;
+                }
+            }
+        }
+
+        for (; done < keys.Count; done++)
+        {
+            Delete(keys[done]);
         }
     }
 
@@ -84,5 +172,21 @@ public sealed class BpfMap
         {
             Delete(key);
         }
+    }
+
+    private static byte[] Pack(IReadOnlyList<byte[]> items, int size)
+    {
+        var packed = new byte[items.Count * size];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].Length != size)
+            {
+                throw new ArgumentException($"element {i} has {items[i].Length} bytes where the map's have {size}", nameof(items));
+            }
+
+            items[i].CopyTo(packed, i * size);
+        }
+
+        return packed;
     }
 }

@@ -50,6 +50,9 @@ public sealed class NodePodPolicy : IDisposable
     private readonly Dictionary<string, int> _interfaces = new(StringComparer.Ordinal);
     private NodePolicyPlan? _plan;
 
+    /// <summary>The maps as the object's load made them, empty: the first full sync has nothing else to delete.</summary>
+    private bool _mapsNew = true;
+
     public NodePodPolicy(NetworkNamespace node, string nodeName, string? objectPath = null)
     {
         _node = node;
@@ -160,17 +163,25 @@ public sealed class NodePodPolicy : IDisposable
     /// deletes what else they hold. <paramref name="flushDenied"/>: then forgets every flow the new plan denies, so that
     /// its next packet is judged again (nftables' <c>FlushDeniedConnections</c>).
     /// </summary>
-    public NodePodPolicySync Sync(ClusterState cluster, bool full = false, bool flushDenied = false)
+    public NodePodPolicySync Sync(ClusterState cluster, bool full = false, bool flushDenied = false) =>
+        Sync(NodePolicyPlanner.Plan(cluster, NodeName), full, flushDenied);
+
+    /// <summary>
+    /// <see cref="Sync(ClusterState, bool, bool)"/> once the node's plan is made: the map writes are planned (pure,
+    /// <see cref="PodPolicyState"/>), then written. The benchmarks call it with a plan of their own.
+    /// </summary>
+    internal NodePodPolicySync Sync(NodePolicyPlan plan, bool full = false, bool flushDenied = false)
     {
-        var plan = NodePolicyPlanner.Plan(cluster, NodeName);
         lock (_gate)
         {
+            var preparing = Stopwatch.GetTimestamp();
             var change = _state.Prepare(plan, full);
+            var prepareDuration = Stopwatch.GetElapsedTime(preparing);
             var applying = Stopwatch.GetTimestamp();
             try
             {
                 BpfMapWrites.Apply(_maps, change.Operations.Select(o => (o.Map, o.Key, o.Value)));
-                if (change.Full)
+                if (change.Full && !_mapsNew)
                 {
                     // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
                     foreach (var (kind, map) in _maps.Where(m => m.Key != PodPolicyMap.Counters))
@@ -181,15 +192,17 @@ public sealed class NodePodPolicy : IDisposable
             }
             catch (IOException e)
             {
+                _mapsNew = false;
                 _state.Reset();
                 Volatile.Write(ref _plan, null);
-                return new NodePodPolicySync { Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = Stopwatch.GetElapsedTime(applying), Error = e.Message };
+                return new NodePodPolicySync { Full = change.Full, CommandCount = change.CommandCount, PrepareDuration = prepareDuration, ApplyDuration = Stopwatch.GetElapsedTime(applying), Error = e.Message };
             }
 
+            _mapsNew = false;
             _state.Commit(change);
             Volatile.Write(ref _plan, plan);
             var flushed = flushDenied && change.CommandCount > 0 ? FlushDenied(plan) : 0;
-            return new NodePodPolicySync { Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = Stopwatch.GetElapsedTime(applying), FlushedFlows = flushed };
+            return new NodePodPolicySync { Full = change.Full, CommandCount = change.CommandCount, PrepareDuration = prepareDuration, ApplyDuration = Stopwatch.GetElapsedTime(applying), FlushedFlows = flushed };
         }
     }
 

@@ -28,6 +28,9 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     private readonly Dictionary<SocketLbMap, BpfMap> _maps;
     private (ClusterState Cluster, NodeServicePlan Plan)? _lastPlan;
 
+    /// <summary>The maps as the object's load made them, empty: the first full sync has nothing else to delete.</summary>
+    private bool _mapsNew = true;
+
     /// <param name="podNamespaces">The names of the namespaces of the node's pods in a cluster (under /run/netns).</param>
     /// <param name="objectPath">The compiled object; by default <c>bpf/socket_lb.bpf.o</c> beside the assemblies.</param>
     public NodeSocketLoadBalancer(NetworkNamespace node, string nodeName, LabCgroup cgroup, Func<ClusterState, IReadOnlyList<string>> podNamespaces, string? objectPath = null)
@@ -60,6 +63,9 @@ public sealed class NodeSocketLoadBalancer : IDisposable
 
     public IReadOnlyList<string> AttachedPrograms => _object.AttachedPrograms;
 
+    /// <summary>The cookie of the node's own namespace (always in the <c>netns</c> map).</summary>
+    internal ulong NodeCookie => _nodeCookie;
+
     /// <summary>Makes the maps hold <paramref name="cluster"/>'s plan for this node; <paramref name="full"/> writes them whole and deletes what else they hold.</summary>
     public NodeSocketLoadBalancerSync Sync(ClusterState cluster, bool full = false)
     {
@@ -83,12 +89,29 @@ public sealed class NodeSocketLoadBalancer : IDisposable
             }
 
             _cookies.Keep(names.ToHashSet(StringComparer.Ordinal));
-            var change = _state.Prepare(plan, cookies, full);
+            var sync = Write(plan, cookies, full);
+            // A pod's namespace is made before its node agent hears of it; one that is missing is retried.
+            return sync.Error is null && missing.Count > 0 ? sync with { Error = $"{missing.Count} pod namespaces do not exist (yet), e.g. {missing[0]}" } : sync;
+        }
+    }
+
+    /// <summary>
+    /// Makes the maps hold <paramref name="plan"/> with <paramref name="namespaces"/> (cookies) as the namespaces the
+    /// programs act on: the map writes are planned (pure, <see cref="SocketLbState"/>), then written. What
+    /// <see cref="Sync"/> does once it has the node's plan; the benchmarks call it with a plan of their own.
+    /// </summary>
+    internal NodeSocketLoadBalancerSync Write(NodeServicePlan plan, IReadOnlySet<ulong> namespaces, bool full = false)
+    {
+        lock (_gate)
+        {
+            var preparing = Stopwatch.GetTimestamp();
+            var change = _state.Prepare(plan, namespaces, full);
+            var prepareDuration = Stopwatch.GetElapsedTime(preparing);
             var applying = Stopwatch.GetTimestamp();
             try
             {
                 BpfMapWrites.Apply(_maps, change.Operations.Select(o => (o.Map, o.Key, o.Value)));
-                if (change.Full)
+                if (change.Full && !_mapsNew)
                 {
                     // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
                     foreach (var (kind, map) in _maps)
@@ -100,19 +123,20 @@ public sealed class NodeSocketLoadBalancer : IDisposable
             }
             catch (IOException e)
             {
+                _mapsNew = false;
                 _state.Reset();
-                return new NodeSocketLoadBalancerSync { Plan = null, Full = change.Full, CommandCount = change.CommandCount, ApplyDuration = Stopwatch.GetElapsedTime(applying), Error = e.Message };
+                return new NodeSocketLoadBalancerSync { Plan = null, Full = change.Full, CommandCount = change.CommandCount, PrepareDuration = prepareDuration, ApplyDuration = Stopwatch.GetElapsedTime(applying), Error = e.Message };
             }
 
+            _mapsNew = false;
             _state.Commit(change);
             return new NodeSocketLoadBalancerSync
             {
                 Plan = plan,
                 Full = change.Full,
                 CommandCount = change.CommandCount,
+                PrepareDuration = prepareDuration,
                 ApplyDuration = Stopwatch.GetElapsedTime(applying),
-                // A pod's namespace is made before its node agent hears of it; one that is missing is retried.
-                Error = missing.Count > 0 ? $"{missing.Count} pod namespaces do not exist (yet), e.g. {missing[0]}" : null,
                 ServicePortCount = _state.ServicePortCount,
                 BackendCount = _state.BackendCount,
                 NamespaceCount = _state.NamespaceCount,

@@ -12,6 +12,10 @@ public sealed record NodeSocketLoadBalancerSync
     /// <summary>Map writes and deletes sent to the kernel (0: nothing changed).</summary>
     public int CommandCount { get; init; }
 
+    /// <summary>Planning the map writes from the plan (pure).</summary>
+    public TimeSpan PrepareDuration { get; init; }
+
+    /// <summary>Writing them (and, for a full sync, deleting what else the maps hold).</summary>
     public TimeSpan ApplyDuration { get; init; }
 
     public string? Error { get; init; }

@@ -45,6 +45,18 @@ internal static partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_map_delete_elem")]
     internal static unsafe partial int MapDelete(int fd, byte* key);
 
+    /// <summary>
+    /// Updates <paramref name="count"/> elements in one call (keys and values packed back to back); on an error,
+    /// <paramref name="count"/> says how many were written. <paramref name="options"/> may be null (no element flags).
+    /// Hash and array maps have it (kernel 5.6); a map type without it answers -ENOTSUPP (524) or -EINVAL.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map_update_batch")]
+    internal static unsafe partial int MapUpdateBatch(int fd, byte* keys, byte* values, ref uint count, nint options);
+
+    /// <summary>Deletes <paramref name="count"/> keys in one call; stops at the first one the map does not hold (-ENOENT), <paramref name="count"/> saying how many went.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map_delete_batch")]
+    internal static unsafe partial int MapDeleteBatch(int fd, byte* keys, ref uint count, nint options);
+
     /// <summary>The key after <paramref name="key"/> (the first one when it is null); -ENOENT after the last.</summary>
     [LibraryImport(Library, EntryPoint = "bpf_map_get_next_key")]
     internal static unsafe partial int MapNextKey(int fd, byte* key, byte* next);
