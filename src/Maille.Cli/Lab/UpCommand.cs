@@ -9,7 +9,7 @@ namespace Maille.Cli.Lab;
 
 /// <summary>
 /// <c>maille up -f PATH… [--lab NAME] [--config FILE] [--mode routed|vxlan] [--wait SECONDS] [--flush-denied-connections]
-/// [--api-port PORT] [--kubeconfig FILE] [--dataplane nftables|ebpf]</c>: validates and plans
+/// [--api-port PORT] [--kubeconfig FILE] [--dataplane nftables|ebpf] [--mesh-certificate-rotation DURATION]</c>: validates and plans
 /// the input exactly as the offline commands do, then starts the lab's daemon, which builds the network and serves the
 /// pods, and returns when every pod is served. A failed <c>up</c> leaves nothing behind.
 /// </summary>
@@ -61,6 +61,17 @@ internal static class UpCommand
             Description = "How nodes translate Services: nftables (per packet, the default) or ebpf (ClusterIP at the socket by eBPF programs on the lab's cgroup; the rest by nftables). Default: the ClusterConfig's dataplane, else nftables",
         };
         dataplane.AcceptOnlyFromAmong("nftables", "ebpf");
+        var rotation = new Option<string>("--mesh-certificate-rotation")
+        {
+            Description = "How often the node proxies replace each meshed pod's workload certificate, e.g. 30s, 10m or 12h (10s to 8760h). Default: the ClusterConfig's meshCertificateRotation, else 12h",
+        };
+        rotation.Validators.Add(result =>
+        {
+            if (result.GetValue(rotation) is { } text && Kube.ClusterConfigLoader.MeshCertificateRotation(text) is null)
+            {
+                result.AddError($"--mesh-certificate-rotation {text}: {Kube.ClusterConfigLoader.MeshCertificateRotationRule}");
+            }
+        });
         var command = new Command("up", """
             Build the planned cluster as a live lab on this machine (root): one network namespace per node and per pod,
             veth pairs, routes, every pod serving its declared ports (HTTP on TCP: /hostname, /clientip, /echo?msg=,
@@ -77,6 +88,7 @@ internal static class UpCommand
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play --flush-denied-connections
               sudo maille up -f examples/shop --lab shop --agents process
               sudo maille up -f examples/shop --lab shop --dataplane ebpf
+              sudo maille up -f examples/mesh --lab mesh --mesh-certificate-rotation 30s
               sudo maille up --lab play
             """)
         {
@@ -91,6 +103,7 @@ internal static class UpCommand
             agents,
             flowQueue,
             dataplane,
+            rotation,
         };
         command.SetAction(parse =>
         {
@@ -102,18 +115,21 @@ internal static class UpCommand
             }
 
             return Up(context, name, parse.GetValue(files) ?? [], parse.GetValue(config), parse.GetValue(mode)!, TimeSpan.FromSeconds(parse.GetValue(wait)), out _,
-                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!, flowQueue: parse.GetValue(flowQueue), dataplane: parse.GetValue(dataplane));
+                flushDeniedConnections: parse.GetValue(flush), apiPort: parse.GetValue(apiPort), kubeconfig: parse.GetValue(kubeconfig), agents: parse.GetValue(agents)!, flowQueue: parse.GetValue(flowQueue), dataplane: parse.GetValue(dataplane),
+                meshCertificateRotation: parse.GetValue(rotation));
         });
         return command;
     }
 
     /// <summary>
     /// Brings a lab up; <paramref name="cluster"/> is the planned cluster when it succeeded. A restart keeps the mode and
-    /// <paramref name="flushDeniedConnections"/> the lab was first brought up with. Without
-    /// <paramref name="rememberKubeconfig"/> the user's kubeconfig is left as it is (labs a command makes for itself).
+    /// <paramref name="flushDeniedConnections"/> the lab was first brought up with. <paramref name="meshCertificateRotation"/>
+    /// (already validated) replaces the ClusterConfig's <c>meshCertificateRotation</c> in the lab's copy of the config,
+    /// which the daemon plans from, so a restart keeps it too. Without <paramref name="rememberKubeconfig"/> the user's
+    /// kubeconfig is left as it is (labs a command makes for itself).
     /// </summary>
     [SupportedOSPlatform("linux")]
-    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0, string? dataplane = null, bool rememberKubeconfig = true)
+    internal static int Up(CliContext context, string lab, IReadOnlyList<string> files, string? configPath, string mode, TimeSpan wait, out Engine.ClusterState? cluster, bool printHints = true, bool flushDeniedConnections = false, int apiPort = 0, string? kubeconfig = null, string agents = "inline", int flowQueue = 0, string? dataplane = null, string? meshCertificateRotation = null, bool rememberKubeconfig = true)
     {
         var clock = Stopwatch.StartNew();
         var state = new LabState(lab);
@@ -177,6 +193,11 @@ internal static class UpCommand
             }
 
             state.Create(string.Join("\n---\n", sources.Select(s => $"# from {s.Name}\n{s.Text}")), configPath);
+        }
+
+        if (meshCertificateRotation is not null)
+        {
+            state.WriteConfig(Kube.ClusterConfigOverride.With(File.Exists(state.ConfigFile) ? File.ReadAllText(state.ConfigFile) : null, "meshCertificateRotation", meshCertificateRotation));
         }
 
         PrivateFiles.Touch(state.LogFile);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net;
 using Maille.Engine.NetworkPolicies;
@@ -19,7 +20,8 @@ namespace Maille.Engine.Mesh;
 public sealed partial class MeshAuthorizer
 {
     private readonly ClusterState _cluster;
-    private readonly Dictionary<string, ImmutableArray<AuthorizationPolicy>> _policiesByPod = new(StringComparer.Ordinal);
+    // Concurrent: a live node proxy decides many connections at once with one authorizer, and so does `maille probe`.
+    private readonly ConcurrentDictionary<string, ImmutableArray<AuthorizationPolicy>> _policiesByPod = new(StringComparer.Ordinal);
 
     private MeshAuthorizer(ClusterState cluster)
     {
@@ -186,14 +188,8 @@ public sealed partial class MeshAuthorizer
     /// </summary>
     public ImmutableArray<AuthorizationPolicy> PoliciesFor(Pod pod)
     {
-        if (!_policiesByPod.TryGetValue(pod.QualifiedName, out var policies))
-        {
-            policies = [.. _cluster.AuthorizationPolicies.Where(p =>
-                (p.Namespace == pod.Namespace || p.Namespace == MeshApi.RootNamespace) && (p.Selector is null || Selects(p.Selector, pod)))];
-            _policiesByPod[pod.QualifiedName] = policies;
-        }
-
-        return policies;
+        return _policiesByPod.GetOrAdd(pod.QualifiedName, _ => [.. _cluster.AuthorizationPolicies.Where(p =>
+            (p.Namespace == pod.Namespace || p.Namespace == MeshApi.RootNamespace) && (p.Selector is null || Selects(p.Selector, pod)))]);
     }
 
     /// <summary>

@@ -76,6 +76,9 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
         }
     }
 
+    /// <summary>Replaces the lab's ClusterConfig (a flag of <c>up</c> that overrides one of its fields).</summary>
+    public void WriteConfig(string text) => WriteAtomically(ConfigFile, text);
+
     public void WritePid(int pid) => WriteAtomically(PidFile, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public Maille.Engine.Allocation.PriorAllocations ReadAllocations()

@@ -5,6 +5,7 @@ using System.Text;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
+using Maille.Engine.Mesh;
 using Maille.Engine.NetworkPolicies;
 using Maille.Lab.Labs;
 using Maille.Model;
@@ -16,6 +17,10 @@ namespace Maille.Lab.Probing;
 /// <see cref="ProbeSample"/>): a TCP connect, or a UDP datagram and its
 /// answer, each from a socket opened inside the source pod's namespace, at most <see cref="Parallelism"/> at a time and
 /// each bounded by <see cref="Timeout"/>; sockets are opened one source pod at a time (a few sources at once). Compares what happened with what the engine expects.
+/// When the source or the destination is in the mesh a TCP connect proves nothing (a meshed client's connect ends at its
+/// own node proxy, and a meshed server's node proxy accepts plaintext before judging it), so the attempt is an exchange:
+/// a request line sent, and an answer from the pod's server awaited; the node proxy's refusal is a reset or a close
+/// without a byte (docs/mesh.md).
 /// </summary>
 internal sealed class ConnectivityProber(ClusterState cluster, string lab)
 {
@@ -48,6 +53,7 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
             ? pods.Select(_ => pods).ToList()
             : Destinations(pods, sample.Draw(pods.Count));
         var evaluator = NetworkPolicyEvaluator.For(cluster);
+        var mesh = MeshAuthorizer.For(cluster);
         using var gate = new SemaphoreSlim(Parallelism);
 
         // Enough sources at once to keep the gate busy: a sampled source may have only a few destinations.
@@ -63,7 +69,7 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
             await sources.WaitAsync(cancellationToken);
             try
             {
-                return await ProbeFromAsync(from, destinations[i], ports, evaluator, gate, cancellationToken);
+                return await ProbeFromAsync(from, destinations[i], ports, evaluator, mesh, gate, cancellationToken);
             }
             finally
             {
@@ -100,7 +106,7 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
     /// before the wave ends, whatever happened; only <see cref="SourcesAtOnce"/> waves hold sockets at a time.
     /// </summary>
     private async Task<List<ProbeCell>> ProbeFromAsync(
-        Pod from, IReadOnlyList<Pod> pods, IReadOnlyList<PortProtocol> ports, NetworkPolicyEvaluator evaluator, SemaphoreSlim gate, CancellationToken cancellationToken)
+        Pod from, IReadOnlyList<Pod> pods, IReadOnlyList<PortProtocol> ports, NetworkPolicyEvaluator evaluator, MeshAuthorizer mesh, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         List<(Pod To, PortProtocol Port, Socket Socket)> batch;
         using (var ns = NetworkNamespace.Open(LabNames.Pod(lab, from.QualifiedName)))
@@ -115,7 +121,8 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    return await AttemptAsync(attempt.Socket, attempt.To.Status.PodIP!, attempt.Port, cancellationToken);
+                    var exchange = mesh.HasMeshedPods && (mesh.IsMeshed(from) || mesh.IsMeshed(attempt.To));
+                    return await AttemptAsync(attempt.Socket, attempt.To.Status.PodIP!, attempt.Port, exchange, cancellationToken);
                 }
                 finally
                 {
@@ -123,13 +130,11 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
                 }
             }));
 
-            return [.. batch.Select((a, i) => new ProbeCell(
-                from.QualifiedName,
-                a.To.QualifiedName,
-                a.Port,
-                outcomes[i].Succeeded,
-                Expected(evaluator, from, a.To, a.Port),
-                outcomes[i].Outcome))];
+            return [.. batch.Select((a, i) =>
+            {
+                var (expected, reason) = Expected(evaluator, mesh, from, a.To, a.Port);
+                return new ProbeCell(from.QualifiedName, a.To.QualifiedName, a.Port, outcomes[i].Succeeded, expected, outcomes[i].Outcome) { Reason = reason };
+            })];
         }
         finally
         {
@@ -172,15 +177,41 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
         : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
     /// <summary>
-    /// The engine's prediction: NetworkPolicy allows the connection, the destination serves the port, and no stopped
-    /// node lies between them.
+    /// The engine's prediction, as <c>maille matrix</c> makes it: NetworkPolicy allows the connection on the port it
+    /// judges (15008/TCP between two meshed pods: HBONE), the destination's node proxy admits it when the destination is
+    /// meshed (PeerAuthentication, then AuthorizationPolicy), the destination serves the port, and no stopped node lies
+    /// between them. With it, why the engine expects a denial, or null.
     /// </summary>
-    private bool Expected(NetworkPolicyEvaluator evaluator, Pod from, Pod to, PortProtocol port) =>
-        (from.Spec.NodeName == to.Spec.NodeName || (!StoppedNodes.Contains(from.Spec.NodeName!) && !StoppedNodes.Contains(to.Spec.NodeName!)))
-        && evaluator.Evaluate(from, to, port.Port, port.Protocol).Allowed
-        && to.Spec.Containers.Any(c => !Maille.Lab.Workloads.PodWorkloads.RunsOwnProgram(c) && c.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol));
+    private (bool Allowed, string? Reason) Expected(NetworkPolicyEvaluator evaluator, MeshAuthorizer mesh, Pod from, Pod to, PortProtocol port)
+    {
+        if (from.Spec.NodeName != to.Spec.NodeName && (StoppedNodes.Contains(from.Spec.NodeName!) || StoppedNodes.Contains(to.Spec.NodeName!)))
+        {
+            return (false, "a stopped node lies between them");
+        }
 
-    private async Task<(bool Succeeded, string Outcome)> AttemptAsync(Socket socket, IPAddress address, PortProtocol port, CancellationToken cancellationToken)
+        var judged = mesh.PolicyPort(from, to, port.Port, port.Protocol);
+        var policy = evaluator.Evaluate(from, to, judged.Port, judged.Protocol);
+        if (!policy.Allowed)
+        {
+            return (false, judged == port ? $"NetworkPolicy: {policy}" : $"NetworkPolicy on {judged} (HBONE): {policy}");
+        }
+
+        // A pod reaching its own address is never judged by the mesh (the capture leaves it alone, as the matrix does).
+        if (from.QualifiedName != to.QualifiedName && mesh.Authorize(evaluator.EndpointOf(from), to, port.Port, port.Protocol) is { Allowed: false } refused)
+        {
+            return (false, $"mesh: {refused}");
+        }
+
+        return to.Spec.Containers.Any(c => !Maille.Lab.Workloads.PodWorkloads.RunsOwnProgram(c) && c.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol))
+            ? (true, null)
+            : (false, $"{to.QualifiedName} does not serve {port}");
+    }
+
+    /// <summary>The request line an exchange sends: the pod server answers it (docs/pod-server.md), as any line-reading server would.</summary>
+    private static readonly byte[] ExchangeRequest = Encoding.ASCII.GetBytes("GET /hostname HTTP/1.0\r\nUser-Agent: maille-probe\r\n\r\n");
+
+    /// <param name="exchange">A TCP attempt sends a request and succeeds only when an answer comes, not at the connect.</param>
+    private async Task<(bool Succeeded, string Outcome)> AttemptAsync(Socket socket, IPAddress address, PortProtocol port, bool exchange, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -190,7 +221,21 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
             if (port.Protocol == Protocol.TCP)
             {
                 await socket.ConnectAsync(endPoint, timeout.Token);
-                return (true, "connected");
+                if (!exchange)
+                {
+                    return (true, "connected");
+                }
+
+                await socket.SendAsync(ExchangeRequest, timeout.Token);
+                var answer = new byte[64];
+                var read = await socket.ReceiveAsync(answer, timeout.Token);
+                if (read == 0)
+                {
+                    return (false, "closed");
+                }
+
+                var firstLine = Encoding.ASCII.GetString(answer, 0, read).Split('\r', '\n')[0];
+                return (true, $"answered {firstLine}");
             }
 
             await socket.SendToAsync(Encoding.ASCII.GetBytes("maille-probe"), endPoint, timeout.Token);
@@ -207,6 +252,7 @@ internal sealed class ConnectivityProber(ClusterState cluster, string lab)
             return (false, e.SocketErrorCode switch
             {
                 SocketError.ConnectionRefused => "refused",
+                SocketError.ConnectionReset => "reset",
                 SocketError.HostUnreachable or SocketError.NetworkUnreachable => "unreachable",
                 _ => e.SocketErrorCode.ToString(),
             });

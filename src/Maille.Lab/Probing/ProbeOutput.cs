@@ -53,9 +53,13 @@ internal static class ProbeOutput
 
         foreach (var cell in report.Mismatches)
         {
-            writer.WriteLine($"mismatch: {cell.From} → {cell.To} {cell.Port}: observed {(cell.Observed ? "allowed" : "denied")} ({cell.Outcome}), engine expects {(cell.Expected ? "allowed" : "denied")}");
+            writer.WriteLine(MismatchLine(cell));
         }
     }
+
+    /// <summary>A difference, with the engine's reason when it expects a denial (e.g. the mesh rule that refuses).</summary>
+    private static string MismatchLine(ProbeCell cell) =>
+        $"mismatch: {cell.From} → {cell.To} {cell.Port}: observed {(cell.Observed ? "allowed" : "denied")} ({cell.Outcome}), engine expects {(cell.Expected ? "allowed" : "denied")}{(cell.Reason is null ? "" : $" ({cell.Reason})")}";
 
     /// <summary>Labs with more pods than this get a summary per port instead of truth tables no screen holds.</summary>
     public const int MaxPodsInTable = 50;
@@ -75,7 +79,7 @@ internal static class ProbeOutput
 
         foreach (var cell in report.Mismatches)
         {
-            writer.WriteLine($"mismatch: {cell.From} → {cell.To} {cell.Port}: observed {(cell.Observed ? "allowed" : "denied")} ({cell.Outcome}), engine expects {(cell.Expected ? "allowed" : "denied")}");
+            writer.WriteLine(MismatchLine(cell));
         }
     }
 
@@ -103,6 +107,7 @@ internal static class ProbeOutput
                 ["observed"] = c.Observed,
                 ["expected"] = c.Expected,
                 ["outcome"] = c.Outcome,
+                ["reason"] = c.Reason,
             })]),
         };
         writer.WriteLine(json.ToJsonString(Indented));

@@ -16,7 +16,8 @@ namespace Maille.Lab.Tests.Mesh;
 /// <summary>
 /// A real lab network (<see cref="LabNetworkBuilder"/>, routed) for a planned cluster, a <see cref="MeshNodeProxy"/> per
 /// node serving that node's meshed pods, and in every pod, on each TCP port it declares, a server that answers each
-/// connection's first line with <c>POD saw PEER: LINE</c> (the peer address it sees) and closes. Counters in the destination node's
+/// connection's first line with <c>POD saw PEER: LINE</c> (the peer address it sees) and closes, or, when that line
+/// starts with <c>hold</c>, answers every line until the client closes (connections are served concurrently). Counters in the destination node's
 /// namespace (<see cref="CountWire"/>) see what crosses the node network. Disposing stops everything and removes the
 /// lab's namespaces, also after a failure.
 /// </summary>
@@ -235,31 +236,72 @@ internal sealed class MeshLab : IAsyncDisposable
         var socket = Network.Pod(pod.QualifiedName).CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _servers.Add(socket);
         socket.Bind(new IPEndPoint(pod.Status.PodIP!, port));
-        socket.Listen(64);
+        socket.Listen(128);
         _loops.Add(Task.Run(async () =>
         {
+            // Each connection on its own: a held one (HoldAsync) must not keep the next from being answered.
+            var connections = new List<Task>();
             while (!_stopping.IsCancellationRequested)
             {
-                using var accepted = await socket.AcceptAsync(_stopping.Token);
-                var peer = (IPEndPoint)accepted.RemoteEndPoint!;
-
-                // The answer waits for the client's line: bytes must cross both ways, as an HTTP exchange needs.
-                using var exchange = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                exchange.CancelAfter(TimeSpan.FromSeconds(3));
+                Socket accepted;
                 try
                 {
-                    var line = await ReadLineAsync(accepted, exchange.Token);
-                    await accepted.SendAsync(Encoding.ASCII.GetBytes($"{pod.QualifiedName} saw {peer.Address}: {line}"), exchange.Token);
-                    accepted.Shutdown(SocketShutdown.Send);
-                    var buffer = new byte[256];
-                    while (await accepted.ReceiveAsync(buffer, exchange.Token) > 0)
-                    {
-                    }
+                    accepted = await socket.AcceptAsync(_stopping.Token);
                 }
-                catch (Exception e) when (e is OperationCanceledException or SocketException)
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    break;
+                }
+
+                connections.RemoveAll(c => c.IsCompleted);
+                connections.Add(AnswerAsync(pod, accepted));
+            }
+
+            await Task.WhenAll(connections);
+        }));
+    }
+
+    /// <summary>
+    /// Answers a connection's first line with <c>POD saw PEER: LINE</c> and closes; a first line starting with
+    /// <c>hold</c> keeps the connection: every line, that one included, is answered (ending with a newline) until the client closes.
+    /// </summary>
+    private async Task AnswerAsync(Pod pod, Socket accepted)
+    {
+        using (accepted)
+        {
+            var peer = (IPEndPoint)accepted.RemoteEndPoint!;
+
+            // The answer waits for the client's line: bytes must cross both ways, as an HTTP exchange needs.
+            using var exchange = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            exchange.CancelAfter(TimeSpan.FromSeconds(3));
+            try
+            {
+                var line = await ReadLineAsync(accepted, exchange.Token);
+                if (line.StartsWith("hold", StringComparison.Ordinal))
+                {
+                    exchange.CancelAfter(HoldLimit);
+                    while (line.Length > 0)
+                    {
+                        await accepted.SendAsync(Encoding.ASCII.GetBytes($"{pod.QualifiedName} saw {peer.Address}: {line}\n"), exchange.Token);
+                        line = await ReadLineAsync(accepted, exchange.Token);
+                    }
+
+                    return;
+                }
+
+                await accepted.SendAsync(Encoding.ASCII.GetBytes($"{pod.QualifiedName} saw {peer.Address}: {line}"), exchange.Token);
+                accepted.Shutdown(SocketShutdown.Send);
+                var buffer = new byte[256];
+                while (await accepted.ReceiveAsync(buffer, exchange.Token) > 0)
                 {
                 }
             }
-        }));
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            {
+            }
+        }
     }
+
+    /// <summary>How long a held connection may last at most (a bound on every test that holds one).</summary>
+    public static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(90);
 }
