@@ -83,7 +83,7 @@ public sealed class DescribeCommandTests
 
         (code, _, stderr) = CliRunner.Run("describe", "svc", "api", "-n", "shop-api", "-f", Shop);
         Assert.Equal(1, code);
-        Assert.Contains("knows networkpolicies (netpol) only", stderr, StringComparison.Ordinal);
+        Assert.Contains("knows networkpolicies (netpol) and pods (po)", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
