@@ -130,7 +130,8 @@ internal sealed class ComparisonLab(string name, string mode, string dataplane) 
 
             if (limit.Elapsed > ProgrammingLimit)
             {
-                throw new IOException($"lab {name}: the change was not programmed on every node within {ProgrammingLimit.TotalMinutes:0} minutes: {agents.ToJsonString()[..Math.Min(2000, agents.ToJsonString().Length)]}");
+                var said = agents.ToJsonString();
+                throw new IOException($"lab {name}: the change was not programmed on every node within {ProgrammingLimit.TotalMinutes:0} minutes: {said[..Math.Min(2000, said.Length)]}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);

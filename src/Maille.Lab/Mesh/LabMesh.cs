@@ -39,7 +39,7 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
         lock (_gate)
         {
             if (!_members.TryGetValue(pod, out var member) || !_proxies.TryGetValue(member.Node, out var proxy)
-                || proxy.CertificateOf(new PodId(pod[..pod.IndexOf('/', StringComparison.Ordinal)], pod[(pod.IndexOf('/', StringComparison.Ordinal) + 1)..])) is not { } certificate)
+                || proxy.CertificateOf(PodId.Parse(pod)) is not { } certificate)
             {
                 return null;
             }

@@ -7,5 +7,12 @@ public readonly record struct PodId(string Namespace, string Name)
 {
     public static PodId From(Pod pod) => new(pod.Namespace, pod.Name);
 
+    /// <summary>The pod a <c>namespace/name</c> key names.</summary>
+    public static PodId Parse(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return new(key[..slash], key[(slash + 1)..]);
+    }
+
     public override string ToString() => $"{Namespace}/{Name}";
 }

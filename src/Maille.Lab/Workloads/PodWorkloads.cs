@@ -104,8 +104,7 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
             return;
         }
 
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        var id = new PodId(key[..slash], key[(slash + 1)..]);
+        var id = PodId.Parse(key);
         server.RemovePod(id);
         dns.RemovePod(id);
         foreach (var (role, port) in running.Listeners)
