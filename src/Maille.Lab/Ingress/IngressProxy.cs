@@ -81,7 +81,7 @@ public sealed partial class IngressProxy : IAsyncDisposable
         builder.Services.AddSingleton(timeProvider);
         builder.Services.AddHttpForwarder();
         var sockets = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
-        builder.Services.AddSingleton<IConnectionListenerFactory>(new IngressTransportSelector([.. _transports.Values, _http2Only], sockets));
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new DynamicTransportSelector([.. _transports.Values, _http2Only], sockets));
         _host = builder.Build();
         _server = _host.Services.GetRequiredService<IServer>();
         _accessLog = new IngressAccessLog(loggerFactory.CreateLogger(AccessLogCategory), options, timeProvider);

@@ -74,7 +74,7 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
             {
                 try
                 {
-                    ProxyFor(pod.Spec.NodeName!, cluster, pkiDirectory, config).AddPod(pod, network.Pod(pod.QualifiedName), network.NodePlan(pod.Spec.NodeName!).Address);
+                    ProxyFor(pod.Spec.NodeName!, cluster, network, config).AddPod(pod, network.Pod(pod.QualifiedName), network.NodePlan(pod.Spec.NodeName!).Address);
                     _members[pod.QualifiedName] = (pod.Spec.NodeName!, pod.Status.PodIP!);
                 }
                 catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException or ArgumentException or IOException)
@@ -119,20 +119,29 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
     {
         if (_members.Remove(key, out var member) && _proxies.TryGetValue(member.Node, out var proxy))
         {
-            var slash = key.IndexOf('/', StringComparison.Ordinal);
-            proxy.RemovePod(new PodId(key[..slash], key[(slash + 1)..]));
+            proxy.RemovePod(PodId.Parse(key));
         }
     }
 
-    private MeshNodeProxy ProxyFor(string node, ClusterState cluster, string pki, ClusterConfig config)
+    private MeshNodeProxy ProxyFor(string node, ClusterState cluster, LabNetwork network, ClusterConfig config)
     {
         if (!_proxies.TryGetValue(node, out var proxy))
         {
-            _authority ??= MeshCertificateAuthority.LoadOrCreate(pki, TimeProvider.System);
+            _authority ??= MeshCertificateAuthority.LoadOrCreate(pkiDirectory, TimeProvider.System);
             proxy = new MeshNodeProxy(node, cluster, _authority, config.MeshCertificateRotation, loggers, TimeProvider.System);
 
             // Kestrel's start on the pods' transport binds nothing of its own: it returns at once.
             proxy.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            try
+            {
+                proxy.ServeMetrics(network.Node(node), network.NodePlan(node).Address);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // The mesh works without its metrics; say why they are missing.
+                LogMetricsUnavailable(node, e.Message);
+            }
+
             _proxies[node] = proxy;
         }
 
@@ -141,4 +150,7 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
 
     [LoggerMessage(EventId = 1820, Level = LogLevel.Warning, Message = "Mesh: {Pod} could not join the mesh: {Reason}")]
     private partial void LogJoinFailed(string pod, string reason);
+
+    [LoggerMessage(EventId = 1821, Level = LogLevel.Warning, Message = "Mesh: node {Node}'s proxy cannot serve its metrics on port 15020: {Reason}")]
+    private partial void LogMetricsUnavailable(string node, string reason);
 }

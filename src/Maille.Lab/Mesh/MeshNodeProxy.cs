@@ -36,15 +36,24 @@ namespace Maille.Lab.Mesh;
 /// from the source pod's own address (IP_TRANSPARENT);</item>
 /// <item><b>inbound plaintext</b>: decided by the engine without identity (STRICT refuses it), then carried the same way.</item>
 /// </list>
-/// Refusals are logged with the engine's reason. Certificates rotate every <c>rotation</c>.
+/// Refusals are logged with the engine's reason. Certificates rotate every <c>rotation</c>. Every connection is
+/// counted in <see cref="Metrics"/> with Istio's names (outbound as <c>reporter="source"</c>, inbound as
+/// <c>reporter="destination"</c>), served in Prometheus' text format on the node's address, port 15020
+/// (<see cref="ServeMetrics"/>), as ztunnel serves them.
 /// </summary>
 internal sealed partial class MeshNodeProxy : IAsyncDisposable
 {
+    /// <summary>Istio's <c>reporter</c>: the client's proxy reports as the source, the server's as the destination.</summary>
+    private const string Source = "source";
+    private const string Destination = "destination";
+
     private readonly string _node;
     private readonly MeshCertificateAuthority _authority;
     private readonly TimeSpan _rotation;
     private readonly ILogger _logger;
     private readonly DynamicSocketTransport _transport;
+    private readonly DynamicSocketTransport _metricsTransport;
+    private readonly List<PodPort> _metricsListeners = [];
     private readonly WebApplication _server;
     private readonly ConcurrentDictionary<PodId, MeshWorkload> _workloads = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -60,18 +69,23 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         _view = new MeshView(cluster, node);
         var endPoint = new DynamicSocketEndPoint($"mesh:{node}");
         _transport = new DynamicSocketTransport(endPoint, new PodServerOptions(), loggerFactory, time);
+        var metricsEndPoint = new DynamicSocketEndPoint($"mesh-metrics:{node}");
+        _metricsTransport = new DynamicSocketTransport(metricsEndPoint, new PodServerOptions(), loggerFactory, time);
 
         // Kestrel's TLS needs its host's services, so the server is a slim WebApplication whose only transport is the
         // pods' sockets (the pod server's DynamicSocketTransport, here for port 15008).
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<IConnectionListenerFactory>(_transport);
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, endPoint));
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new DynamicTransportSelector([_transport, _metricsTransport]));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, endPoint, metricsEndPoint));
         _server = builder.Build();
         _server.Run(ProcessRequestAsync);
         _rotationTimer = time.CreateTimer(_ => RotateCertificates(), null, rotation, rotation);
     }
+
+    /// <summary>The connections this proxy carried and refused, with Istio's metric names.</summary>
+    public MeshMetrics Metrics { get; } = new();
 
     /// <summary>The pods this proxy serves.</summary>
     public IReadOnlyCollection<PodId> Pods => [.. _workloads.Keys];
@@ -80,6 +94,18 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
     public X509Certificate2? CertificateOf(PodId pod) => _workloads.TryGetValue(pod, out var workload) ? workload.Certificate.Current : null;
 
     public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
+
+    /// <summary>
+    /// Serves <see cref="Metrics"/> over plain HTTP on <paramref name="address"/>:15020 inside the node's namespace
+    /// <paramref name="network"/> (ztunnel's port; paths <c>/stats/prometheus</c> and <c>/metrics</c>).
+    /// </summary>
+    public void ServeMetrics(NetworkNamespace network, IPAddress address)
+    {
+        var key = new PodPort(new PodId("node", _node), Protocol.TCP, MeshPorts.Metrics);
+        var socket = Listen(network, new IPEndPoint(address, MeshPorts.Metrics));
+        _metricsTransport.AddListener(key, socket);
+        _metricsListeners.Add(key);
+    }
 
     /// <summary>The lab changed: policies, pods, Services. New connections are decided on the new view.</summary>
     public void Update(ClusterState cluster) => Volatile.Write(ref _view, new MeshView(cluster, _node));
@@ -150,6 +176,12 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
     /// <summary>An HBONE tunnel arrived on a pod's 15008: decide, then connect it to the pod.</summary>
     private async Task ProcessRequestAsync(HttpContext context)
     {
+        if (context.Connection.LocalPort == MeshPorts.Metrics && !context.Request.IsHttps)
+        {
+            await WriteMetricsAsync(context);
+            return;
+        }
+
         try
         {
             await TunnelAsync(context);
@@ -190,33 +222,49 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             return;
         }
 
-        var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(peer, source, destination, target.Port));
-        if (!admission.Admitted)
-        {
-            LogRefused(pod, target.Port, source, admission.Reason);
-            context.Response.StatusCode = admission.HboneStatus;
-            return;
-        }
-
-        Socket app;
+        // The source is named by the identity its certificate proved; its workload, by the pod at its address.
+        var from = view.PodAt(source) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) with { Principal = peer.SpiffeId } : UnknownWorkload(peer.SpiffeId);
+        var record = Metrics.Open(new MeshTrafficLabels(Destination, from, SourceProved: true, MeshWorkloadLabels.Of(destination), view.ServiceOfEndpoint(workload.Address, target.Port), MutualTls: true));
         try
         {
-            app = await ConnectAsPeerAsync(workload, source, target.Port, context.RequestAborted);
-        }
-        catch (SocketException e)
-        {
-            LogPodUnreachable(pod, target.Port, e.SocketErrorCode);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
-        }
+            var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(peer, source, destination, target.Port));
+            if (!admission.Admitted)
+            {
+                LogRefused(pod, target.Port, source, admission.Reason);
+                record.Close(MeshTrafficLabels.Denied);
+                context.Response.StatusCode = admission.HboneStatus;
+                return;
+            }
 
-        using (app)
+            Socket app;
+            try
+            {
+                app = await ConnectAsPeerAsync(workload, source, target.Port, context.RequestAborted);
+            }
+            catch (SocketException e)
+            {
+                LogPodUnreachable(pod, target.Port, e.SocketErrorCode);
+                record.Close(MeshTrafficLabels.ConnectFailed);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
+            using (app)
+            {
+                LogAdmitted(pod, target.Port, source, admission.Reason);
+                var tunnel = await connect.AcceptAsync();
+                await MeshPipe.RunAsync(app, tunnel, fromSocket: record.Sent, toSocket: record.Received, _stopping.Token);
+            }
+        }
+        finally
         {
-            LogAdmitted(pod, target.Port, source, admission.Reason);
-            var tunnel = await connect.AcceptAsync();
-            await MeshPipe.RunAsync(app, tunnel, _stopping.Token);
+            record.Close();
         }
     }
+
+    /// <summary>A peer proved by its certificate whose pod this proxy does not know (it left, or is not a pod).</summary>
+    private static MeshWorkloadLabels UnknownWorkload(string principal) =>
+        new(MeshTrafficLabels.Unknown, MeshTrafficLabels.Unknown, MeshTrafficLabels.Unknown, MeshTrafficLabels.Unknown, principal);
 
     public async ValueTask DisposeAsync()
     {
@@ -232,8 +280,14 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             RemovePod(id);
         }
 
+        foreach (var key in _metricsListeners)
+        {
+            _metricsTransport.RemoveListener(key);
+        }
+
         await _server.DisposeAsync();
         await _transport.DisposeAsync();
+        await _metricsTransport.DisposeAsync();
         _stopping.Dispose();
     }
 
@@ -326,22 +380,56 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
                 return;
             }
 
+            var self = view.PodAt(source.Address) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) : UnknownWorkload(source.Certificate.Identity.SpiffeId);
+            var service = view.ServiceAt(original);
             if (view.PodAt(target.Address) is { } destination && view.Authorizer.IsMeshed(destination) && !target.Address.Equals(source.Address))
             {
-                await HboneAsync(source, client, target, destination);
+                var tunneled = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, MeshWorkloadLabels.Of(destination), service, MutualTls: true));
+                try
+                {
+                    await HboneAsync(source, client, target, destination, tunneled);
+                }
+                catch
+                {
+                    tunneled.Close(MeshTrafficLabels.ConnectFailed);
+                    throw;
+                }
+                finally
+                {
+                    tunneled.Close();
+                }
+
                 return;
             }
 
             // Passthrough: the destination is not in the mesh; connect to where the pod was going, as the pod would have.
-            using var upstream = source.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            MeshSockets.SetMark(upstream, MeshPorts.BypassMark);
-            upstream.NoDelay = true;
-            await upstream.ConnectAsync(original, _stopping.Token);
-            await MeshPipe.RunAsync(client, new NetworkStream(upstream, ownsSocket: false), _stopping.Token);
+            var passedTo = view.PodAt(target.Address) is { } plainPod ? MeshWorkloadLabels.Of(plainPod) with { Principal = MeshTrafficLabels.Unknown } : null;
+            var record = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, passedTo, service, MutualTls: false));
+            try
+            {
+                using var upstream = source.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                MeshSockets.SetMark(upstream, MeshPorts.BypassMark);
+                upstream.NoDelay = true;
+                try
+                {
+                    await upstream.ConnectAsync(original, _stopping.Token);
+                }
+                catch
+                {
+                    record.Close(MeshTrafficLabels.ConnectFailed);
+                    throw;
+                }
+
+                await MeshPipe.RunAsync(client, new NetworkStream(upstream, ownsSocket: false), fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
+            }
+            finally
+            {
+                record.Close();
+            }
         }
     }
 
-    private async Task HboneAsync(MeshWorkload source, Socket client, IPEndPoint target, Pod destination)
+    private async Task HboneAsync(MeshWorkload source, Socket client, IPEndPoint target, Pod destination, MeshConnectionRecord record)
     {
         using var request = new HttpRequestMessage(HttpMethod.Connect, $"https://{destination.Status.PodIP}:{MeshPorts.Hbone}/")
         {
@@ -354,12 +442,13 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         if (response.StatusCode != HttpStatusCode.OK)
         {
             LogTunnelRefused(source.Id, target, (int)response.StatusCode);
+            record.Close(response.StatusCode == HttpStatusCode.Forbidden ? MeshTrafficLabels.Denied : MeshTrafficLabels.ConnectFailed);
             MeshSockets.Reset(client);
             return;
         }
 
         await using var tunnel = await response.Content.ReadAsStreamAsync(_stopping.Token);
-        await MeshPipe.RunAsync(client, tunnel, _stopping.Token);
+        await MeshPipe.RunAsync(client, tunnel, fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
     }
 
     /// <summary>Plaintext to the pod's address, redirected to 15006: PeerAuthentication and policy without identity.</summary>
@@ -376,17 +465,40 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
                 return;
             }
 
-            var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(null, source, destination, original.Port));
-            if (!admission.Admitted)
+            var from = view.PodAt(source) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) : null;
+            var record = Metrics.Open(new MeshTrafficLabels(Destination, from, SourceProved: false, MeshWorkloadLabels.Of(destination), view.ServiceOfEndpoint(workload.Address, original.Port), MutualTls: false));
+            try
             {
-                LogRefused(workload.Id, original.Port, source, admission.Reason);
-                MeshSockets.Reset(client);
-                return;
-            }
+                var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(null, source, destination, original.Port));
+                if (!admission.Admitted)
+                {
+                    LogRefused(workload.Id, original.Port, source, admission.Reason);
+                    record.Close(MeshTrafficLabels.Denied);
+                    MeshSockets.Reset(client);
+                    return;
+                }
 
-            using var app = await ConnectAsPeerAsync(workload, source, original.Port, _stopping.Token);
-            LogAdmitted(workload.Id, original.Port, source, admission.Reason);
-            await MeshPipe.RunAsync(client, new NetworkStream(app, ownsSocket: false), _stopping.Token);
+                Socket app;
+                try
+                {
+                    app = await ConnectAsPeerAsync(workload, source, original.Port, _stopping.Token);
+                }
+                catch
+                {
+                    record.Close(MeshTrafficLabels.ConnectFailed);
+                    throw;
+                }
+
+                using (app)
+                {
+                    LogAdmitted(workload.Id, original.Port, source, admission.Reason);
+                    await MeshPipe.RunAsync(client, new NetworkStream(app, ownsSocket: false), fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
+                }
+            }
+            finally
+            {
+                record.Close();
+            }
         }
     }
 
@@ -451,8 +563,21 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         LogRotated(_node, _workloads.Count);
     }
 
-    private void Configure(KestrelServerOptions kestrel, DynamicSocketEndPoint endPoint)
+    private Task WriteMetricsAsync(HttpContext context)
     {
+        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value is not ("/stats/prometheus" or "/metrics"))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        return Metrics.WriteAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    private void Configure(KestrelServerOptions kestrel, DynamicSocketEndPoint endPoint, DynamicSocketEndPoint metricsEndPoint)
+    {
+        kestrel.Listen(metricsEndPoint, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.AddServerHeader = false;
         kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
         kestrel.Limits.MaxRequestBodySize = null; // a tunnel's bytes are its request body

@@ -6,24 +6,25 @@ namespace Maille.Lab.Mesh;
 /// Carries bytes both ways between a TCP socket and a tunnel stream (or another socket). When the tunnel ends, the
 /// socket is half-closed (its peer reads the end of the stream) and the other direction may finish; when the socket
 /// side ends, the tunnel ends: an HTTP/2 stream cannot be half-closed through .NET's streams, so a client that
-/// half-closes before the answer has come loses it (noted in docs/mesh.md).
+/// half-closes before the answer has come loses it (noted in docs/mesh.md). The bytes each way are reported as they
+/// cross (<c>fromSocket</c>, <c>toSocket</c>), for the proxy's metrics.
 /// </summary>
 internal static class MeshPipe
 {
-    public static async Task RunAsync(Socket socket, Stream tunnel, CancellationToken cancellationToken)
+    public static async Task RunAsync(Socket socket, Stream tunnel, Action<int>? fromSocket, Action<int>? toSocket, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var network = new NetworkStream(socket, ownsSocket: false);
-        var fromSocket = CopyAsync(network, tunnel, stop, endsAll: true);
-        var toSocket = CopyThenHalfCloseAsync(tunnel, network, socket, stop);
-        await Task.WhenAll(fromSocket, toSocket).ConfigureAwait(false);
+        var outgoing = CopyAsync(network, tunnel, fromSocket, stop, endsAll: true);
+        var incoming = CopyThenHalfCloseAsync(tunnel, network, socket, toSocket, stop);
+        await Task.WhenAll(outgoing, incoming).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Copies until the end, flushing after every read: HttpClient's HTTP/2 request stream keeps what it is given until
     /// a flush (Stream.CopyToAsync flushes only at the end), so an interactive protocol would wait forever.
     /// </summary>
-    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    private static async Task PumpAsync(Stream from, Stream to, Action<int>? crossed, CancellationToken cancellationToken)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
@@ -33,6 +34,7 @@ internal static class MeshPipe
             {
                 await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 await to.FlushAsync(cancellationToken).ConfigureAwait(false);
+                crossed?.Invoke(read);
             }
         }
         finally
@@ -41,11 +43,11 @@ internal static class MeshPipe
         }
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop, bool endsAll)
+    private static async Task CopyAsync(Stream from, Stream to, Action<int>? crossed, CancellationTokenSource stop, bool endsAll)
     {
         try
         {
-            await PumpAsync(from, to, stop.Token).ConfigureAwait(false);
+            await PumpAsync(from, to, crossed, stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or System.Net.Http.HttpRequestException)
         {
@@ -60,11 +62,11 @@ internal static class MeshPipe
         }
     }
 
-    private static async Task CopyThenHalfCloseAsync(Stream tunnel, Stream network, Socket socket, CancellationTokenSource stop)
+    private static async Task CopyThenHalfCloseAsync(Stream tunnel, Stream network, Socket socket, Action<int>? crossed, CancellationTokenSource stop)
     {
         try
         {
-            await PumpAsync(tunnel, network, stop.Token).ConfigureAwait(false);
+            await PumpAsync(tunnel, network, crossed, stop.Token).ConfigureAwait(false);
             socket.Shutdown(SocketShutdown.Send);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or System.Net.Http.HttpRequestException)

@@ -2,7 +2,7 @@ namespace Maille.Lab.Mesh;
 
 /// <summary>
 /// The node proxy's ports and marks inside a meshed pod's network namespace, Istio ambient's in-pod mode's:
-/// 15001 takes the pod's redirected outbound TCP, 15006 inbound plaintext, 15008 HBONE.
+/// 15001 takes the pod's redirected outbound TCP, 15006 inbound plaintext, 15008 HBONE; 15020 serves metrics on the node.
 /// </summary>
 internal static class MeshPorts
 {
@@ -14,6 +14,9 @@ internal static class MeshPorts
 
     /// <summary>HBONE: HTTP/2 extended CONNECT over mTLS, served on the pod's address.</summary>
     public const int Hbone = Model.MeshApi.HbonePort;
+
+    /// <summary>Where the node proxy serves its Prometheus metrics, on the node's address (ztunnel's port).</summary>
+    public const int Metrics = 15020;
 
     /// <summary>
     /// The <c>:protocol</c> of the extended CONNECT that opens a tunnel (RFC 8441 syntax; the name of the IETF's

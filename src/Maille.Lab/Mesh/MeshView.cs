@@ -17,6 +17,7 @@ internal sealed class MeshView
 {
     private readonly FrozenDictionary<IPAddress, Pod> _podsByAddress;
     private readonly FrozenDictionary<(IPAddress, int), ServicePortPlan> _servicePorts;
+    private readonly FrozenDictionary<(IPAddress, int), MeshServiceName?> _servicesByEndpoint;
 
     public MeshView(ClusterState cluster, string node)
     {
@@ -30,6 +31,14 @@ internal sealed class MeshView
             .Where(p => p.Protocol == Protocol.TCP)
             .GroupBy(p => (p.ClusterIP, p.Port))
             .ToFrozenDictionary(g => g.Key, g => g.First());
+
+        // ztunnel's guess of an inbound connection's Service: the one Service whose endpoints include the pod's port.
+        var domain = cluster.Config.DnsDomain;
+        _servicesByEndpoint = _servicePorts.Values
+            .SelectMany(p => p.ClusterEndpoints.Select(e => (Endpoint: (e.Address, e.Port), Service: (p.Id.Namespace, p.Id.Service))))
+            .Distinct()
+            .GroupBy(x => x.Endpoint)
+            .ToFrozenDictionary(g => g.Key, g => g.Count() == 1 ? MeshServiceName.Of(g.First().Service.Namespace, g.First().Service.Service, domain) : null);
     }
 
     public ClusterState Cluster { get; }
@@ -37,6 +46,15 @@ internal sealed class MeshView
     public MeshAuthorizer Authorizer { get; }
 
     public Pod? PodAt(IPAddress address) => _podsByAddress.GetValueOrDefault(address);
+
+    /// <summary>The Service whose ClusterIP port <paramref name="destination"/> is, or null.</summary>
+    public MeshServiceName? ServiceAt(IPEndPoint destination) =>
+        _servicePorts.TryGetValue((destination.Address, destination.Port), out var port)
+            ? MeshServiceName.Of(port.Id.Namespace, port.Id.Service, Cluster.Config.DnsDomain)
+            : null;
+
+    /// <summary>The one Service an endpoint (a pod's address and port) belongs to, or null when none or several do.</summary>
+    public MeshServiceName? ServiceOfEndpoint(IPAddress address, int port) => _servicesByEndpoint.GetValueOrDefault((address, port));
 
     /// <summary>
     /// Where a connection to <paramref name="destination"/> goes: a ClusterIP's port is replaced by one of its

@@ -73,6 +73,7 @@ internal sealed class MeshLab : IAsyncDisposable
                 var proxy = new MeshNodeProxy(node.Name, cluster, lab.Authority, rotation ?? TimeSpan.FromHours(1), lab._loggerFactory, proxyTime ?? TimeProvider.System);
                 lab.Proxies[node.Name] = proxy;
                 await proxy.StartAsync(CancellationToken.None);
+                proxy.ServeMetrics(lab.Network.Node(node.Name), lab.Network.NodePlan(node.Name).Address);
                 foreach (var pod in LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node.Name && mesh.IsMeshed(p)))
                 {
                     proxy.AddPod(pod, lab.Network.Pod(pod.QualifiedName), lab.Network.NodePlan(node.Name).Address);
@@ -138,6 +139,35 @@ internal sealed class MeshLab : IAsyncDisposable
     }
 
     public Task<string> ExchangeAsync(string from, string to, int port) => ExchangeAsync(from, AddressOf(to), port);
+
+    /// <summary>
+    /// The metrics <paramref name="node"/>'s proxy serves on its address, port 15020, fetched over HTTP from a socket
+    /// inside <paramref name="from"/>'s namespace (the node's own by default), as a scraper in the lab would.
+    /// </summary>
+    public async Task<(int Status, string Body)> ScrapeAsync(string node, string path = "/stats/prometheus", string? from = null)
+    {
+        var network = from is null ? Network.Node(node) : Network.Pod(from);
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        using var response = await client.GetAsync($"http://{Network.NodePlan(node).Address}:{MeshPorts.Metrics}{path}");
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
 
     /// <summary>
     /// Counters in <paramref name="node"/>'s namespace for packets from <paramref name="from"/> to <paramref name="to"/>

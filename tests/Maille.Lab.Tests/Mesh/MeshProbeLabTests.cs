@@ -55,5 +55,13 @@ public sealed class MeshProbeLabTests(ITestOutputHelper output)
         }
 
         Assert.Equal((true, true, "connected"), cells[("plain/legacy", "plain/peer")]);
+
+        // The server's node proxy counted what the probe did, with Istio's names, on its node's 15020.
+        var serverNode = lab.Get("pods", "-n", "mesh", "server")["status"]!["hostIP"]!.GetValue<string>();
+        var scrape = lab.Exec("plain/legacy", "curl", "-s", "-m", "3", $"http://{serverNode}:15020/stats/prometheus");
+        Assert.True(scrape.ExitCode == 0, scrape.Stderr);
+        var samples = new PrometheusSamples(scrape.Stdout);
+        Assert.True(samples.Sum("istio_tcp_connections_closed_total", ("reporter", "destination"), ("source_principal", "spiffe://cluster.local/ns/mesh/sa/client"), ("response_flags", "DENY")) >= 1, scrape.Stdout);
+        Assert.True(samples.Sum("istio_tcp_connections_closed_total", ("reporter", "destination"), ("source_workload", "other"), ("connection_security_policy", "mutual_tls"), ("response_flags", "-")) >= 1, scrape.Stdout);
     }
 }
