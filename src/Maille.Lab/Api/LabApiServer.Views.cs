@@ -52,7 +52,7 @@ public sealed partial class LabApiServer
             }
 
             var (cluster, _) = store.Current;
-            var live = new LiveWalk((source, target, predicted) => LiveTrace.Query(Controller.Agents, cluster, source, target, predicted), LiveTrace.WriteText);
+            var live = new LiveWalk((source, target, predicted) => LiveTrace.Query(Controller.Agents, cluster, source, target, predicted, Controller.MeshDecision), LiveTrace.WriteText);
             return View(http, ViewText.Capture((stdout, stderr) => TraceView.Write(cluster, from, to, output == "json", live, stdout, stderr)));
         });
         app.MapPost($"/apis/{MailleGroup}/views/probe", async (HttpContext http) =>

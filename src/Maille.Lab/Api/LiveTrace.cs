@@ -3,15 +3,18 @@ using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Maille.Engine;
 using Maille.Engine.LoadBalancing;
+using Maille.Engine.Mesh;
 using Maille.Engine.Trace;
+using Maille.Model;
 
 namespace Maille.Lab.Api;
 
 /// <summary>
 /// <c>maille trace --lab NAME</c>, on the lab's daemon: besides the engine's hops over the plan the daemon runs, walks the
 /// connection's first packet through the nftables rules the entry node's Service proxy applied, naming the chain and rule that decided, then,
-/// for each endpoint, through the NetworkPolicy tables of the nodes that judge it; and says where that walk and the
-/// engine's prediction disagree.
+/// for each endpoint, through the NetworkPolicy tables of the nodes that judge it (on 15008 where the mesh carries
+/// the connection over HBONE), then asks the node proxy serving a meshed endpoint what it decides now; and says where
+/// that live answer and the engine's prediction disagree.
 /// </summary>
 public static class LiveTrace
 {
@@ -20,8 +23,10 @@ public static class LiveTrace
     /// with the engine's verdict set beside each endpoint's policy walk (<see cref="Compare"/>), or null when there is
     /// nothing to walk.
     /// </summary>
+    /// <param name="meshDecision">What the node proxy serving a meshed pod (<c>namespace/name</c>) decides now for a
+    /// TCP connection from an address to its port; null when no proxy serves it.</param>
     [SupportedOSPlatform("linux")]
-    public static JsonNode? Query(IReadOnlyDictionary<string, NodeAgents.NodeAgent> agents, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted)
+    public static JsonNode? Query(IReadOnlyDictionary<string, NodeAgents.NodeAgent> agents, ClusterState cluster, TraceSource source, TraceTarget target, TraceResult predicted, Func<IPAddress, string, int, MeshVerdict?>? meshDecision = null)
     {
         var destination = Destination(cluster, target);
         var (node, ingress) = EntryNode(cluster, source, destination);
@@ -30,15 +35,62 @@ public static class LiveTrace
             return null;
         }
 
-        var answer = NodeAgentsResource.Trace(agent, agents, source.Address, destination, target.Protocol.ToString().ToLowerInvariant(), target.Port, ingress);
+        var mesh = MeshAuthorizer.For(cluster);
+        var podsByAddress = mesh.HasMeshedPods ? PodsByAddress(cluster) : [];
+        Func<IPAddress, int, int>? judgedPort = source.Pod is { } client && mesh.HasMeshedPods
+            ? (address, port) => podsByAddress.TryGetValue(address, out var pod) ? mesh.PolicyPort(client, pod, port, target.Protocol).Port : port
+            : null;
+        var answer = NodeAgentsResource.Trace(agent, agents, source.Address, destination, target.Protocol.ToString().ToLowerInvariant(), target.Port, ingress, judgedPort);
         if (answer["error"] is not null)
         {
             return null;
         }
 
+        if (mesh.HasMeshedPods && target.Protocol == Protocol.TCP && meshDecision is not null)
+        {
+            AddMeshDecisions(answer, source.Address, podsByAddress, mesh, meshDecision);
+        }
+
         Compare(answer, predicted);
         return answer;
     }
+
+    /// <summary>
+    /// Beside each meshed endpoint that NetworkPolicy let through, the live node proxy's decision (<c>mesh</c>: node,
+    /// verdict, reason, policy and rule); when it refuses, the endpoint's live <c>verdict</c> becomes <c>denied</c>
+    /// (<c>deniedByMesh</c>), as the engine's is.
+    /// </summary>
+    private static void AddMeshDecisions(JsonNode answer, IPAddress source, Dictionary<IPAddress, Pod> podsByAddress, MeshAuthorizer mesh, Func<IPAddress, string, int, MeshVerdict?> meshDecision)
+    {
+        foreach (var entry in (answer["policy"]?.AsArray() ?? []).OfType<JsonObject>())
+        {
+            var endpoint = IPEndPoint.Parse((string)entry["endpoint"]!);
+            if (!podsByAddress.TryGetValue(endpoint.Address, out var pod) || !mesh.IsMeshed(pod) || (string)entry["verdict"]! != TraceResult.Allowed)
+            {
+                continue;
+            }
+
+            var verdict = meshDecision(source, pod.QualifiedName, endpoint.Port);
+            entry["mesh"] = verdict is null
+                ? new JsonObject { ["node"] = pod.Spec.NodeName, ["verdict"] = "not served", ["reason"] = $"no node proxy serves {pod.QualifiedName} now" }
+                : new JsonObject
+                {
+                    ["node"] = pod.Spec.NodeName,
+                    ["verdict"] = verdict.Allowed ? TraceResult.Allowed : TraceResult.Denied,
+                    ["reason"] = verdict.ToString(),
+                    ["policy"] = verdict.DecidedBy?.Policy,
+                    ["rule"] = verdict.DecidedBy?.Rule,
+                };
+            if (verdict is { Allowed: false })
+            {
+                entry["verdict"] = TraceResult.Denied;
+                entry["deniedByMesh"] = true;
+            }
+        }
+    }
+
+    private static Dictionary<IPAddress, Pod> PodsByAddress(ClusterState cluster) =>
+        cluster.Pods.Where(p => !p.Spec.HostNetwork && p.Status.PodIP is not null).GroupBy(p => p.Status.PodIP!).ToDictionary(g => g.Key, g => g.First());
 
     /// <summary>
     /// Sets, beside each endpoint's live policy walk, the engine's verdict for the same endpoint (<c>engine</c>:
@@ -73,6 +125,11 @@ public static class LiveTrace
             {
                 var why = expected.DecidedBy.Count == 0 ? "no NetworkPolicy applies" : string.Join("; ", expected.DecidedBy);
                 var where = entry["walks"]!.AsArray().OfType<JsonObject>().Where(w => (string)w["verdict"]! != "accepted").Select(w => (string)w["node"]!).ToList();
+                if (entry["deniedByMesh"] is not null)
+                {
+                    where.Add($"{entry["mesh"]!["node"]}'s node proxy");
+                }
+
                 var text = $"{Name(entry)}: the engine predicts {engine} ({why}), but the live rules {(live == TraceResult.Denied ? $"deny it on {string.Join(", ", where)}" : "let it through")}";
                 entry["disagreement"] = text;
                 disagreements.Add((JsonNode)text);
@@ -154,6 +211,11 @@ public static class LiveTrace
                 {
                     writer.WriteLine($"      DISAGREEMENT on {walk["node"]}: the table {walk["verdict"]} it, but the plan it was rendered from says {walk["plan"]}");
                 }
+            }
+
+            if (entry["mesh"] is JsonObject mesh)
+            {
+                writer.WriteLine($"    node proxy on {mesh["node"]}: {mesh["verdict"]}: {mesh["reason"]}");
             }
 
             if (entry["disagreement"] is { } disagreement)

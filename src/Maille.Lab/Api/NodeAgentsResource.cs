@@ -152,7 +152,8 @@ internal static class NodeAgentsResource
     }
 
     /// <param name="entry">How the packet reaches the node: <c>pod</c> (from a pod), <c>node</c> (from the node itself) or <c>underlay</c> (from outside).</param>
-    public static JsonObject Trace(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IPAddress source, IPAddress destination, string protocol, int port, string entry)
+    /// <param name="judgedPort">The port NetworkPolicy judges for a target (its address and port), when the mesh changes it (HBONE's 15008).</param>
+    public static JsonObject Trace(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IPAddress source, IPAddress destination, string protocol, int port, string entry, Func<IPAddress, int, int>? judgedPort = null)
     {
         if (agent.Services is null)
         {
@@ -170,7 +171,7 @@ internal static class NodeAgentsResource
         string? policyError = null;
         try
         {
-            policy = PolicyWalkJson.Render(agents, agent.Node, ingress, source, destination, protocol, port, result);
+            policy = PolicyWalkJson.Render(agents, agent.Node, ingress, source, destination, protocol, port, result, judgedPort);
         }
         catch (ArgumentException e)
         {

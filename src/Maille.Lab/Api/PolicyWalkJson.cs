@@ -17,7 +17,9 @@ public static class PolicyWalkJson
     public static string Table => $"{Dataplane.Nftables.PolicyRulesetBuilder.Family} {Dataplane.Nftables.PolicyRulesetBuilder.Table}";
 
     /// <summary>One entry per target; empty when the Service rules ended the packet (nothing reaches the forward hook).</summary>
-    public static JsonArray Render(IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port, NftTraceResult services)
+    /// <param name="judgedPort">The port NetworkPolicy judges for a target (its address and port): 15008 where the mesh
+    /// carries the connection over HBONE; the target's own port when null.</param>
+    public static JsonArray Render(IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, string protocol, int port, NftTraceResult services, Func<System.Net.IPAddress, int, int>? judgedPort = null)
     {
         // Each node's snapshot is read once: the plans listed and the tables walked are the same syncs'.
         var applied = agents.Values
@@ -46,7 +48,7 @@ public static class PolicyWalkJson
             return read?.FirstOrDefault(c => c.Rule == rule);
         }
 
-        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services, Counter);
+        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services, Counter, judgedPort);
     }
 
     /// <summary>
@@ -54,7 +56,7 @@ public static class PolicyWalkJson
     /// crossing and the target's port (null: that node has no table yet), and to read a node's counter of a
     /// ClusterNetworkPolicy rule (<paramref name="counter"/>; null, or an answer of null: not read).
     /// </summary>
-    public static JsonArray Render(IReadOnlyDictionary<string, Engine.NetworkPolicies.NodePolicyPlan> plans, Func<PolicyCrossing, int, PolicyWalk?> walk, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, int port, NftTraceResult services, Func<string, ClusterRuleId, ClusterRuleCount?>? counter = null)
+    public static JsonArray Render(IReadOnlyDictionary<string, Engine.NetworkPolicies.NodePolicyPlan> plans, Func<PolicyCrossing, int, PolicyWalk?> walk, string entryNode, NftIngress ingress, System.Net.IPAddress source, System.Net.IPAddress destination, int port, NftTraceResult services, Func<string, ClusterRuleId, ClusterRuleCount?>? counter = null, Func<System.Net.IPAddress, int, int>? judgedPort = null)
     {
         var targets = services.Verdict switch
         {
@@ -66,8 +68,9 @@ public static class PolicyWalkJson
         var entries = new JsonArray();
         foreach (var target in targets)
         {
+            var walked = judgedPort?.Invoke(target.Address, target.Port) ?? target.Port;
             var walks = PolicyCrossings.For(plans, entryNode, ingress, source, target.Address, target.Masqueraded)
-                .Select(c => walk(c, target.Port))
+                .Select(c => walk(c, walked))
                 .OfType<PolicyWalk>()
                 .ToList();
             var pod = plans.Values.SelectMany(p => p.Pods).FirstOrDefault(p => p.Address.Equals(target.Address))?.Pod;

@@ -129,6 +129,9 @@ public sealed partial class LabController : IAsyncDisposable
     /// <summary>The workload certificate a meshed pod's node proxy presents for it now (<c>namespace/name</c>), or null.</summary>
     public Kube.Views.MeshCertificateFacts? MeshCertificate(string pod) => _workloadHost.MeshCertificate(pod);
 
+    /// <summary>What the node proxy serving a meshed pod (<c>namespace/name</c>) would decide now for a TCP connection from <c>source</c> to its port, or null.</summary>
+    public Engine.Mesh.MeshVerdict? MeshDecision(System.Net.IPAddress source, string pod, int port) => _workloadHost.MeshDecision(source, pod, port);
+
     /// <summary>
     /// Builds the lab from its state folder: whatever a crashed predecessor left is removed first, then the network,
     /// the pods' ports and programs, a first round of readiness probes, the node agents and stopped nodes.

@@ -58,6 +58,8 @@ internal sealed class LabWorkloadHost : IAsyncDisposable
     /// <summary>The certificate the mesh presents for a pod now (<c>namespace/name</c>), or null when it is not a member.</summary>
     public Kube.Views.MeshCertificateFacts? MeshCertificate(string pod) => _mesh.CertificateOf(pod);
 
+    public Engine.Mesh.MeshVerdict? MeshDecision(System.Net.IPAddress source, string pod, int port) => _mesh.Decide(source, pod, port);
+
     /// <summary>Hands the Ingress proxy the routes, and the node proxies of the mesh the pods and policies, of a newly published state.</summary>
     public void Publish(ClusterState cluster)
     {

@@ -48,6 +48,20 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
         }
     }
 
+    /// <summary>
+    /// What the node proxy serving <paramref name="pod"/> (<c>namespace/name</c>) would decide now for a TCP connection
+    /// from <paramref name="source"/> to its <paramref name="port"/>; null when no proxy serves the pod.
+    /// </summary>
+    public MeshVerdict? Decide(System.Net.IPAddress source, string pod, int port)
+    {
+        lock (_gate)
+        {
+            return _members.TryGetValue(pod, out var member) && _proxies.TryGetValue(member.Node, out var proxy)
+                ? proxy.Decide(source, PodId.Parse(pod), port)
+                : null;
+        }
+    }
+
     public void Sync(ClusterState cluster, LabNetwork network, ClusterConfig config)
     {
         lock (_gate)

@@ -96,6 +96,25 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
 
     /// <summary>
+    /// What this proxy would decide now, on the view it holds, for a TCP connection from <paramref name="source"/> to
+    /// its pod <paramref name="pod"/>'s <paramref name="port"/>: with the identity a meshed source's proxy presents over
+    /// HBONE, else as plaintext (for <c>trace --lab</c>). Null when the proxy does not serve that pod.
+    /// </summary>
+    public MeshVerdict? Decide(IPAddress source, PodId pod, int port)
+    {
+        var view = Volatile.Read(ref _view);
+        if (!_workloads.TryGetValue(pod, out var workload) || view.PodAt(workload.Address) is not { } destination)
+        {
+            return null;
+        }
+
+        var peer = view.PodAt(source) is { } client && view.Authorizer.CarriesOverHbone(client, destination, Protocol.TCP)
+            ? new WorkloadIdentity(client.Namespace, MeshAuthorizer.ServiceAccountOf(client))
+            : null;
+        return view.Authorizer.AuthorizePeer(peer, source, destination, port);
+    }
+
+    /// <summary>
     /// Serves <see cref="Metrics"/> over plain HTTP on <paramref name="address"/>:15020 inside the node's namespace
     /// <paramref name="network"/> (ztunnel's port; paths <c>/stats/prometheus</c> and <c>/metrics</c>).
     /// </summary>

@@ -63,5 +63,23 @@ public sealed class MeshProbeLabTests(ITestOutputHelper output)
         var samples = new PrometheusSamples(scrape.Stdout);
         Assert.True(samples.Sum("istio_tcp_connections_closed_total", ("reporter", "destination"), ("source_principal", "spiffe://cluster.local/ns/mesh/sa/client"), ("response_flags", "DENY")) >= 1, scrape.Stdout);
         Assert.True(samples.Sum("istio_tcp_connections_closed_total", ("reporter", "destination"), ("source_workload", "other"), ("connection_security_policy", "mutual_tls"), ("response_flags", "-")) >= 1, scrape.Stdout);
+
+        // trace --lab: NetworkPolicy walked on 15008 (HBONE), then the live node proxy's decision, as the engine predicts.
+        foreach (var (from, verdict, policy) in new[] { ("mesh/client", "denied", "mesh/no-client"), ("mesh/other", "allowed", (string?)null) })
+        {
+            var trace = lab.Run("trace", "--from", from, "--to", "mesh/server:8080", "-o", "json");
+            Assert.True(trace.ExitCode is 0 or 1, trace.Stderr);
+            var live = JsonNode.Parse(trace.Stdout)!["nftables"]!;
+            var entry = live["policy"]!.AsArray().Single()!;
+            Assert.All(entry["walks"]!.AsArray(), w => Assert.Equal(15008, (int)w!["port"]!));
+            Assert.Equal(verdict, (string)entry["mesh"]!["verdict"]!);
+            Assert.Equal(policy, (string?)entry["mesh"]!["policy"]);
+            Assert.Equal(verdict, (string)entry["verdict"]!);
+            Assert.True((bool)entry["agreesWithEngine"]!, trace.Stdout);
+            Assert.Empty(live["disagreements"]!.AsArray());
+        }
+
+        var text = lab.Run("trace", "--from", "mesh/client", "--to", "mesh/server:8080").Stdout;
+        Assert.Matches(@"node proxy on node-2: denied: .*mesh/no-client rule 0 \(DENY\)\n    live: denied, as the engine predicts", text);
     }
 }
