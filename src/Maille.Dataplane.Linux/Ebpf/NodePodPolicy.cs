@@ -219,6 +219,18 @@ public sealed class NodePodPolicy : IDisposable
         }
     }
 
+    /// <summary>
+    /// How the maps this node holds now judge a first packet for one direction of its pod <paramref name="pod"/>
+    /// (<see cref="PodPolicyWalker"/>): each entry read, named back by the last sync's ids.
+    /// </summary>
+    public PodPolicyWalk Walk(bool ingress, System.Net.IPAddress pod, System.Net.IPAddress peer, int protocol, int? port)
+    {
+        lock (_gate)
+        {
+            return PodPolicyWalker.Walk((map, key, size) => _maps[map].Lookup(key, size), _state.Maps, ingress, pod, peer, protocol, port);
+        }
+    }
+
     /// <summary>The element count of every map (counters: the slots in use), the flows LRU map included.</summary>
     public IReadOnlyDictionary<string, int> MapCounts()
     {

@@ -213,6 +213,15 @@ public static class LiveTrace
                 }
             }
 
+            foreach (var walk in (entry["ebpf"]?.AsArray() ?? []).OfType<JsonObject>())
+            {
+                writer.WriteLine($"    {walk["node"]} (ebpf maps, {walk["direction"]} of {walk["pod"]}, peer {walk["peer"]}, {walk["port"]}/{walk["protocol"]}): {walk["verdict"]}");
+                foreach (var step in walk["steps"]!.AsArray())
+                {
+                    writer.WriteLine($"      {step}");
+                }
+            }
+
             if (entry["mesh"] is JsonObject mesh)
             {
                 writer.WriteLine($"    node proxy on {mesh["node"]}: {mesh["verdict"]}: {mesh["reason"]}");

@@ -48,7 +48,68 @@ public static class PolicyWalkJson
             return read?.FirstOrDefault(c => c.Rule == rule);
         }
 
-        return Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services, Counter, judgedPort);
+        var entries = Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services, Counter, judgedPort);
+        AddEbpfWalks(entries, agents, source, protocol, judgedPort);
+        return entries;
+    }
+
+    /// <summary>
+    /// In the ebpf mode (nodes whose policy part is <c>networkpolicy-ebpf</c>): beside each target, the walk of the tc
+    /// programs' maps (<c>ebpf[]</c>) for the source pod's egress on its node and the target pod's ingress on its node,
+    /// naming every map entry read; the target's <c>verdict</c> then counts them too.
+    /// </summary>
+    private static void AddEbpfWalks(JsonArray entries, IReadOnlyDictionary<string, NodeAgent> agents, System.Net.IPAddress source, string protocol, Func<System.Net.IPAddress, int, int>? judgedPort)
+    {
+        var ebpf = agents.Values.Where(a => a.PodPolicy?.Plan is not null).OrderBy(a => a.Node, StringComparer.Ordinal).ToList();
+        if (ebpf.Count == 0)
+        {
+            return;
+        }
+
+        var number = protocol switch
+        {
+            "tcp" => 6,
+            "udp" => 17,
+            "sctp" => 132,
+            _ => 0,
+        };
+        foreach (var entry in entries.OfType<JsonObject>())
+        {
+            var endpoint = System.Net.IPEndPoint.Parse((string)entry["endpoint"]!);
+            var port = judgedPort?.Invoke(endpoint.Address, endpoint.Port) ?? endpoint.Port;
+            var walks = new JsonArray();
+            foreach (var agent in ebpf)
+            {
+                var pods = agent.PodPolicy!.Plan!.Pods;
+                foreach (var (isIngress, pod, peer) in new[] { (false, source, endpoint.Address), (true, endpoint.Address, source) })
+                {
+                    if (!pods.Any(p => p.Address.Equals(pod)))
+                    {
+                        continue;
+                    }
+
+                    var walk = agent.PodPolicy.Walk(isIngress, pod, peer, number, number == 0 ? null : port);
+                    walks.Add(new JsonObject
+                    {
+                        ["node"] = agent.Node,
+                        ["direction"] = isIngress ? "ingress" : "egress",
+                        ["pod"] = pod.ToString(),
+                        ["peer"] = peer.ToString(),
+                        ["protocol"] = protocol,
+                        ["port"] = port,
+                        ["verdict"] = walk.Allowed ? "allowed" : "denied",
+                        ["decidedBy"] = walk.DecidedBy,
+                        ["steps"] = new JsonArray([.. walk.Steps.Select(s => (JsonNode)JsonValue.Create(s))]),
+                    });
+                }
+            }
+
+            entry["ebpf"] = walks;
+            if (walks.Any(w => (string)w!["verdict"]! == "denied"))
+            {
+                entry["verdict"] = "denied";
+            }
+        }
     }
 
     /// <summary>

@@ -98,5 +98,9 @@ public sealed class PodPolicyPart(NodePodPolicy policy, Func<ClusterState, IRead
         return (rules, clusterRules);
     }
 
+    /// <summary>How this node's maps judge a first packet for one direction of its pod (for <c>trace --lab</c>).</summary>
+    public Dataplane.Ebpf.PodPolicyWalk Walk(bool ingress, System.Net.IPAddress pod, System.Net.IPAddress peer, int protocol, int? port) =>
+        policy.Walk(ingress, pod, peer, protocol, port);
+
     public void Dispose() => policy.Dispose();
 }

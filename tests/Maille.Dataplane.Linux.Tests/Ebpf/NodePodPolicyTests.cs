@@ -51,6 +51,46 @@ public sealed class NodePodPolicyTests
     }
 
     [SkippableFact]
+    public async Task A_walk_of_the_maps_names_the_entries_that_decided_as_real_packets_are_decided()
+    {
+        Privileged.Require();
+        const string Policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 80, endPort: 81}]}]\n";
+        await WithPods(Policy, async (policy, pods) =>
+        {
+            var xb = pods.Cluster.PodsByName["x/b"].Status.PodIP!;
+
+            var allowed = policy.Walk(ingress: true, pods.XaAddress, pods.YaAddress, 6, 81);
+            Assert.True(allowed.Allowed);
+            Assert.Equal("ingress/x/from-y/0", allowed.DecidedBy);
+            Assert.Collection(allowed.Steps,
+                s => Assert.StartsWith($"pods[{pods.XaAddress}] → ingress chain ", s, StringComparison.Ordinal),
+                s => Assert.Matches(@"^chains\[\d+ \(.+\)\] → NetworkPolicy chain, end counted in deny/", s),
+                s => Assert.Matches($@"^peers\[\d+, {pods.YaAddress}\] → ports segment [1-9]\d*, no rule without ports$", s),
+                s => Assert.Matches(@"^ports\[\d+, tcp, 81\] → ingress/x/from-y/0 \(Allow\)$", s),
+                s => Assert.Equal("allowed by ingress/x/from-y/0", s));
+            Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 81));
+
+            var outsideTheRange = policy.Walk(ingress: true, pods.XaAddress, pods.YaAddress, 6, 82);
+            Assert.False(outsideTheRange.Allowed);
+            Assert.StartsWith("deny/", outsideTheRange.DecidedBy, StringComparison.Ordinal);
+            Assert.Contains("ports[", outsideTheRange.Steps[3], StringComparison.Ordinal);
+            Assert.Contains("no rule with ports matches", outsideTheRange.Steps[3], StringComparison.Ordinal);
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Ya, pods.XaAddress, 82));
+
+            var otherNamespace = policy.Walk(ingress: true, pods.XaAddress, xb, 6, 80);
+            Assert.False(otherNamespace.Allowed);
+            Assert.Contains(otherNamespace.Steps, s => s == $"peers[{otherNamespace.Steps[1].Split('[', ' ')[1]}, {xb}]: no interval: no rule of the chain names this peer");
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Xb, pods.XaAddress, 80));
+
+            var notIsolated = policy.Walk(ingress: false, pods.XaAddress, pods.YaAddress, 6, 80);
+            Assert.True(notIsolated.Allowed);
+            Assert.Null(notIsolated.DecidedBy);
+            Assert.Equal("egress chain 0: not isolated: allowed", notIsolated.Steps[^1]);
+            Assert.Equal(1UL, policy.ReadCounters()["ingress/x/from-y/0"].Packets);   // the one real connection: a walk reads, it does not count
+        });
+    }
+
+    [SkippableFact]
     public async Task An_ipBlock_admits_its_range_but_not_its_except_hole()
     {
         Privileged.Require();

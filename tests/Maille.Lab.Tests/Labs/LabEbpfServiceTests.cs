@@ -78,6 +78,22 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         var web2 = (string)lab.Get("pods", "web-2")["status"]!["podIP"]!;
         Assert.Equal(0, lab.Exec("default/web-1", "curl", "-sS", "-m", "3", $"{web2}:8080/hostname").ExitCode);
         Assert.Matches(@"\nsame-namespace +app=web +\S+ +1 +<none>", "\n" + lab.Succeed("get", "netpol", "-o", "wide"));
+
+        // trace --lab names the map entries that decided, read from the live maps, and agrees with the engine.
+        foreach (var (from, verdict, decidedBy) in new[] { ("other/client", "denied", "deny/"), ("default/web-1", "allowed", "ingress/default/same-namespace/0") })
+        {
+            var trace = lab.Run("trace", "--from", from, "--to", "default/web-2:8080", "-o", "json");
+            var entry = System.Text.Json.Nodes.JsonNode.Parse(trace.Stdout)!["nftables"]!["policy"]!.AsArray().Single()!;
+            var ingress = entry["ebpf"]!.AsArray().Single(w => (string)w!["direction"]! == "ingress")!;
+            Assert.Equal((verdict, "node-2"), ((string)ingress["verdict"]!, (string)ingress["node"]!));
+            Assert.StartsWith(decidedBy, (string)ingress["decidedBy"]!, StringComparison.Ordinal);
+            Assert.StartsWith($"pods[{web2}] → ingress chain ", (string)ingress["steps"]![0]!, StringComparison.Ordinal);
+            Assert.Contains(ingress["steps"]!.AsArray(), step => ((string)step!).StartsWith("peers[", StringComparison.Ordinal));
+            Assert.Equal(verdict, (string)entry["verdict"]!);
+            Assert.True((bool)entry["agreesWithEngine"]!, trace.Stdout);
+        }
+
+        Assert.Matches(@"node-2 \(ebpf maps, ingress of [\d.]+, peer [\d.]+, 8080/tcp\): denied\n      pods\[", lab.Succeed("trace", "--from", "other/client", "--to", "default/web-2:8080"));
     }
 
     [SkippableFact]
