@@ -14,7 +14,8 @@
 #    on both pairs while neither namespace is meshed, again after a second such warm-up (how much RSS drifts without
 #    the mesh: the control), then after `maille label ns mesh istio.io/dataplane-mode=ambient` and a warm-up of the
 #    meshed pair. (meshed - second unmeshed) / 2 node proxies (node-1's and node-2's) is an estimate of the memory
-#    per node proxy: the proxies share the daemon's heap, so this is RSS, not an accounting of objects.
+#    per node proxy: the proxies share the daemon's heap, so this is RSS, not an accounting of objects. With
+#    dotnet-gcdump on PATH (or GCDUMP=path), a full GC is induced before each measure and the managed heap reported.
 # 2. latency and CPU: ROUNDS rounds alternating plain and mesh (order reversed every other round), each run
 #    `hey -z DUR -c CONN -q RATE/CONN` from the client pod: GET /echo?msg=<1024 x> answered with 1,024 bytes, keep-alive,
 #    at a fixed RATE requests/s. p50 and p99 per run and pooled per path (hey's CSV: 0.1 ms resolution). The daemon's
@@ -39,6 +40,8 @@ WARMUP="${WARMUP:-10}"
 IPERF_ROUNDS="${IPERF_ROUNDS:-4}"
 IPERF_DUR="${IPERF_DUR:-8}"
 RSS_SAMPLES="${RSS_SAMPLES:-5}"
+# dotnet-gcdump (optional; `dotnet tool install dotnet-gcdump --tool-path DIR`): a full GC before each RSS sample
+GCDUMP="${GCDUMP:-$(command -v dotnet-gcdump || true)}"
 LAB=bmesh
 PROXIES=2   # node-1's and node-2's: the nodes with a meshed pod
 TMP="$(mktemp -d /tmp/maille-bmesh.XXXXXX)"
@@ -102,6 +105,12 @@ for ns in plain mesh; do
 done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat"; }
+# gc_heap: a full blocking GC of the daemon (dotnet-gcdump induces one), then the managed heap's size in bytes; "-"
+# without dotnet-gcdump. Taken before each RSS sample, so that garbage left by the traffic weighs less on RSS.
+gc_heap() {
+  [ -n "$GCDUMP" ] || { echo -; return; }
+  timeout 120 "$GCDUMP" report -p "$DAEMON_PID" 2>/dev/null | awk '/GC Heap bytes/ { gsub(",", "", $1); print $1; exit }'
+}
 rss_kb() { # the median of RSS_SAMPLES samples of the daemon's VmRSS, 1 s apart
   local i
   for ((i = 0; i < RSS_SAMPLES; i++)); do
@@ -120,13 +129,16 @@ load() {
 }
 
 # ---------------------------------------------------------------- 1. memory: before and after meshing
+gc_heap >/dev/null   # the first EventPipe session costs the daemon some memory of its own: not in the comparison
 log "warm-up 1: $WARMUP s at $RATE requests/s on each pair, no mesh"
 load plain "$WARMUP" "$TMP/w1-plain.csv" >/dev/null
 load mesh "$WARMUP" "$TMP/w1-mesh.csv" >/dev/null
+HEAP_1="$(gc_heap)"
 RSS_1="$(rss_kb)"
 log "warm-up 2 (the control): the same again"
 load plain "$WARMUP" "$TMP/w2-plain.csv" >/dev/null
 load mesh "$WARMUP" "$TMP/w2-mesh.csv" >/dev/null
+HEAP_2="$(gc_heap)"
 RSS_2="$(rss_kb)"
 before_ip="$(clientip mesh)"
 
@@ -149,8 +161,9 @@ after_ip="$(clientip mesh)"
 log "warm-up 3: $WARMUP s at $RATE requests/s on each pair, mesh on"
 load plain "$WARMUP" "$TMP/w3-plain.csv" >/dev/null
 load mesh "$WARMUP" "$TMP/w3-mesh.csv" >/dev/null
+HEAP_3="$(gc_heap)"
 RSS_3="$(rss_kb)"
-log "RSS: ${RSS_1} kB, ${RSS_2} kB without the mesh; ${RSS_3} kB with it"
+log "RSS: ${RSS_1} kB, ${RSS_2} kB without the mesh; ${RSS_3} kB with it (GC heap after a full GC: $HEAP_1, $HEAP_2; $HEAP_3 bytes)"
 
 # ---------------------------------------------------------------- 2. latency and CPU, rounds alternating
 MID_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -224,7 +237,7 @@ echo "| **added by the mesh** | **$ADD50** | **$ADD99** | | **$VD** ($VDLO–$VD
 echo
 echo "Round by round, mesh minus plain: p50 $R50 ms ($R50LO–$R50HI), p99 $R99 ms ($R99LO–$R99HI). Answers other than 200: $BAD (beside $REQ_ALL answered 200)."
 echo
-echo "Memory (the daemon's VmRSS, median of $RSS_SAMPLES samples): ${RSS_1} kB after warm-up 1 without the mesh, ${RSS_2} kB after warm-up 2 (control: ${MEM_CONTROL} MB), ${RSS_3} kB with the mesh on after warm-up 3 (+${MEM_DELTA} MB for $PROXIES node proxies, i.e. **~${MEM_PER} MB per node proxy**, an estimate); ${RSS_4} kB after the latency rounds."
+echo "Memory (the daemon's VmRSS, median of $RSS_SAMPLES samples): ${RSS_1} kB after warm-up 1 without the mesh, ${RSS_2} kB after warm-up 2 (control: ${MEM_CONTROL} MB), ${RSS_3} kB with the mesh on after warm-up 3 (+${MEM_DELTA} MB for $PROXIES node proxies, i.e. **~${MEM_PER} MB per node proxy**, an estimate); ${RSS_4} kB after the latency rounds. $([ -n "$GCDUMP" ] && echo "Each RSS sample follows a full GC (dotnet-gcdump); the managed heap after it: $HEAP_1, $HEAP_2 and $HEAP_3 bytes." || echo "dotnet-gcdump was not found: no full GC before the samples.")"
 echo
 echo "TCP throughput: \`iperf3 -c SERVER -p 5202 -t $IPERF_DUR\` from the client pod, $IPERF_ROUNDS rounds alternating: plain $TP Gbit/s ($TPLO–$TPHI), mesh $TM Gbit/s ($TMLO–$TMHI); **mesh ÷ plain $TR** ($TRLO–$TRHI) round by round; the daemon's CPU over a mesh run ${TCM} s, over a plain run ${TCP_} s (${IPERF_DUR} s each)."
 echo
