@@ -3,6 +3,7 @@
   gen-lab                      the lab: namespaces plain and mesh (neither labelled: run.sh meshes `mesh` later), each
                                with pod client on node-1 and pod server on node-2 (port 8080, the pod server), with
                                their own service accounts, on stdout
+  gen-extra                    pod mesh/extra on node-3 (a third node proxy once namespace mesh is meshed), on stdout
   hey CSV SECONDS              one `hey -o csv` run: "p50_ms p99_ms requests requests_per_s non_200"
   pooled CSV...                the samples of several runs together: "p50_ms p99_ms requests"
   iperf JSON                   one `iperf3 -J` client run: "received_gbit_per_s retransmits" (exits 1 on an error)
@@ -18,10 +19,18 @@ def gen_lab():
         docs.append(f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
         for name, node in (("client", "node-1"), ("server", "node-2")):
             docs.append(f"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {name}, namespace: {ns}}}\n")
-            docs.append(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}, labels: {{app: {name}}}}}\n"
-                        f"spec:\n  nodeName: {node}\n  serviceAccountName: {name}\n  containers:\n  - name: c\n"
-                        f"    ports: [{{name: http, containerPort: 8080, protocol: TCP}}]\n")
+            docs.append(pod(ns, name, node))
     print("---\n".join(docs), end="")
+
+
+def pod(ns, name, node):
+    return (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}, labels: {{app: {name}}}}}\n"
+            f"spec:\n  nodeName: {node}\n  serviceAccountName: {name}\n  containers:\n  - name: c\n"
+            f"    ports: [{{name: http, containerPort: 8080, protocol: TCP}}]\n")
+
+
+def gen_extra():
+    print(f"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: extra, namespace: mesh}}\n---\n{pod('mesh', 'extra', 'node-3')}", end="")
 
 
 def percentile(sorted_xs, p):
@@ -84,6 +93,8 @@ def main(argv):
     cmd = argv[1]
     if cmd == "gen-lab":
         gen_lab()
+    elif cmd == "gen-extra":
+        gen_extra()
     elif cmd == "hey":
         hey(argv[2], argv[3])
     elif cmd == "pooled":
