@@ -3,7 +3,7 @@
   gen-lab                      the lab: namespaces plain and mesh (neither labelled: run.sh meshes `mesh` later), each
                                with pod client on node-1 and pod server on node-2 (port 8080, the pod server), with
                                their own service accounts, on stdout
-  gen-extra                    pod mesh/extra on node-3 (a third node proxy once namespace mesh is meshed), on stdout
+  gen-extra NS                 pod NS/extra on node-3 (in namespace mesh once it is meshed: a third node proxy), on stdout
   hey CSV SECONDS              one `hey -o csv` run: "p50_ms p99_ms requests requests_per_s non_200"
   pooled CSV...                the samples of several runs together: "p50_ms p99_ms requests"
   iperf JSON                   one `iperf3 -J` client run: "received_gbit_per_s retransmits" (exits 1 on an error)
@@ -29,8 +29,8 @@ def pod(ns, name, node):
             f"    ports: [{{name: http, containerPort: 8080, protocol: TCP}}]\n")
 
 
-def gen_extra():
-    print(f"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: extra, namespace: mesh}}\n---\n{pod('mesh', 'extra', 'node-3')}", end="")
+def gen_extra(ns):
+    print(f"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: extra, namespace: {ns}}}\n---\n{pod(ns, 'extra', 'node-3')}", end="")
 
 
 def percentile(sorted_xs, p):
@@ -94,7 +94,7 @@ def main(argv):
     if cmd == "gen-lab":
         gen_lab()
     elif cmd == "gen-extra":
-        gen_extra()
+        gen_extra(argv[2])
     elif cmd == "hey":
         hey(argv[2], argv[3])
     elif cmd == "pooled":
