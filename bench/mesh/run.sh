@@ -277,7 +277,7 @@ echo "| measure | goal | measured | |"
 echo "|---|---|---|---|"
 echo "| added p99 (p50), 1 KB HTTP at $RATE requests/s | p99 added ≤ 1 ms | $ADD99 ms ($ADD50 ms) pooled; $R99 ms round-by-round median | $(verdict "$ADD99" 1 le) |"
 echo "| CPU of the node proxies per 1,000 requests/s | ≤ 0.06 vCPU | $VD vCPU for both (source and destination), $VD1 per node proxy | per proxy $(verdict "$VD1" 0.06 le), both $(verdict "$VD" 0.06 le) |"
-echo "| memory per node proxy | ≤ 12 MB | ~$MEM_PER MB on average for the first two (estimate; control drift $MEM_CONTROL MB), +$MEM_THIRD MB for a third | $(verdict "$MEM_PER" 12 le) |"
+echo "| memory per node proxy | ≤ 12 MB | ~$MEM_PER MB on average for the first two (estimate; control drift $MEM_CONTROL MB), +$MEM_THIRD MB for a third | $(verdict "$(awk -v a="$MEM_PER" -v b="$MEM_THIRD" 'BEGIN { print (a > b) ? a : b }')" 12 le) (the larger of the two) |"
 echo "| TCP throughput, mesh ÷ plain | ≥ 0.5 | $TR | $(verdict "$TR" 0.5 ge) |"
 echo
 echo "Raw runs (p50 ms, p99 ms, requests, requests/s, non-200, daemon CPU s; iperf3: Gbit/s received, retransmits, daemon CPU s):"
