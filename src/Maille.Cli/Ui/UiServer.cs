@@ -50,7 +50,7 @@ internal sealed class UiServer : IAsyncDisposable
     /// <summary>Starts serving <paramref name="source"/> on 127.0.0.1:<paramref name="port"/> (0: a free port).</summary>
     public static async Task<UiServer> StartAsync(IUiSource source, int port, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "maille-ui" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "maille-ui", Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

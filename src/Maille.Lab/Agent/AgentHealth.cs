@@ -33,7 +33,7 @@ public sealed class AgentHealth : IAsyncDisposable
     /// <summary>Starts listening on <paramref name="bind"/> (<c>ADDRESS:PORT</c>); refused addresses throw <see cref="IOException"/>.</summary>
     public static async Task<AgentHealth> StartAsync(IPEndPoint bind, TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(Api.UnwatchedWebHost.Options());
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -42,7 +42,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         File.Delete(socketPath);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(UnwatchedWebHost.Options());
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

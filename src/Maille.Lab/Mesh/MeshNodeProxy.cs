@@ -74,7 +74,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
 
         // Kestrel's TLS needs its host's services, so the server is a slim WebApplication whose only transport is the
         // pods' sockets (the pod server's DynamicSocketTransport, here for port 15008).
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(Api.UnwatchedWebHost.Options());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IConnectionListenerFactory>(new DynamicTransportSelector([_transport, _metricsTransport]));

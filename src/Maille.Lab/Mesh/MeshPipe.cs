@@ -11,6 +11,8 @@ namespace Maille.Lab.Mesh;
 /// </summary>
 internal static class MeshPipe
 {
+    private const int BufferSize = 64 * 1024;
+
     public static async Task RunAsync(Socket socket, Stream tunnel, Action<int>? fromSocket, Action<int>? toSocket, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -21,17 +23,31 @@ internal static class MeshPipe
     }
 
     /// <summary>
-    /// Copies until the end, flushing after every read: HttpClient's HTTP/2 request stream keeps what it is given until
-    /// a flush (Stream.CopyToAsync flushes only at the end), so an interactive protocol would wait forever.
+    /// Copies until the end. What a socket has already received is gathered into one write (up to the buffer), and
+    /// every write is flushed: HttpClient's HTTP/2 request stream keeps what it is given until a flush
+    /// (Stream.CopyToAsync flushes only at the end), so an interactive protocol would wait forever, while a bulk one
+    /// pays per write (a frame, a wake-up, a system call), so fewer, larger writes carry it cheaper.
     /// </summary>
     private static async Task PumpAsync(Stream from, Stream to, Action<int>? crossed, CancellationToken cancellationToken)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             int read;
             while ((read = await from.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
+                // More bytes waiting in the socket are read now (without waiting), into the same write.
+                while (from is NetworkStream { DataAvailable: true } && read < buffer.Length)
+                {
+                    var more = await from.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                    if (more == 0)
+                    {
+                        break;
+                    }
+
+                    read += more;
+                }
+
                 await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 await to.FlushAsync(cancellationToken).ConfigureAwait(false);
                 crossed?.Invoke(read);
