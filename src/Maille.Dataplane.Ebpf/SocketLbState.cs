@@ -1,3 +1,4 @@
+using System.Net;
 using Maille.Engine.ServiceProxy;
 using Maille.Model;
 
@@ -12,33 +13,91 @@ namespace Maille.Dataplane.Ebpf;
 /// </summary>
 public sealed class SocketLbState
 {
-    private readonly Dictionary<ServicePortId, (uint Id, SocketLbService Service)> _ports = [];
+    private readonly Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> _ports = [];
     private EquatableArray<ServicePortPlan> _planPorts = EquatableArray<ServicePortPlan>.Empty;
+    private IPAddress? _nodeAddress;
     private IReadOnlySet<ulong> _namespaces = new HashSet<ulong>();
     private uint _nextId = 1;
     private int _backendCount;
     private bool _empty = true;
 
-    public int ServicePortCount => _ports.Count;
+    public int ServicePortCount => _ports.Keys.Count(k => !k.External);
 
     public int BackendCount => _backendCount;
 
     public int NamespaceCount => _namespaces.Count;
 
     /// <summary>
-    /// What a Service port becomes on this node, or null when it gets nothing (SCTP: the lab's kernel has none).
-    /// ClusterIP traffic uses the plan's internal endpoints (this node's under internalTrafficPolicy Local; the
+    /// What a Service port's ClusterIP becomes on this node, or null when it gets nothing (SCTP: the lab's kernel has
+    /// none). ClusterIP traffic uses the plan's internal endpoints (this node's under internalTrafficPolicy Local; the
     /// serving terminating ones when none is ready); a port with no endpoint anywhere rejects.
     /// </summary>
     public static SocketLbService? Render(ServicePortPlan port) => port.KernelSupported
         ? new SocketLbService(
-            port.ClusterIP,
-            port.Port,
+            new([new SocketLbFrontend(port.ClusterIP, port.Port)]),
             port.Protocol,
             Reject: port.InternalEndpoints.IsEmpty && port.WhenEmpty == EmptyServiceVerdict.Reject,
             port.AffinityTimeoutSeconds,
-            new(port.InternalEndpoints.Select(e => new SocketLbBackend(e.Address, e.Port))))
+            Backends(port.InternalEndpoints))
         : null;
+
+    /// <summary>
+    /// What a Service port's external addresses become for the node's own processes and pods, or null when it has none:
+    /// the NodePort on <paramref name="nodeAddress"/> (never another node's: a connection to that one is that node's
+    /// external traffic, as kube-proxy captures NodePorts only on local addresses), the LoadBalancer IPs and the
+    /// externalIPs. From inside the cluster kube-proxy sends them to every endpoint of the cluster
+    /// (<see cref="ServicePortPlan.ClusterEndpoints"/>) whatever the externalTrafficPolicy ("short-circuit" for pods,
+    /// the node itself masqueraded), and rejects when there is none. LoadBalancer IPs with
+    /// <c>loadBalancerSourceRanges</c> are left to the packet path, which knows the source address.
+    /// </summary>
+    public static SocketLbService? RenderExternal(ServicePortPlan port, IPAddress? nodeAddress)
+    {
+        if (!port.KernelSupported)
+        {
+            return null;
+        }
+
+        var frontends = new List<SocketLbFrontend>();
+        if (port.NodePort is { } nodePort && nodeAddress is not null)
+        {
+            frontends.Add(new SocketLbFrontend(nodeAddress, nodePort));
+        }
+
+        if (port.SourceRanges.IsEmpty)
+        {
+            frontends.AddRange(port.LoadBalancerIPs.Select(a => new SocketLbFrontend(a, port.Port)));
+        }
+
+        frontends.AddRange(port.ExternalIPs.Where(a => !port.LoadBalancerIPs.Contains(a)).Select(a => new SocketLbFrontend(a, port.Port)));
+        return frontends.Count == 0
+            ? null
+            : new SocketLbService(new(frontends), port.Protocol, Reject: port.ClusterEndpoints.IsEmpty, port.AffinityTimeoutSeconds, Backends(port.ClusterEndpoints));
+    }
+
+    /// <summary>
+    /// A Service port's entries on a node whose address is <paramref name="nodeAddress"/>: its ClusterIP, with its
+    /// external addresses when they use the same endpoints (one id, one set of slots), else those as a second entry.
+    /// </summary>
+    public static IReadOnlyList<(SocketLbGroupId Id, SocketLbService Service)> RenderAll(ServicePortPlan port, IPAddress? nodeAddress)
+    {
+        if (Render(port) is not { } cluster)
+        {
+            return [];
+        }
+
+        var internalId = new SocketLbGroupId(port.Id, External: false);
+        if (RenderExternal(port, nodeAddress) is not { } external)
+        {
+            return [(internalId, cluster)];
+        }
+
+        return external.Backends.Equals(cluster.Backends) && external.Reject == cluster.Reject
+            ? [(internalId, cluster with { Frontends = new([.. cluster.Frontends, .. external.Frontends]) })]
+            : [(internalId, cluster), (new SocketLbGroupId(port.Id, External: true), external)];
+    }
+
+    private static EquatableArray<SocketLbBackend> Backends(EquatableArray<ProxyEndpoint> endpoints) =>
+        new(endpoints.Select(e => new SocketLbBackend(e.Address, e.Port)));
 
     /// <summary>
     /// The writes from what the maps hold to <paramref name="plan"/> with <paramref name="namespaces"/> (the cookies of
@@ -49,10 +108,11 @@ public sealed class SocketLbState
     /// </summary>
     public SocketLbChange Prepare(NodeServicePlan plan, IReadOnlySet<ulong> namespaces, bool full = false)
     {
-        full |= _empty;
+        // The NodePort entries are keyed by the node's address: a new address renders everything again.
+        full |= _empty || !Equals(_nodeAddress, plan.NodeAddress);
         var namespacesBefore = full ? new HashSet<ulong>() : _namespaces;
         var ids = new IdAllocator(_ports, _nextId);
-        var updates = new Dictionary<ServicePortId, (uint Id, SocketLbService Service)?>();
+        var updates = new Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)?>();
         var writes = new Writes();
 
         writes.NamespaceAdds.AddRange(namespaces.Where(c => !namespacesBefore.Contains(c)).Order().Select(c => Update(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c), SocketLbLayout.NamespaceValue())));
@@ -61,14 +121,12 @@ public sealed class SocketLbState
             // A full change keeps each known port's id: the kernel's entries are overwritten in place, never missing.
             foreach (var port in plan.Ports)
             {
-                if (Render(port) is not { } service)
+                foreach (var (groupId, service) in RenderAll(port, plan.NodeAddress))
                 {
-                    continue;
+                    var id = _ports.TryGetValue(groupId, out var known) ? known.Id : ids.Next();
+                    updates[groupId] = (id, service);
+                    Write(id, null, service, writes);
                 }
-
-                var id = _ports.TryGetValue(port.Id, out var known) ? known.Id : ids.Next();
-                updates[port.Id] = (id, service);
-                Write(id, null, service, writes);
             }
         }
         else
@@ -76,25 +134,30 @@ public sealed class SocketLbState
             foreach (var (old, now) in ServicePortPairs.Changed(_planPorts, plan.Ports))
             {
                 var portId = (now ?? old)!.Id;
-                var service = now is null ? null : Render(now);
-                if (_ports.TryGetValue(portId, out var known))
+                var rendered = now is null ? [] : RenderAll(now, plan.NodeAddress);
+                foreach (var external in (ReadOnlySpan<bool>)[false, true])
                 {
-                    if (service is null)
+                    var groupId = new SocketLbGroupId(portId, external);
+                    var service = rendered.FirstOrDefault(g => g.Id == groupId).Service;
+                    if (_ports.TryGetValue(groupId, out var known))
                     {
-                        updates[portId] = null;
-                        Write(known.Id, known.Service, null, writes);
+                        if (service is null)
+                        {
+                            updates[groupId] = null;
+                            Write(known.Id, known.Service, null, writes);
+                        }
+                        else if (!known.Service.Equals(service))
+                        {
+                            updates[groupId] = (known.Id, service);
+                            Write(known.Id, known.Service, service, writes);
+                        }
                     }
-                    else if (!known.Service.Equals(service))
+                    else if (service is not null)
                     {
-                        updates[portId] = (known.Id, service);
-                        Write(known.Id, known.Service, service, writes);
+                        var id = ids.Next();
+                        updates[groupId] = (id, service);
+                        Write(id, null, service, writes);
                     }
-                }
-                else if (service is not null)
-                {
-                    var id = ids.Next();
-                    updates[portId] = (id, service);
-                    Write(id, null, service, writes);
                 }
             }
         }
@@ -106,6 +169,7 @@ public sealed class SocketLbState
             Operations = writes.InOrder(),
             Updates = updates,
             PlanPorts = plan.Ports,
+            NodeAddress = plan.NodeAddress,
             Namespaces = namespaces.ToHashSet(),
             NextId = ids.NextFree,
         };
@@ -135,6 +199,7 @@ public sealed class SocketLbState
         }
 
         _planPorts = change.PlanPorts;
+        _nodeAddress = change.NodeAddress;
         _namespaces = change.Namespaces;
         _nextId = change.NextId;
         _empty = false;
@@ -145,6 +210,7 @@ public sealed class SocketLbState
     {
         _ports.Clear();
         _planPorts = EquatableArray<ServicePortPlan>.Empty;
+        _nodeAddress = null;
         _namespaces = new HashSet<ulong>();
         _nextId = 1;
         _backendCount = 0;
@@ -181,17 +247,20 @@ public sealed class SocketLbState
             }
         }
 
-        var oldKey = old is null ? null : SocketLbLayout.ServiceKey(old.ClusterIP, old.Port, old.Protocol);
-        var newKey = now is null ? null : SocketLbLayout.ServiceKey(now.ClusterIP, now.Port, now.Protocol);
-        if (oldKey is not null && (newKey is null || !oldKey.AsSpan().SequenceEqual(newKey)))
-        {
-            writes.EntryRemovals.Add(Delete(SocketLbMap.Services, oldKey));
-        }
-
-        if (now is not null && newKey is not null && (old is null || !SameEntry(old, now) || !oldKey!.AsSpan().SequenceEqual(newKey)))
+        var oldKeys = old is null ? [] : Keys(old);
+        var newKeys = now is null ? [] : Keys(now);
+        writes.EntryRemovals.AddRange(oldKeys.Where(k => !newKeys.ContainsKey(k.Key)).Select(k => Delete(SocketLbMap.Services, k.Value)));
+        if (now is not null)
         {
             var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag));
-            writes.Entries.Add(Update(SocketLbMap.Services, newKey, SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0)));
+            var entryChanged = old is null || !SameEntry(old, now);
+            foreach (var (text, key) in newKeys)
+            {
+                if (entryChanged || !oldKeys.ContainsKey(text))
+                {
+                    writes.Entries.Add(Update(SocketLbMap.Services, key, SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0)));
+                }
+            }
         }
 
         for (var slot = newBackends.Count; slot < oldBackends.Count; slot++)
@@ -201,6 +270,13 @@ public sealed class SocketLbState
 
         writes.MemberRemovals.AddRange(oldSlots.Keys.Where(b => !newSlots.ContainsKey(b)).Select(b => Delete(SocketLbMap.Members, SocketLbLayout.MemberKey(id, b))));
     }
+
+    /// <summary>A rendering's <c>services</c> keys, by their hex text (byte arrays compare by reference).</summary>
+    private static Dictionary<string, byte[]> Keys(SocketLbService service) =>
+        service.Frontends
+            .Select(f => SocketLbLayout.ServiceKey(f.Address, f.Port, service.Protocol))
+            .DistinctBy(Convert.ToHexString)
+            .ToDictionary(Convert.ToHexString, StringComparer.Ordinal);
 
     private static bool SameEntry(SocketLbService old, SocketLbService now) =>
         old.Backends.Count == now.Backends.Count && old.Reject == now.Reject && old.AffinitySeconds == now.AffinitySeconds;
@@ -232,12 +308,19 @@ public sealed class SocketLbState
 
         public List<SocketLbOperation> NamespaceRemovals { get; } = [];
 
-        public IReadOnlyList<SocketLbOperation> InOrder() =>
-            [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals, .. Entries, .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
+        /// <summary>
+        /// The groups in order. A key that moves from one entry to another (external addresses that join or leave their
+        /// ClusterIP's entry) is overwritten, never deleted first: its removal is dropped.
+        /// </summary>
+        public IReadOnlyList<SocketLbOperation> InOrder()
+        {
+            var written = Entries.Select(e => Convert.ToHexString(e.Key)).ToHashSet(StringComparer.Ordinal);
+            return [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals.Where(r => !written.Contains(Convert.ToHexString(r.Key))), .. Entries, .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
+        }
     }
 
     /// <summary>Service ids: the lowest free one from the last committed next id on; the known ports' ids are looked at only when one is asked for.</summary>
-    private sealed class IdAllocator(IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)> known, uint next)
+    private sealed class IdAllocator(IReadOnlyDictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> known, uint next)
     {
         private HashSet<uint>? _used;
 
