@@ -15,13 +15,15 @@ public sealed class SocketLbState
 {
     private readonly Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> _ports = [];
     private EquatableArray<ServicePortPlan> _planPorts = EquatableArray<ServicePortPlan>.Empty;
+    private static readonly SocketLbTraffic[] Traffics = Enum.GetValues<SocketLbTraffic>();
+
     private IPAddress? _nodeAddress;
     private IReadOnlySet<ulong> _namespaces = new HashSet<ulong>();
     private uint _nextId = 1;
     private int _backendCount;
     private bool _empty = true;
 
-    public int ServicePortCount => _ports.Keys.Count(k => !k.External);
+    public int ServicePortCount => _ports.Keys.Count(k => k.Traffic == SocketLbTraffic.ClusterIP);
 
     public int BackendCount => _backendCount;
 
@@ -50,13 +52,67 @@ public sealed class SocketLbState
     /// the node itself masqueraded), and rejects when there is none. LoadBalancer IPs with
     /// <c>loadBalancerSourceRanges</c> are left to the packet path, which knows the source address.
     /// </summary>
-    public static SocketLbService? RenderExternal(ServicePortPlan port, IPAddress? nodeAddress)
+    public static SocketLbService? RenderExternal(ServicePortPlan port, IPAddress? nodeAddress) =>
+        port.KernelSupported && ExternalFrontends(port, nodeAddress) is { Count: > 0 } frontends
+            ? new SocketLbService(new(frontends), port.Protocol, Reject: port.ClusterEndpoints.IsEmpty, port.AffinityTimeoutSeconds, Backends(port.ClusterEndpoints))
+            : null;
+
+    /// <summary>
+    /// What a Service port's external addresses become for connections from outside the node (the lab's external
+    /// client, another node's pods and processes), translated at tc on the node's interface: the plan's external
+    /// endpoints (this node's under <c>externalTrafficPolicy: Local</c>, none of them: a drop), masqueraded to
+    /// <paramref name="nodeAddress"/> under the Cluster policy as kube-proxy does, the client's address kept under
+    /// Local; no endpoint anywhere rejects. Null when the node has no address or the port no external address.
+    /// </summary>
+    public static SocketLbService? RenderOutside(ServicePortPlan port, IPAddress? nodeAddress) =>
+        port.KernelSupported && nodeAddress is not null && ExternalFrontends(port, nodeAddress) is { Count: > 0 } frontends
+            ? new SocketLbService(new(frontends), port.Protocol, Reject: !port.HasEndpoints, port.AffinityTimeoutSeconds, Backends(port.ExternalEndpoints))
+            {
+                Masquerade = port.ExternalTrafficLocal ? null : nodeAddress,
+            }
+            : null;
+
+    /// <summary>
+    /// A Service port's entries on a node whose address is <paramref name="nodeAddress"/>: its ClusterIP, with its
+    /// external addresses when they use the same endpoints (one id, one set of slots), else those as a second entry;
+    /// and its external addresses for connections from outside the node.
+    /// </summary>
+    public static IReadOnlyList<(SocketLbGroupId Id, SocketLbService Service)> RenderAll(ServicePortPlan port, IPAddress? nodeAddress)
     {
-        if (!port.KernelSupported)
+        if (Render(port) is not { } cluster)
         {
-            return null;
+            return [];
         }
 
+        var entries = new List<(SocketLbGroupId Id, SocketLbService Service)>(3);
+        var external = RenderExternal(port, nodeAddress);
+        if (external is not null && external.Backends.Equals(cluster.Backends) && external.Reject == cluster.Reject)
+        {
+            entries.Add((new(port.Id, SocketLbTraffic.ClusterIP), cluster with { Frontends = new([.. cluster.Frontends, .. external.Frontends]) }));
+        }
+        else
+        {
+            entries.Add((new(port.Id, SocketLbTraffic.ClusterIP), cluster));
+            if (external is not null)
+            {
+                entries.Add((new(port.Id, SocketLbTraffic.ExternalInside), external));
+            }
+        }
+
+        if (RenderOutside(port, nodeAddress) is { } outside)
+        {
+            entries.Add((new(port.Id, SocketLbTraffic.ExternalOutside), outside));
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// The NodePort on <paramref name="nodeAddress"/>, the LoadBalancer IPs (but those with
+    /// <c>loadBalancerSourceRanges</c>: nftables' firewall, which knows the source, keeps them), the externalIPs.
+    /// </summary>
+    private static List<SocketLbFrontend> ExternalFrontends(ServicePortPlan port, IPAddress? nodeAddress)
+    {
         var frontends = new List<SocketLbFrontend>();
         if (port.NodePort is { } nodePort && nodeAddress is not null)
         {
@@ -69,31 +125,7 @@ public sealed class SocketLbState
         }
 
         frontends.AddRange(port.ExternalIPs.Where(a => !port.LoadBalancerIPs.Contains(a)).Select(a => new SocketLbFrontend(a, port.Port)));
-        return frontends.Count == 0
-            ? null
-            : new SocketLbService(new(frontends), port.Protocol, Reject: port.ClusterEndpoints.IsEmpty, port.AffinityTimeoutSeconds, Backends(port.ClusterEndpoints));
-    }
-
-    /// <summary>
-    /// A Service port's entries on a node whose address is <paramref name="nodeAddress"/>: its ClusterIP, with its
-    /// external addresses when they use the same endpoints (one id, one set of slots), else those as a second entry.
-    /// </summary>
-    public static IReadOnlyList<(SocketLbGroupId Id, SocketLbService Service)> RenderAll(ServicePortPlan port, IPAddress? nodeAddress)
-    {
-        if (Render(port) is not { } cluster)
-        {
-            return [];
-        }
-
-        var internalId = new SocketLbGroupId(port.Id, External: false);
-        if (RenderExternal(port, nodeAddress) is not { } external)
-        {
-            return [(internalId, cluster)];
-        }
-
-        return external.Backends.Equals(cluster.Backends) && external.Reject == cluster.Reject
-            ? [(internalId, cluster with { Frontends = new([.. cluster.Frontends, .. external.Frontends]) })]
-            : [(internalId, cluster), (new SocketLbGroupId(port.Id, External: true), external)];
+        return frontends;
     }
 
     private static EquatableArray<SocketLbBackend> Backends(EquatableArray<ProxyEndpoint> endpoints) =>
@@ -125,7 +157,7 @@ public sealed class SocketLbState
                 {
                     var id = _ports.TryGetValue(groupId, out var known) ? known.Id : ids.Next();
                     updates[groupId] = (id, service);
-                    Write(id, null, service, writes);
+                    Write(id, null, service, writes, EntryMap(groupId));
                 }
             }
         }
@@ -135,28 +167,28 @@ public sealed class SocketLbState
             {
                 var portId = (now ?? old)!.Id;
                 var rendered = now is null ? [] : RenderAll(now, plan.NodeAddress);
-                foreach (var external in (ReadOnlySpan<bool>)[false, true])
+                foreach (var traffic in Traffics)
                 {
-                    var groupId = new SocketLbGroupId(portId, external);
+                    var groupId = new SocketLbGroupId(portId, traffic);
                     var service = rendered.FirstOrDefault(g => g.Id == groupId).Service;
                     if (_ports.TryGetValue(groupId, out var known))
                     {
                         if (service is null)
                         {
                             updates[groupId] = null;
-                            Write(known.Id, known.Service, null, writes);
+                            Write(known.Id, known.Service, null, writes, EntryMap(groupId));
                         }
                         else if (!known.Service.Equals(service))
                         {
                             updates[groupId] = (known.Id, service);
-                            Write(known.Id, known.Service, service, writes);
+                            Write(known.Id, known.Service, service, writes, EntryMap(groupId));
                         }
                     }
                     else if (service is not null)
                     {
                         var id = ids.Next();
                         updates[groupId] = (id, service);
-                        Write(id, null, service, writes);
+                        Write(id, null, service, writes, EntryMap(groupId));
                     }
                 }
             }
@@ -222,7 +254,7 @@ public sealed class SocketLbState
     /// new slots and members, its entry (or, when its key changes or it goes, the old key's deletion), slots and
     /// members it no longer has; each in its group of <paramref name="writes"/>.
     /// </summary>
-    private static void Write(uint id, SocketLbService? old, SocketLbService? now, Writes writes)
+    private static void Write(uint id, SocketLbService? old, SocketLbService? now, Writes writes, SocketLbMap entries)
     {
         var oldBackends = old?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
         var newBackends = now?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
@@ -249,16 +281,19 @@ public sealed class SocketLbState
 
         var oldKeys = old is null ? [] : Keys(old);
         var newKeys = now is null ? [] : Keys(now);
-        writes.EntryRemovals.AddRange(oldKeys.Where(k => !newKeys.ContainsKey(k.Key)).Select(k => Delete(SocketLbMap.Services, k.Value)));
+        writes.EntryRemovals.AddRange(oldKeys.Where(k => !newKeys.ContainsKey(k.Key)).Select(k => Delete(entries, k.Value)));
         if (now is not null)
         {
-            var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag));
+            var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag) | (now.Masquerade is null ? 0 : SocketLbLayout.MasqueradeFlag));
+            var value = entries == SocketLbMap.External
+                ? SocketLbLayout.ExternalValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0, now.Masquerade)
+                : SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0);
             var entryChanged = old is null || !SameEntry(old, now);
             foreach (var (text, key) in newKeys)
             {
                 if (entryChanged || !oldKeys.ContainsKey(text))
                 {
-                    writes.Entries.Add(Update(SocketLbMap.Services, key, SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0)));
+                    writes.Entries.Add(Update(entries, key, value));
                 }
             }
         }
@@ -279,7 +314,10 @@ public sealed class SocketLbState
             .ToDictionary(Convert.ToHexString, StringComparer.Ordinal);
 
     private static bool SameEntry(SocketLbService old, SocketLbService now) =>
-        old.Backends.Count == now.Backends.Count && old.Reject == now.Reject && old.AffinitySeconds == now.AffinitySeconds;
+        old.Backends.Count == now.Backends.Count && old.Reject == now.Reject && old.AffinitySeconds == now.AffinitySeconds && Equals(old.Masquerade, now.Masquerade);
+
+    /// <summary>The map an entry's keys go to: connections from outside are the tc program's <c>nodeports</c>.</summary>
+    private static SocketLbMap EntryMap(SocketLbGroupId id) => id.Traffic == SocketLbTraffic.ExternalOutside ? SocketLbMap.External : SocketLbMap.Services;
 
     private static SocketLbOperation Update(SocketLbMap map, byte[] key, byte[] value) => new(map, key, value);
 
@@ -310,13 +348,15 @@ public sealed class SocketLbState
 
         /// <summary>
         /// The groups in order. A key that moves from one entry to another (external addresses that join or leave their
-        /// ClusterIP's entry) is overwritten, never deleted first: its removal is dropped.
+        /// ClusterIP's entry) is overwritten, never deleted first: its removal is dropped. Entries are grouped by map.
         /// </summary>
         public IReadOnlyList<SocketLbOperation> InOrder()
         {
-            var written = Entries.Select(e => Convert.ToHexString(e.Key)).ToHashSet(StringComparer.Ordinal);
-            return [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals.Where(r => !written.Contains(Convert.ToHexString(r.Key))), .. Entries, .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
+            var written = Entries.Select(Text).ToHashSet(StringComparer.Ordinal);
+            return [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals.Where(r => !written.Contains(Text(r))).OrderBy(r => r.Map), .. Entries.OrderBy(e => e.Map), .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
         }
+
+        private static string Text(SocketLbOperation operation) => $"{operation.Map}:{Convert.ToHexString(operation.Key)}";
     }
 
     /// <summary>Service ids: the lowest free one from the last committed next id on; the known ports' ids are looked at only when one is asked for.</summary>

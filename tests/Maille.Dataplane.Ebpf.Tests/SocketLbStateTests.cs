@@ -50,9 +50,10 @@ public sealed class SocketLbStateTests
         var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
         var web = External(Port(plan, "web", 80));
 
-        var entry = Assert.Single(SocketLbState.RenderAll(web, plan.NodeAddress));
+        var entries = SocketLbState.RenderAll(web, plan.NodeAddress);
 
-        Assert.False(entry.Id.External);
+        Assert.Equal([SocketLbTraffic.ClusterIP, SocketLbTraffic.ExternalOutside], entries.Select(e => e.Id.Traffic));
+        var entry = entries[0];
         Assert.Equal(
             [new SocketLbFrontend(web.ClusterIP, 80), new SocketLbFrontend(plan.NodeAddress!, 30080), new SocketLbFrontend(LoadBalancerIP, 80), new SocketLbFrontend(ExternalIP, 80)],
             entry.Service.Frontends);
@@ -80,7 +81,7 @@ public sealed class SocketLbStateTests
 
         var entries = SocketLbState.RenderAll(local, plan.NodeAddress);
 
-        Assert.Equal([false, true], entries.Select(e => e.Id.External));
+        Assert.Equal([SocketLbTraffic.ClusterIP, SocketLbTraffic.ExternalInside, SocketLbTraffic.ExternalOutside], entries.Select(e => e.Id.Traffic));
         Assert.Single(entries[0].Service.Backends);
         Assert.Equal([new SocketLbFrontend(local.ClusterIP, 82)], entries[0].Service.Frontends);
         Assert.Equal(2, entries[1].Service.Backends.Count);
@@ -94,13 +95,59 @@ public sealed class SocketLbStateTests
         var nobody = External(Port(plan, "nobody", 80));
         var ranged = External(Port(plan, "web", 80)) with { SourceRanges = new([IPNetwork.Parse("198.18.9.0/24")]) };
 
-        var entry = Assert.Single(SocketLbState.RenderAll(nobody, plan.NodeAddress));
+        var entry = SocketLbState.RenderAll(nobody, plan.NodeAddress)[0];
         var external = SocketLbState.RenderExternal(ranged, plan.NodeAddress)!;
 
         Assert.True(entry.Service.Reject);
         Assert.Equal(4, entry.Service.Frontends.Count);
         Assert.DoesNotContain(new SocketLbFrontend(LoadBalancerIP, 80), external.Frontends);
         Assert.Contains(new SocketLbFrontend(ExternalIP, 80), external.Frontends);
+    }
+
+    [Fact]
+    public void From_outside_the_Cluster_policy_uses_every_endpoint_and_masquerades_to_the_node_address_and_Local_keeps_the_client_on_this_node_s_endpoints()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = External(Port(plan, "web", 80));
+        var local = web with { ExternalTrafficLocal = true };
+        var noneHere = local with { LocalEndpoints = EquatableArray<ProxyEndpoint>.Empty };
+
+        var cluster = SocketLbState.RenderOutside(web, plan.NodeAddress)!;
+        var kept = SocketLbState.RenderOutside(local, plan.NodeAddress)!;
+        var dropped = SocketLbState.RenderOutside(noneHere, plan.NodeAddress)!;
+        var rejected = SocketLbState.RenderOutside(External(Port(plan, "nobody", 80)), plan.NodeAddress)!;
+
+        Assert.Equal(plan.NodeAddress, cluster.Masquerade);
+        Assert.Equal(2, cluster.Backends.Count);
+        Assert.Equal(3, cluster.Frontends.Count);
+        Assert.Null(kept.Masquerade);
+        Assert.Equal(web.LocalEndpoints.Select(e => new SocketLbBackend(e.Address, e.Port)), kept.Backends);
+        Assert.Single(kept.Backends);
+        Assert.Empty(dropped.Backends);
+        Assert.False(dropped.Reject);
+        Assert.True(rejected.Reject);
+        Assert.Null(SocketLbState.RenderOutside(Port(plan, "web", 80), plan.NodeAddress));
+    }
+
+    [Fact]
+    public void A_nodeports_entry_carries_the_masquerade_flag_and_address_after_the_service_value()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = Port(plan, "web", 80);
+        var withNodePort = plan with { Ports = new(plan.Ports.Select(p => p == web ? External(p) : p)) };
+
+        var change = state.Prepare(withNodePort, Namespaces);
+
+        var key = SocketLbLayout.ServiceKey(plan.NodeAddress!, 30080, Protocol.TCP);
+        var entry = Assert.Single(change.Operations, o => o.Map == SocketLbMap.External && o.Key.AsSpan().SequenceEqual(key));
+        Assert.Equal(SocketLbLayout.ExternalValueSize, entry.Value!.Length);
+        Assert.Equal(2, BitConverter.ToUInt16(entry.Value, 4));
+        Assert.Equal(SocketLbLayout.MasqueradeFlag, entry.Value[6]);
+        Assert.Equal(plan.NodeAddress!.GetAddressBytes(), entry.Value[12..16]);
+        Assert.Equal(3, change.Operations.Count(o => o.Map == SocketLbMap.External));
+        // The socket side: every port's ClusterIP, and web's three external addresses on its ClusterIP's entry.
+        Assert.Equal(plan.Ports.Count + 3, change.Operations.Count(o => o.Map == SocketLbMap.Services));
     }
 
     [Fact]
