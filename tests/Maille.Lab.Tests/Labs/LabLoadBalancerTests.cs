@@ -39,7 +39,7 @@ public sealed class LabLoadBalancerTests(ITestOutputHelper output)
     public void The_outside_reaches_load_balancer_addresses_and_they_survive_the_announcing_node_s_failure(DataplaneKind dataplane)
     {
         Privileged.Require();
-        using var lab = LiveLab.Up(Manifests, output, "--dataplane", dataplane == DataplaneKind.Ebpf ? "ebpf" : "nftables");
+        using var lab = LiveLab.Up(Manifests, output, dataplane);
         var services = JsonNode.Parse(lab.Run("get", "svc", "-o", "json").Stdout)!["items"]!.AsArray()
             .ToDictionary(s => (string)s!["metadata"]!["name"]!, s => IPAddress.Parse((string)s!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!));
         using var external = NetworkNamespace.Open(LabNames.External(lab.Name));
