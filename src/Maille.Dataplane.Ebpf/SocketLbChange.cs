@@ -16,13 +16,16 @@ public sealed record SocketLbChange
     public required IReadOnlyList<SocketLbOperation> Operations { get; init; }
 
     /// <summary>
-    /// The ports the operations write, with their id and rendering once applied (null: gone), for
+    /// The entries the operations write, with their id and rendering once applied (null: gone), for
     /// <see cref="SocketLbState.Commit"/>; for a full change, every port the maps then hold.
     /// </summary>
-    internal IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)?> Updates { get; init; } = new Dictionary<ServicePortId, (uint, SocketLbService)?>();
+    internal IReadOnlyDictionary<SocketLbGroupId, (uint Id, SocketLbService Service)?> Updates { get; init; } = new Dictionary<SocketLbGroupId, (uint, SocketLbService)?>();
 
     /// <summary>The plan's ports, which the next change is compared with.</summary>
     internal EquatableArray<ServicePortPlan> PlanPorts { get; init; } = EquatableArray<ServicePortPlan>.Empty;
+
+    /// <summary>The node's address the NodePort entries were rendered on: when it changes, every port is rendered again.</summary>
+    internal System.Net.IPAddress? NodeAddress { get; init; }
 
     internal IReadOnlySet<ulong> Namespaces { get; init; } = new HashSet<ulong>();
 

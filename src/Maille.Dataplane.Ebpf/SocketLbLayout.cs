@@ -19,6 +19,7 @@ public static class SocketLbLayout
     public const int MemberValueSize = 4;
     public const int NamespaceKeySize = 8;
     public const int NamespaceValueSize = 4;
+    public const int ExternalValueSize = 16;
 
     /// <summary><c>MAILLE_SERVICE_REJECT</c>: no endpoint anywhere, connect() and sendmsg() fail with ECONNREFUSED.</summary>
     public const byte RejectFlag = 1;
@@ -42,6 +43,22 @@ public static class SocketLbLayout
         BitConverter.TryWriteBytes(value.AsSpan(4, 2), checked((ushort)count));
         value[6] = flags;
         BitConverter.TryWriteBytes(value.AsSpan(8, 4), checked((uint)affinitySeconds));
+        return value;
+    }
+
+    /// <summary><c>MAILLE_SERVICE_MASQUERADE</c>: externalTrafficPolicy Cluster, a connection from outside is masqueraded.</summary>
+    public const byte MasqueradeFlag = 4;
+
+    /// <summary>A <c>nodeports</c> value: a Service value and the address a connection from outside is masqueraded to.</summary>
+    public static byte[] ExternalValue(uint id, int count, byte flags, int affinitySeconds, IPAddress? masquerade)
+    {
+        var value = new byte[ExternalValueSize];
+        ServiceValue(id, count, flags, affinitySeconds).CopyTo(value, 0);
+        if (masquerade is not null)
+        {
+            Address(value.AsSpan(12, 4), masquerade);
+        }
+
         return value;
     }
 

@@ -14,4 +14,10 @@ public enum SocketLbMap
 
     /// <summary><c>members</c>: (Service port id, endpoint) → slot, so an affinity entry is kept only while its endpoint is.</summary>
     Members,
+
+    /// <summary>
+    /// <c>nodeports</c>: NodeIP, LoadBalancer IP or externalIP . port . protocol → the Service port's external traffic
+    /// from outside the node (id, count, flags, masquerade address), read by the tc program on the node's interface.
+    /// </summary>
+    External,
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Maille.Engine.ServiceProxy;
 using Maille.Model;
 
@@ -12,33 +13,123 @@ namespace Maille.Dataplane.Ebpf;
 /// </summary>
 public sealed class SocketLbState
 {
-    private readonly Dictionary<ServicePortId, (uint Id, SocketLbService Service)> _ports = [];
+    private readonly Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> _ports = [];
     private EquatableArray<ServicePortPlan> _planPorts = EquatableArray<ServicePortPlan>.Empty;
+    private static readonly SocketLbTraffic[] Traffics = Enum.GetValues<SocketLbTraffic>();
+
+    private IPAddress? _nodeAddress;
     private IReadOnlySet<ulong> _namespaces = new HashSet<ulong>();
     private uint _nextId = 1;
     private int _backendCount;
     private bool _empty = true;
 
-    public int ServicePortCount => _ports.Count;
+    public int ServicePortCount => _ports.Keys.Count(k => k.Traffic == SocketLbTraffic.ClusterIP);
 
     public int BackendCount => _backendCount;
 
     public int NamespaceCount => _namespaces.Count;
 
     /// <summary>
-    /// What a Service port becomes on this node, or null when it gets nothing (SCTP: the lab's kernel has none).
-    /// ClusterIP traffic uses the plan's internal endpoints (this node's under internalTrafficPolicy Local; the
+    /// What a Service port's ClusterIP becomes on this node, or null when it gets nothing (SCTP: the lab's kernel has
+    /// none). ClusterIP traffic uses the plan's internal endpoints (this node's under internalTrafficPolicy Local; the
     /// serving terminating ones when none is ready); a port with no endpoint anywhere rejects.
     /// </summary>
     public static SocketLbService? Render(ServicePortPlan port) => port.KernelSupported
         ? new SocketLbService(
-            port.ClusterIP,
-            port.Port,
+            new([new SocketLbFrontend(port.ClusterIP, port.Port)]),
             port.Protocol,
             Reject: port.InternalEndpoints.IsEmpty && port.WhenEmpty == EmptyServiceVerdict.Reject,
             port.AffinityTimeoutSeconds,
-            new(port.InternalEndpoints.Select(e => new SocketLbBackend(e.Address, e.Port))))
+            Backends(port.InternalEndpoints))
         : null;
+
+    /// <summary>
+    /// What a Service port's external addresses become for the node's own processes and pods, or null when it has none:
+    /// the NodePort on <paramref name="nodeAddress"/> (never another node's: a connection to that one is that node's
+    /// external traffic, as kube-proxy captures NodePorts only on local addresses), the LoadBalancer IPs and the
+    /// externalIPs. From inside the cluster kube-proxy sends them to every endpoint of the cluster
+    /// (<see cref="ServicePortPlan.ClusterEndpoints"/>) whatever the externalTrafficPolicy ("short-circuit" for pods,
+    /// the node itself masqueraded), and rejects when there is none. LoadBalancer IPs with
+    /// <c>loadBalancerSourceRanges</c> are left to the packet path, which knows the source address.
+    /// </summary>
+    public static SocketLbService? RenderExternal(ServicePortPlan port, IPAddress? nodeAddress) =>
+        port.KernelSupported && ExternalFrontends(port, nodeAddress) is { Count: > 0 } frontends
+            ? new SocketLbService(new(frontends), port.Protocol, Reject: port.ClusterEndpoints.IsEmpty, port.AffinityTimeoutSeconds, Backends(port.ClusterEndpoints))
+            : null;
+
+    /// <summary>
+    /// What a Service port's external addresses become for connections from outside the node (the lab's external
+    /// client, another node's pods and processes), translated at tc on the node's interface: the plan's external
+    /// endpoints (this node's under <c>externalTrafficPolicy: Local</c>, none of them: a drop), masqueraded to
+    /// <paramref name="nodeAddress"/> under the Cluster policy as kube-proxy does, the client's address kept under
+    /// Local; no endpoint anywhere rejects. Null when the node has no address or the port no external address.
+    /// </summary>
+    public static SocketLbService? RenderOutside(ServicePortPlan port, IPAddress? nodeAddress) =>
+        port.KernelSupported && nodeAddress is not null && ExternalFrontends(port, nodeAddress) is { Count: > 0 } frontends
+            ? new SocketLbService(new(frontends), port.Protocol, Reject: !port.HasEndpoints, port.AffinityTimeoutSeconds, Backends(port.ExternalEndpoints))
+            {
+                Masquerade = port.ExternalTrafficLocal ? null : nodeAddress,
+            }
+            : null;
+
+    /// <summary>
+    /// A Service port's entries on a node whose address is <paramref name="nodeAddress"/>: its ClusterIP, with its
+    /// external addresses when they use the same endpoints (one id, one set of slots), else those as a second entry;
+    /// and its external addresses for connections from outside the node.
+    /// </summary>
+    public static IReadOnlyList<(SocketLbGroupId Id, SocketLbService Service)> RenderAll(ServicePortPlan port, IPAddress? nodeAddress)
+    {
+        if (Render(port) is not { } cluster)
+        {
+            return [];
+        }
+
+        var entries = new List<(SocketLbGroupId Id, SocketLbService Service)>(3);
+        var external = RenderExternal(port, nodeAddress);
+        if (external is not null && external.Backends.Equals(cluster.Backends) && external.Reject == cluster.Reject)
+        {
+            entries.Add((new(port.Id, SocketLbTraffic.ClusterIP), cluster with { Frontends = new([.. cluster.Frontends, .. external.Frontends]) }));
+        }
+        else
+        {
+            entries.Add((new(port.Id, SocketLbTraffic.ClusterIP), cluster));
+            if (external is not null)
+            {
+                entries.Add((new(port.Id, SocketLbTraffic.ExternalInside), external));
+            }
+        }
+
+        if (RenderOutside(port, nodeAddress) is { } outside)
+        {
+            entries.Add((new(port.Id, SocketLbTraffic.ExternalOutside), outside));
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// The NodePort on <paramref name="nodeAddress"/>, the LoadBalancer IPs (but those with
+    /// <c>loadBalancerSourceRanges</c>: nftables' firewall, which knows the source, keeps them), the externalIPs.
+    /// </summary>
+    private static List<SocketLbFrontend> ExternalFrontends(ServicePortPlan port, IPAddress? nodeAddress)
+    {
+        var frontends = new List<SocketLbFrontend>();
+        if (port.NodePort is { } nodePort && nodeAddress is not null)
+        {
+            frontends.Add(new SocketLbFrontend(nodeAddress, nodePort));
+        }
+
+        if (port.SourceRanges.IsEmpty)
+        {
+            frontends.AddRange(port.LoadBalancerIPs.Select(a => new SocketLbFrontend(a, port.Port)));
+        }
+
+        frontends.AddRange(port.ExternalIPs.Where(a => !port.LoadBalancerIPs.Contains(a)).Select(a => new SocketLbFrontend(a, port.Port)));
+        return frontends;
+    }
+
+    private static EquatableArray<SocketLbBackend> Backends(EquatableArray<ProxyEndpoint> endpoints) =>
+        new(endpoints.Select(e => new SocketLbBackend(e.Address, e.Port)));
 
     /// <summary>
     /// The writes from what the maps hold to <paramref name="plan"/> with <paramref name="namespaces"/> (the cookies of
@@ -49,10 +140,11 @@ public sealed class SocketLbState
     /// </summary>
     public SocketLbChange Prepare(NodeServicePlan plan, IReadOnlySet<ulong> namespaces, bool full = false)
     {
-        full |= _empty;
+        // The NodePort entries are keyed by the node's address: a new address renders everything again.
+        full |= _empty || !Equals(_nodeAddress, plan.NodeAddress);
         var namespacesBefore = full ? new HashSet<ulong>() : _namespaces;
         var ids = new IdAllocator(_ports, _nextId);
-        var updates = new Dictionary<ServicePortId, (uint Id, SocketLbService Service)?>();
+        var updates = new Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)?>();
         var writes = new Writes();
 
         writes.NamespaceAdds.AddRange(namespaces.Where(c => !namespacesBefore.Contains(c)).Order().Select(c => Update(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c), SocketLbLayout.NamespaceValue())));
@@ -61,14 +153,12 @@ public sealed class SocketLbState
             // A full change keeps each known port's id: the kernel's entries are overwritten in place, never missing.
             foreach (var port in plan.Ports)
             {
-                if (Render(port) is not { } service)
+                foreach (var (groupId, service) in RenderAll(port, plan.NodeAddress))
                 {
-                    continue;
+                    var id = _ports.TryGetValue(groupId, out var known) ? known.Id : ids.Next();
+                    updates[groupId] = (id, service);
+                    Write(id, null, service, writes, EntryMap(groupId));
                 }
-
-                var id = _ports.TryGetValue(port.Id, out var known) ? known.Id : ids.Next();
-                updates[port.Id] = (id, service);
-                Write(id, null, service, writes);
             }
         }
         else
@@ -76,25 +166,30 @@ public sealed class SocketLbState
             foreach (var (old, now) in ServicePortPairs.Changed(_planPorts, plan.Ports))
             {
                 var portId = (now ?? old)!.Id;
-                var service = now is null ? null : Render(now);
-                if (_ports.TryGetValue(portId, out var known))
+                var rendered = now is null ? [] : RenderAll(now, plan.NodeAddress);
+                foreach (var traffic in Traffics)
                 {
-                    if (service is null)
+                    var groupId = new SocketLbGroupId(portId, traffic);
+                    var service = rendered.FirstOrDefault(g => g.Id == groupId).Service;
+                    if (_ports.TryGetValue(groupId, out var known))
                     {
-                        updates[portId] = null;
-                        Write(known.Id, known.Service, null, writes);
+                        if (service is null)
+                        {
+                            updates[groupId] = null;
+                            Write(known.Id, known.Service, null, writes, EntryMap(groupId));
+                        }
+                        else if (!known.Service.Equals(service))
+                        {
+                            updates[groupId] = (known.Id, service);
+                            Write(known.Id, known.Service, service, writes, EntryMap(groupId));
+                        }
                     }
-                    else if (!known.Service.Equals(service))
+                    else if (service is not null)
                     {
-                        updates[portId] = (known.Id, service);
-                        Write(known.Id, known.Service, service, writes);
+                        var id = ids.Next();
+                        updates[groupId] = (id, service);
+                        Write(id, null, service, writes, EntryMap(groupId));
                     }
-                }
-                else if (service is not null)
-                {
-                    var id = ids.Next();
-                    updates[portId] = (id, service);
-                    Write(id, null, service, writes);
                 }
             }
         }
@@ -106,6 +201,7 @@ public sealed class SocketLbState
             Operations = writes.InOrder(),
             Updates = updates,
             PlanPorts = plan.Ports,
+            NodeAddress = plan.NodeAddress,
             Namespaces = namespaces.ToHashSet(),
             NextId = ids.NextFree,
         };
@@ -135,6 +231,7 @@ public sealed class SocketLbState
         }
 
         _planPorts = change.PlanPorts;
+        _nodeAddress = change.NodeAddress;
         _namespaces = change.Namespaces;
         _nextId = change.NextId;
         _empty = false;
@@ -145,6 +242,7 @@ public sealed class SocketLbState
     {
         _ports.Clear();
         _planPorts = EquatableArray<ServicePortPlan>.Empty;
+        _nodeAddress = null;
         _namespaces = new HashSet<ulong>();
         _nextId = 1;
         _backendCount = 0;
@@ -156,7 +254,7 @@ public sealed class SocketLbState
     /// new slots and members, its entry (or, when its key changes or it goes, the old key's deletion), slots and
     /// members it no longer has; each in its group of <paramref name="writes"/>.
     /// </summary>
-    private static void Write(uint id, SocketLbService? old, SocketLbService? now, Writes writes)
+    private static void Write(uint id, SocketLbService? old, SocketLbService? now, Writes writes, SocketLbMap entries)
     {
         var oldBackends = old?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
         var newBackends = now?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
@@ -181,17 +279,23 @@ public sealed class SocketLbState
             }
         }
 
-        var oldKey = old is null ? null : SocketLbLayout.ServiceKey(old.ClusterIP, old.Port, old.Protocol);
-        var newKey = now is null ? null : SocketLbLayout.ServiceKey(now.ClusterIP, now.Port, now.Protocol);
-        if (oldKey is not null && (newKey is null || !oldKey.AsSpan().SequenceEqual(newKey)))
+        var oldKeys = old is null ? [] : Keys(old);
+        var newKeys = now is null ? [] : Keys(now);
+        writes.EntryRemovals.AddRange(oldKeys.Where(k => !newKeys.ContainsKey(k.Key)).Select(k => Delete(entries, k.Value)));
+        if (now is not null)
         {
-            writes.EntryRemovals.Add(Delete(SocketLbMap.Services, oldKey));
-        }
-
-        if (now is not null && newKey is not null && (old is null || !SameEntry(old, now) || !oldKey!.AsSpan().SequenceEqual(newKey)))
-        {
-            var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag));
-            writes.Entries.Add(Update(SocketLbMap.Services, newKey, SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0)));
+            var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag) | (now.Masquerade is null ? 0 : SocketLbLayout.MasqueradeFlag));
+            var value = entries == SocketLbMap.External
+                ? SocketLbLayout.ExternalValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0, now.Masquerade)
+                : SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0);
+            var entryChanged = old is null || !SameEntry(old, now);
+            foreach (var (text, key) in newKeys)
+            {
+                if (entryChanged || !oldKeys.ContainsKey(text))
+                {
+                    writes.Entries.Add(Update(entries, key, value));
+                }
+            }
         }
 
         for (var slot = newBackends.Count; slot < oldBackends.Count; slot++)
@@ -202,8 +306,18 @@ public sealed class SocketLbState
         writes.MemberRemovals.AddRange(oldSlots.Keys.Where(b => !newSlots.ContainsKey(b)).Select(b => Delete(SocketLbMap.Members, SocketLbLayout.MemberKey(id, b))));
     }
 
+    /// <summary>A rendering's <c>services</c> keys, by their hex text (byte arrays compare by reference).</summary>
+    private static Dictionary<string, byte[]> Keys(SocketLbService service) =>
+        service.Frontends
+            .Select(f => SocketLbLayout.ServiceKey(f.Address, f.Port, service.Protocol))
+            .DistinctBy(Convert.ToHexString)
+            .ToDictionary(Convert.ToHexString, StringComparer.Ordinal);
+
     private static bool SameEntry(SocketLbService old, SocketLbService now) =>
-        old.Backends.Count == now.Backends.Count && old.Reject == now.Reject && old.AffinitySeconds == now.AffinitySeconds;
+        old.Backends.Count == now.Backends.Count && old.Reject == now.Reject && old.AffinitySeconds == now.AffinitySeconds && Equals(old.Masquerade, now.Masquerade);
+
+    /// <summary>The map an entry's keys go to: connections from outside are the tc program's <c>nodeports</c>.</summary>
+    private static SocketLbMap EntryMap(SocketLbGroupId id) => id.Traffic == SocketLbTraffic.ExternalOutside ? SocketLbMap.External : SocketLbMap.Services;
 
     private static SocketLbOperation Update(SocketLbMap map, byte[] key, byte[] value) => new(map, key, value);
 
@@ -232,12 +346,21 @@ public sealed class SocketLbState
 
         public List<SocketLbOperation> NamespaceRemovals { get; } = [];
 
-        public IReadOnlyList<SocketLbOperation> InOrder() =>
-            [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals, .. Entries, .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
+        /// <summary>
+        /// The groups in order. A key that moves from one entry to another (external addresses that join or leave their
+        /// ClusterIP's entry) is overwritten, never deleted first: its removal is dropped. Entries are grouped by map.
+        /// </summary>
+        public IReadOnlyList<SocketLbOperation> InOrder()
+        {
+            var written = Entries.Select(Text).ToHashSet(StringComparer.Ordinal);
+            return [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals.Where(r => !written.Contains(Text(r))).OrderBy(r => r.Map), .. Entries.OrderBy(e => e.Map), .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
+        }
+
+        private static string Text(SocketLbOperation operation) => $"{operation.Map}:{Convert.ToHexString(operation.Key)}";
     }
 
     /// <summary>Service ids: the lowest free one from the last committed next id on; the known ports' ids are looked at only when one is asked for.</summary>
-    private sealed class IdAllocator(IReadOnlyDictionary<ServicePortId, (uint Id, SocketLbService Service)> known, uint next)
+    private sealed class IdAllocator(IReadOnlyDictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> known, uint next)
     {
         private HashSet<uint>? _used;
 

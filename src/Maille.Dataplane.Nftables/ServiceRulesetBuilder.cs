@@ -168,6 +168,14 @@ public static class ServiceRulesetBuilder
 
         foreach (var (address, number, isLoadBalancer) in ExternalEntries(context, port))
         {
+            if (context.ClusterIPAtSocket && port.HasEndpoints && !(isLoadBalancer && !port.SourceRanges.IsEmpty))
+            {
+                // The ebpf data plane translates this address at the sockets of the node's processes and, for
+                // connections from outside the node, at tc on its interface (maille_nodeport). What it leaves here: the
+                // reject of a port without endpoints, and the LoadBalancer IPs whose source ranges this table enforces.
+                continue;
+            }
+
             var entry = Key(address, protocol, number);
             if (isLoadBalancer && !port.SourceRanges.IsEmpty)
             {

@@ -19,7 +19,7 @@ public sealed class SocketLbStateTests
         var local = SocketLbState.Render(Port(plan, "local", 82))!;
         var nobody = SocketLbState.Render(Port(plan, "nobody", 80))!;
 
-        Assert.Equal(Port(plan, "web", 80).ClusterIP, web.ClusterIP);
+        Assert.Equal([new SocketLbFrontend(Port(plan, "web", 80).ClusterIP, 80)], web.Frontends);
         Assert.Equal(Protocol.TCP, web.Protocol);
         Assert.Equal(2, web.Backends.Count);
         Assert.All(web.Backends, b => Assert.Equal(8080, b.Port));
@@ -42,6 +42,135 @@ public sealed class SocketLbStateTests
 
         Assert.Empty(rendered.Backends);
         Assert.False(rendered.Reject);
+    }
+
+    [Fact]
+    public void A_NodePort_on_this_node_LoadBalancer_IPs_and_externalIPs_share_the_ClusterIP_entry_when_they_use_the_same_endpoints()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = External(Port(plan, "web", 80));
+
+        var entries = SocketLbState.RenderAll(web, plan.NodeAddress);
+
+        Assert.Equal([SocketLbTraffic.ClusterIP, SocketLbTraffic.ExternalOutside], entries.Select(e => e.Id.Traffic));
+        var entry = entries[0];
+        Assert.Equal(
+            [new SocketLbFrontend(web.ClusterIP, 80), new SocketLbFrontend(plan.NodeAddress!, 30080), new SocketLbFrontend(LoadBalancerIP, 80), new SocketLbFrontend(ExternalIP, 80)],
+            entry.Service.Frontends);
+        Assert.Equal(2, entry.Service.Backends.Count);
+    }
+
+    [Fact]
+    public void With_externalTrafficPolicy_Local_processes_inside_the_cluster_still_reach_every_endpoint_as_kube_proxy_sends_them()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = External(Port(plan, "web", 80)) with { ExternalTrafficLocal = true };
+
+        var external = SocketLbState.RenderExternal(web, plan.NodeAddress)!;
+
+        Assert.Equal(web.ClusterEndpoints.Select(e => new SocketLbBackend(e.Address, e.Port)), external.Backends);
+        Assert.Equal(2, external.Backends.Count);
+        Assert.Single(web.LocalEndpoints);
+    }
+
+    [Fact]
+    public void With_internalTrafficPolicy_Local_the_external_addresses_get_an_entry_of_their_own_with_every_endpoint()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var local = External(Port(plan, "local", 82));
+
+        var entries = SocketLbState.RenderAll(local, plan.NodeAddress);
+
+        Assert.Equal([SocketLbTraffic.ClusterIP, SocketLbTraffic.ExternalInside, SocketLbTraffic.ExternalOutside], entries.Select(e => e.Id.Traffic));
+        Assert.Single(entries[0].Service.Backends);
+        Assert.Equal([new SocketLbFrontend(local.ClusterIP, 82)], entries[0].Service.Frontends);
+        Assert.Equal(2, entries[1].Service.Backends.Count);
+        Assert.Equal(3, entries[1].Service.Frontends.Count);
+    }
+
+    [Fact]
+    public void External_addresses_of_a_Service_without_endpoints_reject_and_LoadBalancer_IPs_with_source_ranges_are_left_to_the_packet_path()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var nobody = External(Port(plan, "nobody", 80));
+        var ranged = External(Port(plan, "web", 80)) with { SourceRanges = new([IPNetwork.Parse("198.18.9.0/24")]) };
+
+        var entry = SocketLbState.RenderAll(nobody, plan.NodeAddress)[0];
+        var external = SocketLbState.RenderExternal(ranged, plan.NodeAddress)!;
+
+        Assert.True(entry.Service.Reject);
+        Assert.Equal(4, entry.Service.Frontends.Count);
+        Assert.DoesNotContain(new SocketLbFrontend(LoadBalancerIP, 80), external.Frontends);
+        Assert.Contains(new SocketLbFrontend(ExternalIP, 80), external.Frontends);
+    }
+
+    [Fact]
+    public void From_outside_the_Cluster_policy_uses_every_endpoint_and_masquerades_to_the_node_address_and_Local_keeps_the_client_on_this_node_s_endpoints()
+    {
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = External(Port(plan, "web", 80));
+        var local = web with { ExternalTrafficLocal = true };
+        var noneHere = local with { LocalEndpoints = EquatableArray<ProxyEndpoint>.Empty };
+
+        var cluster = SocketLbState.RenderOutside(web, plan.NodeAddress)!;
+        var kept = SocketLbState.RenderOutside(local, plan.NodeAddress)!;
+        var dropped = SocketLbState.RenderOutside(noneHere, plan.NodeAddress)!;
+        var rejected = SocketLbState.RenderOutside(External(Port(plan, "nobody", 80)), plan.NodeAddress)!;
+
+        Assert.Equal(plan.NodeAddress, cluster.Masquerade);
+        Assert.Equal(2, cluster.Backends.Count);
+        Assert.Equal(3, cluster.Frontends.Count);
+        Assert.Null(kept.Masquerade);
+        Assert.Equal(web.LocalEndpoints.Select(e => new SocketLbBackend(e.Address, e.Port)), kept.Backends);
+        Assert.Single(kept.Backends);
+        Assert.Empty(dropped.Backends);
+        Assert.False(dropped.Reject);
+        Assert.True(rejected.Reject);
+        Assert.Null(SocketLbState.RenderOutside(Port(plan, "web", 80), plan.NodeAddress));
+    }
+
+    [Fact]
+    public void A_nodeports_entry_carries_the_masquerade_flag_and_address_after_the_service_value()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = Port(plan, "web", 80);
+        var withNodePort = plan with { Ports = new(plan.Ports.Select(p => p == web ? External(p) : p)) };
+
+        var change = state.Prepare(withNodePort, Namespaces);
+
+        var key = SocketLbLayout.ServiceKey(plan.NodeAddress!, 30080, Protocol.TCP);
+        var entry = Assert.Single(change.Operations, o => o.Map == SocketLbMap.External && o.Key.AsSpan().SequenceEqual(key));
+        Assert.Equal(SocketLbLayout.ExternalValueSize, entry.Value!.Length);
+        Assert.Equal(2, BitConverter.ToUInt16(entry.Value, 4));
+        Assert.Equal(SocketLbLayout.MasqueradeFlag, entry.Value[6]);
+        Assert.Equal(plan.NodeAddress!.GetAddressBytes(), entry.Value[12..16]);
+        Assert.Equal(3, change.Operations.Count(o => o.Map == SocketLbMap.External));
+        // The socket side: every port's ClusterIP, and web's three external addresses on its ClusterIP's entry.
+        Assert.Equal(plan.Ports.Count + 3, change.Operations.Count(o => o.Map == SocketLbMap.Services));
+    }
+
+    [Fact]
+    public void A_NodePort_that_moves_to_an_entry_of_its_own_is_overwritten_never_deleted_and_its_new_endpoints_come_first()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var web = Port(plan, "web", 80);
+        var shared = plan with { Ports = new(plan.Ports.Select(p => p == web ? External(p) : p)) };
+        state.Commit(state.Prepare(shared, Namespaces));
+        var split = plan with { Ports = new(plan.Ports.Select(p => p == web ? External(p) with { InternalTrafficLocal = true } : p)) };
+
+        var change = state.Prepare(split, Namespaces);
+
+        var nodePortKey = SocketLbLayout.ServiceKey(plan.NodeAddress!, 30080, Protocol.TCP);
+        Assert.DoesNotContain(change.Operations, o => o.IsDelete && o.Map == SocketLbMap.Services);
+        var moved = Assert.Single(change.Operations, o => o.Map == SocketLbMap.Services && o.Key.AsSpan().SequenceEqual(nodePortKey));
+        Assert.Equal(2, BitConverter.ToUInt16(moved.Value!, 4));
+        var operations = change.Operations.ToList();
+        Assert.True(operations.FindLastIndex(o => o.Map == SocketLbMap.Backends && !o.IsDelete) < operations.IndexOf(moved));
+        state.Commit(change);
+        Assert.Equal(plan.Ports.Count, state.ServicePortCount);
+        Assert.Empty(state.Prepare(split, Namespaces).Operations);
     }
 
     [Fact]
@@ -215,6 +344,13 @@ public sealed class SocketLbStateTests
         var error = Assert.Throws<ArgumentException>(() => SocketLbLayout.ServiceKey(IPAddress.IPv6Loopback, 80, Protocol.TCP));
         Assert.Contains("::1", error.Message, StringComparison.Ordinal);
     }
+
+    private static readonly IPAddress LoadBalancerIP = IPAddress.Parse("198.18.5.10");
+    private static readonly IPAddress ExternalIP = IPAddress.Parse("198.18.6.10");
+
+    /// <summary><paramref name="port"/> as a LoadBalancer Service with NodePort 30080 and an externalIP.</summary>
+    private static ServicePortPlan External(ServicePortPlan port) =>
+        port with { NodePort = 30080, LoadBalancerIPs = new([LoadBalancerIP]), ExternalIPs = new([ExternalIP]) };
 
     private static ServicePortPlan Port(NodeServicePlan plan, string service, int port) => plan.Ports.Single(p => p.Id.Service == service && p.Port == port);
 

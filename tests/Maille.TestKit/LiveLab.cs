@@ -57,6 +57,10 @@ internal sealed class LiveLab : IDisposable
         }
     }
 
+    /// <summary><see cref="Up(string, ITestOutputHelper?, string[])"/> in the data plane <paramref name="dataplane"/> (<c>--dataplane</c>).</summary>
+    public static LiveLab Up(string manifests, ITestOutputHelper? output, Maille.Model.DataplaneKind dataplane) =>
+        Up(manifests, output, "--dataplane", dataplane == Maille.Model.DataplaneKind.Ebpf ? "ebpf" : "nftables");
+
     /// <summary>Writes <paramref name="text"/> to <paramref name="name"/> in the lab's folder; returns its path.</summary>
     public string File(string name, string text)
     {

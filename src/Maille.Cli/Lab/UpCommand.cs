@@ -58,7 +58,7 @@ internal static class UpCommand
         });
         var dataplane = new Option<string>("--dataplane")
         {
-            Description = "How nodes translate Services: nftables (per packet, the default) or ebpf (ClusterIP at the socket by eBPF programs on the lab's cgroup; the rest by nftables). Default: the ClusterConfig's dataplane, else nftables",
+            Description = "How nodes translate Services: nftables (per packet, the default) or ebpf (ClusterIP at the socket by eBPF programs on the lab's cgroup, NodePorts, LoadBalancer IPs and externalIPs at the socket and at tc on each node's eth0, NetworkPolicy at tc). Default: the ClusterConfig's dataplane, else nftables",
         };
         dataplane.AcceptOnlyFromAmong("nftables", "ebpf");
         var rotation = new Option<string>("--mesh-certificate-rotation")

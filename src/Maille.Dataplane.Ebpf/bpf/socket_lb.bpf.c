@@ -13,7 +13,11 @@
 // addresses and ports are kept in network byte order, as the hook's context gives them.
 
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "socket_lb.h"
@@ -75,21 +79,39 @@ struct {
     __type(value, struct maille_reverse);
 } reverse SEC(".maps");
 
+// NodeIP . nodePort, LoadBalancer IP . port, externalIP . port (each . protocol) → the Service port's external
+// traffic from outside the node (maille_nodeport, at tc on the node's interface): its id in backends, its count and flags
+// (externalTrafficPolicy Local: this node's endpoints only, and no masquerade), and the masquerade address.
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, MAILLE_MAX_SERVICES);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, struct maille_service_key);
+    __type(value, struct maille_external);
+} nodeports SEC(".maps");
+
+// sessionAffinity ClientIP for connections from outside: (client address, Service id) → endpoint and last use.
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, MAILLE_MAX_AFFINITY);
+    __type(key, struct maille_external_affinity_key);
+    __type(value, struct maille_affinity);
+} external_affinity SEC(".maps");
+
 static __always_inline int ours(struct bpf_sock_addr *ctx)
 {
     __u64 cookie = bpf_get_netns_cookie(ctx);
     return bpf_map_lookup_elem(&netns, &cookie) != NULL;
 }
 
-static __always_inline struct maille_backend *pick(struct bpf_sock_addr *ctx, const struct maille_service *service)
+// An endpoint of the Service: under sessionAffinity ClientIP the one `sticky_map` holds for `sticky_key` while it is
+// still an endpoint and its timeout has not passed since its last use, else (and then remembered there) one at random.
+static __always_inline struct maille_backend *pick_sticky(void *sticky_map, const void *sticky_key, const struct maille_service *service)
 {
-    struct maille_affinity_key affinity_key = {};
     __u64 now = 0;
     if (service->flags & MAILLE_SERVICE_AFFINITY) {
-        affinity_key.netns = bpf_get_netns_cookie(ctx);
-        affinity_key.service = service->id;
         now = bpf_ktime_get_ns();
-        struct maille_affinity *sticky = bpf_map_lookup_elem(&affinity, &affinity_key);
+        struct maille_affinity *sticky = bpf_map_lookup_elem(sticky_map, sticky_key);
         if (sticky && now - sticky->last_used_ns < (__u64)service->affinity_seconds * 1000000000ULL) {
             struct maille_member_key member = { .service = service->id, .address = sticky->backend.address, .port = sticky->backend.port };
             __u32 *slot = bpf_map_lookup_elem(&members, &member);
@@ -108,10 +130,16 @@ static __always_inline struct maille_backend *pick(struct bpf_sock_addr *ctx, co
     struct maille_backend *backend = bpf_map_lookup_elem(&backends, &key);
     if (backend && (service->flags & MAILLE_SERVICE_AFFINITY)) {
         struct maille_affinity value = { .backend = *backend, .last_used_ns = now };
-        bpf_map_update_elem(&affinity, &affinity_key, &value, BPF_ANY);
+        bpf_map_update_elem(sticky_map, sticky_key, &value, BPF_ANY);
     }
 
     return backend;
+}
+
+static __always_inline struct maille_backend *pick(struct bpf_sock_addr *ctx, const struct maille_service *service)
+{
+    struct maille_affinity_key affinity_key = { .netns = bpf_get_netns_cookie(ctx), .service = service->id };
+    return pick_sticky(&affinity, &affinity_key, service);
 }
 
 // connect4 and sendmsg4: 1 lets the call go on (rewritten or not); 0 fails it with the errno set by bpf_set_retval.
@@ -190,4 +218,135 @@ SEC("cgroup/getpeername4")
 int maille_getpeername4(struct bpf_sock_addr *ctx)
 {
     return untranslate(ctx);
+}
+
+
+// ---- NodePort, LoadBalancer IPs and externalIPs from outside the node: tc ingress on the node's interface ----
+//
+// The program decides (which endpoint, whether to masquerade) and the kernel's conntrack translates: the first packet of
+// a connection makes a conntrack entry with its NAT (bpf_skb_ct_alloc, bpf_ct_set_nat_info for the destination and the
+// source, bpf_ct_insert_entry), and the packet goes on into the stack, where nf_nat rewrites it, and every later packet
+// and every reply, wherever the reply comes back (a local pod's veth, another node). A packet of a connection conntrack
+// already knows passes untouched. Why conntrack and not a NAT of our own: docs/ebpf-dataplane.md.
+
+// Opaque to the program; complete types only so that libbpf finds the kfuncs' prototypes compatible with the kernel's.
+struct nf_conn {
+    int opaque;
+};
+
+struct nf_conn___init {
+    int opaque;
+};
+
+// The kernel's struct bpf_ct_opts (16 bytes since 6.x, with the zone).
+struct maille_ct_opts {
+    __s32 netns_id;
+    __s32 error;
+    __u8 l4proto;
+    __u8 dir;
+    __u16 ct_zone_id;
+    __u8 ct_zone_dir;
+    __u8 reserved[3];
+};
+
+union maille_nf_inet_addr {
+    __u32 all[4];
+    __be32 ip;
+    __be32 ip6[4];
+};
+
+enum maille_nat_manip_type {
+    MAILLE_NAT_MANIP_SRC = 0,
+    MAILLE_NAT_MANIP_DST = 1,
+};
+#define MAILLE_CT_NEW_TIMEOUT_MS 30000
+
+extern struct nf_conn *bpf_skb_ct_lookup(struct __sk_buff *, struct bpf_sock_tuple *, __u32, struct maille_ct_opts *, __u32) __ksym;
+extern struct nf_conn___init *bpf_skb_ct_alloc(struct __sk_buff *, struct bpf_sock_tuple *, __u32, struct maille_ct_opts *, __u32) __ksym;
+extern struct nf_conn *bpf_ct_insert_entry(struct nf_conn___init *) __ksym;
+extern void bpf_ct_release(struct nf_conn *) __ksym;
+extern void bpf_ct_set_timeout(struct nf_conn___init *, __u32) __ksym;
+extern int bpf_ct_set_nat_info(struct nf_conn___init *, union maille_nf_inet_addr *, int, enum maille_nat_manip_type) __ksym;
+
+static __always_inline struct maille_backend *pick_external(__be32 client, const struct maille_service *service)
+{
+    struct maille_external_affinity_key affinity_key = { .client = client, .service = service->id };
+    return pick_sticky(&external_affinity, &affinity_key, service);
+}
+
+SEC("tc")
+int maille_nodeport(struct __sk_buff *skb)
+{
+    void *data = (void *)(long)skb->data;
+    void *data_end = (void *)(long)skb->data_end;
+    struct ethhdr *eth = data;
+    if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP)) {
+        return TC_ACT_OK;
+    }
+
+    struct iphdr *ip = (void *)(eth + 1);
+    // No options and no fragments: what the lab's clients send. Anything else is left to nftables.
+    if ((void *)(ip + 1) > data_end || ip->ihl != 5 || (ip->frag_off & bpf_htons(0x3fff)) != 0
+        || (ip->protocol != IPPROTO_TCP && ip->protocol != IPPROTO_UDP)) {
+        return TC_ACT_OK;
+    }
+
+    __be16 *ports = (void *)(ip + 1);
+    if ((void *)(ports + 2) > data_end) {
+        return TC_ACT_OK;
+    }
+
+    struct maille_service_key key = { .address = ip->daddr, .port = ports[1], .protocol = ip->protocol };
+    struct maille_external *external = bpf_map_lookup_elem(&nodeports, &key);
+    if (!external) {
+        return TC_ACT_OK;
+    }
+
+    struct bpf_sock_tuple tuple = {};
+    tuple.ipv4.saddr = ip->saddr;
+    tuple.ipv4.daddr = ip->daddr;
+    tuple.ipv4.sport = ports[0];
+    tuple.ipv4.dport = ports[1];
+    struct maille_ct_opts opts = { .netns_id = -1, .l4proto = ip->protocol };
+    struct nf_conn *known = bpf_skb_ct_lookup(skb, &tuple, sizeof(tuple.ipv4), &opts, sizeof(opts));
+    if (known) {
+        // conntrack translates the connection's later packets as it translated its first.
+        bpf_ct_release(known);
+        return TC_ACT_OK;
+    }
+
+    struct maille_service service = external->service;
+    if (service.count == 0) {
+        // No endpoint anywhere: left to nftables, which answers as the nftables mode does (TCP reset, ICMP port
+        // unreachable). externalTrafficPolicy Local with no endpoint on this node: dropped, as kube-proxy does.
+        return (service.flags & MAILLE_SERVICE_REJECT) ? TC_ACT_OK : TC_ACT_SHOT;
+    }
+
+    struct maille_backend *backend = pick_external(ip->saddr, &service);
+    if (!backend) {
+        return TC_ACT_OK;
+    }
+
+    struct maille_backend chosen = *backend;
+    __be32 client = ip->saddr;
+    struct maille_ct_opts alloc_opts = { .netns_id = -1, .l4proto = key.protocol };
+    struct nf_conn___init *fresh = bpf_skb_ct_alloc(skb, &tuple, sizeof(tuple.ipv4), &alloc_opts, sizeof(alloc_opts));
+    if (!fresh) {
+        return TC_ACT_OK;
+    }
+
+    union maille_nf_inet_addr address = {};
+    address.ip = chosen.address;
+    bpf_ct_set_nat_info(fresh, &address, bpf_ntohs(chosen.port), MAILLE_NAT_MANIP_DST);
+    // The source: masqueraded to the node's address (conntrack picks a free port), or kept (a null binding, so that
+    // nftables' postrouting has nothing left to decide for this connection).
+    address.ip = (service.flags & MAILLE_SERVICE_MASQUERADE) ? external->masquerade : client;
+    bpf_ct_set_nat_info(fresh, &address, 0, MAILLE_NAT_MANIP_SRC);
+    bpf_ct_set_timeout(fresh, MAILLE_CT_NEW_TIMEOUT_MS);
+    struct nf_conn *inserted = bpf_ct_insert_entry(fresh);
+    if (inserted) {
+        bpf_ct_release(inserted);
+    }
+
+    return TC_ACT_OK;
 }

@@ -18,6 +18,8 @@
 #define MAILLE_SERVICE_REJECT 1
 // sessionAffinity: ClientIP.
 #define MAILLE_SERVICE_AFFINITY 2
+// externalTrafficPolicy Cluster: a connection from outside is masqueraded to the node's address (nodeports only).
+#define MAILLE_SERVICE_MASQUERADE 4
 
 struct maille_service_key {
     __be32 address;
@@ -32,6 +34,18 @@ struct maille_service {
     __u8 flags;
     __u8 pad;
     __u32 affinity_seconds;
+};
+
+// A nodeports entry: the Service port's external traffic from outside the node, and the address it is masqueraded to.
+struct maille_external {
+    struct maille_service service;
+    __be32 masquerade;
+};
+
+// sessionAffinity ClientIP for connections from outside: the client's address stands for itself.
+struct maille_external_affinity_key {
+    __be32 client;
+    __u32 service;
 };
 
 struct maille_backend_key {

@@ -110,15 +110,9 @@ public sealed class NodePodPolicy : IDisposable
                     return index;
                 }
 
-                var hook = Hook(index, LibBpf.TcIngress | LibBpf.TcEgress);
-                var code = LibBpf.TcHookCreate(ref hook);
-                if (code < 0 && code != -17)
-                {
-                    throw BpfError.FromCode($"creating the clsact qdisc of {hostInterface} in {_node.Name}", code);
-                }
-
-                AttachOne(index, LibBpf.TcIngress, egress, hostInterface);
-                AttachOne(index, LibBpf.TcEgress, ingress, hostInterface);
+                TcAttachment.CreateHook(index, $"{hostInterface} in {_node.Name}");
+                TcAttachment.Attach(index, LibBpf.TcIngress, egress, EgressProgram, hostInterface);
+                TcAttachment.Attach(index, LibBpf.TcEgress, ingress, IngressProgram, hostInterface);
                 return index;
             });
             _interfaces[hostInterface] = index;
@@ -137,7 +131,7 @@ public sealed class NodePodPolicy : IDisposable
                 {
                     if ((int)Libc.IfNameToIndex(hostInterface) == index)
                     {
-                        Destroy(hostInterface, index);
+                        TcAttachment.Destroy(index, hostInterface);
                     }
                 });
             }
@@ -251,7 +245,7 @@ public sealed class NodePodPolicy : IDisposable
             {
                 try
                 {
-                    _node.RunInside(() => Destroy(name, index));
+                    _node.RunInside(() => TcAttachment.Destroy(index, name));
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
                 {
@@ -285,42 +279,5 @@ public sealed class NodePodPolicy : IDisposable
         }
 
         return flushed;
-    }
-
-    private static LibBpf.TcHook Hook(int index, int attachPoint) => new()
-    {
-        Size = (nuint)System.Runtime.InteropServices.Marshal.SizeOf<LibBpf.TcHook>(),
-        InterfaceIndex = index,
-        AttachPoint = attachPoint,
-    };
-
-    private static void AttachOne(int index, int attachPoint, int program, string hostInterface)
-    {
-        var hook = Hook(index, attachPoint);
-        var options = new LibBpf.TcOptions
-        {
-            Size = (nuint)System.Runtime.InteropServices.Marshal.SizeOf<LibBpf.TcOptions>(),
-            ProgramDescriptor = program,
-            Handle = 1,
-            Priority = 1,
-            // BPF_TC_F_REPLACE: attaching again (after a restart) replaces the filter.
-            Flags = 1,
-        };
-        var code = LibBpf.TcAttach(ref hook, ref options);
-        if (code < 0)
-        {
-            throw BpfError.FromCode($"attaching {(attachPoint == LibBpf.TcIngress ? EgressProgram : IngressProgram)} to {hostInterface}", code);
-        }
-    }
-
-    private static void Destroy(string hostInterface, int index)
-    {
-        var hook = Hook(index, LibBpf.TcIngress | LibBpf.TcEgress);
-        var code = LibBpf.TcHookDestroy(ref hook);
-        // ENODEV/ENOENT/EINVAL: the interface (or its qdisc) is gone already.
-        if (code < 0 && code is not (-19 or -2 or -22))
-        {
-            throw BpfError.FromCode($"removing the clsact qdisc of {hostInterface}", code);
-        }
     }
 }

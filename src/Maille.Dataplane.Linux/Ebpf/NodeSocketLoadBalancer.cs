@@ -11,6 +11,9 @@ namespace Maille.Dataplane.Linux.Ebpf;
 /// programs (connect4, sendmsg4, recvmsg4, getpeername4) to the lab's cgroup, and keeps its maps equal to what the
 /// engine plans for the node. The programs act only on sockets of the namespaces in the <c>netns</c> map: the node's and
 /// its pods'. <see cref="Dispose"/> detaches them; so does the kernel when the process dies (bpf_link).
+/// With an uplink, <see cref="NodePortProgram"/> goes on its tc ingress (inside the node's namespace): NodePorts,
+/// LoadBalancer IPs and externalIPs for connections from outside the node. That filter is not a bpf_link: it stays
+/// until <see cref="Dispose"/> deletes the uplink's clsact qdisc, or <c>maille down</c> removes the namespace.
 /// </summary>
 public sealed class NodeSocketLoadBalancer : IDisposable
 {
@@ -19,8 +22,13 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     /// <summary>The programs of <see cref="ObjectFile"/>, each attached to the hook its section names.</summary>
     public static readonly IReadOnlyList<string> Programs = ["maille_connect4", "maille_sendmsg4", "maille_recvmsg4", "maille_getpeername4"];
 
+    /// <summary>The tc program for connections from outside the node, on the uplink's ingress.</summary>
+    public const string NodePortProgram = "maille_nodeport";
+
     private readonly Lock _gate = new();
     private readonly BpfObject _object;
+    private readonly NetworkNamespace _node;
+    private readonly (string Name, int Index)? _uplink;
     private readonly Func<ClusterState, IReadOnlyList<string>> _podNamespaces;
     private readonly NamespaceCookies _cookies = new();
     private readonly ulong _nodeCookie;
@@ -32,10 +40,13 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     private bool _mapsNew = true;
 
     /// <param name="podNamespaces">The names of the namespaces of the node's pods in a cluster (under /run/netns).</param>
+    /// <param name="uplink">The node's interface toward the other nodes and the outside (<c>eth0</c>), where
+    /// <see cref="NodePortProgram"/> goes; null attaches no tc program.</param>
     /// <param name="objectPath">The compiled object; by default <c>bpf/socket_lb.bpf.o</c> beside the assemblies.</param>
-    public NodeSocketLoadBalancer(NetworkNamespace node, string nodeName, LabCgroup cgroup, Func<ClusterState, IReadOnlyList<string>> podNamespaces, string? objectPath = null)
+    public NodeSocketLoadBalancer(NetworkNamespace node, string nodeName, LabCgroup cgroup, Func<ClusterState, IReadOnlyList<string>> podNamespaces, string? uplink = null, string? objectPath = null)
     {
         NodeName = nodeName;
+        _node = node;
         _podNamespaces = podNamespaces;
         _nodeCookie = NamespaceCookies.Read(node);
         _object = BpfObject.Load(objectPath ?? DefaultObjectPath);
@@ -47,11 +58,29 @@ public sealed class NodeSocketLoadBalancer : IDisposable
                 [SocketLbMap.Services] = _object.Map("services", SocketLbLayout.ServiceKeySize),
                 [SocketLbMap.Backends] = _object.Map("backends", SocketLbLayout.BackendKeySize),
                 [SocketLbMap.Members] = _object.Map("members", SocketLbLayout.MemberKeySize),
+                [SocketLbMap.External] = _object.Map("nodeports", SocketLbLayout.ServiceKeySize),
             };
             _object.AttachToCgroup(cgroup, Programs);
+            if (uplink is not null)
+            {
+                var program = _object.ProgramDescriptor(NodePortProgram);
+                _uplink = (uplink, node.RunInside(() =>
+                {
+                    var index = (int)Interop.Libc.IfNameToIndex(uplink);
+                    if (index == 0)
+                    {
+                        throw Interop.Libc.LastError($"if_nametoindex {uplink} in {node.Name}");
+                    }
+
+                    TcAttachment.CreateHook(index, $"{uplink} in {node.Name}");
+                    TcAttachment.Attach(index, Interop.LibBpf.TcIngress, program, NodePortProgram, uplink);
+                    return index;
+                }));
+            }
         }
         catch
         {
+            DetachUplink();
             _object.Dispose();
             throw;
         }
@@ -61,7 +90,10 @@ public sealed class NodeSocketLoadBalancer : IDisposable
 
     public string NodeName { get; }
 
-    public IReadOnlyList<string> AttachedPrograms => _object.AttachedPrograms;
+    public IReadOnlyList<string> AttachedPrograms => _uplink is null ? _object.AttachedPrograms : [.. _object.AttachedPrograms, NodePortProgram];
+
+    /// <summary>The interface <see cref="NodePortProgram"/> is on (null: none).</summary>
+    public string? Uplink => _uplink?.Name;
 
     /// <summary>The cookie of the node's own namespace (always in the <c>netns</c> map).</summary>
     internal ulong NodeCookie => _nodeCookie;
@@ -155,6 +187,8 @@ public sealed class NodeSocketLoadBalancer : IDisposable
                 ["services"] = _maps[SocketLbMap.Services].Count(),
                 ["backends"] = _maps[SocketLbMap.Backends].Count(),
                 ["members"] = _maps[SocketLbMap.Members].Count(),
+                ["nodeports"] = _maps[SocketLbMap.External].Count(),
+                ["external_affinity"] = _object.Map("external_affinity", 8).Count(),
                 ["affinity"] = _object.Map("affinity", 16).Count(),
                 ["reverse"] = _object.Map("reverse", 16).Count(),
             };
@@ -165,7 +199,32 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     {
         lock (_gate)
         {
+            DetachUplink();
             _object.Dispose();
+        }
+    }
+
+    private void DetachUplink()
+    {
+        if (_uplink is not { } uplink)
+        {
+            return;
+        }
+
+        try
+        {
+            _node.RunInside(() =>
+            {
+                // Only while the name still has that index.
+                if ((int)Interop.Libc.IfNameToIndex(uplink.Name) == uplink.Index)
+                {
+                    TcAttachment.Destroy(uplink.Index, uplink.Name);
+                }
+            });
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The namespace is gone, and the interface with it.
         }
     }
 }

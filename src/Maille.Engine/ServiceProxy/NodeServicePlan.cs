@@ -33,9 +33,11 @@ public sealed record NodeServicePlan
 
     /// <summary>
     /// ClusterIP traffic is translated at the sockets of the node's processes (the ebpf data plane's connect/sendmsg
-    /// hooks), before any packet exists: a per-packet data plane then translates only external traffic (NodePort,
-    /// LoadBalancer IPs, externalIPs) and drops a packet that still carries a ClusterIP. Set by the node's data plane,
-    /// never by the planner: which endpoints a connection may use does not change.
+    /// hooks), before any packet exists, and so is external traffic (NodePort, LoadBalancer IPs, externalIPs): at the
+    /// socket from the node's processes, at tc on the node's interface from outside. A per-packet data plane then only
+    /// rejects external addresses without endpoints, enforces <c>loadBalancerSourceRanges</c> (translating those
+    /// LoadBalancer IPs) and drops a packet that still carries a ClusterIP. Set by the node's data plane, never by the
+    /// planner: which endpoints a connection may use does not change.
     /// </summary>
     public bool ClusterIPAtSocket { get; init; }
 

@@ -78,7 +78,7 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
             Policy = cgroup is not null ? null : new NodeAgents.NodePolicyEnforcer(ns, node, new NodeAgents.NodePolicyEnforcerOptions { FlushDeniedConnections = FlushDeniedConnections }),
             PodPolicy = cgroup is null ? null : new NodeAgents.PodPolicyPart(new NodePodPolicy(ns, node), cluster => PodVeths(cluster, node), FlushDeniedConnections),
             SocketLoadBalancer = cgroup is null ? null : new NodeAgents.SocketLoadBalancerPart(
-                new NodeSocketLoadBalancer(ns, node, cgroup, cluster => PodNamespaces(cluster, node)), cgroup.Path),
+                new NodeSocketLoadBalancer(ns, node, cgroup, cluster => PodNamespaces(cluster, node), LabNames.NodeInterface), cgroup.Path),
         })
         { AgentsAsProcesses = AgentsAsProcesses };
         TimeSpan networkTime;

@@ -34,7 +34,7 @@ public sealed class ServiceRulesetStateTests
     }
 
     [Fact]
-    public void With_ClusterIPs_translated_at_the_socket_the_table_drops_them_and_still_translates_external_traffic()
+    public void In_the_ebpf_data_plane_the_table_drops_ClusterIPs_and_keeps_of_the_external_addresses_only_rejects_and_source_ranges()
     {
         var plan = ServiceProxyPlanner.Plan(Plan(EveryKindYaml), "node-1");
         var atSocket = plan with { ClusterIPAtSocket = true };
@@ -46,8 +46,16 @@ public sealed class ServiceRulesetStateTests
         Assert.NotEmpty(clusterKeys);
         Assert.All(elements.Where(e => clusterKeys.Contains(e.Key)), e => Assert.Equal(NftVerdict.Drop, e.Verdict));
         Assert.Equal(clusterKeys.Count, elements.Count(e => clusterKeys.Contains(e.Key)));
-        Assert.Equal(perPacket.Where(e => !clusterKeys.Contains(e.Key)), elements.Where(e => !clusterKeys.Contains(e.Key)));
-        Assert.Contains(elements, e => !clusterKeys.Contains(e.Key) && e.Verdict is { } verdict && verdict != NftVerdict.Drop);
+
+        // External addresses: the tc program and the socket hooks translate those with endpoints; the table keeps the
+        // rejects of ports without any, and the LoadBalancer IPs whose loadBalancerSourceRanges it enforces.
+        var ranged = plan.Ports.Where(p => p.KernelSupported && !p.SourceRanges.IsEmpty)
+            .SelectMany(p => p.LoadBalancerIPs.Select(a => $"{a} . {p.Protocol.ToString().ToLowerInvariant()} . {p.Port}")).ToHashSet();
+        var external = perPacket.Where(e => !clusterKeys.Contains(e.Key)).ToList();
+        var kept = external.Where(e => e.Verdict == NftVerdict.Goto(ServiceRulesetBuilder.RejectChain) || ranged.Contains(e.Key)).ToList();
+        Assert.Equal(kept, elements.Where(e => !clusterKeys.Contains(e.Key)));
+        Assert.NotEmpty(kept);
+        Assert.True(kept.Count < external.Count, $"{kept.Count} of {external.Count} external elements kept");
     }
 
     [Fact]

@@ -35,13 +35,16 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         var dig = lab.Exec("other/client", "dig", "+short", "+time=2", "+tries=2", "web.default.svc.cluster.local");
         Assert.Equal(clusterIP.ToString(), dig.Stdout.Trim());
 
-        // No nftables rule translates a ClusterIP: every node's Service map drops them; the NodePort still translates.
+        // No nftables rule translates a ClusterIP: every node's Service map drops them. Nor a NodePort: the tc program
+        // on the node's eth0 does (below, and in the next test).
         foreach (var node in new[] { "node-1", "node-2", "node-3" })
         {
             var map = lab.Exec($"node/{node}", "nft", "list", "map", "ip", "maille-svc", "service-ips");
             Assert.Equal(0, map.ExitCode);
             Assert.Contains($"{clusterIP} . tcp . 80 : drop", map.Stdout, StringComparison.Ordinal);
-            Assert.Contains(". tcp . 30080 : goto external-", map.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("30080", lab.Exec($"node/{node}", "nft", "list", "ruleset").Stdout, StringComparison.Ordinal);
+            var filters = lab.Exec($"node/{node}", "tc", "filter", "show", "dev", "eth0", "ingress");
+            Assert.Contains("maille_nodeport", filters.Stdout, StringComparison.Ordinal);
         }
 
         // A socket outside the lab's cgroup (this test's own, opened in the client's namespace) is not translated, and
@@ -57,8 +60,10 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.All(agents, a =>
         {
             var ebpf = a!["parts"]!["services-ebpf"]!;
-            Assert.Equal(["maille_connect4", "maille_sendmsg4", "maille_recvmsg4", "maille_getpeername4"], ebpf["programs"]!.AsArray().Select(p => (string)p!));
-            Assert.Equal(5, (int)ebpf["maps"]!["services"]!);
+            Assert.Equal(["maille_connect4", "maille_sendmsg4", "maille_recvmsg4", "maille_getpeername4", "maille_nodeport"], ebpf["programs"]!.AsArray().Select(p => (string)p!));
+            Assert.Equal(1, (int)ebpf["maps"]!["nodeports"]!); // this node's address with web-np's NodePort
+            // web, web-np (its ClusterIP and this node's address with its NodePort, one id), empty, and DNS over UDP and TCP.
+            Assert.Equal(6, (int)ebpf["maps"]!["services"]!);
             Assert.Null((string?)ebpf["lastError"]);
 
             // NetworkPolicy is the tc programs' part, on every pod's veth, in place of the nftables one.
@@ -111,13 +116,95 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(refused.Met, refused.ToString());
     }
 
+    [SkippableFact]
+    public void NodePorts_LoadBalancer_IPs_and_externalIPs_are_translated_at_the_socket_from_inside_and_at_tc_from_outside_as_kube_proxy_does()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(ExternalManifests, output, "--dataplane", "ebpf");
+        var client = (string)lab.Get("pods", "client", "-n", "other")["status"]!["podIP"]!;
+        var assigned = Poll.Until("lb-local gets its LoadBalancer IP", () => (string?)lab.Get("svc", "lb-local")["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"], ip => ip is not null, output);
+        Assert.True(assigned.Met, assigned.ToString());
+        var loadBalancerIP = assigned.Last!;
+
+        // The client's node address with web-np's NodePort: translated at connect() to either endpoint, so the
+        // endpoint sees the pod's own address (kube-proxy would masquerade a packet to a NodePort; no packet carries it
+        // here), and getpeername() says the address curl asked for.
+        var answers = Enumerable.Range(0, 30).Select(_ => Curl(lab, $"{Node3}:30080/hostname")).ToHashSet();
+        Assert.Equal(["default/web-1", "default/web-2"], answers.Order());
+        Assert.StartsWith(client + ":", Curl(lab, $"{Node3}:30080/clientip"), StringComparison.Ordinal);
+        Assert.Equal($"{Node3}:30080", Curl(lab, "-o", "/dev/null", "-w", "%{remote_ip}:%{remote_port}", $"{Node3}:30080/hostname"));
+
+        // lb-local has externalTrafficPolicy Local and no endpoint on node-3: from inside the cluster kube-proxy still
+        // sends its LoadBalancer IP and its externalIP to every endpoint, and so do the hooks.
+        foreach (var address in new[] { loadBalancerIP, ExternalIP })
+        {
+            var reached = Enumerable.Range(0, 30).Select(_ => Curl(lab, $"{address}:8081/hostname")).ToHashSet();
+            Assert.Equal(["default/web-1", "default/web-2"], reached.Order());
+        }
+
+        // A NodePort with no endpoint anywhere is refused at connect(), as nftables' reject does.
+        Assert.Equal(Econnrefused, ConnectError(lab, IPAddress.Parse(Node3), 30081));
+
+        // The node's own processes in the lab's cgroup: node-3 reaches its NodePort and the externalIP the same way.
+        var fromNode = lab.Exec("node/node-3", "curl", "-sS", "-m", "3", $"{ExternalIP}:8081/hostname");
+        Assert.True(fromNode.ExitCode == 0, fromNode.Stderr);
+        Assert.StartsWith("default/web-", fromNode.Stdout, StringComparison.Ordinal);
+
+        // From outside the cluster (the lab's external client, 198.18.0.2), at tc on each node's eth0, with no nftables
+        // rule left for these addresses: web-np (Cluster policy) on every node's address, masqueraded by conntrack to
+        // the node's (the endpoint does not see the client); lb-local (Local policy) from its announcing node keeps
+        // the client's address.
+        using var external = NetworkNamespace.Open(LabNames.External(lab.Name));
+        foreach (var node in new[] { "198.18.0.11", "198.18.0.12", "198.18.0.13" })
+        {
+            Assert.DoesNotContain("30080", lab.Exec($"node/node-{node[^1]}", "nft", "list", "ruleset").Stdout, StringComparison.Ordinal);
+            var seen = Enumerable.Range(0, 12).Select(_ => LabHttp.Get(external, IPAddress.Parse(node), 30080, "/clientip", TimeSpan.FromSeconds(3))).ToList();
+            Assert.All(seen, s => Assert.StartsWith("HTTP/1.1 200", s.Status, StringComparison.Ordinal));
+            Assert.All(seen, s => Assert.StartsWith(node + ":", s.Body, StringComparison.Ordinal));
+        }
+
+        var (status, body) = LabHttp.Get(external, IPAddress.Parse(loadBalancerIP), 8081, "/clientip", TimeSpan.FromSeconds(3));
+        Assert.StartsWith("HTTP/1.1 200", status, StringComparison.Ordinal);
+        Assert.StartsWith("198.18.0.2:", body, StringComparison.Ordinal);
+
+        // lb-local's NodePort on node-3, which has no endpoint: dropped (a timeout), as kube-proxy does. empty-np has no
+        // endpoint anywhere: rejected at once by the nftables reject the tc program leaves it to.
+        var lbNodePort = (int)lab.Get("svc", "lb-local")["spec"]!["ports"]![0]!["nodePort"]!;
+        var dropped = Assert.ThrowsAny<Exception>(() => LabHttp.Get(external, IPAddress.Parse(Node3), lbNodePort, "/hostname", TimeSpan.FromSeconds(2)));
+        Assert.False(dropped is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }, dropped.ToString());
+        var refused = Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(external, IPAddress.Parse(Node3), 30081, "/", TimeSpan.FromSeconds(3)));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+
+        var agents = System.Text.Json.Nodes.JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
+        Assert.All(agents, a => Assert.Null((string?)a!["parts"]!["services-ebpf"]!["lastError"]));
+    }
+
+    private const string Node3 = "198.18.0.13";
+
+    private const string ExternalIP = "198.18.7.10";
+
+    /// <summary>LabServiceTests' cluster, with lb-local (LoadBalancer, externalTrafficPolicy Local, an externalIP) and empty-np (a NodePort, no endpoint).</summary>
+    private static readonly string ExternalManifests = LabServiceTests.Manifests + $$"""
+
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: lb-local}
+        spec: {type: LoadBalancer, externalTrafficPolicy: Local, externalIPs: [{{ExternalIP}}], selector: {app: web}, ports: [{port: 8081, targetPort: 8080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: empty-np}
+        spec: {type: NodePort, selector: {app: nothing}, ports: [{port: 80, nodePort: 30081}]}
+        """;
+
     private static IPAddress ClusterIP(LiveLab lab, string service) => IPAddress.Parse((string)lab.Get("svc", service)["spec"]!["clusterIP"]!);
 
     /// <summary>GET from the client pod with curl (through <c>maille exec</c>); the answer's body.</summary>
-    private static string Curl(LiveLab lab, string url)
+    private static string Curl(LiveLab lab, params string[] arguments)
     {
-        var run = lab.Exec("other/client", "curl", "-sS", "-m", "3", url);
-        Assert.True(run.ExitCode == 0, $"curl {url}: exit {run.ExitCode}: {run.Stderr}");
+        var run = lab.Exec("other/client", ["curl", "-sS", "-m", "3", .. arguments]);
+        Assert.True(run.ExitCode == 0, $"curl {string.Join(' ', arguments)}: exit {run.ExitCode}: {run.Stderr}");
         return run.Stdout;
     }
 

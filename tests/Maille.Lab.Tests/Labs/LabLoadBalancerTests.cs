@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Lab.Probing;
+using Maille.Model;
 using Maille.TestKit;
 using Xunit.Abstractions;
 
@@ -31,11 +32,14 @@ public sealed class LabLoadBalancerTests(ITestOutputHelper output)
         spec: {type: LoadBalancer, loadBalancerSourceRanges: [198.18.0.128/25], selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
         """;
 
-    [SkippableFact]
-    public void The_outside_reaches_load_balancer_addresses_and_they_survive_the_announcing_node_s_failure()
+    /// <summary>In each data plane: nftables, and the ebpf one's tc program on each node's eth0 (fenced stays with nftables' firewall).</summary>
+    [SkippableTheory]
+    [InlineData(DataplaneKind.Nftables)]
+    [InlineData(DataplaneKind.Ebpf)]
+    public void The_outside_reaches_load_balancer_addresses_and_they_survive_the_announcing_node_s_failure(DataplaneKind dataplane)
     {
         Privileged.Require();
-        using var lab = LiveLab.Up(Manifests, output);
+        using var lab = LiveLab.Up(Manifests, output, dataplane);
         var services = JsonNode.Parse(lab.Run("get", "svc", "-o", "json").Stdout)!["items"]!.AsArray()
             .ToDictionary(s => (string)s!["metadata"]!["name"]!, s => IPAddress.Parse((string)s!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!));
         using var external = NetworkNamespace.Open(LabNames.External(lab.Name));

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Lab.Probing;
+using Maille.Model;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Labs;
@@ -49,7 +50,7 @@ public sealed class LabServiceTests(Xunit.Abstractions.ITestOutputHelper output)
         """;
 
     [SkippableFact]
-    public void Pods_reach_services_by_cluster_ip_and_dns_name_and_the_outside_reaches_node_ports_on_every_node()
+    public void Pods_reach_services_by_cluster_ip_and_dns_name_and_trace_names_the_rule_that_translates_a_NodePort()
     {
         Privileged.Require();
         using var lab = LiveLab.Up(Manifests, output);
@@ -77,7 +78,23 @@ public sealed class LabServiceTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
         }
 
-        // NodePort on every node's address, from outside the cluster, masqueraded (Cluster policy).
+        // trace on the running lab names the nftables rule that translated a NodePort packet on the node it entered.
+        var trace = JsonNode.Parse(lab.Run("trace", "--from", "external", "--to", "198.18.0.12:30080", "-o", "json").Stdout)!["nftables"]!;
+        Assert.Equal("node-2", (string)trace["node"]!);
+        Assert.Equal("translated", (string)trace["verdict"]!);
+        Assert.Contains("dnat to", (string)trace["decision"]!, StringComparison.Ordinal);
+        Assert.Equal(2, trace["targets"]!.AsArray().Count);
+    }
+
+    /// <summary>In each data plane: nftables' DNAT and masquerade, and the ebpf one's tc program on each node's eth0.</summary>
+    [SkippableTheory]
+    [InlineData(DataplaneKind.Nftables)]
+    [InlineData(DataplaneKind.Ebpf)]
+    public void The_outside_reaches_a_NodePort_on_every_node_masqueraded_and_reaches_both_endpoints(DataplaneKind dataplane)
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Manifests, output, dataplane);
+
         using var external = NetworkNamespace.Open(LabNames.External(lab.Name));
         foreach (var node in new[] { "198.18.0.11", "198.18.0.12", "198.18.0.13" })
         {
@@ -86,12 +103,8 @@ public sealed class LabServiceTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.DoesNotContain("198.18.0.2:", seen, StringComparison.Ordinal);
         }
 
-        // trace on the running lab names the nftables rule that translated the packet on the node it entered.
-        var trace = JsonNode.Parse(lab.Run("trace", "--from", "external", "--to", "198.18.0.12:30080", "-o", "json").Stdout)!["nftables"]!;
-        Assert.Equal("node-2", (string)trace["node"]!);
-        Assert.Equal("translated", (string)trace["verdict"]!);
-        Assert.Contains("dnat to", (string)trace["decision"]!, StringComparison.Ordinal);
-        Assert.Equal(2, trace["targets"]!.AsArray().Count);
+        var answers = Enumerable.Range(0, 30).Select(_ => LabHttp.Get(external, IPAddress.Parse("198.18.0.13"), 30080, "/hostname", TimeSpan.FromSeconds(3)).Body).ToHashSet();
+        Assert.Equal(["default/web-1", "default/web-2"], answers.Order());
     }
 
     [SkippableFact]
