@@ -176,6 +176,15 @@ public sealed class NodeSocketLoadBalancer : IDisposable
         }
     }
 
+    /// <summary>What the socket hooks read now for a connection to <paramref name="address"/>:<paramref name="port"/> (<see cref="SocketLbWalker"/>).</summary>
+    public SocketLbWalk Walk(System.Net.IPAddress address, int port, Model.Protocol protocol)
+    {
+        lock (_gate)
+        {
+            return SocketLbWalker.Walk((map, key, size) => _maps[map].Lookup(key, size), address, port, protocol);
+        }
+    }
+
     /// <summary>The element count of every map of the object, the LRU ones (affinity, reverse translations) included.</summary>
     public IReadOnlyDictionary<string, int> MapCounts()
     {

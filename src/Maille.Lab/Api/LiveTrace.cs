@@ -151,7 +151,9 @@ public static class LiveTrace
     public static void WriteText(TextWriter writer, JsonNode nftables)
     {
         writer.WriteLine();
-        writer.WriteLine($"  nftables on {nftables["node"]} (table {nftables["table"]}): {nftables["verdict"]}");
+        writer.WriteLine(((string?)nftables["table"])?.StartsWith("ebpf", StringComparison.Ordinal) == true
+            ? $"  socket hooks on {nftables["node"]} ({nftables["table"]}): {nftables["verdict"]}"
+            : $"  nftables on {nftables["node"]} (table {nftables["table"]}): {nftables["verdict"]}");
         foreach (var step in nftables["steps"]!.AsArray())
         {
             writer.WriteLine($"    {step}");

@@ -166,7 +166,25 @@ internal static class NodeAgentsResource
             "underlay" => NftIngress.Underlay,
             _ => NftIngress.Pod,
         };
+        // In the ebpf mode a pod's connection to a Service address is translated by the socket hooks, before any packet:
+        // the maps say where it goes; the nftables table (which drops such addresses there) is not on its path.
+        var socket = ingress == NftIngress.Pod && agent.SocketLoadBalancer is { } balancer && Enum.TryParse<Model.Protocol>(protocol, ignoreCase: true, out var known)
+            ? balancer.Walk(destination, port, known)
+            : null;
+        if (socket is { IsService: true })
+        {
+            var translated = socket.Refused
+                ? new NftTraceResult(NftTraceVerdict.Rejected, Model.EquatableArray<NftTraceTarget>.Empty, Model.EquatableArray<NftTraceStep>.Empty, null)
+                : new NftTraceResult(NftTraceVerdict.Translated, new Model.EquatableArray<NftTraceTarget>(socket.Backends.Select(b => new NftTraceTarget(b.Address, b.Port, false))), Model.EquatableArray<NftTraceStep>.Empty, null);
+            return Answer(agent, agents, source, destination, protocol, port, ingress, translated, judgedPort, "ebpf socket LB maps", socket.Steps);
+        }
+
         var result = new NftPacketTracer(agent.Services.Applied?.Ruleset ?? EmptyServiceTable).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
+        return Answer(agent, agents, source, destination, protocol, port, ingress, result, judgedPort, "ip maille-svc", [.. result.Steps.Select(s => s.ToString())]);
+    }
+
+    private static JsonObject Answer(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IPAddress source, IPAddress destination, string protocol, int port, NftIngress ingress, NftTraceResult result, Func<IPAddress, int, int>? judgedPort, string table, IReadOnlyList<string> steps)
+    {
         JsonArray policy;
         string? policyError = null;
         try
@@ -182,10 +200,10 @@ internal static class NodeAgentsResource
         return new JsonObject
         {
             ["node"] = agent.Node,
-            ["table"] = "ip maille-svc",
+            ["table"] = table,
             ["verdict"] = result.Verdict.ToString().ToLowerInvariant(),
             ["decision"] = result.Decision?.ToString(),
-            ["steps"] = new JsonArray([.. result.Steps.Select(s => (JsonNode)JsonValue.Create(s.ToString()))]),
+            ["steps"] = new JsonArray([.. steps.Select(s => (JsonNode)JsonValue.Create(s))]),
             ["targets"] = new JsonArray([.. result.Targets.Select(t => (JsonNode)JsonValue.Create(t.ToString()))]),
             ["policy"] = policy,
             ["policyError"] = policyError,

@@ -98,6 +98,15 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
             Assert.True((bool)entry["agreesWithEngine"]!, trace.Stdout);
         }
 
+        // Through the ClusterIP: the socket LB maps say where the connection goes (no nftables rule is on its path), then
+        // each endpoint's policy walk; the client is denied at both, as the engine predicts.
+        var throughService = System.Text.Json.Nodes.JsonNode.Parse(lab.Run("trace", "--from", "other/client", "--to", "web.default:80", "-o", "json").Stdout)!["nftables"]!;
+        Assert.Equal(("ebpf socket LB maps", "translated"), ((string)throughService["table"]!, (string)throughService["verdict"]!));
+        Assert.StartsWith($"services[{clusterIP}:80/tcp] → Service ", (string)throughService["steps"]![0]!, StringComparison.Ordinal);
+        Assert.Equal(2, throughService["targets"]!.AsArray().Count);
+        Assert.All(throughService["policy"]!.AsArray(), e => Assert.Equal("denied", (string)e!["verdict"]!));
+        Assert.Empty(throughService["disagreements"]!.AsArray());
+
         Assert.Matches(@"node-2 \(ebpf maps, ingress of [\d.]+, peer [\d.]+, 8080/tcp\): denied\n      pods\[", lab.Succeed("trace", "--from", "other/client", "--to", "default/web-2:8080"));
     }
 
@@ -108,6 +117,9 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         using var lab = LiveLab.Up(LabServiceTests.Manifests, output, "--dataplane", "ebpf");
 
         Assert.Equal(Econnrefused, ConnectError(lab, ClusterIP(lab, "empty"), 80));
+        var refusedTrace = System.Text.Json.Nodes.JsonNode.Parse(lab.Run("trace", "--from", "other/client", "--to", "empty.default:80", "-o", "json").Stdout)!["nftables"]!;
+        Assert.Equal("rejected", (string)refusedTrace["verdict"]!);
+        Assert.EndsWith("no endpoint: connect() and sendmsg() fail with ECONNREFUSED", (string)refusedTrace["steps"]![0]!, StringComparison.Ordinal);
 
         var web = ClusterIP(lab, "web");
         Assert.Equal(0, ConnectError(lab, web, 80));
