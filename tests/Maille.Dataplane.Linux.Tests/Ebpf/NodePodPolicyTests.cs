@@ -18,6 +18,10 @@ public sealed class NodePodPolicyTests
 {
     private static readonly TimeSpan DeniedAfter = TimeSpan.FromSeconds(1);
 
+    // An allowed connection may lose its first SYN in namespaces just made (neighbour resolution; TCP sends it again
+    // after 1 s): it gets longer. A denied one is rejected at once (ICMP), so DeniedAfter stays short.
+    private static readonly TimeSpan AllowedWithin = TimeSpan.FromSeconds(5);
+
     [SkippableFact]
     public async Task Allowed_and_denied_connections_follow_the_policy_and_each_counts_under_its_rule()
     {
@@ -146,7 +150,7 @@ public sealed class NodePodPolicyTests
         });
     }
 
-    /// <summary>Connects over TCP and reads back what it sent; false when nothing answers within <see cref="DeniedAfter"/>.</summary>
+    /// <summary>Connects over TCP and reads back what it sent; false when nothing answers within <see cref="AllowedWithin"/>.</summary>
     private static async Task<bool> ConnectsAsync(NetworkNamespace from, IPAddress to, int port)
     {
         using var socket = await OpenAsync(from, to, port);
@@ -176,7 +180,7 @@ public sealed class NodePodPolicyTests
     private static async Task<Socket?> OpenAsync(NetworkNamespace from, IPAddress to, int port)
     {
         var socket = from.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(DeniedAfter);
+        using var timeout = new CancellationTokenSource(AllowedWithin);
         try
         {
             await socket.ConnectAsync(new IPEndPoint(to, port), timeout.Token);
@@ -191,7 +195,7 @@ public sealed class NodePodPolicyTests
 
     private static async Task<bool> EchoesAsync(Socket socket, string text)
     {
-        using var timeout = new CancellationTokenSource(DeniedAfter);
+        using var timeout = new CancellationTokenSource(AllowedWithin);
         try
         {
             await socket.SendAsync(Encoding.ASCII.GetBytes(text), timeout.Token);
@@ -209,7 +213,7 @@ public sealed class NodePodPolicyTests
     {
         using var socket = from.CreateSocket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Any, 0));
-        using var timeout = new CancellationTokenSource(DeniedAfter);
+        using var timeout = new CancellationTokenSource(AllowedWithin);
         try
         {
             await socket.SendToAsync(Encoding.ASCII.GetBytes("ping"), new IPEndPoint(to, port), timeout.Token);
