@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using Maille.Engine.NetworkPolicies;
 
 namespace Maille.Dataplane.Ebpf;
 
@@ -101,23 +102,15 @@ public static class PodPolicyWalker
             if (lookup(PodPolicyMap.Ports, PodPolicyLayout.PortKey(segment, protocol, new PortPrefix((ushort)destinationPort, 16)), PodPolicyLayout.PortValueSize) is { } portValue)
             {
                 var (slot, action) = (Word(portValue, 0), (PodPolicyAction)Word(portValue, 1));
-                steps.Add($"ports[{segment}, {ProtocolName(protocol)}, {destinationPort}] → {slotName(slot)} ({action})");
+                steps.Add($"ports[{segment}, {IpProtocols.Name(protocol)}, {destinationPort}] → {slotName(slot)} ({action})");
                 return (action, slot);
             }
 
-            steps.Add($"ports[{segment}, {ProtocolName(protocol)}, {destinationPort}]: no rule with ports matches");
+            steps.Add($"ports[{segment}, {IpProtocols.Name(protocol)}, {destinationPort}]: no rule with ports matches");
         }
 
         return anySlot != 0 ? ((PodPolicyAction)anyAction, anySlot) : (null, 0);
     }
-
-    private static string ProtocolName(int protocol) => protocol switch
-    {
-        6 => "tcp",
-        17 => "udp",
-        132 => "sctp",
-        _ => protocol.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     private static uint Word(byte[] value, int index) => BitConverter.ToUInt32(value, index * 4);
 }

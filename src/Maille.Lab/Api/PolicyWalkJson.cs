@@ -66,13 +66,7 @@ public static class PolicyWalkJson
             return;
         }
 
-        var number = protocol switch
-        {
-            "tcp" => 6,
-            "udp" => 17,
-            "sctp" => 132,
-            _ => 0,
-        };
+        var number = Maille.Engine.NetworkPolicies.IpProtocols.Parse(protocol) ?? 0;
         foreach (var entry in entries.OfType<JsonObject>())
         {
             var endpoint = System.Net.IPEndPoint.Parse((string)entry["endpoint"]!);
