@@ -4,9 +4,10 @@ namespace Maille.Lab.Mesh;
 
 /// <summary>
 /// One connection's place in <see cref="MeshMetrics"/>: its byte counters, fetched once when it opened (so each chunk
-/// costs an atomic add, not a label lookup), and its close, counted once with the flags that ended it.
+/// costs an atomic add, not a label lookup), and its close, counted once with the flags that ended it. Disposing it
+/// closes it without flags, unless a refusal or failure closed it first, so <c>using</c> counts every path once.
 /// </summary>
-internal sealed class MeshConnectionRecord(MeshMetrics metrics, MeshTrafficLabels labels, Counter.Child received, Counter.Child sent)
+internal sealed class MeshConnectionRecord(MeshMetrics metrics, MeshTrafficLabels labels, Counter.Child received, Counter.Child sent) : IDisposable
 {
     private int _closed;
 
@@ -24,4 +25,6 @@ internal sealed class MeshConnectionRecord(MeshMetrics metrics, MeshTrafficLabel
             metrics.Closed(labels, flags);
         }
     }
+
+    public void Dispose() => Close();
 }

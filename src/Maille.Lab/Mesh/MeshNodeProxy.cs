@@ -243,41 +243,34 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
 
         // The source is named by the identity its certificate proved; its workload, by the pod at its address.
         var from = view.PodAt(source) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) with { Principal = peer.SpiffeId } : UnknownWorkload(peer.SpiffeId);
-        var record = Metrics.Open(new MeshTrafficLabels(Destination, from, SourceProved: true, MeshWorkloadLabels.Of(destination), view.ServiceOfEndpoint(workload.Address, target.Port), MutualTls: true));
+        using var record = Metrics.Open(new MeshTrafficLabels(Destination, from, SourceProved: true, MeshWorkloadLabels.Of(destination), view.ServiceOfEndpoint(workload.Address, target.Port), MutualTls: true));
+        var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(peer, source, destination, target.Port));
+        if (!admission.Admitted)
+        {
+            LogRefused(pod, target.Port, source, admission.Reason);
+            record.Close(MeshTrafficLabels.Denied);
+            context.Response.StatusCode = admission.HboneStatus;
+            return;
+        }
+
+        Socket app;
         try
         {
-            var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(peer, source, destination, target.Port));
-            if (!admission.Admitted)
-            {
-                LogRefused(pod, target.Port, source, admission.Reason);
-                record.Close(MeshTrafficLabels.Denied);
-                context.Response.StatusCode = admission.HboneStatus;
-                return;
-            }
-
-            Socket app;
-            try
-            {
-                app = await ConnectAsPeerAsync(workload, source, target.Port, context.RequestAborted);
-            }
-            catch (SocketException e)
-            {
-                LogPodUnreachable(pod, target.Port, e.SocketErrorCode);
-                record.Close(MeshTrafficLabels.ConnectFailed);
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            }
-
-            using (app)
-            {
-                LogAdmitted(pod, target.Port, source, admission.Reason);
-                var tunnel = await connect.AcceptAsync();
-                await MeshPipe.RunAsync(app, tunnel, fromSocket: record.Sent, toSocket: record.Received, _stopping.Token);
-            }
+            app = await ConnectAsPeerAsync(workload, source, target.Port, context.RequestAborted);
         }
-        finally
+        catch (SocketException e)
         {
-            record.Close();
+            LogPodUnreachable(pod, target.Port, e.SocketErrorCode);
+            record.Close(MeshTrafficLabels.ConnectFailed);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        using (app)
+        {
+            LogAdmitted(pod, target.Port, source, admission.Reason);
+            var tunnel = await connect.AcceptAsync();
+            await MeshPipe.RunAsync(app, tunnel, fromSocket: record.Sent, toSocket: record.Received, _stopping.Token);
         }
     }
 
@@ -403,7 +396,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             var service = view.ServiceAt(original);
             if (view.PodAt(target.Address) is { } destination && view.Authorizer.IsMeshed(destination) && !target.Address.Equals(source.Address))
             {
-                var tunneled = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, MeshWorkloadLabels.Of(destination), service, MutualTls: true));
+                using var tunneled = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, MeshWorkloadLabels.Of(destination), service, MutualTls: true));
                 try
                 {
                     await HboneAsync(source, client, target, destination, tunneled);
@@ -413,38 +406,27 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
                     tunneled.Close(MeshTrafficLabels.ConnectFailed);
                     throw;
                 }
-                finally
-                {
-                    tunneled.Close();
-                }
 
                 return;
             }
 
             // Passthrough: the destination is not in the mesh; connect to where the pod was going, as the pod would have.
             var passedTo = view.PodAt(target.Address) is { } plainPod ? MeshWorkloadLabels.Of(plainPod) with { Principal = MeshTrafficLabels.Unknown } : null;
-            var record = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, passedTo, service, MutualTls: false));
+            using var record = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, passedTo, service, MutualTls: false));
+            using var upstream = source.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            MeshSockets.SetMark(upstream, MeshPorts.BypassMark);
+            upstream.NoDelay = true;
             try
             {
-                using var upstream = source.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                MeshSockets.SetMark(upstream, MeshPorts.BypassMark);
-                upstream.NoDelay = true;
-                try
-                {
-                    await upstream.ConnectAsync(original, _stopping.Token);
-                }
-                catch
-                {
-                    record.Close(MeshTrafficLabels.ConnectFailed);
-                    throw;
-                }
-
-                await MeshPipe.RunAsync(client, new NetworkStream(upstream, ownsSocket: false), fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
+                await upstream.ConnectAsync(original, _stopping.Token);
             }
-            finally
+            catch
             {
-                record.Close();
+                record.Close(MeshTrafficLabels.ConnectFailed);
+                throw;
             }
+
+            await MeshPipe.RunAsync(client, new NetworkStream(upstream, ownsSocket: false), fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
         }
     }
 
@@ -485,38 +467,31 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             }
 
             var from = view.PodAt(source) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) : null;
-            var record = Metrics.Open(new MeshTrafficLabels(Destination, from, SourceProved: false, MeshWorkloadLabels.Of(destination), view.ServiceOfEndpoint(workload.Address, original.Port), MutualTls: false));
+            using var record = Metrics.Open(new MeshTrafficLabels(Destination, from, SourceProved: false, MeshWorkloadLabels.Of(destination), view.ServiceOfEndpoint(workload.Address, original.Port), MutualTls: false));
+            var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(null, source, destination, original.Port));
+            if (!admission.Admitted)
+            {
+                LogRefused(workload.Id, original.Port, source, admission.Reason);
+                record.Close(MeshTrafficLabels.Denied);
+                MeshSockets.Reset(client);
+                return;
+            }
+
+            Socket app;
             try
             {
-                var admission = MeshAdmission.From(view.Authorizer.AuthorizePeer(null, source, destination, original.Port));
-                if (!admission.Admitted)
-                {
-                    LogRefused(workload.Id, original.Port, source, admission.Reason);
-                    record.Close(MeshTrafficLabels.Denied);
-                    MeshSockets.Reset(client);
-                    return;
-                }
-
-                Socket app;
-                try
-                {
-                    app = await ConnectAsPeerAsync(workload, source, original.Port, _stopping.Token);
-                }
-                catch
-                {
-                    record.Close(MeshTrafficLabels.ConnectFailed);
-                    throw;
-                }
-
-                using (app)
-                {
-                    LogAdmitted(workload.Id, original.Port, source, admission.Reason);
-                    await MeshPipe.RunAsync(client, new NetworkStream(app, ownsSocket: false), fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
-                }
+                app = await ConnectAsPeerAsync(workload, source, original.Port, _stopping.Token);
             }
-            finally
+            catch
             {
-                record.Close();
+                record.Close(MeshTrafficLabels.ConnectFailed);
+                throw;
+            }
+
+            using (app)
+            {
+                LogAdmitted(workload.Id, original.Port, source, admission.Reason);
+                await MeshPipe.RunAsync(client, new NetworkStream(app, ownsSocket: false), fromSocket: record.Received, toSocket: record.Sent, _stopping.Token);
             }
         }
     }
