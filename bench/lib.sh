@@ -1,4 +1,4 @@
-# Shell helpers shared by the live-lab benchmarks (bench/lab, svc-lab, ingress, policy); sourced, not run.
+# Shell helpers shared by the live-lab benchmarks (bench/lab, svc-lab, ingress, mesh, observe, policy); sourced, not run.
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -34,4 +34,19 @@ bench_report_left() {
   left="$(ip netns list | grep -E "$1" || true)"
   [ -n "$left" ] && log "cleanup: namespaces left: $left"
   return 0
+}
+
+# bench_require_no_lab LAB...: exits when a lab of one of these names exists (its namespaces or its run directory)
+bench_require_no_lab() {
+  local lab
+  for lab in "$@"; do
+    if ip netns list | grep -qE "^maille-$lab-" || [ -e "/run/maille/$lab" ]; then
+      echo "lab $lab exists already; take it down first (./maille down --lab $lab)" >&2; exit 1
+    fi
+  done
+}
+
+# bench_lab_down MAILLE LAB: takes the lab down in a cleanup (bounded, 90 s), saying so when it fails
+bench_lab_down() {
+  timeout 90 "$1" down --lab "$2" >/dev/null 2>&1 || log "cleanup: down --lab $2 failed"
 }

@@ -25,10 +25,10 @@ internal static class PolicyApplyMeasurement
 {
     public static int Run(string[] args)
     {
-        var pods = int.Parse(Argument(args, "--pods", "1000"), CultureInfo.InvariantCulture);
-        var policies = int.Parse(Argument(args, "--policies", "1000"), CultureInfo.InvariantCulture);
-        var changes = int.Parse(Argument(args, "--changes", "50"), CultureInfo.InvariantCulture);
-        var foldAbove = int.Parse(Argument(args, "--fold-above", PolicyRulesetBuilder.DefaultFoldAbove.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var pods = MeasurementArguments.Int(args, "--pods", 1000);
+        var policies = MeasurementArguments.Int(args, "--policies", 1000);
+        var changes = MeasurementArguments.Int(args, "--changes", 50);
+        var foldAbove = MeasurementArguments.Int(args, "--fold-above", PolicyRulesetBuilder.DefaultFoldAbove);
         var (manifests, diagnostics) = ManifestLoader.Load([new ManifestSource("policies.yaml", SyntheticPolicies.Yaml(namespaces: 20, pods: pods, policies: policies))]);
         var config = ClusterConfig.Default with { NodeCount = 3 };
         var planned = ClusterPlanner.Plan(manifests, config, diagnostics);
@@ -135,11 +135,5 @@ internal static class PolicyApplyMeasurement
         {
             throw new InvalidOperationException("nft: " + result.Error);
         }
-    }
-
-    private static string Argument(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 }

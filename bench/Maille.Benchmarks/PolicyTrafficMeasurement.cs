@@ -33,10 +33,10 @@ internal static class PolicyTrafficMeasurement
 {
     public static int Run(string[] args)
     {
-        var policies = int.Parse(Argument(args, "--policies", "1000"), CultureInfo.InvariantCulture);
-        var seconds = int.Parse(Argument(args, "--seconds", "5"), CultureInfo.InvariantCulture);
-        var reps = int.Parse(Argument(args, "--reps", "3"), CultureInfo.InvariantCulture);
-        var connects = int.Parse(Argument(args, "--connects", "500"), CultureInfo.InvariantCulture);
+        var policies = MeasurementArguments.Int(args, "--policies", 1000);
+        var seconds = MeasurementArguments.Int(args, "--seconds", 5);
+        var reps = MeasurementArguments.Int(args, "--reps", 3);
+        var connects = MeasurementArguments.Int(args, "--connects", 500);
         var lab = $"polbench{Environment.ProcessId}";
         var open = Plan(0);
         var enforced = Plan(policies);
@@ -228,11 +228,5 @@ internal static class PolicyTrafficMeasurement
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
-    }
-
-    private static string Argument(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 }

@@ -18,9 +18,9 @@ internal static class ServiceApplyMeasurement
 {
     public static int Run(string[] args)
     {
-        var sizes = Argument(args, "--services", "100,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var endpoints = int.Parse(Argument(args, "--endpoints", "10"), CultureInfo.InvariantCulture);
-        var changes = int.Parse(Argument(args, "--changes", "200"), CultureInfo.InvariantCulture);
+        var sizes = MeasurementArguments.Text(args, "--services", "100,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var endpoints = MeasurementArguments.Int(args, "--endpoints", 10);
+        var changes = MeasurementArguments.Int(args, "--changes", 200);
         var name = $"maille-svcbench-{Environment.ProcessId}";
         using var scratch = NetworkNamespace.Create(name);
         try
@@ -104,11 +104,5 @@ internal static class ServiceApplyMeasurement
         {
             throw new InvalidOperationException("nft: " + result.Error);
         }
-    }
-
-    private static string Argument(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 }

@@ -42,16 +42,14 @@ cleanup() {
   local rc=$?
   set +e
   [ -f "$TMP/nginx.pid" ] && kill "$(cat "$TMP/nginx.pid")" 2>/dev/null && sleep 0.5
-  [ "$LAB_UP" = 1 ] && { timeout 90 "$MAILLE" down --lab "$LAB" >/dev/null 2>&1 || log "cleanup: down --lab $LAB failed"; }
+  [ "$LAB_UP" = 1 ] && bench_lab_down "$MAILLE" "$LAB"
   rm -rf "$TMP"
   bench_report_left "^maille-$LAB-"
   exit "$rc"
 }
 bench_on_exit cleanup
 bench_require_root
-if ip netns list | grep -qE "^maille-$LAB-" || [ -e "/run/maille/$LAB" ]; then
-  echo "lab $LAB exists already; take it down first (./maille down --lab $LAB)" >&2; exit 1
-fi
+bench_require_no_lab "$LAB"
 
 # ---------------------------------------------------------------- tools
 bench_need_pkg wrk wrk

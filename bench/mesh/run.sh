@@ -59,16 +59,14 @@ cleanup() {
   local rc=$?
   set +e
   for f in "$TMP"/iperf-*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-  [ "$LAB_UP" = 1 ] && { timeout 90 "$MAILLE" down --lab "$LAB" >/dev/null 2>&1 || log "cleanup: down --lab $LAB failed"; }
+  [ "$LAB_UP" = 1 ] && bench_lab_down "$MAILLE" "$LAB"
   rm -rf "$TMP"
   bench_report_left "^maille-$LAB-"
   exit "$rc"
 }
 bench_on_exit cleanup
 bench_require_root
-if ip netns list | grep -qE "^maille-$LAB-" || [ -e "/run/maille/$LAB" ]; then
-  echo "lab $LAB exists already; take it down first (./maille down --lab $LAB)" >&2; exit 1
-fi
+bench_require_no_lab "$LAB"
 [ $((RATE % CONN)) = 0 ] || { echo "RATE ($RATE) must be a multiple of CONN ($CONN): hey's -q is per connection" >&2; exit 1; }
 
 # ---------------------------------------------------------------- tools
@@ -133,6 +131,15 @@ load() {
   echo "$(python3 "$HELPER" hey "$out" "$secs") $(awk -v t="$((c1 - c0))" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz }')"
 }
 
+# warm_up N: $WARMUP s of load on the plain pair, then on the meshed one; then HEAP_N (GC heap after a full GC) and
+# RSS_N (the daemon's resident memory)
+warm_up() {
+  load plain "$WARMUP" "$TMP/w$1-plain.csv" >/dev/null
+  load mesh "$WARMUP" "$TMP/w$1-mesh.csv" >/dev/null
+  printf -v "HEAP_$1" '%s' "$(gc_heap)"
+  printf -v "RSS_$1" '%s' "$(rss_kb)"
+}
+
 # ---------------------------------------------------------------- 1. memory: before and after meshing
 # The API paths used later (a label, an apply of a pod) are used once before any measure: their first use fills the
 # daemon's JSON metadata and routing caches (megabytes in the managed heap), which are not the mesh's. So pod
@@ -142,15 +149,9 @@ timeout 120 "$MAILLE" apply -f "$TMP/plain-extra.yaml" --lab "$LAB" >/dev/null
 timeout 60 "$MAILLE" label ns plain bench.maille.dev/role=plain --lab "$LAB" >/dev/null
 gc_heap >/dev/null   # the first EventPipe session costs the daemon some memory of its own: not in the comparison
 log "warm-up 1: $WARMUP s at $RATE requests/s on each pair, no mesh"
-load plain "$WARMUP" "$TMP/w1-plain.csv" >/dev/null
-load mesh "$WARMUP" "$TMP/w1-mesh.csv" >/dev/null
-HEAP_1="$(gc_heap)"
-RSS_1="$(rss_kb)"
+warm_up 1
 log "warm-up 2 (the control): the same again"
-load plain "$WARMUP" "$TMP/w2-plain.csv" >/dev/null
-load mesh "$WARMUP" "$TMP/w2-mesh.csv" >/dev/null
-HEAP_2="$(gc_heap)"
-RSS_2="$(rss_kb)"
+warm_up 2
 before_ip="$(clientip mesh)"
 
 log "meshing namespace mesh"
@@ -170,10 +171,7 @@ after_ip="$(clientip mesh)"
 [ "$before_ip" = "${IP[mesh/client]}" ] && [ "$after_ip" = "${IP[mesh/client]}" ] \
   || { log "mesh/server sees $before_ip before and $after_ip after meshing, not ${IP[mesh/client]}"; exit 1; }
 log "warm-up 3: $WARMUP s at $RATE requests/s on each pair, mesh on"
-load plain "$WARMUP" "$TMP/w3-plain.csv" >/dev/null
-load mesh "$WARMUP" "$TMP/w3-mesh.csv" >/dev/null
-HEAP_3="$(gc_heap)"
-RSS_3="$(rss_kb)"
+warm_up 3
 log "RSS: ${RSS_1} kB, ${RSS_2} kB without the mesh; ${RSS_3} kB with it (GC heap after a full GC: $HEAP_1, $HEAP_2; $HEAP_3 bytes)"
 
 # A third node proxy: pod mesh/extra on node-3 joins the mesh, and warm-up 4 sends the same amount of traffic as

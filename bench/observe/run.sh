@@ -32,7 +32,7 @@ cleanup() {
   local rc=$?
   set +e
   [ -n "$OBSERVER" ] && kill "$OBSERVER" 2>/dev/null
-  timeout 90 "$MAILLE" down --lab "$LAB" >/dev/null 2>&1 || log "cleanup: down --lab $LAB failed"
+  bench_lab_down "$MAILLE" "$LAB"
   rm -rf "$TMP"
   bench_report_left "^maille-$LAB-"
   exit "$rc"
@@ -40,9 +40,7 @@ cleanup() {
 bench_on_exit cleanup
 bench_require_root
 [ "$COUNT" -le 200000 ] || { echo "COUNT is at most 200000 (conntrack holds each UDP flow 30 s)" >&2; exit 1; }
-if ip netns list | grep -qE "^maille-$LAB-" || [ -e "/run/maille/$LAB" ]; then
-  echo "lab $LAB exists already; take it down first (./maille down --lab $LAB)" >&2; exit 1
-fi
+bench_require_no_lab "$LAB"
 
 cat >"$TMP/lab.yaml" <<'YAML'
 apiVersion: v1

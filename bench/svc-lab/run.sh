@@ -55,7 +55,7 @@ cleanup() {
   for p in "${MON_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for f in "$TMP"/iperf-*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
   for lab in "${LABS_UP[@]}"; do
-    timeout 90 "$MAILLE" down --lab "$lab" >/dev/null 2>&1 || log "cleanup: down --lab $lab failed"
+    bench_lab_down "$MAILLE" "$lab"
   done
   rm -rf "$TMP"
   bench_report_left "^maille-($LAB_S|$LAB_B)-"
@@ -63,11 +63,7 @@ cleanup() {
 }
 bench_on_exit cleanup
 bench_require_root
-for lab in $LAB_S $LAB_B; do
-  if ip netns list | grep -qE "^maille-$lab-" || [ -e "/run/maille/$lab" ]; then
-    echo "lab $lab exists already; take it down first (./maille down --lab $lab)" >&2; exit 1
-  fi
-done
+bench_require_no_lab "$LAB_S" "$LAB_B"
 
 # ---------------------------------------------------------------- tools
 bench_need_pkg iperf3 iperf3
