@@ -129,8 +129,10 @@ public sealed class LabServiceTests(Xunit.Abstractions.ITestOutputHelper output)
         });
     }
 
-    [SkippableFact]
-    public void A_pod_turning_unready_stops_receiving_new_connections_and_comes_back_when_ready()
+    [SkippableTheory]
+    [InlineData(DataplaneKind.Nftables)]
+    [InlineData(DataplaneKind.Ebpf)]
+    public void A_pod_turning_unready_stops_receiving_new_connections_and_comes_back_when_ready(DataplaneKind dataplane)
     {
         Privileged.Require();
         using var lab = LiveLab.Create(output);
@@ -140,16 +142,17 @@ public sealed class LabServiceTests(Xunit.Abstractions.ITestOutputHelper output)
             "metadata: {name: web-1, labels: {app: web}}\nspec: {nodeName: node-1, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}",
             $"metadata: {{name: web-1, labels: {{app: web}}}}\nspec: {{nodeName: node-1, containers: [{{name: c, ports: [{{name: http, containerPort: 8080}}], readinessProbe: {{exec: {{command: [test, -e, {flag}]}}, periodSeconds: 1, failureThreshold: 1}}}}]}}",
             StringComparison.Ordinal));
-        Assert.Equal(0, lab.Run("up", "-f", file).ExitCode);
+        Assert.Equal(0, lab.Run("up", "-f", file, "--dataplane", dataplane == DataplaneKind.Ebpf ? "ebpf" : "nftables").ExitCode);
         var clusterIP = IPAddress.Parse((string)JsonNode.Parse(lab.Run("get", "svc", "web", "-o", "json").Stdout)!["spec"]!["clusterIP"]!);
-        Assert.Contains("default/web-1", Enumerable.Range(0, 30).Select(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname")));
+        IReadOnlyList<string> ThirtyConnections() => PodCurl.Answers(lab, "other/client", clusterIP, 80, "/hostname", 30);
+        Assert.Contains("default/web-1", ThirtyConnections());
 
         File.Delete(flag);
-        var onlyWeb2 = Poll.Until("30 connections in a row reach web-2", () => Enumerable.Range(0, 30).All(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname") == "default/web-2"), output);
+        var onlyWeb2 = Poll.Until("30 connections in a row reach web-2", () => ThirtyConnections() is { Count: 30 } answers && answers.All(a => a == "default/web-2"), output);
         Assert.True(onlyWeb2.Met, "web-1 kept receiving connections while unready: " + onlyWeb2);
 
         File.WriteAllText(flag, "");
-        var web1Back = Poll.Until("one of 30 connections reaches web-1", () => Enumerable.Range(0, 30).Any(_ => PodHttp.Get(lab.Name, "other/client", clusterIP, 80, "/hostname") == "default/web-1"), output);
+        var web1Back = Poll.Until("one of 30 connections reaches web-1", () => ThirtyConnections().Contains("default/web-1"), output);
         Assert.True(web1Back.Met, "web-1 never came back: " + web1Back);
     }
 }

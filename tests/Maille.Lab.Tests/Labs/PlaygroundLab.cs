@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Maille.Model;
 using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Labs;
@@ -8,13 +9,19 @@ namespace Maille.Lab.Tests.Labs;
 /// the first test that needs it with <c>maille up --flush-denied-connections</c> (policy changes cut the connections
 /// and UDP flows they deny, so a probe after a change is judged by the new policy alone), taken down with
 /// <c>maille down</c> when the class ends, whatever happened (a <see cref="LiveLab"/>, shared). Every command goes
-/// through <c>./maille</c>, as a user's.
+/// through <c>./maille</c>, as a user's. The data plane is nftables unless a derived fixture names another
+/// (<see cref="EbpfPlaygroundLab"/>).
 /// </summary>
-public sealed class PlaygroundLab : IDisposable
+public class PlaygroundLab(DataplaneKind dataplane) : IDisposable
 {
     private readonly LiveLab _lab = LiveLab.Create();
     private bool _started;
     private string? _broken;
+
+    public PlaygroundLab()
+        : this(DataplaneKind.Nftables)
+    {
+    }
 
     public string Name => _lab.Name;
 
@@ -24,7 +31,7 @@ public sealed class PlaygroundLab : IDisposable
         if (!_started)
         {
             _started = true;
-            var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile, "--flush-denied-connections");
+            var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile, "--flush-denied-connections", "--dataplane", dataplane == DataplaneKind.Ebpf ? "ebpf" : "nftables");
             if (up.ExitCode != 0)
             {
                 _broken = $"maille up failed ({up.ExitCode}): {up.Stderr}";
@@ -40,9 +47,14 @@ public sealed class PlaygroundLab : IDisposable
     /// <summary>Runs a command that must succeed and returns its output.</summary>
     public string Succeed(params string[] arguments) => _lab.Succeed(arguments);
 
-    /// <summary>Connections the nodes' policy enforcers have cut since the lab came up (<c>maille status -o json</c>).</summary>
+    /// <summary>
+    /// Connections the nodes' policy enforcers have cut since the lab came up (<c>maille status -o json</c>): conntrack
+    /// entries in the nftables mode, entries of the tc programs' <c>flows</c> map in the ebpf mode.
+    /// </summary>
     public long FlushedConnections() =>
-        JsonNode.Parse(Succeed("status", "-o", "json"))!["items"]!.AsArray().Sum(agent => (long)agent!["parts"]!["networkpolicy"]!["flushedConnections"]!);
+        JsonNode.Parse(Succeed("status", "-o", "json"))!["items"]!.AsArray().Sum(agent => dataplane == DataplaneKind.Ebpf
+            ? (long)agent!["parts"]!["networkpolicy-ebpf"]!["flushedFlows"]!
+            : (long)agent!["parts"]!["networkpolicy"]!["flushedConnections"]!);
 
     /// <summary>
     /// Back to the bare playground: every NetworkPolicy the lab holds deleted and, when <paramref name="labels"/>, pods.yaml
@@ -75,5 +87,9 @@ public sealed class PlaygroundLab : IDisposable
         }
     }
 
-    public void Dispose() => _lab.Dispose();
+    public void Dispose()
+    {
+        _lab.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
