@@ -34,6 +34,50 @@ public static class SocketLbWalker
         }
 
         steps.Add($"services[{name}] → Service {id}, {count} endpoint(s){affinity}: the address is rewritten at connect(), no NAT per packet");
+        return new SocketLbWalk(true, false, Backends(lookup, id, count, steps), steps);
+    }
+
+    /// <summary>
+    /// What <c>maille_nodeport</c>, the tc program on the node's interface, reads for a new connection from outside the
+    /// node to an address and port: the <c>nodeports</c> entry (a NodePort on this node's address, a LoadBalancer IP or
+    /// an externalIP), then each <c>backends</c> slot; conntrack then translates the connection (DNAT to the chosen
+    /// endpoint, SNAT to the masquerade address under externalTrafficPolicy Cluster).
+    /// </summary>
+    public static SocketLbWalk WalkFromOutside(Func<SocketLbMap, byte[], int, byte[]?> lookup, IPAddress address, int port, Protocol protocol)
+    {
+        var steps = new List<string>();
+        var name = $"{address}:{port}/{protocol.ToString().ToLowerInvariant()}";
+        if (protocol is not (Protocol.TCP or Protocol.UDP)
+            || lookup(SocketLbMap.External, SocketLbLayout.ServiceKey(address, port, protocol), SocketLbLayout.ExternalValueSize) is not { } external)
+        {
+            steps.Add($"nodeports[{name}]: none: the tc program leaves the packet to nftables");
+            return new SocketLbWalk(false, false, [], steps);
+        }
+
+        var id = BitConverter.ToUInt32(external, 0);
+        var count = BitConverter.ToUInt16(external, 4);
+        var flags = external[6];
+        if (count == 0)
+        {
+            if ((flags & SocketLbLayout.RejectFlag) != 0)
+            {
+                steps.Add($"nodeports[{name}] → Service {id}, no endpoint anywhere: the tc program leaves the packet to nftables' reject");
+                return new SocketLbWalk(false, false, [], steps);
+            }
+
+            steps.Add($"nodeports[{name}] → Service {id}, externalTrafficPolicy Local and no endpoint on this node: dropped (TC_ACT_SHOT)");
+            return new SocketLbWalk(true, false, [], steps) { Dropped = true };
+        }
+
+        var masquerade = (flags & SocketLbLayout.MasqueradeFlag) != 0 ? new IPAddress(external.AsSpan(12, 4)) : null;
+        var affinity = (flags & SocketLbLayout.AffinityFlag) != 0 ? $", sessionAffinity ClientIP for {BitConverter.ToUInt32(external, 8)} s" : "";
+        var source = masquerade is null ? "the client's address kept (externalTrafficPolicy Local)" : $"masqueraded to {masquerade}";
+        steps.Add($"nodeports[{name}] → Service {id}, {count} endpoint(s){affinity}: conntrack entry made by the tc program, DNAT to the endpoint, {source}");
+        return new SocketLbWalk(true, false, Backends(lookup, id, count, steps), steps) { Masquerade = masquerade };
+    }
+
+    private static List<SocketLbBackend> Backends(Func<SocketLbMap, byte[], int, byte[]?> lookup, uint id, int count, List<string> steps)
+    {
         var backends = new List<SocketLbBackend>();
         for (var slot = 0; slot < count; slot++)
         {
@@ -48,6 +92,6 @@ public static class SocketLbWalker
             steps.Add($"backends[{id}, {slot}] → {backend}");
         }
 
-        return new SocketLbWalk(true, false, backends, steps);
+        return backends;
     }
 }

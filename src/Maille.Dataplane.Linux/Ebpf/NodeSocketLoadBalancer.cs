@@ -185,6 +185,15 @@ public sealed class NodeSocketLoadBalancer : IDisposable
         }
     }
 
+    /// <summary>What the tc program on the node's interface reads now for a connection from outside to <paramref name="address"/>:<paramref name="port"/> (<see cref="SocketLbWalker.WalkFromOutside"/>).</summary>
+    public SocketLbWalk WalkFromOutside(System.Net.IPAddress address, int port, Model.Protocol protocol)
+    {
+        lock (_gate)
+        {
+            return SocketLbWalker.WalkFromOutside((map, key, size) => _maps[map].Lookup(key, size), address, port, protocol);
+        }
+    }
+
     /// <summary>The element count of every map of the object, the LRU ones (affinity, reverse translations) included.</summary>
     public IReadOnlyDictionary<string, int> MapCounts()
     {

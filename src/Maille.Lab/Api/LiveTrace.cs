@@ -151,9 +151,12 @@ public static class LiveTrace
     public static void WriteText(TextWriter writer, JsonNode nftables)
     {
         writer.WriteLine();
-        writer.WriteLine(((string?)nftables["table"])?.StartsWith("ebpf", StringComparison.Ordinal) == true
-            ? $"  socket hooks on {nftables["node"]} ({nftables["table"]}): {nftables["verdict"]}"
-            : $"  nftables on {nftables["node"]} (table {nftables["table"]}): {nftables["verdict"]}");
+        writer.WriteLine((string?)nftables["table"] switch
+        {
+            "ebpf socket LB maps" => $"  socket hooks on {nftables["node"]} ({nftables["table"]}): {nftables["verdict"]}",
+            { } table when table.StartsWith("ebpf", StringComparison.Ordinal) => $"  tc program on {nftables["node"]} ({table}): {nftables["verdict"]}",
+            var table => $"  nftables on {nftables["node"]} (table {table}): {nftables["verdict"]}",
+        });
         foreach (var step in nftables["steps"]!.AsArray())
         {
             writer.WriteLine($"    {step}");

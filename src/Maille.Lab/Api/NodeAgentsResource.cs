@@ -167,20 +167,30 @@ internal static class NodeAgentsResource
             _ => NftIngress.Pod,
         };
         // In the ebpf mode a pod's connection to a Service address is translated by the socket hooks, before any packet:
-        // the maps say where it goes; the nftables table (which drops such addresses there) is not on its path.
-        var socket = ingress == NftIngress.Pod && agent.SocketLoadBalancer is { } balancer && Enum.TryParse<Model.Protocol>(protocol, ignoreCase: true, out var known)
-            ? balancer.Walk(destination, port, known)
-            : null;
-        if (socket is { IsService: true })
+        // the maps say where it goes; the nftables table (which drops such addresses there) is not on its path. A
+        // packet from outside the node meets the tc program on its interface first, which reads the nodeports map and
+        // leaves what it does not hold (no endpoint anywhere, source-ranged LoadBalancer IPs) to nftables.
+        var known = Enum.TryParse<Model.Protocol>(protocol, ignoreCase: true, out var parsed) ? parsed : (Model.Protocol?)null;
+        var (ebpf, table) = (agent.SocketLoadBalancer, known) switch
         {
-            var translated = socket.Refused
-                ? new NftTraceResult(NftTraceVerdict.Rejected, Model.EquatableArray<NftTraceTarget>.Empty, Model.EquatableArray<NftTraceStep>.Empty, null)
-                : new NftTraceResult(NftTraceVerdict.Translated, new Model.EquatableArray<NftTraceTarget>(socket.Backends.Select(b => new NftTraceTarget(b.Address, b.Port, false))), Model.EquatableArray<NftTraceStep>.Empty, null);
-            return Answer(agent, agents, source, destination, protocol, port, ingress, translated, judgedPort, "ebpf socket LB maps", socket.Steps);
+            ({ } balancer, { } p) when ingress == NftIngress.Pod => (balancer.Walk(destination, port, p), "ebpf socket LB maps"),
+            ({ } balancer, { } p) when ingress == NftIngress.Underlay => (balancer.WalkFromOutside(destination, port, p), "ebpf tc maille_nodeport maps"),
+            _ => (null, null),
+        };
+        if (ebpf is { IsService: true })
+        {
+            var decided = ebpf switch
+            {
+                { Refused: true } => new NftTraceResult(NftTraceVerdict.Rejected, Model.EquatableArray<NftTraceTarget>.Empty, Model.EquatableArray<NftTraceStep>.Empty, null),
+                { Dropped: true } => new NftTraceResult(NftTraceVerdict.Dropped, Model.EquatableArray<NftTraceTarget>.Empty, Model.EquatableArray<NftTraceStep>.Empty, null),
+                _ => new NftTraceResult(NftTraceVerdict.Translated, new Model.EquatableArray<NftTraceTarget>(ebpf.Backends.Select(b => new NftTraceTarget(b.Address, b.Port, ebpf.Masquerade is not null))), Model.EquatableArray<NftTraceStep>.Empty, null),
+            };
+            return Answer(agent, agents, source, destination, protocol, port, ingress, decided, judgedPort, table!, ebpf.Steps);
         }
 
         var result = new NftPacketTracer(agent.Services.Applied?.Ruleset ?? EmptyServiceTable).Trace(new NftTracePacket(source, destination, protocol, port, ingress));
-        return Answer(agent, agents, source, destination, protocol, port, ingress, result, judgedPort, "ip maille-svc", [.. result.Steps.Select(s => s.ToString())]);
+        IReadOnlyList<string> steps = [.. ingress == NftIngress.Underlay ? ebpf?.Steps ?? [] : [], .. result.Steps.Select(s => s.ToString())];
+        return Answer(agent, agents, source, destination, protocol, port, ingress, result, judgedPort, "ip maille-svc", steps);
     }
 
     private static JsonObject Answer(NodeAgent agent, IReadOnlyDictionary<string, NodeAgent> agents, IPAddress source, IPAddress destination, string protocol, int port, NftIngress ingress, NftTraceResult result, Func<IPAddress, int, int>? judgedPort, string table, IReadOnlyList<string> steps)

@@ -49,16 +49,18 @@ public static class PolicyWalkJson
         }
 
         var entries = Render(plans, (crossing, targetPort) => PolicyWalker.Walk(applied[crossing.Node], crossing, protocol, targetPort), entryNode, ingress, source, destination, port, services, Counter, judgedPort);
-        AddEbpfWalks(entries, agents, source, protocol, judgedPort);
+        AddEbpfWalks(entries, agents, entryNode, source, protocol, services, judgedPort);
         return entries;
     }
 
     /// <summary>
     /// In the ebpf mode (nodes whose policy part is <c>networkpolicy-ebpf</c>): beside each target, the walk of the tc
     /// programs' maps (<c>ebpf[]</c>) for the source pod's egress on its node and the target pod's ingress on its node,
-    /// naming every map entry read; the target's <c>verdict</c> then counts them too.
+    /// naming every map entry read; the target's <c>verdict</c> then counts them too. A masqueraded target's ingress is
+    /// walked with the entry node's address as its peer: the tc program's conntrack entry rewrites the source for every
+    /// endpoint of an externalTrafficPolicy Cluster Service, its own node's included.
     /// </summary>
-    private static void AddEbpfWalks(JsonArray entries, IReadOnlyDictionary<string, NodeAgent> agents, System.Net.IPAddress source, string protocol, Func<System.Net.IPAddress, int, int>? judgedPort)
+    private static void AddEbpfWalks(JsonArray entries, IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, System.Net.IPAddress source, string protocol, NftTraceResult services, Func<System.Net.IPAddress, int, int>? judgedPort)
     {
         var ebpf = agents.Values.Where(a => a.PodPolicy?.Plan is not null).OrderBy(a => a.Node, StringComparer.Ordinal).ToList();
         if (ebpf.Count == 0)
@@ -71,11 +73,13 @@ public static class PolicyWalkJson
         {
             var endpoint = System.Net.IPEndPoint.Parse((string)entry["endpoint"]!);
             var port = judgedPort?.Invoke(endpoint.Address, endpoint.Port) ?? endpoint.Port;
+            var masqueraded = services.Targets.Any(t => t.Masqueraded && t.Address.Equals(endpoint.Address) && t.Port == endpoint.Port);
+            var seen = masqueraded && agents.GetValueOrDefault(entryNode)?.PodPolicy?.Plan?.NodeAddress is { } entryAddress ? entryAddress : source;
             var walks = new JsonArray();
             foreach (var agent in ebpf)
             {
                 var pods = agent.PodPolicy!.Plan!.Pods;
-                foreach (var (isIngress, pod, peer) in new[] { (false, source, endpoint.Address), (true, endpoint.Address, source) })
+                foreach (var (isIngress, pod, peer) in new[] { (false, source, endpoint.Address), (true, endpoint.Address, seen) })
                 {
                     if (!pods.Any(p => p.Address.Equals(pod)))
                     {

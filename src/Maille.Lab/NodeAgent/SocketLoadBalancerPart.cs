@@ -48,5 +48,8 @@ public sealed class SocketLoadBalancerPart(NodeSocketLoadBalancer balancer, stri
     /// <summary>What this node's socket hooks do now with a connection to an address and port (for <c>trace --lab</c>).</summary>
     public Dataplane.Ebpf.SocketLbWalk Walk(System.Net.IPAddress address, int port, Model.Protocol protocol) => balancer.Walk(address, port, protocol);
 
+    /// <summary>What this node's tc program does now with a connection from outside the node (for <c>trace --lab</c>).</summary>
+    public Dataplane.Ebpf.SocketLbWalk WalkFromOutside(System.Net.IPAddress address, int port, Model.Protocol protocol) => balancer.WalkFromOutside(address, port, protocol);
+
     public void Dispose() => balancer.Dispose();
 }

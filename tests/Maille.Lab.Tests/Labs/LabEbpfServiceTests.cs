@@ -187,6 +187,24 @@ public sealed class LabEbpfServiceTests(Xunit.Abstractions.ITestOutputHelper out
         var refused = Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => LabHttp.Get(external, IPAddress.Parse(Node3), 30081, "/", TimeSpan.FromSeconds(3)));
         Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
 
+        // trace --lab from outside walks the tc program's maps on the node the packet enters: the nodeports entry and
+        // its endpoints with the masquerade address, the Local NodePort dropped on a node without endpoint, and the
+        // NodePort without endpoints left to nftables' reject (the one rule nftables keeps for it).
+        System.Text.Json.Nodes.JsonNode TraceFromOutside(string to) => System.Text.Json.Nodes.JsonNode.Parse(lab.Run("trace", "--from", "external", "--to", to, "-o", "json").Stdout)!["nftables"]!;
+        var cluster = TraceFromOutside("198.18.0.12:30080");
+        Assert.Equal(("node-2", "ebpf tc maille_nodeport maps", "translated"), ((string)cluster["node"]!, (string)cluster["table"]!, (string)cluster["verdict"]!));
+        Assert.Matches(@"^nodeports\[198\.18\.0\.12:30080/tcp\] → Service \d+, 2 endpoint\(s\): .*masqueraded to 198\.18\.0\.12$", (string)cluster["steps"]![0]!);
+        Assert.Equal(2, cluster["targets"]!.AsArray().Count);
+        var ingressWalks = cluster["policy"]!.AsArray().SelectMany(e => e!["ebpf"]!.AsArray()).Where(w => (string)w!["direction"]! == "ingress").ToList();
+        Assert.Equal(2, ingressWalks.Count);
+        Assert.All(ingressWalks, w => Assert.Equal("198.18.0.12", (string)w!["peer"]!)); // masqueraded by conntrack, the local endpoint too
+        var localDrop = TraceFromOutside($"{Node3}:{lbNodePort}");
+        Assert.Equal(("ebpf tc maille_nodeport maps", "dropped"), ((string)localDrop["table"]!, (string)localDrop["verdict"]!));
+        var toReject = TraceFromOutside($"{Node3}:30081");
+        Assert.Equal(("ip maille-svc", "rejected"), ((string)toReject["table"]!, (string)toReject["verdict"]!));
+        Assert.EndsWith("leaves the packet to nftables' reject", (string)toReject["steps"]![0]!, StringComparison.Ordinal);
+        Assert.Contains("tc program on node-2 (ebpf tc maille_nodeport maps): translated", lab.Succeed("trace", "--from", "external", "--to", "198.18.0.12:30080"), StringComparison.Ordinal);
+
         var agents = System.Text.Json.Nodes.JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
         Assert.All(agents, a => Assert.Null((string?)a!["parts"]!["services-ebpf"]!["lastError"]));
     }
