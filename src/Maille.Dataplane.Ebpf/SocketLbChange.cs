@@ -13,7 +13,19 @@ public sealed record SocketLbChange
 {
     public required bool Full { get; init; }
 
-    public required IReadOnlyList<SocketLbOperation> Operations { get; init; }
+    /// <summary>
+    /// The writes, one packed run per map and kind (each one batch for the kernel), in stages that go in order; the
+    /// batches of one stage are for different maps and none must wait for another, so they may be written at once.
+    /// </summary>
+    public required IReadOnlyList<IReadOnlyList<SocketLbBatch>> Stages { get; init; }
+
+    /// <summary>The batches in the order of <see cref="Stages"/>.</summary>
+    public IEnumerable<SocketLbBatch> Batches => Stages.SelectMany(s => s);
+
+    /// <summary>The same writes one by one, in the same order, for tests and messages: made on first use (a sync does not need them).</summary>
+    public IReadOnlyList<SocketLbOperation> Operations => _operations ??= [.. Batches.SelectMany(b => b.Operations())];
+
+    private IReadOnlyList<SocketLbOperation>? _operations;
 
     /// <summary>
     /// The entries the operations write, with their id and rendering once applied (null: gone), for
@@ -31,5 +43,5 @@ public sealed record SocketLbChange
 
     internal uint NextId { get; init; }
 
-    public int CommandCount => Operations.Count;
+    public int CommandCount => Batches.Sum(b => b.Count);
 }

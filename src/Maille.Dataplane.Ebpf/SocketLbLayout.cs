@@ -27,23 +27,38 @@ public static class SocketLbLayout
     /// <summary><c>MAILLE_SERVICE_AFFINITY</c>: sessionAffinity ClientIP.</summary>
     public const byte AffinityFlag = 2;
 
-    public static byte[] ServiceKey(IPAddress address, int port, Protocol protocol)
+    public static byte[] ServiceKey(IPAddress address, int port, Protocol protocol) =>
+        BitConverter.GetBytes(ServiceKeyBits(address, port, protocol));
+
+    /// <summary>
+    /// A <c>services</c> (or <c>nodeports</c>) key's 8 bytes as one number in the machine's order: what the writes
+    /// compare and pack without an array per key.
+    /// </summary>
+    public static ulong ServiceKeyBits(IPAddress address, int port, Protocol protocol)
     {
-        var key = new byte[ServiceKeySize];
-        Address(key.AsSpan(0, 4), address);
-        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(4, 2), checked((ushort)port));
+        Span<byte> key = stackalloc byte[ServiceKeySize];
+        key.Clear();
+        Address(key[..4], address);
+        BinaryPrimitives.WriteUInt16BigEndian(key.Slice(4, 2), checked((ushort)port));
         key[6] = (byte)(protocol == Protocol.TCP ? ProtocolType.Tcp : ProtocolType.Udp);
-        return key;
+        return BitConverter.ToUInt64(key);
     }
 
     public static byte[] ServiceValue(uint id, int count, byte flags, int affinitySeconds)
     {
         var value = new byte[ServiceValueSize];
-        BitConverter.TryWriteBytes(value.AsSpan(0, 4), id);
-        BitConverter.TryWriteBytes(value.AsSpan(4, 2), checked((ushort)count));
-        value[6] = flags;
-        BitConverter.TryWriteBytes(value.AsSpan(8, 4), checked((uint)affinitySeconds));
+        WriteServiceValue(value, id, count, flags, affinitySeconds);
         return value;
+    }
+
+    /// <summary>A <c>services</c> value into <paramref name="destination"/> (its first <see cref="ServiceValueSize"/> bytes).</summary>
+    public static void WriteServiceValue(Span<byte> destination, uint id, int count, byte flags, int affinitySeconds)
+    {
+        BitConverter.TryWriteBytes(destination[..4], id);
+        BitConverter.TryWriteBytes(destination.Slice(4, 2), checked((ushort)count));
+        destination[6] = flags;
+        destination[7] = 0;
+        BitConverter.TryWriteBytes(destination.Slice(8, 4), checked((uint)affinitySeconds));
     }
 
     /// <summary><c>MAILLE_SERVICE_MASQUERADE</c>: externalTrafficPolicy Cluster, a connection from outside is masqueraded.</summary>
@@ -53,38 +68,65 @@ public static class SocketLbLayout
     public static byte[] ExternalValue(uint id, int count, byte flags, int affinitySeconds, IPAddress? masquerade)
     {
         var value = new byte[ExternalValueSize];
-        ServiceValue(id, count, flags, affinitySeconds).CopyTo(value, 0);
-        if (masquerade is not null)
-        {
-            Address(value.AsSpan(12, 4), masquerade);
-        }
-
+        WriteExternalValue(value, id, count, flags, affinitySeconds, masquerade);
         return value;
+    }
+
+    /// <summary>A <c>nodeports</c> value into <paramref name="destination"/> (its first <see cref="ExternalValueSize"/> bytes).</summary>
+    public static void WriteExternalValue(Span<byte> destination, uint id, int count, byte flags, int affinitySeconds, IPAddress? masquerade)
+    {
+        WriteServiceValue(destination, id, count, flags, affinitySeconds);
+        if (masquerade is null)
+        {
+            destination.Slice(12, 4).Clear();
+        }
+        else
+        {
+            Address(destination.Slice(12, 4), masquerade);
+        }
     }
 
     public static byte[] BackendKey(uint service, int slot)
     {
         var key = new byte[BackendKeySize];
-        BitConverter.TryWriteBytes(key.AsSpan(0, 4), service);
-        BitConverter.TryWriteBytes(key.AsSpan(4, 4), checked((uint)slot));
+        WriteBackendKey(key, service, slot);
         return key;
     }
 
-    public static byte[] BackendValue(SocketLbBackend backend)
+    /// <summary>A <c>backends</c> key into <paramref name="destination"/> (its first <see cref="BackendKeySize"/> bytes).</summary>
+    public static void WriteBackendKey(Span<byte> destination, uint service, int slot)
     {
-        var value = new byte[BackendValueSize];
-        Address(value.AsSpan(0, 4), backend.Address);
-        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(4, 2), checked((ushort)backend.Port));
-        return value;
+        BitConverter.TryWriteBytes(destination[..4], service);
+        BitConverter.TryWriteBytes(destination.Slice(4, 4), checked((uint)slot));
+    }
+
+    public static byte[] BackendValue(SocketLbBackend backend) => BitConverter.GetBytes(BackendBits(backend));
+
+    /// <summary>
+    /// A <c>backends</c> value's 8 bytes (address, port, padding) as one number in the machine's order: the endpoint
+    /// written without an array, compared as a number, and the tail of its <see cref="MemberKey"/>.
+    /// </summary>
+    public static ulong BackendBits(SocketLbBackend backend)
+    {
+        Span<byte> value = stackalloc byte[BackendValueSize];
+        value.Clear();
+        Address(value[..4], backend.Address);
+        BinaryPrimitives.WriteUInt16BigEndian(value.Slice(4, 2), checked((ushort)backend.Port));
+        return BitConverter.ToUInt64(value);
     }
 
     public static byte[] MemberKey(uint service, SocketLbBackend backend)
     {
         var key = new byte[MemberKeySize];
-        BitConverter.TryWriteBytes(key.AsSpan(0, 4), service);
-        Address(key.AsSpan(4, 4), backend.Address);
-        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(8, 2), checked((ushort)backend.Port));
+        WriteMemberKey(key, service, BackendBits(backend));
         return key;
+    }
+
+    /// <summary>A <c>members</c> key into <paramref name="destination"/>: the id, then the endpoint's <see cref="BackendBits"/>.</summary>
+    public static void WriteMemberKey(Span<byte> destination, uint service, ulong backendBits)
+    {
+        BitConverter.TryWriteBytes(destination[..4], service);
+        BitConverter.TryWriteBytes(destination.Slice(4, 8), backendBits);
     }
 
     public static byte[] MemberValue(int slot) => BitConverter.GetBytes(checked((uint)slot));

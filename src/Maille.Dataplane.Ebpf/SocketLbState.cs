@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using Maille.Engine.ServiceProxy;
 using Maille.Model;
@@ -16,6 +17,9 @@ public sealed class SocketLbState
     private readonly Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> _ports = [];
     private EquatableArray<ServicePortPlan> _planPorts = EquatableArray<ServicePortPlan>.Empty;
     private static readonly SocketLbTraffic[] Traffics = Enum.GetValues<SocketLbTraffic>();
+
+    /// <summary>Never added to: <see cref="ExternalFrontends"/>' answer for a port without external addresses.</summary>
+    private static readonly List<SocketLbFrontend> NoFrontends = [];
 
     private IPAddress? _nodeAddress;
     private IReadOnlySet<ulong> _namespaces = new HashSet<ulong>();
@@ -113,6 +117,12 @@ public sealed class SocketLbState
     /// </summary>
     private static List<SocketLbFrontend> ExternalFrontends(ServicePortPlan port, IPAddress? nodeAddress)
     {
+        if ((port.NodePort is null || nodeAddress is null) && port.LoadBalancerIPs.IsEmpty && port.ExternalIPs.IsEmpty)
+        {
+            // Most ports (ClusterIP only): no list, no LINQ, twice per port in a full sync.
+            return NoFrontends;
+        }
+
         var frontends = new List<SocketLbFrontend>();
         if (port.NodePort is { } nodePort && nodeAddress is not null)
         {
@@ -128,8 +138,16 @@ public sealed class SocketLbState
         return frontends;
     }
 
-    private static EquatableArray<SocketLbBackend> Backends(EquatableArray<ProxyEndpoint> endpoints) =>
-        new(endpoints.Select(e => new SocketLbBackend(e.Address, e.Port)));
+    private static EquatableArray<SocketLbBackend> Backends(EquatableArray<ProxyEndpoint> endpoints)
+    {
+        var backends = ImmutableArray.CreateBuilder<SocketLbBackend>(endpoints.Count);
+        foreach (var endpoint in endpoints)
+        {
+            backends.Add(new SocketLbBackend(endpoint.Address, endpoint.Port));
+        }
+
+        return new(backends.MoveToImmutable());
+    }
 
     /// <summary>
     /// The writes from what the maps hold to <paramref name="plan"/> with <paramref name="namespaces"/> (the cookies of
@@ -144,10 +162,14 @@ public sealed class SocketLbState
         full |= _empty || !Equals(_nodeAddress, plan.NodeAddress);
         var namespacesBefore = full ? new HashSet<ulong>() : _namespaces;
         var ids = new IdAllocator(_ports, _nextId);
-        var updates = new Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)?>();
-        var writes = new Writes();
+        var updates = new Dictionary<SocketLbGroupId, (uint Id, SocketLbService Service)?>(full ? plan.Ports.Count : 0);
+        var writes = new SocketLbWrites();
 
-        writes.NamespaceAdds.AddRange(namespaces.Where(c => !namespacesBefore.Contains(c)).Order().Select(c => Update(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c), SocketLbLayout.NamespaceValue())));
+        foreach (var cookie in namespaces.Where(c => !namespacesBefore.Contains(c)).Order())
+        {
+            writes.AddNamespace(cookie);
+        }
+
         if (full)
         {
             // A full change keeps each known port's id: the kernel's entries are overwritten in place, never missing.
@@ -194,11 +216,15 @@ public sealed class SocketLbState
             }
         }
 
-        writes.NamespaceRemovals.AddRange(namespacesBefore.Where(c => !namespaces.Contains(c)).Order().Select(c => Delete(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c))));
+        foreach (var cookie in namespacesBefore.Where(c => !namespaces.Contains(c)).Order())
+        {
+            writes.RemoveNamespace(cookie);
+        }
+
         return new SocketLbChange
         {
             Full = full,
-            Operations = writes.InOrder(),
+            Stages = writes.InStages(),
             Updates = updates,
             PlanPorts = plan.Ports,
             NodeAddress = plan.NodeAddress,
@@ -252,112 +278,97 @@ public sealed class SocketLbState
     /// <summary>
     /// One Service port's writes from <paramref name="old"/> to <paramref name="now"/> (either null: added, removed):
     /// new slots and members, its entry (or, when its key changes or it goes, the old key's deletion), slots and
-    /// members it no longer has; each in its group of <paramref name="writes"/>.
+    /// members it no longer has; each in its group of <paramref name="writes"/>, straight into its batch.
     /// </summary>
-    private static void Write(uint id, SocketLbService? old, SocketLbService? now, Writes writes, SocketLbMap entries)
+    private static void Write(uint id, SocketLbService? old, SocketLbService? now, SocketLbWrites writes, SocketLbMap entries)
     {
         var oldBackends = old?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
         var newBackends = now?.Backends ?? EquatableArray<SocketLbBackend>.Empty;
-        var oldSlots = new Dictionary<SocketLbBackend, int>();
+        var oldSlots = writes.OldSlots;
+        oldSlots.Clear();
         for (var slot = 0; slot < oldBackends.Count; slot++)
         {
-            oldSlots.TryAdd(oldBackends[slot], slot);
+            oldSlots.TryAdd(SocketLbLayout.BackendBits(oldBackends[slot]), slot);
         }
 
-        var newSlots = new Dictionary<SocketLbBackend, int>();
+        var newSlots = writes.NewSlots;
+        newSlots.Clear();
         for (var slot = 0; slot < newBackends.Count; slot++)
         {
             var backend = newBackends[slot];
+            var bits = SocketLbLayout.BackendBits(backend);
             if (slot >= oldBackends.Count || !oldBackends[slot].Equals(backend))
             {
-                writes.BackendAdds.Add(Update(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot), SocketLbLayout.BackendValue(backend)));
+                writes.AddBackend(id, slot, bits);
             }
 
-            if (newSlots.TryAdd(backend, slot) && (!oldSlots.TryGetValue(backend, out var was) || was != slot))
+            if (newSlots.TryAdd(bits, slot) && (!oldSlots.TryGetValue(bits, out var was) || was != slot))
             {
-                writes.MemberAdds.Add(Update(SocketLbMap.Members, SocketLbLayout.MemberKey(id, backend), SocketLbLayout.MemberValue(slot)));
+                writes.AddMember(id, bits, slot);
             }
         }
 
-        var oldKeys = old is null ? [] : Keys(old);
-        var newKeys = now is null ? [] : Keys(now);
-        writes.EntryRemovals.AddRange(oldKeys.Where(k => !newKeys.ContainsKey(k.Key)).Select(k => Delete(entries, k.Value)));
+        var oldKeys = Keys(old, writes.OldKeys);
+        var newKeys = Keys(now, writes.NewKeys);
+        foreach (var key in oldKeys)
+        {
+            if (!newKeys.Contains(key))
+            {
+                writes.RemoveEntry(entries, key);
+            }
+        }
+
         if (now is not null)
         {
             var flags = (byte)((now.Reject ? SocketLbLayout.RejectFlag : 0) | (now.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag) | (now.Masquerade is null ? 0 : SocketLbLayout.MasqueradeFlag));
-            var value = entries == SocketLbMap.External
-                ? SocketLbLayout.ExternalValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0, now.Masquerade)
-                : SocketLbLayout.ServiceValue(id, newBackends.Count, flags, now.AffinitySeconds ?? 0);
             var entryChanged = old is null || !SameEntry(old, now);
-            foreach (var (text, key) in newKeys)
+            foreach (var key in newKeys)
             {
-                if (entryChanged || !oldKeys.ContainsKey(text))
+                if (entryChanged || !oldKeys.Contains(key))
                 {
-                    writes.Entries.Add(Update(entries, key, value));
+                    writes.AddEntry(entries, key, id, newBackends.Count, flags, now.AffinitySeconds ?? 0, entries == SocketLbMap.External ? now.Masquerade : null);
                 }
             }
         }
 
         for (var slot = newBackends.Count; slot < oldBackends.Count; slot++)
         {
-            writes.BackendRemovals.Add(Delete(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot)));
+            writes.RemoveBackend(id, slot);
         }
 
-        writes.MemberRemovals.AddRange(oldSlots.Keys.Where(b => !newSlots.ContainsKey(b)).Select(b => Delete(SocketLbMap.Members, SocketLbLayout.MemberKey(id, b))));
+        foreach (var backend in oldSlots.Keys)
+        {
+            if (!newSlots.ContainsKey(backend))
+            {
+                writes.RemoveMember(id, backend);
+            }
+        }
     }
 
-    /// <summary>A rendering's <c>services</c> keys, by their hex text (byte arrays compare by reference).</summary>
-    private static Dictionary<string, byte[]> Keys(SocketLbService service) =>
-        service.Frontends
-            .Select(f => SocketLbLayout.ServiceKey(f.Address, f.Port, service.Protocol))
-            .DistinctBy(Convert.ToHexString)
-            .ToDictionary(Convert.ToHexString, StringComparer.Ordinal);
+    /// <summary>A rendering's <c>services</c> keys (<see cref="SocketLbLayout.ServiceKeyBits"/>) into <paramref name="keys"/>, each once, in frontend order.</summary>
+    private static List<ulong> Keys(SocketLbService? service, List<ulong> keys)
+    {
+        keys.Clear();
+        if (service is not null)
+        {
+            foreach (var frontend in service.Frontends)
+            {
+                var key = SocketLbLayout.ServiceKeyBits(frontend.Address, frontend.Port, service.Protocol);
+                if (!keys.Contains(key))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        return keys;
+    }
 
     private static bool SameEntry(SocketLbService old, SocketLbService now) =>
         old.Backends.Count == now.Backends.Count && old.Reject == now.Reject && old.AffinitySeconds == now.AffinitySeconds && Equals(old.Masquerade, now.Masquerade);
 
     /// <summary>The map an entry's keys go to: connections from outside are the tc program's <c>nodeports</c>.</summary>
     private static SocketLbMap EntryMap(SocketLbGroupId id) => id.Traffic == SocketLbTraffic.ExternalOutside ? SocketLbMap.External : SocketLbMap.Services;
-
-    private static SocketLbOperation Update(SocketLbMap map, byte[] key, byte[] value) => new(map, key, value);
-
-    private static SocketLbOperation Delete(SocketLbMap map, byte[] key) => new(map, key, null);
-
-    /// <summary>
-    /// The writes of one change, grouped by map so that each group is one batch for the kernel, in an order that never
-    /// lets a program read a half-written Service: every new endpoint slot and member before any Service entry, every
-    /// entry before the slots and members no longer counted, namespaces first in and last out.
-    /// </summary>
-    private sealed class Writes
-    {
-        public List<SocketLbOperation> NamespaceAdds { get; } = [];
-
-        public List<SocketLbOperation> BackendAdds { get; } = [];
-
-        public List<SocketLbOperation> MemberAdds { get; } = [];
-
-        public List<SocketLbOperation> EntryRemovals { get; } = [];
-
-        public List<SocketLbOperation> Entries { get; } = [];
-
-        public List<SocketLbOperation> BackendRemovals { get; } = [];
-
-        public List<SocketLbOperation> MemberRemovals { get; } = [];
-
-        public List<SocketLbOperation> NamespaceRemovals { get; } = [];
-
-        /// <summary>
-        /// The groups in order. A key that moves from one entry to another (external addresses that join or leave their
-        /// ClusterIP's entry) is overwritten, never deleted first: its removal is dropped. Entries are grouped by map.
-        /// </summary>
-        public IReadOnlyList<SocketLbOperation> InOrder()
-        {
-            var written = Entries.Select(Text).ToHashSet(StringComparer.Ordinal);
-            return [.. NamespaceAdds, .. BackendAdds, .. MemberAdds, .. EntryRemovals.Where(r => !written.Contains(Text(r))).OrderBy(r => r.Map), .. Entries.OrderBy(e => e.Map), .. BackendRemovals, .. MemberRemovals, .. NamespaceRemovals];
-        }
-
-        private static string Text(SocketLbOperation operation) => $"{operation.Map}:{Convert.ToHexString(operation.Key)}";
-    }
 
     /// <summary>Service ids: the lowest free one from the last committed next id on; the known ports' ids are looked at only when one is asked for.</summary>
     private sealed class IdAllocator(IReadOnlyDictionary<SocketLbGroupId, (uint Id, SocketLbService Service)> known, uint next)

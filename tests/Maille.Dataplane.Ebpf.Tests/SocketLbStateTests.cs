@@ -339,6 +339,42 @@ public sealed class SocketLbStateTests
     }
 
     [Fact]
+    public void A_full_change_packs_exactly_the_writes_the_layout_spells_out_one_by_one_in_the_safe_order()
+    {
+        // Enough ports for every packed buffer to grow several times, some with external addresses (nodeports entries
+        // and shared services keys), one endpoint listed twice (one member, two slots).
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        var ports = Enumerable.Range(0, 40).SelectMany(i => plan.Ports.Select(p => Copy(p, i))).ToList();
+        var web = ports.FindIndex(p => p.Id.Service.StartsWith("web", StringComparison.Ordinal));
+        ports[web] = ports[web] with { ClusterEndpoints = new([.. ports[web].ClusterEndpoints, ports[web].ClusterEndpoints[0]]) };
+        var big = plan with { Ports = new(ports) };
+
+        var change = new SocketLbState().Prepare(big, Namespaces);
+
+        Assert.Equal(Reference(big, Namespaces), change.Operations.Select(o => o.ToString()));
+        Assert.Equal(change.Operations.Count, change.CommandCount);
+    }
+
+    [Fact]
+    public void The_writes_of_one_stage_go_to_different_maps_and_slots_and_members_come_a_stage_before_any_entry()
+    {
+        var state = new SocketLbState();
+        var plan = SocketLbCase.Plan(SocketLbCase.Cluster);
+        state.Commit(state.Prepare(plan, Namespaces));
+        var after = SocketLbCase.Plan(SocketLbCase.WithoutWeb2);
+
+        foreach (var change in new[] { new SocketLbState().Prepare(plan, Namespaces), state.Prepare(after, new HashSet<ulong> { 12, 13 }) })
+        {
+            Assert.All(change.Stages, stage => Assert.Equal(stage.Count, stage.Select(b => b.Map).Distinct().Count()));
+            var entryStage = change.Stages.ToList().FindIndex(stage => stage.Any(b => b.Map is SocketLbMap.Services or SocketLbMap.External && !b.IsDelete));
+            var lastAddStage = change.Stages.ToList().FindLastIndex(stage => stage.Any(b => b.Map is SocketLbMap.Backends or SocketLbMap.Members && !b.IsDelete));
+            var firstRemovalStage = change.Stages.ToList().FindIndex(stage => stage.Any(b => b.Map is SocketLbMap.Backends or SocketLbMap.Members && b.IsDelete));
+            Assert.True(lastAddStage < entryStage, string.Join("\n", change.Operations));
+            Assert.True(firstRemovalStage == -1 || entryStage < firstRemovalStage, string.Join("\n", change.Operations));
+        }
+    }
+
+    [Fact]
     public void Addresses_that_are_not_IPv4_are_refused_by_the_layout()
     {
         var error = Assert.Throws<ArgumentException>(() => SocketLbLayout.ServiceKey(IPAddress.IPv6Loopback, 80, Protocol.TCP));
@@ -353,6 +389,54 @@ public sealed class SocketLbStateTests
         port with { NodePort = 30080, LoadBalancerIPs = new([LoadBalancerIP]), ExternalIPs = new([ExternalIP]) };
 
     private static ServicePortPlan Port(NodeServicePlan plan, string service, int port) => plan.Ports.Single(p => p.Id.Service == service && p.Port == port);
+
+    /// <summary><paramref name="port"/> as the <paramref name="copy"/>th Service of its name, with its own ClusterIP, and external addresses on every third.</summary>
+    private static ServicePortPlan Copy(ServicePortPlan port, int copy)
+    {
+        var bytes = port.ClusterIP.GetAddressBytes();
+        bytes[2] = (byte)(bytes[2] + copy + 1);
+        var copied = port with { Id = port.Id with { Service = $"{port.Id.Service}-{copy}" }, ClusterIP = new IPAddress(bytes) };
+        return copy % 3 == 0 ? External(copied) with { NodePort = 30000 + copy } : copied;
+    }
+
+    /// <summary>
+    /// A fresh state's full change spelled out one write at a time with the layout's byte arrays: ids handed out in plan
+    /// order, then namespaces, slots, members, <c>services</c> entries, <c>nodeports</c> entries, as the state groups
+    /// them.
+    /// </summary>
+    private static List<string> Reference(NodeServicePlan plan, IReadOnlySet<ulong> namespaces)
+    {
+        var (backends, members, services, externals) = (new List<SocketLbOperation>(), new List<SocketLbOperation>(), new List<SocketLbOperation>(), new List<SocketLbOperation>());
+        var id = 0u;
+        foreach (var port in plan.Ports)
+        {
+            foreach (var (groupId, service) in SocketLbState.RenderAll(port, plan.NodeAddress))
+            {
+                id++;
+                var slots = new Dictionary<SocketLbBackend, int>();
+                for (var slot = 0; slot < service.Backends.Count; slot++)
+                {
+                    backends.Add(new(SocketLbMap.Backends, SocketLbLayout.BackendKey(id, slot), SocketLbLayout.BackendValue(service.Backends[slot])));
+                    if (slots.TryAdd(service.Backends[slot], slot))
+                    {
+                        members.Add(new(SocketLbMap.Members, SocketLbLayout.MemberKey(id, service.Backends[slot]), SocketLbLayout.MemberValue(slot)));
+                    }
+                }
+
+                var flags = (byte)((service.Reject ? SocketLbLayout.RejectFlag : 0) | (service.AffinitySeconds is null ? 0 : SocketLbLayout.AffinityFlag) | (service.Masquerade is null ? 0 : SocketLbLayout.MasqueradeFlag));
+                var outside = groupId.Traffic == SocketLbTraffic.ExternalOutside;
+                foreach (var key in service.Frontends.Select(f => SocketLbLayout.ServiceKey(f.Address, f.Port, service.Protocol)).DistinctBy(Convert.ToHexString))
+                {
+                    (outside ? externals : services).Add(outside
+                        ? new(SocketLbMap.External, key, SocketLbLayout.ExternalValue(id, service.Backends.Count, flags, service.AffinitySeconds ?? 0, service.Masquerade))
+                        : new(SocketLbMap.Services, key, SocketLbLayout.ServiceValue(id, service.Backends.Count, flags, service.AffinitySeconds ?? 0)));
+                }
+            }
+        }
+
+        var added = namespaces.Order().Select(c => new SocketLbOperation(SocketLbMap.Namespaces, SocketLbLayout.NamespaceKey(c), SocketLbLayout.NamespaceValue()));
+        return [.. added.Concat(backends).Concat(members).Concat(services).Concat(externals).Select(o => o.ToString())];
+    }
 
     private static int Count(SocketLbChange change, SocketLbMap map) => change.Operations.Count(o => o.Map == map);
 }

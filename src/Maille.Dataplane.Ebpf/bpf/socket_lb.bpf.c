@@ -44,20 +44,21 @@ struct {
     __type(value, struct maille_service);
 } services SEC(".maps");
 
-// (Service id, slot 0..count-1) → endpoint.
+// (Service id, slot 0..count-1) → endpoint. Preallocated, as `members`: a full sync writes 10 of these per Service,
+// and the kernel's insert into a preallocated hash (an element taken from a free list) costs about half of one that
+// allocates (docs/benchmarks.md, "Full sync in buffers"); the price is the maps' whole size in kernel memory from the
+// load on (about 20 MB per node, measured), where the other maps grow with their entries.
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, MAILLE_MAX_BACKENDS);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
     __type(key, struct maille_backend_key);
     __type(value, struct maille_backend);
 } backends SEC(".maps");
 
-// (Service id, endpoint) → present: whether an affinity entry still names a current endpoint.
+// (Service id, endpoint) → present: whether an affinity entry still names a current endpoint. Preallocated (see backends).
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, MAILLE_MAX_BACKENDS);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
     __type(key, struct maille_member_key);
     __type(value, __u32);
 } members SEC(".maps");

@@ -39,31 +39,50 @@ public sealed class BpfMap
     /// them one by one, as single updates would, so a program never sees them in another order; what the batch saves
     /// is a system call per element). A map type without batches (the LPM tries) gets single updates.
     /// </summary>
-    public unsafe void UpdateMany(IReadOnlyList<byte[]> keys, IReadOnlyList<byte[]> values)
+    public void UpdateMany(IReadOnlyList<byte[]> keys, IReadOnlyList<byte[]> values)
     {
         if (keys.Count != values.Count)
         {
             throw new ArgumentException($"{keys.Count} keys for {values.Count} values", nameof(values));
         }
 
-        var done = 0;
-        if (keys.Count > 1 && !_noBatches)
+        if (keys.Count > 0)
         {
-            var valueSize = values[0].Length;
-            var packedKeys = Pack(keys, KeySize);
-            var packedValues = Pack(values, valueSize);
-            fixed (byte* k = packedKeys, v = packedValues)
+            UpdateBatch(Pack(keys, KeySize), Pack(values, values[0].Length), keys.Count);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateMany"/> on keys and values already packed end to end (<paramref name="count"/> of each, as the
+    /// kernel's batch call reads them): no array per element, no copy.
+    /// </summary>
+    public unsafe void UpdateBatch(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (keys.Length != count * KeySize || values.Length % count != 0)
+        {
+            throw new ArgumentException($"{keys.Length} bytes of keys and {values.Length} of values for {count} elements of map {Name}", nameof(keys));
+        }
+
+        var valueSize = values.Length / count;
+        if (count > 1 && !_noBatches)
+        {
+            fixed (byte* k = keys, v = values)
             {
-                var count = (uint)keys.Count;
-                var code = LibBpf.MapUpdateBatch(Descriptor, k, v, ref count, 0);
+                var done = (uint)count;
+                var code = LibBpf.MapUpdateBatch(Descriptor, k, v, ref done, 0);
                 if (code == 0)
                 {
                     return;
                 }
 
-                if (count > 0 || code is not (-524 or -95 or -22))
+                if (done > 0 || code is not (-524 or -95 or -22))
                 {
-                    throw BpfError.FromCode($"batch update of map {Name} (element {count} of {keys.Count})", code);
+                    throw BpfError.FromCode($"batch update of map {Name} (element {done} of {count})", code);
                 }
 
                 // No batches for this map type (or the first element is refused: the single update says why).
@@ -71,25 +90,38 @@ public sealed class BpfMap
             }
         }
 
-        for (; done < keys.Count; done++)
+        for (var i = 0; i < count; i++)
         {
-            Update(keys[done], values[done]);
+            Update(keys.Slice(i * KeySize, KeySize), values.Slice(i * valueSize, valueSize));
         }
     }
 
     /// <summary>Deletes each key, in order, with <c>bpf_map_delete_batch</c> where the map type has it; keys it does not hold are no error.</summary>
-    public unsafe void DeleteMany(IReadOnlyList<byte[]> keys)
+    public void DeleteMany(IReadOnlyList<byte[]> keys)
     {
-        var done = 0;
-        if (keys.Count > 1 && !_noBatches)
+        if (keys.Count > 0)
         {
-            var packed = Pack(keys, KeySize);
-            fixed (byte* k = packed)
+            DeleteBatch(Pack(keys, KeySize), keys.Count);
+        }
+    }
+
+    /// <summary><see cref="DeleteMany"/> on keys already packed end to end.</summary>
+    public unsafe void DeleteBatch(ReadOnlySpan<byte> keys, int count)
+    {
+        if (keys.Length != count * KeySize)
+        {
+            throw new ArgumentException($"{keys.Length} bytes of keys for {count} elements of map {Name}", nameof(keys));
+        }
+
+        var done = 0;
+        if (count > 1 && !_noBatches)
+        {
+            fixed (byte* k = keys)
             {
-                while (done < keys.Count)
+                while (done < count)
                 {
-                    var count = (uint)(keys.Count - done);
-                    var code = LibBpf.MapDeleteBatch(Descriptor, k + (done * KeySize), ref count, 0);
+                    var left = (uint)(count - done);
+                    var code = LibBpf.MapDeleteBatch(Descriptor, k + (done * KeySize), ref left, 0);
                     if (code == 0)
                     {
                         return;
@@ -98,13 +130,13 @@ public sealed class BpfMap
                     if (code == -2)
                     {
                         // The batch stops at a key the map does not hold: skip it and go on after it.
-                        done += (int)count + 1;
+                        done += (int)left + 1;
                         continue;
                     }
 
-                    if (count > 0 || code is not (-524 or -95 or -22))
+                    if (left > 0 || code is not (-524 or -95 or -22))
                     {
-                        throw BpfError.FromCode($"batch delete from map {Name} (element {done + count} of {keys.Count})", code);
+                        throw BpfError.FromCode($"batch delete from map {Name} (element {done + left} of {count})", code);
                     }
 
                     _noBatches = code != -22;
@@ -113,9 +145,9 @@ public sealed class BpfMap
             }
         }
 
-        for (; done < keys.Count; done++)
+        for (; done < count; done++)
         {
-            Delete(keys[done]);
+            Delete(keys.Slice(done * KeySize, KeySize));
         }
     }
 

@@ -36,10 +36,10 @@ internal static class BpfMapWrites
         }
     }
 
-    /// <summary>Deletes every key of <paramref name="map"/> whose hex (upper case) is not in <paramref name="wanted"/>.</summary>
-    public static void DeleteOthers(BpfMap map, Func<string, bool> wanted)
+    /// <summary>Deletes every key of <paramref name="map"/> that <paramref name="wanted"/> does not accept.</summary>
+    public static void DeleteOthers(BpfMap map, Func<byte[], bool> wanted)
     {
-        foreach (var key in map.Keys().Where(k => !wanted(Convert.ToHexString(k))))
+        foreach (var key in map.Keys().Where(k => !wanted(k)))
         {
             map.Delete(key);
         }

@@ -180,7 +180,7 @@ public sealed class NodePodPolicy : IDisposable
                     // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
                     foreach (var (kind, map) in _maps.Where(m => m.Key != PodPolicyMap.Counters))
                     {
-                        BpfMapWrites.DeleteOthers(map, change.Maps.Of(kind).ContainsKey);
+                        BpfMapWrites.DeleteOthers(map, key => change.Maps.Of(kind).ContainsKey(Convert.ToHexString(key)));
                     }
                 }
             }

@@ -25,6 +25,9 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     /// <summary>The tc program for connections from outside the node, on the uplink's ingress.</summary>
     public const string NodePortProgram = "maille_nodeport";
 
+    /// <summary>The size from which a batch is worth a thread of its own (<see cref="WriteStage"/>).</summary>
+    private const int ConcurrentBatchMinimum = 4096;
+
     private readonly Lock _gate = new();
     private readonly BpfObject _object;
     private readonly NetworkNamespace _node;
@@ -142,14 +145,26 @@ public sealed class NodeSocketLoadBalancer : IDisposable
             var applying = Stopwatch.GetTimestamp();
             try
             {
-                BpfMapWrites.Apply(_maps, change.Operations.Select(o => (o.Map, o.Key, o.Value)));
+                foreach (var stage in change.Stages)
+                {
+                    WriteStage(stage);
+                }
+
                 if (change.Full && !_mapsNew)
                 {
                     // Drift repair: what the maps hold beyond the full change's entries goes, after they are written.
                     foreach (var (kind, map) in _maps)
                     {
-                        var wanted = change.Operations.Where(o => o.Map == kind && !o.IsDelete).Select(o => Convert.ToHexString(o.Key)).ToHashSet(StringComparer.Ordinal);
-                        BpfMapWrites.DeleteOthers(map, wanted.Contains);
+                        var wanted = new HashSet<UInt128>();
+                        foreach (var batch in change.Batches.Where(b => b.Map == kind && !b.IsDelete))
+                        {
+                            for (var i = 0; i < batch.Count; i++)
+                            {
+                                wanted.Add(KeyBits(batch.Key(i)));
+                            }
+                        }
+
+                        BpfMapWrites.DeleteOthers(map, key => wanted.Contains(KeyBits(key)));
                     }
                 }
             }
@@ -220,6 +235,70 @@ public sealed class NodeSocketLoadBalancer : IDisposable
             DetachUplink();
             _object.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Writes a stage's batches (<see cref="SocketLbChange.Stages"/>: different maps, none waiting for another). Large
+    /// ones (a full sync's 100,000 slots and 100,000 members) go to the kernel from two threads at once: the kernel's
+    /// inserts are most of a full sync's writing, and two maps do not share a lock. Small ones (a change's few writes)
+    /// stay on this thread, which costs less than handing them over.
+    /// </summary>
+    private void WriteStage(IReadOnlyList<SocketLbBatch> stage)
+    {
+        var large = stage.Where(b => b.Count >= ConcurrentBatchMinimum).ToList();
+        var handedOver = large.Count > 1 ? large.Skip(1).ToList() : [];
+        var others = handedOver.Select(b => Task.Run(() => WriteBatch(b))).ToArray();
+        List<Exception>? failures = null;
+        foreach (var batch in stage.Except(handedOver))
+        {
+            try
+            {
+                WriteBatch(batch);
+            }
+            catch (IOException e)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        foreach (var task in others)
+        {
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (IOException e)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw failures.Count == 1 ? failures[0] : new IOException(string.Join("; ", failures.Select(f => f.Message)), failures[0]);
+        }
+    }
+
+    /// <summary>One run, packed as the kernel reads it: one batch call, no copy.</summary>
+    private void WriteBatch(SocketLbBatch batch)
+    {
+        if (batch.IsDelete)
+        {
+            _maps[batch.Map].DeleteBatch(batch.Keys, batch.Count);
+        }
+        else
+        {
+            _maps[batch.Map].UpdateBatch(batch.Keys, batch.Values, batch.Count);
+        }
+    }
+
+    /// <summary>A map key (at most 16 bytes: the socket LB's are 8 and 12) as one number, for a set without a string per key.</summary>
+    private static UInt128 KeyBits(ReadOnlySpan<byte> key)
+    {
+        Span<byte> padded = stackalloc byte[16];
+        padded.Clear();
+        key.CopyTo(padded);
+        return BitConverter.ToUInt128(padded);
     }
 
     private void DetachUplink()

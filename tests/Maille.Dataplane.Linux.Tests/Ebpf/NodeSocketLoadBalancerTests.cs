@@ -6,6 +6,7 @@ using Maille.Dataplane.Linux.Netlink;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.ServiceProxy;
+using Maille.Model;
 using Maille.TestKit;
 
 namespace Maille.Dataplane.Linux.Tests.Ebpf;
@@ -109,6 +110,54 @@ public sealed class NodeSocketLoadBalancerTests
                 Assert.Equal(own.ToString(), (await ConnectAsync(pod, local.ClusterIP, 82)).Answer);
             }
         });
+    }
+
+    [SkippableFact]
+    public void A_full_sync_large_enough_to_write_slots_and_members_from_two_threads_leaves_every_entry_and_a_resync_keeps_them()
+    {
+        // 1,000 Services × 5 endpoints: 5,000 slots and 5,000 members, each batch past the size written on a thread of
+        // its own. No connect: the maps are read back (ClusterIPs from 198.18.128.1, endpoints from 198.19.0.1).
+        Privileged.Require();
+        var lab = TestNames.NewLab();
+        var plan = new NodeServicePlan
+        {
+            NodeName = "node-1",
+            NodeAddress = IPAddress.Parse("198.18.0.11"),
+            ClusterCidr = IPNetwork.Parse("198.19.0.0/16"),
+            ServiceCidr = IPNetwork.Parse("198.18.128.0/17"),
+            Ports = new(Enumerable.Range(0, 1000).Select(s => new ServicePortPlan
+            {
+                Id = new ServicePortId("bulk", $"svc-{s:D4}", "http", Protocol.TCP),
+                ClusterIP = IpMath.Offset(IPNetwork.Parse("198.18.128.0/17"), (ulong)s + 1),
+                Port = 80,
+                ClusterEndpoints = new(Enumerable.Range(0, 5).Select(e => new ProxyEndpoint(IpMath.Offset(IPNetwork.Parse("198.19.0.0/16"), (ulong)((s * 5) + e + 1)), 8080, "node-2", false, false))),
+            })),
+        };
+        var node = NetworkNamespace.Create($"maille-{lab}-node");
+        var cgroup = LabCgroup.For(lab);
+        try
+        {
+            cgroup.Create();
+            using var balancer = new NodeSocketLoadBalancer(node, "node-1", cgroup, _ => []);
+            var namespaces = new HashSet<ulong> { balancer.NodeCookie };
+
+            var sync = balancer.Write(plan, namespaces);
+            var resync = balancer.Write(plan, namespaces, full: true);
+
+            Assert.Equal((null, null), (sync.Error, resync.Error));
+            Assert.Equal(1 + 5000 + 5000 + 1000, sync.CommandCount);   // the namespace, slots, members, entries
+            var counts = balancer.MapCounts();
+            Assert.Equal((1, 1000, 5000, 5000), (counts["netns"], counts["services"], counts["backends"], counts["members"]));
+            var last = plan.Ports[999];
+            var walk = balancer.Walk(last.ClusterIP, 80, Protocol.TCP);
+            Assert.Equal(last.ClusterEndpoints.Select(e => $"{e.Address}:{e.Port}"), walk.Backends.Select(b => b.ToString()));
+        }
+        finally
+        {
+            cgroup.Remove();
+            node.Dispose();
+            NetworkNamespace.Delete(node.Name);
+        }
     }
 
     private static ServicePortPlan Port(ClusterState cluster, string service, int port) => SocketLbCase.Port(cluster, service, port);
