@@ -33,7 +33,7 @@ internal static partial class ModelConverter
         Port = listener.Port ?? 0,
         Protocol = listener.Protocol ?? "",
         TlsMode = listener.Tls is null ? null : listener.Tls.Mode ?? "Terminate",
-        CertificateRefs = new((listener.Tls?.CertificateRefs ?? []).OfType<GatewayDocument.CertificateRefSpec>()
+        CertificateRefs = new((listener.Tls?.CertificateRefs ?? []).OfType<ObjectReferenceDocument>()
             .Select(c => new GatewayObjectReference(c.Group ?? "", c.Kind ?? "Secret", c.Name ?? "", c.Namespace))),
         AllowedRoutes = listener.AllowedRoutes is not { } allowed
             ? GatewayAllowedRoutes.Default

@@ -17,6 +17,8 @@ internal static partial class ModelConverter
             // An unknown action (refused by validation) is read as DENY, failing closed.
             Action = spec.Action is null or "ALLOW" ? AuthorizationAction.Allow : AuthorizationAction.Deny,
             Selector = WorkloadSelector(spec.Selector),
+            TargetRefs = new((spec.TargetRefs ?? (spec.TargetRef is { } single ? [single] : []))
+                .Select(t => new PolicyTargetRef(t?.Group ?? "", t?.Kind ?? "", t?.Name ?? ""))),
             Rules = new((spec.Rules ?? []).Select(rule => new AuthorizationRule
             {
                 From = new((rule?.From ?? []).Select(from => from?.Source ?? new AuthorizationPolicyDocument.Source()).Select(s => new AuthorizationSource

@@ -14,6 +14,15 @@ public sealed record AuthorizationPolicy
     /// <summary><c>spec.selector.matchLabels</c>; null when absent (or empty: Istio reads both as the whole namespace).</summary>
     public Labels? Selector { get; init; }
 
+    /// <summary>
+    /// <c>spec.targetRefs</c> (or the older single <c>targetRef</c>): the waypoint or Services the policy attaches to,
+    /// instead of workloads. Empty for a policy that selects workloads (the node proxy enforces those).
+    /// </summary>
+    public EquatableArray<PolicyTargetRef> TargetRefs { get; init; } = EquatableArray<PolicyTargetRef>.Empty;
+
+    /// <summary>A policy enforced by a waypoint (it names targets) rather than by the destination's node proxy.</summary>
+    public bool AtWaypoint => !TargetRefs.IsEmpty;
+
     public EquatableArray<AuthorizationRule> Rules { get; init; } = EquatableArray<AuthorizationRule>.Empty;
 
     public string Name => Meta.Name;

@@ -13,4 +13,16 @@ public sealed record GatewayAllowedRoutes
     public LabelSelector? Selector { get; init; }
 
     public EquatableArray<GatewayRouteKind> Kinds { get; init; } = EquatableArray<GatewayRouteKind>.Empty;
+
+    /// <summary>
+    /// Whether objects of <paramref name="ns"/> (whose labels are <paramref name="namespaceLabels"/>, null when the
+    /// namespace is not declared) may attach to a listener of a Gateway in <paramref name="gatewayNamespace"/>.
+    /// </summary>
+    public bool Admits(string gatewayNamespace, string ns, Labels? namespaceLabels) => From switch
+    {
+        "All" => true,
+        "Same" => ns == gatewayNamespace,
+        "Selector" => Selector is { } selector && namespaceLabels is not null && selector.Matches(namespaceLabels),
+        _ => false,
+    };
 }

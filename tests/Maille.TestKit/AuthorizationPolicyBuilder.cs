@@ -35,6 +35,18 @@ internal sealed class AuthorizationPolicyBuilder
         return this;
     }
 
+    /// <summary>Attached to a waypoint Gateway or a Service (<c>targetRefs</c>) instead of selecting workloads.</summary>
+    public AuthorizationPolicyBuilder Targeting(string kind, string name)
+    {
+        if (_spec["targetRefs"] is not JsonArray targets)
+        {
+            _spec["targetRefs"] = targets = [];
+        }
+
+        targets.Add(new JsonObject { ["group"] = kind == "Gateway" ? GatewayApi.Group : "", ["kind"] = kind, ["name"] = name });
+        return this;
+    }
+
     /// <summary>A rule: it matches when one of <paramref name="from"/> (or none given) and one of <paramref name="to"/> (or none given) match.</summary>
     public AuthorizationPolicyBuilder Rule(JsonObject[]? from = null, JsonObject[]? to = null)
     {

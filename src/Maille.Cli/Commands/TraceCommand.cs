@@ -15,16 +15,18 @@ internal static class TraceCommand
         var kubeconfig = CommonOptions.Kubeconfig();
         var kubeContext = CommonOptions.Context();
         var from = new Option<string?>("--from") { Description = "NS/POD, external, or external:IP (a client on the node network); required except through a Gateway" };
-        var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], IP:PORT[/PROTO], or http(s)://HOST[:PORT]/PATH (through the Ingress controller)", Required = true };
+        var to = new Option<string>("--to") { Description = "NS/POD:PORT[/PROTO], NAME.NS[.svc[.cluster.local]]:PORT[/PROTO], IP:PORT[/PROTO], or http(s)://HOST[:PORT]/PATH (through the Ingress controller, a Gateway, or the waypoint of a Service: http://SVC.NS:PORT/PATH)", Required = true };
         var output = CommonOptions.CreateOutput("text", "json");
-        var method = new Option<string>("--method") { Description = "The request's method, through a Gateway (GET by default)", DefaultValueFactory = _ => "GET" };
-        var header = new Option<string[]>("--header") { Description = "A request header 'NAME: VALUE', through a Gateway (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var method = new Option<string>("--method") { Description = "The request's method, through a Gateway or a waypoint (GET by default)", DefaultValueFactory = _ => "GET" };
+        var header = new Option<string[]>("--header") { Description = "A request header 'NAME: VALUE', through a Gateway or a waypoint (repeatable)", AllowMultipleArgumentsPerToken = false };
         var via = new Option<string?>("--via") { Description = "NS/GATEWAY: the Gateway the request goes through, when several could serve it" };
         var command = new Command("trace", """
             Follow one connection as the data plane will carry it: DNS, the Service and its traffic policies, each
             candidate endpoint, egress policy on the source, ingress policy on the destination, and delivery.
             An http:// or https:// destination goes through the Ingress controller: TLS certificate, the Ingress
             rule that matches Host and path (or 404/503), then from a controller pod to the backend's endpoints.
+            From a meshed pod to http://SVC.NS:PORT/PATH of a Service that uses a waypoint, the trace follows the
+            waypoint instead: its authorization, route, status, and the hop to the endpoint with its identity.
             Exit code 0 whatever the verdict; 1 on invalid input or an unknown source.
 
             Examples:
@@ -32,6 +34,7 @@ internal static class TraceCommand
               maille trace -f examples/shop --from external --to 198.18.0.11:30080 -o json
               maille trace -f examples/shop --from external --to http://shop.example/api/items -o json
               maille trace -f examples/gateway --to http://www.shop.example/api/items --header 'x-user: 1' -o json
+              maille trace -f examples/waypoint --from front/web --to http://reviews.shop:9080/api/items --method GET
               sudo maille trace --lab demo --from external --to 198.18.0.11:30080
               sudo maille trace --lab play --from y/b --to x/a:80
               maille trace --context maille-play --from y/b --to x/a:80   # a running cluster, read through its API
@@ -83,6 +86,11 @@ internal static class TraceCommand
             if (cluster is not null && throughGateway)
             {
                 return GatewayTraceView.Write(cluster, parse.GetValue(to)!, parse.GetValue(method)!, parse.GetValue(header) ?? [], parse.GetValue(via), json, context.Stdout, context.Stderr);
+            }
+
+            if (cluster is not null && WaypointTraceView.TryWrite(cluster, parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(method)!, parse.GetValue(header) ?? [], json, context.Stdout, context.Stderr) is { } exit)
+            {
+                return exit;
             }
 
             return cluster is null ? 1 : TraceView.Write(cluster, parse.GetValue(from)!, parse.GetValue(to)!, json, live: null, context.Stdout, context.Stderr);

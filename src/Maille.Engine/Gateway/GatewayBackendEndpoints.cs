@@ -34,4 +34,8 @@ public static class GatewayBackendEndpoints
     /// </summary>
     public static GatewayBackend Mirror(ClusterState cluster, string routeKind, string routeNamespace, GatewayBackendRef backend) =>
         new GatewayBackendResolver(cluster, new ReferenceGrantIndex(cluster.ReferenceGrants)).Resolve(routeKind, routeNamespace, backend);
+
+    /// <summary>A backendRef of an HTTPRoute in <paramref name="routeNamespace"/>, resolved as the controller resolves it.</summary>
+    public static GatewayBackend Resolve(ClusterState cluster, string routeNamespace, GatewayBackendRef backend) =>
+        Mirror(cluster, GatewayApi.HttpRouteKind, routeNamespace, backend);
 }

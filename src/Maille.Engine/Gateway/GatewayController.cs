@@ -1,3 +1,4 @@
+using Maille.Engine.Mesh;
 using Maille.Model;
 
 namespace Maille.Engine.Gateways;
@@ -6,7 +7,8 @@ namespace Maille.Engine.Gateways;
 /// Maille's Gateway API controller as a pure function of the planned cluster: it accepts the GatewayClasses whose
 /// <c>controllerName</c> is <see cref="GatewayApi.ControllerName"/>, checks the listeners of their Gateways, attaches
 /// routes, resolves backends, and yields every status and a route table per Gateway (<see cref="GatewayPlan"/>).
-/// Objects of other controllers get no status from it.
+/// It also plays Istio's waypoint controller: the waypoint Gateways' statuses (<c>GatewayController.Waypoints.cs</c>)
+/// and GAMMA, the routes attached to Services, with their tables. Objects of other controllers get no status from it.
 /// </summary>
 public static partial class GatewayController
 {
@@ -25,10 +27,13 @@ public static partial class GatewayController
         var classes = cluster.GatewayClasses
             .Where(c => c.ControllerName == GatewayApi.ControllerName)
             .Select(c => new GatewayClassStatus(c.Name, [GatewayCondition.True("Accepted", "Accepted", "Maille's Gateway controller handles this class")]))
+            .Concat(WaypointClassStatuses(cluster))
             .ToList();
-        var ours = classes.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var ours = cluster.GatewayClasses.Where(c => c.ControllerName == GatewayApi.ControllerName).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var gateways = cluster.Gateways.Where(g => ours.Contains(g.GatewayClassName)).ToList();
-        if (gateways.Count == 0)
+        var waypoints = Waypoints.For(cluster).All.ToList();
+        var gamma = cluster.HttpRoutes.Any(r => r.ParentRefs.Any(IsServiceParent)) || cluster.GrpcRoutes.Any(r => r.ParentRefs.Any(IsServiceParent));
+        if (gateways.Count == 0 && waypoints.Count == 0 && !gamma)
         {
             return GatewayPlan.Empty with { Classes = classes };
         }
@@ -38,13 +43,21 @@ public static partial class GatewayController
         var attachments = new RouteAttachments(cluster, gateways.ToDictionary(g => g.Meta.QualifiedName, StringComparer.Ordinal), listeners, new GatewayBackendResolver(cluster, grants));
         attachments.AttachAll();
 
-        var statuses = gateways.Select(g => GatewayStatusOf(cluster, g, listeners[g.Meta.QualifiedName], attachments)).ToList();
+        var waypointsByName = waypoints.ToDictionary(w => w.QualifiedName, StringComparer.Ordinal);
+        var statuses = cluster.Gateways
+            .Select(g => listeners.TryGetValue(g.Meta.QualifiedName, out var checks)
+                ? GatewayStatusOf(cluster, g, checks, attachments)
+                : waypointsByName.TryGetValue(g.Meta.QualifiedName, out var waypoint) ? WaypointStatusOf(waypoint) : null)
+            .OfType<GatewayStatus>()
+            .ToList();
         var tables = gateways.ToDictionary(
             g => g.Meta.QualifiedName,
             g => new GatewayRouteTable(g.Meta.QualifiedName, listeners[g.Meta.QualifiedName].Where(l => l.Programmed).Select(l => attachments.RoutesOf(g, l.Listener))),
             StringComparer.Ordinal);
-        return new GatewayPlan(classes, statuses, attachments.Statuses, tables);
+        return new GatewayPlan(classes, statuses, attachments.Statuses, tables) { ServiceTables = attachments.ServiceTables() };
     }
+
+    private static bool IsServiceParent(GatewayParentRef parent) => parent.Group == "" && parent.Kind == "Service";
 
     private static GatewayStatus GatewayStatusOf(ClusterState cluster, Gateway gateway, List<ListenerCheck> listeners, RouteAttachments attachments)
     {

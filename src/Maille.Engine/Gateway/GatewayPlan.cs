@@ -10,6 +10,12 @@ public sealed record GatewayPlan(
     IReadOnlyList<RouteStatus> Routes,
     IReadOnlyDictionary<string, GatewayRouteTable> Tables)
 {
+    /// <summary>
+    /// GAMMA: the route table of each Service that HTTPRoutes or GRPCRoutes attach to (<c>namespace/name</c>), with one
+    /// listener per attached port; the waypoint of the Service asks it. A Service without routes has none.
+    /// </summary>
+    public IReadOnlyDictionary<string, GatewayRouteTable> ServiceTables { get; init; } = new Dictionary<string, GatewayRouteTable>();
+
     public static GatewayPlan Empty { get; } = new([], [], [], new Dictionary<string, GatewayRouteTable>());
 
     public GatewayStatus? GatewayStatusOf(string qualifiedName) => Gateways.FirstOrDefault(g => g.QualifiedName == qualifiedName);

@@ -7,7 +7,8 @@ namespace Maille.Engine.Gateways;
 /// Attaches HTTPRoutes and GRPCRoutes to the listeners of Maille's Gateways, as the Gateway API specifies: a parentRef
 /// selects listeners by sectionName and port; a listener takes the route when it is accepted, allows the route's kind
 /// and namespace (From All, Same, or Selector on the namespace's labels) and shares a hostname with it. Collects each
-/// route's parent statuses (Accepted, ResolvedRefs) and the compiled matches of every listener.
+/// route's parent statuses (Accepted, ResolvedRefs) and the compiled matches of every listener. A parentRef to a
+/// Service (GAMMA) attaches the route to the Service's ports instead, for the waypoint (<see cref="ServiceTables"/>).
 /// </summary>
 internal sealed class RouteAttachments(
     ClusterState cluster,
@@ -21,6 +22,10 @@ internal sealed class RouteAttachments(
     private readonly Dictionary<(string Gateway, string Listener), List<GatewayRouteEntry>> _grpc = [];
     private readonly Dictionary<(string Gateway, string Listener), HashSet<string>> _attached = [];
 
+    // GAMMA: the matches of the routes attached to each Service port, keyed by (namespace/name, port).
+    private readonly Dictionary<(string Service, int Port), List<GatewayRouteEntry>> _serviceHttp = [];
+    private readonly Dictionary<(string Service, int Port), List<GatewayRouteEntry>> _serviceGrpc = [];
+
     public List<RouteStatus> Statuses { get; } = [];
 
     public void AttachAll()
@@ -28,19 +33,40 @@ internal sealed class RouteAttachments(
         foreach (var route in cluster.HttpRoutes)
         {
             var actions = route.Rules.Select(r => HttpAction(route.Namespace, r)).ToList();
-            Attach(GatewayApi.HttpRouteKind, route.Meta, route.ParentRefs, route.Hostnames, actions, hostname => HttpEntries(route, actions, hostname), _http);
+            Attach(GatewayApi.HttpRouteKind, route.Meta, route.ParentRefs, route.Hostnames, actions, hostname => HttpEntries(route, actions, hostname), _http, _serviceHttp);
         }
 
         foreach (var route in cluster.GrpcRoutes)
         {
             var actions = route.Rules.Select(r => GrpcAction(route.Namespace, r)).ToList();
-            Attach(GatewayApi.GrpcRouteKind, route.Meta, route.ParentRefs, route.Hostnames, actions, hostname => GrpcEntries(route, actions, hostname), _grpc);
+            Attach(GatewayApi.GrpcRouteKind, route.Meta, route.ParentRefs, route.Hostnames, actions, hostname => GrpcEntries(route, actions, hostname), _grpc, _serviceGrpc);
         }
     }
 
     /// <summary>How many routes attached to <paramref name="listener"/> (by allowedRoutes and parentRefs alone, hostnames aside).</summary>
     public int AttachedRoutes(Gateway gateway, GatewayListener listener) =>
         _attached.TryGetValue((gateway.Meta.QualifiedName, listener.Name), out var routes) ? routes.Count : 0;
+
+    /// <summary>
+    /// The route table of each Service with GAMMA routes (<c>namespace/name</c>): one listener per attached Service port,
+    /// HTTP, without hostname (a request to a Service is matched on its path, method, headers and query alone).
+    /// </summary>
+    public Dictionary<string, GatewayRouteTable> ServiceTables() =>
+        _serviceHttp.Keys.Concat(_serviceGrpc.Keys).Distinct().GroupBy(k => k.Service, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => new GatewayRouteTable(g.Key, g.OrderBy(k => k.Port).Select(k => new GatewayListenerRoutes(
+                ServicePortListener(k.Port),
+                new GatewayHostGroups(_serviceHttp.GetValueOrDefault(k) ?? []),
+                new GatewayHostGroups(_serviceGrpc.GetValueOrDefault(k) ?? [])))),
+            StringComparer.Ordinal);
+
+    /// <summary>The listener a Service port stands for in its route table: named after the port, plain HTTP, any host.</summary>
+    internal static GatewayListener ServicePortListener(int port) => new()
+    {
+        Name = "port-" + port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Port = port,
+        Protocol = "HTTP",
+    };
 
     public GatewayListenerRoutes RoutesOf(Gateway gateway, GatewayListener listener)
     {
@@ -55,13 +81,20 @@ internal sealed class RouteAttachments(
         EquatableArray<string> hostnames,
         IReadOnlyList<GatewayRuleAction> actions,
         Func<string, IEnumerable<GatewayRouteEntry>> entriesFor,
-        Dictionary<(string, string), List<GatewayRouteEntry>> table)
+        Dictionary<(string, string), List<GatewayRouteEntry>> table,
+        Dictionary<(string, int), List<GatewayRouteEntry>> serviceTable)
     {
         var parents = new List<RouteParentStatus>();
         var resolvedRefs = ResolvedRefs(actions);
         foreach (var parentRef in parentRefs)
         {
             var parentNamespace = parentRef.Namespace ?? meta.Namespace!;
+            if (parentRef.Group == "" && parentRef.Kind == "Service")
+            {
+                parents.Add(AttachToService(meta, parentRef, parentNamespace, resolvedRefs, entriesFor, serviceTable));
+                continue;
+            }
+
             if (parentRef.Group != GatewayApi.Group || parentRef.Kind != GatewayApi.GatewayKind
                 || !gateways.TryGetValue($"{parentNamespace}/{parentRef.Name}", out var gateway))
             {
@@ -117,20 +150,67 @@ internal sealed class RouteAttachments(
         }
     }
 
+    /// <summary>
+    /// GAMMA (the Gateway API for the mesh): a parentRef of group <c>""</c> and kind <c>Service</c> attaches the route to
+    /// that Service's ports — the one its <c>port</c> or <c>sectionName</c> (a port's name) selects, else every TCP port.
+    /// Only producer routes are supported (the route in the Service's namespace); a consumer route, in the namespace of
+    /// the clients it would apply to, is refused with UnsupportedValue. The route's hostnames play no part: a request to
+    /// a Service is matched on its path, method, headers and query. The status is written as the waypoint's controller.
+    /// </summary>
+    private RouteParentStatus AttachToService(
+        ObjectMeta meta,
+        GatewayParentRef parentRef,
+        string parentNamespace,
+        GatewayCondition resolvedRefs,
+        Func<string, IEnumerable<GatewayRouteEntry>> entriesFor,
+        Dictionary<(string, int), List<GatewayRouteEntry>> serviceTable)
+    {
+        var name = $"{parentNamespace}/{parentRef.Name}";
+        GatewayCondition accepted;
+        if (parentNamespace != meta.Namespace)
+        {
+            accepted = GatewayCondition.False("Accepted", "UnsupportedValue",
+                $"a route in namespace {meta.Namespace} for Service {name} is a consumer route, which Maille does not support; write it in namespace {parentNamespace} (a producer route)");
+        }
+        else if (!cluster.ServicesByName.TryGetValue(name, out var service))
+        {
+            accepted = GatewayCondition.False("Accepted", "NoMatchingParent", $"Service {name} not found");
+        }
+        else
+        {
+            var ports = service.Ports
+                .Where(p => p.Protocol == Protocol.TCP && (parentRef.Port is null || p.Port == parentRef.Port) && (parentRef.SectionName is null || p.Name == parentRef.SectionName))
+                .Select(p => p.Port)
+                .Distinct()
+                .ToList();
+            if (ports.Count == 0)
+            {
+                accepted = GatewayCondition.False("Accepted", "NoMatchingParent", parentRef.SectionName is not null
+                    ? $"Service {name} has no TCP port named {parentRef.SectionName}{(parentRef.Port is { } p ? $" with port {p}" : "")}"
+                    : $"Service {name} has no TCP port {parentRef.Port}");
+            }
+            else
+            {
+                foreach (var port in ports)
+                {
+                    GetOrAdd(serviceTable, (name, port)).AddRange(entriesFor("*"));
+                }
+
+                accepted = GatewayCondition.True("Accepted", "Accepted", "Accepted");
+            }
+        }
+
+        return new RouteParentStatus(parentRef, parentNamespace, [accepted, resolvedRefs], MeshApi.WaypointControllerName);
+    }
+
     /// <summary>ResolvedRefs of the whole route: False with the reason of its first backend that does not resolve.</summary>
     private static GatewayCondition ResolvedRefs(IReadOnlyList<GatewayRuleAction> actions) =>
         actions.SelectMany(a => a.Backends).FirstOrDefault(b => b.RefProblem is not null) is { } bad
             ? GatewayCondition.False("ResolvedRefs", bad.RefProblem!, bad.Reason)
             : GatewayCondition.True("ResolvedRefs", "ResolvedRefs", "All references resolved");
 
-    private bool NamespaceAllowed(GatewayListener listener, Gateway gateway, string routeNamespace) => listener.AllowedRoutes.From switch
-    {
-        "All" => true,
-        "Same" => routeNamespace == gateway.Namespace,
-        "Selector" => listener.AllowedRoutes.Selector is { } selector
-            && cluster.NamespacesByName.TryGetValue(routeNamespace, out var ns) && selector.Matches(ns.Meta.Labels),
-        _ => false,
-    };
+    private bool NamespaceAllowed(GatewayListener listener, Gateway gateway, string routeNamespace) =>
+        listener.AllowedRoutes.Admits(gateway.Namespace, routeNamespace, cluster.NamespacesByName.GetValueOrDefault(routeNamespace)?.Meta.Labels);
 
     private GatewayRuleAction HttpAction(string ns, HttpRouteRule rule)
     {

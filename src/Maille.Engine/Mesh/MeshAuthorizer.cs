@@ -184,11 +184,12 @@ public sealed partial class MeshAuthorizer
 
     /// <summary>
     /// The AuthorizationPolicies that apply to a pod, in namespace then name order: those of its namespace and of the
-    /// root namespace, without a selector or with one whose labels the pod carries.
+    /// root namespace, without a selector or with one whose labels the pod carries. A policy with <c>targetRefs</c> is
+    /// the waypoint's (<see cref="AuthorizeAtWaypoint"/>), never the node proxy's.
     /// </summary>
     public ImmutableArray<AuthorizationPolicy> PoliciesFor(Pod pod)
     {
-        return _policiesByPod.GetOrAdd(pod.QualifiedName, _ => [.. _cluster.AuthorizationPolicies.Where(p =>
+        return _policiesByPod.GetOrAdd(pod.QualifiedName, _ => [.. _cluster.AuthorizationPolicies.Where(p => !p.AtWaypoint &&
             (p.Namespace == pod.Namespace || p.Namespace == MeshApi.RootNamespace) && (p.Selector is null || Selects(p.Selector, pod)))]);
     }
 

@@ -60,25 +60,10 @@ internal sealed class GatewayDocument
         public string? Mode { get; set; }
 
         [YamlMember(Alias = "certificateRefs")]
-        public List<CertificateRefSpec?>? CertificateRefs { get; set; }
+        public List<ObjectReferenceDocument?>? CertificateRefs { get; set; }
 
         [YamlMember(Alias = "options")]
         public Dictionary<string, string>? Options { get; set; }
-    }
-
-    internal sealed class CertificateRefSpec
-    {
-        [YamlMember(Alias = "group")]
-        public string? Group { get; set; }
-
-        [YamlMember(Alias = "kind")]
-        public string? Kind { get; set; }
-
-        [YamlMember(Alias = "name")]
-        public string? Name { get; set; }
-
-        [YamlMember(Alias = "namespace")]
-        public string? Namespace { get; set; }
     }
 
     internal sealed class AllowedRoutesSpec

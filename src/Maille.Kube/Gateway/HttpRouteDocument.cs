@@ -29,6 +29,10 @@ internal sealed class HttpRouteDocument
 
         [YamlMember(Alias = "timeouts")]
         public Timeouts? Timeouts { get; set; }
+
+        /// <summary>GEP-1731's <c>retry</c>, of the experimental channel only: read so that validation can warn it is ignored.</summary>
+        [YamlMember(Alias = "retry")]
+        public object? Retry { get; set; }
     }
 
     internal sealed class Match

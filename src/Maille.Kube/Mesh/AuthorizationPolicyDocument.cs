@@ -1,11 +1,12 @@
 using k8s.Models;
+using Maille.Kube.Gateway;
 using YamlDotNet.Serialization;
 
 namespace Maille.Kube.Mesh;
 
 /// <summary>
 /// The on-disk shape of an Istio AuthorizationPolicy (<c>security.istio.io/v1</c>). Fields Maille refuses
-/// (<c>targetRefs</c>, <c>when</c>, request principals, remote ipBlocks, provider) are read so that validation can name
+/// (<c>when</c>, request principals, remote ipBlocks, provider) are read so that validation can name
 /// them instead of ignoring them.
 /// </summary>
 internal sealed class AuthorizationPolicyDocument
@@ -22,10 +23,10 @@ internal sealed class AuthorizationPolicyDocument
         public WorkloadSelectorDocument? Selector { get; set; }
 
         [YamlMember(Alias = "targetRef")]
-        public object? TargetRef { get; set; }
+        public ObjectReferenceDocument? TargetRef { get; set; }
 
         [YamlMember(Alias = "targetRefs")]
-        public List<object?>? TargetRefs { get; set; }
+        public List<ObjectReferenceDocument?>? TargetRefs { get; set; }
 
         [YamlMember(Alias = "action")]
         public string? Action { get; set; }

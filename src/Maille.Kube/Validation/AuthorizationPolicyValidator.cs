@@ -11,9 +11,10 @@ namespace Maille.Kube.Validation;
 /// action ALLOW or DENY (CUSTOM and AUDIT refused), a selector of labels, rules whose <c>from</c> entries have a
 /// non-empty <c>source</c> and whose <c>to</c> entries a non-empty <c>operation</c>, ports that are numbers in 0–65535,
 /// ipBlocks that are addresses or CIDRs, no empty value and <c>*</c> only at the start or end of a string. What Maille
-/// does not model is refused by name rather than ignored: <c>targetRefs</c> (a waypoint's policy), <c>when</c>,
+/// does not model is refused by name rather than ignored: <c>when</c>,
 /// request principals, remote ipBlocks, service accounts and providers. HTTP attributes (methods, paths, hosts) are
-/// accepted with Istio's own warning: without a waypoint the node proxy cannot see them (docs/mesh.md).
+/// accepted; in a policy that selects workloads they get Istio's own warning, since the node proxy cannot see them
+/// (docs/mesh.md). <c>targetRefs</c> attach a policy to a waypoint Gateway or to a Service that uses one.
 /// </summary>
 internal static class AuthorizationPolicyValidator
 {
@@ -23,12 +24,7 @@ internal static class AuthorizationPolicyValidator
     {
         var errors = ObjectMetaValidator.Validate(MeshApi.AuthorizationPolicyKind, ns, document.Metadata, NameRules.Dns1123Subdomain, source, diagnostics);
         var spec = document.Spec ?? new AuthorizationPolicyDocument.PolicySpec();
-        if (spec.TargetRefs is not null || spec.TargetRef is not null)
-        {
-            errors.Forbidden(spec.TargetRefs is not null ? "spec.targetRefs" : "spec.targetRef",
-                "policies attached to a waypoint or Gateway are not modelled by Maille yet (it has no waypoint); use a selector to have the node proxy enforce the policy");
-        }
-
+        TargetRefs(errors, ns, spec);
         if (spec.Provider is not null)
         {
             errors.Forbidden("spec.provider", "CUSTOM authorization (an external provider) is not supported");
@@ -66,13 +62,53 @@ internal static class AuthorizationPolicyValidator
             }
         }
 
-        if (l7.Count > 0)
+        if (l7.Count > 0 && spec.TargetRefs is null && spec.TargetRef is null)
         {
             // Istio's own warning for a policy the node proxy enforces (pilot's ambient authorization conversion).
-            errors.Warning("spec.rules", $"the node proxy does not see HTTP attributes (found: {string.Join(", ", l7)}) and Maille has no waypoint: "
+            errors.Warning("spec.rules", $"the node proxy does not see HTTP attributes (found: {string.Join(", ", l7)}); attach the policy to a waypoint with targetRefs for them: "
                 + (action == "DENY"
                     ? "a DENY policy is enforced without its HTTP attributes, which denies more than requested"
                     : "within an ALLOW policy, rules with HTTP attributes never match, which allows less than requested"));
+        }
+    }
+
+    /// <summary>
+    /// <c>targetRefs</c> (or the older <c>targetRef</c>) as Istio validates them, for the targets a waypoint enforces: a
+    /// Gateway (the waypoint) or a Service, by name, in the policy's namespace; not together with a selector.
+    /// </summary>
+    private static void TargetRefs(FieldErrors errors, string ns, AuthorizationPolicyDocument.PolicySpec spec)
+    {
+        if (spec.TargetRefs is not null && spec.TargetRef is not null)
+        {
+            errors.Forbidden("spec.targetRef", "only one of targetRefs or targetRef can be set");
+        }
+
+        if (spec.Selector is not null && (spec.TargetRefs is not null || spec.TargetRef is not null))
+        {
+            errors.Forbidden("spec.selector", "only one of targetRefs or selector can be set: a selector picks the workloads whose node proxies enforce the policy, targetRefs the waypoint or Services");
+        }
+
+        var refs = spec.TargetRefs is not null
+            ? spec.TargetRefs.Select((t, i) => (At: $"spec.targetRefs[{i}]", Ref: t))
+            : spec.TargetRef is not null ? [("spec.targetRef", spec.TargetRef)] : [];
+        foreach (var (at, target) in refs)
+        {
+            var group = target?.Group ?? "";
+            var kind = target?.Kind ?? "";
+            if ((group, kind) is not ((GatewayApi.Group, GatewayApi.GatewayKind) or ("", "Service")))
+            {
+                errors.Invalid($"{at}.kind", kind, $"a policy at a waypoint targets a Gateway (group {GatewayApi.Group}) or a Service (group \"\"); found group \"{group}\"");
+            }
+
+            if (string.IsNullOrEmpty(target?.Name))
+            {
+                errors.Required($"{at}.name", "a target needs a name");
+            }
+
+            if (!string.IsNullOrEmpty(target?.Namespace) && target.Namespace != ns)
+            {
+                errors.Invalid($"{at}.namespace", target.Namespace, "cross namespace referencing is not currently supported");
+            }
         }
     }
 

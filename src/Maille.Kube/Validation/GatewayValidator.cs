@@ -8,7 +8,7 @@ namespace Maille.Kube.Validation;
 /// A Gateway as its CRD validates it: a class name, 1–64 listeners each with a section name, a port in 1–65535, a
 /// protocol, a hostname of the route-hostname pattern, TLS only where the protocol has it (Terminate with
 /// certificateRefs for HTTPS), allowedRoutes' enum, and the CEL rules across listeners (unique names; unique port,
-/// protocol and hostname).
+/// protocol and hostname). A waypoint (class <c>istio-waypoint</c>) also has its <c>istio.io/waypoint-for</c> label checked.
 /// </summary>
 internal static class GatewayValidator
 {
@@ -21,6 +21,11 @@ internal static class GatewayValidator
         if (GatewaySchema.Required(errors, "spec.gatewayClassName", spec.GatewayClassName))
         {
             GatewaySchema.MaxLength(errors, "spec.gatewayClassName", spec.GatewayClassName, 253);
+        }
+
+        if (spec.GatewayClassName == MeshApi.WaypointClassName)
+        {
+            Waypoint(errors, document);
         }
 
         GatewaySchema.MaxItems(errors, "spec.addresses", spec.Addresses, 16);
@@ -69,6 +74,28 @@ internal static class GatewayValidator
         }
     }
 
+    /// <summary>
+    /// A waypoint's <c>istio.io/waypoint-for</c>: Istio's four values. Maille models the waypoint of Services, so
+    /// <c>workload</c> and <c>all</c> get a warning: traffic addressed to a pod does not go through it here.
+    /// </summary>
+    private static void Waypoint(FieldErrors errors, GatewayDocument document)
+    {
+        var at = $"metadata.labels[{MeshApi.WaypointForLabel}]";
+        if (document.Metadata?.Labels?.TryGetValue(MeshApi.WaypointForLabel, out var waypointFor) != true)
+        {
+            return;
+        }
+
+        if (waypointFor is not ("service" or "workload" or "all" or "none"))
+        {
+            errors.NotSupported(at, waypointFor, ["service", "workload", "all", "none"]);
+        }
+        else if (waypointFor is "workload" or "all")
+        {
+            errors.Warning(at, $"Maille models the waypoint of Services only: traffic addressed to a pod does not go through this waypoint{(waypointFor == "workload" ? ", and no Service's does either" : "")}");
+        }
+    }
+
     private static void ValidateListener(FieldErrors errors, string at, GatewayDocument.ListenerSpec listener)
     {
         if (GatewaySchema.Required(errors, $"{at}.name", listener.Name))
@@ -102,7 +129,7 @@ internal static class GatewayValidator
             var refs = tls.CertificateRefs ?? [];
             for (var c = 0; c < refs.Count; c++)
             {
-                var cert = refs[c] ?? new GatewayDocument.CertificateRefSpec();
+                var cert = refs[c] ?? new ObjectReferenceDocument();
                 GatewaySchema.Required(errors, $"{at}.tls.certificateRefs[{c}].name", cert.Name);
                 GatewaySchema.MaxLength(errors, $"{at}.tls.certificateRefs[{c}].name", cert.Name, 253);
                 GatewaySchema.MaxLength(errors, $"{at}.tls.certificateRefs[{c}].namespace", cert.Namespace, 63);

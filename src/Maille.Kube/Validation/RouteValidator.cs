@@ -41,6 +41,12 @@ internal static partial class RouteValidator
 
             FilterList(errors, $"{at}.filters", rule.Filters, HttpFilterTypes);
             BackendRefs(errors, $"{at}.backendRefs", rule.BackendRefs, HttpFilterTypes);
+            if (rule.Retry is not null)
+            {
+                // The standard CRDs Maille embeds and serves have no retry: a lab's API server drops it too (kubectl warns).
+                errors.Warning($"{at}.retry", "retries (GEP-1731) are in the Gateway API's experimental channel only, not in the standard CRDs Maille reads: ignored");
+            }
+
             var filters = (rule.Filters ?? []).OfType<Filter>().ToList();
             if (filters.Any(f => f.Type == "RequestRedirect") && (rule.BackendRefs ?? []).Count > 0)
             {

@@ -25,29 +25,12 @@ public static class GatewayTraceView
             return 1;
         }
 
-        var parsedHeaders = new List<KeyValuePair<string, string>>();
-        foreach (var header in headers)
+        if (ParseHeaders(headers, stderr) is not { } parsedHeaders)
         {
-            var colon = header.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                stderr.WriteLine($"error: --header {header}: expected 'NAME: VALUE'");
-                return 1;
-            }
-
-            parsedHeaders.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+            return 1;
         }
 
-        var request = new GatewayRequest
-        {
-            Scheme = url.Scheme,
-            Host = url.Host,
-            Port = url.Port,
-            Path = url.AbsolutePath,
-            Query = url.Query.TrimStart('?'),
-            Method = method.ToUpperInvariant(),
-            Headers = parsedHeaders,
-        };
+        var request = RequestOf(url, method, parsedHeaders);
         var plan = GatewayController.Build(cluster);
         GatewayRouteTable? table;
         if (via is not null)
@@ -84,6 +67,37 @@ public static class GatewayTraceView
         }
 
         return 0;
+    }
+
+    /// <summary>The request a URL, <c>--method</c> and the parsed headers describe (the Host is the URL's host, without port).</summary>
+    internal static GatewayRequest RequestOf(Uri url, string method, IReadOnlyList<KeyValuePair<string, string>> headers) => new()
+    {
+        Scheme = url.Scheme,
+        Host = url.Host,
+        Port = url.Port,
+        Path = url.AbsolutePath,
+        Query = url.Query.TrimStart('?'),
+        Method = method.ToUpperInvariant(),
+        Headers = headers,
+    };
+
+    /// <summary>The <c>--header 'NAME: VALUE'</c> options as pairs; null (with the error written) when one has no name.</summary>
+    internal static List<KeyValuePair<string, string>>? ParseHeaders(IReadOnlyList<string> headers, TextWriter stderr)
+    {
+        var parsed = new List<KeyValuePair<string, string>>();
+        foreach (var header in headers)
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                stderr.WriteLine($"error: --header {header}: expected 'NAME: VALUE'");
+                return null;
+            }
+
+            parsed.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+        }
+
+        return parsed;
     }
 
     /// <summary>The contract's <c>gateway</c> object.</summary>

@@ -50,6 +50,53 @@ public sealed class MeshValidationTests
     }
 
     [Fact]
+    public void A_policy_attached_to_a_waypoint_or_Service_loads_its_targets_and_gets_no_node_proxy_warning()
+    {
+        var yaml = Allow("shop", "get").Targeting("Gateway", "waypoint").Targeting("Service", "reviews").Rule(to: [Operation("methods", "GET")]).Yaml();
+
+        var result = Cluster.Plan(yaml);
+
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Warnings);
+        var policy = Assert.Single(result.Cluster!.AuthorizationPolicies);
+        Assert.Equal([new PolicyTargetRef(GatewayApi.Group, "Gateway", "waypoint"), new PolicyTargetRef("", "Service", "reviews")], policy.TargetRefs);
+        Assert.True(policy.AtWaypoint);
+    }
+
+    [Theory]
+    [InlineData("workload", "Maille models the waypoint of Services only: traffic addressed to a pod does not go through this waypoint, and no Service's does either")]
+    [InlineData("all", "Maille models the waypoint of Services only: traffic addressed to a pod does not go through this waypoint")]
+    public void A_waypoint_for_workloads_gets_a_warning_that_Maille_models_Service_traffic_only(string waypointFor, string warning)
+    {
+        var result = Cluster.Plan("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: waypoint, namespace: shop, labels: {istio.io/waypoint-for: FOR}}
+            spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}
+            """.Replace("FOR", waypointFor, StringComparison.Ordinal));
+
+        Assert.True(result.Succeeded);
+        Assert.EndsWith("metadata.labels[istio.io/waypoint-for]: " + warning, Assert.Single(result.Warnings).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_route_with_retries_is_read_with_a_warning_that_the_standard_CRDs_have_none()
+    {
+        var result = Cluster.Plan("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: reviews, namespace: shop}
+            spec:
+              parentRefs: [{group: "", kind: Service, name: reviews}]
+              rules: [{backendRefs: [{name: reviews, port: 9080}], retry: {codes: [503], attempts: 3, backoff: 100ms}}]
+            """);
+
+        Assert.True(result.Succeeded);
+        Assert.EndsWith("spec.rules[0].retry: retries (GEP-1731) are in the Gateway API's experimental channel only, not in the standard CRDs Maille reads: ignored",
+            Assert.Single(result.Warnings).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_valid_PeerAuthentication_loads_its_mode_and_port_modes()
     {
         var peer = Workload("shop", "api", "STRICT", ("app", "api")).Port(9090, "PERMISSIVE").Port(80, "UNSET").Build();
