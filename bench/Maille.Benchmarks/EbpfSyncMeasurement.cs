@@ -35,11 +35,11 @@ internal static class EbpfSyncMeasurement
 {
     public static int Run(string[] args)
     {
-        var services = int.Parse(Argument(args, "--services", "10000"), CultureInfo.InvariantCulture);
-        var endpoints = int.Parse(Argument(args, "--endpoints", "10"), CultureInfo.InvariantCulture);
-        var changes = int.Parse(Argument(args, "--changes", "200"), CultureInfo.InvariantCulture);
-        var policies = int.Parse(Argument(args, "--policies", "1000"), CultureInfo.InvariantCulture);
-        var pods = int.Parse(Argument(args, "--pods", "1000"), CultureInfo.InvariantCulture);
+        var services = MeasurementArguments.Int(args, "--services", 10000);
+        var endpoints = MeasurementArguments.Int(args, "--endpoints", 10);
+        var changes = MeasurementArguments.Int(args, "--changes", 200);
+        var policies = MeasurementArguments.Int(args, "--policies", 1000);
+        var pods = MeasurementArguments.Int(args, "--pods", 1000);
         var name = $"maille-ebpfbench-{Environment.ProcessId}";
         var cgroup = LabCgroup.For($"ebpfbench-{Environment.ProcessId}");
         using var scratch = NetworkNamespace.Create(name);
@@ -213,11 +213,5 @@ internal static class EbpfSyncMeasurement
         {
             throw new InvalidOperationException("nft: " + result.Error);
         }
-    }
-
-    private static string Argument(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 }
