@@ -12,16 +12,20 @@ namespace Maille.Lab.Tests.Labs;
 /// through <c>./maille</c>, as a user's. The data plane is nftables unless a derived fixture names another
 /// (<see cref="EbpfPlaygroundLab"/>).
 /// </summary>
-public class PlaygroundLab(DataplaneKind dataplane) : IDisposable
+public class PlaygroundLab : IDisposable
 {
     private readonly LiveLab _lab = LiveLab.Create();
     private bool _started;
+    private readonly DataplaneKind _dataplane;
     private string? _broken;
 
+    // xunit builds a class fixture with its one public constructor: the nftables lab; derived fixtures name another data plane.
     public PlaygroundLab()
         : this(DataplaneKind.Nftables)
     {
     }
+
+    protected PlaygroundLab(DataplaneKind dataplane) => _dataplane = dataplane;
 
     public string Name => _lab.Name;
 
@@ -31,7 +35,7 @@ public class PlaygroundLab(DataplaneKind dataplane) : IDisposable
         if (!_started)
         {
             _started = true;
-            var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile, "--flush-denied-connections", "--dataplane", dataplane == DataplaneKind.Ebpf ? "ebpf" : "nftables");
+            var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile, "--flush-denied-connections", "--dataplane", _dataplane == DataplaneKind.Ebpf ? "ebpf" : "nftables");
             if (up.ExitCode != 0)
             {
                 _broken = $"maille up failed ({up.ExitCode}): {up.Stderr}";
@@ -52,7 +56,7 @@ public class PlaygroundLab(DataplaneKind dataplane) : IDisposable
     /// entries in the nftables mode, entries of the tc programs' <c>flows</c> map in the ebpf mode.
     /// </summary>
     public long FlushedConnections() =>
-        JsonNode.Parse(Succeed("status", "-o", "json"))!["items"]!.AsArray().Sum(agent => dataplane == DataplaneKind.Ebpf
+        JsonNode.Parse(Succeed("status", "-o", "json"))!["items"]!.AsArray().Sum(agent => _dataplane == DataplaneKind.Ebpf
             ? (long)agent!["parts"]!["networkpolicy-ebpf"]!["flushedFlows"]!
             : (long)agent!["parts"]!["networkpolicy"]!["flushedConnections"]!);
 
