@@ -15,18 +15,14 @@ public static class SocketLbWalker
     public static SocketLbWalk Walk(Func<SocketLbMap, byte[], int, byte[]?> lookup, IPAddress address, int port, Protocol protocol)
     {
         var steps = new List<string>();
-        var name = $"{address}:{port}/{protocol.ToString().ToLowerInvariant()}";
-        if (protocol is not (Protocol.TCP or Protocol.UDP)
-            || lookup(SocketLbMap.Services, SocketLbLayout.ServiceKey(address, port, protocol), SocketLbLayout.ServiceValueSize) is not { } service)
+        var name = EntryName(address, port, protocol);
+        if (Entry(lookup, SocketLbMap.Services, SocketLbLayout.ServiceValueSize, address, port, protocol) is not { } service)
         {
             steps.Add($"services[{name}]: none: the socket hooks leave the connection as it is");
             return new SocketLbWalk(false, false, [], steps);
         }
 
-        var id = BitConverter.ToUInt32(service, 0);
-        var count = BitConverter.ToUInt16(service, 4);
-        var flags = service[6];
-        var affinity = (flags & SocketLbLayout.AffinityFlag) != 0 ? $", sessionAffinity ClientIP for {BitConverter.ToUInt32(service, 8)} s" : "";
+        var (id, count, flags, affinity) = service;
         if ((flags & SocketLbLayout.RejectFlag) != 0)
         {
             steps.Add($"services[{name}] → Service {id}, no endpoint: connect() and sendmsg() fail with ECONNREFUSED");
@@ -46,17 +42,14 @@ public static class SocketLbWalker
     public static SocketLbWalk WalkFromOutside(Func<SocketLbMap, byte[], int, byte[]?> lookup, IPAddress address, int port, Protocol protocol)
     {
         var steps = new List<string>();
-        var name = $"{address}:{port}/{protocol.ToString().ToLowerInvariant()}";
-        if (protocol is not (Protocol.TCP or Protocol.UDP)
-            || lookup(SocketLbMap.External, SocketLbLayout.ServiceKey(address, port, protocol), SocketLbLayout.ExternalValueSize) is not { } external)
+        var name = EntryName(address, port, protocol);
+        if (Entry(lookup, SocketLbMap.External, SocketLbLayout.ExternalValueSize, address, port, protocol) is not { } external)
         {
             steps.Add($"nodeports[{name}]: none: the tc program leaves the packet to nftables");
             return new SocketLbWalk(false, false, [], steps);
         }
 
-        var id = BitConverter.ToUInt32(external, 0);
-        var count = BitConverter.ToUInt16(external, 4);
-        var flags = external[6];
+        var (id, count, flags, affinity) = external;
         if (count == 0)
         {
             if ((flags & SocketLbLayout.RejectFlag) != 0)
@@ -69,11 +62,29 @@ public static class SocketLbWalker
             return new SocketLbWalk(true, false, [], steps) { Dropped = true };
         }
 
-        var masquerade = (flags & SocketLbLayout.MasqueradeFlag) != 0 ? new IPAddress(external.AsSpan(12, 4)) : null;
-        var affinity = (flags & SocketLbLayout.AffinityFlag) != 0 ? $", sessionAffinity ClientIP for {BitConverter.ToUInt32(external, 8)} s" : "";
+        var masquerade = (flags & SocketLbLayout.MasqueradeFlag) != 0 ? new IPAddress(external.Value.AsSpan(12, 4)) : null;
         var source = masquerade is null ? "the client's address kept (externalTrafficPolicy Local)" : $"masqueraded to {masquerade}";
         steps.Add($"nodeports[{name}] → Service {id}, {count} endpoint(s){affinity}: conntrack entry made by the tc program, DNAT to the endpoint, {source}");
         return new SocketLbWalk(true, false, Backends(lookup, id, count, steps), steps) { Masquerade = masquerade };
+    }
+
+    private static string EntryName(IPAddress address, int port, Protocol protocol) =>
+        $"{address}:{port}/{protocol.ToString().ToLowerInvariant()}";
+
+    /// <summary>
+    /// A <c>services</c> or <c>nodeports</c> value, whose heads are laid out alike: Service id (4 bytes), endpoint count
+    /// (2), flags (1), then the affinity timeout at 8. Null when the map has no entry (or the protocol none).
+    /// </summary>
+    private static SocketLbEntry? Entry(Func<SocketLbMap, byte[], int, byte[]?> lookup, SocketLbMap map, int valueSize, IPAddress address, int port, Protocol protocol)
+    {
+        if (protocol is not (Protocol.TCP or Protocol.UDP) || lookup(map, SocketLbLayout.ServiceKey(address, port, protocol), valueSize) is not { } value)
+        {
+            return null;
+        }
+
+        var flags = value[6];
+        var affinity = (flags & SocketLbLayout.AffinityFlag) != 0 ? $", sessionAffinity ClientIP for {BitConverter.ToUInt32(value, 8)} s" : "";
+        return new SocketLbEntry(BitConverter.ToUInt32(value, 0), BitConverter.ToUInt16(value, 4), flags, affinity, value);
     }
 
     private static List<SocketLbBackend> Backends(Func<SocketLbMap, byte[], int, byte[]?> lookup, uint id, int count, List<string> steps)
