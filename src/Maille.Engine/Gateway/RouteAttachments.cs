@@ -22,6 +22,10 @@ internal sealed class RouteAttachments(
     private readonly Dictionary<(string Gateway, string Listener), List<GatewayRouteEntry>> _grpc = [];
     private readonly Dictionary<(string Gateway, string Listener), HashSet<string>> _attached = [];
 
+    // The listeners each route loses to an older route of the other kind (kind/namespace/name, Gateway, listener → the
+    // winner), decided before anything attaches.
+    private readonly Dictionary<(string Route, string Gateway, string Listener), string> _conflicted = [];
+
     // GAMMA: the matches of the routes attached to each Service port, keyed by (namespace/name, port).
     private readonly Dictionary<(string Service, int Port), List<GatewayRouteEntry>> _serviceHttp = [];
     private readonly Dictionary<(string Service, int Port), List<GatewayRouteEntry>> _serviceGrpc = [];
@@ -30,6 +34,7 @@ internal sealed class RouteAttachments(
 
     public void AttachAll()
     {
+        ResolveKindConflicts();
         foreach (var route in cluster.HttpRoutes)
         {
             var actions = route.Rules.Select(r => HttpAction(route.Namespace, r)).ToList();
@@ -101,9 +106,7 @@ internal sealed class RouteAttachments(
                 continue; // not a Gateway of Maille's: its controller, if any, writes this parent's status
             }
 
-            var candidates = listeners[gateway.Meta.QualifiedName]
-                .Where(l => (parentRef.SectionName is null || l.Listener.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
-                .ToList();
+            var (candidates, allowed) = Listeners(kind, meta.Namespace!, parentRef, gateway);
             GatewayCondition accepted;
             if (candidates.Count == 0)
             {
@@ -113,17 +116,21 @@ internal sealed class RouteAttachments(
             }
             else
             {
-                var allowed = candidates.Where(l => l.Accepted && l.SupportedKinds.Any(k => k.Kind == kind) && NamespaceAllowed(l.Listener, gateway, meta.Namespace!)).ToList();
                 var matched = 0;
+                var lost = new List<string>();
                 foreach (var check in allowed)
                 {
                     var key = (gateway.Meta.QualifiedName, check.Listener.Name);
                     GetOrAdd(_attached, key).Add($"{kind}/{meta.QualifiedName}");
-                    var shared = hostnames.IsEmpty
-                        ? [check.Listener.Hostname ?? "*"]
-                        : hostnames.Select(h => GatewayHostnames.Intersect(check.Listener.Hostname, h)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                    var shared = SharedHostnames(check.Listener, hostnames);
                     if (shared.Count == 0)
                     {
+                        continue;
+                    }
+
+                    if (_conflicted.TryGetValue(($"{kind}/{meta.QualifiedName}", gateway.Meta.QualifiedName, check.Listener.Name), out var winner))
+                    {
+                        lost.Add($"listener {check.Listener.Name} took {winner}");
                         continue;
                     }
 
@@ -136,9 +143,12 @@ internal sealed class RouteAttachments(
 
                 accepted = allowed.Count == 0
                     ? GatewayCondition.False("Accepted", "NotAllowedByListeners", "no listener this parentRef selects allows this route (its kind or namespace)")
-                    : matched == 0
-                        ? GatewayCondition.False("Accepted", "NoMatchingListenerHostname", "no hostname of the route intersects a listener's")
-                        : GatewayCondition.True("Accepted", "Accepted", "Accepted");
+                    : matched > 0
+                        ? GatewayCondition.True("Accepted", "Accepted", "Accepted")
+                        : lost.Count > 0
+                            ? GatewayCondition.False("Accepted", "Conflicted",
+                                $"a listener accepts only one of an HTTPRoute and a GRPCRoute whose hostnames intersect, the older (then the first by namespace/name): {string.Join("; ", lost)}")
+                            : GatewayCondition.False("Accepted", "NoMatchingListenerHostname", "no hostname of the route intersects a listener's");
             }
 
             parents.Add(new RouteParentStatus(parentRef, parentNamespace, [accepted, resolvedRefs]));
@@ -149,6 +159,80 @@ internal sealed class RouteAttachments(
             Statuses.Add(new RouteStatus(kind, meta.QualifiedName, parents));
         }
     }
+
+    /// <summary>The listeners a parentRef selects (sectionName, port), and those of them that take the route (accepted, its kind, its namespace).</summary>
+    private (List<ListenerCheck> Selected, List<ListenerCheck> Allowed) Listeners(string kind, string routeNamespace, GatewayParentRef parentRef, Gateway gateway)
+    {
+        var selected = listeners[gateway.Meta.QualifiedName]
+            .Where(l => (parentRef.SectionName is null || l.Listener.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+            .ToList();
+        return (selected, [.. selected.Where(l => l.Accepted && l.SupportedKinds.Any(k => k.Kind == kind) && NamespaceAllowed(l.Listener, gateway, routeNamespace))]);
+    }
+
+    /// <summary>The hostnames a route serves on a listener: its own that intersect the listener's, or the listener's (<c>*</c>: any) when it has none.</summary>
+    private static List<string> SharedHostnames(GatewayListener listener, EquatableArray<string> hostnames) =>
+        hostnames.IsEmpty
+            ? [listener.Hostname ?? "*"]
+            : [.. hostnames.Select(h => GatewayHostnames.Intersect(listener.Hostname, h)).OfType<string>().Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The GRPCRoute specification: when an HTTPRoute and a GRPCRoute attach to the same listener and their hostnames
+    /// there intersect, the listener accepts exactly one of them, the oldest by creation timestamp, then the first by
+    /// <c>namespace/name</c>. Each listener's routes are taken in that order; one whose hostnames intersect a route of
+    /// the other kind already kept loses the listener (<see cref="_conflicted"/>). A route without a timestamp (a file
+    /// read offline) counts as the newest.
+    /// </summary>
+    private void ResolveKindConflicts()
+    {
+        var routes = cluster.HttpRoutes.Select(r => (Kind: GatewayApi.HttpRouteKind, r.Meta, r.ParentRefs, r.Hostnames))
+            .Concat(cluster.GrpcRoutes.Select(r => (Kind: GatewayApi.GrpcRouteKind, r.Meta, r.ParentRefs, r.Hostnames)));
+        var onListeners = new Dictionary<(string Gateway, string Listener), Dictionary<string, (string Kind, ObjectMeta Meta, HashSet<string> Shared)>>();
+        foreach (var route in routes)
+        {
+            foreach (var parentRef in route.ParentRefs)
+            {
+                if (parentRef.Group != GatewayApi.Group || parentRef.Kind != GatewayApi.GatewayKind
+                    || !gateways.TryGetValue($"{parentRef.Namespace ?? route.Meta.Namespace}/{parentRef.Name}", out var gateway))
+                {
+                    continue;
+                }
+
+                foreach (var check in Listeners(route.Kind, route.Meta.Namespace!, parentRef, gateway).Allowed)
+                {
+                    var shared = SharedHostnames(check.Listener, route.Hostnames);
+                    if (shared.Count > 0)
+                    {
+                        var routesThere = GetOrAdd(onListeners, (gateway.Meta.QualifiedName, check.Listener.Name));
+                        var id = $"{route.Kind}/{route.Meta.QualifiedName}";
+                        (routesThere.TryGetValue(id, out var known) ? known : routesThere[id] = (route.Kind, route.Meta, [])).Shared.UnionWith(shared);
+                    }
+                }
+            }
+        }
+
+        foreach (var (listener, routesThere) in onListeners)
+        {
+            var kept = new List<(string Kind, ObjectMeta Meta, HashSet<string> Shared)>();
+            var byAge = routesThere.Values
+                .OrderBy(r => r.Meta.CreationTimestamp is null)
+                .ThenBy(r => r.Meta.CreationTimestamp)
+                .ThenBy(r => r.Meta.QualifiedName, StringComparer.Ordinal);
+            foreach (var route in byAge)
+            {
+                var rival = kept.FirstOrDefault(k => k.Kind != route.Kind && k.Shared.Any(a => route.Shared.Any(b => HostnamesIntersect(a, b))));
+                if (rival.Meta is not null)
+                {
+                    _conflicted[($"{route.Kind}/{route.Meta.QualifiedName}", listener.Gateway, listener.Listener)] = $"{rival.Kind} {rival.Meta.QualifiedName}";
+                }
+                else
+                {
+                    kept.Add(route);
+                }
+            }
+        }
+    }
+
+    private static bool HostnamesIntersect(string a, string b) => a == "*" || b == "*" || GatewayHostnames.Intersect(a, b) is not null;
 
     /// <summary>
     /// GAMMA (the Gateway API for the mesh): a parentRef of group <c>""</c> and kind <c>Service</c> attaches the route to
