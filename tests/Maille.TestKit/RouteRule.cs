@@ -112,6 +112,17 @@ public sealed class RouteRule
         return this;
     }
 
+    /// <summary>
+    /// A backendRef to Service <paramref name="service"/> port 8080 with <paramref name="weight"/> and its own filters,
+    /// each as <see cref="Filter"/> writes one: <c>("RequestHeaderModifier", "requestHeaderModifier", "{set: […]}")</c>.
+    /// </summary>
+    public RouteRule ToFiltered(string service, int weight, params (string Type, string Field, string Body)[] filters)
+    {
+        var written = filters.Select(f => $"{{type: {f.Type}, {f.Field}: {f.Body}}}");
+        _backends.Add($"{{name: {service}, port: 8080, weight: {weight.ToString(CultureInfo.InvariantCulture)}, filters: [{string.Join(", ", written)}]}}");
+        return this;
+    }
+
     /// <summary>A filter, written as its flow-style body: <c>Filter("RequestRedirect", "requestRedirect", "{statusCode: 301}")</c>.</summary>
     public RouteRule Filter(string type, string field, string body)
     {

@@ -12,6 +12,17 @@ internal sealed class GatewayBackendResolver(ClusterState cluster, ReferenceGran
 {
     public GatewayBackend Resolve(string routeKind, string routeNamespace, GatewayBackendRef backend)
     {
+        var resolved = ResolveReference(routeKind, routeNamespace, backend);
+        if (resolved.RefProblem is null && backend.Filters.FirstOrDefault(f => !GatewayRuleAction.IsSupported(f.Type)) is { } unsupported)
+        {
+            resolved = resolved with { Status = 500, Reason = $"filter {unsupported.Type} of the backendRef to Service {resolved.Service} is not supported by Maille's Gateway", ReadyEndpoints = 0 };
+        }
+
+        return backend.Filters.IsEmpty ? resolved : resolved with { Filters = [.. backend.Filters] };
+    }
+
+    private GatewayBackend ResolveReference(string routeKind, string routeNamespace, GatewayBackendRef backend)
+    {
         var ns = backend.Namespace ?? routeNamespace;
         var name = $"{ns}/{backend.Name}";
         var port = backend.Port ?? 0;

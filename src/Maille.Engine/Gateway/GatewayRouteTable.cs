@@ -113,7 +113,7 @@ public sealed class GatewayRouteTable
     private GatewayDecision[]? Prepare(GatewayListener listener, GatewayRouteEntry entry)
     {
         var action = entry.Action;
-        if (action.Redirect is not null || action.Rewrite is not null)
+        if (action.Redirect is not null || action.Rewrite is not null || action.Backends.Any(b => b.Redirect is not null || b.Rewrite is not null))
         {
             return null;
         }
@@ -127,8 +127,12 @@ public sealed class GatewayRouteTable
 
         return action.Backends.Sum(b => (long)b.Weight) == 0
             ? [decision with { Status = 500, Reason = $"{where}: every backendRef has weight 0" }]
-            : [.. action.Backends.Select(b => decision with { Backend = b, Status = b.Status, Reason = $"{where} → {b.Reason}" })];
+            : [.. action.Backends.Select(b => decision with { Backend = b, Status = b.Status, Reason = $"{where} → {b.Reason}", Filters = WithBackendFilters(action, b) })];
     }
+
+    /// <summary>The rule's filters, then the chosen backendRef's own.</summary>
+    private static IReadOnlyList<HttpRouteFilter> WithBackendFilters(GatewayRuleAction action, GatewayBackend backend) =>
+        backend.Filters.Count == 0 ? action.Filters : [.. action.Filters, .. backend.Filters];
 
     /// <summary>The index of the backend a draw in [0, total weight) picks (weight 0 is never picked); the total is above 0.</summary>
     private static int Pick(IReadOnlyList<GatewayBackend> backends, int draw)
@@ -190,8 +194,14 @@ public sealed class GatewayRouteTable
         }
 
         var backend = action.Backends[Pick(action.Backends, draw)];
-        var (path, rewrittenHost) = Rewritten(request, entry);
-        return decision with { Backend = backend, Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
+        var filters = WithBackendFilters(action, backend);
+        if (backend.Redirect is { } backendRedirect && backend.Status != 500)
+        {
+            return decision with { Backend = backend, Filters = filters, Status = backendRedirect.StatusCode, Reason = $"{where} → {backend.Service}: its backendRef's RequestRedirect", Location = RedirectLocation(request, listener, entry, backendRedirect, host) };
+        }
+
+        var (path, rewrittenHost) = Rewritten(request, entry, backend);
+        return decision with { Backend = backend, Filters = filters, Status = backend.Status, Reason = $"{where} → {backend.Reason}", BackendPath = path, BackendHost = rewrittenHost };
     }
 
     /// <summary>
@@ -228,9 +238,12 @@ public sealed class GatewayRouteTable
         return result.Length == 0 ? "/" : result.StartsWith('/') ? result : "/" + result;
     }
 
-    /// <summary>The path and Host the backend receives after the rule's URLRewrite (the request's when there is none).</summary>
-    internal static (string Path, string? Host) Rewritten(GatewayRequest request, GatewayRouteEntry entry) =>
-        entry.Action.Rewrite is { } rewrite
+    /// <summary>
+    /// The path and Host the backend receives after the URLRewrite of the chosen backendRef, else the rule's (the
+    /// request's when there is none).
+    /// </summary>
+    internal static (string Path, string? Host) Rewritten(GatewayRequest request, GatewayRouteEntry entry, GatewayBackend backend) =>
+        (backend.Rewrite ?? entry.Action.Rewrite) is { } rewrite
             ? (rewrite.Path is { } p ? RewritePath(request.Path, entry, p) : request.Path, rewrite.Hostname)
             : (request.Path, null);
 

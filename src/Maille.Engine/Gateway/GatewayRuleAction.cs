@@ -19,4 +19,7 @@ internal sealed record GatewayRuleAction
     public HttpRequestRedirect? Redirect => Filters.FirstOrDefault(f => f.Type == "RequestRedirect")?.RequestRedirect;
 
     public HttpUrlRewrite? Rewrite => Filters.FirstOrDefault(f => f.Type == "URLRewrite")?.UrlRewrite;
+
+    /// <summary>The filter types Maille's Gateway carries out (on a rule or a backendRef); ExtensionRef and CORS are not.</summary>
+    public static bool IsSupported(string type) => type is "RequestHeaderModifier" or "ResponseHeaderModifier" or "RequestRedirect" or "URLRewrite" or "RequestMirror";
 }

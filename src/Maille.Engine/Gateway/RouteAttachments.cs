@@ -316,7 +316,7 @@ internal sealed class RouteAttachments(
 
     private GatewayRuleAction Action(string ns, string kind, EquatableArray<HttpRouteFilter> filters, EquatableArray<GatewayBackendRef> backendRefs)
     {
-        var unsupported = filters.FirstOrDefault(f => f.Type is not ("RequestHeaderModifier" or "ResponseHeaderModifier" or "RequestRedirect" or "URLRewrite" or "RequestMirror"));
+        var unsupported = filters.FirstOrDefault(f => !GatewayRuleAction.IsSupported(f.Type));
         return new GatewayRuleAction
         {
             Filters = [.. filters],

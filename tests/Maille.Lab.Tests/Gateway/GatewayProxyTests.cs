@@ -139,6 +139,23 @@ public sealed class GatewayProxyTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_backendRefs_own_filters_are_applied_after_the_rules_to_the_requests_sent_to_it()
+    {
+        var (harness, client) = await StartAsync();
+        await using var _ = harness;
+        using var __ = client;
+
+        var (status, fields, response) = await SendAsync(client, "http://backend-filters.example/");
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.StartsWith($"{Infra}/infra-backend-v1", fields["pod"], StringComparison.Ordinal);
+            Assert.Equal(("rule", "v1"), (fields["x-test-rule"], fields["x-test-backend"]));
+            Assert.Equal("v1", response.Headers.GetValues("X-Backend-Response").Single());
+        }
+    }
+
+    [Fact]
     public async Task A_mirror_gets_a_copy_of_each_request_and_a_route_timeout_answers_504()
     {
         var (harness, client) = await StartAsync();

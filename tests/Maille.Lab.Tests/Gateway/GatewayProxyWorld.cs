@@ -52,6 +52,13 @@ internal static class GatewayProxyWorld
                 .RequestHeaders("{set: [{name: X-Test-Set, value: set}], add: [{name: X-Test-Add, value: added}], remove: [X-Test-Remove]}")
                 .ResponseHeaders("{set: [{name: X-Test-Response, value: 'yes'}]}")
                 .To("infra-backend-v1")))
+        .Route(Route.Http("backend-filters").Parent(Gateway).Hostnames("backend-filters.example")
+            .Rule(RouteRule.New()
+                .RequestHeaders("{set: [{name: X-Test-Rule, value: rule}]}")
+                .ToFiltered("infra-backend-v1", 1,
+                    ("RequestHeaderModifier", "requestHeaderModifier", "{set: [{name: X-Test-Backend, value: v1}]}"),
+                    ("ResponseHeaderModifier", "responseHeaderModifier", "{set: [{name: X-Backend-Response, value: v1}]}"))
+                .To("infra-backend-v2", weight: 0)))
         .Route(Route.Http("mirror").Parent(Gateway).Hostnames("mirror.example").Rule(RouteRule.New().Mirror("infra-backend-v2").To("infra-backend-v1")))
         .Route(Route.Http("timeout").Parent(Gateway).Hostnames("timeout.example").Rule(RouteRule.New().Timeouts(request: "500ms").To("infra-backend-v1")))
         .Route(Route.Grpc("grpc").Parent(Gateway).Hostnames("grpc.example").Rule(RouteRule.New().Grpc(service: "maille.Echo").To("infra-backend-v3", port: 9000)))
