@@ -44,6 +44,32 @@ public sealed class LabGatewayTests(GatewayLabFixture fixture, ITestOutputHelper
     }
 
     [SkippableFact]
+    public void Kubectl_apply_of_a_gateway_breaking_a_CEL_rule_of_the_CRD_is_refused_in_its_words_and_nothing_is_created()
+    {
+        var lab = fixture.Lab;
+        var kubectl = new Kubectl(lab.Lab, output);
+        var file = lab.Lab.File("duplicate-listeners.yaml", $$"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: duplicate-listeners, namespace: {{Infra}}}
+            spec:
+              gatewayClassName: maille
+              listeners:
+              - {name: web, port: 80, protocol: HTTP, hostname: a.example}
+              - {name: web, port: 8080, protocol: HTTP, hostname: b.example}
+            """);
+
+        var (exit, _, errors) = kubectl.Run("apply", "-f", file);
+        var (found, _, notFound) = kubectl.Run("get", "gateway", "duplicate-listeners", "-n", Infra);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("spec.listeners", errors, StringComparison.Ordinal);
+        Assert.Contains("Listener name must be unique within the Gateway", errors, StringComparison.Ordinal);
+        Assert.NotEqual(0, found);
+        Assert.Contains("NotFound", notFound, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Paths_and_headers_are_matched_and_unmatched_invalid_and_empty_backends_answer_404_500_and_503()
     {
         using var http = fixture.Lab.ToPlain();
