@@ -70,6 +70,42 @@ public sealed class LabGatewayTests(GatewayLabFixture fixture, ITestOutputHelper
     }
 
     [SkippableFact]
+    public void A_route_is_written_with_every_kubectl_verb_a_cluster_takes_and_leaves_no_trace_once_deleted()
+    {
+        var lab = fixture.Lab;
+        var kubectl = new Kubectl(lab.Lab, output);
+        var file = lab.Lab.File("scratch-route.yaml", $$"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: scratch, namespace: {{Infra}}}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [scratch.example]
+              rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
+            """);
+        string Get(string path) => kubectl.Succeed("get", "httproute", "scratch", "-n", Infra, "-o", $"jsonpath={path}");
+
+        var dryRun = kubectl.Succeed("apply", "--dry-run=server", "-f", file);
+        var (notYet, _, _) = kubectl.Run("get", "httproute", "scratch", "-n", Infra);
+        kubectl.Succeed("apply", "--server-side", "--field-manager=scratch-test", "-f", file);
+        var accepted = Get("{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}");
+        kubectl.Succeed("label", "httproute", "scratch", "-n", Infra, "team=web");
+        kubectl.Succeed("patch", "httproute", "scratch", "-n", Infra, "--type=json", "-p", """[{"op": "replace", "path": "/spec/hostnames/0", "value": "patched.example"}]""");
+        var patched = (Get("{.metadata.labels.team}"), Get("{.spec.hostnames[0]}"), Get("{.metadata.generation}"));
+        var managers = Get("{.metadata.managedFields[*].manager}");
+        kubectl.Succeed("delete", "httproute", "scratch", "-n", Infra);
+        var (gone, _, notFound) = kubectl.Run("get", "httproute", "scratch", "-n", Infra);
+
+        Assert.Contains("(server dry run)", dryRun, StringComparison.Ordinal);
+        Assert.NotEqual(0, notYet);
+        Assert.Equal("True", accepted);
+        Assert.Equal(("web", "patched.example", "2"), patched);
+        Assert.Contains("scratch-test", managers, StringComparison.Ordinal);
+        Assert.NotEqual(0, gone);
+        Assert.Contains("NotFound", notFound, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Paths_and_headers_are_matched_and_unmatched_invalid_and_empty_backends_answer_404_500_and_503()
     {
         using var http = fixture.Lab.ToPlain();
