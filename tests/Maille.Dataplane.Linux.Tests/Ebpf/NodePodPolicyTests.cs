@@ -89,6 +89,33 @@ public sealed class NodePodPolicyTests
     }
 
     [SkippableFact]
+    public async Task A_denial_by_a_ClusterNetworkPolicy_Deny_rule_is_reported_with_that_rule_s_log_prefix()
+    {
+        Privileged.Require();
+        var guard = ClusterNetworkPolicyBuilder.Admin("guard-x", 5)
+            .SubjectNamespaces(("ns", "x"))
+            .Ingress("no-y", Model.ClusterPolicyAction.Deny, [ClusterNetworkPolicyBuilder.Namespaces(("ns", "y"))]);
+        await WithPods(guard.Yaml(), async (policy, pods) =>
+        {
+            var sink = new CollectingFlowSink();
+            using (policy.ReadDenials(sink))
+            {
+                Assert.Equal("unreachable", await OutcomeAsync(pods.Ya, pods.XaAddress, 80));
+                Assert.True(await ConnectsAsync(pods.Xb, pods.XaAddress, 80));   // x/b is not of namespace y: the tier passes it on
+                var reported = Poll.Until("the denial is read", () => sink.Logged.Count, n => n >= 1);
+                Assert.True(reported.Met, reported.ToString());
+                await Task.Delay(300);
+            }
+
+            var rule = Engine.NetworkPolicies.NodePolicyPlanner.Plan(pods.Cluster, "node-1").TierChains.SelectMany(c => c.Rules).Single().Rule;
+            var denial = Assert.Single(sink.Logged);
+            Assert.Equal(("maille-deny cnp-guard-x-ingress-0", pods.YaAddress, pods.XaAddress, (ushort)80), (denial.Prefix, denial.Source, denial.Destination, denial.DestinationPort));
+            Assert.Equal(Maille.Dataplane.Nftables.PolicyDenialLog.Prefix(rule), denial.Prefix);
+            Assert.Empty(sink.Failures);
+        });
+    }
+
+    [SkippableFact]
     public async Task A_walk_of_the_maps_names_the_entries_that_decided_as_real_packets_are_decided()
     {
         Privileged.Require();
