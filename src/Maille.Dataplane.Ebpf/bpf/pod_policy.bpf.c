@@ -90,6 +90,20 @@ struct {
     __type(value, struct maille_flow);
 } flows SEC(".maps");
 
+// Every denied first packet, for `maille observe` (nftables' deny rules log to nfnetlink_log; this is the ebpf
+// mode's log). Not sampled, as nftables' log is not: what the ring cannot take is counted in `denials_lost`.
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, MAILLE_DENIAL_RING_BYTES);
+} denials SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u64);
+} denials_lost SEC(".maps");
+
 // ICMP's header (linux/icmp.h pulls in libc's headers, which a BPF target does not have).
 #define ICMP_ECHOREPLY 0
 #define ICMP_DEST_UNREACH 3
@@ -243,8 +257,9 @@ static __always_inline __u32 lookup(__u32 chain, struct packet *packet, __be32 p
     return 0;
 }
 
-// Walks the pod's chains for a first packet (Admin tier → NetworkPolicy → Baseline tier): 1 allowed, 0 denied.
-static __always_inline int judge(__u32 chain, struct packet *packet, __be32 peer, __u32 length)
+// Walks the pod's chains for a first packet (Admin tier → NetworkPolicy → Baseline tier): 1 allowed, 0 denied;
+// `decided` is the counter slot of what denied it.
+static __always_inline int judge(__u32 chain, struct packet *packet, __be32 peer, __u32 length, __u32 *decided)
 {
     for (int walked = 0; walked < MAILLE_MAX_WALK; walked++) {
         if (chain == 0)
@@ -262,17 +277,32 @@ static __always_inline int judge(__u32 chain, struct packet *packet, __be32 peer
         }
         if (action == MAILLE_ACTION_DENY) {
             count(slot, length);
+            *decided = slot;
             return 0;
         }
         if (action == MAILLE_ACTION_PASS)
             count(slot, length);
         if (current->kind == MAILLE_CHAIN_POLICY) {
             count(current->deny_slot, length);
+            *decided = current->deny_slot;
             return 0;
         }
         chain = current->next;
     }
     return chain == 0;
+}
+
+// Tells the node agent about a denied first packet; counts it as lost when the ring is full.
+static __always_inline void report(struct packet *packet, __u8 direction, __u32 slot)
+{
+    struct maille_denial denial = { .flow = packet->flow, .slot = slot };
+    denial.flow.direction = direction;
+    if (bpf_ringbuf_output(&denials, &denial, sizeof(denial), 0) < 0) {
+        __u32 zero = 0;
+        __u64 *lost = bpf_map_lookup_elem(&denials_lost, &zero);
+        if (lost)
+            __sync_fetch_and_add(lost, 1);
+    }
 }
 
 static __always_inline __u16 fold(__s64 sum)
@@ -348,8 +378,11 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 direction)
     if (established(&packet, direction, now))
         return TC_ACT_OK;
     __u32 chain = direction == MAILLE_EGRESS ? pod->egress : pod->ingress;
-    if (!judge(chain, &packet, peer, skb->len))
+    __u32 decided = 0;
+    if (!judge(chain, &packet, peer, skb->len, &decided)) {
+        report(&packet, direction, decided);
         return reject(skb, direction);
+    }
     struct maille_flow_key key = packet.flow;
     key.direction = direction;
     struct maille_flow flow = { .last_seen_ns = now };

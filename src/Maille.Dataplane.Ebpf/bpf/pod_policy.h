@@ -14,6 +14,8 @@
 #define MAILLE_MAX_PORTS 1048576
 #define MAILLE_MAX_RULES 65536
 #define MAILLE_MAX_FLOWS 262144
+// 8,192 denial records of 32 bytes (24 and the ring's 8-byte header) between two reads of the node agent.
+#define MAILLE_DENIAL_RING_BYTES (256 * 1024)
 
 // What a rule does to a first packet it matches. A NetworkPolicy rule allows; a ClusterNetworkPolicy rule accepts,
 // denies or passes to the next tier.
@@ -93,6 +95,15 @@ struct maille_flow_key {
 
 struct maille_flow {
     __u64 last_seen_ns;
+};
+
+// A first packet a chain denied, sent to the node agent through the `denials` ring buffer for `maille observe`:
+// its flow (direction: the pod's direction that denied it) and the counter slot of what decided (a chain's end, or a
+// ClusterNetworkPolicy Deny rule; 0 when a chain the pod points at is missing).
+struct maille_denial {
+    struct maille_flow_key flow;
+    __u32 slot;
+    __u32 pad;
 };
 
 #endif

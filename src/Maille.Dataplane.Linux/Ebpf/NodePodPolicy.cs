@@ -4,6 +4,7 @@ using System.Net;
 using Maille.Dataplane.Ebpf;
 using Maille.Dataplane.Linux.Interop;
 using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
 using Maille.Model;
@@ -49,6 +50,9 @@ public sealed class NodePodPolicy : IDisposable
     private readonly PodPolicyState _state = new();
     private readonly Dictionary<string, int> _interfaces = new(StringComparer.Ordinal);
     private NodePolicyPlan? _plan;
+
+    /// <summary>The counter keys by slot of one sync's maps, made again when a sync changed them (for <see cref="DenialPrefix"/>).</summary>
+    private (PodPolicyMaps? Maps, Dictionary<uint, string> Keys) _slotNames = (null, []);
 
     /// <summary>The maps as the object's load made them, empty: the first full sync has nothing else to delete.</summary>
     private bool _mapsNew = true;
@@ -222,6 +226,46 @@ public sealed class NodePodPolicy : IDisposable
         lock (_gate)
         {
             return PodPolicyWalker.Walk((map, key, size) => _maps[map].Lookup(key, size), _state.Maps, ingress, pod, peer, protocol, port);
+        }
+    }
+
+    /// <summary>
+    /// Starts reading the first packets the programs deny (their <c>denials</c> ring buffer) into <paramref name="sink"/>,
+    /// as the nftables mode's policy table logs them (<see cref="PodPolicyDenialReader"/>), until the reader is disposed
+    /// (before this object).
+    /// </summary>
+    public PodPolicyDenialReader ReadDenials(Flows.IKernelFlowSink sink) =>
+        new(NodeName, _object.Map("denials", 0), _object.Map("denials_lost", sizeof(uint)), DenialPrefix, sink);
+
+    /// <summary>
+    /// The log prefix the nftables mode gives what a counter slot counts (<see cref="PolicyDenialLog"/>): a
+    /// chain's end (<c>deny/CHAIN</c>) is its chain, a ClusterNetworkPolicy Deny rule its rule. A slot the last sync
+    /// does not know (a chain missing: drift; or given to another rule since) names only the direction, and the reader
+    /// then names the policies from the engine's isolation of the pod.
+    /// </summary>
+    private string DenialPrefix(uint slot, bool ingress)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_slotNames.Maps, _state.Maps))
+            {
+                _slotNames = (_state.Maps, _state.Maps.Slots.ToDictionary(s => s.Value, s => s.Key));
+            }
+
+            if (_slotNames.Keys.TryGetValue(slot, out var key))
+            {
+                if (key.StartsWith(PodPolicyState.DenyCounter(""), StringComparison.Ordinal))
+                {
+                    return PolicyDenialLog.Prefix(key[PodPolicyState.DenyCounter("").Length..]);
+                }
+
+                if (_plan?.TierChains.SelectMany(c => c.Rules).FirstOrDefault(r => r.Rule.Key == key) is { } rule)
+                {
+                    return PolicyDenialLog.Prefix(rule.Rule);
+                }
+            }
+
+            return PolicyDenialLog.Prefix($"{(ingress ? "ingress" : "egress")}-slot-{slot}");
         }
     }
 

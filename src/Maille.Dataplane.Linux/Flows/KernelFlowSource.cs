@@ -8,4 +8,7 @@ public enum KernelFlowSource
 
     /// <summary>nfnetlink_log: the packets the policy table's denying rules log.</summary>
     Nflog,
+
+    /// <summary>The ebpf data plane's <c>denials</c> ring buffer: the first packets its tc programs denied.</summary>
+    Ringbuf,
 }

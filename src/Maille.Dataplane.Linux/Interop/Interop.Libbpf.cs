@@ -75,6 +75,21 @@ internal static partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_tc_attach")]
     internal static partial int TcAttach(ref TcHook hook, ref TcOptions options);
 
+    /// <summary>
+    /// A reader of the ring buffer map <paramref name="mapFd"/> (it maps the ring into this process): each record goes to
+    /// <paramref name="sample"/> (context, the record, its size; a negative answer stops the poll) during
+    /// <see cref="RingBufferPoll"/>. NULL with errno set on error.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "ring_buffer__new", SetLastError = true)]
+    internal static unsafe partial nint RingBufferNew(int mapFd, delegate* unmanaged<nint, nint, nuint, int> sample, nint context, nint options);
+
+    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for records and hands every waiting one to the callback: their count, or a negative errno.</summary>
+    [LibraryImport(Library, EntryPoint = "ring_buffer__poll")]
+    internal static partial int RingBufferPoll(nint ringBuffer, int timeoutMilliseconds);
+
+    [LibraryImport(Library, EntryPoint = "ring_buffer__free")]
+    internal static partial void RingBufferFree(nint ringBuffer);
+
     internal const int TcIngress = 1;
     internal const int TcEgress = 2;
 

@@ -75,13 +75,15 @@ public static class PolicyWalkJson
             var port = judgedPort?.Invoke(endpoint.Address, endpoint.Port) ?? endpoint.Port;
             var masqueraded = services.Targets.Any(t => t.Masqueraded && t.Address.Equals(endpoint.Address) && t.Port == endpoint.Port);
             var seen = masqueraded && agents.GetValueOrDefault(entryNode)?.PodPolicy?.Plan?.NodeAddress is { } entryAddress ? entryAddress : source;
+            // The nftables plans name the endpoint's pod; in this mode the ebpf plans do.
+            entry["pod"] ??= ebpf.SelectMany(a => a.PodPolicy!.Plan!.Pods).FirstOrDefault(p => p.Address.Equals(endpoint.Address))?.Pod;
             var walks = new JsonArray();
-            foreach (var agent in ebpf)
+            // In the packet's order, as the nftables walks are: the source's egress, then the target's ingress.
+            foreach (var (isIngress, pod, peer) in new[] { (false, source, endpoint.Address), (true, endpoint.Address, seen) })
             {
-                var pods = agent.PodPolicy!.Plan!.Pods;
-                foreach (var (isIngress, pod, peer) in new[] { (false, source, endpoint.Address), (true, endpoint.Address, seen) })
+                foreach (var agent in ebpf)
                 {
-                    if (!pods.Any(p => p.Address.Equals(pod)))
+                    if (!agent.PodPolicy!.Plan!.Pods.Any(p => p.Address.Equals(pod)))
                     {
                         continue;
                     }

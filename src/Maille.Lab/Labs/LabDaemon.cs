@@ -168,10 +168,19 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         var options = new Observe.FlowObserverOptions();
         var flows = new Observe.FlowObserver(
             () => controller.Store.Current.Cluster,
-            node => controller.Agents.TryGetValue(node, out var agent) ? agent.Policy?.Applied?.Plan : null,
+            node => controller.Agents.TryGetValue(node, out var agent) ? agent.Policy?.Applied?.Plan ?? agent.PodPolicy?.Plan : null,
             TimeProvider.System,
             FlowQueue > 0 ? options with { QueueCapacity = FlowQueue } : options);
         flows.Start(controller.Published.Nodes.Select(n => (n.Name, controller.Network.Node(n.Name))), Dataplane.Nftables.PolicyDenialLog.DefaultGroup);
+        // The ebpf data plane's tc programs report denials in a ring buffer of their own, read by their node's part.
+        foreach (var (node, agent) in controller.Agents)
+        {
+            if (agent.PodPolicy is { } podPolicy)
+            {
+                flows.ReadDenials(node, podPolicy.ReadDenials);
+            }
+        }
+
         foreach (var error in flows.Errors)
         {
             LogFlowsUnread(error);

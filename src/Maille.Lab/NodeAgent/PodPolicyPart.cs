@@ -102,5 +102,8 @@ public sealed class PodPolicyPart(NodePodPolicy policy, Func<ClusterState, IRead
     public Dataplane.Ebpf.PodPolicyWalk Walk(bool ingress, System.Net.IPAddress pod, System.Net.IPAddress peer, int protocol, int? port) =>
         policy.Walk(ingress, pod, peer, protocol, port);
 
+    /// <summary>Starts reading the first packets this node's programs deny into <paramref name="sink"/> (<c>maille observe</c>).</summary>
+    public IDisposable ReadDenials(Dataplane.Linux.Flows.IKernelFlowSink sink) => policy.ReadDenials(sink);
+
     public void Dispose() => policy.Dispose();
 }

@@ -22,6 +22,7 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
     private readonly FlowHistory _history;
     private readonly List<FlowSubscription> _subscriptions = [];
     private readonly List<KernelFlowReader> _readers = [];
+    private readonly List<IDisposable> _denialReaders = [];
     private readonly List<string> _errors = [];
     private readonly CancellationTokenSource _stopping = new();
     private Task? _resolving;
@@ -74,6 +75,27 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
         }
 
         StartResolving();
+    }
+
+    /// <summary>
+    /// Also reads <paramref name="node"/>'s denials from where the ebpf data plane reports them (<paramref name="open"/>
+    /// starts a reader into this observer; its programs log to a ring buffer, not to the nfnetlink_log group); a
+    /// reader that cannot start is named in <see cref="Errors"/>.
+    /// </summary>
+    public void ReadDenials(string node, Func<IKernelFlowSink, IDisposable> open)
+    {
+        try
+        {
+            var reader = open(this);
+            lock (_denialReaders)
+            {
+                _denialReaders.Add(reader);
+            }
+        }
+        catch (IOException e)
+        {
+            Failed(node, e);
+        }
     }
 
     /// <summary>Starts resolving queued events (without reading any kernel: what tests feed through <see cref="IKernelFlowSink"/>).</summary>
@@ -129,7 +151,7 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
     }
 
     public void Lost(string node, KernelFlowSource source, long count, bool exact) =>
-        Publish(new FlowLoss { Time = _time.GetUtcNow(), Node = node, Source = source == KernelFlowSource.Conntrack ? "conntrack" : "nflog", Count = count, Exact = exact });
+        Publish(new FlowLoss { Time = _time.GetUtcNow(), Node = node, Source = source switch { KernelFlowSource.Conntrack => "conntrack", KernelFlowSource.Ringbuf => "ringbuf", _ => "nflog" }, Count = count, Exact = exact });
 
     public void Failed(string node, Exception error)
     {
@@ -278,6 +300,14 @@ public sealed class FlowObserver : IKernelFlowSink, IAsyncDisposable
         foreach (var reader in _readers)
         {
             reader.Dispose();
+        }
+
+        lock (_denialReaders)
+        {
+            foreach (var reader in _denialReaders)
+            {
+                reader.Dispose();
+            }
         }
 
         await _stopping.CancelAsync();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Maille.Dataplane.Linux.Ebpf;
 using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Linux.Tests.Flows;
 using Maille.TestKit;
 
 namespace Maille.Dataplane.Linux.Tests.Ebpf;
@@ -51,6 +52,66 @@ public sealed class NodePodPolicyTests
             Assert.Equal(before, policy.MapCounts());
             Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 80));
             Assert.Equal(3UL, policy.ReadCounters()["ingress/x/from-y/0"].Packets);
+        });
+    }
+
+    [SkippableFact]
+    public async Task Each_denied_first_packet_is_reported_once_from_the_ring_buffer_with_the_chain_that_denied_it_as_nftables_logs_it()
+    {
+        Privileged.Require();
+        const string Policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-y, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}], ports: [{port: 80, endPort: 81}]}]\n";
+        await WithPods(Policy, async (policy, pods) =>
+        {
+            var sink = new CollectingFlowSink();
+            using (policy.ReadDenials(sink))
+            {
+                Assert.True(await ConnectsAsync(pods.Ya, pods.XaAddress, 80));
+                Assert.Equal("unreachable", await OutcomeAsync(pods.Ya, pods.XaAddress, 82));
+                Assert.Equal("unreachable", await OutcomeAsync(pods.Xb, pods.XaAddress, 80));
+                var reported = Poll.Until("both denials are read", () => sink.Logged.Count, n => n >= 2);
+                Assert.True(reported.Met, reported.ToString());
+                await Task.Delay(300);
+            }
+
+            // The prefix nftables' deny rule of the same chain logs (PolicyDenialLog), the chain being the one whose
+            // end counted them; the packet's own addresses, ports and protocol. Nothing for the allowed connection.
+            var chain = policy.ReadCounters().Single(c => c.Key.StartsWith("deny/", StringComparison.Ordinal)).Key["deny/".Length..];
+            var ya = pods.YaAddress;
+            var xb = pods.Cluster.PodsByName["x/b"].Status.PodIP!;
+            Assert.Collection(sink.Logged,
+                p => Assert.Equal((Maille.Dataplane.Nftables.PolicyDenialLog.Prefix(chain), (byte)6, ya, pods.XaAddress, (ushort)82), (p.Prefix, p.Protocol, p.Source, p.Destination, p.DestinationPort)),
+                p => Assert.Equal((Maille.Dataplane.Nftables.PolicyDenialLog.Prefix(chain), (byte)6, xb, pods.XaAddress, (ushort)80), (p.Prefix, p.Protocol, p.Source, p.Destination, p.DestinationPort)));
+            Assert.All(sink.Logged, p => Assert.NotEqual(0, p.SourcePort));
+            Assert.StartsWith("ingress-", chain, StringComparison.Ordinal);
+            Assert.Empty(sink.Losses);
+            Assert.Empty(sink.Failures);
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_denial_by_a_ClusterNetworkPolicy_Deny_rule_is_reported_with_that_rule_s_log_prefix()
+    {
+        Privileged.Require();
+        var guard = ClusterNetworkPolicyBuilder.Admin("guard-x", 5)
+            .SubjectNamespaces(("ns", "x"))
+            .Ingress("no-y", Model.ClusterPolicyAction.Deny, [ClusterNetworkPolicyBuilder.Namespaces(("ns", "y"))]);
+        await WithPods(guard.Yaml(), async (policy, pods) =>
+        {
+            var sink = new CollectingFlowSink();
+            using (policy.ReadDenials(sink))
+            {
+                Assert.Equal("unreachable", await OutcomeAsync(pods.Ya, pods.XaAddress, 80));
+                Assert.True(await ConnectsAsync(pods.Xb, pods.XaAddress, 80));   // x/b is not of namespace y: the tier passes it on
+                var reported = Poll.Until("the denial is read", () => sink.Logged.Count, n => n >= 1);
+                Assert.True(reported.Met, reported.ToString());
+                await Task.Delay(300);
+            }
+
+            var rule = Engine.NetworkPolicies.NodePolicyPlanner.Plan(pods.Cluster, "node-1").TierChains.SelectMany(c => c.Rules).Single().Rule;
+            var denial = Assert.Single(sink.Logged);
+            Assert.Equal(("maille-deny cnp-guard-x-ingress-0", pods.YaAddress, pods.XaAddress, (ushort)80), (denial.Prefix, denial.Source, denial.Destination, denial.DestinationPort));
+            Assert.Equal(Maille.Dataplane.Nftables.PolicyDenialLog.Prefix(rule), denial.Prefix);
+            Assert.Empty(sink.Failures);
         });
     }
 

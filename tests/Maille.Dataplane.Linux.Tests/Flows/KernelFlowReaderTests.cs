@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -36,7 +35,7 @@ public sealed class KernelFlowReaderTests
         {
             using var node = NetworkNamespace.Create(name);
             Prepare(name, node);
-            var sink = new CollectingSink();
+            var sink = new CollectingFlowSink();
             using (new KernelFlowReader(node, "node-1", 20, sink))
             {
                 using var listener = node.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -78,9 +77,9 @@ public sealed class KernelFlowReaderTests
         try
         {
             using var node = NetworkNamespace.Create(name);
-            using var first = new KernelFlowReader(node, "node-1", 20, new CollectingSink());
+            using var first = new KernelFlowReader(node, "node-1", 20, new CollectingFlowSink());
 
-            var refused = Assert.ThrowsAny<Exception>(() => new KernelFlowReader(node, "node-1", 20, new CollectingSink()));
+            var refused = Assert.ThrowsAny<Exception>(() => new KernelFlowReader(node, "node-1", 20, new CollectingFlowSink()));
 
             Assert.Contains("bind nfnetlink_log group 20", refused.Message, StringComparison.Ordinal);
         }
@@ -104,36 +103,5 @@ public sealed class KernelFlowReaderTests
             return nft.Run(Rules);
         });
         Assert.True(result.Succeeded, result.Error);
-    }
-
-    private sealed class CollectingSink : IKernelFlowSink
-    {
-        public ConcurrentQueue<ConntrackEvent> Seen { get; } = new();
-
-        public ConcurrentQueue<NflogPacket> Logged { get; } = new();
-
-        public ConcurrentQueue<Exception> Failures { get; } = new();
-
-        public void Connections(string node, IReadOnlyList<ConntrackEvent> events)
-        {
-            foreach (var e in events)
-            {
-                Seen.Enqueue(e);
-            }
-        }
-
-        public void Denials(string node, IReadOnlyList<NflogPacket> packets)
-        {
-            foreach (var p in packets)
-            {
-                Logged.Enqueue(p);
-            }
-        }
-
-        public void Lost(string node, KernelFlowSource source, long count, bool exact)
-        {
-        }
-
-        public void Failed(string node, Exception error) => Failures.Enqueue(error);
     }
 }
