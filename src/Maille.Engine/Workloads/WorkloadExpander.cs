@@ -110,6 +110,9 @@ internal static class WorkloadExpander
             Selector = selector with { MatchLabels = selector.MatchLabels.With(PodTemplateHashLabel, hash) },
             Template = deployment.Template with { Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash) },
             Owner = new OwnerRef("Deployment", deployment.Meta.Name),
+
+            // The Deployment controller copies it, so the ReplicaSet counts its pods available as the Deployment does.
+            MinReadySeconds = deployment.MinReadySeconds,
         };
     }
 

@@ -179,6 +179,12 @@ internal static class LabDeploymentController
             ["metadata"] = metadata,
             ["spec"] = new JsonObject { ["replicas"] = rs.Replicas, ["selector"] = selector, ["template"] = template },
         };
+        if (deployment.MinReadySeconds > 0)
+        {
+            // As the Deployment controller copies it: the ReplicaSet's served availableReplicas count as the Deployment's.
+            replicaSet["spec"]!["minReadySeconds"] = deployment.MinReadySeconds;
+        }
+
         return ManifestDocument.Parse(deploymentDocument.Source, replicaSet.ToJsonString())[0];
     }
 
