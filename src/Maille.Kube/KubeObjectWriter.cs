@@ -321,7 +321,7 @@ public static class KubeObjectWriter
                     UpdateStrategy = workload.UpdateStrategy.IsRollingUpdate
                         ? new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type, RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = workload.UpdateStrategy.Partition, MaxUnavailable = IntOrPercent(workload.UpdateStrategy.MaxUnavailable) } }
                         : new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type },
-                    PodManagementPolicy = "OrderedReady",
+                    PodManagementPolicy = workload.PodManagementPolicy,
                     RevisionHistoryLimit = workload.RevisionHistoryLimit,
                     MinReadySeconds = minReady,
                 },
