@@ -297,7 +297,9 @@ public static class KubeObjectWriter
                         Status = c.StatusText,
                         Reason = c.Reason,
                         Message = c.Message,
-                        LastUpdateTime = ConditionTime(workload, c),
+                        LastUpdateTime = c.Type == "Progressing" && c.Reason != "ProgressDeadlineExceeded" && DeploymentProgressRecord.Of(workload) is { } progress
+                            ? progress.Since.UtcDateTime
+                            : ConditionTime(workload, c),
                         LastTransitionTime = ConditionTime(workload, c),
                     })],
                 },
@@ -319,7 +321,7 @@ public static class KubeObjectWriter
                     UpdateStrategy = workload.UpdateStrategy.IsRollingUpdate
                         ? new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type, RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = workload.UpdateStrategy.Partition, MaxUnavailable = IntOrPercent(workload.UpdateStrategy.MaxUnavailable) } }
                         : new V1StatefulSetUpdateStrategy { Type = workload.UpdateStrategy.Type },
-                    PodManagementPolicy = "OrderedReady",
+                    PodManagementPolicy = workload.PodManagementPolicy,
                     RevisionHistoryLimit = workload.RevisionHistoryLimit,
                     MinReadySeconds = minReady,
                 },
@@ -403,7 +405,8 @@ public static class KubeObjectWriter
 
     /// <summary>
     /// When a Deployment condition last changed: an exceeded deadline when the lab's controller recorded it, else the
-    /// Deployment's creation (the lab keeps no other condition history).
+    /// Deployment's creation (the lab keeps no other condition history). A Progressing condition's
+    /// <c>lastUpdateTime</c> is the last progress the lab's controller recorded (<see cref="DeploymentProgressRecord"/>).
     /// </summary>
     private static DateTime? ConditionTime(Workload deployment, DeploymentCondition condition) =>
         condition.Reason == "ProgressDeadlineExceeded" && DateTimeOffset.TryParse(deployment.Meta.Annotations.Get(DeploymentRollout.ProgressDeadlineExceededAnnotation), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exceeded)

@@ -40,6 +40,7 @@ internal static partial class ModelConverter
         ProgressDeadlineSeconds = workload.ProgressDeadlineSeconds ?? 600,
         Selector = Selector(workload.Selector),
         ServiceName = workload.ServiceName,
+        PodManagementPolicy = workload.PodManagementPolicy == Workload.Parallel ? Workload.Parallel : Workload.OrderedReady,
         UpdateStrategy = workload.UpdateStrategy ?? SetUpdateStrategy.Default,
         Template = ConvertTemplate(workload.Template),
     };

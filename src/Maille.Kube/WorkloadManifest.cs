@@ -22,6 +22,9 @@ internal sealed record WorkloadManifest(
     /// <summary><c>spec.minReadySeconds</c> (Deployment, ReplicaSet, StatefulSet, DaemonSet).</summary>
     public int? MinReadySeconds { get; init; }
 
+    /// <summary>A StatefulSet's <c>spec.podManagementPolicy</c> as written.</summary>
+    public string? PodManagementPolicy { get; init; }
+
     /// <summary>A Deployment's <c>spec.progressDeadlineSeconds</c>.</summary>
     public int? ProgressDeadlineSeconds { get; init; }
 
@@ -49,6 +52,7 @@ internal sealed record WorkloadManifest(
         {
             RevisionHistoryLimit = statefulSet.Spec?.RevisionHistoryLimit,
             MinReadySeconds = statefulSet.Spec?.MinReadySeconds,
+            PodManagementPolicy = statefulSet.Spec?.PodManagementPolicy,
             UpdateStrategy = statefulSet.Spec?.UpdateStrategy is { } strategy
                 ? new SetUpdateStrategy
                 {

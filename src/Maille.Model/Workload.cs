@@ -44,6 +44,16 @@ public sealed record Workload
     /// <summary>A StatefulSet's or DaemonSet's <c>spec.updateStrategy</c>.</summary>
     public SetUpdateStrategy UpdateStrategy { get; init; } = SetUpdateStrategy.Default;
 
+    /// <summary>
+    /// A StatefulSet's <c>spec.podManagementPolicy</c>: <c>OrderedReady</c> (the default) makes and removes its pods one
+    /// at a time in ordinal order, <c>Parallel</c> all at once.
+    /// </summary>
+    public string PodManagementPolicy { get; init; } = OrderedReady;
+
+    public const string OrderedReady = "OrderedReady";
+
+    public const string Parallel = "Parallel";
+
     /// <summary>A StatefulSet's governing headless Service.</summary>
     public string? ServiceName { get; init; }
 

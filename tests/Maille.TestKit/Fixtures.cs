@@ -21,6 +21,9 @@ internal static partial class Fixtures
     /// <summary>Namespace shop: Deployment and Service api, StatefulSet db of <paramref name="dbReplicas"/> behind the headless Service db.</summary>
     public static string DnsShop(int dbReplicas) => Yaml("dns-shop", ("dbReplicas", dbReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>Namespace web: Deployment web, StatefulSet db (2 pods each) and DaemonSet agent, each waiting <paramref name="minReadySeconds"/>.</summary>
+    public static string MinReadyWorkloads(int minReadySeconds) => Yaml("min-ready-workloads", ("minReadySeconds", minReadySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>MetalLB's pool edge (198.18.200.0/29) and its L2Advertisement edge, in namespace metallb-system.</summary>
     public static string MetalLbEdge => Yaml("metallb-edge");
 

@@ -71,7 +71,8 @@ public static class DeploymentRollout
     /// <summary>
     /// The Deployment's <c>Available</c> and <c>Progressing</c> conditions as its controller writes them: available when
     /// no more pods are unavailable than <c>maxUnavailable</c> allows; progressing until complete, Unknown
-    /// (<c>DeploymentPaused</c>) while paused, False (<c>ProgressDeadlineExceeded</c>) once the lab's controller recorded
+    /// (<c>DeploymentPaused</c>) while paused, Unknown (<c>DeploymentResumed</c>) once resumed until the rollout
+    /// progresses again (<see cref="DeploymentProgressRecord"/>), False (<c>ProgressDeadlineExceeded</c>) once the lab's controller recorded
     /// that the rollout made no progress for <c>progressDeadlineSeconds</c>.
     /// </summary>
     public static IReadOnlyList<DeploymentCondition> Conditions(Workload deployment, WorkloadStatus status)
@@ -89,6 +90,8 @@ public static class DeploymentRollout
                 ? new DeploymentCondition("Progressing", true, "NewReplicaSetAvailable", $"ReplicaSet \"{newName}\" has successfully progressed.")
                 : deployment.Meta.Annotations.Get(ProgressDeadlineExceededAnnotation) is not null
                 ? new DeploymentCondition("Progressing", false, "ProgressDeadlineExceeded", $"ReplicaSet \"{newName}\" has timed out progressing.")
+                : DeploymentProgressRecord.Of(deployment) is { Reason: DeploymentProgressRecord.Resumed }
+                ? new DeploymentCondition("Progressing", null, DeploymentProgressRecord.Resumed, "Deployment is resumed")
                 : new DeploymentCondition("Progressing", true, "ReplicaSetUpdated", $"ReplicaSet \"{newName}\" is progressing."),
         ];
     }

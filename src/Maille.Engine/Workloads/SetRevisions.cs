@@ -34,6 +34,13 @@ public static class SetRevisions
     public static ControllerRevision? Update(Workload set, IReadOnlyList<ControllerRevision> owned) =>
         owned.LastOrDefault(r => r.Template == set.Template);
 
+    /// <summary>
+    /// Whether a controller records the set's pods (the annotation is there, if empty): then a StatefulSet has the pods
+    /// it recorded and no others. A lab stamps it, empty, on a StatefulSet it creates, so that its first pods too are
+    /// made as the controller decides.
+    /// </summary>
+    public static bool IsRecorded(Workload set) => set.Meta.Annotations.Get(PodRevisionsAnnotation) is not null;
+
     /// <summary>The pods' revisions as the set recorded them: a StatefulSet's by ordinal, a DaemonSet's in node order.</summary>
     public static IReadOnlyList<SetPod> Pods(Workload set)
     {

@@ -18,13 +18,24 @@ public static class StatefulSetRollout
     /// <param name="now">When a replaced pod is made again.</param>
     public static RevisionStep? Step(Workload set, string update, string current, IReadOnlyList<SetPod> recorded, Func<int, bool> available, DateTimeOffset now)
     {
-        var pods = Enumerable.Range(0, set.Replicas)
-            .Select(i => i < recorded.Count ? recorded[i] : new SetPod(recorded.Count == 0 ? update : NewPodRevision(set, i, update, current)))
-            .ToList();
-        if (!pods.SequenceEqual(recorded))
+        // A set that recorded nothing yet has all its replicas already (it was read from files, not created through the
+        // API): they are recorded as they are.
+        if (set.PodManagementPolicy == Workload.Parallel || !SetRevisions.IsRecorded(set))
         {
-            return new RevisionStep(pods, $"recorded {pods.Count} pods' revisions");
+            var all = Enumerable.Range(0, set.Replicas)
+                .Select(i => i < recorded.Count ? recorded[i] : new SetPod(recorded.Count == 0 ? update : NewPodRevision(set, i, update, current)))
+                .ToList();
+            if (!all.SequenceEqual(recorded))
+            {
+                return new RevisionStep(all, $"recorded {all.Count} pods' revisions");
+            }
         }
+        else if (Scaled(set, update, current, recorded, available) is { } scaled)
+        {
+            return scaled;
+        }
+
+        var pods = recorded.ToList();
 
         if (!set.UpdateStrategy.IsRollingUpdate)
         {
@@ -52,6 +63,32 @@ public static class StatefulSetRollout
         }
 
         return replaced.Count == 0 ? null : new RevisionStep(pods, $"updated {string.Join(", ", replaced.Select(i => $"{set.Meta.Name}-{i}"))} to {update}");
+    }
+
+    /// <summary>
+    /// An OrderedReady scale step (the controller's <c>monotonic</c> mode): the next ordinal is made only once every pod
+    /// before it is Running and available, and the highest ordinal beyond <c>replicas</c> goes only once every pod below
+    /// it is, one pod per step; null when the pods are as many as the replicas.
+    /// </summary>
+    private static RevisionStep? Scaled(Workload set, string update, string current, IReadOnlyList<SetPod> recorded, Func<int, bool> available)
+    {
+        if (recorded.Count == set.Replicas)
+        {
+            return null;
+        }
+
+        if (recorded.Count < set.Replicas)
+        {
+            var ordinal = recorded.Count;
+            return Enumerable.Range(0, ordinal).All(available)
+                ? new RevisionStep([.. recorded, new SetPod(ordinal == 0 ? update : NewPodRevision(set, ordinal, update, current))], $"made {set.Meta.Name}-{ordinal}")
+                : null;
+        }
+
+        var highest = recorded.Count - 1;
+        return Enumerable.Range(0, highest).All(available)
+            ? new RevisionStep([.. recorded.Take(highest)], $"deleted {set.Meta.Name}-{highest}")
+            : null;
     }
 
     /// <summary>The revisions once the pod of <paramref name="ordinal"/> is deleted: it comes back as a new pod would.</summary>

@@ -41,12 +41,16 @@ internal static class WorkloadExpander
         }
     }
 
-    /// <summary>StatefulSet → <c>name-{ordinal}</c>, each with its stable hostname and the revision recorded for its ordinal.</summary>
+    /// <summary>
+    /// StatefulSet → <c>name-{ordinal}</c>, each with its stable hostname and the revision recorded for its ordinal. A
+    /// set whose controller records its pods (a lab's) has the pods it recorded, which an OrderedReady set's controller
+    /// adds and removes one at a time; a set that records none (files, a dump) has all its replicas.
+    /// </summary>
     private static IEnumerable<Pod> StatefulSetPods(Workload workload, IReadOnlyList<ControllerRevision> revisions)
     {
         var (owned, update) = Revisions(workload, revisions);
         var recorded = SetRevisions.Pods(workload);
-        return Enumerable.Range(0, workload.Replicas).Select(i =>
+        return Enumerable.Range(0, SetRevisions.IsRecorded(workload) ? recorded.Count : workload.Replicas).Select(i =>
         {
             var name = $"{workload.Meta.Name}-{i}";
             var (template, revision) = TemplateOf(workload, owned, update, i < recorded.Count ? recorded[i].Revision : null);
@@ -110,6 +114,9 @@ internal static class WorkloadExpander
             Selector = selector with { MatchLabels = selector.MatchLabels.With(PodTemplateHashLabel, hash) },
             Template = deployment.Template with { Labels = deployment.Template.Labels.With(PodTemplateHashLabel, hash) },
             Owner = new OwnerRef("Deployment", deployment.Meta.Name),
+
+            // The Deployment controller copies it, so the ReplicaSet counts its pods available as the Deployment does.
+            MinReadySeconds = deployment.MinReadySeconds,
         };
     }
 

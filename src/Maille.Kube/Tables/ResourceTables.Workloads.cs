@@ -38,7 +38,7 @@ public sealed partial class ResourceTables
         return table;
     }
 
-    public WorkloadStatus Status(Workload workload) => WorkloadStatus.Of(workload, cluster);
+    public WorkloadStatus Status(Workload workload) => WorkloadStatus.Of(workload, cluster, availability);
 
     private KubectlTable Workloads(IEnumerable<Workload> workloads, bool wide, bool allNamespaces, string[] countHeaders, Func<WorkloadStatus, string[]> counts, bool selector) =>
         Workloads(workloads, wide, allNamespaces, countHeaders, (s, _) => counts(s), selector);

@@ -5,7 +5,8 @@ using Maille.Model;
 namespace Maille.Kube.Tables;
 
 /// <summary>The rows of <c>maille get</c>, column for column as <c>kubectl get</c> prints them.</summary>
-public sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock)
+/// <param name="availability">When the pods became Ready, for workloads' <c>minReadySeconds</c> (a lab's); null: available is ready.</param>
+public sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock, Engine.Workloads.PodAvailability? availability = null)
 {
     public KubectlTable Nodes(IEnumerable<Node> nodes, bool wide)
     {

@@ -1,4 +1,5 @@
 using Maille.Engine;
+using Maille.Engine.Workloads;
 using Maille.Kube.Tables;
 using Maille.Model;
 
@@ -9,6 +10,10 @@ namespace Maille.Lab.Api;
 /// with how to write it as a Kubernetes object (only the ones a request selects are written: a GET of one Service
 /// among 10,000 writes one).
 /// </summary>
+/// <param name="Objects">
+/// The objects of a planned cluster; workloads count a pod available once it has been Ready for their
+/// <c>minReadySeconds</c> by the availability given (null: available is ready).
+/// </param>
 /// <param name="Table">
 /// kubectl's table of the objects that pass the filter, in <paramref name="Objects"/>' order (a row per object), with
 /// the <c>-o wide</c> columns when asked; for <c>as=Table</c> requests (<see cref="TableResponse"/>).
@@ -19,7 +24,7 @@ public sealed record ApiResource(
     string Plural,
     string Kind,
     bool Namespaced,
-    Func<ClusterState, IEnumerable<ApiObject>> Objects,
+    Func<ClusterState, PodAvailability?, IEnumerable<ApiObject>> Objects,
     Func<ResourceTables, Func<ObjectMeta, bool>, bool, KubectlTable> Table)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -13,41 +13,41 @@ internal static class ApiResources
 {
     public static IReadOnlyList<ApiResource> All { get; } =
     [
-        new("", "v1", "nodes", "Node", false, c => c.Nodes.Select(n => new ApiObject(n.Meta, n, () => KubeObjectWriter.Write(n))), (t, f, wide) => t.Nodes(t.Cluster.Nodes.Where(n => f(n.Meta)), wide)),
-        new("", "v1", "namespaces", "Namespace", false, c => c.Namespaces.Select(n => new ApiObject(n.Meta, n, () => KubeObjectWriter.Write(n))), (t, f, _) => t.Namespaces(t.Cluster.Namespaces.Where(n => f(n.Meta)))),
-        new("", "v1", "pods", "Pod", true, c => c.Pods.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, wide) => t.Pods(t.Cluster.Pods.Where(p => f(p.Meta)), wide, allNamespaces: false)),
-        new("", "v1", "services", "Service", true, c => c.Services.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, wide) => t.Services(t.Cluster.Services.Where(s => f(s.Meta)), wide, allNamespaces: false)),
-        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, c => c.EndpointSlices.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.EndpointSlices(t.Cluster.EndpointSlices.Where(s => f(s.Meta)), allNamespaces: false)),
-        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, c => c.NetworkPolicies.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.NetworkPolicies(t.Cluster.NetworkPolicies.Where(p => f(p.Meta)), allNamespaces: false)),
-        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, c => c.Ingresses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.Ingresses(t.Cluster.Ingresses.Where(i => f(i.Meta)), allNamespaces: false)),
-        new("", "v1", "secrets", "Secret", true, c => c.Secrets.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.Secrets(t.Cluster.Secrets.Where(s => f(s.Meta)), allNamespaces: false)),
-        new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, c => c.IngressClasses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.IngressClasses(t.Cluster.IngressClasses.Where(i => f(i.Meta)))),
-        new(IPAddressPool.Group, "v1beta1", "ipaddresspools", IPAddressPool.KindName, true, c => Pools(c).Select(p => Pool(c, p)), (t, f, _) => t.IPAddressPools(Pools(t.Cluster).Where(p => f(p.Meta)), allNamespaces: false)),
-        new(IPAddressPool.Group, "v1beta1", "l2advertisements", L2Advertisement.KindName, true, c => Advertisements(c).Select(a => new ApiObject(a.Meta, a, () => KubeObjectWriter.Write(a))), (t, f, wide) => t.L2Advertisements(Advertisements(t.Cluster).Where(a => f(a.Meta)), wide, allNamespaces: false)),
-        new(GatewayApi.Group, "v1", "gatewayclasses", GatewayApi.GatewayClassKind, false, c => c.GatewayClasses.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, wide) => t.GatewayClasses(t.Cluster.GatewayClasses.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster), wide)),
-        new(GatewayApi.Group, "v1", "gateways", GatewayApi.GatewayKind, true, c => c.Gateways.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, _) => t.Gateways(t.Cluster.Gateways.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster), allNamespaces: false)),
-        new(GatewayApi.Group, "v1", "httproutes", GatewayApi.HttpRouteKind, true, c => c.HttpRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.HttpRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
-        new(GatewayApi.Group, "v1", "grpcroutes", GatewayApi.GrpcRouteKind, true, c => c.GrpcRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.GrpcRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
-        new(GatewayApi.Group, "v1beta1", "referencegrants", GatewayApi.ReferenceGrantKind, true, c => c.ReferenceGrants.Select(g => new ApiObject(g.Meta, g, () => GatewayObjectWriter.Write(g))), (t, f, _) => t.ReferenceGrants(t.Cluster.ReferenceGrants.Where(g => f(g.Meta)), allNamespaces: false)),
-        new(PolicyApi.Group, "v1alpha2", "clusternetworkpolicies", PolicyApi.ClusterNetworkPolicyKind, false, c => ClusterPolicies(c, PolicyApi.ClusterNetworkPolicyKind).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.ClusterNetworkPolicies(ClusterPolicies(t.Cluster, PolicyApi.ClusterNetworkPolicyKind).Where(p => f(p.Meta)))),
-        new(PolicyApi.Group, "v1alpha1", "adminnetworkpolicies", PolicyApi.AdminNetworkPolicyKind, false, c => ClusterPolicies(c, PolicyApi.AdminNetworkPolicyKind).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.AdminNetworkPolicies(ClusterPolicies(t.Cluster, PolicyApi.AdminNetworkPolicyKind).Where(p => f(p.Meta)))),
-        new(PolicyApi.Group, "v1alpha1", "baselineadminnetworkpolicies", PolicyApi.BaselineAdminNetworkPolicyKind, false, c => ClusterPolicies(c, PolicyApi.BaselineAdminNetworkPolicyKind).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.BaselineAdminNetworkPolicies(ClusterPolicies(t.Cluster, PolicyApi.BaselineAdminNetworkPolicyKind).Where(p => f(p.Meta)))),
-        new("apps", "v1", "deployments", "Deployment", true, c => Workloads(c, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
-        new("apps", "v1", "replicasets", "ReplicaSet", true, c => Workloads(c, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
-        new("apps", "v1", "statefulsets", "StatefulSet", true, c => Workloads(c, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
-        new("apps", "v1", "controllerrevisions", "ControllerRevision", true, c => c.ControllerRevisions.Select(r => new ApiObject(r.Meta, r, () => KubeObjectWriter.Write(r))), (t, f, _) => t.ControllerRevisions(t.Cluster.ControllerRevisions.Where(r => f(r.Meta)), allNamespaces: false)),
-        new("apps", "v1", "daemonsets", "DaemonSet", true, c => Workloads(c, Of(c, WorkloadKind.DaemonSet)), (t, f, wide) => t.DaemonSets(Of(t.Cluster, WorkloadKind.DaemonSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
-        new("coordination.k8s.io", "v1", "leases", "Lease", true, NodeLease.Of, (t, f, _) => t.Leases(t.Cluster.Nodes.Where(n => f(NodeLease.MetaOf(n))))),
+        new("", "v1", "nodes", "Node", false, (c, _) => c.Nodes.Select(n => new ApiObject(n.Meta, n, () => KubeObjectWriter.Write(n))), (t, f, wide) => t.Nodes(t.Cluster.Nodes.Where(n => f(n.Meta)), wide)),
+        new("", "v1", "namespaces", "Namespace", false, (c, _) => c.Namespaces.Select(n => new ApiObject(n.Meta, n, () => KubeObjectWriter.Write(n))), (t, f, _) => t.Namespaces(t.Cluster.Namespaces.Where(n => f(n.Meta)))),
+        new("", "v1", "pods", "Pod", true, (c, _) => c.Pods.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, wide) => t.Pods(t.Cluster.Pods.Where(p => f(p.Meta)), wide, allNamespaces: false)),
+        new("", "v1", "services", "Service", true, (c, _) => c.Services.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, wide) => t.Services(t.Cluster.Services.Where(s => f(s.Meta)), wide, allNamespaces: false)),
+        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, (c, _) => c.EndpointSlices.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.EndpointSlices(t.Cluster.EndpointSlices.Where(s => f(s.Meta)), allNamespaces: false)),
+        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, (c, _) => c.NetworkPolicies.Select(p => new ApiObject(p.Meta, p, () => KubeObjectWriter.Write(p))), (t, f, _) => t.NetworkPolicies(t.Cluster.NetworkPolicies.Where(p => f(p.Meta)), allNamespaces: false)),
+        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, (c, _) => c.Ingresses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.Ingresses(t.Cluster.Ingresses.Where(i => f(i.Meta)), allNamespaces: false)),
+        new("", "v1", "secrets", "Secret", true, (c, _) => c.Secrets.Select(s => new ApiObject(s.Meta, s, () => KubeObjectWriter.Write(s))), (t, f, _) => t.Secrets(t.Cluster.Secrets.Where(s => f(s.Meta)), allNamespaces: false)),
+        new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, (c, _) => c.IngressClasses.Select(i => new ApiObject(i.Meta, i, () => KubeObjectWriter.Write(i))), (t, f, _) => t.IngressClasses(t.Cluster.IngressClasses.Where(i => f(i.Meta)))),
+        new(IPAddressPool.Group, "v1beta1", "ipaddresspools", IPAddressPool.KindName, true, (c, _) => Pools(c).Select(p => Pool(c, p)), (t, f, _) => t.IPAddressPools(Pools(t.Cluster).Where(p => f(p.Meta)), allNamespaces: false)),
+        new(IPAddressPool.Group, "v1beta1", "l2advertisements", L2Advertisement.KindName, true, (c, _) => Advertisements(c).Select(a => new ApiObject(a.Meta, a, () => KubeObjectWriter.Write(a))), (t, f, wide) => t.L2Advertisements(Advertisements(t.Cluster).Where(a => f(a.Meta)), wide, allNamespaces: false)),
+        new(GatewayApi.Group, "v1", "gatewayclasses", GatewayApi.GatewayClassKind, false, (c, _) => c.GatewayClasses.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, wide) => t.GatewayClasses(t.Cluster.GatewayClasses.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster), wide)),
+        new(GatewayApi.Group, "v1", "gateways", GatewayApi.GatewayKind, true, (c, _) => c.Gateways.Select(g => Gateway(c, g.Meta, g, p => GatewayObjectWriter.Write(g, p))), (t, f, _) => t.Gateways(t.Cluster.Gateways.Where(g => f(g.Meta)), GatewayPlans.Of(t.Cluster), allNamespaces: false)),
+        new(GatewayApi.Group, "v1", "httproutes", GatewayApi.HttpRouteKind, true, (c, _) => c.HttpRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.HttpRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
+        new(GatewayApi.Group, "v1", "grpcroutes", GatewayApi.GrpcRouteKind, true, (c, _) => c.GrpcRoutes.Select(r => Gateway(c, r.Meta, r, p => GatewayObjectWriter.Write(r, p))), (t, f, _) => t.Routes(t.Cluster.GrpcRoutes.Where(r => f(r.Meta)).Select(r => (r.Meta, r.Hostnames)), allNamespaces: false)),
+        new(GatewayApi.Group, "v1beta1", "referencegrants", GatewayApi.ReferenceGrantKind, true, (c, _) => c.ReferenceGrants.Select(g => new ApiObject(g.Meta, g, () => GatewayObjectWriter.Write(g))), (t, f, _) => t.ReferenceGrants(t.Cluster.ReferenceGrants.Where(g => f(g.Meta)), allNamespaces: false)),
+        new(PolicyApi.Group, "v1alpha2", "clusternetworkpolicies", PolicyApi.ClusterNetworkPolicyKind, false, (c, _) => ClusterPolicies(c, PolicyApi.ClusterNetworkPolicyKind).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.ClusterNetworkPolicies(ClusterPolicies(t.Cluster, PolicyApi.ClusterNetworkPolicyKind).Where(p => f(p.Meta)))),
+        new(PolicyApi.Group, "v1alpha1", "adminnetworkpolicies", PolicyApi.AdminNetworkPolicyKind, false, (c, _) => ClusterPolicies(c, PolicyApi.AdminNetworkPolicyKind).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.AdminNetworkPolicies(ClusterPolicies(t.Cluster, PolicyApi.AdminNetworkPolicyKind).Where(p => f(p.Meta)))),
+        new(PolicyApi.Group, "v1alpha1", "baselineadminnetworkpolicies", PolicyApi.BaselineAdminNetworkPolicyKind, false, (c, _) => ClusterPolicies(c, PolicyApi.BaselineAdminNetworkPolicyKind).Select(p => ClusterNetworkPolicy(c, p)), (t, f, _) => t.BaselineAdminNetworkPolicies(ClusterPolicies(t.Cluster, PolicyApi.BaselineAdminNetworkPolicyKind).Where(p => f(p.Meta)))),
+        new("apps", "v1", "deployments", "Deployment", true, (c, a) => Workloads(c, a, Of(c, WorkloadKind.Deployment)), (t, f, wide) => t.Deployments(Of(t.Cluster, WorkloadKind.Deployment).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("apps", "v1", "replicasets", "ReplicaSet", true, (c, a) => Workloads(c, a, WorkloadStatus.ReplicaSets(c)), (t, f, wide) => t.ReplicaSets(WorkloadStatus.ReplicaSets(t.Cluster).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("apps", "v1", "statefulsets", "StatefulSet", true, (c, a) => Workloads(c, a, Of(c, WorkloadKind.StatefulSet)), (t, f, wide) => t.StatefulSets(Of(t.Cluster, WorkloadKind.StatefulSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("apps", "v1", "controllerrevisions", "ControllerRevision", true, (c, _) => c.ControllerRevisions.Select(r => new ApiObject(r.Meta, r, () => KubeObjectWriter.Write(r))), (t, f, _) => t.ControllerRevisions(t.Cluster.ControllerRevisions.Where(r => f(r.Meta)), allNamespaces: false)),
+        new("apps", "v1", "daemonsets", "DaemonSet", true, (c, a) => Workloads(c, a, Of(c, WorkloadKind.DaemonSet)), (t, f, wide) => t.DaemonSets(Of(t.Cluster, WorkloadKind.DaemonSet).Where(w => f(w.Meta)), wide, allNamespaces: false)),
+        new("coordination.k8s.io", "v1", "leases", "Lease", true, (c, _) => NodeLease.Of(c), (t, f, _) => t.Leases(t.Cluster.Nodes.Where(n => f(NodeLease.MetaOf(n))))),
     ];
 
     /// <summary>
     /// core/v1 events, which are not in the plan: a view lists the store's (<see cref="ApiView.Objects"/>), and their
     /// table is written from each event (<see cref="EventObjects.Cells"/>).
     /// </summary>
-    public static ApiResource Events { get; } = new("", "v1", "events", "Event", true, _ => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
+    public static ApiResource Events { get; } = new("", "v1", "events", "Event", true, (_, _) => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
 
     /// <summary>The same events in <c>events.k8s.io/v1</c>.</summary>
-    public static ApiResource EventsV1 { get; } = new("events.k8s.io", "v1", "events", "Event", true, _ => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
+    public static ApiResource EventsV1 { get; } = new("events.k8s.io", "v1", "events", "Event", true, (_, _) => [], (_, _, _) => throw new InvalidOperationException("events are tabled from the events themselves"));
 
     public static bool IsEvents(ApiResource resource) => resource == Events || resource == EventsV1;
 
@@ -99,11 +99,14 @@ internal static class ApiResources
 
     private static IEnumerable<Workload> Of(ClusterState cluster, WorkloadKind kind) => cluster.Workloads.Where(w => w.Kind == kind);
 
-    /// <summary>Workloads with the counts their controllers would report (<see cref="WorkloadStatus"/>), part of what a change of the object is.</summary>
-    private static IEnumerable<ApiObject> Workloads(ClusterState cluster, IEnumerable<Workload> workloads) =>
+    /// <summary>
+    /// Workloads with the counts their controllers would report (<see cref="WorkloadStatus"/>), part of what a change of
+    /// the object is: a pod that has now been Ready for <c>minReadySeconds</c> (<paramref name="availability"/>) changes them.
+    /// </summary>
+    private static IEnumerable<ApiObject> Workloads(ClusterState cluster, PodAvailability? availability, IEnumerable<Workload> workloads) =>
         workloads.Select(w =>
         {
-            var status = WorkloadStatus.Of(w, cluster);
+            var status = WorkloadStatus.Of(w, cluster, availability);
             return new ApiObject(w.Meta, (w, status), () => KubeObjectWriter.Write(w, status));
         });
 

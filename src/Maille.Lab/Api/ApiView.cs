@@ -46,8 +46,10 @@ public sealed class ApiView
         IReadOnlyDictionary<string, DateTimeOffset> nodesChanged,
         NodeSystem system,
         IReadOnlyList<(LabEvent Event, long Version)> events,
-        IReadOnlyDictionary<string, DateTimeOffset>? leasesRenewed = null)
+        IReadOnlyDictionary<string, DateTimeOffset>? leasesRenewed = null,
+        PodAvailability? availability = null)
     {
+        Availability = availability;
         Cluster = cluster;
         Version = version;
         Facts = facts;
@@ -62,6 +64,9 @@ public sealed class ApiView
     }
 
     public ClusterState Cluster { get; }
+
+    /// <summary>When the pods became Ready and the time this view counts available pods at; null when no workload waits <c>minReadySeconds</c>.</summary>
+    public PodAvailability? Availability { get; }
 
     public long Version { get; }
 
@@ -80,7 +85,7 @@ public sealed class ApiView
     public IEnumerable<ApiObject> Objects(ApiResource resource) =>
         resource == ApiResources.Events ? _events.Select(e => EventObjects.Core(e.Event))
         : resource == ApiResources.EventsV1 ? _events.Select(e => EventObjects.EventsV1(e.Event))
-        : resource.Objects(Cluster);
+        : resource.Objects(Cluster, Availability);
 
     /// <summary>The object as the API shows it, with its own resource version.</summary>
     public JsonObject Write(ApiResource resource, ApiObject item) => Write(resource, item, VersionOf(resource, item.Meta.QualifiedName));

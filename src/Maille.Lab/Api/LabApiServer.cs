@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Maille.Engine;
+using Maille.Engine.Workloads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -300,8 +301,8 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
 
     private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "true" or "1";
 
-    private static IEnumerable<ApiObject> Select(ApiResource resource, ClusterState cluster, string? ns, string? name) =>
-        resource.Objects(cluster).Where(o => Selects(o.Meta, ns, name));
+    private IEnumerable<ApiObject> Select(ApiResource resource, ClusterState cluster, string? ns, string? name) =>
+        resource.Objects(cluster, store.Snapshot.Availability).Where(o => Selects(o.Meta, ns, name));
 
     private static bool Selects(Maille.Model.ObjectMeta meta, string? ns, string? name) => (ns is null || meta.Namespace == ns) && (name is null || meta.Name == name);
 
@@ -459,7 +460,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     /// Sends the events, each object as written or, for a table watch, as a Table of its one row: cells from
     /// <paramref name="cluster"/>, or for a deleted object from <paramref name="before"/>, the state it was last seen in.
     /// </summary>
-    private static async Task Events(HttpContext http, ApiResource resource, ClusterState cluster, ClusterState before, long version, List<(string Type, Maille.Model.ObjectMeta Meta, JsonObject Json)> events, string? tableObjects, CancellationToken cancel)
+    private async Task Events(HttpContext http, ApiResource resource, ClusterState cluster, ClusterState before, long version, List<(string Type, Maille.Model.ObjectMeta Meta, JsonObject Json)> events, string? tableObjects, CancellationToken cancel)
     {
         if (events.Count == 0)
         {
@@ -470,8 +471,10 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
         if (tableObjects is not null)
         {
             var written = events.GroupBy(e => e.Meta.QualifiedName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (JsonNode)g.Last().Json, StringComparer.Ordinal);
-            rows = TableRows(resource, cluster, version, written, events.Where(e => e.Type != "DELETED").Select(e => e.Meta.QualifiedName), tableObjects)
-                .Concat(TableRows(resource, before, version, written, events.Where(e => e.Type == "DELETED").Select(e => e.Meta.QualifiedName), tableObjects))
+            // The cells count available pods as the lab does now (the objects are as the changes wrote them).
+            var availability = store.Snapshot.Availability;
+            rows = TableRows(resource, cluster, availability, version, written, events.Where(e => e.Type != "DELETED").Select(e => e.Meta.QualifiedName), tableObjects)
+                .Concat(TableRows(resource, before, availability, version, written, events.Where(e => e.Type == "DELETED").Select(e => e.Meta.QualifiedName), tableObjects))
                 .GroupBy(r => r.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Last().Table, StringComparer.Ordinal);
         }
@@ -494,7 +497,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     /// A one-row Table for each of <paramref name="keys"/> in <paramref name="cluster"/>, with the object as the watch
     /// already wrote it (<paramref name="written"/>).
     /// </summary>
-    private static IEnumerable<(string Key, JsonNode Table)> TableRows(ApiResource resource, ClusterState cluster, long version, Dictionary<string, JsonNode> written, IEnumerable<string> keys, string includeObject)
+    private static IEnumerable<(string Key, JsonNode Table)> TableRows(ApiResource resource, ClusterState cluster, PodAvailability? availability, long version, Dictionary<string, JsonNode> written, IEnumerable<string> keys, string includeObject)
     {
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         if (wanted.Count == 0)
@@ -511,7 +514,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 version)));
         }
 
-        var (columns, rows) = TableResponse.Rows(resource, cluster, m => wanted.Contains(m.QualifiedName), TimeProvider.System);
+        var (columns, rows) = TableResponse.Rows(resource, cluster, m => wanted.Contains(m.QualifiedName), TimeProvider.System, availability);
         return rows.Select(r => (r.Meta.QualifiedName, (JsonNode)TableResponse.Table(
             (JsonArray)columns.DeepClone(),
             [TableResponse.Row(r.Cells, () => written[r.Meta.QualifiedName].AsObject(), includeObject)],

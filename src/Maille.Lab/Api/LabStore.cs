@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Maille.Engine;
+using Maille.Engine.Workloads;
 using Maille.Kube;
 using Maille.Model;
 
@@ -48,6 +49,8 @@ public sealed class LabStore
     private ImmutableDictionary<string, long> _eventVersions = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
     private IReadOnlyList<(LabEvent Event, long Version)>? _eventList;
     private ServedFacts _facts = ServedFacts.None;
+    private PodAvailability? _availability;
+    private ITimer? _availabilityTimer;
     private long _publishedVersion;
     private ApiView? _view;
     private ClusterState? _cluster;
@@ -105,8 +108,9 @@ public sealed class LabStore
             var factsKept = !first && _facts.Unchanged(facts ?? ServedFacts.None);
             _facts = facts ?? ServedFacts.None;
             _version++;
-            var changes = _versions.Advance(cluster, _version, View().Extra, factsKept: factsKept);
             var now = _clock.GetUtcNow();
+            _availability = AvailabilityOf(cluster, now);
+            var changes = _versions.Advance(cluster, _version, View().Extra, _availability, factsKept: factsKept);
             var happened = new List<EventRecord>();
             foreach (var (resource, type, item, previous) in changes)
             {
@@ -139,6 +143,92 @@ public sealed class LabStore
             _view = View();
             Trim();
             Notify();
+            WakeWhenAvailable();
+        }
+    }
+
+    /// <summary>The workload kinds whose served counts change when a pod has been Ready for <c>minReadySeconds</c>.</summary>
+    private static readonly ApiResource[] Workloads = [.. ApiResources.All.Where(r => r is { Group: "apps", Kind: "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" })];
+
+    /// <summary>
+    /// Which pods count as available at <paramref name="now"/>: each pod has been Ready since its readiness last changed,
+    /// and a pod first seen, or seen changing, in the state being published changed now (what <see cref="Observe"/> then
+    /// records). Null when no workload waits <c>minReadySeconds</c>: available is ready, and nothing is worked out.
+    /// </summary>
+    private PodAvailability? AvailabilityOf(ClusterState cluster, DateTimeOffset now)
+    {
+        if (!cluster.Workloads.Any(w => w.MinReadySeconds > 0))
+        {
+            return null;
+        }
+
+        var since = new Dictionary<string, DateTimeOffset>(cluster.Pods.Count, StringComparer.Ordinal);
+        foreach (var pod in cluster.Pods)
+        {
+            var key = pod.QualifiedName;
+            var unchanged = _podTimes.TryGetValue(key, out var times) && (!_podReady.TryGetValue(key, out var was) || was == (pod.Status.Ready != false));
+            since[key] = unchanged ? times!.ReadyChanged : now;
+        }
+
+        return new PodAvailability(since, now);
+    }
+
+    /// <summary>
+    /// Sets a timer for the next time a Ready pod has been Ready for a workload's <c>minReadySeconds</c>: nothing is
+    /// published then (the pod did not change), yet its workload's served counts do, so watchers must be told. Each
+    /// distinct <c>minReadySeconds</c> is tried on every owned pod, so the timer may fire early for a pod whose own
+    /// workload waits longer; that look finds no change and sets the next.
+    /// </summary>
+    private void WakeWhenAvailable()
+    {
+        _availabilityTimer?.Dispose();
+        _availabilityTimer = null;
+        if (_availability is not { } availability || _cluster is null)
+        {
+            return;
+        }
+
+        var owned = _cluster.Pods.Where(p => p.Owner is not null).ToList();
+        var next = _cluster.Workloads.Select(w => w.MinReadySeconds).Where(s => s > 0).Distinct()
+            .Select(seconds => availability.NextAvailable(owned, seconds)).Where(at => at is not null).Min();
+        if (next is { } at)
+        {
+            var due = at - availability.Now;
+            _availabilityTimer = _clock.CreateTimer(_ => CountAvailable(), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// Counts the workloads' available pods again at the time now: a workload whose counts changed is a new version,
+    /// one MODIFIED for watchers, as when its controller writes its status. Nothing else is read again.
+    /// </summary>
+    private void CountAvailable()
+    {
+        lock (_gate)
+        {
+            if (_cluster is null)
+            {
+                return;
+            }
+
+            _availability = AvailabilityOf(_cluster, _clock.GetUtcNow());
+            var version = _version + 1;
+            var view = View();
+            var changes = Workloads.SelectMany(resource => _versions.Advance(_cluster, version, view.Extra, _availability, only: resource)).ToList();
+            if (changes.Count > 0)
+            {
+                _version = version;
+                foreach (var (resource, type, item, _) in changes)
+                {
+                    _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, view.Write(resource, item, _version).ToJsonString()));
+                }
+
+                Trim();
+                Notify();
+            }
+
+            _view = View();
+            WakeWhenAvailable();
         }
     }
 
@@ -170,7 +260,7 @@ public sealed class LabStore
             _leasesRenewed = _leasesRenewed.SetItems(due.Select(n => KeyValuePair.Create(n, renewed)));
             _version++;
             var view = View();
-            foreach (var (resource, type, item, _) in _versions.Advance(_cluster, _version, view.Extra, only: ApiResources.Leases))
+            foreach (var (resource, type, item, _) in _versions.Advance(_cluster, _version, view.Extra, _availability, only: ApiResources.Leases))
             {
                 _changes.AddLast(new ApiChange(_version, resource, type, item.Meta, view.Write(resource, item, _version).ToJsonString()));
             }
@@ -276,7 +366,8 @@ public sealed class LabStore
             _nodesChanged,
             _system,
             _eventList,
-            _leasesRenewed);
+            _leasesRenewed,
+            _availability);
     }
 
     /// <summary>When each pod last became ready or not, by <c>namespace/name</c>: what <c>minReadySeconds</c> is counted from.</summary>

@@ -1,5 +1,6 @@
 using k8s;
 using Maille.Engine;
+using Maille.Engine.Workloads;
 
 namespace Maille.Lab.Api;
 
@@ -30,13 +31,14 @@ internal sealed class ObjectVersions
     /// what it was before a change.
     /// </summary>
     /// <param name="extra">What else each object is written from (<see cref="ApiView.Extra"/>).</param>
+    /// <param name="availability">Which pods count as available (<see cref="ApiResource.Objects"/>).</param>
     /// <param name="only">Only this kind changed (a lease renewed): the others keep what they had, unread.</param>
     /// <param name="factsKept">
     /// What the objects are written from besides their models is what it was (<see cref="ServedFacts.Unchanged"/>): an
     /// object whose model is the very same instance is unchanged without working out what it is written from, which
     /// at 10,000 Services is most of the cost of a publication that changed one pod.
     /// </param>
-    public List<(ApiResource Resource, string Type, ApiObject Object, ApiObject? Before)> Advance(ClusterState cluster, long version, Func<ApiResource, ApiObject, ServedExtra> extra, ApiResource? only = null, bool factsKept = false)
+    public List<(ApiResource Resource, string Type, ApiObject Object, ApiObject? Before)> Advance(ClusterState cluster, long version, Func<ApiResource, ApiObject, ServedExtra> extra, PodAvailability? availability, ApiResource? only = null, bool factsKept = false)
     {
         var changes = new List<(ApiResource, string, ApiObject, ApiObject?)>();
         var next = new Dictionary<ApiResource, Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>>(_byResource.Count);
@@ -50,7 +52,7 @@ internal sealed class ObjectVersions
 
             var before = _byResource.GetValueOrDefault(resource) ?? [];
             var now = new Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>(before.Count, StringComparer.Ordinal);
-            foreach (var item in resource.Objects(cluster))
+            foreach (var item in resource.Objects(cluster, availability))
             {
                 var key = item.Meta.QualifiedName;
                 if (factsKept && before.TryGetValue(key, out var same) && ReferenceEquals(same.Object.Model, item.Model))

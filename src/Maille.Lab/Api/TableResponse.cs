@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Maille.Engine;
+using Maille.Engine.Workloads;
 using Maille.Kube.Tables;
 using Maille.Model;
 using Microsoft.AspNetCore.Http;
@@ -28,7 +29,7 @@ internal static class TableResponse
             return Table(EventColumns(), new JsonArray([.. events.Select(e => (JsonNode)Row(EventObjects.Cells(e, clock), () => e, includeObject))]), view.Version);
         }
 
-        var (columns, rows) = Rows(resource, view.Cluster, selected, clock);
+        var (columns, rows) = Rows(resource, view.Cluster, selected, clock, view.Availability);
         return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => view.Write(resource, r.Object), includeObject))]), view.Version);
     }
 
@@ -46,12 +47,13 @@ internal static class TableResponse
     };
 
     /// <summary>The column definitions, and the cells of each selected object with the object, in the resource's order.</summary>
-    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, ApiObject Object)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock)
+    /// <param name="availability">Which pods count as available (a workload's AVAILABLE column).</param>
+    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, ApiObject Object)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock, PodAvailability? availability = null)
     {
-        var tables = new ResourceTables(cluster, clock);
+        var tables = new ResourceTables(cluster, clock, availability);
         var table = resource.Table(tables, selected, true);
         var plain = resource.Table(tables, _ => false, false).Headers.ToHashSet(StringComparer.Ordinal);
-        var objects = resource.Objects(cluster).Where(o => selected(o.Meta)).ToList();
+        var objects = resource.Objects(cluster, availability).Where(o => selected(o.Meta)).ToList();
         if (objects.Count != table.Rows.Count)
         {
             throw new InvalidOperationException($"{resource.Plural}: {table.Rows.Count} rows for {objects.Count} objects");

@@ -585,9 +585,9 @@ public sealed partial class LabController : IAsyncDisposable
                             var now = TimeProvider.System.GetUtcNow();
                             var availability = new PodAvailability(Store.PodReadySince(), now);
                             var (deployments, deploymentActions, nextLook) = LabDeploymentController.Step(manifests, Published, availability, _rolloutProgress);
-                            var (sets, setActions) = LabSetController.Step(deployments.Manifests, Published, availability);
+                            var (sets, setActions, setLook) = LabSetController.Step(deployments.Manifests, Published, availability);
                             actions = [.. deploymentActions, .. setActions];
-                            LookAgainAt(nextLook, now);
+                            LookAgainAt(nextLook is null || (setLook is not null && setLook < nextLook) ? setLook : nextLook, now);
                             return new LabChange(sets.Manifests, [.. deployments.Outcomes, .. sets.Outcomes], []);
                         },
                         cancellationToken);

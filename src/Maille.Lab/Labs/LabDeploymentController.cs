@@ -98,30 +98,52 @@ internal static class LabDeploymentController
     }
 
     /// <summary>
-    /// Observes the rollout's progress: the Deployment marked when its deadline has passed, or unmarked once it moves
-    /// again (null when the mark is already right), and when the deadline will pass if nothing moves. A restarted
-    /// daemon's first look takes an existing mark's time as the last progress, so the mark stays.
+    /// Observes the rollout's progress: the Deployment with its progress recorded anew
+    /// (<see cref="DeploymentProgressRecord"/>: it progressed, was paused or resumed), marked when its deadline has
+    /// passed, or unmarked once it moves again (null when all that is already right), and when the deadline will pass if
+    /// nothing moves. The last progress is the one the Deployment records, so a restarted daemon counts the deadline
+    /// from where it was (from an exceeded mark's time when the Deployment records none).
     /// </summary>
     private static (ManifestDocument? Marked, DateTimeOffset? Deadline) Deadline(
         ManifestDocument document, Workload deployment, ClusterState published, PodAvailability availability, Dictionary<string, DeploymentProgress> progress)
     {
+        var now = availability.Now;
         var status = WorkloadStatus.Of(deployment, published, availability);
+        var newName = DeploymentRollout.NewReplicaSetName(deployment);
         var mark = document.Annotations.GetValueOrDefault(DeploymentRollout.ProgressDeadlineExceededAnnotation);
+        var recorded = DeploymentProgressRecord.Of(deployment);
         var previous = progress.GetValueOrDefault(deployment.Meta.QualifiedName);
-        if (previous is null && mark is not null && DateTimeOffset.TryParse(mark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exceededAt))
+        if (recorded is not null)
         {
-            previous = new DeploymentProgress(DeploymentRollout.NewReplicaSetName(deployment), status, exceededAt.AddSeconds(-deployment.ProgressDeadlineSeconds));
+            previous = (previous ?? new DeploymentProgress(newName, status, recorded.Since)) with { Since = recorded.Since };
+        }
+        else if (previous is null && mark is not null && DateTimeOffset.TryParse(mark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exceededAt))
+        {
+            previous = new DeploymentProgress(newName, status, exceededAt.AddSeconds(-deployment.ProgressDeadlineSeconds));
         }
 
-        var observed = DeploymentProgress.Observe(previous, deployment, status, availability.Now);
+        var observed = DeploymentProgress.Observe(previous, deployment, status, now);
+        var next = DeploymentProgressRecord.Next(recorded, deployment, observed, now);
+        observed = observed with { Since = next.Since };
         progress[deployment.Meta.QualifiedName] = observed;
-        var exceeded = observed.IsExceeded(deployment, availability.Now);
-        var marked = (exceeded, mark is not null) switch
+        var exceeded = observed.IsExceeded(deployment, now);
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (next.Text != document.Annotations.GetValueOrDefault(DeploymentProgressRecord.Annotation))
         {
-            (true, false) => WithAnnotations(document, new() { [DeploymentRollout.ProgressDeadlineExceededAnnotation] = ServedStatus.Timestamp(observed.Deadline(deployment)!.Value).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }),
-            (false, true) => WithoutAnnotation(document, DeploymentRollout.ProgressDeadlineExceededAnnotation),
-            _ => null,
-        };
+            annotations[DeploymentProgressRecord.Annotation] = next.Text;
+        }
+
+        if (exceeded && mark is null)
+        {
+            annotations[DeploymentRollout.ProgressDeadlineExceededAnnotation] = ServedStatus.Timestamp(observed.Deadline(deployment)!.Value).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        }
+
+        var marked = annotations.Count > 0 ? WithAnnotations(document, annotations) : null;
+        if (!exceeded && mark is not null)
+        {
+            marked = WithoutAnnotation(marked ?? document, DeploymentRollout.ProgressDeadlineExceededAnnotation);
+        }
+
         return (marked, exceeded ? null : observed.Deadline(deployment));
     }
 
@@ -179,6 +201,12 @@ internal static class LabDeploymentController
             ["metadata"] = metadata,
             ["spec"] = new JsonObject { ["replicas"] = rs.Replicas, ["selector"] = selector, ["template"] = template },
         };
+        if (deployment.MinReadySeconds > 0)
+        {
+            // As the Deployment controller copies it: the ReplicaSet's served availableReplicas count as the Deployment's.
+            replicaSet["spec"]!["minReadySeconds"] = deployment.MinReadySeconds;
+        }
+
         return ManifestDocument.Parse(deploymentDocument.Source, replicaSet.ToJsonString())[0];
     }
 

@@ -88,8 +88,9 @@ public sealed class LabManifests
 
     /// <summary>
     /// What the API server keeps itself on a write: <c>metadata.generation</c>, 1 at creation and one more whenever the
-    /// spec changes (a change of metadata alone keeps it), and a Deployment's revision, which its controller wrote and a
-    /// replacing object does not carry.
+    /// spec changes (a change of metadata alone keeps it), a Deployment's revision, which its controller wrote and a
+    /// replacing object does not carry, and a StatefulSet's recorded pods (<see cref="Engine.Workloads.SetRevisions"/>),
+    /// none on a new one.
     /// </summary>
     private static void StampServerFields(ManifestDocument document, ManifestDocument? stored)
     {
@@ -99,6 +100,12 @@ public sealed class LabManifests
             var before = stored is null ? null : Maille.Kube.Patching.ManifestJson.Of(stored);
             var generation = Math.Max(stored?.Generation ?? 0, 1);
             document.StampGeneration(before is null ? 1 : System.Text.Json.Nodes.JsonNode.DeepEquals(before["spec"], json["spec"]) ? generation : generation + 1);
+        }
+
+        // A StatefulSet's pods are the ones its controller records (none yet): an OrderedReady set's come one by one.
+        if (document.Key is { Group: "apps", Kind: "StatefulSet" } && !document.Annotations.ContainsKey(Engine.Workloads.SetRevisions.PodRevisionsAnnotation))
+        {
+            document.StampAnnotation(Engine.Workloads.SetRevisions.PodRevisionsAnnotation, stored?.Annotations.GetValueOrDefault(Engine.Workloads.SetRevisions.PodRevisionsAnnotation) ?? "");
         }
 
         if (document.Key is { Group: "apps", Kind: "Deployment" } && stored?.Annotations.GetValueOrDefault(Engine.Workloads.DeploymentRollout.RevisionAnnotation) is { } revision

@@ -19,9 +19,16 @@ namespace Maille.Lab.Labs;
 /// </summary>
 internal static class LabSetController
 {
-    /// <summary>The change that takes every StatefulSet and DaemonSet one step further, and what each step did.</summary>
-    public static (LabChange Change, IReadOnlyList<string> Actions) Step(LabManifests manifests, ClusterState published, PodAvailability availability)
+    /// <summary>
+    /// The change that takes every StatefulSet and DaemonSet one step further, what each step did, and when a set's pod
+    /// becomes available (<c>minReadySeconds</c>) if nothing else happens first: an OrderedReady set's next pod, or a
+    /// rolling update's next, may wait for it.
+    /// </summary>
+    public static (LabChange Change, IReadOnlyList<string> Actions, DateTimeOffset? NextLook) Step(LabManifests manifests, ClusterState published, PodAvailability availability)
     {
+        var nextLook = published.Workloads.Where(w => w.Kind is WorkloadKind.StatefulSet or WorkloadKind.DaemonSet && w.MinReadySeconds > 0)
+            .Select(set => availability.NextAvailable(published.Pods.Where(p => p.Namespace == set.Meta.Namespace && p.Owner is { } o && o.Kind == set.Kind.ToString() && o.Name == set.Meta.Name), set.MinReadySeconds))
+            .Where(at => at is not null).Min();
         var sets = published.Workloads.Where(w => w.Kind is WorkloadKind.StatefulSet or WorkloadKind.DaemonSet)
             .ToDictionary(w => (w.Kind.ToString(), w.Meta.QualifiedName));
         var written = new List<ManifestDocument>();
@@ -66,12 +73,12 @@ internal static class LabSetController
 
         if (written.Count == 0 && deleted.Count == 0)
         {
-            return (new LabChange(manifests, [], []), actions);
+            return (new LabChange(manifests, [], []), actions, nextLook);
         }
 
         var applied = manifests.Apply(written, availability.Now);
         var removed = applied.Manifests.Delete(deleted);
-        return (new LabChange(removed.Manifests, [.. applied.Outcomes, .. removed.Outcomes], []), actions);
+        return (new LabChange(removed.Manifests, [.. applied.Outcomes, .. removed.Outcomes], []), actions, nextLook);
     }
 
     /// <summary>

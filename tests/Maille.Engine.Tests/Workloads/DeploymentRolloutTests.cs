@@ -301,6 +301,36 @@ public sealed class DeploymentRolloutTests
     }
 
     [Fact]
+    public void A_resumed_rollout_is_progressing_unknown_deployment_resumed_from_the_resume_until_it_progresses_again()
+    {
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var (paused, running) = (Deployment(3, extra: "paused: true"), Deployment(3));
+        var waiting = new WorkloadStatus(3, 3, 3) { Updated = 0 };
+        DeploymentProgressRecord Look(DeploymentProgressRecord? recorded, Workload deployment, WorkloadStatus status, int second)
+        {
+            var progress = new DeploymentProgress(DeploymentRollout.NewReplicaSetName(deployment), waiting, recorded?.Since ?? t0);
+            return DeploymentProgressRecord.Next(recorded, deployment, DeploymentProgress.Observe(progress, deployment, status, t0.AddSeconds(second)), t0.AddSeconds(second));
+        }
+
+        var whilePaused = Look(null, paused, waiting, 0);
+        var resumed = Look(Look(whilePaused, paused, waiting, 5), running, waiting, 20);
+        var quiet = Look(resumed, running, waiting, 25);
+        var moved = Look(quiet, running, waiting with { Updated = 1 }, 26);
+        var served = running with { Meta = running.Meta with { Annotations = Labels.Empty.With(DeploymentProgressRecord.Annotation, quiet.Text) } };
+
+        Assert.Equal(new DeploymentProgressRecord("DeploymentPaused", t0), Look(whilePaused, paused, waiting, 5));
+        Assert.Equal(new DeploymentProgressRecord("DeploymentResumed", t0.AddSeconds(20)), resumed);
+        Assert.Equal(resumed, quiet);
+        Assert.Equal(new DeploymentProgressRecord("ReplicaSetUpdated", t0.AddSeconds(26)), moved);
+        Assert.Equal(quiet, DeploymentProgressRecord.Of(served));
+        Assert.Equal(
+            ("Unknown", "DeploymentResumed", "Deployment is resumed"),
+            DeploymentRollout.Conditions(served, waiting).Single(c => c.Type == "Progressing") is var p ? (p.StatusText, p.Reason, p.Message) : default);
+        // A resumed Deployment with nothing left to roll is complete at once, as the controller finds it in the same sync.
+        Assert.Equal("NewReplicaSetAvailable", Look(whilePaused, running, new WorkloadStatus(3, 3, 3), 20).Reason);
+    }
+
+    [Fact]
     public void A_ready_pod_counts_as_available_only_after_min_ready_seconds()
     {
         var cluster = Cluster.Valid(DeploymentYaml(2).Replace("replicas: 2", "replicas: 2\n  minReadySeconds: 10", StringComparison.Ordinal));

@@ -15,11 +15,16 @@ public sealed class SetRolloutTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture);
 
-    private static Workload StatefulSet(int replicas, string strategy = "{type: RollingUpdate}") => Cluster.Valid($$$"""
+    private static Workload StatefulSet(int replicas, string strategy = "{type: RollingUpdate}", string policy = "OrderedReady", string? recorded = null) =>
+        Cluster.Valid(StatefulSetYaml(replicas, policy, recorded, strategy)).Workloads.Single();
+
+    /// <param name="recorded">The pods its controller recorded (<see cref="SetRevisions.PodRevisionsAnnotation"/>), as on a set a lab created; null: none (a set read from files).</param>
+    private static string StatefulSetYaml(int replicas, string policy, string? recorded, string strategy = "{type: RollingUpdate}") => $$$"""
         apiVersion: apps/v1
         kind: StatefulSet
-        metadata: {name: db, namespace: default}
+        metadata: {name: db, namespace: default{{{(recorded is null ? "" : $", annotations: {{{SetRevisions.PodRevisionsAnnotation}: \"{recorded}\"}}")}}}}
         spec:
+          podManagementPolicy: {{{policy}}}
           replicas: {{{replicas}}}
           serviceName: db
           updateStrategy: {{{strategy}}}
@@ -27,7 +32,7 @@ public sealed class SetRolloutTests
           template:
             metadata: {labels: {app: db}}
             spec: {containers: [{name: c, image: "db:2"}]}
-        """).Workloads.Single();
+        """;
 
     private static Workload DaemonSet(string strategy = "{type: RollingUpdate}") => Cluster.Valid($$$"""
         apiVersion: apps/v1
@@ -46,6 +51,51 @@ public sealed class SetRolloutTests
     private static readonly string[] Nodes = ["n1", "n2", "n3"];
 
     private static List<SetPod> OldOnNodes() => [.. Nodes.Select(n => new SetPod("old", n))];
+
+    [Fact]
+    public void An_ordered_ready_statefulset_makes_one_pod_at_a_time_each_once_all_before_it_are_available()
+    {
+        var set = StatefulSet(3, recorded: "");
+        var first = StatefulSetRollout.Step(set, "new", "new", [], _ => false, Now)!;
+        Assert.Equal(["new"], first.Pods.Select(p => p.Revision));
+
+        // db-0 is not available yet: db-1 waits.
+        Assert.Null(StatefulSetRollout.Step(set, "new", "new", first.Pods, _ => false, Now));
+        var second = StatefulSetRollout.Step(set, "new", "new", first.Pods, i => i == 0, Now)!;
+        Assert.Equal(2, second.Pods.Count);
+        Assert.Null(StatefulSetRollout.Step(set, "new", "new", second.Pods, i => i == 1, Now));
+        Assert.Equal(3, StatefulSetRollout.Step(set, "new", "new", second.Pods, _ => true, Now)!.Pods.Count);
+        // The engine plans the pods recorded, no more.
+        Assert.Equal(["db-0", "db-1"], Cluster.Valid(StatefulSetYaml(3, "OrderedReady", SetRevisions.Format(second.Pods))).Pods.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void An_ordered_ready_statefulset_scaled_down_removes_its_highest_ordinal_first_one_at_a_time()
+    {
+        var set = StatefulSet(1, recorded: "old,old,old");
+        var first = StatefulSetRollout.Step(set, "old", "old", Old(3), _ => true, Now)!;
+        Assert.Equal(2, first.Pods.Count);
+        // db-1 is not available: db-1 is not the highest pod to go before it is healthy again (the controller waits).
+        Assert.Null(StatefulSetRollout.Step(set, "old", "old", first.Pods, i => i != 0, Now));
+        Assert.Single(StatefulSetRollout.Step(set, "old", "old", first.Pods, _ => true, Now)!.Pods);
+    }
+
+    [Fact]
+    public void A_parallel_statefulset_makes_and_removes_all_its_pods_at_once()
+    {
+        var up = StatefulSet(3, policy: "Parallel", recorded: "");
+        Assert.Equal(3, StatefulSetRollout.Step(up, "new", "new", [], _ => false, Now)!.Pods.Count);
+        var down = StatefulSet(1, policy: "Parallel", recorded: "old,old,old");
+        Assert.Single(StatefulSetRollout.Step(down, "old", "old", Old(3), _ => false, Now)!.Pods);
+    }
+
+    [Fact]
+    public void A_statefulset_read_from_files_has_all_its_replicas_and_records_them_at_once()
+    {
+        var set = StatefulSet(3);
+        Assert.Equal(3, Cluster.Valid(StatefulSetYaml(3, "OrderedReady", recorded: null)).Pods.Count);
+        Assert.Equal(3, StatefulSetRollout.Step(set, "new", "new", [], _ => false, Now)!.Pods.Count);
+    }
 
     [Fact]
     public void A_statefulset_replaces_its_highest_ordinal_first_and_waits_for_it_to_be_available()

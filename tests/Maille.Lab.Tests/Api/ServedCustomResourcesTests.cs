@@ -56,7 +56,7 @@ public sealed class ServedCustomResourcesTests
         foreach (var resource in ApiResources.All.Where(r => CustomResourceSchemas.Of(r.Kind, r.Version) is not null))
         {
             var kind = KindNames.ByPlural(resource.Group, resource.Plural)!;
-            foreach (var item in resource.Objects(cluster))
+            foreach (var item in resource.Objects(cluster, null))
             {
                 var served = JsonNode.Parse(KubernetesJson.Serialize(item.Write()))!.AsObject();
                 Assert.True(UnknownFields.Of(served, kind) is [], $"{kind.Kind} {item.Meta.QualifiedName}: {string.Join(", ", UnknownFields.Of(served, kind))}\n{served}");

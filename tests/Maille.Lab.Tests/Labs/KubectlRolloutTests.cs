@@ -222,6 +222,34 @@ public sealed class KubectlRolloutTests(ITestOutputHelper output)
         Assert.Equal("False ProgressDeadlineExceeded 2", progressing);
     }
 
+    [SkippableFact]
+    public async Task An_ordered_ready_statefulset_scaled_up_makes_one_pod_at_a_time_and_scaled_down_removes_its_highest_ordinal_first()
+    {
+        Privileged.Require();
+        // Each pod counts as available 2 s after it is Ready: the next ordinal waits that long.
+        using var lab = LiveLab.Up(Fixtures.MinReadyWorkloads(2), output);
+        var kubectl = new Kubectl(lab, output);
+        kubectl.Succeed("rollout", "status", "sts/db", "-n", "web", "--timeout=55s");
+
+        var up = await SampleWhileAsync(new Kubectl(lab), "app=db", () =>
+        {
+            kubectl.Succeed("scale", "sts/db", "-n", "web", "--replicas=4");
+            return Poll.Until("four ready db pods", () => Ready(kubectl, "app=db"), ready => ready.Count == 4 && ready.Values.All(r => r), output, TimeSpan.FromSeconds(60));
+        });
+        var down = await SampleWhileAsync(new Kubectl(lab), "app=db", () =>
+        {
+            kubectl.Succeed("scale", "sts/db", "-n", "web", "--replicas=2");
+            return Poll.Until("two db pods", () => Ready(kubectl, "app=db"), ready => ready.Count == 2, output, TimeSpan.FromSeconds(60));
+        });
+
+        Assert.True(up.Result.Met, up.Result.ToString());
+        Assert.Contains(up.Seen, s => s.Count == 3);
+        Assert.All(up.Seen, s => Assert.True(s.All(p => p.Name != "db-3") || s.Any(p => p.Name == "db-2" && p.Ready), $"db-3 before db-2 was ready: {string.Join(" ", s)}"));
+        Assert.True(down.Result.Met, down.Result.ToString());
+        Assert.All(down.Seen, s => Assert.True(s.All(p => p.Name != "db-3") || s.Any(p => p.Name == "db-2"), $"db-2 went before db-3: {string.Join(" ", s)}"));
+        Assert.Equal("2", kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.status.availableReplicas}"));
+    }
+
     /// <summary>The pods matching <paramref name="selector"/> sampled through the API while <paramref name="act"/> runs, and what it returned.</summary>
     private static async Task<(T Result, List<List<PodSample>> Seen)> SampleWhileAsync<T>(Kubectl quiet, string selector, Func<T> act)
     {
