@@ -57,11 +57,13 @@ public sealed class NodeAgentKernelTests(ITestOutputHelper output)
             }
 
             // When each restoring sync started, from its status read at once (the next full sync is an interval away):
-            // at most one interval after the deletion, whatever the machine's load did to how long the sync took.
+            // at most one interval after the deletion, whatever the machine's load did to how long the sync took. The
+            // timer itself may fire late on a loaded machine (1,260 ms once in CI, with the lab tests running beside
+            // it): half an interval of slack, still well short of a second interval.
             var started = agent.Runners.ToDictionary(r => r.Name, r => r.Status.LastFullSyncAt!.Value - TimeSpan.FromMilliseconds(r.Status.LastSyncMilliseconds));
             output.WriteLine(string.Join(", ", started.Select(s => $"{s.Key}: full sync started {(s.Value - deletedAt[s.Key]).TotalMilliseconds:F0} ms after the deletion")) + $" ({checks} checks)");
             Assert.All(agent.Runners, r => Assert.True(r.Status.FullSyncs > fullSyncs[r.Name], $"{r.Name}: no full sync in {waited.ElapsedMilliseconds} ms: {r.Status}"));
-            Assert.All(started, s => Assert.True(s.Value - deletedAt[s.Key] <= interval + TimeSpan.FromMilliseconds(250), $"{s.Key}: the full sync started {(s.Value - deletedAt[s.Key]).TotalMilliseconds:F0} ms after the deletion"));
+            Assert.All(started, s => Assert.True(s.Value - deletedAt[s.Key] <= interval * 1.5, $"{s.Key}: the full sync started {(s.Value - deletedAt[s.Key]).TotalMilliseconds:F0} ms after the deletion"));
             Assert.Equal(services, NftKernel.Table(ns.Name, ServiceTable));
             Assert.Equal(policy, NftKernel.Table(ns.Name, PolicyTable));
             Assert.Equal("", agent.Status.LastError);
