@@ -57,7 +57,8 @@ public static class GatewayObjectWriter
                 ("method", m.Method))).ToList()),
             ("filters", Filters(r.Filters)),
             ("backendRefs", BackendRefs(r.BackendRefs)),
-            ("timeouts", r.RequestTimeout is null && r.BackendRequestTimeout is null ? null : Map(("request", r.RequestTimeout), ("backendRequest", r.BackendRequestTimeout))))).ToList()),
+            ("timeouts", r.RequestTimeout is null && r.BackendRequestTimeout is null ? null : Map(("request", r.RequestTimeout), ("backendRequest", r.BackendRequestTimeout))),
+            ("retry", r.Retry is not { } retry ? null : Map(("codes", retry.Codes.IsEmpty ? null : retry.Codes.ToList()), ("attempts", retry.Attempts), ("backoff", retry.Backoff))))).ToList()),
         RouteStatus(plan.RouteStatusOf(GatewayApi.HttpRouteKind, route.Meta.QualifiedName), route.Meta));
 
     public static object Write(GrpcRoute route, GatewayPlan plan) => Object(ApiVersion, GatewayApi.GrpcRouteKind, route.Meta,

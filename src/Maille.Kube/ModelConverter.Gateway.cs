@@ -58,6 +58,9 @@ internal static partial class ModelConverter
             BackendRefs = new((rule.BackendRefs ?? []).OfType<BackendRef>().Select(BackendRefOf)),
             RequestTimeout = rule.Timeouts?.Request,
             BackendRequestTimeout = rule.Timeouts?.BackendRequest,
+            Retry = rule.Retry is { } retry
+                ? new HttpRouteRetry { Codes = new((retry.Codes ?? []).OfType<int>()), Attempts = retry.Attempts, Backoff = retry.Backoff }
+                : null,
         }).ToList();
         return new HttpRoute
         {

@@ -16,4 +16,7 @@ public sealed record HttpRouteRule
 
     /// <summary><c>timeouts.backendRequest</c> as written; null when unset.</summary>
     public string? BackendRequestTimeout { get; init; }
+
+    /// <summary><c>retry</c> (experimental channel); null when unset: no retry.</summary>
+    public HttpRouteRetry? Retry { get; init; }
 }

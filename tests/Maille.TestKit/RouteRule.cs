@@ -13,6 +13,7 @@ public sealed class RouteRule
     private readonly List<string> _filters = [];
     private readonly List<string> _backends = [];
     private string? _timeouts;
+    private string? _retry;
 
     public static RouteRule New() => new();
 
@@ -157,6 +158,13 @@ public sealed class RouteRule
         return this;
     }
 
+    /// <summary>GEP-1731's <c>retry</c> (experimental channel), as YAML: <c>{codes: [503], attempts: 2}</c>.</summary>
+    public RouteRule Retry(string body)
+    {
+        _retry = body;
+        return this;
+    }
+
     internal string Yaml
     {
         get
@@ -181,6 +189,11 @@ public sealed class RouteRule
             if (_timeouts is not null)
             {
                 lines.Add($"timeouts: {_timeouts}");
+            }
+
+            if (_retry is not null)
+            {
+                lines.Add($"retry: {_retry}");
             }
 
             yaml.Append(lines.Count == 0 ? "{}\n" : string.Join("\n    ", lines) + "\n");

@@ -42,4 +42,7 @@ public sealed record GatewayDecision
     public TimeSpan? RequestTimeout { get; init; }
 
     public TimeSpan? BackendRequestTimeout { get; init; }
+
+    /// <summary>The matched rule's <c>retry</c>: which answers the proxy sends again, how many times; null: none.</summary>
+    public HttpRouteRetry? Retry { get; init; }
 }

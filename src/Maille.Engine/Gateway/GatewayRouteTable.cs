@@ -168,6 +168,7 @@ public sealed class GatewayRouteTable
         Filters = entry.Action.Filters,
         RequestTimeout = entry.Action.RequestTimeout,
         BackendRequestTimeout = entry.Action.BackendRequestTimeout,
+        Retry = entry.Action.Retry,
         Status = 0,
         Reason = "",
     };

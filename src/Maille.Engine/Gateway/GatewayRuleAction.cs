@@ -16,6 +16,9 @@ internal sealed record GatewayRuleAction
 
     public TimeSpan? BackendRequestTimeout { get; init; }
 
+    /// <summary>The rule's <c>retry</c> (HTTPRoute only), carried out by the proxy; null: no retry.</summary>
+    public HttpRouteRetry? Retry { get; init; }
+
     public HttpRequestRedirect? Redirect => Filters.FirstOrDefault(f => f.Type == "RequestRedirect")?.RequestRedirect;
 
     public HttpUrlRewrite? Rewrite => Filters.FirstOrDefault(f => f.Type == "URLRewrite")?.UrlRewrite;

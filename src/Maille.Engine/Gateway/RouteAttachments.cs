@@ -302,6 +302,7 @@ internal sealed class RouteAttachments(
         {
             RequestTimeout = NonZero(GatewayDuration.TryParse(rule.RequestTimeout)),
             BackendRequestTimeout = NonZero(GatewayDuration.TryParse(rule.BackendRequestTimeout)),
+            Retry = rule.Retry,
         };
         return action.Refusal is null && action.Redirect is null && rule.BackendRefs.IsEmpty
             ? action with { Refusal = (500, "the rule has no backendRefs") }

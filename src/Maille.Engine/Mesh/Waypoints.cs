@@ -37,18 +37,22 @@ public sealed class Waypoints
     public Waypoint? Find(string qualifiedName) => _byName.GetValueOrDefault(qualifiedName);
 
     /// <summary>Whether Gateways of <paramref name="className"/> are waypoints: Istio's class, unless the input gives that name to another controller.</summary>
-    public static bool IsWaypointClass(ClusterState cluster, string className)
+    public static bool IsWaypointClass(ClusterState cluster, string className) => IsWaypointClass(cluster.GatewayClasses, className);
+
+    /// <inheritdoc cref="IsWaypointClass(ClusterState, string)"/>
+    public static bool IsWaypointClass(IEnumerable<GatewayClass> classes, string className)
     {
         if (className != MeshApi.WaypointClassName)
         {
             return false;
         }
 
-        var declared = cluster.GatewayClasses.FirstOrDefault(c => c.Name == className);
+        var declared = classes.FirstOrDefault(c => c.Name == className);
         return declared is null || declared.ControllerName == MeshApi.WaypointControllerName;
     }
 
-    private static Waypoint Of(Gateway gateway)
+    /// <summary>A waypoint Gateway as istiod reads it: what it serves, its service account, and why it cannot serve.</summary>
+    public static Waypoint Of(Gateway gateway)
     {
         var waypointFor = gateway.Meta.Labels.Get(MeshApi.WaypointForLabel) ?? "service";
         var serviceAccount = gateway.Meta.Annotations.Get(MeshApi.WaypointServiceAccountAnnotation) ?? gateway.Meta.Name;

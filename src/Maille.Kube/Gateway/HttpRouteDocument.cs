@@ -30,9 +30,9 @@ internal sealed class HttpRouteDocument
         [YamlMember(Alias = "timeouts")]
         public Timeouts? Timeouts { get; set; }
 
-        /// <summary>GEP-1731's <c>retry</c>, of the experimental channel only: read so that validation can warn it is ignored.</summary>
+        /// <summary>GEP-1731's <c>retry</c>, of the experimental channel (validation warns that the standard CRDs lack it).</summary>
         [YamlMember(Alias = "retry")]
-        public object? Retry { get; set; }
+        public RetrySpec? Retry { get; set; }
     }
 
     internal sealed class Match
@@ -57,6 +57,18 @@ internal sealed class HttpRouteDocument
 
         [YamlMember(Alias = "value")]
         public string? Value { get; set; }
+    }
+
+    internal sealed class RetrySpec
+    {
+        [YamlMember(Alias = "codes")]
+        public List<int?>? Codes { get; set; }
+
+        [YamlMember(Alias = "attempts")]
+        public int? Attempts { get; set; }
+
+        [YamlMember(Alias = "backoff")]
+        public string? Backoff { get; set; }
     }
 
     internal sealed class Timeouts

@@ -41,10 +41,19 @@ internal static partial class RouteValidator
 
             FilterList(errors, $"{at}.filters", rule.Filters, HttpFilterTypes);
             BackendRefs(errors, $"{at}.backendRefs", rule.BackendRefs, HttpFilterTypes);
-            if (rule.Retry is not null)
+            if (rule.Retry is { } retry)
             {
-                // The standard CRDs Maille embeds and serves have no retry: a lab's API server drops it too (kubectl warns).
-                errors.Warning($"{at}.retry", "retries (GEP-1731) are in the Gateway API's experimental channel only, not in the standard CRDs Maille reads: ignored");
+                // The experimental CRD's schema: codes 400-599, attempts and backoff as the other durations. The standard
+                // CRDs that a lab's API serves lack the field (kubectl warns there), so say where it comes from.
+                errors.Warning($"{at}.retry", "retries (GEP-1731) are in the Gateway API's experimental channel: Maille's waypoints carry them out, its Gateway proxy does not yet, and the standard CRDs (and a lab's API) do not have the field");
+                var codes = retry.Codes ?? [];
+                for (var c = 0; c < codes.Count; c++)
+                {
+                    GatewaySchema.Range(errors, $"{at}.retry.codes[{c}]", codes[c], 400, 599);
+                }
+
+                GatewaySchema.Range(errors, $"{at}.retry.attempts", retry.Attempts, 0, int.MaxValue);
+                GatewaySchema.Pattern(errors, $"{at}.retry.backoff", retry.Backoff, GatewaySchema.DurationPattern);
             }
 
             var filters = (rule.Filters ?? []).OfType<Filter>().ToList();

@@ -119,7 +119,7 @@ internal sealed partial class IngressProxyApp
     }
 
     /// <summary>The request as the engine sees it; every header value is one entry, as it came.</summary>
-    private static GatewayRequest GatewayRequestOf(HttpRequest request, int port, bool https)
+    internal static GatewayRequest GatewayRequestOf(HttpRequest request, int port, bool https)
     {
         var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
         foreach (var (name, values) in request.Headers)
@@ -143,7 +143,7 @@ internal sealed partial class IngressProxyApp
     }
 
     /// <summary>A header modifier as the spec orders it: set (replace), add (append), remove; names without case.</summary>
-    private static void Modify(IHeaderDictionary headers, HttpHeaderModifier modifier)
+    internal static void Modify(IHeaderDictionary headers, HttpHeaderModifier modifier)
     {
         foreach (var header in modifier.Set)
         {
@@ -212,7 +212,7 @@ internal sealed partial class IngressProxyApp
         });
     }
 
-    private static TimeSpan? Shortest(TimeSpan? request, TimeSpan? backendRequest) =>
+    internal static TimeSpan? Shortest(TimeSpan? request, TimeSpan? backendRequest) =>
         (request is { } a && a > TimeSpan.Zero ? a : (TimeSpan?)null, backendRequest is { } b && b > TimeSpan.Zero ? b : (TimeSpan?)null) switch
         {
             ({ } x, { } y) => x < y ? x : y,

@@ -150,7 +150,7 @@ internal sealed partial class IngressProxyApp(
         error == ForwarderError.Request && failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     /// <summary>Answers the request itself: <c>404 Not Found: REASON</c> and so on, as plain text.</summary>
-    private static Task RefuseAsync(HttpContext context, int status, string reason)
+    internal static Task RefuseAsync(HttpContext context, int status, string reason)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = TextPlain;

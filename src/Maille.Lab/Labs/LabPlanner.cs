@@ -22,7 +22,7 @@ internal static class LabPlanner
     /// <param name="agentDaemonSet">The node agents run as processes: the <c>maille-agent</c> DaemonSet shows them (<see cref="Engine.Workloads.NodeAgentManifests"/>).</param>
     public static PlanResult Plan(ManifestSet manifests, IReadOnlyList<Diagnostic> diagnostics, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior, Engine.EndpointSlices.EndpointSliceCache? sliceCache = null, bool agentDaemonSet = false)
     {
-        var withSystem = Engine.Gateways.GatewayProxyManifests.With(Engine.Ingresses.IngressControllerManifests.WithIngressController(SystemManifests.WithClusterDns(manifests, config)));
+        var withSystem = Engine.Mesh.WaypointManifests.With(Engine.Gateways.GatewayProxyManifests.With(Engine.Ingresses.IngressControllerManifests.WithIngressController(SystemManifests.WithClusterDns(manifests, config))));
         withSystem = agentDaemonSet ? Engine.Workloads.NodeAgentManifests.WithAgentDaemonSet(withSystem) : withSystem;
         if (ReferenceEquals(withSystem, manifests) || prior.Pods.Count > 0 || prior.Services.Count > 0)
         {
@@ -41,7 +41,8 @@ internal static class LabPlanner
 
     /// <summary>Whether the lab added this pod (the cluster DNS), rather than the user.</summary>
     public static bool IsSystem(Pod pod) => pod.Meta.Source == SystemManifests.Source || pod.Meta.Source == Engine.Ingresses.IngressControllerManifests.Source
-        || pod.Meta.Source == Engine.Gateways.GatewayProxyManifests.Source || pod.Meta.Source == Engine.Workloads.NodeAgentManifests.Source;
+        || pod.Meta.Source == Engine.Gateways.GatewayProxyManifests.Source || pod.Meta.Source == Engine.Workloads.NodeAgentManifests.Source
+        || pod.Meta.Source == Engine.Mesh.WaypointManifests.Source;
 
     public static PlanResult Plan(string file, string yaml, ClusterConfig config, IReadOnlyDictionary<string, bool>? readiness, PriorAllocations prior)
     {

@@ -11,15 +11,18 @@ namespace Maille.Lab.Mesh;
 /// The mesh of a running lab: a <see cref="MeshNodeProxy"/> per node, in the daemon, made when the first pod of the
 /// mesh needs one, and the lab's mesh authority (<c>pki/mesh-ca.*</c>, made then too). <see cref="Sync"/> is
 /// level-triggered: every pod the engine puts in the mesh, with an address and a namespace, is served by its node's
-/// proxy, and no other; every proxy sees the latest state.
+/// proxy, and no other; every waypoint pod (<see cref="WaypointManifests"/>) by the lab's <see cref="WaypointProxy"/>;
+/// every proxy sees the latest state.
 /// </summary>
 internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<LabMesh>();
     private readonly Dictionary<string, MeshNodeProxy> _proxies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Node, System.Net.IPAddress Address)> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, System.Net.IPAddress> _waypointPods = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private MeshCertificateAuthority? _authority;
+    private WaypointProxy? _waypoint;
 
     /// <summary>The pods in the mesh now, by <c>namespace/name</c>.</summary>
     public IReadOnlyCollection<string> Members
@@ -96,6 +99,51 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
                     LogJoinFailed(pod.QualifiedName, e.Message);
                 }
             }
+
+            SyncWaypoints(cluster, network, config);
+        }
+    }
+
+    private void SyncWaypoints(ClusterState cluster, LabNetwork network, ClusterConfig config)
+    {
+        var wanted = cluster.Pods
+            .Where(p => WaypointManifests.IsWaypointPod(p) && p.Status.PodIP is not null && network.HasPod(p.QualifiedName))
+            .ToDictionary(p => p.QualifiedName, StringComparer.Ordinal);
+        foreach (var (key, address) in _waypointPods.ToList())
+        {
+            if (!wanted.TryGetValue(key, out var pod) || !pod.Status.PodIP!.Equals(address))
+            {
+                RemoveWaypointLocked(key);
+            }
+        }
+
+        _waypoint?.Update(cluster);
+        foreach (var pod in wanted.Values.Where(p => !_waypointPods.ContainsKey(p.QualifiedName)))
+        {
+            try
+            {
+                if (_waypoint is null)
+                {
+                    _authority ??= MeshCertificateAuthority.LoadOrCreate(pkiDirectory, TimeProvider.System);
+                    _waypoint = new WaypointProxy(cluster, _authority, config.MeshCertificateRotation, loggers, TimeProvider.System);
+                    _waypoint.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+                }
+
+                _waypoint.AddPod(pod, network.Pod(pod.QualifiedName));
+                _waypointPods[pod.QualifiedName] = pod.Status.PodIP!;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException or ArgumentException or IOException)
+            {
+                LogJoinFailed(pod.QualifiedName, e.Message);
+            }
+        }
+    }
+
+    private void RemoveWaypointLocked(string key)
+    {
+        if (_waypointPods.Remove(key))
+        {
+            _waypoint?.RemovePod(PodId.Parse(key));
         }
     }
 
@@ -107,6 +155,7 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
             foreach (var key in pods)
             {
                 RemoveLocked(key);
+                RemoveWaypointLocked(key);
             }
         }
     }
@@ -114,16 +163,24 @@ internal sealed partial class LabMesh(string pkiDirectory, ILoggerFactory logger
     public async ValueTask DisposeAsync()
     {
         List<MeshNodeProxy> proxies;
+        WaypointProxy? waypoint;
         lock (_gate)
         {
             proxies = [.. _proxies.Values];
             _proxies.Clear();
             _members.Clear();
+            _waypointPods.Clear();
+            (waypoint, _waypoint) = (_waypoint, null);
         }
 
         foreach (var proxy in proxies)
         {
             await proxy.DisposeAsync();
+        }
+
+        if (waypoint is not null)
+        {
+            await waypoint.DisposeAsync();
         }
 
         _authority?.Dispose();

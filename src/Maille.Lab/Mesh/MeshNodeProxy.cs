@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
 using Maille.Engine.Mesh;
-using Maille.Lab.Api;
 using Maille.Lab.Workloads;
 using Maille.Model;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +14,6 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -121,7 +118,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
     public void ServeMetrics(NetworkNamespace network, IPAddress address)
     {
         var key = new PodPort(new PodId("node", _node), Protocol.TCP, MeshPorts.Metrics);
-        var socket = Listen(network, new IPEndPoint(address, MeshPorts.Metrics));
+        var socket = MeshSockets.Listen(network, new IPEndPoint(address, MeshPorts.Metrics));
         _metricsTransport.AddListener(key, socket);
         _metricsListeners.Add(key);
     }
@@ -149,10 +146,10 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         try
         {
             MeshCapture.Install(network, address, node);
-            outbound = Listen(network, new IPEndPoint(IPAddress.Loopback, MeshPorts.Outbound));
-            inbound = Listen(network, new IPEndPoint(IPAddress.Any, MeshPorts.InboundPlaintext));
-            hbone = Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
-            client = HboneClient(network, certificate);
+            outbound = MeshSockets.Listen(network, new IPEndPoint(IPAddress.Loopback, MeshPorts.Outbound));
+            inbound = MeshSockets.Listen(network, new IPEndPoint(IPAddress.Any, MeshPorts.InboundPlaintext));
+            hbone = MeshSockets.Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
+            client = Hbone.Client(network, () => certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, address => Volatile.Read(ref _view).TunnelServerFor(address), sender, presented));
             var workload = new MeshWorkload(id, network, address, certificate, client, outbound, inbound);
             _transport.AddListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone), hbone);
             _workloads[id] = workload;
@@ -232,8 +229,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             return;
         }
 
-        var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted);
-        var peer = _authority.Authenticate(certificate, CertificateMaker.ClientAuthentication);
+        var peer = await Hbone.PeerOfAsync(context, _authority);
         var source = context.Connection.RemoteIpAddress;
         if (peer is null || source is null)
         {
@@ -303,23 +299,6 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private static Socket Listen(NetworkNamespace network, IPEndPoint endPoint)
-    {
-        var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(endPoint);
-            socket.Listen(512);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>A connection to the pod's <paramref name="port"/> from <paramref name="source"/>, made in the pod's namespace.</summary>
     private static async Task<Socket> ConnectAsPeerAsync(MeshWorkload workload, IPAddress source, int port, CancellationToken cancellationToken)
     {
@@ -384,7 +363,13 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             client.NoDelay = true;
             var original = MeshSockets.OriginalDestination(client);
             var view = Volatile.Read(ref _view);
-            var target = view.Resolve(original, Random.Shared.Next);
+            var self = view.PodAt(source.Address) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) : UnknownWorkload(source.Certificate.Identity.SpiffeId);
+            var service = view.ServiceAt(original);
+
+            // A Service that uses a waypoint: the tunnel goes to the waypoint, for the Service's address, as ztunnel
+            // sends it; the waypoint picks the endpoint.
+            var waypoint = view.WaypointFor(original);
+            var target = waypoint is null ? view.Resolve(original, Random.Shared.Next) : original;
             if (target is null)
             {
                 LogNoEndpoint(source.Id, original);
@@ -392,14 +377,12 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
                 return;
             }
 
-            var self = view.PodAt(source.Address) is { } sourcePod ? MeshWorkloadLabels.Of(sourcePod) : UnknownWorkload(source.Certificate.Identity.SpiffeId);
-            var service = view.ServiceAt(original);
-            if (view.PodAt(target.Address) is { } destination && view.Authorizer.IsMeshed(destination) && !target.Address.Equals(source.Address))
+            if ((waypoint ?? view.PodAt(target.Address)) is { } destination && (waypoint is not null || view.Authorizer.IsMeshed(destination)) && !target.Address.Equals(source.Address))
             {
                 using var tunneled = Metrics.Open(new MeshTrafficLabels(Source, self, SourceProved: true, MeshWorkloadLabels.Of(destination), service, MutualTls: true));
                 try
                 {
-                    await HboneAsync(source, client, target, destination, tunneled);
+                    await HboneAsync(source, client, destination.Status.PodIP!, target, tunneled);
                 }
                 catch
                 {
@@ -430,16 +413,10 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         }
     }
 
-    private async Task HboneAsync(MeshWorkload source, Socket client, IPEndPoint target, Pod destination, MeshConnectionRecord record)
+    /// <summary>Carries the pod's connection to <paramref name="target"/> through the HBONE server at <paramref name="server"/> (the destination pod, or a waypoint).</summary>
+    private async Task HboneAsync(MeshWorkload source, Socket client, IPAddress server, IPEndPoint target, MeshConnectionRecord record)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Connect, $"https://{destination.Status.PodIP}:{MeshPorts.Hbone}/")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Headers.Host = target.ToString();
-        request.Headers.Protocol = MeshPorts.TunnelProtocol;
-        using var response = await source.Hbone.SendAsync(request, _stopping.Token);
+        using var response = await Hbone.OpenAsync(source.Hbone, server, target, _stopping.Token);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             LogTunnelRefused(source.Id, target, (int)response.StatusCode);
@@ -496,57 +473,6 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The HTTP/2 client a pod's tunnels leave from: its sockets are made in the pod's namespace and marked so the
-    /// capture lets them out; it presents the pod's current certificate and accepts only the destination pod's.
-    /// </summary>
-    private HttpMessageInvoker HboneClient(NetworkNamespace network, WorkloadCertificate certificate)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    MeshSockets.SetMark(socket, MeshPorts.BypassMark);
-                    socket.NoDelay = true;
-                    await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-
-            // A connection made with a certificate is not used after that certificate's rotation.
-            PooledConnectionLifetime = _rotation,
-            EnableMultipleHttp2Connections = true,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                EnabledSslProtocols = SslProtocols.Tls13,
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate.Current,
-                RemoteCertificateValidationCallback = (sender, presented, _, _) => IsDestination(sender, presented),
-            },
-        };
-        return new HttpMessageInvoker(handler);
-    }
-
-    /// <summary>The server proved to be the workload of the pod the tunnel was opened to (its address is the TLS target name).</summary>
-    private bool IsDestination(object sender, X509Certificate? presented)
-    {
-        if (sender is not SslStream { TargetHostName: var host } || !IPAddress.TryParse(host, out var address) || presented is not X509Certificate2 certificate)
-        {
-            return false;
-        }
-
-        return Volatile.Read(ref _view).PodAt(address) is { } pod
-            && _authority.Authenticate(certificate, CertificateMaker.ServerAuthentication)?.SpiffeId == MeshAuthorizer.IdentityOf(pod);
-    }
-
     private void RotateCertificates()
     {
         foreach (var workload in _workloads.Values)
@@ -578,14 +504,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         kestrel.Listen(endPoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
-            listen.UseHttps(new HttpsConnectionAdapterOptions
-            {
-                SslProtocols = SslProtocols.Tls13,
-                ServerCertificateSelector = (connection, _) =>
-                    connection?.Features.Get<PodPortFeature>() is { } port && _workloads.TryGetValue(port.Port.Pod, out var workload) ? workload.Certificate.Current : null,
-                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                ClientCertificateValidation = (certificate, _, _) => _authority.Authenticate(certificate, CertificateMaker.ClientAuthentication) is not null,
-            });
+            listen.UseHttps(Hbone.ServerOptions(_authority, pod => _workloads.TryGetValue(pod, out var workload) ? workload.Certificate.Current : null));
         });
     }
 }

@@ -13,6 +13,24 @@ internal static class MeshSockets
     private const int IpTransparent = 19;
     private const int SoOriginalDst = 80;
 
+    /// <summary>A TCP socket listening on <paramref name="endPoint"/> inside <paramref name="network"/> (a socket keeps the namespace it was made in).</summary>
+    public static Socket Listen(Dataplane.Linux.Netns.NetworkNamespace network, IPEndPoint endPoint)
+    {
+        var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(endPoint);
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Marks every packet the socket sends (SO_MARK, needs CAP_NET_ADMIN).</summary>
     public static void SetMark(Socket socket, uint mark)
     {

@@ -18,6 +18,8 @@ internal sealed class MeshView
     private readonly FrozenDictionary<IPAddress, Pod> _podsByAddress;
     private readonly FrozenDictionary<(IPAddress, int), ServicePortPlan> _servicePorts;
     private readonly FrozenDictionary<(IPAddress, int), MeshServiceName?> _servicesByEndpoint;
+    private readonly FrozenDictionary<(IPAddress, int), Pod> _waypoints;
+    private readonly FrozenDictionary<IPAddress, Pod> _waypointsByClusterIP;
 
     public MeshView(ClusterState cluster, string node)
     {
@@ -39,6 +41,8 @@ internal sealed class MeshView
             .Distinct()
             .GroupBy(x => x.Endpoint)
             .ToFrozenDictionary(g => g.Key, g => g.Count() == 1 ? MeshServiceName.Of(g.First().Service.Namespace, g.First().Service.Service, domain) : null);
+        _waypoints = WaypointsOf(cluster, _servicePorts.Values);
+        _waypointsByClusterIP = _waypoints.GroupBy(w => w.Key.Item1).ToFrozenDictionary(g => g.Key, g => g.First().Value);
     }
 
     public ClusterState Cluster { get; }
@@ -55,6 +59,43 @@ internal sealed class MeshView
 
     /// <summary>The one Service an endpoint (a pod's address and port) belongs to, or null when none or several do.</summary>
     public MeshServiceName? ServiceOfEndpoint(IPAddress address, int port) => _servicesByEndpoint.GetValueOrDefault((address, port));
+
+    /// <summary>
+    /// The running pod of the waypoint the Service at <paramref name="destination"/> (a ClusterIP's port) uses, or null
+    /// when it uses none, or its waypoint has no pod with an address yet (then its traffic goes straight to the endpoints).
+    /// </summary>
+    public Pod? WaypointFor(IPEndPoint destination) => _waypoints.GetValueOrDefault((destination.Address, destination.Port));
+
+    /// <summary>
+    /// The pod that must answer an HBONE tunnel whose authority is <paramref name="address"/>: the pod at that address,
+    /// or, for a ClusterIP whose Service uses a waypoint, the waypoint's pod (a Service is bound whole, every port).
+    /// </summary>
+    public Pod? TunnelServerFor(IPAddress address) => PodAt(address) ?? _waypointsByClusterIP.GetValueOrDefault(address);
+
+    private static FrozenDictionary<(IPAddress, int), Pod> WaypointsOf(ClusterState cluster, IEnumerable<ServicePortPlan> ports)
+    {
+        var pods = cluster.Pods
+            .Where(p => WaypointManifests.IsWaypointPod(p) && p.Status.PodIP is not null)
+            .GroupBy(WaypointManifests.WaypointOf, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Meta.Name, StringComparer.Ordinal).First(), StringComparer.Ordinal);
+        if (pods.Count == 0)
+        {
+            return FrozenDictionary<(IPAddress, int), Pod>.Empty;
+        }
+
+        var waypoints = Waypoints.For(cluster);
+        var bound = new Dictionary<(IPAddress, int), Pod>();
+        foreach (var port in ports)
+        {
+            if (cluster.ServicesByName.GetValueOrDefault($"{port.Id.Namespace}/{port.Id.Service}") is { } service
+                && waypoints.BindingOf(service).Waypoint is { } waypoint && pods.TryGetValue(waypoint.QualifiedName, out var pod))
+            {
+                bound[(port.ClusterIP, port.Port)] = pod;
+            }
+        }
+
+        return bound.ToFrozenDictionary();
+    }
 
     /// <summary>
     /// Where a connection to <paramref name="destination"/> goes: a ClusterIP's port is replaced by one of its

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -20,6 +21,7 @@ namespace Maille.Lab.Workloads;
 /// <c>/hostname</c> the pod's <c>namespace/name</c>; <c>/clientip</c> the peer as seen, <c>ip:port</c>;
 /// <c>/echo?msg=X</c> X; <c>/healthz</c> 200 <c>ok</c> when the pod is ready, else 503;
 /// <c>/ws</c> a WebSocket that sends back every message it receives (426 without an Upgrade);
+/// <c>/fail?every=N&amp;code=C</c> a backend that fails one request in N (for retries);
 /// any other path a JSON description of the request as it arrived, to show what a proxy or NAT did to it.
 /// Every method is answered the same way.
 /// </summary>
@@ -35,6 +37,9 @@ internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
     private const int WebSocketBufferSize = 4096;
 
     private readonly PodDirectory _pods;
+
+    // Requests to /fail per pod port: every Nth fails, counted across connections, so "one in N" holds exactly.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PodPort, StrongBox<long>> _failCounts = new();
     private readonly PodLogs _logs;
     private readonly ILogger _logger;
 
@@ -77,11 +82,36 @@ internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
             "/clientip" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, ClientAddress(context.Connection)),
             "/echo" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, request.Query["msg"] is [var msg, ..] ? msg ?? "" : ""),
             "/ws" => _webSocket(context),
+            "/fail" => FailAsync(context, port),
             "/healthz" => _pods.IsReady(port.Pod)
                 ? WriteAsync(context, StatusCodes.Status200OK, TextPlain, "ok")
                 : WriteAsync(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "not ready"),
             _ => WriteAsync(context, StatusCodes.Status200OK, ApplicationJson, Describe(context, port)),
         };
+    }
+
+    /// <summary>
+    /// <c>/fail?every=N&amp;code=C</c>: the Nth, 2Nth, … request to this pod port answers C (default 503), the others 200
+    /// with the pod's name; N defaults to 1 (every request fails). A bad N or C is a 400.
+    /// </summary>
+    private Task FailAsync(HttpContext context, PodPort port)
+    {
+        var query = context.Request.Query;
+        if (!TryQueryNumber(query, "every", 1, out var every) || every < 1 || !TryQueryNumber(query, "code", StatusCodes.Status503ServiceUnavailable, out var code) || code is < 200 or > 599)
+        {
+            return WriteAsync(context, StatusCodes.Status400BadRequest, TextPlain, "/fail takes every=N (N >= 1) and code=C (200-599)");
+        }
+
+        var count = Interlocked.Increment(ref _failCounts.GetOrAdd(port, _ => new StrongBox<long>()).Value);
+        return count % every == 0
+            ? WriteAsync(context, (int)code, TextPlain, $"{port.Pod} fails request {count} (one in {every})")
+            : WriteAsync(context, StatusCodes.Status200OK, TextPlain, port.Pod.ToString());
+    }
+
+    private static bool TryQueryNumber(IQueryCollection query, string name, long fallback, out long value)
+    {
+        value = fallback;
+        return query[name] is not [var text, ..] || long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>Sends back each message received, frame by frame, until the client closes.</summary>

@@ -12,7 +12,7 @@ namespace Maille.Lab.Workloads;
 /// sockets opened inside the pod's namespace (hostNetwork pods: their node's), or the container's own program started
 /// inside that namespace. Pods are started and stopped one by one as the lab changes; a pod whose containers, address
 /// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="Dns.ClusterDnsServer"/>
-/// instead, and the Ingress controller pods' and the Gateways' proxy pods' ports to the <see cref="Ingresses.IngressProxy"/>. Not thread-safe: the lab's controller is its only caller.
+/// instead, and the Ingress controller pods' and the Gateways' proxy pods' ports to the <see cref="Ingresses.IngressProxy"/>; waypoint pods are the mesh's (<see cref="Mesh.LabMesh"/>). Not thread-safe: the lab's controller is its only caller.
 /// </summary>
 public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, Ingresses.IngressProxy ingress, ILogger logger)
 {
@@ -64,6 +64,11 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
             }
 
             return;
+        }
+
+        if (Engine.Mesh.WaypointManifests.IsWaypointPod(pod))
+        {
+            return; // Its HBONE port is the waypoint proxy's (Mesh.LabMesh), opened when the mesh syncs.
         }
 
         if (Engine.Gateways.GatewayProxyManifests.IsProxyPod(pod))

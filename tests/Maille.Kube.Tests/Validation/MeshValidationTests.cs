@@ -80,7 +80,7 @@ public sealed class MeshValidationTests
     }
 
     [Fact]
-    public void A_route_with_retries_is_read_with_a_warning_that_the_standard_CRDs_have_none()
+    public void A_route_with_retries_is_read_into_the_model_with_a_warning_that_the_standard_CRDs_have_none()
     {
         var result = Cluster.Plan("""
             apiVersion: gateway.networking.k8s.io/v1
@@ -92,8 +92,29 @@ public sealed class MeshValidationTests
             """);
 
         Assert.True(result.Succeeded);
-        Assert.EndsWith("spec.rules[0].retry: retries (GEP-1731) are in the Gateway API's experimental channel only, not in the standard CRDs Maille reads: ignored",
+        Assert.EndsWith("spec.rules[0].retry: retries (GEP-1731) are in the Gateway API's experimental channel: Maille's waypoints carry them out, its Gateway proxy does not yet, and the standard CRDs (and a lab's API) do not have the field",
             Assert.Single(result.Warnings).ToString(), StringComparison.Ordinal);
+        var retry = Assert.Single(result.Cluster!.HttpRoutes).Rules[0].Retry;
+        Assert.Equal(new HttpRouteRetry { Codes = new([503]), Attempts = 3, Backoff = "100ms" }, retry);
+    }
+
+    [Theory]
+    [InlineData("{codes: [399]}", "spec.rules[0].retry.codes[0]: Invalid value: 399: spec.rules[0].retry.codes[0] in body should be greater than or equal to 400")]
+    [InlineData("{codes: [600]}", "spec.rules[0].retry.codes[0]: Invalid value: 600: spec.rules[0].retry.codes[0] in body should be less than or equal to 599")]
+    [InlineData("{attempts: -1}", "spec.rules[0].retry.attempts: Invalid value: -1: spec.rules[0].retry.attempts in body should be greater than or equal to 0")]
+    [InlineData("{backoff: 1x}", "spec.rules[0].retry.backoff: Invalid value: \"1x\"")]
+    public void A_retry_outside_the_experimental_CRDs_schema_is_refused_naming_the_field(string retry, string error)
+    {
+        var errors = Cluster.Errors($$"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: reviews, namespace: shop}
+            spec:
+              parentRefs: [{group: "", kind: Service, name: reviews}]
+              rules: [{backendRefs: [{name: reviews, port: 9080}], retry: {{retry}}}]
+            """);
+
+        Assert.Contains(errors, e => e.Contains("HTTPRoute shop/reviews", StringComparison.Ordinal) && e.Contains(error, StringComparison.Ordinal));
     }
 
     [Fact]
