@@ -237,8 +237,10 @@ public sealed class NodePodPolicyTests
             Assert.Equal((pods.XaAddress, 80, node), (tracked.ReplySource, tracked.ReplySourcePort, tracked.ReplyDestination));
             Assert.Equal(1UL, policy.ReadCounters()["ingress/x/from-y/0"].Packets);
 
-            // A policy that now denies y/a: the flush judges the flow (node → x/a) from y/a too, and cuts it.
-            var sync = policy.Sync(Cluster.Valid(Fixtures.PlaygroundPods + "\n---\n" + PolicyYaml.DenyIngress("x").Yaml), flushDenied: true);
+            // A policy that now admits the node's address but not y/a: the flush judges the flow (node → x/a) from
+            // y/a, as the program judged its first packet, and cuts it.
+            var fromNodeOnly = $"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: from-y, namespace: x}}\nspec:\n  podSelector: {{matchLabels: {{pod: a}}}}\n  ingress: [{{from: [{{ipBlock: {{cidr: {node}/32}}}}]}}]\n";
+            var sync = policy.Sync(Cluster.Valid(Fixtures.PlaygroundPods + "\n---\n" + fromNodeOnly), flushDenied: true);
             Assert.Equal(1, sync.FlushedFlows);
             Assert.False(await EchoesAsync(open, "two"));
         });
