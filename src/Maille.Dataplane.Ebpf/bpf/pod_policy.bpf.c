@@ -12,6 +12,11 @@
 // Each entry names the counter slot of the rule that decides, and what that rule does (allow; a ClusterNetworkPolicy
 // tier's accept, deny or pass). A NetworkPolicy chain denies what no rule allows; a tier chain passes it on.
 //
+// A connection conntrack masqueraded to the node's address before it reached a pod of the node (a NodePort,
+// LoadBalancer IP or externalIP with externalTrafficPolicy Cluster whose endpoint is here: maille_nodeport's SNAT, or
+// nftables' masquerade for a LoadBalancer IP with source ranges) is judged from the client its conntrack entry names,
+// as nftables' forward hook judges it before postrouting masquerades it, and as the engine's trace does.
+//
 // The maps are filled by the node agent from the plan (src/Maille.Dataplane.Ebpf/PodPolicyState.cs).
 
 #include <linux/bpf.h>
@@ -22,6 +27,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+#include "conntrack.h"
 #include "pod_policy.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -194,6 +200,38 @@ static __always_inline int parse(struct __sk_buff *skb, struct packet *packet)
     return 0;
 }
 
+// Who a first packet to a pod is judged from: its source, or the client a masqueraded connection came from.
+struct peer {
+    __be32 address;
+    __be16 port;
+};
+
+// For a packet forwarded to a pod from the node's own address: the client its connection came from when conntrack
+// masqueraded it (the entry's original source differs from the packet's), 1; 0 when the node itself is the peer.
+// The packet's tuple reversed is the entry's reply tuple, NATed or not.
+static __always_inline int masqueraded_client(struct __sk_buff *skb, struct packet *packet, struct peer *client)
+{
+    if (!packet->has_ports || (packet->flow.protocol != IPPROTO_TCP && packet->flow.protocol != IPPROTO_UDP))
+        return 0;
+    struct bpf_sock_tuple tuple = {};
+    tuple.ipv4.saddr = packet->flow.destination;
+    tuple.ipv4.daddr = packet->flow.source;
+    tuple.ipv4.sport = packet->flow.destination_port;
+    tuple.ipv4.dport = packet->flow.source_port;
+    struct maille_ct_opts opts = { .netns_id = -1, .l4proto = packet->flow.protocol };
+    struct nf_conn *connection = bpf_skb_ct_lookup(skb, &tuple, sizeof(tuple.ipv4), &opts, sizeof(opts));
+    if (!connection)
+        return 0;
+    __be32 original = connection->tuplehash[MAILLE_CT_DIR_ORIGINAL].tuple.src.u3.ip;
+    __be16 original_port = connection->tuplehash[MAILLE_CT_DIR_ORIGINAL].tuple.src.u.all;
+    bpf_ct_release(connection);
+    if (opts.dir != MAILLE_CT_DIR_REPLY || original == packet->flow.source)
+        return 0;
+    client->address = original;
+    client->port = original_port;
+    return 1;
+}
+
 static __always_inline int fresh(struct maille_flow_key *key, __u64 now)
 {
     struct maille_flow *flow = bpf_map_lookup_elem(&flows, key);
@@ -293,10 +331,15 @@ static __always_inline int judge(__u32 chain, struct packet *packet, __be32 peer
 }
 
 // Tells the node agent about a denied first packet; counts it as lost when the ring is full.
-static __always_inline void report(struct packet *packet, __u8 direction, __u32 slot)
+static __always_inline void report(struct packet *packet, __u8 direction, __u32 slot, struct peer *judged)
 {
     struct maille_denial denial = { .flow = packet->flow, .slot = slot };
     denial.flow.direction = direction;
+    // A masqueraded connection is reported from its client, as nftables logs it before masquerade.
+    if (direction == MAILLE_INGRESS) {
+        denial.flow.source = judged->address;
+        denial.flow.source_port = judged->port;
+    }
     if (bpf_ringbuf_output(&denials, &denial, sizeof(denial), 0) < 0) {
         __u32 zero = 0;
         __u64 *lost = bpf_map_lookup_elem(&denials_lost, &zero);
@@ -365,22 +408,31 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 direction)
     if (parse(skb, &packet) < 0)
         return TC_ACT_OK;
     __be32 local = direction == MAILLE_EGRESS ? packet.flow.source : packet.flow.destination;
-    __be32 peer = direction == MAILLE_EGRESS ? packet.flow.destination : packet.flow.source;
+    struct peer peer = direction == MAILLE_EGRESS
+        ? (struct peer) { .address = packet.flow.destination, .port = packet.flow.destination_port }
+        : (struct peer) { .address = packet.flow.source, .port = packet.flow.source_port };
     struct maille_pod *pod = bpf_map_lookup_elem(&pods, &local);
     // Not one of this node's pods (an address the pod should not use): nothing to judge, as nftables' pod maps.
     if (!pod)
         return TC_ACT_OK;
-    // A pod and its own node, and a pod and itself, are never judged. The node's own packets to the pod (probes)
-    // were made on the node (no ingress interface).
-    if (bpf_map_lookup_elem(&nodes, &peer) || peer == local || (direction == MAILLE_INGRESS && skb->ingress_ifindex == 0))
+    // A pod and itself are never judged, nor a pod and its own node. The node's own packets to the pod (probes) were
+    // made on the node (no ingress interface).
+    if (peer.address == local || (direction == MAILLE_INGRESS && skb->ingress_ifindex == 0))
+        return TC_ACT_OK;
+    int from_node = bpf_map_lookup_elem(&nodes, &peer.address) != NULL;
+    if (from_node && direction == MAILLE_EGRESS)
         return TC_ACT_OK;
     __u64 now = bpf_ktime_get_ns();
     if (established(&packet, direction, now))
         return TC_ACT_OK;
+    // Forwarded to the pod from the node's address: a connection conntrack masqueraded is judged from its client
+    // (unless that is the node, or the pod, itself); anything else is the node's own.
+    if (from_node && (!masqueraded_client(skb, &packet, &peer) || peer.address == local || bpf_map_lookup_elem(&nodes, &peer.address)))
+        return TC_ACT_OK;
     __u32 chain = direction == MAILLE_EGRESS ? pod->egress : pod->ingress;
     __u32 decided = 0;
-    if (!judge(chain, &packet, peer, skb->len, &decided)) {
-        report(&packet, direction, decided);
+    if (!judge(chain, &packet, peer.address, skb->len, &decided)) {
+        report(&packet, direction, decided, &peer);
         return reject(skb, direction);
     }
     struct maille_flow_key key = packet.flow;

@@ -20,6 +20,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "conntrack.h"
 #include "socket_lb.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -228,46 +229,9 @@ int maille_getpeername4(struct bpf_sock_addr *ctx)
 // a connection makes a conntrack entry with its NAT (bpf_skb_ct_alloc, bpf_ct_set_nat_info for the destination and the
 // source, bpf_ct_insert_entry), and the packet goes on into the stack, where nf_nat rewrites it, and every later packet
 // and every reply, wherever the reply comes back (a local pod's veth, another node). A packet of a connection conntrack
-// already knows passes untouched. Why conntrack and not a NAT of our own: docs/ebpf-dataplane.md.
+// already knows passes untouched. Why conntrack and not a NAT of our own: docs/ebpf-dataplane.md. The kfuncs: conntrack.h.
 
-// Opaque to the program; complete types only so that libbpf finds the kfuncs' prototypes compatible with the kernel's.
-struct nf_conn {
-    int opaque;
-};
-
-struct nf_conn___init {
-    int opaque;
-};
-
-// The kernel's struct bpf_ct_opts (16 bytes since 6.x, with the zone).
-struct maille_ct_opts {
-    __s32 netns_id;
-    __s32 error;
-    __u8 l4proto;
-    __u8 dir;
-    __u16 ct_zone_id;
-    __u8 ct_zone_dir;
-    __u8 reserved[3];
-};
-
-union maille_nf_inet_addr {
-    __u32 all[4];
-    __be32 ip;
-    __be32 ip6[4];
-};
-
-enum maille_nat_manip_type {
-    MAILLE_NAT_MANIP_SRC = 0,
-    MAILLE_NAT_MANIP_DST = 1,
-};
 #define MAILLE_CT_NEW_TIMEOUT_MS 30000
-
-extern struct nf_conn *bpf_skb_ct_lookup(struct __sk_buff *, struct bpf_sock_tuple *, __u32, struct maille_ct_opts *, __u32) __ksym;
-extern struct nf_conn___init *bpf_skb_ct_alloc(struct __sk_buff *, struct bpf_sock_tuple *, __u32, struct maille_ct_opts *, __u32) __ksym;
-extern struct nf_conn *bpf_ct_insert_entry(struct nf_conn___init *) __ksym;
-extern void bpf_ct_release(struct nf_conn *) __ksym;
-extern void bpf_ct_set_timeout(struct nf_conn___init *, __u32) __ksym;
-extern int bpf_ct_set_nat_info(struct nf_conn___init *, union maille_nf_inet_addr *, int, enum maille_nat_manip_type) __ksym;
 
 static __always_inline struct maille_backend *pick_external(__be32 client, const struct maille_service *service)
 {

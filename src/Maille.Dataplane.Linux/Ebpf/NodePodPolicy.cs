@@ -4,6 +4,7 @@ using System.Net;
 using Maille.Dataplane.Ebpf;
 using Maille.Dataplane.Linux.Interop;
 using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Linux.Nftables;
 using Maille.Dataplane.Nftables;
 using Maille.Engine;
 using Maille.Engine.NetworkPolicies;
@@ -302,19 +303,31 @@ public sealed class NodePodPolicy : IDisposable
         }
     }
 
-    /// <summary>Forgets the flows <paramref name="plan"/> now denies (TCP, UDP and SCTP: the ones a policy judges by port).</summary>
+    /// <summary>
+    /// Forgets the flows <paramref name="plan"/> now denies (TCP, UDP and SCTP: the ones a policy judges by port). A
+    /// flow to a pod from the node's own address is judged, as <c>maille_ingress</c> judged its first packet, from the
+    /// client of the conntrack entry that masqueraded it (the node's conntrack table is read once, only for those).
+    /// </summary>
     private int FlushDenied(NodePolicyPlan plan)
     {
         var judge = new NodePolicyJudge(plan);
+        IReadOnlyList<ConntrackEntry>? tracked = null;
         var flushed = 0;
         foreach (var key in _flows.Keys())
         {
             var source = new IPAddress(key.AsSpan(0, 4));
             var destination = new IPAddress(key.AsSpan(4, 4));
+            var sourcePort = BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(8, 2));
             var port = BinaryPrimitives.ReadUInt16BigEndian(key.AsSpan(10, 2));
             Protocol? protocol = key[12] switch { IpProtocols.Tcp => Protocol.TCP, IpProtocols.Udp => Protocol.UDP, IpProtocols.Sctp => Protocol.SCTP, _ => null };
             var direction = key[13] == 0 ? PolicyDirection.Ingress : PolicyDirection.Egress;
             var (local, peer) = direction == PolicyDirection.Ingress ? (destination, source) : (source, destination);
+            if (direction == PolicyDirection.Ingress && protocol is Protocol.TCP or Protocol.UDP && plan.NodeAddress is { } node && source.Equals(node))
+            {
+                tracked ??= _node.RunInside(ConntrackTable.List);
+                peer = MasqueradedClient(tracked, protocol.Value, node, sourcePort, destination, port) ?? peer;
+            }
+
             if (protocol is { } known && judge.IsLocalPod(local) && !judge.Judge(direction, local, peer, port, known).Allowed)
             {
                 _flows.Delete(key);
@@ -324,4 +337,16 @@ public sealed class NodePodPolicy : IDisposable
 
         return flushed;
     }
+
+    /// <summary>
+    /// The client of a connection conntrack masqueraded to <paramref name="node"/>:<paramref name="nodePort"/> on its way
+    /// to <paramref name="pod"/>:<paramref name="podPort"/> (the entry whose reply tuple is the flow's, reversed); null
+    /// when no entry says so, and the node itself is the peer.
+    /// </summary>
+    private static IPAddress? MasqueradedClient(IReadOnlyList<ConntrackEntry> tracked, Protocol protocol, IPAddress node, int nodePort, IPAddress pod, int podPort) =>
+        tracked.FirstOrDefault(e => e.IsLive
+            && string.Equals(e.Protocol, protocol.ToString(), StringComparison.OrdinalIgnoreCase)
+            && e.ReplySource.Equals(pod) && e.ReplySourcePort == podPort
+            && node.Equals(e.ReplyDestination) && e.ReplyDestinationPort == nodePort
+            && !e.Source.Equals(node))?.Source;
 }

@@ -57,8 +57,9 @@ public static class PolicyWalkJson
     /// In the ebpf mode (nodes whose policy part is <c>networkpolicy-ebpf</c>): beside each target, the walk of the tc
     /// programs' maps (<c>ebpf[]</c>) for the source pod's egress on its node and the target pod's ingress on its node,
     /// naming every map entry read; the target's <c>verdict</c> then counts them too. A masqueraded target's ingress is
-    /// walked with the entry node's address as its peer: the tc program's conntrack entry rewrites the source for every
-    /// endpoint of an externalTrafficPolicy Cluster Service, its own node's included.
+    /// walked with the entry node's address as its peer when the target is on another node (the packet arrives there
+    /// masqueraded); on the entry node itself <c>maille_ingress</c> reads the client from the conntrack entry that
+    /// masqueraded it, so the walk's peer is the client, as nftables' forward hook and the engine judge it.
     /// </summary>
     private static void AddEbpfWalks(JsonArray entries, IReadOnlyDictionary<string, NodeAgent> agents, string entryNode, System.Net.IPAddress source, string protocol, NftTraceResult services, Func<System.Net.IPAddress, int, int>? judgedPort)
     {
@@ -74,7 +75,9 @@ public static class PolicyWalkJson
             var endpoint = System.Net.IPEndPoint.Parse((string)entry["endpoint"]!);
             var port = judgedPort?.Invoke(endpoint.Address, endpoint.Port) ?? endpoint.Port;
             var masqueraded = services.Targets.Any(t => t.Masqueraded && t.Address.Equals(endpoint.Address) && t.Port == endpoint.Port);
-            var seen = masqueraded && agents.GetValueOrDefault(entryNode)?.PodPolicy?.Plan?.NodeAddress is { } entryAddress ? entryAddress : source;
+            var entryPlan = agents.GetValueOrDefault(entryNode)?.PodPolicy?.Plan;
+            var onEntryNode = entryPlan?.Pods.Any(p => p.Address.Equals(endpoint.Address)) == true;
+            var seen = masqueraded && !onEntryNode && entryPlan?.NodeAddress is { } entryAddress ? entryAddress : source;
             // The nftables plans name the endpoint's pod; in this mode the ebpf plans do.
             entry["pod"] ??= ebpf.SelectMany(a => a.PodPolicy!.Plan!.Pods).FirstOrDefault(p => p.Address.Equals(endpoint.Address))?.Pod;
             var walks = new JsonArray();

@@ -4,7 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using Maille.Dataplane.Linux.Ebpf;
 using Maille.Dataplane.Linux.Netns;
+using Maille.Dataplane.Linux.Nftables;
 using Maille.Dataplane.Linux.Tests.Flows;
+using Maille.Engine.NetworkPolicies;
 using Maille.TestKit;
 
 namespace Maille.Dataplane.Linux.Tests.Ebpf;
@@ -211,6 +213,39 @@ public sealed class NodePodPolicyTests
         });
     }
 
+    [SkippableFact]
+    public async Task A_connection_masqueraded_to_the_node_s_address_is_judged_and_flushed_as_its_client_s_as_nftables_forward_judges_it()
+    {
+        Privileged.Require();
+        var fromY = PolicyYaml.Allow("from-y", "x", "pod=a", "ns=y", "80");
+        await WithPods(fromY.Yaml, async (policy, pods) =>
+        {
+            // A NodePort of this node (its address, 30090) to x/a:80, masqueraded to the node's address as kube-proxy
+            // does under externalTrafficPolicy Cluster: nftables' nat chains in the test's node namespace.
+            var node = NodePolicyPlanner.Plan(pods.Cluster, "node-1").NodeAddress!;
+            Run("ip", "netns", "exec", pods.Node.Name, "nft",
+                $"add table ip svc; add chain ip svc pre {{ type nat hook prerouting priority dstnat; }}; add rule ip svc pre ip daddr {node} tcp dport 30090 dnat to {pods.XaAddress}:80; "
+                + $"add chain ip svc post {{ type nat hook postrouting priority srcnat; }}; add rule ip svc post ct status dnat ip daddr {pods.XaAddress} snat to {node}");
+
+            // x/a's ingress judges the client conntrack names, not the node's address the packet carries: x/b (not
+            // of namespace y) is rejected, y/a goes through and x/a sees the node's address.
+            Assert.Equal("unreachable", await OutcomeAsync(pods.Xb, node, 30090));
+            using var open = await OpenAsync(pods.Ya, node, 30090);
+            Assert.NotNull(open);
+            Assert.True(await EchoesAsync(open, "one"));
+            var tracked = pods.Node.RunInside(ConntrackTable.List).Single(e => e.Source.Equals(pods.YaAddress) && e.DestinationPort == 30090);
+            Assert.Equal((pods.XaAddress, 80, node), (tracked.ReplySource, tracked.ReplySourcePort, tracked.ReplyDestination));
+            Assert.Equal(1UL, policy.ReadCounters()["ingress/x/from-y/0"].Packets);
+
+            // A policy that now admits the node's address but not y/a: the flush judges the flow (node → x/a) from
+            // y/a, as the program judged its first packet, and cuts it.
+            var fromNodeOnly = $"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: from-y, namespace: x}}\nspec:\n  podSelector: {{matchLabels: {{pod: a}}}}\n  ingress: [{{from: [{{ipBlock: {{cidr: {node}/32}}}}]}}]\n";
+            var sync = policy.Sync(Cluster.Valid(Fixtures.PlaygroundPods + "\n---\n" + fromNodeOnly), flushDenied: true);
+            Assert.Equal(1, sync.FlushedFlows);
+            Assert.False(await EchoesAsync(open, "two"));
+        });
+    }
+
     /// <summary>Connects over TCP and reads back what it sent; false when nothing answers within <see cref="AllowedWithin"/>.</summary>
     private static async Task<bool> ConnectsAsync(NetworkNamespace from, IPAddress to, int port)
     {
@@ -288,7 +323,7 @@ public sealed class NodePodPolicyTests
         }
     }
 
-    private sealed record PodNamespaces(NetworkNamespace Xa, IPAddress XaAddress, NetworkNamespace Ya, IPAddress YaAddress, NetworkNamespace Xb, Engine.ClusterState Cluster);
+    private sealed record PodNamespaces(NetworkNamespace Node, NetworkNamespace Xa, IPAddress XaAddress, NetworkNamespace Ya, IPAddress YaAddress, NetworkNamespace Xb, Engine.ClusterState Cluster);
 
     private static async Task WithPods(string policies, Func<NodePodPolicy, PodNamespaces, Task> test)
     {
@@ -342,7 +377,7 @@ public sealed class NodePodPolicyTests
             Assert.Contains("maille_egress", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "ingress"), StringComparison.Ordinal);
             Assert.Contains("maille_ingress", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "egress"), StringComparison.Ordinal);
             Assert.DoesNotContain("bpf", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xb", "ingress"), StringComparison.Ordinal);
-            await test(policy, new PodNamespaces(created[1], members[0].Item2, created[2], members[1].Item2, created[3], cluster));
+            await test(policy, new PodNamespaces(node, created[1], members[0].Item2, created[2], members[1].Item2, created[3], cluster));
             policy.Dispose();
             Assert.DoesNotContain("bpf", Run("tc", "-n", node.Name, "filter", "show", "dev", $"h{lab}xa", "ingress"), StringComparison.Ordinal);
         }
