@@ -293,6 +293,25 @@ public sealed class KubectlRolloutTests(ITestOutputHelper output)
         Assert.Equal(before.Count + 1, after.Count);
     }
 
+    [SkippableFact]
+    public void Unknown_pod_management_policies_and_update_strategies_are_refused_in_the_api_servers_words_and_nothing_is_created()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up("apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n", output);
+        var kubectl = new Kubectl(lab, output);
+        var statefulSet = Sets.Replace("serviceName: db", "serviceName: db\n  podManagementPolicy: Sometimes\n  updateStrategy: {type: Sideways}", StringComparison.Ordinal)
+            .Replace("selector: {matchLabels: {app: agent}}", "updateStrategy: {type: Everywhere}\n  selector: {matchLabels: {app: agent}}", StringComparison.Ordinal);
+
+        var refused = kubectl.RunWithInput(statefulSet, "apply", "-f", "-");
+        var left = kubectl.Succeed("get", "statefulsets,daemonsets", "-n", "web", "-o", "name");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.updateStrategy: Invalid value: apps.StatefulSetUpdateStrategy{Type:\"Sideways\", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}: must be 'RollingUpdate' or 'OnDelete'", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.updateStrategy: Unsupported value: apps.DaemonSetUpdateStrategy{Type:\"Everywhere\", RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: \"RollingUpdate\", \"OnDelete\"", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", left.Trim());
+    }
+
     /// <summary>Each pod of namespace web by name: its uid, creation time and start time.</summary>
     private static Dictionary<string, PodFacts> Identities(Kubectl kubectl)
     {
