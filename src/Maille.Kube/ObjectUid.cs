@@ -15,6 +15,17 @@ public static class ObjectUid
     /// <summary>The uid an object is served with: its own when it has one, else derived.</summary>
     public static string Of(string kind, Maille.Model.ObjectMeta meta) => meta.Uid ?? Of(kind, meta.Namespace, meta.Name, meta.CreationTimestamp);
 
+    /// <summary>
+    /// Whether two versions of an object of one kind, namespace and name are one object (one uid), without hashing: the
+    /// same stored uid, or neither has one and both were created in the same second (what a derived uid is made from).
+    /// This is also a pod's identity to a lab: a pod deleted and made again under its name (a StatefulSet's) has a new
+    /// creation time, so a new uid, and is a new pod (its programs start again, its readiness is earned again).
+    /// </summary>
+    public static bool Same(Maille.Model.ObjectMeta before, Maille.Model.ObjectMeta now) =>
+        before.Uid is not null || now.Uid is not null
+            ? before.Uid == now.Uid
+            : before.CreationTimestamp?.ToUnixTimeSeconds() == now.CreationTimestamp?.ToUnixTimeSeconds();
+
     public static string Of(string kind, string? ns, string name, DateTimeOffset? created)
     {
         var text = $"{kind}/{ns}/{name}/{created?.ToUnixTimeSeconds()}";

@@ -47,12 +47,20 @@ internal sealed record WorkloadManifest(
     /// <summary>A StatefulSet's or DaemonSet's <c>spec.updateStrategy</c> with the API's defaults.</summary>
     public SetUpdateStrategy? UpdateStrategy { get; init; }
 
+    /// <summary>A StatefulSet's or DaemonSet's <c>spec.updateStrategy.type</c> as written (null when absent).</summary>
+    public string? UpdateStrategyType { get; init; }
+
+    /// <summary>Whether a StatefulSet's or DaemonSet's <c>spec.updateStrategy.rollingUpdate</c> is written.</summary>
+    public bool HasRollingUpdate { get; init; }
+
     public static WorkloadManifest Of(V1StatefulSet statefulSet) =>
         new(WorkloadKind.StatefulSet, statefulSet.Metadata, statefulSet.Spec?.Replicas, statefulSet.Spec?.Selector, statefulSet.Spec?.Template, statefulSet.Spec?.ServiceName)
         {
             RevisionHistoryLimit = statefulSet.Spec?.RevisionHistoryLimit,
             MinReadySeconds = statefulSet.Spec?.MinReadySeconds,
             PodManagementPolicy = statefulSet.Spec?.PodManagementPolicy,
+            UpdateStrategyType = statefulSet.Spec?.UpdateStrategy?.Type,
+            HasRollingUpdate = statefulSet.Spec?.UpdateStrategy?.RollingUpdate is not null,
             UpdateStrategy = statefulSet.Spec?.UpdateStrategy is { } strategy
                 ? new SetUpdateStrategy
                 {
@@ -69,6 +77,8 @@ internal sealed record WorkloadManifest(
         {
             RevisionHistoryLimit = daemonSet.Spec?.RevisionHistoryLimit,
             MinReadySeconds = daemonSet.Spec?.MinReadySeconds,
+            UpdateStrategyType = daemonSet.Spec?.UpdateStrategy?.Type,
+            HasRollingUpdate = daemonSet.Spec?.UpdateStrategy?.RollingUpdate is not null,
             UpdateStrategy = daemonSet.Spec?.UpdateStrategy is { } strategy
                 ? new SetUpdateStrategy
                 {

@@ -24,6 +24,12 @@ internal static partial class Fixtures
     /// <summary>Namespace web: Deployment web, StatefulSet db (2 pods each) and DaemonSet agent, each waiting <paramref name="minReadySeconds"/>.</summary>
     public static string MinReadyWorkloads(int minReadySeconds) => Yaml("min-ready-workloads", ("minReadySeconds", minReadySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>
+    /// Namespace web: StatefulSet db (2 pods running their own program, Ready 3 s after they start), Deployment web (2
+    /// pods) and DaemonSet agent.
+    /// </summary>
+    public static string RemadePod => Yaml("remade-pod");
+
     /// <summary>MetalLB's pool edge (198.18.200.0/29) and its L2Advertisement edge, in namespace metallb-system.</summary>
     public static string MetalLbEdge => Yaml("metallb-edge");
 

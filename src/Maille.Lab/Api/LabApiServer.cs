@@ -467,26 +467,31 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             return;
         }
 
-        Dictionary<string, JsonNode>? rows = null;
+        // A deleted object's row and a present one's are kept apart: a pod made again under its name is both at once.
+        Dictionary<string, JsonNode>? rows = null, goneRows = null;
         if (tableObjects is not null)
         {
-            var written = events.GroupBy(e => e.Meta.QualifiedName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (JsonNode)g.Last().Json, StringComparer.Ordinal);
+            static Dictionary<string, JsonNode> Written(IEnumerable<(string Type, Maille.Model.ObjectMeta Meta, JsonObject Json)> of) =>
+                of.GroupBy(e => e.Meta.QualifiedName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (JsonNode)g.Last().Json, StringComparer.Ordinal);
+            var present = events.Where(e => e.Type != "DELETED").ToList();
+            var gone = events.Where(e => e.Type == "DELETED").ToList();
+
             // The cells count available pods as the lab does now (the objects are as the changes wrote them).
             var availability = store.Snapshot.Availability;
-            rows = TableRows(resource, cluster, availability, version, written, events.Where(e => e.Type != "DELETED").Select(e => e.Meta.QualifiedName), tableObjects)
-                .Concat(TableRows(resource, before, availability, version, written, events.Where(e => e.Type == "DELETED").Select(e => e.Meta.QualifiedName), tableObjects))
-                .GroupBy(r => r.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Last().Table, StringComparer.Ordinal);
+            rows = TableRows(resource, cluster, availability, version, Written(present), present.Select(e => e.Meta.QualifiedName), tableObjects)
+                .ToDictionary(r => r.Key, r => r.Table, StringComparer.Ordinal);
+            goneRows = TableRows(resource, before, availability, version, Written(gone), gone.Select(e => e.Meta.QualifiedName), tableObjects)
+                .ToDictionary(r => r.Key, r => r.Table, StringComparer.Ordinal);
         }
 
         foreach (var (type, meta, json) in events)
         {
             // A table watch has no row for an object its cells can no longer be computed for (replayed from long ago).
-            if (rows is null)
+            if (rows is null || goneRows is null)
             {
                 await Event(http, type, json, cancel);
             }
-            else if (rows.TryGetValue(meta.QualifiedName, out var row))
+            else if ((type == "DELETED" ? goneRows : rows).TryGetValue(meta.QualifiedName, out var row))
             {
                 await Event(http, type, row, cancel);
             }

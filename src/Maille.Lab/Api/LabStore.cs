@@ -104,12 +104,13 @@ public sealed class LabStore
         {
             var first = _cluster is null;
             var before = _view;
+            var published = _cluster;
             _cluster = cluster;
             var factsKept = !first && _facts.Unchanged(facts ?? ServedFacts.None);
             _facts = facts ?? ServedFacts.None;
             _version++;
             var now = _clock.GetUtcNow();
-            _availability = AvailabilityOf(cluster, now);
+            _availability = AvailabilityOf(cluster, now, published);
             var changes = _versions.Advance(cluster, _version, View().Extra, _availability, factsKept: factsKept);
             var happened = new List<EventRecord>();
             foreach (var (resource, type, item, previous) in changes)
@@ -155,7 +156,8 @@ public sealed class LabStore
     /// and a pod first seen, or seen changing, in the state being published changed now (what <see cref="Observe"/> then
     /// records). Null when no workload waits <c>minReadySeconds</c>: available is ready, and nothing is worked out.
     /// </summary>
-    private PodAvailability? AvailabilityOf(ClusterState cluster, DateTimeOffset now)
+    /// <param name="previous">The state published before: a pod of a new uid there (made again under its name) is new.</param>
+    private PodAvailability? AvailabilityOf(ClusterState cluster, DateTimeOffset now, ClusterState? previous = null)
     {
         if (!cluster.Workloads.Any(w => w.MinReadySeconds > 0))
         {
@@ -166,7 +168,8 @@ public sealed class LabStore
         foreach (var pod in cluster.Pods)
         {
             var key = pod.QualifiedName;
-            var unchanged = _podTimes.TryGetValue(key, out var times) && (!_podReady.TryGetValue(key, out var was) || was == (pod.Status.Ready != false));
+            var unchanged = _podTimes.TryGetValue(key, out var times) && (!_podReady.TryGetValue(key, out var was) || was == (pod.Status.Ready != false))
+                && (previous is null || !previous.PodsByName.TryGetValue(key, out var had) || ObjectUid.Same(had.Meta, pod.Meta));
             since[key] = unchanged ? times!.ReadyChanged : now;
         }
 

@@ -1,6 +1,7 @@
 using k8s;
 using Maille.Engine;
 using Maille.Engine.Workloads;
+using Maille.Kube;
 
 namespace Maille.Lab.Api;
 
@@ -69,6 +70,15 @@ internal sealed class ObjectVersions
                 }
 
                 now[key] = (item, version, written);
+                if (before.ContainsKey(key) && !ObjectUid.Same(known.Object.Meta, item.Meta))
+                {
+                    // Deleted and made again under its name (a StatefulSet's pod): watchers see the old object go and
+                    // a new one come, as the API server shows two objects of one name.
+                    changes.Add((resource, "DELETED", known.Object, null));
+                    changes.Add((resource, "ADDED", item, null));
+                    continue;
+                }
+
                 changes.Add((resource, before.ContainsKey(key) ? "MODIFIED" : "ADDED", item, before.ContainsKey(key) ? known.Object : null));
             }
 

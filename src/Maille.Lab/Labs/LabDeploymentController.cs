@@ -78,12 +78,24 @@ internal static class LabDeploymentController
 
             // The Deployment carries its newest revision, as kubectl rollout undo expects to find it.
             var newName = DeploymentRollout.NewReplicaSetName(deployment);
-            if (replicaSets.FirstOrDefault(r => r.Name == newName) is { Revision: > 0 } newest
-                && document.Annotations.GetValueOrDefault(DeploymentRollout.RevisionAnnotation) != Text(newest.Revision))
+
+            // Its new ReplicaSet takes a changed minReadySeconds without a new revision; the old ones keep theirs, as
+            // the deployment controller updates only the new one (getNewReplicaSet).
+            var newKey = new ObjectKey("apps", "ReplicaSet", document.Key.Namespace, newName);
+            if (ownedSets.FirstOrDefault(r => r.Meta.Name == newName) is { } current && current.MinReadySeconds != deployment.MinReadySeconds
+                && !deleted.Contains(newKey) && (written.FirstOrDefault(w => w.Key == newKey) ?? (manifests.TryGet(newKey, out var storedNew) ? storedNew : null)) is { } newest)
+            {
+                written.Remove(newest);
+                written.Add(WithMinReadySeconds(newest, deployment.MinReadySeconds));
+                actions.Add($"deployment {document.Key.Namespace}/{document.Key.Name}: minReadySeconds {Text(deployment.MinReadySeconds)} on {newName}");
+            }
+
+            if (replicaSets.FirstOrDefault(r => r.Name == newName) is { Revision: > 0 } revised
+                && document.Annotations.GetValueOrDefault(DeploymentRollout.RevisionAnnotation) != Text(revised.Revision))
             {
                 var annotated = written.FirstOrDefault(w => w.Key == document.Key) ?? document;
                 written.Remove(annotated);
-                written.Add(WithAnnotations(annotated, new() { [DeploymentRollout.RevisionAnnotation] = Text(newest.Revision) }));
+                written.Add(WithAnnotations(annotated, new() { [DeploymentRollout.RevisionAnnotation] = Text(revised.Revision) }));
             }
         }
 
@@ -217,6 +229,23 @@ internal static class LabDeploymentController
         var spec = json["spec"] as JsonObject ?? (JsonObject)(json["spec"] = new JsonObject());
         spec["replicas"] = rs.Replicas;
         return WithAnnotations(ManifestDocument.Parse(stored.Source, json.ToJsonString())[0], Annotations(rs).ToDictionary(a => a.Key, a => (string)a.Value!, StringComparer.Ordinal));
+    }
+
+    /// <summary>A stored ReplicaSet with the Deployment's <c>minReadySeconds</c> (none written when 0, the default).</summary>
+    private static ManifestDocument WithMinReadySeconds(ManifestDocument stored, int seconds)
+    {
+        var json = ManifestJson.Of(stored);
+        var spec = json["spec"] as JsonObject ?? (JsonObject)(json["spec"] = new JsonObject());
+        if (seconds > 0)
+        {
+            spec["minReadySeconds"] = seconds;
+        }
+        else
+        {
+            spec.Remove("minReadySeconds");
+        }
+
+        return ManifestDocument.Parse(stored.Source, json.ToJsonString())[0];
     }
 
     /// <summary>A stored object with some of its annotations set.</summary>

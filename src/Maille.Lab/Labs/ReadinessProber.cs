@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Maille.Dataplane.Linux.Lab;
 using Maille.Dataplane.Linux.Netns;
 using Maille.Engine;
+using Maille.Kube;
 using Maille.Lab.Probing;
 using Maille.Model;
 using Microsoft.Extensions.Logging;
@@ -55,8 +56,8 @@ public sealed partial class ReadinessProber
     public IEnumerable<string> NotReady => Readiness.Where(r => !r.Value).Select(r => r.Key).Order(StringComparer.Ordinal);
 
     /// <summary>
-    /// Takes the pods the lab runs now. A pod whose probes, address and node are unchanged keeps its state; a new or
-    /// changed pod starts as the kubelet starts it: not ready when it has probes, ready otherwise.
+    /// Takes the pods the lab runs now. A pod whose uid, probes, address and node are unchanged keeps its state; a new
+    /// or changed pod (one deleted and made again under its name too) starts as the kubelet starts it: not ready when it has probes, ready otherwise.
     /// </summary>
     public void Update(ClusterState cluster, LabNetwork network)
     {
@@ -71,8 +72,10 @@ public sealed partial class ReadinessProber
                 foreach (var container in pod.Spec.Containers.Where(c => c.ReadinessProbe is not null))
                 {
                     var podNamespace = pod.Spec.HostNetwork ? null : network.Pod(pod.QualifiedName);
+                    // A pod made again under its name (a new uid) earns its readiness again, as the kubelet probes a new pod.
                     if (kept.TryGetValue((pod.QualifiedName, container.Name), out var existing) && existing.Pod.Spec == pod.Spec
-                        && Equals(existing.Pod.Status.PodIP, pod.Status.PodIP) && ReferenceEquals(existing.PodNamespace, podNamespace))
+                        && Equals(existing.Pod.Status.PodIP, pod.Status.PodIP) && ReferenceEquals(existing.PodNamespace, podNamespace)
+                        && ObjectUid.Same(existing.Pod.Meta, pod.Meta))
                     {
                         targets.Add(existing);
                         continue;

@@ -11,7 +11,7 @@ namespace Maille.Lab.Workloads;
 /// What runs in each pod of a lab: its declared ports, served by the one in-process <see cref="PodServerHost"/> on
 /// sockets opened inside the pod's namespace (hostNetwork pods: their node's), or the container's own program started
 /// inside that namespace. Pods are started and stopped one by one as the lab changes; a pod whose containers, address
-/// or node change is stopped and started again. The cluster DNS pods' ports go to the <see cref="Dns.ClusterDnsServer"/>
+/// or node change is stopped and started again, and so is one made again under its name (a new uid). The cluster DNS pods' ports go to the <see cref="Dns.ClusterDnsServer"/>
 /// instead, and the Ingress controller pods' and the Gateways' proxy pods' ports to the <see cref="Ingresses.IngressProxy"/>; waypoint pods are the mesh's (<see cref="Mesh.LabMesh"/>). Not thread-safe: the lab's controller is its only caller.
 /// </summary>
 public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsServer dns, Ingresses.IngressProxy ingress, ILogger logger)
@@ -22,8 +22,9 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
 
     public IReadOnlyCollection<string> Pods => _running.Keys;
 
-    /// <summary>Whether <paramref name="pod"/> runs as it is described now (same containers, address, node).</summary>
-    public bool RunsAsDescribed(Pod pod) => _running.TryGetValue(pod.QualifiedName, out var running) && running.Signature == Signature(pod);
+    /// <summary>Whether <paramref name="pod"/> runs as it is described now (the same pod, with the same containers, address, node).</summary>
+    public bool RunsAsDescribed(Pod pod) =>
+        _running.TryGetValue(pod.QualifiedName, out var running) && Kube.ObjectUid.Same(running.Pod.Meta, pod.Meta) && running.Signature == Signature(pod);
 
     /// <summary>Opens the pod's ports and starts its programs inside <paramref name="ns"/>.</summary>
     public void Start(Pod pod, NetworkNamespace ns)
@@ -33,7 +34,7 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
         // The server's own /healthz says the server is up; readiness is what the probes observe, kept apart so a
         // probe on /healthz does not wait for itself.
         server.SetPod(id, ready: true);
-        var running = new Running(Signature(pod));
+        var running = new Running(pod);
         _running[pod.QualifiedName] = running;
         server.Logs.Clear(pod.QualifiedName);
         if (Engine.Dns.SystemManifests.IsClusterDnsPod(pod))
@@ -137,7 +138,11 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
     public static bool RunsOwnProgram(Container container) =>
         !container.Command.IsEmpty && Path.GetFileName(container.Command[0]) != "agnhost";
 
-    /// <summary>What a pod's workload depends on: not its labels, readiness or where its manifest sits in a file.</summary>
+    /// <summary>
+    /// What a pod's workload depends on besides which pod it is (its uid: a StatefulSet's pod deleted comes back under
+    /// its name as a new pod, whose program starts afresh): its spec and address; not its labels, readiness or where its
+    /// manifest sits in a file.
+    /// </summary>
     private static (PodSpec Spec, IPAddress? Address) Signature(Pod pod) => (pod.Spec, pod.Status.PodIP);
 
     private static Socket OpenSocket(NetworkNamespace ns, IPAddress address, ContainerPort port) => ns.RunBriefly(() =>
@@ -205,9 +210,12 @@ public sealed partial class PodWorkloads(PodServerHost server, Dns.ClusterDnsSer
         process.Dispose();
     }
 
-    private sealed class Running((PodSpec Spec, IPAddress? Address) signature)
+    private sealed class Running(Pod pod)
     {
-        public (PodSpec Spec, IPAddress? Address) Signature { get; } = signature;
+        /// <summary>The pod as it was started.</summary>
+        public Pod Pod { get; } = pod;
+
+        public (PodSpec Spec, IPAddress? Address) Signature { get; } = PodWorkloads.Signature(pod);
 
         public List<Process> Programs { get; } = [];
 

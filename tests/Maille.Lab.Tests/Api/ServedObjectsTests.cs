@@ -77,6 +77,29 @@ public sealed class ServedObjectsTests
     }
 
     [Fact]
+    public void A_pod_made_again_under_its_name_is_a_new_object_to_watchers_deleted_then_added_with_its_own_uid_and_start_time()
+    {
+        var store = new LabStore(null, clock: _clock);
+        var first = Written.Replace("metadata: {name: a, namespace: x}", "metadata: {name: a, namespace: x, creationTimestamp: '2026-01-01T00:00:00Z'}", StringComparison.Ordinal);
+        store.Update(Cluster.Valid(first), Facts(first));
+        var before = store.Snapshot.Version;
+        var old = Served(store.Snapshot, Pods, "a");
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var again = first.Replace("2026-01-01T00:00:00Z", "2026-01-01T00:00:05Z", StringComparison.Ordinal);
+        store.Update(Cluster.Valid(again), Facts(again));
+        var changes = store.ChangesSince(Pods, before)!.Value.Changes;
+        var now = Served(store.Snapshot, Pods, "a");
+
+        Assert.Equal(["DELETED", "ADDED"], changes.Select(c => c.Type));
+        Assert.Equal((string?)old["metadata"]!["uid"], (string?)changes[0].Object()["metadata"]!["uid"]);
+        Assert.Equal((string?)now["metadata"]!["uid"], (string?)changes[1].Object()["metadata"]!["uid"]);
+        Assert.NotEqual((string?)old["metadata"]!["uid"], (string?)now["metadata"]!["uid"]);
+        Assert.Equal("2026-01-01T00:00:00Z", (string?)old["status"]!["startTime"]);
+        Assert.Equal("2026-01-01T00:00:05Z", (string?)now["status"]!["startTime"]);
+    }
+
+    [Fact]
     public void A_pod_that_starts_and_goes_has_scheduled_started_and_killing_events_about_its_uid()
     {
         var store = new LabStore(null, clock: _clock);

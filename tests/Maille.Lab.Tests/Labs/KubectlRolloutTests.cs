@@ -250,6 +250,87 @@ public sealed class KubectlRolloutTests(ITestOutputHelper output)
         Assert.Equal("2", kubectl.Succeed("get", "deploy", "web", "-n", "web", "-o", "jsonpath={.status.availableReplicas}"));
     }
 
+    [SkippableFact]
+    public async Task A_statefulset_pod_deleted_comes_back_under_its_name_as_a_new_pod_while_every_other_pod_keeps_its_uid()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Fixtures.RemadePod, output);
+        var kubectl = new Kubectl(lab, output);
+        kubectl.Succeed("rollout", "status", "sts/db", "-n", "web", "--timeout=55s");
+        kubectl.Succeed("rollout", "status", "deploy/web", "-n", "web", "--timeout=55s");
+        kubectl.Succeed("rollout", "status", "ds/agent", "-n", "web", "--timeout=55s");
+        var before = Identities(kubectl);
+        var oldLog = kubectl.Succeed("logs", "db-0", "-n", "web");
+        // startTime has whole seconds: the new pod must start in a later one.
+        Thread.Sleep(TimeSpan.FromSeconds(1.1));
+
+        kubectl.Succeed("delete", "pod", "db-0", "-n", "web");
+        var remade = FactsOf(kubectl, "db-0");
+        var readyAgain = await Poll.UntilAsync("db-0 is ready again", () => Task.FromResult(FactsOf(kubectl, "db-0")), facts => facts.Ready == "True", output, TimeSpan.FromSeconds(30));
+        var newLog = kubectl.Succeed("logs", "db-0", "-n", "web");
+        // One more publication that touches none of the pods above.
+        kubectl.Succeed("scale", "deploy/web", "-n", "web", "--replicas=3");
+        kubectl.Succeed("rollout", "status", "deploy/web", "-n", "web", "--timeout=55s");
+        var after = Identities(kubectl);
+
+        var old = before["db-0"];
+        Assert.NotEqual(old.Uid, remade.Uid);
+        Assert.True(string.CompareOrdinal(remade.Created, old.Created) > 0, $"created {remade.Created}, before {old.Created}");
+        // Readiness is earned again: not Ready until its probe passes (3 s after the pod starts), then Ready.
+        Assert.Equal("False", remade.Ready);
+        Assert.True(string.CompareOrdinal(remade.Started, old.Started) > 0, $"started {remade.Started}, before {old.Started}");
+        Assert.Equal("0", remade.Restarts);
+        Assert.True(readyAgain.Met, readyAgain.ToString());
+        Assert.Equal(remade.Uid, readyAgain.Last.Uid);
+        // A new process: its log is its own (one line, another process id), not the old one's continued.
+        Assert.Matches(@"^started as process \d+\n$", oldLog);
+        Assert.Matches(@"^started as process \d+\n$", newLog);
+        Assert.NotEqual(oldLog, newLog);
+        // No other pod was made again, whatever its kind: each keeps its uid, creation time and start time through the
+        // deletion, the readiness changes and the scale.
+        Assert.Equal(before.Where(p => p.Key != "db-0"), after.Where(p => before.ContainsKey(p.Key) && p.Key != "db-0"));
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Where(before.ContainsKey).Order(StringComparer.Ordinal));
+        Assert.Equal(before.Count + 1, after.Count);
+    }
+
+    [SkippableFact]
+    public void Unknown_pod_management_policies_and_update_strategies_are_refused_in_the_api_servers_words_and_nothing_is_created()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up("apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n", output);
+        var kubectl = new Kubectl(lab, output);
+        var statefulSet = Sets.Replace("serviceName: db", "serviceName: db\n  podManagementPolicy: Sometimes\n  updateStrategy: {type: Sideways}", StringComparison.Ordinal)
+            .Replace("selector: {matchLabels: {app: agent}}", "updateStrategy: {type: Everywhere}\n  selector: {matchLabels: {app: agent}}", StringComparison.Ordinal);
+
+        var refused = kubectl.RunWithInput(statefulSet, "apply", "-f", "-");
+        var left = kubectl.Succeed("get", "statefulsets,daemonsets", "-n", "web", "-o", "name");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.updateStrategy: Invalid value: apps.StatefulSetUpdateStrategy{Type:\"Sideways\", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}: must be 'RollingUpdate' or 'OnDelete'", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.updateStrategy: Unsupported value: apps.DaemonSetUpdateStrategy{Type:\"Everywhere\", RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: \"RollingUpdate\", \"OnDelete\"", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", left.Trim());
+    }
+
+    /// <summary>Each pod of namespace web by name: its uid, creation time and start time.</summary>
+    private static Dictionary<string, PodFacts> Identities(Kubectl kubectl)
+    {
+        var json = kubectl.Succeed("get", "pods", "-n", "web", "-o", "json");
+        return JsonNode.Parse(json)!["items"]!.AsArray().Select(p => Facts(p!)).ToDictionary(f => f.Name, f => f with { Ready = "", Restarts = "" });
+    }
+
+    private static PodFacts FactsOf(Kubectl kubectl, string name) => Facts(JsonNode.Parse(kubectl.Succeed("get", "pod", name, "-n", "web", "-o", "json"))!);
+
+    private static PodFacts Facts(JsonNode pod) => new(
+        (string)pod["metadata"]!["name"]!,
+        (string)pod["metadata"]!["uid"]!,
+        (string)pod["metadata"]!["creationTimestamp"]!,
+        (string?)pod["status"]?["startTime"] ?? "",
+        pod["status"]?["conditions"]?.AsArray().Where(c => (string?)c!["type"] == "Ready").Select(c => (string?)c!["status"]).FirstOrDefault() ?? "",
+        pod["status"]?["containerStatuses"]?[0]?["restartCount"]?.ToJsonString() ?? "");
+
+    private sealed record PodFacts(string Name, string Uid, string Created, string Started, string Ready, string Restarts);
+
     /// <summary>The pods matching <paramref name="selector"/> sampled through the API while <paramref name="act"/> runs, and what it returned.</summary>
     private static async Task<(T Result, List<List<PodSample>> Seen)> SampleWhileAsync<T>(Kubectl quiet, string selector, Func<T> act)
     {

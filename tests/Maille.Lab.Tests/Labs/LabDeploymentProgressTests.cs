@@ -78,6 +78,28 @@ public sealed class LabDeploymentProgressTests
         Assert.Equal(new DeploymentProgressRecord("ReplicaSetUpdated", T0.AddSeconds(21)), DeploymentProgressRecord.Of(Web(progressed)));
     }
 
+    [Fact]
+    public void A_changed_min_ready_seconds_reaches_the_new_replicaset_without_a_new_revision_while_the_old_one_keeps_its_own()
+    {
+        var memory = new Dictionary<string, DeploymentProgress>(StringComparer.Ordinal);
+        var (first, _) = Settle(LabManifests.Parse("lab.yaml", Deployment, T0), T0, memory);
+        // A new template: a second ReplicaSet, while the first keeps its pods (they wait 600 s to be available).
+        var (rolling, _) = Settle(Rewritten(first, T0.AddSeconds(5), ("\"containerPort\": 80", "\"containerPort\": 81")), T0.AddSeconds(5), memory);
+        var revisionsBefore = ReplicaSets(rolling).ToDictionary(r => r.Meta.Name, r => r.Meta.Annotations.Get(DeploymentRollout.RevisionAnnotation), StringComparer.Ordinal);
+
+        var (changed, _) = Settle(Rewritten(rolling, T0.AddSeconds(10), ("\"minReadySeconds\": 600, \"progressDeadlineSeconds\"", "\"minReadySeconds\": 5, \"progressDeadlineSeconds\"")), T0.AddSeconds(10), memory);
+        var newName = DeploymentRollout.NewReplicaSetName(Web(changed));
+        var after = ReplicaSets(changed).ToDictionary(r => r.Meta.Name, StringComparer.Ordinal);
+
+        Assert.Equal(2, revisionsBefore.Count);
+        Assert.Equal(revisionsBefore.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(5, after[newName].MinReadySeconds);
+        Assert.Equal(600, after.Values.Single(r => r.Meta.Name != newName).MinReadySeconds);
+        Assert.Equal(revisionsBefore, after.ToDictionary(r => r.Key, r => r.Value.Meta.Annotations.Get(DeploymentRollout.RevisionAnnotation), StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<Workload> ReplicaSets(LabManifests manifests) => Cluster.Valid(manifests.Render()).Workloads.Where(w => w.Kind == WorkloadKind.ReplicaSet);
+
     /// <summary>The stored Deployment written again with some of its text replaced, as a user's write would.</summary>
     private static LabManifests Rewritten(LabManifests manifests, DateTimeOffset now, params (string Old, string New)[] replacements)
     {
