@@ -8,7 +8,7 @@ namespace Maille.Engine.Mesh;
 /// its namespace, of one pod that runs under the waypoint's service account (so its identity is the waypoint's), carries
 /// <see cref="GatewayController.GatewayNameLabel"/> and <see cref="ManagedLabel"/>, is kept out of the node proxies'
 /// capture (<c>istio.io/dataplane-mode: none</c>: the waypoint terminates HBONE itself), and declares the HBONE port
-/// 15008. The lab serves that port with its waypoint proxy. Added only for a waypoint without a problem, and when the
+/// 15008 and the metrics port 15020. The lab serves that port with its waypoint proxy. Added only for a waypoint without a problem, and when the
 /// input has no workload of that name.
 /// </summary>
 public static class WaypointManifests
@@ -17,6 +17,9 @@ public static class WaypointManifests
     public const string ManagedLabel = "gateway.istio.io/managed";
 
     public const string ManagedValue = "istio.io-mesh-controller";
+
+    /// <summary>Where the waypoint serves its Prometheus metrics, on the pod's address (Istio's merged-metrics port).</summary>
+    public const int MetricsPort = 15020;
 
     public static SourceLocation Source { get; } = new("<waypoint>", null);
 
@@ -61,7 +64,7 @@ public static class WaypointManifests
                         {
                             Name = "istio-proxy",
                             Image = "maille/waypoint", // served in the lab daemon's process, not by an image
-                            Ports = new([new ContainerPort("mesh", MeshApi.HbonePort, Protocol.TCP)]),
+                            Ports = new([new ContainerPort("mesh", MeshApi.HbonePort, Protocol.TCP), new ContainerPort("metrics", MetricsPort, Protocol.TCP)]),
                         },
                     },
                 },

@@ -194,7 +194,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
     {
         if (context.Connection.LocalPort == MeshPorts.Metrics && !context.Request.IsHttps)
         {
-            await WriteMetricsAsync(context);
+            await PrometheusEndpoint.WriteAsync(context, Metrics.WriteAsync);
             return;
         }
 
@@ -481,18 +481,6 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         }
 
         LogRotated(_node, _workloads.Count);
-    }
-
-    private Task WriteMetricsAsync(HttpContext context)
-    {
-        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value is not ("/stats/prometheus" or "/metrics"))
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        }
-
-        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        return Metrics.WriteAsync(context.Response.Body, context.RequestAborted);
     }
 
     private void Configure(KestrelServerOptions kestrel, DynamicSocketEndPoint endPoint, DynamicSocketEndPoint metricsEndPoint)

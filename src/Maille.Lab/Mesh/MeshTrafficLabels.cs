@@ -35,7 +35,10 @@ internal sealed record MeshTrafficLabels(string Reporter, MeshWorkloadLabels? So
     ];
 
     /// <summary>The values in the order of <see cref="Names"/>, with <paramref name="flags"/> as <c>response_flags</c>.</summary>
-    public string[] Values(string flags) =>
+    public string[] Values(string flags) => Values(flags, "tcp");
+
+    /// <summary>The values with <paramref name="protocol"/> as <c>request_protocol</c> (<c>http</c> at a waypoint).</summary>
+    public string[] Values(string flags, string protocol) =>
     [
         Reporter,
         Source?.Workload ?? Unknown, Source?.CanonicalService ?? Unknown, Source?.CanonicalRevision ?? Unknown, Source?.Namespace ?? Unknown,
@@ -43,6 +46,6 @@ internal sealed record MeshTrafficLabels(string Reporter, MeshWorkloadLabels? So
         Service?.Host ?? Unknown, Service?.Namespace ?? Unknown, Service?.Name ?? Unknown,
         Destination?.Workload ?? Unknown, Destination?.CanonicalService ?? Unknown, Destination?.CanonicalRevision ?? Unknown, Destination?.Namespace ?? Unknown,
         Destination?.Principal ?? Unknown, Destination?.CanonicalService ?? Unknown, Destination?.CanonicalRevision ?? Unknown, Destination is null ? Unknown : ClusterName,
-        "tcp", flags, MutualTls ? "mutual_tls" : Unknown,
+        protocol, flags, MutualTls ? "mutual_tls" : Unknown,
     ];
 }

@@ -40,6 +40,7 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly DynamicSocketTransport _hbone;
+    private readonly DynamicSocketTransport _metricsTransport;
     private readonly TunnelTransport _tunnels;
     private readonly WebApplication _server;
     private readonly IHttpForwarder _forwarder;
@@ -59,6 +60,8 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         _view = new WaypointView(cluster);
         var hboneEndPoint = new DynamicSocketEndPoint("waypoint-hbone");
         _hbone = new DynamicSocketTransport(hboneEndPoint, new PodServerOptions(), loggerFactory, time);
+        var metricsEndPoint = new DynamicSocketEndPoint("waypoint-metrics");
+        _metricsTransport = new DynamicSocketTransport(metricsEndPoint, new PodServerOptions(), loggerFactory, time);
         var tunnelEndPoint = new TunnelEndPoint("waypoint");
         _tunnels = new TunnelTransport(tunnelEndPoint);
         var activity = new IngressProxyOptions().UpstreamActivityTimeout;
@@ -69,13 +72,16 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddHttpForwarder();
-        builder.Services.AddSingleton<IConnectionListenerFactory>(new DynamicTransportSelector([_hbone, _tunnels]));
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, hboneEndPoint, tunnelEndPoint));
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new DynamicTransportSelector([_hbone, _metricsTransport, _tunnels]));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, hboneEndPoint, metricsEndPoint, tunnelEndPoint));
         _server = builder.Build();
         _forwarder = _server.Services.GetRequiredService<IHttpForwarder>();
         _server.Run(ProcessRequestAsync);
         _rotationTimer = time.CreateTimer(_ => Rotate(), null, rotation, rotation);
     }
+
+    /// <summary>The requests the waypoints answered, with Istio's names; served on each waypoint pod's 15020.</summary>
+    public WaypointMetrics Metrics { get; } = new();
 
     /// <summary>The waypoint pods served now.</summary>
     public IReadOnlyCollection<PodId> Pods => [.. _instances.Keys];
@@ -97,19 +103,22 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         }
 
         var instance = new WaypointInstance(id, network, address, new WorkloadCertificate(_authority, new WorkloadIdentity(pod.Namespace, MeshAuthorizer.ServiceAccountOf(pod)), _rotation));
-        Socket? listening = null;
+        Socket? listening = null, metrics = null;
         try
         {
             instance.Hbone = Hbone.Client(network, () => instance.Certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, a => Volatile.Read(ref _view).PodAt(a), sender, presented));
             instance.Upstream = UpstreamClient(instance);
             listening = MeshSockets.Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
+            metrics = MeshSockets.Listen(network, new IPEndPoint(address, WaypointManifests.MetricsPort));
             _hbone.AddListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone), listening);
+            _metricsTransport.AddListener(new PodPort(id, Protocol.TCP, WaypointManifests.MetricsPort), metrics);
             _instances[id] = instance;
             LogWaypointAdded(id, instance.Certificate.Identity.SpiffeId);
         }
         catch
         {
             listening?.Dispose();
+            metrics?.Dispose();
             instance.Dispose();
             throw;
         }
@@ -123,6 +132,7 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         }
 
         _hbone.RemoveListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone));
+        _metricsTransport.RemoveListener(new PodPort(id, Protocol.TCP, WaypointManifests.MetricsPort));
         instance.Dispose();
         return true;
     }
@@ -144,11 +154,14 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
 
         await _server.DisposeAsync();
         await _hbone.DisposeAsync();
+        await _metricsTransport.DisposeAsync();
         _stopping.Dispose();
     }
 
     private Task ProcessRequestAsync(HttpContext context) =>
-        context.Features.Get<WaypointTunnel>() is { } tunnel ? ServeAsync(context, tunnel) : AcceptTunnelAsync(context);
+        context.Features.Get<WaypointTunnel>() is { } tunnel ? ServeCountedAsync(context, tunnel)
+        : context.Features.Get<PodPortFeature>()?.Port.Port == WaypointManifests.MetricsPort ? PrometheusEndpoint.WriteAsync(context, Metrics.WriteAsync)
+        : AcceptTunnelAsync(context);
 
     /// <summary>An HBONE tunnel arrived on a waypoint pod's 15008: prove its source, then serve the HTTP inside it.</summary>
     private async Task AcceptTunnelAsync(HttpContext context)
@@ -183,8 +196,28 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>One request inside a tunnel, counted with Istio's names once answered.</summary>
+    private async Task ServeCountedAsync(HttpContext context, WaypointTunnel tunnel)
+    {
+        var started = _time.GetTimestamp();
+        var outcome = new WaypointOutcome();
+        try
+        {
+            await ServeAsync(context, tunnel, outcome);
+        }
+        finally
+        {
+            var view = Volatile.Read(ref _view);
+            var source = view.PodAt(tunnel.Source) is { } pod ? MeshWorkloadLabels.Of(pod) with { Principal = tunnel.Peer.SpiffeId } : null;
+            var service = view.ServiceAt(tunnel.Target) is { } addressed ? MeshServiceName.Of(addressed.Namespace, addressed.Meta.Name, view.Cluster.Config.DnsDomain) : null;
+            var destination = outcome.Endpoint?.Pod is { } name && view.Cluster.PodsByName.GetValueOrDefault(name) is { } endpointPod ? MeshWorkloadLabels.Of(endpointPod) : null;
+            var labels = new MeshTrafficLabels(WaypointMetrics.Reporter, source, SourceProved: true, destination, service, MutualTls: true);
+            Metrics.Observe(labels, outcome.Flags, context.Response.StatusCode, _time.GetElapsedTime(started));
+        }
+    }
+
     /// <summary>One request inside a tunnel: the engine decides, this code carries the decision out.</summary>
-    private async Task ServeAsync(HttpContext context, WaypointTunnel tunnel)
+    private async Task ServeAsync(HttpContext context, WaypointTunnel tunnel, WaypointOutcome outcome)
     {
         var view = Volatile.Read(ref _view);
         if (view.ServiceAt(tunnel.Target) is not { } service)
@@ -225,6 +258,7 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         {
             if (decision.Status == StatusCodes.Status403Forbidden)
             {
+                outcome.Flags = WaypointMetrics.Denied;
                 LogDenied(tunnel.Waypoint, service.QualifiedName, tunnel.Peer.SpiffeId, decision.Reason);
             }
 
@@ -235,14 +269,17 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         var (endpoints, protocol) = GatewayBackendEndpoints.Of(view.Cluster, backend.Service, backend.Port, grpc: false);
         if (endpoints.IsEmpty)
         {
+            outcome.Flags = WaypointMetrics.NoHealthyUpstream;
             await IngressProxyApp.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, $"Service {backend.Service} has no ready endpoint for port {backend.Port}");
             return;
         }
 
-        await ForwardAsync(context, tunnel, decision, endpoints[Random.Shared.Next(endpoints.Length)], protocol);
+        outcome.Endpoint = endpoints[Random.Shared.Next(endpoints.Length)];
+        outcome.Flags = await ForwardAsync(context, tunnel, decision, outcome.Endpoint, protocol);
     }
 
-    private async Task ForwardAsync(HttpContext context, WaypointTunnel tunnel, WaypointDecision decision, IngressEndpoint endpoint, BackendProtocol protocol)
+    /// <returns>Envoy's response flags for what happened: <c>-</c>, or why no answer came from the endpoint.</returns>
+    private async Task<string> ForwardAsync(HttpContext context, WaypointTunnel tunnel, WaypointDecision decision, IngressEndpoint endpoint, BackendProtocol protocol)
     {
         var route = decision.Route;
         var rewrite = false;
@@ -276,7 +313,7 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         if (instance?.Upstream is not { } client)
         {
             await IngressProxyApp.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, $"waypoint pod {tunnel.Waypoint} left");
-            return;
+            return WaypointMetrics.NoHealthyUpstream;
         }
 
         // The route's timeout bounds the whole exchange, retries included: 504 when nothing was sent yet.
@@ -293,19 +330,23 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         context.RequestAborted = clientAborted;
         if (context.Response.HasStarted || error == ForwarderError.None)
         {
-            return;
+            return MeshTrafficLabels.NoFlags;
         }
 
         context.Features.Set<IForwarderErrorFeature>(null);
         if (timer.IsCancellationRequested && !clientAborted.IsCancellationRequested)
         {
             await IngressProxyApp.RefuseAsync(context, StatusCodes.Status504GatewayTimeout, $"{decision.Reason}: no answer within the route's timeout ({timeout})");
+            return WaypointMetrics.UpstreamTimeout;
         }
-        else if (error == ForwarderError.Request)
+
+        if (error == ForwarderError.Request)
         {
             // As Envoy answers when the upstream connection fails (and the engine, when the endpoint's node proxy refuses).
             await IngressProxyApp.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, $"upstream connect error to {endpoint}");
         }
+
+        return WaypointMetrics.UpstreamFailure;
     }
 
     /// <summary>The forwarder's client of a waypoint pod: connections to endpoints are HBONE tunnels (meshed pods) or plain sockets, made from the pod; retries under it.</summary>
@@ -365,8 +406,9 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         }
     }
 
-    private void Configure(KestrelServerOptions kestrel, DynamicSocketEndPoint hbone, TunnelEndPoint tunnels)
+    private void Configure(KestrelServerOptions kestrel, DynamicSocketEndPoint hbone, DynamicSocketEndPoint metrics, TunnelEndPoint tunnels)
     {
+        kestrel.Listen(metrics, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.AddServerHeader = false;
         kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
         kestrel.Limits.MaxRequestBodySize = null; // a tunnel's bytes are its request body

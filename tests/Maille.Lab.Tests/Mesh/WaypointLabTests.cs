@@ -147,6 +147,16 @@ public sealed class WaypointLabTests(ITestOutputHelper output)
         using var denied = await reviews.GetAsync("/admin/users");
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.Contains("shop/no-admin", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The waypoint counted every request with Istio's names on its pod's 15020, per source identity and code.
+        var scrape = lab.Exec("front/client", "curl", "-s", "-m", "3", $"http://{(string)waypointPod["status"]!["podIP"]!}:15020/stats/prometheus");
+        Assert.True(scrape.ExitCode == 0, scrape.Stderr);
+        var samples = new PrometheusSamples(scrape.Stdout);
+        var client = ("source_principal", "spiffe://cluster.local/ns/front/sa/client");
+        Assert.Equal(1600 + 400, samples.Sum("istio_requests_total", ("reporter", "waypoint"), client, ("destination_service_name", "reviews"), ("response_code", "200"), ("request_protocol", "http")), 1);
+        Assert.Equal(counts["shop/reviews-v2"], samples.Sum("istio_requests_total", ("destination_service_name", "reviews"), ("destination_workload", "reviews-v2"), ("response_code", "200")), 1);
+        Assert.Equal(100, samples.Sum("istio_requests_total", ("destination_service_name", "fragile"), ("response_code", "503")), 1);
+        Assert.Equal(1, samples.Sum("istio_requests_total", client, ("response_code", "403"), ("response_flags", "RBAC")), 1);
     }
 
     /// <summary>An HTTP client in front/client's namespace whose connections all go to Service <paramref name="service"/>'s ClusterIP and port.</summary>
