@@ -45,7 +45,7 @@ internal static partial class RouteValidator
             {
                 // The experimental CRD's schema: codes 400-599, attempts and backoff as the other durations. The standard
                 // CRDs that a lab's API serves lack the field (kubectl warns there), so say where it comes from.
-                errors.Warning($"{at}.retry", "retries (GEP-1731) are in the Gateway API's experimental channel: Maille's waypoints carry them out, its Gateway proxy does not yet, and the standard CRDs (and a lab's API) do not have the field");
+                errors.Warning($"{at}.retry", "retries (GEP-1731) are in the Gateway API's experimental channel: Maille's Gateway proxy and waypoints carry them out, but the standard CRDs (and a lab's API) do not have the field");
                 var codes = retry.Codes ?? [];
                 for (var c = 0; c < codes.Count; c++)
                 {

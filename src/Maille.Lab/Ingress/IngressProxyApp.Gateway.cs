@@ -96,6 +96,11 @@ internal sealed partial class IngressProxyApp
         }
 
         HttpTransformer transformer = rewrite is null ? ForwardedHeadersTransformer.Instance : new GatewayRewriteTransformer(decision.BackendPath!, decision.BackendHost);
+        if (decision.Retry is { } retry)
+        {
+            transformer = new Mesh.RetryPolicyTransformer(transformer, retry);
+        }
+
         var timeout = Shortest(decision.RequestTimeout, decision.BackendRequestTimeout);
         if (timeout is null)
         {

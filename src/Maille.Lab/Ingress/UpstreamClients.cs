@@ -42,7 +42,8 @@ internal sealed class UpstreamClients(IUpstreamConnector connector, IngressProxy
             PooledConnectionIdleTimeout = options.UpstreamIdleTimeout,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(via, context.DnsEndPoint, cancellationToken),
         };
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        // A matched HTTPRoute rule's retry (GEP-1731) is carried out under the forwarder, as at a waypoint.
+        return new HttpMessageInvoker(new Mesh.RetryingHandler(TimeProvider.System) { InnerHandler = handler }, disposeHandler: true);
     }
 
     private async ValueTask<Stream> ConnectAsync(PodId? via, DnsEndPoint target, CancellationToken cancellationToken)

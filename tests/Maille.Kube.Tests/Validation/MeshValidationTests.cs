@@ -92,7 +92,7 @@ public sealed class MeshValidationTests
             """);
 
         Assert.True(result.Succeeded);
-        Assert.EndsWith("spec.rules[0].retry: retries (GEP-1731) are in the Gateway API's experimental channel: Maille's waypoints carry them out, its Gateway proxy does not yet, and the standard CRDs (and a lab's API) do not have the field",
+        Assert.EndsWith("spec.rules[0].retry: retries (GEP-1731) are in the Gateway API's experimental channel: Maille's Gateway proxy and waypoints carry them out, but the standard CRDs (and a lab's API) do not have the field",
             Assert.Single(result.Warnings).ToString(), StringComparison.Ordinal);
         var retry = Assert.Single(result.Cluster!.HttpRoutes).Rules[0].Retry;
         Assert.Equal(new HttpRouteRetry { Codes = new([503]), Attempts = 3, Backoff = "100ms" }, retry);

@@ -30,7 +30,7 @@ public sealed class GatewayProxyTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var a = X509Certificate2.CreateFromPem(crtA);
         using var b = X509Certificate2.CreateFromPem(crtB);
         var secrets = TestCertificates.SecretYaml(Infra, "a-tls", crtA, keyA) + TestCertificates.SecretYaml(Infra, "b-tls", crtB, keyB);
-        return (GatewayProxyWorld.Yaml(secrets) + GatewayProxyWorld.ProxyPods, secrets, a.Thumbprint, b.Thumbprint);
+        return (GatewayProxyWorld.Yaml(secrets, retries: true) + GatewayProxyWorld.ProxyPods, secrets, a.Thumbprint, b.Thumbprint);
     }
 
     /// <summary>The proxy with the world, and clients whose connections go to the proxy pods' sockets (443 to gw-secure's).</summary>
@@ -156,6 +156,30 @@ public sealed class GatewayProxyTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_rules_retry_hides_a_backend_that_fails_one_request_in_three_and_a_rule_without_one_does_not()
+    {
+        var (harness, client) = await StartAsync();
+        await using var _ = harness;
+        using var __ = client;
+
+        var failed = 0;
+        for (var i = 0; i < 30; i++)
+        {
+            var (status, _, response) = await SendAsync(client, "http://matching.example/fail?every=3");
+            response.Dispose();
+            failed += status == HttpStatusCode.ServiceUnavailable ? 1 : 0;
+        }
+
+        Assert.Equal(10, failed);
+        for (var i = 0; i < 30; i++)
+        {
+            var (status, _, response) = await SendAsync(client, "http://timeout.example/fail?every=3");
+            response.Dispose();
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+    }
+
+    [Fact]
     public async Task A_mirror_gets_a_copy_of_each_request_and_a_route_timeout_answers_504()
     {
         var (harness, client) = await StartAsync();
@@ -228,7 +252,7 @@ public sealed class GatewayProxyTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         // State B sends matching.example/ to v2 instead of v1; both answer 200 from a backend.
         var stateA = ProxyHarness.Plan(World.Yaml);
-        var stateB = ProxyHarness.Plan(GatewayProxyWorld.Yaml(World.Secrets, matchingFirst: "infra-backend-v2") + GatewayProxyWorld.ProxyPods);
+        var stateB = ProxyHarness.Plan(GatewayProxyWorld.Yaml(World.Secrets, matchingFirst: "infra-backend-v2", retries: true) + GatewayProxyWorld.ProxyPods);
         var (harness, client) = await StartAsync();
         await using var _ = harness;
         using var __ = client;

@@ -19,7 +19,7 @@ namespace Maille.Lab.Tests.Gateway;
 /// <item><term>rewrite.example</term><description>/prefix/one → URLRewrite ReplacePrefixMatch /one, hostname one.example → v1</description></item>
 /// <item><term>headers.example</term><description>RequestHeaderModifier (set X-Test-Set, add X-Test-Add, remove X-Test-Remove), ResponseHeaderModifier (set X-Test-Response) → v1</description></item>
 /// <item><term>mirror.example</term><description>→ v1, mirrored to v2</description></item>
-/// <item><term>timeout.example</term><description>request timeout 500ms → v1</description></item>
+/// <item><term>timeout.example</term><description>request timeout 500ms → v1; with <c>retries</c>, <c>/fail</c> → v1 with a retry on 503 (GEP-1731)</description></item>
 /// <item><term>grpc.example</term><description>a GRPCRoute of service maille.Echo → v3's port 9000</description></item>
 /// <item><term>a.example, b.example</term><description>through Gateway secure → v1</description></item>
 /// </list>
@@ -32,9 +32,11 @@ internal static class GatewayProxyWorld
 
     /// <summary>
     /// The world's YAML; <paramref name="certificates"/> are the TLS Secrets' YAML for a-tls and b-tls;
-    /// <paramref name="matchingFirst"/> the backend of matching.example's first rule (a change for reload tests).
+    /// <paramref name="matchingFirst"/> the backend of matching.example's first rule (a change for reload tests);
+    /// <paramref name="retries"/> adds timeout.example's <c>/fail</c> rule with a retry, a field of the experimental CRDs
+    /// only (a lab's API refuses it, as kubectl's strict validation does on any cluster with the standard CRDs).
     /// </summary>
-    public static string Yaml(string certificates, string matchingFirst = "infra-backend-v1") => Conformance()
+    public static string Yaml(string certificates, string matchingFirst = "infra-backend-v1", bool retries = false) => Conformance()
         .Backend(Infra, "no-endpoints", readyPods: 0)
         .Gateway(Infra, SecureGateway, Listener.Https("https-a", 443, "a-tls").For("a.example"), Listener.Https("https-b", 443, "b-tls").For("b.example"))
         .Route(Route.Http("matching").Parent(Gateway).Hostnames("matching.example")
@@ -60,7 +62,10 @@ internal static class GatewayProxyWorld
                     ("ResponseHeaderModifier", "responseHeaderModifier", "{set: [{name: X-Backend-Response, value: v1}]}"))
                 .To("infra-backend-v2", weight: 0)))
         .Route(Route.Http("mirror").Parent(Gateway).Hostnames("mirror.example").Rule(RouteRule.New().Mirror("infra-backend-v2").To("infra-backend-v1")))
-        .Route(Route.Http("timeout").Parent(Gateway).Hostnames("timeout.example").Rule(RouteRule.New().Timeouts(request: "500ms").To("infra-backend-v1")))
+        .Route(retries
+            ? Route.Http("timeout").Parent(Gateway).Hostnames("timeout.example").Rule(RouteRule.New().Timeouts(request: "500ms").To("infra-backend-v1"))
+                .Rule(RouteRule.Prefix("/fail").Retry("{codes: [503], attempts: 2, backoff: 1ms}").To("infra-backend-v1"))
+            : Route.Http("timeout").Parent(Gateway).Hostnames("timeout.example").Rule(RouteRule.New().Timeouts(request: "500ms").To("infra-backend-v1")))
         .Route(Route.Grpc("grpc").Parent(Gateway).Hostnames("grpc.example").Rule(RouteRule.New().Grpc(service: "maille.Echo").To("infra-backend-v3", port: 9000)))
         .Route(Route.Http("secure").Parent(SecureGateway).Hostnames("a.example", "b.example").Rule(RouteRule.New().To("infra-backend-v1")))
         .Add(certificates.TrimStart().TrimStart('-')) // the Secrets' YAML starts a document of its own

@@ -89,7 +89,14 @@ internal sealed class TestBackend : IAsyncDisposable
             }
         }
 
-        Interlocked.Increment(ref _requests);
+        var served = Interlocked.Increment(ref _requests);
+        if (request.Path == "/fail" && int.TryParse(request.Query["every"], out var every) && every > 0 && served % every == 0)
+        {
+            // One request in N fails (N counts every request this backend served), for retries.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         if (request.Path == "/slow")
         {
             await Task.Delay(TimeSpan.FromSeconds(2), context.RequestAborted);
