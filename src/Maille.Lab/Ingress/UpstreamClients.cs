@@ -28,22 +28,32 @@ internal sealed class UpstreamClients(IUpstreamConnector connector, IngressProxy
         _clients.Clear();
     }
 
+    /// <summary>
+    /// A handler as YARP's forwarder wants one (no proxy, redirects, decompression, cookies or activity headers: the
+    /// request goes through as it came), with its connections made by <paramref name="connect"/>; shared with the
+    /// waypoint's forwarder.
+    /// </summary>
+    public static SocketsHttpHandler ForwarderHandler(Func<DnsEndPoint, CancellationToken, ValueTask<Stream>> connect) => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ActivityHeadersPropagator = null,
+        ConnectCallback = (context, cancellationToken) => connect(context.DnsEndPoint, cancellationToken),
+    };
+
+    /// <summary>A matched HTTPRoute rule's retry (GEP-1731) is carried out under the forwarder, at a Gateway as at a waypoint.</summary>
+    public static HttpMessageInvoker WithRetries(SocketsHttpHandler handler, TimeProvider time) =>
+        new(new Mesh.RetryingHandler(time) { InnerHandler = handler }, disposeHandler: true);
+
     private HttpMessageInvoker Create(PodId key)
     {
         PodId? via = key == default ? null : key;
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            PooledConnectionIdleTimeout = options.UpstreamIdleTimeout,
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(via, context.DnsEndPoint, cancellationToken),
-        };
-        // A matched HTTPRoute rule's retry (GEP-1731) is carried out under the forwarder, as at a waypoint.
-        return new HttpMessageInvoker(new Mesh.RetryingHandler(TimeProvider.System) { InnerHandler = handler }, disposeHandler: true);
+        var handler = ForwarderHandler((target, cancellationToken) => ConnectAsync(via, target, cancellationToken));
+        handler.PooledConnectionIdleTimeout = options.UpstreamIdleTimeout;
+        return WithRetries(handler, TimeProvider.System);
     }
 
     private async ValueTask<Stream> ConnectAsync(PodId? via, DnsEndPoint target, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Maille.Lab.Mesh;
 /// A waypoint pod as the waypoint proxy holds it: its namespace and address, its rotating certificate (the waypoint's
 /// identity), the HBONE client its tunnels to endpoints leave from, and the forwarder's client over it (with retries).
 /// </summary>
-internal sealed class WaypointInstance(PodId id, NetworkNamespace network, IPAddress address, WorkloadCertificate certificate) : IDisposable
+internal sealed class WaypointInstance(PodId id, NetworkNamespace network, IPAddress address, WorkloadCertificate certificate, HttpMessageInvoker hbone, HttpMessageInvoker upstream) : IDisposable
 {
     public PodId Id { get; } = id;
 
@@ -18,14 +18,14 @@ internal sealed class WaypointInstance(PodId id, NetworkNamespace network, IPAdd
 
     public WorkloadCertificate Certificate { get; } = certificate;
 
-    public HttpMessageInvoker? Hbone { get; set; }
+    public HttpMessageInvoker Hbone { get; } = hbone;
 
-    public HttpMessageInvoker? Upstream { get; set; }
+    public HttpMessageInvoker Upstream { get; } = upstream;
 
     public void Dispose()
     {
-        Upstream?.Dispose();
-        Hbone?.Dispose();
+        Upstream.Dispose();
+        Hbone.Dispose();
         Certificate.Dispose();
     }
 }

@@ -102,12 +102,12 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
             throw new ArgumentException($"{id} is served already", nameof(pod));
         }
 
-        var instance = new WaypointInstance(id, network, address, new WorkloadCertificate(_authority, new WorkloadIdentity(pod.Namespace, MeshAuthorizer.ServiceAccountOf(pod)), _rotation));
+        var certificate = new WorkloadCertificate(_authority, new WorkloadIdentity(pod.Namespace, MeshAuthorizer.ServiceAccountOf(pod)), _rotation);
+        var hbone = Hbone.Client(network, () => certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, a => Volatile.Read(ref _view).PodAt(a), sender, presented));
+        var instance = new WaypointInstance(id, network, address, certificate, hbone, UpstreamClient(network, hbone));
         Socket? listening = null, metrics = null;
         try
         {
-            instance.Hbone = Hbone.Client(network, () => instance.Certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, a => Volatile.Read(ref _view).PodAt(a), sender, presented));
-            instance.Upstream = UpstreamClient(instance);
             listening = MeshSockets.Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
             metrics = MeshSockets.Listen(network, new IPEndPoint(address, WaypointManifests.MetricsPort));
             _hbone.AddListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone), listening);
@@ -208,8 +208,8 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         finally
         {
             var view = Volatile.Read(ref _view);
-            var source = view.PodAt(tunnel.Source) is { } pod ? MeshWorkloadLabels.Of(pod) with { Principal = tunnel.Peer.SpiffeId } : null;
-            var service = view.ServiceAt(tunnel.Target) is { } addressed ? MeshServiceName.Of(addressed.Namespace, addressed.Meta.Name, view.Cluster.Config.DnsDomain) : null;
+            var source = outcome.Source is { } pod ? MeshWorkloadLabels.Of(pod) with { Principal = tunnel.Peer.SpiffeId } : null;
+            var service = outcome.Service is { } addressed ? MeshServiceName.Of(addressed.Namespace, addressed.Meta.Name, view.Cluster.Config.DnsDomain) : null;
             var destination = outcome.Endpoint?.Pod is { } name && view.Cluster.PodsByName.GetValueOrDefault(name) is { } endpointPod ? MeshWorkloadLabels.Of(endpointPod) : null;
             var labels = new MeshTrafficLabels(WaypointMetrics.Reporter, source, SourceProved: true, destination, service, MutualTls: true);
             Metrics.Observe(labels, outcome.Flags, context.Response.StatusCode, _time.GetElapsedTime(started));
@@ -220,14 +220,15 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
     private async Task ServeAsync(HttpContext context, WaypointTunnel tunnel, WaypointOutcome outcome)
     {
         var view = Volatile.Read(ref _view);
-        if (view.ServiceAt(tunnel.Target) is not { } service)
+        outcome.Source = view.PodAt(tunnel.Source);
+        if ((outcome.Service = view.ServiceAt(tunnel.Target)) is not { } service)
         {
             await IngressProxyApp.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, $"no Service has the address {tunnel.Target}");
             return;
         }
 
         // The engine names the source by its pod; the tunnel's certificate must prove that pod's identity.
-        if (view.PodAt(tunnel.Source) is not { } source || MeshAuthorizer.IdentityOf(source) != tunnel.Peer.SpiffeId)
+        if (outcome.Source is not { } source || MeshAuthorizer.IdentityOf(source) != tunnel.Peer.SpiffeId)
         {
             await IngressProxyApp.RefuseAsync(context, StatusCodes.Status403Forbidden, $"{tunnel.Peer.SpiffeId} is not the identity of the pod at {tunnel.Source}");
             return;
@@ -349,31 +350,25 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         return WaypointMetrics.UpstreamFailure;
     }
 
-    /// <summary>The forwarder's client of a waypoint pod: connections to endpoints are HBONE tunnels (meshed pods) or plain sockets, made from the pod; retries under it.</summary>
-    private HttpMessageInvoker UpstreamClient(WaypointInstance instance)
+    /// <summary>
+    /// The forwarder's client of a waypoint pod: connections to endpoints are HBONE tunnels (meshed pods) or plain
+    /// sockets, made from the pod; retries under it. A connection is not kept past a rotation of the waypoint's certificate.
+    /// </summary>
+    private HttpMessageInvoker UpstreamClient(NetworkNamespace network, HttpMessageInvoker hbone)
     {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionLifetime = _rotation,
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(instance, context.DnsEndPoint, cancellationToken),
-        };
-        return new HttpMessageInvoker(new RetryingHandler(_time) { InnerHandler = handler }, disposeHandler: true);
+        var handler = UpstreamClients.ForwarderHandler((at, cancellationToken) => ConnectAsync(network, hbone, at, cancellationToken));
+        handler.ConnectTimeout = TimeSpan.FromSeconds(5);
+        handler.PooledConnectionLifetime = _rotation;
+        return UpstreamClients.WithRetries(handler, _time);
     }
 
-    private async ValueTask<Stream> ConnectAsync(WaypointInstance instance, DnsEndPoint at, CancellationToken cancellationToken)
+    private async ValueTask<Stream> ConnectAsync(NetworkNamespace network, HttpMessageInvoker hbone, DnsEndPoint at, CancellationToken cancellationToken)
     {
         var endpoint = new IPEndPoint(IPAddress.Parse(at.Host), at.Port);
         var view = Volatile.Read(ref _view);
         if (view.PodAt(endpoint.Address) is { } pod && view.Router.Mesh.IsMeshed(pod))
         {
-            var response = await Hbone.OpenAsync(instance.Hbone!, endpoint.Address, endpoint, cancellationToken);
+            var response = await Hbone.OpenAsync(hbone, endpoint.Address, endpoint, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 var status = (int)response.StatusCode;
@@ -384,7 +379,7 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
             return new FlushingStream(await response.Content.ReadAsStreamAsync(cancellationToken));
         }
 
-        var socket = instance.Network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var socket = network.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             socket.NoDelay = true;

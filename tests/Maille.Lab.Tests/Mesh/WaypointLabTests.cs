@@ -11,7 +11,7 @@ namespace Maille.Lab.Tests.Mesh;
 /// carries each connection over HBONE to the waypoint pod the lab runs, and the waypoint routes each request as the
 /// engine decides.
 /// </summary>
-public sealed class WaypointLabTests(ITestOutputHelper output)
+public sealed class WaypointLabTests(ITestOutputHelper output) : IDisposable
 {
     private const string Manifests = """
         apiVersion: v1
@@ -99,6 +99,9 @@ public sealed class WaypointLabTests(ITestOutputHelper output)
         spec: {serviceAccountName: client, containers: [{name: c, image: i}]}
         """;
 
+    /// <summary>The namespace handles of the clients made by a test, closed after it.</summary>
+    private readonly List<NamespaceHttp> _networks = [];
+
     [SkippableFact]
     public async Task A_waypoint_splits_80_20_retries_a_flaky_backend_and_denies_by_path()
     {
@@ -160,12 +163,21 @@ public sealed class WaypointLabTests(ITestOutputHelper output)
     }
 
     /// <summary>An HTTP client in front/client's namespace whose connections all go to Service <paramref name="service"/>'s ClusterIP and port.</summary>
-    private static HttpClient Client(LiveLab lab, string service)
+    private HttpClient Client(LiveLab lab, string service)
     {
         var spec = lab.Get("services", "-n", "shop", service)["spec"]!;
         var address = IPAddress.Parse((string)spec["clusterIP"]!);
         var port = (int)spec["ports"]![0]!["port"]!;
         var http = new NamespaceHttp(Dataplane.Linux.Lab.LabNames.Pod(lab.Name, "front/client"), address);
+        _networks.Add(http);
         return new HttpClient(http.Handler()) { BaseAddress = new Uri($"http://{service}.shop:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public void Dispose()
+    {
+        foreach (var network in _networks)
+        {
+            network.Dispose();
+        }
     }
 }
