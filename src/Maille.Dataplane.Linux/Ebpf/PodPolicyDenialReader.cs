@@ -20,6 +20,9 @@ public sealed class PodPolicyDenialReader : IDisposable
     internal const int RecordSize = 24;
 
     private const int PollMilliseconds = 200;
+    /// <summary>The lost-records counter is slot 0 of its array map; the key never changes (the map does not keep it).</summary>
+    private static readonly byte[] LostKey = new byte[4];
+
     private readonly string _node;
     private readonly BpfMap _lost;
     private readonly Func<uint, bool, string> _prefix;
@@ -115,7 +118,7 @@ public sealed class PodPolicyDenialReader : IDisposable
         }
     }
 
-    private ulong ReadLost() => _lost.Lookup(new byte[4], sizeof(ulong)) is { } value ? BinaryPrimitives.ReadUInt64LittleEndian(value) : 0;
+    private ulong ReadLost() => _lost.Lookup(LostKey, sizeof(ulong)) is { } value ? BinaryPrimitives.ReadUInt64LittleEndian(value) : 0;
 
     public void Dispose()
     {

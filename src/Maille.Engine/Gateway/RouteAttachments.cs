@@ -100,8 +100,7 @@ internal sealed class RouteAttachments(
                 continue;
             }
 
-            if (parentRef.Group != GatewayApi.Group || parentRef.Kind != GatewayApi.GatewayKind
-                || !gateways.TryGetValue($"{parentNamespace}/{parentRef.Name}", out var gateway))
+            if (GatewayOf(parentRef, meta.Namespace!) is not { } gateway)
             {
                 continue; // not a Gateway of Maille's: its controller, if any, writes this parent's status
             }
@@ -160,6 +159,12 @@ internal sealed class RouteAttachments(
         }
     }
 
+    /// <summary>The Gateway of Maille's a parentRef names (a parentRef without a namespace is in its route's), or null.</summary>
+    private Gateway? GatewayOf(GatewayParentRef parentRef, string routeNamespace) =>
+        parentRef.Group == GatewayApi.Group && parentRef.Kind == GatewayApi.GatewayKind
+            ? gateways.GetValueOrDefault($"{parentRef.Namespace ?? routeNamespace}/{parentRef.Name}")
+            : null;
+
     /// <summary>The listeners a parentRef selects (sectionName, port), and those of them that take the route (accepted, its kind, its namespace).</summary>
     private (List<ListenerCheck> Selected, List<ListenerCheck> Allowed) Listeners(string kind, string routeNamespace, GatewayParentRef parentRef, Gateway gateway)
     {
@@ -191,8 +196,7 @@ internal sealed class RouteAttachments(
         {
             foreach (var parentRef in route.ParentRefs)
             {
-                if (parentRef.Group != GatewayApi.Group || parentRef.Kind != GatewayApi.GatewayKind
-                    || !gateways.TryGetValue($"{parentRef.Namespace ?? route.Meta.Namespace}/{parentRef.Name}", out var gateway))
+                if (GatewayOf(parentRef, route.Meta.Namespace!) is not { } gateway)
                 {
                     continue;
                 }
