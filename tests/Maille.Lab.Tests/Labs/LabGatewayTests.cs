@@ -70,21 +70,26 @@ public sealed class LabGatewayTests(GatewayLabFixture fixture, ITestOutputHelper
     }
 
     [SkippableFact]
-    public void A_route_is_written_with_every_kubectl_verb_a_cluster_takes_and_leaves_no_trace_once_deleted()
+    public async Task A_route_is_written_with_every_kubectl_verb_a_cluster_takes_watched_throughout_and_leaves_no_trace_once_deleted()
     {
         var lab = fixture.Lab;
         var kubectl = new Kubectl(lab.Lab, output);
-        var file = lab.Lab.File("scratch-route.yaml", $$"""
+        string Route(string hostname) => $$"""
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata: {name: scratch, namespace: {{Infra}}}
             spec:
               parentRefs: [{name: same-namespace}]
-              hostnames: [scratch.example]
+              hostnames: [{{hostname}}]
               rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
-            """);
+            """;
+        var file = lab.Lab.File("scratch-route.yaml", Route("scratch.example"));
+        var replacement = lab.Lab.File("scratch-route-replaced.yaml", Route("replaced.example"));
         string Get(string path) => kubectl.Succeed("get", "httproute", "scratch", "-n", Infra, "-o", $"jsonpath={path}");
 
+        // A watch of the namespace's HTTPRoutes sees every write below, as a watch of any other kind would.
+        var watch = Task.Run(() => kubectl.Run("get", "--raw", $"/apis/gateway.networking.k8s.io/v1/namespaces/{Infra}/httproutes?watch=true&timeoutSeconds=10"));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         var dryRun = kubectl.Succeed("apply", "--dry-run=server", "-f", file);
         var (notYet, _, _) = kubectl.Run("get", "httproute", "scratch", "-n", Infra);
         kubectl.Succeed("apply", "--server-side", "--field-manager=scratch-test", "-f", file);
@@ -93,16 +98,29 @@ public sealed class LabGatewayTests(GatewayLabFixture fixture, ITestOutputHelper
         kubectl.Succeed("patch", "httproute", "scratch", "-n", Infra, "--type=json", "-p", """[{"op": "replace", "path": "/spec/hostnames/0", "value": "patched.example"}]""");
         var patched = (Get("{.metadata.labels.team}"), Get("{.spec.hostnames[0]}"), Get("{.metadata.generation}"));
         var managers = Get("{.metadata.managedFields[*].manager}");
+        kubectl.Succeed("replace", "-f", replacement);
+        var replaced = (Get("{.spec.hostnames[0]}"), Get("{.metadata.labels.team}"), Get("{.metadata.generation}"));
         kubectl.Succeed("delete", "httproute", "scratch", "-n", Infra);
         var (gone, _, notFound) = kubectl.Run("get", "httproute", "scratch", "-n", Infra);
+        var events = (await watch).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => System.Text.Json.Nodes.JsonNode.Parse(e)!)
+            .Where(e => (string?)e["object"]!["metadata"]!["name"] == "scratch")
+            .ToList();
 
         Assert.Contains("(server dry run)", dryRun, StringComparison.Ordinal);
         Assert.NotEqual(0, notYet);
         Assert.Equal("True", accepted);
         Assert.Equal(("web", "patched.example", "2"), patched);
         Assert.Contains("scratch-test", managers, StringComparison.Ordinal);
+        Assert.Equal(("replaced.example", "", "3"), replaced); // a replace writes the whole object: the label is gone
         Assert.NotEqual(0, gone);
         Assert.Contains("NotFound", notFound, StringComparison.Ordinal);
+        Assert.Equal("ADDED", (string?)events[0]["type"]);
+        Assert.Equal("DELETED", (string?)events[^1]["type"]);
+        Assert.All(events[1..^1], e => Assert.Equal("MODIFIED", (string?)e["type"]));
+        Assert.Contains(events, e => (string?)e["object"]!["metadata"]!["labels"]?["team"] == "web");
+        Assert.Contains(events, e => (string?)e["object"]!["spec"]!["hostnames"]![0] == "patched.example");
+        Assert.Contains(events, e => (string?)e["object"]!["spec"]!["hostnames"]![0] == "replaced.example" && (string?)e["type"] == "MODIFIED");
     }
 
     [SkippableFact]
