@@ -74,6 +74,12 @@ internal sealed class IngressLab : IDisposable
 
     public JsonNode Get(params string[] arguments) => _lab.Get(arguments);
 
+    /// <summary>kubectl with the lab's context.</summary>
+    public Kubectl Kubectl(Xunit.Abstractions.ITestOutputHelper output) => new(_lab, output);
+
+    /// <summary>A file of <paramref name="text"/> in the lab's scratch folder; its path.</summary>
+    public string File(string name, string text) => _lab.File(name, text);
+
     public void Dispose() => _lab.Dispose();
 
     /// <summary>A TLS Secret in <see cref="Namespace"/> with a new certificate for <paramref name="host"/>, and its thumbprint.</summary>

@@ -38,6 +38,57 @@ public sealed class LabIngressTests(IngressLabFixture fixture, ITestOutputHelper
     }
 
     [SkippableFact]
+    public void Its_Ingresses_read_back_converted_to_Gateway_API_and_applied_answer_every_request_as_the_Ingress_controller_does()
+    {
+        var lab = fixture.Lab;
+        var kubectl = lab.Kubectl(output);
+        var input = lab.File("convert-input.yaml", kubectl.Succeed("get", "namespaces,services,ingresses,ingressclasses,secrets", "-A", "-o", "yaml"));
+        var convert = MailleProcess.Run("convert", "ingress-to-gateway", "-f", input, "--gateway", $"{IngressLab.Namespace}/converted");
+        Assert.True(convert.ExitCode == 0, convert.Stderr);
+        var converted = lab.File("converted.yaml", convert.Stdout);
+        try
+        {
+            kubectl.Succeed("apply", "-f", converted);
+            var address = IPAddress.None;
+            for (var waited = Stopwatch.StartNew(); address.Equals(IPAddress.None) && waited.Elapsed < TimeSpan.FromSeconds(15); Thread.Sleep(200))
+            {
+                var value = kubectl.Succeed("get", "gateway", "converted", "-n", IngressLab.Namespace, "-o", "jsonpath={.status.addresses[0].value}");
+                address = value.Length > 0 ? IPAddress.Parse(value) : IPAddress.None;
+            }
+
+            Assert.NotEqual(IPAddress.None, address);
+            // Not guarded.example: a kept-alive connection from a controller pod to it would outlive the NetworkPolicy
+            // that A_NetworkPolicy_on_a_backend_blocks_… applies later (established connections stay allowed).
+            (string Host, string Path)[] requests =
+            [
+                ("shop.example", "/"), ("shop.example", "/api"), ("shop.example", "/api/items?page=2"), ("shop.example", "/apix"),
+                ("shop.example", "/gone"), ("shop.example", "/gone/deeper"), ("blog.example", "/api/items"),
+                ("live.example", "/api/x"), ("other.example", "/"),
+            ];
+            var answers = requests.Select(r => (
+                Request: $"{r.Host}{r.Path}",
+                Ingress: Answer(lab.Curl("external", lab.Address, r.Host, r.Path)),
+                Gateway: Answer(lab.Curl("external", address, r.Host, r.Path)))).ToList();
+            foreach (var answer in answers)
+            {
+                output.WriteLine($"{answer.Request}: Ingress {answer.Ingress}, Gateway {answer.Gateway}");
+            }
+
+            Assert.All(answers, a => Assert.True(a.Ingress == a.Gateway, $"{a.Request}: Ingress {a.Ingress}, Gateway {a.Gateway}"));
+            Assert.Equal(("200", "shop/api"), answers[2].Gateway); // the comparison is of working routes, not of two failures
+            Assert.Equal(("503", null), answers[4].Gateway);
+            Assert.Equal(("404", null), answers[^1].Gateway);
+        }
+        finally
+        {
+            kubectl.Run("delete", "-f", converted);
+        }
+
+        // The status, and for a 200 the pod that answered (the two controllers word their refusals differently).
+        static (string Status, string? Pod) Answer((string Status, string Body) curl) => (curl.Status, curl.Status == "200" ? Pod(curl.Body) : null);
+    }
+
+    [SkippableFact]
     public void From_outside_curl_reaches_backends_by_host_and_path_through_the_LoadBalancer_address()
     {
         var lab = fixture.Lab;
