@@ -35,6 +35,10 @@ public sealed record ConformanceCase(string Name, Func<GatewayWorld, GatewayWorl
 
     public ConformanceCase Expect(string path, string host, string expected) => Expect(Get(path, host), expected);
 
+    /// <summary>The request reaches <paramref name="backend"/> with <paramref name="headers"/> (a null value: without that header).</summary>
+    public ConformanceCase ExpectHeaders(GatewayRequest request, string backend, params (string Name, string? Value)[] headers) =>
+        this with { Probes = Probes.Add(new ConformanceProbe(Gateway, request, backend) { BackendHeaders = headers }) };
+
     public ConformanceCase ExpectRedirect(GatewayRequest request, int status, string location) =>
         this with { Probes = Probes.Add(new ConformanceProbe(Gateway, request, status.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Location = location }) };
 

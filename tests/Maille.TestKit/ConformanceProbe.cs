@@ -14,6 +14,25 @@ public sealed record ConformanceProbe(string Gateway, GatewayRequest Request, st
 
     public IReadOnlyList<(string Backend, int Weight)>? Weights { get; init; }
 
+    /// <summary>Headers the backend must receive with these values, or (a null value) must not receive.</summary>
+    public IReadOnlyList<(string Name, string? Value)> BackendHeaders { get; init; } = [];
+
+    /// <summary>
+    /// Null when <paramref name="received"/> (the headers the backend received) has each of <see cref="BackendHeaders"/>
+    /// as expected, else what differs. Names compare without case; values as comma-separated lists, since a header
+    /// sent twice reaches a server as one value joined by commas.
+    /// </summary>
+    public string? HeadersMismatch(IReadOnlyDictionary<string, string> received)
+    {
+        static string Normal(string value) => string.Join(",", value.Split(',').Select(v => v.Trim()));
+        var byName = received.ToDictionary(h => h.Key.ToLowerInvariant(), h => Normal(h.Value));
+        var wrong = BackendHeaders
+            .Where(h => byName.GetValueOrDefault(h.Name.ToLowerInvariant()) != (h.Value is null ? null : Normal(h.Value)))
+            .Select(h => $"{h.Name}: {byName.GetValueOrDefault(h.Name.ToLowerInvariant()) ?? "absent"}, not {h.Value ?? "absent"}")
+            .ToList();
+        return wrong.Count == 0 ? null : "headers at the backend " + string.Join("; ", wrong);
+    }
+
     /// <summary>True when the request reaches a backend (not an error status, a redirect or a draw).</summary>
     public bool ReachesBackend => Weights is null && !int.TryParse(Expected, System.Globalization.CultureInfo.InvariantCulture, out _);
 

@@ -227,6 +227,33 @@ public static class HttpCoreConformance
                 .Rule(RouteRule.New().To(V1, weight: 70).To(V2, weight: 30).To(V3, weight: 0))))
         .ExpectWeights(Get("/"), (V1, 70), (V2, 30), (V3, 0));
 
+    public static ConformanceCase HTTPRouteRequestHeaderModifier { get; } = new ConformanceCase(nameof(HTTPRouteRequestHeaderModifier), w => w
+            .Route(Route.Http("request-header-modifier").Parent("same-namespace")
+                .Rule(RouteRule.Prefix("/set").RequestHeaders("{set: [{name: X-Header-Set, value: set-overwrites-values}]}").To(V1))
+                .Rule(RouteRule.Prefix("/add").RequestHeaders("{add: [{name: X-Header-Add, value: add-appends-values}]}").To(V1))
+                .Rule(RouteRule.Prefix("/remove").RequestHeaders("{remove: [X-Header-Remove]}").To(V1))
+                .Rule(RouteRule.Prefix("/multiple").RequestHeaders(
+                    "{set: [{name: X-Header-Set-1, value: header-set-1}, {name: X-Header-Set-2, value: header-set-2}], "
+                    + "add: [{name: X-Header-Add-1, value: header-add-1}, {name: X-Header-Add-2, value: header-add-2}, {name: X-Header-Add-3, value: header-add-3}], "
+                    + "remove: [X-Header-Remove-1, X-Header-Remove-2]}").To(V1))
+                .Rule(RouteRule.Prefix("/case-insensitivity").RequestHeaders(
+                    "{set: [{name: X-Header-Set, value: header-set}], add: [{name: X-Header-Add, value: header-add}], remove: [X-Header-Remove]}").To(V1))))
+        .ExpectHeaders(Get("/set", "example.com", ("Some-Other-Header", "val")), V1, ("Some-Other-Header", "val"), ("X-Header-Set", "set-overwrites-values"))
+        .ExpectHeaders(Get("/set", "example.com", ("X-Header-Set", "some-other-value")), V1, ("X-Header-Set", "set-overwrites-values"))
+        .ExpectHeaders(Get("/add", "example.com", ("Some-Other-Header", "val")), V1, ("Some-Other-Header", "val"), ("X-Header-Add", "add-appends-values"))
+        .ExpectHeaders(Get("/add", "example.com", ("X-Header-Add", "some-value")), V1, ("X-Header-Add", "some-value,add-appends-values"))
+        .ExpectHeaders(Get("/remove", "example.com", ("X-Header-Remove", "val")), V1, ("X-Header-Remove", null))
+        .ExpectHeaders(
+            Get("/multiple", "example.com", ("X-Header-Set-2", "set-val-2"), ("X-Header-Add-2", "add-val-2"), ("X-Header-Remove-2", "remove-val-2"), ("Another-Header", "another-header-val")),
+            V1,
+            ("X-Header-Set-1", "header-set-1"), ("X-Header-Set-2", "header-set-2"),
+            ("X-Header-Add-1", "header-add-1"), ("X-Header-Add-2", "add-val-2,header-add-2"), ("X-Header-Add-3", "header-add-3"),
+            ("Another-Header", "another-header-val"), ("X-Header-Remove-1", null), ("X-Header-Remove-2", null))
+        .ExpectHeaders(
+            Get("/case-insensitivity", "example.com", ("x-header-set", "original-val-set"), ("x-header-add", "original-val-add"), ("x-header-remove", "original-val-remove")),
+            V1,
+            ("X-Header-Set", "header-set"), ("X-Header-Add", "original-val-add,header-add"), ("X-Header-Remove", null));
+
     public static ConformanceCase HTTPRouteRedirectHostAndStatus { get; } = new ConformanceCase(nameof(HTTPRouteRedirectHostAndStatus), w => w
             .Route(Route.Http("redirect-host-and-status").Parent("same-namespace")
                 .Rule(RouteRule.Prefix("/hostname-redirect").Redirect("{hostname: example.org}"))
@@ -309,7 +336,7 @@ public static class HttpCoreConformance
         HTTPRouteInvalidCrossNamespaceParentRef, HTTPRouteInvalidCrossNamespaceBackendRef, HTTPRouteReferenceGrant, HTTPRouteInvalidReferenceGrant,
         HTTPRoutePartiallyInvalidViaInvalidReferenceGrant, HTTPRouteInvalidBackendRefUnknownKind, HTTPRouteInvalidNonExistentBackendRef,
         HTTPRouteNoBackendRefs, HTTPRouteInvalidParentRefNotMatchingSectionName, HTTPRouteMultipleGateways, HTTPRouteWeight,
-        Redirect(303), Redirect(307), Redirect(308), HTTPRouteRedirectHostAndStatus, HTTPRouteHTTPSListener,
+        Redirect(303), Redirect(307), Redirect(308), HTTPRouteRedirectHostAndStatus, HTTPRouteRequestHeaderModifier, HTTPRouteHTTPSListener,
         GatewayWithAttachedRoutes, GatewayInvalidRouteKind, GatewayListenerUnsupportedProtocol, GatewayInvalidTLSConfiguration,
         GatewaySecretMissingReferenceGrant, GatewaySecretInvalidReferenceGrant, GatewaySecretReferenceGrantAllInNamespace, GatewaySecretReferenceGrantSpecific,
     ];

@@ -32,6 +32,11 @@ internal static class EngineConformance
             var decision = table.Match(probe.Request);
             Assert.True(probe.Expected == table.Outcome(probe.Request), $"{probe}: expected {probe.Expected}, the engine says {table.Outcome(probe.Request)} ({decision.Reason})");
             Assert.Equal(probe.Location, decision.Location);
+            if (probe.BackendHeaders.Count > 0)
+            {
+                var sent = HeadersAtTheBackend(probe.Request, decision);
+                Assert.True(probe.HeadersMismatch(sent) is null, $"{probe}: {probe.HeadersMismatch(sent)}");
+            }
         }
 
         foreach (var expected in test.Statuses)
@@ -39,6 +44,40 @@ internal static class EngineConformance
             var shown = Shown(cluster, plan, expected.Kind, expected.QualifiedName);
             Assert.True(expected.Holds(shown), $"{expected}: the engine says {expected.Actual(shown) ?? "nothing"}");
         }
+    }
+
+    /// <summary>
+    /// The request's headers once the decision's RequestHeaderModifiers are applied in order, as the Gateway API defines
+    /// them (set replaces, add appends to what is there, remove drops; names without case): the reference the live
+    /// proxy's answers are held to.
+    /// </summary>
+    private static Dictionary<string, string> HeadersAtTheBackend(Engine.Gateways.GatewayRequest request, Engine.Gateways.GatewayDecision decision)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in request.Headers)
+        {
+            headers[name] = headers.TryGetValue(name, out var before) ? $"{before},{value}" : value;
+        }
+
+        foreach (var modifier in decision.Filters.Select(f => f.RequestHeaderModifier).OfType<Model.HttpHeaderModifier>())
+        {
+            foreach (var set in modifier.Set)
+            {
+                headers[set.Name] = set.Value;
+            }
+
+            foreach (var add in modifier.Add)
+            {
+                headers[add.Name] = headers.TryGetValue(add.Name, out var before) ? $"{before},{add.Value}" : add.Value;
+            }
+
+            foreach (var remove in modifier.Remove)
+            {
+                headers.Remove(remove);
+            }
+        }
+
+        return headers;
     }
 
     private static JsonNode Shown(ClusterState cluster, Engine.Gateways.GatewayPlan plan, string kind, string qualifiedName) => JsonSerializer.SerializeToNode(kind switch

@@ -80,6 +80,9 @@ public sealed class HttpCoreConformanceTests
     public void HTTPRouteRedirectHostAndStatus() => EngineConformance.Check(HttpCoreConformance.HTTPRouteRedirectHostAndStatus);
 
     [Fact]
+    public void HTTPRouteRequestHeaderModifier() => EngineConformance.Check(HttpCoreConformance.HTTPRouteRequestHeaderModifier);
+
+    [Fact]
     public void HTTPRouteHTTPSListener() => EngineConformance.Check(HttpCoreConformance.HTTPRouteHTTPSListener);
 
     [Fact]

@@ -93,8 +93,9 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
             var answers = new List<string>();
             for (var i = 0; i < InARow; i++)
             {
-                var (outcome, location) = await SendAsync(client, probe);
-                answers.Add(Describe(outcome, probe.Location is null ? null : location));
+                var (outcome, location, headers) = await SendAsync(client, probe);
+                var mismatch = outcome == probe.Expected && probe.BackendHeaders.Count > 0 ? probe.HeadersMismatch(headers) : null;
+                answers.Add(Describe(outcome, probe.Location is null ? null : location) + (mismatch is null ? "" : $" ({mismatch})"));
             }
 
             return string.Join(", ", answers);
@@ -125,8 +126,8 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
         return probe.DrawMismatch(outcomes) ?? "";
     }
 
-    /// <summary>One request: the backend Service whose pod answered 200, else the status; and the Location.</summary>
-    private static async Task<(string Outcome, string? Location)> SendAsync(HttpClient client, ConformanceProbe probe)
+    /// <summary>One request: the backend Service whose pod answered 200, else the status; the Location; the headers the backend received.</summary>
+    private static async Task<(string Outcome, string? Location, IReadOnlyDictionary<string, string> Headers)> SendAsync(HttpClient client, ConformanceProbe probe)
     {
         var request = probe.Request;
         var host = request.Host.Split(':')[0];
@@ -142,14 +143,18 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
         {
             using var response = await client.SendAsync(message);
             var body = await response.Content.ReadAsStringAsync();
-            var outcome = response.StatusCode == HttpStatusCode.OK
-                ? ConformanceRequests.ServiceOfPod((string)JsonNode.Parse(body)!["pod"]!)
-                : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            return (outcome, response.Headers.Location?.ToString());
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), response.Headers.Location?.ToString(), new Dictionary<string, string>());
+            }
+
+            var described = JsonNode.Parse(body)!;
+            var received = described["headers"]!.AsObject().ToDictionary(h => h.Key, h => (string?)h.Value ?? "");
+            return (ConformanceRequests.ServiceOfPod((string)described["pod"]!), response.Headers.Location?.ToString(), received);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            return ($"no answer ({e.Message})", null);
+            return ($"no answer ({e.Message})", null, new Dictionary<string, string>());
         }
     }
 
