@@ -64,6 +64,16 @@ public sealed class GatewayWorld
     public GatewayWorld Gateway(string ns, string name, string className, params Listener[] listeners) =>
         Add($"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  gatewayClassName: {className}\n  listeners:\n{string.Concat(listeners.Select(l => l.Yaml))}");
 
+    /// <summary>
+    /// Gateway <paramref name="name"/> of the suite's listener-hostname-matching tests (HTTPRoute's and GRPCRoute's):
+    /// four HTTP listeners on port 80, listener-1..4 for bar.com, foo.bar.com, *.bar.com and *.foo.com.
+    /// </summary>
+    public GatewayWorld ListenerHostnameGateway(string name) => Gateway(Infra, name,
+        Listener.Http("listener-1", 80).For("bar.com"),
+        Listener.Http("listener-2", 80).For("foo.bar.com"),
+        Listener.Http("listener-3", 80).For("*.bar.com"),
+        Listener.Http("listener-4", 80).For("*.foo.com"));
+
     public GatewayWorld Route(Route route) => Add(route.Yaml);
 
     /// <summary>A ReferenceGrant in <paramref name="ns"/> letting <paramref name="fromKind"/>s of <paramref name="fromNamespace"/> refer to <paramref name="toKind"/>s (named <paramref name="toName"/> only, when given).</summary>
@@ -73,6 +83,10 @@ public sealed class GatewayWorld
     /// <summary>A TLS Secret (its data are placeholders: only their presence is checked when planning).</summary>
     public GatewayWorld TlsSecret(string ns, string name, string type = "kubernetes.io/tls") =>
         Add($"apiVersion: v1\nkind: Secret\nmetadata: {{name: {name}, namespace: {ns}}}\ntype: {type}\ndata: {{tls.crt: Y2VydA==, tls.key: a2V5}}");
+
+    /// <summary>A TLS Secret holding a real certificate (a new key) for <paramref name="dnsNames"/>, one a proxy can serve.</summary>
+    public GatewayWorld Certificate(string ns, string name, params string[] dnsNames) =>
+        Add(TestCertificates.SecretYaml(ns, name, dnsNames).TrimStart().TrimStart('-')); // the Secret's YAML starts a document of its own
 
     /// <summary>Any object the builder has no part for, as YAML.</summary>
     public GatewayWorld Add(string yaml)

@@ -1,6 +1,6 @@
 using Maille.Model;
 using Maille.TestKit;
-using static Maille.Engine.Tests.Gateway.ConformanceRequests;
+using static Maille.TestKit.ConformanceRequests;
 using static Maille.TestKit.GatewayWorld;
 
 namespace Maille.Engine.Tests.Gateway;

@@ -77,7 +77,8 @@ internal static class GatewayProxyWorld
     /// </summary>
     public static string ProxyPods => ProxyPod("gw-plain", Gateway, "http-80", 80) + "---\n" + ProxyPod("gw-secure", SecureGateway, "https-443", 443);
 
-    private static string ProxyPod(string name, string gateway, string portName, int port) =>
+    /// <summary>A proxy pod <paramref name="name"/> of Gateway <paramref name="gateway"/> (in gateway-conformance-infra) with one port.</summary>
+    public static string ProxyPod(string name, string gateway, string portName, int port) =>
         "apiVersion: v1\nkind: Pod\n"
         + $"metadata: {{name: {name}, namespace: {Infra}, labels: {{{GatewayController.GatewayNameLabel}: {gateway}, {GatewayProxyManifests.ManagedByLabel}: {GatewayProxyManifests.ManagedByValue}}}}}\n"
         + $"spec: {{nodeName: node-2, containers: [{{name: proxy, ports: [{{name: {portName}, containerPort: {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}]}}]}}\n";

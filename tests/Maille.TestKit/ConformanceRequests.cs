@@ -1,10 +1,13 @@
 using System.Globalization;
 using Maille.Engine.Gateways;
 
-namespace Maille.Engine.Tests.Gateway;
+namespace Maille.TestKit;
 
-/// <summary>Requests and outcomes as the conformance suite writes them: the backend's Service name, or the status code.</summary>
-internal static class ConformanceRequests
+/// <summary>
+/// Requests and outcomes as the conformance suite writes them: the backend's Service name, or the status code. The
+/// engine's tests and the live tests (<see cref="ConformanceCase"/>) build their requests here.
+/// </summary>
+public static class ConformanceRequests
 {
     public static GatewayRequest Get(string path, string host = "example.com", params (string Name, string Value)[] headers)
     {
@@ -36,4 +39,14 @@ internal static class ConformanceRequests
 
     public static string Outcome(this GatewayRouteTable table, string path, string host = "example.com", params (string Name, string Value)[] headers) =>
         table.Outcome(Get(path, host, headers));
+
+    /// <summary>
+    /// The backend Service of a pod <see cref="GatewayWorld.Backend"/> made (named SERVICE-N, N its number in the
+    /// world), from the pod's qualified name (<c>namespace/SERVICE-N</c>) as the lab's and the loopback's servers echo it.
+    /// </summary>
+    public static string ServiceOfPod(string qualifiedPod)
+    {
+        var name = qualifiedPod[(qualifiedPod.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        return name[..name.LastIndexOf('-')];
+    }
 }
