@@ -100,7 +100,8 @@ public sealed class LabKubernetesApiTests : IDisposable
     public async Task OnlyTheLabsClientCertificates_AreServed_OnLoopbackOnly_AndTheStateIsRootsAlone()
     {
         Privileged.Require();
-        Up();
+        var asked = FreeLoopbackPort();
+        Up("--api-port", asked.ToString(CultureInfo.InvariantCulture));
         var port = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(StateFolder, "status.json")))!["apiPort"]!;
         var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "ca.crt")));
         var admin = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.crt")), File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.key")));
@@ -124,6 +125,7 @@ public sealed class LabKubernetesApiTests : IDisposable
         var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
         var standalone = MailleProcess.Run("kubeconfig", "--lab", _lab.Name);
 
+        Assert.Equal(asked, port);   // --api-port fixes the port
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal("Status", (string?)JsonNode.Parse(anonymousBody)!["kind"]);
         Assert.Equal(HttpStatusCode.Unauthorized, foreign);
@@ -153,6 +155,7 @@ public sealed class LabKubernetesApiTests : IDisposable
             Directory.EnumerateFileSystemEntries(StateFolder, "*", SearchOption.AllDirectories),
             path => Assert.Equal(Directory.Exists(path) ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
         Assert.Equal(0, standalone.ExitCode);
+        Assert.Contains($"server: https://127.0.0.1:{asked}\n", standalone.Stdout, StringComparison.Ordinal);
         var printed = Path.Combine(_folder, "standalone");
         File.WriteAllText(printed, standalone.Stdout);
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(printed)));
@@ -211,14 +214,22 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.Contains("lab: l2advertisements metallb-system/edge", read.Sources.Select(s => s.Name));
     }
 
-    private void Up()
+    private void Up(params string[] options)
     {
-        var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile);
+        var up = _lab.Run(["up", "-f", PlaygroundScenario.PodsFile, .. options]);
         Assert.True(up.ExitCode == 0, $"maille up failed ({up.ExitCode}): {up.Stderr}");
         Assert.Contains($"Set kubectl context to \"maille-{_lab.Name}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
     }
 
     private void Down() => _lab.Run("down");
+
+    /// <summary>A loopback port nothing listens on now (the system's choice, released at once).</summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>The first line of a watch (kubectl get -w asks for tables).</summary>
     private static async Task<JsonNode> FirstWatchEvent(int port, X509Certificate2 authority, X509Certificate2 certificate, string path, string accept)
