@@ -4,15 +4,35 @@ namespace Maille.Kube.Schema;
 
 /// <summary>
 /// The fields of an object that its kind does not have, as the API server's strict decoding names them
-/// (<c>spec.containers[0].portz</c>): what <c>fieldValidation=Strict</c> refuses and <c>Warn</c> warns about.
+/// (<c>spec.containers[0].portz</c>): what <c>fieldValidation=Strict</c> refuses and <c>Warn</c> warns about. Under
+/// Warn and Ignore the API server drops them as it decodes the object, so they are never stored; <see cref="Prune"/>
+/// does the same.
 /// </summary>
 public static class UnknownFields
 {
     public static IReadOnlyList<string> Of(JsonObject json, Type type)
     {
-        var found = new List<string>();
+        var found = new List<Unknown>();
         Walk(json, type, "", found);
-        return found;
+        return [.. found.Select(f => f.Path)];
+    }
+
+    /// <summary>The unknown fields of an object of <paramref name="kind"/>, by path (<see cref="Found"/>).</summary>
+    public static IReadOnlyList<string> Of(JsonObject json, KindName kind) => [.. Found(json, kind).Select(f => f.Path)];
+
+    /// <summary>
+    /// Removes from <paramref name="json"/> the unknown fields of <paramref name="kind"/> that <paramref name="which"/>
+    /// selects by path (every one when null), as the API server drops them; returns the paths of all it found, in order.
+    /// </summary>
+    public static IReadOnlyList<string> Prune(JsonObject json, KindName kind, Func<string, bool>? which = null)
+    {
+        var found = Found(json, kind);
+        foreach (var field in found.Where(f => which?.Invoke(f.Path) != false))
+        {
+            field.Parent.Remove(field.Name);
+        }
+
+        return [.. found.Select(f => f.Path)];
     }
 
     /// <summary>
@@ -20,29 +40,38 @@ public static class UnknownFields
     /// (<see cref="ModelTypes"/>), by its CRD's structural schema for a custom resource Maille embeds the CRD of
     /// (<see cref="CustomResourceSchemas"/>), as the API server prunes and, when strict, refuses them; none for any other.
     /// </summary>
-    public static IReadOnlyList<string> Of(JsonObject json, KindName kind)
+    private static List<Unknown> Found(JsonObject json, KindName kind)
     {
+        var found = new List<Unknown>();
         if (ModelTypes.Of(kind.ApiVersion, kind.Kind) is { } type)
         {
-            return Of(json, type);
+            Walk(json, type, "", found);
+            return found;
         }
 
         if (CustomResourceSchemas.Shared(kind.Kind, kind.Version) is not { } schema)
         {
-            return [];
+            return found;
         }
 
         // A custom resource's metadata is the API server's ObjectMeta, whatever its CRD says of it (type: object).
-        var found = new List<string>();
         foreach (var (name, value) in json)
         {
             if (name == "metadata")
             {
                 Walk(value, typeof(k8s.Models.V1ObjectMeta), name, found);
             }
-            else if (name is not ("apiVersion" or "kind"))
+            else if (name is "apiVersion" or "kind")
             {
-                WalkSchema(value, schema["properties"]?[name] as JsonObject, name, found, known: schema["properties"]?[name] is not null);
+                continue;
+            }
+            else if (schema["properties"]?[name] is JsonObject property)
+            {
+                WalkSchema(value, property, name, found);
+            }
+            else
+            {
+                found.Add(new Unknown(name, json, name));
             }
         }
 
@@ -58,14 +87,8 @@ public static class UnknownFields
     /// <c>additionalProperties</c> (a map), else anything when it preserves unknown fields; a list's elements are its
     /// <c>items</c>.
     /// </summary>
-    private static void WalkSchema(JsonNode? node, JsonObject? schema, string path, List<string> found, bool known = true)
+    private static void WalkSchema(JsonNode? node, JsonObject? schema, string path, List<Unknown> found)
     {
-        if (!known)
-        {
-            found.Add(path);
-            return;
-        }
-
         if (schema is null || (bool?)schema["x-kubernetes-preserve-unknown-fields"] == true)
         {
             return;
@@ -76,7 +99,14 @@ public static class UnknownFields
             case JsonObject map when schema["properties"] is JsonObject properties:
                 foreach (var (name, value) in map)
                 {
-                    WalkSchema(value, properties[name] as JsonObject, $"{path}.{name}", found, known: properties.ContainsKey(name));
+                    if (properties.ContainsKey(name))
+                    {
+                        WalkSchema(value, properties[name] as JsonObject, $"{path}.{name}", found);
+                    }
+                    else
+                    {
+                        found.Add(new Unknown($"{path}.{name}", map, name));
+                    }
                 }
 
                 break;
@@ -97,7 +127,7 @@ public static class UnknownFields
         }
     }
 
-    private static void Walk(JsonNode? node, Type type, string path, List<string> found)
+    private static void Walk(JsonNode? node, Type type, string path, List<Unknown> found)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         switch (node)
@@ -113,7 +143,7 @@ public static class UnknownFields
                     }
                     else
                     {
-                        found.Add(at);
+                        found.Add(new Unknown(at, map, name));
                     }
                 }
 
@@ -134,4 +164,7 @@ public static class UnknownFields
                 break;
         }
     }
+
+    /// <summary>One unknown field: its path as the API server names it, and where it is (to drop it).</summary>
+    private readonly record struct Unknown(string Path, JsonObject Parent, string Name);
 }

@@ -55,7 +55,7 @@ public sealed partial class LabApiServer
 
         var type = ModelTypes.Of(kind.ApiVersion, kind.Kind);
         var version = VersionOf(config);
-        var unknown = UnknownFields.Of(config, kind);
+        var unknown = UnknownFields.Prune(config, kind);   // dropped, as the API server drops them; Strict refuses them
         WithoutServerFields(config);
         var writer = WriterOf(http, kind, subresource: null);
         var force = http.Request.Query["force"].FirstOrDefault() == "true";

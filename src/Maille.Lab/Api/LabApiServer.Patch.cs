@@ -141,8 +141,11 @@ public sealed partial class LabApiServer
             throw new RequestRefusedException(422, "Invalid", $"{Named(key)} is invalid: a patch cannot change apiVersion, kind, metadata.name or metadata.namespace");
         }
 
-        // Only fields the patch brought are judged: what the lab stored before (from maille apply) is the user's own.
-        options.Judge(http, kind, [.. UnknownFields.Of(patched, kind).Except(UnknownFields.Of(current, kind))]);
+        // Only fields the patch brought are judged, and dropped as the API server drops them: what the lab stored
+        // before (from maille apply) is the user's own.
+        var brought = UnknownFields.Of(patched, kind).Except(UnknownFields.Of(current, kind)).ToList();
+        options.Judge(http, kind, brought);
+        UnknownFields.Prune(patched, kind, brought.Contains);
 
         var written = metadata?["managedFields"]?.DeepClone();
         WithoutServerFields(patched);

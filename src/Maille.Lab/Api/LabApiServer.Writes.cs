@@ -403,7 +403,8 @@ public sealed partial class LabApiServer
 
         version = VersionOf(root);
         managedFields = root["metadata"]?["managedFields"]?.DeepClone();
-        unknown = UnknownFields.Of(root, kind);
+        // Fields the kind does not have are dropped, as the API server drops them when it decodes; Strict refuses them.
+        unknown = UnknownFields.Prune(root, kind);
         WithoutServerFields(root);
 
         root["apiVersion"] ??= kind.ApiVersion;

@@ -19,9 +19,23 @@ internal static class OpenApiDocuments
 {
     private static readonly ConcurrentDictionary<string, (string Json, string Hash)> Documents = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The kinds served read-only (events, the nodes' leases): no manifest may hold them, yet kubectl explains them from
+    /// here as on a cluster. Taken from the resources the API serves, as discovery takes them.
+    /// </summary>
+    private static readonly IReadOnlyList<KindName> ReadOnly =
+    [
+        .. ApiResources.All.Append(ApiResources.Events).Append(ApiResources.EventsV1)
+            .Where(r => KindNames.ByPlural(r.Group, r.Plural) is null)
+            .Select(r => new KindName(r.Group, r.Version, r.Kind, r.Plural, r.Namespaced)),
+    ];
+
+    /// <summary>The review <c>kubectl auth can-i</c> creates: served for create only, as discovery lists it.</summary>
+    private static readonly KindName AccessReview = new(LabApiServer.AuthorizationGroup, "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false);
+
     /// <summary>Each group version's path in the index (<c>api/v1</c>, <c>apis/apps/v1</c>), with its kinds.</summary>
     private static IEnumerable<IGrouping<string, KindName>> GroupVersions =>
-        KindNames.All.GroupBy(k => k.Group.Length == 0 ? $"api/{k.Version}" : $"apis/{k.Group}/{k.Version}");
+        KindNames.All.Concat(ReadOnly).Append(AccessReview).GroupBy(k => k.Group.Length == 0 ? $"api/{k.Version}" : $"apis/{k.Group}/{k.Version}");
 
     public static JsonObject Index() => new()
     {
@@ -68,6 +82,23 @@ internal static class OpenApiDocuments
         {
             var collection = $"/{groupVersion}{(kind.Namespaced ? "/namespaces/{namespace}" : "")}/{kind.Plural}";
             var schema = new JsonObject { ["$ref"] = $"#/components/schemas/{SchemaName(kind, type)}" };
+            if (ReferenceEquals(kind, AccessReview))
+            {
+                paths[collection] = new JsonObject
+                {
+                    ["post"] = Operation(kind, "post", schema, writes: true, bodyTypes: ["application/json", "application/yaml"]),
+                    ["parameters"] = PathParameters(namespaced: false, named: false),
+                };
+                continue;
+            }
+
+            if (ReadOnly.Contains(kind))
+            {
+                paths[collection] = new JsonObject { ["get"] = Operation(kind, "list", schema, writes: false), ["parameters"] = PathParameters(kind.Namespaced, named: false) };
+                paths[collection + "/{name}"] = new JsonObject { ["get"] = Operation(kind, "get", schema, writes: false), ["parameters"] = PathParameters(kind.Namespaced, named: true) };
+                continue;
+            }
+
             paths[collection] = new JsonObject
             {
                 ["get"] = Operation(kind, "list", schema, writes: false),

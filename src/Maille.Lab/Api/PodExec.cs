@@ -6,9 +6,9 @@ namespace Maille.Lab.Api;
 
 /// <summary>
 /// One <c>pods/exec</c> session over a WebSocket, in the Kubernetes remote-command protocol <c>v5.channel.k8s.io</c>
-/// (what kubectl 1.30 and later speak): every binary message starts with its stream's byte (0 stdin, 1 stdout, 2
-/// stderr, 3 the closing <c>Status</c>, 4 terminal resizes), and <c>[255, stream]</c> closes a stream (the client's
-/// end of stdin). The command runs inside the pod's network namespace (<c>ip netns exec</c>, as <c>maille exec</c>
+/// (what kubectl 1.30 and later speak) or <c>v4.channel.k8s.io</c> (client libraries that offer no v5): every binary
+/// message starts with its stream's byte (0 stdin, 1 stdout, 2 stderr, 3 the closing <c>Status</c>, 4 terminal
+/// resizes), and in v5 <c>[255, stream]</c> closes a stream (the client's end of stdin; a v4 client has no way to). The command runs inside the pod's network namespace (<c>ip netns exec</c>, as <c>maille exec</c>
 /// does); its exit code comes back as the API server words it, so <c>kubectl exec</c> exits with it.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,8 @@ namespace Maille.Lab.Api;
 /// </remarks>
 internal sealed class PodExec(WebSocket socket, string networkNamespace, IReadOnlyList<string> command, bool stdin, bool tty) : IDisposable
 {
-    public const string Protocol = "v5.channel.k8s.io";
+    /// <summary>The subprotocols served, the preferred first: the same streams, v5 adding the close signal.</summary>
+    public static readonly IReadOnlyList<string> Protocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
     private const byte StdinStream = 0;
     private const byte StdoutStream = 1;

@@ -60,6 +60,46 @@ public sealed class ServedObjectsTests
     }
 
     [Fact]
+    public void A_pods_status_has_its_own_addresses_and_its_nodes_internal_address_as_the_kubelet_reports_them()
+    {
+        var store = new LabStore(null, clock: _clock);
+        var cluster = Cluster.Valid(Written);
+        store.Update(cluster, Facts(Written));
+
+        var status = Served(store.Snapshot, Pods, "a")["status"]!;
+        var node = Served(store.Snapshot, Nodes, "node-2")["status"]!["addresses"]!.AsArray().Single(a => (string?)a!["type"] == "InternalIP")!;
+        var planned = cluster.Pods.Single(p => p.Name == "a").Status.PodIP!.ToString();
+
+        Assert.Equal((planned, planned), ((string?)status["podIP"], (string?)status["podIPs"]![0]!["ip"]));
+        Assert.Equal(((string?)node["address"], (string?)node["address"]), ((string?)status["hostIP"], (string?)status["hostIPs"]![0]!["ip"]));
+        Assert.StartsWith("198.", (string?)node["address"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_service_given_load_balancer_addresses_gets_metallbs_ip_allocated_event_once()
+    {
+        const string Balanced = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: lb, namespace: x}
+            spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+            """;
+        var store = new LabStore(null, clock: _clock);
+        var first = Cluster.Valid(Written + "\n---\n" + Balanced);
+        store.Update(first, Facts(Written));
+        store.Update(Cluster.Valid(Written + "\n---\n" + Balanced.Replace("port: 80", "port: 8080", StringComparison.Ordinal)), Facts(Written));
+
+        var events = store.Snapshot.Objects(ApiResources.Events).Select(e => store.Snapshot.Write(ApiResources.Events, e)).Where(e => (string?)e["involvedObject"]!["kind"] == "Service").ToList();
+        var addresses = first.Services.Single(s => s.Name == "lb").LoadBalancerIngress;
+
+        Assert.NotEmpty(addresses);
+        var allocated = Assert.Single(events);   // the second change kept the addresses: no second event
+        Assert.Equal(("Normal", "IPAllocated", "metallb-controller"), ((string?)allocated["type"], (string?)allocated["reason"], (string?)allocated["source"]!["component"]));
+        Assert.Equal($"Assigned IP [{string.Join(",", addresses.Select(a => $"\"{a}\""))}]", (string?)allocated["message"]);
+        Assert.Equal(("x", "lb"), ((string?)allocated["involvedObject"]!["namespace"], (string?)allocated["involvedObject"]!["name"]));
+    }
+
+    [Fact]
     public void A_change_of_a_field_the_engine_does_not_model_is_a_new_version_that_watches_see()
     {
         var store = new LabStore(null, clock: _clock);

@@ -6,8 +6,8 @@ namespace Maille.Lab.Tests.Labs;
 
 /// <summary>
 /// Objects as the API server shows them, through the machine's kubectl on a 3-node lab (issue 15): a user's object with
-/// every field it was written with and the server's status over it, nodes that <c>describe</c> prints, events, and a
-/// Namespace that terminates. Each test has its own lab, taken down whatever happens.
+/// every field it was written with and the server's status over it, nodes that <c>describe</c> prints, events (the
+/// kubelet's and scheduler's, and Maille's own about policies and LoadBalancer addresses), and a Namespace that terminates. Each test has its own lab, taken down whatever happens.
 /// </summary>
 public sealed class KubectlObjectsTests(ITestOutputHelper output)
 {
@@ -47,6 +47,19 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         """;
 
     private static readonly string Service = WebApp.Service("late", "[{port: 80}]");
+
+    /// <summary>A NetworkPolicy for envy and a LoadBalancer Service (applied after up): Maille's own events are about them.</summary>
+    private const string Networked = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: envy-from-web, namespace: web}
+        spec: {podSelector: {matchLabels: {app: envy}}, ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: web}
+        spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+        """;
 
     [SkippableFact]
     public async Task Secrets_ingress_classes_and_metallb_pools_are_applied_server_side_listed_with_kubectls_columns_watched_and_deleted()
@@ -117,6 +130,7 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         using var lab = LiveLab.Up(Lab, output);
         var kubectl = new Kubectl(lab, output);
         kubectl.RunWithInput(Sulky, "apply", "-f", "-");
+        kubectl.RunWithInput(Networked, "apply", "-f", "-");
 
         var yaml = kubectl.Succeed("get", "pod", "envy", "-n", "web", "-o", "yaml");
         var env = kubectl.Succeed("get", "pod", "envy", "-n", "web", "-o", "jsonpath={.spec.containers[0].env[0].name}={.spec.containers[0].env[0].value}");
@@ -127,8 +141,16 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         var wide = kubectl.Run("get", "nodes", "-o", "wide");
         var unhealthy = await Poll.UntilAsync("sulky's failing probe is an Unhealthy event", () => Task.FromResult(
             kubectl.Run("get", "events", "-n", "web", "--field-selector", "reason=Unhealthy", "-o", "jsonpath={.items[*].involvedObject.name}").Stdout.Contains("sulky", StringComparison.Ordinal)), output);
+        var programmed = await Poll.UntilAsync("the policy's Programmed event", () => Task.FromResult(
+            kubectl.Run("get", "events", "-n", "web", "--field-selector", "reason=Programmed,involvedObject.name=envy-from-web", "-o", "jsonpath={range .items[*]}{.involvedObject.kind} {.source.component} {.message}{\"\\n\"}{end}").Stdout),
+            text => text.Length > 0, output);
+        var address = kubectl.Succeed("get", "svc", "edge", "-n", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}");
+        var allocated = kubectl.Succeed("get", "events", "-n", "web", "--field-selector", "reason=IPAllocated,involvedObject.name=edge", "-o", "jsonpath={.items[*].message}");
         var events = kubectl.Succeed("get", "events", "-A");
         var described = kubectl.Succeed("describe", "pod", "envy", "-n", "web");
+        var describedService = kubectl.Succeed("describe", "svc", "edge", "-n", "web");
+        var explainedLease = kubectl.Succeed("explain", "leases.spec.holderIdentity");
+        var explainedEvent = kubectl.Succeed("explain", "events.involvedObject");
 
         Assert.Contains("GREETING", yaml, StringComparison.Ordinal);
         Assert.Contains("mountPath: /scratch", yaml, StringComparison.Ordinal);
@@ -159,6 +181,17 @@ public sealed class KubectlObjectsTests(ITestOutputHelper output)
         Assert.Contains("Successfully assigned web/envy to node-2", described, StringComparison.Ordinal);
         Assert.Contains("Started container envy", described, StringComparison.Ordinal);
         Assert.DoesNotContain("sulky", described, StringComparison.Ordinal);
+
+        // Maille's own: the policy programmed on a node by its policy agent, and MetalLB's word for the address given.
+        Assert.True(programmed.Met, programmed.ToString());
+        Assert.All(programmed.Last.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(@"^NetworkPolicy maille-policy-agent NetworkPolicy programmed on node node-[1-3] \(table ip maille-policy\)$", line));
+        Assert.StartsWith("198.", address, StringComparison.Ordinal);
+        Assert.Equal($"Assigned IP [\"{address}\"]", allocated);
+        Assert.Matches(@"Normal\s+IPAllocated\s+\S+\s+metallb-controller\s+Assigned IP", describedService);
+
+        // The read-only kinds are explained too, from the lab's OpenAPI documents.
+        Assert.Contains("FIELD: holderIdentity <string>", explainedLease, StringComparison.Ordinal);
+        Assert.Contains("FIELD: involvedObject <ObjectReference>", explainedEvent, StringComparison.Ordinal);
     }
 
     [SkippableFact]

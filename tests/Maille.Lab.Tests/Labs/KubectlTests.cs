@@ -4,8 +4,9 @@ using Xunit.Abstractions;
 namespace Maille.Lab.Tests.Labs;
 
 /// <summary>
-/// The machine's kubectl against a running lab (issue 15): apply with the API server's validation, every patch type,
-/// optimistic concurrency, server-side dry runs, scale and explain, exec, logs and port-forward. Each test has its own lab, taken down whatever
+/// The machine's kubectl against a running lab (issue 15): apply with the API server's validation (Strict, Warn and
+/// Ignore), every patch type, optimistic concurrency, server-side dry runs, scale and explain, exec (with stdin and a
+/// terminal), logs (followed too) and port-forward. Each test has its own lab, taken down whatever
 /// happens.
 /// </summary>
 public sealed class KubectlTests(ITestOutputHelper output)
@@ -54,6 +55,23 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var echoed = kubectl.RunWithInput("hello from stdin\n", "exec", "-i", pods[0], "-n", "web", "--", "cat");
         var fetched = kubectl.Succeed("exec", pods[0], "-n", "web", "--", "curl", "-s", $"http://{server}/hostname");
         var requestLog = kubectl.Succeed("logs", pods[1], "-n", "web");
+        var terminal = kubectl.RunInTerminal("exec", "-i", "-t", pods[0], "-n", "web", "--", "sh", "-c", "tty; exit 4");
+        var noTerminal = kubectl.Run("exec", pods[0], "-n", "web", "--", "tty");
+
+        // -f follows: a request made once kubectl printed the log so far comes as it is answered.
+        string followedBefore, followedAfter;
+        using (var follower = kubectl.Start(new Dictionary<string, string>(), "logs", "-f", pods[1], "-n", "web"))
+        {
+            var printed = await Poll.UntilAsync("kubectl logs -f printed the log so far", () => Task.FromResult(follower.Stdout.Contains("/hostname", StringComparison.Ordinal)), output);
+            Assert.True(printed.Met, printed.ToString());
+            followedBefore = follower.Stdout;
+            kubectl.Succeed("exec", pods[0], "-n", "web", "--", "curl", "-s", "-o", "/dev/null", $"http://{server}/followed-by-logs");
+            var followed = await Poll.UntilAsync("kubectl logs -f prints the next request", () => Task.FromResult(follower.Stdout.Contains("/followed-by-logs", StringComparison.Ordinal)), output);
+            Assert.True(followed.Met, followed.ToString());
+            followedAfter = follower.Stdout;
+            Assert.Null(await follower.ExitAsync(TimeSpan.Zero));   // still following
+        }
+
         var programLog = await Poll.UntilAsync("the talker's output is in its log", () => Task.FromResult(kubectl.Run("logs", "talker", "-n", "web").Stdout.Contains("to-stderr", StringComparison.Ordinal)), output);
         var tail = kubectl.Succeed("logs", "talker", "-n", "web", "--tail=1", "--timestamps");
 
@@ -65,6 +83,14 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Equal("hello from stdin\n", echoed.Stdout);
         Assert.Equal($"web/{pods[1]}", fetched);
         Assert.Contains("\"GET /hostname HTTP/1.1\" 200", requestLog, StringComparison.Ordinal);
+        // -it: the command has a terminal (kubectl gives one only with stdin) (script's, in the pod's namespace), and its exit code still comes back.
+        Assert.Equal(4, terminal.ExitCode);
+        Assert.Matches(@"/dev/pts/\d+\r\n", terminal.Output);   // (after the terminal's echo of what kubectl sent, if any)
+        Assert.DoesNotContain("not a tty", terminal.Output, StringComparison.Ordinal);
+        Assert.Equal(1, noTerminal.ExitCode);
+        Assert.Contains("not a tty", noTerminal.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("/followed-by-logs", followedBefore, StringComparison.Ordinal);
+        Assert.StartsWith(followedBefore, followedAfter, StringComparison.Ordinal);
         Assert.True(programLog.Met, programLog.ToString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z (started|to-stderr)\n$", tail);
     }
@@ -136,6 +162,8 @@ public sealed class KubectlTests(ITestOutputHelper output)
         var strict = kubectl.RunWithInput(PodWithTypo, "apply", "-f", "-");
         var absent = kubectl.Run("get", "pod", "typo", "-n", "web");
         var warned = kubectl.RunWithInput(PodWithTypo, "apply", "--validate=warn", "-f", "-");
+        var ignored = kubectl.RunWithInput(PodWithTypo.Replace("name: typo", "name: quiet", StringComparison.Ordinal), "apply", "--validate=false", "-f", "-");
+        var ignoredField = kubectl.Succeed("get", "pod", "quiet", "-n", "web", "-o", "jsonpath={.spec.containers[0]}");
         var created = kubectl.RunWithInput(WebApp.Service("api", "[{port: 80}]"), "apply", "-f", "-");
         var unchanged = kubectl.RunWithInput(WebApp.Service("api", "[{port: 80}]"), "apply", "-f", "-");
         var configured = kubectl.RunWithInput(WebApp.Service("api", "[{name: http, port: 80}, {name: tls, port: 443}]"), "apply", "-f", "-");
@@ -150,6 +178,9 @@ public sealed class KubectlTests(ITestOutputHelper output)
         Assert.Contains("NotFound", absent.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, warned.ExitCode);
         Assert.Contains("Warning: unknown field \"spec.containers[0].portz\"", warned.Stderr, StringComparison.Ordinal);
+        // --validate=false is fieldValidation=Ignore: created, no warning; the unknown field is dropped, as the API server drops it.
+        Assert.Equal((0, "pod/quiet created", ""), (ignored.ExitCode, ignored.Stdout.Trim(), ignored.Stderr));
+        Assert.DoesNotContain("portz", ignoredField, StringComparison.Ordinal);
         Assert.Equal("service/api created", created.Stdout.Trim());
         Assert.Equal("service/api unchanged", unchanged.Stdout.Trim());
         Assert.Equal("service/api configured", configured.Stdout.Trim());

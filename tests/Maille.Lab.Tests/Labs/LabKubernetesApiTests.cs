@@ -100,7 +100,8 @@ public sealed class LabKubernetesApiTests : IDisposable
     public async Task OnlyTheLabsClientCertificates_AreServed_OnLoopbackOnly_AndTheStateIsRootsAlone()
     {
         Privileged.Require();
-        Up();
+        var asked = FreeLoopbackPort();
+        Up("--api-port", asked.ToString(CultureInfo.InvariantCulture));
         var port = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(StateFolder, "status.json")))!["apiPort"]!;
         var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "ca.crt")));
         var admin = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.crt")), File.ReadAllText(Path.Combine(StateFolder, "pki", "admin.key")));
@@ -122,8 +123,11 @@ public sealed class LabKubernetesApiTests : IDisposable
         var podE = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"e\"},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}");
         var afterList = await next;
         var tooLarge = await Post(port, authority, admin, "/api/v1/namespaces/x/pods", new string('x', (int)LabApiServer.MaxHttpsBodyBytes + 1));
+        var execV4 = await ExecAsync(port, authority, admin, "v4.channel.k8s.io", "sh", "-c", "echo out; echo err >&2; exit 3");
+        var execV5 = await ExecAsync(port, authority, admin, "v5.channel.k8s.io", "sh", "-c", "echo out");
         var standalone = MailleProcess.Run("kubeconfig", "--lab", _lab.Name);
 
+        Assert.Equal(asked, port);   // --api-port fixes the port
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal("Status", (string?)JsonNode.Parse(anonymousBody)!["kind"]);
         Assert.Equal(HttpStatusCode.Unauthorized, foreign);
@@ -147,12 +151,21 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, podE);
         Assert.Equal(("ADDED", "e"), ((string?)afterList["type"], (string?)afterList["object"]!["metadata"]!["name"]));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
+
+        // pods/exec for a client that offers only v4.channel.k8s.io (older client-go, client libraries): the same streams.
+        Assert.Equal("v4.channel.k8s.io", execV4.Protocol);
+        Assert.Equal(("out\n", "err\n"), (execV4.Streams.GetValueOrDefault(1), execV4.Streams.GetValueOrDefault(2)));
+        var failed = JsonNode.Parse(execV4.Streams[3])!;
+        Assert.Equal(("Failure", "NonZeroExitCode"), ((string?)failed["status"], (string?)failed["reason"]));
+        Assert.Equal("3", (string?)failed["details"]!["causes"]![0]!["message"]);
+        Assert.Equal(("v5.channel.k8s.io", "out\n", "Success"), (execV5.Protocol, execV5.Streams.GetValueOrDefault(1), (string?)JsonNode.Parse(execV5.Streams[3])!["status"]));
         Assert.Equal(["127.0.0.1"], ListeningAddresses(port));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(StateFolder));
         Assert.All(
             Directory.EnumerateFileSystemEntries(StateFolder, "*", SearchOption.AllDirectories),
             path => Assert.Equal(Directory.Exists(path) ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
         Assert.Equal(0, standalone.ExitCode);
+        Assert.Contains($"server: https://127.0.0.1:{asked}\n", standalone.Stdout, StringComparison.Ordinal);
         var printed = Path.Combine(_folder, "standalone");
         File.WriteAllText(printed, standalone.Stdout);
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(printed)));
@@ -211,14 +224,60 @@ public sealed class LabKubernetesApiTests : IDisposable
         Assert.Contains("lab: l2advertisements metallb-system/edge", read.Sources.Select(s => s.Name));
     }
 
-    private void Up()
+    private void Up(params string[] options)
     {
-        var up = _lab.Run("up", "-f", PlaygroundScenario.PodsFile);
+        var up = _lab.Run(["up", "-f", PlaygroundScenario.PodsFile, .. options]);
         Assert.True(up.ExitCode == 0, $"maille up failed ({up.ExitCode}): {up.Stderr}");
         Assert.Contains($"Set kubectl context to \"maille-{_lab.Name}\" (in {KubeconfigPath}).", up.Stdout, StringComparison.Ordinal);
     }
 
     private void Down() => _lab.Run("down");
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in pod x/a through <c>pods/exec</c> (stdout and stderr, no stdin), offering only
+    /// <paramref name="protocol"/>: the subprotocol the lab chose, and each stream's text by its channel byte until the lab closes.
+    /// </summary>
+    private static async Task<(string? Protocol, Dictionary<int, string> Streams)> ExecAsync(int port, X509Certificate2 authority, X509Certificate2 admin, string protocol, params string[] command)
+    {
+        using var client = Api.LabHttpsClient.Create(authority, admin);
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.AddSubProtocol(protocol);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var query = string.Concat(command.Select(c => "command=" + Uri.EscapeDataString(c) + "&")) + "stdout=true&stderr=true";
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/api/v1/namespaces/x/pods/a/exec?{query}"), client, timeout.Token);
+        var streams = new Dictionary<int, string>();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var message = new MemoryStream();
+            System.Net.WebSockets.WebSocketReceiveResult received;
+            do
+            {
+                received = await socket.ReceiveAsync(buffer, timeout.Token);
+                message.Write(buffer, 0, received.Count);
+            }
+            while (!received.EndOfMessage);
+
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                return (socket.SubProtocol, streams);
+            }
+
+            var bytes = message.ToArray();
+            if (bytes.Length > 1)
+            {
+                streams[bytes[0]] = streams.GetValueOrDefault(bytes[0]) + System.Text.Encoding.UTF8.GetString(bytes, 1, bytes.Length - 1);
+            }
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on now (the system's choice, released at once).</summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>The first line of a watch (kubectl get -w asks for tables).</summary>
     private static async Task<JsonNode> FirstWatchEvent(int port, X509Certificate2 authority, X509Certificate2 certificate, string path, string accept)
