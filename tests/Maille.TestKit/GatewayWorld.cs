@@ -41,8 +41,8 @@ public sealed class GatewayWorld
         return world;
     }
 
-    public GatewayWorld Class(string name, string controller) =>
-        Add($"apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {{name: {name}}}\nspec: {{controllerName: {controller}}}");
+    public GatewayWorld Class(string name, string controller, string? description = null) =>
+        Add($"apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {{name: {name}}}\nspec: {{controllerName: {controller}{(description is null ? "" : $", description: {description}")}}}");
 
     public GatewayWorld Namespace(string name, params (string Key, string Value)[] labels) =>
         Add($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {{{string.Join(", ", labels.Select(l => $"{l.Key}: {l.Value}"))}}}}}");
@@ -118,6 +118,8 @@ public sealed record Listener(string Name, int Port, string Protocol)
 
     public IReadOnlyList<(string? Namespace, string Name)> Certificates { get; init; } = [];
 
+    public string? TlsMode { get; init; }
+
     public static Listener Http(string name, int port) => new(name, port, "HTTP");
 
     public static Listener Https(string name, int port, string secret, string? secretNamespace = null) =>
@@ -131,6 +133,9 @@ public sealed record Listener(string Name, int Port, string Protocol)
 
     public Listener OnlyKinds(params string[] kinds) => this with { Kinds = kinds };
 
+    /// <summary>TLS passed through to the backend (a TLS listener's <c>tls.mode: Passthrough</c>), so no certificate.</summary>
+    public Listener Passthrough() => this with { TlsMode = "Passthrough" };
+
     internal string Yaml
     {
         get
@@ -141,7 +146,11 @@ public sealed record Listener(string Name, int Port, string Protocol)
                 yaml.Append($"    hostname: \"{Hostname}\"\n");
             }
 
-            if (Certificates.Count > 0)
+            if (TlsMode is not null)
+            {
+                yaml.Append($"    tls:\n      mode: {TlsMode}\n");
+            }
+            else if (Certificates.Count > 0)
             {
                 yaml.Append("    tls:\n      certificateRefs:\n");
                 foreach (var (ns, name) in Certificates)

@@ -1,3 +1,4 @@
+using Maille.Model;
 using static Maille.TestKit.ConformanceRequests;
 using static Maille.TestKit.GatewayWorld;
 
@@ -323,6 +324,69 @@ public static class HttpCoreConformance
     public static ConformanceCase GatewaySecretReferenceGrantSpecific { get; } =
         SecretGrant(nameof(GatewaySecretReferenceGrantSpecific), w => w.Grant(WebBackend, "g", "Gateway", Infra, "Secret", "certificate"), resolved: true);
 
+    /// <summary>The route's only parent's listener admits TLSRoutes alone: not accepted, and the Gateway has no routes attached.</summary>
+    public static ConformanceCase HTTPRouteDisallowedKind { get; } = new ConformanceCase(nameof(HTTPRouteDisallowedKind), w => w
+            .Gateway(Infra, "tlsroutes-only", new Listener("tls", 443, "TLS").Passthrough().OnlyKinds("TLSRoute"))
+            .Route(Route.Http("disallowed-kind").Parent("tlsroutes-only").Rule(RouteRule.New().To(V1))))
+        .Status(
+            ExpectedStatus.Route("HTTPRoute", $"{Infra}/disallowed-kind", "ResolvedRefs", true, "ResolvedRefs"),
+            ExpectedStatus.Route("HTTPRoute", $"{Infra}/disallowed-kind", "Accepted", false, "NotAllowedByListeners"),
+            ExpectedStatus.Parents("HTTPRoute", $"{Infra}/disallowed-kind", 1),
+            ExpectedStatus.AttachedRoutes($"{Infra}/tlsroutes-only", 0, 0));
+
+    /// <summary>The route's backend changes from v1 to v2: generation 2, and every parent's conditions observed at it.</summary>
+    public static ConformanceCase HTTPRouteObservedGenerationBump { get; } = new ConformanceCase(nameof(HTTPRouteObservedGenerationBump), w => w
+            .Route(Route.Http("observed-generation-bump").Parent("same-namespace").Rule(RouteRule.New().To(V1))))
+        .Status(ExpectedStatus.Latest("HTTPRoute", $"{Infra}/observed-generation-bump", 1))
+        .Then(w => w.Route(Route.Http("observed-generation-bump").Parent("same-namespace").Rule(RouteRule.New().To(V2))))
+        .Status(
+            ExpectedStatus.Route("HTTPRoute", $"{Infra}/observed-generation-bump", "Accepted", true, "Accepted"),
+            ExpectedStatus.Route("HTTPRoute", $"{Infra}/observed-generation-bump", "ResolvedRefs", true, "ResolvedRefs"),
+            ExpectedStatus.Latest("HTTPRoute", $"{Infra}/observed-generation-bump", 2));
+
+    /// <summary>A listener "alternate" for foo.com is added to the Gateway: generation 2, and its conditions observed at it.</summary>
+    public static ConformanceCase GatewayObservedGenerationBump { get; } = new ConformanceCase(nameof(GatewayObservedGenerationBump), w => w
+            .Gateway(Infra, "gateway-observed-generation-bump", Listener.Http("http", 80).For("bar.com").From("All")))
+        .Status(ExpectedStatus.Latest("Gateway", $"{Infra}/gateway-observed-generation-bump", 1))
+        .Then(w => w.Gateway(Infra, "gateway-observed-generation-bump",
+            Listener.Http("http", 80).For("bar.com").From("All"),
+            Listener.Http("alternate", 80).For("foo.com").From("All")))
+        .Status(ExpectedStatus.Latest("Gateway", $"{Infra}/gateway-observed-generation-bump", 2));
+
+    /// <summary>The GatewayClass's description changes from "old" to "new": still accepted, generation 2, conditions observed at it.</summary>
+    public static ConformanceCase GatewayClassObservedGenerationBump { get; } = new ConformanceCase(nameof(GatewayClassObservedGenerationBump), w => w
+            .Class("gatewayclass-observed-generation-bump", GatewayApi.ControllerName, description: "old"))
+        .Status(
+            ExpectedStatus.GatewayClass("gatewayclass-observed-generation-bump", "Accepted", true),
+            ExpectedStatus.Latest("GatewayClass", "gatewayclass-observed-generation-bump", 1))
+        .Then(w => w.Class("gatewayclass-observed-generation-bump", GatewayApi.ControllerName, description: "new"))
+        .Status(
+            ExpectedStatus.GatewayClass("gatewayclass-observed-generation-bump", "Accepted", true),
+            ExpectedStatus.Latest("GatewayClass", "gatewayclass-observed-generation-bump", 2));
+
+    /// <summary>
+    /// One Gateway gains an HTTP listener (data.test.com) next to its HTTPS one, the other loses its HTTPS listener; a
+    /// route attached to each Gateway attaches to every listener it has. The suite changes them one after the other;
+    /// here both change in one step, to the same statuses.
+    /// </summary>
+    public static ConformanceCase GatewayModifyListeners { get; } = new ConformanceCase(nameof(GatewayModifyListeners), w => w
+            .Certificate(Infra, "tls-validity-checks-certificate", "secure.test.com")
+            .Gateway(Infra, "gateway-add-listener", SecureListener)
+            .Route(Route.Http("http-route-1").Parent("gateway-add-listener").Rule(RouteRule.New().To(V1)))
+            .Gateway(Infra, "gateway-remove-listener", SecureListener, Listener.Http("http", 80).From("All"))
+            .Route(Route.Http("http-route-2").Parent("gateway-remove-listener").Rule(RouteRule.New().To(V1))))
+        .Status(
+            ExpectedStatus.Latest("Gateway", $"{Infra}/gateway-add-listener", 1),
+            ExpectedStatus.Latest("Gateway", $"{Infra}/gateway-remove-listener", 1))
+        .Then(w => w
+            .Gateway(Infra, "gateway-add-listener", SecureListener, Listener.Http("http", 80).For("data.test.com").From("All"))
+            .Gateway(Infra, "gateway-remove-listener", Listener.Http("http", 80).From("All")))
+        .Status(
+            ExpectedStatus.HttpListeners($"{Infra}/gateway-add-listener", ("https", 1), ("http", 1)),
+            ExpectedStatus.Latest("Gateway", $"{Infra}/gateway-add-listener", 2),
+            ExpectedStatus.HttpListeners($"{Infra}/gateway-remove-listener", ("http", 1)),
+            ExpectedStatus.Latest("Gateway", $"{Infra}/gateway-remove-listener", 2));
+
     /// <summary>HTTPRoute30xRedirect for <paramref name="code"/> (303, 307 or 308).</summary>
     public static ConformanceCase Redirect(int code) => new ConformanceCase($"HTTPRoute30xRedirect({code})", w => w
             .Route(Route.Http($"{code}-redirect").Parent("same-namespace").Rule(RouteRule.Prefix("/see-other").Redirect($"{{statusCode: {code}}}"))))
@@ -339,7 +403,11 @@ public static class HttpCoreConformance
         Redirect(303), Redirect(307), Redirect(308), HTTPRouteRedirectHostAndStatus, HTTPRouteRequestHeaderModifier, HTTPRouteHTTPSListener,
         GatewayWithAttachedRoutes, GatewayInvalidRouteKind, GatewayListenerUnsupportedProtocol, GatewayInvalidTLSConfiguration,
         GatewaySecretMissingReferenceGrant, GatewaySecretInvalidReferenceGrant, GatewaySecretReferenceGrantAllInNamespace, GatewaySecretReferenceGrantSpecific,
+        HTTPRouteDisallowedKind, HTTPRouteObservedGenerationBump, GatewayObservedGenerationBump, GatewayClassObservedGenerationBump, GatewayModifyListeners,
     ];
+
+    /// <summary>GatewayModifyListeners' HTTPS listener: secure.test.com on 443, routes from all namespaces.</summary>
+    private static Listener SecureListener => Listener.Https("https", 443, "tls-validity-checks-certificate", Infra).For("secure.test.com").From("All");
 
     public static ConformanceCase Named(string name) => All.Single(c => c.Name == name);
 

@@ -8,7 +8,8 @@ namespace Maille.Engine.Tests.Gateway;
 /// <summary>
 /// Checks a <see cref="ConformanceCase"/> on the engine: each probe through the route table of its Gateway, and each
 /// expected status on the objects as the lab's API would show them (<see cref="GatewayObjectWriter"/> of the plan).
-/// A draw by weight is checked exactly: the engine's draws 0..99 give each backend its share of 100.
+/// A draw by weight is checked exactly: the engine's draws 0..99 give each backend its share of 100. A two-step case's
+/// second statuses are checked on the plan of the world after its change.
 /// </summary>
 internal static class EngineConformance
 {
@@ -39,10 +40,20 @@ internal static class EngineConformance
             }
         }
 
-        foreach (var expected in test.Statuses)
+        CheckStatuses(test.Statuses, cluster, plan, "");
+        if (test.Change is not null)
+        {
+            var changed = test.ChangedWorld().Cluster();
+            CheckStatuses(test.ChangedStatuses, changed, Engine.Gateways.GatewayController.Build(changed), "after the change: ");
+        }
+    }
+
+    private static void CheckStatuses(IEnumerable<ExpectedStatus> statuses, ClusterState cluster, Engine.Gateways.GatewayPlan plan, string step)
+    {
+        foreach (var expected in statuses)
         {
             var shown = Shown(cluster, plan, expected.Kind, expected.QualifiedName);
-            Assert.True(expected.Holds(shown), $"{expected}: the engine says {expected.Actual(shown) ?? "nothing"}");
+            Assert.True(expected.Holds(shown), $"{step}{expected}: the engine says {expected.Actual(shown) ?? "nothing"}");
         }
     }
 
@@ -82,6 +93,7 @@ internal static class EngineConformance
 
     private static JsonNode Shown(ClusterState cluster, Engine.Gateways.GatewayPlan plan, string kind, string qualifiedName) => JsonSerializer.SerializeToNode(kind switch
     {
+        "GatewayClass" => GatewayObjectWriter.Write(cluster.GatewayClasses.Single(c => c.Name == qualifiedName), plan),
         "Gateway" => GatewayObjectWriter.Write(cluster.Gateways.Single(g => g.Meta.QualifiedName == qualifiedName), plan),
         "HTTPRoute" => GatewayObjectWriter.Write(cluster.HttpRoutes.Single(r => r.Meta.QualifiedName == qualifiedName), plan),
         "GRPCRoute" => GatewayObjectWriter.Write(cluster.GrpcRoutes.Single(r => r.Meta.QualifiedName == qualifiedName), plan),

@@ -110,6 +110,21 @@ public sealed class HttpCoreConformanceTests
     public void GatewaySecretReferenceGrantSpecific() => EngineConformance.Check(HttpCoreConformance.GatewaySecretReferenceGrantSpecific);
 
     [Fact]
+    public void HTTPRouteDisallowedKind() => EngineConformance.Check(HttpCoreConformance.HTTPRouteDisallowedKind);
+
+    [Fact]
+    public void HTTPRouteObservedGenerationBump() => EngineConformance.Check(HttpCoreConformance.HTTPRouteObservedGenerationBump);
+
+    [Fact]
+    public void GatewayObservedGenerationBump() => EngineConformance.Check(HttpCoreConformance.GatewayObservedGenerationBump);
+
+    [Fact]
+    public void GatewayClassObservedGenerationBump() => EngineConformance.Check(HttpCoreConformance.GatewayClassObservedGenerationBump);
+
+    [Fact]
+    public void GatewayModifyListeners() => EngineConformance.Check(HttpCoreConformance.GatewayModifyListeners);
+
+    [Fact]
     public void Every_case_of_the_shared_table_has_a_test_of_its_name_here()
     {
         var tests = typeof(HttpCoreConformanceTests).GetMethods().Select(m => m.Name).ToHashSet();

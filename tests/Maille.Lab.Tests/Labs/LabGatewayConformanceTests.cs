@@ -40,7 +40,7 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
         kubectl.Succeed("apply", "-f", file);
         try
         {
-            var statuses = Poll.Until("the statuses say what the table says", () => StatusMismatches(kubectl, conformance), m => m.Count == 0, output, Converge);
+            var statuses = Poll.Until("the statuses say what the table says", () => StatusMismatches(kubectl, conformance.Statuses), m => m.Count == 0, output, Converge);
             Assert.True(statuses.Met, $"{statuses}\n{string.Join('\n', statuses.Last)}");
 
             var failures = new List<string>();
@@ -55,23 +55,32 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
                 failures.AddRange(await Task.WhenAll(probes.Where(p => !p.ReachesBackend).Select(p => CheckAsync(client, p))));
             }
 
-            output.WriteLine($"{test}: {conformance.Probes.Length} requests and {conformance.Statuses.Length} statuses as the table says in {clock.Elapsed.TotalSeconds:F1} s");
+            if (conformance.Change is not null)
+            {
+                var change = lab.File(Path.GetFileName(file).Replace(".yaml", "-change.yaml", StringComparison.Ordinal), conformance.ChangeYaml);
+                kubectl.Succeed("apply", "-f", change);
+                var changed = Poll.Until("after the change, the statuses say what the table says", () => StatusMismatches(kubectl, conformance.ChangedStatuses), m => m.Count == 0, output, Converge);
+                Assert.True(changed.Met, $"{changed}\n{string.Join('\n', changed.Last)}");
+            }
+
+            output.WriteLine($"{test}: {conformance.Probes.Length} requests and {conformance.Statuses.Length + conformance.ChangedStatuses.Length} statuses as the table says in {clock.Elapsed.TotalSeconds:F1} s");
             Assert.True(failures.All(f => f.Length == 0), string.Join('\n', failures.Where(f => f.Length > 0)));
         }
         finally
         {
-            kubectl.Succeed("delete", "-f", file, "--ignore-not-found");
+            kubectl.Succeed("delete", "-f", file, "--ignore-not-found"); // the second step's objects replace the first's, so this removes them too
         }
     }
 
     /// <summary>Each expected status that the API does not show (yet), with what it shows.</summary>
-    private static List<string> StatusMismatches(Kubectl kubectl, ConformanceCase test)
+    private static List<string> StatusMismatches(Kubectl kubectl, IEnumerable<ExpectedStatus> statuses)
     {
         var mismatches = new List<string>();
-        foreach (var group in test.Statuses.GroupBy(s => (s.Kind, s.QualifiedName)))
+        foreach (var group in statuses.GroupBy(s => (s.Kind, s.QualifiedName)))
         {
-            var (ns, name) = (group.Key.QualifiedName.Split('/')[0], group.Key.QualifiedName.Split('/')[1]);
-            var (exit, json, error) = kubectl.Run("get", group.Key.Kind.ToLowerInvariant(), name, "-n", ns, "-o", "json");
+            // A cluster-scoped object (a GatewayClass) is named alone.
+            string[] where = group.Key.QualifiedName.Split('/') is [var ns, var name] ? [name, "-n", ns] : [group.Key.QualifiedName];
+            var (exit, json, error) = kubectl.Run(["get", group.Key.Kind.ToLowerInvariant(), .. where, "-o", "json"]);
             var shown = exit == 0 ? JsonNode.Parse(json)! : null;
             mismatches.AddRange(group.Where(s => shown is null || !s.Holds(shown)).Select(s => $"{s}: the API shows {(shown is null ? error.Trim() : s.Actual(shown) ?? "nothing")}"));
         }
