@@ -233,6 +233,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         var source = context.Connection.RemoteIpAddress;
         if (peer is null || source is null)
         {
+            LogPeerUnproved(pod, source, context.Connection.ClientCertificate);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -348,7 +349,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
                 }
                 catch (Exception e) when (e is SocketException or IOException or HttpRequestException or ObjectDisposedException or OperationCanceledException or AuthenticationException)
                 {
-                    LogConnectionFailed(workload.Id, e.Message);
+                    LogConnectionFailed(workload.Id, e);
                     MeshSockets.Reset(accepted);
                 }
             });
