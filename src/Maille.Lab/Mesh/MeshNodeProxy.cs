@@ -149,7 +149,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             outbound = MeshSockets.Listen(network, new IPEndPoint(IPAddress.Loopback, MeshPorts.Outbound));
             inbound = MeshSockets.Listen(network, new IPEndPoint(IPAddress.Any, MeshPorts.InboundPlaintext));
             hbone = MeshSockets.Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
-            client = Hbone.Client(network, () => certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, address => Volatile.Read(ref _view).TunnelServerFor(address), sender, presented));
+            client = Hbone.Client(network, certificate, (sender, presented) => Hbone.ProvesPod(_authority, address => Volatile.Read(ref _view).TunnelServerFor(address), sender, presented));
             var workload = new MeshWorkload(id, network, address, certificate, client, outbound, inbound);
             _transport.AddListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone), hbone);
             _workloads[id] = workload;
