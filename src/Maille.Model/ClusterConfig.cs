@@ -48,8 +48,9 @@ public sealed record ClusterConfig
 
     /// <summary>
     /// How often a lab's node proxies replace each meshed pod's workload certificate (<c>meshCertificateRotation</c>,
-    /// <c>maille up --mesh-certificate-rotation</c>). A certificate is valid for twice this, as Istio's are renewed at
-    /// half their lifetime, so one issued just before a rotation still outlives the connections it opened.
+    /// <c>maille up --mesh-certificate-rotation</c>). A certificate is valid for three times this (Istio's are renewed
+    /// at half their lifetime; here at a third): current for one period, used by the connections made with it for one
+    /// more, and a third to spare for a late rotation, so it outlives every tunnel opened with it (docs/mesh.md).
     /// </summary>
     public TimeSpan MeshCertificateRotation { get; init; } = DefaultMeshCertificateRotation;
 

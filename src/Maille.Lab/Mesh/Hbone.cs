@@ -18,10 +18,12 @@ namespace Maille.Lab.Mesh;
 internal static class Hbone
 {
     /// <param name="network">Where the sockets are made: the tunnel leaves from that workload's address.</param>
-    /// <param name="certificate">The workload's certificate now (it rotates).</param>
-    /// <param name="lifetime">A connection made with a certificate is not used after that certificate's rotation.</param>
+    /// <param name="certificate">
+    /// The workload's rotating certificate: a connection presents the current one and opens tunnels for its
+    /// <see cref="WorkloadCertificate.ConnectionLifetime"/>, within which that certificate stays valid.
+    /// </param>
     /// <param name="isPeer">Whether the server proved to be the workload the tunnel was opened to (sender, certificate).</param>
-    public static HttpMessageInvoker Client(NetworkNamespace network, Func<X509Certificate2> certificate, TimeSpan lifetime, Func<object, X509Certificate?, bool> isPeer)
+    public static HttpMessageInvoker Client(NetworkNamespace network, WorkloadCertificate certificate, Func<object, X509Certificate?, bool> isPeer)
     {
         var handler = new SocketsHttpHandler
         {
@@ -42,12 +44,12 @@ internal static class Hbone
                 }
             },
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionLifetime = lifetime,
+            PooledConnectionLifetime = certificate.ConnectionLifetime,
             EnableMultipleHttp2Connections = true,
             SslOptions = new SslClientAuthenticationOptions
             {
                 EnabledSslProtocols = SslProtocols.Tls13,
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate(),
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate.Current,
                 RemoteCertificateValidationCallback = (sender, presented, _, _) => isPeer(sender, presented),
             },
         };

@@ -30,6 +30,9 @@ internal sealed class MeshCertificateAuthority : IDisposable
     /// <summary>The authority's certificate without its key: the only root a node proxy trusts.</summary>
     public X509Certificate2 Certificate { get; }
 
+    /// <summary>The time on the authority's clock: the one its certificates are issued and proved on.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
     /// <summary>An authority that lives in memory only (tests, and labs that never restart).</summary>
     public static MeshCertificateAuthority CreateEphemeral(TimeProvider time)
     {
@@ -56,7 +59,8 @@ internal sealed class MeshCertificateAuthority : IDisposable
 
     /// <summary>
     /// A new certificate and key for <paramref name="identity"/>, valid from a minute ago (clocks of the lab's
-    /// processes are one, but a minute costs nothing) for <paramref name="lifetime"/>.
+    /// processes are one, but a minute costs nothing) for at least <paramref name="lifetime"/>: its end is rounded up
+    /// to the second, as X.509 times have no fraction and a truncated end would come up to a second early.
     /// </summary>
     public X509Certificate2 Issue(WorkloadIdentity identity, TimeSpan lifetime)
     {
@@ -67,8 +71,14 @@ internal sealed class MeshCertificateAuthority : IDisposable
             [CertificateMaker.ServerAuthentication, CertificateMaker.ClientAuthentication],
             san => san.AddUri(new Uri(identity.SpiffeId)),
             now.AddMinutes(-1),
-            now + lifetime,
+            RoundedUpToSecond(now + lifetime),
             criticalAlternativeNames: true);
+    }
+
+    private static DateTimeOffset RoundedUpToSecond(DateTimeOffset time)
+    {
+        var fraction = time.Ticks % TimeSpan.TicksPerSecond;
+        return fraction == 0 ? time : time.AddTicks(TimeSpan.TicksPerSecond - fraction);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Maille.Lab.Workloads;
 using Microsoft.Extensions.Logging;
 
@@ -28,8 +29,8 @@ internal sealed partial class MeshNodeProxy
     [LoggerMessage(EventId = 1807, Level = LogLevel.Information, Message = "Mesh: {Pod} connected to {Destination}, a Service port without endpoints: reset")]
     private partial void LogNoEndpoint(PodId pod, IPEndPoint destination);
 
-    [LoggerMessage(EventId = 1808, Level = LogLevel.Debug, Message = "Mesh: a connection of {Pod} failed: {Reason}")]
-    private partial void LogConnectionFailed(PodId pod, string reason);
+    [LoggerMessage(EventId = 1808, Level = LogLevel.Debug, Message = "Mesh: a connection of {Pod} failed: reset")]
+    private partial void LogConnectionFailed(PodId pod, Exception exception);
 
     [LoggerMessage(EventId = 1809, Level = LogLevel.Debug, Message = "Mesh: the tunnel to {Authority} failed")]
     private partial void LogTunnelFailed(string authority, Exception exception);
@@ -39,4 +40,16 @@ internal sealed partial class MeshNodeProxy
 
     [LoggerMessage(EventId = 1811, Level = LogLevel.Warning, Message = "Mesh: the capture of {Pod} could not be removed")]
     private partial void LogUninstallFailed(PodId pod, Exception exception);
+
+    private void LogPeerUnproved(PodId pod, IPAddress? source, X509Certificate2? presented)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var (serial, notAfter) = (presented?.SerialNumber, presented?.NotAfter.ToUniversalTime());
+            LogPeerUnprovedCore(pod, source, serial, notAfter);
+        }
+    }
+
+    [LoggerMessage(EventId = 1812, Level = LogLevel.Information, Message = "Mesh: refused an HBONE tunnel to {Pod} from {Source}: its client certificate (serial {Serial}, valid until {NotAfter:u}) is not proved by the lab's mesh authority now")]
+    private partial void LogPeerUnprovedCore(PodId pod, IPAddress? source, string? serial, DateTime? notAfter);
 }

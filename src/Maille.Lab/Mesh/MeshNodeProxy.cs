@@ -149,7 +149,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
             outbound = MeshSockets.Listen(network, new IPEndPoint(IPAddress.Loopback, MeshPorts.Outbound));
             inbound = MeshSockets.Listen(network, new IPEndPoint(IPAddress.Any, MeshPorts.InboundPlaintext));
             hbone = MeshSockets.Listen(network, new IPEndPoint(address, MeshPorts.Hbone));
-            client = Hbone.Client(network, () => certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, address => Volatile.Read(ref _view).TunnelServerFor(address), sender, presented));
+            client = Hbone.Client(network, certificate, (sender, presented) => Hbone.ProvesPod(_authority, address => Volatile.Read(ref _view).TunnelServerFor(address), sender, presented));
             var workload = new MeshWorkload(id, network, address, certificate, client, outbound, inbound);
             _transport.AddListener(new PodPort(id, Protocol.TCP, MeshPorts.Hbone), hbone);
             _workloads[id] = workload;
@@ -233,6 +233,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
         var source = context.Connection.RemoteIpAddress;
         if (peer is null || source is null)
         {
+            LogPeerUnproved(pod, source, context.Connection.ClientCertificate);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -348,7 +349,7 @@ internal sealed partial class MeshNodeProxy : IAsyncDisposable
                 }
                 catch (Exception e) when (e is SocketException or IOException or HttpRequestException or ObjectDisposedException or OperationCanceledException or AuthenticationException)
                 {
-                    LogConnectionFailed(workload.Id, e.Message);
+                    LogConnectionFailed(workload.Id, e);
                     MeshSockets.Reset(accepted);
                 }
             });

@@ -103,7 +103,7 @@ internal sealed partial class WaypointProxy : IAsyncDisposable
         }
 
         var certificate = new WorkloadCertificate(_authority, new WorkloadIdentity(pod.Namespace, MeshAuthorizer.ServiceAccountOf(pod)), _rotation);
-        var hbone = Hbone.Client(network, () => certificate.Current, _rotation, (sender, presented) => Hbone.ProvesPod(_authority, a => Volatile.Read(ref _view).PodAt(a), sender, presented));
+        var hbone = Hbone.Client(network, certificate, (sender, presented) => Hbone.ProvesPod(_authority, a => Volatile.Read(ref _view).PodAt(a), sender, presented));
         var instance = new WaypointInstance(id, network, address, certificate, hbone, UpstreamClient(network, hbone));
         Socket? listening = null, metrics = null;
         try

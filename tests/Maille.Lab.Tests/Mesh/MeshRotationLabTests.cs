@@ -9,6 +9,7 @@ using Maille.Lab.Labs;
 using Maille.Lab.Probing;
 using Maille.Lab.Workloads;
 using Maille.TestKit;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using static Maille.Lab.Tests.Mesh.MeshPods;
 
@@ -63,7 +64,7 @@ public sealed class MeshRotationLabTests(ITestOutputHelper output)
                     var answer = await HeldExchangeAsync(socket, line);
                     if (answer != expected + line)
                     {
-                        failures.Enqueue($"held connection {n}, exchange {count} at {clock.Elapsed.TotalSeconds:F1} s: {answer}");
+                        failures.Enqueue($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} held connection {n}, exchange {count} at {clock.Elapsed.TotalSeconds:F1} s: {answer}");
                         return count;
                     }
 
@@ -81,7 +82,7 @@ public sealed class MeshRotationLabTests(ITestOutputHelper output)
                     var answer = await lab.ExchangeAsync("mesh/client", "mesh/server", 8080);
                     if (answer != expected + "ping-maille-mesh")
                     {
-                        failures.Enqueue($"new connection {n}-{count} at {clock.Elapsed.TotalSeconds:F1} s: {answer}");
+                        failures.Enqueue($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} new connection {n}-{count} at {clock.Elapsed.TotalSeconds:F1} s: {answer}");
                     }
 
                     count++;
@@ -100,6 +101,11 @@ public sealed class MeshRotationLabTests(ITestOutputHelper output)
             Sample();
 
             output.WriteLine($"{heldCounts.Sum()} exchanges on {held.Count} held connections, {newCount} new connections, {clientCertificates.Count} client and {serverCertificates.Count} server certificates seen");
+            if (!failures.IsEmpty)
+            {
+                ExplainFailures(lab, failures);
+            }
+
             Assert.Empty(failures);
             Assert.All(heldCounts, count => Assert.True(count >= 20, $"a held connection made only {count} exchanges"));
             Assert.True(newCount >= 20, $"only {newCount} new connections");
@@ -149,6 +155,28 @@ public sealed class MeshRotationLabTests(ITestOutputHelper output)
         using var from = NetworkNamespace.Open(LabNames.Pod(lab.Name, "mesh/client"));
         var server = TestKit.Cluster.Valid(Yaml()).PodsByName["mesh/server"].Status.PodIP!;
         Assert.Equal(("HTTP/1.1 200 OK", "mesh/server"), LabHttp.Get(from, server, 8080, "/hostname", TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>
+    /// Writes the failures beside what the proxies logged (rotations, refusals, resets with their exceptions, TLS
+    /// failures), each with its time, so a failure in a loaded CI run says which connection failed and why.
+    /// </summary>
+    private void ExplainFailures(MeshLab lab, IEnumerable<string> failures)
+    {
+        foreach (var failure in failures)
+        {
+            output.WriteLine($"failed: {failure}");
+        }
+
+        const int Admitted = 1803;
+        var explaining = lab.Log.Entries
+            .Where(e => (e.EventId.Id is >= 1800 and < 1900 && e.EventId.Id != Admitted) || e.Exception is not null || e.Level >= LogLevel.Warning)
+            .ToList();
+        output.WriteLine($"the proxies' log ({explaining.Count} entries: rotations, refusals, resets and TLS failures):");
+        foreach (var entry in explaining.Take(300))
+        {
+            output.WriteLine(entry.Explained());
+        }
     }
 
     /// <summary>Sends a line on a held connection and reads the answer's line (the server answers each line of a connection that began with <c>hold</c>).</summary>
