@@ -10,13 +10,19 @@ namespace Maille.Lab.Workloads;
 /// <summary>
 /// The built-in server of every pod on a lab: one Kestrel server in this process, on a
 /// <see cref="DynamicSocketTransport"/>, answers all pods' TCP ports with <see cref="PodHttpApp"/>, and one
-/// <see cref="UdpResponder"/> answers their UDP ports. Pods and their sockets come and go while it runs; the sockets
+/// <see cref="UdpResponder"/> answers their UDP ports. Each TCP port speaks HTTP/1.1 and HTTP/2 by prior knowledge
+/// (h2c, what gRPC clients without TLS send), told apart by the connection's first bytes (<see cref="PriorKnowledgeSniffer"/>),
+/// so a Service port with <c>appProtocol: kubernetes.io/h2c</c> needs nothing from the pod. Pods and their sockets come and go while it runs; the sockets
 /// are created in each pod's network namespace by the caller and owned by the host once added.
 /// </summary>
 public sealed partial class PodServerHost : IAsyncDisposable
 {
     private readonly PodDirectory _pods = new();
     private readonly DynamicSocketTransport _transport;
+
+    // An HTTP/2-only endpoint that never gets a socket of its own: pod connections opening with the HTTP/2 preface
+    // are handed to its pipeline, since Kestrel speaks cleartext HTTP/2 only on such an endpoint.
+    private readonly DynamicSocketTransport _http2Only;
     private readonly UdpResponder _udp;
     private readonly KestrelServer _server;
     private readonly ServiceProvider _services;
@@ -40,10 +46,13 @@ public sealed partial class PodServerHost : IAsyncDisposable
             .AddSingleton(loggerFactory)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
             .BuildServiceProvider();
-        var endPoint = new DynamicSocketEndPoint("maille");
-        _transport = new DynamicSocketTransport(endPoint, options, loggerFactory, timeProvider);
+        _transport = new DynamicSocketTransport(new DynamicSocketEndPoint("maille"), options, loggerFactory, timeProvider);
+        _http2Only = new DynamicSocketTransport(new DynamicSocketEndPoint("maille-h2c"), options, loggerFactory, timeProvider);
         _udp = new UdpResponder(options, loggerFactory.CreateLogger<UdpResponder>());
-        _server = new KestrelServer(Options.Create(KestrelOptions(options, endPoint, _services)), _transport, loggerFactory);
+        _server = new KestrelServer(
+            Options.Create(KestrelOptions(options, _transport.EndPoint, _http2Only.EndPoint, _services)),
+            new DynamicTransportSelector([_transport, _http2Only]),
+            loggerFactory);
         Logs = new PodLogs(timeProvider);
         App = new PodHttpApp(_pods, Logs, loggerFactory);
     }
@@ -186,10 +195,11 @@ public sealed partial class PodServerHost : IAsyncDisposable
         _server.Dispose();
         await _udp.DisposeAsync();
         await _transport.DisposeAsync();
+        await _http2Only.DisposeAsync();
         await _services.DisposeAsync();
     }
 
-    private static KestrelServerOptions KestrelOptions(PodServerOptions options, DynamicSocketEndPoint endPoint, IServiceProvider services)
+    private static KestrelServerOptions KestrelOptions(PodServerOptions options, DynamicSocketEndPoint pods, DynamicSocketEndPoint http2Only, IServiceProvider services)
     {
         var kestrel = new KestrelServerOptions
         {
@@ -204,7 +214,18 @@ public sealed partial class PodServerHost : IAsyncDisposable
         kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
         kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
         kestrel.Limits.MaxRequestBufferSize = options.MaxReadBufferSize;
-        kestrel.Listen(endPoint, listen => listen.Protocols = HttpProtocols.Http1);
+        // Until its first request a connection may stay silent as long as an idle keep-alive one, as before h2c.
+        var sniffer = new PriorKnowledgeSniffer(options.KeepAliveTimeout);
+        kestrel.Listen(pods, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(sniffer.Route);
+        });
+        kestrel.Listen(http2Only, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.Use(sniffer.CaptureHttp2);
+        });
         return kestrel;
     }
 }
