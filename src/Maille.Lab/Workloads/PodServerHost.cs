@@ -112,7 +112,12 @@ public sealed partial class PodServerHost : IAsyncDisposable
         LogPodSet(pod, ready);
     }
 
-    /// <summary>Stops serving a pod: its ports are removed and their sockets closed.</summary>
+    /// <summary>
+    /// Stops serving a pod as its process exiting would: its ports are removed and their sockets closed, and so are its
+    /// open TCP connections, so their peers see them end. (The lab removes the pod's network right after, which would
+    /// otherwise leave a peer, such as a proxy's connection pool, holding a connection that nothing answers, to be
+    /// reset by whichever pod gets the address next.)
+    /// </summary>
     /// <returns>False when the pod was not served.</returns>
     public bool RemovePod(PodId pod)
     {
@@ -121,7 +126,7 @@ public sealed partial class PodServerHost : IAsyncDisposable
         {
             foreach (var port in _ports.Where(port => port.Pod == pod).ToArray())
             {
-                RemovePortLocked(port);
+                RemovePortLocked(port, closeConnections: true);
             }
 
             removed = _pods.Remove(pod);
@@ -177,12 +182,17 @@ public sealed partial class PodServerHost : IAsyncDisposable
     {
         lock (_gate)
         {
-            return RemovePortLocked(port);
+            return RemovePortLocked(port, closeConnections: false);
         }
     }
 
-    private bool RemovePortLocked(PodPort port) =>
-        _ports.Remove(port) && (port.Protocol == Protocol.TCP ? _transport.RemoveListener(port) : _udp.Remove(port));
+    private bool RemovePortLocked(PodPort port, bool closeConnections) =>
+        _ports.Remove(port) && port.Protocol switch
+        {
+            Protocol.TCP when closeConnections => _transport.RemoveListenerAndConnections(port),
+            Protocol.TCP => _transport.RemoveListener(port),
+            _ => _udp.Remove(port),
+        };
 
     /// <summary>Stops (waiting at most <see cref="PodServerOptions.ShutdownTimeout"/> for open connections) and releases everything.</summary>
     public async ValueTask DisposeAsync()
