@@ -10,8 +10,8 @@ namespace Maille.Lab.Tests.Labs;
 
 /// <summary>
 /// The HTTP core conformance tests live (issue 17), each a case of <see cref="HttpCoreConformance"/>, the table the
-/// engine's HttpCoreConformanceTests check too (and the GRPCRoute core ones, LabGatewayConformanceTests.Grpc.cs), run upstream-style in one lab that has the suite's base
-/// (<see cref="GatewayConformanceLabFixture"/>): the case's objects are applied with <c>kubectl apply</c>, its statuses
+/// engine's HttpCoreConformanceTests check too, run upstream-style in one lab that has the suite's base
+/// (<see cref="GatewayConformanceLabFixture"/>), which the GRPCRoute core cases share (LabGatewayConformanceTests.Grpc.cs): the case's objects are applied with <c>kubectl apply</c>, its statuses
 /// read back with <c>kubectl get -o json</c> until they say what the table says, its requests sent as packets from
 /// the lab's <c>external</c> namespace to the Gateway's LoadBalancer address (through the node agents' rules to the
 /// Gateway's proxy pod and on to the backends' pods, whose server names the pod that answered), and its objects deleted.
@@ -31,7 +31,7 @@ public sealed partial class LabGatewayConformanceTests(GatewayConformanceLabFixt
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public Task An_HTTP_core_conformance_case_is_answered_live_as_the_shared_table_says(string test) =>
-        RunAsync(HttpCoreConformance.Named(test), SendAsync);
+        RunAsync(HttpCoreConformance.Named(test), SendHttpAsync);
 
     /// <summary>
     /// Applies <paramref name="conformance"/>'s objects, waits for its statuses, checks each of its probes (sent by
@@ -143,7 +143,7 @@ public sealed partial class LabGatewayConformanceTests(GatewayConformanceLabFixt
     }
 
     /// <summary>One request: the backend Service whose pod answered 200, else the status; the Location; the headers the backend received.</summary>
-    private static async Task<ProbeAnswer> SendAsync(HttpClient client, ConformanceProbe probe)
+    private static async Task<ProbeAnswer> SendHttpAsync(HttpClient client, ConformanceProbe probe)
     {
         var request = probe.Request;
         var host = request.Host.Split(':')[0];
