@@ -123,7 +123,16 @@ internal sealed partial class DynamicSocketTransport : IConnectionListenerFactor
     /// ones in the kernel backlog are reset, connections already accepted finish normally.
     /// </summary>
     /// <returns>False when the key was not served.</returns>
-    public bool RemoveListener(PodPort key)
+    public bool RemoveListener(PodPort key) => RemoveListener(key, closeConnections: false);
+
+    /// <summary>
+    /// Stops accepting for <paramref name="key"/>, closes its listening socket and every connection it accepted that is
+    /// still open, as a pod's process exiting would.
+    /// </summary>
+    /// <returns>False when the key was not served.</returns>
+    public bool RemoveListenerAndConnections(PodPort key) => RemoveListener(key, closeConnections: true);
+
+    private bool RemoveListener(PodPort key, bool closeConnections)
     {
         if (!_loops.TryRemove(key, out var loop))
         {
@@ -131,6 +140,11 @@ internal sealed partial class DynamicSocketTransport : IConnectionListenerFactor
         }
 
         loop.Stop();
+        if (closeConnections)
+        {
+            loop.AbortConnections();
+        }
+
         LogListenerRemoved(key);
         return true;
     }

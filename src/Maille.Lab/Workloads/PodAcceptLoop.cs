@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
@@ -21,6 +22,9 @@ internal sealed partial class PodAcceptLoop
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly CancellationToken _transportStopping;
+
+    // The connections accepted here and not closed yet, for AbortConnections.
+    private readonly ConcurrentDictionary<ConnectionContext, byte> _open = new();
     private volatile bool _stopped;
 
     public PodAcceptLoop(
@@ -54,6 +58,25 @@ internal sealed partial class PodAcceptLoop
     {
         _stopped = true;
         _listening.Dispose(); // wakes a pending accept
+    }
+
+    /// <summary>
+    /// Closes every connection this loop accepted that is still open, as a pod's process exiting closes its sockets:
+    /// the peers see the connection end (a proxy drops it from its pool) instead of keeping it for a pod that is gone.
+    /// </summary>
+    public void AbortConnections()
+    {
+        foreach (var connection in _open.Keys)
+        {
+            try
+            {
+                connection.Abort(new ConnectionAbortedException($"{Port}'s pod was removed."));
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed in the meantime.
+            }
+        }
     }
 
     private async Task RunAsync()
@@ -113,6 +136,8 @@ internal sealed partial class PodAcceptLoop
         }
 
         connection.Features.Set(_feature);
+        _open.TryAdd(connection, 0);
+        connection.ConnectionClosed.Register(() => _open.TryRemove(connection, out _));
         LogAccepted(Port, connection.ConnectionId, connection.RemoteEndPoint);
         try
         {

@@ -23,12 +23,17 @@ namespace Maille.Lab.Workloads;
 /// <c>/ws</c> a WebSocket that sends back every message it receives (426 without an Upgrade);
 /// <c>/fail?every=N&amp;code=C</c> a backend that fails one request in N (for retries);
 /// any other path a JSON description of the request as it arrived, to show what a proxy or NAT did to it.
-/// Every method is answered the same way.
+/// Every method is answered the same way, over HTTP/1.1 and HTTP/2 alike, except a gRPC call (HTTP/2 with a
+/// <c>content-type</c> of <c>application/grpc</c>…), to any method, which succeeds with the pod's name (<see cref="GrpcAsync"/>).
 /// </summary>
 internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
 {
     private const string TextPlain = "text/plain; charset=utf-8";
     private const string ApplicationJson = "application/json; charset=utf-8";
+    private const string ApplicationGrpc = "application/grpc";
+
+    /// <summary>One gRPC message frame: not compressed, length 0, no bytes.</summary>
+    private static readonly byte[] EmptyGrpcMessage = new byte[5];
 
     // Relaxed escaping keeps '&', '<', '+' readable; the body is served as application/json, never embedded in HTML.
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -76,6 +81,11 @@ internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
         var port = context.Features.Get<PodPortFeature>()?.Port
             ?? throw new InvalidOperationException("The connection carries no pod port; it did not come from the pod transport.");
         var request = context.Request;
+        if (HttpProtocol.IsHttp2(request.Protocol) && request.ContentType?.StartsWith(ApplicationGrpc, StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return GrpcAsync(context, port);
+        }
+
         return request.Path.Value switch
         {
             "/hostname" => WriteAsync(context, StatusCodes.Status200OK, TextPlain, port.Pod.ToString()),
@@ -106,6 +116,23 @@ internal sealed partial class PodHttpApp : IHttpApplication<HttpContext>
         return count % every == 0
             ? WriteAsync(context, (int)code, TextPlain, $"{port.Pod} fails request {count} (one in {every})")
             : WriteAsync(context, StatusCodes.Status200OK, TextPlain, port.Pod.ToString());
+    }
+
+    /// <summary>
+    /// A gRPC call to any service and method, answered as a unary call that succeeded: its request messages are read
+    /// and dropped, and the answer is one empty message (which every protobuf message type reads as its defaults),
+    /// <c>grpc-status: 0</c> and the pod's <c>namespace/name</c> in <c>grpc-message</c>, so a client (or a conformance
+    /// test) can tell which pod answered. Pod names are DNS labels, so the message needs none of gRPC's percent-encoding.
+    /// </summary>
+    private static async Task GrpcAsync(HttpContext context, PodPort port)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ApplicationGrpc;
+        await response.Body.WriteAsync(EmptyGrpcMessage, context.RequestAborted);
+        response.AppendTrailer("grpc-status", "0");
+        response.AppendTrailer("grpc-message", port.Pod.ToString());
     }
 
     private static bool TryQueryNumber(IQueryCollection query, string name, long fallback, out long value)

@@ -10,13 +10,19 @@ namespace Maille.Lab.Workloads;
 /// <summary>
 /// The built-in server of every pod on a lab: one Kestrel server in this process, on a
 /// <see cref="DynamicSocketTransport"/>, answers all pods' TCP ports with <see cref="PodHttpApp"/>, and one
-/// <see cref="UdpResponder"/> answers their UDP ports. Pods and their sockets come and go while it runs; the sockets
+/// <see cref="UdpResponder"/> answers their UDP ports. Each TCP port speaks HTTP/1.1 and HTTP/2 by prior knowledge
+/// (h2c, what gRPC clients without TLS send), told apart by the connection's first bytes (<see cref="PriorKnowledgeSniffer"/>),
+/// so a Service port with <c>appProtocol: kubernetes.io/h2c</c> needs nothing from the pod. Pods and their sockets come and go while it runs; the sockets
 /// are created in each pod's network namespace by the caller and owned by the host once added.
 /// </summary>
 public sealed partial class PodServerHost : IAsyncDisposable
 {
     private readonly PodDirectory _pods = new();
     private readonly DynamicSocketTransport _transport;
+
+    // An HTTP/2-only endpoint that never gets a socket of its own: pod connections opening with the HTTP/2 preface
+    // are handed to its pipeline, since Kestrel speaks cleartext HTTP/2 only on such an endpoint.
+    private readonly DynamicSocketTransport _http2Only;
     private readonly UdpResponder _udp;
     private readonly KestrelServer _server;
     private readonly ServiceProvider _services;
@@ -40,10 +46,13 @@ public sealed partial class PodServerHost : IAsyncDisposable
             .AddSingleton(loggerFactory)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
             .BuildServiceProvider();
-        var endPoint = new DynamicSocketEndPoint("maille");
-        _transport = new DynamicSocketTransport(endPoint, options, loggerFactory, timeProvider);
+        _transport = new DynamicSocketTransport(new DynamicSocketEndPoint("maille"), options, loggerFactory, timeProvider);
+        _http2Only = new DynamicSocketTransport(new DynamicSocketEndPoint("maille-h2c"), options, loggerFactory, timeProvider);
         _udp = new UdpResponder(options, loggerFactory.CreateLogger<UdpResponder>());
-        _server = new KestrelServer(Options.Create(KestrelOptions(options, endPoint, _services)), _transport, loggerFactory);
+        _server = new KestrelServer(
+            Options.Create(KestrelOptions(options, _transport.EndPoint, _http2Only.EndPoint, _services)),
+            new DynamicTransportSelector([_transport, _http2Only]),
+            loggerFactory);
         Logs = new PodLogs(timeProvider);
         App = new PodHttpApp(_pods, Logs, loggerFactory);
     }
@@ -103,7 +112,12 @@ public sealed partial class PodServerHost : IAsyncDisposable
         LogPodSet(pod, ready);
     }
 
-    /// <summary>Stops serving a pod: its ports are removed and their sockets closed.</summary>
+    /// <summary>
+    /// Stops serving a pod as its process exiting would: its ports are removed and their sockets closed, and so are its
+    /// open TCP connections, so their peers see them end. (The lab removes the pod's network right after, which would
+    /// otherwise leave a peer, such as a proxy's connection pool, holding a connection that nothing answers, to be
+    /// reset by whichever pod gets the address next.)
+    /// </summary>
     /// <returns>False when the pod was not served.</returns>
     public bool RemovePod(PodId pod)
     {
@@ -112,7 +126,7 @@ public sealed partial class PodServerHost : IAsyncDisposable
         {
             foreach (var port in _ports.Where(port => port.Pod == pod).ToArray())
             {
-                RemovePortLocked(port);
+                RemovePortLocked(port, closeConnections: true);
             }
 
             removed = _pods.Remove(pod);
@@ -168,12 +182,17 @@ public sealed partial class PodServerHost : IAsyncDisposable
     {
         lock (_gate)
         {
-            return RemovePortLocked(port);
+            return RemovePortLocked(port, closeConnections: false);
         }
     }
 
-    private bool RemovePortLocked(PodPort port) =>
-        _ports.Remove(port) && (port.Protocol == Protocol.TCP ? _transport.RemoveListener(port) : _udp.Remove(port));
+    private bool RemovePortLocked(PodPort port, bool closeConnections) =>
+        _ports.Remove(port) && port.Protocol switch
+        {
+            Protocol.TCP when closeConnections => _transport.RemoveListenerAndConnections(port),
+            Protocol.TCP => _transport.RemoveListener(port),
+            _ => _udp.Remove(port),
+        };
 
     /// <summary>Stops (waiting at most <see cref="PodServerOptions.ShutdownTimeout"/> for open connections) and releases everything.</summary>
     public async ValueTask DisposeAsync()
@@ -186,10 +205,11 @@ public sealed partial class PodServerHost : IAsyncDisposable
         _server.Dispose();
         await _udp.DisposeAsync();
         await _transport.DisposeAsync();
+        await _http2Only.DisposeAsync();
         await _services.DisposeAsync();
     }
 
-    private static KestrelServerOptions KestrelOptions(PodServerOptions options, DynamicSocketEndPoint endPoint, IServiceProvider services)
+    private static KestrelServerOptions KestrelOptions(PodServerOptions options, DynamicSocketEndPoint pods, DynamicSocketEndPoint http2Only, IServiceProvider services)
     {
         var kestrel = new KestrelServerOptions
         {
@@ -204,7 +224,18 @@ public sealed partial class PodServerHost : IAsyncDisposable
         kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
         kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
         kestrel.Limits.MaxRequestBufferSize = options.MaxReadBufferSize;
-        kestrel.Listen(endPoint, listen => listen.Protocols = HttpProtocols.Http1);
+        // Until its first request a connection may stay silent as long as an idle keep-alive one, as before h2c.
+        var sniffer = new PriorKnowledgeSniffer(options.KeepAliveTimeout);
+        kestrel.Listen(pods, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(sniffer.Route);
+        });
+        kestrel.Listen(http2Only, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.Use(sniffer.CaptureHttp2);
+        });
         return kestrel;
     }
 }

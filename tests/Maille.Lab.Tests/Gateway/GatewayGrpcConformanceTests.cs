@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Maille.Lab.Tests.Ingress;
 using Maille.Lab.Workloads;
@@ -13,7 +12,8 @@ namespace Maille.Lab.Tests.Gateway;
 /// (the table the engine's GrpcCoreConformanceTests check too): real gRPC calls (HTTP/2 with prior knowledge, POST,
 /// <c>application/grpc</c>, metadata as headers) to the proxy on loopback, handed a socket of the case's Gateway's proxy
 /// pod as the lab hands them over, and on to HTTP/2 backends that answer with grpc-status 0 and their pod's name in
-/// grpc-message. On loopback, not in a lab, because the lab's pod server speaks HTTP/1.1 only (docs/gateway.md).
+/// grpc-message. The same cases run live in a lab (LabGatewayConformanceTests.Grpc.cs); this loopback run needs no
+/// privileges and no lab, so it checks the proxy's gRPC routing in every unprivileged test run, in a second.
 /// IP plan: pods have planned addresses in 198.19.0.0/16, never dialled (each maps to its backend's 127.0.0.1 port).
 /// </summary>
 public sealed class GatewayGrpcConformanceTests
@@ -41,39 +41,17 @@ public sealed class GatewayGrpcConformanceTests
                 var outcomes = new List<string>();
                 for (var i = 0; i < 100; i++)
                 {
-                    outcomes.Add(await CallAsync(client, probe));
+                    outcomes.Add(await GrpcConformanceCall.SendAsync(client, probe));
                 }
 
                 failures.Add(probe.DrawMismatch(outcomes) ?? "");
                 continue;
             }
 
-            var outcome = await CallAsync(client, probe);
+            var outcome = await GrpcConformanceCall.SendAsync(client, probe);
             failures.Add(outcome == probe.Expected ? "" : $"{probe}: expected {probe.Expected}, answered {outcome}");
         }
 
         Assert.True(failures.All(f => f.Length == 0), string.Join('\n', failures.Where(f => f.Length > 0)));
-    }
-
-    /// <summary>One gRPC call: the backend Service whose pod answered with grpc-status 0, else the HTTP status.</summary>
-    private static async Task<string> CallAsync(HttpClient client, ConformanceProbe probe)
-    {
-        using var call = new HttpRequestMessage(HttpMethod.Post, $"http://{probe.Request.Host}{probe.Request.Path}")
-        {
-            Content = new ByteArrayContent(new byte[5]), // one empty message: no compression, length 0
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        call.Content.Headers.ContentType = new("application/grpc");
-        foreach (var (name, value) in probe.Request.Headers.Where(h => h.Key != "content-type"))
-        {
-            call.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        using var response = await client.SendAsync(call);
-        await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode == HttpStatusCode.OK && response.TrailingHeaders.TryGetValues("grpc-status", out var status) && status.Single() == "0"
-            ? ConformanceRequests.ServiceOfPod(response.TrailingHeaders.GetValues("grpc-message").Single())
-            : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -11,7 +11,7 @@ namespace Maille.Lab.Tests.Labs;
 /// <summary>
 /// The HTTP core conformance tests live (issue 17), each a case of <see cref="HttpCoreConformance"/>, the table the
 /// engine's HttpCoreConformanceTests check too, run upstream-style in one lab that has the suite's base
-/// (<see cref="GatewayConformanceLabFixture"/>): the case's objects are applied with <c>kubectl apply</c>, its statuses
+/// (<see cref="GatewayConformanceLabFixture"/>), which the GRPCRoute core cases share (LabGatewayConformanceTests.Grpc.cs): the case's objects are applied with <c>kubectl apply</c>, its statuses
 /// read back with <c>kubectl get -o json</c> until they say what the table says, its requests sent as packets from
 /// the lab's <c>external</c> namespace to the Gateway's LoadBalancer address (through the node agents' rules to the
 /// Gateway's proxy pod and on to the backends' pods, whose server names the pod that answered), and its objects deleted.
@@ -21,7 +21,7 @@ namespace Maille.Lab.Tests.Labs;
 /// from a proxy that has not loaded the case's routes yet. IP plan: the lab's defaults (198.18.0.0/15; LoadBalancer
 /// addresses from the lab's pool).
 /// </summary>
-public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayConformanceLabFixture>
+public sealed partial class LabGatewayConformanceTests(GatewayConformanceLabFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayConformanceLabFixture>
 {
     private const int InARow = 3;
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(30);
@@ -30,11 +30,18 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
-    public async Task An_HTTP_core_conformance_case_is_answered_live_as_the_shared_table_says(string test)
+    public Task An_HTTP_core_conformance_case_is_answered_live_as_the_shared_table_says(string test) =>
+        RunAsync(HttpCoreConformance.Named(test), SendHttpAsync);
+
+    /// <summary>
+    /// Applies <paramref name="conformance"/>'s objects, waits for its statuses, checks each of its probes (sent by
+    /// <paramref name="send"/>) through its Gateway's LoadBalancer address, applies its second step, and deletes its objects.
+    /// </summary>
+    private async Task RunAsync(ConformanceCase conformance, Func<HttpClient, ConformanceProbe, Task<ProbeAnswer>> send)
     {
+        var test = conformance.Name;
         var lab = fixture.Lab;
         var kubectl = new Kubectl(lab, output);
-        var conformance = HttpCoreConformance.Named(test);
         var file = lab.File(test.Replace('(', '-').Replace(")", "", StringComparison.Ordinal) + ".yaml", conformance.ObjectsYaml);
         var clock = Stopwatch.StartNew();
         kubectl.Succeed("apply", "-f", file);
@@ -51,8 +58,8 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
                 using var http = fixture.From(IPAddress.Parse(address.Last));
                 using var client = new HttpClient(http.Handler()) { Timeout = TimeSpan.FromSeconds(10) };
                 var probes = conformance.Probes.Where(p => p.Gateway == gateway).ToList();
-                failures.AddRange(await Task.WhenAll(probes.Where(p => p.ReachesBackend).Select(p => CheckAsync(client, p))));
-                failures.AddRange(await Task.WhenAll(probes.Where(p => !p.ReachesBackend).Select(p => CheckAsync(client, p))));
+                failures.AddRange(await Task.WhenAll(probes.Where(p => p.ReachesBackend).Select(p => CheckAsync(client, p, send))));
+                failures.AddRange(await Task.WhenAll(probes.Where(p => !p.ReachesBackend).Select(p => CheckAsync(client, p, send))));
             }
 
             if (conformance.Change is not null)
@@ -89,11 +96,11 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
     }
 
     /// <summary>Sends <paramref name="probe"/> until it is answered as expected <see cref="InARow"/> times in a row; empty when it was, else why not.</summary>
-    private async Task<string> CheckAsync(HttpClient client, ConformanceProbe probe)
+    private async Task<string> CheckAsync(HttpClient client, ConformanceProbe probe, Func<HttpClient, ConformanceProbe, Task<ProbeAnswer>> send)
     {
         if (probe.Weights is { } weights)
         {
-            return await CheckWeightsAsync(client, probe, weights.Where(w => w.Weight > 0).Select(w => w.Backend).ToHashSet());
+            return await CheckWeightsAsync(client, probe, weights.Where(w => w.Weight > 0).Select(w => w.Backend).ToHashSet(), send);
         }
 
         var expected = Describe(probe.Expected, probe.Location);
@@ -102,7 +109,7 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
             var answers = new List<string>();
             for (var i = 0; i < InARow; i++)
             {
-                var (outcome, location, headers) = await SendAsync(client, probe);
+                var (outcome, location, headers) = await send(client, probe);
                 var mismatch = outcome == probe.Expected && probe.BackendHeaders.Count > 0 ? probe.HeadersMismatch(headers) : null;
                 answers.Add(Describe(outcome, probe.Location is null ? null : location) + (mismatch is null ? "" : $" ({mismatch})"));
             }
@@ -116,9 +123,9 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
     /// Once the route answers from one of the weighted backends, 100 requests: each backend within five standard
     /// deviations of its share, and one of weight 0 never.
     /// </summary>
-    private async Task<string> CheckWeightsAsync(HttpClient client, ConformanceProbe probe, HashSet<string> drawn)
+    private async Task<string> CheckWeightsAsync(HttpClient client, ConformanceProbe probe, HashSet<string> drawn, Func<HttpClient, ConformanceProbe, Task<ProbeAnswer>> send)
     {
-        var loaded = await Poll.UntilAsync($"{probe} reaches a weighted backend", async () => (await SendAsync(client, probe)).Outcome, drawn.Contains, output, Converge);
+        var loaded = await Poll.UntilAsync($"{probe} reaches a weighted backend", async () => (await send(client, probe)).Outcome, drawn.Contains, output, Converge);
         if (!loaded.Met)
         {
             return $"{probe}: {loaded}";
@@ -128,7 +135,7 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
         var outcomes = new List<string>();
         for (var i = 0; i < Requests; i++)
         {
-            outcomes.Add((await SendAsync(client, probe)).Outcome);
+            outcomes.Add((await send(client, probe)).Outcome);
         }
 
         output.WriteLine($"{probe}: drew {ConformanceProbe.Drawn(outcomes)}");
@@ -136,7 +143,7 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
     }
 
     /// <summary>One request: the backend Service whose pod answered 200, else the status; the Location; the headers the backend received.</summary>
-    private static async Task<(string Outcome, string? Location, IReadOnlyDictionary<string, string> Headers)> SendAsync(HttpClient client, ConformanceProbe probe)
+    private static async Task<ProbeAnswer> SendHttpAsync(HttpClient client, ConformanceProbe probe)
     {
         var request = probe.Request;
         var host = request.Host.Split(':')[0];
@@ -154,18 +161,23 @@ public sealed class LabGatewayConformanceTests(GatewayConformanceLabFixture fixt
             var body = await response.Content.ReadAsStringAsync();
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return (((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), response.Headers.Location?.ToString(), new Dictionary<string, string>());
+                return new(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), response.Headers.Location?.ToString(), new Dictionary<string, string>());
             }
 
             var described = JsonNode.Parse(body)!;
             var received = described["headers"]!.AsObject().ToDictionary(h => h.Key, h => (string?)h.Value ?? "");
-            return (ConformanceRequests.ServiceOfPod((string)described["pod"]!), response.Headers.Location?.ToString(), received);
+            return new(ConformanceRequests.ServiceOfPod((string)described["pod"]!), response.Headers.Location?.ToString(), received);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            return ($"no answer ({e.Message})", null, new Dictionary<string, string>());
+            return NoAnswer(e);
         }
     }
 
+    private static ProbeAnswer NoAnswer(Exception e) => new($"no answer ({e.Message})", null, new Dictionary<string, string>());
+
     private static string Describe(string outcome, string? location) => location is null ? outcome : $"{outcome} to {location}";
+
+    /// <summary>How a probe was answered: the backend Service or the status, the Location, the headers the backend received.</summary>
+    private sealed record ProbeAnswer(string Outcome, string? Location, IReadOnlyDictionary<string, string> Headers);
 }

@@ -172,4 +172,50 @@ public sealed class PodHttpAppTests(ITestOutputHelper output)
         Assert.Equal(WebSocketState.Closed, socket.State);
         Assert.Equal(426, (await HttpProbe.GetAsync(web, "/ws")).Status);
     }
+
+    [Fact]
+    public async Task One_port_answers_HTTP_1_1_and_HTTP_2_with_prior_knowledge_alike()
+    {
+        await using var server = await TestPodServer.StartAsync();
+        var web = server.AddTcpPod("shop", "web-0");
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+
+        var http11 = await GetAsync(client, $"http://{web}/hostname", HttpVersion.Version11);
+        var h2c = await GetAsync(client, $"http://{web}/hostname", HttpVersion.Version20);
+
+        Assert.Equal((HttpVersion.Version11, "shop/web-0"), http11);
+        Assert.Equal((HttpVersion.Version20, "shop/web-0"), h2c);
+    }
+
+    [Fact]
+    public async Task A_gRPC_call_to_any_method_succeeds_with_one_empty_message_and_the_pod_name_in_grpc_message()
+    {
+        await using var server = await TestPodServer.StartAsync();
+        var web = server.AddTcpPod("shop", "web-0", port: 9000);
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var call = new HttpRequestMessage(HttpMethod.Post, $"http://{web}/any.package.AnyService/AnyMethod")
+        {
+            Content = new ByteArrayContent([0, 0, 0, 0, 3, 1, 2, 3]), // one uncompressed message of 3 bytes
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        call.Content.Headers.ContentType = new("application/grpc+proto");
+
+        using var response = await client.SendAsync(call);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/grpc", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[5], body);
+        Assert.Equal(["0"], response.TrailingHeaders.GetValues("grpc-status"));
+        Assert.Equal(["shop/web-0"], response.TrailingHeaders.GetValues("grpc-message"));
+        Assert.Contains(server.Host.Logs.Read("shop/web-0", PodLogs.ServerLog, tail: null, follow: false).Lines, line => line.Text.Contains("\"POST /any.package.AnyService/AnyMethod HTTP/2\" 200 (port 9000)", StringComparison.Ordinal));
+    }
+
+    private static async Task<(Version Version, string Body)> GetAsync(HttpClient client, string url, Version version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await client.SendAsync(request);
+        return (response.Version, await response.Content.ReadAsStringAsync());
+    }
 }

@@ -45,19 +45,52 @@ public sealed class PodServerHostTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Removing_a_pod_closes_all_its_ports_and_its_healthz_answers_not_ready_on_open_connections()
+    public async Task Removing_a_pod_closes_all_its_ports_and_its_open_connections_as_its_process_exiting_would()
     {
         await using var server = await TestPodServer.StartAsync();
         var web = server.AddTcpPod("shop", "web-0");
         var pod = new PodId("shop", "web-0");
         server.AddUdpPort(pod, 53);
         using var open = await HttpProbe.ConnectAsync(web);
+        Assert.Equal("shop/web-0", (await HttpProbe.SendAsync(open, "/hostname", keepAlive: true)).Body);
 
         Assert.True(server.Host.RemovePod(pod));
 
         Assert.Empty(server.Host.Ports);
-        Assert.Equal(503, (await HttpProbe.SendAsync(open, "/healthz", keepAlive: true)).Status);
+        Assert.True(await ClosedByServerAsync(open), "the open connection of the removed pod was not closed");
         await Assert.ThrowsAsync<SocketException>(() => HttpProbe.GetAsync(web, "/hostname"));
+    }
+
+    [Fact]
+    public async Task Removing_a_pod_leaves_the_connections_of_other_pods_open()
+    {
+        await using var server = await TestPodServer.StartAsync();
+        server.AddTcpPod("shop", "web-0");
+        var db = server.AddTcpPod("data", "db-0");
+        using var open = await HttpProbe.ConnectAsync(db);
+        Assert.Equal("data/db-0", (await HttpProbe.SendAsync(open, "/hostname", keepAlive: true)).Body);
+
+        server.Host.RemovePod(new PodId("shop", "web-0"));
+
+        Assert.Equal("still here", (await HttpProbe.SendAsync(open, "/echo?msg=still+here", keepAlive: true)).Body);
+    }
+
+    /// <summary>Whether the server ends the connection (an orderly close or a reset) within five seconds.</summary>
+    private static async Task<bool> ClosedByServerAsync(Socket connection)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            return await connection.ReceiveAsync(new byte[1], SocketFlags.None, timeout.Token) == 0;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     [Fact]

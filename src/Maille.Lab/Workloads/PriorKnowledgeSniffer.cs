@@ -2,13 +2,15 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 
-namespace Maille.Lab.Ingresses;
+namespace Maille.Lab.Workloads;
 
 /// <summary>
 /// Lets one plain-HTTP port speak HTTP/1.1 and HTTP/2 by prior knowledge (h2c, as gRPC clients without TLS do):
 /// Kestrel serves cleartext HTTP/2 only on an HTTP/2-only endpoint, so this connection middleware looks at the first
 /// bytes and hands a connection that starts with the HTTP/2 preface to the pipeline of such an endpoint, every other
 /// connection to HTTP/1.1. Nothing is consumed; a connection that sends nothing within the timeout is closed.
+/// Go's <c>h2c.NewHandler</c> serves both on one port the same way. The Ingress and Gateway proxies' plain-HTTP
+/// listeners and every TCP port of the pods' built-in server use it.
 /// </summary>
 internal sealed class PriorKnowledgeSniffer(TimeSpan timeout)
 {
@@ -40,7 +42,7 @@ internal sealed class PriorKnowledgeSniffer(TimeSpan timeout)
             }
             catch (OperationCanceledException)
             {
-                connection.Abort(new ConnectionAbortedException("No request within the request headers timeout."));
+                connection.Abort(new ConnectionAbortedException($"No request within {timeout}."));
                 return;
             }
 
