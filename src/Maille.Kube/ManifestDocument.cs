@@ -62,13 +62,21 @@ public sealed class ManifestDocument
     public static string RenderInOrder(IEnumerable<ManifestDocument> documents)
     {
         var writer = new StringWriter();
+        WriteInOrder(writer, documents);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// The documents as <see cref="RenderInOrder"/> makes them, written to <paramref name="writer"/>: a lab's state file
+    /// streamed, never held as one string (which at 1,000 objects is a large-object allocation on every change).
+    /// </summary>
+    public static void WriteInOrder(TextWriter writer, IEnumerable<ManifestDocument> documents)
+    {
         foreach (var document in documents)
         {
             writer.Write("---\n");
             writer.Write(document.ToYaml());
         }
-
-        return writer.ToString();
     }
 
     /// <summary>The object as YAML on its own (made once: a lab of 10,000 objects renders its state on every change).</summary>

@@ -80,6 +80,10 @@ public sealed partial class LabApiServer
         var labelsAfter = (after["metadata"] as JsonObject)?["labels"] as JsonObject ?? [];
         (before["metadata"] as JsonObject)?.Remove("labels");
         (after["metadata"] as JsonObject)?.Remove("labels");
+        // The patched object comes without the fields the server owns (a stored one may carry its generation), and
+        // they are no change of the user's.
+        WithoutServerFields(before);
+        WithoutServerFields(after);
         if (!JsonNode.DeepEquals(before, after) || labelsAfter.Any(l => l.Value is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.String))
         {
             return manifests.Apply([patched], TimeProvider.System.GetUtcNow(), new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [stored.Key] = managed });

@@ -264,7 +264,7 @@ public sealed partial class LabController : IAsyncDisposable
             }
             finally
             {
-                _state.WriteManifests(proposed.Manifests.Render());
+                _state.WriteManifests(proposed.Manifests);
                 if (!ReferenceEquals(previous.ManagedFields, proposed.Manifests.ManagedFields))
                 {
                     _state.WriteManagedFields(proposed.Manifests.ManagedFields);
@@ -469,15 +469,9 @@ public sealed partial class LabController : IAsyncDisposable
         _published = cluster;
         _publishedFrom = _desired;
         _publishedReadiness = readiness;
-        // The node agents first: their rules are what a change is waiting for, and the files below only record it.
-        _nodes.Sync(cluster);
-        _workloadHost.Publish(cluster);
-        if (!allocationsKept)
-        {
-            _state.WriteAllocations(PriorAllocations.From(cluster));
-        }
-
-        _state.WriteReadiness(readiness);
+        // The API first, as the API server commits a change before any agent acts on it: its watchers (a node agent
+        // process among them) hear of it at once. Then the in-process node agents, whose rules a change's answer waits
+        // for, and last the files, which only record the state for a daemon that starts again.
         Store.Update(cluster, new Api.ServedFacts
         {
             Written = _desired.ByKey,
@@ -487,6 +481,14 @@ public sealed partial class LabController : IAsyncDisposable
             Restarts = _nodes.AgentPodRestarts(cluster),
         });
         _nodes.Published(Store.Current.Version);
+        _nodes.Sync(cluster);
+        _workloadHost.Publish(cluster);
+        if (!allocationsKept)
+        {
+            _state.WriteAllocations(PriorAllocations.From(cluster));
+        }
+
+        _state.WriteReadiness(readiness);
     }
 
     /// <summary>

@@ -49,6 +49,9 @@ public sealed class LabManifests
     /// <summary>The desired state as one multi-document YAML text, in key order, for the lab's state folder.</summary>
     public string Render() => ManifestDocument.RenderInOrder(_documents.Values);
 
+    /// <summary>What <see cref="Render"/> makes, written to <paramref name="writer"/>.</summary>
+    public void WriteTo(TextWriter writer) => ManifestDocument.WriteInOrder(writer, _documents.Values);
+
     public bool TryGet(ObjectKey key, out ManifestDocument document) => _documents.TryGetValue(key, out document!);
 
     /// <summary>The documents by key, hashed (made once per value: the API looks up every object it serves).</summary>

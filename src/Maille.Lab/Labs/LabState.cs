@@ -18,6 +18,10 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    // The text this process last gave each file that is written on every published state: most states leave the
+    // allocations and readiness as they were (a label edited), and writing them again would only cost.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _lastWritten = new(StringComparer.Ordinal);
+
     public string Lab => lab;
 
     public string Directory => Path.Combine(root, lab);
@@ -96,12 +100,26 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     }
 
     public void WriteAllocations(Maille.Engine.Allocation.PriorAllocations allocations) =>
-        WriteAtomically(AllocationsFile, JsonSerializer.Serialize(Labs.AllocationsFile.From(allocations), AllocationsJson.Default.AllocationsFile));
+        WriteUnlessUnchanged(AllocationsFile, JsonSerializer.Serialize(Labs.AllocationsFile.From(allocations), AllocationsJson.Default.AllocationsFile));
 
     /// <summary>Replaces the desired state (the manifests file) in one rename.</summary>
     public void WriteManifests(string yaml) => WriteAtomically(ManifestsFile, yaml);
 
+    /// <summary>Replaces the desired state with <paramref name="manifests"/>, streamed to the file.</summary>
+    public void WriteManifests(LabManifests manifests) => PrivateFiles.Write(ManifestsFile, manifests.WriteTo);
+
     private static void WriteAtomically(string path, string text) => PrivateFiles.Write(path, text);
+
+    private void WriteUnlessUnchanged(string path, string text)
+    {
+        if (_lastWritten.TryGetValue(path, out var had) && had == text)
+        {
+            return;
+        }
+
+        WriteAtomically(path, text);
+        _lastWritten[path] = text;
+    }
 
     /// <summary>Replaces the managed fields file: <c>{"items": [{"group", "kind", "namespace", "name", "managedFields": [...]}]}</c>.</summary>
     public void WriteManagedFields(IReadOnlyDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> managed) =>
@@ -180,7 +198,7 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
 
     public IReadOnlyDictionary<string, bool> ReadReadiness() => ReadJson<Dictionary<string, bool>>(ReadinessFile) ?? [];
 
-    public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness) => WriteAtomically(ReadinessFile, JsonSerializer.Serialize(readiness, Json));
+    public void WriteReadiness(IReadOnlyDictionary<string, bool> readiness) => WriteUnlessUnchanged(ReadinessFile, JsonSerializer.Serialize(readiness, Json));
 
     public IReadOnlyList<string> ReadStoppedNodes() =>
         File.Exists(StoppedNodesFile) ? [.. File.ReadAllLines(StoppedNodesFile).Where(l => l.Length > 0)] : [];

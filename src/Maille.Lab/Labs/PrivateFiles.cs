@@ -19,18 +19,21 @@ public static class PrivateFiles
     }
 
     /// <summary>Replaces <paramref name="path"/> in one rename with a 0600 file holding <paramref name="text"/>.</summary>
-    public static void Write(string path, string text)
+    public static void Write(string path, string text) => Write(path, writer => writer.Write(text));
+
+    /// <summary>Replaces <paramref name="path"/> in one rename with a 0600 file holding what <paramref name="write"/> writes.</summary>
+    public static void Write(string path, Action<TextWriter> write)
     {
         // Unique, so that two writers of one file (two `maille up` merging kubeconfigs) never share a temporary.
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        using (var stream = new FileStream(temporary, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(text);
-        }
-
+        var stream = new FileStream(temporary, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode, BufferSize = 64 * 1024 });
         try
         {
+            using (var writer = new StreamWriter(stream))
+            {
+                write(writer);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         catch

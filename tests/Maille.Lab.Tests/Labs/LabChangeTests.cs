@@ -172,6 +172,25 @@ public sealed class LabChangeTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("service \"extra\" deleted (updated without planning", log, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task A_merge_patch_of_a_pods_labels_alone_relabels_it_without_planning_the_lab()
+    {
+        Privileged.Require();
+        using var lab = LiveLab.Up(Base, output);
+        using var api = new Maille.Lab.Api.LabApiClient(new LabState(lab.Name).ApiSocket);
+
+        // What `kubectl label` and a client's merge patch send: the labels, nothing else.
+        var (patched, answer) = await api.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/pods/web-2", """{"metadata": {"labels": {"app": "other"}}}""", "application/merge-patch+json");
+
+        Assert.Equal(200, patched);
+        Assert.Equal("other", (string?)answer!["metadata"]!["labels"]!["app"]);
+        Assert.DoesNotContain("web-2", EndpointNames(lab));
+        var clusterIP = IPAddress.Parse((string)lab.Get("service", "web")["spec"]!["clusterIP"]!);
+        Assert.Equal("default/web-1", PodHttp.Get(lab.Name, "default/client", clusterIP, 80, "/hostname"));
+        var log = File.ReadAllText(new LabState(lab.Name).LogFile);
+        Assert.Contains("pod/web-2 labeled (updated without planning", log, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> PodIPs(LiveLab lab) =>
         lab.Get("pods")["items"]!.AsArray()
             .ToDictionary(p => (string)p!["metadata"]!["name"]!, p => (string)p!["status"]!["podIP"]!);
