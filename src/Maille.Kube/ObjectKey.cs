@@ -9,7 +9,30 @@ public sealed record ObjectKey(string Group, string Kind, string Namespace, stri
     /// <summary>kubectl's way of naming it: <c>deployment.apps/web</c>, <c>pod/web-0</c>.</summary>
     public string Display => Group.Length == 0 ? $"{Kind.ToLowerInvariant()}/{Name}" : $"{Kind.ToLowerInvariant()}.{Group}/{Name}";
 
-    public int CompareTo(ObjectKey? other) => other is null ? 1 : string.CompareOrdinal(Sortable, other.Sortable);
+    /// <summary>
+    /// Namespace, group, kind, then name, each ordinal. Field by field, without building a string per comparison: a
+    /// sorted lab of 20,000 objects compares keys some fifteen times per lookup.
+    /// </summary>
+    public int CompareTo(ObjectKey? other)
+    {
+        if (other is null)
+        {
+            return 1;
+        }
+
+        var order = string.CompareOrdinal(Namespace, other.Namespace);
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(Group, other.Group);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(Kind, other.Kind);
+        }
+
+        return order != 0 ? order : string.CompareOrdinal(Name, other.Name);
+    }
 
     public static bool operator <(ObjectKey? left, ObjectKey? right) => Compare(left, right) < 0;
 
@@ -20,8 +43,6 @@ public sealed record ObjectKey(string Group, string Kind, string Namespace, stri
     public static bool operator >=(ObjectKey? left, ObjectKey? right) => Compare(left, right) >= 0;
 
     private static int Compare(ObjectKey? left, ObjectKey? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
-
-    private string Sortable => $"{Namespace}\0{Group}\0{Kind}\0{Name}";
 
     public override string ToString() => Namespace.Length == 0 ? Display : $"{Namespace}/{Display}";
 }

@@ -28,4 +28,10 @@ public sealed record ApiResource(
     Func<ResourceTables, Func<ObjectMeta, bool>, bool, KubectlTable> Table)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>
+    /// The collection of the plan that <see cref="Objects"/> reads, when it reads one and nothing else: a plan that
+    /// keeps the very same collection keeps the very same objects (<see cref="ObjectVersions.Advance"/> then skips the kind).
+    /// </summary>
+    public Func<ClusterState, object>? Source { get; init; }
 }

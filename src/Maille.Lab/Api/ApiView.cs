@@ -129,6 +129,33 @@ public sealed class ApiView
             item.Model is (ClusterNetworkPolicy, string) ? string.Join(",", Facts.DownNodes.Order(StringComparer.Ordinal)) : null);
     }
 
+    /// <summary>
+    /// Whether <paramref name="item"/>'s own facts are those it had in <paramref name="before"/>: the very same written
+    /// document, managed fields and workload template. With the same model and the rest of the facts unchanged
+    /// (<see cref="ServedFacts.UnchangedBesidesObjects"/>) the object is unchanged: a change of one object costs a
+    /// lookup or two for each of the others, not working each one out again (at 10,000 Services that was most of a
+    /// publication's time).
+    /// </summary>
+    /// <param name="changed">The objects whose documents or managed fields may have changed, when known (<see cref="ServedFacts.WrittenKeysChangedBy"/>).</param>
+    internal bool FactsUnchangedSince(ApiView before, IReadOnlySet<ObjectKey>? changed, ApiResource resource, ApiObject item)
+    {
+        if (changed is not null)
+        {
+            return changed.Count == 0
+                || (!changed.Contains(ApiJson.KeyOf(resource, item)) && (TemplateOf(item) is not { } template || !changed.Contains(template.Key)));
+        }
+
+        if (ReferenceEquals(before.Facts.Written, Facts.Written) && ReferenceEquals(before.Facts.Managed, Facts.Managed))
+        {
+            return true;
+        }
+
+        var key = ApiJson.KeyOf(resource, item);
+        return ReferenceEquals(before.Facts.Written.GetValueOrDefault(key), Facts.Written.GetValueOrDefault(key))
+            && before.Facts.Managed.GetValueOrDefault(key) == Facts.Managed.GetValueOrDefault(key)
+            && ReferenceEquals(before.TemplateOf(item), TemplateOf(item));
+    }
+
     private JsonObject Render(ApiResource resource, ApiObject item, ServedExtra extra, PodTimes? times)
     {
         var kubernetes = item.Write();

@@ -106,12 +106,21 @@ public sealed class LabStore
             var before = _view;
             var published = _cluster;
             _cluster = cluster;
-            var factsKept = !first && _facts.Unchanged(facts ?? ServedFacts.None);
+            var othersKept = !first && before is not null && _facts.UnchangedBesidesObjects(facts ?? ServedFacts.None);
+            var written = othersKept ? _facts.WrittenKeysChangedBy(facts ?? ServedFacts.None) : null;
             _facts = facts ?? ServedFacts.None;
             _version++;
             var now = _clock.GetUtcNow();
             _availability = AvailabilityOf(cluster, now, published);
-            var changes = _versions.Advance(cluster, _version, View().Extra, _availability, factsKept: factsKept);
+            var next = View();
+            var changes = _versions.Advance(
+                cluster,
+                _version,
+                next.Extra,
+                _availability,
+                factsKept: othersKept ? (resource, item) => next.FactsUnchangedSince(before!, written, resource, item) : null,
+                // Only kinds read from one collection of the plan: a pod's facts include its workload's template.
+                kindKept: written is null ? null : resource => resource.Source is not null && !written.Any(key => key.Kind == resource.Kind && key.Group == resource.Group));
             var happened = new List<EventRecord>();
             foreach (var (resource, type, item, previous) in changes)
             {

@@ -20,6 +20,26 @@ internal sealed record ServedFacts
     /// <summary>Nodes stopped, or that do not answer on the node network: NotReady.</summary>
     public IReadOnlySet<string> DownNodes { get; init; } = FrozenSet<string>.Empty;
 
+    /// <summary>
+    /// The number of the desired state <see cref="Written"/> and <see cref="Managed"/> come from
+    /// (<see cref="Labs.LabManifests.Version"/>); 0 when not known.
+    /// </summary>
+    public long WrittenVersion { get; init; }
+
+    /// <summary>How that desired state was made from an earlier one, when known (<see cref="Labs.LabManifests.ChangedFrom"/>).</summary>
+    public Labs.LabManifestsChange? WrittenChange { get; init; }
+
+    /// <summary>
+    /// The objects whose written document or managed fields may differ between this and <paramref name="next"/>: none
+    /// when both come from the same desired state, the change's objects when <paramref name="next"/>'s was made from
+    /// this one's; null when not known (each object is then compared, <see cref="ApiView.FactsUnchangedSince"/>).
+    /// </summary>
+    public IReadOnlySet<ObjectKey>? WrittenKeysChangedBy(ServedFacts next) =>
+        WrittenVersion == 0 || next.WrittenVersion == 0 ? null
+        : WrittenVersion == next.WrittenVersion ? System.Collections.Frozen.FrozenSet<ObjectKey>.Empty
+        : next.WrittenChange is { } change && change.From == WrittenVersion ? change.Keys
+        : null;
+
     /// <summary>The managed fields of the objects written through the API, by key (server-side apply's owners).</summary>
     public ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> Managed { get; init; } = ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>.Empty;
 
@@ -30,12 +50,13 @@ internal sealed record ServedFacts
     public IReadOnlyDictionary<string, ContainerRestarts> Restarts { get; init; } = FrozenDictionary<string, ContainerRestarts>.Empty;
 
     /// <summary>
-    /// Whether <paramref name="next"/> says the same as this of every object: the very same collections (the lab makes
-    /// new ones only when something in them changed), and the same nodes down. Then an object whose model did not change
-    /// did not change at all (<see cref="ObjectVersions.Advance"/>).
+    /// Whether <paramref name="next"/> says the same as this of what is not an object's own: the same nodes down, the
+    /// same namespaces being deleted (the very same collection: the lab makes a new one only when something in it
+    /// changed), the same restarts. Then an object whose model did not change did not change, unless its own written
+    /// text, managed fields or template did (<see cref="ApiView.FactsUnchangedSince"/>, <see cref="ObjectVersions.Advance"/>).
     /// </summary>
-    public bool Unchanged(ServedFacts next) =>
-        ReferenceEquals(Written, next.Written) && ReferenceEquals(Managed, next.Managed) && ReferenceEquals(TerminatingNamespaces, next.TerminatingNamespaces)
+    public bool UnchangedBesidesObjects(ServedFacts next) =>
+        ReferenceEquals(TerminatingNamespaces, next.TerminatingNamespaces)
         && DownNodes.SetEquals(next.DownNodes) && Restarts.Count == next.Restarts.Count
         && Restarts.All(r => next.Restarts.TryGetValue(r.Key, out var other) && r.Value == other);
 }

@@ -475,6 +475,8 @@ public sealed partial class LabController : IAsyncDisposable
         Store.Update(cluster, new Api.ServedFacts
         {
             Written = _desired.ByKey,
+            WrittenVersion = _desired.Version,
+            WrittenChange = _desired.ChangedFrom,
             DownNodes = _nodes.DownNodes().Union(_nodes.StoppedNodes).ToHashSet(StringComparer.Ordinal),
             TerminatingNamespaces = _terminating,
             Managed = _desired.ManagedFields,

@@ -19,12 +19,24 @@ public sealed class LabManifests
     private readonly ImmutableSortedDictionary<ObjectKey, ManifestDocument> _documents;
     private Dictionary<ObjectKey, ManifestDocument>? _byKey;
     private readonly ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> _managed;
+    private static long _lastVersion;
 
-    private LabManifests(ImmutableSortedDictionary<ObjectKey, ManifestDocument> documents, ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> managed)
+    private LabManifests(ImmutableSortedDictionary<ObjectKey, ManifestDocument> documents, ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> managed, LabManifests? from = null, IEnumerable<ObjectKey>? changed = null)
     {
         _documents = documents;
         _managed = managed;
+        Version = Interlocked.Increment(ref _lastVersion);
+        ChangedFrom = from is null || changed is null ? null : new LabManifestsChange(from.Version, changed.ToHashSet());
     }
+
+    /// <summary>This value's number, unique in the process: two values with the same number are the same value.</summary>
+    internal long Version { get; }
+
+    /// <summary>
+    /// The value this one was made from and the objects whose documents or managed fields may differ between them (a
+    /// superset); null when not known. The API's store looks at these objects only, instead of each of 20,000.
+    /// </summary>
+    internal LabManifestsChange? ChangedFrom { get; }
 
     public static LabManifests Empty { get; } = new(ImmutableSortedDictionary<ObjectKey, ManifestDocument>.Empty, ImmutableDictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>>.Empty);
 
@@ -86,7 +98,7 @@ public sealed class LabManifests
             builder[document.Key] = document;
         }
 
-        return new LabChange(new LabManifests(builder.ToImmutable(), owners), [.. outcomes.Select(o => new ObjectOutcome(o.Key, o.Value))], []);
+        return new LabChange(new LabManifests(builder.ToImmutable(), owners, this, outcomes.Keys.Concat(ownersChanged)), [.. outcomes.Select(o => new ObjectOutcome(o.Key, o.Value))], []);
     }
 
     /// <summary>
@@ -164,7 +176,7 @@ public sealed class LabManifests
             }
         }
 
-        return new LabChange(new LabManifests(builder.ToImmutable(), owners.ToImmutable()), outcomes, missing);
+        return new LabChange(new LabManifests(builder.ToImmutable(), owners.ToImmutable(), this, outcomes.Select(o => o.Key)), outcomes, missing);
     }
 
     /// <summary>
@@ -192,7 +204,7 @@ public sealed class LabManifests
         var labeled = document.WithLabels(changes);
         var owners = WithOwners(managed is { } entries ? new Dictionary<ObjectKey, ImmutableArray<ManagedFieldsEntry>> { [key] = entries } : null, out var ownersChanged);
         var outcome = labeled.SameAs(document) && ownersChanged.Count == 0 ? "not labeled" : "labeled";
-        return new LabChange(new LabManifests(_documents.SetItem(key, labeled), owners), [new ObjectOutcome(key, outcome)], []);
+        return new LabChange(new LabManifests(_documents.SetItem(key, labeled), owners, this, ownersChanged.Append(key)), [new ObjectOutcome(key, outcome)], []);
     }
 
     /// <summary>The managed fields with <paramref name="managed"/> set (an empty list removes an object's), and the objects whose owners changed.</summary>

@@ -117,6 +117,43 @@ public sealed class ServedObjectsTests
     }
 
     [Fact]
+    public void A_services_text_changed_by_a_known_change_of_the_desired_state_is_a_new_version_though_the_plans_services_are_kept()
+    {
+        const string Services = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: a, namespace: default}
+            spec: {selector: {app: a}, ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: b, namespace: default}
+            spec: {selector: {app: b}, ports: [{port: 80}]}
+            """;
+        var store = new LabStore(null, clock: _clock);
+        var cluster = Cluster.Valid(Services);
+        var desired = LabManifests.Parse("lab.yaml", Services, DateTimeOffset.UnixEpoch);
+        store.Update(cluster, FactsOf(desired));
+        var before = store.Snapshot.Version;
+        var servicesResource = ApiResources.Find("", "v1", "services")!;
+        var versionOfB = (string?)Served(store.Snapshot, servicesResource, "b")["metadata"]!["resourceVersion"];
+
+        // The very same plan (its Services the same collection): only the desired state's change says what moved.
+        var annotated = Maille.Kube.ManifestDocument.Parse("a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: default, annotations: {note: hello}}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n");
+        var changed = desired.Apply(annotated, DateTimeOffset.UnixEpoch).Manifests;
+        Assert.Equal(desired.Version, changed.ChangedFrom!.From);
+        store.Update(cluster, FactsOf(changed));
+        var changes = store.ChangesSince(servicesResource, before)!.Value.Changes;
+
+        Assert.Equal(("MODIFIED", "a"), (changes.Single().Type, changes.Single().Meta.Name));
+        Assert.Equal("hello", (string?)changes.Single().Object()["metadata"]!["annotations"]!["note"]);
+        Assert.Equal(versionOfB, (string?)Served(store.Snapshot, servicesResource, "b")["metadata"]!["resourceVersion"]);
+    }
+
+    private static ServedFacts FactsOf(LabManifests desired) =>
+        new() { Written = desired.ByKey, Managed = desired.ManagedFields, WrittenVersion = desired.Version, WrittenChange = desired.ChangedFrom };
+
+    [Fact]
     public void A_pod_made_again_under_its_name_is_a_new_object_to_watchers_deleted_then_added_with_its_own_uid_and_start_time()
     {
         var store = new LabStore(null, clock: _clock);
