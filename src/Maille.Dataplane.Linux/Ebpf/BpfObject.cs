@@ -207,7 +207,8 @@ public sealed class BpfObject : IDisposable
                     throw new InvalidOperationException($"{Path} has no program {name}");
                 }
 
-                var link = _pinDirectory is null ? 0 : TakeOverPinnedLink(System.IO.Path.Combine(_pinDirectory, LinkPinPrefix + name), program);
+                var pin = PinnedLink(name);
+                var link = pin is null ? 0 : TakeOverPinnedLink(pin, program);
                 if (link == 0)
                 {
                     link = LibBpf.AttachCgroup(program, directory.Number);
@@ -216,9 +217,8 @@ public sealed class BpfObject : IDisposable
                         throw BpfError.FromErrno($"attaching {name} to cgroup {cgroup.Path}");
                     }
 
-                    if (_pinDirectory is not null)
+                    if (pin is not null)
                     {
-                        var pin = System.IO.Path.Combine(_pinDirectory, LinkPinPrefix + name);
                         var code = LibBpf.LinkPin(link, pin);
                         if (code < 0)
                         {
@@ -235,6 +235,9 @@ public sealed class BpfObject : IDisposable
             AttachedPrograms = attached;
         }
     }
+
+    /// <summary>Where the link of program <paramref name="name"/> is pinned, or would be (null: this object pins nothing).</summary>
+    public string? PinnedLink(string name) => _pinDirectory is null ? null : System.IO.Path.Combine(_pinDirectory, LinkPinPrefix + name);
 
     /// <summary>The name of a link's pin: the program's, after this prefix (maps are pinned under their own names; bpffs refuses names with a dot).</summary>
     public const string LinkPinPrefix = "link-";

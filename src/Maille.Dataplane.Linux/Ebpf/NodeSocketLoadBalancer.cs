@@ -99,6 +99,9 @@ public sealed class NodeSocketLoadBalancer : IDisposable
 
     public IReadOnlyList<string> AttachedPrograms => _uplink is null ? _object.AttachedPrograms : [.. _object.AttachedPrograms, NodePortProgram];
 
+    /// <summary>Where the link of the cgroup program <paramref name="program"/> is pinned (null: this object pins nothing).</summary>
+    public string? PinnedLink(string program) => _object.PinnedLink(program);
+
     /// <summary>The interface <see cref="NodePortProgram"/> is on (null: none).</summary>
     public string? Uplink => _uplink?.Name;
 
