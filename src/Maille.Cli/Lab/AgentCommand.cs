@@ -12,7 +12,7 @@ namespace Maille.Cli.Lab;
 
 /// <summary>
 /// <c>maille agent --node NAME [--kubeconfig FILE] [--context NAME] [--parts service-proxy,network-policy,l2-announcer]
-/// [--config FILE] [--allow-host-network]</c>: one node's data plane as an API client (<see cref="NodeAgentHost"/>). In a
+/// [--config FILE] [--allow-host-network] [--dataplane nftables|ebpf --cgroup PATH --bpf-pins DIR]</c>: one node's data plane as an API client (<see cref="NodeAgentHost"/>). In a
 /// lab the daemon runs one per node inside the node's namespace; on a real cluster it is the <c>maille-agent</c>
 /// DaemonSet's container (hostNetwork), with the in-cluster service account when no kubeconfig is given.
 /// </summary>
@@ -38,6 +38,14 @@ internal static class AgentCommand
             Description = $"Where to serve GET /healthz (200 once every part applied what was read, else 503), as kube-proxy does; \"\" turns it off (default {DefaultHealthzBindAddress}).",
             DefaultValueFactory = _ => DefaultHealthzBindAddress,
         };
+        var dataplane = new Option<string>("--dataplane")
+        {
+            Description = "nftables (default), or ebpf on a lab's node: ClusterIPs translated at the socket by programs on --cgroup, NetworkPolicy at tc on the node's pods' veths, maps and links pinned in --bpf-pins so that they outlive the agent.",
+            DefaultValueFactory = _ => "nftables",
+        };
+        dataplane.AcceptOnlyFromAmong("nftables", "ebpf");
+        var cgroup = new Option<string?>("--cgroup") { Description = "With --dataplane ebpf: the lab's cgroup (v2) as this process can open it; the socket programs go on it." };
+        var bpfPins = new Option<string?>("--bpf-pins") { Description = "With --dataplane ebpf: a folder in a bpffs where this node's maps and links are pinned (made if missing)." };
         var command = new Command("agent", """
             Run one node's data plane as an API client: the Service proxy (kube-proxy's role), NetworkPolicy
             enforcement and the LoadBalancer L2 announcer, programming nftables in the network namespace the agent runs
@@ -49,13 +57,43 @@ internal static class AgentCommand
               maille agent --node worker-1 --kubeconfig agent.kubeconfig --parts service-proxy,network-policy
               maille agent --node "$NODE_NAME" --allow-host-network          # in a DaemonSet pod
               curl -s http://127.0.0.1:10266/healthz                           # 200 once the node's rules are in place
+              # what maille up --dataplane ebpf --agents process starts in node-1's namespace:
+              maille agent --node node-1 --kubeconfig node-1.kubeconfig --dataplane ebpf \
+                --cgroup /proc/DAEMON-PID/root/sys/fs/cgroup/unified/maille-shop --bpf-pins /run/maille/shop/bpf/node-1
             """)
         {
-            node, kubeconfig, kubeContext, parts, config, flush, hostNetwork, healthz,
+            node, kubeconfig, kubeContext, parts, config, flush, hostNetwork, healthz, dataplane, cgroup, bpfPins,
         };
-        command.SetAction(parse => OperatingSystem.IsLinux()
-            ? Run(context, parse.GetValue(node)!, parse.GetValue(kubeconfig), parse.GetValue(kubeContext), parse.GetValue(parts), parse.GetValue(config), parse.GetValue(flush), parse.GetValue(hostNetwork), parse.GetValue(healthz)!)
-            : Fail(context, "maille agent runs on Linux only"));
+        command.SetAction(parse =>
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return Fail(context, "maille agent runs on Linux only");
+            }
+
+            var ebpf = parse.GetValue(dataplane) == "ebpf";
+            var (cgroupPath, pins) = (parse.GetValue(cgroup), parse.GetValue(bpfPins));
+            if (ebpf && (cgroupPath is null || pins is null))
+            {
+                return Fail(context, "--dataplane ebpf needs --cgroup (the lab's cgroup) and --bpf-pins (a folder of a bpffs)");
+            }
+
+            if (!ebpf && (cgroupPath is not null || pins is not null))
+            {
+                return Fail(context, "--cgroup and --bpf-pins go with --dataplane ebpf");
+            }
+
+            var options = new AgentOptions
+            {
+                Node = parse.GetValue(node)!,
+                Parts = new HashSet<string>(StringComparer.Ordinal),
+                FlushDeniedConnections = parse.GetValue(flush),
+                Dataplane = ebpf ? Model.DataplaneKind.Ebpf : Model.DataplaneKind.Nftables,
+                Cgroup = cgroupPath,
+                BpfPins = pins,
+            };
+            return Run(context, options, parse.GetValue(kubeconfig), parse.GetValue(kubeContext), parse.GetValue(parts), parse.GetValue(config), parse.GetValue(hostNetwork), parse.GetValue(healthz)!);
+        });
         return command;
     }
 
@@ -65,8 +103,9 @@ internal static class AgentCommand
         return 1;
     }
 
+    /// <param name="options">The node, the data plane and its flags; parts and configuration are read here.</param>
     [SupportedOSPlatform("linux")]
-    private static int Run(CliContext context, string node, string? kubeconfig, string? kubeContext, string? partList, string? configFile, bool flush, bool allowHostNetwork, string healthzBindAddress)
+    private static int Run(CliContext context, AgentOptions options, string? kubeconfig, string? kubeContext, string? partList, string? configFile, bool allowHostNetwork, string healthzBindAddress)
     {
         System.Net.IPEndPoint? healthzBind = null;
         if (healthzBindAddress.Length > 0 && (healthzBind = AgentHealth.ParseBindAddress(healthzBindAddress, out var bindError)) is null)
@@ -84,6 +123,18 @@ internal static class AgentCommand
         if (!allowHostNetwork && NodeAgentHost.MayBeOnTheHostsOwnNetwork())
         {
             return Fail(context, "maille agent would program this machine's own network namespace: run it inside a node's namespace (a lab does), or pass --allow-host-network on a real node");
+        }
+
+        if (options.Dataplane == Model.DataplaneKind.Ebpf)
+        {
+            try
+            {
+                _ = Dataplane.Linux.Ebpf.LabCgroup.At(options.Cgroup!);
+            }
+            catch (IOException e)
+            {
+                return Fail(context, $"--cgroup: {e.Message}");
+            }
         }
 
         var clusterConfig = Model.ClusterConfig.Default;
@@ -150,7 +201,7 @@ internal static class AgentCommand
             return Fail(context, e.Message);
         }
 
-        using var host = new NodeAgentHost(client, new AgentOptions { Node = node, Parts = parts, Config = clusterConfig, FlushDeniedConnections = flush }, loggers) { Health = health };
+        using var host = new NodeAgentHost(client, options with { Parts = parts, Config = clusterConfig }, loggers) { Health = health };
         using (client as IDisposable)
         {
             try

@@ -41,7 +41,7 @@ internal static class UpCommand
         };
         var agents = new Option<string>("--agents")
         {
-            Description = "Where each node's Service proxy and policy enforcer run: inline (in the lab's daemon) or process (a maille agent process per node, inside the node's namespace, an API client with the node's certificate)",
+            Description = "Where each node's Service proxy and policy enforcer run: inline (in the lab's daemon) or process (a maille agent process per node, inside the node's namespace, an API client with the node's certificate; with --dataplane ebpf it loads its node's eBPF programs and pins them in the lab's bpffs)",
             DefaultValueFactory = _ => "inline",
         };
         agents.AcceptOnlyFromAmong("inline", "process");
@@ -88,6 +88,7 @@ internal static class UpCommand
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play --flush-denied-connections
               sudo maille up -f examples/shop --lab shop --agents process
               sudo maille up -f examples/shop --lab shop --dataplane ebpf
+              sudo maille up -f examples/shop --lab shop --dataplane ebpf --agents process
               sudo maille up -f examples/mesh --lab mesh --mesh-certificate-rotation 30s
               sudo maille up --lab play
             """)

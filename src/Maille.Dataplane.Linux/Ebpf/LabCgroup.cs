@@ -42,6 +42,21 @@ public sealed class LabCgroup
     /// <summary><see cref="For"/>, or null on a machine without a cgroup v2 hierarchy (no lab there has a cgroup).</summary>
     public static LabCgroup? TryFor(string lab) => UnifiedRoot() is { } root ? new LabCgroup(root, System.IO.Path.Combine(root, "maille-" + lab)) : null;
 
+    /// <summary>
+    /// The lab's cgroup at <paramref name="path"/> as this process can reach it. A <c>maille agent</c> started with
+    /// <c>ip netns exec</c> sees a fresh sysfs without the cgroup mounts, so the daemon hands it the cgroup through its
+    /// own mount namespace (<c>/proc/DAEMON/root/sys/fs/cgroup/…</c>). It must exist: the daemon makes it.
+    /// </summary>
+    public static LabCgroup At(string path)
+    {
+        if (!File.Exists(System.IO.Path.Combine(path, "cgroup.procs")))
+        {
+            throw new IOException($"{path} is not a cgroup (no cgroup.procs): the lab's daemon makes the lab's cgroup before it starts the agents");
+        }
+
+        return new LabCgroup(System.IO.Path.GetDirectoryName(path)!, path);
+    }
+
     /// <summary>Creates the cgroup, unless it exists.</summary>
     public void Create() => Directory.CreateDirectory(Path);
 

@@ -56,13 +56,17 @@ public sealed class NodePodPolicy : IDisposable
     private (PodPolicyMaps? Maps, Dictionary<uint, string> Keys) _slotNames = (null, []);
 
     /// <summary>The maps as the object's load made them, empty: the first full sync has nothing else to delete.</summary>
-    private bool _mapsNew = true;
+    private bool _mapsNew;
 
-    public NodePodPolicy(NetworkNamespace node, string nodeName, string? objectPath = null)
+    /// <param name="pinDirectory">A bpffs folder of this node's own (a <c>maille agent</c> process's): the maps are
+    /// pinned there, so a restarted process finds the policy, its counters and its flows as they were, and its programs
+    /// replace the filters on the veths without a moment of empty maps. Null: the maps go with this object.</param>
+    public NodePodPolicy(NetworkNamespace node, string nodeName, string? objectPath = null, string? pinDirectory = null)
     {
         _node = node;
         NodeName = nodeName;
-        _object = BpfObject.Load(objectPath ?? Path.Combine(AppContext.BaseDirectory, "bpf", ObjectFile));
+        _object = BpfObject.Load(objectPath ?? Path.Combine(AppContext.BaseDirectory, "bpf", ObjectFile), pinDirectory);
+        _mapsNew = !_object.MapsReused;
         try
         {
             _maps = Maps.ToDictionary(m => m.Map, m => _object.Map(m.Name, m.KeySize));

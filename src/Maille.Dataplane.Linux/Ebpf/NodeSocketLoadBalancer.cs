@@ -40,19 +40,23 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     private (ClusterState Cluster, NodeServicePlan Plan)? _lastPlan;
 
     /// <summary>The maps as the object's load made them, empty: the first full sync has nothing else to delete.</summary>
-    private bool _mapsNew = true;
+    private bool _mapsNew;
 
     /// <param name="podNamespaces">The names of the namespaces of the node's pods in a cluster (under /run/netns).</param>
     /// <param name="uplink">The node's interface toward the other nodes and the outside (<c>eth0</c>), where
     /// <see cref="NodePortProgram"/> goes; null attaches no tc program.</param>
     /// <param name="objectPath">The compiled object; by default <c>bpf/socket_lb.bpf.o</c> beside the assemblies.</param>
-    public NodeSocketLoadBalancer(NetworkNamespace node, string nodeName, LabCgroup cgroup, Func<ClusterState, IReadOnlyList<string>> podNamespaces, string? uplink = null, string? objectPath = null)
+    /// <param name="pinDirectory">A bpffs folder of this node's own (a <c>maille agent</c> process's): the maps and the
+    /// cgroup links are pinned there, so the hooks keep translating after the process ends, and the next process takes
+    /// them over (<see cref="BpfObject.Load"/>). Null: they go with this object, as the daemon's in-process parts do.</param>
+    public NodeSocketLoadBalancer(NetworkNamespace node, string nodeName, LabCgroup cgroup, Func<ClusterState, IReadOnlyList<string>> podNamespaces, string? uplink = null, string? objectPath = null, string? pinDirectory = null)
     {
         NodeName = nodeName;
         _node = node;
         _podNamespaces = podNamespaces;
         _nodeCookie = NamespaceCookies.Read(node);
-        _object = BpfObject.Load(objectPath ?? DefaultObjectPath);
+        _object = BpfObject.Load(objectPath ?? DefaultObjectPath, pinDirectory);
+        _mapsNew = !_object.MapsReused;
         try
         {
             _maps = new()
@@ -94,6 +98,9 @@ public sealed class NodeSocketLoadBalancer : IDisposable
     public string NodeName { get; }
 
     public IReadOnlyList<string> AttachedPrograms => _uplink is null ? _object.AttachedPrograms : [.. _object.AttachedPrograms, NodePortProgram];
+
+    /// <summary>Where the link of the cgroup program <paramref name="program"/> is pinned (null: this object pins nothing).</summary>
+    public string? PinnedLink(string program) => _object.PinnedLink(program);
 
     /// <summary>The interface <see cref="NodePortProgram"/> is on (null: none).</summary>
     public string? Uplink => _uplink?.Name;

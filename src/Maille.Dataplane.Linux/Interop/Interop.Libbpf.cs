@@ -39,6 +39,36 @@ internal static partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_link__destroy")]
     internal static partial int LinkDestroy(nint link);
 
+    /// <summary>The object's next map after <paramref name="previous"/> (0: the first); 0 after the last.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_object__next_map")]
+    internal static partial nint NextMap(nint bpfObject, nint previous);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__name")]
+    internal static partial nint MapName(nint map);
+
+    /// <summary>Before the load: the map is the kernel map <paramref name="fd"/> (duplicated) instead of a new one.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map__reuse_fd")]
+    internal static partial int MapReuseDescriptor(nint map, int fd);
+
+    /// <summary>A descriptor of the object pinned at <paramref name="path"/> in a bpffs.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_obj_get", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ObjectGet(string path);
+
+    /// <summary>Pins the object <paramref name="fd"/> at <paramref name="path"/> in a bpffs: it lives while the pin does.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_obj_pin", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ObjectPin(int fd, string path);
+
+    [LibraryImport(Library, EntryPoint = "bpf_link__pin", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LinkPin(nint link, string path);
+
+    /// <summary>The link pinned at <paramref name="path"/>; NULL with errno set when there is none.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_link__open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint LinkOpen(string path);
+
+    /// <summary>Replaces the program of a link in place (BPF_LINK_UPDATE): the hook never goes without one.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_link__update_program")]
+    internal static partial int LinkUpdateProgram(nint link, nint program);
+
     [LibraryImport(Library, EntryPoint = "bpf_map_update_elem")]
     internal static unsafe partial int MapUpdate(int fd, byte* key, byte* value, ulong flags);
 

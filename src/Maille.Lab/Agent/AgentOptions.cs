@@ -12,6 +12,19 @@ public sealed record AgentOptions
     /// <summary>The cluster's CIDRs, node-port range and LoadBalancer pools (what kube-proxy's <c>--cluster-cidr</c> and the ConfigMap give).</summary>
     public ClusterConfig Config { get; init; } = ClusterConfig.Default;
 
+    /// <summary>
+    /// The data plane the parts program. <see cref="DataplaneKind.Ebpf"/> (a lab's node only): the Service proxy part is
+    /// the socket load balancer on <see cref="Cgroup"/> beside nftables for what it leaves, and the NetworkPolicy part
+    /// the tc programs on the node's pods' veths; their maps and links are pinned in <see cref="BpfPins"/>.
+    /// </summary>
+    public DataplaneKind Dataplane { get; init; } = DataplaneKind.Nftables;
+
+    /// <summary>The lab's cgroup as this process can open it (<see cref="DataplaneKind.Ebpf"/>).</summary>
+    public string? Cgroup { get; init; }
+
+    /// <summary>A folder of a bpffs for this node's pins (<see cref="DataplaneKind.Ebpf"/>).</summary>
+    public string? BpfPins { get; init; }
+
     /// <summary>The NetworkPolicy part cuts established connections a change now denies.</summary>
     public bool FlushDeniedConnections { get; init; }
 

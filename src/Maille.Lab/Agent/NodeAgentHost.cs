@@ -138,10 +138,16 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private NodeAgent CreateAgent()
     {
         var own = NetworkNamespace.OfProcess(options.Node);
+        var ebpf = options.Dataplane == Model.DataplaneKind.Ebpf;
+        var (proxy, policy) = (options.Parts.Contains(AgentParts.ServiceProxy), options.Parts.Contains(AgentParts.NetworkPolicy));
         var parts = new NodeAgentParts
         {
-            Services = options.Parts.Contains(AgentParts.ServiceProxy) ? new ServiceProxyPart(new NodeServiceProxy(own, options.Node)) : null,
-            Policy = options.Parts.Contains(AgentParts.NetworkPolicy) ? new NodePolicyEnforcer(own, options.Node, new NodePolicyEnforcerOptions { FlushDeniedConnections = options.FlushDeniedConnections }) : null,
+            Services = proxy ? new ServiceProxyPart(new NodeServiceProxy(own, options.Node, new NodeServiceProxyOptions { ClusterIPAtSocket = ebpf })) : null,
+            Policy = policy && !ebpf ? new NodePolicyEnforcer(own, options.Node, new NodePolicyEnforcerOptions { FlushDeniedConnections = options.FlushDeniedConnections }) : null,
+            SocketLoadBalancer = proxy && ebpf ? SocketLoadBalancer(own) : null,
+            PodPolicy = policy && ebpf
+                ? new PodPolicyPart(new Dataplane.Linux.Ebpf.NodePodPolicy(own, options.Node, pinDirectory: Path.Combine(options.BpfPins!, "pod-policy")), NodePodVeths, options.FlushDeniedConnections)
+                : null,
             LoadBalancer = options.Parts.Contains(AgentParts.L2Announcer)
                 ? new L2AnnouncerPart(options.Node, own, _objects.NotReadyNodes, new L2Ownership(), loggers.CreateLogger<L2AnnouncerPart>(), NodeInterface())
                 : null,
@@ -150,6 +156,29 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         agent = new NodeAgent(options.Node, parts, logger: _logger, hooks: Hooks(() => agent!));
         return agent;
     }
+
+    /// <summary>
+    /// The ebpf data plane's socket load balancer of this node (a lab's: the programs act on the sockets of the namespaces
+    /// of the node's pods, named after the lab this agent's namespace belongs to), on the cgroup the daemon handed over,
+    /// its maps and links pinned so that they outlive this process.
+    /// </summary>
+    private SocketLoadBalancerPart SocketLoadBalancer(NetworkNamespace own)
+    {
+        var name = NetworkNamespace.NameOfProcessNamespace();
+        var lab = (name is null ? null : Dataplane.Linux.Lab.LabNames.LabOf(name))
+            ?? throw new InvalidOperationException($"--dataplane ebpf programs a lab's node: this agent runs in namespace {name ?? "(unnamed)"}, which is no lab's");
+        var cgroup = Dataplane.Linux.Ebpf.LabCgroup.At(options.Cgroup!);
+        var node = options.Node;
+        return new SocketLoadBalancerPart(
+            new Dataplane.Linux.Ebpf.NodeSocketLoadBalancer(own, node, cgroup,
+                cluster => [.. Labs.LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == node).Select(p => Dataplane.Linux.Lab.LabNames.Pod(lab, p.QualifiedName))],
+                NodeInterface(), pinDirectory: Path.Combine(options.BpfPins!, "socket-lb")),
+            cgroup.Path);
+    }
+
+    /// <summary>The node-side veths of this node's pods (the ebpf data plane's NetworkPolicy programs go on each).</summary>
+    private HashSet<string> NodePodVeths(Engine.ClusterState cluster) =>
+        [.. Labs.LabTopologyMapper.LabPods(cluster).Where(p => p.Spec.NodeName == options.Node).Select(p => Dataplane.Linux.Lab.LabNames.PodHostInterface(p.QualifiedName))];
 
     /// <summary>The interface the announcer answers ARP on: the lab's node interface, else the one that holds the node's address.</summary>
     private static string NodeInterface() => Environment.GetEnvironmentVariable("MAILLE_NODE_INTERFACE") is { Length: > 0 } name ? name : Dataplane.Linux.Lab.LabNames.NodeInterface;

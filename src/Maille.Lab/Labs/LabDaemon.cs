@@ -45,7 +45,9 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
     /// own cgroup before it opens any socket (its pods' sockets and every program it starts belong to it), and each
     /// node gets a <see cref="NodeAgents.SocketLoadBalancerPart"/> on that cgroup beside an nftables Service proxy that
     /// leaves ClusterIPs to it, and a <see cref="NodeAgents.PodPolicyPart"/> (NetworkPolicy at tc on each pod's veth) in
-    /// place of the nftables <see cref="NodeAgents.NodePolicyEnforcer"/> (docs/ebpf-dataplane.md).
+    /// place of the nftables <see cref="NodeAgents.NodePolicyEnforcer"/> (docs/ebpf-dataplane.md). With
+    /// <see cref="AgentsAsProcesses"/> those parts run in each node's agent process instead, which pins its maps and
+    /// links in the lab's bpffs (<see cref="LabState.BpfDirectory"/>, mounted here).
     /// </summary>
     public DataplaneKind SelectedDataplane { get; init; }
 
@@ -63,6 +65,11 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
             try
             {
                 cgroup = JoinLabCgroup();
+                if (AgentsAsProcesses)
+                {
+                    // Where the agents pin their maps and links, so that an agent's end leaves its node's hooks running.
+                    LabBpfFs.Mount(state.BpfDirectory);
+                }
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
@@ -113,7 +120,7 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
 
         if (AgentsAsProcesses)
         {
-            var processes = new LabAgentProcesses(state, _logger, node => AgentArguments(state, credentials, controller, node), controller.Published.Nodes.Select(n => n.Name));
+            var processes = new LabAgentProcesses(state, _logger, node => AgentArguments(state, credentials, controller, node, cgroup), controller.Published.Nodes.Select(n => n.Name));
             var synced = await controller.StartAgentProcessesAsync(processes, AgentStartLimit, stopping);
             LogAgentsStarted(synced.Count, controller.Published.Nodes.Count);
         }
@@ -205,9 +212,11 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
 
     /// <summary>
     /// The agent's files (its kubeconfig with the node's own certificate, the lab's configuration; 0600 in a 0700
-    /// folder) and its arguments after <c>--node</c>.
+    /// folder) and its arguments after <c>--node</c>. With the ebpf data plane (<paramref name="cgroup"/>), the lab's
+    /// cgroup as the agent can open it (through this process's mount namespace: <c>ip netns exec</c> gives the agent a
+    /// fresh sysfs without the cgroup mounts) and its node's folder of the lab's bpffs.
     /// </summary>
-    private IReadOnlyList<string> AgentArguments(LabState state, Api.LabCredentials credentials, LabController controller, string node)
+    private IReadOnlyList<string> AgentArguments(LabState state, Api.LabCredentials credentials, LabController controller, string node, LabCgroup? cgroup)
     {
         var directory = LabAgentProcesses.Directory(state);
         PrivateFiles.CreateDirectory(directory);
@@ -217,21 +226,18 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
         var config = Path.Combine(directory, "config.yaml");
         PrivateFiles.Write(config, Kube.ClusterConfigWriter.Render(controller.Published.Config));
         string[] flush = FlushDeniedConnections ? ["--flush-denied-connections"] : [];
-        return ["--kubeconfig", kubeconfig, "--config", config, "--parts", "service-proxy,network-policy", .. flush];
+        string[] ebpf = cgroup is null ? [] :
+            ["--dataplane", "ebpf", "--cgroup", $"/proc/{Environment.ProcessId}/root{cgroup.Path}", "--bpf-pins", Path.Combine(state.BpfDirectory, node)];
+        return ["--kubeconfig", kubeconfig, "--config", config, "--parts", "service-proxy,network-policy", .. flush, .. ebpf];
     }
 
     /// <summary>
     /// Moves this process into the lab's cgroup, made for it (a stale one of a crashed daemon is joined as it is: its
-    /// programs left with that daemon). The agents must run here: a <c>maille agent</c> process would need the cgroup
-    /// too, which this slice does not hand it.
+    /// programs left with that daemon, or with its bpffs, which <see cref="LabBpfFs.Mount"/> replaces). The agent
+    /// processes it starts are its children, so they are in it too.
     /// </summary>
     private LabCgroup JoinLabCgroup()
     {
-        if (AgentsAsProcesses)
-        {
-            throw new InvalidOperationException("--dataplane ebpf runs the node agents in the daemon: use --agents inline (agent processes with the ebpf data plane are not done yet)");
-        }
-
         var cgroup = LabCgroup.For(state.Lab);
         cgroup.Join(Environment.ProcessId);
         return cgroup;

@@ -42,6 +42,12 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>Nodes taken off the node network with <c>maille node stop</c>, one name per line.</summary>
     public string StoppedNodesFile => Path.Combine(Directory, "stopped-nodes");
 
+    /// <summary>
+    /// The lab's own bpffs (<see cref="Dataplane.Linux.Ebpf.LabBpfFs"/>), mounted by the daemon of an ebpf lab whose agents
+    /// are processes: each node's agent pins its maps and cgroup links in a folder of its node's name.
+    /// </summary>
+    public string BpfDirectory => Path.Combine(Directory, "bpf");
+
     /// <summary>The daemon's Kubernetes-shaped API (HTTP on a Unix socket).</summary>
     public string ApiSocket => Path.Combine(Directory, "api.sock");
 
@@ -285,6 +291,12 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     {
         if (System.IO.Directory.Exists(Directory))
         {
+            // A bpffs still mounted in the folder (an ebpf lab's agent pins) would make the delete fail half done.
+            if (OperatingSystem.IsLinux())
+            {
+                Dataplane.Linux.Ebpf.LabBpfFs.Unmount(BpfDirectory);
+            }
+
             System.IO.Directory.Delete(Directory, recursive: true);
         }
     }

@@ -9,7 +9,8 @@ namespace Maille.Lab.Labs;
 /// <summary>
 /// Takes a lab down, also after a crash: it needs nothing but the lab's name. Stops the daemon (SIGTERM, then
 /// SIGKILL after 5 s), kills whatever still lives in the lab's namespaces, removes every namespace (and with them
-/// every veth and route), removes the lab's cgroup (the ebpf data plane's), and deletes the lab's state.
+/// every veth and route), unmounts the lab's bpffs (the pins of an ebpf lab's agent processes), removes the lab's cgroup
+/// (the ebpf data plane's), and deletes the lab's state.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public static class LabTeardown
@@ -38,6 +39,8 @@ public static class LabTeardown
 
         KillProcessesIn(NamespaceProcesses.Identities(LabNetworkBuilder.Namespaces(lab)));
         var removed = LabNetworkBuilder.Teardown(lab);
+        // The agent processes' pins (ebpf with --agents process): unmounting the lab's bpffs closes the links they held.
+        Dataplane.Linux.Ebpf.LabBpfFs.Unmount(state.BpfDirectory);
         // The ebpf data plane's cgroup (its programs left with the daemon: bpf_links close with their process).
         Dataplane.Linux.Ebpf.LabCgroup.TryFor(lab)?.Remove();
         state.Delete();

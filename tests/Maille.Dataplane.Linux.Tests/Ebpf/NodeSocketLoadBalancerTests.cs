@@ -113,6 +113,41 @@ public sealed class NodeSocketLoadBalancerTests
     }
 
     [SkippableFact]
+    public async Task Pinned_hooks_and_maps_outlive_their_object_and_the_next_load_takes_them_over_in_place()
+    {
+        // What a maille agent process of an ebpf lab does (--agents process): its maps and cgroup links pinned in a bpffs
+        // (one mounted for the test on a folder of its own), so that its end leaves the hooks running.
+        Privileged.Require();
+        await WithBalancer(async (balancer, pod, cluster, reload) =>
+        {
+            var web = Port(cluster, "web", 80);
+            var pins = Path.GetDirectoryName(balancer.PinnedLink("maille_connect4"))!;
+            var link = Interop.Libc.InodeOf(balancer.PinnedLink("maille_connect4")!);
+
+            // The object goes, as with a killed process: the pinned links keep its programs on the cgroup, the pinned maps
+            // their entries, so a connect is still translated.
+            balancer.Dispose();
+            Assert.Equal(new IPEndPoint(web.ClusterIP, 80), (await ConnectAsync(pod, web.ClusterIP, 80)).Peer);
+
+            // The next load finds the maps with those entries and swaps its own programs into the same links: translated
+            // before it syncs anything, and the link is the pinned one (not a second one beside it).
+            using var next = reload();
+            Assert.Equal(new IPEndPoint(web.ClusterIP, 80), (await ConnectAsync(pod, web.ClusterIP, 80)).Peer);
+            Assert.Equal(link, Interop.Libc.InodeOf(next.PinnedLink("maille_connect4")!));
+            Assert.Equal(pins, Path.GetDirectoryName(next.PinnedLink("maille_connect4")));
+
+            // Its first sync is full and, the maps not being new, deletes what its plan does not hold: web scaled down to
+            // nothing leaves no slot behind, and web refuses.
+            var sync = next.Sync(SocketLbCase.WebScaledDown);
+            Assert.True(sync.Full);
+            Assert.Null(sync.Error);
+            Assert.Equal(0, next.MapCounts()["backends"]);
+            var refused = await Assert.ThrowsAsync<SocketException>(() => ConnectAsync(pod, web.ClusterIP, 80));
+            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }, pinned: true);
+    }
+
+    [SkippableFact]
     public void A_full_sync_large_enough_to_write_slots_and_members_from_two_threads_leaves_every_entry_and_a_resync_keeps_them()
     {
         // 1,000 Services × 5 endpoints: 5,000 slots and 5,000 members, each batch past the size written on a thread of
@@ -173,9 +208,15 @@ public sealed class NodeSocketLoadBalancerTests
         return (Encoding.ASCII.GetString(buffer, 0, read), client.RemoteEndPoint);
     }
 
-    private static async Task WithBalancer(Func<NodeSocketLoadBalancer, NetworkNamespace, ClusterState, Task> test)
+    private static Task WithBalancer(Func<NodeSocketLoadBalancer, NetworkNamespace, ClusterState, Task> test) =>
+        WithBalancer((balancer, pod, cluster, _) => test(balancer, pod, cluster), pinned: false);
+
+    /// <param name="test">Also given a load of another balancer on the same namespace, cgroup and pins.</param>
+    /// <param name="pinned">Pins the maps and links in a bpffs mounted for the test (unmounted at the end, before the cgroup goes).</param>
+    private static async Task WithBalancer(Func<NodeSocketLoadBalancer, NetworkNamespace, ClusterState, Func<NodeSocketLoadBalancer>, Task> test, bool pinned)
     {
         var lab = TestNames.NewLab();
+        var pins = pinned ? Path.Combine(Path.GetTempPath(), $"maille-{lab}-bpf") : null;
         var cluster = SocketLbCase.Cluster;
         var endpoints = ServiceProxyPlanner.Plan(cluster, "node-1").Ports.SelectMany(p => p.ClusterEndpoints).Distinct().ToList();
         var pod = NetworkNamespace.Create($"maille-{lab}-pod");
@@ -198,7 +239,13 @@ public sealed class NodeSocketLoadBalancerTests
             var sockets = endpoints.Select(e => (Endpoint: e, Socket: Serve(pod, e))).ToList();
             servers.AddRange(sockets.Select(s => AnswerAsync(s.Socket, s.Endpoint, stop.Token)));
             cgroup.Create();
-            using var balancer = new NodeSocketLoadBalancer(pod, "node-1", cgroup, _ => []);
+            if (pins is not null)
+            {
+                LabBpfFs.Mount(pins);
+            }
+
+            NodeSocketLoadBalancer Load() => new(pod, "node-1", cgroup, _ => [], pinDirectory: pins);
+            using var balancer = Load();
             Assert.Equal(NodeSocketLoadBalancer.Programs, balancer.AttachedPrograms);
             var sync = balancer.Sync(cluster);
             Assert.Null(sync.Error);
@@ -206,7 +253,7 @@ public sealed class NodeSocketLoadBalancerTests
             cgroup.Join(Environment.ProcessId);
             try
             {
-                await test(balancer, pod, cluster);
+                await test(balancer, pod, cluster, Load);
             }
             finally
             {
@@ -219,6 +266,13 @@ public sealed class NodeSocketLoadBalancerTests
         finally
         {
             await stop.CancelAsync();
+            if (pins is not null)
+            {
+                // The pins go with their bpffs, and the links they held with them.
+                LabBpfFs.Unmount(pins);
+                Directory.Delete(pins);
+            }
+
             cgroup.Remove();
             Assert.False(cgroup.Exists);
             pod.Dispose();

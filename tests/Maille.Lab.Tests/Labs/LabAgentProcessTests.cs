@@ -169,9 +169,9 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
     private static bool Ready(JsonNode pod) =>
         pod["status"]!["conditions"]!.AsArray().Any(c => (string)c!["type"]! == "Ready" && (string)c["status"]! == "True");
 
-    private static JsonArray Agents(LiveLab lab) => JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
+    internal static JsonArray Agents(LiveLab lab) => JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
 
-    private static JsonNode Agent(LiveLab lab, string node) => Agents(lab).First(a => (string)a!["node"]! == node)!;
+    internal static JsonNode Agent(LiveLab lab, string node) => Agents(lab).First(a => (string)a!["node"]! == node)!;
 
     private static string Table(string nodeNamespace) => Run("ip", "netns", "exec", nodeNamespace, "nft", "list", "table", "ip", "maille-svc").Stdout;
 
@@ -188,7 +188,7 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         return stdout.Trim();
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] command)
+    internal static (int ExitCode, string Stdout, string Stderr) Run(params string[] command)
     {
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in command.Skip(1))

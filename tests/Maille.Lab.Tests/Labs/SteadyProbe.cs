@@ -33,6 +33,9 @@ internal sealed class SteadyProbe : IDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>The rounds answered so far (both requests).</summary>
+    public int Answers => Volatile.Read(ref _answers);
+
     /// <summary>Waits until <paramref name="count"/> rounds were answered (the traffic flows before the fault).</summary>
     public async Task WaitForAnswersAsync(int count)
     {
