@@ -125,16 +125,9 @@ internal static class AgentCommand
             return Fail(context, "maille agent would program this machine's own network namespace: run it inside a node's namespace (a lab does), or pass --allow-host-network on a real node");
         }
 
-        if (options.Dataplane == Model.DataplaneKind.Ebpf)
+        if (options.CgroupProblem() is { } problem)
         {
-            try
-            {
-                _ = Dataplane.Linux.Ebpf.LabCgroup.At(options.Cgroup!);
-            }
-            catch (IOException e)
-            {
-                return Fail(context, $"--cgroup: {e.Message}");
-            }
+            return Fail(context, $"--cgroup: {problem}");
         }
 
         var clusterConfig = Model.ClusterConfig.Default;

@@ -25,6 +25,28 @@ public sealed record AgentOptions
     /// <summary>A folder of a bpffs for this node's pins (<see cref="DataplaneKind.Ebpf"/>).</summary>
     public string? BpfPins { get; init; }
 
+    /// <summary>
+    /// Why <see cref="Cgroup"/> cannot take the socket programs of the ebpf data plane (it is not a cgroup), or null.
+    /// Asked before the agent reads anything; the CLI asks here, as it never reaches the kernel itself.
+    /// </summary>
+    public string? CgroupProblem()
+    {
+        if (Dataplane != DataplaneKind.Ebpf || Cgroup is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = global::Maille.Dataplane.Linux.Ebpf.LabCgroup.At(Cgroup);
+            return null;
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>The NetworkPolicy part cuts established connections a change now denies.</summary>
     public bool FlushDeniedConnections { get; init; }
 

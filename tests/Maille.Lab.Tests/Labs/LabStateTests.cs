@@ -25,4 +25,30 @@ public sealed class LabStateTests
     {
         Assert.False(LabState.IsDaemonCommandLine(cmdline, "bench"));
     }
+
+    [Fact]
+    public void The_readiness_file_is_written_again_only_when_its_text_changes()
+    {
+        var root = Directory.CreateTempSubdirectory("maille-state-").FullName;
+        try
+        {
+            var state = new LabState("t", root);
+            Directory.CreateDirectory(state.Directory);
+            state.WriteReadiness(new Dictionary<string, bool> { ["default/a"] = true });
+            Assert.True(state.ReadReadiness()["default/a"]);
+
+            // Marked by hand: an unchanged text leaves the file alone, a changed one replaces it.
+            File.WriteAllText(state.ReadinessFile, "{\"default/marked\": true}");
+            state.WriteReadiness(new Dictionary<string, bool> { ["default/a"] = true });
+            Assert.Equal(["default/marked"], state.ReadReadiness().Keys);
+
+            state.WriteReadiness(new Dictionary<string, bool> { ["default/a"] = false });
+            Assert.False(state.ReadReadiness()["default/a"]);
+            Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(state.ReadinessFile));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
