@@ -117,8 +117,22 @@ class Watcher(threading.Thread):
                 pass
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far, from /proc (clock ticks; 10 ms on this kernel)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def watch(api, rounds, watchers):
-    """Three phases of ROUNDS label PATCHes: without other watches, with WATCHERS idle ones, without again."""
+    """Three phases of ROUNDS label PATCHes: without other watches, with WATCHERS idle ones, without again.
+
+    With DAEMON_PID set, the lab daemon's CPU time per round is taken in each phase too (and the crowd's, when it is a
+    process): on two shared cores, the answer time of the "with" phase carries the crowd's own CPU as well as the
+    API's work for the watches, and these say which is which."""
+    daemon = os.environ.get("DAEMON_PID")
+    cpu = {"without": 0.0, "with": 0.0}
+    crowd_cpu = 0.0
     conn = connect(api)
     status, data, _ = request(conn, "GET", "/api/v1/namespaces/default/pods", headers={"Accept": "application/json"})
     listed = json.loads(data)
@@ -144,6 +158,8 @@ def watch(api, rounds, watchers):
                     w.start()
                 for w in crowd:
                     w.ready.wait(10)
+        phase_started = cpu_seconds(daemon) if daemon else 0.0
+        crowd_started = cpu_seconds(crowd.pid) if phase == "with" and separate else 0.0
         for r in range(rounds):
             value = f"{phase}{len(answers[phase])}"
             patch = json.dumps({"metadata": {"labels": {"round": value}}})
@@ -158,6 +174,10 @@ def watch(api, rounds, watchers):
                 # From the PATCH sent: the API publishes a change before it answers (the answer waits for the nodes).
                 latency.append((probe.seen[value] - (answered - ms / 1000)) * 1000)
             time.sleep(0.1)
+        if daemon:
+            cpu[phase] += cpu_seconds(daemon) - phase_started
+        if phase == "with" and separate:
+            crowd_cpu = cpu_seconds(crowd.pid) - crowd_started
         if phase == "with":
             if separate:
                 behind = int(crowd.communicate(f"with{rounds - 1}\n", timeout=60)[0].strip())
@@ -165,7 +185,9 @@ def watch(api, rounds, watchers):
                 time.sleep(1)
                 behind = crowd_behind(crowd, f"with{rounds - 1}")
     print(json.dumps({"pod": pod, "watchers": watchers, "crowd": "process" if separate else "threads", "without": summary(answers["without"]), "with": summary(answers["with"]),
-                      "event_after_sent": summary(latency) if latency else None, "events": len(latency), "crowd_missing_last": behind}))
+                      "event_after_sent": summary(latency) if latency else None, "events": len(latency), "crowd_missing_last": behind,
+                      "daemon_cpu_ms_per_round": {k: v * 1000 / len(answers[k]) for k, v in cpu.items()} if daemon else None,
+                      "crowd_cpu_ms_per_round": crowd_cpu * 1000 / rounds if separate else None}))
 
 
 def crowd_behind(crowd, last):

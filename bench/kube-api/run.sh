@@ -52,7 +52,7 @@ for _ in $(seq 1 "$ROUNDS"); do
   KUBECTL+=("$(( (e - s) / 1000 ))")
 done
 log "watch rounds ($WATCHERS idle watchers every other round)"
-WATCH="$(python3 "$ROOT/bench/kube-api/kubeapi.py" "$TMP/standalone" watch "$ROUNDS" "$WATCHERS")"
+WATCH="$(DAEMON_PID="$(cat "/run/maille/$LAB/daemon.pid")" python3 "$ROOT/bench/kube-api/kubeapi.py" "$TMP/standalone" watch "$ROUNDS" "$WATCHERS")"
 
 python3 - "$LIST" "$WATCH" "${KUBECTL[@]}" <<'PY'
 import json, statistics, sys
@@ -70,5 +70,11 @@ print(f"| watch: PATCH sent → its event at a client watching the namespace ({w
 print(f"| PATCH of a label, answer time, no other watch | {f(watch['without'])} | |")
 ratio = watch['with'][0] / watch['without'][0]
 print(f"| PATCH of a label, answer time, {watch['watchers']} idle watches open | {f(watch['with'])} | ratio of medians {ratio:.3f}: < 1.10 {'met' if ratio < 1.10 else 'missed'} |")
+d = watch.get("daemon_cpu_ms_per_round")
+if d:
+    c = watch.get("crowd_cpu_ms_per_round")
+    print(f"| lab daemon CPU per PATCH round (the PATCH, its event, the 100 ms pause, the lab's background), without / with the watches (ms) | {d['without']:.1f} / {d['with']:.1f} | | | |")
+    if c is not None:
+        print(f"| the crowd's CPU per PATCH round (its own process, ms) | {c:.1f} | | | the clients' cost, on the same two cores |")
 print(f"\nThe crowd ran as {watch['crowd']} (CROWD). Watchers of the crowd that missed the last round's event: {watch['crowd_missing_last']} of {watch['watchers']}.")
 PY

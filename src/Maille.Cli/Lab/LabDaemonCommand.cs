@@ -67,6 +67,7 @@ internal static class LabDaemonCommand
     }
 
     private const string ConserveMemory = "DOTNET_GCConserveMemory";
+    private const string ThreadPoolSpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     /// <summary>Starts the daemon detached: a new session (setsid), no terminal, output appended to the lab's log.</summary>
     [SupportedOSPlatform("linux")]
@@ -98,6 +99,14 @@ internal static class LabDaemonCommand
         if (Environment.GetEnvironmentVariable(ConserveMemory) is null)
         {
             start.Environment[ConserveMemory] = "7";
+        }
+
+        // An idle thread-pool worker spins before it sleeps; on two cores shared with the node agents' threads, the
+        // clients and the kernel's forwarding, those spins (mostly sched_yield) took CPU a change's answer was waiting
+        // for (docs/benchmarks.md, "Session 24"). The user's own value wins.
+        if (Environment.GetEnvironmentVariable(ThreadPoolSpinLimit) is null)
+        {
+            start.Environment[ThreadPoolSpinLimit] = "0";
         }
 
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the lab daemon");

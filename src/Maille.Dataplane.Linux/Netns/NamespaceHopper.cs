@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Maille.Dataplane.Linux.Netns;
 
 /// <summary>
@@ -14,7 +12,7 @@ internal static class NamespaceHopper
 {
     private const int Threads = 2;
 
-    private static readonly BlockingCollection<Action> Queue = Start();
+    private static readonly WorkQueue Queue = Start();
 
     public static T Run<T>(NetworkNamespace target, Func<T> work) => QueuedWork.Run(Queue, () =>
     {
@@ -22,18 +20,12 @@ internal static class NamespaceHopper
         return work();
     });
 
-    private static BlockingCollection<Action> Start()
+    private static WorkQueue Start()
     {
-        var queue = new BlockingCollection<Action>();
+        var queue = new WorkQueue();
         for (var i = 0; i < Threads; i++)
         {
-            new Thread(() =>
-            {
-                foreach (var item in queue.GetConsumingEnumerable())
-                {
-                    item();
-                }
-            })
+            new Thread(queue.Serve)
             {
                 IsBackground = true,
                 Name = "maille-netns-hop",

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Maille.Dataplane.Linux.Netns;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace Maille.Dataplane.Linux.Netns;
 /// </summary>
 internal sealed class NamespaceWorker : IDisposable
 {
-    private readonly BlockingCollection<Action> _queue = [];
+    private readonly WorkQueue _queue = new();
     private readonly Thread _thread;
 
     public NamespaceWorker(NetworkNamespace target, string name)
@@ -29,10 +27,7 @@ internal sealed class NamespaceWorker : IDisposable
             }
 
             entered.SetResult();
-            foreach (var item in _queue.GetConsumingEnumerable())
-            {
-                item();
-            }
+            _queue.Serve();
         })
         {
             IsBackground = true,
@@ -46,11 +41,10 @@ internal sealed class NamespaceWorker : IDisposable
 
     public void Dispose()
     {
-        if (!_queue.IsAddingCompleted)
+        if (!_queue.IsCompleted)
         {
-            _queue.CompleteAdding();
+            _queue.Complete();
             _thread.Join(TimeSpan.FromSeconds(30));
-            _queue.Dispose();
         }
     }
 }

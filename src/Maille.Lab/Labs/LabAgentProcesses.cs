@@ -27,7 +27,8 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
     /// agent holds; the GC compacting the large object heap when it would otherwise grow (the full-sync scripts of
     /// 10,000 Services are large strings); no dynamic PGO instrumentation; and no tiered compilation: an agent runs each
     /// path once per change, so tier-0 code would serve most changes, while JIT at full optimization from the first
-    /// call costs less at start than it saves (a 1,000-Service agent's first assembly 0.8 s instead of 1.5 s).
+    /// call costs less at start than it saves (a 1,000-Service agent's first assembly 0.8 s instead of 1.5 s); and
+    /// thread-pool workers that sleep at once instead of spinning first, as the daemon's (docs/benchmarks.md, "Session 24").
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Value)> AgentRuntimeSettings =
     [
@@ -35,6 +36,7 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         ("DOTNET_GCConserveMemory", "5"),
         ("DOTNET_TieredPGO", "0"),
         ("DOTNET_TieredCompilation", "0"),
+        ("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0"),
     ];
 
     private readonly LabState _state;

@@ -33,7 +33,11 @@ public sealed class LabScaleTests(Xunit.Abstractions.ITestOutputHelper output)
             // The daemon runs with the young-generation budget the `maille` script gives the CLI (memory, docs/benchmarks.md).
             var budget = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(Cluster.RepositoryRoot, "maille")), @"DOTNET_GCgen0size:-(0x[0-9a-f]+)").Groups[1].Value;
             Assert.NotEmpty(budget);
-            Assert.Contains($"DOTNET_GCgen0size={budget}", File.ReadAllText($"/proc/{daemon}/environ").Split('\0'));
+            var environment = File.ReadAllText($"/proc/{daemon}/environ").Split('\0');
+            Assert.Contains($"DOTNET_GCgen0size={budget}", environment);
+
+            // Its idle thread-pool workers sleep at once instead of spinning on the cores the lab shares (docs/benchmarks.md, session 24).
+            Assert.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", environment);
 
             var probe = lab.Run("probe", "--sample", $"{Sample}", "--seed", "20261205", "-o", "json");
             Assert.True(probe.ExitCode == 0, probe.Stderr + probe.Stdout[..Math.Min(2000, probe.Stdout.Length)]);
