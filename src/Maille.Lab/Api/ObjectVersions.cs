@@ -61,20 +61,21 @@ internal sealed class ObjectVersions
                 continue;
             }
 
+            // No object of this kind has other facts than before: the same model is the same object. Asked once per
+            // kind (a walk of the change's touched keys).
+            var kindFactsKept = kindKept?.Invoke(resource) == true;
             var source = only is null ? resource.Source?.Invoke(cluster) : null;
             if (source is not null)
             {
                 sources[resource] = source;
-                if (kindKept is not null && _sources.TryGetValue(resource, out var read) && ReferenceEquals(read, source)
-                    && _byResource.TryGetValue(resource, out var same) && kindKept(resource))
+                if (kindFactsKept && _sources.TryGetValue(resource, out var read) && ReferenceEquals(read, source)
+                    && _byResource.TryGetValue(resource, out var same))
                 {
                     next[resource] = same;
                     continue;
                 }
             }
 
-            // No object of this kind has other facts than before: the same model is the same object.
-            var kindFactsKept = kindKept?.Invoke(resource) == true;
             var before = _byResource.GetValueOrDefault(resource) ?? [];
             var now = new Dictionary<string, (ApiObject Object, long Version, ServedExtra Extra)>(before.Count, StringComparer.Ordinal);
             foreach (var item in resource.Objects(cluster, availability))
