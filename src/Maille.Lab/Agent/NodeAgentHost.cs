@@ -43,6 +43,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly NftDriftTracker _drift = new(NftGeneration.Current, () => NftRuleFingerprint.Of(OwnTables(options)));
     private readonly System.Threading.Channels.Channel<(long? Observed, IReadOnlyList<long> Generations)> _synceds =
         System.Threading.Channels.Channel.CreateUnbounded<(long? Observed, IReadOnlyList<long> Generations)>(new() { SingleReader = true, SingleWriter = true });
+    private readonly FullSyncCompaction _compaction = new(TimeSpan.FromSeconds(1));
     private long _repairs;
     private string? _reportError;
 
@@ -126,7 +127,11 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         return 0;
     }
 
-    public void Dispose() => _wake.Dispose();
+    public void Dispose()
+    {
+        _wake.Dispose();
+        _compaction.Dispose();
+    }
 
     /// <summary>
     /// Whether this process runs outside every lab namespace (<c>maille-…</c> under /run/netns): most likely the machine's
@@ -195,7 +200,14 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
                 Drifted(agent(), drift);
             }
         },
-        (part, result) => _drift.EndSync(committed: part is ServiceProxyPart or NodePolicyEnforcer && result is not { CommandCount: 0 }));
+        (part, result) =>
+        {
+            _drift.EndSync(committed: part is ServiceProxyPart or NodePolicyEnforcer && result is not { CommandCount: 0 });
+            if (result is { Full: true, Error: null })
+            {
+                _compaction.FullSyncWritten();
+            }
+        });
 
     /// <summary>The nftables tables the agent's parts write.</summary>
     private static IEnumerable<(string Family, string Table)> OwnTables(AgentOptions options) =>

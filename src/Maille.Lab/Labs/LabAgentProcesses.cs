@@ -23,7 +23,7 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
 
     /// <summary>
     /// The .NET runtime of an agent process is tuned for a small, long-lived process rather than for throughput
-    /// (docs/node-agent.md, "Memory"): a 4 MiB gen0 budget instead of the CLI's 16 MiB, so the heap stays near what the
+    /// (docs/node-agent.md, "Memory and CPU of an agent process"): a 4 MiB gen0 budget instead of the CLI's 16 MiB, so the heap stays near what the
     /// agent holds; the GC compacting the large object heap when it would otherwise grow (the full-sync scripts of
     /// 10,000 Services are large strings); no dynamic PGO instrumentation; and no tiered compilation: an agent runs each
     /// path once per change, so tier-0 code would serve most changes, while JIT at full optimization from the first
