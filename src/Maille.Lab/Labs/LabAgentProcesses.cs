@@ -151,9 +151,6 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         }
     }
 
-    /// <summary>The node agents this daemon adopted at start (a previous daemon's, still running), by node.</summary>
-    public IReadOnlyList<string> AdoptedNodes { get; private set; } = [];
-
     private void Adopt(Supervised agent, AgentProcessRecord record)
     {
         lock (_agents)
@@ -173,7 +170,6 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
                 };
             }
 
-            AdoptedNodes = [.. AdoptedNodes, agent.Node];
             if (!agent.Wanted)
             {
                 // Its node is stopped: the agent should not run (its rules stay, as when the node was stopped).
