@@ -29,8 +29,12 @@ internal sealed class LiveLab : IDisposable
     /// <summary>The test's manifest files (<see cref="File"/>), deleted on dispose.</summary>
     public string Folder { get; }
 
-    /// <summary>A fresh lab name, with a hyphen.</summary>
-    public static string NewName() => "t-" + Guid.NewGuid().ToString("N")[..8];
+    /// <summary>
+    /// A fresh lab name, with a hyphen: <c>t-</c> and eight hex digits, or <c>MAILLE_TEST_LAB_PREFIX</c>'s prefix instead of
+    /// <c>t-</c>, so that engineers who share a machine can tell (and take down) their own tests' labs.
+    /// </summary>
+    public static string NewName() =>
+        (Environment.GetEnvironmentVariable("MAILLE_TEST_LAB_PREFIX") is { Length: > 0 } prefix ? prefix : "t-") + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>
     /// A lab name and folder, nothing brought up yet: for a test that runs <c>up</c> itself and judges its result.

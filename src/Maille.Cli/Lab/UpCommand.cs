@@ -80,7 +80,8 @@ internal static class UpCommand
             The lab's API listens over HTTPS on 127.0.0.1 (client certificates only), and the lab becomes kubectl's
             current context, maille-LAB, in your kubeconfig (see docs/kubectl.md).
             Without -f, restarts a lab whose daemon died (kill -9, crash) from its saved state: the new daemon
-            reconciles the lab's network to what the saved manifests say.
+            reconciles the lab's network to what the saved manifests say. With --agents process (nftables) it takes
+            the network over as it is and adopts the node agents still running in it (docs/node-agent.md).
 
             Examples:
               sudo maille up -f examples/netpol-playground/pods.yaml --lab play

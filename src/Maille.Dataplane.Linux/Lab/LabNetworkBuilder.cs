@@ -70,6 +70,66 @@ public static class LabNetworkBuilder
     }
 
     /// <summary>
+    /// Takes over the network a previous process built from the same plan, as it is: every namespace the plan names, and
+    /// no other of the lab, must exist, and each node must hold its pod veths by name; nothing is created, changed or
+    /// removed. Null when the lab's namespaces are not the plan's (the caller then builds it afresh). What a node's
+    /// processes programmed there (a node agent's nftables tables) stays as it is.
+    /// </summary>
+    /// <remarks>
+    /// Only names are checked, not addresses or routes: the plan was made from the state the previous builder read, so
+    /// a namespace of the right name holds what that plan gave it unless someone changed it by hand.
+    /// </remarks>
+    public static LabNetwork? Adopt(LabNetworkPlan plan)
+    {
+        var wanted = plan.NamespaceNames.ToHashSet(StringComparer.Ordinal);
+        if (!wanted.SetEquals(Namespaces(plan.Lab)))
+        {
+            return null;
+        }
+
+        var opened = new List<NetworkNamespace>();
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            opened.AddRange(wanted.Select(NetworkNamespace.Open));
+            var network = new LabNetwork(plan, opened);
+            var podsByNode = plan.Pods.ToLookup(pod => pod.Node, StringComparer.Ordinal);
+            var vxlan = plan.Mode == LabNetworkMode.Vxlan;
+            var nextIndexes = NetworkNamespace.RunInEach([.. plan.Nodes.Select(node => network.Node(node.Name))], current =>
+            {
+                // The next pod veth takes the index after the highest one in use: indexes are chosen, never reused.
+                using var netlink = RtNetlink.OpenHere(current);
+                var node = plan.Nodes.Single(n => n.Namespace == current.Name);
+                var highest = Math.Max(netlink.GetIndex(LabNames.NodeInterface), vxlan ? netlink.GetIndex(LabNames.VxlanInterface) : 0);
+                foreach (var pod in podsByNode[node.Name])
+                {
+                    highest = Math.Max(highest, netlink.GetIndex(pod.HostInterface));
+                }
+
+                return highest + 1;
+            }, SetupThreads);
+            for (var i = 0; i < plan.Nodes.Count; i++)
+            {
+                network.SetNextInterfaceIndex(plan.Nodes[i].Name, nextIndexes[i]);
+            }
+
+            network.ParkPods();
+            network.Timings = new LabBuildTimings(Stopwatch.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+            return network;
+        }
+        catch (Exception e) when (e is IOException || (e is AggregateException all && all.InnerExceptions.All(i => i is IOException)))
+        {
+            // A namespace went meanwhile, or a node lacks a pod's veth: not the plan's network.
+            foreach (var handle in opened)
+            {
+                handle.Dispose();
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Threads that create namespaces and set up nodes: one per core, at most two (measured in docs/lab-network.md). Pods
     /// are set up on one: their requests wait for the kernel's RTNL lock, and a second thread brought nothing.
     /// </summary>

@@ -61,8 +61,13 @@ public sealed class LabStore
 
     /// <param name="system">What the lab's nodes report of the machine (<c>status.capacity</c>, <c>nodeInfo</c>).</param>
     /// <param name="eventCapacity">How many events are kept.</param>
-    public LabStore(ClusterState? initial, int retainedChanges = DefaultRetainedChanges, NodeSystem? system = null, TimeProvider? clock = null, int eventCapacity = EventLog.DefaultCapacity)
+    /// <param name="versionsAfter">
+    /// The versions of a previous daemon of the lab end below it (<see cref="Labs.LabState.ReserveVersions"/>): this store's
+    /// versions start after it, and a watch that resumes from one of the old ones is told 410 Gone.
+    /// </param>
+    public LabStore(ClusterState? initial, int retainedChanges = DefaultRetainedChanges, NodeSystem? system = null, TimeProvider? clock = null, int eventCapacity = EventLog.DefaultCapacity, long versionsAfter = 0)
     {
+        _version = Math.Max(_version, versionsAfter);
         _retainedChanges = retainedChanges;
         _system = system ?? UnknownSystem;
         _clock = clock ?? TimeProvider.System;
@@ -70,7 +75,7 @@ public sealed class LabStore
         if (initial is not null)
         {
             // The initial state is version 1, as if published by the first update.
-            _version = 0;
+            _version = versionsAfter;
             Update(initial);
         }
     }

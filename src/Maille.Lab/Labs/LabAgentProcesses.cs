@@ -11,6 +11,15 @@ namespace Maille.Lab.Labs;
 /// and supervised as a kubelet restarts a container: an agent that exits is started again after a backoff (doubling
 /// from half a second up to ten, back to the start once it has run for half a minute). Stopping a node stops its agent
 /// (SIGTERM: the agent leaves its rules); the daemon's end stops them all.
+/// <para>
+/// A daemon that dies (<c>kill -9</c>, a crash) leaves its agents running on their rules. The next daemon of the lab
+/// adopts each that still runs in its node's namespace (<see cref="Adoptable"/>: the pid and start time recorded in
+/// <c>agents/NODE.process.json</c>) instead of starting another, and carries its restart count on. It cannot wait for
+/// a process that is not its child (<c>waitpid</c> works for children only), so it looks at an adopted agent's
+/// <c>/proc/PID/stat</c> every quarter of a second (<see cref="ProcessStart"/>: the same start time, not a zombie); the
+/// end of an adopted agent has no exit status to read, and is shown as the kubelet shows a container whose status it
+/// lost: exit code 137, reason <c>ContainerStatusUnknown</c>. It is then started again like any other.
+/// </para>
 /// </summary>
 public sealed partial class LabAgentProcesses : IAsyncDisposable
 {
@@ -20,6 +29,14 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an adopted agent, which is not this process's child, is looked at in /proc.</summary>
+    private static readonly TimeSpan AdoptedCheckInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The exit code and reason the kubelet reports for a container whose end it could not observe.</summary>
+    private const int UnknownExitCode = 137;
+
+    private const string UnknownExitReason = "ContainerStatusUnknown";
 
     /// <summary>
     /// The .NET runtime of an agent process is tuned for a small, long-lived process rather than for throughput
@@ -64,7 +81,7 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
     {
         lock (_agents)
         {
-            return _agents.ToDictionary(a => a.Key, a => (a.Value.Process is { HasExited: false } p ? p.Id : (int?)null, a.Value.Restarts, a.Value.LastExit), StringComparer.Ordinal);
+            return _agents.ToDictionary(a => a.Key, a => (Running(a.Value) ? a.Value.Pid : null, a.Value.Restarts, a.Value.LastExit), StringComparer.Ordinal);
         }
     }
 
@@ -83,14 +100,86 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts every agent's supervision loop, except those of <paramref name="stopped"/> nodes.</summary>
+    /// <summary>
+    /// The agents a previous daemon of the lab started that still run, each in its node's namespace as it is now: by node,
+    /// what that daemon recorded of them. A recorded pid whose start time differs is another process (the pid was
+    /// reused); an agent in another namespace (one a rebuild removed) is not the node's.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, AgentProcessRecord> Adoptable(LabState state, IEnumerable<string> nodes)
+    {
+        var found = new Dictionary<string, AgentProcessRecord>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (AgentProcessRecord.Read(state, node) is { } record
+                && ProcessStart.Of(record.Pid) == record.StartTicks
+                && NamespaceOf(record.Pid) is { } own
+                && Dataplane.Linux.Netns.NamespaceProcesses.Identities([LabNamespaces.Node(state.Lab, node)]).Contains(own))
+            {
+                found[node] = record;
+            }
+        }
+
+        return found;
+    }
+
+    private static string? NamespaceOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/ns/net").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Starts every agent's supervision loop, except those of <paramref name="stopped"/> nodes. An agent a previous daemon
+    /// left running (<see cref="Adoptable"/>) is adopted instead of started: same process, same restart count.
+    /// </summary>
     public void Start(IReadOnlySet<string> stopped)
     {
+        var adoptable = Adoptable(_state, _agents.Keys);
         foreach (var agent in _agents.Values)
         {
             agent.Wanted = !stopped.Contains(agent.Node);
+            if (adoptable.TryGetValue(agent.Node, out var record))
+            {
+                Adopt(agent, record);
+            }
+
             agent.Loop = Task.Run(() => SuperviseAsync(agent, _stopping.Token));
         }
+    }
+
+    private void Adopt(Supervised agent, AgentProcessRecord record)
+    {
+        lock (_agents)
+        {
+            agent.Adopted = record;
+            agent.Pid = record.Pid;
+            agent.StartTicks = record.StartTicks;
+            agent.StartedAt = record.StartedAt;
+            agent.Restarts = record.Restarts;
+            agent.LastExit = record.LastExit;
+            if (record is { Restarts: > 0, LastEndedAt: { } ended })
+            {
+                agent.LastEnd = (record.LastExitCode, ended, record.LastReason ?? "Error");
+                _restarts = new Dictionary<string, Kube.ContainerRestarts>(_restarts, StringComparer.Ordinal)
+                {
+                    [agent.Node] = new(record.Restarts, record.LastExitCode, record.LastReason ?? "Error", ended, record.StartedAt),
+                };
+            }
+
+            if (!agent.Wanted)
+            {
+                // Its node is stopped: the agent should not run (its rules stay, as when the node was stopped).
+                Terminate(agent);
+            }
+        }
+
+        LogAdopted(agent.Node, record.Pid, record.Restarts);
     }
 
     /// <summary>Starts or stops one node's agent (the node is started or stopped).</summary>
@@ -102,7 +191,7 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
             agent.Wanted = up;
             if (!up)
             {
-                Terminate(agent.Process);
+                Terminate(agent);
             }
         }
 
@@ -114,61 +203,42 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         var backoff = FirstBackoff;
         while (!stopping.IsCancellationRequested)
         {
-            if (!agent.Wanted)
+            if (!agent.Wanted && agent.Adopted is null)
             {
                 await agent.Kick.WaitAsync(stopping).ConfigureAwait(false);
                 continue;
             }
 
-            Process process;
-            var restarted = false;
-            lock (_agents)
-            {
-                process = Launch(agent);
-                agent.Process = process;
-                if (agent.LastEnd is { } end && agent.Restarts > 0)
-                {
-                    // A signal's death is the runtime's exit code 128 + N, as the kubelet reports a killed container (137: SIGKILL).
-                    _restarts = new Dictionary<string, Kube.ContainerRestarts>(_restarts, StringComparer.Ordinal)
-                    {
-                        [agent.Node] = new(agent.Restarts, end.ExitCode, end.ExitCode == 0 ? "Completed" : "Error", end.At, DateTimeOffset.UtcNow),
-                    };
-                    restarted = true;
-                }
-            }
-
-            if (restarted)
-            {
-                Restarted?.Invoke(agent.Node);
-            }
-
-            var started = Stopwatch.StartNew();
+            int exitCode;
+            string exit, reason;
+            DateTimeOffset startedAt;
             try
             {
-                await process.WaitForExitAsync(stopping).ConfigureAwait(false);
+                (exitCode, exit, reason, startedAt) = agent.Adopted is { } adopted
+                    ? await WatchAdoptedAsync(agent, adopted, stopping).ConfigureAwait(false)
+                    : await RunAsync(agent, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            var exitCode = process.ExitCode;
             var finished = DateTimeOffset.UtcNow;
             lock (_agents)
             {
-                agent.LastExit = exitCode >= 128 ? $"signal {exitCode - 128}" : $"exit code {exitCode}";
+                agent.LastExit = exit;
                 agent.Process = null;
+                agent.Pid = null;
             }
 
-            process.Dispose();
             if (!agent.Wanted)
             {
                 continue;
             }
 
             agent.Restarts++;
-            agent.LastEnd = (exitCode, finished);
-            backoff = started.Elapsed >= StableRun ? FirstBackoff : backoff;
+            agent.LastEnd = (exitCode, finished, reason);
+            backoff = finished - startedAt >= StableRun ? FirstBackoff : backoff;
             LogRestarting(agent.Node, agent.LastExit, backoff.TotalMilliseconds);
             try
             {
@@ -182,6 +252,80 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
+
+    /// <summary>Starts the agent as this daemon's child and waits for its end: its exit code, in the status's words and the kubelet's.</summary>
+    private async Task<(int ExitCode, string Exit, string Reason, DateTimeOffset StartedAt)> RunAsync(Supervised agent, CancellationToken stopping)
+    {
+        Process process;
+        var restarted = false;
+        lock (_agents)
+        {
+            process = Launch(agent);
+            agent.Process = process;
+            agent.Pid = process.Id;
+            agent.StartTicks = ProcessStart.Of(process.Id) ?? 0;
+            agent.StartedAt = DateTimeOffset.UtcNow;
+            if (agent.LastEnd is { } end && agent.Restarts > 0)
+            {
+                // A signal's death is the runtime's exit code 128 + N, as the kubelet reports a killed container (137: SIGKILL).
+                _restarts = new Dictionary<string, Kube.ContainerRestarts>(_restarts, StringComparer.Ordinal)
+                {
+                    [agent.Node] = new(agent.Restarts, end.ExitCode, end.Reason, end.At, agent.StartedAt),
+                };
+                restarted = true;
+            }
+
+            Record(agent);
+        }
+
+        if (restarted)
+        {
+            Restarted?.Invoke(agent.Node);
+        }
+
+        try
+        {
+            await process.WaitForExitAsync(stopping).ConfigureAwait(false);
+            var exitCode = process.ExitCode;
+            return (exitCode, exitCode >= 128 ? $"signal {exitCode - 128}" : $"exit code {exitCode}", exitCode == 0 ? "Completed" : "Error", agent.StartedAt);
+        }
+        finally
+        {
+            if (process.HasExited)
+            {
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Waits for the end of an agent a previous daemon started (not this daemon's child: its exit status cannot be read).</summary>
+    private async Task<(int ExitCode, string Exit, string Reason, DateTimeOffset StartedAt)> WatchAdoptedAsync(Supervised agent, AgentProcessRecord adopted, CancellationToken stopping)
+    {
+        while (ProcessStart.Of(adopted.Pid) == adopted.StartTicks)
+        {
+            await Task.Delay(AdoptedCheckInterval, stopping).ConfigureAwait(false);
+        }
+
+        lock (_agents)
+        {
+            agent.Adopted = null;
+        }
+
+        return (UnknownExitCode, "ended, exit status unknown (adopted from a previous daemon)", UnknownExitReason, adopted.StartedAt);
+    }
+
+    /// <summary>What the next daemon needs to adopt the agent and carry its restarts on (<see cref="AgentProcessRecord"/>).</summary>
+    private void Record(Supervised agent) => new AgentProcessRecord
+    {
+        Pid = agent.Pid ?? 0,
+        StartTicks = agent.StartTicks,
+        StartedAt = agent.StartedAt,
+        Restarts = agent.Restarts,
+        LastExit = agent.LastExit,
+        LastExitCode = agent.LastEnd?.ExitCode ?? 0,
+        LastReason = agent.LastEnd?.Reason,
+        LastEndedAt = agent.LastEnd?.At,
+    }.Write(_state, agent.Node);
 
     /// <summary>
     /// <c>ip netns exec NODE-NAMESPACE maille agent --node NAME …</c>, its output appended to the agent's log. The same
@@ -213,37 +357,45 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start the agent of node {agent.Node}");
     }
 
-    private static void Terminate(Process? process)
+    /// <summary>Whether the agent's process runs: this daemon's child not exited, or an adopted one still in /proc with its start time.</summary>
+    private static bool Running(Supervised agent) => agent.Process is { } process
+        ? !process.HasExited
+        : agent.Pid is { } pid && ProcessStart.Of(pid) == agent.StartTicks;
+
+    private static void Terminate(Supervised agent, int signal = Libc.SigTerm)
     {
-        if (process is { HasExited: false })
+        if (Running(agent) && agent.Pid is { } pid)
         {
-            _ = Libc.Kill(process.Id, Libc.SigTerm);
+            _ = Libc.Kill(pid, signal);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        List<Process> running;
+        List<Supervised> running;
         lock (_agents)
         {
-            running = [.. _agents.Values.Select(a => a.Process).OfType<Process>().Where(p => !p.HasExited)];
-            foreach (var process in running)
+            running = [.. _agents.Values.Where(Running)];
+            foreach (var agent in running)
             {
-                Terminate(process);
+                Terminate(agent);
             }
         }
 
-        foreach (var process in running)
+        foreach (var agent in running)
         {
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             try
             {
-                await process.WaitForExitAsync(patience.Token);
+                while (Running(agent))
+                {
+                    await Task.Delay(50, patience.Token);
+                }
             }
             catch (OperationCanceledException)
             {
-                process.Kill();
+                Terminate(agent, Libc.SigKill);
             }
         }
 
@@ -253,6 +405,9 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
 
     [LoggerMessage(EventId = 560, Level = LogLevel.Warning, Message = "The agent of node {Node} ended ({Exit}); starting it again in {Milliseconds} ms")]
     private partial void LogRestarting(string node, string? exit, double milliseconds);
+
+    [LoggerMessage(EventId = 561, Level = LogLevel.Information, Message = "Adopted the agent of node {Node} (pid {Pid}, {Restarts} restarts) that a previous daemon of the lab left running")]
+    private partial void LogAdopted(string node, int pid, int restarts);
 
     /// <summary>One node's agent under supervision.</summary>
     private sealed class Supervised(string node, IReadOnlyList<string> arguments)
@@ -265,14 +420,25 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
 
         public bool Wanted { get; set; }
 
+        /// <summary>The running agent when this daemon started it (its child); null for an adopted one.</summary>
         public Process? Process { get; set; }
+
+        /// <summary>The agent a previous daemon started, until it ends.</summary>
+        public AgentProcessRecord? Adopted { get; set; }
+
+        /// <summary>The current process's id, and its start (<see cref="ProcessStart"/>) and time.</summary>
+        public int? Pid { get; set; }
+
+        public ulong StartTicks { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
 
         public int Restarts { get; set; }
 
         public string? LastExit { get; set; }
 
-        /// <summary>How the last run that was followed by a restart ended: its exit code (128 + signal) and when.</summary>
-        public (int ExitCode, DateTimeOffset At)? LastEnd { get; set; }
+        /// <summary>How the last run that was followed by a restart ended: its exit code (128 + signal), when, and the kubelet's reason.</summary>
+        public (int ExitCode, DateTimeOffset At, string Reason)? LastEnd { get; set; }
 
         public Task? Loop { get; set; }
     }

@@ -66,7 +66,7 @@ public sealed partial class LabController : IAsyncDisposable
         _nodes = new LabNodes(state, _logger, loggers, nodeParts);
         _workloadHost = new LabWorkloadHost(() => Published, () => _network, loggers, _logger, state.PkiDirectory);
         _readiness = new ReadinessProber(state, _logger, TimeProvider.System);
-        Store = new Api.LabStore(null, system: MachineNodeSystem.Read());
+        Store = new Api.LabStore(null, system: MachineNodeSystem.Read(), versionsAfter: state.ReserveVersions());
         _readiness.ProbeFailed += (pod, container, message) => Store.Record(new Api.EventRecord(
             Api.ChangeEvents.Subject(pod) with { FieldPath = $"spec.containers{{{container.Name}}}" }, "Warning", "Unhealthy", message, "kubelet", pod.Spec.NodeName));
     }
@@ -80,6 +80,17 @@ public sealed partial class LabController : IAsyncDisposable
         get => _planning.AgentDaemonSet;
         init => _planning.AgentDaemonSet = value;
     }
+
+    /// <summary>
+    /// A daemon that starts where a previous one died takes over the network that one built, when it is the plan's
+    /// (<see cref="LabNetworkBuilder.Adopt"/>), and keeps the node agent processes running in it, instead of rebuilding
+    /// every namespace: the agents' rules stay in the kernel and the agents are adopted (docs/node-agent.md). Set with
+    /// <see cref="AgentsAsProcesses"/> for the nftables data plane.
+    /// </summary>
+    public bool AdoptsNetwork { get; init; }
+
+    /// <summary>Whether <see cref="StartAsync"/> took over the network a previous daemon built instead of building it.</summary>
+    public bool NetworkAdopted { get; private set; }
 
     /// <summary>The lab's name.</summary>
     public string Lab => _state.Lab;
@@ -110,8 +121,14 @@ public sealed partial class LabController : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _nodes.AttachProcesses(processes);
             processes.Restarted += _ => PublishInBackground();
+            _nodes.AttachProcesses(processes);
+            if (processes.Restarts().Count > 0)
+            {
+                // Adopted agents carry their restarts on: their pods show them from the start.
+                Publish(PriorAllocations.From(Published));
+            }
+
             _nodes.Published(Store.Current.Version);
             return await _nodes.ProcessesSyncedAsync(limit, cancellationToken);
         }
@@ -133,8 +150,9 @@ public sealed partial class LabController : IAsyncDisposable
     public Engine.Mesh.MeshVerdict? MeshDecision(System.Net.IPAddress source, string pod, int port) => _workloadHost.MeshDecision(source, pod, port);
 
     /// <summary>
-    /// Builds the lab from its state folder: whatever a crashed predecessor left is removed first, then the network,
-    /// the pods' ports and programs, a first round of readiness probes, the node agents and stopped nodes.
+    /// Builds the lab from its state folder: whatever a crashed predecessor left is removed first (unless its network is
+    /// taken over, <see cref="AdoptsNetwork"/>), then the network, the pods' ports and programs, a first round of
+    /// readiness probes, the node agents and stopped nodes.
     /// </summary>
     /// <returns>How long building the network took.</returns>
     public async Task<TimeSpan> StartAsync(CancellationToken cancellationToken)
@@ -155,16 +173,29 @@ public sealed partial class LabController : IAsyncDisposable
 
         double readTime = Milliseconds(reading, planning), planTime = Milliseconds(planning, Stopwatch.GetTimestamp());
         LogPlanned(planned.Pods.Count, readTime, planTime);
-        var removed = LabNetworkBuilder.Teardown(_state.Lab);
-        if (removed > 0)
+        var started = Stopwatch.GetTimestamp();
+        var networkPlan = LabNetworkPlanner.Plan(_state.Lab, LabTopologyMapper.Map(planned, _mode));
+        _network = AdoptsNetwork ? AdoptNetwork(networkPlan, planned) : null;
+        if (_network is null)
         {
-            LogRemovedLeftovers(removed);
+            if (AgentsAsProcesses)
+            {
+                // The agents a previous daemon left would live on in namespaces that are about to go, and program nothing.
+                LabTeardown.KillProcessesIn(NamespaceProcesses.Identities(LabNetworkBuilder.Namespaces(_state.Lab)));
+            }
+
+            var removed = LabNetworkBuilder.Teardown(_state.Lab);
+            if (removed > 0)
+            {
+                LogRemovedLeftovers(removed);
+            }
+
+            started = Stopwatch.GetTimestamp();
+            _network = LabNetworkBuilder.Build(networkPlan);
+            LogNetworkBuilt(_network.Plan.Pods.Count, _network.Timings);
         }
 
-        var started = Stopwatch.GetTimestamp();
-        _network = LabNetworkBuilder.Build(_state.Lab, LabTopologyMapper.Map(planned, _mode));
         var networkTime = Stopwatch.GetElapsedTime(started);
-        LogNetworkBuilt(_network.Plan.Pods.Count, _network.Timings);
         _nodes.MonitorHealth(_network);
         // Published before the cluster DNS starts: it answers from the published state.
         _published = planned;
@@ -195,6 +226,26 @@ public sealed partial class LabController : IAsyncDisposable
         _leases = RenewLeasesAsync(_stopping.Token);
         _rolloutKicks.Writer.TryWrite(true);
         return networkTime;
+    }
+
+    /// <summary>
+    /// The network a previous daemon built from the same plan, taken over as it is (<see cref="LabNetworkBuilder.Adopt"/>),
+    /// with the node agents that run in it; what else that daemon left running in the lab's namespaces (its pods'
+    /// programs) is killed, as this daemon starts its own. Null when the lab's namespaces are not the plan's.
+    /// </summary>
+    private LabNetwork? AdoptNetwork(LabNetworkPlan plan, ClusterState planned)
+    {
+        var network = LabNetworkBuilder.Adopt(plan);
+        if (network is null)
+        {
+            return null;
+        }
+
+        var agents = LabAgentProcesses.Adoptable(_state, planned.Nodes.Select(n => n.Name));
+        LabTeardown.KillProcessesIn(NamespaceProcesses.Identities(plan.NamespaceNames), agents.Values.Select(a => a.Pid).ToHashSet());
+        NetworkAdopted = true;
+        LogNetworkAdopted(plan.Pods.Count, agents.Count);
+        return network;
     }
 
     /// <summary>
@@ -635,6 +686,9 @@ public sealed partial class LabController : IAsyncDisposable
 
     [LoggerMessage(EventId = 549, Level = LogLevel.Warning, Message = "Workload controller: a step of {Count} actions was refused: {Error}")]
     private partial void LogRolloutRefused(int count, string error);
+
+    [LoggerMessage(EventId = 562, Level = LogLevel.Information, Message = "Took over the network of {Pods} pods a previous daemon of this lab built, with {Agents} node agents running in it")]
+    private partial void LogNetworkAdopted(int pods, int agents);
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "Removed {Count} namespaces a previous run of this lab left behind")]
     private partial void LogRemovedLeftovers(int count);

@@ -11,7 +11,8 @@ namespace Maille.Lab.Labs;
 /// <summary>
 /// The process that keeps a lab alive. At start it reads the lab's state, plans the cluster, rebuilds the lab's
 /// network from scratch (whatever a crashed predecessor left is removed first: the daemon converges on what should
-/// exist, with no special case for a restart), serves every pod's declared ports from one in-process server (sockets
+/// exist), except that with node agent processes (nftables) it takes over a predecessor's network that is the plan's,
+/// and the agents running in it (<see cref="LabController.AdoptsNetwork"/>), serves every pod's declared ports from one in-process server (sockets
 /// opened inside each pod's namespace), runs the programs of containers that have a <c>command</c> inside their pod's
 /// namespace, reports <c>Ready</c>, and waits for SIGTERM. The network stays until <c>maille down</c> removes it.
 /// </summary>
@@ -87,7 +88,11 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
             SocketLoadBalancer = cgroup is null ? null : new NodeAgents.SocketLoadBalancerPart(
                 new NodeSocketLoadBalancer(ns, node, cgroup, cluster => PodNamespaces(cluster, node), LabNames.NodeInterface), cgroup.Path),
         })
-        { AgentsAsProcesses = AgentsAsProcesses };
+        {
+            AgentsAsProcesses = AgentsAsProcesses,
+            // The eBPF agents' hooks live in the lab's cgroup and bpffs, which a restart makes again: not taken over yet.
+            AdoptsNetwork = AgentsAsProcesses && SelectedDataplane == DataplaneKind.Nftables,
+        };
         TimeSpan networkTime;
         try
         {

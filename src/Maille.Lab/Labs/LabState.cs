@@ -72,7 +72,34 @@ public sealed class LabState(string lab, string root = LabState.DefaultRoot)
     /// <summary>When the lab first made its nodes (ISO 8601): their creation time, the same after every daemon restart.</summary>
     public string NodesCreatedFile => Path.Combine(Directory, "nodes-created");
 
+    /// <summary>
+    /// The first resource version the next daemon of the lab may use (<see cref="ReserveVersions"/>): the API's versions
+    /// never go back across a daemon restart.
+    /// </summary>
+    public string VersionsFile => Path.Combine(Directory, "versions");
+
+    /// <summary>
+    /// How many resource versions one daemon reserves: a change every microsecond would take eleven days to use them.
+    /// </summary>
+    public const long VersionsPerDaemon = 1_000_000_000_000;
+
     public bool Exists => System.IO.Directory.Exists(Directory);
+
+    /// <summary>
+    /// Reserves the resource versions of a daemon that starts: returns the version its API starts after (0 at the lab's
+    /// first start, then the end of the previous daemon's reservation) and records where the next daemon starts. A watch
+    /// that a client carries across the restart (a node agent's) then names a version older than any the new API issues:
+    /// it is told 410 Gone and lists again, as after an API server restart, instead of resuming in a sequence that
+    /// started over and missing what differs.
+    /// </summary>
+    public long ReserveVersions()
+    {
+        var after = File.Exists(VersionsFile) && long.TryParse(File.ReadAllText(VersionsFile).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var saved)
+            ? saved
+            : 0;
+        WriteAtomically(VersionsFile, (after + VersionsPerDaemon).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return after;
+    }
 
     /// <summary>Creates the folder (0700) and writes the manifests and cluster configuration a new lab starts from.</summary>
     public void Create(string manifests, string? configPath)

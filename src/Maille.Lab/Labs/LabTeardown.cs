@@ -50,13 +50,13 @@ public static class LabTeardown
     /// <summary>
     /// SIGKILLs every process living in one of <paramref name="namespaces"/> (identities from <see cref="NamespaceProcesses.Identities"/>): the programs a crashed daemon started
     /// with <c>ip netns exec</c> outlive it, run as root and keep the namespaces alive. A few rounds catch what they
-    /// forked meanwhile.
+    /// forked meanwhile. The <paramref name="spared"/> processes are left alone (the node agents a restarted daemon adopts).
     /// </summary>
-    private static void KillProcessesIn(IReadOnlySet<string> namespaces)
+    internal static void KillProcessesIn(IReadOnlySet<string> namespaces, IReadOnlySet<int>? spared = null)
     {
         for (var round = 0; round < 5; round++)
         {
-            var pids = NamespaceProcesses.In(namespaces);
+            var pids = NamespaceProcesses.In(namespaces).Where(pid => spared?.Contains(pid) != true).ToList();
             if (pids.Count == 0)
             {
                 return;

@@ -104,6 +104,22 @@ public sealed class LabApiWatchTests
     }
 
     [Fact]
+    public async Task A_watch_carried_over_from_a_previous_daemon_gets_410_Expired_and_a_list_gets_versions_after_the_old_ones()
+    {
+        // The previous daemon's API reached version 7; this one starts after what that one reserved (LabState.ReserveVersions).
+        var store = new LabStore(Plan(Pods), versionsAfter: 1_000);
+        await using var api = await Serve(store);
+
+        var (_, listed) = await api.Client.SendAsync(HttpMethod.Get, "/api/v1/namespaces/x/pods", null);
+        Assert.Equal("1001", (string?)listed!["metadata"]!["resourceVersion"]);
+        using var watch = await api.WatchAsync("/api/v1/namespaces/x/pods?watch=true&resourceVersion=7");
+        var expired = await watch.NextAsync();
+
+        Assert.Equal("ERROR", (string?)expired["type"]);
+        Assert.Equal(410, (int?)expired["object"]!["code"]);
+    }
+
+    [Fact]
     public async Task A_watch_without_a_version_starts_with_every_object_and_ends_after_its_timeout()
     {
         var store = new LabStore(Plan(Pods));

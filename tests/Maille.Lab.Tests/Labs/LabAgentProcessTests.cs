@@ -159,21 +159,21 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(answers > 100, $"{answers} answers");
     }
 
-    private static List<JsonNode> AgentPods(LiveLab lab, Xunit.Abstractions.ITestOutputHelper output)
+    internal static List<JsonNode> AgentPods(LiveLab lab, Xunit.Abstractions.ITestOutputHelper output)
     {
         var (exit, json, errors) = new Kubectl(lab, output).Run("get", "pods", "-n", "maille-system", "-l", "app.kubernetes.io/name=maille-agent", "-o", "json");
         Assert.True(exit == 0, errors);
         return [.. JsonNode.Parse(json)!["items"]!.AsArray().OfType<JsonNode>()];
     }
 
-    private static bool Ready(JsonNode pod) =>
+    internal static bool Ready(JsonNode pod) =>
         pod["status"]!["conditions"]!.AsArray().Any(c => (string)c!["type"]! == "Ready" && (string)c["status"]! == "True");
 
     internal static JsonArray Agents(LiveLab lab) => JsonNode.Parse(lab.Succeed("status", "-o", "json"))!["items"]!.AsArray();
 
     internal static JsonNode Agent(LiveLab lab, string node) => Agents(lab).First(a => (string)a!["node"]! == node)!;
 
-    private static string Table(string nodeNamespace) => Run("ip", "netns", "exec", nodeNamespace, "nft", "list", "table", "ip", "maille-svc").Stdout;
+    internal static string Table(string nodeNamespace) => Run("ip", "netns", "exec", nodeNamespace, "nft", "list", "table", "ip", "maille-svc").Stdout;
 
     /// <summary>The rules of a listed table: its lines that are neither a declaration nor an element.</summary>
     private static int RuleCount(string table) => table.Split('\n').Select(l => l.Trim()).Count(l =>

@@ -51,4 +51,24 @@ public sealed class LabStateTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void Each_daemon_reserves_resource_versions_after_every_one_its_predecessor_could_use()
+    {
+        var root = Directory.CreateTempSubdirectory("maille-state-").FullName;
+        try
+        {
+            var state = new LabState("t", root);
+            Directory.CreateDirectory(state.Directory);
+
+            Assert.Equal(0, state.ReserveVersions());
+            Assert.Equal(LabState.VersionsPerDaemon, state.ReserveVersions());
+            Assert.Equal(2 * LabState.VersionsPerDaemon, state.ReserveVersions());
+            Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(state.VersionsFile));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
