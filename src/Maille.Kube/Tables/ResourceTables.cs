@@ -6,7 +6,8 @@ namespace Maille.Kube.Tables;
 
 /// <summary>The rows of <c>maille get</c>, column for column as <c>kubectl get</c> prints them.</summary>
 /// <param name="availability">When the pods became Ready, for workloads' <c>minReadySeconds</c> (a lab's); null: available is ready.</param>
-public sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock, Engine.Workloads.PodAvailability? availability = null)
+/// <param name="restarts">A running lab's container restarts by pod (namespace/name): the RESTARTS column, as the kubelet reports them.</param>
+public sealed partial class ResourceTables(ClusterState cluster, TimeProvider clock, Engine.Workloads.PodAvailability? availability = null, IReadOnlyDictionary<string, ContainerRestarts>? restarts = null)
 {
     public KubectlTable Nodes(IEnumerable<Node> nodes, bool wide)
     {
@@ -68,7 +69,7 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
         {
             var total = pod.Spec.Containers.Count;
             var ready = pod.Status.Ready == true ? total : 0;
-            var row = new List<string> { pod.Name, $"{ready}/{total}", pod.IsTerminating ? "Terminating" : pod.Status.Phase ?? "Pending", "0", Age(pod.Meta) };
+            var row = new List<string> { pod.Name, $"{ready}/{total}", pod.IsTerminating ? "Terminating" : pod.Status.Phase ?? "Pending", Restarts(pod), Age(pod.Meta) };
             if (wide)
             {
                 row.AddRange([pod.Status.PodIP?.ToString() ?? "<none>", pod.Spec.NodeName ?? "<none>", "<none>", "<none>"]);
@@ -312,6 +313,11 @@ public sealed partial class ResourceTables(ClusterState cluster, TimeProvider cl
     public ClusterState Cluster => cluster;
 
     private string Age(ObjectMeta meta) => HumanDuration.Age(meta.CreationTimestamp, clock);
+
+    /// <summary>kubectl's RESTARTS cell: the count, and when there were restarts, how long ago the last one ended (<c>1 (12s ago)</c>).</summary>
+    private string Restarts(Pod pod) => restarts?.GetValueOrDefault(pod.QualifiedName) is { Count: > 0 } last
+        ? $"{last.Count} ({HumanDuration.Age(last.FinishedAt, clock)} ago)"
+        : "0";
 
     private static string[] WithNamespace(IEnumerable<string> cells, bool allNamespaces, string ns = "NAMESPACE") =>
         allNamespaces ? [ns, .. cells] : [.. cells];

@@ -9,4 +9,10 @@ public sealed record GetRequest(ResourceKind Resource, string? Name, string Name
     /// (a ClusterNetworkPolicy's <c>status.conditions</c>).
     /// </summary>
     public bool Programmed { get; init; }
+
+    /// <summary>
+    /// Asked of a running lab: its pods' container restarts (by pod, namespace/name), for the RESTARTS column. Manifests
+    /// read from files have none.
+    /// </summary>
+    public IReadOnlyDictionary<string, ContainerRestarts>? Restarts { get; init; }
 }

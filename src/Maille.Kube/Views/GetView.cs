@@ -95,7 +95,7 @@ public static class GetView
         var all = ResourceKinds.IsNamespaced(resource) && request.AllNamespaces && objectName is null;
         bool InScope(ObjectMeta meta) => (all || meta.Namespace is null || meta.Namespace == ns) && (objectName is null || meta.Name == objectName);
 
-        var tables = new ResourceTables(cluster, clock);
+        var tables = new ResourceTables(cluster, clock, restarts: request.Restarts);
         GatewayPlan? gateways = null;
         GatewayPlan Gateways() => gateways ??= GatewayController.Build(cluster);
         var wide = output == "wide";

@@ -25,8 +25,9 @@ public sealed partial class LabApiServer
                 return Status(http, 400, "BadRequest", "a get view is ?resource=KIND[&name=NAME][&namespace=NS][&allNamespaces=true][&output=wide|json|yaml]");
             }
 
-            var request = new GetRequest(resource, Name(query), Namespace(query), AllNamespaces(query), output) { Programmed = true };
-            var (cluster, _) = store.Current;
+            var snapshot = store.Snapshot;
+            var request = new GetRequest(resource, Name(query), Namespace(query), AllNamespaces(query), output) { Programmed = true, Restarts = snapshot.Facts.Restarts };
+            var cluster = snapshot.Cluster;
             var counters = resource == ResourceKind.NetworkPolicies && output == "wide";
             return View(http, ViewText.Capture((stdout, stderr) => GetView.Write(cluster, request, counters ? Counters(stderr) : null, TimeProvider.System, stdout, stderr)));
         });

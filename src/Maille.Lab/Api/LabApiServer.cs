@@ -477,10 +477,12 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
             var gone = events.Where(e => e.Type == "DELETED").ToList();
 
             // The cells count available pods as the lab does now (the objects are as the changes wrote them).
-            var availability = store.Snapshot.Availability;
-            rows = TableRows(resource, cluster, availability, version, Written(present), present.Select(e => e.Meta.QualifiedName), tableObjects)
+            // So do the RESTARTS cells count restarts.
+            var snapshot = store.Snapshot;
+            var (availability, restarts) = (snapshot.Availability, snapshot.Facts.Restarts);
+            rows = TableRows(resource, cluster, availability, restarts, version, Written(present), present.Select(e => e.Meta.QualifiedName), tableObjects)
                 .ToDictionary(r => r.Key, r => r.Table, StringComparer.Ordinal);
-            goneRows = TableRows(resource, before, availability, version, Written(gone), gone.Select(e => e.Meta.QualifiedName), tableObjects)
+            goneRows = TableRows(resource, before, availability, restarts, version, Written(gone), gone.Select(e => e.Meta.QualifiedName), tableObjects)
                 .ToDictionary(r => r.Key, r => r.Table, StringComparer.Ordinal);
         }
 
@@ -502,7 +504,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
     /// A one-row Table for each of <paramref name="keys"/> in <paramref name="cluster"/>, with the object as the watch
     /// already wrote it (<paramref name="written"/>).
     /// </summary>
-    private static IEnumerable<(string Key, JsonNode Table)> TableRows(ApiResource resource, ClusterState cluster, PodAvailability? availability, long version, Dictionary<string, JsonNode> written, IEnumerable<string> keys, string includeObject)
+    private static IEnumerable<(string Key, JsonNode Table)> TableRows(ApiResource resource, ClusterState cluster, PodAvailability? availability, IReadOnlyDictionary<string, Kube.ContainerRestarts> restarts, long version, Dictionary<string, JsonNode> written, IEnumerable<string> keys, string includeObject)
     {
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         if (wanted.Count == 0)
@@ -519,7 +521,7 @@ public sealed partial class LabApiServer(LabStore store, string socketPath, Labs
                 version)));
         }
 
-        var (columns, rows) = TableResponse.Rows(resource, cluster, m => wanted.Contains(m.QualifiedName), TimeProvider.System, availability);
+        var (columns, rows) = TableResponse.Rows(resource, cluster, m => wanted.Contains(m.QualifiedName), TimeProvider.System, availability, restarts);
         return rows.Select(r => (r.Meta.QualifiedName, (JsonNode)TableResponse.Table(
             (JsonArray)columns.DeepClone(),
             [TableResponse.Row(r.Cells, () => written[r.Meta.QualifiedName].AsObject(), includeObject)],

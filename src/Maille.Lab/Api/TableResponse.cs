@@ -29,7 +29,7 @@ internal static class TableResponse
             return Table(EventColumns(), new JsonArray([.. events.Select(e => (JsonNode)Row(EventObjects.Cells(e, clock), () => e, includeObject))]), view.Version);
         }
 
-        var (columns, rows) = Rows(resource, view.Cluster, selected, clock, view.Availability);
+        var (columns, rows) = Rows(resource, view.Cluster, selected, clock, view.Availability, view.Facts.Restarts);
         return Table(columns, new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Cells, () => view.Write(resource, r.Object), includeObject))]), view.Version);
     }
 
@@ -48,9 +48,10 @@ internal static class TableResponse
 
     /// <summary>The column definitions, and the cells of each selected object with the object, in the resource's order.</summary>
     /// <param name="availability">Which pods count as available (a workload's AVAILABLE column).</param>
-    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, ApiObject Object)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock, PodAvailability? availability = null)
+    /// <param name="restarts">The pods' container restarts (<see cref="ServedFacts.Restarts"/>): the RESTARTS column.</param>
+    public static (JsonArray Columns, List<(ObjectMeta Meta, string[] Cells, ApiObject Object)> Rows) Rows(ApiResource resource, ClusterState cluster, Func<ObjectMeta, bool> selected, TimeProvider clock, PodAvailability? availability = null, IReadOnlyDictionary<string, Kube.ContainerRestarts>? restarts = null)
     {
-        var tables = new ResourceTables(cluster, clock, availability);
+        var tables = new ResourceTables(cluster, clock, availability, restarts);
         var table = resource.Table(tables, selected, true);
         var plain = resource.Table(tables, _ => false, false).Headers.ToHashSet(StringComparer.Ordinal);
         var objects = resource.Objects(cluster, availability).Where(o => selected(o.Meta)).ToList();

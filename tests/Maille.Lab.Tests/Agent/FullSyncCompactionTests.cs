@@ -1,4 +1,5 @@
 using Maille.Lab.Agent;
+using Maille.TestKit;
 
 namespace Maille.Lab.Tests.Agent;
 
@@ -6,55 +7,27 @@ namespace Maille.Lab.Tests.Agent;
 public sealed class FullSyncCompactionTests
 {
     [Fact]
-    public void A_burst_of_full_syncs_arms_one_full_compacting_collection_a_moment_after_the_last()
+    public void A_burst_of_full_syncs_makes_one_full_compacting_collection_a_second_after_the_last()
     {
-        var time = new HandFiredTimers();
+        var time = new ManualTimeProvider();
         using var compaction = new FullSyncCompaction(TimeSpan.FromSeconds(1), time);
-        Assert.Equal(Timeout.InfiniteTimeSpan, time.Due);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, compaction.Compactions);
 
         compaction.FullSyncWritten();
+        time.Advance(TimeSpan.FromMilliseconds(900));
         compaction.FullSyncWritten();
-        Assert.Equal(TimeSpan.FromSeconds(1), time.Due);
+        time.Advance(TimeSpan.FromMilliseconds(900));
         Assert.Equal(0, compaction.Compactions);
 
         var before = GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
-        time.Fire();
-
+        time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(1, compaction.Compactions);
         var collection = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         Assert.True(collection.Index > before, "no full blocking collection was made");
         Assert.True(collection.Compacted, "the collection did not compact");
-    }
 
-    /// <summary>One timer, fired by the test.</summary>
-    private sealed class HandFiredTimers : TimeProvider
-    {
-        private TimerCallback? _callback;
-        private object? _state;
-
-        public TimeSpan Due { get; private set; } = Timeout.InfiniteTimeSpan;
-
-        public void Fire() => _callback!(_state);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            (_callback, _state, Due) = (callback, state, dueTime);
-            return new Timer(this);
-        }
-
-        private sealed class Timer(HandFiredTimers owner) : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period)
-            {
-                owner.Due = dueTime;
-                return true;
-            }
-
-            public void Dispose()
-            {
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, compaction.Compactions);
     }
 }

@@ -95,6 +95,10 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
             p => Ready(p) && (int)p["status"]!["containerStatuses"]![0]!["restartCount"]! == 1, output, TimeSpan.FromSeconds(20));
         Assert.True(restarted.Met, restarted.ToString());
         Assert.Equal(137, (int)restarted.Last!["status"]!["containerStatuses"]![0]!["lastState"]!["terminated"]!["exitCode"]!);
+        var podName = (string)restarted.Last!["metadata"]!["name"]!;
+        var (listed, rows, listErrors) = new Kubectl(lab, output).Run("get", "pods", "-n", "maille-system", podName);
+        Assert.True(listed == 0, listErrors);
+        Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(podName)}\s+1/1\s+Running\s+1 \(\d+s ago\)\s", rows);
 
         // The Service table flushed by hand (its chains emptied): noticed, rewritten as it was, and counted.
         var whole = Table(nodeNamespace);
