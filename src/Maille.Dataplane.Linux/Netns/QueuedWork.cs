@@ -9,9 +9,10 @@ internal static class QueuedWork
     {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
-        // No spinning while the item runs: items are nft transactions and socket calls, and a spin's sched_yield calls
-        // take the CPU the item needs on two cores.
-        using var done = new ManualResetEventSlim(false, spinCount: 0);
+        // The default spin before blocking stays: most items are a socket made in a namespace (tens of microseconds),
+        // and callers are often thread-pool threads. Blocking each of them at once (spin count 0, tried in session 24)
+        // left the pool short of threads while a lab was built, and a node health monitor's ticks on it late by seconds.
+        using var done = new ManualResetEventSlim();
         queue.Add(() =>
         {
             try
