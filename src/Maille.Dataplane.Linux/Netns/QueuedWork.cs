@@ -10,8 +10,9 @@ internal static class QueuedWork
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         // The default spin before blocking stays: most items are a socket made in a namespace (tens of microseconds),
-        // and callers are often thread-pool threads. Blocking each of them at once (spin count 0, tried in session 24)
-        // left the pool short of threads while a lab was built, and a node health monitor's ticks on it late by seconds.
+        // and callers are often thread-pool threads. With each of them blocked at once (spin count 0, tried in session 24)
+        // a node health monitor's ticks on the pool came late by seconds while labs were built beside it, most likely
+        // for want of pool threads.
         using var done = new ManualResetEventSlim();
         queue.Add(() =>
         {
