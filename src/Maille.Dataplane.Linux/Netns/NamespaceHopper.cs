@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Maille.Dataplane.Linux.Netns;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class NamespaceHopper
 {
     private const int Threads = 2;
 
-    private static readonly WorkQueue Queue = Start();
+    private static readonly BlockingCollection<Action> Queue = Start();
 
     public static T Run<T>(NetworkNamespace target, Func<T> work) => QueuedWork.Run(Queue, () =>
     {
@@ -20,12 +22,18 @@ internal static class NamespaceHopper
         return work();
     });
 
-    private static WorkQueue Start()
+    private static BlockingCollection<Action> Start()
     {
-        var queue = new WorkQueue();
+        var queue = new BlockingCollection<Action>();
         for (var i = 0; i < Threads; i++)
         {
-            new Thread(queue.Serve)
+            new Thread(() =>
+            {
+                foreach (var item in queue.GetConsumingEnumerable())
+                {
+                    item();
+                }
+            })
             {
                 IsBackground = true,
                 Name = "maille-netns-hop",

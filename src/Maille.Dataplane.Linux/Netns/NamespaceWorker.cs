@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Maille.Dataplane.Linux.Netns;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Maille.Dataplane.Linux.Netns;
 /// </summary>
 internal sealed class NamespaceWorker : IDisposable
 {
-    private readonly WorkQueue _queue = new();
+    private readonly BlockingCollection<Action> _queue = [];
     private readonly Thread _thread;
 
     public NamespaceWorker(NetworkNamespace target, string name)
@@ -27,7 +29,10 @@ internal sealed class NamespaceWorker : IDisposable
             }
 
             entered.SetResult();
-            _queue.Serve();
+            foreach (var item in _queue.GetConsumingEnumerable())
+            {
+                item();
+            }
         })
         {
             IsBackground = true,
@@ -41,10 +46,11 @@ internal sealed class NamespaceWorker : IDisposable
 
     public void Dispose()
     {
-        if (!_queue.IsCompleted)
+        if (!_queue.IsAddingCompleted)
         {
-            _queue.Complete();
+            _queue.CompleteAdding();
             _thread.Join(TimeSpan.FromSeconds(30));
+            _queue.Dispose();
         }
     }
 }
