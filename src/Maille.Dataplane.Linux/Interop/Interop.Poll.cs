@@ -18,6 +18,13 @@ public static partial class Libc
         public short ReturnedEvents;
     }
 
+    /// <summary>EFD_CLOEXEC | EFD_NONBLOCK from sys/eventfd.h.</summary>
+    internal const int EventFdCloExecNonBlock = 0x80000 | 0x800;
+
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     internal static unsafe partial int Poll(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
+
+    /// <summary>An eventfd: a counter another thread adds to, to wake one that polls it.</summary>
+    [LibraryImport(Library, EntryPoint = "eventfd", SetLastError = true)]
+    internal static partial int EventFd(uint initialValue, int flags);
 }

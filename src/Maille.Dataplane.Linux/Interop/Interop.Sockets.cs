@@ -18,6 +18,8 @@ public static partial class Libc
     internal const int SoRcvBufForce = 33;
     internal const int SolNetlink = 270;
     internal const int NetlinkCapAck = 10;
+    internal const int NetlinkAddMembership = 1;
+    internal const int NetlinkDropMembership = 2;
     internal const int NetlinkExtAck = 11;
 
     /// <summary>struct sockaddr_nl.</summary>

@@ -14,6 +14,9 @@ internal sealed class NetlinkSocket : IDisposable
 
     private NetlinkSocket(FileDescriptorHandle handle) => _handle = handle;
 
+    /// <summary>The descriptor, to poll beside others. Valid while this socket is alive.</summary>
+    public int Descriptor => _handle.Number;
+
     public static NetlinkSocket OpenRoute() => Open(Libc.NetlinkRoute, BufferBytes);
 
     /// <summary>
@@ -175,6 +178,15 @@ internal sealed class NetlinkSocket : IDisposable
                         throw Libc.LastError("recvfrom netlink");
                 }
             }
+        }
+    }
+
+    /// <summary>Joins (<paramref name="member"/>) or leaves multicast <paramref name="group"/> (its number, not a mask).</summary>
+    public void SetMembership(uint group, bool member)
+    {
+        if (Libc.SetSockOpt(_handle, Libc.SolNetlink, member ? Libc.NetlinkAddMembership : Libc.NetlinkDropMembership, (int)group, sizeof(int)) != 0)
+        {
+            throw Libc.LastError(member ? "NETLINK_ADD_MEMBERSHIP" : "NETLINK_DROP_MEMBERSHIP");
         }
     }
 

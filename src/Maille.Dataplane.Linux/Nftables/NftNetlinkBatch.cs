@@ -45,13 +45,7 @@ internal sealed class NftNetlinkBatch
 
     public NftNetlinkBatch(string family, string table)
     {
-        _family = family switch
-        {
-            "ip" => 2,
-            "ip6" => 10,
-            "inet" => 1,
-            _ => throw new ArgumentException($"nftables family '{family}' is not supported here", nameof(family)),
-        };
+        _family = NftFamilies.Number(family);
         _table = table;
         Message(BatchBegin, FlagRequest, familyOverride: 0, resourceId: SubsystemNftables);
     }

@@ -42,7 +42,7 @@ public static class NftRuleFingerprint
             var message = writer.BeginMessage((ushort)((SubsystemNftables << 8) | GetRule), (ushort)(FlagRequest | FlagDump), ++sequence);
             var header = writer.Reserve(4);
             header.Clear();
-            header[0] = FamilyNumber(family);
+            header[0] = NftFamilies.Number(family);
             writer.AttributeString(RuleTable, table);
             writer.EndMessage(message);
             socket.Send(writer.Written);
@@ -51,14 +51,6 @@ public static class NftRuleFingerprint
 
         return BinaryPrimitives.ReadUInt64LittleEndian(hash.GetCurrentHash());
     }
-
-    private static byte FamilyNumber(string family) => family switch
-    {
-        "inet" => 1,
-        "ip" => 2,
-        "ip6" => 10,
-        _ => throw new ArgumentException($"unsupported nftables family {family}", nameof(family)),
-    };
 
     /// <summary>Reads one dump to its end, adding each rule's chain and handle to <paramref name="hash"/>.</summary>
     private static void Read(NetlinkSocket socket, byte[] buffer, IncrementalHash hash)

@@ -57,7 +57,7 @@ public static class NodeAgentManifests
                     {
                         Name = "agent",
                         Image = "maille/agent", // run by the lab daemon's supervisor, not by an image
-                        ReadinessProbe = new Probe { Kind = ProbeKind.HttpGet, Port = PortRef.FromNumber(HealthzPort), Path = "/healthz", PeriodSeconds = 1, FailureThreshold = 1 },
+                        ReadinessProbe = new Probe { Kind = ProbeKind.HttpGet, Port = PortRef.FromNumber(HealthzPort), Path = "/healthz", PeriodSeconds = 5, FailureThreshold = 3 },
                     },
                 },
             },

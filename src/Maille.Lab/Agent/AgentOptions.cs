@@ -51,10 +51,11 @@ public sealed record AgentOptions
     public bool FlushDeniedConnections { get; init; }
 
     /// <summary>
-    /// How often the agent reads the namespace's nftables generation. A generation that moved without a commit of the
-    /// agent's makes it compare the rules of its own tables with what its last commit left (a commit to another table is
-    /// not drift); a difference is: every part writes its table again. Reads 500 ms apart repair a hand edit within a
-    /// second.
+    /// How often the agent reads the namespace's nftables generation when the kernel does not announce commits to it
+    /// (it normally does: the agent then reads it at each commit of someone else's, and not at all while idle). A
+    /// generation that moved without a commit of the agent's makes it compare the rules of its own tables with what its
+    /// last commit left (a commit to another table is not drift); a difference is: every part writes its table again.
+    /// Reads 500 ms apart repair a hand edit within a second.
     /// </summary>
     public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -57,6 +57,39 @@ internal sealed class NftDriftTracker(Func<uint> currentGeneration, Func<ulong> 
     }
 
     /// <summary>
+    /// Looks for drift after the kernel announced commits of someone else's (the agent hears none of its own): one that
+    /// <paramref name="touchedOwnTables"/> is drift, its set elements included, which the rules' fingerprint does not
+    /// see; all of them announced (<paramref name="complete"/>) and none touching the agent's tables is not, and costs no
+    /// question to the kernel. Announcements lost: judged as <see cref="Check()"/> judges.
+    /// </summary>
+    public NftDrift? Announced(bool touchedOwnTables, bool complete)
+    {
+        if (complete && !touchedOwnTables)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (!touchedOwnTables || _ownGeneration < 0)
+            {
+                return Judge();
+            }
+
+            try
+            {
+                var previous = _ownGeneration;
+                _ownGeneration = currentGeneration();
+                return new NftDrift((uint)_ownGeneration, previous);
+            }
+            catch (IOException)
+            {
+                return new NftDrift(0, _ownGeneration);
+            }
+        }
+    }
+
+    /// <summary>
     /// The generation moved: noted as seen either way (after drift, the full rewrite that follows is the repair, and a
     /// second look must not count it twice); drift only when the agent's rules are not what its last commit left.
     /// </summary>

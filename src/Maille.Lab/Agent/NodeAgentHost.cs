@@ -25,7 +25,8 @@ namespace Maille.Lab.Agent;
 /// would delete rules that are still wanted. Nothing is ever flushed at start or exit: a restarted agent finds its
 /// tables, writes them again in full, and connections carry on meanwhile.</item>
 /// <item>While the API is unreachable the caches keep what they had, so no rule is removed.</item>
-/// <item>Drift: see <see cref="AgentOptions.DriftCheckInterval"/>; each repair is counted in the status.</item>
+/// <item>Drift: looked for at each commit the kernel announces (<see cref="NftChangeMonitor"/>), else every
+/// <see cref="AgentOptions.DriftCheckInterval"/>; each repair is counted in the status.</item>
 /// <item>Status: after each sync, <c>PUT /apis/maille.dev/v1alpha1/nodeagents/NODE/status</c>, with how far the agent
 /// has read (<c>observedVersion</c>: the lowest version its watches reached) so that the lab can answer a change once
 /// every agent has programmed it.</item>
@@ -44,6 +45,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private readonly System.Threading.Channels.Channel<(long? Observed, IReadOnlyList<long> Generations)> _synceds =
         System.Threading.Channels.Channel.CreateUnbounded<(long? Observed, IReadOnlyList<long> Generations)>(new() { SingleReader = true, SingleWriter = true });
     private readonly FullSyncCompaction _compaction = new(TimeSpan.FromSeconds(1));
+    private NftChangeMonitor? _changes;
     private long _repairs;
     private string? _reportError;
 
@@ -71,6 +73,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
         // Never disposed: disposing the parts deletes their tables, and an agent that stops (SIGTERM, a node stopped, an
         // upgrade) leaves its rules in the kernel for the next one, as kube-proxy does. The process's end frees the rest.
+        _changes = OpenChangeMonitor();
         var agent = CreateAgent();
         var (partNames, kindNames) = (string.Join(",", options.Parts.Order(StringComparer.Ordinal)), string.Join(",", kinds.Order(StringComparer.Ordinal)));
         LogWatching(options.Node, partNames, kindNames);
@@ -129,6 +132,8 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
     public void Dispose()
     {
+        _changes?.Stop();
+        _changes?.Dispose();
         _wake.Dispose();
         _compaction.Dispose();
     }
@@ -158,8 +163,20 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
                 : null,
         };
         NodeAgent? agent = null;
-        agent = new NodeAgent(options.Node, parts, logger: _logger, hooks: Hooks(() => agent!));
+        agent = new NodeAgent(options.Node, parts, RunnerOptions(), logger: _logger, hooks: Hooks(() => agent!));
         return agent;
+    }
+
+    /// <summary>
+    /// With commits announced, a hand edit of the policy table is seen when it is made: its full sync comes hourly, as
+    /// the Service table's does (kube-proxy's nftables period), instead of every minute, and an idle agent stays asleep.
+    /// </summary>
+    private NodeAgentOptions RunnerOptions()
+    {
+        var defaults = new NodeAgentOptions();
+        return _changes is null || options.Dataplane != Model.DataplaneKind.Nftables
+            ? defaults
+            : defaults with { Policy = defaults.Policy with { FullSyncInterval = NodeAgentOptions.ServiceFullSyncInterval } };
     }
 
     /// <summary>
@@ -195,6 +212,8 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private NodePartSyncHooks Hooks(Func<NodeAgent> agent) => new(
         () =>
         {
+            // Out of the group first: a commit of someone else's from now on is seen by the generation, here or after.
+            _changes?.Pause();
             if (_drift.BeginSync() is { } drift)
             {
                 Drifted(agent(), drift);
@@ -202,6 +221,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         },
         (part, result) =>
         {
+            _changes?.Resume();
             _drift.EndSync(committed: part is ServiceProxyPart or NodePolicyEnforcer && result is not { CommandCount: 0 });
             if (result is { Full: true, Error: null })
             {
@@ -225,7 +245,51 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
         _wake.Release();
     }
 
-    private async Task WatchDriftAsync(NodeAgent agent, CancellationToken stopping)
+    /// <summary>
+    /// Looks for drift each time the kernel announces a commit to the namespace's ruleset (<see cref="NftChangeMonitor"/>),
+    /// on a thread of its own that sleeps in poll meanwhile; every <see cref="AgentOptions.DriftCheckInterval"/> instead
+    /// when the announcements cannot be had.
+    /// </summary>
+    private Task WatchDriftAsync(NodeAgent agent, CancellationToken stopping)
+    {
+        if (_changes is not { } changes)
+        {
+            return PollDriftAsync(agent, stopping);
+        }
+
+        return Task.Factory.StartNew(
+            () =>
+            {
+                using var stop = stopping.Register(changes.Stop);
+                var own = OwnTables(options).ToHashSet();
+                while (changes.WaitForChange() is { } announced)
+                {
+                    if (_drift.Announced(announced.Tables.Overlaps(own), announced.Complete) is { } drift)
+                    {
+                        Drifted(agent, drift);
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>The announcements, or null (logged) when this kernel or this process's capabilities refuse them.</summary>
+    private NftChangeMonitor? OpenChangeMonitor()
+    {
+        try
+        {
+            return NftChangeMonitor.Open();
+        }
+        catch (IOException e)
+        {
+            LogNoChangeMonitor(options.Node, e.Message, (int)options.DriftCheckInterval.TotalMilliseconds);
+            return null;
+        }
+    }
+
+    private async Task PollDriftAsync(NodeAgent agent, CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.DriftCheckInterval);
         try
@@ -481,4 +545,7 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
 
     [LoggerMessage(EventId = 906, Level = LogLevel.Warning, Message = "Agent of node {Node}: cannot ask the API whether it serves {Resource} ({Reason}); asking again in {Milliseconds} ms")]
     private partial void LogApiUnreachable(string node, string resource, string reason, double milliseconds);
+
+    [LoggerMessage(EventId = 907, Level = LogLevel.Warning, Message = "Agent of node {Node}: nftables commits are not announced to it ({Reason}); looking for drift every {Milliseconds} ms instead")]
+    private partial void LogNoChangeMonitor(string node, string reason, int milliseconds);
 }

@@ -110,4 +110,46 @@ public sealed class NftDriftTrackerTests
         tracker.EndSync(committed: true);
         Assert.Null(tracker.Check());
     }
+
+    [Fact]
+    public void AnAnnouncedCommitToTheAgentsTables_IsDrift_EvenWhenItsRulesAreTheSame()
+    {
+        // An element of one of its sets edited by hand: the rules' fingerprint cannot see it, the announcement names the table.
+        var ruleset = new FakeRuleset();
+        var tracker = ruleset.Tracker();
+        Sync(tracker, ruleset, writes: 200);
+        var own = ruleset.Generation;
+        ruleset.Commit();
+
+        Assert.Equal(new NftDrift(own + 1, own), tracker.Announced(touchedOwnTables: true, complete: true));
+        Assert.Null(tracker.Check());
+    }
+
+    [Fact]
+    public void AnnouncedCommitsToOtherTablesOnly_AreNotDrift_AndAskTheKernelNothing()
+    {
+        var ruleset = new FakeRuleset();
+        var asked = 0;
+        var tracker = new NftDriftTracker(() => { asked++; return ruleset.Generation; }, () => { asked++; return ruleset.AgentRules; });
+        Sync(tracker, ruleset, writes: 200);
+        asked = 0;
+        ruleset.Commit(agentRules: 0);
+
+        Assert.Null(tracker.Announced(touchedOwnTables: false, complete: true));
+        Assert.Equal(0, asked);
+    }
+
+    [Fact]
+    public void LostAnnouncements_AreJudgedByTheGenerationAndTheRules()
+    {
+        var ruleset = new FakeRuleset();
+        var tracker = ruleset.Tracker();
+        Sync(tracker, ruleset, writes: 200);
+        ruleset.Commit();
+        Assert.Null(tracker.Announced(touchedOwnTables: false, complete: false));
+
+        var own = ruleset.Generation;
+        ruleset.Commit(agentRules: 0);
+        Assert.Equal(new NftDrift(own + 1, own), tracker.Announced(touchedOwnTables: false, complete: false));
+    }
 }

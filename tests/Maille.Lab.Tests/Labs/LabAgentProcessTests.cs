@@ -101,20 +101,40 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(podName)}\s+1/1\s+Running\s+1 \(\d+s ago\)\s", rows);
 
         // The Service table flushed by hand (its chains emptied): noticed, rewritten as it was, and counted.
+        // The repair can come before this test could list the flushed table (the kernel announces the flush to the
+        // agent): the repairs counter says the flush happened and was seen.
         var whole = Table(nodeNamespace);
+        var repairsBeforeFlush = (long)Agent(lab, "node-3")["process"]!["repairs"]!;
         Assert.Equal(0, Run("ip", "netns", "exec", nodeNamespace, "nft", "flush", "table", "ip", "maille-svc").ExitCode);
         var flushed = Stopwatch.StartNew();
-        Assert.True(RuleCount(Table(nodeNamespace)) < RuleCount(whole));
         var repaired = Poll.Until("node-3's Service table rewritten", () => RuleCount(Table(nodeNamespace)),
             rules => rules == RuleCount(whole), output, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
         Assert.True(repaired.Met, repaired.ToString());
         output.WriteLine($"table repaired {flushed.ElapsedMilliseconds} ms after the flush");
-        Assert.True((long)Agent(lab, "node-3")["process"]!["repairs"]! >= 1);
+        // The issue's bound: the kernel announces the flush to the agent, which looks at once (62 ms measured, this
+        // test's own reads included).
+        Assert.True(flushed.Elapsed < TimeSpan.FromSeconds(1), $"repaired {flushed.ElapsedMilliseconds} ms after the flush, not within 1 s");
+        Assert.True((long)Agent(lab, "node-3")["process"]!["repairs"]! > repairsBeforeFlush);
 
         // While the chains were empty a new connection had nothing to translate it: that one may fail, as on any node
         // whose rules someone deletes. Nothing is asked of this phase but the repair.
         await Task.Delay(TimeSpan.FromSeconds(11));
         output.WriteLine($"failures while the table was flushed: {string.Join("; ", probing.TakeFailures())}");
+
+        // The Service's element deleted from its map by hand, every rule left as it was: the kernel's announcement of
+        // the commit names the table, so this is drift too, repaired as soon.
+        var repairsBeforeElement = (long)Agent(lab, "node-3")["process"]!["repairs"]!;
+        var (map, key) = ElementOf(Table(nodeNamespace), clusterIP) ?? throw new Xunit.Sdk.XunitException($"no element for {clusterIP} in node-3's maille-svc");
+        Assert.Equal(0, Run("ip", "netns", "exec", nodeNamespace, "nft", "delete", "element", "ip", "maille-svc", map, $"{{ {key} }}").ExitCode);
+        var deleted = Stopwatch.StartNew();
+        var restored = Poll.Until($"node-3's {map} element {key} restored", () => Table(nodeNamespace).Contains(key, StringComparison.Ordinal),
+            present => present, output, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        Assert.True(restored.Met, restored.ToString());
+        output.WriteLine($"element restored {deleted.ElapsedMilliseconds} ms after its deletion");
+        Assert.True(deleted.Elapsed < TimeSpan.FromSeconds(1), $"restored {deleted.ElapsedMilliseconds} ms after the deletion, not within 1 s");
+        Assert.True((long)Agent(lab, "node-3")["process"]!["repairs"]! > repairsBeforeElement);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        output.WriteLine($"failures while the element was missing: {string.Join("; ", probing.TakeFailures())}");
 
         // The API unreachable from node-3 for 30 s (its loopback port dropped), while a Service is added: no rule is
         // removed, traffic goes on, and the agent catches up once it can read again.
@@ -178,6 +198,23 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
     internal static JsonNode Agent(LiveLab lab, string node) => Agents(lab).First(a => (string)a!["node"]! == node)!;
 
     internal static string Table(string nodeNamespace) => Run("ip", "netns", "exec", nodeNamespace, "nft", "list", "table", "ip", "maille-svc").Stdout;
+
+    /// <summary>The map of a listed table that holds <paramref name="address"/>'s TCP element, and its key as nft writes it.</summary>
+    private static (string Map, string Key)? ElementOf(string table, IPAddress address)
+    {
+        string? map = null;
+        foreach (var line in table.Split('\n').Select(l => l.Trim()))
+        {
+            map = line.StartsWith("map ", StringComparison.Ordinal) ? line.Split(' ')[1] : map;
+            var element = System.Text.RegularExpressions.Regex.Match(line, $@"{System.Text.RegularExpressions.Regex.Escape(address.ToString())} \. tcp \. \d+");
+            if (map is not null && element.Success)
+            {
+                return (map, element.Value);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The rules of a listed table: its lines that are neither a declaration nor an element.</summary>
     private static int RuleCount(string table) => table.Split('\n').Select(l => l.Trim()).Count(l =>
