@@ -212,11 +212,13 @@ public sealed partial class NodeAgentHost(IKubernetes client, AgentOptions optio
     private NodePartSyncHooks Hooks(Func<NodeAgent> agent) => new(
         () =>
         {
-            // Out of the group first: a commit of someone else's from now on is seen by the generation, here or after.
+            // Out of the group inside the tracker's gate, which the parts' runners (threads of their own) take one at a
+            // time: a part that rejoined while another still committed would hear that commit and take it for drift.
+            var drift = _drift.BeginSync();
             _changes?.Pause();
-            if (_drift.BeginSync() is { } drift)
+            if (drift is not null)
             {
-                Drifted(agent(), drift);
+                Drifted(agent(), drift.Value);
             }
         },
         (part, result) =>

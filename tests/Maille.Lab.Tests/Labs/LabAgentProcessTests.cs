@@ -69,6 +69,10 @@ public sealed class LabAgentProcessTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.NotEqual("200", Get(lab, Client, "web.default:80").Split(' ')[0]);
         probed = lab.Run("probe");
         Assert.True(probed.ExitCode == 0, probed.Stdout);
+
+        // Nobody edited a table by hand: no agent took its own parts' commits (made by one thread per part) or the
+        // daemon's for drift, so none repaired anything.
+        Assert.All(Agents(lab), a => Assert.True((long)a!["process"]!["repairs"]! == 0, a.ToJsonString()));
     }
 
     [SkippableFact]
