@@ -212,7 +212,7 @@ internal static class UpCommand
         while (clock.Elapsed < wait)
         {
             status = state.ReadStatus();
-            if ((status?.Phase == LabStatus.Ready && state.ReadReadiness().Values.All(ready => ready)) || status?.Phase == LabStatus.Failed || daemon.HasExited)
+            if ((status?.Phase == LabStatus.Ready && NotReady(state, status).Count == 0) || status?.Phase == LabStatus.Failed || daemon.HasExited)
             {
                 break;
             }
@@ -220,7 +220,7 @@ internal static class UpCommand
             Thread.Sleep(50);
         }
 
-        var notReady = state.ReadReadiness().Where(r => !r.Value).Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
+        var notReady = NotReady(state, status);
         if (status?.Phase != LabStatus.Ready || notReady.Count > 0)
         {
             var reason = status?.Phase == LabStatus.Failed ? status.Message
@@ -243,6 +243,11 @@ internal static class UpCommand
         }
 
         context.Stdout.WriteLine($"Lab {lab} is up in {clock.Elapsed.TotalSeconds:F1} s: {status.Nodes} nodes, {status.Pods} pods, {status.Ports} ports served ({status.Mode}; network built in {status.NetworkMilliseconds:F0} ms).");
+        foreach (var node in status.StoppedNodes)
+        {
+            context.Stdout.WriteLine($"Node {node} stays stopped, as it was left (its pods are not Ready until `maille node start {node} --lab {lab}`).");
+        }
+
         if (rememberKubeconfig)
         {
             LabCommon.RememberKubeconfig(context, state, kubeconfig);
@@ -269,6 +274,17 @@ internal static class UpCommand
         context.Stdout.WriteLine($"  maille ls");
         context.Stdout.WriteLine($"Take it down: maille down --lab {lab}");
         return 0;
+    }
+
+    /// <summary>
+    /// The pods whose readiness probes still fail, in order, but those of the nodes the lab keeps stopped: they stay
+    /// not Ready until their node is started, and waiting for them would time out (and take the lab down).
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private static List<string> NotReady(LabState state, LabStatus? status)
+    {
+        var stopped = status?.OnStoppedNodes.ToHashSet(StringComparer.Ordinal) ?? [];
+        return [.. state.ReadReadiness().Where(r => !r.Value && !stopped.Contains(r.Key)).Select(r => r.Key).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -132,10 +132,13 @@ public sealed partial class LabDaemon(LabState state, LabNetworkMode mode, ILogg
 
         var probing = controller.Readiness.RunAsync(stopping);
         var cluster = controller.Published;
+        var stopped = controller.StoppedNodes;
         state.WriteStatus(new LabStatus
         {
             Phase = LabStatus.Ready,
             NotReady = notReady,
+            StoppedNodes = [.. stopped.Order(StringComparer.Ordinal)],
+            OnStoppedNodes = [.. cluster.Pods.Where(p => p.Spec.NodeName is { } node && stopped.Contains(node)).Select(p => p.QualifiedName).Order(StringComparer.Ordinal)],
             Mode = ModeName(mode),
             FlushDeniedConnections = FlushDeniedConnections,
             Agents = AgentsName,

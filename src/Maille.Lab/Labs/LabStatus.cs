@@ -39,4 +39,13 @@ public sealed record LabStatus
 
     /// <summary>Pods whose readiness probes have not passed (yet).</summary>
     public IReadOnlyList<string> NotReady { get; init; } = [];
+
+    /// <summary>Nodes the lab keeps stopped (<c>maille node stop</c>), in order.</summary>
+    public IReadOnlyList<string> StoppedNodes { get; init; } = [];
+
+    /// <summary>
+    /// Pods of those nodes (<c>namespace/name</c>, in order): not Ready while their node is stopped, as on a cluster's
+    /// NotReady node, so <c>maille up</c> does not wait for them.
+    /// </summary>
+    public IReadOnlyList<string> OnStoppedNodes { get; init; } = [];
 }

@@ -123,6 +123,35 @@ public sealed class LabLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [SkippableFact]
+    public void A_lab_brought_back_with_a_node_stopped_comes_up_and_keeps_the_node_stopped()
+    {
+        // Pods of a stopped node are not Ready (the agent's own pod too, with --agents process): `up` must not wait for
+        // them. It once did, timed out, and took the whole lab down.
+        Privileged.Require();
+        using var lab = LiveLab.Create(output);
+        Assert.Equal(0, lab.Run("up", "-f", Pods, "--agents", "process").ExitCode);
+        Assert.Equal(0, lab.Run("node", "stop", "node-2").ExitCode);
+
+        DaemonRestart.Kill(lab, output);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var again = lab.Run("up");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("Node node-2 stays stopped", again.Stdout, StringComparison.Ordinal);
+        output.WriteLine($"up with node-2 stopped: {clock.Elapsed.TotalSeconds:F1} s");
+
+        var status = new LabState(lab.Name).ReadStatus()!;
+        Assert.Equal(["node-2"], status.StoppedNodes);
+        Assert.Contains("y/b", status.OnStoppedNodes);
+        Assert.Contains(status.OnStoppedNodes, p => p.StartsWith("maille-system/maille-agent-", StringComparison.Ordinal));
+        Assert.Matches(@"(?m)^node-2\s+Stopped\s", lab.Run("status").Stdout);
+
+        // Started again: its pods come back, the agent's included.
+        Assert.Equal(0, lab.Run("node", "start", "node-2").ExitCode);
+        var ready = Poll.Until("every pod Ready once node-2 is started", () => new LabState(lab.Name).ReadReadiness(), r => r.Count > 0 && r.Values.All(v => v), output, TimeSpan.FromSeconds(30));
+        Assert.True(ready.Met, ready.ToString());
+    }
+
+    [SkippableFact]
     public void Readiness_follows_probes_and_shows_in_get_and_endpoint_slices()
     {
         Privileged.Require();
