@@ -24,6 +24,10 @@ public static partial class Libc
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     internal static unsafe partial int Poll(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
 
+    /// <summary>A pidfd (glibc 2.36, Linux 5.3): a descriptor of process <paramref name="pid"/> that turns readable when it ends.</summary>
+    [LibraryImport(Library, EntryPoint = "pidfd_open", SetLastError = true)]
+    internal static partial int PidFdOpen(int pid, uint flags);
+
     /// <summary>An eventfd: a counter another thread adds to, to wake one that polls it.</summary>
     [LibraryImport(Library, EntryPoint = "eventfd", SetLastError = true)]
     internal static partial int EventFd(uint initialValue, int flags);

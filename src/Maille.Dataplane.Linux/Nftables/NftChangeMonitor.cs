@@ -28,15 +28,11 @@ public sealed class NftChangeMonitor : IDisposable
     private const ushort TableAttribute = 1;
     private const int ReceiveBufferBytes = 256 << 10;
     private readonly NetlinkSocket _socket;
-    private readonly FileDescriptorHandle _wake;
+    private readonly WakeablePoll _poll = new();
     private readonly byte[] _buffer = new byte[64 << 10];
     private volatile bool _stopped;
 
-    private NftChangeMonitor(NetlinkSocket socket, FileDescriptorHandle wake)
-    {
-        _socket = socket;
-        _wake = wake;
-    }
+    private NftChangeMonitor(NetlinkSocket socket) => _socket = socket;
 
     /// <summary>Starts listening in the calling thread's network namespace (CAP_NET_ADMIN there).</summary>
     /// <exception cref="IOException">The kernel refused the socket or the group.</exception>
@@ -46,13 +42,7 @@ public sealed class NftChangeMonitor : IDisposable
         try
         {
             socket.SetMembership(NftablesGroup, member: true);
-            var wake = Libc.EventFd(0, Libc.EventFdCloExecNonBlock);
-            if (wake < 0)
-            {
-                throw Libc.LastError("eventfd");
-            }
-
-            return new NftChangeMonitor(socket, new FileDescriptorHandle(wake));
+            return new NftChangeMonitor(socket);
         }
         catch
         {
@@ -71,37 +61,10 @@ public sealed class NftChangeMonitor : IDisposable
     /// Blocks until a commit was announced, then reads every announcement waiting and says which tables they touched;
     /// null when <paramref name="timeoutMilliseconds"/> passed (-1 waits without a limit) or <see cref="Stop"/> was called.
     /// </summary>
-    public unsafe NftChanges? WaitForChange(int timeoutMilliseconds = -1)
-    {
-        var descriptors = stackalloc Libc.PollDescriptor[2];
-        while (!_stopped)
-        {
-            descriptors[0] = new Libc.PollDescriptor { Descriptor = _socket.Descriptor, Events = Libc.PollIn };
-            descriptors[1] = new Libc.PollDescriptor { Descriptor = _wake.Number, Events = Libc.PollIn };
-            var ready = Libc.Poll(descriptors, 2, timeoutMilliseconds);
-            if (ready < 0)
-            {
-                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Libc.ErrorInterrupted)
-                {
-                    continue;
-                }
-
-                throw Libc.LastError("poll nftables monitor");
-            }
-
-            if (ready == 0 || _stopped)
-            {
-                return null;
-            }
-
-            if (descriptors[0].ReturnedEvents != 0)
-            {
-                return Drain();
-            }
-        }
-
-        return null;
-    }
+    public NftChanges? WaitForChange(int timeoutMilliseconds = -1) =>
+        !_stopped && _poll.Wait(_socket.Descriptor, timeoutMilliseconds, "nftables monitor") == WakeablePoll.Outcome.Readable && !_stopped
+            ? Drain()
+            : null;
 
     /// <summary>Reads every datagram waiting; ENOBUFS (-1) says announcements were dropped.</summary>
     private NftChanges Drain()
@@ -132,16 +95,15 @@ public sealed class NftChangeMonitor : IDisposable
     }
 
     /// <summary>Makes <see cref="WaitForChange"/> return false, now and from now on.</summary>
-    public unsafe void Stop()
+    public void Stop()
     {
         _stopped = true;
-        var one = 1UL;
-        _ = Libc.Write(_wake, (byte*)&one, sizeof(ulong));
+        _poll.Wake();
     }
 
     public void Dispose()
     {
         _socket.Dispose();
-        _wake.Dispose();
+        _poll.Dispose();
     }
 }

@@ -15,9 +15,10 @@ namespace Maille.Lab.Labs;
 /// A daemon that dies (<c>kill -9</c>, a crash) leaves its agents running on their rules. The next daemon of the lab
 /// adopts each that still runs in its node's namespace (<see cref="Adoptable"/>: the pid and start time recorded in
 /// <c>agents/NODE.process.json</c>) instead of starting another, and carries its restart count on. It cannot wait for
-/// a process that is not its child (<c>waitpid</c> works for children only), so it looks at an adopted agent's
-/// <c>/proc/PID/stat</c> every quarter of a second (<see cref="ProcessStart"/>: the same start time, not a zombie); the
-/// end of an adopted agent has no exit status to read, and is shown as the kubelet shows a container whose status it
+/// a process that is not its child (<c>waitpid</c> works for children only), so it opens a pidfd of an adopted agent
+/// and sleeps until it turns readable at the agent's end (<see cref="Dataplane.Linux.Processes.ProcessExitWatch"/>;
+/// without pidfds, it looks at <c>/proc/PID/stat</c> every quarter of a second: <see cref="ProcessStart"/>, the same
+/// start time, not a zombie); the end of an adopted agent has no exit status to read, and is shown as the kubelet shows a container whose status it
 /// lost: exit code 137, reason <c>ContainerStatusUnknown</c>. It is then started again like any other.
 /// </para>
 /// </summary>
@@ -301,9 +302,24 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
     /// <summary>Waits for the end of an agent a previous daemon started (not this daemon's child: its exit status cannot be read).</summary>
     private async Task<(int ExitCode, string Exit, string Reason, DateTimeOffset StartedAt)> WatchAdoptedAsync(Supervised agent, AgentProcessRecord adopted, CancellationToken stopping)
     {
-        while (ProcessStart.Of(adopted.Pid) == adopted.StartTicks)
+        if (OpenExitWatch(adopted.Pid) is { } exit)
         {
-            await Task.Delay(AdoptedCheckInterval, stopping).ConfigureAwait(false);
+            using (exit)
+            {
+                // The pidfd holds the process the pid named when it was opened: the adopted one if its start is still
+                // the recorded one now, else the adopted one had already ended.
+                if (ProcessStart.Of(adopted.Pid) == adopted.StartTicks)
+                {
+                    await exit.WaitAsync(stopping).ConfigureAwait(false);
+                }
+            }
+        }
+        else
+        {
+            while (ProcessStart.Of(adopted.Pid) == adopted.StartTicks)
+            {
+                await Task.Delay(AdoptedCheckInterval, stopping).ConfigureAwait(false);
+            }
         }
 
         lock (_agents)
@@ -312,6 +328,22 @@ public sealed partial class LabAgentProcesses : IAsyncDisposable
         }
 
         return (UnknownExitCode, "ended, exit status unknown (adopted from a previous daemon)", UnknownExitReason, adopted.StartedAt);
+    }
+
+    /// <summary>
+    /// A pidfd of <paramref name="pid"/>; null when no process has that pid, or when this kernel has no pidfd (logged
+    /// nowhere: the adopted agent is then looked at in /proc every <see cref="AdoptedCheckInterval"/>).
+    /// </summary>
+    private static Dataplane.Linux.Processes.ProcessExitWatch? OpenExitWatch(int pid)
+    {
+        try
+        {
+            return Dataplane.Linux.Processes.ProcessExitWatch.Open(pid);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>What the next daemon needs to adopt the agent and carry its restarts on (<see cref="AgentProcessRecord"/>).</summary>
