@@ -94,7 +94,7 @@ public sealed class NftChangeMonitor : IDisposable
         return new NftChanges(tables, complete);
     }
 
-    /// <summary>Makes <see cref="WaitForChange"/> return false, now and from now on.</summary>
+    /// <summary>Makes <see cref="WaitForChange"/> return null, now and from now on.</summary>
     public void Stop()
     {
         _stopped = true;
